@@ -1,0 +1,190 @@
+/**
+ * The local Alibaba Cloud: one HTTP server on loopback that routes each request to the service it
+ * belongs to — RPC (RAM, ECS, STS) by its x-acs-action/Action, IMDS by path, OSS otherwise — after
+ * applying any injected faults. In-process for tests (`startSandbox()`), a CLI for users (main.ts).
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SandboxError } from './errors';
+import { Faults, type FaultRule, type SandboxService } from './faults';
+import { requestId, type SandboxRequest, type SandboxResponse } from './http';
+import { imdsService } from './imds';
+import { ossService } from './oss';
+import { rpcService } from './rpc';
+import { seedDemoAccount, DEMO } from './seed';
+import { emptyState, loadState, saveState, type SandboxState } from './state';
+
+export interface ServiceModule {
+  /** Claims a request, naming the service and action (for faults and the request log). */
+  match(req: SandboxRequest): { service: SandboxService; action: string } | undefined;
+  handle(req: SandboxRequest, sandbox: Sandbox): Promise<SandboxResponse> | SandboxResponse;
+  /** Renders an error the way this service does (JSON, XML, plain text). */
+  errorResponse(err: SandboxError, req: SandboxRequest): SandboxResponse;
+}
+
+export interface RequestLogEntry {
+  service: SandboxService;
+  action: string;
+  status: number;
+  accessKeyId?: string;
+}
+
+export interface SandboxOptions {
+  port?: number;
+  host?: string;
+  /** JSON file to load from (if present) and save to after every mutating request. */
+  statePath?: string;
+  /** Start from an empty account instead of the demo seed. */
+  empty?: boolean;
+  /** Instance whose IMDS answers on the bare /latest/ path (others: /imds/<instanceId>/latest/). */
+  defaultImdsInstance?: string;
+}
+
+export interface SandboxInfo {
+  port: number;
+  /** host:port for the RPC SDKs' `endpoint` (with protocol 'http'). */
+  endpoint: string;
+  url: string;
+  accountId: string;
+  /** Root AccessKey of the demo account. */
+  accessKeyId: string;
+  accessKeySecret: string;
+  imdsUrl(instanceId?: string): string;
+}
+
+const services: ServiceModule[] = [imdsService, rpcService, ossService];
+
+export class Sandbox {
+  readonly faults = new Faults();
+  readonly requests: RequestLogEntry[] = [];
+  private server?: http.Server;
+  private port = 0;
+
+  constructor(public state: SandboxState, readonly options: SandboxOptions = {}) {}
+
+  get info(): SandboxInfo {
+    const host = this.options.host ?? '127.0.0.1';
+    const endpoint = `${host}:${this.port}`;
+    const root = [...this.state.accessKeys.values()].find((k) => k.owner.kind === 'root');
+    return {
+      port: this.port, endpoint, url: `http://${endpoint}`, accountId: this.state.accountId,
+      accessKeyId: root?.accessKeyId ?? '', accessKeySecret: root?.accessKeySecret ?? '',
+      imdsUrl: (instanceId?: string) => instanceId ? `http://${endpoint}/imds/${instanceId}` : `http://${endpoint}`,
+    };
+  }
+
+  /** Moves the sandbox clock (credential expiry, rotation) without waiting. */
+  advanceClock(ms: number): void {
+    this.state.clockOffsetMs += ms;
+  }
+
+  persist(): void {
+    if (this.options.statePath) { saveState(this.state, this.options.statePath); }
+  }
+
+  async listen(): Promise<SandboxInfo> {
+    this.server = http.createServer((req, res) => { void this.onRequest(req, res); });
+    this.server.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve);
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+    return this.info;
+  }
+
+  async close(): Promise<void> {
+    const s = this.server;
+    if (!s) { return; }
+    this.server = undefined;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  /** Dispatches one parsed request; exposed so benchmarks can skip the socket. */
+  async dispatch(req: SandboxRequest): Promise<SandboxResponse> {
+    if (req.rawPath.startsWith('/__sandbox/')) { return this.control(req); }
+    const mod = services.find((m) => m.match(req));
+    if (!mod) { return { status: 404, body: 'no sandbox service for this request' }; }
+    const { service, action } = mod.match(req)!;
+    let res: SandboxResponse;
+    try {
+      res = await this.applyFaults(service, action) ?? await mod.handle(req, this);
+    } catch (e) {
+      const err = e instanceof SandboxError ? e : new SandboxError('InternalError', 500, `The request processing has failed due to some unknown error. ${(e as Error).message}`);
+      res = mod.errorResponse(err, req);
+    }
+    this.requests.push({ service, action, status: res.status });
+    return res;
+  }
+
+  private async applyFaults(service: SandboxService, action: string): Promise<SandboxResponse | undefined> {
+    for (const rule of this.faults.take(service, action)) {
+      switch (rule.kind) {
+        case 'delay': await new Promise((r) => setTimeout(r, rule.delayMs ?? 1000)); break;
+        case 'down': return { status: 0, destroy: true };
+        case 'throttle':
+          throw service === 'oss'
+            ? new SandboxError('SlowDown', 503, 'Please reduce your request rate.')
+            : new SandboxError('Throttling.User', 400, 'Request was denied due to user flow control.');
+        case 'error5xx':
+          throw new SandboxError(rule.status === 503 ? 'ServiceUnavailable' : 'InternalError', rule.status ?? 500,
+            'The request processing has failed due to some unknown error, exception or failure.');
+      }
+    }
+    return undefined;
+  }
+
+  /** Out-of-process control for benchmarks, the e2e harness and users: faults, clock, info. */
+  private control(req: SandboxRequest): SandboxResponse {
+    const json = (v: unknown, status = 200): SandboxResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) });
+    const what = req.rawPath.slice('/__sandbox/'.length);
+    const body = req.body.length ? JSON.parse(req.body.toString('utf8')) as Record<string, unknown> : {};
+    if (what === 'faults' && req.method === 'POST') { this.faults.add(body as unknown as FaultRule); return json({ faults: this.faults.list() }); }
+    if (what === 'faults' && req.method === 'DELETE') { this.faults.clear(); return json({ faults: [] }); }
+    if (what === 'faults') { return json({ faults: this.faults.list() }); }
+    if (what === 'clock' && req.method === 'POST') { this.advanceClock(Number(body.advanceMs ?? 0)); return json({ clockOffsetMs: this.state.clockOffsetMs }); }
+    if (what === 'requests') { return json({ requests: this.requests }); }
+    if (what === 'info') {
+      // Deliberately no secrets here: the CLI prints those once, at start.
+      const { port, endpoint, url, accountId } = this.info;
+      return json({ port, endpoint, url, accountId });
+    }
+    return json({ error: 'unknown control path' }, 404);
+  }
+
+  private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) { chunks.push(c as Buffer); }
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const parsed: SandboxRequest = {
+      method: req.method ?? 'GET',
+      rawPath: q < 0 ? rawUrl : rawUrl.slice(0, q),
+      rawQuery: q < 0 ? '' : rawUrl.slice(q + 1),
+      query: new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)),
+      headers: req.headers,
+      body: Buffer.concat(chunks),
+    };
+    let out: SandboxResponse;
+    try {
+      out = await this.dispatch(parsed);
+    } catch (e) {
+      out = { status: 500, body: String((e as Error).message) };
+    }
+    if (out.destroy) { req.socket.destroy(); return; }
+    const headers: Record<string, string> = { 'x-acs-request-id': requestId(), ...out.headers };
+    res.writeHead(out.status, headers);
+    res.end(out.body);
+    if (parsed.method !== 'GET' && parsed.method !== 'HEAD' && out.status < 400) { this.persist(); }
+  }
+}
+
+/** Starts a sandbox on an ephemeral loopback port (tests) or the given one (CLI). */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const loaded = options.statePath ? loadState(options.statePath) : undefined;
+  const state = loaded ?? (options.empty ? emptyState() : seedDemoAccount(emptyState()));
+  const sandbox = new Sandbox(state, { defaultImdsInstance: DEMO.vpcInstanceId, ...options });
+  await sandbox.listen();
+  return sandbox;
+}

@@ -1,0 +1,231 @@
+/**
+ * The sandbox's whole world as plain data, so it can be persisted as JSON and seeded.
+ * Services (ram.ts, ecs.ts, oss.ts, imds.ts, sts.ts) read and mutate it; nothing here talks HTTP.
+ */
+import * as fs from 'node:fs';
+import type { PolicyDocument } from '../policy/types';
+
+export type PolicyType = 'System' | 'Custom';
+
+export interface AccessKeyRecord {
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** Owner of the key: the root account or a RAM user. */
+  owner: { kind: 'root' } | { kind: 'user'; userName: string };
+  status: 'Active' | 'Inactive';
+  createDate: string;
+}
+
+/** Temporary credentials (STS): from IMDS for an instance role, or from AssumeRole. */
+export interface StsSession {
+  accessKeyId: string; // "STS.…"
+  accessKeySecret: string;
+  securityToken: string;
+  roleName: string;
+  sessionName: string;
+  instanceId?: string;
+  /** ms since epoch, sandbox clock */
+  issuedAt: number;
+  expiresAt: number;
+}
+
+export interface RamUser {
+  userId: string;
+  userName: string;
+  displayName: string;
+  createDate: string;
+}
+
+export interface RamRole {
+  roleId: string;
+  roleName: string;
+  description: string;
+  assumeRolePolicyDocument: string;
+  maxSessionDuration: number;
+  createDate: string;
+  updateDate: string;
+}
+
+export interface PolicyVersion {
+  versionId: string; // v1, v2, …
+  policyDocument: string;
+  createDate: string;
+}
+
+export interface RamPolicy {
+  policyName: string;
+  policyType: PolicyType;
+  description: string;
+  defaultVersion: string;
+  versions: PolicyVersion[];
+  createDate: string;
+  updateDate: string;
+}
+
+export interface Attachment {
+  policyName: string;
+  policyType: PolicyType;
+  attachDate: string;
+}
+
+export interface Region { regionId: string; localName: string; zones: string[] }
+export interface Vpc { vpcId: string; vpcName: string; regionId: string; cidrBlock: string; isDefault: boolean; creationTime: string }
+export interface VSwitch { vSwitchId: string; vpcId: string; zoneId: string; regionId: string; cidrBlock: string; vSwitchName: string; isDefault: boolean }
+export interface SecurityGroup { securityGroupId: string; securityGroupName: string; vpcId: string; regionId: string; description: string }
+export interface Image { imageId: string; imageName: string; osName: string; osType: 'linux' | 'windows'; architecture: string; regionId?: string; size: number; ownerAlias: 'system' | 'self' }
+export interface InstanceType { instanceTypeId: string; cpuCoreCount: number; memorySize: number; instanceTypeFamily: string }
+
+export type InstanceStatus = 'Pending' | 'Starting' | 'Running' | 'Stopping' | 'Stopped';
+
+export interface Instance {
+  instanceId: string;
+  instanceName: string;
+  hostName: string;
+  regionId: string;
+  zoneId: string;
+  status: InstanceStatus;
+  networkType: 'vpc' | 'classic';
+  vpcId?: string;
+  vSwitchId?: string;
+  securityGroupIds: string[];
+  privateIp: string;
+  publicIp?: string;
+  imageId: string;
+  instanceType: string;
+  osName: string;
+  cpu: number;
+  memory: number;
+  creationTime: string;
+  internetMaxBandwidthOut: number;
+  /** Hardened IMDS: 'required' refuses token-less reads. */
+  httpTokens: 'optional' | 'required';
+  httpEndpoint: 'enabled' | 'disabled';
+  ramRoleName?: string;
+  /** Never returned by any API; kept so ModifyInstanceAttribute has something to change. */
+  passwordSet?: boolean;
+  tags: Array<{ key: string; value: string }>;
+}
+
+export interface OssObject {
+  key: string;
+  /** base64 in JSON; Buffer in memory */
+  body: Buffer;
+  contentType: string;
+  etag: string;
+  lastModified: string;
+  meta: Record<string, string>;
+}
+
+export interface Bucket {
+  name: string;
+  region: string; // cn-hangzhou
+  creationDate: string;
+  storageClass: 'Standard' | 'IA' | 'Archive';
+  objects: Map<string, OssObject>;
+}
+
+export interface MultipartUpload {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  contentType: string;
+  initiated: string;
+  parts: Map<number, { body: Buffer; etag: string }>;
+}
+
+export interface SandboxState {
+  accountId: string;
+  accessKeys: Map<string, AccessKeyRecord>;
+  stsSessions: Map<string, StsSession>;
+  users: Map<string, RamUser>;
+  roles: Map<string, RamRole>;
+  /** Custom and System policies, keyed by `${type}:${name}`. */
+  policies: Map<string, RamPolicy>;
+  /** principal key `role:<name>` / `user:<name>` -> attached policies */
+  attachments: Map<string, Attachment[]>;
+  regions: Region[];
+  vpcs: Vpc[];
+  vswitches: VSwitch[];
+  securityGroups: SecurityGroup[];
+  images: Image[];
+  instanceTypes: InstanceType[];
+  instances: Map<string, Instance>;
+  buckets: Map<string, Bucket>;
+  uploads: Map<string, MultipartUpload>;
+  /** Added to Date.now() so tests can move time (credential expiry, rotation). */
+  clockOffsetMs: number;
+  /** How long IMDS-issued STS credentials live (s); they rotate when less than half is left. */
+  stsDurationSeconds: number;
+  counter: number;
+}
+
+export function emptyState(accountId = '1234567890123456'): SandboxState {
+  return {
+    accountId,
+    accessKeys: new Map(), stsSessions: new Map(), users: new Map(), roles: new Map(),
+    policies: new Map(), attachments: new Map(), regions: [], vpcs: [], vswitches: [],
+    securityGroups: [], images: [], instanceTypes: [], instances: new Map(), buckets: new Map(),
+    uploads: new Map(), clockOffsetMs: 0, stsDurationSeconds: 6 * 3600, counter: 1,
+  };
+}
+
+export const policyKey = (type: PolicyType, name: string) => `${type}:${name}`;
+export const roleKey = (roleName: string) => `role:${roleName}`;
+export const userKey = (userName: string) => `user:${userName}`;
+
+export function now(state: SandboxState): number {
+  return Date.now() + state.clockOffsetMs;
+}
+
+/** RAM/ECS timestamps: 2015-01-23T12:33:18Z */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Deterministic-enough unique ids: a counter plus randomness so restarts from a saved state don't collide. */
+export function nextId(state: SandboxState, prefix: string, hexLen = 20): string {
+  const n = (state.counter++).toString(16);
+  const rand = Array.from({ length: hexLen }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  return `${prefix}${(n + rand).slice(0, hexLen)}`;
+}
+
+export function parsePolicyDocument(text: string): PolicyDocument {
+  return JSON.parse(text) as PolicyDocument;
+}
+
+// ---- persistence: Maps and Buffers as JSON ----
+
+function replacer(_key: string, value: unknown): unknown {
+  if (value instanceof Map) { return { $map: [...value.entries()] }; }
+  if (value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
+    return { $b64: Buffer.from((value as { data: number[] }).data).toString('base64') };
+  }
+  return value;
+}
+
+function reviver(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object') {
+    const v = value as { $map?: [string, unknown][]; $b64?: string };
+    if (v.$map) { return new Map(v.$map); }
+    if (typeof v.$b64 === 'string') { return Buffer.from(v.$b64, 'base64'); }
+  }
+  return value;
+}
+
+export function serializeState(state: SandboxState): string {
+  return JSON.stringify(state, replacer);
+}
+
+export function deserializeState(text: string): SandboxState {
+  return { ...emptyState(), ...(JSON.parse(text, reviver) as SandboxState) };
+}
+
+export function saveState(state: SandboxState, file: string): void {
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, serializeState(state));
+  fs.renameSync(tmp, file);
+}
+
+export function loadState(file: string): SandboxState | undefined {
+  return fs.existsSync(file) ? deserializeState(fs.readFileSync(file, 'utf8')) : undefined;
+}
