@@ -1,0 +1,56 @@
+// Bundles the extension, the sandbox CLI and each Alibaba SDK as its own file.
+// The SDKs are heavy (ECS alone ~600 ms to load), so the extension bundle never contains them:
+// src/cloud/sdk.ts requires them by name, and the plugin below points those requires at
+// dist/sdk/<name>.js, which Node loads only on the first call that needs it.
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+export const SDKS = {
+  '@alicloud/ram20150501': 'ram',
+  '@alicloud/ecs20140526': 'ecs',
+  '@alicloud/sts20150401': 'sts',
+  '@alicloud/credentials': 'credentials',
+  '@alicloud/openapi-core': 'openapi-core',
+  '@darabonba/typescript': 'darabonba',
+  'ali-oss': 'ali-oss',
+};
+
+/** Resolves SDK imports to the separately bundled files (dir: where they sit relative to the importer). */
+const lazySdks = (dir, except) => ({
+  name: 'lazy-sdks',
+  setup(build) {
+    const names = Object.keys(SDKS).filter((n) => n !== except);
+    const filter = new RegExp(`^(${names.map((s) => s.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: `${dir}/${SDKS[args.path]}.js`, external: true }));
+  },
+});
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'error',
+  // Optional requires inside ali-oss's HTTP stack that it guards at run time.
+  external: ['proxy-agent'],
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'proxy-agent'], plugins: [lazySdks('./sdk')] },
+  { ...common, entryPoints: ['src/sandbox/main.ts'], outfile: 'dist/sandbox.js' },
+  // One bundle per SDK; RAM/ECS/STS share the openapi-core and darabonba bundles, so their
+  // classes (Config, errors) are the same objects whichever client loaded them first.
+  ...Object.entries(SDKS).map(([pkg, name]) => ({
+    ...common, sourcemap: false, minify: true, plugins: [lazySdks('.', pkg)], stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' }, outfile: `dist/sdk/${name}.js`,
+  })),
+];
+
+if (watch) {
+  for (const b of builds) { await (await esbuild.context(b)).watch(); }
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
