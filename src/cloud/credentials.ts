@@ -1,0 +1,169 @@
+/**
+ * Credential providers: static AccessKey / STS token, RamRoleArn (AssumeRole through our STS
+ * client, so endpoint overrides apply) and EcsRamRole (our IMDS client). Each is also exposed to
+ * the SDKs as an @alicloud/credentials custom provider, because that library hard-codes the IMDS
+ * address. Secrets stay in memory here; nothing in this file logs.
+ */
+import { CloudError } from './errors';
+import { ImdsClient } from './imds';
+import { l10n } from './l10n';
+import type { CredentialConfig } from './profile';
+import { loadCredentials } from './sdk';
+
+export interface Credentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+  /** Set for temporary credentials. */
+  expiration?: Date;
+}
+
+export interface CredentialProvider {
+  /** Goes to the SDK's x-acs-credentials-provider header and our logs. */
+  readonly name: string;
+  get(): Promise<Credentials>;
+  /** Drop cached temporary credentials (after the service said they expired or rotated). */
+  invalidate(): void;
+  /** When the current credentials expire, if temporary and already fetched. */
+  readonly expiration?: Date;
+}
+
+export class StaticProvider implements CredentialProvider {
+  readonly name: string;
+  constructor(private readonly creds: Credentials) {
+    this.name = creds.securityToken ? 'static_sts' : 'static_ak';
+  }
+  get expiration(): Date | undefined { return this.creds.expiration; }
+  async get(): Promise<Credentials> { return this.creds; }
+  invalidate(): void { /* nothing cached */ }
+}
+
+/**
+ * Caches temporary credentials and refreshes them ahead of expiry. If a refresh fails while the
+ * old credentials are still valid, keeps using them (as the SDK's own provider does).
+ */
+export abstract class RefreshingProvider implements CredentialProvider {
+  abstract readonly name: string;
+  private current?: Credentials;
+  private pending?: Promise<Credentials>;
+  /** Refresh this long before expiry. */
+  protected refreshAheadMs = 15 * 60 * 1000;
+  private readonly listeners = new Set<(c: Credentials) => void>();
+
+  constructor(protected readonly now: () => number = Date.now) {}
+
+  get expiration(): Date | undefined { return this.current?.expiration; }
+
+  /** Called after each successful refresh (the identity view shows the new expiry). */
+  onDidRefresh(listener: (c: Credentials) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  async get(): Promise<Credentials> {
+    const c = this.current;
+    if (c && (!c.expiration || c.expiration.getTime() - this.now() > this.refreshAheadMs)) { return c; }
+    try {
+      return await this.refresh();
+    } catch (e) {
+      if (c?.expiration && c.expiration.getTime() > this.now()) { return c; }
+      throw e;
+    }
+  }
+
+  invalidate(): void {
+    this.current = undefined;
+  }
+
+  /** Fetches new credentials now; concurrent callers share one fetch. */
+  refresh(): Promise<Credentials> {
+    this.pending ??= this.fetch().then((c) => {
+      this.current = c;
+      for (const l of this.listeners) { l(c); }
+      return c;
+    }).finally(() => { this.pending = undefined; });
+    return this.pending;
+  }
+
+  protected abstract fetch(): Promise<Credentials>;
+}
+
+export class EcsRamRoleProvider extends RefreshingProvider {
+  readonly name = 'ecs_ram_role';
+  /** The role found on the instance (discovered if not configured). */
+  roleName?: string;
+
+  constructor(readonly imds: ImdsClient, roleName?: string, now?: () => number) {
+    super(now);
+    this.roleName = roleName;
+  }
+
+  protected async fetch(): Promise<Credentials> {
+    const c = await this.imds.getCredentials(this.roleName);
+    this.roleName = c.roleName;
+    return { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken, expiration: c.expiration };
+  }
+}
+
+export type AssumeRole = (base: Credentials, roleArn: string, sessionName: string, durationSeconds: number) => Promise<Credentials>;
+
+export class RamRoleArnProvider extends RefreshingProvider {
+  readonly name = 'ram_role_arn';
+  constructor(
+    private readonly base: Credentials,
+    readonly roleArn: string,
+    private readonly sessionName: string,
+    private readonly durationSeconds: number,
+    private readonly assumeRole: AssumeRole,
+  ) {
+    super();
+    this.refreshAheadMs = Math.min(this.refreshAheadMs, (durationSeconds * 1000) / 4);
+  }
+
+  protected fetch(): Promise<Credentials> {
+    return this.assumeRole(this.base, this.roleArn, this.sessionName, this.durationSeconds);
+  }
+}
+
+/** Builds the provider for a profile's credential config. */
+export function createProvider(config: CredentialConfig, deps: { imds: () => ImdsClient; assumeRole: AssumeRole }): CredentialProvider {
+  switch (config.mode) {
+    case 'AK':
+      return new StaticProvider({ accessKeyId: config.accessKeyId, accessKeySecret: config.accessKeySecret });
+    case 'StsToken':
+      return new StaticProvider({ accessKeyId: config.accessKeyId, accessKeySecret: config.accessKeySecret, securityToken: config.securityToken });
+    case 'RamRoleArn':
+      return new RamRoleArnProvider(
+        { accessKeyId: config.accessKeyId, accessKeySecret: config.accessKeySecret, securityToken: config.securityToken },
+        config.roleArn, config.sessionName ?? 'vscode-alibaba-cloud', config.durationSeconds ?? 3600, deps.assumeRole,
+      );
+    case 'EcsRamRole':
+      return new EcsRamRoleProvider(deps.imds(), config.roleName);
+    default:
+      throw new CloudError({ code: 'UnsupportedProfileMode', service: 'credentials', message: l10n.t('Unsupported credential mode "{0}".', (config as { mode: string }).mode) });
+  }
+}
+
+/** Wraps a provider as an @alicloud/credentials Credential for the openapi-core clients. */
+export function toSdkCredential(provider: CredentialProvider): unknown {
+  const { default: Credential } = loadCredentials();
+  return new Credential(null, {
+    getProviderName: () => provider.name,
+    getCredentials: async () => {
+      const c = await provider.get();
+      return { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken ?? '', providerName: provider.name };
+    },
+  });
+}
+
+/** Credentials from the standard environment variables, if set. */
+export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): CredentialConfig | undefined {
+  const id = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+  const secret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+  if (!id || !secret) { return undefined; }
+  const token = env.ALIBABA_CLOUD_SECURITY_TOKEN;
+  if (env.ALIBABA_CLOUD_ROLE_ARN) {
+    return { mode: 'RamRoleArn', accessKeyId: id, accessKeySecret: secret, securityToken: token, roleArn: env.ALIBABA_CLOUD_ROLE_ARN, sessionName: env.ALIBABA_CLOUD_ROLE_SESSION_NAME };
+  }
+  return token ? { mode: 'StsToken', accessKeyId: id, accessKeySecret: secret, securityToken: token } : { mode: 'AK', accessKeyId: id, accessKeySecret: secret };
+}

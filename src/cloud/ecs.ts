@@ -1,0 +1,197 @@
+/** ECS over the real SDK: instances, their RAM role, and what creating an instance needs. */
+import { CloudError } from './errors';
+import { l10n } from './l10n';
+import type { Page } from './paging';
+import { loadDara, loadEcsSdk } from './sdk';
+import type { CloudSession } from './session';
+
+export interface EcsInstance {
+  instanceId: string;
+  instanceName: string;
+  regionId: string;
+  zoneId: string;
+  status: string;
+  networkType: 'vpc' | 'classic' | string;
+  instanceType: string;
+  osName: string;
+  vpcId?: string;
+  vSwitchId?: string;
+  privateIps: string[];
+  publicIps: string[];
+  /** Filled by describeInstanceRoles; ECS does not return it with the instance. */
+  ramRoleName?: string;
+  httpTokens?: string;
+}
+
+export interface RoleChangeResult {
+  instanceId: string;
+  success: boolean;
+  code: string;
+  message: string;
+}
+
+export interface RegionInfo { regionId: string; localName: string }
+export interface ZoneInfo { zoneId: string; localName: string }
+export interface VpcInfo { vpcId: string; vpcName: string; cidrBlock: string; isDefault: boolean }
+export interface VSwitchInfo { vSwitchId: string; vSwitchName: string; vpcId: string; zoneId: string; cidrBlock: string; availableIps?: number }
+export interface SecurityGroupInfo { securityGroupId: string; securityGroupName: string; vpcId: string; description: string }
+export interface ImageInfo { imageId: string; imageName: string; osName: string; osType: string; architecture: string }
+export interface InstanceTypeInfo { instanceTypeId: string; cpuCoreCount: number; memorySize: number; family: string }
+
+export interface NewInstance {
+  regionId: string;
+  zoneId: string;
+  imageId: string;
+  instanceType: string;
+  vSwitchId: string;
+  securityGroupId: string;
+  instanceName: string;
+  password: string;
+  ramRoleName?: string;
+  /** >0 gives the instance a public IP (pay-by-traffic). */
+  internetMaxBandwidthOut?: number;
+  /** Hardened IMDS only (recommended). */
+  hardenedMetadata?: boolean;
+}
+
+const PASSWORD_SPECIALS = "()`~!@#$%^&*-_+=|{}[]:;'<>,.?/";
+
+/** ECS password rules: 8–30 characters with at least three of upper, lower, digit, special. */
+export function checkInstancePassword(password: string): string | undefined {
+  if (password.length < 8 || password.length > 30) { return l10n.t('The password must be 8 to 30 characters long.'); }
+  const invalid = [...password].find((ch) => !/[A-Za-z0-9]/.test(ch) && !PASSWORD_SPECIALS.includes(ch));
+  if (invalid) { return l10n.t('The character "{0}" is not allowed in an ECS password.', invalid); }
+  const classes = [/[A-Z]/, /[a-z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
+  if (classes < 3) { return l10n.t('The password needs at least three of: upper case, lower case, digits, special characters.'); }
+  return undefined;
+}
+
+export class EcsApi {
+  constructor(private readonly session: CloudSession) {}
+
+  private call<T>(action: string, regionId: string, fn: (client: ReturnType<CloudSession['ecsClient']>, sdk: ReturnType<typeof loadEcsSdk>) => Promise<T>): Promise<T> {
+    return this.session.call('ecs', action, regionId, () => fn(this.session.ecsClient(regionId), loadEcsSdk()));
+  }
+
+  async describeRegions(): Promise<RegionInfo[]> {
+    const r = await this.call('DescribeRegions', this.session.regionId, (c, m) => c.describeRegions(new m.DescribeRegionsRequest({})));
+    return (r.body?.regions?.region ?? []).map((x) => ({ regionId: x.regionId ?? '', localName: x.localName ?? '' }));
+  }
+
+  async describeZones(regionId: string): Promise<ZoneInfo[]> {
+    const r = await this.call('DescribeZones', regionId, (c, m) => c.describeZones(new m.DescribeZonesRequest({ regionId })));
+    return (r.body?.zones?.zone ?? []).map((z) => ({ zoneId: z.zoneId ?? '', localName: z.localName ?? '' }));
+  }
+
+  async listInstances(regionId: string, nextToken?: string, maxResults = 50, filter: { instanceIds?: string[]; vpcOnly?: boolean } = {}): Promise<Page<EcsInstance>> {
+    const r = await this.call('DescribeInstances', regionId, (c, m) => c.describeInstances(new m.DescribeInstancesRequest({
+      regionId, nextToken, maxResults,
+      instanceIds: filter.instanceIds ? JSON.stringify(filter.instanceIds) : undefined,
+      instanceNetworkType: filter.vpcOnly ? 'vpc' : undefined,
+    })));
+    const b = r.body;
+    return {
+      items: (b?.instances?.instance ?? []).map((i) => ({
+        instanceId: i.instanceId ?? '', instanceName: i.instanceName ?? '', regionId: i.regionId ?? regionId, zoneId: i.zoneId ?? '',
+        status: i.status ?? '', networkType: i.instanceNetworkType ?? '', instanceType: i.instanceType ?? '', osName: i.OSName ?? '',
+        vpcId: i.vpcAttributes?.vpcId || undefined, vSwitchId: i.vpcAttributes?.vSwitchId || undefined,
+        privateIps: [...(i.vpcAttributes?.privateIpAddress?.ipAddress ?? []), ...(i.innerIpAddress?.ipAddress ?? [])],
+        publicIps: [...(i.publicIpAddress?.ipAddress ?? []), ...(i.eipAddress?.ipAddress ? [i.eipAddress.ipAddress] : [])],
+        httpTokens: i.metadataOptions?.httpTokens,
+      })),
+      next: b?.nextToken || undefined,
+    };
+  }
+
+  async getInstance(regionId: string, instanceId: string): Promise<EcsInstance> {
+    const page = await this.listInstances(regionId, undefined, 10, { instanceIds: [instanceId] });
+    const found = page.items.find((i) => i.instanceId === instanceId);
+    if (!found) { throw new CloudError({ code: 'InvalidInstanceId.NotFound', service: 'ecs', action: 'DescribeInstances', status: 404, message: l10n.t('Instance {0} was not found in {1}.', instanceId, regionId) }); }
+    return found;
+  }
+
+  /** The role attached to each of the given instances (absent = none). Classic instances are skipped by the caller. */
+  async describeInstanceRoles(regionId: string, instanceIds: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < instanceIds.length; i += 50) {
+      const ids = instanceIds.slice(i, i + 50);
+      const r = await this.call('DescribeInstanceRamRole', regionId, (c, m) => c.describeInstanceRamRole(new m.DescribeInstanceRamRoleRequest({ regionId, instanceIds: JSON.stringify(ids), pageSize: 50 })));
+      for (const s of r.body?.instanceRamRoleSets?.instanceRamRoleSet ?? []) {
+        if (s.instanceId && s.ramRoleName) { out.set(s.instanceId, s.ramRoleName); }
+      }
+    }
+    return out;
+  }
+
+  async attachRole(regionId: string, instanceId: string, ramRoleName: string): Promise<RoleChangeResult> {
+    const r = await this.call('AttachInstanceRamRole', regionId, (c, m) => c.attachInstanceRamRole(new m.AttachInstanceRamRoleRequest({ regionId, ramRoleName, instanceIds: JSON.stringify([instanceId]) })));
+    const res = r.body?.attachInstanceRamRoleResults?.attachInstanceRamRoleResult?.find((x) => x.instanceId === instanceId);
+    return this.perInstance('AttachInstanceRamRole', instanceId, res, r.body?.requestId);
+  }
+
+  async detachRole(regionId: string, instanceId: string, ramRoleName?: string): Promise<RoleChangeResult> {
+    const r = await this.call('DetachInstanceRamRole', regionId, (c, m) => c.detachInstanceRamRole(new m.DetachInstanceRamRoleRequest({ regionId, ramRoleName, instanceIds: JSON.stringify([instanceId]) })));
+    const res = r.body?.detachInstanceRamRoleResults?.detachInstanceRamRoleResult?.find((x) => x.instanceId === instanceId);
+    return this.perInstance('DetachInstanceRamRole', instanceId, res, r.body?.requestId);
+  }
+
+  /** ECS reports per-instance failures inside a 200 response; surface them as errors. */
+  private perInstance(action: string, instanceId: string, res: { success?: boolean; code?: string; message?: string } | undefined, requestId?: string): RoleChangeResult {
+    if (!res) { throw new CloudError({ code: 'InvalidResponse', service: 'ecs', action, requestId, message: l10n.t('ECS returned no result for {0}.', instanceId) }); }
+    if (!res.success) { throw new CloudError({ code: res.code ?? 'UnknownError', service: 'ecs', action, requestId, status: Number(res.code) || undefined, message: res.message ?? '' }); }
+    return { instanceId, success: true, code: res.code ?? '200', message: res.message ?? '' };
+  }
+
+  /** RunInstances; with dryRun the API answers DryRunOperation when the request would pass. */
+  async runInstance(spec: NewInstance, dryRun = false): Promise<string | undefined> {
+    const r = await this.call('RunInstances', spec.regionId, (c, m) => c.runInstances(new m.RunInstancesRequest({
+      regionId: spec.regionId, zoneId: spec.zoneId, imageId: spec.imageId, instanceType: spec.instanceType,
+      vSwitchId: spec.vSwitchId, securityGroupId: spec.securityGroupId, instanceName: spec.instanceName, hostName: spec.instanceName.replace(/[^A-Za-z0-9-]/g, '-'),
+      password: spec.password, ramRoleName: spec.ramRoleName, internetMaxBandwidthOut: spec.internetMaxBandwidthOut ?? 0,
+      httpTokens: spec.hardenedMetadata === false ? undefined : 'required', amount: 1, dryRun,
+    })));
+    return r.body?.instanceIdSets?.instanceIdSet?.[0];
+  }
+
+  async startInstance(regionId: string, instanceId: string): Promise<void> {
+    await this.call('StartInstance', regionId, (c, m) => c.startInstance(new m.StartInstanceRequest({ instanceId })));
+  }
+
+  async stopInstance(regionId: string, instanceId: string): Promise<void> {
+    await this.call('StopInstance', regionId, (c, m) => c.stopInstance(new m.StopInstanceRequest({ instanceId })));
+  }
+
+  async setPassword(regionId: string, instanceId: string, password: string): Promise<void> {
+    await this.call('ModifyInstanceAttribute', regionId, (c, m) => c.modifyInstanceAttribute(new m.ModifyInstanceAttributeRequest({ instanceId, password })));
+  }
+
+  async allocatePublicIp(regionId: string, instanceId: string): Promise<string> {
+    const r = await this.call('AllocatePublicIpAddress', regionId, (c, m) => c.allocatePublicIpAddress(new m.AllocatePublicIpAddressRequest({ instanceId })));
+    return r.body?.ipAddress ?? '';
+  }
+
+  async describeVpcs(regionId: string): Promise<VpcInfo[]> {
+    const r = await this.call('DescribeVpcs', regionId, (c, m) => c.describeVpcs(new m.DescribeVpcsRequest({ regionId, pageSize: 50 })));
+    return (r.body?.vpcs?.vpc ?? []).map((v) => ({ vpcId: v.vpcId ?? '', vpcName: v.vpcName ?? '', cidrBlock: v.cidrBlock ?? '', isDefault: !!v.isDefault }));
+  }
+
+  async describeVSwitches(regionId: string, vpcId?: string, zoneId?: string): Promise<VSwitchInfo[]> {
+    const r = await this.call('DescribeVSwitches', regionId, (c, m) => c.describeVSwitches(new m.DescribeVSwitchesRequest({ regionId, vpcId, zoneId, pageSize: 50 })));
+    return (r.body?.vSwitches?.vSwitch ?? []).map((v) => ({ vSwitchId: v.vSwitchId ?? '', vSwitchName: v.vSwitchName ?? '', vpcId: v.vpcId ?? '', zoneId: v.zoneId ?? '', cidrBlock: v.cidrBlock ?? '', availableIps: v.availableIpAddressCount }));
+  }
+
+  async describeSecurityGroups(regionId: string, vpcId?: string): Promise<SecurityGroupInfo[]> {
+    const r = await this.call('DescribeSecurityGroups', regionId, (c, m) => c.describeSecurityGroups(new m.DescribeSecurityGroupsRequest({ regionId, vpcId, maxResults: 100 })));
+    return (r.body?.securityGroups?.securityGroup ?? []).map((g) => ({ securityGroupId: g.securityGroupId ?? '', securityGroupName: g.securityGroupName ?? '', vpcId: g.vpcId ?? '', description: g.description ?? '' }));
+  }
+
+  async describeImages(regionId: string): Promise<ImageInfo[]> {
+    const r = await this.call('DescribeImages', regionId, (c, m) => c.describeImages(new m.DescribeImagesRequest({ regionId, imageOwnerAlias: 'system', pageSize: 50 })));
+    return (r.body?.images?.image ?? []).map((i) => ({ imageId: i.imageId ?? '', imageName: i.imageName ?? '', osName: i.OSName ?? '', osType: i.OSType ?? '', architecture: i.architecture ?? '' }));
+  }
+
+  async describeInstanceTypes(regionId: string): Promise<InstanceTypeInfo[]> {
+    const r = await this.call('DescribeInstanceTypes', regionId, (c, m) => c.describeInstanceTypesWithOptions(new m.DescribeInstanceTypesRequest({ maxResults: 100 }), new (loadDara().RuntimeOptions)({})));
+    return (r.body?.instanceTypes?.instanceType ?? []).map((t) => ({ instanceTypeId: t.instanceTypeId ?? '', cpuCoreCount: t.cpuCoreCount ?? 0, memorySize: t.memorySize ?? 0, family: t.instanceTypeFamily ?? '' }));
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * ECS instance metadata client (IMDS), hardened mode first: PUT a token, then send it on every
+ * read. Falls back to token-less reads only when allowed. Every request is bounded by a short
+ * timeout so a laptop (where 100.100.100.200 does not answer) learns "not an instance" quickly.
+ * The base URL is configurable: the sandbox serves each instance's IMDS on loopback.
+ */
+import { CloudError } from './errors';
+import { l10n } from './l10n';
+
+export const DEFAULT_IMDS_URL = 'http://100.100.100.200';
+
+export interface ImdsOptions {
+  baseUrl?: string;
+  /** Per request, ms; capped at 1000. */
+  timeoutMs?: number;
+  /** Allow plain GETs when the token request fails (not hardened). */
+  allowInsecureFallback?: boolean;
+  tokenTtlSeconds?: number;
+  /** Clock for token reuse, injectable for tests. */
+  now?: () => number;
+}
+
+export interface ImdsCredentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken: string;
+  expiration: Date;
+  lastUpdated?: Date;
+  roleName: string;
+}
+
+export interface InstanceIdentity {
+  instanceId: string;
+  regionId: string;
+  zoneId: string;
+}
+
+export class ImdsClient {
+  readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly allowInsecureFallback: boolean;
+  private readonly tokenTtlSeconds: number;
+  private readonly now: () => number;
+  private token?: { value: string; expiresAt: number };
+  private pendingToken?: Promise<string | undefined>;
+  /** Set once a token request failed and fallback is allowed: read without tokens from then on. */
+  private insecure = false;
+
+  constructor(options: ImdsOptions = {}) {
+    this.baseUrl = (options.baseUrl ?? DEFAULT_IMDS_URL).replace(/\/+$/, '');
+    this.timeoutMs = Math.min(options.timeoutMs ?? 1000, 1000);
+    this.allowInsecureFallback = options.allowInsecureFallback ?? false;
+    this.tokenTtlSeconds = options.tokenTtlSeconds ?? 21600;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Whether the last reads went without a token (fallback). */
+  get usedInsecureFallback(): boolean {
+    return this.insecure;
+  }
+
+  async getRoleName(): Promise<string> {
+    const text = await this.get('/latest/meta-data/ram/security-credentials/', 'role');
+    const role = text.split('\n').map((s) => s.trim()).find(Boolean);
+    if (!role) { throw noRole(); }
+    return role;
+  }
+
+  async getCredentials(roleName?: string): Promise<ImdsCredentials> {
+    const role = roleName ?? await this.getRoleName();
+    const text = await this.get(`/latest/meta-data/ram/security-credentials/${encodeURIComponent(role)}`, 'role');
+    let body: Record<string, string>;
+    try {
+      body = JSON.parse(text) as Record<string, string>;
+    } catch {
+      throw new CloudError({ code: 'ImdsBadResponse', service: 'imds', message: l10n.t('The metadata service returned credentials that are not JSON.') });
+    }
+    if (body.Code !== 'Success' || !body.AccessKeyId || !body.AccessKeySecret || !body.SecurityToken || !body.Expiration) {
+      throw new CloudError({ code: 'ImdsBadResponse', service: 'imds', message: l10n.t('The metadata service did not return usable credentials (Code: {0}).', body.Code ?? '-') });
+    }
+    return {
+      accessKeyId: body.AccessKeyId, accessKeySecret: body.AccessKeySecret, securityToken: body.SecurityToken,
+      expiration: new Date(body.Expiration), lastUpdated: body.LastUpdated ? new Date(body.LastUpdated) : undefined, roleName: role,
+    };
+  }
+
+  async getIdentity(): Promise<InstanceIdentity> {
+    const [instanceId, regionId, zoneId] = await Promise.all([
+      this.get('/latest/meta-data/instance-id'), this.get('/latest/meta-data/region-id'), this.get('/latest/meta-data/zone-id'),
+    ]);
+    return { instanceId: instanceId.trim(), regionId: regionId.trim(), zoneId: zoneId.trim() };
+  }
+
+  /** Cheap "am I on an ECS instance" probe: token then instance-id, within the timeout. */
+  async probe(): Promise<InstanceIdentity | undefined> {
+    try {
+      return await this.getIdentity();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Reads a metadata path (e.g. /latest/meta-data/instance-id) as text. */
+  async get(path: string, notFound: 'role' | 'path' = 'path'): Promise<string> {
+    const token = await this.getToken();
+    const headers: Record<string, string> = token ? { 'X-aliyun-ecs-metadata-token': token } : {};
+    let res = await this.request('GET', path, headers);
+    if (res.status === 401 && token) {
+      // The token may have expired server-side before our estimate: one fresh attempt.
+      this.token = undefined;
+      const fresh = await this.getToken();
+      res = await this.request('GET', path, fresh ? { 'X-aliyun-ecs-metadata-token': fresh } : {});
+    }
+    if (res.status === 200) { return res.body; }
+    if (res.status === 404) {
+      if (notFound === 'role') { throw noRole(); }
+      throw new CloudError({ code: 'ImdsNotFound', service: 'imds', status: 404, message: l10n.t('The metadata path {0} does not exist.', path) });
+    }
+    if (res.status === 401) { throw new CloudError({ code: 'ImdsUnauthorized', service: 'imds', status: 401, message: l10n.t('The metadata service rejected the token (401).') }); }
+    if (res.status === 403) { throw new CloudError({ code: 'ImdsHardenedRequired', service: 'imds', status: 403, message: l10n.t('The metadata service refused the request (403): hardened mode requires a token.') }); }
+    throw new CloudError({ code: 'ImdsError', service: 'imds', status: res.status, message: l10n.t('The metadata service answered HTTP {0}.', res.status) });
+  }
+
+  private getToken(): Promise<string | undefined> {
+    if (this.insecure) { return Promise.resolve(undefined); }
+    if (this.token && this.token.expiresAt > this.now()) { return Promise.resolve(this.token.value); }
+    // Concurrent reads share one token request.
+    this.pendingToken ??= this.fetchToken().finally(() => { this.pendingToken = undefined; });
+    return this.pendingToken;
+  }
+
+  private async fetchToken(): Promise<string | undefined> {
+    // Unreachable is not a hardened-mode problem: request() throws and no fallback masks it.
+    const res = await this.request('PUT', '/latest/api/token', { 'X-aliyun-ecs-metadata-token-ttl-seconds': String(this.tokenTtlSeconds) });
+    if (res.status === 200 && res.body) {
+      // Renew a minute early so a token never expires between our check and the server's.
+      this.token = { value: res.body.trim(), expiresAt: this.now() + (this.tokenTtlSeconds - 60) * 1000 };
+      return this.token.value;
+    }
+    if (this.allowInsecureFallback) {
+      this.insecure = true;
+      return undefined;
+    }
+    throw new CloudError({
+      code: 'ImdsHardenedRequired', service: 'imds', status: res.status,
+      message: l10n.t('Could not get a metadata token (HTTP {0}); token-less access is turned off.', res.status),
+    });
+  }
+
+  private async request(method: 'GET' | 'PUT', path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+    const url = `${this.baseUrl}${path}`;
+    try {
+      const res = await fetch(url, { method, headers, signal: AbortSignal.timeout(this.timeoutMs), redirect: 'error' });
+      return { status: res.status, body: await res.text() };
+    } catch (e) {
+      const name = (e as Error).name;
+      if (name === 'TimeoutError' || name === 'AbortError') {
+        throw new CloudError({ code: 'ImdsUnreachable', service: 'imds', message: l10n.t('The metadata service at {0} did not answer within {1} ms.', this.baseUrl, this.timeoutMs) });
+      }
+      throw new CloudError({ code: 'ImdsUnreachable', service: 'imds', message: l10n.t('The metadata service at {0} could not be reached.', this.baseUrl) });
+    }
+  }
+}
+
+function noRole(): CloudError {
+  return new CloudError({ code: 'ImdsNoRole', service: 'imds', status: 404, message: l10n.t('No RAM role is attached to this instance.') });
+}

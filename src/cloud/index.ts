@@ -1,0 +1,28 @@
+/** The cloud layer's front door: one profile → one session → typed APIs per service. */
+import { EcsApi } from './ecs';
+import { OssApi } from './oss';
+import type { ProfileConfig } from './profile';
+import { RamApi } from './ram';
+import { CloudSession, type CloudLogger } from './session';
+import { getCallerIdentity, type CallerIdentity } from './sts';
+
+export interface Cloud {
+  readonly session: CloudSession;
+  readonly ram: RamApi;
+  readonly ecs: EcsApi;
+  readonly oss: OssApi;
+  whoAmI(): Promise<CallerIdentity>;
+  dispose(): void;
+}
+
+export function createCloud(profile: ProfileConfig, logger?: CloudLogger): Cloud {
+  const session = new CloudSession(profile, logger);
+  return {
+    session,
+    ram: new RamApi(session),
+    ecs: new EcsApi(session),
+    oss: new OssApi(session),
+    whoAmI: () => getCallerIdentity(session),
+    dispose: () => session.dispose(),
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * OSS over ali-oss: buckets, folder-style listing (delimiter "/"), objects, multipart upload with
+ * progress and cancel, presigned URLs capped to the credential's lifetime. Refusals keep the
+ * action and resource they were about, so the UI can explain an AccessDenied precisely.
+ */
+import * as fs from 'node:fs';
+import { CloudError, toCloudError } from './errors';
+import type { Page } from './paging';
+import type { CloudSession } from './session';
+import type OSS from 'ali-oss';
+
+export interface BucketInfo {
+  name: string;
+  region: string; // cn-hangzhou (without the oss- prefix)
+  creationDate?: string;
+  storageClass?: string;
+}
+
+export type OssEntry =
+  | { kind: 'folder'; prefix: string }
+  | { kind: 'object'; key: string; size: number; lastModified: string; etag?: string; storageClass?: string };
+
+export interface ObjectMeta {
+  size: number;
+  lastModified?: string;
+  contentType?: string;
+  etag?: string;
+}
+
+export interface PresignedUrl {
+  url: string;
+  expiresAt: Date;
+  /** True when the requested lifetime was cut to the credential's expiry. */
+  capped: boolean;
+}
+
+export interface TransferProgress {
+  (fraction: number): void;
+}
+
+/** Objects above this size go up in parts. */
+export const MULTIPART_THRESHOLD = 16 * 1024 * 1024;
+
+export const ossResource = (bucket?: string, key?: string) => `acs:oss:*:*:${bucket ?? '*'}${key !== undefined ? `/${key}` : ''}`;
+
+const regionOf = (location: string | undefined) => (location ?? '').replace(/^oss-/, '');
+
+export class OssApi {
+  constructor(private readonly session: CloudSession) {}
+
+  /** Every OSS call: fresh client (credentials may have rotated), one log line, action/resource on refusal. */
+  private async call<T>(op: string, region: string, bucket: string | undefined, key: string | undefined, fn: (client: OSS) => Promise<T>): Promise<T> {
+    try {
+      return await this.session.call('oss', op, region, async () => fn(await this.session.ossClient(region, bucket)));
+    } catch (e) {
+      const err = toCloudError(e, { service: 'oss', action: op });
+      throw new CloudError({ code: err.code, message: err.message, status: err.status, requestId: err.requestId, service: 'oss', action: `oss:${op}`, resource: ossResource(bucket, key), retryable: err.retryable });
+    }
+  }
+
+  async listBuckets(marker?: string, maxKeys = 100): Promise<Page<BucketInfo>> {
+    const region = this.session.regionId;
+    const r = await this.call('ListBuckets', region, undefined, undefined, (c) => c.listBuckets({ marker, 'max-keys': String(maxKeys) } as never)) as unknown as {
+      buckets?: Array<{ name: string; region: string; creationDate: string; storageClass: string }>; isTruncated?: boolean; nextMarker?: string;
+    };
+    return {
+      items: (r.buckets ?? []).map((b) => ({ name: b.name, region: regionOf(b.region), creationDate: b.creationDate, storageClass: b.storageClass })),
+      next: r.isTruncated ? r.nextMarker : undefined,
+    };
+  }
+
+  /** The bucket's region, for buckets pinned by URI (no ListBuckets permission needed). */
+  async getBucketRegion(bucket: string, guess = this.session.regionId): Promise<string> {
+    const r = await this.call('GetBucketLocation', guess, bucket, undefined, (c) => c.getBucketLocation(bucket)) as { location?: string };
+    return regionOf(r.location) || guess;
+  }
+
+  async listObjects(bucket: string, region: string, opts: { prefix?: string; token?: string; maxKeys?: number; delimiter?: string } = {}): Promise<Page<OssEntry>> {
+    const r = await this.call('ListObjects', region, bucket, opts.prefix, (c) => c.listV2({
+      prefix: opts.prefix ?? '', delimiter: opts.delimiter ?? '/', 'max-keys': String(opts.maxKeys ?? 100),
+      ...(opts.token ? { 'continuation-token': opts.token } : {}),
+    } as never, {}));
+    const folders: OssEntry[] = (r.prefixes ?? []).map((p) => ({ kind: 'folder', prefix: p }));
+    const objects: OssEntry[] = (r.objects ?? [])
+      // The folder placeholder object ("a/") is the folder itself, not a child of it.
+      .filter((o) => o.name !== opts.prefix)
+      .map((o) => ({ kind: 'object', key: o.name, size: Number(o.size), lastModified: o.lastModified, etag: o.etag, storageClass: o.storageClass }));
+    const next = (r as { nextContinuationToken?: string }).nextContinuationToken;
+    return { items: [...folders, ...objects], next: r.isTruncated ? next : undefined };
+  }
+
+  async headObject(bucket: string, region: string, key: string): Promise<ObjectMeta> {
+    const r = await this.call('HeadObject', region, bucket, key, (c) => c.head(key));
+    const h = (r.res as { headers: Record<string, string> }).headers;
+    return { size: Number(h['content-length'] ?? 0), lastModified: h['last-modified'], contentType: h['content-type'], etag: h.etag };
+  }
+
+  async getObject(bucket: string, region: string, key: string): Promise<Buffer> {
+    const r = await this.call('GetObject', region, bucket, key, (c) => c.get(key));
+    return Buffer.isBuffer(r.content) ? r.content : Buffer.from(r.content ?? '');
+  }
+
+  async putObject(bucket: string, region: string, key: string, body: Buffer, contentType?: string): Promise<void> {
+    await this.call('PutObject', region, bucket, key, (c) => c.put(key, body, contentType ? { mime: contentType } as never : undefined));
+  }
+
+  async copyObject(bucket: string, region: string, fromKey: string, toKey: string): Promise<void> {
+    await this.call('CopyObject', region, bucket, toKey, (c) => c.copy(toKey, fromKey));
+  }
+
+  async deleteObject(bucket: string, region: string, key: string): Promise<void> {
+    await this.call('DeleteObject', region, bucket, key, (c) => c.delete(key));
+  }
+
+  /** Deletes many keys, 1,000 per request (the OSS limit). */
+  async deleteObjects(bucket: string, region: string, keys: string[], onProgress?: (done: number) => void): Promise<void> {
+    for (let i = 0; i < keys.length; i += 1000) {
+      const chunk = keys.slice(i, i + 1000);
+      await this.call('DeleteMultipleObjects', region, bucket, chunk[0], (c) => c.deleteMulti(chunk, { quiet: true }));
+      onProgress?.(i + chunk.length);
+    }
+  }
+
+  /** Creates a zero-byte "folder/" object, as the console does. */
+  async createFolder(bucket: string, region: string, prefix: string): Promise<void> {
+    await this.putObject(bucket, region, prefix.endsWith('/') ? prefix : `${prefix}/`, Buffer.alloc(0));
+  }
+
+  /**
+   * Uploads a local file; large files go in parts with progress. Aborting cancels the upload and
+   * removes its parts so nothing half-written stays billed.
+   */
+  async uploadFile(bucket: string, region: string, key: string, file: string, opts: { onProgress?: TransferProgress; signal?: AbortSignal; partSize?: number; threshold?: number } = {}): Promise<void> {
+    const size = fs.statSync(file).size;
+    if (size < (opts.threshold ?? MULTIPART_THRESHOLD)) {
+      await this.putObject(bucket, region, key, await fs.promises.readFile(file));
+      opts.onProgress?.(1);
+      return;
+    }
+    let uploadId: string | undefined;
+    await this.call('PutObject', region, bucket, key, async (c) => {
+      const onAbort = () => c.cancel();
+      opts.signal?.addEventListener('abort', onAbort);
+      try {
+        return await c.multipartUpload(key, file, {
+          partSize: opts.partSize ?? 4 * 1024 * 1024,
+          parallel: 3,
+          progress: async (p: number, cpt: { uploadId?: string } | undefined) => { uploadId = cpt?.uploadId ?? uploadId; opts.onProgress?.(p); },
+        } as never);
+      } catch (e) {
+        if (opts.signal?.aborted && uploadId) {
+          await c.abortMultipartUpload(key, uploadId).catch(() => undefined);
+          throw new CloudError({ code: 'Cancelled', service: 'oss', message: 'cancelled' });
+        }
+        throw e;
+      } finally {
+        opts.signal?.removeEventListener('abort', onAbort);
+      }
+    });
+  }
+
+  /**
+   * A GET URL valid for `seconds`, but never past the credentials' expiry: a URL signed with STS
+   * credentials stops working when they expire, so promising more would be a lie.
+   */
+  async presignGet(bucket: string, region: string, key: string, seconds: number): Promise<PresignedUrl> {
+    const client = await this.session.ossClient(region, bucket);
+    const credExpiry = this.session.provider.expiration;
+    let lifetime = seconds;
+    let capped = false;
+    if (credExpiry) {
+      const left = Math.floor((credExpiry.getTime() - Date.now()) / 1000);
+      if (left < lifetime) { lifetime = Math.max(1, left); capped = true; }
+    }
+    const url = client.signatureUrl(key, { expires: lifetime, method: 'GET' });
+    return { url, expiresAt: new Date(Date.now() + lifetime * 1000), capped };
+  }
+}

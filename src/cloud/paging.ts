@@ -1,0 +1,36 @@
+/**
+ * One page shape for every listing (Marker/IsTruncated, NextToken/MaxResults, OSS continuation
+ * tokens): the views load page by page with it, and `collectAll` walks every page when a caller
+ * truly needs everything (bounded, so a runaway listing cannot loop forever).
+ */
+export interface Page<T> {
+  items: T[];
+  /** Token for the next page; undefined on the last page. */
+  next?: string;
+}
+
+export type PageLoader<T> = (token: string | undefined) => Promise<Page<T>>;
+
+export async function collectAll<T>(load: PageLoader<T>, maxPages = 1000): Promise<T[]> {
+  const out: T[] = [];
+  let token: string | undefined;
+  for (let i = 0; i < maxPages; i++) {
+    const page = await load(token);
+    out.push(...page.items);
+    if (!page.next || page.next === token) { return out; }
+    token = page.next;
+  }
+  return out;
+}
+
+/** Finds the first item matching `pred`, stopping at the page that has it. */
+export async function findFirst<T>(load: PageLoader<T>, pred: (t: T) => boolean, maxPages = 1000): Promise<T | undefined> {
+  let token: string | undefined;
+  for (let i = 0; i < maxPages; i++) {
+    const page = await load(token);
+    const hit = page.items.find(pred);
+    if (hit || !page.next) { return hit; }
+    token = page.next;
+  }
+  return undefined;
+}

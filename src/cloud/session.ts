@@ -1,0 +1,191 @@
+/**
+ * A CloudSession is one profile made usable: credentials resolved once, SDK clients created on
+ * first use, and every call funnelled through `call()` for retries, rotation-aware re-auth,
+ * error conversion and one log line (service, action, region, request id, duration — never
+ * parameters, which can hold secrets or policy documents).
+ */
+import * as http from 'node:http';
+import { createProvider, RamRoleArnProvider, toSdkCredential, type Credentials, type CredentialProvider } from './credentials';
+import { toCloudError, type CloudError, type CloudService } from './errors';
+import { ImdsClient } from './imds';
+import { ecsEndpoint, ossEndpoint, type ProfileConfig } from './profile';
+import { DEFAULT_RETRY, withRetry } from './retry';
+import { loadEcsSdk, loadOpenApi, loadOss, loadRamSdk, loadStsSdk } from './sdk';
+import type * as RamSdk from '@alicloud/ram20150501';
+import type * as EcsSdk from '@alicloud/ecs20140526';
+import type * as StsSdk from '@alicloud/sts20150401';
+import type OSS from 'ali-oss';
+
+export interface CloudLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export const silentLogger: CloudLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Codes after which temporary credentials are fetched again and the call retried once. */
+const REAUTH_CODES = /^(InvalidSecurityToken\.Expired|SecurityTokenExpired|InvalidAccessKeyId\.NotFound|InvalidAccessKeyId|InvalidSecurityToken\.MismatchWithAccessKey)$/;
+
+type RamClient = InstanceType<typeof RamSdk.default>;
+type EcsClient = InstanceType<typeof EcsSdk.default>;
+type StsClient = InstanceType<typeof StsSdk.default>;
+
+export class CloudSession {
+  readonly provider: CredentialProvider;
+  private ram?: RamClient;
+  private readonly ecsByRegion = new Map<string, EcsClient>();
+  private sts?: StsClient;
+  private imds?: ImdsClient;
+  private ossAgent?: http.Agent;
+
+  constructor(readonly profile: ProfileConfig, readonly logger: CloudLogger = silentLogger, provider?: CredentialProvider) {
+    this.provider = provider ?? createProvider(profile.credentials, {
+      imds: () => this.imdsClient(),
+      assumeRole: (base, roleArn, sessionName, duration) => this.assumeRoleWith(base, roleArn, sessionName, duration),
+    });
+  }
+
+  get regionId(): string {
+    return this.profile.regionId;
+  }
+
+  imdsClient(): ImdsClient {
+    this.imds ??= new ImdsClient({ baseUrl: this.profile.endpoints?.metadata, allowInsecureFallback: this.profile.imdsAllowInsecureFallback });
+    return this.imds;
+  }
+
+  /**
+   * Runs one API call with retries on throttling/5xx and one re-authentication when temporary
+   * credentials were refused (rotated or expired under us).
+   */
+  async call<T>(service: CloudService, action: string, region: string | undefined, fn: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    const convert = (e: unknown) => toCloudError(e, { service, action });
+    const attempt = () => withRetry(fn, this.profile.retry ?? DEFAULT_RETRY, convert, (err, n, delay) => {
+      this.logger.warn(`${service}.${action} ${region ?? '-'} ${err.code} (attempt ${n}), retrying in ${delay} ms`);
+    });
+    try {
+      let result: T;
+      try {
+        result = await attempt();
+      } catch (e) {
+        const err = e as CloudError;
+        if (!this.isTemporary() || !REAUTH_CODES.test(err.code)) { throw err; }
+        this.logger.info(`${service}.${action}: credentials refused (${err.code}); fetching fresh ones and retrying once`);
+        this.provider.invalidate();
+        result = await attempt();
+      }
+      this.logger.info(`${service}.${action} ${region ?? '-'} ok requestId=${requestIdOf(result) ?? '-'} ${Date.now() - started} ms`);
+      return result;
+    } catch (e) {
+      const err = convert(e);
+      this.logger.warn(`${service}.${action} ${region ?? '-'} failed ${err.code}${err.status ? ` (${err.status})` : ''} requestId=${err.requestId ?? '-'} ${Date.now() - started} ms`);
+      throw err;
+    }
+  }
+
+  private isTemporary(): boolean {
+    return this.provider.name !== 'static_ak' && this.provider.name !== 'static_sts';
+  }
+
+  private rpcConfig(endpoint: string | undefined, regionId: string, credential: unknown): unknown {
+    const { $OpenApiUtil } = loadOpenApi();
+    return new $OpenApiUtil.Config({
+      credential: credential as never,
+      endpoint,
+      protocol: this.profile.endpoints?.protocol ?? 'https',
+      regionId,
+      connectTimeout: this.profile.connectTimeoutMs ?? 5000,
+      readTimeout: this.profile.readTimeoutMs ?? 10000,
+    });
+  }
+
+  ramClient(): RamClient {
+    if (!this.ram) {
+      const { default: Ram } = loadRamSdk();
+      this.ram = new Ram(this.rpcConfig(this.profile.endpoints?.ram ?? 'ram.aliyuncs.com', this.regionId, toSdkCredential(this.provider)) as never);
+    }
+    return this.ram;
+  }
+
+  ecsClient(regionId = this.regionId): EcsClient {
+    let c = this.ecsByRegion.get(regionId);
+    if (!c) {
+      const { default: Ecs } = loadEcsSdk();
+      c = new Ecs(this.rpcConfig(ecsEndpoint(this.profile, regionId), regionId, toSdkCredential(this.provider)) as never);
+      this.ecsByRegion.set(regionId, c);
+    }
+    return c;
+  }
+
+  stsClient(): StsClient {
+    if (!this.sts) {
+      const { default: Sts } = loadStsSdk();
+      this.sts = new Sts(this.rpcConfig(this.profile.endpoints?.sts ?? 'sts.aliyuncs.com', this.regionId, toSdkCredential(this.provider)) as never);
+    }
+    return this.sts;
+  }
+
+  /** ali-oss reads credentials at construction, so a client is made per use with fresh ones. */
+  async ossClient(regionId: string, bucket?: string, opts: { timeoutMs?: number } = {}): Promise<OSS> {
+    const OSSCtor = loadOss();
+    const c = await this.provider.get();
+    const endpoint = ossEndpoint(this.profile, regionId);
+    return new OSSCtor({
+      region: `oss-${regionId}`,
+      endpoint,
+      bucket,
+      accessKeyId: c.accessKeyId,
+      accessKeySecret: c.accessKeySecret,
+      stsToken: c.securityToken,
+      secure: endpoint.startsWith('https:'),
+      timeout: opts.timeoutMs ?? this.profile.readTimeoutMs ?? 60000,
+      agent: this.pinnedAgent(),
+    } as OSS.Options);
+  }
+
+  /** For the sandbox: every OSS host name resolves to its address, so virtual-host URLs work. */
+  private pinnedAgent(): http.Agent | undefined {
+    const address = this.profile.endpoints?.ossResolveTo;
+    if (!address) { return undefined; }
+    if (!this.ossAgent) {
+      const family = address.includes(':') ? 6 : 4;
+      this.ossAgent = new http.Agent({
+        keepAlive: true,
+        lookup: ((_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) => {
+          if (options?.all) { cb(null, [{ address, family }]); } else { cb(null, address, family); }
+        }) as never,
+      });
+    }
+    return this.ossAgent;
+  }
+
+  /** STS AssumeRole with explicit base credentials (used by RamRoleArn profiles). */
+  private async assumeRoleWith(base: Credentials, roleArn: string, sessionName: string, durationSeconds: number): Promise<Credentials> {
+    const { default: Sts, AssumeRoleRequest } = loadStsSdk();
+    const { $OpenApiUtil } = loadOpenApi();
+    const client = new Sts(new $OpenApiUtil.Config({
+      accessKeyId: base.accessKeyId, accessKeySecret: base.accessKeySecret, securityToken: base.securityToken,
+      endpoint: this.profile.endpoints?.sts ?? 'sts.aliyuncs.com', protocol: this.profile.endpoints?.protocol ?? 'https', regionId: this.regionId,
+    }));
+    const res = await this.call('sts', 'AssumeRole', undefined, () => client.assumeRole(new AssumeRoleRequest({ roleArn, roleSessionName: sessionName, durationSeconds })));
+    const cr = res.body?.credentials;
+    if (!cr?.accessKeyId || !cr.accessKeySecret || !cr.securityToken) { throw toCloudError({ code: 'InvalidResponse', message: 'AssumeRole returned no credentials' }, { service: 'sts', action: 'AssumeRole' }); }
+    return { accessKeyId: cr.accessKeyId, accessKeySecret: cr.accessKeySecret, securityToken: cr.securityToken, expiration: cr.expiration ? new Date(cr.expiration) : undefined };
+  }
+
+  /** Role ARN of a RamRoleArn profile, for display. */
+  get assumedRoleArn(): string | undefined {
+    return this.provider instanceof RamRoleArnProvider ? this.provider.roleArn : undefined;
+  }
+
+  dispose(): void {
+    this.ossAgent?.destroy();
+  }
+}
+
+function requestIdOf(result: unknown): string | undefined {
+  const r = result as { body?: { requestId?: string }; res?: { headers?: Record<string, string> } } | undefined;
+  return r?.body?.requestId ?? r?.res?.headers?.['x-oss-request-id'];
+}
