@@ -1,7 +1,56 @@
+/** Composition root: build the services, register views and commands. Nothing else lives here. */
 import * as vscode from 'vscode';
+import { setTranslator } from './cloud/l10n';
+import { registerCommands } from './commands/registry';
+import { Log } from './ui/log';
+import { ProfileStore } from './ui/profiles';
+import { ScriptedPrompter, VsCodePrompter, type Prompter } from './ui/prompt';
+import { ProfileStatusBar } from './ui/statusBar';
+import { PolicyDraftFileSystem, DRAFT_SCHEME, RAM_SCHEME, RamDocumentProvider } from './views/documents';
+import { Explorer } from './views/explorer';
+import type { Services } from './views/services';
 
-export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand('alibabaCloud.showLog', () => undefined));
+/** What tests reach through `extension.exports`. */
+export interface ExtensionApi {
+  services: Services;
+  explorer: Explorer;
+  /** Set to script answers to every prompt (in-host tests). */
+  useScriptedPrompter(): ScriptedPrompter;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  setTranslator((message, ...args) => vscode.l10n.t(message, ...args));
+  const log = new Log();
+  const profiles = new ProfileStore(context, log);
+  let prompt: Prompter = new VsCodePrompter();
+  let explorer: Explorer | undefined;
+
+  const services: Services = {
+    context, log, profiles,
+    get prompt() { return prompt; },
+    async cloud() {
+      const active = await profiles.activeCloud();
+      if (!active) { throw new Error(vscode.l10n.t('No Alibaba Cloud profile. Add one, or start the sandbox.')); }
+      return active;
+    },
+    refresh: (view, node) => explorer?.refresh(view, node),
+  };
+
+  explorer = new Explorer(services);
+  const drafts = new PolicyDraftFileSystem(services);
+  context.subscriptions.push(
+    log, profiles, explorer, new ProfileStatusBar(profiles),
+    vscode.workspace.registerTextDocumentContentProvider(RAM_SCHEME, new RamDocumentProvider(services)),
+    vscode.workspace.registerFileSystemProvider(DRAFT_SCHEME, drafts),
+    drafts.onDidCreate(() => explorer?.refresh('ram')),
+    ...registerCommands(services, log),
+  );
+  profiles.initContext();
+
+  return {
+    services, explorer,
+    useScriptedPrompter: () => { const p = new ScriptedPrompter(); prompt = p; return p; },
+  };
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,31 @@
+/** Commands every view shares: refresh, load more, show log, copy. */
+import * as vscode from 'vscode';
+import type { TreeNode } from '../views/node';
+import type { LoadMoreNode } from '../views/pagedLoader';
+import type { ViewId } from '../views/services';
+import { defineCommand } from './command';
+
+const viewOf = (node: TreeNode | undefined): ViewId => {
+  const root = node?.id.split('/')[0];
+  return (['identity', 'ram', 'ecs', 'oss'] as ViewId[]).find((v) => v === root) ?? 'ram';
+};
+
+export const refreshView = (view: ViewId) => defineCommand(`alibabaCloud.${view}.refresh`, (s) => s.refresh(view));
+
+export const refreshNode = defineCommand('alibabaCloud.refreshNode', (s, node) => s.refresh(viewOf(node as TreeNode), node as TreeNode));
+
+export const loadMore = defineCommand('alibabaCloud.loadMore', async (s, node) => {
+  const more = node as LoadMoreNode;
+  await more.owner.loadMore();
+  s.refresh(viewOf(more.owner), more.owner);
+});
+
+export const showLog = defineCommand('alibabaCloud.showLog', (s) => s.log.show());
+
+/** Copies the given text; tree nodes pass it through their `copyText`. */
+export const copyText = defineCommand('alibabaCloud.copy', async (_s, arg) => {
+  const text = typeof arg === 'string' ? arg : (arg as { copyText?: string })?.copyText;
+  if (!text) { return; }
+  await vscode.env.clipboard.writeText(text);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', text), 3000);
+});

@@ -1,0 +1,81 @@
+/** Identity commands: add / remove / select a profile, import from the aliyun CLI, pick regions. */
+import * as vscode from 'vscode';
+import { readCliConfig } from '../cloud/cliConfig';
+import { argsOf, defineCommand } from './command';
+
+const REGIONS = ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'cn-shenzhen', 'cn-qingdao', 'cn-zhangjiakou', 'cn-huhehaote', 'cn-chengdu', 'cn-hongkong', 'ap-southeast-1', 'ap-northeast-1', 'ap-southeast-5', 'eu-central-1', 'us-west-1', 'us-east-1'];
+
+export const addProfile = defineCommand('alibabaCloud.addProfile', async (s, arg) => {
+  const a = argsOf<{ name: string; accessKeyId: string; accessKeySecret: string; regionId: string }>(arg);
+  const name = a.name ?? await s.prompt.input({
+    title: vscode.l10n.t('Add AccessKey Profile (1/4)'), prompt: vscode.l10n.t('Profile name'), value: 'default',
+    validateInput: (v) => (/^[\w.-]{1,64}$/.test(v) ? undefined : vscode.l10n.t('Use letters, digits, ".", "_" or "-" (at most 64).')),
+  });
+  const accessKeyId = a.accessKeyId ?? await s.prompt.input({
+    title: vscode.l10n.t('Add AccessKey Profile (2/4)'), prompt: vscode.l10n.t('AccessKey ID'), placeHolder: 'LTAI…',
+    validateInput: (v) => (/^[A-Za-z0-9.]{8,64}$/.test(v.trim()) ? undefined : vscode.l10n.t('That does not look like an AccessKey ID.')),
+  });
+  const accessKeySecret = a.accessKeySecret ?? await s.prompt.input({
+    title: vscode.l10n.t('Add AccessKey Profile (3/4)'), prompt: vscode.l10n.t('AccessKey secret (kept in VS Code secret storage)'), password: true,
+    validateInput: (v) => (v.trim().length >= 8 ? undefined : vscode.l10n.t('The secret is too short.')),
+  });
+  const regionId = a.regionId ?? (await s.prompt.pick(REGIONS.map((r) => ({ label: r })), { title: vscode.l10n.t('Add AccessKey Profile (4/4)'), placeHolder: vscode.l10n.t('Default region') })).label;
+  await s.profiles.addAccessKeyProfile(name, accessKeyId.trim(), accessKeySecret.trim(), regionId);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Profile "{0}" added and selected.', name));
+});
+
+export const selectProfile = defineCommand('alibabaCloud.selectProfile', async (s, arg) => {
+  const a = argsOf<{ id: string }>(arg);
+  const all = s.profiles.list();
+  const active = s.profiles.active()?.id;
+  let id = a.id;
+  if (!id) {
+    const item = await s.prompt.pick(all.map((p) => ({
+      label: p.name, description: `${p.source} · ${p.mode} · ${p.regionId}${p.id === active ? ' ' + vscode.l10n.t('(active)') : ''}`,
+      detail: p.supported ? undefined : p.reason, id: p.id, supported: p.supported,
+    })), { title: vscode.l10n.t('Select Profile'), placeHolder: vscode.l10n.t('Which identity should the extension use?') });
+    if (!item.supported) { throw new Error(item.detail ?? vscode.l10n.t('This profile is not supported.')); }
+    id = item.id;
+  }
+  await s.profiles.select(id);
+});
+
+export const removeProfile = defineCommand('alibabaCloud.removeProfile', async (s, arg) => {
+  const a = argsOf<{ id: string }>(arg);
+  const own = s.profiles.list().filter((p) => p.source === 'extension');
+  if (!own.length) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('There are no AccessKey profiles added by this extension. aliyun CLI and environment profiles are managed outside VS Code.'));
+    return;
+  }
+  const id = a.id ?? (await s.prompt.pick(own.map((p) => ({ label: p.name, description: p.regionId, id: p.id })), { title: vscode.l10n.t('Remove Profile') })).id;
+  const name = id.slice(id.indexOf(':') + 1);
+  if (!await s.prompt.confirm(vscode.l10n.t('Remove profile "{0}"?', name), vscode.l10n.t('Its AccessKey secret is deleted from VS Code secret storage. The AccessKey itself stays valid in RAM.'), vscode.l10n.t('Remove'))) { return; }
+  await s.profiles.removeProfile(id);
+});
+
+export const importCliProfile = defineCommand('alibabaCloud.importCliProfile', async (s) => {
+  const cli = readCliConfig();
+  if (!cli.profiles.length) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No aliyun CLI profiles found in ~/.aliyun/config.json. Run "aliyun configure" first, or add an AccessKey profile.'));
+    return;
+  }
+  // CLI profiles are read live from the CLI's file; "importing" is choosing one.
+  const item = await s.prompt.pick(cli.profiles.map((p) => ({ label: p.name, description: p.mode, detail: p.supported ? undefined : p.reason, p })), { title: vscode.l10n.t('Use aliyun CLI Profile') });
+  if (!item.p.supported) { throw new Error(item.p.reason); }
+  await s.profiles.select(`cli:${item.p.name}`);
+});
+
+export const selectRegions = defineCommand('alibabaCloud.selectRegions', async (s, arg) => {
+  const a = argsOf<{ regions: string[] }>(arg);
+  let regions = a.regions;
+  if (!regions) {
+    const current = vscode.workspace.getConfiguration('alibabaCloud').get<string[]>('regions', []);
+    let known = REGIONS;
+    try {
+      known = (await (await s.cloud()).cloud.ecs.describeRegions()).map((r) => r.regionId);
+    } catch { /* offline or no permission: the static list will do */ }
+    const picked = await s.prompt.pickMany(known.map((r) => ({ label: r, picked: current.includes(r) })), { title: vscode.l10n.t('Regions to Show') });
+    regions = picked.map((p) => p.label);
+  }
+  await vscode.workspace.getConfiguration('alibabaCloud').update('regions', regions, vscode.ConfigurationTarget.Global);
+});

@@ -1,0 +1,25 @@
+/**
+ * Starts a local Alibaba Cloud (the sandbox) inside the extension host on a loopback port and
+ * selects the "Sandbox" profile, so every step can be rehearsed with no account and no cost.
+ */
+import * as vscode from 'vscode';
+import type { Sandbox } from '../sandbox/server';
+import { defineCommand } from './command';
+
+let running: Sandbox | undefined;
+
+export const startSandbox = defineCommand('alibabaCloud.startSandbox', async (s) => {
+  if (!running) {
+    // Loaded on demand: the sandbox is only for users who ask for it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startSandbox: start } = require('../sandbox/server') as typeof import('../sandbox/server');
+    const storage = s.context.globalStorageUri.fsPath;
+    await vscode.workspace.fs.createDirectory(s.context.globalStorageUri);
+    running = await start({ statePath: `${storage}/sandbox-state.json` });
+    s.context.subscriptions.push({ dispose: () => { void running?.close(); running = undefined; } });
+    s.log.info(`Sandbox listening on ${running.info.endpoint}`);
+  }
+  const info = running.info;
+  await s.profiles.connectSandbox({ endpoint: info.endpoint, accessKeyId: info.accessKeyId, accessKeySecret: info.accessKeySecret });
+  void vscode.window.showInformationMessage(vscode.l10n.t('Sandbox running at {0}: a local Alibaba Cloud with a demo account. Nothing you do here touches a real account.', info.url));
+});

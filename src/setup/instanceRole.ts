@@ -1,0 +1,238 @@
+/**
+ * The seed's whole chain as plain async steps: role trusted by ECS → permission policy → attach →
+ * role on an instance (existing VPC instance, or a new one created with the role). `planSetup`
+ * reads what exists and says what would change; `applySetup` does only the missing steps, in
+ * order, and stops at the first failure so a re-run resumes where it stopped.
+ */
+import type { Cloud } from '../cloud';
+import { CloudError, isCloudError } from '../cloud/errors';
+import type { EcsInstance, NewInstance } from '../cloud/ecs';
+import { checkInstancePassword } from '../cloud/ecs';
+import { l10n } from '../cloud/l10n';
+import { validatePolicyName, validateRoleName } from '../cloud/names';
+import type { PolicyType } from '../cloud/ram';
+import { ECS_SERVICE, formatPolicy, serviceTrustPolicy } from '../policy/builders';
+import { lintPolicy } from '../policy/lint';
+import { statementsOf } from '../policy/evaluate';
+
+export type PolicyChoice =
+  | { kind: 'existing'; policyName: string; policyType: PolicyType }
+  | { kind: 'new'; policyName: string; document: string; description?: string };
+
+export type InstanceChoice =
+  | { kind: 'existing'; regionId: string; instanceId: string }
+  | { kind: 'create'; spec: NewInstance; allocatePublicIp?: boolean };
+
+export interface SetupRequest {
+  roleName: string;
+  roleDescription?: string;
+  policy: PolicyChoice;
+  instance: InstanceChoice;
+  /** The instance already has another role: detach it and attach ours. */
+  replaceExistingRole?: boolean;
+}
+
+export type StepId = 'createRole' | 'trustEcs' | 'createPolicy' | 'attachPolicy' | 'createInstance' | 'detachOldRole' | 'attachRole';
+
+export interface PlanStep {
+  id: StepId;
+  title: string;
+  /** done: already true, nothing to call; todo: will call the API. */
+  state: 'done' | 'todo';
+  detail: string;
+}
+
+export interface SetupPlan {
+  request: SetupRequest;
+  steps: PlanStep[];
+  /** Set when the plan cannot be applied as asked; nothing is called. */
+  blocked?: { reason: string; code: string; currentRole?: string };
+  instance?: EcsInstance;
+  currentRole?: string;
+}
+
+export class SetupError extends Error {
+  constructor(readonly step: PlanStep, readonly error: CloudError) {
+    super(l10n.t('Step "{0}" failed: {1}', step.title, error.message));
+  }
+}
+
+/** Input checks that need no API call: names, the policy document, the password. */
+export function validateRequest(req: SetupRequest): string | undefined {
+  const role = validateRoleName(req.roleName);
+  if (role) { return role; }
+  const policyName = validatePolicyName(req.policy.policyName);
+  if (policyName) { return policyName; }
+  if (req.policy.kind === 'new') {
+    const errors = lintPolicy(req.policy.document, 'permission').filter((d) => d.severity === 'error');
+    if (errors.length) { return l10n.t('The policy document has problems: {0}', errors.map((e) => e.message).join('; ')); }
+  }
+  if (req.instance.kind === 'create') {
+    const pw = checkInstancePassword(req.instance.spec.password);
+    if (pw) { return pw; }
+  }
+  return undefined;
+}
+
+const trustsEcs = (doc: string | undefined): boolean => {
+  if (!doc) { return false; }
+  try {
+    return statementsOf(JSON.parse(doc)).some((s) => {
+      if (s.Effect !== 'Allow' || !s.Principal || s.Principal === '*') { return s.Effect === 'Allow' && s.Principal === '*'; }
+      const svc = s.Principal.Service;
+      return (Array.isArray(svc) ? svc : [svc]).includes(ECS_SERVICE);
+    });
+  } catch {
+    return false;
+  }
+};
+
+async function notFoundAsUndefined<T>(p: Promise<T>, code: string | RegExp): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (isCloudError(e, code)) { return undefined; }
+    throw e;
+  }
+}
+
+export async function planSetup(cloud: Cloud, req: SetupRequest): Promise<SetupPlan> {
+  const invalid = validateRequest(req);
+  if (invalid) { return { request: req, steps: [], blocked: { reason: invalid, code: 'InvalidInput' } }; }
+
+  const role = await notFoundAsUndefined(cloud.ram.getRole(req.roleName), 'EntityNotExist.Role');
+  const policyType: PolicyType = req.policy.kind === 'existing' ? req.policy.policyType : 'Custom';
+  const policy = await notFoundAsUndefined(cloud.ram.getPolicy(req.policy.policyName, policyType), 'EntityNotExist.Policy');
+  if (!policy && req.policy.kind === 'existing') {
+    return { request: req, steps: [], blocked: { reason: l10n.t('The {0} policy "{1}" does not exist.', policyType, req.policy.policyName), code: 'EntityNotExist.Policy' } };
+  }
+  const attached = role ? (await cloud.ram.listPoliciesForRole(req.roleName)).some((p) => p.policyName.toLowerCase() === req.policy.policyName.toLowerCase() && p.policyType === policyType) : false;
+
+  const steps: PlanStep[] = [];
+  const step = (id: StepId, title: string, done: boolean, detail: string) => steps.push({ id, title, state: done ? 'done' : 'todo', detail });
+  step('createRole', l10n.t('Create RAM role {0}', req.roleName), !!role, role ? l10n.t('Role exists ({0}).', role.arn) : l10n.t('New role trusted by {0}.', ECS_SERVICE));
+  if (role && !trustsEcs(role.trustPolicy)) {
+    step('trustEcs', l10n.t('Let ECS assume {0}', req.roleName), false, l10n.t('The role exists but its trust policy does not allow {0}; it will be updated.', ECS_SERVICE));
+  }
+  step('createPolicy', l10n.t('Create policy {0}', req.policy.policyName), !!policy, policy ? l10n.t('{0} policy exists.', policy.policy.policyType) : l10n.t('New custom policy from the chosen template.'));
+  step('attachPolicy', l10n.t('Attach {0} to {1}', req.policy.policyName, req.roleName), attached, attached ? l10n.t('Already attached.') : l10n.t('AttachPolicyToRole ({0}).', policyType));
+
+  if (req.instance.kind === 'create') {
+    const s = req.instance.spec;
+    step('createInstance', l10n.t('Create instance {0} with role {1}', s.instanceName, req.roleName), false,
+      l10n.t('{0} in {1}, image {2}; this creates a billable resource.', s.instanceType, s.zoneId, s.imageId));
+    return { request: req, steps };
+  }
+
+  const { regionId, instanceId } = req.instance;
+  const instance = await cloud.ecs.getInstance(regionId, instanceId);
+  if (instance.networkType !== 'vpc') {
+    return {
+      request: req, steps, instance,
+      blocked: { reason: l10n.t('{0} is a classic-network instance; RAM roles can only be attached to VPC instances.', instanceId), code: 'InvalidNetworkType.MismatchRamRole' },
+    };
+  }
+  const currentRole = (await cloud.ecs.describeInstanceRoles(regionId, [instanceId])).get(instanceId);
+  const same = currentRole?.toLowerCase() === req.roleName.toLowerCase();
+  if (currentRole && !same) {
+    if (!req.replaceExistingRole) {
+      return {
+        request: req, steps, instance, currentRole,
+        blocked: { reason: l10n.t('{0} already has the role {1}; an instance has one role at a time.', instanceId, currentRole), code: 'InstanceHasRole', currentRole },
+      };
+    }
+    step('detachOldRole', l10n.t('Detach role {0} from {1}', currentRole, instanceId), false, l10n.t('Programs on the instance lose that role\'s permissions.'));
+  }
+  step('attachRole', l10n.t('Attach {0} to {1}', req.roleName, instanceId), same, same ? l10n.t('Already attached.') : l10n.t('AttachInstanceRamRole in {0}.', regionId));
+  return { request: req, steps, instance, currentRole };
+}
+
+export interface ApplyHooks {
+  onStep?(step: PlanStep, phase: 'start' | 'done' | 'skipped'): void;
+  /** Checked between steps; a cancelled run stops cleanly before the next call. */
+  isCancelled?(): boolean;
+}
+
+export interface ApplyResult {
+  applied: StepId[];
+  skipped: StepId[];
+  instanceId?: string;
+  publicIp?: string;
+}
+
+export async function applySetup(cloud: Cloud, plan: SetupPlan, hooks: ApplyHooks = {}): Promise<ApplyResult> {
+  if (plan.blocked) {
+    throw new CloudError({ code: plan.blocked.code, message: plan.blocked.reason });
+  }
+  const req = plan.request;
+  const result: ApplyResult = { applied: [], skipped: [] };
+  if (req.instance.kind === 'existing') { result.instanceId = req.instance.instanceId; }
+  for (const step of plan.steps) {
+    if (step.state === 'done') {
+      result.skipped.push(step.id);
+      hooks.onStep?.(step, 'skipped');
+      continue;
+    }
+    if (hooks.isCancelled?.()) { throw new CloudError({ code: 'Cancelled', message: l10n.t('Cancelled before "{0}".', step.title) }); }
+    hooks.onStep?.(step, 'start');
+    try {
+      await runStep(cloud, req, plan, step.id, result);
+    } catch (e) {
+      throw new SetupError(step, e instanceof CloudError ? e : new CloudError({ code: 'UnknownError', message: String((e as Error)?.message ?? e) }));
+    }
+    result.applied.push(step.id);
+    hooks.onStep?.(step, 'done');
+  }
+  return result;
+}
+
+async function runStep(cloud: Cloud, req: SetupRequest, plan: SetupPlan, id: StepId, result: ApplyResult): Promise<void> {
+  const trust = formatPolicy(serviceTrustPolicy());
+  switch (id) {
+    case 'createRole':
+      await cloud.ram.createRole(req.roleName, trust, req.roleDescription ?? l10n.t('ECS instance role created by VS Code'));
+      return;
+    case 'trustEcs':
+      await cloud.ram.updateRoleTrust(req.roleName, trust);
+      return;
+    case 'createPolicy':
+      if (req.policy.kind !== 'new') { return; }
+      await cloud.ram.createPolicy(req.policy.policyName, req.policy.document, req.policy.description);
+      return;
+    case 'attachPolicy': {
+      const type: PolicyType = req.policy.kind === 'existing' ? req.policy.policyType : 'Custom';
+      try {
+        await cloud.ram.attachPolicyToRole(req.roleName, req.policy.policyName, type);
+      } catch (e) {
+        // Attached by someone else since the plan: the goal holds, so it is not a failure.
+        if (!isCloudError(e, 'EntityAlreadyExists.Role.Policy')) { throw e; }
+      }
+      return;
+    }
+    case 'detachOldRole':
+      if (req.instance.kind === 'existing' && plan.currentRole) {
+        await cloud.ecs.detachRole(req.instance.regionId, req.instance.instanceId, plan.currentRole);
+      }
+      return;
+    case 'attachRole':
+      if (req.instance.kind === 'existing') {
+        await cloud.ecs.attachRole(req.instance.regionId, req.instance.instanceId, req.roleName);
+      }
+      return;
+    case 'createInstance': {
+      if (req.instance.kind !== 'create') { return; }
+      const spec = { ...req.instance.spec, ramRoleName: req.roleName };
+      // The dry run catches quota, permission and parameter problems before anything is billed.
+      try {
+        await cloud.ecs.runInstance(spec, true);
+      } catch (e) {
+        if (!isCloudError(e, 'DryRunOperation')) { throw e; }
+      }
+      result.instanceId = await cloud.ecs.runInstance(spec, false);
+      if (result.instanceId && req.instance.allocatePublicIp && !spec.internetMaxBandwidthOut) {
+        result.publicIp = await cloud.ecs.allocatePublicIp(spec.regionId, result.instanceId);
+      }
+      return;
+    }
+  }
+}

@@ -1,0 +1,17 @@
+/** registerCommand that owns errors, so command handlers contain no try/catch for reporting. */
+import * as vscode from 'vscode';
+import type { Log } from './log';
+import { reportError } from './errorFunnel';
+
+export type CommandHandler = (...args: unknown[]) => unknown;
+
+export function registerCommand(log: Log, id: string, handler: CommandHandler): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await handler(...args);
+    } catch (e) {
+      await reportError(log, e, id);
+      return undefined;
+    }
+  });
+}

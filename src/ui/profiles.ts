@@ -1,0 +1,202 @@
+/**
+ * Every identity the user can act as, from all sources, and the active one:
+ * - extension profiles: AccessKey id in globalState, secret in SecretStorage (never settings);
+ * - aliyun CLI profiles (~/.aliyun/config.json), read-only here;
+ * - environment variables (ALIBABA_CLOUD_ACCESS_KEY_ID, …);
+ * - the sandbox (a local Alibaba Cloud, started by the extension or announced by env);
+ * - the instance role, when running on an ECS instance (set by the instance identity service).
+ */
+import * as vscode from 'vscode';
+import { createCloud, type Cloud } from '../cloud';
+import { defaultCliConfigPath, readCliConfig } from '../cloud/cliConfig';
+import { credentialsFromEnv } from '../cloud/credentials';
+import { sandboxEndpoints, type CredentialConfig, type Endpoints, type ProfileConfig } from '../cloud/profile';
+import { registerSecret, type Log } from './log';
+
+export type ProfileSource = 'extension' | 'cli' | 'env' | 'sandbox' | 'instance';
+
+export interface ProfileEntry {
+  id: string;
+  name: string;
+  source: ProfileSource;
+  regionId: string;
+  mode: string;
+  supported: boolean;
+  reason?: string;
+}
+
+interface StoredProfile { name: string; accessKeyId: string; regionId: string }
+
+interface SandboxConnection { endpoint: string; accessKeyId: string; accessKeySecret: string; imdsInstanceId?: string }
+
+const STORED_KEY = 'alibabaCloud.profiles';
+const ACTIVE_KEY = 'alibabaCloud.activeProfile';
+const secretKey = (name: string) => `alibabaCloud.profile.${name}.accessKeySecret`;
+
+export class ProfileStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private sandbox?: SandboxConnection;
+  private instance?: { entry: ProfileEntry; config: ProfileConfig };
+  private cloud?: { id: string; cloud: Cloud };
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log, private readonly env: NodeJS.ProcessEnv = process.env) {
+    const url = env.ALIBABA_CLOUD_SANDBOX_URL;
+    if (url && env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_ID && env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET) {
+      this.sandbox = { endpoint: url.replace(/^https?:\/\//, '').replace(/\/+$/, ''), accessKeyId: env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_ID, accessKeySecret: env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET };
+      registerSecret(this.sandbox.accessKeySecret);
+    }
+  }
+
+  private get stored(): StoredProfile[] {
+    return this.context.globalState.get<StoredProfile[]>(STORED_KEY, []);
+  }
+
+  list(): ProfileEntry[] {
+    const out: ProfileEntry[] = [];
+    if (this.instance) { out.push(this.instance.entry); }
+    if (this.sandbox) { out.push({ id: 'sandbox:Sandbox', name: vscode.l10n.t('Sandbox'), source: 'sandbox', regionId: 'cn-hangzhou', mode: 'AK', supported: true }); }
+    for (const p of this.stored) { out.push({ id: `extension:${p.name}`, name: p.name, source: 'extension', regionId: p.regionId, mode: 'AK', supported: true }); }
+    try {
+      for (const p of readCliConfig(this.cliPath()).profiles) {
+        out.push({ id: `cli:${p.name}`, name: p.name, source: 'cli', regionId: p.regionId ?? 'cn-hangzhou', mode: p.mode, supported: p.supported, reason: p.supported ? undefined : p.reason });
+      }
+    } catch (e) {
+      this.log.warn(`Could not read ${this.cliPath()}: ${(e as Error).message}`);
+    }
+    const env = credentialsFromEnv(this.env);
+    if (env) { out.push({ id: 'env:Environment', name: vscode.l10n.t('Environment variables'), source: 'env', regionId: this.env.ALIBABA_CLOUD_REGION_ID ?? 'cn-hangzhou', mode: env.mode, supported: true }); }
+    return out;
+  }
+
+  private cliPath(): string {
+    return this.env.ALIBABA_CLOUD_CLI_CONFIG ?? defaultCliConfigPath();
+  }
+
+  /** The active profile: the chosen one if it still exists, else the first usable one. */
+  active(): ProfileEntry | undefined {
+    const all = this.list().filter((p) => p.supported);
+    const chosen = this.context.globalState.get<string>(ACTIVE_KEY);
+    return all.find((p) => p.id === chosen) ?? all[0];
+  }
+
+  async select(id: string): Promise<void> {
+    await this.context.globalState.update(ACTIVE_KEY, id);
+    this.fire();
+  }
+
+  async addAccessKeyProfile(name: string, accessKeyId: string, accessKeySecret: string, regionId: string): Promise<ProfileEntry> {
+    await this.context.secrets.store(secretKey(name), accessKeySecret);
+    registerSecret(accessKeySecret);
+    const rest = this.stored.filter((p) => p.name !== name);
+    await this.context.globalState.update(STORED_KEY, [...rest, { name, accessKeyId, regionId }]);
+    await this.select(`extension:${name}`);
+    return this.list().find((p) => p.id === `extension:${name}`)!;
+  }
+
+  async removeProfile(id: string): Promise<void> {
+    const [source, name] = splitId(id);
+    if (source !== 'extension') { return; }
+    await this.context.secrets.delete(secretKey(name));
+    await this.context.globalState.update(STORED_KEY, this.stored.filter((p) => p.name !== name));
+    if (this.context.globalState.get<string>(ACTIVE_KEY) === id) { await this.context.globalState.update(ACTIVE_KEY, undefined); }
+    this.fire();
+  }
+
+  async setRegion(id: string, regionId: string): Promise<void> {
+    const [source, name] = splitId(id);
+    if (source === 'extension') {
+      await this.context.globalState.update(STORED_KEY, this.stored.map((p) => (p.name === name ? { ...p, regionId } : p)));
+    }
+    this.fire();
+  }
+
+  /** Connects the "Sandbox" profile to a running sandbox and makes it active. */
+  async connectSandbox(connection: SandboxConnection): Promise<void> {
+    this.sandbox = connection;
+    registerSecret(connection.accessKeySecret);
+    await this.select('sandbox:Sandbox');
+  }
+
+  get sandboxEndpoint(): string | undefined {
+    return this.sandbox?.endpoint;
+  }
+
+  /** Set by the instance identity service when this host is an ECS instance with a role. */
+  setInstanceProfile(profile: { entry: ProfileEntry; config: ProfileConfig } | undefined): void {
+    this.instance = profile;
+    this.fire();
+  }
+
+  /** The Cloud for the active profile, created once per profile and reused. */
+  async activeCloud(): Promise<{ entry: ProfileEntry; cloud: Cloud } | undefined> {
+    const entry = this.active();
+    if (!entry) { return undefined; }
+    if (this.cloud?.id !== entry.id) {
+      this.cloud?.cloud.dispose();
+      this.cloud = { id: entry.id, cloud: createCloud(await this.resolve(entry), this.log) };
+    }
+    return { entry, cloud: this.cloud.cloud };
+  }
+
+  /** A Cloud for any profile (e.g. the PassRole command acting as an administrator). */
+  async cloudFor(entry: ProfileEntry): Promise<Cloud> {
+    return createCloud(await this.resolve(entry), this.log);
+  }
+
+  private async resolve(entry: ProfileEntry): Promise<ProfileConfig> {
+    const [source, name] = splitId(entry.id);
+    const overrides = vscode.workspace.getConfiguration('alibabaCloud').get<Record<string, Endpoints>>('endpointOverrides', {})[entry.name];
+    const base = (credentials: CredentialConfig, endpoints?: Endpoints): ProfileConfig => ({ name: entry.name, regionId: entry.regionId, credentials, endpoints: { ...endpoints, ...overrides } });
+    switch (source) {
+      case 'instance':
+        if (!this.instance) { throw new Error(vscode.l10n.t('The instance role is no longer available.')); }
+        return { ...this.instance.config, endpoints: { ...this.instance.config.endpoints, ...overrides } };
+      case 'sandbox': {
+        const s = this.sandbox!;
+        return base({ mode: 'AK', accessKeyId: s.accessKeyId, accessKeySecret: s.accessKeySecret }, sandboxEndpoints(s.endpoint, s.imdsInstanceId));
+      }
+      case 'extension': {
+        const p = this.stored.find((x) => x.name === name)!;
+        const secret = await this.context.secrets.get(secretKey(name));
+        if (!secret) { throw new Error(vscode.l10n.t('The AccessKey secret of profile "{0}" is missing; add the profile again.', name)); }
+        registerSecret(secret);
+        return base({ mode: 'AK', accessKeyId: p.accessKeyId, accessKeySecret: secret });
+      }
+      case 'cli': {
+        const p = readCliConfig(this.cliPath()).profiles.find((x) => x.name === name);
+        if (!p || !p.supported) { throw new Error(p && !p.supported ? p.reason : vscode.l10n.t('Profile "{0}" is gone from the aliyun CLI config.', name)); }
+        if ('accessKeySecret' in p.credentials) { registerSecret(p.credentials.accessKeySecret); }
+        return base(p.credentials);
+      }
+      default: {
+        const creds = credentialsFromEnv(this.env);
+        if (!creds) { throw new Error(vscode.l10n.t('The environment variables with credentials are no longer set.')); }
+        if ('accessKeySecret' in creds) { registerSecret(creds.accessKeySecret); }
+        return base(creds);
+      }
+    }
+  }
+
+  private fire(): void {
+    this.cloud?.cloud.dispose();
+    this.cloud = undefined;
+    void vscode.commands.executeCommand('setContext', 'alibabaCloud.hasProfile', !!this.active());
+    this.changed.fire();
+  }
+
+  /** Called once at activation so welcome views know whether a profile exists. */
+  initContext(): void {
+    void vscode.commands.executeCommand('setContext', 'alibabaCloud.hasProfile', !!this.active());
+  }
+
+  dispose(): void {
+    this.cloud?.cloud.dispose();
+    this.changed.dispose();
+  }
+}
+
+function splitId(id: string): [ProfileSource, string] {
+  const i = id.indexOf(':');
+  return [id.slice(0, i) as ProfileSource, id.slice(i + 1)];
+}

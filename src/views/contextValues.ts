@@ -1,0 +1,25 @@
+/**
+ * Every contextValue in one place, composed from tokens so menus can match with anchored
+ * regexes, e.g. `viewItem =~ /^role\b/` or `viewItem =~ /\binstance\b.*\bvpc\b/`.
+ */
+export const ContextValues = {
+  message: 'message',
+  error: 'error',
+  loadMore: 'loadMore',
+  profile: 'profile',
+  instanceIdentity: 'instanceIdentity',
+  rolesFolder: 'rolesFolder',
+  policiesFolder: 'policiesFolder',
+  role: (trustsEcs: boolean) => (trustsEcs ? 'role ecsTrusted' : 'role'),
+  trustPolicy: 'trustPolicy',
+  attachedPolicy: 'attachedPolicy',
+  policyGroup: (type: 'Custom' | 'System') => `policyGroup ${type.toLowerCase()}`,
+  policy: (type: 'Custom' | 'System') => `policy ${type.toLowerCase()}`,
+  policyVersion: (isDefault: boolean) => (isDefault ? 'policyVersion default' : 'policyVersion'),
+  region: 'region',
+  instance: (network: string, hasRole: boolean) => `instance ${network}${hasRole ? ' hasRole' : ''}`,
+  bucket: 'bucket',
+  pinnedPrefix: 'bucket pinned',
+  folder: 'folder',
+  object: 'object',
+} as const;

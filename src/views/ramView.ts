@@ -1,0 +1,212 @@
+/** RAM → Roles (trust badge, trust policy, attached policies) and Policies (Custom/System → versions). */
+import * as vscode from 'vscode';
+import type { AttachedPolicy, PolicySummary, PolicyType, Role } from '../cloud/ram';
+import { ECS_SERVICE } from '../policy/builders';
+import { statementsOf } from '../policy/evaluate';
+import { ContextValues } from './contextValues';
+import { policyDocumentUri, trustPolicyUri } from './documents';
+import { childrenOrError, emptyNode, TreeNode } from './node';
+import { LoadMoreNode, PagedLoader, type PagedParent } from './pagedLoader';
+import type { Services } from './services';
+
+const PAGE = 100;
+
+export function trustsService(doc: string | undefined, service = ECS_SERVICE): boolean {
+  if (!doc) { return false; }
+  try {
+    return statementsOf(JSON.parse(doc)).some((s) => {
+      if (s.Effect !== 'Allow' || !s.Principal || s.Principal === '*') { return false; }
+      const svc = s.Principal.Service;
+      return (Array.isArray(svc) ? svc : svc ? [svc] : []).includes(service);
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `fn` over items with at most `limit` in flight. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let i = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (i < items.length) { const k = i++; out[k] = await fn(items[k]); }
+  }));
+  return out;
+}
+
+export class RolesFolderNode extends TreeNode implements PagedParent {
+  readonly id = 'ram/roles';
+  private readonly loader: PagedLoader<Role>;
+  constructor(private readonly s: Services) {
+    super();
+    this.loader = new PagedLoader(async (marker) => {
+      const { cloud } = await s.cloud();
+      const page = await cloud.ram.listRoles(marker, PAGE);
+      // ListRoles omits trust policies; fetch them so the ECS badge is right from the start.
+      const full = await mapLimit(page.items, 8, (r) => cloud.ram.getRole(r.roleName).catch(() => r));
+      return { items: full, next: page.next };
+    });
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(vscode.l10n.t('Roles'), vscode.TreeItemCollapsibleState.Expanded);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('organization');
+    item.contextValue = ContextValues.rolesFolder;
+    return item;
+  }
+  getChildren(): Promise<TreeNode[]> {
+    return childrenOrError(this.id, async () => {
+      const roles = await this.loader.current();
+      if (!roles.length) { return [emptyNode(this.id, vscode.l10n.t('No roles yet'))]; }
+      const nodes: TreeNode[] = roles.map((r) => new RoleNode(this.s, r, this));
+      return this.loader.hasMore ? [...nodes, new LoadMoreNode(this)] : nodes;
+    });
+  }
+  loadMore(): Promise<void> { return this.loader.loadMore(); }
+  invalidate(): void { this.loader.reset(); }
+}
+
+export class RoleNode extends TreeNode {
+  readonly id: string;
+  private policies?: AttachedPolicy[];
+  constructor(private readonly s: Services, readonly role: Role, parent: TreeNode) {
+    super();
+    this.id = `ram/role/${role.roleName}`;
+    this.parent = parent;
+  }
+  get trustsEcs(): boolean { return trustsService(this.role.trustPolicy); }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.role.roleName, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.description = this.trustsEcs ? vscode.l10n.t('ECS') : undefined;
+    item.tooltip = new vscode.MarkdownString([
+      `**${this.role.roleName}**`, this.role.description, this.role.arn,
+      this.trustsEcs ? vscode.l10n.t('Trusted by ECS: can be attached to instances.') : vscode.l10n.t('Not trusted by ECS.'),
+    ].filter(Boolean).join('\n\n'));
+    item.iconPath = new vscode.ThemeIcon(this.trustsEcs ? 'verified' : 'account');
+    item.contextValue = ContextValues.role(this.trustsEcs);
+    return item;
+  }
+  getChildren(): Promise<TreeNode[]> {
+    return childrenOrError(this.id, async () => {
+      const { cloud } = await this.s.cloud();
+      this.policies ??= await cloud.ram.listPoliciesForRole(this.role.roleName);
+      const trust = new DocumentNode(`${this.id}/trust`, vscode.l10n.t('Trust policy'), trustPolicyUri(this.role.roleName), ContextValues.trustPolicy, 'shield', this);
+      const attached = this.policies.map((p) => new AttachedPolicyNode(this, p));
+      return [trust, ...(attached.length ? attached : [emptyNode(this.id, vscode.l10n.t('No policies attached'))])];
+    });
+  }
+  invalidate(): void { this.policies = undefined; }
+}
+
+export class AttachedPolicyNode extends TreeNode {
+  readonly id: string;
+  constructor(readonly roleNode: RoleNode, readonly policy: AttachedPolicy) {
+    super();
+    this.id = `${roleNode.id}/policy/${policy.policyType}/${policy.policyName}`;
+    this.parent = roleNode;
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.policy.policyName, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = this.policy.policyType;
+    item.tooltip = this.policy.description;
+    item.iconPath = new vscode.ThemeIcon('law');
+    item.contextValue = ContextValues.attachedPolicy;
+    item.command = { command: 'vscode.open', title: vscode.l10n.t('Open Policy'), arguments: [policyDocumentUri(this.policy.policyType, this.policy.policyName)] };
+    return item;
+  }
+}
+
+export class DocumentNode extends TreeNode {
+  constructor(readonly id: string, private readonly label: string, readonly uri: vscode.Uri, private readonly contextValue: string, private readonly icon: string, parent: TreeNode) {
+    super();
+    this.parent = parent;
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon(this.icon);
+    item.contextValue = this.contextValue;
+    item.command = { command: 'vscode.open', title: this.label, arguments: [this.uri] };
+    return item;
+  }
+}
+
+export class PoliciesFolderNode extends TreeNode {
+  readonly id = 'ram/policies';
+  private readonly groups: PolicyGroupNode[];
+  constructor(s: Services) {
+    super();
+    this.groups = [new PolicyGroupNode(s, 'Custom', this), new PolicyGroupNode(s, 'System', this)];
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(vscode.l10n.t('Policies'), vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('law');
+    item.contextValue = ContextValues.policiesFolder;
+    return item;
+  }
+  async getChildren(): Promise<TreeNode[]> { return this.groups; }
+  invalidate(): void { this.groups.forEach((g) => g.invalidate()); }
+}
+
+export class PolicyGroupNode extends TreeNode implements PagedParent {
+  readonly id: string;
+  private readonly loader: PagedLoader<PolicySummary>;
+  constructor(private readonly s: Services, readonly type: PolicyType, parent: TreeNode) {
+    super();
+    this.id = `ram/policies/${type}`;
+    this.parent = parent;
+    this.loader = new PagedLoader(async (marker) => (await s.cloud()).cloud.ram.listPolicies(type, marker, PAGE));
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.type === 'Custom' ? vscode.l10n.t('Custom') : vscode.l10n.t('System'), this.type === 'Custom' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon(this.type === 'Custom' ? 'folder-library' : 'library');
+    item.contextValue = ContextValues.policyGroup(this.type);
+    return item;
+  }
+  getChildren(): Promise<TreeNode[]> {
+    return childrenOrError(this.id, async () => {
+      const items = await this.loader.current();
+      if (!items.length) { return [emptyNode(this.id, vscode.l10n.t('No policies'))]; }
+      const nodes: TreeNode[] = items.map((p) => new PolicyNode(this.s, p, this));
+      return this.loader.hasMore ? [...nodes, new LoadMoreNode(this)] : nodes;
+    });
+  }
+  loadMore(): Promise<void> { return this.loader.loadMore(); }
+  invalidate(): void { this.loader.reset(); }
+}
+
+export class PolicyNode extends TreeNode {
+  readonly id: string;
+  constructor(private readonly s: Services, readonly policy: PolicySummary, parent: TreeNode) {
+    super();
+    this.id = `ram/policy/${policy.policyType}/${policy.policyName}`;
+    this.parent = parent;
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.policy.policyName, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.description = this.policy.defaultVersion;
+    item.tooltip = this.policy.description;
+    item.iconPath = new vscode.ThemeIcon('law');
+    item.contextValue = ContextValues.policy(this.policy.policyType);
+    return item;
+  }
+  getChildren(): Promise<TreeNode[]> {
+    return childrenOrError(this.id, async () => {
+      const { cloud } = await this.s.cloud();
+      const versions = await cloud.ram.listPolicyVersions(this.policy.policyName, this.policy.policyType);
+      return versions.map((v) => new DocumentNode(
+        `${this.id}/${v.versionId}`, v.isDefault ? vscode.l10n.t('{0} (default)', v.versionId) : v.versionId,
+        policyDocumentUri(this.policy.policyType, this.policy.policyName, v.versionId), ContextValues.policyVersion(v.isDefault), 'file-code', this,
+      ));
+    });
+  }
+}
+
+export function ramRoots(s: Services): TreeNode[] {
+  return [new RolesFolderNode(s), new PoliciesFolderNode(s)];
+}

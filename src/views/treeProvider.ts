@@ -1,0 +1,34 @@
+/** A generic provider over TreeNode objects: one event emitter, subtree refresh. */
+import * as vscode from 'vscode';
+import type { TreeNode } from './node';
+
+export class NodeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly roots: () => Promise<TreeNode[]>) {}
+
+  getTreeItem(node: TreeNode): vscode.TreeItem | Thenable<vscode.TreeItem> {
+    return node.getTreeItem();
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    const children = node ? (await node.getChildren?.()) ?? [] : await this.roots();
+    for (const c of children) { c.parent ??= node; }
+    return children;
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  /** Reloads a subtree (or everything). */
+  refresh(node?: TreeNode): void {
+    node?.invalidate?.();
+    this.changed.fire(node);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
