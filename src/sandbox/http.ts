@@ -10,6 +10,8 @@ export interface SandboxRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** Client address, for the acs:SourceIp condition key. */
+  remoteAddress?: string;
 }
 
 export interface SandboxResponse {

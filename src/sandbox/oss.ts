@@ -1,7 +1,664 @@
-// Placeholder until the OSS service lands.
-import type { ServiceModule } from './server';
+/**
+ * OSS as real clients see it: virtual-host, IP-endpoint and path-style addressing, V1/V4 header
+ * signatures and presigned URLs verified exactly, RAM authorization of every operation with the
+ * caller's policies, and the XML bodies and error codes of the real service. Buckets are seeded
+ * (seed.ts); creating and deleting buckets is out of scope.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { SandboxError } from './errors';
+import { header, type SandboxRequest, type SandboxResponse } from './http';
+import {
+  parseOssAuth, parseQuery, stringToSignBytes, verifyOssSignature,
+  type OssAuth, type QueryPair, type SignTarget,
+} from './ossSignature';
+import {
+  el, errorXml, parseCompleteRequest, parseDeleteRequest, txt, xmlDocument,
+} from './ossXml';
+import { authorize, resolveCredential, type Principal } from './principal';
+import type { Sandbox, ServiceModule } from './server';
+import { now, type Bucket, type MultipartUpload, type OssObject, type SandboxState } from './state';
+
+// ---- addressing ----
+
+interface OssTarget {
+  bucket?: string;
+  key?: string;
+  /** Region the endpoint host names (oss-<region>[-internal].aliyuncs.com), if it names one. */
+  hostRegion?: string;
+}
+
+const OSS_HOST = /^(?:([^.]*)\.)?oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com$/;
+/** `<bucket>.localhost` stands in for a CNAME (ali-oss `cname: true`). */
+const LOCAL_VHOST = /^([a-z0-9][a-z0-9-]*[a-z0-9])\.localhost$/;
+
+/**
+ * Where a request points. Usually one answer; two when ali-oss is given an IP endpoint with
+ * `sldEnable`: it then forces `Host: <bucket>.<region>.aliyuncs.com` (no port) AND puts the
+ * bucket in the path, which reads the same as a virtual-host request for a key starting with
+ * `<bucket>/`. The signature (which covers `/bucket/key`) decides between them.
+ */
+function resolveTargets(req: SandboxRequest): OssTarget[] {
+  const hostHeader = (header(req, 'host') ?? '').toLowerCase();
+  const host = hostHeader.replace(/:\d+$/, '');
+  let path: string;
+  try { path = decodeURIComponent(req.rawPath); } catch {
+    throw new SandboxError('InvalidURI', 400, `Couldn't parse the specified URI.`, { URI: req.rawPath });
+  }
+  const ossHost = OSS_HOST.exec(host);
+  const hostRegion = ossHost?.[2];
+  const hostBucket = ossHost ? ossHost[1] : LOCAL_VHOST.exec(host)?.[1];
+  const virtual: OssTarget = { bucket: hostBucket || undefined, key: path.slice(1) || undefined, hostRegion };
+  const slash = path.indexOf('/', 1);
+  const first = slash < 0 ? path.slice(1) : path.slice(1, slash);
+  const pathStyle: OssTarget = { bucket: first || undefined, key: (slash < 0 ? '' : path.slice(slash + 1)) || undefined, hostRegion };
+  if (!hostBucket) { return [pathStyle]; }
+  const forcedByIpEndpoint = ossHost !== null && hostHeader === host;
+  return forcedByIpEndpoint && first === hostBucket ? [pathStyle, virtual] : [virtual];
+}
+
+/**
+ * Sub-resources of operations the sandbox does not serve. Answering them NotImplemented beats
+ * misreading `GET /key?acl` as GetObject.
+ */
+const UNSERVED_SUBRESOURCE = /^(acl|append|cors|lifecycle|logging|referer|website|tagging|symlink|restore|policy|versioning|versions|versionId|encryption|inventory|worm|replication|x-oss-process|cname|stat|qos|requestPayment|transferAcceleration)$/;
+
+function operationOf(req: SandboxRequest, t: OssTarget): string {
+  const q = req.query;
+  const method = req.method.toUpperCase();
+  for (const k of q.keys()) {
+    if (UNSERVED_SUBRESOURCE.test(k)) { return `Unsupported:${k}`; }
+  }
+  if (!t.bucket) { return method === 'GET' ? 'ListBuckets' : 'Unknown'; }
+  if (t.key === undefined) {
+    if (method === 'GET') {
+      if (q.has('bucketInfo')) { return 'GetBucketInfo'; }
+      if (q.has('location')) { return 'GetBucketLocation'; }
+      if (q.has('uploads')) { return 'ListMultipartUploads'; }
+      return q.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects';
+    }
+    if (method === 'POST' && q.has('delete')) { return 'DeleteMultipleObjects'; }
+    return method === 'PUT' ? 'PutBucket' : method === 'DELETE' ? 'DeleteBucket' : 'Unknown';
+  }
+  switch (method) {
+    case 'GET': return q.has('uploadId') ? 'ListParts' : 'GetObject';
+    case 'HEAD': return q.has('objectMeta') ? 'GetObjectMeta' : 'HeadObject';
+    case 'PUT':
+      if (q.has('uploadId') && q.has('partNumber')) { return header(req, 'x-oss-copy-source') ? 'UploadPartCopy' : 'UploadPart'; }
+      return header(req, 'x-oss-copy-source') ? 'CopyObject' : 'PutObject';
+    case 'POST': return q.has('uploads') ? 'InitiateMultipartUpload' : q.has('uploadId') ? 'CompleteMultipartUpload' : 'PostObject';
+    case 'DELETE': return q.has('uploadId') ? 'AbortMultipartUpload' : 'DeleteObject';
+    default: return 'Unknown';
+  }
+}
+
+// ---- errors ----
+
+/** An OSS error that carries pre-rendered XML (AccessDeniedDetail) besides the flat extras. */
+class OssError extends SandboxError {
+  constructor(code: string, status: number, message: string, extra: Record<string, string> = {}, readonly detailXml?: string) {
+    super(code, status, message, extra);
+  }
+}
+
+const errors = {
+  noSuchBucket: (bucket: string) => new OssError('NoSuchBucket', 404, 'The specified bucket does not exist.', { BucketName: bucket, EC: '0015-00000101' }),
+  noSuchKey: (key: string) => new OssError('NoSuchKey', 404, 'The specified key does not exist.', { Key: key, EC: '0026-00000001' }),
+  noSuchUpload: (uploadId: string) => new OssError('NoSuchUpload', 404, 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: uploadId }),
+  invalidArgument: (message: string, name: string, value: string) => new OssError('InvalidArgument', 400, message, { ArgumentName: name, ArgumentValue: value }),
+  anonymous: () => new OssError('AccessDenied', 403, 'You have no right to access this object because of bucket acl.', { EC: '0003-00000001' }),
+  invalidKeyId: (accessKeyId: string, message = 'The OSS Access Key Id you provided does not exist in our records.') =>
+    new OssError('InvalidAccessKeyId', 403, message, { OSSAccessKeyId: accessKeyId }),
+  invalidDigest: () => new OssError('InvalidDigest', 400, 'The Content-MD5 you specified was invalid.'),
+  alreadyExists: () => new OssError('FileAlreadyExists', 409, 'The object you specified already exists and can not be overwritten.'),
+};
+
+/** principal.ts speaks the RPC codes; OSS reports the same conditions in its own words. */
+function authenticationError(e: unknown, auth: OssAuth): never {
+  if (!(e instanceof SandboxError)) { throw e; }
+  switch (e.code) {
+    case 'InvalidSecurityToken.Expired':
+      throw new OssError('SecurityTokenExpired', 403, 'The security token you provided has expired.', { SecurityToken: auth.securityToken ?? '', EC: '0002-00000007' });
+    case 'InvalidSecurityToken.MismatchWithAccessKey':
+      throw new OssError('InvalidAccessKeyId', 403, 'The security token you provided is invalid.', { OSSAccessKeyId: auth.accessKeyId, EC: '0002-00000006' });
+    case 'InvalidAccessKeyId.Inactive':
+      throw errors.invalidKeyId(auth.accessKeyId, 'The OSS Access Key Id you provided is disabled.');
+    default:
+      // Unknown key, or an STS key sent without its token: OSS says the key does not exist.
+      throw errors.invalidKeyId(auth.accessKeyId);
+  }
+}
+
+function ossRequestId(): string {
+  return randomBytes(12).toString('hex').toUpperCase();
+}
+
+function baseHeaders(state: SandboxState): Record<string, string> {
+  return { server: 'AliyunOSS', date: new Date(now(state)).toUTCString(), 'x-oss-request-id': ossRequestId() };
+}
+
+// ---- request context ----
+
+interface Ctx {
+  req: SandboxRequest;
+  state: SandboxState;
+  query: QueryPair[];
+  target: OssTarget;
+  principal: Principal;
+  op: string;
+}
+
+const q = (ctx: Ctx, name: string): string | undefined => ctx.query.find(([k]) => k === name)?.[1];
+
+const bucketArn = (state: SandboxState, bucket: string) => `acs:oss:*:${state.accountId}:${bucket}`;
+const objectArn = (state: SandboxState, bucket: string, key: string) => `acs:oss:*:${state.accountId}:${bucket}/${key}`;
+
+/** Authorizes one action for the caller; root always passes (principal.ts). */
+function allow(ctx: Ctx, action: string, resource: string, extraConditions: Record<string, string | undefined> = {}): void {
+  const { principal, req, state } = ctx;
+  const conditions = {
+    // SandboxRequest has no peer address yet; the sandbox listens on loopback.
+    'acs:SourceIp': (req as SandboxRequest & { remoteAddress?: string }).remoteAddress ?? '127.0.0.1',
+    'acs:SecureTransport': 'false',
+    'acs:CurrentTime': new Date(now(state)).toISOString(),
+    ...extraConditions,
+  };
+  const decision = authorize(state, principal, { action, resource, conditions });
+  if (decision.effect === 'Allow') { return; }
+  const who = principal.kind === 'role' ? `role ${principal.roleName} (session ${principal.sessionName})`
+    : principal.kind === 'user' ? `RAM user ${principal.userName}` : 'root';
+  const explicit = decision.effect === 'ExplicitDeny';
+  const why = explicit
+    ? `an explicit Deny in RAM policy ${decision.matched.policyName} matches it`
+    : `no RAM policy attached to ${who} allows it`;
+  const detail = el('AccessDeniedDetail',
+    txt('PolicyType', 'AccountLevelIdentityBasedPolicy'),
+    txt('AuthPrincipalOwnerId', principal.accountId),
+    txt('AuthPrincipalType', principal.kind === 'role' ? 'AssumedRoleUser' : 'SubUser'),
+    txt('AuthPrincipalDisplayName', principal.arn),
+    txt('NoPermissionType', explicit ? 'ExplicitDeny' : 'ImplicitDeny'),
+    txt('AuthAction', action));
+  throw new OssError('AccessDenied', 403,
+    `You are not authorized to do ${action} on resource ${resource}: ${why}.`,
+    { EC: explicit ? '0003-00000201' : '0003-00000001' }, detail);
+}
+
+function getBucket(state: SandboxState, name: string): Bucket {
+  const b = state.buckets.get(name);
+  if (!b) { throw errors.noSuchBucket(name); }
+  return b;
+}
+
+// ---- authentication ----
+
+/** Checks the signature against each addressing candidate; returns the one that verifies. */
+function authenticate(req: SandboxRequest, state: SandboxState, query: QueryPair[], candidates: OssTarget[], auth: OssAuth | undefined): { principal: Principal; target: OssTarget } {
+  if (!auth) { throw errors.anonymous(); }
+  let resolved;
+  try { resolved = resolveCredential(state, auth.accessKeyId, auth.securityToken); } catch (e) { authenticationError(e, auth); }
+  if (auth.expiresAtMs !== undefined && now(state) > auth.expiresAtMs) {
+    throw new OssError('AccessDenied', 403, 'Request has expired.', {
+      Expires: new Date(auth.expiresAtMs).toISOString(), ServerTime: new Date(now(state)).toISOString(),
+    });
+  }
+  let firstCheck;
+  for (const target of candidates) {
+    const signTarget: SignTarget = { bucket: target.bucket, key: target.key };
+    const check = verifyOssSignature(auth, req, query, signTarget, resolved.secret);
+    if (check.ok) { return { principal: resolved.principal, target }; }
+    firstCheck ??= check;
+  }
+  const extra: Record<string, string> = {
+    StringToSign: firstCheck!.stringToSign, SignatureProvided: auth.signature,
+    StringToSignBytes: stringToSignBytes(firstCheck!.stringToSign), OSSAccessKeyId: auth.accessKeyId,
+  };
+  if (firstCheck!.canonicalRequest !== undefined) { extra.CanonicalRequest = firstCheck!.canonicalRequest; }
+  throw new OssError('SignatureDoesNotMatch', 403, 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', extra);
+}
+
+// ---- responses ----
+
+function xmlResponse(ctx: Ctx, root: string, status = 200, headers: Record<string, string> = {}): SandboxResponse {
+  const body = xmlDocument(root);
+  return {
+    status,
+    headers: { ...baseHeaders(ctx.state), 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(body)), ...headers },
+    body,
+  };
+}
+
+function emptyResponse(ctx: Ctx, status: number, headers: Record<string, string> = {}): SandboxResponse {
+  return { status, headers: { ...baseHeaders(ctx.state), 'content-length': '0', ...headers }, body: '' };
+}
+
+const owner = (state: SandboxState) => el('Owner', txt('ID', state.accountId), txt('DisplayName', state.accountId));
+const endpointOf = (region: string, internal = false) => `oss-${region}${internal ? '-internal' : ''}.aliyuncs.com`;
+const md5 = (b: Buffer) => createHash('md5').update(b).digest();
+const etagOf = (b: Buffer) => `"${md5(b).toString('hex').toUpperCase()}"`;
+
+function parseMaxKeys(raw: string | undefined, name: string, fallback: number, max: number): number {
+  if (raw === undefined || raw === '') { return fallback; }
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > max) { throw errors.invalidArgument(`Argument ${name} must be an integer between 1 and ${max}.`, name, raw); }
+  return n;
+}
+
+// ---- service and bucket operations ----
+
+function listBuckets(ctx: Ctx): SandboxResponse {
+  allow(ctx, 'oss:ListBuckets', `acs:oss:*:${ctx.state.accountId}:*`);
+  const prefix = q(ctx, 'prefix') ?? '';
+  const marker = q(ctx, 'marker') ?? '';
+  const maxKeys = parseMaxKeys(q(ctx, 'max-keys'), 'max-keys', 100, 1000);
+  const all = [...ctx.state.buckets.values()].filter((b) => b.name.startsWith(prefix) && b.name > marker).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const page = all.slice(0, maxKeys);
+  const truncated = all.length > maxKeys;
+  const paged = ['prefix', 'marker', 'max-keys'].some((k) => q(ctx, k) !== undefined);
+  return xmlResponse(ctx, el('ListAllMyBucketsResult',
+    paged && txt('Prefix', prefix), paged && txt('Marker', marker), paged && txt('MaxKeys', maxKeys),
+    (paged || truncated) && txt('IsTruncated', truncated), truncated && txt('NextMarker', page[page.length - 1].name),
+    owner(ctx.state),
+    el('Buckets', ...page.map((b) => el('Bucket',
+      txt('CreationDate', b.creationDate), txt('ExtranetEndpoint', endpointOf(b.region)), txt('IntranetEndpoint', endpointOf(b.region, true)),
+      txt('Location', `oss-${b.region}`), txt('Name', b.name), txt('Region', b.region), txt('StorageClass', b.storageClass)))),
+  ));
+}
+
+function getBucketInfo(ctx: Ctx, b: Bucket): SandboxResponse {
+  allow(ctx, 'oss:GetBucketInfo', bucketArn(ctx.state, b.name));
+  return xmlResponse(ctx, el('BucketInfo', el('Bucket',
+    txt('AccessMonitor', 'Disabled'), txt('CreationDate', b.creationDate), txt('ExtranetEndpoint', endpointOf(b.region)),
+    txt('IntranetEndpoint', endpointOf(b.region, true)), txt('Location', `oss-${b.region}`), txt('StorageClass', b.storageClass),
+    txt('TransferAcceleration', 'Disabled'), txt('CrossRegionReplication', 'Disabled'), txt('Name', b.name),
+    txt('ResourceGroupId', 'rg-default'), owner(ctx.state), el('AccessControlList', txt('Grant', 'private')),
+    txt('Comment', ''), txt('DataRedundancyType', 'LRS'), txt('Versioning', 'Disabled'),
+    el('ServerSideEncryptionRule', txt('SSEAlgorithm', 'None')), el('BucketPolicy', txt('LogBucket', ''), txt('LogPrefix', '')),
+  )));
+}
+
+function getBucketLocation(ctx: Ctx, b: Bucket): SandboxResponse {
+  allow(ctx, 'oss:GetBucketLocation', bucketArn(ctx.state, b.name));
+  return xmlResponse(ctx, txt('LocationConstraint', `oss-${b.region}`));
+}
+
+interface ListPage {
+  contents: OssObject[];
+  prefixes: string[];
+  truncated: boolean;
+  /** Last key or common prefix returned: where the next page starts (exclusive). */
+  last?: string;
+}
+
+/**
+ * One page of keys after `after` (exclusive), rolling keys up into common prefixes at the first
+ * delimiter past `prefix`. Contents and prefixes both count toward `maxKeys`, like OSS. A page
+ * boundary on a common prefix skips every key under it on the next page.
+ */
+function listPage(bucket: Bucket, prefix: string, delimiter: string, after: string, maxKeys: number): ListPage {
+  const page: ListPage = { contents: [], prefixes: [], truncated: false };
+  let lastPrefix = after;
+  for (const key of [...bucket.objects.keys()].sort()) {
+    if (key <= after || !key.startsWith(prefix)) { continue; }
+    const cut = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+    const common = cut >= 0 ? key.slice(0, cut + delimiter.length) : undefined;
+    if (common !== undefined && common === lastPrefix) { continue; }
+    if (page.contents.length + page.prefixes.length === maxKeys) { page.truncated = true; break; }
+    if (common !== undefined) {
+      page.prefixes.push(common);
+      lastPrefix = common;
+      page.last = common;
+    } else {
+      page.contents.push(bucket.objects.get(key)!);
+      page.last = key;
+    }
+  }
+  return page;
+}
+
+const TOKEN_TAG = 'sbx1:';
+
+function encodeToken(last: string): string {
+  return Buffer.from(TOKEN_TAG + last, 'utf8').toString('base64');
+}
+
+function decodeToken(token: string): string {
+  const text = Buffer.from(token, 'base64').toString('utf8');
+  if (!text.startsWith(TOKEN_TAG)) { throw errors.invalidArgument('The continuation token provided is incorrect', 'continuation-token', token); }
+  return text.slice(TOKEN_TAG.length);
+}
+
+function contentsXml(ctx: Ctx, o: OssObject, withOwner: boolean): string {
+  return el('Contents',
+    txt('Key', o.key), txt('LastModified', o.lastModified), txt('ETag', o.etag), txt('Type', o.objectType ?? 'Normal'),
+    txt('Size', o.body.length), txt('StorageClass', 'Standard'), withOwner && owner(ctx.state));
+}
+
+function listObjects(ctx: Ctx, b: Bucket, v2: boolean): SandboxResponse {
+  const prefix = q(ctx, 'prefix') ?? '';
+  const delimiter = q(ctx, 'delimiter') ?? '';
+  allow(ctx, 'oss:ListObjects', bucketArn(ctx.state, b.name), { 'oss:Prefix': prefix, 'oss:Delimiter': delimiter });
+  const maxKeys = parseMaxKeys(q(ctx, 'max-keys'), 'max-keys', 100, 1000);
+  const prefixesXml = (page: ListPage) => page.prefixes.map((p) => el('CommonPrefixes', txt('Prefix', p)));
+  if (!v2) {
+    const marker = q(ctx, 'marker') ?? '';
+    const page = listPage(b, prefix, delimiter, marker, maxKeys);
+    return xmlResponse(ctx, el('ListBucketResult',
+      txt('Name', b.name), txt('Prefix', prefix), txt('Marker', marker), txt('MaxKeys', maxKeys), txt('Delimiter', delimiter),
+      txt('IsTruncated', page.truncated), page.truncated && txt('NextMarker', page.last),
+      ...page.contents.map((o) => contentsXml(ctx, o, true)), ...prefixesXml(page)));
+  }
+  const token = q(ctx, 'continuation-token');
+  const startAfter = q(ctx, 'start-after');
+  const after = token ? decodeToken(token) : startAfter ?? '';
+  const page = listPage(b, prefix, delimiter, after, maxKeys);
+  return xmlResponse(ctx, el('ListBucketResult',
+    txt('Name', b.name), txt('Prefix', prefix), txt('StartAfter', startAfter), txt('ContinuationToken', token),
+    txt('MaxKeys', maxKeys), txt('Delimiter', delimiter), txt('IsTruncated', page.truncated),
+    page.truncated && txt('NextContinuationToken', encodeToken(page.last!)),
+    txt('KeyCount', page.contents.length + page.prefixes.length),
+    ...page.contents.map((o) => contentsXml(ctx, o, q(ctx, 'fetch-owner') === 'true')), ...prefixesXml(page)));
+}
+
+function deleteMultiple(ctx: Ctx, b: Bucket): SandboxResponse {
+  checkContentMd5(ctx.req);
+  const { quiet, keys } = parseDeleteRequest(ctx.req.body);
+  for (const key of keys) { allow(ctx, 'oss:DeleteObject', objectArn(ctx.state, b.name, key)); }
+  for (const key of keys) { b.objects.delete(key); }
+  return xmlResponse(ctx, el('DeleteResult', ...(quiet ? [] : keys.map((k) => el('Deleted', txt('Key', k))))));
+}
+
+function listMultipartUploads(ctx: Ctx, b: Bucket): SandboxResponse {
+  allow(ctx, 'oss:ListMultipartUploads', bucketArn(ctx.state, b.name));
+  const prefix = q(ctx, 'prefix') ?? '';
+  const uploads = [...ctx.state.uploads.values()].filter((u) => u.bucket === b.name && u.key.startsWith(prefix))
+    .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : x.initiated < y.initiated ? -1 : 1));
+  return xmlResponse(ctx, el('ListMultipartUploadsResult',
+    txt('Bucket', b.name), txt('KeyMarker', ''), txt('UploadIdMarker', ''), txt('NextKeyMarker', ''), txt('NextUploadIdMarker', ''),
+    txt('Delimiter', ''), txt('Prefix', prefix), txt('MaxUploads', 1000), txt('IsTruncated', false),
+    ...uploads.map((u) => el('Upload', txt('Key', u.key), txt('UploadId', u.uploadId), txt('StorageClass', 'Standard'), txt('Initiated', u.initiated)))));
+}
+
+// ---- object operations ----
+
+function checkContentMd5(req: SandboxRequest): void {
+  const given = header(req, 'content-md5');
+  if (given !== undefined && given !== md5(req.body).toString('base64')) { throw errors.invalidDigest(); }
+}
+
+function metaFromHeaders(req: SandboxRequest): Record<string, string> {
+  const meta: Record<string, string> = {};
+  for (const k of Object.keys(req.headers)) {
+    const lk = k.toLowerCase();
+    if (lk.startsWith('x-oss-meta-')) { meta[lk.slice('x-oss-meta-'.length)] = header(req, lk) ?? ''; }
+  }
+  return meta;
+}
+
+function objectHeaders(o: OssObject): Record<string, string> {
+  const h: Record<string, string> = {
+    'content-type': o.contentType, etag: o.etag, 'last-modified': new Date(o.lastModified).toUTCString(),
+    'accept-ranges': 'bytes', 'x-oss-object-type': o.objectType ?? 'Normal', 'x-oss-storage-class': 'Standard',
+  };
+  for (const [k, v] of Object.entries(o.meta)) { h[`x-oss-meta-${k}`] = v; }
+  return h;
+}
+
+function getObjectRecord(b: Bucket, key: string): OssObject {
+  const o = b.objects.get(key);
+  if (!o) { throw errors.noSuchKey(key); }
+  return o;
+}
+
+/** A single `bytes=` range; `undefined` when absent or malformed (OSS then serves everything). */
+function parseRange(value: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+  const m = value ? /^bytes=(\d*)-(\d*)$/.exec(value.trim()) : null;
+  if (!m || (m[1] === '' && m[2] === '')) { return undefined; }
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    return n === 0 || size === 0 ? 'unsatisfiable' : { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (m[2] !== '' && Number(m[2]) < start) { return undefined; }
+  return start >= size ? 'unsatisfiable' : { start, end };
+}
+
+const RESPONSE_OVERRIDES = ['content-type', 'content-language', 'expires', 'cache-control', 'content-disposition', 'content-encoding'];
+
+function getObject(ctx: Ctx, b: Bucket, key: string, head: boolean): SandboxResponse {
+  allow(ctx, 'oss:GetObject', objectArn(ctx.state, b.name, key));
+  const o = getObjectRecord(b, key);
+  const headers = { ...baseHeaders(ctx.state), ...objectHeaders(o) };
+  if (ctx.op === 'GetObjectMeta') {
+    return { status: 200, headers: { ...headers, 'content-length': String(o.body.length) } };
+  }
+  for (const name of RESPONSE_OVERRIDES) {
+    const v = q(ctx, `response-${name}`);
+    if (v !== undefined) { headers[name] = v; }
+  }
+  const range = parseRange(header(ctx.req, 'range'), o.body.length);
+  if (range === 'unsatisfiable' && header(ctx.req, 'x-oss-range-behavior') === 'standard') {
+    throw new OssError('InvalidRange', 416, 'The requested range is not satisfiable', { ActualObjectSize: String(o.body.length), RangeRequested: header(ctx.req, 'range') ?? '' });
+  }
+  if (range && range !== 'unsatisfiable') {
+    const part = o.body.subarray(range.start, range.end + 1);
+    return {
+      status: 206,
+      headers: { ...headers, 'content-range': `bytes ${range.start}-${range.end}/${o.body.length}`, 'content-length': String(part.length) },
+      body: head ? undefined : part,
+    };
+  }
+  return { status: 200, headers: { ...headers, 'content-length': String(o.body.length) }, body: head ? undefined : o.body };
+}
+
+function storeObject(ctx: Ctx, b: Bucket, key: string, o: Omit<OssObject, 'key' | 'lastModified'>): OssObject {
+  if (header(ctx.req, 'x-oss-forbid-overwrite') === 'true' && b.objects.has(key)) { throw errors.alreadyExists(); }
+  const stored: OssObject = { ...o, key, lastModified: new Date(now(ctx.state)).toISOString() };
+  b.objects.set(key, stored);
+  return stored;
+}
+
+function checkKey(key: string): void {
+  if (Buffer.byteLength(key) > 1023) { throw new OssError('InvalidObjectName', 400, 'The Length of Object name must be less than 1024.'); }
+}
+
+function putObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
+  allow(ctx, 'oss:PutObject', objectArn(ctx.state, b.name, key));
+  checkKey(key);
+  checkContentMd5(ctx.req);
+  const body = ctx.req.body;
+  const o = storeObject(ctx, b, key, {
+    body, etag: etagOf(body), contentType: header(ctx.req, 'content-type') ?? 'application/octet-stream', meta: metaFromHeaders(ctx.req),
+  });
+  return emptyResponse(ctx, 200, { etag: o.etag, 'content-md5': md5(body).toString('base64') });
+}
+
+function copyObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
+  const source = (header(ctx.req, 'x-oss-copy-source') ?? '').split('?')[0];
+  let decoded: string;
+  try { decoded = decodeURIComponent(source); } catch { decoded = ''; }
+  const m = /^\/?([^/]+)\/(.+)$/.exec(decoded);
+  if (!m) { throw errors.invalidArgument('Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.', 'x-oss-copy-source', source); }
+  const [, srcBucketName, srcKey] = m;
+  allow(ctx, 'oss:GetObject', objectArn(ctx.state, srcBucketName, srcKey));
+  allow(ctx, 'oss:PutObject', objectArn(ctx.state, b.name, key));
+  checkKey(key);
+  const src = getObjectRecord(getBucket(ctx.state, srcBucketName), srcKey);
+  const replace = (header(ctx.req, 'x-oss-metadata-directive') ?? 'COPY').toUpperCase() === 'REPLACE';
+  const o = storeObject(ctx, b, key, {
+    body: src.body, etag: src.etag, objectType: src.objectType,
+    contentType: replace ? header(ctx.req, 'content-type') ?? src.contentType : src.contentType,
+    meta: replace ? metaFromHeaders(ctx.req) : { ...src.meta },
+  });
+  return xmlResponse(ctx, el('CopyObjectResult', txt('ETag', o.etag), txt('LastModified', o.lastModified)));
+}
+
+function deleteObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
+  allow(ctx, 'oss:DeleteObject', objectArn(ctx.state, b.name, key));
+  b.objects.delete(key);
+  return emptyResponse(ctx, 204);
+}
+
+// ---- multipart ----
+
+/** OSS refuses parts other than the last one below 100 KB when completing. */
+const MIN_PART_SIZE = 100 * 1024;
+
+function findUpload(ctx: Ctx, b: Bucket, key: string): MultipartUpload {
+  const uploadId = q(ctx, 'uploadId') ?? '';
+  const u = ctx.state.uploads.get(uploadId);
+  if (!u || u.bucket !== b.name || u.key !== key) { throw errors.noSuchUpload(uploadId); }
+  return u;
+}
+
+function initiateMultipart(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
+  allow(ctx, 'oss:PutObject', objectArn(ctx.state, b.name, key));
+  checkKey(key);
+  const uploadId = randomBytes(16).toString('hex').toUpperCase();
+  ctx.state.uploads.set(uploadId, {
+    uploadId, bucket: b.name, key, contentType: header(ctx.req, 'content-type') ?? 'application/octet-stream',
+    initiated: new Date(now(ctx.state)).toISOString(), parts: new Map(), meta: metaFromHeaders(ctx.req),
+  });
+  return xmlResponse(ctx, el('InitiateMultipartUploadResult', txt('Bucket', b.name), txt('Key', key), txt('UploadId', uploadId)));
+}
+
+function uploadPart(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
+  allow(ctx, 'oss:PutObject', objectArn(ctx.state, b.name, key));
+  const raw = q(ctx, 'partNumber') ?? '';
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 10000) { throw errors.invalidArgument('Part number must be an integer between 1 and 10000, inclusive.', 'partNumber', raw); }
+  const u = findUpload(ctx, b, key);
+  checkContentMd5(ctx.req);
+  const etag = etagOf(ctx.req.body);
+  u.parts.set(n, { body: ctx.req.body, etag, lastModified: new Date(now(ctx.state)).toISOString() });
+  return emptyResponse(ctx, 200, { etag, 'content-md5': md5(ctx.req.body).toString('base64') });
+}
+
+function completeMultipart(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
+  allow(ctx, 'oss:PutObject', objectArn(ctx.state, b.name, key));
+  const u = findUpload(ctx, b, key);
+  const listed = header(ctx.req, 'x-oss-complete-all') === 'yes'
+    ? [...u.parts.entries()].sort(([x], [y]) => x - y).map(([partNumber, p]) => ({ partNumber, etag: p.etag }))
+    : parseCompleteRequest(ctx.req.body);
+  const invalidPart = () => new OssError('InvalidPart', 400, "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.");
+  if (listed.length === 0) { throw invalidPart(); }
+  const bodies: Buffer[] = [];
+  const digests: Buffer[] = [];
+  listed.forEach(({ partNumber, etag }, i) => {
+    if (i > 0 && partNumber <= listed[i - 1].partNumber) {
+      throw new OssError('InvalidPartOrder', 400, 'The list of parts was not in ascending order. The parts list must be specified in order by part number.');
+    }
+    const part = u.parts.get(partNumber);
+    const bare = (s: string) => s.replace(/"/g, '').toUpperCase();
+    if (!part || bare(part.etag) !== bare(etag)) { throw invalidPart(); }
+    if (i < listed.length - 1 && part.body.length < MIN_PART_SIZE) {
+      throw new OssError('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed size.', { PartNumber: String(partNumber), MinSizeAllowed: String(MIN_PART_SIZE) });
+    }
+    bodies.push(part.body);
+    digests.push(md5(part.body));
+  });
+  const body = Buffer.concat(bodies);
+  const etag = `"${md5(Buffer.concat(digests)).toString('hex').toUpperCase()}-${listed.length}"`;
+  storeObject(ctx, b, key, { body, etag, contentType: u.contentType, meta: u.meta ?? {}, objectType: 'Multipart' });
+  ctx.state.uploads.delete(u.uploadId);
+  return xmlResponse(ctx, el('CompleteMultipartUploadResult',
+    txt('Location', `http://${b.name}.${endpointOf(b.region)}/${encodeURIComponent(key).replace(/%2F/g, '/')}`),
+    txt('Bucket', b.name), txt('Key', key), txt('ETag', etag)), 200, { etag });
+}
+
+function abortMultipart(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
+  allow(ctx, 'oss:AbortMultipartUpload', objectArn(ctx.state, b.name, key));
+  ctx.state.uploads.delete(findUpload(ctx, b, key).uploadId);
+  return emptyResponse(ctx, 204);
+}
+
+function listParts(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
+  allow(ctx, 'oss:ListParts', objectArn(ctx.state, b.name, key));
+  const u = findUpload(ctx, b, key);
+  const marker = Number(q(ctx, 'part-number-marker') ?? 0) || 0;
+  const maxParts = parseMaxKeys(q(ctx, 'max-parts'), 'max-parts', 1000, 1000);
+  const parts = [...u.parts.entries()].filter(([n]) => n > marker).sort(([x], [y]) => x - y);
+  const page = parts.slice(0, maxParts);
+  const truncated = parts.length > maxParts;
+  return xmlResponse(ctx, el('ListPartsResult',
+    txt('Bucket', b.name), txt('Key', key), txt('UploadId', u.uploadId), txt('StorageClass', 'Standard'),
+    txt('PartNumberMarker', marker), txt('NextPartNumberMarker', page.length ? page[page.length - 1][0] : marker),
+    txt('MaxParts', maxParts), txt('IsTruncated', truncated),
+    ...page.map(([n, p]) => el('Part', txt('PartNumber', n), txt('LastModified', p.lastModified ?? u.initiated), txt('ETag', p.etag), txt('Size', p.body.length)))));
+}
+
+// ---- dispatch ----
+
+function execute(ctx: Ctx): SandboxResponse {
+  const { op, target, state } = ctx;
+  if (op.startsWith('Unsupported:') || ['PutBucket', 'DeleteBucket', 'UploadPartCopy', 'PostObject'].includes(op)) {
+    throw new OssError('NotImplemented', 501, `The sandbox does not implement ${op.replace('Unsupported:', 'the sub-resource ')}.`);
+  }
+  if (op === 'ListBuckets') { return listBuckets(ctx); }
+  const b = getBucket(state, target.bucket!);
+  const key = target.key!;
+  switch (op) {
+    case 'GetBucketInfo': return getBucketInfo(ctx, b);
+    case 'GetBucketLocation': return getBucketLocation(ctx, b);
+    case 'ListObjects': return listObjects(ctx, b, false);
+    case 'ListObjectsV2': return listObjects(ctx, b, true);
+    case 'ListMultipartUploads': return listMultipartUploads(ctx, b);
+    case 'DeleteMultipleObjects': return deleteMultiple(ctx, b);
+    case 'GetObject': return getObject(ctx, b, key, false);
+    case 'HeadObject':
+    case 'GetObjectMeta': return getObject(ctx, b, key, true);
+    case 'PutObject': return putObject(ctx, b, key);
+    case 'CopyObject': return copyObject(ctx, b, key);
+    case 'DeleteObject': return deleteObject(ctx, b, key);
+    case 'InitiateMultipartUpload': return initiateMultipart(ctx, b, key);
+    case 'UploadPart': return uploadPart(ctx, b, key);
+    case 'CompleteMultipartUpload': return completeMultipart(ctx, b, key);
+    case 'AbortMultipartUpload': return abortMultipart(ctx, b, key);
+    case 'ListParts': return listParts(ctx, b, key);
+    default: throw new OssError('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', { Method: ctx.req.method });
+  }
+}
+
+function handle(req: SandboxRequest, sandbox: Sandbox): SandboxResponse {
+  const state = sandbox.state;
+  const query = parseQuery(req.rawQuery);
+  const candidates = resolveTargets(req);
+  const first = candidates[0];
+  // Like OSS: a missing bucket is reported before credentials are even looked at.
+  if (first.bucket) {
+    const b = getBucket(state, first.bucket);
+    const op = operationOf(req, first);
+    // Each bucket answers only on its own region's endpoints; GetBucketLocation is how clients find out.
+    if (first.hostRegion && first.hostRegion !== 'accelerate' && first.hostRegion !== b.region && op !== 'GetBucketLocation') {
+      throw new OssError('AccessDenied', 403, 'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+        { Bucket: b.name, Endpoint: endpointOf(b.region) });
+    }
+  }
+  const { principal, target } = authenticate(req, state, query, candidates, parseOssAuth(req, query));
+  return execute({ req, state, query, target, principal, op: operationOf(req, target) });
+}
+
+function errorResponse(err: SandboxError, req: SandboxRequest): SandboxResponse {
+  const host = (header(req, 'host') ?? '').replace(/:\d+$/, '');
+  const requestId = ossRequestId();
+  const body = errorXml({
+    code: err.code, message: err.message, requestId, hostId: host, extra: err.extra,
+    detailXml: err instanceof OssError ? err.detailXml : undefined,
+  });
+  const headers: Record<string, string> = { server: 'AliyunOSS', 'content-type': 'application/xml', 'x-oss-request-id': requestId };
+  if (err.extra.EC) { headers['x-oss-ec'] = err.extra.EC; }
+  if (req.method.toUpperCase() === 'HEAD') {
+    // HEAD answers carry no body; OSS puts the error document, base64-encoded, in x-oss-err.
+    return { status: err.status, headers: { ...headers, 'x-oss-err': Buffer.from(body).toString('base64'), 'content-length': '0' } };
+  }
+  return { status: err.status, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, body };
+}
+
 export const ossService: ServiceModule = {
-  match: () => ({ service: 'oss', action: 'Unknown' }),
-  handle: () => ({ status: 501 }),
-  errorResponse: (err) => ({ status: err.status, body: err.code }),
+  match(req) {
+    let action: string;
+    try { action = operationOf(req, resolveTargets(req)[0]); } catch { action = 'Unknown'; }
+    return { service: 'oss', action };
+  },
+  handle,
+  errorResponse,
 };

@@ -83,7 +83,8 @@ export class Sandbox {
   }
 
   async listen(): Promise<SandboxInfo> {
-    this.server = http.createServer((req, res) => { void this.onRequest(req, res); });
+    // RPC SDKs put every parameter (policy documents included) in the URL: allow long request lines.
+    this.server = http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => { void this.onRequest(req, res); });
     this.server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
@@ -165,6 +166,7 @@ export class Sandbox {
       query: new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)),
       headers: req.headers,
       body: Buffer.concat(chunks),
+      remoteAddress: req.socket.remoteAddress,
     };
     let out: SandboxResponse;
     try {
@@ -176,7 +178,8 @@ export class Sandbox {
     const headers: Record<string, string> = { 'x-acs-request-id': requestId(), ...out.headers };
     res.writeHead(out.status, headers);
     res.end(out.body);
-    if (parsed.method !== 'GET' && parsed.method !== 'HEAD' && out.status < 400) { this.persist(); }
+    const last = this.requests[this.requests.length - 1];
+    if (out.status < 400 && last && !/^(Get|List|Describe|Head)/.test(last.action) && last.service !== 'imds') { this.persist(); }
   }
 }
 

@@ -27,6 +27,8 @@ export interface StsSession {
   /** ms since epoch, sandbox clock */
   issuedAt: number;
   expiresAt: number;
+  /** Session policy passed to AssumeRole (kept for display; not yet intersected with the role's). */
+  policy?: string;
 }
 
 export interface RamUser {
@@ -34,6 +36,10 @@ export interface RamUser {
   userName: string;
   displayName: string;
   createDate: string;
+  updateDate?: string;
+  comments?: string;
+  email?: string;
+  mobilePhone?: string;
 }
 
 export interface RamRole {
@@ -44,6 +50,7 @@ export interface RamRole {
   maxSessionDuration: number;
   createDate: string;
   updateDate: string;
+  tags?: Array<{ key: string; value: string }>;
 }
 
 export interface PolicyVersion {
@@ -60,6 +67,9 @@ export interface RamPolicy {
   versions: PolicyVersion[];
   createDate: string;
   updateDate: string;
+  /** Number of the next version id; RAM never reuses the id of a deleted version. */
+  nextVersion?: number;
+  tags?: Array<{ key: string; value: string }>;
 }
 
 export interface Attachment {
@@ -103,6 +113,7 @@ export interface Instance {
   ramRoleName?: string;
   /** Never returned by any API; kept so ModifyInstanceAttribute has something to change. */
   passwordSet?: boolean;
+  description?: string;
   tags: Array<{ key: string; value: string }>;
 }
 
@@ -114,6 +125,8 @@ export interface OssObject {
   etag: string;
   lastModified: string;
   meta: Record<string, string>;
+  /** 'Multipart' once assembled by CompleteMultipartUpload; absent means 'Normal'. */
+  objectType?: 'Normal' | 'Multipart';
 }
 
 export interface Bucket {
@@ -130,7 +143,9 @@ export interface MultipartUpload {
   key: string;
   contentType: string;
   initiated: string;
-  parts: Map<number, { body: Buffer; etag: string }>;
+  parts: Map<number, { body: Buffer; etag: string; lastModified?: string }>;
+  /** x-oss-meta-* given at initiation, applied to the completed object. */
+  meta?: Record<string, string>;
 }
 
 export interface SandboxState {

@@ -1,0 +1,44 @@
+/** Shared test setup: a sandbox on an ephemeral loopback port and clouds pointed at it. */
+import { after, before } from 'node:test';
+import { createCloud, type Cloud } from '../../../src/cloud';
+import { sandboxEndpoints, type CredentialConfig, type ProfileConfig } from '../../../src/cloud/profile';
+import { DEMO } from '../../../src/sandbox/seed';
+import { startSandbox, type Sandbox } from '../../../src/sandbox/server';
+
+export interface TestCloud {
+  sandbox: Sandbox;
+  profile(credentials?: CredentialConfig, extra?: Partial<ProfileConfig>): ProfileConfig;
+  cloud(credentials?: CredentialConfig, extra?: Partial<ProfileConfig>): Cloud;
+  root: CredentialConfig;
+  subAccount: CredentialConfig;
+}
+
+/** Registers before/after hooks; the returned object is filled in before the first test. */
+export function useSandbox(): TestCloud {
+  const t = {} as TestCloud;
+  const clouds: Cloud[] = [];
+  before(async () => {
+    t.sandbox = await startSandbox();
+    t.root = { mode: 'AK', accessKeyId: DEMO.accessKeyId, accessKeySecret: DEMO.accessKeySecret };
+    t.subAccount = { mode: 'AK', accessKeyId: DEMO.subAccessKeyId, accessKeySecret: DEMO.subAccessKeySecret };
+    t.profile = (credentials = t.root, extra = {}) => ({
+      name: 'test', regionId: 'cn-hangzhou', credentials, endpoints: sandboxEndpoints(t.sandbox.info.endpoint),
+      retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, ...extra,
+    });
+    t.cloud = (credentials, extra) => {
+      const c = createCloud(t.profile(credentials, extra));
+      clouds.push(c);
+      return c;
+    };
+  });
+  after(async () => {
+    clouds.forEach((c) => c.dispose());
+    await t.sandbox?.close();
+  });
+  return t;
+}
+
+/** Mutating requests the sandbox saw since `from` (index into sandbox.requests). */
+export function mutations(sandbox: Sandbox, from = 0): string[] {
+  return sandbox.requests.slice(from).map((r) => r.action).filter((a) => !/^(Get|List|Describe|Head)/.test(a) && !/^(GetCallerIdentity)$/.test(a));
+}
