@@ -39,8 +39,17 @@ const common = {
   external: ['proxy-agent'],
 };
 
+/** The in-extension sandbox ("Start Sandbox") is its own bundle, loaded only when started. */
+const lazySandbox = {
+  name: 'lazy-sandbox',
+  setup(build) {
+    build.onResolve({ filter: /\/sandbox\/server$/ }, () => ({ path: './sandbox-lib.js', external: true }));
+  },
+};
+
 const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'proxy-agent'], plugins: [lazySdks('./sdk')] },
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'proxy-agent'], plugins: [lazySdks('./sdk'), lazySandbox] },
+  { ...common, entryPoints: ['src/sandbox/server.ts'], outfile: 'dist/sandbox-lib.js' },
   { ...common, entryPoints: ['src/sandbox/main.ts'], outfile: 'dist/sandbox.js' },
   // One bundle per SDK; RAM/ECS/STS share the openapi-core and darabonba bundles, so their
   // classes (Config, errors) are the same objects whichever client loaded them first.
@@ -54,3 +63,28 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
 }
+
+// The English string bundle (l10n/bundle.l10n.json): every `l10n.t('…')` message in src, so a
+// translation (bundle.l10n.zh-cn.json) can be made from it without touching code.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+function exportL10n() {
+  const messages = {};
+  const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).forEach((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) { walk(p); return; }
+    if (!p.endsWith('.ts')) { return; }
+    const text = fs.readFileSync(p, 'utf8');
+    for (const m of text.matchAll(/l10n\.t\(\s*(['"])((?:\\.|(?!\1)[^\\])*)\1/g)) {
+      const message = JSON.parse(`"${m[2].replace(/\\'/g, "'").replace(/(?<!\\)"/g, '\\"')}"`);
+      messages[message] = message;
+    }
+  });
+  walk('src');
+  fs.mkdirSync('l10n', { recursive: true });
+  const sorted = Object.fromEntries(Object.keys(messages).sort().map((k) => [k, messages[k]]));
+  fs.writeFileSync('l10n/bundle.l10n.json', JSON.stringify(sorted, null, 2) + '\n');
+}
+
+if (!watch) { exportL10n(); }
