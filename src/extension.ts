@@ -2,12 +2,18 @@
 import * as vscode from 'vscode';
 import { setTranslator } from './cloud/l10n';
 import { registerCommands } from './commands/registry';
+import { registerOssFileSystem } from './fs/ossFileSystem';
+import { accessDeniedEnricher } from './ui/accessDenied';
+import { registerErrorEnricher } from './ui/errorFunnel';
+import { InstanceIdentityService } from './ui/instanceIdentity';
 import { Log } from './ui/log';
 import { ProfileStore } from './ui/profiles';
 import { ScriptedPrompter, VsCodePrompter, type Prompter } from './ui/prompt';
 import { ProfileStatusBar } from './ui/statusBar';
 import { PolicyDraftFileSystem, DRAFT_SCHEME, RAM_SCHEME, RamDocumentProvider } from './views/documents';
 import { Explorer } from './views/explorer';
+import { bindInstanceIdentity } from './views/identityView';
+import { ossRoots } from './views/ossView';
 import type { Services } from './views/services';
 
 /** What tests reach through `extension.exports`. */
@@ -36,16 +42,20 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     refresh: (view, node) => explorer?.refresh(view, node),
   };
 
-  explorer = new Explorer(services);
+  explorer = new Explorer(services, { oss: ossRoots });
   const drafts = new PolicyDraftFileSystem(services);
+  const statusBar = new ProfileStatusBar(profiles);
+  const instance = new InstanceIdentityService(services, statusBar);
   context.subscriptions.push(
-    log, profiles, explorer, new ProfileStatusBar(profiles),
+    log, profiles, explorer, statusBar, instance, bindInstanceIdentity(services, explorer, instance),
     vscode.workspace.registerTextDocumentContentProvider(RAM_SCHEME, new RamDocumentProvider(services)),
     vscode.workspace.registerFileSystemProvider(DRAFT_SCHEME, drafts),
     drafts.onDidCreate(() => explorer?.refresh('ram')),
+    registerOssFileSystem(services), registerErrorEnricher('AccessDenied', accessDeniedEnricher(services)),
     ...registerCommands(services, log),
   );
   profiles.initContext();
+  instance.start();
 
   return {
     services, explorer,

@@ -54,6 +54,10 @@ export abstract class RefreshingProvider implements CredentialProvider {
 
   get expiration(): Date | undefined { return this.current?.expiration; }
 
+  /** When credentials were last fetched (local clock), if ever. */
+  get lastRefreshedAt(): Date | undefined { return this.refreshedAt; }
+  private refreshedAt?: Date;
+
   /** Called after each successful refresh (the identity view shows the new expiry). */
   onDidRefresh(listener: (c: Credentials) => void): { dispose(): void } {
     this.listeners.add(listener);
@@ -79,6 +83,7 @@ export abstract class RefreshingProvider implements CredentialProvider {
   refresh(): Promise<Credentials> {
     this.pending ??= this.fetch().then((c) => {
       this.current = c;
+      this.refreshedAt = new Date(this.now());
       for (const l of this.listeners) { l(c); }
       return c;
     }).finally(() => { this.pending = undefined; });
@@ -92,6 +97,8 @@ export class EcsRamRoleProvider extends RefreshingProvider {
   readonly name = 'ecs_ram_role';
   /** The role found on the instance (discovered if not configured). */
   roleName?: string;
+  /** LastUpdated of the current credentials, as the metadata service reported it. */
+  lastUpdated?: Date;
 
   constructor(readonly imds: ImdsClient, roleName?: string, now?: () => number) {
     super(now);
@@ -101,8 +108,27 @@ export class EcsRamRoleProvider extends RefreshingProvider {
   protected async fetch(): Promise<Credentials> {
     const c = await this.imds.getCredentials(this.roleName);
     this.roleName = c.roleName;
+    this.lastUpdated = c.lastUpdated;
     return { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken, expiration: c.expiration };
   }
+}
+
+const sharedEcsProviders = new Map<string, EcsRamRoleProvider>();
+
+/**
+ * One EcsRamRoleProvider (one credential cache) per metadata endpoint, fallback mode and role, as
+ * the SDK's default chain keeps one provider: every session of the instance profile and the
+ * instance identity service then see the same credentials, and a background refresh or a
+ * rotation-triggered invalidate() reaches all of them.
+ */
+export function sharedEcsRamRoleProvider(imds: ImdsClient, roleName?: string): EcsRamRoleProvider {
+  const key = `${imds.baseUrl}|${imds.allowsInsecureFallback ? 'fallback' : 'hardened'}|${roleName ?? ''}`;
+  let p = sharedEcsProviders.get(key);
+  if (!p) {
+    p = new EcsRamRoleProvider(imds, roleName);
+    sharedEcsProviders.set(key, p);
+  }
+  return p;
 }
 
 export type AssumeRole = (base: Credentials, roleArn: string, sessionName: string, durationSeconds: number) => Promise<Credentials>;
@@ -138,7 +164,7 @@ export function createProvider(config: CredentialConfig, deps: { imds: () => Imd
         config.roleArn, config.sessionName ?? 'vscode-alibaba-cloud', config.durationSeconds ?? 3600, deps.assumeRole,
       );
     case 'EcsRamRole':
-      return new EcsRamRoleProvider(deps.imds(), config.roleName);
+      return sharedEcsRamRoleProvider(deps.imds(), config.roleName);
     default:
       throw new CloudError({ code: 'UnsupportedProfileMode', service: 'credentials', message: l10n.t('Unsupported credential mode "{0}".', (config as { mode: string }).mode) });
   }

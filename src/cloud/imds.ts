@@ -59,6 +59,11 @@ export class ImdsClient {
     return this.insecure;
   }
 
+  /** Whether token-less reads are allowed when the token request fails. */
+  get allowsInsecureFallback(): boolean {
+    return this.allowInsecureFallback;
+  }
+
   async getRoleName(): Promise<string> {
     const text = await this.get('/latest/meta-data/ram/security-credentials/', 'role');
     const role = text.split('\n').map((s) => s.trim()).find(Boolean);
@@ -78,9 +83,15 @@ export class ImdsClient {
     if (body.Code !== 'Success' || !body.AccessKeyId || !body.AccessKeySecret || !body.SecurityToken || !body.Expiration) {
       throw new CloudError({ code: 'ImdsBadResponse', service: 'imds', message: l10n.t('The metadata service did not return usable credentials (Code: {0}).', body.Code ?? '-') });
     }
+    const expiration = new Date(body.Expiration);
+    // An unparseable expiry would make every later get() refetch (NaN compares false): refuse it here.
+    if (Number.isNaN(expiration.getTime())) {
+      throw new CloudError({ code: 'ImdsBadResponse', service: 'imds', message: l10n.t('The metadata service returned credentials with an unreadable Expiration ({0}).', String(body.Expiration)) });
+    }
+    const lastUpdated = body.LastUpdated ? new Date(body.LastUpdated) : undefined;
     return {
       accessKeyId: body.AccessKeyId, accessKeySecret: body.AccessKeySecret, securityToken: body.SecurityToken,
-      expiration: new Date(body.Expiration), lastUpdated: body.LastUpdated ? new Date(body.LastUpdated) : undefined, roleName: role,
+      expiration, lastUpdated: lastUpdated && !Number.isNaN(lastUpdated.getTime()) ? lastUpdated : undefined, roleName: role,
     };
   }
 

@@ -132,7 +132,7 @@ export class CloudSession {
     const OSSCtor = loadOss();
     const c = await this.provider.get();
     const endpoint = ossEndpoint(this.profile, regionId);
-    return new OSSCtor({
+    const client = new OSSCtor({
       region: `oss-${regionId}`,
       endpoint,
       bucket,
@@ -143,6 +143,27 @@ export class CloudSession {
       timeout: opts.timeoutMs ?? this.profile.readTimeoutMs ?? 60000,
       agent: this.pinnedAgent(),
     } as OSS.Options);
+    this.pinLookupPerRequest(client);
+    return client;
+  }
+
+  /**
+   * The pinned agent alone is not enough inside VS Code: its proxy support (http.proxySupport
+   * "override", the default) replaces the agent of every request to a non-localhost host, so the
+   * sandbox's OSS host names reached real DNS (ENOTFOUND). A `lookup` in the request options
+   * survives that (the replacement agent connects with the request's options), so ali-oss's
+   * urllib gets it on every request too.
+   */
+  private pinLookupPerRequest(client: OSS): void {
+    const address = this.profile.endpoints?.ossResolveTo;
+    const c = client as unknown as { urllib?: { request(url: string, params: object): Promise<unknown> } };
+    if (!address || !c.urllib) { return; }
+    const family = address.includes(':') ? 6 : 4;
+    const lookup = (_host: string, options: { all?: boolean } | undefined, cb: (...args: unknown[]) => void) => {
+      if (options?.all) { cb(null, [{ address, family }]); } else { cb(null, address, family); }
+    };
+    const inner = c.urllib;
+    c.urllib = { request: (url, params) => inner.request(url, { ...params, lookup }) };
   }
 
   /** For the sandbox: every OSS host name resolves to its address, so virtual-host URLs work. */

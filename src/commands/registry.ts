@@ -4,12 +4,44 @@ import { registerCommand } from '../ui/command';
 import type { Services } from '../views/services';
 import type { CommandDef } from './command';
 import { copyText, loadMore, refreshNode, refreshView, showLog } from './common';
+import { copyInstanceEnvironment, detectInstance, diagnoseInstance, refreshInstanceCredentials, writeInstanceCliProfile } from './instanceCommands';
+import { ossCopyPresignedUrl, ossCopyUri } from './ossCopy';
+import { ossCreateFolder } from './ossCreateFolder';
+import { ossDelete } from './ossDelete';
+import { ossDownload } from './ossDownload';
+import { ossFilter } from './ossFilter';
+import { ossOpenObject } from './ossOpen';
+import { ossPin, ossUnpin } from './ossPin';
+import { ossUpload, ossUploadFolder } from './ossUpload';
 import { addProfile, importCliProfile, removeProfile, selectProfile, selectRegions } from './profileCommands';
 import { startSandbox } from './startSandbox';
+import { attachRole } from './ecsAttachRole';
+import { createInstance } from './ecsCreateInstance';
+import { copyInstanceId } from './ecsCopyInstanceId';
+import { detachRole } from './ecsDetachRole';
+import { createPassRolePolicy } from './passRolePolicy';
+import { attachPolicy, detachPolicy } from './ramAttachPolicy';
+import { copyArn, openTrustPolicy } from './ramCopyArn';
+import { createEcsRole } from './ramCreateEcsRole';
+import { createPolicy } from './ramCreatePolicy';
+import { createPolicyVersion } from './ramCreatePolicyVersion';
+import { deletePolicy } from './ramDeletePolicy';
+import { deleteRole } from './ramDeleteRole';
+import { setupInstanceRole } from './setupInstanceRole';
 
 export const COMMANDS: CommandDef[] = [
   // identity
   addProfile, removeProfile, selectProfile, importCliProfile, selectRegions, startSandbox,
+  // on an ECS instance
+  detectInstance, refreshInstanceCredentials, diagnoseInstance, writeInstanceCliProfile, copyInstanceEnvironment,
+  // RAM
+  createEcsRole, createPolicy, createPolicyVersion, attachPolicy, detachPolicy, deleteRole, deletePolicy, copyArn, openTrustPolicy, createPassRolePolicy,
+  // ECS
+  attachRole, detachRole, createInstance, copyInstanceId,
+  // the whole chain
+  setupInstanceRole,
+  // oss
+  ossOpenObject, ossUpload, ossUploadFolder, ossDownload, ossCreateFolder, ossDelete, ossCopyUri, ossCopyPresignedUrl, ossFilter, ossPin, ossUnpin,
   // views
   refreshView('identity'), refreshView('ram'), refreshView('ecs'), refreshView('oss'), refreshNode, loadMore, showLog, copyText,
 ];

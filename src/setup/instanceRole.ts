@@ -9,9 +9,10 @@ import { CloudError, isCloudError } from '../cloud/errors';
 import type { EcsInstance, NewInstance } from '../cloud/ecs';
 import { checkInstancePassword } from '../cloud/ecs';
 import { l10n } from '../cloud/l10n';
-import { validatePolicyName, validateRoleName } from '../cloud/names';
+import { validateInstanceName, validatePolicyName, validateRoleName } from '../cloud/names';
 import type { PolicyType } from '../cloud/ram';
 import { ECS_SERVICE, formatPolicy, serviceTrustPolicy } from '../policy/builders';
+import type { PolicyDocument } from '../policy/types';
 import { lintPolicy } from '../policy/lint';
 import { statementsOf } from '../policy/evaluate';
 
@@ -68,13 +69,18 @@ export function validateRequest(req: SetupRequest): string | undefined {
     if (errors.length) { return l10n.t('The policy document has problems: {0}', errors.map((e) => e.message).join('; ')); }
   }
   if (req.instance.kind === 'create') {
+    const name = validateInstanceName(req.instance.spec.instanceName);
+    if (name) { return name; }
     const pw = checkInstancePassword(req.instance.spec.password);
     if (pw) { return pw; }
+  } else if (!req.instance.instanceId || !req.instance.regionId) {
+    return l10n.t('Choose an instance and its region.');
   }
   return undefined;
 }
 
-const trustsEcs = (doc: string | undefined): boolean => {
+/** Whether a trust policy lets ECS assume the role (ECS refuses roles it is not trusted by). */
+export function trustsEcs(doc: string | undefined): boolean {
   if (!doc) { return false; }
   try {
     return statementsOf(JSON.parse(doc)).some((s) => {
@@ -85,6 +91,24 @@ const trustsEcs = (doc: string | undefined): boolean => {
   } catch {
     return false;
   }
+}
+
+/**
+ * The role's trust policy with ECS added, keeping every principal it already trusts (replacing the
+ * document would silently lock out whoever assumes the role today).
+ */
+export function addEcsTrust(doc: string | undefined): string {
+  let parsed: PolicyDocument | undefined;
+  try { parsed = doc ? JSON.parse(doc) as PolicyDocument : undefined; } catch { parsed = undefined; }
+  if (!parsed || !Array.isArray(parsed.Statement)) { return formatPolicy(serviceTrustPolicy()); }
+  return formatPolicy({ ...parsed, Version: parsed.Version ?? '1', Statement: [...parsed.Statement, ...serviceTrustPolicy().Statement] });
+}
+
+/** True when applying the plan would call nothing. */
+export const isNothingToDo = (plan: SetupPlan): boolean => !plan.blocked && plan.steps.every((s) => s.state === 'done');
+
+const sameDocument = (a: string, b: string): boolean => {
+  try { return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b)); } catch { return a === b; }
 };
 
 async function notFoundAsUndefined<T>(p: Promise<T>, code: string | RegExp): Promise<T | undefined> {
@@ -112,15 +136,20 @@ export async function planSetup(cloud: Cloud, req: SetupRequest): Promise<SetupP
   const step = (id: StepId, title: string, done: boolean, detail: string) => steps.push({ id, title, state: done ? 'done' : 'todo', detail });
   step('createRole', l10n.t('Create RAM role {0}', req.roleName), !!role, role ? l10n.t('Role exists ({0}).', role.arn) : l10n.t('New role trusted by {0}.', ECS_SERVICE));
   if (role && !trustsEcs(role.trustPolicy)) {
-    step('trustEcs', l10n.t('Let ECS assume {0}', req.roleName), false, l10n.t('The role exists but its trust policy does not allow {0}; it will be updated.', ECS_SERVICE));
+    step('trustEcs', l10n.t('Let ECS assume {0}', req.roleName), false, l10n.t('The role exists but its trust policy does not allow {0}; a statement for it is added, and whoever it trusts today keeps that trust.', ECS_SERVICE));
   }
-  step('createPolicy', l10n.t('Create policy {0}', req.policy.policyName), !!policy, policy ? l10n.t('{0} policy exists.', policy.policy.policyType) : l10n.t('New custom policy from the chosen template.'));
+  const keptDocument = policy && req.policy.kind === 'new' && !sameDocument(policy.document, req.policy.document);
+  step('createPolicy', l10n.t('Create policy {0}', req.policy.policyName), !!policy,
+    !policy ? l10n.t('New custom policy from the chosen template.')
+      : keptDocument ? l10n.t('A custom policy with this name exists; its current document is kept (add a version to change it).')
+        : l10n.t('{0} policy exists.', policy.policy.policyType));
   step('attachPolicy', l10n.t('Attach {0} to {1}', req.policy.policyName, req.roleName), attached, attached ? l10n.t('Already attached.') : l10n.t('AttachPolicyToRole ({0}).', policyType));
 
   if (req.instance.kind === 'create') {
     const s = req.instance.spec;
     step('createInstance', l10n.t('Create instance {0} with role {1}', s.instanceName, req.roleName), false,
-      l10n.t('{0} in {1}, image {2}; this creates a billable resource.', s.instanceType, s.zoneId, s.imageId));
+      l10n.t('{0} in {1}, image {2}{3}; this creates a billable resource.', s.instanceType, s.zoneId, s.imageId,
+        req.instance.allocatePublicIp ? l10n.t(', with a public IP') : ''));
     return { request: req, steps };
   }
 
@@ -192,9 +221,11 @@ async function runStep(cloud: Cloud, req: SetupRequest, plan: SetupPlan, id: Ste
     case 'createRole':
       await cloud.ram.createRole(req.roleName, trust, req.roleDescription ?? l10n.t('ECS instance role created by VS Code'));
       return;
-    case 'trustEcs':
-      await cloud.ram.updateRoleTrust(req.roleName, trust);
+    case 'trustEcs': {
+      const current = await cloud.ram.getRole(req.roleName);
+      await cloud.ram.updateRoleTrust(req.roleName, addEcsTrust(current.trustPolicy));
       return;
+    }
     case 'createPolicy':
       if (req.policy.kind !== 'new') { return; }
       await cloud.ram.createPolicy(req.policy.policyName, req.policy.document, req.policy.description);
@@ -221,18 +252,43 @@ async function runStep(cloud: Cloud, req: SetupRequest, plan: SetupPlan, id: Ste
       return;
     case 'createInstance': {
       if (req.instance.kind !== 'create') { return; }
-      const spec = { ...req.instance.spec, ramRoleName: req.roleName };
-      // The dry run catches quota, permission and parameter problems before anything is billed.
-      try {
-        await cloud.ecs.runInstance(spec, true);
-      } catch (e) {
-        if (!isCloudError(e, 'DryRunOperation')) { throw e; }
-      }
-      result.instanceId = await cloud.ecs.runInstance(spec, false);
-      if (result.instanceId && req.instance.allocatePublicIp && !spec.internetMaxBandwidthOut) {
-        result.publicIp = await cloud.ecs.allocatePublicIp(spec.regionId, result.instanceId);
-      }
+      const created = await createInstance(cloud, { ...req.instance.spec, ramRoleName: req.roleName }, !!req.instance.allocatePublicIp);
+      result.instanceId = created.instanceId;
+      result.publicIp = created.publicIp;
       return;
     }
   }
+}
+
+/** Public bandwidth (Mbit/s, pay-by-traffic) given to a new instance that asks for a public IP. */
+export const DEFAULT_PUBLIC_BANDWIDTH = 5;
+
+export interface CreateInstanceHooks {
+  onPhase?(phase: 'dryRun' | 'create' | 'publicIp'): void;
+}
+
+/**
+ * RunInstances for one instance (RunInstances also starts it), after a dry run that catches quota,
+ * permission, PassRole and parameter problems before anything is billed. A public IP comes from
+ * public bandwidth on RunInstances; AllocatePublicIpAddress only if ECS did not assign one.
+ */
+export async function createInstance(cloud: Cloud, spec: NewInstance, allocatePublicIp: boolean, hooks: CreateInstanceHooks = {}): Promise<{ instanceId: string; publicIp?: string }> {
+  const invalid = validateInstanceName(spec.instanceName) ?? checkInstancePassword(spec.password);
+  if (invalid) { throw new CloudError({ code: 'InvalidInput', message: invalid }); }
+  const full: NewInstance = allocatePublicIp && !spec.internetMaxBandwidthOut ? { ...spec, internetMaxBandwidthOut: DEFAULT_PUBLIC_BANDWIDTH } : spec;
+  hooks.onPhase?.('dryRun');
+  try {
+    await cloud.ecs.runInstance(full, true);
+    throw new CloudError({ code: 'DryRunUnexpected', service: 'ecs', action: 'RunInstances', message: l10n.t('The dry run did not answer DryRunOperation; nothing was created.') });
+  } catch (e) {
+    if (!isCloudError(e, 'DryRunOperation')) { throw e; }
+  }
+  hooks.onPhase?.('create');
+  const instanceId = await cloud.ecs.runInstance(full, false);
+  if (!instanceId) { throw new CloudError({ code: 'InvalidResponse', service: 'ecs', action: 'RunInstances', message: l10n.t('ECS returned no instance id.') }); }
+  if (!allocatePublicIp) { return { instanceId }; }
+  hooks.onPhase?.('publicIp');
+  const described = await cloud.ecs.getInstance(full.regionId, instanceId).catch(() => undefined);
+  const publicIp = described?.publicIps[0] ?? await cloud.ecs.allocatePublicIp(full.regionId, instanceId);
+  return { instanceId, publicIp };
 }

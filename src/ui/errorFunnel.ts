@@ -36,14 +36,53 @@ export interface FunnelOptions {
   actions?: string[];
 }
 
+/** A button an enricher adds to an error notification, and what it does when chosen. */
+export interface ErrorAction { label: string; run(): unknown }
+
+/** What an enricher knows about an error beyond its code: a better message, and actions. */
+export interface Enrichment { message?: string; actions?: ErrorAction[] }
+
+export type ErrorEnricher = (e: CloudError) => Promise<Enrichment | undefined>;
+
+const enrichers = new Map<string, ErrorEnricher>();
+
+/**
+ * Lets a feature explain one error code further (e.g. AccessDenied: who was refused, which
+ * statement would allow it). An enricher that fails or takes longer than 8 s is ignored.
+ */
+export function registerErrorEnricher(code: string, enricher: ErrorEnricher): vscode.Disposable {
+  enrichers.set(code, enricher);
+  return new vscode.Disposable(() => { if (enrichers.get(code) === enricher) { enrichers.delete(code); } });
+}
+
+async function enrich(e: unknown): Promise<Enrichment | undefined> {
+  const err = e instanceof SetupError ? e.error : e;
+  const enricher = err instanceof CloudError ? enrichers.get(err.code) : undefined;
+  if (!enricher) { return undefined; }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), 8000); });
+  try {
+    return await Promise.race([enricher(err as CloudError).catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function reportError(log: Log, e: unknown, context: string, options: FunnelOptions = {}): Promise<string | undefined> {
   if (isCancellation(e)) { return undefined; }
   const { message, fix } = describeError(e);
   const detail = e instanceof CloudError && e.requestId ? ` requestId=${e.requestId}` : '';
   log.error(`${context}: ${message}${detail}`);
+  const extra = await enrich(e);
+  if (extra?.message) { log.info(`${context}: ${extra.message}`); }
   const showLog = vscode.l10n.t('Show Log');
-  const text = fix ? `${message} ${fix}` : message;
-  const choice = await vscode.window.showErrorMessage(text, ...(options.actions ?? []), showLog);
+  const text = extra?.message ? redact(extra.message) : fix ? `${message} ${fix}` : message;
+  const extraActions = extra?.actions ?? [];
+  const choice = await vscode.window.showErrorMessage(text, ...(options.actions ?? []), ...extraActions.map((a) => a.label), showLog);
   if (choice === showLog) { log.show(); }
+  const action = extraActions.find((a) => a.label === choice);
+  if (action) {
+    try { await action.run(); } catch (e2) { await reportError(log, e2, `${context} → ${action.label}`); }
+  }
   return choice;
 }

@@ -73,15 +73,24 @@ export class ProfileStore implements vscode.Disposable {
     return this.env.ALIBABA_CLOUD_CLI_CONFIG ?? defaultCliConfigPath();
   }
 
-  /** The active profile: the chosen one if it still exists, else the first usable one. */
+  /**
+   * Where the choice is kept. On an instance with a role the choice is per instance (globalState
+   * is shared with the local window), so the instance role is the default there until the user
+   * picks another profile on that instance.
+   */
+  private get activeKey(): string {
+    return this.instance ? `${ACTIVE_KEY}@${this.instance.entry.id}` : ACTIVE_KEY;
+  }
+
+  /** The active profile: the chosen one if it still exists, else the first usable one (the instance role, when present). */
   active(): ProfileEntry | undefined {
     const all = this.list().filter((p) => p.supported);
-    const chosen = this.context.globalState.get<string>(ACTIVE_KEY);
+    const chosen = this.context.globalState.get<string>(this.activeKey);
     return all.find((p) => p.id === chosen) ?? all[0];
   }
 
   async select(id: string): Promise<void> {
-    await this.context.globalState.update(ACTIVE_KEY, id);
+    await this.context.globalState.update(this.activeKey, id);
     this.fire();
   }
 
@@ -99,7 +108,7 @@ export class ProfileStore implements vscode.Disposable {
     if (source !== 'extension') { return; }
     await this.context.secrets.delete(secretKey(name));
     await this.context.globalState.update(STORED_KEY, this.stored.filter((p) => p.name !== name));
-    if (this.context.globalState.get<string>(ACTIVE_KEY) === id) { await this.context.globalState.update(ACTIVE_KEY, undefined); }
+    if (this.context.globalState.get<string>(this.activeKey) === id) { await this.context.globalState.update(this.activeKey, undefined); }
     this.fire();
   }
 
@@ -126,6 +135,11 @@ export class ProfileStore implements vscode.Disposable {
   setInstanceProfile(profile: { entry: ProfileEntry; config: ProfileConfig } | undefined): void {
     this.instance = profile;
     this.fire();
+  }
+
+  /** The instance role profile, when this host is an instance with a role. */
+  get instanceProfile(): { entry: ProfileEntry; config: ProfileConfig } | undefined {
+    return this.instance;
   }
 
   /** The Cloud for the active profile, created once per profile and reused. */

@@ -8,6 +8,8 @@ export const ContextValues = {
   loadMore: 'loadMore',
   profile: 'profile',
   instanceIdentity: 'instanceIdentity',
+  /** Detection failed on what looks like an instance (no role, hardened mode refused…). */
+  instanceProblem: 'instanceProblem',
   rolesFolder: 'rolesFolder',
   policiesFolder: 'policiesFolder',
   role: (trustsEcs: boolean) => (trustsEcs ? 'role ecsTrusted' : 'role'),
@@ -18,6 +20,7 @@ export const ContextValues = {
   policyVersion: (isDefault: boolean) => (isDefault ? 'policyVersion default' : 'policyVersion'),
   region: 'region',
   instance: (network: string, hasRole: boolean) => `instance ${network}${hasRole ? ' hasRole' : ''}`,
+  bucketsFolder: 'bucketsFolder',
   bucket: 'bucket',
   pinnedPrefix: 'bucket pinned',
   folder: 'folder',

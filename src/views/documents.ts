@@ -41,6 +41,16 @@ export type DraftTarget = { kind: 'newPolicy'; policyName: string; description?:
 
 export const draftUri = (target: DraftTarget) => vscode.Uri.from({ scheme: DRAFT_SCHEME, path: `/${target.kind}/${target.policyName}.policy.json` });
 
+/** The provider registered at activation, so commands can open drafts without a new service. */
+let registeredDrafts: PolicyDraftFileSystem | undefined;
+
+/** Opens `text` as a draft in an editor; saving it creates the policy (or version) in RAM. */
+export async function openPolicyDraft(target: DraftTarget, text: string): Promise<vscode.TextEditor> {
+  if (!registeredDrafts) { throw new Error(vscode.l10n.t('Policy drafts are not available yet; try again once the extension has started.')); }
+  const uri = registeredDrafts.open(target, text);
+  return vscode.window.showTextDocument(uri, { preview: false });
+}
+
 /** In-memory drafts; writeFile lints and creates the policy (or version) in RAM. */
 export class PolicyDraftFileSystem implements vscode.FileSystemProvider {
   private readonly files = new Map<string, { data: Uint8Array; mtime: number; target: DraftTarget; created?: boolean }>();
@@ -50,11 +60,16 @@ export class PolicyDraftFileSystem implements vscode.FileSystemProvider {
   private readonly savedEmitter = new vscode.EventEmitter<DraftTarget>();
   readonly onDidCreate = this.savedEmitter.event;
 
-  constructor(private readonly s: Services) {}
+  constructor(private readonly s: Services) {
+    registeredDrafts = this;
+  }
 
   open(target: DraftTarget, text: string): vscode.Uri {
     const uri = draftUri(target);
+    const reopened = this.files.has(uri.path);
     this.files.set(uri.path, { data: Buffer.from(text), mtime: Date.now(), target });
+    // An editor still showing an older draft of the same name reloads the new text.
+    if (reopened) { this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]); }
     return uri;
   }
 

@@ -44,11 +44,14 @@ export class Explorer implements vscode.Disposable {
 
   private async rootsOf(view: ViewId, factory: RootFactory): Promise<TreeNode[]> {
     const profile = this.s.profiles.active()?.id;
-    if (!profile) { return []; }
+    // Without a profile the resource views show their welcome content; the identity view still
+    // asks its factory, which may have an instance-role problem to explain.
+    if (!profile && view !== 'identity') { return []; }
+    const key = profile ?? '';
     const cached = this.roots.get(view);
-    if (cached?.profile === profile) { return cached.nodes; }
+    if (cached?.profile === key) { return cached.nodes; }
     const nodes = await factory(this.s);
-    this.roots.set(view, { profile, nodes });
+    this.roots.set(view, { profile: key, nodes });
     return nodes;
   }
 

@@ -1,6 +1,8 @@
 /** Who am I: the active profile, its caller identity (account, user or role), and how to switch. */
 import * as vscode from 'vscode';
+import { formatExpiry } from '../cloud/instance';
 import type { CallerIdentity } from '../cloud/sts';
+import type { InstanceIdentityService, InstanceState } from '../ui/instanceIdentity';
 import type { ProfileEntry } from '../ui/profiles';
 import { ContextValues } from './contextValues';
 import { ErrorNode, MessageNode, TreeNode } from './node';
@@ -49,7 +51,90 @@ export class ProfileNode extends TreeNode {
 
 export async function identityRoots(s: Services, extra: () => TreeNode[]): Promise<TreeNode[]> {
   const entry = s.profiles.active();
-  // With no profile, the view's welcome content (viewsWelcome) takes over.
-  if (!entry) { return []; }
+  // With no profile, the view's welcome content (viewsWelcome) takes over, unless an instance problem needs explaining.
+  if (!entry) { return extra(); }
   return [...extra(), new ProfileNode(s, entry)];
+}
+
+type Found = Extract<InstanceState, { kind: 'found' }>;
+type Problem = Extract<InstanceState, { kind: 'problem' }>;
+const time = (d: Date | undefined) => (d ? d.toLocaleTimeString() : '-');
+
+/** The instance role: role, instance, region, a live expiry countdown and the last refresh. */
+export class InstanceIdentityNode extends TreeNode {
+  readonly id = 'identity/instance';
+  constructor(private readonly s: Services, private readonly st: Found) { super(); }
+  getTreeItem(): vscode.TreeItem {
+    const { st } = this;
+    const item = new vscode.TreeItem(vscode.l10n.t('Instance role: {0}', st.roleName), vscode.TreeItemCollapsibleState.Expanded);
+    item.id = this.id;
+    item.description = `${st.identity.instanceId} · ${st.identity.regionId} · ${formatExpiry(st.provider.expiration)}`;
+    item.iconPath = new vscode.ThemeIcon(st.refreshError ? 'warning' : 'vm-active');
+    item.contextValue = ContextValues.instanceIdentity;
+    item.tooltip = new vscode.MarkdownString([
+      `**${vscode.l10n.t('ECS instance role')}** \`${st.roleName}\``, '',
+      `${vscode.l10n.t('Instance')}: \`${st.identity.instanceId}\` (${st.identity.regionId}, ${st.identity.zoneId})`,
+      `${vscode.l10n.t('Credentials')}: ${formatExpiry(st.provider.expiration)} (${st.provider.expiration?.toISOString() ?? '-'})`,
+      `${vscode.l10n.t('Metadata')}: ${st.baseUrl}${st.usedInsecureFallback ? ` — ${vscode.l10n.t('token-less fallback')}` : ''}`,
+    ].join('\n\n'));
+    return item;
+  }
+  async getChildren(): Promise<TreeNode[]> {
+    const { st } = this;
+    const p = st.provider;
+    const out: TreeNode[] = [
+      new MessageNode(`${this.id}/role`, vscode.l10n.t('Role: {0}', st.roleName), 'shield'),
+      new MessageNode(`${this.id}/instance`, vscode.l10n.t('Instance: {0}', st.identity.instanceId), 'vm', undefined, { command: 'alibabaCloud.copy', title: vscode.l10n.t('Copy'), arguments: [st.identity.instanceId] }),
+      new MessageNode(`${this.id}/region`, vscode.l10n.t('Region: {0} ({1})', st.identity.regionId, st.identity.zoneId), 'globe'),
+      new MessageNode(`${this.id}/expiry`, vscode.l10n.t('Credentials: {0}', formatExpiry(p.expiration)), 'watch', p.expiration?.toISOString()),
+      new MessageNode(`${this.id}/refreshed`, vscode.l10n.t('Last refresh: {0}', time(p.lastRefreshedAt)), 'history',
+        p.lastUpdated ? vscode.l10n.t('Issued by the instance at {0}', p.lastUpdated.toISOString()) : undefined),
+      new MessageNode(`${this.id}/metadata`, vscode.l10n.t('Metadata: {0} ({1})', st.baseUrl, st.usedInsecureFallback ? vscode.l10n.t('token-less fallback') : vscode.l10n.t('hardened mode')), 'plug'),
+    ];
+    if (st.refreshError) {
+      out.push(new MessageNode(`${this.id}/refreshError`, vscode.l10n.t('Last background refresh failed: {0}', st.refreshError), 'warning', undefined, { command: 'alibabaCloud.instance.diagnose', title: vscode.l10n.t('Diagnose') }));
+    }
+    if (this.s.profiles.active()?.id !== st.entryId) {
+      out.push(new MessageNode(`${this.id}/use`, vscode.l10n.t('Use the instance role as the active profile'), 'arrow-right', undefined, { command: 'alibabaCloud.selectProfile', title: vscode.l10n.t('Switch Profile'), arguments: [{ id: st.entryId }] }));
+    }
+    return out;
+  }
+}
+
+/** Detection ran and failed for a reason other than "not an instance": what and how to fix it. */
+export class InstanceProblemNode extends TreeNode {
+  readonly id = 'identity/instanceProblem';
+  constructor(private readonly st: Problem) { super(); }
+  getTreeItem(): vscode.TreeItem {
+    const { problem } = this.st;
+    const item = new vscode.TreeItem(vscode.l10n.t('Instance role: {0}', problem.title), vscode.TreeItemCollapsibleState.Expanded);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    item.tooltip = `${problem.explanation}\n\n${problem.fix}`;
+    item.contextValue = ContextValues.instanceProblem;
+    return item;
+  }
+  async getChildren(): Promise<TreeNode[]> {
+    const { problem } = this.st;
+    return [
+      new MessageNode(`${this.id}/why`, problem.explanation, 'info', problem.explanation),
+      new MessageNode(`${this.id}/fix`, problem.fix, 'lightbulb', problem.fix),
+      new MessageNode(`${this.id}/diagnose`, vscode.l10n.t('Diagnose Instance Credentials'), 'pulse', undefined, { command: 'alibabaCloud.instance.diagnose', title: vscode.l10n.t('Diagnose') }),
+      new MessageNode(`${this.id}/detect`, vscode.l10n.t('Detect again'), 'refresh', undefined, { command: 'alibabaCloud.instance.detect', title: vscode.l10n.t('Detect Instance Role') }),
+    ];
+  }
+}
+
+/**
+ * Puts the instance node at the top of the identity view and keeps it current: a state change
+ * rebuilds the view's roots, a tick (every 30 s) re-renders just the node's countdown.
+ */
+export function bindInstanceIdentity(s: Services, explorer: { identityExtras: () => TreeNode[] }, svc: InstanceIdentityService): vscode.Disposable {
+  let node: TreeNode | undefined;
+  explorer.identityExtras = () => {
+    const st = svc.state;
+    node = st.kind === 'found' ? new InstanceIdentityNode(s, st) : st.kind === 'problem' ? new InstanceProblemNode(st) : undefined;
+    return node ? [node] : [];
+  };
+  return svc.onDidChange((what) => (what === 'tick' && node ? s.refresh('identity', node) : s.refresh('identity')));
 }

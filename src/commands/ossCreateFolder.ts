@@ -1,0 +1,22 @@
+/** Creates a folder (the zero-byte "name/" object the OSS console creates) in a bucket or folder. */
+import * as vscode from 'vscode';
+import { formatOssUri } from '../fs/ossLocation';
+import { argsOf, defineCommand } from './command';
+import { cloudFor, refreshOss, resolveFolder } from './ossTargets';
+
+export const ossCreateFolder = defineCommand('alibabaCloud.oss.createFolder', async (s, node, nodes) => {
+  const a = argsOf<{ name: string }>(node);
+  const parent = await resolveFolder(s, node, nodes, vscode.l10n.t('Create Folder'));
+  const name = a.name ?? await s.prompt.input({
+    title: vscode.l10n.t('Create Folder in {0}', formatOssUri(parent)), prompt: vscode.l10n.t('Folder name ("a/b" creates nested folders)'),
+    validateInput: (v) => (!v.trim() || v.startsWith('/') || /\/\//.test(v) ? vscode.l10n.t('Use a name such as "reports" or "2026/02", without a leading "/".') : undefined),
+  });
+  const key = `${parent.key}${name.trim().replace(/\/+$/, '')}/`;
+  const { cloud, region } = await cloudFor(s, parent);
+  try {
+    await cloud.oss.createFolder(parent.bucket, region, key);
+  } finally {
+    refreshOss(s, [parent.node]);
+  }
+  return formatOssUri({ bucket: parent.bucket, key });
+});

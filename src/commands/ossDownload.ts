@@ -1,0 +1,110 @@
+/**
+ * Download objects and folders. One object: a save dialog. Several, or a folder: a folder pick,
+ * the OSS layout kept below it. An existing local file is never replaced silently: Overwrite /
+ * Skip / Overwrite All / Cancel per conflict, asked before anything is transferred.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { baseName, formatOssUri, listKeysUnder } from '../fs/ossLocation';
+import { UserCancelled } from '../ui/errorFunnel';
+import { withProgress } from '../ui/progress';
+import type { Services } from '../views/services';
+import { argsOf, defineCommand } from './command';
+import { cloudFor, ConflictResolver, resolveTargets, type OssTarget } from './ossTargets';
+
+export interface DownloadArgs {
+  /** Local file for a single object (skips the save dialog). */
+  target: string;
+  /** Local folder for objects and folders (skips the folder pick). */
+  targetDir: string;
+}
+
+interface Job { target: OssTarget; key: string; local: string; size: number }
+
+/** Local path for `key`, refusing keys that would escape the chosen folder ("../"). */
+function localPathFor(dir: string, relative: string): string {
+  const local = path.resolve(dir, ...relative.split('/').filter(Boolean));
+  if (local !== path.resolve(dir) && !local.startsWith(path.resolve(dir) + path.sep)) {
+    throw new Error(vscode.l10n.t('The key "{0}" would be written outside the chosen folder, so nothing was downloaded.', relative));
+  }
+  return local;
+}
+
+async function plan(s: Services, targets: OssTarget[], args: Partial<DownloadArgs>): Promise<Job[] | undefined> {
+  if (targets.length === 1 && targets[0].kind === 'object' && !args.targetDir) {
+    const t = targets[0];
+    let local = args.target;
+    if (!local) {
+      const defaultDir = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+      // The save dialog asks about replacing an existing file itself.
+      const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(defaultDir, baseName(t.key))), title: vscode.l10n.t('Download {0}', formatOssUri(t)) });
+      if (!uri) { return undefined; }
+      local = uri.fsPath;
+    } else if (fs.existsSync(local) && !await new ConflictResolver(s).overwrite(local)) {
+      return [];
+    }
+    return [{ target: t, key: t.key, local, size: t.size ?? 0 }];
+  }
+  const dir = args.targetDir ?? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: vscode.l10n.t('Download Here'), title: vscode.l10n.t('Download to Folder') }))?.[0]?.fsPath;
+  if (!dir) { return undefined; }
+  const jobs: Job[] = [];
+  for (const t of targets) {
+    if (t.kind === 'object') {
+      jobs.push({ target: t, key: t.key, local: localPathFor(dir, baseName(t.key)), size: t.size ?? 0 });
+      continue;
+    }
+    const { cloud, region } = await cloudFor(s, t);
+    const top = t.key ? baseName(t.key) : t.bucket;
+    for (const o of await listKeysUnder(cloud, t.bucket, region, t.key)) {
+      jobs.push({ target: t, key: o.key, local: localPathFor(dir, `${top}/${o.key.slice(t.key.length)}`), size: o.size });
+    }
+    if (!jobs.some((j) => j.target === t)) { jobs.push({ target: t, key: t.key, local: localPathFor(dir, `${top}/`), size: 0 }); }
+  }
+  const conflicts = new ConflictResolver(s);
+  const out: Job[] = [];
+  for (const j of jobs) {
+    const isFolder = j.key === '' || j.key.endsWith('/');
+    if (!isFolder && fs.existsSync(j.local) && !await conflicts.overwrite(j.local)) { continue; }
+    out.push(j);
+  }
+  return out;
+}
+
+/** Downloads the targets; returns the local paths written. */
+export async function downloadTargets(s: Services, targets: OssTarget[], args: Partial<DownloadArgs>): Promise<string[]> {
+  const jobs = await plan(s, targets, args);
+  if (!jobs) { return []; }
+  const files = jobs.filter((j) => j.key && !j.key.endsWith('/'));
+  const total = files.reduce((n, j) => n + j.size, 0) || 1;
+  const written: string[] = [];
+  await withProgress(vscode.l10n.t('Downloading from OSS'), async (report, signal) => {
+    for (const [i, j] of jobs.entries()) {
+      if (signal.aborted) { throw new UserCancelled(); }
+      if (!j.key || j.key.endsWith('/')) {
+        await fs.promises.mkdir(j.local, { recursive: true });
+        continue;
+      }
+      report(`${baseName(j.key)} (${i + 1}/${jobs.length})`);
+      const { cloud, region } = await cloudFor(s, j.target);
+      const body = await cloud.oss.getObject(j.target.bucket, region, j.key);
+      await fs.promises.mkdir(path.dirname(j.local), { recursive: true });
+      await fs.promises.writeFile(j.local, body);
+      written.push(j.local);
+      report(`${baseName(j.key)} (${i + 1}/${jobs.length})`, (j.size / total) * 100);
+    }
+  });
+  if (written.length) {
+    const reveal = vscode.l10n.t('Reveal');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Downloaded {0} object(s).', written.length), reveal).then((c) => {
+      if (c === reveal) { void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(written[0])); }
+    });
+  }
+  return written;
+}
+
+export const ossDownload = defineCommand('alibabaCloud.oss.download', async (s, node, nodes) => {
+  const targets = await resolveTargets(s, node, nodes, 'any', vscode.l10n.t('Download from OSS'));
+  return downloadTargets(s, targets, argsOf<DownloadArgs>(node));
+});

@@ -1,0 +1,31 @@
+/**
+ * Opens an object through the oss:// file system (VS Code picks the text or binary editor).
+ * Objects above `alibabaCloud.oss.maxOpenSizeMB` are not loaded into the editor: the user is
+ * offered a download instead.
+ */
+import * as vscode from 'vscode';
+import { baseName, formatSize } from '../fs/ossLocation';
+import { ossUri } from '../views/ossView';
+import { defineCommand } from './command';
+import { downloadTargets } from './ossDownload';
+import { cloudFor, resolveTargets } from './ossTargets';
+
+export const ossOpenObject = defineCommand('alibabaCloud.oss.openObject', async (s, node, nodes) => {
+  const [t] = await resolveTargets(s, node, nodes, 'object', vscode.l10n.t('Open OSS Object'));
+  const limitMb = vscode.workspace.getConfiguration('alibabaCloud.oss').get<number>('maxOpenSizeMB', 10);
+  let size = t.size;
+  if (size === undefined) {
+    const { cloud, region } = await cloudFor(s, t);
+    size = (await cloud.oss.headObject(t.bucket, region, t.key)).size;
+  }
+  if (size > limitMb * 1024 * 1024) {
+    const download = vscode.l10n.t('Download…');
+    const choice = await s.prompt.choose(
+      vscode.l10n.t('"{0}" is {1}, more than the {2} MB set for opening in the editor.', baseName(t.key), formatSize(size), limitMb),
+      vscode.l10n.t('Download it instead? The limit is the setting alibabaCloud.oss.maxOpenSizeMB.'), [download]);
+    if (choice === download) { return downloadTargets(s, [t], {}); }
+    return undefined;
+  }
+  await vscode.commands.executeCommand('vscode.open', ossUri(t), { preview: true });
+  return ossUri(t).toString();
+});

@@ -1,0 +1,26 @@
+/** Small helpers the RAM and ECS commands share: args detection, lint gate, notices. */
+import * as vscode from 'vscode';
+import { lintPolicy, type PolicyKind } from '../policy/lint';
+
+/** True when the command got a plain args object (tests, automation): optional prompts are skipped. */
+export const isArgs = (a: object): boolean => Object.keys(a).length > 0;
+
+/** Refuses a document with lint errors before any call, so malformed JSON never reaches RAM. */
+export function assertValidPolicy(text: string, kind: PolicyKind = 'permission'): void {
+  const errors = lintPolicy(text, kind).filter((d) => d.severity === 'error');
+  if (errors.length) {
+    throw new Error(vscode.l10n.t('The policy document has problems, nothing was sent to RAM: {0}', errors.map((e) => e.message).join('; ')));
+  }
+}
+
+/** A non-blocking notice: the command returns at once, buttons run when chosen. */
+export function notify(message: string, actions: Record<string, () => unknown> = {}): void {
+  void vscode.window.showInformationMessage(message, ...Object.keys(actions)).then((choice) => {
+    if (choice) { void Promise.resolve(actions[choice]()).catch(() => undefined); }
+  });
+}
+
+/** Same JSON value, whitespace aside (false when either side does not parse). */
+export function sameJson(a: string, b: string): boolean {
+  try { return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b)); } catch { return false; }
+}

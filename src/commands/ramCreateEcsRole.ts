@@ -1,0 +1,37 @@
+/** Create ECS Role: a RAM role whose trust policy lets ecs.aliyuncs.com assume it. */
+import * as vscode from 'vscode';
+import { validateRoleName } from '../cloud/names';
+import { formatPolicy, serviceTrustPolicy } from '../policy/builders';
+import { askRoleName } from '../ui/wizardPickers';
+import { withProgress } from '../ui/progress';
+import { RolesFolderNode } from '../views/ramView';
+import { argsOf, defineCommand } from './command';
+import { isArgs, notify } from './ramCommon';
+
+export interface CreateEcsRoleArgs { roleName: string; description?: string }
+
+export const createEcsRole = defineCommand('alibabaCloud.ram.createEcsRole', async (s, arg) => {
+  const a = argsOf<CreateEcsRoleArgs>(arg);
+  const title = vscode.l10n.t('Create ECS Role');
+  const roleName = (a.roleName ?? await askRoleName(s.prompt, vscode.l10n.t('{0} (1/2)', title))).trim();
+  // RAM's naming rules, checked before any call (args objects skip the input box).
+  const invalid = validateRoleName(roleName);
+  if (invalid) { throw new Error(invalid); }
+  const description = a.description ?? (isArgs(a) ? undefined : (await s.prompt.input({
+    title: vscode.l10n.t('{0} (2/2)', title), prompt: vscode.l10n.t('Description (optional)'),
+    placeHolder: vscode.l10n.t('e.g. Web servers that read OSS'),
+    validateInput: (v) => (v.length <= 1024 ? undefined : vscode.l10n.t('At most 1024 characters.')),
+  })).trim() || undefined);
+
+  const { cloud } = await s.cloud();
+  try {
+    const role = await withProgress(vscode.l10n.t('Creating role {0}…', roleName),
+      () => cloud.ram.createRole(roleName, formatPolicy(serviceTrustPolicy()), description), false);
+    notify(vscode.l10n.t('Role {0} created; ECS instances can assume it. Next, attach a policy that says what it may do.', roleName), {
+      [vscode.l10n.t('Attach Policy')]: () => vscode.commands.executeCommand('alibabaCloud.ram.attachPolicy', { roleName }),
+    });
+    return role;
+  } finally {
+    s.refresh('ram', arg instanceof RolesFolderNode ? arg : undefined);
+  }
+});

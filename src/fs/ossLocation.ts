@@ -1,0 +1,124 @@
+/**
+ * OSS locations without VS Code: `oss://bucket/key` parsing and formatting, folder arithmetic
+ * (OSS has only keys; a "folder" is a prefix ending in "/"), the bucket → region cache that pinned
+ * buckets and oss:// URIs need, and bounded "every key under a prefix" listings.
+ */
+import type { Cloud } from '../cloud';
+import type { OssEntry } from '../cloud/oss';
+import { l10n } from '../cloud/l10n';
+import { collectAll } from '../cloud/paging';
+
+/** The URI scheme of the OSS file system: `oss://<bucket>/<key>`. */
+export const OSS_SCHEME = 'oss';
+
+export interface OssLocation {
+  bucket: string;
+  /** Object key, or a prefix ending in "/" (or "" for the bucket root). */
+  key: string;
+}
+
+/** Bucket names: 3–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen. */
+export const isBucketName = (name: string) => /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name);
+
+/** Parses `oss://bucket/key` (also `bucket/key`); undefined when it is not one. */
+export function parseOssUri(text: string): OssLocation | undefined {
+  const m = /^(?:oss:\/\/)?([^/\s]+)(?:\/(.*))?$/s.exec(text.trim());
+  if (!m || !isBucketName(m[1])) { return undefined; }
+  return { bucket: m[1], key: m[2] ?? '' };
+}
+
+export const formatOssUri = (loc: OssLocation) => `oss://${loc.bucket}/${loc.key}`;
+
+export const isPrefix = (key: string) => key === '' || key.endsWith('/');
+
+/** "a/b/" for "a/b", "" for "" — the folder form of a key. */
+export const asPrefix = (key: string) => (key === '' || key.endsWith('/') ? key : `${key}/`);
+
+/** The last path segment: "c.txt" for "a/b/c.txt", "b" for "a/b/". */
+export function baseName(key: string): string {
+  const trimmed = key.endsWith('/') ? key.slice(0, -1) : key;
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
+}
+
+/** The folder a key is in: "a/b/" for "a/b/c.txt" and for "a/b/c/". */
+export function parentPrefix(key: string): string {
+  const trimmed = key.endsWith('/') ? key.slice(0, -1) : key;
+  const i = trimmed.lastIndexOf('/');
+  return i < 0 ? '' : trimmed.slice(0, i + 1);
+}
+
+/** The name of a listing entry relative to the listed prefix ("2026" for "logs/2026/" under "logs/"). */
+export function entryName(entry: OssEntry, listedPrefix: string): string {
+  const full = entry.kind === 'folder' ? entry.prefix : entry.key;
+  const rel = full.startsWith(listedPrefix) ? full.slice(listedPrefix.length) : full;
+  return (entry.kind === 'folder' ? rel.replace(/\/$/, '') : rel) || '/';
+}
+
+const regions = new WeakMap<Cloud, Map<string, Promise<string>>>();
+
+/** Records a region learnt elsewhere (ListBuckets returns it). */
+export function rememberRegion(cloud: Cloud, bucket: string, region: string): void {
+  let m = regions.get(cloud);
+  if (!m) { m = new Map(); regions.set(cloud, m); }
+  m.set(bucket, Promise.resolve(region));
+}
+
+/**
+ * The bucket's region: from the cache, else GetBucketLocation, else (refused or unreachable) the
+ * profile's region — which is right for most single-region users and fails clearly otherwise.
+ */
+export function regionOfBucket(cloud: Cloud, bucket: string, fallback: string): Promise<string> {
+  let m = regions.get(cloud);
+  if (!m) { m = new Map(); regions.set(cloud, m); }
+  let p = m.get(bucket);
+  if (!p) {
+    p = cloud.oss.getBucketRegion(bucket, fallback).catch(() => fallback);
+    m.set(bucket, p);
+  }
+  return p;
+}
+
+/** At most this many keys are gathered for one recursive operation (download, delete, rename). */
+export const MAX_RECURSIVE_KEYS = 100_000;
+
+/**
+ * Every object key under `prefix` (no delimiter) — nested "folder/" placeholders included, the
+ * prefix's own placeholder not (OssApi leaves it out). Throws when there are more than `max` keys
+ * rather than acting on a partial list.
+ */
+export async function listKeysUnder(cloud: Cloud, bucket: string, region: string, prefix: string, max = MAX_RECURSIVE_KEYS): Promise<Array<{ key: string; size: number }>> {
+  const pages = Math.ceil(max / 1000) + 1;
+  const entries = await collectAll((token) => cloud.oss.listObjects(bucket, region, { prefix, token, maxKeys: 1000, delimiter: '' }), pages);
+  const objects = entries.flatMap((e) => (e.kind === 'object' ? [{ key: e.key, size: e.size }] : []));
+  if (objects.length > max) { throw new Error(l10n.t('More than {0} objects under oss://{1}/{2}; narrow the selection.', max, bucket, prefix)); }
+  return objects;
+}
+
+/** Whether a key exists (HeadObject); other errors than "not found" are thrown. */
+export async function objectExists(cloud: Cloud, bucket: string, region: string, key: string): Promise<boolean> {
+  try {
+    await cloud.oss.headObject(bucket, region, key);
+    return true;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'NoSuchKey') { return false; }
+    throw e;
+  }
+}
+
+/** Human size: 512 B, 1.5 KB, 12.3 MB. */
+export function formatSize(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  return u === 0 ? `${v} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
+}
+
+/** Compact local date-time: 2026-02-01 10:00. */
+export function formatDate(iso: string | undefined): string {
+  if (!iso) { return ''; }
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) { return iso; }
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}

@@ -1,0 +1,128 @@
+/**
+ * AccessDenied from OSS, made actionable: the error notification names the refused action,
+ * resource and identity, explains which policy (if any) refused it, and offers
+ * "Show Statement to Add" (the missing statement as JSON in an untitled editor) and
+ * "Add to Role…"/"Add to User…" (a new custom policy with that statement, created and attached
+ * with a profile that may change RAM, after a confirmation). Plugged into the error funnel as an
+ * enricher, so every path that reports an OSS AccessDenied — commands, tree loads, saving an
+ * oss:// file — gets the same help.
+ */
+import * as vscode from 'vscode';
+import type { Cloud } from '../cloud';
+import type { CloudError } from '../cloud/errors';
+import type { CallerIdentity } from '../cloud/sts';
+import type { Services } from '../views/services';
+import {
+  analyseOssDenial, describePrincipal, isPolicyDenial, isValidPolicyName, principalOf, ramRequestOf, suggestedPolicy, suggestedPolicyName,
+  type DenialReport,
+} from './accessDeniedReport';
+import type { ErrorAction, ErrorEnricher } from './errorFunnel';
+import { withProgress } from './progress';
+
+const identities = new WeakMap<Cloud, Promise<CallerIdentity>>();
+
+/** The caller identity of a cloud, asked once per cloud (profiles get a new Cloud when switched). */
+export function identityOf(cloud: Cloud): Promise<CallerIdentity> {
+  let p = identities.get(cloud);
+  if (!p) {
+    p = cloud.whoAmI();
+    identities.set(cloud, p);
+    p.catch(() => identities.delete(cloud));
+  }
+  return p;
+}
+
+/** The full analysis for an OSS AccessDenied under the active profile; undefined for other errors. */
+export async function explainAccessDenied(s: Services, err: CloudError): Promise<DenialReport | undefined> {
+  if (!isPolicyDenial(err)) { return undefined; }
+  const { entry, cloud } = await s.cloud();
+  const identity = await identityOf(cloud).catch(() => undefined);
+  return analyseOssDenial(err, { cloud, profileName: entry.name, identity });
+}
+
+/**
+ * One sentence naming action, resource and identity — for messages that cannot carry buttons,
+ * such as the FileSystemError VS Code shows when saving an oss:// file fails.
+ */
+export async function refusalSentence(s: Services, err: CloudError): Promise<string> {
+  let who = describePrincipal(undefined);
+  let profile = '';
+  let accountId: string | undefined;
+  try {
+    const { entry, cloud } = await s.cloud();
+    profile = entry.name;
+    const id = await identityOf(cloud);
+    accountId = id.accountId;
+    who = describePrincipal(principalOf(id));
+  } catch { /* name what we know */ }
+  const req = ramRequestOf(err, accountId);
+  return vscode.l10n.t('{0} on {1} was refused for {2} (profile "{3}").', err.action ?? req?.action ?? '?', req?.resource ?? err.resource ?? '?', who, profile);
+}
+
+/** Opens the suggested statement, as a complete policy document, in an untitled JSON editor. */
+export async function showStatementToAdd(report: DenialReport): Promise<vscode.TextDocument | undefined> {
+  if (!report.statement) { return undefined; }
+  const doc = await vscode.workspace.openTextDocument({ language: 'json', content: suggestedPolicy(report.statement) });
+  await vscode.window.showTextDocument(doc, { preview: false });
+  return doc;
+}
+
+/**
+ * Creates a custom policy with the suggested statement and attaches it to the refused role or
+ * user, acting as a profile the user picks (the refused identity can rarely change RAM itself).
+ * Returns the policy name, or undefined when the user declined.
+ */
+export async function addStatementToPrincipal(s: Services, report: DenialReport): Promise<string | undefined> {
+  const p = report.principal;
+  if (!report.statement || !p?.name || (p.kind !== 'role' && p.kind !== 'user')) { return undefined; }
+  const target = p.kind === 'role' ? vscode.l10n.t('role {0}', p.name) : vscode.l10n.t('RAM user {0}', p.name);
+  const active = s.profiles.active()?.id;
+  const profile = await s.prompt.pick(s.profiles.list().filter((e) => e.supported).map((e) => ({
+    label: e.name, description: `${e.source} · ${e.mode}${e.id === active ? ' ' + vscode.l10n.t('(active)') : ''}`, entry: e,
+  })), { title: vscode.l10n.t('Grant {0} to {1}', report.request.action, target), placeHolder: vscode.l10n.t('Act as which profile? It must be allowed to create and attach RAM policies.') });
+  const policyName = await s.prompt.input({
+    title: vscode.l10n.t('Grant {0} to {1}', report.request.action, target), prompt: vscode.l10n.t('Name of the new custom policy'),
+    value: suggestedPolicyName(report.request),
+    validateInput: (v) => (isValidPolicyName(v) ? undefined : vscode.l10n.t('Use 1–128 letters, digits or hyphens.')),
+  });
+  const document = suggestedPolicy(report.statement);
+  const ok = await s.prompt.confirm(
+    vscode.l10n.t('Create policy "{0}" and attach it to {1}?', policyName, target),
+    vscode.l10n.t('Acting as profile "{0}". The policy allows:\n\n{1}', profile.entry.name, document),
+    vscode.l10n.t('Create and Attach'),
+  );
+  if (!ok) { return undefined; }
+  const cloud = await s.profiles.cloudFor(profile.entry);
+  try {
+    await withProgress(vscode.l10n.t('Granting {0} to {1}…', report.request.action, target), async () => {
+      await cloud.ram.createPolicy(policyName, document, vscode.l10n.t('Allows {0} on {1} (added from VS Code after an AccessDenied)', report.request.action, ([] as string[]).concat(report.statement!.Resource ?? []).join(', ')));
+      if (p.kind === 'role') { await cloud.ram.attachPolicyToRole(p.name!, policyName, 'Custom'); } else { await cloud.ram.attachPolicyToUser(p.name!, policyName, 'Custom'); }
+    }, false);
+  } finally {
+    cloud.dispose();
+  }
+  s.refresh('ram');
+  void vscode.window.showInformationMessage(vscode.l10n.t('Policy "{0}" is attached to {1}. RAM changes can take a few seconds to apply; then retry.', policyName, target));
+  return policyName;
+}
+
+export function accessDeniedActions(s: Services, report: DenialReport): ErrorAction[] {
+  if (!report.statement) { return []; }
+  const actions: ErrorAction[] = [{ label: vscode.l10n.t('Show Statement to Add'), run: () => showStatementToAdd(report) }];
+  const kind = report.principal?.kind;
+  if (report.principal?.name && (kind === 'role' || kind === 'user')) {
+    actions.push({ label: kind === 'role' ? vscode.l10n.t('Add to Role…') : vscode.l10n.t('Add to User…'), run: () => addStatementToPrincipal(s, report) });
+  }
+  return actions;
+}
+
+/**
+ * The error-funnel enricher for AccessDenied (registered with registerErrorEnricher). This module
+ * imports the funnel only for types, so in-host tests can bundle it without the cloud SDKs.
+ */
+export function accessDeniedEnricher(s: Services): ErrorEnricher {
+  return async (e) => {
+    const report = await explainAccessDenied(s, e);
+    return report && { message: report.text, actions: accessDeniedActions(s, report) };
+  };
+}

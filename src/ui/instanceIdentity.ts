@@ -1,0 +1,247 @@
+/**
+ * The instance role, when VS Code runs on an ECS instance (Remote-SSH puts this extension in the
+ * remote extension host, on the instance). Detects it — only where that makes sense — adds the
+ * "Instance role" profile and makes it the default there, keeps its credentials fresh with a timer
+ * ahead of expiry, and publishes a state the identity view and the status bar render (a live
+ * countdown, refreshed every 30 s). Failures become a state with an explanation and a fix, never
+ * a toast.
+ */
+import * as vscode from 'vscode';
+import { DEFAULT_IMDS_URL } from '../cloud/imds';
+import {
+  decideProbe, detectInstance, explainInstanceProblem, formatTimeLeft, instanceProfileConfig,
+  nextRefreshDelay, readDmiProductName, resolveImdsEndpoint, type InstanceProblem, type ProbeDecision, type ProbeSetting,
+} from '../cloud/instance';
+import type { EcsRamRoleProvider } from '../cloud/credentials';
+import type { InstanceIdentity } from '../cloud/imds';
+import type { Services } from '../views/services';
+import { describeError } from './errorFunnel';
+import type { ProfileStatusBar } from './statusBar';
+
+export type InstanceState =
+  /** Not probed, or nothing answered where no answer was expected: nothing to show. */
+  | { kind: 'none'; decision?: ProbeDecision }
+  | { kind: 'detecting'; baseUrl: string }
+  | {
+    kind: 'found';
+    baseUrl: string;
+    entryId: string;
+    identity: InstanceIdentity;
+    roleName: string;
+    provider: EcsRamRoleProvider;
+    usedInsecureFallback: boolean;
+    /** The last background refresh failed (old credentials still in use while valid). */
+    refreshError?: string;
+  }
+  | { kind: 'problem'; baseUrl: string; problem: InstanceProblem; identity?: InstanceIdentity };
+
+/** 'state' rebuilds the view's instance node; 'tick' only re-renders it (countdown). */
+export type InstanceChange = 'state' | 'tick';
+
+const TICK_MS = 30_000;
+const byServices = new WeakMap<Services, InstanceIdentityService>();
+
+export class InstanceIdentityService implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<InstanceChange>();
+  readonly onDidChange = this.changed.event;
+  private current: InstanceState = { kind: 'none' };
+  private pending?: Promise<InstanceState>;
+  private tick?: NodeJS.Timeout;
+  private refreshTimer?: NodeJS.Timeout;
+  private providerSub?: { dispose(): void };
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly s: Services, private readonly statusBar?: ProfileStatusBar, private readonly env: NodeJS.ProcessEnv = process.env) {
+    byServices.set(s, this);
+    this.disposables.push(
+      this.changed,
+      s.profiles.onDidChange(() => this.updateStatusBar()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('alibabaCloud.metadata') || e.affectsConfiguration('alibabaCloud.oss.useInternalEndpointOnInstance')) {
+          void this.detect({ userInitiated: false, fresh: true });
+        }
+      }),
+    );
+  }
+
+  /** The service registered for these services (commands reach it this way). */
+  static of(s: Services): InstanceIdentityService {
+    const svc = byServices.get(s);
+    if (!svc) { throw new Error(vscode.l10n.t('The instance identity service is not running.')); }
+    return svc;
+  }
+
+  get state(): InstanceState {
+    return this.current;
+  }
+
+  /** Whether the extension runs in a remote (workspace) extension host, i.e. on the remote machine. */
+  get runsRemotely(): boolean {
+    return !!vscode.env.remoteName && this.s.context.extension.extensionKind === vscode.ExtensionKind.Workspace;
+  }
+
+  private settings() {
+    const c = vscode.workspace.getConfiguration('alibabaCloud');
+    const endpoint = resolveImdsEndpoint(c.get<string>('metadata.endpoint', ''), this.env);
+    return {
+      endpoint,
+      allowInsecureFallback: c.get<boolean>('metadata.allowInsecureFallback', false),
+      probe: c.get<ProbeSetting>('metadata.probe', 'auto'),
+      useInternalOssEndpoint: c.get<boolean>('oss.useInternalEndpointOnInstance', true),
+    };
+  }
+
+  /** Facts for the diagnostics report's Environment section (no secrets). */
+  environment(): Record<string, string | undefined> {
+    const cfg = this.settings();
+    return {
+      [vscode.l10n.t('Extension host')]: this.runsRemotely ? vscode.l10n.t('remote ({0})', vscode.env.remoteName ?? '-') : vscode.l10n.t('local{0}', vscode.env.remoteName ? ` (window: ${vscode.env.remoteName})` : ''),
+      [vscode.l10n.t('Platform')]: `${process.platform} ${process.arch}`,
+      [vscode.l10n.t('DMI product name')]: process.platform === 'linux' ? readDmiProductName() ?? '-' : undefined,
+      [vscode.l10n.t('Probe setting')]: cfg.probe,
+      [vscode.l10n.t('Endpoint source')]: cfg.endpoint.source,
+      [vscode.l10n.t('Internal OSS endpoint')]: String(cfg.useInternalOssEndpoint),
+    };
+  }
+
+  /** Called once after activation: probes in the background if this may be an instance. */
+  start(): void {
+    void this.detect({ userInitiated: false });
+  }
+
+  /**
+   * Detects the instance role. Without `userInitiated` it probes only where it makes sense (see
+   * decideProbe) and stays silent when nothing answers where nothing was expected.
+   */
+  detect(opts: { userInitiated: boolean; fresh?: boolean }): Promise<InstanceState> {
+    // A background detection joins one in flight; the user's (or one after a settings change)
+    // runs after it, with the current settings and its own rules for what to show.
+    if (this.pending && !opts.userInitiated && !opts.fresh) { return this.pending; }
+    const before = this.pending ?? Promise.resolve(this.current);
+    const p: Promise<InstanceState> = before.catch(() => undefined).then(() => this.runDetect(opts.userInitiated))
+      .finally(() => { if (this.pending === p) { this.pending = undefined; } });
+    this.pending = p;
+    return p;
+  }
+
+  private async runDetect(userInitiated: boolean): Promise<InstanceState> {
+    const cfg = this.settings();
+    const decision = decideProbe({
+      setting: cfg.probe, remote: this.runsRemotely, explicitEndpoint: cfg.endpoint.explicit, userInitiated,
+      sandbox: !!this.env.ALIBABA_CLOUD_SANDBOX_URL,
+    });
+    if (!decision.probe) {
+      this.set({ kind: 'none', decision });
+      return this.current;
+    }
+    const baseUrl = cfg.endpoint.url;
+    this.s.log.info(`instance: probing ${baseUrl} (${decision.reason})`);
+    const outcome = await detectInstance({ baseUrl, allowInsecureFallback: cfg.allowInsecureFallback });
+    this.s.log.info(`instance: ${outcome.kind}${outcome.kind === 'found' ? '' : ` ${outcome.error.code}`} in ${outcome.elapsedMs} ms`);
+    switch (outcome.kind) {
+      case 'found': {
+        const entryId = `instance:${outcome.identity.instanceId}`;
+        const config = instanceProfileConfig({
+          identity: outcome.identity, roleName: outcome.roleName, imdsUrl: baseUrl, allowInsecureFallback: cfg.allowInsecureFallback,
+          useInternalOssEndpoint: cfg.useInternalOssEndpoint, sandboxUrl: this.env.ALIBABA_CLOUD_SANDBOX_URL,
+        });
+        this.set({ kind: 'found', baseUrl, entryId, identity: outcome.identity, roleName: outcome.roleName, provider: outcome.provider, usedInsecureFallback: outcome.usedInsecureFallback });
+        this.s.profiles.setInstanceProfile({
+          entry: { id: entryId, name: vscode.l10n.t('Instance role'), source: 'instance', regionId: outcome.identity.regionId, mode: 'EcsRamRole', supported: true },
+          config,
+        });
+        break;
+      }
+      case 'unreachable':
+        // On a remote host that is not an instance this is the normal answer: say nothing.
+        this.set(decision.evidence
+          ? { kind: 'problem', baseUrl, problem: explainInstanceProblem(outcome.error, { baseUrl, allowInsecureFallback: cfg.allowInsecureFallback }) }
+          : { kind: 'none', decision });
+        break;
+      case 'failed':
+        this.set({ kind: 'problem', baseUrl, identity: outcome.identity, problem: explainInstanceProblem(outcome.error, { baseUrl, instanceId: outcome.identity?.instanceId, allowInsecureFallback: cfg.allowInsecureFallback }) });
+        break;
+    }
+    if (this.current.kind !== 'found' && this.s.profiles.instanceProfile) { this.s.profiles.setInstanceProfile(undefined); }
+    return this.current;
+  }
+
+  /** Fetches new credentials now (the command, and the background timer). */
+  async refreshCredentials(): Promise<Date | undefined> {
+    const st = this.current;
+    if (st.kind !== 'found') {
+      const after = await this.detect({ userInitiated: true });
+      return after.kind === 'found' ? after.provider.expiration : undefined;
+    }
+    const c = await st.provider.refresh();
+    return c.expiration;
+  }
+
+  private set(state: InstanceState): void {
+    this.clearTimers();
+    this.current = state;
+    if (state.kind === 'found') {
+      // The provider is shared with the profile's sessions: a lazy refresh there updates us too.
+      this.providerSub = state.provider.onDidRefresh(() => {
+        if (this.current === state) { state.refreshError = undefined; this.scheduleRefresh(state); this.changed.fire('tick'); this.updateStatusBar(); }
+      });
+      this.scheduleRefresh(state);
+      this.tick = setInterval(() => { this.changed.fire('tick'); this.updateStatusBar(); }, TICK_MS);
+    }
+    this.changed.fire('state');
+    this.updateStatusBar();
+  }
+
+  /** Refreshes ahead of expiry so no call waits for it; retries every 30 s if it fails while the old ones are still valid. */
+  private scheduleRefresh(state: Extract<InstanceState, { kind: 'found' }>): void {
+    if (this.refreshTimer) { clearTimeout(this.refreshTimer); }
+    const delay = nextRefreshDelay(state.provider.expiration);
+    this.refreshTimer = setTimeout(() => {
+      if (this.current !== state) { return; }
+      const before = state.provider.expiration?.getTime();
+      state.provider.refresh().then((c) => {
+        // Not rotated yet: the instance renews them later; ask again shortly (nextRefreshDelay's minimum).
+        if (c.expiration?.getTime() === before) { this.s.log.info('instance: credentials not rotated yet'); }
+      }, (e: unknown) => {
+        state.refreshError = describeError(e).message;
+        this.s.log.warn(`instance: background refresh failed: ${state.refreshError}`);
+        this.scheduleRefresh(state);
+        this.changed.fire('tick');
+      });
+    }, delay);
+    this.refreshTimer.unref?.();
+  }
+
+  private clearTimers(): void {
+    if (this.tick) { clearInterval(this.tick); this.tick = undefined; }
+    if (this.refreshTimer) { clearTimeout(this.refreshTimer); this.refreshTimer = undefined; }
+    this.providerSub?.dispose();
+    this.providerSub = undefined;
+  }
+
+  /** "DemoEcsOssReader · 5 h 59 min" while the instance profile is active. */
+  private updateStatusBar(): void {
+    if (!this.statusBar) { return; }
+    const st = this.current;
+    const active = this.s.profiles.active();
+    const suffix = st.kind === 'found' && active?.id === st.entryId
+      ? `${st.roleName} · ${st.provider.expiration ? formatTimeLeft(st.provider.expiration.getTime() - Date.now()) : '-'}`
+      : '';
+    if (suffix !== this.statusBar.suffix) {
+      this.statusBar.suffix = suffix;
+      this.statusBar.update();
+    }
+  }
+
+  /** The metadata URL and options currently configured (for diagnostics and exports). */
+  configured(): { imdsUrl: string; source: 'setting' | 'env' | 'default'; allowInsecureFallback: boolean; useInternalOssEndpoint: boolean; isDefault: boolean } {
+    const cfg = this.settings();
+    return { imdsUrl: cfg.endpoint.url, source: cfg.endpoint.source, allowInsecureFallback: cfg.allowInsecureFallback, useInternalOssEndpoint: cfg.useInternalOssEndpoint, isDefault: cfg.endpoint.url === DEFAULT_IMDS_URL };
+  }
+
+  dispose(): void {
+    this.clearTimers();
+    byServices.delete(this.s);
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
