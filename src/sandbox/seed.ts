@@ -3,7 +3,7 @@
  * buckets with nested objects (one with more than 1,000 keys), and a sub-account without PassRole.
  * Identifiers are fixed so docs, tests and the e2e suite can name them.
  */
-import { formatPolicy, ossReadOnlyPolicy, serviceTrustPolicy } from '../policy/builders';
+import { formatPolicy, serviceTrustPolicy } from '../policy/builders';
 import { SYSTEM_POLICIES } from './systemPolicies';
 import {
   isoSeconds, policyKey, roleKey, userKey,

@@ -14,7 +14,7 @@ export function visibleRegions(defaultRegion: string): string[] {
 export class RegionNode extends TreeNode implements PagedParent {
   readonly id: string;
   private readonly loader: PagedLoader<EcsInstance>;
-  constructor(private readonly s: Services, readonly regionId: string) {
+  constructor(s: Services, readonly regionId: string) {
     super();
     this.id = `ecs/${regionId}`;
     this.loader = new PagedLoader(async (token) => {
