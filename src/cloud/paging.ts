@@ -34,3 +34,13 @@ export async function findFirst<T>(load: PageLoader<T>, pred: (t: T) => boolean,
   }
   return undefined;
 }
+
+/** Runs `fn` over items with at most `limit` in flight, keeping the order of results. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) { const k = next++; out[k] = await fn(items[k]); }
+  }));
+  return out;
+}

@@ -14,7 +14,7 @@ import { findRole } from './ram';
 import type { RpcAction, RpcBody, RpcContext, RpcProduct } from './rpc';
 import { revokeInstanceSessions } from './sessions';
 import type { Instance, InstanceStatus, RamRole, Region, SandboxState } from './state';
-import { trustsService } from './sts';
+import { trustsService } from '../policy/trust';
 
 const err = (code: string, status: number, message: string) => new SandboxError(code, status, message);
 

@@ -4,6 +4,7 @@
  * troubleshooting doc (help doc-detail/42775).
  */
 import { roleArn } from '../policy/builders';
+import { trustsRamPrincipal } from '../policy/trust';
 import { SandboxError } from './errors';
 import type { Principal } from './principal';
 import { findRole, policyDocumentProblem } from './ram';
@@ -12,46 +13,6 @@ import { issueSession } from './sessions';
 import { isoSeconds } from './state';
 
 // ---- trust policies ----
-
-interface TrustStatement { Effect?: unknown; Action?: unknown; Principal?: unknown }
-
-const list = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-
-/** `*`/`?` wildcards, case-insensitive (RAM actions and principal names are). */
-function wildcard(pattern: string, value: string): boolean {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i').test(value);
-}
-
-function statements(doc: string): TrustStatement[] {
-  try {
-    const s = (JSON.parse(doc) as { Statement?: unknown }).Statement;
-    return (Array.isArray(s) ? s : [s]).filter((x): x is TrustStatement => !!x && typeof x === 'object');
-  } catch {
-    return [];
-  }
-}
-
-/**
- * Whether the trust policy lets a principal assume the role: some Allow statement for
- * sts:AssumeRole names it, and no Deny statement does. Conditions are not evaluated.
- */
-function trusts(doc: string, principalMatches: (principal: Record<string, unknown>) => boolean): boolean {
-  let allowed = false;
-  for (const st of statements(doc)) {
-    if (!list(st.Action).some((a) => wildcard(a, 'sts:AssumeRole'))) { continue; }
-    const hit = st.Principal === '*' || (!!st.Principal && typeof st.Principal === 'object' && principalMatches(st.Principal as Record<string, unknown>));
-    if (!hit) { continue; }
-    if (st.Effect === 'Deny') { return false; }
-    if (st.Effect === 'Allow') { allowed = true; }
-  }
-  return allowed;
-}
-
-/** A service role, e.g. one ECS can hand to instances: Principal.Service contains the service. */
-export function trustsService(doc: string, service: string): boolean {
-  return trusts(doc, (p) => list(p.Service).some((s) => s.toLowerCase() === service.toLowerCase()));
-}
 
 /**
  * The names a trust policy may use for this caller in Principal.RAM: the account (as
@@ -62,9 +23,8 @@ function ramNames(p: Principal): string[] {
   return [`acs:ram::${p.accountId}:root`, p.accountId, ...(own ? [own] : [])];
 }
 
-export function trustsRamPrincipal(doc: string, principal: Principal): boolean {
-  const names = ramNames(principal);
-  return trusts(doc, (p) => list(p.RAM).some((pattern) => names.some((n) => wildcard(pattern, n))));
+export function trustsPrincipal(doc: string, principal: Principal): boolean {
+  return trustsRamPrincipal(doc, ramNames(principal));
 }
 
 // ---- actions ----
@@ -99,7 +59,7 @@ function assumeRole(ctx: RpcContext): RpcBody {
   const role = m[1] === ctx.accountId ? findRole(ctx.state, m[2]) : undefined;
   if (!role) { throw err('EntityNotExist.Role', 404, `The role not exists: ${arn}.`); }
   // One message for both causes, as the real service gives: no sts:AssumeRole, or no trust.
-  if (!ctx.allows('sts:AssumeRole', roleArn(ctx.accountId, role.roleName)) || !trustsRamPrincipal(role.assumeRolePolicyDocument, ctx.principal)) {
+  if (!ctx.allows('sts:AssumeRole', roleArn(ctx.accountId, role.roleName)) || !trustsPrincipal(role.assumeRolePolicyDocument, ctx.principal)) {
     throw err('NoPermission', 403, 'No permission perform sts:AssumeRole on this Role. Maybe you are not authorized to perform sts:AssumeRole or the specified role does not trust you');
   }
   const duration = ctx.params.int('DurationSeconds', {

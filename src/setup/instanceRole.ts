@@ -14,7 +14,7 @@ import type { PolicyType } from '../cloud/ram';
 import { ECS_SERVICE, formatPolicy, serviceTrustPolicy } from '../policy/builders';
 import type { PolicyDocument } from '../policy/types';
 import { lintPolicy } from '../policy/lint';
-import { statementsOf } from '../policy/evaluate';
+import { trustsService } from '../policy/trust';
 
 export type PolicyChoice =
   | { kind: 'existing'; policyName: string; policyType: PolicyType }
@@ -81,16 +81,7 @@ export function validateRequest(req: SetupRequest): string | undefined {
 
 /** Whether a trust policy lets ECS assume the role (ECS refuses roles it is not trusted by). */
 export function trustsEcs(doc: string | undefined): boolean {
-  if (!doc) { return false; }
-  try {
-    return statementsOf(JSON.parse(doc)).some((s) => {
-      if (s.Effect !== 'Allow' || !s.Principal || s.Principal === '*') { return s.Effect === 'Allow' && s.Principal === '*'; }
-      const svc = s.Principal.Service;
-      return (Array.isArray(svc) ? svc : [svc]).includes(ECS_SERVICE);
-    });
-  } catch {
-    return false;
-  }
+  return trustsService(doc, ECS_SERVICE);
 }
 
 /**

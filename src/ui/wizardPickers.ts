@@ -7,22 +7,12 @@ import * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
 import type { EcsInstance } from '../cloud/ecs';
 import { validatePolicyName, validateRoleName } from '../cloud/names';
-import { collectAll } from '../cloud/paging';
+import { collectAll, mapLimit } from '../cloud/paging';
 import type { Role } from '../cloud/ram';
 import { formatPolicy, ossReadOnlyBucketPolicy, ossReadOnlyPolicy, ossReadWritePolicy } from '../policy/builders';
 import { trustsEcs } from '../setup/instanceRole';
 import { visibleRegions } from '../views/ecsView';
 import type { Prompter } from './prompt';
-
-/** Runs `fn` over items with at most `limit` in flight. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let i = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (i < items.length) { const k = i++; out[k] = await fn(items[k]); }
-  }));
-  return out;
-}
 
 /** Roles whose trust policy lets ECS assume them (ListRoles omits trust policies, so each is read). */
 export async function listEcsRoles(cloud: Cloud): Promise<Role[]> {

@@ -2,37 +2,15 @@
 import * as vscode from 'vscode';
 import type { AttachedPolicy, PolicySummary, PolicyType, Role } from '../cloud/ram';
 import { ECS_SERVICE } from '../policy/builders';
-import { statementsOf } from '../policy/evaluate';
+import { trustsService } from '../policy/trust';
 import { ContextValues } from './contextValues';
 import { policyDocumentUri, trustPolicyUri } from './documents';
 import { childrenOrError, emptyNode, TreeNode } from './node';
 import { LoadMoreNode, PagedLoader, type PagedParent } from './pagedLoader';
+import { mapLimit } from '../cloud/paging';
 import type { Services } from './services';
 
 const PAGE = 100;
-
-export function trustsService(doc: string | undefined, service = ECS_SERVICE): boolean {
-  if (!doc) { return false; }
-  try {
-    return statementsOf(JSON.parse(doc)).some((s) => {
-      if (s.Effect !== 'Allow' || !s.Principal || s.Principal === '*') { return false; }
-      const svc = s.Principal.Service;
-      return (Array.isArray(svc) ? svc : svc ? [svc] : []).includes(service);
-    });
-  } catch {
-    return false;
-  }
-}
-
-/** Runs `fn` over items with at most `limit` in flight. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let i = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (i < items.length) { const k = i++; out[k] = await fn(items[k]); }
-  }));
-  return out;
-}
 
 export class RolesFolderNode extends TreeNode implements PagedParent {
   readonly id = 'ram/roles';
@@ -74,7 +52,7 @@ export class RoleNode extends TreeNode {
     this.id = `ram/role/${role.roleName}`;
     this.parent = parent;
   }
-  get trustsEcs(): boolean { return trustsService(this.role.trustPolicy); }
+  get trustsEcs(): boolean { return trustsService(this.role.trustPolicy, ECS_SERVICE); }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.role.roleName, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
