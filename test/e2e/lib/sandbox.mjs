@@ -1,0 +1,100 @@
+// The local Alibaba Cloud (`node dist/sandbox.js --port 0`) in its own process group, the env that
+// points the extension at it, and the secrets it hands out (for the leak scan).
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO } from './paths.mjs';
+import { spawnGroup, stopGroup } from './procs.mjs';
+
+/**
+ * Starts the sandbox; resolves once it printed its JSON line:
+ * { endpoint, url, accessKeyId, accessKeySecret, subAccount: {...}, imds: { instanceId: url }, ... }.
+ */
+export async function startSandbox({ logFile, timeoutMs = 30_000 } = {}) {
+  const entry = path.join(REPO, 'dist', 'sandbox.js');
+  if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\``);
+  const proc = spawnGroup(process.execPath, [entry, '--port', '0'], { cwd: REPO });
+  const out = logFile ? fs.createWriteStream(logFile) : null;
+  let stdout = '';
+  const info = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sandbox printed no JSON line within ${timeoutMs / 1000}s`)), timeoutMs);
+    proc.stdout.on('data', (chunk) => {
+      const s = chunk.toString();
+      if (stdout.includes('\n')) { out?.write(s); return; } // after the first line: plain log
+      stdout += s;
+      const nl = stdout.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      // The first line holds the secrets: never write it to a log.
+      out?.write(`<sandbox info line: ${nl} characters, not logged>\n${stdout.slice(nl + 1)}`);
+      try { resolve(JSON.parse(stdout.slice(0, nl))); } catch (e) { reject(new Error(`sandbox's first line is not JSON: ${e.message}`)); }
+    });
+    proc.stderr.on('data', (chunk) => out?.write(chunk));
+    proc.once('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`sandbox exited at start (code ${code}, signal ${sig})`)); });
+  }).catch(async (e) => { await stopGroup(proc, 1000); throw e; });
+  return {
+    info,
+    proc,
+    async stop() { await stopGroup(proc, 3000); out?.end(); },
+  };
+}
+
+/**
+ * The env the extension reads to use the sandbox. The same values go to a JSON file (the sandbox's
+ * whole info line) whose path is ALIBABA_CLOUD_SANDBOX_INFO; keep that file out of artifacts.
+ */
+export function sandboxEnv(info, infoFile) {
+  fs.writeFileSync(infoFile, JSON.stringify(info, null, 2), { mode: 0o600 });
+  return {
+    ALIBABA_CLOUD_SANDBOX_URL: info.url,
+    ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_ID: info.accessKeyId,
+    ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET: info.accessKeySecret,
+    ALIBABA_CLOUD_SANDBOX_INFO: infoFile,
+  };
+}
+
+async function imdsFetch(url, init = {}) {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(3000) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return text;
+}
+
+/**
+ * STS credentials the sandbox's IMDS serves for each instance with a role (hardened mode: token PUT,
+ * then GETs with the token; WIRE.md §4). Returns { secrets: [{kind, value}], notes: [string] };
+ * an IMDS that is not there (yet) is a note, not an error.
+ */
+export async function fetchStsSecrets(info) {
+  const secrets = [];
+  const notes = [];
+  for (const [instanceId, base] of Object.entries(info.imds ?? {})) {
+    try {
+      const token = await imdsFetch(`${base}/latest/api/token`, { method: 'PUT', headers: { 'X-aliyun-ecs-metadata-token-ttl-seconds': '300' } });
+      const headers = { 'X-aliyun-ecs-metadata-token': token.trim() };
+      let roles;
+      try {
+        roles = (await imdsFetch(`${base}/latest/meta-data/ram/security-credentials/`, { headers })).split('\n').map((s) => s.trim()).filter(Boolean);
+      } catch (e) {
+        if (/HTTP 404/.test(e.message)) { notes.push(`${instanceId}: no role attached`); continue; }
+        throw e;
+      }
+      for (const role of roles) {
+        const creds = JSON.parse(await imdsFetch(`${base}/latest/meta-data/ram/security-credentials/${encodeURIComponent(role)}`, { headers }));
+        if (creds.AccessKeySecret) secrets.push({ kind: 'STS AccessKeySecret', value: creds.AccessKeySecret });
+        if (creds.SecurityToken) secrets.push({ kind: 'STS SecurityToken', value: creds.SecurityToken });
+        notes.push(`${instanceId}: STS credentials of role ${role}`);
+      }
+    } catch (e) {
+      notes.push(`${instanceId}: IMDS unavailable (${e.message})`);
+    }
+  }
+  return { secrets, notes };
+}
+
+/** The sandbox's long-lived secrets, by kind. */
+export function sandboxSecrets(info) {
+  return [
+    { kind: 'root accessKeySecret', value: info.accessKeySecret },
+    { kind: 'subAccount accessKeySecret', value: info.subAccount?.accessKeySecret },
+  ];
+}

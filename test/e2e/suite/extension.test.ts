@@ -1,0 +1,66 @@
+// The extension as the user gets it: present in the remote (Node) extension host, activating, its
+// commands registered and runnable, and able to reach the sandbox the harness started.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { contributedCommands, EXTENSION_ID, ourExtension, sandboxInfo } from './helpers';
+import type { HostTest } from './runner';
+
+export const extensionTests: HostTest[] = [
+  {
+    name: 'is loaded, in the extension host the harness expects',
+    run() {
+      const ext = ourExtension();
+      assert.equal(ext.id, EXTENSION_ID);
+      // run.mjs drives a VS Code server (remote Node extension host); electron.mjs a desktop VS Code.
+      if (process.env.E2E_HOST_KIND === 'local') {
+        assert.equal(ext.extensionKind, vscode.ExtensionKind.UI);
+      } else {
+        assert.ok(vscode.env.remoteName, 'expected a remote extension host');
+        assert.equal(ext.extensionKind, vscode.ExtensionKind.Workspace);
+      }
+    },
+  },
+  {
+    name: 'activates',
+    async run() {
+      const ext = ourExtension();
+      await ext.activate();
+      assert.ok(ext.isActive);
+    },
+  },
+  {
+    name: 'activation loads none of the Alibaba Cloud SDK bundles',
+    run() {
+      const sdks = Object.keys(require.cache).filter((f) => /[\\/]dist[\\/]sdk[\\/]/.test(f));
+      assert.deepEqual(sdks, []);
+    },
+  },
+  {
+    name: 'registers every command package.json contributes',
+    async run() {
+      const registered = new Set(await vscode.commands.getCommands(true));
+      const missing = contributedCommands().map((c) => c.command).filter((id) => !registered.has(id));
+      assert.deepEqual(missing, []);
+    },
+  },
+  {
+    name: 'runs alibabaCloud.showLog',
+    async run() {
+      await vscode.commands.executeCommand('alibabaCloud.showLog');
+    },
+  },
+  {
+    name: 'gets the sandbox env from the harness and reaches the sandbox',
+    async run() {
+      const info = sandboxInfo();
+      assert.equal(process.env.ALIBABA_CLOUD_SANDBOX_URL, info.url);
+      assert.equal(process.env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_ID, info.accessKeyId);
+      // No assert.equal here: its message would print the secret into the logs.
+      assert.ok(process.env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET === info.accessKeySecret, 'ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET differs from the sandbox info');
+      const res = await fetch(`${info.url}/__sandbox/info`, { signal: AbortSignal.timeout(5000) });
+      assert.equal(res.status, 200);
+      const body = await res.json() as { accountId: string };
+      assert.equal(body.accountId, info.accountId);
+    },
+  },
+];

@@ -1,0 +1,48 @@
+// Helpers for in-host tests: our extension, the sandbox the harness started, small polling.
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import manifest from '../../../package.json';
+
+export const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
+
+interface ContributedCommand { command: string; title: string; category?: string }
+/** The commands package.json contributes (empty until the extension contributes some). */
+export function contributedCommands(): ContributedCommand[] {
+  const contributes = manifest.contributes as { commands?: ContributedCommand[] };
+  return contributes.commands ?? [];
+}
+
+export function ourExtension(): vscode.Extension<unknown> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
+  return ext;
+}
+
+export interface SandboxInfo {
+  endpoint: string;
+  url: string;
+  accountId: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  subAccount: { userName: string; accessKeyId: string; accessKeySecret: string };
+  imds: Record<string, string>;
+  regions?: string[];
+}
+
+/** What `node dist/sandbox.js` printed, from the file the harness passes in ALIBABA_CLOUD_SANDBOX_INFO. */
+export function sandboxInfo(): SandboxInfo {
+  const file = process.env.ALIBABA_CLOUD_SANDBOX_INFO;
+  if (!file) throw new Error('ALIBABA_CLOUD_SANDBOX_INFO is not set: run through test/e2e/run.mjs');
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxInfo;
+}
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
+export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,18 @@
+// Entry of the in-host suites (extensionTestsPath; compiled by test/e2e/lib/build.mjs). To add tests,
+// write a module exporting HostTest[] next to this file and list it here.
+import { extensionTests } from './extension.test';
+import { instanceTests } from './instance.test';
+import { ossTests } from './oss.test';
+import { ramEcsTests } from './ram-ecs.test';
+import { runSuites, type HostSuite } from './runner';
+
+const suites: HostSuite[] = [
+  { name: 'extension', tests: extensionTests },
+  { name: 'ram-ecs', tests: ramEcsTests },
+  { name: 'oss', tests: ossTests },
+  { name: 'instance', tests: instanceTests },
+];
+
+export function run(): Promise<void> {
+  return runSuites(suites);
+}

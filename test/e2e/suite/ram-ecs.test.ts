@@ -1,0 +1,342 @@
+// RAM and ECS commands and the setup wizard in the real extension host, against the sandbox the
+// harness started: commands run with args objects (and scripted prompts where the wizard asks),
+// trees are read through the providers, and the sandbox's request log proves what was (not) called.
+// Bad input (invalid name, malformed policy JSON, classic instance) must show a message and make
+// no call that changes anything. Works on the Shanghai demo instance and on names unique to the
+// run, and undoes what it did, so the other suites see the seed as it was.
+// To run: list `{ name: 'ram-ecs', tests: ramEcsTests }` in index.ts.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../src/extension';
+import { ourExtension, sandboxInfo, waitFor } from './helpers';
+import type { HostTest } from './runner';
+
+/** From src/sandbox/seed.ts (DEMO). */
+const SH_REGION = 'cn-shanghai';
+const SH_INSTANCE = 'i-uf6sandboxvpc000001';
+const CLASSIC = 'i-bp1sandboxclassic01';
+/** demo-worker-1, which the seed gives DemoEcsOssReader. */
+const WORKER_INSTANCE = 'i-bp1sandboxvpc000002';
+const SEEDED_ROLE = 'DemoEcsOssReader';
+const SUB_USER = 'dev-alice';
+const DOC_PASSROLE_SAMPLE =
+  '{"Statement":[{"Effect":"Allow","Action":"ram:PassRole","Resource":"*"} {"Effect":"Allow","Action":["ecs:AttachInstanceRamRole"],"Resource":"*"}],"Version":"1"}';
+
+const run = Date.now().toString(36);
+const ROLE = `E2eRole-${run}`;
+const POLICY = `E2eOssRead-${run}`;
+const WIZARD_ROLE = `E2eWizard-${run}`;
+const WIZARD_POLICY = `E2eWizardOss-${run}`;
+const DRAFT_POLICY = `E2eDraft-${run}`;
+
+interface LoggedRequest { service: string; action: string; status: number }
+const MUTATING = /^(Create|Update|Delete|Attach|Detach|Run|Start|Stop|Allocate|Modify|SetDefault)/;
+
+async function api(): Promise<ExtensionApi> {
+  const a = await ourExtension().activate() as ExtensionApi;
+  // Another suite may have switched to the instance role; these tests act as the demo account.
+  if (a.services.profiles.active()?.source !== 'sandbox') { await a.services.profiles.select('sandbox:Sandbox'); }
+  return a;
+}
+
+async function requests(): Promise<LoggedRequest[]> {
+  const res = await fetch(`${sandboxInfo().url}/__sandbox/requests`, { signal: AbortSignal.timeout(5000) });
+  return (await res.json() as { requests: LoggedRequest[] }).requests;
+}
+
+/** What ran against the sandbox while `fn` ran. */
+async function callsDuring(fn: () => Promise<unknown>): Promise<LoggedRequest[]> {
+  const before = (await requests()).length;
+  await fn();
+  return (await requests()).slice(before);
+}
+
+const mutations = (rs: LoggedRequest[]) => rs.filter((r) => (r.service === 'ram' || r.service === 'ecs') && MUTATING.test(r.action)).map((r) => r.action);
+
+/**
+ * Runs a command that must fail: the error funnel logs the message and shows it (and waits for
+ * the toast), so the command is not awaited; the logged message is returned once it appears.
+ */
+async function failingCommand(a: ExtensionApi, id: string, args: object): Promise<string> {
+  const log = a.services.log;
+  const seen: string[] = [];
+  const original = log.error;
+  log.error = (m: string) => { seen.push(m); original.call(log, m); };
+  try {
+    void vscode.commands.executeCommand(id, args);
+    return await waitFor(`the error message of ${id}`, () => seen.find((m) => m.startsWith(id)), 15_000);
+  } finally {
+    log.error = original;
+    await vscode.commands.executeCommand('notifications.clearAll');
+  }
+}
+
+async function ramRoles(a: ExtensionApi): Promise<Array<{ node: unknown; item: vscode.TreeItem }>> {
+  const provider = a.explorer.providers.get('ram')!;
+  a.explorer.refresh('ram');
+  const [rolesFolder] = await provider.getChildren();
+  const roles = await provider.getChildren(rolesFolder);
+  return Promise.all(roles.map(async (node) => ({ node, item: await provider.getTreeItem(node) })));
+}
+
+const label = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : item.label?.label ?? '');
+
+async function roleOn(a: ExtensionApi, regionId: string, instanceId: string): Promise<string | undefined> {
+  const { cloud } = await a.services.cloud();
+  return (await cloud.ecs.describeInstanceRoles(regionId, [instanceId])).get(instanceId);
+}
+
+export const ramEcsTests: HostTest[] = [
+  {
+    name: 'the RAM tree shows roles with the ECS badge',
+    async run() {
+      const a = await api();
+      const roles = await ramRoles(a);
+      const seeded = roles.find((r) => label(r.item) === SEEDED_ROLE);
+      assert.ok(seeded, `roles: ${roles.map((r) => label(r.item)).join(', ')}`);
+      assert.equal(seeded.item.description, 'ECS');
+      assert.match(String(seeded.item.contextValue), /^role ecsTrusted\b/);
+    },
+  },
+  {
+    name: 'Create ECS Role with an invalid name: a message, and no call at all',
+    async run() {
+      const a = await api();
+      let message = '';
+      const calls = await callsDuring(async () => { message = await failingCommand(a, 'alibabaCloud.ram.createEcsRole', { roleName: 'bad name!' }); });
+      assert.match(message, /role name may contain only/);
+      assert.deepEqual(calls.filter((r) => r.service === 'ram'), []);
+    },
+  },
+  {
+    name: 'Create Policy with the documentation\'s malformed PassRole JSON: a message, and nothing sent to RAM',
+    async run() {
+      const a = await api();
+      let message = '';
+      const calls = await callsDuring(async () => { message = await failingCommand(a, 'alibabaCloud.ram.createPolicy', { policyName: `Malformed-${run}`, document: DOC_PASSROLE_SAMPLE, createNow: true }); });
+      assert.match(message, /policy document has problems/);
+      assert.deepEqual(mutations(calls), []);
+    },
+  },
+  {
+    name: 'Attach RAM Role to a classic instance: the reason, and no attach call',
+    async run() {
+      const a = await api();
+      let message = '';
+      const calls = await callsDuring(async () => { message = await failingCommand(a, 'alibabaCloud.ecs.attachRole', { regionId: 'cn-hangzhou', instanceId: CLASSIC, roleName: SEEDED_ROLE }); });
+      assert.match(message, /classic/i);
+      assert.deepEqual(mutations(calls), []);
+    },
+  },
+  {
+    name: 'the wizard refuses an invalid role name, malformed JSON and a classic instance without changing anything',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const policy = { kind: 'new', policyName: `Wizard-${run}`, document: '{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:Get*"],"Resource":"*"}]}' };
+      const instance = { kind: 'existing', regionId: SH_REGION, instanceId: SH_INSTANCE };
+      const cases: Array<[object, RegExp]> = [
+        [{ roleName: 'no spaces allowed', policy, instance, confirm: true }, /role name/i],
+        [{ roleName: ROLE, policy: { ...policy, document: DOC_PASSROLE_SAMPLE }, instance, confirm: true }, /policy document/i],
+        [{ roleName: ROLE, policy, instance: { kind: 'existing', regionId: 'cn-hangzhou', instanceId: CLASSIC }, confirm: true }, /VPC/],
+      ];
+      for (const [args, expected] of cases) {
+        let message = '';
+        const calls = await callsDuring(async () => { message = await failingCommand(a, 'alibabaCloud.setupInstanceRole', args); });
+        assert.match(message, expected);
+        assert.deepEqual(mutations(calls), [], JSON.stringify(args));
+      }
+    },
+  },
+  {
+    name: 'the wizard, with scripted answers: new role, OSS read-only policy, the plan, then the role on the instance',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const prompt = a.useScriptedPrompter();
+      prompt.enqueue('Create a new role', WIZARD_ROLE, 'OSS read-only (all buckets)', WIZARD_POLICY, 'Apply');
+      let outcome: { nothingToDo: boolean; result?: { applied: string[]; instanceId?: string } } | undefined;
+      const calls = await callsDuring(async () => {
+        outcome = await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole', { instance: { kind: 'existing', regionId: SH_REGION, instanceId: SH_INSTANCE } });
+      });
+      assert.equal(prompt.pending, 0, `asked: ${prompt.asked.join(' | ')}`);
+      assert.ok(prompt.asked.some((q) => q.startsWith('choose:Set up role')), 'the plan was shown before anything changed');
+      assert.equal(outcome?.nothingToDo, false);
+      assert.deepEqual(outcome?.result?.applied, ['createRole', 'createPolicy', 'attachPolicy', 'attachRole']);
+      assert.deepEqual(mutations(calls), ['CreateRole', 'CreatePolicy', 'AttachPolicyToRole', 'AttachInstanceRamRole']);
+      assert.equal(await roleOn(a, SH_REGION, SH_INSTANCE), WIZARD_ROLE);
+
+      // The RAM tree shows the new role, trusted by ECS, with the policy attached.
+      const role = await waitFor('the new role in the RAM tree', async () => (await ramRoles(a)).find((r) => label(r.item) === WIZARD_ROLE));
+      assert.equal(role.item.description, 'ECS');
+      const provider = a.explorer.providers.get('ram')!;
+      const children = await Promise.all((await provider.getChildren(role.node as never)).map((n) => provider.getTreeItem(n)));
+      assert.ok(children.some((c) => label(c) === WIZARD_POLICY && c.contextValue === 'attachedPolicy'), children.map(label).join(', '));
+    },
+  },
+  {
+    name: 'running the wizard again changes nothing',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const { cloud } = await a.services.cloud();
+      const document = (await cloud.ram.getPolicy(WIZARD_POLICY, 'Custom')).document;
+      let outcome: { nothingToDo: boolean } | undefined;
+      const calls = await callsDuring(async () => {
+        outcome = await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole', {
+          roleName: WIZARD_ROLE, policy: { kind: 'new', policyName: WIZARD_POLICY, document },
+          instance: { kind: 'existing', regionId: SH_REGION, instanceId: SH_INSTANCE }, confirm: true,
+        });
+      });
+      assert.equal(outcome?.nothingToDo, true);
+      assert.deepEqual(mutations(calls), []);
+    },
+  },
+  {
+    name: 'the wizard started from an instance node asks no instance; role and policy already in place: nothing to do',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const provider = a.explorer.providers.get('ecs')!;
+      a.explorer.refresh('ecs');
+      const regions = await provider.getChildren();
+      const hangzhou = await waitFor('the cn-hangzhou region node', async () => {
+        for (const r of regions) { if (label(await provider.getTreeItem(r)) === 'cn-hangzhou') { return r; } }
+        return undefined;
+      });
+      const instances = await provider.getChildren(hangzhou);
+      const items = await Promise.all(instances.map(async (n) => ({ n, item: await provider.getTreeItem(n) })));
+      const worker = items.find((x) => String(x.item.description).startsWith(WORKER_INSTANCE));
+      assert.ok(worker, items.map((x) => x.item.description).join(' | '));
+      assert.match(String(worker.item.contextValue), /^instance vpc hasRole\b/);
+      assert.match(String(worker.item.description), new RegExp(`role: ${SEEDED_ROLE}`));
+
+      const prompt = a.useScriptedPrompter();
+      prompt.enqueue(SEEDED_ROLE, 'AliyunOSSReadOnlyAccess');
+      let outcome: { nothingToDo: boolean } | undefined;
+      const calls = await callsDuring(async () => { outcome = await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole', worker.n); });
+      assert.deepEqual(prompt.asked.map((q) => q.split(':')[0]), ['pick', 'pick'], prompt.asked.join(' | '));
+      assert.equal(outcome?.nothingToDo, true);
+      assert.deepEqual(mutations(calls), []);
+    },
+  },
+  {
+    name: 'the wizard\'s "create a new instance" path asks region to password, shows a billable plan, and a cancel creates nothing',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const prompt = a.useScriptedPrompter();
+      const name = `e2e-new-${run}`;
+      prompt.enqueue(SEEDED_ROLE, 'AliyunOSSReadOnlyAccess', 'Create a new instance', SH_REGION, 'cn-shanghai-e', 'Ubuntu 22.04 64 bit',
+        'ecs.t6-c1m1.large', 'demo-sh-e', 'demo-default-sh', name, 'Sandbox#2026pw', 'Sandbox#2026pw', 'No public IP', undefined);
+      let outcome: unknown = 'not run';
+      const calls = await callsDuring(async () => { outcome = await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole'); });
+      assert.equal(prompt.pending, 0, `asked: ${prompt.asked.join(' | ')}`);
+      assert.equal(prompt.asked.filter((q) => q.startsWith('input:')).length, 3, 'name, password, password again');
+      assert.equal(prompt.asked.at(-1), `choose:Set up role ${SEEDED_ROLE} on ${name}?`);
+      assert.equal(outcome, undefined, 'cancelled at the plan');
+      assert.deepEqual(mutations(calls), []);
+    },
+  },
+  {
+    name: 'role commands: create, attach a policy, copy the ARN, PassRole for a RAM user, detach',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const { cloud } = await a.services.cloud();
+      await vscode.commands.executeCommand('alibabaCloud.ram.createEcsRole', { roleName: ROLE, description: 'e2e' });
+      assert.ok((await ramRoles(a)).some((r) => label(r.item) === ROLE && r.item.description === 'ECS'));
+
+      await vscode.commands.executeCommand('alibabaCloud.ram.createPolicy', { policyName: POLICY, template: 'ossReadOnlyBucket', bucket: 'demo-data' });
+      await vscode.commands.executeCommand('alibabaCloud.ram.attachPolicy', { roleName: ROLE, policyName: POLICY, policyType: 'Custom' });
+      assert.deepEqual((await cloud.ram.listPoliciesForRole(ROLE)).map((p) => p.policyName), [POLICY]);
+
+      const arn = await vscode.commands.executeCommand<string>('alibabaCloud.ram.copyArn', { roleName: ROLE });
+      assert.match(arn, new RegExp(`^acs:ram::\\d+:role/${ROLE}$`, 'i'));
+      assert.equal(await vscode.env.clipboard.readText(), arn);
+
+      const pass = await vscode.commands.executeCommand<{ policyName: string; document: string }>('alibabaCloud.ram.createPassRolePolicy', { roleName: ROLE, userName: SUB_USER, confirm: true });
+      assert.equal(pass.policyName, `PassRole-${ROLE}`);
+      const doc = JSON.parse(pass.document) as { Statement: Array<{ Action: string | string[]; Resource: string | string[] }> };
+      assert.deepEqual(doc.Statement[0], { Effect: 'Allow', Action: 'ram:PassRole', Resource: arn });
+      assert.ok((await cloud.ram.listPoliciesForUser(SUB_USER)).some((p) => p.policyName === pass.policyName));
+
+      await vscode.commands.executeCommand('alibabaCloud.ram.detachPolicy', { roleName: ROLE, policyName: POLICY, policyType: 'Custom', confirm: true });
+      assert.deepEqual(await cloud.ram.listPoliciesForRole(ROLE), []);
+    },
+  },
+  {
+    name: 'a custom policy opens as a draft: a malformed save is refused, a valid save creates it; a new version the same way',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const { cloud } = await a.services.cloud();
+      const replaceAll = async (editor: vscode.TextEditor, text: string) => {
+        const doc = editor.document;
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+        assert.ok(await vscode.workspace.applyEdit(edit));
+      };
+      await vscode.commands.executeCommand('alibabaCloud.ram.createPolicy', { policyName: DRAFT_POLICY, template: 'custom' });
+      const editor = await waitFor('the draft editor', () => {
+        const e = vscode.window.activeTextEditor;
+        return e?.document.uri.scheme === 'alibabacloud-ram-draft' && e.document.uri.path.endsWith(`${DRAFT_POLICY}.policy.json`) ? e : undefined;
+      });
+      assert.ok(JSON.parse(editor.document.getText()).Statement, 'the custom skeleton');
+
+      await replaceAll(editor, DOC_PASSROLE_SAMPLE);
+      const refused = await callsDuring(async () => { assert.equal(await editor.document.save(), false, 'a malformed draft is not saved'); });
+      assert.deepEqual(mutations(refused), []);
+      assert.ok(editor.document.isDirty, 'nothing typed is lost');
+      await vscode.commands.executeCommand('notifications.clearAll');
+
+      const valid = { Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:GetObject'], Resource: ['acs:oss:*:*:demo-data/*'] }] };
+      await replaceAll(editor, JSON.stringify(valid, null, 2));
+      // save() can answer false on a loaded machine when a save participant times out; RAM's state is the truth.
+      const created = await callsDuring(async () => {
+        await editor.document.save();
+        await waitFor('the policy in RAM', () => cloud.ram.getPolicy(DRAFT_POLICY, 'Custom').catch(() => undefined), 15_000);
+      });
+      assert.deepEqual(mutations(created), ['CreatePolicy']);
+      assert.deepEqual(JSON.parse((await cloud.ram.getPolicy(DRAFT_POLICY, 'Custom')).document), valid);
+      assert.equal(editor.document.isDirty, false);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+      await vscode.commands.executeCommand('alibabaCloud.ram.createPolicyVersion', { policyName: DRAFT_POLICY });
+      const versionEditor = await waitFor('the version draft', () => {
+        const e = vscode.window.activeTextEditor;
+        return e?.document.uri.path.startsWith('/newVersion/') ? e : undefined;
+      });
+      assert.deepEqual(JSON.parse(versionEditor.document.getText()), valid, 'starts from the current default version');
+      const v2 = { ...valid, Statement: [{ ...valid.Statement[0], Action: ['oss:GetObject', 'oss:ListObjects'] }] };
+      await replaceAll(versionEditor, JSON.stringify(v2, null, 2));
+      const versioned = await callsDuring(async () => {
+        await versionEditor.document.save();
+        await waitFor('version v2', async () => (await cloud.ram.getPolicy(DRAFT_POLICY, 'Custom')).policy.defaultVersion === 'v2', 15_000);
+      });
+      assert.deepEqual(mutations(versioned), ['CreatePolicyVersion']);
+      const policy = await cloud.ram.getPolicy(DRAFT_POLICY, 'Custom');
+      assert.equal(policy.policy.defaultVersion, 'v2');
+      assert.deepEqual(JSON.parse(policy.document), v2);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    },
+  },
+  {
+    name: 'clean up: detach the role from the instance, delete roles (detaching all) and policies',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const { cloud } = await a.services.cloud();
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ecs.detachRole', { regionId: SH_REGION, instanceId: SH_INSTANCE, confirm: true }), true);
+      assert.equal(await roleOn(a, SH_REGION, SH_INSTANCE), undefined);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: WIZARD_ROLE, confirm: true, detachAll: true }), true);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: ROLE, confirm: true }), true);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deletePolicy', { policyName: WIZARD_POLICY, confirm: true }), true);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deletePolicy', { policyName: POLICY, confirm: true }), true);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deletePolicy', { policyName: DRAFT_POLICY, confirm: true }), true);
+      const left = (await ramRoles(a)).map((r) => label(r.item));
+      assert.ok(!left.includes(ROLE) && !left.includes(WIZARD_ROLE), left.join(', '));
+      await assert.rejects(cloud.ram.getPolicy(POLICY, 'Custom'), { code: 'EntityNotExist.Policy' });
+    },
+  },
+];
