@@ -21,7 +21,7 @@ import { installTeardownHandlers, removeOnExit } from './lib/procs.mjs';
 import { fetchStsSecrets, sandboxEnv, sandboxSecrets, startSandbox } from './lib/sandbox.mjs';
 import { SecretScanner } from './lib/secrets.mjs';
 import { runUiTests } from './lib/uiRun.mjs';
-import { uiTests } from './ui/index.mjs';
+import { uiSettings, uiTests } from './ui/index.mjs';
 
 function parseArgs(argv) {
   const o = { timeoutS: 300, verbose: false };
@@ -86,7 +86,7 @@ async function main(o) {
     }
     if (!o.only || o.only === 'ui') {
       const r = await timed('UI tests', () => runUiTests({
-        tools, vsix: VSIX, env, tests: uiTests, artifactsDir: RESULTS_DIR, scanner, sandbox: sandbox.info,
+        tools, vsix: VSIX, env, tests: uiTests, settings: uiSettings(sandbox.info), artifactsDir: RESULTS_DIR, scanner, sandbox: sandbox.info,
         timeoutMs: o.timeoutS * 1000, echo: o.verbose ? 'all' : 'none',
       }), timings);
       results.push({ suite: 'ui', ...r });

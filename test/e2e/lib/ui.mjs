@@ -267,3 +267,143 @@ export function makeStepper({ page, dir, scanner, prefix = '' }) {
     return scanner ? scanner.scanText(text, path.relative(REPO, textFile)) : [];
   };
 }
+
+// ------------------------------------------------------------------ typing like a person (flows.ui.mjs)
+
+/** Collapses an expanded view pane (to give the other panes of a container room). */
+export async function collapseView(page, viewName, timeout = T) {
+  const header = viewPane(page, viewName).locator('.pane-header');
+  await header.waitFor({ state: 'attached', timeout });
+  // Click the chevron at the left: the header's middle may hold the view's title actions.
+  if ((await header.getAttribute('aria-expanded')) === 'true') await header.click({ position: { x: 8, y: 10 } });
+  await page.waitForFunction((el) => el.getAttribute('aria-expanded') === 'false', await header.elementHandle(), { timeout: 5000 });
+}
+
+/**
+ * Waits until the open quick input shows the prompt whose title / placeholder / message (the input
+ * box's `prompt`) match the given RegExps; returns { title, placeholder, message }.
+ */
+export async function waitForPrompt(page, { title, placeholder, message } = {}, timeout = T) {
+  const widget = page.locator('.quick-input-widget');
+  const deadline = Date.now() + timeout;
+  let seen;
+  for (;;) {
+    if (await widget.isVisible().catch(() => false)) {
+      seen = {
+        title: (await widget.locator('.quick-input-title').innerText().catch(() => '')).trim(),
+        placeholder: (await widget.locator('.quick-input-box input').getAttribute('placeholder').catch(() => null)) ?? '',
+        message: (await widget.locator('.quick-input-message').innerText().catch(() => '')).trim(),
+      };
+      if ((!title || title.test(seen.title)) && (!placeholder || placeholder.test(seen.placeholder)) && (!message || message.test(seen.message))) return seen;
+    }
+    if (Date.now() > deadline) throw new Error(`no quick input with ${JSON.stringify({ title: String(title), placeholder: String(placeholder), message: String(message) })} within ${timeout} ms; last seen ${JSON.stringify(seen)}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** The highlighted (focused) row of the open quick pick: { label, description, detail }, or undefined. */
+export async function focusedQuickPickItem(page) {
+  const row = page.locator('.quick-input-widget .monaco-list-row.focused').first();
+  if (!(await row.count())) return undefined;
+  return row.evaluate((e) => ({
+    label: (e.querySelector('.label-name')?.textContent ?? '').trim(),
+    description: (e.querySelector('.label-description')?.textContent ?? '').trim(),
+    detail: (e.querySelector('.quick-input-list-label-meta')?.textContent ?? '').trim(),
+  })).catch(() => undefined);
+}
+
+/**
+ * Like a person: types `text` into the open quick pick (replacing what is there), waits until the
+ * highlighted row's label matches `expect` (string: equal after trimming; RegExp: test), then presses
+ * Enter. Returns that row ({ label, description, detail }).
+ */
+export async function typeAndPick(page, text, expect = text, timeout = T) {
+  await waitForQuickInput(page, timeout);
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.focus();
+  await input.press('ControlOrMeta+a');
+  await page.keyboard.type(text, { delay: 10 });
+  const ok = (item) => item && (expect instanceof RegExp ? expect.test(item.label) : item.label === expect);
+  const deadline = Date.now() + timeout;
+  let item = await focusedQuickPickItem(page);
+  while (!ok(item)) {
+    if (Date.now() > deadline) {
+      const all = (await quickPickItems(page, 1000).catch(() => [])).map((i) => i.label);
+      throw new Error(`typing "${text}": the highlighted item is ${JSON.stringify(item?.label)}, not ${expect}; items: ${JSON.stringify(all)}`);
+    }
+    await page.waitForTimeout(100);
+    item = await focusedQuickPickItem(page);
+  }
+  await page.keyboard.press('Enter');
+  return item;
+}
+
+/**
+ * Like a person: replaces the value of the open input box with `text` (select all, type) and presses
+ * Enter. Fails if the input box shows a validation error for it.
+ */
+export async function typeAndEnter(page, text, timeout = T) {
+  await waitForQuickInput(page, timeout);
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.focus();
+  await input.press('ControlOrMeta+a');
+  await page.keyboard.type(text, { delay: 10 });
+  await page.waitForTimeout(150); // validateInput runs debounced
+  const error = page.locator('.quick-input-widget .quick-input-message .monaco-inputbox-message.error, .quick-input-widget .monaco-inputbox.error');
+  if (await error.count()) throw new Error(`the input box refused "${text}": ${await page.locator('.quick-input-widget .quick-input-message').innerText().catch(() => '?')}`);
+  await page.keyboard.press('Enter');
+}
+
+/** Waits for a modal dialog; returns { message, detail, buttons: [labels] }. */
+export async function waitForDialog(page, timeout = T) {
+  const box = page.locator('.monaco-dialog-box');
+  await box.waitFor({ state: 'visible', timeout });
+  return {
+    message: (await box.locator('.dialog-message-text').innerText().catch(() => '')).trim(),
+    detail: (await box.locator('.dialog-message-detail').innerText().catch(() => '')).trim(),
+    buttons: (await box.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((t) => t.trim()),
+  };
+}
+
+/**
+ * Answers the open modal dialog with the button labelled `button`: Enter when the dialog has focused
+ * that button (as it does its primary one), otherwise Tab to it, and as a last resort a click.
+ * Returns how: 'Enter' or 'click'.
+ */
+export async function answerDialog(page, button, timeout = T) {
+  const box = page.locator('.monaco-dialog-box');
+  await box.waitFor({ state: 'visible', timeout });
+  const focused = () => page.evaluate(() => (document.activeElement?.closest('.monaco-dialog-box') ? document.activeElement.textContent?.trim() : undefined));
+  for (let i = 0; i < 6 && (await focused()) !== button; i++) await page.keyboard.press('Tab');
+  let how = 'Enter';
+  if ((await focused()) === button) await page.keyboard.press('Enter');
+  else { how = 'click'; await box.locator('.dialog-buttons .monaco-button', { hasText: button }).first().click({ timeout }); }
+  await box.waitFor({ state: 'hidden', timeout });
+  return how;
+}
+
+/** The text of the active editor (the visible lines; non-breaking spaces as spaces). */
+export async function activeEditorText(page) {
+  const lines = page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first();
+  return ((await lines.innerText().catch(() => '')) ?? '').replace(/\u00a0/g, ' ');
+}
+
+/** The text of the status bar entry matching `re` (waits for it). */
+export async function statusBarItem(page, re, timeout = T) {
+  const item = page.locator('.part.statusbar .statusbar-item', { hasText: re }).first();
+  await item.waitFor({ state: 'visible', timeout });
+  return (await item.innerText()).trim();
+}
+
+/** Makes the side bar `width` px wide by dragging its sash (long tree descriptions stay readable in screenshots). */
+export async function setSidebarWidth(page, width, timeout = T) {
+  const sidebar = page.locator('.part.sidebar');
+  await sidebar.waitFor({ state: 'visible', timeout });
+  const box = await sidebar.boundingBox();
+  if (!box || Math.abs(box.width - width) < 4) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width + 1, y, { steps: 8 });
+  await page.mouse.up();
+}

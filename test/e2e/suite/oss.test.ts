@@ -136,6 +136,9 @@ export const ossTests: HostTest[] = [
       const profiles = api.services.profiles;
       const alice = sandboxInfo().subAccount;
       const cfg = vscode.workspace.getConfiguration('alibabaCloud.oss');
+      const root = vscode.workspace.getConfiguration('alibabaCloud');
+      // An AccessKey profile aimed at the sandbox through the per-profile endpoint overrides.
+      await root.update('endpointOverrides', { 'e2e-oss-alice': sandboxEndpoints(sandboxInfo().endpoint) }, vscode.ConfigurationTarget.Global);
       await profiles.addAccessKeyProfile('e2e-oss-alice', alice.accessKeyId, alice.accessKeySecret, 'cn-hangzhou');
       await cfg.update('pinned', [`oss://${DEMO.bucket}/`], vscode.ConfigurationTarget.Global);
       try {
@@ -150,6 +153,7 @@ export const ossTests: HostTest[] = [
         assert.match(await label(err), new RegExp(`oss:ListObjects on acs:oss:\\*:\\*:${DEMO.bucket}`));
       } finally {
         await cfg.update('pinned', undefined, vscode.ConfigurationTarget.Global);
+        await root.update('endpointOverrides', undefined, vscode.ConfigurationTarget.Global);
         await profiles.removeProfile('extension:e2e-oss-alice');
         await profiles.select('sandbox:Sandbox');
       }
@@ -165,6 +169,17 @@ export const ossTests: HostTest[] = [
       const text = await run<string>('copyUri', a, [a, b]);
       assert.equal(text, `oss://${DEMO.bucket}/README.md\noss://${DEMO.bucket}/logs/`);
       assert.equal(await vscode.env.clipboard.readText(), text);
+    },
+  },
+  {
+    name: 'from the palette: browses to the target with quick picks',
+    async run() {
+      const p = (await ready()).useScriptedPrompter();
+      p.enqueue(DEMO.bucket, 'logs/', 'Use');
+      assert.equal(await run('copyUri'), `oss://${DEMO.bucket}/logs/`);
+      p.enqueue(DEMO.bucket, 'config/', 'app.json');
+      assert.equal(await run('copyUri'), `oss://${DEMO.bucket}/config/app.json`);
+      assert.equal(p.pending, 0);
     },
   },
   {

@@ -1,9 +1,14 @@
 // The UI tests, in order. They share one workbench page: each test should leave it usable (close
 // what it opened). To add tests, write a module exporting a list like workbench.ui.mjs and add it here.
+import { flowSettings, flowTests } from './flows.ui.mjs';
 import { helperTests } from './helpers.ui.mjs';
 import { workbenchTests } from './workbench.ui.mjs';
 
 export const uiTests = [
   ...workbenchTests,
   ...helperTests,
+  ...flowTests, // last: it attaches a role and switches the window to the instance identity
 ];
+
+/** Extra user settings for the UI run's server, from the sandbox's info line (no secrets in it). */
+export const uiSettings = (sandbox) => ({ ...flowSettings(sandbox) });
