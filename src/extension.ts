@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       if (!active) { throw new Error(vscode.l10n.t('No Alibaba Cloud profile. Add one, or start the sandbox.')); }
       return active;
     },
-    refresh: (view, node) => explorer?.refresh(view, node),
+    refresh: (view, node, reload) => explorer?.refresh(view, node, reload),
   };
 
   explorer = new Explorer(services, { oss: ossRoots });

@@ -142,6 +142,15 @@ export class CloudSession {
       secure: endpoint.startsWith('https:'),
       timeout: opts.timeoutMs ?? this.profile.readTimeoutMs ?? 60000,
       agent: this.pinnedAgent(),
+      // With temporary credentials ali-oss wants a refresher (and warns on the console without
+      // one); ours is the provider, so a client kept past a rotation still signs validly.
+      ...(c.securityToken ? {
+        refreshSTSToken: async () => {
+          const fresh = await this.provider.get();
+          return { accessKeyId: fresh.accessKeyId, accessKeySecret: fresh.accessKeySecret, stsToken: fresh.securityToken ?? '' };
+        },
+        refreshSTSTokenInterval: 5 * 60 * 1000,
+      } : {}),
     } as OSS.Options);
     this.pinLookupPerRequest(client);
     return client;

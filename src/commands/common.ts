@@ -17,7 +17,8 @@ export const refreshNode = defineCommand('alibabaCloud.refreshNode', (s, node) =
 export const loadMore = defineCommand('alibabaCloud.loadMore', async (s, node) => {
   const more = node as LoadMoreNode;
   await more.owner.loadMore();
-  s.refresh(viewOf(more.owner), more.owner);
+  // Redraw only: invalidating would drop the page just loaded.
+  s.refresh(viewOf(more.owner), more.owner, false);
 });
 
 export const showLog = defineCommand('alibabaCloud.showLog', (s) => s.log.show());

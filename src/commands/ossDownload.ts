@@ -75,7 +75,7 @@ async function plan(s: Services, targets: OssTarget[], args: Partial<DownloadArg
 /** Downloads the targets; returns the local paths written. */
 export async function downloadTargets(s: Services, targets: OssTarget[], args: Partial<DownloadArgs>): Promise<string[]> {
   const jobs = await plan(s, targets, args);
-  if (!jobs) { return []; }
+  if (!jobs?.length) { return []; }
   const files = jobs.filter((j) => j.key && !j.key.endsWith('/'));
   const total = files.reduce((n, j) => n + j.size, 0) || 1;
   const written: string[] = [];

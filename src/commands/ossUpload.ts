@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
+import { mapLimit } from '../cloud/paging';
 import { formatOssUri, listKeysUnder, objectExists } from '../fs/ossLocation';
 import { UserCancelled } from '../ui/errorFunnel';
 import { withProgress } from '../ui/progress';
@@ -76,7 +77,7 @@ export const ossUpload = defineCommand('alibabaCloud.oss.upload', async (s, node
   if (!files?.length) { return 0; }
   const items = files.map((f) => ({ local: f, key: dest.key + path.basename(f), size: fs.statSync(f).size }));
   const n = await uploadItems(s, dest, items, async (cloud, region) => {
-    const found = await Promise.all(items.map(async (i) => (await objectExists(cloud, dest.bucket, region, i.key) ? i.key : undefined)));
+    const found = await mapLimit(items, 8, async (i) => (await objectExists(cloud, dest.bucket, region, i.key) ? i.key : undefined));
     return new Set(found.filter((k): k is string => !!k));
   });
   if (n) { void vscode.window.showInformationMessage(vscode.l10n.t('Uploaded {0} of {1} file(s) to {2}.', n, items.length, formatOssUri(dest))); }

@@ -98,7 +98,13 @@ export function ramRequestOf(err: CloudError, accountId = '*'): AuthorizationReq
   return { action, resource: `acs:oss:${region}:${acct}:${bucket}${key !== undefined ? `/${key}` : ''}` };
 }
 
-const short = (e: unknown) => (e instanceof CloudError ? `${e.action ?? ''} ${e.code}`.trim() : e instanceof Error ? e.message : String(e));
+/** "ram:ListPoliciesForRole: NoPermission" — what refused reading the policies. */
+function short(e: unknown): string {
+  if (!(e instanceof CloudError) && !(e && typeof e === 'object' && 'code' in e)) { return e instanceof Error ? e.message : String(e); }
+  const err = e as CloudError;
+  const action = err.action && !err.action.includes(':') && err.service ? `${err.service}:${err.action}` : err.action;
+  return action ? `${action}: ${err.code}` : err.code;
+}
 
 /** The documents of the policies attached to a role or user (throws when RAM refuses). */
 async function policiesOf(cloud: Cloud, p: DeniedPrincipal): Promise<NamedPolicy[]> {

@@ -55,10 +55,10 @@ export class Explorer implements vscode.Disposable {
     return nodes;
   }
 
-  /** Reloads a subtree; with no node, rebuilds the view's roots. */
-  refresh(view: ViewId, node?: TreeNode): void {
-    if (!node) { this.roots.delete(view); }
-    this.providers.get(view)?.refresh(node);
+  /** Reloads a subtree; with no node, rebuilds the view's roots. `reload: false` only redraws. */
+  refresh(view: ViewId, node?: TreeNode, reload = true): void {
+    if (!node && reload) { this.roots.delete(view); }
+    this.providers.get(view)?.refresh(node, reload);
   }
 
   refreshAll(): void {

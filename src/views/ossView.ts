@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { isCloudError } from '../cloud/errors';
 import type { BucketInfo, OssEntry } from '../cloud/oss';
+import { describeError } from '../ui/errorFunnel';
 import { asPrefix, entryName, formatDate, formatOssUri, formatSize, OSS_SCHEME, parseOssUri, regionOfBucket, rememberRegion, type OssLocation } from '../fs/ossLocation';
 import { ContextValues } from './contextValues';
 import { childrenOrError, emptyNode, ErrorNode, MessageNode, TreeNode } from './node';
@@ -231,7 +232,7 @@ export class OssBucketsNode extends TreeNode implements PagedParent {
       // Common for instance roles scoped to one bucket: say so, and offer the way around it.
       const pin = { command: 'alibabaCloud.oss.pin', title: vscode.l10n.t('Pin Bucket or Prefix…') };
       return [
-        new MessageNode(`${this.id}/denied`, vscode.l10n.t('This identity may not list buckets (oss:ListBuckets).'), 'lock', e instanceof Error ? e.message : undefined),
+        new MessageNode(`${this.id}/denied`, vscode.l10n.t('This identity may not list buckets (oss:ListBuckets).'), 'lock', describeError(e).message),
         new MessageNode(`${this.id}/pin`, vscode.l10n.t('Pin a bucket or prefix you can read to browse it…'), 'pin', vscode.l10n.t('Adds oss://bucket/prefix/ to the alibabaCloud.oss.pinned setting'), pin),
       ];
     }

@@ -14,7 +14,7 @@ export interface Services {
   /** The active profile's cloud, or an error telling the user to add a profile. */
   cloud(): Promise<{ entry: ProfileEntry; cloud: Cloud }>;
   /** Reloads a subtree (or the whole view). */
-  refresh(view: ViewId, node?: TreeNode): void;
+  refresh(view: ViewId, node?: TreeNode, reload?: boolean): void;
 }
 
 export type ViewId = 'identity' | 'ram' | 'ecs' | 'oss';

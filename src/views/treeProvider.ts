@@ -22,9 +22,9 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     return node.parent;
   }
 
-  /** Reloads a subtree (or everything). */
-  refresh(node?: TreeNode): void {
-    node?.invalidate?.();
+  /** Redraws a subtree (or everything); `reload` first drops its cached children. */
+  refresh(node?: TreeNode, reload = true): void {
+    if (reload) { node?.invalidate?.(); }
     this.changed.fire(node);
   }
 
