@@ -12,6 +12,7 @@ import { formatPolicy, passRolePolicy, roleArn, serviceTrustPolicy } from '../..
 import { DEMO } from '../../src/sandbox/seed';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import { instanceSession } from '../../src/sandbox/sessions';
+import { rejectsWith } from './helpers/assertions';
 
 
 const REGION = 'cn-hangzhou';
@@ -37,13 +38,6 @@ function config(accessKeyId: string, accessKeySecret: string) {
 }
 const ecsClient = (id: string, secret: string) => new Ecs(config(id, secret));
 
-async function rejectsWith(p: Promise<unknown>, code: string, status?: number): Promise<Record<string, unknown>> {
-  let caught: Record<string, unknown> | undefined;
-  await assert.rejects(p, (e: unknown) => { caught = e as Record<string, unknown>; return true; });
-  assert.equal(caught?.code, code, `expected ${code}, got ${String(caught?.code)}: ${String(caught?.message)}`);
-  if (status !== undefined) { assert.equal(caught?.statusCode, status); }
-  return caught!;
-}
 
 const ids = (...list: string[]) => JSON.stringify(list);
 const describe1 = async (id: string) =>

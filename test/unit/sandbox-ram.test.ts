@@ -10,6 +10,7 @@ import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { formatPolicy, ossReadOnlyPolicy, serviceTrustPolicy } from '../../src/policy/builders';
 import { DEMO } from '../../src/sandbox/seed';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { rejectsWith } from './helpers/assertions';
 
 
 let sandbox: Sandbox;
@@ -26,13 +27,6 @@ function client(accessKeyId: string, accessKeySecret: string): Ram {
   }));
 }
 
-async function rejectsWith(p: Promise<unknown>, code: string, status?: number): Promise<Record<string, unknown>> {
-  let caught: Record<string, unknown> | undefined;
-  await assert.rejects(p, (e: unknown) => { caught = e as Record<string, unknown>; return true; });
-  assert.equal(caught?.code, code, `expected ${code}, got ${String(caught?.code)}: ${String(caught?.message)}`);
-  if (status !== undefined) { assert.equal(caught?.statusCode, status); }
-  return caught!;
-}
 
 const ecsTrust = formatPolicy(serviceTrustPolicy('ecs.aliyuncs.com'));
 const readOnly = formatPolicy(ossReadOnlyPolicy());

@@ -16,6 +16,7 @@ import { formatPolicy, roleArn } from '../../src/policy/builders';
 import { DEMO } from '../../src/sandbox/seed';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import { issueSession } from '../../src/sandbox/sessions';
+import { rejectsWith } from './helpers/assertions';
 
 
 let sandbox: Sandbox;
@@ -30,13 +31,6 @@ const config = (keys: Keys = ROOT, extra: Partial<$OpenApiUtil.Config> = {}) => 
 });
 const v1 = { signatureAlgorithm: 'v2' } as const;
 
-async function rejectsWith(p: Promise<unknown>, code: string, status?: number): Promise<Record<string, unknown>> {
-  let caught: Record<string, unknown> | undefined;
-  await assert.rejects(p, (e: unknown) => { caught = e as Record<string, unknown>; return true; });
-  assert.equal(caught?.code, code, `expected ${code}, got ${String(caught?.code)}: ${String(caught?.message)}`);
-  if (status !== undefined) { assert.equal(caught?.statusCode, status); }
-  return caught!;
-}
 
 // ---- hand-made requests ----
 
