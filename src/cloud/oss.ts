@@ -4,6 +4,7 @@
  * action and resource they were about, so the UI can explain an AccessDenied precisely.
  */
 import * as fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { CloudError, toCloudError } from './errors';
 import type { Page } from './paging';
 import type { CloudSession } from './session';
@@ -98,6 +99,26 @@ export class OssApi {
   async getObject(bucket: string, region: string, key: string): Promise<Buffer> {
     const r = await this.call('GetObject', region, bucket, key, (c) => c.get(key));
     return Buffer.isBuffer(r.content) ? r.content : Buffer.from(r.content ?? '');
+  }
+
+  /**
+   * Streams an object to a local file without holding it in memory. It is written to `<file>.part`
+   * and renamed only when complete, so a failed or cancelled download never replaces a good file.
+   */
+  async downloadToFile(bucket: string, region: string, key: string, file: string, opts: { signal?: AbortSignal; onBytes?: (n: number) => void } = {}): Promise<void> {
+    const partial = `${file}.part`;
+    try {
+      await this.call('GetObject', region, bucket, key, async (c) => {
+        const { stream } = await c.getStream(key) as { stream: NodeJS.ReadableStream };
+        if (opts.onBytes) { stream.on('data', (chunk: Buffer) => opts.onBytes!(chunk.length)); }
+        await pipeline(stream, fs.createWriteStream(partial), { signal: opts.signal });
+      });
+      await fs.promises.rename(partial, file);
+    } catch (e) {
+      await fs.promises.rm(partial, { force: true });
+      if (opts.signal?.aborted) { throw new CloudError({ code: 'Cancelled', service: 'oss', message: 'cancelled' }); }
+      throw e;
+    }
   }
 
   async putObject(bucket: string, region: string, key: string, body: Buffer, contentType?: string): Promise<void> {

@@ -88,11 +88,11 @@ export async function downloadTargets(s: Services, targets: OssTarget[], args: P
       }
       report(`${baseName(j.key)} (${i + 1}/${jobs.length})`);
       const { cloud, region } = await cloudFor(s, j.target);
-      const body = await cloud.oss.getObject(j.target.bucket, region, j.key);
       await fs.promises.mkdir(path.dirname(j.local), { recursive: true });
-      await fs.promises.writeFile(j.local, body);
+      await cloud.oss.downloadToFile(j.target.bucket, region, j.key, j.local, {
+        signal, onBytes: (n) => report(`${baseName(j.key)} (${i + 1}/${jobs.length})`, (n / total) * 100),
+      });
       written.push(j.local);
-      report(`${baseName(j.key)} (${i + 1}/${jobs.length})`, (j.size / total) * 100);
     }
   });
   if (written.length) {

@@ -10,7 +10,9 @@ export function registerCommand(log: Log, id: string, handler: CommandHandler): 
     try {
       return await handler(...args);
     } catch (e) {
-      await reportError(log, e, id);
+      // Not awaited: the command is over; waiting for the user to dismiss the notification would
+      // keep executeCommand callers (keybindings, other extensions, tests) hanging.
+      void reportError(log, e, id);
       return undefined;
     }
   });

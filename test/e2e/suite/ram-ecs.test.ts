@@ -54,8 +54,8 @@ async function callsDuring(fn: () => Promise<unknown>): Promise<LoggedRequest[]>
 const mutations = (rs: LoggedRequest[]) => rs.filter((r) => (r.service === 'ram' || r.service === 'ecs') && MUTATING.test(r.action)).map((r) => r.action);
 
 /**
- * Runs a command that must fail: the error funnel logs the message and shows it (and waits for
- * the toast), so the command is not awaited; the logged message is returned once it appears.
+ * Runs a command that must fail and returns the message the error funnel logged for it (the
+ * funnel shows it as a notification too, which is cleared afterwards).
  */
 async function failingCommand(a: ExtensionApi, id: string, args: object): Promise<string> {
   const log = a.services.log;
