@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { createCloud, type Cloud } from '../cloud';
 import { defaultCliConfigPath, readCliConfig } from '../cloud/cliConfig';
-import { credentialsFromEnv } from '../cloud/credentials';
+import { credentialsFromEnv, RefreshingProvider } from '../cloud/credentials';
 import { sandboxEndpoints, type CredentialConfig, type Endpoints, type ProfileConfig } from '../cloud/profile';
 import { registerSecret, type Log } from './log';
 
@@ -148,14 +148,24 @@ export class ProfileStore implements vscode.Disposable {
     if (!entry) { return undefined; }
     if (this.cloud?.id !== entry.id) {
       this.cloud?.cloud.dispose();
-      this.cloud = { id: entry.id, cloud: createCloud(await this.resolve(entry), this.log) };
+      this.cloud = { id: entry.id, cloud: this.create(await this.resolve(entry)) };
     }
     return { entry, cloud: this.cloud.cloud };
   }
 
   /** A Cloud for any profile (e.g. the PassRole command acting as an administrator). */
   async cloudFor(entry: ProfileEntry): Promise<Cloud> {
-    return createCloud(await this.resolve(entry), this.log);
+    return this.create(await this.resolve(entry));
+  }
+
+  /** A Cloud whose temporary credentials, whenever fetched, are known to the log's redaction. */
+  private create(config: ProfileConfig): Cloud {
+    const cloud = createCloud(config, this.log);
+    const provider = cloud.session.provider;
+    if (!(provider instanceof RefreshingProvider)) { return cloud; }
+    // Providers can be shared between clouds (one per instance endpoint): unsubscribe on dispose.
+    const sub = provider.onDidRefresh((c) => { registerSecret(c.accessKeySecret); registerSecret(c.securityToken); });
+    return { ...cloud, dispose: () => { sub.dispose(); cloud.dispose(); } };
   }
 
   private async resolve(entry: ProfileEntry): Promise<ProfileConfig> {
