@@ -73,10 +73,7 @@ export async function runHostTests(opts) {
     result = { code: EXIT.HARNESS, reason: `harness error: ${e.stack ?? e}` };
     await page?.screenshot({ path: path.join(artifacts, 'failure.png'), timeout: 10_000 }).catch(() => {});
   } finally {
-    if (server) server.stopping = true;
-    await browser?.close().catch(() => {});
-    await page?.closeConsoleLog();
-    await server?.stop();
+    await closeSession(server, browser, page);
     lap('teardown');
   }
   if (server) copyServerLogs(server, artifacts);
@@ -89,6 +86,14 @@ export async function runHostTests(opts) {
 }
 
 /** On failure: the last workbench console lines, the server log's tail, and where the artifacts are. */
+/** Closes the browser, then the server's whole process group (marked as stopping so its exit is not a crash). */
+export async function closeSession(server, browser, page) {
+  if (server) server.stopping = true;
+  await browser?.close().catch(() => {});
+  await page?.closeConsoleLog();
+  await server?.stop();
+}
+
 export function printFailureContext(name, page, server, artifacts) {
   printBlock(`last workbench console lines (${name}; offline noise left out)`, (page?.lastLines ?? []).filter((l) => !NOISE.test(l)).slice(-30).join('\n'));
   if (server) printBlock(`tail of server log (${server.logFile})`, tailFile(server.logFile, 30));

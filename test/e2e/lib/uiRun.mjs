@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { launchBrowser, openWorkbenchPage } from './browser.mjs';
-import { EXIT, copyServerLogs, printFailureContext } from './hostRun.mjs';
+import { EXIT, closeSession, copyServerLogs, printFailureContext } from './hostRun.mjs';
 import { fail, log, withTimeout } from './log.mjs';
 import { EXTENSION_ID, MANIFEST } from './paths.mjs';
 import { installVsix, makeDataDir, startServer, workbenchUrl } from './server.mjs';
@@ -72,10 +72,7 @@ export async function runUiTests(opts) {
     result = { code: EXIT.HARNESS, reason: `harness error: ${e.stack ?? e}` };
     await page?.screenshot({ path: path.join(artifacts, 'failure.png'), timeout: 10_000 }).catch(() => {});
   } finally {
-    if (server) server.stopping = true;
-    await browser?.close().catch(() => {});
-    await page?.closeConsoleLog();
-    await server?.stop();
+    await closeSession(server, browser, page);
     lap('teardown');
   }
   if (server) copyServerLogs(server, artifacts);
