@@ -2,8 +2,8 @@
 import * as vscode from 'vscode';
 import type { EcsInstance } from '../cloud/ecs';
 import { ContextValues } from './contextValues';
-import { childrenOrError, emptyNode, TreeNode } from './node';
-import { LoadMoreNode, PagedLoader, type PagedParent } from './pagedLoader';
+import { childrenOrError, TreeNode } from './node';
+import { PagedLoader, type PagedParent } from './pagedLoader';
 import type { Services } from './services';
 
 export function visibleRegions(defaultRegion: string): string[] {
@@ -34,12 +34,7 @@ export class RegionNode extends TreeNode implements PagedParent {
     return item;
   }
   getChildren(): Promise<TreeNode[]> {
-    return childrenOrError(this.id, async () => {
-      const items = await this.loader.current();
-      if (!items.length) { return [emptyNode(this.id, vscode.l10n.t('No instances in {0}', this.regionId))]; }
-      const nodes: TreeNode[] = items.map((i) => new InstanceNode(i, this));
-      return this.loader.hasMore ? [...nodes, new LoadMoreNode(this)] : nodes;
-    });
+    return childrenOrError(this.id, () => this.loader.children(this, (i) => new InstanceNode(i, this), vscode.l10n.t('No instances in {0}', this.regionId)));
   }
   loadMore(): Promise<void> { return this.loader.loadMore(); }
   invalidate(): void { this.loader.reset(); }

@@ -10,8 +10,8 @@ import type { BucketInfo, OssEntry } from '../cloud/oss';
 import { describeError } from '../ui/errorFunnel';
 import { asPrefix, entryName, formatDate, formatOssUri, formatSize, OSS_SCHEME, parseOssUri, regionOfBucket, rememberRegion, type OssLocation } from '../fs/ossLocation';
 import { ContextValues } from './contextValues';
-import { childrenOrError, emptyNode, ErrorNode, MessageNode, TreeNode } from './node';
-import { LoadMoreNode, PagedLoader, type PagedParent } from './pagedLoader';
+import { childrenOrError, ErrorNode, MessageNode, TreeNode } from './node';
+import { PagedLoader, type PagedParent } from './pagedLoader';
 import type { Services } from './services';
 
 const ossConfig = () => vscode.workspace.getConfiguration('alibabaCloud.oss');
@@ -83,18 +83,12 @@ export abstract class OssPrefixNode extends TreeNode implements PagedParent {
   }
 
   getChildren(): Promise<TreeNode[]> {
-    return childrenOrError(this.id, async () => {
-      const items = await this.loader.current();
-      if (!items.length) {
-        const f = this.filter;
-        return [emptyNode(this.id, f ? vscode.l10n.t('Nothing starts with "{0}"', f) : vscode.l10n.t('Empty'))];
-      }
-      const listed = this.prefix;
-      const nodes: TreeNode[] = items.map((e) => (e.kind === 'folder'
-        ? new OssFolderNode(this.s, this.root, e.prefix, entryName(e, listed), this)
-        : new OssObjectNode(this.root, e, entryName(e, listed), this)));
-      return this.loader.hasMore ? [...nodes, new LoadMoreNode(this)] : nodes;
-    });
+    const listed = this.prefix;
+    const f = this.filter;
+    return childrenOrError(this.id, () => this.loader.children(this, (e) => (e.kind === 'folder'
+      ? new OssFolderNode(this.s, this.root, e.prefix, entryName(e, listed), this)
+      : new OssObjectNode(this.root, e, entryName(e, listed), this)),
+    f ? vscode.l10n.t('Nothing starts with "{0}"', f) : vscode.l10n.t('Empty')));
   }
 
   loadMore(): Promise<void> { return this.loader.loadMore(); }
@@ -223,10 +217,7 @@ export class OssBucketsNode extends TreeNode implements PagedParent {
   }
   async getChildren(): Promise<TreeNode[]> {
     try {
-      const buckets = await this.loader.current();
-      if (!buckets.length) { return [emptyNode(this.id, vscode.l10n.t('No buckets'))]; }
-      const nodes: TreeNode[] = buckets.map((b) => new OssBucketNode(this.s, b, this));
-      return this.loader.hasMore ? [...nodes, new LoadMoreNode(this)] : nodes;
+      return await this.loader.children(this, (b) => new OssBucketNode(this.s, b, this), vscode.l10n.t('No buckets'));
     } catch (e) {
       if (!isCloudError(e, 'AccessDenied')) { return [new ErrorNode(`${this.id}/error`, e)]; }
       // Common for instance roles scoped to one bucket: say so, and offer the way around it.

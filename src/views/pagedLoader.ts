@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { Page } from '../cloud/paging';
 import { ContextValues } from './contextValues';
-import { TreeNode } from './node';
+import { emptyNode, TreeNode } from './node';
 
 export class PagedLoader<T> {
   private items: T[] = [];
@@ -38,6 +38,14 @@ export class PagedLoader<T> {
       }
     })();
     return this.running;
+  }
+
+  /** The nodes for what is loaded so far: an "empty" node, or the items plus "Load more…" while pages remain. */
+  async children(owner: PagedParent, toNode: (item: T) => TreeNode, emptyLabel: string): Promise<TreeNode[]> {
+    const items = await this.current();
+    if (!items.length) { return [emptyNode(owner.id, emptyLabel)]; }
+    const nodes = items.map(toNode);
+    return this.hasMore ? [...nodes, new LoadMoreNode(owner)] : nodes;
   }
 
   reset(): void {

@@ -6,7 +6,7 @@ import { trustsService } from '../policy/trust';
 import { ContextValues } from './contextValues';
 import { policyDocumentUri, trustPolicyUri } from './documents';
 import { childrenOrError, emptyNode, TreeNode } from './node';
-import { LoadMoreNode, PagedLoader, type PagedParent } from './pagedLoader';
+import { PagedLoader, type PagedParent } from './pagedLoader';
 import { mapLimit } from '../cloud/paging';
 import type { Services } from './services';
 
@@ -33,12 +33,7 @@ export class RolesFolderNode extends TreeNode implements PagedParent {
     return item;
   }
   getChildren(): Promise<TreeNode[]> {
-    return childrenOrError(this.id, async () => {
-      const roles = await this.loader.current();
-      if (!roles.length) { return [emptyNode(this.id, vscode.l10n.t('No roles yet'))]; }
-      const nodes: TreeNode[] = roles.map((r) => new RoleNode(this.s, r, this));
-      return this.loader.hasMore ? [...nodes, new LoadMoreNode(this)] : nodes;
-    });
+    return childrenOrError(this.id, () => this.loader.children(this, (r) => new RoleNode(this.s, r, this), vscode.l10n.t('No roles yet')));
   }
   loadMore(): Promise<void> { return this.loader.loadMore(); }
   invalidate(): void { this.loader.reset(); }
@@ -146,12 +141,7 @@ export class PolicyGroupNode extends TreeNode implements PagedParent {
     return item;
   }
   getChildren(): Promise<TreeNode[]> {
-    return childrenOrError(this.id, async () => {
-      const items = await this.loader.current();
-      if (!items.length) { return [emptyNode(this.id, vscode.l10n.t('No policies'))]; }
-      const nodes: TreeNode[] = items.map((p) => new PolicyNode(this.s, p, this));
-      return this.loader.hasMore ? [...nodes, new LoadMoreNode(this)] : nodes;
-    });
+    return childrenOrError(this.id, () => this.loader.children(this, (p) => new PolicyNode(this.s, p, this), vscode.l10n.t('No policies')));
   }
   loadMore(): Promise<void> { return this.loader.loadMore(); }
   invalidate(): void { this.loader.reset(); }
