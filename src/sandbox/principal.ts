@@ -65,5 +65,9 @@ export function policiesOf(state: SandboxState, principal: Principal): NamedPoli
 /** Root may do anything; everyone else needs an Allow and no Deny. */
 export function authorize(state: SandboxState, principal: Principal, req: AuthorizationRequest): Decision | { effect: 'Allow'; matched?: undefined } {
   if (principal.kind === 'root') { return { effect: 'Allow' }; }
-  return evaluate(policiesOf(state, principal), req);
+  const decision = evaluate(policiesOf(state, principal), req);
+  // An AssumeRole session policy can only narrow the role's permissions: both must allow.
+  const sessionPolicy = principal.kind === 'role' ? principal.session.policy : undefined;
+  if (decision.effect !== 'Allow' || !sessionPolicy) { return decision; }
+  return evaluate([{ name: 'session policy', document: parsePolicyDocument(sessionPolicy) }], req);
 }

@@ -27,7 +27,7 @@ export interface StsSession {
   /** ms since epoch, sandbox clock */
   issuedAt: number;
   expiresAt: number;
-  /** Session policy passed to AssumeRole (kept for display; not yet intersected with the role's). */
+  /** Session policy passed to AssumeRole: effective permissions are its intersection with the role's. */
   policy?: string;
 }
 

@@ -268,6 +268,18 @@ describe('STS AssumeRole', () => {
     assert.equal(who.body?.arn, `acs:ram::${DEMO.accountId}:assumed-role/AssumableByAccount/sess-1`);
   });
 
+  it('a session policy narrows the role: only what both allow is allowed', async () => {
+    await new Ram(config()).attachPolicyToRole(new $Ram.AttachPolicyToRoleRequest({ roleName: 'AssumableByAccount', policyType: 'System', policyName: 'AliyunRAMReadOnlyAccess' }));
+    const narrow = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'ram:GetRole', Resource: '*' }] });
+    const c = (await assume(caller, { policy: narrow, roleSessionName: 'narrow' })).body!.credentials!;
+    const asSession = new Ram(config({ accessKeyId: c.accessKeyId!, accessKeySecret: c.accessKeySecret!, securityToken: c.securityToken! }));
+    assert.equal((await asSession.getRole(new $Ram.GetRoleRequest({ roleName: 'AssumableByAccount' }))).body?.role?.roleName, 'AssumableByAccount');
+    await rejectsWith(asSession.listRoles(new $Ram.ListRolesRequest({})), 'NoPermission', 403);
+    const full = (await assume(caller, { roleSessionName: 'full' })).body!.credentials!;
+    const asRole = new Ram(config({ accessKeyId: full.accessKeyId!, accessKeySecret: full.accessKeySecret!, securityToken: full.securityToken! }));
+    assert.ok((await asRole.listRoles(new $Ram.ListRolesRequest({}))).body?.roles?.role?.length, 'without a session policy the role policy applies');
+  });
+
   it('refuses a role whose trust policy does not name the caller, and a caller without sts:AssumeRole', async () => {
     await rejectsWith(assume(caller, { roleArn: roleArn(DEMO.accountId, DEMO.seededRole) }), 'NoPermission', 403);
     const alice = { accessKeyId: DEMO.subAccessKeyId, accessKeySecret: DEMO.subAccessKeySecret };
