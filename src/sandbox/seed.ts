@@ -29,8 +29,6 @@ export const DEMO = {
   seededRole: 'DemoEcsOssReader',
   /** Role trusted by a different service: attaching it to ECS fails with InvalidRamRole.NotEcsRole. */
   notEcsRole: 'DemoFcInvokeRole',
-  /** The seed's OSS read-only custom policy document is ossReadOnlyPolicy(); its name: */
-  ossReadOnlyPolicyName: 'DemoOssReadOnly',
   bucket: 'demo-data',
   bigBucket: 'demo-many-keys',
   bigBucketKeys: 1200,
