@@ -23,18 +23,6 @@ export async function collectAll<T>(load: PageLoader<T>, maxPages = 1000): Promi
   return out;
 }
 
-/** Finds the first item matching `pred`, stopping at the page that has it. */
-export async function findFirst<T>(load: PageLoader<T>, pred: (t: T) => boolean, maxPages = 1000): Promise<T | undefined> {
-  let token: string | undefined;
-  for (let i = 0; i < maxPages; i++) {
-    const page = await load(token);
-    const hit = page.items.find(pred);
-    if (hit || !page.next) { return hit; }
-    token = page.next;
-  }
-  return undefined;
-}
-
 /** Runs `fn` over items with at most `limit` in flight, keeping the order of results. */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);

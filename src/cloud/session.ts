@@ -5,7 +5,7 @@
  * parameters, which can hold secrets or policy documents).
  */
 import * as http from 'node:http';
-import { createProvider, RamRoleArnProvider, toSdkCredential, type Credentials, type CredentialProvider } from './credentials';
+import { createProvider, toSdkCredential, type Credentials, type CredentialProvider } from './credentials';
 import { toCloudError, type CloudError, type CloudService } from './errors';
 import { ImdsClient } from './imds';
 import { ecsEndpoint, ossEndpoint, type ProfileConfig } from './profile';
@@ -203,11 +203,6 @@ export class CloudSession {
     const cr = res.body?.credentials;
     if (!cr?.accessKeyId || !cr.accessKeySecret || !cr.securityToken) { throw toCloudError({ code: 'InvalidResponse', message: 'AssumeRole returned no credentials' }, { service: 'sts', action: 'AssumeRole' }); }
     return { accessKeyId: cr.accessKeyId, accessKeySecret: cr.accessKeySecret, securityToken: cr.securityToken, expiration: cr.expiration ? new Date(cr.expiration) : undefined };
-  }
-
-  /** Role ARN of a RamRoleArn profile, for display. */
-  get assumedRoleArn(): string | undefined {
-    return this.provider instanceof RamRoleArnProvider ? this.provider.roleArn : undefined;
   }
 
   dispose(): void {

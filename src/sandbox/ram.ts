@@ -415,7 +415,7 @@ function createAccessKey(ctx: RpcContext): RpcBody {
   const existing = [...ctx.state.accessKeys.values()].filter((k) =>
     k.owner.kind === owner.kind && (owner.kind === 'root' || (k.owner.kind === 'user' && k.owner.userName === owner.userName)));
   if (existing.length >= 2) { throw err('LimitExceeded.User.AccessKey', 409, 'Current count of AccessKey of user exceeds the limit.'); }
-  const key = { accessKeyId: `LTAI5t${randomText(18)}`, accessKeySecret: randomText(30), owner, status: 'Active' as const, createDate: nowIso(ctx) };
+  const key = { accessKeyId: `SBXAK${randomText(18)}`, accessKeySecret: randomText(30), owner, status: 'Active' as const, createDate: nowIso(ctx) };
   ctx.state.accessKeys.set(key.accessKeyId, key);
   return { AccessKey: { AccessKeyId: key.accessKeyId, AccessKeySecret: key.accessKeySecret, Status: key.status, CreateDate: key.createDate } };
 }

@@ -14,11 +14,11 @@ import { createHash } from 'node:crypto';
 export const DEMO = {
   accountId: '1234567890123456',
   /** Root AccessKey of the demo account (sandbox only; printed by the CLI). */
-  accessKeyId: 'LTAI5tSandboxRootDemo001',
+  accessKeyId: 'SBXAKSandboxRootDemo001',
   accessKeySecret: 'sbxRootSecretDoNotUse0000000001',
   /** A RAM user with ECS and RAM read access but no ram:PassRole. */
   subUser: 'dev-alice',
-  subAccessKeyId: 'LTAI5tSandboxAliceDemo01',
+  subAccessKeyId: 'SBXAKSandboxAliceDemo01',
   subAccessKeySecret: 'sbxAliceSecretDoNotUse000000001',
   regions: ['cn-hangzhou', 'cn-shanghai'] as const,
   vpcInstanceId: 'i-bp1sandboxvpc000001',

@@ -24,13 +24,6 @@ export async function pickPolicy(prompt: Prompter, cloud: Cloud, title: string, 
   return { policyName: item.label, policyType: item.type };
 }
 
-export async function pickRegion(prompt: Prompter, title: string, defaultRegion: string): Promise<string> {
-  const regions = visibleRegions(defaultRegion);
-  if (regions.length === 1) { return regions[0]; }
-  const item = await prompt.pick(regions.map((r) => ({ label: r })), { title, placeHolder: vscode.l10n.t('Select a region') });
-  return item.label;
-}
-
 export async function pickInstance(prompt: Prompter, cloud: Cloud, title: string, defaultRegion: string, filter: (i: EcsInstance) => boolean = () => true): Promise<EcsInstance> {
   const regions = visibleRegions(defaultRegion);
   const all = Promise.all(regions.map((r) => collectAll((t) => cloud.ecs.listInstances(r, t, 100), 20))).then((xs) => xs.flat().filter(filter));

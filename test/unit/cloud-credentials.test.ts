@@ -33,7 +33,7 @@ describe('credentials', () => {
   });
 
   test('an unknown AccessKey is InvalidAccessKeyId.NotFound', async () => {
-    await assert.rejects(t.cloud({ mode: 'AK', accessKeyId: 'LTAI5tNoSuchKey000000', accessKeySecret: 'x'.repeat(30) }).ecs.describeRegions(), (e: CloudError) => e.code === 'InvalidAccessKeyId.NotFound');
+    await assert.rejects(t.cloud({ mode: 'AK', accessKeyId: 'SBXAKNoSuchKey000000', accessKeySecret: 'x'.repeat(30) }).ecs.describeRegions(), (e: CloudError) => e.code === 'InvalidAccessKeyId.NotFound');
   });
 
   test('RamRoleArn: AssumeRole through the sandbox STS, then calls run as the role', async () => {
@@ -89,9 +89,9 @@ describe('aliyun CLI config and environment', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aliyun-'));
     const file = path.join(dir, 'config.json');
     fs.writeFileSync(file, JSON.stringify({ current: 'default', profiles: [
-      { name: 'default', mode: 'AK', access_key_id: 'LTAI5tA', access_key_secret: 'sA', region_id: 'cn-shanghai' },
+      { name: 'default', mode: 'AK', access_key_id: 'SBXAKA', access_key_secret: 'sA', region_id: 'cn-shanghai' },
       { name: 'sts', mode: 'StsToken', access_key_id: 'STS.a', access_key_secret: 's', sts_token: 'tok' },
-      { name: 'assume', mode: 'ramrolearn', access_key_id: 'LTAI5tA', access_key_secret: 'sA', ram_role_arn: 'acs:ram::1:role/x', ram_session_name: 's', expired_seconds: 900 },
+      { name: 'assume', mode: 'ramrolearn', access_key_id: 'SBXAKA', access_key_secret: 'sA', ram_role_arn: 'acs:ram::1:role/x', ram_session_name: 's', expired_seconds: 900 },
       { name: 'ecs', mode: 'EcsRamRole', ram_role_name: 'R' },
       { name: 'sso', mode: 'CloudSSO' },
     ] }));

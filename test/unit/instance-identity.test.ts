@@ -248,7 +248,7 @@ describe('aliyun CLI profile for the instance role', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'instance-cli-'));
     const file = path.join(dir, '.aliyun', 'config.json');
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ current: 'default', meta_path: '', plugin_settings: { x: 1 }, profiles: [{ name: 'default', mode: 'AK', access_key_id: 'LTAI-test', access_key_secret: 'not-a-real-secret', region_id: 'cn-beijing' }] }), { mode: 0o644 });
+    fs.writeFileSync(file, JSON.stringify({ current: 'default', meta_path: '', plugin_settings: { x: 1 }, profiles: [{ name: 'default', mode: 'AK', access_key_id: 'SBXAK-test', access_key_secret: 'not-a-real-secret', region_id: 'cn-beijing' }] }), { mode: 0o644 });
     const r = upsertEcsRamRoleProfile(file, { name: 'ecs-DemoEcsOssReader', roleName: DEMO.seededRole, regionId: 'cn-hangzhou' }, false);
     assert.deepEqual(r, { created: false, replaced: false, madeCurrent: false });
     const raw = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -317,7 +317,7 @@ describe('countdown and masking', () => {
 
   test('AccessKeyIds are masked', () => {
     assert.equal(maskAccessKeyId('STS.NUgYrLnoC37mZZCNnAbez2Ekb'), 'STS.****2Ekb');
-    assert.equal(maskAccessKeyId('LTAI5tAbCdEfGhIjKlMn'), 'LTAI****KlMn');
+    assert.equal(maskAccessKeyId('SBXAKAbCdEfGhIjKlMn'), 'SBXA****KlMn');
     assert.equal(maskAccessKeyId(undefined), '-');
   });
 });

@@ -333,7 +333,7 @@ describe('signatures', () => {
   });
 
   it('unknown AccessKeyId → InvalidAccessKeyId; no credentials → AccessDenied', async () => {
-    await assert.rejects(client({ accessKeyId: 'LTAI5tNoSuchKey0000000' }).listV2({}, {}), fails('InvalidAccessKeyId', 403));
+    await assert.rejects(client({ accessKeyId: 'SBXAKNoSuchKey0000000' }).listV2({}, {}), fails('InvalidAccessKeyId', 403));
     const anon = await fetchUrl(`http://${DEMO.bucket}.oss-cn-hangzhou.aliyuncs.com:${port}/README.md`);
     assert.equal(anon.status, 403);
     assert.match(anon.body, /<Code>AccessDenied<\/Code>/);

@@ -277,7 +277,7 @@ describe('RAM users and access keys', () => {
   it('creates access keys that sign requests as the user, at most two per user', async () => {
     await ram.createUser(new $Ram.CreateUserRequest({ userName: 'dave' }));
     const key = (await ram.createAccessKey(new $Ram.CreateAccessKeyRequest({ userName: 'dave' }))).body!.accessKey!;
-    assert.match(key.accessKeyId!, /^LTAI5t\w+$/);
+    assert.match(key.accessKeyId!, /^SBXAK\w+$/);
     assert.equal(key.status, 'Active');
     const sts = new Sts(new $OpenApiUtil.Config({ accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret, endpoint: sandbox.info.endpoint, protocol: 'http' }));
     const who = (await sts.getCallerIdentity()).body!;

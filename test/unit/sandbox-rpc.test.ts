@@ -119,7 +119,7 @@ describe('RPC signatures', () => {
   });
 
   it('rejects an unknown AccessKeyId with InvalidAccessKeyId.NotFound, V3 and V1', async () => {
-    const unknown = { accessKeyId: 'LTAI5tNoSuchKey000000000', accessKeySecret: 'x' };
+    const unknown = { accessKeyId: 'SBXAKNoSuchKey000000000', accessKeySecret: 'x' };
     await rejectsWith(new Sts(config(unknown)).getCallerIdentity(), 'InvalidAccessKeyId.NotFound', 404);
     await rejectsWith(new Ecs(config(unknown, v1)).describeRegions(new $Ecs.DescribeRegionsRequest({})), 'InvalidAccessKeyId.NotFound', 404);
   });

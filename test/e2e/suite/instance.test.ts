@@ -135,7 +135,7 @@ export const instanceTests: HostTest[] = [
       const a = await api();
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-cli-'));
       const file = path.join(dir, 'config.json');
-      fs.writeFileSync(file, JSON.stringify({ current: 'default', profiles: [{ name: 'default', mode: 'AK', access_key_id: 'LTAI-e2e', access_key_secret: 'e2e-not-a-secret', region_id: 'cn-beijing' }] }));
+      fs.writeFileSync(file, JSON.stringify({ current: 'default', profiles: [{ name: 'default', mode: 'AK', access_key_id: 'SBXAK-e2e', access_key_secret: 'e2e-not-a-secret', region_id: 'cn-beijing' }] }));
       const before = process.env.ALIBABA_CLOUD_CLI_CONFIG;
       process.env.ALIBABA_CLOUD_CLI_CONFIG = file;
       try {
