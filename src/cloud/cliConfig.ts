@@ -5,8 +5,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CloudError } from './errors';
 import { l10n } from './l10n';
 import type { CredentialConfig } from './profile';
+import { announceSecret } from './secretValues';
 
 export interface CliProfileRaw {
   name: string;
@@ -38,8 +40,111 @@ export function defaultCliConfigPath(): string {
 
 export function readCliConfig(file = defaultCliConfigPath()): { current?: string; profiles: CliProfile[] } {
   if (!fs.existsSync(file)) { return { profiles: [] }; }
-  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as CliConfigFile;
+  const raw = parseConfig(file, fs.readFileSync(file, 'utf8'));
   return { current: raw.current, profiles: (raw.profiles ?? []).map(toProfile) };
+}
+
+/**
+ * JSON.parse's message quotes the text around the mistake, which in this file is next to an
+ * AccessKey secret or a token; it then reaches the log and toasts. The error names the file, line
+ * and column only, located by our own scan (V8's messages do not always carry a position).
+ */
+function parseConfig(file: string, text: string): CliConfigFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    const { line, column } = lineColumn(text, Math.max(0, jsonErrorOffset(text)));
+    throw new CloudError({ code: 'CliConfigInvalid', service: 'credentials', message: l10n.t('{0} is not valid JSON (line {1}, column {2}). Fix it, or run "aliyun configure" again.', file, line, column) });
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new CloudError({ code: 'CliConfigInvalid', service: 'credentials', message: l10n.t('{0} does not hold a JSON object.', file) });
+  }
+  return raw as CliConfigFile;
+}
+
+/** 1-based line and column (in UTF-16 units, as editors count) of an offset. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: offset - lineStart + 1 };
+}
+
+/** Offset of the first character that makes `text` invalid JSON (RFC 8259), or -1 when it is valid. */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const fail = (): never => { throw i; };
+  const ws = () => { while (i < text.length && ' \t\n\r'.includes(text[i])) { i++; } };
+  const word = (w: string) => { for (const c of w) { if (text[i] !== c) { fail(); } i++; } };
+  const digits = (atLeastOne: boolean) => {
+    if (atLeastOne && !/[0-9]/.test(text[i] ?? '')) { fail(); }
+    while (/[0-9]/.test(text[i] ?? '')) { i++; }
+  };
+  const number = () => {
+    if (text[i] === '-') { i++; }
+    if (text[i] === '0') { i++; } else { digits(true); }
+    if (text[i] === '.') { i++; digits(true); }
+    if (text[i] === 'e' || text[i] === 'E') {
+      i++;
+      if (text[i] === '+' || text[i] === '-') { i++; }
+      digits(true);
+    }
+  };
+  const string = () => {
+    i++;
+    for (;;) {
+      if (i >= text.length) { fail(); }
+      const c = text.charCodeAt(i);
+      if (c === 0x22) { i++; return; }
+      if (c < 0x20) { fail(); }
+      if (c !== 0x5c) { i++; continue; }
+      i++;
+      if (text[i] === 'u') {
+        for (let k = 1; k <= 4; k++) { if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) { i += k; fail(); } }
+        i += 5;
+      } else if (text[i] !== undefined && '"\\/bfnrt'.includes(text[i])) { i++; } else { fail(); }
+    }
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++; ws();
+      if (text[i] === '}') { i++; return; }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') { fail(); }
+        string(); ws();
+        if (text[i] !== ':') { fail(); }
+        i++; value(); ws();
+        if (text[i] === '}') { i++; return; }
+        if (text[i] !== ',') { fail(); }
+        i++;
+      }
+    } else if (c === '[') {
+      i++; ws();
+      if (text[i] === ']') { i++; return; }
+      for (;;) {
+        value(); ws();
+        if (text[i] === ']') { i++; return; }
+        if (text[i] !== ',') { fail(); }
+        i++;
+      }
+    } else if (c === '"') {
+      string();
+    } else if (c === 't') { word('true'); } else if (c === 'f') { word('false'); } else if (c === 'n') { word('null'); } else if (c === '-' || /[0-9]/.test(c ?? '')) {
+      number();
+    } else {
+      fail();
+    }
+  };
+  try {
+    value(); ws();
+    return i < text.length ? i : -1;
+  } catch (at) {
+    // A number is where the scan stopped; anything else (nesting too deep for the stack) stopped at i.
+    return Math.min(typeof at === 'number' ? at : i, text.length);
+  }
 }
 
 function toProfile(p: CliProfileRaw): CliProfile {
@@ -47,6 +152,7 @@ function toProfile(p: CliProfileRaw): CliProfile {
   const base = { name: p.name, regionId: p.region_id || undefined, mode };
   const ak = p.access_key_id ?? '';
   const sk = p.access_key_secret ?? '';
+  announceSecret(sk, p.sts_token);
   const missing = (what: string): CliProfile => ({ ...base, supported: false, reason: l10n.t('Profile "{0}" has no {1}.', p.name, what) });
   switch (mode) {
     case 'AK':
@@ -78,7 +184,7 @@ export interface UpsertResult { created: boolean; replaced: boolean; madeCurrent
  */
 export function upsertEcsRamRoleProfile(file: string, profile: { name: string; roleName: string; regionId: string }, makeCurrent: boolean): UpsertResult {
   const exists = fs.existsSync(file);
-  const raw: CliConfigFile = exists ? JSON.parse(fs.readFileSync(file, 'utf8')) as CliConfigFile : { current: profile.name, profiles: [], meta_path: '' };
+  const raw: CliConfigFile = exists ? parseConfig(file, fs.readFileSync(file, 'utf8')) : { current: profile.name, profiles: [], meta_path: '' };
   const profiles = raw.profiles ?? [];
   const entry: CliProfileRaw = { name: profile.name, mode: 'EcsRamRole', ram_role_name: profile.roleName, region_id: profile.regionId, output_format: 'json', language: 'en' };
   const i = profiles.findIndex((p) => p.name === profile.name);

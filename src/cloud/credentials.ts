@@ -2,13 +2,15 @@
  * Credential providers: static AccessKey / STS token, RamRoleArn (AssumeRole through our STS
  * client, so endpoint overrides apply) and EcsRamRole (our IMDS client). Each is also exposed to
  * the SDKs as an @alicloud/credentials custom provider, because that library hard-codes the IMDS
- * address. Secrets stay in memory here; nothing in this file logs.
+ * address. Secrets stay in memory here; nothing in this file logs. Every provider announces each
+ * credential it is given or fetches (secretValues.ts), so the log redacts it from the start.
  */
 import { CloudError } from './errors';
 import { ImdsClient } from './imds';
 import { l10n } from './l10n';
 import type { CredentialConfig } from './profile';
 import { loadCredentials } from './sdk';
+import { announceCredentials, announceSecret } from './secretValues';
 
 export interface Credentials {
   accessKeyId: string;
@@ -31,6 +33,7 @@ export interface CredentialProvider {
 export class StaticProvider implements CredentialProvider {
   readonly name: string;
   constructor(private readonly creds: Credentials) {
+    announceCredentials(creds);
     this.name = creds.securityToken ? 'static_sts' : 'static_ak';
   }
   get expiration(): Date | undefined { return this.creds.expiration; }
@@ -82,6 +85,7 @@ export abstract class RefreshingProvider implements CredentialProvider {
   /** Fetches new credentials now; concurrent callers share one fetch. */
   refresh(): Promise<Credentials> {
     this.pending ??= this.fetch().then((c) => {
+      announceCredentials(c);
       this.current = c;
       this.refreshedAt = new Date(this.now());
       for (const l of this.listeners) { l(c); }
@@ -143,6 +147,7 @@ export class RamRoleArnProvider extends RefreshingProvider {
     private readonly assumeRole: AssumeRole,
   ) {
     super();
+    announceCredentials(base);
     this.refreshAheadMs = Math.min(this.refreshAheadMs, (durationSeconds * 1000) / 4);
   }
 
@@ -188,6 +193,7 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Creden
   const secret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
   if (!id || !secret) { return undefined; }
   const token = env.ALIBABA_CLOUD_SECURITY_TOKEN;
+  announceSecret(secret, token);
   if (env.ALIBABA_CLOUD_ROLE_ARN) {
     return { mode: 'RamRoleArn', accessKeyId: id, accessKeySecret: secret, securityToken: token, roleArn: env.ALIBABA_CLOUD_ROLE_ARN, sessionName: env.ALIBABA_CLOUD_ROLE_SESSION_NAME };
   }

@@ -6,6 +6,7 @@
  */
 import { CloudError } from './errors';
 import { l10n } from './l10n';
+import { announceCredentials } from './secretValues';
 
 export const DEFAULT_IMDS_URL = 'http://100.100.100.200';
 
@@ -77,6 +78,7 @@ export class ImdsClient {
     let body: Record<string, string>;
     try {
       body = JSON.parse(text) as Record<string, string>;
+      announceCredentials({ accessKeySecret: body.AccessKeySecret, securityToken: body.SecurityToken });
     } catch {
       throw new CloudError({ code: 'ImdsBadResponse', service: 'imds', message: l10n.t('The metadata service returned credentials that are not JSON.') });
     }

@@ -11,6 +11,7 @@ import { ImdsClient } from './imds';
 import { ecsEndpoint, ossEndpoint, type ProfileConfig } from './profile';
 import { DEFAULT_RETRY, withRetry } from './retry';
 import { loadEcsSdk, loadOpenApi, loadOss, loadRamSdk, loadStsSdk } from './sdk';
+import { announceCredentials } from './secretValues';
 import type * as RamSdk from '@alicloud/ram20150501';
 import type * as EcsSdk from '@alicloud/ecs20140526';
 import type * as StsSdk from '@alicloud/sts20150401';
@@ -201,6 +202,7 @@ export class CloudSession {
     }));
     const res = await this.call('sts', 'AssumeRole', undefined, () => client.assumeRole(new AssumeRoleRequest({ roleArn, roleSessionName: sessionName, durationSeconds })));
     const cr = res.body?.credentials;
+    announceCredentials({ accessKeySecret: cr?.accessKeySecret, securityToken: cr?.securityToken });
     if (!cr?.accessKeyId || !cr.accessKeySecret || !cr.securityToken) { throw toCloudError({ code: 'InvalidResponse', message: 'AssumeRole returned no credentials' }, { service: 'sts', action: 'AssumeRole' }); }
     return { accessKeyId: cr.accessKeyId, accessKeySecret: cr.accessKeySecret, securityToken: cr.securityToken, expiration: cr.expiration ? new Date(cr.expiration) : undefined };
   }

@@ -1,26 +1,13 @@
 /**
  * The extension's log: a LogOutputChannel, with every line passed through `redact` so that a
- * secret that slipped into a message (an SDK echoing a token, say) never reaches the output.
+ * secret that slipped into a message (an SDK echoing a token, say) never reaches the output
+ * (see redact.ts for what is caught).
  */
 import * as vscode from 'vscode';
 import type { CloudLogger } from '../cloud/session';
+import { redact, registerSecret } from './redact';
 
-const secrets = new Set<string>();
-
-/** Values that must never be printed (AccessKey secrets, STS secrets and tokens). */
-export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 8) { secrets.add(value); }
-}
-
-export function redact(text: string): string {
-  let out = text;
-  for (const s of secrets) { out = out.split(s).join('***'); }
-  // Belt and braces: the shapes of signatures and tokens in URLs and headers.
-  return out
-    .replace(/(Signature=)[^&\s]+/g, '$1***')
-    .replace(/(security-token=|SecurityToken=)[^&\s]+/gi, '$1***')
-    .replace(/(x-acs-security-token:|x-oss-security-token:)\s*\S+/gi, '$1 ***');
-}
+export { redact, registerSecret };
 
 export class Log implements CloudLogger {
   readonly channel: vscode.LogOutputChannel;

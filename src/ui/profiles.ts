@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { createCloud, type Cloud } from '../cloud';
 import { defaultCliConfigPath, readCliConfig } from '../cloud/cliConfig';
-import { credentialsFromEnv, RefreshingProvider } from '../cloud/credentials';
+import { credentialsFromEnv } from '../cloud/credentials';
 import { sandboxEndpoints, type CredentialConfig, type Endpoints, type ProfileConfig } from '../cloud/profile';
 import { registerSecret, type Log } from './log';
 
@@ -158,14 +158,9 @@ export class ProfileStore implements vscode.Disposable {
     return this.create(await this.resolve(entry));
   }
 
-  /** A Cloud whose temporary credentials, whenever fetched, are known to the log's redaction. */
+  /** Every provider announces its credentials to the log's redaction itself (src/cloud/secretValues). */
   private create(config: ProfileConfig): Cloud {
-    const cloud = createCloud(config, this.log);
-    const provider = cloud.session.provider;
-    if (!(provider instanceof RefreshingProvider)) { return cloud; }
-    // Providers can be shared between clouds (one per instance endpoint): unsubscribe on dispose.
-    const sub = provider.onDidRefresh((c) => { registerSecret(c.accessKeySecret); registerSecret(c.securityToken); });
-    return { ...cloud, dispose: () => { sub.dispose(); cloud.dispose(); } };
+    return createCloud(config, this.log);
   }
 
   private async resolve(entry: ProfileEntry): Promise<ProfileConfig> {
@@ -190,13 +185,11 @@ export class ProfileStore implements vscode.Disposable {
       case 'cli': {
         const p = readCliConfig(this.cliPath()).profiles.find((x) => x.name === name);
         if (!p || !p.supported) { throw new Error(p && !p.supported ? p.reason : vscode.l10n.t('Profile "{0}" is gone from the aliyun CLI config.', name)); }
-        if ('accessKeySecret' in p.credentials) { registerSecret(p.credentials.accessKeySecret); }
         return base(p.credentials);
       }
       default: {
         const creds = credentialsFromEnv(this.env);
         if (!creds) { throw new Error(vscode.l10n.t('The environment variables with credentials are no longer set.')); }
-        if ('accessKeySecret' in creds) { registerSecret(creds.accessKeySecret); }
         return base(creds);
       }
     }
