@@ -10,13 +10,14 @@ import { Log } from './ui/log';
 import { ProfileStore } from './ui/profiles';
 import { ScriptedPrompter, VsCodePrompter, type Prompter } from './ui/prompt';
 import { ProfileStatusBar } from './ui/statusBar';
+import { testApiFor } from './ui/testApi';
 import { PolicyDraftFileSystem, DRAFT_SCHEME, RAM_SCHEME, RamDocumentProvider } from './views/documents';
 import { Explorer } from './views/explorer';
 import { bindInstanceIdentity } from './views/identityView';
 import { ossRoots } from './views/ossView';
 import type { Services } from './views/services';
 
-/** What tests reach through `extension.exports`. */
+/** What in-host tests reach through `extension.exports`; only in a test host (see testApiFor). */
 export interface ExtensionApi {
   services: Services;
   explorer: Explorer;
@@ -24,7 +25,7 @@ export interface ExtensionApi {
   useScriptedPrompter(): ScriptedPrompter;
 }
 
-export function activate(context: vscode.ExtensionContext): ExtensionApi {
+export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
   setTranslator((message, ...args) => vscode.l10n.t(message, ...args));
   const log = new Log();
   const profiles = new ProfileStore(context, log);
@@ -57,10 +58,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   profiles.initContext();
   instance.start();
 
-  return {
+  return testApiFor(context.extensionMode, () => ({
     services, explorer,
     useScriptedPrompter: () => { const p = new ScriptedPrompter(); prompt = p; return p; },
-  };
+  }));
 }
 
 export function deactivate(): void {}

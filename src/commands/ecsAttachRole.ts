@@ -14,7 +14,7 @@ import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
 
 export interface InstanceArgs { regionId: string; instanceId: string }
-export interface AttachRoleArgs extends InstanceArgs { roleName: string; replace?: boolean }
+export interface AttachRoleArgs extends InstanceArgs { roleName: string }
 
 /** The instance a command works on, from its node, an args object, or a quick pick. */
 export async function instanceFor(s: Services, arg: unknown, title: string): Promise<EcsInstance> {
@@ -53,7 +53,7 @@ export const attachRole = defineCommand('alibabaCloud.ecs.attachRole', async (s,
   }
   if (current) {
     const replace = vscode.l10n.t('Replace');
-    const go = a.replace ?? (await s.prompt.choose(
+    const go = (await s.prompt.choose(
       vscode.l10n.t('{0} already has the role {1}.', instance.instanceName || instance.instanceId, current),
       vscode.l10n.t('An instance has one RAM role at a time. Replace detaches {0} (programs on the instance lose its permissions) and attaches {1}.', current, roleName),
       [replace])) === replace;

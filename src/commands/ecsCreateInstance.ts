@@ -16,7 +16,6 @@ import { argsOf, defineCommand } from './command';
 
 export interface CreateInstanceArgs extends Omit<NewInstanceContext, 'cloud' | 'defaultRegion'> {
   roleName: string;
-  confirm?: boolean;
 }
 
 interface Ctx extends NewInstanceContext { roleName?: string }
@@ -40,7 +39,8 @@ export const createInstance = defineCommand('alibabaCloud.ecs.createInstance', a
   if (invalid) { throw new Error(invalid); }
 
   const create = vscode.l10n.t('Create Instance');
-  const ok = a.confirm ?? await s.prompt.confirm(
+  // Always asked, also with an args object: it costs money (see ramCommon.isArgs).
+  const ok = await s.prompt.confirm(
     vscode.l10n.t('Create instance {0}? It costs money.', spec.instanceName),
     vscode.l10n.t('The instance is billed pay-as-you-go from the moment it starts until you release it in the ECS console; a public IP adds traffic charges.') + '\n\n' + describeNewInstance(spec, !!ctx.allocatePublicIp),
     create);

@@ -2,12 +2,11 @@
 import * as vscode from 'vscode';
 import { withProgress } from '../ui/progress';
 import { InstanceNode } from '../views/ecsView';
-import { argsOf, defineCommand } from './command';
-import { instanceFor, refuseClassic, type InstanceArgs } from './ecsAttachRole';
+import { defineCommand } from './command';
+import { instanceFor, refuseClassic } from './ecsAttachRole';
 import { notify } from './ramCommon';
 
 export const detachRole = defineCommand('alibabaCloud.ecs.detachRole', async (s, arg) => {
-  const a = argsOf<InstanceArgs & { confirm?: boolean }>(arg);
   const instance = await instanceFor(s, arg, vscode.l10n.t('Detach RAM Role from Instance'));
   refuseClassic(instance);
   const roleName = instance.ramRoleName;
@@ -15,7 +14,7 @@ export const detachRole = defineCommand('alibabaCloud.ecs.detachRole', async (s,
     notify(vscode.l10n.t('{0} has no RAM role.', instance.instanceId));
     return false;
   }
-  const ok = a.confirm ?? await s.prompt.confirm(
+  const ok = await s.prompt.confirm(
     vscode.l10n.t('Detach role {0} from {1}?', roleName, instance.instanceName || instance.instanceId),
     vscode.l10n.t('Programs on the instance stop getting credentials from the metadata service; the ones they hold stop working when they expire.'),
     vscode.l10n.t('Detach'));

@@ -78,9 +78,14 @@ export const writeInstanceCliProfile = defineCommand('alibabaCloud.instance.writ
     title: vscode.l10n.t('Write aliyun CLI Profile'), prompt: vscode.l10n.t('Profile name in {0}', file), value: `ecs-${st.roleName}`.slice(0, 64),
     validateInput: (v) => (/^[\w.-]{1,64}$/.test(v) ? undefined : vscode.l10n.t('Use letters, digits, ".", "_" or "-" (at most 64).')),
   });
-  let existing: { current?: string } = {};
+  let existing: ReturnType<typeof readCliConfig> = { profiles: [] };
   try { existing = readCliConfig(file); } catch { /* unreadable: upsert reports it */ }
   const exists = fs.existsSync(file);
+  const same = existing.profiles.find((p) => p.name === name);
+  // Replacing another profile of that name (an AccessKey one, say) is always asked, args or not.
+  if (same && !(same.supported && same.credentials.mode === 'EcsRamRole' && same.credentials.roleName === st.roleName)
+    && !await s.prompt.confirm(vscode.l10n.t('Replace profile "{0}" in {1}?', name, file),
+      vscode.l10n.t('It is a {0} profile; the aliyun CLI would then use instance role {1} under that name.', same.mode, st.roleName), vscode.l10n.t('Replace'))) { return undefined; }
   let makeCurrent = a.makeCurrent ?? false;
   if (a.makeCurrent === undefined && exists && existing.current !== name) {
     makeCurrent = await s.prompt.confirm(vscode.l10n.t('Make it the current profile?'),

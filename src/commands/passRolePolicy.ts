@@ -21,7 +21,6 @@ export interface PassRoleArgs {
   policyName?: string;
   /** Also allow RunInstances (creating instances with the role), not only attach/detach. */
   includeRunInstances?: boolean;
-  confirm?: boolean;
 }
 
 export const createPassRolePolicy = defineCommand('alibabaCloud.ram.createPassRolePolicy', async (s, arg) => {
@@ -52,7 +51,8 @@ export const createPassRolePolicy = defineCommand('alibabaCloud.ram.createPassRo
   }
   const userName = a.userName ?? await pickUser(s.prompt, cloud, vscode.l10n.t('Attach {0} to which RAM user?', policyName));
   const action = vscode.l10n.t('Create and Attach');
-  const ok = a.confirm ?? (await s.prompt.choose(
+  // Always asked: it grants a user the power to hand the role to instances (see ramCommon.isArgs).
+  const ok = (await s.prompt.choose(
     vscode.l10n.t('Create policy {0} and attach it to {1}?', policyName, userName),
     vscode.l10n.t('{0} may then pass {1} ({2}) to ECS: {3}.', userName, roleName, arn,
       includeRunInstances ? vscode.l10n.t('attach, detach, and create instances with it') : vscode.l10n.t('attach it to and detach it from instances')),

@@ -20,6 +20,9 @@ export const addProfile = defineCommand('alibabaCloud.addProfile', async (s, arg
     validateInput: (v) => (v.trim().length >= 8 ? undefined : vscode.l10n.t('The secret is too short.')),
   });
   const regionId = a.regionId ?? (await s.prompt.pick(REGIONS.map((r) => ({ label: r })), { title: vscode.l10n.t('Add AccessKey Profile (4/4)'), placeHolder: vscode.l10n.t('Default region') })).label;
+  // Same name replaces the stored secret: always asked, also when an args object named it.
+  if (s.profiles.list().some((p) => p.id === `extension:${name}`)
+    && !await s.prompt.confirm(vscode.l10n.t('Replace profile "{0}"?', name), vscode.l10n.t('Its AccessKey secret in VS Code secret storage is overwritten with the new one.'), vscode.l10n.t('Replace'))) { return; }
   await s.profiles.addAccessKeyProfile(name, accessKeyId.trim(), accessKeySecret.trim(), regionId);
   void vscode.window.showInformationMessage(vscode.l10n.t('Profile "{0}" added and selected.', name));
 });

@@ -11,7 +11,7 @@ import { AttachedPolicyNode, RoleNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
 
-export interface PolicyOnRoleArgs { roleName: string; policyName: string; policyType: PolicyType; confirm?: boolean }
+export interface PolicyOnRoleArgs { roleName: string; policyName: string; policyType: PolicyType }
 
 export const attachPolicy = defineCommand('alibabaCloud.ram.attachPolicy', async (s, arg) => {
   const a = argsOf<PolicyOnRoleArgs>(arg);
@@ -52,7 +52,7 @@ export const detachPolicy = defineCommand('alibabaCloud.ram.detachPolicy', async
     const item = await s.prompt.pick(attached.map((p) => ({ label: p.policyName, description: p.policyType, detail: p.description, p })), { title, placeHolder: vscode.l10n.t('Which policy should {0} lose?', roleName) });
     policy = { policyName: item.p.policyName, policyType: item.p.policyType };
   }
-  const ok = a.confirm ?? await s.prompt.confirm(
+  const ok = await s.prompt.confirm(
     vscode.l10n.t('Detach {0} from role {1}?', policy.policyName, roleName),
     vscode.l10n.t('Instances and users with this role lose the permissions it grants within minutes (when their temporary credentials renew).'),
     vscode.l10n.t('Detach'));

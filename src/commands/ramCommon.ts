@@ -2,7 +2,12 @@
 import * as vscode from 'vscode';
 import { lintPolicy, type PolicyKind } from '../policy/lint';
 
-/** True when the command got a plain args object (tests, automation): optional prompts are skipped. */
+/**
+ * True when the command got a plain args object (keybindings, automation, other extensions): optional,
+ * harmless prompts (a description, a preview) are skipped. Nothing an args object says skips a
+ * confirmation of something destructive, billable or permission-granting: any extension can call
+ * executeCommand, so those always go through the Prompter (scripted only in a test host).
+ */
 export const isArgs = (a: object): boolean => Object.keys(a).length > 0;
 
 /** Refuses a document with lint errors before any call, so malformed JSON never reaches RAM. */

@@ -9,7 +9,8 @@ import { PolicyNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
 
-export interface DeletePolicyArgs { policyName: string; confirm?: boolean; detachFromRoles?: boolean }
+/** Names the policy only: the confirmations are always asked (see ramCommon.isArgs). */
+export interface DeletePolicyArgs { policyName: string }
 
 export const deletePolicy = defineCommand('alibabaCloud.ram.deletePolicy', async (s, arg) => {
   const a = argsOf<DeletePolicyArgs>(arg);
@@ -23,14 +24,14 @@ export const deletePolicy = defineCommand('alibabaCloud.ram.deletePolicy', async
   if (used.roles.length) {
     const action = vscode.l10n.t('Detach from Roles and Delete');
     const others = [...used.users.map((u) => vscode.l10n.t('user {0}', u)), ...used.groups.map((g) => vscode.l10n.t('group {0}', g))];
-    detachRoles = a.detachFromRoles ?? (await s.prompt.choose(
+    detachRoles = (await s.prompt.choose(
       vscode.l10n.t('{0} is attached to roles: {1}', policyName, used.roles.join(', ')),
       [vscode.l10n.t('Those roles (and the instances using them) lose its permissions. Detach it from them, then delete the policy and all its versions?'),
         others.length ? vscode.l10n.t('It is also attached to {0}; detach it there in the RAM console first.', others.join(', ')) : ''].filter(Boolean).join('\n\n'),
       [action])) === action;
     if (!detachRoles) { return false; }
   } else {
-    const ok = a.confirm ?? await s.prompt.confirm(
+    const ok = await s.prompt.confirm(
       vscode.l10n.t('Delete policy {0}?', policyName),
       used.users.length || used.groups.length
         ? vscode.l10n.t('It is attached to users or groups ({0}); RAM refuses to delete it until it is detached there.', [...used.users, ...used.groups].join(', '))

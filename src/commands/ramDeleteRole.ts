@@ -7,14 +7,14 @@ import { RoleNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
 
-export interface DeleteRoleArgs { roleName: string; confirm?: boolean; detachAll?: boolean }
+export interface DeleteRoleArgs { roleName: string }
 
 export const deleteRole = defineCommand('alibabaCloud.ram.deleteRole', async (s, arg) => {
   const a = argsOf<DeleteRoleArgs>(arg);
   const node = arg instanceof RoleNode ? arg : undefined;
   const { cloud } = await s.cloud();
   const roleName = node?.role.roleName ?? a.roleName ?? await pickRole(s.prompt, cloud, vscode.l10n.t('Delete Role'));
-  const ok = a.confirm ?? await s.prompt.confirm(
+  const ok = await s.prompt.confirm(
     vscode.l10n.t('Delete role {0}?', roleName),
     vscode.l10n.t('Instances that use this role stop getting credentials from it. This cannot be undone.'),
     vscode.l10n.t('Delete'));
@@ -26,7 +26,7 @@ export const deleteRole = defineCommand('alibabaCloud.ram.deleteRole', async (s,
       if (!isCloudError(e, 'DeleteConflict.Role.Policy')) { throw e; }
       const attached = await cloud.ram.listPoliciesForRole(roleName);
       const detachAll = vscode.l10n.t('Detach All and Delete');
-      const go = a.detachAll ?? (await s.prompt.choose(
+      const go = (await s.prompt.choose(
         vscode.l10n.t('{0} still has {1} policies attached.', roleName, attached.length),
         vscode.l10n.t('RAM deletes a role only when nothing is attached: {0}. Detach them all and delete the role?', attached.map((p) => `${p.policyName} (${p.policyType})`).join(', ')),
         [detachAll])) === detachAll;

@@ -6,7 +6,8 @@
  * step, explains it and offers Retry (re-plan, re-apply).
  *
  * Args object (tests, automation): { roleName, roleDescription?, policy: PolicyChoice,
- * instance: InstanceChoice, replaceExistingRole?, confirm?: true } — what is missing is asked.
+ * instance: InstanceChoice, replaceExistingRole? } — what is missing is asked, and the plan is
+ * always confirmed (replaceExistingRole: true puts the detach into that plan; false refuses).
  */
 import * as vscode from 'vscode';
 import { CloudError } from '../cloud/errors';
@@ -37,8 +38,6 @@ export interface SetupArgs {
   policy: PolicyChoice;
   instance: InstanceChoice;
   replaceExistingRole?: boolean;
-  /** Skip the plan confirmation (and never ask about replacing a role: replaceExistingRole decides). */
-  confirm?: boolean;
 }
 
 export interface SetupOutcome {
@@ -135,12 +134,11 @@ export const setupInstanceRole = defineCommand('alibabaCloud.setupInstanceRole',
     offerNextSteps(vscode.l10n.t('Nothing to do: everything is already set up.'), target());
     return { steps: plan.steps, nothingToDo: true };
   }
-  if (!a.confirm) {
-    const billable = plan.steps.some((st) => st.id === 'createInstance');
-    const apply = billable ? vscode.l10n.t('Create Instance and Apply') : vscode.l10n.t('Apply');
-    const what = instance.kind === 'existing' ? instance.instanceId : instance.spec.instanceName;
-    if (await s.prompt.choose(vscode.l10n.t('Set up role {0} on {1}?', request.roleName, what), planText(plan), [apply]) !== apply) { return undefined; }
-  }
+  // Always asked, also with an args object: the plan can bill (a new instance) and replace a role.
+  const billable = plan.steps.some((st) => st.id === 'createInstance');
+  const apply = billable ? vscode.l10n.t('Create Instance and Apply') : vscode.l10n.t('Apply');
+  const what = instance.kind === 'existing' ? instance.instanceId : instance.spec.instanceName;
+  if (await s.prompt.choose(vscode.l10n.t('Set up role {0} on {1}?', request.roleName, what), planText(plan), [apply]) !== apply) { return undefined; }
 
   for (;;) {
     const todo = plan.steps.filter((st) => st.state === 'todo').length;
@@ -178,7 +176,7 @@ async function resolve(s: Services, a: Partial<SetupArgs>, plan: SetupPlan): Pro
   while (plan.blocked) {
     const b = plan.blocked;
     if (b.code === 'InvalidInput') { throw new Error(b.reason); }
-    if (b.code !== 'InstanceHasRole' || plan.request.replaceExistingRole || a.replaceExistingRole === false || a.confirm) {
+    if (b.code !== 'InstanceHasRole' || plan.request.replaceExistingRole || a.replaceExistingRole === false) {
       throw new CloudError({ code: b.code, service: 'ecs', message: b.reason });
     }
     const replace = vscode.l10n.t('Replace');

@@ -1,8 +1,27 @@
-// Scans logs, console output and the workbench's visible text for secret values. A hit names the
-// file (or place) and the secret's KIND — never the value.
+// Scans logs, console output and the workbench's visible text for secret values, in every encoding a
+// URL, a URL inside a URL or a JSON string gives them, and for request signatures (OSS V4 presigned
+// `x-oss-signature=<hex>` and `OSS4-HMAC-SHA256 … Signature=<hex>` headers), which are never
+// announced but are enough to replay a request. A hit names the file (or place) and the KIND —
+// never the value.
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO } from './paths.mjs';
+
+/** The forms a value takes: raw, percent-encoded (both hex cases), double-encoded, JSON-escaped. */
+export function encodedForms(value) {
+  const enc = encodeURIComponent(value);
+  const rfc3986 = enc.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return new Set([
+    value, enc, rfc3986, rfc3986.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), encodeURIComponent(enc),
+    JSON.stringify(value).slice(1, -1), JSON.stringify(value).slice(1, -1).replace(/\//g, '\\/'),
+  ]);
+}
+
+/** Signature shapes, found without knowing any value (kind -> pattern). */
+export const SIGNATURE_PATTERNS = {
+  'OSS V4 presigned signature': /x-oss-signature(?:=|%3D)[0-9a-f]{64}/i,
+  'OSS V4 Authorization signature': /OSS4-HMAC-SHA256\s+Credential=[^\s"']*?Signature=[0-9a-f]{64}/i,
+};
 
 export class SecretScanner {
   constructor() {
@@ -25,10 +44,9 @@ export class SecretScanner {
     this.scanned++;
     const found = [];
     for (const [value, kind] of this.secrets) {
-      // Also the URL- and JSON-escaped forms, as a value might appear in a URL or a serialized object.
-      const forms = new Set([value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]);
-      if ([...forms].some((f) => text.includes(f))) found.push({ where, kind });
+      if ([...encodedForms(value)].some((f) => text.includes(f))) found.push({ where, kind });
     }
+    for (const [kind, pattern] of Object.entries(SIGNATURE_PATTERNS)) if (pattern.test(text)) found.push({ where, kind });
     for (const f of found) if (!this.hits.some((h) => h.where === f.where && h.kind === f.kind)) this.hits.push(f);
     return found;
   }

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { contributedCommands, EXTENSION_ID, ourExtension, sandboxInfo } from './helpers';
+import { EXTENSION_MODE_TEST, testApiFor } from '../../../src/ui/testApi';
 import type { HostTest } from './runner';
 
 export const extensionTests: HostTest[] = [
@@ -26,6 +27,18 @@ export const extensionTests: HostTest[] = [
       const ext = ourExtension();
       await ext.activate();
       assert.ok(ext.isActive);
+    },
+  },
+  {
+    name: 'exports the test API only because this host runs in test mode',
+    async run() {
+      // The gate compares context.extensionMode with this constant; here it is checked against the
+      // real enum of the running VS Code. A Production or Development host gets undefined exports.
+      assert.equal(vscode.ExtensionMode.Test, EXTENSION_MODE_TEST);
+      assert.equal(testApiFor(vscode.ExtensionMode.Production, () => 'api'), undefined);
+      assert.equal(testApiFor(vscode.ExtensionMode.Development, () => 'api'), undefined);
+      const exports = await ourExtension().activate() as { useScriptedPrompter?: unknown } | undefined;
+      assert.equal(typeof exports?.useScriptedPrompter, 'function', 'extensionTestsPath runs the host in ExtensionMode.Test');
     },
   },
   {

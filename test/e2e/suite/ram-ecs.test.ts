@@ -136,9 +136,9 @@ export const ramEcsTests: HostTest[] = [
       const policy = { kind: 'new', policyName: `Wizard-${run}`, document: '{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:Get*"],"Resource":"*"}]}' };
       const instance = { kind: 'existing', regionId: SH_REGION, instanceId: SH_INSTANCE };
       const cases: Array<[object, RegExp]> = [
-        [{ roleName: 'no spaces allowed', policy, instance, confirm: true }, /role name/i],
-        [{ roleName: ROLE, policy: { ...policy, document: DOC_PASSROLE_SAMPLE }, instance, confirm: true }, /policy document/i],
-        [{ roleName: ROLE, policy, instance: { kind: 'existing', regionId: 'cn-hangzhou', instanceId: CLASSIC }, confirm: true }, /VPC/],
+        [{ roleName: 'no spaces allowed', policy, instance }, /role name/i],
+        [{ roleName: ROLE, policy: { ...policy, document: DOC_PASSROLE_SAMPLE }, instance }, /policy document/i],
+        [{ roleName: ROLE, policy, instance: { kind: 'existing', regionId: 'cn-hangzhou', instanceId: CLASSIC } }, /VPC/],
       ];
       for (const [args, expected] of cases) {
         let message = '';
@@ -185,7 +185,7 @@ export const ramEcsTests: HostTest[] = [
       const calls = await callsDuring(async () => {
         outcome = await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole', {
           roleName: WIZARD_ROLE, policy: { kind: 'new', policyName: WIZARD_POLICY, document },
-          instance: { kind: 'existing', regionId: SH_REGION, instanceId: SH_INSTANCE }, confirm: true,
+          instance: { kind: 'existing', regionId: SH_REGION, instanceId: SH_INSTANCE },
         });
       });
       assert.equal(outcome?.nothingToDo, true);
@@ -255,13 +255,19 @@ export const ramEcsTests: HostTest[] = [
       assert.match(arn, new RegExp(`^acs:ram::\\d+:role/${ROLE}$`, 'i'));
       assert.equal(await vscode.env.clipboard.readText(), arn);
 
-      const pass = await vscode.commands.executeCommand<{ policyName: string; document: string }>('alibabaCloud.ram.createPassRolePolicy', { roleName: ROLE, userName: SUB_USER, confirm: true });
+      // Confirmations are answered through the scripted prompter: no args object can skip them.
+      const prompt = a.useScriptedPrompter();
+      prompt.enqueue('Create and Attach');
+      const pass = await vscode.commands.executeCommand<{ policyName: string; document: string }>('alibabaCloud.ram.createPassRolePolicy', { roleName: ROLE, userName: SUB_USER });
+      assert.deepEqual(prompt.asked, [`choose:Create policy PassRole-${ROLE} and attach it to ${SUB_USER}?`]);
       assert.equal(pass.policyName, `PassRole-${ROLE}`);
       const doc = JSON.parse(pass.document) as { Statement: Array<{ Action: string | string[]; Resource: string | string[] }> };
       assert.deepEqual(doc.Statement[0], { Effect: 'Allow', Action: 'ram:PassRole', Resource: arn });
       assert.ok((await cloud.ram.listPoliciesForUser(SUB_USER)).some((p) => p.policyName === pass.policyName));
 
-      await vscode.commands.executeCommand('alibabaCloud.ram.detachPolicy', { roleName: ROLE, policyName: POLICY, policyType: 'Custom', confirm: true });
+      prompt.enqueue('Detach');
+      await vscode.commands.executeCommand('alibabaCloud.ram.detachPolicy', { roleName: ROLE, policyName: POLICY, policyType: 'Custom' });
+      assert.equal(prompt.asked.at(-1), `confirm:Detach ${POLICY} from role ${ROLE}?`);
       assert.deepEqual(await cloud.ram.listPoliciesForRole(ROLE), []);
     },
   },
@@ -322,18 +328,59 @@ export const ramEcsTests: HostTest[] = [
     },
   },
   {
+    name: 'args like {confirm: true}, {detachAll: true} or {replace: true} skip no confirmation: each is asked, and Cancel changes nothing',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const { cloud } = await a.services.cloud();
+      assert.equal(await roleOn(a, SH_REGION, SH_INSTANCE), WIZARD_ROLE, 'the wizard put its role on the instance');
+      const skip = { confirm: true, detachAll: true, detachFromRoles: true, replace: true, replaceExistingRole: true };
+      const attempts: Array<[string, object, string]> = [
+        ['alibabaCloud.ram.deleteRole', { roleName: ROLE }, `confirm:Delete role ${ROLE}?`],
+        ['alibabaCloud.ram.deletePolicy', { policyName: POLICY }, `confirm:Delete policy ${POLICY}?`],
+        ['alibabaCloud.ram.deletePolicy', { policyName: WIZARD_POLICY }, `choose:${WIZARD_POLICY} is attached to roles: ${WIZARD_ROLE}`],
+        ['alibabaCloud.ram.detachPolicy', { roleName: WIZARD_ROLE, policyName: WIZARD_POLICY, policyType: 'Custom' }, `confirm:Detach ${WIZARD_POLICY} from role ${WIZARD_ROLE}?`],
+        ['alibabaCloud.ecs.detachRole', { regionId: SH_REGION, instanceId: SH_INSTANCE }, `confirm:Detach role ${WIZARD_ROLE} from demo-sh-batch?`],
+        ['alibabaCloud.ecs.attachRole', { regionId: SH_REGION, instanceId: SH_INSTANCE, roleName: ROLE }, `choose:demo-sh-batch already has the role ${WIZARD_ROLE}.`],
+        ['alibabaCloud.setupInstanceRole', { roleName: ROLE, policy: { kind: 'existing', policyName: POLICY, policyType: 'Custom' }, instance: { kind: 'existing', regionId: SH_REGION, instanceId: SH_INSTANCE } }, `choose:Set up role ${ROLE} on ${SH_INSTANCE}?`],
+        ['alibabaCloud.ram.createPassRolePolicy', { roleName: ROLE, userName: SUB_USER, policyName: `PassRoleCancel-${run}` }, `choose:Create policy PassRoleCancel-${run} and attach it to ${SUB_USER}?`],
+        ['alibabaCloud.ecs.createInstance', {
+          roleName: ROLE, regionId: SH_REGION, zoneId: 'cn-shanghai-e', imageId: 'ubuntu_22_04_x64_20G_alibase_20260101.vhd', instanceType: 'ecs.t6-c1m1.large',
+          vpcId: 'vpc-uf6sandbox0000001', vSwitchId: 'vsw-uf6sandbox000001e', securityGroupId: 'sg-uf6sandbox00000001', instanceName: `e2e-cancel-${run}`, password: 'Sandbox#2026pw', allocatePublicIp: false,
+        }, `confirm:Create instance e2e-cancel-${run}? It costs money.`],
+      ];
+      for (const [id, args, question] of attempts) {
+        const prompt = a.useScriptedPrompter();
+        prompt.enqueue(false); // the modal's Cancel
+        const calls = await callsDuring(async () => { await vscode.commands.executeCommand(id, { ...args, ...skip }); });
+        assert.deepEqual(prompt.asked, [question], `${id}: ${prompt.asked.join(' | ')}`);
+        assert.deepEqual(mutations(calls), [], id);
+      }
+      // Over the wire, everything is where it was.
+      await cloud.ram.getRole(ROLE);
+      await cloud.ram.getPolicy(POLICY, 'Custom');
+      assert.deepEqual((await cloud.ram.listPoliciesForRole(WIZARD_ROLE)).map((p) => p.policyName), [WIZARD_POLICY]);
+      assert.equal(await roleOn(a, SH_REGION, SH_INSTANCE), WIZARD_ROLE);
+      await assert.rejects(cloud.ram.getPolicy(`PassRoleCancel-${run}`, 'Custom'), { code: 'EntityNotExist.Policy' });
+    },
+  },
+  {
     name: 'clean up: detach the role from the instance, delete roles (detaching all) and policies',
     timeoutMs: 60_000,
     async run() {
       const a = await api();
       const { cloud } = await a.services.cloud();
-      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ecs.detachRole', { regionId: SH_REGION, instanceId: SH_INSTANCE, confirm: true }), true);
+      const prompt = a.useScriptedPrompter();
+      // Detach; Delete, then "Detach All and Delete" (its policy is still attached); Delete ×4.
+      prompt.enqueue('Detach', 'Delete', 'Detach All and Delete', 'Delete', 'Delete', 'Delete', 'Delete');
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ecs.detachRole', { regionId: SH_REGION, instanceId: SH_INSTANCE }), true);
       assert.equal(await roleOn(a, SH_REGION, SH_INSTANCE), undefined);
-      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: WIZARD_ROLE, confirm: true, detachAll: true }), true);
-      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: ROLE, confirm: true }), true);
-      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deletePolicy', { policyName: WIZARD_POLICY, confirm: true }), true);
-      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deletePolicy', { policyName: POLICY, confirm: true }), true);
-      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deletePolicy', { policyName: DRAFT_POLICY, confirm: true }), true);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: WIZARD_ROLE }), true);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: ROLE }), true);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deletePolicy', { policyName: WIZARD_POLICY }), true);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deletePolicy', { policyName: POLICY }), true);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deletePolicy', { policyName: DRAFT_POLICY }), true);
+      assert.equal(prompt.pending, 0, `asked: ${prompt.asked.join(' | ')}`);
       const left = (await ramRoles(a)).map((r) => label(r.item));
       assert.ok(!left.includes(ROLE) && !left.includes(WIZARD_ROLE), left.join(', '));
       await assert.rejects(cloud.ram.getPolicy(POLICY, 'Custom'), { code: 'EntityNotExist.Policy' });
