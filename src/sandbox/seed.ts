@@ -168,11 +168,24 @@ function seedBuckets(state: SandboxState): void {
 }
 
 /**
- * What a real region offers, in size: about 300 instance types, over 150 public images, and dozens
- * of vSwitches and security groups, so that a client reading only the first page (10 by default,
- * DescribeInstanceTypes 100) visibly misses most of them. Deterministic, so runs compare.
+ * What a real account sees, in size: two dozen regions, about 300 instance types, over 150 public
+ * images, 60 vSwitches and 120 security groups in the demo VPC (quotas allow 150 vSwitches per VPC),
+ * so a client reading only one page (10 by default, at most 50 or 100) visibly misses some.
+ * Deterministic, so runs compare.
  */
 function seedLargeCatalogues(state: SandboxState): void {
+  const more: Array<[string, string]> = [
+    ['cn-qingdao', '华北1（青岛）'], ['cn-beijing', '华北2（北京）'], ['cn-zhangjiakou', '华北3（张家口）'], ['cn-huhehaote', '华北5（呼和浩特）'],
+    ['cn-wulanchabu', '华北6（乌兰察布）'], ['cn-shenzhen', '华南1（深圳）'], ['cn-heyuan', '华南2（河源）'], ['cn-guangzhou', '华南3（广州）'],
+    ['cn-chengdu', '西南1（成都）'], ['cn-hongkong', '中国香港'], ['ap-southeast-1', '新加坡'], ['ap-southeast-3', '马来西亚（吉隆坡）'],
+    ['ap-southeast-5', '印度尼西亚（雅加达）'], ['ap-southeast-6', '菲律宾（马尼拉）'], ['ap-southeast-7', '泰国（曼谷）'], ['ap-northeast-1', '日本（东京）'],
+    ['ap-northeast-2', '韩国（首尔）'], ['us-west-1', '美国（硅谷）'], ['us-east-1', '美国（弗吉尼亚）'], ['eu-central-1', '德国（法兰克福）'],
+    ['eu-west-1', '英国（伦敦）'], ['me-east-1', '阿联酋（迪拜）'],
+  ];
+  for (const [regionId, localName] of more) {
+    state.regions.push({ regionId, localName, zones: [`${regionId}-a`, `${regionId}-b`] });
+  }
+
   const families: Array<[family: string, memPerCpu: number]> = [
     ['ecs.g8i', 4], ['ecs.c8i', 2], ['ecs.r8i', 8], ['ecs.g8a', 4], ['ecs.c8a', 2], ['ecs.r8a', 8], ['ecs.g8y', 4], ['ecs.c8y', 2],
     ['ecs.r8y', 8], ['ecs.g7', 4], ['ecs.c7', 2], ['ecs.r7', 8], ['ecs.g7a', 4], ['ecs.c7a', 2], ['ecs.r7a', 8], ['ecs.g6', 4],
@@ -221,14 +234,14 @@ function seedLargeCatalogues(state: SandboxState): void {
 
   const vpc = state.vpcs[0];
   const region = state.regions.find((r) => r.regionId === vpc.regionId)!;
-  for (let n = 3; n <= 40; n++) {
+  for (let n = 3; n <= 62; n++) {
     const zoneId = region.zones[n % region.zones.length];
     state.vswitches.push({
       vSwitchId: `vsw-bp1sandbox${String(n).padStart(6, '0')}${zoneId.slice(-1)}`, vpcId: vpc.vpcId, zoneId, regionId: vpc.regionId,
       cidrBlock: `172.16.${n}.0/24`, vSwitchName: `team-${String(n).padStart(2, '0')}-${zoneId.slice(-1)}`, isDefault: false,
     });
   }
-  for (let n = 2; n <= 35; n++) {
+  for (let n = 2; n <= 120; n++) {
     state.securityGroups.push({
       securityGroupId: `sg-bp1sandbox${String(n).padStart(8, '0')}`, securityGroupName: `team-${String(n).padStart(2, '0')}`,
       vpcId: vpc.vpcId, regionId: vpc.regionId, description: n % 2 ? 'Web tier' : 'Batch workers',
