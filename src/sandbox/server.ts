@@ -150,8 +150,8 @@ export class Sandbox {
         case 'delay': await new Promise((r) => setTimeout(r, rule.delayMs ?? 1000)); break;
         case 'down': return { status: 0, destroy: true };
         case 'throttle': {
-          // OSS documents its QPS refusal only by EC 0004-00000302, without a code; SlowDown is the
-          // S3-compatible one its SDKs treat as retryable.
+          // OSS documents its QPS refusal only by EC 0004-00000302, without a code; SlowDown (503,
+          // the S3-compatible code) is our choice.
           if (service === 'oss') { throw new SandboxError('SlowDown', 503, 'Please reduce your request rate.', { EC: '0004-00000302' }); }
           const code = rule.code && rule.code in THROTTLING ? rule.code : 'Throttling.User';
           throw new SandboxError(code, THROTTLING[code].status, THROTTLING[code].message);
