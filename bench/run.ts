@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const sandbox = await startSandbox();
+  const sandbox = await startSandbox({ instant: true });
   const cloud = createCloud({
     name: 'bench', regionId: 'cn-hangzhou',
     credentials: { mode: 'AK', accessKeyId: DEMO.accessKeyId, accessKeySecret: DEMO.accessKeySecret },

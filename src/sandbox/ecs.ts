@@ -10,7 +10,10 @@
 import { randomBytes } from 'node:crypto';
 import { roleArn } from '../policy/builders';
 import { SandboxError } from './errors';
+import { schedule, settleInstances } from './lifecycle';
+import { visibleRole } from './propagation';
 import { findRole } from './ram';
+import { realismOf } from './realism';
 import type { RpcAction, RpcBody, RpcContext, RpcProduct } from './rpc';
 import { revokeInstanceSessions } from './sessions';
 import type { Instance, InstanceStatus, RamRole, Region, SandboxState } from './state';
@@ -28,6 +31,11 @@ const E = {
   instanceNotFound: () => err('InvalidInstanceId.NotFound', 404, 'The specified InstanceId does not exist.'),
   idsMalformed: () => err('InvalidInstanceIds.Malformed', 400, 'The specified instanceIds are not valid.'),
   status: () => err('IncorrectInstanceStatus', 403, 'The current status of the resource does not support this operation.'),
+  /**
+   * An instance still being created (Pending). The code is the one terraform-provider-alicloud and
+   * packer retry on for instances that are initializing; its message is not documented.
+   */
+  initializing: () => err('IncorrectInstanceStatus.Initializing', 403, 'The specified instance is in Initializing status.'),
   classic: () => err('InvalidNetworkType.MismatchRamRole', 403, 'Ram role cannot be applied to instances of Classic network type.'),
   roleNotFound: () => err('InvalidRamRole.NotFound', 404, 'The specified RAMRoleName does not exist.'),
   notEcsRole: (status: number) => err('InvalidRamRole.NotEcsRole', status, 'The specified ram role is not authorized for ecs, please check your role policy.'),
@@ -106,13 +114,16 @@ function dryRun(ctx: RpcContext): void {
 
 /**
  * The role checks shared by AttachInstanceRamRole, RunInstances and CreateInstance: it exists, ECS
- * may assume it, and a RAM user or role session may pass it (ram:PassRole on the role ARN).
+ * may assume it, and a RAM user or role session may pass it (ram:PassRole on the role ARN). ECS
+ * sees the role as it has propagated from RAM (propagation.ts), and evaluates PassRole with the
+ * service it passes the role to, so the documented PassRole policy with
+ * `"Condition": {"StringEquals": {"acs:Service": "ecs.aliyuncs.com"}}` allows it.
  */
 function passableEcsRole(ctx: RpcContext, name: string, notEcsStatus: number): RamRole {
-  const role = findRole(ctx.state, name);
+  const role = visibleRole(ctx.state, name);
   if (!role) { throw E.roleNotFound(); }
   if (!trustsService(role.assumeRolePolicyDocument, 'ecs.aliyuncs.com')) { throw E.notEcsRole(notEcsStatus); }
-  if (!ctx.allows('ram:PassRole', roleArn(ctx.accountId, role.roleName))) { throw E.passRole(); }
+  if (!ctx.allows('ram:PassRole', roleArn(ctx.accountId, role.roleName), { 'acs:Service': 'ecs.aliyuncs.com' })) { throw E.passRole(); }
   return role;
 }
 
@@ -120,15 +131,28 @@ function passableEcsRole(ctx: RpcContext, name: string, notEcsStatus: number): R
 
 interface Paged<T> { items: T[]; fields: RpcBody }
 
-/** PageNumber/PageSize (deprecated but common) unless NextToken or MaxResults is given. */
+/**
+ * NextToken/MaxResults paging. DescribeInstances and DescribeSecurityGroups: MaxResults 10–100
+ * (smaller values count as 10), default 10. DescribeInstanceTypes: at most 100, and without
+ * NextToken only the first 100 entries (its API reference, "Usage notes").
+ */
+function tokenPaged<T>(ctx: RpcContext, all: T[], sizes: { min: number; max: number; fallback: number }): Paged<T> {
+  const size = Math.min(sizes.max, Math.max(sizes.min, ctx.params.int('MaxResults') ?? sizes.fallback));
+  const token = ctx.params.str('NextToken');
+  const offset = token ? Number(/^o(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'))?.[1] ?? NaN) : 0;
+  if (Number.isNaN(offset)) { throw err('InvalidParameter.NextToken', 400, 'The specified parameter "NextToken" is not valid.'); }
+  const next = offset + size < all.length ? Buffer.from(`o${offset + size}`).toString('base64url') : '';
+  return { items: all.slice(offset, offset + size), fields: { TotalCount: all.length, NextToken: next } };
+}
+
+/**
+ * PageNumber/PageSize (deprecated but common; default 10, at most `maxPageSize`: 100 for
+ * DescribeInstances and DescribeImages, 50 for DescribeVpcs, DescribeVSwitches,
+ * DescribeSecurityGroups and DescribeInstanceRamRole) unless NextToken or MaxResults is given.
+ */
 function paged<T>(ctx: RpcContext, all: T[], maxPageSize: number, allowToken: boolean): Paged<T> {
   if (allowToken && (ctx.params.has('NextToken') || ctx.params.has('MaxResults'))) {
-    const size = Math.min(100, Math.max(10, ctx.params.int('MaxResults') ?? 10));
-    const token = ctx.params.str('NextToken');
-    const offset = token ? Number(/^o(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'))?.[1] ?? NaN) : 0;
-    if (Number.isNaN(offset)) { throw err('InvalidParameter.NextToken', 400, 'The specified parameter "NextToken" is not valid.'); }
-    const next = offset + size < all.length ? Buffer.from(`o${offset + size}`).toString('base64url') : '';
-    return { items: all.slice(offset, offset + size), fields: { TotalCount: all.length, NextToken: next } };
+    return tokenPaged(ctx, all, { min: 10, max: 100, fallback: 10 });
   }
   const pageNumber = ctx.params.int('PageNumber', { min: 1 }) ?? 1;
   const pageSize = Math.min(maxPageSize, ctx.params.int('PageSize', { min: 1 }) ?? 10);
@@ -346,32 +370,46 @@ function launch(ctx: RpcContext, mode: 'run' | 'create'): Instance[] {
   const tags = p.objects('Tag').map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }));
   dryRun(ctx);
 
+  const life = realismOf(ctx.state).lifecycle;
   const created: Instance[] = [];
   for (let n = 0; n < amount; n++) {
     const id = `i-${ID_PREFIX[r.regionId] ?? 'xx0'}${hex(17)}`;
     const instance: Instance = {
       instanceId: id, instanceName: instanceName ?? id, hostName: hostName ?? `iZ${id.slice(2)}Z`, regionId: r.regionId,
-      zoneId: vsw.zoneId, status: mode === 'run' ? 'Running' : 'Stopped', networkType: 'vpc', vpcId: vsw.vpcId,
+      zoneId: vsw.zoneId, status: 'Pending', networkType: 'vpc', vpcId: vsw.vpcId,
       vSwitchId: vsw.vSwitchId, securityGroupIds: sgIds, privateIp: nextPrivateIp(ctx.state, vsw.cidrBlock, vsw.vSwitchId),
       imageId: image.imageId, instanceType: type.instanceTypeId, osName: image.osName, cpu: type.cpuCoreCount,
       memory: type.memorySize * 1024, creationTime: new Date(ctx.now()).toISOString().slice(0, 16) + 'Z',
       internetMaxBandwidthOut: bandwidth, httpTokens, httpEndpoint, ramRoleName: role?.roleName,
       passwordSet: p.has('Password'), description, tags,
     };
-    // Only RunInstances hands out a public IP; CreateInstance needs AllocatePublicIpAddress.
-    if (mode === 'run' && bandwidth > 0) { instance.publicIp = newPublicIp(ctx.state); }
+    // RunInstances starts the instance and gives it the public IP it asked for once Running;
+    // CreateInstance leaves it Stopped, to be started and given an IP (AllocatePublicIpAddress).
+    if (mode === 'run') {
+      const publicIp = bandwidth > 0 ? newPublicIp(ctx.state) : undefined;
+      schedule(ctx.state, instance, 'Pending', [{ status: 'Starting', afterMs: life.pendingMs }, { status: 'Running', afterMs: life.startingMs, publicIp }]);
+    } else {
+      schedule(ctx.state, instance, 'Pending', [{ status: 'Stopped', afterMs: life.pendingMs }]);
+    }
     ctx.state.instances.set(id, instance);
     created.push(instance);
   }
   return created;
 }
 
-function transition(from: InstanceStatus, to: InstanceStatus) {
+/** Refuses an instance that is not `wanted`, with the code ECS gives for one still being created. */
+function requireStatus(i: Instance, ...wanted: InstanceStatus[]): void {
+  if (wanted.includes(i.status)) { return; }
+  throw i.status === 'Pending' ? E.initializing() : E.status();
+}
+
+/** StartInstance (Stopped → Starting → Running) and StopInstance (Running → Stopping → Stopped). */
+function transition(from: InstanceStatus, via: InstanceStatus, to: InstanceStatus, delay: (l: ReturnType<typeof realismOf>['lifecycle']) => number) {
   return (ctx: RpcContext): RpcBody => {
     const i = theInstance(ctx);
-    if (i.status !== from) { throw E.status(); }
+    requireStatus(i, from);
     dryRun(ctx);
-    i.status = to;
+    schedule(ctx.state, i, via, [{ status: to, afterMs: delay(realismOf(ctx.state).lifecycle) }]);
     return {};
   };
 }
@@ -386,7 +424,7 @@ function modifyInstanceAttribute(ctx: RpcContext): RpcBody {
       throw err('InvalidSecurityGroupId.NotFound', 404, 'The specified SecurityGroupId does not exist.');
     }
   }
-  if (pw !== undefined && (i.status === 'Starting' || i.status === 'Pending')) { throw E.status(); }
+  if (pw !== undefined) { requireStatus(i, 'Running', 'Stopped', 'Stopping'); }
   if (pw !== undefined) { i.passwordSet = true; }
   if (instanceName !== undefined) { i.instanceName = instanceName; }
   if (hostName !== undefined) { i.hostName = hostName; }
@@ -398,7 +436,7 @@ function modifyInstanceAttribute(ctx: RpcContext): RpcBody {
 /** Newer docs: an instance that already has a public IP gets it back instead of AllocatedAlready. */
 function allocatePublicIpAddress(ctx: RpcContext): RpcBody {
   const i = theInstance(ctx);
-  if (i.status !== 'Running' && i.status !== 'Stopped') { throw E.status(); }
+  requireStatus(i, 'Running', 'Stopped');
   i.publicIp ??= ctx.params.str('IpAddress') || newPublicIp(ctx.state);
   return { IpAddress: i.publicIp };
 }
@@ -526,7 +564,7 @@ function describeInstanceTypes(ctx: RpcContext): RpcBody {
   const wanted = ctx.params.list('InstanceTypes');
   const family = ctx.params.str('InstanceTypeFamily');
   const all = ctx.state.instanceTypes.filter((t) => (!wanted.length || wanted.includes(t.instanceTypeId)) && (!family || t.instanceTypeFamily === family));
-  const { items, fields } = paged(ctx, all, 100, true);
+  const { items, fields } = tokenPaged(ctx, all, { min: 1, max: 100, fallback: 100 });
   return {
     NextToken: fields.NextToken ?? '',
     InstanceTypes: {
@@ -569,18 +607,23 @@ const actions: Record<string, RpcAction> = {
     handle: (ctx) => ({ InstanceIdSets: { InstanceIdSet: launch(ctx, 'run').map((i) => i.instanceId) }, OrderId: '', TradePrice: 0 }),
   },
   CreateInstance: { resources: allInstances, handle: (ctx) => ({ InstanceId: launch(ctx, 'create')[0].instanceId, OrderId: '', TradePrice: 0 }) },
-  StartInstance: { resources: oneInstance, handle: transition('Stopped', 'Running') },
-  StopInstance: { resources: oneInstance, handle: transition('Running', 'Stopped') },
+  StartInstance: { resources: oneInstance, handle: transition('Stopped', 'Starting', 'Running', (l) => l.startingMs) },
+  StopInstance: { resources: oneInstance, handle: transition('Running', 'Stopping', 'Stopped', (l) => l.stoppingMs) },
   ModifyInstanceAttribute: { resources: oneInstance, handle: modifyInstanceAttribute },
   AllocatePublicIpAddress: { resources: oneInstance, handle: allocatePublicIpAddress },
 };
+
+/** Every action first brings instances up to date with the transitions that are due. */
+const settled = Object.fromEntries(Object.entries(actions).map(([name, a]) => [name, {
+  ...a, handle: (ctx: RpcContext) => { settleInstances(ctx.state); return a.handle(ctx); },
+}]));
 
 export const ecsProduct: RpcProduct = {
   name: 'ecs',
   version: '2014-05-26',
   hostId: 'ecs.aliyuncs.com',
   productCode: 'Ecs',
-  actions,
+  actions: settled,
   defaultResource: (ctx) => ecsArn(ctx, '*'),
   denied: { code: 'Forbidden.RAM', status: 403, message: "User not authorized to operate on the specified resource, or this API doesn't support RAM." },
 };

@@ -7,14 +7,40 @@ export interface FaultRule {
   action?: string;
   /** throttle → Throttling.User 400 (OSS: 503 SlowDown); error5xx → 500/503; delay → wait; down → drop the connection. */
   kind: 'throttle' | 'error5xx' | 'delay' | 'down';
+  /**
+   * throttle: which of the gateway's throttling answers (THROTTLING below); default
+   * Throttling.User. OSS always answers its own shape.
+   */
+  code?: ThrottlingCode;
+  /**
+   * throttle: fire only for requests beyond this many per second (per service and action, on the
+   * sandbox's wall clock), like a real API rate limit, instead of for every request.
+   */
+  perSecond?: number;
   delayMs?: number;
   status?: number;
   /** How many requests it applies to; omitted = until cleared. */
   count?: number;
 }
 
+/**
+ * The POP gateway's throttling answers. Throttling.User and its message are quoted in Alibaba
+ * Cloud's troubleshooting pages (e.g. EDAS help doc-detail/98807); the other codes appear in SDK
+ * and terraform retry lists, their messages follow the same pattern and are not quoted from a doc.
+ * The SDKs retry only the codes their retryOptions name, so the exact code matters to a client.
+ */
+export const THROTTLING = {
+  'Throttling.User': { status: 400, message: 'Request was denied due to user flow control.' },
+  'Throttling.Api': { status: 400, message: 'Request was denied due to api flow control.' },
+  'Throttling': { status: 400, message: 'Request was denied due to flow control.' },
+  'ServiceUnavailable': { status: 503, message: 'The request has failed due to a temporary failure of the server.' },
+} as const;
+export type ThrottlingCode = keyof typeof THROTTLING;
+
 export class Faults {
   private rules: FaultRule[] = [];
+  /** Recent request times per service/action, for perSecond rules. */
+  private recent = new Map<string, number[]>();
 
   add(rule: FaultRule): void {
     this.rules.push({ ...rule });
@@ -29,12 +55,22 @@ export class Faults {
   }
 
   /** Returns the rules that fire for this request, consuming their counts. */
-  take(service: SandboxService, action: string): FaultRule[] {
-    const hits = this.rules.filter((r) => (!r.service || r.service === service) && (!r.action || r.action === action));
+  take(service: SandboxService, action: string, nowMs = Date.now()): FaultRule[] {
+    const matching = this.rules.filter((r) => (!r.service || r.service === service) && (!r.action || r.action === action));
+    const rate = matching.some((r) => r.perSecond !== undefined) ? this.rate(`${service}:${action}`, nowMs) : 0;
+    const hits = matching.filter((r) => r.perSecond === undefined || rate > r.perSecond);
     for (const r of hits) {
       if (r.count !== undefined) { r.count -= 1; }
     }
     this.rules = this.rules.filter((r) => r.count === undefined || r.count > 0);
     return hits;
+  }
+
+  /** Counts this request and returns how many arrived in the last second, itself included. */
+  private rate(key: string, nowMs: number): number {
+    const times = (this.recent.get(key) ?? []).filter((t) => t > nowMs - 1000);
+    times.push(nowMs);
+    this.recent.set(key, times);
+    return times.length;
   }
 }

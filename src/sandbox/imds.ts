@@ -12,6 +12,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { SandboxError } from './errors';
 import { header, type SandboxRequest, type SandboxResponse } from './http';
 import type { Sandbox, ServiceModule } from './server';
+import { settleInstances } from './lifecycle';
+import { visibleRole } from './propagation';
 import { instanceSession } from './sessions';
 import { isoSeconds, now, type Instance, type SandboxState } from './state';
 
@@ -138,6 +140,8 @@ function checkToken(req: SandboxRequest, sandbox: Sandbox, instance: Instance): 
 
 /** The JSON ECS serves for a role, laid out as the docs show it. */
 function credentialsDocument(state: SandboxState, instance: Instance): string {
+  // A role deleted in RAM keeps being served until that reaches the instance (propagation.ts).
+  if (!visibleRole(state, instance.ramRoleName ?? '')) { throw notFound(); }
   const s = instanceSession(state, instance);
   if (!s) { throw notFound(); }
   const fields: Array<[string, string]> = [
@@ -181,6 +185,7 @@ function handle(req: SandboxRequest, sandbox: Sandbox): SandboxResponse {
   const instanceId = m[1] ?? sandbox.options.defaultImdsInstance;
   const instance = instanceId ? sandbox.state.instances.get(instanceId) : undefined;
   if (!instance) { throw notFound(); }
+  settleInstances(sandbox.state);
   if (instance.httpEndpoint === 'disabled' || instance.status !== 'Running') { return { status: 0, destroy: true }; }
   const path = m[2];
   if (path === TOKEN_PATH) { return issueToken(req, sandbox, instance); }

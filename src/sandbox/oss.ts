@@ -7,16 +7,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SandboxError } from './errors';
 import { header, type SandboxRequest, type SandboxResponse } from './http';
+import { crc64 } from './crc64';
 import {
-  parseOssAuth, parseQuery, stringToSignBytes, verifyOssSignature,
+  parseOssAuth, parseQuery, parseV4Date, stringToSignBytes, verifyOssSignature,
   type OssAuth, type QueryPair, type SignTarget,
 } from './ossSignature';
 import {
   el, errorXml, parseCompleteRequest, parseDeleteRequest, txt, xmlDocument,
 } from './ossXml';
 import { authorize, resolveCredential, type Principal } from './principal';
+import { realismOf } from './realism';
 import type { Sandbox, ServiceModule } from './server';
-import { now, type Bucket, type MultipartUpload, type OssObject, type SandboxState } from './state';
+import { now, wallNow, type Bucket, type MultipartUpload, type OssObject, type SandboxState } from './state';
 
 // ---- addressing ----
 
@@ -133,7 +135,7 @@ function ossRequestId(): string {
 }
 
 function baseHeaders(state: SandboxState): Record<string, string> {
-  return { server: 'AliyunOSS', date: new Date(now(state)).toUTCString(), 'x-oss-request-id': ossRequestId() };
+  return { server: 'AliyunOSS', date: new Date(wallNow(state)).toUTCString(), 'x-oss-request-id': ossRequestId() };
 }
 
 // ---- request context ----
@@ -191,8 +193,31 @@ function getBucket(state: SandboxState, name: string): Bucket {
 // ---- authentication ----
 
 /** Checks the signature against each addressing candidate; returns the one that verifies. */
+/** OSS tolerates 15 minutes between a request's date and its own clock. */
+const MAX_SKEW_MS = 15 * 60 * 1000;
+
+/**
+ * Header-signed requests carry their date (V1: x-oss-date, else Date; V4: x-oss-date). OSS refuses
+ * a missing or malformed one with AccessDenied and one more than 15 minutes off its clock with 403
+ * RequestTimeTooSkewed (OSS API "Include a signature in the Authorization header"; EC
+ * 0002-00000504). Presigned URLs are governed by their expiry instead. Realism `ossRequestTime`.
+ */
+function checkRequestTime(req: SandboxRequest, state: SandboxState, auth: OssAuth): void {
+  if (!realismOf(state).ossRequestTime || (auth.kind !== 'V1' && auth.kind !== 'V4')) { return; }
+  const raw = auth.kind === 'V4' ? auth.date : header(req, 'x-oss-date') ?? header(req, 'date');
+  const ms = raw === undefined ? NaN : auth.kind === 'V4' ? parseV4Date(raw) : Date.parse(raw);
+  if (Number.isNaN(ms)) { throw new OssError('AccessDenied', 403, 'OSS authentication requires a valid Date.'); }
+  const server = wallNow(state);
+  if (Math.abs(server - ms) > MAX_SKEW_MS) {
+    throw new OssError('RequestTimeTooSkewed', 403, 'The difference between the request time and the current time is too large.', {
+      RequestTime: raw!, ServerTime: new Date(server).toISOString(), MaxAllowedSkewMilliseconds: String(MAX_SKEW_MS), EC: '0002-00000504',
+    });
+  }
+}
+
 function authenticate(req: SandboxRequest, state: SandboxState, query: QueryPair[], candidates: OssTarget[], auth: OssAuth | undefined): { principal: Principal; target: OssTarget } {
   if (!auth) { throw errors.anonymous(); }
+  checkRequestTime(req, state, auth);
   let resolved;
   try { resolved = resolveCredential(state, auth.accessKeyId, auth.securityToken); } catch (e) { authenticationError(e, auth); }
   if (auth.expiresAtMs !== undefined && now(state) > auth.expiresAtMs) {
@@ -317,7 +342,8 @@ function listPage(bucket: Bucket, prefix: string, delimiter: string, after: stri
 const TOKEN_TAG = 'sbx1:';
 
 function encodeToken(last: string): string {
-  return Buffer.from(TOKEN_TAG + last, 'utf8').toString('base64');
+  // base64url: the token goes back in a query string and must survive URL-decoding unchanged.
+  return Buffer.from(TOKEN_TAG + last, 'utf8').toString('base64url');
 }
 
 function decodeToken(token: string): string {
@@ -326,9 +352,22 @@ function decodeToken(token: string): string {
   return text.slice(TOKEN_TAG.length);
 }
 
-function contentsXml(ctx: Ctx, o: OssObject, withOwner: boolean): string {
+/**
+ * `encoding-type=url` (OSS ListObjects/ListObjectsV2/DeleteMultipleObjects: "the only valid value
+ * is url"): names in the answer are URL-encoded so keys with characters XML 1.0 cannot carry, or
+ * with `+` and `%`, survive. Go SDK and ossutil always ask for it and decode with QueryUnescape,
+ * which reads `+` as a space, so spaces go out as %20 and `+` as %2B.
+ */
+function keyEncoder(ctx: Ctx): (s: string) => string {
+  const type = q(ctx, 'encoding-type');
+  if (type === undefined) { return (x) => x; }
+  if (type !== 'url') { throw errors.invalidArgument('The Encoding-Type is not supported.', 'encoding-type', type); }
+  return (x) => encodeURIComponent(x).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function contentsXml(ctx: Ctx, o: OssObject, withOwner: boolean, encode: (s: string) => string): string {
   return el('Contents',
-    txt('Key', o.key), txt('LastModified', o.lastModified), txt('ETag', o.etag), txt('Type', o.objectType ?? 'Normal'),
+    txt('Key', encode(o.key)), txt('LastModified', o.lastModified), txt('ETag', o.etag), txt('Type', o.objectType ?? 'Normal'),
     txt('Size', o.body.length), txt('StorageClass', 'Standard'), withOwner && owner(ctx.state));
 }
 
@@ -337,33 +376,44 @@ function listObjects(ctx: Ctx, b: Bucket, v2: boolean): SandboxResponse {
   const delimiter = q(ctx, 'delimiter') ?? '';
   allow(ctx, 'oss:ListObjects', bucketArn(ctx.state, b.name), { 'oss:Prefix': prefix, 'oss:Delimiter': delimiter });
   const maxKeys = parseMaxKeys(q(ctx, 'max-keys'), 'max-keys', 100, 1000);
-  const prefixesXml = (page: ListPage) => page.prefixes.map((p) => el('CommonPrefixes', txt('Prefix', p)));
+  // ListObjects encodes Key, Prefix, Marker, NextMarker and Delimiter; V2 encodes Key, Prefix,
+  // StartAfter and Delimiter (its tokens are opaque and URL-safe here).
+  const enc = keyEncoder(ctx);
+  const encodingType = q(ctx, 'encoding-type') && txt('EncodingType', 'url');
+  const prefixesXml = (page: ListPage) => page.prefixes.map((p) => el('CommonPrefixes', txt('Prefix', enc(p))));
   if (!v2) {
     const marker = q(ctx, 'marker') ?? '';
     const page = listPage(b, prefix, delimiter, marker, maxKeys);
     return xmlResponse(ctx, el('ListBucketResult',
-      txt('Name', b.name), txt('Prefix', prefix), txt('Marker', marker), txt('MaxKeys', maxKeys), txt('Delimiter', delimiter),
-      txt('IsTruncated', page.truncated), page.truncated && txt('NextMarker', page.last),
-      ...page.contents.map((o) => contentsXml(ctx, o, true)), ...prefixesXml(page)));
+      txt('Name', b.name), txt('Prefix', enc(prefix)), txt('Marker', enc(marker)), txt('MaxKeys', maxKeys), txt('Delimiter', enc(delimiter)),
+      encodingType, txt('IsTruncated', page.truncated), page.truncated && txt('NextMarker', enc(page.last!)),
+      ...page.contents.map((o) => contentsXml(ctx, o, true, enc)), ...prefixesXml(page)));
   }
   const token = q(ctx, 'continuation-token');
   const startAfter = q(ctx, 'start-after');
   const after = token ? decodeToken(token) : startAfter ?? '';
   const page = listPage(b, prefix, delimiter, after, maxKeys);
   return xmlResponse(ctx, el('ListBucketResult',
-    txt('Name', b.name), txt('Prefix', prefix), txt('StartAfter', startAfter), txt('ContinuationToken', token),
-    txt('MaxKeys', maxKeys), txt('Delimiter', delimiter), txt('IsTruncated', page.truncated),
+    txt('Name', b.name), txt('Prefix', enc(prefix)), txt('StartAfter', startAfter === undefined ? undefined : enc(startAfter)),
+    txt('ContinuationToken', token), txt('MaxKeys', maxKeys), txt('Delimiter', enc(delimiter)), encodingType, txt('IsTruncated', page.truncated),
     page.truncated && txt('NextContinuationToken', encodeToken(page.last!)),
     txt('KeyCount', page.contents.length + page.prefixes.length),
-    ...page.contents.map((o) => contentsXml(ctx, o, q(ctx, 'fetch-owner') === 'true')), ...prefixesXml(page)));
+    ...page.contents.map((o) => contentsXml(ctx, o, q(ctx, 'fetch-owner') === 'true', enc)), ...prefixesXml(page)));
 }
 
 function deleteMultiple(ctx: Ctx, b: Bucket): SandboxResponse {
+  // "DeleteMultipleObjects requests must include Content-MD5" (EC 0016-00000606). That page names
+  // no error code; InvalidDigest is the documented OSS code about Content-MD5. Realism `ossContentMd5`.
+  if (realismOf(ctx.state).ossContentMd5 && header(ctx.req, 'content-md5') === undefined) {
+    throw new OssError('InvalidDigest', 400, 'Missing required header for this request: Content-MD5.', { EC: '0016-00000606' });
+  }
   checkContentMd5(ctx.req);
+  const encode = keyEncoder(ctx);
   const { quiet, keys } = parseDeleteRequest(ctx.req.body);
   for (const key of keys) { allow(ctx, 'oss:DeleteObject', objectArn(ctx.state, b.name, key)); }
   for (const key of keys) { b.objects.delete(key); }
-  return xmlResponse(ctx, el('DeleteResult', ...(quiet ? [] : keys.map((k) => el('Deleted', txt('Key', k))))));
+  return xmlResponse(ctx, el('DeleteResult', q(ctx, 'encoding-type') && txt('EncodingType', 'url'),
+    ...(quiet ? [] : keys.map((k) => el('Deleted', txt('Key', encode(k)))))));
 }
 
 function listMultipartUploads(ctx: Ctx, b: Bucket): SandboxResponse {
@@ -397,6 +447,8 @@ function objectHeaders(o: OssObject): Record<string, string> {
   const h: Record<string, string> = {
     'content-type': o.contentType, etag: o.etag, 'last-modified': new Date(o.lastModified).toUTCString(),
     'accept-ranges': 'bytes', 'x-oss-object-type': o.objectType ?? 'Normal', 'x-oss-storage-class': 'Standard',
+    // Of the whole object, also on range reads, as OSS does.
+    'x-oss-hash-crc64ecma': crc64(o.body),
   };
   for (const [k, v] of Object.entries(o.meta)) { h[`x-oss-meta-${k}`] = v; }
   return h;
@@ -469,7 +521,7 @@ function putObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
   const o = storeObject(ctx, b, key, {
     body, etag: etagOf(body), contentType: header(ctx.req, 'content-type') ?? 'application/octet-stream', meta: metaFromHeaders(ctx.req),
   });
-  return emptyResponse(ctx, 200, { etag: o.etag, 'content-md5': md5(body).toString('base64') });
+  return emptyResponse(ctx, 200, { etag: o.etag, 'content-md5': md5(body).toString('base64'), 'x-oss-hash-crc64ecma': crc64(body) });
 }
 
 function copyObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
@@ -489,7 +541,7 @@ function copyObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
     contentType: replace ? header(ctx.req, 'content-type') ?? src.contentType : src.contentType,
     meta: replace ? metaFromHeaders(ctx.req) : { ...src.meta },
   });
-  return xmlResponse(ctx, el('CopyObjectResult', txt('ETag', o.etag), txt('LastModified', o.lastModified)));
+  return xmlResponse(ctx, el('CopyObjectResult', txt('ETag', o.etag), txt('LastModified', o.lastModified)), 200, { 'x-oss-hash-crc64ecma': crc64(o.body) });
 }
 
 function deleteObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
@@ -530,7 +582,7 @@ function uploadPart(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
   checkContentMd5(ctx.req);
   const etag = etagOf(ctx.req.body);
   u.parts.set(n, { body: ctx.req.body, etag, lastModified: new Date(now(ctx.state)).toISOString() });
-  return emptyResponse(ctx, 200, { etag, 'content-md5': md5(ctx.req.body).toString('base64') });
+  return emptyResponse(ctx, 200, { etag, 'content-md5': md5(ctx.req.body).toString('base64'), 'x-oss-hash-crc64ecma': crc64(ctx.req.body) });
 }
 
 function completeMultipart(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
@@ -562,7 +614,7 @@ function completeMultipart(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
   ctx.state.uploads.delete(u.uploadId);
   return xmlResponse(ctx, el('CompleteMultipartUploadResult',
     txt('Location', `http://${b.name}.${endpointOf(b.region)}/${encodeURIComponent(key).replace(/%2F/g, '/')}`),
-    txt('Bucket', b.name), txt('Key', key), txt('ETag', etag)), 200, { etag });
+    txt('Bucket', b.name), txt('Key', key), txt('ETag', etag)), 200, { etag, 'x-oss-hash-crc64ecma': crc64(body) });
 }
 
 function abortMultipart(ctx: Ctx, b: Bucket, key: string): SandboxResponse {

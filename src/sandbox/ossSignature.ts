@@ -83,7 +83,7 @@ function queryGet(query: QueryPair[], key: string): string | undefined {
 }
 
 /** x-oss-date in V4 form → ms since epoch (NaN when malformed). */
-function parseV4Date(s: string): number {
+export function parseV4Date(s: string): number {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
   return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : NaN;
 }

@@ -5,10 +5,8 @@
 import { evaluate } from '../policy/evaluate';
 import type { AuthorizationRequest, Decision, NamedPolicy } from '../policy/types';
 import { authErrors } from './errors';
-import {
-  now, parsePolicyDocument, policyKey, roleKey, userKey,
-  type SandboxState, type StsSession,
-} from './state';
+import { currentPolicies, visibleRolePolicies } from './propagation';
+import { now, parsePolicyDocument, userKey, type SandboxState, type StsSession } from './state';
 
 export type Principal =
   | { kind: 'root'; accountId: string; arn: string }
@@ -49,17 +47,13 @@ export function resolveCredential(state: SandboxState, accessKeyId: string, secu
   return { secret: key.accessKeySecret, principal: { kind: 'user', accountId: acct, userName, arn: `acs:ram::${acct}:user/${userName}` } };
 }
 
-/** The policies attached to a user or to the role behind a session. */
+/**
+ * The policies attached to a user, or to the role behind a session as the services see it (a
+ * policy just attached to a role takes effect for its sessions only once it has propagated).
+ */
 export function policiesOf(state: SandboxState, principal: Principal): NamedPolicy[] {
   if (principal.kind === 'root') { return []; }
-  const key = principal.kind === 'user' ? userKey(principal.userName) : roleKey(principal.roleName);
-  const out: NamedPolicy[] = [];
-  for (const a of state.attachments.get(key) ?? []) {
-    const p = state.policies.get(policyKey(a.policyType, a.policyName));
-    const v = p?.versions.find((x) => x.versionId === p.defaultVersion);
-    if (p && v) { out.push({ name: p.policyName, type: p.policyType, document: parsePolicyDocument(v.policyDocument) }); }
-  }
-  return out;
+  return principal.kind === 'user' ? currentPolicies(state, userKey(principal.userName)) : visibleRolePolicies(state, principal.roleName);
 }
 
 /** Root may do anything; everyone else needs an Allow and no Deny. */

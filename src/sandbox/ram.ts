@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { roleArn } from '../policy/builders';
 import { SandboxError } from './errors';
+import { changingRoles } from './propagation';
+import { realismOf } from './realism';
 import type { RpcAction, RpcBody, RpcContext, RpcProduct } from './rpc';
 import {
   isoSeconds, policyKey, roleKey, userKey,
@@ -76,10 +78,41 @@ const asList = (v: unknown): unknown[] | undefined =>
 const isStringList = (v: unknown) => asList(v)?.every((x) => typeof x === 'string' && x.length > 0) ?? false;
 
 /**
- * Why a document is not a valid RAM policy, or undefined if it is. Trust policies (a role's
- * AssumeRolePolicyDocument) name a Principal instead of a Resource.
+ * The grammar of the RAM policy reference ("Policy structure and syntax", help doc-detail/93739):
+ * top level Version and Statement only; a statement has Effect, Action|NotAction,
+ * Resource|NotResource and Condition (trust policies: Principal instead of Resource); an action
+ * is `*` or `service:Action`, a resource `*` or an `acs:` ARN, a condition key `prefix:Name`.
  */
-export function policyDocumentProblem(text: string, kind: 'permission' | 'trust'): string | undefined {
+const TOP_KEYS = new Set(['Version', 'Statement']);
+const STATEMENT_KEYS = { permission: new Set(['Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']), trust: new Set(['Effect', 'Action', 'NotAction', 'Principal', 'Condition']) };
+
+function strictProblem(d: Record<string, unknown>, kind: 'permission' | 'trust'): string | undefined {
+  const unknownTop = Object.keys(d).find((k) => !TOP_KEYS.has(k));
+  if (unknownTop) { return `unknown element "${unknownTop}"`; }
+  for (const [i, st] of (d.Statement as Array<Record<string, unknown>>).entries()) {
+    const unknown = Object.keys(st).find((k) => !STATEMENT_KEYS[kind].has(k));
+    if (unknown) { return `Statement[${i}] has an unknown element "${unknown}"`; }
+    const badAction = asList(st.Action ?? st.NotAction)!.find((a) => a !== '*' && !/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(a as string));
+    if (badAction !== undefined) { return `Statement[${i}] action "${badAction}" is not of the form service:Action`; }
+    if (kind === 'permission') {
+      const badResource = asList(st.Resource ?? st.NotResource)!.find((r) => r !== '*' && !/^acs:[^:]*:[^:]*:[^:]*:.+$/.test(r as string));
+      if (badResource !== undefined) { return `Statement[${i}] resource "${badResource}" is neither "*" nor an acs: ARN`; }
+    }
+    for (const [op, block] of Object.entries((st.Condition ?? {}) as Record<string, unknown>)) {
+      if (!block || typeof block !== 'object' || Array.isArray(block)) { return `Statement[${i}].Condition.${op} must be an object`; }
+      const badKey = Object.keys(block).find((k) => !/^[A-Za-z0-9-]+:[A-Za-z0-9-_/]+$/.test(k));
+      if (badKey !== undefined) { return `Statement[${i}] condition key "${badKey}" is not of the form prefix:Name`; }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Why a document is not a valid RAM policy, or undefined if it is. Trust policies (a role's
+ * AssumeRolePolicyDocument) name a Principal instead of a Resource. `strict` adds the grammar
+ * checks real RAM makes (realism `ramGrammar`).
+ */
+export function policyDocumentProblem(text: string, kind: 'permission' | 'trust', strict = false): string | undefined {
   let doc: unknown;
   try { doc = JSON.parse(text); } catch (e) { return `not valid JSON (${(e as Error).message})`; }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) { return 'the document must be a JSON object'; }
@@ -99,14 +132,14 @@ export function policyDocumentProblem(text: string, kind: 'permission' | 'trust'
       return `Statement[${i}].Condition must be an object`;
     }
   }
-  return undefined;
+  return strict ? strictProblem(d as Record<string, unknown>, kind) : undefined;
 }
 
 function document(ctx: RpcContext, param: string, kind: 'permission' | 'trust', max: number, required: boolean): string | undefined {
   const text = required ? ctx.params.required(param) : ctx.params.str(param);
   if (text === undefined) { return undefined; }
   if (text.length > max) { throw E.length(param); }
-  const problem = policyDocumentProblem(text, kind);
+  const problem = policyDocumentProblem(text, kind, realismOf(ctx.state).ramGrammar);
   if (problem) { throw E.malformed(problem); }
   return text;
 }
@@ -168,6 +201,13 @@ const userJson = (u: RamUser) => ({
   Email: u.email ?? '', MobilePhone: u.mobilePhone ?? '', CreateDate: u.createDate, UpdateDate: u.updateDate ?? u.createDate,
 });
 
+/** Roles whose permissions change when this policy's default version does. */
+function rolesAttachedTo(state: SandboxState, p: RamPolicy): string[] {
+  return [...state.attachments.entries()]
+    .filter(([key, list]) => key.startsWith('role:') && list.some((a) => a.policyType === p.policyType && a.policyName === p.policyName))
+    .map(([key]) => key.slice('role:'.length));
+}
+
 function attachmentCount(state: SandboxState, p: RamPolicy): number {
   let n = 0;
   for (const list of state.attachments.values()) {
@@ -221,7 +261,7 @@ function createRole(ctx: RpcContext): RpcBody {
     roleId: `3${digits(18)}`, roleName: name, description: desc, assumeRolePolicyDocument: doc,
     maxSessionDuration: duration, createDate: date, updateDate: date, ...(t ? { tags: t } : {}),
   };
-  ctx.state.roles.set(name, role);
+  changingRoles(ctx.state, [name], () => ctx.state.roles.set(name, role));
   return { Role: roleJson(ctx, role, true, false) };
 }
 
@@ -237,10 +277,12 @@ function updateRole(ctx: RpcContext): RpcBody {
   const doc = document(ctx, 'NewAssumeRolePolicyDocument', 'trust', 2048, false);
   const desc = description(ctx, 'NewDescription');
   const duration = maxSessionDuration(ctx, 'NewMaxSessionDuration');
-  if (doc !== undefined) { role.assumeRolePolicyDocument = doc; }
-  if (desc !== undefined) { role.description = desc; }
-  if (duration !== undefined) { role.maxSessionDuration = duration; }
-  role.updateDate = nowIso(ctx);
+  changingRoles(ctx.state, [role.roleName], () => {
+    if (doc !== undefined) { role.assumeRolePolicyDocument = doc; }
+    if (desc !== undefined) { role.description = desc; }
+    if (duration !== undefined) { role.maxSessionDuration = duration; }
+    role.updateDate = nowIso(ctx);
+  });
   return { Role: roleJson(ctx, role, true, true) };
 }
 
@@ -249,8 +291,10 @@ function deleteRole(ctx: RpcContext): RpcBody {
   if ((ctx.state.attachments.get(roleKey(role.roleName)) ?? []).length > 0) {
     throw err('DeleteConflict.Role.Policy', 409, 'The role CAN NOT has any attached policy while deleting the role.');
   }
-  ctx.state.roles.delete(role.roleName);
-  ctx.state.attachments.delete(roleKey(role.roleName));
+  changingRoles(ctx.state, [role.roleName], () => {
+    ctx.state.roles.delete(role.roleName);
+    ctx.state.attachments.delete(roleKey(role.roleName));
+  });
   return {};
 }
 
@@ -304,10 +348,12 @@ function createPolicyVersion(ctx: RpcContext): RpcBody {
   }
   const n = p.nextVersion ?? Math.max(0, ...p.versions.map((v) => Number(v.versionId.slice(1)))) + 1;
   const version = { versionId: `v${n}`, policyDocument: doc, createDate: nowIso(ctx) };
-  p.nextVersion = n + 1;
-  p.versions.push(version);
-  if (setAsDefault) { p.defaultVersion = version.versionId; }
-  p.updateDate = version.createDate;
+  changingRoles(ctx.state, setAsDefault ? rolesAttachedTo(ctx.state, p) : [], () => {
+    p.nextVersion = n + 1;
+    p.versions.push(version);
+    if (setAsDefault) { p.defaultVersion = version.versionId; }
+    p.updateDate = version.createDate;
+  });
   return { PolicyVersion: versionJson(p, version) };
 }
 
@@ -323,8 +369,11 @@ function deletePolicyVersion(ctx: RpcContext): RpcBody {
 
 function setDefaultPolicyVersion(ctx: RpcContext): RpcBody {
   const p = existingPolicy(ctx, 'Custom');
-  p.defaultVersion = versionOf(ctx, p).versionId;
-  p.updateDate = nowIso(ctx);
+  const versionId = versionOf(ctx, p).versionId;
+  changingRoles(ctx.state, rolesAttachedTo(ctx.state, p), () => {
+    p.defaultVersion = versionId;
+    p.updateDate = nowIso(ctx);
+  });
   return {};
 }
 
@@ -344,22 +393,38 @@ function deletePolicy(ctx: RpcContext): RpcBody {
   return {};
 }
 
+/**
+ * Policies one role or user may have attached, per type: RAM "Limits" (help doc-detail/28753,
+ * 2025): 20 system and 10 custom. The code is the LimitExceeded.<Entity>.Policy of the RAM error
+ * list; its exact message is not documented.
+ */
+const ATTACH_LIMITS: Record<PolicyType, number> = { System: 20, Custom: 10 };
+
 /** Attach/detach for roles and users: same rules, different entity names in the codes. */
 function attachment(kind: 'Role' | 'User', attach: boolean) {
   return (ctx: RpcContext): RpcBody => {
     const type = policyType(ctx, true)!;
     const p = existingPolicy(ctx, type);
-    const key = kind === 'Role' ? roleKey(existingRole(ctx).roleName) : userKey(existingUser(ctx).userName);
+    const name = kind === 'Role' ? existingRole(ctx).roleName : existingUser(ctx).userName;
+    const key = kind === 'Role' ? roleKey(name) : userKey(name);
     const list: Attachment[] = ctx.state.attachments.get(key) ?? [];
     const i = list.findIndex((a) => a.policyType === type && a.policyName === p.policyName);
-    if (attach) {
-      if (i >= 0) { throw err(`EntityAlreadyExists.${kind}.Policy`, 409, `The policy has already been attached to the ${kind.toLowerCase()}.`); }
-      list.push({ policyName: p.policyName, policyType: type, attachDate: nowIso(ctx) });
-      ctx.state.attachments.set(key, list);
-    } else {
-      if (i < 0) { throw err(`EntityNotExist.${kind}.Policy`, 404, `The policy is not attached to the ${kind.toLowerCase()}.`); }
-      list.splice(i, 1);
+    if (attach && i >= 0) { throw err(`EntityAlreadyExists.${kind}.Policy`, 409, `The policy has already been attached to the ${kind.toLowerCase()}.`); }
+    if (!attach && i < 0) { throw err(`EntityNotExist.${kind}.Policy`, 404, `The policy is not attached to the ${kind.toLowerCase()}.`); }
+    if (attach && realismOf(ctx.state).ramLimits) {
+      const limit = ATTACH_LIMITS[type];
+      if (list.filter((a) => a.policyType === type).length >= limit) {
+        throw err(`LimitExceeded.${kind}.Policy`, 409, `The count of ${type.toLowerCase()} policies attached to the ${kind.toLowerCase()} beyond the current limit (${limit}).`);
+      }
     }
+    changingRoles(ctx.state, kind === 'Role' ? [name] : [], () => {
+      if (attach) {
+        list.push({ policyName: p.policyName, policyType: type, attachDate: nowIso(ctx) });
+        ctx.state.attachments.set(key, list);
+      } else {
+        list.splice(i, 1);
+      }
+    });
     return {};
   };
 }

@@ -28,8 +28,11 @@ export interface RpcContext {
   readonly accountId: string;
   /** ms since epoch on the sandbox clock. */
   now(): number;
-  /** Whether the caller may perform `action` on `resource` (root always may). */
-  allows(action: string, resource: string): boolean;
+  /**
+   * Whether the caller may perform `action` on `resource` (root always may), with the request's
+   * global condition keys plus `conditions` (e.g. `acs:Service` when a service acts for the caller).
+   */
+  allows(action: string, resource: string, conditions?: Record<string, string>): boolean;
 }
 
 export interface RpcAction {
@@ -209,16 +212,19 @@ export const rpcService: ServiceModule = {
     const state = sandbox.state;
     const { credential } = authenticate(req, state, id.query, id.body);
     const principal = credential.principal;
+    // The global condition keys every request carries (RAM "Policy elements": acs:SourceIp,
+    // acs:CurrentTime, acs:SecureTransport); the sandbox serves plain HTTP on loopback.
+    const globals = { 'acs:SourceIp': req.remoteAddress ?? '127.0.0.1', 'acs:CurrentTime': new Date(now(state)).toISOString(), 'acs:SecureTransport': 'false' };
     const ctx: RpcContext = {
       sandbox, state, principal, action: id.action, accountId: state.accountId,
       params: handlerParams(id.params),
       now: () => now(state),
-      allows: (action, resource) => authorize(state, principal, { action, resource }).effect === 'Allow',
+      allows: (action, resource, conditions = {}) => authorize(state, principal, { action, resource, conditions: { ...globals, ...conditions } }).effect === 'Allow',
     };
 
     const authAction = `${product.name}:${id.action}`;
     for (const resource of entry.resources ? entry.resources(ctx) : [product.defaultResource(ctx)]) {
-      const decision = authorize(state, principal, { action: authAction, resource });
+      const decision = authorize(state, principal, { action: authAction, resource, conditions: globals });
       if (decision.effect === 'Allow') { continue; }
       // The same diagnostic block the real gateway adds; the SDK surfaces it as accessDeniedDetail.
       throw new RpcError(product.denied.code, product.denied.status, product.denied.message, {

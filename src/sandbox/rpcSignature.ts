@@ -9,7 +9,8 @@ import { unescape as qsUnescape } from 'node:querystring';
 import { SandboxError } from './errors';
 import { header, type SandboxRequest } from './http';
 import { resolveCredential, type ResolvedCredential } from './principal';
-import type { SandboxState } from './state';
+import { realismOf } from './realism';
+import { wallNow, type SandboxState } from './state';
 
 export interface Authenticated {
   accessKeyId: string;
@@ -53,18 +54,41 @@ const incomplete = (why: string) =>
 const MAX_SKEW_MS = 15 * 60 * 1000;
 
 /**
- * Checked against the real wall clock, not the sandbox clock: the SDK stamps requests with real
- * time, and tests move the sandbox clock to expire credentials without breaking signing.
+ * Checked against the sandbox's wall clock (the host's, plus any configured skew), not the
+ * sandbox clock: tests move the latter to expire credentials without breaking signing.
  */
-function checkTimestamp(value: string | undefined): void {
+function checkTimestamp(state: SandboxState, value: string | undefined): void {
   if (value === undefined) { return; }
   const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value) ? Date.parse(value) : NaN;
   if (Number.isNaN(ms)) {
     throw new SandboxError('InvalidTimeStamp.Format', 400, 'Specified time stamp or date value is not well formatted.');
   }
-  if (Math.abs(Date.now() - ms) > MAX_SKEW_MS) {
+  if (Math.abs(wallNow(state) - ms) > MAX_SKEW_MS) {
     throw new SandboxError('InvalidTimeStamp.Expired', 400, 'Specified time stamp or date value is expired.');
   }
+}
+
+/** Nonces seen within the timestamp window, with when they may be forgotten (wall clock). */
+const seenNonces = new WeakMap<SandboxState, Map<string, number>>();
+
+/**
+ * The gateway refuses a SignatureNonce it has seen within the timestamp window: replay protection
+ * (API signature docs, "SignatureNonce: a unique random number … prevents replay attacks";
+ * error SignatureNonceUsed). Checked only after the signature verified, so a forged request
+ * cannot burn someone else's nonce. Realism `nonceReplay`.
+ */
+function checkNonce(state: SandboxState, nonce: string | undefined): void {
+  if (!nonce || !realismOf(state).nonceReplay) { return; }
+  let seen = seenNonces.get(state);
+  if (!seen) { seen = new Map(); seenNonces.set(state, seen); }
+  const t = wallNow(state);
+  // Insertion order is expiry order: stop at the first nonce still remembered.
+  for (const [n, until] of seen) {
+    if (until > t) { break; }
+    seen.delete(n);
+  }
+  if (seen.has(nonce)) { throw new SandboxError('SignatureNonceUsed', 400, 'Specified signature nonce was used already.'); }
+  seen.set(nonce, t + MAX_SKEW_MS);
 }
 
 /**
@@ -105,7 +129,7 @@ function verifyV3(req: SandboxRequest, state: SandboxState, authorization: strin
       throw incomplete(`SignedHeaders must include ${required}.`);
     }
   }
-  checkTimestamp(header(req, 'x-acs-date'));
+  checkTimestamp(state, header(req, 'x-acs-date'));
   const credential = resolveCredential(state, auth.credential, header(req, 'x-acs-security-token'));
 
   const canonicalUri = (req.rawPath || '/').replace(/\+/g, '%20').replace(/\*/g, '%2A').replace(/%7E/g, '~');
@@ -120,6 +144,7 @@ function verifyV3(req: SandboxRequest, state: SandboxState, authorization: strin
     throw new SandboxError('SignatureDoesNotMatch', 400,
       `Specified signature does not match our calculation. server string to sign is:${stringToSign}`);
   }
+  checkNonce(state, header(req, 'x-acs-signature-nonce'));
   return { accessKeyId: auth.credential, credential, signatureVersion: 'v3' };
 }
 
@@ -129,7 +154,7 @@ function verifyV1(req: SandboxRequest, state: SandboxState, query: Map<string, s
   signed.delete('Signature');
   const accessKeyId = signed.get('AccessKeyId');
   if (!accessKeyId) { throw incomplete('The AccessKeyId parameter is missing.'); }
-  checkTimestamp(signed.get('Timestamp'));
+  checkTimestamp(state, signed.get('Timestamp'));
   const credential = resolveCredential(state, accessKeyId, signed.get('SecurityToken'));
 
   const canonicalized = [...signed.keys()].sort()
@@ -140,5 +165,6 @@ function verifyV1(req: SandboxRequest, state: SandboxState, query: Map<string, s
     throw new SandboxError('SignatureDoesNotMatch', 400,
       `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`);
   }
+  checkNonce(state, signed.get('SignatureNonce'));
   return { accessKeyId, credential, signatureVersion: 'v1' };
 }

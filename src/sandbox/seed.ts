@@ -37,7 +37,12 @@ export const DEMO = {
 
 const T0 = Date.parse('2026-01-15T08:00:00Z');
 
-export function seedDemoAccount(state: SandboxState): SandboxState {
+export interface SeedOptions {
+  /** Catalogues of a real region's size (realism `largeCatalogues`); the demo entries come first. */
+  largeCatalogues?: boolean;
+}
+
+export function seedDemoAccount(state: SandboxState, options: SeedOptions = {}): SandboxState {
   state.accountId = DEMO.accountId;
   const created = isoSeconds(T0);
   state.accessKeys.set(DEMO.accessKeyId, { accessKeyId: DEMO.accessKeyId, accessKeySecret: DEMO.accessKeySecret, owner: { kind: 'root' }, status: 'Active', createDate: created });
@@ -82,6 +87,7 @@ export function seedDemoAccount(state: SandboxState): SandboxState {
   attach(userKey(DEMO.subUser), 'System', 'AliyunRAMReadOnlyAccess');
 
   seedNetwork(state, created);
+  if (options.largeCatalogues) { seedLargeCatalogues(state); }
   seedBuckets(state);
   return state;
 }
@@ -159,4 +165,86 @@ function seedBuckets(state: SandboxState): void {
     bucket(DEMO.bigBucket, 'cn-hangzhou', many),
     bucket(DEMO.shanghaiBucket, 'cn-shanghai', [object('2026/02/01/access.log', '127.0.0.1 - GET /\n', 'text/plain', lm)]),
   ]) { state.buckets.set(b.name, b); }
+}
+
+/**
+ * What a real account sees, in size: two dozen regions, about 300 instance types, over 150 public
+ * images, 60 vSwitches and 120 security groups in the demo VPC (quotas allow 150 vSwitches per VPC),
+ * so a client reading only one page (10 by default, at most 50 or 100) visibly misses some.
+ * Deterministic, so runs compare.
+ */
+function seedLargeCatalogues(state: SandboxState): void {
+  const more: Array<[string, string]> = [
+    ['cn-qingdao', '华北1（青岛）'], ['cn-beijing', '华北2（北京）'], ['cn-zhangjiakou', '华北3（张家口）'], ['cn-huhehaote', '华北5（呼和浩特）'],
+    ['cn-wulanchabu', '华北6（乌兰察布）'], ['cn-shenzhen', '华南1（深圳）'], ['cn-heyuan', '华南2（河源）'], ['cn-guangzhou', '华南3（广州）'],
+    ['cn-chengdu', '西南1（成都）'], ['cn-hongkong', '中国香港'], ['ap-southeast-1', '新加坡'], ['ap-southeast-3', '马来西亚（吉隆坡）'],
+    ['ap-southeast-5', '印度尼西亚（雅加达）'], ['ap-southeast-6', '菲律宾（马尼拉）'], ['ap-southeast-7', '泰国（曼谷）'], ['ap-northeast-1', '日本（东京）'],
+    ['ap-northeast-2', '韩国（首尔）'], ['us-west-1', '美国（硅谷）'], ['us-east-1', '美国（弗吉尼亚）'], ['eu-central-1', '德国（法兰克福）'],
+    ['eu-west-1', '英国（伦敦）'], ['me-east-1', '阿联酋（迪拜）'],
+  ];
+  for (const [regionId, localName] of more) {
+    state.regions.push({ regionId, localName, zones: [`${regionId}-a`, `${regionId}-b`] });
+  }
+
+  const families: Array<[family: string, memPerCpu: number]> = [
+    ['ecs.g8i', 4], ['ecs.c8i', 2], ['ecs.r8i', 8], ['ecs.g8a', 4], ['ecs.c8a', 2], ['ecs.r8a', 8], ['ecs.g8y', 4], ['ecs.c8y', 2],
+    ['ecs.r8y', 8], ['ecs.g7', 4], ['ecs.c7', 2], ['ecs.r7', 8], ['ecs.g7a', 4], ['ecs.c7a', 2], ['ecs.r7a', 8], ['ecs.g6', 4],
+    ['ecs.c6', 2], ['ecs.r6', 8], ['ecs.g6e', 4], ['ecs.c6e', 2], ['ecs.r6e', 8], ['ecs.hfg7', 4], ['ecs.hfc7', 2], ['ecs.hfr7', 8],
+    ['ecs.u1', 4], ['ecs.e', 4], ['ecs.g5', 4], ['ecs.c5', 2],
+  ];
+  const sizes: Array<[suffix: string, cpu: number]> = [
+    ['large', 2], ['xlarge', 4], ['2xlarge', 8], ['3xlarge', 12], ['4xlarge', 16], ['6xlarge', 24], ['8xlarge', 32], ['12xlarge', 48],
+    ['16xlarge', 64], ['24xlarge', 96], ['32xlarge', 128],
+  ];
+  const have = new Set(state.instanceTypes.map((t) => t.instanceTypeId));
+  for (const [family, ratio] of families) {
+    for (const [suffix, cpu] of sizes) {
+      const id = `${family}.${suffix}`;
+      if (!have.has(id)) { state.instanceTypes.push({ instanceTypeId: id, cpuCoreCount: cpu, memorySize: cpu * ratio, instanceTypeFamily: family }); }
+    }
+  }
+
+  const linux: Array<[id: string, name: string]> = [
+    ['aliyun_3', 'Alibaba Cloud Linux 3.2104 LTS'], ['aliyun_2_1903', 'Alibaba Cloud Linux 2.1903 LTS'], ['ubuntu_24_04', 'Ubuntu 24.04'],
+    ['ubuntu_22_04', 'Ubuntu 22.04'], ['ubuntu_20_04', 'Ubuntu 20.04'], ['debian_12', 'Debian 12'], ['debian_11', 'Debian 11'],
+    ['centos_stream_9', 'CentOS Stream 9'], ['rockylinux_9', 'Rocky Linux 9'], ['rockylinux_8', 'Rocky Linux 8'], ['almalinux_9', 'AlmaLinux 9'],
+    ['almalinux_8', 'AlmaLinux 8'], ['anolisos_8', 'Anolis OS 8'], ['opensuse_15', 'openSUSE 15'], ['suse_15', 'SUSE Linux Enterprise Server 15'],
+    ['fedora_40', 'Fedora 40'], ['freebsd_14', 'FreeBSD 14'],
+  ];
+  const dates = ['20250601', '20250901', '20251201', '20260301'];
+  for (const [id, name] of linux) {
+    for (const [arch, tag] of [['x86_64', 'x64'], ['arm64', 'arm64']] as const) {
+      for (const date of dates) {
+        const imageId = `${id}_${tag}_20G_alibase_${date}.vhd`;
+        if (state.images.some((im) => im.imageId === imageId)) { continue; }
+        state.images.push({ imageId, imageName: `${name} 64 bit${arch === 'arm64' ? ' ARM' : ''} (${date})`, osName: `${name} 64 bit`, osType: 'linux', architecture: arch, size: 20, ownerAlias: 'system' });
+      }
+    }
+  }
+  for (const version of ['2022', '2019', '2016']) {
+    for (const lang of ['en-us', 'zh-cn']) {
+      for (const date of dates) {
+        state.images.push({
+          imageId: `win${version}dc_x64_dtc_${lang}_40G_alibase_${date}.vhd`, imageName: `Windows Server ${version} Datacenter ${lang} (${date})`,
+          osName: `Windows Server ${version} Datacenter 64bit ${lang === 'en-us' ? 'English' : 'Chinese'}`, osType: 'windows', architecture: 'x86_64', size: 40, ownerAlias: 'system',
+        });
+      }
+    }
+  }
+
+  const vpc = state.vpcs[0];
+  const region = state.regions.find((r) => r.regionId === vpc.regionId)!;
+  for (let n = 3; n <= 62; n++) {
+    const zoneId = region.zones[n % region.zones.length];
+    state.vswitches.push({
+      vSwitchId: `vsw-bp1sandbox${String(n).padStart(6, '0')}${zoneId.slice(-1)}`, vpcId: vpc.vpcId, zoneId, regionId: vpc.regionId,
+      cidrBlock: `172.16.${n}.0/24`, vSwitchName: `team-${String(n).padStart(2, '0')}-${zoneId.slice(-1)}`, isDefault: false,
+    });
+  }
+  for (let n = 2; n <= 120; n++) {
+    state.securityGroups.push({
+      securityGroupId: `sg-bp1sandbox${String(n).padStart(8, '0')}`, securityGroupName: `team-${String(n).padStart(2, '0')}`,
+      vpcId: vpc.vpcId, regionId: vpc.regionId, description: n % 2 ? 'Web tier' : 'Batch workers',
+    });
+  }
 }

@@ -6,13 +6,14 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SandboxError } from './errors';
-import { Faults, type FaultRule, type SandboxService } from './faults';
+import { Faults, THROTTLING, type FaultRule, type SandboxService } from './faults';
 import { requestId, type SandboxRequest, type SandboxResponse } from './http';
 import { imdsService } from './imds';
 import { ossService } from './oss';
 import { rpcService } from './rpc';
+import { bindRealism, resolveRealism, type Realism, type RealismOptions } from './realism';
 import { seedDemoAccount, DEMO } from './seed';
-import { emptyState, loadState, saveState, type SandboxState } from './state';
+import { emptyState, loadState, saveState, wallNow, type SandboxState } from './state';
 
 export interface ServiceModule {
   /** Claims a request, naming the service and action (for faults and the request log). */
@@ -38,6 +39,12 @@ export interface SandboxOptions {
   empty?: boolean;
   /** Instance whose IMDS answers on the bare /latest/ path (others: /imds/<instanceId>/latest/). */
   defaultImdsInstance?: string;
+  /** Every realistic behaviour off (realism.ts INSTANT): what the test helpers use. Default: realistic. */
+  instant?: boolean;
+  /** Per-behaviour settings on top of REALISTIC (or INSTANT with `instant`), e.g. { propagationMs: 300 }. */
+  realism?: RealismOptions;
+  /** The sandbox's wall clock runs this many ms ahead of (+) or behind (−) the host's. */
+  clockSkewMs?: number;
 }
 
 export interface SandboxInfo {
@@ -60,7 +67,20 @@ export class Sandbox {
   private server?: http.Server;
   private port = 0;
 
-  constructor(public state: SandboxState, readonly options: SandboxOptions = {}) {}
+  /** The behaviours in effect; change them with setRealism(). */
+  readonly realism: Realism;
+
+  constructor(public state: SandboxState, readonly options: SandboxOptions = {}) {
+    this.realism = resolveRealism(options.instant, options.realism);
+    bindRealism(state, this.realism);
+    state.clockSkewMs = options.clockSkewMs ?? 0;
+  }
+
+  /** Changes behaviours of a running sandbox (tests, the control endpoint). */
+  setRealism(patch: RealismOptions): Realism {
+    Object.assign(this.realism, patch, { lifecycle: { ...this.realism.lifecycle, ...patch.lifecycle } });
+    return this.realism;
+  }
 
   get info(): SandboxInfo {
     const host = this.options.host ?? '127.0.0.1';
@@ -76,6 +96,11 @@ export class Sandbox {
   /** Moves the sandbox clock (credential expiry, rotation) without waiting. */
   advanceClock(ms: number): void {
     this.state.clockOffsetMs += ms;
+  }
+
+  /** Sets how far the sandbox's wall clock (Date headers, request-time checks) is off the host's. */
+  setClockSkew(ms: number): void {
+    this.state.clockSkewMs = ms;
   }
 
   persist(): void {
@@ -120,14 +145,17 @@ export class Sandbox {
   }
 
   private async applyFaults(service: SandboxService, action: string): Promise<SandboxResponse | undefined> {
-    for (const rule of this.faults.take(service, action)) {
+    for (const rule of this.faults.take(service, action, wallNow(this.state))) {
       switch (rule.kind) {
         case 'delay': await new Promise((r) => setTimeout(r, rule.delayMs ?? 1000)); break;
         case 'down': return { status: 0, destroy: true };
-        case 'throttle':
-          throw service === 'oss'
-            ? new SandboxError('SlowDown', 503, 'Please reduce your request rate.')
-            : new SandboxError('Throttling.User', 400, 'Request was denied due to user flow control.');
+        case 'throttle': {
+          // OSS documents its QPS refusal only by EC 0004-00000302, without a code; SlowDown (503,
+          // the S3-compatible code) is our choice.
+          if (service === 'oss') { throw new SandboxError('SlowDown', 503, 'Please reduce your request rate.', { EC: '0004-00000302' }); }
+          const code = rule.code && rule.code in THROTTLING ? rule.code : 'Throttling.User';
+          throw new SandboxError(code, THROTTLING[code].status, THROTTLING[code].message);
+        }
         case 'error5xx':
           throw new SandboxError(rule.status === 503 ? 'ServiceUnavailable' : 'InternalError', rule.status ?? 500,
             'The request processing has failed due to some unknown error, exception or failure.');
@@ -144,7 +172,13 @@ export class Sandbox {
     if (what === 'faults' && req.method === 'POST') { this.faults.add(body as unknown as FaultRule); return json({ faults: this.faults.list() }); }
     if (what === 'faults' && req.method === 'DELETE') { this.faults.clear(); return json({ faults: [] }); }
     if (what === 'faults') { return json({ faults: this.faults.list() }); }
-    if (what === 'clock' && req.method === 'POST') { this.advanceClock(Number(body.advanceMs ?? 0)); return json({ clockOffsetMs: this.state.clockOffsetMs }); }
+    if (what === 'clock' && req.method === 'POST') {
+      this.advanceClock(Number(body.advanceMs ?? 0));
+      if (body.skewMs !== undefined) { this.setClockSkew(Number(body.skewMs)); }
+      return json({ clockOffsetMs: this.state.clockOffsetMs, clockSkewMs: this.state.clockSkewMs });
+    }
+    if (what === 'realism' && req.method === 'POST') { return json(this.setRealism(body as RealismOptions)); }
+    if (what === 'realism') { return json(this.realism); }
     if (what === 'requests') { return json({ requests: this.requests }); }
     if (what === 'info') {
       // Deliberately no secrets here: the CLI prints those once, at start.
@@ -175,7 +209,8 @@ export class Sandbox {
       out = { status: 500, body: String((e as Error).message) };
     }
     if (out.destroy) { req.socket.destroy(); return; }
-    const headers: Record<string, string> = { 'x-acs-request-id': requestId(), ...out.headers };
+    // Every answer is dated by the sandbox's wall clock, so clients can learn a configured skew.
+    const headers: Record<string, string> = { 'x-acs-request-id': requestId(), date: new Date(wallNow(this.state)).toUTCString(), ...out.headers };
     res.writeHead(out.status, headers);
     res.end(out.body);
     const last = this.requests[this.requests.length - 1];
@@ -186,7 +221,8 @@ export class Sandbox {
 /** Starts a sandbox on an ephemeral loopback port (tests) or the given one (CLI). */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const loaded = options.statePath ? loadState(options.statePath) : undefined;
-  const state = loaded ?? (options.empty ? emptyState() : seedDemoAccount(emptyState()));
+  const large = resolveRealism(options.instant, options.realism).largeCatalogues;
+  const state = loaded ?? (options.empty ? emptyState() : seedDemoAccount(emptyState(), { largeCatalogues: large }));
   const sandbox = new Sandbox(state, { defaultImdsInstance: DEMO.vpcInstanceId, ...options });
   await sandbox.listen();
   return sandbox;

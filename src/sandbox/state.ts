@@ -111,6 +111,8 @@ export interface Instance {
   httpTokens: 'optional' | 'required';
   httpEndpoint: 'enabled' | 'disabled';
   ramRoleName?: string;
+  /** Transitions still to come (realistic lifecycle), applied when their time has passed. */
+  transitions?: Array<{ at: number; status: InstanceStatus; publicIp?: string }>;
   /** Never returned by any API; kept so ModifyInstanceAttribute has something to change. */
   passwordSet?: boolean;
   description?: string;
@@ -169,6 +171,11 @@ export interface SandboxState {
   uploads: Map<string, MultipartUpload>;
   /** Added to Date.now() so tests can move time (credential expiry, rotation). */
   clockOffsetMs: number;
+  /**
+   * How far the sandbox's wall clock is ahead of (+) or behind (−) the host's: what its `Date`
+   * headers say and what request timestamps are checked against. For testing clock-skew handling.
+   */
+  clockSkewMs?: number;
   /** How long IMDS-issued STS credentials live (s); they rotate when less than half is left. */
   stsDurationSeconds: number;
   counter: number;
@@ -188,8 +195,17 @@ export const policyKey = (type: PolicyType, name: string) => `${type}:${name}`;
 export const roleKey = (roleName: string) => `role:${roleName}`;
 export const userKey = (userName: string) => `user:${userName}`;
 
+/** The sandbox clock: its wall clock plus any time tests moved forward. */
 export function now(state: SandboxState): number {
-  return Date.now() + state.clockOffsetMs;
+  return wallNow(state) + state.clockOffsetMs;
+}
+
+/**
+ * The sandbox's wall clock, which request timestamps are checked against. Unlike now() it ignores
+ * advanceClock(), so tests can expire credentials without making every signature stale.
+ */
+export function wallNow(state: SandboxState): number {
+  return Date.now() + (state.clockSkewMs ?? 0);
 }
 
 /** RAM/ECS timestamps: 2015-01-23T12:33:18Z */

@@ -8,6 +8,8 @@ import { trustsRamPrincipal } from '../policy/trust';
 import { SandboxError } from './errors';
 import type { Principal } from './principal';
 import { findRole, policyDocumentProblem } from './ram';
+import { visibleRole } from './propagation';
+import { realismOf } from './realism';
 import type { RpcAction, RpcBody, RpcContext, RpcProduct } from './rpc';
 import { issueSession } from './sessions';
 import { isoSeconds } from './state';
@@ -56,7 +58,8 @@ function assumeRole(ctx: RpcContext): RpcBody {
   if (!m) { throw err('InvalidParameter.RoleArn', 400, 'The parameter RoleArn is wrongly formed.'); }
   const sessionName = ctx.params.required('RoleSessionName');
   if (!/^[\w.@-]{2,64}$/.test(sessionName)) { throw err('InvalidParameter.RoleSessionName', 400, 'The parameter RoleSessionName is wrongly formed.'); }
-  const role = m[1] === ctx.accountId ? findRole(ctx.state, m[2]) : undefined;
+  // STS sees roles as they have propagated, not as RAM already answers (propagation.ts).
+  const role = m[1] === ctx.accountId ? visibleRole(ctx.state, m[2]) : undefined;
   if (!role) { throw err('EntityNotExist.Role', 404, `The role not exists: ${arn}.`); }
   // One message for both causes, as the real service gives: no sts:AssumeRole, or no trust.
   if (!ctx.allows('sts:AssumeRole', roleArn(ctx.accountId, role.roleName)) || !trustsPrincipal(role.assumeRolePolicyDocument, ctx.principal)) {
@@ -67,7 +70,7 @@ function assumeRole(ctx: RpcContext): RpcBody {
     invalid: () => err('InvalidParameter.DurationSeconds', 400, `The Min/Max value of DurationSeconds is 15min/${role.maxSessionDuration / 3600}hr.`),
   }) ?? 3600;
   const policy = ctx.params.str('Policy');
-  if (policy !== undefined && (policy.length > 2048 || policyDocumentProblem(policy, 'permission'))) {
+  if (policy !== undefined && (policy.length > 2048 || policyDocumentProblem(policy, 'permission', realismOf(ctx.state).ramGrammar))) {
     throw err('InvalidParameter.PolicyGrammar', 400, 'The parameter Policy has not passed grammar check.');
   }
   const session = issueSession(ctx.state, role.roleName, sessionName, Math.min(duration, role.maxSessionDuration));

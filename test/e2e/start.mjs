@@ -7,7 +7,10 @@
 //     the sandbox env for its extension host and seeded user settings, and prints the URL to open.
 // Runs until Ctrl-C, then tears everything down (process groups).
 //
-// usage: npm start [-- --port N] [--host 127.0.0.1] [--server] [--skip-build] [--check]
+// The sandbox runs realistic (seconds of RAM propagation and instance transitions, real
+// strictness and catalogue sizes; README "Sandbox"); `--instant` runs it without all that.
+//
+// usage: npm start [-- --port N] [--host 127.0.0.1] [--server] [--skip-build] [--check] [--instant]
 //   --server  use the VS Code server even when `code` is on PATH
 //   --check   start everything (always the server), load the workbench in headless Chromium, wait
 //             for the extension to activate, print timings and exit (0 ok, 1 not)
@@ -37,6 +40,7 @@ function parseArgs(argv) {
     if (a === '--check') o.check = true;
     else if (a === '--server') o.server = true;
     else if (a === '--skip-build') o.skipBuild = true;
+    else if (a === '--instant') o.instant = true;
     else if (a === '--port') o.port = Number(argv[++i]);
     else if (a === '--host') o.host = argv[++i];
     else throw new Error(`unknown argument ${a} (see the header of test/e2e/start.mjs)`);
@@ -56,7 +60,7 @@ async function main(o) {
   const desktop = !o.check && !o.server && onPath('code');
   if (!o.skipBuild) await buildAndPackage({ logDir: path.join(RESULTS_DIR, 'start-build'), timings });
   const privateDir = removeOnExit(fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-start-')));
-  const sandbox = await timed('start sandbox', () => startSandbox({ logFile: path.join(privateDir, 'sandbox.log') }), timings);
+  const sandbox = await timed('start sandbox', () => startSandbox({ logFile: path.join(privateDir, 'sandbox.log'), realistic: !o.instant }), timings);
   const env = sandboxEnv(sandbox.info, path.join(privateDir, 'sandbox.json'));
   log(`sandbox: ${sandbox.info.url} (AccessKey id ${sandbox.info.accessKeyId}; the secret is in ${env.ALIBABA_CLOUD_SANDBOX_INFO}, not printed)`);
   const workspace = path.join(REPO, '.cache', 'start-workspace');

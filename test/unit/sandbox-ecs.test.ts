@@ -25,7 +25,7 @@ let sandbox: Sandbox;
 let ecs: Ecs;
 let ram: Ram;
 before(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startSandbox({ instant: true });
   ecs = ecsClient(DEMO.accessKeyId, DEMO.accessKeySecret);
   ram = new Ram(config(DEMO.accessKeyId, DEMO.accessKeySecret));
 });

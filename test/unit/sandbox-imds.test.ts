@@ -69,7 +69,7 @@ function redirectToSandbox(provider: object, instanceId: string): string[] {
 }
 
 before(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startSandbox({ instant: true });
   base = sandbox.info.url;
 });
 

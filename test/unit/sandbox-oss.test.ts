@@ -64,7 +64,7 @@ const fails = (code: string, status?: number, message?: RegExp) => (e: OssError)
 };
 
 before(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startSandbox({ instant: true });
   port = sandbox.info.port;
 });
 

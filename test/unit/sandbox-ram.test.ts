@@ -16,7 +16,7 @@ import { rejectsWith } from './helpers/assertions';
 let sandbox: Sandbox;
 let ram: Ram;
 before(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startSandbox({ instant: true });
   ram = client(DEMO.accessKeyId, DEMO.accessKeySecret);
 });
 after(async () => { await sandbox.close(); });

@@ -20,7 +20,7 @@ import { rejectsWith } from './helpers/assertions';
 
 
 let sandbox: Sandbox;
-before(async () => { sandbox = await startSandbox(); });
+before(async () => { sandbox = await startSandbox({ instant: true }); });
 after(async () => { await sandbox.close(); });
 
 interface Keys { accessKeyId: string; accessKeySecret: string; securityToken?: string }

@@ -40,7 +40,7 @@ function cloudAs(accessKeyId: string, accessKeySecret: string): Cloud {
 }
 
 beforeEach(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startSandbox({ instant: true });
   root = cloudAs(DEMO.accessKeyId, DEMO.accessKeySecret);
 });
 afterEach(async () => {

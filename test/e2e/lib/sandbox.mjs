@@ -7,12 +7,21 @@ import { spawnGroup, stopGroup } from './procs.mjs';
 
 /**
  * Starts the sandbox; resolves once it printed its JSON line:
- * { endpoint, url, accessKeyId, accessKeySecret, subAccount: {...}, imds: { instanceId: url }, ... }.
+ * { endpoint, url, accessKeyId, accessKeySecret, subAccount: {...}, imds: { instanceId: url }, realism, ... }.
+ *
+ * Instant by default (`--instant`: no propagation delays, no instance transitions, no extra
+ * strictness) so suites assert exact outcomes; `realistic: true` runs it as `npm start` does.
+ * `args` adds sandbox CLI flags on top (e.g. ['--propagation-ms', '3000'] with or without
+ * `realistic`); a running sandbox can also be changed with POST /__sandbox/realism.
+ * E2E_SANDBOX_ARGS (space-separated) adds flags from the environment, for a realistic run of the
+ * same suites: E2E_SANDBOX_ARGS="--propagation-ms 3000 --lifecycle-ms 2000".
  */
-export async function startSandbox({ logFile, timeoutMs = 30_000 } = {}) {
+export async function startSandbox({ logFile, timeoutMs = 30_000, realistic = false, args = [] } = {}) {
   const entry = path.join(REPO, 'dist', 'sandbox.js');
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\``);
-  const proc = spawnGroup(process.execPath, [entry, '--port', '0'], { cwd: REPO });
+  const envArgs = (process.env.E2E_SANDBOX_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const flags = ['--port', '0', ...(realistic ? [] : ['--instant']), ...args, ...envArgs];
+  const proc = spawnGroup(process.execPath, [entry, ...flags], { cwd: REPO });
   const out = logFile ? fs.createWriteStream(logFile) : null;
   let stdout = '';
   const info = await new Promise((resolve, reject) => {

@@ -3,7 +3,7 @@ import { after, before } from 'node:test';
 import { createCloud, type Cloud } from '../../../src/cloud';
 import { sandboxEndpoints, type CredentialConfig, type ProfileConfig } from '../../../src/cloud/profile';
 import { DEMO } from '../../../src/sandbox/seed';
-import { startSandbox, type Sandbox } from '../../../src/sandbox/server';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox/server';
 
 export interface TestCloud {
   sandbox: Sandbox;
@@ -13,12 +13,16 @@ export interface TestCloud {
   subAccount: CredentialConfig;
 }
 
-/** Registers before/after hooks; the returned object is filled in before the first test. */
-export function useSandbox(): TestCloud {
+/**
+ * Registers before/after hooks; the returned object is filled in before the first test. The
+ * sandbox starts instant (no propagation delays or instance transitions, no extra strictness);
+ * a suite opts into a behaviour with e.g. `useSandbox({ realism: { propagationMs: 300 } })`.
+ */
+export function useSandbox(options: SandboxOptions = {}): TestCloud {
   const t = {} as TestCloud;
   const clouds: Cloud[] = [];
   before(async () => {
-    t.sandbox = await startSandbox();
+    t.sandbox = await startSandbox({ instant: true, ...options });
     t.root = { mode: 'AK', accessKeyId: DEMO.accessKeyId, accessKeySecret: DEMO.accessKeySecret };
     t.subAccount = { mode: 'AK', accessKeyId: DEMO.subAccessKeyId, accessKeySecret: DEMO.subAccessKeySecret };
     t.profile = (credentials = t.root, extra = {}) => ({
