@@ -1,6 +1,7 @@
 // Entry of the in-host suites (extensionTestsPath; compiled by test/e2e/lib/build.mjs). To add tests,
 // write a module exporting HostTest[] next to this file and list it here.
 import { extensionTests } from './extension.test';
+import { hostileWorkspaceTests } from './hostile.test';
 import { instanceTests } from './instance.test';
 import { ossTests } from './oss.test';
 import { ramEcsTests } from './ram-ecs.test';
@@ -8,6 +9,7 @@ import { runSuites, type HostSuite } from './runner';
 
 const suites: HostSuite[] = [
   { name: 'extension', tests: extensionTests },
+  { name: 'hostile-workspace', tests: hostileWorkspaceTests },
   { name: 'ram-ecs', tests: ramEcsTests },
   { name: 'oss', tests: ossTests },
   { name: 'instance', tests: instanceTests },
