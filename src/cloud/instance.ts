@@ -206,6 +206,14 @@ export function sandboxHostOf(imdsUrl: string, sandboxUrl: string | undefined): 
   }
 }
 
+function hostPortOf(url: string): string | undefined {
+  try {
+    return new URL(/^https?:\/\//.test(url) ? url : `http://${url}`).host;
+  } catch {
+    return undefined;
+  }
+}
+
 export const INSTANCE_PROFILE_NAME = 'Instance role';
 
 export interface InstanceProfileOptions {
@@ -215,17 +223,19 @@ export interface InstanceProfileOptions {
   allowInsecureFallback?: boolean;
   /** alibabaCloud.oss.useInternalEndpointOnInstance (default true). */
   useInternalOssEndpoint?: boolean;
-  /** ALIBABA_CLOUD_SANDBOX_URL, when set. */
+  /** The sandbox's URL in sandbox mode: then every endpoint is the sandbox's. */
   sandboxUrl?: string;
 }
 
 /**
  * The profile of the instance role: EcsRamRole through our IMDS client at the configured URL, the
- * instance's region, and endpoints: the sandbox's for a sandbox instance (so OSS, STS… go there
- * too), otherwise the real ones with the internal OSS endpoint unless turned off.
+ * instance's region, and endpoints: the sandbox's in sandbox mode (so OSS, STS… go there too),
+ * otherwise the real ones with the internal OSS endpoint unless turned off.
  */
 export function instanceProfileConfig(o: InstanceProfileOptions): ProfileConfig {
-  const sandboxHost = sandboxHostOf(o.imdsUrl, o.sandboxUrl);
+  // Sandbox mode wins: whatever metadata URL answered (a relay, another port), the calls made
+  // with the role go to the sandbox, never to real Alibaba Cloud endpoints.
+  const sandboxHost = o.sandboxUrl ? hostPortOf(o.sandboxUrl) : undefined;
   const endpoints: Endpoints = sandboxHost
     ? { ...sandboxEndpoints(sandboxHost, o.identity.instanceId), metadata: o.imdsUrl }
     : { ossInternal: o.useInternalOssEndpoint ?? true, ...(o.imdsUrl !== DEFAULT_IMDS_URL ? { metadata: o.imdsUrl } : {}) };

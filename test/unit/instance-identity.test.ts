@@ -223,7 +223,7 @@ describe('the instance profile', () => {
     assert.equal(ossEndpoint(off, 'cn-shanghai'), 'https://oss-cn-shanghai.aliyuncs.com');
   });
 
-  test('with a sandbox\'s metadata URL: every endpoint goes to that sandbox; another host stays real', () => {
+  test('in sandbox mode every endpoint goes to the sandbox, whichever metadata URL answered; without it they stay real', () => {
     const url = t.sandbox.info.imdsUrl(DEMO.vpcInstanceId2);
     assert.equal(sandboxHostOf(url, t.sandbox.info.url), t.sandbox.info.endpoint);
     const p = instanceProfileConfig({ identity, roleName: 'R', imdsUrl: url, sandboxUrl: t.sandbox.info.url });
@@ -231,9 +231,12 @@ describe('the instance profile', () => {
     assert.equal(p.endpoints?.ecs, t.sandbox.info.endpoint);
     assert.equal(p.endpoints?.metadata, url);
     assert.equal(p.endpoints?.ossResolveTo, '127.0.0.1');
-    const other = instanceProfileConfig({ identity, roleName: 'R', imdsUrl: 'http://127.0.0.1:1/x', sandboxUrl: t.sandbox.info.url });
-    assert.equal(other.endpoints?.sts, undefined);
-    assert.equal(other.endpoints?.metadata, 'http://127.0.0.1:1/x');
+    const relayed = instanceProfileConfig({ identity, roleName: 'R', imdsUrl: 'http://127.0.0.2:1/x', sandboxUrl: t.sandbox.info.url });
+    assert.equal(relayed.endpoints?.sts, t.sandbox.info.endpoint);
+    assert.equal(relayed.endpoints?.metadata, 'http://127.0.0.2:1/x');
+    const real = instanceProfileConfig({ identity, roleName: 'R', imdsUrl: 'http://127.0.0.1:1/x' });
+    assert.equal(real.endpoints?.sts, undefined);
+    assert.equal(real.endpoints?.metadata, 'http://127.0.0.1:1/x');
   });
 
   test('the detected profile works end to end: whoAmI is the role, OSS lists, PutObject is refused (read-only role)', async () => {

@@ -80,8 +80,8 @@ export const hostileWorkspaceTests: HostTest[] = [
         'alibabaCloud.oss.pageSize': 7,
       }, null, 2));
       const cfg = () => vscode.workspace.getConfiguration('alibabaCloud');
-      const key = `e2e-hostile/${Date.now()}.txt`;
-      const uri = vscode.Uri.parse(`oss://${DEMO.bucket}/${key}`);
+      const dir = vscode.Uri.parse(`oss://${DEMO.bucket}/e2e-hostile/`);
+      const uri = vscode.Uri.joinPath(dir, `${Date.now()}.txt`);
       try {
         await waitFor('the workspace settings to load', () => cfg().get('oss.pageSize') === 7);
         a.explorer.refreshAll();
@@ -117,7 +117,8 @@ export const hostileWorkspaceTests: HostTest[] = [
         assert.equal(a.services.profiles.active()?.id, 'sandbox:Sandbox', 'the user\'s own profile stays active');
         assert.equal(a.services.profiles.instanceProfile, undefined);
       } finally {
-        await Promise.resolve(vscode.workspace.fs.delete(uri)).catch(() => undefined);
+        await Promise.resolve(vscode.workspace.fs.delete(dir, { recursive: true })).catch(() => undefined);
+        a.explorer.refreshAll();
         fs.rmSync(path.dirname(settingsFile), { recursive: true, force: true });
         await waitFor('the workspace settings to go', () => cfg().get('oss.pageSize') !== 7).catch(() => undefined);
         await capture.close();

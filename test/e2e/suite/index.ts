@@ -9,10 +9,11 @@ import { runSuites, type HostSuite } from './runner';
 
 const suites: HostSuite[] = [
   { name: 'extension', tests: extensionTests },
-  { name: 'hostile-workspace', tests: hostileWorkspaceTests },
   { name: 'ram-ecs', tests: ramEcsTests },
   { name: 'oss', tests: ossTests },
   { name: 'instance', tests: instanceTests },
+  // Last: it leaves a sandbox-mode explanation in the identity view.
+  { name: 'hostile-workspace', tests: hostileWorkspaceTests },
 ];
 
 export function run(): Promise<void> {
