@@ -156,6 +156,8 @@ export const hostileWorkspaceTests: HostTest[] = [
         proxy.hits.length = 0;
         relayed.length = 0;
 
+        // The instance suite chose this instance's role there earlier; forget that choice.
+        await a.services.context.globalState.update(`alibabaCloud.activeProfile@instance:${WITH_ROLE}`, undefined);
         let out = await vscode.commands.executeCommand<{ kind: string; code?: string; instanceId?: string }>('alibabaCloud.instance.detect');
         if (out?.kind === 'problem' && out.code === 'ImdsUnreachable') { out = await vscode.commands.executeCommand('alibabaCloud.instance.detect'); }
         assert.equal(out?.kind, 'found', JSON.stringify(out));
