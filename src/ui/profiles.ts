@@ -46,9 +46,12 @@ export class ProfileStore implements vscode.Disposable {
   private cloud?: { id: string; cloud: Cloud };
   private readonly reported = new Set<string>();
   readonly endpointTrust: EndpointTrust;
+  private readonly configSub: vscode.Disposable;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log, private readonly env: NodeJS.ProcessEnv = process.env) {
     this.endpointTrust = new EndpointTrust(context, log);
+    // New overrides apply at once: the cached clients were built with the old endpoints.
+    this.configSub = vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('alibabaCloud.endpointOverrides')) { this.fire(); } });
     const url = env.ALIBABA_CLOUD_SANDBOX_URL;
     if (url && env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_ID && env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET) {
       this.sandbox = { endpoint: url.replace(/^https?:\/\//, '').replace(/\/+$/, ''), accessKeyId: env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_ID, accessKeySecret: env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET };
@@ -260,6 +263,7 @@ export class ProfileStore implements vscode.Disposable {
 
   dispose(): void {
     this.cloud?.cloud.dispose();
+    this.configSub.dispose();
     this.changed.dispose();
   }
 }

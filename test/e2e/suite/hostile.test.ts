@@ -84,6 +84,8 @@ export const hostileWorkspaceTests: HostTest[] = [
       const uri = vscode.Uri.joinPath(dir, `${Date.now()}.txt`);
       try {
         await waitFor('the workspace settings to load', () => cfg().get('oss.pageSize') === 7);
+        // Re-selecting rebuilds the profile's clients, so they are made with whatever settings apply now.
+        await a.services.profiles.select('sandbox:Sandbox');
         a.explorer.refreshAll();
 
         // Every tree, as a user expanding everything.
