@@ -57,8 +57,8 @@ export async function startServer(tools, opts = {}) {
   for (const d of [path.join(userDataDir, 'User'), serverDataDir, extensionsDir]) fs.mkdirSync(d, { recursive: true });
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, ...opts.settings }, null, 2));
   // The extension host is remote: machine-scoped settings (our endpoints and metadata settings) are
-  // read from the remote machine's settings, not the browser user's.
-  const machineSettings = path.join(serverDataDir, 'data', 'Machine', 'settings.json');
+  // read from the remote machine's settings (<user-data-dir>/Machine), not the browser user's.
+  const machineSettings = path.join(userDataDir, 'Machine', 'settings.json');
   fs.mkdirSync(path.dirname(machineSettings), { recursive: true });
   fs.writeFileSync(machineSettings, JSON.stringify({ ...opts.settings }, null, 2));
 
