@@ -4,6 +4,8 @@
  * timeout so a laptop (where 100.100.100.200 does not answer) learns "not an instance" quickly.
  * The base URL is configurable: the sandbox serves each instance's IMDS on loopback.
  */
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { CloudError } from './errors';
 import { l10n } from './l10n';
 import { announceCredentials } from './secretValues';
@@ -163,9 +165,9 @@ export class ImdsClient {
   private async request(method: 'GET' | 'PUT', path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
     const url = `${this.baseUrl}${path}`;
     try {
-      const res = await fetch(url, { method, headers, signal: AbortSignal.timeout(this.timeoutMs), redirect: 'error' });
-      return { status: res.status, body: await res.text() };
+      return await metadataRequest(url, method, headers, this.timeoutMs);
     } catch (e) {
+      if (e instanceof CloudError) { throw e; }
       const name = (e as Error).name;
       if (name === 'TimeoutError' || name === 'AbortError') {
         throw new CloudError({ code: 'ImdsUnreachable', service: 'imds', message: l10n.t('The metadata service at {0} did not answer within {1} ms.', this.baseUrl, this.timeoutMs) });
@@ -173,6 +175,61 @@ export class ImdsClient {
       throw new CloudError({ code: 'ImdsUnreachable', service: 'imds', message: l10n.t('The metadata service at {0} could not be reached.', this.baseUrl) });
     }
   }
+}
+
+/** Metadata documents are a few hundred bytes; anything far larger is not a metadata service. */
+const MAX_METADATA_BODY = 64 * 1024;
+
+export interface MetadataReply { status: number; body: string; date?: string }
+
+/**
+ * One request to a metadata service, never through a proxy. Inside VS Code, @vscode/proxy-agent
+ * replaces `http.request`, `https.request` and `fetch` and, in its default "override" mode, swaps
+ * the agent of every request to a host other than localhost/127.0.0.1 for one that follows
+ * `http.proxy` or the system proxy (createHttpPatch in @vscode/proxy-agent 0.45, as shipped with
+ * VS Code 1.9x): no option of a request opts out. A proxy must never see instance credentials, and
+ * the metadata service refuses proxied requests anyway (X-Forwarded-For). The patch covers only
+ * `request` and `get`: a ClientRequest built directly, with an agent of our own, connects straight
+ * to the address. Redirects are not followed (a 3xx is just an unusable answer).
+ */
+export function metadataRequest(url: string, method: 'GET' | 'PUT', headers: Record<string, string>, timeoutMs: number): Promise<MetadataReply> {
+  const u = new URL(url);
+  const secure = u.protocol === 'https:';
+  const agent = secure ? new https.Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false });
+  return new Promise<MetadataReply>((resolve, reject) => {
+    let settled = false;
+    const done = (err: Error | undefined, reply?: MetadataReply) => {
+      if (settled) { return; }
+      settled = true;
+      clearTimeout(timer);
+      agent.destroy();
+      if (err) { reject(err); } else { resolve(reply!); }
+    };
+    const req = new http.ClientRequest({
+      protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ''), port: u.port || (secure ? 443 : 80),
+      path: `${u.pathname}${u.search}`, method, headers: method === 'PUT' ? { ...headers, 'Content-Length': '0' } : headers, agent,
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_METADATA_BODY) {
+          req.destroy();
+          done(new CloudError({ code: 'ImdsBadResponse', service: 'imds', status: res.statusCode, message: l10n.t('The metadata service answered with more than {0} KB.', MAX_METADATA_BODY / 1024) }));
+          return;
+        }
+        chunks.push(c);
+      });
+      res.on('end', () => done(undefined, { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), date: res.headers.date }));
+      res.on('error', (e) => done(e));
+    });
+    const timer = setTimeout(() => {
+      req.destroy();
+      done(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { name: 'TimeoutError' }));
+    }, timeoutMs);
+    req.on('error', (e) => done(e));
+    req.end();
+  });
 }
 
 function noRole(): CloudError {

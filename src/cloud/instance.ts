@@ -37,8 +37,10 @@ export interface ProbeContext {
   explicitEndpoint: boolean;
   /** The user ran "Detect Instance Role". */
   userInitiated?: boolean;
-  /** A sandbox is announced (ALIBABA_CLOUD_SANDBOX_URL): a rehearsal, never the real address on its own. */
+  /** Sandbox mode (ALIBABA_CLOUD_SANDBOX_URL, or Start Sandbox): a rehearsal, never a real metadata service. */
   sandbox?: boolean;
+  /** The metadata URL to probe is a loopback address (a sandbox's IMDS). */
+  endpointLoopback?: boolean;
   platform?: NodeJS.Platform;
   /** Reads the DMI product name (Linux); injectable for tests. */
   readProductName?: () => string | undefined;
@@ -61,13 +63,14 @@ export function isEcsHardware(ctx: Pick<ProbeContext, 'platform' | 'readProductN
 
 /** Whether to ask the metadata service at all. */
 export function decideProbe(ctx: ProbeContext): ProbeDecision {
+  // Sandbox mode wins over everything, the user's own request and ECS hardware included: on a real
+  // instance a rehearsal must not pick up the real role. Only a loopback (sandbox) IMDS is asked.
+  if (ctx.sandbox && !ctx.endpointLoopback) { return { probe: false, reason: 'sandbox', evidence: !!ctx.userInitiated }; }
   if (ctx.userInitiated) { return { probe: true, reason: 'user', evidence: true }; }
   if (ctx.setting === 'never') { return { probe: false, reason: 'never', evidence: false }; }
   if (ctx.explicitEndpoint) { return { probe: true, reason: 'endpoint', evidence: true }; }
   if (ctx.setting === 'always') { return { probe: true, reason: 'always', evidence: true }; }
   if (isEcsHardware(ctx)) { return { probe: true, reason: 'hardware', evidence: true }; }
-  // Started against a sandbox (tests, rehearsals): the real metadata address is not for us.
-  if (ctx.sandbox) { return { probe: false, reason: 'sandbox', evidence: false }; }
   // Any remote host may be an instance, but an unanswered probe there just means "it is not".
   if (ctx.remote) { return { probe: true, reason: 'remote', evidence: false }; }
   return { probe: false, reason: 'local', evidence: false };
@@ -181,6 +184,16 @@ export function explainInstanceProblem(error: CloudError, ctx: { baseUrl: string
   }
 }
 
+/** Why a detection in sandbox mode did not ask the configured metadata address. */
+export function sandboxProbeProblem(baseUrl: string): InstanceProblem {
+  return {
+    code: 'SandboxMode',
+    title: l10n.t('Sandbox mode: {0} is not asked', baseUrl),
+    explanation: l10n.t('While the sandbox is in use, instance detection talks only to a metadata service on a loopback address, so a rehearsal on a real ECS instance never picks up its real role.'),
+    fix: l10n.t('Set alibabaCloud.metadata.endpoint (user settings) to the metadata URL of a sandbox instance, for example http://127.0.0.1:<port>/imds/<instance-id>, or restart VS Code without the sandbox.'),
+  };
+}
+
 /** Whether the metadata URL is the announced sandbox's (same host:port), and that host:port. */
 export function sandboxHostOf(imdsUrl: string, sandboxUrl: string | undefined): string | undefined {
   if (!sandboxUrl) { return undefined; }
@@ -188,6 +201,14 @@ export function sandboxHostOf(imdsUrl: string, sandboxUrl: string | undefined): 
     const a = new URL(imdsUrl);
     const b = new URL(/^https?:\/\//.test(sandboxUrl) ? sandboxUrl : `http://${sandboxUrl}`);
     return a.host === b.host ? a.host : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function hostPortOf(url: string): string | undefined {
+  try {
+    return new URL(/^https?:\/\//.test(url) ? url : `http://${url}`).host;
   } catch {
     return undefined;
   }
@@ -202,17 +223,19 @@ export interface InstanceProfileOptions {
   allowInsecureFallback?: boolean;
   /** alibabaCloud.oss.useInternalEndpointOnInstance (default true). */
   useInternalOssEndpoint?: boolean;
-  /** ALIBABA_CLOUD_SANDBOX_URL, when set. */
+  /** The sandbox's URL in sandbox mode: then every endpoint is the sandbox's. */
   sandboxUrl?: string;
 }
 
 /**
  * The profile of the instance role: EcsRamRole through our IMDS client at the configured URL, the
- * instance's region, and endpoints: the sandbox's for a sandbox instance (so OSS, STS… go there
- * too), otherwise the real ones with the internal OSS endpoint unless turned off.
+ * instance's region, and endpoints: the sandbox's in sandbox mode (so OSS, STS… go there too),
+ * otherwise the real ones with the internal OSS endpoint unless turned off.
  */
 export function instanceProfileConfig(o: InstanceProfileOptions): ProfileConfig {
-  const sandboxHost = sandboxHostOf(o.imdsUrl, o.sandboxUrl);
+  // Sandbox mode wins: whatever metadata URL answered (a relay, another port), the calls made
+  // with the role go to the sandbox, never to real Alibaba Cloud endpoints.
+  const sandboxHost = o.sandboxUrl ? hostPortOf(o.sandboxUrl) : undefined;
   const endpoints: Endpoints = sandboxHost
     ? { ...sandboxEndpoints(sandboxHost, o.identity.instanceId), metadata: o.imdsUrl }
     : { ossInternal: o.useInternalOssEndpoint ?? true, ...(o.imdsUrl !== DEFAULT_IMDS_URL ? { metadata: o.imdsUrl } : {}) };

@@ -7,7 +7,7 @@
  */
 import { createCloud as defaultCreateCloud, type Cloud } from './index';
 import { CloudError, toCloudError } from './errors';
-import { DEFAULT_IMDS_URL, ImdsClient, type ImdsCredentials, type InstanceIdentity } from './imds';
+import { DEFAULT_IMDS_URL, ImdsClient, metadataRequest, type ImdsCredentials, type InstanceIdentity } from './imds';
 import { explainInstanceProblem, formatTimeLeft, instanceProfileConfig, maskAccessKeyId } from './instance';
 import { l10n } from './l10n';
 import type { ProfileConfig } from './profile';
@@ -59,10 +59,9 @@ interface RawReply { status: number; date?: Date; localMidpoint: number; ms: num
 
 async function raw(url: string, method: 'GET' | 'PUT', headers: Record<string, string>, timeoutMs: number, now: () => number): Promise<RawReply> {
   const t0 = now();
-  const res = await fetch(url, { method, headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
-  await res.arrayBuffer().catch(() => undefined);
+  const res = await metadataRequest(url, method, headers, timeoutMs);
   const t1 = now();
-  const d = res.headers.get('date');
+  const d = res.date;
   const date = d ? new Date(d) : undefined;
   return { status: res.status, date: date && !Number.isNaN(date.getTime()) ? date : undefined, localMidpoint: (t0 + t1) / 2, ms: t1 - t0 };
 }

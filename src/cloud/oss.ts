@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { CloudError, toCloudError } from './errors';
+import { clampNumber, PRESIGN_MAX_SECONDS, PRESIGN_MIN_SECONDS } from './endpointPolicy';
 import type { Page } from './paging';
 import type { CloudSession } from './session';
 import type OSS from 'ali-oss';
@@ -187,7 +188,7 @@ export class OssApi {
   async presignGet(bucket: string, region: string, key: string, seconds: number): Promise<PresignedUrl> {
     const client = await this.session.ossClient(region, bucket);
     const credExpiry = this.session.provider.expiration;
-    let lifetime = seconds;
+    let lifetime = Math.floor(clampNumber(seconds, PRESIGN_MIN_SECONDS, PRESIGN_MAX_SECONDS, 3600));
     let capped = false;
     if (credExpiry) {
       const left = Math.floor((credExpiry.getTime() - Date.now()) / 1000);

@@ -1,4 +1,6 @@
 /** What a profile is: where credentials come from, which region, and every endpoint override. */
+import { CloudError } from './errors';
+import { l10n } from './l10n';
 import type { RetryPolicy } from './retry';
 
 export type CredentialConfig =
@@ -39,14 +41,32 @@ export interface ProfileConfig {
   imdsAllowInsecureFallback?: boolean;
 }
 
+/**
+ * Region ids as Alibaba Cloud documents them: lower-case letters, then dash-separated lower-case
+ * words or numbers: cn-hangzhou, ap-southeast-1, cn-shanghai-finance-1, cn-zhengzhou-jva
+ * (region lists: alibabacloud.com/help/doc-detail/72379.htm and the product endpoint pages).
+ * Anything else (dots, slashes, ports, upper case) never reaches a host name.
+ */
+const REGION_ID = /^[a-z]{2,}(-[a-z0-9]+)+$/;
+
+export function isRegionId(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= 64 && REGION_ID.test(value);
+}
+
+export function assertRegionId(value: unknown): string {
+  if (isRegionId(value)) { return value as string; }
+  throw new CloudError({ code: 'InvalidRegionId', message: l10n.t('"{0}" is not a region id (for example cn-hangzhou or ap-southeast-1).', String(value).slice(0, 64)) });
+}
+
 export function ecsEndpoint(profile: ProfileConfig, regionId: string): string | undefined {
   const e = profile.endpoints;
   const explicit = e?.ecsByRegion?.[regionId] ?? e?.ecs;
-  return explicit?.replace('{region}', regionId);
+  return explicit?.replace('{region}', assertRegionId(regionId));
 }
 
 export function ossEndpoint(profile: ProfileConfig, regionId: string): string {
   const e = profile.endpoints;
+  assertRegionId(regionId);
   if (e?.oss) { return e.oss.replace('{region}', regionId); }
   return `${e?.protocol ?? 'https'}://oss-${regionId}${e?.ossInternal ? '-internal' : ''}.aliyuncs.com`;
 }

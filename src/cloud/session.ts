@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import { createProvider, toSdkCredential, type Credentials, type CredentialProvider } from './credentials';
 import { toCloudError, type CloudError, type CloudService } from './errors';
 import { ImdsClient } from './imds';
-import { ecsEndpoint, ossEndpoint, type ProfileConfig } from './profile';
+import { assertRegionId, ecsEndpoint, ossEndpoint, type ProfileConfig } from './profile';
 import { DEFAULT_RETRY, withRetry } from './retry';
 import { loadEcsSdk, loadOpenApi, loadOss, loadRamSdk, loadStsSdk } from './sdk';
 import { announceCredentials } from './secretValues';
@@ -111,6 +111,8 @@ export class CloudSession {
   }
 
   ecsClient(regionId = this.regionId): EcsClient {
+    // Without an override the SDK builds ecs.<region>.aliyuncs.com from the id itself.
+    assertRegionId(regionId);
     let c = this.ecsByRegion.get(regionId);
     if (!c) {
       const { default: Ecs } = loadEcsSdk();

@@ -1,6 +1,7 @@
 /** Copy oss:// URIs, and presigned GET URLs whose lifetime never exceeds the credentials'. */
 import * as vscode from 'vscode';
 import { formatOssUri } from '../fs/ossLocation';
+import { presignExpirySeconds } from '../ui/trustedSettings';
 import { argsOf, defineCommand } from './command';
 import { cloudFor, resolveTargets } from './ossTargets';
 
@@ -19,7 +20,7 @@ function lifetimeText(seconds: number): string {
 
 export const ossCopyPresignedUrl = defineCommand('alibabaCloud.oss.copyPresignedUrl', async (s, node, nodes) => {
   const [t] = await resolveTargets(s, node, nodes, 'object', vscode.l10n.t('Copy Presigned URL'));
-  const seconds = argsOf<{ seconds: number }>(node).seconds ?? vscode.workspace.getConfiguration('alibabaCloud.oss').get<number>('presignExpirySeconds', 3600);
+  const seconds = argsOf<{ seconds: number }>(node).seconds ?? presignExpirySeconds();
   const { cloud, region } = await cloudFor(s, t);
   const signed = await cloud.oss.presignGet(t.bucket, region, t.key, seconds);
   await vscode.env.clipboard.writeText(signed.url);

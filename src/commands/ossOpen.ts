@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { baseName, formatSize } from '../fs/ossLocation';
+import { maxOpenSizeMb } from '../ui/trustedSettings';
 import { ossUri } from '../views/ossView';
 import { defineCommand } from './command';
 import { downloadTargets } from './ossDownload';
@@ -12,7 +13,7 @@ import { cloudFor, resolveTargets } from './ossTargets';
 
 export const ossOpenObject = defineCommand('alibabaCloud.oss.openObject', async (s, node, nodes) => {
   const [t] = await resolveTargets(s, node, nodes, 'object', vscode.l10n.t('Open OSS Object'));
-  const limitMb = vscode.workspace.getConfiguration('alibabaCloud.oss').get<number>('maxOpenSizeMB', 10);
+  const limitMb = maxOpenSizeMb();
   let size = t.size;
   if (size === undefined) {
     const { cloud, region } = await cloudFor(s, t);

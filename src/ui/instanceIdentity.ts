@@ -7,16 +7,18 @@
  * a toast.
  */
 import * as vscode from 'vscode';
+import { checkEndpointUrl } from '../cloud/endpointPolicy';
 import { DEFAULT_IMDS_URL } from '../cloud/imds';
 import {
   decideProbe, detectInstance, explainInstanceProblem, formatTimeLeft, instanceProfileConfig,
-  nextRefreshDelay, readDmiProductName, resolveImdsEndpoint, type InstanceProblem, type ProbeDecision, type ProbeSetting,
+  nextRefreshDelay, readDmiProductName, resolveImdsEndpoint, sandboxProbeProblem, type InstanceProblem, type ProbeDecision, type ProbeSetting,
 } from '../cloud/instance';
 import type { EcsRamRoleProvider } from '../cloud/credentials';
 import type { InstanceIdentity } from '../cloud/imds';
 import type { Services } from '../views/services';
 import { describeError } from './errorFunnel';
 import type { ProfileStatusBar } from './statusBar';
+import { trustedSetting } from './trustedSettings';
 
 export type InstanceState =
   /** Not probed, or nothing answered where no answer was expected: nothing to show. */
@@ -55,7 +57,11 @@ export class InstanceIdentityService implements vscode.Disposable {
     byServices.set(s, this);
     this.disposables.push(
       this.changed,
-      s.profiles.onDidChange(() => this.updateStatusBar()),
+      s.profiles.onDidChange(() => {
+        // Start Sandbox on a real instance: the real role found before is dropped at once.
+        if (s.profiles.inSandboxMode && this.current.kind === 'found' && !isLoopbackUrl(this.current.baseUrl)) { void this.detect({ userInitiated: false, fresh: true }); }
+        this.updateStatusBar();
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('alibabaCloud.metadata') || e.affectsConfiguration('alibabaCloud.oss.useInternalEndpointOnInstance')) {
           void this.detect({ userInitiated: false, fresh: true });
@@ -81,14 +87,32 @@ export class InstanceIdentityService implements vscode.Disposable {
   }
 
   private settings() {
-    const c = vscode.workspace.getConfiguration('alibabaCloud');
-    const endpoint = resolveImdsEndpoint(c.get<string>('metadata.endpoint', ''), this.env);
+    const endpoint = resolveImdsEndpoint(trustedSetting<string>('metadata.endpoint', '', this.s.log), this.env);
     return {
       endpoint,
-      allowInsecureFallback: c.get<boolean>('metadata.allowInsecureFallback', false),
-      probe: c.get<ProbeSetting>('metadata.probe', 'auto'),
-      useInternalOssEndpoint: c.get<boolean>('oss.useInternalEndpointOnInstance', true),
+      allowInsecureFallback: trustedSetting<boolean>('metadata.allowInsecureFallback', false, this.s.log) === true,
+      probe: trustedSetting<ProbeSetting>('metadata.probe', 'auto', this.s.log),
+      useInternalOssEndpoint: trustedSetting<boolean>('oss.useInternalEndpointOnInstance', true, this.s.log) !== false,
     };
+  }
+
+  /**
+   * Whether the configured metadata URL may be asked now: sandbox mode allows only loopback, a URL
+   * must pass the endpoint policy, and a host outside Alibaba Cloud and loopback needs the user's
+   * trust (asked only when the user runs a command). Returns the problem to show otherwise.
+   */
+  async mayProbe(userInitiated: boolean): Promise<{ ok: true } | { ok: false; problem: InstanceProblem }> {
+    const url = this.settings().endpoint.url;
+    const verdict = checkEndpointUrl(url, { field: 'metadata' });
+    if (this.s.profiles.inSandboxMode && !(verdict.ok && verdict.loopback)) { return { ok: false, problem: sandboxProbeProblem(url) }; }
+    if (!verdict.ok) {
+      this.s.log.warn(`instance: metadata endpoint not used: ${verdict.reason}`);
+      return { ok: false, problem: { code: 'InvalidEndpoint', title: vscode.l10n.t('The metadata endpoint {0} is not used', url), explanation: verdict.reason, fix: vscode.l10n.t('Correct alibabaCloud.metadata.endpoint in your user settings, or leave it empty on a real instance.') } };
+    }
+    if (verdict.needsTrust && !(await this.s.profiles.endpointTrust.allow(verdict.host, vscode.l10n.t('The setting alibabaCloud.metadata.endpoint'), userInitiated))) {
+      return { ok: false, problem: { code: 'UntrustedEndpoint', title: vscode.l10n.t('The metadata endpoint {0} is not trusted', url), explanation: vscode.l10n.t('{0} is neither the ECS metadata address nor a loopback address, and it was not confirmed as trusted.', verdict.host), fix: vscode.l10n.t('Run "Alibaba Cloud: Detect Instance Role" and confirm the host, or correct alibabaCloud.metadata.endpoint.') } };
+    }
+    return { ok: true };
   }
 
   /** Facts for the diagnostics report's Environment section (no secrets). */
@@ -126,15 +150,20 @@ export class InstanceIdentityService implements vscode.Disposable {
 
   private async runDetect(userInitiated: boolean): Promise<InstanceState> {
     const cfg = this.settings();
+    const baseUrl = cfg.endpoint.url;
+    const target = checkEndpointUrl(baseUrl, { field: 'metadata' });
     const decision = decideProbe({
       setting: cfg.probe, remote: this.runsRemotely, explicitEndpoint: cfg.endpoint.explicit, userInitiated,
-      sandbox: !!this.env.ALIBABA_CLOUD_SANDBOX_URL,
+      sandbox: this.s.profiles.inSandboxMode, endpointLoopback: target.ok && target.loopback,
     });
-    if (!decision.probe) {
-      this.set({ kind: 'none', decision });
+    const allowed = decision.probe ? await this.mayProbe(userInitiated) : undefined;
+    if (!decision.probe || !allowed?.ok) {
+      const problem = allowed && !allowed.ok ? allowed.problem : decision.reason === 'sandbox' ? sandboxProbeProblem(baseUrl) : undefined;
+      this.s.log.info(`instance: not probing ${baseUrl} (${problem?.code ?? decision.reason})`);
+      this.set(problem && decision.evidence ? { kind: 'problem', baseUrl, problem } : { kind: 'none', decision });
+      if (this.s.profiles.instanceProfile) { this.s.profiles.setInstanceProfile(undefined); }
       return this.current;
     }
-    const baseUrl = cfg.endpoint.url;
     this.s.log.info(`instance: probing ${baseUrl} (${decision.reason})`);
     const outcome = await detectInstance({ baseUrl, allowInsecureFallback: cfg.allowInsecureFallback });
     this.s.log.info(`instance: ${outcome.kind}${outcome.kind === 'found' ? '' : ` ${outcome.error.code}`} in ${outcome.elapsedMs} ms`);
@@ -143,11 +172,12 @@ export class InstanceIdentityService implements vscode.Disposable {
         const entryId = `instance:${outcome.identity.instanceId}`;
         const config = instanceProfileConfig({
           identity: outcome.identity, roleName: outcome.roleName, imdsUrl: baseUrl, allowInsecureFallback: cfg.allowInsecureFallback,
-          useInternalOssEndpoint: cfg.useInternalOssEndpoint, sandboxUrl: this.env.ALIBABA_CLOUD_SANDBOX_URL,
+          useInternalOssEndpoint: cfg.useInternalOssEndpoint, sandboxUrl: this.sandboxUrl(),
         });
         this.set({ kind: 'found', baseUrl, entryId, identity: outcome.identity, roleName: outcome.roleName, provider: outcome.provider, usedInsecureFallback: outcome.usedInsecureFallback });
         this.s.profiles.setInstanceProfile({
-          entry: { id: entryId, name: vscode.l10n.t('Instance role'), source: 'instance', regionId: outcome.identity.regionId, mode: 'EcsRamRole', supported: true },
+          // Found through another metadata URL (a setting, the env, a sandbox): listed, never made active on its own.
+          entry: { id: entryId, name: vscode.l10n.t('Instance role'), source: 'instance', regionId: outcome.identity.regionId, mode: 'EcsRamRole', supported: true, manualOnly: baseUrl !== DEFAULT_IMDS_URL },
           config,
         });
         break;
@@ -164,6 +194,11 @@ export class InstanceIdentityService implements vscode.Disposable {
     }
     if (this.current.kind !== 'found' && this.s.profiles.instanceProfile) { this.s.profiles.setInstanceProfile(undefined); }
     return this.current;
+  }
+
+  /** The sandbox's URL in sandbox mode (announced by env, or started by Start Sandbox). */
+  sandboxUrl(): string | undefined {
+    return this.env.ALIBABA_CLOUD_SANDBOX_URL ?? (this.s.profiles.sandboxEndpoint ? `http://${this.s.profiles.sandboxEndpoint}` : undefined);
   }
 
   /** Fetches new credentials now (the command, and the background timer). */
@@ -244,4 +279,9 @@ export class InstanceIdentityService implements vscode.Disposable {
     byServices.delete(this.s);
     this.disposables.forEach((d) => d.dispose());
   }
+}
+
+function isLoopbackUrl(url: string): boolean {
+  const v = checkEndpointUrl(url, { field: 'metadata' });
+  return v.ok && v.loopback;
 }

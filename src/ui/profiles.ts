@@ -10,8 +10,11 @@ import * as vscode from 'vscode';
 import { createCloud, type Cloud } from '../cloud';
 import { defaultCliConfigPath, readCliConfig } from '../cloud/cliConfig';
 import { credentialsFromEnv } from '../cloud/credentials';
+import { vetEndpointOverrides } from '../cloud/endpointPolicy';
 import { sandboxEndpoints, type CredentialConfig, type Endpoints, type ProfileConfig } from '../cloud/profile';
+import { EndpointTrust } from './endpointTrust';
 import { registerSecret, type Log } from './log';
+import { trustedSetting } from './trustedSettings';
 
 export type ProfileSource = 'extension' | 'cli' | 'env' | 'sandbox' | 'instance';
 
@@ -23,6 +26,8 @@ export interface ProfileEntry {
   mode: string;
   supported: boolean;
   reason?: string;
+  /** Never made active on its own (a role found through a non-default metadata endpoint): the user picks it. */
+  manualOnly?: boolean;
 }
 
 interface StoredProfile { name: string; accessKeyId: string; regionId: string }
@@ -39,8 +44,14 @@ export class ProfileStore implements vscode.Disposable {
   private sandbox?: SandboxConnection;
   private instance?: { entry: ProfileEntry; config: ProfileConfig };
   private cloud?: { id: string; cloud: Cloud };
+  private readonly reported = new Set<string>();
+  readonly endpointTrust: EndpointTrust;
+  private readonly configSub: vscode.Disposable;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log, private readonly env: NodeJS.ProcessEnv = process.env) {
+    this.endpointTrust = new EndpointTrust(context, log);
+    // New overrides apply at once: the cached clients were built with the old endpoints.
+    this.configSub = vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('alibabaCloud.endpointOverrides')) { this.fire(); } });
     const url = env.ALIBABA_CLOUD_SANDBOX_URL;
     if (url && env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_ID && env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET) {
       this.sandbox = { endpoint: url.replace(/^https?:\/\//, '').replace(/\/+$/, ''), accessKeyId: env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_ID, accessKeySecret: env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET };
@@ -82,11 +93,20 @@ export class ProfileStore implements vscode.Disposable {
     return this.instance ? `${ACTIVE_KEY}@${this.instance.entry.id}` : ACTIVE_KEY;
   }
 
-  /** The active profile: the chosen one if it still exists, else the first usable one (the instance role, when present). */
+  /**
+   * The active profile: the one chosen (on this instance, else in general) if it still exists, else
+   * the first usable one that may be active on its own (the instance role, when found at the real
+   * metadata address).
+   */
   active(): ProfileEntry | undefined {
     const all = this.list().filter((p) => p.supported);
-    const chosen = this.context.globalState.get<string>(this.activeKey);
-    return all.find((p) => p.id === chosen) ?? all[0];
+    const byId = (id: string | undefined) => (id ? all.find((p) => p.id === id) : undefined);
+    if (this.instance) {
+      const here = byId(this.context.globalState.get<string>(this.activeKey));
+      if (here) { return here; }
+      if (!this.instance.entry.manualOnly) { return this.instance.entry; }
+    }
+    return byId(this.context.globalState.get<string>(ACTIVE_KEY)) ?? all.find((p) => !p.manualOnly);
   }
 
   async select(id: string): Promise<void> {
@@ -131,6 +151,11 @@ export class ProfileStore implements vscode.Disposable {
     return this.sandbox?.endpoint;
   }
 
+  /** Sandbox mode (announced by env, or Start Sandbox): nothing may reach a real metadata service. */
+  get inSandboxMode(): boolean {
+    return !!this.sandbox || !!this.env.ALIBABA_CLOUD_SANDBOX_URL;
+  }
+
   /** Set by the instance identity service when this host is an ECS instance with a role. */
   setInstanceProfile(profile: { entry: ProfileEntry; config: ProfileConfig } | undefined): void {
     this.instance = profile;
@@ -165,7 +190,7 @@ export class ProfileStore implements vscode.Disposable {
 
   private async resolve(entry: ProfileEntry): Promise<ProfileConfig> {
     const [source, name] = splitId(entry.id);
-    const overrides = vscode.workspace.getConfiguration('alibabaCloud').get<Record<string, Endpoints>>('endpointOverrides', {})[entry.name];
+    const overrides = await this.endpointOverrides(entry.name);
     const base = (credentials: CredentialConfig, endpoints?: Endpoints): ProfileConfig => ({ name: entry.name, regionId: entry.regionId, credentials, endpoints: { ...endpoints, ...overrides } });
     switch (source) {
       case 'instance':
@@ -195,6 +220,28 @@ export class ProfileStore implements vscode.Disposable {
     }
   }
 
+  /**
+   * The user's endpoint overrides for a profile, vetted: invalid ones and those to hosts the user
+   * does not trust are dropped, each with a logged reason and one visible warning.
+   */
+  private async endpointOverrides(profile: string): Promise<Endpoints> {
+    const all = trustedSetting<Record<string, unknown>>('endpointOverrides', {}, this.log);
+    const raw = all && typeof all === 'object' ? all[profile] : undefined;
+    if (raw === undefined) { return {}; }
+    let vetted = vetEndpointOverrides(raw);
+    const refused = await this.endpointTrust.refused(vetted.untrustedHosts, vscode.l10n.t('The endpoint override of profile "{0}"', profile));
+    if (refused.size) { vetted = vetEndpointOverrides(raw, refused); }
+    for (const p of vetted.problems) {
+      const what = `alibabaCloud.endpointOverrides["${profile}"].${p.field}${p.key ? `.${p.key}` : ''}`;
+      const line = `${what}: ${p.reason}`;
+      if (this.reported.has(line)) { continue; }
+      this.reported.add(line);
+      this.log.warn(`settings: ignored ${line}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Ignored the setting {0}: {1}.', what, p.reason));
+    }
+    return vetted.endpoints;
+  }
+
   private fire(): void {
     this.cloud?.cloud.dispose();
     this.cloud = undefined;
@@ -209,6 +256,7 @@ export class ProfileStore implements vscode.Disposable {
 
   dispose(): void {
     this.cloud?.cloud.dispose();
+    this.configSub.dispose();
     this.changed.dispose();
   }
 }

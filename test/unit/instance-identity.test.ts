@@ -61,6 +61,15 @@ async function forwardingProxy(target: string): Promise<{ url: string; close(): 
 describe('when to probe the metadata service', () => {
   const base = { setting: 'auto' as const, remote: false, explicitEndpoint: false, platform: 'linux' as NodeJS.Platform, readProductName: () => 'Standard PC (Q35 + ICH9, 2009)' };
 
+  test('sandbox mode wins: only a loopback metadata URL is asked, whoever asks and whatever the hardware', () => {
+    const ecs = { ...base, readProductName: () => 'Alibaba Cloud ECS', sandbox: true };
+    assert.deepEqual(decideProbe(ecs), { probe: false, reason: 'sandbox', evidence: false });
+    assert.deepEqual(decideProbe({ ...ecs, userInitiated: true }), { probe: false, reason: 'sandbox', evidence: true });
+    assert.deepEqual(decideProbe({ ...ecs, setting: 'always', remote: true }), { probe: false, reason: 'sandbox', evidence: false });
+    assert.equal(decideProbe({ ...ecs, explicitEndpoint: true, endpointLoopback: false, userInitiated: true }).probe, false, 'an explicit non-loopback endpoint is not asked either');
+    assert.deepEqual(decideProbe({ ...ecs, explicitEndpoint: true, endpointLoopback: true }), { probe: true, reason: 'endpoint', evidence: true });
+  });
+
   test('a laptop (local extension host, not ECS hardware) is never probed, nor CI with a sandbox', () => {
     assert.deepEqual(decideProbe(base), { probe: false, reason: 'local', evidence: false });
     assert.deepEqual(decideProbe({ ...base, platform: 'darwin', readProductName: () => 'Alibaba Cloud ECS' }), { probe: false, reason: 'local', evidence: false });
@@ -71,7 +80,7 @@ describe('when to probe the metadata service', () => {
   test('probes on a remote host (silently), on ECS hardware, with an explicit endpoint, when "always", or when asked', () => {
     assert.deepEqual(decideProbe({ ...base, remote: true }), { probe: true, reason: 'remote', evidence: false });
     assert.deepEqual(decideProbe({ ...base, readProductName: () => 'Alibaba Cloud ECS\n' }), { probe: true, reason: 'hardware', evidence: true });
-    assert.deepEqual(decideProbe({ ...base, explicitEndpoint: true, sandbox: true }), { probe: true, reason: 'endpoint', evidence: true });
+    assert.deepEqual(decideProbe({ ...base, explicitEndpoint: true, endpointLoopback: true, sandbox: true }), { probe: true, reason: 'endpoint', evidence: true });
     assert.deepEqual(decideProbe({ ...base, setting: 'always' }), { probe: true, reason: 'always', evidence: true });
     assert.deepEqual(decideProbe({ ...base, setting: 'never', userInitiated: true }), { probe: true, reason: 'user', evidence: true });
   });
@@ -214,7 +223,7 @@ describe('the instance profile', () => {
     assert.equal(ossEndpoint(off, 'cn-shanghai'), 'https://oss-cn-shanghai.aliyuncs.com');
   });
 
-  test('with a sandbox\'s metadata URL: every endpoint goes to that sandbox; another host stays real', () => {
+  test('in sandbox mode every endpoint goes to the sandbox, whichever metadata URL answered; without it they stay real', () => {
     const url = t.sandbox.info.imdsUrl(DEMO.vpcInstanceId2);
     assert.equal(sandboxHostOf(url, t.sandbox.info.url), t.sandbox.info.endpoint);
     const p = instanceProfileConfig({ identity, roleName: 'R', imdsUrl: url, sandboxUrl: t.sandbox.info.url });
@@ -222,9 +231,12 @@ describe('the instance profile', () => {
     assert.equal(p.endpoints?.ecs, t.sandbox.info.endpoint);
     assert.equal(p.endpoints?.metadata, url);
     assert.equal(p.endpoints?.ossResolveTo, '127.0.0.1');
-    const other = instanceProfileConfig({ identity, roleName: 'R', imdsUrl: 'http://127.0.0.1:1/x', sandboxUrl: t.sandbox.info.url });
-    assert.equal(other.endpoints?.sts, undefined);
-    assert.equal(other.endpoints?.metadata, 'http://127.0.0.1:1/x');
+    const relayed = instanceProfileConfig({ identity, roleName: 'R', imdsUrl: 'http://127.0.0.2:1/x', sandboxUrl: t.sandbox.info.url });
+    assert.equal(relayed.endpoints?.sts, t.sandbox.info.endpoint);
+    assert.equal(relayed.endpoints?.metadata, 'http://127.0.0.2:1/x');
+    const real = instanceProfileConfig({ identity, roleName: 'R', imdsUrl: 'http://127.0.0.1:1/x' });
+    assert.equal(real.endpoints?.sts, undefined);
+    assert.equal(real.endpoints?.metadata, 'http://127.0.0.1:1/x');
   });
 
   test('the detected profile works end to end: whoAmI is the role, OSS lists, PutObject is refused (read-only role)', async () => {

@@ -56,6 +56,11 @@ export async function startServer(tools, opts = {}) {
   const extensionsDir = path.join(root, 'extensions');
   for (const d of [path.join(userDataDir, 'User'), serverDataDir, extensionsDir]) fs.mkdirSync(d, { recursive: true });
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, ...opts.settings }, null, 2));
+  // The extension host is remote: machine-scoped settings (our endpoints and metadata settings) are
+  // read from the remote machine's settings (<user-data-dir>/Machine), not the browser user's.
+  const machineSettings = path.join(userDataDir, 'Machine', 'settings.json');
+  fs.mkdirSync(path.dirname(machineSettings), { recursive: true });
+  fs.writeFileSync(machineSettings, JSON.stringify({ ...opts.settings }, null, 2));
 
   const host = opts.host ?? '127.0.0.1';
   const args = [

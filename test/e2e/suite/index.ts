@@ -1,6 +1,7 @@
 // Entry of the in-host suites (extensionTestsPath; compiled by test/e2e/lib/build.mjs). To add tests,
 // write a module exporting HostTest[] next to this file and list it here.
 import { extensionTests } from './extension.test';
+import { hostileWorkspaceTests } from './hostile.test';
 import { instanceTests } from './instance.test';
 import { ossTests } from './oss.test';
 import { ramEcsTests } from './ram-ecs.test';
@@ -11,6 +12,8 @@ const suites: HostSuite[] = [
   { name: 'ram-ecs', tests: ramEcsTests },
   { name: 'oss', tests: ossTests },
   { name: 'instance', tests: instanceTests },
+  // Last: it leaves a sandbox-mode explanation in the identity view.
+  { name: 'hostile-workspace', tests: hostileWorkspaceTests },
 ];
 
 export function run(): Promise<void> {

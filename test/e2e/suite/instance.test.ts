@@ -1,7 +1,7 @@
 // The instance role in the real extension host (which the harness runs as a remote host, as on an
 // instance over Remote-SSH): point alibabaCloud.metadata.endpoint at the sandbox IMDS of an instance
-// with a role, run "Detect Instance Role", and find the instance identity active and on top of the
-// identity view; then the commands that build on it, and an instance without a role.
+// with a role, run "Detect Instance Role", and find the instance identity on top of the identity view,
+// listed but not active until the user picks it (a non-default metadata URL); then the commands that build on it, and an instance without a role.
 // To run: list `{ name: 'instance', tests: instanceTests }` in index.ts.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -70,6 +70,11 @@ export const instanceTests: HostTest[] = [
       assert.equal(out?.kind, 'found');
       assert.equal(out.instanceId, WITH_ROLE);
       assert.equal(out.roleName, ROLE);
+      // Found through a non-default metadata URL: listed, but only the user makes it active.
+      assert.equal(a.services.profiles.active()?.id, 'sandbox:Sandbox', 'not selected on its own');
+      const listed = a.services.profiles.list().find((p) => p.source === 'instance');
+      assert.ok(listed?.manualOnly, 'the instance role is listed, marked as chosen only by the user');
+      await vscode.commands.executeCommand('alibabaCloud.selectProfile', { id: listed.id });
       const active = await waitFor('the instance profile to be active', () => (a.services.profiles.active()?.source === 'instance' ? a.services.profiles.active() : undefined));
       assert.equal(active.regionId, 'cn-hangzhou');
       const items = await waitFor('the instance node on top of the identity view', async () => {
@@ -84,7 +89,7 @@ export const instanceTests: HostTest[] = [
     },
   },
   {
-    name: 'the instance role is the default there, unless the user chose another profile on this instance',
+    name: 'an explicit choice on this instance is kept across detections',
     timeoutMs: 30_000,
     async run() {
       const a = await api();

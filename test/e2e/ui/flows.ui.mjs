@@ -4,7 +4,7 @@
 //      read-only template, the instance demo-web-1, the plan (a modal dialog);
 //   3. see the role on the instance in the ECS view;
 //   4. "Detect Instance Role": the window runs "on" demo-web-1 (alibabaCloud.metadata.endpoint is the
-//      sandbox IMDS of that instance, see flowSettings), so its role becomes the identity;
+//      sandbox IMDS of that instance, see flowSettings); its role is offered and, once picked, is the identity;
 //   5. browse OSS as that role and open an object;
 //   6. edit and save it: the read-only role may not, and the AccessDenied explanation says why.
 // Every step asserts what it shows and takes a numbered screenshot (test-results/ui/NN-*.png).
@@ -182,7 +182,7 @@ export const flowTests = [
     },
   },
   {
-    name: 'flow 4: "Detect Instance Role" makes the instance role the identity (view and status bar)',
+    name: 'flow 4: "Detect Instance Role" offers the instance role; picked, it is the identity (view and status bar)',
     timeoutMs: 60_000,
     async run({ page, ui, step, log }) {
       const identity = view('alibabaCloud.identity');
@@ -204,8 +204,11 @@ export const flowTests = [
       assert.ok(rows.some((r) => /^Credentials: expires in \d+ (h|min)/.test(r.label ?? '')), 'expiry countdown row');
       assert.ok(rows.some((r) => /^Metadata: .*\/imds\/i-bp1sandboxvpc000001 \(hardened mode\)$/.test(r.label ?? '')), 'metadata row');
       assert.ok(!rows.some((r) => /No RAM role is attached/.test(r.label ?? '')), 'the problem node is gone');
-      // The active profile is now the instance role (no "use it" hint, the profile node says so).
-      assert.ok(!rows.some((r) => /Use the instance role as the active profile/.test(r.label ?? '')), 'the instance role is the active profile');
+      // Found through a non-default metadata URL (the sandbox's): offered, never made active on its own.
+      const USE = 'Use the instance role as the active profile';
+      assert.ok(rows.some((r) => r.label === USE), 'the "use it" hint is offered (so the role is not active yet)');
+      await ui.clickTreeItem(page, identity, USE);
+      rows = await waitForRows(page, ui, identity, 'the instance role as the active profile', (r) => (!r.some((x) => x.label === USE) && r.some((x) => x.label === 'Instance role') ? r : undefined));
       assert.ok(rows.some((r) => r.label === 'Instance role' && /ECS instance role · cn-hangzhou/.test(r.description ?? '')), 'profile node "Instance role"');
       const status = await ui.statusBarItem(page, new RegExp(`Instance role · ${REGION} · ${NEW_ROLE} · `));
       log(`  status bar: ${status}`);
