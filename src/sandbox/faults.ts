@@ -11,6 +11,8 @@ export interface FaultRule {
   status?: number;
   /** How many requests it applies to; omitted = until cleared. */
   count?: number;
+  /** How many matching requests pass untouched before it applies (e.g. a dry run before the real call). */
+  after?: number;
 }
 
 export class Faults {
@@ -30,9 +32,10 @@ export class Faults {
 
   /** Returns the rules that fire for this request, consuming their counts. */
   take(service: SandboxService, action: string): FaultRule[] {
-    const hits = this.rules.filter((r) => (!r.service || r.service === service) && (!r.action || r.action === action));
-    for (const r of hits) {
-      if (r.count !== undefined) { r.count -= 1; }
+    const matching = this.rules.filter((r) => (!r.service || r.service === service) && (!r.action || r.action === action));
+    const hits = matching.filter((r) => !r.after);
+    for (const r of matching) {
+      if (r.after) { r.after -= 1; } else if (r.count !== undefined) { r.count -= 1; }
     }
     this.rules = this.rules.filter((r) => r.count === undefined || r.count > 0);
     return hits;

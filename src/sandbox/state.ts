@@ -167,6 +167,8 @@ export interface SandboxState {
   instances: Map<string, Instance>;
   buckets: Map<string, Bucket>;
   uploads: Map<string, MultipartUpload>;
+  /** ECS ClientTokens seen, `${action}:${regionId}:${token}`: the request they came with and the answer. */
+  clientTokens: Map<string, { fingerprint: string; response: Record<string, unknown> }>;
   /** Added to Date.now() so tests can move time (credential expiry, rotation). */
   clockOffsetMs: number;
   /** How long IMDS-issued STS credentials live (s); they rotate when less than half is left. */
@@ -180,7 +182,7 @@ export function emptyState(accountId = '1234567890123456'): SandboxState {
     accessKeys: new Map(), stsSessions: new Map(), users: new Map(), roles: new Map(),
     policies: new Map(), attachments: new Map(), regions: [], vpcs: [], vswitches: [],
     securityGroups: [], images: [], instanceTypes: [], instances: new Map(), buckets: new Map(),
-    uploads: new Map(), clockOffsetMs: 0, stsDurationSeconds: 6 * 3600, counter: 1,
+    uploads: new Map(), clientTokens: new Map(), clockOffsetMs: 0, stsDurationSeconds: 6 * 3600, counter: 1,
   };
 }
 
