@@ -2,7 +2,9 @@
  * The sandbox's whole world as plain data, so it can be persisted as JSON and seeded.
  * Services (ram.ts, ecs.ts, oss.ts, imds.ts, sts.ts) read and mutate it; nothing here talks HTTP.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { PolicyDocument } from '../policy/types';
 
 export type PolicyType = 'System' | 'Custom';
@@ -237,10 +239,20 @@ export function deserializeState(text: string): SandboxState {
   return { ...emptyState(), ...(JSON.parse(text, reviver) as SandboxState) };
 }
 
+/**
+ * Writes the state readable by its owner only (it holds the demo AccessKey secrets and STS tokens):
+ * into a new file of its own next to the target, then renamed over it, so a reader never sees half
+ * a file, two writers never share a temporary file, and a planted link at a guessable name is not followed.
+ */
 export function saveState(state: SandboxState, file: string): void {
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, serializeState(state));
-  fs.renameSync(tmp, file);
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    fs.writeFileSync(tmp, serializeState(state), { mode: 0o600, flag: 'wx' });
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 export function loadState(file: string): SandboxState | undefined {
