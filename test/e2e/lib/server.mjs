@@ -1,10 +1,19 @@
 // The VS Code server (lib/vscode/out/server-main.js inside the code-server npm package), run under
 // Node 24 in its own process group with a throw-away data dir. See /work/shared/VSCODE-E2E.md.
 import cp from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REPO } from './paths.mjs';
 import { removeOnExit, spawnGroup, stopGroup } from './procs.mjs';
+
+/** Loaded into every Node process of a guarded server (the server, its extension hosts and helpers). */
+export const LOOPBACK_GUARD = path.join(REPO, 'test', 'loopbackGuard.mjs');
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+export const isLoopbackHost = (host) => LOOPBACK_HOSTS.has(String(host).toLowerCase()) || /^127(\.\d{1,3}){3}$/.test(host);
 
 /** Seeded into <user-data-dir>/User/settings.json, which the server-side workbench honours. */
 export const DEFAULT_SETTINGS = {
@@ -23,6 +32,24 @@ export const DEFAULT_SETTINGS = {
 };
 
 const EXTHOST_EXIT = /Extension Host Process exited with code: (\S+), signal: (\S+?)\.?$/;
+
+/**
+ * A random connection token in a file only we can read (mode 0600 in a private temp dir), for
+ * --connection-token-file: without it any local user, or a web page that rebinds a name to
+ * 127.0.0.1, gets a workbench and with it a terminal.
+ */
+function connectionTokenFile() {
+  const dir = removeOnExit(fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-vscode-token-')));
+  const token = crypto.randomBytes(32).toString('base64url'); // VS Code accepts [0-9A-Za-z_-]
+  const file = path.join(dir, 'connection-token');
+  fs.writeFileSync(file, token, { mode: 0o600, flag: 'wx' });
+  return { dir, file, token };
+}
+
+/** NODE_OPTIONS that load the loopback guard, keeping whatever NODE_OPTIONS already holds. */
+function guardedNodeOptions(existing) {
+  return [existing, `--import=${JSON.stringify(pathToFileURL(LOOPBACK_GUARD).href)}`].filter(Boolean).join(' ');
+}
 
 /** A fresh temp dir for a server's data; removed when this process exits at the latest. */
 export function makeDataDir(prefix = 'e2e-vscode-') {
@@ -45,7 +72,10 @@ export function installVsix(tools, vsix, extensionsDir) {
  *   smokeTestDriver  default true: needed for the URL payload (dev extension, tests, env); false = plain
  *                    server where installed VSIXs run and notification toasts are shown
  *   settings         extra user settings; env: extra env for the server and so for its extension hosts
- *   port             default 0 (a free port); host default 127.0.0.1
+ *   port             default 0 (a free port); host default 127.0.0.1 (anything else only when asked for)
+ *   loopbackGuard    default true: every Node process of the server (extension hosts included) loads
+ *                    test/loopbackGuard.mjs, so nothing in it can reach a non-loopback address
+ * The server requires a random connection token (`server.connectionToken`); workbenchUrl() carries it.
  * The result has port/origin/authority, the dirs, `exthostExit` (the first non-zero extension host exit,
  * from the server log: the workbench reports a crashed host as a pass), onLine(fn) and stop().
  */
@@ -58,11 +88,12 @@ export async function startServer(tools, opts = {}) {
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, ...opts.settings }, null, 2));
 
   const host = opts.host ?? '127.0.0.1';
+  const token = connectionTokenFile();
   const args = [
     tools.serverMain,
     '--host', host,
     '--port', String(opts.port ?? 0),
-    '--without-connection-token',
+    '--connection-token-file', token.file,
     '--accept-server-license-terms',
     '--disable-telemetry',
     '--disable-experiments',
@@ -76,11 +107,13 @@ export async function startServer(tools, opts = {}) {
   const logFile = path.join(root, 'server.log');
   const logStream = fs.createWriteStream(logFile);
   const t0 = Date.now();
-  const proc = spawnGroup(tools.node, args, { env: serverEnv(tools, { VSCODE_AGENT_FOLDER: serverDataDir, ...opts.env }) });
+  const env = serverEnv(tools, { VSCODE_AGENT_FOLDER: serverDataDir, ...opts.env });
+  if (opts.loopbackGuard !== false) { env.NODE_OPTIONS = guardedNodeOptions(env.NODE_OPTIONS); }
+  const proc = spawnGroup(tools.node, args, { env });
 
   const lineListeners = new Set();
   const server = {
-    root, userDataDir, serverDataDir, extensionsDir, logFile, proc, host,
+    root, userDataDir, serverDataDir, extensionsDir, logFile, proc, host, connectionToken: token.token,
     logsDir: path.join(userDataDir, 'logs'),
     /** First extension host exit with a non-zero code or a signal: { code, signal, line }. */
     exthostExit: undefined,
@@ -91,6 +124,7 @@ export async function startServer(tools, opts = {}) {
       server.stopping = true;
       await stopGroup(proc, 5000);
       await new Promise((r) => logStream.end(r));
+      fs.rmSync(token.dir, { recursive: true, force: true });
     },
   };
   for (const stream of [proc.stdout, proc.stderr]) {
@@ -122,12 +156,13 @@ export async function startServer(tools, opts = {}) {
     proc.once('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`VS Code server exited at start (code ${code}, signal ${sig}; log: ${logFile})`)); });
   }).catch(async (e) => { await server.stop(); throw e; });
 
-  Object.assign(server, { port, authority: `${host}:${port}`, origin: `http://${host}:${port}`, startupMs: Date.now() - t0 });
+  const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  Object.assign(server, { port, authority: `${hostPart}:${port}`, origin: `http://${hostPart}:${port}`, startupMs: Date.now() - t0 });
   return server;
 }
 
 /**
- * Workbench URL. opts: workspace (folder or .code-workspace), and for a smoke-test-driver server:
+ * Workbench URL, with the connection token. opts: workspace (folder or .code-workspace), and for a smoke-test-driver server:
  * extensionDevelopmentPath, extensionTestsPath, env (the extension host's extensionEnvironment).
  */
 export function workbenchUrl(server, { workspace, extensionDevelopmentPath, extensionTestsPath, env } = {}) {
@@ -145,6 +180,8 @@ export function workbenchUrl(server, { workspace, extensionDevelopmentPath, exte
     q.set('ew', 'true');
   }
   if (payload.length > 1) q.set('payload', JSON.stringify(payload));
+  // The server trades the token for a cookie and redirects to the same URL without it.
+  q.set('tkn', server.connectionToken);
   return `${server.origin}/?${q}`;
 }
 
