@@ -46,10 +46,6 @@ function connectionTokenFile() {
   return { dir, file, token };
 }
 
-/** NODE_OPTIONS that load the loopback guard, keeping whatever NODE_OPTIONS already holds. */
-function guardedNodeOptions(existing) {
-  return [existing, `--import=${JSON.stringify(pathToFileURL(LOOPBACK_GUARD).href)}`].filter(Boolean).join(' ');
-}
 
 /** A fresh temp dir for a server's data; removed when this process exits at the latest. */
 export function makeDataDir(prefix = 'e2e-vscode-') {
@@ -90,6 +86,9 @@ export async function startServer(tools, opts = {}) {
   const host = opts.host ?? '127.0.0.1';
   const token = connectionTokenFile();
   const args = [
+    // Not NODE_OPTIONS: the server deletes it from every child's env. Its extension hosts and other
+    // forks run with the server's own execArgv, so an --import here reaches all of them.
+    ...(opts.loopbackGuard === false ? [] : [`--import=${pathToFileURL(LOOPBACK_GUARD).href}`]),
     tools.serverMain,
     '--host', host,
     '--port', String(opts.port ?? 0),
@@ -107,9 +106,7 @@ export async function startServer(tools, opts = {}) {
   const logFile = path.join(root, 'server.log');
   const logStream = fs.createWriteStream(logFile);
   const t0 = Date.now();
-  const env = serverEnv(tools, { VSCODE_AGENT_FOLDER: serverDataDir, ...opts.env });
-  if (opts.loopbackGuard !== false) { env.NODE_OPTIONS = guardedNodeOptions(env.NODE_OPTIONS); }
-  const proc = spawnGroup(tools.node, args, { env });
+  const proc = spawnGroup(tools.node, args, { env: serverEnv(tools, { VSCODE_AGENT_FOLDER: serverDataDir, ...opts.env }) });
 
   const lineListeners = new Set();
   const server = {
