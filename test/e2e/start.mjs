@@ -25,7 +25,7 @@ import { fail, log, printBlock, tailFile, timed, warn } from './lib/log.mjs';
 import { EXTENSION_ID, REPO, RESULTS_DIR, VSIX } from './lib/paths.mjs';
 import { installTeardownHandlers, onTeardown, removeOnExit } from './lib/procs.mjs';
 import { sandboxEnv, startSandbox } from './lib/sandbox.mjs';
-import { installVsix, isLoopbackHost, makeDataDir, startServer, waitForActivation, workbenchUrl } from './lib/server.mjs';
+import { assertConnectionTokenRequired, installVsix, isLoopbackHost, makeDataDir, startServer, waitForActivation, workbenchUrl } from './lib/server.mjs';
 import { waitForWorkbench } from './lib/ui.mjs';
 
 /** User settings seeded for `npm start` on top of the harness defaults. */
@@ -92,6 +92,7 @@ async function main(o) {
     let code = 0;
     const browser = await timed('launch Chromium', () => launchBrowser(tools), timings);
     try {
+      await timed('the server refuses requests without the connection token', () => assertConnectionTokenRequired(server), timings);
       const page = await openWorkbenchPage(browser, { echo: 'none' });
       await timed('workbench loads in headless Chromium', async () => { await page.goto(url, { timeout: 60_000 }); await waitForWorkbench(page); }, timings);
       await timed('extension activates', () => waitForActivation(server, EXTENSION_ID, 90_000), timings);

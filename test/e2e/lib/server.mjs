@@ -159,6 +159,18 @@ export async function startServer(tools, opts = {}) {
 }
 
 /**
+ * Throws unless the server refuses a request without its connection token (it answers 403), so a
+ * run never passes against a workbench that is open to every local user.
+ */
+export async function assertConnectionTokenRequired(server) {
+  for (const url of [`${server.origin}/`, `${server.origin}/?tkn=not-the-token`]) {
+    const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+    await res.arrayBuffer();
+    if (res.status !== 403) throw new Error(`the VS Code server answered ${res.status}, not 403, to ${url}: it does not require its connection token`);
+  }
+}
+
+/**
  * Workbench URL, with the connection token. opts: workspace (folder or .code-workspace), and for a smoke-test-driver server:
  * extensionDevelopmentPath, extensionTestsPath, env (the extension host's extensionEnvironment).
  */
