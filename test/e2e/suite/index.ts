@@ -3,6 +3,7 @@
 import { extensionTests } from './extension.test';
 import { instanceTests } from './instance.test';
 import { ossTests } from './oss.test';
+import { outcomeTests } from './outcome.test';
 import { ramEcsTests } from './ram-ecs.test';
 import { runSuites, type HostSuite } from './runner';
 
@@ -11,6 +12,7 @@ const suites: HostSuite[] = [
   { name: 'ram-ecs', tests: ramEcsTests },
   { name: 'oss', tests: ossTests },
   { name: 'instance', tests: instanceTests },
+  { name: 'outcome', tests: outcomeTests },
 ];
 
 export function run(): Promise<void> {
