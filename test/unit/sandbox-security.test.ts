@@ -15,6 +15,7 @@ import { sandboxEndpoints } from '../../src/cloud/profile';
 import { formatPolicy, serviceTrustPolicy } from '../../src/policy/builders';
 import { DEMO } from '../../src/sandbox/seed';
 import { CONTROL_TOKEN_HEADER, OSS_BODY_LIMIT, RPC_BODY_LIMIT, startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { sandboxControl } from './helpers/sandbox';
 
 let sandbox: Sandbox;
 before(async () => { sandbox = await startSandbox(); });
@@ -69,14 +70,15 @@ describe('control routes need the run\'s token', () => {
   }
 
   it('with the token they work', async () => {
-    const info = await send({ path: '/__sandbox/info', headers: token() });
+    const info = await sandboxControl(sandbox, 'info');
     assert.equal(info.status, 200);
-    assert.equal(JSON.parse(info.body).accountId, sandbox.info.accountId);
-    assert.ok(!info.body.includes(sandbox.info.controlToken), 'the info route does not hand the token out');
-    const added = await send({ method: 'POST', path: '/__sandbox/faults', headers: { ...token(), 'content-type': 'application/json' }, body: JSON.stringify({ service: 'ram', action: 'GetRole', kind: 'throttle', count: 1 }) });
+    const text = await info.text();
+    assert.equal(JSON.parse(text).accountId, sandbox.info.accountId);
+    assert.ok(!text.includes(sandbox.info.controlToken), 'the info route does not hand the token out');
+    const added = await sandboxControl(sandbox, 'faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service: 'ram', action: 'GetRole', kind: 'throttle', count: 1 }) });
     assert.equal(added.status, 200);
     assert.equal(sandbox.faults.list().length, 1);
-    assert.equal((await send({ method: 'DELETE', path: '/__sandbox/faults', headers: token() })).status, 200);
+    assert.equal((await sandboxControl(sandbox, 'faults', { method: 'DELETE' })).status, 200);
     assert.deepEqual(sandbox.faults.list(), []);
   });
 });
