@@ -265,10 +265,14 @@ function serviceOf(req: SandboxRequest): ServiceModule | undefined {
   return services.find((m) => m.match(req));
 }
 
+/** The service a request is for, told apart before its body is read: a form body is RPC (V1 parameters). */
+function serviceBeforeBody(req: SandboxRequest): ServiceModule | undefined {
+  if ((header(req, 'content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) { return rpcService; }
+  return serviceOf({ ...req }); // a copy: RPC caches what it parsed per request object
+}
+
 function bodyLimit(req: SandboxRequest): number {
-  // Told apart without the body: a form body is RPC (V1 parameters), the rest by path and host.
-  if ((header(req, 'content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) { return RPC_BODY_LIMIT; }
-  return serviceOf({ ...req }) === ossService ? OSS_BODY_LIMIT : RPC_BODY_LIMIT;
+  return serviceBeforeBody(req) === ossService ? OSS_BODY_LIMIT : RPC_BODY_LIMIT;
 }
 
 /**
@@ -300,7 +304,7 @@ function readBounded(req: http.IncomingMessage, limit: number): Promise<Buffer |
  * oversized body, so this is the closest documented one, API Gateway's I413RL "Request body too Large".
  */
 function tooLarge(req: SandboxRequest): SandboxResponse {
-  const mod = (header(req, 'content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded') ? rpcService : serviceOf({ ...req });
+  const mod = serviceBeforeBody(req);
   if (mod === ossService) { return ossService.errorResponse(new SandboxError('EntityTooLarge', 413, 'Your proposed upload exceeds the maximum allowed size.'), req); }
   if (mod === rpcService) { return rpcService.errorResponse(new SandboxError('I413RL', 413, 'Request body too Large'), req); }
   return { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Request body too Large\n' };
