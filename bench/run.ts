@@ -4,6 +4,7 @@
  * SDK bundle (which activation avoids), and end-to-end call latencies against the sandbox.
  */
 import { execFileSync } from 'node:child_process';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { createCloud } from '../src/cloud';
 import { collectAll } from '../src/cloud/paging';
@@ -35,7 +36,22 @@ async function timeIt(label: string, runs: number, fn: () => Promise<unknown>): 
   console.log(`${label.padEnd(44)} median ${p(0.5).padStart(7)} ms   p90 ${p(0.9).padStart(7)} ms   (n=${runs})`);
 }
 
+/** Whether test/loopbackGuard.mjs is loaded (npm run bench loads it): a non-loopback connect must fail at once. */
+function loopbackGuarded(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '192.0.2.1', port: 9 }); // TEST-NET-1: routed nowhere
+    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
+    socket.once('connect', () => { socket.destroy(); resolve(false); });
+    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ELOOPBACKGUARD'));
+  });
+}
+
 async function main(): Promise<void> {
+  if (!await loopbackGuarded()) {
+    console.error('The loopback guard is not loaded: run `npm run bench`, which keeps every connection on 127.0.0.1.');
+    process.exitCode = 2;
+    return;
+  }
   console.log('# module load (fresh process, ms)');
   for (const f of ['extension.js', 'sdk/ram.js', 'sdk/ecs.js', 'sdk/sts.js', 'sdk/ali-oss.js', 'sdk/credentials.js']) {
     const file = path.join(root, 'dist', f);

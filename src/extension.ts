@@ -5,6 +5,7 @@ import { registerCommands } from './commands/registry';
 import { registerOssFileSystem } from './fs/ossFileSystem';
 import { accessDeniedEnricher } from './ui/accessDenied';
 import { registerErrorEnricher } from './ui/errorFunnel';
+import { outcomeUnknownEnricher } from './ui/outcomeUnknown';
 import { InstanceIdentityService } from './ui/instanceIdentity';
 import { Log } from './ui/log';
 import { ProfileStore } from './ui/profiles';
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     vscode.workspace.registerFileSystemProvider(DRAFT_SCHEME, drafts),
     drafts.onDidCreate(() => explorer?.refresh('ram')),
     registerOssFileSystem(services), registerErrorEnricher('AccessDenied', accessDeniedEnricher(services)),
+    registerErrorEnricher('OutcomeUnknown', outcomeUnknownEnricher(services)),
     ...registerCommands(services, log),
   );
   profiles.initContext();

@@ -1,9 +1,10 @@
 /** ECS over the real SDK: instances, their RAM role, and what creating an instance needs. */
+import { randomUUID } from 'node:crypto';
 import { CloudError } from './errors';
 import { l10n } from './l10n';
 import type { Page } from './paging';
 import { loadDara, loadEcsSdk } from './sdk';
-import type { CloudSession } from './session';
+import type { CallOptions, CloudSession } from './session';
 
 export interface EcsInstance {
   instanceId: string;
@@ -52,6 +53,11 @@ export interface NewInstance {
   internetMaxBandwidthOut?: number;
   /** Hardened IMDS only (recommended). */
   hardenedMetadata?: boolean;
+  /**
+   * ECS's idempotency token: one per user action, the same for every retry of it, so a request
+   * that timed out and is sent again returns the instance the first one made instead of a second.
+   */
+  clientToken?: string;
 }
 
 const PASSWORD_SPECIALS = "()`~!@#$%^&*-_+=|{}[]:;'<>,.?/";
@@ -69,8 +75,8 @@ export function checkInstancePassword(password: string): string | undefined {
 export class EcsApi {
   constructor(private readonly session: CloudSession) {}
 
-  private call<T>(action: string, regionId: string, fn: (client: ReturnType<CloudSession['ecsClient']>, sdk: ReturnType<typeof loadEcsSdk>) => Promise<T>): Promise<T> {
-    return this.session.call('ecs', action, regionId, () => fn(this.session.ecsClient(regionId), loadEcsSdk()));
+  private call<T>(action: string, regionId: string, fn: (client: ReturnType<CloudSession['ecsClient']>, sdk: ReturnType<typeof loadEcsSdk>) => Promise<T>, opts?: CallOptions): Promise<T> {
+    return this.session.call('ecs', action, regionId, () => fn(this.session.ecsClient(regionId), loadEcsSdk()), opts);
   }
 
   async describeRegions(): Promise<RegionInfo[]> {
@@ -142,14 +148,21 @@ export class EcsApi {
     return { instanceId, success: true, code: res.code ?? '200', message: res.message ?? '' };
   }
 
-  /** RunInstances; with dryRun the API answers DryRunOperation when the request would pass. */
+  /**
+   * RunInstances; with dryRun the API answers DryRunOperation when the request would pass. A real
+   * run always carries a ClientToken (ECS keeps at most one instance per token: "How to ensure
+   * idempotence", https://www.alibabacloud.com/help/doc-detail/25693.html), so it is safe to retry.
+   * Of the other ECS writes the product makes, only CreateInstance also takes one (SDK request models).
+   */
   async runInstance(spec: NewInstance, dryRun = false): Promise<string | undefined> {
+    // A dry run creates nothing, and it must not claim the token of the run that follows it.
+    const clientToken = dryRun ? undefined : spec.clientToken ?? randomUUID();
     const r = await this.call('RunInstances', spec.regionId, (c, m) => c.runInstances(new m.RunInstancesRequest({
       regionId: spec.regionId, zoneId: spec.zoneId, imageId: spec.imageId, instanceType: spec.instanceType,
       vSwitchId: spec.vSwitchId, securityGroupId: spec.securityGroupId, instanceName: spec.instanceName, hostName: spec.instanceName.replace(/[^A-Za-z0-9-]/g, '-'),
       password: spec.password, ramRoleName: spec.ramRoleName, internetMaxBandwidthOut: spec.internetMaxBandwidthOut ?? 0,
-      httpTokens: spec.hardenedMetadata === false ? undefined : 'required', amount: 1, dryRun,
-    })));
+      httpTokens: spec.hardenedMetadata === false ? undefined : 'required', amount: 1, dryRun, clientToken,
+    })), { idempotent: true });
     return r.body?.instanceIdSets?.instanceIdSet?.[0];
   }
 
@@ -162,11 +175,13 @@ export class EcsApi {
   }
 
   async setPassword(regionId: string, instanceId: string, password: string): Promise<void> {
-    await this.call('ModifyInstanceAttribute', regionId, (c, m) => c.modifyInstanceAttribute(new m.ModifyInstanceAttributeRequest({ instanceId, password })));
+    // Setting the same password again leaves the same state: safe to repeat.
+    await this.call('ModifyInstanceAttribute', regionId, (c, m) => c.modifyInstanceAttribute(new m.ModifyInstanceAttributeRequest({ instanceId, password })), { idempotent: true });
   }
 
   async allocatePublicIp(regionId: string, instanceId: string): Promise<string> {
-    const r = await this.call('AllocatePublicIpAddress', regionId, (c, m) => c.allocatePublicIpAddress(new m.AllocatePublicIpAddressRequest({ instanceId })));
+    // Documented: an instance that already has a public IP gets that address back, so a repeat is harmless.
+    const r = await this.call('AllocatePublicIpAddress', regionId, (c, m) => c.allocatePublicIpAddress(new m.AllocatePublicIpAddressRequest({ instanceId })), { idempotent: true });
     return r.body?.ipAddress ?? '';
   }
 

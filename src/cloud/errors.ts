@@ -19,6 +19,8 @@ export interface CloudErrorInit {
   /** For AccessDenied: what was refused on what, if the service said so. */
   resource?: string;
   retryable?: boolean;
+  /** The request may have reached the service (a timeout or a dropped connection, not a refusal). */
+  outcomeUnknown?: boolean;
 }
 
 export class CloudError extends Error {
@@ -29,6 +31,7 @@ export class CloudError extends Error {
   readonly action?: string;
   readonly resource?: string;
   readonly retryable: boolean;
+  readonly outcomeUnknown: boolean;
 
   constructor(init: CloudErrorInit) {
     super(init.message);
@@ -40,6 +43,7 @@ export class CloudError extends Error {
     this.action = init.action;
     this.resource = init.resource;
     this.retryable = init.retryable ?? isRetryable(init.code, init.status);
+    this.outcomeUnknown = init.outcomeUnknown ?? false;
   }
 
   /** A human explanation for known codes, else undefined. */
@@ -111,6 +115,7 @@ function explain(code: string): Known | undefined {
     case 'InvalidCredentials': return k(l10n.t('No credentials are configured for this profile.'), l10n.t('Add an AccessKey profile or select another one.'));
     case 'NetworkError': return k(l10n.t('The service could not be reached.'), l10n.t('Check your network and the endpoint settings of this profile.'));
     case 'Timeout': return k(l10n.t('The request timed out.'), l10n.t('Check your network; the service may be slow — retry.'));
+    case 'OutcomeUnknown': return k(l10n.t('No answer arrived (timeout or dropped connection), so the change may or may not have been made. It was not sent again, because that could make it twice.'), l10n.t('Check whether it happened (refresh the view) before you try again.'));
     default: return undefined;
   }
 }
@@ -133,10 +138,13 @@ export function toCloudError(e: unknown, ctx: { service?: CloudService; action?:
   const netCode = err.code && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EPIPE|EAI_AGAIN)$/.test(err.code) ? err.code
     : err.name && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)$/.test(err.name) ? err.name : undefined;
   if (netCode) {
-    return new CloudError({ code: 'NetworkError', message: l10n.t('Could not connect ({0}).', netCode), service: ctx.service, action: ctx.action, retryable: true });
+    // Refused or unresolved: nothing was sent. A reset or broken pipe can come after the request arrived.
+    return new CloudError({ code: 'NetworkError', message: l10n.t('Could not connect ({0}).', netCode), service: ctx.service, action: ctx.action, retryable: true, outcomeUnknown: netCode === 'ECONNRESET' || netCode === 'EPIPE' });
   }
   if (err.name === 'TimeoutError' || err.code === 'ETIMEDOUT' || /timeout/i.test(err.name ?? '') || err.name === 'ResponseTimeoutError' || err.name === 'ConnectionTimeoutError') {
-    return new CloudError({ code: 'Timeout', message: l10n.t('The request timed out.'), service: ctx.service, action: ctx.action, retryable: true });
+    // httpx's "connect" timeout is a socket idle timeout that also fires after the request was
+    // sent, so no timeout proves the request never arrived.
+    return new CloudError({ code: 'Timeout', message: l10n.t('The request timed out.'), service: ctx.service, action: ctx.action, retryable: true, outcomeUnknown: true });
   }
   const status = err.statusCode ?? err.status;
   const code = err.code ?? (err.name && err.name !== 'Error' ? err.name : 'UnknownError');
@@ -147,6 +155,17 @@ export function toCloudError(e: unknown, ctx: { service?: CloudService; action?:
     code, status, message, service: ctx.service, action: ctx.action,
     requestId: err.requestId ?? err.data?.RequestId,
     resource: err.accessDeniedDetail?.AuthResource,
+  });
+}
+
+/**
+ * A mutation that got no answer and must not be repeated: it may have happened. Keeps the
+ * service and action so the error funnel can offer to check.
+ */
+export function outcomeUnknownError(cause: CloudError): CloudError {
+  return new CloudError({
+    code: 'OutcomeUnknown', service: cause.service, action: cause.action, retryable: false, outcomeUnknown: true,
+    message: l10n.t('{0} got no answer ({1}); it may or may not have happened.', cause.action ?? cause.service ?? '', cause.code),
   });
 }
 

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { CloudError, toCloudError } from './errors';
 import { clampNumber, PRESIGN_MAX_SECONDS, PRESIGN_MIN_SECONDS } from './endpointPolicy';
 import type { Page } from './paging';
-import type { CloudSession } from './session';
+import type { CallOptions, CloudSession } from './session';
 import type OSS from 'ali-oss';
 
 export interface BucketInfo {
@@ -45,18 +45,21 @@ export const MULTIPART_THRESHOLD = 16 * 1024 * 1024;
 
 export const ossResource = (bucket?: string, key?: string) => `acs:oss:*:*:${bucket ?? '*'}${key !== undefined ? `/${key}` : ''}`;
 
+/** PUT/DELETE of one whole object: a repeat after a timeout leaves the same state, so it may be retried. */
+const SAME_STATE_WHEN_REPEATED = /^(PutObject|CopyObject|DeleteObject|DeleteMultipleObjects)$/;
+
 const regionOf = (location: string | undefined) => (location ?? '').replace(/^oss-/, '');
 
 export class OssApi {
   constructor(private readonly session: CloudSession) {}
 
   /** Every OSS call: fresh client (credentials may have rotated), one log line, action/resource on refusal. */
-  private async call<T>(op: string, region: string, bucket: string | undefined, key: string | undefined, fn: (client: OSS) => Promise<T>): Promise<T> {
+  private async call<T>(op: string, region: string, bucket: string | undefined, key: string | undefined, fn: (client: OSS) => Promise<T>, opts?: CallOptions): Promise<T> {
     try {
-      return await this.session.call('oss', op, region, async () => fn(await this.session.ossClient(region, bucket)));
+      return await this.session.call('oss', op, region, async () => fn(await this.session.ossClient(region, bucket)), opts ?? (SAME_STATE_WHEN_REPEATED.test(op) ? { idempotent: true } : undefined));
     } catch (e) {
       const err = toCloudError(e, { service: 'oss', action: op });
-      throw new CloudError({ code: err.code, message: err.message, status: err.status, requestId: err.requestId, service: 'oss', action: `oss:${op}`, resource: ossResource(bucket, key), retryable: err.retryable });
+      throw new CloudError({ code: err.code, message: err.message, status: err.status, requestId: err.requestId, service: 'oss', action: `oss:${op}`, resource: ossResource(bucket, key), retryable: err.retryable, outcomeUnknown: err.outcomeUnknown });
     }
   }
 
@@ -178,7 +181,8 @@ export class OssApi {
       } finally {
         opts.signal?.removeEventListener('abort', onAbort);
       }
-    });
+      // Starting over would begin a second upload and leave the first one's parts billed.
+    }, { idempotent: false });
   }
 
   /**

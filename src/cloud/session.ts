@@ -25,6 +25,17 @@ export interface CloudLogger {
 
 export const silentLogger: CloudLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+/** Actions that change nothing, so repeating one after a timeout is harmless. */
+const READ_ONLY = /^(Get|List|Describe|Head)|^AssumeRole$/;
+
+export interface CallOptions {
+  /**
+   * Repeating the call cannot do the work twice (a ClientToken, or a PUT/DELETE that sets the
+   * same state). Default: only read-only actions. Other calls are not repeated after a timeout.
+   */
+  idempotent?: boolean;
+}
+
 /** Codes after which temporary credentials are fetched again and the call retried once. */
 const REAUTH_CODES = /^(InvalidSecurityToken\.Expired|SecurityTokenExpired|InvalidAccessKeyId\.NotFound|InvalidAccessKeyId|InvalidSecurityToken\.MismatchWithAccessKey)$/;
 
@@ -57,15 +68,16 @@ export class CloudSession {
   }
 
   /**
-   * Runs one API call with retries on throttling/5xx and one re-authentication when temporary
-   * credentials were refused (rotated or expired under us).
+   * Runs one API call with retries on throttling/5xx (and, for idempotent calls, timeouts) and
+   * one re-authentication when temporary credentials were refused (rotated or expired under us).
    */
-  async call<T>(service: CloudService, action: string, region: string | undefined, fn: () => Promise<T>): Promise<T> {
+  async call<T>(service: CloudService, action: string, region: string | undefined, fn: () => Promise<T>, opts: CallOptions = {}): Promise<T> {
     const started = Date.now();
     const convert = (e: unknown) => toCloudError(e, { service, action });
+    const idempotent = opts.idempotent ?? READ_ONLY.test(action);
     const attempt = () => withRetry(fn, this.profile.retry ?? DEFAULT_RETRY, convert, (err, n, delay) => {
       this.logger.warn(`${service}.${action} ${region ?? '-'} ${err.code} (attempt ${n}), retrying in ${delay} ms`);
-    });
+    }, idempotent);
     try {
       let result: T;
       try {

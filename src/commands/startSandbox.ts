@@ -21,5 +21,8 @@ export const startSandbox = defineCommand('alibabaCloud.startSandbox', async (s)
   }
   const info = running.info;
   await s.profiles.connectSandbox({ endpoint: info.endpoint, accessKeyId: info.accessKeyId, accessKeySecret: info.accessKeySecret });
-  void vscode.window.showInformationMessage(vscode.l10n.t('Sandbox running at {0}: a local Alibaba Cloud with a demo account. Nothing you do here touches a real account.', info.url));
+  // The control routes (faults, clock: /__sandbox/*) need this run's token; it is never logged.
+  const copy = vscode.l10n.t('Copy Control Token');
+  void vscode.window.showInformationMessage(vscode.l10n.t('Sandbox running at {0}: a local Alibaba Cloud with a demo account. Nothing you do here touches a real account.', info.url), copy)
+    .then((choice) => { if (choice === copy) { void vscode.env.clipboard.writeText(info.controlToken); } });
 });

@@ -7,7 +7,7 @@
  * the error code), but when every instance failed the whole call fails with the first error, so a
  * one-instance call — what the console and terraform make — gets a real error code back.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { roleArn } from '../policy/builders';
 import { SandboxError } from './errors';
 import { schedule, settleInstances } from './lifecycle';
@@ -576,6 +576,33 @@ function describeInstanceTypes(ctx: RpcContext): RpcBody {
   };
 }
 
+// ---- idempotency ----
+
+/**
+ * ClientToken as ECS documents it ("How to ensure idempotence", doc-detail/25693): the same token
+ * with the same parameters returns the first request's result (same instance ids, a new
+ * RequestId) and creates nothing; with other parameters it is IdempotentParameterMismatch. The
+ * docs give no HTTP status or message for that code: 400 and our wording, like other parameter errors.
+ * A request that fails (a dry run included) claims no token.
+ */
+function idempotent(handler: (ctx: RpcContext) => RpcBody): (ctx: RpcContext) => RpcBody {
+  return (ctx) => {
+    const token = ctx.params.str('ClientToken');
+    if (!token) { return handler(ctx); }
+    const key = `${ctx.action}:${ctx.params.str('RegionId') ?? ''}:${token}`;
+    // Hashed: the parameters hold the instance password, and the state may be saved to disk.
+    const fingerprint = createHash('sha256').update(JSON.stringify(ctx.params.entries().filter(([k]) => k !== 'ClientToken'))).digest('hex');
+    const seen = ctx.state.clientTokens.get(key);
+    if (seen && seen.fingerprint !== fingerprint) {
+      throw err('IdempotentParameterMismatch', 400, 'The specified ClientToken has already been used with different request parameters.');
+    }
+    if (seen) { return { ...seen.response }; }
+    const response = handler(ctx);
+    ctx.state.clientTokens.set(key, { fingerprint, response });
+    return response;
+  };
+}
+
 // ---- the action table ----
 
 const ecsArn = (ctx: RpcContext, path: string) => `acs:ecs:${ctx.params.str('RegionId') || '*'}:${ctx.accountId}:${path}`;
@@ -604,9 +631,9 @@ const actions: Record<string, RpcAction> = {
   DetachInstanceRamRole: { resources: eachInstance, handle: detachInstanceRamRole },
   RunInstances: {
     resources: allInstances,
-    handle: (ctx) => ({ InstanceIdSets: { InstanceIdSet: launch(ctx, 'run').map((i) => i.instanceId) }, OrderId: '', TradePrice: 0 }),
+    handle: idempotent((ctx) => ({ InstanceIdSets: { InstanceIdSet: launch(ctx, 'run').map((i) => i.instanceId) }, OrderId: '', TradePrice: 0 })),
   },
-  CreateInstance: { resources: allInstances, handle: (ctx) => ({ InstanceId: launch(ctx, 'create')[0].instanceId, OrderId: '', TradePrice: 0 }) },
+  CreateInstance: { resources: allInstances, handle: idempotent((ctx) => ({ InstanceId: launch(ctx, 'create')[0].instanceId, OrderId: '', TradePrice: 0 })) },
   StartInstance: { resources: oneInstance, handle: transition('Stopped', 'Starting', 'Running', (l) => l.startingMs) },
   StopInstance: { resources: oneInstance, handle: transition('Running', 'Stopping', 'Stopped', (l) => l.stoppingMs) },
   ModifyInstanceAttribute: { resources: oneInstance, handle: modifyInstanceAttribute },

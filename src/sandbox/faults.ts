@@ -21,6 +21,8 @@ export interface FaultRule {
   status?: number;
   /** How many requests it applies to; omitted = until cleared. */
   count?: number;
+  /** How many matching requests pass untouched before it applies (e.g. a dry run before the real call). */
+  after?: number;
 }
 
 /**
@@ -58,9 +60,10 @@ export class Faults {
   take(service: SandboxService, action: string, nowMs = Date.now()): FaultRule[] {
     const matching = this.rules.filter((r) => (!r.service || r.service === service) && (!r.action || r.action === action));
     const rate = matching.some((r) => r.perSecond !== undefined) ? this.rate(`${service}:${action}`, nowMs) : 0;
-    const hits = matching.filter((r) => r.perSecond === undefined || rate > r.perSecond);
-    for (const r of hits) {
-      if (r.count !== undefined) { r.count -= 1; }
+    const firing = matching.filter((r) => r.perSecond === undefined || rate > r.perSecond);
+    const hits = firing.filter((r) => !r.after);
+    for (const r of firing) {
+      if (r.after) { r.after -= 1; } else if (r.count !== undefined) { r.count -= 1; }
     }
     this.rules = this.rules.filter((r) => r.count === undefined || r.count > 0);
     return hits;

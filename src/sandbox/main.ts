@@ -1,7 +1,8 @@
 /**
  * `node dist/sandbox.js [--port N] [--state file.json] [--empty] [--instant]
  *   [--propagation-ms N] [--lifecycle-ms N] [--clock-skew-ms N]`: starts the local Alibaba Cloud
- * and prints its endpoints and the demo credentials as JSON on one line, then serves until killed.
+ * and prints its endpoints, the demo credentials and this run's control token (send it as
+ * x-sandbox-token to /__sandbox/*) as JSON on one line, then serves until killed.
  *
  * Realistic by default (realism.ts REALISTIC: seconds of RAM propagation and instance transitions,
  * real strictness and catalogue sizes). `--instant` turns every such behaviour off; the numeric
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   const info = sandbox.info;
   process.stdout.write(JSON.stringify({
     endpoint: info.endpoint, url: info.url, accountId: info.accountId,
-    accessKeyId: info.accessKeyId, accessKeySecret: info.accessKeySecret,
+    accessKeyId: info.accessKeyId, accessKeySecret: info.accessKeySecret, controlToken: info.controlToken,
     subAccount: { userName: DEMO.subUser, accessKeyId: DEMO.subAccessKeyId, accessKeySecret: DEMO.subAccessKeySecret },
     imds: { [DEMO.vpcInstanceId]: info.imdsUrl(DEMO.vpcInstanceId), [DEMO.vpcInstanceId2]: info.imdsUrl(DEMO.vpcInstanceId2) },
     regions: DEMO.regions,

@@ -76,6 +76,11 @@ export class RpcParams {
     return this.values.has(name);
   }
 
+  /** Every parameter, sorted by name (to compare two requests). */
+  entries(): Array<[string, string]> {
+    return [...this.values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
   str(name: string): string | undefined {
     return this.values.get(name);
   }

@@ -2,12 +2,18 @@
  * The local Alibaba Cloud: one HTTP server on loopback that routes each request to the service it
  * belongs to — RPC (RAM, ECS, STS) by its x-acs-action/Action, IMDS by path, OSS otherwise — after
  * applying any injected faults. In-process for tests (`startSandbox()`), a CLI for users (main.ts).
+ *
+ * It answers only its own user: requests from a web page (a foreign Origin) or through a name that
+ * is neither loopback nor an Alibaba Cloud host (DNS rebinding) are refused, and the control routes
+ * (/__sandbox/*) need the random token of this run.
  */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SandboxError } from './errors';
 import { Faults, THROTTLING, type FaultRule, type SandboxService } from './faults';
-import { requestId, type SandboxRequest, type SandboxResponse } from './http';
+import { header, requestId, type SandboxRequest, type SandboxResponse } from './http';
 import { imdsService } from './imds';
 import { ossService } from './oss';
 import { rpcService } from './rpc';
@@ -45,6 +51,10 @@ export interface SandboxOptions {
   realism?: RealismOptions;
   /** The sandbox's wall clock runs this many ms ahead of (+) or behind (−) the host's. */
   clockSkewMs?: number;
+  /** The token /__sandbox/* requires (header x-sandbox-token); default: random per run. */
+  controlToken?: string;
+  /** How many requests the log keeps (default REQUEST_LOG_LIMIT). */
+  requestLogLimit?: number;
 }
 
 export interface SandboxInfo {
@@ -56,14 +66,37 @@ export interface SandboxInfo {
   /** Root AccessKey of the demo account. */
   accessKeyId: string;
   accessKeySecret: string;
+  /** Send as `x-sandbox-token` to reach /__sandbox/* (faults, clock, request log, info). */
+  controlToken: string;
   imdsUrl(instanceId?: string): string;
 }
+
+/** The header that carries the control token. */
+export const CONTROL_TOKEN_HEADER = 'x-sandbox-token';
+
+/**
+ * Request body caps. The sandbox keeps everything in memory, so it stops far below OSS's own
+ * limits (PutObject and UploadPart take up to 5 GB): 64 MiB per OSS request, four times the
+ * product's 16 MiB multipart threshold. RPC parameters travel in the URL; 1 MiB of form body is
+ * far more than any RAM/ECS/STS action takes.
+ */
+export const OSS_BODY_LIMIT = 64 * 1024 * 1024;
+export const RPC_BODY_LIMIT = 1024 * 1024;
+/** The request log keeps the latest entries only, so a long-running sandbox does not grow without bound. */
+export const REQUEST_LOG_LIMIT = 10_000;
+
+/** `*.localhost` is loopback by definition (RFC 6761); the sandbox serves `<bucket>.localhost` as an OSS CNAME. */
+const isLoopbackName = (host: string) => /^((.+\.)?localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(host);
+/** Host header without the port; IPv6 literals keep their brackets. */
+const hostName = (hostHeader: string) => hostHeader.replace(/:\d+$/, '').toLowerCase();
 
 const services: ServiceModule[] = [imdsService, rpcService, ossService];
 
 export class Sandbox {
   readonly faults = new Faults();
+  /** The latest requests (REQUEST_LOG_LIMIT by default), oldest first. */
   readonly requests: RequestLogEntry[] = [];
+  readonly controlToken: string;
   private server?: http.Server;
   private port = 0;
 
@@ -71,6 +104,7 @@ export class Sandbox {
   readonly realism: Realism;
 
   constructor(public state: SandboxState, readonly options: SandboxOptions = {}) {
+    this.controlToken = options.controlToken ?? randomBytes(32).toString('base64url');
     this.realism = resolveRealism(options.instant, options.realism);
     bindRealism(state, this.realism);
     state.clockSkewMs = options.clockSkewMs ?? 0;
@@ -88,7 +122,7 @@ export class Sandbox {
     const root = [...this.state.accessKeys.values()].find((k) => k.owner.kind === 'root');
     return {
       port: this.port, endpoint, url: `http://${endpoint}`, accountId: this.state.accountId,
-      accessKeyId: root?.accessKeyId ?? '', accessKeySecret: root?.accessKeySecret ?? '',
+      accessKeyId: root?.accessKeyId ?? '', accessKeySecret: root?.accessKeySecret ?? '', controlToken: this.controlToken,
       imdsUrl: (instanceId?: string) => instanceId ? `http://${endpoint}/imds/${instanceId}` : `http://${endpoint}`,
     };
   }
@@ -129,8 +163,10 @@ export class Sandbox {
 
   /** Dispatches one parsed request; exposed so benchmarks can skip the socket. */
   async dispatch(req: SandboxRequest): Promise<SandboxResponse> {
+    const refused = this.refuseForeign(req);
+    if (refused) { return refused; }
     if (req.rawPath.startsWith('/__sandbox/')) { return this.control(req); }
-    const mod = services.find((m) => m.match(req));
+    const mod = serviceOf(req);
     if (!mod) { return { status: 404, body: 'no sandbox service for this request' }; }
     const { service, action } = mod.match(req)!;
     let res: SandboxResponse;
@@ -140,8 +176,32 @@ export class Sandbox {
       const err = e instanceof SandboxError ? e : new SandboxError('InternalError', 500, `The request processing has failed due to some unknown error. ${(e as Error).message}`);
       res = mod.errorResponse(err, req);
     }
-    this.requests.push({ service, action, status: res.status });
+    this.log({ service, action, status: res.status });
     return res;
+  }
+
+  private log(entry: RequestLogEntry): void {
+    this.requests.push(entry);
+    const limit = this.options.requestLogLimit ?? REQUEST_LOG_LIMIT;
+    if (this.requests.length > limit) { this.requests.splice(0, this.requests.length - limit); }
+  }
+
+  /**
+   * A browser page may send requests here (fetch, forms, images) but cannot hide its Origin, and a
+   * DNS-rebinding page reaches us under its own host name. Native clients (SDKs, curl) send no
+   * Origin and use loopback or the Alibaba Cloud names the sandbox serves (OSS virtual hosts).
+   */
+  private refuseForeign(req: SandboxRequest): SandboxResponse | undefined {
+    const refuse = (why: string): SandboxResponse => ({ status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `sandbox: ${why}\n` });
+    const origin = header(req, 'origin');
+    if (origin !== undefined) {
+      let originHost: string | undefined;
+      try { originHost = new URL(origin).hostname; } catch { originHost = undefined; }
+      if (!originHost || !isLoopbackName(originHost)) { return refuse('requests from web pages other than loopback ones are refused'); }
+    }
+    const host = hostName(header(req, 'host') ?? '');
+    const served = isLoopbackName(host) || host.endsWith('.aliyuncs.com') || (!!this.options.host && host === this.options.host.toLowerCase());
+    return served ? undefined : refuse('this Host is neither loopback nor an Alibaba Cloud name the sandbox serves');
   }
 
   private async applyFaults(service: SandboxService, action: string): Promise<SandboxResponse | undefined> {
@@ -167,8 +227,14 @@ export class Sandbox {
   /** Out-of-process control for benchmarks, the e2e harness and users: faults, clock, info. */
   private control(req: SandboxRequest): SandboxResponse {
     const json = (v: unknown, status = 200): SandboxResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) });
+    const given = Buffer.from(header(req, CONTROL_TOKEN_HEADER) ?? '');
+    const expected = Buffer.from(this.controlToken);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return json({ error: `the control routes need this run's token in the ${CONTROL_TOKEN_HEADER} header (printed at start as controlToken)` }, 401);
+    }
     const what = req.rawPath.slice('/__sandbox/'.length);
-    const body = req.body.length ? JSON.parse(req.body.toString('utf8')) as Record<string, unknown> : {};
+    let body: Record<string, unknown>;
+    try { body = req.body.length ? JSON.parse(req.body.toString('utf8')) as Record<string, unknown> : {}; } catch { return json({ error: 'the body is not JSON' }, 400); }
     if (what === 'faults' && req.method === 'POST') { this.faults.add(body as unknown as FaultRule); return json({ faults: this.faults.list() }); }
     if (what === 'faults' && req.method === 'DELETE') { this.faults.clear(); return json({ faults: [] }); }
     if (what === 'faults') { return json({ faults: this.faults.list() }); }
@@ -189,8 +255,6 @@ export class Sandbox {
   }
 
   private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) { chunks.push(c as Buffer); }
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const parsed: SandboxRequest = {
@@ -199,10 +263,23 @@ export class Sandbox {
       rawQuery: q < 0 ? '' : rawUrl.slice(q + 1),
       query: new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)),
       headers: req.headers,
-      body: Buffer.concat(chunks),
+      body: Buffer.alloc(0),
       remoteAddress: req.socket.remoteAddress,
     };
-    let out: SandboxResponse;
+    let out: SandboxResponse | undefined = this.refuseForeign(parsed);
+    if (!out) {
+      let body: Buffer | undefined;
+      try { body = await readBounded(req, bodyLimit(parsed)); } catch { return; } // the client went away
+      if (body) { parsed.body = body; } else { out = tooLarge(parsed); }
+    }
+    if (out) {
+      // Refused before the body was read: read and drop the rest, so the client gets the answer
+      // instead of a reset, and do not keep the connection.
+      res.writeHead(out.status, { 'x-acs-request-id': requestId(), ...out.headers, connection: 'close' });
+      res.end(out.body);
+      req.resume();
+      return;
+    }
     try {
       out = await this.dispatch(parsed);
     } catch (e) {
@@ -218,9 +295,60 @@ export class Sandbox {
   }
 }
 
+function serviceOf(req: SandboxRequest): ServiceModule | undefined {
+  return services.find((m) => m.match(req));
+}
+
+/** The service a request is for, told apart before its body is read: a form body is RPC (V1 parameters). */
+function serviceBeforeBody(req: SandboxRequest): ServiceModule | undefined {
+  if ((header(req, 'content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) { return rpcService; }
+  return serviceOf({ ...req }); // a copy: RPC caches what it parsed per request object
+}
+
+function bodyLimit(req: SandboxRequest): number {
+  return serviceBeforeBody(req) === ossService ? OSS_BODY_LIMIT : RPC_BODY_LIMIT;
+}
+
+/**
+ * The body, or undefined once it passes `limit`. Past the limit the rest is read and dropped (not
+ * kept, and the stream is not destroyed), so the client still gets the 413.
+ */
+function readBounded(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) { return Promise.resolve(undefined); }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size <= limit) { chunks.push(c); return; }
+      chunks.length = 0;
+      req.off('data', onData);
+      req.resume();
+      resolve(undefined);
+    };
+    req.on('data', onData);
+    req.once('end', () => { if (size <= limit) { resolve(Buffer.concat(chunks)); } });
+    req.once('error', reject);
+  });
+}
+
+/**
+ * 413 in the shape of the service the request is for. OSS documents EntityTooLarge ("Your
+ * proposed upload exceeds the maximum allowed size."); the RPC gateway documents no code for an
+ * oversized body, so this is the closest documented one, API Gateway's I413RL "Request body too Large".
+ */
+function tooLarge(req: SandboxRequest): SandboxResponse {
+  const mod = serviceBeforeBody(req);
+  if (mod === ossService) { return ossService.errorResponse(new SandboxError('EntityTooLarge', 413, 'Your proposed upload exceeds the maximum allowed size.'), req); }
+  if (mod === rpcService) { return rpcService.errorResponse(new SandboxError('I413RL', 413, 'Request body too Large'), req); }
+  return { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Request body too Large\n' };
+}
+
 /** Starts a sandbox on an ephemeral loopback port (tests) or the given one (CLI). */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const loaded = options.statePath ? loadState(options.statePath) : undefined;
+  // A file written by an older sandbox may be readable by others; it holds secrets.
+  if (loaded && options.statePath) { fs.chmodSync(options.statePath, 0o600); }
   const large = resolveRealism(options.instant, options.realism).largeCatalogues;
   const state = loaded ?? (options.empty ? emptyState() : seedDemoAccount(emptyState(), { largeCatalogues: large }));
   const sandbox = new Sandbox(state, { defaultImdsInstance: DEMO.vpcInstanceId, ...options });

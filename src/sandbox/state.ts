@@ -2,7 +2,9 @@
  * The sandbox's whole world as plain data, so it can be persisted as JSON and seeded.
  * Services (ram.ts, ecs.ts, oss.ts, imds.ts, sts.ts) read and mutate it; nothing here talks HTTP.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { PolicyDocument } from '../policy/types';
 
 export type PolicyType = 'System' | 'Custom';
@@ -169,6 +171,8 @@ export interface SandboxState {
   instances: Map<string, Instance>;
   buckets: Map<string, Bucket>;
   uploads: Map<string, MultipartUpload>;
+  /** ECS ClientTokens seen, `${action}:${regionId}:${token}`: the request they came with and the answer. */
+  clientTokens: Map<string, { fingerprint: string; response: Record<string, unknown> }>;
   /** Added to Date.now() so tests can move time (credential expiry, rotation). */
   clockOffsetMs: number;
   /**
@@ -187,7 +191,7 @@ export function emptyState(accountId = '1234567890123456'): SandboxState {
     accessKeys: new Map(), stsSessions: new Map(), users: new Map(), roles: new Map(),
     policies: new Map(), attachments: new Map(), regions: [], vpcs: [], vswitches: [],
     securityGroups: [], images: [], instanceTypes: [], instances: new Map(), buckets: new Map(),
-    uploads: new Map(), clockOffsetMs: 0, stsDurationSeconds: 6 * 3600, counter: 1,
+    uploads: new Map(), clientTokens: new Map(), clockOffsetMs: 0, stsDurationSeconds: 6 * 3600, counter: 1,
   };
 }
 
@@ -251,10 +255,20 @@ export function deserializeState(text: string): SandboxState {
   return { ...emptyState(), ...(JSON.parse(text, reviver) as SandboxState) };
 }
 
+/**
+ * Writes the state readable by its owner only (it holds the demo AccessKey secrets and STS tokens):
+ * into a new file of its own next to the target, then renamed over it, so a reader never sees half
+ * a file, two writers never share a temporary file, and a planted link at a guessable name is not followed.
+ */
 export function saveState(state: SandboxState, file: string): void {
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, serializeState(state));
-  fs.renameSync(tmp, file);
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    fs.writeFileSync(tmp, serializeState(state), { mode: 0o600, flag: 'wx' });
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 export function loadState(file: string): SandboxState | undefined {

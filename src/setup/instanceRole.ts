@@ -4,6 +4,7 @@
  * reads what exists and says what would change; `applySetup` does only the missing steps, in
  * order, and stops at the first failure so a re-run resumes where it stopped.
  */
+import { randomUUID } from 'node:crypto';
 import type { Cloud } from '../cloud';
 import { CloudError, isCloudError } from '../cloud/errors';
 import type { EcsInstance, NewInstance } from '../cloud/ecs';
@@ -111,7 +112,8 @@ async function notFoundAsUndefined<T>(p: Promise<T>, code: string | RegExp): Pro
   }
 }
 
-export async function planSetup(cloud: Cloud, req: SetupRequest): Promise<SetupPlan> {
+export async function planSetup(cloud: Cloud, request: SetupRequest): Promise<SetupPlan> {
+  const req = withClientToken(request);
   const invalid = validateRequest(req);
   if (invalid) { return { request: req, steps: [], blocked: { reason: invalid, code: 'InvalidInput' } }; }
 
@@ -165,6 +167,16 @@ export async function planSetup(cloud: Cloud, req: SetupRequest): Promise<SetupP
   }
   step('attachRole', l10n.t('Attach {0} to {1}', req.roleName, instanceId), same, same ? l10n.t('Already attached.') : l10n.t('AttachInstanceRamRole in {0}.', regionId));
   return { request: req, steps, instance, currentRole };
+}
+
+/**
+ * A new instance gets its ClientToken when the set-up is first planned. The plan carries the
+ * request, and a Retry re-plans from it, so every attempt of this set-up sends the same token
+ * and ECS returns the instance an earlier attempt may have made instead of making another.
+ */
+function withClientToken(req: SetupRequest): SetupRequest {
+  if (req.instance.kind !== 'create' || req.instance.spec.clientToken) { return req; }
+  return { ...req, instance: { ...req.instance, spec: { ...req.instance.spec, clientToken: randomUUID() } } };
 }
 
 export interface ApplyHooks {

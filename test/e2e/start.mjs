@@ -11,6 +11,9 @@
 // strictness and catalogue sizes; README "Sandbox"); `--instant` runs it without all that.
 //
 // usage: npm start [-- --port N] [--host 127.0.0.1] [--server] [--skip-build] [--check] [--instant]
+//   --host    where the VS Code server listens (default 127.0.0.1). Anything but loopback opens the
+//             workbench, and with it a terminal, to whoever can reach that address and learns the
+//             URL: only when you ask for it, with a warning. The URL carries a random connection token.
 //   --server  use the VS Code server even when `code` is on PATH
 //   --check   start everything (always the server), load the workbench in headless Chromium, wait
 //             for the extension to activate, print timings and exit (0 ok, 1 not)
@@ -21,11 +24,11 @@ import path from 'node:path';
 import { buildAndPackage } from './lib/build.mjs';
 import { launchBrowser, openWorkbenchPage } from './lib/browser.mjs';
 import { ensureTools } from './lib/install.mjs';
-import { fail, log, printBlock, tailFile, timed } from './lib/log.mjs';
+import { fail, log, printBlock, tailFile, timed, warn } from './lib/log.mjs';
 import { EXTENSION_ID, REPO, RESULTS_DIR, VSIX } from './lib/paths.mjs';
 import { installTeardownHandlers, onTeardown, removeOnExit } from './lib/procs.mjs';
 import { sandboxEnv, startSandbox } from './lib/sandbox.mjs';
-import { installVsix, makeDataDir, startServer, waitForActivation, workbenchUrl } from './lib/server.mjs';
+import { assertConnectionTokenRequired, installVsix, isLoopbackHost, makeDataDir, startServer, waitForActivation, workbenchUrl } from './lib/server.mjs';
 import { waitForWorkbench } from './lib/ui.mjs';
 
 /** User settings seeded for `npm start` on top of the harness defaults. */
@@ -75,11 +78,15 @@ async function main(o) {
     return forever();
   }
 
+  if (!isLoopbackHost(o.host)) {
+    warn(`--host ${o.host}: the VS Code server (a workbench with a terminal) listens beyond this machine. Anyone who reaches it and learns the URL below, token included, controls this account's shell. Use it only on a network you trust.`);
+  }
   const tools = await timed('tools', ensureTools, timings);
   const dataDir = makeDataDir('e2e-start-vscode-');
   await timed('install VSIX', () => installVsix(tools, VSIX, path.join(dataDir, 'extensions')), timings);
   const server = await timed('start VS Code server', () => startServer(tools, {
-    dataDir, smokeTestDriver: false, env, settings: START_SETTINGS, host: o.host, port: o.port,
+    // Unguarded: by hand, a user may add a real profile next to the sandbox one.
+    dataDir, smokeTestDriver: false, env, settings: START_SETTINGS, host: o.host, port: o.port, loopbackGuard: false,
   }), timings);
   onTeardown(() => server.stop());
   server.onLine((line) => { if (/Extension Host Process exited with code: [^0]/.test(line)) fail(line); });
@@ -89,6 +96,7 @@ async function main(o) {
     let code = 0;
     const browser = await timed('launch Chromium', () => launchBrowser(tools), timings);
     try {
+      await timed('the server refuses requests without the connection token', () => assertConnectionTokenRequired(server), timings);
       const page = await openWorkbenchPage(browser, { echo: 'none' });
       await timed('workbench loads in headless Chromium', async () => { await page.goto(url, { timeout: 60_000 }); await waitForWorkbench(page); }, timings);
       await timed('extension activates', () => waitForActivation(server, EXTENSION_ID, 90_000), timings);
@@ -116,7 +124,7 @@ async function main(o) {
     fail(`VS Code server exited (code ${c}, signal ${s}); log: ${server.logFile}`);
     process.exit(1);
   });
-  console.log(`\n  VS Code with the extension and the sandbox is ready (${((Date.now() - t0) / 1000).toFixed(1)}s):\n\n    ${url}\n\n  Open it in a browser. Ctrl-C stops everything.\n`);
+  console.log(`\n  VS Code with the extension and the sandbox is ready (${((Date.now() - t0) / 1000).toFixed(1)}s):\n\n    ${url}\n\n  Open it in a browser (the URL holds this run's connection token: do not share it). Ctrl-C stops everything.\n`);
   return forever();
 }
 

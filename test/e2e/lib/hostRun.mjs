@@ -7,7 +7,7 @@ import path from 'node:path';
 import { NOISE, launchBrowser, openWorkbenchPage } from './browser.mjs';
 import { fail, log, printBlock, sleep, tailFile } from './log.mjs';
 import { EXTENSION_ID } from './paths.mjs';
-import { allLogFiles, extensionLogFiles, makeDataDir, startServer, workbenchUrl } from './server.mjs';
+import { allLogFiles, assertConnectionTokenRequired, extensionLogFiles, makeDataDir, startServer, workbenchUrl } from './server.mjs';
 
 export const EXIT = { PASS: 0, FAIL: 1, HARNESS: 2, LEAK: 4, TIMEOUT: 124 };
 
@@ -35,6 +35,7 @@ export async function runHostTests(opts) {
   let result = { code: EXIT.HARNESS, reason: 'did not finish' };
   try {
     server = await startServer(tools, { dataDir, settings: opts.settings });
+    await assertConnectionTokenRequired(server);
     lap('server');
     // process.stdout/stderr of the extension host arrive in the server's output, tagged with its pid.
     server.onLine((line) => {

@@ -7,7 +7,8 @@ import { spawnGroup, stopGroup } from './procs.mjs';
 
 /**
  * Starts the sandbox; resolves once it printed its JSON line:
- * { endpoint, url, accessKeyId, accessKeySecret, subAccount: {...}, imds: { instanceId: url }, realism, ... }.
+ * { endpoint, url, accessKeyId, accessKeySecret, controlToken, subAccount: {...}, imds: { instanceId: url }, realism, ... }.
+ * controlToken goes as x-sandbox-token to /__sandbox/* (sandboxControl()); without it they answer 401.
  *
  * Instant by default (`--instant`: no propagation delays, no instance transitions, no extra
  * strictness) so suites assert exact outcomes; `realistic: true` runs it as `npm start` does.
@@ -105,5 +106,12 @@ export function sandboxSecrets(info) {
   return [
     { kind: 'root accessKeySecret', value: info.accessKeySecret },
     { kind: 'subAccount accessKeySecret', value: info.subAccount?.accessKeySecret },
+    // Whoever has it can inject faults and move the sandbox clock.
+    { kind: 'sandbox control token', value: info.controlToken },
   ];
+}
+
+/** A request to the sandbox's control routes (/__sandbox/<route>), with this run's token. */
+export function sandboxControl(info, route, init = {}) {
+  return fetch(`${info.url}/__sandbox/${route}`, { signal: AbortSignal.timeout(5000), ...init, headers: { ...init.headers, 'x-sandbox-token': info.controlToken } });
 }

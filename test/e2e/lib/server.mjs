@@ -1,10 +1,19 @@
 // The VS Code server (lib/vscode/out/server-main.js inside the code-server npm package), run under
 // Node 24 in its own process group with a throw-away data dir. See /work/shared/VSCODE-E2E.md.
 import cp from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REPO } from './paths.mjs';
 import { removeOnExit, spawnGroup, stopGroup } from './procs.mjs';
+
+/** Loaded into every Node process of a guarded server (the server, its extension hosts and helpers). */
+export const LOOPBACK_GUARD = path.join(REPO, 'test', 'loopbackGuard.mjs');
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+export const isLoopbackHost = (host) => LOOPBACK_HOSTS.has(String(host).toLowerCase()) || /^127(\.\d{1,3}){3}$/.test(host);
 
 /** Seeded into <user-data-dir>/User/settings.json, which the server-side workbench honours. */
 export const DEFAULT_SETTINGS = {
@@ -23,6 +32,20 @@ export const DEFAULT_SETTINGS = {
 };
 
 const EXTHOST_EXIT = /Extension Host Process exited with code: (\S+), signal: (\S+?)\.?$/;
+
+/**
+ * A random connection token in a file only we can read (mode 0600 in a private temp dir), for
+ * --connection-token-file: without it any local user, or a web page that rebinds a name to
+ * 127.0.0.1, gets a workbench and with it a terminal.
+ */
+function connectionTokenFile() {
+  const dir = removeOnExit(fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-vscode-token-')));
+  const token = crypto.randomBytes(32).toString('base64url'); // VS Code accepts [0-9A-Za-z_-]
+  const file = path.join(dir, 'connection-token');
+  fs.writeFileSync(file, token, { mode: 0o600, flag: 'wx' });
+  return { dir, file, token };
+}
+
 
 /** A fresh temp dir for a server's data; removed when this process exits at the latest. */
 export function makeDataDir(prefix = 'e2e-vscode-') {
@@ -45,7 +68,10 @@ export function installVsix(tools, vsix, extensionsDir) {
  *   smokeTestDriver  default true: needed for the URL payload (dev extension, tests, env); false = plain
  *                    server where installed VSIXs run and notification toasts are shown
  *   settings         extra user settings; env: extra env for the server and so for its extension hosts
- *   port             default 0 (a free port); host default 127.0.0.1
+ *   port             default 0 (a free port); host default 127.0.0.1 (anything else only when asked for)
+ *   loopbackGuard    default true: every Node process of the server (extension hosts included) loads
+ *                    test/loopbackGuard.mjs, so nothing in it can reach a non-loopback address
+ * The server requires a random connection token (`server.connectionToken`); workbenchUrl() carries it.
  * The result has port/origin/authority, the dirs, `exthostExit` (the first non-zero extension host exit,
  * from the server log: the workbench reports a crashed host as a pass), onLine(fn) and stop().
  */
@@ -63,11 +89,15 @@ export async function startServer(tools, opts = {}) {
   fs.writeFileSync(machineSettings, JSON.stringify({ ...opts.settings }, null, 2));
 
   const host = opts.host ?? '127.0.0.1';
+  const token = connectionTokenFile();
   const args = [
+    // Not NODE_OPTIONS: the server deletes it from every child's env. Its extension hosts and other
+    // forks run with the server's own execArgv, so an --import here reaches all of them.
+    ...(opts.loopbackGuard === false ? [] : [`--import=${pathToFileURL(LOOPBACK_GUARD).href}`]),
     tools.serverMain,
     '--host', host,
     '--port', String(opts.port ?? 0),
-    '--without-connection-token',
+    '--connection-token-file', token.file,
     '--accept-server-license-terms',
     '--disable-telemetry',
     '--disable-experiments',
@@ -85,7 +115,7 @@ export async function startServer(tools, opts = {}) {
 
   const lineListeners = new Set();
   const server = {
-    root, userDataDir, serverDataDir, extensionsDir, logFile, proc, host,
+    root, userDataDir, serverDataDir, extensionsDir, logFile, proc, host, connectionToken: token.token,
     logsDir: path.join(userDataDir, 'logs'),
     /** First extension host exit with a non-zero code or a signal: { code, signal, line }. */
     exthostExit: undefined,
@@ -96,6 +126,7 @@ export async function startServer(tools, opts = {}) {
       server.stopping = true;
       await stopGroup(proc, 5000);
       await new Promise((r) => logStream.end(r));
+      fs.rmSync(token.dir, { recursive: true, force: true });
     },
   };
   for (const stream of [proc.stdout, proc.stderr]) {
@@ -127,12 +158,25 @@ export async function startServer(tools, opts = {}) {
     proc.once('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`VS Code server exited at start (code ${code}, signal ${sig}; log: ${logFile})`)); });
   }).catch(async (e) => { await server.stop(); throw e; });
 
-  Object.assign(server, { port, authority: `${host}:${port}`, origin: `http://${host}:${port}`, startupMs: Date.now() - t0 });
+  const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  Object.assign(server, { port, authority: `${hostPart}:${port}`, origin: `http://${hostPart}:${port}`, startupMs: Date.now() - t0 });
   return server;
 }
 
 /**
- * Workbench URL. opts: workspace (folder or .code-workspace), and for a smoke-test-driver server:
+ * Throws unless the server refuses a request without its connection token (it answers 403), so a
+ * run never passes against a workbench that is open to every local user.
+ */
+export async function assertConnectionTokenRequired(server) {
+  for (const url of [`${server.origin}/`, `${server.origin}/?tkn=not-the-token`]) {
+    const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+    await res.arrayBuffer();
+    if (res.status !== 403) throw new Error(`the VS Code server answered ${res.status}, not 403, to ${url}: it does not require its connection token`);
+  }
+}
+
+/**
+ * Workbench URL, with the connection token. opts: workspace (folder or .code-workspace), and for a smoke-test-driver server:
  * extensionDevelopmentPath, extensionTestsPath, env (the extension host's extensionEnvironment).
  */
 export function workbenchUrl(server, { workspace, extensionDevelopmentPath, extensionTestsPath, env } = {}) {
@@ -150,6 +194,8 @@ export function workbenchUrl(server, { workspace, extensionDevelopmentPath, exte
     q.set('ew', 'true');
   }
   if (payload.length > 1) q.set('payload', JSON.stringify(payload));
+  // The server trades the token for a cookie and redirects to the same URL without it.
+  q.set('tkn', server.connectionToken);
   return `${server.origin}/?${q}`;
 }
 

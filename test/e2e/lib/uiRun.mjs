@@ -7,7 +7,7 @@ import { launchBrowser, openWorkbenchPage } from './browser.mjs';
 import { EXIT, closeSession, copyServerLogs, printFailureContext } from './hostRun.mjs';
 import { fail, log, withTimeout } from './log.mjs';
 import { EXTENSION_ID, MANIFEST } from './paths.mjs';
-import { installVsix, makeDataDir, startServer, workbenchUrl } from './server.mjs';
+import { assertConnectionTokenRequired, installVsix, makeDataDir, startServer, workbenchUrl } from './server.mjs';
 import * as ui from './ui.mjs';
 
 /**
@@ -35,6 +35,7 @@ export async function runUiTests(opts) {
     installVsix(tools, opts.vsix, path.join(dataDir, 'extensions'));
     lap('installVsix');
     server = await startServer(tools, { dataDir, smokeTestDriver: false, env: opts.env, settings: opts.settings });
+    await assertConnectionTokenRequired(server);
     lap('server');
     browser = await launchBrowser(tools);
     page = await openWorkbenchPage(browser, { consoleLogFile: path.join(artifacts, 'workbench-console.log'), echo: opts.echo ?? 'none' });

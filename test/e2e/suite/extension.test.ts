@@ -1,8 +1,9 @@
 // The extension as the user gets it: present in the remote (Node) extension host, activating, its
 // commands registered and runnable, and able to reach the sandbox the harness started.
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import * as vscode from 'vscode';
-import { contributedCommands, EXTENSION_ID, ourExtension, sandboxInfo } from './helpers';
+import { contributedCommands, EXTENSION_ID, ourExtension, sandboxControl, sandboxInfo } from './helpers';
 import { EXTENSION_MODE_TEST, testApiFor } from '../../../src/ui/testApi';
 import type { HostTest } from './runner';
 
@@ -70,10 +71,27 @@ export const extensionTests: HostTest[] = [
       assert.equal(process.env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_ID, info.accessKeyId);
       // No assert.equal here: its message would print the secret into the logs.
       assert.ok(process.env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET === info.accessKeySecret, 'ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET differs from the sandbox info');
-      const res = await fetch(`${info.url}/__sandbox/info`, { signal: AbortSignal.timeout(5000) });
+      const res = await sandboxControl('info');
       assert.equal(res.status, 200);
       const body = await res.json() as { accountId: string };
       assert.equal(body.accountId, info.accountId);
+      const anonymous = await fetch(`${info.url}/__sandbox/info`, { signal: AbortSignal.timeout(5000) });
+      assert.equal(anonymous.status, 401, 'the control routes need the token');
+    },
+  },
+  {
+    name: 'runs under the loopback guard: the extension host cannot reach a non-loopback address',
+    async run() {
+      // 100.100.100.200 is the real metadata service; nothing may ever try it from a test run.
+      for (const host of ['100.100.100.200', '192.0.2.1']) {
+        const code = await new Promise<string | undefined>((resolve) => {
+          const socket = net.connect({ host, port: 80 });
+          socket.setTimeout(3000, () => { socket.destroy(); resolve('timeout'); });
+          socket.once('connect', () => { socket.destroy(); resolve('connected'); });
+          socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code));
+        });
+        assert.equal(code, 'ELOOPBACKGUARD', `${host}: ${code}`);
+      }
     },
   },
 ];

@@ -24,6 +24,8 @@ export interface SandboxInfo {
   accountId: string;
   accessKeyId: string;
   accessKeySecret: string;
+  /** Needed (header x-sandbox-token) for /__sandbox/*. */
+  controlToken: string;
   subAccount: { userName: string; accessKeyId: string; accessKeySecret: string };
   imds: Record<string, string>;
   regions?: string[];
@@ -34,6 +36,14 @@ export function sandboxInfo(): SandboxInfo {
   const file = process.env.ALIBABA_CLOUD_SANDBOX_INFO;
   if (!file) throw new Error('ALIBABA_CLOUD_SANDBOX_INFO is not set: run through test/e2e/run.mjs');
   return JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxInfo;
+}
+
+/** A request to the sandbox's control routes (/__sandbox/<route>) with this run's token. */
+export function sandboxControl(route: string, init: RequestInit = {}): Promise<Response> {
+  const info = sandboxInfo();
+  return fetch(`${info.url}/__sandbox/${route}`, {
+    signal: AbortSignal.timeout(5000), ...init, headers: { ...init.headers as Record<string, string>, 'x-sandbox-token': info.controlToken },
+  });
 }
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes. */

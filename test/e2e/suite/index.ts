@@ -4,6 +4,7 @@ import { extensionTests } from './extension.test';
 import { hostileWorkspaceTests } from './hostile.test';
 import { instanceTests } from './instance.test';
 import { ossTests } from './oss.test';
+import { outcomeTests } from './outcome.test';
 import { ramEcsTests } from './ram-ecs.test';
 import { runSuites, type HostSuite } from './runner';
 
@@ -12,6 +13,7 @@ const suites: HostSuite[] = [
   { name: 'ram-ecs', tests: ramEcsTests },
   { name: 'oss', tests: ossTests },
   { name: 'instance', tests: instanceTests },
+  { name: 'outcome', tests: outcomeTests },
   // Last: it leaves a sandbox-mode explanation in the identity view.
   { name: 'hostile-workspace', tests: hostileWorkspaceTests },
 ];

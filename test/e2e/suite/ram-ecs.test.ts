@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { ourExtension, sandboxInfo, waitFor } from './helpers';
+import { ourExtension, sandboxControl, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
 /** From src/sandbox/seed.ts (DEMO). */
@@ -40,7 +40,7 @@ async function api(): Promise<ExtensionApi> {
 }
 
 async function requests(): Promise<LoggedRequest[]> {
-  const res = await fetch(`${sandboxInfo().url}/__sandbox/requests`, { signal: AbortSignal.timeout(5000) });
+  const res = await sandboxControl('requests');
   return (await res.json() as { requests: LoggedRequest[] }).requests;
 }
 

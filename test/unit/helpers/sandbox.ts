@@ -3,7 +3,7 @@ import { after, before } from 'node:test';
 import { createCloud, type Cloud } from '../../../src/cloud';
 import { sandboxEndpoints, type CredentialConfig, type ProfileConfig } from '../../../src/cloud/profile';
 import { DEMO } from '../../../src/sandbox/seed';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox/server';
+import { CONTROL_TOKEN_HEADER, startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox/server';
 
 export interface TestCloud {
   sandbox: Sandbox;
@@ -45,4 +45,9 @@ export function useSandbox(options: SandboxOptions = {}): TestCloud {
 /** Mutating requests the sandbox saw since `from` (index into sandbox.requests). */
 export function mutations(sandbox: Sandbox, from = 0): string[] {
   return sandbox.requests.slice(from).map((r) => r.action).filter((a) => !/^(Get|List|Describe|Head)/.test(a) && !/^(GetCallerIdentity)$/.test(a));
+}
+
+/** A request to the sandbox's control routes over HTTP (/__sandbox/<route>), with its run's token. */
+export function sandboxControl(sandbox: Sandbox, route: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${sandbox.info.url}/__sandbox/${route}`, { ...init, headers: { ...init.headers as Record<string, string>, [CONTROL_TOKEN_HEADER]: sandbox.info.controlToken } });
 }

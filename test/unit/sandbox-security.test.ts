@@ -1,0 +1,210 @@
+/**
+ * The sandbox answers only its user, over real HTTP: the control routes need this run's token;
+ * a web page's Origin and a rebinding Host are refused while the SDKs (RPC on 127.0.0.1, ali-oss
+ * on <bucket>.oss-<region>.aliyuncs.com through its pinned lookup) keep working; the state file is
+ * private and replaced atomically; request bodies and the request log are bounded.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createCloud } from '../../src/cloud';
+import { sandboxEndpoints } from '../../src/cloud/profile';
+import { formatPolicy, serviceTrustPolicy } from '../../src/policy/builders';
+import { DEMO } from '../../src/sandbox/seed';
+import { CONTROL_TOKEN_HEADER, OSS_BODY_LIMIT, RPC_BODY_LIMIT, startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { sandboxControl } from './helpers/sandbox';
+
+let sandbox: Sandbox;
+before(async () => { sandbox = await startSandbox(); });
+after(async () => { await sandbox.close(); });
+
+interface Answer { status: number; headers: http.IncomingHttpHeaders; body: string }
+
+/** A raw request, so Host, Origin and Content-Length are exactly what a hostile client sends. */
+function send(opts: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer | string; chunks?: Buffer[] }): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: sandbox.info.port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    // Writing after the server answered and closed is expected in the oversized cases.
+    req.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE' && e.code !== 'ECONNRESET') { reject(e); } });
+    if (opts.chunks) {
+      for (const c of opts.chunks) { req.write(c); }
+      req.end();
+    } else {
+      req.end(opts.body);
+    }
+  });
+}
+
+const token = () => ({ [CONTROL_TOKEN_HEADER]: sandbox.info.controlToken });
+
+describe('control routes need the run\'s token', () => {
+  it('the token is random per run and in SandboxInfo', async () => {
+    const other = await startSandbox({ empty: true });
+    try {
+      assert.match(sandbox.info.controlToken, /^[\w-]{40,}$/);
+      assert.notEqual(other.info.controlToken, sandbox.info.controlToken);
+    } finally {
+      await other.close();
+    }
+  });
+
+  for (const [method, route] of [['GET', 'info'], ['GET', 'requests'], ['POST', 'faults'], ['DELETE', 'faults'], ['POST', 'clock']] as const) {
+    it(`${method} /__sandbox/${route} without the token is 401 and changes nothing`, async () => {
+      const body = method !== 'POST' ? undefined : route === 'faults' ? JSON.stringify({ kind: 'down' }) : JSON.stringify({ advanceMs: 3_600_000 });
+      const clock = sandbox.state.clockOffsetMs;
+      const none = await send({ method, path: `/__sandbox/${route}`, body });
+      const wrong = await send({ method, path: `/__sandbox/${route}`, body, headers: { [CONTROL_TOKEN_HEADER]: 'x'.repeat(sandbox.info.controlToken.length) } });
+      assert.equal(none.status, 401);
+      assert.equal(wrong.status, 401);
+      assert.match(none.body, /x-sandbox-token/);
+      assert.deepEqual(sandbox.faults.list(), []);
+      assert.equal(sandbox.state.clockOffsetMs, clock);
+    });
+  }
+
+  it('with the token they work', async () => {
+    const info = await sandboxControl(sandbox, 'info');
+    assert.equal(info.status, 200);
+    const text = await info.text();
+    assert.equal(JSON.parse(text).accountId, sandbox.info.accountId);
+    assert.ok(!text.includes(sandbox.info.controlToken), 'the info route does not hand the token out');
+    const added = await sandboxControl(sandbox, 'faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service: 'ram', action: 'GetRole', kind: 'throttle', count: 1 }) });
+    assert.equal(added.status, 200);
+    assert.equal(sandbox.faults.list().length, 1);
+    assert.equal((await sandboxControl(sandbox, 'faults', { method: 'DELETE' })).status, 200);
+    assert.deepEqual(sandbox.faults.list(), []);
+  });
+});
+
+describe('foreign Origin and Host are refused', () => {
+  const port = () => sandbox.info.port;
+  /** Answers 200 with the role name to a plain loopback request. */
+  const ROLE_LIST = `/imds/${DEMO.vpcInstanceId2}/latest/meta-data/ram/security-credentials/`;
+
+  it('a web page\'s Origin is 403, on the control routes (even with the token) and on the services', async () => {
+    for (const origin of ['http://evil.example', 'https://127.0.0.1.evil.example', 'null', 'vscode-webview://abc']) {
+      assert.equal((await send({ method: 'POST', path: '/__sandbox/faults', headers: { ...token(), origin }, body: '{"kind":"down"}' })).status, 403, origin);
+      assert.equal((await send({ path: ROLE_LIST, headers: { origin } })).status, 403, origin);
+    }
+    assert.equal((await send({ path: ROLE_LIST })).status, 200, 'the same request without an Origin');
+    assert.deepEqual(sandbox.faults.list(), []);
+  });
+
+  it('a loopback Origin passes', async () => {
+    for (const origin of [`http://127.0.0.1:${port()}`, 'http://localhost:3000', 'http://[::1]:8080']) {
+      assert.equal((await send({ path: '/__sandbox/info', headers: { ...token(), origin } })).status, 200, origin);
+    }
+  });
+
+  it('a rebinding Host is 403: IMDS credentials stay unreadable to it', async () => {
+    for (const host of [`evil.example:${port()}`, 'evil.example', `127.0.0.1.nip.io:${port()}`, `aliyuncs.com.evil.example:${port()}`, `localhost.evil.example:${port()}`]) {
+      const r = await send({ path: ROLE_LIST, headers: { host } });
+      assert.equal(r.status, 403, host);
+      assert.ok(!r.body.includes(DEMO.seededRole), 'not even the role name');
+    }
+    assert.equal((await send({ path: ROLE_LIST })).status, 200, 'the same request on 127.0.0.1');
+  });
+
+  it('loopback names pass (the Alibaba Cloud names: next test, through ali-oss)', async () => {
+    for (const host of [`127.0.0.1:${port()}`, `localhost:${port()}`, `[::1]:${port()}`, 'localhost', `${DEMO.bucket}.localhost:${port()}`]) {
+      const r = await send({ path: '/__sandbox/info', headers: { ...token(), host } });
+      assert.equal(r.status, 200, host);
+    }
+  });
+
+  it('the real SDKs still work: RPC on 127.0.0.1, ali-oss on a virtual-hosted bucket name', async () => {
+    const cloud = createCloud({ name: 't', regionId: 'cn-hangzhou', credentials: { mode: 'AK', accessKeyId: DEMO.accessKeyId, accessKeySecret: DEMO.accessKeySecret }, endpoints: sandboxEndpoints(sandbox.info.endpoint) });
+    try {
+      assert.ok((await cloud.ram.listRoles()).items.length > 0);
+      const buckets = (await cloud.oss.listBuckets()).items;
+      assert.ok(buckets.length > 0);
+      const b = buckets[0];
+      await cloud.oss.listObjects(b.name, b.region.replace(/^oss-/, ''), {});
+      const hosts = sandbox.requests.filter((r) => r.service === 'oss').map((r) => r.status);
+      assert.ok(hosts.every((st) => st === 200), JSON.stringify(hosts));
+    } finally {
+      cloud.dispose();
+    }
+  });
+});
+
+describe('request bodies are bounded', () => {
+  it('an OSS PUT declaring more than the cap is 413 EntityTooLarge in OSS\'s XML, before anything is read', async () => {
+    const r = await send({
+      method: 'PUT', path: '/big.bin',
+      headers: { host: `${DEMO.bucket}.oss-cn-hangzhou.aliyuncs.com:${sandbox.info.port}`, 'content-length': String(OSS_BODY_LIMIT + 1) },
+      body: Buffer.alloc(1024),
+    });
+    assert.equal(r.status, 413);
+    assert.match(r.body, /<Code>EntityTooLarge<\/Code>/);
+    assert.match(r.body, /exceeds the maximum allowed size/);
+  });
+
+  it('an RPC form body streamed past the cap is 413 in the gateway\'s JSON shape', async () => {
+    const chunk = Buffer.alloc(256 * 1024, 'a');
+    const r = await send({
+      method: 'POST', path: '/', headers: { 'content-type': 'application/x-www-form-urlencoded', 'transfer-encoding': 'chunked' },
+      chunks: Array.from({ length: Math.ceil(RPC_BODY_LIMIT / chunk.length) + 2 }, () => chunk),
+    });
+    assert.equal(r.status, 413);
+    const body = JSON.parse(r.body) as { Code: string; RequestId: string };
+    assert.equal(body.Code, 'I413RL');
+    assert.ok(body.RequestId);
+  });
+
+  it('a body under the cap is read as before', async () => {
+    const r = await send({ method: 'POST', path: '/__sandbox/clock', headers: { ...token(), 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: 0 }) });
+    assert.equal(r.status, 200);
+  });
+});
+
+describe('the request log is bounded', () => {
+  it('keeps only the latest entries', async () => {
+    const small = await startSandbox({ requestLogLimit: 5 });
+    try {
+      for (let i = 0; i < 8; i++) {
+        await fetch(`${small.info.url}/latest/meta-data/${i % 2 ? 'instance-id' : 'region-id'}`);
+      }
+      assert.equal(small.requests.length, 5);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('the state file', () => {
+  it('is written mode 0600 through a temporary file of its own, and an older readable file is made private', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-state-'));
+    const file = path.join(dir, 'state.json');
+    try {
+      const first = await startSandbox({ statePath: file });
+      const cloud = createCloud({ name: 't', regionId: 'cn-hangzhou', credentials: { mode: 'AK', accessKeyId: DEMO.accessKeyId, accessKeySecret: DEMO.accessKeySecret }, endpoints: sandboxEndpoints(first.info.endpoint) });
+      try {
+        await cloud.ram.createRole('PersistedRole', formatPolicy(serviceTrustPolicy()));
+      } finally {
+        cloud.dispose();
+        await first.close();
+      }
+      assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+      assert.deepEqual(fs.readdirSync(dir), ['state.json'], 'no temporary file left behind');
+
+      fs.chmodSync(file, 0o644);
+      const second = await startSandbox({ statePath: file });
+      try {
+        assert.ok(second.state.roles.has('PersistedRole'), 'the state was loaded');
+        assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
