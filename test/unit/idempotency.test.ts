@@ -43,7 +43,7 @@ function cloud(extra: Partial<ProfileConfig> = {}): Cloud {
   return c;
 }
 
-beforeEach(async () => { sandbox = await startSandbox(); });
+beforeEach(async () => { sandbox = await startSandbox({ instant: true }); });
 afterEach(async () => {
   clouds.splice(0).forEach((c) => c.dispose());
   await sandbox.close();

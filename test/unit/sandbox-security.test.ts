@@ -18,7 +18,7 @@ import { CONTROL_TOKEN_HEADER, OSS_BODY_LIMIT, RPC_BODY_LIMIT, startSandbox, typ
 import { sandboxControl } from './helpers/sandbox';
 
 let sandbox: Sandbox;
-before(async () => { sandbox = await startSandbox(); });
+before(async () => { sandbox = await startSandbox({ instant: true }); });
 after(async () => { await sandbox.close(); });
 
 interface Answer { status: number; headers: http.IncomingHttpHeaders; body: string }
@@ -46,7 +46,7 @@ const token = () => ({ [CONTROL_TOKEN_HEADER]: sandbox.info.controlToken });
 
 describe('control routes need the run\'s token', () => {
   it('the token is random per run and in SandboxInfo', async () => {
-    const other = await startSandbox({ empty: true });
+    const other = await startSandbox({ empty: true, instant: true });
     try {
       assert.match(sandbox.info.controlToken, /^[\w-]{40,}$/);
       assert.notEqual(other.info.controlToken, sandbox.info.controlToken);
@@ -167,7 +167,7 @@ describe('request bodies are bounded', () => {
 
 describe('the request log is bounded', () => {
   it('keeps only the latest entries', async () => {
-    const small = await startSandbox({ requestLogLimit: 5 });
+    const small = await startSandbox({ requestLogLimit: 5, instant: true });
     try {
       for (let i = 0; i < 8; i++) {
         await fetch(`${small.info.url}/latest/meta-data/${i % 2 ? 'instance-id' : 'region-id'}`);
@@ -184,7 +184,7 @@ describe('the state file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-state-'));
     const file = path.join(dir, 'state.json');
     try {
-      const first = await startSandbox({ statePath: file });
+      const first = await startSandbox({ statePath: file, instant: true });
       const cloud = createCloud({ name: 't', regionId: 'cn-hangzhou', credentials: { mode: 'AK', accessKeyId: DEMO.accessKeyId, accessKeySecret: DEMO.accessKeySecret }, endpoints: sandboxEndpoints(first.info.endpoint) });
       try {
         await cloud.ram.createRole('PersistedRole', formatPolicy(serviceTrustPolicy()));
@@ -196,7 +196,7 @@ describe('the state file', () => {
       assert.deepEqual(fs.readdirSync(dir), ['state.json'], 'no temporary file left behind');
 
       fs.chmodSync(file, 0o644);
-      const second = await startSandbox({ statePath: file });
+      const second = await startSandbox({ statePath: file, instant: true });
       try {
         assert.ok(second.state.roles.has('PersistedRole'), 'the state was loaded');
         assert.equal(fs.statSync(file).mode & 0o777, 0o600);
