@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { validatePolicyName } from '../cloud/names';
 import { pickPolicy } from '../ui/pickers';
-import { policyDocumentUri } from '../views/documents';
+import { liveDocuments, policyDocumentUri } from '../views/documents';
 import { PolicyNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
@@ -28,7 +28,9 @@ export const createPolicyVersion = defineCommand('alibabaCloud.ram.createPolicyV
   if (node && node.policy.policyType !== 'Custom') {
     throw new Error(vscode.l10n.t('{0} is a system policy; only custom policies have versions you can add.', policyName));
   }
-  const editor = await vscode.window.showTextDocument(policyDocumentUri(s, 'Custom', policyName), { preview: false });
+  const uri = policyDocumentUri(s, 'Custom', policyName);
+  liveDocuments().forget(uri);
+  const editor = await vscode.window.showTextDocument(uri, { preview: false });
   if (a.document !== undefined) {
     const doc = editor.document;
     await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), a.document!));

@@ -110,7 +110,7 @@ export class LiveRamDocuments implements vscode.FileSystemProvider, vscode.TextD
     this.subscriptions.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.lint(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.lint(e.document)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.diagnostics.delete(d.uri)),
+      vscode.workspace.onDidCloseTextDocument((d) => { this.diagnostics.delete(d.uri); this.forget(d.uri); }),
     );
     vscode.workspace.textDocuments.forEach((d) => this.lint(d));
   }
@@ -134,6 +134,18 @@ export class LiveRamDocuments implements vscode.FileSystemProvider, vscode.TextD
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     return this.snapshots.get(uri.toString()) ?? '';
+  }
+
+  /**
+   * Drops a policy or trust document that no editor holds unsaved, so opening it again shows what
+   * RAM has now. Drafts stay: they exist nowhere else.
+   */
+  forget(uri: vscode.Uri): void {
+    const e = this.entries.get(uri.toString());
+    if (!e || e.target.kind === 'newPolicy') { return; }
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty)) { return; }
+    this.entries.delete(uri.toString());
+    this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
   }
 
   /** After a deploy, the document now matches RAM; forget a draft that became a policy. */

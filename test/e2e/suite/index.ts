@@ -2,6 +2,7 @@
 // write a module exporting HostTest[] next to this file and list it here.
 import { extensionTests } from './extension.test';
 import { instanceTests } from './instance.test';
+import { liveTests } from './live.test';
 import { ossTests } from './oss.test';
 import { ramEcsTests } from './ram-ecs.test';
 import { runSuites, type HostSuite } from './runner';
@@ -9,6 +10,7 @@ import { runSuites, type HostSuite } from './runner';
 const suites: HostSuite[] = [
   { name: 'extension', tests: extensionTests },
   { name: 'ram-ecs', tests: ramEcsTests },
+  { name: 'live', tests: liveTests },
   { name: 'oss', tests: ossTests },
   { name: 'instance', tests: instanceTests },
 ];
