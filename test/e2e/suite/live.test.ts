@@ -128,10 +128,13 @@ export const liveTests: HostTest[] = [
         assert.deepEqual(calls.filter((r) => r.service === 'ram'), [], 'no RAM call at all');
 
         // A document with errors is saved too (nothing is lost) and the errors are in the Problems panel.
-        await replaceAll(editor, '{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject"],"Resource":"*","Principle":"x"}]}');
+        await replaceAll(editor, '{"Version":"1","Statement":[{"Effect":"Alow","Action":["oss:GetObject"],"Resource":"*"}]}');
         await waitFor('the autosave', () => !editor.document.isDirty, 5000);
-        const problems = await waitFor('diagnostics', () => vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error));
-        assert.ok(problems.length > 0);
+        const problems = await waitFor('an error in the Problems panel', () => {
+          const errors = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+          return errors.length ? errors : undefined;
+        });
+        assert.equal(problems[0].code, 'effect-invalid');
         assert.match(await errorOf(a, 'alibabaCloud.ram.createPolicyFromDraft', editor.document.uri), /problems, nothing was sent to RAM/);
         const { cloud } = await a.services.cloud();
         await assert.rejects(cloud.ram.getPolicy(DRAFT, 'Custom'), { code: 'EntityNotExist.Policy' });
