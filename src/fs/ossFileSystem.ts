@@ -4,9 +4,8 @@
  * bounded), readFile/writeFile (GetObject/PutObject), delete (folders via DeleteMultipleObjects),
  * createDirectory (the zero-byte "x/" object) and rename (copy, then delete).
  * Failures become vscode.FileSystemError; an AccessDenied names the action, resource and identity
- * in the error VS Code shows, and for changes other than a save (delete, rename) the actionable
- * explanation is also reported through the error funnel. A failed save shows only VS Code's save
- * error, which carries our sentence: VS Code always shows it, so a second toast would only stack.
+ * in the error VS Code shows, and for changes (save, delete, rename) the actionable explanation
+ * is also reported through the error funnel.
  *
  * Documents opened from the OSS view are bound to their profile (`?{"profile":…}`, ui/liveBinding):
  * reads use it, writes under another active profile ask first. A save compares the object's ETag
@@ -91,9 +90,11 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
     if (isCloudError(e, NOT_FOUND)) { return vscode.FileSystemError.FileNotFound(uri); }
     if (isCloudError(e, 'FileAlreadyExists')) { return vscode.FileSystemError.FileExists(vscode.l10n.t('{0} was created in OSS meanwhile; nothing was overwritten.', display(uri))); }
     if (e instanceof CloudError && isPolicyDenial(e)) {
-      // VS Code shows this text ("Failed to save …: <text>"); other changes get the funnel's buttons too.
+      // VS Code shows this text ("Failed to save …: <text>"); the funnel adds the buttons. That is two
+      // toasts for a save: VS Code shows its save error for every failed writeFile, and only a save
+      // that bypasses writeFile could show ours alone.
       const text = await refusalSentence(this.s, e);
-      if (mutating && op !== 'PutObject') { void reportError(this.s.log, e, `oss:${op} ${uri.toString()}`); }
+      if (mutating) { void reportError(this.s.log, e, `oss:${op} ${uri.toString()}`); }
       return vscode.FileSystemError.NoPermissions(text);
     }
     this.s.log.warn(`oss:${op} ${uri.toString()}: ${describeError(e).message}`);
