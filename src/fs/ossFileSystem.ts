@@ -94,10 +94,10 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
       // toasts for a save: VS Code shows its save error for every failed writeFile, and only a save
       // that bypasses writeFile could show ours alone.
       const text = await refusalSentence(this.s, e);
-      if (mutating) { void reportError(this.s.log, e, `oss:${op} ${uri.toString()}`); }
+      if (mutating) { void reportError(this.s.log, e, `oss:${op} ${display(uri)}`); }
       return vscode.FileSystemError.NoPermissions(text);
     }
-    this.s.log.warn(`oss:${op} ${uri.toString()}: ${describeError(e).message}`);
+    this.s.log.warn(`oss:${op} ${display(uri)}: ${describeError(e).message}`);
     return vscode.FileSystemError.Unavailable(describeError(e).message);
   }
 

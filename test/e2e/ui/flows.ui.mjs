@@ -188,7 +188,13 @@ export const flowTests = [
     async run({ page, ui, step, log, sandbox, manifest }) {
       const ram = view('alibabaCloud.ram');
       const title = (id) => contributes.localize(manifest.contributes.commands.find((c) => c.command === id).title);
+      const others = ['alibabaCloud.identity', 'alibabaCloud.ecs', 'alibabaCloud.oss'].map(view);
       await ui.openViewContainer(page, CONTAINER());
+      // Room for the policy's versions: the other views and the role list fold away meanwhile.
+      for (const v of others) { await ui.collapseView(page, v); }
+      const roles = ui.treeRow(page, ram, 'Roles');
+      await roles.waitFor({ state: 'visible', timeout: 30_000 });
+      if ((await roles.getAttribute('aria-expanded')) === 'true') { await roles.locator('.monaco-tl-twistie').click(); }
       await expand(page, ui, ram, 'Policies');
       await expand(page, ui, ram, 'Custom');
       await expand(page, ui, ram, NEW_POLICY);
@@ -239,6 +245,8 @@ export const flowTests = [
 
       await ui.runCommand(page, 'View: Close All Editors').catch(() => {});
       await ui.clearNotifications(page);
+      await expand(page, ui, ram, 'Roles');
+      for (const v of others) { await ui.expandView(page, v); }
     },
   },
   {
