@@ -205,10 +205,7 @@ export const flowTests = [
 
       // Add one read action after "oss:List*" (the template's last action), typing like a user.
       const editor = page.locator('.part.editor .editor-group-container.active .monaco-editor').first();
-      await editor.locator('.view-lines').click({ position: { x: 5, y: 5 } });
-      await page.keyboard.press('ControlOrMeta+f');
-      await page.keyboard.type('"oss:List*"');
-      await page.keyboard.press('Escape');
+      await editor.locator('.view-line', { hasText: '"oss:List*"' }).first().click();
       await page.keyboard.press('End');
       await page.keyboard.type(',');
       await page.keyboard.press('Enter');
