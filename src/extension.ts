@@ -12,7 +12,7 @@ import { ProfileStore } from './ui/profiles';
 import { ScriptedPrompter, VsCodePrompter, type Prompter } from './ui/prompt';
 import { ProfileStatusBar } from './ui/statusBar';
 import { testApiFor } from './ui/testApi';
-import { PolicyDraftFileSystem, DRAFT_SCHEME, RAM_SCHEME, RamDocumentProvider } from './views/documents';
+import { LIVE_SCHEME, LiveRamDocuments, RAM_SCHEME } from './views/documents';
 import { Explorer } from './views/explorer';
 import { bindInstanceIdentity } from './views/identityView';
 import { ossRoots } from './views/ossView';
@@ -45,14 +45,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   };
 
   explorer = new Explorer(services, { oss: ossRoots });
-  const drafts = new PolicyDraftFileSystem(services);
+  const ramDocuments = new LiveRamDocuments(services);
   const statusBar = new ProfileStatusBar(profiles);
   const instance = new InstanceIdentityService(services, statusBar);
   context.subscriptions.push(
     log, profiles, explorer, statusBar, instance, bindInstanceIdentity(services, explorer, instance),
-    vscode.workspace.registerTextDocumentContentProvider(RAM_SCHEME, new RamDocumentProvider(services)),
-    vscode.workspace.registerFileSystemProvider(DRAFT_SCHEME, drafts),
-    drafts.onDidCreate(() => explorer?.refresh('ram')),
+    ramDocuments, vscode.workspace.registerFileSystemProvider(RAM_SCHEME, ramDocuments),
+    vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, ramDocuments),
     registerOssFileSystem(services), registerErrorEnricher('AccessDenied', accessDeniedEnricher(services)),
     registerErrorEnricher('OutcomeUnknown', outcomeUnknownEnricher(services)),
     ...registerCommands(services, log),

@@ -125,8 +125,17 @@ export class OssApi {
     }
   }
 
-  async putObject(bucket: string, region: string, key: string, body: Buffer, contentType?: string): Promise<void> {
-    await this.call('PutObject', region, bucket, key, (c) => c.put(key, body, contentType ? { mime: contentType } as never : undefined));
+  /**
+   * Writes an object and returns its new ETag. `forbidOverwrite` sends x-oss-forbid-overwrite, so
+   * creating a key that appeared meanwhile fails with FileAlreadyExists instead of replacing it.
+   */
+  async putObject(bucket: string, region: string, key: string, body: Buffer, contentType?: string, opts: { forbidOverwrite?: boolean } = {}): Promise<string | undefined> {
+    const options = {
+      ...(contentType ? { mime: contentType } : {}),
+      ...(opts.forbidOverwrite ? { headers: { 'x-oss-forbid-overwrite': 'true' } } : {}),
+    };
+    const r = await this.call('PutObject', region, bucket, key, (c) => c.put(key, body, (Object.keys(options).length ? options : undefined) as never));
+    return (r.res as { headers?: Record<string, string> }).headers?.etag;
   }
 
   async copyObject(bucket: string, region: string, fromKey: string, toKey: string): Promise<void> {

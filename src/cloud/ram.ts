@@ -129,13 +129,24 @@ export class RamApi {
     return { policyName: s(p?.policyName), policyType: 'Custom', description: s(p?.description), defaultVersion: s(p?.defaultVersion) || 'v1', createDate: p?.createDate };
   }
 
-  /** New default version; the oldest non-default one is rotated out when the limit of 5 is hit. */
+  /**
+   * A new version. Nothing is rotated out: at RAM's limit of 5 versions this fails with
+   * LimitExceeded.Policy.Version, and the caller asks which version to delete (never silently).
+   */
   async createPolicyVersion(policyName: string, document: string, setAsDefault = true): Promise<PolicyVersionInfo> {
     const r = await this.call('CreatePolicyVersion', (c, m) => c.createPolicyVersion(new m.CreatePolicyVersionRequest({
-      policyName, policyDocument: document, setAsDefault, rotateStrategy: 'DeleteOldestNonDefaultVersionWhenLimitExceeded',
+      policyName, policyDocument: document, setAsDefault, rotateStrategy: 'None',
     })));
     const v = r.body?.policyVersion;
     return { versionId: s(v?.versionId), isDefault: !!v?.isDefaultVersion, document: s(v?.policyDocument), createDate: v?.createDate };
+  }
+
+  async deletePolicyVersion(policyName: string, versionId: string): Promise<void> {
+    await this.call('DeletePolicyVersion', (c, m) => c.deletePolicyVersion(new m.DeletePolicyVersionRequest({ policyName, versionId })));
+  }
+
+  async setDefaultPolicyVersion(policyName: string, versionId: string): Promise<void> {
+    await this.call('SetDefaultPolicyVersion', (c, m) => c.setDefaultPolicyVersion(new m.SetDefaultPolicyVersionRequest({ policyName, versionId })));
   }
 
   async deletePolicy(policyName: string, cascade = true): Promise<void> {

@@ -1,10 +1,11 @@
 /**
  * Opens an object through the oss:// file system (VS Code picks the text or binary editor).
  * Objects above `alibabaCloud.oss.maxOpenSizeMB` are not loaded into the editor: the user is
- * offered a download instead.
+ * offered a download instead (the file system enforces the same limit for every other reader).
  */
 import * as vscode from 'vscode';
 import { baseName, formatSize } from '../fs/ossLocation';
+import { activeBinding, bindingQuery } from '../ui/liveBinding';
 import { maxOpenSizeMb } from '../ui/trustedSettings';
 import { ossUri } from '../views/ossView';
 import { defineCommand } from './command';
@@ -27,6 +28,8 @@ export const ossOpenObject = defineCommand('alibabaCloud.oss.openObject', async 
     if (choice === download) { return downloadTargets(s, [t], {}); }
     return undefined;
   }
-  await vscode.commands.executeCommand('vscode.open', ossUri(t), { preview: true });
-  return ossUri(t).toString();
+  // Bound to the active profile: a save after switching profiles asks before writing anywhere.
+  const uri = ossUri(t).with({ query: bindingQuery(activeBinding(s)) });
+  await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
+  return uri.toString();
 });

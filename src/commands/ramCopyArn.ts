@@ -34,7 +34,7 @@ export const openTrustPolicy = defineCommand('alibabaCloud.ram.openTrustPolicy',
   const a = argsOf<{ roleName: string }>(arg);
   const roleName = arg instanceof RoleNode ? arg.role.roleName
     : a.roleName ?? await pickRole(s.prompt, (await s.cloud()).cloud, vscode.l10n.t('Open Trust Policy'));
-  const doc = await vscode.workspace.openTextDocument(trustPolicyUri(roleName));
+  const doc = await vscode.workspace.openTextDocument(trustPolicyUri(s, roleName));
   await vscode.window.showTextDocument(doc, { preview: true });
   return doc.uri;
 });

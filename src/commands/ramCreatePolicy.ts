@@ -1,7 +1,8 @@
 /**
  * Create Policy from a template (OSS read-only, one bucket read-only, one bucket/prefix read-write)
  * or a custom skeleton. The document opens as a draft (`*.policy.json`, so the JSON schema and the
- * linter apply) and RAM gets it on save; templates can also be created right away.
+ * linter apply) and RAM gets it only through "Create Policy" in the editor title (diff and
+ * confirmation, commands/ramDeploy); templates can also be created right away.
  */
 import * as vscode from 'vscode';
 import { validatePolicyName } from '../cloud/names';
@@ -54,7 +55,7 @@ export const createPolicy = defineCommand('alibabaCloud.ram.createPolicy', async
     } else {
       const now = vscode.l10n.t('Create now');
       const item = await s.prompt.pick([
-        { label: vscode.l10n.t('Edit first'), description: vscode.l10n.t('open the document; saving creates the policy') },
+        { label: vscode.l10n.t('Edit first'), description: vscode.l10n.t('open the document; "Create Policy" in its editor title creates it') },
         { label: now, description: vscode.l10n.t('create it from the template as is') },
       ], { title, placeHolder: vscode.l10n.t('Create policy {0}', policyName) });
       createNow = item.label === now;
@@ -63,8 +64,8 @@ export const createPolicy = defineCommand('alibabaCloud.ram.createPolicy', async
   const group = arg instanceof PolicyGroupNode || arg instanceof PoliciesFolderNode ? arg : undefined;
 
   if (!createNow) {
-    await openPolicyDraft({ kind: 'newPolicy', policyName, description: a.description }, document + '\n');
-    notify(vscode.l10n.t('Edit the policy, then save (Ctrl+S) to create {0} in RAM. Problems are marked as you type; a document with errors is not sent.', policyName));
+    await openPolicyDraft(s, { kind: 'newPolicy', policyName, description: a.description }, document + '\n');
+    notify(vscode.l10n.t('Edit the policy, then use "Create Policy" in the editor title to create {0} in RAM. Saving keeps the draft but sends nothing; problems are marked as you type.', policyName));
     return undefined;
   }
   assertValidPolicy(document);

@@ -1,22 +1,21 @@
-/** New Policy Version: the current default document opens as a draft; saving makes a new default version. */
+/**
+ * New Policy Version: the current default document opens, bound to the active profile. Saving keeps
+ * the edit; "Set as New Default Version" in the editor title deploys it (diff, confirmation, and a
+ * choice of the version to delete at RAM's limit of 5; commands/ramDeploy).
+ */
 import * as vscode from 'vscode';
 import { validatePolicyName } from '../cloud/names';
 import { pickPolicy } from '../ui/pickers';
-import { withProgress } from '../ui/progress';
-import { openPolicyDraft } from '../views/documents';
+import { liveDocuments, policyDocumentUri } from '../views/documents';
 import { PolicyNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
-import { assertValidPolicy, notify } from './ramCommon';
+import { notify } from './ramCommon';
 
 export interface CreatePolicyVersionArgs {
   policyName: string;
-  /** Create the version from this document at once instead of opening a draft. */
+  /** Put this text in the editor (unsaved) instead of the current default version's. */
   document?: string;
 }
-
-const pretty = (doc: string): string => {
-  try { return JSON.stringify(JSON.parse(doc), null, 2); } catch { return doc; }
-};
 
 export const createPolicyVersion = defineCommand('alibabaCloud.ram.createPolicyVersion', async (s, arg) => {
   const a = argsOf<CreatePolicyVersionArgs>(arg);
@@ -29,19 +28,13 @@ export const createPolicyVersion = defineCommand('alibabaCloud.ram.createPolicyV
   if (node && node.policy.policyType !== 'Custom') {
     throw new Error(vscode.l10n.t('{0} is a system policy; only custom policies have versions you can add.', policyName));
   }
-
+  const uri = policyDocumentUri(s, 'Custom', policyName);
+  liveDocuments().forget(uri);
+  const editor = await vscode.window.showTextDocument(uri, { preview: false });
   if (a.document !== undefined) {
-    assertValidPolicy(a.document);
-    try {
-      const version = await withProgress(vscode.l10n.t('Creating a new version of {0}…', policyName), () => cloud.ram.createPolicyVersion(policyName, a.document!, true), false);
-      notify(vscode.l10n.t('{0} is now at version {1}.', policyName, version.versionId));
-      return version;
-    } finally {
-      s.refresh('ram', node);
-    }
+    const doc = editor.document;
+    await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), a.document!));
   }
-  const current = await cloud.ram.getPolicy(policyName, 'Custom');
-  await openPolicyDraft({ kind: 'newVersion', policyName }, pretty(current.document) + '\n');
-  notify(vscode.l10n.t('This is version {0} of {1}. Save (Ctrl+S) to make your edit the new default version; RAM keeps at most 5 versions and drops the oldest non-default one.', current.policy.defaultVersion, policyName));
-  return undefined;
+  notify(vscode.l10n.t('Edit {0}, then use "Set as New Default Version" in the editor title. Saving keeps your edit but changes nothing in RAM.', policyName));
+  return editor.document.uri;
 });

@@ -25,6 +25,7 @@ import { copyArn, openTrustPolicy } from './ramCopyArn';
 import { createEcsRole } from './ramCreateEcsRole';
 import { createPolicy } from './ramCreatePolicy';
 import { createPolicyVersion } from './ramCreatePolicyVersion';
+import { createPolicyFromDraft, rollBackPolicyVersion, setAsDefaultVersion, updateTrustPolicy } from './ramDeploy';
 import { deletePolicy } from './ramDeletePolicy';
 import { deleteRole } from './ramDeleteRole';
 import { setupInstanceRole } from './setupInstanceRole';
@@ -36,6 +37,7 @@ export const COMMANDS: CommandDef[] = [
   detectInstance, refreshInstanceCredentials, diagnoseInstance, writeInstanceCliProfile, copyInstanceEnvironment,
   // RAM
   createEcsRole, createPolicy, createPolicyVersion, attachPolicy, detachPolicy, deleteRole, deletePolicy, copyArn, openTrustPolicy, createPassRolePolicy,
+  createPolicyFromDraft, setAsDefaultVersion, updateTrustPolicy, rollBackPolicyVersion,
   // ECS
   attachRole, detachRole, createInstance, copyInstanceId,
   // the whole chain

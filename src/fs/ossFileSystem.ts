@@ -6,27 +6,46 @@
  * Failures become vscode.FileSystemError; an AccessDenied names the action, resource and identity
  * in the error VS Code shows, and for changes (save, delete, rename) the actionable explanation
  * is also reported through the error funnel.
+ *
+ * Documents opened from the OSS view are bound to their profile (`?{"profile":…}`, ui/liveBinding):
+ * reads use it, writes under another active profile ask first. A save compares the object's ETag
+ * with the one read and never overwrites a newer object without asking. Objects above
+ * `alibabaCloud.oss.maxOpenSizeMB` are never read into memory; a download is offered instead.
  */
 import * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
 import { CloudError, isCloudError } from '../cloud/errors';
+import type { ObjectMeta } from '../cloud/oss';
 import { collectAll } from '../cloud/paging';
 import { refusalSentence } from '../ui/accessDenied';
 import { isPolicyDenial } from '../ui/accessDeniedReport';
-import { describeError, reportError } from '../ui/errorFunnel';
+import { maxOpenSizeMb } from '../ui/trustedSettings';
+import { describeError, isCancellation, reportError } from '../ui/errorFunnel';
+import { bindingFromUri, cloudForRead, cloudForWrite, type BoundCloud } from '../ui/liveBinding';
 import type { Services } from '../views/services';
-import { asPrefix, entryName, listKeysUnder, objectExists, OSS_SCHEME, regionOfBucket } from './ossLocation';
+import { asPrefix, baseName, entryName, formatOssUri, formatSize, listKeysUnder, objectExists, OSS_SCHEME, regionOfBucket } from './ossLocation';
 
 export { OSS_SCHEME };
 
 /** readDirectory lists at most this many pages of 1,000 entries. */
 const MAX_DIRECTORY_PAGES = 50;
 
-interface Target { cloud: Cloud; bucket: string; region: string; key: string }
+interface Target { cloud: Cloud; bucket: string; region: string; key: string; release(): void }
+
+/** Read-only copies of what OSS holds, for the left side of a conflict's Compare. */
+export const OSS_REMOTE_SCHEME = 'oss-remote';
+
+const maxOpenBytes = () => maxOpenSizeMb() * 1024 * 1024;
+
+/** The document key without the binding, for messages. */
+const display = (uri: vscode.Uri) => formatOssUri({ bucket: uri.authority, key: uri.path.replace(/^\//, '') });
 
 const NOT_FOUND = /^(NoSuchKey|NoSuchBucket)$/;
 
-export class OssFileSystem implements vscode.FileSystemProvider, vscode.Disposable {
+export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocumentContentProvider, vscode.Disposable {
+  /** The ETag of what each open document was read from (keyed by the bound URI). */
+  private readonly etags = new Map<string, string | undefined>();
+  private readonly remote = new Map<string, string>();
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
   private pending: vscode.FileChangeEvent[] = [];
@@ -39,31 +58,47 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.Disposab
     return new vscode.Disposable(() => undefined);
   }
 
-  private async target(uri: vscode.Uri): Promise<Target> {
-    const { entry, cloud } = await this.s.cloud();
+  /** The bucket and key of `uri`, with the cloud of its profile (asking first when a write goes to another). */
+  private async target(uri: vscode.Uri, write = false): Promise<Target> {
+    const binding = bindingFromUri(uri);
+    const bound: BoundCloud = !binding ? { ...await this.s.cloud(), release: () => undefined }
+      : write ? await cloudForWrite(this.s, binding, display(uri)) : await cloudForRead(this.s, binding);
     const bucket = uri.authority;
-    return { cloud, bucket, region: await regionOfBucket(cloud, bucket, entry.regionId), key: uri.path.replace(/^\//, '') };
+    try {
+      return { cloud: bound.cloud, bucket, region: await regionOfBucket(bound.cloud, bucket, bound.entry.regionId), key: uri.path.replace(/^\//, ''), release: bound.release };
+    } catch (e) {
+      bound.release();
+      throw e;
+    }
   }
 
   /** Runs one operation, turning cloud errors into FileSystemErrors. */
   private async run<T>(uri: vscode.Uri, op: string, mutating: boolean, fn: (t: Target) => Promise<T>): Promise<T> {
+    let t: Target | undefined;
     try {
-      return await fn(await this.target(uri));
+      t = await this.target(uri, mutating);
+      return await fn(t);
     } catch (e) {
       throw await this.toFsError(e, uri, op, mutating);
+    } finally {
+      t?.release();
     }
   }
 
   private async toFsError(e: unknown, uri: vscode.Uri, op: string, mutating: boolean): Promise<unknown> {
     if (e instanceof vscode.FileSystemError) { return e; }
+    if (isCancellation(e)) { return vscode.FileSystemError.NoPermissions(vscode.l10n.t('Nothing was written to {0}.', display(uri))); }
     if (isCloudError(e, NOT_FOUND)) { return vscode.FileSystemError.FileNotFound(uri); }
+    if (isCloudError(e, 'FileAlreadyExists')) { return vscode.FileSystemError.FileExists(vscode.l10n.t('{0} was created in OSS meanwhile; nothing was overwritten.', display(uri))); }
     if (e instanceof CloudError && isPolicyDenial(e)) {
-      // VS Code shows this text ("Failed to save …: <text>"); the funnel adds the buttons.
+      // VS Code shows this text ("Failed to save …: <text>"); the funnel adds the buttons. That is two
+      // toasts for a save: VS Code shows its save error for every failed writeFile, and only a save
+      // that bypasses writeFile could show ours alone.
       const text = await refusalSentence(this.s, e);
-      if (mutating) { void reportError(this.s.log, e, `oss:${op} ${uri.toString()}`); }
+      if (mutating) { void reportError(this.s.log, e, `oss:${op} ${display(uri)}`); }
       return vscode.FileSystemError.NoPermissions(text);
     }
-    this.s.log.warn(`oss:${op} ${uri.toString()}: ${describeError(e).message}`);
+    this.s.log.warn(`oss:${op} ${display(uri)}: ${describeError(e).message}`);
     return vscode.FileSystemError.Unavailable(describeError(e).message);
   }
 
@@ -113,26 +148,81 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.Disposab
     });
   }
 
+  /**
+   * Every reader (editor, workspace.fs, other extensions) gets the size limit: large objects are
+   * refused before any byte is read, and a download is offered instead.
+   */
   readFile(uri: vscode.Uri): Promise<Uint8Array> {
     return this.run(uri, 'GetObject', false, async (t) => {
       if (!t.key || t.key.endsWith('/')) { throw vscode.FileSystemError.FileIsADirectory(uri); }
-      return new Uint8Array(await t.cloud.oss.getObject(t.bucket, t.region, t.key));
+      // HEAD before GET: an object replaced in between is read with the older ETag, which at worst
+      // makes the next save ask about a conflict; it never hides one.
+      const meta = await t.cloud.oss.headObject(t.bucket, t.region, t.key);
+      const limit = maxOpenBytes();
+      if (meta.size > limit) {
+        const message = vscode.l10n.t('"{0}" is {1}, more than the {2} MB set for opening in the editor.', baseName(t.key), formatSize(meta.size), limit / 1024 / 1024);
+        void this.offerDownload(uri, message);
+        throw vscode.FileSystemError.NoPermissions(message);
+      }
+      const data = await t.cloud.oss.getObject(t.bucket, t.region, t.key);
+      this.etags.set(uri.toString(), meta.etag);
+      return new Uint8Array(data);
     });
   }
 
+  private async offerDownload(uri: vscode.Uri, message: string): Promise<void> {
+    const download = vscode.l10n.t('Download…');
+    const choice = await this.s.prompt.choose(message, vscode.l10n.t('Download it instead? The limit is the setting alibabaCloud.oss.maxOpenSizeMB.'), [download]).catch(() => undefined);
+    if (choice === download) { await vscode.commands.executeCommand('alibabaCloud.oss.download', { uri: display(uri) }); }
+  }
+
+  /**
+   * Saves only over the object that was read. OSS's PutObject takes no If-Match (OSS documents
+   * If-Match for GetObject/HeadObject and CopyObject's source only; help.aliyun.com "HTTP status
+   * code 412"), so this is HEAD, compare ETags, then PUT: a write landing between the HEAD and the
+   * PUT is not detected. Creating a key sends x-oss-forbid-overwrite, which OSS does enforce.
+   */
   writeFile(uri: vscode.Uri, content: Uint8Array, options: { create: boolean; overwrite: boolean }): Promise<void> {
     return this.run(uri, 'PutObject', true, async (t) => {
       if (!t.key || t.key.endsWith('/')) { throw vscode.FileSystemError.FileIsADirectory(uri); }
-      let exists = true;
-      if (!options.create || !options.overwrite) {
-        exists = await objectExists(t.cloud, t.bucket, t.region, t.key);
-        if (!exists && !options.create) { throw vscode.FileSystemError.FileNotFound(uri); }
-        if (exists && !options.overwrite) { throw vscode.FileSystemError.FileExists(uri); }
+      let current: ObjectMeta | undefined;
+      try {
+        current = await t.cloud.oss.headObject(t.bucket, t.region, t.key);
+      } catch (e) {
+        if (!isCloudError(e, 'NoSuchKey')) { throw e; }
       }
-      await t.cloud.oss.putObject(t.bucket, t.region, t.key, Buffer.from(content));
-      this.fire({ type: exists ? vscode.FileChangeType.Changed : vscode.FileChangeType.Created, uri });
-      if (!exists) { this.s.refresh('oss'); }
+      if (!current && !options.create) { throw vscode.FileSystemError.FileNotFound(uri); }
+      if (current && !options.overwrite) { throw vscode.FileSystemError.FileExists(uri); }
+      const key = uri.toString();
+      if (this.etags.has(key) && this.etags.get(key) !== current?.etag) { await this.resolveConflict(uri, t, current); }
+      const etag = await t.cloud.oss.putObject(t.bucket, t.region, t.key, Buffer.from(content), undefined, { forbidOverwrite: !current });
+      this.etags.set(key, etag);
+      this.fire({ type: current ? vscode.FileChangeType.Changed : vscode.FileChangeType.Created, uri });
+      // The object's node shows size, date and ETag: reload them.
+      this.s.refresh('oss');
     });
+  }
+
+  /** Returns when the user chose to overwrite; otherwise throws, and nothing is written. */
+  private async resolveConflict(uri: vscode.Uri, t: Target, current: ObjectMeta | undefined): Promise<void> {
+    const compare = vscode.l10n.t('Compare');
+    const overwrite = vscode.l10n.t('Overwrite');
+    const name = display(uri);
+    const choice = await this.s.prompt.choose(
+      current ? vscode.l10n.t('{0} changed in OSS since you opened it.', name) : vscode.l10n.t('{0} was deleted in OSS since you opened it.', name),
+      vscode.l10n.t('Nothing was written yet. Compare your version with the one in OSS, overwrite it with yours, or cancel and keep editing.'),
+      current ? [compare, overwrite] : [overwrite]);
+    if (choice === overwrite) { return; }
+    if (choice === compare) {
+      const left = uri.with({ scheme: OSS_REMOTE_SCHEME });
+      this.remote.set(left.toString(), (await t.cloud.oss.getObject(t.bucket, t.region, t.key)).toString('utf8'));
+      await vscode.commands.executeCommand('vscode.diff', left, uri, vscode.l10n.t('{0}: in OSS ↔ yours', baseName(t.key)));
+    }
+    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Not saved: {0} changed in OSS since you opened it. Save again to choose Overwrite.', name));
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.remote.get(uri.toString()) ?? '';
   }
 
   delete(uri: vscode.Uri, options: { recursive: boolean }): Promise<void> {
@@ -164,25 +254,33 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.Disposab
 
   rename(oldUri: vscode.Uri, newUri: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
     return this.run(oldUri, 'CopyObject', true, async (from) => {
-      const to = await this.target(newUri);
-      const k = await this.kindOf(from);
-      if (!k) { throw vscode.FileSystemError.FileNotFound(oldUri); }
-      if (!options.overwrite && await this.kindOf(to)) { throw vscode.FileSystemError.FileExists(newUri); }
-      if (k.type === vscode.FileType.File) {
-        await copyKey(from, to, from.key, to.key);
-        await from.cloud.oss.deleteObject(from.bucket, from.region, from.key);
-      } else {
-        const src = asPrefix(from.key);
-        const dst = asPrefix(to.key);
-        const keys = (await listKeysUnder(from.cloud, from.bucket, from.region, src)).map((o) => o.key);
-        if (await objectExists(from.cloud, from.bucket, from.region, src)) { keys.push(src); }
-        for (const key of keys) { await copyKey(from, to, key, dst + key.slice(src.length)); }
-        if (!keys.includes(src)) { await to.cloud.oss.createFolder(to.bucket, to.region, dst); }
-        await from.cloud.oss.deleteObjects(from.bucket, from.region, keys);
+      const to = await this.target(newUri, true);
+      try {
+        await this.move(from, to, oldUri, newUri, options);
+      } finally {
+        to.release();
       }
-      this.fire({ type: vscode.FileChangeType.Deleted, uri: oldUri }, { type: vscode.FileChangeType.Created, uri: newUri });
-      this.s.refresh('oss');
     });
+  }
+
+  private async move(from: Target, to: Target, oldUri: vscode.Uri, newUri: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
+    const k = await this.kindOf(from);
+    if (!k) { throw vscode.FileSystemError.FileNotFound(oldUri); }
+    if (!options.overwrite && await this.kindOf(to)) { throw vscode.FileSystemError.FileExists(newUri); }
+    if (k.type === vscode.FileType.File) {
+      await copyKey(from, to, from.key, to.key);
+      await from.cloud.oss.deleteObject(from.bucket, from.region, from.key);
+    } else {
+      const src = asPrefix(from.key);
+      const dst = asPrefix(to.key);
+      const keys = (await listKeysUnder(from.cloud, from.bucket, from.region, src)).map((o) => o.key);
+      if (await objectExists(from.cloud, from.bucket, from.region, src)) { keys.push(src); }
+      for (const key of keys) { await copyKey(from, to, key, dst + key.slice(src.length)); }
+      if (!keys.includes(src)) { await to.cloud.oss.createFolder(to.bucket, to.region, dst); }
+      await from.cloud.oss.deleteObjects(from.bucket, from.region, keys);
+    }
+    this.fire({ type: vscode.FileChangeType.Deleted, uri: oldUri }, { type: vscode.FileChangeType.Created, uri: newUri });
+    this.s.refresh('oss');
   }
 
   dispose(): void {
@@ -203,5 +301,6 @@ async function copyKey(from: Target, to: Target, fromKey: string, toKey: string)
 /** Registers the provider for `oss:`. */
 export function registerOssFileSystem(s: Services): vscode.Disposable {
   const fs = new OssFileSystem(s);
-  return vscode.Disposable.from(fs, vscode.workspace.registerFileSystemProvider(OSS_SCHEME, fs, { isCaseSensitive: true }));
+  return vscode.Disposable.from(fs, vscode.workspace.registerFileSystemProvider(OSS_SCHEME, fs, { isCaseSensitive: true }),
+    vscode.workspace.registerTextDocumentContentProvider(OSS_REMOTE_SCHEME, fs));
 }

@@ -46,6 +46,8 @@ export class VsCodePrompter implements Prompter {
 export class ScriptedPrompter implements Prompter {
   private readonly answers: Array<string | string[] | boolean | undefined> = [];
   readonly asked: string[] = [];
+  /** The detail text of each confirm and choose, in order (what a modal shows under its message). */
+  readonly details: string[] = [];
 
   enqueue(...answers: Array<string | string[] | boolean | undefined>): void {
     this.answers.push(...answers);
@@ -80,11 +82,13 @@ export class ScriptedPrompter implements Prompter {
     if (invalid) { throw new Error(`invalid input "${value}": ${typeof invalid === 'string' ? invalid : invalid.message}`); }
     return value;
   }
-  async confirm(message: string): Promise<boolean> {
+  async confirm(message: string, detail: string): Promise<boolean> {
+    this.details.push(detail);
     const a = this.next(`confirm:${message}`);
     return a === true || typeof a === 'string';
   }
-  async choose(message: string, _detail: string, actions: string[]): Promise<string | undefined> {
+  async choose(message: string, detail: string, actions: string[]): Promise<string | undefined> {
+    this.details.push(detail);
     const a = this.next(`choose:${message}`);
     return typeof a === 'string' ? actions.find((x) => x === a || x.includes(a)) : undefined;
   }

@@ -18,6 +18,8 @@ export const ContextValues = {
   policyGroup: (type: 'Custom' | 'System') => `policyGroup ${type.toLowerCase()}`,
   policy: (type: 'Custom' | 'System') => `policy ${type.toLowerCase()}`,
   policyVersion: (isDefault: boolean) => (isDefault ? 'policyVersion default' : 'policyVersion'),
+  /** System policy versions cannot be rolled back. */
+  systemPolicyVersion: 'policyVersion system',
   region: 'region',
   instance: (network: string, hasRole: boolean) => `instance ${network}${hasRole ? ' hasRole' : ''}`,
   bucketsFolder: 'bucketsFolder',

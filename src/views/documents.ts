@@ -1,118 +1,251 @@
 /**
- * Policy documents in the editor:
- * - read-only views of trust policies and policy versions (`alibabacloud-ram:`), pretty-printed;
- * - drafts (`alibabacloud-ram-draft:`) that become a new custom policy or a new policy version
- *   when saved — linted first, so malformed JSON never reaches RAM. File names end in
- *   `.policy.json` so the contributed JSON schema applies.
+ * RAM documents in the editor, each bound to the profile it was opened with (see ui/liveBinding):
+ * policy drafts, custom policy versions and role trust policies are editable, system policies are
+ * read-only. Saving only validates (Problems panel) and keeps the text here: nothing reaches RAM
+ * until the user runs the explicit deploy action in the editor title (commands/ramDeploy), so
+ * autosave can never change permissions. The URI path names the profile, so the editor tab's
+ * tooltip and description show whose account the document belongs to:
+ *   /<profile>/drafts/<Policy>.policy.json
+ *   /<profile>/policies/<Custom|System>/<Policy>[.<vN>].policy.json
+ *   /<profile>/roles/<Role>.trust.policy.json
+ * File names end in `.policy.json` so the contributed JSON schema applies.
  */
 import * as vscode from 'vscode';
 import type { PolicyType } from '../cloud/ram';
-import { lintPolicy } from '../policy/lint';
+import { LINT_MESSAGES, lintPolicy, type PolicyKind } from '../policy/lint';
+import { activeBinding, bindingFromUri, bindingQuery, cloudForRead, type LiveBinding } from '../ui/liveBinding';
 import type { Services } from './services';
 
 export const RAM_SCHEME = 'alibabacloud-ram';
-export const DRAFT_SCHEME = 'alibabacloud-ram-draft';
+/** Read-only snapshots of what is live in RAM, the left side of the deploy diff. */
+export const LIVE_SCHEME = 'alibabacloud-ram-live';
 
-export const trustPolicyUri = (roleName: string) => vscode.Uri.from({ scheme: RAM_SCHEME, path: `/roles/${roleName}/trust.policy.json` });
-export const policyDocumentUri = (type: PolicyType, name: string, version?: string) =>
-  vscode.Uri.from({ scheme: RAM_SCHEME, path: `/policies/${type}/${name}${version ? `/${version}` : ''}.policy.json` });
+export type LiveTarget =
+  | { kind: 'newPolicy'; policyName: string; description?: string }
+  | { kind: 'policy'; policyType: PolicyType; policyName: string; versionId?: string }
+  | { kind: 'trust'; roleName: string };
 
-function pretty(doc: string): string {
+/** A profile name as one path segment (it is only displayed; the binding is in the query). */
+const segment = (name: string) => name.replace(/[\\/]/g, '∕') || '-';
+
+function pathOf(b: LiveBinding, t: LiveTarget): string {
+  const root = `/${segment(b.profileName)}`;
+  switch (t.kind) {
+    case 'newPolicy': return `${root}/drafts/${t.policyName}.policy.json`;
+    case 'trust': return `${root}/roles/${t.roleName}.trust.policy.json`;
+    default: return `${root}/policies/${t.policyType}/${t.policyName}${t.versionId ? `.${t.versionId}` : ''}.policy.json`;
+  }
+}
+
+export const liveUri = (b: LiveBinding, t: LiveTarget) => vscode.Uri.from({ scheme: RAM_SCHEME, path: pathOf(b, t), query: bindingQuery(b) });
+
+/** The document in RAM for a policy (default version, or `version`), bound to the active profile. */
+export const policyDocumentUri = (s: Services, type: PolicyType, name: string, version?: string) =>
+  liveUri(activeBinding(s), { kind: 'policy', policyType: type, policyName: name, versionId: version });
+export const trustPolicyUri = (s: Services, roleName: string) => liveUri(activeBinding(s), { kind: 'trust', roleName });
+
+/** What a live URI is about, or undefined when it is not one of ours. */
+export function parseLiveUri(uri: vscode.Uri): { binding: LiveBinding; target: LiveTarget } | undefined {
+  const binding = bindingFromUri(uri);
+  if ((uri.scheme !== RAM_SCHEME && uri.scheme !== LIVE_SCHEME) || !binding) { return undefined; }
+  const [, , area, ...rest] = uri.path.split('/');
+  const file = rest.join('/');
+  if (area === 'drafts') {
+    const m = /^(.+)\.policy\.json$/.exec(file);
+    return m ? { binding, target: { kind: 'newPolicy', policyName: m[1] } } : undefined;
+  }
+  if (area === 'roles') {
+    const m = /^(.+)\.trust\.policy\.json$/.exec(file);
+    return m ? { binding, target: { kind: 'trust', roleName: m[1] } } : undefined;
+  }
+  if (area === 'policies') {
+    const m = /^(System|Custom)\/([A-Za-z0-9-]+)(?:\.(v\d+))?\.policy\.json$/.exec(file);
+    return m ? { binding, target: { kind: 'policy', policyType: m[1] as PolicyType, policyName: m[2], versionId: m[3] } } : undefined;
+  }
+  return undefined;
+}
+
+export const lintKind = (t: LiveTarget): PolicyKind => (t.kind === 'trust' ? 'trust' : 'permission');
+
+export function pretty(doc: string): string {
   try { return JSON.stringify(JSON.parse(doc), null, 2) + '\n'; } catch { return doc; }
 }
 
-export class RamDocumentProvider implements vscode.TextDocumentContentProvider {
-  constructor(private readonly s: Services) {}
-
-  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const { cloud } = await this.s.cloud();
-    const parts = uri.path.replace(/\.policy\.json$/, '').split('/').filter(Boolean);
-    if (parts[0] === 'roles') {
-      return pretty((await cloud.ram.getRole(parts[1])).trustPolicy ?? '');
-    }
-    const [, type, name, version] = parts as [string, PolicyType, string, string?];
-    if (version) { return pretty((await cloud.ram.getPolicyVersion(name, type, version)).document); }
-    return pretty((await cloud.ram.getPolicy(name, type)).document);
-  }
+interface Entry {
+  target: LiveTarget;
+  binding: LiveBinding;
+  data: Uint8Array;
+  mtime: number;
+  readonly: boolean;
 }
 
-/** What saving a draft does. */
-export type DraftTarget = { kind: 'newPolicy'; policyName: string; description?: string } | { kind: 'newVersion'; policyName: string };
-
-export const draftUri = (target: DraftTarget) => vscode.Uri.from({ scheme: DRAFT_SCHEME, path: `/${target.kind}/${target.policyName}.policy.json` });
-
 /** The provider registered at activation, so commands can open drafts without a new service. */
-let registeredDrafts: PolicyDraftFileSystem | undefined;
+let registered: LiveRamDocuments | undefined;
 
-/** Opens `text` as a draft in an editor; saving it creates the policy (or version) in RAM. */
-export async function openPolicyDraft(target: DraftTarget, text: string): Promise<vscode.TextEditor> {
-  if (!registeredDrafts) { throw new Error(vscode.l10n.t('Policy drafts are not available yet; try again once the extension has started.')); }
-  const uri = registeredDrafts.open(target, text);
+export function liveDocuments(): LiveRamDocuments {
+  if (!registered) { throw new Error(vscode.l10n.t('Policy documents are not available yet; try again once the extension has started.')); }
+  return registered;
+}
+
+/** Opens `text` as a new-policy draft bound to the active profile; "Create Policy" deploys it. */
+export async function openPolicyDraft(s: Services, target: Extract<LiveTarget, { kind: 'newPolicy' }>, text: string): Promise<vscode.TextEditor> {
+  const uri = liveDocuments().openDraft(activeBinding(s), target, text);
   return vscode.window.showTextDocument(uri, { preview: false });
 }
 
-/** In-memory drafts; writeFile lints and creates the policy (or version) in RAM. */
-export class PolicyDraftFileSystem implements vscode.FileSystemProvider {
-  private readonly files = new Map<string, { data: Uint8Array; mtime: number; target: DraftTarget; created?: boolean }>();
+export class LiveRamDocuments implements vscode.FileSystemProvider, vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private readonly loading = new Map<string, Promise<Entry>>();
+  /** LIVE_SCHEME snapshots: what RAM held when a diff was opened. */
+  private readonly snapshots = new Map<string, string>();
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
-  /** Fires after RAM accepted a saved draft. */
-  private readonly savedEmitter = new vscode.EventEmitter<DraftTarget>();
-  readonly onDidCreate = this.savedEmitter.event;
+  private readonly snapshotEmitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.snapshotEmitter.event;
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('alibabaCloud.policy');
+  private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly s: Services) {
-    registeredDrafts = this;
+    registered = this;
+    this.subscriptions.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.lint(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.lint(e.document)),
+      vscode.workspace.onDidCloseTextDocument((d) => { this.diagnostics.delete(d.uri); this.forget(d.uri); }),
+    );
+    vscode.workspace.textDocuments.forEach((d) => this.lint(d));
   }
 
-  open(target: DraftTarget, text: string): vscode.Uri {
-    const uri = draftUri(target);
-    const reopened = this.files.has(uri.path);
-    this.files.set(uri.path, { data: Buffer.from(text), mtime: Date.now(), target });
+  openDraft(binding: LiveBinding, target: Extract<LiveTarget, { kind: 'newPolicy' }>, text: string): vscode.Uri {
+    const uri = liveUri(binding, target);
+    const reopened = this.entries.has(uri.toString());
+    this.entries.set(uri.toString(), { target, binding, data: Buffer.from(text), mtime: Date.now(), readonly: false });
     // An editor still showing an older draft of the same name reloads the new text.
     if (reopened) { this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]); }
     return uri;
   }
 
+  /** A read-only snapshot of `text` for the left side of a diff. */
+  snapshot(uri: vscode.Uri, label: string, text: string): vscode.Uri {
+    const snap = uri.with({ scheme: LIVE_SCHEME, path: uri.path.replace(/\.policy\.json$/, `.${label}.policy.json`) });
+    this.snapshots.set(snap.toString(), text);
+    this.snapshotEmitter.fire(snap);
+    return snap;
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.snapshots.get(uri.toString()) ?? '';
+  }
+
+  /**
+   * Drops a policy or trust document that no editor holds unsaved, so opening it again shows what
+   * RAM has now. Drafts stay: they exist nowhere else.
+   */
+  forget(uri: vscode.Uri): void {
+    const e = this.entries.get(uri.toString());
+    if (!e || e.target.kind === 'newPolicy') { return; }
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty)) { return; }
+    this.entries.delete(uri.toString());
+    this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
+  }
+
+  /** After a deploy, the document now matches RAM; forget a draft that became a policy. */
+  deployed(uri: vscode.Uri): void {
+    const e = this.entries.get(uri.toString());
+    if (e?.target.kind === 'newPolicy') { this.entries.delete(uri.toString()); }
+  }
+
+  private async entry(uri: vscode.Uri): Promise<Entry> {
+    const key = uri.toString();
+    const known = this.entries.get(key);
+    if (known) { return known; }
+    let p = this.loading.get(key);
+    if (!p) {
+      p = this.load(uri).finally(() => this.loading.delete(key));
+      this.loading.set(key, p);
+    }
+    return p;
+  }
+
+  private async load(uri: vscode.Uri): Promise<Entry> {
+    const parsed = parseLiveUri(uri);
+    // Drafts live only in memory: after a reload there is nothing to restore.
+    if (!parsed || parsed.target.kind === 'newPolicy') { throw vscode.FileSystemError.FileNotFound(uri); }
+    const { target, binding } = parsed;
+    const bound = await cloudForRead(this.s, binding).catch((e: Error) => { throw vscode.FileSystemError.Unavailable(e.message); });
+    try {
+      let text: string;
+      if (target.kind === 'trust') {
+        text = (await bound.cloud.ram.getRole(target.roleName)).trustPolicy ?? '';
+      } else if (target.versionId) {
+        text = (await bound.cloud.ram.getPolicyVersion(target.policyName, target.policyType, target.versionId)).document;
+      } else {
+        text = (await bound.cloud.ram.getPolicy(target.policyName, target.policyType)).document;
+      }
+      const e: Entry = { target, binding, data: Buffer.from(pretty(text)), mtime: Date.now(), readonly: target.kind === 'policy' && target.policyType === 'System' };
+      this.entries.set(uri.toString(), e);
+      return e;
+    } catch (e) {
+      if ((e as { code?: string }).code?.startsWith('EntityNotExist')) { throw vscode.FileSystemError.FileNotFound(uri); }
+      throw vscode.FileSystemError.Unavailable((e as Error).message);
+    } finally {
+      bound.release();
+    }
+  }
+
   watch(): vscode.Disposable { return new vscode.Disposable(() => undefined); }
 
-  stat(uri: vscode.Uri): vscode.FileStat {
-    const f = this.files.get(uri.path);
-    if (!f) { throw vscode.FileSystemError.FileNotFound(uri); }
-    return { type: vscode.FileType.File, ctime: f.mtime, mtime: f.mtime, size: f.data.byteLength };
+  async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    const e = await this.entry(uri);
+    return {
+      type: vscode.FileType.File, ctime: e.mtime, mtime: e.mtime, size: e.data.byteLength,
+      permissions: e.readonly ? vscode.FilePermission.Readonly : undefined,
+    };
   }
 
   readDirectory(): [string, vscode.FileType][] { return []; }
   createDirectory(): void { throw vscode.FileSystemError.NoPermissions(); }
 
-  readFile(uri: vscode.Uri): Uint8Array {
-    const f = this.files.get(uri.path);
-    if (!f) { throw vscode.FileSystemError.FileNotFound(uri); }
-    return f.data;
+  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    return (await this.entry(uri)).data;
   }
 
-  async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
-    const f = this.files.get(uri.path);
-    if (!f) { throw vscode.FileSystemError.FileNotFound(uri); }
-    const text = Buffer.from(content).toString('utf8');
-    const errors = lintPolicy(text, 'permission').filter((d) => d.severity === 'error');
-    if (errors.length) {
-      // Refusing the save keeps the editor dirty, so nothing typed is lost.
-      throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('The policy was not saved: {0}', errors.map((e) => e.message).join('; ')));
-    }
-    const { cloud } = await this.s.cloud();
-    if (f.target.kind === 'newPolicy' && !f.created) {
-      await cloud.ram.createPolicy(f.target.policyName, text, f.target.description);
-      f.created = true;
-    } else {
-      // Saving again after creation adds a version rather than failing on "already exists".
-      await cloud.ram.createPolicyVersion(f.target.policyName, text, true);
-    }
-    f.data = content;
-    f.mtime = Date.now();
+  /** Keeps the text and validates it; RAM is changed only by the deploy commands. */
+  writeFile(uri: vscode.Uri, content: Uint8Array): void {
+    const e = this.entries.get(uri.toString());
+    if (!e) { throw vscode.FileSystemError.FileNotFound(uri); }
+    if (e.readonly) { throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('System policies cannot be changed.')); }
+    e.data = content;
+    e.mtime = Date.now();
     this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
-    this.savedEmitter.fire(f.target);
+    vscode.window.setStatusBarMessage(e.target.kind === 'newPolicy'
+      ? vscode.l10n.t('Saved in the editor only. "Create Policy" in the editor title creates it in RAM.')
+      : e.target.kind === 'trust'
+        ? vscode.l10n.t('Saved in the editor only. "Update Trust Policy" in the editor title changes the role.')
+        : vscode.l10n.t('Saved in the editor only. "Set as New Default Version" in the editor title deploys it.'), 5000);
   }
 
-  delete(uri: vscode.Uri): void { this.files.delete(uri.path); }
+  delete(uri: vscode.Uri): void { this.entries.delete(uri.toString()); }
   rename(): void { throw vscode.FileSystemError.NoPermissions(); }
+
+  /** The same rules as the deploy check, shown in the Problems panel as the user types. */
+  private lint(doc: vscode.TextDocument): void {
+    const parsed = doc.uri.scheme === RAM_SCHEME ? parseLiveUri(doc.uri) : undefined;
+    if (!parsed) { return; }
+    const severity = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information } as const;
+    this.diagnostics.set(doc.uri, lintPolicy(doc.getText(), lintKind(parsed.target)).map((d) => {
+      const range = new vscode.Range(doc.positionAt(d.offset), doc.positionAt(d.offset + Math.max(d.length, 1)));
+      const diagnostic = new vscode.Diagnostic(range, vscode.l10n.t(LINT_MESSAGES[d.code], ...d.args), severity[d.severity]);
+      diagnostic.code = d.code;
+      diagnostic.source = 'RAM';
+      return diagnostic;
+    }));
+  }
+
+  dispose(): void {
+    this.subscriptions.forEach((d) => d.dispose());
+    this.diagnostics.dispose();
+    this.emitter.dispose();
+    this.snapshotEmitter.dispose();
+    if (registered === this) { registered = undefined; }
+  }
 }

@@ -1,6 +1,6 @@
 /** RAM → Roles (trust badge, trust policy, attached policies) and Policies (Custom/System → versions). */
 import * as vscode from 'vscode';
-import type { AttachedPolicy, PolicySummary, PolicyType, Role } from '../cloud/ram';
+import type { AttachedPolicy, PolicySummary, PolicyType, PolicyVersionInfo, Role } from '../cloud/ram';
 import { ECS_SERVICE } from '../policy/builders';
 import { trustsService } from '../policy/trust';
 import { ContextValues } from './contextValues';
@@ -64,8 +64,8 @@ export class RoleNode extends TreeNode {
     return childrenOrError(this.id, async () => {
       const { cloud } = await this.s.cloud();
       this.policies ??= await cloud.ram.listPoliciesForRole(this.role.roleName);
-      const trust = new DocumentNode(`${this.id}/trust`, vscode.l10n.t('Trust policy'), trustPolicyUri(this.role.roleName), ContextValues.trustPolicy, 'shield', this);
-      const attached = this.policies.map((p) => new AttachedPolicyNode(this, p));
+      const trust = new DocumentNode(`${this.id}/trust`, vscode.l10n.t('Trust policy'), trustPolicyUri(this.s, this.role.roleName), ContextValues.trustPolicy, 'shield', this);
+      const attached = this.policies.map((p) => new AttachedPolicyNode(this, p, policyDocumentUri(this.s, p.policyType, p.policyName)));
       return [trust, ...(attached.length ? attached : [emptyNode(this.id, vscode.l10n.t('No policies attached'))])];
     });
   }
@@ -74,7 +74,7 @@ export class RoleNode extends TreeNode {
 
 export class AttachedPolicyNode extends TreeNode {
   readonly id: string;
-  constructor(readonly roleNode: RoleNode, readonly policy: AttachedPolicy) {
+  constructor(readonly roleNode: RoleNode, readonly policy: AttachedPolicy, private readonly uri: vscode.Uri) {
     super();
     this.id = `${roleNode.id}/policy/${policy.policyType}/${policy.policyName}`;
     this.parent = roleNode;
@@ -86,7 +86,7 @@ export class AttachedPolicyNode extends TreeNode {
     item.tooltip = this.policy.description;
     item.iconPath = new vscode.ThemeIcon('law');
     item.contextValue = ContextValues.attachedPolicy;
-    item.command = { command: 'vscode.open', title: vscode.l10n.t('Open Policy'), arguments: [policyDocumentUri(this.policy.policyType, this.policy.policyName)] };
+    item.command = { command: 'vscode.open', title: vscode.l10n.t('Open Policy'), arguments: [this.uri] };
     return item;
   }
 }
@@ -167,11 +167,17 @@ export class PolicyNode extends TreeNode {
     return childrenOrError(this.id, async () => {
       const { cloud } = await this.s.cloud();
       const versions = await cloud.ram.listPolicyVersions(this.policy.policyName, this.policy.policyType);
-      return versions.map((v) => new DocumentNode(
-        `${this.id}/${v.versionId}`, v.isDefault ? vscode.l10n.t('{0} (default)', v.versionId) : v.versionId,
-        policyDocumentUri(this.policy.policyType, this.policy.policyName, v.versionId), ContextValues.policyVersion(v.isDefault), 'file-code', this,
-      ));
+      return versions.map((v) => new PolicyVersionNode(this.s, this.policy, v, this));
     });
+  }
+}
+
+/** One version of a policy; a custom policy's non-default versions can be made the default again. */
+export class PolicyVersionNode extends DocumentNode {
+  constructor(s: Services, readonly policy: PolicySummary, readonly version: PolicyVersionInfo, parent: PolicyNode) {
+    super(`${parent.id}/${version.versionId}`, version.isDefault ? vscode.l10n.t('{0} (default)', version.versionId) : version.versionId,
+      policyDocumentUri(s, policy.policyType, policy.policyName, version.versionId),
+      policy.policyType === 'Custom' ? ContextValues.policyVersion(version.isDefault) : ContextValues.systemPolicyVersion, 'file-code', parent);
   }
 }
 

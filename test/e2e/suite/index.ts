@@ -3,6 +3,7 @@
 import { extensionTests } from './extension.test';
 import { hostileWorkspaceTests } from './hostile.test';
 import { instanceTests } from './instance.test';
+import { liveTests } from './live.test';
 import { ossTests } from './oss.test';
 import { outcomeTests } from './outcome.test';
 import { ramEcsTests } from './ram-ecs.test';
@@ -11,6 +12,7 @@ import { runSuites, type HostSuite } from './runner';
 const suites: HostSuite[] = [
   { name: 'extension', tests: extensionTests },
   { name: 'ram-ecs', tests: ramEcsTests },
+  { name: 'live', tests: liveTests },
   { name: 'oss', tests: ossTests },
   { name: 'instance', tests: instanceTests },
   { name: 'outcome', tests: outcomeTests },

@@ -2,7 +2,8 @@
 //   1. open the Alibaba Cloud container and see roles, instances and buckets;
 //   2. run "Set Up Instance Role" from the palette and answer it by typing: a new role, the OSS
 //      read-only template, the instance demo-web-1, the plan (a modal dialog);
-//   3. see the role on the instance in the ECS view;
+//   3. see the role on the instance in the ECS view; then (3b) edit the new policy's version, deploy
+//      it through the diff and the confirmation, and roll it back from the version node;
 //   4. "Detect Instance Role": the window runs "on" demo-web-1 (alibabaCloud.metadata.endpoint is the
 //      sandbox IMDS of that instance, see flowSettings); its role is offered and, once picked, is the identity;
 //   5. browse OSS as that role and open an object;
@@ -179,6 +180,73 @@ export const flowTests = [
       const roles = await waitForRows(page, ui, ram, NEW_ROLE, (r) => (row(r, NEW_ROLE) ? r : undefined));
       assert.equal(row(roles, NEW_ROLE).description, 'ECS');
       await step('flow-ecs-role-attached');
+    },
+  },
+  {
+    name: 'flow 3b: edit the new policy\'s version, deploy it through the diff and the confirmation, then roll back',
+    timeoutMs: 120_000,
+    async run({ page, ui, step, log, sandbox, manifest }) {
+      const ram = view('alibabaCloud.ram');
+      const title = (id) => contributes.localize(manifest.contributes.commands.find((c) => c.command === id).title);
+      const others = ['alibabaCloud.ecs', 'alibabaCloud.oss'].map(view);
+      await ui.openViewContainer(page, CONTAINER());
+      // Room for the policy's versions: the role list folds away too.
+      for (const v of others) { await ui.collapseView(page, v); }
+      const roles = ui.treeRow(page, ram, 'Roles');
+      await roles.waitFor({ state: 'visible', timeout: 30_000 });
+      if ((await roles.getAttribute('aria-expanded')) === 'true') { await roles.locator('.monaco-tl-twistie').click(); }
+      await expand(page, ui, ram, 'Policies');
+      await expand(page, ui, ram, 'Custom');
+      await expand(page, ui, ram, NEW_POLICY);
+      await waitForRows(page, ui, ram, 'v1 (default)', (r) => row(r, 'v1 (default)'));
+      await ui.clickTreeItem(page, ram, 'v1 (default)');
+      const tab = page.locator('.part.editor .tabs-container .tab', { hasText: `${NEW_POLICY}.v1.policy.json` }).first();
+      await tab.waitFor({ state: 'visible', timeout: 30_000 });
+
+      // Add one read action after "oss:List*" (the template's last action), typing like a user.
+      const editor = page.locator('.part.editor .editor-group-container.active .monaco-editor').first();
+      await editor.locator('.view-line', { hasText: '"oss:List*"' }).first().click();
+      await page.keyboard.press('End');
+      await page.keyboard.type(',');
+      await page.keyboard.press('Enter');
+      // The closing quote either closes the string or types over an auto-closed one.
+      await page.keyboard.type('"oss:GetObjectAcl"');
+      const text = await ui.activeEditorText(page);
+      // Monaco renders lines in any DOM order: check the line, not the sequence.
+      assert.match(text, /"oss:GetObjectAcl"/, text);
+      await page.keyboard.press('ControlOrMeta+s');
+      await page.waitForFunction((el) => !el.classList.contains('dirty'), await tab.elementHandle(), { timeout: 10_000 });
+      log('  saved: the edit is kept in the editor, nothing was sent to RAM');
+
+      // Deploy: the editor title action opens the diff against the live default, then the confirmation.
+      await page.locator(`.part.editor .editor-group-container.active .editor-actions a.action-label[aria-label="${title('alibabaCloud.ram.setAsDefaultVersion')}"]`).click({ timeout: 10_000 });
+      const dialog = await ui.waitForDialog(page, 30_000);
+      log(`  confirmation: ${dialog.message} | ${dialog.detail} | [${dialog.buttons.join(', ')}]`);
+      assert.equal(dialog.message, `Make your edit the new default version of ${NEW_POLICY} in account ${sandbox.accountId} (profile Sandbox)?`);
+      assert.match(dialog.detail, new RegExp(`attached to 1 role \\(${NEW_ROLE}\\)`));
+      await page.locator('.part.editor .editor-group-container.active .monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 10_000 });
+      await step('flow-policy-deploy-diff-confirm');
+      log(`  answered with ${await ui.answerDialog(page, 'Set as Default')} on "Set as Default"`);
+      const done = await ui.waitForNotification(page, new RegExp(`${NEW_POLICY} is now at version v2`), 30_000);
+      log(`  ${done}`);
+      await waitForRows(page, ui, ram, 'v2 (default)', (r) => row(r, 'v2 (default)') && row(r, 'v1'));
+      await step('flow-policy-deployed');
+
+      // Roll back from the version node: its own confirmation, then v1 is the default again.
+      await ui.clickTreeItemAction(page, ram, 'v1', title('alibabaCloud.ram.rollBackPolicyVersion'));
+      const back = await ui.waitForDialog(page, 30_000);
+      log(`  roll back: ${back.message} | ${back.detail}`);
+      assert.equal(back.message, `Make v1 the default version of ${NEW_POLICY} in account ${sandbox.accountId} (profile Sandbox)?`);
+      await step('flow-policy-rollback-confirm');
+      await ui.answerDialog(page, 'Roll Back');
+      await waitForRows(page, ui, ram, 'v1 (default)', (r) => row(r, 'v1 (default)') && row(r, 'v2'));
+      await step('flow-policy-rolled-back');
+
+      await ui.runCommand(page, 'View: Close All Editors').catch(() => {});
+      await ui.clearNotifications(page);
+      await ui.treeRow(page, ram, 'Policies').locator('.monaco-tl-twistie').click();
+      await expand(page, ui, ram, 'Roles');
+      // ECS and OSS stay folded: flow 4 needs the room for the identity view, flow 5 opens OSS itself.
     },
   },
   {
