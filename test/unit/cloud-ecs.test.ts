@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { checkInstancePassword } from '../../src/cloud/ecs';
 import { CloudError } from '../../src/cloud/errors';
 import { collectAll } from '../../src/cloud/paging';
+import { formatPolicy, serviceTrustPolicy } from '../../src/policy/builders';
 import { DEMO } from '../../src/sandbox/seed';
 import { useSandbox } from './helpers/sandbox';
 
@@ -31,6 +32,24 @@ describe('ECS', () => {
     assert.equal((await ecs.describeInstanceRoles('cn-hangzhou', [DEMO.vpcInstanceId])).get(DEMO.vpcInstanceId), 'DemoEcsLogShipper');
     await ecs.detachRole('cn-hangzhou', DEMO.vpcInstanceId, 'DemoEcsLogShipper');
     assert.equal((await ecs.describeInstanceRoles('cn-hangzhou', [DEMO.vpcInstanceId])).size, 0);
+  });
+
+  test('a role deleted in RAM can still be detached from the instance that holds it', async () => {
+    const cloud = t.cloud();
+    const role = `Deleted-${Date.now().toString(36)}`;
+    await cloud.ram.createRole(role, formatPolicy(serviceTrustPolicy()));
+    await cloud.ecs.attachRole('cn-hangzhou', DEMO.vpcInstanceId, role);
+    await cloud.ram.deleteRole(role);
+    // ECS no longer accepts the name, so a named detach alone would strand the instance.
+    const from = t.sandbox.requests.length;
+    const r = await cloud.ecs.detachRole('cn-hangzhou', DEMO.vpcInstanceId, role);
+    assert.equal(r.success, true);
+    assert.deepEqual(t.sandbox.requests.slice(from).map((x) => `${x.action} ${x.status}`),
+      ['DetachInstanceRamRole 404', 'DescribeInstanceRamRole 200', 'DetachInstanceRamRole 200']);
+    assert.equal((await cloud.ecs.describeInstanceRoles('cn-hangzhou', [DEMO.vpcInstanceId])).size, 0);
+    // Another instance's role is never detached by the fallback.
+    await assert.rejects(cloud.ecs.detachRole('cn-hangzhou', DEMO.vpcInstanceId2, role), (e: CloudError) => e.code === 'InvalidRamRole.NotFound');
+    assert.equal((await cloud.ecs.describeInstanceRoles('cn-hangzhou', [DEMO.vpcInstanceId2])).get(DEMO.vpcInstanceId2), DEMO.seededRole);
   });
 
   test('refusals carry the real codes: classic network, role not trusted by ECS, unknown role, unknown instance', async () => {
