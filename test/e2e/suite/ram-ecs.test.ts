@@ -135,6 +135,26 @@ export const ramEcsTests: HostTest[] = [
     },
   },
   {
+    name: 'an unknown element ("Principle") or action ("oss:GetObjekt") blocks Create Policy and the wizard before any call',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const document = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:GetObjekt'], Resource: '*', Principle: { Service: ['ecs.aliyuncs.com'] } }] });
+      let message = '';
+      let calls = await callsDuring(async () => { message = await failingCommand(a, 'alibabaCloud.ram.createPolicy', { policyName: `Typo-${run}`, document, createNow: true }); });
+      assert.match(message, /"oss:GetObjekt" is not an action of oss; did you mean "oss:GetObject"\?/);
+      assert.match(message, /Unknown element "Principle"/);
+      assert.deepEqual(mutations(calls), []);
+      calls = await callsDuring(async () => {
+        message = await failingCommand(a, 'alibabaCloud.setupInstanceRole', {
+          roleName: `Typo-${run}`, policy: { kind: 'new', policyName: `Typo-${run}`, document }, instance: { kind: 'existing', regionId: SH_REGION, instanceId: SH_INSTANCE },
+        });
+      });
+      assert.match(message, /GetObjekt/);
+      assert.deepEqual(mutations(calls), []);
+    },
+  },
+  {
     name: 'Attach RAM Role to a classic instance: the reason, and no attach call',
     async run() {
       const a = await api();
@@ -414,7 +434,7 @@ export const ramEcsTests: HostTest[] = [
       assert.match(String((await ecsRow(a, 'cn-hangzhou', WEB_INSTANCE))?.description), new RegExp(`role: ${IN_USE_ROLE}$`));
 
       const prompt = a.useScriptedPrompter();
-      prompt.enqueue(undefined); // dismissed: the default refuses
+      prompt.enqueue(false); // the modal's Cancel: the default refuses
       const refused = await callsDuring(async () => { assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: IN_USE_ROLE, confirm: true }), false); });
       assert.deepEqual(prompt.asked, [`choose:${IN_USE_ROLE} is used by instance demo-web-1.`]);
       assert.deepEqual(mutations(refused), []);
