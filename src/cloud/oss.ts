@@ -56,7 +56,7 @@ export const MAX_OBJECT_KEY_BYTES = 1023;
  */
 export function objectKeyProblem(key: string): string | undefined {
   if (!key) { return l10n.t('An object name cannot be empty.'); }
-  if (/^[/\\]/.test(key)) { return l10n.t('An object name cannot start with "/" or "\\".'); }
+  if (/^[/\\]/.test(key)) { return l10n.t('An object name cannot start with {0} or {1}.', '"/"', '"\\"'); }
   if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(key)) { return l10n.t('An object name must be valid UTF-8.'); }
   const bytes = Buffer.byteLength(key, 'utf8');
   if (bytes > MAX_OBJECT_KEY_BYTES) { return l10n.t('The object name would be {0} bytes long in UTF-8; OSS allows at most {1}.', bytes, MAX_OBJECT_KEY_BYTES); }
@@ -68,7 +68,7 @@ export function objectKeyProblem(key: string): string | undefined {
 export function folderNameProblem(parentKey: string, name: string): string | undefined {
   const n = name.trim();
   if (!n) { return l10n.t('Type a folder name, such as "reports" or "2026/02".'); }
-  if (/^[/\\]/.test(n)) { return l10n.t('A folder name cannot start with "/" or "\\"; type "reports", not "/reports".'); }
+  if (/^[/\\]/.test(n)) { return l10n.t('A folder name cannot start with {0} or {1}; type "reports", not "/reports".', '"/"', '"\\"'); }
   if (n.includes('//')) { return l10n.t('"//" would make a folder with an empty name; use one "/" between folders.'); }
   return objectKeyProblem(`${parentKey}${n.replace(/\/+$/, '')}/`);
 }

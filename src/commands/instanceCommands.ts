@@ -61,7 +61,7 @@ export const diagnoseInstance = defineCommand('alibabaCloud.instance.diagnose', 
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Diagnosing instance credentials…') },
     () => runInstanceDiagnostics({
       imdsUrl: cfg.imdsUrl, endpointSource: cfg.source, allowInsecureFallback: cfg.allowInsecureFallback,
-      useInternalOssEndpoint: cfg.useInternalOssEndpoint, sandboxUrl: process.env.ALIBABA_CLOUD_SANDBOX_URL, environment: svc.environment(),
+      useInternalOssEndpoint: cfg.useInternalOssEndpoint, sandboxUrl: svc.sandboxUrl(), environment: svc.environment(),
     }));
   const content = buildDiagnosticsReport(result);
   s.log.info(`instance: diagnostics ${result.overall} (${result.checks.map((c) => `${c.id}=${c.status}`).join(' ')})`);

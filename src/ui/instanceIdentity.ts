@@ -91,6 +91,14 @@ export class InstanceIdentityService implements vscode.Disposable {
     };
   }
 
+  /**
+   * The sandbox this window talks to: the one "Start Sandbox" connected, else the one announced by
+   * env. An instance role read from its metadata service keeps its endpoints, never the real ones.
+   */
+  sandboxUrl(): string | undefined {
+    return this.s.profiles.sandboxEndpoint ?? this.env.ALIBABA_CLOUD_SANDBOX_URL;
+  }
+
   /** Facts for the diagnostics report's Environment section (no secrets). */
   environment(): Record<string, string | undefined> {
     const cfg = this.settings();
@@ -128,7 +136,7 @@ export class InstanceIdentityService implements vscode.Disposable {
     const cfg = this.settings();
     const decision = decideProbe({
       setting: cfg.probe, remote: this.runsRemotely, explicitEndpoint: cfg.endpoint.explicit, userInitiated,
-      sandbox: !!this.env.ALIBABA_CLOUD_SANDBOX_URL,
+      sandbox: !!this.sandboxUrl(),
     });
     if (!decision.probe) {
       this.set({ kind: 'none', decision });
@@ -143,7 +151,7 @@ export class InstanceIdentityService implements vscode.Disposable {
         const entryId = `instance:${outcome.identity.instanceId}`;
         const config = instanceProfileConfig({
           identity: outcome.identity, roleName: outcome.roleName, imdsUrl: baseUrl, allowInsecureFallback: cfg.allowInsecureFallback,
-          useInternalOssEndpoint: cfg.useInternalOssEndpoint, sandboxUrl: this.env.ALIBABA_CLOUD_SANDBOX_URL,
+          useInternalOssEndpoint: cfg.useInternalOssEndpoint, sandboxUrl: this.sandboxUrl(),
         });
         this.set({ kind: 'found', baseUrl, entryId, identity: outcome.identity, roleName: outcome.roleName, provider: outcome.provider, usedInsecureFallback: outcome.usedInsecureFallback });
         this.s.profiles.setInstanceProfile({

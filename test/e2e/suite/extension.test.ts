@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { contributedCommands, EXTENSION_ID, ourExtension, sandboxInfo } from './helpers';
 import { EXTENSION_MODE_TEST, testApiFor } from '../../../src/ui/testApi';
 import type { HostTest } from './runner';
+import type { ExtensionApi } from '../../../src/extension';
 
 export const extensionTests: HostTest[] = [
   {
@@ -74,6 +75,21 @@ export const extensionTests: HostTest[] = [
       assert.equal(res.status, 200);
       const body = await res.json() as { accountId: string };
       assert.equal(body.accountId, info.accountId);
+    },
+  },
+  {
+    name: '"Start Sandbox" while a sandbox is active reuses it: no second sandbox, and the instance role keeps its endpoints',
+    async run() {
+      const a = await ourExtension().activate() as ExtensionApi;
+      const info = sandboxInfo();
+      const result = await vscode.commands.executeCommand<{ endpoint: string; reused: boolean }>('alibabaCloud.startSandbox');
+      assert.deepEqual(result, { endpoint: info.endpoint, reused: true });
+      assert.equal(a.services.profiles.active()?.id, 'sandbox:Sandbox');
+      assert.equal(a.services.profiles.sandboxEndpoint, info.endpoint);
+      const { entry, cloud } = await a.services.cloud();
+      assert.equal(entry.id, 'sandbox:Sandbox');
+      assert.ok((await cloud.ecs.describeRegions()).length > 0, 'still the harness sandbox');
+      await vscode.commands.executeCommand('notifications.clearAll');
     },
   },
 ];
