@@ -257,6 +257,22 @@ export const ramEcsTests: HostTest[] = [
     },
   },
   {
+    name: 'the wizard lists a classic instance as unavailable; picking it explains and asks the instance again, keeping the earlier answers',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const prompt = a.useScriptedPrompter();
+      prompt.enqueue(SEEDED_ROLE, 'AliyunOSSReadOnlyAccess', 'legacy-classic-1', 'demo-web-1', false);
+      const calls = await callsDuring(async () => { await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole'); });
+      assert.equal(prompt.pending, 0, `asked: ${prompt.asked.join(' | ')}`);
+      assert.deepEqual(prompt.asked.map((q) => q.split(':')[0]), ['pick', 'pick', 'pick', 'pick', 'choose'], prompt.asked.join(' | '));
+      assert.equal(prompt.asked[2], prompt.asked[3], 'the same instance step, asked again');
+      assert.equal(prompt.asked.at(-1), `choose:Set up role ${SEEDED_ROLE} on ${WEB_INSTANCE}?`);
+      assert.deepEqual(mutations(calls), []);
+      await vscode.commands.executeCommand('notifications.clearAll');
+    },
+  },
+  {
     name: 'the wizard\'s "create a new instance" path asks region to password, shows a billable plan, and a cancel creates nothing',
     timeoutMs: 60_000,
     async run() {
