@@ -92,4 +92,42 @@ export const extensionTests: HostTest[] = [
       await vscode.commands.executeCommand('notifications.clearAll');
     },
   },
+  {
+    name: 'another extension cannot switch or add the active identity through args: the user is asked, naming the profile, and Cancel changes nothing',
+    async run() {
+      const a = await ourExtension().activate() as ExtensionApi;
+      const profiles = a.services.profiles;
+      if (profiles.active()?.id !== 'sandbox:Sandbox') { await profiles.select('sandbox:Sandbox'); }
+      const name = `e2e-intruder-${Date.now().toString(36)}`;
+      const args = { name, accessKeyId: ['SBX', 'AK', 'intruder', '0000'].join(''), accessKeySecret: 'not-a-real-secret-0000', regionId: 'cn-hangzhou' };
+      const prompt = a.useScriptedPrompter();
+
+      prompt.enqueue(false);
+      await vscode.commands.executeCommand('alibabaCloud.addProfile', args);
+      assert.deepEqual(prompt.asked.splice(0), [`confirm:Add profile "${name}" and make it the active identity?`]);
+      assert.equal(profiles.active()?.id, 'sandbox:Sandbox', 'Cancel: the identity did not change');
+      assert.ok(!profiles.list().some((p) => p.name === name), 'Cancel: nothing was added');
+
+      prompt.enqueue('Add and Switch');
+      await vscode.commands.executeCommand('alibabaCloud.addProfile', args);
+      assert.equal(profiles.active()?.id, `extension:${name}`, 'accepted: added and active');
+      prompt.asked.splice(0);
+
+      prompt.enqueue(false);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.selectProfile', { id: 'sandbox:Sandbox' }), false);
+      assert.deepEqual(prompt.asked.splice(0), ['confirm:Switch to profile "Sandbox"?']);
+      assert.equal(profiles.active()?.id, `extension:${name}`, 'Cancel: still the same identity');
+
+      prompt.enqueue('Switch', 'Remove');
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.selectProfile', { id: 'sandbox:Sandbox' }), true);
+      assert.equal(profiles.active()?.id, 'sandbox:Sandbox');
+      await vscode.commands.executeCommand('alibabaCloud.removeProfile', { id: `extension:${name}` });
+      assert.ok(!profiles.list().some((p) => p.name === name));
+      // Selecting the profile that is already active asks nothing.
+      prompt.asked.splice(0);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.selectProfile', { id: 'sandbox:Sandbox' }), true);
+      assert.deepEqual(prompt.asked, []);
+      await vscode.commands.executeCommand('notifications.clearAll');
+    },
+  },
 ];
