@@ -2,6 +2,7 @@
 // our own InvalidObjectName: never a server error such as SignatureDoesNotMatch.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { crc32, inflateSync } from 'node:zlib';
 import type { CloudError } from '../../src/cloud/errors';
 import { folderNameProblem, objectKeyProblem } from '../../src/cloud/oss';
 import { useSandbox } from './helpers/sandbox';
@@ -41,5 +42,23 @@ describe('OSS object names', () => {
       await assert.rejects(oss.createFolder('demo-data', 'cn-hangzhou', key), (e: CloudError) => e.code === 'InvalidObjectName' && !e.explanation);
     }
     assert.equal(t.sandbox.requests.length, before);
+  });
+
+  test('the seeded images/logo.png is a complete PNG: signature, chunk CRCs, IHDR, IDAT that inflates, IEND', async () => {
+    const png = await t.cloud().oss.getObject('demo-data', 'cn-hangzhou', 'images/logo.png');
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const chunks: Array<{ type: string; data: Buffer }> = [];
+    for (let at = 8; at < png.length;) {
+      const len = png.readUInt32BE(at);
+      const type = png.subarray(at + 4, at + 8);
+      const data = png.subarray(at + 8, at + 8 + len);
+      assert.equal(png.readUInt32BE(at + 8 + len), crc32(Buffer.concat([type, data])), `CRC of ${type.toString('latin1')}`);
+      chunks.push({ type: type.toString('latin1'), data });
+      at += 12 + len;
+    }
+    assert.deepEqual(chunks.map((c) => c.type), ['IHDR', 'IDAT', 'IEND']);
+    const width = chunks[0].data.readUInt32BE(0);
+    const height = chunks[0].data.readUInt32BE(4);
+    assert.equal(inflateSync(chunks[1].data).length, height * (1 + width * 4), 'one filter byte and RGBA per row');
   });
 });
