@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { readCliConfig } from '../cloud/cliConfig';
 import { maskAccessKeyId } from '../cloud/instance';
+import { visibleRegions } from '../views/ecsView';
 import { argsOf, defineCommand } from './command';
 import { isArgs } from './ramCommon';
 
@@ -91,7 +92,8 @@ export const selectRegions = defineCommand('alibabaCloud.selectRegions', async (
   const a = argsOf<{ regions: string[] }>(arg);
   let regions = a.regions;
   if (!regions) {
-    const current = vscode.workspace.getConfiguration('alibabaCloud').get<string[]>('regions', []);
+    // With nothing chosen the ECS view shows the profile's region: open with what is shown checked.
+    const current = visibleRegions(s.profiles.active()?.regionId ?? 'cn-hangzhou');
     let known = REGIONS;
     try {
       known = (await (await s.cloud()).cloud.ecs.describeRegions()).map((r) => r.regionId);

@@ -130,4 +130,28 @@ export const extensionTests: HostTest[] = [
       await vscode.commands.executeCommand('notifications.clearAll');
     },
   },
+  {
+    name: 'Select Regions opens with the regions the ECS view shows already checked',
+    async run() {
+      const a = await ourExtension().activate() as ExtensionApi;
+      const cfg = vscode.workspace.getConfiguration('alibabaCloud');
+      const before = cfg.inspect<string[]>('regions')?.globalValue;
+      try {
+        await cfg.update('regions', undefined, vscode.ConfigurationTarget.Global);
+        const shown = a.services.profiles.active()!.regionId;
+        const prompt = a.useScriptedPrompter();
+        prompt.enqueue([shown]);
+        await vscode.commands.executeCommand('alibabaCloud.selectRegions');
+        const checked = prompt.offered[0].filter((i) => i.picked).map((i) => i.label);
+        assert.deepEqual(checked, [shown], 'nothing chosen yet: the profile region the view shows is checked');
+        prompt.enqueue(['cn-hangzhou', 'cn-shanghai']);
+        await vscode.commands.executeCommand('alibabaCloud.selectRegions');
+        prompt.enqueue(['cn-hangzhou', 'cn-shanghai']);
+        await vscode.commands.executeCommand('alibabaCloud.selectRegions');
+        assert.deepEqual(prompt.offered[2].filter((i) => i.picked).map((i) => i.label).sort(), ['cn-hangzhou', 'cn-shanghai']);
+      } finally {
+        await cfg.update('regions', before, vscode.ConfigurationTarget.Global);
+      }
+    },
+  },
 ];

@@ -219,7 +219,11 @@ export const ossTests: HostTest[] = [
         p.enqueue('Skip');
         assert.deepEqual(await run('download', { uri: base, targetDir: out }), []);
         assert.equal(fs.readFileSync(written[0], 'utf8'), 'local change', 'never overwritten silently');
+        // One conflict: "Overwrite All" is not offered (answering it finds no such button: cancelled).
         p.enqueue('Overwrite All');
+        assert.equal(await run('download', { uri: base, targetDir: out }), undefined);
+        assert.equal(fs.readFileSync(written[0], 'utf8'), 'local change');
+        p.enqueue('Overwrite');
         assert.equal((await run<string[]>('download', { uri: base, targetDir: out })).length, 1);
         assert.equal(fs.readFileSync(written[0], 'utf8'), 'hello from e2e\n');
 
