@@ -1,6 +1,6 @@
 /** ECS over the real SDK: instances, their RAM role, and what creating an instance needs. */
 import { randomUUID } from 'node:crypto';
-import { CloudError } from './errors';
+import { CloudError, isCloudError } from './errors';
 import { l10n } from './l10n';
 import type { Page } from './paging';
 import { loadDara, loadEcsSdk } from './sdk';
@@ -135,7 +135,24 @@ export class EcsApi {
     return this.perInstance('AttachInstanceRamRole', instanceId, res, r.body?.requestId);
   }
 
+  /**
+   * Detaches `ramRoleName` from the instance. RamRoleName is optional in DetachInstanceRamRole
+   * (ECS API reference, DetachInstanceRamRole: "RamRoleName … Required: No"); ECS refuses a name
+   * RAM no longer knows (InvalidRamRole.NotFound), which would strand an instance whose role was
+   * deleted. So when the instance still holds exactly that role, detach it without naming it.
+   */
   async detachRole(regionId: string, instanceId: string, ramRoleName?: string): Promise<RoleChangeResult> {
+    try {
+      return await this.detachOnce(regionId, instanceId, ramRoleName);
+    } catch (e) {
+      if (!ramRoleName || !isCloudError(e, 'InvalidRamRole.NotFound')) { throw e; }
+      const held = (await this.describeInstanceRoles(regionId, [instanceId])).get(instanceId);
+      if (held?.toLowerCase() !== ramRoleName.toLowerCase()) { throw e; }
+      return this.detachOnce(regionId, instanceId, undefined);
+    }
+  }
+
+  private async detachOnce(regionId: string, instanceId: string, ramRoleName: string | undefined): Promise<RoleChangeResult> {
     const r = await this.call('DetachInstanceRamRole', regionId, (c, m) => c.detachInstanceRamRole(new m.DetachInstanceRamRoleRequest({ regionId, ramRoleName, instanceIds: JSON.stringify([instanceId]) })));
     const res = r.body?.detachInstanceRamRoleResults?.detachInstanceRamRoleResult?.find((x) => x.instanceId === instanceId);
     return this.perInstance('DetachInstanceRamRole', instanceId, res, r.body?.requestId);

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { CloudError, toCloudError } from './errors';
 import { clampNumber, PRESIGN_MAX_SECONDS, PRESIGN_MIN_SECONDS } from './endpointPolicy';
+import { l10n } from './l10n';
 import type { Page } from './paging';
 import type { CallOptions, CloudSession } from './session';
 import type OSS from 'ali-oss';
@@ -47,6 +48,40 @@ export const ossResource = (bucket?: string, key?: string) => `acs:oss:*:*:${buc
 
 /** PUT/DELETE of one whole object: a repeat after a timeout leaves the same state, so it may be retried. */
 const SAME_STATE_WHEN_REPEATED = /^(PutObject|CopyObject|DeleteObject|DeleteMultipleObjects)$/;
+
+/** OSS's limit on an object name, in UTF-8 bytes. */
+export const MAX_OBJECT_KEY_BYTES = 1023;
+
+/**
+ * Why OSS would refuse (or could not address) this object name, or undefined. The rules are OSS's
+ * "Object naming conventions" (UTF-8, 1 to 1,023 bytes, no leading "/" or "\\"; errors 0016-00000001,
+ * -02 and -05). OSS itself allows "." and ".." segments, but URLs collapse them (RFC 3986 §5.2.4):
+ * the client would sign one path and send another, so such an object could never be reached.
+ */
+export function objectKeyProblem(key: string): string | undefined {
+  if (!key) { return l10n.t('An object name cannot be empty.'); }
+  if (/^[/\\]/.test(key)) { return l10n.t('An object name cannot start with {0} or {1}.', '"/"', '"\\"'); }
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(key)) { return l10n.t('An object name must be valid UTF-8.'); }
+  const bytes = Buffer.byteLength(key, 'utf8');
+  if (bytes > MAX_OBJECT_KEY_BYTES) { return l10n.t('The object name would be {0} bytes long in UTF-8; OSS allows at most {1}.', bytes, MAX_OBJECT_KEY_BYTES); }
+  if (key.split('/').some((s) => s === '.' || s === '..')) { return l10n.t('"." and ".." cannot be folder or file names: URLs collapse them, so the object could not be reached.'); }
+  return undefined;
+}
+
+/** The name typed for a new folder under `parentKey`: one message per rule, before any call. */
+export function folderNameProblem(parentKey: string, name: string): string | undefined {
+  const n = name.trim();
+  if (!n) { return l10n.t('Type a folder name, such as "reports" or "2026/02".'); }
+  if (/^[/\\]/.test(n)) { return l10n.t('A folder name cannot start with {0} or {1}; type "reports", not "/reports".', '"/"', '"\\"'); }
+  if (n.includes('//')) { return l10n.t('"//" would make a folder with an empty name; use one "/" between folders.'); }
+  return objectKeyProblem(`${parentKey}${n.replace(/\/+$/, '')}/`);
+}
+
+/** Refuses a name OSS would refuse, before any request: a client-side refusal, never a server error. */
+function assertObjectKey(key: string, op: string, bucket: string): void {
+  const problem = objectKeyProblem(key);
+  if (problem) { throw new CloudError({ code: 'InvalidObjectName', service: 'oss', action: `oss:${op}`, resource: ossResource(bucket, key), message: problem, retryable: false }); }
+}
 
 const regionOf = (location: string | undefined) => (location ?? '').replace(/^oss-/, '');
 
@@ -130,6 +165,7 @@ export class OssApi {
    * creating a key that appeared meanwhile fails with FileAlreadyExists instead of replacing it.
    */
   async putObject(bucket: string, region: string, key: string, body: Buffer, contentType?: string, opts: { forbidOverwrite?: boolean } = {}): Promise<string | undefined> {
+    assertObjectKey(key, 'PutObject', bucket);
     const options = {
       ...(contentType ? { mime: contentType } : {}),
       ...(opts.forbidOverwrite ? { headers: { 'x-oss-forbid-overwrite': 'true' } } : {}),
@@ -139,6 +175,7 @@ export class OssApi {
   }
 
   async copyObject(bucket: string, region: string, fromKey: string, toKey: string): Promise<void> {
+    assertObjectKey(toKey, 'CopyObject', bucket);
     await this.call('CopyObject', region, bucket, toKey, (c) => c.copy(toKey, fromKey));
   }
 
@@ -165,6 +202,7 @@ export class OssApi {
    * removes its parts so nothing half-written stays billed.
    */
   async uploadFile(bucket: string, region: string, key: string, file: string, opts: { onProgress?: TransferProgress; signal?: AbortSignal; partSize?: number; threshold?: number } = {}): Promise<void> {
+    assertObjectKey(key, 'PutObject', bucket);
     const size = fs.statSync(file).size;
     if (size < (opts.threshold ?? MULTIPART_THRESHOLD)) {
       await this.putObject(bucket, region, key, await fs.promises.readFile(file));

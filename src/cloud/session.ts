@@ -93,6 +93,11 @@ export class CloudSession {
       return result;
     } catch (e) {
       const err = convert(e);
+      // ECS answers a passing dry run (DryRun=true) with the error DryRunOperation: a success.
+      if (err.code === 'DryRunOperation') {
+        this.logger.info(`${service}.${action} ${region ?? '-'} dry run passed requestId=${err.requestId ?? '-'} ${Date.now() - started} ms`);
+        throw err;
+      }
       this.logger.warn(`${service}.${action} ${region ?? '-'} failed ${err.code}${err.status ? ` (${err.status})` : ''} requestId=${err.requestId ?? '-'} ${Date.now() - started} ms`);
       throw err;
     }

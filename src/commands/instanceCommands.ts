@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { defaultCliConfigPath, readCliConfig, upsertEcsRamRoleProfile } from '../cloud/cliConfig';
-import { buildEnvExports, formatExpiry } from '../cloud/instance';
+import { buildEnvExports, formatExpiry, formatTimeLeft } from '../cloud/instance';
 import { buildDiagnosticsReport, runInstanceDiagnostics } from '../cloud/instanceDiagnostics';
 import { InstanceIdentityService, type InstanceState } from '../ui/instanceIdentity';
 import type { Services } from '../views/services';
@@ -28,7 +28,7 @@ export const detectInstance = defineCommand('alibabaCloud.instance.detect', asyn
   const st = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Detecting instance role…') },
     () => svc.detect({ userInitiated: true }));
   if (st.kind === 'found') {
-    vscode.window.setStatusBarMessage(vscode.l10n.t('Instance role {0} on {1} ({2}); credentials {3}.', st.roleName, st.identity.instanceId, st.identity.regionId, formatExpiry(st.provider.expiration)), 8000);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Instance role {0} on {1} ({2}); credentials: {3}.', st.roleName, st.identity.instanceId, st.identity.regionId, formatExpiry(st.provider.expiration)), 8000);
   } else {
     // The explanation and the fix are a node in the identity view: show it there.
     void vscode.commands.executeCommand('alibabaCloud.identity.focus');
@@ -46,11 +46,19 @@ function summary(st: InstanceState): Record<string, unknown> {
   }
 }
 
+/** "they expire in 5 h 59 min" / "they have expired": a sentence, not formatExpiry's label. */
+function theyExpire(expiration: Date): string {
+  const left = expiration.getTime() - Date.now();
+  return left <= 0
+    ? vscode.l10n.t('Instance credentials refreshed, but they have already expired.')
+    : vscode.l10n.t('Instance credentials refreshed; they expire in {0}.', formatTimeLeft(left));
+}
+
 export const refreshInstanceCredentials = defineCommand('alibabaCloud.instance.refreshCredentials', async (s) => {
   const svc = InstanceIdentityService.of(s);
   const expiration = await svc.refreshCredentials();
   vscode.window.setStatusBarMessage(expiration
-    ? vscode.l10n.t('Instance credentials refreshed; they {0}.', formatExpiry(expiration))
+    ? theyExpire(expiration)
     : vscode.l10n.t('No instance role to refresh.'), 5000);
   return { expiration: expiration?.toISOString() };
 });

@@ -1,5 +1,7 @@
 /** Creates a folder (the zero-byte "name/" object the OSS console creates) in a bucket or folder. */
 import * as vscode from 'vscode';
+import { CloudError } from '../cloud/errors';
+import { folderNameProblem } from '../cloud/oss';
 import { formatOssUri } from '../fs/ossLocation';
 import { argsOf, defineCommand } from './command';
 import { cloudFor, refreshOss, resolveFolder } from './ossTargets';
@@ -9,8 +11,11 @@ export const ossCreateFolder = defineCommand('alibabaCloud.oss.createFolder', as
   const parent = await resolveFolder(s, node, nodes, vscode.l10n.t('Create Folder'));
   const name = a.name ?? await s.prompt.input({
     title: vscode.l10n.t('Create Folder in {0}', formatOssUri(parent)), prompt: vscode.l10n.t('Folder name ("a/b" creates nested folders)'),
-    validateInput: (v) => (!v.trim() || v.startsWith('/') || /\/\//.test(v) ? vscode.l10n.t('Use a name such as "reports" or "2026/02", without a leading "/".') : undefined),
+    validateInput: (v) => folderNameProblem(parent.key, v),
   });
+  // A name from args gets the same rules as a typed one, before any call.
+  const problem = folderNameProblem(parent.key, name);
+  if (problem) { throw new CloudError({ code: 'InvalidObjectName', service: 'oss', action: 'oss:PutObject', message: problem, retryable: false }); }
   const key = `${parent.key}${name.trim().replace(/\/+$/, '')}/`;
   const { cloud, region } = await cloudFor(s, parent);
   try {

@@ -42,8 +42,9 @@ async function plan(s: Services, targets: OssTarget[], args: Partial<DownloadArg
       const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(defaultDir, baseName(t.key))), title: vscode.l10n.t('Download {0}', formatOssUri(t)) });
       if (!uri) { return undefined; }
       local = uri.fsPath;
-    } else if (fs.existsSync(local) && !await new ConflictResolver(s).overwrite(local)) {
-      return [];
+    } else if (fs.existsSync(local)) {
+      const one = new ConflictResolver(s, 1);
+      if (!await one.overwrite(local)) { one.reportSkippedIfNothingDone(0); return []; }
     }
     return [{ target: t, key: t.key, local, size: t.size ?? 0 }];
   }
@@ -62,13 +63,14 @@ async function plan(s: Services, targets: OssTarget[], args: Partial<DownloadArg
     }
     if (!jobs.some((j) => j.target === t)) { jobs.push({ target: t, key: t.key, local: localPathFor(dir, `${top}/`), size: 0 }); }
   }
-  const conflicts = new ConflictResolver(s);
+  const isFolder = (j: Job) => j.key === '' || j.key.endsWith('/');
+  const conflicts = new ConflictResolver(s, jobs.filter((j) => !isFolder(j) && fs.existsSync(j.local)).length);
   const out: Job[] = [];
   for (const j of jobs) {
-    const isFolder = j.key === '' || j.key.endsWith('/');
-    if (!isFolder && fs.existsSync(j.local) && !await conflicts.overwrite(j.local)) { continue; }
+    if (!isFolder(j) && fs.existsSync(j.local) && !await conflicts.overwrite(j.local)) { continue; }
     out.push(j);
   }
+  conflicts.reportSkippedIfNothingDone(out.filter((j) => !isFolder(j)).length);
   return out;
 }
 
@@ -97,7 +99,7 @@ export async function downloadTargets(s: Services, targets: OssTarget[], args: P
   });
   if (written.length) {
     const reveal = vscode.l10n.t('Reveal');
-    void vscode.window.showInformationMessage(vscode.l10n.t('Downloaded {0} object(s).', written.length), reveal).then((c) => {
+    void vscode.window.showInformationMessage(written.length === 1 ? vscode.l10n.t('Downloaded 1 object.') : vscode.l10n.t('Downloaded {0} objects.', written.length), reveal).then((c) => {
       if (c === reveal) { void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(written[0])); }
     });
   }

@@ -120,10 +120,15 @@ export async function pickTarget(s: Services, want: Want, title: string): Promis
   }
 }
 
-/** "Already exists": Overwrite / Skip / Overwrite All, or Cancel (dismissing) to stop. */
+/**
+ * "Already exists": Overwrite / Skip (and Overwrite All when more than one item conflicts), or
+ * Cancel (dismissing) to stop. Counts what was skipped so the command can say so.
+ */
 export class ConflictResolver {
   private overwriteAll = false;
-  constructor(private readonly s: Services) {}
+  skipped = 0;
+  /** `conflicts`: how many items already exist, known before asking. */
+  constructor(private readonly s: Services, private readonly conflicts: number) {}
 
   /** True to overwrite, false to skip; throws UserCancelled when the user cancels. */
   async overwrite(name: string): Promise<boolean> {
@@ -131,10 +136,22 @@ export class ConflictResolver {
     const overwrite = vscode.l10n.t('Overwrite');
     const skip = vscode.l10n.t('Skip');
     const all = vscode.l10n.t('Overwrite All');
-    const choice = await this.s.prompt.choose(vscode.l10n.t('"{0}" already exists.', name), vscode.l10n.t('Overwrite it, skip it, or overwrite every conflict from now on? Cancel stops here.'), [overwrite, skip, all]);
+    const many = this.conflicts > 1;
+    const choice = await this.s.prompt.choose(vscode.l10n.t('"{0}" already exists.', name),
+      many ? vscode.l10n.t('Overwrite it, skip it, or overwrite every conflict from now on? Cancel stops here.') : vscode.l10n.t('Overwrite it or skip it? Cancel stops here.'),
+      many ? [overwrite, skip, all] : [overwrite, skip]);
     if (choice === undefined) { throw new UserCancelled(); }
     if (choice === all) { this.overwriteAll = true; }
+    if (choice === skip) { this.skipped++; }
     return choice !== skip;
+  }
+
+  /** Says what was skipped when nothing else happened (otherwise the result message says it). */
+  reportSkippedIfNothingDone(done: number): void {
+    if (done || !this.skipped) { return; }
+    void vscode.window.showInformationMessage(this.skipped === 1
+      ? vscode.l10n.t('Skipped 1 item that already exists; nothing was transferred.')
+      : vscode.l10n.t('Skipped {0} items that already exist; nothing was transferred.', this.skipped));
   }
 }
 

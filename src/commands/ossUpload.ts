@@ -35,13 +35,13 @@ export async function walkFolder(dir: string, rel = ''): Promise<string[]> {
 async function uploadItems(s: Services, dest: OssTarget, items: UploadItem[], existing: (cloud: Cloud, region: string) => Promise<Set<string>>): Promise<number> {
   const { cloud, region } = await cloudFor(s, dest);
   const present = await existing(cloud, region);
-  const conflicts = new ConflictResolver(s);
+  const conflicts = new ConflictResolver(s, items.filter((i) => present.has(i.key)).length);
   const todo: UploadItem[] = [];
   for (const item of items) {
     if (present.has(item.key) && !await conflicts.overwrite(formatOssUri({ bucket: dest.bucket, key: item.key }))) { continue; }
     todo.push(item);
   }
-  if (!todo.length) { return 0; }
+  if (!todo.length) { conflicts.reportSkippedIfNothingDone(0); return 0; }
   const total = todo.reduce((n, i) => n + i.size, 0) || 1;
   try {
     await withProgress(vscode.l10n.t('Uploading to {0}', formatOssUri(dest)), async (report, signal) => {
@@ -70,6 +70,11 @@ async function uploadItems(s: Services, dest: OssTarget, items: UploadItem[], ex
   return todo.length;
 }
 
+function uploaded(n: number, of: number, where: string): string {
+  if (n === of) { return n === 1 ? vscode.l10n.t('Uploaded 1 file to {0}.', where) : vscode.l10n.t('Uploaded {0} files to {1}.', n, where); }
+  return of === 1 ? vscode.l10n.t('Uploaded {0} of 1 file to {1}.', n, where) : vscode.l10n.t('Uploaded {0} of {1} files to {2}.', n, of, where);
+}
+
 export const ossUpload = defineCommand('alibabaCloud.oss.upload', async (s, node, nodes) => {
   const a = argsOf<UploadArgs>(node);
   const dest = await resolveFolder(s, node, nodes, vscode.l10n.t('Upload Files to OSS'));
@@ -80,7 +85,7 @@ export const ossUpload = defineCommand('alibabaCloud.oss.upload', async (s, node
     const found = await mapLimit(items, 8, async (i) => (await objectExists(cloud, dest.bucket, region, i.key) ? i.key : undefined));
     return new Set(found.filter((k): k is string => !!k));
   });
-  if (n) { void vscode.window.showInformationMessage(vscode.l10n.t('Uploaded {0} of {1} file(s) to {2}.', n, items.length, formatOssUri(dest))); }
+  if (n) { void vscode.window.showInformationMessage(uploaded(n, items.length, formatOssUri(dest))); }
   return n;
 });
 
@@ -94,6 +99,6 @@ export const ossUploadFolder = defineCommand('alibabaCloud.oss.uploadFolder', as
   const items = files.map((rel) => ({ local: path.join(folder, rel), key: base + rel, size: rel.endsWith('/') ? 0 : fs.statSync(path.join(folder, rel)).size }));
   if (!items.length) { items.push({ local: folder, key: base, size: 0 }); }
   const n = await uploadItems(s, dest, items, async (cloud, region) => new Set((await listKeysUnder(cloud, dest.bucket, region, base)).map((o) => o.key)));
-  if (n) { void vscode.window.showInformationMessage(vscode.l10n.t('Uploaded {0} of {1} file(s) to {2}.', n, items.length, formatOssUri({ bucket: dest.bucket, key: base }))); }
+  if (n) { void vscode.window.showInformationMessage(uploaded(n, items.length, formatOssUri({ bucket: dest.bucket, key: base }))); }
   return n;
 });

@@ -1,7 +1,10 @@
 /** Identity commands: add / remove / select a profile, import from the aliyun CLI, pick regions. */
 import * as vscode from 'vscode';
 import { readCliConfig } from '../cloud/cliConfig';
+import { maskAccessKeyId } from '../cloud/instance';
+import { visibleRegions } from '../views/ecsView';
 import { argsOf, defineCommand } from './command';
+import { isArgs } from './ramCommon';
 
 const REGIONS = ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'cn-shenzhen', 'cn-qingdao', 'cn-zhangjiakou', 'cn-huhehaote', 'cn-chengdu', 'cn-hongkong', 'ap-southeast-1', 'ap-northeast-1', 'ap-southeast-5', 'eu-central-1', 'us-west-1', 'us-east-1'];
 
@@ -20,6 +23,12 @@ export const addProfile = defineCommand('alibabaCloud.addProfile', async (s, arg
     validateInput: (v) => (v.trim().length >= 8 ? undefined : vscode.l10n.t('The secret is too short.')),
   });
   const regionId = a.regionId ?? (await s.prompt.pick(REGIONS.map((r) => ({ label: r })), { title: vscode.l10n.t('Add AccessKey Profile (4/4)'), placeHolder: vscode.l10n.t('Default region') })).label;
+  // Any extension can run this command with args: adding (and so switching to) an identity it
+  // supplies would send every later call, uploads included, to that account. The user decides.
+  if (isArgs(a) && !await s.prompt.confirm(
+    vscode.l10n.t('Add profile "{0}" and make it the active identity?', name),
+    vscode.l10n.t('A command asked to add AccessKey {0} (region {1}) and switch to it. Every call from VS Code, uploads and role changes included, would then act as that identity.', maskAccessKeyId(accessKeyId.trim()), regionId),
+    vscode.l10n.t('Add and Switch'))) { return; }
   // Same name replaces the stored secret: always asked, also when an args object named it.
   if (s.profiles.list().some((p) => p.id === `extension:${name}`)
     && !await s.prompt.confirm(vscode.l10n.t('Replace profile "{0}"?', name), vscode.l10n.t('Its AccessKey secret in VS Code secret storage is overwritten with the new one.'), vscode.l10n.t('Replace'))) { return; }
@@ -39,8 +48,19 @@ export const selectProfile = defineCommand('alibabaCloud.selectProfile', async (
     })), { title: vscode.l10n.t('Select Profile'), placeHolder: vscode.l10n.t('Which identity should the extension use?') });
     if (!item.supported) { throw new Error(item.detail ?? vscode.l10n.t('This profile is not supported.')); }
     id = item.id;
+  } else if (id !== active) {
+    // Switching identity through args (other extensions, keybindings, links) is asked, naming the
+    // profile: every later call, uploads included, would go to that account.
+    const target = all.find((p) => p.id === id);
+    if (!target) { throw new Error(vscode.l10n.t('There is no profile "{0}".', id)); }
+    const ok = await s.prompt.confirm(
+      vscode.l10n.t('Switch to profile "{0}"?', target.name),
+      vscode.l10n.t('{0} · {1} · {2}. Every call from VS Code, uploads and role changes included, will act as this identity.', target.source, target.mode, target.regionId),
+      vscode.l10n.t('Switch'));
+    if (!ok) { return false; }
   }
   await s.profiles.select(id);
+  return true;
 });
 
 export const removeProfile = defineCommand('alibabaCloud.removeProfile', async (s, arg) => {
@@ -72,7 +92,8 @@ export const selectRegions = defineCommand('alibabaCloud.selectRegions', async (
   const a = argsOf<{ regions: string[] }>(arg);
   let regions = a.regions;
   if (!regions) {
-    const current = vscode.workspace.getConfiguration('alibabaCloud').get<string[]>('regions', []);
+    // With nothing chosen the ECS view shows the profile's region: open with what is shown checked.
+    const current = visibleRegions(s.profiles.active()?.regionId ?? 'cn-hangzhou');
     let known = REGIONS;
     try {
       known = (await (await s.cloud()).cloud.ecs.describeRegions()).map((r) => r.regionId);

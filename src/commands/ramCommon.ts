@@ -1,6 +1,6 @@
 /** Small helpers the RAM and ECS commands share: args detection, lint gate, notices. */
 import * as vscode from 'vscode';
-import { lintPolicy, type PolicyKind } from '../policy/lint';
+import { policyErrors, type PolicyKind } from '../policy/lint';
 
 /**
  * True when the command got a plain args object (keybindings, automation, other extensions): optional,
@@ -12,7 +12,7 @@ export const isArgs = (a: object): boolean => Object.keys(a).length > 0;
 
 /** Refuses a document with lint errors before any call, so malformed JSON never reaches RAM. */
 export function assertValidPolicy(text: string, kind: PolicyKind = 'permission'): void {
-  const errors = lintPolicy(text, kind).filter((d) => d.severity === 'error');
+  const errors = policyErrors(text, kind);
   if (errors.length) {
     throw new Error(vscode.l10n.t('The policy document has problems, nothing was sent to RAM: {0}', errors.map((e) => e.message).join('; ')));
   }

@@ -1,25 +1,73 @@
-/** Delete Role: modal confirm; when policies are still attached, offer "Detach All and Delete". */
+/**
+ * Delete Role: RAM deletes a role even while instances hold it, which strands them (no credentials,
+ * and a name ECS no longer accepts). So the instances that use it are looked up first and named in
+ * the confirmation, which offers to detach it from them before deleting; dismissing refuses. When
+ * policies are still attached, "Detach All and Delete" is offered as before.
+ */
 import * as vscode from 'vscode';
+import type { Cloud } from '../cloud';
+import type { EcsInstance } from '../cloud/ecs';
 import { isCloudError } from '../cloud/errors';
 import { pickRole } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
+import { listInstancesWithRoles } from '../ui/wizardPickers';
+import { visibleRegions } from '../views/ecsView';
 import { RoleNode } from '../views/ramView';
+import type { Services } from '../views/services';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
 
 export interface DeleteRoleArgs { roleName: string }
 
+const describe = (i: EcsInstance) => `${i.instanceName || i.instanceId} (${i.instanceId}, ${i.regionId})`;
+
+/** Asks before deleting; resolves the instances to detach first, or undefined when refused. */
+async function confirmDelete(s: Services, cloud: Cloud, defaultRegion: string, roleName: string): Promise<EcsInstance[] | undefined> {
+  const regions = visibleRegions(defaultRegion).join(', ');
+  let users: EcsInstance[];
+  try {
+    users = (await withProgress(vscode.l10n.t('Looking for instances that use {0}…', roleName), () => listInstancesWithRoles(cloud, defaultRegion), false))
+      .filter((i) => i.ramRoleName?.toLowerCase() === roleName.toLowerCase());
+  } catch (e) {
+    // Without ECS access we cannot tell; say so rather than imply no instance uses it.
+    const reason = e instanceof Error ? e.message : String(e);
+    const ok = await s.prompt.confirm(
+      vscode.l10n.t('Delete role {0}?', roleName),
+      vscode.l10n.t('Could not check which instances use this role ({0}). Instances that use it stop getting credentials and must have it detached later. This cannot be undone.', reason),
+      vscode.l10n.t('Delete'));
+    return ok ? [] : undefined;
+  }
+  if (!users.length) {
+    const ok = await s.prompt.confirm(
+      vscode.l10n.t('Delete role {0}?', roleName),
+      vscode.l10n.t('No instance in {0} uses this role. This cannot be undone.', regions),
+      vscode.l10n.t('Delete'));
+    return ok ? [] : undefined;
+  }
+  const detachAndDelete = vscode.l10n.t('Detach and Delete');
+  const message = users.length === 1
+    ? vscode.l10n.t('{0} is used by instance {1}.', roleName, users[0].instanceName || users[0].instanceId)
+    : vscode.l10n.t('{0} is used by {1} instances.', roleName, users.length);
+  const detail = vscode.l10n.t('Deleting the role would leave these instances without credentials: {0}. Detach and Delete detaches the role from them first (programs on them lose its permissions), then deletes it. This cannot be undone.', users.map(describe).join('; '));
+  return (await s.prompt.choose(message, detail, [detachAndDelete])) === detachAndDelete ? users : undefined;
+}
+
 export const deleteRole = defineCommand('alibabaCloud.ram.deleteRole', async (s, arg) => {
   const a = argsOf<DeleteRoleArgs>(arg);
   const node = arg instanceof RoleNode ? arg : undefined;
-  const { cloud } = await s.cloud();
+  const { entry, cloud } = await s.cloud();
   const roleName = node?.role.roleName ?? a.roleName ?? await pickRole(s.prompt, cloud, vscode.l10n.t('Delete Role'));
-  const ok = await s.prompt.confirm(
-    vscode.l10n.t('Delete role {0}?', roleName),
-    vscode.l10n.t('Instances that use this role stop getting credentials from it. This cannot be undone.'),
-    vscode.l10n.t('Delete'));
-  if (!ok) { return false; }
+  const users = await confirmDelete(s, cloud, entry.regionId, roleName);
+  if (!users) { return false; }
   try {
+    if (users.length) {
+      await withProgress(vscode.l10n.t('Detaching {0} from its instances…', roleName), async (report) => {
+        for (const i of users) {
+          report(vscode.l10n.t('Detaching {0} from {1}…', roleName, i.instanceId), 100 / users.length);
+          await cloud.ecs.detachRole(i.regionId, i.instanceId, i.ramRoleName);
+        }
+      }, false);
+    }
     try {
       await withProgress(vscode.l10n.t('Deleting role {0}…', roleName), () => cloud.ram.deleteRole(roleName), false);
     } catch (e) {
@@ -27,7 +75,9 @@ export const deleteRole = defineCommand('alibabaCloud.ram.deleteRole', async (s,
       const attached = await cloud.ram.listPoliciesForRole(roleName);
       const detachAll = vscode.l10n.t('Detach All and Delete');
       const go = (await s.prompt.choose(
-        vscode.l10n.t('{0} still has {1} policies attached.', roleName, attached.length),
+        attached.length === 1
+          ? vscode.l10n.t('{0} still has 1 policy attached.', roleName)
+          : vscode.l10n.t('{0} still has {1} policies attached.', roleName, attached.length),
         vscode.l10n.t('RAM deletes a role only when nothing is attached: {0}. Detach them all and delete the role?', attached.map((p) => `${p.policyName} (${p.policyType})`).join(', ')),
         [detachAll])) === detachAll;
       if (!go) { return false; }
@@ -40,9 +90,13 @@ export const deleteRole = defineCommand('alibabaCloud.ram.deleteRole', async (s,
         await cloud.ram.deleteRole(roleName);
       }, false);
     }
-    notify(vscode.l10n.t('Role {0} deleted.', roleName));
+    notify(users.length
+      ? vscode.l10n.t('Role {0} detached from {1} and deleted.', roleName, users.map((i) => i.instanceName || i.instanceId).join(', '))
+      : vscode.l10n.t('Role {0} deleted.', roleName));
     return true;
   } finally {
     s.refresh('ram', node?.parent);
+    // The ECS view shows each instance's role; it must not keep showing a deleted one.
+    s.refresh('ecs');
   }
 });

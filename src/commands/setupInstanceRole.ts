@@ -86,18 +86,31 @@ const policyStep = promptStep<Ctx>((c) => !c.policy, async (c, p, title) => {
 });
 
 const instanceStep = promptStep<Ctx>((c) => !c.instance && !c.createInstance, async (c, p, title) => {
-  const items = listInstancesWithRoles(c.cloud, c.defaultRegion).then((is) => [
-    { label: `$(add) ${vscode.l10n.t('Create a new instance…')}`, description: vscode.l10n.t('VPC, with the role from the start (billable)'), instance: undefined },
-    ...is.map(instanceItem),
-  ]);
-  const item = await p.pick(items, { title, placeHolder: vscode.l10n.t('Which instance gets the role?'), matchOnDescription: true });
-  if (!item.instance) { c.createInstance = true; return; }
-  const i = item.instance;
-  if (i.networkType !== 'vpc') {
-    throw new CloudError({ code: 'InvalidNetworkType.MismatchRamRole', service: 'ecs', message: vscode.l10n.t('{0} ({1}) is a classic-network instance; RAM roles can only be attached to VPC instances.', i.instanceName || i.instanceId, i.instanceId) });
+  // Classic instances are listed after the usable ones, marked unavailable with the reason; a quick
+  // pick cannot disable an item, so picking one explains and asks again, keeping every answer.
+  const items = listInstancesWithRoles(c.cloud, c.defaultRegion).then((is) => {
+    const usable = is.filter((i) => i.networkType === 'vpc');
+    const classic = is.filter((i) => i.networkType !== 'vpc');
+    return [
+      { label: `$(add) ${vscode.l10n.t('Create a new instance…')}`, description: vscode.l10n.t('VPC, with the role from the start (billable)'), instance: undefined },
+      ...usable.map(instanceItem),
+      ...(classic.length ? [{ label: vscode.l10n.t('Unavailable: classic network'), kind: vscode.QuickPickItemKind.Separator, instance: undefined }] : []),
+      ...classic.map(instanceItem),
+    ];
+  });
+  for (;;) {
+    const item = await p.pick(items, { title, placeHolder: vscode.l10n.t('Which instance gets the role?'), matchOnDescription: true });
+    if (item.kind === vscode.QuickPickItemKind.Separator) { continue; }
+    if (!item.instance) { c.createInstance = true; return; }
+    const i = item.instance;
+    if (i.networkType !== 'vpc') {
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} ({1}) is a classic-network instance; RAM roles can only be attached to VPC instances. Pick a VPC instance or create one.', i.instanceName || i.instanceId, i.instanceId));
+      continue;
+    }
+    c.instance = { kind: 'existing', regionId: i.regionId, instanceId: i.instanceId };
+    c.picked = { publicIp: i.publicIps[0], privateIp: i.privateIps[0] };
+    return;
   }
-  c.instance = { kind: 'existing', regionId: i.regionId, instanceId: i.instanceId };
-  c.picked = { publicIp: i.publicIps[0], privateIp: i.privateIps[0] };
 }, (c) => (c.createInstance ? newInstanceSteps<Ctx>() : undefined));
 
 function planText(plan: SetupPlan): string {

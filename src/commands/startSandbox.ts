@@ -9,6 +9,15 @@ import { defineCommand } from './command';
 let running: Sandbox | undefined;
 
 export const startSandbox = defineCommand('alibabaCloud.startSandbox', async (s) => {
+  // A sandbox this window already talks to (announced by env, e.g. `npm start`) is reused: a second
+  // one would hold other state, and roles detected against one would not be found in the other.
+  const known = s.profiles.sandboxEndpoint;
+  if (!running && known) {
+    await s.profiles.select('sandbox:Sandbox');
+    void vscode.window.showInformationMessage(vscode.l10n.t('A sandbox is already running at {0}; the Sandbox profile uses it.', known));
+    return { endpoint: known, reused: true };
+  }
+  const reused = !!running;
   if (!running) {
     // Loaded on demand: the sandbox is only for users who ask for it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -23,6 +32,9 @@ export const startSandbox = defineCommand('alibabaCloud.startSandbox', async (s)
   await s.profiles.connectSandbox({ endpoint: info.endpoint, accessKeyId: info.accessKeyId, accessKeySecret: info.accessKeySecret });
   // The control routes (faults, clock: /__sandbox/*) need this run's token; it is never logged.
   const copy = vscode.l10n.t('Copy Control Token');
-  void vscode.window.showInformationMessage(vscode.l10n.t('Sandbox running at {0}: a local Alibaba Cloud with a demo account. Nothing you do here touches a real account.', info.url), copy)
+  void vscode.window.showInformationMessage(reused
+    ? vscode.l10n.t('The sandbox is already running at {0}; the Sandbox profile uses it.', info.url)
+    : vscode.l10n.t('Sandbox running at {0}: a local Alibaba Cloud with a demo account. Nothing you do here touches a real account.', info.url), copy)
     .then((choice) => { if (choice === copy) { void vscode.env.clipboard.writeText(info.controlToken); } });
+  return { endpoint: info.endpoint, reused };
 });

@@ -38,7 +38,7 @@ export function ossReadWritePolicy(bucket: string, prefix = ''): PolicyDocument 
     Statement: [
       { Effect: 'Allow', Action: ['oss:ListBuckets'], Resource: 'acs:oss:*:*:*' },
       list,
-      { Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject', 'oss:DeleteObject', 'oss:AbortMultipartUpload', 'oss:ListParts', 'oss:GetObjectMeta'], Resource: objects },
+      { Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject', 'oss:DeleteObject', 'oss:AbortMultipartUpload', 'oss:ListParts'], Resource: objects },
     ],
   };
 }

@@ -3,6 +3,7 @@
  * the English `message`, and the `args` interpolated into `LINT_MESSAGES[code]` ({0}, {1}… as
  * vscode.l10n.t expects), so the UI can localize by code without parsing sentences.
  */
+import { hasCatalogue, isKnownAction, matchingActions } from './actions';
 import { canonicalOperator, parseCidr, parseDate } from './conditions';
 import {
   formatMessage, JSON_MESSAGES, parseJson, toValue,
@@ -38,6 +39,9 @@ export const LINT_MESSAGES = {
   'action-whitespace': 'Action {0} contains spaces; write {1}.',
   'action-service-suspicious': 'Unknown service prefix {0} in action {1}; did you mean {2}?',
   'action-service-unknown': 'Service prefix {0} is not one of the common Alibaba Cloud services; check the spelling.',
+  'action-unknown': '{0} is not an action of {1}; it would grant nothing.',
+  'action-unknown-suggest': '{0} is not an action of {1}; did you mean {2}?',
+  'action-pattern-empty': '{0} matches no action of {1}; it would grant nothing.',
   'trust-action': 'A trust policy grants "sts:AssumeRole"; {0} has no effect here.',
   'resource-missing': 'Resource or NotResource is required in a permission policy (use "*" for all resources).',
   'resource-both': 'Use either Resource or NotResource, not both.',
@@ -65,8 +69,45 @@ export const LINT_MESSAGES = {
 
 export type LintCode = keyof typeof LINT_MESSAGES;
 
+export type Severity = 'error' | 'warning' | 'info';
+
+/**
+ * The one severity of every rule. The editor, the save check and each check before an API call all
+ * read it from here, so what blocks a save is what the editor shows as an error. An error is
+ * something RAM refuses, or a statement that would silently grant nothing (an unknown element or
+ * action); a warning is legal but probably not meant.
+ */
+export const LINT_SEVERITY: Readonly<Record<LintCode, Severity>> = {
+  'json-empty': 'error', 'json-unexpected-end': 'error', 'json-unclosed': 'error', 'json-expected-value': 'error',
+  'json-expected-property': 'error', 'json-expected-colon': 'error', 'json-expected-comma-object': 'error',
+  'json-expected-comma-array': 'error', 'json-missing-comma-object': 'error', 'json-missing-comma-array': 'error',
+  'json-trailing-comma': 'error', 'json-unterminated-string': 'error', 'json-control-character': 'error',
+  'json-invalid-escape': 'error', 'json-invalid-number': 'error', 'json-invalid-literal': 'error',
+  'json-single-quotes': 'error', 'json-smart-quotes': 'error', 'json-unquoted-key': 'error', 'json-fullwidth': 'error',
+  'json-comment': 'error', 'json-invalid-whitespace': 'error', 'json-trailing-content': 'error',
+  'json-duplicate-key': 'warning',
+  'document-not-object': 'error', 'document-too-large': 'error', 'document-minified-fits': 'info',
+  'element-unknown': 'error', 'element-case': 'error',
+  'version-missing': 'error', 'version-invalid': 'error',
+  'statement-missing': 'error', 'statement-not-array': 'error', 'statement-empty': 'error', 'statement-not-object': 'error',
+  'effect-missing': 'error', 'effect-invalid': 'error',
+  'action-missing': 'error', 'action-both': 'error', 'action-format': 'error', 'action-whitespace': 'error',
+  'action-service-suspicious': 'warning', 'action-service-unknown': 'info',
+  'action-unknown': 'error', 'action-unknown-suggest': 'error', 'action-pattern-empty': 'error',
+  'trust-action': 'warning',
+  'resource-missing': 'error', 'resource-both': 'error', 'resource-format': 'error', 'resource-arn-shape': 'warning',
+  'trust-resource': 'warning',
+  'principal-missing': 'error', 'principal-invalid': 'error', 'principal-wildcard': 'warning',
+  'principal-service-format': 'warning', 'principal-in-permission': 'error',
+  'value-type': 'error', 'value-empty': 'error',
+  'condition-not-object': 'error', 'condition-operator-unknown': 'error', 'condition-operator-case': 'warning',
+  'condition-keys-not-object': 'error', 'condition-key-format': 'warning', 'condition-value-type': 'error',
+  'condition-value-ip': 'error', 'condition-value-number': 'error', 'condition-value-date': 'error', 'condition-value-bool': 'error',
+};
+
 export interface Diagnostic {
-  severity: 'error' | 'warning' | 'info';
+  /** Always LINT_SEVERITY[code]. */
+  severity: Severity;
   message: string;
   code: LintCode;
   /** Offset (UTF-16 code units, as vscode's TextDocument.positionAt takes) and length to underline. */
@@ -106,12 +147,38 @@ function editDistanceAtMostOne(a: string, b: string): boolean {
   return edits + (a.length - i) + (b.length - j) <= 1;
 }
 
+/** The catalogued action nearest to a misspelt one, when it is only a typo or two away. */
+function closestAction(service: string, name: string): string | undefined {
+  const n = name.toLowerCase();
+  let best: { action: string; d: number } | undefined;
+  for (const action of matchingActions(service, '*')) {
+    const d = editDistance(action.toLowerCase(), n, 2);
+    if (d <= 2 && (!best || d < best.d)) { best = { action, d }; }
+  }
+  return best?.action;
+}
+
+/** Levenshtein distance, giving up (returning max + 1) once it exceeds `max`. */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) { return max + 1; }
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    if (Math.min(...cur) > max) { return max + 1; }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
 class Linter {
   readonly out: Diagnostic[] = [];
   constructor(private readonly kind: PolicyKind) {}
 
-  add(severity: Diagnostic['severity'], code: LintCode, at: { offset: number; length: number }, args: string[] = [], fix?: TextEdit): void {
-    this.out.push({ severity, code, message: formatMessage(LINT_MESSAGES[code], args), offset: at.offset, length: at.length, args, fix });
+  add(code: LintCode, at: { offset: number; length: number }, args: string[] = [], fix?: TextEdit): void {
+    this.out.push({ severity: LINT_SEVERITY[code], code, message: formatMessage(LINT_MESSAGES[code], args), offset: at.offset, length: at.length, args, fix });
   }
 
   /** Where to underline a missing element: the object's opening brace. */
@@ -128,10 +195,10 @@ class Linter {
       if (allowed.includes(p.key)) { found.set(p.key, p); continue; }
       const proper = allowed.find((a) => a.toLowerCase() === p.key.toLowerCase());
       if (proper) {
-        this.add('error', 'element-case', this.keySpan(p), [q(proper), q(p.key)], { offset: p.keyOffset, length: p.keyLength, text: q(proper) });
+        this.add('element-case', this.keySpan(p), [q(proper), q(p.key)], { offset: p.keyOffset, length: p.keyLength, text: q(proper) });
         found.set(proper, p);
       } else {
-        this.add('warning', 'element-unknown', this.keySpan(p), [q(p.key), allowed.map(q).join(', ')]);
+        this.add('element-unknown', this.keySpan(p), [q(p.key), allowed.map(q).join(', ')]);
       }
     }
     return found;
@@ -141,27 +208,27 @@ class Linter {
   strings(p: JsonProperty): { value: string; offset: number; length: number }[] {
     const v = p.value;
     const nodes = v.type === 'array' ? v.items : [v];
-    if (v.type === 'array' && v.items.length === 0) { this.add('error', 'value-empty', v, [p.key]); return []; }
-    if (nodes.some((n) => n.type !== 'string')) { this.add('error', 'value-type', v, [p.key]); }
+    if (v.type === 'array' && v.items.length === 0) { this.add('value-empty', v, [p.key]); return []; }
+    if (nodes.some((n) => n.type !== 'string')) { this.add('value-type', v, [p.key]); }
     return nodes.flatMap((n) => (n.type === 'string' ? [{ value: n.value as string, offset: n.offset, length: n.length }] : []));
   }
 
   document(root: JsonNode): void {
-    if (root.type !== 'object') { this.add('error', 'document-not-object', root); return; }
+    if (root.type !== 'object') { this.add('document-not-object', root); return; }
     const el = this.elements(root, ['Version', 'Statement']);
     const version = el.get('Version');
-    if (!version) { this.add('error', 'version-missing', this.brace(root)); }
+    if (!version) { this.add('version-missing', this.brace(root)); }
     else if (version.value.type !== 'string' || version.value.value !== '1') {
       const fix = version.value.type === 'number' && version.value.value === 1 ? { offset: version.value.offset, length: version.value.length, text: '"1"' } : undefined;
-      this.add('error', 'version-invalid', version.value, [JSON.stringify(toValue(version.value))], fix);
+      this.add('version-invalid', version.value, [JSON.stringify(toValue(version.value))], fix);
     }
     const st = el.get('Statement');
-    if (!st) { this.add('error', 'statement-missing', this.brace(root)); return; }
-    if (st.value.type === 'object') { this.add('error', 'statement-not-array', st.value); this.statement(st.value); return; }
-    if (st.value.type !== 'array') { this.add('error', 'statement-not-array', st.value); return; }
-    if (st.value.items.length === 0) { this.add('error', 'statement-empty', st.value); }
+    if (!st) { this.add('statement-missing', this.brace(root)); return; }
+    if (st.value.type === 'object') { this.add('statement-not-array', st.value); this.statement(st.value); return; }
+    if (st.value.type !== 'array') { this.add('statement-not-array', st.value); return; }
+    if (st.value.items.length === 0) { this.add('statement-empty', st.value); }
     for (const item of st.value.items) {
-      if (item.type === 'object') { this.statement(item); } else { this.add('error', 'statement-not-object', item, [item.type]); }
+      if (item.type === 'object') { this.statement(item); } else { this.add('statement-not-object', item, [item.type]); }
     }
   }
 
@@ -170,18 +237,18 @@ class Linter {
     const el = this.elements(o, ['Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Principal', 'Condition']);
 
     const effect = el.get('Effect');
-    if (!effect) { this.add('error', 'effect-missing', this.brace(o)); }
+    if (!effect) { this.add('effect-missing', this.brace(o)); }
     else if (effect.value.type !== 'string' || !['Allow', 'Deny'].includes(effect.value.value as string)) {
       const s = effect.value.type === 'string' ? String(effect.value.value) : '';
       const proper = ['Allow', 'Deny'].find((e) => e.toLowerCase() === s.toLowerCase());
-      this.add('error', 'effect-invalid', effect.value, [JSON.stringify(toValue(effect.value))],
+      this.add('effect-invalid', effect.value, [JSON.stringify(toValue(effect.value))],
         proper ? { offset: effect.value.offset, length: effect.value.length, text: q(proper) } : undefined);
     }
 
     const action = el.get('Action');
     const notAction = el.get('NotAction');
-    if (action && notAction) { this.add('error', 'action-both', this.keySpan(notAction)); }
-    if (!action && !notAction) { this.add('error', 'action-missing', this.brace(o)); }
+    if (action && notAction) { this.add('action-both', this.keySpan(notAction)); }
+    if (!action && !notAction) { this.add('action-missing', this.brace(o)); }
     for (const p of [action, notAction]) {
       if (p) { for (const a of this.strings(p)) { this.action(a, trust && p === action); } }
     }
@@ -189,10 +256,10 @@ class Linter {
     const resource = el.get('Resource');
     const notResource = el.get('NotResource');
     if (trust) {
-      for (const p of [resource, notResource]) { if (p) { this.add('warning', 'trust-resource', this.keySpan(p)); } }
+      for (const p of [resource, notResource]) { if (p) { this.add('trust-resource', this.keySpan(p)); } }
     } else {
-      if (resource && notResource) { this.add('error', 'resource-both', this.keySpan(notResource)); }
-      if (!resource && !notResource) { this.add('error', 'resource-missing', this.brace(o)); }
+      if (resource && notResource) { this.add('resource-both', this.keySpan(notResource)); }
+      if (!resource && !notResource) { this.add('resource-missing', this.brace(o)); }
       for (const p of [resource, notResource]) {
         if (p) { for (const r of this.strings(p)) { this.resource(r); } }
       }
@@ -200,9 +267,9 @@ class Linter {
 
     const principal = el.get('Principal');
     if (trust) {
-      if (!principal) { this.add('error', 'principal-missing', this.brace(o)); } else { this.principal(principal); }
+      if (!principal) { this.add('principal-missing', this.brace(o)); } else { this.principal(principal); }
     } else if (principal) {
-      this.add('warning', 'principal-in-permission', this.keySpan(principal));
+      this.add('principal-in-permission', this.keySpan(principal));
     }
 
     const condition = el.get('Condition');
@@ -214,56 +281,74 @@ class Linter {
     // Alibaba's own samples write "ecs: CreateInstance"; RAM rejects it.
     const compact = a.value.replace(/\s+/g, '');
     if (compact !== a.value && /^[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+$/.test(compact)) {
-      this.add('error', 'action-whitespace', a, [q(a.value), q(compact)], { offset: a.offset, length: a.length, text: q(compact) });
+      this.add('action-whitespace', a, [q(a.value), q(compact)], { offset: a.offset, length: a.length, text: q(compact) });
       return;
     }
     const m = /^([A-Za-z0-9*?-]+):([A-Za-z0-9*?_-]+)$/.exec(a.value);
-    if (!m) { this.add('error', 'action-format', a, [q(a.value)]); return; }
-    if (trust && !TRUST_ACTIONS.includes(a.value.toLowerCase())) { this.add('warning', 'trust-action', a, [q(a.value)]); }
+    if (!m) { this.add('action-format', a, [q(a.value)]); return; }
+    if (trust && !TRUST_ACTIONS.includes(a.value.toLowerCase())) { this.add('trust-action', a, [q(a.value)]); }
     const service = m[1].toLowerCase();
+    if (hasCatalogue(service)) { this.catalogued(a, m[1], m[2]); return; }
     if (KNOWN_SERVICES.has(service) || /[*?]/.test(service)) { return; }
     const guess = AWS_LOOKALIKES[service] ?? [...KNOWN_SERVICES].find((k) => k.length >= 3 && editDistanceAtMostOne(k, service));
     const span = { offset: a.offset + 1, length: m[1].length };
-    if (guess) { this.add('warning', 'action-service-suspicious', span, [q(m[1]), q(a.value), q(guess)]); } else { this.add('info', 'action-service-unknown', span, [q(m[1])]); }
+    if (guess) { this.add('action-service-suspicious', span, [q(m[1]), q(a.value), q(guess)]); } else { this.add('action-service-unknown', span, [q(m[1])]); }
+  }
+
+  /** An action of a service whose full list we ship: a name it does not define grants nothing. */
+  catalogued(a: { value: string; offset: number; length: number }, service: string, name: string): void {
+    const span = { offset: a.offset + 1 + service.length + 1, length: name.length };
+    if (/[*?]/.test(name)) {
+      if (!matchingActions(service, name).length) { this.add('action-pattern-empty', span, [q(a.value), service.toLowerCase()]); }
+      return;
+    }
+    if (isKnownAction(service, name)) { return; }
+    const guess = closestAction(service, name);
+    if (guess) {
+      const text = q(`${service}:${guess}`);
+      this.add('action-unknown-suggest', span, [q(a.value), service.toLowerCase(), text], { offset: a.offset, length: a.length, text });
+    } else {
+      this.add('action-unknown', span, [q(a.value), service.toLowerCase()]);
+    }
   }
 
   resource(r: { value: string; offset: number; length: number }): void {
     if (r.value === '*') { return; }
-    if (!r.value.toLowerCase().startsWith('acs:')) { this.add('error', 'resource-format', r, [q(r.value)]); return; }
+    if (!r.value.toLowerCase().startsWith('acs:')) { this.add('resource-format', r, [q(r.value)]); return; }
     const parts = r.value.split(':');
-    if (parts.length < 5 || parts[1] === '' || parts.slice(4).join(':') === '') { this.add('warning', 'resource-arn-shape', r, [q(r.value)]); }
+    if (parts.length < 5 || parts[1] === '' || parts.slice(4).join(':') === '') { this.add('resource-arn-shape', r, [q(r.value)]); }
   }
 
   principal(p: JsonProperty): void {
     const v = p.value;
-    if (v.type === 'string' && v.value === '*') { this.add('warning', 'principal-wildcard', v); return; }
-    if (v.type !== 'object') { this.add('error', 'principal-invalid', v); return; }
+    if (v.type === 'string' && v.value === '*') { this.add('principal-wildcard', v); return; }
+    if (v.type !== 'object') { this.add('principal-invalid', v); return; }
     const el = this.elements(v, ['Service', 'RAM', 'Federated']);
-    if (el.size === 0) { this.add('error', 'principal-invalid', v); return; }
+    if (el.size === 0) { this.add('principal-invalid', v); return; }
     for (const [name, prop] of el) {
       const values = this.strings(prop);
       if (name !== 'Service') { continue; }
       for (const s of values) {
-        if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*\.aliyuncs\.com$/i.test(s.value)) { this.add('warning', 'principal-service-format', s, [q(s.value)]); }
+        if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*\.aliyuncs\.com$/i.test(s.value)) { this.add('principal-service-format', s, [q(s.value)]); }
       }
     }
   }
 
   condition(v: JsonNode): void {
-    if (v.type !== 'object') { this.add('error', 'condition-not-object', v); return; }
+    if (v.type !== 'object') { this.add('condition-not-object', v); return; }
     for (const op of v.properties) {
       const canonical = canonicalOperator(op.key);
-      if (!canonical) { this.add('error', 'condition-operator-unknown', this.keySpan(op), [q(op.key)]); }
+      if (!canonical) { this.add('condition-operator-unknown', this.keySpan(op), [q(op.key)]); }
       else if (canonical !== op.key) {
-        this.add('warning', 'condition-operator-case', this.keySpan(op), [q(canonical), q(op.key)], { offset: op.keyOffset, length: op.keyLength, text: q(canonical) });
+        this.add('condition-operator-case', this.keySpan(op), [q(canonical), q(op.key)], { offset: op.keyOffset, length: op.keyLength, text: q(canonical) });
       }
-      if (op.value.type !== 'object') { this.add('error', 'condition-keys-not-object', op.value, [q(op.key)]); continue; }
+      if (op.value.type !== 'object') { this.add('condition-keys-not-object', op.value, [q(op.key)]); continue; }
       for (const key of op.value.properties) {
-        if (!/^[^:\s]+:\S+$/.test(key.key)) { this.add('warning', 'condition-key-format', this.keySpan(key), [q(key.key)]); }
+        if (!/^[^:\s]+:\S+$/.test(key.key)) { this.add('condition-key-format', this.keySpan(key), [q(key.key)]); }
         const nodes = key.value.type === 'array' ? key.value.items : [key.value];
-        if (key.value.type === 'array' && nodes.length === 0) { this.add('error', 'value-empty', key.value, [key.key]); }
+        if (key.value.type === 'array' && nodes.length === 0) { this.add('value-empty', key.value, [key.key]); }
         for (const n of nodes) {
-          if (n.type === 'object' || n.type === 'array' || n.type === 'null') { this.add('error', 'condition-value-type', n, [q(key.key)]); continue; }
+          if (n.type === 'object' || n.type === 'array' || n.type === 'null') { this.add('condition-value-type', n, [q(key.key)]); continue; }
           if (canonical) { this.conditionValue(canonical, key.key, n.value as string | number | boolean, n); }
         }
       }
@@ -274,10 +359,10 @@ class Linter {
   conditionValue(op: string, key: string, value: string | number | boolean, at: JsonNode): void {
     const s = String(value);
     const args = [JSON.stringify(value), q(key)];
-    if (op.endsWith('IpAddress')) { if (!parseCidr(s)) { this.add('error', 'condition-value-ip', at, args); } }
-    else if (op.startsWith('Numeric')) { if (s.trim() === '' || Number.isNaN(Number(s))) { this.add('error', 'condition-value-number', at, args); } }
-    else if (op.startsWith('Date')) { if (Number.isNaN(parseDate(s))) { this.add('error', 'condition-value-date', at, args); } }
-    else if (op === 'Bool') { if (!['true', 'false'].includes(s.toLowerCase())) { this.add('error', 'condition-value-bool', at, args); } }
+    if (op.endsWith('IpAddress')) { if (!parseCidr(s)) { this.add('condition-value-ip', at, args); } }
+    else if (op.startsWith('Numeric')) { if (s.trim() === '' || Number.isNaN(Number(s))) { this.add('condition-value-number', at, args); } }
+    else if (op.startsWith('Date')) { if (Number.isNaN(parseDate(s))) { this.add('condition-value-date', at, args); } }
+    else if (op === 'Bool') { if (!['true', 'false'].includes(s.toLowerCase())) { this.add('condition-value-bool', at, args); } }
   }
 }
 
@@ -285,14 +370,14 @@ class Linter {
 export function parsePolicy(text: string, kind: PolicyKind = 'permission'): { document?: PolicyDocument; diagnostics: Diagnostic[] } {
   const linter = new Linter(kind);
   const { root, problems } = parseJson(text);
-  for (const p of problems) { linter.add(p.severity, p.code, p, p.args, p.fix); }
+  for (const p of problems) { linter.add(p.code, p, p.args, p.fix); }
   if (root) { linter.document(root); }
 
   if (text.length > MAX_POLICY_LENGTH) {
     const at = { offset: MAX_POLICY_LENGTH, length: text.length - MAX_POLICY_LENGTH };
-    linter.add('error', 'document-too-large', at, [String(text.length), String(MAX_POLICY_LENGTH)]);
+    linter.add('document-too-large', at, [String(text.length), String(MAX_POLICY_LENGTH)]);
     const minified = root ? JSON.stringify(toValue(root)).length : Infinity;
-    if (minified <= MAX_POLICY_LENGTH) { linter.add('info', 'document-minified-fits', at, [String(minified)]); }
+    if (minified <= MAX_POLICY_LENGTH) { linter.add('document-minified-fits', at, [String(minified)]); }
   }
 
   const diagnostics = linter.out.sort((a, b) => a.offset - b.offset);
@@ -302,4 +387,9 @@ export function parsePolicy(text: string, kind: PolicyKind = 'permission'): { do
 
 export function lintPolicy(text: string, kind: PolicyKind): Diagnostic[] {
   return parsePolicy(text, kind).diagnostics;
+}
+
+/** What blocks a save or an API call: the diagnostics whose LINT_SEVERITY is error. */
+export function policyErrors(text: string, kind: PolicyKind): Diagnostic[] {
+  return lintPolicy(text, kind).filter((d) => d.severity === 'error');
 }

@@ -142,6 +142,8 @@ function object(key: string, body: string | Buffer, contentType: string, lastMod
 
 function seedBuckets(state: SandboxState): void {
   const lm = '2026-02-01T10:00:00.000Z';
+  /** A complete 1×1 RGBA PNG (signature, IHDR, IDAT, IEND with valid CRCs), so previews open it. */
+  const LOGO_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
   const bucket = (name: string, region: string, objects: OssObject[]): Bucket => ({
     name, region, creationDate: '2026-01-15T08:05:00.000Z', storageClass: 'Standard', objects: new Map(objects.map((o) => [o.key, o])),
   });
@@ -149,7 +151,7 @@ function seedBuckets(state: SandboxState): void {
     object('README.md', '# demo-data\n\nSample objects for the ECS RAM role walkthrough.\n', 'text/markdown', lm),
     object('config/app.json', JSON.stringify({ name: 'demo', env: 'sandbox', replicas: 2 }, null, 2) + '\n', 'application/json', lm),
     object('config/feature-flags.yaml', 'newCheckout: true\nbetaSearch: false\n', 'text/yaml', lm),
-    object('images/logo.png', Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'), 'image/png', lm),
+    object('images/logo.png', Buffer.from(LOGO_PNG, 'base64'), 'image/png', lm),
     object('logs/2026/01/app.log', '2026-01-31T23:59:59Z INFO started\n', 'text/plain', lm),
     object('logs/2026/02/app.log', '2026-02-01T00:00:01Z INFO rotated\n', 'text/plain', lm),
     object('reports/q1.csv', 'region,revenue\ncn-hangzhou,100\ncn-shanghai,80\n', 'text/csv', lm),

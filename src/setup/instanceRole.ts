@@ -14,7 +14,7 @@ import { validateInstanceName, validatePolicyName, validateRoleName } from '../c
 import type { PolicyType } from '../cloud/ram';
 import { ECS_SERVICE, formatPolicy, serviceTrustPolicy } from '../policy/builders';
 import type { PolicyDocument } from '../policy/types';
-import { lintPolicy } from '../policy/lint';
+import { policyErrors } from '../policy/lint';
 import { trustsService } from '../policy/trust';
 
 export type PolicyChoice =
@@ -66,7 +66,7 @@ export function validateRequest(req: SetupRequest): string | undefined {
   const policyName = validatePolicyName(req.policy.policyName);
   if (policyName) { return policyName; }
   if (req.policy.kind === 'new') {
-    const errors = lintPolicy(req.policy.document, 'permission').filter((d) => d.severity === 'error');
+    const errors = policyErrors(req.policy.document, 'permission');
     if (errors.length) { return l10n.t('The policy document has problems: {0}', errors.map((e) => e.message).join('; ')); }
   }
   if (req.instance.kind === 'create') {

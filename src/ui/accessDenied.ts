@@ -8,6 +8,7 @@
  * oss:// file — gets the same help.
  */
 import * as vscode from 'vscode';
+import { policyErrors } from '../policy/lint';
 import type { Cloud } from '../cloud';
 import type { CloudError } from '../cloud/errors';
 import type { CallerIdentity } from '../cloud/sts';
@@ -86,6 +87,10 @@ export async function addStatementToPrincipal(s: Services, report: DenialReport)
     validateInput: (v) => (isValidPolicyName(v) ? undefined : vscode.l10n.t('Use 1–128 letters, digits or hyphens.')),
   });
   const document = suggestedPolicy(report.statement);
+  const errors = policyErrors(document, 'permission');
+  if (errors.length) {
+    throw new Error(vscode.l10n.t('The policy document has problems, nothing was sent to RAM: {0}', errors.map((e) => e.message).join('; ')));
+  }
   const ok = await s.prompt.confirm(
     vscode.l10n.t('Create policy "{0}" and attach it to {1}?', policyName, target),
     vscode.l10n.t('Acting as profile "{0}". The policy allows:\n\n{1}', profile.entry.name, document),

@@ -48,6 +48,8 @@ export class ScriptedPrompter implements Prompter {
   readonly asked: string[] = [];
   /** The detail text of each confirm and choose, in order (what a modal shows under its message). */
   readonly details: string[] = [];
+  /** The items each pick offered, in order (tests check labels, descriptions, what is pre-checked). */
+  readonly offered: vscode.QuickPickItem[][] = [];
 
   enqueue(...answers: Array<string | string[] | boolean | undefined>): void {
     this.answers.push(...answers);
@@ -65,6 +67,7 @@ export class ScriptedPrompter implements Prompter {
 
   async pick<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: PickOptions): Promise<T> {
     const list = await items;
+    this.offered.push(list);
     const want = String(this.next(`pick:${options.title ?? options.placeHolder}`));
     const hit = list.find((i) => i.label === want) ?? list.find((i) => i.label.includes(want) || i.description === want);
     if (!hit) { throw new Error(`no item "${want}" among ${list.map((i) => i.label).join(', ')}`); }
@@ -72,6 +75,7 @@ export class ScriptedPrompter implements Prompter {
   }
   async pickMany<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: PickOptions): Promise<T[]> {
     const list = await items;
+    this.offered.push(list);
     const want = this.next(`pickMany:${options.title ?? options.placeHolder}`);
     const labels = Array.isArray(want) ? want : [String(want)];
     return list.filter((i) => labels.includes(i.label));

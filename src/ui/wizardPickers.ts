@@ -133,5 +133,6 @@ export async function listInstancesWithRoles(cloud: Cloud, defaultRegion: string
 export function instanceItem(i: EcsInstance): vscode.QuickPickItem & { instance: EcsInstance } {
   const role = i.networkType !== 'vpc' ? vscode.l10n.t('classic network: RAM roles need a VPC instance')
     : i.ramRoleName ? vscode.l10n.t('role: {0}', i.ramRoleName) : vscode.l10n.t('no role');
-  return { label: `${i.networkType === 'vpc' ? '$(vm)' : '$(circle-slash)'} ${i.instanceName || i.instanceId}`, description: `${i.instanceId} · ${i.regionId}`, detail: `${i.status} · ${role}`, instance: i };
+  const unavailable = i.networkType !== 'vpc' ? ` · ${vscode.l10n.t('unavailable')}` : '';
+  return { label: `${i.networkType === 'vpc' ? '$(vm)' : '$(circle-slash)'} ${i.instanceName || i.instanceId}`, description: `${i.instanceId} · ${i.regionId}${unavailable}`, detail: `${i.status} · ${role}`, instance: i };
 }

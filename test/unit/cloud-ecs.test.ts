@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { checkInstancePassword } from '../../src/cloud/ecs';
 import { CloudError } from '../../src/cloud/errors';
+import { createCloud } from '../../src/cloud';
 import { collectAll } from '../../src/cloud/paging';
+import { formatPolicy, serviceTrustPolicy } from '../../src/policy/builders';
 import { DEMO } from '../../src/sandbox/seed';
 import { useSandbox } from './helpers/sandbox';
 
@@ -31,6 +33,24 @@ describe('ECS', () => {
     assert.equal((await ecs.describeInstanceRoles('cn-hangzhou', [DEMO.vpcInstanceId])).get(DEMO.vpcInstanceId), 'DemoEcsLogShipper');
     await ecs.detachRole('cn-hangzhou', DEMO.vpcInstanceId, 'DemoEcsLogShipper');
     assert.equal((await ecs.describeInstanceRoles('cn-hangzhou', [DEMO.vpcInstanceId])).size, 0);
+  });
+
+  test('a role deleted in RAM can still be detached from the instance that holds it', async () => {
+    const cloud = t.cloud();
+    const role = `Deleted-${Date.now().toString(36)}`;
+    await cloud.ram.createRole(role, formatPolicy(serviceTrustPolicy()));
+    await cloud.ecs.attachRole('cn-hangzhou', DEMO.vpcInstanceId, role);
+    await cloud.ram.deleteRole(role);
+    // ECS no longer accepts the name, so a named detach alone would strand the instance.
+    const from = t.sandbox.requests.length;
+    const r = await cloud.ecs.detachRole('cn-hangzhou', DEMO.vpcInstanceId, role);
+    assert.equal(r.success, true);
+    assert.deepEqual(t.sandbox.requests.slice(from).map((x) => `${x.action} ${x.status}`),
+      ['DetachInstanceRamRole 404', 'DescribeInstanceRamRole 200', 'DetachInstanceRamRole 200']);
+    assert.equal((await cloud.ecs.describeInstanceRoles('cn-hangzhou', [DEMO.vpcInstanceId])).size, 0);
+    // Another instance's role is never detached by the fallback.
+    await assert.rejects(cloud.ecs.detachRole('cn-hangzhou', DEMO.vpcInstanceId2, role), (e: CloudError) => e.code === 'InvalidRamRole.NotFound');
+    assert.equal((await cloud.ecs.describeInstanceRoles('cn-hangzhou', [DEMO.vpcInstanceId2])).get(DEMO.vpcInstanceId2), DEMO.seededRole);
   });
 
   test('refusals carry the real codes: classic network, role not trusted by ECS, unknown role, unknown instance', async () => {
@@ -67,6 +87,22 @@ describe('ECS', () => {
     assert.equal(inst.status, 'Running');
     assert.equal((await ecs.describeInstanceRoles('cn-hangzhou', [id!])).get(id!), DEMO.seededRole);
     assert.match(await ecs.allocatePublicIp('cn-hangzhou', id!), /^\d+\.\d+\.\d+\.\d+$/);
+  });
+
+  test('a passing dry run is logged as passed, not as failed', async () => {
+    const lines: Array<[string, string]> = [];
+    const cloud = createCloud(t.profile(), { info: (m) => lines.push(['info', m]), warn: (m) => lines.push(['warn', m]), error: (m) => lines.push(['error', m]) });
+    try {
+      const spec = { regionId: 'cn-hangzhou', zoneId: 'cn-hangzhou-i', imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd', instanceType: 'ecs.t6-c1m1.large', vSwitchId: 'vsw-bp1sandbox000001i', securityGroupId: 'sg-bp1sandbox00000001', instanceName: 'dry', password: 'Sandbox#2026' };
+      await assert.rejects(cloud.ecs.runInstance(spec, true), (e: CloudError) => e.code === 'DryRunOperation');
+      const run = lines.filter(([, m]) => m.startsWith('ecs.RunInstances'));
+      assert.equal(run.length, 1, JSON.stringify(lines));
+      assert.equal(run[0][0], 'info');
+      assert.match(run[0][1], /dry run passed/);
+      assert.doesNotMatch(run[0][1], /failed/);
+    } finally {
+      cloud.dispose();
+    }
   });
 
   test('VPCs, vSwitches, security groups, images and instance types for the create-instance pickers', async () => {

@@ -237,6 +237,8 @@ describe('the instance profile', () => {
     const real = instanceProfileConfig({ identity, roleName: 'R', imdsUrl: 'http://127.0.0.1:1/x' });
     assert.equal(real.endpoints?.sts, undefined);
     assert.equal(real.endpoints?.metadata, 'http://127.0.0.1:1/x');
+    // "Start Sandbox" knows its sandbox as host:port (no scheme); that works the same.
+    assert.equal(instanceProfileConfig({ identity, roleName: 'R', imdsUrl: url, sandboxUrl: t.sandbox.info.endpoint }).endpoints?.sts, t.sandbox.info.endpoint);
   });
 
   test('the detected profile works end to end: whoAmI is the role, OSS lists, PutObject is refused (read-only role)', async () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { lintPolicy, parsePolicy, LINT_MESSAGES, MAX_POLICY_LENGTH, type Diagnostic, type LintCode } from '../../src/policy/lint';
+import { lintPolicy, parsePolicy, policyErrors, LINT_MESSAGES, LINT_SEVERITY, MAX_POLICY_LENGTH, type Diagnostic, type LintCode } from '../../src/policy/lint';
 import { parseJson, toValue } from '../../src/policy/json';
 import {
   formatPolicy, ossReadOnlyBucketPolicy, ossReadOnlyPolicy, ossReadWritePolicy, passRolePolicy, roleArn, serviceTrustPolicy,
@@ -197,7 +197,8 @@ describe('lint: document structure', () => {
     const text = '{"version":"1","Statement":[{"Sid":"x","effect":"Allow","Action":"*","Resource":"*"}],"Id":"p"}';
     const ds = lintPolicy(text, 'permission');
     assert.deepEqual(codes(ds), ['element-case', 'element-unknown', 'element-case', 'element-unknown']);
-    assert.deepEqual(ds.map((d) => d.severity), ['error', 'warning', 'error', 'warning']);
+    // RAM's grammar (Policy structure and syntax) names no Sid or Id: an unknown element is an error.
+    assert.deepEqual(ds.map((d) => d.severity), ['error', 'error', 'error', 'error']);
     assert.equal(ds[0].message, 'Element names are case-sensitive: write "Version", not "version".');
     assert.equal(underlined(text, ds[1]), '"Sid"');
   });
@@ -250,9 +251,34 @@ describe('lint: document structure', () => {
     assert.deepEqual(codes(lintPolicy(perm({ Effect: 'Allow', Action: '*', Resource: '' }), 'permission')), ['resource-format']);
   });
 
-  it('Principal in a permission policy is a warning', () => {
+  it('Principal in a permission policy is an error', () => {
     const ds = lintPolicy(perm({ Effect: 'Allow', Action: '*', Resource: '*', Principal: { Service: ['ecs.aliyuncs.com'] } }), 'permission');
-    assert.deepEqual(ds.map((d) => [d.severity, d.code]), [['warning', 'principal-in-permission']]);
+    assert.deepEqual(ds.map((d) => [d.severity, d.code]), [['error', 'principal-in-permission']]);
+  });
+
+  it('actions of catalogued services: a misspelt or unknown one is an error with a fix, a wildcard must match something', () => {
+    const text = perm({ Effect: 'Allow', Action: ['oss:GetObjekt', 'OSS:getobject', 'oss:Get*', 'ecs:NoSuchThingAtAll', 'ram:PassRole', 'oss:Foo*'], Resource: '*', Principle: 'x' });
+    const ds = lintPolicy(text, 'permission');
+    assert.deepEqual(ds.map((d) => [d.severity, d.code]), [
+      ['error', 'action-unknown-suggest'], ['error', 'action-unknown'], ['error', 'action-pattern-empty'], ['error', 'element-unknown'],
+    ]);
+    assert.equal(ds[0].message, '"oss:GetObjekt" is not an action of oss; did you mean "oss:GetObject"?');
+    assert.equal(underlined(text, ds[0]), 'GetObjekt');
+    assert.deepEqual(codes(lintPolicy(applyFix(text, ds[0]), 'permission')), ['action-unknown', 'action-pattern-empty', 'element-unknown']);
+    // The blocking set is exactly the errors, whatever asks (editor, save, pre-API check).
+    assert.deepEqual(policyErrors(text, 'permission'), ds.filter((d) => d.severity === 'error'));
+  });
+
+  it('every diagnostic carries the one severity of its rule', () => {
+    const samples = [
+      perm({ Effect: 'allow', Action: ['s3:GetObject', 'iot:Pub', 'oss:GetObjekt'], Resource: ['bkt', 'acs:oss'], Principal: '*', Condition: { stringequals: { x: 'y' } } }),
+      '{"Version": 1, "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*",}]}',
+      JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'ecs:RunInstances', Principal: '*', Resource: '*' }] }),
+    ];
+    for (const t of samples) {
+      for (const d of [...lintPolicy(t, 'permission'), ...lintPolicy(t, 'trust')]) { assert.equal(d.severity, LINT_SEVERITY[d.code], d.code); }
+    }
+    assert.deepEqual(Object.keys(LINT_SEVERITY).sort(), Object.keys(LINT_MESSAGES).sort());
   });
 
   it('document size limit', () => {
@@ -362,7 +388,7 @@ describe('lint: messages', () => {
   });
 
   it('parsePolicy returns the document when there are only warnings', () => {
-    const text = perm({ Effect: 'Allow', Action: 'iot:Pub', Resource: '*', Principal: '*' });
+    const text = perm({ Effect: 'Allow', Action: ['iot:Pub', 's3:GetObject'], Resource: 'acs:oss' });
     const r = parsePolicy(text);
     assert.ok(r.diagnostics.length > 0);
     assert.ok(r.diagnostics.every((d) => d.severity !== 'error'));

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { contributedCommands, EXTENSION_ID, ourExtension, sandboxControl, sandboxInfo } from './helpers';
 import { EXTENSION_MODE_TEST, testApiFor } from '../../../src/ui/testApi';
 import type { HostTest } from './runner';
+import type { ExtensionApi } from '../../../src/extension';
 
 export const extensionTests: HostTest[] = [
   {
@@ -91,6 +92,83 @@ export const extensionTests: HostTest[] = [
           socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code));
         });
         assert.equal(code, 'ELOOPBACKGUARD', `${host}: ${code}`);
+      }
+    },
+  },
+  {
+    name: '"Start Sandbox" while a sandbox is active reuses it: no second sandbox, and the instance role keeps its endpoints',
+    async run() {
+      const a = await ourExtension().activate() as ExtensionApi;
+      const info = sandboxInfo();
+      const result = await vscode.commands.executeCommand<{ endpoint: string; reused: boolean }>('alibabaCloud.startSandbox');
+      assert.deepEqual(result, { endpoint: info.endpoint, reused: true });
+      assert.equal(a.services.profiles.active()?.id, 'sandbox:Sandbox');
+      assert.equal(a.services.profiles.sandboxEndpoint, info.endpoint);
+      const { entry, cloud } = await a.services.cloud();
+      assert.equal(entry.id, 'sandbox:Sandbox');
+      assert.ok((await cloud.ecs.describeRegions()).length > 0, 'still the harness sandbox');
+      await vscode.commands.executeCommand('notifications.clearAll');
+    },
+  },
+  {
+    name: 'another extension cannot switch or add the active identity through args: the user is asked, naming the profile, and Cancel changes nothing',
+    async run() {
+      const a = await ourExtension().activate() as ExtensionApi;
+      const profiles = a.services.profiles;
+      if (profiles.active()?.id !== 'sandbox:Sandbox') { await profiles.select('sandbox:Sandbox'); }
+      const name = `e2e-intruder-${Date.now().toString(36)}`;
+      const args = { name, accessKeyId: ['SBX', 'AK', 'intruder', '0000'].join(''), accessKeySecret: 'not-a-real-secret-0000', regionId: 'cn-hangzhou' };
+      const prompt = a.useScriptedPrompter();
+
+      prompt.enqueue(false);
+      await vscode.commands.executeCommand('alibabaCloud.addProfile', args);
+      assert.deepEqual(prompt.asked.splice(0), [`confirm:Add profile "${name}" and make it the active identity?`]);
+      assert.equal(profiles.active()?.id, 'sandbox:Sandbox', 'Cancel: the identity did not change');
+      assert.ok(!profiles.list().some((p) => p.name === name), 'Cancel: nothing was added');
+
+      prompt.enqueue('Add and Switch');
+      await vscode.commands.executeCommand('alibabaCloud.addProfile', args);
+      assert.equal(profiles.active()?.id, `extension:${name}`, 'accepted: added and active');
+      prompt.asked.splice(0);
+
+      prompt.enqueue(false);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.selectProfile', { id: 'sandbox:Sandbox' }), false);
+      assert.deepEqual(prompt.asked.splice(0), ['confirm:Switch to profile "Sandbox"?']);
+      assert.equal(profiles.active()?.id, `extension:${name}`, 'Cancel: still the same identity');
+
+      prompt.enqueue('Switch', 'Remove');
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.selectProfile', { id: 'sandbox:Sandbox' }), true);
+      assert.equal(profiles.active()?.id, 'sandbox:Sandbox');
+      await vscode.commands.executeCommand('alibabaCloud.removeProfile', { id: `extension:${name}` });
+      assert.ok(!profiles.list().some((p) => p.name === name));
+      // Selecting the profile that is already active asks nothing.
+      prompt.asked.splice(0);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.selectProfile', { id: 'sandbox:Sandbox' }), true);
+      assert.deepEqual(prompt.asked, []);
+      await vscode.commands.executeCommand('notifications.clearAll');
+    },
+  },
+  {
+    name: 'Select Regions opens with the regions the ECS view shows already checked',
+    async run() {
+      const a = await ourExtension().activate() as ExtensionApi;
+      const cfg = vscode.workspace.getConfiguration('alibabaCloud');
+      const before = cfg.inspect<string[]>('regions')?.globalValue;
+      try {
+        await cfg.update('regions', undefined, vscode.ConfigurationTarget.Global);
+        const shown = a.services.profiles.active()!.regionId;
+        const prompt = a.useScriptedPrompter();
+        prompt.enqueue([shown]);
+        await vscode.commands.executeCommand('alibabaCloud.selectRegions');
+        const checked = prompt.offered[0].filter((i) => i.picked).map((i) => i.label);
+        assert.deepEqual(checked, [shown], 'nothing chosen yet: the profile region the view shows is checked');
+        prompt.enqueue(['cn-hangzhou', 'cn-shanghai']);
+        await vscode.commands.executeCommand('alibabaCloud.selectRegions');
+        prompt.enqueue(['cn-hangzhou', 'cn-shanghai']);
+        await vscode.commands.executeCommand('alibabaCloud.selectRegions');
+        assert.deepEqual(prompt.offered[2].filter((i) => i.picked).map((i) => i.label).sort(), ['cn-hangzhou', 'cn-shanghai']);
+      } finally {
+        await cfg.update('regions', before, vscode.ConfigurationTarget.Global);
       }
     },
   },

@@ -97,6 +97,7 @@ export const instanceTests: HostTest[] = [
       await a.services.profiles.select('sandbox:Sandbox');
       await vscode.commands.executeCommand('alibabaCloud.instance.detect');
       assert.equal(a.services.profiles.active()?.id, 'sandbox:Sandbox', 'an explicit choice on this instance is kept');
+      a.useScriptedPrompter().enqueue('Switch'); // a switch requested through args is confirmed
       await vscode.commands.executeCommand('alibabaCloud.selectProfile', { id: instanceId });
       assert.equal(a.services.profiles.active()?.source, 'instance');
     },

@@ -28,6 +28,9 @@ const POLICY = `E2eOssRead-${run}`;
 const WIZARD_ROLE = `E2eWizard-${run}`;
 const WIZARD_POLICY = `E2eWizardOss-${run}`;
 const DRAFT_POLICY = `E2eDraft-${run}`;
+const IN_USE_ROLE = `E2eInUse-${run}`;
+/** demo-web-1: no role in the seed, and the instance suite expects it to have none afterwards. */
+const WEB_INSTANCE = 'i-bp1sandboxvpc000001';
 
 interface LoggedRequest { service: string; action: string; status: number }
 const MUTATING = /^(Create|Update|Delete|Attach|Detach|Run|Start|Stop|Allocate|Modify|SetDefault)/;
@@ -81,6 +84,19 @@ async function ramRoles(a: ExtensionApi): Promise<Array<{ node: unknown; item: v
 
 const label = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : item.label?.label ?? '');
 
+/** The ECS tree's row for an instance, read as the view shows it now (no refresh of our own). */
+async function ecsRow(a: ExtensionApi, regionId: string, instanceId: string): Promise<vscode.TreeItem | undefined> {
+  const provider = a.explorer.providers.get('ecs')!;
+  for (const r of await provider.getChildren()) {
+    if (label(await provider.getTreeItem(r)) !== regionId) { continue; }
+    for (const n of await provider.getChildren(r)) {
+      const item = await provider.getTreeItem(n);
+      if (String(item.description).startsWith(instanceId)) { return item; }
+    }
+  }
+  return undefined;
+}
+
 async function roleOn(a: ExtensionApi, regionId: string, instanceId: string): Promise<string | undefined> {
   const { cloud } = await a.services.cloud();
   return (await cloud.ecs.describeInstanceRoles(regionId, [instanceId])).get(instanceId);
@@ -115,6 +131,26 @@ export const ramEcsTests: HostTest[] = [
       let message = '';
       const calls = await callsDuring(async () => { message = await failingCommand(a, 'alibabaCloud.ram.createPolicy', { policyName: `Malformed-${run}`, document: DOC_PASSROLE_SAMPLE, createNow: true }); });
       assert.match(message, /policy document has problems/);
+      assert.deepEqual(mutations(calls), []);
+    },
+  },
+  {
+    name: 'an unknown element ("Principle") or action ("oss:GetObjekt") blocks Create Policy and the wizard before any call',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const document = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:GetObjekt'], Resource: '*', Principle: { Service: ['ecs.aliyuncs.com'] } }] });
+      let message = '';
+      let calls = await callsDuring(async () => { message = await failingCommand(a, 'alibabaCloud.ram.createPolicy', { policyName: `Typo-${run}`, document, createNow: true }); });
+      assert.match(message, /"oss:GetObjekt" is not an action of oss; did you mean "oss:GetObject"\?/);
+      assert.match(message, /Unknown element "Principle"/);
+      assert.deepEqual(mutations(calls), []);
+      calls = await callsDuring(async () => {
+        message = await failingCommand(a, 'alibabaCloud.setupInstanceRole', {
+          roleName: `Typo-${run}`, policy: { kind: 'new', policyName: `Typo-${run}`, document }, instance: { kind: 'existing', regionId: SH_REGION, instanceId: SH_INSTANCE },
+        });
+      });
+      assert.match(message, /GetObjekt/);
       assert.deepEqual(mutations(calls), []);
     },
   },
@@ -218,6 +254,22 @@ export const ramEcsTests: HostTest[] = [
       assert.deepEqual(prompt.asked.map((q) => q.split(':')[0]), ['pick', 'pick'], prompt.asked.join(' | '));
       assert.equal(outcome?.nothingToDo, true);
       assert.deepEqual(mutations(calls), []);
+    },
+  },
+  {
+    name: 'the wizard lists a classic instance as unavailable; picking it explains and asks the instance again, keeping the earlier answers',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const prompt = a.useScriptedPrompter();
+      prompt.enqueue(SEEDED_ROLE, 'AliyunOSSReadOnlyAccess', 'legacy-classic-1', 'demo-web-1', false);
+      const calls = await callsDuring(async () => { await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole'); });
+      assert.equal(prompt.pending, 0, `asked: ${prompt.asked.join(' | ')}`);
+      assert.deepEqual(prompt.asked.map((q) => q.split(':')[0]), ['pick', 'pick', 'pick', 'pick', 'choose'], prompt.asked.join(' | '));
+      assert.equal(prompt.asked[2], prompt.asked[3], 'the same instance step, asked again');
+      assert.equal(prompt.asked.at(-1), `choose:Set up role ${SEEDED_ROLE} on ${WEB_INSTANCE}?`);
+      assert.deepEqual(mutations(calls), []);
+      await vscode.commands.executeCommand('notifications.clearAll');
     },
   },
   {
@@ -362,6 +414,48 @@ export const ramEcsTests: HostTest[] = [
       const left = (await ramRoles(a)).map((r) => label(r.item));
       assert.ok(!left.includes(ROLE) && !left.includes(WIZARD_ROLE), left.join(', '));
       await assert.rejects(cloud.ram.getPolicy(POLICY, 'Custom'), { code: 'EntityNotExist.Policy' });
+    },
+  },
+  {
+    name: 'Delete Role on a role an instance uses: the confirmation names the instance, dismissing refuses, Detach and Delete detaches first; the ECS view follows',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const { cloud } = await a.services.cloud();
+      await vscode.commands.executeCommand('alibabaCloud.ram.createEcsRole', { roleName: IN_USE_ROLE, description: 'e2e' });
+      await cloud.ecs.attachRole('cn-hangzhou', WEB_INSTANCE, IN_USE_ROLE);
+      a.explorer.refresh('ecs');
+      assert.match(String((await ecsRow(a, 'cn-hangzhou', WEB_INSTANCE))?.description), new RegExp(`role: ${IN_USE_ROLE}$`));
+
+      const prompt = a.useScriptedPrompter();
+      prompt.enqueue(false); // the modal's Cancel: the default refuses
+      const refused = await callsDuring(async () => { assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: IN_USE_ROLE, confirm: true }), false); });
+      assert.deepEqual(prompt.asked, [`choose:${IN_USE_ROLE} is used by instance demo-web-1.`]);
+      assert.deepEqual(mutations(refused), []);
+
+      prompt.enqueue('Detach and Delete');
+      const done = await callsDuring(async () => { assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: IN_USE_ROLE }), true); });
+      assert.deepEqual(mutations(done), ['DetachInstanceRamRole', 'DeleteRole']);
+      assert.equal(await roleOn(a, 'cn-hangzhou', WEB_INSTANCE), undefined);
+      await assert.rejects(cloud.ram.getRole(IN_USE_ROLE), { code: 'EntityNotExist.Role' });
+      // The command refreshed the ECS view itself.
+      await waitFor('the ECS row without the deleted role', async () => /· no role$/.test(String((await ecsRow(a, 'cn-hangzhou', WEB_INSTANCE))?.description)));
+    },
+  },
+  {
+    name: 'Detach RAM Role works for a role that was deleted in RAM meanwhile',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const { cloud } = await a.services.cloud();
+      await vscode.commands.executeCommand('alibabaCloud.ram.createEcsRole', { roleName: IN_USE_ROLE, description: 'e2e' });
+      await cloud.ecs.attachRole('cn-hangzhou', WEB_INSTANCE, IN_USE_ROLE);
+      await cloud.ram.deleteRole(IN_USE_ROLE); // elsewhere, e.g. in the console: RAM does not check ECS
+      const prompt = a.useScriptedPrompter();
+      prompt.enqueue('Detach');
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ecs.detachRole', { regionId: 'cn-hangzhou', instanceId: WEB_INSTANCE }), true);
+      assert.deepEqual(prompt.asked, [`confirm:Detach role ${IN_USE_ROLE} from demo-web-1?`]);
+      assert.equal(await roleOn(a, 'cn-hangzhou', WEB_INSTANCE), undefined);
     },
   },
 ];
