@@ -4,6 +4,7 @@ import { setTranslator } from './cloud/l10n';
 import { registerCommands } from './commands/registry';
 import { registerOssFileSystem } from './fs/ossFileSystem';
 import { accessDeniedEnricher } from './ui/accessDenied';
+import { watchClockSkew } from './ui/clockSkew';
 import { registerErrorEnricher } from './ui/errorFunnel';
 import { InstanceIdentityService } from './ui/instanceIdentity';
 import { Log } from './ui/log';
@@ -48,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const statusBar = new ProfileStatusBar(profiles);
   const instance = new InstanceIdentityService(services, statusBar);
   context.subscriptions.push(
-    log, profiles, explorer, statusBar, instance, bindInstanceIdentity(services, explorer, instance),
+    log, profiles, explorer, statusBar, instance, bindInstanceIdentity(services, explorer, instance), watchClockSkew(log),
     vscode.workspace.registerTextDocumentContentProvider(RAM_SCHEME, new RamDocumentProvider(services)),
     vscode.workspace.registerFileSystemProvider(DRAFT_SCHEME, drafts),
     drafts.onDidCreate(() => explorer?.refresh('ram')),
