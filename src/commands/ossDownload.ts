@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { baseName, formatOssUri, listKeysUnder } from '../fs/ossLocation';
-import { runBatch, uniqueLocalPaths } from '../setup/ossTransfer';
+import { existsIgnoringCase, runBatch, uniqueLocalPaths } from '../setup/ossTransfer';
 import { describeError, UserCancelled } from '../ui/errorFunnel';
 import { withProgress } from '../ui/progress';
 import type { Services } from '../views/services';
@@ -66,7 +66,7 @@ async function plan(s: Services, targets: OssTarget[], args: Partial<DownloadArg
     if (!jobs.some((j) => j.target === t)) { jobs.push({ target: t, key: t.key, local: localPathFor(dir, `${top}/`), size: 0 }); }
   }
   const isFile = (j: Job) => j.key !== '' && !j.key.endsWith('/');
-  const unique = uniqueLocalPaths(jobs.filter(isFile), (p) => fs.existsSync(p));
+  const unique = uniqueLocalPaths(jobs.filter(isFile), existsIgnoringCase);
   for (const r of unique.renamed) { s.log.info(`download: ${r.from} is taken by another object of this download; saving as ${r.to}`); }
   if (unique.renamed.length) {
     void vscode.window.showInformationMessage(unique.renamed.length === 1

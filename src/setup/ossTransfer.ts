@@ -5,6 +5,7 @@
  *   on case-insensitive file systems such as macOS and Windows defaults) get "x (2).txt";
  * - a batch goes on after one item fails and ends with what failed; only a cancel stops it.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CloudError, isCloudError, toCloudError } from '../cloud/errors';
 
@@ -33,6 +34,19 @@ export function uniqueLocalPaths<T extends { local: string }>(items: T[], exists
     }
   });
   return { items: out, renamed };
+}
+
+/**
+ * Whether a file of this name exists, ignoring case: what a case-insensitive file system would
+ * say, so a renamed download never takes the name of a file that differs only in case either.
+ */
+export function existsIgnoringCase(p: string): boolean {
+  try {
+    const name = path.basename(p).toLowerCase();
+    return fs.readdirSync(path.dirname(p)).some((n) => n.toLowerCase() === name);
+  } catch {
+    return false;
+  }
 }
 
 export interface BatchFailure<T> { item: T; error: CloudError }
