@@ -107,3 +107,16 @@ export function sandboxSecrets(info) {
     { kind: 'subAccount accessKeySecret', value: info.subAccount?.accessKeySecret },
   ];
 }
+
+/**
+ * POSTs to one of the sandbox's control routes (/__sandbox/<what>), e.g. controlSandbox(info,
+ * 'realism', { propagationMs: 6000 }) to switch a behaviour on for one step. The one place the e2e
+ * runs call control routes, so a control token goes here too.
+ */
+export async function controlSandbox(info, what, body) {
+  const res = await fetch(`${info.url}/__sandbox/${what}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000),
+  });
+  if (!res.ok) throw new Error(`POST /__sandbox/${what}: HTTP ${res.status}`);
+  return res.json();
+}
