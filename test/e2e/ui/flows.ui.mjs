@@ -216,7 +216,8 @@ export const flowTests = [
         await ui.answerDialog(page, 'Apply');
 
         // The progress notification says what it waits for, counting seconds.
-        const waiting = await ui.waitForNotification(page, /waiting for RAM to reach ECS… \d+ s/, 30_000);
+        // Screenshot once it has counted a few seconds.
+        const waiting = await ui.waitForNotification(page, /waiting for RAM to reach ECS… [2-9] s/, 30_000);
         log(`  progress ${Date.now() - t0} ms after Apply: ${waiting}`);
         assert.match(waiting, new RegExp(`Attach ${WAITING_ROLE} to ${WORKER_ID}: waiting for RAM to reach ECS… \\d+ s`));
         await step('flow-wizard-waiting-for-ram');
