@@ -4,6 +4,7 @@ import { setTranslator } from './cloud/l10n';
 import { registerCommands } from './commands/registry';
 import { registerOssFileSystem } from './fs/ossFileSystem';
 import { accessDeniedEnricher } from './ui/accessDenied';
+import { watchClockSkew } from './ui/clockSkew';
 import { registerErrorEnricher } from './ui/errorFunnel';
 import { outcomeUnknownEnricher } from './ui/outcomeUnknown';
 import { InstanceIdentityService } from './ui/instanceIdentity';
@@ -49,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const statusBar = new ProfileStatusBar(profiles);
   const instance = new InstanceIdentityService(services, statusBar);
   context.subscriptions.push(
-    log, profiles, explorer, statusBar, instance, bindInstanceIdentity(services, explorer, instance),
+    log, profiles, explorer, statusBar, instance, bindInstanceIdentity(services, explorer, instance), watchClockSkew(log),
     ramDocuments, vscode.workspace.registerFileSystemProvider(RAM_SCHEME, ramDocuments),
     vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, ramDocuments),
     registerOssFileSystem(services), registerErrorEnricher('AccessDenied', accessDeniedEnricher(services)),
