@@ -5,6 +5,7 @@ import type { CallerIdentity } from '../cloud/sts';
 import type { InstanceIdentityService, InstanceState } from '../ui/instanceIdentity';
 import type { ProfileEntry } from '../ui/profiles';
 import { ContextValues } from './contextValues';
+import { roleCheckNodes } from './roleCheckView';
 import { ErrorNode, MessageNode, TreeNode } from './node';
 import type { Services } from './services';
 
@@ -134,7 +135,7 @@ export function bindInstanceIdentity(s: Services, explorer: { identityExtras: ()
   explorer.identityExtras = () => {
     const st = svc.state;
     node = st.kind === 'found' ? new InstanceIdentityNode(s, st) : st.kind === 'problem' ? new InstanceProblemNode(st) : undefined;
-    return node ? [node] : [];
+    return [...(node ? [node] : []), ...roleCheckNodes(s)];
   };
   return svc.onDidChange((what) => (what === 'tick' && node ? s.refresh('identity', node) : s.refresh('identity')));
 }
