@@ -105,8 +105,8 @@ export const connectRemoteSsh = defineCommand('alibabaCloud.ecs.connectRemoteSsh
   }
 
   const uri = remoteUri(plan.alias, remoteHome(written.entry.user ?? plan.user, plan.info.osType));
-  s.log.info(`opening ${uri.toString()}`);
+  s.log.info(`opening ${uri.toString(true)}`);
   await s.prompt.openWindow(uri);
   notify(vscode.l10n.t('Opening {0} in a new window. Install this extension there ("Install in SSH: {1}") if VS Code does not offer it: it then uses the instance role, with no AccessKey.', name, plan.alias));
-  return { connected: true, alias: plan.alias, configPath, action: written.action, uri: uri.toString() };
+  return { connected: true, alias: plan.alias, configPath, action: written.action, uri: uri.toString(true) };
 });

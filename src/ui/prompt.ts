@@ -106,7 +106,8 @@ export class ScriptedPrompter implements Prompter {
     return typeof a === 'string' ? actions.find((x) => x === a || x.includes(a)) : undefined;
   }
   async openWindow(uri: vscode.Uri): Promise<void> {
-    this.opened.push(uri.toString());
+    // Unencoded (`ssh-remote+host`), as Remote-SSH and people write it; toString() gives %2B.
+    this.opened.push(uri.toString(true));
   }
   async installExtension(id: string): Promise<void> {
     this.installed.push(id);

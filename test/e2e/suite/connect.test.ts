@@ -78,7 +78,8 @@ export const connectTests: HostTest[] = [
       const p = a.useScriptedPrompter();
       p.enqueue('Cancel');
       const r = await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', { regionId: REGION, instanceId: WORKER }) as { connected: boolean; problems: string[] };
-      assert.deepEqual(r, { connected: false, problems: ['noPublicIp'] });
+      assert.equal(r?.connected, false);
+      assert.ok(r.problems.includes('noPublicIp'), r.problems.join(', '));
       assert.ok(p.asked.includes('choose:demo-worker-1 has no public IP address.'), p.asked.join(' | '));
       assert.deepEqual(p.opened, []);
       assert.equal(fs.readFileSync(configFile(), 'utf8'), before);
