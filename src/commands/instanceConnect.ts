@@ -10,7 +10,7 @@ import { preflightConnect, type ConnectPlan, type PreflightProblem } from '../se
 import { writeSshEntry } from '../setup/sshConfig';
 import { pickInstance } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
-import { sshConfigPath } from '../ui/trustedSettings';
+import { sshConfigPaths } from '../ui/trustedSettings';
 import { InstanceNode } from '../views/ecsView';
 import type { Services } from '../views/services';
 import { argsOf, defineCommand } from './command';
@@ -46,7 +46,8 @@ export function remoteUri(alias: string, folder: string): vscode.Uri {
 async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef): Promise<ConnectPlan | undefined> {
   const blocking = plan.problems.filter((p) => p.blocking);
   if (!blocking.length) { return plan; }
-  const detail = plan.problems.map(describe).join('\n\n');
+  const detail = [plan.problems.map(describe).join('\n\n'),
+    ...(blocking.every((p) => p.id === 'noPublicIp') ? [vscode.l10n.t('A public IP is billed by traffic; an Elastic IP is a separate resource you manage in the console.')] : [])].join('\n\n');
   s.log.warn(`connect ${ref.instanceId}: ${plan.problems.map((p) => p.id).join(', ')}`);
   const onlyNoIp = blocking.every((p) => p.id === 'noPublicIp');
   const allocate = vscode.l10n.t('Allocate Public IP');
@@ -68,7 +69,7 @@ async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef)
 export const connectRemoteSsh = defineCommand('alibabaCloud.ecs.connectRemoteSsh', async (s, arg) => {
   const title = vscode.l10n.t('Connect with Remote-SSH');
   const ref = await instanceRef(s, arg, title);
-  const configPath = sshConfigPath(s.log);
+  const { ours: configPath, remoteSsh } = sshConfigPaths(s.log);
   const { cloud } = await s.cloud();
   const first = await withProgress(vscode.l10n.t('Checking whether {0} can be reached over SSH…', ref.instanceId),
     () => preflightConnect(cloud, ref.regionId, ref.instanceId, { sshDir: path.dirname(configPath) }), false);
@@ -94,6 +95,12 @@ export const connectRemoteSsh = defineCommand('alibabaCloud.ecs.connectRemoteSsh
   if (written.shadowedBy.length) {
     s.log.warn(`ssh config: Host ${plan.alias} is also defined in ${written.shadowedBy.join(', ')}`);
     notify(vscode.l10n.t('Host {0} is also defined in {1}; ssh uses the first definition it reads.', plan.alias, written.shadowedBy.join(', ')));
+  }
+
+  if (configPath !== remoteSsh) {
+    // Remote-SSH resolves the alias from its own file only.
+    s.log.warn(`ssh config: the entry is in ${configPath}, Remote-SSH reads ${remoteSsh}`);
+    notify(vscode.l10n.t('The entry is in {0}, but Remote-SSH reads {1}: add "Include {0}" there, or set remote.SSH.configFile.', configPath, remoteSsh));
   }
 
   if (!vscode.extensions.getExtension(REMOTE_SSH)) {

@@ -98,7 +98,7 @@ export async function verifyRoleOnInstance(cloud: Cloud, regionId: string, insta
   if (last.status !== 'Success') {
     return {
       ...base, agent, invocation: last, verdict: 'invocationFailed',
-      summary: l10n.t('The role check on {0} ended {1}.', name, last.status),
+      summary: l10n.t('The role check on {0} ended with state {1}.', name, last.status),
       detail: [stateExplanation(last), last.errorCode || last.errorInfo ? `${last.errorCode ?? ''}: ${last.errorInfo ?? ''}` : ''].filter(Boolean).join(' '),
     };
   }

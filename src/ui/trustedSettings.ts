@@ -49,9 +49,14 @@ export function maxOpenSizeMb(): number {
  * workspace must not choose which file of the user's gets written, so neither is read from one.
  */
 export function sshConfigPath(log?: Log): string {
+  return sshConfigPaths(log).ours;
+}
+
+/** Ours (see sshConfigPath) and the one Remote-SSH reads, which differ only if the user set ours apart. */
+export function sshConfigPaths(log?: Log): { ours: string; remoteSsh: string } {
   const expand = (p: string) => path.resolve(p.startsWith('~/') || p === '~' ? path.join(os.homedir(), p.slice(1)) : p);
   const own = trustedSetting<string>('ssh.configFile', '', log).trim();
-  if (own) { return expand(own); }
-  const remoteSsh = vscode.workspace.getConfiguration('remote.SSH').inspect<string>('configFile')?.globalValue?.trim();
-  return remoteSsh ? expand(remoteSsh) : defaultSshConfigPath();
+  const set = vscode.workspace.getConfiguration('remote.SSH').inspect<string>('configFile')?.globalValue?.trim();
+  const remoteSsh = set ? expand(set) : defaultSshConfigPath();
+  return { ours: own ? expand(own) : remoteSsh, remoteSsh };
 }

@@ -53,8 +53,9 @@ export class ProfileNode extends TreeNode {
 export async function identityRoots(s: Services, extra: () => TreeNode[]): Promise<TreeNode[]> {
   const entry = s.profiles.active();
   // With no profile, the view's welcome content (viewsWelcome) takes over, unless an instance problem needs explaining.
-  if (!entry) { return extra(); }
-  return [...extra(), new ProfileNode(s, entry)];
+  // "Verify Role on Instance" results go last: they are about other machines than this one.
+  if (!entry) { return [...extra(), ...roleCheckNodes(s)]; }
+  return [...extra(), new ProfileNode(s, entry), ...roleCheckNodes(s)];
 }
 
 type Found = Extract<InstanceState, { kind: 'found' }>;
@@ -135,7 +136,7 @@ export function bindInstanceIdentity(s: Services, explorer: { identityExtras: ()
   explorer.identityExtras = () => {
     const st = svc.state;
     node = st.kind === 'found' ? new InstanceIdentityNode(s, st) : st.kind === 'problem' ? new InstanceProblemNode(st) : undefined;
-    return [...(node ? [node] : []), ...roleCheckNodes(s)];
+    return node ? [node] : [];
   };
   return svc.onDidChange((what) => (what === 'tick' && node ? s.refresh('identity', node) : s.refresh('identity')));
 }
