@@ -16,6 +16,9 @@ import { ossUpload, ossUploadFolder } from './ossUpload';
 import { addProfile, importCliProfile, removeProfile, selectProfile, selectRegions } from './profileCommands';
 import { startSandbox } from './startSandbox';
 import { attachRole } from './ecsAttachRole';
+import { checkAccess } from './checkAccess';
+import { exportCliScript, exportTerraform } from './ramExportRole';
+import { tearDownRole } from './ramTearDownRole';
 import { createInstance } from './ecsCreateInstance';
 import { copyInstanceId } from './ecsCopyInstanceId';
 import { detachRole } from './ecsDetachRole';
@@ -36,6 +39,7 @@ export const COMMANDS: CommandDef[] = [
   detectInstance, refreshInstanceCredentials, diagnoseInstance, writeInstanceCliProfile, copyInstanceEnvironment,
   // RAM
   createEcsRole, createPolicy, createPolicyVersion, attachPolicy, detachPolicy, deleteRole, deletePolicy, copyArn, openTrustPolicy, createPassRolePolicy,
+  checkAccess, tearDownRole, exportTerraform, exportCliScript,
   // ECS
   attachRole, detachRole, createInstance, copyInstanceId,
   // the whole chain
