@@ -5,6 +5,7 @@ import { hostileWorkspaceTests } from './hostile.test';
 import { instanceTests } from './instance.test';
 import { ossTests } from './oss.test';
 import { outcomeTests } from './outcome.test';
+import { policyToolsTests } from './policy-tools.test';
 import { ramEcsTests } from './ram-ecs.test';
 import { runSuites, type HostSuite } from './runner';
 
@@ -14,6 +15,7 @@ const suites: HostSuite[] = [
   { name: 'oss', tests: ossTests },
   { name: 'instance', tests: instanceTests },
   { name: 'outcome', tests: outcomeTests },
+  { name: 'policy-tools', tests: policyToolsTests },
   // Last: it leaves a sandbox-mode explanation in the identity view.
   { name: 'hostile-workspace', tests: hostileWorkspaceTests },
 ];
