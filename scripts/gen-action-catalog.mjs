@@ -14,7 +14,9 @@ for (const [service, pkg] of Object.entries(sdks)) {
     const lines = m[1].split('\n').map((l) => l.replace(/^\s*\*\s?/, '').trim()).filter(Boolean);
     const first = (lines.find((l) => !l.startsWith('@') && !l.startsWith('>')) ?? '').replace(/\[([^\]]+)\]\([^)]*\)/g, '$1');
     const sentence = first.replace(/\s+/g, ' ').replace(/^(.*?\.)\s.*$/, '$1');
-    actions[name] = sentence.length > 140 ? `${sentence.slice(0, 137).replace(/\s+\S*$/, '')}…` : sentence;
+    // A few APIs have no summary; their name, spelled out, is the best line we have.
+    const text = sentence || `${name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase())}.`;
+    actions[name] = text.length > 140 ? `${text.slice(0, 137).replace(/\s+\S*$/, '')}…` : text;
   }
   out[service] = actions;
 }

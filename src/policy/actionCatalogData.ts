@@ -29,7 +29,7 @@ export const SDK_ACTIONS: Record<string, Record<string, string>> = {
     DetachPolicyFromGroup: "Detaches a policy from a Resource Access Management (RAM) user group.",
     DetachPolicyFromRole: "Detaches a policy from a Resource Access Management (RAM) role.",
     DetachPolicyFromUser: "Detaches a policy from a Resource Access Management (RAM) user.",
-    GetAccessKeyLastUsed: "",
+    GetAccessKeyLastUsed: "Get Access Key Last Used.",
     GetAccountAlias: "Queries the alias of an Alibaba Cloud account.",
     GetGroup: "Queries information about a Resource Access Management (RAM) user group.",
     GetLoginProfile: "Queries the logon configurations of a Resource Access Management (RAM) user.",

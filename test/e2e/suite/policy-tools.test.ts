@@ -81,6 +81,14 @@ export const policyToolsTests: HostTest[] = [
       await waitFor('no problems left', () => ours(uri).length === 0);
       assert.deepEqual(JSON.parse(doc.getText()).Statement[0].Action, ['ecs:AttachInstanceRamRole', 'oss:GetObject']);
 
+      // Hover and completion on action names.
+      const on = doc.positionAt(doc.getText().indexOf('oss:GetObject') + 5);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, on);
+      const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      assert.match(hoverText, /oss:GetObject\*\* · Object Storage Service/);
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, on);
+      assert.ok(list.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'oss:PutObject'), 'completes oss actions');
+
       // Typing a mistake brings a problem back (debounced).
       const at = doc.getText().indexOf('"Allow"');
       const typed = new vscode.WorkspaceEdit();
