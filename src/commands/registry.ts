@@ -16,6 +16,9 @@ import { ossUpload, ossUploadFolder } from './ossUpload';
 import { addProfile, importCliProfile, removeProfile, selectProfile, selectRegions } from './profileCommands';
 import { startSandbox } from './startSandbox';
 import { attachRole } from './ecsAttachRole';
+import { checkAccess } from './checkAccess';
+import { exportCliScript, exportTerraform } from './ramExportRole';
+import { tearDownRole } from './ramTearDownRole';
 import { createInstance } from './ecsCreateInstance';
 import { copyInstanceId } from './ecsCopyInstanceId';
 import { detachRole } from './ecsDetachRole';
@@ -40,6 +43,7 @@ export const COMMANDS: CommandDef[] = [
   // RAM
   createEcsRole, createPolicy, createPolicyVersion, attachPolicy, detachPolicy, deleteRole, deletePolicy, copyArn, openTrustPolicy, createPassRolePolicy,
   createPolicyFromDraft, setAsDefaultVersion, updateTrustPolicy, rollBackPolicyVersion,
+  checkAccess, tearDownRole, exportTerraform, exportCliScript,
   // ECS
   attachRole, detachRole, createInstance, copyInstanceId, connectRemoteSsh, verifyRole,
   // the whole chain

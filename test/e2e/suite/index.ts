@@ -7,6 +7,7 @@ import { instanceTests } from './instance.test';
 import { liveTests } from './live.test';
 import { ossTests } from './oss.test';
 import { outcomeTests } from './outcome.test';
+import { policyToolsTests } from './policy-tools.test';
 import { ramEcsTests } from './ram-ecs.test';
 import { runSuites, type HostSuite } from './runner';
 
@@ -18,6 +19,7 @@ const suites: HostSuite[] = [
   { name: 'instance', tests: instanceTests },
   { name: 'outcome', tests: outcomeTests },
   { name: 'connect', tests: connectTests },
+  { name: 'policy-tools', tests: policyToolsTests },
   // Last: it leaves a sandbox-mode explanation in the identity view.
   { name: 'hostile-workspace', tests: hostileWorkspaceTests },
 ];
