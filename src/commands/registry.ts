@@ -10,6 +10,7 @@ import { ossCreateFolder } from './ossCreateFolder';
 import { ossDelete } from './ossDelete';
 import { ossDownload } from './ossDownload';
 import { ossFilter } from './ossFilter';
+import { ramFilter } from './ramFilter';
 import { ossOpenObject } from './ossOpen';
 import { ossPin, ossUnpin } from './ossPin';
 import { ossUpload, ossUploadFolder } from './ossUpload';
@@ -49,7 +50,7 @@ export const COMMANDS: CommandDef[] = [
   // the whole chain
   setupInstanceRole,
   // oss
-  ossOpenObject, ossUpload, ossUploadFolder, ossDownload, ossCreateFolder, ossDelete, ossCopyUri, ossCopyPresignedUrl, ossFilter, ossPin, ossUnpin,
+  ossOpenObject, ossUpload, ossUploadFolder, ossDownload, ossCreateFolder, ossDelete, ossCopyUri, ossCopyPresignedUrl, ossFilter, ramFilter, ossPin, ossUnpin,
   // views
   refreshView('identity'), refreshView('ram'), refreshView('ecs'), refreshView('oss'), refreshNode, loadMore, showLog, copyText,
 ];

@@ -23,6 +23,7 @@ export const ContextValues = {
   /** System policy versions cannot be rolled back. */
   systemPolicyVersion: 'policyVersion system',
   region: 'region',
+  emptyRegions: 'emptyRegions',
   instance: (network: string, hasRole: boolean) => `instance ${network}${hasRole ? ' hasRole' : ''}`,
   bucketsFolder: 'bucketsFolder',
   bucket: 'bucket',
