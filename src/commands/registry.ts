@@ -19,6 +19,8 @@ import { attachRole } from './ecsAttachRole';
 import { createInstance } from './ecsCreateInstance';
 import { copyInstanceId } from './ecsCopyInstanceId';
 import { detachRole } from './ecsDetachRole';
+import { copyEip, copyPrivateIp, copyPublicIp, rebootInstance, releaseInstance, startInstance, stopInstance } from './ecsInstanceLifecycle';
+import { instanceProperties } from './ecsInstanceProperties';
 import { createPassRolePolicy } from './passRolePolicy';
 import { attachPolicy, detachPolicy } from './ramAttachPolicy';
 import { copyArn, openTrustPolicy } from './ramCopyArn';
@@ -40,6 +42,7 @@ export const COMMANDS: CommandDef[] = [
   createPolicyFromDraft, setAsDefaultVersion, updateTrustPolicy, rollBackPolicyVersion,
   // ECS
   attachRole, detachRole, createInstance, copyInstanceId,
+  startInstance, stopInstance, rebootInstance, releaseInstance, copyPublicIp, copyPrivateIp, copyEip, instanceProperties,
   // the whole chain
   setupInstanceRole,
   // oss

@@ -107,8 +107,8 @@ function seedNetwork(state: SandboxState, created: string): void {
     { vSwitchId: 'vsw-uf6sandbox000001e', vpcId: 'vpc-uf6sandbox0000001', zoneId: 'cn-shanghai-e', regionId: 'cn-shanghai', cidrBlock: '192.168.1.0/24', vSwitchName: 'demo-sh-e', isDefault: true },
   ];
   state.securityGroups = [
-    { securityGroupId: 'sg-bp1sandbox00000001', securityGroupName: 'demo-default', vpcId: 'vpc-bp1sandbox0000001', regionId: 'cn-hangzhou', description: 'SSH from anywhere' },
-    { securityGroupId: 'sg-uf6sandbox00000001', securityGroupName: 'demo-default-sh', vpcId: 'vpc-uf6sandbox0000001', regionId: 'cn-shanghai', description: 'SSH from anywhere' },
+    { securityGroupId: 'sg-bp1sandbox00000001', securityGroupName: 'demo-default', vpcId: 'vpc-bp1sandbox0000001', regionId: 'cn-hangzhou', description: 'SSH from anywhere', ingress: [SSH_ANYWHERE] },
+    { securityGroupId: 'sg-uf6sandbox00000001', securityGroupName: 'demo-default-sh', vpcId: 'vpc-uf6sandbox0000001', regionId: 'cn-shanghai', description: 'SSH from anywhere', ingress: [SSH_ANYWHERE] },
   ];
   state.images = [
     { imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd', imageName: 'Alibaba Cloud Linux 3.2104 LTS 64 bit', osName: 'Alibaba Cloud Linux 3.2104 LTS 64 bit', osType: 'linux', architecture: 'x86_64', size: 20, ownerAlias: 'system' },
@@ -134,6 +134,8 @@ function seedNetwork(state: SandboxState, created: string): void {
   ];
   for (const i of instances) { state.instances.set(i.instanceId, i); }
 }
+
+const SSH_ANYWHERE = { ipProtocol: 'TCP', portRange: '22/22', sourceCidrIp: '0.0.0.0/0', policy: 'Accept' as const, priority: 1, description: 'SSH' };
 
 function object(key: string, body: string | Buffer, contentType: string, lastModified: string): OssObject {
   const buf = typeof body === 'string' ? Buffer.from(body) : body;

@@ -83,7 +83,12 @@ export interface Attachment {
 export interface Region { regionId: string; localName: string; zones: string[] }
 export interface Vpc { vpcId: string; vpcName: string; regionId: string; cidrBlock: string; isDefault: boolean; creationTime: string }
 export interface VSwitch { vSwitchId: string; vpcId: string; zoneId: string; regionId: string; cidrBlock: string; vSwitchName: string; isDefault: boolean }
-export interface SecurityGroup { securityGroupId: string; securityGroupName: string; vpcId: string; regionId: string; description: string }
+export interface SecurityGroupRule { ipProtocol: string; portRange: string; sourceCidrIp: string; policy: 'Accept' | 'Drop'; priority: number; description: string }
+export interface SecurityGroup {
+  securityGroupId: string; securityGroupName: string; vpcId: string; regionId: string; description: string;
+  /** Inbound rules; absent means the documented default of a new group (none). */
+  ingress?: SecurityGroupRule[];
+}
 export interface Image { imageId: string; imageName: string; osName: string; osType: 'linux' | 'windows'; architecture: string; regionId?: string; size: number; ownerAlias: 'system' | 'self' }
 export interface InstanceType { instanceTypeId: string; cpuCoreCount: number; memorySize: number; instanceTypeFamily: string }
 
@@ -119,6 +124,8 @@ export interface Instance {
   passwordSet?: boolean;
   description?: string;
   tags: Array<{ key: string; value: string }>;
+  /** How StopInstance stopped it: StopCharging releases the public IP (a new one comes on start). */
+  stoppedMode?: 'KeepCharging' | 'StopCharging';
 }
 
 export interface OssObject {

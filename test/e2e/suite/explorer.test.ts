@@ -1,0 +1,212 @@
+// Everyday actions on instances, buckets, objects and policies (issue 18) in the real extension
+// host against the harness's sandbox: commands run with args objects and scripted prompts, and the
+// sandbox's request log proves what was (not) called. Instances and buckets made here are released
+// or deleted here; seeded ones are left as they were found.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../src/extension';
+import { ourExtension, sandboxControl, waitFor } from './helpers';
+import type { HostTest } from './runner';
+
+/** From src/sandbox/seed.ts (DEMO). */
+const HZ = 'cn-hangzhou';
+const SH = 'cn-shanghai';
+const WEB = 'i-bp1sandboxvpc000001';
+const SH_STOPPED = 'i-uf6sandboxvpc000001';
+
+interface LoggedRequest { service: string; action: string; status: number }
+
+async function api(): Promise<ExtensionApi> {
+  const a = await ourExtension().activate() as ExtensionApi;
+  if (a.services.profiles.active()?.source !== 'sandbox') { await a.services.profiles.select('sandbox:Sandbox'); }
+  return a;
+}
+
+async function requests(): Promise<LoggedRequest[]> {
+  return (await (await sandboxControl('requests')).json() as { requests: LoggedRequest[] }).requests;
+}
+
+async function callsDuring<T>(fn: () => Thenable<T> | Promise<T>): Promise<{ result: T; calls: string[] }> {
+  const before = (await requests()).length;
+  const result = await fn();
+  return { result, calls: (await requests()).slice(before).map((r) => r.action) };
+}
+
+const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
+
+/** Runs a command that must fail; returns what the error funnel logged for it. */
+async function failing(a: ExtensionApi, id: string, ...args: unknown[]): Promise<string> {
+  const log = a.services.log;
+  const seen: string[] = [];
+  const original = log.error;
+  log.error = (m: string) => { seen.push(m); original.call(log, m); };
+  try {
+    void run(id, ...args);
+    return await waitFor(`the error of ${id}`, () => seen.find((m) => m.startsWith(id)), 15_000);
+  } finally {
+    log.error = original;
+    await run('notifications.clearAll');
+  }
+}
+
+const setLifecycle = (ms: number) => sandboxControl('realism', {
+  method: 'POST', headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ lifecycle: { pendingMs: ms, startingMs: ms, stoppingMs: ms } }),
+});
+
+async function newInstance(a: ExtensionApi, name: string): Promise<string> {
+  const { cloud } = await a.services.cloud();
+  const id = await cloud.ecs.runInstance({
+    regionId: HZ, zoneId: 'cn-hangzhou-h', imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd', instanceType: 'ecs.g7.large',
+    vSwitchId: 'vsw-bp1sandbox000001h', securityGroupId: 'sg-bp1sandbox00000001', instanceName: name, password: 'Aa1!e2e-pass',
+    internetMaxBandwidthOut: 5,
+  });
+  assert.ok(id);
+  await waitFor(`${name} running`, async () => (await cloud.ecs.getInstance(HZ, id)).status === 'Running', 20_000);
+  return id;
+}
+
+async function instanceItem(a: ExtensionApi, id: string): Promise<vscode.TreeItem | undefined> {
+  const provider = a.explorer.providers.get('ecs')!;
+  a.explorer.refresh('ecs');
+  for (const r of await provider.getChildren()) {
+    for (const n of await provider.getChildren(r)) {
+      const item = await provider.getTreeItem(n);
+      if (String(item.description).startsWith(id)) { return item; }
+    }
+  }
+  return undefined;
+}
+
+const stamp = Date.now().toString(36);
+
+export const explorerTests: HostTest[] = [
+  {
+    name: 'instances: the node\'s contextValue carries its status and addresses, so menus follow them',
+    async run() {
+      const a = await api();
+      const web = await waitFor('demo-web-1 in the tree', () => instanceItem(a, WEB));
+      assert.match(String(web.contextValue), /^instance vpc\b.*\brunning\b.*\bpublicIp\b/);
+      assert.doesNotMatch(String(web.contextValue), /\beip\b|\bstopped\b/);
+    },
+  },
+  {
+    name: 'instances: Start follows Starting until Running; Stop asks (keep charging), follows Stopping until Stopped; dismissing stops nothing',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      await setLifecycle(1500);
+      try {
+        const prompt = a.useScriptedPrompter();
+        const started = await callsDuring(() => run<string>('alibabaCloud.ecs.startInstance', { regionId: SH, instanceId: SH_STOPPED }));
+        assert.equal(started.result, 'Running');
+        assert.equal(started.calls.filter((c) => c === 'StartInstance').length, 1);
+        // It was read while Starting, then once Running: the progress followed the state.
+        assert.ok(started.calls.filter((c) => c === 'DescribeInstances').length >= 3, started.calls.join(' '));
+        assert.equal(prompt.asked.length, 0, 'starting asks nothing');
+
+        prompt.enqueue(undefined);
+        const dismissed = await callsDuring(() => run('alibabaCloud.ecs.stopInstance', { regionId: SH, instanceId: SH_STOPPED }));
+        assert.equal(dismissed.result, undefined);
+        assert.ok(!dismissed.calls.includes('StopInstance'));
+
+        prompt.enqueue('Stop, Keep Charging');
+        const stopped = await callsDuring(() => run<string>('alibabaCloud.ecs.stopInstance', { regionId: SH, instanceId: SH_STOPPED }));
+        assert.equal(stopped.result, 'Stopped');
+        assert.match(prompt.details.at(-1)!, /Stop Charging \(economical mode\)/);
+        const msg = await failing(a, 'alibabaCloud.ecs.stopInstance', { regionId: SH, instanceId: SH_STOPPED });
+        assert.match(msg, /is Stopped; this needs it Running/);
+      } finally {
+        await setLifecycle(0);
+      }
+    },
+  },
+  {
+    name: 'instances: Reboot confirms, then follows the instance back to Running',
+    async run() {
+      const a = await api();
+      const prompt = a.useScriptedPrompter();
+      prompt.enqueue('Reboot');
+      const r = await callsDuring(() => run<string>('alibabaCloud.ecs.rebootInstance', { regionId: HZ, instanceId: WEB }));
+      assert.equal(r.result, 'Running');
+      assert.ok(r.calls.includes('RebootInstance'));
+    },
+  },
+  {
+    name: 'instances: Copy Public/Private IP copy the addresses; Copy Elastic IP says there is none',
+    async run() {
+      const a = await api();
+      const { cloud } = await a.services.cloud();
+      const web = await cloud.ecs.getInstance(HZ, WEB);
+      assert.equal(await run('alibabaCloud.ecs.copyPublicIp', { regionId: HZ, instanceId: WEB }), web.publicIps[0]);
+      assert.equal(await vscode.env.clipboard.readText(), web.publicIps[0]);
+      assert.equal(await run('alibabaCloud.ecs.copyPrivateIp', { regionId: HZ, instanceId: WEB }), '172.16.1.10');
+      assert.equal(await vscode.env.clipboard.readText(), '172.16.1.10');
+      assert.equal(await run('alibabaCloud.ecs.copyEip', { regionId: HZ, instanceId: WEB }), undefined);
+      assert.equal(await vscode.env.clipboard.readText(), '172.16.1.10');
+      await run('notifications.clearAll');
+    },
+  },
+  {
+    name: 'instances: Instance Properties is a read-only document with every field, the role, metadata options and inbound rules',
+    async run() {
+      const a = await api();
+      const r = await run<{ uri: string; text: string }>('alibabaCloud.ecs.instanceProperties', { regionId: HZ, instanceId: 'i-bp1sandboxvpc000002' });
+      assert.ok(r.uri.startsWith('alibabacloud-properties:'));
+      for (const want of ['DemoEcsOssReader', 'HttpTokens: optional', 'sg-bp1sandbox00000001 (demo-default)', '| Accept | TCP | 22/22 | 0.0.0.0/0 |', '"InstanceId": "i-bp1sandboxvpc000002"', '"VpcAttributes"']) {
+        assert.ok(r.text.includes(want), `missing ${want}`);
+      }
+      const editor = vscode.window.activeTextEditor;
+      assert.equal(editor?.document.uri.toString(), r.uri);
+      // A content-provider document cannot be saved back: no file system serves its scheme.
+      assert.equal(vscode.workspace.fs.isWritableFileSystem('alibabacloud-properties'), undefined);
+      await run('workbench.action.closeActiveEditor');
+      void a;
+    },
+  },
+  {
+    name: 'instances: Stop Charging names the public IP that may change; Release says what is lost, needs the exact name, and releases',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const name = `e2e-release-${stamp}`;
+      const id = await newInstance(a, name);
+      const { cloud } = await a.services.cloud();
+      const ip = (await cloud.ecs.getInstance(HZ, id)).publicIps[0];
+      const prompt = a.useScriptedPrompter();
+      prompt.enqueue('Stop and Stop Charging');
+      assert.equal(await run('alibabaCloud.ecs.stopInstance', { regionId: HZ, instanceId: id }), 'Stopped');
+      assert.ok(prompt.details.at(-1)!.includes(ip), 'the warning names the public IP');
+      assert.deepEqual((await cloud.ecs.getInstance(HZ, id)).publicIps, []);
+
+      prompt.enqueue('Release…', 'not-the-name');
+      const wrong = await failing(a, 'alibabaCloud.ecs.releaseInstance', { regionId: HZ, instanceId: id });
+      assert.match(wrong, /invalid input/);
+      assert.match(prompt.details.at(-1)!, /cannot be undone/);
+      assert.equal((await cloud.ecs.getInstance(HZ, id)).status, 'Stopped', 'still there');
+
+      prompt.enqueue('Release…', name);
+      const released = await callsDuring(() => run('alibabaCloud.ecs.releaseInstance', { regionId: HZ, instanceId: id }));
+      assert.equal(released.result, true);
+      assert.ok(released.calls.includes('DeleteInstance'));
+      await assert.rejects(cloud.ecs.getInstance(HZ, id), /not found/i);
+    },
+  },
+  {
+    name: 'instances: releasing a running one offers Stop first or Force; Force Release releases it running',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const name = `e2e-force-${stamp}`;
+      const id = await newInstance(a, name);
+      const prompt = a.useScriptedPrompter();
+      prompt.enqueue('Force Release…', name);
+      const r = await callsDuring(() => run('alibabaCloud.ecs.releaseInstance', { regionId: HZ, instanceId: id }));
+      assert.equal(r.result, true);
+      assert.ok(!r.calls.includes('StopInstance'));
+      assert.match(prompt.details.at(-1)!, /pulling the plug/);
+      const { cloud } = await a.services.cloud();
+      await assert.rejects(cloud.ecs.getInstance(HZ, id), /not found/i);
+    },
+  },
+];
