@@ -6,7 +6,10 @@ import type { CommandDef } from './command';
 import { copyText, loadMore, refreshNode, refreshView, showLog } from './common';
 import { copyInstanceEnvironment, detectInstance, diagnoseInstance, refreshInstanceCredentials, writeInstanceCliProfile } from './instanceCommands';
 import { ossCopyPresignedUrl, ossCopyUri } from './ossCopy';
+import { ossCreateBucket, ossDeleteBucket } from './ossBucket';
 import { ossCreateFolder } from './ossCreateFolder';
+import { ossCopyTo, ossMove, ossRename } from './ossMoveCopy';
+import { ossEditObjectMetadata, ossObjectProperties } from './ossObjectProperties';
 import { ossDelete } from './ossDelete';
 import { ossDownload } from './ossDownload';
 import { ossFilter } from './ossFilter';
@@ -47,6 +50,7 @@ export const COMMANDS: CommandDef[] = [
   setupInstanceRole,
   // oss
   ossOpenObject, ossUpload, ossUploadFolder, ossDownload, ossCreateFolder, ossDelete, ossCopyUri, ossCopyPresignedUrl, ossFilter, ossPin, ossUnpin,
+  ossCreateBucket, ossDeleteBucket, ossMove, ossCopyTo, ossRename, ossObjectProperties, ossEditObjectMetadata,
   // views
   refreshView('identity'), refreshView('ram'), refreshView('ecs'), refreshView('oss'), refreshNode, loadMore, showLog, copyText,
 ];

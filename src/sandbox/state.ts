@@ -144,7 +144,9 @@ export interface Bucket {
   name: string;
   region: string; // cn-hangzhou
   creationDate: string;
-  storageClass: 'Standard' | 'IA' | 'Archive';
+  storageClass: 'Standard' | 'IA' | 'Archive' | 'ColdArchive' | 'DeepColdArchive';
+  /** x-oss-acl at creation; absent means private (the default). */
+  acl?: 'private' | 'public-read' | 'public-read-write';
   objects: Map<string, OssObject>;
 }
 

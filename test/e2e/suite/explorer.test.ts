@@ -209,4 +209,107 @@ export const explorerTests: HostTest[] = [
       await assert.rejects(cloud.ecs.getInstance(HZ, id), /not found/i);
     },
   },
+  {
+    name: 'buckets: Create Bucket asks name, region and storage class, creates it private; explains a taken name and one the account owns',
+    async run() {
+      const a = await api();
+      const { cloud } = await a.services.cloud();
+      const prompt = a.useScriptedPrompter();
+      const name = `e2e-b-${stamp}`;
+      prompt.enqueue(name, HZ, 'IA');
+      const r = await callsDuring(() => run<{ name: string; region: string; storageClass: string }>('alibabaCloud.oss.createBucket'));
+      assert.deepEqual(r.result, { name, region: HZ, storageClass: 'IA' });
+      assert.ok(r.calls.includes('PutBucket'));
+      assert.equal(await cloud.oss.getBucketRegion(name, SH), HZ);
+      const info = (await cloud.oss.listBuckets(undefined, 1000)).items.find((b) => b.name === name);
+      assert.equal(info?.storageClass, 'IA');
+
+      const taken = await failing(a, 'alibabaCloud.oss.createBucket', { name: 'examplebucket', region: HZ, storageClass: 'Standard' });
+      assert.match(taken, /another account owns this one/);
+      const owned = await callsDuring(() => failing(a, 'alibabaCloud.oss.createBucket', { name: 'demo-data', region: HZ, storageClass: 'Standard' }));
+      assert.match(owned.result, /already own bucket demo-data/);
+      assert.ok(!owned.calls.includes('PutBucket'), 'no PutBucket that would change its settings');
+    },
+  },
+  {
+    name: 'objects: Move to… (folder and object, confirmed) and Copy to… another bucket; Rename; sources go only after their copy',
+    async run() {
+      const a = await api();
+      const { cloud } = await a.services.cloud();
+      const b = `e2e-b-${stamp}`;
+      for (const k of ['src/a.txt', 'src/sub/b.txt', 'loose.txt']) { await cloud.oss.putObject(b, HZ, k, Buffer.from(k), 'text/plain'); }
+      const prompt = a.useScriptedPrompter();
+      prompt.enqueue(undefined);
+      assert.deepEqual(await run('alibabaCloud.oss.move', { uris: [`oss://${b}/src/`], to: `oss://${b}/dst/` }), []);
+      assert.equal((await cloud.oss.getObject(b, HZ, 'src/a.txt')).toString(), 'src/a.txt', 'dismissed: nothing moved');
+
+      prompt.enqueue('Move');
+      const moved = await run<Array<{ toKey: string; sourceDeleted: boolean }>>('alibabaCloud.oss.move', { uris: [`oss://${b}/src/`, `oss://${b}/loose.txt`], to: `oss://${b}/dst/` });
+      assert.deepEqual(moved.map((m) => [m.toKey, m.sourceDeleted]).sort(), [['dst/loose.txt', true], ['dst/src/a.txt', true], ['dst/src/sub/b.txt', true]]);
+      assert.equal((await cloud.oss.listObjects(b, HZ, { prefix: 'src/', delimiter: '' })).items.length, 0);
+
+      const copied = await callsDuring(() => run<Array<{ copied: boolean }>>('alibabaCloud.oss.copyTo', { uri: `oss://${b}/dst/loose.txt`, to: 'oss://demo-data/e2e-copies/' }));
+      assert.deepEqual(copied.result.map((c) => c.copied), [true]);
+      assert.ok(copied.calls.includes('CopyObject') && !copied.calls.includes('DeleteObject'));
+      assert.equal((await cloud.oss.getObject('demo-data', HZ, 'e2e-copies/loose.txt')).toString(), 'loose.txt');
+      await cloud.oss.deleteObject('demo-data', HZ, 'e2e-copies/loose.txt');
+
+      // The destination exists: asked; Skip keeps both.
+      await cloud.oss.putObject(b, HZ, 'again.txt', Buffer.from('new'));
+      await cloud.oss.putObject(b, HZ, 'dst/again.txt', Buffer.from('old'));
+      prompt.enqueue('Move', 'Skip');
+      assert.deepEqual(await run('alibabaCloud.oss.move', { uri: `oss://${b}/again.txt`, to: `oss://${b}/dst/` }), []);
+      assert.equal((await cloud.oss.getObject(b, HZ, 'dst/again.txt')).toString(), 'old');
+      assert.equal((await cloud.oss.getObject(b, HZ, 'again.txt')).toString(), 'new');
+      assert.equal(prompt.pending, 0);
+
+      const renamed = await run<Array<{ toKey: string }>>('alibabaCloud.oss.rename', { uri: `oss://${b}/dst/loose.txt`, name: 'renamed.txt' });
+      assert.deepEqual(renamed.map((r) => r.toKey), ['dst/renamed.txt']);
+      assert.equal((await cloud.oss.getObject(b, HZ, 'dst/renamed.txt')).toString(), 'loose.txt');
+      await run('notifications.clearAll');
+    },
+  },
+  {
+    name: 'objects: Object Properties shows size, ETag, storage class, content type, user metadata and CRC64; Edit Metadata replaces them after confirming',
+    async run() {
+      const a = await api();
+      const b = `e2e-b-${stamp}`;
+      const prompt = a.useScriptedPrompter();
+      prompt.enqueue('Replace');
+      const edited = await run<{ contentType: string; userMeta: Record<string, string> }>('alibabaCloud.oss.editObjectMetadata',
+        { uri: `oss://${b}/dst/renamed.txt`, contentType: 'application/json', meta: { owner: 'e2e' } });
+      assert.equal(edited.contentType, 'application/json');
+      assert.deepEqual(edited.userMeta, { owner: 'e2e' });
+      const p = await run<{ uri: string; text: string }>('alibabaCloud.oss.objectProperties', { uri: `oss://${b}/dst/renamed.txt` });
+      for (const want of ['| Storage class | Standard |', '| Content type | application/json |', '- owner: e2e', 'CRC64', 'ETag']) {
+        assert.ok(p.text.includes(want), `missing ${want}`);
+      }
+      await run('workbench.action.closeActiveEditor');
+    },
+  },
+  {
+    name: 'buckets: Delete Bucket on a non-empty bucket offers to empty it (objects and incomplete uploads), needs the exact name, then deletes',
+    async run() {
+      const a = await api();
+      const { cloud } = await a.services.cloud();
+      const b = `e2e-b-${stamp}`;
+      const client = await cloud.session.ossClient(HZ, b);
+      await client.initMultipartUpload('pending/upload.bin');
+      const prompt = a.useScriptedPrompter();
+      prompt.enqueue('Empty and Delete…', 'not-it');
+      const wrong = await failing(a, 'alibabaCloud.oss.deleteBucket', { bucket: b });
+      assert.match(wrong, /invalid input/);
+      assert.match(prompt.details.at(-1)!, /1 incomplete multipart upload/);
+      assert.equal(await cloud.oss.getBucketRegion(b, HZ), HZ, 'still there');
+
+      prompt.enqueue('Empty and Delete…', b);
+      const r = await callsDuring(() => run<{ deleted: boolean; objectsDeleted: number; uploadsAborted: number }>('alibabaCloud.oss.deleteBucket', { bucket: b }));
+      assert.equal(r.result.deleted, true);
+      assert.equal(r.result.uploadsAborted, 1);
+      assert.ok(r.result.objectsDeleted >= 3);
+      assert.deepEqual(r.calls.filter((c) => /Delete(Bucket|MultipleObjects)|AbortMultipart/.test(c)), ['DeleteMultipleObjects', 'AbortMultipartUpload', 'DeleteBucket']);
+      await assert.rejects(cloud.oss.getBucketRegion(b, HZ), /NoSuchBucket|does not exist/);
+      await run('notifications.clearAll');
+    },
+  },
 ];
