@@ -32,6 +32,7 @@ import { createPolicy } from './ramCreatePolicy';
 import { createPolicyVersion } from './ramCreatePolicyVersion';
 import { createPolicyFromDraft, rollBackPolicyVersion, setAsDefaultVersion, updateTrustPolicy } from './ramDeploy';
 import { deletePolicy } from './ramDeletePolicy';
+import { attachPolicyToRoleFromPolicy, copyAccountId, deletePolicyVersion } from './ramPolicyExtras';
 import { deleteRole } from './ramDeleteRole';
 import { setupInstanceRole } from './setupInstanceRole';
 
@@ -43,6 +44,7 @@ export const COMMANDS: CommandDef[] = [
   // RAM
   createEcsRole, createPolicy, createPolicyVersion, attachPolicy, detachPolicy, deleteRole, deletePolicy, copyArn, openTrustPolicy, createPassRolePolicy,
   createPolicyFromDraft, setAsDefaultVersion, updateTrustPolicy, rollBackPolicyVersion,
+  attachPolicyToRoleFromPolicy, deletePolicyVersion, copyAccountId,
   // ECS
   attachRole, detachRole, createInstance, copyInstanceId,
   startInstance, stopInstance, rebootInstance, releaseInstance, copyPublicIp, copyPrivateIp, copyEip, instanceProperties,

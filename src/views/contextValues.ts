@@ -20,6 +20,8 @@ export const ContextValues = {
   policyVersion: (isDefault: boolean) => (isDefault ? 'policyVersion default' : 'policyVersion'),
   /** System policy versions cannot be rolled back. */
   systemPolicyVersion: 'policyVersion system',
+  /** "Used by" under a policy (ListEntitiesForPolicy). */
+  policyUsedBy: 'policyUsedBy',
   region: 'region',
   /**
    * `instance vpc hasRole running publicIp eip`: the status (lower case) decides Start/Stop/Reboot/

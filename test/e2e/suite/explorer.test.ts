@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { ourExtension, sandboxControl, waitFor } from './helpers';
+import { ourExtension, sandboxControl, sandboxInfo, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
 /** From src/sandbox/seed.ts (DEMO). */
@@ -310,6 +310,58 @@ export const explorerTests: HostTest[] = [
       assert.deepEqual(r.calls.filter((c) => /Delete(Bucket|MultipleObjects)|AbortMultipart/.test(c)), ['DeleteMultipleObjects', 'AbortMultipartUpload', 'DeleteBucket']);
       await assert.rejects(cloud.oss.getBucketRegion(b, HZ), /NoSuchBucket|does not exist/);
       await run('notifications.clearAll');
+    },
+  },
+  {
+    name: 'RAM: Attach to Role from the policy node (confirmed), "Used by" lists the role, Delete Policy Version on a non-default one',
+    async run() {
+      const a = await api();
+      const { cloud } = await a.services.cloud();
+      const policyName = `E2eExplorer-${stamp}`;
+      const doc = (action: string) => JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
+      await cloud.ram.createPolicy(policyName, doc('oss:GetObject'));
+      await cloud.ram.createPolicyVersion(policyName, doc('oss:ListObjects'), true);
+      try {
+        const prompt = a.useScriptedPrompter();
+        prompt.enqueue(undefined);
+        const dismissed = await callsDuring(() => run('alibabaCloud.ram.attachPolicyToRole', { policyName, policyType: 'Custom', roleName: 'DemoEcsLogShipper' }));
+        assert.ok(!dismissed.calls.includes('AttachPolicyToRole'), 'args skip no confirmation');
+        prompt.enqueue('Attach');
+        const r = await run<{ changed: boolean }>('alibabaCloud.ram.attachPolicyToRole', { policyName, policyType: 'Custom', roleName: 'DemoEcsLogShipper' });
+        assert.equal(r.changed, true);
+        assert.ok((await cloud.ram.listPoliciesForRole('DemoEcsLogShipper')).some((p) => p.policyName === policyName));
+
+        const provider = a.explorer.providers.get('ram')!;
+        a.explorer.refresh('ram');
+        const label = async (n: unknown) => { const l = (await provider.getTreeItem(n as never)).label; return typeof l === 'string' ? l : l?.label ?? ''; };
+        const find = async (nodes: unknown[], want: string) => { for (const n of nodes) { if (await label(n) === want) { return n; } } return undefined; };
+        const policies = await find(await provider.getChildren(), 'Policies');
+        const custom = await find(await provider.getChildren(policies as never), 'Custom');
+        const policy = await waitFor('the policy node', async () => find(await provider.getChildren(custom as never), policyName));
+        const children = await provider.getChildren(policy as never);
+        assert.deepEqual(await Promise.all(children.map(label)), ['v1', 'v2 (default)', 'Used by']);
+        const usedBy = await provider.getChildren(children[2] as never);
+        assert.deepEqual(await Promise.all(usedBy.map(label)), ['DemoEcsLogShipper']);
+
+        const refused = await failing(a, 'alibabaCloud.ram.deletePolicyVersion', { policyName, versionId: 'v2' });
+        assert.match(refused, /is the default version/);
+        prompt.enqueue('Delete');
+        assert.equal(await run('alibabaCloud.ram.deletePolicyVersion', { policyName, versionId: 'v1' }), true);
+        assert.deepEqual((await cloud.ram.listPolicyVersions(policyName, 'Custom')).map((v) => v.versionId), ['v2']);
+      } finally {
+        await cloud.ram.detachPolicyFromRole('DemoEcsLogShipper', policyName, 'Custom').catch(() => undefined);
+        await cloud.ram.deletePolicy(policyName);
+        await run('notifications.clearAll');
+      }
+    },
+  },
+  {
+    name: 'identity: Copy Account ID copies the account of the active profile',
+    async run() {
+      await api();
+      const id = await run<string>('alibabaCloud.copyAccountId');
+      assert.equal(id, sandboxInfo().accountId);
+      assert.equal(await vscode.env.clipboard.readText(), id);
     },
   },
 ];
