@@ -155,8 +155,8 @@ export const releaseInstance = defineCommand('alibabaCloud.ecs.releaseInstance',
   return true;
 });
 
-function copyAddress(id: string, what: (i: EcsInstance) => string | undefined, missing: (name: string) => string) {
-  return defineCommand(id, async (s, arg) => {
+function copyAddress(what: (i: EcsInstance) => string | undefined, missing: (name: string) => string) {
+  return async (s: Services, arg: unknown): Promise<string | undefined> => {
     const { instance } = await currentInstance(s, arg, vscode.l10n.t('Copy Address'));
     const address = what(instance);
     if (!address) {
@@ -166,9 +166,9 @@ function copyAddress(id: string, what: (i: EcsInstance) => string | undefined, m
     await vscode.env.clipboard.writeText(address);
     vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', address), 3000);
     return address;
-  });
+  };
 }
 
-export const copyPublicIp = copyAddress('alibabaCloud.ecs.copyPublicIp', (i) => i.publicIps.find((ip) => ip !== i.eip), (n) => vscode.l10n.t('{0} has no public IP.', n));
-export const copyPrivateIp = copyAddress('alibabaCloud.ecs.copyPrivateIp', (i) => i.privateIps[0], (n) => vscode.l10n.t('{0} has no private IP.', n));
-export const copyEip = copyAddress('alibabaCloud.ecs.copyEip', (i) => i.eip, (n) => vscode.l10n.t('{0} has no elastic IP.', n));
+export const copyPublicIp = defineCommand('alibabaCloud.ecs.copyPublicIp', copyAddress((i) => i.publicIps.find((ip) => ip !== i.eip), (n) => vscode.l10n.t('{0} has no public IP.', n)));
+export const copyPrivateIp = defineCommand('alibabaCloud.ecs.copyPrivateIp', copyAddress((i) => i.privateIps[0], (n) => vscode.l10n.t('{0} has no private IP.', n)));
+export const copyEip = defineCommand('alibabaCloud.ecs.copyEip', copyAddress((i) => i.eip, (n) => vscode.l10n.t('{0} has no elastic IP.', n)));
