@@ -6,7 +6,10 @@ import type { CommandDef } from './command';
 import { copyText, loadMore, refreshNode, refreshView, showLog } from './common';
 import { copyInstanceEnvironment, detectInstance, diagnoseInstance, refreshInstanceCredentials, writeInstanceCliProfile } from './instanceCommands';
 import { ossCopyPresignedUrl, ossCopyUri } from './ossCopy';
+import { ossCreateBucket, ossDeleteBucket } from './ossBucket';
 import { ossCreateFolder } from './ossCreateFolder';
+import { ossCopyTo, ossMove, ossRename } from './ossMoveCopy';
+import { ossEditObjectMetadata, ossObjectProperties } from './ossObjectProperties';
 import { ossDelete } from './ossDelete';
 import { ossDownload } from './ossDownload';
 import { ossFilter } from './ossFilter';
@@ -25,6 +28,8 @@ import { copyInstanceId } from './ecsCopyInstanceId';
 import { detachRole } from './ecsDetachRole';
 import { connectRemoteSsh } from './instanceConnect';
 import { verifyRole } from './instanceVerifyRole';
+import { copyEip, copyPrivateIp, copyPublicIp, rebootInstance, releaseInstance, startInstance, stopInstance } from './ecsInstanceLifecycle';
+import { instanceProperties } from './ecsInstanceProperties';
 import { createPassRolePolicy } from './passRolePolicy';
 import { attachPolicy, detachPolicy } from './ramAttachPolicy';
 import { copyArn, openTrustPolicy } from './ramCopyArn';
@@ -33,6 +38,7 @@ import { createPolicy } from './ramCreatePolicy';
 import { createPolicyVersion } from './ramCreatePolicyVersion';
 import { createPolicyFromDraft, rollBackPolicyVersion, setAsDefaultVersion, updateTrustPolicy } from './ramDeploy';
 import { deletePolicy } from './ramDeletePolicy';
+import { attachPolicyToRoleFromPolicy, copyAccountId, deletePolicyVersion } from './ramPolicyExtras';
 import { deleteRole } from './ramDeleteRole';
 import { setupInstanceRole } from './setupInstanceRole';
 
@@ -45,12 +51,15 @@ export const COMMANDS: CommandDef[] = [
   createEcsRole, createPolicy, createPolicyVersion, attachPolicy, detachPolicy, deleteRole, deletePolicy, copyArn, openTrustPolicy, createPassRolePolicy,
   createPolicyFromDraft, setAsDefaultVersion, updateTrustPolicy, rollBackPolicyVersion,
   checkAccess, tearDownRole, exportTerraform, exportCliScript,
+  attachPolicyToRoleFromPolicy, deletePolicyVersion, copyAccountId,
   // ECS
   attachRole, detachRole, createInstance, copyInstanceId, connectRemoteSsh, verifyRole,
+  startInstance, stopInstance, rebootInstance, releaseInstance, copyPublicIp, copyPrivateIp, copyEip, instanceProperties,
   // the whole chain
   setupInstanceRole,
   // oss
   ossOpenObject, ossUpload, ossUploadFolder, ossDownload, ossCreateFolder, ossDelete, ossCopyUri, ossCopyPresignedUrl, ossFilter, ramFilter, ossPin, ossUnpin,
+  ossCreateBucket, ossDeleteBucket, ossMove, ossCopyTo, ossRename, ossObjectProperties, ossEditObjectMetadata,
   // views
   refreshView('identity'), refreshView('ram'), refreshView('ecs'), refreshView('oss'), refreshNode, loadMore, showLog, copyText,
 ];

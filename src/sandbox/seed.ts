@@ -144,6 +144,7 @@ function seedNetwork(state: SandboxState, created: string): void {
   for (const i of instances) { state.instances.set(i.instanceId, i); }
 }
 
+
 function object(key: string, body: string | Buffer, contentType: string, lastModified: string): OssObject {
   const buf = typeof body === 'string' ? Buffer.from(body) : body;
   return { key, body: buf, contentType, etag: `"${createHash('md5').update(buf).digest('hex').toUpperCase()}"`, lastModified, meta: {} };

@@ -126,7 +126,8 @@ export class InstanceNode extends TreeNode {
       `${i.instanceType} · ${i.zoneId} · ${i.osName}`,
     ].join('\n\n'));
     item.iconPath = new vscode.ThemeIcon(statusIcon[i.status] ?? 'vm');
-    item.contextValue = ContextValues.instance(i.networkType, !!i.ramRoleName);
+    item.contextValue = ContextValues.instance(i.networkType, !!i.ramRoleName, i.status,
+      { publicIp: i.publicIps.some((ip) => ip !== i.eip), eip: !!i.eip });
     return item;
   }
 }

@@ -8,6 +8,7 @@ import { policyDocumentUri, trustPolicyUri } from './documents';
 import { childrenOrError, emptyNode, TreeNode } from './node';
 import { PagedLoader, type PagedParent } from './pagedLoader';
 import { mapLimit, type Page } from '../cloud/paging';
+import { PolicyUsedByNode } from './policyUsage';
 import type { Services } from './services';
 
 const PAGE = 100;
@@ -211,7 +212,7 @@ export class PolicyNode extends TreeNode {
     return childrenOrError(this.id, async () => {
       const { cloud } = await this.s.cloud();
       const versions = await cloud.ram.listPolicyVersions(this.policy.policyName, this.policy.policyType);
-      return versions.map((v) => new PolicyVersionNode(this.s, this.policy, v, this));
+      return [...versions.map((v) => new PolicyVersionNode(this.s, this.policy, v, this)), new PolicyUsedByNode(this.s, this.policy, this)];
     });
   }
 }

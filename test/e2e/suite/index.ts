@@ -1,6 +1,7 @@
 // Entry of the in-host suites (extensionTestsPath; compiled by test/e2e/lib/build.mjs). To add tests,
 // write a module exporting HostTest[] next to this file and list it here.
 import { connectTests } from './connect.test';
+import { explorerTests } from './explorer.test';
 import { extensionTests } from './extension.test';
 import { hostileWorkspaceTests } from './hostile.test';
 import { instanceTests } from './instance.test';
@@ -20,6 +21,7 @@ const suites: HostSuite[] = [
   { name: 'outcome', tests: outcomeTests },
   { name: 'connect', tests: connectTests },
   { name: 'policy-tools', tests: policyToolsTests },
+  { name: 'explorer', tests: explorerTests },
   // Last: it leaves a sandbox-mode explanation in the identity view.
   { name: 'hostile-workspace', tests: hostileWorkspaceTests },
 ];
