@@ -219,7 +219,9 @@ export class Sandbox {
       if (!originHost || !isLoopbackName(originHost)) { return refuse('requests from web pages other than loopback ones are refused'); }
     }
     const host = hostName(header(req, 'host') ?? '');
-    const served = isLoopbackName(host) || host.endsWith('.aliyuncs.com') || (!!this.options.host && host === this.options.host.toLowerCase());
+    // 100.100.100.200: the metadata address, as code on an instance writes it (an IP, so no page
+    // can rebind a name to it).
+    const served = isLoopbackName(host) || host.endsWith('.aliyuncs.com') || host === '100.100.100.200' || (!!this.options.host && host === this.options.host.toLowerCase());
     return served ? undefined : refuse('this Host is neither loopback nor an Alibaba Cloud name the sandbox serves');
   }
 
