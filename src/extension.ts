@@ -4,6 +4,7 @@ import { setTranslator } from './cloud/l10n';
 import { registerCommands } from './commands/registry';
 import { registerOssFileSystem } from './fs/ossFileSystem';
 import { accessDeniedEnricher } from './ui/accessDenied';
+import { AccessKeyDiagnostics } from './ui/accessKeyDiagnostics';
 import { watchClockSkew } from './ui/clockSkew';
 import { registerErrorEnricher } from './ui/errorFunnel';
 import { outcomeUnknownEnricher } from './ui/outcomeUnknown';
@@ -57,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, ramDocuments),
     registerOssFileSystem(services), registerErrorEnricher('AccessDenied', accessDeniedEnricher(services)),
     registerErrorEnricher('OutcomeUnknown', outcomeUnknownEnricher(services)),
-    new PolicyDiagnostics(), PolicyCompletion.register(), ...registerCommands(services, log),
+    new PolicyDiagnostics(), new AccessKeyDiagnostics(context), PolicyCompletion.register(), ...registerCommands(services, log),
   );
   profiles.initContext();
   instance.start();

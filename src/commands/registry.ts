@@ -41,6 +41,9 @@ import { deletePolicy } from './ramDeletePolicy';
 import { attachPolicyToRoleFromPolicy, copyAccountId, deletePolicyVersion } from './ramPolicyExtras';
 import { deleteRole } from './ramDeleteRole';
 import { setupInstanceRole } from './setupInstanceRole';
+import { ignoreAccessKeyInWorkspace, scanAccessKeys } from './accessKeyCommands';
+import { insertRoleCode } from './insertRoleCode';
+import { openInApiExplorer, openInConsole } from './openInConsole';
 
 export const COMMANDS: CommandDef[] = [
   // identity
@@ -60,6 +63,8 @@ export const COMMANDS: CommandDef[] = [
   // oss
   ossOpenObject, ossUpload, ossUploadFolder, ossDownload, ossCreateFolder, ossDelete, ossCopyUri, ossCopyPresignedUrl, ossFilter, ramFilter, ossPin, ossUnpin,
   ossCreateBucket, ossDeleteBucket, ossMove, ossCopyTo, ossRename, ossObjectProperties, ossEditObjectMetadata,
+  // AccessKeys in code → the instance role; the console
+  scanAccessKeys, ignoreAccessKeyInWorkspace, insertRoleCode, openInConsole, openInApiExplorer,
   // views
   refreshView('identity'), refreshView('ram'), refreshView('ecs'), refreshView('oss'), refreshNode, loadMore, showLog, copyText,
 ];

@@ -48,7 +48,6 @@ export class AccessKeyDiagnostics implements vscode.CodeActionProvider, vscode.D
       vscode.workspace.onDidOpenTextDocument((d) => this.checkDocument(d)),
       vscode.workspace.onDidSaveTextDocument((d) => this.checkDocument(d)),
       vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, this, { providedCodeActionKinds: AccessKeyDiagnostics.providedCodeActionKinds }),
-      vscode.commands.registerCommand(IGNORE_COMMAND, (uri: vscode.Uri, fp: string) => this.ignoreInWorkspace(uri, fp)),
     );
     vscode.workspace.textDocuments.forEach((d) => this.checkDocument(d));
     // Not during activation: the scan starts once the window has settled, in the background.
@@ -114,7 +113,7 @@ export class AccessKeyDiagnostics implements vscode.CodeActionProvider, vscode.D
       }
       let last = 0;
       const { results, stats } = await scanFiles([...byKey.keys()], {
-        read: (k) => vscode.workspace.fs.readFile(byKey.get(k)!),
+        read: async (k) => vscode.workspace.fs.readFile(byKey.get(k)!),
         size: async (k) => (await vscode.workspace.fs.stat(byKey.get(k)!)).size,
         signal: abort.signal,
         onProgress: (done, total) => {

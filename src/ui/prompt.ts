@@ -24,6 +24,8 @@ export interface Prompter {
   openWindow(uri: vscode.Uri): Promise<void>;
   /** Installs an extension from the Marketplace (the user asked for it). */
   installExtension(id: string): Promise<void>;
+  /** Opens a web page (vscode.env.openExternal): console pages, OpenAPI Explorer. Tests capture it. */
+  openExternal(uri: vscode.Uri): Promise<void>;
 }
 
 export class VsCodePrompter implements Prompter {
@@ -54,6 +56,9 @@ export class VsCodePrompter implements Prompter {
   async installExtension(id: string): Promise<void> {
     await vscode.commands.executeCommand('workbench.extensions.installExtension', id);
   }
+  async openExternal(uri: vscode.Uri): Promise<void> {
+    await vscode.env.openExternal(uri);
+  }
 }
 
 /** Scripted answers for in-host tests: labels for picks, text for inputs, action labels for confirms. */
@@ -67,6 +72,8 @@ export class ScriptedPrompter implements Prompter {
   /** Windows the extension asked to open, and extensions it asked to install, in order. */
   readonly opened: string[] = [];
   readonly installed: string[] = [];
+  /** Web pages the extension asked to open (openExternal), in order. */
+  readonly external: string[] = [];
 
   enqueue(...answers: Array<string | string[] | boolean | undefined>): void {
     this.answers.push(...answers);
@@ -119,5 +126,8 @@ export class ScriptedPrompter implements Prompter {
   }
   async installExtension(id: string): Promise<void> {
     this.installed.push(id);
+  }
+  async openExternal(uri: vscode.Uri): Promise<void> {
+    this.external.push(uri.toString(true));
   }
 }

@@ -54,7 +54,9 @@ export function offerNextSteps(message: string, t: ConnectTarget): void {
   const connect = vscode.l10n.t('Connect with Remote-SSH');
   const how = vscode.l10n.t('How to Connect');
   const copy = vscode.l10n.t('Copy Instance ID');
-  void vscode.window.showInformationMessage(message, connect, how, copy).then(async (choice) => {
+  const code = vscode.l10n.t('Insert Code That Uses the Role');
+  void vscode.window.showInformationMessage(message, connect, how, code, copy).then(async (choice) => {
+    if (choice === code) { await vscode.commands.executeCommand('alibabaCloud.insertRoleCode', { roleName: t.roleName }); }
     if (choice === connect) { await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', { regionId: t.regionId, instanceId: t.instanceId }); }
     if (choice === how) { await showConnectGuide(t); }
     if (choice === copy) { await vscode.env.clipboard.writeText(t.instanceId); }
