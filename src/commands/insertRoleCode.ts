@@ -19,7 +19,7 @@ const LANGUAGES: Array<{ label: string; language: SnippetLanguage }> = [
   { label: 'TypeScript', language: 'typescript' }, { label: 'Java', language: 'java' }, { label: 'Go', language: 'go' },
 ];
 
-export const insertRoleCode = defineCommand(INSERT_ROLE_CODE, async (s, arg) => {
+export const insertRoleCode = defineCommand('alibabaCloud.insertRoleCode', async (s, arg) => {
   const a = argsOf<InsertArgs>(arg);
   const title = vscode.l10n.t('Insert Code That Uses the Instance Role');
   let bucket = a.bucket;
