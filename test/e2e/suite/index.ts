@@ -1,5 +1,6 @@
 // Entry of the in-host suites (extensionTestsPath; compiled by test/e2e/lib/build.mjs). To add tests,
 // write a module exporting HostTest[] next to this file and list it here.
+import { accessKeyTests } from './accesskeys.test';
 import { connectTests } from './connect.test';
 import { explorerTests } from './explorer.test';
 import { extensionTests } from './extension.test';
@@ -22,6 +23,7 @@ const suites: HostSuite[] = [
   { name: 'connect', tests: connectTests },
   { name: 'policy-tools', tests: policyToolsTests },
   { name: 'explorer', tests: explorerTests },
+  { name: 'accesskeys', tests: accessKeyTests },
   // Last: it leaves a sandbox-mode explanation in the identity view.
   { name: 'hostile-workspace', tests: hostileWorkspaceTests },
 ];
