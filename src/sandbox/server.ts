@@ -236,6 +236,7 @@ export class Sandbox {
           throw new SandboxError(code, THROTTLING[code].status, THROTTLING[code].message);
         }
         case 'error5xx':
+          if (rule.emptyBody) { return { status: rule.status ?? 500, headers: rule.requestId ? { 'x-acs-request-id': rule.requestId } : {}, body: '' }; }
           throw new SandboxError(rule.status === 503 ? 'ServiceUnavailable' : 'InternalError', rule.status ?? 500,
             'The request processing has failed due to some unknown error, exception or failure.');
       }
