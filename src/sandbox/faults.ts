@@ -26,7 +26,8 @@ export interface FaultRule {
   status?: number;
   /**
    * error5xx: answer with an empty body (a load balancer or proxy failing in front of the API)
-   * instead of the service's own error document; `requestId` adds an x-acs-request-id header.
+   * instead of the service's own error document. `requestId` is the request id header's value
+   * (default: a fresh one, as the gateway sends); '' sends none, as a proxy would.
    */
   emptyBody?: boolean;
   requestId?: string;
