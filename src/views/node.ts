@@ -82,8 +82,9 @@ export class ErrorNode extends TreeNode {
     const showLog = new MessageNode(`${this.id}/log`, vscode.l10n.t('Show Log'), 'output', undefined, { command: 'alibabaCloud.showLog', title: vscode.l10n.t('Show Log') });
     const err = this.cause;
     if (!isRefusal(err)) {
-      const retry = new MessageNode(`${this.id}/retry`, vscode.l10n.t('Retry'), 'refresh', undefined, { command: 'alibabaCloud.refreshNode', title: vscode.l10n.t('Retry'), arguments: [this.parent] });
-      return this.parent ? [retry, showLog] : [showLog];
+      // Under a node: reload that node. At the top of a view: reload the view (ids start with it).
+      const reload = this.parent ? { command: 'alibabaCloud.refreshNode', arguments: [this.parent] } : { command: `alibabaCloud.${this.id.split('/')[0]}.refresh` };
+      return [new MessageNode(`${this.id}/retry`, vscode.l10n.t('Retry'), 'refresh', undefined, { ...reload, title: vscode.l10n.t('Retry') }), showLog];
     }
     const who = await this.identity();
     const action = ramActionOf(err);
