@@ -19,6 +19,7 @@ export function ramActionOf(e: CloudError): string | undefined {
 /** What the tree asked for, as a phrase after "may not"; unknown actions are named as they are. */
 export function refusedWhat(e: CloudError): string {
   const action = ramActionOf(e);
+  const bucket = /^acs:oss:[^:]*:[^:]*:([^/]+)/.exec(e.resource ?? '')?.[1];
   switch (action) {
     case 'ram:ListRoles': return vscode.l10n.t('list RAM roles');
     case 'ram:GetRole': return vscode.l10n.t('read RAM roles');
@@ -31,8 +32,8 @@ export function refusedWhat(e: CloudError): string {
     case 'ecs:DescribeInstances': return vscode.l10n.t('list ECS instances');
     case 'ecs:DescribeInstanceRamRole': return vscode.l10n.t('read the RAM roles of ECS instances');
     case 'oss:ListBuckets': return vscode.l10n.t('list OSS buckets');
-    case 'oss:ListObjects': return vscode.l10n.t('list objects in this bucket');
-    case 'oss:GetBucketInfo': case 'oss:GetBucketLocation': return vscode.l10n.t('read this bucket\'s settings');
+    case 'oss:ListObjects': return bucket ? vscode.l10n.t('list objects in bucket {0}', bucket) : vscode.l10n.t('list objects in this bucket');
+    case 'oss:GetBucketInfo': case 'oss:GetBucketLocation': return bucket ? vscode.l10n.t('read the settings of bucket {0}', bucket) : vscode.l10n.t('read this bucket\'s settings');
     default: return action ? vscode.l10n.t('call {0}', action) : vscode.l10n.t('do this');
   }
 }
