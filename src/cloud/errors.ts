@@ -5,6 +5,7 @@
  * Messages never contain secrets: the SDK's own message can echo a string-to-sign, so only the
  * server's Message field is kept.
  */
+import type { Answer } from './answers';
 import { l10n } from './l10n';
 
 export type CloudService = 'ram' | 'ecs' | 'sts' | 'oss' | 'imds' | 'credentials';
@@ -136,9 +137,11 @@ interface SdkErrorLike {
 }
 
 /** Converts whatever an SDK or the network threw into a CloudError (idempotent). */
-export function toCloudError(e: unknown, ctx: { service?: CloudService; action?: string } = {}): CloudError {
+export function toCloudError(e: unknown, ctx: { service?: CloudService; action?: string; region?: string; answer?: Answer } = {}): CloudError {
   if (e instanceof CloudError) { return e; }
   const err = (e ?? {}) as SdkErrorLike;
+  const unreadable = unreadableAnswer(err, ctx);
+  if (unreadable) { return unreadable; }
   const netCode = err.code && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EPIPE|EAI_AGAIN)$/.test(err.code) ? err.code
     : err.name && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)$/.test(err.name) ? err.name : undefined;
   if (netCode) {
@@ -170,6 +173,30 @@ export function outcomeUnknownError(cause: CloudError): CloudError {
   return new CloudError({
     code: 'OutcomeUnknown', service: cause.service, action: cause.action, retryable: false, outcomeUnknown: true,
     message: l10n.t('{0} got no answer ({1}); it may or may not have happened.', cause.action ?? cause.service ?? '', cause.code),
+  });
+}
+
+/**
+ * An answer the SDK could not read: openapi-core's JSON.parse of an empty or non-JSON body (a
+ * SyntaxError, status lost), or ali-oss's "Unknow error, status: N" for a body that is not OSS's
+ * XML. Said in plain words from what the server sent: "ecs.cn-hangzhou answered HTTP 500 with an
+ * empty body", with the request id when a header carried one.
+ */
+function unreadableAnswer(err: SdkErrorLike, ctx: { service?: CloudService; action?: string; region?: string; answer?: Answer }): CloudError | undefined {
+  const parseFailure = err.name === 'SyntaxError' || /^Unknow(n)? error, status: \d+/.test(err.message ?? '');
+  const answer = ctx.answer;
+  if (!parseFailure || !answer) { return undefined; }
+  const where = [ctx.service, ctx.region].filter(Boolean).join('.') || l10n.t('The service');
+  // ali-oss says "Unknow error" only when the body is empty (otherwise it reports the XML it read).
+  const empty = answer.contentLength === 0 || /Unexpected end of JSON input|^Unknow(n)? error, status/.test(err.message ?? '');
+  const type = answer.contentType?.split(';')[0].trim();
+  const body = empty ? l10n.t('an empty body')
+    : type ? l10n.t('a body it could not read ({0})', type) : l10n.t('a body it could not read');
+  const requestId = answer.requestId ?? err.requestId;
+  const sentence = l10n.t('{0} answered HTTP {1} with {2}', where, answer.status, body);
+  return new CloudError({
+    code: answer.status >= 500 ? 'ServerErrorUnreadable' : 'ResponseUnreadable', status: answer.status, requestId, service: ctx.service, action: ctx.action,
+    message: requestId ? l10n.t('{0} (request id {1}).', sentence, requestId) : `${sentence}.`,
   });
 }
 

@@ -5,6 +5,7 @@
  * parameters, which can hold secrets or policy documents).
  */
 import * as http from 'node:http';
+import { recordingAnswers, type AnswerLog } from './answers';
 import { observeResponseDate, serverClock } from './clock';
 import { createProvider, toSdkCredential, type Credentials, type CredentialProvider } from './credentials';
 import { toCloudError, type CloudError, type CloudService } from './errors';
@@ -77,10 +78,11 @@ export class CloudSession {
    */
   async call<T>(service: CloudService, action: string, region: string | undefined, fn: () => Promise<T>, opts: CallOptions = {}): Promise<T> {
     const started = Date.now();
-    const convert = (e: unknown) => toCloudError(e, { service, action });
+    const answers: AnswerLog = {};
+    const convert = (e: unknown) => toCloudError(e, { service, action, region, answer: answers.last });
     const idempotent = opts.idempotent ?? READ_ONLY.test(action);
     const policy = opts.retry === false ? { ...DEFAULT_RETRY, maxAttempts: 1 } : this.profile.retry ?? DEFAULT_RETRY;
-    const attempt = () => withRetry(fn, policy, convert, (err, n, delay) => {
+    const attempt = () => withRetry(() => recordingAnswers(answers, fn), policy, convert, (err, n, delay) => {
       this.logger.warn(`${service}.${action} ${region ?? '-'} ${err.code} (attempt ${n}), retrying in ${delay} ms`);
     }, idempotent);
     try {

@@ -24,6 +24,13 @@ export interface FaultRule {
   inFlight?: number;
   delayMs?: number;
   status?: number;
+  /**
+   * error5xx: answer with an empty body (a load balancer or proxy failing in front of the API)
+   * instead of the service's own error document. `requestId` is the request id header's value
+   * (default: a fresh one, as the gateway sends); '' sends none, as a proxy would.
+   */
+  emptyBody?: boolean;
+  requestId?: string;
   /** How many requests it applies to; omitted = until cleared. */
   count?: number;
   /** How many matching requests pass untouched before it applies (e.g. a dry run before the real call). */

@@ -238,6 +238,12 @@ export class Sandbox {
           throw new SandboxError(code, THROTTLING[code].status, THROTTLING[code].message);
         }
         case 'error5xx':
+          if (rule.emptyBody) {
+            // OSS names its request id header x-oss-request-id; the POP gateway x-acs-request-id.
+            const id = rule.requestId ?? requestId();
+            const ids: Record<string, string> = service === 'oss' ? { 'x-acs-request-id': '', 'x-oss-request-id': id } : { 'x-acs-request-id': id };
+            return { status: rule.status ?? 500, headers: { ...ids, 'content-length': '0' }, body: '' };
+          }
           throw new SandboxError(rule.status === 503 ? 'ServiceUnavailable' : 'InternalError', rule.status ?? 500,
             'The request processing has failed due to some unknown error, exception or failure.');
       }
@@ -310,6 +316,8 @@ export class Sandbox {
     if (out.destroy) { req.socket.destroy(); return; }
     // Every answer is dated by the sandbox's wall clock, so clients can learn a configured skew.
     const headers: Record<string, string> = { 'x-acs-request-id': requestId(), date: new Date(wallNow(this.state)).toUTCString(), ...out.headers };
+    // An empty value drops a default header: a fault answering as a proxy would, without a request id.
+    for (const [k, v] of Object.entries(headers)) { if (v === '') { delete headers[k]; } }
     res.writeHead(out.status, headers);
     res.end(out.body);
     const last = this.requests[this.requests.length - 1];

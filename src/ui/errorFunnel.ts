@@ -24,9 +24,10 @@ export function describeError(e: unknown): { message: string; fix?: string } {
     const head = err.explanation ?? err.message;
     const what = err.action && err.resource && /AccessDenied|NoPermission|Forbidden/.test(err.code)
       ? ' ' + vscode.l10n.t('Refused: {0} on {1}.', err.action, err.resource) : '';
-    const code = vscode.l10n.t('[{0}]', err.code);
+    // Codes made up here for answers without one say nothing the message does not.
+    const code = /^(ServerErrorUnreadable|ResponseUnreadable)$/.test(err.code) ? '' : vscode.l10n.t('[{0}]', err.code);
     const prefix = e instanceof SetupError ? vscode.l10n.t('Step "{0}" failed: ', e.step.title) : '';
-    return { message: redact(`${prefix}${head}${what} ${code}`), fix: err.fix };
+    return { message: redact(`${prefix}${head}${what}${code ? ` ${code}` : ''}`), fix: err.fix };
   }
   return { message: redact(e instanceof Error ? e.message : String(e)) };
 }

@@ -5,6 +5,8 @@
 export const ContextValues = {
   message: 'message',
   error: 'error',
+  /** A load refused by access policy (NoPermission, Forbidden, AccessDenied). */
+  refusal: 'error refused',
   loadMore: 'loadMore',
   profile: 'profile',
   instanceIdentity: 'instanceIdentity',

@@ -6,10 +6,11 @@ import * as vscode from 'vscode';
 import { SDKS_FOR_VIEW } from '../cloud/sdk';
 import { ecsRoots } from './ecsView';
 import { identityRoots } from './identityView';
-import type { TreeNode } from './node';
+import { ErrorNode, type TreeNode } from './node';
 import { ramRoots } from './ramView';
 import type { Services, ViewId } from './services';
 import { NodeTreeProvider } from './treeProvider';
+import { refusedIdentity } from '../ui/refusal';
 
 export type RootFactory = (s: Services) => Promise<TreeNode[]> | TreeNode[];
 
@@ -30,6 +31,7 @@ export class Explorer implements vscode.Disposable {
   identityExtras: () => TreeNode[] = () => [];
 
   constructor(private readonly s: Services, extraRoots: Partial<Record<ViewId, RootFactory>> = {}) {
+    ErrorNode.identity = () => refusedIdentity(s);
     const factories: Record<ViewId, RootFactory> = {
       identity: (svc) => identityRoots(svc, () => this.identityExtras()),
       ram: ramRoots,

@@ -1,6 +1,7 @@
 /** A generic provider over TreeNode objects: one event emitter, subtree refresh. */
 import * as vscode from 'vscode';
 import type { TreeNode } from './node';
+import { withReadableDefaults } from './readable';
 
 export class NodeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
@@ -8,8 +9,8 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 
   constructor(private readonly roots: () => Promise<TreeNode[]>, private readonly onShown?: (depth: number, children: TreeNode[]) => void) {}
 
-  getTreeItem(node: TreeNode): vscode.TreeItem | Thenable<vscode.TreeItem> {
-    return node.getTreeItem();
+  async getTreeItem(node: TreeNode): Promise<vscode.TreeItem> {
+    return withReadableDefaults(await node.getTreeItem());
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {

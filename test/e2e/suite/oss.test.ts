@@ -149,8 +149,13 @@ export const ossTests: HostTest[] = [
         assert.match(await label(denied), /may not list buckets \(oss:ListBuckets\)/);
         assert.equal((await item(pin)).command?.command, 'alibabaCloud.oss.pin');
         const [err] = await children(roots[0]);
-        assert.equal((await item(err)).contextValue, 'error');
-        assert.match(await label(err), new RegExp(`oss:ListObjects on acs:oss:\\*:\\*:${DEMO.bucket}`));
+        // A refusal says who may not do what; the tooltip keeps the action on the resource.
+        const refused = await item(err);
+        assert.equal(refused.contextValue, 'error refused');
+        assert.equal(await label(err), `RAM user ${alice.userName} may not list objects in bucket ${DEMO.bucket}`);
+        assert.equal(refused.description, 'oss:ListObjects');
+        assert.match(String(refused.tooltip), new RegExp(`oss:ListObjects on acs:oss:\\*:\\*:${DEMO.bucket}`));
+        assert.deepEqual(await Promise.all((await children(err)).map(label)), ['Switch Profile…', 'Check Access for oss:ListObjects…', 'Show Log']);
       } finally {
         await cfg.update('pinned', undefined, vscode.ConfigurationTarget.Global);
         await root.update('endpointOverrides', undefined, vscode.ConfigurationTarget.Global);

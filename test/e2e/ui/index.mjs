@@ -3,14 +3,17 @@
 import { connectSettings, connectUiTests } from './connect.ui.mjs';
 import { flowSettings, flowTests } from './flows.ui.mjs';
 import { helperTests } from './helpers.ui.mjs';
+import { paletteUiTests, stateUiTests } from './states.ui.mjs';
 import { workbenchTests } from './workbench.ui.mjs';
 
 export const uiTests = [
   ...workbenchTests,
+  ...paletteUiTests,
   ...helperTests,
   flowTests[0],
   ...connectUiTests, // while demo-web-1 has no role and the sandbox profile is the identity
-  ...flowTests.slice(1), // last: it attaches a role and switches the window to the instance identity
+  ...flowTests.slice(1), // it attaches a role and switches the window to the instance identity
+  ...stateUiTests, // last: as that instance role (refused RAM), then with ECS answering 500
 ];
 
 /** Extra user settings for the UI run's server, from the sandbox's info line (no secrets in it). */
