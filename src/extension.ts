@@ -16,7 +16,7 @@ import { LIVE_SCHEME, LiveRamDocuments, RAM_SCHEME } from './views/documents';
 import { Explorer } from './views/explorer';
 import { bindInstanceIdentity } from './views/identityView';
 import { ossRoots } from './views/ossView';
-import type { Services } from './views/services';
+import type { Services } from './ui/services';
 
 /** What in-host tests reach through `extension.exports`; only in a test host (see testApiFor). */
 export interface ExtensionApi {

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { TreeNode } from '../views/node';
 import type { LoadMoreNode } from '../views/pagedLoader';
-import type { ViewId } from '../views/services';
+import type { ViewId } from '../ui/services';
 import { defineCommand } from './command';
 
 const viewOf = (node: TreeNode | undefined): ViewId => {

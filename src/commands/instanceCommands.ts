@@ -9,7 +9,7 @@ import { defaultCliConfigPath, readCliConfig, upsertEcsRamRoleProfile } from '..
 import { buildEnvExports, formatExpiry, formatTimeLeft } from '../cloud/instance';
 import { buildDiagnosticsReport, runInstanceDiagnostics } from '../cloud/instanceDiagnostics';
 import { InstanceIdentityService, type InstanceState } from '../ui/instanceIdentity';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 
 type Found = Extract<InstanceState, { kind: 'found' }>;

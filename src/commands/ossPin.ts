@@ -1,6 +1,6 @@
 /** Pin / unpin `oss://bucket/prefix/` entries: roots of the OSS view that need no oss:ListBuckets. */
 import * as vscode from 'vscode';
-import { formatOssUri, parentPrefix, parseOssUri } from '../fs/ossLocation';
+import { formatOssUri, parentPrefix, parseOssUri } from '../cloud/ossLocation';
 import { normalizePin, OssObjectNode, OssPinnedNode, pinnedUris, setPinned } from '../views/ossView';
 import { argsOf, defineCommand } from './command';
 import { givenTargets } from './ossTargets';

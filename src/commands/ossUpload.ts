@@ -8,10 +8,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
 import { mapLimit } from '../cloud/paging';
-import { formatOssUri, listKeysUnder, objectExists } from '../fs/ossLocation';
+import { formatOssUri, listKeysUnder, objectExists } from '../cloud/ossLocation';
 import { UserCancelled } from '../ui/errorFunnel';
 import { withProgress } from '../ui/progress';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { cloudFor, ConflictResolver, refreshOss, resolveFolder, type OssTarget } from './ossTargets';
 

@@ -13,7 +13,7 @@ import { withProgress } from '../ui/progress';
 import { listInstancesWithRoles } from '../ui/wizardPickers';
 import { visibleRegions } from '../views/ecsView';
 import { RoleNode } from '../views/ramView';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
 

@@ -21,7 +21,7 @@ import { withProgress } from '../ui/progress';
 import { liveDocuments, liveUri, lintKind, parseLiveUri, type LiveTarget } from '../views/documents';
 import { visibleRegions } from '../views/ecsView';
 import { PolicyVersionNode } from '../views/ramView';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { assertValidPolicy, notify, sameJson } from './ramCommon';
 

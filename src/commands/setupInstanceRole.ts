@@ -27,7 +27,7 @@ import {
 import { pickPolicy } from '../ui/pickers';
 import { InstanceNode } from '../views/ecsView';
 import { RoleNode } from '../views/ramView';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 
 export const SETUP_COMMAND = 'alibabaCloud.setupInstanceRole';

@@ -22,8 +22,8 @@ import { isPolicyDenial } from '../ui/accessDeniedReport';
 import { maxOpenSizeMb } from '../ui/trustedSettings';
 import { describeError, isCancellation, reportError } from '../ui/errorFunnel';
 import { bindingFromUri, cloudForRead, cloudForWrite, type BoundCloud } from '../ui/liveBinding';
-import type { Services } from '../views/services';
-import { asPrefix, baseName, entryName, formatOssUri, formatSize, listKeysUnder, objectExists, OSS_SCHEME, regionOfBucket } from './ossLocation';
+import type { Services } from '../ui/services';
+import { asPrefix, baseName, entryName, formatOssUri, formatSize, listKeysUnder, objectExists, OSS_SCHEME, regionOfBucket } from '../cloud/ossLocation';
 
 export { OSS_SCHEME };
 

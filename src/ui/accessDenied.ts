@@ -12,7 +12,7 @@ import { policyErrors } from '../policy/lint';
 import type { Cloud } from '../cloud';
 import type { CloudError } from '../cloud/errors';
 import type { CallerIdentity } from '../cloud/sts';
-import type { Services } from '../views/services';
+import type { Services } from './services';
 import {
   analyseOssDenial, describePrincipal, isPolicyDenial, isValidPolicyName, principalOf, ramRequestOf, suggestedPolicy, suggestedPolicyName,
   type DenialReport,

@@ -15,7 +15,7 @@ import {
 } from '../cloud/instance';
 import type { EcsRamRoleProvider } from '../cloud/credentials';
 import type { InstanceIdentity } from '../cloud/imds';
-import type { Services } from '../views/services';
+import type { Services } from './services';
 import { describeError } from './errorFunnel';
 import type { ProfileStatusBar } from './statusBar';
 import { trustedSetting } from './trustedSettings';

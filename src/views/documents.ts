@@ -14,7 +14,7 @@ import * as vscode from 'vscode';
 import type { PolicyType } from '../cloud/ram';
 import { LINT_MESSAGES, lintPolicy, type PolicyKind } from '../policy/lint';
 import { activeBinding, bindingFromUri, bindingQuery, cloudForRead, type LiveBinding } from '../ui/liveBinding';
-import type { Services } from './services';
+import type { Services } from '../ui/services';
 
 export const RAM_SCHEME = 'alibabacloud-ram';
 /** Read-only snapshots of what is live in RAM, the left side of the deploy diff. */

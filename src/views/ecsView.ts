@@ -4,7 +4,7 @@ import type { EcsInstance } from '../cloud/ecs';
 import { ContextValues } from './contextValues';
 import { childrenOrError, TreeNode } from './node';
 import { PagedLoader, type PagedParent } from './pagedLoader';
-import type { Services } from './services';
+import type { Services } from '../ui/services';
 
 export function visibleRegions(defaultRegion: string): string[] {
   const chosen = vscode.workspace.getConfiguration('alibabaCloud').get<string[]>('regions', []);

@@ -8,11 +8,11 @@ import * as vscode from 'vscode';
 import { isCloudError } from '../cloud/errors';
 import type { BucketInfo, OssEntry } from '../cloud/oss';
 import { describeError } from '../ui/errorFunnel';
-import { asPrefix, entryName, formatDate, formatOssUri, formatSize, OSS_SCHEME, parseOssUri, regionOfBucket, rememberRegion, type OssLocation } from '../fs/ossLocation';
+import { asPrefix, entryName, formatDate, formatOssUri, formatSize, OSS_SCHEME, parseOssUri, regionOfBucket, rememberRegion, type OssLocation } from '../cloud/ossLocation';
 import { ContextValues } from './contextValues';
 import { childrenOrError, ErrorNode, MessageNode, TreeNode } from './node';
 import { PagedLoader, type PagedParent } from './pagedLoader';
-import type { Services } from './services';
+import type { Services } from '../ui/services';
 
 const ossConfig = () => vscode.workspace.getConfiguration('alibabaCloud.oss');
 

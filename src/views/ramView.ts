@@ -8,7 +8,7 @@ import { policyDocumentUri, trustPolicyUri } from './documents';
 import { childrenOrError, emptyNode, TreeNode } from './node';
 import { PagedLoader, type PagedParent } from './pagedLoader';
 import { mapLimit } from '../cloud/paging';
-import type { Services } from './services';
+import type { Services } from '../ui/services';
 
 const PAGE = 100;
 

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OssEntry } from '../../src/cloud/oss';
 import type { Page } from '../../src/cloud/paging';
-import { entryName, listKeysUnder, regionOfBucket } from '../../src/fs/ossLocation';
+import { entryName, listKeysUnder, regionOfBucket } from '../../src/cloud/ossLocation';
 import { DEMO } from '../../src/sandbox/seed';
 import { useSandbox } from './helpers/sandbox';
 

@@ -1,10 +1,12 @@
 /** What nodes and commands need, passed in rather than imported as singletons. */
 import type * as vscode from 'vscode';
-import type { TreeNode } from './node';
 import type { Cloud } from '../cloud';
-import type { Log } from '../ui/log';
-import type { Prompter } from '../ui/prompt';
-import type { ProfileEntry, ProfileStore } from '../ui/profiles';
+import type { Log } from './log';
+import type { Prompter } from './prompt';
+import type { ProfileEntry, ProfileStore } from './profiles';
+
+/** A tree node as the layers under the views see it: opaque, handed back to refresh. */
+export interface ViewNode { readonly id: string }
 
 export interface Services {
   context: vscode.ExtensionContext;
@@ -14,7 +16,7 @@ export interface Services {
   /** The active profile's cloud, or an error telling the user to add a profile. */
   cloud(): Promise<{ entry: ProfileEntry; cloud: Cloud }>;
   /** Reloads a subtree (or the whole view). */
-  refresh(view: ViewId, node?: TreeNode, reload?: boolean): void;
+  refresh(view: ViewId, node?: ViewNode, reload?: boolean): void;
 }
 
 export type ViewId = 'identity' | 'ram' | 'ecs' | 'oss';

@@ -3,10 +3,10 @@
  * (OSS has only keys; a "folder" is a prefix ending in "/"), the bucket → region cache that pinned
  * buckets and oss:// URIs need, and bounded "every key under a prefix" listings.
  */
-import type { Cloud } from '../cloud';
-import type { OssEntry } from '../cloud/oss';
-import { l10n } from '../cloud/l10n';
-import { collectAll } from '../cloud/paging';
+import type { Cloud } from './index';
+import type { OssEntry } from './oss';
+import { l10n } from './l10n';
+import { collectAll } from './paging';
 
 /** The URI scheme of the OSS file system: `oss://<bucket>/<key>`. */
 export const OSS_SCHEME = 'oss';
