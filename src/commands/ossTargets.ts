@@ -12,7 +12,8 @@ import {
 } from '../cloud/ossLocation';
 import { UserCancelled } from '../ui/errorFunnel';
 import type { TreeNode } from '../views/node';
-import { OssObjectNode, OssPrefixNode, pinnedUris } from '../views/ossView';
+import { pinnedUris } from '../ui/settings';
+import { OssObjectNode, OssPrefixNode } from '../views/ossView';
 import type { Services } from '../ui/services';
 import { argsOf } from './command';
 

@@ -19,7 +19,7 @@ import { UserCancelled } from '../ui/errorFunnel';
 import { cloudForWrite } from '../ui/liveBinding';
 import { withProgress } from '../ui/progress';
 import { liveDocuments, liveUri, lintKind, parseLiveUri, type LiveTarget } from '../views/documents';
-import { visibleRegions } from '../views/ecsView';
+import { visibleRegions } from '../ui/settings';
 import { PolicyVersionNode } from '../views/ramView';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';

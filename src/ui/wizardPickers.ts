@@ -11,7 +11,7 @@ import { collectAll, mapLimit } from '../cloud/paging';
 import type { Role } from '../cloud/ram';
 import { formatPolicy, ossReadOnlyBucketPolicy, ossReadOnlyPolicy, ossReadWritePolicy } from '../policy/builders';
 import { trustsEcs } from '../setup/instanceRole';
-import { visibleRegions } from '../views/ecsView';
+import { visibleRegions } from './settings';
 import type { Prompter } from './prompt';
 
 /** Roles whose trust policy lets ECS assume them (ListRoles omits trust policies, so each is read). */

@@ -5,11 +5,7 @@ import { ContextValues } from './contextValues';
 import { childrenOrError, TreeNode } from './node';
 import { PagedLoader, type PagedParent } from './pagedLoader';
 import type { Services } from '../ui/services';
-
-export function visibleRegions(defaultRegion: string): string[] {
-  const chosen = vscode.workspace.getConfiguration('alibabaCloud').get<string[]>('regions', []);
-  return chosen.length ? chosen : [defaultRegion];
-}
+import { visibleRegions } from '../ui/settings';
 
 export class RegionNode extends TreeNode implements PagedParent {
   readonly id: string;

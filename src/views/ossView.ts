@@ -13,13 +13,7 @@ import { ContextValues } from './contextValues';
 import { childrenOrError, ErrorNode, MessageNode, TreeNode } from './node';
 import { PagedLoader, type PagedParent } from './pagedLoader';
 import type { Services } from '../ui/services';
-
-const ossConfig = () => vscode.workspace.getConfiguration('alibabaCloud.oss');
-
-export function ossPageSize(): number {
-  const n = Math.floor(ossConfig().get<number>('pageSize', 100));
-  return Math.min(1000, Math.max(1, Number.isFinite(n) ? n : 100));
-}
+import { ossPageSize, pinnedUris } from '../ui/settings';
 
 export const ossUri = (loc: OssLocation) => vscode.Uri.from({ scheme: OSS_SCHEME, authority: loc.bucket, path: `/${loc.key}` });
 
@@ -38,16 +32,6 @@ export async function setFilter(s: Services, uri: string, filter: string | undef
 }
 
 // ---- pinned entries ----
-
-export function pinnedUris(): string[] {
-  return ossConfig().get<string[]>('pinned', []).filter((u) => !!parseOssUri(u));
-}
-
-/** Saves the pins where the user keeps them: the workspace if it sets them, else user settings. */
-export async function setPinned(uris: string[]): Promise<void> {
-  const inWorkspace = ossConfig().inspect<string[]>('pinned')?.workspaceValue !== undefined;
-  await ossConfig().update('pinned', [...new Set(uris)], inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
-}
 
 /** A pinned entry as it is stored: `oss://bucket/` or `oss://bucket/prefix/`. */
 export const normalizePin = (loc: OssLocation) => formatOssUri({ bucket: loc.bucket, key: asPrefix(loc.key) });
