@@ -74,6 +74,7 @@ export const instanceTests: HostTest[] = [
       assert.equal(a.services.profiles.active()?.id, 'sandbox:Sandbox', 'not selected on its own');
       const listed = a.services.profiles.list().find((p) => p.source === 'instance');
       assert.ok(listed?.manualOnly, 'the instance role is listed, marked as chosen only by the user');
+      a.useScriptedPrompter().enqueue('Switch'); // a switch requested through args is confirmed
       await vscode.commands.executeCommand('alibabaCloud.selectProfile', { id: listed.id });
       const active = await waitFor('the instance profile to be active', () => (a.services.profiles.active()?.source === 'instance' ? a.services.profiles.active() : undefined));
       assert.equal(active.regionId, 'cn-hangzhou');

@@ -13,7 +13,7 @@ import { formatPolicy, serviceTrustPolicy } from '../../../src/policy/builders';
 import { DEMO } from '../../../src/sandbox/seed';
 import type { ProfileEntry } from '../../../src/ui/profiles';
 import type { TreeNode } from '../../../src/views/node';
-import { ourExtension, sandboxInfo, waitFor } from './helpers';
+import { ourExtension, sandboxControl, sandboxInfo, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
 interface LoggedRequest { service: string; action: string; status: number }
@@ -32,7 +32,7 @@ async function api(): Promise<ExtensionApi> {
 }
 
 async function requests(): Promise<LoggedRequest[]> {
-  const res = await fetch(`${sandboxInfo().url}/__sandbox/requests`, { signal: AbortSignal.timeout(5000) });
+  const res = await sandboxControl('requests');
   return (await res.json() as { requests: LoggedRequest[] }).requests;
 }
 

@@ -14,7 +14,7 @@ import { DEMO } from '../../../src/sandbox/seed';
 import { addStatementToPrincipal, explainAccessDenied } from '../../../src/ui/accessDenied';
 import type { ProfileEntry } from '../../../src/ui/profiles';
 import type { TreeNode } from '../../../src/views/node';
-import { ourExtension, sandboxInfo, waitFor } from './helpers';
+import { ourExtension, sandboxControl, sandboxInfo, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
 const TMP = 'e2e-oss/';
@@ -334,7 +334,7 @@ export const ossTests: HostTest[] = [
     timeoutMs: 30_000,
     async run() {
       const a = await ready();
-      const requests = async () => ((await (await fetch(`${sandboxInfo().url}/__sandbox/requests`)).json()) as { requests: Array<{ service: string }> }).requests.filter((r) => r.service === 'oss').length;
+      const requests = async () => ((await (await sandboxControl('requests')).json()) as { requests: Array<{ service: string }> }).requests.filter((r) => r.service === 'oss').length;
       /** The message the error funnel logged for one run of Create Folder. */
       const failure = async (args: object): Promise<string> => {
         const seen: string[] = [];

@@ -275,6 +275,10 @@ export const flowTests = [
       const USE = 'Use the instance role as the active profile';
       assert.ok(rows.some((r) => r.label === USE), 'the "use it" hint is offered (so the role is not active yet)');
       await ui.clickTreeItem(page, identity, USE);
+      // A switch of identity is always confirmed, naming the profile.
+      const confirm = await ui.waitForDialog(page, 15_000);
+      log(`  confirmation: ${confirm.message} | [${confirm.buttons.join(', ')}]`);
+      await ui.answerDialog(page, 'Switch');
       rows = await waitForRows(page, ui, identity, 'the instance role as the active profile', (r) => (!r.some((x) => x.label === USE) && r.some((x) => x.label === 'Instance role') ? r : undefined));
       assert.ok(rows.some((r) => r.label === 'Instance role' && /ECS instance role · cn-hangzhou/.test(r.description ?? '')), 'profile node "Instance role"');
       const status = await ui.statusBarItem(page, new RegExp(`Instance role · ${REGION} · ${NEW_ROLE} · `));
