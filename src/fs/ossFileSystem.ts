@@ -18,7 +18,7 @@ import { CloudError, isCloudError } from '../cloud/errors';
 import type { ObjectMeta } from '../cloud/oss';
 import { collectAll } from '../cloud/paging';
 import { refusalSentence } from '../ui/accessDenied';
-import { isPolicyDenial } from '../ui/accessDeniedReport';
+import { isPolicyDenial } from '../setup/accessDeniedReport';
 import { maxOpenSizeMb } from '../ui/trustedSettings';
 import { describeError, isCancellation, reportError } from '../ui/errorFunnel';
 import { bindingFromUri, cloudForRead, cloudForWrite, type BoundCloud } from '../ui/liveBinding';

@@ -16,7 +16,7 @@ import type { Services } from './services';
 import {
   analyseOssDenial, describePrincipal, isPolicyDenial, isValidPolicyName, principalOf, ramRequestOf, suggestedPolicy, suggestedPolicyName,
   type DenialReport,
-} from './accessDeniedReport';
+} from '../setup/accessDeniedReport';
 import type { ErrorAction, ErrorEnricher } from './errorFunnel';
 import { withProgress } from './progress';
 
