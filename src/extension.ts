@@ -12,7 +12,7 @@ import { ProfileStore } from './ui/profiles';
 import { ScriptedPrompter, VsCodePrompter, type Prompter } from './ui/prompt';
 import { ProfileStatusBar } from './ui/statusBar';
 import { testApiFor } from './ui/testApi';
-import { LIVE_SCHEME, LiveRamDocuments, RAM_SCHEME } from './views/documents';
+import { LIVE_SCHEME, LiveRamDocuments, RAM_SCHEME } from './fs/ramDocuments';
 import { Explorer } from './views/explorer';
 import { bindInstanceIdentity } from './views/identityView';
 import { ossRoots } from './views/ossView';

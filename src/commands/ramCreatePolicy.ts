@@ -9,7 +9,7 @@ import { validatePolicyName } from '../cloud/names';
 import { withProgress } from '../ui/progress';
 import { defaultPolicyName, needsBucket, templateDocument, type TemplateId } from '../policy/templates';
 import { askPolicyName, askPrefix, pickBucket, templateItems, validateBucketName } from '../ui/wizardPickers';
-import { openPolicyDraft } from '../views/documents';
+import { openPolicyDraft } from '../fs/ramDocuments';
 import { PoliciesFolderNode, PolicyGroupNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
 import { assertValidPolicy, isArgs, notify } from './ramCommon';

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { validatePolicyName } from '../cloud/names';
 import { pickPolicy } from '../ui/pickers';
-import { liveDocuments, policyDocumentUri } from '../views/documents';
+import { liveDocuments, policyDocumentUri } from '../fs/ramDocuments';
 import { PolicyNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';

@@ -18,7 +18,7 @@ import { applyPolicyVersion, MAX_POLICY_VERSIONS, planPolicyVersion, planTrustUp
 import { UserCancelled } from '../ui/errorFunnel';
 import { cloudForWrite } from '../ui/liveBinding';
 import { withProgress } from '../ui/progress';
-import { liveDocuments, liveUri, lintKind, parseLiveUri, type LiveTarget } from '../views/documents';
+import { liveDocuments, liveUri, lintKind, parseLiveUri, type LiveTarget } from '../fs/ramDocuments';
 import { visibleRegions } from '../ui/settings';
 import { PolicyVersionNode } from '../views/ramView';
 import type { Services } from '../ui/services';

@@ -4,7 +4,7 @@ import type { AttachedPolicy, PolicySummary, PolicyType, PolicyVersionInfo, Role
 import { ECS_SERVICE } from '../policy/builders';
 import { trustsService } from '../policy/trust';
 import { ContextValues } from './contextValues';
-import { policyDocumentUri, trustPolicyUri } from './documents';
+import { policyDocumentUri, trustPolicyUri } from '../fs/ramDocuments';
 import { childrenOrError, emptyNode, TreeNode } from './node';
 import { PagedLoader, type PagedParent } from './pagedLoader';
 import { mapLimit } from '../cloud/paging';
