@@ -32,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const profiles = new ProfileStore(context, log);
   let prompt: Prompter = new VsCodePrompter();
   let explorer: Explorer | undefined;
+  let documents: LiveRamDocuments | undefined;
 
   const services: Services = {
     context, log, profiles,
@@ -42,10 +43,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       return active;
     },
     refresh: (view, node, reload) => explorer?.refresh(view, node, reload),
+    get documents() {
+      if (!documents) { throw new Error(vscode.l10n.t('Policy documents are not available yet; try again once the extension has started.')); }
+      return documents;
+    },
   };
 
   explorer = new Explorer(services, { oss: ossRoots });
   const ramDocuments = new LiveRamDocuments(services);
+  documents = ramDocuments;
   const statusBar = new ProfileStatusBar(profiles);
   const instance = new InstanceIdentityService(services, statusBar);
   context.subscriptions.push(

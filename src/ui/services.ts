@@ -1,6 +1,7 @@
 /** What nodes and commands need, passed in rather than imported as singletons. */
 import type * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
+import type { LiveBinding, LiveTarget } from './liveBinding';
 import type { Log } from './log';
 import type { Prompter } from './prompt';
 import type { ProfileEntry, ProfileStore } from './profiles';
@@ -17,6 +18,19 @@ export interface Services {
   cloud(): Promise<{ entry: ProfileEntry; cloud: Cloud }>;
   /** Reloads a subtree (or the whole view). */
   refresh(view: ViewId, node?: ViewNode, reload?: boolean): void;
+  /** The RAM documents in the editor (fs/ramDocuments.ts). */
+  readonly documents: PolicyDocuments;
+}
+
+/** What commands do with the RAM documents: open drafts, show what is live, record deploys. */
+export interface PolicyDocuments {
+  openDraft(binding: LiveBinding, target: Extract<LiveTarget, { kind: 'newPolicy' }>, text: string): vscode.Uri;
+  /** A read-only snapshot of what RAM holds, for the left side of a diff. */
+  snapshot(uri: vscode.Uri, label: string, text: string): vscode.Uri;
+  /** Drops what is kept for `uri`, so the next read reloads it from RAM. */
+  forget(uri: vscode.Uri): void;
+  /** Records that the text of `uri` is now what RAM holds. */
+  deployed(uri: vscode.Uri): void;
 }
 
 export type ViewId = 'identity' | 'ram' | 'ecs' | 'oss';
