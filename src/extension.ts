@@ -31,11 +31,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const log = new Log();
   const profiles = new ProfileStore(context, log);
   let prompt: Prompter = new VsCodePrompter();
+  const statusBar = new ProfileStatusBar(profiles);
+  const instance = new InstanceIdentityService({ context, log, profiles }, statusBar);
   let explorer: Explorer | undefined;
   let documents: LiveRamDocuments | undefined;
 
   const services: Services = {
-    context, log, profiles,
+    context, log, profiles, instance,
     get prompt() { return prompt; },
     async cloud() {
       const active = await profiles.activeCloud();
@@ -52,8 +54,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   explorer = new Explorer(services, { oss: ossRoots });
   const ramDocuments = new LiveRamDocuments(services);
   documents = ramDocuments;
-  const statusBar = new ProfileStatusBar(profiles);
-  const instance = new InstanceIdentityService(services, statusBar);
   context.subscriptions.push(
     log, profiles, explorer, statusBar, instance, bindInstanceIdentity(services, explorer, instance),
     ramDocuments, vscode.workspace.registerFileSystemProvider(RAM_SCHEME, ramDocuments),

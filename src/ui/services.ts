@@ -1,6 +1,7 @@
 /** What nodes and commands need, passed in rather than imported as singletons. */
 import type * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
+import type { InstanceIdentityService } from './instanceIdentity';
 import type { LiveBinding, LiveTarget } from './liveBinding';
 import type { Log } from './log';
 import type { Prompter } from './prompt';
@@ -18,6 +19,8 @@ export interface Services {
   cloud(): Promise<{ entry: ProfileEntry; cloud: Cloud }>;
   /** Reloads a subtree (or the whole view). */
   refresh(view: ViewId, node?: ViewNode, reload?: boolean): void;
+  /** The instance role of the machine the extension runs on (IMDS). */
+  readonly instance: InstanceIdentityService;
   /** The RAM documents in the editor (fs/ramDocuments.ts). */
   readonly documents: PolicyDocuments;
 }
