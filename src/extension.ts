@@ -2,11 +2,13 @@
 import * as vscode from 'vscode';
 import { setTranslator } from './cloud/l10n';
 import { registerCommands } from './commands/registry';
+import { startSandboxInHost } from './commands/startSandbox';
 import { registerOssFileSystem } from './fs/ossFileSystem';
 import { accessDeniedEnricher } from './ui/accessDenied';
 import { registerErrorEnricher } from './ui/errorFunnel';
 import { outcomeUnknownEnricher } from './ui/outcomeUnknown';
 import { InstanceIdentityService } from './ui/instanceIdentity';
+import { LocalSandbox } from './ui/localSandbox';
 import { Log } from './ui/log';
 import { ProfileStore } from './ui/profiles';
 import { ScriptedPrompter, VsCodePrompter, type Prompter } from './ui/prompt';
@@ -33,11 +35,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   let prompt: Prompter = new VsCodePrompter();
   const statusBar = new ProfileStatusBar(profiles);
   const instance = new InstanceIdentityService({ context, log, profiles }, statusBar);
+  const sandbox = new LocalSandbox(startSandboxInHost);
   let explorer: Explorer | undefined;
   let documents: LiveRamDocuments | undefined;
 
   const services: Services = {
-    context, log, profiles, instance,
+    context, log, profiles, instance, sandbox,
     get prompt() { return prompt; },
     async cloud() {
       const active = await profiles.activeCloud();
@@ -55,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const ramDocuments = new LiveRamDocuments(services);
   documents = ramDocuments;
   context.subscriptions.push(
-    log, profiles, explorer, statusBar, instance, bindInstanceIdentity(services, explorer, instance),
+    log, profiles, sandbox, explorer, statusBar, instance, bindInstanceIdentity(services, explorer, instance),
     ramDocuments, vscode.workspace.registerFileSystemProvider(RAM_SCHEME, ramDocuments),
     vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, ramDocuments),
     registerOssFileSystem(services), registerErrorEnricher('AccessDenied', accessDeniedEnricher(services)),

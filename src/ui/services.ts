@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
 import type { InstanceIdentityService } from './instanceIdentity';
 import type { LiveBinding, LiveTarget } from './liveBinding';
+import type { LocalSandbox } from './localSandbox';
 import type { Log } from './log';
 import type { Prompter } from './prompt';
 import type { ProfileEntry, ProfileStore } from './profiles';
@@ -21,6 +22,8 @@ export interface Services {
   refresh(view: ViewId, node?: ViewNode, reload?: boolean): void;
   /** The instance role of the machine the extension runs on (IMDS). */
   readonly instance: InstanceIdentityService;
+  /** The sandbox started in this extension host (Start Sandbox), if any. */
+  readonly sandbox: LocalSandbox;
   /** The RAM documents in the editor (fs/ramDocuments.ts). */
   readonly documents: PolicyDocuments;
 }
