@@ -54,29 +54,11 @@ export function entryName(entry: OssEntry, listedPrefix: string): string {
   return (entry.kind === 'folder' ? rel.replace(/\/$/, '') : rel) || '/';
 }
 
-const regions = new WeakMap<Cloud, Map<string, Promise<string>>>();
-
 /** Records a region learnt elsewhere (ListBuckets returns it). */
-export function rememberRegion(cloud: Cloud, bucket: string, region: string): void {
-  let m = regions.get(cloud);
-  if (!m) { m = new Map(); regions.set(cloud, m); }
-  m.set(bucket, Promise.resolve(region));
-}
+export const rememberRegion = (cloud: Cloud, bucket: string, region: string): void => cloud.oss.rememberRegion(bucket, region);
 
-/**
- * The bucket's region: from the cache, else GetBucketLocation, else (refused or unreachable) the
- * profile's region — which is right for most single-region users and fails clearly otherwise.
- */
-export function regionOfBucket(cloud: Cloud, bucket: string, fallback: string): Promise<string> {
-  let m = regions.get(cloud);
-  if (!m) { m = new Map(); regions.set(cloud, m); }
-  let p = m.get(bucket);
-  if (!p) {
-    p = cloud.oss.getBucketRegion(bucket, fallback).catch(() => fallback);
-    m.set(bucket, p);
-  }
-  return p;
-}
+/** The bucket's region (cached per cloud; see OssApi.regionOfBucket). */
+export const regionOfBucket = (cloud: Cloud, bucket: string, fallback: string): Promise<string> => cloud.oss.regionOfBucket(bucket, fallback);
 
 /** At most this many keys are gathered for one recursive operation (download, delete, rename). */
 export const MAX_RECURSIVE_KEYS = 100_000;
