@@ -217,13 +217,6 @@ export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Deterministic-enough unique ids: a counter plus randomness so restarts from a saved state don't collide. */
-export function nextId(state: SandboxState, prefix: string, hexLen = 20): string {
-  const n = (state.counter++).toString(16);
-  const rand = Array.from({ length: hexLen }, () => Math.floor(Math.random() * 16).toString(16)).join('');
-  return `${prefix}${(n + rand).slice(0, hexLen)}`;
-}
-
 export function parsePolicyDocument(text: string): PolicyDocument {
   return JSON.parse(text) as PolicyDocument;
 }
