@@ -5,6 +5,7 @@ import { registerCommands } from './commands/registry';
 import { startSandboxInHost } from './commands/startSandbox';
 import { registerOssFileSystem } from './fs/ossFileSystem';
 import { accessDeniedEnricher } from './ui/accessDenied';
+import { watchClockSkew } from './ui/clockSkew';
 import { registerErrorEnricher } from './ui/errorFunnel';
 import { outcomeUnknownEnricher } from './ui/outcomeUnknown';
 import { InstanceIdentityService } from './ui/instanceIdentity';
@@ -58,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const ramDocuments = new LiveRamDocuments(services);
   documents = ramDocuments;
   context.subscriptions.push(
-    log, profiles, sandbox, explorer, statusBar, instance, bindInstanceIdentity(services, explorer, instance),
+    log, profiles, sandbox, explorer, statusBar, instance, bindInstanceIdentity(services, explorer, instance), watchClockSkew(log),
     ramDocuments, vscode.workspace.registerFileSystemProvider(RAM_SCHEME, ramDocuments),
     vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, ramDocuments),
     registerOssFileSystem(services), registerErrorEnricher('AccessDenied', accessDeniedEnricher(services)),

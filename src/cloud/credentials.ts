@@ -5,6 +5,7 @@
  * address. Secrets stay in memory here; nothing in this file logs. Every provider announces each
  * credential it is given or fetches (secretValues.ts), so the log redacts it from the start.
  */
+import { serverClock } from './clock';
 import { CloudError } from './errors';
 import { ImdsClient } from './imds';
 import { l10n } from './l10n';
@@ -53,11 +54,12 @@ export abstract class RefreshingProvider implements CredentialProvider {
   protected refreshAheadMs = 15 * 60 * 1000;
   private readonly listeners = new Set<(c: Credentials) => void>();
 
-  constructor(protected readonly now: () => number = Date.now) {}
+  /** Expirations are the server's times: compared with its clock (learned from responses). */
+  constructor(protected readonly now: () => number = () => serverClock.now()) {}
 
   get expiration(): Date | undefined { return this.current?.expiration; }
 
-  /** When credentials were last fetched (local clock), if ever. */
+  /** When credentials were last fetched (server clock), if ever. */
   get lastRefreshedAt(): Date | undefined { return this.refreshedAt; }
   private refreshedAt?: Date;
 

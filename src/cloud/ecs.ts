@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { CloudError, isCloudError } from './errors';
 import { l10n } from './l10n';
-import type { Page } from './paging';
+import { collectAll, type Page } from './paging';
 import { loadDara, loadEcsSdk } from './sdk';
 import type { CallOptions, CloudSession } from './session';
 
@@ -197,28 +197,69 @@ export class EcsApi {
     return r.body?.ipAddress ?? '';
   }
 
+  /*
+   * Catalogues are read to the end: a real region has hundreds of instance types and images and
+   * dozens of vSwitches and security groups, more than one page of any of them. Page sizes are each
+   * API's maximum (its API reference): PageSize 50 for DescribeVpcs and DescribeVSwitches, 100 for
+   * DescribeImages, MaxResults 100 for DescribeSecurityGroups and DescribeInstanceTypes (which,
+   * without NextToken, returns only its first 100 types). DescribeRegions and DescribeZones are not
+   * paged: one answer holds them all.
+   */
+
+  /** PageNumber/PageSize paging as one Page<T> loader: the token is the next page number. */
+  private numbered<T>(pageSize: number, load: (pageNumber: number) => Promise<{ items: T[]; totalCount?: number }>) {
+    return async (token: string | undefined): Promise<Page<T>> => {
+      const pageNumber = token ? Number(token) : 1;
+      const { items, totalCount } = await load(pageNumber);
+      const more = items.length === pageSize && (totalCount === undefined || pageNumber * pageSize < totalCount);
+      return { items, next: more ? String(pageNumber + 1) : undefined };
+    };
+  }
+
   async describeVpcs(regionId: string): Promise<VpcInfo[]> {
-    const r = await this.call('DescribeVpcs', regionId, (c, m) => c.describeVpcs(new m.DescribeVpcsRequest({ regionId, pageSize: 50 })));
-    return (r.body?.vpcs?.vpc ?? []).map((v) => ({ vpcId: v.vpcId ?? '', vpcName: v.vpcName ?? '', cidrBlock: v.cidrBlock ?? '', isDefault: !!v.isDefault }));
+    return collectAll(this.numbered(50, async (pageNumber) => {
+      const r = await this.call('DescribeVpcs', regionId, (c, m) => c.describeVpcs(new m.DescribeVpcsRequest({ regionId, pageSize: 50, pageNumber })));
+      return { totalCount: r.body?.totalCount, items: (r.body?.vpcs?.vpc ?? []).map((v) => ({ vpcId: v.vpcId ?? '', vpcName: v.vpcName ?? '', cidrBlock: v.cidrBlock ?? '', isDefault: !!v.isDefault })) };
+    }));
   }
 
   async describeVSwitches(regionId: string, vpcId?: string, zoneId?: string): Promise<VSwitchInfo[]> {
-    const r = await this.call('DescribeVSwitches', regionId, (c, m) => c.describeVSwitches(new m.DescribeVSwitchesRequest({ regionId, vpcId, zoneId, pageSize: 50 })));
-    return (r.body?.vSwitches?.vSwitch ?? []).map((v) => ({ vSwitchId: v.vSwitchId ?? '', vSwitchName: v.vSwitchName ?? '', vpcId: v.vpcId ?? '', zoneId: v.zoneId ?? '', cidrBlock: v.cidrBlock ?? '', availableIps: v.availableIpAddressCount }));
+    return collectAll(this.numbered(50, async (pageNumber) => {
+      const r = await this.call('DescribeVSwitches', regionId, (c, m) => c.describeVSwitches(new m.DescribeVSwitchesRequest({ regionId, vpcId, zoneId, pageSize: 50, pageNumber })));
+      return {
+        totalCount: r.body?.totalCount,
+        items: (r.body?.vSwitches?.vSwitch ?? []).map((v) => ({ vSwitchId: v.vSwitchId ?? '', vSwitchName: v.vSwitchName ?? '', vpcId: v.vpcId ?? '', zoneId: v.zoneId ?? '', cidrBlock: v.cidrBlock ?? '', availableIps: v.availableIpAddressCount })),
+      };
+    }));
   }
 
   async describeSecurityGroups(regionId: string, vpcId?: string): Promise<SecurityGroupInfo[]> {
-    const r = await this.call('DescribeSecurityGroups', regionId, (c, m) => c.describeSecurityGroups(new m.DescribeSecurityGroupsRequest({ regionId, vpcId, maxResults: 100 })));
-    return (r.body?.securityGroups?.securityGroup ?? []).map((g) => ({ securityGroupId: g.securityGroupId ?? '', securityGroupName: g.securityGroupName ?? '', vpcId: g.vpcId ?? '', description: g.description ?? '' }));
+    return collectAll(async (nextToken) => {
+      const r = await this.call('DescribeSecurityGroups', regionId, (c, m) => c.describeSecurityGroups(new m.DescribeSecurityGroupsRequest({ regionId, vpcId, maxResults: 100, nextToken })));
+      return {
+        items: (r.body?.securityGroups?.securityGroup ?? []).map((g) => ({ securityGroupId: g.securityGroupId ?? '', securityGroupName: g.securityGroupName ?? '', vpcId: g.vpcId ?? '', description: g.description ?? '' })),
+        next: r.body?.nextToken || undefined,
+      };
+    });
   }
 
   async describeImages(regionId: string): Promise<ImageInfo[]> {
-    const r = await this.call('DescribeImages', regionId, (c, m) => c.describeImages(new m.DescribeImagesRequest({ regionId, imageOwnerAlias: 'system', pageSize: 50 })));
-    return (r.body?.images?.image ?? []).map((i) => ({ imageId: i.imageId ?? '', imageName: i.imageName ?? '', osName: i.OSName ?? '', osType: i.OSType ?? '', architecture: i.architecture ?? '' }));
+    return collectAll(this.numbered(100, async (pageNumber) => {
+      const r = await this.call('DescribeImages', regionId, (c, m) => c.describeImages(new m.DescribeImagesRequest({ regionId, imageOwnerAlias: 'system', pageSize: 100, pageNumber })));
+      return {
+        totalCount: r.body?.totalCount,
+        items: (r.body?.images?.image ?? []).map((i) => ({ imageId: i.imageId ?? '', imageName: i.imageName ?? '', osName: i.OSName ?? '', osType: i.OSType ?? '', architecture: i.architecture ?? '' })),
+      };
+    }));
   }
 
   async describeInstanceTypes(regionId: string): Promise<InstanceTypeInfo[]> {
-    const r = await this.call('DescribeInstanceTypes', regionId, (c, m) => c.describeInstanceTypesWithOptions(new m.DescribeInstanceTypesRequest({ maxResults: 100 }), new (loadDara().RuntimeOptions)({})));
-    return (r.body?.instanceTypes?.instanceType ?? []).map((t) => ({ instanceTypeId: t.instanceTypeId ?? '', cpuCoreCount: t.cpuCoreCount ?? 0, memorySize: t.memorySize ?? 0, family: t.instanceTypeFamily ?? '' }));
+    return collectAll(async (nextToken) => {
+      const r = await this.call('DescribeInstanceTypes', regionId, (c, m) => c.describeInstanceTypesWithOptions(new m.DescribeInstanceTypesRequest({ maxResults: 100, nextToken }), new (loadDara().RuntimeOptions)({})));
+      return {
+        items: (r.body?.instanceTypes?.instanceType ?? []).map((t) => ({ instanceTypeId: t.instanceTypeId ?? '', cpuCoreCount: t.cpuCoreCount ?? 0, memorySize: t.memorySize ?? 0, family: t.instanceTypeFamily ?? '' })),
+        next: r.body?.nextToken || undefined,
+      };
+    });
   }
 }

@@ -113,6 +113,10 @@ function explain(code: string): Known | undefined {
     case 'ImdsUnauthorized': return k(l10n.t('The metadata service refused the token.'), l10n.t('The token expired or is invalid; it is requested again automatically — retry.'));
     case 'UnsupportedProfileMode': return k(l10n.t('This aliyun CLI profile mode is not supported.'), l10n.t('Use a profile with mode AK, StsToken, RamRoleArn or EcsRamRole.'));
     case 'InvalidCredentials': return k(l10n.t('No credentials are configured for this profile.'), l10n.t('Add an AccessKey profile or select another one.'));
+    case 'PropagationTimeout': return k(l10n.t('RAM changes reach ECS, STS, OSS and instances after a delay, usually seconds; this one took longer than a minute, or the answer is real.'), l10n.t('Retry in a minute. If it still fails, check the role\'s name and trust policy in the RAM view.'));
+    case 'InstanceStatusTimeout': return k(l10n.t('The instance did not reach the expected state in time.'), l10n.t('Refresh the ECS view and check the instance in the ECS console.'));
+    case 'RequestTimeTooSkewed': case 'InvalidTimeStamp.Expired': case 'RequestTimeExpired':
+      return k(l10n.t('Your computer\'s clock is more than 15 minutes off, and Alibaba Cloud refuses requests dated that far from its own time.'), l10n.t('Turn on automatic time synchronization in your operating system\'s date and time settings, then retry.'));
     case 'NetworkError': return k(l10n.t('The service could not be reached.'), l10n.t('Check your network and the endpoint settings of this profile.'));
     case 'Timeout': return k(l10n.t('The request timed out.'), l10n.t('Check your network; the service may be slow — retry.'));
     case 'OutcomeUnknown': return k(l10n.t('No answer arrived (timeout or dropped connection), so the change may or may not have been made. It was not sent again, because that could make it twice.'), l10n.t('Check whether it happened (refresh the view) before you try again.'));

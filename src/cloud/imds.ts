@@ -6,9 +6,11 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { CloudError } from './errors';
+import { observeResponseDate } from './clock';
+import { CloudError, isCloudError } from './errors';
 import { l10n } from './l10n';
 import { announceCredentials } from './secretValues';
+import { waitForPropagation, type WaitOptions } from './waiting';
 
 export const DEFAULT_IMDS_URL = 'http://100.100.100.200';
 
@@ -48,6 +50,8 @@ export class ImdsClient {
   private pendingToken?: Promise<string | undefined>;
   /** Set once a token request failed and fallback is allowed: read without tokens from then on. */
   private insecure = false;
+  /** Set once credentials were served: later 404s are real, not propagation. */
+  private served = false;
 
   constructor(options: ImdsOptions = {}) {
     this.baseUrl = (options.baseUrl ?? DEFAULT_IMDS_URL).replace(/\/+$/, '');
@@ -74,8 +78,25 @@ export class ImdsClient {
     return role;
   }
 
-  async getCredentials(roleName?: string): Promise<ImdsCredentials> {
+  /**
+   * The role's credentials. A role attached a moment ago is listed before its credentials are
+   * served (404 while RAM reaches the instance): the first read waits for them, up to 60 s, but
+   * only when the listing names that role, so a wrong role name still fails at once.
+   */
+  async getCredentials(roleName?: string, wait: WaitOptions = {}): Promise<ImdsCredentials> {
     const role = roleName ?? await this.getRoleName();
+    if (this.served) { return this.readCredentials(role); }
+    try {
+      return await this.readCredentials(role);
+    } catch (e) {
+      if (!isCloudError(e, 'ImdsNoRole')) { throw e; }
+      const listed = await this.getRoleName().catch(() => undefined);
+      if (listed?.toLowerCase() !== role.toLowerCase()) { throw e; }
+      return waitForPropagation('imds', () => this.readCredentials(role), wait);
+    }
+  }
+
+  private async readCredentials(role: string): Promise<ImdsCredentials> {
     const text = await this.get(`/latest/meta-data/ram/security-credentials/${encodeURIComponent(role)}`, 'role');
     let body: Record<string, string>;
     try {
@@ -93,6 +114,7 @@ export class ImdsClient {
       throw new CloudError({ code: 'ImdsBadResponse', service: 'imds', message: l10n.t('The metadata service returned credentials with an unreadable Expiration ({0}).', String(body.Expiration)) });
     }
     const lastUpdated = body.LastUpdated ? new Date(body.LastUpdated) : undefined;
+    this.served = true;
     return {
       accessKeyId: body.AccessKeyId, accessKeySecret: body.AccessKeySecret, securityToken: body.SecurityToken,
       expiration, lastUpdated: lastUpdated && !Number.isNaN(lastUpdated.getTime()) ? lastUpdated : undefined, roleName: role,
@@ -156,7 +178,9 @@ export class ImdsClient {
   private async request(method: 'GET' | 'PUT', path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
     const url = `${this.baseUrl}${path}`;
     try {
-      return await metadataRequest(url, method, headers, this.timeoutMs);
+      const reply = await metadataRequest(url, method, headers, this.timeoutMs);
+      observeResponseDate({ date: reply.date });
+      return reply;
     } catch (e) {
       if (e instanceof CloudError) { throw e; }
       const name = (e as Error).name;

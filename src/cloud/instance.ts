@@ -8,6 +8,7 @@
  * user asked for it, so a laptop, CI or a test never sends a stray request to 100.100.100.200.
  */
 import * as fs from 'node:fs';
+import { serverClock } from './clock';
 import { sharedEcsRamRoleProvider, type EcsRamRoleProvider } from './credentials';
 import { CloudError } from './errors';
 import { DEFAULT_IMDS_URL, ImdsClient, type InstanceIdentity } from './imds';
@@ -260,8 +261,8 @@ export function formatTimeLeft(ms: number): string {
   return m === 0 ? l10n.t('{0} h', h) : l10n.t('{0} h {1} min', h, m);
 }
 
-/** "expires in 5 h 59 min" / "expired". */
-export function formatExpiry(expiration: Date | undefined, now = Date.now()): string {
+/** "expires in 5 h 59 min" / "expired"; expirations are server times, so `now` is the server's. */
+export function formatExpiry(expiration: Date | undefined, now = serverClock.now()): string {
   if (!expiration) { return l10n.t('expiry unknown'); }
   const left = expiration.getTime() - now;
   return left <= 0 ? l10n.t('expired') : l10n.t('expires in {0}', formatTimeLeft(left));
@@ -271,7 +272,7 @@ export function formatExpiry(expiration: Date | undefined, now = Date.now()): st
  * When the background refresh should run: `aheadMs` before expiry (earlier than the provider's
  * lazy 15-minute window, so no call ever waits for it), never sooner than `minMs` from now.
  */
-export function nextRefreshDelay(expiration: Date | undefined, now = Date.now(), aheadMs = 20 * 60_000, minMs = 30_000): number {
+export function nextRefreshDelay(expiration: Date | undefined, now = serverClock.now(), aheadMs = 20 * 60_000, minMs = 30_000): number {
   if (!expiration || Number.isNaN(expiration.getTime())) { return minMs; }
   return Math.max(minMs, expiration.getTime() - aheadMs - now);
 }

@@ -3,13 +3,17 @@
  * progress and cancel, presigned URLs capped to the credential's lifetime. Refusals keep the
  * action and resource they were about, so the UI can explain an AccessDenied precisely.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { CloudError, toCloudError } from './errors';
+import { serverClock } from './clock';
+import { CloudError, isCloudError, toCloudError } from './errors';
 import { clampNumber, PRESIGN_MAX_SECONDS, PRESIGN_MIN_SECONDS } from './endpointPolicy';
 import { l10n } from './l10n';
 import type { Page } from './paging';
 import type { CallOptions, CloudSession } from './session';
+import { grantPending, waitForPropagation } from './waiting';
 import type OSS from 'ali-oss';
 
 export interface BucketInfo {
@@ -109,14 +113,36 @@ export class OssApi {
     return p;
   }
 
-  /** Every OSS call: fresh client (credentials may have rotated), one log line, action/resource on refusal. */
-  private async call<T>(op: string, region: string, bucket: string | undefined, key: string | undefined, fn: (client: OSS) => Promise<T>, opts?: CallOptions): Promise<T> {
-    try {
-      return await this.session.call('oss', op, region, async () => fn(await this.session.ossClient(region, bucket)), opts ?? (SAME_STATE_WHEN_REPEATED.test(op) ? { idempotent: true } : undefined));
-    } catch (e) {
-      const err = toCloudError(e, { service: 'oss', action: op });
-      throw new CloudError({ code: err.code, message: err.message, status: err.status, requestId: err.requestId, service: 'oss', action: `oss:${op}`, resource: ossResource(bucket, key), retryable: err.retryable, outcomeUnknown: err.outcomeUnknown });
-    }
+  /**
+   * Every OSS call: fresh client (credentials may have rotated), one log line, action/resource on
+   * refusal. Two answers are retried here: RequestTimeTooSkewed once (its Date has just taught the
+   * client the server's clock), and AccessDenied while a policy change to the caller's own role is
+   * still reaching OSS. `retry: false` is for requests that must never be repeated whole.
+   */
+  private async call<T>(op: string, region: string, bucket: string | undefined, key: string | undefined, fn: (client: OSS) => Promise<T>, opts: CallOptions = {}): Promise<T> {
+    const once = async () => {
+      try {
+        return await this.session.call('oss', op, region, async () => fn(await this.session.ossClient(region, bucket)), { ...opts, idempotent: opts.idempotent ?? (SAME_STATE_WHEN_REPEATED.test(op) || undefined) });
+      } catch (e) {
+        const err = toCloudError(e, { service: 'oss', action: op });
+        throw new CloudError({ code: err.code, message: err.message, status: err.status, requestId: err.requestId, service: 'oss', action: `oss:${op}`, resource: ossResource(bucket, key), retryable: err.retryable, outcomeUnknown: err.outcomeUnknown });
+      }
+    };
+    const skewAware = async () => {
+      try {
+        return await once();
+      } catch (e) {
+        if (opts.retry === false || !isCloudError(e, 'RequestTimeTooSkewed')) { throw e; }
+        this.session.logger.warn(`oss.${op}: request time too skewed (clock offset ${serverClock.offsetMs} ms); retrying with the server's clock`);
+        return once();
+      }
+    };
+    const roleName = this.session.roleName;
+    return waitForPropagation('oss', skewAware, {
+      roleName: roleName ?? '',
+      retryIf: (e) => grantPending(roleName, e),
+      onProgress: (p) => this.session.logger.info(`oss.${op}: ${p.lastError?.code ?? ''} after a recent grant; ${p.message}`),
+    });
   }
 
   async listBuckets(marker?: string, maxKeys = 100): Promise<Page<BucketInfo>> {
@@ -162,20 +188,25 @@ export class OssApi {
   }
 
   /**
-   * Streams an object to a local file without holding it in memory. It is written to `<file>.part`
-   * and renamed only when complete, so a failed or cancelled download never replaces a good file.
+   * Streams an object to a local file without holding it in memory. It is written to a temporary
+   * file of its own (a unique name, created exclusively, so it can never be a file of the user's)
+   * and renamed only when complete: a failed or cancelled download never replaces a good file, and
+   * cleaning up removes only what this download created.
    */
   async downloadToFile(bucket: string, region: string, key: string, file: string, opts: { signal?: AbortSignal; onBytes?: (n: number) => void } = {}): Promise<void> {
-    const partial = `${file}.part`;
+    const partial = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.download`);
+    let created = false;
     try {
       await this.call('GetObject', region, bucket, key, async (c) => {
         const { stream } = await c.getStream(key) as { stream: NodeJS.ReadableStream };
         if (opts.onBytes) { stream.on('data', (chunk: Buffer) => opts.onBytes!(chunk.length)); }
-        await pipeline(stream, fs.createWriteStream(partial), { signal: opts.signal });
+        const out = fs.createWriteStream(partial, { flags: created ? 'w' : 'wx' });
+        out.once('open', () => { created = true; });
+        await pipeline(stream, out, { signal: opts.signal });
       });
       await fs.promises.rename(partial, file);
     } catch (e) {
-      await fs.promises.rm(partial, { force: true });
+      if (created) { await fs.promises.rm(partial, { force: true }); }
       if (opts.signal?.aborted) { throw new CloudError({ code: 'Cancelled', service: 'oss', message: 'cancelled' }); }
       throw e;
     }
@@ -219,8 +250,9 @@ export class OssApi {
   }
 
   /**
-   * Uploads a local file; large files go in parts with progress. Aborting cancels the upload and
-   * removes its parts so nothing half-written stays billed.
+   * Uploads a local file; large files go in parts with progress. A multipart upload is never
+   * retried whole (a retry would start a second upload while the first one's parts stay billed);
+   * on any failure, cancel included, it is aborted so its parts are removed.
    */
   async uploadFile(bucket: string, region: string, key: string, file: string, opts: { onProgress?: TransferProgress; signal?: AbortSignal; partSize?: number; threshold?: number } = {}): Promise<void> {
     assertObjectKey(key, 'PutObject', bucket);
@@ -241,16 +273,18 @@ export class OssApi {
           progress: async (p: number, cpt: { uploadId?: string } | undefined) => { uploadId = cpt?.uploadId ?? uploadId; opts.onProgress?.(p); },
         } as never);
       } catch (e) {
-        if (opts.signal?.aborted && uploadId) {
-          await c.abortMultipartUpload(key, uploadId).catch(() => undefined);
-          throw new CloudError({ code: 'Cancelled', service: 'oss', message: 'cancelled' });
+        if (uploadId) {
+          await c.abortMultipartUpload(key, uploadId).catch((abortError: unknown) => {
+            this.session.logger.warn(`oss.AbortMultipartUpload failed (${toCloudError(abortError).code}); the upload's parts may remain until a lifecycle rule removes them`);
+          });
         }
+        if (opts.signal?.aborted) { throw new CloudError({ code: 'Cancelled', service: 'oss', message: 'cancelled' }); }
         throw e;
       } finally {
         opts.signal?.removeEventListener('abort', onAbort);
       }
       // Starting over would begin a second upload and leave the first one's parts billed.
-    }, { idempotent: false });
+    }, { idempotent: false, retry: false });
   }
 
   /**
@@ -260,13 +294,18 @@ export class OssApi {
   async presignGet(bucket: string, region: string, key: string, seconds: number): Promise<PresignedUrl> {
     const client = await this.session.ossClient(region, bucket);
     const credExpiry = this.session.provider.expiration;
+    // Expirations are server times: compare them with the server's clock, not ours.
+    const serverNow = serverClock.now();
     let lifetime = Math.floor(clampNumber(seconds, PRESIGN_MIN_SECONDS, PRESIGN_MAX_SECONDS, 3600));
     let capped = false;
     if (credExpiry) {
-      const left = Math.floor((credExpiry.getTime() - Date.now()) / 1000);
+      const left = Math.floor((credExpiry.getTime() - serverNow) / 1000);
       if (left < lifetime) { lifetime = Math.max(1, left); capped = true; }
     }
-    const url = client.signatureUrl(key, { expires: lifetime, method: 'GET' });
-    return { url, expiresAt: new Date(Date.now() + lifetime * 1000), capped };
+    // ali-oss signs `Expires` as its local clock + expires (signatureUrl ignores amendTimeSkewed);
+    // shift it so the URL lives `lifetime` seconds by the server's clock.
+    const shift = Math.round(serverClock.offsetMs / 1000);
+    const url = client.signatureUrl(key, { expires: Math.max(1, lifetime + shift), method: 'GET' });
+    return { url, expiresAt: new Date(serverNow + lifetime * 1000), capped };
   }
 }

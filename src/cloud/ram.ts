@@ -2,6 +2,7 @@
 import type { Page } from './paging';
 import { loadRamSdk } from './sdk';
 import type { CloudSession } from './session';
+import { noteRoleChange } from './waiting';
 
 export type PolicyType = 'System' | 'Custom';
 
@@ -81,12 +82,14 @@ export class RamApi {
 
   async createRole(roleName: string, trustPolicy: string, description?: string, maxSessionDuration?: number): Promise<Role> {
     const r = await this.call('CreateRole', (c, m) => c.createRole(new m.CreateRoleRequest({ roleName, assumeRolePolicyDocument: trustPolicy, description, maxSessionDuration })));
+    noteRoleChange(roleName);
     const x = r.body?.role;
     return { roleId: s(x?.roleId), roleName: s(x?.roleName), arn: s(x?.arn), description: s(x?.description), createDate: x?.createDate, maxSessionDuration: x?.maxSessionDuration, trustPolicy: x?.assumeRolePolicyDocument };
   }
 
   async updateRoleTrust(roleName: string, trustPolicy: string): Promise<void> {
     await this.call('UpdateRole', (c, m) => c.updateRole(new m.UpdateRoleRequest({ roleName, newAssumeRolePolicyDocument: trustPolicy })));
+    noteRoleChange(roleName);
   }
 
   async deleteRole(roleName: string): Promise<void> {
@@ -155,10 +158,12 @@ export class RamApi {
 
   async attachPolicyToRole(roleName: string, policyName: string, policyType: PolicyType): Promise<void> {
     await this.call('AttachPolicyToRole', (c, m) => c.attachPolicyToRole(new m.AttachPolicyToRoleRequest({ roleName, policyName, policyType })));
+    noteRoleChange(roleName);
   }
 
   async detachPolicyFromRole(roleName: string, policyName: string, policyType: PolicyType): Promise<void> {
     await this.call('DetachPolicyFromRole', (c, m) => c.detachPolicyFromRole(new m.DetachPolicyFromRoleRequest({ roleName, policyName, policyType })));
+    noteRoleChange(roleName);
   }
 
   async listPoliciesForRole(roleName: string): Promise<AttachedPolicy[]> {

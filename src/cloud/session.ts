@@ -5,6 +5,7 @@
  * parameters, which can hold secrets or policy documents).
  */
 import * as http from 'node:http';
+import { observeResponseDate, serverClock } from './clock';
 import { createProvider, toSdkCredential, type Credentials, type CredentialProvider } from './credentials';
 import { toCloudError, type CloudError, type CloudService } from './errors';
 import { ImdsClient } from './imds';
@@ -12,6 +13,7 @@ import { assertRegionId, ecsEndpoint, ossEndpoint, type ProfileConfig } from './
 import { DEFAULT_RETRY, withRetry } from './retry';
 import { loadEcsSdk, loadOpenApi, loadOss, loadRamSdk, loadStsSdk } from './sdk';
 import { announceCredentials } from './secretValues';
+import { waitForPropagation } from './waiting';
 import type * as RamSdk from '@alicloud/ram20150501';
 import type * as EcsSdk from '@alicloud/ecs20140526';
 import type * as StsSdk from '@alicloud/sts20150401';
@@ -34,6 +36,8 @@ export interface CallOptions {
    * same state). Default: only read-only actions. Other calls are not repeated after a timeout.
    */
   idempotent?: boolean;
+  /** `false`: never repeated, not even after a definite refusal (a multipart upload restarted whole would double-bill its parts). */
+  retry?: boolean;
 }
 
 /** Codes after which temporary credentials are fetched again and the call retried once. */
@@ -75,7 +79,8 @@ export class CloudSession {
     const started = Date.now();
     const convert = (e: unknown) => toCloudError(e, { service, action });
     const idempotent = opts.idempotent ?? READ_ONLY.test(action);
-    const attempt = () => withRetry(fn, this.profile.retry ?? DEFAULT_RETRY, convert, (err, n, delay) => {
+    const policy = opts.retry === false ? { ...DEFAULT_RETRY, maxAttempts: 1 } : this.profile.retry ?? DEFAULT_RETRY;
+    const attempt = () => withRetry(fn, policy, convert, (err, n, delay) => {
       this.logger.warn(`${service}.${action} ${region ?? '-'} ${err.code} (attempt ${n}), retrying in ${delay} ms`);
     }, idempotent);
     try {
@@ -89,6 +94,7 @@ export class CloudSession {
         this.provider.invalidate();
         result = await attempt();
       }
+      observeResponseDate(headersOf(result));
       this.logger.info(`${service}.${action} ${region ?? '-'} ok requestId=${requestIdOf(result) ?? '-'} ${Date.now() - started} ms`);
       return result;
     } catch (e) {
@@ -101,6 +107,12 @@ export class CloudSession {
       this.logger.warn(`${service}.${action} ${region ?? '-'} failed ${err.code}${err.status ? ` (${err.status})` : ''} requestId=${err.requestId ?? '-'} ${Date.now() - started} ms`);
       throw err;
     }
+  }
+
+  /** The RAM role these credentials act as (instance role or RamRoleArn), if any. */
+  get roleName(): string | undefined {
+    const p = this.provider as { roleName?: string; roleArn?: string };
+    return p.roleName ?? (p.roleArn ? /:role\/(.+)$/i.exec(p.roleArn)?.[1] : undefined);
   }
 
   private isTemporary(): boolean {
@@ -162,6 +174,9 @@ export class CloudSession {
       secure: endpoint.startsWith('https:'),
       timeout: opts.timeoutMs ?? this.profile.readTimeoutMs ?? 60000,
       agent: this.pinnedAgent(),
+      // ali-oss in Node never corrects its clock itself (only the browser build reads ServerTime
+      // from RequestTimeTooSkewed); it dates requests with now + amendTimeSkewed.
+      amendTimeSkewed: serverClock.offsetMs,
       // With temporary credentials ali-oss wants a refresher (and warns on the console without
       // one); ours is the provider, so a client kept past a rotation still signs validly.
       ...(c.securityToken ? {
@@ -172,27 +187,36 @@ export class CloudSession {
         refreshSTSTokenInterval: 5 * 60 * 1000,
       } : {}),
     } as OSS.Options);
-    this.pinLookupPerRequest(client);
+    this.wrapRequests(client);
     return client;
   }
 
   /**
-   * The pinned agent alone is not enough inside VS Code: its proxy support (http.proxySupport
-   * "override", the default) replaces the agent of every request to a non-localhost host, so the
+   * Every OSS request goes through here: its answer's Date teaches the server clock, and for the
+   * sandbox the host lookup is pinned. The pinned agent alone is not enough inside VS Code: its
+   * proxy support (http.proxySupport "override", the default) replaces the agent of every request to a non-localhost host, so the
    * sandbox's OSS host names reached real DNS (ENOTFOUND). A `lookup` in the request options
    * survives that (the replacement agent connects with the request's options), so ali-oss's
    * urllib gets it on every request too.
    */
-  private pinLookupPerRequest(client: OSS): void {
+  private wrapRequests(client: OSS): void {
     const address = this.profile.endpoints?.ossResolveTo;
-    const c = client as unknown as { urllib?: { request(url: string, params: object): Promise<unknown> } };
-    if (!address || !c.urllib) { return; }
-    const family = address.includes(':') ? 6 : 4;
-    const lookup = (_host: string, options: { all?: boolean } | undefined, cb: (...args: unknown[]) => void) => {
+    const c = client as unknown as { urllib?: { request(url: string, params: object): Promise<{ headers?: Record<string, string> }> }; options: { amendTimeSkewed?: number } };
+    if (!c.urllib) { return; }
+    const family = address?.includes(':') ? 6 : 4;
+    const lookup = address ? (_host: string, options: { all?: boolean } | undefined, cb: (...args: unknown[]) => void) => {
       if (options?.all) { cb(null, [{ address, family }]); } else { cb(null, address, family); }
-    };
+    } : undefined;
     const inner = c.urllib;
-    c.urllib = { request: (url, params) => inner.request(url, { ...params, lookup }) };
+    c.urllib = {
+      request: async (url, params) => {
+        const res = await inner.request(url, lookup ? { ...params, lookup } : params);
+        // Every answer, refusals included, dates the server's clock; the client keeps up with it.
+        observeResponseDate(res?.headers);
+        c.options.amendTimeSkewed = serverClock.offsetMs;
+        return res;
+      },
+    };
   }
 
   /** For the sandbox: every OSS host name resolves to its address, so virtual-host URLs work. */
@@ -219,7 +243,10 @@ export class CloudSession {
       accessKeyId: base.accessKeyId, accessKeySecret: base.accessKeySecret, securityToken: base.securityToken,
       endpoint: this.profile.endpoints?.sts ?? 'sts.aliyuncs.com', protocol: this.profile.endpoints?.protocol ?? 'https', regionId: this.regionId,
     }));
-    const res = await this.call('sts', 'AssumeRole', undefined, () => client.assumeRole(new AssumeRoleRequest({ roleArn, roleSessionName: sessionName, durationSeconds })));
+    // A role created or given a new trust policy a moment ago reaches STS after a delay.
+    const res = await waitForPropagation('sts',
+      () => this.call('sts', 'AssumeRole', undefined, () => client.assumeRole(new AssumeRoleRequest({ roleArn, roleSessionName: sessionName, durationSeconds }))),
+      { roleName: /:role\/(.+)$/i.exec(roleArn)?.[1] ?? '', onProgress: (p) => this.logger.info(`sts.AssumeRole: ${p.lastError?.code ?? ''} after a recent RAM change; ${p.message}`) });
     const cr = res.body?.credentials;
     announceCredentials({ accessKeySecret: cr?.accessKeySecret, securityToken: cr?.securityToken });
     if (!cr?.accessKeyId || !cr.accessKeySecret || !cr.securityToken) { throw toCloudError({ code: 'InvalidResponse', message: 'AssumeRole returned no credentials' }, { service: 'sts', action: 'AssumeRole' }); }
@@ -229,6 +256,11 @@ export class CloudSession {
   dispose(): void {
     this.ossAgent?.destroy();
   }
+}
+
+function headersOf(result: unknown): Record<string, string> | undefined {
+  const r = result as { headers?: Record<string, string>; res?: { headers?: Record<string, string> } } | undefined;
+  return r?.headers ?? r?.res?.headers;
 }
 
 function requestIdOf(result: unknown): string | undefined {

@@ -5,6 +5,8 @@
 import * as vscode from 'vscode';
 import { CloudError } from '../cloud/errors';
 import type { EcsInstance } from '../cloud/ecs';
+import { waitForPropagation } from '../cloud/waiting';
+import { ramShowsEcsRole } from '../setup/instanceRole';
 import { pickInstance } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
 import { pickEcsRole } from '../ui/wizardPickers';
@@ -60,14 +62,17 @@ export const attachRole = defineCommand('alibabaCloud.ecs.attachRole', async (s,
     if (!go) { return { instanceId: instance.instanceId, roleName, changed: false }; }
   }
   try {
-    await withProgress(title, async (report) => {
+    await withProgress(title, async (report, signal) => {
       if (current) {
         report(vscode.l10n.t('Detaching {0}…', current));
         await cloud.ecs.detachRole(instance.regionId, instance.instanceId, current);
       }
       report(vscode.l10n.t('Attaching {0}…', roleName));
-      await cloud.ecs.attachRole(instance.regionId, instance.instanceId, roleName);
-    }, false);
+      // A role created or changed a moment ago (e.g. by "Create ECS Role") reaches ECS after a delay.
+      await waitForPropagation('ecs', () => cloud.ecs.attachRole(instance.regionId, instance.instanceId, roleName), {
+        roleName, retryIf: ramShowsEcsRole(cloud, roleName), signal, onProgress: (p) => report(p.message),
+      });
+    });
   } finally {
     s.refresh('ecs', arg instanceof InstanceNode ? arg.parent : undefined);
   }

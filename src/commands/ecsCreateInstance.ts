@@ -1,7 +1,8 @@
 /**
  * Create Instance with RAM Role: region, zone, image, type, VSwitch (in the zone), security group
  * (of the VPC), name, password twice (checked before any call), public IP; a modal that says it
- * costs money; then a dry run, RunInstances (which starts it) and the public IP, under progress.
+ * costs money; then a dry run, RunInstances (which starts it), the wait for Running and the public
+ * IP, under cancellable progress.
  */
 import * as vscode from 'vscode';
 import { validateRoleName } from '../cloud/names';
@@ -48,20 +49,23 @@ export const createInstance = defineCommand('alibabaCloud.ecs.createInstance', a
 
   let result: { instanceId: string; publicIp?: string };
   try {
-    result = await withProgress(title, (report) => runCreate(cloud, spec, !!ctx.allocatePublicIp, {
+    result = await withProgress(title, (report, signal) => runCreate(cloud, spec, !!ctx.allocatePublicIp, {
+      signal,
       onPhase: (phase) => report(({
         dryRun: vscode.l10n.t('Checking the request (dry run)…'),
         create: vscode.l10n.t('Creating and starting {0}…', spec.instanceName),
+        starting: vscode.l10n.t('Waiting for {0} to run…', spec.instanceName),
         publicIp: vscode.l10n.t('Getting a public IP…'),
-      })[phase], 33),
-    }), false);
+      })[phase], 25),
+      onWait: (message) => report(message),
+    }));
   } finally {
     s.refresh('ecs', arg instanceof RegionNode ? arg : undefined);
   }
   offerNextSteps(
     result.publicIp
-      ? vscode.l10n.t('Instance {0} ({1}) is starting with role {2}; public IP {3}.', spec.instanceName, result.instanceId, spec.ramRoleName ?? '', result.publicIp)
-      : vscode.l10n.t('Instance {0} ({1}) is starting with role {2}.', spec.instanceName, result.instanceId, spec.ramRoleName ?? ''),
+      ? vscode.l10n.t('Instance {0} ({1}) is running with role {2}; public IP {3}.', spec.instanceName, result.instanceId, spec.ramRoleName ?? '', result.publicIp)
+      : vscode.l10n.t('Instance {0} ({1}) is running with role {2}.', spec.instanceName, result.instanceId, spec.ramRoleName ?? ''),
     { instanceId: result.instanceId, roleName: spec.ramRoleName ?? '', regionId: spec.regionId, publicIp: result.publicIp },
   );
   return result;

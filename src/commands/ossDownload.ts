@@ -1,18 +1,21 @@
 /**
  * Download objects and folders. One object: a save dialog. Several, or a folder: a folder pick,
  * the OSS layout kept below it. An existing local file is never replaced silently: Overwrite /
- * Skip / Overwrite All / Cancel per conflict, asked before anything is transferred.
+ * Skip / Overwrite All / Cancel per conflict, asked before anything is transferred. Two objects
+ * never land on one local path (flattened selections, keys differing only in case): later ones
+ * are renamed. A failed object does not stop the others; the batch ends with what failed.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { baseName, formatOssUri, listKeysUnder } from '../cloud/ossLocation';
-import { UserCancelled } from '../ui/errorFunnel';
+import { existsIgnoringCase, runBatch, uniqueLocalPaths } from '../setup/ossTransfer';
+import { describeError, UserCancelled } from '../ui/errorFunnel';
 import { withProgress } from '../ui/progress';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
-import { cloudFor, ConflictResolver, resolveTargets, type OssTarget } from './ossTargets';
+import { cloudFor, ConflictResolver, reportFailures, resolveTargets, type OssTarget } from './ossTargets';
 
 export interface DownloadArgs {
   /** Local file for a single object (skips the save dialog). */
@@ -63,14 +66,21 @@ async function plan(s: Services, targets: OssTarget[], args: Partial<DownloadArg
     }
     if (!jobs.some((j) => j.target === t)) { jobs.push({ target: t, key: t.key, local: localPathFor(dir, `${top}/`), size: 0 }); }
   }
-  const isFolder = (j: Job) => j.key === '' || j.key.endsWith('/');
-  const conflicts = new ConflictResolver(s, jobs.filter((j) => !isFolder(j) && fs.existsSync(j.local)).length);
+  const isFile = (j: Job) => j.key !== '' && !j.key.endsWith('/');
+  const unique = uniqueLocalPaths(jobs.filter(isFile), existsIgnoringCase);
+  for (const r of unique.renamed) { s.log.info(`download: ${r.from} is taken by another object of this download; saving as ${r.to}`); }
+  if (unique.renamed.length) {
+    void vscode.window.showInformationMessage(unique.renamed.length === 1
+      ? vscode.l10n.t('One object would have the same local name as another; it is saved as {0}.', path.basename(unique.renamed[0].to))
+      : vscode.l10n.t('{0} objects would have the same local names as others; they are saved with a number added (see the log).', unique.renamed.length));
+  }
+  const conflicts = new ConflictResolver(s, unique.items.filter((j) => fs.existsSync(j.local)).length);
   const out: Job[] = [];
-  for (const j of jobs) {
-    if (!isFolder(j) && fs.existsSync(j.local) && !await conflicts.overwrite(j.local)) { continue; }
+  for (const j of [...jobs.filter((x) => !isFile(x)), ...unique.items]) {
+    if (isFile(j) && fs.existsSync(j.local) && !await conflicts.overwrite(j.local)) { continue; }
     out.push(j);
   }
-  conflicts.reportSkippedIfNothingDone(out.filter((j) => !isFolder(j)).length);
+  conflicts.reportSkippedIfNothingDone(out.filter(isFile).length);
   return out;
 }
 
@@ -81,22 +91,22 @@ export async function downloadTargets(s: Services, targets: OssTarget[], args: P
   const files = jobs.filter((j) => j.key && !j.key.endsWith('/'));
   const total = files.reduce((n, j) => n + j.size, 0) || 1;
   const written: string[] = [];
-  await withProgress(vscode.l10n.t('Downloading from OSS'), async (report, signal) => {
-    for (const [i, j] of jobs.entries()) {
-      if (signal.aborted) { throw new UserCancelled(); }
-      if (!j.key || j.key.endsWith('/')) {
-        await fs.promises.mkdir(j.local, { recursive: true });
-        continue;
-      }
-      report(`${baseName(j.key)} (${i + 1}/${jobs.length})`);
-      const { cloud, region } = await cloudFor(s, j.target);
-      await fs.promises.mkdir(path.dirname(j.local), { recursive: true });
-      await cloud.oss.downloadToFile(j.target.bucket, region, j.key, j.local, {
-        signal, onBytes: (n) => report(`${baseName(j.key)} (${i + 1}/${jobs.length})`, (n / total) * 100),
-      });
-      written.push(j.local);
+  const outcome = await withProgress(vscode.l10n.t('Downloading from OSS'), (report, signal) => runBatch(jobs, async (j, i) => {
+    if (signal.aborted) { throw new UserCancelled(); }
+    if (!j.key || j.key.endsWith('/')) {
+      await fs.promises.mkdir(j.local, { recursive: true });
+      return;
     }
-  });
+    report(`${baseName(j.key)} (${i + 1}/${jobs.length})`);
+    const { cloud, region } = await cloudFor(s, j.target);
+    await fs.promises.mkdir(path.dirname(j.local), { recursive: true });
+    await cloud.oss.downloadToFile(j.target.bucket, region, j.key, j.local, {
+      signal, onBytes: (n) => report(`${baseName(j.key)} (${i + 1}/${jobs.length})`, (n / total) * 100),
+    });
+    written.push(j.local);
+  }, signal));
+  reportFailures(s, outcome.failed.map((f) => ({ name: formatOssUri({ bucket: f.item.target.bucket, key: f.item.key }), message: describeError(f.error).message })), files.length);
+  if (jobs.length === 1 && outcome.failed.length === 1) { throw outcome.failed[0].error; }
   if (written.length) {
     const reveal = vscode.l10n.t('Reveal');
     void vscode.window.showInformationMessage(written.length === 1 ? vscode.l10n.t('Downloaded 1 object.') : vscode.l10n.t('Downloaded {0} objects.', written.length), reveal).then((c) => {

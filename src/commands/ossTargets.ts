@@ -162,3 +162,15 @@ export function refreshOss(s: Services, nodes: Array<TreeNode | undefined>): voi
   if (unique.includes(undefined) || !unique.length) { s.refresh('oss'); return; }
   for (const n of unique) { s.refresh('oss', n); }
 }
+
+/** The end of a batch with failures: how many, which (in the log), and the first reason. */
+export function reportFailures(s: Services, failed: Array<{ name: string; message: string }>, total: number): void {
+  if (!failed.length || total <= 1) { return; }
+  for (const f of failed) { s.log.error(`transfer failed: ${f.name}: ${f.message}`); }
+  const first = `${failed[0].name}: ${failed[0].message}`;
+  const text = failed.length === 1
+    ? vscode.l10n.t('1 of {0} transfers failed: {1}', total, first)
+    : vscode.l10n.t('{0} of {1} transfers failed. First: {2}', failed.length, total, first);
+  const showLog = vscode.l10n.t('Show Log');
+  void vscode.window.showWarningMessage(text, showLog).then((c) => { if (c === showLog) { s.log.show(); } });
+}

@@ -9,11 +9,12 @@ import * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
 import { mapLimit } from '../cloud/paging';
 import { formatOssUri, listKeysUnder, objectExists } from '../cloud/ossLocation';
-import { UserCancelled } from '../ui/errorFunnel';
+import { runBatch } from '../setup/ossTransfer';
+import { describeError, UserCancelled } from '../ui/errorFunnel';
 import { withProgress } from '../ui/progress';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
-import { cloudFor, ConflictResolver, refreshOss, resolveFolder, type OssTarget } from './ossTargets';
+import { cloudFor, ConflictResolver, refreshOss, reportFailures, resolveFolder, type OssTarget } from './ossTargets';
 
 interface UploadItem { local: string; key: string; size: number }
 
@@ -31,7 +32,11 @@ export async function walkFolder(dir: string, rel = ''): Promise<string[]> {
   return out;
 }
 
-/** Uploads `items` into `dest`, asking per existing key; returns how many were uploaded. */
+/**
+ * Uploads `items` into `dest`, asking per existing key; returns how many were uploaded. A failed
+ * file does not stop the others (a multipart upload that fails is aborted, never redone whole);
+ * the batch ends with what failed.
+ */
 async function uploadItems(s: Services, dest: OssTarget, items: UploadItem[], existing: (cloud: Cloud, region: string) => Promise<Set<string>>): Promise<number> {
   const { cloud, region } = await cloudFor(s, dest);
   const present = await existing(cloud, region);
@@ -43,31 +48,32 @@ async function uploadItems(s: Services, dest: OssTarget, items: UploadItem[], ex
   }
   if (!todo.length) { conflicts.reportSkippedIfNothingDone(0); return 0; }
   const total = todo.reduce((n, i) => n + i.size, 0) || 1;
+  let outcome;
   try {
-    await withProgress(vscode.l10n.t('Uploading to {0}', formatOssUri(dest)), async (report, signal) => {
-      for (const [i, item] of todo.entries()) {
-        if (signal.aborted) { throw new UserCancelled(); }
-        const label = `${path.basename(item.local)} (${i + 1}/${todo.length})`;
-        report(label);
-        let sent = 0;
-        if (item.key.endsWith('/')) {
-          await cloud.oss.createFolder(dest.bucket, region, item.key);
-          continue;
-        }
-        await cloud.oss.uploadFile(dest.bucket, region, item.key, item.local, {
-          signal,
-          onProgress: (fraction) => {
-            const now = fraction * item.size;
-            report(label, ((now - sent) / total) * 100);
-            sent = now;
-          },
-        });
+    outcome = await withProgress(vscode.l10n.t('Uploading to {0}', formatOssUri(dest)), (report, signal) => runBatch(todo, async (item, i) => {
+      if (signal.aborted) { throw new UserCancelled(); }
+      const label = `${path.basename(item.local)} (${i + 1}/${todo.length})`;
+      report(label);
+      let sent = 0;
+      if (item.key.endsWith('/')) {
+        await cloud.oss.createFolder(dest.bucket, region, item.key);
+        return;
       }
-    });
+      await cloud.oss.uploadFile(dest.bucket, region, item.key, item.local, {
+        signal,
+        onProgress: (fraction) => {
+          const now = fraction * item.size;
+          report(label, ((now - sent) / total) * 100);
+          sent = now;
+        },
+      });
+    }, signal));
   } finally {
     refreshOss(s, [dest.node]);
   }
-  return todo.length;
+  reportFailures(s, outcome.failed.map((f) => ({ name: f.item.local, message: describeError(f.error).message })), todo.length);
+  if (todo.length === 1 && outcome.failed.length === 1) { throw outcome.failed[0].error; }
+  return outcome.done.length;
 }
 
 function uploaded(n: number, of: number, where: string): string {

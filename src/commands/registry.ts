@@ -19,6 +19,8 @@ import { attachRole } from './ecsAttachRole';
 import { createInstance } from './ecsCreateInstance';
 import { copyInstanceId } from './ecsCopyInstanceId';
 import { detachRole } from './ecsDetachRole';
+import { connectRemoteSsh } from './instanceConnect';
+import { verifyRole } from './instanceVerifyRole';
 import { createPassRolePolicy } from './passRolePolicy';
 import { attachPolicy, detachPolicy } from './ramAttachPolicy';
 import { copyArn, openTrustPolicy } from './ramCopyArn';
@@ -39,7 +41,7 @@ export const COMMANDS: CommandDef[] = [
   createEcsRole, createPolicy, createPolicyVersion, attachPolicy, detachPolicy, deleteRole, deletePolicy, copyArn, openTrustPolicy, createPassRolePolicy,
   createPolicyFromDraft, setAsDefaultVersion, updateTrustPolicy, rollBackPolicyVersion,
   // ECS
-  attachRole, detachRole, createInstance, copyInstanceId,
+  attachRole, detachRole, createInstance, copyInstanceId, connectRemoteSsh, verifyRole,
   // the whole chain
   setupInstanceRole,
   // oss

@@ -158,7 +158,9 @@ export const setupInstanceRole = defineCommand('alibabaCloud.setupInstanceRole',
     try {
       const result = await withProgress(title, (report, signal) => applySetup(cloud, plan!, {
         onStep: (step, phase) => { if (phase === 'start') { report(step.title); } else if (phase === 'done') { report(step.title, 100 / todo); } },
-        isCancelled: () => signal.aborted,
+        // "Attach X to i-…: waiting for RAM to reach ECS… 4 s"
+        onWait: (step, message) => report(vscode.l10n.t('{0}: {1}', step.title, message)),
+        signal,
       }));
       refreshAfter(s, arg, result.applied);
       const t = target(result);

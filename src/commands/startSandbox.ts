@@ -1,6 +1,9 @@
 /**
  * Starts a local Alibaba Cloud (the sandbox) inside the extension host on a loopback port and
- * selects the "Sandbox" profile, so every step can be rehearsed with no account and no cost.
+ * selects the "Sandbox" profile, so every step can be rehearsed with no account and no cost. It runs
+ * realistic (RAM changes reach ECS after seconds, instances take seconds to start, strict grammar
+ * and clock, real-size catalogues): a rehearsal is only worth it if it is no friendlier than the
+ * real account, and the product waits for all of it.
  */
 import * as vscode from 'vscode';
 import type { SandboxStarter } from '../ui/localSandbox';

@@ -10,11 +10,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { roleArn } from '../policy/builders';
 import { SandboxError } from './errors';
+import { cloudAssistantActions } from './cloudAssistant';
 import { schedule, settleInstances } from './lifecycle';
 import { visibleRole } from './propagation';
 import { findRole } from './ram';
 import { realismOf } from './realism';
 import type { RpcAction, RpcBody, RpcContext, RpcProduct } from './rpcProduct';
+import { securityGroupActions } from './securityGroups';
 import { revokeInstanceSessions } from './sessions';
 import type { Instance, InstanceStatus, RamRole, Region, SandboxState } from './state';
 import { trustsService } from '../policy/trust';
@@ -181,7 +183,7 @@ function instanceJson(state: SandboxState, i: Instance): RpcBody {
     InstanceChargeType: 'PostPaid', InternetChargeType: 'PayByTraffic', InternetMaxBandwidthOut: i.internetMaxBandwidthOut,
     InternetMaxBandwidthIn: 100, IoOptimized: true, DeletionProtection: false, Recyclable: false, SpotStrategy: 'NoSpot',
     StoppedMode: i.status === 'Stopped' ? 'KeepCharging' : 'Not-applicable', SerialNumber: `sn-${i.instanceId.slice(2)}`,
-    ResourceGroupId: '', KeyPairName: '', DeviceAvailable: true,
+    ResourceGroupId: '', KeyPairName: i.keyPairName ?? '', DeviceAvailable: true, ImageOptions: { LoginAsNonRoot: !!i.loginAsNonRoot },
     VpcAttributes: { VpcId: i.vpcId ?? '', VSwitchId: i.vSwitchId ?? '', PrivateIpAddress: ips(vpc ? i.privateIp : undefined), NatIpAddress: '' },
     InnerIpAddress: ips(vpc ? undefined : i.privateIp),
     PublicIpAddress: ips(i.publicIp),
@@ -382,6 +384,7 @@ function launch(ctx: RpcContext, mode: 'run' | 'create'): Instance[] {
       memory: type.memorySize * 1024, creationTime: new Date(ctx.now()).toISOString().slice(0, 16) + 'Z',
       internetMaxBandwidthOut: bandwidth, httpTokens, httpEndpoint, ramRoleName: role?.roleName,
       passwordSet: p.has('Password'), description, tags,
+      keyPairName: p.str('KeyPairName') || undefined, loginAsNonRoot: p.bool('ImageOptions.LoginAsNonRoot') || undefined,
     };
     // RunInstances starts the instance and gives it the public IP it asked for once Running;
     // CreateInstance leaves it Stopped, to be started and given an IP (AllocatePublicIpAddress).
@@ -638,6 +641,10 @@ const actions: Record<string, RpcAction> = {
   StopInstance: { resources: oneInstance, handle: transition('Running', 'Stopping', 'Stopped', (l) => l.stoppingMs) },
   ModifyInstanceAttribute: { resources: oneInstance, handle: modifyInstanceAttribute },
   AllocatePublicIpAddress: { resources: oneInstance, handle: allocatePublicIpAddress },
+  ...securityGroupActions,
+  ...cloudAssistantActions,
+  // RunCommand takes a ClientToken too (its API reference), with the same rules as RunInstances.
+  RunCommand: { ...cloudAssistantActions.RunCommand, handle: idempotent(cloudAssistantActions.RunCommand.handle) },
 };
 
 /** Every action first brings instances up to date with the transitions that are due. */

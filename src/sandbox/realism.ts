@@ -23,6 +23,11 @@ export interface Realism {
    * Stopping → Stopped. All 0: the final state at once, as before.
    */
   lifecycle: { pendingMs: number; startingMs: number; stoppingMs: number };
+  /**
+   * Cloud Assistant: a command is Pending for `deliveryMs` (sent to the agent), then Running for
+   * `runMs` before its final state. 0: final at once.
+   */
+  commands: { deliveryMs: number; runMs: number };
   /** OSS answers 403 RequestTimeTooSkewed when the request's date is more than 15 minutes off. */
   ossRequestTime: boolean;
   /** OSS refuses DeleteMultipleObjects without Content-MD5. */
@@ -40,12 +45,13 @@ export interface Realism {
   largeCatalogues: boolean;
 }
 
-export type RealismOptions = Partial<Omit<Realism, 'lifecycle'>> & { lifecycle?: Partial<Realism['lifecycle']> };
+export type RealismOptions = Partial<Omit<Realism, 'lifecycle' | 'commands'>> & { lifecycle?: Partial<Realism['lifecycle']>; commands?: Partial<Realism['commands']> };
 
 /** What `npm start` and the CLI run: a few seconds of propagation and of instance transitions. */
 export const REALISTIC: Readonly<Realism> = Object.freeze({
   propagationMs: 5000,
   lifecycle: Object.freeze({ pendingMs: 2000, startingMs: 4000, stoppingMs: 3000 }),
+  commands: Object.freeze({ deliveryMs: 1000, runMs: 2000 }),
   ossRequestTime: true,
   ossContentMd5: true,
   ramGrammar: true,
@@ -58,6 +64,7 @@ export const REALISTIC: Readonly<Realism> = Object.freeze({
 export const INSTANT: Readonly<Realism> = Object.freeze({
   propagationMs: 0,
   lifecycle: Object.freeze({ pendingMs: 0, startingMs: 0, stoppingMs: 0 }),
+  commands: Object.freeze({ deliveryMs: 0, runMs: 0 }),
   ossRequestTime: false,
   ossContentMd5: false,
   ramGrammar: false,
@@ -69,7 +76,7 @@ export const INSTANT: Readonly<Realism> = Object.freeze({
 /** `base` (REALISTIC, or INSTANT when `instant`) with `overrides` applied per behaviour. */
 export function resolveRealism(instant: boolean | undefined, overrides: RealismOptions = {}): Realism {
   const base = instant ? INSTANT : REALISTIC;
-  return { ...base, ...overrides, lifecycle: { ...base.lifecycle, ...overrides.lifecycle } } as Realism;
+  return { ...base, ...overrides, lifecycle: { ...base.lifecycle, ...overrides.lifecycle }, commands: { ...base.commands, ...overrides.commands } } as Realism;
 }
 
 /**

@@ -7,7 +7,7 @@ import { formatPolicy, serviceTrustPolicy } from '../policy/builders';
 import { SYSTEM_POLICIES } from './systemPolicies';
 import {
   isoSeconds, policyKey, roleKey, userKey,
-  type Attachment, type Bucket, type Instance, type OssObject, type PolicyType, type SandboxState,
+  type Attachment, type Bucket, type Instance, type OssObject, type PolicyType, type SandboxState, type SecurityGroupPermission,
 } from './state';
 import { createHash } from 'node:crypto';
 
@@ -33,6 +33,8 @@ export const DEMO = {
   bigBucket: 'demo-many-keys',
   bigBucketKeys: 1200,
   shanghaiBucket: 'demo-shanghai-logs',
+  /** The key pair demo-web-1 and demo-worker-1 were created with (its private key: demo-key.pem). */
+  keyPairName: 'demo-key',
 };
 
 const T0 = Date.parse('2026-01-15T08:00:00Z');
@@ -106,9 +108,16 @@ function seedNetwork(state: SandboxState, created: string): void {
     { vSwitchId: 'vsw-bp1sandbox000001i', vpcId: 'vpc-bp1sandbox0000001', zoneId: 'cn-hangzhou-i', regionId: 'cn-hangzhou', cidrBlock: '172.16.2.0/24', vSwitchName: 'demo-i', isDefault: false },
     { vSwitchId: 'vsw-uf6sandbox000001e', vpcId: 'vpc-uf6sandbox0000001', zoneId: 'cn-shanghai-e', regionId: 'cn-shanghai', cidrBlock: '192.168.1.0/24', vSwitchName: 'demo-sh-e', isDefault: true },
   ];
+  // What the console's default group allows: SSH, RDP and ICMP from anywhere, everything out.
+  const defaultRules = (): SecurityGroupPermission[] => [
+    { direction: 'ingress', ipProtocol: 'TCP', portRange: '22/22', sourceCidrIp: '0.0.0.0/0', policy: 'Accept', priority: 100, description: 'SSH' },
+    { direction: 'ingress', ipProtocol: 'TCP', portRange: '3389/3389', sourceCidrIp: '0.0.0.0/0', policy: 'Accept', priority: 100, description: 'RDP' },
+    { direction: 'ingress', ipProtocol: 'ICMP', portRange: '-1/-1', sourceCidrIp: '0.0.0.0/0', policy: 'Accept', priority: 100 },
+    { direction: 'egress', ipProtocol: 'ALL', portRange: '-1/-1', destCidrIp: '0.0.0.0/0', policy: 'Accept', priority: 100 },
+  ];
   state.securityGroups = [
-    { securityGroupId: 'sg-bp1sandbox00000001', securityGroupName: 'demo-default', vpcId: 'vpc-bp1sandbox0000001', regionId: 'cn-hangzhou', description: 'SSH from anywhere' },
-    { securityGroupId: 'sg-uf6sandbox00000001', securityGroupName: 'demo-default-sh', vpcId: 'vpc-uf6sandbox0000001', regionId: 'cn-shanghai', description: 'SSH from anywhere' },
+    { securityGroupId: 'sg-bp1sandbox00000001', securityGroupName: 'demo-default', vpcId: 'vpc-bp1sandbox0000001', regionId: 'cn-hangzhou', description: 'SSH from anywhere', permissions: defaultRules() },
+    { securityGroupId: 'sg-uf6sandbox00000001', securityGroupName: 'demo-default-sh', vpcId: 'vpc-uf6sandbox0000001', regionId: 'cn-shanghai', description: 'SSH from anywhere', permissions: defaultRules() },
   ];
   state.images = [
     { imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd', imageName: 'Alibaba Cloud Linux 3.2104 LTS 64 bit', osName: 'Alibaba Cloud Linux 3.2104 LTS 64 bit', osType: 'linux', architecture: 'x86_64', size: 20, ownerAlias: 'system' },
@@ -127,9 +136,9 @@ function seedNetwork(state: SandboxState, created: string): void {
     httpTokens: 'optional', httpEndpoint: 'enabled', tags: [], ...extra,
   });
   const instances: Instance[] = [
-    base(DEMO.vpcInstanceId, 'demo-web-1', 'cn-hangzhou', 'cn-hangzhou-h', { vpcId: 'vpc-bp1sandbox0000001', vSwitchId: 'vsw-bp1sandbox000001h', securityGroupIds: ['sg-bp1sandbox00000001'], privateIp: '172.16.1.10', publicIp: '47.96.0.10', httpTokens: 'required' }),
-    base(DEMO.vpcInstanceId2, 'demo-worker-1', 'cn-hangzhou', 'cn-hangzhou-i', { vpcId: 'vpc-bp1sandbox0000001', vSwitchId: 'vsw-bp1sandbox000001i', securityGroupIds: ['sg-bp1sandbox00000001'], privateIp: '172.16.2.20', ramRoleName: DEMO.seededRole }),
-    base(DEMO.classicInstanceId, 'legacy-classic-1', 'cn-hangzhou', 'cn-hangzhou-h', { networkType: 'classic', privateIp: '10.80.1.5', publicIp: '118.31.0.5', instanceType: 'ecs.t6-c1m1.large', cpu: 2, memory: 2048 }),
+    base(DEMO.vpcInstanceId, 'demo-web-1', 'cn-hangzhou', 'cn-hangzhou-h', { vpcId: 'vpc-bp1sandbox0000001', vSwitchId: 'vsw-bp1sandbox000001h', securityGroupIds: ['sg-bp1sandbox00000001'], privateIp: '172.16.1.10', publicIp: '47.96.0.10', httpTokens: 'required', keyPairName: DEMO.keyPairName }),
+    base(DEMO.vpcInstanceId2, 'demo-worker-1', 'cn-hangzhou', 'cn-hangzhou-i', { vpcId: 'vpc-bp1sandbox0000001', vSwitchId: 'vsw-bp1sandbox000001i', securityGroupIds: ['sg-bp1sandbox00000001'], privateIp: '172.16.2.20', ramRoleName: DEMO.seededRole, keyPairName: DEMO.keyPairName, loginAsNonRoot: true }),
+    base(DEMO.classicInstanceId, 'legacy-classic-1', 'cn-hangzhou', 'cn-hangzhou-h', { networkType: 'classic', privateIp: '10.80.1.5', publicIp: '118.31.0.5', instanceType: 'ecs.t6-c1m1.large', cpu: 2, memory: 2048, cloudAssistant: 'notInstalled' }),
     base(DEMO.shanghaiInstanceId, 'demo-sh-batch', 'cn-shanghai', 'cn-shanghai-e', { vpcId: 'vpc-uf6sandbox0000001', vSwitchId: 'vsw-uf6sandbox000001e', securityGroupIds: ['sg-uf6sandbox00000001'], privateIp: '192.168.1.30', status: 'Stopped', internetMaxBandwidthOut: 0 }),
   ];
   for (const i of instances) { state.instances.set(i.instanceId, i); }

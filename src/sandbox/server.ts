@@ -105,7 +105,7 @@ export class Sandbox {
 
   /** Changes behaviours of a running sandbox (tests, the control endpoint). */
   setRealism(patch: RealismOptions): Realism {
-    Object.assign(this.realism, patch, { lifecycle: { ...this.realism.lifecycle, ...patch.lifecycle } });
+    Object.assign(this.realism, patch, { lifecycle: { ...this.realism.lifecycle, ...patch.lifecycle }, commands: { ...this.realism.commands, ...patch.commands } });
     return this.realism;
   }
 

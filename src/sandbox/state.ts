@@ -83,7 +83,23 @@ export interface Attachment {
 export interface Region { regionId: string; localName: string; zones: string[] }
 export interface Vpc { vpcId: string; vpcName: string; regionId: string; cidrBlock: string; isDefault: boolean; creationTime: string }
 export interface VSwitch { vSwitchId: string; vpcId: string; zoneId: string; regionId: string; cidrBlock: string; vSwitchName: string; isDefault: boolean }
-export interface SecurityGroup { securityGroupId: string; securityGroupName: string; vpcId: string; regionId: string; description: string }
+export interface SecurityGroup {
+  securityGroupId: string; securityGroupName: string; vpcId: string; regionId: string; description: string;
+  /** Rules as DescribeSecurityGroupAttribute lists them; none (a new group) lets nothing in. */
+  permissions?: SecurityGroupPermission[];
+}
+export interface SecurityGroupPermission {
+  direction: 'ingress' | 'egress';
+  ipProtocol: 'TCP' | 'UDP' | 'ICMP' | 'GRE' | 'ALL';
+  /** `22/22`, `1/65535`, `-1/-1` for ICMP/ALL. */
+  portRange: string;
+  sourceCidrIp?: string;
+  destCidrIp?: string;
+  policy: 'Accept' | 'Drop';
+  /** 1 (first) to 100. */
+  priority: number;
+  description?: string;
+}
 export interface Image { imageId: string; imageName: string; osName: string; osType: 'linux' | 'windows'; architecture: string; regionId?: string; size: number; ownerAlias: 'system' | 'self' }
 export interface InstanceType { instanceTypeId: string; cpuCoreCount: number; memorySize: number; instanceTypeFamily: string }
 
@@ -119,6 +135,12 @@ export interface Instance {
   passwordSet?: boolean;
   description?: string;
   tags: Array<{ key: string; value: string }>;
+  /** The SSH key pair bound at creation (KeyPairName); its private key lives with the user. */
+  keyPairName?: string;
+  /** Created with ImageOptions.LoginAsNonRoot: log in as ecs-user. */
+  loginAsNonRoot?: boolean;
+  /** The Cloud Assistant agent on the instance (public images ship it): absent = running. */
+  cloudAssistant?: 'running' | 'stopped' | 'notInstalled';
 }
 
 export interface OssObject {
@@ -152,6 +174,30 @@ export interface MultipartUpload {
   meta?: Record<string, string>;
 }
 
+/** One instance's run of a Cloud Assistant command (RunCommand → DescribeInvocationResults). */
+export interface CommandInvocation {
+  invokeId: string;
+  commandId: string;
+  regionId: string;
+  instanceId: string;
+  name: string;
+  type: string;
+  /** The script as the instance receives it (decoded from Base64 if it was sent so). */
+  content: string;
+  username: string;
+  timeoutSeconds: number;
+  createdAt: number;
+  status: string;
+  /** States still to come with their due time; the final one runs the script. */
+  transitions?: Array<{ at: number; status: string }>;
+  startTime?: number;
+  finishedTime?: number;
+  output?: string;
+  exitCode?: number;
+  errorCode?: string;
+  errorInfo?: string;
+}
+
 export interface SandboxState {
   accountId: string;
   accessKeys: Map<string, AccessKeyRecord>;
@@ -175,6 +221,8 @@ export interface SandboxState {
   clientTokens: Map<string, { fingerprint: string; response: Record<string, unknown> }>;
   /** Added to Date.now() so tests can move time (credential expiry, rotation). */
   clockOffsetMs: number;
+  /** Cloud Assistant invocations by InvokeId (absent in states saved before they existed). */
+  invocations?: Map<string, CommandInvocation>;
   /**
    * How far the sandbox's wall clock is ahead of (+) or behind (−) the host's: what its `Date`
    * headers say and what request timestamps are checked against. For testing clock-skew handling.
@@ -215,6 +263,13 @@ export function wallNow(state: SandboxState): number {
 /** RAM/ECS timestamps: 2015-01-23T12:33:18Z */
 export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Deterministic-enough unique ids: a counter plus randomness so restarts from a saved state don't collide. */
+export function nextId(state: SandboxState, prefix: string, hexLen = 20): string {
+  const n = (state.counter++).toString(16);
+  const rand = Array.from({ length: hexLen }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  return `${prefix}${(n + rand).slice(0, hexLen)}`;
 }
 
 export function parsePolicyDocument(text: string): PolicyDocument {

@@ -10,7 +10,9 @@ import { CloudError } from '../cloud/errors';
 import { l10n } from '../cloud/l10n';
 import type { AttachedPolicy } from '../cloud/ram';
 import type { CallerIdentity } from '../cloud/sts';
+import { noteRoleGrant } from '../cloud/waiting';
 import { formatPolicy } from '../policy/builders';
+import { evaluate } from '../policy/evaluate';
 import { explainDenial, suggestStatement, type DenialExplanation } from '../policy/explain';
 import type { AuthorizationRequest, NamedPolicy, PolicyDocument, PolicyStatement } from '../policy/types';
 
@@ -169,6 +171,27 @@ export async function analyseOssDenial(err: CloudError, opts: { cloud: Cloud; pr
 /** The suggested statement as a complete policy document. */
 export function suggestedPolicy(statement: PolicyStatement): string {
   return formatPolicy({ Version: '1', Statement: [statement] });
+}
+
+/**
+ * "Add to Role…/Add to User…" without the UI: a new custom policy with the statement, attached to
+ * the refused principal. For a role, the refusals the statement covers are then retried while the
+ * grant reaches OSS (RAM takes seconds to propagate), so the next try of the same request
+ * succeeds instead of being refused again; other refusals are still reported at once.
+ */
+export async function grantStatement(cloud: Cloud, principal: { kind: 'role' | 'user'; name: string }, policyName: string, statement: PolicyStatement, description: string): Promise<void> {
+  const document = suggestedPolicy(statement);
+  await cloud.ram.createPolicy(policyName, document, description);
+  if (principal.kind === 'user') {
+    await cloud.ram.attachPolicyToUser(principal.name, policyName, 'Custom');
+    return;
+  }
+  await cloud.ram.attachPolicyToRole(principal.name, policyName, 'Custom');
+  const granted: NamedPolicy[] = [{ name: policyName, type: 'Custom', document: { Version: '1', Statement: [statement] } }];
+  noteRoleGrant(principal.name, (e) => {
+    const req = ramRequestOf(e);
+    return !!req && evaluate(granted, req).effect === 'Allow';
+  });
 }
 
 /** A valid RAM policy name for the grant, e.g. `AllowOssPutObject-demo-data-20261127`. */

@@ -12,6 +12,7 @@ import { checkInstancePassword } from '../cloud/ecs';
 import { l10n } from '../cloud/l10n';
 import { validateInstanceName, validatePolicyName, validateRoleName } from '../cloud/names';
 import type { PolicyType } from '../cloud/ram';
+import { waitForInstanceStatus, waitForPropagation } from '../cloud/waiting';
 import { ECS_SERVICE, formatPolicy, serviceTrustPolicy } from '../policy/builders';
 import type { PolicyDocument } from '../policy/types';
 import { policyErrors } from '../policy/lint';
@@ -94,6 +95,21 @@ export function addEcsTrust(doc: string | undefined): string {
   try { parsed = doc ? JSON.parse(doc) as PolicyDocument : undefined; } catch { parsed = undefined; }
   if (!parsed || !Array.isArray(parsed.Statement)) { return formatPolicy(serviceTrustPolicy()); }
   return formatPolicy({ ...parsed, Version: parsed.Version ?? '1', Statement: [...parsed.Statement, ...serviceTrustPolicy().Statement] });
+}
+
+/**
+ * For waitForPropagation towards ECS: its refusal of a role is stale only if RAM already shows the
+ * role, trusting ECS; otherwise it is real and reported at once. An identity that may not read
+ * RAM (a sub-account with only PassRole) cannot tell, so it waits.
+ */
+export function ramShowsEcsRole(cloud: Cloud, roleName: string): () => Promise<boolean> {
+  return async () => {
+    try {
+      return trustsEcs((await cloud.ram.getRole(roleName)).trustPolicy);
+    } catch (e) {
+      return !isCloudError(e, 'EntityNotExist.Role');
+    }
+  };
 }
 
 /** True when applying the plan would call nothing. */
@@ -181,8 +197,12 @@ function withClientToken(req: SetupRequest): SetupRequest {
 
 export interface ApplyHooks {
   onStep?(step: PlanStep, phase: 'start' | 'done' | 'skipped'): void;
+  /** While a step waits (for RAM to reach ECS, for the instance to run): "… 4 s". */
+  onWait?(step: PlanStep, message: string): void;
   /** Checked between steps; a cancelled run stops cleanly before the next call. */
   isCancelled?(): boolean;
+  /** Aborts a wait in progress (and the run, like isCancelled). */
+  signal?: AbortSignal;
 }
 
 export interface ApplyResult {
@@ -205,10 +225,10 @@ export async function applySetup(cloud: Cloud, plan: SetupPlan, hooks: ApplyHook
       hooks.onStep?.(step, 'skipped');
       continue;
     }
-    if (hooks.isCancelled?.()) { throw new CloudError({ code: 'Cancelled', message: l10n.t('Cancelled before "{0}".', step.title) }); }
+    if (hooks.isCancelled?.() || hooks.signal?.aborted) { throw new CloudError({ code: 'Cancelled', message: l10n.t('Cancelled before "{0}".', step.title) }); }
     hooks.onStep?.(step, 'start');
     try {
-      await runStep(cloud, req, plan, step.id, result);
+      await runStep(cloud, req, plan, step.id, result, { signal: hooks.signal, onWait: (message) => hooks.onWait?.(step, message) });
     } catch (e) {
       throw new SetupError(step, e instanceof CloudError ? e : new CloudError({ code: 'UnknownError', message: String((e as Error)?.message ?? e) }));
     }
@@ -218,7 +238,12 @@ export async function applySetup(cloud: Cloud, plan: SetupPlan, hooks: ApplyHook
   return result;
 }
 
-async function runStep(cloud: Cloud, req: SetupRequest, plan: SetupPlan, id: StepId, result: ApplyResult): Promise<void> {
+interface StepContext { signal?: AbortSignal; onWait(message: string): void }
+
+async function runStep(cloud: Cloud, req: SetupRequest, plan: SetupPlan, id: StepId, result: ApplyResult, ctx: StepContext): Promise<void> {
+  // A role this flow (or another command a moment ago) created or changed reaches ECS only after
+  // a delay; until then ECS answers as for the old role, and waiting is the fix.
+  const waitOpts = { roleName: req.roleName, retryIf: ramShowsEcsRole(cloud, req.roleName), signal: ctx.signal, onProgress: (p: { message: string }) => ctx.onWait(p.message) };
   const trust = formatPolicy(serviceTrustPolicy());
   switch (id) {
     case 'createRole':
@@ -250,12 +275,13 @@ async function runStep(cloud: Cloud, req: SetupRequest, plan: SetupPlan, id: Ste
       return;
     case 'attachRole':
       if (req.instance.kind === 'existing') {
-        await cloud.ecs.attachRole(req.instance.regionId, req.instance.instanceId, req.roleName);
+        const { regionId, instanceId } = req.instance;
+        await waitForPropagation('ecs', () => cloud.ecs.attachRole(regionId, instanceId, req.roleName), waitOpts);
       }
       return;
     case 'createInstance': {
       if (req.instance.kind !== 'create') { return; }
-      const created = await createInstance(cloud, { ...req.instance.spec, ramRoleName: req.roleName }, !!req.instance.allocatePublicIp);
+      const created = await createInstance(cloud, { ...req.instance.spec, ramRoleName: req.roleName }, !!req.instance.allocatePublicIp, { signal: ctx.signal, onWait: ctx.onWait });
       result.instanceId = created.instanceId;
       result.publicIp = created.publicIp;
       return;
@@ -267,31 +293,50 @@ async function runStep(cloud: Cloud, req: SetupRequest, plan: SetupPlan, id: Ste
 export const DEFAULT_PUBLIC_BANDWIDTH = 5;
 
 export interface CreateInstanceHooks {
-  onPhase?(phase: 'dryRun' | 'create' | 'publicIp'): void;
+  onPhase?(phase: 'dryRun' | 'create' | 'starting' | 'publicIp'): void;
+  /** While waiting for RAM to reach ECS, or for the instance to run: "… 4 s". */
+  onWait?(message: string): void;
+  signal?: AbortSignal;
 }
 
 /**
  * RunInstances for one instance (RunInstances also starts it), after a dry run that catches quota,
- * permission, PassRole and parameter problems before anything is billed. A public IP comes from
- * public bandwidth on RunInstances; AllocatePublicIpAddress only if ECS did not assign one.
+ * permission, PassRole and parameter problems before anything is billed. A role created or changed
+ * a moment ago is waited for (ECS answers InvalidRamRole.* until RAM reaches it). Then it waits for
+ * Running: the instance is Pending, then Starting, and has no public IP before it runs. A public IP
+ * comes from public bandwidth on RunInstances; AllocatePublicIpAddress only if ECS did not assign one.
  */
 export async function createInstance(cloud: Cloud, spec: NewInstance, allocatePublicIp: boolean, hooks: CreateInstanceHooks = {}): Promise<{ instanceId: string; publicIp?: string }> {
   const invalid = validateInstanceName(spec.instanceName) ?? checkInstancePassword(spec.password);
   if (invalid) { throw new CloudError({ code: 'InvalidInput', message: invalid }); }
   const full: NewInstance = allocatePublicIp && !spec.internetMaxBandwidthOut ? { ...spec, internetMaxBandwidthOut: DEFAULT_PUBLIC_BANDWIDTH } : spec;
+  const waitOpts = {
+    roleName: spec.ramRoleName ?? '', retryIf: ramShowsEcsRole(cloud, spec.ramRoleName ?? ''),
+    signal: hooks.signal, onProgress: (p: { message: string }) => hooks.onWait?.(p.message),
+  };
   hooks.onPhase?.('dryRun');
-  try {
-    await cloud.ecs.runInstance(full, true);
-    throw new CloudError({ code: 'DryRunUnexpected', service: 'ecs', action: 'RunInstances', message: l10n.t('The dry run did not answer DryRunOperation; nothing was created.') });
-  } catch (e) {
-    if (!isCloudError(e, 'DryRunOperation')) { throw e; }
-  }
+  await waitForPropagation('ecs', async () => {
+    try {
+      await cloud.ecs.runInstance(full, true);
+      throw new CloudError({ code: 'DryRunUnexpected', service: 'ecs', action: 'RunInstances', message: l10n.t('The dry run did not answer DryRunOperation; nothing was created.') });
+    } catch (e) {
+      if (!isCloudError(e, 'DryRunOperation')) { throw e; }
+    }
+  }, waitOpts);
   hooks.onPhase?.('create');
-  const instanceId = await cloud.ecs.runInstance(full, false);
+  // A refusal for the role means nothing was created, so repeating it is safe.
+  const instanceId = await waitForPropagation('ecs', () => cloud.ecs.runInstance(full, false), waitOpts);
   if (!instanceId) { throw new CloudError({ code: 'InvalidResponse', service: 'ecs', action: 'RunInstances', message: l10n.t('ECS returned no instance id.') }); }
+  hooks.onPhase?.('starting');
+  const running = await waitForInstanceStatus(async () => {
+    // DescribeInstances may not list an instance in the first moments after RunInstances.
+    try { return await cloud.ecs.getInstance(full.regionId, instanceId); } catch (e) {
+      if (isCloudError(e, 'InvalidInstanceId.NotFound')) { return { instanceId, status: 'Pending', publicIps: [] as string[] }; }
+      throw e;
+    }
+  }, 'Running', { signal: hooks.signal, onProgress: (p) => hooks.onWait?.(p.message) });
   if (!allocatePublicIp) { return { instanceId }; }
   hooks.onPhase?.('publicIp');
-  const described = await cloud.ecs.getInstance(full.regionId, instanceId).catch(() => undefined);
-  const publicIp = described?.publicIps[0] ?? await cloud.ecs.allocatePublicIp(full.regionId, instanceId);
+  const publicIp = running.publicIps[0] ?? await cloud.ecs.allocatePublicIp(full.regionId, instanceId);
   return { instanceId, publicIp };
 }

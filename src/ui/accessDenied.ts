@@ -12,7 +12,7 @@ import { policyErrors } from '../policy/lint';
 import type { CloudError } from '../cloud/errors';
 import type { Services } from './services';
 import {
-  analyseOssDenial, describePrincipal, isPolicyDenial, isValidPolicyName, principalOf, ramRequestOf, suggestedPolicy, suggestedPolicyName,
+  analyseOssDenial, describePrincipal, grantStatement, isPolicyDenial, isValidPolicyName, principalOf, ramRequestOf, suggestedPolicy, suggestedPolicyName,
   type DenialReport,
 } from '../setup/accessDeniedReport';
 import type { ErrorAction, ErrorEnricher } from './errorFunnel';
@@ -84,15 +84,15 @@ export async function addStatementToPrincipal(s: Services, report: DenialReport)
   if (!ok) { return undefined; }
   const cloud = await s.profiles.cloudFor(profile.entry);
   try {
-    await withProgress(vscode.l10n.t('Granting {0} to {1}…', report.request.action, target), async () => {
-      await cloud.ram.createPolicy(policyName, document, vscode.l10n.t('Allows {0} on {1} (added from VS Code after an AccessDenied)', report.request.action, ([] as string[]).concat(report.statement!.Resource ?? []).join(', ')));
-      if (p.kind === 'role') { await cloud.ram.attachPolicyToRole(p.name!, policyName, 'Custom'); } else { await cloud.ram.attachPolicyToUser(p.name!, policyName, 'Custom'); }
-    }, false);
+    await withProgress(vscode.l10n.t('Granting {0} to {1}…', report.request.action, target), () => grantStatement(cloud, { kind: p.kind as 'role' | 'user', name: p.name! }, policyName, report.statement!,
+      vscode.l10n.t('Allows {0} on {1} (added from VS Code after an AccessDenied)', report.request.action, ([] as string[]).concat(report.statement!.Resource ?? []).join(', '))), false);
   } finally {
     cloud.dispose();
   }
   s.refresh('ram');
-  void vscode.window.showInformationMessage(vscode.l10n.t('Policy "{0}" is attached to {1}. RAM changes can take a few seconds to apply; then retry.', policyName, target));
+  void vscode.window.showInformationMessage(p.kind === 'role'
+    ? vscode.l10n.t('Policy "{0}" is attached to {1}. Retry now: until the change reaches OSS (seconds), the request waits instead of being refused.', policyName, target)
+    : vscode.l10n.t('Policy "{0}" is attached to {1}. RAM changes can take a few seconds to apply; then retry.', policyName, target));
   return policyName;
 }
 

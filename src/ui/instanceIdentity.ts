@@ -7,6 +7,7 @@
  * a toast.
  */
 import * as vscode from 'vscode';
+import { serverClock } from '../cloud/clock';
 import { checkEndpointUrl } from '../cloud/endpointPolicy';
 import { DEFAULT_IMDS_URL } from '../cloud/imds';
 import {
@@ -259,7 +260,7 @@ export class InstanceIdentityService implements vscode.Disposable {
     const st = this.current;
     const active = this.s.profiles.active();
     const suffix = st.kind === 'found' && active?.id === st.entryId
-      ? `${st.roleName} · ${st.provider.expiration ? formatTimeLeft(st.provider.expiration.getTime() - Date.now()) : '-'}`
+      ? `${st.roleName} · ${st.provider.expiration ? formatTimeLeft(st.provider.expiration.getTime() - serverClock.now()) : '-'}`
       : '';
     if (suffix !== this.statusBar.suffix) {
       this.statusBar.suffix = suffix;

@@ -16,6 +16,14 @@ export interface Prompter {
   confirm(message: string, detail: string, action: string): Promise<boolean>;
   /** A modal choice among actions; undefined when dismissed. */
   choose(message: string, detail: string, actions: string[]): Promise<string | undefined>;
+  /**
+   * Opens a new window on `uri` (vscode.openFolder). Here rather than at the call site so in-host
+   * tests capture the request (a Remote-SSH window cannot open in the test host) without any
+   * switch that exists outside test mode.
+   */
+  openWindow(uri: vscode.Uri): Promise<void>;
+  /** Installs an extension from the Marketplace (the user asked for it). */
+  installExtension(id: string): Promise<void>;
 }
 
 export class VsCodePrompter implements Prompter {
@@ -40,6 +48,12 @@ export class VsCodePrompter implements Prompter {
   async choose(message: string, detail: string, actions: string[]): Promise<string | undefined> {
     return vscode.window.showWarningMessage(message, { modal: true, detail }, ...actions);
   }
+  async openWindow(uri: vscode.Uri): Promise<void> {
+    await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
+  }
+  async installExtension(id: string): Promise<void> {
+    await vscode.commands.executeCommand('workbench.extensions.installExtension', id);
+  }
 }
 
 /** Scripted answers for in-host tests: labels for picks, text for inputs, action labels for confirms. */
@@ -50,6 +64,9 @@ export class ScriptedPrompter implements Prompter {
   readonly details: string[] = [];
   /** The items each pick offered, in order (tests check labels, descriptions, what is pre-checked). */
   readonly offered: vscode.QuickPickItem[][] = [];
+  /** Windows the extension asked to open, and extensions it asked to install, in order. */
+  readonly opened: string[] = [];
+  readonly installed: string[] = [];
 
   enqueue(...answers: Array<string | string[] | boolean | undefined>): void {
     this.answers.push(...answers);
@@ -95,5 +112,12 @@ export class ScriptedPrompter implements Prompter {
     this.details.push(detail);
     const a = this.next(`choose:${message}`);
     return typeof a === 'string' ? actions.find((x) => x === a || x.includes(a)) : undefined;
+  }
+  async openWindow(uri: vscode.Uri): Promise<void> {
+    // Unencoded (`ssh-remote+host`), as Remote-SSH and people write it; toString() gives %2B.
+    this.opened.push(uri.toString(true));
+  }
+  async installExtension(id: string): Promise<void> {
+    this.installed.push(id);
   }
 }

@@ -20,7 +20,7 @@ export function connectGuide(t: ConnectTarget): string {
     `# ${vscode.l10n.t('Use role {0} on {1}', t.roleName, t.instanceId)}`,
     '',
     `## ${vscode.l10n.t('1. Connect with Remote-SSH')}`,
-    vscode.l10n.t('Install the Remote - SSH extension, run "Remote-SSH: Connect to Host…" and enter:'),
+    vscode.l10n.t('Run "Alibaba Cloud: Connect with Remote-SSH" on the instance: it checks the instance can be reached, writes an ssh config entry and opens a window. By hand: install the Remote - SSH extension, run "Remote-SSH: Connect to Host…" and enter:'),
     '', '```', `root@${host}`, '```', '',
     t.publicIp ? '' : vscode.l10n.t('The instance has no public IP: connect through a bastion host or VPN, or allocate a public IP.'),
     vscode.l10n.t('The security group must allow inbound TCP 22 from your address. Once connected, install this extension on the instance ("Install in SSH: …"): it then uses the instance role itself, with no AccessKey.'),
@@ -40,6 +40,7 @@ export function connectGuide(t: ConnectTarget): string {
     'const result = await client.list({ \'max-keys\': 10 });',
     '```', '',
     vscode.l10n.t('Or, from the VS Code window connected to the instance, run "Alibaba Cloud: Diagnose Instance Credentials".'),
+    vscode.l10n.t('Without logging in: "Alibaba Cloud: Verify Role on Instance" runs this check on the instance through Cloud Assistant.'),
   ].filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n');
 }
 
@@ -50,9 +51,11 @@ export async function showConnectGuide(t: ConnectTarget): Promise<void> {
 
 /** The closing message of the wizard and of "Create Instance": how to connect, copy the id. */
 export function offerNextSteps(message: string, t: ConnectTarget): void {
+  const connect = vscode.l10n.t('Connect with Remote-SSH');
   const how = vscode.l10n.t('How to Connect');
   const copy = vscode.l10n.t('Copy Instance ID');
-  void vscode.window.showInformationMessage(message, how, copy).then(async (choice) => {
+  void vscode.window.showInformationMessage(message, connect, how, copy).then(async (choice) => {
+    if (choice === connect) { await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', { regionId: t.regionId, instanceId: t.instanceId }); }
     if (choice === how) { await showConnectGuide(t); }
     if (choice === copy) { await vscode.env.clipboard.writeText(t.instanceId); }
   });

@@ -10,6 +10,8 @@ export const ContextValues = {
   instanceIdentity: 'instanceIdentity',
   /** Detection failed on what looks like an instance (no role, hardened mode refused…). */
   instanceProblem: 'instanceProblem',
+  /** A "Verify Role on Instance" result. */
+  roleCheck: 'roleCheck',
   rolesFolder: 'rolesFolder',
   policiesFolder: 'policiesFolder',
   role: (trustsEcs: boolean) => (trustsEcs ? 'role ecsTrusted' : 'role'),

@@ -5,6 +5,7 @@ import type { CallerIdentity } from '../cloud/sts';
 import type { InstanceIdentityService, InstanceState } from '../ui/instanceIdentity';
 import type { ProfileEntry } from '../ui/profiles';
 import { ContextValues } from './contextValues';
+import { roleCheckNodes } from './roleCheckView';
 import { ErrorNode, MessageNode, TreeNode } from './node';
 import type { Services } from '../ui/services';
 
@@ -52,8 +53,9 @@ export class ProfileNode extends TreeNode {
 export async function identityRoots(s: Services, extra: () => TreeNode[]): Promise<TreeNode[]> {
   const entry = s.profiles.active();
   // With no profile, the view's welcome content (viewsWelcome) takes over, unless an instance problem needs explaining.
-  if (!entry) { return extra(); }
-  return [...extra(), new ProfileNode(s, entry)];
+  // "Verify Role on Instance" results go last: they are about other machines than this one.
+  if (!entry) { return [...extra(), ...roleCheckNodes(s)]; }
+  return [...extra(), new ProfileNode(s, entry), ...roleCheckNodes(s)];
 }
 
 type Found = Extract<InstanceState, { kind: 'found' }>;

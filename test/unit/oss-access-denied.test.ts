@@ -11,7 +11,7 @@ import { CloudError } from '../../src/cloud/errors';
 import { sandboxEndpoints } from '../../src/cloud/profile';
 import { DEMO } from '../../src/sandbox/seed';
 import {
-  analyseOssDenial, isPolicyDenial, isValidPolicyName, principalOf, ramRequestOf, suggestedPolicy, suggestedPolicyName,
+  analyseOssDenial, grantStatement, isPolicyDenial, isValidPolicyName, principalOf, ramRequestOf, suggestedPolicyName,
 } from '../../src/setup/accessDeniedReport';
 import { useSandbox } from './helpers/sandbox';
 
@@ -101,8 +101,7 @@ describe('AccessDenied under the read-only instance role', () => {
 
     // "Add to Role…": a new custom policy with the statement, attached to the role.
     const name = suggestedPolicyName(r.request);
-    await admin.ram.createPolicy(name, suggestedPolicy(r.statement), 'test');
-    await admin.ram.attachPolicyToRole(DEMO.seededRole, name, 'Custom');
+    await grantStatement(admin, { kind: 'role', name: DEMO.seededRole }, name, r.statement, 'test');
     try {
       await cloud.oss.putObject(DEMO.bucket, 'cn-hangzhou', 'notes/new.txt', Buffer.from('hi'));
       assert.equal((await cloud.oss.getObject(DEMO.bucket, 'cn-hangzhou', 'notes/new.txt')).toString(), 'hi');

@@ -115,3 +115,13 @@ export function sandboxSecrets(info) {
 export function sandboxControl(info, route, init = {}) {
   return fetch(`${info.url}/__sandbox/${route}`, { signal: AbortSignal.timeout(5000), ...init, headers: { ...init.headers, 'x-sandbox-token': info.controlToken } });
 }
+
+/**
+ * POSTs to one of the sandbox's control routes (/__sandbox/<what>), e.g. controlSandbox(info,
+ * 'realism', { propagationMs: 6000 }) to switch a behaviour on for one step.
+ */
+export async function controlSandbox(info, what, body) {
+  const res = await sandboxControl(info, what, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`POST /__sandbox/${what}: HTTP ${res.status}`);
+  return res.json();
+}

@@ -1,5 +1,6 @@
 // Entry of the in-host suites (extensionTestsPath; compiled by test/e2e/lib/build.mjs). To add tests,
 // write a module exporting HostTest[] next to this file and list it here.
+import { connectTests } from './connect.test';
 import { extensionTests } from './extension.test';
 import { hostileWorkspaceTests } from './hostile.test';
 import { instanceTests } from './instance.test';
@@ -16,6 +17,7 @@ const suites: HostSuite[] = [
   { name: 'oss', tests: ossTests },
   { name: 'instance', tests: instanceTests },
   { name: 'outcome', tests: outcomeTests },
+  { name: 'connect', tests: connectTests },
   // Last: it leaves a sandbox-mode explanation in the identity view.
   { name: 'hostile-workspace', tests: hostileWorkspaceTests },
 ];

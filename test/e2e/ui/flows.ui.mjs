@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import * as contributes from '../lib/manifest.mjs';
+import { controlSandbox } from '../lib/sandbox.mjs';
 import { extensionLogFiles } from '../lib/server.mjs';
 
 // From src/sandbox/seed.ts (DEMO).
@@ -28,6 +29,11 @@ const OBJECT_KEY = `${FOLDER}/${OBJECT}`;
 // What this flow creates (a fresh sandbox per run).
 const NEW_ROLE = 'E2eOssReader';
 const NEW_POLICY = 'E2eOssReadOnly';
+const WAITING_ROLE = 'E2eWaitingRole';
+const WORKER = 'demo-worker-1';
+const WORKER_ID = 'i-bp1sandboxvpc000002';
+/** RAM propagation for flow 3b: long enough to see the wait, short enough for the run. */
+const PROPAGATION_MS = 6000;
 
 /** The UI run's server starts "on" demo-web-1: the extension probes that instance's (sandbox) IMDS. */
 export function flowSettings(sandbox) {
@@ -246,6 +252,50 @@ export const flowTests = [
       await ui.treeRow(page, ram, 'Policies').locator('.monaco-tl-twistie').click();
       await expand(page, ui, ram, 'Roles');
       // ECS and OSS stay folded: flow 4 needs the room for the identity view, flow 5 opens OSS itself.
+    },
+  },
+  {
+    name: 'flow 3c: with RAM propagation on, "Set Up Instance Role" waits for RAM to reach ECS and shows it, then succeeds',
+    timeoutMs: 120_000,
+    async run({ page, ui, step, log, sandbox }) {
+      // Only for this step: a role reaches ECS 6 s after it is created, as on a real account.
+      await controlSandbox(sandbox, 'realism', { propagationMs: PROPAGATION_MS });
+      try {
+        await ui.runCommand(page, command('alibabaCloud.setupInstanceRole'));
+        await ui.waitForPrompt(page, { placeholder: /Select a role that ECS instances can assume/ });
+        await waitForItems(page, ui, (items) => items.some((i) => /Create a new role/.test(i.label)));
+        await ui.typeAndPick(page, 'Create a new role', /Create a new role…$/);
+        await ui.waitForPrompt(page, { message: /Role name/ });
+        await ui.typeAndEnter(page, WAITING_ROLE);
+        await ui.waitForPrompt(page, { placeholder: /What may programs on the instance do\?/ });
+        await ui.typeAndPick(page, 'OSS read-only (all', 'OSS read-only (all buckets)');
+        await ui.waitForPrompt(page, { message: /Policy name/ });
+        await ui.typeAndEnter(page, `${WAITING_ROLE}-OssRead`);
+        await ui.waitForPrompt(page, { placeholder: /Which instance gets the role\?/ });
+        await ui.typeAndPick(page, WORKER, new RegExp(`${WORKER}$`));
+        // demo-worker-1 has the seeded role: replace it, then the plan.
+        const replace = await ui.waitForDialog(page, 30_000);
+        assert.match(replace.message, new RegExp(`${WORKER_ID} already has the role DemoEcsOssReader`));
+        await ui.answerDialog(page, 'Replace');
+        const plan = await ui.waitForDialog(page, 30_000);
+        assert.equal(plan.message, `Set up role ${WAITING_ROLE} on ${WORKER_ID}?`);
+        const t0 = Date.now();
+        await ui.answerDialog(page, 'Apply');
+
+        // The progress notification says what it waits for, counting seconds.
+        // Screenshot once it has counted a few seconds.
+        const waiting = await ui.waitForNotification(page, /waiting for RAM to reach ECS… [2-9] s/, 30_000);
+        log(`  progress ${Date.now() - t0} ms after Apply: ${waiting}`);
+        assert.match(waiting, new RegExp(`Attach ${WAITING_ROLE} to ${WORKER_ID}: waiting for RAM to reach ECS… \\d+ s`));
+        await step('flow-wizard-waiting-for-ram');
+
+        const done = await ui.waitForNotification(page, new RegExp(`^Done: role ${WAITING_ROLE} `), 90_000);
+        log(`  ${done.slice(0, 60)}… ${Date.now() - t0} ms after Apply`);
+        assert.ok(Date.now() - t0 >= PROPAGATION_MS - 1500, 'it waited for the propagation delay');
+        await ui.clearNotifications(page);
+      } finally {
+        await controlSandbox(sandbox, 'realism', { propagationMs: 0 });
+      }
     },
   },
   {

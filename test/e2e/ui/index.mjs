@@ -1,5 +1,6 @@
 // The UI tests, in order. They share one workbench page: each test should leave it usable (close
 // what it opened). To add tests, write a module exporting a list like workbench.ui.mjs and add it here.
+import { connectSettings, connectUiTests } from './connect.ui.mjs';
 import { flowSettings, flowTests } from './flows.ui.mjs';
 import { helperTests } from './helpers.ui.mjs';
 import { workbenchTests } from './workbench.ui.mjs';
@@ -7,8 +8,10 @@ import { workbenchTests } from './workbench.ui.mjs';
 export const uiTests = [
   ...workbenchTests,
   ...helperTests,
-  ...flowTests, // last: it attaches a role and switches the window to the instance identity
+  flowTests[0],
+  ...connectUiTests, // while demo-web-1 has no role and the sandbox profile is the identity
+  ...flowTests.slice(1), // last: it attaches a role and switches the window to the instance identity
 ];
 
 /** Extra user settings for the UI run's server, from the sandbox's info line (no secrets in it). */
-export const uiSettings = (sandbox) => ({ ...flowSettings(sandbox) });
+export const uiSettings = (sandbox) => ({ ...flowSettings(sandbox), ...connectSettings() });

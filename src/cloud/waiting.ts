@@ -1,0 +1,196 @@
+/**
+ * Waiting instead of failing, for the two things a real account does slowly:
+ *
+ * - RAM is eventually consistent towards the services that use its roles. A role that was just
+ *   created or changed (trust policy, attached policies) is unknown, untrusted or under its old
+ *   permissions in ECS, STS, OSS and the instance metadata service for a few seconds. No API
+ *   reference names an error code for "not propagated yet": the services answer with the codes
+ *   they use for the old state, so those codes are retried, but only when this process changed
+ *   the role recently (`noteRoleChange`); otherwise they are real and fail at once.
+ * - Instances move through Pending/Starting/Stopping before they settle (DescribeInstances
+ *   Status), and their public IP appears once they run.
+ *
+ * Both waits back off, report elapsed seconds every second, stop on an AbortSignal, and give up
+ * with an explanation after a bound.
+ */
+import { CloudError, isCloudError } from './errors';
+import { l10n } from './l10n';
+
+/** Who has to learn about the RAM change. */
+export type PropagationTarget = 'ecs' | 'sts' | 'oss' | 'imds';
+
+/**
+ * What each service answers while it still sees the role as it was: ECS AttachInstanceRamRole and
+ * RunInstances InvalidRamRole.NotFound / InvalidRamRole.NotEcsRole; STS AssumeRole
+ * EntityNotExist.Role / NoPermission (trust not there yet); OSS AccessDenied (old permissions);
+ * the metadata service 404 on the role's credentials although it lists the role.
+ */
+const PROPAGATION_CODES: Record<PropagationTarget, RegExp> = {
+  ecs: /^InvalidRamRole\.(NotFound|NotEcsRole)$/,
+  sts: /^(EntityNotExist\.Role|NoPermission)$/,
+  oss: /^AccessDenied$/,
+  imds: /^ImdsNoRole$/,
+};
+
+export const PROPAGATION_TIMEOUT_MS = 60_000;
+
+/** A role change counts as recent for this long (a flow may ask questions between two steps). */
+const RECENT_CHANGE_MS = 3 * 60_000;
+
+const changes = new Map<string, number>();
+const grants = new Map<string, Array<{ at: number; covers(e: CloudError): boolean }>>();
+
+/** Records that this process just created or changed a role (RamApi calls it). */
+export function noteRoleChange(roleName: string, at = Date.now()): void {
+  changes.set(roleName.toLowerCase(), at);
+}
+
+/**
+ * Records that a role was just granted something (a policy attached for a refused request):
+ * until that reaches OSS, refusals it `covers` are retried instead of reported.
+ */
+export function noteRoleGrant(roleName: string, covers: (e: CloudError) => boolean, at = Date.now()): void {
+  noteRoleChange(roleName, at);
+  const list = (grants.get(roleName.toLowerCase()) ?? []).filter((g) => at - g.at < RECENT_CHANGE_MS);
+  list.push({ at, covers });
+  grants.set(roleName.toLowerCase(), list);
+}
+
+/** Whether a recent grant to `roleName` allows what `e` refused (so the refusal is stale). */
+export function grantPending(roleName: string | undefined, e: CloudError, at = Date.now()): boolean {
+  return !!roleName && (grants.get(roleName.toLowerCase()) ?? []).some((g) => at - g.at < RECENT_CHANGE_MS && g.covers(e));
+}
+
+/** Whether `roleName` was created or changed by this process within the last few minutes. */
+export function roleChangedRecently(roleName: string | undefined, at = Date.now()): boolean {
+  const t = roleName ? changes.get(roleName.toLowerCase()) : undefined;
+  return t !== undefined && at - t < RECENT_CHANGE_MS;
+}
+
+export interface WaitProgress {
+  elapsedMs: number;
+  /** Localized, e.g. "waiting for RAM to reach ECS… 4 s". */
+  message: string;
+  /** Why it is still waiting. */
+  lastError?: CloudError;
+}
+
+export interface WaitOptions {
+  signal?: AbortSignal;
+  onProgress?(p: WaitProgress): void;
+  timeoutMs?: number;
+  /** First pause between attempts; it doubles up to maxDelayMs. */
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export interface PropagationOptions extends WaitOptions {
+  /**
+   * Retry only if this role was changed recently by this process; without it the codes are
+   * always retried (the caller knows it just changed the role).
+   */
+  roleName?: string;
+  /**
+   * Asked at the first refusal: can it be propagation? E.g. RAM already shows the role trusting
+   * ECS (then ECS's NotEcsRole is stale), or a recent grant covers the refused request. False:
+   * the refusal is real and fails at once.
+   */
+  retryIf?(e: CloudError): boolean | Promise<boolean>;
+}
+
+const targetName = (t: PropagationTarget): string => ({ ecs: 'ECS', sts: 'STS', oss: 'OSS', imds: l10n.t('the instance') })[t];
+
+function cancelled(): CloudError {
+  return new CloudError({ code: 'Cancelled', message: l10n.t('Cancelled while waiting.') });
+}
+
+/** Sleeps `ms`, ticking `onTick` every second; rejects with Cancelled when the signal aborts. */
+async function pause(ms: number, signal: AbortSignal | undefined, onTick: () => void): Promise<void> {
+  let left = ms;
+  while (left > 0) {
+    if (signal?.aborted) { throw cancelled(); }
+    const step = Math.min(1000, left);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, step);
+      function done() { clearTimeout(timer); signal?.removeEventListener('abort', done); resolve(); }
+      signal?.addEventListener('abort', done, { once: true });
+    });
+    left -= step;
+    onTick();
+  }
+  if (signal?.aborted) { throw cancelled(); }
+}
+
+/**
+ * Runs `fn`, retrying the target's "not propagated yet" codes with backoff for up to 60 s. Other
+ * errors fail at once. On timeout the error says that RAM did not reach the service in time and
+ * keeps the last answer (it may be real: a typo in a role name looks the same).
+ */
+export async function waitForPropagation<T>(target: PropagationTarget, fn: () => Promise<T>, opts: PropagationOptions = {}): Promise<T> {
+  if (opts.roleName !== undefined && !roleChangedRecently(opts.roleName)) { return fn(); }
+  const timeout = opts.timeoutMs ?? PROPAGATION_TIMEOUT_MS;
+  const started = Date.now();
+  let delay = opts.initialDelayMs ?? 500;
+  let confirmed = false;
+  for (;;) {
+    if (opts.signal?.aborted) { throw cancelled(); }
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isCloudError(e, PROPAGATION_CODES[target])) { throw e; }
+      if (!confirmed && opts.retryIf && !await opts.retryIf(e)) { throw e; }
+      confirmed = true;
+      const elapsed = Date.now() - started;
+      if (elapsed >= timeout) {
+        throw new CloudError({
+          code: 'PropagationTimeout', service: e.service, action: e.action, requestId: e.requestId, resource: e.resource, status: e.status,
+          message: l10n.t('RAM changes did not reach {0} within {1} s; it still answers {2}: {3}', targetName(target), Math.round(timeout / 1000), e.code, e.message),
+        });
+      }
+      const report = () => opts.onProgress?.({
+        elapsedMs: Date.now() - started, lastError: e,
+        message: l10n.t('waiting for RAM to reach {0}… {1} s', targetName(target), Math.round((Date.now() - started) / 1000)),
+      });
+      report();
+      await pause(Math.min(delay, Math.max(0, timeout - elapsed)), opts.signal, report);
+      delay = Math.min(delay * 2, opts.maxDelayMs ?? 4000);
+    }
+  }
+}
+
+/** States an instance passes through on its way to Running or Stopped. */
+export const TRANSITIONAL_STATES: ReadonlySet<string> = new Set(['Pending', 'Starting', 'Stopping']);
+
+export const INSTANCE_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * Polls `describe` until the instance reaches `wanted` (or any settled state other than it, which
+ * fails). Instances usually start within a minute; after `timeoutMs` (5 minutes) it gives up
+ * without touching the instance.
+ */
+export async function waitForInstanceStatus<I extends { status: string; instanceId: string }>(
+  describe: () => Promise<I>, wanted: 'Running' | 'Stopped', opts: WaitOptions = {},
+): Promise<I> {
+  const timeout = opts.timeoutMs ?? INSTANCE_TIMEOUT_MS;
+  const started = Date.now();
+  let delay = opts.initialDelayMs ?? 500;
+  for (;;) {
+    if (opts.signal?.aborted) { throw cancelled(); }
+    const i = await describe();
+    if (i.status === wanted) { return i; }
+    if (!TRANSITIONAL_STATES.has(i.status)) {
+      throw new CloudError({ code: 'IncorrectInstanceStatus', service: 'ecs', message: l10n.t('{0} is {1}, not {2}.', i.instanceId, i.status, wanted) });
+    }
+    const elapsed = Date.now() - started;
+    if (elapsed >= timeout) {
+      throw new CloudError({ code: 'InstanceStatusTimeout', service: 'ecs', message: l10n.t('{0} is still {1} after {2} s.', i.instanceId, i.status, Math.round(elapsed / 1000)) });
+    }
+    const report = () => opts.onProgress?.({
+      elapsedMs: Date.now() - started,
+      message: l10n.t('{0} is {1}… {2} s', i.instanceId, i.status, Math.round((Date.now() - started) / 1000)),
+    });
+    report();
+    await pause(Math.min(delay, timeout - elapsed), opts.signal, report);
+    delay = Math.min(delay * 2, opts.maxDelayMs ?? 4000);
+  }
+}

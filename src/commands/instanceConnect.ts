@@ -1,0 +1,119 @@
+/**
+ * Connect with Remote-SSH (instance node, palette, the wizard's closing message): pre-flight
+ * (each problem with its fix), a confirmation showing exactly what will be written, the entry in
+ * the extension's block of the user's ssh config, then a new window on
+ * vscode-remote://ssh-remote+<alias>/<home>. Remote-SSH is offered for install when missing.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { preflightConnect, type ConnectPlan, type PreflightProblem } from '../setup/connectPreflight';
+import { writeSshEntry } from '../setup/sshConfig';
+import { pickInstance } from '../ui/pickers';
+import { withProgress } from '../ui/progress';
+import { sshConfigPaths } from '../ui/trustedSettings';
+import { InstanceNode } from '../views/ecsView';
+import type { Services } from '../ui/services';
+import { argsOf, defineCommand } from './command';
+import { notify } from './ramCommon';
+
+export const REMOTE_SSH = 'ms-vscode-remote.remote-ssh';
+
+export interface InstanceRef { regionId: string; instanceId: string }
+
+/** The instance a command works on: its node, an args object, or a quick pick. */
+export async function instanceRef(s: Services, arg: unknown, title: string): Promise<InstanceRef> {
+  if (arg instanceof InstanceNode) { return { regionId: arg.instance.regionId, instanceId: arg.instance.instanceId }; }
+  const { entry, cloud } = await s.cloud();
+  const a = argsOf<InstanceRef>(arg);
+  if (a.instanceId) { return { regionId: a.regionId ?? entry.regionId, instanceId: a.instanceId }; }
+  const i = await pickInstance(s.prompt, cloud, title, entry.regionId);
+  return { regionId: i.regionId, instanceId: i.instanceId };
+}
+
+const describe = (p: PreflightProblem) => `• ${p.message}\n  ${p.explanation}\n  ${vscode.l10n.t('Fix: {0}', p.fix)}`;
+
+/** The home directory Remote-SSH should open (it needs a folder path). */
+function remoteHome(user: string, osType: string): string {
+  if (osType.toLowerCase() === 'windows') { return `/C:/Users/${user}`; }
+  return user === 'root' ? '/root' : `/home/${user}`;
+}
+
+export function remoteUri(alias: string, folder: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: 'vscode-remote', authority: `ssh-remote+${alias}`, path: folder });
+}
+
+/** Blocking problems: explain them, and offer the way out where there is one. Undefined: stop. */
+async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef): Promise<ConnectPlan | undefined> {
+  const blocking = plan.problems.filter((p) => p.blocking);
+  if (!blocking.length) { return plan; }
+  const detail = [plan.problems.map(describe).join('\n\n'),
+    ...(blocking.every((p) => p.id === 'noPublicIp') ? [vscode.l10n.t('A public IP is billed by traffic; an Elastic IP is a separate resource you manage in the console.')] : [])].join('\n\n');
+  s.log.warn(`connect ${ref.instanceId}: ${plan.problems.map((p) => p.id).join(', ')}`);
+  const onlyNoIp = blocking.every((p) => p.id === 'noPublicIp');
+  const allocate = vscode.l10n.t('Allocate Public IP');
+  const usePrivate = vscode.l10n.t('Use Private IP (VPN or Bastion)');
+  const anyway = vscode.l10n.t('Write the Entry Anyway');
+  const actions = onlyNoIp ? [allocate, ...(plan.info.privateIp ? [usePrivate] : [])] : blocking.every((p) => p.id === 'noSshRule') ? [anyway] : [];
+  const choice = await s.prompt.choose(blocking[0].message, detail, actions);
+  if (choice === allocate) {
+    const { cloud } = await s.cloud();
+    const ip = await withProgress(vscode.l10n.t('Allocating a public IP for {0}…', ref.instanceId), () => cloud.ecs.allocatePublicIp(ref.regionId, ref.instanceId), false);
+    s.refresh('ecs');
+    return { ...plan, host: ip, problems: plan.problems.filter((p) => p.id !== 'noPublicIp') };
+  }
+  if (choice === usePrivate) { return { ...plan, host: plan.info.privateIp, problems: plan.problems.filter((p) => p.id !== 'noPublicIp') }; }
+  if (choice === anyway) { return { ...plan, problems: plan.problems.filter((p) => p.id !== 'noSshRule') }; }
+  return undefined;
+}
+
+export const connectRemoteSsh = defineCommand('alibabaCloud.ecs.connectRemoteSsh', async (s, arg) => {
+  const title = vscode.l10n.t('Connect with Remote-SSH');
+  const ref = await instanceRef(s, arg, title);
+  const { ours: configPath, remoteSsh } = sshConfigPaths(s.log);
+  const { cloud } = await s.cloud();
+  const first = await withProgress(vscode.l10n.t('Checking whether {0} can be reached over SSH…', ref.instanceId),
+    () => preflightConnect(cloud, ref.regionId, ref.instanceId, { sshDir: path.dirname(configPath) }), false);
+  const plan = await resolveBlocking(s, first, ref);
+  if (!plan?.host) { return { connected: false, problems: first.problems.map((p) => p.id) }; }
+
+  const name = plan.info.instanceName || plan.info.instanceId;
+  const lines = [
+    vscode.l10n.t('In {0}, inside the block this extension manages:', configPath), '',
+    `Host ${plan.alias}`, `    HostName ${plan.host}`, `    User ${plan.user}`, ...(plan.identityFile ? [`    IdentityFile ${plan.identityFile}`] : []), '',
+    vscode.l10n.t('You can change User and IdentityFile there; connecting again only refreshes HostName.'),
+    ...plan.problems.map((p) => `\n${describe(p)}`),
+  ];
+  if (!await s.prompt.confirm(vscode.l10n.t('Write an SSH entry for {0} and open it with Remote-SSH?', name), lines.join('\n'), vscode.l10n.t('Connect'))) {
+    return { connected: false };
+  }
+
+  const written = writeSshEntry(configPath, {
+    alias: plan.alias, hostName: plan.host, user: plan.user, identityFile: plan.identityFile,
+    comment: `${name} (${plan.info.instanceId}) ${plan.info.regionId}`,
+  });
+  s.log.info(`ssh config ${written.path}: ${written.action} Host ${plan.alias} (HostName ${plan.host})`);
+  if (written.shadowedBy.length) {
+    s.log.warn(`ssh config: Host ${plan.alias} is also defined in ${written.shadowedBy.join(', ')}`);
+    notify(vscode.l10n.t('Host {0} is also defined in {1}; ssh uses the first definition it reads.', plan.alias, written.shadowedBy.join(', ')));
+  }
+
+  if (configPath !== remoteSsh) {
+    // Remote-SSH resolves the alias from its own file only.
+    s.log.warn(`ssh config: the entry is in ${configPath}, Remote-SSH reads ${remoteSsh}`);
+    notify(vscode.l10n.t('The entry is in {0}, but Remote-SSH reads {1}: add "Include {0}" there, or set remote.SSH.configFile.', configPath, remoteSsh));
+  }
+
+  if (!vscode.extensions.getExtension(REMOTE_SSH)) {
+    const install = vscode.l10n.t('Install Remote - SSH');
+    const choice = await s.prompt.choose(vscode.l10n.t('Remote - SSH is not installed.'),
+      vscode.l10n.t('The entry for {0} is written. Opening a window on it needs the Remote - SSH extension ({1}).', plan.alias, REMOTE_SSH), [install]);
+    if (choice !== install) { return { connected: false, alias: plan.alias, configPath, action: written.action }; }
+    await s.prompt.installExtension(REMOTE_SSH);
+  }
+
+  const uri = remoteUri(plan.alias, remoteHome(written.entry.user ?? plan.user, plan.info.osType));
+  s.log.info(`opening ${uri.toString(true)}`);
+  await s.prompt.openWindow(uri);
+  notify(vscode.l10n.t('Opening {0} in a new window. Install this extension there ("Install in SSH: {1}") if VS Code does not offer it: it then uses the instance role, with no AccessKey.', name, plan.alias));
+  return { connected: true, alias: plan.alias, configPath, action: written.action, uri: uri.toString(true) };
+});

@@ -1,0 +1,49 @@
+/** "Verify Role on Instance" results at the top of the identity view: verdict, role, expiry, bucket. */
+import * as vscode from 'vscode';
+import type { VerifyRoleResult } from '../setup/verifyRole';
+import { roleChecksOf } from '../ui/roleChecks';
+import { ContextValues } from './contextValues';
+import { MessageNode, TreeNode } from './node';
+import type { Services } from '../ui/services';
+
+const OK = new Set(['roleOk']);
+
+export class RoleCheckNode extends TreeNode {
+  readonly id: string;
+  constructor(readonly result: VerifyRoleResult) {
+    super();
+    this.id = `identity/roleCheck/${result.instanceId}`;
+  }
+  getTreeItem(): vscode.TreeItem {
+    const r = this.result;
+    const name = r.instanceName || r.instanceId;
+    const label = r.report?.role
+      ? vscode.l10n.t('Role on {0}: {1}', name, r.report.role)
+      : r.verdict === 'noRole' ? vscode.l10n.t('No role on {0}', name) : vscode.l10n.t('Role check on {0}: not done', name);
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = this.id;
+    item.description = r.report?.expiration ? vscode.l10n.t('expires {0}', r.report.expiration) : r.instanceId;
+    item.iconPath = OK.has(r.verdict) ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+      : new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    item.tooltip = [r.summary, r.detail].filter(Boolean).join('\n\n');
+    item.contextValue = ContextValues.roleCheck;
+    return item;
+  }
+  async getChildren(): Promise<TreeNode[]> {
+    const r = this.result;
+    const out: TreeNode[] = [new MessageNode(`${this.id}/summary`, r.summary, 'info', r.summary)];
+    if (r.report?.expiration) { out.push(new MessageNode(`${this.id}/expiry`, vscode.l10n.t('Credentials expire at {0}', r.report.expiration), 'watch')); }
+    if (r.report?.bucket) {
+      const ok = r.report.list === 'ok';
+      out.push(new MessageNode(`${this.id}/bucket`, ok ? vscode.l10n.t('Listing {0} works', r.report.bucket) : vscode.l10n.t('Listing {0} failed: {1}', r.report.bucket, r.report.listCode ?? r.report.list ?? '-'), ok ? 'check' : 'error'));
+    }
+    if (r.detail) { out.push(new MessageNode(`${this.id}/detail`, r.detail, 'lightbulb', r.detail)); }
+    const via = r.invocation ? vscode.l10n.t('Checked {0} through Cloud Assistant (invocation {1})', r.checkedAt.toLocaleTimeString(), r.invocation.invokeId) : vscode.l10n.t('Checked {0}', r.checkedAt.toLocaleTimeString());
+    out.push(new MessageNode(`${this.id}/via`, via, 'history', undefined, { command: 'alibabaCloud.ecs.verifyRole', title: vscode.l10n.t('Verify Again'), arguments: [{ regionId: r.regionId, instanceId: r.instanceId }] }));
+    return out;
+  }
+}
+
+export function roleCheckNodes(s: Services): TreeNode[] {
+  return roleChecksOf(s).all().map((r) => new RoleCheckNode(r));
+}

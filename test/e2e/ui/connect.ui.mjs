@@ -1,0 +1,114 @@
+// From the instance node to the instance, as a person does it (runs after flow 1, while demo-web-1
+// still has no role and the sandbox profile is the identity):
+//   1. "Verify Role on Instance" from the palette on demo-worker-1 with bucket demo-data: the
+//      identity view shows the role, its expiry and that listing works; on demo-web-1: no role;
+//   2. "Connect with Remote-SSH" on demo-web-1: the confirmation shows the entry, which is then
+//      written to the run's temp ssh config (alibabaCloud.ssh.configFile, never ~/.ssh/config);
+//      Remote-SSH is not installed here, so the window is not opened and its install is offered.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as contributes from '../lib/manifest.mjs';
+
+const WEB = 'i-bp1sandboxvpc000001';
+const ROLE = 'DemoEcsOssReader';
+let sshDir;
+
+/** The UI run's ssh config: a file in a fresh temp directory. */
+export function connectSettings() {
+  sshDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-ui-ssh-'));
+  fs.writeFileSync(path.join(sshDir, 'config'), 'Host github.com\n    User git\n', { mode: 0o600 });
+  return { 'alibabaCloud.ssh.configFile': path.join(sshDir, 'config') };
+}
+
+const view = (id) => contributes.views('alibabaCloud').find((v) => v.id === id).name;
+const command = (id) => contributes.paletteCommands().find((x) => x.id === id).label;
+const CONTAINER = () => contributes.viewContainers().find((c) => c.id === 'alibabaCloud').title;
+
+async function waitForRow(page, ui, viewName, re, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const rows = await ui.treeItems(page, viewName, { minCount: 0 }).catch(() => []);
+    const hit = rows.find((r) => re.test(r.label ?? ''));
+    if (hit) return { hit, rows };
+    if (Date.now() > deadline) throw new Error(`no row ${re} in ${viewName}: ${JSON.stringify(rows.map((r) => r.label))}`);
+    await page.waitForTimeout(200);
+  }
+}
+
+/** Collapses an expanded tree row (by its twistie). */
+async function collapseRow(page, ui, viewName, label) {
+  const row = ui.treeRow(page, viewName, label);
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
+  await page.waitForFunction((el) => el.getAttribute('aria-expanded') === 'false', await row.elementHandle(), { timeout: 5000 });
+}
+
+export const connectUiTests = [
+  {
+    name: 'connect 1: "Verify Role on Instance" shows demo-worker-1\'s role and expiry, and "no role" for demo-web-1',
+    timeoutMs: 90_000,
+    async run({ page, ui, step, log }) {
+      const identity = view('alibabaCloud.identity');
+      await ui.openViewContainer(page, CONTAINER());
+      await ui.expandView(page, identity);
+      // Room for the results, which come last in the identity view (only rendered rows are seen).
+      await collapseRow(page, ui, identity, /^\s*Instance role: /);
+      await collapseRow(page, ui, identity, 'Sandbox');
+      await ui.runCommand(page, command('alibabaCloud.ecs.verifyRole'));
+      await ui.waitForPrompt(page, { placeholder: /Select an ECS instance/ });
+      await ui.typeAndPick(page, 'demo-worker-1', /demo-worker-1$/);
+      await ui.waitForPrompt(page, { placeholder: /list a bucket/ });
+      await ui.typeAndPick(page, 'demo-data', /^demo-data$/);
+      const done = await ui.waitForNotification(page, /^demo-worker-1 has role /, 60_000);
+      log(`  ${done}`);
+      assert.match(done, new RegExp(`^demo-worker-1 has role ${ROLE}; its credentials expire at \\S+Z; listing demo-data works\\.$`));
+      const { hit, rows } = await waitForRow(page, ui, identity, new RegExp(`^Role on demo-worker-1: ${ROLE}$`));
+      log(`  identity: ${rows.map((r) => `${r.label}${r.description ? ` (${r.description})` : ''}`).join(' | ')}`);
+      assert.match(hit.description ?? '', /^expires \d{4}-/);
+      // The result's summary row (rows further down may be outside the view's visible height).
+      assert.ok(rows.some((r) => /; listing demo-data works\.$/.test(r.label ?? '')), 'the summary row under the result');
+      await step('connect-verify-role-worker');
+      await ui.clearNotifications(page);
+
+      await ui.runCommand(page, command('alibabaCloud.ecs.verifyRole'));
+      await ui.waitForPrompt(page, { placeholder: /Select an ECS instance/ });
+      await ui.typeAndPick(page, 'demo-web-1', /demo-web-1$/);
+      await ui.waitForPrompt(page, { placeholder: /list a bucket/ });
+      await ui.typeAndPick(page, 'Skip the OSS', /^Skip the OSS check$/);
+      const none = await ui.waitForNotification(page, /^demo-web-1 has no RAM role\./, 60_000);
+      log(`  ${none}`);
+      await waitForRow(page, ui, identity, /^No role on demo-web-1$/);
+      await step('connect-verify-role-none');
+      await ui.clearNotifications(page);
+    },
+  },
+  {
+    name: 'connect 2: "Connect with Remote-SSH" on demo-web-1 confirms, writes the entry, and offers Remote - SSH',
+    timeoutMs: 90_000,
+    async run({ page, ui, step, log }) {
+      await ui.runCommand(page, command('alibabaCloud.ecs.connectRemoteSsh'));
+      await ui.waitForPrompt(page, { placeholder: /Select an ECS instance/ });
+      await ui.typeAndPick(page, 'demo-web-1', /demo-web-1$/);
+      const dialog = await ui.waitForDialog(page, 30_000);
+      log(`  ${dialog.message} | ${dialog.detail.replace(/\n/g, ' | ')}`);
+      assert.equal(dialog.message, 'Write an SSH entry for demo-web-1 and open it with Remote-SSH?');
+      assert.match(dialog.detail, new RegExp(`Host demo-web-1\\.${WEB}`));
+      assert.match(dialog.detail, /HostName 47\.96\.0\.10/);
+      assert.match(dialog.detail, /The private key of key pair demo-key is not on this machine\./);
+      await step('connect-confirm');
+      await ui.answerDialog(page, 'Connect');
+      const missing = await ui.waitForDialog(page, 30_000);
+      assert.equal(missing.message, 'Remote - SSH is not installed.');
+      assert.ok(missing.buttons.includes('Install Remote - SSH'), missing.buttons.join(', '));
+      await step('connect-remote-ssh-missing');
+      await ui.answerDialog(page, 'Cancel');
+      const text = fs.readFileSync(path.join(sshDir, 'config'), 'utf8');
+      log(`  ssh config now:\n${text.replace(/^/gm, '    ')}`);
+      assert.ok(text.startsWith('Host github.com\n    User git\n'));
+      assert.match(text, new RegExp(`Host demo-web-1\\.${WEB}\\n(?:.*\\n)*? {4}HostName 47\\.96\\.0\\.10\\n {4}User root`));
+      fs.rmSync(sshDir, { recursive: true, force: true });
+    },
+  },
+];
