@@ -11,6 +11,8 @@ import { outcomeUnknownEnricher } from './ui/outcomeUnknown';
 import { InstanceIdentityService } from './ui/instanceIdentity';
 import { LocalSandbox } from './ui/localSandbox';
 import { Log } from './ui/log';
+import { PolicyCompletion } from './ui/policyCompletion';
+import { PolicyDiagnostics } from './ui/policyDiagnostics';
 import { ProfileStore } from './ui/profiles';
 import { ScriptedPrompter, VsCodePrompter, type Prompter } from './ui/prompt';
 import { ProfileStatusBar } from './ui/statusBar';
@@ -64,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, ramDocuments),
     registerOssFileSystem(services), registerErrorEnricher('AccessDenied', accessDeniedEnricher(services)),
     registerErrorEnricher('OutcomeUnknown', outcomeUnknownEnricher(services)),
-    ...registerCommands(services, log),
+    new PolicyDiagnostics(), PolicyCompletion.register(), ...registerCommands(services, log),
   );
   profiles.initContext();
   instance.start();

@@ -19,6 +19,8 @@ export interface EcsInstance {
   vSwitchId?: string;
   privateIps: string[];
   publicIps: string[];
+  /** The elastic IP associated with the instance, if any (also listed in publicIps). */
+  eip?: string;
   /** Filled by describeInstanceRoles; ECS does not return it with the instance. */
   ramRoleName?: string;
   httpTokens?: string;
@@ -103,6 +105,7 @@ export class EcsApi {
         vpcId: i.vpcAttributes?.vpcId || undefined, vSwitchId: i.vpcAttributes?.vSwitchId || undefined,
         privateIps: [...(i.vpcAttributes?.privateIpAddress?.ipAddress ?? []), ...(i.innerIpAddress?.ipAddress ?? [])],
         publicIps: [...(i.publicIpAddress?.ipAddress ?? []), ...(i.eipAddress?.ipAddress ? [i.eipAddress.ipAddress] : [])],
+        eip: i.eipAddress?.ipAddress || undefined,
         httpTokens: i.metadataOptions?.httpTokens,
       })),
       next: b?.nextToken || undefined,
@@ -187,8 +190,37 @@ export class EcsApi {
     await this.call('StartInstance', regionId, (c, m) => c.startInstance(new m.StartInstanceRequest({ instanceId })));
   }
 
-  async stopInstance(regionId: string, instanceId: string): Promise<void> {
-    await this.call('StopInstance', regionId, (c, m) => c.stopInstance(new m.StopInstanceRequest({ instanceId })));
+  /**
+   * StopInstance. `stoppedMode` StopCharging (economical mode) releases the instance type resources
+   * and the public IP, which may differ on the next start; KeepCharging keeps both.
+   */
+  async stopInstance(regionId: string, instanceId: string, stoppedMode?: 'StopCharging' | 'KeepCharging'): Promise<void> {
+    await this.call('StopInstance', regionId, (c, m) => c.stopInstance(new m.StopInstanceRequest({ instanceId, stoppedMode })));
+  }
+
+  async rebootInstance(regionId: string, instanceId: string): Promise<void> {
+    await this.call('RebootInstance', regionId, (c, m) => c.rebootInstance(new m.RebootInstanceRequest({ instanceId })));
+  }
+
+  /** DeleteInstance (release): without `force` the instance must be Stopped. Irreversible. */
+  async deleteInstance(regionId: string, instanceId: string, force = false): Promise<void> {
+    await this.call('DeleteInstance', regionId, (c, m) => c.deleteInstance(new m.DeleteInstanceRequest({ instanceId, force })));
+  }
+
+  /**
+   * Every field DescribeInstances returns for one instance, with the API's own names (the SDK
+   * model's toMap()), or undefined when the instance is gone.
+   */
+  async describeInstanceFields(regionId: string, instanceId: string): Promise<Record<string, unknown> | undefined> {
+    const r = await this.call('DescribeInstances', regionId, (c, m) => c.describeInstances(new m.DescribeInstancesRequest({ regionId, instanceIds: JSON.stringify([instanceId]) })));
+    const found = r.body?.instances?.instance?.find((i) => i.instanceId === instanceId);
+    return found ? found.toMap() : undefined;
+  }
+
+  /** A security group's rules (DescribeSecurityGroupAttribute), with the API's own field names. */
+  async describeSecurityGroupRules(regionId: string, securityGroupId: string, direction: 'ingress' | 'egress' | 'all' = 'ingress'): Promise<{ name: string; rules: Array<Record<string, unknown>> }> {
+    const r = await this.call('DescribeSecurityGroupAttribute', regionId, (c, m) => c.describeSecurityGroupAttribute(new m.DescribeSecurityGroupAttributeRequest({ regionId, securityGroupId, direction })));
+    return { name: r.body?.securityGroupName ?? '', rules: (r.body?.permissions?.permission ?? []).map((p) => p.toMap()) };
   }
 
   async allocatePublicIp(regionId: string, instanceId: string): Promise<string> {

@@ -81,6 +81,33 @@ export function folderNameProblem(parentKey: string, name: string): string | und
   return objectKeyProblem(`${parentKey}${n.replace(/\/+$/, '')}/`);
 }
 
+export const BUCKET_STORAGE_CLASSES = ['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive'] as const;
+export type BucketStorageClass = typeof BUCKET_STORAGE_CLASSES[number];
+
+/**
+ * Why OSS would refuse this bucket name, or undefined. OSS's bucket naming rules: 3 to 63
+ * characters; lowercase letters, digits and hyphens; starting and ending with a letter or digit.
+ */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) { return l10n.t('A bucket name is 3 to 63 characters long.'); }
+  if (/[^a-z0-9-]/.test(name)) { return l10n.t('A bucket name can contain only lowercase letters, digits and hyphens (-).'); }
+  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) { return l10n.t('A bucket name must start and end with a lowercase letter or a digit.'); }
+  return undefined;
+}
+
+/** What an object's HEAD says about it, with the API's names where the UI shows them. */
+export interface ObjectProperties {
+  size: number;
+  etag?: string;
+  lastModified?: string;
+  contentType?: string;
+  storageClass?: string;
+  objectType?: string;
+  crc64?: string;
+  /** x-oss-meta-* headers, without the prefix. */
+  userMeta: Record<string, string>;
+}
+
 /** Refuses a name OSS would refuse, before any request: a client-side refusal, never a server error. */
 function assertObjectKey(key: string, op: string, bucket: string): void {
   const problem = objectKeyProblem(key);
@@ -229,6 +256,62 @@ export class OssApi {
   async copyObject(bucket: string, region: string, fromKey: string, toKey: string): Promise<void> {
     assertObjectKey(toKey, 'CopyObject', bucket);
     await this.call('CopyObject', region, bucket, toKey, (c) => c.copy(toKey, fromKey));
+  }
+
+  /**
+   * Server-side CopyObject from another bucket of the same region (OSS copies only within a
+   * region). The object's metadata is copied (x-oss-metadata-directive COPY).
+   */
+  async copyObjectFrom(fromBucket: string, fromKey: string, toBucket: string, toKey: string, region: string): Promise<void> {
+    assertObjectKey(toKey, 'CopyObject', toBucket);
+    await this.call('CopyObject', region, toBucket, toKey, (c) => c.copy(toKey, fromKey, fromBucket));
+  }
+
+  /** Everything a HEAD tells about an object: size, ETag, storage class, type, CRC64, user metadata. */
+  async objectProperties(bucket: string, region: string, key: string): Promise<ObjectProperties> {
+    const r = await this.call('HeadObject', region, bucket, key, (c) => c.head(key));
+    const h = (r.res as { headers: Record<string, string> }).headers;
+    const userMeta = Object.fromEntries(Object.entries(h).filter(([k]) => k.startsWith('x-oss-meta-')).map(([k, v]) => [k.slice('x-oss-meta-'.length), v]));
+    return {
+      size: Number(h['content-length'] ?? 0), etag: h.etag, lastModified: h['last-modified'], contentType: h['content-type'],
+      storageClass: h['x-oss-storage-class'], objectType: h['x-oss-object-type'], crc64: h['x-oss-hash-crc64ecma'], userMeta,
+    };
+  }
+
+  /**
+   * Replaces an object's content type and user metadata in place: CopyObject onto itself with
+   * x-oss-metadata-directive REPLACE (the only way OSS changes them without uploading again).
+   */
+  async replaceObjectMetadata(bucket: string, region: string, key: string, contentType: string, userMeta: Record<string, string>): Promise<void> {
+    await this.call('CopyObject', region, bucket, key, (c) => c.copy(key, key, bucket, { headers: { 'Content-Type': contentType }, meta: userMeta } as never));
+  }
+
+  /**
+   * PutBucket, private unless `acl` says otherwise. OSS answers a name the account already owns
+   * by changing that bucket's settings, so callers check ownership first (see bucketExistsInAccount).
+   */
+  async createBucket(name: string, region: string, storageClass: BucketStorageClass = 'Standard', acl: 'private' | 'public-read' | 'public-read-write' = 'private'): Promise<void> {
+    await this.call('PutBucket', region, name, undefined, (c) => c.putBucket(name, { StorageClass: storageClass, acl } as never));
+  }
+
+  async deleteBucket(name: string, region: string): Promise<void> {
+    await this.call('DeleteBucket', region, name, undefined, (c) => c.deleteBucket(name));
+  }
+
+  /** One page of a bucket's incomplete multipart uploads. */
+  async listMultipartUploads(bucket: string, region: string, keyMarker?: string, uploadIdMarker?: string): Promise<Page<{ key: string; uploadId: string }> & { nextUploadId?: string }> {
+    const r = await this.call('ListMultipartUploads', region, bucket, undefined, (c) => c.listUploads({
+      'max-uploads': 1000, ...(keyMarker ? { 'key-marker': keyMarker, 'upload-id-marker': uploadIdMarker ?? '' } : {}),
+    } as never)) as unknown as { uploads?: Array<{ name: string; uploadId: string }>; isTruncated?: boolean; nextKeyMarker?: string; nextUploadIdMarker?: string };
+    return {
+      items: (r.uploads ?? []).map((u) => ({ key: u.name, uploadId: u.uploadId })),
+      next: r.isTruncated ? r.nextKeyMarker : undefined, nextUploadId: r.isTruncated ? r.nextUploadIdMarker : undefined,
+    };
+  }
+
+  async abortMultipartUpload(bucket: string, region: string, key: string, uploadId: string): Promise<void> {
+    // Aborting an upload that is already gone answers NoSuchUpload; the caller treats that as done.
+    await this.call('AbortMultipartUpload', region, bucket, key, (c) => c.abortMultipartUpload(key, uploadId), { idempotent: true });
   }
 
   async deleteObject(bucket: string, region: string, key: string): Promise<void> {

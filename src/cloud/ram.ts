@@ -194,6 +194,10 @@ export class RamApi {
     await this.call('AttachPolicyToUser', (c, m) => c.attachPolicyToUser(new m.AttachPolicyToUserRequest({ userName, policyName, policyType })));
   }
 
+  async detachPolicyFromUser(userName: string, policyName: string, policyType: PolicyType): Promise<void> {
+    await this.call('DetachPolicyFromUser', (c, m) => c.detachPolicyFromUser(new m.DetachPolicyFromUserRequest({ userName, policyName, policyType })));
+  }
+
   async listPoliciesForUser(userName: string): Promise<AttachedPolicy[]> {
     const r = await this.call('ListPoliciesForUser', (c, m) => c.listPoliciesForUser(new m.ListPoliciesForUserRequest({ userName })));
     return (r.body?.policies?.policy ?? []).map((p) => ({ policyName: s(p.policyName), policyType: asType(p.policyType), description: p.description, attachDate: p.attachDate }));

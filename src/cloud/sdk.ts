@@ -18,3 +18,11 @@ export const loadOpenApi = (): typeof OpenApi => require('@alicloud/openapi-core
 export const loadDara = (): typeof Dara => require('@darabonba/typescript');
 export const loadCredentials = (): typeof Credentials => require('@alicloud/credentials');
 export const loadOss = (): typeof OSS => require('ali-oss');
+
+/** The SDK bundles a view needs, loaded ahead of its first call (when the view becomes visible). */
+export const SDKS_FOR_VIEW: Record<'identity' | 'ram' | 'ecs' | 'oss', Array<() => unknown>> = {
+  identity: [loadStsSdk, loadCredentials],
+  ram: [loadRamSdk, loadCredentials],
+  ecs: [loadEcsSdk, loadCredentials],
+  oss: [loadOss],
+};

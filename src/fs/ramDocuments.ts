@@ -12,7 +12,7 @@
  */
 import * as vscode from 'vscode';
 import type { PolicyType } from '../cloud/ram';
-import { LINT_MESSAGES, lintPolicy, type PolicyKind } from '../policy/lint';
+import type { PolicyKind } from '../policy/lint';
 import { activeBinding, bindingFromUri, bindingQuery, cloudForRead, type LiveBinding, type LiveTarget } from '../ui/liveBinding';
 import type { PolicyDocuments, Services } from '../ui/services';
 
@@ -91,16 +91,13 @@ export class LiveRamDocuments implements PolicyDocuments, vscode.FileSystemProvi
   readonly onDidChangeFile = this.emitter.event;
   private readonly snapshotEmitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.snapshotEmitter.event;
-  private readonly diagnostics = vscode.languages.createDiagnosticCollection('alibabaCloud.policy');
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly s: Services) {
     this.subscriptions.push(
-      vscode.workspace.onDidOpenTextDocument((d) => this.lint(d)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.lint(e.document)),
-      vscode.workspace.onDidCloseTextDocument((d) => { this.diagnostics.delete(d.uri); this.forget(d.uri); }),
+      // Problems as you type come from ui/policyDiagnostics (one linter, one collection).
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
     );
-    vscode.workspace.textDocuments.forEach((d) => this.lint(d));
   }
 
   openDraft(binding: LiveBinding, target: Extract<LiveTarget, { kind: 'newPolicy' }>, text: string): vscode.Uri {
@@ -215,23 +212,8 @@ export class LiveRamDocuments implements PolicyDocuments, vscode.FileSystemProvi
   delete(uri: vscode.Uri): void { this.entries.delete(uri.toString()); }
   rename(): void { throw vscode.FileSystemError.NoPermissions(); }
 
-  /** The same rules as the deploy check, shown in the Problems panel as the user types. */
-  private lint(doc: vscode.TextDocument): void {
-    const parsed = doc.uri.scheme === RAM_SCHEME ? parseLiveUri(doc.uri) : undefined;
-    if (!parsed) { return; }
-    const severity = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information } as const;
-    this.diagnostics.set(doc.uri, lintPolicy(doc.getText(), lintKind(parsed.target)).map((d) => {
-      const range = new vscode.Range(doc.positionAt(d.offset), doc.positionAt(d.offset + Math.max(d.length, 1)));
-      const diagnostic = new vscode.Diagnostic(range, vscode.l10n.t(LINT_MESSAGES[d.code], ...d.args), severity[d.severity]);
-      diagnostic.code = d.code;
-      diagnostic.source = 'RAM';
-      return diagnostic;
-    }));
-  }
-
   dispose(): void {
     this.subscriptions.forEach((d) => d.dispose());
-    this.diagnostics.dispose();
     this.emitter.dispose();
     this.snapshotEmitter.dispose();
   }

@@ -49,6 +49,8 @@ export const JSON_MESSAGES = {
   'json-invalid-whitespace': 'Invalid whitespace character (U+{0}); use a normal space.',
   'json-trailing-content': 'Unexpected content after the end of the document.',
   'json-duplicate-key': 'Duplicate property {0}: only the last one takes effect.',
+  'json-missing-close-brace-end': 'Missing "}" to close the object that starts on line {0}: add it before "]".',
+  'json-missing-close-brace': 'Missing "}" before this "{": the object that starts on line {0} is not closed, so the next one cannot begin there. Add "}" before the comma.',
 } as const;
 export type JsonProblemCode = keyof typeof JSON_MESSAGES;
 
@@ -123,10 +125,10 @@ class Parser {
     return root;
   }
 
-  value(): JsonNode {
+  value(inArray = false): JsonNode {
     const c = this.text[this.pos];
     if (c === undefined) { this.fail('json-unexpected-end', this.text.length, 0); }
-    if (c === '{' || c === '｛') { return this.object(); }
+    if (c === '{' || c === '｛') { return this.object(inArray); }
     if (c === '[' || c === '［') { return this.array(); }
     if (c === '"' || c === "'" || SMART_OPEN.has(c)) { const s = this.string(); return { type: 'string', value: s.value, offset: s.offset, length: s.length }; }
     if (c === '-' || (c >= '0' && c <= '9')) { return this.number(); }
@@ -187,16 +189,26 @@ class Parser {
     }
   }
 
-  object(): JsonObject {
+  object(inArray = false): JsonObject {
     const start = this.pos;
     this.eat('{');
     const properties: JsonProperty[] = [];
     const seen = new Set<string>();
+    let lastComma = -1;
     this.skip();
     if (this.eat('}')) { return { type: 'object', properties, offset: start, length: this.pos - start }; }
     for (;;) {
       const keyStart = this.pos;
       const c = this.text[this.pos];
+      // `"Resource": "*", {` — a statement whose "}" was lost (the PassRole sample in the ECS docs).
+      // Close it at the comma and let the array read the next statement, so one pass reports the
+      // real mistake instead of "expected a property name".
+      if (inArray && lastComma >= 0 && (c === '{' || c === '｛')) {
+        const line = String(this.text.slice(0, start).split('\n').length);
+        this.report('json-missing-close-brace', keyStart, 1, [line], { offset: lastComma, length: 0, text: '}' });
+        this.pos = lastComma;
+        return { type: 'object', properties, offset: start, length: lastComma - start };
+      }
       let key: string;
       if (c === '"' || c === "'" || (c !== undefined && SMART_OPEN.has(c))) {
         key = this.string().value;
@@ -221,6 +233,7 @@ class Parser {
       if (this.eat('}')) { return { type: 'object', properties, offset: start, length: this.pos - start }; }
       if (this.text[this.pos] === ',' || this.text[this.pos] === '，') {
         const comma = this.pos;
+        lastComma = comma;
         this.eat(',');
         this.skip();
         if (this.text[this.pos] === '}' || this.text[this.pos] === '｝') {
@@ -232,6 +245,10 @@ class Parser {
       }
       const next = this.text[this.pos];
       if (next === undefined) { this.fail('json-unclosed', start, 1, ['"{"', '"}"']); }
+      if (inArray && (next === ']' || next === '］')) {
+        this.report('json-missing-close-brace-end', this.pos, 1, [String(this.text.slice(0, start).split('\n').length)], { offset: end, length: 0, text: '}' });
+        return { type: 'object', properties, offset: start, length: end - start };
+      }
       if (next === '"' || next === "'" || SMART_OPEN.has(next)) {
         this.report('json-missing-comma-object', this.pos, 1, [], { offset: end, length: 0, text: ',' });
         continue;
@@ -248,7 +265,7 @@ class Parser {
     if (this.eat(']')) { return { type: 'array', items, offset: start, length: this.pos - start }; }
     for (;;) {
       if (this.pos >= this.text.length) { this.fail('json-unclosed', start, 1, ['"["', '"]"']); }
-      items.push(this.value());
+      items.push(this.value(true));
       const end = this.pos;
       this.skip();
       if (this.eat(']')) { return { type: 'array', items, offset: start, length: this.pos - start }; }

@@ -10,6 +10,7 @@ import {
   type JsonNode, type JsonObject, type JsonProperty, type TextEdit,
 } from './json';
 import type { PolicyDocument } from './types';
+import { RULE_MESSAGES, RULE_SEVERITY, runRules, type RuleOptions } from './rules';
 
 export type { TextEdit } from './json';
 
@@ -20,6 +21,7 @@ export const MAX_POLICY_LENGTH = 6144;
 
 export const LINT_MESSAGES = {
   ...JSON_MESSAGES,
+  ...RULE_MESSAGES,
   'document-not-object': 'A policy document must be a JSON object.',
   'document-too-large': 'The document is {0} characters long; RAM accepts at most {1}.',
   'document-minified-fits': 'Without whitespace the document is {0} characters and fits; minify it before saving.',
@@ -103,6 +105,8 @@ export const LINT_SEVERITY: Readonly<Record<LintCode, Severity>> = {
   'condition-not-object': 'error', 'condition-operator-unknown': 'error', 'condition-operator-case': 'warning',
   'condition-keys-not-object': 'error', 'condition-key-format': 'warning', 'condition-value-type': 'error',
   'condition-value-ip': 'error', 'condition-value-number': 'error', 'condition-value-date': 'error', 'condition-value-bool': 'error',
+  'json-missing-close-brace': 'error', 'json-missing-close-brace-end': 'error',
+  ...RULE_SEVERITY,
 };
 
 export interface Diagnostic {
@@ -367,11 +371,12 @@ class Linter {
 }
 
 /** Parses and lints; `document` is set only when there are no errors. */
-export function parsePolicy(text: string, kind: PolicyKind = 'permission'): { document?: PolicyDocument; diagnostics: Diagnostic[] } {
+export function parsePolicy(text: string, kind: PolicyKind = 'permission', opts: RuleOptions = {}): { document?: PolicyDocument; diagnostics: Diagnostic[] } {
   const linter = new Linter(kind);
   const { root, problems } = parseJson(text);
   for (const p of problems) { linter.add(p.code, p, p.args, p.fix); }
   if (root) { linter.document(root); }
+  if (root) { linter.out.push(...runRules(root, text, kind, opts)); }
 
   if (text.length > MAX_POLICY_LENGTH) {
     const at = { offset: MAX_POLICY_LENGTH, length: text.length - MAX_POLICY_LENGTH };
@@ -385,8 +390,8 @@ export function parsePolicy(text: string, kind: PolicyKind = 'permission'): { do
   return { document: ok ? (toValue(root) as PolicyDocument) : undefined, diagnostics };
 }
 
-export function lintPolicy(text: string, kind: PolicyKind): Diagnostic[] {
-  return parsePolicy(text, kind).diagnostics;
+export function lintPolicy(text: string, kind: PolicyKind, opts: RuleOptions = {}): Diagnostic[] {
+  return parsePolicy(text, kind, opts).diagnostics;
 }
 
 /** What blocks a save or an API call: the diagnostics whose LINT_SEVERITY is error. */

@@ -182,7 +182,7 @@ function instanceJson(state: SandboxState, i: Instance): RpcBody {
     Cpu: i.cpu, Memory: i.memory, CreationTime: i.creationTime, StartTime: i.creationTime, ExpiredTime: '2099-12-31T15:59Z',
     InstanceChargeType: 'PostPaid', InternetChargeType: 'PayByTraffic', InternetMaxBandwidthOut: i.internetMaxBandwidthOut,
     InternetMaxBandwidthIn: 100, IoOptimized: true, DeletionProtection: false, Recyclable: false, SpotStrategy: 'NoSpot',
-    StoppedMode: i.status === 'Stopped' ? 'KeepCharging' : 'Not-applicable', SerialNumber: `sn-${i.instanceId.slice(2)}`,
+    StoppedMode: i.status === 'Stopped' ? i.stoppedMode ?? 'KeepCharging' : 'Not-applicable', SerialNumber: `sn-${i.instanceId.slice(2)}`,
     ResourceGroupId: '', KeyPairName: i.keyPairName ?? '', DeviceAvailable: true, ImageOptions: { LoginAsNonRoot: !!i.loginAsNonRoot },
     VpcAttributes: { VpcId: i.vpcId ?? '', VSwitchId: i.vSwitchId ?? '', PrivateIpAddress: ips(vpc ? i.privateIp : undefined), NatIpAddress: '' },
     InnerIpAddress: ips(vpc ? undefined : i.privateIp),
@@ -406,15 +406,63 @@ function requireStatus(i: Instance, ...wanted: InstanceStatus[]): void {
   throw i.status === 'Pending' ? E.initializing() : E.status();
 }
 
-/** StartInstance (Stopped → Starting → Running) and StopInstance (Running → Stopping → Stopped). */
-function transition(from: InstanceStatus, via: InstanceStatus, to: InstanceStatus, delay: (l: ReturnType<typeof realismOf>['lifecycle']) => number) {
-  return (ctx: RpcContext): RpcBody => {
-    const i = theInstance(ctx);
-    requireStatus(i, from);
-    dryRun(ctx);
-    schedule(ctx.state, i, via, [{ status: to, afterMs: delay(realismOf(ctx.state).lifecycle) }]);
-    return {};
-  };
+/**
+ * StartInstance (Stopped → Starting → Running). An instance stopped with StopCharging gave its
+ * public IP back; it gets a new one when it runs again ("the public IP address may change",
+ * StopInstance API reference, StoppedMode).
+ */
+function startInstance(ctx: RpcContext): RpcBody {
+  const i = theInstance(ctx);
+  requireStatus(i, 'Stopped');
+  dryRun(ctx);
+  const publicIp = !i.publicIp && i.internetMaxBandwidthOut > 0 ? newPublicIp(ctx.state) : undefined;
+  delete i.stoppedMode;
+  schedule(ctx.state, i, 'Starting', [{ status: 'Running', afterMs: realismOf(ctx.state).lifecycle.startingMs, publicIp }]);
+  return {};
+}
+
+/**
+ * StopInstance (Running → Stopping → Stopped). StoppedMode (StopInstance API reference):
+ * KeepCharging keeps the instance type resources and the public IP; StopCharging (economical mode,
+ * VPC pay-as-you-go instances only) releases them. A classic instance always keeps charging.
+ */
+function stopInstance(ctx: RpcContext): RpcBody {
+  const i = theInstance(ctx);
+  const mode = ctx.params.str('StoppedMode');
+  if (mode !== undefined && mode !== 'StopCharging' && mode !== 'KeepCharging') {
+    throw err('InvalidParameter', 400, 'The specified parameter "StoppedMode" is not valid.');
+  }
+  requireStatus(i, 'Running');
+  dryRun(ctx);
+  const stopCharging = mode === 'StopCharging' && i.networkType === 'vpc';
+  i.stoppedMode = stopCharging ? 'StopCharging' : 'KeepCharging';
+  schedule(ctx.state, i, 'Stopping', [{ status: 'Stopped', afterMs: realismOf(ctx.state).lifecycle.stoppingMs }]);
+  if (stopCharging) { i.publicIp = undefined; }
+  return {};
+}
+
+/** RebootInstance: only a Running instance; it goes through Starting back to Running (API reference). */
+function rebootInstance(ctx: RpcContext): RpcBody {
+  const i = theInstance(ctx);
+  requireStatus(i, 'Running');
+  dryRun(ctx);
+  const life = realismOf(ctx.state).lifecycle;
+  schedule(ctx.state, i, 'Starting', [{ status: 'Running', afterMs: life.stoppingMs + life.startingMs }]);
+  return {};
+}
+
+/**
+ * DeleteInstance (release). Without Force the instance must be Stopped; Force releases a Running
+ * one too, like pulling the plug (DeleteInstance API reference, Force). An instance in transition
+ * is refused either way. The instance's role sessions end with it.
+ */
+function deleteInstance(ctx: RpcContext): RpcBody {
+  const i = theInstance(ctx);
+  if (ctx.params.bool('Force')) { requireStatus(i, 'Stopped', 'Running'); } else { requireStatus(i, 'Stopped'); }
+  dryRun(ctx);
+  ctx.state.instances.delete(i.instanceId);
+  revokeInstanceSessions(ctx.state, i.instanceId);
+  return {};
 }
 
 function modifyInstanceAttribute(ctx: RpcContext): RpcBody {
@@ -542,6 +590,7 @@ function describeSecurityGroups(ctx: RpcContext): RpcBody {
   };
 }
 
+
 function describeImages(ctx: RpcContext): RpcBody {
   const r = region(ctx);
   const p = ctx.params;
@@ -637,8 +686,10 @@ const actions: Record<string, RpcAction> = {
     handle: idempotent((ctx) => ({ InstanceIdSets: { InstanceIdSet: launch(ctx, 'run').map((i) => i.instanceId) }, OrderId: '', TradePrice: 0 })),
   },
   CreateInstance: { resources: allInstances, handle: idempotent((ctx) => ({ InstanceId: launch(ctx, 'create')[0].instanceId, OrderId: '', TradePrice: 0 })) },
-  StartInstance: { resources: oneInstance, handle: transition('Stopped', 'Starting', 'Running', (l) => l.startingMs) },
-  StopInstance: { resources: oneInstance, handle: transition('Running', 'Stopping', 'Stopped', (l) => l.stoppingMs) },
+  StartInstance: { resources: oneInstance, handle: startInstance },
+  StopInstance: { resources: oneInstance, handle: stopInstance },
+  RebootInstance: { resources: oneInstance, handle: rebootInstance },
+  DeleteInstance: { resources: oneInstance, handle: deleteInstance },
   ModifyInstanceAttribute: { resources: oneInstance, handle: modifyInstanceAttribute },
   AllocatePublicIpAddress: { resources: oneInstance, handle: allocatePublicIpAddress },
   ...securityGroupActions,

@@ -17,6 +17,11 @@ export interface FaultRule {
    * sandbox's wall clock), like a real API rate limit, instead of for every request.
    */
   perSecond?: number;
+  /**
+   * throttle: fire only while more than this many requests of the service are in flight, like a
+   * gateway's concurrency limit: a client that keeps its own bound below it never sees one.
+   */
+  inFlight?: number;
   delayMs?: number;
   status?: number;
   /** How many requests it applies to; omitted = until cleared. */
@@ -57,10 +62,10 @@ export class Faults {
   }
 
   /** Returns the rules that fire for this request, consuming their counts. */
-  take(service: SandboxService, action: string, nowMs = Date.now()): FaultRule[] {
+  take(service: SandboxService, action: string, nowMs = Date.now(), inFlight = 1): FaultRule[] {
     const matching = this.rules.filter((r) => (!r.service || r.service === service) && (!r.action || r.action === action));
     const rate = matching.some((r) => r.perSecond !== undefined) ? this.rate(`${service}:${action}`, nowMs) : 0;
-    const firing = matching.filter((r) => r.perSecond === undefined || rate > r.perSecond);
+    const firing = matching.filter((r) => (r.perSecond === undefined || rate > r.perSecond) && (r.inFlight === undefined || inFlight > r.inFlight));
     const hits = firing.filter((r) => !r.after);
     for (const r of firing) {
       if (r.after) { r.after -= 1; } else if (r.count !== undefined) { r.count -= 1; }

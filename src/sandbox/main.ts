@@ -1,12 +1,13 @@
 /**
- * `node dist/sandbox.js [--port N] [--state file.json] [--empty] [--instant]
- *   [--propagation-ms N] [--lifecycle-ms N] [--clock-skew-ms N]`: starts the local Alibaba Cloud
+ * `node dist/sandbox.js [--port N] [--state file.json] [--empty] [--seed demo|large] [--instant]
+ *   [--propagation-ms N] [--lifecycle-ms N] [--clock-skew-ms N] [--latency-ms N]`: starts the local Alibaba Cloud
  * and prints its endpoints, the demo credentials and this run's control token (send it as
  * x-sandbox-token to /__sandbox/*) as JSON on one line, then serves until killed.
  *
  * Realistic by default (realism.ts REALISTIC: seconds of RAM propagation and instance transitions,
  * real strictness and catalogue sizes). `--instant` turns every such behaviour off; the numeric
  * flags set one delay on top of either (`--lifecycle-ms` sets each instance transition).
+ * `--seed large` is a company-sized account (seedLarge.ts); `--latency-ms` delays every answer.
  */
 import type { RealismOptions } from './realism';
 import { DEMO } from './seed';
@@ -30,7 +31,11 @@ async function main(): Promise<void> {
   if (propagation !== undefined) { realism.propagationMs = propagation; }
   const lifecycle = ms('lifecycle-ms');
   if (lifecycle !== undefined) { realism.lifecycle = { pendingMs: lifecycle, startingMs: lifecycle, stoppingMs: lifecycle }; }
+  const seed = arg('seed') ?? 'demo';
+  if (seed !== 'demo' && seed !== 'large') { throw new Error(`--seed takes demo or large, not "${seed}"`); }
   const sandbox = await startSandbox({
+    seed,
+    latencyMs: ms('latency-ms'),
     port: Number(arg('port') ?? 0),
     statePath: arg('state'),
     empty: process.argv.includes('--empty'),

@@ -16,6 +16,7 @@ import {
   el, errorXml, parseCompleteRequest, parseDeleteRequest, txt, xmlDocument,
 } from './ossXml';
 import { authorize, resolveCredential, type Principal } from './principal';
+import { firstAfter, firstAtOrAfter, sortedKeys } from './lazyMap';
 import { realismOf } from './realism';
 import type { SandboxHost, ServiceModule } from './service';
 import { now, wallNow, type Bucket, type MultipartUpload, type OssObject, type SandboxState } from './state';
@@ -288,13 +289,71 @@ function listBuckets(ctx: Ctx): SandboxResponse {
   ));
 }
 
+// ---- bucket lifecycle ----
+
+/**
+ * Names other accounts hold in OSS's global bucket namespace, so BucketAlreadyExists can be
+ * rehearsed: the sandbox is one account, and a name it owns itself is not an error (below).
+ */
+export const FOREIGN_BUCKETS: ReadonlySet<string> = new Set(['examplebucket', 'test-bucket', 'backup', 'logs']);
+/** "You can create up to 100 buckets in the same region" (PutBucket API reference). */
+export const MAX_BUCKETS_PER_REGION = 100;
+const STORAGE_CLASSES = ['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive'] as const;
+const ACLS = ['private', 'public-read', 'public-read-write'] as const;
+
+/**
+ * PutBucket (API reference "PutBucket"/"Create a bucket"): x-oss-acl (private by default) and
+ * CreateBucketConfiguration/StorageClass. The first call creates; a repeat from the owner changes
+ * its metadata. A name another account holds is 409 BucketAlreadyExists; the 101st bucket of a
+ * region is 400 TooManyBuckets; a name against the rules is 400 InvalidBucketName.
+ */
+function putBucket(ctx: Ctx, name: string): SandboxResponse {
+  allow(ctx, 'oss:PutBucket', bucketArn(ctx.state, name));
+  if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(name)) {
+    throw new OssError('InvalidBucketName', 400, 'The specified bucket is not valid.', { BucketName: name });
+  }
+  if (FOREIGN_BUCKETS.has(name)) {
+    throw new OssError('BucketAlreadyExists', 409, 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.', { BucketName: name });
+  }
+  const acl = (header(ctx.req, 'x-oss-acl') ?? 'private') as Bucket['acl'];
+  if (!ACLS.includes(acl!)) { throw errors.invalidArgument('no such bucket access control exists', 'x-oss-acl', acl ?? ''); }
+  const body = ctx.req.body.toString('utf8');
+  const storageClass = (/<StorageClass>([^<]*)<\/StorageClass>/.exec(body)?.[1] ?? 'Standard') as Bucket['storageClass'];
+  if (!STORAGE_CLASSES.includes(storageClass)) { throw errors.invalidArgument('Invalid storage class.', 'StorageClass', storageClass); }
+  const existing = ctx.state.buckets.get(name);
+  const region = existing?.region ?? ctx.target.hostRegion ?? 'cn-hangzhou';
+  if (existing) {
+    existing.acl = acl;
+  } else {
+    if ([...ctx.state.buckets.values()].filter((b) => b.region === region).length >= MAX_BUCKETS_PER_REGION) {
+      throw new OssError('TooManyBuckets', 400, 'You have attempted to create more buckets than allowed.', { BucketName: name });
+    }
+    ctx.state.buckets.set(name, { name, region, creationDate: new Date(now(ctx.state)).toISOString(), storageClass, acl, objects: new Map() });
+  }
+  return emptyResponse(ctx, 200, { location: `/${name}` });
+}
+
+/**
+ * DeleteBucket: 204, or 409 BucketNotEmpty while the bucket holds objects or parts of incomplete
+ * multipart uploads (DeleteBucket API reference: OSS does not delete a non-empty bucket).
+ */
+function deleteBucket(ctx: Ctx, b: Bucket): SandboxResponse {
+  allow(ctx, 'oss:DeleteBucket', bucketArn(ctx.state, b.name));
+  const uploads = [...ctx.state.uploads.values()].some((u) => u.bucket === b.name);
+  if (b.objects.size || uploads) {
+    throw new OssError('BucketNotEmpty', 409, 'The bucket you tried to delete is not empty.', { BucketName: b.name });
+  }
+  ctx.state.buckets.delete(b.name);
+  return emptyResponse(ctx, 204);
+}
+
 function getBucketInfo(ctx: Ctx, b: Bucket): SandboxResponse {
   allow(ctx, 'oss:GetBucketInfo', bucketArn(ctx.state, b.name));
   return xmlResponse(ctx, el('BucketInfo', el('Bucket',
     txt('AccessMonitor', 'Disabled'), txt('CreationDate', b.creationDate), txt('ExtranetEndpoint', endpointOf(b.region)),
     txt('IntranetEndpoint', endpointOf(b.region, true)), txt('Location', `oss-${b.region}`), txt('StorageClass', b.storageClass),
     txt('TransferAcceleration', 'Disabled'), txt('CrossRegionReplication', 'Disabled'), txt('Name', b.name),
-    txt('ResourceGroupId', 'rg-default'), owner(ctx.state), el('AccessControlList', txt('Grant', 'private')),
+    txt('ResourceGroupId', 'rg-default'), owner(ctx.state), el('AccessControlList', txt('Grant', b.acl ?? 'private')),
     txt('Comment', ''), txt('DataRedundancyType', 'LRS'), txt('Versioning', 'Disabled'),
     el('ServerSideEncryptionRule', txt('SSEAlgorithm', 'None')), el('BucketPolicy', txt('LogBucket', ''), txt('LogPrefix', '')),
   )));
@@ -321,8 +380,14 @@ interface ListPage {
 function listPage(bucket: Bucket, prefix: string, delimiter: string, after: string, maxKeys: number): ListPage {
   const page: ListPage = { contents: [], prefixes: [], truncated: false };
   let lastPrefix = after;
-  for (const key of [...bucket.objects.keys()].sort()) {
-    if (key <= after || !key.startsWith(prefix)) { continue; }
+  // Sorted once per change of the key set, then a binary search: a 100,000-key bucket answers
+  // its first page as fast as a small one.
+  const keys = sortedKeys(bucket.objects);
+  const from = Math.max(firstAfter(keys, after), firstAtOrAfter(keys, prefix));
+  for (let k = from; k < keys.length; k++) {
+    const key = keys[k];
+    if (key <= after) { continue; }
+    if (!key.startsWith(prefix)) { break; }
     const cut = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
     const common = cut >= 0 ? key.slice(0, cut + delimiter.length) : undefined;
     if (common !== undefined && common === lastPrefix) { continue; }
@@ -642,14 +707,16 @@ function listParts(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
 
 function execute(ctx: Ctx): SandboxResponse {
   const { op, target, state } = ctx;
-  if (op.startsWith('Unsupported:') || ['PutBucket', 'DeleteBucket', 'UploadPartCopy', 'PostObject'].includes(op)) {
+  if (op.startsWith('Unsupported:') || ['UploadPartCopy', 'PostObject'].includes(op)) {
     throw new OssError('NotImplemented', 501, `The sandbox does not implement ${op.replace('Unsupported:', 'the sub-resource ')}.`);
   }
   if (op === 'ListBuckets') { return listBuckets(ctx); }
+  if (op === 'PutBucket') { return putBucket(ctx, target.bucket!); }
   const b = getBucket(state, target.bucket!);
   const key = target.key!;
   switch (op) {
     case 'GetBucketInfo': return getBucketInfo(ctx, b);
+    case 'DeleteBucket': return deleteBucket(ctx, b);
     case 'GetBucketLocation': return getBucketLocation(ctx, b);
     case 'ListObjects': return listObjects(ctx, b, false);
     case 'ListObjectsV2': return listObjects(ctx, b, true);
@@ -676,7 +743,8 @@ function handle(req: SandboxRequest, sandbox: SandboxHost): SandboxResponse {
   const candidates = resolveTargets(req);
   const first = candidates[0];
   // Like OSS: a missing bucket is reported before credentials are even looked at.
-  if (first.bucket) {
+  // PutBucket is the one request about a bucket that need not exist yet.
+  if (first.bucket && operationOf(req, first) !== 'PutBucket') {
     const b = getBucket(state, first.bucket);
     const op = operationOf(req, first);
     // Each bucket answers only on its own region's endpoints; GetBucketLocation is how clients find out.

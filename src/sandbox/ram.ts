@@ -169,12 +169,13 @@ const tagsJson = (t: Array<{ key: string; value: string }> | undefined) => ({ Ta
  */
 function page<T>(ctx: RpcContext, items: T[], name: (t: T) => string): { items: T[]; IsTruncated: boolean; Marker?: string } {
   const max = ctx.params.int('MaxItems', { min: 1, max: 1000, invalid: () => E.invalid('MaxItems') }) ?? 100;
-  const key = (t: T) => name(t).toLowerCase();
-  // Plain code-unit order, the same order the Marker comparison below uses.
-  const sorted = [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  // Plain code-unit order, the same order the Marker comparison below uses. Keys are lowered once,
+  // not per comparison: the large seed sorts 5,000 roles per page.
+  const keyed = items.map((t) => ({ k: name(t).toLowerCase(), t })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  const sorted = keyed.map((x) => x.t);
   const marker = ctx.params.str('Marker');
   const from = marker ? Buffer.from(marker, 'base64url').toString('utf8').toLowerCase() : '';
-  const start = from ? sorted.findIndex((t) => key(t) >= from) : 0;
+  const start = from ? keyed.findIndex((x) => x.k >= from) : 0;
   const rest = start < 0 ? [] : sorted.slice(start);
   const truncated = rest.length > max;
   return {

@@ -144,6 +144,7 @@ function seedNetwork(state: SandboxState, created: string): void {
   for (const i of instances) { state.instances.set(i.instanceId, i); }
 }
 
+
 function object(key: string, body: string | Buffer, contentType: string, lastModified: string): OssObject {
   const buf = typeof body === 'string' ? Buffer.from(body) : body;
   return { key, body: buf, contentType, etag: `"${createHash('md5').update(buf).digest('hex').toUpperCase()}"`, lastModified, meta: {} };
@@ -178,6 +179,20 @@ function seedBuckets(state: SandboxState): void {
   ]) { state.buckets.set(b.name, b); }
 }
 
+/** Regions beyond the demo's two, in the order a bigger account fills them. */
+export const MORE_REGIONS: ReadonlyArray<readonly [regionId: string, localName: string]> = [
+  ['cn-qingdao', '华北1（青岛）'], ['cn-beijing', '华北2（北京）'], ['cn-zhangjiakou', '华北3（张家口）'], ['cn-huhehaote', '华北5（呼和浩特）'],
+  ['cn-wulanchabu', '华北6（乌兰察布）'], ['cn-shenzhen', '华南1（深圳）'], ['cn-heyuan', '华南2（河源）'], ['cn-guangzhou', '华南3（广州）'],
+  ['cn-chengdu', '西南1（成都）'], ['cn-hongkong', '中国香港'], ['ap-southeast-1', '新加坡'], ['ap-southeast-3', '马来西亚（吉隆坡）'],
+  ['ap-southeast-5', '印度尼西亚（雅加达）'], ['ap-southeast-6', '菲律宾（马尼拉）'], ['ap-southeast-7', '泰国（曼谷）'], ['ap-northeast-1', '日本（东京）'],
+  ['ap-northeast-2', '韩国（首尔）'], ['us-west-1', '美国（硅谷）'], ['us-east-1', '美国（弗吉尼亚）'], ['eu-central-1', '德国（法兰克福）'],
+  ['eu-west-1', '英国（伦敦）'], ['me-east-1', '阿联酋（迪拜）'],
+];
+
+export function addRegion(state: SandboxState, regionId: string, localName: string): void {
+  if (!state.regions.some((r) => r.regionId === regionId)) { state.regions.push({ regionId, localName, zones: [`${regionId}-a`, `${regionId}-b`] }); }
+}
+
 /**
  * What a real account sees, in size: two dozen regions, about 300 instance types, over 150 public
  * images, 60 vSwitches and 120 security groups in the demo VPC (quotas allow 150 vSwitches per VPC),
@@ -185,17 +200,7 @@ function seedBuckets(state: SandboxState): void {
  * Deterministic, so runs compare.
  */
 function seedLargeCatalogues(state: SandboxState): void {
-  const more: Array<[string, string]> = [
-    ['cn-qingdao', '华北1（青岛）'], ['cn-beijing', '华北2（北京）'], ['cn-zhangjiakou', '华北3（张家口）'], ['cn-huhehaote', '华北5（呼和浩特）'],
-    ['cn-wulanchabu', '华北6（乌兰察布）'], ['cn-shenzhen', '华南1（深圳）'], ['cn-heyuan', '华南2（河源）'], ['cn-guangzhou', '华南3（广州）'],
-    ['cn-chengdu', '西南1（成都）'], ['cn-hongkong', '中国香港'], ['ap-southeast-1', '新加坡'], ['ap-southeast-3', '马来西亚（吉隆坡）'],
-    ['ap-southeast-5', '印度尼西亚（雅加达）'], ['ap-southeast-6', '菲律宾（马尼拉）'], ['ap-southeast-7', '泰国（曼谷）'], ['ap-northeast-1', '日本（东京）'],
-    ['ap-northeast-2', '韩国（首尔）'], ['us-west-1', '美国（硅谷）'], ['us-east-1', '美国（弗吉尼亚）'], ['eu-central-1', '德国（法兰克福）'],
-    ['eu-west-1', '英国（伦敦）'], ['me-east-1', '阿联酋（迪拜）'],
-  ];
-  for (const [regionId, localName] of more) {
-    state.regions.push({ regionId, localName, zones: [`${regionId}-a`, `${regionId}-b`] });
-  }
+  for (const [regionId, localName] of MORE_REGIONS) { addRegion(state, regionId, localName); }
 
   const families: Array<[family: string, memPerCpu: number]> = [
     ['ecs.g8i', 4], ['ecs.c8i', 2], ['ecs.r8i', 8], ['ecs.g8a', 4], ['ecs.c8a', 2], ['ecs.r8a', 8], ['ecs.g8y', 4], ['ecs.c8y', 2],

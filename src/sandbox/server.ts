@@ -19,6 +19,7 @@ import { ossService } from './oss';
 import { rpcService } from './rpc';
 import { bindRealism, resolveRealism, type Realism, type RealismOptions } from './realism';
 import { seedDemoAccount, DEMO } from './seed';
+import { seedLargeAccount } from './seedLarge';
 import type { ServiceModule } from './service';
 import { emptyState, loadState, saveState, wallNow, type SandboxState } from './state';
 
@@ -48,6 +49,10 @@ export interface SandboxOptions {
   controlToken?: string;
   /** How many requests the log keeps (default REQUEST_LOG_LIMIT). */
   requestLogLimit?: number;
+  /** Which account to seed: the demo one (default) or `large` (seedLarge.ts: a company-sized account, made lazily). */
+  seed?: 'demo' | 'large';
+  /** Every request (control routes aside) is answered this many ms late: a network round trip. */
+  latencyMs?: number;
 }
 
 export interface SandboxInfo {
@@ -95,12 +100,17 @@ export class Sandbox {
 
   /** The behaviours in effect; change them with setRealism(). */
   readonly realism: Realism;
+  /** Injected round-trip time of every request (SandboxOptions.latencyMs; control route `latency`). */
+  latencyMs: number;
+  /** Requests being answered right now, per service (for `inFlight` throttling rules). */
+  private readonly inFlight = new Map<SandboxService, number>();
 
   constructor(public state: SandboxState, readonly options: SandboxOptions = {}) {
     this.controlToken = options.controlToken ?? randomBytes(32).toString('base64url');
     this.realism = resolveRealism(options.instant, options.realism);
     bindRealism(state, this.realism);
     state.clockSkewMs = options.clockSkewMs ?? 0;
+    this.latencyMs = options.latencyMs ?? 0;
   }
 
   /** Changes behaviours of a running sandbox (tests, the control endpoint). */
@@ -163,11 +173,20 @@ export class Sandbox {
     if (!mod) { return { status: 404, body: 'no sandbox service for this request' }; }
     const { service, action } = mod.match(req)!;
     let res: SandboxResponse;
+    this.inFlight.set(service, (this.inFlight.get(service) ?? 0) + 1);
     try {
-      res = await this.applyFaults(service, action) ?? await mod.handle(req, this);
-    } catch (e) {
-      const err = e instanceof SandboxError ? e : new SandboxError('InternalError', 500, `The request processing has failed due to some unknown error. ${(e as Error).message}`);
-      res = mod.errorResponse(err, req);
+      // The round trip counts as in flight, so a concurrency limit sees what a real gateway would.
+      const latency = this.latencyMs > 0 ? new Promise((r) => setTimeout(r, this.latencyMs)) : undefined;
+      try {
+        res = await this.applyFaults(service, action) ?? await mod.handle(req, this);
+        await latency;
+      } catch (e) {
+        await latency;
+        const err = e instanceof SandboxError ? e : new SandboxError('InternalError', 500, `The request processing has failed due to some unknown error. ${(e as Error).message}`);
+        res = mod.errorResponse(err, req);
+      }
+    } finally {
+      this.inFlight.set(service, this.inFlight.get(service)! - 1);
     }
     this.log({ service, action, status: res.status });
     return res;
@@ -198,7 +217,7 @@ export class Sandbox {
   }
 
   private async applyFaults(service: SandboxService, action: string): Promise<SandboxResponse | undefined> {
-    for (const rule of this.faults.take(service, action, wallNow(this.state))) {
+    for (const rule of this.faults.take(service, action, wallNow(this.state), this.inFlight.get(service) ?? 0)) {
       switch (rule.kind) {
         case 'delay': await new Promise((r) => setTimeout(r, rule.delayMs ?? 1000)); break;
         case 'down': return { status: 0, destroy: true };
@@ -239,6 +258,7 @@ export class Sandbox {
     if (what === 'realism' && req.method === 'POST') { return json(this.setRealism(body as RealismOptions)); }
     if (what === 'realism') { return json(this.realism); }
     if (what === 'requests') { return json({ requests: this.requests }); }
+    if (what === 'latency' && req.method === 'POST') { this.latencyMs = Math.max(0, Number(body.ms ?? 0)); return json({ latencyMs: this.latencyMs }); }
     if (what === 'info') {
       // Deliberately no secrets here: the CLI prints those once, at start.
       const { port, endpoint, url, accountId } = this.info;
@@ -343,7 +363,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // A file written by an older sandbox may be readable by others; it holds secrets.
   if (loaded && options.statePath) { fs.chmodSync(options.statePath, 0o600); }
   const large = resolveRealism(options.instant, options.realism).largeCatalogues;
-  const state = loaded ?? (options.empty ? emptyState() : seedDemoAccount(emptyState(), { largeCatalogues: large }));
+  const demo = () => seedDemoAccount(emptyState(), { largeCatalogues: large });
+  const state = loaded ?? (options.empty ? emptyState() : options.seed === 'large' ? seedLargeAccount(demo()) : demo());
   const sandbox = new Sandbox(state, { defaultImdsInstance: DEMO.vpcInstanceId, ...options });
   await sandbox.listen();
   return sandbox;

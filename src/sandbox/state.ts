@@ -141,6 +141,8 @@ export interface Instance {
   loginAsNonRoot?: boolean;
   /** The Cloud Assistant agent on the instance (public images ship it): absent = running. */
   cloudAssistant?: 'running' | 'stopped' | 'notInstalled';
+  /** How StopInstance stopped it: StopCharging releases the public IP (a new one comes on start). */
+  stoppedMode?: 'KeepCharging' | 'StopCharging';
 }
 
 export interface OssObject {
@@ -159,7 +161,9 @@ export interface Bucket {
   name: string;
   region: string; // cn-hangzhou
   creationDate: string;
-  storageClass: 'Standard' | 'IA' | 'Archive';
+  storageClass: 'Standard' | 'IA' | 'Archive' | 'ColdArchive' | 'DeepColdArchive';
+  /** x-oss-acl at creation; absent means private (the default). */
+  acl?: 'private' | 'public-read' | 'public-read-write';
   objects: Map<string, OssObject>;
 }
 

@@ -7,6 +7,16 @@ import { parseOssUri } from '../cloud/ossLocation';
 
 const SECTION = 'alibabaCloud';
 
+/** The chosen regions, or none when the view shows every region with instances. */
+export function chosenRegions(): string[] {
+  return vscode.workspace.getConfiguration(SECTION).get<string[]>('regions', []);
+}
+
+/** alibabaCloud.maxConcurrentRequests, as set (the caller decides what a non-positive value means). */
+export function maxConcurrentRequests(fallback: number): number {
+  return vscode.workspace.getConfiguration(SECTION).get<number>('maxConcurrentRequests', fallback);
+}
+
 /** The regions the ECS view shows: the chosen ones, else the profile's. */
 export function visibleRegions(defaultRegion: string): string[] {
   const chosen = vscode.workspace.getConfiguration(SECTION).get<string[]>('regions', []);

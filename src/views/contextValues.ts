@@ -22,8 +22,16 @@ export const ContextValues = {
   policyVersion: (isDefault: boolean) => (isDefault ? 'policyVersion default' : 'policyVersion'),
   /** System policy versions cannot be rolled back. */
   systemPolicyVersion: 'policyVersion system',
+  /** "Used by" under a policy (ListEntitiesForPolicy). */
+  policyUsedBy: 'policyUsedBy',
   region: 'region',
-  instance: (network: string, hasRole: boolean) => `instance ${network}${hasRole ? ' hasRole' : ''}`,
+  emptyRegions: 'emptyRegions',
+  /**
+   * `instance vpc hasRole running publicIp eip`: the status (lower case) decides Start/Stop/Reboot/
+   * Release; the address tokens which Copy commands show. Tokens only ever get appended.
+   */
+  instance: (network: string, hasRole: boolean, status?: string, addresses: { publicIp?: boolean; eip?: boolean } = {}) =>
+    `instance ${network}${hasRole ? ' hasRole' : ''}${status ? ` ${status.toLowerCase()}` : ''}${addresses.publicIp ? ' publicIp' : ''}${addresses.eip ? ' eip' : ''}`,
   bucketsFolder: 'bucketsFolder',
   bucket: 'bucket',
   pinnedPrefix: 'bucket pinned',

@@ -1,28 +1,49 @@
-/** ECS → chosen regions → instances (name, id, status, network, IPs, attached role). */
+/**
+ * ECS → regions → instances (name, id, status, network, IPs, attached role). By default the view
+ * shows every region that has instances (found by probing all regions at once, bounded) and folds
+ * the rest into one "N empty regions" node; a list in `alibabaCloud.regions` shows just those.
+ */
 import * as vscode from 'vscode';
 import type { EcsInstance } from '../cloud/ecs';
 import { TRANSITIONAL_STATES } from '../cloud/waiting';
+import { DEFAULT_MAX_IN_FLIGHT, probeRegions, RequestLimiter, type RegionProbe } from '../cloud/inventory';
+import type { Page } from '../cloud/paging';
 import { ContextValues } from './contextValues';
 import { childrenOrError, TreeNode } from './node';
 import { PagedLoader, type PagedParent } from './pagedLoader';
 import type { Services } from '../ui/services';
-import { visibleRegions } from '../ui/settings';
+import { chosenRegions, maxConcurrentRequests } from '../ui/settings';
 
 /** Polling while an instance is in transition: first after 2 s, then less often, at most every 15 s. */
 const POLL_FIRST_MS = 2000;
 const POLL_MAX_MS = 15_000;
+
+/** Requests in flight at most when the views load many things at once (alibabaCloud.maxConcurrentRequests). */
+export function requestLimiter(): RequestLimiter {
+  const max = maxConcurrentRequests(DEFAULT_MAX_IN_FLIGHT);
+  return new RequestLimiter({ maxInFlight: max > 0 ? max : DEFAULT_MAX_IN_FLIGHT });
+}
+
+const PAGE = 50;
 
 export class RegionNode extends TreeNode implements PagedParent {
   readonly id: string;
   private readonly loader: PagedLoader<EcsInstance>;
   private pollDelay = POLL_FIRST_MS;
   private pollTimer?: ReturnType<typeof setTimeout>;
-  constructor(private readonly s: Services, readonly regionId: string) {
+  /** A first page the region probe already fetched, used once instead of asking again. */
+  private first?: Page<EcsInstance> | Error;
+  constructor(private readonly s: Services, readonly regionId: string, probe?: RegionProbe, parent?: TreeNode) {
     super();
     this.id = `ecs/${regionId}`;
+    this.parent = parent;
+    this.first = probe?.error ?? probe?.first;
     this.loader = new PagedLoader(async (token) => {
       const { cloud } = await s.cloud();
-      const page = await cloud.ecs.listInstances(regionId, token, 50);
+      const prefetched = token === undefined ? this.first : undefined;
+      this.first = undefined;
+      if (prefetched instanceof Error) { throw prefetched; }
+      const page = prefetched ?? await cloud.ecs.listInstances(regionId, token, PAGE);
       // ECS returns roles separately, and refuses classic instances in that call.
       const vpc = page.items.filter((i) => i.networkType === 'vpc').map((i) => i.instanceId);
       const roles = vpc.length ? await cloud.ecs.describeInstanceRoles(regionId, vpc) : new Map<string, string>();
@@ -96,11 +117,43 @@ export class InstanceNode extends TreeNode {
       `${i.instanceType} · ${i.zoneId} · ${i.osName}`,
     ].join('\n\n'));
     item.iconPath = new vscode.ThemeIcon(statusIcon[i.status] ?? 'vm');
-    item.contextValue = ContextValues.instance(i.networkType, !!i.ramRoleName);
+    item.contextValue = ContextValues.instance(i.networkType, !!i.ramRoleName, i.status,
+      { publicIp: i.publicIps.some((ip) => ip !== i.eip), eip: !!i.eip });
     return item;
   }
 }
 
-export function ecsRoots(s: Services, defaultRegion: string): TreeNode[] {
-  return visibleRegions(defaultRegion).map((r) => new RegionNode(s, r));
+/** Regions without instances, folded so a 24-region account shows the few that matter. */
+export class EmptyRegionsNode extends TreeNode {
+  readonly id = 'ecs/emptyRegions';
+  constructor(private readonly s: Services, private readonly probes: RegionProbe[]) {
+    super();
+  }
+  getTreeItem(): vscode.TreeItem {
+    const n = this.probes.length;
+    const item = new vscode.TreeItem(n === 1 ? vscode.l10n.t('1 empty region') : vscode.l10n.t('{0} empty regions', n), vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('globe');
+    item.tooltip = this.probes.map((p) => p.regionId).join(', ');
+    item.contextValue = ContextValues.emptyRegions;
+    return item;
+  }
+  async getChildren(): Promise<TreeNode[]> {
+    return this.probes.map((p) => new RegionNode(this.s, p.regionId, p, this));
+  }
+}
+
+export async function ecsRoots(s: Services, defaultRegion: string): Promise<TreeNode[]> {
+  const chosen = chosenRegions();
+  if (chosen.length) { return chosen.map((r) => new RegionNode(s, r)); }
+  return childrenOrError('ecs', async () => {
+    const { cloud } = await s.cloud();
+    const probes = await probeRegions(cloud.ecs, requestLimiter(), PAGE);
+    // A region that could not be probed is shown with its error rather than hidden among the empty.
+    let shown = probes.filter((p) => p.error || p.first?.items.length);
+    // An account without instances still shows its own region: where Create Instance starts.
+    if (!shown.length) { shown = probes.filter((p) => p.regionId === defaultRegion); }
+    const empty = probes.filter((p) => !shown.includes(p));
+    return [...shown.map((p) => new RegionNode(s, p.regionId, p)), ...(empty.length ? [new EmptyRegionsNode(s, empty)] : [])];
+  });
 }

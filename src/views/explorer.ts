@@ -3,6 +3,7 @@
  * rebuilds the roots, refreshing a node reloads only that subtree.
  */
 import * as vscode from 'vscode';
+import { SDKS_FOR_VIEW } from '../cloud/sdk';
 import { ecsRoots } from './ecsView';
 import { identityRoots } from './identityView';
 import type { TreeNode } from './node';
@@ -12,11 +13,19 @@ import { NodeTreeProvider } from './treeProvider';
 
 export type RootFactory = (s: Services) => Promise<TreeNode[]> | TreeNode[];
 
+/** How deep a view's first real rows sit: the ECS and RAM roots are folders (regions, Roles). */
+const ROWS_DEPTH: Record<ViewId, number> = { identity: 0, ram: 1, ecs: 1, oss: 0 };
+
+/** When a view became visible and when its first rows were shown (ms, performance clock). */
+export interface ViewTiming { visibleAt?: number; rowsAt?: number; sdkLoadMs?: number }
+
 export class Explorer implements vscode.Disposable {
   readonly providers = new Map<ViewId, NodeTreeProvider>();
   readonly views = new Map<ViewId, vscode.TreeView<TreeNode>>();
   private readonly roots = new Map<ViewId, { profile: string; nodes: TreeNode[] }>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Per view: visible → first rows, the figure the README reports. */
+  readonly timings = new Map<ViewId, ViewTiming>();
   /** Extra nodes at the top of the identity view (the instance role, when present). */
   identityExtras: () => TreeNode[] = () => [];
 
@@ -29,17 +38,41 @@ export class Explorer implements vscode.Disposable {
       ...extraRoots,
     };
     for (const view of Object.keys(factories) as ViewId[]) {
-      const provider = new NodeTreeProvider(() => this.rootsOf(view, factories[view]));
+      const provider = new NodeTreeProvider(() => this.rootsOf(view, factories[view]), (depth, children) => this.shown(view, depth, children));
       this.providers.set(view, provider);
       const tree = vscode.window.createTreeView(`alibabaCloud.${view}`, { treeDataProvider: provider, showCollapseAll: view !== 'identity', canSelectMany: view === 'oss' });
       this.views.set(view, tree);
-      this.disposables.push(provider, tree);
+      this.disposables.push(provider, tree, tree.onDidChangeVisibility((e) => { if (e.visible) { this.becameVisible(view); } }));
+      if (tree.visible) { this.becameVisible(view); }
     }
     this.disposables.push(s.profiles.onDidChange(() => this.refreshAll()));
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('alibabaCloud.regions')) { this.refresh('ecs'); }
       if (e.affectsConfiguration('alibabaCloud.oss')) { this.refresh('oss'); }
     }));
+  }
+
+  /**
+   * Loads the view's SDK bundles once, when it first becomes visible: never inside activate() (a
+   * view visible at start-up gets a timer, which runs after activation returns), and before its
+   * first expansion needs them.
+   */
+  private becameVisible(view: ViewId): void {
+    if (this.timings.has(view)) { return; }
+    const timing: ViewTiming = { visibleAt: performance.now() };
+    this.timings.set(view, timing);
+    setTimeout(() => {
+      const started = performance.now();
+      try { SDKS_FOR_VIEW[view].forEach((load) => load()); } catch (e) { this.s.log.warn(`SDK prefetch for the ${view} view failed: ${(e as Error).message}`); }
+      timing.sdkLoadMs = Math.round(performance.now() - started);
+    }, 0);
+  }
+
+  private shown(view: ViewId, depth: number, children: TreeNode[]): void {
+    const timing = this.timings.get(view);
+    if (!timing?.visibleAt || timing.rowsAt !== undefined || depth < ROWS_DEPTH[view] || !children.length) { return; }
+    timing.rowsAt = performance.now();
+    this.s.log.info(`${view} view: first rows ${Math.round(timing.rowsAt - timing.visibleAt)} ms after it became visible (SDK prefetch ${timing.sdkLoadMs ?? '-'} ms)`);
   }
 
   private async rootsOf(view: ViewId, factory: RootFactory): Promise<TreeNode[]> {

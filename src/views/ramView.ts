@@ -7,33 +7,68 @@ import { ContextValues } from './contextValues';
 import { policyDocumentUri, trustPolicyUri } from '../fs/ramDocuments';
 import { childrenOrError, emptyNode, TreeNode } from './node';
 import { PagedLoader, type PagedParent } from './pagedLoader';
-import { mapLimit } from '../cloud/paging';
+import { mapLimit, type Page } from '../cloud/paging';
+import { PolicyUsedByNode } from './policyUsage';
 import type { Services } from '../ui/services';
 
 const PAGE = 100;
+/** ListRoles/ListPolicies take up to 1,000 per page (MaxItems); a filter reads that many at a time. */
+const FILTER_PAGE = 1000;
 
-export class RolesFolderNode extends TreeNode implements PagedParent {
+/**
+ * A RAM folder that can be filtered by name. ListRoles and ListPolicies take no name parameter
+ * (SDK ListRolesRequest/ListPoliciesRequest: Marker, MaxItems, PolicyType, Tag only), so the
+ * filter is applied to the listing pages as they arrive: no second pass over the API, and the
+ * per-role GetRole is asked only for roles that match. Pages are read until a page's worth matches.
+ */
+export interface FilterableFolder extends PagedParent {
+  filter?: string;
+  setFilter(filter: string | undefined): void;
+}
+
+const matches = (filter: string | undefined, name: string) => !filter || name.toLowerCase().includes(filter.toLowerCase());
+
+async function filteredPage<T>(filter: string | undefined, marker: string | undefined, list: (marker: string | undefined, max: number) => Promise<Page<T>>, name: (t: T) => string): Promise<Page<T>> {
+  if (!filter) { return list(marker, PAGE); }
+  const items: T[] = [];
+  let next = marker;
+  do {
+    const page = await list(next, FILTER_PAGE);
+    items.push(...page.items.filter((t) => matches(filter, name(t))));
+    next = page.next !== next ? page.next : undefined;
+  } while (next && items.length < PAGE);
+  return { items, next };
+}
+
+export class RolesFolderNode extends TreeNode implements FilterableFolder {
   readonly id = 'ram/roles';
+  filter?: string;
   private readonly loader: PagedLoader<Role>;
   constructor(private readonly s: Services) {
     super();
     this.loader = new PagedLoader(async (marker) => {
       const { cloud } = await s.cloud();
-      const page = await cloud.ram.listRoles(marker, PAGE);
+      const page = await filteredPage(this.filter, marker, (m, max) => cloud.ram.listRoles(m, max), (r) => r.roleName);
       // ListRoles omits trust policies; fetch them so the ECS badge is right from the start.
       const full = await mapLimit(page.items, 8, (r) => cloud.ram.getRole(r.roleName).catch(() => r));
       return { items: full, next: page.next };
     });
   }
+  setFilter(filter: string | undefined): void {
+    this.filter = filter || undefined;
+    this.loader.reset();
+  }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(vscode.l10n.t('Roles'), vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
+    item.description = this.filter ? vscode.l10n.t('filter: {0}', this.filter) : undefined;
     item.iconPath = new vscode.ThemeIcon('organization');
     item.contextValue = ContextValues.rolesFolder;
     return item;
   }
   getChildren(): Promise<TreeNode[]> {
-    return childrenOrError(this.id, () => this.loader.children(this, (r) => new RoleNode(this.s, r, this), vscode.l10n.t('No roles yet')));
+    const empty = this.filter ? vscode.l10n.t('No roles match "{0}"', this.filter) : vscode.l10n.t('No roles yet');
+    return childrenOrError(this.id, () => this.loader.children(this, (r) => new RoleNode(this.s, r, this), empty));
   }
   loadMore(): Promise<void> { return this.loader.loadMore(); }
   invalidate(): void { this.loader.reset(); }
@@ -124,24 +159,34 @@ export class PoliciesFolderNode extends TreeNode {
   invalidate(): void { this.groups.forEach((g) => g.invalidate()); }
 }
 
-export class PolicyGroupNode extends TreeNode implements PagedParent {
+export class PolicyGroupNode extends TreeNode implements FilterableFolder {
   readonly id: string;
+  filter?: string;
   private readonly loader: PagedLoader<PolicySummary>;
   constructor(private readonly s: Services, readonly type: PolicyType, parent: TreeNode) {
     super();
     this.id = `ram/policies/${type}`;
     this.parent = parent;
-    this.loader = new PagedLoader(async (marker) => (await s.cloud()).cloud.ram.listPolicies(type, marker, PAGE));
+    this.loader = new PagedLoader(async (marker) => {
+      const { cloud } = await s.cloud();
+      return filteredPage(this.filter, marker, (m, max) => cloud.ram.listPolicies(type, m, max), (p) => p.policyName);
+    });
+  }
+  setFilter(filter: string | undefined): void {
+    this.filter = filter || undefined;
+    this.loader.reset();
   }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.type === 'Custom' ? vscode.l10n.t('Custom') : vscode.l10n.t('System'), this.type === 'Custom' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
+    item.description = this.filter ? vscode.l10n.t('filter: {0}', this.filter) : undefined;
     item.iconPath = new vscode.ThemeIcon(this.type === 'Custom' ? 'folder-library' : 'library');
     item.contextValue = ContextValues.policyGroup(this.type);
     return item;
   }
   getChildren(): Promise<TreeNode[]> {
-    return childrenOrError(this.id, () => this.loader.children(this, (p) => new PolicyNode(this.s, p, this), vscode.l10n.t('No policies')));
+    const empty = this.filter ? vscode.l10n.t('No policies match "{0}"', this.filter) : vscode.l10n.t('No policies');
+    return childrenOrError(this.id, () => this.loader.children(this, (p) => new PolicyNode(this.s, p, this), empty));
   }
   loadMore(): Promise<void> { return this.loader.loadMore(); }
   invalidate(): void { this.loader.reset(); }
@@ -167,7 +212,7 @@ export class PolicyNode extends TreeNode {
     return childrenOrError(this.id, async () => {
       const { cloud } = await this.s.cloud();
       const versions = await cloud.ram.listPolicyVersions(this.policy.policyName, this.policy.policyType);
-      return versions.map((v) => new PolicyVersionNode(this.s, this.policy, v, this));
+      return [...versions.map((v) => new PolicyVersionNode(this.s, this.policy, v, this)), new PolicyUsedByNode(this.s, this.policy, this)];
     });
   }
 }

@@ -6,7 +6,7 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly roots: () => Promise<TreeNode[]>) {}
+  constructor(private readonly roots: () => Promise<TreeNode[]>, private readonly onShown?: (depth: number, children: TreeNode[]) => void) {}
 
   getTreeItem(node: TreeNode): vscode.TreeItem | Thenable<vscode.TreeItem> {
     return node.getTreeItem();
@@ -15,6 +15,11 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     const children = node ? (await node.getChildren?.()) ?? [] : await this.roots();
     for (const c of children) { c.parent ??= node; }
+    if (this.onShown) {
+      let depth = 0;
+      for (let n = node; n; n = n.parent) { depth++; }
+      this.onShown(depth, children);
+    }
     return children;
   }
 

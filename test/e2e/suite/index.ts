@@ -1,12 +1,14 @@
 // Entry of the in-host suites (extensionTestsPath; compiled by test/e2e/lib/build.mjs). To add tests,
 // write a module exporting HostTest[] next to this file and list it here.
 import { connectTests } from './connect.test';
+import { explorerTests } from './explorer.test';
 import { extensionTests } from './extension.test';
 import { hostileWorkspaceTests } from './hostile.test';
 import { instanceTests } from './instance.test';
 import { liveTests } from './live.test';
 import { ossTests } from './oss.test';
 import { outcomeTests } from './outcome.test';
+import { policyToolsTests } from './policy-tools.test';
 import { ramEcsTests } from './ram-ecs.test';
 import { runSuites, type HostSuite } from './runner';
 
@@ -18,6 +20,8 @@ const suites: HostSuite[] = [
   { name: 'instance', tests: instanceTests },
   { name: 'outcome', tests: outcomeTests },
   { name: 'connect', tests: connectTests },
+  { name: 'policy-tools', tests: policyToolsTests },
+  { name: 'explorer', tests: explorerTests },
   // Last: it leaves a sandbox-mode explanation in the identity view.
   { name: 'hostile-workspace', tests: hostileWorkspaceTests },
 ];

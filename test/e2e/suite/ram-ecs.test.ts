@@ -104,6 +104,50 @@ async function roleOn(a: ExtensionApi, regionId: string, instanceId: string): Pr
 
 export const ramEcsTests: HostTest[] = [
   {
+    name: 'the ECS view shows every region with instances (probed at once after DescribeRegions), folds the empty ones, and a chosen list still wins',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const cfg = vscode.workspace.getConfiguration('alibabaCloud');
+      const before = cfg.inspect<string[]>('regions')?.globalValue;
+      const provider = a.explorer.providers.get('ecs')!;
+      try {
+        await cfg.update('regions', undefined, vscode.ConfigurationTarget.Global);
+        a.explorer.refresh('ecs');
+        let roots: Awaited<ReturnType<typeof provider.getChildren>> = [];
+        const calls = (await callsDuring(async () => { roots = await provider.getChildren(); })).filter((r) => r.service === 'ecs');
+        const labels = await Promise.all(roots.map(async (r) => label(await provider.getTreeItem(r))));
+        assert.equal(calls[0]?.action, 'DescribeRegions', calls.map((c) => c.action).join(' '));
+        const probed = calls.filter((c) => c.action === 'DescribeInstances').length;
+        assert.ok(probed >= 2, `every region probed: ${probed}`);
+        assert.deepEqual(labels.slice(0, 2).sort(), ['cn-hangzhou', 'cn-shanghai']);
+        if (probed > 2) {
+          assert.equal(labels[2], `${probed - 2} empty regions`);
+          const folded = await provider.getChildren(roots[2]);
+          assert.equal(folded.length, probed - 2);
+        } else {
+          assert.equal(labels.length, 2);
+        }
+        // The probe's first page is what the region shows: opening it asks only for the roles.
+        const opened = (await callsDuring(() => provider.getChildren(roots[labels.indexOf('cn-hangzhou')]))).filter((r) => r.service === 'ecs').map((r) => r.action);
+        assert.deepEqual(opened, ['DescribeInstanceRamRole']);
+
+        await cfg.update('regions', ['cn-shanghai'], vscode.ConfigurationTarget.Global);
+        const chosen = await waitFor('only the chosen region', async () => {
+          const ls = await Promise.all((await provider.getChildren()).map(async (r) => label(await provider.getTreeItem(r))));
+          return ls.length === 1 && ls[0] === 'cn-shanghai' ? ls : undefined;
+        });
+        assert.deepEqual(chosen, ['cn-shanghai']);
+        const timing = a.explorer.timings.get('ecs');
+        if (timing?.visibleAt !== undefined && timing.rowsAt !== undefined) {
+          console.log(`ECS view: first rows ${Math.round(timing.rowsAt - timing.visibleAt)} ms after it became visible; SDK prefetch ${timing.sdkLoadMs ?? '-'} ms`);
+        }
+      } finally {
+        await cfg.update('regions', before, vscode.ConfigurationTarget.Global);
+      }
+    },
+  },
+  {
     name: 'the RAM tree shows roles with the ECS badge',
     async run() {
       const a = await api();

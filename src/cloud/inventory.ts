@@ -1,0 +1,198 @@
+/**
+ * The account at scale: every region's instances with their RAM roles, and every role, loaded
+ * with a bounded number of requests in flight. Requests that continue a chain (the next page of a
+ * listing) go before requests that end one (an instance page's roles), so the longest chain of
+ * dependent requests sets the pace, not the queue. Throttling above the bound is absorbed here:
+ * every request is a read, so it is repeated after a backoff and the bound shrinks for a while
+ * (halved on a throttle, grown back by one per success), and the user never sees it.
+ */
+import { isCloudError, type CloudError } from './errors';
+import type { EcsApi, EcsInstance, RegionInfo } from './ecs';
+import type { Page } from './paging';
+import type { RamApi, Role } from './ram';
+
+/** The default bound on requests in flight (setting alibabaCloud.maxConcurrentRequests). */
+export const DEFAULT_MAX_IN_FLIGHT = 32;
+
+const THROTTLED = /^Throttling|^SlowDown$|^ServiceUnavailable$/;
+
+export interface LimiterOptions {
+  /** At most this many requests at once. */
+  maxInFlight: number;
+  /** How many times one request is repeated after throttling before the error is given up. */
+  maxThrottleRetries?: number;
+  /** First backoff after a throttle (doubles per repeat, with jitter). */
+  backoffMs?: number;
+}
+
+interface Waiter { priority: number; seq: number; start: () => void }
+
+/** Runs read requests with at most `maxInFlight` at once, higher priority first, absorbing throttling. */
+export class RequestLimiter {
+  private active = 0;
+  private seq = 0;
+  private readonly queue: Waiter[] = [];
+  /** The bound in effect: `maxInFlight`, or less for a while after a throttle. */
+  private window: number;
+  /** Highest number of requests seen in flight at once. */
+  peak = 0;
+  /** Throttling answers absorbed so far. */
+  throttled = 0;
+
+  constructor(private readonly options: LimiterOptions) {
+    this.window = Math.max(1, Math.floor(options.maxInFlight));
+  }
+
+  get maxInFlight(): number { return Math.max(1, Math.floor(this.options.maxInFlight)); }
+
+  /** Runs `read` (idempotent: it may run more than once) when a slot is free. Priority: higher first. */
+  async run<T>(read: () => Promise<T>, priority = 0): Promise<T> {
+    const retries = this.options.maxThrottleRetries ?? 8;
+    for (let attempt = 0; ; attempt++) {
+      await this.acquire(priority);
+      try {
+        const out = await read();
+        this.window = Math.min(this.maxInFlight, this.window + 1);
+        return out;
+      } catch (e) {
+        if (!isCloudError(e, THROTTLED) || attempt >= retries) { throw e; }
+        this.throttled++;
+        this.window = Math.max(1, Math.floor(this.window / 2));
+        const base = (this.options.backoffMs ?? 100) * 2 ** Math.min(attempt, 6);
+        await new Promise((r) => setTimeout(r, base * (0.5 + Math.random() / 2)));
+        // Repeats go first: they are late already.
+        priority += 1000;
+      } finally {
+        this.release();
+      }
+    }
+  }
+
+  private acquire(priority: number): Promise<void> {
+    if (this.active < this.window && !this.queue.length) { this.take(); return Promise.resolve(); }
+    return new Promise((resolve) => {
+      this.queue.push({ priority, seq: this.seq++, start: () => { this.take(); resolve(); } });
+    });
+  }
+
+  private take(): void {
+    this.active++;
+    this.peak = Math.max(this.peak, this.active);
+  }
+
+  private release(): void {
+    this.active--;
+    while (this.active < this.window && this.queue.length) {
+      let best = 0;
+      for (let i = 1; i < this.queue.length; i++) {
+        const a = this.queue[i];
+        const b = this.queue[best];
+        if (a.priority > b.priority || (a.priority === b.priority && a.seq < b.seq)) { best = i; }
+      }
+      this.queue.splice(best, 1)[0].start();
+    }
+  }
+}
+
+/** Chain-continuing requests (next pages) before chain-ending ones (roles of a page). */
+const PRIORITY = { listing: 10, roles: 0 };
+
+/** DescribeInstances takes at most 100 per page; DescribeInstanceRamRole 50 instances per call. */
+const INSTANCE_PAGE = 100;
+const ROLE_BATCH = 50;
+/** ListRoles takes at most 1,000 per page (MaxItems). */
+const ROLES_PAGE = 1000;
+
+export interface RegionInstances {
+  regionId: string;
+  localName?: string;
+  instances: EcsInstance[];
+  /** Why this region could not be listed (the other regions still are). */
+  error?: CloudError;
+}
+
+export interface Inventory {
+  regions: RegionInstances[];
+  roles: Role[];
+}
+
+export interface InventoryOptions {
+  limiter: RequestLimiter;
+  /** Regions to list; default: every region DescribeRegions returns. */
+  regions?: string[];
+}
+
+/** Every region's instances (each with its RAM role) and every RAM role. */
+export async function loadInventory(api: { ecs: EcsApi; ram: RamApi }, options: InventoryOptions): Promise<Inventory> {
+  const { limiter } = options;
+  const regionsP = (async () => {
+    const regions: RegionInfo[] = options.regions
+      ? options.regions.map((regionId) => ({ regionId, localName: '' }))
+      : await limiter.run(() => api.ecs.describeRegions(), PRIORITY.listing);
+    return Promise.all(regions.map((r) => regionInstances(api.ecs, limiter, r)));
+  })();
+  const [regions, roles] = await Promise.all([regionsP, allRoles(api.ram, limiter)]);
+  return { regions, roles };
+}
+
+async function allRoles(ram: RamApi, limiter: RequestLimiter): Promise<Role[]> {
+  const out: Role[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await limiter.run(() => ram.listRoles(marker, ROLES_PAGE), PRIORITY.listing);
+    out.push(...page.items);
+    marker = page.next !== marker ? page.next : undefined;
+  } while (marker);
+  return out;
+}
+
+async function regionInstances(ecs: EcsApi, limiter: RequestLimiter, region: RegionInfo): Promise<RegionInstances> {
+  try {
+    const pages: Array<Promise<EcsInstance[]>> = [];
+    let token: string | undefined;
+    do {
+      const page: Page<EcsInstance> = await limiter.run(() => ecs.listInstances(region.regionId, token, INSTANCE_PAGE), PRIORITY.listing);
+      // The roles of this page are fetched while the next page loads.
+      pages.push(withRoles(ecs, limiter, region.regionId, page.items));
+      token = page.next !== token ? page.next : undefined;
+    } while (token);
+    return { ...region, instances: (await Promise.all(pages)).flat() };
+  } catch (e) {
+    if (!isCloudError(e)) { throw e; }
+    return { ...region, instances: [], error: e };
+  }
+}
+
+/** The instances with `ramRoleName` filled in. ECS refuses classic instances in that call, so they are left out of it. */
+export async function withRoles(ecs: EcsApi, limiter: RequestLimiter, regionId: string, instances: EcsInstance[]): Promise<EcsInstance[]> {
+  const vpc = instances.filter((i) => i.networkType === 'vpc').map((i) => i.instanceId);
+  const batches: string[][] = [];
+  for (let i = 0; i < vpc.length; i += ROLE_BATCH) { batches.push(vpc.slice(i, i + ROLE_BATCH)); }
+  const found = await Promise.all(batches.map((ids) => limiter.run(() => ecs.describeInstanceRoles(regionId, ids), PRIORITY.roles)));
+  const roles = new Map(found.flatMap((m) => [...m]));
+  return instances.map((i) => ({ ...i, ramRoleName: roles.get(i.instanceId) }));
+}
+
+export interface RegionProbe {
+  regionId: string;
+  localName: string;
+  /** The region's first page of instances (what its tree node shows first), or the error. */
+  first?: Page<EcsInstance>;
+  error?: CloudError;
+}
+
+/**
+ * Which regions hold instances: DescribeRegions, then the first page of every region at once
+ * (bounded). The page is kept, so opening a region shows it without asking again.
+ */
+export async function probeRegions(ecs: EcsApi, limiter: RequestLimiter, pageSize = 50): Promise<RegionProbe[]> {
+  const regions = await limiter.run(() => ecs.describeRegions(), PRIORITY.listing);
+  return Promise.all(regions.map(async (r): Promise<RegionProbe> => {
+    try {
+      return { ...r, first: await limiter.run(() => ecs.listInstances(r.regionId, undefined, pageSize), PRIORITY.listing) };
+    } catch (e) {
+      if (!isCloudError(e)) { throw e; }
+      return { ...r, error: e };
+    }
+  }));
+}
