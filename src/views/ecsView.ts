@@ -10,7 +10,7 @@ import { DEFAULT_MAX_IN_FLIGHT, probeRegions, RequestLimiter, type RegionProbe }
 import type { Page } from '../cloud/paging';
 import { ContextValues } from './contextValues';
 import { childrenOrError, TreeNode } from './node';
-import { PagedLoader, type PagedParent } from './pagedLoader';
+import { PagedNode } from './pagedLoader';
 import type { Services } from '../ui/services';
 import { chosenRegions, maxConcurrentRequests } from '../ui/settings';
 
@@ -26,9 +26,8 @@ export function requestLimiter(): RequestLimiter {
 
 const PAGE = 50;
 
-export class RegionNode extends TreeNode implements PagedParent {
+export class RegionNode extends PagedNode<EcsInstance> {
   readonly id: string;
-  private readonly loader: PagedLoader<EcsInstance>;
   private pollDelay = POLL_FIRST_MS;
   private pollTimer?: ReturnType<typeof setTimeout>;
   /** A first page the region probe already fetched, used once instead of asking again. */
@@ -38,18 +37,20 @@ export class RegionNode extends TreeNode implements PagedParent {
     this.id = `ecs/${regionId}`;
     this.parent = parent;
     this.first = probe?.error ?? probe?.first;
-    this.loader = new PagedLoader(async (token) => {
-      const { cloud } = await s.cloud();
-      const prefetched = token === undefined ? this.first : undefined;
-      this.first = undefined;
-      if (prefetched instanceof Error) { throw prefetched; }
-      const page = prefetched ?? await cloud.ecs.listInstances(regionId, token, PAGE);
-      // ECS returns roles separately, and refuses classic instances in that call.
-      const vpc = page.items.filter((i) => i.networkType === 'vpc').map((i) => i.instanceId);
-      const roles = vpc.length ? await cloud.ecs.describeInstanceRoles(regionId, vpc) : new Map<string, string>();
-      return { items: page.items.map((i) => ({ ...i, ramRoleName: roles.get(i.instanceId) })), next: page.next };
-    });
   }
+  protected async loadPage(token: string | undefined): Promise<Page<EcsInstance>> {
+    const { cloud } = await this.s.cloud();
+    const prefetched = token === undefined ? this.first : undefined;
+    this.first = undefined;
+    if (prefetched instanceof Error) { throw prefetched; }
+    const page = prefetched ?? await cloud.ecs.listInstances(this.regionId, token, PAGE);
+    // ECS returns roles separately, and refuses classic instances in that call.
+    const vpc = page.items.filter((i) => i.networkType === 'vpc').map((i) => i.instanceId);
+    const roles = vpc.length ? await cloud.ecs.describeInstanceRoles(this.regionId, vpc) : new Map<string, string>();
+    return { items: page.items.map((i) => ({ ...i, ramRoleName: roles.get(i.instanceId) })), next: page.next };
+  }
+  protected toNode(i: EcsInstance): TreeNode { return new InstanceNode(i, this); }
+  protected emptyLabel(): string { return vscode.l10n.t('No instances in {0}', this.regionId); }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.regionId, vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
@@ -58,7 +59,7 @@ export class RegionNode extends TreeNode implements PagedParent {
     return item;
   }
   async getChildren(): Promise<TreeNode[]> {
-    const children = await childrenOrError(this.id, () => this.loader.children(this, (i) => new InstanceNode(i, this), vscode.l10n.t('No instances in {0}', this.regionId)));
+    const children = await super.getChildren();
     this.pollWhileTransitional(children);
     return children;
   }
@@ -78,8 +79,6 @@ export class RegionNode extends TreeNode implements PagedParent {
     }, this.pollDelay);
     this.pollDelay = Math.min(POLL_MAX_MS, this.pollDelay * 2);
   }
-  loadMore(): Promise<void> { return this.loader.loadMore(); }
-  invalidate(): void { this.loader.reset(); }
 }
 
 const statusIcon: Record<string, string> = { Running: 'vm-running', Stopped: 'vm-outline', Starting: 'loading~spin', Stopping: 'loading~spin', Pending: 'loading~spin' };

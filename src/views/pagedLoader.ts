@@ -1,25 +1,40 @@
 /**
- * The one paging loader of the trees: the vscode-free PagedList (pages loaded so far, "Load more",
- * serialised loads, reset) and the nodes it shows, "Load more…" among them.
+ * The one paged node of the trees: a node whose children are a listing read page by page through
+ * the vscode-free PagedList (pages loaded so far, "Load more", serialised loads, reset), shown as
+ * the items plus "Load more…" while pages remain, or one "empty" node.
  */
 import * as vscode from 'vscode';
-import { PagedList } from '../cloud/paging';
+import { PagedList, type Page } from '../cloud/paging';
 import { ContextValues } from './contextValues';
-import { emptyNode, TreeNode } from './node';
-
-/** The paging core (cloud/paging.ts) plus the nodes a tree shows for it. */
-export class PagedLoader<T> extends PagedList<T> {
-  /** The nodes for what is loaded so far: an "empty" node, or the items plus "Load more…" while pages remain. */
-  async children(owner: PagedParent, toNode: (item: T) => TreeNode, emptyLabel: string): Promise<TreeNode[]> {
-    const items = await this.current();
-    if (!items.length) { return [emptyNode(owner.id, emptyLabel)]; }
-    const nodes = items.map(toNode);
-    return this.hasMore ? [...nodes, new LoadMoreNode(owner)] : nodes;
-  }
-}
+import { childrenOrError, emptyNode, TreeNode } from './node';
 
 export interface PagedParent extends TreeNode {
   loadMore(): Promise<void>;
+}
+
+/** Subclasses say how to load a page, how to show an item and what an empty listing says. */
+export abstract class PagedNode<T> extends TreeNode implements PagedParent {
+  protected readonly pages = new PagedList<T>((token) => this.loadPage(token));
+
+  protected abstract loadPage(token: string | undefined): Promise<Page<T>>;
+  protected abstract toNode(item: T): TreeNode;
+  protected abstract emptyLabel(): string;
+
+  /** The nodes for what is loaded so far; a failure becomes an error node. */
+  getChildren(): Promise<TreeNode[]> {
+    return childrenOrError(this.id, () => this.pagedChildren());
+  }
+
+  /** The nodes for what is loaded so far, loading the first page if needed; a failure throws. */
+  protected async pagedChildren(): Promise<TreeNode[]> {
+    const items = await this.pages.current();
+    if (!items.length) { return [emptyNode(this.id, this.emptyLabel())]; }
+    const nodes = items.map((i) => this.toNode(i));
+    return this.pages.hasMore ? [...nodes, new LoadMoreNode(this)] : nodes;
+  }
+
+  loadMore(): Promise<void> { return this.pages.loadMore(); }
+  invalidate(): void { this.pages.reset(); }
 }
 
 export class LoadMoreNode extends TreeNode {
