@@ -10,7 +10,7 @@ import { DEFAULT_MAX_IN_FLIGHT, probeRegions, RequestLimiter, type RegionProbe }
 import type { Page } from '../cloud/paging';
 import { ContextValues } from './contextValues';
 import { childrenOrError, TreeNode } from './node';
-import { PagedNode } from './pagedLoader';
+import { PagedNode } from './pagedNode';
 import type { Services } from '../ui/services';
 import { chosenRegions, maxConcurrentRequests } from '../ui/settings';
 

@@ -12,7 +12,7 @@ import { describeError } from '../ui/errorFunnel';
 import { asPrefix, entryName, formatDate, formatOssUri, formatSize, OSS_SCHEME, parseOssUri, regionOfBucket, rememberRegion, type OssLocation } from '../cloud/ossLocation';
 import { ContextValues } from './contextValues';
 import { ErrorNode, MessageNode, TreeNode } from './node';
-import { PagedNode } from './pagedLoader';
+import { PagedNode } from './pagedNode';
 import type { Services } from '../ui/services';
 import { ossPageSize, pinnedUris } from '../ui/settings';
 

@@ -6,7 +6,7 @@ import { trustsService } from '../policy/trust';
 import { ContextValues } from './contextValues';
 import { policyDocumentUri, trustPolicyUri } from '../fs/ramDocuments';
 import { childrenOrError, emptyNode, TreeNode } from './node';
-import { PagedNode, type PagedParent } from './pagedLoader';
+import { PagedNode, type PagedParent } from './pagedNode';
 import { mapLimit, type Page } from '../cloud/paging';
 import { PolicyUsedByNode } from './policyUsage';
 import type { Services } from '../ui/services';
