@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { setTranslator } from './cloud/l10n';
 import { registerCommands } from './commands/registry';
+import { startSandboxInHost } from './commands/startSandbox';
 import { registerOssFileSystem } from './fs/ossFileSystem';
 import { accessDeniedEnricher } from './ui/accessDenied';
 import { AccessKeyDiagnostics } from './ui/accessKeyDiagnostics';
@@ -9,6 +10,7 @@ import { watchClockSkew } from './ui/clockSkew';
 import { registerErrorEnricher } from './ui/errorFunnel';
 import { outcomeUnknownEnricher } from './ui/outcomeUnknown';
 import { InstanceIdentityService } from './ui/instanceIdentity';
+import { LocalSandbox } from './ui/localSandbox';
 import { Log } from './ui/log';
 import { PolicyCompletion } from './ui/policyCompletion';
 import { PolicyDiagnostics } from './ui/policyDiagnostics';
@@ -16,11 +18,11 @@ import { ProfileStore } from './ui/profiles';
 import { ScriptedPrompter, VsCodePrompter, type Prompter } from './ui/prompt';
 import { ProfileStatusBar } from './ui/statusBar';
 import { testApiFor } from './ui/testApi';
-import { LIVE_SCHEME, LiveRamDocuments, RAM_SCHEME } from './views/documents';
+import { LIVE_SCHEME, LiveRamDocuments, RAM_SCHEME } from './fs/ramDocuments';
 import { Explorer } from './views/explorer';
 import { bindInstanceIdentity } from './views/identityView';
 import { ossRoots } from './views/ossView';
-import type { Services } from './views/services';
+import type { Services } from './ui/services';
 
 /** What in-host tests reach through `extension.exports`; only in a test host (see testApiFor). */
 export interface ExtensionApi {
@@ -35,10 +37,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const log = new Log();
   const profiles = new ProfileStore(context, log);
   let prompt: Prompter = new VsCodePrompter();
+  const statusBar = new ProfileStatusBar(profiles);
+  const instance = new InstanceIdentityService({ context, log, profiles }, statusBar);
+  const sandbox = new LocalSandbox(startSandboxInHost);
   let explorer: Explorer | undefined;
+  let documents: LiveRamDocuments | undefined;
 
   const services: Services = {
-    context, log, profiles,
+    context, log, profiles, instance, sandbox,
     get prompt() { return prompt; },
     async cloud() {
       const active = await profiles.activeCloud();
@@ -46,14 +52,17 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       return active;
     },
     refresh: (view, node, reload) => explorer?.refresh(view, node, reload),
+    get documents() {
+      if (!documents) { throw new Error(vscode.l10n.t('Policy documents are not available yet; try again once the extension has started.')); }
+      return documents;
+    },
   };
 
   explorer = new Explorer(services, { oss: ossRoots });
   const ramDocuments = new LiveRamDocuments(services);
-  const statusBar = new ProfileStatusBar(profiles);
-  const instance = new InstanceIdentityService(services, statusBar);
+  documents = ramDocuments;
   context.subscriptions.push(
-    log, profiles, explorer, statusBar, instance, bindInstanceIdentity(services, explorer, instance), watchClockSkew(log),
+    log, profiles, sandbox, explorer, statusBar, instance, bindInstanceIdentity(services, explorer, instance), watchClockSkew(log),
     ramDocuments, vscode.workspace.registerFileSystemProvider(RAM_SCHEME, ramDocuments),
     vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, ramDocuments),
     registerOssFileSystem(services), registerErrorEnricher('AccessDenied', accessDeniedEnricher(services)),

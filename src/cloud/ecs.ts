@@ -223,11 +223,6 @@ export class EcsApi {
     return { name: r.body?.securityGroupName ?? '', rules: (r.body?.permissions?.permission ?? []).map((p) => p.toMap()) };
   }
 
-  async setPassword(regionId: string, instanceId: string, password: string): Promise<void> {
-    // Setting the same password again leaves the same state: safe to repeat.
-    await this.call('ModifyInstanceAttribute', regionId, (c, m) => c.modifyInstanceAttribute(new m.ModifyInstanceAttributeRequest({ instanceId, password })), { idempotent: true });
-  }
-
   async allocatePublicIp(regionId: string, instanceId: string): Promise<string> {
     // Documented: an instance that already has a public IP gets that address back, so a repeat is harmless.
     const r = await this.call('AllocatePublicIpAddress', regionId, (c, m) => c.allocatePublicIpAddress(new m.AllocatePublicIpAddressRequest({ instanceId })), { idempotent: true });

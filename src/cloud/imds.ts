@@ -128,15 +128,6 @@ export class ImdsClient {
     return { instanceId: instanceId.trim(), regionId: regionId.trim(), zoneId: zoneId.trim() };
   }
 
-  /** Cheap "am I on an ECS instance" probe: token then instance-id, within the timeout. */
-  async probe(): Promise<InstanceIdentity | undefined> {
-    try {
-      return await this.getIdentity();
-    } catch {
-      return undefined;
-    }
-  }
-
   /** Reads a metadata path (e.g. /latest/meta-data/instance-id) as text. */
   async get(path: string, notFound: 'role' | 'path' = 'path'): Promise<string> {
     const token = await this.getToken();

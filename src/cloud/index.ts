@@ -12,17 +12,27 @@ export interface Cloud {
   readonly ecs: EcsApi;
   readonly oss: OssApi;
   whoAmI(): Promise<CallerIdentity>;
+  /** whoAmI asked once per cloud (a switched profile gets a new Cloud); a failure is asked again. */
+  knownIdentity(): Promise<CallerIdentity>;
   dispose(): void;
 }
 
 export function createCloud(profile: ProfileConfig, logger?: CloudLogger): Cloud {
   const session = new CloudSession(profile, logger);
+  let identity: Promise<CallerIdentity> | undefined;
   return {
     session,
     ram: new RamApi(session),
     ecs: new EcsApi(session),
     oss: new OssApi(session),
     whoAmI: () => getCallerIdentity(session),
+    knownIdentity() {
+      if (!identity) {
+        const p = identity = getCallerIdentity(session);
+        p.catch(() => { if (identity === p) { identity = undefined; } });
+      }
+      return identity;
+    },
     dispose: () => session.dispose(),
   };
 }

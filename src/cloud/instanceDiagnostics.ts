@@ -94,7 +94,7 @@ export async function runInstanceDiagnostics(input: DiagnosticsInput = {}): Prom
   });
 
   // 1. Token PUT, by hand, to report its exact status and read the server's clock.
-  let tokenOk = false;
+  let tokenOk: boolean;
   let dateReply: RawReply | undefined;
   try {
     const r = await raw(`${imdsUrl}/latest/api/token`, 'PUT', { 'X-aliyun-ecs-metadata-token-ttl-seconds': '60' }, timeoutMs, now);

@@ -117,7 +117,28 @@ function assertObjectKey(key: string, op: string, bucket: string): void {
 const regionOf = (location: string | undefined) => (location ?? '').replace(/^oss-/, '');
 
 export class OssApi {
+  /** Bucket → region, learnt from ListBuckets or GetBucketLocation; one per cloud, as a profile's buckets are. */
+  private readonly regions = new Map<string, Promise<string>>();
+
   constructor(private readonly session: CloudSession) {}
+
+  /** Records a region learnt elsewhere (ListBuckets returns it). */
+  rememberRegion(bucket: string, region: string): void {
+    this.regions.set(bucket, Promise.resolve(region));
+  }
+
+  /**
+   * The bucket's region: from the cache, else GetBucketLocation, else (refused or unreachable) the
+   * profile's region — which is right for most single-region users and fails clearly otherwise.
+   */
+  regionOfBucket(bucket: string, fallback: string): Promise<string> {
+    let p = this.regions.get(bucket);
+    if (!p) {
+      p = this.getBucketRegion(bucket, fallback).catch(() => fallback);
+      this.regions.set(bucket, p);
+    }
+    return p;
+  }
 
   /**
    * Every OSS call: fresh client (credentials may have rotated), one log line, action/resource on

@@ -11,6 +11,60 @@ export interface Page<T> {
 
 export type PageLoader<T> = (token: string | undefined) => Promise<Page<T>>;
 
+/**
+ * A listing loaded page by page on demand (the tree's "Load more"): keeps what is loaded, asks for
+ * the next page with the last token, and serialises loads, so a double click cannot fetch a page
+ * twice. A reset while a page is in flight drops that page: it belongs to the list before the reset.
+ */
+export class PagedList<T> {
+  private items: T[] = [];
+  private next?: string;
+  private loaded = false;
+  private running?: Promise<void>;
+  private generation = 0;
+
+  constructor(private readonly loadPage: PageLoader<T>) {}
+
+  get hasMore(): boolean {
+    return !this.loaded || this.next !== undefined;
+  }
+
+  /** Items loaded so far, loading the first page if nothing is loaded yet (again, after a reset meanwhile). */
+  async current(): Promise<T[]> {
+    while (!this.loaded) { await this.loadMore(); }
+    return this.items;
+  }
+
+  /** Loads the next page; joins the load in flight if there is one. A failure leaves the list as it was. */
+  loadMore(): Promise<void> {
+    if (!this.running) {
+      // `.finally` runs after the assignment below even when loadPage throws at once.
+      const run: Promise<void> = this.fetchNext(this.generation).finally(() => {
+        if (this.running === run) { this.running = undefined; }
+      });
+      this.running = run;
+    }
+    return this.running;
+  }
+
+  reset(): void {
+    this.items = [];
+    this.next = undefined;
+    this.loaded = false;
+    this.generation++;
+    this.running = undefined;
+  }
+
+  private async fetchNext(generation: number): Promise<void> {
+    if (this.loaded && this.next === undefined) { return; }
+    const page = await this.loadPage(this.loaded ? this.next : undefined);
+    if (generation !== this.generation) { return; }
+    this.items = [...this.items, ...page.items];
+    this.next = page.next;
+    this.loaded = true;
+  }
+}
+
 export async function collectAll<T>(load: PageLoader<T>, maxPages = 1000): Promise<T[]> {
   const out: T[] = [];
   let token: string | undefined;

@@ -9,8 +9,6 @@ export type CredentialConfig =
   | { mode: 'RamRoleArn'; accessKeyId: string; accessKeySecret: string; securityToken?: string; roleArn: string; sessionName?: string; durationSeconds?: number }
   | { mode: 'EcsRamRole'; roleName?: string };
 
-export type CredentialMode = CredentialConfig['mode'];
-
 export interface Endpoints {
   protocol?: 'http' | 'https';
   /** host[:port] without scheme, as the RPC SDKs take it. */

@@ -1,7 +1,7 @@
 /** "Scan Workspace for AccessKeys" (with a summary) and the per-workspace ignore behind a quick fix. */
 import * as vscode from 'vscode';
 import { AccessKeyDiagnostics } from '../ui/accessKeyDiagnostics';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 import { defineCommand } from './command';
 
 function diagnostics(s: Services): AccessKeyDiagnostics {

@@ -14,15 +14,15 @@ import {
   addStatementAsNewVersion, checkAccess as evaluateAccess, identityPolicies, parseContext, statementSpan,
   type AccessIdentity, type AccessResult, type LoadedPolicy,
 } from '../setup/checkAccess';
-import { addStatementToPrincipal, identityOf } from '../ui/accessDenied';
-import { principalOf } from '../ui/accessDeniedReport';
+import { addStatementToPrincipal } from '../ui/accessDenied';
+import { principalOf } from '../setup/accessDeniedReport';
 import { pickRole, pickUser } from '../ui/pickers';
 import { isPolicyDocument, policyKindOf } from '../ui/policyDiagnostics';
 import { withProgress } from '../ui/progress';
-import { policyDocumentUri } from '../views/documents';
+import { policyDocumentUri } from '../fs/ramDocuments';
 import { ProfileNode } from '../views/identityView';
 import { RoleNode } from '../views/ramView';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
 
@@ -70,7 +70,7 @@ async function identityFor(s: Services, arg: unknown, a: CheckAccessArgs): Promi
   const picked = await s.prompt.pick(kinds, { title, placeHolder: vscode.l10n.t('Whose access?') });
   if (picked.who === 'role') { return { kind: 'role', name: await pickRole(s.prompt, cloud, title) }; }
   if (picked.who === 'user') { return { kind: 'user', name: await pickUser(s.prompt, cloud, title) }; }
-  return asIdentity(principalOf(await identityOf(cloud)));
+  return asIdentity(principalOf(await cloud.knownIdentity()));
 }
 
 function asIdentity(p: ReturnType<typeof principalOf>): AccessIdentity {

@@ -1,8 +1,8 @@
 /** Commands every view shares: refresh, load more, show log, copy. */
 import * as vscode from 'vscode';
 import type { TreeNode } from '../views/node';
-import type { LoadMoreNode } from '../views/pagedLoader';
-import type { ViewId } from '../views/services';
+import type { LoadMoreNode } from '../views/pagedNode';
+import type { ViewId } from '../ui/services';
 import { defineCommand } from './command';
 
 const viewOf = (node: TreeNode | undefined): ViewId => {

@@ -11,7 +11,7 @@ import { pickInstance } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
 import { pickEcsRole } from '../ui/wizardPickers';
 import { InstanceNode } from '../views/ecsView';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
 

@@ -12,7 +12,7 @@ import { followInstance, SETTLED_STATUSES } from '../setup/instanceLifecycle';
 import { pickInstance } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
 import { InstanceNode } from '../views/ecsView';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
 

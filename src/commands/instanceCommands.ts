@@ -8,15 +8,15 @@ import * as vscode from 'vscode';
 import { defaultCliConfigPath, readCliConfig, upsertEcsRamRoleProfile } from '../cloud/cliConfig';
 import { buildEnvExports, formatExpiry, formatTimeLeft } from '../cloud/instance';
 import { buildDiagnosticsReport, runInstanceDiagnostics } from '../cloud/instanceDiagnostics';
-import { InstanceIdentityService, type InstanceState } from '../ui/instanceIdentity';
-import type { Services } from '../views/services';
+import type { InstanceState } from '../ui/instanceIdentity';
+import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 
 type Found = Extract<InstanceState, { kind: 'found' }>;
 
 /** The detected instance role, detecting first if needed; explains why not otherwise. */
 async function requireInstance(s: Services): Promise<Found> {
-  const svc = InstanceIdentityService.of(s);
+  const svc = s.instance;
   const st = svc.state.kind === 'found' ? svc.state : await svc.detect({ userInitiated: true });
   if (st.kind === 'found') { return st; }
   if (st.kind === 'problem') { throw new Error(`${st.problem.title}. ${st.problem.fix}`); }
@@ -24,7 +24,7 @@ async function requireInstance(s: Services): Promise<Found> {
 }
 
 export const detectInstance = defineCommand('alibabaCloud.instance.detect', async (s) => {
-  const svc = InstanceIdentityService.of(s);
+  const svc = s.instance;
   const st = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Detecting instance role…') },
     () => svc.detect({ userInitiated: true }));
   if (st.kind === 'found') {
@@ -55,7 +55,7 @@ function theyExpire(expiration: Date): string {
 }
 
 export const refreshInstanceCredentials = defineCommand('alibabaCloud.instance.refreshCredentials', async (s) => {
-  const svc = InstanceIdentityService.of(s);
+  const svc = s.instance;
   const expiration = await svc.refreshCredentials();
   vscode.window.setStatusBarMessage(expiration
     ? theyExpire(expiration)
@@ -64,7 +64,7 @@ export const refreshInstanceCredentials = defineCommand('alibabaCloud.instance.r
 });
 
 export const diagnoseInstance = defineCommand('alibabaCloud.instance.diagnose', async (s) => {
-  const svc = InstanceIdentityService.of(s);
+  const svc = s.instance;
   const cfg = svc.configured();
   const allowed = await svc.mayProbe(true);
   if (!allowed.ok) { throw new Error(`${allowed.problem.title}. ${allowed.problem.fix}`); }
@@ -111,7 +111,7 @@ export const writeInstanceCliProfile = defineCommand('alibabaCloud.instance.writ
 
 export const copyInstanceEnvironment = defineCommand('alibabaCloud.instance.copyEnvironment', async (s) => {
   const st = await requireInstance(s);
-  const cfg = InstanceIdentityService.of(s).configured();
+  const cfg = s.instance.configured();
   const text = buildEnvExports({
     roleName: st.roleName, regionId: st.identity.regionId, instanceId: st.identity.instanceId, imdsUrl: st.baseUrl,
     hardened: !st.usedInsecureFallback, useInternalOssEndpoint: cfg.useInternalOssEndpoint,

@@ -8,7 +8,7 @@ import { collectAll } from '../cloud/paging';
 import { verifyRoleOnInstance } from '../setup/verifyRole';
 import { withProgress } from '../ui/progress';
 import { roleChecksOf } from '../ui/roleChecks';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { instanceRef } from './instanceConnect';
 import { notify } from './ramCommon';

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { CloudError, isCloudError } from '../cloud/errors';
 import { BUCKET_STORAGE_CLASSES, bucketNameProblem, type BucketStorageClass } from '../cloud/oss';
-import { rememberRegion, regionOfBucket } from '../fs/ossLocation';
+import { rememberRegion, regionOfBucket } from '../cloud/ossLocation';
 import { emptyBucket } from '../setup/ossObjectOps';
 import { withProgress } from '../ui/progress';
 import { OssBucketNode } from '../views/ossView';

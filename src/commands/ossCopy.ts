@@ -1,6 +1,6 @@
 /** Copy oss:// URIs, and presigned GET URLs whose lifetime never exceeds the credentials'. */
 import * as vscode from 'vscode';
-import { formatOssUri } from '../fs/ossLocation';
+import { formatOssUri } from '../cloud/ossLocation';
 import { presignExpirySeconds } from '../ui/trustedSettings';
 import { argsOf, defineCommand } from './command';
 import { cloudFor, resolveTargets } from './ossTargets';

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { CloudError } from '../cloud/errors';
 import { folderNameProblem } from '../cloud/oss';
-import { formatOssUri } from '../fs/ossLocation';
+import { formatOssUri } from '../cloud/ossLocation';
 import { argsOf, defineCommand } from './command';
 import { cloudFor, refreshOss, resolveFolder } from './ossTargets';
 

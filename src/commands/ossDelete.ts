@@ -3,7 +3,7 @@
  * modal confirmation naming the count; keys go in batches of 1,000 (DeleteMultipleObjects).
  */
 import * as vscode from 'vscode';
-import { formatOssUri, listKeysUnder } from '../fs/ossLocation';
+import { formatOssUri, listKeysUnder } from '../cloud/ossLocation';
 import { withProgress } from '../ui/progress';
 import { defineCommand } from './command';
 import { cloudFor, refreshOss, resolveTargets, type OssTarget } from './ossTargets';

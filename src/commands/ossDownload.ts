@@ -9,11 +9,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { baseName, formatOssUri, listKeysUnder } from '../fs/ossLocation';
+import { baseName, formatOssUri, listKeysUnder } from '../cloud/ossLocation';
 import { existsIgnoringCase, runBatch, uniqueLocalPaths } from '../setup/ossTransfer';
 import { describeError, UserCancelled } from '../ui/errorFunnel';
 import { withProgress } from '../ui/progress';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { cloudFor, ConflictResolver, reportFailures, resolveTargets, type OssTarget } from './ossTargets';
 

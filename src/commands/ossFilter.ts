@@ -1,6 +1,6 @@
 /** Shows only the entries of a bucket or folder whose names start with a prefix; empty clears it. */
 import * as vscode from 'vscode';
-import { formatOssUri } from '../fs/ossLocation';
+import { formatOssUri } from '../cloud/ossLocation';
 import { filterOf, setFilter } from '../views/ossView';
 import { argsOf, defineCommand } from './command';
 import { refreshOss, resolveTargets } from './ossTargets';

@@ -7,10 +7,10 @@
  */
 import * as vscode from 'vscode';
 import { objectKeyProblem } from '../cloud/oss';
-import { asPrefix, baseName, formatOssUri, listKeysUnder, objectExists, parentPrefix, parseOssUri } from '../fs/ossLocation';
+import { asPrefix, baseName, formatOssUri, listKeysUnder, objectExists, parentPrefix, parseOssUri } from '../cloud/ossLocation';
 import { copyObjects, type CopyItem, type CopyResult } from '../setup/ossObjectOps';
 import { withProgress } from '../ui/progress';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { cloudFor, ConflictResolver, pickTarget, refreshOss, resolveTargets, type OssTarget } from './ossTargets';
 
@@ -86,7 +86,7 @@ async function transfer(s: Services, targets: OssTarget[], dest: OssTarget, move
     todo.push(i);
   }
   if (!todo.length) { conflicts.reportSkippedIfNothingDone(0); return []; }
-  let results: CopyResult[] = [];
+  let results: CopyResult[];
   try {
     results = await withProgress(move ? vscode.l10n.t('Moving to {0}', destUri) : vscode.l10n.t('Copying to {0}', destUri), (report, signal) =>
       copyObjects(cloud.oss, region, todo, {
@@ -149,7 +149,7 @@ export const ossRename = defineCommand('alibabaCloud.oss.rename', async (s, node
     todo.push(i);
   }
   if (!todo.length) { conflicts.reportSkippedIfNothingDone(0); return []; }
-  let results: CopyResult[] = [];
+  let results: CopyResult[];
   try {
     results = await withProgress(vscode.l10n.t('Renaming {0}', formatOssUri(t)), (report, signal) => copyObjects(cloud.oss, region, todo, {
       move: true, signal,

@@ -5,7 +5,7 @@
  * Args: { uri } and, for Edit Metadata, { contentType, meta: { key: value } }.
  */
 import * as vscode from 'vscode';
-import { formatOssUri, formatSize } from '../fs/ossLocation';
+import { formatOssUri, formatSize } from '../cloud/ossLocation';
 import { withProgress } from '../ui/progress';
 import { showPropertiesDocument } from '../views/readOnlyDocuments';
 import { argsOf, defineCommand } from './command';

@@ -4,7 +4,7 @@
  * offered a download instead (the file system enforces the same limit for every other reader).
  */
 import * as vscode from 'vscode';
-import { baseName, formatSize } from '../fs/ossLocation';
+import { baseName, formatSize } from '../cloud/ossLocation';
 import { activeBinding, bindingQuery } from '../ui/liveBinding';
 import { maxOpenSizeMb } from '../ui/trustedSettings';
 import { ossUri } from '../views/ossView';

@@ -1,7 +1,8 @@
 /** Pin / unpin `oss://bucket/prefix/` entries: roots of the OSS view that need no oss:ListBuckets. */
 import * as vscode from 'vscode';
-import { formatOssUri, parentPrefix, parseOssUri } from '../fs/ossLocation';
-import { normalizePin, OssObjectNode, OssPinnedNode, pinnedUris, setPinned } from '../views/ossView';
+import { formatOssUri, parentPrefix, parseOssUri } from '../cloud/ossLocation';
+import { pinnedUris, setPinned } from '../ui/settings';
+import { normalizePin, OssObjectNode, OssPinnedNode } from '../views/ossView';
 import { argsOf, defineCommand } from './command';
 import { givenTargets } from './ossTargets';
 

@@ -9,11 +9,12 @@ import type { Cloud } from '../cloud';
 import { collectAll } from '../cloud/paging';
 import {
   asPrefix, entryName, formatOssUri, formatSize, isPrefix, parentPrefix, parseOssUri, regionOfBucket, rememberRegion, type OssLocation,
-} from '../fs/ossLocation';
+} from '../cloud/ossLocation';
 import { UserCancelled } from '../ui/errorFunnel';
 import type { TreeNode } from '../views/node';
-import { OssObjectNode, OssPrefixNode, pinnedUris } from '../views/ossView';
-import type { Services } from '../views/services';
+import { pinnedUris } from '../ui/settings';
+import { OssObjectNode, OssPrefixNode } from '../views/ossView';
+import type { Services } from '../ui/services';
 import { argsOf } from './command';
 
 export interface OssTarget extends OssLocation {

@@ -8,11 +8,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
 import { mapLimit } from '../cloud/paging';
-import { formatOssUri, listKeysUnder, objectExists } from '../fs/ossLocation';
+import { formatOssUri, listKeysUnder, objectExists } from '../cloud/ossLocation';
 import { runBatch } from '../setup/ossTransfer';
 import { describeError, UserCancelled } from '../ui/errorFunnel';
 import { withProgress } from '../ui/progress';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { cloudFor, ConflictResolver, refreshOss, reportFailures, resolveFolder, type OssTarget } from './ossTargets';
 

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { readCliConfig } from '../cloud/cliConfig';
 import { maskAccessKeyId } from '../cloud/instance';
-import { visibleRegions } from '../views/ecsView';
+import { setVisibleRegions, visibleRegions } from '../ui/settings';
 import { argsOf, defineCommand } from './command';
 import { isArgs } from './ramCommon';
 
@@ -101,5 +101,5 @@ export const selectRegions = defineCommand('alibabaCloud.selectRegions', async (
     const picked = await s.prompt.pickMany(known.map((r) => ({ label: r, picked: current.includes(r) })), { title: vscode.l10n.t('Regions to Show') });
     regions = picked.map((p) => p.label);
   }
-  await vscode.workspace.getConfiguration('alibabaCloud').update('regions', regions, vscode.ConfigurationTarget.Global);
+  await setVisibleRegions(regions);
 });

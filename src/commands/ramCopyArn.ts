@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { PolicyType } from '../cloud/ram';
 import { pickRole } from '../ui/pickers';
-import { trustPolicyUri } from '../views/documents';
+import { trustPolicyUri } from '../fs/ramDocuments';
 import { PolicyNode, RoleNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
 

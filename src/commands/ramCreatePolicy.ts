@@ -7,10 +7,9 @@
 import * as vscode from 'vscode';
 import { validatePolicyName } from '../cloud/names';
 import { withProgress } from '../ui/progress';
-import {
-  askPolicyName, askPrefix, defaultPolicyName, needsBucket, pickBucket, templateDocument, templateItems, validateBucketName, type TemplateId,
-} from '../ui/wizardPickers';
-import { openPolicyDraft } from '../views/documents';
+import { defaultPolicyName, needsBucket, templateDocument, type TemplateId } from '../policy/templates';
+import { askPolicyName, askPrefix, pickBucket, templateItems, validateBucketName } from '../ui/wizardPickers';
+import { openPolicyDraft } from '../fs/ramDocuments';
 import { PoliciesFolderNode, PolicyGroupNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
 import { assertValidPolicy, isArgs, notify } from './ramCommon';

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { validatePolicyName } from '../cloud/names';
 import { pickPolicy } from '../ui/pickers';
-import { liveDocuments, policyDocumentUri } from '../views/documents';
+import { policyDocumentUri } from '../fs/ramDocuments';
 import { PolicyNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
@@ -29,7 +29,7 @@ export const createPolicyVersion = defineCommand('alibabaCloud.ram.createPolicyV
     throw new Error(vscode.l10n.t('{0} is a system policy; only custom policies have versions you can add.', policyName));
   }
   const uri = policyDocumentUri(s, 'Custom', policyName);
-  liveDocuments().forget(uri);
+  s.documents.forget(uri);
   const editor = await vscode.window.showTextDocument(uri, { preview: false });
   if (a.document !== undefined) {
     const doc = editor.document;

@@ -11,9 +11,9 @@ import { isCloudError } from '../cloud/errors';
 import { pickRole } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
 import { listInstancesWithRoles } from '../ui/wizardPickers';
-import { visibleRegions } from '../views/ecsView';
+import { visibleRegions } from '../ui/settings';
 import { RoleNode } from '../views/ramView';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
 

@@ -18,10 +18,10 @@ import { applyPolicyVersion, MAX_POLICY_VERSIONS, planPolicyVersion, planTrustUp
 import { UserCancelled } from '../ui/errorFunnel';
 import { cloudForWrite } from '../ui/liveBinding';
 import { withProgress } from '../ui/progress';
-import { liveDocuments, liveUri, lintKind, parseLiveUri, type LiveTarget } from '../views/documents';
-import { visibleRegions } from '../views/ecsView';
+import { liveUri, lintKind, parseLiveUri, type LiveTarget } from '../fs/ramDocuments';
+import { visibleRegions } from '../ui/settings';
 import { PolicyVersionNode } from '../views/ramView';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { assertValidPolicy, notify, sameJson } from './ramCommon';
 
@@ -56,8 +56,8 @@ async function documentFor(arg: unknown): Promise<{ doc: vscode.TextDocument; pa
 
 const what = (t: LiveTarget) => (t.kind === 'trust' ? vscode.l10n.t('The trust policy of role {0}', t.roleName) : vscode.l10n.t('Policy {0}', t.policyName));
 
-async function showDiff(uri: vscode.Uri, liveLabel: string, live: string, title: string): Promise<void> {
-  const left = liveDocuments().snapshot(uri, liveLabel, live);
+async function showDiff(s: Services, uri: vscode.Uri, liveLabel: string, live: string, title: string): Promise<void> {
+  const left = s.documents.snapshot(uri, liveLabel, live);
   await vscode.commands.executeCommand('vscode.diff', left, uri, title, { preview: true });
 }
 
@@ -95,7 +95,7 @@ async function deployPolicy(s: Services, arg: unknown, expected: 'newPolicy' | '
       notify(vscode.l10n.t('{0} is the same as the default version {1}; nothing to deploy.', policyName, plan.current.versionId));
       return undefined;
     }
-    await showDiff(doc.uri, plan.current?.versionId ?? 'new', plan.current?.document ?? '',
+    await showDiff(s, doc.uri, plan.current?.versionId ?? 'new', plan.current?.document ?? '',
       plan.current ? vscode.l10n.t('{0}: {1} (live) ↔ your edit · {2}', policyName, plan.current.versionId, entry.name) : vscode.l10n.t('{0}: new policy · {1}', policyName, entry.name));
 
     let deleteVersion: string | undefined;
@@ -127,7 +127,7 @@ async function deployPolicy(s: Services, arg: unknown, expected: 'newPolicy' | '
     if (isNew) {
       await withProgress(vscode.l10n.t('Creating policy {0}…', policyName), () => cloud.ram.createPolicy(policyName, text, target.description), false);
       versionId = 'v1';
-      liveDocuments().deployed(doc.uri);
+      s.documents.deployed(doc.uri);
       await closeTabsOf(doc.uri);
       await vscode.window.showTextDocument(liveUri(binding, { kind: 'policy', policyType: 'Custom', policyName }), { preview: false });
       notify(vscode.l10n.t('Policy {0} created in account {1}.', policyName, account), {
@@ -165,7 +165,7 @@ export const updateTrustPolicy = defineCommand('alibabaCloud.ram.updateTrustPoli
       notify(vscode.l10n.t('The trust policy of {0} is unchanged; nothing to deploy.', target.roleName));
       return false;
     }
-    await showDiff(doc.uri, 'live', plan.current, vscode.l10n.t('{0} trust policy: live ↔ your edit · {1}', target.roleName, entry.name));
+    await showDiff(s, doc.uri, 'live', plan.current, vscode.l10n.t('{0} trust policy: live ↔ your edit · {1}', target.roleName, entry.name));
     if (plan.removesEcs && plan.instances.length) {
       const names = plan.instances.map((i) => `${i.instanceName || i.instanceId} (${i.instanceId}, ${i.regionId})`).join(', ');
       const remove = vscode.l10n.t('Remove ECS Anyway');

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { readRoleSnapshot, toCliScript, toTerraform, type RoleSnapshot } from '../setup/exportRole';
 import { pickRole } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 import { RoleNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
 

@@ -1,7 +1,7 @@
 /** Every command id → handler, in one list. package.json contributes the same ids. */
 import type { Log } from '../ui/log';
-import { registerCommand } from '../ui/command';
-import type { Services } from '../views/services';
+import { registerCommand } from '../ui/registerCommand';
+import type { Services } from '../ui/services';
 import type { CommandDef } from './command';
 import { copyText, loadMore, refreshNode, refreshView, showLog } from './common';
 import { copyInstanceEnvironment, detectInstance, diagnoseInstance, refreshInstanceCredentials, writeInstanceCliProfile } from './instanceCommands';

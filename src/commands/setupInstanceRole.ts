@@ -20,14 +20,14 @@ import { withProgress } from '../ui/progress';
 import { promptStep, runPromptSteps, type WizardPromptStep } from '../ui/wizard';
 import { offerNextSteps, type ConnectTarget } from '../ui/wizardConnectGuide';
 import { newInstanceSpec, newInstanceSteps, type NewInstanceContext } from '../ui/wizardNewInstance';
+import { defaultPolicyName, needsBucket, templateDocument, type TemplateId } from '../policy/templates';
 import {
-  askPolicyName, askPrefix, askRoleName, defaultPolicyName, instanceItem, listInstancesWithRoles, needsBucket, NEW,
-  pickBucket, pickEcsRole, templateDocument, templateItems, type TemplateId,
+  askPolicyName, askPrefix, askRoleName, instanceItem, listInstancesWithRoles, NEW, pickBucket, pickEcsRole, templateItems,
 } from '../ui/wizardPickers';
 import { pickPolicy } from '../ui/pickers';
 import { InstanceNode } from '../views/ecsView';
 import { RoleNode } from '../views/ramView';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 
 export const SETUP_COMMAND = 'alibabaCloud.setupInstanceRole';

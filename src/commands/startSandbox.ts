@@ -6,32 +6,29 @@
  * real account, and the product waits for all of it.
  */
 import * as vscode from 'vscode';
-import type { Sandbox } from '../sandbox/server';
+import type { SandboxStarter } from '../ui/localSandbox';
 import { defineCommand } from './command';
 
-let running: Sandbox | undefined;
+/** Loaded on demand: the sandbox is only for users who ask for it. */
+export const startSandboxInHost: SandboxStarter = (options) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startSandbox: start } = require('../sandbox/server') as typeof import('../sandbox/server');
+  return start(options);
+};
 
 export const startSandbox = defineCommand('alibabaCloud.startSandbox', async (s) => {
   // A sandbox this window already talks to (announced by env, e.g. `npm start`) is reused: a second
   // one would hold other state, and roles detected against one would not be found in the other.
   const known = s.profiles.sandboxEndpoint;
-  if (!running && known) {
+  if (!s.sandbox.current && known) {
     await s.profiles.select('sandbox:Sandbox');
     void vscode.window.showInformationMessage(vscode.l10n.t('A sandbox is already running at {0}; the Sandbox profile uses it.', known));
     return { endpoint: known, reused: true };
   }
-  const reused = !!running;
-  if (!running) {
-    // Loaded on demand: the sandbox is only for users who ask for it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { startSandbox: start } = require('../sandbox/server') as typeof import('../sandbox/server');
-    const storage = s.context.globalStorageUri.fsPath;
-    await vscode.workspace.fs.createDirectory(s.context.globalStorageUri);
-    running = await start({ statePath: `${storage}/sandbox-state.json` });
-    s.context.subscriptions.push({ dispose: () => { void running?.close(); running = undefined; } });
-    s.log.info(`Sandbox listening on ${running.info.endpoint}`);
-  }
-  const info = running.info;
+  if (!s.sandbox.current) { await vscode.workspace.fs.createDirectory(s.context.globalStorageUri); }
+  const { sandbox, reused } = await s.sandbox.ensure(`${s.context.globalStorageUri.fsPath}/sandbox-state.json`);
+  if (!reused) { s.log.info(`Sandbox listening on ${sandbox.info.endpoint}`); }
+  const info = sandbox.info;
   await s.profiles.connectSandbox({ endpoint: info.endpoint, accessKeyId: info.accessKeyId, accessKeySecret: info.accessKeySecret });
   // The control routes (faults, clock: /__sandbox/*) need this run's token; it is never logged.
   const copy = vscode.l10n.t('Copy Control Token');

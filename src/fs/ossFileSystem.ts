@@ -18,12 +18,12 @@ import { CloudError, isCloudError } from '../cloud/errors';
 import type { ObjectMeta } from '../cloud/oss';
 import { collectAll } from '../cloud/paging';
 import { refusalSentence } from '../ui/accessDenied';
-import { isPolicyDenial } from '../ui/accessDeniedReport';
+import { isPolicyDenial } from '../setup/accessDeniedReport';
 import { maxOpenSizeMb } from '../ui/trustedSettings';
 import { describeError, isCancellation, reportError } from '../ui/errorFunnel';
 import { bindingFromUri, cloudForRead, cloudForWrite, type BoundCloud } from '../ui/liveBinding';
-import type { Services } from '../views/services';
-import { asPrefix, baseName, entryName, formatOssUri, formatSize, listKeysUnder, objectExists, OSS_SCHEME, regionOfBucket } from './ossLocation';
+import type { Services } from '../ui/services';
+import { asPrefix, baseName, entryName, formatOssUri, formatSize, listKeysUnder, objectExists, OSS_SCHEME, regionOfBucket } from '../cloud/ossLocation';
 
 export { OSS_SCHEME };
 

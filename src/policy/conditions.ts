@@ -113,10 +113,6 @@ export function checkConditions(block: ConditionBlock | undefined, ctx: RequestC
   return undefined;
 }
 
-export function conditionsMatch(block: ConditionBlock | undefined, ctx?: RequestContext): boolean {
-  return checkConditions(block, ctx) === undefined;
-}
-
 // ---- IP addresses (IPv4 and IPv6, plain or CIDR), as bigints so both families share one path.
 
 interface Ip { bits: 32 | 128; n: bigint }

@@ -22,8 +22,8 @@ import { imdsService } from './imds';
 import { settleInstances } from './lifecycle';
 import { ossService } from './oss';
 import { realismOf } from './realism';
-import type { RpcAction, RpcBody, RpcContext } from './rpc';
-import type { Sandbox, ServiceModule } from './server';
+import type { RpcAction, RpcBody, RpcContext } from './rpcProduct';
+import type { SandboxHost, ServiceModule } from './service';
 import { isoSeconds, nextId, now, wallNow, type CommandInvocation, type Instance, type SandboxState } from './state';
 
 const MARKER = 'alibabaCloud.verifyRole v1';
@@ -163,7 +163,7 @@ function internalRequest(method: string, host: string, pathAndQuery: string, hea
 }
 
 /** One request to a sandbox service's handler, its errors rendered as the service renders them. */
-function call(service: ServiceModule, sandbox: Sandbox, req: SandboxRequest): SandboxResponse {
+function call(service: ServiceModule, sandbox: SandboxHost, req: SandboxRequest): SandboxResponse {
   try {
     const r = service.handle(req, sandbox);
     if (r instanceof Promise) { throw new Error('the sandbox agent needs a synchronous handler'); }
@@ -177,7 +177,7 @@ function call(service: ServiceModule, sandbox: Sandbox, req: SandboxRequest): Sa
 const bodyText = (r: SandboxResponse) => (r.body === undefined ? '' : r.body.toString());
 
 /** What the role-check script prints on instance `i` (see roleCheckScript.ts for each line). */
-function roleCheck(sandbox: Sandbox, i: Instance, script: string): string {
+function roleCheck(sandbox: SandboxHost, i: Instance, script: string): string {
   const setting = (sh: string, ps: string) => new RegExp(`^(?:${sh}=|\\$${ps} = )'([a-z0-9-]*)'$`, 'm').exec(script)?.[1] ?? '';
   const bucket = setting('BUCKET', 'Bucket');
   const region = setting('REGION', 'Region');
@@ -215,7 +215,7 @@ function roleCheck(sandbox: Sandbox, i: Instance, script: string): string {
 }
 
 /** The command runs: the role check does its work; anything else is a command this agent lacks. */
-function execute(sandbox: Sandbox, inv: CommandInvocation): Partial<CommandInvocation> {
+function execute(sandbox: SandboxHost, inv: CommandInvocation): Partial<CommandInvocation> {
   const i = sandbox.state.instances.get(inv.instanceId);
   if (!i) { return { status: 'Error', errorCode: 'InstanceReleased', errorInfo: 'the instance has released when create task' }; }
   if (inv.content.includes(MARKER)) {
@@ -230,7 +230,7 @@ function execute(sandbox: Sandbox, inv: CommandInvocation): Partial<CommandInvoc
 }
 
 /** Applies every invocation transition that is due; the final one runs the script then. */
-export function settleInvocations(sandbox: Sandbox): void {
+export function settleInvocations(sandbox: SandboxHost): void {
   const state = sandbox.state;
   const t = now(state);
   for (const inv of invocations(state).values()) {

@@ -15,7 +15,7 @@ import { schedule, settleInstances } from './lifecycle';
 import { visibleRole } from './propagation';
 import { findRole } from './ram';
 import { realismOf } from './realism';
-import type { RpcAction, RpcBody, RpcContext, RpcProduct } from './rpc';
+import type { RpcAction, RpcBody, RpcContext, RpcProduct } from './rpcProduct';
 import { securityGroupActions } from './securityGroups';
 import { revokeInstanceSessions } from './sessions';
 import type { Instance, InstanceStatus, RamRole, Region, SandboxState } from './state';

@@ -11,7 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SandboxError } from './errors';
 import { header, type SandboxRequest, type SandboxResponse } from './http';
-import type { Sandbox, ServiceModule } from './server';
+import type { SandboxHost, ServiceModule } from './service';
 import { settleInstances } from './lifecycle';
 import { visibleRole } from './propagation';
 import { instanceSession } from './sessions';
@@ -28,9 +28,9 @@ interface MetadataToken {
 }
 
 /** Tokens are ephemeral (never persisted), one store per running sandbox. */
-const tokenStores = new WeakMap<Sandbox, Map<string, MetadataToken>>();
+const tokenStores = new WeakMap<SandboxHost, Map<string, MetadataToken>>();
 
-function tokensOf(sandbox: Sandbox): Map<string, MetadataToken> {
+function tokensOf(sandbox: SandboxHost): Map<string, MetadataToken> {
   let store = tokenStores.get(sandbox);
   if (!store) { store = new Map(); tokenStores.set(sandbox, store); }
   return store;
@@ -110,7 +110,7 @@ function listing(names: string[], dir: string): string {
   return [...entries].sort().join('\n');
 }
 
-function issueToken(req: SandboxRequest, sandbox: Sandbox, instance: Instance): SandboxResponse {
+function issueToken(req: SandboxRequest, sandbox: SandboxHost, instance: Instance): SandboxResponse {
   if (req.method !== 'PUT') { throw new SandboxError('MethodNotAllowed', 405, '405 - Method Not Allowed'); }
   // Tokens must not be obtainable through a proxy (SSRF protection, as on ECS).
   if (header(req, 'x-forwarded-for') !== undefined) { throw new SandboxError('Forbidden', 403, '403 - Forbidden'); }
@@ -126,7 +126,7 @@ function issueToken(req: SandboxRequest, sandbox: Sandbox, instance: Instance): 
 }
 
 /** Hardened mode: a presented token must be valid for this instance; none at all only if optional. */
-function checkToken(req: SandboxRequest, sandbox: Sandbox, instance: Instance): void {
+function checkToken(req: SandboxRequest, sandbox: SandboxHost, instance: Instance): void {
   const token = header(req, 'x-aliyun-ecs-metadata-token');
   if (token === undefined) {
     if (instance.httpTokens === 'required') { throw new SandboxError('Forbidden', 403, '403 - Forbidden'); }
@@ -180,7 +180,7 @@ function metadata(path: string, state: SandboxState, instance: Instance): Sandbo
   return text(value);
 }
 
-function handle(req: SandboxRequest, sandbox: Sandbox): SandboxResponse {
+function handle(req: SandboxRequest, sandbox: SandboxHost): SandboxResponse {
   const m = PATH.exec(req.rawPath)!;
   const instanceId = m[1] ?? sandbox.options.defaultImdsInstance;
   const instance = instanceId ? sandbox.state.instances.get(instanceId) : undefined;

@@ -18,7 +18,7 @@ import {
 import { authorize, resolveCredential, type Principal } from './principal';
 import { firstAfter, firstAtOrAfter, sortedKeys } from './lazyMap';
 import { realismOf } from './realism';
-import type { Sandbox, ServiceModule } from './server';
+import type { SandboxHost, ServiceModule } from './service';
 import { now, wallNow, type Bucket, type MultipartUpload, type OssObject, type SandboxState } from './state';
 
 // ---- addressing ----
@@ -737,7 +737,7 @@ function execute(ctx: Ctx): SandboxResponse {
   }
 }
 
-function handle(req: SandboxRequest, sandbox: Sandbox): SandboxResponse {
+function handle(req: SandboxRequest, sandbox: SandboxHost): SandboxResponse {
   const state = sandbox.state;
   const query = parseQuery(req.rawQuery);
   const candidates = resolveTargets(req);

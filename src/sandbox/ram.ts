@@ -8,7 +8,7 @@ import { roleArn } from '../policy/builders';
 import { SandboxError } from './errors';
 import { changingRoles } from './propagation';
 import { realismOf } from './realism';
-import type { RpcAction, RpcBody, RpcContext, RpcProduct } from './rpc';
+import type { RpcAction, RpcBody, RpcContext, RpcProduct } from './rpcProduct';
 import {
   isoSeconds, policyKey, roleKey, userKey,
   type Attachment, type PolicyType, type RamPolicy, type RamRole, type RamUser, type SandboxState,

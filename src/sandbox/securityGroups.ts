@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { SandboxError } from './errors';
-import type { RpcAction, RpcBody, RpcContext } from './rpc';
+import type { RpcAction, RpcBody, RpcContext } from './rpcProduct';
 import type { SecurityGroupPermission } from './state';
 
 const ruleId = (groupId: string, n: number, p: SecurityGroupPermission) =>

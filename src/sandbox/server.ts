@@ -20,15 +20,8 @@ import { rpcService } from './rpc';
 import { bindRealism, resolveRealism, type Realism, type RealismOptions } from './realism';
 import { seedDemoAccount, DEMO } from './seed';
 import { seedLargeAccount } from './seedLarge';
+import type { ServiceModule } from './service';
 import { emptyState, loadState, saveState, wallNow, type SandboxState } from './state';
-
-export interface ServiceModule {
-  /** Claims a request, naming the service and action (for faults and the request log). */
-  match(req: SandboxRequest): { service: SandboxService; action: string } | undefined;
-  handle(req: SandboxRequest, sandbox: Sandbox): Promise<SandboxResponse> | SandboxResponse;
-  /** Renders an error the way this service does (JSON, XML, plain text). */
-  errorResponse(err: SandboxError, req: SandboxRequest): SandboxResponse;
-}
 
 export interface RequestLogEntry {
   service: SandboxService;

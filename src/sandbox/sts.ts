@@ -10,7 +10,7 @@ import type { Principal } from './principal';
 import { findRole, policyDocumentProblem } from './ram';
 import { visibleRole } from './propagation';
 import { realismOf } from './realism';
-import type { RpcAction, RpcBody, RpcContext, RpcProduct } from './rpc';
+import type { RpcAction, RpcBody, RpcContext, RpcProduct } from './rpcProduct';
 import { issueSession } from './sessions';
 import { isoSeconds } from './state';
 

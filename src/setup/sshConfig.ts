@@ -166,7 +166,7 @@ function expandInclude(arg: string, baseDir: string, home: string): string[] {
     const next: string[] = [];
     for (const dir of found) {
       if (!/[*?]/.test(seg)) { next.push(path.join(dir, seg)); continue; }
-      let names: string[] = [];
+      let names: string[];
       try { names = fs.readdirSync(dir); } catch { names = []; }
       const re = globToRegExp(seg);
       next.push(...names.filter((n) => re.test(n)).sort().map((n) => path.join(dir, n)));
@@ -196,7 +196,7 @@ export function findOtherDefinitions(configPath: string, text: string, alias: st
       if (l?.keyword === 'include') {
         for (const arg of l.args) {
           for (const f of expandInclude(arg, baseDir, home)) {
-            let inc = '';
+            let inc: string;
             try { inc = fs.readFileSync(f, 'utf8'); } catch { continue; }
             visit(f, inc, depth + 1, false);
           }

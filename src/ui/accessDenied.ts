@@ -9,35 +9,20 @@
  */
 import * as vscode from 'vscode';
 import { policyErrors } from '../policy/lint';
-import type { Cloud } from '../cloud';
 import type { CloudError } from '../cloud/errors';
-import type { CallerIdentity } from '../cloud/sts';
-import type { Services } from '../views/services';
+import type { Services } from './services';
 import {
   analyseOssDenial, describePrincipal, grantStatement, isPolicyDenial, isValidPolicyName, principalOf, ramRequestOf, suggestedPolicy, suggestedPolicyName,
   type DenialReport,
-} from './accessDeniedReport';
+} from '../setup/accessDeniedReport';
 import type { ErrorAction, ErrorEnricher } from './errorFunnel';
 import { withProgress } from './progress';
-
-const identities = new WeakMap<Cloud, Promise<CallerIdentity>>();
-
-/** The caller identity of a cloud, asked once per cloud (profiles get a new Cloud when switched). */
-export function identityOf(cloud: Cloud): Promise<CallerIdentity> {
-  let p = identities.get(cloud);
-  if (!p) {
-    p = cloud.whoAmI();
-    identities.set(cloud, p);
-    p.catch(() => identities.delete(cloud));
-  }
-  return p;
-}
 
 /** The full analysis for an OSS AccessDenied under the active profile; undefined for other errors. */
 export async function explainAccessDenied(s: Services, err: CloudError): Promise<DenialReport | undefined> {
   if (!isPolicyDenial(err)) { return undefined; }
   const { entry, cloud } = await s.cloud();
-  const identity = await identityOf(cloud).catch(() => undefined);
+  const identity = await cloud.knownIdentity().catch(() => undefined);
   return analyseOssDenial(err, { cloud, profileName: entry.name, identity });
 }
 
@@ -52,7 +37,7 @@ export async function refusalSentence(s: Services, err: CloudError): Promise<str
   try {
     const { entry, cloud } = await s.cloud();
     profile = entry.name;
-    const id = await identityOf(cloud);
+    const id = await cloud.knownIdentity();
     accountId = id.accountId;
     who = describePrincipal(principalOf(id));
   } catch { /* name what we know */ }

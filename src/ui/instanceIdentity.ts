@@ -16,7 +16,8 @@ import {
 } from '../cloud/instance';
 import type { EcsRamRoleProvider } from '../cloud/credentials';
 import type { InstanceIdentity } from '../cloud/imds';
-import type { Services } from '../views/services';
+import type { Log } from './log';
+import type { ProfileStore } from './profiles';
 import { describeError } from './errorFunnel';
 import type { ProfileStatusBar } from './statusBar';
 import { trustedSetting } from './trustedSettings';
@@ -42,7 +43,13 @@ export type InstanceState =
 export type InstanceChange = 'state' | 'tick';
 
 const TICK_MS = 30_000;
-const byServices = new WeakMap<Services, InstanceIdentityService>();
+
+/** What the service needs; it is itself one of the Services, so it cannot take them all. */
+export interface InstanceIdentityDeps {
+  context: vscode.ExtensionContext;
+  log: Log;
+  profiles: ProfileStore;
+}
 
 export class InstanceIdentityService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<InstanceChange>();
@@ -54,8 +61,7 @@ export class InstanceIdentityService implements vscode.Disposable {
   private providerSub?: { dispose(): void };
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly s: Services, private readonly statusBar?: ProfileStatusBar, private readonly env: NodeJS.ProcessEnv = process.env) {
-    byServices.set(s, this);
+  constructor(private readonly s: InstanceIdentityDeps, private readonly statusBar?: ProfileStatusBar, private readonly env: NodeJS.ProcessEnv = process.env) {
     this.disposables.push(
       this.changed,
       s.profiles.onDidChange(() => {
@@ -69,13 +75,6 @@ export class InstanceIdentityService implements vscode.Disposable {
         }
       }),
     );
-  }
-
-  /** The service registered for these services (commands reach it this way). */
-  static of(s: Services): InstanceIdentityService {
-    const svc = byServices.get(s);
-    if (!svc) { throw new Error(vscode.l10n.t('The instance identity service is not running.')); }
-    return svc;
   }
 
   get state(): InstanceState {
@@ -277,7 +276,6 @@ export class InstanceIdentityService implements vscode.Disposable {
 
   dispose(): void {
     this.clearTimers();
-    byServices.delete(this.s);
     this.disposables.forEach((d) => d.dispose());
   }
 }

@@ -8,11 +8,18 @@
  */
 import * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
+import type { PolicyType } from '../cloud/ram';
 import { UserCancelled } from './errorFunnel';
 import type { ProfileEntry, ProfileStore } from './profiles';
 import type { Prompter } from './prompt';
 
 export interface LiveBinding { profileId: string; profileName: string }
+
+/** What a live RAM document is: a new policy's draft, a policy (version), or a role's trust policy. */
+export type LiveTarget =
+  | { kind: 'newPolicy'; policyName: string; description?: string }
+  | { kind: 'policy'; policyType: PolicyType; policyName: string; versionId?: string }
+  | { kind: 'trust'; roleName: string };
 
 /** What resolving a binding needs (a subset of Services, to keep this below the views). */
 export interface BindingDeps {

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ErrorEnricher } from './errorFunnel';
-import type { Services, ViewId } from '../views/services';
+import type { Services, ViewId } from './services';
 
 const VIEW_OF: Partial<Record<string, ViewId>> = { ram: 'ram', ecs: 'ecs', oss: 'oss' };
 

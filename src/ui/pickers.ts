@@ -7,7 +7,7 @@ import type { Cloud } from '../cloud';
 import type { EcsInstance } from '../cloud/ecs';
 import { collectAll } from '../cloud/paging';
 import type { PolicyType } from '../cloud/ram';
-import { visibleRegions } from '../views/ecsView';
+import { visibleRegions } from './settings';
 import type { Prompter } from './prompt';
 
 export async function pickRole(prompt: Prompter, cloud: Cloud, title: string): Promise<string> {

@@ -132,14 +132,6 @@ export class ProfileStore implements vscode.Disposable {
     this.fire();
   }
 
-  async setRegion(id: string, regionId: string): Promise<void> {
-    const [source, name] = splitId(id);
-    if (source === 'extension') {
-      await this.context.globalState.update(STORED_KEY, this.stored.map((p) => (p.name === name ? { ...p, regionId } : p)));
-    }
-    this.fire();
-  }
-
   /** Connects the "Sandbox" profile to a running sandbox and makes it active. */
   async connectSandbox(connection: SandboxConnection): Promise<void> {
     this.sandbox = connection;

@@ -4,9 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { CloudError } from '../cloud/errors';
-import type { Services } from '../views/services';
-import { identityOf } from './accessDenied';
-import { principalOf } from './accessDeniedReport';
+import { principalOf } from '../setup/accessDeniedReport';
+import type { Services } from './services';
 
 export const isRefusal = (e: unknown): e is CloudError => e instanceof CloudError && /^(NoPermission|Forbidden|AccessDenied)/.test(e.code);
 
@@ -48,7 +47,7 @@ export interface RefusedIdentity {
 /** Who the active profile is, asked once per cloud (GetCallerIdentity needs no permission). */
 export async function refusedIdentity(s: Services): Promise<RefusedIdentity | undefined> {
   const { entry, cloud } = await s.cloud();
-  const p = principalOf(await identityOf(cloud));
+  const p = principalOf(await cloud.knownIdentity());
   if (p.kind === 'role' && p.name) {
     return { label: entry.source === 'instance' ? vscode.l10n.t('Instance role {0}', p.name) : vscode.l10n.t('Role {0}', p.name), role: p.name };
   }

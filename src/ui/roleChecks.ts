@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { VerifyRoleResult } from '../setup/verifyRole';
-import type { Services } from '../views/services';
+import type { Services } from '../ui/services';
 
 export class RoleCheckStore {
   private readonly results = new Map<string, VerifyRoleResult>();

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
 import { checkInstancePassword, type NewInstance } from '../cloud/ecs';
 import { validateInstanceName } from '../cloud/names';
-import { visibleRegions } from '../views/ecsView';
+import { visibleRegions } from './settings';
 import type { Prompter } from './prompt';
 import { promptStep, type WizardPromptStep } from './wizard';
 

@@ -7,11 +7,12 @@ import * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
 import type { EcsInstance } from '../cloud/ecs';
 import { validatePolicyName, validateRoleName } from '../cloud/names';
+import { isBucketName } from '../cloud/ossLocation';
 import { collectAll, mapLimit } from '../cloud/paging';
 import type { Role } from '../cloud/ram';
-import { formatPolicy, ossReadOnlyBucketPolicy, ossReadOnlyPolicy, ossReadWritePolicy } from '../policy/builders';
+import type { TemplateId } from '../policy/templates';
 import { trustsEcs } from '../setup/instanceRole';
-import { visibleRegions } from '../views/ecsView';
+import { visibleRegions } from './settings';
 import type { Prompter } from './prompt';
 
 /** Roles whose trust policy lets ECS assume them (ListRoles omits trust policies, so each is read). */
@@ -47,12 +48,7 @@ export async function askPolicyName(prompt: Prompter, title: string, value: stri
   })).trim();
 }
 
-/** A valid policy name derived from free text ("My.Role" → "My-Role"). */
-export const toPolicyName = (text: string): string => text.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 128) || 'Policy';
-
 // ---- policy templates -------------------------------------------------------------------------
-
-export type TemplateId = 'ossReadOnly' | 'ossReadOnlyBucket' | 'ossReadWrite' | 'custom';
 
 export interface TemplateItem extends vscode.QuickPickItem { id: TemplateId }
 
@@ -68,35 +64,8 @@ export function templateItems(includeCustom: boolean): TemplateItem[] {
   return items;
 }
 
-export const needsBucket = (id: TemplateId | undefined) => id === 'ossReadOnlyBucket' || id === 'ossReadWrite';
-
-const CUSTOM_SKELETON = {
-  Version: '1',
-  Statement: [{ Effect: 'Allow', Action: ['oss:GetObject'], Resource: ['acs:oss:*:*:my-bucket/*'] }],
-};
-
-export function templateDocument(id: TemplateId, bucket = '', prefix = ''): string {
-  switch (id) {
-    case 'ossReadOnly': return formatPolicy(ossReadOnlyPolicy());
-    case 'ossReadOnlyBucket': return formatPolicy(ossReadOnlyBucketPolicy(bucket));
-    case 'ossReadWrite': return formatPolicy(ossReadWritePolicy(bucket, prefix));
-    default: return JSON.stringify(CUSTOM_SKELETON, null, 2);
-  }
-}
-
-export function defaultPolicyName(id: TemplateId, bucket?: string, prefix?: string): string {
-  switch (id) {
-    case 'ossReadOnly': return 'OssReadOnly';
-    case 'ossReadOnlyBucket': return toPolicyName(`OssReadOnly-${bucket ?? ''}`);
-    case 'ossReadWrite': return toPolicyName(`OssReadWrite-${bucket ?? ''}${prefix ? `-${prefix}` : ''}`);
-    default: return 'CustomPolicy';
-  }
-}
-
-const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-
 export const validateBucketName = (v: string): string | undefined =>
-  BUCKET_NAME.test(v) ? undefined : vscode.l10n.t('A bucket name has 3 to 63 lower-case letters, digits and "-", and starts and ends with a letter or digit.');
+  isBucketName(v) ? undefined : vscode.l10n.t('A bucket name has 3 to 63 lower-case letters, digits and "-", and starts and ends with a letter or digit.');
 
 /** A bucket from ListBuckets, or typed (when listing is not allowed or the bucket is elsewhere). */
 export async function pickBucket(prompt: Prompter, cloud: Cloud, title: string): Promise<string> {

@@ -10,34 +10,24 @@ import { DEFAULT_MAX_IN_FLIGHT, probeRegions, RequestLimiter, type RegionProbe }
 import type { Page } from '../cloud/paging';
 import { ContextValues } from './contextValues';
 import { childrenOrError, TreeNode } from './node';
-import { PagedLoader, type PagedParent } from './pagedLoader';
-import type { Services } from './services';
-
-export function visibleRegions(defaultRegion: string): string[] {
-  const chosen = vscode.workspace.getConfiguration('alibabaCloud').get<string[]>('regions', []);
-  return chosen.length ? chosen : [defaultRegion];
-}
+import { PagedNode } from './pagedNode';
+import type { Services } from '../ui/services';
+import { chosenRegions, maxConcurrentRequests } from '../ui/settings';
 
 /** Polling while an instance is in transition: first after 2 s, then less often, at most every 15 s. */
 const POLL_FIRST_MS = 2000;
 const POLL_MAX_MS = 15_000;
 
-/** The chosen regions, or none when the view shows every region with instances. */
-export function chosenRegions(): string[] {
-  return vscode.workspace.getConfiguration('alibabaCloud').get<string[]>('regions', []);
-}
-
 /** Requests in flight at most when the views load many things at once (alibabaCloud.maxConcurrentRequests). */
 export function requestLimiter(): RequestLimiter {
-  const max = vscode.workspace.getConfiguration('alibabaCloud').get<number>('maxConcurrentRequests', DEFAULT_MAX_IN_FLIGHT);
+  const max = maxConcurrentRequests(DEFAULT_MAX_IN_FLIGHT);
   return new RequestLimiter({ maxInFlight: max > 0 ? max : DEFAULT_MAX_IN_FLIGHT });
 }
 
 const PAGE = 50;
 
-export class RegionNode extends TreeNode implements PagedParent {
+export class RegionNode extends PagedNode<EcsInstance> {
   readonly id: string;
-  private readonly loader: PagedLoader<EcsInstance>;
   private pollDelay = POLL_FIRST_MS;
   private pollTimer?: ReturnType<typeof setTimeout>;
   /** A first page the region probe already fetched, used once instead of asking again. */
@@ -47,18 +37,20 @@ export class RegionNode extends TreeNode implements PagedParent {
     this.id = `ecs/${regionId}`;
     this.parent = parent;
     this.first = probe?.error ?? probe?.first;
-    this.loader = new PagedLoader(async (token) => {
-      const { cloud } = await s.cloud();
-      const prefetched = token === undefined ? this.first : undefined;
-      this.first = undefined;
-      if (prefetched instanceof Error) { throw prefetched; }
-      const page = prefetched ?? await cloud.ecs.listInstances(regionId, token, PAGE);
-      // ECS returns roles separately, and refuses classic instances in that call.
-      const vpc = page.items.filter((i) => i.networkType === 'vpc').map((i) => i.instanceId);
-      const roles = vpc.length ? await cloud.ecs.describeInstanceRoles(regionId, vpc) : new Map<string, string>();
-      return { items: page.items.map((i) => ({ ...i, ramRoleName: roles.get(i.instanceId) })), next: page.next };
-    });
   }
+  protected async loadPage(token: string | undefined): Promise<Page<EcsInstance>> {
+    const { cloud } = await this.s.cloud();
+    const prefetched = token === undefined ? this.first : undefined;
+    this.first = undefined;
+    if (prefetched instanceof Error) { throw prefetched; }
+    const page = prefetched ?? await cloud.ecs.listInstances(this.regionId, token, PAGE);
+    // ECS returns roles separately, and refuses classic instances in that call.
+    const vpc = page.items.filter((i) => i.networkType === 'vpc').map((i) => i.instanceId);
+    const roles = vpc.length ? await cloud.ecs.describeInstanceRoles(this.regionId, vpc) : new Map<string, string>();
+    return { items: page.items.map((i) => ({ ...i, ramRoleName: roles.get(i.instanceId) })), next: page.next };
+  }
+  protected toNode(i: EcsInstance): TreeNode { return new InstanceNode(i, this); }
+  protected emptyLabel(): string { return vscode.l10n.t('No instances in {0}', this.regionId); }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.regionId, vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
@@ -67,7 +59,7 @@ export class RegionNode extends TreeNode implements PagedParent {
     return item;
   }
   async getChildren(): Promise<TreeNode[]> {
-    const children = await childrenOrError(this.id, () => this.loader.children(this, (i) => new InstanceNode(i, this), vscode.l10n.t('No instances in {0}', this.regionId)));
+    const children = await super.getChildren();
     this.pollWhileTransitional(children);
     return children;
   }
@@ -87,8 +79,6 @@ export class RegionNode extends TreeNode implements PagedParent {
     }, this.pollDelay);
     this.pollDelay = Math.min(POLL_MAX_MS, this.pollDelay * 2);
   }
-  loadMore(): Promise<void> { return this.loader.loadMore(); }
-  invalidate(): void { this.loader.reset(); }
 }
 
 const statusIcon: Record<string, string> = { Running: 'vm-running', Stopped: 'vm-outline', Starting: 'loading~spin', Stopping: 'loading~spin', Pending: 'loading~spin' };

@@ -8,7 +8,7 @@ import { ecsRoots } from './ecsView';
 import { identityRoots } from './identityView';
 import { ErrorNode, type TreeNode } from './node';
 import { ramRoots } from './ramView';
-import type { Services, ViewId } from './services';
+import type { Services, ViewId, ViewNode } from '../ui/services';
 import { NodeTreeProvider } from './treeProvider';
 import { refusedIdentity } from '../ui/refusal';
 
@@ -91,9 +91,10 @@ export class Explorer implements vscode.Disposable {
   }
 
   /** Reloads a subtree; with no node, rebuilds the view's roots. `reload: false` only redraws. */
-  refresh(view: ViewId, node?: TreeNode, reload = true): void {
+  refresh(view: ViewId, node?: ViewNode, reload = true): void {
     if (!node && reload) { this.roots.delete(view); }
-    this.providers.get(view)?.refresh(node, reload);
+    // Every node handed to Services.refresh came from one of these trees.
+    this.providers.get(view)?.refresh(node as TreeNode | undefined, reload);
   }
 
   refreshAll(): void {

@@ -7,7 +7,7 @@ import type { ProfileEntry } from '../ui/profiles';
 import { ContextValues } from './contextValues';
 import { roleCheckNodes } from './roleCheckView';
 import { ErrorNode, MessageNode, TreeNode } from './node';
-import type { Services } from './services';
+import type { Services } from '../ui/services';
 
 const sourceLabel = (e: ProfileEntry): string => ({
   extension: vscode.l10n.t('AccessKey profile'), cli: vscode.l10n.t('aliyun CLI profile'), env: vscode.l10n.t('environment'),

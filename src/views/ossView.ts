@@ -1,25 +1,20 @@
 /**
  * OSS: pinned `oss://bucket/prefix/` entries (from the `alibabaCloud.oss.pinned` setting, usable
  * without oss:ListBuckets) and "Buckets" (ListBuckets, paged) → folders (delimiter "/") → objects
- * with size and date. Every folder-like node pages with the one PagedLoader ("Load more") and can
+ * with size and date. Every folder-like node pages as one PagedNode ("Load more") and can
  * be filtered by a prefix, shown in its description and kept per workspace.
  */
 import * as vscode from 'vscode';
 import { isCloudError } from '../cloud/errors';
 import type { BucketInfo, OssEntry } from '../cloud/oss';
+import type { Page } from '../cloud/paging';
 import { describeError } from '../ui/errorFunnel';
-import { asPrefix, entryName, formatDate, formatOssUri, formatSize, OSS_SCHEME, parseOssUri, regionOfBucket, rememberRegion, type OssLocation } from '../fs/ossLocation';
+import { asPrefix, entryName, formatDate, formatOssUri, formatSize, OSS_SCHEME, parseOssUri, regionOfBucket, rememberRegion, type OssLocation } from '../cloud/ossLocation';
 import { ContextValues } from './contextValues';
-import { childrenOrError, ErrorNode, MessageNode, TreeNode } from './node';
-import { PagedLoader, type PagedParent } from './pagedLoader';
-import type { Services } from './services';
-
-const ossConfig = () => vscode.workspace.getConfiguration('alibabaCloud.oss');
-
-export function ossPageSize(): number {
-  const n = Math.floor(ossConfig().get<number>('pageSize', 100));
-  return Math.min(1000, Math.max(1, Number.isFinite(n) ? n : 100));
-}
+import { ErrorNode, MessageNode, TreeNode } from './node';
+import { PagedNode } from './pagedNode';
+import type { Services } from '../ui/services';
+import { ossPageSize, pinnedUris } from '../ui/settings';
 
 export const ossUri = (loc: OssLocation) => vscode.Uri.from({ scheme: OSS_SCHEME, authority: loc.bucket, path: `/${loc.key}` });
 
@@ -39,32 +34,22 @@ export async function setFilter(s: Services, uri: string, filter: string | undef
 
 // ---- pinned entries ----
 
-export function pinnedUris(): string[] {
-  return ossConfig().get<string[]>('pinned', []).filter((u) => !!parseOssUri(u));
-}
-
-/** Saves the pins where the user keeps them: the workspace if it sets them, else user settings. */
-export async function setPinned(uris: string[]): Promise<void> {
-  const inWorkspace = ossConfig().inspect<string[]>('pinned')?.workspaceValue !== undefined;
-  await ossConfig().update('pinned', [...new Set(uris)], inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
-}
-
 /** A pinned entry as it is stored: `oss://bucket/` or `oss://bucket/prefix/`. */
 export const normalizePin = (loc: OssLocation) => formatOssUri({ bucket: loc.bucket, key: asPrefix(loc.key) });
 
 // ---- nodes ----
 
 /** Anything that lists a prefix: bucket roots, pinned entries, folders. */
-export abstract class OssPrefixNode extends TreeNode implements PagedParent {
-  private readonly loader: PagedLoader<OssEntry>;
+export abstract class OssPrefixNode extends PagedNode<OssEntry> {
   abstract readonly id: string;
 
   constructor(protected readonly s: Services, readonly bucket: string, readonly prefix: string) {
     super();
-    this.loader = new PagedLoader(async (token) => {
-      const { cloud } = await s.cloud();
-      return cloud.oss.listObjects(this.bucket, await this.region(), { prefix: this.prefix + (this.filter ?? ''), token, maxKeys: ossPageSize() });
-    });
+  }
+
+  protected async loadPage(token: string | undefined): Promise<Page<OssEntry>> {
+    const { cloud } = await this.s.cloud();
+    return cloud.oss.listObjects(this.bucket, await this.region(), { prefix: this.prefix + (this.filter ?? ''), token, maxKeys: ossPageSize() });
   }
 
   abstract region(): Promise<string>;
@@ -82,17 +67,16 @@ export abstract class OssPrefixNode extends TreeNode implements PagedParent {
     return f ? vscode.l10n.t('filter: {0}*', f) : undefined;
   }
 
-  getChildren(): Promise<TreeNode[]> {
-    const listed = this.prefix;
-    const f = this.filter;
-    return childrenOrError(this.id, () => this.loader.children(this, (e) => (e.kind === 'folder'
-      ? new OssFolderNode(this.s, this.root, e.prefix, entryName(e, listed), this)
-      : new OssObjectNode(this.root, e, entryName(e, listed), this)),
-    f ? vscode.l10n.t('Nothing starts with "{0}"', f) : vscode.l10n.t('Empty')));
+  protected toNode(e: OssEntry): TreeNode {
+    return e.kind === 'folder'
+      ? new OssFolderNode(this.s, this.root, e.prefix, entryName(e, this.prefix), this)
+      : new OssObjectNode(this.root, e, entryName(e, this.prefix), this);
   }
 
-  loadMore(): Promise<void> { return this.loader.loadMore(); }
-  invalidate(): void { this.loader.reset(); }
+  protected emptyLabel(): string {
+    const f = this.filter;
+    return f ? vscode.l10n.t('Nothing starts with "{0}"', f) : vscode.l10n.t('Empty');
+  }
 }
 
 export abstract class OssRootNode extends OssPrefixNode {
@@ -196,18 +180,19 @@ export class OssObjectNode extends TreeNode {
 }
 
 /** "Buckets": every bucket the identity may list, page by page. */
-export class OssBucketsNode extends TreeNode implements PagedParent {
+export class OssBucketsNode extends PagedNode<BucketInfo> {
   readonly id = 'oss/buckets';
-  private readonly loader: PagedLoader<BucketInfo>;
   constructor(private readonly s: Services) {
     super();
-    this.loader = new PagedLoader(async (marker) => {
-      const { cloud } = await s.cloud();
-      const page = await cloud.oss.listBuckets(marker, ossPageSize());
-      for (const b of page.items) { rememberRegion(cloud, b.name, b.region); }
-      return page;
-    });
   }
+  protected async loadPage(marker: string | undefined): Promise<Page<BucketInfo>> {
+    const { cloud } = await this.s.cloud();
+    const page = await cloud.oss.listBuckets(marker, ossPageSize());
+    for (const b of page.items) { rememberRegion(cloud, b.name, b.region); }
+    return page;
+  }
+  protected toNode(b: BucketInfo): TreeNode { return new OssBucketNode(this.s, b, this); }
+  protected emptyLabel(): string { return vscode.l10n.t('No buckets'); }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(vscode.l10n.t('Buckets'), vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
@@ -217,7 +202,7 @@ export class OssBucketsNode extends TreeNode implements PagedParent {
   }
   async getChildren(): Promise<TreeNode[]> {
     try {
-      return await this.loader.children(this, (b) => new OssBucketNode(this.s, b, this), vscode.l10n.t('No buckets'));
+      return await this.pagedChildren();
     } catch (e) {
       if (!isCloudError(e, 'AccessDenied')) { return [new ErrorNode(`${this.id}/error`, e)]; }
       // Common for instance roles scoped to one bucket: say so, and offer the way around it.
@@ -228,8 +213,6 @@ export class OssBucketsNode extends TreeNode implements PagedParent {
       ];
     }
   }
-  loadMore(): Promise<void> { return this.loader.loadMore(); }
-  invalidate(): void { this.loader.reset(); }
 }
 
 /** Root factory for the 'oss' view: pinned entries first, then the bucket list. */

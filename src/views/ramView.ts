@@ -4,12 +4,12 @@ import type { AttachedPolicy, PolicySummary, PolicyType, PolicyVersionInfo, Role
 import { ECS_SERVICE } from '../policy/builders';
 import { trustsService } from '../policy/trust';
 import { ContextValues } from './contextValues';
-import { policyDocumentUri, trustPolicyUri } from './documents';
+import { policyDocumentUri, trustPolicyUri } from '../fs/ramDocuments';
 import { childrenOrError, emptyNode, TreeNode } from './node';
-import { PagedLoader, type PagedParent } from './pagedLoader';
+import { PagedNode, type PagedParent } from './pagedNode';
 import { mapLimit, type Page } from '../cloud/paging';
 import { PolicyUsedByNode } from './policyUsage';
-import type { Services } from './services';
+import type { Services } from '../ui/services';
 
 const PAGE = 100;
 /** ListRoles/ListPolicies take up to 1,000 per page (MaxItems); a filter reads that many at a time. */
@@ -40,23 +40,26 @@ async function filteredPage<T>(filter: string | undefined, marker: string | unde
   return { items, next };
 }
 
-export class RolesFolderNode extends TreeNode implements FilterableFolder {
+export class RolesFolderNode extends PagedNode<Role> implements FilterableFolder {
   readonly id = 'ram/roles';
   filter?: string;
-  private readonly loader: PagedLoader<Role>;
   constructor(private readonly s: Services) {
     super();
-    this.loader = new PagedLoader(async (marker) => {
-      const { cloud } = await s.cloud();
-      const page = await filteredPage(this.filter, marker, (m, max) => cloud.ram.listRoles(m, max), (r) => r.roleName);
-      // ListRoles omits trust policies; fetch them so the ECS badge is right from the start.
-      const full = await mapLimit(page.items, 8, (r) => cloud.ram.getRole(r.roleName).catch(() => r));
-      return { items: full, next: page.next };
-    });
+  }
+  protected async loadPage(marker: string | undefined): Promise<Page<Role>> {
+    const { cloud } = await this.s.cloud();
+    const page = await filteredPage(this.filter, marker, (m, max) => cloud.ram.listRoles(m, max), (r) => r.roleName);
+    // ListRoles omits trust policies; fetch them so the ECS badge is right from the start.
+    const full = await mapLimit(page.items, 8, (r) => cloud.ram.getRole(r.roleName).catch(() => r));
+    return { items: full, next: page.next };
+  }
+  protected toNode(r: Role): TreeNode { return new RoleNode(this.s, r, this); }
+  protected emptyLabel(): string {
+    return this.filter ? vscode.l10n.t('No roles match "{0}"', this.filter) : vscode.l10n.t('No roles yet');
   }
   setFilter(filter: string | undefined): void {
     this.filter = filter || undefined;
-    this.loader.reset();
+    this.pages.reset();
   }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(vscode.l10n.t('Roles'), vscode.TreeItemCollapsibleState.Expanded);
@@ -66,12 +69,6 @@ export class RolesFolderNode extends TreeNode implements FilterableFolder {
     item.contextValue = ContextValues.rolesFolder;
     return item;
   }
-  getChildren(): Promise<TreeNode[]> {
-    const empty = this.filter ? vscode.l10n.t('No roles match "{0}"', this.filter) : vscode.l10n.t('No roles yet');
-    return childrenOrError(this.id, () => this.loader.children(this, (r) => new RoleNode(this.s, r, this), empty));
-  }
-  loadMore(): Promise<void> { return this.loader.loadMore(); }
-  invalidate(): void { this.loader.reset(); }
 }
 
 export class RoleNode extends TreeNode {
@@ -159,22 +156,25 @@ export class PoliciesFolderNode extends TreeNode {
   invalidate(): void { this.groups.forEach((g) => g.invalidate()); }
 }
 
-export class PolicyGroupNode extends TreeNode implements FilterableFolder {
+export class PolicyGroupNode extends PagedNode<PolicySummary> implements FilterableFolder {
   readonly id: string;
   filter?: string;
-  private readonly loader: PagedLoader<PolicySummary>;
   constructor(private readonly s: Services, readonly type: PolicyType, parent: TreeNode) {
     super();
     this.id = `ram/policies/${type}`;
     this.parent = parent;
-    this.loader = new PagedLoader(async (marker) => {
-      const { cloud } = await s.cloud();
-      return filteredPage(this.filter, marker, (m, max) => cloud.ram.listPolicies(type, m, max), (p) => p.policyName);
-    });
+  }
+  protected async loadPage(marker: string | undefined): Promise<Page<PolicySummary>> {
+    const { cloud } = await this.s.cloud();
+    return filteredPage(this.filter, marker, (m, max) => cloud.ram.listPolicies(this.type, m, max), (p) => p.policyName);
+  }
+  protected toNode(p: PolicySummary): TreeNode { return new PolicyNode(this.s, p, this); }
+  protected emptyLabel(): string {
+    return this.filter ? vscode.l10n.t('No policies match "{0}"', this.filter) : vscode.l10n.t('No policies');
   }
   setFilter(filter: string | undefined): void {
     this.filter = filter || undefined;
-    this.loader.reset();
+    this.pages.reset();
   }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.type === 'Custom' ? vscode.l10n.t('Custom') : vscode.l10n.t('System'), this.type === 'Custom' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
@@ -184,12 +184,6 @@ export class PolicyGroupNode extends TreeNode implements FilterableFolder {
     item.contextValue = ContextValues.policyGroup(this.type);
     return item;
   }
-  getChildren(): Promise<TreeNode[]> {
-    const empty = this.filter ? vscode.l10n.t('No policies match "{0}"', this.filter) : vscode.l10n.t('No policies');
-    return childrenOrError(this.id, () => this.loader.children(this, (p) => new PolicyNode(this.s, p, this), empty));
-  }
-  loadMore(): Promise<void> { return this.loader.loadMore(); }
-  invalidate(): void { this.loader.reset(); }
 }
 
 export class PolicyNode extends TreeNode {

@@ -4,7 +4,7 @@
  * Registered on first use, so activation stays as it was.
  */
 import * as vscode from 'vscode';
-import type { Services } from './services';
+import type { Services } from '../ui/services';
 
 export const PROPERTIES_SCHEME = 'alibabacloud-properties';
 

@@ -4,7 +4,7 @@ import type { VerifyRoleResult } from '../setup/verifyRole';
 import { roleChecksOf } from '../ui/roleChecks';
 import { ContextValues } from './contextValues';
 import { MessageNode, TreeNode } from './node';
-import type { Services } from './services';
+import type { Services } from '../ui/services';
 
 const OK = new Set(['roleOk']);
 

@@ -12,7 +12,7 @@ import { sandboxEndpoints } from '../../src/cloud/profile';
 import { DEMO } from '../../src/sandbox/seed';
 import {
   analyseOssDenial, grantStatement, isPolicyDenial, isValidPolicyName, principalOf, ramRequestOf, suggestedPolicyName,
-} from '../../src/ui/accessDeniedReport';
+} from '../../src/setup/accessDeniedReport';
 import { useSandbox } from './helpers/sandbox';
 
 const t = useSandbox();

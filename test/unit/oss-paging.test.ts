@@ -1,6 +1,6 @@
 /**
  * The OSS view's listings over HTTP against the sandbox: page by page the way the tree's
- * PagedLoader asks ("Load more" passes the previous page's token), across more than 1,000 keys;
+ * paged nodes ask ("Load more" passes the previous page's token), across more than 1,000 keys;
  * folders with delimiter "/"; the per-folder filter (a longer prefix); every key under a prefix
  * for recursive download/delete; and bucket regions for pinned buckets.
  */
@@ -8,13 +8,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OssEntry } from '../../src/cloud/oss';
 import type { Page } from '../../src/cloud/paging';
-import { entryName, listKeysUnder, regionOfBucket } from '../../src/fs/ossLocation';
+import { entryName, listKeysUnder, regionOfBucket } from '../../src/cloud/ossLocation';
 import { DEMO } from '../../src/sandbox/seed';
 import { useSandbox } from './helpers/sandbox';
 
 const t = useSandbox();
 
-/** The PagedLoader protocol without the vscode node: first page with no token, then each `next`. */
+/** The PagedList protocol (cloud/paging.ts), spelled out: first page with no token, then each `next`. */
 async function pageThrough<T>(load: (token: string | undefined) => Promise<Page<T>>): Promise<T[][]> {
   const pages: T[][] = [];
   let token: string | undefined;

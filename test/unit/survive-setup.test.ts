@@ -13,7 +13,7 @@ import { waitForPropagation } from '../../src/cloud/waiting';
 import { formatPolicy, ossReadOnlyPolicy, passRolePolicy, serviceTrustPolicy } from '../../src/policy/builders';
 import { DEMO } from '../../src/sandbox/seed';
 import { applySetup, createInstance, planSetup, ramShowsEcsRole, type SetupRequest } from '../../src/setup/instanceRole';
-import { analyseOssDenial, grantStatement, suggestedPolicyName } from '../../src/ui/accessDeniedReport';
+import { analyseOssDenial, grantStatement, suggestedPolicyName } from '../../src/setup/accessDeniedReport';
 import { useSandbox } from './helpers/sandbox';
 
 const REGION = 'cn-hangzhou';

@@ -32,7 +32,7 @@ export async function runHostTests(opts) {
   let server;
   let browser;
   let page;
-  let result = { code: EXIT.HARNESS, reason: 'did not finish' };
+  let result;
   try {
     server = await startServer(tools, { dataDir, settings: opts.settings });
     await assertConnectionTokenRequired(server);

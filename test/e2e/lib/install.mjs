@@ -18,8 +18,6 @@ import { runCommand } from './procs.mjs';
 /** Bump `recipe` when the install steps change, so that old caches are rebuilt. */
 const RECIPE = 1;
 const PACKAGES = { node: '24', 'code-server': '4.139.1', 'playwright-core': '1.65.1' };
-/** Packages whose install scripts may run (npm 11 skips all others). */
-const ALLOW_SCRIPTS = { node: true, 'code-server': true, argon2: true };
 /** Native modules the server loads; they must load under Node 24. */
 const NATIVE_MODULES = ['@vscode/spdlog', 'node-pty', '@vscode/native-watchdog', '@vscode/sqlite3'];
 const STAMP = path.join(CACHE_DIR, 'stamp.json');

@@ -1,5 +1,5 @@
 // The VS Code server (lib/vscode/out/server-main.js inside the code-server npm package), run under
-// Node 24 in its own process group with a throw-away data dir. See /work/shared/VSCODE-E2E.md.
+// Node 24 in its own process group with a throw-away data dir. See ../README.md.
 import cp from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';

@@ -1,5 +1,5 @@
 // Playwright helpers for the VS Code workbench (selectors checked on VS Code 1.139 / code-server 4.139;
-// see /work/shared/VSCODE-E2E.md §5). Every wait is bounded.
+// pitfalls in ../README.md). Every wait is bounded.
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO } from './paths.mjs';

@@ -58,9 +58,8 @@ const command = (id) => {
 /** Polls the rendered rows of a view until `pick(rows)` returns something; returns it. */
 async function waitForRows(page, ui, viewName, what, pick, timeout = 30_000) {
   const deadline = Date.now() + timeout;
-  let rows = [];
   for (;;) {
-    rows = await ui.treeItems(page, viewName, { minCount: 0 }).catch(() => []);
+    const rows = await ui.treeItems(page, viewName, { minCount: 0 }).catch(() => []);
     const hit = pick(rows);
     if (hit) return hit;
     if (Date.now() > deadline) throw new Error(`view "${viewName}": ${what} not shown within ${timeout} ms; rows: ${JSON.stringify(rows.map((r) => [r.label, r.description]))}`);
@@ -174,12 +173,12 @@ export const flowTests = [
       await ui.openViewContainer(page, CONTAINER());
       const want = `${INSTANCE} · Running · role: ${NEW_ROLE}`;
       const t0 = Date.now();
-      let rows = await waitForRows(page, ui, ecs, `"${want}"`, (r) => (row(r, INSTANCE_NAME)?.description === want ? r : undefined), 15_000).catch((e) => e);
+      const rows = await waitForRows(page, ui, ecs, `"${want}"`, (r) => (row(r, INSTANCE_NAME)?.description === want ? r : undefined), 15_000).catch((e) => e);
       if (rows instanceof Error) {
         // The wizard refreshes the ECS view itself (refreshAfter); a person would press Refresh.
         log(`  NOTE: the ECS view did not update by itself within 15 s (${rows.message}); refreshing`);
         await ui.runCommand(page, `${contributes.paletteCommands().find((c) => c.id === 'alibabaCloud.ecs.refresh').label}`);
-        rows = await waitForRows(page, ui, ecs, `"${want}"`, (r) => (row(r, INSTANCE_NAME)?.description === want ? r : undefined));
+        await waitForRows(page, ui, ecs, `"${want}"`, (r) => (row(r, INSTANCE_NAME)?.description === want ? r : undefined));
         throw new Error(`the ECS view showed "${want}" only after a manual refresh (the wizard should refresh it)`);
       }
       log(`  ECS view updated ${Date.now() - t0} ms after the wizard: ${INSTANCE_NAME} [${row(rows, INSTANCE_NAME).description}]`);
@@ -421,9 +420,8 @@ export const flowTests = [
 /** Polls the open quick pick's items until `ok(items)`; returns them. */
 async function waitForItems(page, ui, ok, timeout = 30_000) {
   const deadline = Date.now() + timeout;
-  let items = [];
   for (;;) {
-    items = await ui.quickPickItems(page, 5000).catch(() => []);
+    const items = await ui.quickPickItems(page, 5000).catch(() => []);
     if (ok(items)) return items;
     if (Date.now() > deadline) throw new Error(`quick pick items not as expected within ${timeout} ms: ${JSON.stringify(items.map((i) => i.label))}`);
     await page.waitForTimeout(200);

@@ -5,9 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchBrowser } from '../test/e2e/lib/browser.mjs';
-import { ensureTools } from '../test/e2e/lib/install.mjs';
-import { REPO, RESULTS_DIR } from '../test/e2e/lib/paths.mjs';
+import { launchBrowser } from './lib/browser.mjs';
+import { ensureTools } from './lib/install.mjs';
+import { REPO, RESULTS_DIR } from './lib/paths.mjs';
 
 /** test-results/ui step name → README picture name. */
 const CHOSEN = {

@@ -3,10 +3,10 @@
  * (OSS has only keys; a "folder" is a prefix ending in "/"), the bucket → region cache that pinned
  * buckets and oss:// URIs need, and bounded "every key under a prefix" listings.
  */
-import type { Cloud } from '../cloud';
-import type { OssEntry } from '../cloud/oss';
-import { l10n } from '../cloud/l10n';
-import { collectAll } from '../cloud/paging';
+import type { Cloud } from './index';
+import type { OssEntry } from './oss';
+import { l10n } from './l10n';
+import { collectAll } from './paging';
 
 /** The URI scheme of the OSS file system: `oss://<bucket>/<key>`. */
 export const OSS_SCHEME = 'oss';
@@ -54,29 +54,11 @@ export function entryName(entry: OssEntry, listedPrefix: string): string {
   return (entry.kind === 'folder' ? rel.replace(/\/$/, '') : rel) || '/';
 }
 
-const regions = new WeakMap<Cloud, Map<string, Promise<string>>>();
-
 /** Records a region learnt elsewhere (ListBuckets returns it). */
-export function rememberRegion(cloud: Cloud, bucket: string, region: string): void {
-  let m = regions.get(cloud);
-  if (!m) { m = new Map(); regions.set(cloud, m); }
-  m.set(bucket, Promise.resolve(region));
-}
+export const rememberRegion = (cloud: Cloud, bucket: string, region: string): void => cloud.oss.rememberRegion(bucket, region);
 
-/**
- * The bucket's region: from the cache, else GetBucketLocation, else (refused or unreachable) the
- * profile's region — which is right for most single-region users and fails clearly otherwise.
- */
-export function regionOfBucket(cloud: Cloud, bucket: string, fallback: string): Promise<string> {
-  let m = regions.get(cloud);
-  if (!m) { m = new Map(); regions.set(cloud, m); }
-  let p = m.get(bucket);
-  if (!p) {
-    p = cloud.oss.getBucketRegion(bucket, fallback).catch(() => fallback);
-    m.set(bucket, p);
-  }
-  return p;
-}
+/** The bucket's region (cached per cloud; see OssApi.regionOfBucket). */
+export const regionOfBucket = (cloud: Cloud, bucket: string, fallback: string): Promise<string> => cloud.oss.regionOfBucket(bucket, fallback);
 
 /** At most this many keys are gathered for one recursive operation (download, delete, rename). */
 export const MAX_RECURSIVE_KEYS = 100_000;

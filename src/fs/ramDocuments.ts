@@ -13,17 +13,14 @@
 import * as vscode from 'vscode';
 import type { PolicyType } from '../cloud/ram';
 import type { PolicyKind } from '../policy/lint';
-import { activeBinding, bindingFromUri, bindingQuery, cloudForRead, type LiveBinding } from '../ui/liveBinding';
-import type { Services } from './services';
+import { activeBinding, bindingFromUri, bindingQuery, cloudForRead, type LiveBinding, type LiveTarget } from '../ui/liveBinding';
+import type { PolicyDocuments, Services } from '../ui/services';
 
 export const RAM_SCHEME = 'alibabacloud-ram';
 /** Read-only snapshots of what is live in RAM, the left side of the deploy diff. */
 export const LIVE_SCHEME = 'alibabacloud-ram-live';
 
-export type LiveTarget =
-  | { kind: 'newPolicy'; policyName: string; description?: string }
-  | { kind: 'policy'; policyType: PolicyType; policyName: string; versionId?: string }
-  | { kind: 'trust'; roleName: string };
+export type { LiveTarget };
 
 /** A profile name as one path segment (it is only displayed; the binding is in the query). */
 const segment = (name: string) => name.replace(/[\\/]/g, '∕') || '-';
@@ -79,21 +76,13 @@ interface Entry {
   readonly: boolean;
 }
 
-/** The provider registered at activation, so commands can open drafts without a new service. */
-let registered: LiveRamDocuments | undefined;
-
-export function liveDocuments(): LiveRamDocuments {
-  if (!registered) { throw new Error(vscode.l10n.t('Policy documents are not available yet; try again once the extension has started.')); }
-  return registered;
-}
-
 /** Opens `text` as a new-policy draft bound to the active profile; "Create Policy" deploys it. */
 export async function openPolicyDraft(s: Services, target: Extract<LiveTarget, { kind: 'newPolicy' }>, text: string): Promise<vscode.TextEditor> {
-  const uri = liveDocuments().openDraft(activeBinding(s), target, text);
+  const uri = s.documents.openDraft(activeBinding(s), target, text);
   return vscode.window.showTextDocument(uri, { preview: false });
 }
 
-export class LiveRamDocuments implements vscode.FileSystemProvider, vscode.TextDocumentContentProvider, vscode.Disposable {
+export class LiveRamDocuments implements PolicyDocuments, vscode.FileSystemProvider, vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Entry>>();
   /** LIVE_SCHEME snapshots: what RAM held when a diff was opened. */
@@ -105,7 +94,6 @@ export class LiveRamDocuments implements vscode.FileSystemProvider, vscode.TextD
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly s: Services) {
-    registered = this;
     this.subscriptions.push(
       // Problems as you type come from ui/policyDiagnostics (one linter, one collection).
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
@@ -228,6 +216,5 @@ export class LiveRamDocuments implements vscode.FileSystemProvider, vscode.TextD
     this.subscriptions.forEach((d) => d.dispose());
     this.emitter.dispose();
     this.snapshotEmitter.dispose();
-    if (registered === this) { registered = undefined; }
   }
 }

@@ -1,7 +1,7 @@
 // Regenerates the SDK-derived part of src/policy/actionCatalogData.ts: every API of the RAM, ECS
 // and STS SDKs (their `<name>WithOptions` methods) with the first line of its doc comment.
 // RAM authorizes these APIs under the same names (ram:CreateRole, ecs:AttachInstanceRamRole…).
-// Run: node scripts/gen-action-catalog.mjs > src/policy/actionCatalogData.ts
+// Run: node test/tools/gen-action-catalog.mjs > src/policy/actionCatalogData.ts
 import * as fs from 'node:fs';
 
 const sdks = { ram: '@alicloud/ram20150501', ecs: '@alicloud/ecs20140526', sts: '@alicloud/sts20150401' };

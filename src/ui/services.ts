@@ -1,0 +1,42 @@
+/** What nodes and commands need, passed in rather than imported as singletons. */
+import type * as vscode from 'vscode';
+import type { Cloud } from '../cloud';
+import type { InstanceIdentityService } from './instanceIdentity';
+import type { LiveBinding, LiveTarget } from './liveBinding';
+import type { LocalSandbox } from './localSandbox';
+import type { Log } from './log';
+import type { Prompter } from './prompt';
+import type { ProfileEntry, ProfileStore } from './profiles';
+
+/** A tree node as the layers under the views see it: opaque, handed back to refresh. */
+export interface ViewNode { readonly id: string }
+
+export interface Services {
+  context: vscode.ExtensionContext;
+  log: Log;
+  profiles: ProfileStore;
+  prompt: Prompter;
+  /** The active profile's cloud, or an error telling the user to add a profile. */
+  cloud(): Promise<{ entry: ProfileEntry; cloud: Cloud }>;
+  /** Reloads a subtree (or the whole view). */
+  refresh(view: ViewId, node?: ViewNode, reload?: boolean): void;
+  /** The instance role of the machine the extension runs on (IMDS). */
+  readonly instance: InstanceIdentityService;
+  /** The sandbox started in this extension host (Start Sandbox), if any. */
+  readonly sandbox: LocalSandbox;
+  /** The RAM documents in the editor (fs/ramDocuments.ts). */
+  readonly documents: PolicyDocuments;
+}
+
+/** What commands do with the RAM documents: open drafts, show what is live, record deploys. */
+export interface PolicyDocuments {
+  openDraft(binding: LiveBinding, target: Extract<LiveTarget, { kind: 'newPolicy' }>, text: string): vscode.Uri;
+  /** A read-only snapshot of what RAM holds, for the left side of a diff. */
+  snapshot(uri: vscode.Uri, label: string, text: string): vscode.Uri;
+  /** Drops what is kept for `uri`, so the next read reloads it from RAM. */
+  forget(uri: vscode.Uri): void;
+  /** Records that the text of `uri` is now what RAM holds. */
+  deployed(uri: vscode.Uri): void;
+}
+
+export type ViewId = 'identity' | 'ram' | 'ecs' | 'oss';

@@ -1,0 +1,55 @@
+/**
+ * The one paged node of the trees: a node whose children are a listing read page by page through
+ * the vscode-free PagedList (pages loaded so far, "Load more", serialised loads, reset), shown as
+ * the items plus "Load more…" while pages remain, or one "empty" node.
+ */
+import * as vscode from 'vscode';
+import { PagedList, type Page } from '../cloud/paging';
+import { ContextValues } from './contextValues';
+import { childrenOrError, emptyNode, TreeNode } from './node';
+
+export interface PagedParent extends TreeNode {
+  loadMore(): Promise<void>;
+}
+
+/** Subclasses say how to load a page, how to show an item and what an empty listing says. */
+export abstract class PagedNode<T> extends TreeNode implements PagedParent {
+  protected readonly pages = new PagedList<T>((token) => this.loadPage(token));
+
+  protected abstract loadPage(token: string | undefined): Promise<Page<T>>;
+  protected abstract toNode(item: T): TreeNode;
+  protected abstract emptyLabel(): string;
+
+  /** The nodes for what is loaded so far; a failure becomes an error node. */
+  getChildren(): Promise<TreeNode[]> {
+    return childrenOrError(this.id, () => this.pagedChildren());
+  }
+
+  /** The nodes for what is loaded so far, loading the first page if needed; a failure throws. */
+  protected async pagedChildren(): Promise<TreeNode[]> {
+    const items = await this.pages.current();
+    if (!items.length) { return [emptyNode(this.id, this.emptyLabel())]; }
+    const nodes = items.map((i) => this.toNode(i));
+    return this.pages.hasMore ? [...nodes, new LoadMoreNode(this)] : nodes;
+  }
+
+  loadMore(): Promise<void> { return this.pages.loadMore(); }
+  invalidate(): void { this.pages.reset(); }
+}
+
+export class LoadMoreNode extends TreeNode {
+  readonly id: string;
+  constructor(readonly owner: PagedParent) {
+    super();
+    this.id = `${owner.id}/loadMore`;
+    this.parent = owner;
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.contextValue = ContextValues.loadMore;
+    item.command = { command: 'alibabaCloud.loadMore', title: vscode.l10n.t('Load more…'), arguments: [this] };
+    return item;
+  }
+}
