@@ -65,11 +65,25 @@ if (watch) {
 }
 
 // The English string bundle (l10n/bundle.l10n.json): every `l10n.t('…')` message in src, so a
-// translation (bundle.l10n.zh-cn.json) can be made from it without touching code.
+// translation (bundle.l10n.zh-cn.json) can be made from it without touching code. The policy
+// layer keys its messages by code (lint) or data (condition keys) and the UI translates them with
+// `vscode.l10n.t(template)`, which no literal scan sees: those tables are loaded from the source
+// (bundled in memory) and their English texts added as keys too.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
 
-function exportL10n() {
+async function tableMessages() {
+  const out = await esbuild.build({
+    stdin: { contents: "export { LINT_MESSAGES } from './src/policy/lint'; export { CONDITION_KEYS } from './src/policy/actionCatalog';", resolveDir: '.', loader: 'ts' },
+    bundle: true, write: false, format: 'cjs', platform: 'node', logLevel: 'error',
+  });
+  const mod = { exports: {} };
+  new Function('module', 'exports', 'require', out.outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
+  return [...Object.values(mod.exports.LINT_MESSAGES), ...mod.exports.CONDITION_KEYS.map((c) => c.description)];
+}
+
+async function exportL10n() {
   const messages = {};
   const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).forEach((e) => {
     const p = path.join(dir, e.name);
@@ -82,9 +96,10 @@ function exportL10n() {
     }
   });
   walk('src');
+  for (const message of await tableMessages()) { messages[message] = message; }
   fs.mkdirSync('l10n', { recursive: true });
   const sorted = Object.fromEntries(Object.keys(messages).sort().map((k) => [k, messages[k]]));
   fs.writeFileSync('l10n/bundle.l10n.json', JSON.stringify(sorted, null, 2) + '\n');
 }
 
-if (!watch) { exportL10n(); }
+if (!watch) { await exportL10n(); }

@@ -240,7 +240,7 @@ export function metadataRequest(url: string, method: 'GET' | 'PUT', headers: Rec
     });
     const timer = setTimeout(() => {
       req.destroy();
-      done(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { name: 'TimeoutError' }));
+      done(Object.assign(new Error(l10n.t('timed out after {0} ms', timeoutMs)), { name: 'TimeoutError' }));
     }, timeoutMs);
     req.on('error', (e) => done(e));
     req.end();

@@ -10,6 +10,7 @@ import { observeResponseDate, serverClock } from './clock';
 import { createProvider, toSdkCredential, type Credentials, type CredentialProvider } from './credentials';
 import { toCloudError, type CloudError, type CloudService } from './errors';
 import { ImdsClient } from './imds';
+import { l10n } from './l10n';
 import { assertRegionId, ecsEndpoint, ossEndpoint, type ProfileConfig } from './profile';
 import { DEFAULT_RETRY, withRetry } from './retry';
 import { loadEcsSdk, loadOpenApi, loadOss, loadRamSdk, loadStsSdk } from './sdk';
@@ -251,7 +252,7 @@ export class CloudSession {
       { roleName: /:role\/(.+)$/i.exec(roleArn)?.[1] ?? '', onProgress: (p) => this.logger.info(`sts.AssumeRole: ${p.lastError?.code ?? ''} after a recent RAM change; ${p.message}`) });
     const cr = res.body?.credentials;
     announceCredentials({ accessKeySecret: cr?.accessKeySecret, securityToken: cr?.securityToken });
-    if (!cr?.accessKeyId || !cr.accessKeySecret || !cr.securityToken) { throw toCloudError({ code: 'InvalidResponse', message: 'AssumeRole returned no credentials' }, { service: 'sts', action: 'AssumeRole' }); }
+    if (!cr?.accessKeyId || !cr.accessKeySecret || !cr.securityToken) { throw toCloudError({ code: 'InvalidResponse', message: l10n.t('AssumeRole returned no credentials') }, { service: 'sts', action: 'AssumeRole' }); }
     return { accessKeyId: cr.accessKeyId, accessKeySecret: cr.accessKeySecret, securityToken: cr.securityToken, expiration: cr.expiration ? new Date(cr.expiration) : undefined };
   }
 
