@@ -6,6 +6,7 @@ import { explorerTests } from './explorer.test';
 import { extensionTests } from './extension.test';
 import { hostileWorkspaceTests } from './hostile.test';
 import { instanceTests } from './instance.test';
+import { l10nTests } from './l10n.test';
 import { liveTests } from './live.test';
 import { ossTests } from './oss.test';
 import { outcomeTests } from './outcome.test';
@@ -15,6 +16,7 @@ import { runSuites, type HostSuite } from './runner';
 
 const suites: HostSuite[] = [
   { name: 'extension', tests: extensionTests },
+  { name: 'l10n', tests: l10nTests },
   { name: 'ram-ecs', tests: ramEcsTests },
   { name: 'live', tests: liveTests },
   { name: 'oss', tests: ossTests },
