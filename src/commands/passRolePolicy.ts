@@ -10,6 +10,7 @@ import { validatePolicyName } from '../cloud/names';
 import { formatPolicy, passRolePolicy } from '../policy/builders';
 import { pickRole, pickUser } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
+import { showReadOnlyDocument } from '../ui/readOnlyDocument';
 import { askPolicyName, toPolicyName } from '../ui/wizardPickers';
 import { RoleNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
@@ -46,8 +47,7 @@ export const createPassRolePolicy = defineCommand('alibabaCloud.ram.createPassRo
   assertValidPolicy(document);
   if (!auto) {
     // Show exactly what will be created, beside the current editor.
-    const preview = await vscode.workspace.openTextDocument({ language: 'json', content: document + '\n' });
-    await vscode.window.showTextDocument(preview, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+    await showReadOnlyDocument(`/ram/${policyName}.json`, document + '\n', { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
   }
   const userName = a.userName ?? await pickUser(s.prompt, cloud, vscode.l10n.t('Attach {0} to which RAM user?', policyName));
   const action = vscode.l10n.t('Create and Attach');

@@ -9,6 +9,7 @@ import { liveTests } from './live.test';
 import { ossTests } from './oss.test';
 import { outcomeTests } from './outcome.test';
 import { policyToolsTests } from './policy-tools.test';
+import { polishTests } from './polish.test';
 import { ramEcsTests } from './ram-ecs.test';
 import { runSuites, type HostSuite } from './runner';
 
@@ -22,6 +23,7 @@ const suites: HostSuite[] = [
   { name: 'connect', tests: connectTests },
   { name: 'policy-tools', tests: policyToolsTests },
   { name: 'explorer', tests: explorerTests },
+  { name: 'polish', tests: polishTests },
   // Last: it leaves a sandbox-mode explanation in the identity view.
   { name: 'hostile-workspace', tests: hostileWorkspaceTests },
 ];
