@@ -138,4 +138,23 @@ export const polishTests: HostTest[] = [
       items.forEach((i, k) => { if (/no role · VPC/.test(i.detail ?? '')) { assert.ok(k > cut, `${i.label} is offered`); assert.match(i.detail!, /no role to detach/); } });
     },
   },
+  {
+    name: 'attaching AdministratorAccess or RAM full access to an instance role warns what the instance could do; Cancel attaches nothing',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await ready();
+      const { cloud } = await a.services.cloud();
+      const p = a.useScriptedPrompter();
+      p.enqueue(false, false);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.attachPolicy', { roleName: DEMO.seededRole, policyName: 'AdministratorAccess', policyType: 'System' }), undefined);
+      assert.equal(p.asked[0], `confirm:Give ECS instances with role ${DEMO.seededRole} the powers of AdministratorAccess?`);
+      assert.match(p.details[0], /every action on every resource/);
+      assert.match(p.details[0], /create users and AccessKeys/);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.attachPolicyToRole', { roleName: DEMO.seededRole, policyName: 'AliyunRAMFullAccess', policyType: 'System' }), undefined);
+      assert.match(p.details[1], /allows managing RAM/);
+      assert.equal(p.asked.length, 2, 'one modal each: the warning replaces the general confirmation');
+      const attached = (await cloud.ram.listPoliciesForRole(DEMO.seededRole)).map((x) => x.policyName);
+      assert.ok(!attached.includes('AdministratorAccess') && !attached.includes('AliyunRAMFullAccess'), attached.join(', '));
+    },
+  },
 ];
