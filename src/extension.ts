@@ -40,11 +40,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const statusBar = new ProfileStatusBar(profiles);
   const instance = new InstanceIdentityService({ context, log, profiles }, statusBar);
   const sandbox = new LocalSandbox(startSandboxInHost);
+  const accessKeys = new AccessKeyDiagnostics(context);
   let explorer: Explorer | undefined;
   let documents: LiveRamDocuments | undefined;
 
   const services: Services = {
-    context, log, profiles, instance, sandbox,
+    context, log, profiles, instance, sandbox, accessKeys,
     get prompt() { return prompt; },
     async cloud() {
       const active = await profiles.activeCloud();
@@ -67,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, ramDocuments),
     registerOssFileSystem(services), registerErrorEnricher('AccessDenied', accessDeniedEnricher(services)),
     registerErrorEnricher('OutcomeUnknown', outcomeUnknownEnricher(services)),
-    new PolicyDiagnostics(), new AccessKeyDiagnostics(context), PolicyCompletion.register(), ...registerCommands(services, log),
+    new PolicyDiagnostics(), accessKeys, PolicyCompletion.register(), ...registerCommands(services, log),
   );
   profiles.initContext();
   instance.start();

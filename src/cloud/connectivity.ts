@@ -3,6 +3,7 @@
  * tree shown minutes ago: its state, addresses (public IP or EIP), key pair, login user, OS, and
  * the inbound rules of its security groups (DescribeSecurityGroupAttribute).
  */
+import { EcsApi } from './ecs';
 import { CloudError } from './errors';
 import { l10n } from './l10n';
 import { loadEcsSdk } from './sdk';
@@ -56,16 +57,17 @@ export class ConnectivityApi {
     };
   }
 
-  /** Inbound rules of one group. */
+  /**
+   * Inbound rules of one group, normalized for the SSH check; read by the same
+   * DescribeSecurityGroupAttribute reader as Instance Properties.
+   */
   async ingressRules(regionId: string, securityGroupId: string): Promise<SecurityGroupRule[]> {
-    const r = await this.session.call('ecs', 'DescribeSecurityGroupAttribute', regionId, () => {
-      const m = loadEcsSdk();
-      return this.session.ecsClient(regionId).describeSecurityGroupAttribute(new m.DescribeSecurityGroupAttributeRequest({ regionId, securityGroupId, direction: 'ingress' }));
-    });
-    return (r.body?.permissions?.permission ?? []).map((p) => ({
-      securityGroupId, direction: p.direction ?? 'ingress', ipProtocol: (p.ipProtocol ?? '').toUpperCase(), portRange: p.portRange ?? '',
-      sourceCidrIp: p.sourceCidrIp || p.ipv6SourceCidrIp || p.sourceGroupId || p.sourcePrefixListId || '',
-      policy: p.policy ?? 'Accept', priority: Number(p.priority) || 1,
+    const { rules } = await new EcsApi(this.session).describeSecurityGroupRules(regionId, securityGroupId, 'ingress');
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    return rules.map((p) => ({
+      securityGroupId, direction: str(p.Direction) ?? 'ingress', ipProtocol: (str(p.IpProtocol) ?? '').toUpperCase(), portRange: str(p.PortRange) ?? '',
+      sourceCidrIp: str(p.SourceCidrIp) || str(p.Ipv6SourceCidrIp) || str(p.SourceGroupId) || str(p.SourcePrefixListId) || '',
+      policy: str(p.Policy) ?? 'Accept', priority: Number(p.Priority) || 1,
     }));
   }
 }

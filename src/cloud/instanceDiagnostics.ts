@@ -240,7 +240,7 @@ function finish(result: DiagnosticsResult): DiagnosticsResult {
 const mark: Record<CheckStatus, string> = { ok: '✅', warn: '⚠️', fail: '❌', skip: '➖' };
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
-/** The markdown report (an untitled document in VS Code). Built only from the scrubbed result. */
+/** The markdown report (a read-only document in VS Code). Built only from the scrubbed result. */
 export function buildDiagnosticsReport(r: DiagnosticsResult): string {
   const overall = r.overall === 'ok' ? l10n.t('all checks passed') : r.overall === 'warn' ? l10n.t('working, with warnings') : l10n.t('failing');
   const out: string[] = [

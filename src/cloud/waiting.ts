@@ -8,7 +8,8 @@
  *   they use for the old state, so those codes are retried, but only when this process changed
  *   the role recently (`noteRoleChange`); otherwise they are real and fail at once.
  * - Instances move through Pending/Starting/Stopping before they settle (DescribeInstances
- *   Status), and their public IP appears once they run.
+ *   Status), and their public IP appears once they run; src/setup/instanceLifecycle.ts follows
+ *   them with the pause below.
  *
  * Both waits back off, report elapsed seconds every second, stop on an AbortSignal, and give up
  * with an explanation after a bound.
@@ -100,12 +101,12 @@ export interface PropagationOptions extends WaitOptions {
 
 const targetName = (t: PropagationTarget): string => ({ ecs: 'ECS', sts: 'STS', oss: 'OSS', imds: l10n.t('the instance') })[t];
 
-function cancelled(): CloudError {
+export function cancelled(): CloudError {
   return new CloudError({ code: 'Cancelled', message: l10n.t('Cancelled while waiting.') });
 }
 
 /** Sleeps `ms`, ticking `onTick` every second; rejects with Cancelled when the signal aborts. */
-async function pause(ms: number, signal: AbortSignal | undefined, onTick: () => void): Promise<void> {
+export async function pause(ms: number, signal: AbortSignal | undefined, onTick: () => void): Promise<void> {
   let left = ms;
   while (left > 0) {
     if (signal?.aborted) { throw cancelled(); }
@@ -160,37 +161,3 @@ export async function waitForPropagation<T>(target: PropagationTarget, fn: () =>
 
 /** States an instance passes through on its way to Running or Stopped. */
 export const TRANSITIONAL_STATES: ReadonlySet<string> = new Set(['Pending', 'Starting', 'Stopping']);
-
-export const INSTANCE_TIMEOUT_MS = 5 * 60_000;
-
-/**
- * Polls `describe` until the instance reaches `wanted` (or any settled state other than it, which
- * fails). Instances usually start within a minute; after `timeoutMs` (5 minutes) it gives up
- * without touching the instance.
- */
-export async function waitForInstanceStatus<I extends { status: string; instanceId: string }>(
-  describe: () => Promise<I>, wanted: 'Running' | 'Stopped', opts: WaitOptions = {},
-): Promise<I> {
-  const timeout = opts.timeoutMs ?? INSTANCE_TIMEOUT_MS;
-  const started = Date.now();
-  let delay = opts.initialDelayMs ?? 500;
-  for (;;) {
-    if (opts.signal?.aborted) { throw cancelled(); }
-    const i = await describe();
-    if (i.status === wanted) { return i; }
-    if (!TRANSITIONAL_STATES.has(i.status)) {
-      throw new CloudError({ code: 'IncorrectInstanceStatus', service: 'ecs', message: l10n.t('{0} is {1}, not {2}.', i.instanceId, i.status, wanted) });
-    }
-    const elapsed = Date.now() - started;
-    if (elapsed >= timeout) {
-      throw new CloudError({ code: 'InstanceStatusTimeout', service: 'ecs', message: l10n.t('{0} is still {1} after {2} s.', i.instanceId, i.status, Math.round(elapsed / 1000)) });
-    }
-    const report = () => opts.onProgress?.({
-      elapsedMs: Date.now() - started,
-      message: l10n.t('{0} is {1}… {2} s', i.instanceId, i.status, Math.round((Date.now() - started) / 1000)),
-    });
-    report();
-    await pause(Math.min(delay, timeout - elapsed), opts.signal, report);
-    delay = Math.min(delay * 2, opts.maxDelayMs ?? 4000);
-  }
-}

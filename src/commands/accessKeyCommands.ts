@@ -1,20 +1,12 @@
 /** "Scan Workspace for AccessKeys" (with a summary) and the per-workspace ignore behind a quick fix. */
 import * as vscode from 'vscode';
-import { AccessKeyDiagnostics } from '../ui/accessKeyDiagnostics';
-import type { Services } from '../ui/services';
 import { defineCommand } from './command';
-
-function diagnostics(s: Services): AccessKeyDiagnostics {
-  const d = AccessKeyDiagnostics.of(s.context);
-  if (!d) { throw new Error(vscode.l10n.t('AccessKey scanning is not running.')); }
-  return d;
-}
 
 export interface ScanSummary { files: number; scanned: number; ids: number; secrets: number; filesWithKeys: number; seconds: number; found: Array<{ file: string; line: number; kind: string; masked: string }> }
 
 export const scanAccessKeys = defineCommand('alibabaCloud.scanAccessKeys', async (s): Promise<ScanSummary> => {
   if (!vscode.workspace.workspaceFolders?.length) { throw new Error(vscode.l10n.t('Open a folder to scan it for AccessKeys.')); }
-  const { stats, files } = await diagnostics(s).scanWorkspace();
+  const { stats, files } = await s.accessKeys.scanWorkspace();
   const all = files.flatMap((f) => f.findings.map((x) => ({ file: vscode.workspace.asRelativePath(f.uri, false), line: x.line + 1, kind: x.kind, masked: x.masked })));
   const summary: ScanSummary = {
     files: stats.files, scanned: stats.scanned, filesWithKeys: files.length, seconds: Math.round(stats.ms / 100) / 10,
@@ -38,5 +30,5 @@ export const scanAccessKeys = defineCommand('alibabaCloud.scanAccessKeys', async
 /** Quick fix "Ignore … in this workspace": the key's fingerprint joins the workspace's list. */
 export const ignoreAccessKeyInWorkspace = defineCommand('alibabaCloud.accessKeys.ignoreInWorkspace', async (s, uri, fingerprint) => {
   if (!(uri instanceof vscode.Uri) || typeof fingerprint !== 'string') { return; }
-  await diagnostics(s).ignoreInWorkspace(uri, fingerprint);
+  await s.accessKeys.ignoreInWorkspace(uri, fingerprint);
 });

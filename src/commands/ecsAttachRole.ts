@@ -7,9 +7,8 @@ import { CloudError } from '../cloud/errors';
 import type { EcsInstance } from '../cloud/ecs';
 import { waitForPropagation } from '../cloud/waiting';
 import { ramShowsEcsRole } from '../setup/instanceRole';
-import { pickInstance } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
-import { pickEcsRole } from '../ui/wizardPickers';
+import { classicReason, pickEcsRole, pickInstanceWithRole } from '../ui/wizardPickers';
 import { InstanceNode } from '../views/ecsView';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
@@ -18,13 +17,20 @@ import { notify } from './ramCommon';
 export interface InstanceArgs { regionId: string; instanceId: string }
 export interface AttachRoleArgs extends InstanceArgs { roleName: string }
 
-/** The instance a command works on, from its node, an args object, or a quick pick. */
-export async function instanceFor(s: Services, arg: unknown, title: string): Promise<EcsInstance> {
+/**
+ * The instance a command works on, from its node, an args object, or a quick pick that shows each
+ * instance's role and network and explains (then asks again) what `purpose` cannot use.
+ */
+export async function instanceFor(s: Services, arg: unknown, title: string, purpose: 'attach' | 'detach' = 'attach'): Promise<EcsInstance> {
   const { entry, cloud } = await s.cloud();
   const a = argsOf<InstanceArgs>(arg);
+  const unavailable = purpose === 'attach' ? classicReason
+    : (i: EcsInstance) => classicReason(i) ?? (i.ramRoleName ? undefined : vscode.l10n.t('no role to detach'));
   const instance = arg instanceof InstanceNode ? arg.instance
     : a.instanceId ? await cloud.ecs.getInstance(a.regionId ?? entry.regionId, a.instanceId)
-      : await pickInstance(s.prompt, cloud, title, entry.regionId);
+      : (await pickInstanceWithRole(s.prompt, cloud, title, entry.regionId, {
+        placeHolder: purpose === 'attach' ? vscode.l10n.t('Which instance gets the role?') : vscode.l10n.t('Detach the role from which instance?'), unavailable,
+      })).instance!;
   // A classic instance needs no further call (ECS refuses DescribeInstanceRamRole for it); for a
   // VPC one, read the role now rather than trust what the tree showed a while ago.
   if (instance.networkType !== 'vpc') { return instance; }

@@ -7,7 +7,7 @@ import { instanceFor, refuseClassic } from './ecsAttachRole';
 import { notify } from './ramCommon';
 
 export const detachRole = defineCommand('alibabaCloud.ecs.detachRole', async (s, arg) => {
-  const instance = await instanceFor(s, arg, vscode.l10n.t('Detach RAM Role from Instance'));
+  const instance = await instanceFor(s, arg, vscode.l10n.t('Detach RAM Role from Instance'), 'detach');
   refuseClassic(instance);
   const roleName = instance.ramRoleName;
   if (!roleName) {

@@ -9,6 +9,7 @@ import { defaultCliConfigPath, readCliConfig, upsertEcsRamRoleProfile } from '..
 import { buildEnvExports, formatExpiry, formatTimeLeft } from '../cloud/instance';
 import { buildDiagnosticsReport, runInstanceDiagnostics } from '../cloud/instanceDiagnostics';
 import type { InstanceState } from '../ui/instanceIdentity';
+import { showReadOnlyDocument } from '../ui/readOnlyDocument';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 
@@ -75,8 +76,8 @@ export const diagnoseInstance = defineCommand('alibabaCloud.instance.diagnose', 
     }));
   const content = buildDiagnosticsReport(result);
   s.log.info(`instance: diagnostics ${result.overall} (${result.checks.map((c) => `${c.id}=${c.status}`).join(' ')})`);
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-  await vscode.window.showTextDocument(doc, { preview: false });
+  // Read-only: a report to read, so closing it never asks to save.
+  await showReadOnlyDocument(`/instance/${vscode.l10n.t('Instance Credentials Diagnostics')}.md`, content, { preview: false });
   return { overall: result.overall, checks: result.checks.map((c) => ({ id: c.id, status: c.status })) };
 });
 

@@ -11,6 +11,8 @@ import { formatPolicy, passRolePolicy } from '../policy/builders';
 import { pickRole, pickUser } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
 import { toPolicyName } from '../policy/templates';
+import { promptStep, runPromptSteps } from '../ui/wizard';
+import { showReadOnlyDocument } from '../ui/readOnlyDocument';
 import { askPolicyName } from '../ui/wizardPickers';
 import { RoleNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
@@ -29,28 +31,40 @@ export const createPassRolePolicy = defineCommand('alibabaCloud.ram.createPassRo
   const auto = isArgs(a);
   const title = vscode.l10n.t('Create PassRole Policy for a RAM User');
   const { cloud } = await s.cloud();
-  const roleName = arg instanceof RoleNode ? arg.role.roleName : a.roleName ?? await pickRole(s.prompt, cloud, title);
-  const policyName = (a.policyName ?? (auto ? toPolicyName(`PassRole-${roleName}`) : await askPolicyName(s.prompt, title, toPolicyName(`PassRole-${roleName}`)))).trim();
+  interface Ctx { roleName?: string; arn?: string; policyName?: string; includeRunInstances?: boolean; userName?: string }
+  const ctx: Ctx = {
+    roleName: arg instanceof RoleNode ? arg.role.roleName : a.roleName, arn: arg instanceof RoleNode ? arg.role.arn : undefined,
+    policyName: a.policyName?.trim(), includeRunInstances: a.includeRunInstances ?? (auto ? false : undefined), userName: a.userName,
+  };
+  const documentOf = (c: Ctx, run: boolean) => formatPolicy(passRolePolicy(c.arn!, { includeRunInstances: run }));
+  await runPromptSteps(ctx, title, [
+    promptStep<Ctx>((c) => !c.roleName, async (c, p, t) => { c.roleName = await pickRole(p, cloud, t); }),
+    promptStep<Ctx>((c) => !c.policyName && !auto, async (c, p, t) => {
+      c.arn ??= (await cloud.ram.getRole(c.roleName!)).arn;
+      // A policy of that name is reported here, unless it already says this (a re-run reuses it).
+      c.policyName = await askPolicyName(p, t, toPolicyName(`PassRole-${c.roleName}`), cloud, [documentOf(c, false), documentOf(c, true)]);
+    }),
+    promptStep<Ctx>((c) => c.includeRunInstances === undefined, async (c, p, t) => {
+      const run = vscode.l10n.t('Attach and create');
+      c.includeRunInstances = (await p.pick([
+        { label: vscode.l10n.t('Attach only'), description: vscode.l10n.t('put the role on existing instances, or take it off') },
+        { label: run, description: vscode.l10n.t('also create instances with the role (RunInstances)') },
+      ], { title: t, placeHolder: vscode.l10n.t('What should the user be able to do with {0}?', c.roleName!) })).label === run;
+      // Show exactly what will be created, beside the current editor, before the user is picked.
+      c.arn ??= (await cloud.ram.getRole(c.roleName!)).arn;
+      await showReadOnlyDocument(`/ram/${c.policyName ?? toPolicyName(`PassRole-${c.roleName}`)}.json`, documentOf(c, c.includeRunInstances) + '\n', { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+    }),
+    promptStep<Ctx>((c) => !c.userName, async (c, p, t) => { c.userName = await pickUser(p, cloud, t); }),
+  ], s.prompt);
+  const roleName = ctx.roleName!;
+  const policyName = ctx.policyName ?? toPolicyName(`PassRole-${roleName}`);
   const invalid = validatePolicyName(policyName);
   if (invalid) { throw new Error(invalid); }
-  let includeRunInstances = a.includeRunInstances;
-  if (includeRunInstances === undefined) {
-    const run = vscode.l10n.t('Attach and create');
-    includeRunInstances = auto ? false : (await s.prompt.pick([
-      { label: vscode.l10n.t('Attach only'), description: vscode.l10n.t('put the role on existing instances, or take it off') },
-      { label: run, description: vscode.l10n.t('also create instances with the role (RunInstances)') },
-    ], { title, placeHolder: vscode.l10n.t('What should the user be able to do with {0}?', roleName) })).label === run;
-  }
-
-  const arn = arg instanceof RoleNode ? arg.role.arn : (await cloud.ram.getRole(roleName)).arn;
+  const includeRunInstances = !!ctx.includeRunInstances;
+  const arn = ctx.arn ?? (await cloud.ram.getRole(roleName)).arn;
   const document = formatPolicy(passRolePolicy(arn, { includeRunInstances }));
   assertValidPolicy(document);
-  if (!auto) {
-    // Show exactly what will be created, beside the current editor.
-    const preview = await vscode.workspace.openTextDocument({ language: 'json', content: document + '\n' });
-    await vscode.window.showTextDocument(preview, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
-  }
-  const userName = a.userName ?? await pickUser(s.prompt, cloud, vscode.l10n.t('Attach {0} to which RAM user?', policyName));
+  const userName = ctx.userName!;
   const action = vscode.l10n.t('Create and Attach');
   // Always asked: it grants a user the power to hand the role to instances (see ramCommon.isArgs).
   const ok = (await s.prompt.choose(

@@ -9,6 +9,7 @@ import { pickPolicy, pickRole } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
 import { AttachedPolicyNode, RoleNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
+import { confirmPowerfulAttach } from './powerfulPolicyWarning';
 import { notify } from './ramCommon';
 
 export interface PolicyOnRoleArgs { roleName: string; policyName: string; policyType: PolicyType }
@@ -22,6 +23,7 @@ export const attachPolicy = defineCommand('alibabaCloud.ram.attachPolicy', async
   const policy = a.policyName
     ? { policyName: a.policyName, policyType: a.policyType ?? 'Custom' }
     : await pickPolicy(s.prompt, cloud, vscode.l10n.t('Attach a policy to {0}', roleName));
+  if (await confirmPowerfulAttach(s, cloud, roleName, policy) === false) { return undefined; }
   try {
     await withProgress(vscode.l10n.t('Attaching {0} to {1}…', policy.policyName, roleName),
       () => cloud.ram.attachPolicyToRole(roleName, policy.policyName, policy.policyType), false);

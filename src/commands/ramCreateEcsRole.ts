@@ -4,6 +4,7 @@ import { validateRoleName } from '../cloud/names';
 import { formatPolicy, serviceTrustPolicy } from '../policy/builders';
 import { askRoleName } from '../ui/wizardPickers';
 import { withProgress } from '../ui/progress';
+import { promptStep, runPromptSteps } from '../ui/wizard';
 import { RolesFolderNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
 import { isArgs, notify } from './ramCommon';
@@ -13,17 +14,24 @@ export interface CreateEcsRoleArgs { roleName: string; description?: string }
 export const createEcsRole = defineCommand('alibabaCloud.ram.createEcsRole', async (s, arg) => {
   const a = argsOf<CreateEcsRoleArgs>(arg);
   const title = vscode.l10n.t('Create ECS Role');
-  const roleName = (a.roleName ?? await askRoleName(s.prompt, vscode.l10n.t('{0} (1/2)', title))).trim();
+  const { cloud } = await s.cloud();
+  const ctx: { roleName?: string; description?: string } = { roleName: a.roleName?.trim(), description: a.description ?? (isArgs(a) ? '' : undefined) };
+  await runPromptSteps(ctx, title, [
+    // A role that exists is reported at the name, not by CreateRole after the description.
+    promptStep((c) => c.roleName === undefined, async (c, p, t) => { c.roleName = await askRoleName(p, t, undefined, cloud); }),
+    promptStep((c) => c.description === undefined, async (c, p, t) => {
+      c.description = (await p.input({
+        title: t, prompt: vscode.l10n.t('Description (optional)'), placeHolder: vscode.l10n.t('e.g. Web servers that read OSS'),
+        validateInput: (v) => (v.length <= 1024 ? undefined : vscode.l10n.t('At most 1024 characters.')),
+      })).trim();
+    }),
+  ], s.prompt);
+  const roleName = ctx.roleName!;
+  const description = ctx.description || undefined;
   // RAM's naming rules, checked before any call (args objects skip the input box).
   const invalid = validateRoleName(roleName);
   if (invalid) { throw new Error(invalid); }
-  const description = a.description ?? (isArgs(a) ? undefined : (await s.prompt.input({
-    title: vscode.l10n.t('{0} (2/2)', title), prompt: vscode.l10n.t('Description (optional)'),
-    placeHolder: vscode.l10n.t('e.g. Web servers that read OSS'),
-    validateInput: (v) => (v.length <= 1024 ? undefined : vscode.l10n.t('At most 1024 characters.')),
-  })).trim() || undefined);
 
-  const { cloud } = await s.cloud();
   try {
     const role = await withProgress(vscode.l10n.t('Creating role {0}…', roleName),
       () => cloud.ram.createRole(roleName, formatPolicy(serviceTrustPolicy()), description), false);

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { validatePolicyName } from '../cloud/names';
 import { withProgress } from '../ui/progress';
 import { defaultPolicyName, needsBucket, templateDocument, type TemplateId } from '../policy/templates';
+import { promptStep, runPromptSteps } from '../ui/wizard';
 import { askPolicyName, askPrefix, pickBucket, templateItems, validateBucketName } from '../ui/wizardPickers';
 import { openPolicyDraft } from '../fs/ramDocuments';
 import { PoliciesFolderNode, PolicyGroupNode } from '../views/ramView';
@@ -32,34 +33,44 @@ export const createPolicy = defineCommand('alibabaCloud.ram.createPolicy', async
   const title = vscode.l10n.t('Create Policy');
   const { cloud } = await s.cloud();
 
-  const template: TemplateId = a.template ?? (a.document !== undefined ? 'custom'
-    : (await s.prompt.pick(templateItems(true), { title, placeHolder: vscode.l10n.t('Start from a template'), matchOnDetail: true })).id);
-  let bucket = a.bucket;
-  let prefix = a.prefix;
-  if (needsBucket(template) && a.document === undefined) {
-    bucket ??= await pickBucket(s.prompt, cloud, title);
-    const badBucket = validateBucketName(bucket);
+  interface Ctx { template?: TemplateId; bucket?: string; prefix?: string; policyName?: string; createNow?: boolean }
+  const ctx: Ctx = {
+    template: a.template ?? (a.document !== undefined ? 'custom' : undefined), bucket: a.bucket, prefix: a.prefix ?? (auto ? '' : undefined),
+    policyName: a.policyName?.trim(), createNow: a.createNow,
+  };
+  const fromTemplate = (c: Ctx) => needsBucket(c.template) && a.document === undefined;
+  await runPromptSteps(ctx, title, [
+    // Bucket and prefix belong to the template's answer, so they count under it and the total stays put.
+    promptStep<Ctx>((c) => !c.template, async (c, p, t) => {
+      c.template = (await p.pick(templateItems(true), { title: t, placeHolder: vscode.l10n.t('Start from a template'), matchOnDetail: true })).id;
+    }, () => [
+      promptStep<Ctx>((c) => fromTemplate(c) && c.bucket === undefined, async (c, p, t) => { c.bucket = await pickBucket(p, cloud, t); }),
+      promptStep<Ctx>((c) => fromTemplate(c) && c.template === 'ossReadWrite' && c.prefix === undefined, async (c, p, t) => { c.prefix = await askPrefix(p, t); }),
+    ], vscode.l10n.t('Bucket')),
+    // A policy that exists is reported at the name (GetPolicy), not by CreatePolicy at the end.
+    promptStep<Ctx>((c) => c.policyName === undefined, async (c, p, t) => {
+      c.policyName = await askPolicyName(p, t, defaultPolicyName(c.template!, c.bucket, c.prefix), cloud);
+    }),
+    promptStep<Ctx>((c) => c.createNow === undefined && c.template !== 'custom' && !auto, async (c, p, t) => {
+      const now = vscode.l10n.t('Create now');
+      const item = await p.pick([
+        { label: vscode.l10n.t('Edit first'), description: vscode.l10n.t('open the document; "Create Policy" in its editor title creates it') },
+        { label: now, description: vscode.l10n.t('create it from the template as is') },
+      ], { title: t, placeHolder: vscode.l10n.t('Create policy {0}', c.policyName!) });
+      c.createNow = item.label === now;
+    }),
+  ], s.prompt);
+  const template = ctx.template!;
+  const { bucket, prefix } = ctx;
+  if (fromTemplate(ctx)) {
+    const badBucket = validateBucketName(bucket ?? '');
     if (badBucket) { throw new Error(badBucket); }
-    if (template === 'ossReadWrite' && prefix === undefined && !auto) { prefix = await askPrefix(s.prompt, title); }
   }
-  const policyName = (a.policyName ?? await askPolicyName(s.prompt, title, defaultPolicyName(template, bucket, prefix))).trim();
+  const policyName = ctx.policyName!;
   const invalid = validatePolicyName(policyName);
   if (invalid) { throw new Error(invalid); }
   const document = a.document ?? templateDocument(template, bucket, prefix);
-
-  let createNow = a.createNow ?? (auto ? template !== 'custom' || a.document !== undefined : undefined);
-  if (createNow === undefined) {
-    if (template === 'custom') {
-      createNow = false;
-    } else {
-      const now = vscode.l10n.t('Create now');
-      const item = await s.prompt.pick([
-        { label: vscode.l10n.t('Edit first'), description: vscode.l10n.t('open the document; "Create Policy" in its editor title creates it') },
-        { label: now, description: vscode.l10n.t('create it from the template as is') },
-      ], { title, placeHolder: vscode.l10n.t('Create policy {0}', policyName) });
-      createNow = item.label === now;
-    }
-  }
+  const createNow = ctx.createNow ?? (auto && (template !== 'custom' || a.document !== undefined));
   const group = arg instanceof PolicyGroupNode || arg instanceof PoliciesFolderNode ? arg : undefined;
 
   if (!createNow) {

@@ -11,6 +11,7 @@ import { pickPolicy, pickRole } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
 import { PolicyNode, PolicyVersionNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
+import { confirmPowerfulAttach } from './powerfulPolicyWarning';
 import { notify } from './ramCommon';
 
 export const attachPolicyToRoleFromPolicy = defineCommand('alibabaCloud.ram.attachPolicyToRole', async (s, arg) => {
@@ -26,7 +27,8 @@ export const attachPolicyToRoleFromPolicy = defineCommand('alibabaCloud.ram.atta
     notify(vscode.l10n.t('{0} was already attached to {1}; nothing changed.', policy.policyName, roleName));
     return { roleName, ...policy, changed: false };
   }
-  const ok = await s.prompt.confirm(vscode.l10n.t('Attach {0} ({1}) to role {2}?', policy.policyName, policy.policyType, roleName),
+  // A powerful policy on an ECS role gets its own warning instead of the general confirmation.
+  const ok = await confirmPowerfulAttach(s, cloud, roleName, policy) ?? await s.prompt.confirm(vscode.l10n.t('Attach {0} ({1}) to role {2}?', policy.policyName, policy.policyType, roleName),
     vscode.l10n.t('Everything that uses the role (instances it is attached to, sessions that assume it) gets the permissions of this policy.'),
     vscode.l10n.t('Attach'));
   if (!ok) { return undefined; }

@@ -22,7 +22,8 @@ import { offerNextSteps, type ConnectTarget } from '../ui/wizardConnectGuide';
 import { newInstanceSpec, newInstanceSteps, type NewInstanceContext } from '../ui/wizardNewInstance';
 import { defaultPolicyName, needsBucket, templateDocument, type TemplateId } from '../policy/templates';
 import {
-  askPolicyName, askPrefix, askRoleName, instanceItem, listInstancesWithRoles, NEW, pickBucket, pickEcsRole, templateItems,
+  askPolicyName, askPrefix, askRoleName, NEW,
+  pickBucket, pickInstanceWithRole, pickEcsRole, templateItems,
 } from '../ui/wizardPickers';
 import { pickPolicy } from '../ui/pickers';
 import { InstanceNode } from '../views/ecsView';
@@ -55,16 +56,41 @@ interface Ctx extends NewInstanceContext {
   instance?: InstanceChoice;
   createInstance?: boolean;
   picked?: { publicIp?: string; privateIp?: string };
+  /** The policy step's answer before its own questions (bucket, prefix, name) are answered. */
+  template?: TemplateId;
+  bucket?: string;
+  prefix?: string;
+  pickExisting?: boolean;
 }
 
 const roleSteps: WizardPromptStep<Ctx>[] = [
   promptStep((c) => !c.roleName && !c.roleIsNew, async (c, p, title) => {
     const v = await pickEcsRole(p, c.cloud, title, true);
     if (v === NEW) { c.roleIsNew = true; } else { c.roleName = v; }
-  }, (c) => (c.roleIsNew && !c.roleName ? [promptStep((x) => !x.roleName, async (x, p, title) => { x.roleName = await askRoleName(p, title); })] : undefined)),
+  }, (c) => (c.roleIsNew && !c.roleName ? [promptStep((x) => !x.roleName, async (x, p, title) => { x.roleName = await askRoleName(p, title, undefined, x.cloud); })] : undefined),
+  vscode.l10n.t('New role')),
 ];
 
-const policyStep = promptStep<Ctx>((c) => !c.policy, async (c, p, title) => {
+/** The policy's own questions, after the template (or "existing") was chosen: each is a step, so Back works between them. */
+function policyDetailSteps(c: Ctx): WizardPromptStep<Ctx>[] | undefined {
+  if (c.policy) { return undefined; }
+  if (c.pickExisting) {
+    return [promptStep((x) => !x.policy, async (x, p, title) => { x.policy = { kind: 'existing', ...await pickPolicy(p, x.cloud, title) }; })];
+  }
+  if (!c.template) { return undefined; }
+  return [
+    promptStep((x) => needsBucket(x.template) && !x.bucket, async (x, p, title) => { x.bucket = await pickBucket(p, x.cloud, title); }),
+    promptStep((x) => x.template === 'ossReadWrite' && x.prefix === undefined, async (x, p, title) => { x.prefix = await askPrefix(p, title); }),
+    promptStep((x) => !x.policy, async (x, p, title) => {
+      const document = templateDocument(x.template!, x.bucket, x.prefix);
+      // A policy of that name with this very document is reused (a re-run); another document is a clash, reported here.
+      const policyName = await askPolicyName(p, title, defaultPolicyName(x.template!, x.bucket, x.prefix), x.cloud, [document]);
+      x.policy = { kind: 'new', policyName, document };
+    }),
+  ];
+}
+
+const policyStep = promptStep<Ctx>((c) => !c.policy && !c.template && !c.pickExisting, async (c, p, title) => {
   const EXISTING = '$existing';
   const attached = c.roleIsNew ? [] : await c.cloud.ram.listPoliciesForRole(c.roleName!).catch(() => []);
   const items: Array<vscode.QuickPickItem & { value: TemplateId | typeof EXISTING | PolicyChoice }> = [
@@ -74,44 +100,22 @@ const policyStep = promptStep<Ctx>((c) => !c.policy, async (c, p, title) => {
   ];
   const choice = (await p.pick(items, { title, placeHolder: vscode.l10n.t('What may programs on the instance do?'), matchOnDescription: true })).value;
   if (typeof choice === 'object') { c.policy = choice; return; }
-  if (choice === EXISTING) {
-    const picked = await pickPolicy(p, c.cloud, title);
-    c.policy = { kind: 'existing', ...picked };
-    return;
-  }
-  const bucket = needsBucket(choice) ? await pickBucket(p, c.cloud, title) : undefined;
-  const prefix = choice === 'ossReadWrite' ? await askPrefix(p, title) : undefined;
-  const policyName = await askPolicyName(p, title, defaultPolicyName(choice, bucket, prefix));
-  c.policy = { kind: 'new', policyName, document: templateDocument(choice, bucket, prefix) };
-});
+  if (choice === EXISTING) { c.pickExisting = true; return; }
+  c.template = choice;
+}, policyDetailSteps, vscode.l10n.t('Policy'));
 
 const instanceStep = promptStep<Ctx>((c) => !c.instance && !c.createInstance, async (c, p, title) => {
-  // Classic instances are listed after the usable ones, marked unavailable with the reason; a quick
-  // pick cannot disable an item, so picking one explains and asks again, keeping every answer.
-  const items = listInstancesWithRoles(c.cloud, c.defaultRegion).then((is) => {
-    const usable = is.filter((i) => i.networkType === 'vpc');
-    const classic = is.filter((i) => i.networkType !== 'vpc');
-    return [
-      { label: `$(add) ${vscode.l10n.t('Create a new instance…')}`, description: vscode.l10n.t('VPC, with the role from the start (billable)'), instance: undefined },
-      ...usable.map(instanceItem),
-      ...(classic.length ? [{ label: vscode.l10n.t('Unavailable: classic network'), kind: vscode.QuickPickItemKind.Separator, instance: undefined }] : []),
-      ...classic.map(instanceItem),
-    ];
+  // Classic instances are listed after the usable ones, marked unavailable with the reason; picking
+  // one explains and asks again, keeping every answer.
+  const picked = await pickInstanceWithRole(p, c.cloud, title, c.defaultRegion, {
+    placeHolder: vscode.l10n.t('Which instance gets the role?'),
+    extra: [{ label: `$(add) ${vscode.l10n.t('Create a new instance…')}`, description: vscode.l10n.t('VPC, with the role from the start (billable)') }],
   });
-  for (;;) {
-    const item = await p.pick(items, { title, placeHolder: vscode.l10n.t('Which instance gets the role?'), matchOnDescription: true });
-    if (item.kind === vscode.QuickPickItemKind.Separator) { continue; }
-    if (!item.instance) { c.createInstance = true; return; }
-    const i = item.instance;
-    if (i.networkType !== 'vpc') {
-      void vscode.window.showWarningMessage(vscode.l10n.t('{0} ({1}) is a classic-network instance; RAM roles can only be attached to VPC instances. Pick a VPC instance or create one.', i.instanceName || i.instanceId, i.instanceId));
-      continue;
-    }
-    c.instance = { kind: 'existing', regionId: i.regionId, instanceId: i.instanceId };
-    c.picked = { publicIp: i.publicIps[0], privateIp: i.privateIps[0] };
-    return;
-  }
-}, (c) => (c.createInstance ? newInstanceSteps<Ctx>() : undefined));
+  const i = picked.instance;
+  if (!i) { c.createInstance = true; return; }
+  c.instance = { kind: 'existing', regionId: i.regionId, instanceId: i.instanceId };
+  c.picked = { publicIp: i.publicIps[0], privateIp: i.privateIps[0] };
+}, (c) => (c.createInstance ? newInstanceSteps<Ctx>() : undefined), vscode.l10n.t('New instance'));
 
 function planText(plan: SetupPlan): string {
   const lines = plan.steps.map((st) => `${st.state === 'done' ? '✓' : '→'} ${st.title}: ${st.detail}`);

@@ -3,7 +3,7 @@
  * the English `message`, and the `args` interpolated into `LINT_MESSAGES[code]` ({0}, {1}… as
  * vscode.l10n.t expects), so the UI can localize by code without parsing sentences.
  */
-import { hasCatalogue, isKnownAction, matchingActions } from './actions';
+import { actionsMatching, findAction, isCatalogued, nearestAction } from './actionCatalog';
 import { canonicalOperator, parseCidr, parseDate } from './conditions';
 import {
   formatMessage, JSON_MESSAGES, parseJson, toValue,
@@ -151,32 +151,6 @@ function editDistanceAtMostOne(a: string, b: string): boolean {
   return edits + (a.length - i) + (b.length - j) <= 1;
 }
 
-/** The catalogued action nearest to a misspelt one, when it is only a typo or two away. */
-function closestAction(service: string, name: string): string | undefined {
-  const n = name.toLowerCase();
-  let best: { action: string; d: number } | undefined;
-  for (const action of matchingActions(service, '*')) {
-    const d = editDistance(action.toLowerCase(), n, 2);
-    if (d <= 2 && (!best || d < best.d)) { best = { action, d }; }
-  }
-  return best?.action;
-}
-
-/** Levenshtein distance, giving up (returning max + 1) once it exceeds `max`. */
-function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) { return max + 1; }
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    if (Math.min(...cur) > max) { return max + 1; }
-    prev = cur;
-  }
-  return prev[b.length];
-}
-
 class Linter {
   readonly out: Diagnostic[] = [];
   constructor(private readonly kind: PolicyKind) {}
@@ -292,7 +266,7 @@ class Linter {
     if (!m) { this.add('action-format', a, [q(a.value)]); return; }
     if (trust && !TRUST_ACTIONS.includes(a.value.toLowerCase())) { this.add('trust-action', a, [q(a.value)]); }
     const service = m[1].toLowerCase();
-    if (hasCatalogue(service)) { this.catalogued(a, m[1], m[2]); return; }
+    if (isCatalogued(service)) { this.catalogued(a, m[1], m[2]); return; }
     if (KNOWN_SERVICES.has(service) || /[*?]/.test(service)) { return; }
     const guess = AWS_LOOKALIKES[service] ?? [...KNOWN_SERVICES].find((k) => k.length >= 3 && editDistanceAtMostOne(k, service));
     const span = { offset: a.offset + 1, length: m[1].length };
@@ -303,11 +277,11 @@ class Linter {
   catalogued(a: { value: string; offset: number; length: number }, service: string, name: string): void {
     const span = { offset: a.offset + 1 + service.length + 1, length: name.length };
     if (/[*?]/.test(name)) {
-      if (!matchingActions(service, name).length) { this.add('action-pattern-empty', span, [q(a.value), service.toLowerCase()]); }
+      if (!actionsMatching(`${service}:${name}`).length) { this.add('action-pattern-empty', span, [q(a.value), service.toLowerCase()]); }
       return;
     }
-    if (isKnownAction(service, name)) { return; }
-    const guess = closestAction(service, name);
+    if (findAction(`${service}:${name}`)) { return; }
+    const guess = nearestAction(service, name);
     if (guess) {
       const text = q(`${service}:${guess}`);
       this.add('action-unknown-suggest', span, [q(a.value), service.toLowerCase(), text], { offset: a.offset, length: a.length, text });

@@ -12,7 +12,8 @@ import { checkInstancePassword } from '../cloud/ecs';
 import { l10n } from '../cloud/l10n';
 import { validateInstanceName, validatePolicyName, validateRoleName } from '../cloud/names';
 import type { PolicyType } from '../cloud/ram';
-import { waitForInstanceStatus, waitForPropagation } from '../cloud/waiting';
+import { waitForPropagation } from '../cloud/waiting';
+import { waitForRunning } from './instanceLifecycle';
 import { ECS_SERVICE, formatPolicy, serviceTrustPolicy } from '../policy/builders';
 import type { PolicyDocument } from '../policy/types';
 import { policyErrors } from '../policy/lint';
@@ -328,13 +329,7 @@ export async function createInstance(cloud: Cloud, spec: NewInstance, allocatePu
   const instanceId = await waitForPropagation('ecs', () => cloud.ecs.runInstance(full, false), waitOpts);
   if (!instanceId) { throw new CloudError({ code: 'InvalidResponse', service: 'ecs', action: 'RunInstances', message: l10n.t('ECS returned no instance id.') }); }
   hooks.onPhase?.('starting');
-  const running = await waitForInstanceStatus(async () => {
-    // DescribeInstances may not list an instance in the first moments after RunInstances.
-    try { return await cloud.ecs.getInstance(full.regionId, instanceId); } catch (e) {
-      if (isCloudError(e, 'InvalidInstanceId.NotFound')) { return { instanceId, status: 'Pending', publicIps: [] as string[] }; }
-      throw e;
-    }
-  }, 'Running', { signal: hooks.signal, onProgress: (p) => hooks.onWait?.(p.message) });
+  const running = await waitForRunning(cloud.ecs, full.regionId, instanceId, { signal: hooks.signal, onProgress: (p) => hooks.onWait?.(p.message) });
   if (!allocatePublicIp) { return { instanceId }; }
   hooks.onPhase?.('publicIp');
   const publicIp = running.publicIps[0] ?? await cloud.ecs.allocatePublicIp(full.regionId, instanceId);

@@ -1,7 +1,7 @@
 /**
  * AccessDenied from OSS, made actionable: the error notification names the refused action,
  * resource and identity, explains which policy (if any) refused it, and offers
- * "Show Statement to Add" (the missing statement as JSON in an untitled editor) and
+ * "Show Statement to Add" (the missing statement as a read-only JSON document) and
  * "Add to Role…"/"Add to User…" (a new custom policy with that statement, created and attached
  * with a profile that may change RAM, after a confirmation). Plugged into the error funnel as an
  * enricher, so every path that reports an OSS AccessDenied — commands, tree loads, saving an
@@ -17,6 +17,7 @@ import {
 } from '../setup/accessDeniedReport';
 import type { ErrorAction, ErrorEnricher } from './errorFunnel';
 import { withProgress } from './progress';
+import { showReadOnlyDocument } from './readOnlyDocument';
 
 /** The full analysis for an OSS AccessDenied under the active profile; undefined for other errors. */
 export async function explainAccessDenied(s: Services, err: CloudError): Promise<DenialReport | undefined> {
@@ -45,12 +46,10 @@ export async function refusalSentence(s: Services, err: CloudError): Promise<str
   return vscode.l10n.t('{0} on {1} was refused for {2} (profile "{3}").', err.action ?? req?.action ?? '?', req?.resource ?? err.resource ?? '?', who, profile);
 }
 
-/** Opens the suggested statement, as a complete policy document, in an untitled JSON editor. */
+/** Opens the suggested statement, as a complete policy document, read-only (copy it, or use "Add to Role…"). */
 export async function showStatementToAdd(report: DenialReport): Promise<vscode.TextDocument | undefined> {
   if (!report.statement) { return undefined; }
-  const doc = await vscode.workspace.openTextDocument({ language: 'json', content: suggestedPolicy(report.statement) });
-  await vscode.window.showTextDocument(doc, { preview: false });
-  return doc;
+  return showReadOnlyDocument(`/statements/${suggestedPolicyName(report.request)}.json`, suggestedPolicy(report.statement), { preview: false });
 }
 
 /**

@@ -28,8 +28,6 @@ function lineComment(languageId: string, fileName: string): string | undefined {
   return undefined;
 }
 
-const registry = new WeakMap<vscode.ExtensionContext, AccessKeyDiagnostics>();
-
 export class AccessKeyDiagnostics implements vscode.CodeActionProvider, vscode.Disposable {
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
   readonly collection = vscode.languages.createDiagnosticCollection('alibabaCloud.accessKeys');
@@ -38,11 +36,7 @@ export class AccessKeyDiagnostics implements vscode.CodeActionProvider, vscode.D
   private running?: Promise<WorkspaceScan>;
   private startupTimer?: NodeJS.Timeout;
 
-  /** The instance of this extension context (commands reach it through their Services). */
-  static of(context: vscode.ExtensionContext): AccessKeyDiagnostics | undefined { return registry.get(context); }
-
   constructor(private readonly context: vscode.ExtensionContext) {
-    registry.set(context, this);
     this.disposables.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => this.checkDocument(d)),
@@ -181,7 +175,6 @@ export class AccessKeyDiagnostics implements vscode.CodeActionProvider, vscode.D
 
   dispose(): void {
     clearTimeout(this.startupTimer);
-    registry.delete(this.context);
     this.disposables.forEach((d) => d.dispose());
   }
 }

@@ -6,12 +6,24 @@
 import * as vscode from 'vscode';
 import { UserCancelled } from './errorFunnel';
 
-export interface PickOptions { title?: string; placeHolder?: string; matchOnDescription?: boolean; matchOnDetail?: boolean }
+export interface PickOptions {
+  title?: string; placeHolder?: string; matchOnDescription?: boolean; matchOnDetail?: boolean;
+  /** Shows a Back button (QuickInputButtons.Back); pressing it throws GoBack. Set by the wizard runner. */
+  back?: boolean;
+}
+
+export type InputOptions = vscode.InputBoxOptions & { back?: boolean };
+
+/** The user pressed Back in a multi-step flow; the wizard runner asks the previous step again. */
+export class GoBack extends UserCancelled {}
+
+export { BACK } from './wizardBack';
+import { BACK } from './wizardBack';
 
 export interface Prompter {
   pick<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: PickOptions): Promise<T>;
   pickMany<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: PickOptions): Promise<T[]>;
-  input(options: vscode.InputBoxOptions): Promise<string>;
+  input(options: InputOptions): Promise<string>;
   /** A modal confirmation; resolves true only when the action button was chosen. */
   confirm(message: string, detail: string, action: string): Promise<boolean>;
   /** A modal choice among actions; undefined when dismissed. */
@@ -30,6 +42,7 @@ export interface Prompter {
 
 export class VsCodePrompter implements Prompter {
   async pick<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: PickOptions): Promise<T> {
+    if (options.back) { return pickWithBack(items, options); }
     const r = await vscode.window.showQuickPick(items, { ...options, ignoreFocusOut: true });
     if (!r) { throw new UserCancelled(); }
     return r;
@@ -39,7 +52,8 @@ export class VsCodePrompter implements Prompter {
     if (!r) { throw new UserCancelled(); }
     return r;
   }
-  async input(options: vscode.InputBoxOptions): Promise<string> {
+  async input(options: InputOptions): Promise<string> {
+    if (options.back) { return inputWithBack(options); }
     const r = await vscode.window.showInputBox({ ...options, ignoreFocusOut: true });
     if (r === undefined) { throw new UserCancelled(); }
     return r;
@@ -61,6 +75,58 @@ export class VsCodePrompter implements Prompter {
   }
 }
 
+/**
+ * showQuickPick and showInputBox take no buttons, so a step with Back uses createQuickPick and
+ * createInputBox; they behave the same otherwise (busy while items load, validation as you type).
+ */
+function pickWithBack<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: PickOptions): Promise<T> {
+  const qp = vscode.window.createQuickPick<T>();
+  Object.assign(qp, { title: options.title, placeholder: options.placeHolder, matchOnDescription: !!options.matchOnDescription, matchOnDetail: !!options.matchOnDetail });
+  qp.ignoreFocusOut = true;
+  qp.buttons = [vscode.QuickInputButtons.Back];
+  qp.busy = true;
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const done = (f: () => void) => { if (!settled) { settled = true; f(); qp.dispose(); } };
+    qp.onDidTriggerButton((b) => { if (b === vscode.QuickInputButtons.Back) { done(() => reject(new GoBack())); } });
+    qp.onDidAccept(() => { const [sel] = qp.selectedItems; if (sel) { done(() => resolve(sel)); } });
+    qp.onDidHide(() => done(() => reject(new UserCancelled())));
+    Promise.resolve(items).then((list) => { qp.items = list; qp.busy = false; }, (e) => done(() => reject(e)));
+    qp.show();
+  });
+}
+
+function inputWithBack(options: InputOptions): Promise<string> {
+  const box = vscode.window.createInputBox();
+  Object.assign(box, { title: options.title, prompt: options.prompt, placeholder: options.placeHolder, password: !!options.password, value: options.value ?? '' });
+  if (options.valueSelection) { box.valueSelection = options.valueSelection; }
+  box.ignoreFocusOut = true;
+  box.buttons = [vscode.QuickInputButtons.Back];
+  let checked = 0;
+  const validate = async (v: string): Promise<boolean> => {
+    const mine = ++checked;
+    const r = await options.validateInput?.(v);
+    if (mine !== checked) { return false; } // a newer value is being checked
+    box.validationMessage = r ?? undefined;
+    return !r;
+  };
+  return new Promise<string>((resolve, reject) => {
+    let settled = false;
+    const done = (f: () => void) => { if (!settled) { settled = true; f(); box.dispose(); } };
+    box.onDidTriggerButton((b) => { if (b === vscode.QuickInputButtons.Back) { done(() => reject(new GoBack())); } });
+    box.onDidChangeValue((v) => { void validate(v); });
+    box.onDidAccept(async () => {
+      const v = box.value;
+      box.busy = true;
+      const ok = await validate(v).finally(() => { box.busy = false; });
+      if (ok && box.value === v) { done(() => resolve(v)); }
+    });
+    box.onDidHide(() => done(() => reject(new UserCancelled())));
+    box.show();
+    if (box.value) { void validate(box.value); }
+  });
+}
+
 /** Scripted answers for in-host tests: labels for picks, text for inputs, action labels for confirms. */
 export class ScriptedPrompter implements Prompter {
   private readonly answers: Array<string | string[] | boolean | undefined> = [];
@@ -74,6 +140,11 @@ export class ScriptedPrompter implements Prompter {
   readonly installed: string[] = [];
   /** Web pages the extension asked to open (openExternal), in order. */
   readonly external: string[] = [];
+  /** The title of each pick and input, in order (step counters), and whether it offered Back. */
+  readonly titles: string[] = [];
+  readonly backOffered: boolean[] = [];
+  /** The prompt text of each input (where a name clash is reported). */
+  readonly inputPrompts: string[] = [];
 
   enqueue(...answers: Array<string | string[] | boolean | undefined>): void {
     this.answers.push(...answers);
@@ -89,10 +160,22 @@ export class ScriptedPrompter implements Prompter {
     return a;
   }
 
+  /** The next answer of a pick or input; BACK presses Back, which only a step with Back offers. */
+  private nextStep(what: string, options: { title?: string; back?: boolean }): string | string[] | boolean {
+    this.titles.push(options.title ?? '');
+    this.backOffered.push(!!options.back);
+    const a = this.next(what)!;
+    if (a === BACK) {
+      if (!options.back) { throw new Error(`Back pressed where none is offered: ${what}`); }
+      throw new GoBack();
+    }
+    return a;
+  }
+
   async pick<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: PickOptions): Promise<T> {
     const list = await items;
     this.offered.push(list);
-    const want = String(this.next(`pick:${options.title ?? options.placeHolder}`));
+    const want = String(this.nextStep(`pick:${options.title ?? options.placeHolder}`, options));
     const hit = list.find((i) => i.label === want) ?? list.find((i) => i.label.includes(want) || i.description === want);
     if (!hit) { throw new Error(`no item "${want}" among ${list.map((i) => i.label).join(', ')}`); }
     return hit;
@@ -100,12 +183,13 @@ export class ScriptedPrompter implements Prompter {
   async pickMany<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: PickOptions): Promise<T[]> {
     const list = await items;
     this.offered.push(list);
-    const want = this.next(`pickMany:${options.title ?? options.placeHolder}`);
+    const want = this.nextStep(`pickMany:${options.title ?? options.placeHolder}`, options);
     const labels = Array.isArray(want) ? want : [String(want)];
     return list.filter((i) => labels.includes(i.label));
   }
-  async input(options: vscode.InputBoxOptions): Promise<string> {
-    const value = String(this.next(`input:${options.title ?? options.prompt}`));
+  async input(options: InputOptions): Promise<string> {
+    this.inputPrompts.push(options.prompt ?? '');
+    const value = String(this.nextStep(`input:${options.title ?? options.prompt}`, options));
     const invalid = await options.validateInput?.(value);
     if (invalid) { throw new Error(`invalid input "${value}": ${typeof invalid === 'string' ? invalid : invalid.message}`); }
     return value;

@@ -1,6 +1,7 @@
 /** What nodes and commands need, passed in rather than imported as singletons. */
 import type * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
+import type { AccessKeyDiagnostics } from './accessKeyDiagnostics';
 import type { InstanceIdentityService } from './instanceIdentity';
 import type { LiveBinding, LiveTarget } from './liveBinding';
 import type { LocalSandbox } from './localSandbox';
@@ -26,6 +27,8 @@ export interface Services {
   readonly sandbox: LocalSandbox;
   /** The RAM documents in the editor (fs/ramDocuments.ts). */
   readonly documents: PolicyDocuments;
+  /** AccessKeys found in the workspace (Problems panel) and the scan behind them. */
+  readonly accessKeys: AccessKeyDiagnostics;
 }
 
 /** What commands do with the RAM documents: open drafts, show what is live, record deploys. */

@@ -4,6 +4,7 @@
  * Shown as a Markdown preview tailored to the instance; offered by the wizard's closing message.
  */
 import * as vscode from 'vscode';
+import { readOnlyDocument } from './readOnlyDocument';
 
 export interface ConnectTarget {
   instanceId: string;
@@ -45,7 +46,7 @@ export function connectGuide(t: ConnectTarget): string {
 }
 
 export async function showConnectGuide(t: ConnectTarget): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: connectGuide(t) });
+  const doc = await readOnlyDocument(`/connect/${t.instanceId}.md`, connectGuide(t));
   await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));
 }
 

@@ -34,18 +34,59 @@ export async function pickEcsRole(prompt: Prompter, cloud: Cloud, title: string,
   return item.value;
 }
 
-export async function askRoleName(prompt: Prompter, title: string, value = 'EcsInstanceRole'): Promise<string> {
-  return (await prompt.input({
-    title, prompt: vscode.l10n.t('Role name (letters, digits, "." and "-", at most 64)'), value,
-    validateInput: (v) => validateRoleName(v.trim()),
-  })).trim();
+/**
+ * Asks for a name until `clash` finds none: a name that exists is reported at this step, in the
+ * input's prompt with the name selected, instead of after the last step. The lookup runs once per
+ * entry, not per keystroke (validateInput runs on every change).
+ */
+async function askFreeName(prompt: Prompter, title: string, value: string, rule: string, validate: (v: string) => string | undefined, clash?: (name: string) => Promise<string | undefined>): Promise<string> {
+  let problem: string | undefined;
+  for (;;) {
+    const name = (await prompt.input({
+      title, prompt: problem ? `${problem} ${rule}` : rule, value, valueSelection: problem ? [0, value.length] : undefined,
+      validateInput: (v) => validate(v.trim()),
+    })).trim();
+    problem = await clash?.(name);
+    if (!problem) { return name; }
+    value = name;
+  }
 }
 
-export async function askPolicyName(prompt: Prompter, title: string, value: string): Promise<string> {
-  return (await prompt.input({
-    title, prompt: vscode.l10n.t('Policy name (letters, digits and "-", at most 128)'), value,
-    validateInput: (v) => validatePolicyName(v.trim()),
-  })).trim();
+/** With `cloud`, a role that already exists is reported here (GetRole), and the name asked again. */
+export async function askRoleName(prompt: Prompter, title: string, value = 'EcsInstanceRole', cloud?: Cloud): Promise<string> {
+  return askFreeName(prompt, title, value, vscode.l10n.t('Role name (letters, digits, "." and "-", at most 64)'), validateRoleName,
+    cloud && ((name) => roleNameClash(cloud, name)));
+}
+
+/**
+ * With `cloud`, a custom policy of that name is reported here (GetPolicy) unless its document is
+ * one of `sameAs` (a re-run that would reuse it), and the name asked again.
+ */
+export async function askPolicyName(prompt: Prompter, title: string, value: string, cloud?: Cloud, sameAs: string[] = []): Promise<string> {
+  return askFreeName(prompt, title, value, vscode.l10n.t('Policy name (letters, digits and "-", at most 128)'), validatePolicyName,
+    cloud && ((name) => policyNameClash(cloud, name, sameAs)));
+}
+
+/** Why `name` cannot be a new role, or undefined when RAM has no such role (or cannot say: the create call will). */
+export async function roleNameClash(cloud: Cloud, name: string): Promise<string | undefined> {
+  try {
+    await cloud.ram.getRole(name);
+    return vscode.l10n.t('Role {0} already exists: pick it from the list (Back), or type another name.', name);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function policyNameClash(cloud: Cloud, name: string, sameAs: string[] = []): Promise<string | undefined> {
+  let existing: string;
+  try {
+    existing = (await cloud.ram.getPolicy(name, 'Custom')).document;
+  } catch {
+    return undefined;
+  }
+  const canonical = (d: string) => { try { return JSON.stringify(JSON.parse(d)); } catch { return d; } };
+  if (sameAs.some((d) => canonical(d) === canonical(existing))) { return undefined; }
+  return vscode.l10n.t('A custom policy named {0} already exists with another document: type another name.', name);
 }
 
 // ---- policy templates -------------------------------------------------------------------------
@@ -99,9 +140,53 @@ export async function listInstancesWithRoles(cloud: Cloud, defaultRegion: string
   return perRegion.flat();
 }
 
-export function instanceItem(i: EcsInstance): vscode.QuickPickItem & { instance: EcsInstance } {
-  const role = i.networkType !== 'vpc' ? vscode.l10n.t('classic network: RAM roles need a VPC instance')
-    : i.ramRoleName ? vscode.l10n.t('role: {0}', i.ramRoleName) : vscode.l10n.t('no role');
-  const unavailable = i.networkType !== 'vpc' ? ` · ${vscode.l10n.t('unavailable')}` : '';
-  return { label: `${i.networkType === 'vpc' ? '$(vm)' : '$(circle-slash)'} ${i.instanceName || i.instanceId}`, description: `${i.instanceId} · ${i.regionId}${unavailable}`, detail: `${i.status} · ${role}`, instance: i };
+/** Why an instance cannot have a RAM role at all (classic network), else undefined. */
+export const classicReason = (i: EcsInstance): string | undefined =>
+  i.networkType !== 'vpc' ? vscode.l10n.t('RAM roles need a VPC instance') : undefined;
+
+/** An instance with its status, role and network; `unavailable` says why it cannot be chosen here. */
+export function instanceItem(i: EcsInstance, unavailable = classicReason(i)): vscode.QuickPickItem & { instance: EcsInstance } {
+  const role = i.networkType !== 'vpc' ? undefined : i.ramRoleName ? vscode.l10n.t('role: {0}', i.ramRoleName) : vscode.l10n.t('no role');
+  const network = i.networkType === 'vpc' ? 'VPC' : vscode.l10n.t('classic network');
+  const detail = [i.status, role, network].filter(Boolean).join(' · ');
+  return {
+    label: `${unavailable ? '$(circle-slash)' : '$(vm)'} ${i.instanceName || i.instanceId}`,
+    description: `${i.instanceId} · ${i.regionId}${unavailable ? ` · ${vscode.l10n.t('unavailable')}` : ''}`,
+    detail: unavailable ? `${detail} · ${unavailable}` : detail, instance: i,
+  };
+}
+
+/**
+ * Picks an instance, showing each one's role and network. Those `unavailable` names a reason for
+ * are listed last under a separator; a quick pick cannot disable an item, so picking one explains
+ * why and asks again (earlier answers in a wizard are kept). `extra` items come first (e.g.
+ * "Create a new instance…") and are returned as picked, with no instance.
+ */
+export async function pickInstanceWithRole(prompt: Prompter, cloud: Cloud, title: string, defaultRegion: string, options: {
+  placeHolder: string;
+  unavailable?: (i: EcsInstance) => string | undefined;
+  extra?: vscode.QuickPickItem[];
+}): Promise<{ instance?: EcsInstance; item: vscode.QuickPickItem }> {
+  const why = options.unavailable ?? classicReason;
+  const items = listInstancesWithRoles(cloud, defaultRegion).then((is) => {
+    const usable = is.filter((i) => !why(i));
+    const blocked = is.filter((i) => why(i));
+    return [
+      ...(options.extra ?? []).map((x) => ({ ...x, instance: undefined as EcsInstance | undefined })),
+      ...usable.map((i) => instanceItem(i, undefined)),
+      ...(blocked.length ? [{ label: vscode.l10n.t('Unavailable'), kind: vscode.QuickPickItemKind.Separator, instance: undefined }] : []),
+      ...blocked.map((i) => instanceItem(i, why(i))),
+    ];
+  });
+  for (;;) {
+    const item = await prompt.pick(items, { title, placeHolder: options.placeHolder, matchOnDescription: true });
+    if (item.kind === vscode.QuickPickItemKind.Separator) { continue; }
+    const i = item.instance;
+    const reason = i && why(i);
+    if (i && reason) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} ({1}) cannot be chosen: {2}.', i.instanceName || i.instanceId, i.instanceId, reason));
+      continue;
+    }
+    return { instance: i, item };
+  }
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import { ACTION_CATALOGUE, isKnownAction, matchingActions } from '../../src/policy/actions';
+import { ACTION_CATALOG, actionsMatching, findAction } from '../../src/policy/actionCatalog';
 
 const load = createRequire(__filename);
 /** API names of an SDK client: one `xxxWithOptions` method per API. */
@@ -14,19 +14,18 @@ function apis(pkg: string): string[] {
 
 describe('policy action catalogue', () => {
   it('ECS, RAM and STS list exactly the APIs of the SDKs (plus ram:PassRole)', () => {
-    assert.deepEqual([...ACTION_CATALOGUE.ecs].sort(), apis('@alicloud/ecs20140526').sort());
-    assert.deepEqual([...ACTION_CATALOGUE.ram].sort(), [...apis('@alicloud/ram20150501'), 'PassRole'].sort());
-    assert.deepEqual([...ACTION_CATALOGUE.sts].sort(), apis('@alicloud/sts20150401').sort());
+    assert.deepEqual(Object.keys(ACTION_CATALOG.ecs.actions).sort(), apis('@alicloud/ecs20140526').sort());
+    assert.deepEqual(Object.keys(ACTION_CATALOG.ram.actions).sort(), [...apis('@alicloud/ram20150501'), 'PassRole'].sort());
+    assert.deepEqual(Object.keys(ACTION_CATALOG.sts.actions).sort(), apis('@alicloud/sts20150401').sort());
   });
 
   it('holds every action the product grants, case-insensitively, and expands wildcards', () => {
     for (const a of ['oss:GetObject', 'oss:ListObjects', 'oss:PutObject', 'oss:AbortMultipartUpload', 'ram:PassRole', 'ecs:AttachInstanceRamRole', 'sts:AssumeRole', 'OSS:getobject']) {
-      const [service, name] = a.split(':');
-      assert.ok(isKnownAction(service, name), a);
+      assert.ok(findAction(a), a);
     }
-    assert.ok(!isKnownAction('oss', 'GetObjekt'));
-    assert.ok(!isKnownAction('oss', 'GetObjectMeta'), 'HEAD ?objectMeta is authorized as oss:GetObject');
-    assert.ok(matchingActions('oss', 'Get*').includes('GetObject'));
-    assert.deepEqual(matchingActions('oss', 'Foo*'), []);
+    assert.ok(!findAction('oss:GetObjekt'));
+    assert.ok(!findAction('oss:GetObjectMeta'), 'HEAD ?objectMeta is authorized as oss:GetObject');
+    assert.ok(actionsMatching('oss:Get*').includes('oss:GetObject'));
+    assert.deepEqual(actionsMatching('oss:Foo*'), []);
   });
 });

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { ourExtension, sandboxControl } from './helpers';
+import { ourExtension, sandboxControl, sandboxRequests } from './helpers';
 import type { HostTest } from './runner';
 
 /** From src/sandbox/seed.ts (DEMO): demo-web-1 (public IP, no role) and demo-worker-1 (role, no public IP). */
@@ -36,11 +36,8 @@ async function identityItems(a: ExtensionApi): Promise<vscode.TreeItem[]> {
 }
 const label = (i: vscode.TreeItem) => (typeof i.label === 'string' ? i.label : i.label?.label ?? '');
 
-async function requests(): Promise<Array<{ action: string }>> {
-  return (await (await sandboxControl('requests')).json() as { requests: Array<{ action: string }> }).requests;
-}
-const requestedActions = async (from: number) => (await requests()).slice(from).map((r) => r.action);
-const requestCount = async () => (await requests()).length;
+const requestedActions = async (from: number) => (await sandboxRequests()).slice(from).map((r) => r.action);
+const requestCount = async () => (await sandboxRequests()).length;
 
 export const connectTests: HostTest[] = [
   {

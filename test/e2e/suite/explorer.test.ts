@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { ourExtension, sandboxControl, sandboxInfo, waitFor } from './helpers';
+import { callsDuring as requestsDuring, ourExtension, sandboxControl, sandboxInfo, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
 /** From src/sandbox/seed.ts (DEMO). */
@@ -14,22 +14,16 @@ const SH = 'cn-shanghai';
 const WEB = 'i-bp1sandboxvpc000001';
 const SH_STOPPED = 'i-uf6sandboxvpc000001';
 
-interface LoggedRequest { service: string; action: string; status: number }
-
 async function api(): Promise<ExtensionApi> {
   const a = await ourExtension().activate() as ExtensionApi;
   if (a.services.profiles.active()?.source !== 'sandbox') { await a.services.profiles.select('sandbox:Sandbox'); }
   return a;
 }
 
-async function requests(): Promise<LoggedRequest[]> {
-  return (await (await sandboxControl('requests')).json() as { requests: LoggedRequest[] }).requests;
-}
-
 async function callsDuring<T>(fn: () => Thenable<T> | Promise<T>): Promise<{ result: T; calls: string[] }> {
-  const before = (await requests()).length;
-  const result = await fn();
-  return { result, calls: (await requests()).slice(before).map((r) => r.action) };
+  let result!: T;
+  const calls = await requestsDuring(async () => { result = await fn(); });
+  return { result, calls: calls.map((r) => r.action) };
 }
 
 const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);

@@ -46,6 +46,21 @@ export function sandboxControl(route: string, init: RequestInit = {}): Promise<R
   });
 }
 
+/** One entry of the sandbox's request log (/__sandbox/requests). */
+export interface LoggedRequest { service: string; action: string; status: number }
+
+/** Every request the sandbox has answered so far, oldest first. */
+export async function sandboxRequests(): Promise<LoggedRequest[]> {
+  return (await (await sandboxControl('requests')).json() as { requests: LoggedRequest[] }).requests;
+}
+
+/** What ran against the sandbox while `fn` ran. */
+export async function callsDuring(fn: () => Thenable<unknown> | Promise<unknown>): Promise<LoggedRequest[]> {
+  const before = (await sandboxRequests()).length;
+  await fn();
+  return (await sandboxRequests()).slice(before);
+}
+
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
 export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

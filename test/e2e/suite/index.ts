@@ -11,6 +11,7 @@ import { liveTests } from './live.test';
 import { ossTests } from './oss.test';
 import { outcomeTests } from './outcome.test';
 import { policyToolsTests } from './policy-tools.test';
+import { polishTests } from './polish.test';
 import { ramEcsTests } from './ram-ecs.test';
 import { runSuites, type HostSuite } from './runner';
 
@@ -26,6 +27,7 @@ const suites: HostSuite[] = [
   { name: 'policy-tools', tests: policyToolsTests },
   { name: 'explorer', tests: explorerTests },
   { name: 'accesskeys', tests: accessKeyTests },
+  { name: 'polish', tests: polishTests },
   // Last: it leaves a sandbox-mode explanation in the identity view.
   { name: 'hostile-workspace', tests: hostileWorkspaceTests },
 ];

@@ -13,10 +13,9 @@ import { formatPolicy, serviceTrustPolicy } from '../../../src/policy/builders';
 import { DEMO } from '../../../src/sandbox/seed';
 import type { ProfileEntry } from '../../../src/ui/profiles';
 import type { TreeNode } from '../../../src/views/node';
-import { ourExtension, sandboxControl, sandboxInfo, waitFor } from './helpers';
+import { callsDuring, type LoggedRequest, ourExtension, sandboxInfo, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
-interface LoggedRequest { service: string; action: string; status: number }
 
 const run = Date.now().toString(36);
 const DRAFT = `E2eLiveDraft-${run}`;
@@ -29,17 +28,6 @@ async function api(): Promise<ExtensionApi> {
   const a = await ourExtension().activate() as ExtensionApi;
   if (a.services.profiles.active()?.id !== 'sandbox:Sandbox') { await a.services.profiles.select('sandbox:Sandbox'); }
   return a;
-}
-
-async function requests(): Promise<LoggedRequest[]> {
-  const res = await sandboxControl('requests');
-  return (await res.json() as { requests: LoggedRequest[] }).requests;
-}
-
-async function callsDuring(fn: () => Promise<unknown>): Promise<LoggedRequest[]> {
-  const before = (await requests()).length;
-  await fn();
-  return (await requests()).slice(before);
 }
 
 const writes = (rs: LoggedRequest[]) => rs.filter((r) => r.service !== 'imds' && MUTATING.test(r.action) && r.status < 400).map((r) => r.action);

@@ -5,15 +5,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { ourExtension, sandboxControl, waitFor } from './helpers';
+import { ourExtension, sandboxControl, sandboxRequests, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
 const ROLE = `E2eNoAnswer-${Date.now().toString(36)}`;
 /** Past the SDK's socket idle timeout (the profile's connect timeout, 5 s): the client gives up first. */
 const SLOW_MS = 7000;
 
-interface LoggedRequest { service: string; action: string; status: number }
-const createRoleCalls = async () => ((await (await sandboxControl('requests')).json()) as { requests: LoggedRequest[] }).requests
+const createRoleCalls = async () => (await sandboxRequests())
   .filter((r) => r.service === 'ram' && r.action === 'CreateRole');
 
 export const outcomeTests: HostTest[] = [

@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { ourExtension, sandboxControl, waitFor } from './helpers';
+import { callsDuring, type LoggedRequest, ourExtension, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
 /** From src/sandbox/seed.ts (DEMO). */
@@ -32,7 +32,6 @@ const IN_USE_ROLE = `E2eInUse-${run}`;
 /** demo-web-1: no role in the seed, and the instance suite expects it to have none afterwards. */
 const WEB_INSTANCE = 'i-bp1sandboxvpc000001';
 
-interface LoggedRequest { service: string; action: string; status: number }
 const MUTATING = /^(Create|Update|Delete|Attach|Detach|Run|Start|Stop|Allocate|Modify|SetDefault)/;
 
 async function api(): Promise<ExtensionApi> {
@@ -40,18 +39,6 @@ async function api(): Promise<ExtensionApi> {
   // Another suite may have switched to the instance role; these tests act as the demo account.
   if (a.services.profiles.active()?.source !== 'sandbox') { await a.services.profiles.select('sandbox:Sandbox'); }
   return a;
-}
-
-async function requests(): Promise<LoggedRequest[]> {
-  const res = await sandboxControl('requests');
-  return (await res.json() as { requests: LoggedRequest[] }).requests;
-}
-
-/** What ran against the sandbox while `fn` ran. */
-async function callsDuring(fn: () => Promise<unknown>): Promise<LoggedRequest[]> {
-  const before = (await requests()).length;
-  await fn();
-  return (await requests()).slice(before);
 }
 
 const mutations = (rs: LoggedRequest[]) => rs.filter((r) => (r.service === 'ram' || r.service === 'ecs') && MUTATING.test(r.action)).map((r) => r.action);

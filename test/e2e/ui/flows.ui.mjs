@@ -216,7 +216,9 @@ export const flowTests = [
       await page.keyboard.press('Enter');
       // The closing quote either closes the string or types over an auto-closed one.
       await page.keyboard.type('"oss:GetObjectAcl"');
-      const text = await ui.activeEditorText(page);
+      // Monaco renders typed text a frame later: read until it shows (or 5 s).
+      let text = await ui.activeEditorText(page);
+      for (let i = 0; i < 25 && !/"oss:GetObjectAcl"/.test(text); i++) { await page.waitForTimeout(200); text = await ui.activeEditorText(page); }
       // Monaco renders lines in any DOM order: check the line, not the sequence.
       assert.match(text, /"oss:GetObjectAcl"/, text);
       await page.keyboard.press('ControlOrMeta+s');
