@@ -141,7 +141,7 @@ const SINKS = [
 const isProse = (literal: string) => /\b[A-Za-z][a-z]+ [a-z]{2,}\b/.test(literal.slice(1, -1).replace(/\$\{[^}]*\}/g, ' '));
 
 /** Internal errors no user action reaches: the scripted prompter of the in-host tests, guards on picker output. */
-const INTERNAL = [/^`unexpected prompt: /, /^`no item "/, /^`invalid input "/, /^`not a bucket name: /, /^`not a region id: /];
+const INTERNAL = [/^`unexpected prompt: /, /^`Back pressed where none is offered: /, /^`no item "/, /^`invalid input "/, /^`not a bucket name: /, /^`not a region id: /];
 
 function bypasses(file: string, text: string, known: Record<string, string> = bundleEn): string[] {
   const out: string[] = [];
