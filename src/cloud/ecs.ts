@@ -132,6 +132,19 @@ export class EcsApi {
     return out;
   }
 
+  /**
+   * The ids of the instances in `regionId` that hold `ramRoleName`. DescribeInstanceRamRole takes
+   * RamRoleName without InstanceIds and then answers for the whole region, 50 a page at most
+   * (DescribeInstanceRamRole API reference: PageSize 1-50, TotalCount).
+   */
+  async instancesWithRole(regionId: string, ramRoleName: string): Promise<string[]> {
+    const sets = await collectAll(this.numbered(50, async (pageNumber) => {
+      const r = await this.call('DescribeInstanceRamRole', regionId, (c, m) => c.describeInstanceRamRole(new m.DescribeInstanceRamRoleRequest({ regionId, ramRoleName, pageSize: 50, pageNumber })));
+      return { items: r.body?.instanceRamRoleSets?.instanceRamRoleSet ?? [], totalCount: r.body?.totalCount };
+    }));
+    return sets.filter((x) => x.instanceId && x.ramRoleName?.toLowerCase() === ramRoleName.toLowerCase()).map((x) => x.instanceId!);
+  }
+
   async attachRole(regionId: string, instanceId: string, ramRoleName: string): Promise<RoleChangeResult> {
     const r = await this.call('AttachInstanceRamRole', regionId, (c, m) => c.attachInstanceRamRole(new m.AttachInstanceRamRoleRequest({ regionId, ramRoleName, instanceIds: JSON.stringify([instanceId]) })));
     const res = r.body?.attachInstanceRamRoleResults?.attachInstanceRamRoleResult?.find((x) => x.instanceId === instanceId);

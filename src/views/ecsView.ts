@@ -95,7 +95,7 @@ function statusLabel(status: string): string {
 
 export class InstanceNode extends TreeNode {
   readonly id: string;
-  constructor(readonly instance: EcsInstance, parent: RegionNode) {
+  constructor(readonly instance: EcsInstance, parent: TreeNode) {
     super();
     this.id = `ecs/${instance.regionId}/${instance.instanceId}`;
     this.parent = parent;
