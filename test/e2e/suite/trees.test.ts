@@ -19,14 +19,14 @@ async function api(): Promise<ExtensionApi> {
 }
 
 /** A new running VPC instance (seeded network of that region). */
-async function newInstance(a: ExtensionApi, regionId: string, name: string): Promise<string> {
+async function newInstance(a: ExtensionApi, regionId: string, name: string, tags?: Array<{ key: string; value: string }>): Promise<string> {
   const { cloud } = await a.services.cloud();
   const net = regionId === HZ
     ? { zoneId: 'cn-hangzhou-h', vSwitchId: 'vsw-bp1sandbox000001h', securityGroupId: 'sg-bp1sandbox00000001' }
     : { zoneId: 'cn-shanghai-e', vSwitchId: 'vsw-uf6sandbox000001e', securityGroupId: 'sg-uf6sandbox00000001' };
   const id = await cloud.ecs.runInstance({
     regionId, ...net, imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd', instanceType: 'ecs.g7.large',
-    instanceName: name, password: 'Aa1!e2e-pass', internetMaxBandwidthOut: 0,
+    instanceName: name, password: 'Aa1!e2e-pass', internetMaxBandwidthOut: 0, tags,
   });
   assert.ok(id);
   await waitFor(`${name} running`, async () => (await cloud.ecs.getInstance(regionId, id)).status === 'Running', 20_000);
@@ -91,6 +91,55 @@ export const treesTests: HostTest[] = [
         await run('workbench.action.closeAllEditors');
         for (const [r, id] of [[HZ, hz], [SH, sh]] as const) { await cloud.ecs.deleteInstance(r, id, true).catch(() => undefined); }
         await cloud.ram.deleteRole(role).catch(() => undefined);
+      }
+    },
+  },
+  {
+    name: 'ECS: Filter Instances by tag, status, name or id shows only those, says so in the view\'s description; Clear Filter shows all',
+    timeoutMs: 90_000,
+    async run() {
+      const a = await api();
+      const { cloud } = await a.services.cloud();
+      const name = `e2e-filter-${stamp}`;
+      const id = await newInstance(a, HZ, name, [{ key: 'env', value: `e2e-${stamp}` }]);
+      const ecs = a.explorer.providers.get('ecs')!;
+      const view = a.explorer.views.get('ecs')!;
+      /** Instance rows of every shown region: "name status". */
+      const shown = async () => {
+        const out: string[] = [];
+        for (const region of await ecs.getChildren()) {
+          for (const n of await ecs.getChildren(region)) {
+            const item = await ecs.getTreeItem(n);
+            if (String(item.contextValue).startsWith('instance')) { out.push(`${await labelOf(ecs, n)} ${String(item.description).split(' · ')[1]}`); }
+          }
+        }
+        return out.sort();
+      };
+      try {
+        assert.equal(await run('alibabaCloud.ecs.filter', { filter: `tag:env=e2e-${stamp}` }), `tag:env=e2e-${stamp}`);
+        assert.equal(view.description, `filter: tag:env=e2e-${stamp}`);
+        assert.deepEqual(await waitFor('only the tagged instance', async () => { const r = await shown(); return r.length === 1 ? r : undefined; }), [`${name} Running`]);
+        const regions = await ecs.getChildren();
+        const sh = regions.find((r) => (r as { regionId?: string }).regionId === SH);
+        if (sh) { assert.match(await labelOf(ecs, (await ecs.getChildren(sh))[0]), /^No instances in cn-shanghai match "tag:env=/); }
+
+        await run('alibabaCloud.ecs.filter', { filter: 'status:stopped' });
+        const stopped = await shown();
+        assert.ok(stopped.length >= 1 && stopped.every((r) => r.endsWith(' Stopped')), stopped.join(', '));
+
+        // Plain terms: part of the id, and every term must match.
+        await run('alibabaCloud.ecs.filter', { filter: id.slice(-8) });
+        assert.deepEqual(await shown(), [`${name} Running`]);
+        await run('alibabaCloud.ecs.filter', { filter: `${name} status:stopped` });
+        assert.deepEqual(await shown(), []);
+
+        await run('alibabaCloud.ecs.clearFilter');
+        assert.equal(view.description, undefined);
+        const all = await shown();
+        assert.ok(all.includes(`${name} Running`) && all.some((r) => r.startsWith('demo-web-1 ')), all.join(', '));
+      } finally {
+        await run('alibabaCloud.ecs.clearFilter');
+        await cloud.ecs.deleteInstance(HZ, id, true).catch(() => undefined);
       }
     },
   },
