@@ -40,6 +40,19 @@ async function contextMenu(page, ui, viewName, label, title) {
   await item.click();
 }
 
+/**
+ * Types the whole name over the partial one, waits until the (debounced) validation no longer
+ * refuses it, then presses Enter: checking right after typing can still see the old refusal.
+ */
+async function finishName(page, name) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.focus();
+  await input.press('ControlOrMeta+a');
+  await page.keyboard.type(name, { delay: 10 });
+  await page.locator('.quick-input-widget .quick-input-message', { hasText: 'exactly' }).waitFor({ state: 'hidden', timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
 /** The sandbox profile as the identity, whatever earlier flows chose (asked like any switch). */
 async function useSandboxProfile(page, ui, log) {
   await ui.runCommand(page, paletteLabel('alibabaCloud.selectProfile'));
@@ -92,7 +105,7 @@ export const destructiveTests = [
       await page.waitForTimeout(300);
       assert.ok(await page.locator('.quick-input-widget').isVisible(), 'Enter with a wrong name does not release');
       const before = (await actions(sandbox)).length;
-      await ui.typeAndEnter(page, RELEASED);
+      await finishName(page, RELEASED);
       await step('destructive-release-typed');
 
       const done = await ui.waitForNotification(page, new RegExp(`Instance ${RELEASED} \\(${RELEASED_ID}\\) released`), 60_000);
@@ -138,7 +151,7 @@ export const destructiveTests = [
       await page.keyboard.type('e2e-doomed', { delay: 10 });
       await page.locator('.quick-input-widget .quick-input-message', { hasText: `Type the bucket name exactly: ${NEW_BUCKET}` }).waitFor({ state: 'visible', timeout: 10_000 });
       await step('destructive-bucket-wrong-name');
-      await ui.typeAndEnter(page, NEW_BUCKET);
+      await finishName(page, NEW_BUCKET);
       const deleted = await ui.waitForNotification(page, new RegExp(`Bucket ${NEW_BUCKET} deleted\\.`), 30_000);
       log(`  ${deleted}`);
       await waitForRows(page, ui, oss, `${NEW_BUCKET} gone`, (r) => (row(r, 'demo-data') && !row(r, NEW_BUCKET) ? r : undefined), 30_000);
