@@ -24,6 +24,7 @@ export interface EcsInstance {
   /** Filled by describeInstanceRoles; ECS does not return it with the instance. */
   ramRoleName?: string;
   httpTokens?: string;
+  tags?: Array<{ key: string; value: string }>;
 }
 
 export interface RoleChangeResult {
@@ -60,6 +61,7 @@ export interface NewInstance {
    * that timed out and is sent again returns the instance the first one made instead of a second.
    */
   clientToken?: string;
+  tags?: Array<{ key: string; value: string }>;
 }
 
 const PASSWORD_SPECIALS = "()`~!@#$%^&*-_+=|{}[]:;'<>,.?/";
@@ -107,6 +109,7 @@ export class EcsApi {
         publicIps: [...(i.publicIpAddress?.ipAddress ?? []), ...(i.eipAddress?.ipAddress ? [i.eipAddress.ipAddress] : [])],
         eip: i.eipAddress?.ipAddress || undefined,
         httpTokens: i.metadataOptions?.httpTokens,
+        tags: (i.tags?.tag ?? []).map((t) => ({ key: t.tagKey ?? '', value: t.tagValue ?? '' })),
       })),
       next: b?.nextToken || undefined,
     };
@@ -130,6 +133,19 @@ export class EcsApi {
       }
     }
     return out;
+  }
+
+  /**
+   * The ids of the instances in `regionId` that hold `ramRoleName`. DescribeInstanceRamRole takes
+   * RamRoleName without InstanceIds and then answers for the whole region, 50 a page at most
+   * (DescribeInstanceRamRole API reference: PageSize 1-50, TotalCount).
+   */
+  async instancesWithRole(regionId: string, ramRoleName: string): Promise<string[]> {
+    const sets = await collectAll(this.numbered(50, async (pageNumber) => {
+      const r = await this.call('DescribeInstanceRamRole', regionId, (c, m) => c.describeInstanceRamRole(new m.DescribeInstanceRamRoleRequest({ regionId, ramRoleName, pageSize: 50, pageNumber })));
+      return { items: r.body?.instanceRamRoleSets?.instanceRamRoleSet ?? [], totalCount: r.body?.totalCount };
+    }));
+    return sets.filter((x) => x.instanceId && x.ramRoleName?.toLowerCase() === ramRoleName.toLowerCase()).map((x) => x.instanceId!);
   }
 
   async attachRole(regionId: string, instanceId: string, ramRoleName: string): Promise<RoleChangeResult> {
@@ -182,6 +198,7 @@ export class EcsApi {
       vSwitchId: spec.vSwitchId, securityGroupId: spec.securityGroupId, instanceName: spec.instanceName, hostName: spec.instanceName.replace(/[^A-Za-z0-9-]/g, '-'),
       password: spec.password, ramRoleName: spec.ramRoleName, internetMaxBandwidthOut: spec.internetMaxBandwidthOut ?? 0,
       httpTokens: spec.hardenedMetadata === false ? undefined : 'required', amount: 1, dryRun, clientToken,
+      tag: spec.tags?.map((t) => new m.RunInstancesRequestTag(t)),
     })), { idempotent: true });
     return r.body?.instanceIdSets?.instanceIdSet?.[0];
   }

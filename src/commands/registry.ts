@@ -14,6 +14,7 @@ import { ossDelete } from './ossDelete';
 import { ossDownload } from './ossDownload';
 import { ossFilter } from './ossFilter';
 import { ramFilter } from './ramFilter';
+import { ecsClearFilter, ecsFilterInstances } from './ecsFilter';
 import { ossOpenObject } from './ossOpen';
 import { ossPin, ossUnpin } from './ossPin';
 import { ossUpload, ossUploadFolder } from './ossUpload';
@@ -58,6 +59,7 @@ export const COMMANDS: CommandDef[] = [
   // ECS
   attachRole, detachRole, createInstance, copyInstanceId, connectRemoteSsh, verifyRole,
   startInstance, stopInstance, rebootInstance, releaseInstance, copyPublicIp, copyPrivateIp, copyEip, instanceProperties,
+  ecsFilterInstances, ecsClearFilter,
   // the whole chain
   setupInstanceRole,
   // oss

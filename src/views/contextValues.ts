@@ -26,6 +26,8 @@ export const ContextValues = {
   systemPolicyVersion: 'policyVersion system',
   /** "Used by" under a policy (ListEntitiesForPolicy). */
   policyUsedBy: 'policyUsedBy',
+  /** "Instances" under a role (DescribeInstanceRamRole by RamRoleName). */
+  roleInstances: 'roleInstances',
   region: 'region',
   emptyRegions: 'emptyRegions',
   /**

@@ -9,6 +9,7 @@ import { TRANSITIONAL_STATES } from '../cloud/waiting';
 import { DEFAULT_MAX_IN_FLIGHT, probeRegions, RequestLimiter, type RegionProbe } from '../cloud/inventory';
 import type { Page } from '../cloud/paging';
 import { ContextValues } from './contextValues';
+import { ecsFilter } from './ecsFilter';
 import { childrenOrError, TreeNode } from './node';
 import { PagedNode } from './pagedNode';
 import type { Services } from '../ui/services';
@@ -43,14 +44,23 @@ export class RegionNode extends PagedNode<EcsInstance> {
     const prefetched = token === undefined ? this.first : undefined;
     this.first = undefined;
     if (prefetched instanceof Error) { throw prefetched; }
-    const page = prefetched ?? await cloud.ecs.listInstances(this.regionId, token, PAGE);
+    let page = prefetched ?? await cloud.ecs.listInstances(this.regionId, token, PAGE);
+    // A filter reads on until a page's worth matches (DescribeInstances filters by tag only by key
+    // and value, not by part of a name), so "Load more" is not a row of empty pages.
+    const items = page.items.filter((i) => ecsFilter.matches(i));
+    while (ecsFilter.value && items.length < PAGE && page.next) {
+      page = await cloud.ecs.listInstances(this.regionId, page.next, PAGE);
+      items.push(...page.items.filter((i) => ecsFilter.matches(i)));
+    }
     // ECS returns roles separately, and refuses classic instances in that call.
-    const vpc = page.items.filter((i) => i.networkType === 'vpc').map((i) => i.instanceId);
+    const vpc = items.filter((i) => i.networkType === 'vpc').map((i) => i.instanceId);
     const roles = vpc.length ? await cloud.ecs.describeInstanceRoles(this.regionId, vpc) : new Map<string, string>();
-    return { items: page.items.map((i) => ({ ...i, ramRoleName: roles.get(i.instanceId) })), next: page.next };
+    return { items: items.map((i) => ({ ...i, ramRoleName: roles.get(i.instanceId) })), next: page.next };
   }
   protected toNode(i: EcsInstance): TreeNode { return new InstanceNode(i, this); }
-  protected emptyLabel(): string { return vscode.l10n.t('No instances in {0}', this.regionId); }
+  protected emptyLabel(): string {
+    return ecsFilter.value ? vscode.l10n.t('No instances in {0} match "{1}"', this.regionId, ecsFilter.value) : vscode.l10n.t('No instances in {0}', this.regionId);
+  }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.regionId, vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
@@ -95,7 +105,7 @@ function statusLabel(status: string): string {
 
 export class InstanceNode extends TreeNode {
   readonly id: string;
-  constructor(readonly instance: EcsInstance, parent: RegionNode) {
+  constructor(readonly instance: EcsInstance, parent: TreeNode) {
     super();
     this.id = `ecs/${instance.regionId}/${instance.instanceId}`;
     this.parent = parent;

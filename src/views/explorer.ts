@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { SDKS_FOR_VIEW } from '../cloud/sdk';
+import { ecsFilter } from './ecsFilter';
 import { ecsRoots } from './ecsView';
 import { identityRoots } from './identityView';
 import { ErrorNode, type TreeNode } from './node';
@@ -48,6 +49,10 @@ export class Explorer implements vscode.Disposable {
       if (tree.visible) { this.becameVisible(view); }
     }
     this.disposables.push(s.profiles.onDidChange(() => this.refreshAll()));
+    this.disposables.push(ecsFilter.onDidChange((filter) => {
+      this.views.get('ecs')!.description = filter ? vscode.l10n.t('filter: {0}', filter) : undefined;
+      this.refresh('ecs');
+    }));
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('alibabaCloud.regions')) { this.refresh('ecs'); }
       if (e.affectsConfiguration('alibabaCloud.oss')) { this.refresh('oss'); }

@@ -9,6 +9,7 @@ import { childrenOrError, emptyNode, TreeNode } from './node';
 import { PagedNode, type PagedParent } from './pagedNode';
 import { mapLimit, type Page } from '../cloud/paging';
 import { PolicyUsedByNode } from './policyUsage';
+import { RoleInstancesNode } from './roleInstances';
 import type { Services } from '../ui/services';
 
 const PAGE = 100;
@@ -98,7 +99,8 @@ export class RoleNode extends TreeNode {
       this.policies ??= await cloud.ram.listPoliciesForRole(this.role.roleName);
       const trust = new DocumentNode(`${this.id}/trust`, vscode.l10n.t('Trust policy'), trustPolicyUri(this.s, this.role.roleName), ContextValues.trustPolicy, 'shield', this);
       const attached = this.policies.map((p) => new AttachedPolicyNode(this, p, policyDocumentUri(this.s, p.policyType, p.policyName)));
-      return [trust, ...(attached.length ? attached : [emptyNode(this.id, vscode.l10n.t('No policies attached'))])];
+      const instances = this.trustsEcs ? [new RoleInstancesNode(this.s, this.role.roleName, this)] : [];
+      return [trust, ...(attached.length ? attached : [emptyNode(this.id, vscode.l10n.t('No policies attached'))]), ...instances];
     });
   }
   invalidate(): void { this.policies = undefined; }

@@ -14,6 +14,7 @@ import { policyToolsTests } from './policy-tools.test';
 import { polishTests } from './polish.test';
 import { ramEcsTests } from './ram-ecs.test';
 import { runSuites, type HostSuite } from './runner';
+import { treesTests } from './trees.test';
 
 const suites: HostSuite[] = [
   { name: 'extension', tests: extensionTests },
@@ -28,6 +29,7 @@ const suites: HostSuite[] = [
   { name: 'explorer', tests: explorerTests },
   { name: 'accesskeys', tests: accessKeyTests },
   { name: 'polish', tests: polishTests },
+  { name: 'trees', tests: treesTests },
   // Last: it leaves a sandbox-mode explanation in the identity view.
   { name: 'hostile-workspace', tests: hostileWorkspaceTests },
 ];

@@ -1,6 +1,7 @@
 // The UI tests, in order. They share one workbench page: each test should leave it usable (close
 // what it opened). To add tests, write a module exporting a list like workbench.ui.mjs and add it here.
 import { connectSettings, connectUiTests } from './connect.ui.mjs';
+import { destructiveTests } from './destructive.ui.mjs';
 import { flowSettings, flowTests } from './flows.ui.mjs';
 import { helperTests } from './helpers.ui.mjs';
 import { paletteUiTests, stateUiTests } from './states.ui.mjs';
@@ -13,7 +14,8 @@ export const uiTests = [
   flowTests[0],
   ...connectUiTests, // while demo-web-1 has no role and the sandbox profile is the identity
   ...flowTests.slice(1), // it attaches a role and switches the window to the instance identity
-  ...stateUiTests, // last: as that instance role (refused RAM), then with ECS answering 500
+  ...stateUiTests, // as that instance role (refused RAM), then with ECS answering 500
+  ...destructiveTests, // last: back on the sandbox profile, release an instance and delete a bucket
 ];
 
 /** Extra user settings for the UI run's server, from the sandbox's info line (no secrets in it). */
