@@ -30,6 +30,8 @@ export interface ExtensionApi {
   explorer: Explorer;
   /** Set to script answers to every prompt (in-host tests). */
   useScriptedPrompter(): ScriptedPrompter;
+  /** Takes this metadata URL as the real address (unreachable in tests) for the instance role's takeover rules. */
+  treatAsDefaultMetadataUrl(url: string | undefined): void;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
@@ -38,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const profiles = new ProfileStore(context, log);
   let prompt: Prompter = new VsCodePrompter();
   const statusBar = new ProfileStatusBar(profiles);
-  const instance = new InstanceIdentityService({ context, log, profiles }, statusBar);
+  const instance = new InstanceIdentityService({ context, log, profiles, prompt: () => prompt }, statusBar);
   const sandbox = new LocalSandbox(startSandboxInHost);
   const accessKeys = new AccessKeyDiagnostics(context);
   let explorer: Explorer | undefined;
@@ -76,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   return testApiFor(context.extensionMode, () => ({
     services, explorer,
     useScriptedPrompter: () => { const p = new ScriptedPrompter(); prompt = p; return p; },
+    treatAsDefaultMetadataUrl: (url) => instance.treatAsDefaultAddressForTests(url),
   }));
 }
 
