@@ -55,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       return active;
     },
     refresh: (view, node, reload) => explorer?.refresh(view, node, reload),
+    reveal: async (view, node) => explorer?.reveal(view, node),
     get documents() {
       if (!documents) { throw new Error(vscode.l10n.t('Policy documents are not available yet; try again once the extension has started.')); }
       return documents;

@@ -9,7 +9,8 @@ import { ContextValues } from './contextValues';
 import { childrenOrError, emptyNode, TreeNode } from './node';
 
 export interface PagedParent extends TreeNode {
-  loadMore(): Promise<void>;
+  /** Loads the next page; resolves to the node of its first item (where keyboard focus goes), if any. */
+  loadMore(): Promise<TreeNode | undefined>;
 }
 
 /** Subclasses say how to load a page, how to show an item and what an empty listing says. */
@@ -33,7 +34,15 @@ export abstract class PagedNode<T> extends TreeNode implements PagedParent {
     return this.pages.hasMore ? [...nodes, new LoadMoreNode(this)] : nodes;
   }
 
-  loadMore(): Promise<void> { return this.pages.loadMore(); }
+  async loadMore(): Promise<TreeNode | undefined> {
+    const before = (await this.pages.current()).length;
+    await this.pages.loadMore();
+    const items = await this.pages.current();
+    if (items.length <= before) { return undefined; }
+    const first = this.toNode(items[before]);
+    first.parent ??= this;
+    return first;
+  }
   invalidate(): void { this.pages.reset(); }
 }
 
