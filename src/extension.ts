@@ -18,6 +18,7 @@ import { ProfileStore } from './ui/profiles';
 import { ScriptedPrompter, VsCodePrompter, type Prompter } from './ui/prompt';
 import { ProfileStatusBar } from './ui/statusBar';
 import { testApiFor } from './ui/testApi';
+import { walkthroughStepsDone } from './ui/walkthrough';
 import { LIVE_SCHEME, LiveRamDocuments, RAM_SCHEME } from './fs/ramDocuments';
 import { Explorer } from './views/explorer';
 import { bindInstanceIdentity } from './views/identityView';
@@ -32,6 +33,8 @@ export interface ExtensionApi {
   useScriptedPrompter(): ScriptedPrompter;
   /** Takes this metadata URL as the real address (unreachable in tests) for the instance role's takeover rules. */
   treatAsDefaultMetadataUrl(url: string | undefined): void;
+  /** Walkthrough steps whose context key was set in this session. */
+  walkthroughStepsDone(): string[];
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
@@ -80,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     services, explorer,
     useScriptedPrompter: () => { const p = new ScriptedPrompter(); prompt = p; return p; },
     treatAsDefaultMetadataUrl: (url) => instance.treatAsDefaultAddressForTests(url),
+    walkthroughStepsDone,
   }));
 }
 
