@@ -18,6 +18,7 @@ import { ProfileStore } from './ui/profiles';
 import { ScriptedPrompter, VsCodePrompter, type Prompter } from './ui/prompt';
 import { ProfileStatusBar } from './ui/statusBar';
 import { testApiFor } from './ui/testApi';
+import { walkthroughStepsDone } from './ui/walkthrough';
 import { LIVE_SCHEME, LiveRamDocuments, RAM_SCHEME } from './fs/ramDocuments';
 import { Explorer } from './views/explorer';
 import { bindInstanceIdentity } from './views/identityView';
@@ -30,6 +31,10 @@ export interface ExtensionApi {
   explorer: Explorer;
   /** Set to script answers to every prompt (in-host tests). */
   useScriptedPrompter(): ScriptedPrompter;
+  /** Takes this metadata URL as the real address (unreachable in tests) for the instance role's takeover rules. */
+  treatAsDefaultMetadataUrl(url: string | undefined): void;
+  /** Walkthrough steps whose context key was set in this session. */
+  walkthroughStepsDone(): string[];
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
@@ -38,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const profiles = new ProfileStore(context, log);
   let prompt: Prompter = new VsCodePrompter();
   const statusBar = new ProfileStatusBar(profiles);
-  const instance = new InstanceIdentityService({ context, log, profiles }, statusBar);
+  const instance = new InstanceIdentityService({ context, log, profiles, prompt: () => prompt }, statusBar);
   const sandbox = new LocalSandbox(startSandboxInHost);
   const accessKeys = new AccessKeyDiagnostics(context);
   let explorer: Explorer | undefined;
@@ -53,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       return active;
     },
     refresh: (view, node, reload) => explorer?.refresh(view, node, reload),
+    reveal: async (view, node) => explorer?.reveal(view, node),
     get documents() {
       if (!documents) { throw new Error(vscode.l10n.t('Policy documents are not available yet; try again once the extension has started.')); }
       return documents;
@@ -76,6 +82,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   return testApiFor(context.extensionMode, () => ({
     services, explorer,
     useScriptedPrompter: () => { const p = new ScriptedPrompter(); prompt = p; return p; },
+    treatAsDefaultMetadataUrl: (url) => instance.treatAsDefaultAddressForTests(url),
+    walkthroughStepsDone,
   }));
 }
 

@@ -77,6 +77,19 @@ export function decideProbe(ctx: ProbeContext): ProbeDecision {
   return { probe: false, reason: 'local', evidence: false };
 }
 
+/**
+ * What a found instance role does to the active profile. It takes over on its own only at the real
+ * metadata address and only when the user has chosen no profile, here or anywhere: a choice made
+ * elsewhere is kept and switching is offered; one made on this instance is kept and not asked
+ * again. A role found through another URL (a setting, the env, a sandbox) is only listed.
+ */
+export type InstanceRoleTakeover = 'activate' | 'offer' | 'list';
+
+export function instanceRoleTakeover(ctx: { defaultAddress: boolean; chosenHere: boolean; chosenElsewhere: boolean }): InstanceRoleTakeover {
+  if (!ctx.defaultAddress || ctx.chosenHere) { return 'list'; }
+  return ctx.chosenElsewhere ? 'offer' : 'activate';
+}
+
 /** The metadata base URL: the setting, else ALIBABA_CLOUD_IMDS_ENDPOINT, else 100.100.100.200. */
 export function resolveImdsEndpoint(setting: string | undefined, env: NodeJS.ProcessEnv = process.env): { url: string; explicit: boolean; source: 'setting' | 'env' | 'default' } {
   const s = setting?.trim();

@@ -16,9 +16,11 @@ export const refreshNode = defineCommand('alibabaCloud.refreshNode', (s, node) =
 
 export const loadMore = defineCommand('alibabaCloud.loadMore', async (s, node) => {
   const more = node as LoadMoreNode;
-  await more.owner.loadMore();
+  const first = await more.owner.loadMore();
   // Redraw only: invalidating would drop the page just loaded.
   s.refresh(viewOf(more.owner), more.owner, false);
+  // The "Load more" row is gone: keyboard focus goes to the first new row, not back to the top.
+  if (first) { await s.reveal(viewOf(more.owner), first); }
 });
 
 export const showLog = defineCommand('alibabaCloud.showLog', (s) => s.log.show());

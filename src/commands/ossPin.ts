@@ -23,6 +23,10 @@ export const ossPin = defineCommand('alibabaCloud.oss.pin', async (s, node, node
 export const ossUnpin = defineCommand('alibabaCloud.oss.unpin', async (s, node) => {
   const pinned = pinnedUris();
   const given = node instanceof OssPinnedNode ? node.uri : argsOf<{ uri: string }>(node).uri;
+  if (!given && !pinned.length) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Nothing is pinned in the OSS view.'));
+    return undefined;
+  }
   const uri = given ?? (await s.prompt.pick(pinned.map((u) => ({ label: u })), { title: vscode.l10n.t('Unpin'), placeHolder: vscode.l10n.t('Select a pinned entry') })).label;
   const loc = parseOssUri(uri);
   const pin = loc ? normalizePin(loc) : uri;

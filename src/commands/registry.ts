@@ -45,6 +45,7 @@ import { setupInstanceRole } from './setupInstanceRole';
 import { ignoreAccessKeyInWorkspace, scanAccessKeys } from './accessKeyCommands';
 import { insertRoleCode } from './insertRoleCode';
 import { openInApiExplorer, openInConsole } from './openInConsole';
+import { recordWalkthroughProgress } from '../ui/walkthrough';
 
 export const COMMANDS: CommandDef[] = [
   // identity
@@ -72,5 +73,9 @@ export const COMMANDS: CommandDef[] = [
 ];
 
 export function registerCommands(s: Services, log: Log): { dispose(): void }[] {
-  return COMMANDS.map((c) => registerCommand(log, c.id, (...args) => c.run(s, ...args)));
+  return COMMANDS.map((c) => registerCommand(log, c.id, async (...args) => {
+    const result = await c.run(s, ...args);
+    await recordWalkthroughProgress(c.id, result);
+    return result;
+  }));
 }

@@ -11,13 +11,14 @@ import { serverClock } from '../cloud/clock';
 import { checkEndpointUrl } from '../cloud/endpointPolicy';
 import { DEFAULT_IMDS_URL } from '../cloud/imds';
 import {
-  decideProbe, detectInstance, explainInstanceProblem, formatTimeLeft, instanceProfileConfig,
+  decideProbe, detectInstance, instanceRoleTakeover, explainInstanceProblem, formatTimeLeft, instanceProfileConfig,
   nextRefreshDelay, readDmiProductName, resolveImdsEndpoint, sandboxProbeProblem, type InstanceProblem, type ProbeDecision, type ProbeSetting,
 } from '../cloud/instance';
 import type { EcsRamRoleProvider } from '../cloud/credentials';
 import type { InstanceIdentity } from '../cloud/imds';
 import type { Log } from './log';
-import type { ProfileStore } from './profiles';
+import type { ProfileEntry, ProfileStore } from './profiles';
+import type { Prompter } from './prompt';
 import { describeError } from './errorFunnel';
 import type { ProfileStatusBar } from './statusBar';
 import { trustedSetting } from './trustedSettings';
@@ -49,6 +50,8 @@ export interface InstanceIdentityDeps {
   context: vscode.ExtensionContext;
   log: Log;
   profiles: ProfileStore;
+  /** The current prompter (in-host tests swap it for a scripted one). */
+  prompt: () => Prompter;
 }
 
 export class InstanceIdentityService implements vscode.Disposable {
@@ -60,6 +63,10 @@ export class InstanceIdentityService implements vscode.Disposable {
   private refreshTimer?: NodeJS.Timeout;
   private providerSub?: { dispose(): void };
   private readonly disposables: vscode.Disposable[] = [];
+  /** Instances whose role was offered in this session: a dismissed offer is not repeated on each detection. */
+  private readonly offered = new Set<string>();
+  /** See treatAsDefaultAddressForTests. */
+  private defaultAddressForTests?: string;
 
   constructor(private readonly s: InstanceIdentityDeps, private readonly statusBar?: ProfileStatusBar, private readonly env: NodeJS.ProcessEnv = process.env) {
     this.disposables.push(
@@ -175,11 +182,10 @@ export class InstanceIdentityService implements vscode.Disposable {
           useInternalOssEndpoint: cfg.useInternalOssEndpoint, sandboxUrl: this.sandboxUrl(),
         });
         this.set({ kind: 'found', baseUrl, entryId, identity: outcome.identity, roleName: outcome.roleName, provider: outcome.provider, usedInsecureFallback: outcome.usedInsecureFallback });
-        this.s.profiles.setInstanceProfile({
-          // Found through another metadata URL (a setting, the env, a sandbox): listed, never made active on its own.
-          entry: { id: entryId, name: vscode.l10n.t('Instance role'), source: 'instance', regionId: outcome.identity.regionId, mode: 'EcsRamRole', supported: true, manualOnly: baseUrl !== DEFAULT_IMDS_URL },
-          config,
-        });
+        const defaultAddress = this.isDefaultAddress(baseUrl);
+        const entry: ProfileEntry = { id: entryId, name: vscode.l10n.t('Instance role'), source: 'instance', regionId: outcome.identity.regionId, mode: 'EcsRamRole', supported: true, manualOnly: !defaultAddress };
+        this.s.profiles.setInstanceProfile({ entry, config });
+        this.offerInstanceRole(entry, outcome.roleName, defaultAddress);
         break;
       }
       case 'unreachable':
@@ -194,6 +200,39 @@ export class InstanceIdentityService implements vscode.Disposable {
     }
     if (this.current.kind !== 'found' && this.s.profiles.instanceProfile) { this.s.profiles.setInstanceProfile(undefined); }
     return this.current;
+  }
+
+  /**
+   * Takes `url` as the real metadata address (100.100.100.200, which tests cannot reach), so the
+   * rules at the real address run against a sandbox IMDS; each call starts a new scenario (offers
+   * may be made again). Reached only through the test API (extension.ts, test mode).
+   */
+  treatAsDefaultAddressForTests(url: string | undefined): void {
+    this.defaultAddressForTests = url;
+    this.offered.clear();
+  }
+
+  private isDefaultAddress(url: string): boolean {
+    return url === DEFAULT_IMDS_URL || (!!this.defaultAddressForTests && url === this.defaultAddressForTests);
+  }
+
+  /**
+   * At the real metadata address with a profile chosen elsewhere, the role is offered rather than
+   * switched to: a notification, so nothing waits on the answer. "Keep" records the choice on
+   * this instance, so it is not asked again here.
+   */
+  private offerInstanceRole(entry: ProfileEntry, roleName: string, defaultAddress: boolean): void {
+    const { here, elsewhere } = this.s.profiles.chosen();
+    if (instanceRoleTakeover({ defaultAddress, chosenHere: !!here, chosenElsewhere: !!elsewhere }) !== 'offer' || !elsewhere || this.offered.has(entry.id)) { return; }
+    this.offered.add(entry.id);
+    const use = vscode.l10n.t('Use Instance Role');
+    const keep = vscode.l10n.t('Keep "{0}"', elsewhere.name);
+    const message = vscode.l10n.t('This machine is an ECS instance with the RAM role {0}. Use the instance role instead of the profile "{1}"?', roleName, elsewhere.name);
+    this.s.log.info(`instance: offering the instance role (active profile: ${elsewhere.id})`);
+    void this.s.prompt().notify(message, [use, keep]).then(async (choice) => {
+      if (choice === use) { await this.s.profiles.select(entry.id); }
+      if (choice === keep) { await this.s.profiles.select(elsewhere.id); }
+    }).catch((e: unknown) => this.s.log.warn(`instance: the offer failed: ${describeError(e).message}`));
   }
 
   /** The sandbox's URL in sandbox mode (announced by env, or started by Start Sandbox). */

@@ -96,17 +96,21 @@ export class ProfileStore implements vscode.Disposable {
   /**
    * The active profile: the one chosen (on this instance, else in general) if it still exists, else
    * the first usable one that may be active on its own (the instance role, when found at the real
-   * metadata address).
+   * metadata address: so it never replaces a profile chosen elsewhere; see instanceRoleTakeover).
    */
   active(): ProfileEntry | undefined {
+    const { here, elsewhere } = this.chosen();
+    return here ?? elsewhere ?? this.list().find((p) => p.supported && !p.manualOnly);
+  }
+
+  /** The profiles the user chose, on this instance and in general, each only while it still exists. */
+  chosen(): { here?: ProfileEntry; elsewhere?: ProfileEntry } {
     const all = this.list().filter((p) => p.supported);
     const byId = (id: string | undefined) => (id ? all.find((p) => p.id === id) : undefined);
-    if (this.instance) {
-      const here = byId(this.context.globalState.get<string>(this.activeKey));
-      if (here) { return here; }
-      if (!this.instance.entry.manualOnly) { return this.instance.entry; }
-    }
-    return byId(this.context.globalState.get<string>(ACTIVE_KEY)) ?? all.find((p) => !p.manualOnly);
+    return {
+      here: this.instance ? byId(this.context.globalState.get<string>(this.activeKey)) : undefined,
+      elsewhere: byId(this.context.globalState.get<string>(ACTIVE_KEY)),
+    };
   }
 
   async select(id: string): Promise<void> {

@@ -29,6 +29,11 @@ export interface Prompter {
   /** A modal choice among actions; undefined when dismissed. */
   choose(message: string, detail: string, actions: string[]): Promise<string | undefined>;
   /**
+   * A notification with actions, for offers nothing waits on (callers do not await the user);
+   * undefined when dismissed or closed.
+   */
+  notify(message: string, actions: string[]): Promise<string | undefined>;
+  /**
    * Opens a new window on `uri` (vscode.openFolder). Here rather than at the call site so in-host
    * tests capture the request (a Remote-SSH window cannot open in the test host) without any
    * switch that exists outside test mode.
@@ -63,6 +68,9 @@ export class VsCodePrompter implements Prompter {
   }
   async choose(message: string, detail: string, actions: string[]): Promise<string | undefined> {
     return vscode.window.showWarningMessage(message, { modal: true, detail }, ...actions);
+  }
+  async notify(message: string, actions: string[]): Promise<string | undefined> {
+    return vscode.window.showInformationMessage(message, ...actions);
   }
   async openWindow(uri: vscode.Uri): Promise<void> {
     await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
@@ -202,6 +210,14 @@ export class ScriptedPrompter implements Prompter {
   async choose(message: string, detail: string, actions: string[]): Promise<string | undefined> {
     this.details.push(detail);
     const a = this.next(`choose:${message}`);
+    return typeof a === 'string' ? actions.find((x) => x === a || x.includes(a)) : undefined;
+  }
+  /** Notifications shown, in order. Nothing waits on one, so with no answer queued it is dismissed. */
+  readonly notifications: string[] = [];
+  async notify(message: string, actions: string[]): Promise<string | undefined> {
+    this.notifications.push(message);
+    if (!this.answers.length) { this.asked.push(`notify:${message}`); return undefined; }
+    const a = this.next(`notify:${message}`);
     return typeof a === 'string' ? actions.find((x) => x === a || x.includes(a)) : undefined;
   }
   async openWindow(uri: vscode.Uri): Promise<void> {

@@ -21,6 +21,8 @@ export interface Services {
   cloud(): Promise<{ entry: ProfileEntry; cloud: Cloud }>;
   /** Reloads a subtree (or the whole view). */
   refresh(view: ViewId, node?: ViewNode, reload?: boolean): void;
+  /** Selects and focuses a row (keyboard users land where the action left them). */
+  reveal(view: ViewId, node: ViewNode): Promise<void>;
   /** The instance role of the machine the extension runs on (IMDS). */
   readonly instance: InstanceIdentityService;
   /** The sandbox started in this extension host (Start Sandbox), if any. */

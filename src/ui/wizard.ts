@@ -98,6 +98,7 @@ function withBack(p: Prompter): Prompter {
     input: (options: InputOptions) => p.input({ ...options, back: true }),
     confirm: (m, d, a) => p.confirm(m, d, a),
     choose: (m, d, a) => p.choose(m, d, a),
+    notify: (m, a) => p.notify(m, a),
     openWindow: (u) => p.openWindow(u),
     installExtension: (id) => p.installExtension(id),
     openExternal: (u) => p.openExternal(u),

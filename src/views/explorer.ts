@@ -102,6 +102,16 @@ export class Explorer implements vscode.Disposable {
     this.providers.get(view)?.refresh(node as TreeNode | undefined, reload);
   }
 
+  /** Selects and focuses a row; a view that cannot show it (hidden, row gone) is not an error. */
+  async reveal(view: ViewId, node: ViewNode): Promise<void> {
+    try {
+      await this.providers.get(view)?.redrawn((node as TreeNode).parent);
+      await this.views.get(view)?.reveal(node as TreeNode, { select: true, focus: true });
+    } catch (e) {
+      this.s.log.info(`${view} view: could not reveal ${node.id}: ${(e as Error).message}`);
+    }
+  }
+
   refreshAll(): void {
     for (const view of this.providers.keys()) { this.refresh(view); }
   }

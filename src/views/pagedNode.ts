@@ -9,12 +9,19 @@ import { ContextValues } from './contextValues';
 import { childrenOrError, emptyNode, TreeNode } from './node';
 
 export interface PagedParent extends TreeNode {
-  loadMore(): Promise<void>;
+  /** Loads the next page; resolves to the node of its first item (where keyboard focus goes), if any. */
+  loadMore(): Promise<TreeNode | undefined>;
 }
 
 /** Subclasses say how to load a page, how to show an item and what an empty listing says. */
 export abstract class PagedNode<T> extends TreeNode implements PagedParent {
   protected readonly pages = new PagedList<T>((token) => this.loadPage(token));
+  /**
+   * One node per loaded item, so a redraw (Load more) hands the view the objects it already knows:
+   * VS Code tracks rows by object, and refreshing or revealing an object it never saw does nothing.
+   * A reload brings new items, hence new nodes.
+   */
+  private readonly nodes = new WeakMap<object, TreeNode>();
 
   protected abstract loadPage(token: string | undefined): Promise<Page<T>>;
   protected abstract toNode(item: T): TreeNode;
@@ -29,11 +36,26 @@ export abstract class PagedNode<T> extends TreeNode implements PagedParent {
   protected async pagedChildren(): Promise<TreeNode[]> {
     const items = await this.pages.current();
     if (!items.length) { return [emptyNode(this.id, this.emptyLabel())]; }
-    const nodes = items.map((i) => this.toNode(i));
+    const nodes = items.map((i) => this.nodeOf(i));
     return this.pages.hasMore ? [...nodes, new LoadMoreNode(this)] : nodes;
   }
 
-  loadMore(): Promise<void> { return this.pages.loadMore(); }
+  private nodeOf(item: T): TreeNode {
+    if (typeof item !== 'object' || item === null) { return this.toNode(item); }
+    let node = this.nodes.get(item);
+    if (!node) { node = this.toNode(item); this.nodes.set(item, node); }
+    return node;
+  }
+
+  async loadMore(): Promise<TreeNode | undefined> {
+    const before = (await this.pages.current()).length;
+    await this.pages.loadMore();
+    const items = await this.pages.current();
+    if (items.length <= before) { return undefined; }
+    const first = this.nodeOf(items[before]);
+    first.parent ??= this;
+    return first;
+  }
   invalidate(): void { this.pages.reset(); }
 }
 

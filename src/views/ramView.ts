@@ -118,6 +118,7 @@ export class AttachedPolicyNode extends TreeNode {
     item.id = this.id;
     item.description = this.policy.policyType;
     item.tooltip = this.policy.description;
+    item.accessibilityInformation = { label: this.policy.policyType === 'System' ? vscode.l10n.t('System policy {0}, attached', this.policy.policyName) : vscode.l10n.t('Custom policy {0}, attached', this.policy.policyName) };
     item.iconPath = new vscode.ThemeIcon('law');
     item.contextValue = ContextValues.attachedPolicy;
     item.command = { command: 'vscode.open', title: vscode.l10n.t('Open Policy'), arguments: [this.uri] };
@@ -126,13 +127,14 @@ export class AttachedPolicyNode extends TreeNode {
 }
 
 export class DocumentNode extends TreeNode {
-  constructor(readonly id: string, private readonly label: string, readonly uri: vscode.Uri, private readonly contextValue: string, private readonly icon: string, parent: TreeNode) {
+  constructor(readonly id: string, private readonly label: string, readonly uri: vscode.Uri, private readonly contextValue: string, private readonly icon: string, parent: TreeNode, private readonly spoken?: string) {
     super();
     this.parent = parent;
   }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
+    if (this.spoken) { item.accessibilityInformation = { label: this.spoken }; }
     item.iconPath = new vscode.ThemeIcon(this.icon);
     item.contextValue = this.contextValue;
     item.command = { command: 'vscode.open', title: this.label, arguments: [this.uri] };
@@ -200,6 +202,7 @@ export class PolicyNode extends TreeNode {
     item.id = this.id;
     item.description = this.policy.defaultVersion;
     item.tooltip = this.policy.description;
+    item.accessibilityInformation = { label: this.policy.policyType === 'System' ? vscode.l10n.t('System policy {0}, default version {1}', this.policy.policyName, this.policy.defaultVersion) : vscode.l10n.t('Custom policy {0}, default version {1}', this.policy.policyName, this.policy.defaultVersion) };
     item.iconPath = new vscode.ThemeIcon('law');
     item.contextValue = ContextValues.policy(this.policy.policyType);
     return item;
@@ -218,7 +221,9 @@ export class PolicyVersionNode extends DocumentNode {
   constructor(s: Services, readonly policy: PolicySummary, readonly version: PolicyVersionInfo, parent: PolicyNode) {
     super(`${parent.id}/${version.versionId}`, version.isDefault ? vscode.l10n.t('{0} (default)', version.versionId) : version.versionId,
       policyDocumentUri(s, policy.policyType, policy.policyName, version.versionId),
-      policy.policyType === 'Custom' ? ContextValues.policyVersion(version.isDefault) : ContextValues.systemPolicyVersion, 'file-code', parent);
+      policy.policyType === 'Custom' ? ContextValues.policyVersion(version.isDefault) : ContextValues.systemPolicyVersion, 'file-code', parent,
+      // The row shows only "v2 (default)"; a screen reader moving through the tree hears whose version it is.
+      version.isDefault ? vscode.l10n.t('Policy {0}, version {1}, default', policy.policyName, version.versionId) : vscode.l10n.t('Policy {0}, version {1}', policy.policyName, version.versionId));
   }
 }
 

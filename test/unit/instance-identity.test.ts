@@ -12,7 +12,7 @@ import { readCliConfig, upsertEcsRamRoleProfile } from '../../src/cloud/cliConfi
 import { DEFAULT_IMDS_URL, ImdsClient } from '../../src/cloud/imds';
 import {
   buildEnvExports, decideProbe, detectInstance, explainInstanceProblem, formatExpiry, formatTimeLeft, instanceProfileConfig,
-  isEcsHardware, maskAccessKeyId, nextRefreshDelay, resolveImdsEndpoint, sandboxHostOf,
+  instanceRoleTakeover, isEcsHardware, maskAccessKeyId, nextRefreshDelay, resolveImdsEndpoint, sandboxHostOf,
 } from '../../src/cloud/instance';
 import { ossEndpoint } from '../../src/cloud/profile';
 import { DEMO } from '../../src/sandbox/seed';
@@ -333,5 +333,23 @@ describe('countdown and masking', () => {
     assert.equal(maskAccessKeyId('STS.NUgYrLnoC37mZZCNnAbez2Ekb'), 'STS.****2Ekb');
     assert.equal(maskAccessKeyId('SBXAKAbCdEfGhIjKlMn'), 'SBXA****KlMn');
     assert.equal(maskAccessKeyId(undefined), '-');
+  });
+});
+
+describe('the instance role and the active profile (issue 19: offered, not switched silently)', () => {
+  test('at the real metadata address it takes over only when no profile is chosen anywhere', () => {
+    assert.equal(instanceRoleTakeover({ defaultAddress: true, chosenHere: false, chosenElsewhere: false }), 'activate');
+  });
+  test('a profile chosen elsewhere is kept and the role is offered', () => {
+    assert.equal(instanceRoleTakeover({ defaultAddress: true, chosenHere: false, chosenElsewhere: true }), 'offer');
+  });
+  test('a choice made on this instance is kept without asking', () => {
+    assert.equal(instanceRoleTakeover({ defaultAddress: true, chosenHere: true, chosenElsewhere: true }), 'list');
+    assert.equal(instanceRoleTakeover({ defaultAddress: true, chosenHere: true, chosenElsewhere: false }), 'list');
+  });
+  test('found through another metadata URL: only listed, never offered or activated', () => {
+    for (const chosenElsewhere of [false, true]) {
+      assert.equal(instanceRoleTakeover({ defaultAddress: false, chosenHere: false, chosenElsewhere }), 'list');
+    }
   });
 });

@@ -336,6 +336,11 @@ export const explorerTests: HostTest[] = [
         const policy = await waitFor('the policy node', async () => find(await provider.getChildren(custom as never), policyName));
         const children = await provider.getChildren(policy as never);
         assert.deepEqual(await Promise.all(children.map(label)), ['v1', 'v2 (default)', 'Used by']);
+        // Policy rows say whose they are to a screen reader; a version row shows only "v2 (default)" (issue 19).
+        const spoken = async (n: unknown) => (await provider.getTreeItem(n as never)).accessibilityInformation?.label;
+        assert.equal(await spoken(policy), `Custom policy ${policyName}, default version v2`);
+        assert.equal(await spoken(children[1]), `Policy ${policyName}, version v2, default`);
+        assert.equal(await spoken(children[0]), `Policy ${policyName}, version v1`);
         const usedBy = await provider.getChildren(children[2] as never);
         assert.deepEqual(await Promise.all(usedBy.map(label)), ['DemoEcsLogShipper']);
 

@@ -172,4 +172,28 @@ export const extensionTests: HostTest[] = [
       }
     },
   },
+  {
+    name: 'the walkthrough ticks a step only when its command succeeded, not when it was cancelled',
+    timeoutMs: 30_000,
+    async run() {
+      const a = await ourExtension().activate() as ExtensionApi;
+      const steps = (ourExtension().packageJSON as { contributes: { walkthroughs: Array<{ steps: Array<{ id: string; completionEvents: string[] }> }> } }).contributes.walkthroughs[0].steps;
+      for (const st of steps) { assert.deepEqual(st.completionEvents, [`onContext:alibabaCloud.walkthrough.${st.id}Done`], st.id); }
+      assert.ok(!a.walkthroughStepsDone().includes('createRole'), 'nothing before this test created a role');
+      const p = a.useScriptedPrompter();
+      p.enqueue(undefined); // Escape at the role name
+      await vscode.commands.executeCommand('alibabaCloud.ram.createEcsRole');
+      assert.equal(p.pending, 0);
+      assert.ok(!a.walkthroughStepsDone().includes('createRole'), 'a cancelled command ticks nothing');
+      const roleName = `E2eWalkthrough${Date.now() % 100000}`;
+      const { cloud } = await a.services.cloud();
+      try {
+        await vscode.commands.executeCommand('alibabaCloud.ram.createEcsRole', { roleName, description: 'e2e' });
+        assert.ok(a.walkthroughStepsDone().includes('createRole'), 'a created role ticks the step');
+      } finally {
+        await cloud.ram.deleteRole(roleName).catch(() => undefined);
+        await vscode.commands.executeCommand('notifications.clearAll');
+      }
+    },
+  },
 ];

@@ -191,4 +191,68 @@ export const instanceTests: HostTest[] = [
       await waitFor('no instance node', async () => !(await identityRoots(a)).some((i) => /^instance/.test(String(i.contextValue))));
     },
   },
+  {
+    name: 'at the real metadata address the instance role takes over only when nothing is chosen; else it is offered',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const imdsUrl = sandboxInfo().imds[WITH_ROLE];
+      const state = a.services.context.globalState;
+      const entryId = `instance:${WITH_ROLE}`;
+      const hereKey = `alibabaCloud.activeProfile@${entryId}`; // ProfileStore's per-instance choice
+      const detectFound = async () => {
+        let out = await vscode.commands.executeCommand<{ kind: string; code?: string }>('alibabaCloud.instance.detect');
+        if (out?.kind === 'problem' && out.code === 'ImdsUnreachable') { out = await vscode.commands.executeCommand('alibabaCloud.instance.detect'); }
+        assert.equal(out?.kind, 'found');
+      };
+      await waitFor('no instance profile', () => !a.services.profiles.instanceProfile);
+      const before = state.get<string>('alibabaCloud.activeProfile');
+      try {
+        // 100.100.100.200 cannot be reached here: the test API takes the sandbox IMDS for it.
+        a.treatAsDefaultMetadataUrl(imdsUrl);
+        await state.update(hereKey, undefined);
+        // 1. Nothing chosen anywhere: the role becomes active without a question.
+        await state.update('alibabaCloud.activeProfile', undefined);
+        let p = a.useScriptedPrompter();
+        await setEndpoint(imdsUrl);
+        await detectFound();
+        assert.equal(a.services.profiles.active()?.id, entryId);
+        assert.deepEqual(p.notifications, [], 'nothing to offer when nothing was chosen');
+        await setEndpoint(undefined);
+        await waitFor('no instance profile', () => !a.services.profiles.instanceProfile);
+
+        // 2. A profile chosen elsewhere: kept; the role is offered, and dismissing the offer changes nothing.
+        await a.services.profiles.select('sandbox:Sandbox');
+        a.treatAsDefaultMetadataUrl(imdsUrl);
+        p = a.useScriptedPrompter();
+        await setEndpoint(imdsUrl);
+        await detectFound();
+        await waitFor('the offer', () => p.notifications.length > 0);
+        assert.match(p.notifications[0], new RegExp(`RAM role ${ROLE}.*"Sandbox"`));
+        assert.equal(a.services.profiles.active()?.id, 'sandbox:Sandbox', 'not switched silently');
+        assert.equal(a.services.profiles.list().find((x) => x.id === entryId)?.manualOnly, false);
+        await detectFound();
+        assert.equal(p.notifications.length, 1, 'a dismissed offer is not repeated on every detection');
+        await setEndpoint(undefined);
+        await waitFor('no instance profile', () => !a.services.profiles.instanceProfile);
+
+        // 3. Answering "Use Instance Role" switches, and the choice is kept for this instance.
+        a.treatAsDefaultMetadataUrl(imdsUrl);
+        p = a.useScriptedPrompter();
+        p.enqueue('Use Instance Role');
+        await setEndpoint(imdsUrl);
+        await detectFound();
+        await waitFor('the instance role to be active', () => a.services.profiles.active()?.id === entryId);
+        assert.equal(state.get(hereKey), entryId);
+        assert.equal(state.get('alibabaCloud.activeProfile'), 'sandbox:Sandbox', 'the choice elsewhere stays');
+      } finally {
+        a.treatAsDefaultMetadataUrl(undefined);
+        await setEndpoint(undefined);
+        await waitFor('no instance profile', () => !a.services.profiles.instanceProfile);
+        await state.update(hereKey, undefined);
+        await state.update('alibabaCloud.activeProfile', before ?? 'sandbox:Sandbox');
+      }
+      assert.equal(a.services.profiles.active()?.id, before ?? 'sandbox:Sandbox');
+    },
+  },
 ];

@@ -94,6 +94,13 @@ export const ossTests: HostTest[] = [
       list = await children(items);
       assert.equal(list.length, 201);
       assert.equal(await label(list[199]), 'item-00199.json');
+      // Keyboard focus stays where the reading goes on: the first new row, selected (issue 19).
+      const view = api.explorer.views.get('oss')!;
+      const selected = await waitFor('the first new row selected', () => (view.selection.length ? view.selection : undefined));
+      assert.deepEqual(selected.map((n) => n.id), [list[100].id]);
+      assert.equal(await label(list[100]), 'item-00100.json');
+      // The reveal showed the OSS view; hidden again, it fetches nothing behind later tests' backs.
+      await vscode.commands.executeCommand('workbench.view.explorer');
     },
   },
   {
@@ -127,6 +134,16 @@ export const ossTests: HostTest[] = [
       assert.deepEqual(await Promise.all((await children(pinned)).map(label)), ['02']);
       await run('unpin', pinned);
       assert.deepEqual(vscode.workspace.getConfiguration('alibabaCloud.oss').get('pinned'), []);
+      // Without the mouse: from the palette, with a picker of what is pinned (issue 19).
+      await run('pin', { uri: `oss://${DEMO.shanghaiBucket}/2026` });
+      const p = api.useScriptedPrompter();
+      p.enqueue(`oss://${DEMO.shanghaiBucket}/2026/`);
+      assert.equal(await run<string>('unpin'), `oss://${DEMO.shanghaiBucket}/2026/`);
+      assert.deepEqual(p.offered.at(-1)?.map((i) => i.label), [`oss://${DEMO.shanghaiBucket}/2026/`]);
+      assert.deepEqual(vscode.workspace.getConfiguration('alibabaCloud.oss').get('pinned'), []);
+      // The tree's context menu has it too (Shift+F10 reaches that, the inline button it does not).
+      const menus = (ourExtension().packageJSON as { contributes: { menus: Record<string, Array<{ command: string; group?: string }>> } }).contributes.menus['view/item/context'];
+      assert.ok(menus.some((m) => m.command === 'alibabaCloud.oss.unpin' && !m.group?.startsWith('inline')), 'Unpin in the context menu');
     },
   },
   {

@@ -68,6 +68,29 @@ async function waitForRows(page, ui, viewName, what, pick, timeout = 30_000) {
 }
 const row = (rows, label) => rows.find((r) => r.label?.trim() === label);
 
+/**
+ * Clicks a notification's button and checks that the document it opens is read-only (issue 19):
+ * typing in it leaves it clean, and closing it asks nothing (no "Save changes?" dialog).
+ */
+async function opensReadOnly(page, ui, log, { notification, button, tab }) {
+  await ui.clickNotificationAction(page, notification, button);
+  const t = page.locator('.part.editor .tabs-container .tab', { hasText: tab }).first();
+  await t.waitFor({ state: 'visible', timeout: 20_000 });
+  log(`  "${button}" opened: ${(await t.innerText()).trim()}`);
+  await t.click();
+  const text = page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first();
+  if (await text.isVisible().catch(() => false)) {
+    await text.click({ position: { x: 5, y: 5 } });
+    await page.keyboard.type('x');
+    await page.waitForTimeout(500);
+  }
+  assert.ok(!(await t.evaluate((el) => el.classList.contains('dirty'))), `${tab}: typing made it dirty`);
+  await ui.runCommand(page, 'View: Close Editor');
+  const asked = await page.locator('.monaco-dialog-box').waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false);
+  assert.ok(!asked, `closing ${tab} asked something: ${asked && await page.locator('.monaco-dialog-box').innerText()}`);
+  await t.waitFor({ state: 'detached', timeout: 10_000 });
+}
+
 /** Expands a row when it is collapsed (no-op if already expanded). */
 async function expand(page, ui, viewName, label) {
   const r = ui.treeRow(page, viewName, label);
@@ -162,6 +185,7 @@ export const flowTests = [
       const buttons = (await item.locator('.monaco-button').allInnerTexts()).map((t) => t.trim());
       assert.deepEqual(buttons.filter((b) => b === 'How to Connect' || b === 'Copy Instance ID'), ['How to Connect', 'Copy Instance ID']);
       await step('flow-wizard-done');
+      await opensReadOnly(page, ui, log, { notification: /^Done: role /, button: 'How to Connect', tab: `${INSTANCE}.md` });
       await ui.clearNotifications(page);
     },
   },
@@ -410,6 +434,7 @@ export const flowTests = [
       if (!shown.every(Boolean) && !(await page.locator('.notifications-center.visible').count())) await page.locator('#status\\.notifications').click();
       await page.waitForTimeout(500); // toast animation
       await step('flow-oss-save-denied');
+      await opensReadOnly(page, ui, log, { notification: /OSS refused oss:PutObject/, button: 'Show Statement to Add', tab: /AllowOssPutObject-.*\.json/ });
 
       // Leave the page usable: drop the edit, close the editor and the notifications.
       await ui.runCommand(page, 'File: Revert File').catch(() => {});
