@@ -76,6 +76,21 @@ export async function treeItems(page, viewName, { minCount = 1, timeout = T } = 
   })));
 }
 
+/** Polls the rendered rows of a view until `pick(rows)` returns something; returns it. */
+export async function waitForRows(page, viewName, what, pick, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const rows = await treeItems(page, viewName, { minCount: 0 }).catch(() => []);
+    const hit = pick(rows);
+    if (hit) return hit;
+    if (Date.now() > deadline) throw new Error(`view "${viewName}": ${what} not shown within ${timeout} ms; rows: ${JSON.stringify(rows.map((r) => [r.label, r.description]))}`);
+    await page.waitForTimeout(200);
+  }
+}
+
+/** The row (from treeItems) whose label is exactly `label`. */
+export const rowLabeled = (rows, label) => rows.find((r) => r.label?.trim() === label);
+
 /** The row of a tree item by its visible label (exact string or RegExp). */
 export function treeRow(page, viewName, label) {
   // `has` is relative to the row: a locator from `page`, not from the pane.

@@ -2,6 +2,10 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import manifest from '../../../package.json';
+import { sandboxEndpoints } from '../../../src/cloud/profile';
+import type { ExtensionApi } from '../../../src/extension';
+import { DEMO } from '../../../src/sandbox/seed';
+import type { ProfileEntry } from '../../../src/ui/profiles';
 
 export const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 
@@ -69,5 +73,23 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
     if (v) return v as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Runs `fn` with the read-only instance role of DEMO.vpcInstanceId2 as the active profile (another
+ * identity than the sandbox's root), then restores the Sandbox profile. `id` names the profile.
+ */
+export async function asInstanceRole(a: ExtensionApi, id: string, fn: () => Promise<void>): Promise<void> {
+  const profiles = a.services.profiles;
+  const previous = profiles.instanceProfile;
+  const entry: ProfileEntry = { id, name: 'Instance role (e2e)', source: 'instance', regionId: 'cn-hangzhou', mode: 'EcsRamRole', supported: true };
+  profiles.setInstanceProfile({ entry, config: { name: entry.name, regionId: 'cn-hangzhou', credentials: { mode: 'EcsRamRole' }, endpoints: sandboxEndpoints(sandboxInfo().endpoint, DEMO.vpcInstanceId2) } });
+  await profiles.select(entry.id);
+  try {
+    await fn();
+  } finally {
+    profiles.setInstanceProfile(previous);
+    await profiles.select('sandbox:Sandbox');
   }
 }

@@ -8,12 +8,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { sandboxEndpoints } from '../../../src/cloud/profile';
 import { formatPolicy, serviceTrustPolicy } from '../../../src/policy/builders';
 import { DEMO } from '../../../src/sandbox/seed';
-import type { ProfileEntry } from '../../../src/ui/profiles';
 import type { TreeNode } from '../../../src/views/node';
-import { callsDuring, type LoggedRequest, ourExtension, sandboxInfo, waitFor } from './helpers';
+import { asInstanceRole, callsDuring, type LoggedRequest, ourExtension, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
 
@@ -51,21 +49,6 @@ async function replaceAll(editor: vscode.TextEditor, text: string): Promise<void
 }
 
 const policy = (...actions: string[]) => ({ Version: '1', Statement: [{ Effect: 'Allow', Action: actions, Resource: ['acs:oss:*:*:demo-data/*'] }] });
-
-/** Runs `fn` with the read-only instance role of DEMO.vpcInstanceId2 as the active profile (another identity). */
-async function asOtherProfile(a: ExtensionApi, fn: () => Promise<void>): Promise<void> {
-  const profiles = a.services.profiles;
-  const previous = profiles.instanceProfile;
-  const entry: ProfileEntry = { id: 'instance:e2e-live', name: 'Instance role (e2e)', source: 'instance', regionId: 'cn-hangzhou', mode: 'EcsRamRole', supported: true };
-  profiles.setInstanceProfile({ entry, config: { name: entry.name, regionId: 'cn-hangzhou', credentials: { mode: 'EcsRamRole' }, endpoints: sandboxEndpoints(sandboxInfo().endpoint, DEMO.vpcInstanceId2) } });
-  await profiles.select(entry.id);
-  try {
-    await fn();
-  } finally {
-    profiles.setInstanceProfile(previous);
-    await profiles.select('sandbox:Sandbox');
-  }
-}
 
 /** Runs a command that must fail and returns what the error funnel logged for it. */
 async function errorOf(a: ExtensionApi, id: string, arg: unknown): Promise<string> {
@@ -243,7 +226,7 @@ export const liveTests: HostTest[] = [
         assert.match(object.document.uri.query, /"profile":"sandbox:Sandbox"/);
         await replaceAll(object, 'edited under Sandbox\n');
 
-        await asOtherProfile(a, async () => {
+        await asInstanceRole(a, 'instance:e2e-live', async () => {
           p.enqueue(undefined, undefined);
           const calls = await callsDuring(async () => {
             assert.equal(await object.document.save(), false, 'the save is refused');

@@ -12,9 +12,8 @@ import type { ExtensionApi } from '../../../src/extension';
 import { sandboxEndpoints } from '../../../src/cloud/profile';
 import { DEMO } from '../../../src/sandbox/seed';
 import { addStatementToPrincipal, explainAccessDenied } from '../../../src/ui/accessDenied';
-import type { ProfileEntry } from '../../../src/ui/profiles';
 import type { TreeNode } from '../../../src/views/node';
-import { ourExtension, sandboxControl, sandboxInfo, waitFor } from './helpers';
+import { asInstanceRole, ourExtension, sandboxControl, sandboxInfo, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
 const TMP = 'e2e-oss/';
@@ -47,21 +46,6 @@ const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeC
 async function rootCloud() {
   const entry = api.services.profiles.list().find((p) => p.id === 'sandbox:Sandbox')!;
   return api.services.profiles.cloudFor(entry);
-}
-
-/** Runs `fn` as the read-only instance role of DEMO.vpcInstanceId2, then restores the sandbox profile. */
-async function asInstanceRole(fn: () => Promise<void>): Promise<void> {
-  const profiles = api.services.profiles;
-  const previous = profiles.instanceProfile;
-  const entry: ProfileEntry = { id: 'instance:e2e-oss', name: 'Instance role (e2e)', source: 'instance', regionId: 'cn-hangzhou', mode: 'EcsRamRole', supported: true };
-  profiles.setInstanceProfile({ entry, config: { name: entry.name, regionId: 'cn-hangzhou', credentials: { mode: 'EcsRamRole' }, endpoints: sandboxEndpoints(sandboxInfo().endpoint, DEMO.vpcInstanceId2) } });
-  await profiles.select(entry.id);
-  try {
-    await fn();
-  } finally {
-    profiles.setInstanceProfile(previous);
-    await profiles.select('sandbox:Sandbox');
-  }
 }
 
 export const ossTests: HostTest[] = [
@@ -303,7 +287,7 @@ export const ossTests: HostTest[] = [
     name: 'as the instance role: presigned URLs are capped at the credentials\' expiry',
     async run() {
       await ready();
-      await asInstanceRole(async () => {
+      await asInstanceRole(api, 'instance:e2e-oss', async () => {
         const r = await run<{ url: string; capped: boolean; message: string }>('copyPresignedUrl', { uri: `oss://${DEMO.bucket}/README.md`, seconds: 7 * 24 * 3600 });
         assert.equal(r.capped, true);
         assert.match(r.message, /valid for \d+ minutes — capped at the credentials' expiry/);
@@ -322,7 +306,7 @@ export const ossTests: HostTest[] = [
       const key = 'e2e-oss-denied.txt';
       const uri = vscode.Uri.parse(`oss://${DEMO.bucket}/${key}`);
       let policyName: string | undefined;
-      await asInstanceRole(async () => {
+      await asInstanceRole(api, 'instance:e2e-oss', async () => {
         await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uri, Buffer.from('x'))), (e: Error) => {
           assert.match(e.message, /oss:PutObject/);
           assert.match(e.message, new RegExp(`acs:oss:\\*:${DEMO.accountId}:${DEMO.bucket}/e2e-oss-denied\\.txt`));

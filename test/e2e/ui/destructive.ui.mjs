@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import * as contributes from '../lib/manifest.mjs';
 import { sandboxControl } from '../lib/sandbox.mjs';
+import { rowLabeled as row, waitForRows } from '../lib/ui.mjs';
 
 // From src/sandbox/seed.ts (DEMO): no other flow uses this instance.
 const RELEASED = 'legacy-classic-1';
@@ -18,17 +19,6 @@ const paletteLabel = (id) => contributes.paletteCommands().find((x) => x.id === 
 /** A command's title as context menus show it (no category). */
 const menuTitle = (manifest, id) => contributes.localize(manifest.contributes.commands.find((c) => c.command === id).title);
 
-async function waitForRows(page, ui, viewName, what, pick, timeout = 30_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const rows = await ui.treeItems(page, viewName, { minCount: 0 }).catch(() => []);
-    const hit = pick(rows);
-    if (hit) return hit;
-    if (Date.now() > deadline) throw new Error(`view "${viewName}": ${what} not shown within ${timeout} ms; rows: ${JSON.stringify(rows.map((r) => [r.label, r.description]))}`);
-    await page.waitForTimeout(200);
-  }
-}
-const row = (rows, label) => rows.find((r) => r.label?.trim() === label);
 
 /** Right-clicks a tree row and runs the context menu entry `title`. */
 async function contextMenu(page, ui, viewName, label, title) {
@@ -86,7 +76,7 @@ export const destructiveTests = [
       for (const v of [oss, ram, identity]) await ui.collapseView(page, v).catch(() => {});
       await ui.expandView(page, ecs);
       await ui.runCommand(page, paletteLabel('alibabaCloud.ecs.refresh'));
-      await waitForRows(page, ui, ecs, RELEASED, (r) => (row(r, RELEASED)?.description?.startsWith(`${RELEASED_ID} · Running`) ? r : undefined), 45_000);
+      await waitForRows(page, ecs, RELEASED, (r) => (row(r, RELEASED)?.description?.startsWith(`${RELEASED_ID} · Running`) ? r : undefined), 45_000);
 
       await contextMenu(page, ui, ecs, RELEASED, menuTitle(manifest, 'alibabaCloud.ecs.releaseInstance'));
       const dialog = await ui.waitForDialog(page, 30_000);
@@ -119,7 +109,7 @@ export const destructiveTests = [
       const writes = (await actions(sandbox)).slice(before).filter((a) => /^(Stop|Delete)Instance$/.test(a));
       log(`  writes after the name was typed: ${writes.join(', ')}`);
       assert.deepEqual(writes, ['StopInstance', 'DeleteInstance'], 'stopped first, then released (not forced)');
-      await waitForRows(page, ui, ecs, `${RELEASED} gone`, (r) => (row(r, 'demo-web-1') && !row(r, RELEASED) ? r : undefined), 30_000);
+      await waitForRows(page, ecs, `${RELEASED} gone`, (r) => (row(r, 'demo-web-1') && !row(r, RELEASED) ? r : undefined), 30_000);
       await step('destructive-release-done');
       await ui.clearNotifications(page);
     },
@@ -145,7 +135,7 @@ export const destructiveTests = [
       await ui.typeAndPick(page, 'Standard', 'Standard');
       const created = await ui.waitForNotification(page, new RegExp(`Bucket ${NEW_BUCKET} created in ${REGION}`), 30_000);
       log(`  ${created}`);
-      await waitForRows(page, ui, oss, NEW_BUCKET, (r) => (row(r, NEW_BUCKET)?.description === REGION ? r : undefined), 30_000);
+      await waitForRows(page, oss, NEW_BUCKET, (r) => (row(r, NEW_BUCKET)?.description === REGION ? r : undefined), 30_000);
       await step('destructive-bucket-created');
       await ui.clearNotifications(page);
 
@@ -160,7 +150,7 @@ export const destructiveTests = [
       await finishName(page, NEW_BUCKET);
       const deleted = await ui.waitForNotification(page, new RegExp(`Bucket ${NEW_BUCKET} deleted\\.`), 30_000);
       log(`  ${deleted}`);
-      await waitForRows(page, ui, oss, `${NEW_BUCKET} gone`, (r) => (row(r, 'demo-data') && !row(r, NEW_BUCKET) ? r : undefined), 30_000);
+      await waitForRows(page, oss, `${NEW_BUCKET} gone`, (r) => (row(r, 'demo-data') && !row(r, NEW_BUCKET) ? r : undefined), 30_000);
       await step('destructive-bucket-deleted');
       await ui.clearNotifications(page);
     },

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import * as contributes from '../lib/manifest.mjs';
 import { controlSandbox } from '../lib/sandbox.mjs';
 import { extensionLogFiles } from '../lib/server.mjs';
+import { rowLabeled as row, waitForRows } from '../lib/ui.mjs';
 
 // From src/sandbox/seed.ts (DEMO).
 const INSTANCE = 'i-bp1sandboxvpc000001';
@@ -55,18 +56,6 @@ const command = (id) => {
   return c.label;
 };
 
-/** Polls the rendered rows of a view until `pick(rows)` returns something; returns it. */
-async function waitForRows(page, ui, viewName, what, pick, timeout = 30_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const rows = await ui.treeItems(page, viewName, { minCount: 0 }).catch(() => []);
-    const hit = pick(rows);
-    if (hit) return hit;
-    if (Date.now() > deadline) throw new Error(`view "${viewName}": ${what} not shown within ${timeout} ms; rows: ${JSON.stringify(rows.map((r) => [r.label, r.description]))}`);
-    await page.waitForTimeout(200);
-  }
-}
-const row = (rows, label) => rows.find((r) => r.label?.trim() === label);
 
 /**
  * Clicks a notification's button and checks that the document it opens is read-only (issue 19):
@@ -111,12 +100,12 @@ export const flowTests = [
 
       // RAM: Roles → the seeded roles (trusted services in the description).
       if (!(await ui.treeRow(page, ram, SEEDED_ROLES[0]).isVisible())) await expand(page, ui, ram, 'Roles');
-      const roles = await waitForRows(page, ui, ram, 'the seeded roles', (rows) => (SEEDED_ROLES.every((n) => row(rows, n)) ? rows : undefined));
+      const roles = await waitForRows(page, ram, 'the seeded roles', (rows) => (SEEDED_ROLES.every((n) => row(rows, n)) ? rows : undefined));
       log(`  RAM: ${roles.map((r) => `${r.label}${r.description ? ` (${r.description})` : ''}`).join(', ')}`);
       assert.equal(row(roles, 'DemoEcsOssReader').description, 'ECS');
 
       // ECS: the region, its instances with id, status and role.
-      const instances = await waitForRows(page, ui, ecs, `${INSTANCE_NAME}`, (rows) => (row(rows, INSTANCE_NAME) && row(rows, 'demo-worker-1') ? rows : undefined));
+      const instances = await waitForRows(page, ecs, `${INSTANCE_NAME}`, (rows) => (row(rows, INSTANCE_NAME) && row(rows, 'demo-worker-1') ? rows : undefined));
       log(`  ECS: ${instances.map((r) => `${r.label} [${r.description ?? ''}]`).join(', ')}`);
       assert.ok(row(instances, REGION), `region row ${REGION}`);
       assert.equal(row(instances, INSTANCE_NAME).description, `${INSTANCE} · Running · no role`);
@@ -124,13 +113,13 @@ export const flowTests = [
       assert.match(row(instances, 'legacy-classic-1')?.description ?? '', /classic$/);
 
       // OSS: Buckets → the three buckets with their regions.
-      const buckets = await waitForRows(page, ui, oss, 'the buckets', (rows) => (BUCKETS.every(([b]) => row(rows, b)) ? rows : undefined));
+      const buckets = await waitForRows(page, oss, 'the buckets', (rows) => (BUCKETS.every(([b]) => row(rows, b)) ? rows : undefined));
       log(`  OSS: ${buckets.map((r) => `${r.label}${r.description ? ` (${r.description})` : ''}`).join(', ')}`);
       for (const [b, region] of BUCKETS) assert.equal(row(buckets, b).description, region, `region of ${b}`);
 
       // Identity: the sandbox profile, and (the window "runs on" demo-web-1, which has no role yet)
       // the explanation of why there is no instance role.
-      const ids = await waitForRows(page, ui, identity, 'the instance problem node', (rows) => (rows.some((r) => /^Instance role: /.test(r.label ?? '')) ? rows : undefined));
+      const ids = await waitForRows(page, identity, 'the instance problem node', (rows) => (rows.some((r) => /^Instance role: /.test(r.label ?? '')) ? rows : undefined));
       log(`  Identity: ${ids.map((r) => `${r.label}${r.description ? ` (${r.description})` : ''}`).join(' | ')}`);
       assert.equal(ids.find((r) => /^Instance role: /.test(r.label)).label, `Instance role: No RAM role is attached to ${INSTANCE}`);
       assert.ok(ids.some((r) => /Attach a role to i-bp1sandboxvpc000001/.test(r.label ?? '')), 'the fix is shown');
@@ -197,16 +186,16 @@ export const flowTests = [
       await ui.openViewContainer(page, CONTAINER());
       const want = `${INSTANCE} · Running · role: ${NEW_ROLE}`;
       const t0 = Date.now();
-      const rows = await waitForRows(page, ui, ecs, `"${want}"`, (r) => (row(r, INSTANCE_NAME)?.description === want ? r : undefined), 15_000).catch((e) => e);
+      const rows = await waitForRows(page, ecs, `"${want}"`, (r) => (row(r, INSTANCE_NAME)?.description === want ? r : undefined), 15_000).catch((e) => e);
       if (rows instanceof Error) {
         // The wizard refreshes the ECS view itself (refreshAfter); a person would press Refresh.
         log(`  NOTE: the ECS view did not update by itself within 15 s (${rows.message}); refreshing`);
         await ui.runCommand(page, `${contributes.paletteCommands().find((c) => c.id === 'alibabaCloud.ecs.refresh').label}`);
-        await waitForRows(page, ui, ecs, `"${want}"`, (r) => (row(r, INSTANCE_NAME)?.description === want ? r : undefined));
+        await waitForRows(page, ecs, `"${want}"`, (r) => (row(r, INSTANCE_NAME)?.description === want ? r : undefined));
         throw new Error(`the ECS view showed "${want}" only after a manual refresh (the wizard should refresh it)`);
       }
       log(`  ECS view updated ${Date.now() - t0} ms after the wizard: ${INSTANCE_NAME} [${row(rows, INSTANCE_NAME).description}]`);
-      const roles = await waitForRows(page, ui, ram, NEW_ROLE, (r) => (row(r, NEW_ROLE) ? r : undefined));
+      const roles = await waitForRows(page, ram, NEW_ROLE, (r) => (row(r, NEW_ROLE) ? r : undefined));
       assert.equal(row(roles, NEW_ROLE).description, 'ECS');
       await step('flow-ecs-role-attached');
     },
@@ -227,7 +216,7 @@ export const flowTests = [
       await expand(page, ui, ram, 'Policies');
       await expand(page, ui, ram, 'Custom');
       await expand(page, ui, ram, NEW_POLICY);
-      await waitForRows(page, ui, ram, 'v1 (default)', (r) => row(r, 'v1 (default)'));
+      await waitForRows(page, ram, 'v1 (default)', (r) => row(r, 'v1 (default)'));
       await ui.clickTreeItem(page, ram, 'v1 (default)');
       const tab = page.locator('.part.editor .tabs-container .tab', { hasText: `${NEW_POLICY}.v1.policy.json` }).first();
       await tab.waitFor({ state: 'visible', timeout: 30_000 });
@@ -260,7 +249,7 @@ export const flowTests = [
       log(`  answered with ${await ui.answerDialog(page, 'Set as Default')} on "Set as Default"`);
       const done = await ui.waitForNotification(page, new RegExp(`${NEW_POLICY} is now at version v2`), 30_000);
       log(`  ${done}`);
-      await waitForRows(page, ui, ram, 'v2 (default)', (r) => row(r, 'v2 (default)') && row(r, 'v1'));
+      await waitForRows(page, ram, 'v2 (default)', (r) => row(r, 'v2 (default)') && row(r, 'v1'));
       await step('flow-policy-deployed');
 
       // Roll back from the version node: its own confirmation, then v1 is the default again.
@@ -270,7 +259,7 @@ export const flowTests = [
       assert.equal(back.message, `Make v1 the default version of ${NEW_POLICY} in account ${sandbox.accountId} (profile Sandbox)?`);
       await step('flow-policy-rollback-confirm');
       await ui.answerDialog(page, 'Roll Back');
-      await waitForRows(page, ui, ram, 'v1 (default)', (r) => row(r, 'v1 (default)') && row(r, 'v2'));
+      await waitForRows(page, ram, 'v1 (default)', (r) => row(r, 'v1 (default)') && row(r, 'v2'));
       await step('flow-policy-rolled-back');
 
       await ui.runCommand(page, 'View: Close All Editors').catch(() => {});
@@ -334,12 +323,12 @@ export const flowTests = [
       const t0 = Date.now();
       await ui.runCommand(page, command('alibabaCloud.instance.detect'));
       const found = (r) => r.find((x) => x.label === `Instance role: ${NEW_ROLE}`);
-      let rows = await waitForRows(page, ui, identity, 'the instance role', (r) => (found(r) ? r : undefined), 15_000).catch((e) => e);
+      let rows = await waitForRows(page, identity, 'the instance role', (r) => (found(r) ? r : undefined), 15_000).catch((e) => e);
       if (rows instanceof Error) {
         // The metadata client's timeout is 1 s; a cold first request under load can exceed it.
         log(`  detect did not find the role at first (${rows.message}); detecting once more`);
         await ui.runCommand(page, command('alibabaCloud.instance.detect'));
-        rows = await waitForRows(page, ui, identity, 'the instance role', (r) => (found(r) ? r : undefined));
+        rows = await waitForRows(page, identity, 'the instance role', (r) => (found(r) ? r : undefined));
       }
       log(`  detected in ${Date.now() - t0} ms: ${rows.map((r) => `${r.label}${r.description ? ` (${r.description})` : ''}`).join(' | ')}`);
       assert.match(found(rows).description, new RegExp(`^${INSTANCE} · ${REGION} · expires in \\d+ (h|min)`));
@@ -355,7 +344,7 @@ export const flowTests = [
       const confirm = await ui.waitForDialog(page, 15_000);
       log(`  confirmation: ${confirm.message} | [${confirm.buttons.join(', ')}]`);
       await ui.answerDialog(page, 'Switch');
-      rows = await waitForRows(page, ui, identity, 'the instance role as the active profile', (r) => (!r.some((x) => x.label === USE) && r.some((x) => x.label === 'Instance role') ? r : undefined));
+      rows = await waitForRows(page, identity, 'the instance role as the active profile', (r) => (!r.some((x) => x.label === USE) && r.some((x) => x.label === 'Instance role') ? r : undefined));
       assert.ok(rows.some((r) => r.label === 'Instance role' && /ECS instance role · cn-hangzhou/.test(r.description ?? '')), 'profile node "Instance role"');
       const status = await ui.statusBarItem(page, new RegExp(`Instance role · ${REGION} · ${NEW_ROLE} · `));
       log(`  status bar: ${status}`);
@@ -372,13 +361,13 @@ export const flowTests = [
       // Room for the OSS tree (it is virtualised: only rows in view exist).
       for (const v of [ram, ecs, identity]) await ui.collapseView(page, v);
       await ui.expandView(page, oss);
-      await waitForRows(page, ui, oss, BUCKET, (r) => row(r, BUCKET));
+      await waitForRows(page, oss, BUCKET, (r) => row(r, BUCKET));
       await expand(page, ui, oss, BUCKET);
-      const top = await waitForRows(page, ui, oss, `${BUCKET}'s folders`, (r) => (row(r, FOLDER) && row(r, 'README.md') ? r : undefined));
+      const top = await waitForRows(page, oss, `${BUCKET}'s folders`, (r) => (row(r, FOLDER) && row(r, 'README.md') ? r : undefined));
       log(`  ${BUCKET}: ${top.filter((r) => r.level === 3).map((r) => r.label).join(', ')}`);
       assert.deepEqual(top.filter((r) => r.level === 3).map((r) => r.label), ['config', 'data', 'images', 'logs', 'reports', 'README.md']);
       await expand(page, ui, oss, FOLDER);
-      const inFolder = await waitForRows(page, ui, oss, `${FOLDER}/${OBJECT}`, (r) => (row(r, OBJECT) ? r : undefined));
+      const inFolder = await waitForRows(page, oss, `${FOLDER}/${OBJECT}`, (r) => (row(r, OBJECT) ? r : undefined));
       assert.match(row(inFolder, OBJECT).description, /^\d+ B · /);
       const t0 = Date.now();
       await ui.clickTreeItem(page, oss, OBJECT);
