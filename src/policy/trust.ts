@@ -35,3 +35,8 @@ export function trustsService(doc: string | undefined, service: string): boolean
 export function trustsRamPrincipal(doc: string | undefined, names: string[]): boolean {
   return trusts(doc, (p) => asList(p.RAM).some((pattern) => names.some((n) => matchWildcard(pattern, n, true))));
 }
+
+/** Trusted by this identity provider (Principal.Federated holds its ARN, e.g. `acs:ram::<id>:oidc-provider/<name>`). */
+export function trustsFederated(doc: string | undefined, providerArn: string): boolean {
+  return trusts(doc, (p) => asList(p.Federated).some((pattern) => matchWildcard(pattern, providerArn, true)));
+}

@@ -98,6 +98,15 @@ export const rpcService: ServiceModule = {
     if (!entry) { throw new SandboxError('InvalidAction.NotFound', 404, 'Specified api is not found, please check your url and method.'); }
 
     const state = sandbox.state;
+    if (entry.anonymous) {
+      const ctx: RpcContext = {
+        sandbox, state, action: id.action, accountId: state.accountId, params: handlerParams(id.params), now: () => now(state),
+        get principal(): Principal { throw new Error(`${id.action} is anonymous: it has no caller`); },
+        allows: () => false,
+      };
+      const rid = requestId();
+      return json(200, rid, { RequestId: rid, ...entry.handle(ctx) });
+    }
     const { credential } = authenticate(req, state, id.query, id.body);
     const principal = credential.principal;
     // The global condition keys every request carries (RAM "Policy elements": acs:SourceIp,

@@ -35,6 +35,11 @@ export interface RpcAction {
    */
   resources?(ctx: RpcContext): string[];
   handle(ctx: RpcContext): RpcBody;
+  /**
+   * Called without a signature (the SDK's authType "Anonymous", e.g. STS AssumeRoleWithOIDC): no
+   * credential is checked and the handler must not read `ctx.principal`.
+   */
+  anonymous?: boolean;
 }
 
 export interface RpcProduct {

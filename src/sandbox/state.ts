@@ -202,6 +202,20 @@ export interface CommandInvocation {
   errorInfo?: string;
 }
 
+/**
+ * A RAM OIDC identity provider (CreateOIDCProvider: IssuerUrl, ClientIds, Fingerprints). The real
+ * STS fetches the issuer's signing keys from its discovery document; the sandbox reaches nothing
+ * outside loopback, so the public keys are registered with the provider instead.
+ */
+export interface OidcProvider {
+  name: string;
+  issuerUrl: string;
+  clientIds: string[];
+  /** Public JWKs (RSA) that tokens of this issuer are signed with, by `kid`. */
+  keys: JsonWebKey[];
+  createDate: string;
+}
+
 export interface SandboxState {
   accountId: string;
   accessKeys: Map<string, AccessKeyRecord>;
@@ -227,6 +241,8 @@ export interface SandboxState {
   clockOffsetMs: number;
   /** Cloud Assistant invocations by InvokeId (absent in states saved before they existed). */
   invocations?: Map<string, CommandInvocation>;
+  /** RAM OIDC identity providers by name (absent in states saved before they existed). */
+  oidcProviders?: Map<string, OidcProvider>;
   /**
    * How far the sandbox's wall clock is ahead of (+) or behind (−) the host's: what its `Date`
    * headers say and what request timestamps are checked against. For testing clock-skew handling.
