@@ -1,11 +1,13 @@
 /**
- * Credential providers: static AccessKey / STS token, RamRoleArn (AssumeRole through our STS
- * client, so endpoint overrides apply) and EcsRamRole (our IMDS client). Each is also exposed to
+ * Credential providers: static AccessKey / STS token, RamRoleArn and ChainableRamRoleArn (AssumeRole
+ * through our STS client, so endpoint overrides apply), EcsRamRole (our IMDS client), OIDC, and the
+ * fetch-based sources of credentialSources.ts (External, CredentialsURI, the CLI's CloudSSO/OAuth). Each is also exposed to
  * the SDKs as an @alicloud/credentials custom provider, because that library hard-codes the IMDS
  * address. Secrets stay in memory here; nothing in this file logs. Every provider announces each
  * credential it is given or fetches (secretValues.ts), so the log redacts it from the start.
  */
 import { serverClock } from './clock';
+import { fetchCredentialsUri, readCliCachedSts, readOidcToken, runCredentialProcess } from './credentialSources';
 import { CloudError } from './errors';
 import { ImdsClient } from './imds';
 import { l10n } from './l10n';
@@ -137,29 +139,84 @@ export function sharedEcsRamRoleProvider(imds: ImdsClient, roleName?: string): E
   return p;
 }
 
-export type AssumeRole = (base: Credentials, roleArn: string, sessionName: string, durationSeconds: number) => Promise<Credentials>;
+export type AssumeRole = (base: Credentials, roleArn: string, sessionName: string, durationSeconds: number, externalId?: string) => Promise<Credentials>;
+export type AssumeRoleWithOidc = (providerArn: string, roleArn: string, token: string, sessionName: string, durationSeconds: number) => Promise<Credentials>;
 
+/**
+ * AssumeRole with the credentials of another provider: an AccessKey (RamRoleArn) or any profile
+ * (ChainableRamRoleArn), asked afresh at each refresh so a temporary source is itself refreshed.
+ *
+ * No MFA prompt: STS AssumeRole takes RoleArn, RoleSessionName, Policy, DurationSeconds and
+ * ExternalId only (API reference, sts 2015-04-01), and the aliyun CLI's profile has no MFA fields
+ * (config/profile.go). A role whose trust policy requires `acs:MFAPresent` refuses AccessKey
+ * callers (NoPermission) whatever a tool asks the user, so asking for a code would be theatre.
+ */
 export class RamRoleArnProvider extends RefreshingProvider {
   readonly name = 'ram_role_arn';
   constructor(
-    private readonly base: Credentials,
+    private readonly source: CredentialProvider,
     readonly roleArn: string,
     private readonly sessionName: string,
     private readonly durationSeconds: number,
     private readonly assumeRole: AssumeRole,
+    private readonly externalId?: string,
   ) {
     super();
-    announceCredentials(base);
+    this.refreshAheadMs = Math.min(this.refreshAheadMs, (durationSeconds * 1000) / 4);
+  }
+
+  protected async fetch(): Promise<Credentials> {
+    return this.assumeRole(await this.source.get(), this.roleArn, this.sessionName, this.durationSeconds, this.externalId);
+  }
+}
+
+/** OIDC: AssumeRoleWithOIDC with the token file's current content. */
+export class OidcRoleProvider extends RefreshingProvider {
+  readonly name = 'oidc_role_arn';
+  constructor(
+    private readonly providerArn: string,
+    readonly roleArn: string,
+    private readonly tokenFile: string,
+    private readonly sessionName: string,
+    private readonly durationSeconds: number,
+    private readonly assume: AssumeRoleWithOidc,
+  ) {
+    super();
     this.refreshAheadMs = Math.min(this.refreshAheadMs, (durationSeconds * 1000) / 4);
   }
 
   protected fetch(): Promise<Credentials> {
-    return this.assumeRole(this.base, this.roleArn, this.sessionName, this.durationSeconds);
+    return this.assume(this.providerArn, this.roleArn, readOidcToken(this.tokenFile), this.sessionName, this.durationSeconds);
   }
 }
 
+/**
+ * Credentials from a fetch: a credential process, a credentials URI, the aliyun CLI's cache. Those
+ * without an expiry are kept until a service refuses them (the session then invalidates and
+ * fetches again, once).
+ */
+export class FetchingProvider extends RefreshingProvider {
+  constructor(readonly name: string, private readonly fetcher: () => Promise<Credentials>) {
+    super();
+  }
+
+  protected fetch(): Promise<Credentials> {
+    return this.fetcher();
+  }
+}
+
+export interface ProviderDeps {
+  imds: () => ImdsClient;
+  assumeRole: AssumeRole;
+  assumeRoleWithOidc?: AssumeRoleWithOidc;
+  /** Asked before an External command first runs; absent or false: it never runs. */
+  approveCommand?: (command: string) => Promise<boolean>;
+}
+
+const DEFAULT_SESSION_NAME = 'vscode-alibaba-cloud';
+
 /** Builds the provider for a profile's credential config. */
-export function createProvider(config: CredentialConfig, deps: { imds: () => ImdsClient; assumeRole: AssumeRole }): CredentialProvider {
+export function createProvider(config: CredentialConfig, deps: ProviderDeps): CredentialProvider {
   switch (config.mode) {
     case 'AK':
       return new StaticProvider({ accessKeyId: config.accessKeyId, accessKeySecret: config.accessKeySecret });
@@ -167,11 +224,32 @@ export function createProvider(config: CredentialConfig, deps: { imds: () => Imd
       return new StaticProvider({ accessKeyId: config.accessKeyId, accessKeySecret: config.accessKeySecret, securityToken: config.securityToken });
     case 'RamRoleArn':
       return new RamRoleArnProvider(
-        { accessKeyId: config.accessKeyId, accessKeySecret: config.accessKeySecret, securityToken: config.securityToken },
-        config.roleArn, config.sessionName ?? 'vscode-alibaba-cloud', config.durationSeconds ?? 3600, deps.assumeRole,
+        new StaticProvider({ accessKeyId: config.accessKeyId, accessKeySecret: config.accessKeySecret, securityToken: config.securityToken }),
+        config.roleArn, config.sessionName ?? DEFAULT_SESSION_NAME, config.durationSeconds ?? 3600, deps.assumeRole,
       );
+    case 'ChainableRamRoleArn':
+      return new RamRoleArnProvider(createProvider(config.source, deps), config.roleArn, config.sessionName ?? DEFAULT_SESSION_NAME, config.durationSeconds ?? 3600, deps.assumeRole, config.externalId);
     case 'EcsRamRole':
       return sharedEcsRamRoleProvider(deps.imds(), config.roleName);
+    case 'OIDC': {
+      const assume = deps.assumeRoleWithOidc;
+      if (!assume) { throw new CloudError({ code: 'UnsupportedProfileMode', service: 'credentials', message: l10n.t('Unsupported credential mode "{0}".', config.mode) }); }
+      return new OidcRoleProvider(config.oidcProviderArn, config.roleArn, config.oidcTokenFile, config.sessionName ?? DEFAULT_SESSION_NAME, config.durationSeconds ?? 3600, assume);
+    }
+    case 'External': {
+      let approved = false;
+      return new FetchingProvider('external', async () => {
+        // Asked here, at the first run, so nothing is executed just by listing or selecting profiles.
+        approved ||= !!(await deps.approveCommand?.(config.command));
+        if (!approved) { throw new CloudError({ code: 'ExternalCommandNotApproved', service: 'credentials', message: l10n.t('The credential command of this profile was not approved, so it did not run.') }); }
+        return runCredentialProcess(config.command, config.timeoutMs);
+      });
+    }
+    case 'CredentialsURI':
+      return new FetchingProvider('credentials_uri', () => fetchCredentialsUri(config.uri, config.timeoutMs));
+    case 'CloudSSO':
+    case 'OAuth':
+      return new FetchingProvider(config.mode === 'CloudSSO' ? 'cli_cloud_sso' : 'cli_oauth', async () => readCliCachedSts(config.configFile, config.profileName));
     default:
       throw new CloudError({ code: 'UnsupportedProfileMode', service: 'credentials', message: l10n.t('Unsupported credential mode "{0}".', (config as { mode: string }).mode) });
   }

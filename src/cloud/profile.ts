@@ -7,7 +7,17 @@ export type CredentialConfig =
   | { mode: 'AK'; accessKeyId: string; accessKeySecret: string }
   | { mode: 'StsToken'; accessKeyId: string; accessKeySecret: string; securityToken: string }
   | { mode: 'RamRoleArn'; accessKeyId: string; accessKeySecret: string; securityToken?: string; roleArn: string; sessionName?: string; durationSeconds?: number }
-  | { mode: 'EcsRamRole'; roleName?: string };
+  | { mode: 'EcsRamRole'; roleName?: string }
+  /** aliyun CLI: credentials of another profile (`source_profile`), then AssumeRole. */
+  | { mode: 'ChainableRamRoleArn'; sourceProfile: string; source: CredentialConfig; roleArn: string; sessionName?: string; durationSeconds?: number; externalId?: string }
+  /** aliyun CLI `process_command`: a program that prints credentials JSON. Runs only once the user approved it. */
+  | { mode: 'External'; command: string; timeoutMs?: number }
+  /** aliyun CLI `credentials_uri`: GET returns `{Code, AccessKeyId, AccessKeySecret, SecurityToken, Expiration}`. */
+  | { mode: 'CredentialsURI'; uri: string; timeoutMs?: number }
+  /** aliyun CLI OIDC: AssumeRoleWithOIDC with the token read from a file (re-read on every refresh). */
+  | { mode: 'OIDC'; oidcProviderArn: string; roleArn: string; oidcTokenFile: string; sessionName?: string; durationSeconds?: number }
+  /** CloudSSO / OAuth sign-ins of the aliyun CLI: the STS credentials it caches in its config file. */
+  | { mode: 'CloudSSO' | 'OAuth'; configFile: string; profileName: string };
 
 export interface Endpoints {
   protocol?: 'http' | 'https';
@@ -37,6 +47,11 @@ export interface ProfileConfig {
   readTimeoutMs?: number;
   retry?: RetryPolicy;
   imdsAllowInsecureFallback?: boolean;
+  /**
+   * Asked before an External profile's command first runs in this provider. Without it the command
+   * never runs: a credential tool does not execute programs nobody approved.
+   */
+  approveCommand?: (command: string) => Promise<boolean>;
 }
 
 /**

@@ -60,7 +60,9 @@ export class CloudSession {
   constructor(readonly profile: ProfileConfig, readonly logger: CloudLogger = silentLogger, provider?: CredentialProvider) {
     this.provider = provider ?? createProvider(profile.credentials, {
       imds: () => this.imdsClient(),
-      assumeRole: (base, roleArn, sessionName, duration) => this.assumeRoleWith(base, roleArn, sessionName, duration),
+      assumeRole: (base, roleArn, sessionName, duration, externalId) => this.assumeRoleWith(base, roleArn, sessionName, duration, externalId),
+      assumeRoleWithOidc: (providerArn, roleArn, token, sessionName, duration) => this.assumeRoleWithOidc(providerArn, roleArn, token, sessionName, duration),
+      approveCommand: profile.approveCommand,
     });
   }
 
@@ -238,8 +240,8 @@ export class CloudSession {
     return this.ossAgent;
   }
 
-  /** STS AssumeRole with explicit base credentials (used by RamRoleArn profiles). */
-  private async assumeRoleWith(base: Credentials, roleArn: string, sessionName: string, durationSeconds: number): Promise<Credentials> {
+  /** STS AssumeRole with explicit base credentials (RamRoleArn and ChainableRamRoleArn profiles). */
+  private async assumeRoleWith(base: Credentials, roleArn: string, sessionName: string, durationSeconds: number, externalId?: string): Promise<Credentials> {
     const { default: Sts, AssumeRoleRequest } = loadStsSdk();
     const { $OpenApiUtil } = loadOpenApi();
     const client = new Sts(new $OpenApiUtil.Config({
@@ -248,11 +250,31 @@ export class CloudSession {
     }));
     // A role created or given a new trust policy a moment ago reaches STS after a delay.
     const res = await waitForPropagation('sts',
-      () => this.call('sts', 'AssumeRole', undefined, () => client.assumeRole(new AssumeRoleRequest({ roleArn, roleSessionName: sessionName, durationSeconds }))),
+      () => this.call('sts', 'AssumeRole', undefined, () => client.assumeRole(new AssumeRoleRequest({ roleArn, roleSessionName: sessionName, durationSeconds, externalId }))),
       { roleName: /:role\/(.+)$/i.exec(roleArn)?.[1] ?? '', onProgress: (p) => this.logger.info(`sts.AssumeRole: ${p.lastError?.code ?? ''} after a recent RAM change; ${p.message}`) });
     const cr = res.body?.credentials;
     announceCredentials({ accessKeySecret: cr?.accessKeySecret, securityToken: cr?.securityToken });
     if (!cr?.accessKeyId || !cr.accessKeySecret || !cr.securityToken) { throw toCloudError({ code: 'InvalidResponse', message: l10n.t('AssumeRole returned no credentials') }, { service: 'sts', action: 'AssumeRole' }); }
+    return { accessKeyId: cr.accessKeyId, accessKeySecret: cr.accessKeySecret, securityToken: cr.securityToken, expiration: cr.expiration ? new Date(cr.expiration) : undefined };
+  }
+
+  /**
+   * STS AssumeRoleWithOIDC (OIDC profiles). The SDK sends it unsigned (authType "Anonymous" in
+   * sts20150401): the OIDC token is the proof, so the client has no credential at all.
+   */
+  private async assumeRoleWithOidc(providerArn: string, roleArn: string, token: string, sessionName: string, durationSeconds: number): Promise<Credentials> {
+    const { default: Sts, AssumeRoleWithOIDCRequest } = loadStsSdk();
+    const { $OpenApiUtil } = loadOpenApi();
+    const client = new Sts(new $OpenApiUtil.Config({
+      endpoint: this.profile.endpoints?.sts ?? 'sts.aliyuncs.com', protocol: this.profile.endpoints?.protocol ?? 'https', regionId: this.regionId,
+      connectTimeout: this.profile.connectTimeoutMs ?? 5000, readTimeout: this.profile.readTimeoutMs ?? 10000,
+    }));
+    const res = await waitForPropagation('sts',
+      () => this.call('sts', 'AssumeRoleWithOIDC', undefined, () => client.assumeRoleWithOIDC(new AssumeRoleWithOIDCRequest({ OIDCProviderArn: providerArn, roleArn, OIDCToken: token, roleSessionName: sessionName, durationSeconds })), { idempotent: true }),
+      { roleName: /:role\/(.+)$/i.exec(roleArn)?.[1] ?? '', onProgress: (p) => this.logger.info(`sts.AssumeRoleWithOIDC: ${p.lastError?.code ?? ''} after a recent RAM change; ${p.message}`) });
+    const cr = res.body?.credentials;
+    announceCredentials({ accessKeySecret: cr?.accessKeySecret, securityToken: cr?.securityToken });
+    if (!cr?.accessKeyId || !cr.accessKeySecret || !cr.securityToken) { throw toCloudError({ code: 'InvalidResponse', message: l10n.t('AssumeRoleWithOIDC returned no credentials') }, { service: 'sts', action: 'AssumeRoleWithOIDC' }); }
     return { accessKeyId: cr.accessKeyId, accessKeySecret: cr.accessKeySecret, securityToken: cr.securityToken, expiration: cr.expiration ? new Date(cr.expiration) : undefined };
   }
 
