@@ -42,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const log = new Log();
   const profiles = new ProfileStore(context, log);
   let prompt: Prompter = new VsCodePrompter();
+  profiles.usePrompter(() => prompt);
   const statusBar = new ProfileStatusBar(profiles);
   const instance = new InstanceIdentityService({ context, log, profiles, prompt: () => prompt }, statusBar);
   const sandbox = new LocalSandbox(startSandboxInHost);

@@ -77,16 +77,26 @@ export const removeProfile = defineCommand('alibabaCloud.removeProfile', async (
 });
 
 export const importCliProfile = defineCommand('alibabaCloud.importCliProfile', async (s) => {
-  const cli = readCliConfig();
+  const cli = readCliConfig(s.profiles.cliPath());
   if (!cli.profiles.length) {
     void vscode.window.showInformationMessage(vscode.l10n.t('No aliyun CLI profiles found in ~/.aliyun/config.json. Run "aliyun configure" first, or add an AccessKey profile.'));
     return;
   }
   // CLI profiles are read live from the CLI's file; "importing" is choosing one.
-  const item = await s.prompt.pick(cli.profiles.map((p) => ({ label: p.name, description: p.mode, detail: p.supported ? undefined : p.reason, p })), { title: vscode.l10n.t('Use aliyun CLI Profile') });
+  const item = await s.prompt.pick(cli.profiles.map((p) => ({ label: p.name, description: p.mode, detail: p.supported ? modeNote(p.mode) : p.reason, p })), { title: vscode.l10n.t('Use aliyun CLI Profile') });
   if (!item.p.supported) { throw new Error(item.p.reason); }
   await s.profiles.select(`cli:${item.p.name}`);
 });
+
+/** What a usable CLI profile will do when chosen, where that is not obvious. */
+function modeNote(mode: string): string | undefined {
+  switch (mode) {
+    case 'External': return vscode.l10n.t('Runs the profile\'s credential command (you are asked once before it first runs).');
+    case 'CloudSSO':
+    case 'OAuth': return vscode.l10n.t('Uses the credentials the aliyun CLI keeps for this sign-in until they expire.');
+    default: return undefined;
+  }
+}
 
 export const selectRegions = defineCommand('alibabaCloud.selectRegions', async (s, arg) => {
   const a = argsOf<{ regions: string[] }>(arg);

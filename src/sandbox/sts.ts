@@ -117,7 +117,7 @@ function verifyOidcToken(ctx: RpcContext, provider: OidcProvider, token: string)
   const key = provider.keys.find((k) => (k as { kid?: string }).kid === header.kid) ?? (provider.keys.length === 1 && header.kid === undefined ? provider.keys[0] : undefined);
   const signature = Buffer.from(parts[2], 'base64url');
   const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
-  let valid = false;
+  let valid: boolean;
   try { valid = !!key && verify('RSA-SHA256', signed, createPublicKey({ key: key as never, format: 'jwk' }), signature); } catch { valid = false; }
   if (!valid) { throw oidcErr('AuthenticationFail.OIDCToken.InvalidSignature', 'OIDC token validate failed: invalid signature.'); }
   if (typeof claims.exp !== 'number' || claims.exp * 1000 <= ctx.now()) { throw oidcErr('AuthenticationFail.OIDCToken.Expired', 'This JsonWebToken is expired.'); }

@@ -14,6 +14,7 @@ import { vetEndpointOverrides } from '../cloud/endpointPolicy';
 import { sandboxEndpoints, type CredentialConfig, type Endpoints, type ProfileConfig } from '../cloud/profile';
 import { EndpointTrust } from './endpointTrust';
 import { registerSecret, type Log } from './log';
+import type { Prompter } from './prompt';
 import { trustedSetting } from './trustedSettings';
 
 export type ProfileSource = 'extension' | 'cli' | 'env' | 'sandbox' | 'instance';
@@ -35,6 +36,8 @@ interface StoredProfile { name: string; accessKeyId: string; regionId: string }
 interface SandboxConnection { endpoint: string; accessKeyId: string; accessKeySecret: string; imdsInstanceId?: string }
 
 const STORED_KEY = 'alibabaCloud.profiles';
+/** Credential commands (External profiles) the user allowed to run, exactly as written. globalState is per machine unless synced, and this key is never synced. */
+const APPROVED_COMMANDS_KEY = 'alibabaCloud.approvedCredentialCommands';
 const ACTIVE_KEY = 'alibabaCloud.activeProfile';
 const secretKey = (name: string) => `alibabaCloud.profile.${name}.accessKeySecret`;
 
@@ -47,6 +50,7 @@ export class ProfileStore implements vscode.Disposable {
   private readonly reported = new Set<string>();
   readonly endpointTrust: EndpointTrust;
   private readonly configSub: vscode.Disposable;
+  private prompter?: () => Prompter;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log, private readonly env: NodeJS.ProcessEnv = process.env) {
     this.endpointTrust = new EndpointTrust(context, log);
@@ -57,6 +61,11 @@ export class ProfileStore implements vscode.Disposable {
       this.sandbox = { endpoint: url.replace(/^https?:\/\//, '').replace(/\/+$/, ''), accessKeyId: env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_ID, accessKeySecret: env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET };
       registerSecret(this.sandbox.accessKeySecret);
     }
+  }
+
+  /** Where the External-command question goes (scripted in in-host tests). */
+  usePrompter(prompter: () => Prompter): void {
+    this.prompter = prompter;
   }
 
   private get stored(): StoredProfile[] {
@@ -80,7 +89,8 @@ export class ProfileStore implements vscode.Disposable {
     return out;
   }
 
-  private cliPath(): string {
+  /** The aliyun CLI config file: the user's, or the one ALIBABA_CLOUD_CLI_CONFIG names (never a workspace file). */
+  cliPath(): string {
     return this.env.ALIBABA_CLOUD_CLI_CONFIG ?? defaultCliConfigPath();
   }
 
@@ -206,7 +216,7 @@ export class ProfileStore implements vscode.Disposable {
       case 'cli': {
         const p = readCliConfig(this.cliPath()).profiles.find((x) => x.name === name);
         if (!p || !p.supported) { throw new Error(p && !p.supported ? p.reason : vscode.l10n.t('Profile "{0}" is gone from the aliyun CLI config.', name)); }
-        return base(p.credentials);
+        return { ...base(p.credentials), approveCommand: (command) => this.approveCommand(name, command) };
       }
       default: {
         const creds = credentialsFromEnv(this.env);
@@ -214,6 +224,24 @@ export class ProfileStore implements vscode.Disposable {
         return base(creds);
       }
     }
+  }
+
+  /**
+   * An External profile runs a program named in ~/.aliyun/config.json, which any process of this
+   * user could have written: asked once per exact command on this machine, naming it, before it
+   * first runs. A changed command is a new question.
+   */
+  private async approveCommand(profile: string, command: string): Promise<boolean> {
+    const approved = this.context.globalState.get<string[]>(APPROVED_COMMANDS_KEY, []);
+    if (approved.includes(command)) { return true; }
+    const prompt = this.prompter?.();
+    if (!prompt) { return false; }
+    const ok = await prompt.confirm(
+      vscode.l10n.t('Run the credential command of profile "{0}"?', profile),
+      vscode.l10n.t('The aliyun CLI profile "{0}" gets its credentials by running this command: {1}\n\nIt runs without a shell, now and whenever the credentials need refreshing. Allow it only if you wrote it or trust it.', profile, command),
+      vscode.l10n.t('Allow and Run'));
+    if (ok) { await this.context.globalState.update(APPROVED_COMMANDS_KEY, [...approved, command]); }
+    return ok;
   }
 
   /**

@@ -261,7 +261,7 @@ describe('OIDC (AssumeRoleWithOIDC)', () => {
   before(async () => {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
     key = pair.privateKey;
-    providerArn = registerOidcProvider(t.sandbox.state, { name: 'DemoOidc', issuerUrl: issuer, clientIds: [audience], keys: [{ ...pair.publicKey.export({ format: 'jwk' }), kid: 'k1' }] });
+    providerArn = registerOidcProvider(t.sandbox.state, { name: 'DemoOidc', issuerUrl: issuer, clientIds: [audience], keys: [{ ...pair.publicKey.export({ format: 'jwk' }), kid: 'k1' } as JsonWebKey] });
     await t.cloud().ram.createRole('OidcReader', JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Federated: [providerArn] }, Condition: { StringEquals: { 'oidc:iss': issuer, 'oidc:aud': audience } } }] }));
     await t.cloud().ram.attachPolicyToRole('OidcReader', 'AliyunRAMReadOnlyAccess', 'System');
   });
