@@ -12,6 +12,7 @@ import { ossTests } from './oss.test';
 import { outcomeTests } from './outcome.test';
 import { policyToolsTests } from './policy-tools.test';
 import { polishTests } from './polish.test';
+import { profileTests } from './profiles.test';
 import { ramEcsTests } from './ram-ecs.test';
 import { runSuites, type HostSuite } from './runner';
 import { treesTests } from './trees.test';
@@ -23,6 +24,7 @@ const suites: HostSuite[] = [
   { name: 'live', tests: liveTests },
   { name: 'oss', tests: ossTests },
   { name: 'instance', tests: instanceTests },
+  { name: 'profiles', tests: profileTests },
   { name: 'outcome', tests: outcomeTests },
   { name: 'connect', tests: connectTests },
   { name: 'policy-tools', tests: policyToolsTests },
