@@ -30,6 +30,7 @@ import { InstanceNode } from '../views/ecsView';
 import { RoleNode } from '../views/ramView';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
+import { onClickedRow } from './selection';
 
 export const SETUP_COMMAND = 'alibabaCloud.setupInstanceRole';
 
@@ -125,7 +126,7 @@ function planText(plan: SetupPlan): string {
   return lines.join('\n');
 }
 
-export const setupInstanceRole = defineCommand('alibabaCloud.setupInstanceRole', async (s, arg): Promise<SetupOutcome | undefined> => {
+export const setupInstanceRole = defineCommand('alibabaCloud.setupInstanceRole', onClickedRow(() => vscode.l10n.t('Set Up Instance Role'), async (s, arg): Promise<SetupOutcome | undefined> => {
   const a = argsOf<SetupArgs>(arg);
   const { entry, cloud } = await s.cloud();
   const title = vscode.l10n.t('Set Up Instance Role');
@@ -188,7 +189,7 @@ export const setupInstanceRole = defineCommand('alibabaCloud.setupInstanceRole',
       }
     }
   }
-});
+}));
 
 /** A blocked plan: offers Replace when the instance has another role, otherwise stops with the reason. */
 async function resolve(s: Services, a: Partial<SetupArgs>, plan: SetupPlan): Promise<SetupPlan | undefined> {
