@@ -31,6 +31,8 @@ import { RoleNode } from '../views/ramView';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { onClickedRow } from './selection';
+import { confirmPowerfulRisk } from './powerfulPolicyWarning';
+import { ecsRolePolicyRisk } from '../setup/powerfulPolicy';
 
 export const SETUP_COMMAND = 'alibabaCloud.setupInstanceRole';
 
@@ -151,6 +153,13 @@ export const setupInstanceRole = defineCommand('alibabaCloud.setupInstanceRole',
   if (isNothingToDo(plan)) {
     offerNextSteps(vscode.l10n.t('Nothing to do: everything is already set up.'), target());
     return { steps: plan.steps, nothingToDo: true };
+  }
+  // Before the plan's own question: a powerful policy (AdministratorAccess, ram:*) on the instance
+  // role gets the same warning as Attach Policy to Role.
+  if (plan.steps.some((st) => st.id === 'attachPolicy' && st.state === 'todo')) {
+    const p = request.policy;
+    const risk = await ecsRolePolicyRisk(cloud, request.roleName, p.policyName, p.kind === 'existing' ? p.policyType : 'Custom', p.kind === 'new' ? p.document : undefined);
+    if (risk && !await confirmPowerfulRisk(s, risk)) { return undefined; }
   }
   // Always asked, also with an args object: the plan can bill (a new instance) and replace a role.
   const billable = plan.steps.some((st) => st.id === 'createInstance');
