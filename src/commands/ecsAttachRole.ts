@@ -147,15 +147,11 @@ async function attachToMany(s: Services, nodes: InstanceNode[], givenRole?: stri
   if (choice === skipThose) {
     skipped.push(...replacing.map((i) => ({ name: nameOf(i), ok: false, skipped: vscode.l10n.t('has {0}; not replaced', i.ramRoleName!) })));
   }
-  let results: ItemResult[] = [];
-  try {
-    results = await withProgress(title, (report, signal) => forEach(s, go, nameOf, (i) => {
-      report(nameOf(i));
-      return putRole(cloud, i, roleName, (m) => report(`${nameOf(i)}: ${m}`), signal);
-    }, signal));
-  } finally {
-    refreshRegions(s, nodes);
-  }
+  const results = await withProgress(title, (report, signal) => forEach(s, go, nameOf, (i) => {
+    report(nameOf(i));
+    return putRole(cloud, i, roleName, (m) => report(`${nameOf(i)}: ${m}`), signal);
+  }, signal))
+    .finally(() => refreshRegions(s, nodes));
   return summarize(s, roleName, [...results, ...skipped]);
 }
 

@@ -62,15 +62,11 @@ async function detachFromMany(s: Services, nodes: InstanceNode[]): Promise<ItemR
     consequence(),
   ].filter(Boolean).join('\n\n');
   if (!await s.prompt.confirm(message, detail, vscode.l10n.t('Detach'))) { return []; }
-  let results: ItemResult[] = [];
-  try {
-    results = await withProgress(vscode.l10n.t('Detach RAM Role from Instance'), (report, signal) => forEach(s, todo, nameOf, async (i: EcsInstance) => {
-      report(vscode.l10n.t('Detaching {0} from {1}…', i.ramRoleName!, i.instanceId));
-      await cloud.ecs.detachRole(i.regionId, i.instanceId, i.ramRoleName!);
-    }, signal));
-  } finally {
-    refreshRegions(s, nodes);
-  }
+  const results = await withProgress(vscode.l10n.t('Detach RAM Role from Instance'), (report, signal) => forEach(s, todo, nameOf, async (i: EcsInstance) => {
+    report(vscode.l10n.t('Detaching {0} from {1}…', i.ramRoleName!, i.instanceId));
+    await cloud.ecs.detachRole(i.regionId, i.instanceId, i.ramRoleName!);
+  }, signal))
+    .finally(() => refreshRegions(s, nodes));
   showSummary(s, vscode.l10n.t('Role detached from'), [...results, ...skipped]);
   return [...results, ...skipped];
 }

@@ -86,15 +86,11 @@ async function detachMany(s: Services, nodes: AttachedPolicyNode[]): Promise<Ite
     : vscode.l10n.t('Detach {0} policies from {1} roles in account {2} (profile {3})?', nodes.length, roles.length, accountId, entry.name);
   const detail = `${bulleted(nodes.map((n) => `${name(n)} (${n.policy.policyType})`))}\n\n${consequence()}`;
   if (!await s.prompt.confirm(message, detail, vscode.l10n.t('Detach'))) { return []; }
-  let results: ItemResult[] = [];
-  try {
-    results = await withProgress(vscode.l10n.t('Detach Policy from Role'), (report, signal) => forEach(s, nodes, name, async (n) => {
-      report(vscode.l10n.t('Detaching {0} from {1}…', n.policy.policyName, n.roleNode.role.roleName));
-      await cloud.ram.detachPolicyFromRole(n.roleNode.role.roleName, n.policy.policyName, n.policy.policyType);
-    }, signal));
-  } finally {
-    for (const role of new Set(nodes.map((n) => n.roleNode))) { s.refresh('ram', role); }
-  }
+  const results = await withProgress(vscode.l10n.t('Detach Policy from Role'), (report, signal) => forEach(s, nodes, name, async (n) => {
+    report(vscode.l10n.t('Detaching {0} from {1}…', n.policy.policyName, n.roleNode.role.roleName));
+    await cloud.ram.detachPolicyFromRole(n.roleNode.role.roleName, n.policy.policyName, n.policy.policyType);
+  }, signal))
+    .finally(() => { for (const role of new Set(nodes.map((n) => n.roleNode))) { s.refresh('ram', role); } });
   showSummary(s, roles.length === 1 ? vscode.l10n.t('Detached from {0}:', roles[0]) : vscode.l10n.t('Detached:'), results);
   return results;
 }

@@ -35,7 +35,9 @@ export function onClickedRow(title: () => string, run: CommandDef['run']): Comma
   return (s, node, ...rest) => {
     const n = manySelected(node, rest[0]);
     if (n) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('{0} works on one row at a time: it acts on the row you clicked, not on the other {1} selected.', title(), n - 1));
+      void vscode.window.showInformationMessage(n === 2
+        ? vscode.l10n.t('{0} works on one row at a time: it acts on the row you clicked, not on the other selected one.', title())
+        : vscode.l10n.t('{0} works on one row at a time: it acts on the row you clicked, not on the other {1} selected.', title(), n - 1));
     }
     return run(s, node, ...rest);
   };

@@ -61,18 +61,26 @@ const command = (id) => {
  * Clicks a notification's button and checks that the document it opens is read-only (issue 19):
  * typing in it leaves it clean, and closing it asks nothing (no "Save changes?" dialog).
  */
-async function opensReadOnly(page, ui, log, { notification, button, tab }) {
+async function opensReadOnly(page, ui, log, { notification, button, tab, step }) {
   await ui.clickNotificationAction(page, notification, button);
   const t = page.locator('.part.editor .tabs-container .tab', { hasText: tab }).first();
   await t.waitFor({ state: 'visible', timeout: 20_000 });
   log(`  "${button}" opened: ${(await t.innerText()).trim()}`);
   await t.click();
-  const text = page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first();
-  if (await text.isVisible().catch(() => false)) {
-    await text.click({ position: { x: 5, y: 5 } });
-    await page.keyboard.type('x');
-    await page.waitForTimeout(500);
-  }
+  // A text editor (not a preview), and typing into it is refused: the text stays, VS Code says why.
+  const editor = page.locator('.part.editor .editor-group-container.active .monaco-editor').first();
+  const text = editor.locator('.view-lines').first();
+  await text.waitFor({ state: 'visible', timeout: 10_000 });
+  const before = await text.innerText();
+  await text.click({ position: { x: 5, y: 5 } });
+  await page.keyboard.type('x');
+  const refused = editor.locator('.monaco-editor-overlaymessage').first();
+  await refused.waitFor({ state: 'visible', timeout: 5000 });
+  const why = (await refused.innerText()).trim();
+  log(`  typing into ${tab}: "${why}"`);
+  assert.match(why, /read-only/i);
+  if (step) await step(`readonly-${String(button).toLowerCase().replace(/[^a-z]+/g, '-')}`);
+  assert.equal(await text.innerText(), before, `${tab}: typing changed the text`);
   assert.ok(!(await t.evaluate((el) => el.classList.contains('dirty'))), `${tab}: typing made it dirty`);
   await ui.runCommand(page, 'View: Close Editor');
   const asked = await page.locator('.monaco-dialog-box').waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false);
@@ -174,7 +182,7 @@ export const flowTests = [
       const buttons = (await item.locator('.monaco-button').allInnerTexts()).map((t) => t.trim());
       assert.deepEqual(buttons.filter((b) => b === 'How to Connect' || b === 'Copy Instance ID'), ['How to Connect', 'Copy Instance ID']);
       await step('flow-wizard-done');
-      await opensReadOnly(page, ui, log, { notification: /^Done: role /, button: 'How to Connect', tab: `${INSTANCE}.md` });
+      await opensReadOnly(page, ui, log, { notification: /^Done: role /, button: 'How to Connect', tab: `${INSTANCE}.md`, step });
       await ui.clearNotifications(page);
     },
   },
