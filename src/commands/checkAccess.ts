@@ -25,6 +25,7 @@ import { RoleNode } from '../views/ramView';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
+import { onClickedRow } from './selection';
 
 export interface CheckAccessArgs {
   roleName?: string;
@@ -107,7 +108,7 @@ async function openDeciding(s: Services, result: AccessResult): Promise<CheckAcc
   return { uri: uri.toString(), selected: doc.getText(range) };
 }
 
-export const checkAccess = defineCommand('alibabaCloud.ram.checkAccess', async (s, arg): Promise<CheckAccessOutcome> => {
+export const checkAccess = defineCommand('alibabaCloud.ram.checkAccess', onClickedRow(() => vscode.l10n.t('Check Access'), async (s, arg): Promise<CheckAccessOutcome> => {
   const a = argsOf<CheckAccessArgs>(arg);
   const title = vscode.l10n.t('Check Access');
   const identity = await identityFor(s, arg, a);
@@ -175,4 +176,4 @@ export const checkAccess = defineCommand('alibabaCloud.ram.checkAccess', async (
     }
   }
   return outcome;
-});
+}));

@@ -4,6 +4,7 @@ import type { TreeNode } from '../views/node';
 import type { LoadMoreNode } from '../views/pagedNode';
 import type { ViewId } from '../ui/services';
 import { defineCommand } from './command';
+import { selectionOf } from './selection';
 
 const viewOf = (node: TreeNode | undefined): ViewId => {
   const root = node?.id.split('/')[0];
@@ -12,7 +13,9 @@ const viewOf = (node: TreeNode | undefined): ViewId => {
 
 export const refreshView = (view: ViewId) => defineCommand(`alibabaCloud.${view}.refresh`, (s) => s.refresh(view));
 
-export const refreshNode = defineCommand('alibabaCloud.refreshNode', (s, node) => s.refresh(viewOf(node as TreeNode), node as TreeNode));
+export const refreshNode = defineCommand('alibabaCloud.refreshNode', (s, node, nodes) => {
+  for (const n of selectionOf(node, nodes) as TreeNode[]) { s.refresh(viewOf(n), n); }
+});
 
 export const loadMore = defineCommand('alibabaCloud.loadMore', async (s, node) => {
   const more = node as LoadMoreNode;

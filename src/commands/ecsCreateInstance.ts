@@ -14,6 +14,7 @@ import { checkNewInstanceInput, describeNewInstance, newInstanceSpec, newInstanc
 import { pickEcsRole } from '../ui/wizardPickers';
 import { RegionNode } from '../views/ecsView';
 import { argsOf, defineCommand } from './command';
+import { onClickedRow } from './selection';
 
 export interface CreateInstanceArgs extends Omit<NewInstanceContext, 'cloud' | 'defaultRegion'> {
   roleName: string;
@@ -21,7 +22,7 @@ export interface CreateInstanceArgs extends Omit<NewInstanceContext, 'cloud' | '
 
 interface Ctx extends NewInstanceContext { roleName?: string }
 
-export const createInstance = defineCommand('alibabaCloud.ecs.createInstance', async (s, arg) => {
+export const createInstance = defineCommand('alibabaCloud.ecs.createInstance', onClickedRow(() => vscode.l10n.t('Create ECS Instance with RAM Role'), async (s, arg) => {
   const a = argsOf<CreateInstanceArgs>(arg);
   const { entry, cloud } = await s.cloud();
   const title = vscode.l10n.t('Create Instance with RAM Role');
@@ -69,4 +70,4 @@ export const createInstance = defineCommand('alibabaCloud.ecs.createInstance', a
     { instanceId: result.instanceId, roleName: spec.ramRoleName ?? '', regionId: spec.regionId, publicIp: result.publicIp },
   );
   return result;
-});
+}));

@@ -15,6 +15,7 @@ import { InstanceNode } from '../views/ecsView';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
+import { copyLines, oneRowOnly, selectedOf } from './selection';
 
 interface InstanceArgs { regionId: string; instanceId: string }
 
@@ -56,7 +57,7 @@ async function actAndFollow(s: Services, cloud: Cloud, i: EcsInstance, title: st
 
 const settled = (st: string | undefined) => st === undefined || SETTLED_STATUSES.includes(st);
 
-export const startInstance = defineCommand('alibabaCloud.ecs.startInstance', async (s, arg) => {
+export const startInstance = defineCommand('alibabaCloud.ecs.startInstance', oneRowOnly(() => vscode.l10n.t('Start ECS Instance'), async (s, arg) => {
   const title = vscode.l10n.t('Start Instance');
   const { cloud, instance: i } = await currentInstance(s, arg, title, (x) => x.status === 'Stopped');
   if (i.status !== 'Stopped') { refuse(i, 'Stopped'); }
@@ -64,9 +65,9 @@ export const startInstance = defineCommand('alibabaCloud.ecs.startInstance', asy
     () => cloud.ecs.startInstance(i.regionId, i.instanceId), settled);
   notify(vscode.l10n.t('{0} is {1}.', label(i), final ?? '-'));
   return final;
-});
+}));
 
-export const stopInstance = defineCommand('alibabaCloud.ecs.stopInstance', async (s, arg) => {
+export const stopInstance = defineCommand('alibabaCloud.ecs.stopInstance', oneRowOnly(() => vscode.l10n.t('Stop ECS Instance'), async (s, arg) => {
   const title = vscode.l10n.t('Stop Instance');
   const { cloud, instance: i } = await currentInstance(s, arg, title, (x) => x.status === 'Running');
   if (i.status !== 'Running') { refuse(i, 'Running'); }
@@ -91,9 +92,9 @@ export const stopInstance = defineCommand('alibabaCloud.ecs.stopInstance', async
     () => cloud.ecs.stopInstance(i.regionId, i.instanceId, mode), settled);
   notify(vscode.l10n.t('{0} is {1}.', label(i), final ?? '-'));
   return final;
-});
+}));
 
-export const rebootInstance = defineCommand('alibabaCloud.ecs.rebootInstance', async (s, arg) => {
+export const rebootInstance = defineCommand('alibabaCloud.ecs.rebootInstance', oneRowOnly(() => vscode.l10n.t('Reboot ECS Instance'), async (s, arg) => {
   const title = vscode.l10n.t('Reboot Instance');
   const { cloud, instance: i } = await currentInstance(s, arg, title, (x) => x.status === 'Running');
   if (i.status !== 'Running') { refuse(i, 'Running'); }
@@ -106,7 +107,7 @@ export const rebootInstance = defineCommand('alibabaCloud.ecs.rebootInstance', a
     () => cloud.ecs.rebootInstance(i.regionId, i.instanceId), settled);
   notify(vscode.l10n.t('{0} is {1}.', label(i), final ?? '-'));
   return final;
-});
+}));
 
 /** What releasing this instance destroys or leaves behind, for the confirmation. */
 function releaseDetail(i: EcsInstance): string {
@@ -122,7 +123,7 @@ function releaseDetail(i: EcsInstance): string {
   ].filter(Boolean).join('\n');
 }
 
-export const releaseInstance = defineCommand('alibabaCloud.ecs.releaseInstance', async (s, arg) => {
+export const releaseInstance = defineCommand('alibabaCloud.ecs.releaseInstance', oneRowOnly(() => vscode.l10n.t('Release ECS Instance'), async (s, arg) => {
   const title = vscode.l10n.t('Release Instance');
   const { cloud, instance: fresh } = await currentInstance(s, arg, title);
   // The role is shown in what will be lost; DescribeInstances does not carry it.
@@ -153,19 +154,20 @@ export const releaseInstance = defineCommand('alibabaCloud.ecs.releaseInstance',
     () => cloud.ecs.deleteInstance(i.regionId, i.instanceId, force), (st) => st === undefined);
   notify(vscode.l10n.t('Instance {0} ({1}) released.', name, i.instanceId));
   return true;
-});
+}));
 
+/**
+ * Copies an address of each selected instance (one per line); an instance without one is named
+ * in a message rather than skipped in silence. Values from the tree, else read now.
+ */
 function copyAddress(what: (i: EcsInstance) => string | undefined, missing: (name: string) => string) {
-  return async (s: Services, arg: unknown): Promise<string | undefined> => {
-    const { instance } = await currentInstance(s, arg, vscode.l10n.t('Copy Address'));
-    const address = what(instance);
-    if (!address) {
-      void vscode.window.showInformationMessage(missing(label(instance)));
-      return undefined;
-    }
-    await vscode.env.clipboard.writeText(address);
-    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', address), 3000);
-    return address;
+  return async (s: Services, arg: unknown, args: unknown): Promise<string | undefined> => {
+    const rows = selectedOf(arg, args, InstanceNode);
+    const instances = rows.length > 1 ? rows.map((n) => n.instance) : [(await currentInstance(s, arg, vscode.l10n.t('Copy Address'))).instance];
+    const without = instances.filter((i) => !what(i));
+    if (without.length) { void vscode.window.showInformationMessage(without.map((i) => missing(label(i))).join(' ')); }
+    const addresses = instances.map(what).filter((a): a is string => !!a);
+    return addresses.length ? copyLines(addresses) : undefined;
   };
 }
 

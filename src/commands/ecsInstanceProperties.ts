@@ -10,10 +10,11 @@ import { pickInstance } from '../ui/pickers';
 import { InstanceNode } from '../views/ecsView';
 import { showPropertiesDocument } from '../views/readOnlyDocuments';
 import { argsOf, defineCommand } from './command';
+import { onClickedRow } from './selection';
 
 const cell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|') || '-';
 
-export const instanceProperties = defineCommand('alibabaCloud.ecs.instanceProperties', async (s, arg) => {
+export const instanceProperties = defineCommand('alibabaCloud.ecs.instanceProperties', onClickedRow(() => vscode.l10n.t('ECS Instance Properties'), async (s, arg) => {
   const { entry, cloud } = await s.cloud();
   const a = argsOf<{ regionId: string; instanceId: string }>(arg);
   let regionId = arg instanceof InstanceNode ? arg.instance.regionId : a.regionId ?? entry.regionId;
@@ -66,4 +67,4 @@ export const instanceProperties = defineCommand('alibabaCloud.ecs.instanceProper
   lines.push(`## ${vscode.l10n.t('All fields (DescribeInstances)')}`, '', '```json', JSON.stringify(fields, null, 2), '```', '');
   const doc = await showPropertiesDocument(s, `/ecs/${regionId}/${instanceId}.md`, lines.join('\n'));
   return { uri: doc.uri.toString(), text: doc.getText() };
-});
+}));

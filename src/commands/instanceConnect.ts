@@ -15,6 +15,7 @@ import { InstanceNode } from '../views/ecsView';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
+import { onClickedRow } from './selection';
 
 export const REMOTE_SSH = 'ms-vscode-remote.remote-ssh';
 
@@ -66,7 +67,7 @@ async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef)
   return undefined;
 }
 
-export const connectRemoteSsh = defineCommand('alibabaCloud.ecs.connectRemoteSsh', async (s, arg) => {
+export const connectRemoteSsh = defineCommand('alibabaCloud.ecs.connectRemoteSsh', onClickedRow(() => vscode.l10n.t('Connect to ECS Instance with Remote-SSH'), async (s, arg) => {
   const title = vscode.l10n.t('Connect with Remote-SSH');
   const ref = await instanceRef(s, arg, title);
   const { ours: configPath, remoteSsh } = sshConfigPaths(s.log);
@@ -116,4 +117,4 @@ export const connectRemoteSsh = defineCommand('alibabaCloud.ecs.connectRemoteSsh
   await s.prompt.openWindow(uri);
   notify(vscode.l10n.t('Opening {0} in a new window. Install this extension there ("Install in SSH: {1}") if VS Code does not offer it: it then uses the instance role, with no AccessKey.', name, plan.alias));
   return { connected: true, alias: plan.alias, configPath, action: written.action, uri: uri.toString(true) };
-});
+}));

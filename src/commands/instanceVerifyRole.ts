@@ -12,6 +12,7 @@ import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { instanceRef } from './instanceConnect';
 import { notify } from './ramCommon';
+import { onClickedRow } from './selection';
 
 /** A bucket to try listing, or none. Args may name one (`bucket`) or skip it (`bucket: ''`). */
 async function chooseBucket(s: Services, arg: unknown, title: string): Promise<{ name: string; regionId: string } | undefined> {
@@ -28,7 +29,7 @@ async function chooseBucket(s: Services, arg: unknown, title: string): Promise<{
   return item.value ? { name: item.value, regionId: item.region } : undefined;
 }
 
-export const verifyRole = defineCommand('alibabaCloud.ecs.verifyRole', async (s, arg) => {
+export const verifyRole = defineCommand('alibabaCloud.ecs.verifyRole', onClickedRow(() => vscode.l10n.t('Verify RAM Role on ECS Instance'), async (s, arg) => {
   const title = vscode.l10n.t('Verify Role on Instance');
   const ref = await instanceRef(s, arg, title);
   const bucket = await chooseBucket(s, arg, title);
@@ -43,4 +44,4 @@ export const verifyRole = defineCommand('alibabaCloud.ecs.verifyRole', async (s,
   const open = () => vscode.commands.executeCommand('alibabaCloud.identity.focus');
   if (result.verdict === 'roleOk') { notify(message, { [show]: open }); } else { void vscode.window.showWarningMessage(message, show).then((c) => (c ? open() : undefined)); }
   return { verdict: result.verdict, summary: result.summary, detail: result.detail, role: result.report?.role, expiration: result.report?.expiration, list: result.report?.list, status: result.invocation?.status };
-});
+}));

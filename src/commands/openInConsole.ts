@@ -10,6 +10,7 @@ import { InstanceNode } from '../views/ecsView';
 import { OssBucketNode } from '../views/ossView';
 import { AttachedPolicyNode, PolicyNode, RoleNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
+import { onClickedRow } from './selection';
 
 function targetOf(arg: unknown): ConsoleTarget | undefined {
   if (arg instanceof RoleNode) { return { kind: 'role', roleName: arg.role.roleName }; }
@@ -20,13 +21,13 @@ function targetOf(arg: unknown): ConsoleTarget | undefined {
   return argsOf<{ target: ConsoleTarget }>(arg).target;
 }
 
-export const openInConsole = defineCommand('alibabaCloud.openInConsole', async (s, arg) => {
+export const openInConsole = defineCommand('alibabaCloud.openInConsole', onClickedRow(() => vscode.l10n.t('Open in Console'), async (s, arg) => {
   const target = targetOf(arg);
   if (!target) { throw new Error(vscode.l10n.t('Open in Console works on a role, policy, instance or bucket.')); }
   const url = consoleUrl(target);
   await s.prompt.openExternal(vscode.Uri.parse(url, true));
   return url;
-});
+}));
 
 export const openInApiExplorer = defineCommand('alibabaCloud.openInApiExplorer', async (s, arg) => {
   let command = argsOf<{ command: string }>(arg).command;

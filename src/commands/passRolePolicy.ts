@@ -17,6 +17,7 @@ import { askPolicyName } from '../ui/wizardPickers';
 import { RoleNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
 import { assertValidPolicy, isArgs, notify, sameJson } from './ramCommon';
+import { onClickedRow } from './selection';
 
 export interface PassRoleArgs {
   roleName: string;
@@ -26,7 +27,7 @@ export interface PassRoleArgs {
   includeRunInstances?: boolean;
 }
 
-export const createPassRolePolicy = defineCommand('alibabaCloud.ram.createPassRolePolicy', async (s, arg) => {
+export const createPassRolePolicy = defineCommand('alibabaCloud.ram.createPassRolePolicy', onClickedRow(() => vscode.l10n.t('Create PassRole Policy for a RAM User'), async (s, arg) => {
   const a = argsOf<PassRoleArgs>(arg);
   const auto = isArgs(a);
   const title = vscode.l10n.t('Create PassRole Policy for a RAM User');
@@ -97,4 +98,4 @@ export const createPassRolePolicy = defineCommand('alibabaCloud.ram.createPassRo
   }
   notify(vscode.l10n.t('{0} can now pass role {1} to ECS instances (policy {2}).', userName, roleName, policyName));
   return { policyName, userName, roleArn: arn, document };
-});
+}));

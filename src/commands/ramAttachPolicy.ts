@@ -1,6 +1,8 @@
 /**
  * Attach Policy to Role (from a role node: pick the policy) and Detach Policy from Role (from an
  * attached-policy node: confirm and detach). From the palette both ask for the role first.
+ * Several attached-policy rows selected: one confirmation naming them all, then each detached on
+ * its own, with a summary.
  */
 import * as vscode from 'vscode';
 import { isCloudError } from '../cloud/errors';
@@ -11,10 +13,12 @@ import { AttachedPolicyNode, RoleNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
 import { confirmPowerfulAttach } from './powerfulPolicyWarning';
 import { notify } from './ramCommon';
+import { bulleted, forEach, onClickedRow, selectedOf, showSummary, type ItemResult } from './selection';
+import type { Services } from '../ui/services';
 
 export interface PolicyOnRoleArgs { roleName: string; policyName: string; policyType: PolicyType }
 
-export const attachPolicy = defineCommand('alibabaCloud.ram.attachPolicy', async (s, arg) => {
+export const attachPolicy = defineCommand('alibabaCloud.ram.attachPolicy', onClickedRow(() => vscode.l10n.t('Attach Policy to Role'), async (s, arg) => {
   const a = argsOf<PolicyOnRoleArgs>(arg);
   const node = arg instanceof RoleNode ? arg : undefined;
   const title = vscode.l10n.t('Attach Policy to Role');
@@ -35,9 +39,13 @@ export const attachPolicy = defineCommand('alibabaCloud.ram.attachPolicy', async
     s.refresh('ram', node);
   }
   return { roleName, ...policy };
-});
+}));
 
-export const detachPolicy = defineCommand('alibabaCloud.ram.detachPolicy', async (s, arg) => {
+const consequence = () => vscode.l10n.t('Instances and users with this role lose the permissions it grants within minutes (when their temporary credentials renew).');
+
+export const detachPolicy = defineCommand('alibabaCloud.ram.detachPolicy', async (s, arg, args) => {
+  const selected = selectedOf(arg, args, AttachedPolicyNode);
+  if (selected.length > 1) { return detachMany(s, selected); }
   const a = argsOf<PolicyOnRoleArgs>(arg);
   const node = arg instanceof AttachedPolicyNode ? arg : undefined;
   const title = vscode.l10n.t('Detach Policy from Role');
@@ -56,7 +64,7 @@ export const detachPolicy = defineCommand('alibabaCloud.ram.detachPolicy', async
   }
   const ok = await s.prompt.confirm(
     vscode.l10n.t('Detach {0} from role {1}?', policy.policyName, roleName),
-    vscode.l10n.t('Instances and users with this role lose the permissions it grants within minutes (when their temporary credentials renew).'),
+    consequence(),
     vscode.l10n.t('Detach'));
   if (!ok) { return undefined; }
   try {
@@ -67,3 +75,22 @@ export const detachPolicy = defineCommand('alibabaCloud.ram.detachPolicy', async
   }
   return { roleName, ...policy };
 });
+
+async function detachMany(s: Services, nodes: AttachedPolicyNode[]): Promise<ItemResult[]> {
+  const { entry, cloud } = await s.cloud();
+  const { accountId } = await cloud.knownIdentity();
+  const roles = [...new Set(nodes.map((n) => n.roleNode.role.roleName))];
+  const name = (n: AttachedPolicyNode) => (roles.length === 1 ? n.policy.policyName : vscode.l10n.t('{0} from {1}', n.policy.policyName, n.roleNode.role.roleName));
+  const message = roles.length === 1
+    ? vscode.l10n.t('Detach {0} policies from role {1} in account {2} (profile {3})?', nodes.length, roles[0], accountId, entry.name)
+    : vscode.l10n.t('Detach {0} policies from {1} roles in account {2} (profile {3})?', nodes.length, roles.length, accountId, entry.name);
+  const detail = `${bulleted(nodes.map((n) => `${name(n)} (${n.policy.policyType})`))}\n\n${consequence()}`;
+  if (!await s.prompt.confirm(message, detail, vscode.l10n.t('Detach'))) { return []; }
+  const results = await withProgress(vscode.l10n.t('Detach Policy from Role'), (report, signal) => forEach(s, nodes, name, async (n) => {
+    report(vscode.l10n.t('Detaching {0} from {1}…', n.policy.policyName, n.roleNode.role.roleName));
+    await cloud.ram.detachPolicyFromRole(n.roleNode.role.roleName, n.policy.policyName, n.policy.policyType);
+  }, signal))
+    .finally(() => { for (const role of new Set(nodes.map((n) => n.roleNode))) { s.refresh('ram', role); } });
+  showSummary(s, roles.length === 1 ? vscode.l10n.t('Detached from {0}:', roles[0]) : vscode.l10n.t('Detached:'), results);
+  return results;
+}

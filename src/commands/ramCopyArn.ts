@@ -5,36 +5,38 @@ import { pickRole } from '../ui/pickers';
 import { trustPolicyUri } from '../fs/ramDocuments';
 import { PolicyNode, RoleNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
+import { copyLines, onClickedRow, selectionOf } from './selection';
+import type { Services } from '../ui/services';
 
 export const policyArn = (accountId: string, policyType: PolicyType, policyName: string): string =>
   `acs:ram::${policyType === 'System' ? 'system' : accountId}:policy/${policyName}`;
 
 export interface CopyArnArgs { roleName?: string; policyName?: string; policyType?: PolicyType }
 
-export const copyArn = defineCommand('alibabaCloud.ram.copyArn', async (s, arg) => {
-  const a = argsOf<CopyArnArgs>(arg);
-  const { cloud } = await s.cloud();
-  let arn: string;
-  if (arg instanceof RoleNode) {
-    arn = arg.role.arn;
-  } else if (arg instanceof PolicyNode || a.policyName) {
-    const p = arg instanceof PolicyNode ? arg.policy : { policyName: a.policyName!, policyType: a.policyType ?? 'Custom' };
-    const accountId = p.policyType === 'System' ? '' : (await cloud.whoAmI()).accountId;
-    arn = policyArn(accountId, p.policyType, p.policyName);
-  } else {
-    const roleName = a.roleName ?? await pickRole(s.prompt, cloud, vscode.l10n.t('Copy Role ARN'));
-    arn = (await cloud.ram.getRole(roleName)).arn;
-  }
-  await vscode.env.clipboard.writeText(arn);
-  vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', arn), 3000);
-  return arn;
+export const copyArn = defineCommand('alibabaCloud.ram.copyArn', async (s, arg, args) => {
+  const rows = selectionOf(arg, args).filter((n): n is RoleNode | PolicyNode => n instanceof RoleNode || n instanceof PolicyNode);
+  if (rows.length > 1) { return copyLines(await Promise.all(rows.map((n) => arnOf(s, n)))); }
+  return copyLines([await arnOf(s, arg)]);
 });
 
-export const openTrustPolicy = defineCommand('alibabaCloud.ram.openTrustPolicy', async (s, arg) => {
+async function arnOf(s: Services, arg: unknown): Promise<string> {
+  const a = argsOf<CopyArnArgs>(arg);
+  const { cloud } = await s.cloud();
+  if (arg instanceof RoleNode) { return arg.role.arn; }
+  if (arg instanceof PolicyNode || a.policyName) {
+    const p = arg instanceof PolicyNode ? arg.policy : { policyName: a.policyName!, policyType: a.policyType ?? 'Custom' };
+    const accountId = p.policyType === 'System' ? '' : (await cloud.whoAmI()).accountId;
+    return policyArn(accountId, p.policyType, p.policyName);
+  }
+  const roleName = a.roleName ?? await pickRole(s.prompt, cloud, vscode.l10n.t('Copy Role ARN'));
+  return (await cloud.ram.getRole(roleName)).arn;
+}
+
+export const openTrustPolicy = defineCommand('alibabaCloud.ram.openTrustPolicy', onClickedRow(() => vscode.l10n.t('Open Trust Policy'), async (s, arg) => {
   const a = argsOf<{ roleName: string }>(arg);
   const roleName = arg instanceof RoleNode ? arg.role.roleName
     : a.roleName ?? await pickRole(s.prompt, (await s.cloud()).cloud, vscode.l10n.t('Open Trust Policy'));
   const doc = await vscode.workspace.openTextDocument(trustPolicyUri(s, roleName));
   await vscode.window.showTextDocument(doc, { preview: true });
   return doc.uri;
-});
+}));

@@ -10,6 +10,7 @@ import { policyDocumentUri } from '../fs/ramDocuments';
 import { PolicyNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
+import { onClickedRow } from './selection';
 
 export interface CreatePolicyVersionArgs {
   policyName: string;
@@ -17,7 +18,7 @@ export interface CreatePolicyVersionArgs {
   document?: string;
 }
 
-export const createPolicyVersion = defineCommand('alibabaCloud.ram.createPolicyVersion', async (s, arg) => {
+export const createPolicyVersion = defineCommand('alibabaCloud.ram.createPolicyVersion', onClickedRow(() => vscode.l10n.t('New RAM Policy Version'), async (s, arg) => {
   const a = argsOf<CreatePolicyVersionArgs>(arg);
   const node = arg instanceof PolicyNode ? arg : undefined;
   const { cloud } = await s.cloud();
@@ -37,4 +38,4 @@ export const createPolicyVersion = defineCommand('alibabaCloud.ram.createPolicyV
   }
   notify(vscode.l10n.t('Edit {0}, then use "Set as New Default Version" in the editor title. Saving keeps your edit but changes nothing in RAM.', policyName));
   return editor.document.uri;
-});
+}));

@@ -8,11 +8,12 @@ import { withProgress } from '../ui/progress';
 import { PolicyNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
+import { oneRowOnly } from './selection';
 
 /** Names the policy only: the confirmations are always asked (see ramCommon.isArgs). */
 export interface DeletePolicyArgs { policyName: string }
 
-export const deletePolicy = defineCommand('alibabaCloud.ram.deletePolicy', async (s, arg) => {
+export const deletePolicy = defineCommand('alibabaCloud.ram.deletePolicy', oneRowOnly(() => vscode.l10n.t('Delete RAM Policy'), async (s, arg) => {
   const a = argsOf<DeletePolicyArgs>(arg);
   const node = arg instanceof PolicyNode ? arg : undefined;
   const { cloud } = await s.cloud();
@@ -56,4 +57,4 @@ export const deletePolicy = defineCommand('alibabaCloud.ram.deletePolicy', async
     // Detaching changed the roles too; otherwise only the policy list changed.
     s.refresh('ram', detachRoles ? undefined : node?.parent);
   }
-});
+}));

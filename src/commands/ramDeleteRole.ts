@@ -16,6 +16,7 @@ import { RoleNode } from '../views/ramView';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
+import { oneRowOnly } from './selection';
 
 export interface DeleteRoleArgs { roleName: string }
 
@@ -52,7 +53,7 @@ async function confirmDelete(s: Services, cloud: Cloud, defaultRegion: string, r
   return (await s.prompt.choose(message, detail, [detachAndDelete])) === detachAndDelete ? users : undefined;
 }
 
-export const deleteRole = defineCommand('alibabaCloud.ram.deleteRole', async (s, arg) => {
+export const deleteRole = defineCommand('alibabaCloud.ram.deleteRole', oneRowOnly(() => vscode.l10n.t('Delete RAM Role'), async (s, arg) => {
   const a = argsOf<DeleteRoleArgs>(arg);
   const node = arg instanceof RoleNode ? arg : undefined;
   const { entry, cloud } = await s.cloud();
@@ -99,4 +100,4 @@ export const deleteRole = defineCommand('alibabaCloud.ram.deleteRole', async (s,
     // The ECS view shows each instance's role; it must not keep showing a deleted one.
     s.refresh('ecs');
   }
-});
+}));

@@ -24,6 +24,7 @@ import { PolicyVersionNode } from '../views/ramView';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { assertValidPolicy, notify, sameJson } from './ramCommon';
+import { oneRowOnly } from './selection';
 
 const count = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
@@ -192,7 +193,7 @@ export const updateTrustPolicy = defineCommand('alibabaCloud.ram.updateTrustPoli
 
 export interface RollBackArgs { policyName: string; versionId: string }
 
-export const rollBackPolicyVersion = defineCommand('alibabaCloud.ram.rollBackPolicyVersion', async (s, arg) => {
+export const rollBackPolicyVersion = defineCommand('alibabaCloud.ram.rollBackPolicyVersion', oneRowOnly(() => vscode.l10n.t('Roll Back to This Version'), async (s, arg) => {
   const a = argsOf<RollBackArgs>(arg);
   const node = arg instanceof PolicyVersionNode ? arg : undefined;
   const policyName = node?.policy.policyName ?? a.policyName;
@@ -216,4 +217,4 @@ export const rollBackPolicyVersion = defineCommand('alibabaCloud.ram.rollBackPol
   notify(vscode.l10n.t('{0} is back at version {1} in account {2}.', policyName, versionId, account));
   s.refresh('ram', node?.parent);
   return true;
-});
+}));

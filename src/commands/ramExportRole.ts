@@ -6,6 +6,7 @@ import { withProgress } from '../ui/progress';
 import type { Services } from '../ui/services';
 import { RoleNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
+import { onClickedRow } from './selection';
 
 export interface ExportRoleArgs { roleName: string }
 
@@ -25,5 +26,5 @@ async function exportRole(s: Services, arg: unknown, render: (r: RoleSnapshot) =
   return { roleName, uri: doc.uri.toString(), text };
 }
 
-export const exportTerraform = defineCommand('alibabaCloud.ram.exportTerraform', (s, arg) => exportRole(s, arg, toTerraform, 'terraform'));
-export const exportCliScript = defineCommand('alibabaCloud.ram.exportCliScript', (s, arg) => exportRole(s, arg, toCliScript, 'shellscript'));
+export const exportTerraform = defineCommand('alibabaCloud.ram.exportTerraform', onClickedRow(() => vscode.l10n.t('Export RAM Role as Terraform'), (s, arg) => exportRole(s, arg, toTerraform, 'terraform')));
+export const exportCliScript = defineCommand('alibabaCloud.ram.exportCliScript', onClickedRow(() => vscode.l10n.t('Export RAM Role as aliyun CLI Script'), (s, arg) => exportRole(s, arg, toCliScript, 'shellscript')));

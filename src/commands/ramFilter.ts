@@ -2,8 +2,9 @@
 import * as vscode from 'vscode';
 import { PolicyGroupNode, RolesFolderNode } from '../views/ramView';
 import { defineCommand } from './command';
+import { onClickedRow } from './selection';
 
-export const ramFilter = defineCommand('alibabaCloud.ram.filter', async (s, node) => {
+export const ramFilter = defineCommand('alibabaCloud.ram.filter', onClickedRow(() => vscode.l10n.t('Filter by Name'), async (s, node) => {
   if (!(node instanceof RolesFolderNode) && !(node instanceof PolicyGroupNode)) { return undefined; }
   const filter = await s.prompt.input({
     title: node instanceof RolesFolderNode ? vscode.l10n.t('Filter Roles') : vscode.l10n.t('Filter Policies'),
@@ -13,4 +14,4 @@ export const ramFilter = defineCommand('alibabaCloud.ram.filter', async (s, node
   node.setFilter(filter || undefined);
   s.refresh('ram', node, false);
   return filter || undefined;
-});
+}));

@@ -13,8 +13,9 @@ import { PolicyNode, PolicyVersionNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
 import { confirmPowerfulAttach } from './powerfulPolicyWarning';
 import { notify } from './ramCommon';
+import { onClickedRow, oneRowOnly } from './selection';
 
-export const attachPolicyToRoleFromPolicy = defineCommand('alibabaCloud.ram.attachPolicyToRole', async (s, arg) => {
+export const attachPolicyToRoleFromPolicy = defineCommand('alibabaCloud.ram.attachPolicyToRole', onClickedRow(() => vscode.l10n.t('Attach to Role'), async (s, arg) => {
   const a = argsOf<{ policyName: string; policyType: PolicyType; roleName: string }>(arg);
   const node = arg instanceof PolicyNode ? arg : undefined;
   const title = vscode.l10n.t('Attach to Role');
@@ -42,9 +43,9 @@ export const attachPolicyToRoleFromPolicy = defineCommand('alibabaCloud.ram.atta
   }
   notify(vscode.l10n.t('{0} ({1}) is attached to {2}.', policy.policyName, policy.policyType, roleName));
   return { roleName, ...policy, changed: true };
-});
+}));
 
-export const deletePolicyVersion = defineCommand('alibabaCloud.ram.deletePolicyVersion', async (s, arg) => {
+export const deletePolicyVersion = defineCommand('alibabaCloud.ram.deletePolicyVersion', oneRowOnly(() => vscode.l10n.t('Delete RAM Policy Version'), async (s, arg) => {
   const a = argsOf<{ policyName: string; versionId: string }>(arg);
   const node = arg instanceof PolicyVersionNode ? arg : undefined;
   const { cloud } = await s.cloud();
@@ -69,7 +70,7 @@ export const deletePolicyVersion = defineCommand('alibabaCloud.ram.deletePolicyV
   }
   notify(vscode.l10n.t('Version {0} of {1} deleted.', versionId, policyName));
   return true;
-});
+}));
 
 export const copyAccountId = defineCommand('alibabaCloud.copyAccountId', async (s) => {
   const { cloud } = await s.cloud();

@@ -9,6 +9,7 @@ import { withProgress } from '../ui/progress';
 import { RoleNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
+import { oneRowOnly } from './selection';
 
 export interface TearDownArgs { roleName: string }
 
@@ -22,7 +23,7 @@ function describePlan(plan: TearDownPlan): string {
   return lines.join('\n');
 }
 
-export const tearDownRole = defineCommand('alibabaCloud.ram.tearDownRole', async (s, arg) => {
+export const tearDownRole = defineCommand('alibabaCloud.ram.tearDownRole', oneRowOnly(() => vscode.l10n.t('Tear Down RAM Role'), async (s, arg) => {
   const a = argsOf<TearDownArgs>(arg);
   const node = arg instanceof RoleNode ? arg : undefined;
   const { cloud } = await s.cloud();
@@ -50,4 +51,4 @@ export const tearDownRole = defineCommand('alibabaCloud.ram.tearDownRole', async
     s.refresh('ram');
     s.refresh('ecs');
   }
-});
+}));

@@ -17,6 +17,7 @@ import { ramFilter } from './ramFilter';
 import { ecsClearFilter, ecsFilterInstances } from './ecsFilter';
 import { ossOpenObject } from './ossOpen';
 import { ossPin, ossUnpin } from './ossPin';
+import { ossSave } from './ossSave';
 import { ossUpload, ossUploadFolder } from './ossUpload';
 import { addProfile, importCliProfile, removeProfile, selectProfile, selectRegions } from './profileCommands';
 import { startSandbox } from './startSandbox';
@@ -65,7 +66,7 @@ export const COMMANDS: CommandDef[] = [
   setupInstanceRole,
   // oss
   ossOpenObject, ossUpload, ossUploadFolder, ossDownload, ossCreateFolder, ossDelete, ossCopyUri, ossCopyPresignedUrl, ossFilter, ramFilter, ossPin, ossUnpin,
-  ossCreateBucket, ossDeleteBucket, ossMove, ossCopyTo, ossRename, ossObjectProperties, ossEditObjectMetadata,
+  ossCreateBucket, ossDeleteBucket, ossMove, ossCopyTo, ossRename, ossObjectProperties, ossEditObjectMetadata, ossSave,
   // AccessKeys in code → the instance role; the console
   scanAccessKeys, ignoreAccessKeyInWorkspace, insertRoleCode, openInConsole, openInApiExplorer,
   // views

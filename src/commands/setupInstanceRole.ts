@@ -30,6 +30,9 @@ import { InstanceNode } from '../views/ecsView';
 import { RoleNode } from '../views/ramView';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
+import { onClickedRow } from './selection';
+import { confirmPowerfulRisk } from './powerfulPolicyWarning';
+import { ecsRolePolicyRisk } from '../setup/powerfulPolicy';
 
 export const SETUP_COMMAND = 'alibabaCloud.setupInstanceRole';
 
@@ -125,7 +128,7 @@ function planText(plan: SetupPlan): string {
   return lines.join('\n');
 }
 
-export const setupInstanceRole = defineCommand('alibabaCloud.setupInstanceRole', async (s, arg): Promise<SetupOutcome | undefined> => {
+export const setupInstanceRole = defineCommand('alibabaCloud.setupInstanceRole', onClickedRow(() => vscode.l10n.t('Set Up Instance Role'), async (s, arg): Promise<SetupOutcome | undefined> => {
   const a = argsOf<SetupArgs>(arg);
   const { entry, cloud } = await s.cloud();
   const title = vscode.l10n.t('Set Up Instance Role');
@@ -150,6 +153,13 @@ export const setupInstanceRole = defineCommand('alibabaCloud.setupInstanceRole',
   if (isNothingToDo(plan)) {
     offerNextSteps(vscode.l10n.t('Nothing to do: everything is already set up.'), target());
     return { steps: plan.steps, nothingToDo: true };
+  }
+  // Before the plan's own question: a powerful policy (AdministratorAccess, ram:*) on the instance
+  // role gets the same warning as Attach Policy to Role.
+  if (plan.steps.some((st) => st.id === 'attachPolicy' && st.state === 'todo')) {
+    const p = request.policy;
+    const risk = await ecsRolePolicyRisk(cloud, request.roleName, p.policyName, p.kind === 'existing' ? p.policyType : 'Custom', p.kind === 'new' ? p.document : undefined);
+    if (risk && !await confirmPowerfulRisk(s, risk)) { return undefined; }
   }
   // Always asked, also with an args object: the plan can bill (a new instance) and replace a role.
   const billable = plan.steps.some((st) => st.id === 'createInstance');
@@ -188,7 +198,7 @@ export const setupInstanceRole = defineCommand('alibabaCloud.setupInstanceRole',
       }
     }
   }
-});
+}));
 
 /** A blocked plan: offers Replace when the instance has another role, otherwise stops with the reason. */
 async function resolve(s: Services, a: Partial<SetupArgs>, plan: SetupPlan): Promise<SetupPlan | undefined> {

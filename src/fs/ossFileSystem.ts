@@ -49,6 +49,10 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
   private pending: vscode.FileChangeEvent[] = [];
+  /** Content "Save OSS Object" has just uploaded, per URI: VS Code's own save of it then writes nothing. */
+  private readonly uploaded = new Map<string, Uint8Array>();
+  /** URIs whose last write was refused and reported through the funnel. */
+  private readonly reported = new Set<string>();
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly s: Services, private readonly debounceMs = 50) {}
@@ -91,11 +95,13 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
     if (isCloudError(e, NOT_FOUND)) { return vscode.FileSystemError.FileNotFound(uri); }
     if (isCloudError(e, 'FileAlreadyExists')) { return vscode.FileSystemError.FileExists(vscode.l10n.t('{0} was created in OSS meanwhile; nothing was overwritten.', display(uri))); }
     if (e instanceof CloudError && isPolicyDenial(e)) {
-      // VS Code shows this text ("Failed to save …: <text>"); the funnel adds the buttons. That is two
-      // toasts for a save: VS Code shows its save error for every failed writeFile, and only a save
-      // that bypasses writeFile could show ours alone.
+      // The funnel shows it with its buttons. A save through writeFile also gets VS Code's "Failed to
+      // save …: <text>"; Ctrl+S on an oss: editor uploads first (uploadBeforeSave) and shows ours alone.
       const text = await refusalSentence(this.s, e);
-      if (mutating) { void reportError(this.s.log, e, `oss:${op} ${display(uri)}`); }
+      if (mutating) {
+        void reportError(this.s.log, e, `oss:${op} ${display(uri)}`);
+        this.reported.add(uri.toString());
+      }
       return vscode.FileSystemError.NoPermissions(text);
     }
     this.s.log.warn(`oss:${op} ${display(uri)}: ${describeError(e).message}`);
@@ -183,6 +189,32 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
    * PUT is not detected. Creating a key sends x-oss-forbid-overwrite, which OSS does enforce.
    */
   writeFile(uri: vscode.Uri, content: Uint8Array, options: { create: boolean; overwrite: boolean }): Promise<void> {
+    const done = this.uploaded.get(uri.toString());
+    this.uploaded.delete(uri.toString());
+    if (done && Buffer.from(done).equals(Buffer.from(content))) { return Promise.resolve(); }
+    return this.put(uri, content, options);
+  }
+
+  /**
+   * Uploads a document's text before VS Code saves it (Ctrl+S on an `oss:` editor), so that a
+   * refusal is reported once, by us, with our actions: a failed writeFile always adds VS Code's own
+   * "Failed to save …" toast. True when uploaded; VS Code's save that follows then writes nothing.
+   */
+  async uploadBeforeSave(uri: vscode.Uri, content: Uint8Array): Promise<boolean> {
+    try {
+      await this.put(uri, content, { create: true, overwrite: true });
+      this.uploaded.set(uri.toString(), content);
+      return true;
+    } catch (e) {
+      // A refusal by policy was reported by toFsError, with its actions; anything else is said here.
+      if (!(e instanceof vscode.FileSystemError && e.code === 'NoPermissions' && this.reported.delete(uri.toString()))) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('Not saved to {0}: {1}', display(uri), e instanceof Error ? e.message : String(e)));
+      }
+      return false;
+    }
+  }
+
+  private put(uri: vscode.Uri, content: Uint8Array, options: { create: boolean; overwrite: boolean }): Promise<void> {
     return this.run(uri, 'PutObject', true, async (t) => {
       if (!t.key || t.key.endsWith('/')) { throw vscode.FileSystemError.FileIsADirectory(uri); }
       let current: ObjectMeta | undefined;
@@ -299,8 +331,13 @@ async function copyKey(from: Target, to: Target, fromKey: string, toKey: string)
 }
 
 /** Registers the provider for `oss:`. */
+let current: OssFileSystem | undefined;
+/** The registered `oss:` provider (for "Save OSS Object"). */
+export const ossFileSystem = (): OssFileSystem | undefined => current;
+
 export function registerOssFileSystem(s: Services): vscode.Disposable {
   const fs = new OssFileSystem(s);
+  current = fs;
   return vscode.Disposable.from(fs, vscode.workspace.registerFileSystemProvider(OSS_SCHEME, fs, { isCaseSensitive: true }),
     vscode.workspace.registerTextDocumentContentProvider(OSS_REMOTE_SCHEME, fs));
 }

@@ -35,11 +35,24 @@ export interface InstanceRoleRisk { roleName: string; policyName: string; grants
  * call itself will say what is wrong).
  */
 export async function instanceRoleRisk(cloud: Cloud, roleName: string, policyName: string, policyType: PolicyType): Promise<InstanceRoleRisk | undefined> {
-  let doc: PolicyDocument;
   try {
     const role = await cloud.ram.getRole(roleName);
     if (!trustsEcs(role.trustPolicy)) { return undefined; }
-    doc = JSON.parse((await cloud.ram.getPolicy(policyName, policyType)).document) as PolicyDocument;
+  } catch {
+    return undefined;
+  }
+  return ecsRolePolicyRisk(cloud, roleName, policyName, policyType);
+}
+
+/**
+ * The same risk when the caller already knows ECS will assume the role (the set-up wizard makes
+ * its role trust ECS, and the role may not exist yet). `document` is a policy not yet created;
+ * without it the policy is read from RAM, and an unreadable one is undefined.
+ */
+export async function ecsRolePolicyRisk(cloud: Cloud, roleName: string, policyName: string, policyType: PolicyType, document?: string): Promise<InstanceRoleRisk | undefined> {
+  let doc: PolicyDocument;
+  try {
+    doc = JSON.parse(document ?? (await cloud.ram.getPolicy(policyName, policyType)).document) as PolicyDocument;
   } catch {
     return undefined;
   }

@@ -32,7 +32,7 @@ export interface Prompter {
    * A notification with actions, for offers nothing waits on (callers do not await the user);
    * undefined when dismissed or closed.
    */
-  notify(message: string, actions: string[]): Promise<string | undefined>;
+  notify(message: string, actions: string[], severity?: 'info' | 'warning'): Promise<string | undefined>;
   /**
    * Opens a new window on `uri` (vscode.openFolder). Here rather than at the call site so in-host
    * tests capture the request (a Remote-SSH window cannot open in the test host) without any
@@ -69,8 +69,8 @@ export class VsCodePrompter implements Prompter {
   async choose(message: string, detail: string, actions: string[]): Promise<string | undefined> {
     return vscode.window.showWarningMessage(message, { modal: true, detail }, ...actions);
   }
-  async notify(message: string, actions: string[]): Promise<string | undefined> {
-    return vscode.window.showInformationMessage(message, ...actions);
+  async notify(message: string, actions: string[], severity: 'info' | 'warning' = 'info'): Promise<string | undefined> {
+    return severity === 'warning' ? vscode.window.showWarningMessage(message, ...actions) : vscode.window.showInformationMessage(message, ...actions);
   }
   async openWindow(uri: vscode.Uri): Promise<void> {
     await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });

@@ -4,7 +4,7 @@
  * Shown as a Markdown preview tailored to the instance; offered by the wizard's closing message.
  */
 import * as vscode from 'vscode';
-import { readOnlyDocument } from './readOnlyDocument';
+import { showReadOnlyDocument } from './readOnlyDocument';
 
 export interface ConnectTarget {
   instanceId: string;
@@ -45,9 +45,12 @@ export function connectGuide(t: ConnectTarget): string {
   ].filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n');
 }
 
+/**
+ * A read-only editor rather than the Markdown preview: its commands can be selected and copied,
+ * typing is refused ("Cannot edit in read-only editor") and closing never asks to save.
+ */
 export async function showConnectGuide(t: ConnectTarget): Promise<void> {
-  const doc = await readOnlyDocument(`/connect/${t.instanceId}.md`, connectGuide(t));
-  await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc));
+  await showReadOnlyDocument(`/connect/${t.instanceId}.md`, connectGuide(t));
 }
 
 /** The closing message of the wizard and of "Create Instance": how to connect, copy the id. */

@@ -43,7 +43,7 @@ export class Explorer implements vscode.Disposable {
     for (const view of Object.keys(factories) as ViewId[]) {
       const provider = new NodeTreeProvider(() => this.rootsOf(view, factories[view]), (depth, children) => this.shown(view, depth, children));
       this.providers.set(view, provider);
-      const tree = vscode.window.createTreeView(`alibabaCloud.${view}`, { treeDataProvider: provider, showCollapseAll: view !== 'identity', canSelectMany: view === 'oss' });
+      const tree = vscode.window.createTreeView(`alibabaCloud.${view}`, { treeDataProvider: provider, showCollapseAll: view !== 'identity', canSelectMany: view !== 'identity' });
       this.views.set(view, tree);
       this.disposables.push(provider, tree, tree.onDidChangeVisibility((e) => { if (e.visible) { this.becameVisible(view); } }));
       if (tree.visible) { this.becameVisible(view); }

@@ -8,6 +8,7 @@ import { hostileWorkspaceTests } from './hostile.test';
 import { instanceTests } from './instance.test';
 import { l10nTests } from './l10n.test';
 import { liveTests } from './live.test';
+import { multiSelectTests } from './multiselect.test';
 import { ossTests } from './oss.test';
 import { outcomeTests } from './outcome.test';
 import { policyToolsTests } from './policy-tools.test';
@@ -32,6 +33,7 @@ const suites: HostSuite[] = [
   { name: 'accesskeys', tests: accessKeyTests },
   { name: 'polish', tests: polishTests },
   { name: 'trees', tests: treesTests },
+  { name: 'multiselect', tests: multiSelectTests },
   // Last: it leaves a sandbox-mode explanation in the identity view.
   { name: 'hostile-workspace', tests: hostileWorkspaceTests },
 ];

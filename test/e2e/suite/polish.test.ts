@@ -157,4 +157,21 @@ export const polishTests: HostTest[] = [
       assert.ok(!attached.includes('AdministratorAccess') && !attached.includes('AliyunRAMFullAccess'), attached.join(', '));
     },
   },
+  {
+    name: 'the set-up wizard\'s "Use an existing policy…" warns about AdministratorAccess as Attach does; Cancel creates and attaches nothing',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await ready();
+      const { cloud } = await a.services.cloud();
+      const p = a.useScriptedPrompter();
+      p.enqueue('Use an existing policy…', 'AdministratorAccess', 'demo-web-1', false);
+      const before = (await cloud.ram.listPoliciesForRole(DEMO.seededRole)).map((x) => x.policyName);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole', { roleName: DEMO.seededRole }), undefined);
+      assert.equal(p.asked.at(-1), `confirm:Give ECS instances with role ${DEMO.seededRole} the powers of AdministratorAccess?`);
+      assert.match(p.details[0], /every action on every resource/);
+      assert.equal(p.pending, 0);
+      assert.deepEqual((await cloud.ram.listPoliciesForRole(DEMO.seededRole)).map((x) => x.policyName), before);
+      assert.equal((await cloud.ecs.describeInstanceRoles('cn-hangzhou', [DEMO.vpcInstanceId])).get(DEMO.vpcInstanceId), undefined);
+    },
+  },
 ];
