@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { defaultCliConfigPath, readCliConfig, upsertEcsRamRoleProfile } from '../cloud/cliConfig';
+import { readCliConfig, upsertEcsRamRoleProfile } from '../cloud/cliConfig';
 import { buildEnvExports, formatExpiry, formatTimeLeft } from '../cloud/instance';
 import { buildDiagnosticsReport, runInstanceDiagnostics } from '../cloud/instanceDiagnostics';
 import type { InstanceState } from '../ui/instanceIdentity';
@@ -84,7 +84,7 @@ export const diagnoseInstance = defineCommand('alibabaCloud.instance.diagnose', 
 export const writeInstanceCliProfile = defineCommand('alibabaCloud.instance.writeCliProfile', async (s, arg) => {
   const a = argsOf<{ name: string; makeCurrent: boolean }>(arg);
   const st = await requireInstance(s);
-  const file = process.env.ALIBABA_CLOUD_CLI_CONFIG ?? defaultCliConfigPath();
+  const file = s.profiles.cliPath();
   const name = a.name ?? await s.prompt.input({
     title: vscode.l10n.t('Write aliyun CLI Profile'), prompt: vscode.l10n.t('Profile name in {0}', file), value: `ecs-${st.roleName}`.slice(0, 64),
     validateInput: (v) => (/^[\w.-]{1,64}$/.test(v) ? undefined : vscode.l10n.t('Use letters, digits, ".", "_" or "-" (at most 64).')),
