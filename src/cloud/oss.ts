@@ -296,7 +296,7 @@ export class OssApi {
         // Once one part failed, the others' workers stop instead of copying into an aborted upload.
         if (failed) { throw new CloudError({ code: 'Cancelled', service: 'oss', message: 'stopped after a failed part' }); }
         // Re-copying one part replaces it with the same bytes: safe to retry.
-        const res = await this.call('UploadPartCopy', region, toBucket, toKey, (c) => c.uploadPartCopy(toKey, uploadId, r.part, size ? `${r.start}-${r.end}` : '', { sourceKey: fromKey, sourceBucketName: fromBucket }), { idempotent: true });
+        const res = await this.call('UploadPartCopy', region, toBucket, toKey, (c) => c.uploadPartCopy(toKey, uploadId, r.part, size ? `${r.start}-${r.end}` : '', { sourceKey: fromKey, sourceBucketName: fromBucket }, {}), { idempotent: true });
         opts.onProgress?.(++done / ranges.length);
         return { number: r.part, etag: res.etag };
       });

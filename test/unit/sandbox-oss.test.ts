@@ -287,8 +287,8 @@ describe('multipart', () => {
     await c.put('tests/copy-src.bin', data);
     const init = await c.initMultipartUpload('tests/copy-dst.bin');
     const source = { sourceKey: 'tests/copy-src.bin', sourceBucketName: DEMO.bucket };
-    const p1 = await c.uploadPartCopy('tests/copy-dst.bin', init.uploadId, 1, `0-${100 * 1024 - 1}`, source);
-    const p2 = await c.uploadPartCopy('tests/copy-dst.bin', init.uploadId, 2, `${100 * 1024}-${data.length - 1}`, source);
+    const p1 = await c.uploadPartCopy('tests/copy-dst.bin', init.uploadId, 1, `0-${100 * 1024 - 1}`, source, {});
+    const p2 = await c.uploadPartCopy('tests/copy-dst.bin', init.uploadId, 2, `${100 * 1024}-${data.length - 1}`, source, {});
     const body = String((p1.res as unknown as { data: Buffer }).data);
     assert.match(body, /^<\?xml[^>]*>\s*<CopyPartResult><LastModified>\d{4}-\d\d-\d\dT[^<]+Z<\/LastModified><ETag>"[0-9A-F]{32}"<\/ETag><\/CopyPartResult>$/);
     assert.equal(p1.etag, `"${createHash('md5').update(data.subarray(0, 100 * 1024)).digest('hex').toUpperCase()}"`);
@@ -296,11 +296,11 @@ describe('multipart', () => {
     assert.ok(Buffer.compare((await c.get('tests/copy-dst.bin')).content as Buffer, data) === 0);
     // Without a range, the whole source is the part.
     const whole = await c.initMultipartUpload('tests/copy-whole.bin');
-    const w = await c.uploadPartCopy('tests/copy-whole.bin', whole.uploadId, 1, '', source);
+    const w = await c.uploadPartCopy('tests/copy-whole.bin', whole.uploadId, 1, '', source, {});
     assert.equal(w.etag, `"${createHash('md5').update(data).digest('hex').toUpperCase()}"`);
-    await assert.rejects(c.uploadPartCopy('tests/copy-whole.bin', whole.uploadId, 2, `${data.length}-${data.length + 10}`, source), fails('InvalidRange', 416));
-    await assert.rejects(c.uploadPartCopy('tests/copy-whole.bin', whole.uploadId, 2, '', { sourceKey: 'tests/none.bin', sourceBucketName: DEMO.bucket }), fails('NoSuchKey', 404));
-    await assert.rejects(c.uploadPartCopy('tests/copy-whole.bin', 'NOPE', 2, '', source), fails('NoSuchUpload', 404));
+    await assert.rejects(c.uploadPartCopy('tests/copy-whole.bin', whole.uploadId, 2, `${data.length}-${data.length + 10}`, source, {}), fails('InvalidRange', 416));
+    await assert.rejects(c.uploadPartCopy('tests/copy-whole.bin', whole.uploadId, 2, '', { sourceKey: 'tests/none.bin', sourceBucketName: DEMO.bucket }, {}), fails('NoSuchKey', 404));
+    await assert.rejects(c.uploadPartCopy('tests/copy-whole.bin', 'NOPE', 2, '', source, {}), fails('NoSuchUpload', 404));
     await c.abortMultipartUpload('tests/copy-whole.bin', whole.uploadId);
   });
 
