@@ -294,7 +294,7 @@ export class OssApi {
       const parts = await mapLimit(ranges, 3, async (r) => {
         if (opts.signal?.aborted) { throw new CloudError({ code: 'Cancelled', service: 'oss', message: 'cancelled' }); }
         // Once one part failed, the others' workers stop instead of copying into an aborted upload.
-        if (failed) { throw new CloudError({ code: 'Cancelled', service: 'oss', message: 'stopped after a failed part' }); }
+        if (failed) { throw new CloudError({ code: 'Cancelled', service: 'oss', message: 'cancelled' }); }
         // Re-copying one part replaces it with the same bytes: safe to retry.
         const res = await this.call('UploadPartCopy', region, toBucket, toKey, (c) => c.uploadPartCopy(toKey, uploadId, r.part, size ? `${r.start}-${r.end}` : '', { sourceKey: fromKey, sourceBucketName: fromBucket }, {}), { idempotent: true });
         opts.onProgress?.(++done / ranges.length);
