@@ -31,7 +31,7 @@ export class OssDragAndDrop implements vscode.TreeDragAndDropController<TreeNode
 
   constructor(private readonly s: Services) {}
 
-  handleDrag(source: readonly TreeNode[], data: vscode.DataTransfer): void {
+  handleDrag(source: readonly TreeNode[], data: vscode.DataTransfer, _token?: vscode.CancellationToken): void {
     // Buckets and pinned roots stay put: there is no moving a bucket.
     const rows = source.filter((n): n is Draggable => n instanceof OssObjectNode || n instanceof OssFolderNode);
     if (rows.length) { data.set(OSS_TREE_MIME, new vscode.DataTransferItem(rows)); }

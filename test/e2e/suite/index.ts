@@ -9,6 +9,7 @@ import { instanceTests } from './instance.test';
 import { l10nTests } from './l10n.test';
 import { liveTests } from './live.test';
 import { ossTests } from './oss.test';
+import { ossDndTests } from './oss-dnd.test';
 import { outcomeTests } from './outcome.test';
 import { policyToolsTests } from './policy-tools.test';
 import { polishTests } from './polish.test';
@@ -22,6 +23,7 @@ const suites: HostSuite[] = [
   { name: 'ram-ecs', tests: ramEcsTests },
   { name: 'live', tests: liveTests },
   { name: 'oss', tests: ossTests },
+  { name: 'oss-dnd', tests: ossDndTests },
   { name: 'instance', tests: instanceTests },
   { name: 'outcome', tests: outcomeTests },
   { name: 'connect', tests: connectTests },
