@@ -178,7 +178,17 @@ export const destructiveTests = [
       const before = (await actions(sandbox)).length;
       const source = ui.treeRow(page, oss, 'q2.csv');
       const target = ui.treeRow(page, oss, 'config');
-      await source.dragTo(target, { timeout: 10_000 });
+      // By the mouse, in small steps: the workbench list starts an HTML5 drag only after the pointer
+      // has moved a little with the button down, and drops where dragover last landed.
+      const from = await source.boundingBox();
+      const to = await target.boundingBox();
+      await page.mouse.move(from.x + from.width / 3, from.y + from.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(from.x + from.width / 3 + 5, from.y + from.height / 2 + 5, { steps: 5 });
+      await page.mouse.move(to.x + to.width / 3, to.y + to.height / 2, { steps: 20 });
+      await page.waitForTimeout(300);
+      await page.mouse.move(to.x + to.width / 3 + 2, to.y + to.height / 2, { steps: 2 });
+      await page.mouse.up();
 
       const dialog = await ui.waitForDialog(page, 30_000);
       log(`  ${dialog.message} | ${dialog.detail.replace(/\n/g, ' | ')} | [${dialog.buttons.join(', ')}]`);
