@@ -1,6 +1,6 @@
 // What cannot be undone, done the way a person does it: from the tree's context menu, answering the
-// confirmation and typing the name. Releasing an instance, deleting a bucket (one this flow
-// creates with Create Bucket first), and moving objects by dragging them onto a folder. These run after the other flows and depend on none of their
+// confirmation and typing the name. Releasing an instance and deleting a bucket (one this flow
+// creates with Create Bucket first). These run after the other flows and depend on none of their
 // state: each switches to the sandbox profile first (flows leave the window on an instance role).
 import assert from 'node:assert/strict';
 import * as contributes from '../lib/manifest.mjs';
@@ -152,70 +152,6 @@ export const destructiveTests = [
       log(`  ${deleted}`);
       await waitForRows(page, oss, `${NEW_BUCKET} gone`, (r) => (row(r, 'demo-data') && !row(r, NEW_BUCKET) ? r : undefined), 30_000);
       await step('destructive-bucket-deleted');
-      await ui.clearNotifications(page);
-    },
-  },
-  {
-    name: 'destructive 3: select two objects in demo-data/reports/, drag them onto config/: one confirmation, then they move',
-    timeoutMs: 120_000,
-    async run({ page, ui, step, log, sandbox }) {
-      const [identity, ram, ecs, oss] = ['alibabaCloud.identity', 'alibabaCloud.ram', 'alibabaCloud.ecs', 'alibabaCloud.oss'].map(view);
-      await ui.closeQuickInput(page);
-      await ui.clearNotifications(page);
-      await useSandboxProfile(page, ui, log);
-      await ui.openViewContainer(page, CONTAINER());
-      for (const v of [ecs, ram, identity]) await ui.collapseView(page, v).catch(() => {});
-      await ui.expandView(page, oss);
-      await ui.runCommand(page, paletteLabel('alibabaCloud.oss.refresh'));
-      await ui.expandTreeItem(page, oss, 'demo-data');
-      await ui.expandTreeItem(page, oss, 'reports');
-      await waitForRows(page, oss, 'reports/q1.csv and q2.csv', (r) => (row(r, 'q1.csv') && row(r, 'q2.csv') && row(r, 'config') ? r : undefined), 30_000);
-
-      // Two rows selected (click, then Ctrl/Cmd+click), dragged by the second onto the config folder row.
-      await ui.treeRow(page, oss, 'q1.csv').click();
-      await ui.treeRow(page, oss, 'q2.csv').click({ modifiers: ['ControlOrMeta'] });
-      await step('destructive-dnd-selected');
-      const before = (await actions(sandbox)).length;
-      const source = ui.treeRow(page, oss, 'q2.csv');
-      const target = ui.treeRow(page, oss, 'config');
-      // By the mouse, in small steps: the workbench list starts an HTML5 drag only after the pointer
-      // has moved a little with the button down, and drops where dragover last landed.
-      const from = await source.boundingBox();
-      const to = await target.boundingBox();
-      await page.mouse.move(from.x + from.width / 3, from.y + from.height / 2);
-      await page.mouse.down();
-      await page.mouse.move(from.x + from.width / 3 + 5, from.y + from.height / 2 + 5, { steps: 5 });
-      await page.mouse.move(to.x + to.width / 3, to.y + to.height / 2, { steps: 20 });
-      await page.waitForTimeout(300);
-      await page.mouse.move(to.x + to.width / 3 + 2, to.y + to.height / 2, { steps: 2 });
-      await page.mouse.up();
-
-      const dialog = await ui.waitForDialog(page, 30_000);
-      log(`  ${dialog.message} | ${dialog.detail.replace(/\n/g, ' | ')} | [${dialog.buttons.join(', ')}]`);
-      assert.equal(dialog.message, 'Move 2 objects to oss://demo-data/config/?');
-      assert.match(dialog.detail, /oss:\/\/demo-data\/reports\/q1\.csv/);
-      assert.match(dialog.detail, /oss:\/\/demo-data\/reports\/q2\.csv/);
-      assert.match(dialog.detail, /Profile: Sandbox\./);
-      assert.match(dialog.detail, /deleted only after its copy succeeded/);
-      assert.deepEqual((await actions(sandbox)).slice(before).filter((a) => /^(Copy|Delete)/.test(a)), [], 'nothing moved before the answer');
-      await step('destructive-dnd-confirm');
-      await ui.answerDialog(page, 'Move');
-
-      const done = await ui.waitForNotification(page, /Moved 2 objects to oss:\/\/demo-data\/config\//, 30_000);
-      log(`  ${done}`);
-      const writes = (await actions(sandbox)).slice(before).filter((a) => /^(CopyObject|DeleteObject)$/.test(a));
-      log(`  writes after the answer: ${writes.join(', ')}`);
-      assert.deepEqual(writes, ['CopyObject', 'DeleteObject', 'CopyObject', 'DeleteObject'], 'each source deleted only after its own copy');
-      await ui.expandTreeItem(page, oss, 'config');
-      await waitForRows(page, oss, 'q1.csv and q2.csv under config/', (r) => {
-        const config = r.findIndex((x) => x.label?.trim() === 'config');
-        if (config < 0) return undefined;
-        const after = r.slice(config + 1);
-        const end = after.findIndex((x) => x.level <= r[config].level);
-        const under = (end < 0 ? after : after.slice(0, end)).map((x) => x.label?.trim());
-        return under.includes('q1.csv') && under.includes('q2.csv') ? r : undefined;
-      }, 30_000);
-      await step('destructive-dnd-moved');
       await ui.clearNotifications(page);
     },
   },
