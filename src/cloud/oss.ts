@@ -11,7 +11,7 @@ import { serverClock } from './clock';
 import { CloudError, isCloudError, toCloudError } from './errors';
 import { clampNumber, PRESIGN_MAX_SECONDS, PRESIGN_MIN_SECONDS } from './endpointPolicy';
 import { l10n } from './l10n';
-import type { Page } from './paging';
+import { mapLimit, type Page } from './paging';
 import type { CallOptions, CloudSession } from './session';
 import { grantPending, waitForPropagation } from './waiting';
 import type OSS from 'ali-oss';
@@ -47,6 +47,9 @@ export interface TransferProgress {
 
 /** Objects above this size go up in parts. */
 export const MULTIPART_THRESHOLD = 16 * 1024 * 1024;
+
+/** Part size of a server-side copy in parts: a 5 GB object is 80 UploadPartCopy calls. */
+export const MULTIPART_COPY_PART_SIZE = 64 * 1024 * 1024;
 
 export const ossResource = (bucket?: string, key?: string) => `acs:oss:*:*:${bucket ?? '*'}${key !== undefined ? `/${key}` : ''}`;
 
@@ -265,6 +268,46 @@ export class OssApi {
   async copyObjectFrom(fromBucket: string, fromKey: string, toBucket: string, toKey: string, region: string): Promise<void> {
     assertObjectKey(toKey, 'CopyObject', toBucket);
     await this.call('CopyObject', region, toBucket, toKey, (c) => c.copy(toKey, fromKey, fromBucket));
+  }
+
+  /**
+   * Server-side copy in parts (InitiateMultipartUpload, UploadPartCopy per byte range,
+   * CompleteMultipartUpload), for objects CopyObject refuses: above 1 GB ("UploadPartCopy" API
+   * reference). Unlike CopyObject it carries no metadata over by itself, so the source's content
+   * type and user metadata go with the initiation. Same region only, like CopyObject. Any failure
+   * or cancel aborts the upload, so no billed parts stay behind and the destination is untouched.
+   */
+  async copyObjectMultipart(fromBucket: string, fromKey: string, toBucket: string, toKey: string, region: string, opts: { size?: number; partSize?: number; signal?: AbortSignal; onProgress?: TransferProgress } = {}): Promise<void> {
+    assertObjectKey(toKey, 'CopyObject', toBucket);
+    const source = await this.objectProperties(fromBucket, region, fromKey);
+    const size = opts.size ?? source.size;
+    // At most 10,000 parts, each at least 100 KB (UploadPart limits).
+    const partSize = Math.max(opts.partSize ?? MULTIPART_COPY_PART_SIZE, 100 * 1024, Math.ceil(size / 10_000));
+    const init = await this.call('InitiateMultipartUpload', region, toBucket, toKey, (c) => c.initMultipartUpload(toKey, {
+      ...(source.contentType ? { mime: source.contentType } : {}), meta: source.userMeta,
+    } as never), { retry: false });
+    const uploadId = init.uploadId;
+    const ranges = Array.from({ length: Math.max(1, Math.ceil(size / partSize)) }, (_, i) => ({ part: i + 1, start: i * partSize, end: Math.min(size, (i + 1) * partSize) - 1 }));
+    let done = 0;
+    let failed = false;
+    try {
+      const parts = await mapLimit(ranges, 3, async (r) => {
+        if (opts.signal?.aborted) { throw new CloudError({ code: 'Cancelled', service: 'oss', message: 'cancelled' }); }
+        // Once one part failed, the others' workers stop instead of copying into an aborted upload.
+        if (failed) { throw new CloudError({ code: 'Cancelled', service: 'oss', message: 'cancelled' }); }
+        // Re-copying one part replaces it with the same bytes: safe to retry.
+        const res = await this.call('UploadPartCopy', region, toBucket, toKey, (c) => c.uploadPartCopy(toKey, uploadId, r.part, size ? `${r.start}-${r.end}` : '', { sourceKey: fromKey, sourceBucketName: fromBucket }, {}), { idempotent: true });
+        opts.onProgress?.(++done / ranges.length);
+        return { number: r.part, etag: res.etag };
+      });
+      await this.call('CompleteMultipartUpload', region, toBucket, toKey, (c) => c.completeMultipartUpload(toKey, uploadId, parts), { retry: false });
+    } catch (e) {
+      failed = true;
+      await this.call('AbortMultipartUpload', region, toBucket, toKey, (c) => c.abortMultipartUpload(toKey, uploadId), { idempotent: true }).catch((abortError: unknown) => {
+        this.session.logger.warn(`oss.AbortMultipartUpload failed (${toCloudError(abortError).code}); the copy's parts may remain until a lifecycle rule removes them`);
+      });
+      throw e;
+    }
   }
 
   /** Everything a HEAD tells about an object: size, ETag, storage class, type, CRC64, user metadata. */

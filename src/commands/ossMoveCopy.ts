@@ -1,9 +1,10 @@
 /**
- * Rename, Move to… and Copy to… for objects and folders, server-side (CopyObject; a move then
- * deletes the source, and only when its copy succeeded). Works across folders and across buckets
- * of one region. Existing destinations are asked about (Overwrite / Skip); a move is confirmed;
+ * Rename, Move to… and Copy to… for objects and folders, server-side (CopyObject, UploadPartCopy
+ * above 1 GB; a move then deletes the source, and only when its copy succeeded). Works across
+ * folders and across buckets of one region. Existing destinations are asked about (Overwrite / Skip); a move is confirmed;
  * progress per object, and a summary that names what failed and where it still is.
- * Args: { uri | uris, to: 'oss://bucket/prefix/' } for Move/Copy, { uri, name } for Rename.
+ * Args: { uri | uris, to: 'oss://bucket/prefix/' } for Move/Copy, { uri, name } for Rename; the
+ * tree's drag and drop runs Move with them (views/ossDragAndDrop.ts).
  */
 import * as vscode from 'vscode';
 import { objectKeyProblem } from '../cloud/oss';
@@ -14,7 +15,13 @@ import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { cloudFor, ConflictResolver, pickTarget, refreshOss, resolveTargets, type OssTarget } from './ossTargets';
 
-interface MoveArgs { to: string; name: string }
+/** `multipartThreshold`/`partSize` (bytes) lower the 1 GB above which objects are copied in parts (tests). */
+interface MoveArgs { to: string; name: string; multipartThreshold: number; partSize: number }
+
+const copyTuning = (arg: unknown) => {
+  const a = argsOf<MoveArgs>(arg);
+  return { multipartThreshold: a.multipartThreshold, partSize: a.partSize };
+};
 
 /** Source objects under each target, with their destination keys under `toPrefix`. */
 async function plan(s: Services, targets: OssTarget[], toBucket: string, toPrefix: string, region: string, rename?: string): Promise<CopyItem[]> {
@@ -58,8 +65,9 @@ function summary(move: boolean, dest: string, results: CopyResult[], skipped: nu
   return done + skip + bad;
 }
 
-async function transfer(s: Services, targets: OssTarget[], dest: OssTarget, move: boolean, confirmMove: boolean): Promise<CopyResult[]> {
+async function transfer(s: Services, targets: OssTarget[], dest: OssTarget, move: boolean, confirmMove: boolean, tuning: ReturnType<typeof copyTuning>): Promise<CopyResult[]> {
   const { cloud, region } = await cloudFor(s, targets[0]);
+  const profile = (await s.cloud()).entry.name;
   for (const t of targets.slice(1)) {
     if (t.bucket !== targets[0].bucket) { throw new Error(vscode.l10n.t('Pick objects of one bucket at a time.')); }
   }
@@ -75,7 +83,7 @@ async function transfer(s: Services, targets: OssTarget[], dest: OssTarget, move
     const names = targets.slice(0, 10).map((t) => formatOssUri(t)).join('\n') + (targets.length > 10 ? '\n…' : '');
     const ok = await s.prompt.confirm(
       items.length === 1 ? vscode.l10n.t('Move 1 object to {0}?', destUri) : vscode.l10n.t('Move {0} objects to {1}?', items.length, destUri),
-      vscode.l10n.t('{0}\n\nEach object is copied, and its source is deleted only after its copy succeeded.', names), vscode.l10n.t('Move'));
+      vscode.l10n.t('{0}\n\nProfile: {1}. Each object is copied, and its source is deleted only after its copy succeeded.', names, profile), vscode.l10n.t('Move'));
     if (!ok) { return []; }
   }
   const present = await Promise.all(items.map((i) => (i.fromBucket === i.toBucket && i.fromKey === i.toKey ? false : objectExists(cloud, i.toBucket, region, i.toKey))));
@@ -90,8 +98,7 @@ async function transfer(s: Services, targets: OssTarget[], dest: OssTarget, move
   try {
     results = await withProgress(move ? vscode.l10n.t('Moving to {0}', destUri) : vscode.l10n.t('Copying to {0}', destUri), (report, signal) =>
       copyObjects(cloud.oss, region, todo, {
-        move, signal,
-        tooLarge: (size) => vscode.l10n.t('{0} bytes is above the 1 GB that CopyObject copies; not copied', size),
+        move, signal, ...tuning,
         onItem: (r, n) => report(`${baseName(r.fromKey) || r.fromKey} (${n + 1}/${todo.length})`, 100 / todo.length),
       }));
   } finally {
@@ -116,13 +123,13 @@ async function destination(s: Services, arg: unknown, title: string): Promise<Os
 export const ossMove = defineCommand('alibabaCloud.oss.move', async (s, node, nodes) => {
   const title = vscode.l10n.t('Move to…');
   const targets = await resolveTargets(s, node, nodes, 'any', title);
-  return transfer(s, targets, await destination(s, node, title), true, true);
+  return transfer(s, targets, await destination(s, node, title), true, true, copyTuning(node));
 });
 
 export const ossCopyTo = defineCommand('alibabaCloud.oss.copyTo', async (s, node, nodes) => {
   const title = vscode.l10n.t('Copy to…');
   const targets = await resolveTargets(s, node, nodes, 'any', title);
-  return transfer(s, targets, await destination(s, node, title), false, false);
+  return transfer(s, targets, await destination(s, node, title), false, false, copyTuning(node));
 });
 
 /** Rename: a move within the same folder, to a typed name; asked once (the name is the answer). */
@@ -152,8 +159,7 @@ export const ossRename = defineCommand('alibabaCloud.oss.rename', async (s, node
   let results: CopyResult[];
   try {
     results = await withProgress(vscode.l10n.t('Renaming {0}', formatOssUri(t)), (report, signal) => copyObjects(cloud.oss, region, todo, {
-      move: true, signal,
-      tooLarge: (size) => vscode.l10n.t('{0} bytes is above the 1 GB that CopyObject copies; not copied', size),
+      move: true, signal, ...copyTuning(node),
       onItem: (_r, n) => report(`${n + 1}/${todo.length}`, 100 / todo.length),
     }));
   } finally {

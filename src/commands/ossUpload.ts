@@ -1,5 +1,6 @@
 /**
- * Upload files (several at once) or a whole folder into a bucket or folder. Existing objects are
+ * Upload files (several at once) or a whole folder into a bucket or folder, and "Upload to OSS…"
+ * for what the Explorer or an editor tab holds (also what is dropped on the OSS tree). Existing objects are
  * never replaced silently (Overwrite / Skip / Overwrite All / Cancel per conflict); large files go
  * up in parts, with progress and a cancel button that aborts the multipart upload.
  */
@@ -8,13 +9,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
 import { mapLimit } from '../cloud/paging';
-import { formatOssUri, listKeysUnder, objectExists } from '../cloud/ossLocation';
+import { asPrefix, formatOssUri, listKeysUnder, objectExists, OSS_SCHEME, parseOssUri } from '../cloud/ossLocation';
 import { runBatch } from '../setup/ossTransfer';
 import { describeError, UserCancelled } from '../ui/errorFunnel';
 import { withProgress } from '../ui/progress';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
-import { cloudFor, ConflictResolver, refreshOss, reportFailures, resolveFolder, type OssTarget } from './ossTargets';
+import { cloudFor, ConflictResolver, pickTarget, refreshOss, reportFailures, resolveFolder, type OssTarget } from './ossTargets';
 
 interface UploadItem { local: string; key: string; size: number }
 
@@ -106,5 +107,67 @@ export const ossUploadFolder = defineCommand('alibabaCloud.oss.uploadFolder', as
   if (!items.length) { items.push({ local: folder, key: base, size: 0 }); }
   const n = await uploadItems(s, dest, items, async (cloud, region) => new Set((await listKeysUnder(cloud, dest.bucket, region, base)).map((o) => o.key)));
   if (n) { void vscode.window.showInformationMessage(uploaded(n, items.length, formatOssUri({ bucket: dest.bucket, key: base }))); }
+  return n;
+});
+
+/** Files and folders as upload items under `dest`: a folder keeps its name and goes up whole. */
+async function itemsFor(dest: OssTarget, paths: string[]): Promise<{ items: UploadItem[]; folders: string[] }> {
+  const items: UploadItem[] = [];
+  const folders: string[] = [];
+  for (const p of paths) {
+    const stat = await fs.promises.stat(p);
+    if (!stat.isDirectory()) { items.push({ local: p, key: dest.key + path.basename(p), size: stat.size }); continue; }
+    const base = `${dest.key}${path.basename(p)}/`;
+    folders.push(base);
+    const files = await walkFolder(p);
+    items.push(...files.map((rel) => ({ local: path.join(p, rel), key: base + rel, size: rel.endsWith('/') ? 0 : fs.statSync(path.join(p, rel)).size })));
+    if (!files.length) { items.push({ local: p, key: base, size: 0 }); }
+  }
+  return { items, folders };
+}
+
+/**
+ * The local paths of what the Explorer or an editor handed over. The extension runs where the
+ * workspace is (extensionKind "workspace" first), so after Remote-SSH these are the instance's own
+ * files and `file:` URIs there; anything else is not a file this side can read.
+ */
+function localPaths(uris: vscode.Uri[]): string[] {
+  return uris.map((u) => {
+    if (u.scheme === 'file') { return u.fsPath; }
+    if (u.scheme === OSS_SCHEME) { throw new Error(vscode.l10n.t('{0} is already in OSS; use Copy to… to copy it to another bucket or folder.', u.toString(true))); }
+    throw new Error(vscode.l10n.t('{0} is not a file on this machine, so it cannot be uploaded from here.', u.toString(true)));
+  });
+}
+
+interface UploadToArgs { to: string; paths: string[] }
+
+/**
+ * "Upload to OSS…" from the Explorer or an editor tab (the clicked resource and the selection),
+ * from the palette (the active editor's file, else an open dialog), or with { to, paths } from the
+ * tree's drag and drop. Files and folders together, one conflict question per existing object.
+ */
+export const ossUploadTo = defineCommand('alibabaCloud.oss.uploadTo', async (s, arg, selection) => {
+  const title = vscode.l10n.t('Upload to OSS');
+  const a = argsOf<UploadToArgs>(arg instanceof vscode.Uri ? undefined : arg);
+  let paths = a.paths;
+  if (!paths) {
+    const uris = arg instanceof vscode.Uri
+      ? Array.isArray(selection) && selection.some((u) => u instanceof vscode.Uri && u.toString() === arg.toString()) ? selection as vscode.Uri[] : [arg]
+      : vscode.window.activeTextEditor?.document.uri.scheme === 'file' ? [vscode.window.activeTextEditor.document.uri]
+        : await vscode.window.showOpenDialog({ canSelectMany: true, canSelectFiles: true, canSelectFolders: true, openLabel: vscode.l10n.t('Upload'), title }) ?? [];
+    paths = localPaths(uris);
+  }
+  if (!paths.length) { return 0; }
+  const to = a.to ? parseOssUri(a.to) : undefined;
+  if (a.to && !to) { throw new Error(vscode.l10n.t('"{0}" is not an oss://bucket/key URI.', a.to)); }
+  const dest: OssTarget = to ? { kind: 'prefix', bucket: to.bucket, key: asPrefix(to.key) } : await pickTarget(s, 'prefix', title);
+  const { items, folders } = await itemsFor(dest, paths);
+  const n = await uploadItems(s, dest, items, async (cloud, region) => {
+    const files = items.filter((i) => !folders.some((f) => i.key.startsWith(f)));
+    const found = await mapLimit(files, 8, async (i) => (await objectExists(cloud, dest.bucket, region, i.key) ? i.key : undefined));
+    const under = await Promise.all(folders.map(async (f) => (await listKeysUnder(cloud, dest.bucket, region, f)).map((o) => o.key)));
+    return new Set([...found.filter((k): k is string => !!k), ...under.flat()]);
+  });
+  if (n) { void vscode.window.showInformationMessage(uploaded(n, items.length, formatOssUri(dest))); }
   return n;
 });

@@ -18,7 +18,8 @@ import { ecsClearFilter, ecsFilterInstances } from './ecsFilter';
 import { ossOpenObject } from './ossOpen';
 import { ossPin, ossUnpin } from './ossPin';
 import { ossSave } from './ossSave';
-import { ossUpload, ossUploadFolder } from './ossUpload';
+import { ossUpload, ossUploadFolder, ossUploadTo } from './ossUpload';
+import { ossOpenAsWorkspaceFolder } from './ossWorkspaceFolder';
 import { addProfile, importCliProfile, removeProfile, selectProfile, selectRegions } from './profileCommands';
 import { startSandbox } from './startSandbox';
 import { attachRole } from './ecsAttachRole';
@@ -67,6 +68,7 @@ export const COMMANDS: CommandDef[] = [
   // oss
   ossOpenObject, ossUpload, ossUploadFolder, ossDownload, ossCreateFolder, ossDelete, ossCopyUri, ossCopyPresignedUrl, ossFilter, ramFilter, ossPin, ossUnpin,
   ossCreateBucket, ossDeleteBucket, ossMove, ossCopyTo, ossRename, ossObjectProperties, ossEditObjectMetadata, ossSave,
+  ossUploadTo, ossOpenAsWorkspaceFolder,
   // AccessKeys in code → the instance role; the console
   scanAccessKeys, ignoreAccessKeyInWorkspace, insertRoleCode, openInConsole, openInApiExplorer,
   // views

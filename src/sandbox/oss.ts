@@ -589,17 +589,25 @@ function putObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
   return emptyResponse(ctx, 200, { etag: o.etag, 'content-md5': md5(body).toString('base64'), 'x-oss-hash-crc64ecma': crc64(body) });
 }
 
-function copyObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
+/**
+ * The object `x-oss-copy-source` names (`/bucket/url-encoded-key`, optionally `?versionId=`), for
+ * CopyObject and UploadPartCopy alike; reading it needs oss:GetObject on the source.
+ */
+function copySource(ctx: Ctx): { bucket: string; key: string; object: OssObject } {
   const source = (header(ctx.req, 'x-oss-copy-source') ?? '').split('?')[0];
   let decoded: string;
   try { decoded = decodeURIComponent(source); } catch { decoded = ''; }
   const m = /^\/?([^/]+)\/(.+)$/.exec(decoded);
   if (!m) { throw errors.invalidArgument('Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.', 'x-oss-copy-source', source); }
-  const [, srcBucketName, srcKey] = m;
-  allow(ctx, 'oss:GetObject', objectArn(ctx.state, srcBucketName, srcKey));
+  const [, bucket, key] = m;
+  allow(ctx, 'oss:GetObject', objectArn(ctx.state, bucket, key));
+  return { bucket, key, object: getObjectRecord(getBucket(ctx.state, bucket), key) };
+}
+
+function copyObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
+  const { object: src } = copySource(ctx);
   allow(ctx, 'oss:PutObject', objectArn(ctx.state, b.name, key));
   checkKey(key);
-  const src = getObjectRecord(getBucket(ctx.state, srcBucketName), srcKey);
   const replace = (header(ctx.req, 'x-oss-metadata-directive') ?? 'COPY').toUpperCase() === 'REPLACE';
   const o = storeObject(ctx, b, key, {
     body: src.body, etag: src.etag, objectType: src.objectType,
@@ -648,6 +656,33 @@ function uploadPart(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
   const etag = etagOf(ctx.req.body);
   u.parts.set(n, { body: ctx.req.body, etag, lastModified: new Date(now(ctx.state)).toISOString() });
   return emptyResponse(ctx, 200, { etag, 'content-md5': md5(ctx.req.body).toString('base64'), 'x-oss-hash-crc64ecma': crc64(ctx.req.body) });
+}
+
+/**
+ * UploadPartCopy (OSS API reference "UploadPartCopy", help.aliyun.com document 31994): UploadPart
+ * with `x-oss-copy-source` and, for a slice, `x-oss-copy-source-range: bytes=first-last` (absent:
+ * the whole source). Needs oss:GetObject on the source and oss:PutObject on the destination. The
+ * answer is `<CopyPartResult>` (LastModified, ETag); the ETag also goes out as a header, which is
+ * where ali-oss's uploadPartCopy reads it. A malformed range copies the whole object, as GetObject
+ * serves a malformed Range; one past the end is InvalidRange (416), GetObject's code for it.
+ */
+function uploadPartCopy(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
+  const raw = q(ctx, 'partNumber') ?? '';
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 10000) { throw errors.invalidArgument('Part number must be an integer between 1 and 10000, inclusive.', 'partNumber', raw); }
+  const { object: src } = copySource(ctx);
+  allow(ctx, 'oss:PutObject', objectArn(ctx.state, b.name, key));
+  const u = findUpload(ctx, b, key);
+  const rangeHeader = header(ctx.req, 'x-oss-copy-source-range');
+  const range = parseRange(rangeHeader, src.body.length);
+  if (range === 'unsatisfiable') {
+    throw new OssError('InvalidRange', 416, 'The requested range is not satisfiable', { ActualObjectSize: String(src.body.length), RangeRequested: rangeHeader ?? '' });
+  }
+  const body = range ? Buffer.from(src.body.subarray(range.start, range.end + 1)) : src.body;
+  const etag = etagOf(body);
+  const lastModified = new Date(now(ctx.state)).toISOString();
+  u.parts.set(n, { body, etag, lastModified });
+  return xmlResponse(ctx, el('CopyPartResult', txt('LastModified', lastModified), txt('ETag', etag)), 200, { etag });
 }
 
 function completeMultipart(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
@@ -707,7 +742,7 @@ function listParts(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
 
 function execute(ctx: Ctx): SandboxResponse {
   const { op, target, state } = ctx;
-  if (op.startsWith('Unsupported:') || ['UploadPartCopy', 'PostObject'].includes(op)) {
+  if (op.startsWith('Unsupported:') || op === 'PostObject') {
     throw new OssError('NotImplemented', 501, `The sandbox does not implement ${op.replace('Unsupported:', 'the sub-resource ')}.`);
   }
   if (op === 'ListBuckets') { return listBuckets(ctx); }
@@ -730,6 +765,7 @@ function execute(ctx: Ctx): SandboxResponse {
     case 'DeleteObject': return deleteObject(ctx, b, key);
     case 'InitiateMultipartUpload': return initiateMultipart(ctx, b, key);
     case 'UploadPart': return uploadPart(ctx, b, key);
+    case 'UploadPartCopy': return uploadPartCopy(ctx, b, key);
     case 'CompleteMultipartUpload': return completeMultipart(ctx, b, key);
     case 'AbortMultipartUpload': return abortMultipart(ctx, b, key);
     case 'ListParts': return listParts(ctx, b, key);

@@ -2,7 +2,7 @@
  * Multi-call OSS operations with their safety rules:
  * - emptying a bucket deletes its objects page by page, then aborts its incomplete multipart
  *   uploads (their parts are billed and make DeleteBucket answer BucketNotEmpty);
- * - copying and moving objects is server-side (CopyObject), and a move deletes a source only
+ * - copying and moving objects is server-side (CopyObject, or UploadPartCopy above 1 GB), and a move deletes a source only
  *   after its own copy succeeded, so a failed copy never loses data.
  */
 import { isCloudError } from '../cloud/errors';
@@ -52,39 +52,53 @@ export interface CopyResult extends CopyItem {
   copied: boolean;
   /** Moves only: the source was deleted after the copy. */
   sourceDeleted: boolean;
+  /** Copied in parts (UploadPartCopy), being above CopyObject's limit. */
+  multipart?: boolean;
   error?: string;
 }
 
-/**
- * CopyObject takes objects up to 1 GB; larger ones need UploadPartCopy (CopyObject API reference),
- * which this does not do yet: such items fail before any call and their source stays.
- */
+/** CopyObject takes objects up to 1 GB; larger ones are copied in parts with UploadPartCopy (CopyObject API reference). */
 export const COPY_OBJECT_MAX_BYTES = 1024 ** 3;
+
+export interface CopyOptions {
+  move: boolean;
+  onItem?: (r: CopyResult, index: number) => void;
+  signal?: AbortSignal;
+  /** Above this size an object is copied in parts (default: CopyObject's 1 GB); tests lower it. */
+  multipartThreshold?: number;
+  /** Part size of those copies (tests use small parts). */
+  partSize?: number;
+}
 
 /**
  * Copies (or moves) each item server-side, one after another, and reports each. A move deletes the
- * source only when its copy succeeded and the destination is a different object.
+ * source only when its copy succeeded and the destination is a different object. An item whose
+ * size is not known is looked up first: only then can a large object go the multipart way.
  */
-export async function copyObjects(oss: OssApi, region: string, items: CopyItem[], opts: { move: boolean; onItem?: (r: CopyResult, index: number) => void; signal?: AbortSignal; tooLarge: (size: number) => string }): Promise<CopyResult[]> {
+export async function copyObjects(oss: OssApi, region: string, items: CopyItem[], opts: CopyOptions): Promise<CopyResult[]> {
+  const threshold = opts.multipartThreshold ?? COPY_OBJECT_MAX_BYTES;
   const results: CopyResult[] = [];
   for (const [index, item] of items.entries()) {
     opts.signal?.throwIfAborted();
     const r: CopyResult = { ...item, copied: false, sourceDeleted: false };
     const same = item.fromBucket === item.toBucket && item.fromKey === item.toKey;
     try {
-      if (same) {
-        r.copied = true;
-      } else if ((item.size ?? 0) > COPY_OBJECT_MAX_BYTES) {
-        r.error = opts.tooLarge(item.size!);
-      } else {
-        await oss.copyObjectFrom(item.fromBucket, item.fromKey, item.toBucket, item.toKey, region);
-        r.copied = true;
+      if (!same) {
+        const size = item.size ?? (await oss.headObject(item.fromBucket, region, item.fromKey)).size;
+        if (size > threshold) {
+          await oss.copyObjectMultipart(item.fromBucket, item.fromKey, item.toBucket, item.toKey, region, { size, partSize: opts.partSize, signal: opts.signal });
+          r.multipart = true;
+        } else {
+          await oss.copyObjectFrom(item.fromBucket, item.fromKey, item.toBucket, item.toKey, region);
+        }
       }
-      if (opts.move && r.copied && !same) {
+      r.copied = true;
+      if (opts.move && !same) {
         await oss.deleteObject(item.fromBucket, region, item.fromKey);
         r.sourceDeleted = true;
       }
     } catch (e) {
+      if (opts.signal?.aborted) { throw e; }
       r.error = e instanceof Error ? e.message : String(e);
     }
     results.push(r);

@@ -8,6 +8,7 @@ import { ecsFilter } from './ecsFilter';
 import { ecsRoots } from './ecsView';
 import { identityRoots } from './identityView';
 import { ErrorNode, type TreeNode } from './node';
+import { OssDragAndDrop } from './ossDragAndDrop';
 import { ramRoots } from './ramView';
 import type { Services, ViewId, ViewNode } from '../ui/services';
 import { NodeTreeProvider } from './treeProvider';
@@ -30,9 +31,12 @@ export class Explorer implements vscode.Disposable {
   readonly timings = new Map<ViewId, ViewTiming>();
   /** Extra nodes at the top of the identity view (the instance role, when present). */
   identityExtras: () => TreeNode[] = () => [];
+  /** Drops on the OSS tree: local files upload, rows of the tree move. */
+  readonly ossDragAndDrop: OssDragAndDrop;
 
   constructor(private readonly s: Services, extraRoots: Partial<Record<ViewId, RootFactory>> = {}) {
     ErrorNode.identity = () => refusedIdentity(s);
+    this.ossDragAndDrop = new OssDragAndDrop(s);
     const factories: Record<ViewId, RootFactory> = {
       identity: (svc) => identityRoots(svc, () => this.identityExtras()),
       ram: ramRoots,
@@ -43,7 +47,10 @@ export class Explorer implements vscode.Disposable {
     for (const view of Object.keys(factories) as ViewId[]) {
       const provider = new NodeTreeProvider(() => this.rootsOf(view, factories[view]), (depth, children) => this.shown(view, depth, children));
       this.providers.set(view, provider);
-      const tree = vscode.window.createTreeView(`alibabaCloud.${view}`, { treeDataProvider: provider, showCollapseAll: view !== 'identity', canSelectMany: view !== 'identity' });
+      const tree = vscode.window.createTreeView(`alibabaCloud.${view}`, {
+        treeDataProvider: provider, showCollapseAll: view !== 'identity', canSelectMany: view !== 'identity',
+        dragAndDropController: view === 'oss' ? this.ossDragAndDrop : undefined,
+      });
       this.views.set(view, tree);
       this.disposables.push(provider, tree, tree.onDidChangeVisibility((e) => { if (e.visible) { this.becameVisible(view); } }));
       if (tree.visible) { this.becameVisible(view); }

@@ -86,14 +86,43 @@ describe('objects', () => {
     const results = await copyObjects(oss, HZ, [
       { fromBucket: 'move-src', fromKey: 'd/one.txt', toBucket: 'move-dst', toKey: 'x/one.txt' },
       { fromBucket: 'move-src', fromKey: 'd/missing.txt', toBucket: 'move-dst', toKey: 'x/missing.txt' },
-      { fromBucket: 'move-src', fromKey: 'd/two.txt', toBucket: 'move-dst', toKey: 'x/two.txt', size: 2 * 1024 ** 3 },
-    ], { move: true, tooLarge: () => 'too large' });
-    assert.deepEqual(results.map((r) => [r.copied, r.sourceDeleted, !!r.error]), [[true, true, false], [false, false, true], [false, false, true]]);
-    assert.equal(results[2].error, 'too large');
+      { fromBucket: 'move-src', fromKey: 'd/two.txt', toBucket: 'move-dst', toKey: 'x/two.txt', size: 1 },
+    ], { move: true });
+    assert.deepEqual(results.map((r) => [r.copied, r.sourceDeleted, !!r.error]), [[true, true, false], [false, false, true], [true, true, false]]);
+    assert.match(results[1].error!, /not exist/i);
     assert.equal((await oss.getObject('move-dst', HZ, 'x/one.txt')).toString(), '1');
     assert.equal((await oss.headObject('move-dst', HZ, 'x/one.txt')).contentType, 'text/plain');
     assert.equal(await code(oss.headObject('move-src', HZ, 'd/one.txt')), 'NoSuchKey');
-    assert.equal((await oss.getObject('move-src', HZ, 'd/two.txt')).toString(), '2', 'the source whose copy failed stays');
+  });
+
+  test('above the threshold (1 GB; lowered here) a copy goes in parts with UploadPartCopy, metadata kept; a failed part aborts and keeps the source', async () => {
+    const oss = t.cloud().oss;
+    const data = Buffer.alloc(250 * 1024);
+    for (let i = 0; i < data.length; i++) { data[i] = (i * 7) % 253; }
+    await oss.putObject('move-src', HZ, 'big/blob.bin', data, 'application/x-demo');
+    await oss.replaceObjectMetadata('move-src', HZ, 'big/blob.bin', 'application/x-demo', { owner: 'team-b' });
+    const before = t.sandbox.requests.length;
+    const [moved] = await copyObjects(oss, HZ, [{ fromBucket: 'move-src', fromKey: 'big/blob.bin', toBucket: 'move-dst', toKey: 'big/blob.bin', size: data.length }],
+      { move: true, multipartThreshold: 200 * 1024, partSize: 100 * 1024 });
+    assert.deepEqual([moved.copied, moved.multipart, moved.sourceDeleted, moved.error], [true, true, true, undefined]);
+    const actions = t.sandbox.requests.slice(before).map((r) => r.action);
+    assert.deepEqual(actions.filter((a) => a !== 'HeadObject'), ['InitiateMultipartUpload', 'UploadPartCopy', 'UploadPartCopy', 'UploadPartCopy', 'CompleteMultipartUpload', 'DeleteObject']);
+    assert.ok(!actions.includes('CopyObject'));
+    assert.ok(Buffer.compare(await oss.getObject('move-dst', HZ, 'big/blob.bin'), data) === 0);
+    const props = await oss.objectProperties('move-dst', HZ, 'big/blob.bin');
+    assert.deepEqual([props.contentType, props.userMeta, props.objectType], ['application/x-demo', { owner: 'team-b' }, 'Multipart']);
+    assert.match(props.etag ?? '', /-3"$/);
+
+    // A part that cannot be copied (the listing said it was bigger than it is): the upload is
+    // aborted, nothing lands at the destination, and the source of the move stays.
+    await oss.putObject('move-src', HZ, 'big/short.bin', data);
+    const [failed] = await copyObjects(oss, HZ, [{ fromBucket: 'move-src', fromKey: 'big/short.bin', toBucket: 'move-dst', toKey: 'big/short.bin', size: 500 * 1024 }],
+      { move: true, multipartThreshold: 200 * 1024, partSize: 100 * 1024 });
+    assert.deepEqual([failed.copied, failed.sourceDeleted], [false, false]);
+    assert.match(failed.error!, /range is not satisfiable/);
+    assert.equal(await code(oss.headObject('move-dst', HZ, 'big/short.bin')), 'NoSuchKey');
+    assert.equal((await oss.getObject('move-src', HZ, 'big/short.bin')).length, data.length);
+    assert.equal([...t.sandbox.state.uploads.values()].filter((u) => u.bucket === 'move-dst').length, 0, 'no parts left behind');
   });
 
   test('properties from HEAD; content type and user metadata replaced in place (CopyObject REPLACE)', async () => {

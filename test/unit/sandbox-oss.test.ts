@@ -6,6 +6,7 @@
  */
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import type { LookupFunction } from 'node:net';
 import OSS from 'ali-oss';
@@ -277,6 +278,30 @@ describe('multipart', () => {
     assert.match(String(head.res.headers['etag' as keyof typeof head.res.headers]), /^"[0-9A-F]{32}-3"$/);
     assert.equal(head.res.headers['x-oss-object-type' as keyof typeof head.res.headers], 'Multipart');
     assert.equal(sandbox.state.uploads.size, 0);
+  });
+
+  it('UploadPartCopy: x-oss-copy-source (+ x-oss-copy-source-range) answers CopyPartResult; parts complete into the copy', async () => {
+    const c = client();
+    const data = Buffer.alloc(150 * 1024);
+    for (let i = 0; i < data.length; i++) { data[i] = (i * 13) % 241; }
+    await c.put('tests/copy-src.bin', data);
+    const init = await c.initMultipartUpload('tests/copy-dst.bin');
+    const source = { sourceKey: 'tests/copy-src.bin', sourceBucketName: DEMO.bucket };
+    const p1 = await c.uploadPartCopy('tests/copy-dst.bin', init.uploadId, 1, `0-${100 * 1024 - 1}`, source, {});
+    const p2 = await c.uploadPartCopy('tests/copy-dst.bin', init.uploadId, 2, `${100 * 1024}-${data.length - 1}`, source, {});
+    const body = String((p1.res as unknown as { data: Buffer }).data);
+    assert.match(body, /^<\?xml[^>]*>\s*<CopyPartResult><LastModified>\d{4}-\d\d-\d\dT[^<]+Z<\/LastModified><ETag>"[0-9A-F]{32}"<\/ETag><\/CopyPartResult>$/);
+    assert.equal(p1.etag, `"${createHash('md5').update(data.subarray(0, 100 * 1024)).digest('hex').toUpperCase()}"`);
+    await c.completeMultipartUpload('tests/copy-dst.bin', init.uploadId, [{ number: 1, etag: p1.etag }, { number: 2, etag: p2.etag }]);
+    assert.ok(Buffer.compare((await c.get('tests/copy-dst.bin')).content as Buffer, data) === 0);
+    // Without a range, the whole source is the part.
+    const whole = await c.initMultipartUpload('tests/copy-whole.bin');
+    const w = await c.uploadPartCopy('tests/copy-whole.bin', whole.uploadId, 1, '', source, {});
+    assert.equal(w.etag, `"${createHash('md5').update(data).digest('hex').toUpperCase()}"`);
+    await assert.rejects(c.uploadPartCopy('tests/copy-whole.bin', whole.uploadId, 2, `${data.length}-${data.length + 10}`, source, {}), fails('InvalidRange', 416));
+    await assert.rejects(c.uploadPartCopy('tests/copy-whole.bin', whole.uploadId, 2, '', { sourceKey: 'tests/none.bin', sourceBucketName: DEMO.bucket }, {}), fails('NoSuchKey', 404));
+    await assert.rejects(c.uploadPartCopy('tests/copy-whole.bin', 'NOPE', 2, '', source, {}), fails('NoSuchUpload', 404));
+    await c.abortMultipartUpload('tests/copy-whole.bin', whole.uploadId);
   });
 
   it('initiate, upload a part, list parts, abort; then the upload is gone', async () => {

@@ -10,6 +10,7 @@ import { l10nTests } from './l10n.test';
 import { liveTests } from './live.test';
 import { multiSelectTests } from './multiselect.test';
 import { ossTests } from './oss.test';
+import { ossDndTests } from './oss-dnd.test';
 import { outcomeTests } from './outcome.test';
 import { policyToolsTests } from './policy-tools.test';
 import { polishTests } from './polish.test';
@@ -24,6 +25,7 @@ const suites: HostSuite[] = [
   { name: 'ram-ecs', tests: ramEcsTests },
   { name: 'live', tests: liveTests },
   { name: 'oss', tests: ossTests },
+  { name: 'oss-dnd', tests: ossDndTests },
   { name: 'instance', tests: instanceTests },
   { name: 'profiles', tests: profileTests },
   { name: 'outcome', tests: outcomeTests },

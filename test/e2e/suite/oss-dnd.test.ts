@@ -1,0 +1,252 @@
+// Issue 18, buckets and objects: drag and drop on the OSS tree (local files and folders upload;
+// rows move after one confirmation), "Upload to OSS…" from an Explorer resource, "Open Bucket as
+// Workspace Folder", and server-side copies in parts (UploadPartCopy) above a lowered threshold.
+// In the real extension host against the harness's sandbox; what it creates it removes.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../src/extension';
+import { DEMO } from '../../../src/sandbox/seed';
+import type { TreeNode } from '../../../src/views/node';
+import { callsDuring, ourExtension, waitFor } from './helpers';
+import type { HostTest } from './runner';
+
+/** VS Code's mime type for rows of the alibabaCloud.oss tree (src/views/ossDragAndDrop.ts; importing it would bundle the SDKs here). */
+const OSS_TREE_MIME = 'application/vnd.code.tree.alibabacloud.oss';
+const HZ = 'cn-hangzhou';
+const B = DEMO.bucket;
+const BASE = 'e2e-dnd/';
+let api: ExtensionApi;
+
+async function ready(): Promise<ExtensionApi> {
+  api ??= await ourExtension().activate() as ExtensionApi;
+  if (api.services.profiles.active()?.id !== 'sandbox:Sandbox') { await api.services.profiles.select('sandbox:Sandbox'); }
+  return api;
+}
+
+const oss = async () => (await api.services.cloud()).cloud.oss;
+const children = (node?: TreeNode) => api.explorer.providers.get('oss')!.getChildren(node);
+const label = async (n: TreeNode) => { const l = (await n.getTreeItem()).label; return typeof l === 'string' ? l : l?.label ?? ''; };
+
+/** The row at this path of labels, read afresh (the tree is refreshed by the commands). */
+async function row(...names: string[]): Promise<TreeNode> {
+  let n: TreeNode | undefined;
+  for (const name of names) {
+    const all = await children(n);
+    const labels = await Promise.all(all.map(label));
+    const i = labels.indexOf(name);
+    if (i < 0) { throw new Error(`no "${name}" among ${labels.join(', ')}`); }
+    n = all[i];
+  }
+  return n!;
+}
+
+const text = async (key: string, bucket = B) => (await (await oss()).getObject(bucket, HZ, key)).toString();
+const exists = async (key: string, bucket = B) => (await oss()).headObject(bucket, HZ, key).then(() => true, () => false);
+const never = new vscode.CancellationTokenSource().token;
+
+/** A file dropped from the user's desktop onto a remote window: bytes only, no path on this side. */
+class DesktopFile extends vscode.DataTransferItem {
+  constructor(private readonly name: string, private readonly bytes: Buffer) { super(''); }
+  asFile(): vscode.DataTransferFile { return { name: this.name, uri: undefined, data: async () => this.bytes }; }
+}
+
+/** What the error funnel logged while `fn` ran (a dropped command reports there, not to the caller). */
+async function errorsDuring(fn: () => Promise<unknown>): Promise<string[]> {
+  const log = api.services.log;
+  const seen: string[] = [];
+  const original = log.error;
+  log.error = (m: string) => { seen.push(m); original.call(log, m); };
+  try { await fn(); } finally { log.error = original; }
+  return seen;
+}
+
+function localTree(): { dir: string; file: string; folder: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-dnd-'));
+  const file = path.join(dir, 'dropped.txt');
+  fs.writeFileSync(file, 'dropped file');
+  const folder = path.join(dir, 'site');
+  fs.mkdirSync(path.join(folder, 'css'), { recursive: true });
+  fs.writeFileSync(path.join(folder, 'index.html'), '<h1>hi</h1>');
+  fs.writeFileSync(path.join(folder, 'css', 'a.css'), 'a{}');
+  return { dir, file, folder };
+}
+
+async function cleanUp(): Promise<void> {
+  const o = await oss();
+  const keys = (await o.listObjects(B, HZ, { prefix: BASE, delimiter: '', maxKeys: 1000 })).items.flatMap((e) => (e.kind === 'object' ? [e.key] : []));
+  if (keys.length) { await o.deleteObjects(B, HZ, keys); }
+  await vscode.commands.executeCommand('notifications.clearAll');
+}
+
+export const ossDndTests: HostTest[] = [
+  {
+    name: 'drop: local files and folders dropped on a folder upload there (folders whole); a repeat asks; desktop bytes upload too',
+    async run() {
+      const p = (await ready()).useScriptedPrompter();
+      await (await oss()).createFolder(B, HZ, `${BASE}in/`);
+      api.explorer.refresh('oss');
+      const { dir, file, folder } = localTree();
+      try {
+        const target = await row('Buckets', B, 'e2e-dnd', 'in');
+        const data = new vscode.DataTransfer();
+        data.set('text/uri-list', new vscode.DataTransferItem([vscode.Uri.file(file), vscode.Uri.file(folder)].map(String).join('\r\n')));
+        const calls = await callsDuring(() => api.explorer.ossDragAndDrop.handleDrop(target, data, never));
+        assert.equal(await text(`${BASE}in/dropped.txt`), 'dropped file');
+        assert.equal(await text(`${BASE}in/site/index.html`), '<h1>hi</h1>');
+        assert.equal(await text(`${BASE}in/site/css/a.css`), 'a{}');
+        assert.equal(calls.filter((c) => c.action === 'PutObject').length, 3);
+
+        // Dropped again: the existing object is asked about, never replaced silently.
+        fs.writeFileSync(file, 'changed');
+        const again = new vscode.DataTransfer();
+        again.set('text/uri-list', new vscode.DataTransferItem(vscode.Uri.file(file).toString()));
+        p.enqueue('Skip');
+        await api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', B, 'e2e-dnd', 'in'), again, never);
+        assert.equal(p.pending, 0);
+        assert.match(p.asked.at(-1)!, /already exists/);
+        assert.equal(await text(`${BASE}in/dropped.txt`), 'dropped file');
+
+        // On an object row: into the object's folder. A file that exists only as bytes (dragged from
+        // the desktop onto a Remote-SSH window) goes up under its own name.
+        const desk = new vscode.DataTransfer();
+        desk.set('files', new DesktopFile('desk.txt', Buffer.from('from the desktop')));
+        await api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', B, 'e2e-dnd', 'in', 'dropped.txt'), desk, never);
+        assert.equal(await text(`${BASE}in/desk.txt`), 'from the desktop');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+        await cleanUp();
+      }
+    },
+  },
+  {
+    name: 'drag-move: rows dragged onto a folder move after one confirmation naming them, the target and the profile; dismissed moves nothing; other regions refused',
+    async run() {
+      const p = (await ready()).useScriptedPrompter();
+      const o = await oss();
+      try {
+        for (const k of ['m/one.txt', 'm/sub/two.txt']) { await o.putObject(B, HZ, `${BASE}${k}`, Buffer.from(k)); }
+        await o.createFolder(B, HZ, `${BASE}dst/`);
+        api.explorer.refresh('oss');
+        const drag = async () => {
+          const rows = [await row('Buckets', B, 'e2e-dnd', 'm', 'one.txt'), await row('Buckets', B, 'e2e-dnd', 'm', 'sub')];
+          const data = new vscode.DataTransfer();
+          await api.explorer.ossDragAndDrop.handleDrag(rows, data, never);
+          assert.ok(data.get(OSS_TREE_MIME), 'the rows travel as this tree\'s own mime type');
+          return data;
+        };
+
+        p.enqueue(undefined);
+        const dismissed = await callsDuring(async () => api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', B, 'e2e-dnd', 'dst'), await drag(), never));
+        assert.ok(!dismissed.some((c) => /Copy|Delete/.test(c.action)), 'dismissed: nothing copied or deleted');
+        assert.ok(await exists(`${BASE}m/one.txt`));
+
+        p.enqueue('Move');
+        const moved = await callsDuring(async () => api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', B, 'e2e-dnd', 'dst'), await drag(), never));
+        assert.match(p.asked.at(-1)!, new RegExp(`^confirm:Move 2 objects to oss://${B}/${BASE}dst/\\?`));
+        const detail = p.details.at(-1)!;
+        assert.ok(detail.includes(`oss://${B}/${BASE}m/one.txt`) && detail.includes(`oss://${B}/${BASE}m/sub/`), detail);
+        assert.match(detail, /Profile: Sandbox\./);
+        assert.equal(p.pending, 0);
+        assert.equal(await text(`${BASE}dst/one.txt`), 'm/one.txt');
+        assert.equal(await text(`${BASE}dst/sub/two.txt`), 'm/sub/two.txt');
+        assert.ok(!await exists(`${BASE}m/one.txt`) && !await exists(`${BASE}m/sub/two.txt`), 'sources gone after their copies');
+        const actions = moved.map((c) => c.action);
+        assert.ok(actions.indexOf('CopyObject') < actions.indexOf('DeleteObject'));
+
+        // Onto its own folder: nothing to do, nothing asked.
+        const home = new vscode.DataTransfer();
+        await api.explorer.ossDragAndDrop.handleDrag([await row('Buckets', B, 'e2e-dnd', 'dst', 'one.txt')], home, never);
+        await api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', B, 'e2e-dnd', 'dst'), home, never);
+        assert.equal(p.pending, 0);
+
+        // Another region: refused before any question, with the reason.
+        const far = new vscode.DataTransfer();
+        await api.explorer.ossDragAndDrop.handleDrag([await row('Buckets', B, 'e2e-dnd', 'dst', 'one.txt')], far, never);
+        const asked = p.asked.length;
+        const errors = await errorsDuring(async () => api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', DEMO.shanghaiBucket), far, never));
+        assert.match(errors.join('\n'), /OSS copies server-side only within one region/);
+        assert.equal(p.asked.length, asked, 'nothing asked');
+        assert.ok(await exists(`${BASE}dst/one.txt`));
+      } finally {
+        await cleanUp();
+      }
+    },
+  },
+  {
+    name: 'Upload to OSS… from an Explorer file and folder: picks the bucket and folder, then uploads both',
+    async run() {
+      const p = (await ready()).useScriptedPrompter();
+      const { dir, file, folder } = localTree();
+      await (await oss()).createFolder(B, HZ, BASE);
+      try {
+        p.enqueue(B, 'e2e-dnd/', `Use oss://${B}/${BASE}`);
+        const n = await vscode.commands.executeCommand<number>('alibabaCloud.oss.uploadTo', vscode.Uri.file(file), [vscode.Uri.file(file), vscode.Uri.file(folder)]);
+        assert.equal(n, 3);
+        assert.equal(await text(`${BASE}dropped.txt`), 'dropped file');
+        assert.equal(await text(`${BASE}site/css/a.css`), 'a{}');
+        assert.equal(p.pending, 0);
+        // The Explorer and editor-tab menus offer it for files on this machine. The manifest says
+        // `resourceScheme == file`; a remote extension host (this code-server, as after Remote-SSH)
+        // is handed it as 'vscode-remote', the scheme the Explorer's files have in the window there.
+        const menus = (ourExtension().packageJSON as { contributes: { menus: Record<string, Array<{ command: string; when?: string }>> } }).contributes.menus;
+        for (const where of ['explorer/context', 'editor/title/context']) {
+          assert.ok(menus[where]?.some((m) => m.command === 'alibabaCloud.oss.uploadTo' && /^resourceScheme == (file|'vscode-remote')$/.test(m.when ?? '')), `${where}: ${JSON.stringify(menus[where])}`);
+        }
+        // Not a file here (an oss:// document): said so, nothing asked.
+        const errors = await errorsDuring(() => Promise.resolve(vscode.commands.executeCommand('alibabaCloud.oss.uploadTo', vscode.Uri.parse(`oss://${B}/README.md`))));
+        assert.match(errors.join('\n'), /already in OSS; use Copy to/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+        await cleanUp();
+      }
+    },
+  },
+  {
+    name: 'Open Bucket as Workspace Folder adds oss://bucket/ bound to the profile, named by bucket and profile; its files read through it',
+    async run() {
+      await ready();
+      const before = vscode.workspace.workspaceFolders?.length ?? 0;
+      const uri = await vscode.commands.executeCommand<string>('alibabaCloud.oss.openAsWorkspaceFolder', await row('Buckets', B));
+      const folder = await waitFor('the oss:// workspace folder', () => vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'oss'));
+      try {
+        assert.equal(folder.uri.toString(), uri);
+        assert.equal(folder.name, `${B} (Sandbox)`);
+        assert.equal(folder.uri.authority, B);
+        assert.deepEqual(JSON.parse(folder.uri.query), { profile: 'sandbox:Sandbox', name: 'Sandbox' });
+        assert.equal(folder.index, before, 'appended after the existing folders');
+        const readme = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, 'README.md'))).toString();
+        assert.equal(readme, await text('README.md'));
+        assert.ok((await vscode.workspace.fs.readDirectory(folder.uri)).some(([name]) => name === 'README.md'));
+        // Asked again: the same folder, not a second one.
+        await vscode.commands.executeCommand('alibabaCloud.oss.openAsWorkspaceFolder', { uri: `oss://${B}/` });
+        assert.equal(vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'oss').length, 1);
+      } finally {
+        vscode.workspace.updateWorkspaceFolders(folder.index, 1);
+        await waitFor('the folder removed', () => (vscode.workspace.workspaceFolders ?? []).every((f) => f.uri.scheme !== 'oss'));
+      }
+    },
+  },
+  {
+    name: 'Copy to… above the (lowered) multipart threshold copies with UploadPartCopy, never CopyObject, and keeps the bytes',
+    async run() {
+      await ready();
+      const o = await oss();
+      const data = Buffer.alloc(250 * 1024);
+      for (let i = 0; i < data.length; i++) { data[i] = (i * 11) % 251; }
+      await o.putObject(B, HZ, `${BASE}big.bin`, data, 'application/x-e2e');
+      try {
+        const calls = await callsDuring(() => vscode.commands.executeCommand('alibabaCloud.oss.copyTo', { uri: `oss://${B}/${BASE}big.bin`, to: `oss://${B}/${BASE}copies/`, multipartThreshold: 200 * 1024, partSize: 100 * 1024 }));
+        const actions = calls.map((c) => c.action);
+        assert.equal(actions.filter((a) => a === 'UploadPartCopy').length, 3);
+        assert.ok(!actions.includes('CopyObject') && actions.includes('CompleteMultipartUpload'));
+        assert.ok(Buffer.compare(await o.getObject(B, HZ, `${BASE}copies/big.bin`), data) === 0);
+        assert.equal((await o.headObject(B, HZ, `${BASE}copies/big.bin`)).contentType, 'application/x-e2e');
+      } finally {
+        await cleanUp();
+      }
+    },
+  },
+];
