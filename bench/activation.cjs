@@ -42,6 +42,9 @@ Module._load = function (request, parent, ...rest) {
   return out;
 };
 
+// The host has parsed the manifest before activation (context.extension.packageJSON).
+const packageJSON = JSON.parse(fs.readFileSync(path.join(dist, '..', 'package.json'), 'utf8'));
+
 const t0 = process.hrtime.bigint();
 if (mode === 'main') {
   const ext = require(path.join(dist, 'extension.js'));
@@ -49,6 +52,7 @@ if (mode === 'main') {
   const context = {
     subscriptions: [], extensionMode: 1, extensionUri: inert, extensionPath: dist, globalState: memento, workspaceState: memento,
     secrets: { get: async () => undefined, store: async () => undefined, delete: async () => undefined, onDidChange: inert },
+    extension: { packageJSON },
     globalStorageUri: inert, storageUri: undefined, logUri: inert, environmentVariableCollection: inert, asAbsolutePath: (p) => p,
   };
   ext.activate(context);

@@ -1,7 +1,7 @@
 /** Composition root: build the services, register views and commands. Nothing else lives here. */
 import * as vscode from 'vscode';
 import { setTranslator } from './cloud/l10n';
-import { registerCommands } from './commands/registry';
+import { contributedCommands, registerCommands } from './commands/registry';
 import { startSandboxInHost } from './commands/startSandbox';
 import { registerOssFileSystem } from './fs/ossFileSystem';
 import { accessDeniedEnricher } from './ui/accessDenied';
@@ -74,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, ramDocuments),
     registerOssFileSystem(services), registerErrorEnricher('AccessDenied', accessDeniedEnricher(services)),
     registerErrorEnricher('OutcomeUnknown', outcomeUnknownEnricher(services)),
-    new PolicyDiagnostics(), accessKeys, PolicyCompletion.register(), ...registerCommands(services, log),
+    new PolicyDiagnostics(), accessKeys, PolicyCompletion.register(), ...registerCommands(services, log, contributedCommands(context)),
   );
   profiles.initContext();
   instance.start();

@@ -12,6 +12,7 @@ import { ramRoots } from './ramView';
 import type { Services, ViewId, ViewNode } from '../ui/services';
 import { NodeTreeProvider } from './treeProvider';
 import { refusedIdentity } from '../ui/refusal';
+import { loadCloudClients } from '../ui/profiles';
 
 export type RootFactory = (s: Services) => Promise<TreeNode[]> | TreeNode[];
 
@@ -70,7 +71,7 @@ export class Explorer implements vscode.Disposable {
     this.timings.set(view, timing);
     setTimeout(() => {
       const started = performance.now();
-      try { SDKS_FOR_VIEW[view].forEach((load) => load()); } catch (e) { this.s.log.warn(`SDK prefetch for the ${view} view failed: ${(e as Error).message}`); }
+      try { [loadCloudClients, ...SDKS_FOR_VIEW[view]].forEach((load) => load()); } catch (e) { this.s.log.warn(`SDK prefetch for the ${view} view failed: ${(e as Error).message}`); }
       timing.sdkLoadMs = Math.round(performance.now() - started);
     }, 0);
   }
