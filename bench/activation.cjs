@@ -38,7 +38,7 @@ const load = Module._load;
 Module._load = function (request, parent, ...rest) {
   if (request === 'vscode') { return vscode; }
   const out = load.call(this, request, parent, ...rest);
-  if (/sdk[\\/]/.test(request)) { loaded.push(request); }
+  if (/sdk[\\/]|lazy\.js$/.test(request)) { loaded.push(request); }
   return out;
 };
 

@@ -21,8 +21,6 @@ import { testApiFor } from './ui/testApi';
 import { walkthroughStepsDone } from './ui/walkthrough';
 import { LIVE_SCHEME, LiveRamDocuments, RAM_SCHEME } from './fs/ramDocuments';
 import { Explorer } from './views/explorer';
-import { bindInstanceIdentity } from './views/identityView';
-import { ossRoots } from './views/ossView';
 import type { Services } from './ui/services';
 
 /** What in-host tests reach through `extension.exports`; only in a test host (see testApiFor). */
@@ -65,11 +63,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     },
   };
 
-  explorer = new Explorer(services, { oss: ossRoots });
+  explorer = new Explorer(services);
   const ramDocuments = new LiveRamDocuments(services);
   documents = ramDocuments;
   context.subscriptions.push(
-    log, profiles, sandbox, explorer, statusBar, instance, bindInstanceIdentity(services, explorer, instance), watchClockSkew(log),
+    log, profiles, sandbox, explorer, statusBar, instance, explorer.bindInstanceIdentity(instance), watchClockSkew(log),
     ramDocuments, vscode.workspace.registerFileSystemProvider(RAM_SCHEME, ramDocuments),
     vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, ramDocuments),
     registerOssFileSystem(services), registerErrorEnricher('AccessDenied', accessDeniedEnricher(services)),

@@ -5,16 +5,25 @@
 import * as vscode from 'vscode';
 import { SDKS_FOR_VIEW } from '../cloud/sdk';
 import { ecsFilter } from './ecsFilter';
-import { ecsRoots } from './ecsView';
-import { identityRoots } from './identityView';
 import { ErrorNode, type TreeNode } from './node';
-import { ramRoots } from './ramView';
+import type { InstanceIdentityService } from '../ui/instanceIdentity';
 import type { Services, ViewId, ViewNode } from '../ui/services';
 import { NodeTreeProvider } from './treeProvider';
 import { refusedIdentity } from '../ui/refusal';
 import { loadCloudClients } from '../ui/profiles';
 
 export type RootFactory = (s: Services) => Promise<TreeNode[]> | TreeNode[];
+
+/*
+ * The views' nodes load when a view first asks for its rows, after activation: a require() puts
+ * them in the lazy bundle (esbuild.mjs). Only the providers and tree views are created at activation.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const identityView = () => require('./identityView') as typeof import('./identityView');
+const ramView = () => require('./ramView') as typeof import('./ramView');
+const ecsView = () => require('./ecsView') as typeof import('./ecsView');
+const ossView = () => require('./ossView') as typeof import('./ossView');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** How deep a view's first real rows sit: the ECS and RAM roots are folders (regions, Roles). */
 const ROWS_DEPTH: Record<ViewId, number> = { identity: 0, ram: 1, ecs: 1, oss: 0 };
@@ -35,10 +44,10 @@ export class Explorer implements vscode.Disposable {
   constructor(private readonly s: Services, extraRoots: Partial<Record<ViewId, RootFactory>> = {}) {
     ErrorNode.identity = () => refusedIdentity(s);
     const factories: Record<ViewId, RootFactory> = {
-      identity: (svc) => identityRoots(svc, () => this.identityExtras()),
-      ram: ramRoots,
-      ecs: (svc) => ecsRoots(svc, svc.profiles.active()?.regionId ?? 'cn-hangzhou'),
-      oss: () => [],
+      identity: (svc) => identityView().identityRoots(svc, () => this.identityExtras()),
+      ram: (svc) => ramView().ramRoots(svc),
+      ecs: (svc) => ecsView().ecsRoots(svc, svc.profiles.active()?.regionId ?? 'cn-hangzhou'),
+      oss: (svc) => ossView().ossRoots(svc),
       ...extraRoots,
     };
     for (const view of Object.keys(factories) as ViewId[]) {
@@ -111,6 +120,19 @@ export class Explorer implements vscode.Disposable {
     } catch (e) {
       this.s.log.info(`${view} view: could not reveal ${node.id}: ${(e as Error).message}`);
     }
+  }
+
+  /**
+   * Puts the instance node at the top of the identity view and keeps it current: a state change
+   * rebuilds the view's roots, a tick (every 30 s) re-renders just the node's countdown.
+   */
+  bindInstanceIdentity(svc: InstanceIdentityService): vscode.Disposable {
+    let node: TreeNode | undefined;
+    this.identityExtras = () => {
+      node = identityView().instanceNode(this.s, svc.state);
+      return node ? [node] : [];
+    };
+    return svc.onDidChange((what) => (what === 'tick' && node ? this.s.refresh('identity', node) : this.s.refresh('identity')));
   }
 
   refreshAll(): void {
