@@ -1,5 +1,6 @@
-// Bundles the extension, the sandbox CLI and each Alibaba SDK as its own file.
-// The SDKs are heavy (ECS alone ~600 ms to load), so the extension bundle never contains them:
+// Bundles the extension (dist/extension.js for activation, dist/lazy.js for what is needed on
+// first use, see bundleExtension), the sandbox CLI and each Alibaba SDK as its own file.
+// The SDKs are heavy (ECS alone ~600 ms to load), so the extension bundles never contain them:
 // src/cloud/sdk.ts requires them by name, and the plugin below points those requires at
 // dist/sdk/<name>.js, which Node loads only on the first call that needs it.
 import * as esbuild from 'esbuild';
