@@ -41,14 +41,13 @@ export class Explorer implements vscode.Disposable {
   /** Extra nodes at the top of the identity view (the instance role, when present). */
   identityExtras: () => TreeNode[] = () => [];
 
-  constructor(private readonly s: Services, extraRoots: Partial<Record<ViewId, RootFactory>> = {}) {
+  constructor(private readonly s: Services) {
     ErrorNode.identity = () => refusedIdentity(s);
     const factories: Record<ViewId, RootFactory> = {
       identity: (svc) => identityView().identityRoots(svc, () => this.identityExtras()),
       ram: (svc) => ramView().ramRoots(svc),
       ecs: (svc) => ecsView().ecsRoots(svc, svc.profiles.active()?.regionId ?? 'cn-hangzhou'),
       oss: (svc) => ossView().ossRoots(svc),
-      ...extraRoots,
     };
     for (const view of Object.keys(factories) as ViewId[]) {
       const provider = new NodeTreeProvider(() => this.rootsOf(view, factories[view]), (depth, children) => this.shown(view, depth, children));
