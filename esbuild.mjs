@@ -1,9 +1,15 @@
-// Bundles the extension, the sandbox CLI and each Alibaba SDK as its own file.
-// The SDKs are heavy (ECS alone ~600 ms to load), so the extension bundle never contains them:
+// Bundles the extension (dist/extension.js for activation, dist/lazy.js for what is needed on
+// first use, see bundleExtension), the sandbox CLI and each Alibaba SDK as its own file.
+// The SDKs are heavy (ECS alone ~600 ms to load), so the extension bundles never contain them:
 // src/cloud/sdk.ts requires them by name, and the plugin below points those requires at
 // dist/sdk/<name>.js, which Node loads only on the first call that needs it.
 import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { builtinModules, createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
@@ -47,8 +53,119 @@ const lazySandbox = {
   },
 };
 
-const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'proxy-agent'], plugins: [lazySdks('./sdk'), lazySandbox] },
+/**
+ * `import * as vscode from 'vscode'` in a CommonJS bundle copies every property of the API object
+ * (hundreds of getters) once per importing file; the same for `node:` modules. One in-bundle module
+ * per such module that re-exports it makes that a single copy per bundle (activation time).
+ */
+const HOST_MODULES = new Set(['vscode', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+const copyOnce = {
+  name: 'copy-once',
+  setup(build) {
+    build.onResolve({ filter: /^[\w:/]+$/ }, (args) => {
+      if (!HOST_MODULES.has(args.path) || args.kind !== 'import-statement') { return undefined; }
+      return args.namespace === 'copy-once' ? { path: args.path, external: true } : { path: args.path, namespace: 'copy-once' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'copy-once' }, (args) => ({ contents: `export * from ${JSON.stringify(args.path)};`, loader: 'js' }));
+  },
+};
+
+/** `src/x/y.ts` for a relative import of our own code, undefined for anything else. */
+function ownModule(resolveDir, spec) {
+  if (!spec.startsWith('.')) { return undefined; }
+  const base = path.resolve(resolveDir, spec);
+  for (const f of [base, `${base}.ts`, path.join(base, 'index.ts')]) {
+    const rel = path.relative(ROOT, f).split(path.sep).join('/');
+    if (rel.startsWith('src/') && f.endsWith('.ts') && fs.existsSync(f) && fs.statSync(f).isFile()) { return rel; }
+  }
+  return undefined;
+}
+
+/**
+ * Load on demand (main bundle): a `require()` of one of our own modules (not an import) is the
+ * boundary. The module and everything only it needs go to dist/lazy.js, which Node loads on that
+ * first call, after activation. Collects the required modules in `entries`.
+ */
+const onDemand = (entries) => ({
+  name: 'on-demand',
+  setup(build) {
+    build.onResolve({ filter: /^\./ }, (args) => {
+      if (args.namespace === 'on-demand') { return { path: args.path, external: true }; }
+      if (args.kind !== 'require-call' || /\/sandbox\/server$/.test(args.path)) { return undefined; }
+      const file = ownModule(args.resolveDir, args.path);
+      if (!file) { return undefined; }
+      entries.add(file);
+      return { path: file, namespace: 'on-demand' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'on-demand' }, (args) => ({ contents: `module.exports = require('./lazy.js')[${JSON.stringify(args.path)}];`, loader: 'js' }));
+  },
+});
+
+/**
+ * One instance of every module (lazy bundle): a module the main bundle already holds is not bundled
+ * again but taken from it (`require('./extension.js')` is Node's cached main module; its `__shared`
+ * holds those modules' namespaces). So module-level state (the secret registry of the log's
+ * redaction, the translator, caches, event emitters) exists once, whichever bundle uses it.
+ * test/unit/bundles.test.ts fails if a module lands in both bundles.
+ */
+const fromMain = (mainModules, shared) => ({
+  name: 'from-main',
+  setup(build) {
+    build.onResolve({ filter: /^\./ }, (args) => {
+      if (args.namespace === 'from-main') { return { path: args.path, external: true }; }
+      const file = ownModule(args.resolveDir, args.path);
+      if (!file || !mainModules.has(file)) { return undefined; }
+      shared.add(file);
+      return { path: file, namespace: 'from-main' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'from-main' }, (args) => ({ contents: `module.exports = require('./extension.js').__shared[${JSON.stringify(args.path)}];`, loader: 'js' }));
+  },
+});
+
+const srcInputs = (metafile) => new Set(Object.keys(metafile.inputs).filter((f) => f.startsWith('src/')));
+
+/**
+ * The extension: dist/extension.js (activation: services, views, the command registry) and
+ * dist/lazy.js (command implementations, policy lint and catalogue, scanners: loaded on first use).
+ * Three steps: the main bundle, to learn what it holds and what it requires on demand; the lazy
+ * bundle, taking what main holds from main; main again, exporting what the lazy bundle takes.
+ * `extraLazyEntries` and `shareWithMain` exist for test/unit/bundles.test.ts.
+ */
+export async function bundleExtension({ outdir = 'dist', minify = production, sourcemap = !production, write = true, extraLazyEntries = [], shareWithMain = true } = {}) {
+  const base = { ...common, absWorkingDir: ROOT, minify, sourcemap, write, metafile: true, external: ['vscode', 'proxy-agent'] };
+  const entries = new Set(extraLazyEntries);
+  const mainOptions = { ...base, outfile: `${outdir}/extension.js`, plugins: [copyOnce, lazySdks('./sdk'), lazySandbox, onDemand(entries)] };
+  const first = await esbuild.build({ ...mainOptions, entryPoints: ['src/extension.ts'], write: false });
+  const mainModules = srcInputs(first.metafile);
+  const statically = [...entries].filter((e) => mainModules.has(e));
+  if (statically.length) { throw new Error(`required on demand but also imported by the main bundle: ${statically.join(', ')}`); }
+
+  const shared = new Set();
+  const lazy = await esbuild.build({
+    ...base, outfile: `${outdir}/lazy.js`,
+    stdin: { contents: [...entries].sort().map((e) => `exports[${JSON.stringify(e)}] = require(${JSON.stringify(`./${e}`)});`).join('\n'), resolveDir: ROOT, loader: 'js', sourcefile: 'lazy-entries.js' },
+    plugins: [copyOnce, lazySdks('./sdk'), lazySandbox, ...(shareWithMain ? [fromMain(mainModules, shared)] : [])],
+  });
+
+  const names = [...shared].sort();
+  const main = await esbuild.build({
+    ...mainOptions,
+    stdin: {
+      contents: [
+        "export * from './src/extension';",
+        ...names.map((f, i) => `import * as m${i} from './${f}';`),
+        // Internal: read only by dist/lazy.js (see fromMain); not part of the extension's API.
+        `export const __shared = { ${names.map((f, i) => `${JSON.stringify(f)}: m${i}`).join(', ')} };`,
+      ].join('\n'),
+      resolveDir: ROOT, loader: 'ts', sourcefile: 'extension-entry.ts',
+    },
+  });
+  const changed = [...srcInputs(main.metafile)].filter((f) => !mainModules.has(f));
+  if (changed.length) { throw new Error(`the main bundle grew while exporting shared modules: ${changed.join(', ')}`); }
+  return { main: main.metafile, lazy: lazy.metafile, shared: names, outputs: write ? undefined : { main: main.outputFiles, lazy: lazy.outputFiles } };
+}
+
+const others = [
   { ...common, entryPoints: ['src/sandbox/server.ts'], outfile: 'dist/sandbox-lib.js' },
   { ...common, entryPoints: ['src/sandbox/main.ts'], outfile: 'dist/sandbox.js' },
   // One bundle per SDK; RAM/ECS/STS share the openapi-core and darabonba bundles, so their
@@ -58,10 +175,16 @@ const builds = [
   })),
 ];
 
-if (watch) {
-  for (const b of builds) { await (await esbuild.context(b)).watch(); }
-} else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+const invoked = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invoked && watch) {
+  for (const b of others) { await (await esbuild.context(b)).watch(); }
+  // The extension's bundles depend on each other (see bundleExtension), so any change rebuilds both.
+  let timer;
+  const rebuild = () => bundleExtension().then(() => console.log('[watch] extension rebuilt'), (e) => console.error(e.message));
+  await rebuild();
+  fs.watch('src', { recursive: true }, () => { clearTimeout(timer); timer = setTimeout(rebuild, 100); });
+} else if (invoked) {
+  await Promise.all([bundleExtension(), ...others.map((b) => esbuild.build(b))]);
 }
 
 // The English string bundle (l10n/bundle.l10n.json): every `l10n.t('…')` message in src, so a
@@ -69,10 +192,6 @@ if (watch) {
 // layer keys its messages by code (lint) or data (condition keys) and the UI translates them with
 // `vscode.l10n.t(template)`, which no literal scan sees: those tables are loaded from the source
 // (bundled in memory) and their English texts added as keys too.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { createRequire } from 'node:module';
-
 async function tableMessages() {
   const out = await esbuild.build({
     stdin: { contents: "export { LINT_MESSAGES } from './src/policy/lint'; export { CONDITION_KEYS } from './src/policy/actionCatalog';", resolveDir: '.', loader: 'ts' },
@@ -102,4 +221,4 @@ async function exportL10n() {
   fs.writeFileSync('l10n/bundle.l10n.json', JSON.stringify(sorted, null, 2) + '\n');
 }
 
-if (!watch) { await exportL10n(); }
+if (invoked && !watch) { await exportL10n(); }

@@ -39,7 +39,7 @@ function report(f: Figure): void {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function fresh(mode: 'main' | 'sdks'): { ms: number; sdkLoadsDuringActivation?: string[] } {
+function fresh(mode: 'main' | 'main-warm' | 'sdks'): { ms: number; sdkLoadsDuringActivation?: string[] } {
   return JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'activation.cjs'), mode, dist]).toString()) as { ms: number; sdkLoadsDuringActivation?: string[] };
 }
 
@@ -56,6 +56,7 @@ function loopbackGuarded(): Promise<boolean> {
 function activation(): void {
   const runs = quick ? 3 : 7;
   const main: number[] = [];
+  const warm: number[] = [];
   const sdks: number[] = [];
   let loadsDuring: string[] = [];
   for (let i = 0; i < runs; i++) {
@@ -64,10 +65,15 @@ function activation(): void {
     main.push(m.ms);
     loadsDuring = m.sdkLoadsDuringActivation ?? [];
     sdks.push(fresh('sdks').ms);
+    warm.push(fresh('main-warm').ms);
   }
   const ratio = median(main) / median(sdks);
   report({ metric: 'activation_ratio', value: round(ratio, 4), unit: 'ratio', goal: '<= 0.025',
-    note: `main+activate ${median(main).toFixed(1)} ms / all SDK bundles ${median(sdks).toFixed(1)} ms; SDK bundles loaded during activation: ${loadsDuring.length ? loadsDuring.join(', ') : 'none'}` });
+    note: `main+activate ${median(main).toFixed(1)} ms / all SDK bundles ${median(sdks).toFixed(1)} ms; SDK or lazy bundles loaded during activation: ${loadsDuring.length ? loadsDuring.join(', ') : 'none'}` });
+  // Not a goal of its own: shows how much of the figure above is Node built-ins a bare process
+  // loads for us while VS Code's extension host has them loaded already (activation.cjs main-warm).
+  report({ metric: 'activation_ratio_warm_host', value: round(median(warm) / median(sdks), 4), unit: 'ratio', goal: '(context for activation_ratio)',
+    note: `main+activate ${median(warm).toFixed(1)} ms with node:http/https/tls/net and performance already loaded, as in VS Code's extension host` });
 }
 
 function bundleSizes(): void {

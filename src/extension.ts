@@ -1,7 +1,7 @@
 /** Composition root: build the services, register views and commands. Nothing else lives here. */
 import * as vscode from 'vscode';
 import { setTranslator } from './cloud/l10n';
-import { registerCommands } from './commands/registry';
+import { contributedCommands, registerCommands } from './commands/registry';
 import { startSandboxInHost } from './commands/startSandbox';
 import { registerOssFileSystem } from './fs/ossFileSystem';
 import { accessDeniedEnricher } from './ui/accessDenied';
@@ -21,8 +21,6 @@ import { testApiFor } from './ui/testApi';
 import { walkthroughStepsDone } from './ui/walkthrough';
 import { LIVE_SCHEME, LiveRamDocuments, RAM_SCHEME } from './fs/ramDocuments';
 import { Explorer } from './views/explorer';
-import { bindInstanceIdentity } from './views/identityView';
-import { ossRoots } from './views/ossView';
 import type { Services } from './ui/services';
 
 /** What in-host tests reach through `extension.exports`; only in a test host (see testApiFor). */
@@ -66,16 +64,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     },
   };
 
-  explorer = new Explorer(services, { oss: ossRoots });
+  explorer = new Explorer(services);
   const ramDocuments = new LiveRamDocuments(services);
   documents = ramDocuments;
   context.subscriptions.push(
-    log, profiles, sandbox, explorer, statusBar, instance, bindInstanceIdentity(services, explorer, instance), watchClockSkew(log),
+    log, profiles, sandbox, explorer, statusBar, instance, explorer.bindInstanceIdentity(instance), watchClockSkew(log),
     ramDocuments, vscode.workspace.registerFileSystemProvider(RAM_SCHEME, ramDocuments),
     vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, ramDocuments),
     registerOssFileSystem(services), registerErrorEnricher('AccessDenied', accessDeniedEnricher(services)),
     registerErrorEnricher('OutcomeUnknown', outcomeUnknownEnricher(services)),
-    new PolicyDiagnostics(), accessKeys, PolicyCompletion.register(), ...registerCommands(services, log),
+    new PolicyDiagnostics(), accessKeys, PolicyCompletion.register(), ...registerCommands(services, log, contributedCommands(context)),
   );
   profiles.initContext();
   instance.start();

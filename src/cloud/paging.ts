@@ -65,6 +65,28 @@ export class PagedList<T> {
   }
 }
 
+/**
+ * One page of a listing filtered by name, for APIs that take no name parameter (RAM ListRoles,
+ * ListPolicies): reads `scanSize` items a request and keeps the matches (case-insensitive
+ * substring) until `pageSize` matched or the listing ended. The next token continues the scan, so
+ * "Load more" never reads a listing page twice. Without a filter it is one plain page.
+ */
+export async function filteredPage<T>(
+  filter: string | undefined, token: string | undefined, list: (token: string | undefined, max: number) => Promise<Page<T>>,
+  name: (t: T) => string, pageSize: number, scanSize: number,
+): Promise<Page<T>> {
+  if (!filter) { return list(token, pageSize); }
+  const wanted = filter.toLowerCase();
+  const items: T[] = [];
+  let next = token;
+  do {
+    const page = await list(next, scanSize);
+    items.push(...page.items.filter((t) => name(t).toLowerCase().includes(wanted)));
+    next = page.next !== next ? page.next : undefined;
+  } while (next && items.length < pageSize);
+  return { items, next };
+}
+
 export async function collectAll<T>(load: PageLoader<T>, maxPages = 1000): Promise<T[]> {
   const out: T[] = [];
   let token: string | undefined;

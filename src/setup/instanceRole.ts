@@ -18,6 +18,9 @@ import { ECS_SERVICE, formatPolicy, serviceTrustPolicy } from '../policy/builder
 import type { PolicyDocument } from '../policy/types';
 import { policyErrors } from '../policy/lint';
 import { trustsService } from '../policy/trust';
+import { SetupError, type PlanStep, type StepId } from './setupError';
+
+export { SetupError, type PlanStep, type StepId } from './setupError';
 
 export type PolicyChoice =
   | { kind: 'existing'; policyName: string; policyType: PolicyType }
@@ -36,16 +39,6 @@ export interface SetupRequest {
   replaceExistingRole?: boolean;
 }
 
-export type StepId = 'createRole' | 'trustEcs' | 'createPolicy' | 'attachPolicy' | 'createInstance' | 'detachOldRole' | 'attachRole';
-
-export interface PlanStep {
-  id: StepId;
-  title: string;
-  /** done: already true, nothing to call; todo: will call the API. */
-  state: 'done' | 'todo';
-  detail: string;
-}
-
 export interface SetupPlan {
   request: SetupRequest;
   steps: PlanStep[];
@@ -53,12 +46,6 @@ export interface SetupPlan {
   blocked?: { reason: string; code: string; currentRole?: string };
   instance?: EcsInstance;
   currentRole?: string;
-}
-
-export class SetupError extends Error {
-  constructor(readonly step: PlanStep, readonly error: CloudError) {
-    super(l10n.t('Step "{0}" failed: {1}', step.title, error.message));
-  }
 }
 
 /** Input checks that need no API call: names, the policy document, the password. */

@@ -8,7 +8,6 @@
  * oss:// file — gets the same help.
  */
 import * as vscode from 'vscode';
-import { policyErrors } from '../policy/lint';
 import type { CloudError } from '../cloud/errors';
 import type { Services } from './services';
 import {
@@ -71,6 +70,8 @@ export async function addStatementToPrincipal(s: Services, report: DenialReport)
     validateInput: (v) => (isValidPolicyName(v) ? undefined : vscode.l10n.t('Use 1–128 letters, digits or hyphens.')),
   });
   const document = suggestedPolicy(report.statement);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { policyErrors } = require('../policy/lint') as typeof import('../policy/lint');
   const errors = policyErrors(document, 'permission');
   if (errors.length) {
     throw new Error(vscode.l10n.t('The policy document has problems, nothing was sent to RAM: {0}', errors.map((e) => e.message).join('; ')));

@@ -7,8 +7,14 @@
  */
 import * as vscode from 'vscode';
 import { IGNORE_MARKER, isScannableName, scanText, type Finding } from '../setup/accessKeyScan';
-import { GitignoreMatcher, scanFiles, type ScanStats } from '../setup/accessKeyWorkspace';
-import { chainLanguageOf, credentialsChainEdits } from '../setup/credentialsChainRewrite';
+import type { GitignoreMatcher, ScanStats } from '../setup/accessKeyWorkspace';
+
+// The workspace scan and the code rewrite load when first used (a require() puts them in the lazy
+// bundle, esbuild.mjs); checking an open document needs only the scanner.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const workspaceScan = () => require('../setup/accessKeyWorkspace') as typeof import('../setup/accessKeyWorkspace');
+const chainRewrite = () => require('../setup/credentialsChainRewrite') as typeof import('../setup/credentialsChainRewrite');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export const ACCESS_KEY_SOURCE = 'Alibaba Cloud AccessKey';
 const IGNORED_KEY = 'alibabaCloud.accessKeys.ignored';
@@ -85,6 +91,7 @@ export class AccessKeyDiagnostics implements vscode.CodeActionProvider, vscode.D
   /** The whole workspace, once at a time; progress in the status bar, cancellable from there. */
   scanWorkspace(): Promise<WorkspaceScan> {
     this.running ??= Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Scanning for AccessKeys'), cancellable: true }, async (progress, token) => {
+      const { GitignoreMatcher, scanFiles } = workspaceScan();
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       const uris = await vscode.workspace.findFiles('**/*', undefined, undefined, token);
@@ -141,6 +148,7 @@ export class AccessKeyDiagnostics implements vscode.CodeActionProvider, vscode.D
     for (const d of ours) {
       const f = findings.find((x) => x.line === d.range.start.line && x.kind === d.code);
       if (!f) { continue; }
+      const { chainLanguageOf, credentialsChainEdits } = chainRewrite();
       const edits = chainLanguageOf(doc.languageId) ? credentialsChainEdits(doc.languageId, doc.getText(), f.offset) : undefined;
       if (edits && !actions.some((a) => a.title === CHAIN_TITLE())) {
         const a = new vscode.CodeAction(CHAIN_TITLE(), vscode.CodeActionKind.QuickFix);

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { CloudError } from '../cloud/errors';
-import { SetupError } from '../setup/instanceRole';
+import { SetupError } from '../setup/setupError';
 import { redact, type Log } from './log';
 
 export class UserCancelled extends Error {

@@ -4,9 +4,13 @@
  * the catalogue (src/policy/actionCatalog.ts).
  */
 import * as vscode from 'vscode';
-import { ACTION_CATALOG, CONDITION_KEYS, findAction, findConditionKey } from '../policy/actionCatalog';
-import { placeAt } from '../policy/cursor';
 import { POLICY_SELECTOR } from './policyDiagnostics';
+
+/** The catalogue (~60 KB) loads on the first completion or hover: a require() puts it in the lazy bundle (esbuild.mjs). */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const catalog = () => require('../policy/actionCatalog') as typeof import('../policy/actionCatalog');
+const cursor = () => require('../policy/cursor') as typeof import('../policy/cursor');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export class PolicyCompletion implements vscode.CompletionItemProvider, vscode.HoverProvider {
   static register(): vscode.Disposable {
@@ -18,7 +22,8 @@ export class PolicyCompletion implements vscode.CompletionItemProvider, vscode.H
   }
 
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] {
-    const place = placeAt(doc.getText(), doc.offsetAt(position));
+    const { ACTION_CATALOG, CONDITION_KEYS } = catalog();
+    const place = cursor().placeAt(doc.getText(), doc.offsetAt(position));
     if (!place) { return []; }
     const range = new vscode.Range(doc.positionAt(place.offset), doc.positionAt(place.offset + place.length));
     if (place.kind === 'conditionKey') {
@@ -53,7 +58,8 @@ export class PolicyCompletion implements vscode.CompletionItemProvider, vscode.H
   }
 
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
-    const place = placeAt(doc.getText(), doc.offsetAt(position));
+    const { ACTION_CATALOG, findAction, findConditionKey } = catalog();
+    const place = cursor().placeAt(doc.getText(), doc.offsetAt(position));
     if (!place) { return undefined; }
     const range = new vscode.Range(doc.positionAt(place.offset), doc.positionAt(place.offset + place.length));
     if (place.kind === 'conditionKey') {

@@ -9,7 +9,7 @@
  * `.ecs-trust.ram-policy.json` (or a `?ecsRole` query), which adds the rule that ECS must be trusted.
  */
 import * as vscode from 'vscode';
-import { LINT_MESSAGES, lintPolicy, type Diagnostic, type PolicyKind } from '../policy/lint';
+import type { Diagnostic, PolicyKind } from '../policy/lint';
 import type { RuleOptions } from '../policy/rules';
 
 export const POLICY_DIAGNOSTIC_SOURCE = 'Alibaba Cloud RAM';
@@ -19,6 +19,10 @@ export const POLICY_SELECTOR: vscode.DocumentSelector = [
   ...SCHEMES.map((scheme) => ({ scheme })),
 ];
 const DEBOUNCE_MS = 300;
+
+/** Lint and its catalogue load with the first policy document: a require() puts them in the lazy bundle (esbuild.mjs). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const policyLint = () => require('../policy/lint') as typeof import('../policy/lint');
 
 export function isPolicyDocument(doc: vscode.TextDocument): boolean {
   if (SCHEMES.includes(doc.uri.scheme)) { return doc.uri.path.endsWith('.json'); }
@@ -41,7 +45,7 @@ const SEVERITY: Record<Diagnostic['severity'], vscode.DiagnosticSeverity> = {
 
 /** A lint message in the user's language (the English template is the l10n key). */
 export function localizedMessage(d: Pick<Diagnostic, 'code' | 'args' | 'message'>): string {
-  const template = LINT_MESSAGES[d.code];
+  const template = policyLint().LINT_MESSAGES[d.code];
   return template ? vscode.l10n.t(template, ...d.args) : d.message;
 }
 
@@ -77,7 +81,7 @@ export class PolicyDiagnostics implements vscode.CodeActionProvider, vscode.Disp
     if (!isPolicyDocument(doc) || doc.isClosed) { return []; }
     const { kind, opts } = policyKindOf(doc.uri);
     const text = doc.getText();
-    const items = lintPolicy(text, kind, opts).map((lint) => {
+    const items = policyLint().lintPolicy(text, kind, opts).map((lint) => {
       const range = new vscode.Range(doc.positionAt(lint.offset), doc.positionAt(lint.offset + lint.length));
       const diagnostic = new vscode.Diagnostic(range, localizedMessage(lint), SEVERITY[lint.severity]);
       diagnostic.source = POLICY_DIAGNOSTIC_SOURCE;

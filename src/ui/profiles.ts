@@ -7,7 +7,7 @@
  * - the instance role, when running on an ECS instance (set by the instance identity service).
  */
 import * as vscode from 'vscode';
-import { createCloud, type Cloud } from '../cloud';
+import type { Cloud } from '../cloud';
 import { defaultCliConfigPath, readCliConfig } from '../cloud/cliConfig';
 import { credentialsFromEnv } from '../cloud/credentials';
 import { vetEndpointOverrides } from '../cloud/endpointPolicy';
@@ -16,6 +16,14 @@ import { EndpointTrust } from './endpointTrust';
 import { registerSecret, type Log } from './log';
 import type { Prompter } from './prompt';
 import { trustedSetting } from './trustedSettings';
+
+/**
+ * The API clients (RAM, ECS, OSS, the session that signs for them) load with the first cloud, not
+ * at activation: a require() puts them in the lazy bundle (esbuild.mjs). Views prefetch it when
+ * they become visible, with the SDKs.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const loadCloudClients = () => require('../cloud') as typeof import('../cloud');
 
 export type ProfileSource = 'extension' | 'cli' | 'env' | 'sandbox' | 'instance';
 
@@ -191,7 +199,7 @@ export class ProfileStore implements vscode.Disposable {
 
   /** Every provider announces its credentials to the log's redaction itself (src/cloud/secretValues). */
   private create(config: ProfileConfig): Cloud {
-    return createCloud(config, this.log);
+    return loadCloudClients().createCloud(config, this.log);
   }
 
   private async resolve(entry: ProfileEntry): Promise<ProfileConfig> {

@@ -42,3 +42,6 @@ export const ContextValues = {
   folder: 'folder',
   object: 'object',
 } as const;
+
+/** VS Code's own mime type for rows of the OSS tree (`application/vnd.code.tree.<view id, lower case>`). */
+export const OSS_TREE_MIME = 'application/vnd.code.tree.alibabacloud.oss';

@@ -4,23 +4,51 @@
  */
 import * as vscode from 'vscode';
 import { SDKS_FOR_VIEW } from '../cloud/sdk';
+import { OSS_TREE_MIME } from './contextValues';
 import { ecsFilter } from './ecsFilter';
-import { ecsRoots } from './ecsView';
-import { identityRoots } from './identityView';
 import { ErrorNode, type TreeNode } from './node';
-import { OssDragAndDrop } from './ossDragAndDrop';
-import { ramRoots } from './ramView';
+import type { InstanceIdentityService } from '../ui/instanceIdentity';
 import type { Services, ViewId, ViewNode } from '../ui/services';
 import { NodeTreeProvider } from './treeProvider';
 import { refusedIdentity } from '../ui/refusal';
+import { loadCloudClients } from '../ui/profiles';
 
 export type RootFactory = (s: Services) => Promise<TreeNode[]> | TreeNode[];
+
+/*
+ * The views' nodes load when a view first asks for its rows, after activation: a require() puts
+ * them in the lazy bundle (esbuild.mjs). Only the providers and tree views are created at activation.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const identityView = () => require('./identityView') as typeof import('./identityView');
+const ramView = () => require('./ramView') as typeof import('./ramView');
+const ecsView = () => require('./ecsView') as typeof import('./ecsView');
+const ossView = () => require('./ossView') as typeof import('./ossView');
+const ossDragAndDrop = () => require('./ossDragAndDrop') as typeof import('./ossDragAndDrop');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** How deep a view's first real rows sit: the ECS and RAM roots are folders (regions, Roles). */
 const ROWS_DEPTH: Record<ViewId, number> = { identity: 0, ram: 1, ecs: 1, oss: 0 };
 
 /** When a view became visible and when its first rows were shown (ms, performance clock). */
 export interface ViewTiming { visibleAt?: number; rowsAt?: number; sdkLoadMs?: number }
+
+/** The OSS tree's drag and drop: VS Code needs the mime types now, the code loads on the first drag or drop. */
+export interface OssDrops extends vscode.TreeDragAndDropController<TreeNode> {
+  handleDrag(source: readonly TreeNode[], data: vscode.DataTransfer, token?: vscode.CancellationToken): void;
+  handleDrop(target: TreeNode | undefined, data: vscode.DataTransfer, token: vscode.CancellationToken): Promise<void>;
+}
+
+function lazyOssDragAndDrop(s: Services): OssDrops {
+  let impl: import('./ossDragAndDrop').OssDragAndDrop | undefined;
+  const get = () => (impl ??= new (ossDragAndDrop().OssDragAndDrop)(s));
+  return {
+    dragMimeTypes: [OSS_TREE_MIME],
+    dropMimeTypes: [OSS_TREE_MIME, 'text/uri-list', 'files'],
+    handleDrag: (source, data, token) => get().handleDrag(source, data, token),
+    handleDrop: (target, data, token) => get().handleDrop(target, data, token),
+  };
+}
 
 export class Explorer implements vscode.Disposable {
   readonly providers = new Map<ViewId, NodeTreeProvider>();
@@ -32,17 +60,16 @@ export class Explorer implements vscode.Disposable {
   /** Extra nodes at the top of the identity view (the instance role, when present). */
   identityExtras: () => TreeNode[] = () => [];
   /** Drops on the OSS tree: local files upload, rows of the tree move. */
-  readonly ossDragAndDrop: OssDragAndDrop;
+  readonly ossDragAndDrop: OssDrops;
 
-  constructor(private readonly s: Services, extraRoots: Partial<Record<ViewId, RootFactory>> = {}) {
+  constructor(private readonly s: Services) {
     ErrorNode.identity = () => refusedIdentity(s);
-    this.ossDragAndDrop = new OssDragAndDrop(s);
+    this.ossDragAndDrop = lazyOssDragAndDrop(s);
     const factories: Record<ViewId, RootFactory> = {
-      identity: (svc) => identityRoots(svc, () => this.identityExtras()),
-      ram: ramRoots,
-      ecs: (svc) => ecsRoots(svc, svc.profiles.active()?.regionId ?? 'cn-hangzhou'),
-      oss: () => [],
-      ...extraRoots,
+      identity: (svc) => identityView().identityRoots(svc, () => this.identityExtras()),
+      ram: (svc) => ramView().ramRoots(svc),
+      ecs: (svc) => ecsView().ecsRoots(svc, svc.profiles.active()?.regionId ?? 'cn-hangzhou'),
+      oss: (svc) => ossView().ossRoots(svc),
     };
     for (const view of Object.keys(factories) as ViewId[]) {
       const provider = new NodeTreeProvider(() => this.rootsOf(view, factories[view]), (depth, children) => this.shown(view, depth, children));
@@ -77,7 +104,7 @@ export class Explorer implements vscode.Disposable {
     this.timings.set(view, timing);
     setTimeout(() => {
       const started = performance.now();
-      try { SDKS_FOR_VIEW[view].forEach((load) => load()); } catch (e) { this.s.log.warn(`SDK prefetch for the ${view} view failed: ${(e as Error).message}`); }
+      try { [loadCloudClients, ...SDKS_FOR_VIEW[view]].forEach((load) => load()); } catch (e) { this.s.log.warn(`SDK prefetch for the ${view} view failed: ${(e as Error).message}`); }
       timing.sdkLoadMs = Math.round(performance.now() - started);
     }, 0);
   }
@@ -117,6 +144,19 @@ export class Explorer implements vscode.Disposable {
     } catch (e) {
       this.s.log.info(`${view} view: could not reveal ${node.id}: ${(e as Error).message}`);
     }
+  }
+
+  /**
+   * Puts the instance node at the top of the identity view and keeps it current: a state change
+   * rebuilds the view's roots, a tick (every 30 s) re-renders just the node's countdown.
+   */
+  bindInstanceIdentity(svc: InstanceIdentityService): vscode.Disposable {
+    let node: TreeNode | undefined;
+    this.identityExtras = () => {
+      node = identityView().instanceNode(this.s, svc.state);
+      return node ? [node] : [];
+    };
+    return svc.onDidChange((what) => (what === 'tick' && node ? this.s.refresh('identity', node) : this.s.refresh('identity')));
   }
 
   refreshAll(): void {

@@ -127,16 +127,7 @@ export class InstanceProblemNode extends TreeNode {
   }
 }
 
-/**
- * Puts the instance node at the top of the identity view and keeps it current: a state change
- * rebuilds the view's roots, a tick (every 30 s) re-renders just the node's countdown.
- */
-export function bindInstanceIdentity(s: Services, explorer: { identityExtras: () => TreeNode[] }, svc: InstanceIdentityService): vscode.Disposable {
-  let node: TreeNode | undefined;
-  explorer.identityExtras = () => {
-    const st = svc.state;
-    node = st.kind === 'found' ? new InstanceIdentityNode(s, st) : st.kind === 'problem' ? new InstanceProblemNode(st) : undefined;
-    return node ? [node] : [];
-  };
-  return svc.onDidChange((what) => (what === 'tick' && node ? s.refresh('identity', node) : s.refresh('identity')));
+/** The node at the top of the identity view for the instance role's state, if any (bound in explorer.ts). */
+export function instanceNode(s: Services, st: InstanceIdentityService['state']): TreeNode | undefined {
+  return st.kind === 'found' ? new InstanceIdentityNode(s, st) : st.kind === 'problem' ? new InstanceProblemNode(st) : undefined;
 }

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { CloudError } from '../cloud/errors';
-import { SetupError } from '../setup/instanceRole';
+import { SetupError } from '../setup/setupError';
 import { describeError } from '../ui/errorFunnel';
 import { isRefusal, ramActionOf, refusedWhat, type RefusedIdentity } from '../ui/refusal';
 import { ContextValues } from './contextValues';

@@ -10,11 +10,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { asPrefix, formatOssUri, OSS_SCHEME, parentPrefix, type OssLocation } from '../cloud/ossLocation';
 import type { Services } from '../ui/services';
+import { OSS_TREE_MIME } from './contextValues';
 import type { TreeNode } from './node';
 import { OssFolderNode, OssObjectNode, OssPrefixNode } from './ossView';
 
-/** VS Code's own mime type for rows of this tree (`application/vnd.code.tree.<view id, lower case>`). */
-export const OSS_TREE_MIME = 'application/vnd.code.tree.alibabacloud.oss';
 
 type Draggable = OssObjectNode | OssFolderNode;
 
@@ -25,10 +24,8 @@ function dropLocation(target: TreeNode | undefined): OssLocation | undefined {
   return undefined;
 }
 
-export class OssDragAndDrop implements vscode.TreeDragAndDropController<TreeNode> {
-  readonly dragMimeTypes = [OSS_TREE_MIME];
-  readonly dropMimeTypes = [OSS_TREE_MIME, 'text/uri-list', 'files'];
-
+/** The work behind the OSS tree's TreeDragAndDropController (explorer.ts declares the mime types). */
+export class OssDragAndDrop {
   constructor(private readonly s: Services) {}
 
   handleDrag(source: readonly TreeNode[], data: vscode.DataTransfer, _token?: vscode.CancellationToken): void {

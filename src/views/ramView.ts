@@ -7,7 +7,7 @@ import { ContextValues } from './contextValues';
 import { policyDocumentUri, trustPolicyUri } from '../fs/ramDocuments';
 import { childrenOrError, emptyNode, TreeNode } from './node';
 import { PagedNode, type PagedParent } from './pagedNode';
-import { mapLimit, type Page } from '../cloud/paging';
+import { filteredPage, mapLimit, type Page } from '../cloud/paging';
 import { PolicyUsedByNode } from './policyUsage';
 import { RoleInstancesNode } from './roleInstances';
 import type { Services } from '../ui/services';
@@ -19,26 +19,12 @@ const FILTER_PAGE = 1000;
 /**
  * A RAM folder that can be filtered by name. ListRoles and ListPolicies take no name parameter
  * (SDK ListRolesRequest/ListPoliciesRequest: Marker, MaxItems, PolicyType, Tag only), so the
- * filter is applied to the listing pages as they arrive: no second pass over the API, and the
- * per-role GetRole is asked only for roles that match. Pages are read until a page's worth matches.
+ * filter is applied to the listing pages as they arrive (cloud/paging.ts filteredPage): no second
+ * pass over the API, and the per-role GetRole is asked only for roles that match.
  */
 export interface FilterableFolder extends PagedParent {
   filter?: string;
   setFilter(filter: string | undefined): void;
-}
-
-const matches = (filter: string | undefined, name: string) => !filter || name.toLowerCase().includes(filter.toLowerCase());
-
-async function filteredPage<T>(filter: string | undefined, marker: string | undefined, list: (marker: string | undefined, max: number) => Promise<Page<T>>, name: (t: T) => string): Promise<Page<T>> {
-  if (!filter) { return list(marker, PAGE); }
-  const items: T[] = [];
-  let next = marker;
-  do {
-    const page = await list(next, FILTER_PAGE);
-    items.push(...page.items.filter((t) => matches(filter, name(t))));
-    next = page.next !== next ? page.next : undefined;
-  } while (next && items.length < PAGE);
-  return { items, next };
 }
 
 export class RolesFolderNode extends PagedNode<Role> implements FilterableFolder {
@@ -49,7 +35,7 @@ export class RolesFolderNode extends PagedNode<Role> implements FilterableFolder
   }
   protected async loadPage(marker: string | undefined): Promise<Page<Role>> {
     const { cloud } = await this.s.cloud();
-    const page = await filteredPage(this.filter, marker, (m, max) => cloud.ram.listRoles(m, max), (r) => r.roleName);
+    const page = await filteredPage(this.filter, marker, (m, max) => cloud.ram.listRoles(m, max), (r) => r.roleName, PAGE, FILTER_PAGE);
     // ListRoles omits trust policies; fetch them so the ECS badge is right from the start.
     const full = await mapLimit(page.items, 8, (r) => cloud.ram.getRole(r.roleName).catch(() => r));
     return { items: full, next: page.next };
@@ -170,7 +156,7 @@ export class PolicyGroupNode extends PagedNode<PolicySummary> implements Filtera
   }
   protected async loadPage(marker: string | undefined): Promise<Page<PolicySummary>> {
     const { cloud } = await this.s.cloud();
-    return filteredPage(this.filter, marker, (m, max) => cloud.ram.listPolicies(this.type, m, max), (p) => p.policyName);
+    return filteredPage(this.filter, marker, (m, max) => cloud.ram.listPolicies(this.type, m, max), (p) => p.policyName, PAGE, FILTER_PAGE);
   }
   protected toNode(p: PolicySummary): TreeNode { return new PolicyNode(this.s, p, this); }
   protected emptyLabel(): string {

@@ -1,0 +1,23 @@
+/**
+ * A failed step of the set-up chain (instanceRole.ts). Its own small module because the error
+ * funnel and the tree's error rows recognise it at activation, while the chain itself loads with
+ * the commands, on first use.
+ */
+import type { CloudError } from '../cloud/errors';
+import { l10n } from '../cloud/l10n';
+
+export type StepId = 'createRole' | 'trustEcs' | 'createPolicy' | 'attachPolicy' | 'createInstance' | 'detachOldRole' | 'attachRole';
+
+export interface PlanStep {
+  id: StepId;
+  title: string;
+  /** done: already true, nothing to call; todo: will call the API. */
+  state: 'done' | 'todo';
+  detail: string;
+}
+
+export class SetupError extends Error {
+  constructor(readonly step: PlanStep, readonly error: CloudError) {
+    super(l10n.t('Step "{0}" failed: {1}', step.title, error.message));
+  }
+}
