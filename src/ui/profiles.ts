@@ -59,6 +59,7 @@ export class ProfileStore implements vscode.Disposable {
   readonly endpointTrust: EndpointTrust;
   private readonly configSub: vscode.Disposable;
   private prompter?: () => Prompter;
+  private readonly approvals = new Map<string, Promise<boolean>>();
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log, private readonly env: NodeJS.ProcessEnv = process.env) {
     this.endpointTrust = new EndpointTrust(context, log);
@@ -239,7 +240,17 @@ export class ProfileStore implements vscode.Disposable {
    * user could have written: asked once per exact command on this machine, naming it, before it
    * first runs. A changed command is a new question.
    */
-  private async approveCommand(profile: string, command: string): Promise<boolean> {
+  private approveCommand(profile: string, command: string): Promise<boolean> {
+    // Views and commands ask for credentials at the same moment after a switch: one question for all.
+    let pending = this.approvals.get(command);
+    if (!pending) {
+      pending = this.askApproval(profile, command).finally(() => this.approvals.delete(command));
+      this.approvals.set(command, pending);
+    }
+    return pending;
+  }
+
+  private async askApproval(profile: string, command: string): Promise<boolean> {
     const approved = this.context.globalState.get<string[]>(APPROVED_COMMANDS_KEY, []);
     if (approved.includes(command)) { return true; }
     const prompt = this.prompter?.();
