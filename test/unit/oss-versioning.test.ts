@@ -90,7 +90,7 @@ describe('sandbox versioning, as ali-oss sees it', () => {
     assert.equal((await c.get('a.txt')).content.toString(), 'two');
     assert.equal((await c.get('a.txt', undefined, { versionId: v1 })).content.toString(), 'one');
     assert.equal((await c.get('a.txt', undefined, { versionId: 'null' })).content.toString(), 'zero');
-    assert.equal((await c.get('a.txt')).res.headers['x-oss-version-id'], v2);
+    assert.equal(headersOf(await c.get('a.txt'))['x-oss-version-id'], v2);
 
     const del = headersOf(await c.delete('a.txt'));
     assert.equal(del['x-oss-delete-marker'], 'true');
