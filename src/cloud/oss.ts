@@ -119,6 +119,40 @@ function assertObjectKey(key: string, op: string, bucket: string): void {
 
 const regionOf = (location: string | undefined) => (location ?? '').replace(/^oss-/, '');
 
+/** One version of an object, or a delete marker, in a bucket that is or was versioned. */
+export interface ObjectVersion {
+  key: string;
+  /** "null" for a version written while versioning was off or suspended. */
+  versionId: string;
+  deleteMarker: boolean;
+  isLatest: boolean;
+  size?: number;
+  lastModified?: string;
+}
+
+/** A bucket's versioning: undefined while it was never enabled (it can be suspended, never turned off). */
+export type BucketVersioning = 'Enabled' | 'Suspended' | undefined;
+
+/** The versioning calls of ali-oss 6.x, which its type definitions lack (lib/common/bucket/*Versioning.js, object/getBucketVersions.js). */
+interface VersioningClient {
+  getBucketVersioning(bucket: string): Promise<{ versionStatus?: string }>;
+  putBucketVersioning(bucket: string, status: 'Enabled' | 'Suspended'): Promise<unknown>;
+  getBucketVersions(query: Record<string, string | number>): Promise<{
+    objects?: Array<{ name: string; versionId: string; isLatest: boolean; size: number; lastModified: string }>;
+    deleteMarker?: Array<{ name: string; versionId: string; lastModified: string; isLatest?: boolean }>;
+    isTruncated: boolean; nextKeyMarker: string | null; nextVersionIdMarker: string | null;
+  }>;
+  deleteMulti(names: Array<{ key: string; versionId: string }>, options: { quiet: boolean }): Promise<unknown>;
+}
+const versioning = (c: OSS) => c as unknown as VersioningClient;
+
+/** ListObjectVersions pages on two markers; one page token carries both. */
+const versionToken = (keyMarker: string, versionIdMarker: string) => JSON.stringify([keyMarker, versionIdMarker]);
+function versionMarkers(token: string): { keyMarker: string; versionIdMarker: string } {
+  const [keyMarker, versionIdMarker] = JSON.parse(token) as [string, string];
+  return { keyMarker, versionIdMarker };
+}
+
 export class OssApi {
   /** Bucket → region, learnt from ListBuckets or GetBucketLocation; one per cloud, as a profile's buckets are. */
   private readonly regions = new Map<string, Promise<string>>();
@@ -335,6 +369,44 @@ export class OssApi {
    */
   async createBucket(name: string, region: string, storageClass: BucketStorageClass = 'Standard', acl: 'private' | 'public-read' | 'public-read-write' = 'private'): Promise<void> {
     await this.call('PutBucket', region, name, undefined, (c) => c.putBucket(name, { StorageClass: storageClass, acl } as never));
+  }
+
+  async getBucketVersioning(bucket: string, region: string): Promise<BucketVersioning> {
+    const r = await this.call('GetBucketVersioning', region, bucket, undefined, (c) => versioning(c).getBucketVersioning(bucket));
+    return r.versionStatus === 'Enabled' || r.versionStatus === 'Suspended' ? r.versionStatus : undefined;
+  }
+
+  async putBucketVersioning(bucket: string, region: string, status: 'Enabled' | 'Suspended'): Promise<void> {
+    await this.call('PutBucketVersioning', region, bucket, undefined, (c) => versioning(c).putBucketVersioning(bucket, status), { idempotent: true });
+  }
+
+  /**
+   * One page of every version and delete marker (ListObjectVersions), keys in order and each key's
+   * versions newest first. OSS interleaves the two kinds; ali-oss hands them back apart, so they
+   * are merged again by key (within a key, versions before delete markers).
+   */
+  async listObjectVersions(bucket: string, region: string, opts: { prefix?: string; token?: string; maxKeys?: number } = {}): Promise<Page<ObjectVersion>> {
+    const markers = opts.token ? versionMarkers(opts.token) : undefined;
+    const r = await this.call('ListObjectVersions', region, bucket, opts.prefix, (c) => versioning(c).getBucketVersions({
+      'max-keys': opts.maxKeys ?? 1000, ...(opts.prefix ? { prefix: opts.prefix } : {}),
+      ...(markers ? { keyMarker: markers.keyMarker, ...(markers.versionIdMarker ? { versionIdMarker: markers.versionIdMarker } : {}) } : {}),
+    }));
+    const items: ObjectVersion[] = [
+      ...(r.objects ?? []).map((o) => ({ key: o.name, versionId: o.versionId, deleteMarker: false, isLatest: o.isLatest, size: Number(o.size), lastModified: o.lastModified })),
+      // ali-oss leaves IsLatest of a delete marker out.
+      ...(r.deleteMarker ?? []).map((m) => ({ key: m.name, versionId: m.versionId, deleteMarker: true, isLatest: false, lastModified: m.lastModified })),
+    ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const next = r.isTruncated && r.nextKeyMarker !== null ? versionToken(r.nextKeyMarker, r.nextVersionIdMarker ?? '') : undefined;
+    return { items, next };
+  }
+
+  /** Deletes the given versions and delete markers for good, 1,000 per DeleteMultipleObjects (the OSS limit). */
+  async deleteObjectVersions(bucket: string, region: string, versions: Array<{ key: string; versionId: string }>, onProgress?: (done: number) => void): Promise<void> {
+    for (let i = 0; i < versions.length; i += 1000) {
+      const chunk = versions.slice(i, i + 1000).map((v) => ({ key: v.key, versionId: v.versionId }));
+      await this.call('DeleteMultipleObjects', region, bucket, chunk[0].key, (c) => versioning(c).deleteMulti(chunk, { quiet: true }));
+      onProgress?.(i + chunk.length);
+    }
   }
 
   async deleteBucket(name: string, region: string): Promise<void> {

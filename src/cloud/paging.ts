@@ -99,6 +99,25 @@ export async function collectAll<T>(load: PageLoader<T>, maxPages = 1000): Promi
   return out;
 }
 
+/**
+ * Hands each page to `fn` before loading the next, for work that changes what is listed (deleting
+ * it) and must not hold a whole listing in memory. Bounded like `collectAll`; checks `signal`
+ * before every page. Returns how many items it handed over.
+ */
+export async function forEachPage<T>(load: PageLoader<T>, fn: (items: T[]) => Promise<void>, opts: { signal?: AbortSignal; maxPages?: number } = {}): Promise<number> {
+  let token: string | undefined;
+  let seen = 0;
+  for (let i = 0; i < (opts.maxPages ?? 100_000); i++) {
+    opts.signal?.throwIfAborted();
+    const page = await load(token);
+    if (page.items.length) { await fn(page.items); }
+    seen += page.items.length;
+    if (!page.next || page.next === token) { break; }
+    token = page.next;
+  }
+  return seen;
+}
+
 /** Runs `fn` over items with at most `limit` in flight, keeping the order of results. */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);

@@ -1,14 +1,15 @@
 /**
  * Create Bucket (private, in a chosen region and storage class, named by OSS's rules) and Delete
- * Bucket (typing its name; a bucket that is not empty is offered to be emptied first, objects and
- * incomplete multipart uploads, with progress). Args ({ name, region, storageClass } / { bucket })
+ * Bucket (typing its name; a bucket that is not empty is offered to be emptied first, objects, or
+ * every version and delete marker of a versioned bucket, and incomplete multipart uploads, with
+ * progress). Args ({ name, region, storageClass } / { bucket })
  * fill in answers but never skip the typed confirmation of a deletion.
  */
 import * as vscode from 'vscode';
 import { CloudError, isCloudError } from '../cloud/errors';
 import { BUCKET_STORAGE_CLASSES, bucketNameProblem, type BucketStorageClass } from '../cloud/oss';
 import { rememberRegion, regionOfBucket } from '../cloud/ossLocation';
-import { emptyBucket } from '../setup/ossObjectOps';
+import { emptyBucket, surveyBucket, type BucketContents, type EmptyProgress } from '../setup/ossObjectOps';
 import { withProgress } from '../ui/progress';
 import { OssBucketNode } from '../views/ossView';
 import { argsOf, defineCommand } from './command';
@@ -77,6 +78,20 @@ export const ossCreateBucket = defineCommand('alibabaCloud.oss.createBucket', as
   return { name, region, storageClass };
 });
 
+/** The confirmation's account of what emptying will delete. */
+function contentsDetail(c: BucketContents): string {
+  if (!c.versioning) {
+    const count = c.more ? vscode.l10n.t('more than 1,000 objects') : c.objects === 1 ? vscode.l10n.t('1 object') : vscode.l10n.t('{0} objects', c.objects);
+    const parts = c.uploads === 0 ? '' : c.uploads === 1 ? vscode.l10n.t(' and 1 incomplete multipart upload') : vscode.l10n.t(' and {0} incomplete multipart uploads', c.uploads);
+    return vscode.l10n.t('It holds {0}{1}. OSS deletes only an empty bucket. Empty and Delete deletes every object and aborts every incomplete upload, then deletes the bucket. This cannot be undone.', count, parts);
+  }
+  // Counts as "label: n" lines: one string serves 1 and n alike.
+  const counts = c.more
+    ? vscode.l10n.t('Object versions and delete markers: more than 1,000. Incomplete multipart uploads: {0}.', c.uploads)
+    : vscode.l10n.t('Object versions: {0}. Delete markers: {1}. Incomplete multipart uploads: {2}.', c.objects, c.deleteMarkers, c.uploads);
+  return `${counts}\n\n${vscode.l10n.t('Versioning is {0} on this bucket, so besides its current objects it can hold earlier versions and delete markers; OSS deletes the bucket only when none is left. Empty and Delete permanently deletes all versions of every object and every delete marker, aborts every incomplete upload, then deletes the bucket. Deleted versions cannot be recovered.', c.versioning)}`;
+}
+
 export const ossDeleteBucket = defineCommand('alibabaCloud.oss.deleteBucket', async (s, arg) => {
   const a = argsOf<{ bucket: string }>(arg);
   const title = vscode.l10n.t('Delete Bucket');
@@ -84,32 +99,30 @@ export const ossDeleteBucket = defineCommand('alibabaCloud.oss.deleteBucket', as
   const node = arg instanceof OssBucketNode ? arg : undefined;
   const bucket = node?.bucket ?? a.bucket ?? (await pickTarget(s, 'prefix', title)).bucket;
   const region = node ? await node.region() : await regionOfBucket(cloud, bucket, entry.regionId);
-  const [objects, uploads] = await Promise.all([
-    cloud.oss.listObjects(bucket, region, { maxKeys: 1000, delimiter: '' }),
-    cloud.oss.listMultipartUploads(bucket, region),
-  ]);
-  const empty = !objects.items.length && !uploads.items.length;
+  const contents = await surveyBucket(cloud.oss, bucket, region);
+  const { empty, versioning } = contents;
   if (!empty) {
-    const count = objects.next ? vscode.l10n.t('more than 1,000 objects') : objects.items.length === 1 ? vscode.l10n.t('1 object') : vscode.l10n.t('{0} objects', objects.items.length);
-    const parts = uploads.items.length === 0 ? '' : uploads.items.length === 1 ? vscode.l10n.t(' and 1 incomplete multipart upload') : vscode.l10n.t(' and {0} incomplete multipart uploads', uploads.items.length);
     const emptyAndDelete = vscode.l10n.t('Empty and Delete…');
-    const choice = await s.prompt.choose(vscode.l10n.t('Bucket {0} is not empty.', bucket),
-      vscode.l10n.t('It holds {0}{1}. OSS deletes only an empty bucket. Empty and Delete deletes every object and aborts every incomplete upload, then deletes the bucket. This cannot be undone.', count, parts),
-      [emptyAndDelete]);
+    const choice = await s.prompt.choose(vscode.l10n.t('Bucket {0} is not empty.', bucket), contentsDetail(contents), [emptyAndDelete]);
     if (choice !== emptyAndDelete) { return false; }
   }
   await s.prompt.input({
     title, prompt: empty
       ? vscode.l10n.t('Type the bucket name "{0}" to delete it. This cannot be undone.', bucket)
-      : vscode.l10n.t('Type the bucket name "{0}" to delete everything in it and the bucket. This cannot be undone.', bucket),
+      : versioning
+        ? vscode.l10n.t('Type the bucket name "{0}" to permanently delete all versions of everything in it, and the bucket. This cannot be undone.', bucket)
+        : vscode.l10n.t('Type the bucket name "{0}" to delete everything in it and the bucket. This cannot be undone.', bucket),
     placeHolder: bucket, validateInput: (v) => (v === bucket ? undefined : vscode.l10n.t('Type the bucket name exactly: {0}', bucket)),
   });
-  let emptied = { objectsDeleted: 0, uploadsAborted: 0 };
+  let emptied: EmptyProgress = { objectsDeleted: 0, versionsDeleted: 0, deleteMarkersDeleted: 0, uploadsAborted: 0 };
   try {
     await withProgress(vscode.l10n.t('Deleting bucket {0}…', bucket), async (report, signal) => {
       if (!empty) {
         emptied = await emptyBucket(cloud.oss, bucket, region, {
-          signal, onProgress: (p) => report(vscode.l10n.t('{0} objects deleted, {1} uploads aborted', p.objectsDeleted, p.uploadsAborted)),
+          signal, versioning,
+          onProgress: (p) => report(versioning
+            ? vscode.l10n.t('Deleted for good: object versions {0}, delete markers {1}. Uploads aborted: {2}.', p.versionsDeleted, p.deleteMarkersDeleted, p.uploadsAborted)
+            : vscode.l10n.t('{0} objects deleted, {1} uploads aborted', p.objectsDeleted, p.uploadsAborted)),
         });
       }
       report(vscode.l10n.t('Deleting the bucket…'));
@@ -118,7 +131,9 @@ export const ossDeleteBucket = defineCommand('alibabaCloud.oss.deleteBucket', as
       } catch (e) {
         if (!isCloudError(e, 'BucketNotEmpty')) { throw e; }
         throw new CloudError({ code: e.code, service: 'oss', action: e.action, status: e.status, requestId: e.requestId,
-          message: vscode.l10n.t('OSS still finds {0} not empty: something was written meanwhile, or versioning keeps earlier versions of deleted objects (delete those in the OSS console). The bucket was kept.', bucket) });
+          message: versioning
+            ? vscode.l10n.t('OSS still finds {0} not empty: something was written meanwhile. The bucket was kept; run Delete Bucket again.', bucket)
+            : vscode.l10n.t('OSS still finds {0} not empty: something was written meanwhile, or versioning keeps earlier versions that could not be listed (reading them needs oss:GetBucketVersioning and oss:ListObjectVersions). The bucket was kept.', bucket) });
       }
     });
   } finally {
@@ -126,6 +141,8 @@ export const ossDeleteBucket = defineCommand('alibabaCloud.oss.deleteBucket', as
   }
   notify(empty
     ? vscode.l10n.t('Bucket {0} deleted.', bucket)
-    : vscode.l10n.t('Bucket {0} deleted, with {1} objects and {2} incomplete uploads.', bucket, emptied.objectsDeleted, emptied.uploadsAborted));
-  return { deleted: true, ...emptied };
+    : versioning
+      ? vscode.l10n.t('Bucket {0} deleted. Deleted for good: object versions {1}, delete markers {2}. Uploads aborted: {3}.', bucket, emptied.versionsDeleted, emptied.deleteMarkersDeleted, emptied.uploadsAborted)
+      : vscode.l10n.t('Bucket {0} deleted, with {1} objects and {2} incomplete uploads.', bucket, emptied.objectsDeleted, emptied.uploadsAborted));
+  return { deleted: true, versioning: versioning ?? 'Disabled', ...emptied };
 });

@@ -2,7 +2,7 @@
  * OSS as real clients see it: virtual-host, IP-endpoint and path-style addressing, V1/V4 header
  * signatures and presigned URLs verified exactly, RAM authorization of every operation with the
  * caller's policies, and the XML bodies and error codes of the real service. Buckets are seeded
- * (seed.ts); creating and deleting buckets is out of scope.
+ * (seed.ts) or made with PutBucket; versioning keeps every version of an object, as OSS does.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { SandboxError } from './errors';
@@ -13,13 +13,15 @@ import {
   type OssAuth, type QueryPair, type SignTarget,
 } from './ossSignature';
 import {
-  el, errorXml, parseCompleteRequest, parseDeleteRequest, txt, xmlDocument,
+  el, errorXml, parseCompleteRequest, parseDeleteRequest, parseVersioningRequest, txt, xmlDocument,
 } from './ossXml';
 import { authorize, resolveCredential, type Principal } from './principal';
 import { firstAfter, firstAtOrAfter, sortedKeys } from './lazyMap';
 import { realismOf } from './realism';
 import type { SandboxHost, ServiceModule } from './service';
-import { now, wallNow, type Bucket, type MultipartUpload, type OssObject, type SandboxState } from './state';
+import {
+  now, wallNow, type Bucket, type MultipartUpload, type OssDeleteMarker, type OssObject, type OssObjectVersion, type SandboxState,
+} from './state';
 
 // ---- addressing ----
 
@@ -63,7 +65,7 @@ function resolveTargets(req: SandboxRequest): OssTarget[] {
  * Sub-resources of operations the sandbox does not serve. Answering them NotImplemented beats
  * misreading `GET /key?acl` as GetObject.
  */
-const UNSERVED_SUBRESOURCE = /^(acl|append|cors|lifecycle|logging|referer|website|tagging|symlink|restore|policy|versioning|versions|versionId|encryption|inventory|worm|replication|x-oss-process|cname|stat|qos|requestPayment|transferAcceleration)$/;
+const UNSERVED_SUBRESOURCE = /^(acl|append|cors|lifecycle|logging|referer|website|tagging|symlink|restore|policy|encryption|inventory|worm|replication|x-oss-process|cname|stat|qos|requestPayment|transferAcceleration)$/;
 
 function operationOf(req: SandboxRequest, t: OssTarget): string {
   const q = req.query;
@@ -77,9 +79,12 @@ function operationOf(req: SandboxRequest, t: OssTarget): string {
       if (q.has('bucketInfo')) { return 'GetBucketInfo'; }
       if (q.has('location')) { return 'GetBucketLocation'; }
       if (q.has('uploads')) { return 'ListMultipartUploads'; }
+      if (q.has('versioning')) { return 'GetBucketVersioning'; }
+      if (q.has('versions')) { return 'ListObjectVersions'; }
       return q.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects';
     }
     if (method === 'POST' && q.has('delete')) { return 'DeleteMultipleObjects'; }
+    if (method === 'PUT' && q.has('versioning')) { return 'PutBucketVersioning'; }
     return method === 'PUT' ? 'PutBucket' : method === 'DELETE' ? 'DeleteBucket' : 'Unknown';
   }
   switch (method) {
@@ -96,9 +101,9 @@ function operationOf(req: SandboxRequest, t: OssTarget): string {
 
 // ---- errors ----
 
-/** An OSS error that carries pre-rendered XML (AccessDeniedDetail) besides the flat extras. */
+/** An OSS error that carries pre-rendered XML (AccessDeniedDetail) besides the flat extras, and headers of its own (x-oss-delete-marker). */
 class OssError extends SandboxError {
-  constructor(code: string, status: number, message: string, extra: Record<string, string> = {}, readonly detailXml?: string) {
+  constructor(code: string, status: number, message: string, extra: Record<string, string> = {}, readonly detailXml?: string, readonly headers: Record<string, string> = {}) {
     super(code, status, message, extra);
   }
 }
@@ -113,6 +118,9 @@ const errors = {
     new OssError('InvalidAccessKeyId', 403, message, { OSSAccessKeyId: accessKeyId }),
   invalidDigest: () => new OssError('InvalidDigest', 400, 'The Content-MD5 you specified was invalid.'),
   alreadyExists: () => new OssError('FileAlreadyExists', 409, 'The object you specified already exists and can not be overwritten.'),
+  // The OSS pages for EC 0012-00000203 ("the version the versionId names does not exist") name no
+  // code; NoSuchVersion is the code S3-compatible services use for it.
+  noSuchVersion: (key: string, versionId: string) => new OssError('NoSuchVersion', 404, 'The specified version does not exist.', { Key: key, VersionId: versionId, EC: '0012-00000203' }),
 };
 
 /** principal.ts speaks the RPC codes; OSS reports the same conditions in its own words. */
@@ -334,17 +342,206 @@ function putBucket(ctx: Ctx, name: string): SandboxResponse {
 }
 
 /**
- * DeleteBucket: 204, or 409 BucketNotEmpty while the bucket holds objects or parts of incomplete
- * multipart uploads (DeleteBucket API reference: OSS does not delete a non-empty bucket).
+ * DeleteBucket: 204, or 409 BucketNotEmpty while the bucket holds objects, earlier versions or
+ * delete markers, or parts of incomplete multipart uploads (DeleteBucket API reference: OSS does
+ * not delete a non-empty bucket; a versioned one must lose every version and delete marker first).
  */
 function deleteBucket(ctx: Ctx, b: Bucket): SandboxResponse {
   allow(ctx, 'oss:DeleteBucket', bucketArn(ctx.state, b.name));
   const uploads = [...ctx.state.uploads.values()].some((u) => u.bucket === b.name);
-  if (b.objects.size || uploads) {
+  if (b.objects.size || b.versions?.size || uploads) {
     throw new OssError('BucketNotEmpty', 409, 'The bucket you tried to delete is not empty.', { BucketName: b.name });
   }
   ctx.state.buckets.delete(b.name);
   return emptyResponse(ctx, 204);
+}
+
+// ---- versioning ----
+
+const NULL_VERSION = 'null';
+const VERSION_ID_PREFIX = 'CAEQ';
+
+const isDeleteMarker = (v: OssObjectVersion): v is OssDeleteMarker => (v as OssDeleteMarker).deleteMarker === true;
+const versionIdOf = (v: OssObjectVersion): string => v.versionId ?? NULL_VERSION;
+const seqOf = (v: OssObjectVersion): number => v.seq ?? 0;
+
+/**
+ * A new version ID. Real ones are opaque base64 ("CAEQNhiBgMDJgZCA0BYiIDc4MGZj…", API reference
+ * examples) that order versions; ours carry the write sequence, so a version-id-marker still has
+ * its place in the listing after that version was deleted (which is how a bucket is emptied page by page).
+ */
+function newVersionId(seq: number): string {
+  return VERSION_ID_PREFIX + Buffer.from(`sbx${seq}.${randomBytes(6).toString('hex')}`).toString('base64url');
+}
+
+function seqOfVersionId(id: string): number | undefined {
+  if (!id.startsWith(VERSION_ID_PREFIX)) { return undefined; }
+  const m = /^sbx(\d+)\./.exec(Buffer.from(id.slice(VERSION_ID_PREFIX.length), 'base64url').toString('utf8'));
+  return m ? Number(m[1]) : undefined;
+}
+
+function nextSeq(b: Bucket): number {
+  b.versionSeq = (b.versionSeq ?? 0) + 1;
+  return b.versionSeq;
+}
+
+/** Every version of a key, newest first: the current object, then the older versions and delete markers. */
+function allVersions(b: Bucket, key: string): OssObjectVersion[] {
+  const current = b.objects.get(key);
+  const older = b.versions?.get(key) ?? [];
+  return current ? [current, ...older] : older;
+}
+
+/** Stores a key's versions (newest first): the newest goes to `objects` unless it is a delete marker. */
+function setVersions(b: Bucket, key: string, list: OssObjectVersion[]): void {
+  const [head] = list;
+  let rest = list;
+  if (head && !isDeleteMarker(head)) {
+    b.objects.set(key, head);
+    rest = list.slice(1);
+  } else {
+    b.objects.delete(key);
+  }
+  if (rest.length) {
+    (b.versions ??= new Map()).set(key, rest);
+  } else {
+    b.versions?.delete(key);
+  }
+}
+
+/** The `x-oss-version-id` answer header of a write, in a bucket that is or was versioned. */
+function versionHeader(b: Bucket, v: OssObjectVersion): Record<string, string> {
+  return b.versioning ? { 'x-oss-version-id': versionIdOf(v) } : {};
+}
+
+/**
+ * Deleting without a versionId in a versioned bucket deletes nothing: a delete marker becomes the
+ * current version ("Delete marker", OSS user guide). Suspended: the marker's ID is "null" and it
+ * replaces the key's null version.
+ */
+function addDeleteMarker(ctx: Ctx, b: Bucket, key: string): OssDeleteMarker {
+  const seq = nextSeq(b);
+  const marker: OssDeleteMarker = {
+    deleteMarker: true, key, seq, lastModified: new Date(now(ctx.state)).toISOString(),
+    versionId: b.versioning === 'Enabled' ? newVersionId(seq) : NULL_VERSION,
+  };
+  const older = allVersions(b, key).filter((v) => b.versioning === 'Enabled' || versionIdOf(v) !== NULL_VERSION);
+  setVersions(b, key, [marker, ...older]);
+  return marker;
+}
+
+/** Deletes one version permanently; the next older one, if any, becomes current again. */
+function removeVersion(b: Bucket, key: string, versionId: string): OssObjectVersion | undefined {
+  const list = allVersions(b, key);
+  const i = list.findIndex((v) => versionIdOf(v) === versionId);
+  if (i < 0) { return undefined; }
+  const [gone] = list.splice(i, 1);
+  setVersions(b, key, list);
+  return gone;
+}
+
+/** `versionId` as a request gives it: an empty one is refused (EC 0012-00000201; the page names no code, InvalidArgument is the closest). */
+function versionIdArg(ctx: Ctx): string | undefined {
+  const v = q(ctx, 'versionId');
+  if (v === '') { throw new OssError('InvalidArgument', 400, 'The versionId is empty.', { ArgumentName: 'versionId', ArgumentValue: '', EC: '0012-00000201' }); }
+  return v;
+}
+
+/** The version a GetObject/HeadObject/copy source names; NoSuchVersion when there is none. */
+function findVersion(b: Bucket, key: string, versionId: string): OssObjectVersion {
+  const v = allVersions(b, key).find((x) => versionIdOf(x) === versionId);
+  if (!v) { throw errors.noSuchVersion(key, versionId); }
+  return v;
+}
+
+/**
+ * PutBucketVersioning (API reference): `<VersioningConfiguration><Status>Enabled|Suspended`. A blank
+ * Status is EC 0012-00000003; the page names no code, MalformedXML is the documented one for a body
+ * that does not validate. There is no way back to "disabled", as in OSS.
+ */
+function putBucketVersioning(ctx: Ctx, b: Bucket): SandboxResponse {
+  allow(ctx, 'oss:PutBucketVersioning', bucketArn(ctx.state, b.name));
+  const status = parseVersioningRequest(ctx.req.body);
+  if (status !== 'Enabled' && status !== 'Suspended') {
+    throw new OssError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema.', { EC: '0012-00000003' });
+  }
+  b.versioning = status;
+  return emptyResponse(ctx, 200);
+}
+
+/** GetBucketVersioning (API reference): no Status element while versioning was never enabled. */
+function getBucketVersioning(ctx: Ctx, b: Bucket): SandboxResponse {
+  allow(ctx, 'oss:GetBucketVersioning', bucketArn(ctx.state, b.name));
+  return xmlResponse(ctx, el('VersioningConfiguration', txt('Status', b.versioning)));
+}
+
+/**
+ * ListObjectVersions/GetBucketVersions (API reference, help.aliyun.com document 112467): keys in
+ * alphabetical order, each key's versions newest first, delete markers included; `key-marker` with
+ * `version-id-marker` continues after that version of that key, `key-marker` alone after the key.
+ * Versions, delete markers and common prefixes all count toward max-keys. ali-oss getBucketVersions
+ * reads Version/DeleteMarker (Owner required), CommonPrefixes, IsTruncated, NextKeyMarker and
+ * NextVersionIdMarker.
+ */
+function listObjectVersions(ctx: Ctx, b: Bucket): SandboxResponse {
+  const prefix = q(ctx, 'prefix') ?? '';
+  const delimiter = q(ctx, 'delimiter') ?? '';
+  allow(ctx, 'oss:ListObjectVersions', bucketArn(ctx.state, b.name), { 'oss:Prefix': prefix, 'oss:Delimiter': delimiter });
+  const maxKeys = parseMaxKeys(q(ctx, 'max-keys'), 'max-keys', 100, 1000);
+  const keyMarker = q(ctx, 'key-marker') ?? '';
+  const versionIdMarker = q(ctx, 'version-id-marker') ?? '';
+  if (versionIdMarker && !keyMarker) {
+    throw errors.invalidArgument('A version-id marker cannot be specified without a key marker.', 'version-id-marker', versionIdMarker);
+  }
+  // Where the marker version sat among its key's versions: only versions older than it follow.
+  let markerSeq = Infinity;
+  if (versionIdMarker) {
+    const seq = versionIdMarker === NULL_VERSION
+      ? allVersions(b, keyMarker).find((v) => versionIdOf(v) === NULL_VERSION)?.seq ?? 0
+      : seqOfVersionId(versionIdMarker);
+    if (seq === undefined) { throw errors.invalidArgument('Invalid version id specified.', 'version-id-marker', versionIdMarker); }
+    markerSeq = seq;
+  }
+  const enc = keyEncoder(ctx);
+  const keys = b.versions?.size ? [...new Set([...sortedKeys(b.objects), ...b.versions.keys()])].sort() : sortedKeys(b.objects);
+  const entries: string[] = [];
+  let count = 0;
+  let truncated = false;
+  let next: { key: string; versionId: string } | undefined;
+  let lastPrefix = versionIdMarker ? undefined : keyMarker;
+  for (let k = firstAtOrAfter(keys, keyMarker > prefix ? keyMarker : prefix); k < keys.length && !truncated; k++) {
+    const key = keys[k];
+    if (!key.startsWith(prefix)) { break; }
+    if (key === keyMarker && !versionIdMarker) { continue; }
+    const cut = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+    if (cut >= 0) {
+      // A page that ended on a common prefix goes on after every key under it.
+      const common = key.slice(0, cut + delimiter.length);
+      if (common === lastPrefix) { continue; }
+      if (count === maxKeys) { truncated = true; break; }
+      entries.push(el('CommonPrefixes', txt('Prefix', enc(common))));
+      count++;
+      lastPrefix = common;
+      next = { key: common, versionId: '' };
+      continue;
+    }
+    const versions = allVersions(b, key);
+    for (const [i, v] of versions.entries()) {
+      if (key === keyMarker && seqOf(v) >= markerSeq) { continue; }
+      if (count === maxKeys) { truncated = true; break; }
+      const common = [txt('Key', enc(key)), txt('VersionId', versionIdOf(v)), txt('IsLatest', i === 0), txt('LastModified', v.lastModified)];
+      entries.push(isDeleteMarker(v)
+        ? el('DeleteMarker', ...common, owner(ctx.state))
+        : el('Version', ...common, txt('ETag', v.etag), txt('Type', v.objectType ?? 'Normal'), txt('Size', v.body.length), txt('StorageClass', 'Standard'), owner(ctx.state)));
+      count++;
+      next = { key, versionId: versionIdOf(v) };
+    }
+  }
+  return xmlResponse(ctx, el('ListVersionsResult',
+    txt('Name', b.name), txt('Prefix', enc(prefix)), txt('KeyMarker', enc(keyMarker)), txt('VersionIdMarker', versionIdMarker),
+    txt('MaxKeys', maxKeys), txt('Delimiter', enc(delimiter)), q(ctx, 'encoding-type') && txt('EncodingType', 'url'), txt('IsTruncated', truncated),
+    truncated && next && txt('NextKeyMarker', enc(next.key)), truncated && next && txt('NextVersionIdMarker', next.versionId),
+    ...entries));
 }
 
 function getBucketInfo(ctx: Ctx, b: Bucket): SandboxResponse {
@@ -354,7 +551,7 @@ function getBucketInfo(ctx: Ctx, b: Bucket): SandboxResponse {
     txt('IntranetEndpoint', endpointOf(b.region, true)), txt('Location', `oss-${b.region}`), txt('StorageClass', b.storageClass),
     txt('TransferAcceleration', 'Disabled'), txt('CrossRegionReplication', 'Disabled'), txt('Name', b.name),
     txt('ResourceGroupId', 'rg-default'), owner(ctx.state), el('AccessControlList', txt('Grant', b.acl ?? 'private')),
-    txt('Comment', ''), txt('DataRedundancyType', 'LRS'), txt('Versioning', 'Disabled'),
+    txt('Comment', ''), txt('DataRedundancyType', 'LRS'), txt('Versioning', b.versioning ?? 'Disabled'),
     el('ServerSideEncryptionRule', txt('SSEAlgorithm', 'None')), el('BucketPolicy', txt('LogBucket', ''), txt('LogPrefix', '')),
   )));
 }
@@ -474,11 +671,24 @@ function deleteMultiple(ctx: Ctx, b: Bucket): SandboxResponse {
   }
   checkContentMd5(ctx.req);
   const encode = keyEncoder(ctx);
-  const { quiet, keys } = parseDeleteRequest(ctx.req.body);
-  for (const key of keys) { allow(ctx, 'oss:DeleteObject', objectArn(ctx.state, b.name, key)); }
-  for (const key of keys) { b.objects.delete(key); }
-  return xmlResponse(ctx, el('DeleteResult', q(ctx, 'encoding-type') && txt('EncodingType', 'url'),
-    ...(quiet ? [] : keys.map((k) => el('Deleted', txt('Key', encode(k)))))));
+  const { quiet, objects } = parseDeleteRequest(ctx.req.body);
+  for (const o of objects) { allow(ctx, o.versionId === undefined ? 'oss:DeleteObject' : 'oss:DeleteObjectVersion', objectArn(ctx.state, b.name, o.key)); }
+  // Each one as DeleteObject would do it. <Deleted> carries Key, VersionId, DeleteMarker and
+  // DeleteMarkerVersionId (DeleteMultipleObjects API reference; OSS Java SDK v2 DeletedInfo).
+  const deleted = objects.map((o) => {
+    if (o.versionId !== undefined) {
+      const gone = removeVersion(b, o.key, o.versionId);
+      const marker = gone !== undefined && isDeleteMarker(gone);
+      return el('Deleted', txt('Key', encode(o.key)), txt('VersionId', o.versionId), marker && txt('DeleteMarker', true), marker && txt('DeleteMarkerVersionId', o.versionId));
+    }
+    if (!b.versioning) {
+      b.objects.delete(o.key);
+      return el('Deleted', txt('Key', encode(o.key)));
+    }
+    const marker = addDeleteMarker(ctx, b, o.key);
+    return el('Deleted', txt('Key', encode(o.key)), txt('DeleteMarker', true), txt('DeleteMarkerVersionId', marker.versionId));
+  });
+  return xmlResponse(ctx, el('DeleteResult', q(ctx, 'encoding-type') && txt('EncodingType', 'url'), ...(quiet ? [] : deleted)));
 }
 
 function listMultipartUploads(ctx: Ctx, b: Bucket): SandboxResponse {
@@ -516,6 +726,7 @@ function objectHeaders(o: OssObject): Record<string, string> {
     'x-oss-hash-crc64ecma': crc64(o.body),
   };
   for (const [k, v] of Object.entries(o.meta)) { h[`x-oss-meta-${k}`] = v; }
+  if (o.versionId !== undefined) { h['x-oss-version-id'] = o.versionId; }
   return h;
 }
 
@@ -541,9 +752,35 @@ function parseRange(value: string | undefined, size: number): { start: number; e
 
 const RESPONSE_OVERRIDES = ['content-type', 'content-language', 'expires', 'cache-control', 'content-disposition', 'content-encoding'];
 
+/**
+ * The object GetObject/HeadObject reads: the current one, or with `versionId` that version
+ * (oss:GetObjectVersion). A key whose current version is a delete marker is 404 with
+ * x-oss-delete-marker ("Delete marker": GetObject returns 404); naming a marker's version is 405,
+ * as a marker has no data (S3's answer; the OSS pages name no code for it).
+ */
+function readableVersion(ctx: Ctx, b: Bucket, key: string): OssObject {
+  const versionId = versionIdArg(ctx);
+  if (versionId === undefined) {
+    allow(ctx, 'oss:GetObject', objectArn(ctx.state, b.name, key));
+    const o = b.objects.get(key);
+    const newest = o ? undefined : b.versions?.get(key)?.[0];
+    if (newest && isDeleteMarker(newest)) {
+      throw new OssError('NoSuchKey', 404, 'The specified key does not exist.', { Key: key, EC: '0026-00000001' }, undefined,
+        { 'x-oss-delete-marker': 'true', 'x-oss-version-id': newest.versionId });
+    }
+    return getObjectRecord(b, key);
+  }
+  allow(ctx, 'oss:GetObjectVersion', objectArn(ctx.state, b.name, key));
+  const v = findVersion(b, key, versionId);
+  if (isDeleteMarker(v)) {
+    throw new OssError('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', { Method: ctx.req.method }, undefined,
+      { 'x-oss-delete-marker': 'true', 'x-oss-version-id': versionId });
+  }
+  return v;
+}
+
 function getObject(ctx: Ctx, b: Bucket, key: string, head: boolean): SandboxResponse {
-  allow(ctx, 'oss:GetObject', objectArn(ctx.state, b.name, key));
-  const o = getObjectRecord(b, key);
+  const o = readableVersion(ctx, b, key);
   const headers = { ...baseHeaders(ctx.state), ...objectHeaders(o) };
   if (ctx.op === 'GetObjectMeta') {
     return { status: 200, headers: { ...headers, 'content-length': String(o.body.length) } };
@@ -567,10 +804,21 @@ function getObject(ctx: Ctx, b: Bucket, key: string, head: boolean): SandboxResp
   return { status: 200, headers: { ...headers, 'content-length': String(o.body.length) }, body: head ? undefined : o.body };
 }
 
-function storeObject(ctx: Ctx, b: Bucket, key: string, o: Omit<OssObject, 'key' | 'lastModified'>): OssObject {
+/**
+ * Writes the current object of a key. In a versioned bucket the one it replaces stays as an older
+ * version (Enabled), or is dropped when it is the "null" version (Suspended, which writes "null").
+ */
+function storeObject(ctx: Ctx, b: Bucket, key: string, o: Omit<OssObject, 'key' | 'lastModified' | 'versionId' | 'seq'>): OssObject {
   if (header(ctx.req, 'x-oss-forbid-overwrite') === 'true' && b.objects.has(key)) { throw errors.alreadyExists(); }
   const stored: OssObject = { ...o, key, lastModified: new Date(now(ctx.state)).toISOString() };
-  b.objects.set(key, stored);
+  if (!b.versioning) {
+    b.objects.set(key, stored);
+    return stored;
+  }
+  const enabled = b.versioning === 'Enabled';
+  stored.seq = nextSeq(b);
+  stored.versionId = enabled ? newVersionId(stored.seq) : NULL_VERSION;
+  setVersions(b, key, [stored, ...allVersions(b, key).filter((v) => enabled || versionIdOf(v) !== NULL_VERSION)]);
   return stored;
 }
 
@@ -586,7 +834,7 @@ function putObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
   const o = storeObject(ctx, b, key, {
     body, etag: etagOf(body), contentType: header(ctx.req, 'content-type') ?? 'application/octet-stream', meta: metaFromHeaders(ctx.req),
   });
-  return emptyResponse(ctx, 200, { etag: o.etag, 'content-md5': md5(body).toString('base64'), 'x-oss-hash-crc64ecma': crc64(body) });
+  return emptyResponse(ctx, 200, { etag: o.etag, 'content-md5': md5(body).toString('base64'), 'x-oss-hash-crc64ecma': crc64(body), ...versionHeader(b, o) });
 }
 
 /**
@@ -594,14 +842,22 @@ function putObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
  * CopyObject and UploadPartCopy alike; reading it needs oss:GetObject on the source.
  */
 function copySource(ctx: Ctx): { bucket: string; key: string; object: OssObject } {
-  const source = (header(ctx.req, 'x-oss-copy-source') ?? '').split('?')[0];
+  const [source, query = ''] = (header(ctx.req, 'x-oss-copy-source') ?? '').split('?');
   let decoded: string;
   try { decoded = decodeURIComponent(source); } catch { decoded = ''; }
   const m = /^\/?([^/]+)\/(.+)$/.exec(decoded);
   if (!m) { throw errors.invalidArgument('Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.', 'x-oss-copy-source', source); }
   const [, bucket, key] = m;
-  allow(ctx, 'oss:GetObject', objectArn(ctx.state, bucket, key));
-  return { bucket, key, object: getObjectRecord(getBucket(ctx.state, bucket), key) };
+  const versionId = new URLSearchParams(query).get('versionId');
+  if (versionId === null) {
+    allow(ctx, 'oss:GetObject', objectArn(ctx.state, bucket, key));
+    return { bucket, key, object: getObjectRecord(getBucket(ctx.state, bucket), key) };
+  }
+  allow(ctx, 'oss:GetObjectVersion', objectArn(ctx.state, bucket, key));
+  const v = findVersion(getBucket(ctx.state, bucket), key, versionId);
+  // A delete marker has no data to copy (CopyObject API reference: the source must be an object).
+  if (isDeleteMarker(v)) { throw errors.noSuchVersion(key, versionId); }
+  return { bucket, key, object: v };
 }
 
 function copyObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
@@ -614,13 +870,29 @@ function copyObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
     contentType: replace ? header(ctx.req, 'content-type') ?? src.contentType : src.contentType,
     meta: replace ? metaFromHeaders(ctx.req) : { ...src.meta },
   });
-  return xmlResponse(ctx, el('CopyObjectResult', txt('ETag', o.etag), txt('LastModified', o.lastModified)), 200, { 'x-oss-hash-crc64ecma': crc64(o.body) });
+  return xmlResponse(ctx, el('CopyObjectResult', txt('ETag', o.etag), txt('LastModified', o.lastModified)), 200, { 'x-oss-hash-crc64ecma': crc64(o.body), ...versionHeader(b, o) });
 }
 
+/**
+ * DeleteObject. With `versionId` that version (or delete marker) goes for good and needs
+ * oss:DeleteObjectVersion; a version that is not there is no error (204). Without it, a versioned
+ * bucket gets a delete marker. Either way `x-oss-version-id` names the version, and
+ * `x-oss-delete-marker: true` says it was a marker (DeleteObject API reference, "Delete marker").
+ */
 function deleteObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
+  const versionId = versionIdArg(ctx);
+  if (versionId !== undefined) {
+    allow(ctx, 'oss:DeleteObjectVersion', objectArn(ctx.state, b.name, key));
+    const gone = removeVersion(b, key, versionId);
+    return emptyResponse(ctx, 204, { 'x-oss-version-id': versionId, ...(gone && isDeleteMarker(gone) ? { 'x-oss-delete-marker': 'true' } : {}) });
+  }
   allow(ctx, 'oss:DeleteObject', objectArn(ctx.state, b.name, key));
-  b.objects.delete(key);
-  return emptyResponse(ctx, 204);
+  if (!b.versioning) {
+    b.objects.delete(key);
+    return emptyResponse(ctx, 204);
+  }
+  const marker = addDeleteMarker(ctx, b, key);
+  return emptyResponse(ctx, 204, { 'x-oss-delete-marker': 'true', 'x-oss-version-id': marker.versionId });
 }
 
 // ---- multipart ----
@@ -710,11 +982,11 @@ function completeMultipart(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
   });
   const body = Buffer.concat(bodies);
   const etag = `"${md5(Buffer.concat(digests)).toString('hex').toUpperCase()}-${listed.length}"`;
-  storeObject(ctx, b, key, { body, etag, contentType: u.contentType, meta: u.meta ?? {}, objectType: 'Multipart' });
+  const stored = storeObject(ctx, b, key, { body, etag, contentType: u.contentType, meta: u.meta ?? {}, objectType: 'Multipart' });
   ctx.state.uploads.delete(u.uploadId);
   return xmlResponse(ctx, el('CompleteMultipartUploadResult',
     txt('Location', `http://${b.name}.${endpointOf(b.region)}/${encodeURIComponent(key).replace(/%2F/g, '/')}`),
-    txt('Bucket', b.name), txt('Key', key), txt('ETag', etag)), 200, { etag, 'x-oss-hash-crc64ecma': crc64(body) });
+    txt('Bucket', b.name), txt('Key', key), txt('ETag', etag)), 200, { etag, 'x-oss-hash-crc64ecma': crc64(body), ...versionHeader(b, stored) });
 }
 
 function abortMultipart(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
@@ -756,6 +1028,9 @@ function execute(ctx: Ctx): SandboxResponse {
     case 'ListObjects': return listObjects(ctx, b, false);
     case 'ListObjectsV2': return listObjects(ctx, b, true);
     case 'ListMultipartUploads': return listMultipartUploads(ctx, b);
+    case 'PutBucketVersioning': return putBucketVersioning(ctx, b);
+    case 'GetBucketVersioning': return getBucketVersioning(ctx, b);
+    case 'ListObjectVersions': return listObjectVersions(ctx, b);
     case 'DeleteMultipleObjects': return deleteMultiple(ctx, b);
     case 'GetObject': return getObject(ctx, b, key, false);
     case 'HeadObject':
@@ -802,6 +1077,7 @@ function errorResponse(err: SandboxError, req: SandboxRequest): SandboxResponse 
   });
   const headers: Record<string, string> = { server: 'AliyunOSS', 'content-type': 'application/xml', 'x-oss-request-id': requestId };
   if (err.extra.EC) { headers['x-oss-ec'] = err.extra.EC; }
+  if (err instanceof OssError) { Object.assign(headers, err.headers); }
   if (req.method.toUpperCase() === 'HEAD') {
     // HEAD answers carry no body; OSS puts the error document, base64-encoded, in x-oss-err.
     return { status: err.status, headers: { ...headers, 'x-oss-err': Buffer.from(body).toString('base64'), 'content-length': '0' } };

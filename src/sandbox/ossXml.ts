@@ -75,22 +75,34 @@ function all(xml: string, name: string): string[] {
 export interface DeleteRequest {
   quiet: boolean;
   keys: string[];
+  /** The same objects with the version each names, if any (versioned buckets; ali-oss deleteMulti `{ key, versionId }`). */
+  objects: Array<{ key: string; versionId?: string }>;
 }
 
-/** `<Delete><Quiet>true</Quiet><Object><Key>k</Key></Object>…</Delete>` (ali-oss HTML-escapes keys). */
+/**
+ * `<Delete><Quiet>true</Quiet><Object><Key>k</Key><VersionId>v</VersionId></Object>…</Delete>`
+ * (ali-oss HTML-escapes keys; VersionId is optional, DeleteMultipleObjects API reference).
+ */
 export function parseDeleteRequest(body: Buffer): DeleteRequest {
   const xml = body.toString('utf8');
   const root = all(xml, 'Delete')[0];
   if (root === undefined) { throw malformed(); }
-  const objects = all(root, 'Object');
-  const keys = objects.map((o) => {
+  const objects = all(root, 'Object').map((o) => {
     const k = all(o, 'Key')[0];
     if (k === undefined) { throw malformed(); }
-    return unescapeXml(k);
+    const v = all(o, 'VersionId')[0];
+    return v === undefined ? { key: unescapeXml(k) } : { key: unescapeXml(k), versionId: unescapeXml(v.trim()) };
   });
-  if (keys.length === 0 || keys.length > 1000) { throw malformed(); }
+  if (objects.length === 0 || objects.length > 1000) { throw malformed(); }
   const quiet = (all(root, 'Quiet')[0] ?? 'false').trim().toLowerCase() === 'true';
-  return { quiet, keys };
+  return { quiet, keys: objects.map((o) => o.key), objects };
+}
+
+/** `<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>` (PutBucketVersioning); the Status text, or undefined. */
+export function parseVersioningRequest(body: Buffer): string | undefined {
+  const root = all(body.toString('utf8'), 'VersioningConfiguration')[0];
+  if (root === undefined) { throw malformed(); }
+  return all(root, 'Status')[0]?.trim();
 }
 
 export interface CompletePart {

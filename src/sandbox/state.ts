@@ -155,7 +155,22 @@ export interface OssObject {
   meta: Record<string, string>;
   /** 'Multipart' once assembled by CompleteMultipartUpload; absent means 'Normal'. */
   objectType?: 'Normal' | 'Multipart';
+  /** Written in a versioned bucket: its version ID ("null" while versioning is suspended); absent = "null". */
+  versionId?: string;
+  /** Order of writes in a versioned bucket (newest highest); absent = written before versioning (oldest). */
+  seq?: number;
 }
+
+/** A delete marker: the current "version" of a key deleted without a versionId in a versioned bucket. */
+export interface OssDeleteMarker {
+  deleteMarker: true;
+  key: string;
+  versionId: string;
+  seq: number;
+  lastModified: string;
+}
+
+export type OssObjectVersion = OssObject | OssDeleteMarker;
 
 export interface Bucket {
   name: string;
@@ -164,7 +179,18 @@ export interface Bucket {
   storageClass: 'Standard' | 'IA' | 'Archive' | 'ColdArchive' | 'DeepColdArchive';
   /** x-oss-acl at creation; absent means private (the default). */
   acl?: 'private' | 'public-read' | 'public-read-write';
+  /** Current objects only: what ListObjects and GetObject see. */
   objects: Map<string, OssObject>;
+  /** Absent until versioning is first enabled; after that it can only be suspended, never disabled. */
+  versioning?: 'Enabled' | 'Suspended';
+  /**
+   * Versioned buckets: for each key, every version but the current object (which stays in
+   * `objects`), newest first. Delete markers live only here; a key whose newest entry is a delete
+   * marker has no current object.
+   */
+  versions?: Map<string, OssObjectVersion[]>;
+  /** Last write sequence number handed out; version IDs carry it, so a paging marker keeps its place after its version is deleted. */
+  versionSeq?: number;
 }
 
 export interface MultipartUpload {

@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PagedList, type Page } from '../../src/cloud/paging';
+import { forEachPage, PagedList, type Page } from '../../src/cloud/paging';
 
 /** A listing of `pages` whose answers the test releases one by one, recording the tokens asked for. */
 function gatedListing(pages: string[][]) {
@@ -113,5 +113,30 @@ describe('PagedList', () => {
     assert.equal(l.asked.length, 2, 'the first page is asked for again after the reset');
     l.waiting.shift()!.release();
     assert.deepEqual(await waiting, ['a']);
+  });
+});
+
+describe('forEachPage', () => {
+  const listing = (pages: string[][]) => async (token: string | undefined): Promise<Page<string>> => {
+    const i = token === undefined ? 0 : Number(token);
+    return { items: pages[i], next: i + 1 < pages.length ? String(i + 1) : undefined };
+  };
+
+  it('hands each page over before loading the next, and counts the items', async () => {
+    const order: string[] = [];
+    const load = listing([['a', 'b'], [], ['c']]);
+    const n = await forEachPage(async (t) => { order.push(`load ${t ?? 'first'}`); return load(t); }, async (items) => { order.push(`work ${items.join('')}`); });
+    assert.equal(n, 3);
+    assert.deepEqual(order, ['load first', 'work ab', 'load 1', 'load 2', 'work c']);
+  });
+
+  it('stops on a token that repeats, at maxPages, and when aborted', async () => {
+    let loads = 0;
+    assert.equal(await forEachPage(async () => { loads++; return { items: ['x'], next: 'same' }; }, async () => {}), 2);
+    assert.equal(loads, 2);
+    let n = 0;
+    assert.equal(await forEachPage(async () => ({ items: ['x'], next: String(++n) }), async () => {}, { maxPages: 5 }), 5);
+    const controller = new AbortController();
+    await assert.rejects(forEachPage(listing([['a'], ['b']]), async () => { controller.abort(); }, { signal: controller.signal }), { name: 'AbortError' });
   });
 });

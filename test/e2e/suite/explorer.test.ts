@@ -309,6 +309,38 @@ export const explorerTests: HostTest[] = [
     },
   },
   {
+    name: 'buckets: Delete Bucket on a versioned bucket counts versions and delete markers, says they go for good, and deletes all of them, then the bucket',
+    async run() {
+      const a = await api();
+      const { cloud } = await a.services.cloud();
+      const b = `e2e-v-${stamp}`;
+      await cloud.oss.createBucket(b, HZ);
+      await cloud.oss.putBucketVersioning(b, HZ, 'Enabled');
+      for (const body of ['one', 'two', 'three']) { await cloud.oss.putObject(b, HZ, 'doc.txt', Buffer.from(body)); }
+      await cloud.oss.deleteObject(b, HZ, 'doc.txt');
+      await cloud.oss.putObject(b, HZ, 'kept.txt', Buffer.from('k'));
+      const prompt = a.useScriptedPrompter();
+
+      // Dismissed at the offer: nothing is deleted.
+      prompt.enqueue(undefined);
+      const kept = await callsDuring(() => run('alibabaCloud.oss.deleteBucket', { bucket: b }));
+      assert.ok(!kept.result);
+      assert.match(prompt.details.at(-1)!, /Object versions: 4\. Delete markers: 1\. Incomplete multipart uploads: 0\./);
+      assert.match(prompt.details.at(-1)!, /Versioning is Enabled .* permanently deletes all versions of every object and every delete marker/);
+      assert.ok(!kept.calls.some((c) => /^Delete|Abort/.test(c)), kept.calls.join());
+      assert.equal((await cloud.oss.listObjectVersions(b, HZ)).items.length, 5);
+
+      prompt.enqueue('Empty and Delete…', b);
+      const r = await callsDuring(() => run<{ deleted: boolean; versioning: string; versionsDeleted: number; deleteMarkersDeleted: number }>('alibabaCloud.oss.deleteBucket', { bucket: b }));
+      assert.match(prompt.inputPrompts.at(-1)!, /permanently delete all versions/);
+      assert.deepEqual([r.result.deleted, r.result.versioning, r.result.versionsDeleted, r.result.deleteMarkersDeleted], [true, 'Enabled', 4, 1]);
+      assert.deepEqual(r.calls.filter((c) => /Delete(Bucket|MultipleObjects)|AbortMultipart|ListObjectVersions/.test(c)),
+        ['ListObjectVersions', 'ListObjectVersions', 'DeleteMultipleObjects', 'ListObjectVersions', 'DeleteBucket']);
+      await assert.rejects(cloud.oss.getBucketRegion(b, HZ), /NoSuchBucket|does not exist/);
+      await run('notifications.clearAll');
+    },
+  },
+  {
     name: 'RAM: Attach to Role from the policy node (confirmed), "Used by" lists the role, Delete Policy Version on a non-default one',
     async run() {
       const a = await api();
