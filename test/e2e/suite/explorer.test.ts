@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { callsDuring as requestsDuring, ourExtension, sandboxControl, sandboxInfo, waitFor } from './helpers';
+import { callsDuring as requestsDuring, failing, ourExtension, sandboxControl, sandboxInfo, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
 /** From src/sandbox/seed.ts (DEMO). */
@@ -28,20 +28,6 @@ async function callsDuring<T>(fn: () => Thenable<T> | Promise<T>): Promise<{ res
 
 const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
 
-/** Runs a command that must fail; returns what the error funnel logged for it. */
-async function failing(a: ExtensionApi, id: string, ...args: unknown[]): Promise<string> {
-  const log = a.services.log;
-  const seen: string[] = [];
-  const original = log.error;
-  log.error = (m: string) => { seen.push(m); original.call(log, m); };
-  try {
-    void run(id, ...args);
-    return await waitFor(`the error of ${id}`, () => seen.find((m) => m.startsWith(id)), 15_000);
-  } finally {
-    log.error = original;
-    await run('notifications.clearAll');
-  }
-}
 
 const setLifecycle = (ms: number) => sandboxControl('realism', {
   method: 'POST', headers: { 'content-type': 'application/json' },

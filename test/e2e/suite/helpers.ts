@@ -93,3 +93,27 @@ export async function asInstanceRole(a: ExtensionApi, id: string, fn: () => Prom
     await profiles.select('sandbox:Sandbox');
   }
 }
+
+/** What the error funnel logged while `fn` ran (a command run from a menu or a drop reports there, not to its caller). */
+export async function errorsDuring(a: ExtensionApi, fn: (seen: readonly string[]) => Promise<unknown>): Promise<string[]> {
+  const log = a.services.log;
+  const seen: string[] = [];
+  const original = log.error;
+  log.error = (m: string) => { seen.push(m); original.call(log, m); };
+  try { await fn(seen); } finally { log.error = original; }
+  return seen;
+}
+
+/** Runs a command that must fail; returns what the error funnel logged for it. */
+export async function failing(a: ExtensionApi, id: string, ...args: unknown[]): Promise<string> {
+  let message = '';
+  try {
+    await errorsDuring(a, async (seen) => {
+      void vscode.commands.executeCommand(id, ...args);
+      message = await waitFor(`the error of ${id}`, () => seen.find((m) => m.startsWith(id)), 15_000);
+    });
+  } finally {
+    await vscode.commands.executeCommand('notifications.clearAll');
+  }
+  return message;
+}

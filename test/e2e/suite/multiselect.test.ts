@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { serviceTrustPolicy } from '../../../src/policy/builders';
-import { callsDuring, ourExtension, sandboxControl, waitFor } from './helpers';
+import { callsDuring, failing, ourExtension, sandboxControl, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
 const HZ = 'cn-hangzhou';
@@ -68,20 +68,6 @@ async function newInstance(a: ExtensionApi, regionId: string, name: string): Pro
 /** What was asked, without the notifications shown (the summary). */
 const questions = (asked: string[]) => asked.filter((q) => !q.startsWith('notify:'));
 
-/** The message the error funnel logged for a command that must fail. */
-async function failure(a: ExtensionApi, id: string, ...args: unknown[]): Promise<string> {
-  const log = a.services.log;
-  const seen: string[] = [];
-  const original = log.error;
-  log.error = (m: string) => { seen.push(m); original.call(log, m); };
-  try {
-    void run(id, ...args);
-    return await waitFor(`the error message of ${id}`, () => seen.find((m) => m.startsWith(id)), 15_000);
-  } finally {
-    log.error = original;
-    await run('notifications.clearAll');
-  }
-}
 
 export const multiSelectTests: HostTest[] = [
   {
@@ -217,13 +203,13 @@ export const multiSelectTests: HostTest[] = [
       const two = (await ram.getChildren(roles as never)).slice(0, 2);
       const p = a.useScriptedPrompter();
       let message = '';
-      const calls = await callsDuring(async () => { message = await failure(a, 'alibabaCloud.ram.deleteRole', two[0], two); });
+      const calls = await callsDuring(async () => { message = await failing(a, 'alibabaCloud.ram.deleteRole', two[0], two); });
       assert.match(message, /Delete RAM Role works on one row at a time, and 2 are selected; nothing was changed/);
       assert.deepEqual(p.asked, []);
       assert.deepEqual(calls.filter((c) => /^(Delete|Detach)/.test(c.action)), []);
 
       const rows = await instanceRows(a, ['i-bp1sandboxvpc000001', 'i-bp1sandboxvpc000002']);
-      assert.match(await failure(a, 'alibabaCloud.ecs.releaseInstance', rows[1], rows), /Release ECS Instance works on one row at a time, and 2 are selected/);
+      assert.match(await failing(a, 'alibabaCloud.ecs.releaseInstance', rows[1], rows), /Release ECS Instance works on one row at a time, and 2 are selected/);
       assert.deepEqual(p.asked, []);
 
       assert.equal(await run('alibabaCloud.ecs.copyInstanceId', rows[0], rows), 'i-bp1sandboxvpc000001\ni-bp1sandboxvpc000002');

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { DEMO } from '../../../src/sandbox/seed';
 import type { TreeNode } from '../../../src/views/node';
-import { callsDuring, ourExtension, waitFor } from './helpers';
+import { callsDuring, errorsDuring, ourExtension, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
 /** VS Code's mime type for rows of the alibabaCloud.oss tree (src/views/ossDragAndDrop.ts; importing it would bundle the SDKs here). */
@@ -53,15 +53,6 @@ class DesktopFile extends vscode.DataTransferItem {
   asFile(): vscode.DataTransferFile { return { name: this.name, uri: undefined, data: async () => this.bytes }; }
 }
 
-/** What the error funnel logged while `fn` ran (a dropped command reports there, not to the caller). */
-async function errorsDuring(fn: () => Promise<unknown>): Promise<string[]> {
-  const log = api.services.log;
-  const seen: string[] = [];
-  const original = log.error;
-  log.error = (m: string) => { seen.push(m); original.call(log, m); };
-  try { await fn(); } finally { log.error = original; }
-  return seen;
-}
 
 function localTree(): { dir: string; file: string; folder: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-dnd-'));
@@ -167,7 +158,7 @@ export const ossDndTests: HostTest[] = [
         const far = new vscode.DataTransfer();
         await api.explorer.ossDragAndDrop.handleDrag([await row('Buckets', B, 'e2e-dnd', 'dst', 'one.txt')], far, never);
         const asked = p.asked.length;
-        const errors = await errorsDuring(async () => api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', DEMO.shanghaiBucket), far, never));
+        const errors = await errorsDuring(api, async () => api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', DEMO.shanghaiBucket), far, never));
         assert.match(errors.join('\n'), /OSS copies server-side only within one region/);
         assert.equal(p.asked.length, asked, 'nothing asked');
         assert.ok(await exists(`${BASE}dst/one.txt`));
@@ -197,7 +188,7 @@ export const ossDndTests: HostTest[] = [
           assert.ok(menus[where]?.some((m) => m.command === 'alibabaCloud.oss.uploadTo' && /^resourceScheme == (file|'vscode-remote')$/.test(m.when ?? '')), `${where}: ${JSON.stringify(menus[where])}`);
         }
         // Not a file here (an oss:// document): said so, nothing asked.
-        const errors = await errorsDuring(() => Promise.resolve(vscode.commands.executeCommand('alibabaCloud.oss.uploadTo', vscode.Uri.parse(`oss://${B}/README.md`))));
+        const errors = await errorsDuring(api, () => Promise.resolve(vscode.commands.executeCommand('alibabaCloud.oss.uploadTo', vscode.Uri.parse(`oss://${B}/README.md`))));
         assert.match(errors.join('\n'), /already in OSS; use Copy to/);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
