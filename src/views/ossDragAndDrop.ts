@@ -24,6 +24,16 @@ function dropLocation(target: TreeNode | undefined): OssLocation | undefined {
   return undefined;
 }
 
+/** The rows `handleDrag` put in the transfer; anything else under our mime type (a drag that failed) moves nothing. */
+function draggedUris(json: string | undefined): string[] {
+  try {
+    const v: unknown = JSON.parse(json ?? '[]');
+    return Array.isArray(v) ? v.filter((u): u is string => typeof u === 'string' && u.startsWith(`${OSS_SCHEME}://`)) : [];
+  } catch {
+    return [];
+  }
+}
+
 /** The work behind the OSS tree's TreeDragAndDropController (explorer.ts declares the mime types). */
 export class OssDragAndDrop {
   constructor(private readonly s: Services) {}
@@ -31,16 +41,19 @@ export class OssDragAndDrop {
   handleDrag(source: readonly TreeNode[], data: vscode.DataTransfer, _token?: vscode.CancellationToken): void {
     // Buckets and pinned roots stay put: there is no moving a bucket.
     const rows = source.filter((n): n is Draggable => n instanceof OssObjectNode || n instanceof OssFolderNode);
-    if (rows.length) { data.set(OSS_TREE_MIME, new vscode.DataTransferItem(rows)); }
+    // The oss:// URIs, not the nodes: VS Code sends every item to the workbench as JSON
+    // (DataTransferItem.asString), and a node holds the services, whose extension context is
+    // circular; the drag then failed before any drop.
+    if (rows.length) { data.set(OSS_TREE_MIME, new vscode.DataTransferItem(JSON.stringify(rows.map((r) => r.uri)))); }
   }
 
   async handleDrop(target: TreeNode | undefined, data: vscode.DataTransfer, token: vscode.CancellationToken): Promise<void> {
     const to = dropLocation(target);
     if (!to || token.isCancellationRequested) { return; }
     const dest = formatOssUri({ bucket: to.bucket, key: asPrefix(to.key) });
-    const rows = data.get(OSS_TREE_MIME)?.value as Draggable[] | undefined;
-    if (rows?.length) {
-      await this.move(rows.map((r) => r.uri), to, dest);
+    const uris = draggedUris(await data.get(OSS_TREE_MIME)?.asString());
+    if (uris.length) {
+      await this.move(uris, to, dest);
       return;
     }
     const { paths, ossUris, cleanup } = await this.dropped(data);

@@ -1,11 +1,14 @@
 // What cannot be undone, done the way a person does it: from the tree's context menu, answering the
-// confirmation and typing the name. Releasing an instance and deleting a bucket (one this flow
-// creates with Create Bucket first). These run after the other flows and depend on none of their
-// state: each switches to the sandbox profile first (flows leave the window on an instance role).
+// confirmation and typing the name. Releasing an instance, deleting a bucket (one this flow
+// creates with Create Bucket first), and moving two objects by dragging them onto a folder. These
+// run after the other flows and depend on none of their state: each switches to the sandbox profile
+// first (flows leave the window on an instance role).
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import * as contributes from '../lib/manifest.mjs';
 import { sandboxControl } from '../lib/sandbox.mjs';
 import { rowLabeled as row, waitForRows } from '../lib/ui.mjs';
+import { REPO } from '../lib/paths.mjs';
 
 // From src/sandbox/seed.ts (DEMO): no other flow uses this instance.
 const RELEASED = 'legacy-classic-1';
@@ -56,6 +59,28 @@ async function useSandboxProfile(page, ui, log) {
   const picked = await ui.typeAndPick(page, 'Sandbox', 'Sandbox');
   log(`  profile: ${picked.label} (${picked.description})`);
   await ui.statusBarItem(page, /Sandbox/, 30_000).catch(() => {});
+}
+
+/**
+ * The sandbox's own view of a bucket, read with ali-oss (a real signed ListObjects/GetObject; the
+ * IP endpoint makes it path-style), independent of what the tree shows.
+ */
+function bucketReader(sandbox, bucket) {
+  const OSS = createRequire(`${REPO}/package.json`)('ali-oss');
+  const client = new OSS({ endpoint: sandbox.url, accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret, bucket, region: `oss-${REGION}`, timeout: 10_000 });
+  return {
+    keys: async (prefix) => ((await client.list({ prefix, 'max-keys': 1000 })).objects ?? []).map((o) => o.name),
+    text: async (key) => (await client.get(key)).content.toString('utf8'),
+  };
+}
+
+/** The labels of the rows under the row labelled `parent` (its subtree as rendered), or undefined. */
+function childrenOf(rows, parent) {
+  const i = rows.findIndex((x) => x.label?.trim() === parent);
+  if (i < 0) return undefined;
+  const after = rows.slice(i + 1);
+  const end = after.findIndex((x) => x.level <= rows[i].level);
+  return (end < 0 ? after : after.slice(0, end)).map((x) => x.label?.trim());
 }
 
 /** The actions the sandbox has answered so far, oldest first. */
@@ -152,6 +177,72 @@ export const destructiveTests = [
       log(`  ${deleted}`);
       await waitForRows(page, oss, `${NEW_BUCKET} gone`, (r) => (row(r, 'demo-data') && !row(r, NEW_BUCKET) ? r : undefined), 30_000);
       await step('destructive-bucket-deleted');
+      await ui.clearNotifications(page);
+    },
+  },
+  {
+    name: 'destructive 3: select two objects in demo-data/reports/, drag them onto config/: one confirmation, then they move',
+    timeoutMs: 120_000,
+    async run({ page, ui, step, log, sandbox }) {
+      const [identity, ram, ecs, oss] = ['alibabaCloud.identity', 'alibabaCloud.ram', 'alibabaCloud.ecs', 'alibabaCloud.oss'].map(view);
+      const bucket = bucketReader(sandbox, 'demo-data');
+      const moving = ['q1.csv', 'q2.csv'];
+      const bodies = await Promise.all(moving.map((n) => bucket.text(`reports/${n}`)));
+      assert.deepEqual(await bucket.keys('config/q'), [], 'config/ holds no q*.csv before the drag');
+      await ui.closeQuickInput(page);
+      await ui.clearNotifications(page);
+      await useSandboxProfile(page, ui, log);
+      await ui.openViewContainer(page, CONTAINER());
+      for (const v of [ecs, ram, identity]) await ui.collapseView(page, v).catch(() => {});
+      await ui.expandView(page, oss);
+      await ui.runCommand(page, paletteLabel('alibabaCloud.oss.refresh'));
+      await ui.expandTreeItem(page, oss, 'demo-data');
+      await ui.expandTreeItem(page, oss, 'reports');
+      await waitForRows(page, oss, 'reports/q1.csv and q2.csv', (r) => (childrenOf(r, 'reports')?.includes('q2.csv') && row(r, 'q1.csv') && row(r, 'config') ? r : undefined), 30_000);
+
+      // Two rows selected the way a person does it (click, then Ctrl/Cmd+click), then dragged by the
+      // second onto the config folder row. Playwright's dragTo is a real HTML5 drag in Chromium
+      // (dragstart, dragenter/dragover on the target, drop), through the workbench's own list DnD.
+      await ui.treeRow(page, oss, 'q1.csv').click();
+      await ui.treeRow(page, oss, 'q2.csv').click({ modifiers: ['ControlOrMeta'] });
+      await page.waitForFunction((names) => {
+        const selected = [...document.querySelectorAll('.monaco-list-row[aria-selected=true] .label-name')].map((e) => e.textContent.trim());
+        return names.every((n) => selected.includes(n));
+      }, moving, { timeout: 10_000 });
+      await step('destructive-dnd-selected');
+      const before = (await actions(sandbox)).length;
+      await ui.treeRow(page, oss, 'q2.csv').dragTo(ui.treeRow(page, oss, 'config'), { timeout: 15_000 });
+
+      const dialog = await ui.waitForDialog(page, 30_000);
+      log(`  ${dialog.message} | ${dialog.detail.replace(/\n/g, ' | ')} | [${dialog.buttons.join(', ')}]`);
+      assert.equal(dialog.message, 'Move 2 objects to oss://demo-data/config/?');
+      assert.deepEqual(dialog.detail.split('\n').filter((l) => l.startsWith('oss://')), moving.map((n) => `oss://demo-data/reports/${n}`));
+      assert.match(dialog.detail, /Profile: Sandbox\./);
+      assert.match(dialog.detail, /deleted only after its copy succeeded/);
+      assert.deepEqual(dialog.buttons, ['Cancel', 'Move']);
+      assert.deepEqual((await actions(sandbox)).slice(before).filter((a) => /^(Copy|Delete|Put)/.test(a)), [], 'nothing written before the answer');
+      assert.deepEqual(await bucket.keys('reports/'), moving.map((n) => `reports/${n}`), 'nothing moved before the answer');
+      await step('destructive-dnd-confirm');
+      await ui.answerDialog(page, 'Move');
+
+      const done = await ui.waitForNotification(page, /Moved 2 objects to oss:\/\/demo-data\/config\//, 30_000);
+      log(`  ${done}`);
+      const writes = (await actions(sandbox)).slice(before).filter((a) => /^(CopyObject|DeleteObject|DeleteMultipleObjects|PutObject)$/.test(a));
+      log(`  writes after the answer: ${writes.join(', ')}`);
+      assert.deepEqual(writes, ['CopyObject', 'DeleteObject', 'CopyObject', 'DeleteObject'], 'each source deleted only after its own copy');
+      // Over the wire: the keys moved, with their bytes.
+      assert.deepEqual(await bucket.keys('config/q'), moving.map((n) => `config/${n}`));
+      assert.deepEqual(await bucket.keys('reports/'), [], 'the sources are gone');
+      assert.deepEqual(await Promise.all(moving.map((n) => bucket.text(`config/${n}`))), bodies, 'the moved objects hold the same bytes');
+
+      // In the tree: both under config/, none left anywhere else (reports/ was only these two, so it goes).
+      await ui.expandTreeItem(page, oss, 'config');
+      await waitForRows(page, oss, 'q1.csv and q2.csv under config/ only', (r) => {
+        const under = childrenOf(r, 'config');
+        const everywhere = r.filter((x) => moving.includes(x.label?.trim())).length;
+        return under && moving.every((n) => under.includes(n)) && everywhere === moving.length && !row(r, 'reports') ? r : undefined;
+      }, 30_000);
+      await step('destructive-dnd-moved');
       await ui.clearNotifications(page);
     },
   },
