@@ -54,7 +54,8 @@ export class ProfileStore implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private sandbox?: SandboxConnection;
   private instance?: { entry: ProfileEntry; config: ProfileConfig };
-  private cloud?: { id: string; cloud: Cloud };
+  /** The active profile's Cloud, shared by callers that ask while it is still being made (one credential provider, one External run). */
+  private cloud?: { id: string; cloud: Promise<Cloud> };
   private readonly reported = new Set<string>();
   readonly endpointTrust: EndpointTrust;
   private readonly configSub: vscode.Disposable;
@@ -187,10 +188,13 @@ export class ProfileStore implements vscode.Disposable {
     const entry = this.active();
     if (!entry) { return undefined; }
     if (this.cloud?.id !== entry.id) {
-      this.cloud?.cloud.dispose();
-      this.cloud = { id: entry.id, cloud: this.create(await this.resolve(entry)) };
+      this.disposeCloud();
+      const made = { id: entry.id, cloud: this.resolve(entry).then((config) => this.create(config)) };
+      this.cloud = made;
+      // A failed resolve is not kept: the next call tries again.
+      made.cloud.catch(() => { if (this.cloud === made) { this.cloud = undefined; } });
     }
-    return { entry, cloud: this.cloud.cloud };
+    return { entry, cloud: await this.cloud!.cloud };
   }
 
   /** A Cloud for any profile (e.g. the PassRole command acting as an administrator). */
@@ -285,9 +289,13 @@ export class ProfileStore implements vscode.Disposable {
     return vetted.endpoints;
   }
 
-  private fire(): void {
-    this.cloud?.cloud.dispose();
+  private disposeCloud(): void {
+    void this.cloud?.cloud.then((c) => c.dispose(), () => undefined);
     this.cloud = undefined;
+  }
+
+  private fire(): void {
+    this.disposeCloud();
     void vscode.commands.executeCommand('setContext', 'alibabaCloud.hasProfile', !!this.active());
     this.changed.fire();
   }
@@ -298,7 +306,7 @@ export class ProfileStore implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.cloud?.cloud.dispose();
+    this.disposeCloud();
     this.configSub.dispose();
     this.changed.dispose();
   }
