@@ -5,7 +5,7 @@
  * these return is secret: it is announced (secretValues.ts) before anything else sees it, and no
  * error here quotes a process's output or a response body.
  */
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cliCacheState, readRawCliProfile } from './cliConfig';
@@ -13,6 +13,10 @@ import { isLoopbackHost } from './endpointPolicy';
 import { CloudError } from './errors';
 import { l10n } from './l10n';
 import { announceSecret } from './secretValues';
+
+/** node:child_process loads with the first external credential process, not with the extension. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const childProcess = () => require('node:child_process') as typeof import('node:child_process');
 
 export interface FetchedCredentials {
   accessKeyId: string;
@@ -69,9 +73,9 @@ export function runCredentialProcess(command: string, timeoutMs = CREDENTIAL_PRO
   if (!program) { return Promise.reject(fail('ExternalCommandInvalid', l10n.t('The credential command is empty.'))); }
   const name = path.basename(program);
   return new Promise((resolve, reject) => {
-    let child: ReturnType<typeof spawn>;
+    let child: ChildProcess;
     try {
-      child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false, windowsHide: true });
+      child = childProcess().spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false, windowsHide: true });
     } catch {
       reject(fail('ExternalCommandFailed', l10n.t('The credential command "{0}" could not be started.', name)));
       return;

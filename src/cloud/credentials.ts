@@ -7,13 +7,16 @@
  * credential it is given or fetches (secretValues.ts), so the log redacts it from the start.
  */
 import { serverClock } from './clock';
-import { fetchCredentialsUri, readCliCachedSts, readOidcToken, runCredentialProcess } from './credentialSources';
 import { CloudError } from './errors';
 import { ImdsClient } from './imds';
 import { l10n } from './l10n';
 import type { CredentialConfig } from './profile';
 import { loadCredentials } from './sdk';
 import { announceCredentials, announceSecret } from './secretValues';
+
+/** External sources (processes, URIs, token files) load with their first use: a require() keeps them out of activation (esbuild.mjs). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sources = () => require('./credentialSources') as typeof import('./credentialSources');
 
 export interface Credentials {
   accessKeyId: string;
@@ -186,7 +189,7 @@ export class OidcRoleProvider extends RefreshingProvider {
   }
 
   protected fetch(): Promise<Credentials> {
-    return this.assume(this.providerArn, this.roleArn, readOidcToken(this.tokenFile), this.sessionName, this.durationSeconds);
+    return this.assume(this.providerArn, this.roleArn, sources().readOidcToken(this.tokenFile), this.sessionName, this.durationSeconds);
   }
 }
 
@@ -242,14 +245,14 @@ export function createProvider(config: CredentialConfig, deps: ProviderDeps): Cr
         // Asked here, at the first run, so nothing is executed just by listing or selecting profiles.
         approved ||= !!(await deps.approveCommand?.(config.command));
         if (!approved) { throw new CloudError({ code: 'ExternalCommandNotApproved', service: 'credentials', message: l10n.t('The credential command of this profile was not approved, so it did not run.') }); }
-        return runCredentialProcess(config.command, config.timeoutMs);
+        return sources().runCredentialProcess(config.command, config.timeoutMs);
       });
     }
     case 'CredentialsURI':
-      return new FetchingProvider('credentials_uri', () => fetchCredentialsUri(config.uri, config.timeoutMs));
+      return new FetchingProvider('credentials_uri', () => sources().fetchCredentialsUri(config.uri, config.timeoutMs));
     case 'CloudSSO':
     case 'OAuth':
-      return new FetchingProvider(config.mode === 'CloudSSO' ? 'cli_cloud_sso' : 'cli_oauth', async () => readCliCachedSts(config.configFile, config.profileName));
+      return new FetchingProvider(config.mode === 'CloudSSO' ? 'cli_cloud_sso' : 'cli_oauth', async () => sources().readCliCachedSts(config.configFile, config.profileName));
     default:
       throw new CloudError({ code: 'UnsupportedProfileMode', service: 'credentials', message: l10n.t('Unsupported credential mode "{0}".', (config as { mode: string }).mode) });
   }

@@ -4,10 +4,13 @@
  * hosts need the user's explicit trust (everything outside *.aliyuncs.com and loopback). The UI
  * layer asks the user; this file only decides.
  */
-import * as net from 'node:net';
 import { DEFAULT_IMDS_URL } from './imds';
 import { l10n } from './l10n';
 import { isRegionId, type Endpoints } from './profile';
+
+/** node:net loads with the first check, not with the extension (a few ms of activation). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const net = () => require('node:net') as typeof import('node:net');
 
 /** OSS V4 presigned URLs live at most 7 days (x-oss-expires 1–604800 s; OSS error 0002-00000232). */
 export const PRESIGN_MAX_SECONDS = 604_800;
@@ -24,7 +27,7 @@ export function clampNumber(value: unknown, min: number, max: number, fallback: 
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
   if (h === 'localhost') { return true; }
-  if (net.isIPv4(h)) { return h.startsWith('127.'); }
+  if (net().isIPv4(h)) { return h.startsWith('127.'); }
   return h === '::1' || h === '::ffff:127.0.0.1';
 }
 
@@ -73,7 +76,7 @@ export function checkEndpointUrl(value: unknown, opts: UrlCheckOptions = {}): Ur
   if (url.username || url.password) { return { ok: false, reason: l10n.t('user names and passwords are not allowed in an endpoint') }; }
   if (url.search || url.hash) { return { ok: false, reason: l10n.t('a query or fragment is not allowed in an endpoint') }; }
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase().split(REGION_PLACEHOLDER).join('{region}');
-  const loopback = isLoopbackHost(host) || (!!opts.resolvesToLoopback && !net.isIP(host));
+  const loopback = isLoopbackHost(host) || (!!opts.resolvesToLoopback && !net().isIP(host));
   const imds = opts.field === 'metadata' && host === IMDS_HOST;
   if (url.protocol === 'http:' && !loopback && !imds) { return { ok: false, reason: l10n.t('http is allowed only for loopback addresses; use https') }; }
   return { ok: true, host, loopback, needsTrust: !loopback && !imds && !isAlibabaCloudHost(host) };
@@ -111,7 +114,7 @@ export function vetEndpointOverrides(overrides: unknown, refused: ReadonlySet<st
   const protocol = o.protocol === 'http' ? 'http' : 'https';
   let resolveTo: string | undefined;
   if (o.ossResolveTo !== undefined) {
-    if (typeof o.ossResolveTo === 'string' && net.isIP(o.ossResolveTo) && isLoopbackHost(o.ossResolveTo)) { resolveTo = o.ossResolveTo; } else {
+    if (typeof o.ossResolveTo === 'string' && net().isIP(o.ossResolveTo) && isLoopbackHost(o.ossResolveTo)) { resolveTo = o.ossResolveTo; } else {
       problems.push({ field: 'ossResolveTo', reason: l10n.t('must be a loopback IP address (it is meant for a local sandbox)') });
     }
   }

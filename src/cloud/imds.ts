@@ -4,13 +4,18 @@
  * timeout so a laptop (where 100.100.100.200 does not answer) learns "not an instance" quickly.
  * The base URL is configurable: the sandbox serves each instance's IMDS on loopback.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
 import { observeResponseDate } from './clock';
 import { CloudError, isCloudError } from './errors';
 import { l10n } from './l10n';
 import { announceCredentials } from './secretValues';
 import { waitForPropagation, type WaitOptions } from './waiting';
+
+// Loaded on the first request, not with the extension: node:https (with tls) and node:http cost
+// several ms of activation in a bare process, and activation sends nothing (see metadataRequest).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const http = () => require('node:http') as typeof import('node:http');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const https = () => require('node:https') as typeof import('node:https');
 
 export const DEFAULT_IMDS_URL = 'http://100.100.100.200';
 
@@ -210,7 +215,7 @@ export interface MetadataReply { status: number; body: string; date?: string }
 export function metadataRequest(url: string, method: 'GET' | 'PUT', headers: Record<string, string>, timeoutMs: number): Promise<MetadataReply> {
   const u = new URL(url);
   const secure = u.protocol === 'https:';
-  const agent = secure ? new https.Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false });
+  const agent = secure ? new (https().Agent)({ keepAlive: false }) : new (http().Agent)({ keepAlive: false });
   return new Promise<MetadataReply>((resolve, reject) => {
     let settled = false;
     const done = (err: Error | undefined, reply?: MetadataReply) => {
@@ -220,7 +225,7 @@ export function metadataRequest(url: string, method: 'GET' | 'PUT', headers: Rec
       agent.destroy();
       if (err) { reject(err); } else { resolve(reply!); }
     };
-    const req = new http.ClientRequest({
+    const req = new (http().ClientRequest)({
       protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ''), port: u.port || (secure ? 443 : 80),
       path: `${u.pathname}${u.search}`, method, headers: method === 'PUT' ? { ...headers, 'Content-Length': '0' } : headers, agent,
     }, (res) => {

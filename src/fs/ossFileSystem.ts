@@ -18,12 +18,15 @@ import { CloudError, isCloudError } from '../cloud/errors';
 import type { ObjectMeta } from '../cloud/oss';
 import { collectAll } from '../cloud/paging';
 import { refusalSentence } from '../ui/accessDenied';
-import { isPolicyDenial } from '../setup/accessDeniedReport';
 import { maxOpenSizeMb } from '../ui/trustedSettings';
 import { describeError, isCancellation, reportError } from '../ui/errorFunnel';
 import { bindingFromUri, cloudForRead, cloudForWrite, type BoundCloud } from '../ui/liveBinding';
 import type { Services } from '../ui/services';
 import { asPrefix, baseName, entryName, formatOssUri, formatSize, listKeysUnder, objectExists, OSS_SCHEME, regionOfBucket } from '../cloud/ossLocation';
+
+// A require(): the AccessDenied analysis loads with the first refusal, in the lazy bundle (esbuild.mjs).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const accessDeniedReport = () => require('../setup/accessDeniedReport') as typeof import('../setup/accessDeniedReport');
 
 export { OSS_SCHEME };
 
@@ -94,7 +97,7 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
     if (isCancellation(e)) { return vscode.FileSystemError.NoPermissions(vscode.l10n.t('Nothing was written to {0}.', display(uri))); }
     if (isCloudError(e, NOT_FOUND)) { return vscode.FileSystemError.FileNotFound(uri); }
     if (isCloudError(e, 'FileAlreadyExists')) { return vscode.FileSystemError.FileExists(vscode.l10n.t('{0} was created in OSS meanwhile; nothing was overwritten.', display(uri))); }
-    if (e instanceof CloudError && isPolicyDenial(e)) {
+    if (e instanceof CloudError && accessDeniedReport().isPolicyDenial(e)) {
       // The funnel shows it with its buttons. A save through writeFile also gets VS Code's "Failed to
       // save …: <text>"; Ctrl+S on an oss: editor uploads first (uploadBeforeSave) and shows ours alone.
       const text = await refusalSentence(this.s, e);

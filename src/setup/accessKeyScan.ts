@@ -9,7 +9,10 @@
  * exact id length is not documented (16, 24 and 30 are seen), so 12–30 follows the issue.
  * No `vscode` here: node:test covers it, and the workspace scan runs the same code.
  */
-import { createHash } from 'node:crypto';
+
+/** node:crypto loads with the first fingerprint, not with the extension (a few ms of activation). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const crypto = () => require('node:crypto') as typeof import('node:crypto');
 
 export type FindingKind = 'accessKeyId' | 'accessKeySecret';
 
@@ -42,7 +45,7 @@ export function mask(value: string): string {
 }
 
 export function fingerprint(value: string): string {
-  return createHash('sha256').update(value).digest('hex').slice(0, 16);
+  return crypto().createHash('sha256').update(value).digest('hex').slice(0, 16);
 }
 
 /** Files worth scanning: source, .env, yaml, json, properties, ini, Dockerfiles, shell, Terraform. */

@@ -9,10 +9,13 @@
  * `Include` files without an absolute path are looked up in ~/.ssh for a user config. An alias
  * defined elsewhere (this file or a file it includes) would shadow ours, so it is reported.
  */
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
+/** node:crypto loads with the first write, not with the extension (a few ms of activation). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const crypto = () => require('node:crypto') as typeof import('node:crypto');
 
 export const BLOCK_BEGIN = '# >>> Alibaba Cloud (VS Code): hosts written by the extension; HostName is refreshed on each connect >>>';
 export const BLOCK_END = '# <<< Alibaba Cloud (VS Code) <<<';
@@ -230,7 +233,7 @@ export function writeFileAtomic(file: string, text: string): void {
   try { mode = fs.statSync(target).mode & 0o7777; } catch {
     fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
   }
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${crypto().randomBytes(6).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
     fd = fs.openSync(tmp, 'wx', mode);

@@ -10,20 +10,21 @@
 import * as vscode from 'vscode';
 import type { CloudError } from '../cloud/errors';
 import type { Services } from './services';
-import {
-  analyseOssDenial, describePrincipal, grantStatement, isPolicyDenial, isValidPolicyName, principalOf, ramRequestOf, suggestedPolicy, suggestedPolicyName,
-  type DenialReport,
-} from '../setup/accessDeniedReport';
+import type { DenialReport } from '../setup/accessDeniedReport';
 import type { ErrorAction, ErrorEnricher } from './errorFunnel';
 import { withProgress } from './progress';
 import { showReadOnlyDocument } from './readOnlyDocument';
 
+/** The analysis (and the policy evaluator under it) loads with the first AccessDenied: a require() puts it in the lazy bundle (esbuild.mjs). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const denials = () => require('../setup/accessDeniedReport') as typeof import('../setup/accessDeniedReport');
+
 /** The full analysis for an OSS AccessDenied under the active profile; undefined for other errors. */
 export async function explainAccessDenied(s: Services, err: CloudError): Promise<DenialReport | undefined> {
-  if (!isPolicyDenial(err)) { return undefined; }
+  if (!denials().isPolicyDenial(err)) { return undefined; }
   const { entry, cloud } = await s.cloud();
   const identity = await cloud.knownIdentity().catch(() => undefined);
-  return analyseOssDenial(err, { cloud, profileName: entry.name, identity });
+  return denials().analyseOssDenial(err, { cloud, profileName: entry.name, identity });
 }
 
 /**
@@ -31,7 +32,7 @@ export async function explainAccessDenied(s: Services, err: CloudError): Promise
  * such as the FileSystemError VS Code shows when saving an oss:// file fails.
  */
 export async function refusalSentence(s: Services, err: CloudError): Promise<string> {
-  let who = describePrincipal(undefined);
+  let who = denials().describePrincipal(undefined);
   let profile = '';
   let accountId: string | undefined;
   try {
@@ -39,16 +40,16 @@ export async function refusalSentence(s: Services, err: CloudError): Promise<str
     profile = entry.name;
     const id = await cloud.knownIdentity();
     accountId = id.accountId;
-    who = describePrincipal(principalOf(id));
+    who = denials().describePrincipal(denials().principalOf(id));
   } catch { /* name what we know */ }
-  const req = ramRequestOf(err, accountId);
+  const req = denials().ramRequestOf(err, accountId);
   return vscode.l10n.t('{0} on {1} was refused for {2} (profile "{3}").', err.action ?? req?.action ?? '?', req?.resource ?? err.resource ?? '?', who, profile);
 }
 
 /** Opens the suggested statement, as a complete policy document, read-only (copy it, or use "Add to Role…"). */
 export async function showStatementToAdd(report: DenialReport): Promise<vscode.TextDocument | undefined> {
   if (!report.statement) { return undefined; }
-  return showReadOnlyDocument(`/statements/${suggestedPolicyName(report.request)}.json`, suggestedPolicy(report.statement), { preview: false });
+  return showReadOnlyDocument(`/statements/${denials().suggestedPolicyName(report.request)}.json`, denials().suggestedPolicy(report.statement), { preview: false });
 }
 
 /**
@@ -66,10 +67,10 @@ export async function addStatementToPrincipal(s: Services, report: DenialReport)
   })), { title: vscode.l10n.t('Grant {0} to {1}', report.request.action, target), placeHolder: vscode.l10n.t('Act as which profile? It must be allowed to create and attach RAM policies.') });
   const policyName = await s.prompt.input({
     title: vscode.l10n.t('Grant {0} to {1}', report.request.action, target), prompt: vscode.l10n.t('Name of the new custom policy'),
-    value: suggestedPolicyName(report.request),
-    validateInput: (v) => (isValidPolicyName(v) ? undefined : vscode.l10n.t('Use 1–128 letters, digits or hyphens.')),
+    value: denials().suggestedPolicyName(report.request),
+    validateInput: (v) => (denials().isValidPolicyName(v) ? undefined : vscode.l10n.t('Use 1–128 letters, digits or hyphens.')),
   });
-  const document = suggestedPolicy(report.statement);
+  const document = denials().suggestedPolicy(report.statement);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { policyErrors } = require('../policy/lint') as typeof import('../policy/lint');
   const errors = policyErrors(document, 'permission');
@@ -84,7 +85,7 @@ export async function addStatementToPrincipal(s: Services, report: DenialReport)
   if (!ok) { return undefined; }
   const cloud = await s.profiles.cloudFor(profile.entry);
   try {
-    await withProgress(vscode.l10n.t('Granting {0} to {1}…', report.request.action, target), () => grantStatement(cloud, { kind: p.kind as 'role' | 'user', name: p.name! }, policyName, report.statement!,
+    await withProgress(vscode.l10n.t('Granting {0} to {1}…', report.request.action, target), () => denials().grantStatement(cloud, { kind: p.kind as 'role' | 'user', name: p.name! }, policyName, report.statement!,
       vscode.l10n.t('Allows {0} on {1} (added from VS Code after an AccessDenied)', report.request.action, ([] as string[]).concat(report.statement!.Resource ?? []).join(', '))), false);
   } finally {
     cloud.dispose();

@@ -4,8 +4,11 @@
  */
 import * as vscode from 'vscode';
 import { CloudError } from '../cloud/errors';
-import { principalOf } from '../setup/accessDeniedReport';
 import type { Services } from './services';
+
+// A require(): the AccessDenied analysis loads with the first refusal, in the lazy bundle (esbuild.mjs).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const accessDeniedReport = () => require('../setup/accessDeniedReport') as typeof import('../setup/accessDeniedReport');
 
 export const isRefusal = (e: unknown): e is CloudError => e instanceof CloudError && /^(NoPermission|Forbidden|AccessDenied)/.test(e.code);
 
@@ -47,7 +50,7 @@ export interface RefusedIdentity {
 /** Who the active profile is, asked once per cloud (GetCallerIdentity needs no permission). */
 export async function refusedIdentity(s: Services): Promise<RefusedIdentity | undefined> {
   const { entry, cloud } = await s.cloud();
-  const p = principalOf(await cloud.knownIdentity());
+  const p = accessDeniedReport().principalOf(await cloud.knownIdentity());
   if (p.kind === 'role' && p.name) {
     return { label: entry.source === 'instance' ? vscode.l10n.t('Instance role {0}', p.name) : vscode.l10n.t('Role {0}', p.name), role: p.name };
   }

@@ -9,8 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { clampNumber, OPEN_MAX_MB, PRESIGN_MAX_SECONDS } from '../cloud/endpointPolicy';
-import { defaultSshConfigPath } from '../setup/sshConfig';
 import type { Log } from './log';
+
+// A require(): the SSH config editor is needed only when connecting, in the lazy bundle (esbuild.mjs).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sshConfig = () => require('../setup/sshConfig') as typeof import('../setup/sshConfig');
 
 const SECTION = 'alibabaCloud';
 
@@ -57,6 +60,6 @@ export function sshConfigPaths(log?: Log): { ours: string; remoteSsh: string } {
   const expand = (p: string) => path.resolve(p.startsWith('~/') || p === '~' ? path.join(os.homedir(), p.slice(1)) : p);
   const own = trustedSetting<string>('ssh.configFile', '', log).trim();
   const set = vscode.workspace.getConfiguration('remote.SSH').inspect<string>('configFile')?.globalValue?.trim();
-  const remoteSsh = set ? expand(set) : defaultSshConfigPath();
+  const remoteSsh = set ? expand(set) : sshConfig().defaultSshConfigPath();
   return { ours: own ? expand(own) : remoteSsh, remoteSsh };
 }

@@ -30,7 +30,10 @@ const ossDragAndDrop = () => require('./ossDragAndDrop') as typeof import('./oss
 /** How deep a view's first real rows sit: the ECS and RAM roots are folders (regions, Roles). */
 const ROWS_DEPTH: Record<ViewId, number> = { identity: 0, ram: 1, ecs: 1, oss: 0 };
 
-/** When a view became visible and when its first rows were shown (ms, performance clock). */
+/**
+ * When a view became visible and when its first rows were shown (ms, Date.now: `performance` would
+ * load node:perf_hooks during activation in a bare Node, and whole milliseconds are all we report).
+ */
 export interface ViewTiming { visibleAt?: number; rowsAt?: number; sdkLoadMs?: number }
 
 /** The OSS tree's drag and drop: VS Code needs the mime types now, the code loads on the first drag or drop. */
@@ -100,19 +103,19 @@ export class Explorer implements vscode.Disposable {
    */
   private becameVisible(view: ViewId): void {
     if (this.timings.has(view)) { return; }
-    const timing: ViewTiming = { visibleAt: performance.now() };
+    const timing: ViewTiming = { visibleAt: Date.now() };
     this.timings.set(view, timing);
     setTimeout(() => {
-      const started = performance.now();
+      const started = Date.now();
       try { [loadCloudClients, ...SDKS_FOR_VIEW[view]].forEach((load) => load()); } catch (e) { this.s.log.warn(`SDK prefetch for the ${view} view failed: ${(e as Error).message}`); }
-      timing.sdkLoadMs = Math.round(performance.now() - started);
+      timing.sdkLoadMs = Math.round(Date.now() - started);
     }, 0);
   }
 
   private shown(view: ViewId, depth: number, children: TreeNode[]): void {
     const timing = this.timings.get(view);
     if (!timing?.visibleAt || timing.rowsAt !== undefined || depth < ROWS_DEPTH[view] || !children.length) { return; }
-    timing.rowsAt = performance.now();
+    timing.rowsAt = Date.now();
     this.s.log.info(`${view} view: first rows ${Math.round(timing.rowsAt - timing.visibleAt)} ms after it became visible (SDK prefetch ${timing.sdkLoadMs ?? '-'} ms)`);
   }
 

@@ -123,6 +123,14 @@ describe('bundles: one instance of every module', () => {
     }
   });
 
+  test('the main bundle imports no Node built-in that costs milliseconds to load; its modules require() them on first use', async () => {
+    const built = await bundleExtension({ write: false, minify: true, sourcemap: false });
+    const heavy = /^copy-once:node:(http|https|http2|net|tls|child_process|crypto|perf_hooks|zlib|dns)$/;
+    const inputs = built.main.inputs as Record<string, { imports: { path: string; kind: string }[] }>;
+    const found = Object.entries(inputs).flatMap(([file, i]) => i.imports.filter((im) => heavy.test(im.path)).map((im) => `${file} -> ${im.path.slice('copy-once:'.length)}`));
+    assert.deepEqual(found, [], 'each is loaded when the bundle loads, i.e. during activation');
+  });
+
   test('a module the sandbox bundle shares with the extension holds no state, or is a reviewed exception', async () => {
     const built = await bundleExtension({ write: false, minify: true, sourcemap: false });
     const sandbox = await esbuild.build({ absWorkingDir: root, entryPoints: ['src/sandbox/server.ts'], bundle: true, platform: 'node', format: 'cjs', write: false, metafile: true, outfile: 'x.js', external: ['proxy-agent'], logLevel: 'error' });
