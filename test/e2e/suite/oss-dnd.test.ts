@@ -217,7 +217,8 @@ export const ossDndTests: HostTest[] = [
         assert.ok((await vscode.workspace.fs.readDirectory(folder.uri)).some(([name]) => name === 'README.md'));
         // Asked again: the same folder, not a second one.
         await vscode.commands.executeCommand('alibabaCloud.oss.openAsWorkspaceFolder', { uri: `oss://${B}/` });
-        assert.equal(vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'oss').length, 1);
+        // Folder changes reach this host asynchronously (a loaded machine showed a moment with none): settle first.
+        await waitFor('exactly one oss:// folder', () => vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'oss').length === 1 || undefined, 5_000);
       } finally {
         vscode.workspace.updateWorkspaceFolders(folder.index, 1);
         await waitFor('the folder removed', () => (vscode.workspace.workspaceFolders ?? []).every((f) => f.uri.scheme !== 'oss'));
