@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { DEMO } from '../../../src/sandbox/seed';
 import type { TreeNode } from '../../../src/views/node';
-import { callsDuring, errorsDuring, ourExtension, waitFor } from './helpers';
+import { callsDuring, errorsDuring, ourExtension } from './helpers';
 import type { HostTest } from './runner';
 
 /** VS Code's mime type for rows of the alibabaCloud.oss tree (src/views/ossDragAndDrop.ts; importing it would bundle the SDKs here). */
@@ -200,29 +200,29 @@ export const ossDndTests: HostTest[] = [
     },
   },
   {
-    name: 'Open Bucket as Workspace Folder adds oss://bucket/ bound to the profile, named by bucket and profile; its files read through it',
+    name: 'Open Bucket as Workspace Folder: in a single-folder window it asks (new window, or this one becomes a workspace); dismissed changes nothing; a new window gets oss://bucket/ bound to the profile',
     async run() {
-      await ready();
-      const before = vscode.workspace.workspaceFolders?.length ?? 0;
+      const p = (await ready()).useScriptedPrompter();
+      const before = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString());
+      assert.equal(vscode.workspace.workspaceFile, undefined, 'the harness opens a single folder');
+      // Dismissed: nothing opened, the folders unchanged.
+      p.enqueue(false);
+      assert.equal(await vscode.commands.executeCommand('alibabaCloud.oss.openAsWorkspaceFolder', await row('Buckets', B)), undefined);
+      assert.deepEqual(p.asked, [`choose:Open oss://${B}/ as a workspace folder?`]);
+      assert.match(p.details[0], /Profile: Sandbox\..*multi-root workspace.*restarts the extensions/s);
+      assert.deepEqual(p.opened, []);
+      // A new window: the bucket's URI, bound to the profile; this window's folders untouched.
+      p.enqueue('Open in New Window');
       const uri = await vscode.commands.executeCommand<string>('alibabaCloud.oss.openAsWorkspaceFolder', await row('Buckets', B));
-      const folder = await waitFor('the oss:// workspace folder', () => vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'oss'));
-      try {
-        assert.equal(folder.uri.toString(), uri);
-        assert.equal(folder.name, `${B} (Sandbox)`);
-        assert.equal(folder.uri.authority, B);
-        assert.deepEqual(JSON.parse(folder.uri.query), { profile: 'sandbox:Sandbox', name: 'Sandbox' });
-        assert.equal(folder.index, before, 'appended after the existing folders');
-        const readme = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, 'README.md'))).toString();
-        assert.equal(readme, await text('README.md'));
-        assert.ok((await vscode.workspace.fs.readDirectory(folder.uri)).some(([name]) => name === 'README.md'));
-        // Asked again: the same folder, not a second one.
-        await vscode.commands.executeCommand('alibabaCloud.oss.openAsWorkspaceFolder', { uri: `oss://${B}/` });
-        // Folder changes reach this host asynchronously (a loaded machine showed a moment with none): settle first.
-        await waitFor('exactly one oss:// folder', () => vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'oss').length === 1 || undefined, 5_000);
-      } finally {
-        vscode.workspace.updateWorkspaceFolders(folder.index, 1);
-        await waitFor('the folder removed', () => (vscode.workspace.workspaceFolders ?? []).every((f) => f.uri.scheme !== 'oss'));
-      }
+      const opened = vscode.Uri.parse(uri);
+      assert.deepEqual(p.opened, [opened.toString(true)]);
+      assert.equal(opened.scheme, 'oss');
+      assert.equal(opened.authority, B);
+      assert.deepEqual(JSON.parse(opened.query), { profile: 'sandbox:Sandbox', name: 'Sandbox' });
+      assert.deepEqual((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()), before);
+      // What that window shows as its folder reads through our file system.
+      assert.equal(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(opened, 'README.md'))).toString(), await text('README.md'));
+      assert.ok((await vscode.workspace.fs.readDirectory(opened)).some(([name]) => name === 'README.md'));
     },
   },
   {
