@@ -125,6 +125,8 @@ export class EcsRamRoleProvider extends RefreshingProvider {
 }
 
 const sharedEcsProviders = new Map<string, EcsRamRoleProvider>();
+/** External providers by the approval hook that made them (one per profile store), then by command. */
+const externalProviders = new WeakMap<(command: string) => Promise<boolean>, Map<string, FetchingProvider>>();
 
 /**
  * One EcsRamRoleProvider (one credential cache) per metadata endpoint, fallback mode and role, as
@@ -240,13 +242,23 @@ export function createProvider(config: CredentialConfig, deps: ProviderDeps): Cr
       return new OidcRoleProvider(config.oidcProviderArn, config.roleArn, config.oidcTokenFile, config.sessionName ?? DEFAULT_SESSION_NAME, config.durationSeconds ?? 3600, assume);
     }
     case 'External': {
+      // Clients are rebuilt (profile switch, settings change) with the same approval hook: they
+      // share one provider per command, so rebuilding never runs the user's command again.
+      const hook = deps.approveCommand;
+      const shared = hook && externalProviders.get(hook)?.get(config.command);
+      if (shared) { return shared; }
       let approved = false;
-      return new FetchingProvider('external', async () => {
+      const provider = new FetchingProvider('external', async () => {
         // Asked here, at the first run, so nothing is executed just by listing or selecting profiles.
-        approved ||= !!(await deps.approveCommand?.(config.command));
+        approved ||= !!(await hook?.(config.command));
         if (!approved) { throw new CloudError({ code: 'ExternalCommandNotApproved', service: 'credentials', message: l10n.t('The credential command of this profile was not approved, so it did not run.') }); }
         return sources().runCredentialProcess(config.command, config.timeoutMs);
       });
+      if (hook) {
+        const byCommand = externalProviders.get(hook) ?? new Map<string, FetchingProvider>();
+        externalProviders.set(hook, byCommand.set(config.command, provider));
+      }
+      return provider;
     }
     case 'CredentialsURI':
       return new FetchingProvider('credentials_uri', () => sources().fetchCredentialsUri(config.uri, config.timeoutMs));

@@ -61,6 +61,7 @@ export class ProfileStore implements vscode.Disposable {
   private readonly configSub: vscode.Disposable;
   private prompter?: () => Prompter;
   private readonly approvals = new Map<string, Promise<boolean>>();
+  private readonly approvers = new Map<string, (command: string) => Promise<boolean>>();
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log, private readonly env: NodeJS.ProcessEnv = process.env) {
     this.endpointTrust = new EndpointTrust(context, log);
@@ -229,7 +230,7 @@ export class ProfileStore implements vscode.Disposable {
       case 'cli': {
         const p = readCliConfig(this.cliPath()).profiles.find((x) => x.name === name);
         if (!p || !p.supported) { throw new Error(p && !p.supported ? p.reason : vscode.l10n.t('Profile "{0}" is gone from the aliyun CLI config.', name)); }
-        return { ...base(p.credentials), approveCommand: (command) => this.approveCommand(name, command) };
+        return { ...base(p.credentials), approveCommand: this.approverFor(name) };
       }
       default: {
         const creds = credentialsFromEnv(this.env);
@@ -244,6 +245,16 @@ export class ProfileStore implements vscode.Disposable {
    * user could have written: asked once per exact command on this machine, naming it, before it
    * first runs. A changed command is a new question.
    */
+  /** One hook per profile, kept: rebuilt clients then share the command's credentials (credentials.ts). */
+  private approverFor(profile: string): (command: string) => Promise<boolean> {
+    let hook = this.approvers.get(profile);
+    if (!hook) {
+      hook = (command) => this.approveCommand(profile, command);
+      this.approvers.set(profile, hook);
+    }
+    return hook;
+  }
+
   private approveCommand(profile: string, command: string): Promise<boolean> {
     // Views and commands ask for credentials at the same moment after a switch: one question for all.
     let pending = this.approvals.get(command);

@@ -147,6 +147,17 @@ describe('External (process_command)', () => {
     assert.equal(fs.readFileSync(marker, 'utf8'), 'xx', 'ran once per fetch');
   });
 
+  test('clients rebuilt with the same approval hook (a profile switch, a settings change) do not run the command again', async () => {
+    fs.rmSync(marker, { force: true });
+    const file = writeConfig([{ name: 'ext', mode: 'External', process_command: printer }]);
+    const hook = async () => true;
+    await t.cloud(usable(profileIn(file, 'ext')), { approveCommand: hook }).whoAmI();
+    await t.cloud(usable(profileIn(file, 'ext')), { approveCommand: hook }).whoAmI();
+    assert.equal(fs.readFileSync(marker, 'utf8'), 'x', 'ran once for both clients');
+    await t.cloud(usable(profileIn(file, 'ext')), { approveCommand: async () => true }).whoAmI();
+    assert.equal(fs.readFileSync(marker, 'utf8'), 'xx', 'another hook (another profile store) runs it for itself');
+  });
+
   test('declined, or with nobody to ask: the command never runs', async () => {
     fs.rmSync(marker, { force: true });
     const file = writeConfig([{ name: 'ext', mode: 'External', process_command: printer }]);
