@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { CloudError, isCloudError } from './errors';
 import { l10n } from './l10n';
 import { collectAll, type Page } from './paging';
-import { loadDara, loadEcsSdk } from './sdk';
+import { callRpcJson, loadDara, loadEcsSdk, type RpcJson } from './sdk';
 import type { CallOptions, CloudSession } from './session';
 
 export interface EcsInstance {
@@ -76,11 +76,34 @@ export function checkInstancePassword(password: string): string | undefined {
   return undefined;
 }
 
+const ECS_VERSION = '2014-05-26';
+
+/** The fields of a DescribeInstances answer that listInstances reads (ECS API reference names). */
+interface RawInstancePage {
+  NextToken?: string;
+  Instances?: {
+    Instance?: Array<{
+      InstanceId?: string; InstanceName?: string; RegionId?: string; ZoneId?: string; Status?: string; InstanceNetworkType?: string;
+      InstanceType?: string; OSName?: string;
+      VpcAttributes?: { VpcId?: string; VSwitchId?: string; PrivateIpAddress?: { IpAddress?: string[] } };
+      InnerIpAddress?: { IpAddress?: string[] }; PublicIpAddress?: { IpAddress?: string[] }; EipAddress?: { IpAddress?: string };
+      MetadataOptions?: { HttpTokens?: string }; Tags?: { Tag?: Array<{ TagKey?: string; TagValue?: string }> };
+    }>;
+  };
+}
+
+interface RawRoleSets { InstanceRamRoleSets?: { InstanceRamRoleSet?: Array<{ InstanceId?: string; RamRoleName?: string }> } }
+
 export class EcsApi {
   constructor(private readonly session: CloudSession) {}
 
   private call<T>(action: string, regionId: string, fn: (client: ReturnType<CloudSession['ecsClient']>, sdk: ReturnType<typeof loadEcsSdk>) => Promise<T>, opts?: CallOptions): Promise<T> {
     return this.session.call('ecs', action, regionId, () => fn(this.session.ecsClient(regionId), loadEcsSdk()), opts);
+  }
+
+  /** The listings that run by the hundred (the inventory): plain JSON, see callRpcJson. */
+  private json<B>(action: string, regionId: string, query: Record<string, unknown>): Promise<RpcJson<B>> {
+    return this.call(action, regionId, (c) => callRpcJson<B>(c, action, ECS_VERSION, query));
   }
 
   async describeRegions(): Promise<RegionInfo[]> {
@@ -94,24 +117,24 @@ export class EcsApi {
   }
 
   async listInstances(regionId: string, nextToken?: string, maxResults = 50, filter: { instanceIds?: string[]; vpcOnly?: boolean } = {}): Promise<Page<EcsInstance>> {
-    const r = await this.call('DescribeInstances', regionId, (c, m) => c.describeInstances(new m.DescribeInstancesRequest({
-      regionId, nextToken, maxResults,
-      instanceIds: filter.instanceIds ? JSON.stringify(filter.instanceIds) : undefined,
-      instanceNetworkType: filter.vpcOnly ? 'vpc' : undefined,
-    })));
+    const r = await this.json<RawInstancePage>('DescribeInstances', regionId, {
+      RegionId: regionId, NextToken: nextToken, MaxResults: maxResults,
+      InstanceIds: filter.instanceIds ? JSON.stringify(filter.instanceIds) : undefined,
+      InstanceNetworkType: filter.vpcOnly ? 'vpc' : undefined,
+    });
     const b = r.body;
     return {
-      items: (b?.instances?.instance ?? []).map((i) => ({
-        instanceId: i.instanceId ?? '', instanceName: i.instanceName ?? '', regionId: i.regionId ?? regionId, zoneId: i.zoneId ?? '',
-        status: i.status ?? '', networkType: i.instanceNetworkType ?? '', instanceType: i.instanceType ?? '', osName: i.OSName ?? '',
-        vpcId: i.vpcAttributes?.vpcId || undefined, vSwitchId: i.vpcAttributes?.vSwitchId || undefined,
-        privateIps: [...(i.vpcAttributes?.privateIpAddress?.ipAddress ?? []), ...(i.innerIpAddress?.ipAddress ?? [])],
-        publicIps: [...(i.publicIpAddress?.ipAddress ?? []), ...(i.eipAddress?.ipAddress ? [i.eipAddress.ipAddress] : [])],
-        eip: i.eipAddress?.ipAddress || undefined,
-        httpTokens: i.metadataOptions?.httpTokens,
-        tags: (i.tags?.tag ?? []).map((t) => ({ key: t.tagKey ?? '', value: t.tagValue ?? '' })),
+      items: (b?.Instances?.Instance ?? []).map((i) => ({
+        instanceId: i.InstanceId ?? '', instanceName: i.InstanceName ?? '', regionId: i.RegionId ?? regionId, zoneId: i.ZoneId ?? '',
+        status: i.Status ?? '', networkType: i.InstanceNetworkType ?? '', instanceType: i.InstanceType ?? '', osName: i.OSName ?? '',
+        vpcId: i.VpcAttributes?.VpcId || undefined, vSwitchId: i.VpcAttributes?.VSwitchId || undefined,
+        privateIps: [...(i.VpcAttributes?.PrivateIpAddress?.IpAddress ?? []), ...(i.InnerIpAddress?.IpAddress ?? [])],
+        publicIps: [...(i.PublicIpAddress?.IpAddress ?? []), ...(i.EipAddress?.IpAddress ? [i.EipAddress.IpAddress] : [])],
+        eip: i.EipAddress?.IpAddress || undefined,
+        httpTokens: i.MetadataOptions?.HttpTokens,
+        tags: (i.Tags?.Tag ?? []).map((t) => ({ key: t.TagKey ?? '', value: t.TagValue ?? '' })),
       })),
-      next: b?.nextToken || undefined,
+      next: b?.NextToken || undefined,
     };
   }
 
@@ -127,9 +150,9 @@ export class EcsApi {
     const out = new Map<string, string>();
     for (let i = 0; i < instanceIds.length; i += 50) {
       const ids = instanceIds.slice(i, i + 50);
-      const r = await this.call('DescribeInstanceRamRole', regionId, (c, m) => c.describeInstanceRamRole(new m.DescribeInstanceRamRoleRequest({ regionId, instanceIds: JSON.stringify(ids), pageSize: 50 })));
-      for (const s of r.body?.instanceRamRoleSets?.instanceRamRoleSet ?? []) {
-        if (s.instanceId && s.ramRoleName) { out.set(s.instanceId, s.ramRoleName); }
+      const r = await this.json<RawRoleSets>('DescribeInstanceRamRole', regionId, { RegionId: regionId, InstanceIds: JSON.stringify(ids), PageSize: 50 });
+      for (const s of r.body?.InstanceRamRoleSets?.InstanceRamRoleSet ?? []) {
+        if (s.InstanceId && s.RamRoleName) { out.set(s.InstanceId, s.RamRoleName); }
       }
     }
     return out;

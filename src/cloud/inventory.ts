@@ -97,7 +97,13 @@ export class RequestLimiter {
 /** Chain-continuing requests (next pages) before chain-ending ones (roles of a page). */
 const PRIORITY = { listing: 10, roles: 0 };
 
-/** DescribeInstances takes at most 100 per page; DescribeInstanceRamRole 50 instances per call. */
+/**
+ * DescribeInstances takes at most 100 per page (MaxResults) and has no parameter that narrows the
+ * fields it returns, nor does it return the RAM role, hence DescribeInstanceRamRole. That one
+ * takes 50 instance ids a call in the Chinese API reference ("最多支持一次查询 50 台实例",
+ * help.aliyun.com/document_detail/54243.html) but 100 in the English one, and pages its answer at
+ * 50 at most (PageSize): 50 is the bound both agree on.
+ */
 const INSTANCE_PAGE = 100;
 const ROLE_BATCH = 50;
 /** ListRoles takes at most 1,000 per page (MaxItems). */

@@ -1,6 +1,6 @@
 /** RAM over the real SDK: roles, policies, attachments and users, mapped to plain models. */
 import type { Page } from './paging';
-import { loadRamSdk } from './sdk';
+import { callRpcJson, loadRamSdk } from './sdk';
 import type { CloudSession } from './session';
 import { noteRoleChange } from './waiting';
 
@@ -58,6 +58,13 @@ export interface PolicyEntities {
 const s = (v: string | undefined | null) => v ?? '';
 const asType = (v: string | undefined): PolicyType => (v === 'System' ? 'System' : 'Custom');
 
+/** The fields of a ListRoles answer that listRoles reads (RAM API reference names). */
+interface RawRolePage {
+  IsTruncated?: boolean;
+  Marker?: string;
+  Roles?: { Role?: Array<{ RoleId?: string; RoleName?: string; Arn?: string; Description?: string; CreateDate?: string; UpdateDate?: string; MaxSessionDuration?: number }> };
+}
+
 export class RamApi {
   constructor(private readonly session: CloudSession) {}
 
@@ -66,11 +73,12 @@ export class RamApi {
   }
 
   async listRoles(marker?: string, maxItems = 100): Promise<Page<Role>> {
-    const r = await this.call('ListRoles', (c, m) => c.listRoles(new m.ListRolesRequest({ marker, maxItems })));
+    // Up to 1,000 roles a page: plain JSON, as callRpcJson explains.
+    const r = await this.call('ListRoles', (c) => callRpcJson<RawRolePage>(c, 'ListRoles', '2015-05-01', { Marker: marker, MaxItems: maxItems }));
     const b = r.body;
     return {
-      items: (b?.roles?.role ?? []).map((x) => ({ roleId: s(x.roleId), roleName: s(x.roleName), arn: s(x.arn), description: s(x.description), createDate: x.createDate, updateDate: x.updateDate, maxSessionDuration: x.maxSessionDuration })),
-      next: b?.isTruncated ? b.marker : undefined,
+      items: (b?.Roles?.Role ?? []).map((x) => ({ roleId: s(x.RoleId), roleName: s(x.RoleName), arn: s(x.Arn), description: s(x.Description), createDate: x.CreateDate, updateDate: x.UpdateDate, maxSessionDuration: x.MaxSessionDuration })),
+      next: b?.IsTruncated ? b.Marker : undefined,
     };
   }
 

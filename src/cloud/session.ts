@@ -289,6 +289,7 @@ function headersOf(result: unknown): Record<string, string> | undefined {
 }
 
 function requestIdOf(result: unknown): string | undefined {
-  const r = result as { body?: { requestId?: string }; res?: { headers?: Record<string, string> } } | undefined;
-  return r?.body?.requestId ?? r?.res?.headers?.['x-oss-request-id'];
+  // SDK response models say requestId; the plain JSON of callRpcJson keeps the API's RequestId.
+  const r = result as { body?: { requestId?: string; RequestId?: string }; res?: { headers?: Record<string, string> } } | undefined;
+  return r?.body?.requestId ?? r?.body?.RequestId ?? r?.res?.headers?.['x-oss-request-id'];
 }

@@ -13,6 +13,7 @@ import { SandboxError } from './errors';
 import { cloudAssistantActions } from './cloudAssistant';
 import { schedule, settleInstances } from './lifecycle';
 import { visibleRole } from './propagation';
+import { valuesIn } from './lazyMap';
 import { findRole } from './ram';
 import { realismOf } from './realism';
 import type { RpcAction, RpcBody, RpcContext, RpcProduct } from './rpcProduct';
@@ -207,6 +208,8 @@ function instanceJson(state: SandboxState, i: Instance): RpcBody {
 const nameMatches = (pattern: string, value: string) =>
   new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
 
+const regionOf = (i: Instance) => i.regionId;
+
 const STATUSES: InstanceStatus[] = ['Pending', 'Running', 'Starting', 'Stopping', 'Stopped'];
 
 function describeInstances(ctx: RpcContext): RpcBody {
@@ -221,8 +224,7 @@ function describeInstances(ctx: RpcContext): RpcBody {
   const publicIps = idList(p.str('PublicIpAddresses'), () => E.malformed('PublicIpAddresses', 'The specified PublicIpAddresses are not valid.'));
   const tags = p.objects('Tag');
   const eq = (param: string, value: string | undefined) => p.str(param) === undefined || p.str(param) === value;
-  const all = [...ctx.state.instances.values()].filter((i) => i.regionId === r.regionId
-    && (!ids || ids.includes(i.instanceId)) && eq('VpcId', i.vpcId) && eq('VSwitchId', i.vSwitchId) && eq('ZoneId', i.zoneId)
+  const all = valuesIn(ctx.state.instances, r.regionId, regionOf).filter((i) => (!ids || ids.includes(i.instanceId)) && eq('VpcId', i.vpcId) && eq('VSwitchId', i.vSwitchId) && eq('ZoneId', i.zoneId)
     && eq('Status', i.status) && eq('InstanceNetworkType', i.networkType) && eq('ImageId', i.imageId) && eq('InstanceType', i.instanceType)
     && (p.str('SecurityGroupId') === undefined || i.securityGroupIds.includes(p.str('SecurityGroupId')!))
     && (p.str('InstanceName') === undefined || nameMatches(p.str('InstanceName')!, i.instanceName))
@@ -304,7 +306,7 @@ function describeInstanceRamRole(ctx: RpcContext): RpcBody {
   const ids = instanceIds(ctx, false);
   const roleName = ctx.params.str('RamRoleName') || undefined;
   if (!ids && !roleName) { throw err('InvalidParameter.AllEmpty', 403, 'At least one of InstanceIds and RamRoleName must be specified.'); }
-  const candidates = ids ? ids.map((id) => instanceIn(ctx, r.regionId, id)) : [...ctx.state.instances.values()].filter((i) => i.regionId === r.regionId);
+  const candidates = ids ? ids.map((id) => instanceIn(ctx, r.regionId, id)) : valuesIn(ctx.state.instances, r.regionId, regionOf);
   if (ids && candidates.some((i) => i.networkType === 'classic')) { throw E.classic(); }
   const withRole = candidates.filter((i) => i.ramRoleName && (!roleName || i.ramRoleName.toLowerCase() === roleName.toLowerCase()));
   const { items, fields } = paged(ctx, withRole, 50, false);

@@ -72,3 +72,27 @@ function search(keys: string[], before: (k: string) => boolean): number {
   }
   return lo;
 }
+
+/**
+ * The values of a map grouped by `groupOf`, in the map's order; cached per LazyMap version (like
+ * sortedKeys), so the large seed's 6,000 instances are not filtered by region on every request.
+ * Only for a grouping that never changes while a value is in the map (an instance's region).
+ */
+const groupCache = new WeakMap<Map<string, unknown>, { version: number; size: number; groups: Map<string, unknown[]> }>();
+
+export function valuesIn<V>(map: Map<string, V>, group: string, groupOf: (v: V) => string): V[] {
+  if (!(map instanceof LazyMap)) { return [...map.values()].filter((v) => groupOf(v) === group); }
+  let hit = groupCache.get(map) as { version: number; size: number; groups: Map<string, V[]> } | undefined;
+  if (!hit || hit.version !== map.version || hit.size !== map.size) {
+    const groups = new Map<string, V[]>();
+    for (const v of map.values()) {
+      const g = groupOf(v);
+      let list = groups.get(g);
+      if (!list) { groups.set(g, list = []); }
+      list.push(v);
+    }
+    hit = { version: map.version, size: map.size, groups };
+    groupCache.set(map, hit as never);
+  }
+  return hit.groups.get(group) ?? [];
+}

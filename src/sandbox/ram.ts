@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { roleArn } from '../policy/builders';
 import { SandboxError } from './errors';
+import { LazyMap } from './lazyMap';
 import { changingRoles } from './propagation';
 import { realismOf } from './realism';
 import type { RpcAction, RpcBody, RpcContext, RpcProduct } from './rpcProduct';
@@ -167,21 +168,40 @@ const tagsJson = (t: Array<{ key: string; value: string }> | undefined) => ({ Ta
  * One page of `items` sorted by name. The Marker is the (encoded) name the next page starts at, so
  * paging stays consistent when entries are created or deleted between pages.
  */
-function page<T>(ctx: RpcContext, items: T[], name: (t: T) => string): { items: T[]; IsTruncated: boolean; Marker?: string } {
+type Keyed<T> = Array<{ k: string; t: T }>;
+
+/** Plain code-unit order of the lowered names, the same order the Marker comparison in page() uses. */
+const byName = <T>(items: T[], name: (t: T) => string): Keyed<T> =>
+  items.map((t) => ({ k: name(t).toLowerCase(), t })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+
+/**
+ * Every value of a LazyMap in name order, cached per version (a key added or removed), so the large
+ * seed does not sort 5,000 roles for each page of ListRoles. Only for names that never change while
+ * the key stays (a role cannot be renamed).
+ */
+const sortedByName = new WeakMap<Map<string, unknown>, { version: number; size: number; keyed: Keyed<unknown> }>();
+
+function allByName<T>(map: Map<string, T>, name: (t: T) => string): Keyed<T> {
+  if (!(map instanceof LazyMap)) { return byName([...map.values()], name); }
+  const hit = sortedByName.get(map);
+  if (hit && hit.version === map.version && hit.size === map.size) { return hit.keyed as Keyed<T>; }
+  const keyed = byName([...map.values()], name);
+  sortedByName.set(map, { version: map.version, size: map.size, keyed });
+  return keyed;
+}
+
+function page<T>(ctx: RpcContext, items: T[] | Keyed<T>, name: (t: T) => string, presorted = false): { items: T[]; IsTruncated: boolean; Marker?: string } {
   const max = ctx.params.int('MaxItems', { min: 1, max: 1000, invalid: () => E.invalid('MaxItems') }) ?? 100;
-  // Plain code-unit order, the same order the Marker comparison below uses. Keys are lowered once,
-  // not per comparison: the large seed sorts 5,000 roles per page.
-  const keyed = items.map((t) => ({ k: name(t).toLowerCase(), t })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  const sorted = keyed.map((x) => x.t);
+  const keyed = presorted ? items as Keyed<T> : byName(items as T[], name);
   const marker = ctx.params.str('Marker');
   const from = marker ? Buffer.from(marker, 'base64url').toString('utf8').toLowerCase() : '';
   const start = from ? keyed.findIndex((x) => x.k >= from) : 0;
-  const rest = start < 0 ? [] : sorted.slice(start);
+  const rest = start < 0 ? [] : keyed.slice(start, start + max + 1);
   const truncated = rest.length > max;
   return {
-    items: rest.slice(0, max),
+    items: rest.slice(0, max).map((x) => x.t),
     IsTruncated: truncated,
-    ...(truncated ? { Marker: Buffer.from(name(rest[max])).toString('base64url') } : {}),
+    ...(truncated ? { Marker: Buffer.from(name(rest[max].t)).toString('base64url') } : {}),
   };
 }
 
@@ -268,8 +288,10 @@ function createRole(ctx: RpcContext): RpcBody {
 
 function listRoles(ctx: RpcContext): RpcBody {
   const want = tags(ctx) ?? [];
-  const roles = [...ctx.state.roles.values()].filter((r) => hasTags(r.tags, want));
-  const { items, ...paging } = page(ctx, roles, (r) => r.roleName);
+  const name = (r: RamRole) => r.roleName;
+  const { items, ...paging } = want.length
+    ? page(ctx, [...ctx.state.roles.values()].filter((r) => hasTags(r.tags, want)), name)
+    : page(ctx, allByName(ctx.state.roles, name), name, true);
   return { ...paging, Roles: { Role: items.map((r) => ({ ...roleJson(ctx, r, false, true), Tags: tagsJson(r.tags) })) } };
 }
 
