@@ -184,7 +184,6 @@ export async function ensureTools() {
 
   const apt = [];
   if (!process.env.CHROMIUM_PATH && !exists(chromium)) apt.push('chromium');
-  if (!hasChineseFont()) apt.push('fonts-wqy-microhei'); // ~5 MB
   if (!stampCovers(readStamp(), wanted, p)) {
     await withLock(async () => {
       if (stampCovers(readStamp(), wanted, p)) return; // another process finished it meanwhile
@@ -196,6 +195,10 @@ export async function ensureTools() {
     });
   }
   await aptInstall(apt);
+  // Only the zh-cn pictures need it (the tests read the DOM): a machine that cannot install it still runs.
+  if (!hasChineseFont()) {
+    await aptInstall(['fonts-wqy-microhei']).catch((e) => log(`warning: no Chinese font, the ui-zh screenshots will show boxes (${e.message})`)); // ~5 MB
+  }
   if (installed || apt.length) log(`e2e tools ready after ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 
   const tools = {
