@@ -85,42 +85,74 @@ function ownModule(resolveDir, spec) {
  * Load on demand (main bundle): a `require()` of one of our own modules (not an import) is the
  * boundary. The module and everything only it needs go to dist/lazy.js, which Node loads on that
  * first call, after activation. Collects the required modules in `entries`.
+ *
+ * The first load hands dist/lazy.js the modules main holds (`shared`, see fromMain) through its
+ * `__link`, once: nothing is exported for other code to pick up (another extension in the same
+ * host can require our files). Had other code linked the lazy bundle first, it refuses to run.
  */
-const onDemand = (entries) => ({
+const onDemand = (entries, shared = []) => ({
   name: 'on-demand',
   setup(build) {
+    build.onResolve({ filter: /^lazy-loader$/ }, () => ({ path: 'loader', namespace: 'lazy-loader' }));
     build.onResolve({ filter: /^\./ }, (args) => {
-      if (args.namespace === 'on-demand') { return { path: args.path, external: true }; }
+      if (args.namespace === 'on-demand' || (args.namespace === 'lazy-loader' && args.path === './lazy.js')) { return { path: args.path, external: true }; }
       if (args.kind !== 'require-call' || /\/sandbox\/server$/.test(args.path)) { return undefined; }
       const file = ownModule(args.resolveDir, args.path);
       if (!file) { return undefined; }
       entries.add(file);
       return { path: file, namespace: 'on-demand' };
     });
-    build.onLoad({ filter: /.*/, namespace: 'on-demand' }, (args) => ({ contents: `module.exports = require('./lazy.js')[${JSON.stringify(args.path)}];`, loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'on-demand' }, (args) => ({ contents: `module.exports = require('lazy-loader').loadLazy()[${JSON.stringify(args.path)}];`, loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-loader' }, () => ({
+      resolveDir: ROOT, loader: 'js',
+      contents: [
+        ...shared.map((f, i) => `import * as m${i} from './${f}';`),
+        `const shared = { ${shared.map((f, i) => `${JSON.stringify(f)}: m${i}`).join(', ')} };`,
+        'let lazy;',
+        'export function loadLazy() {',
+        "  if (!lazy) { const m = require('./lazy.js'); if (!m.__link(shared)) { throw new Error('dist/lazy.js was linked by other code before this extension loaded it; refusing to run it.'); } lazy = m; }",
+        '  return lazy;',
+        '}',
+      ].join('\n'),
+    }));
   },
 });
 
 /**
  * One instance of every module (lazy bundle): a module the main bundle already holds is not bundled
- * again but taken from it (`require('./extension.js')` is Node's cached main module; its `__shared`
- * holds those modules' namespaces). So module-level state (the secret registry of the log's
- * redaction, the translator, caches, event emitters) exists once, whichever bundle uses it.
- * test/unit/bundles.test.ts fails if a module lands in both bundles.
+ * again but taken from main, which hands them over once through `__link` (see onDemand). So
+ * module-level state (the secret registry of the log's redaction, the translator, caches, event
+ * emitters) exists once, whichever bundle uses it. test/unit/bundles.test.ts fails if a module
+ * lands in both bundles.
  */
 const fromMain = (mainModules, shared) => ({
   name: 'from-main',
   setup(build) {
     build.onResolve({ filter: /^\./ }, (args) => {
-      if (args.namespace === 'from-main') { return { path: args.path, external: true }; }
       const file = ownModule(args.resolveDir, args.path);
       if (!file || !mainModules.has(file)) { return undefined; }
       shared.add(file);
       return { path: file, namespace: 'from-main' };
     });
-    build.onLoad({ filter: /.*/, namespace: 'from-main' }, (args) => ({ contents: `module.exports = require('./extension.js').__shared[${JSON.stringify(args.path)}];`, loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'from-main' }, (args) => ({ contents: `module.exports = require('lazy-link').take(${JSON.stringify(args.path)});`, loader: 'js' }));
   },
 });
+
+/** The lazy bundle's end of the link: main's modules, given once (by main's first on-demand load). */
+const lazyLink = {
+  name: 'lazy-link',
+  setup(build) {
+    build.onResolve({ filter: /^lazy-link$/ }, () => ({ path: 'link', namespace: 'lazy-link' }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-link' }, () => ({
+      loader: 'js',
+      contents: [
+        'let shared;',
+        'exports.link = (s) => { if (shared) { return false; } shared = s; return true; };',
+        "exports.take = (f) => { if (!shared) { throw new Error('dist/lazy.js used before the extension linked it'); } return shared[f]; };",
+      ].join('\n'),
+    }));
+  },
+};
 
 const srcInputs = (metafile) => new Set(Object.keys(metafile.inputs).filter((f) => f.startsWith('src/')));
 
@@ -143,23 +175,19 @@ export async function bundleExtension({ outdir = 'dist', minify = production, so
   const shared = new Set();
   const lazy = await esbuild.build({
     ...base, outfile: `${outdir}/lazy.js`,
-    stdin: { contents: [...entries].sort().map((e) => `exports[${JSON.stringify(e)}] = require(${JSON.stringify(`./${e}`)});`).join('\n'), resolveDir: ROOT, loader: 'js', sourcefile: 'lazy-entries.js' },
-    plugins: [copyOnce, lazySdks('./sdk'), lazySandbox, ...(shareWithMain ? [fromMain(mainModules, shared)] : [])],
+    stdin: {
+      contents: [
+        "exports.__link = require('lazy-link').link;",
+        // Getters: each module runs on first use, after main linked the bundle.
+        ...[...entries].sort().map((e) => `Object.defineProperty(exports, ${JSON.stringify(e)}, { enumerable: true, get: () => require(${JSON.stringify(`./${e}`)}) });`),
+      ].join('\n'),
+      resolveDir: ROOT, loader: 'js', sourcefile: 'lazy-entries.js',
+    },
+    plugins: [copyOnce, lazySdks('./sdk'), lazySandbox, lazyLink, ...(shareWithMain ? [fromMain(mainModules, shared)] : [])],
   });
 
   const names = [...shared].sort();
-  const main = await esbuild.build({
-    ...mainOptions,
-    stdin: {
-      contents: [
-        "export * from './src/extension';",
-        ...names.map((f, i) => `import * as m${i} from './${f}';`),
-        // Internal: read only by dist/lazy.js (see fromMain); not part of the extension's API.
-        `export const __shared = { ${names.map((f, i) => `${JSON.stringify(f)}: m${i}`).join(', ')} };`,
-      ].join('\n'),
-      resolveDir: ROOT, loader: 'ts', sourcefile: 'extension-entry.ts',
-    },
-  });
+  const main = await esbuild.build({ ...mainOptions, entryPoints: ['src/extension.ts'], plugins: [copyOnce, lazySdks('./sdk'), lazySandbox, onDemand(new Set(entries), names)] });
   const changed = [...srcInputs(main.metafile)].filter((f) => !mainModules.has(f));
   if (changed.length) { throw new Error(`the main bundle grew while exporting shared modules: ${changed.join(', ')}`); }
   return { main: main.metafile, lazy: lazy.metafile, shared: names, outputs: write ? undefined : { main: main.outputFiles, lazy: lazy.outputFiles } };

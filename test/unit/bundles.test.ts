@@ -53,7 +53,7 @@ const DUPLICATE_OK: Record<string, string> = {
 };
 
 /** A host where every vscode API answers an inert value, the output channel records its lines. */
-function fakeVscode(lines: string[]): unknown {
+function fakeVscode(lines: string[], commands: Map<string, (...a: unknown[]) => unknown>): unknown {
   const inert: object = new Proxy(function inert() {}, {
     get: (_t, k) => (k === 'then' ? undefined : k === Symbol.iterator ? function* () {} : inert),
     set: () => true,
@@ -68,13 +68,15 @@ function fakeVscode(lines: string[]): unknown {
   api.window = new Proxy({}, { get: (_w, p) => (p === 'createOutputChannel' ? () => channel : inert) });
   api.workspace = new Proxy({}, { get: (_w, p) => (p === 'getConfiguration' ? () => ({ get: (_k: string, d: unknown) => d, inspect: () => undefined }) : p === 'workspaceFolders' ? undefined : p === 'textDocuments' ? [] : inert) });
   api.l10n = { t: (m: string) => m };
+  api.commands = new Proxy({}, { get: (_c, p) => (p === 'registerCommand' ? (id: string, fn: (...a: unknown[]) => unknown) => { commands.set(id, fn); return { dispose() {} }; } : p === 'executeCommand' ? async () => undefined : inert) });
   return api;
 }
 
 /** Loads a built main bundle in a fake host (test mode), then its lazy bundle. */
 function load(dir: string) {
   const lines: string[] = [];
-  const vscode = fakeVscode(lines);
+  const commands = new Map<string, (...a: unknown[]) => unknown>();
+  const vscode = fakeVscode(lines, commands);
   const original = (Module as unknown as { _load: (...a: unknown[]) => unknown })._load;
   (Module as unknown as { _load: (...a: unknown[]) => unknown })._load = function (request: unknown, ...rest: unknown[]) {
     return request === 'vscode' ? vscode : original.call(this, request, ...rest);
@@ -90,7 +92,7 @@ function load(dir: string) {
     });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const lazy = require(path.join(dir, 'lazy.js'));
-    return { main, api, lazy, lines };
+    return { main, api, lazy, lines, commands };
   } finally {
     (Module as unknown as { _load: unknown })._load = original;
   }
@@ -143,7 +145,8 @@ describe('bundles: one instance of every module', () => {
   test('a secret announced by code in the lazy bundle is redacted by the main bundle\'s log', async () => {
     const dir = path.join(tmp, 'shared');
     await bundleExtension({ outdir: dir, minify: true, sourcemap: false, extraLazyEntries: ['test/unit/fixtures/lazyAnnouncer.ts'] });
-    const { api, lazy, lines } = load(dir);
+    const { api, lazy, lines, commands } = load(dir);
+    await commands.get('alibabaCloud.showLog')!(); // the first command loads (and links) the lazy bundle
     const secret = `lazy-${'s3cr3t'.repeat(4)}`;
     lazy['test/unit/fixtures/lazyAnnouncer.ts'].announceFromLazyBundle(secret);
     api.services.log.info(`token=${secret} in a message`);
@@ -151,10 +154,33 @@ describe('bundles: one instance of every module', () => {
     assert.ok(lines.every((l) => !l.includes(secret)), lines.join('\n'));
   });
 
+  test('other code in the host reaches no shared module: main exports only activate/deactivate; the lazy bundle is linked once, by main', async () => {
+    const dir = path.join(tmp, 'sealed');
+    const fixture = 'test/unit/fixtures/lazyAnnouncer.ts';
+    await bundleExtension({ outdir: dir, minify: true, sourcemap: false, extraLazyEntries: [fixture] });
+    const { main, lazy, commands } = load(dir);
+    assert.deepEqual(Object.keys(main).sort(), ['activate', 'deactivate']);
+    await commands.get('alibabaCloud.showLog')!();
+    assert.equal(lazy.__link({ 'src/cloud/secretValues.ts': {} }), false, 'a second link is refused');
+    assert.equal(typeof lazy[fixture].announceFromLazyBundle, 'function', 'linked by main, it runs');
+    // Linked first by someone else: the extension refuses to run the lazy bundle with their modules.
+    const pre = path.join(tmp, 'prelinked');
+    await bundleExtension({ outdir: pre, minify: true, sourcemap: false, extraLazyEntries: [fixture] });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const early = require(path.join(pre, 'lazy.js'));
+    assert.throws(() => early[fixture], /used before the extension linked it/, 'nothing runs unlinked');
+    assert.equal(early.__link({}), true);
+    const victim = load(pre);
+    await victim.commands.get('alibabaCloud.showLog')!();
+    await new Promise((r) => setTimeout(r, 50)); // the views' first load runs on a timer after activation
+    assert.ok(victim.lines.some((l) => /linked by other code/.test(l)), victim.lines.join('\n'));
+  });
+
   test('control: were the lazy bundle to carry its own registry, the same secret would leak', async () => {
     const dir = path.join(tmp, 'duplicated');
     await bundleExtension({ outdir: dir, minify: true, sourcemap: false, extraLazyEntries: ['test/unit/fixtures/lazyAnnouncer.ts'], shareWithMain: false });
-    const { api, lazy, lines } = load(dir);
+    const { api, lazy, lines, commands } = load(dir);
+    await commands.get('alibabaCloud.showLog')!();
     const secret = `lazy-${'l3ak'.repeat(5)}`;
     lazy['test/unit/fixtures/lazyAnnouncer.ts'].announceFromLazyBundle(secret);
     api.services.log.info(`token=${secret} in a message`);
