@@ -94,6 +94,10 @@ const onDemand = (entries, shared = []) => ({
   name: 'on-demand',
   setup(build) {
     build.onResolve({ filter: /^lazy-loader$/ }, () => ({ path: 'loader', namespace: 'lazy-loader' }));
+    build.onResolve({ filter: /^lazy-slot$/ }, () => ({ path: 'slot', namespace: 'lazy-slot' }));
+    // The shims reach the loader through this slot, not by requiring it: a required module and all
+    // it imports become lazily initialised wrappers, which costs activation time.
+    build.onLoad({ filter: /.*/, namespace: 'lazy-slot' }, () => ({ contents: 'export const slot = {};', loader: 'js' }));
     build.onResolve({ filter: /^\./ }, (args) => {
       if (args.namespace === 'on-demand' || (args.namespace === 'lazy-loader' && args.path === './lazy.js')) { return { path: args.path, external: true }; }
       if (args.kind !== 'require-call' || /\/sandbox\/server$/.test(args.path)) { return undefined; }
@@ -102,17 +106,18 @@ const onDemand = (entries, shared = []) => ({
       entries.add(file);
       return { path: file, namespace: 'on-demand' };
     });
-    build.onLoad({ filter: /.*/, namespace: 'on-demand' }, (args) => ({ contents: `module.exports = require('lazy-loader').loadLazy()[${JSON.stringify(args.path)}];`, loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'on-demand' }, (args) => ({ contents: `module.exports = require('lazy-slot').slot.load()[${JSON.stringify(args.path)}];`, loader: 'js' }));
     build.onLoad({ filter: /.*/, namespace: 'lazy-loader' }, () => ({
       resolveDir: ROOT, loader: 'js',
       contents: [
+        "import { slot } from 'lazy-slot';",
         ...shared.map((f, i) => `import * as m${i} from './${f}';`),
         `const shared = { ${shared.map((f, i) => `${JSON.stringify(f)}: m${i}`).join(', ')} };`,
         'let lazy;',
-        'export function loadLazy() {',
+        'slot.load = () => {',
         "  if (!lazy) { const m = require('./lazy.js'); if (!m.__link(shared)) { throw new Error('dist/lazy.js was linked by other code before this extension loaded it; refusing to run it.'); } lazy = m; }",
         '  return lazy;',
-        '}',
+        '};',
       ].join('\n'),
     }));
   },
@@ -166,8 +171,11 @@ const srcInputs = (metafile) => new Set(Object.keys(metafile.inputs).filter((f) 
 export async function bundleExtension({ outdir = 'dist', minify = production, sourcemap = !production, write = true, extraLazyEntries = [], shareWithMain = true } = {}) {
   const base = { ...common, absWorkingDir: ROOT, minify, sourcemap, write, metafile: true, external: ['vscode', 'proxy-agent'] };
   const entries = new Set(extraLazyEntries);
-  const mainOptions = { ...base, outfile: `${outdir}/extension.js`, plugins: [copyOnce, lazySdks('./sdk'), lazySandbox, onDemand(entries)] };
-  const first = await esbuild.build({ ...mainOptions, entryPoints: ['src/extension.ts'], write: false });
+  // The loader is imported by the entry (after the extension), so it and the modules it hands over
+  // are plain top-level code of the bundle.
+  const entry = { contents: "export * from './src/extension';\nimport 'lazy-loader';", resolveDir: ROOT, loader: 'ts', sourcefile: 'extension-entry.ts' };
+  const mainOptions = { ...base, outfile: `${outdir}/extension.js`, stdin: entry, plugins: [copyOnce, lazySdks('./sdk'), lazySandbox, onDemand(entries)] };
+  const first = await esbuild.build({ ...mainOptions, write: false });
   const mainModules = srcInputs(first.metafile);
   const statically = [...entries].filter((e) => mainModules.has(e));
   if (statically.length) { throw new Error(`required on demand but also imported by the main bundle: ${statically.join(', ')}`); }
@@ -187,7 +195,7 @@ export async function bundleExtension({ outdir = 'dist', minify = production, so
   });
 
   const names = [...shared].sort();
-  const main = await esbuild.build({ ...mainOptions, entryPoints: ['src/extension.ts'], plugins: [copyOnce, lazySdks('./sdk'), lazySandbox, onDemand(new Set(entries), names)] });
+  const main = await esbuild.build({ ...mainOptions, plugins: [copyOnce, lazySdks('./sdk'), lazySandbox, onDemand(new Set(entries), names)] });
   const changed = [...srcInputs(main.metafile)].filter((f) => !mainModules.has(f));
   if (changed.length) { throw new Error(`the main bundle grew while exporting shared modules: ${changed.join(', ')}`); }
   return { main: main.metafile, lazy: lazy.metafile, shared: names, outputs: write ? undefined : { main: main.outputFiles, lazy: lazy.outputFiles } };
