@@ -22,7 +22,13 @@ function gatedListing(pages: string[][]) {
     });
   };
   const settle = async () => { for (let i = 0; i < 5; i++) { await new Promise((r) => setImmediate(r)); } };
-  return { load, asked, waiting, settle };
+  /** Lets `pending` reach the listing, answers the request it made, and waits for it. */
+  const answer = async <T>(pending: Promise<T>): Promise<T> => {
+    await settle();
+    waiting.shift()!.release();
+    return pending;
+  };
+  return { load, asked, waiting, settle, answer };
 }
 
 describe('PagedList', () => {
@@ -35,10 +41,7 @@ describe('PagedList', () => {
     assert.deepEqual(await first, ['a', 'b']);
     assert.equal(list.hasMore, true);
     for (const expected of [['a', 'b', 'c'], ['a', 'b', 'c', 'd']]) {
-      const more = list.loadMore();
-      await l.settle();
-      l.waiting.shift()!.release();
-      await more;
+      await l.answer(list.loadMore());
       assert.deepEqual(await list.current(), expected);
     }
     assert.equal(list.hasMore, false);
@@ -49,10 +52,7 @@ describe('PagedList', () => {
   it('concurrent Load more clicks share one request and append the page once', async () => {
     const l = gatedListing([['a'], ['b'], ['c']]);
     const list = new PagedList(l.load);
-    const first = list.current();
-    await l.settle();
-    l.waiting.shift()!.release();
-    await first;
+    await l.answer(list.current());
     const clicks = [list.loadMore(), list.loadMore(), list.loadMore()];
     await l.settle();
     assert.equal(l.waiting.length, 1, 'one request in flight for three clicks');
@@ -65,19 +65,13 @@ describe('PagedList', () => {
   it('a failed page leaves the list as it was, and the next Load more asks for that page again', async () => {
     const l = gatedListing([['a'], ['b']]);
     const list = new PagedList(l.load);
-    const first = list.current();
-    await l.settle();
-    l.waiting.shift()!.release();
-    await first;
+    await l.answer(list.current());
     const failing = list.loadMore();
     await l.settle();
     l.waiting.shift()!.fail(new Error('Throttling'));
     await assert.rejects(failing, /Throttling/);
     assert.deepEqual(await list.current(), ['a']);
-    const retry = list.loadMore();
-    await l.settle();
-    l.waiting.shift()!.release();
-    await retry;
+    await l.answer(list.loadMore());
     assert.deepEqual(await list.current(), ['a', 'b']);
     assert.deepEqual(l.asked, [undefined, '1', '1']);
   });
@@ -85,10 +79,7 @@ describe('PagedList', () => {
   it('a reset during a load drops the page in flight: the fresh list starts again from the first page', async () => {
     const l = gatedListing([['a'], ['b'], ['c']]);
     const list = new PagedList(l.load);
-    const first = list.current();
-    await l.settle();
-    l.waiting.shift()!.release();
-    await first;
+    await l.answer(list.current());
     const stale = list.loadMore();
     await l.settle();
     list.reset();
