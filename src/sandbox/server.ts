@@ -18,7 +18,7 @@ import { imdsService } from './imds';
 import { ossService } from './oss';
 import { rpcService } from './rpc';
 import { bindRealism, resolveRealism, type Realism, type RealismOptions } from './realism';
-import { seedDemoAccount, DEMO } from './seed';
+import { randomSecret, seedDemoAccount, DEMO } from './seed';
 import { seedLargeAccount } from './seedLarge';
 import type { ServiceModule } from './service';
 import { emptyState, loadState, saveState, wallNow, type SandboxState } from './state';
@@ -64,6 +64,8 @@ export interface SandboxInfo {
   /** Root AccessKey of the demo account. */
   accessKeyId: string;
   accessKeySecret: string;
+  /** The demo sub-account's AccessKey (absent in an account without it, e.g. --empty). */
+  subAccount?: { userName: string; accessKeyId: string; accessKeySecret: string };
   /** Send as `x-sandbox-token` to reach /__sandbox/* (faults, clock, request log, info). */
   controlToken: string;
   imdsUrl(instanceId?: string): string;
@@ -123,9 +125,11 @@ export class Sandbox {
     const host = this.options.host ?? '127.0.0.1';
     const endpoint = `${host}:${this.port}`;
     const root = [...this.state.accessKeys.values()].find((k) => k.owner.kind === 'root');
+    const sub = this.state.accessKeys.get(DEMO.subAccessKeyId);
     return {
       port: this.port, endpoint, url: `http://${endpoint}`, accountId: this.state.accountId,
       accessKeyId: root?.accessKeyId ?? '', accessKeySecret: root?.accessKeySecret ?? '', controlToken: this.controlToken,
+      ...(sub?.owner.kind === 'user' ? { subAccount: { userName: sub.owner.userName, accessKeyId: sub.accessKeyId, accessKeySecret: sub.accessKeySecret } } : {}),
       imdsUrl: (instanceId?: string) => instanceId ? `http://${endpoint}/imds/${instanceId}` : `http://${endpoint}`,
     };
   }
@@ -373,9 +377,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // A file written by an older sandbox may be readable by others; it holds secrets.
   if (loaded && options.statePath) { fs.chmodSync(options.statePath, 0o600); }
   const large = resolveRealism(options.instant, options.realism).largeCatalogues;
-  const demo = () => seedDemoAccount(emptyState(), { largeCatalogues: large });
+  // A new state file gets secrets of its own (kept in the file); in memory, this process's (DEMO).
+  const secrets = options.statePath ? { root: randomSecret(), sub: randomSecret() } : undefined;
+  const demo = () => seedDemoAccount(emptyState(), { largeCatalogues: large, secrets });
   const state = loaded ?? (options.empty ? emptyState() : options.seed === 'large' ? seedLargeAccount(demo()) : demo());
   const sandbox = new Sandbox(state, { defaultImdsInstance: DEMO.vpcInstanceId, ...options });
+  // Written at once, so a restart before the first change finds the same secrets.
+  if (!loaded) { sandbox.persist(); }
   await sandbox.listen();
   return sandbox;
 }
