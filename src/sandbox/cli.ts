@@ -148,6 +148,7 @@ export function flagTableMarkdown(): string {
   return [
     '| Flag | Meaning | Default |',
     '|---|---|---|',
-    ...FLAGS.map((f) => `| \`${flagLabel(f)}\` | ${f.meaning} | ${f.default || '—'} |`),
+    // A pipe inside a table cell, code span included, needs its backslash (GFM).
+    ...FLAGS.map((f) => `| \`${flagLabel(f)}\` | ${f.meaning} | ${f.default || '—'} |`.replace(/(?<=\S)\|(?=\S)/g, '\\|')),
   ].join('\n');
 }
