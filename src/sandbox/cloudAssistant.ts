@@ -255,7 +255,13 @@ export function settleInvocations(sandbox: SandboxHost): void {
 
 // ---- DescribeInvocationResults ----
 
-const recordStatus = (s: string) => (s === 'Pending' || s === 'Running' ? 'Running' : s === 'Invalid' || s === 'Aborted' ? 'Failed' : 'Finished');
+/**
+ * InvokeRecordStatus: a command that ran to its end (exit code 0 or not) is Finished; one that
+ * timed out, could not be delivered or hit an error is Failed (DescribeInvocations reference,
+ * InvokeStatus "Failed": "the command timed out or another exception occurred"; RunCommand
+ * reference: a one-time command that times out becomes Failed).
+ */
+const recordStatus = (s: string) => (s === 'Pending' || s === 'Running' ? 'Running' : s === 'Success' || s === 'Failed' ? 'Finished' : 'Failed');
 
 function describeInvocationResults(ctx: RpcContext): RpcBody {
   const regionId = regionOf(ctx);
