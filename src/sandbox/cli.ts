@@ -4,8 +4,9 @@
  * Parsing is Node's own `util.parseArgs` in strict mode; anything it or a flag's check refuses is a
  * CliError (exit 2, nothing started).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { version } from '../../package.json';
 import { REALISTIC } from './realism';
 import type { SandboxOptions } from './server';
 
@@ -61,6 +62,18 @@ export const FLAGS: readonly Flag[] = [
 
 export type CliCommand = { kind: 'help' } | { kind: 'version'; version: string } | { kind: 'run'; options: SandboxOptions };
 
+/**
+ * The extension's version, from the nearest package.json above this file: dist/ in a build, the
+ * repository root from src/sandbox/ (the sandbox layer may not import files outside it).
+ */
+function packageVersion(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) { return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version; }
+    if (path.dirname(dir) === dir) { return 'unknown'; }
+  }
+}
+
 /** Edit distance, for "did you mean". */
 function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -92,7 +105,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     throw new CliError(`${(e as Error).message.replace(/\s*\n\s*/g, ' ')} (see --help)`);
   }
   if (values.help) { return { kind: 'help' }; }
-  if (values.version) { return { kind: 'version', version }; }
+  if (values.version) { return { kind: 'version', version: packageVersion() }; }
   const o: SandboxOptions = {};
   for (const f of FLAGS) {
     const v = values[f.name];
