@@ -7,8 +7,9 @@
  * document_detail/452179): an instance not running, the agent not running, the wrong script type
  * for the OS, an unknown user, a run longer than Timeout.
  *
- * The sandbox never runs a shell: the demo AccessKey is public, so a RunCommand that executed
- * scripts would hand anyone on this machine a way to run commands as its user. Its agent instead
+ * The sandbox never runs a shell: a RunCommand that executed scripts would hand whoever holds an
+ * AccessKey of the sandbox (every process of this user can read its state file) a way to run
+ * commands as its user. Its agent instead
  * understands the one script the extension sends (src/setup/roleCheckScript.ts, recognised by its
  * marker line) and does what that script does, against this instance's metadata service and OSS
  * through their request handlers: hardened-mode token, role name, credentials, one signed
@@ -255,7 +256,13 @@ export function settleInvocations(sandbox: SandboxHost): void {
 
 // ---- DescribeInvocationResults ----
 
-const recordStatus = (s: string) => (s === 'Pending' || s === 'Running' ? 'Running' : s === 'Invalid' || s === 'Aborted' ? 'Failed' : 'Finished');
+/**
+ * InvokeRecordStatus: a command that ran to its end (exit code 0 or not) is Finished; one that
+ * timed out, could not be delivered or hit an error is Failed (DescribeInvocations reference,
+ * InvokeStatus "Failed": "the command timed out or another exception occurred"; RunCommand
+ * reference: a one-time command that times out becomes Failed).
+ */
+const recordStatus = (s: string) => (s === 'Pending' || s === 'Running' ? 'Running' : s === 'Success' || s === 'Failed' ? 'Finished' : 'Failed');
 
 function describeInvocationResults(ctx: RpcContext): RpcBody {
   const regionId = regionOf(ctx);

@@ -234,6 +234,50 @@ function describeInstances(ctx: RpcContext): RpcBody {
   return { ...fields, Instances: { Instance: items.map((i) => instanceJson(ctx.state, i)) } };
 }
 
+/**
+ * DescribeInstanceAttribute: one instance, flat, in the fields of its API reference (the ECS SDK's
+ * DescribeInstanceAttributeResponseBody): DescribeInstances' entry without the fields that belong
+ * to that list only (no KeyPairName, OSName, NetworkInterfaces, Tags…).
+ */
+function describeInstanceAttribute(ctx: RpcContext): RpcBody {
+  const full = instanceJson(ctx.state, theInstance(ctx));
+  const pick = ['InstanceId', 'InstanceName', 'HostName', 'Description', 'Status', 'InstanceNetworkType', 'RegionId', 'ZoneId', 'InstanceType',
+    'ImageId', 'Cpu', 'Memory', 'CreationTime', 'ExpiredTime', 'InstanceChargeType', 'InternetChargeType', 'InternetMaxBandwidthOut',
+    'InternetMaxBandwidthIn', 'IoOptimized', 'StoppedMode', 'SerialNumber', 'VpcAttributes', 'InnerIpAddress', 'PublicIpAddress',
+    'SecurityGroupIds', 'OperationLocks'];
+  const { IsSupportUnassociate: _, ...eip } = full.EipAddress as Record<string, unknown>;
+  return {
+    ...Object.fromEntries(pick.map((k) => [k, full[k]])), EipAddress: eip,
+    ClusterId: '', VlanId: '', CreditSpecification: '', EnableJumboFrame: false, EnableNetworkEncryption: false,
+    DedicatedHostAttribute: { DedicatedHostId: '', DedicatedHostName: '' }, SecurityOptions: { EnableSecureBoot: false },
+    NetworkOptions: { EnableJumboFrame: false, EnableNetworkEncryption: false, BandwidthWeighting: '' },
+  };
+}
+
+/**
+ * DescribeKeyPairs. The sandbox keeps no key pair store (it has no CreateKeyPair): a region's key
+ * pairs are the ones its instances were created with, dated by the first of them, with a
+ * fingerprint derived from the name. KeyPairName takes `*` as a wildcard (API reference); pages
+ * of 10 by default, at most 50.
+ */
+function describeKeyPairs(ctx: RpcContext): RpcBody {
+  const r = region(ctx);
+  const byName = new Map<string, string>();
+  for (const i of valuesIn(ctx.state.instances, r.regionId, regionOf)) {
+    if (i.keyPairName && (!byName.has(i.keyPairName) || i.creationTime < byName.get(i.keyPairName)!)) { byName.set(i.keyPairName, i.creationTime); }
+  }
+  const pattern = ctx.params.str('KeyPairName');
+  const fingerprint = ctx.params.str('KeyPairFingerPrint');
+  const all = [...byName].sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, created]) => ({ name, created, fp: createHash('md5').update(`sandbox-key-pair:${name}`).digest('hex') }))
+    .filter((k) => (!pattern || nameMatches(pattern, k.name)) && (!fingerprint || fingerprint === k.fp));
+  const { items, fields } = paged(ctx, all, 50, false);
+  return {
+    ...fields,
+    KeyPairs: { KeyPair: items.map((k) => ({ KeyPairName: k.name, KeyPairFingerPrint: k.fp, CreationTime: k.created, ResourceGroupId: '', Tags: { Tag: [] } })) },
+  };
+}
+
 // ---- instance RAM roles ----
 
 type Outcome = { instanceId: string; error?: SandboxError; roleName?: string };
@@ -680,6 +724,8 @@ const actions: Record<string, RpcAction> = {
   DescribeImages: { handle: describeImages },
   DescribeInstanceTypes: { handle: describeInstanceTypes },
   DescribeInstances: { resources: allInstances, handle: describeInstances },
+  DescribeInstanceAttribute: { resources: oneInstance, handle: describeInstanceAttribute },
+  DescribeKeyPairs: { resources: (ctx) => [ecsArn(ctx, 'keypair/*')], handle: describeKeyPairs },
   DescribeInstanceRamRole: { resources: eachInstance, handle: describeInstanceRamRole },
   AttachInstanceRamRole: { resources: eachInstance, handle: attachInstanceRamRole },
   DetachInstanceRamRole: { resources: eachInstance, handle: detachInstanceRamRole },

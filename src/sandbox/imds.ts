@@ -152,7 +152,10 @@ function credentialsDocument(state: SandboxState, instance: Instance): string {
   return `{\n${fields.map(([k, v]) => `  ${JSON.stringify(k)} : ${JSON.stringify(v)}`).join(',\n')}\n}`;
 }
 
-function metadata(path: string, state: SandboxState, instance: Instance): SandboxResponse {
+function metadata(requested: string, state: SandboxState, instance: Instance): SandboxResponse {
+  // Alibaba's Go metadata client and ossutil's ECS-role docs ask for `…/meta-data/Ram/…`; the ECS
+  // docs write `ram`. No page says which the service accepts, so both (docs/SANDBOX.md, guesses).
+  const path = requested.replace(/^\/latest\/meta-data\/Ram(?=\/|$)/, '/latest/meta-data/ram');
   if (path === '/latest' || path === '/latest/') { return text('meta-data/'); }
   if (path.startsWith(CREDENTIALS_PATH) || path === CREDENTIALS_PATH.slice(0, -1)) {
     const role = path.slice(CREDENTIALS_PATH.length);

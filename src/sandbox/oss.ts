@@ -755,8 +755,10 @@ const RESPONSE_OVERRIDES = ['content-type', 'content-language', 'expires', 'cach
 /**
  * The object GetObject/HeadObject reads: the current one, or with `versionId` that version
  * (oss:GetObjectVersion). A key whose current version is a delete marker is 404 with
- * x-oss-delete-marker ("Delete marker": GetObject returns 404); naming a marker's version is 405,
- * as a marker has no data (S3's answer; the OSS pages name no code for it).
+ * x-oss-delete-marker ("Delete marker": GetObject returns 404). Naming a marker's version is
+ * EC 0017-00000002 ("this operation is not supported on a delete marker", OSS error page
+ * 0017-00000002, which shows it for ?acl&versionId=); that page names no code or status, so
+ * MethodNotAllowed 405 (S3's answer for GetObject/HeadObject) stays our guess.
  */
 function readableVersion(ctx: Ctx, b: Bucket, key: string): OssObject {
   const versionId = versionIdArg(ctx);
@@ -773,7 +775,7 @@ function readableVersion(ctx: Ctx, b: Bucket, key: string): OssObject {
   allow(ctx, 'oss:GetObjectVersion', objectArn(ctx.state, b.name, key));
   const v = findVersion(b, key, versionId);
   if (isDeleteMarker(v)) {
-    throw new OssError('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', { Method: ctx.req.method }, undefined,
+    throw new OssError('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', { Method: ctx.req.method, EC: '0017-00000002' }, undefined,
       { 'x-oss-delete-marker': 'true', 'x-oss-version-id': versionId });
   }
   return v;
@@ -809,7 +811,7 @@ function getObject(ctx: Ctx, b: Bucket, key: string, head: boolean): SandboxResp
  * version (Enabled), or is dropped when it is the "null" version (Suspended, which writes "null").
  */
 function storeObject(ctx: Ctx, b: Bucket, key: string, o: Omit<OssObject, 'key' | 'lastModified' | 'versionId' | 'seq'>): OssObject {
-  if (header(ctx.req, 'x-oss-forbid-overwrite') === 'true' && b.objects.has(key)) { throw errors.alreadyExists(); }
+  if (forbidOverwrite(ctx, b) && b.objects.has(key)) { throw errors.alreadyExists(); }
   const stored: OssObject = { ...o, key, lastModified: new Date(now(ctx.state)).toISOString() };
   if (!b.versioning) {
     b.objects.set(key, stored);
@@ -820,6 +822,21 @@ function storeObject(ctx: Ctx, b: Bucket, key: string, o: Omit<OssObject, 'key' 
   stored.versionId = enabled ? newVersionId(stored.seq) : NULL_VERSION;
   setVersions(b, key, [stored, ...allVersions(b, key).filter((v) => enabled || versionIdOf(v) !== NULL_VERSION)]);
   return stored;
+}
+
+/**
+ * `x-oss-forbid-overwrite`: only `true` or `false` (OSS error page 0017-00000279, which names no
+ * code: InvalidArgument 400 is our guess), and without effect in a bucket whose versioning is
+ * Enabled or Suspended ("Enable versioning", help.aliyun.com/en/oss/user-guide/overview-78: the
+ * header "does not take effect during uploads").
+ */
+function forbidOverwrite(ctx: Ctx, b: Bucket): boolean {
+  const v = header(ctx.req, 'x-oss-forbid-overwrite');
+  if (v === undefined) { return false; }
+  if (v !== 'true' && v !== 'false') {
+    throw new OssError('InvalidArgument', 400, 'x-oss-forbid-overwrite should be true or false.', { ArgumentName: 'x-oss-forbid-overwrite', ArgumentValue: v, EC: '0017-00000279' });
+  }
+  return v === 'true' && !b.versioning;
 }
 
 function checkKey(key: string): void {
@@ -843,8 +860,11 @@ function putObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
  */
 function copySource(ctx: Ctx): { bucket: string; key: string; object: OssObject } {
   const [source, query = ''] = (header(ctx.req, 'x-oss-copy-source') ?? '').split('?');
+  // OSS form-decodes this header (`+` is a space): the Go SDK, and so ossutil and terraform, send
+  // "/" + bucket + "/" + url.QueryEscape(key) (aliyun/aliyun-oss-go-sdk oss/bucket.go CopyObject,
+  // oss/multipart.go UploadPartCopy). The request path, unlike it, keeps `+` literal.
   let decoded: string;
-  try { decoded = decodeURIComponent(source); } catch { decoded = ''; }
+  try { decoded = decodeURIComponent(source.replace(/\+/g, ' ')); } catch { decoded = ''; }
   const m = /^\/?([^/]+)\/(.+)$/.exec(decoded);
   if (!m) { throw errors.invalidArgument('Copy Source must mention the source bucket and key: /sourcebucket/sourcekey.', 'x-oss-copy-source', source); }
   const [, bucket, key] = m;
@@ -855,8 +875,11 @@ function copySource(ctx: Ctx): { bucket: string; key: string; object: OssObject 
   }
   allow(ctx, 'oss:GetObjectVersion', objectArn(ctx.state, bucket, key));
   const v = findVersion(getBucket(ctx.state, bucket), key, versionId);
-  // A delete marker has no data to copy (CopyObject API reference: the source must be an object).
-  if (isDeleteMarker(v)) { throw errors.noSuchVersion(key, versionId); }
+  // OSS error page 0016-00000307 describes exactly this request; it names no code or status, so
+  // InvalidRequest 400 (S3's answer to a copy naming a delete marker) is our guess.
+  if (isDeleteMarker(v)) {
+    throw new OssError('InvalidRequest', 400, 'The versionId in x-oss-copy-source can not be a delete marker.', { EC: '0016-00000307' });
+  }
   return { bucket, key, object: v };
 }
 

@@ -384,7 +384,9 @@ function deletePolicyVersion(ctx: RpcContext): RpcBody {
   const p = existingPolicy(ctx, 'Custom');
   const v = versionOf(ctx, p);
   if (v.versionId === p.defaultVersion) {
-    throw err('DeleteConflict.Policy.Version.Default', 409, 'The default version of the policy CAN NOT be deleted.');
+    // The text of the DeletePolicyVersion reference for this code (Resource Management's, the
+    // same policy model: alibabacloud.com/help/en/resource-management/api-deletepolicyversion).
+    throw err('DeleteConflict.Policy.Version.Default', 409, 'You cannot delete the default policy version.');
   }
   p.versions = p.versions.filter((x) => x !== v);
   return {};
@@ -418,8 +420,10 @@ function deletePolicy(ctx: RpcContext): RpcBody {
 
 /**
  * Policies one role or user may have attached, per type: RAM "Limits" (help doc-detail/28753,
- * 2025): 20 system and 10 custom. The code is the LimitExceeded.<Entity>.Policy of the RAM error
- * list; its exact message is not documented.
+ * 2025): 20 system and 10 custom. Older copies of that page (e.g. the Japanese "Limits", which
+ * also gives 100 users and 5 groups) say 5 per user or group; they predate the per-type limits,
+ * so 10 stands. The code is the LimitExceeded.<Entity>.Policy of the RAM error list; its exact
+ * message is not documented.
  */
 const ATTACH_LIMITS: Record<PolicyType, number> = { System: 20, Custom: 10 };
 

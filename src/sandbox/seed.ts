@@ -9,17 +9,25 @@ import {
   isoSeconds, policyKey, roleKey, userKey,
   type Attachment, type Bucket, type Instance, type OssObject, type PolicyType, type SandboxState, type SecurityGroupPermission,
 } from './state';
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** A secret in the shape of a real AccessKey secret (30 letters and digits). */
+export const randomSecret = (): string => Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join('');
 
 export const DEMO = {
   accountId: '1234567890123456',
-  /** Root AccessKey of the demo account (sandbox only; printed by the CLI). */
+  /**
+   * Root AccessKey of the demo account (printed by the CLI). The IDs are fixed so docs can name
+   * them; the secrets are random per process, and a new state file gets its own (startSandbox), so
+   * no web page can know them and sign requests to a sandbox on this machine.
+   */
   accessKeyId: 'SBXAKSandboxRootDemo001',
-  accessKeySecret: 'sbxRootSecretDoNotUse0000000001',
+  accessKeySecret: randomSecret(),
   /** A RAM user with ECS and RAM read access but no ram:PassRole. */
   subUser: 'dev-alice',
   subAccessKeyId: 'SBXAKSandboxAliceDemo01',
-  subAccessKeySecret: 'sbxAliceSecretDoNotUse000000001',
+  subAccessKeySecret: randomSecret(),
   regions: ['cn-hangzhou', 'cn-shanghai'] as const,
   vpcInstanceId: 'i-bp1sandboxvpc000001',
   vpcInstanceId2: 'i-bp1sandboxvpc000002',
@@ -42,12 +50,15 @@ const T0 = Date.parse('2026-01-15T08:00:00Z');
 export interface SeedOptions {
   /** Catalogues of a real region's size (realism `largeCatalogues`); the demo entries come first. */
   largeCatalogues?: boolean;
+  /** The demo AccessKey secrets; default: this process's (DEMO). */
+  secrets?: { root: string; sub: string };
 }
 
 export function seedDemoAccount(state: SandboxState, options: SeedOptions = {}): SandboxState {
   state.accountId = DEMO.accountId;
   const created = isoSeconds(T0);
-  state.accessKeys.set(DEMO.accessKeyId, { accessKeyId: DEMO.accessKeyId, accessKeySecret: DEMO.accessKeySecret, owner: { kind: 'root' }, status: 'Active', createDate: created });
+  const secrets = options.secrets ?? { root: DEMO.accessKeySecret, sub: DEMO.subAccessKeySecret };
+  state.accessKeys.set(DEMO.accessKeyId, { accessKeyId: DEMO.accessKeyId, accessKeySecret: secrets.root, owner: { kind: 'root' }, status: 'Active', createDate: created });
 
   for (const p of SYSTEM_POLICIES) {
     state.policies.set(policyKey('System', p.name), {
@@ -84,7 +95,7 @@ export function seedDemoAccount(state: SandboxState, options: SeedOptions = {}):
   role(DEMO.notEcsRole, 'Function Compute invocations (not usable by ECS)', 'fc.aliyuncs.com');
 
   state.users.set(DEMO.subUser, { userId: '2000000000000001', userName: DEMO.subUser, displayName: 'Alice (developer)', createDate: created });
-  state.accessKeys.set(DEMO.subAccessKeyId, { accessKeyId: DEMO.subAccessKeyId, accessKeySecret: DEMO.subAccessKeySecret, owner: { kind: 'user', userName: DEMO.subUser }, status: 'Active', createDate: created });
+  state.accessKeys.set(DEMO.subAccessKeyId, { accessKeyId: DEMO.subAccessKeyId, accessKeySecret: secrets.sub, owner: { kind: 'user', userName: DEMO.subUser }, status: 'Active', createDate: created });
   attach(userKey(DEMO.subUser), 'System', 'AliyunECSFullAccess');
   attach(userKey(DEMO.subUser), 'System', 'AliyunRAMReadOnlyAccess');
 

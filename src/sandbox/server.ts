@@ -18,7 +18,7 @@ import { imdsService } from './imds';
 import { ossService } from './oss';
 import { rpcService } from './rpc';
 import { bindRealism, resolveRealism, type Realism, type RealismOptions } from './realism';
-import { seedDemoAccount, DEMO } from './seed';
+import { randomSecret, seedDemoAccount, DEMO } from './seed';
 import { seedLargeAccount } from './seedLarge';
 import type { ServiceModule } from './service';
 import { emptyState, loadState, saveState, wallNow, type SandboxState } from './state';
@@ -64,6 +64,8 @@ export interface SandboxInfo {
   /** Root AccessKey of the demo account. */
   accessKeyId: string;
   accessKeySecret: string;
+  /** The demo sub-account's AccessKey (absent in an account without it, e.g. --empty). */
+  subAccount?: { userName: string; accessKeyId: string; accessKeySecret: string };
   /** Send as `x-sandbox-token` to reach /__sandbox/* (faults, clock, request log, info). */
   controlToken: string;
   imdsUrl(instanceId?: string): string;
@@ -123,9 +125,11 @@ export class Sandbox {
     const host = this.options.host ?? '127.0.0.1';
     const endpoint = `${host}:${this.port}`;
     const root = [...this.state.accessKeys.values()].find((k) => k.owner.kind === 'root');
+    const sub = this.state.accessKeys.get(DEMO.subAccessKeyId);
     return {
       port: this.port, endpoint, url: `http://${endpoint}`, accountId: this.state.accountId,
       accessKeyId: root?.accessKeyId ?? '', accessKeySecret: root?.accessKeySecret ?? '', controlToken: this.controlToken,
+      ...(sub?.owner.kind === 'user' ? { subAccount: { userName: sub.owner.userName, accessKeyId: sub.accessKeyId, accessKeySecret: sub.accessKeySecret } } : {}),
       imdsUrl: (instanceId?: string) => instanceId ? `http://${endpoint}/imds/${instanceId}` : `http://${endpoint}`,
     };
   }
@@ -211,6 +215,13 @@ export class Sandbox {
       try { originHost = new URL(origin).hostname; } catch { originHost = undefined; }
       if (!originHost || !isLoopbackName(originHost)) { return refuse('requests from web pages other than loopback ones are refused'); }
     }
+    // An <img>, a navigation or a no-cors fetch sends no Origin, but a browser marks it with fetch
+    // metadata (https://www.w3.org/TR/fetch-metadata/): a request another site started, or one
+    // whose answer the page never reads, is a page acting, never this sandbox's user.
+    const site = header(req, 'sec-fetch-site');
+    if (site !== undefined && site !== 'none' && site !== 'same-origin') { return refuse(`requests a web page started (Sec-Fetch-Site: ${site}) are refused`); }
+    const mode = header(req, 'sec-fetch-mode');
+    if (mode === 'no-cors' || mode === 'navigate') { return refuse(`browser requests in mode ${mode} are refused`); }
     const host = hostName(header(req, 'host') ?? '');
     // 100.100.100.200: the metadata address, as code on an instance writes it (an IP, so no page
     // can rebind a name to it).
@@ -367,15 +378,32 @@ function tooLarge(req: SandboxRequest): SandboxResponse {
   return { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Request body too Large\n' };
 }
 
+/**
+ * State files written before the demo secrets were random hold the secrets the docs once published
+ * (`sbxRootSecretDoNotUse…`): anyone could sign with those, so they are replaced (and the file saved).
+ */
+function replacePublishedSecrets(state: SandboxState): boolean {
+  let replaced = false;
+  for (const key of state.accessKeys.values()) {
+    if (/^sbx(Root|Alice)SecretDoNotUse\d+$/.test(key.accessKeySecret)) { key.accessKeySecret = randomSecret(); replaced = true; }
+  }
+  return replaced;
+}
+
 /** Starts a sandbox on an ephemeral loopback port (tests) or the given one (CLI). */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const loaded = options.statePath ? loadState(options.statePath) : undefined;
+  const replaced = loaded ? replacePublishedSecrets(loaded) : false;
   // A file written by an older sandbox may be readable by others; it holds secrets.
   if (loaded && options.statePath) { fs.chmodSync(options.statePath, 0o600); }
   const large = resolveRealism(options.instant, options.realism).largeCatalogues;
-  const demo = () => seedDemoAccount(emptyState(), { largeCatalogues: large });
+  // A new state file gets secrets of its own (kept in the file); in memory, this process's (DEMO).
+  const secrets = options.statePath ? { root: randomSecret(), sub: randomSecret() } : undefined;
+  const demo = () => seedDemoAccount(emptyState(), { largeCatalogues: large, secrets });
   const state = loaded ?? (options.empty ? emptyState() : options.seed === 'large' ? seedLargeAccount(demo()) : demo());
   const sandbox = new Sandbox(state, { defaultImdsInstance: DEMO.vpcInstanceId, ...options });
+  // Written at once, so a restart before the first change finds the same secrets.
+  if (!loaded || replaced) { sandbox.persist(); }
   await sandbox.listen();
   return sandbox;
 }

@@ -62,8 +62,14 @@ function assumeRole(ctx: RpcContext): RpcBody {
   // STS sees roles as they have propagated, not as RAM already answers (propagation.ts).
   const role = m[1] === ctx.accountId ? visibleRole(ctx.state, m[2]) : undefined;
   if (!role) { throw err('EntityNotExist.Role', 404, `The role not exists: ${arn}.`); }
-  // One message for both causes, as the real service gives: no sts:AssumeRole, or no trust.
-  if (!ctx.allows('sts:AssumeRole', roleArn(ctx.accountId, role.roleName)) || !trustsPrincipal(role.assumeRolePolicyDocument, ctx.principal)) {
+  // Two causes, two texts. Without sts:AssumeRole on the role: the RAM refusal every product
+  // documents ("You are not authorized to do this action. You should be authorized by RAM.", STS
+  // AssumeRole common errors, alibabacloud.com/help/doc-detail/42775). A trust policy that does not
+  // name the caller: the text the service gives for it (not in the reference: docs/SANDBOX.md).
+  if (!ctx.allows('sts:AssumeRole', roleArn(ctx.accountId, role.roleName))) {
+    throw err('NoPermission', 403, 'You are not authorized to do this action. You should be authorized by RAM.');
+  }
+  if (!trustsPrincipal(role.assumeRolePolicyDocument, ctx.principal)) {
     throw err('NoPermission', 403, 'No permission perform sts:AssumeRole on this Role. Maybe you are not authorized to perform sts:AssumeRole or the specified role does not trust you');
   }
   const duration = ctx.params.int('DurationSeconds', {

@@ -8,7 +8,7 @@
 // Runs until Ctrl-C, then tears everything down (process groups).
 //
 // The sandbox runs realistic (seconds of RAM propagation and instance transitions, real
-// strictness and catalogue sizes; README "Sandbox"); `--instant` runs it without all that.
+// strictness and catalogue sizes; docs/SANDBOX.md); `--instant` runs it without all that.
 //
 // usage: npm start [-- --port N] [--host 127.0.0.1] [--server] [--skip-build] [--check] [--instant]
 //   --host    where the VS Code server listens (default 127.0.0.1). Anything but loopback opens the
@@ -66,6 +66,8 @@ async function main(o) {
   const sandbox = await timed('start sandbox', () => startSandbox({ logFile: path.join(privateDir, 'sandbox.log'), realistic: !o.instant }), timings);
   const env = sandboxEnv(sandbox.info, path.join(privateDir, 'sandbox.json'));
   log(`sandbox: ${sandbox.info.url} (AccessKey id ${sandbox.info.accessKeyId}; the secret is in ${env.ALIBABA_CLOUD_SANDBOX_INFO}, not printed)`);
+  // The control routes are for the user at this terminal (docs/SANDBOX.md "Control routes").
+  log(`sandbox control token (send as x-sandbox-token to ${sandbox.info.url}/__sandbox/*): ${sandbox.info.controlToken}`);
   const workspace = path.join(REPO, '.cache', 'start-workspace');
   fs.mkdirSync(workspace, { recursive: true });
 

@@ -6,6 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
@@ -97,6 +98,27 @@ describe('foreign Origin and Host are refused', () => {
     assert.deepEqual(sandbox.faults.list(), []);
   });
 
+  it('browser fetch metadata of a page acting is 403 (an <img>, a navigation, a no-cors or cross-site fetch send no Origin)', async () => {
+    const pageActing: Array<Record<string, string>> = [
+      { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' },
+      { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'cors' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'no-cors' },
+      { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' },
+    ];
+    for (const headers of pageActing) {
+      const r = await send({ path: ROLE_LIST, headers });
+      assert.equal(r.status, 403, JSON.stringify(headers));
+      assert.ok(!r.body.includes(DEMO.seededRole));
+      assert.equal((await send({ method: 'POST', path: '/__sandbox/faults', headers: { ...token(), ...headers }, body: '{"kind":"down"}' })).status, 403, JSON.stringify(headers));
+    }
+    assert.deepEqual(sandbox.faults.list(), []);
+    const userActing: Array<Record<string, string>> = [{ 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' }, { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'cors' }, {}];
+    for (const headers of userActing) {
+      assert.equal((await send({ path: ROLE_LIST, headers })).status, 200, JSON.stringify(headers));
+    }
+  });
+
   it('a loopback Origin passes', async () => {
     for (const origin of [`http://127.0.0.1:${port()}`, 'http://localhost:3000', 'http://[::1]:8080']) {
       assert.equal((await send({ path: '/__sandbox/info', headers: { ...token(), origin } })).status, 200, origin);
@@ -185,7 +207,7 @@ describe('the state file', () => {
     const file = path.join(dir, 'state.json');
     try {
       const first = await startSandbox({ statePath: file, instant: true });
-      const cloud = createCloud({ name: 't', regionId: 'cn-hangzhou', credentials: { mode: 'AK', accessKeyId: DEMO.accessKeyId, accessKeySecret: DEMO.accessKeySecret }, endpoints: sandboxEndpoints(first.info.endpoint) });
+      const cloud = createCloud({ name: 't', regionId: 'cn-hangzhou', credentials: { mode: 'AK', accessKeyId: first.info.accessKeyId, accessKeySecret: first.info.accessKeySecret }, endpoints: sandboxEndpoints(first.info.endpoint) });
       try {
         await cloud.ram.createRole('PersistedRole', formatPolicy(serviceTrustPolicy()));
       } finally {
@@ -202,6 +224,55 @@ describe('the state file', () => {
         assert.equal(fs.statSync(file).mode & 0o777, 0o600);
       } finally {
         await second.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the demo AccessKey secrets are nobody else\'s to know', () => {
+  it('random per process: another process\'s demo secrets are not this one\'s', () => {
+    const seed = path.join(__dirname, '..', '..', 'src', 'sandbox', 'seed.ts');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', `const { DEMO } = require(${JSON.stringify(seed)}); process.stdout.write(JSON.stringify([DEMO.accessKeySecret, DEMO.subAccessKeySecret]))`], { encoding: 'utf8' });
+    const [root, sub] = JSON.parse(r.stdout) as string[];
+    assert.match(root, /^[A-Za-z0-9]{30}$/);
+    assert.notEqual(root, DEMO.accessKeySecret);
+    assert.notEqual(sub, DEMO.subAccessKeySecret);
+    // An in-memory sandbox of this process hands out this process's.
+    assert.equal(sandbox.info.accessKeySecret, DEMO.accessKeySecret);
+    assert.deepEqual(sandbox.info.subAccount, { userName: DEMO.subUser, accessKeyId: DEMO.subAccessKeyId, accessKeySecret: DEMO.subAccessKeySecret });
+  });
+
+  it('random per new state file, kept in the file: a restart signs with the same, another file with others', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-secrets-'));
+    try {
+      const a = await startSandbox({ statePath: path.join(dir, 'a.json'), instant: true });
+      const secretsA = [a.info.accessKeySecret, a.info.subAccount?.accessKeySecret];
+      await a.close();
+      const b = await startSandbox({ statePath: path.join(dir, 'b.json'), instant: true });
+      const secretsB = [b.info.accessKeySecret, b.info.subAccount?.accessKeySecret];
+      await b.close();
+      assert.notDeepEqual(secretsA, secretsB);
+      assert.ok(!secretsA.includes(DEMO.accessKeySecret) && !secretsA.includes(DEMO.subAccessKeySecret), 'not the in-memory ones either');
+      // Restarted before any change: the file was written at start, so the same secrets sign.
+      // A file from before, with the secret the docs once published, gets a new one.
+      const published = `sbxRootSecretDoNotUse${'0'.repeat(9)}1`;
+      const fileB = path.join(dir, 'b.json');
+      fs.writeFileSync(fileB, fs.readFileSync(fileB, 'utf8').replace(secretsB[0]!, published));
+      const old = await startSandbox({ statePath: fileB, instant: true });
+      await old.close();
+      assert.ok(![published, secretsB[0]].includes(old.info.accessKeySecret));
+      assert.ok(!fs.readFileSync(fileB, 'utf8').includes(published), 'and the file no longer holds it');
+
+      const again = await startSandbox({ statePath: path.join(dir, 'a.json'), instant: true });
+      const cloud = createCloud({ name: 't', regionId: 'cn-hangzhou', credentials: { mode: 'AK', accessKeyId: DEMO.accessKeyId, accessKeySecret: secretsA[0]! }, endpoints: sandboxEndpoints(again.info.endpoint) });
+      try {
+        assert.deepEqual([again.info.accessKeySecret, again.info.subAccount?.accessKeySecret], secretsA);
+        assert.ok((await cloud.ram.listRoles()).items.length > 0);
+      } finally {
+        cloud.dispose();
+        await again.close();
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -23,8 +23,10 @@ export function useSandbox(options: SandboxOptions = {}): TestCloud {
   const clouds: Cloud[] = [];
   before(async () => {
     t.sandbox = await startSandbox({ instant: true, ...options });
-    t.root = { mode: 'AK', accessKeyId: DEMO.accessKeyId, accessKeySecret: DEMO.accessKeySecret };
-    t.subAccount = { mode: 'AK', accessKeyId: DEMO.subAccessKeyId, accessKeySecret: DEMO.subAccessKeySecret };
+    // The secrets are the sandbox's (random per process, or per state file): read, never assumed.
+    const { accessKeyId, accessKeySecret, subAccount } = t.sandbox.info;
+    t.root = { mode: 'AK', accessKeyId, accessKeySecret };
+    t.subAccount = { mode: 'AK', accessKeyId: subAccount?.accessKeyId ?? DEMO.subAccessKeyId, accessKeySecret: subAccount?.accessKeySecret ?? '' };
     t.profile = (credentials = t.root, extra = {}) => ({
       name: 'test', regionId: 'cn-hangzhou', credentials, endpoints: sandboxEndpoints(t.sandbox.info.endpoint),
       retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, ...extra,
