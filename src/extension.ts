@@ -7,7 +7,7 @@ import { registerOssFileSystem } from './fs/ossFileSystem';
 import { accessDeniedEnricher } from './ui/accessDenied';
 import { AccessKeyDiagnostics } from './ui/accessKeyDiagnostics';
 import { watchClockSkew } from './ui/clockSkew';
-import { registerErrorEnricher } from './ui/errorFunnel';
+import { ErrorEnrichers } from './ui/errorFunnel';
 import { outcomeUnknownEnricher } from './ui/outcomeUnknown';
 import { InstanceIdentityService } from './ui/instanceIdentity';
 import { LocalSandbox } from './ui/localSandbox';
@@ -15,6 +15,8 @@ import { Log } from './ui/log';
 import { PolicyCompletion } from './ui/policyCompletion';
 import { PolicyDiagnostics } from './ui/policyDiagnostics';
 import { ProfileStore } from './ui/profiles';
+import { ReadOnlyDocuments } from './ui/readOnlyDocument';
+import { RoleCheckStore } from './ui/roleChecks';
 import { ScriptedPrompter, VsCodePrompter, type Prompter } from './ui/prompt';
 import { ProfileStatusBar } from './ui/statusBar';
 import { testApiFor } from './ui/testApi';
@@ -45,11 +47,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const instance = new InstanceIdentityService({ context, log, profiles, prompt: () => prompt }, statusBar);
   const sandbox = new LocalSandbox(startSandboxInHost);
   const accessKeys = new AccessKeyDiagnostics(context);
+  const readOnly = new ReadOnlyDocuments();
+  const roleChecks = new RoleCheckStore();
+  const enrichers = new ErrorEnrichers();
   let explorer: Explorer | undefined;
   let documents: LiveRamDocuments | undefined;
 
   const services: Services = {
-    context, log, profiles, instance, sandbox, accessKeys,
+    context, log, profiles, instance, sandbox, accessKeys, readOnly, roleChecks, enrichers,
     get prompt() { return prompt; },
     async cloud() {
       const active = await profiles.activeCloud();
@@ -71,8 +76,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     log, profiles, sandbox, explorer, statusBar, instance, explorer.bindInstanceIdentity(instance), watchClockSkew(log),
     ramDocuments, vscode.workspace.registerFileSystemProvider(RAM_SCHEME, ramDocuments),
     vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, ramDocuments),
-    registerOssFileSystem(services), registerErrorEnricher('AccessDenied', accessDeniedEnricher(services)),
-    registerErrorEnricher('OutcomeUnknown', outcomeUnknownEnricher(services)),
+    registerOssFileSystem(services), enrichers.register('AccessDenied', accessDeniedEnricher(services)),
+    enrichers.register('OutcomeUnknown', outcomeUnknownEnricher(services)), readOnly, roleChecks,
+    roleChecks.onDidChange(() => services.refresh('identity')),
     new PolicyDiagnostics(), accessKeys, PolicyCompletion.register(), ...registerCommands(services, log, contributedCommands(context)),
   );
   profiles.initContext();

@@ -102,7 +102,7 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
       // save …: <text>"; Ctrl+S on an oss: editor uploads first (uploadBeforeSave) and shows ours alone.
       const text = await refusalSentence(this.s, e);
       if (mutating) {
-        void reportError(this.s.log, e, `oss:${op} ${display(uri)}`);
+        void reportError(this.s, e, `oss:${op} ${display(uri)}`);
         this.reported.add(uri.toString());
       }
       return vscode.FileSystemError.NoPermissions(text);
