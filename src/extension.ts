@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { setTranslator } from './cloud/l10n';
 import { contributedCommands, registerCommands } from './commands/registry';
 import { startSandboxInHost } from './commands/startSandbox';
-import { registerOssFileSystem } from './fs/ossFileSystem';
+import { registerOssFileSystem, type OssFileSystem } from './fs/ossFileSystem';
 import { accessDeniedEnricher } from './ui/accessDenied';
 import { AccessKeyDiagnostics } from './ui/accessKeyDiagnostics';
 import { watchClockSkew } from './ui/clockSkew';
@@ -52,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const enrichers = new ErrorEnrichers();
   let explorer: Explorer | undefined;
   let documents: LiveRamDocuments | undefined;
+  let ossFiles: OssFileSystem | undefined;
 
   const services: Services = {
     context, log, profiles, instance, sandbox, accessKeys, readOnly, roleChecks, enrichers,
@@ -63,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     },
     refresh: (view, node, reload) => explorer?.refresh(view, node, reload),
     reveal: async (view, node) => explorer?.reveal(view, node),
+    get ossFiles() { return ossFiles; },
     get documents() {
       if (!documents) { throw new Error(vscode.l10n.t('Policy documents are not available yet; try again once the extension has started.')); }
       return documents;
@@ -72,11 +74,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   explorer = new Explorer(services);
   const ramDocuments = new LiveRamDocuments(services);
   documents = ramDocuments;
+  const oss = registerOssFileSystem(services);
+  ossFiles = oss.fs;
   context.subscriptions.push(
     log, profiles, sandbox, explorer, statusBar, instance, explorer.bindInstanceIdentity(instance), watchClockSkew(log),
     ramDocuments, vscode.workspace.registerFileSystemProvider(RAM_SCHEME, ramDocuments),
     vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, ramDocuments),
-    registerOssFileSystem(services), enrichers.register('AccessDenied', accessDeniedEnricher(services)),
+    oss.registration, enrichers.register('AccessDenied', accessDeniedEnricher(services)),
     enrichers.register('OutcomeUnknown', outcomeUnknownEnricher(services)), readOnly, roleChecks,
     roleChecks.onDidChange(() => services.refresh('identity')),
     new PolicyDiagnostics(), accessKeys, PolicyCompletion.register(), ...registerCommands(services, log, contributedCommands(context)),

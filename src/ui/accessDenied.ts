@@ -107,7 +107,7 @@ export function accessDeniedActions(s: Services, report: DenialReport): ErrorAct
 }
 
 /**
- * The error-funnel enricher for AccessDenied (registered with registerErrorEnricher). This module
+ * The error-funnel enricher for AccessDenied (registered with Services.enrichers). This module
  * imports the funnel only for types, so in-host tests can bundle it without the cloud SDKs.
  */
 export function accessDeniedEnricher(s: Services): ErrorEnricher {

@@ -43,6 +43,14 @@ export interface Services {
   readonly roleChecks: RoleCheckStore;
   /** What the error funnel adds to an error code (AccessDenied, OutcomeUnknown). */
   readonly enrichers: ErrorEnrichers;
+  /** The `oss:` file system (fs/ossFileSystem.ts), for "Save OSS Object"; set once registered. */
+  readonly ossFiles: OssFiles | undefined;
+}
+
+/** What commands do with the `oss:` file system. */
+export interface OssFiles {
+  /** Uploads `content` for the editor's save; false when the upload was refused or abandoned. */
+  uploadBeforeSave(uri: vscode.Uri, content: Uint8Array): Promise<boolean>;
 }
 
 /** What commands do with the RAM documents: open drafts, show what is live, record deploys. */
