@@ -17,6 +17,7 @@ import { PolicyDiagnostics } from './ui/policyDiagnostics';
 import { ProfileStore } from './ui/profiles';
 import { ReadOnlyDocuments } from './ui/readOnlyDocument';
 import { RoleCheckStore } from './ui/roleChecks';
+import { ViewFilters } from './ui/viewFilters';
 import { ScriptedPrompter, VsCodePrompter, type Prompter } from './ui/prompt';
 import { ProfileStatusBar } from './ui/statusBar';
 import { testApiFor } from './ui/testApi';
@@ -50,12 +51,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const readOnly = new ReadOnlyDocuments();
   const roleChecks = new RoleCheckStore();
   const enrichers = new ErrorEnrichers();
+  const filters = new ViewFilters(context.workspaceState);
   let explorer: Explorer | undefined;
   let documents: LiveRamDocuments | undefined;
   let ossFiles: OssFileSystem | undefined;
 
   const services: Services = {
-    context, log, profiles, instance, sandbox, accessKeys, readOnly, roleChecks, enrichers,
+    context, log, profiles, instance, sandbox, accessKeys, readOnly, roleChecks, enrichers, filters,
     get prompt() { return prompt; },
     async cloud() {
       const active = await profiles.activeCloud();
@@ -81,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     ramDocuments, vscode.workspace.registerFileSystemProvider(RAM_SCHEME, ramDocuments),
     vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, ramDocuments),
     oss.registration, enrichers.register('AccessDenied', accessDeniedEnricher(services)),
-    enrichers.register('OutcomeUnknown', outcomeUnknownEnricher(services)), readOnly, roleChecks,
+    enrichers.register('OutcomeUnknown', outcomeUnknownEnricher(services)), readOnly, roleChecks, filters,
     roleChecks.onDidChange(() => services.refresh('identity')),
     new PolicyDiagnostics(), accessKeys, PolicyCompletion.register(), ...registerCommands(services, log, contributedCommands(context)),
   );

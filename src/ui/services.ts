@@ -14,6 +14,7 @@ import type { Prompter } from './prompt';
 import type { ProfileEntry, ProfileStore } from './profiles';
 import type { ReadOnlyDocuments } from './readOnlyDocument';
 import type { RoleCheckStore } from './roleChecks';
+import type { ViewFilters } from './viewFilters';
 
 /** A tree node as the layers under the views see it: opaque, handed back to refresh. */
 export interface ViewNode { readonly id: string }
@@ -43,6 +44,8 @@ export interface Services {
   readonly roleChecks: RoleCheckStore;
   /** What the error funnel adds to an error code (AccessDenied, OutcomeUnknown). */
   readonly enrichers: ErrorEnrichers;
+  /** The tree views' filters (ECS, RAM folders, OSS locations), kept in workspace state. */
+  readonly filters: ViewFilters;
   /** The `oss:` file system (fs/ossFileSystem.ts), for "Save OSS Object"; set once registered. */
   readonly ossFiles: OssFiles | undefined;
 }
