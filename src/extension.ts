@@ -3,11 +3,11 @@ import * as vscode from 'vscode';
 import { setTranslator } from './cloud/l10n';
 import { contributedCommands, registerCommands } from './commands/registry';
 import { startSandboxInHost } from './commands/startSandbox';
-import { registerOssFileSystem } from './fs/ossFileSystem';
+import { registerOssFileSystem, type OssFileSystem } from './fs/ossFileSystem';
 import { accessDeniedEnricher } from './ui/accessDenied';
 import { AccessKeyDiagnostics } from './ui/accessKeyDiagnostics';
 import { watchClockSkew } from './ui/clockSkew';
-import { registerErrorEnricher } from './ui/errorFunnel';
+import { ErrorEnrichers } from './ui/errorFunnel';
 import { outcomeUnknownEnricher } from './ui/outcomeUnknown';
 import { InstanceIdentityService } from './ui/instanceIdentity';
 import { LocalSandbox } from './ui/localSandbox';
@@ -15,6 +15,9 @@ import { Log } from './ui/log';
 import { PolicyCompletion } from './ui/policyCompletion';
 import { PolicyDiagnostics } from './ui/policyDiagnostics';
 import { ProfileStore } from './ui/profiles';
+import { ReadOnlyDocuments } from './ui/readOnlyDocument';
+import { RoleCheckStore } from './ui/roleChecks';
+import { ViewFilters } from './ui/viewFilters';
 import { ScriptedPrompter, VsCodePrompter, type Prompter } from './ui/prompt';
 import { ProfileStatusBar } from './ui/statusBar';
 import { testApiFor } from './ui/testApi';
@@ -45,11 +48,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const instance = new InstanceIdentityService({ context, log, profiles, prompt: () => prompt }, statusBar);
   const sandbox = new LocalSandbox(startSandboxInHost);
   const accessKeys = new AccessKeyDiagnostics(context);
+  const readOnly = new ReadOnlyDocuments();
+  const roleChecks = new RoleCheckStore();
+  const enrichers = new ErrorEnrichers();
+  const filters = new ViewFilters(context.workspaceState);
   let explorer: Explorer | undefined;
   let documents: LiveRamDocuments | undefined;
+  let ossFiles: OssFileSystem | undefined;
 
   const services: Services = {
-    context, log, profiles, instance, sandbox, accessKeys,
+    context, log, profiles, instance, sandbox, accessKeys, readOnly, roleChecks, enrichers, filters,
     get prompt() { return prompt; },
     async cloud() {
       const active = await profiles.activeCloud();
@@ -58,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     },
     refresh: (view, node, reload) => explorer?.refresh(view, node, reload),
     reveal: async (view, node) => explorer?.reveal(view, node),
+    get ossFiles() { return ossFiles; },
     get documents() {
       if (!documents) { throw new Error(vscode.l10n.t('Policy documents are not available yet; try again once the extension has started.')); }
       return documents;
@@ -67,12 +76,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   explorer = new Explorer(services);
   const ramDocuments = new LiveRamDocuments(services);
   documents = ramDocuments;
+  const oss = registerOssFileSystem(services);
+  ossFiles = oss.fs;
   context.subscriptions.push(
     log, profiles, sandbox, explorer, statusBar, instance, explorer.bindInstanceIdentity(instance), watchClockSkew(log),
     ramDocuments, vscode.workspace.registerFileSystemProvider(RAM_SCHEME, ramDocuments),
     vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, ramDocuments),
-    registerOssFileSystem(services), registerErrorEnricher('AccessDenied', accessDeniedEnricher(services)),
-    registerErrorEnricher('OutcomeUnknown', outcomeUnknownEnricher(services)),
+    oss.registration, enrichers.register('AccessDenied', accessDeniedEnricher(services)),
+    enrichers.register('OutcomeUnknown', outcomeUnknownEnricher(services)), readOnly, roleChecks, filters,
+    roleChecks.onDidChange(() => services.refresh('identity')),
     new PolicyDiagnostics(), accessKeys, PolicyCompletion.register(), ...registerCommands(services, log, contributedCommands(context)),
   );
   profiles.initContext();

@@ -124,24 +124,41 @@ export class EcsRamRoleProvider extends RefreshingProvider {
   }
 }
 
-const sharedEcsProviders = new Map<string, EcsRamRoleProvider>();
-/** External providers by the approval hook that made them (one per profile store), then by command. */
-const externalProviders = new WeakMap<(command: string) => Promise<boolean>, Map<string, FetchingProvider>>();
-
 /**
- * One EcsRamRoleProvider (one credential cache) per metadata endpoint, fallback mode and role, as
- * the SDK's default chain keeps one provider: every session of the instance profile and the
- * instance identity service then see the same credentials, and a background refresh or a
- * rotation-triggered invalidate() reaches all of them.
+ * The providers that outlive one client, held by whoever builds the clients (the profile store)
+ * and passed down in ProfileConfig/ProviderDeps, so clients rebuilt after a profile switch or a
+ * settings change share a credential cache instead of fetching (or running a command) again.
  */
-export function sharedEcsRamRoleProvider(imds: ImdsClient, roleName?: string): EcsRamRoleProvider {
-  const key = `${imds.baseUrl}|${imds.allowsInsecureFallback ? 'fallback' : 'hardened'}|${roleName ?? ''}`;
-  let p = sharedEcsProviders.get(key);
-  if (!p) {
-    p = new EcsRamRoleProvider(imds, roleName);
-    sharedEcsProviders.set(key, p);
+export class CredentialProviders {
+  private readonly ecs = new Map<string, EcsRamRoleProvider>();
+  /** External providers by the approval hook that made them (one per profile), then by command. */
+  private readonly external = new WeakMap<(command: string) => Promise<boolean>, Map<string, FetchingProvider>>();
+
+  /**
+   * One EcsRamRoleProvider (one credential cache) per metadata endpoint, fallback mode and role, as
+   * the SDK's default chain keeps one provider: every session of the instance profile and the
+   * instance identity service then see the same credentials, and a background refresh or a
+   * rotation-triggered invalidate() reaches all of them.
+   */
+  ecsRamRole(imds: ImdsClient, roleName?: string): EcsRamRoleProvider {
+    const key = `${imds.baseUrl}|${imds.allowsInsecureFallback ? 'fallback' : 'hardened'}|${roleName ?? ''}`;
+    let p = this.ecs.get(key);
+    if (!p) {
+      p = new EcsRamRoleProvider(imds, roleName);
+      this.ecs.set(key, p);
+    }
+    return p;
   }
-  return p;
+
+  /** The provider for an External command under this approval hook, made once by `make`. */
+  externalCommand(hook: ((command: string) => Promise<boolean>) | undefined, command: string, make: () => FetchingProvider): FetchingProvider {
+    if (!hook) { return make(); }
+    const byCommand = this.external.get(hook) ?? new Map<string, FetchingProvider>();
+    this.external.set(hook, byCommand);
+    let p = byCommand.get(command);
+    if (!p) { p = make(); byCommand.set(command, p); }
+    return p;
+  }
 }
 
 export type AssumeRole = (base: Credentials, roleArn: string, sessionName: string, durationSeconds: number, externalId?: string) => Promise<Credentials>;
@@ -216,6 +233,8 @@ export interface ProviderDeps {
   assumeRoleWithOidc?: AssumeRoleWithOidc;
   /** Asked before an External command first runs; absent or false: it never runs. */
   approveCommand?: (command: string) => Promise<boolean>;
+  /** Shared with other clients of the same owner; absent: this provider shares nothing. */
+  providers?: CredentialProviders;
 }
 
 const DEFAULT_SESSION_NAME = 'vscode-alibaba-cloud';
@@ -235,7 +254,7 @@ export function createProvider(config: CredentialConfig, deps: ProviderDeps): Cr
     case 'ChainableRamRoleArn':
       return new RamRoleArnProvider(createProvider(config.source, deps), config.roleArn, config.sessionName ?? DEFAULT_SESSION_NAME, config.durationSeconds ?? 3600, deps.assumeRole, config.externalId);
     case 'EcsRamRole':
-      return sharedEcsRamRoleProvider(deps.imds(), config.roleName);
+      return (deps.providers ?? new CredentialProviders()).ecsRamRole(deps.imds(), config.roleName);
     case 'OIDC': {
       const assume = deps.assumeRoleWithOidc;
       if (!assume) { throw new CloudError({ code: 'UnsupportedProfileMode', service: 'credentials', message: l10n.t('Unsupported credential mode "{0}".', config.mode) }); }
@@ -245,20 +264,13 @@ export function createProvider(config: CredentialConfig, deps: ProviderDeps): Cr
       // Clients are rebuilt (profile switch, settings change) with the same approval hook: they
       // share one provider per command, so rebuilding never runs the user's command again.
       const hook = deps.approveCommand;
-      const shared = hook && externalProviders.get(hook)?.get(config.command);
-      if (shared) { return shared; }
       let approved = false;
-      const provider = new FetchingProvider('external', async () => {
+      return (deps.providers ?? new CredentialProviders()).externalCommand(hook, config.command, () => new FetchingProvider('external', async () => {
         // Asked here, at the first run, so nothing is executed just by listing or selecting profiles.
         approved ||= !!(await hook?.(config.command));
         if (!approved) { throw new CloudError({ code: 'ExternalCommandNotApproved', service: 'credentials', message: l10n.t('The credential command of this profile was not approved, so it did not run.') }); }
         return sources().runCredentialProcess(config.command, config.timeoutMs);
-      });
-      if (hook) {
-        const byCommand = externalProviders.get(hook) ?? new Map<string, FetchingProvider>();
-        externalProviders.set(hook, byCommand.set(config.command, provider));
-      }
-      return provider;
+      }));
     }
     case 'CredentialsURI':
       return new FetchingProvider('credentials_uri', () => sources().fetchCredentialsUri(config.uri, config.timeoutMs));

@@ -1,4 +1,5 @@
 /** The cloud layer's front door: one profile → one session → typed APIs per service. */
+import type { CredentialProviders } from './credentials';
 import { EcsApi } from './ecs';
 import { OssApi } from './oss';
 import type { ProfileConfig } from './profile';
@@ -17,8 +18,9 @@ export interface Cloud {
   dispose(): void;
 }
 
-export function createCloud(profile: ProfileConfig, logger?: CloudLogger): Cloud {
-  const session = new CloudSession(profile, logger);
+/** `providers`: credential providers shared with the owner's other clouds (see CredentialProviders). */
+export function createCloud(profile: ProfileConfig, logger?: CloudLogger, providers?: CredentialProviders): Cloud {
+  const session = new CloudSession(profile, logger, undefined, providers);
   let identity: Promise<CallerIdentity> | undefined;
   return {
     session,

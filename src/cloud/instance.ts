@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import { serverClock } from './clock';
-import { sharedEcsRamRoleProvider, type EcsRamRoleProvider } from './credentials';
+import { CredentialProviders, type EcsRamRoleProvider } from './credentials';
 import { CloudError } from './errors';
 import { DEFAULT_IMDS_URL, ImdsClient, type InstanceIdentity } from './imds';
 import { l10n } from './l10n';
@@ -104,6 +104,8 @@ export interface DetectOptions {
   allowInsecureFallback?: boolean;
   /** Per request, ms (capped at 1000 by the client). */
   timeoutMs?: number;
+  /** Where the instance role's provider is kept, to be shared with the instance profile's sessions. */
+  providers?: CredentialProviders;
 }
 
 export type DetectOutcome =
@@ -112,7 +114,7 @@ export type DetectOutcome =
     baseUrl: string;
     identity: InstanceIdentity;
     roleName: string;
-    /** Shared with every session of the instance profile (see sharedEcsRamRoleProvider). */
+    /** Shared with every session of the instance profile (see CredentialProviders.ecsRamRole). */
     provider: EcsRamRoleProvider;
     imds: ImdsClient;
     usedInsecureFallback: boolean;
@@ -138,7 +140,7 @@ export async function detectInstance(opts: DetectOptions = {}): Promise<DetectOu
   try {
     identity = await imds.getIdentity();
     const roleName = await imds.getRoleName();
-    const provider = sharedEcsRamRoleProvider(imds, roleName);
+    const provider = (opts.providers ?? new CredentialProviders()).ecsRamRole(imds, roleName);
     const creds = await provider.refresh();
     return {
       kind: 'found', baseUrl, identity, roleName, provider, imds: provider.imds,

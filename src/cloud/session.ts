@@ -7,7 +7,7 @@
 import * as http from 'node:http';
 import { recordingAnswers, type AnswerLog } from './answers';
 import { observeResponseDate, serverClock } from './clock';
-import { createProvider, toSdkCredential, type Credentials, type CredentialProvider } from './credentials';
+import { createProvider, toSdkCredential, type Credentials, type CredentialProvider, type CredentialProviders } from './credentials';
 import { toCloudError, type CloudError, type CloudService } from './errors';
 import { ImdsClient } from './imds';
 import { l10n } from './l10n';
@@ -57,12 +57,13 @@ export class CloudSession {
   private imds?: ImdsClient;
   private ossAgent?: http.Agent;
 
-  constructor(readonly profile: ProfileConfig, readonly logger: CloudLogger = silentLogger, provider?: CredentialProvider) {
+  constructor(readonly profile: ProfileConfig, readonly logger: CloudLogger = silentLogger, provider?: CredentialProvider, providers?: CredentialProviders) {
     this.provider = provider ?? createProvider(profile.credentials, {
       imds: () => this.imdsClient(),
       assumeRole: (base, roleArn, sessionName, duration, externalId) => this.assumeRoleWith(base, roleArn, sessionName, duration, externalId),
       assumeRoleWithOidc: (providerArn, roleArn, token, sessionName, duration) => this.assumeRoleWithOidc(providerArn, roleArn, token, sessionName, duration),
       approveCommand: profile.approveCommand,
+      providers,
     });
   }
 

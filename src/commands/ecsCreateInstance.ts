@@ -63,7 +63,7 @@ export const createInstance = defineCommand('alibabaCloud.ecs.createInstance', o
   } finally {
     s.refresh('ecs', arg instanceof RegionNode ? arg : undefined);
   }
-  offerNextSteps(
+  offerNextSteps(s.readOnly,
     result.publicIp
       ? vscode.l10n.t('Instance {0} ({1}) is running with role {2}; public IP {3}.', spec.instanceName, result.instanceId, spec.ramRoleName ?? '', result.publicIp)
       : vscode.l10n.t('Instance {0} ({1}) is running with role {2}.', spec.instanceName, result.instanceId, spec.ramRoleName ?? ''),

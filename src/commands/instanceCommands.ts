@@ -9,7 +9,6 @@ import { readCliConfig, upsertEcsRamRoleProfile } from '../cloud/cliConfig';
 import { buildEnvExports, formatExpiry, formatTimeLeft } from '../cloud/instance';
 import { buildDiagnosticsReport, runInstanceDiagnostics } from '../cloud/instanceDiagnostics';
 import type { InstanceState } from '../ui/instanceIdentity';
-import { showReadOnlyDocument } from '../ui/readOnlyDocument';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 
@@ -77,7 +76,7 @@ export const diagnoseInstance = defineCommand('alibabaCloud.instance.diagnose', 
   const content = buildDiagnosticsReport(result);
   s.log.info(`instance: diagnostics ${result.overall} (${result.checks.map((c) => `${c.id}=${c.status}`).join(' ')})`);
   // Read-only: a report to read, so closing it never asks to save.
-  await showReadOnlyDocument(`/instance/${vscode.l10n.t('Instance Credentials Diagnostics')}.md`, content, { preview: false });
+  await s.readOnly.show(`/instance/${vscode.l10n.t('Instance Credentials Diagnostics')}.md`, content, { preview: false });
   return { overall: result.overall, checks: result.checks.map((c) => ({ id: c.id, status: c.status })) };
 });
 

@@ -7,7 +7,6 @@ import * as vscode from 'vscode';
 import { collectAll } from '../cloud/paging';
 import { verifyRoleOnInstance } from '../setup/verifyRole';
 import { withProgress } from '../ui/progress';
-import { roleChecksOf } from '../ui/roleChecks';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { instanceRef } from './instanceConnect';
@@ -38,7 +37,7 @@ export const verifyRole = defineCommand('alibabaCloud.ecs.verifyRole', onClicked
     verifyRoleOnInstance(cloud, ref.regionId, ref.instanceId, { bucket, signal, onState: (st) => report(st) }));
   const line = `verify role ${ref.instanceId}: ${result.verdict} — ${result.summary}${result.detail ? ` ${result.detail}` : ''}`;
   if (result.verdict === 'roleOk') { s.log.info(line); } else { s.log.warn(line); }
-  roleChecksOf(s).set(result);
+  s.roleChecks.set(result);
   const show = vscode.l10n.t('Show in Identity View');
   const message = result.detail ? `${result.summary} ${result.detail}` : result.summary;
   const open = () => vscode.commands.executeCommand('alibabaCloud.identity.focus');

@@ -4,12 +4,12 @@
  * its actions, instead of ours plus VS Code's "Failed to save …". Anything else saves as usual.
  */
 import * as vscode from 'vscode';
-import { OSS_SCHEME, ossFileSystem } from '../fs/ossFileSystem';
+import { OSS_SCHEME } from '../fs/ossFileSystem';
 import { defineCommand } from './command';
 
-export const ossSave = defineCommand('alibabaCloud.oss.save', async () => {
+export const ossSave = defineCommand('alibabaCloud.oss.save', async (s) => {
   const doc = vscode.window.activeTextEditor?.document;
-  const fs = ossFileSystem();
+  const fs = s.ossFiles;
   if (!doc || doc.uri.scheme !== OSS_SCHEME || !fs || !doc.isDirty) {
     return vscode.commands.executeCommand('workbench.action.files.save');
   }

@@ -12,7 +12,6 @@ import { pickRole, pickUser } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
 import { toPolicyName } from '../policy/templates';
 import { promptStep, runPromptSteps } from '../ui/wizard';
-import { showReadOnlyDocument } from '../ui/readOnlyDocument';
 import { askPolicyName } from '../ui/wizardPickers';
 import { RoleNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
@@ -53,7 +52,7 @@ export const createPassRolePolicy = defineCommand('alibabaCloud.ram.createPassRo
       ], { title: t, placeHolder: vscode.l10n.t('What should the user be able to do with {0}?', c.roleName!) })).label === run;
       // Show exactly what will be created, beside the current editor, before the user is picked.
       c.arn ??= (await cloud.ram.getRole(c.roleName!)).arn;
-      await showReadOnlyDocument(`/ram/${c.policyName ?? toPolicyName(`PassRole-${c.roleName}`)}.json`, documentOf(c, c.includeRunInstances) + '\n', { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+      await s.readOnly.show(`/ram/${c.policyName ?? toPolicyName(`PassRole-${c.roleName}`)}.json`, documentOf(c, c.includeRunInstances) + '\n', { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
     }),
     promptStep<Ctx>((c) => !c.userName, async (c, p, t) => { c.userName = await pickUser(p, cloud, t); }),
   ], s.prompt);

@@ -11,7 +11,7 @@ export const ramFilter = defineCommand('alibabaCloud.ram.filter', onClickedRow((
     value: node.filter ?? '',
     prompt: vscode.l10n.t('Show only names that contain this text. Leave empty to show everything.'),
   });
-  node.setFilter(filter || undefined);
+  await node.setFilter(filter || undefined);
   s.refresh('ram', node, false);
   return filter || undefined;
 }));

@@ -28,7 +28,7 @@ export function registerCommands(s: Services, log: Log, ids: readonly string[]):
     if (!c) { throw new Error(vscode.l10n.t('The command {0} has no implementation in this version of the extension.', id)); }
     return c;
   };
-  return ids.map((id) => registerCommand(log, id, async (...args) => {
+  return ids.map((id) => registerCommand({ log, enrichers: s.enrichers }, id, async (...args) => {
     const result = await implementation(id).run(s, ...args);
     await recordWalkthroughProgress(id, result);
     return result;

@@ -151,7 +151,7 @@ export const setupInstanceRole = defineCommand('alibabaCloud.setupInstanceRole',
     publicIp: result?.publicIp ?? ctx.picked?.publicIp ?? plan?.instance?.publicIps[0], privateIp: ctx.picked?.privateIp ?? plan?.instance?.privateIps[0],
   });
   if (isNothingToDo(plan)) {
-    offerNextSteps(vscode.l10n.t('Nothing to do: everything is already set up.'), target());
+    offerNextSteps(s.readOnly, vscode.l10n.t('Nothing to do: everything is already set up.'), target());
     return { steps: plan.steps, nothingToDo: true };
   }
   // Before the plan's own question: a powerful policy (AdministratorAccess, ram:*) on the instance
@@ -178,7 +178,7 @@ export const setupInstanceRole = defineCommand('alibabaCloud.setupInstanceRole',
       }));
       refreshAfter(s, arg, result.applied);
       const t = target(result);
-      offerNextSteps(vscode.l10n.t('Done: role {0} is on instance {1}. Programs on it get temporary credentials from the metadata service, with no AccessKey on the machine.', request.roleName, t.instanceId), t);
+      offerNextSteps(s.readOnly, vscode.l10n.t('Done: role {0} is on instance {1}. Programs on it get temporary credentials from the metadata service, with no AccessKey on the machine.', request.roleName, t.instanceId), t);
       return { steps: plan.steps, nothingToDo: false, result };
     } catch (e) {
       s.refresh('ram');
@@ -187,13 +187,13 @@ export const setupInstanceRole = defineCommand('alibabaCloud.setupInstanceRole',
       // The funnel names the step, explains the code and offers Retry: done steps stay done, so a
       // retry re-plans and continues from the failed step.
       const retry = vscode.l10n.t('Retry');
-      if (await reportError(s.log, e, SETUP_COMMAND, { actions: [retry] }) !== retry) {
+      if (await reportError(s, e, SETUP_COMMAND, { actions: [retry] }) !== retry) {
         return { steps: plan.steps, nothingToDo: false, failed: { step: (e as { step?: PlanStep }).step?.title, message: describeError(e).message } };
       }
       plan = await resolve(s, a, await planSetup(cloud, plan.request));
       if (!plan) { return undefined; }
       if (isNothingToDo(plan)) {
-        offerNextSteps(vscode.l10n.t('Nothing to do: everything is already set up.'), target());
+        offerNextSteps(s.readOnly, vscode.l10n.t('Nothing to do: everything is already set up.'), target());
         return { steps: plan.steps, nothingToDo: true };
       }
     }

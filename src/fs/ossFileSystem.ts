@@ -102,7 +102,7 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
       // save …: <text>"; Ctrl+S on an oss: editor uploads first (uploadBeforeSave) and shows ours alone.
       const text = await refusalSentence(this.s, e);
       if (mutating) {
-        void reportError(this.s.log, e, `oss:${op} ${display(uri)}`);
+        void reportError(this.s, e, `oss:${op} ${display(uri)}`);
         this.reported.add(uri.toString());
       }
       return vscode.FileSystemError.NoPermissions(text);
@@ -333,14 +333,9 @@ async function copyKey(from: Target, to: Target, fromKey: string, toKey: string)
   }
 }
 
-/** Registers the provider for `oss:`. */
-let current: OssFileSystem | undefined;
-/** The registered `oss:` provider (for "Save OSS Object"). */
-export const ossFileSystem = (): OssFileSystem | undefined => current;
-
-export function registerOssFileSystem(s: Services): vscode.Disposable {
+/** Registers the provider for `oss:`; the caller keeps it (Services.ossFiles). */
+export function registerOssFileSystem(s: Services): { fs: OssFileSystem; registration: vscode.Disposable } {
   const fs = new OssFileSystem(s);
-  current = fs;
-  return vscode.Disposable.from(fs, vscode.workspace.registerFileSystemProvider(OSS_SCHEME, fs, { isCaseSensitive: true }),
-    vscode.workspace.registerTextDocumentContentProvider(OSS_REMOTE_SCHEME, fs));
+  return { fs, registration: vscode.Disposable.from(fs, vscode.workspace.registerFileSystemProvider(OSS_SCHEME, fs, { isCaseSensitive: true }),
+    vscode.workspace.registerTextDocumentContentProvider(OSS_REMOTE_SCHEME, fs)) };
 }

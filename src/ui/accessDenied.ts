@@ -13,7 +13,6 @@ import type { Services } from './services';
 import type { DenialReport } from '../setup/accessDeniedReport';
 import type { ErrorAction, ErrorEnricher } from './errorFunnel';
 import { withProgress } from './progress';
-import { showReadOnlyDocument } from './readOnlyDocument';
 
 /** The analysis (and the policy evaluator under it) loads with the first AccessDenied: a require() puts it in the lazy bundle (esbuild.mjs). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -47,9 +46,9 @@ export async function refusalSentence(s: Services, err: CloudError): Promise<str
 }
 
 /** Opens the suggested statement, as a complete policy document, read-only (copy it, or use "Add to Role…"). */
-export async function showStatementToAdd(report: DenialReport): Promise<vscode.TextDocument | undefined> {
+export async function showStatementToAdd(s: Services, report: DenialReport): Promise<vscode.TextDocument | undefined> {
   if (!report.statement) { return undefined; }
-  return showReadOnlyDocument(`/statements/${denials().suggestedPolicyName(report.request)}.json`, denials().suggestedPolicy(report.statement), { preview: false });
+  return s.readOnly.show(`/statements/${denials().suggestedPolicyName(report.request)}.json`, denials().suggestedPolicy(report.statement), { preview: false });
 }
 
 /**
@@ -99,7 +98,7 @@ export async function addStatementToPrincipal(s: Services, report: DenialReport)
 
 export function accessDeniedActions(s: Services, report: DenialReport): ErrorAction[] {
   if (!report.statement) { return []; }
-  const actions: ErrorAction[] = [{ label: vscode.l10n.t('Show Statement to Add'), run: () => showStatementToAdd(report) }];
+  const actions: ErrorAction[] = [{ label: vscode.l10n.t('Show Statement to Add'), run: () => showStatementToAdd(s, report) }];
   const kind = report.principal?.kind;
   if (report.principal?.name && (kind === 'role' || kind === 'user')) {
     actions.push({ label: kind === 'role' ? vscode.l10n.t('Add to Role…') : vscode.l10n.t('Add to User…'), run: () => addStatementToPrincipal(s, report) });
@@ -108,7 +107,7 @@ export function accessDeniedActions(s: Services, report: DenialReport): ErrorAct
 }
 
 /**
- * The error-funnel enricher for AccessDenied (registered with registerErrorEnricher). This module
+ * The error-funnel enricher for AccessDenied (registered with Services.enrichers). This module
  * imports the funnel only for types, so in-host tests can bundle it without the cloud SDKs.
  */
 export function accessDeniedEnricher(s: Services): ErrorEnricher {

@@ -45,36 +45,43 @@ export interface Enrichment { message?: string; actions?: ErrorAction[] }
 
 export type ErrorEnricher = (e: CloudError) => Promise<Enrichment | undefined>;
 
-const enrichers = new Map<string, ErrorEnricher>();
-
 /**
  * Lets a feature explain one error code further (e.g. AccessDenied: who was refused, which
- * statement would allow it). An enricher that fails or takes longer than 8 s is ignored.
+ * statement would allow it). Owned by Services (`enrichers`). An enricher that fails or takes
+ * longer than 8 s is ignored.
  */
-export function registerErrorEnricher(code: string, enricher: ErrorEnricher): vscode.Disposable {
-  enrichers.set(code, enricher);
-  return new vscode.Disposable(() => { if (enrichers.get(code) === enricher) { enrichers.delete(code); } });
-}
+export class ErrorEnrichers {
+  private readonly byCode = new Map<string, ErrorEnricher>();
 
-async function enrich(e: unknown): Promise<Enrichment | undefined> {
-  const err = e instanceof SetupError ? e.error : e;
-  const enricher = err instanceof CloudError ? enrichers.get(err.code) : undefined;
-  if (!enricher) { return undefined; }
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), 8000); });
-  try {
-    return await Promise.race([enricher(err as CloudError).catch(() => undefined), timeout]);
-  } finally {
-    clearTimeout(timer);
+  register(code: string, enricher: ErrorEnricher): vscode.Disposable {
+    this.byCode.set(code, enricher);
+    return new vscode.Disposable(() => { if (this.byCode.get(code) === enricher) { this.byCode.delete(code); } });
+  }
+
+  async enrich(e: unknown): Promise<Enrichment | undefined> {
+    const err = e instanceof SetupError ? e.error : e;
+    const enricher = err instanceof CloudError ? this.byCode.get(err.code) : undefined;
+    if (!enricher) { return undefined; }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), 8000); });
+    try {
+      return await Promise.race([enricher(err as CloudError).catch(() => undefined), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 
-export async function reportError(log: Log, e: unknown, context: string, options: FunnelOptions = {}): Promise<string | undefined> {
+/** Where an error is reported: the log, and the enrichers that may explain it. */
+export interface ErrorSink { log: Log; enrichers: ErrorEnrichers }
+
+export async function reportError(sink: ErrorSink, e: unknown, context: string, options: FunnelOptions = {}): Promise<string | undefined> {
+  const { log } = sink;
   if (isCancellation(e)) { return undefined; }
   const { message, fix } = describeError(e);
   const detail = e instanceof CloudError && e.requestId ? ` requestId=${e.requestId}` : '';
   log.error(`${context}: ${message}${detail}`);
-  const extra = await enrich(e);
+  const extra = await sink.enrichers.enrich(e);
   if (extra?.message) { log.info(`${context}: ${extra.message}`); }
   const showLog = vscode.l10n.t('Show Log');
   const text = extra?.message ? redact(extra.message) : fix ? `${message} ${fix}` : message;
@@ -83,7 +90,7 @@ export async function reportError(log: Log, e: unknown, context: string, options
   if (choice === showLog) { log.show(); }
   const action = extraActions.find((a) => a.label === choice);
   if (action) {
-    try { await action.run(); } catch (e2) { await reportError(log, e2, `${context} → ${action.label}`); }
+    try { await action.run(); } catch (e2) { await reportError(sink, e2, `${context} → ${action.label}`); }
   }
   return choice;
 }

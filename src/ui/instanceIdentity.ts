@@ -172,7 +172,7 @@ export class InstanceIdentityService implements vscode.Disposable {
       return this.current;
     }
     this.s.log.info(`instance: probing ${baseUrl} (${decision.reason})`);
-    const outcome = await detectInstance({ baseUrl, allowInsecureFallback: cfg.allowInsecureFallback });
+    const outcome = await detectInstance({ baseUrl, allowInsecureFallback: cfg.allowInsecureFallback, providers: this.s.profiles.credentialProviders });
     this.s.log.info(`instance: ${outcome.kind}${outcome.kind === 'found' ? '' : ` ${outcome.error.code}`} in ${outcome.elapsedMs} ms`);
     switch (outcome.kind) {
       case 'found': {

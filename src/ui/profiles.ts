@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
 import { defaultCliConfigPath, readCliConfig } from '../cloud/cliConfig';
-import { credentialsFromEnv } from '../cloud/credentials';
+import { CredentialProviders, credentialsFromEnv } from '../cloud/credentials';
 import { vetEndpointOverrides } from '../cloud/endpointPolicy';
 import { sandboxEndpoints, type CredentialConfig, type Endpoints, type ProfileConfig } from '../cloud/profile';
 import { EndpointTrust } from './endpointTrust';
@@ -56,6 +56,8 @@ export class ProfileStore implements vscode.Disposable {
   private instance?: { entry: ProfileEntry; config: ProfileConfig };
   /** The active profile's Cloud, shared by callers that ask while it is still being made (one credential provider, one External run). */
   private cloud?: { id: string; cloud: Promise<Cloud> };
+  /** Credential caches (instance role, External commands) shared by the clouds this store makes. */
+  readonly credentialProviders = new CredentialProviders();
   private readonly reported = new Set<string>();
   readonly endpointTrust: EndpointTrust;
   private readonly configSub: vscode.Disposable;
@@ -205,7 +207,7 @@ export class ProfileStore implements vscode.Disposable {
 
   /** Every provider announces its credentials to the log's redaction itself (src/cloud/secretValues). */
   private create(config: ProfileConfig): Cloud {
-    return loadCloudClients().createCloud(config, this.log);
+    return loadCloudClients().createCloud(config, this.log, this.credentialProviders);
   }
 
   private async resolve(entry: ProfileEntry): Promise<ProfileConfig> {

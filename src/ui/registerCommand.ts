@@ -1,18 +1,17 @@
 /** registerCommand that owns errors, so command handlers contain no try/catch for reporting. */
 import * as vscode from 'vscode';
-import type { Log } from './log';
-import { reportError } from './errorFunnel';
+import { reportError, type ErrorSink } from './errorFunnel';
 
 export type CommandHandler = (...args: unknown[]) => unknown;
 
-export function registerCommand(log: Log, id: string, handler: CommandHandler): vscode.Disposable {
+export function registerCommand(sink: ErrorSink, id: string, handler: CommandHandler): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     try {
       return await handler(...args);
     } catch (e) {
       // Not awaited: the command is over; waiting for the user to dismiss the notification would
       // keep executeCommand callers (keybindings, other extensions, tests) hanging.
-      void reportError(log, e, id);
+      void reportError(sink, e, id);
       return undefined;
     }
   });

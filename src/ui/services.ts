@@ -1,13 +1,20 @@
-/** What nodes and commands need, passed in rather than imported as singletons. */
+/**
+ * What nodes and commands need, passed in rather than imported as singletons: every piece of state
+ * the extension keeps lives in an object reachable from here, not in a module variable.
+ */
 import type * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
 import type { AccessKeyDiagnostics } from './accessKeyDiagnostics';
+import type { ErrorEnrichers } from './errorFunnel';
 import type { InstanceIdentityService } from './instanceIdentity';
 import type { LiveBinding, LiveTarget } from './liveBinding';
 import type { LocalSandbox } from './localSandbox';
 import type { Log } from './log';
 import type { Prompter } from './prompt';
 import type { ProfileEntry, ProfileStore } from './profiles';
+import type { ReadOnlyDocuments } from './readOnlyDocument';
+import type { RoleCheckStore } from './roleChecks';
+import type { ViewFilters } from './viewFilters';
 
 /** A tree node as the layers under the views see it: opaque, handed back to refresh. */
 export interface ViewNode { readonly id: string }
@@ -31,6 +38,22 @@ export interface Services {
   readonly documents: PolicyDocuments;
   /** AccessKeys found in the workspace (Problems panel) and the scan behind them. */
   readonly accessKeys: AccessKeyDiagnostics;
+  /** Generated read-only documents (reports, properties, suggested statements). */
+  readonly readOnly: ReadOnlyDocuments;
+  /** The last Verify Role on Instance result per instance (identity view). */
+  readonly roleChecks: RoleCheckStore;
+  /** What the error funnel adds to an error code (AccessDenied, OutcomeUnknown). */
+  readonly enrichers: ErrorEnrichers;
+  /** The tree views' filters (ECS, RAM folders, OSS locations), kept in workspace state. */
+  readonly filters: ViewFilters;
+  /** The `oss:` file system (fs/ossFileSystem.ts), for "Save OSS Object"; set once registered. */
+  readonly ossFiles: OssFiles | undefined;
+}
+
+/** What commands do with the `oss:` file system. */
+export interface OssFiles {
+  /** Uploads `content` for the editor's save; false when the upload was refused or abandoned. */
+  uploadBeforeSave(uri: vscode.Uri, content: Uint8Array): Promise<boolean>;
 }
 
 /** What commands do with the RAM documents: open drafts, show what is live, record deploys. */

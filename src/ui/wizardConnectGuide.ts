@@ -4,7 +4,7 @@
  * Shown as a Markdown preview tailored to the instance; offered by the wizard's closing message.
  */
 import * as vscode from 'vscode';
-import { showReadOnlyDocument } from './readOnlyDocument';
+import type { ReadOnlyDocuments } from './readOnlyDocument';
 
 export interface ConnectTarget {
   instanceId: string;
@@ -49,12 +49,12 @@ export function connectGuide(t: ConnectTarget): string {
  * A read-only editor rather than the Markdown preview: its commands can be selected and copied,
  * typing is refused ("Cannot edit in read-only editor") and closing never asks to save.
  */
-export async function showConnectGuide(t: ConnectTarget): Promise<void> {
-  await showReadOnlyDocument(`/connect/${t.instanceId}.md`, connectGuide(t));
+export async function showConnectGuide(docs: ReadOnlyDocuments, t: ConnectTarget): Promise<void> {
+  await docs.show(`/connect/${t.instanceId}.md`, connectGuide(t));
 }
 
 /** The closing message of the wizard and of "Create Instance": how to connect, copy the id. */
-export function offerNextSteps(message: string, t: ConnectTarget): void {
+export function offerNextSteps(docs: ReadOnlyDocuments, message: string, t: ConnectTarget): void {
   const connect = vscode.l10n.t('Connect with Remote-SSH');
   const how = vscode.l10n.t('How to Connect');
   const copy = vscode.l10n.t('Copy Instance ID');
@@ -62,7 +62,7 @@ export function offerNextSteps(message: string, t: ConnectTarget): void {
   void vscode.window.showInformationMessage(message, connect, how, code, copy).then(async (choice) => {
     if (choice === code) { await vscode.commands.executeCommand('alibabaCloud.insertRoleCode', { roleName: t.roleName }); }
     if (choice === connect) { await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', { regionId: t.regionId, instanceId: t.instanceId }); }
-    if (choice === how) { await showConnectGuide(t); }
+    if (choice === how) { await showConnectGuide(docs, t); }
     if (choice === copy) { await vscode.env.clipboard.writeText(t.instanceId); }
   });
 }

@@ -1,9 +1,7 @@
 /**
- * The ECS view's filter: which instances it shows, by name, id, status or tag. One filter for the
- * whole view (it outlives a profile switch, like the view's own state), announced so the view can
- * say it is filtered.
+ * The ECS view's filter: which instances it shows, by name, id, status or tag. The text is kept by
+ * Services.filters (key `ecs`, one for the whole view: it outlives a profile switch).
  */
-import * as vscode from 'vscode';
 import type { EcsInstance } from '../cloud/ecs';
 
 /**
@@ -22,20 +20,3 @@ export function instanceMatches(i: EcsInstance, filter: string | undefined): boo
     return [i.instanceName, i.instanceId, i.status, ...tags].some((x) => x.toLowerCase().includes(term));
   });
 }
-
-class InstanceFilter {
-  private text?: string;
-  private readonly changed = new vscode.EventEmitter<string | undefined>();
-  readonly onDidChange = this.changed.event;
-  get value(): string | undefined { return this.text; }
-  set(text: string | undefined): void {
-    const next = text?.trim() || undefined;
-    if (next === this.text) { return; }
-    this.text = next;
-    void vscode.commands.executeCommand('setContext', 'alibabaCloud.ecsFiltered', !!next);
-    this.changed.fire(next);
-  }
-  matches(i: EcsInstance): boolean { return instanceMatches(i, this.text); }
-}
-
-export const ecsFilter = new InstanceFilter();

@@ -9,7 +9,7 @@ import { TRANSITIONAL_STATES } from '../cloud/waiting';
 import { DEFAULT_MAX_IN_FLIGHT, probeRegions, RequestLimiter, type RegionProbe } from '../cloud/inventory';
 import type { Page } from '../cloud/paging';
 import { ContextValues } from './contextValues';
-import { ecsFilter } from './ecsFilter';
+import { instanceMatches } from './ecsFilter';
 import { childrenOrError, TreeNode } from './node';
 import { PagedNode } from './pagedNode';
 import type { Services } from '../ui/services';
@@ -47,10 +47,11 @@ export class RegionNode extends PagedNode<EcsInstance> {
     let page = prefetched ?? await cloud.ecs.listInstances(this.regionId, token, PAGE);
     // A filter reads on until a page's worth matches (DescribeInstances filters by tag only by key
     // and value, not by part of a name), so "Load more" is not a row of empty pages.
-    const items = page.items.filter((i) => ecsFilter.matches(i));
-    while (ecsFilter.value && items.length < PAGE && page.next) {
+    const filter = this.s.filters.get('ecs');
+    const items = page.items.filter((i) => instanceMatches(i, filter));
+    while (filter && items.length < PAGE && page.next) {
       page = await cloud.ecs.listInstances(this.regionId, page.next, PAGE);
-      items.push(...page.items.filter((i) => ecsFilter.matches(i)));
+      items.push(...page.items.filter((i) => instanceMatches(i, filter)));
     }
     // ECS returns roles separately, and refuses classic instances in that call.
     const vpc = items.filter((i) => i.networkType === 'vpc').map((i) => i.instanceId);
@@ -59,7 +60,8 @@ export class RegionNode extends PagedNode<EcsInstance> {
   }
   protected toNode(i: EcsInstance): TreeNode { return new InstanceNode(i, this); }
   protected emptyLabel(): string {
-    return ecsFilter.value ? vscode.l10n.t('No instances in {0} match "{1}"', this.regionId, ecsFilter.value) : vscode.l10n.t('No instances in {0}', this.regionId);
+    const filter = this.s.filters.get('ecs');
+    return filter ? vscode.l10n.t('No instances in {0} match "{1}"', this.regionId, filter) : vscode.l10n.t('No instances in {0}', this.regionId);
   }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.regionId, vscode.TreeItemCollapsibleState.Expanded);

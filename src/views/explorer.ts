@@ -5,7 +5,6 @@
 import * as vscode from 'vscode';
 import { SDKS_FOR_VIEW } from '../cloud/sdk';
 import { OSS_TREE_MIME } from './contextValues';
-import { ecsFilter } from './ecsFilter';
 import { ErrorNode, type TreeNode } from './node';
 import type { InstanceIdentityService } from '../ui/instanceIdentity';
 import type { Services, ViewId, ViewNode } from '../ui/services';
@@ -86,9 +85,13 @@ export class Explorer implements vscode.Disposable {
       if (tree.visible) { this.becameVisible(view); }
     }
     this.disposables.push(s.profiles.onDidChange(() => this.refreshAll()));
-    this.disposables.push(ecsFilter.onDidChange((filter) => {
+    const describeEcsFilter = () => {
+      const filter = s.filters.get('ecs');
       this.views.get('ecs')!.description = filter ? vscode.l10n.t('filter: {0}', filter) : undefined;
-      this.refresh('ecs');
+    };
+    describeEcsFilter();
+    this.disposables.push(s.filters.onDidChange((key) => {
+      if (key === 'ecs') { describeEcsFilter(); this.refresh('ecs'); }
     }));
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('alibabaCloud.regions')) { this.refresh('ecs'); }

@@ -20,16 +20,12 @@ export const ossUri = (loc: OssLocation) => vscode.Uri.from({ scheme: OSS_SCHEME
 
 // ---- filters: per oss:// location, kept in workspace state so they survive reloads ----
 
-const FILTERS_KEY = 'alibabaCloud.oss.filters';
-
 export function filterOf(s: Services, uri: string): string | undefined {
-  return s.context.workspaceState.get<Record<string, string>>(FILTERS_KEY, {})[uri] || undefined;
+  return s.filters.get(`oss:${uri}`);
 }
 
 export async function setFilter(s: Services, uri: string, filter: string | undefined): Promise<void> {
-  const all = { ...s.context.workspaceState.get<Record<string, string>>(FILTERS_KEY, {}) };
-  if (filter) { all[uri] = filter; } else { delete all[uri]; }
-  await s.context.workspaceState.update(FILTERS_KEY, all);
+  await s.filters.set(`oss:${uri}`, filter);
 }
 
 // ---- pinned entries ----

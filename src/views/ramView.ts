@@ -23,13 +23,12 @@ const FILTER_PAGE = 1000;
  * pass over the API, and the per-role GetRole is asked only for roles that match.
  */
 export interface FilterableFolder extends PagedParent {
-  filter?: string;
-  setFilter(filter: string | undefined): void;
+  readonly filter: string | undefined;
+  setFilter(filter: string | undefined): Promise<void>;
 }
 
 export class RolesFolderNode extends PagedNode<Role> implements FilterableFolder {
   readonly id = 'ram/roles';
-  filter?: string;
   constructor(private readonly s: Services) {
     super();
   }
@@ -44,8 +43,9 @@ export class RolesFolderNode extends PagedNode<Role> implements FilterableFolder
   protected emptyLabel(): string {
     return this.filter ? vscode.l10n.t('No roles match "{0}"', this.filter) : vscode.l10n.t('No roles yet');
   }
-  setFilter(filter: string | undefined): void {
-    this.filter = filter || undefined;
+  get filter(): string | undefined { return this.s.filters.get(`ram:${this.id}`); }
+  async setFilter(filter: string | undefined): Promise<void> {
+    await this.s.filters.set(`ram:${this.id}`, filter);
     this.pages.reset();
   }
   getTreeItem(): vscode.TreeItem {
@@ -148,7 +148,6 @@ export class PoliciesFolderNode extends TreeNode {
 
 export class PolicyGroupNode extends PagedNode<PolicySummary> implements FilterableFolder {
   readonly id: string;
-  filter?: string;
   constructor(private readonly s: Services, readonly type: PolicyType, parent: TreeNode) {
     super();
     this.id = `ram/policies/${type}`;
@@ -162,8 +161,9 @@ export class PolicyGroupNode extends PagedNode<PolicySummary> implements Filtera
   protected emptyLabel(): string {
     return this.filter ? vscode.l10n.t('No policies match "{0}"', this.filter) : vscode.l10n.t('No policies');
   }
-  setFilter(filter: string | undefined): void {
-    this.filter = filter || undefined;
+  get filter(): string | undefined { return this.s.filters.get(`ram:${this.id}`); }
+  async setFilter(filter: string | undefined): Promise<void> {
+    await this.s.filters.set(`ram:${this.id}`, filter);
     this.pages.reset();
   }
   getTreeItem(): vscode.TreeItem {

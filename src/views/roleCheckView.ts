@@ -1,7 +1,6 @@
 /** "Verify Role on Instance" results at the top of the identity view: verdict, role, expiry, bucket. */
 import * as vscode from 'vscode';
 import type { VerifyRoleResult } from '../setup/verifyRole';
-import { roleChecksOf } from '../ui/roleChecks';
 import { ContextValues } from './contextValues';
 import { MessageNode, TreeNode } from './node';
 import type { Services } from '../ui/services';
@@ -45,5 +44,5 @@ export class RoleCheckNode extends TreeNode {
 }
 
 export function roleCheckNodes(s: Services): TreeNode[] {
-  return roleChecksOf(s).all().map((r) => new RoleCheckNode(r));
+  return s.roleChecks.all().map((r) => new RoleCheckNode(r));
 }

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readCliConfig, type CliProfile } from '../../src/cloud/cliConfig';
 import { splitCommand } from '../../src/cloud/credentialSources';
+import { CredentialProviders } from '../../src/cloud/credentials';
 import type { CloudError } from '../../src/cloud/errors';
 import type { CredentialConfig } from '../../src/cloud/profile';
 import { onSecret } from '../../src/cloud/secretValues';
@@ -151,11 +152,14 @@ describe('External (process_command)', () => {
     fs.rmSync(marker, { force: true });
     const file = writeConfig([{ name: 'ext', mode: 'External', process_command: printer }]);
     const hook = async () => true;
-    await t.cloud(usable(profileIn(file, 'ext')), { approveCommand: hook }).whoAmI();
-    await t.cloud(usable(profileIn(file, 'ext')), { approveCommand: hook }).whoAmI();
+    const providers = new CredentialProviders(); // the profile store's
+    await t.cloud(usable(profileIn(file, 'ext')), { approveCommand: hook }, providers).whoAmI();
+    await t.cloud(usable(profileIn(file, 'ext')), { approveCommand: hook }, providers).whoAmI();
     assert.equal(fs.readFileSync(marker, 'utf8'), 'x', 'ran once for both clients');
-    await t.cloud(usable(profileIn(file, 'ext')), { approveCommand: async () => true }).whoAmI();
-    assert.equal(fs.readFileSync(marker, 'utf8'), 'xx', 'another hook (another profile store) runs it for itself');
+    await t.cloud(usable(profileIn(file, 'ext')), { approveCommand: async () => true }, providers).whoAmI();
+    assert.equal(fs.readFileSync(marker, 'utf8'), 'xx', 'another hook (another profile) runs it for itself');
+    await t.cloud(usable(profileIn(file, 'ext')), { approveCommand: hook }).whoAmI();
+    assert.equal(fs.readFileSync(marker, 'utf8'), 'xxx', 'another owner (no shared providers) runs it for itself');
   });
 
   test('declined, or with nobody to ask: the command never runs', async () => {

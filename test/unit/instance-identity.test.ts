@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { readCliConfig, upsertEcsRamRoleProfile } from '../../src/cloud/cliConfig';
+import { CredentialProviders } from '../../src/cloud/credentials';
 import { DEFAULT_IMDS_URL, ImdsClient } from '../../src/cloud/imds';
 import {
   buildEnvExports, decideProbe, detectInstance, explainInstanceProblem, formatExpiry, formatTimeLeft, instanceProfileConfig,
@@ -243,11 +244,14 @@ describe('the instance profile', () => {
 
   test('the detected profile works end to end: whoAmI is the role, OSS lists, PutObject is refused (read-only role)', async () => {
     const url = t.sandbox.info.imdsUrl(DEMO.vpcInstanceId2);
-    const out = await detectExpectingAnswer({ baseUrl: url });
+    const providers = new CredentialProviders(); // the profile store's
+    const out = await detectExpectingAnswer({ baseUrl: url, providers });
     assert.equal(out.kind, 'found');
     if (out.kind !== 'found') { return; }
-    const cloud = t.cloud(undefined, instanceProfileConfig({ identity: out.identity, roleName: out.roleName, imdsUrl: url, sandboxUrl: t.sandbox.info.url }));
+    const config = instanceProfileConfig({ identity: out.identity, roleName: out.roleName, imdsUrl: url, sandboxUrl: t.sandbox.info.url });
+    const cloud = t.cloud(undefined, config, providers);
     assert.equal(cloud.session.provider, out.provider, 'sessions share the detected provider (one credential cache)');
+    assert.notEqual(t.cloud(undefined, config).session.provider, out.provider, 'another owner has its own cache');
     const who = await cloud.whoAmI();
     assert.equal(who.identityType, 'AssumedRoleUser');
     assert.match(who.arn, new RegExp(`assumed-role/${DEMO.seededRole}/`));

@@ -1,6 +1,7 @@
 /** Shared test setup: a sandbox on an ephemeral loopback port and clouds pointed at it. */
 import { after, before } from 'node:test';
 import { createCloud, type Cloud } from '../../../src/cloud';
+import type { CredentialProviders } from '../../../src/cloud/credentials';
 import { sandboxEndpoints, type CredentialConfig, type ProfileConfig } from '../../../src/cloud/profile';
 import { DEMO } from '../../../src/sandbox/seed';
 import { CONTROL_TOKEN_HEADER, startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox/server';
@@ -8,7 +9,8 @@ import { CONTROL_TOKEN_HEADER, startSandbox, type Sandbox, type SandboxOptions }
 export interface TestCloud {
   sandbox: Sandbox;
   profile(credentials?: CredentialConfig, extra?: Partial<ProfileConfig>): ProfileConfig;
-  cloud(credentials?: CredentialConfig, extra?: Partial<ProfileConfig>): Cloud;
+  /** `providers`: credential providers shared with other clouds (the profile store's, in the extension). */
+  cloud(credentials?: CredentialConfig, extra?: Partial<ProfileConfig>, providers?: CredentialProviders): Cloud;
   root: CredentialConfig;
   subAccount: CredentialConfig;
 }
@@ -31,8 +33,8 @@ export function useSandbox(options: SandboxOptions = {}): TestCloud {
       name: 'test', regionId: 'cn-hangzhou', credentials, endpoints: sandboxEndpoints(t.sandbox.info.endpoint),
       retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, ...extra,
     });
-    t.cloud = (credentials, extra) => {
-      const c = createCloud(t.profile(credentials, extra));
+    t.cloud = (credentials, extra, providers) => {
+      const c = createCloud(t.profile(credentials, extra), undefined, providers);
       clouds.push(c);
       return c;
     };
