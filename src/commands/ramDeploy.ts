@@ -19,7 +19,7 @@ import { UserCancelled } from '../ui/errorFunnel';
 import { cloudForWrite } from '../ui/liveBinding';
 import { withProgress } from '../ui/progress';
 import { liveUri, lintKind, parseLiveUri, type LiveTarget } from '../fs/ramDocuments';
-import { visibleRegions } from '../ui/settings';
+import { ecsRegions } from '../ui/settings';
 import { PolicyVersionNode } from '../views/ramView';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
@@ -161,7 +161,7 @@ export const updateTrustPolicy = defineCommand('alibabaCloud.ram.updateTrustPoli
   const bound = await cloudForWrite(s, binding, what(target));
   try {
     const { cloud, entry } = bound;
-    const [plan, account] = await Promise.all([planTrustUpdate(cloud, target.roleName, text, visibleRegions(entry.regionId)), accountOf(cloud)]);
+    const [plan, account] = await Promise.all([ecsRegions(cloud.ecs, entry.regionId).then((r) => planTrustUpdate(cloud, target.roleName, text, r.regions)), accountOf(cloud)]);
     if (sameJson(plan.current, text)) {
       notify(vscode.l10n.t('The trust policy of {0} is unchanged; nothing to deploy.', target.roleName));
       return false;
