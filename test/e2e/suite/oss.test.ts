@@ -325,6 +325,10 @@ export const ossTests: HostTest[] = [
         // No assert.equal on the URL: a failure message would print its signature and token.
         assert.ok(await vscode.env.clipboard.readText() === r.url, 'the URL is on the clipboard');
         assert.ok(r.url.includes('security-token='), 'signed with the role\'s STS credentials');
+        // The sandbox's URL opens without the extension's name resolution (a browser, curl).
+        assert.equal(new URL(r.url).hostname, '127.0.0.1');
+        const res = await fetch(r.url);
+        assert.ok(res.status === 200 && (await res.text()).startsWith('# demo-data'), `plain fetch of the URL: HTTP ${res.status}`);
       });
     },
   },
