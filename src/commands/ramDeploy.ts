@@ -62,11 +62,12 @@ async function showDiff(s: Services, uri: vscode.Uri, liveLabel: string, live: s
   await vscode.commands.executeCommand('vscode.diff', left, uri, title, { preview: true });
 }
 
-async function closeTabsOf(uri: vscode.Uri): Promise<void> {
+/** Closes the editors of `uri`: its "live ↔ your edit" diffs, and with `alsoEditor` its own tab. */
+async function closeTabsOf(uri: vscode.Uri, alsoEditor = true): Promise<void> {
   const key = uri.toString();
   const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => {
     const input = t.input;
-    return (input instanceof vscode.TabInputText && input.uri.toString() === key)
+    return (alsoEditor && input instanceof vscode.TabInputText && input.uri.toString() === key)
       || (input instanceof vscode.TabInputTextDiff && input.modified.toString() === key);
   });
   if (tabs.length) { await vscode.window.tabGroups.close(tabs); }
@@ -137,6 +138,9 @@ async function deployPolicy(s: Services, arg: unknown, expected: 'newPolicy' | '
     } else {
       const version = await withProgress(vscode.l10n.t('Creating a new version of {0}…', policyName), () => applyPolicyVersion(cloud.ram, policyName, text, deleteVersion), false);
       versionId = version.versionId;
+      // The diff named the old version "(live)": it is not any more.
+      await closeTabsOf(doc.uri, false);
+      await vscode.window.showTextDocument(doc.uri, { preview: false });
       const previous = plan.current!.versionId;
       notify(vscode.l10n.t('{0} is now at version {1} in account {2}.', policyName, versionId, account), {
         [vscode.l10n.t('Roll Back to {0}', previous)]: () => vscode.commands.executeCommand('alibabaCloud.ram.rollBackPolicyVersion', { policyName, versionId: previous }),
@@ -215,6 +219,7 @@ export const rollBackPolicyVersion = defineCommand('alibabaCloud.ram.rollBackPol
   if (!ok) { return false; }
   await withProgress(vscode.l10n.t('Rolling {0} back to {1}…', policyName, versionId), () => cloud.ram.setDefaultPolicyVersion(policyName, versionId), false);
   notify(vscode.l10n.t('{0} is back at version {1} in account {2}.', policyName, versionId, account));
-  s.refresh('ram', node?.parent);
+  // The policy row shows the default version and comes from the policy listing: reload the view.
+  s.refresh('ram');
   return true;
 }));

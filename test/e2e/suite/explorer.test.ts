@@ -387,6 +387,17 @@ export const explorerTests: HostTest[] = [
         const usedBy = await provider.getChildren(children[2] as never);
         assert.deepEqual(await Promise.all(usedBy.map(label)), ['DemoEcsLogShipper']);
 
+        // Roll Back from the v1 row: the policy row (from the policy listing) shows the new default
+        // as VS Code reads the tree next, with no refresh of the test's own.
+        prompt.enqueue('Roll Back');
+        assert.equal(await run('alibabaCloud.ram.rollBackPolicyVersion', children[0]), true);
+        const policiesNow = await find(await provider.getChildren(), 'Policies');
+        const customNow = await find(await provider.getChildren(policiesNow as never), 'Custom');
+        const policyNow = await find(await provider.getChildren(customNow as never), policyName);
+        assert.equal((await provider.getTreeItem(policyNow as never)).description, 'v1');
+        prompt.enqueue('Roll Back');
+        assert.equal(await run('alibabaCloud.ram.rollBackPolicyVersion', { policyName, versionId: 'v2' }), true);
+
         const refused = await failing(a, 'alibabaCloud.ram.deletePolicyVersion', { policyName, versionId: 'v2' });
         assert.match(refused, /is the default version/);
         prompt.enqueue('Delete');
