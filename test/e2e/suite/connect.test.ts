@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { ourExtension, sandboxControl, sandboxRequests } from './helpers';
 import type { HostTest } from './runner';
+import { remoteUri } from '../../../src/commands/instanceConnect';
 
 /** From src/sandbox/seed.ts (DEMO): demo-web-1 (public IP, no role) and demo-worker-1 (role, no public IP). */
 const WEB = 'i-bp1sandboxvpc000001';
@@ -50,13 +51,19 @@ export const connectTests: HostTest[] = [
       fs.chmodSync(configFile(), 0o640);
       await setConfigFile(configFile());
       const p = a.useScriptedPrompter();
-      p.enqueue(true, 'Install Remote - SSH');
+      // A browser build (this VS Code server) cannot install Remote-SSH: the ssh command instead.
+      p.enqueue(true, 'Copy ssh Command');
       const from = await requestCount();
-      const r = await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', { regionId: REGION, instanceId: WEB }) as { connected: boolean; alias: string; uri: string };
-      assert.equal(r?.connected, true, `prompts: ${p.asked.join(' | ')}`);
+      const r = await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', { regionId: REGION, instanceId: WEB }) as { connected: boolean; alias: string; sshCommand: string };
       const alias = `demo-web-1.${WEB}`;
-      assert.deepEqual(p.opened, [`vscode-remote://ssh-remote+${alias}/root`]);
-      assert.deepEqual(p.installed, ['ms-vscode-remote.remote-ssh'], 'Remote-SSH is missing here, so it was offered');
+      assert.equal(r?.connected, false, `prompts: ${p.asked.join(' | ')}`);
+      assert.ok(p.asked.includes('choose:Remote - SSH needs desktop Visual Studio Code.'), p.asked.join(' | '));
+      assert.deepEqual(p.installed, [], 'nothing to install from a Marketplace this build does not have');
+      assert.deepEqual(p.opened, []);
+      assert.equal(r.sshCommand, `ssh -F "${configFile()}" ${alias}`);
+      assert.equal(await vscode.env.clipboard.readText(), r.sshCommand);
+      // What desktop VS Code would open.
+      assert.equal(remoteUri(alias, '/root').toString(true), `vscode-remote://ssh-remote+${alias}/root`);
       assert.ok(p.asked.some((q) => q.startsWith('confirm:Write an SSH entry for demo-web-1')));
       const text = fs.readFileSync(configFile(), 'utf8');
       assert.ok(text.startsWith(USER_CONFIG), 'the user\'s Include and entries are untouched');
