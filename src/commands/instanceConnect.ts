@@ -69,10 +69,17 @@ async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef)
   const allocate = vscode.l10n.t('Allocate Public IP');
   const usePrivate = vscode.l10n.t('Use Private IP (VPN or Bastion)');
   const anyway = vscode.l10n.t('Write the Entry Anyway');
-  const actions = onlyNoIp ? [allocate, ...(plan.info.privateIp ? [usePrivate] : [])] : blocking.every((p) => p.id === 'noSshRule') ? [anyway] : [];
+  // The first button is the dialog's default: never the billable one.
+  const actions = onlyNoIp ? [...(plan.info.privateIp ? [usePrivate] : []), allocate] : blocking.every((p) => p.id === 'noSshRule') ? [anyway] : [];
   const choice = await s.prompt.choose(blocking[0].message, detail, actions);
   if (choice === allocate) {
-    const { cloud } = await s.cloud();
+    const { cloud, entry } = await s.cloud();
+    const { accountId } = await cloud.whoAmI();
+    // Billed from now on: asked once more, naming what it costs and where.
+    if (!await s.prompt.confirm(
+      vscode.l10n.t('Allocate a public IP for {0} in account {1} (profile {2})?', plan.info.instanceName || ref.instanceId, accountId, entry.name),
+      vscode.l10n.t('The address is billed by traffic from now on and stays with the instance until it is released; it opens the instance to the internet on the ports its security groups allow.'),
+      allocate)) { return undefined; }
     const ip = await withProgress(vscode.l10n.t('Allocating a public IP for {0}…', ref.instanceId), () => cloud.ecs.allocatePublicIp(ref.regionId, ref.instanceId), false);
     s.refresh('ecs');
     return { ...plan, host: ip, problems: plan.problems.filter((p) => p.id !== 'noPublicIp') };

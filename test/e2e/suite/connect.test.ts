@@ -80,6 +80,16 @@ export const connectTests: HostTest[] = [
       const a = await api();
       const before = fs.readFileSync(configFile(), 'utf8');
       const p = a.useScriptedPrompter();
+      // The billable way out is never the default button, and it asks once more: declined, nothing is allocated.
+      p.enqueue('Allocate Public IP', false);
+      const from = await requestCount();
+      const declined = await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', { regionId: REGION, instanceId: WORKER }) as { connected: boolean };
+      assert.equal(declined?.connected, false);
+      assert.deepEqual(p.choices.at(-1), ['Use Private IP (VPN or Bastion)', 'Allocate Public IP']);
+      assert.match(p.asked.at(-1) ?? '', /^confirm:Allocate a public IP for demo-worker-1 in account \d+ \(profile Sandbox\)\?$/);
+      assert.match(p.details.at(-1) ?? '', /billed by traffic/);
+      assert.ok(!(await requestedActions(from)).includes('AllocatePublicIpAddress'));
+
       p.enqueue('Cancel');
       const r = await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', { regionId: REGION, instanceId: WORKER }) as { connected: boolean; problems: string[] };
       assert.equal(r?.connected, false);
