@@ -16,7 +16,8 @@ import { showReadOnlyDocument } from '../ui/readOnlyDocument';
 import { askPolicyName } from '../ui/wizardPickers';
 import { RoleNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
-import { assertValidPolicy, isArgs, notify, sameJson } from './ramCommon';
+import { isArgs, notify, sameJson } from './ramCommon';
+import { assertValidPolicy } from '../ui/policyDiagnostics';
 import { onClickedRow } from './selection';
 
 export interface PassRoleArgs {

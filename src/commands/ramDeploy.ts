@@ -23,7 +23,8 @@ import { ecsRegions } from '../ui/settings';
 import { PolicyVersionNode } from '../views/ramView';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
-import { assertValidPolicy, notify, sameJson } from './ramCommon';
+import { notify, sameJson } from './ramCommon';
+import { assertValidPolicy } from '../ui/policyDiagnostics';
 import { oneRowOnly } from './selection';
 
 const count = (n: number, one: string, many: string) => (n === 1 ? one : many);
