@@ -3,7 +3,7 @@
  * diff against what is live and then a modal confirmation naming the account, the profile, the
  * policy (or role) and who is affected:
  * - "Create Policy" for a new-policy draft (CreatePolicy);
- * - "Set as New Default Version" for a custom policy document (CreatePolicyVersion; at RAM's limit
+ * - "Deploy as New Default RAM Policy Version" for a custom policy document (CreatePolicyVersion; at RAM's limit
  *   of 5 versions the user picks the version to delete, or cancels);
  * - "Update Trust Policy" for a role's trust policy (UpdateRole; removing ECS from a role that
  *   instances use is warned about by name);
@@ -89,7 +89,7 @@ async function deployPolicy(s: Services, arg: unknown, expected: 'newPolicy' | '
     const policyName = target.policyName;
     const [plan, account] = await Promise.all([planPolicyVersion(cloud.ram, policyName), accountOf(cloud)]);
     if (target.kind === 'newPolicy' && plan.current) {
-      throw new Error(vscode.l10n.t('Policy {0} already exists in account {1}. Open it from the RAM view and use "Set as New Default Version".', policyName, account));
+      throw new Error(vscode.l10n.t('Policy {0} already exists in account {1}. Open it from the RAM view and use "Deploy as New Default RAM Policy Version".', policyName, account));
     }
     if (target.kind === 'policy' && !plan.current) {
       throw new Error(vscode.l10n.t('Policy {0} no longer exists in account {1}.', policyName, account));
@@ -115,7 +115,7 @@ async function deployPolicy(s: Services, arg: unknown, expected: 'newPolicy' | '
     }
 
     const isNew = target.kind === 'newPolicy';
-    const action = isNew ? vscode.l10n.t('Create Policy') : vscode.l10n.t('Set as Default');
+    const action = isNew ? vscode.l10n.t('Create Policy') : vscode.l10n.t('Deploy as Default Version');
     const ok = await s.prompt.confirm(
       isNew ? vscode.l10n.t('Create policy {0} in account {1} (profile {2})?', policyName, account, entry.name)
         : vscode.l10n.t('Make your edit the new default version of {0} in account {1} (profile {2})?', policyName, account, entry.name),
