@@ -24,12 +24,12 @@ const label = (i: EcsInstance) => i.instanceName || i.instanceId;
 const POLL_MS = 2000;
 
 /** The instance as ECS sees it now, from a node, an args object or a quick pick. */
-async function currentInstance(s: Services, arg: unknown, title: string, filter?: (i: EcsInstance) => boolean): Promise<{ cloud: Cloud; instance: EcsInstance }> {
+async function currentInstance(s: Services, arg: unknown, title: string, filter?: (i: EcsInstance) => boolean, why?: string): Promise<{ cloud: Cloud; instance: EcsInstance }> {
   const { entry, cloud } = await s.cloud();
   const a = argsOf<InstanceArgs>(arg);
   const regionId = arg instanceof InstanceNode ? arg.instance.regionId : a.regionId ?? entry.regionId;
   const id = arg instanceof InstanceNode ? arg.instance.instanceId : a.instanceId;
-  const instance = id ? await cloud.ecs.getInstance(regionId, id) : await pickInstance(s.prompt, cloud, title, entry.regionId, filter);
+  const instance = id ? await cloud.ecs.getInstance(regionId, id) : await pickInstance(s.prompt, cloud, title, entry.regionId, filter, why);
   return { cloud, instance };
 }
 
@@ -59,7 +59,7 @@ const settled = (st: string | undefined) => st === undefined || SETTLED_STATUSES
 
 export const startInstance = defineCommand('alibabaCloud.ecs.startInstance', oneRowOnly(() => vscode.l10n.t('Start ECS Instance'), async (s, arg) => {
   const title = vscode.l10n.t('Start Instance');
-  const { cloud, instance: i } = await currentInstance(s, arg, title, (x) => x.status === 'Stopped');
+  const { cloud, instance: i } = await currentInstance(s, arg, title, (x) => x.status === 'Stopped', vscode.l10n.t('none is stopped'));
   if (i.status !== 'Stopped') { refuse(i, 'Stopped'); }
   const final = await actAndFollow(s, cloud, i, vscode.l10n.t('Starting {0}…', label(i)),
     () => cloud.ecs.startInstance(i.regionId, i.instanceId), settled);
@@ -69,7 +69,7 @@ export const startInstance = defineCommand('alibabaCloud.ecs.startInstance', one
 
 export const stopInstance = defineCommand('alibabaCloud.ecs.stopInstance', oneRowOnly(() => vscode.l10n.t('Stop ECS Instance'), async (s, arg) => {
   const title = vscode.l10n.t('Stop Instance');
-  const { cloud, instance: i } = await currentInstance(s, arg, title, (x) => x.status === 'Running');
+  const { cloud, instance: i } = await currentInstance(s, arg, title, (x) => x.status === 'Running', vscode.l10n.t('none is running'));
   if (i.status !== 'Running') { refuse(i, 'Running'); }
   const keep = vscode.l10n.t('Stop, Keep Charging');
   const economical = vscode.l10n.t('Stop and Stop Charging');
@@ -96,7 +96,7 @@ export const stopInstance = defineCommand('alibabaCloud.ecs.stopInstance', oneRo
 
 export const rebootInstance = defineCommand('alibabaCloud.ecs.rebootInstance', oneRowOnly(() => vscode.l10n.t('Reboot ECS Instance'), async (s, arg) => {
   const title = vscode.l10n.t('Reboot Instance');
-  const { cloud, instance: i } = await currentInstance(s, arg, title, (x) => x.status === 'Running');
+  const { cloud, instance: i } = await currentInstance(s, arg, title, (x) => x.status === 'Running', vscode.l10n.t('none is running'));
   if (i.status !== 'Running') { refuse(i, 'Running'); }
   const ok = await s.prompt.confirm(vscode.l10n.t('Reboot {0} ({1})?', label(i), i.instanceId),
     vscode.l10n.t('Programs on the instance are interrupted and sessions to it (SSH, Remote-SSH) drop; its disks, addresses and role stay.'),

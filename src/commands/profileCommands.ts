@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { readCliConfig } from '../cloud/cliConfig';
 import { maskAccessKeyId } from '../cloud/instance';
-import { setVisibleRegions, visibleRegions } from '../ui/settings';
+import { ecsRegions, setVisibleRegions } from '../ui/settings';
 import { argsOf, defineCommand } from './command';
 import { isArgs } from './ramCommon';
 
@@ -102,11 +102,14 @@ export const selectRegions = defineCommand('alibabaCloud.selectRegions', async (
   const a = argsOf<{ regions: string[] }>(arg);
   let regions = a.regions;
   if (!regions) {
-    // With nothing chosen the ECS view shows the profile's region: open with what is shown checked.
-    const current = visibleRegions(s.profiles.active()?.regionId ?? 'cn-hangzhou');
+    // Opens with what the ECS view shows checked: the chosen regions, else every region with instances.
+    let current = [s.profiles.active()?.regionId ?? 'cn-hangzhou'];
     let known = REGIONS;
     try {
-      known = (await (await s.cloud()).cloud.ecs.describeRegions()).map((r) => r.regionId);
+      const { cloud, entry } = await s.cloud();
+      const shown = await ecsRegions(cloud.ecs, entry.regionId);
+      current = shown.regions;
+      known = shown.probes?.map((p) => p.regionId) ?? (await cloud.ecs.describeRegions()).map((r) => r.regionId);
     } catch { /* offline or no permission: the static list will do */ }
     const picked = await s.prompt.pickMany(known.map((r) => ({ label: r, picked: current.includes(r) })), { title: vscode.l10n.t('Regions to Show') });
     regions = picked.map((p) => p.label);

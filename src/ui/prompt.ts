@@ -207,8 +207,11 @@ export class ScriptedPrompter implements Prompter {
     const a = this.next(`confirm:${message}`);
     return a === true || typeof a === 'string';
   }
+  /** The buttons each modal choice offered, in order (the first is the dialog's default). */
+  readonly choices: string[][] = [];
   async choose(message: string, detail: string, actions: string[]): Promise<string | undefined> {
     this.details.push(detail);
+    this.choices.push(actions);
     const a = this.next(`choose:${message}`);
     return typeof a === 'string' ? actions.find((x) => x === a || x.includes(a)) : undefined;
   }

@@ -6,24 +6,18 @@
 import * as vscode from 'vscode';
 import type { EcsInstance } from '../cloud/ecs';
 import { TRANSITIONAL_STATES } from '../cloud/waiting';
-import { DEFAULT_MAX_IN_FLIGHT, probeRegions, RequestLimiter, type RegionProbe } from '../cloud/inventory';
+import type { RegionProbe } from '../cloud/inventory';
 import type { Page } from '../cloud/paging';
 import { ContextValues } from './contextValues';
 import { instanceMatches } from './ecsFilter';
 import { childrenOrError, TreeNode } from './node';
 import { PagedNode } from './pagedNode';
 import type { Services } from '../ui/services';
-import { chosenRegions, maxConcurrentRequests } from '../ui/settings';
+import { chosenRegions, ecsRegions } from '../ui/settings';
 
 /** Polling while an instance is in transition: first after 2 s, then less often, at most every 15 s. */
 const POLL_FIRST_MS = 2000;
 const POLL_MAX_MS = 15_000;
-
-/** Requests in flight at most when the views load many things at once (alibabaCloud.maxConcurrentRequests). */
-export function requestLimiter(): RequestLimiter {
-  const max = maxConcurrentRequests(DEFAULT_MAX_IN_FLIGHT);
-  return new RequestLimiter({ maxInFlight: max > 0 ? max : DEFAULT_MAX_IN_FLIGHT });
-}
 
 const PAGE = 50;
 
@@ -159,12 +153,9 @@ export async function ecsRoots(s: Services, defaultRegion: string): Promise<Tree
   if (chosen.length) { return chosen.map((r) => new RegionNode(s, r)); }
   return childrenOrError('ecs', async () => {
     const { cloud } = await s.cloud();
-    const probes = await probeRegions(cloud.ecs, requestLimiter(), PAGE);
-    // A region that could not be probed is shown with its error rather than hidden among the empty.
-    let shown = probes.filter((p) => p.error || p.first?.items.length);
-    // An account without instances still shows its own region: where Create Instance starts.
-    if (!shown.length) { shown = probes.filter((p) => p.regionId === defaultRegion); }
-    const empty = probes.filter((p) => !shown.includes(p));
+    const { regions, probes = [] } = await ecsRegions(cloud.ecs, defaultRegion, PAGE);
+    const shown = probes.filter((p) => regions.includes(p.regionId));
+    const empty = probes.filter((p) => !regions.includes(p.regionId));
     return [...shown.map((p) => new RegionNode(s, p.regionId, p)), ...(empty.length ? [new EmptyRegionsNode(s, empty)] : [])];
   });
 }

@@ -156,13 +156,20 @@ export const liveTests: HostTest[] = [
       await replaceAll(editor, JSON.stringify(policy('oss:GetObject', 'oss:ListObjects'), null, 2));
       await editor.document.save();
       p.enqueue(true);
-      const calls = await callsDuring(() => Promise.resolve(vscode.commands.executeCommand('alibabaCloud.ram.setAsDefaultVersion', editor.document.uri)));
+      const opened: vscode.TabInputTextDiff[] = [];
+      const watching = vscode.window.tabGroups.onDidChangeTabs((e) => {
+        for (const t of e.opened) { if (t.input instanceof vscode.TabInputTextDiff) { opened.push(t.input); } }
+      });
+      const calls = await callsDuring(() => Promise.resolve(vscode.commands.executeCommand('alibabaCloud.ram.setAsDefaultVersion', editor.document.uri))).finally(() => watching.dispose());
       assert.deepEqual(writes(calls), ['CreatePolicyVersion']);
       assert.equal(p.asked.at(-1), `confirm:Make your edit the new default version of ${POLICY} in account ${DEMO.accountId} (profile Sandbox)?`);
       assert.match(p.details.at(-1) ?? '', new RegExp(`attached to 1 role \\(${ROLE}\\)`));
-      const diff = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.input)
-        .find((i): i is vscode.TabInputTextDiff => i instanceof vscode.TabInputTextDiff && i.modified.toString() === editor.document.uri.toString());
-      assert.ok(diff, 'the diff is open');
+      const diff = opened.find((i) => i.modified.toString() === editor.document.uri.toString());
+      assert.ok(diff, 'the diff was shown before the confirmation');
+      const stillOpen = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.input)
+        .filter((i) => i instanceof vscode.TabInputTextDiff && i.modified.toString() === editor.document.uri.toString());
+      assert.equal(stillOpen.length, 0, 'deployed: the "(live) ↔ your edit" diff is closed, as its left side is no longer live');
+      assert.ok(vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === editor.document.uri.toString()), 'the document stays open');
       assert.equal(diff.original.scheme, 'alibabacloud-ram-live');
       const live = await vscode.workspace.openTextDocument(diff.original);
       assert.deepEqual(JSON.parse(live.getText()), policy('oss:GetObject'), 'left: the default version before the deploy');
