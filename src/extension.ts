@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const statusBar = new ProfileStatusBar(profiles);
   const instance = new InstanceIdentityService({ context, log, profiles, prompt: () => prompt }, statusBar);
   const sandbox = new LocalSandbox(startSandboxInHost);
-  const accessKeys = new AccessKeyDiagnostics(context);
+  const accessKeys = new AccessKeyDiagnostics(context, log);
   let explorer: Explorer | undefined;
   let documents: LiveRamDocuments | undefined;
 
