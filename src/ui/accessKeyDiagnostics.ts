@@ -154,11 +154,14 @@ export class AccessKeyDiagnostics implements vscode.CodeActionProvider, vscode.D
       const f = findings.find((x) => x.line === d.range.start.line && x.kind === d.code);
       if (!f) { continue; }
       const { chainLanguageOf, credentialsChainEdits } = chainRewrite();
-      const edits = chainLanguageOf(doc.languageId) ? credentialsChainEdits(doc.languageId, doc.getText(), f.offset) : undefined;
-      if (edits && !actions.some((a) => a.title === CHAIN_TITLE())) {
-        const a = new vscode.CodeAction(CHAIN_TITLE(), vscode.CodeActionKind.QuickFix);
+      // Not offered when the rewrite cannot be made safely (credentialsChainEdits answers undefined).
+      const chain = chainLanguageOf(doc.languageId) ? credentialsChainEdits(doc.languageId, doc.getText(), f.offset) : undefined;
+      if (chain && !actions.some((a) => a.isPreferred)) {
+        const a = new vscode.CodeAction(vscode.l10n.t('Use the credentials chain (instance role on ECS); needs {0}', chain.install), vscode.CodeActionKind.QuickFix);
         a.edit = new vscode.WorkspaceEdit();
-        for (const e of edits) { a.edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.text); }
+        // Shown in the refactor preview before it is applied: it rewrites code around the key.
+        const metadata: vscode.WorkspaceEditEntryMetadata = { needsConfirmation: true, label: vscode.l10n.t('Use the credentials chain'), description: chain.install };
+        for (const e of chain.edits) { a.edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.text, metadata); }
         a.diagnostics = ours;
         a.isPreferred = true;
         actions.push(a);
@@ -192,4 +195,3 @@ export class AccessKeyDiagnostics implements vscode.CodeActionProvider, vscode.D
   }
 }
 
-const CHAIN_TITLE = () => vscode.l10n.t('Use the credentials chain (instance role on ECS)');
