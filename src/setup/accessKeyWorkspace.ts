@@ -8,6 +8,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { l10n } from '../cloud/l10n';
 import { isScannableName, looksBinary, MAX_SCAN_BYTES, scanText, type Finding } from './accessKeyScan';
 
 // ---- .gitignore ----
@@ -309,14 +310,14 @@ export function scanInWorker(workerFile: string, job: ScanJob, o: WorkerScanOpti
       void worker.terminate();
       if (e) { reject(e); } else { resolve(r!); }
     };
-    const abort = () => end(new Error('AccessKey scan cancelled'));
+    const abort = () => end(new Error(l10n.t('The AccessKey scan was cancelled.')));
     if (o.signal?.aborted) { abort(); return; }
     o.signal?.addEventListener('abort', abort);
-    if (o.timeoutMs) { timer = setTimeout(() => end(new Error(`AccessKey scan did not finish within ${o.timeoutMs} ms`)), o.timeoutMs); }
+    if (o.timeoutMs) { timer = setTimeout(() => end(new Error(l10n.t('The AccessKey scan did not finish within {0} ms.', o.timeoutMs ?? 0))), o.timeoutMs); }
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') { o.onProgress?.(m.done, m.total); } else if (m.type === 'done') { end(undefined, m); } else { end(new Error(m.message)); }
     });
     worker.once('error', (e) => end(e));
-    worker.once('exit', (code) => end(new Error(`AccessKey scan worker exited (${code})`)));
+    worker.once('exit', (code) => end(new Error(l10n.t('The AccessKey scan stopped unexpectedly (exit code {0}).', code))));
   });
 }

@@ -73,7 +73,7 @@ describe('AccessKey scan in a worker thread', () => {
     const abort = new AbortController();
     const running = scanInWorker(worker, { roots: [{ root: path.join(dir, 'big') }] }, { signal: abort.signal, timeoutMs: BOUND_MS });
     abort.abort();
-    await assert.rejects(running, /cancelled/);
+    await assert.rejects(running, /was cancelled/);
   });
 });
 
