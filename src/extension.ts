@@ -47,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const statusBar = new ProfileStatusBar(profiles);
   const instance = new InstanceIdentityService({ context, log, profiles, prompt: () => prompt }, statusBar);
   const sandbox = new LocalSandbox(startSandboxInHost);
-  const accessKeys = new AccessKeyDiagnostics(context);
+  const accessKeys = new AccessKeyDiagnostics(context, log);
   const readOnly = new ReadOnlyDocuments();
   const roleChecks = new RoleCheckStore();
   const enrichers = new ErrorEnrichers();
