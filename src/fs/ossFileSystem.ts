@@ -22,7 +22,7 @@ import { maxOpenSizeMb } from '../ui/trustedSettings';
 import { describeError, isCancellation, reportError } from '../ui/errorFunnel';
 import { bindingFromUri, cloudForRead, cloudForWrite, type BoundCloud } from '../ui/liveBinding';
 import type { Services } from '../ui/services';
-import { asPrefix, baseName, entryName, formatOssUri, formatSize, listKeysUnder, objectExists, OSS_SCHEME, regionOfBucket } from '../cloud/ossLocation';
+import { asPrefix, baseName, directoryEntries, formatOssUri, isPathSafeKey, formatSize, listKeysUnder, objectExists, OSS_SCHEME, regionOfBucket } from '../cloud/ossLocation';
 
 // A require(): the AccessDenied analysis loads with the first refusal, in the lazy bundle (esbuild.mjs).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -83,6 +83,8 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
   private async run<T>(uri: vscode.Uri, op: string, mutating: boolean, fn: (t: Target) => Promise<T>): Promise<T> {
     let t: Target | undefined;
     try {
+      // A segment readDirectory never returns ("..", "", "a\\b") names no file of ours: nothing is sent.
+      if (!isPathSafeKey(uri.path.replace(/^\//, ''))) { throw vscode.FileSystemError.FileNotFound(uri); }
       t = await this.target(uri, mutating);
       return await fn(t);
     } catch (e) {
@@ -153,7 +155,11 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
       const prefix = asPrefix(t.key);
       const entries = await collectAll((token) => t.cloud.oss.listObjects(t.bucket, t.region, { prefix, token, maxKeys: 1000 }), MAX_DIRECTORY_PAGES);
       if (!entries.length && prefix && !await objectExists(t.cloud, t.bucket, t.region, prefix)) { throw vscode.FileSystemError.FileNotFound(uri); }
-      return entries.map((e): [string, vscode.FileType] => [entryName(e, prefix), e.kind === 'folder' ? vscode.FileType.Directory : vscode.FileType.File]);
+      const listed = directoryEntries(entries, prefix);
+      if (listed.skipped.length) {
+        this.s.log.warn(`oss: ${display(uri)}: ${listed.skipped.length} key(s) left out of the folder listing, their names are not path segments: ${listed.skipped.map((k) => JSON.stringify(k)).join(', ')}`);
+      }
+      return listed.entries.map((e): [string, vscode.FileType] => [e.name, e.folder ? vscode.FileType.Directory : vscode.FileType.File]);
     });
   }
 
