@@ -20,6 +20,7 @@ import { collectAll } from '../cloud/paging';
 import { refusalSentence } from '../ui/accessDenied';
 import { maxOpenSizeMb } from '../ui/trustedSettings';
 import { describeError, isCancellation, reportError } from '../ui/errorFunnel';
+import { admitOssUri } from '../ui/bindingTrust';
 import { bindingFromUri, cloudForRead, cloudForWrite, type BoundCloud } from '../ui/liveBinding';
 import type { Services } from '../ui/services';
 import { asPrefix, baseName, directoryEntries, formatOssUri, isPathSafeKey, formatSize, listKeysUnder, objectExists, OSS_SCHEME, regionOfBucket } from '../cloud/ossLocation';
@@ -67,7 +68,10 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
 
   /** The bucket and key of `uri`, with the cloud of its profile (asking first when a write goes to another). */
   private async target(uri: vscode.Uri, write = false): Promise<Target> {
-    const binding = bindingFromUri(uri);
+    const named = bindingFromUri(uri);
+    // The profile's own name, never the one the query carries.
+    const binding = named && { profileId: named.profileId, profileName: this.s.profiles.list().find((p) => p.id === named.profileId)?.name ?? named.profileId };
+    await admitOssUri(this.s, uri, binding);
     const bound: BoundCloud = !binding ? { ...await this.s.cloud(), release: () => undefined }
       : write ? await cloudForWrite(this.s, binding, display(uri)) : await cloudForRead(this.s, binding);
     const bucket = uri.authority;
