@@ -8,7 +8,7 @@
  * Only drags from VS Code itself (Explorer, editor tabs) and from this tree upload without asking;
  * any other drop first names its files, folder count and destination. Hidden folders (~/.ssh,
  * ~/.aliyun, …) need their own yes whoever dragged them, and a `vscode-remote:` URI is a path
- * here only when it names this window's remote; otherwise it is read through workspace.fs.
+ * here only when it names this window's remote (see remoteOrigin).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -24,7 +24,11 @@ import { OssFolderNode, OssObjectNode, OssPrefixNode } from './ossView';
 type Draggable = OssObjectNode | OssFolderNode;
 
 /** What a drop names: paths on this machine, oss:// rows, other windows' files, bytes without a path. */
-interface Drop { local: string[]; ossUris: string[]; elsewhere: vscode.Uri[]; files: Array<{ name: string; bytes: () => Thenable<Uint8Array> }> }
+interface Drop {
+  local: string[]; ossUris: string[]; files: Array<{ name: string; bytes: () => Thenable<Uint8Array> }>;
+  /** Some local paths came from a remote URI that may be another window's. */
+  unsure: boolean;
+}
 
 /**
  * VS Code's own drags (Explorer rows, editor tabs) carry this type beside `text/uri-list`:
@@ -37,10 +41,19 @@ interface Drop { local: string[]; ossUris: string[]; elsewhere: vscode.Uri[]; fi
  */
 export const VSCODE_URI_LIST_MIME = 'application/vnd.code.uri-list';
 
-/** This window's remote authority as the extension can know it: remoteName when it is the whole authority (`host:port`), or a workspace folder's. */
-function isThisWindow(authority: string): boolean {
-  return !!vscode.env.remoteName && (authority === vscode.env.remoteName
-    || (vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === 'vscode-remote' && f.uri.authority === authority));
+/**
+ * Whose file a `vscode-remote:` URI names. `this`: this window's remote for sure (remoteName is the
+ * whole authority, `host:port`, or a workspace folder has it). `likely`: the same kind of remote
+ * (`ssh-remote+<host>` while remoteName is `ssh-remote`), whose host the extension API does not
+ * tell; the drop is then asked about. `other`: another window's machine. Such files are not
+ * uploaded: reading them through workspace.fs would not help, since this window's one remote
+ * connection serves every `vscode-remote:` URI as its own path (the server maps them to `file:`).
+ */
+function remoteOrigin(authority: string): 'this' | 'likely' | 'other' {
+  const name = vscode.env.remoteName;
+  if (!name) { return 'other'; }
+  if (authority === name || (vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === 'vscode-remote' && f.uri.authority === authority)) { return 'this'; }
+  return authority.split('+')[0] === name ? 'likely' : 'other';
 }
 
 /** Hidden folders (".ssh", ".aliyun", …) among, above (below the home folder) or inside the dropped paths; at most `max`. */
@@ -107,8 +120,8 @@ export class OssDragAndDrop {
     const fromVsCode = data.get(VSCODE_URI_LIST_MIME) !== undefined;
     const drop = await this.dropped(data);
     if (drop.ossUris.length) { await this.move(drop.ossUris, to, dest); }
-    const names = [...drop.local, ...drop.elsewhere.map((u) => u.toString(true)), ...drop.files.map((f) => f.name)];
-    if (!names.length || !(fromVsCode || await this.confirmForeign(names, drop.local, dest)) || !await this.confirmHidden(drop, dest)) { return; }
+    const names = [...drop.local, ...drop.files.map((f) => f.name)];
+    if (!names.length || !((fromVsCode && !drop.unsure) || await this.confirmForeign(names, drop.local, dest)) || !await this.confirmHidden(drop, dest)) { return; }
     const { paths, cleanup } = await this.materialize(drop);
     try {
       if (paths.length) { await vscode.commands.executeCommand('alibabaCloud.oss.uploadTo', { to: dest, paths }); }
@@ -124,14 +137,13 @@ export class OssDragAndDrop {
     const names = shown.join(', ') + (all.length > shown.length ? vscode.l10n.t(' and {0} more', all.length - shown.length) : '');
     return this.s.prompt.confirm(
       vscode.l10n.t('Upload {0} dropped item(s) to {1}?', all.length, dest),
-      vscode.l10n.t('The drop did not come from VS Code. It names: {0} ({1} folder(s), uploaded whole). Nothing has been read yet.', names, folders),
+      vscode.l10n.t('The drop did not come from VS Code (or from this window). It names: {0} ({1} folder(s), uploaded whole). Nothing has been read yet.', names, folders),
       vscode.l10n.t('Upload'));
   }
 
   /** Hidden folders often hold keys (~/.ssh, ~/.aliyun): an explicit yes, whoever dragged them. */
   private async confirmHidden(drop: Drop, dest: string): Promise<boolean> {
-    const elsewhere = drop.elsewhere.filter((u) => u.path.split('/').some((seg) => seg.startsWith('.') && seg !== '.' && seg !== '..')).map((u) => u.toString(true));
-    const hidden = [...await hiddenFolders(drop.local), ...elsewhere];
+    const hidden = await hiddenFolders(drop.local);
     if (!hidden.length) { return true; }
     return this.s.prompt.confirm(
       vscode.l10n.t('Upload hidden folders to {0}?', dest),
@@ -162,13 +174,16 @@ export class OssDragAndDrop {
   private async dropped(data: vscode.DataTransfer): Promise<Drop> {
     const local = new Set<string>();
     const ossUris: string[] = [];
-    const elsewhere: vscode.Uri[] = [];
+    let unsure = false;
+    let other = 0;
     const list = await data.get('text/uri-list')?.asString();
     for (const line of (list ?? '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))) {
       let uri: vscode.Uri;
       try { uri = vscode.Uri.parse(line, true); } catch { continue; }
       if (uri.scheme === OSS_SCHEME) { ossUris.push(formatOssUri({ bucket: uri.authority, key: uri.path.replace(/^\//, '') })); continue; }
-      if (uri.scheme === 'vscode-remote' && !isThisWindow(uri.authority)) { elsewhere.push(uri); continue; }
+      const origin = uri.scheme === 'vscode-remote' ? remoteOrigin(uri.authority) : undefined;
+      if (origin === 'other') { other++; continue; }
+      unsure ||= origin === 'likely';
       const p = uri.scheme === 'file' ? uri.fsPath : uri.scheme === 'vscode-remote' ? uri.path : undefined;
       if (p && fs.existsSync(p)) { local.add(p); }
     }
@@ -180,29 +195,24 @@ export class OssDragAndDrop {
       const name = path.basename(f.uri?.path ?? f.name);
       if (![...local].some((p) => path.basename(p) === name)) { files.push({ name, bytes: () => f.data() }); }
     });
-    return { local: [...local], ossUris, elsewhere, files };
+    if (other) {
+      this.s.log.warn(`oss: ${other} dropped vscode-remote: URI(s) name another window's machine; not uploaded`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} dropped item(s) are files of another remote window and were not uploaded. Drag them from that window.', other));
+    }
+    return { local: [...local], ossUris, files, unsure };
   }
 
-  /** Bytes and other windows' files into a temporary folder; with the local paths, what to upload. */
+  /** Bytes without a path into a temporary folder; with the local paths, what to upload. */
   private async materialize(drop: Drop): Promise<{ paths: string[]; cleanup: () => Promise<void> }> {
     const paths = [...drop.local];
-    if (!drop.files.length && !drop.elsewhere.length) { return { paths, cleanup: async () => undefined }; }
+    if (!drop.files.length) { return { paths, cleanup: async () => undefined }; }
     const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'alibabacloud-drop-'));
     for (const f of drop.files) {
       const p = path.join(tmp, f.name);
       await fs.promises.writeFile(p, await f.bytes());
       paths.push(p);
     }
-    for (const uri of drop.elsewhere) {
-      const p = path.join(tmp, path.posix.basename(uri.path) || 'dropped');
-      try {
-        await vscode.workspace.fs.copy(uri, vscode.Uri.file(p), { overwrite: false });
-        paths.push(p);
-      } catch (e) {
-        this.s.log.warn(`oss: a dropped ${uri.scheme}: URI of another window could not be read through VS Code: ${(e as Error).message}`);
-      }
-    }
-    this.s.log.info(`oss: ${drop.files.length + drop.elsewhere.length} dropped item(s) are not on this machine; uploading from a temporary copy`);
+    this.s.log.info(`oss: ${drop.files.length} dropped file(s) came as bytes (not on this machine); uploading from a temporary copy`);
     return { paths, cleanup: () => fs.promises.rm(tmp, { recursive: true, force: true }) };
   }
 }
