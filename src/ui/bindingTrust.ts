@@ -10,10 +10,13 @@
  * Answers last for the session: the extension cannot tell which workspace file or link a URI came
  * from, so an answer kept per machine would also admit every later file naming the same pair.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LiveBinding } from './liveBinding';
 import type { Services } from './services';
+
+// A require(): node:crypto loads with the first oss: request, not during activation.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const crypto = () => require('node:crypto') as typeof import('node:crypto');
 
 const KEY_SECRET = 'alibabaCloud.ossBindingKey';
 
@@ -24,14 +27,14 @@ function bindingKey(secrets: vscode.SecretStorage): Promise<Buffer> {
   key ??= (async () => {
     const stored = await secrets.get(KEY_SECRET);
     if (stored) { return Buffer.from(stored, 'base64'); }
-    const fresh = randomBytes(32);
+    const fresh = crypto().randomBytes(32);
     await secrets.store(KEY_SECRET, fresh.toString('base64'));
     return fresh;
   })().catch((e: unknown) => { key = undefined; throw e; });
   return key;
 }
 
-const mac = (k: Buffer, bucket: string, profileId: string) => createHmac('sha256', k).update(`oss\n${bucket}\n${profileId}`).digest('base64url');
+const mac = (k: Buffer, bucket: string, profileId: string) => crypto().createHmac('sha256', k).update(`oss\n${bucket}\n${profileId}`).digest('base64url');
 
 /** The query of an `oss://bucket/…` URI this extension creates: the binding and its MAC. */
 export async function signedOssQuery(s: Pick<Services, 'context'>, b: LiveBinding, bucket: string): Promise<string> {
@@ -44,7 +47,7 @@ async function isSigned(s: Pick<Services, 'context'>, uri: vscode.Uri, b: LiveBi
   if (typeof sig !== 'string') { return false; }
   const want = Buffer.from(mac(await bindingKey(s.context.secrets), uri.authority, b.profileId));
   const given = Buffer.from(sig);
-  return given.length === want.length && timingSafeEqual(given, want);
+  return given.length === want.length && crypto().timingSafeEqual(given, want);
 }
 
 /** Per profile and bucket, this session's answer (or the question still open). */

@@ -23,7 +23,7 @@ import { OssFolderNode, OssObjectNode, OssPrefixNode } from './ossView';
 
 type Draggable = OssObjectNode | OssFolderNode;
 
-/** What a drop names: paths on this machine, oss:// rows, other windows' files, bytes without a path. */
+/** What a drop names: paths on this machine, oss:// rows, files that came as bytes without a path. */
 interface Drop {
   local: string[]; ossUris: string[]; files: Array<{ name: string; bytes: () => Thenable<Uint8Array> }>;
   /** Some local paths came from a remote URI that may be another window's. */
