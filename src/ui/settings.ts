@@ -51,12 +51,17 @@ export function ossPageSize(): number {
   return Math.min(1000, Math.max(1, Number.isFinite(n) ? n : 100));
 }
 
+/**
+ * The pins are the user's: `alibabaCloud.oss.pinned` is application-scoped and read from user
+ * settings only, so a repository's settings neither add buckets to the view nor receive the
+ * user's pins. (Until this release it was window-scoped: values in user settings stay where they
+ * are; a value a workspace set is ignored, and the next pin no longer writes there.)
+ */
 export function pinnedUris(): string[] {
-  return ossConfig().get<string[]>('pinned', []).filter((u) => !!parseOssUri(u));
+  const v = ossConfig().inspect<unknown>('pinned')?.globalValue;
+  return Array.isArray(v) ? v.filter((u): u is string => typeof u === 'string' && !!parseOssUri(u)) : [];
 }
 
-/** Saves the pins where the user keeps them: the workspace if it sets them, else user settings. */
 export async function setPinned(uris: string[]): Promise<void> {
-  const inWorkspace = ossConfig().inspect<string[]>('pinned')?.workspaceValue !== undefined;
-  await ossConfig().update('pinned', [...new Set(uris)], inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+  await ossConfig().update('pinned', [...new Set(uris)], vscode.ConfigurationTarget.Global);
 }

@@ -9,7 +9,7 @@ import { isCloudError } from '../cloud/errors';
 import type { BucketInfo, OssEntry } from '../cloud/oss';
 import type { Page } from '../cloud/paging';
 import { describeError } from '../ui/errorFunnel';
-import { asPrefix, entryName, formatDate, formatOssUri, formatSize, OSS_SCHEME, parseOssUri, regionOfBucket, rememberRegion, type OssLocation } from '../cloud/ossLocation';
+import { asPrefix, entryName, formatDate, formatOssUri, formatSize, isPathSafeKey, OSS_SCHEME, parseOssUri, regionOfBucket, rememberRegion, type OssLocation } from '../cloud/ossLocation';
 import { ContextValues } from './contextValues';
 import { ErrorNode, MessageNode, TreeNode } from './node';
 import { PagedNode } from './pagedNode';
@@ -17,6 +17,9 @@ import type { Services } from '../ui/services';
 import { ossPageSize, pinnedUris } from '../ui/settings';
 
 export const ossUri = (loc: OssLocation) => vscode.Uri.from({ scheme: OSS_SCHEME, authority: loc.bucket, path: `/${loc.key}` });
+
+/** A row's resourceUri (icons, drags to the editor): none for a key with "..", "" or "\\" segments, which is shown but is no path. */
+const rowUri = (loc: OssLocation) => (isPathSafeKey(loc.key) ? ossUri(loc) : undefined);
 
 // ---- filters: per oss:// location, kept in workspace state so they survive reloads ----
 
@@ -138,7 +141,7 @@ export class OssFolderNode extends OssPrefixNode {
     item.id = this.id;
     item.description = this.filterDescription();
     item.tooltip = this.uri;
-    item.resourceUri = ossUri(this.location);
+    item.resourceUri = rowUri(this.location);
     item.iconPath = vscode.ThemeIcon.Folder;
     item.contextValue = ContextValues.folder;
     return item;
@@ -167,7 +170,7 @@ export class OssObjectNode extends TreeNode {
       `**${this.uri}**`, vscode.l10n.t('Size: {0} ({1} bytes)', formatSize(e.size), e.size),
       vscode.l10n.t('Last modified: {0}', formatDate(e.lastModified)), e.storageClass ?? '', e.etag ? `ETag ${e.etag}` : '',
     ].filter(Boolean).join('\n\n'));
-    item.resourceUri = ossUri(this.location);
+    item.resourceUri = rowUri(this.location);
     item.iconPath = vscode.ThemeIcon.File;
     item.contextValue = ContextValues.object;
     item.command = { command: 'alibabaCloud.oss.openObject', title: vscode.l10n.t('Open'), arguments: [this] };

@@ -51,7 +51,7 @@ export function sandboxControl(route: string, init: RequestInit = {}): Promise<R
 }
 
 /** One entry of the sandbox's request log (/__sandbox/requests). */
-export interface LoggedRequest { service: string; action: string; status: number }
+export interface LoggedRequest { service: string; action: string; status: number; accessKeyId?: string }
 
 /** Every request the sandbox has answered so far, oldest first. */
 export async function sandboxRequests(): Promise<LoggedRequest[]> {

@@ -227,7 +227,7 @@ export const ossTests: HostTest[] = [
       await run('openObject', readme);
       const editor = await waitFor('the editor', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'oss' ? vscode.window.activeTextEditor : undefined));
       assert.equal(editor.document.uri.with({ query: '' }).toString(), `oss://${DEMO.bucket}/README.md`);
-      assert.deepEqual(JSON.parse(editor.document.uri.query), { profile: 'sandbox:Sandbox', name: 'Sandbox' }, 'bound to the profile it was opened with');
+      assert.deepEqual({ ...JSON.parse(editor.document.uri.query), sig: undefined }, { profile: 'sandbox:Sandbox', name: 'Sandbox', sig: undefined }, 'bound to the profile it was opened with (and signed)');
       assert.match(editor.document.getText(), /^# demo-data/);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     },
