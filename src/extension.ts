@@ -1,5 +1,6 @@
 /** Composition root: build the services, register views and commands. Nothing else lives here. */
 import * as vscode from 'vscode';
+import { registerAgentTools } from './agent';
 import { setTranslator } from './cloud/l10n';
 import { contributedCommands, registerCommands } from './commands/registry';
 import { startSandboxInHost } from './commands/startSandbox';
@@ -75,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     registerErrorEnricher('OutcomeUnknown', outcomeUnknownEnricher(services)),
     new PolicyDiagnostics(), accessKeys, PolicyCompletion.register(), ...registerCommands(services, log, contributedCommands(context)),
   );
+  context.subscriptions.push(...registerAgentTools(services));
   profiles.initContext();
   instance.start();
 
