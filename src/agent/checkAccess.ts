@@ -1,10 +1,10 @@
 /** checkAccess: would this role or user be allowed this action on this resource? The Check Access evaluator. */
-import * as vscode from 'vscode';
+import { l10n } from '../cloud/l10n';
 import type { Cloud } from '../cloud';
 import { principalOf } from '../setup/accessDeniedReport';
 import { checkAccess as evaluateAccess, identityPolicies, type AccessIdentity } from '../setup/checkAccess';
 import { commandLink, resultText } from './results';
-import { activeProfileName, defineTool } from './tool';
+import { defineTool } from './tool';
 
 interface Input { identityKind?: 'role' | 'user'; identityName?: string; action: string; resource: string; context?: Record<string, unknown> }
 
@@ -40,7 +40,7 @@ export async function accessFacts(cloud: Cloud, id: AccessIdentity, request: { a
 
 export const checkAccess = defineTool<Input>({
   name: 'alibabaCloud_checkAccess',
-  prepare: (s, input) => ({ invocationMessage: vscode.l10n.t('Checking {0} on {1} with profile "{2}"…', input.action, input.resource, activeProfileName(s)) }),
+  prepare: (input, c) => ({ invocationMessage: l10n.t('Checking {0} on {1} with profile "{2}"…', input.action, input.resource, c.profileName) }),
   async run({ cloud }, input) {
     let id: AccessIdentity;
     if (input.identityName) {

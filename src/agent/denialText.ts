@@ -7,6 +7,8 @@ export interface PastedDenial {
   resource?: string;
   /** The refused identity's ARN, when the text names it (AuthPrincipalDisplayName, or an assumed-role ARN). */
   principalArn?: string;
+  /** The refused identity when the text names it only in words ("role X", "RAM user Y"), as OSS and our notifications do. */
+  principalName?: { kind: 'role' | 'user'; name: string };
   requestId?: string;
 }
 
@@ -24,6 +26,10 @@ export function parseDeniedText(text: string): PastedDenial {
     // An OSS URL: https://<bucket>.oss-<region>[-internal].aliyuncs.com/<key>
     const url = /https?:\/\/([a-z0-9][a-z0-9-]{1,62})\.oss-[a-z0-9-]+\.aliyuncs\.com\/([^\s?#"']*)/.exec(text);
     if (url) { out.resource = `acs:oss:*:*:${url[1]}${url[2] ? `/${decodeURIComponent(url[2])}` : ''}`; }
+  }
+  if (!out.principalArn) {
+    const named = /\b(role|RAM user)\s+([A-Za-z0-9][\w.@-]*)/.exec(text);
+    if (named) { out.principalName = { kind: named[1] === 'role' ? 'role' : 'user', name: named[2] }; }
   }
   out.requestId = /Request\s*-?Id\W{0,4}([0-9A-Fa-f-]{16,})/i.exec(text)?.[1];
   return out;

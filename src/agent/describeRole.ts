@@ -1,11 +1,10 @@
 /** describeRole: one role's trust policy, attached policies with their documents, and the instances that hold it. */
-import * as vscode from 'vscode';
+import { l10n } from '../cloud/l10n';
 import type { EcsInstance } from '../cloud/ecs';
 import { mapLimit } from '../cloud/paging';
 import { trustsEcs } from '../setup/instanceRole';
-import { chosenRegions } from '../ui/settings';
 import { capped, resultText } from './results';
-import { activeProfileName, defineTool } from './tool';
+import { defineTool } from './tool';
 
 /** Documents in one answer; the rest are named with "N more". */
 const MAX_DOCUMENTS = 8;
@@ -13,8 +12,8 @@ const MAX_INSTANCES = 20;
 
 export const describeRole = defineTool<{ roleName: string }>({
   name: 'alibabaCloud_describeRole',
-  prepare: (s, input) => ({ invocationMessage: vscode.l10n.t('Reading role {0} with profile "{1}"…', input.roleName, activeProfileName(s)) }),
-  async run({ cloud }, input) {
+  prepare: (input, c) => ({ invocationMessage: l10n.t('Reading role {0} with profile "{1}"…', input.roleName, c.profileName) }),
+  async run({ cloud, regions: chosen }, input) {
     const role = await cloud.ram.getRole(input.roleName);
     const attached = await cloud.ram.listPoliciesForRole(input.roleName);
     const docs = capped(attached, MAX_DOCUMENTS);
@@ -26,7 +25,6 @@ export const describeRole = defineTool<{ roleName: string }>({
     // Like the RAM view's "Instances" row: DescribeInstanceRamRole by role name per region.
     let instances: { items: EcsInstance[]; more: number } | undefined;
     if (ecsTrusted) {
-      const chosen = chosenRegions();
       const regions = chosen.length ? chosen : (await cloud.ecs.describeRegions()).map((r) => r.regionId);
       const ids = (await mapLimit(regions, 6, async (regionId) => (await cloud.ecs.instancesWithRole(regionId, input.roleName)).map((instanceId) => ({ regionId, instanceId })))).flat();
       const shown = capped(ids, MAX_INSTANCES);

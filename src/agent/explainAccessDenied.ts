@@ -1,16 +1,16 @@
 /** explainAccessDenied: a pasted refusal explained with the account's policies: who, what, which statement, the narrowest fix. */
-import * as vscode from 'vscode';
+import { l10n } from '../cloud/l10n';
 import { CloudError } from '../cloud/errors';
 import { analyseOssDenial, isPolicyDenial, principalOf } from '../setup/accessDeniedReport';
 import { accessFacts } from './checkAccess';
 import { parseDeniedText } from './denialText';
 import { commandLink, resultText } from './results';
-import { activeProfileName, defineTool } from './tool';
+import { defineTool } from './tool';
 
 export const explainAccessDenied = defineTool<{ errorText: string }>({
   name: 'alibabaCloud_explainAccessDenied',
-  prepare: (s) => ({ invocationMessage: vscode.l10n.t('Explaining the refusal with profile "{0}"…', activeProfileName(s)) }),
-  async run({ entry, cloud }, input) {
+  prepare: (_input, c) => ({ invocationMessage: l10n.t('Explaining the refusal with profile "{0}"…', c.profileName) }),
+  async run({ profile: entry, cloud }, input) {
     const pasted = parseDeniedText(input.errorText);
     if (!pasted.action || !pasted.resource) {
       return resultText({
@@ -18,9 +18,11 @@ export const explainAccessDenied = defineTool<{ errorText: string }>({
         reason: 'The text does not name both the refused action (e.g. oss:PutObject) and the resource (an acs: ARN or an OSS URL). A request id alone cannot be looked up. Ask the user for the full error text, or use the checkAccess tool with the action and resource.',
       });
     }
-    const arn = pasted.principalArn;
-    const identity = arn ? { accountId: arn.split(':')[3], arn, identityType: arn.includes(':assumed-role/') ? 'AssumedRoleUser' : arn.endsWith(':root') ? 'Account' : 'RAMUser' } : undefined;
-    const identitySource = arn ? 'named in the error text' : `the active profile "${entry.name}"`;
+    const account = /^\d+$/.test(pasted.resource.split(':')[3] ?? '') ? pasted.resource.split(':')[3] : undefined;
+    const named = pasted.principalName;
+    const arn = pasted.principalArn ?? (named && `acs:ram::${account ?? (await cloud.knownIdentity()).accountId}:${named.kind}/${named.name}`);
+    const identity = arn ? { accountId: arn.split(':')[3], arn, identityType: /:(assumed-role|role)\//.test(arn) ? 'AssumedRoleUser' : arn.endsWith(':root') ? 'Account' : 'RAMUser' } : undefined;
+    const identitySource = pasted.principalArn || named ? 'named in the error text' : `the active profile "${entry.name}"`;
     if (!pasted.action.startsWith('oss:')) {
       const who = principalOf(identity ?? await cloud.knownIdentity());
       if ((who.kind !== 'role' && who.kind !== 'user') || !who.name) { return resultText({ understood: true, identity: who, reason: 'Only a RAM role or user is restricted by RAM policies.' }); }

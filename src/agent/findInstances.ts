@@ -1,10 +1,9 @@
 /** findInstances: ECS instances by name, id, tag or status, with role, network and metadata mode (the inventory). */
-import * as vscode from 'vscode';
+import { l10n } from '../cloud/l10n';
 import type { EcsInstance } from '../cloud/ecs';
-import { DEFAULT_MAX_IN_FLIGHT, loadInventory, RequestLimiter } from '../cloud/inventory';
-import { chosenRegions, maxConcurrentRequests } from '../ui/settings';
+import { loadInventory, RequestLimiter } from '../cloud/inventory';
 import { pageOf, resultText } from './results';
-import { activeProfileName, defineTool } from './tool';
+import { defineTool } from './tool';
 
 export interface InstanceFilter { query?: string; tag?: string; status?: string }
 
@@ -23,12 +22,10 @@ export function matchesInstance(i: EcsInstance, f: InstanceFilter): boolean {
 
 export const findInstances = defineTool<InstanceFilter & { regionId?: string; page?: number }>({
   name: 'alibabaCloud_findInstances',
-  prepare: (s) => ({ invocationMessage: vscode.l10n.t('Looking for ECS instances with profile "{0}"…', activeProfileName(s)) }),
-  async run({ cloud }, input) {
-    const max = maxConcurrentRequests(DEFAULT_MAX_IN_FLIGHT);
-    const chosen = chosenRegions();
+  prepare: (_input, c) => ({ invocationMessage: l10n.t('Looking for ECS instances with profile "{0}"…', c.profileName) }),
+  async run({ cloud, regions: chosen, maxInFlight }, input) {
     const inventory = await loadInventory(cloud, {
-      limiter: new RequestLimiter({ maxInFlight: max > 0 ? max : DEFAULT_MAX_IN_FLIGHT }),
+      limiter: new RequestLimiter({ maxInFlight }),
       regions: input.regionId ? [input.regionId] : chosen.length ? chosen : undefined,
     });
     const all = inventory.regions.flatMap((r) => r.instances).filter((i) => matchesInstance(i, input));

@@ -23,7 +23,7 @@ export function registerAgentTools(s: Services): vscode.Disposable[] {
       return t;
     };
     return (manifest.contributes?.languageModelTools ?? []).map(({ name }) => lm.registerTool!<object>(name, {
-      prepareInvocation: (options, token) => loadTools().prepare(s, tool(name), options.input, token),
+      prepareInvocation: (options) => loadTools().prepare(s, tool(name), options.input),
       invoke: (options, token) => loadTools().invoke(s, tool(name), options.input, token),
     }));
   } catch (e) {

@@ -1,14 +1,13 @@
 /** listRoles: the account's RAM roles, one page, ECS-trusted ones marked. */
-import * as vscode from 'vscode';
+import { l10n } from '../cloud/l10n';
 import { collectAll, mapLimit } from '../cloud/paging';
 import { trustsEcs } from '../setup/instanceRole';
-import { pageOf } from './results';
-import { resultText } from './results';
-import { activeProfileName, defineTool } from './tool';
+import { pageOf, resultText } from './results';
+import { defineTool } from './tool';
 
 export const listRoles = defineTool<{ nameContains?: string; ecsTrustedOnly?: boolean; page?: number }>({
   name: 'alibabaCloud_listRoles',
-  prepare: (s) => ({ invocationMessage: vscode.l10n.t('Listing RAM roles of profile "{0}"…', activeProfileName(s)) }),
+  prepare: (_input, c) => ({ invocationMessage: l10n.t('Listing RAM roles of profile "{0}"…', c.profileName) }),
   async run({ cloud }, input) {
     const needle = input.nameContains?.toLowerCase();
     let roles = (await collectAll((m) => cloud.ram.listRoles(m, 1000))).filter((r) => !needle || r.roleName.toLowerCase().includes(needle));

@@ -8,6 +8,6 @@ import { listRoles } from './listRoles';
 import type { AgentTool } from './tool';
 import { whoAmI } from './whoAmI';
 
-export { invoke, prepare } from './tool';
+export { invoke, prepare } from './host';
 
 export const TOOLS: AgentTool[] = [whoAmI, listRoles, describeRole, findInstances, checkAccess, explainAccessDenied, diagnoseInstanceCredentials];

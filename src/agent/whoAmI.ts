@@ -1,16 +1,16 @@
 /** whoAmI: the active profile, its account and identity, and the instance role of this host if any. Never a secret. */
-import * as vscode from 'vscode';
+import { l10n } from '../cloud/l10n';
 import { principalOf } from '../setup/accessDeniedReport';
 import { resultText } from './results';
-import { activeProfileName, defineTool } from './tool';
+import { defineTool } from './tool';
 
 export const whoAmI = defineTool({
   name: 'alibabaCloud_whoAmI',
-  prepare: (s) => ({ invocationMessage: vscode.l10n.t('Reading the identity of profile "{0}"…', activeProfileName(s)) }),
-  async run({ s, entry, cloud }) {
+  prepare: (_input, c) => ({ invocationMessage: l10n.t('Reading the identity of profile "{0}"…', c.profileName) }),
+  async run({ profile: entry, cloud, instance: host }) {
     const id = await cloud.knownIdentity();
     const p = principalOf(id);
-    const st = s.instance.state;
+    const st = host.state;
     const instance = st.kind === 'found'
       ? { instanceId: st.identity.instanceId, regionId: st.identity.regionId, role: st.roleName, credentialsExpire: st.provider.expiration?.toISOString(), lastRefreshFailed: st.refreshError !== undefined }
       : st.kind === 'problem' ? { problem: st.problem.code } : undefined;
