@@ -1,6 +1,6 @@
 /** Composition root: build the services, register views and commands. Nothing else lives here. */
 import * as vscode from 'vscode';
-import { registerAgentTools } from './agent';
+import { invokeAgentTool, registerAgentTools } from './agent';
 import { setTranslator } from './cloud/l10n';
 import { contributedCommands, registerCommands } from './commands/registry';
 import { startSandboxInHost } from './commands/startSandbox';
@@ -34,6 +34,8 @@ export interface ExtensionApi {
   treatAsDefaultMetadataUrl(url: string | undefined): void;
   /** Walkthrough steps whose context key was set in this session. */
   walkthroughStepsDone(): string[];
+  /** A chat tool called through its own invoke (where the host's lm.invokeTool fails). */
+  invokeAgentTool(name: string, input: object): Promise<vscode.LanguageModelToolResult>;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
@@ -85,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     useScriptedPrompter: () => { const p = new ScriptedPrompter(); prompt = p; return p; },
     treatAsDefaultMetadataUrl: (url) => instance.treatAsDefaultAddressForTests(url),
     walkthroughStepsDone,
+    invokeAgentTool: (name, input) => invokeAgentTool(services, name, input),
   }));
 }
 

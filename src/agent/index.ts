@@ -12,6 +12,14 @@ import type { AgentTool } from './tool';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadTools = () => require('./tools') as typeof import('./tools');
 
+/** A tool called through its own invoke, as lm.invokeTool would (in-host tests, where that API fails). */
+export function invokeAgentTool(s: Services, name: string, input: object): Promise<vscode.LanguageModelToolResult> {
+  const tools = loadTools();
+  const t = tools.TOOLS.find((x) => x.name === name);
+  if (!t) { return Promise.reject(new Error(`no chat tool ${name}`)); }
+  return tools.invoke(s, t, input, new vscode.CancellationTokenSource().token);
+}
+
 export function registerAgentTools(s: Services): vscode.Disposable[] {
   try {
     const lm = (vscode as { lm?: Partial<typeof vscode.lm> }).lm;

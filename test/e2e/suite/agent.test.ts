@@ -4,8 +4,6 @@
 // check asks through our modal; cloud text comes back inert.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { TOOLS } from '../../../src/agent/tools';
-import { invoke as invokeDirectly } from '../../../src/agent/host';
 import type { ExtensionApi } from '../../../src/extension';
 import { DEMO } from '../../../src/sandbox/seed';
 import { ourExtension, sandboxInfo, sandboxRequests } from './helpers';
@@ -35,7 +33,7 @@ async function call(name: string, input: object): Promise<{ text: string; out: A
   const a = await api();
   const token = new vscode.CancellationTokenSource().token;
   const result = invokeToolFailure
-    ? await invokeDirectly(a.services, TOOLS.find((t) => t.name === name)!, input, token)
+    ? await a.invokeAgentTool(name, input)
     : await vscode.lm.invokeTool(name, { input, toolInvocationToken: undefined }, token);
   const text = textOf(result);
   const out = JSON.parse(text);
