@@ -16,7 +16,7 @@ const loadTools = () => require('./tools') as typeof import('./tools');
 export function invokeAgentTool(s: Services, name: string, input: object): Promise<vscode.LanguageModelToolResult> {
   const tools = loadTools();
   const t = tools.TOOLS.find((x) => x.name === name);
-  if (!t) { return Promise.reject(new Error(`no chat tool ${name}`)); }
+  if (!t) { return Promise.reject(new Error(vscode.l10n.t('The chat tool {0} has no implementation in this version of the extension.', name))); }
   return tools.invoke(s, t, input, new vscode.CancellationTokenSource().token);
 }
 
