@@ -1,7 +1,6 @@
 /** The tools in the editor: input checked, contexts built from the services, answers as tool results. */
 import * as vscode from 'vscode';
 import { DEFAULT_MAX_IN_FLIGHT } from '../cloud/inventory';
-import { roleChecksOf } from '../ui/roleChecks';
 import type { Services } from '../ui/services';
 import { chosenRegions, maxConcurrentRequests } from '../ui/settings';
 import { inputProblems, TOOL_INPUTS } from './inputs';
@@ -38,7 +37,7 @@ async function answer(s: Services, tool: AgentTool, input: object, token: vscode
     return await tool.run({
       profile: entry, cloud, regions: chosenRegions(), maxInFlight: max > 0 ? max : DEFAULT_MAX_IN_FLIGHT, instance: s.instance,
       confirm: (title, detail, action) => s.prompt.confirm(title, detail, action),
-      recordRoleCheck: (r) => roleChecksOf(s).set(r),
+      recordRoleCheck: (r) => s.roleChecks.set(r),
       signal: abort.signal,
     }, input as Record<string, unknown>);
   } catch (e) {
