@@ -224,7 +224,12 @@ export class Sandbox {
     const site = header(req, 'sec-fetch-site');
     if (site !== undefined && site !== 'none' && site !== 'same-origin') { return refuse(`requests a web page started (Sec-Fetch-Site: ${site}) are refused`); }
     const mode = header(req, 'sec-fetch-mode');
-    if (mode === 'no-cors' || mode === 'navigate') { return refuse(`browser requests in mode ${mode} are refused`); }
+    // One navigation is the user's own: opening a presigned OSS URL (the extension copies it) from
+    // the address bar or another program (Sec-Fetch-Site: none). The query carries the signature,
+    // so only someone holding that URL can make the request.
+    const openedPresignedUrl = mode === 'navigate' && site === 'none' && (req.method === 'GET' || req.method === 'HEAD')
+      && (req.query.has('OSSAccessKeyId') || req.query.has('x-oss-credential'));
+    if ((mode === 'no-cors' || mode === 'navigate') && !openedPresignedUrl) { return refuse(`browser requests in mode ${mode} are refused`); }
     const host = hostName(header(req, 'host') ?? '');
     // 100.100.100.200: the metadata address, as code on an instance writes it (an IP, so no page
     // can rebind a name to it).
