@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { DEMO } from '../../../src/sandbox/seed';
 import type { TreeNode } from '../../../src/views/node';
-import { callsDuring, ourExtension, sandboxInfo, waitFor } from './helpers';
+import { callsDuring, ourExtension, sandboxInfo, waitFor, save } from './helpers';
 import type { HostTest } from './runner';
 
 const api = async () => await ourExtension().activate() as ExtensionApi;
@@ -111,7 +111,7 @@ export const hostileWorkspaceTests: HostTest[] = [
         const doc = await vscode.workspace.openTextDocument(uri);
         const editor = await vscode.window.showTextDocument(doc);
         await editor.edit((e) => e.insert(new vscode.Position(1, 0), 'v2\n'));
-        assert.ok(await doc.save(), 'saved');
+        assert.ok(await save(doc), 'saved');
         assert.equal(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString(), 'v1\nv2\n');
         await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 

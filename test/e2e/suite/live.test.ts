@@ -11,7 +11,7 @@ import type { ExtensionApi } from '../../../src/extension';
 import { formatPolicy, serviceTrustPolicy } from '../../../src/policy/builders';
 import { DEMO } from '../../../src/sandbox/seed';
 import type { TreeNode } from '../../../src/views/node';
-import { asInstanceRole, callsDuring, type LoggedRequest, ourExtension, waitFor } from './helpers';
+import { asInstanceRole, callsDuring, type LoggedRequest, ourExtension, waitFor, save } from './helpers';
 import type { HostTest } from './runner';
 
 
@@ -154,7 +154,7 @@ export const liveTests: HostTest[] = [
       await vscode.commands.executeCommand('alibabaCloud.ram.createPolicyVersion', { policyName: POLICY });
       const editor = await editorOf((u) => u.path.endsWith(`/policies/Custom/${POLICY}.policy.json`));
       await replaceAll(editor, JSON.stringify(policy('oss:GetObject', 'oss:ListObjects'), null, 2));
-      await editor.document.save();
+      assert.ok(await save(editor.document));
       p.enqueue(true);
       const opened: vscode.TabInputTextDiff[] = [];
       const watching = vscode.window.tabGroups.onDidChangeTabs((e) => {
