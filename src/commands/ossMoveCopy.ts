@@ -14,6 +14,7 @@ import { withProgress } from '../ui/progress';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { cloudFor, ConflictResolver, pickTarget, refreshOss, resolveTargets, type OssTarget } from './ossTargets';
+import { showNotice } from '../ui/prompt';
 
 /** `multipartThreshold`/`partSize` (bytes) lower the 1 GB above which objects are copied in parts (tests). */
 interface MoveArgs { to: string; name: string; multipartThreshold: number; partSize: number }
@@ -105,7 +106,7 @@ async function transfer(s: Services, targets: OssTarget[], dest: OssTarget, move
     refreshOss(s, [...targets.map((t) => t.node?.parent ?? t.node), dest.node]);
   }
   const text = summary(move, destUri, results, conflicts.skipped);
-  if (results.some((r) => r.error)) { void vscode.window.showWarningMessage(text); } else { void vscode.window.showInformationMessage(text); }
+  if (results.some((r) => r.error)) { void showNotice('warning', text); } else { void showNotice('info', text); }
   s.log.info(`oss: ${move ? 'move' : 'copy'} to ${destUri}: ${results.filter((r) => !r.error).length} ok, ${results.filter((r) => r.error).length} failed, ${conflicts.skipped} skipped`);
   return results;
 }
@@ -167,7 +168,7 @@ export const ossRename = defineCommand('alibabaCloud.oss.rename', async (s, node
   }
   const failed = results.filter((r) => r.error);
   if (failed.length) {
-    void vscode.window.showWarningMessage(summary(true, formatOssUri({ bucket: t.bucket, key: `${parent}${typed}${folder ? '/' : ''}` }), results, conflicts.skipped));
+    void showNotice('warning', summary(true, formatOssUri({ bucket: t.bucket, key: `${parent}${typed}${folder ? '/' : ''}` }), results, conflicts.skipped));
   }
   return results;
 });

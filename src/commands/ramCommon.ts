@@ -1,6 +1,7 @@
 /** Small helpers the RAM and ECS commands share: args detection, lint gate, notices. */
 import * as vscode from 'vscode';
 import { policyErrors, type PolicyKind } from '../policy/lint';
+import { showNotice } from '../ui/prompt';
 
 /**
  * True when the command got a plain args object (keybindings, automation, other extensions): optional,
@@ -20,7 +21,7 @@ export function assertValidPolicy(text: string, kind: PolicyKind = 'permission')
 
 /** A non-blocking notice: the command returns at once, buttons run when chosen. */
 export function notify(message: string, actions: Record<string, () => unknown> = {}): void {
-  void vscode.window.showInformationMessage(message, ...Object.keys(actions)).then((choice) => {
+  void showNotice('info', message, ...Object.keys(actions)).then((choice) => {
     if (choice) { void Promise.resolve(actions[choice]()).catch(() => undefined); }
   });
 }

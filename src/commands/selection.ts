@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { describeError, isCancellation } from '../ui/errorFunnel';
 import type { Services } from '../ui/services';
 import type { CommandDef } from './command';
+import { showNotice } from '../ui/prompt';
 
 /** The selection the command was run on (the clicked row first), or just the clicked row. */
 export function selectionOf(node: unknown, nodes: unknown): unknown[] {
@@ -35,7 +36,7 @@ export function onClickedRow(title: () => string, run: CommandDef['run']): Comma
   return (s, node, ...rest) => {
     const n = manySelected(node, rest[0]);
     if (n) {
-      void vscode.window.showInformationMessage(n === 2
+      void showNotice('info', n === 2
         ? vscode.l10n.t('{0} works on one row at a time: it acts on the row you clicked, not on the other selected one.', title())
         : vscode.l10n.t('{0} works on one row at a time: it acts on the row you clicked, not on the other {1} selected.', title(), n - 1));
     }

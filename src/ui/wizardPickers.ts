@@ -14,6 +14,7 @@ import type { TemplateId } from '../policy/templates';
 import { trustsEcs } from '../setup/instanceRole';
 import { visibleRegions } from './settings';
 import type { Prompter } from './prompt';
+import { showNotice } from './prompt';
 
 /** Roles whose trust policy lets ECS assume them (ListRoles omits trust policies, so each is read). */
 export async function listEcsRoles(cloud: Cloud): Promise<Role[]> {
@@ -184,7 +185,7 @@ export async function pickInstanceWithRole(prompt: Prompter, cloud: Cloud, title
     const i = item.instance;
     const reason = i && why(i);
     if (i && reason) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('{0} ({1}) cannot be chosen: {2}.', i.instanceName || i.instanceId, i.instanceId, reason));
+      void showNotice('warning', vscode.l10n.t('{0} ({1}) cannot be chosen: {2}.', i.instanceName || i.instanceId, i.instanceId, reason));
       continue;
     }
     return { instance: i, item };
