@@ -59,7 +59,7 @@ export function markdownText(text: unknown, max = NOTICE_MAX): string {
  * Names for a notice: the first `max` (each shortened), then "+N" for the rest. Notices stay short
  * and honest about the count; the full names belong in the log.
  */
-export function someNames(names: readonly string[], max = 3, each = 80): string {
-  const shown = names.slice(0, max).map((n) => shorten(n, each)).join(', ');
+export function someNames(names: readonly string[], max = 3, each = 80, separator = ', '): string {
+  const shown = names.slice(0, max).map((n) => shorten(n, each)).join(separator);
   return names.length > max ? `${shown} +${names.length - max}` : shown;
 }

@@ -4,6 +4,7 @@ import { connectSettings, connectUiTests } from './connect.ui.mjs';
 import { destructiveTests } from './destructive.ui.mjs';
 import { flowSettings, flowTests } from './flows.ui.mjs';
 import { helperTests } from './helpers.ui.mjs';
+import { inertTests } from './inert.ui.mjs';
 import { paletteUiTests, stateUiTests } from './states.ui.mjs';
 import { workbenchTests } from './workbench.ui.mjs';
 
@@ -15,7 +16,8 @@ export const uiTests = [
   ...connectUiTests, // while demo-web-1 has no role and the sandbox profile is the identity
   ...flowTests.slice(1), // it attaches a role and switches the window to the instance identity
   ...stateUiTests, // as that instance role (refused RAM), then with ECS answering 500
-  ...destructiveTests, // last: back on the sandbox profile, release an instance and delete a bucket
+  ...destructiveTests, // back on the sandbox profile, release an instance and delete a bucket
+  ...inertTests, // last: a hostile key in the sandbox profile's bucket, removed after
 ];
 
 /** Extra user settings for the UI run's server, from the sandbox's info line (no secrets in it). */
