@@ -164,7 +164,7 @@ const SHAPES: Record<string, RegExp> = {
   bucket: /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
   list: /^(ok|refused|unreachable)$/,
   listStatus: /^\d{3}$/,
-  listCode: /^[A-Za-z.]{0,64}$/,
+  listCode: /^[A-Za-z.]{1,64}$/,
   done: /^1$/,
 };
 
@@ -180,11 +180,12 @@ export function parseRoleCheckOutput(output: string): RoleCheckReport {
     const m = /^([A-Za-z]+)=(.*)$/.exec(raw.trim());
     if (!m || !Object.hasOwn(SHAPES, m[1]) || m[1] in v || unreadable.includes(m[1])) { continue; }
     const value = m[2].trim();
+    if (!value) { continue; } // printed empty: the same as absent
     if (SHAPES[m[1]].test(value)) { v[m[1]] = value; } else { unreadable.push(m[1]); }
   }
   return {
     complete: v.done === '1', imds: v.imds as RoleCheckReport['imds'], role: v.role !== 'none' ? v.role : undefined, noRole: v.role === 'none',
     roleStatus: v.roleStatus, credentialsStatus: v.credentialsStatus, expiration: v.expiration, code: v.code, bucket: v.bucket,
-    list: v.list as RoleCheckReport['list'], listStatus: v.listStatus, listCode: v.listCode || undefined, unreadable,
+    list: v.list as RoleCheckReport['list'], listStatus: v.listStatus, listCode: v.listCode, unreadable,
   };
 }
