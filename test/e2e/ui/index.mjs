@@ -12,12 +12,12 @@ export const uiTests = [
   ...workbenchTests,
   ...paletteUiTests,
   ...helperTests,
+  ...inertTests, // on the sandbox profile: a hostile key in demo-shanghai-logs, removed after
   flowTests[0],
   ...connectUiTests, // while demo-web-1 has no role and the sandbox profile is the identity
   ...flowTests.slice(1), // it attaches a role and switches the window to the instance identity
   ...stateUiTests, // as that instance role (refused RAM), then with ECS answering 500
-  ...destructiveTests, // back on the sandbox profile, release an instance and delete a bucket
-  ...inertTests, // last: a hostile key in the sandbox profile's bucket, removed after
+  ...destructiveTests, // last: back on the sandbox profile, release an instance and delete a bucket
 ];
 
 /** Extra user settings for the UI run's server, from the sandbox's info line (no secrets in it). */
