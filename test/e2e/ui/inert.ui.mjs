@@ -63,6 +63,7 @@ export const inertTests = [
         await ui.runCommand(page, 'View: Close All Editors').catch(() => {});
         await ui.clearNotifications(page);
         await client.delete(NAME).catch(() => {});
+        await ui.runCommand(page, contributes.paletteCommands().find((x) => x.id === 'alibabaCloud.oss.refresh').label).catch(() => {});
       }
     },
   },
