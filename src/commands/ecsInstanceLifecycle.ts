@@ -16,6 +16,7 @@ import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
 import { copyLines, oneRowOnly, selectedOf } from './selection';
+import { showNotice } from '../ui/prompt';
 
 interface InstanceArgs { regionId: string; instanceId: string }
 
@@ -165,7 +166,7 @@ function copyAddress(what: (i: EcsInstance) => string | undefined, missing: (nam
     const rows = selectedOf(arg, args, InstanceNode);
     const instances = rows.length > 1 ? rows.map((n) => n.instance) : [(await currentInstance(s, arg, vscode.l10n.t('Copy Address'))).instance];
     const without = instances.filter((i) => !what(i));
-    if (without.length) { void vscode.window.showInformationMessage(without.map((i) => missing(label(i))).join(' ')); }
+    if (without.length) { void showNotice('info', without.map((i) => missing(label(i))).join(' ')); }
     const addresses = instances.map(what).filter((a): a is string => !!a);
     return addresses.length ? copyLines(addresses) : undefined;
   };

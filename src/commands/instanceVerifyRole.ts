@@ -12,6 +12,7 @@ import { argsOf, defineCommand } from './command';
 import { instanceRef } from './instanceConnect';
 import { notify } from './ramCommon';
 import { onClickedRow } from './selection';
+import { showNotice } from '../ui/prompt';
 
 /** A bucket to try listing, or none. Args may name one (`bucket`) or skip it (`bucket: ''`). */
 async function chooseBucket(s: Services, arg: unknown, title: string): Promise<{ name: string; regionId: string } | undefined> {
@@ -41,6 +42,6 @@ export const verifyRole = defineCommand('alibabaCloud.ecs.verifyRole', onClicked
   const show = vscode.l10n.t('Show in Identity View');
   const message = result.detail ? `${result.summary} ${result.detail}` : result.summary;
   const open = () => vscode.commands.executeCommand('alibabaCloud.identity.focus');
-  if (result.verdict === 'roleOk') { notify(message, { [show]: open }); } else { void vscode.window.showWarningMessage(message, show).then((c) => (c ? open() : undefined)); }
+  if (result.verdict === 'roleOk') { notify(message, { [show]: open }); } else { void showNotice('warning', message, show).then((c) => (c ? open() : undefined)); }
   return { verdict: result.verdict, summary: result.summary, detail: result.detail, role: result.report?.role, expiration: result.report?.expiration, list: result.report?.list, status: result.invocation?.status };
 }));

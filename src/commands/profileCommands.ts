@@ -5,6 +5,7 @@ import { maskAccessKeyId } from '../cloud/instance';
 import { ecsRegions, setVisibleRegions } from '../ui/settings';
 import { argsOf, defineCommand } from './command';
 import { isArgs } from './ramCommon';
+import { showNotice } from '../ui/prompt';
 
 const REGIONS = ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'cn-shenzhen', 'cn-qingdao', 'cn-zhangjiakou', 'cn-huhehaote', 'cn-chengdu', 'cn-hongkong', 'ap-southeast-1', 'ap-northeast-1', 'ap-southeast-5', 'eu-central-1', 'us-west-1', 'us-east-1'];
 
@@ -33,7 +34,7 @@ export const addProfile = defineCommand('alibabaCloud.addProfile', async (s, arg
   if (s.profiles.list().some((p) => p.id === `extension:${name}`)
     && !await s.prompt.confirm(vscode.l10n.t('Replace profile "{0}"?', name), vscode.l10n.t('Its AccessKey secret in VS Code secret storage is overwritten with the new one.'), vscode.l10n.t('Replace'))) { return; }
   await s.profiles.addAccessKeyProfile(name, accessKeyId.trim(), accessKeySecret.trim(), regionId);
-  void vscode.window.showInformationMessage(vscode.l10n.t('Profile "{0}" added and selected.', name));
+  void showNotice('info', vscode.l10n.t('Profile "{0}" added and selected.', name));
 });
 
 export const selectProfile = defineCommand('alibabaCloud.selectProfile', async (s, arg) => {
@@ -67,7 +68,7 @@ export const removeProfile = defineCommand('alibabaCloud.removeProfile', async (
   const a = argsOf<{ id: string }>(arg);
   const own = s.profiles.list().filter((p) => p.source === 'extension');
   if (!own.length) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('There are no AccessKey profiles added by this extension. aliyun CLI and environment profiles are managed outside VS Code.'));
+    void showNotice('info', vscode.l10n.t('There are no AccessKey profiles added by this extension. aliyun CLI and environment profiles are managed outside VS Code.'));
     return;
   }
   const id = a.id ?? (await s.prompt.pick(own.map((p) => ({ label: p.name, description: p.regionId, id: p.id })), { title: vscode.l10n.t('Remove Profile') })).id;
@@ -79,7 +80,7 @@ export const removeProfile = defineCommand('alibabaCloud.removeProfile', async (
 export const importCliProfile = defineCommand('alibabaCloud.importCliProfile', async (s) => {
   const cli = readCliConfig(s.profiles.cliPath());
   if (!cli.profiles.length) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No aliyun CLI profiles found in ~/.aliyun/config.json. Run "aliyun configure" first, or add an AccessKey profile.'));
+    void showNotice('info', vscode.l10n.t('No aliyun CLI profiles found in ~/.aliyun/config.json. Run "aliyun configure" first, or add an AccessKey profile.'));
     return;
   }
   // CLI profiles are read live from the CLI's file; "importing" is choosing one.

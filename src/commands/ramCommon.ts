@@ -1,5 +1,5 @@
 /** Small helpers the RAM and ECS commands share: args detection, notices, JSON sameness. */
-import * as vscode from 'vscode';
+import { showNotice } from '../ui/prompt';
 
 /**
  * True when the command got a plain args object (keybindings, automation, other extensions): optional,
@@ -11,7 +11,7 @@ export const isArgs = (a: object): boolean => Object.keys(a).length > 0;
 
 /** A non-blocking notice: the command returns at once, buttons run when chosen. */
 export function notify(message: string, actions: Record<string, () => unknown> = {}): void {
-  void vscode.window.showInformationMessage(message, ...Object.keys(actions)).then((choice) => {
+  void showNotice('info', message, ...Object.keys(actions)).then((choice) => {
     if (choice) { void Promise.resolve(actions[choice]()).catch(() => undefined); }
   });
 }

@@ -24,6 +24,8 @@ import { admitOssUri } from '../ui/bindingTrust';
 import { bindingFromUri, cloudForRead, cloudForWrite, type BoundCloud } from '../ui/liveBinding';
 import type { Services } from '../ui/services';
 import { asPrefix, baseName, directoryEntries, formatOssUri, isPathSafeKey, formatSize, listKeysUnder, objectExists, OSS_SCHEME, regionOfBucket } from '../cloud/ossLocation';
+import { showNotice } from '../ui/prompt';
+import { shorten } from '../cloud/inert';
 
 // A require(): the AccessDenied analysis loads with the first refusal, in the lazy bundle (esbuild.mjs).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -221,7 +223,7 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
     } catch (e) {
       // A refusal by policy was reported by toFsError, with its actions; anything else is said here.
       if (!(e instanceof vscode.FileSystemError && e.code === 'NoPermissions' && this.reported.delete(uri.toString()))) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Not saved to {0}: {1}', display(uri), e instanceof Error ? e.message : String(e)));
+        void showNotice('error', vscode.l10n.t('Not saved to {0}: {1}', shorten(display(uri), 200), e instanceof Error ? e.message : String(e)));
       }
       return false;
     }

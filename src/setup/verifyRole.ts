@@ -112,6 +112,9 @@ export async function verifyRoleOnInstance(cloud: Cloud, regionId: string, insta
   }
   const report = parseRoleCheckOutput(last.output);
   const withReport = { ...base, agent, invocation: last, report };
+  if (report.unreadable.length) {
+    return { ...withReport, verdict: 'incomplete', summary: l10n.t('The role check on {0} answered in an unreadable form ({1}); nothing of it is shown.', name, report.unreadable.join(', ')) };
+  }
   if (report.imds === 'unreachable') {
     return { ...withReport, verdict: 'imdsUnreachable', summary: l10n.t('{0} cannot reach its metadata service.', name), detail: l10n.t('The metadata endpoint may be disabled for the instance (HttpEndpoint), or a firewall on it blocks 100.100.100.200.') };
   }

@@ -14,6 +14,7 @@ import type { DenialReport } from '../setup/accessDeniedReport';
 import type { ErrorAction, ErrorEnricher } from './errorFunnel';
 import { assertValidPolicy } from './policyDiagnostics';
 import { withProgress } from './progress';
+import { showNotice } from './prompt';
 
 /** The analysis (and the policy evaluator under it) loads with the first AccessDenied: a require() puts it in the lazy bundle (esbuild.mjs). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -86,7 +87,7 @@ export async function addStatementToPrincipal(s: Services, report: DenialReport)
     cloud.dispose();
   }
   s.refresh('ram');
-  void vscode.window.showInformationMessage(p.kind === 'role'
+  void showNotice('info', p.kind === 'role'
     ? vscode.l10n.t('Policy "{0}" is attached to {1}. Retry now: until the change reaches OSS (seconds), the request waits instead of being refused.', policyName, target)
     : vscode.l10n.t('Policy "{0}" is attached to {1}. RAM changes can take a few seconds to apply; then retry.', policyName, target));
   return policyName;

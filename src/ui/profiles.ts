@@ -16,6 +16,7 @@ import { EndpointTrust } from './endpointTrust';
 import { registerSecret, type Log } from './log';
 import type { Prompter } from './prompt';
 import { trustedSetting } from './trustedSettings';
+import { showNotice } from './prompt';
 
 /**
  * The API clients (RAM, ECS, OSS, the session that signs for them) load with the first cloud, not
@@ -297,7 +298,7 @@ export class ProfileStore implements vscode.Disposable {
       if (this.reported.has(line)) { continue; }
       this.reported.add(line);
       this.log.warn(`settings: ignored ${line}`);
-      void vscode.window.showWarningMessage(vscode.l10n.t('Ignored the setting {0}: {1}.', what, p.reason));
+      void showNotice('warning', vscode.l10n.t('Ignored the setting {0}: {1}.', what, p.reason));
     }
     return vetted.endpoints;
   }

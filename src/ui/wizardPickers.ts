@@ -15,6 +15,7 @@ import { trustsEcs } from '../setup/instanceRole';
 import { listVisibleInstances, noInstanceMessage, NothingToPick } from './pickers';
 import type { Prompter } from './prompt';
 import { UserCancelled } from './errorFunnel';
+import { showNotice } from './prompt';
 
 /** Roles whose trust policy lets ECS assume them (ListRoles omits trust policies, so each is read). */
 export async function listEcsRoles(cloud: Cloud): Promise<Role[]> {
@@ -192,7 +193,7 @@ export async function pickInstanceWithRole(prompt: Prompter, cloud: Cloud, title
     const i = item.instance;
     const reason = i && why(i);
     if (i && reason) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('{0} ({1}) cannot be chosen: {2}.', i.instanceName || i.instanceId, i.instanceId, reason));
+      void showNotice('warning', vscode.l10n.t('{0} ({1}) cannot be chosen: {2}.', i.instanceName || i.instanceId, i.instanceId, reason));
       continue;
     }
     return { instance: i, item };

@@ -14,6 +14,7 @@ import { childrenOrError, TreeNode } from './node';
 import { PagedNode } from './pagedNode';
 import type { Services } from '../ui/services';
 import { chosenRegions, ecsRegions } from '../ui/settings';
+import { md, tooltip } from './tooltip';
 
 /** Polling while an instance is in transition: first after 2 s, then less often, at most every 15 s. */
 const POLL_FIRST_MS = 2000;
@@ -112,15 +113,15 @@ export class InstanceNode extends TreeNode {
     item.id = this.id;
     const role = i.ramRoleName ? vscode.l10n.t('role: {0}', i.ramRoleName) : i.networkType === 'vpc' ? vscode.l10n.t('no role') : vscode.l10n.t('classic');
     item.description = `${i.instanceId} · ${statusLabel(i.status)} · ${role}`;
-    item.tooltip = new vscode.MarkdownString([
-      `**${i.instanceName}** (${i.instanceId})`,
+    item.tooltip = tooltip([
+      `**${md(i.instanceName)}** ${md(`(${i.instanceId})`)}`,
       TRANSITIONAL_STATES.has(i.status) ? vscode.l10n.t('Status: {0} (refreshes by itself until it settles)', i.status) : vscode.l10n.t('Status: {0}', i.status),
       vscode.l10n.t('Network: {0}', i.networkType === 'vpc' ? `VPC ${i.vpcId ?? ''}` : vscode.l10n.t('classic (RAM roles not supported)')),
       vscode.l10n.t('Private IP: {0}', i.privateIps.join(', ') || '-'),
       vscode.l10n.t('Public IP: {0}', i.publicIps.join(', ') || '-'),
       vscode.l10n.t('RAM role: {0}', i.ramRoleName ?? '-'),
       `${i.instanceType} · ${i.zoneId} · ${i.osName}`,
-    ].join('\n\n'));
+    ].map((line, n) => (n ? md(line) : line)));
     item.iconPath = new vscode.ThemeIcon(statusIcon[i.status] ?? 'vm');
     item.contextValue = ContextValues.instance(i.networkType, !!i.ramRoleName, i.status,
       { publicIp: i.publicIps.some((ip) => ip !== i.eip), eip: !!i.eip });

@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { showNotice } from '../ui/prompt';
 import { asPrefix, formatOssUri, OSS_SCHEME, parentPrefix, type OssLocation } from '../cloud/ossLocation';
 import type { Services } from '../ui/services';
 import { OSS_TREE_MIME } from './contextValues';
@@ -197,7 +198,7 @@ export class OssDragAndDrop {
     });
     if (other) {
       this.s.log.warn(`oss: ${other} dropped vscode-remote: URI(s) name another window's machine; not uploaded`);
-      void vscode.window.showWarningMessage(vscode.l10n.t('{0} dropped item(s) are files of another remote window and were not uploaded. Drag them from that window.', other));
+      void showNotice('warning', vscode.l10n.t('{0} dropped item(s) are files of another remote window and were not uploaded. Drag them from that window.', other));
     }
     return { local: [...local], ossUris, files, unsure };
   }
