@@ -5,6 +5,7 @@
 // errs, an invalid OIDC token) and nothing secret in any error.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readCliConfig, type CliProfile } from '../../src/cloud/cliConfig';
-import { splitCommand } from '../../src/cloud/credentialSources';
+import { fetchCredentialsUri, MAX_CREDENTIALS_URI_BODY, splitCommand } from '../../src/cloud/credentialSources';
 import type { CloudError } from '../../src/cloud/errors';
 import type { CredentialConfig } from '../../src/cloud/profile';
 import { onSecret } from '../../src/cloud/secretValues';
@@ -243,6 +244,40 @@ describe('CredentialsURI', () => {
         assert.ok(!e.message.includes('SECRETVALUE1234'));
         return true;
       });
+    }
+  });
+
+  test('any 127.x server is asked directly, never through a patched fetch or http.request (VS Code\'s proxy); bodies are capped', async () => {
+    // VS Code's proxy agent replaces fetch and the request/get functions of node:http and node:https
+    // on the module objects, exempting only localhost and 127.0.0.1; here the replacements refuse.
+    const c = await roleCredentials();
+    const creds = { Code: 'Success', AccessKeyId: c.id, AccessKeySecret: c.secret, SecurityToken: c.token, Expiration: c.expiration.toISOString() };
+    let reply = JSON.stringify(creds);
+    const other = http.createServer((_req, res) => res.end(reply));
+    await new Promise<void>((r) => other.listen(0, '127.0.0.2', r));
+    const uri = `http://127.0.0.2:${(other.address() as AddressInfo).port}/creds`;
+    const req = createRequire(__filename);
+    const mods = [req('node:http'), req('node:https')] as Array<Record<string, unknown>>;
+    const saved = { fetch: globalThis.fetch, fns: mods.map((m) => [m.request, m.get]) };
+    const proxied: string[] = [];
+    const refuse = (what: string) => () => { proxied.push(what); throw new Error('sent to the proxy'); };
+    globalThis.fetch = refuse('fetch') as typeof fetch;
+    mods.forEach((m, i) => { m.request = refuse(`request ${i}`); m.get = refuse(`get ${i}`); });
+    try {
+      assert.equal((await fetchCredentialsUri(uri)).securityToken, c.token);
+      assert.deepEqual(proxied, []);
+      // Valid credentials, padded past the cap: refused, naming the cap, without quoting the body.
+      reply = JSON.stringify({ ...creds, Padding: 'p'.repeat(MAX_CREDENTIALS_URI_BODY) });
+      await assert.rejects(fetchCredentialsUri(uri), (e: CloudError) => {
+        assert.equal(e.code, 'CredentialsUriInvalidResponse');
+        assert.match(e.message, /more than 64 KB/);
+        assert.ok(!e.message.includes(c.secret));
+        return true;
+      });
+    } finally {
+      globalThis.fetch = saved.fetch;
+      mods.forEach((m, i) => { [m.request, m.get] = saved.fns[i]; });
+      other.close();
     }
   });
 
