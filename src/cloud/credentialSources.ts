@@ -63,6 +63,44 @@ export function splitCommand(command: string): string[] {
 }
 
 /**
+ * What an approval of an External command is bound to: the machine (a remote is another machine),
+ * the aliyun CLI config that names the command, the program it resolves to, and the command
+ * itself. Any of them changing is a new question.
+ */
+export interface CommandApprovalScope { machine: string; configPath: string; program: string; command: string }
+
+export const commandApprovalKey = (a: CommandApprovalScope) => JSON.stringify([a.machine, a.configPath, a.program, a.command]);
+
+/**
+ * The file a command's program runs, as spawn finds it without a shell: a path (relative to the
+ * working directory) as written, a bare name on PATH (with PATHEXT on Windows). Undefined when
+ * there is none; the run then fails as "not found".
+ */
+export function resolveProgram(program: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
+  const win = platform === 'win32';
+  const exts = win ? ['', ...(env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean)] : [''];
+  const runnable = (p: string) => {
+    try { return fs.statSync(p).isFile() && (win || (fs.accessSync(p, fs.constants.X_OK), true)); } catch { return false; }
+  };
+  const first = (base: string) => exts.map((e) => base + e).find(runnable);
+  if (path.isAbsolute(program) || program.includes('/') || (win && program.includes('\\'))) { return first(path.resolve(program)); }
+  const dirs = (env.PATH ?? env.Path ?? '').split(win ? ';' : ':').filter(Boolean);
+  for (const dir of dirs) {
+    const hit = first(path.resolve(dir, program));
+    if (hit) { return hit; }
+  }
+  return undefined;
+}
+
+/** Controls, bidi overrides and isolates, zero-width and line separators: they hide or reorder what a command says (Trojan Source). */
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/** A command as the user must see it before approving it: every invisible character as a visible `\uXXXX`. */
+export const visibleCommand = (command: string) =>
+  command.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+
+/**
  * Runs an External profile's command and reads the credentials it prints. The format is the aliyun
  * CLI's (README "Use an external program to get credentials"; config/profile.go unmarshals stdout
  * into the profile itself): `{"mode": "AK", "access_key_id", "access_key_secret"}` or

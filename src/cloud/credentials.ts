@@ -247,11 +247,10 @@ export function createProvider(config: CredentialConfig, deps: ProviderDeps): Cr
       const hook = deps.approveCommand;
       const shared = hook && externalProviders.get(hook)?.get(config.command);
       if (shared) { return shared; }
-      let approved = false;
       const provider = new FetchingProvider('external', async () => {
-        // Asked here, at the first run, so nothing is executed just by listing or selecting profiles.
-        approved ||= !!(await hook?.(config.command));
-        if (!approved) { throw new CloudError({ code: 'ExternalCommandNotApproved', service: 'credentials', message: l10n.t('The credential command of this profile was not approved, so it did not run.') }); }
+        // Asked here, at each run, so nothing is executed just by listing or selecting profiles, and
+        // an approval the user withdrew (Forget Approved Credential Commands) is asked again.
+        if (!await hook?.(config.command)) { throw new CloudError({ code: 'ExternalCommandNotApproved', service: 'credentials', message: l10n.t('The credential command of this profile was not approved, so it did not run.') }); }
         return sources().runCredentialProcess(config.command, config.timeoutMs);
       });
       if (hook) {

@@ -46,6 +46,7 @@ export interface EntryEdit {
 // and `${…}` are expanded in IdentityFile (ssh_config(5) TOKENS, ENVIRONMENT VARIABLES) and quotes
 // change word splitting. Such values are refused, never cleaned into something else.
 
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** A value as it may appear in an error message: escaped, short. */
 const shown = (v: string) => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
@@ -151,6 +152,7 @@ function blockRange(lines: string[]): { begin: number; end: number } | undefined
 
 function entryLines(e: SshHostEntry): string[] {
   const out = [`Host ${e.alias}`];
+  // eslint-disable-next-line no-control-regex
   if (e.comment) { out.push(`    # ${e.comment.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')}`); }
   out.push(`    HostName ${e.hostName}`, `    User ${e.user}`);
   if (e.identityFile) { out.push(`    IdentityFile ${e.identityFile}`, '    IdentitiesOnly yes'); }

@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readCliConfig, type CliProfile } from '../../src/cloud/cliConfig';
-import { fetchCredentialsUri, MAX_CREDENTIALS_URI_BODY, splitCommand } from '../../src/cloud/credentialSources';
+import { commandApprovalKey, fetchCredentialsUri, MAX_CREDENTIALS_URI_BODY, resolveProgram, splitCommand, visibleCommand } from '../../src/cloud/credentialSources';
 import type { CloudError } from '../../src/cloud/errors';
 import type { CredentialConfig } from '../../src/cloud/profile';
 import { onSecret } from '../../src/cloud/secretValues';
@@ -203,6 +203,41 @@ describe('External (process_command)', () => {
   test('a program that does not exist fails plainly', async () => {
     await assert.rejects(t.cloud({ mode: 'External', command: path.join(dir, 'no-such-program') }, { approveCommand: async () => true }).whoAmI(),
       (e: CloudError) => e.code === 'ExternalCommandFailed' && /was not found/.test(e.message));
+  });
+});
+
+describe('External command approvals', () => {
+  test('an approval is bound to machine, config path, resolved program and command: each one changed is another key', () => {
+    const base = { machine: 'local|host-a|m1', configPath: '/home/u/.aliyun/config.json', program: '/usr/bin/creds', command: 'creds --profile x' };
+    const key = commandApprovalKey(base);
+    assert.equal(commandApprovalKey({ ...base }), key);
+    for (const change of [{ machine: 'ssh-remote|host-b|m1' }, { configPath: '/tmp/evil/config.json' }, { program: '/tmp/evil/creds' }, { command: 'creds --profile y' }]) {
+      assert.notEqual(commandApprovalKey({ ...base, ...change }), key, JSON.stringify(change));
+    }
+    // Fields cannot be shifted into each other to forge a key.
+    assert.notEqual(commandApprovalKey({ ...base, machine: 'a|b', configPath: 'c' }), commandApprovalKey({ ...base, machine: 'a', configPath: 'b|c' }));
+  });
+
+  test('the program is resolved as spawn finds it: a bare name on PATH, a path as written, nothing when absent', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resolve-'));
+    const [first, second] = [path.join(dir, 'a'), path.join(dir, 'b')];
+    fs.mkdirSync(first); fs.mkdirSync(second);
+    fs.writeFileSync(path.join(first, 'creds'), 'not executable', { mode: 0o644 });
+    fs.writeFileSync(path.join(second, 'creds'), '#!/bin/sh\n', { mode: 0o755 });
+    const env = { PATH: [first, second].join(path.delimiter) };
+    assert.equal(resolveProgram('creds', env, 'linux'), path.join(second, 'creds'), 'the first executable one on PATH');
+    assert.equal(resolveProgram(path.join(second, 'creds'), env, 'linux'), path.join(second, 'creds'));
+    assert.equal(resolveProgram('no-such-program', env, 'linux'), undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the command is shown with control and bidi characters as visible escapes', () => {
+    const hidden = 'creds \u202Eexe.live\u202C --x\u0007\u200B\r\nrm -rf ~ \u2066\u2069\u061C';
+    const shown = visibleCommand(hidden);
+    assert.equal(shown, 'creds \\u202Eexe.live\\u202C --x\\u0007\\u200B\\u000D\\u000Arm -rf ~ \\u2066\\u2069\\u061C');
+    // eslint-disable-next-line no-control-regex
+    assert.ok(!/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/.test(shown));
+    assert.equal(visibleCommand('"/usr/bin/node" "/tmp/creds.js"'), '"/usr/bin/node" "/tmp/creds.js"', 'plain commands unchanged');
   });
 });
 
