@@ -136,16 +136,21 @@ describe('External (process_command)', () => {
     assert.deepEqual(splitCommand('echo $(id) ; rm -rf x'), ['echo', '$(id)', ';', 'rm', '-rf', 'x']);
   });
 
-  test('asks once (naming the command), runs it, and calls run as the identity it printed', async () => {
+  test('consults the approval (naming the command) before each run, runs it, and calls run as the identity it printed', async () => {
     const file = writeConfig([{ name: 'ext', mode: 'External', process_command: printer }]);
     const asked: string[] = [];
-    const cloud = t.cloud(usable(profileIn(file, 'ext')), { approveCommand: async (c) => { asked.push(c); return true; } });
+    // The profile store's hook asks the user once and answers later runs from what it keeps.
+    const cloud = t.cloud(usable(profileIn(file, 'ext')), { approveCommand: async (c) => { asked.push(c); return asked.length < 3; } });
     const who = await cloud.whoAmI();
     assert.equal(who.identityType, 'RAMUser');
     cloud.session.provider.invalidate();
     await cloud.whoAmI();
-    assert.deepEqual(asked, [printer], 'asked exactly once, with the command');
+    assert.deepEqual(asked, [printer, printer], 'consulted at each run, with the command');
     assert.equal(fs.readFileSync(marker, 'utf8'), 'xx', 'ran once per fetch');
+    // An approval withdrawn since (Forget Approved Credential Commands) stops the next run.
+    cloud.session.provider.invalidate();
+    await assert.rejects(cloud.whoAmI(), (e: CloudError) => e.code === 'ExternalCommandNotApproved');
+    assert.equal(fs.readFileSync(marker, 'utf8'), 'xx', 'not run once withdrawn');
   });
 
   test('clients rebuilt with the same approval hook (a profile switch, a settings change) do not run the command again', async () => {
