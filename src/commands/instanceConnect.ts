@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { preflightConnect, type ConnectPlan, type PreflightProblem } from '../setup/connectPreflight';
-import { writeSshEntry } from '../setup/sshConfig';
+import { assertSafeEntry, writeSshEntry } from '../setup/sshConfig';
 import { pickInstance } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
 import { sshConfigPaths } from '../ui/trustedSettings';
@@ -100,6 +100,12 @@ export const connectRemoteSsh = defineCommand('alibabaCloud.ecs.connectRemoteSsh
   if (!plan?.host) { return { connected: false, problems: first.problems.map((p) => p.id) }; }
 
   const name = plan.info.instanceName || plan.info.instanceId;
+  const entry = {
+    alias: plan.alias, hostName: plan.host, user: plan.user, identityFile: plan.identityFile,
+    comment: `${name} (${plan.info.instanceId}) ${plan.info.regionId}`,
+  };
+  // Refused before the question, not after the user said yes.
+  assertSafeEntry(entry);
   const lines = [
     vscode.l10n.t('In {0}, inside the block this extension manages:', configPath), '',
     `Host ${plan.alias}`, `    HostName ${plan.host}`, `    User ${plan.user}`, ...(plan.identityFile ? [`    IdentityFile ${plan.identityFile}`] : []), '',
@@ -110,10 +116,7 @@ export const connectRemoteSsh = defineCommand('alibabaCloud.ecs.connectRemoteSsh
     return { connected: false };
   }
 
-  const written = writeSshEntry(configPath, {
-    alias: plan.alias, hostName: plan.host, user: plan.user, identityFile: plan.identityFile,
-    comment: `${name} (${plan.info.instanceId}) ${plan.info.regionId}`,
-  });
+  const written = writeSshEntry(configPath, entry);
   s.log.info(`ssh config ${written.path}: ${written.action} Host ${plan.alias} (HostName ${plan.host})`);
   if (written.shadowedBy.length) {
     s.log.warn(`ssh config: Host ${plan.alias} is also defined in ${written.shadowedBy.join(', ')}`);

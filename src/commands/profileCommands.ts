@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { readCliConfig } from '../cloud/cliConfig';
 import { maskAccessKeyId } from '../cloud/instance';
+import { credentialSources } from '../ui/profiles';
 import { ecsRegions, setVisibleRegions } from '../ui/settings';
 import { argsOf, defineCommand } from './command';
 import { isArgs } from './ramCommon';
@@ -87,6 +88,28 @@ export const importCliProfile = defineCommand('alibabaCloud.importCliProfile', a
   const item = await s.prompt.pick(cli.profiles.map((p) => ({ label: p.name, description: p.mode, detail: p.supported ? modeNote(p.mode) : p.reason, p })), { title: vscode.l10n.t('Use aliyun CLI Profile') });
   if (!item.p.supported) { throw new Error(item.p.reason); }
   await s.profiles.select(`cli:${item.p.name}`);
+});
+
+/** Withdraws approvals of External credential commands; each is asked again before it next runs. */
+export const forgetApprovedCommands = defineCommand('alibabaCloud.forgetApprovedCredentialCommands', async (s) => {
+  const approved = s.profiles.approvedCommands();
+  if (!approved.length) {
+    void s.prompt.notify(vscode.l10n.t('No credential commands are approved.'), []);
+    return { forgotten: 0 };
+  }
+  const { commandApprovalKey, visibleCommand } = credentialSources();
+  const picked = await s.prompt.pickMany(approved.map((a) => ({
+    label: visibleCommand(a.command),
+    description: s.profiles.isThisMachine(a) ? vscode.l10n.t('profile "{0}"', a.profile) : vscode.l10n.t('profile "{0}", another machine', a.profile),
+    detail: `${visibleCommand(a.program)} · ${a.configPath}`,
+    key: commandApprovalKey(a),
+  })), { title: vscode.l10n.t('Forget Approved Credential Commands'), placeHolder: vscode.l10n.t('Commands to ask about again before they next run') });
+  if (!picked.length) { return { forgotten: 0 }; }
+  await s.profiles.forgetApprovedCommands(picked.map((p) => p.key));
+  void s.prompt.notify(picked.length === 1
+    ? vscode.l10n.t('1 credential command will be asked about again before it next runs.')
+    : vscode.l10n.t('{0} credential commands will be asked about again before they next run.', picked.length), []);
+  return { forgotten: picked.length };
 });
 
 /** What a usable CLI profile will do when chosen, where that is not obvious. */
