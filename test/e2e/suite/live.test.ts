@@ -106,7 +106,7 @@ export const liveTests: HostTest[] = [
           return errors.length ? errors : undefined;
         });
         assert.equal(problems[0].code, 'effect-invalid');
-        assert.match(await errorOf(a, 'alibabaCloud.ram.createPolicyFromDraft', editor.document.uri), /problems, nothing was sent to RAM/);
+        assert.match(await errorOf(a, 'alibabaCloud.ram.createPolicyFromDraft', editor.document.uri), /problems; nothing was sent to RAM\. /);
         const { cloud } = await a.services.cloud();
         await assert.rejects(cloud.ram.getPolicy(DRAFT, 'Custom'), { code: 'EntityNotExist.Policy' });
       } finally {

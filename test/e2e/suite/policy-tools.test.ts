@@ -156,8 +156,9 @@ export const policyToolsTests: HostTest[] = [
       assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), tf!.uri);
       assert.equal(vscode.window.activeTextEditor?.document.getText(), tf!.text);
       const sh = await vscode.commands.executeCommand<{ text: string }>('alibabaCloud.ram.exportCliScript', { roleName: SEEDED_ROLE });
-      assert.match(sh!.text, /^ensure aliyun ram CreateRole --RoleName 'DemoEcsOssReader'/m);
-      assert.match(sh!.text, /^ensure aliyun ecs AttachInstanceRamRole --RegionId 'cn-hangzhou'/m);
+      // Each parameter one shell word, `--Key=value`: a value starting with `--` stays a value.
+      assert.match(sh!.text, /^ensure aliyun ram CreateRole '--RoleName=DemoEcsOssReader'/m);
+      assert.match(sh!.text, /^ensure aliyun ecs AttachInstanceRamRole '--RegionId=cn-hangzhou'/m);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     },
