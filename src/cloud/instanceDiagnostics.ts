@@ -213,7 +213,7 @@ export async function runInstanceDiagnostics(input: DiagnosticsInput = {}): Prom
       const t1 = now();
       try {
         const page = await cloud.oss.listBuckets(undefined, 10);
-        add({ id: 'oss', title: l10n.t('OSS ListBuckets'), status: 'ok', ms: now() - t1, detail: l10n.t('{0} bucket(s) visible{1}.', page.items.length, page.next ? '+' : '') });
+        add({ id: 'oss', title: l10n.t('OSS ListBuckets'), status: 'ok', ms: now() - t1, detail: page.next ? l10n.t('More than {0} buckets visible.', page.items.length) : page.items.length === 1 ? l10n.t('1 bucket visible.') : l10n.t('{0} buckets visible.', page.items.length) });
       } catch (e) {
         const err = toCloudError(e);
         const denied = /AccessDenied/.test(err.code);

@@ -137,8 +137,10 @@ export class OssDragAndDrop {
     const shown = all.slice(0, 10);
     const names = shown.join(', ') + (all.length > shown.length ? vscode.l10n.t(' and {0} more', all.length - shown.length) : '');
     return this.s.prompt.confirm(
-      vscode.l10n.t('Upload {0} dropped item(s) to {1}?', all.length, dest),
-      vscode.l10n.t('The drop did not come from VS Code (or from this window). It names: {0} ({1} folder(s), uploaded whole). Nothing has been read yet.', names, folders),
+      all.length === 1 ? vscode.l10n.t('Upload the dropped item to {0}?', dest) : vscode.l10n.t('Upload {0} dropped items to {1}?', all.length, dest),
+      folders === 0 ? vscode.l10n.t('The drop did not come from VS Code (or from this window). It names: {0}. Nothing has been read yet.', names)
+        : folders === 1 ? vscode.l10n.t('The drop did not come from VS Code (or from this window). It names: {0} (1 folder, uploaded whole). Nothing has been read yet.', names)
+          : vscode.l10n.t('The drop did not come from VS Code (or from this window). It names: {0} ({1} folders, uploaded whole). Nothing has been read yet.', names, folders),
       vscode.l10n.t('Upload'));
   }
 
@@ -198,7 +200,8 @@ export class OssDragAndDrop {
     });
     if (other) {
       this.s.log.warn(`oss: ${other} dropped vscode-remote: URI(s) name another window's machine; not uploaded`);
-      void showNotice('warning', vscode.l10n.t('{0} dropped item(s) are files of another remote window and were not uploaded. Drag them from that window.', other));
+      void showNotice('warning', other === 1 ? vscode.l10n.t('1 dropped item is a file of another remote window and was not uploaded. Drag it from that window.')
+        : vscode.l10n.t('{0} dropped items are files of another remote window and were not uploaded. Drag them from that window.', other));
     }
     return { local: [...local], ossUris, files, unsure };
   }

@@ -253,9 +253,9 @@ export const ossDndTests: HostTest[] = [
         page.set('text/uri-list', new vscode.DataTransferItem([vscode.Uri.file(file), vscode.Uri.file(folder)].map(String).join('\r\n')));
         p.enqueue(false);
         const dismissed = await callsDuring(async () => api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', B, 'e2e-dnd', 'in'), page, never));
-        assert.deepEqual(p.asked.splice(0), [`confirm:Upload 2 dropped item(s) to oss://${B}/${BASE}in/?`]);
+        assert.deepEqual(p.asked.splice(0), [`confirm:Upload 2 dropped items to oss://${B}/${BASE}in/?`]);
         const detail = p.details.splice(0)[0];
-        assert.ok(detail.includes(file) && detail.includes(folder) && detail.includes('(1 folder(s)'), detail);
+        assert.ok(detail.includes(file) && detail.includes(folder) && detail.includes('(1 folder, uploaded whole)'), detail);
         assert.ok(!dismissed.some((c) => c.action === 'PutObject'), 'dismissed: nothing uploaded');
         assert.ok(!await exists(`${BASE}in/dropped.txt`));
 
