@@ -42,10 +42,13 @@ export class ProfileNode extends TreeNode {
     }
     if (this.error) { return [new ErrorNode(`${this.id}/error`, this.error)]; }
     const id = this.identity!;
-    const kind = id.identityType === 'Account' ? vscode.l10n.t('root account') : id.identityType === 'RAMUser' ? vscode.l10n.t('RAM user') : vscode.l10n.t('assumed role');
+    // Who, in words, then the ARN: "Account ID" next to "root account" read as two accounts.
+    const name = id.arn.split('/').slice(1).join('/') || id.arn;
+    const who = id.identityType === 'Account' ? vscode.l10n.t('The account itself (root): every permission')
+      : id.identityType === 'RAMUser' ? vscode.l10n.t('RAM user {0}', name) : vscode.l10n.t('Role {0}', name.split('/')[0]);
     return [
-      new MessageNode(`${this.id}/account`, vscode.l10n.t('Account: {0}', id.accountId), 'key'),
-      new MessageNode(`${this.id}/principal`, `${kind}: ${id.arn}`, id.identityType === 'AssumedRoleUser' ? 'shield' : 'person', id.arn),
+      new MessageNode(`${this.id}/account`, vscode.l10n.t('Account ID {0}', id.accountId), 'key'),
+      new MessageNode(`${this.id}/principal`, who, id.identityType === 'AssumedRoleUser' ? 'shield' : 'person', id.arn),
     ];
   }
   invalidate(): void { this.identity = undefined; this.error = undefined; }
