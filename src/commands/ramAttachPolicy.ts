@@ -41,7 +41,7 @@ export const attachPolicy = defineCommand('alibabaCloud.ram.attachPolicy', onCli
   return { roleName, ...policy };
 }));
 
-const consequence = () => vscode.l10n.t('Instances and users with this role lose the permissions it grants within minutes (when their temporary credentials renew).');
+const consequence = () => vscode.l10n.t('Instances and users with this role lose the permissions it grants within seconds: each call is checked against the role\'s policies as they are now, so renewed credentials are not needed.');
 
 export const detachPolicy = defineCommand('alibabaCloud.ram.detachPolicy', async (s, arg, args) => {
   const selected = selectedOf(arg, args, AttachedPolicyNode);

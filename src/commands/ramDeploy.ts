@@ -39,7 +39,7 @@ export function attachmentSentence(e: PolicyEntities): string {
   if (!parts.length) { return vscode.l10n.t('It is not attached to any role, user or group.'); }
   const names = [...e.roles, ...e.users, ...e.groups];
   const shown = names.length > 10 ? `${names.slice(0, 10).join(', ')}, …` : names.join(', ');
-  return vscode.l10n.t('It is attached to {0} ({1}); their permissions change at once.', parts.join(', '), shown);
+  return vscode.l10n.t('It is attached to {0} ({1}); their permissions change within seconds.', parts.join(', '), shown);
 }
 
 async function accountOf(cloud: Cloud): Promise<string> {
@@ -184,7 +184,7 @@ export const updateTrustPolicy = defineCommand('alibabaCloud.ram.updateTrustPoli
     }
     const ok = await s.prompt.confirm(
       vscode.l10n.t('Update the trust policy of role {0} in account {1} (profile {2})?', target.roleName, account, entry.name),
-      vscode.l10n.t('Who may assume the role changes at once.'), vscode.l10n.t('Update Trust Policy'));
+      vscode.l10n.t('Who may assume the role changes within seconds.'), vscode.l10n.t('Update Trust Policy'));
     if (!ok) { throw new UserCancelled(); }
     await withProgress(vscode.l10n.t('Updating the trust policy of {0}…', target.roleName), () => cloud.ram.updateRoleTrust(target.roleName, text), false);
     notify(vscode.l10n.t('The trust policy of {0} was updated in account {1}.', target.roleName, account));

@@ -39,7 +39,7 @@ export const tearDownRole = defineCommand('alibabaCloud.ram.tearDownRole', oneRo
   }
   const ok = await s.prompt.confirm(
     vscode.l10n.t('Tear down role {0}?', roleName),
-    vscode.l10n.t('Programs on these instances lose the role\'s permissions at once. This cannot be undone.\n\n{0}', describePlan(plan)),
+    vscode.l10n.t('Programs on these instances lose the role\'s permissions within seconds, as the change reaches ECS and the other services. This cannot be undone.\n\n{0}', describePlan(plan)),
     vscode.l10n.t('Tear Down'));
   if (!ok) { return undefined; }
   try {
