@@ -5,6 +5,7 @@ import { destructiveTests } from './destructive.ui.mjs';
 import { flowSettings, flowTests } from './flows.ui.mjs';
 import { helperTests } from './helpers.ui.mjs';
 import { paletteUiTests, stateUiTests } from './states.ui.mjs';
+import { walkthroughTests } from './walkthrough.ui.mjs';
 import { workbenchTests } from './workbench.ui.mjs';
 
 export const uiTests = [
@@ -13,7 +14,9 @@ export const uiTests = [
   ...helperTests,
   flowTests[0],
   ...connectUiTests, // while demo-web-1 has no role and the sandbox profile is the identity
-  ...flowTests.slice(1), // it attaches a role and switches the window to the instance identity
+  flowTests[1], // the wizard: it attaches a role
+  ...walkthroughTests, // the walkthrough's ticks after the wizard
+  ...flowTests.slice(2), // it switches the window to the instance identity
   ...stateUiTests, // as that instance role (refused RAM), then with ECS answering 500
   ...destructiveTests, // last: back on the sandbox profile, release an instance and delete a bucket
 ];
