@@ -1,7 +1,6 @@
 // The walkthrough as VS Code shows it: its steps' ticks (the checkboxes of the walkthrough page),
 // after the wizard (flow 2, run before the walkthrough was ever opened in this window) and after the
 // step's own "Create ECS Role" button.
-import assert from 'node:assert/strict';
 import { localize } from '../lib/manifest.mjs';
 import { MANIFEST } from '../lib/paths.mjs';
 
