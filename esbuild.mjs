@@ -204,6 +204,8 @@ export async function bundleExtension({ outdir = 'dist', minify = production, so
 const others = [
   { ...common, entryPoints: ['src/sandbox/server.ts'], outfile: 'dist/sandbox-lib.js' },
   { ...common, entryPoints: ['src/sandbox/main.ts'], outfile: 'dist/sandbox.js' },
+  // The workspace AccessKey scan runs in this worker thread, off the extension host's (scanInWorker).
+  { ...common, entryPoints: ['src/setup/accessKeyScanWorker.ts'], outfile: 'dist/accessKeyScanWorker.js' },
   // One bundle per SDK; RAM/ECS/STS share the openapi-core and darabonba bundles, so their
   // classes (Config, errors) are the same objects whichever client loaded them first.
   ...Object.entries(SDKS).map(([pkg, name]) => ({

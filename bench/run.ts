@@ -22,6 +22,7 @@ import { sandboxEndpoints } from '../src/cloud/profile';
 import { CloudSession } from '../src/cloud/session';
 import { OssApi } from '../src/cloud/oss';
 import { DEMO } from '../src/sandbox/seed';
+import { benchAccessKeyScan, benchHostileGitignore, benchOneMegabyteFile } from './accessKeyScan';
 import { LARGE } from '../src/sandbox/seedLarge';
 import { startSandbox } from '../src/sandbox/server';
 
@@ -250,6 +251,18 @@ async function imdsPerRotation(): Promise<void> {
   }
 }
 
+/** The AccessKey scan on hostile input, and how long it ever holds the calling (extension host) thread. */
+async function accessKeyScan(): Promise<void> {
+  const g = benchHostileGitignore();
+  report({ metric: 'akscan_hostile_gitignore_ms', value: round(g.ms, 3), unit: 'ms', goal: 'bounded (a regex took 178 s)', note: `rule *a*a*a*a*a*a*a*a*a*a*a*a*b against a 40-character name; matched: ${g.ignored}` });
+  const f = benchOneMegabyteFile();
+  report({ metric: 'akscan_1mb_file_ms', value: round(Math.max(f.oneLineMs, f.linesMs), 1), unit: 'ms', goal: 'linear (was about 16 s)',
+    note: `one line of ids ${f.oneLineMs.toFixed(1)} ms, one id per line ${f.linesMs.toFixed(1)} ms; ${f.findings} findings kept${f.truncated ? ' (capped per file)' : ''}` });
+  const w = await benchAccessKeyScan(path.join(dist, 'accessKeyScanWorker.js'), quick ? 2_000 : 10_000);
+  report({ metric: 'akscan_host_max_block_ms', value: round(w.maxHostBlockMs, 1), unit: 'ms', goal: '<= 50',
+    note: `longest event-loop delay of the calling thread (monitorEventLoopDelay) while the worker scanned ${w.files} files, a hostile .gitignore and a 1 MB file in ${w.ms} ms; p99 ${w.p99HostBlockMs.toFixed(1)} ms; ${w.findings} findings` });
+}
+
 function round(v: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
@@ -281,6 +294,7 @@ async function main(): Promise<void> {
     s.proc.kill();
   }
   await imdsPerRotation();
+  await accessKeyScan();
   table();
   console.log(`\n(${quick ? 'quick' : 'full'} run, ${((Date.now() - started) / 1000).toFixed(1)} s; figures only, never a gate)`);
 }

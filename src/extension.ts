@@ -1,5 +1,6 @@
 /** Composition root: build the services, register views and commands. Nothing else lives here. */
 import * as vscode from 'vscode';
+import { invokeAgentTool, registerAgentTools } from './agent';
 import { setTranslator } from './cloud/l10n';
 import { contributedCommands, registerCommands } from './commands/registry';
 import { startSandboxInHost } from './commands/startSandbox';
@@ -36,6 +37,8 @@ export interface ExtensionApi {
   treatAsDefaultMetadataUrl(url: string | undefined): void;
   /** Walkthrough steps whose context key was set in this session. */
   walkthroughStepsDone(): string[];
+  /** A chat tool called through its own invoke (where the host's lm.invokeTool fails). */
+  invokeAgentTool(name: string, input: object): Promise<vscode.LanguageModelToolResult>;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
@@ -47,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const statusBar = new ProfileStatusBar(profiles);
   const instance = new InstanceIdentityService({ context, log, profiles, prompt: () => prompt }, statusBar);
   const sandbox = new LocalSandbox(startSandboxInHost);
-  const accessKeys = new AccessKeyDiagnostics(context);
+  const accessKeys = new AccessKeyDiagnostics(context, log);
   const readOnly = new ReadOnlyDocuments();
   const roleChecks = new RoleCheckStore();
   const enrichers = new ErrorEnrichers();
@@ -87,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     roleChecks.onDidChange(() => services.refresh('identity')),
     new PolicyDiagnostics(), accessKeys, PolicyCompletion.register(), ...registerCommands(services, log, contributedCommands(context), context.extension.id),
   );
+  context.subscriptions.push(...registerAgentTools(services));
   profiles.initContext();
   instance.start();
 
@@ -95,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     useScriptedPrompter: () => { const p = new ScriptedPrompter(); prompt = p; return p; },
     treatAsDefaultMetadataUrl: (url) => instance.treatAsDefaultAddressForTests(url),
     walkthroughStepsDone,
+    invokeAgentTool: (name, input) => invokeAgentTool(services, name, input),
   }));
 }
 

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { cliCacheState, readRawCliProfile } from './cliConfig';
 import { isLoopbackHost } from './endpointPolicy';
 import { CloudError } from './errors';
+import { metadataRequest } from './imds';
 import { l10n } from './l10n';
 import { announceSecret } from './secretValues';
 
@@ -60,6 +61,44 @@ export function splitCommand(command: string): string[] {
   if (started) { args.push(cur); }
   return args;
 }
+
+/**
+ * What an approval of an External command is bound to: the machine (a remote is another machine),
+ * the aliyun CLI config that names the command, the program it resolves to, and the command
+ * itself. Any of them changing is a new question.
+ */
+export interface CommandApprovalScope { machine: string; configPath: string; program: string; command: string }
+
+export const commandApprovalKey = (a: CommandApprovalScope) => JSON.stringify([a.machine, a.configPath, a.program, a.command]);
+
+/**
+ * The file a command's program runs, as spawn finds it without a shell: a path (relative to the
+ * working directory) as written, a bare name on PATH (with PATHEXT on Windows). Undefined when
+ * there is none; the run then fails as "not found".
+ */
+export function resolveProgram(program: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
+  const win = platform === 'win32';
+  const exts = win ? ['', ...(env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean)] : [''];
+  const runnable = (p: string) => {
+    try { return fs.statSync(p).isFile() && (win || (fs.accessSync(p, fs.constants.X_OK), true)); } catch { return false; }
+  };
+  const first = (base: string) => exts.map((e) => base + e).find(runnable);
+  if (path.isAbsolute(program) || program.includes('/') || (win && program.includes('\\'))) { return first(path.resolve(program)); }
+  const dirs = (env.PATH ?? env.Path ?? '').split(win ? ';' : ':').filter(Boolean);
+  for (const dir of dirs) {
+    const hit = first(path.resolve(dir, program));
+    if (hit) { return hit; }
+  }
+  return undefined;
+}
+
+/** Controls, bidi overrides and isolates, zero-width and line separators: they hide or reorder what a command says (Trojan Source). */
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/** A command as the user must see it before approving it: every invisible character as a visible `\uXXXX`. */
+export const visibleCommand = (command: string) =>
+  command.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 
 /**
  * Runs an External profile's command and reads the credentials it prints. The format is the aliyun
@@ -131,11 +170,17 @@ function parseProcessOutput(text: string, name: string): FetchedCredentials {
   throw invalid();
 }
 
+/** A credentials document is a few hundred bytes; the CLI sets no limit, VS Code must not buffer without one. */
+export const MAX_CREDENTIALS_URI_BODY = 64 * 1024;
+
 /**
  * GETs a CredentialsURI. The body the aliyun CLI expects (README "Use Credentials URI";
  * config/profile.go): HTTP 200 with `{"Code": "Success", "AccessKeyId", "AccessKeySecret",
  * "SecurityToken", "Expiration"}`; anything else fails. Credentials over plain http are refused
- * unless the server is on this machine, and redirects are not followed (one could leave loopback).
+ * unless the server is on this machine. The request goes out as the metadata client's do
+ * (metadataRequest): never through VS Code's proxy (which exempts only localhost and 127.0.0.1, so
+ * 127.0.0.2 or a named host would reach the user's proxy), no redirects (one could leave
+ * loopback), and the body capped, https included.
  */
 export async function fetchCredentialsUri(uri: string, timeoutMs = 10_000): Promise<FetchedCredentials> {
   let url: URL;
@@ -145,13 +190,15 @@ export async function fetchCredentialsUri(uri: string, timeoutMs = 10_000): Prom
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw fail('CredentialsUriInsecure', l10n.t('The credentials URI {0} uses plain http to another machine; credentials would cross the network unencrypted. Use https, or a server on this machine.', where));
   }
-  let res: Response;
+  const tooLarge = () => fail('CredentialsUriInvalidResponse', l10n.t('The credentials URI {0} answered with more than {1} KB; a credentials document is far smaller.', where, MAX_CREDENTIALS_URI_BODY / 1024));
+  let res: { status: number; body: string };
   try {
-    res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
-  } catch {
-    throw fail('CredentialsUriFailed', l10n.t('The credentials URI {0} could not be reached (or redirected elsewhere).', where));
+    res = await metadataRequest(url.href, 'GET', { accept: 'application/json' }, timeoutMs, { maxBytes: MAX_CREDENTIALS_URI_BODY, tooLarge });
+  } catch (e) {
+    if (e instanceof CloudError) { throw e; }
+    throw fail('CredentialsUriFailed', l10n.t('The credentials URI {0} could not be reached.', where));
   }
-  const text = await res.text().catch(() => '');
+  const text = res.body;
   if (res.status !== 200) { throw fail('CredentialsUriFailed', l10n.t('The credentials URI {0} answered HTTP {1}.', where, res.status)); }
   let body: Record<string, unknown>;
   try { body = JSON.parse(text) as Record<string, unknown>; } catch { throw fail('CredentialsUriInvalidResponse', l10n.t('The credentials URI {0} did not answer with credentials JSON.', where)); }

@@ -264,11 +264,10 @@ export function createProvider(config: CredentialConfig, deps: ProviderDeps): Cr
       // Clients are rebuilt (profile switch, settings change) with the same approval hook: they
       // share one provider per command, so rebuilding never runs the user's command again.
       const hook = deps.approveCommand;
-      let approved = false;
       return (deps.providers ?? new CredentialProviders()).externalCommand(hook, config.command, () => new FetchingProvider('external', async () => {
-        // Asked here, at the first run, so nothing is executed just by listing or selecting profiles.
-        approved ||= !!(await hook?.(config.command));
-        if (!approved) { throw new CloudError({ code: 'ExternalCommandNotApproved', service: 'credentials', message: l10n.t('The credential command of this profile was not approved, so it did not run.') }); }
+        // Asked here, at each run, so nothing is executed just by listing or selecting profiles, and
+        // an approval the user withdrew (Forget Approved Credential Commands) is asked again.
+        if (!await hook?.(config.command)) { throw new CloudError({ code: 'ExternalCommandNotApproved', service: 'credentials', message: l10n.t('The credential command of this profile was not approved, so it did not run.') }); }
         return sources().runCredentialProcess(config.command, config.timeoutMs);
       }));
     }

@@ -144,6 +144,17 @@ export function toCloudError(e: unknown, ctx: { service?: CloudService; action?:
   if (unreadable) { return unreadable; }
   const netCode = err.code && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EPIPE|EAI_AGAIN)$/.test(err.code) ? err.code
     : err.name && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH)$/.test(err.name) ? err.name : undefined;
+  // ali-oss (urllib) reports a network failure as status -1 and a timeout as -2, with urllib's
+  // error name as the code and a message that dumps the URL and socket state (lib/client.js
+  // requestError): the errno, when there is one, is only inside that text.
+  if (err.status === -1 && !netCode) {
+    const errno = /\b(ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ECONNRESET|EPIPE)\b/.exec(err.message ?? '')?.[1];
+    const sent = !errno || errno === 'ECONNRESET' || errno === 'EPIPE';
+    return new CloudError({ code: 'NetworkError', message: l10n.t('Could not connect ({0}).', errno ?? l10n.t('the connection was closed')), service: ctx.service, action: ctx.action, retryable: true, outcomeUnknown: sent });
+  }
+  if (err.status === -2) {
+    return new CloudError({ code: 'Timeout', message: l10n.t('The request timed out.'), service: ctx.service, action: ctx.action, retryable: true, outcomeUnknown: true });
+  }
   if (netCode) {
     // Refused or unresolved: nothing was sent. A reset or broken pipe can come after the request arrived.
     return new CloudError({ code: 'NetworkError', message: l10n.t('Could not connect ({0}).', netCode), service: ctx.service, action: ctx.action, retryable: true, outcomeUnknown: netCode === 'ECONNRESET' || netCode === 'EPIPE' });

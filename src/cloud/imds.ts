@@ -197,10 +197,15 @@ export class ImdsClient {
   }
 }
 
-/** Metadata documents are a few hundred bytes; anything far larger is not a metadata service. */
-const MAX_METADATA_BODY = 64 * 1024;
-
 export interface MetadataReply { status: number; body: string; date?: string }
+
+export interface BodyLimit { maxBytes: number; tooLarge: (maxBytes: number, status?: number) => Error }
+
+/** Metadata documents are a few hundred bytes; anything far larger is not a metadata service. */
+const METADATA_LIMIT: BodyLimit = {
+  maxBytes: 64 * 1024,
+  tooLarge: (max, status) => new CloudError({ code: 'ImdsBadResponse', service: 'imds', status, message: l10n.t('The metadata service answered with more than {0} KB.', max / 1024) }),
+};
 
 /**
  * One request to a metadata service, never through a proxy. Inside VS Code, @vscode/proxy-agent
@@ -210,9 +215,11 @@ export interface MetadataReply { status: number; body: string; date?: string }
  * VS Code 1.9x): no option of a request opts out. A proxy must never see instance credentials, and
  * the metadata service refuses proxied requests anyway (X-Forwarded-For). The patch covers only
  * `request` and `get`: a ClientRequest built directly, with an agent of our own, connects straight
- * to the address. Redirects are not followed (a 3xx is just an unusable answer).
+ * to the address. Redirects are not followed (a 3xx is just an unusable answer). A body over
+ * `maxBytes` aborts the request with `tooLarge(maxBytes, status)`. Credential servers on this
+ * machine (CredentialsURI) use it too, for the same reasons.
  */
-export function metadataRequest(url: string, method: 'GET' | 'PUT', headers: Record<string, string>, timeoutMs: number): Promise<MetadataReply> {
+export function metadataRequest(url: string, method: 'GET' | 'PUT', headers: Record<string, string>, timeoutMs: number, limit: BodyLimit = METADATA_LIMIT): Promise<MetadataReply> {
   const u = new URL(url);
   const secure = u.protocol === 'https:';
   const agent = secure ? new (https().Agent)({ keepAlive: false }) : new (http().Agent)({ keepAlive: false });
@@ -233,9 +240,9 @@ export function metadataRequest(url: string, method: 'GET' | 'PUT', headers: Rec
       let size = 0;
       res.on('data', (c: Buffer) => {
         size += c.length;
-        if (size > MAX_METADATA_BODY) {
+        if (size > limit.maxBytes) {
           req.destroy();
-          done(new CloudError({ code: 'ImdsBadResponse', service: 'imds', status: res.statusCode, message: l10n.t('The metadata service answered with more than {0} KB.', MAX_METADATA_BODY / 1024) }));
+          done(limit.tooLarge(limit.maxBytes, res.statusCode));
           return;
         }
         chunks.push(c);

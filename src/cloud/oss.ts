@@ -504,6 +504,20 @@ export class OssApi {
     // shift it so the URL lives `lifetime` seconds by the server's clock.
     const shift = Math.round(serverClock.offsetMs / 1000);
     const url = client.signatureUrl(key, { expires: Math.max(1, lifetime + shift), method: 'GET' });
-    return { url, expiresAt: new Date(serverNow + lifetime * 1000), capped };
+    return { url: this.openableUrl(url, bucket), expiresAt: new Date(serverNow + lifetime * 1000), capped };
+  }
+
+  /**
+   * For the sandbox (its OSS host names resolve only inside this client), the same signed URL in
+   * path style on its loopback address, so a browser or curl can open it: the signature covers
+   * `/bucket/key`, not the host, and the sandbox serves path-style requests.
+   */
+  private openableUrl(url: string, bucket: string): string {
+    const address = this.session.profile.endpoints?.ossResolveTo;
+    if (!address) { return url; }
+    const u = new URL(url);
+    u.hostname = address.includes(':') ? `[${address}]` : address;
+    u.pathname = `/${bucket}${u.pathname}`;
+    return u.toString();
   }
 }

@@ -54,6 +54,39 @@ export function entryName(entry: OssEntry, listedPrefix: string): string {
   return (entry.kind === 'folder' ? rel.replace(/\/$/, '') : rel) || '/';
 }
 
+/**
+ * Whether a listing name may become a path segment. Keys are free text: "", ".", "..", and names
+ * with "/" or "\\" (or ":" on Windows) would make VS Code join them onto a folder path (a copy lands
+ * outside its target; "share/../x" hides "share" and VS Code re-lists the parent without end).
+ */
+export function isPathSafeName(name: string, windows = process.platform === 'win32'): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !/[/\\]/.test(name) && !(windows && name.includes(':'));
+}
+
+/** Whether every segment of `key` could have come from isPathSafeName (a folder's trailing "/" aside). */
+export function isPathSafeKey(key: string, windows = process.platform === 'win32'): boolean {
+  if (key === '') { return true; }
+  const segments = (key.endsWith('/') ? key.slice(0, -1) : key).split('/');
+  return segments.every((seg) => isPathSafeName(seg, windows));
+}
+
+/**
+ * A listing as directory entries: names that are safe path segments, and the keys left out. The
+ * others are skipped rather than escaped: any escaped form is itself a legal key, so VS Code
+ * reading it back would reach a different object (or none).
+ */
+export function directoryEntries(entries: OssEntry[], listedPrefix: string, windows = process.platform === 'win32'): { entries: Array<{ name: string; folder: boolean }>; skipped: string[] } {
+  const out: Array<{ name: string; folder: boolean }> = [];
+  const skipped: string[] = [];
+  for (const e of entries) {
+    const full = e.kind === 'folder' ? e.prefix : e.key;
+    const rel = full.startsWith(listedPrefix) ? full.slice(listedPrefix.length) : undefined;
+    const name = rel === undefined ? undefined : e.kind === 'folder' ? rel.slice(0, -1) : rel;
+    if (name !== undefined && isPathSafeName(name, windows)) { out.push({ name, folder: e.kind === 'folder' }); } else { skipped.push(full); }
+  }
+  return { entries: out, skipped };
+}
+
 /** Records a region learnt elsewhere (ListBuckets returns it). */
 export const rememberRegion = (cloud: Cloud, bucket: string, region: string): void => cloud.oss.rememberRegion(bucket, region);
 

@@ -42,6 +42,9 @@ export interface CallOptions {
   retry?: boolean;
 }
 
+/** Answers that say a named thing does not exist (RAM, ECS, OSS). */
+const NOT_FOUND = /^(EntityNotExist(\..+)?|NoSuchKey|NoSuchBucket|NoSuchUpload|InvalidInstanceId\.NotFound|InvalidRamRole\.NotFound)$/;
+
 /** Codes after which temporary credentials are fetched again and the call retried once. */
 const REAUTH_CODES = /^(InvalidSecurityToken\.Expired|SecurityTokenExpired|InvalidAccessKeyId\.NotFound|InvalidAccessKeyId|InvalidSecurityToken\.MismatchWithAccessKey)$/;
 
@@ -110,7 +113,10 @@ export class CloudSession {
         this.logger.info(`${service}.${action} ${region ?? '-'} dry run passed requestId=${err.requestId ?? '-'} ${Date.now() - started} ms`);
         throw err;
       }
-      this.logger.warn(`${service}.${action} ${region ?? '-'} failed ${err.code}${err.status ? ` (${err.status})` : ''} requestId=${err.requestId ?? '-'} ${Date.now() - started} ms`);
+      // "Not there" is an answer (GetRole before a create, HeadObject before an upload): the caller
+      // decides, and the error funnel logs it as an error when it becomes the user's.
+      const level = NOT_FOUND.test(err.code) ? 'info' : 'warn';
+      this.logger[level](`${service}.${action} ${region ?? '-'} ${level === 'info' ? 'answered' : 'failed'} ${err.code}${err.status ? ` (${err.status})` : ''} requestId=${err.requestId ?? '-'} ${Date.now() - started} ms`);
       throw err;
     }
   }

@@ -1,6 +1,7 @@
 /** "Scan Workspace for AccessKeys" (with a summary) and the per-workspace ignore behind a quick fix. */
 import * as vscode from 'vscode';
 import { defineCommand } from './command';
+import { showNotice } from '../ui/prompt';
 
 export interface ScanSummary { files: number; scanned: number; ids: number; secrets: number; filesWithKeys: number; seconds: number; found: Array<{ file: string; line: number; kind: string; masked: string }> }
 
@@ -15,13 +16,13 @@ export const scanAccessKeys = defineCommand('alibabaCloud.scanAccessKeys', async
   s.log.info(`AccessKey scan: ${stats.scanned} of ${stats.files} files in ${stats.ms} ms; ${all.length} findings (${stats.skippedLarge} large and ${stats.skippedBinary} binary files skipped)`);
   const scanned = stats.scanned === 1 ? vscode.l10n.t('Scanned 1 file in {0} s.', summary.seconds) : vscode.l10n.t('Scanned {0} files in {1} s.', stats.scanned, summary.seconds);
   if (!all.length) {
-    void vscode.window.showInformationMessage(`${scanned} ${vscode.l10n.t('No AccessKeys found.')}`);
+    void showNotice('info', `${scanned} ${vscode.l10n.t('No AccessKeys found.')}`);
     return summary;
   }
   const found = all.length === 1 ? vscode.l10n.t('1 AccessKey id or secret found') : vscode.l10n.t('{0} AccessKey ids and secrets found', all.length);
   const where = files.length === 1 ? vscode.l10n.t('in 1 file.') : vscode.l10n.t('in {0} files.', files.length);
   const show = vscode.l10n.t('Show Problems');
-  void vscode.window.showWarningMessage(`${scanned} ${found} ${where}`, show).then((c) => {
+  void showNotice('warning', `${scanned} ${found} ${where}`, show).then((c) => {
     if (c === show) { void vscode.commands.executeCommand('workbench.actions.view.problems'); }
   });
   return summary;

@@ -20,7 +20,7 @@ import { ossPin, ossUnpin } from './ossPin';
 import { ossSave } from './ossSave';
 import { ossUpload, ossUploadFolder, ossUploadTo } from './ossUpload';
 import { ossOpenAsWorkspaceFolder } from './ossWorkspaceFolder';
-import { addProfile, importCliProfile, removeProfile, selectProfile, selectRegions } from './profileCommands';
+import { addProfile, forgetApprovedCommands, importCliProfile, removeProfile, selectProfile, selectRegions } from './profileCommands';
 import { startSandbox } from './startSandbox';
 import { attachRole } from './ecsAttachRole';
 import { checkAccess } from './checkAccess';
@@ -50,7 +50,7 @@ import { openInApiExplorer, openInConsole } from './openInConsole';
 
 export const COMMANDS: CommandDef[] = [
   // identity
-  addProfile, removeProfile, selectProfile, importCliProfile, selectRegions, startSandbox,
+  addProfile, removeProfile, selectProfile, importCliProfile, forgetApprovedCommands, selectRegions, startSandbox,
   // on an ECS instance
   detectInstance, refreshInstanceCredentials, diagnoseInstance, writeInstanceCliProfile, copyInstanceEnvironment,
   // RAM

@@ -16,6 +16,7 @@ import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { notify } from './ramCommon';
 import { copyLines, oneRowOnly, selectedOf } from './selection';
+import { showNotice } from '../ui/prompt';
 
 interface InstanceArgs { regionId: string; instanceId: string }
 
@@ -24,12 +25,12 @@ const label = (i: EcsInstance) => i.instanceName || i.instanceId;
 const POLL_MS = 2000;
 
 /** The instance as ECS sees it now, from a node, an args object or a quick pick. */
-async function currentInstance(s: Services, arg: unknown, title: string, filter?: (i: EcsInstance) => boolean): Promise<{ cloud: Cloud; instance: EcsInstance }> {
+async function currentInstance(s: Services, arg: unknown, title: string, filter?: (i: EcsInstance) => boolean, why?: string): Promise<{ cloud: Cloud; instance: EcsInstance }> {
   const { entry, cloud } = await s.cloud();
   const a = argsOf<InstanceArgs>(arg);
   const regionId = arg instanceof InstanceNode ? arg.instance.regionId : a.regionId ?? entry.regionId;
   const id = arg instanceof InstanceNode ? arg.instance.instanceId : a.instanceId;
-  const instance = id ? await cloud.ecs.getInstance(regionId, id) : await pickInstance(s.prompt, cloud, title, entry.regionId, filter);
+  const instance = id ? await cloud.ecs.getInstance(regionId, id) : await pickInstance(s.prompt, cloud, title, entry.regionId, filter, why);
   return { cloud, instance };
 }
 
@@ -65,7 +66,7 @@ const settled = (st: string | undefined) => st === undefined || SETTLED_STATUSES
 
 export const startInstance = defineCommand('alibabaCloud.ecs.startInstance', oneRowOnly(() => vscode.l10n.t('Start ECS Instance'), async (s, arg) => {
   const title = vscode.l10n.t('Start Instance');
-  const { cloud, instance: i } = await currentInstance(s, arg, title, (x) => x.status === 'Stopped');
+  const { cloud, instance: i } = await currentInstance(s, arg, title, (x) => x.status === 'Stopped', vscode.l10n.t('none is stopped'));
   if (i.status !== 'Stopped') { refuse(i, 'Stopped'); }
   const final = await actAndFollow(s, cloud, i, vscode.l10n.t('Starting {0}…', label(i)),
     () => cloud.ecs.startInstance(i.regionId, i.instanceId), settled, arg);
@@ -75,7 +76,7 @@ export const startInstance = defineCommand('alibabaCloud.ecs.startInstance', one
 
 export const stopInstance = defineCommand('alibabaCloud.ecs.stopInstance', oneRowOnly(() => vscode.l10n.t('Stop ECS Instance'), async (s, arg) => {
   const title = vscode.l10n.t('Stop Instance');
-  const { cloud, instance: i } = await currentInstance(s, arg, title, (x) => x.status === 'Running');
+  const { cloud, instance: i } = await currentInstance(s, arg, title, (x) => x.status === 'Running', vscode.l10n.t('none is running'));
   if (i.status !== 'Running') { refuse(i, 'Running'); }
   const keep = vscode.l10n.t('Stop, Keep Charging');
   const economical = vscode.l10n.t('Stop and Stop Charging');
@@ -102,7 +103,7 @@ export const stopInstance = defineCommand('alibabaCloud.ecs.stopInstance', oneRo
 
 export const rebootInstance = defineCommand('alibabaCloud.ecs.rebootInstance', oneRowOnly(() => vscode.l10n.t('Reboot ECS Instance'), async (s, arg) => {
   const title = vscode.l10n.t('Reboot Instance');
-  const { cloud, instance: i } = await currentInstance(s, arg, title, (x) => x.status === 'Running');
+  const { cloud, instance: i } = await currentInstance(s, arg, title, (x) => x.status === 'Running', vscode.l10n.t('none is running'));
   if (i.status !== 'Running') { refuse(i, 'Running'); }
   const ok = await s.prompt.confirm(vscode.l10n.t('Reboot {0} ({1})?', label(i), i.instanceId),
     vscode.l10n.t('Programs on the instance are interrupted and sessions to it (SSH, Remote-SSH) drop; its disks, addresses and role stay.'),
@@ -171,7 +172,7 @@ function copyAddress(what: (i: EcsInstance) => string | undefined, missing: (nam
     const rows = selectedOf(arg, args, InstanceNode);
     const instances = rows.length > 1 ? rows.map((n) => n.instance) : [(await currentInstance(s, arg, vscode.l10n.t('Copy Address'))).instance];
     const without = instances.filter((i) => !what(i));
-    if (without.length) { void vscode.window.showInformationMessage(without.map((i) => missing(label(i))).join(' ')); }
+    if (without.length) { void showNotice('info', without.map((i) => missing(label(i))).join(' ')); }
     const addresses = instances.map(what).filter((a): a is string => !!a);
     return addresses.length ? copyLines(addresses) : undefined;
   };

@@ -9,6 +9,7 @@ import { internalOssEndpoint, roleSnippet, snippetLanguageOf, type SnippetLangua
 import { pickBucket } from '../ui/wizardPickers';
 import { OssBucketNode } from '../views/ossView';
 import { argsOf, defineCommand } from './command';
+import { showNotice } from '../ui/prompt';
 
 export const INSERT_ROLE_CODE = 'alibabaCloud.insertRoleCode';
 
@@ -37,6 +38,6 @@ export const insertRoleCode = defineCommand('alibabaCloud.insertRoleCode', async
   const target = editor && snippetLanguageOf(editor.document.languageId) === language ? editor : await vscode.window.showTextDocument(
     await vscode.workspace.openTextDocument({ language, content: '' }));
   await target.edit((e) => e.insert(target.selection.active, snippet.code));
-  void vscode.window.showInformationMessage(vscode.l10n.t('Inserted code for bucket {0} ({1}). Install: {2}', bucket, region, snippet.install));
+  void showNotice('info', vscode.l10n.t('Inserted code for bucket {0} ({1}). Install: {2}', bucket, region, snippet.install));
   return { language, bucket, region, packages: snippet.packages };
 });

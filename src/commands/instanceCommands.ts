@@ -11,6 +11,7 @@ import { buildDiagnosticsReport, runInstanceDiagnostics } from '../cloud/instanc
 import type { InstanceState } from '../ui/instanceIdentity';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
+import { showNotice } from '../ui/prompt';
 
 type Found = Extract<InstanceState, { kind: 'found' }>;
 
@@ -105,7 +106,7 @@ export const writeInstanceCliProfile = defineCommand('alibabaCloud.instance.writ
   const r = upsertEcsRamRoleProfile(file, { name, roleName: st.roleName, regionId: st.identity.regionId }, makeCurrent);
   const what = r.created ? vscode.l10n.t('Created {0} with profile "{1}"', file, name) : r.replaced ? vscode.l10n.t('Updated profile "{0}" in {1}', name, file) : vscode.l10n.t('Added profile "{0}" to {1}', name, file);
   const current = r.madeCurrent ? vscode.l10n.t('it is now the current profile.') : vscode.l10n.t('the current profile is still "{0}"; use it with: aliyun --profile {1} …', existing.current ?? '-', name);
-  void vscode.window.showInformationMessage(vscode.l10n.t('{0} (EcsRamRole, role {1}, region {2}); {3}', what, st.roleName, st.identity.regionId, current));
+  void showNotice('info', vscode.l10n.t('{0} (EcsRamRole, role {1}, region {2}); {3}', what, st.roleName, st.identity.regionId, current));
   return { file, name, ...r };
 });
 
@@ -117,6 +118,6 @@ export const copyInstanceEnvironment = defineCommand('alibabaCloud.instance.copy
     hardened: !st.usedInsecureFallback, useInternalOssEndpoint: cfg.useInternalOssEndpoint,
   });
   await vscode.env.clipboard.writeText(text);
-  void vscode.window.showInformationMessage(vscode.l10n.t('Copied the environment for role {0} (no secrets: SDKs fetch the credentials from the metadata service themselves).', st.roleName));
+  void showNotice('info', vscode.l10n.t('Copied the environment for role {0} (no secrets: SDKs fetch the credentials from the metadata service themselves).', st.roleName));
   return { text };
 });

@@ -4,10 +4,11 @@
  * the extension's block of the user's ssh config, then a new window on
  * vscode-remote://ssh-remote+<alias>/<home>. Remote-SSH is offered for install when missing.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { preflightConnect, type ConnectPlan, type PreflightProblem } from '../setup/connectPreflight';
-import { writeSshEntry } from '../setup/sshConfig';
+import { assertSafeEntry, writeSshEntry } from '../setup/sshConfig';
 import { pickInstance } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
 import { sshConfigPaths } from '../ui/trustedSettings';
@@ -39,6 +40,20 @@ function remoteHome(user: string, osType: string): string {
   return user === 'root' ? '/root' : `/home/${user}`;
 }
 
+/** Whether Remote-SSH can be installed here: desktop Visual Studio Code, with Microsoft's Marketplace. */
+function remoteSshAvailable(): boolean {
+  return vscode.env.uiKind === vscode.UIKind.Desktop && /^Visual Studio Code\b/.test(vscode.env.appName);
+}
+
+/**
+ * `ssh <alias>`, with `-F <file>` when the entry is not in the default config. The alias is ours
+ * ([A-Za-z0-9._-], hostAlias); a file name ssh or a shell could misread is left out with `-F`.
+ */
+export function sshCommand(alias: string, configPath: string, defaultConfig: string): string {
+  if (configPath === defaultConfig || !/^[\w./\\:~ -]+$/.test(configPath)) { return `ssh ${alias}`; }
+  return `ssh -F "${configPath}" ${alias}`;
+}
+
 export function remoteUri(alias: string, folder: string): vscode.Uri {
   return vscode.Uri.from({ scheme: 'vscode-remote', authority: `ssh-remote+${alias}`, path: folder });
 }
@@ -54,10 +69,17 @@ async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef)
   const allocate = vscode.l10n.t('Allocate Public IP');
   const usePrivate = vscode.l10n.t('Use Private IP (VPN or Bastion)');
   const anyway = vscode.l10n.t('Write the Entry Anyway');
-  const actions = onlyNoIp ? [allocate, ...(plan.info.privateIp ? [usePrivate] : [])] : blocking.every((p) => p.id === 'noSshRule') ? [anyway] : [];
+  // The first button is the dialog's default: never the billable one.
+  const actions = onlyNoIp ? [...(plan.info.privateIp ? [usePrivate] : []), allocate] : blocking.every((p) => p.id === 'noSshRule') ? [anyway] : [];
   const choice = await s.prompt.choose(blocking[0].message, detail, actions);
   if (choice === allocate) {
-    const { cloud } = await s.cloud();
+    const { cloud, entry } = await s.cloud();
+    const { accountId } = await cloud.whoAmI();
+    // Billed from now on: asked once more, naming what it costs and where.
+    if (!await s.prompt.confirm(
+      vscode.l10n.t('Allocate a public IP for {0} in account {1} (profile {2})?', plan.info.instanceName || ref.instanceId, accountId, entry.name),
+      vscode.l10n.t('The address is billed by traffic from now on and stays with the instance until it is released; it opens the instance to the internet on the ports its security groups allow.'),
+      allocate)) { return undefined; }
     const ip = await withProgress(vscode.l10n.t('Allocating a public IP for {0}…', ref.instanceId), () => cloud.ecs.allocatePublicIp(ref.regionId, ref.instanceId), false);
     s.refresh('ecs');
     return { ...plan, host: ip, problems: plan.problems.filter((p) => p.id !== 'noPublicIp') };
@@ -78,6 +100,12 @@ export const connectRemoteSsh = defineCommand('alibabaCloud.ecs.connectRemoteSsh
   if (!plan?.host) { return { connected: false, problems: first.problems.map((p) => p.id) }; }
 
   const name = plan.info.instanceName || plan.info.instanceId;
+  const entry = {
+    alias: plan.alias, hostName: plan.host, user: plan.user, identityFile: plan.identityFile,
+    comment: `${name} (${plan.info.instanceId}) ${plan.info.regionId}`,
+  };
+  // Refused before the question, not after the user said yes.
+  assertSafeEntry(entry);
   const lines = [
     vscode.l10n.t('In {0}, inside the block this extension manages:', configPath), '',
     `Host ${plan.alias}`, `    HostName ${plan.host}`, `    User ${plan.user}`, ...(plan.identityFile ? [`    IdentityFile ${plan.identityFile}`] : []), '',
@@ -88,20 +116,37 @@ export const connectRemoteSsh = defineCommand('alibabaCloud.ecs.connectRemoteSsh
     return { connected: false };
   }
 
-  const written = writeSshEntry(configPath, {
-    alias: plan.alias, hostName: plan.host, user: plan.user, identityFile: plan.identityFile,
-    comment: `${name} (${plan.info.instanceId}) ${plan.info.regionId}`,
-  });
+  const written = writeSshEntry(configPath, entry);
   s.log.info(`ssh config ${written.path}: ${written.action} Host ${plan.alias} (HostName ${plan.host})`);
   if (written.shadowedBy.length) {
     s.log.warn(`ssh config: Host ${plan.alias} is also defined in ${written.shadowedBy.join(', ')}`);
     notify(vscode.l10n.t('Host {0} is also defined in {1}; ssh uses the first definition it reads.', plan.alias, written.shadowedBy.join(', ')));
   }
 
-  if (configPath !== remoteSsh) {
+  if (configPath !== remoteSsh && remoteSshAvailable()) {
     // Remote-SSH resolves the alias from its own file only.
     s.log.warn(`ssh config: the entry is in ${configPath}, Remote-SSH reads ${remoteSsh}`);
     notify(vscode.l10n.t('The entry is in {0}, but Remote-SSH reads {1}: add "Include {0}" there, or set remote.SSH.configFile.', configPath, remoteSsh));
+  }
+
+  if (!vscode.extensions.getExtension(REMOTE_SSH) && !remoteSshAvailable()) {
+    // Remote-SSH is Microsoft's and only on its Marketplace, for desktop VS Code: in a browser
+    // (code-server, vscode.dev) or a build with another gallery (VSCodium, Open VSX) it cannot be
+    // installed. Offer what works here: the ssh command, or a terminal running it.
+    const command = sshCommand(plan.alias, configPath, path.join(os.homedir(), '.ssh', 'config'));
+    const copy = vscode.l10n.t('Copy ssh Command');
+    const terminal = vscode.l10n.t('Open in Terminal');
+    const choice = await s.prompt.choose(vscode.l10n.t('Remote - SSH needs desktop Visual Studio Code.'),
+      vscode.l10n.t('The entry for {0} is written. This editor ({1}) cannot install Remote - SSH; connect with ssh instead: {2}', plan.alias, vscode.env.appName, command), [copy, terminal]);
+    if (choice === copy) {
+      await vscode.env.clipboard.writeText(command);
+      notify(vscode.l10n.t('Copied: {0}', command));
+    } else if (choice === terminal) {
+      const t = vscode.window.createTerminal({ name: `ssh ${plan.alias}` });
+      t.show();
+      t.sendText(command);
+    }
+    return { connected: false, alias: plan.alias, configPath, action: written.action, sshCommand: command };
   }
 
   if (!vscode.extensions.getExtension(REMOTE_SSH)) {

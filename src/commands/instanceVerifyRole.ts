@@ -31,10 +31,10 @@ async function chooseBucket(s: Services, arg: unknown, title: string): Promise<{
 export const verifyRole = defineCommand('alibabaCloud.ecs.verifyRole', onClickedRow(() => vscode.l10n.t('Verify RAM Role on ECS Instance'), async (s, arg) => {
   const title = vscode.l10n.t('Verify Role on Instance');
   const ref = await instanceRef(s, arg, title);
-  const bucket = await chooseBucket(s, arg, title);
   const { cloud } = await s.cloud();
+  // The bucket is asked only once the instance can be checked (running, VPC, agent there).
   const result = await withProgress(vscode.l10n.t('Verifying the role on {0} through Cloud Assistant…', ref.instanceId), (report, signal) =>
-    verifyRoleOnInstance(cloud, ref.regionId, ref.instanceId, { bucket, signal, onState: (st) => report(st) }));
+    verifyRoleOnInstance(cloud, ref.regionId, ref.instanceId, { bucket: () => chooseBucket(s, arg, title), signal, onState: (st) => report(st) }));
   const line = `verify role ${ref.instanceId}: ${result.verdict} — ${result.summary}${result.detail ? ` ${result.detail}` : ''}`;
   if (result.verdict === 'roleOk') { s.log.info(line); } else { s.log.warn(line); }
   s.roleChecks.set(result);

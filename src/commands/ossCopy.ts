@@ -4,6 +4,7 @@ import { formatOssUri } from '../cloud/ossLocation';
 import { presignExpirySeconds } from '../ui/trustedSettings';
 import { argsOf, defineCommand } from './command';
 import { cloudFor, resolveTargets } from './ossTargets';
+import { showNotice } from '../ui/prompt';
 
 export const ossCopyUri = defineCommand('alibabaCloud.oss.copyUri', async (s, node, nodes) => {
   const targets = await resolveTargets(s, node, nodes, 'any', vscode.l10n.t('Copy oss:// URI'));
@@ -29,6 +30,6 @@ export const ossCopyPresignedUrl = defineCommand('alibabaCloud.oss.copyPresigned
   const message = signed.capped
     ? vscode.l10n.t('Presigned URL copied: {0} — capped at the credentials\' expiry.', lifetimeText(left))
     : vscode.l10n.t('Presigned URL copied: {0}.', lifetimeText(left));
-  void vscode.window.showInformationMessage(message);
+  void showNotice('info', message);
   return { url: signed.url, expiresAt: signed.expiresAt.toISOString(), capped: signed.capped, message };
 });

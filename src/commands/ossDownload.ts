@@ -16,6 +16,8 @@ import { withProgress } from '../ui/progress';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { cloudFor, ConflictResolver, reportFailures, resolveTargets, type OssTarget } from './ossTargets';
+import { showNotice } from '../ui/prompt';
+import { shorten } from '../cloud/inert';
 
 export interface DownloadArgs {
   /** Local file for a single object (skips the save dialog). */
@@ -30,7 +32,7 @@ interface Job { target: OssTarget; key: string; local: string; size: number }
 function localPathFor(dir: string, relative: string): string {
   const local = path.resolve(dir, ...relative.split('/').filter(Boolean));
   if (local !== path.resolve(dir) && !local.startsWith(path.resolve(dir) + path.sep)) {
-    throw new Error(vscode.l10n.t('The key "{0}" would be written outside the chosen folder, so nothing was downloaded.', relative));
+    throw new Error(vscode.l10n.t('The key "{0}" would be written outside the chosen folder, so nothing was downloaded.', shorten(relative, 120)));
   }
   return local;
 }
@@ -70,7 +72,7 @@ async function plan(s: Services, targets: OssTarget[], args: Partial<DownloadArg
   const unique = uniqueLocalPaths(jobs.filter(isFile), existsIgnoringCase);
   for (const r of unique.renamed) { s.log.info(`download: ${r.from} is taken by another object of this download; saving as ${r.to}`); }
   if (unique.renamed.length) {
-    void vscode.window.showInformationMessage(unique.renamed.length === 1
+    void showNotice('info', unique.renamed.length === 1
       ? vscode.l10n.t('One object would have the same local name as another; it is saved as {0}.', path.basename(unique.renamed[0].to))
       : vscode.l10n.t('{0} objects would have the same local names as others; they are saved with a number added (see the log).', unique.renamed.length));
   }
@@ -109,7 +111,7 @@ export async function downloadTargets(s: Services, targets: OssTarget[], args: P
   if (jobs.length === 1 && outcome.failed.length === 1) { throw outcome.failed[0].error; }
   if (written.length) {
     const reveal = vscode.l10n.t('Reveal');
-    void vscode.window.showInformationMessage(written.length === 1 ? vscode.l10n.t('Downloaded 1 object.') : vscode.l10n.t('Downloaded {0} objects.', written.length), reveal).then((c) => {
+    void showNotice('info', written.length === 1 ? vscode.l10n.t('Downloaded 1 object.') : vscode.l10n.t('Downloaded {0} objects.', written.length), reveal).then((c) => {
       if (c === reveal) { void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(written[0])); }
     });
   }

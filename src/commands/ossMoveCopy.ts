@@ -14,6 +14,8 @@ import { withProgress } from '../ui/progress';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { cloudFor, ConflictResolver, pickTarget, refreshOss, resolveTargets, type OssTarget } from './ossTargets';
+import { showNotice } from '../ui/prompt';
+import { shorten, someNames } from '../cloud/inert';
 
 /** `multipartThreshold`/`partSize` (bytes) lower the 1 GB above which objects are copied in parts (tests). */
 interface MoveArgs { to: string; name: string; multipartThreshold: number; partSize: number }
@@ -57,7 +59,7 @@ function summary(move: boolean, dest: string, results: CopyResult[], skipped: nu
     ? ok.length === 1 ? vscode.l10n.t('Moved 1 object to {0}.', dest) : vscode.l10n.t('Moved {0} objects to {1}.', ok.length, dest)
     : ok.length === 1 ? vscode.l10n.t('Copied 1 object to {0}.', dest) : vscode.l10n.t('Copied {0} objects to {1}.', ok.length, dest);
   const skip = skipped === 0 ? '' : skipped === 1 ? vscode.l10n.t(' Skipped 1 that already existed.') : vscode.l10n.t(' Skipped {0} that already existed.', skipped);
-  const fails = failed.map((r) => `${formatOssUri({ bucket: r.fromBucket, key: r.fromKey })}: ${r.error}`).slice(0, 5).join('; ');
+  const fails = someNames(failed.map((r) => `${shorten(formatOssUri({ bucket: r.fromBucket, key: r.fromKey }), 120)}: ${r.error}`), 3, 300, '; ');
   const bad = failed.length === 0 ? ''
     : move
       ? failed.length === 1 ? vscode.l10n.t(' 1 failed and is still at its source: {0}', fails) : vscode.l10n.t(' {0} failed and are still at their source: {1}', failed.length, fails)
@@ -105,7 +107,8 @@ async function transfer(s: Services, targets: OssTarget[], dest: OssTarget, move
     refreshOss(s, [...targets.map((t) => t.node?.parent ?? t.node), dest.node]);
   }
   const text = summary(move, destUri, results, conflicts.skipped);
-  if (results.some((r) => r.error)) { void vscode.window.showWarningMessage(text); } else { void vscode.window.showInformationMessage(text); }
+  if (results.some((r) => r.error)) { void showNotice('warning', text); } else { void showNotice('info', text); }
+  for (const r of results.filter((x) => x.error)) { s.log.error(`oss: ${move ? 'move' : 'copy'} ${formatOssUri({ bucket: r.fromBucket, key: r.fromKey })}: ${r.error}`); }
   s.log.info(`oss: ${move ? 'move' : 'copy'} to ${destUri}: ${results.filter((r) => !r.error).length} ok, ${results.filter((r) => r.error).length} failed, ${conflicts.skipped} skipped`);
   return results;
 }
@@ -167,7 +170,7 @@ export const ossRename = defineCommand('alibabaCloud.oss.rename', async (s, node
   }
   const failed = results.filter((r) => r.error);
   if (failed.length) {
-    void vscode.window.showWarningMessage(summary(true, formatOssUri({ bucket: t.bucket, key: `${parent}${typed}${folder ? '/' : ''}` }), results, conflicts.skipped));
+    void showNotice('warning', summary(true, formatOssUri({ bucket: t.bucket, key: `${parent}${typed}${folder ? '/' : ''}` }), results, conflicts.skipped));
   }
   return results;
 });

@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { baseName, formatSize } from '../cloud/ossLocation';
-import { activeBinding, bindingQuery } from '../ui/liveBinding';
+import { signedOssQuery } from '../ui/bindingTrust';
+import { activeBinding } from '../ui/liveBinding';
 import { maxOpenSizeMb } from '../ui/trustedSettings';
 import { ossUri } from '../views/ossView';
 import { defineCommand } from './command';
@@ -29,7 +30,7 @@ export const ossOpenObject = defineCommand('alibabaCloud.oss.openObject', async 
     return undefined;
   }
   // Bound to the active profile: a save after switching profiles asks before writing anywhere.
-  const uri = ossUri(t).with({ query: bindingQuery(activeBinding(s)) });
+  const uri = ossUri(t).with({ query: await signedOssQuery(s, activeBinding(s), t.bucket) });
   await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
   return uri.toString();
 });

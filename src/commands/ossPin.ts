@@ -5,6 +5,7 @@ import { pinnedUris, setPinned } from '../ui/settings';
 import { normalizePin, OssObjectNode, OssPinnedNode } from '../views/ossView';
 import { argsOf, defineCommand } from './command';
 import { givenTargets } from './ossTargets';
+import { showNotice } from '../ui/prompt';
 
 export const ossPin = defineCommand('alibabaCloud.oss.pin', async (s, node, nodes) => {
   const [t] = givenTargets(node, nodes);
@@ -24,7 +25,7 @@ export const ossUnpin = defineCommand('alibabaCloud.oss.unpin', async (s, node) 
   const pinned = pinnedUris();
   const given = node instanceof OssPinnedNode ? node.uri : argsOf<{ uri: string }>(node).uri;
   if (!given && !pinned.length) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Nothing is pinned in the OSS view.'));
+    void showNotice('info', vscode.l10n.t('Nothing is pinned in the OSS view.'));
     return undefined;
   }
   const uri = given ?? (await s.prompt.pick(pinned.map((u) => ({ label: u })), { title: vscode.l10n.t('Unpin'), placeHolder: vscode.l10n.t('Select a pinned entry') })).label;

@@ -16,6 +16,8 @@ import { pinnedUris } from '../ui/settings';
 import { OssObjectNode, OssPrefixNode } from '../views/ossView';
 import type { Services } from '../ui/services';
 import { argsOf } from './command';
+import { showNotice } from '../ui/prompt';
+import { shorten } from '../cloud/inert';
 
 export interface OssTarget extends OssLocation {
   kind: 'prefix' | 'object';
@@ -150,7 +152,7 @@ export class ConflictResolver {
   /** Says what was skipped when nothing else happened (otherwise the result message says it). */
   reportSkippedIfNothingDone(done: number): void {
     if (done || !this.skipped) { return; }
-    void vscode.window.showInformationMessage(this.skipped === 1
+    void showNotice('info', this.skipped === 1
       ? vscode.l10n.t('Skipped 1 item that already exists; nothing was transferred.')
       : vscode.l10n.t('Skipped {0} items that already exist; nothing was transferred.', this.skipped));
   }
@@ -167,10 +169,10 @@ export function refreshOss(s: Services, nodes: Array<TreeNode | undefined>): voi
 export function reportFailures(s: Services, failed: Array<{ name: string; message: string }>, total: number): void {
   if (!failed.length || total <= 1) { return; }
   for (const f of failed) { s.log.error(`transfer failed: ${f.name}: ${f.message}`); }
-  const first = `${failed[0].name}: ${failed[0].message}`;
+  const first = `${shorten(failed[0].name, 120)}: ${shorten(failed[0].message, 300)}`; // all of it is in the log
   const text = failed.length === 1
     ? vscode.l10n.t('1 of {0} transfers failed: {1}', total, first)
     : vscode.l10n.t('{0} of {1} transfers failed. First: {2}', failed.length, total, first);
   const showLog = vscode.l10n.t('Show Log');
-  void vscode.window.showWarningMessage(text, showLog).then((c) => { if (c === showLog) { s.log.show(); } });
+  void showNotice('warning', text, showLog).then((c) => { if (c === showLog) { s.log.show(); } });
 }

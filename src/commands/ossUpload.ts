@@ -16,6 +16,7 @@ import { withProgress } from '../ui/progress';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
 import { cloudFor, ConflictResolver, pickTarget, refreshOss, reportFailures, resolveFolder, type OssTarget } from './ossTargets';
+import { showNotice } from '../ui/prompt';
 
 interface UploadItem { local: string; key: string; size: number }
 
@@ -92,7 +93,7 @@ export const ossUpload = defineCommand('alibabaCloud.oss.upload', async (s, node
     const found = await mapLimit(items, 8, async (i) => (await objectExists(cloud, dest.bucket, region, i.key) ? i.key : undefined));
     return new Set(found.filter((k): k is string => !!k));
   });
-  if (n) { void vscode.window.showInformationMessage(uploaded(n, items.length, formatOssUri(dest))); }
+  if (n) { void showNotice('info', uploaded(n, items.length, formatOssUri(dest))); }
   return n;
 });
 
@@ -106,7 +107,7 @@ export const ossUploadFolder = defineCommand('alibabaCloud.oss.uploadFolder', as
   const items = files.map((rel) => ({ local: path.join(folder, rel), key: base + rel, size: rel.endsWith('/') ? 0 : fs.statSync(path.join(folder, rel)).size }));
   if (!items.length) { items.push({ local: folder, key: base, size: 0 }); }
   const n = await uploadItems(s, dest, items, async (cloud, region) => new Set((await listKeysUnder(cloud, dest.bucket, region, base)).map((o) => o.key)));
-  if (n) { void vscode.window.showInformationMessage(uploaded(n, items.length, formatOssUri({ bucket: dest.bucket, key: base }))); }
+  if (n) { void showNotice('info', uploaded(n, items.length, formatOssUri({ bucket: dest.bucket, key: base }))); }
   return n;
 });
 
@@ -168,6 +169,6 @@ export const ossUploadTo = defineCommand('alibabaCloud.oss.uploadTo', async (s, 
     const under = await Promise.all(folders.map(async (f) => (await listKeysUnder(cloud, dest.bucket, region, f)).map((o) => o.key)));
     return new Set([...found.filter((k): k is string => !!k), ...under.flat()]);
   });
-  if (n) { void vscode.window.showInformationMessage(uploaded(n, items.length, formatOssUri(dest))); }
+  if (n) { void showNotice('info', uploaded(n, items.length, formatOssUri(dest))); }
   return n;
 });

@@ -1,11 +1,13 @@
 /**
  * "Open Bucket as Workspace Folder": the bucket (or a pinned prefix) as an `oss://` folder of the
- * workspace, bound to the active profile like every oss:// document (the query carries it), and
- * named by bucket and profile so two profiles' views of one bucket stay apart.
+ * workspace, bound to the active profile like every oss:// document (the query carries it, signed:
+ * ui/bindingTrust), and named by bucket and the profile's own name so two profiles' views of one
+ * bucket stay apart.
  */
 import * as vscode from 'vscode';
 import { formatOssUri } from '../cloud/ossLocation';
-import { activeBinding, bindingQuery } from '../ui/liveBinding';
+import { signedOssQuery } from '../ui/bindingTrust';
+import { activeBinding } from '../ui/liveBinding';
 import { ossUri } from '../views/ossView';
 import { defineCommand } from './command';
 import { resolveTargets } from './ossTargets';
@@ -16,7 +18,7 @@ const CONFIRM_MS = 10_000;
 export const ossOpenAsWorkspaceFolder = defineCommand('alibabaCloud.oss.openAsWorkspaceFolder', async (s, node, nodes) => {
   const [t] = await resolveTargets(s, node, nodes, 'prefix', vscode.l10n.t('Open Bucket as Workspace Folder'));
   const binding = activeBinding(s);
-  const uri = ossUri(t).with({ query: bindingQuery(binding) });
+  const uri = ossUri(t).with({ query: await signedOssQuery(s, binding, t.bucket) });
   const shown = formatOssUri(t);
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (!folders.some((f) => f.uri.toString() === uri.toString())) {

@@ -15,7 +15,8 @@ import { promptStep, runPromptSteps } from '../ui/wizard';
 import { askPolicyName } from '../ui/wizardPickers';
 import { RoleNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
-import { assertValidPolicy, isArgs, notify, sameJson } from './ramCommon';
+import { isArgs, notify, sameJson } from './ramCommon';
+import { assertValidPolicy } from '../ui/policyDiagnostics';
 import { onClickedRow } from './selection';
 
 export interface PassRoleArgs {

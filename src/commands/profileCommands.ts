@@ -2,9 +2,11 @@
 import * as vscode from 'vscode';
 import { readCliConfig } from '../cloud/cliConfig';
 import { maskAccessKeyId } from '../cloud/instance';
-import { setVisibleRegions, visibleRegions } from '../ui/settings';
+import { credentialSources } from '../ui/profiles';
+import { ecsRegions, setVisibleRegions } from '../ui/settings';
 import { argsOf, defineCommand } from './command';
 import { isArgs } from './ramCommon';
+import { showNotice } from '../ui/prompt';
 
 const REGIONS = ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'cn-shenzhen', 'cn-qingdao', 'cn-zhangjiakou', 'cn-huhehaote', 'cn-chengdu', 'cn-hongkong', 'ap-southeast-1', 'ap-northeast-1', 'ap-southeast-5', 'eu-central-1', 'us-west-1', 'us-east-1'];
 
@@ -33,7 +35,7 @@ export const addProfile = defineCommand('alibabaCloud.addProfile', async (s, arg
   if (s.profiles.list().some((p) => p.id === `extension:${name}`)
     && !await s.prompt.confirm(vscode.l10n.t('Replace profile "{0}"?', name), vscode.l10n.t('Its AccessKey secret in VS Code secret storage is overwritten with the new one.'), vscode.l10n.t('Replace'))) { return; }
   await s.profiles.addAccessKeyProfile(name, accessKeyId.trim(), accessKeySecret.trim(), regionId);
-  void vscode.window.showInformationMessage(vscode.l10n.t('Profile "{0}" added and selected.', name));
+  void showNotice('info', vscode.l10n.t('Profile "{0}" added and selected.', name));
 });
 
 export const selectProfile = defineCommand('alibabaCloud.selectProfile', async (s, arg) => {
@@ -67,7 +69,7 @@ export const removeProfile = defineCommand('alibabaCloud.removeProfile', async (
   const a = argsOf<{ id: string }>(arg);
   const own = s.profiles.list().filter((p) => p.source === 'extension');
   if (!own.length) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('There are no AccessKey profiles added by this extension. aliyun CLI and environment profiles are managed outside VS Code.'));
+    void showNotice('info', vscode.l10n.t('There are no AccessKey profiles added by this extension. aliyun CLI and environment profiles are managed outside VS Code.'));
     return;
   }
   const id = a.id ?? (await s.prompt.pick(own.map((p) => ({ label: p.name, description: p.regionId, id: p.id })), { title: vscode.l10n.t('Remove Profile') })).id;
@@ -79,13 +81,35 @@ export const removeProfile = defineCommand('alibabaCloud.removeProfile', async (
 export const importCliProfile = defineCommand('alibabaCloud.importCliProfile', async (s) => {
   const cli = readCliConfig(s.profiles.cliPath());
   if (!cli.profiles.length) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No aliyun CLI profiles found in ~/.aliyun/config.json. Run "aliyun configure" first, or add an AccessKey profile.'));
+    void showNotice('info', vscode.l10n.t('No aliyun CLI profiles found in ~/.aliyun/config.json. Run "aliyun configure" first, or add an AccessKey profile.'));
     return;
   }
   // CLI profiles are read live from the CLI's file; "importing" is choosing one.
   const item = await s.prompt.pick(cli.profiles.map((p) => ({ label: p.name, description: p.mode, detail: p.supported ? modeNote(p.mode) : p.reason, p })), { title: vscode.l10n.t('Use aliyun CLI Profile') });
   if (!item.p.supported) { throw new Error(item.p.reason); }
   await s.profiles.select(`cli:${item.p.name}`);
+});
+
+/** Withdraws approvals of External credential commands; each is asked again before it next runs. */
+export const forgetApprovedCommands = defineCommand('alibabaCloud.forgetApprovedCredentialCommands', async (s) => {
+  const approved = s.profiles.approvedCommands();
+  if (!approved.length) {
+    void s.prompt.notify(vscode.l10n.t('No credential commands are approved.'), []);
+    return { forgotten: 0 };
+  }
+  const { commandApprovalKey, visibleCommand } = credentialSources();
+  const picked = await s.prompt.pickMany(approved.map((a) => ({
+    label: visibleCommand(a.command),
+    description: s.profiles.isThisMachine(a) ? vscode.l10n.t('profile "{0}"', a.profile) : vscode.l10n.t('profile "{0}", another machine', a.profile),
+    detail: `${visibleCommand(a.program)} · ${a.configPath}`,
+    key: commandApprovalKey(a),
+  })), { title: vscode.l10n.t('Forget Approved Credential Commands'), placeHolder: vscode.l10n.t('Commands to ask about again before they next run') });
+  if (!picked.length) { return { forgotten: 0 }; }
+  await s.profiles.forgetApprovedCommands(picked.map((p) => p.key));
+  void s.prompt.notify(picked.length === 1
+    ? vscode.l10n.t('1 credential command will be asked about again before it next runs.')
+    : vscode.l10n.t('{0} credential commands will be asked about again before they next run.', picked.length), []);
+  return { forgotten: picked.length };
 });
 
 /** What a usable CLI profile will do when chosen, where that is not obvious. */
@@ -102,11 +126,14 @@ export const selectRegions = defineCommand('alibabaCloud.selectRegions', async (
   const a = argsOf<{ regions: string[] }>(arg);
   let regions = a.regions;
   if (!regions) {
-    // With nothing chosen the ECS view shows the profile's region: open with what is shown checked.
-    const current = visibleRegions(s.profiles.active()?.regionId ?? 'cn-hangzhou');
+    // Opens with what the ECS view shows checked: the chosen regions, else every region with instances.
+    let current = [s.profiles.active()?.regionId ?? 'cn-hangzhou'];
     let known = REGIONS;
     try {
-      known = (await (await s.cloud()).cloud.ecs.describeRegions()).map((r) => r.regionId);
+      const { cloud, entry } = await s.cloud();
+      const shown = await ecsRegions(cloud.ecs, entry.regionId);
+      current = shown.regions;
+      known = shown.probes?.map((p) => p.regionId) ?? (await cloud.ecs.describeRegions()).map((r) => r.regionId);
     } catch { /* offline or no permission: the static list will do */ }
     const picked = await s.prompt.pickMany(known.map((r) => ({ label: r, picked: current.includes(r) })), { title: vscode.l10n.t('Regions to Show') });
     regions = picked.map((p) => p.label);

@@ -1,6 +1,5 @@
-/** Small helpers the RAM and ECS commands share: args detection, lint gate, notices. */
-import * as vscode from 'vscode';
-import { policyErrors, type PolicyKind } from '../policy/lint';
+/** Small helpers the RAM and ECS commands share: args detection, notices, JSON sameness. */
+import { showNotice } from '../ui/prompt';
 
 /**
  * True when the command got a plain args object (keybindings, automation, other extensions): optional,
@@ -10,17 +9,9 @@ import { policyErrors, type PolicyKind } from '../policy/lint';
  */
 export const isArgs = (a: object): boolean => Object.keys(a).length > 0;
 
-/** Refuses a document with lint errors before any call, so malformed JSON never reaches RAM. */
-export function assertValidPolicy(text: string, kind: PolicyKind = 'permission'): void {
-  const errors = policyErrors(text, kind);
-  if (errors.length) {
-    throw new Error(vscode.l10n.t('The policy document has problems, nothing was sent to RAM: {0}', errors.map((e) => e.message).join('; ')));
-  }
-}
-
 /** A non-blocking notice: the command returns at once, buttons run when chosen. */
 export function notify(message: string, actions: Record<string, () => unknown> = {}): void {
-  void vscode.window.showInformationMessage(message, ...Object.keys(actions)).then((choice) => {
+  void showNotice('info', message, ...Object.keys(actions)).then((choice) => {
     if (choice) { void Promise.resolve(actions[choice]()).catch(() => undefined); }
   });
 }

@@ -13,7 +13,8 @@ import { askPolicyName, askPrefix, pickBucket, templateItems, validateBucketName
 import { openPolicyDraft } from '../fs/ramDocuments';
 import { PoliciesFolderNode, PolicyGroupNode } from '../views/ramView';
 import { argsOf, defineCommand } from './command';
-import { assertValidPolicy, isArgs, notify } from './ramCommon';
+import { isArgs, notify } from './ramCommon';
+import { assertValidPolicy } from '../ui/policyDiagnostics';
 
 export interface CreatePolicyArgs {
   policyName: string;

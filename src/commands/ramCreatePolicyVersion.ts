@@ -1,6 +1,6 @@
 /**
  * New Policy Version: the current default document opens, bound to the active profile. Saving keeps
- * the edit; "Set as New Default Version" in the editor title deploys it (diff, confirmation, and a
+ * the edit; "Deploy as New Default RAM Policy Version" in the editor title deploys it (diff, confirmation, and a
  * choice of the version to delete at RAM's limit of 5; commands/ramDeploy).
  */
 import * as vscode from 'vscode';
@@ -36,6 +36,6 @@ export const createPolicyVersion = defineCommand('alibabaCloud.ram.createPolicyV
     const doc = editor.document;
     await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), a.document!));
   }
-  notify(vscode.l10n.t('Edit {0}, then use "Set as New Default Version" in the editor title. Saving keeps your edit but changes nothing in RAM.', policyName));
+  notify(vscode.l10n.t('Edit {0}, then use "Deploy as New Default RAM Policy Version" in the editor title. Saving keeps your edit but changes nothing in RAM.', policyName));
   return editor.document.uri;
 }));

@@ -11,7 +11,7 @@ import { isCloudError } from '../cloud/errors';
 import { pickRole } from '../ui/pickers';
 import { withProgress } from '../ui/progress';
 import { listInstancesWithRoles } from '../ui/wizardPickers';
-import { visibleRegions } from '../ui/settings';
+import { chosenRegions } from '../ui/settings';
 import { RoleNode } from '../views/ramView';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
@@ -24,7 +24,9 @@ const describe = (i: EcsInstance) => `${i.instanceName || i.instanceId} (${i.ins
 
 /** Asks before deleting; resolves the instances to detach first, or undefined when refused. */
 async function confirmDelete(s: Services, cloud: Cloud, defaultRegion: string, roleName: string): Promise<EcsInstance[] | undefined> {
-  const regions = visibleRegions(defaultRegion).join(', ');
+  // Every region with instances is searched unless the user chose regions (see ecsRegions).
+  const chosen = chosenRegions();
+  const regions = chosen.length ? chosen.join(', ') : vscode.l10n.t('any region');
   let users: EcsInstance[];
   try {
     users = (await withProgress(vscode.l10n.t('Looking for instances that use {0}…', roleName), () => listInstancesWithRoles(cloud, defaultRegion), false))

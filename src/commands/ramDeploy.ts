@@ -3,7 +3,7 @@
  * diff against what is live and then a modal confirmation naming the account, the profile, the
  * policy (or role) and who is affected:
  * - "Create Policy" for a new-policy draft (CreatePolicy);
- * - "Set as New Default Version" for a custom policy document (CreatePolicyVersion; at RAM's limit
+ * - "Deploy as New Default RAM Policy Version" for a custom policy document (CreatePolicyVersion; at RAM's limit
  *   of 5 versions the user picks the version to delete, or cancels);
  * - "Update Trust Policy" for a role's trust policy (UpdateRole; removing ECS from a role that
  *   instances use is warned about by name);
@@ -19,11 +19,12 @@ import { UserCancelled } from '../ui/errorFunnel';
 import { cloudForWrite } from '../ui/liveBinding';
 import { withProgress } from '../ui/progress';
 import { liveUri, lintKind, parseLiveUri, type LiveTarget } from '../fs/ramDocuments';
-import { visibleRegions } from '../ui/settings';
+import { ecsRegions } from '../ui/settings';
 import { PolicyVersionNode } from '../views/ramView';
 import type { Services } from '../ui/services';
 import { argsOf, defineCommand } from './command';
-import { assertValidPolicy, notify, sameJson } from './ramCommon';
+import { notify, sameJson } from './ramCommon';
+import { assertValidPolicy } from '../ui/policyDiagnostics';
 import { oneRowOnly } from './selection';
 
 const count = (n: number, one: string, many: string) => (n === 1 ? one : many);
@@ -62,11 +63,12 @@ async function showDiff(s: Services, uri: vscode.Uri, liveLabel: string, live: s
   await vscode.commands.executeCommand('vscode.diff', left, uri, title, { preview: true });
 }
 
-async function closeTabsOf(uri: vscode.Uri): Promise<void> {
+/** Closes the editors of `uri`: its "live ↔ your edit" diffs, and with `alsoEditor` its own tab. */
+async function closeTabsOf(uri: vscode.Uri, alsoEditor = true): Promise<void> {
   const key = uri.toString();
   const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => {
     const input = t.input;
-    return (input instanceof vscode.TabInputText && input.uri.toString() === key)
+    return (alsoEditor && input instanceof vscode.TabInputText && input.uri.toString() === key)
       || (input instanceof vscode.TabInputTextDiff && input.modified.toString() === key);
   });
   if (tabs.length) { await vscode.window.tabGroups.close(tabs); }
@@ -87,7 +89,7 @@ async function deployPolicy(s: Services, arg: unknown, expected: 'newPolicy' | '
     const policyName = target.policyName;
     const [plan, account] = await Promise.all([planPolicyVersion(cloud.ram, policyName), accountOf(cloud)]);
     if (target.kind === 'newPolicy' && plan.current) {
-      throw new Error(vscode.l10n.t('Policy {0} already exists in account {1}. Open it from the RAM view and use "Set as New Default Version".', policyName, account));
+      throw new Error(vscode.l10n.t('Policy {0} already exists in account {1}. Open it from the RAM view and use "Deploy as New Default RAM Policy Version".', policyName, account));
     }
     if (target.kind === 'policy' && !plan.current) {
       throw new Error(vscode.l10n.t('Policy {0} no longer exists in account {1}.', policyName, account));
@@ -113,7 +115,7 @@ async function deployPolicy(s: Services, arg: unknown, expected: 'newPolicy' | '
     }
 
     const isNew = target.kind === 'newPolicy';
-    const action = isNew ? vscode.l10n.t('Create Policy') : vscode.l10n.t('Set as Default');
+    const action = isNew ? vscode.l10n.t('Create Policy') : vscode.l10n.t('Deploy as Default Version');
     const ok = await s.prompt.confirm(
       isNew ? vscode.l10n.t('Create policy {0} in account {1} (profile {2})?', policyName, account, entry.name)
         : vscode.l10n.t('Make your edit the new default version of {0} in account {1} (profile {2})?', policyName, account, entry.name),
@@ -137,6 +139,9 @@ async function deployPolicy(s: Services, arg: unknown, expected: 'newPolicy' | '
     } else {
       const version = await withProgress(vscode.l10n.t('Creating a new version of {0}…', policyName), () => applyPolicyVersion(cloud.ram, policyName, text, deleteVersion), false);
       versionId = version.versionId;
+      // The diff named the old version "(live)": it is not any more.
+      await closeTabsOf(doc.uri, false);
+      await vscode.window.showTextDocument(doc.uri, { preview: false });
       const previous = plan.current!.versionId;
       notify(vscode.l10n.t('{0} is now at version {1} in account {2}.', policyName, versionId, account), {
         [vscode.l10n.t('Roll Back to {0}', previous)]: () => vscode.commands.executeCommand('alibabaCloud.ram.rollBackPolicyVersion', { policyName, versionId: previous }),
@@ -161,7 +166,7 @@ export const updateTrustPolicy = defineCommand('alibabaCloud.ram.updateTrustPoli
   const bound = await cloudForWrite(s, binding, what(target));
   try {
     const { cloud, entry } = bound;
-    const [plan, account] = await Promise.all([planTrustUpdate(cloud, target.roleName, text, visibleRegions(entry.regionId)), accountOf(cloud)]);
+    const [plan, account] = await Promise.all([ecsRegions(cloud.ecs, entry.regionId).then((r) => planTrustUpdate(cloud, target.roleName, text, r.regions)), accountOf(cloud)]);
     if (sameJson(plan.current, text)) {
       notify(vscode.l10n.t('The trust policy of {0} is unchanged; nothing to deploy.', target.roleName));
       return false;
@@ -215,6 +220,7 @@ export const rollBackPolicyVersion = defineCommand('alibabaCloud.ram.rollBackPol
   if (!ok) { return false; }
   await withProgress(vscode.l10n.t('Rolling {0} back to {1}…', policyName, versionId), () => cloud.ram.setDefaultPolicyVersion(policyName, versionId), false);
   notify(vscode.l10n.t('{0} is back at version {1} in account {2}.', policyName, versionId, account));
-  s.refresh('ram', node?.parent);
+  // The policy row shows the default version and comes from the policy listing: reload the view.
+  s.refresh('ram');
   return true;
 }));

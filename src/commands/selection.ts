@@ -10,6 +10,8 @@ import * as vscode from 'vscode';
 import { describeError, isCancellation } from '../ui/errorFunnel';
 import type { Services } from '../ui/services';
 import type { CommandDef } from './command';
+import { showNotice } from '../ui/prompt';
+import { someNames } from '../cloud/inert';
 
 /** The selection the command was run on (the clicked row first), or just the clicked row. */
 export function selectionOf(node: unknown, nodes: unknown): unknown[] {
@@ -35,7 +37,7 @@ export function onClickedRow(title: () => string, run: CommandDef['run']): Comma
   return (s, node, ...rest) => {
     const n = manySelected(node, rest[0]);
     if (n) {
-      void vscode.window.showInformationMessage(n === 2
+      void showNotice('info', n === 2
         ? vscode.l10n.t('{0} works on one row at a time: it acts on the row you clicked, not on the other selected one.', title())
         : vscode.l10n.t('{0} works on one row at a time: it acts on the row you clicked, not on the other {1} selected.', title(), n - 1));
     }
@@ -103,16 +105,18 @@ export function showSummary(s: Services, done: string, results: ItemResult[]): s
   const ok = results.filter((r) => r.ok).map((r) => r.name);
   const failed = results.filter((r) => !r.ok && !r.skipped);
   const skipped = results.filter((r) => r.skipped);
-  const parts = [
-    ok.length ? `${done} ${ok.join(', ')}.` : '',
+  // The notice names a few (counts for the rest); the log names every one.
+  const text = (few: (names: string[], sep?: string) => string) => [
+    ok.length ? `${done} ${few(ok)}.` : '',
     failed.length === 1 ? vscode.l10n.t('1 failed: {0}', `${failed[0].name} (${failed[0].error})`)
-      : failed.length ? vscode.l10n.t('{0} failed: {1}', failed.length, failed.map((r) => `${r.name} (${r.error})`).join('; ')) : '',
+      : failed.length ? vscode.l10n.t('{0} failed: {1}', failed.length, few(failed.map((r) => `${r.name} (${r.error})`), '; ')) : '',
     skipped.length === 1 ? vscode.l10n.t('1 skipped: {0}', `${skipped[0].name} (${skipped[0].skipped})`)
-      : skipped.length ? vscode.l10n.t('{0} skipped: {1}', skipped.length, skipped.map((r) => `${r.name} (${r.skipped})`).join('; ')) : '',
-  ].filter(Boolean);
-  const text = parts.join(' ') || vscode.l10n.t('Nothing was done.');
-  void s.prompt.notify(text, [], failed.length ? 'warning' : 'info');
-  return text;
+      : skipped.length ? vscode.l10n.t('{0} skipped: {1}', skipped.length, few(skipped.map((r) => `${r.name} (${r.skipped})`), '; ')) : '',
+  ].filter(Boolean).join(' ') || vscode.l10n.t('Nothing was done.');
+  const all = text((names, sep = ', ') => names.join(sep));
+  if (results.length > 3) { s.log.info(all); }
+  void s.prompt.notify(text((names, sep) => someNames(names, 3, 200, sep)), [], failed.length ? 'warning' : 'info');
+  return all;
 }
 
 /** Copies one line per selected row, and says how many. */

@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import type { SandboxStarter } from '../ui/localSandbox';
 import { defineCommand } from './command';
+import { showNotice } from '../ui/prompt';
 
 /** Loaded on demand: the sandbox is only for users who ask for it. */
 export const startSandboxInHost: SandboxStarter = (options) => {
@@ -22,7 +23,7 @@ export const startSandbox = defineCommand('alibabaCloud.startSandbox', async (s)
   const known = s.profiles.sandboxEndpoint;
   if (!s.sandbox.current && known) {
     await s.profiles.select('sandbox:Sandbox');
-    void vscode.window.showInformationMessage(vscode.l10n.t('A sandbox is already running at {0}; the Sandbox profile uses it.', known));
+    void showNotice('info', vscode.l10n.t('A sandbox is already running at {0}; the Sandbox profile uses it.', known));
     return { endpoint: known, reused: true };
   }
   if (!s.sandbox.current) { await vscode.workspace.fs.createDirectory(s.context.globalStorageUri); }
@@ -32,7 +33,7 @@ export const startSandbox = defineCommand('alibabaCloud.startSandbox', async (s)
   await s.profiles.connectSandbox({ endpoint: info.endpoint, accessKeyId: info.accessKeyId, accessKeySecret: info.accessKeySecret });
   // The control routes (faults, clock: /__sandbox/*) need this run's token; it is never logged.
   const copy = vscode.l10n.t('Copy Control Token');
-  void vscode.window.showInformationMessage(reused
+  void showNotice('info', reused
     ? vscode.l10n.t('The sandbox is already running at {0}; the Sandbox profile uses it.', info.url)
     : vscode.l10n.t('Sandbox running at {0}: a local Alibaba Cloud with a demo account. Nothing you do here touches a real account.', info.url), copy)
     .then((choice) => { if (choice === copy) { void vscode.env.clipboard.writeText(info.controlToken); } });

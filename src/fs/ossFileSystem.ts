@@ -20,9 +20,12 @@ import { collectAll } from '../cloud/paging';
 import { refusalSentence } from '../ui/accessDenied';
 import { maxOpenSizeMb } from '../ui/trustedSettings';
 import { describeError, isCancellation, reportError } from '../ui/errorFunnel';
+import { admitOssUri } from '../ui/bindingTrust';
 import { bindingFromUri, cloudForRead, cloudForWrite, type BoundCloud } from '../ui/liveBinding';
 import type { Services } from '../ui/services';
-import { asPrefix, baseName, entryName, formatOssUri, formatSize, listKeysUnder, objectExists, OSS_SCHEME, regionOfBucket } from '../cloud/ossLocation';
+import { asPrefix, baseName, directoryEntries, formatOssUri, isPathSafeKey, formatSize, listKeysUnder, objectExists, OSS_SCHEME, regionOfBucket } from '../cloud/ossLocation';
+import { showNotice } from '../ui/prompt';
+import { shorten } from '../cloud/inert';
 
 // A require(): the AccessDenied analysis loads with the first refusal, in the lazy bundle (esbuild.mjs).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -67,7 +70,10 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
 
   /** The bucket and key of `uri`, with the cloud of its profile (asking first when a write goes to another). */
   private async target(uri: vscode.Uri, write = false): Promise<Target> {
-    const binding = bindingFromUri(uri);
+    const named = bindingFromUri(uri);
+    // The profile's own name, never the one the query carries.
+    const binding = named && { profileId: named.profileId, profileName: this.s.profiles.list().find((p) => p.id === named.profileId)?.name ?? named.profileId };
+    await admitOssUri(this.s, uri, binding);
     const bound: BoundCloud = !binding ? { ...await this.s.cloud(), release: () => undefined }
       : write ? await cloudForWrite(this.s, binding, display(uri)) : await cloudForRead(this.s, binding);
     const bucket = uri.authority;
@@ -83,6 +89,8 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
   private async run<T>(uri: vscode.Uri, op: string, mutating: boolean, fn: (t: Target) => Promise<T>): Promise<T> {
     let t: Target | undefined;
     try {
+      // A segment readDirectory never returns ("..", "", "a\\b") names no file of ours: nothing is sent.
+      if (!isPathSafeKey(uri.path.replace(/^\//, ''))) { throw vscode.FileSystemError.FileNotFound(uri); }
       t = await this.target(uri, mutating);
       return await fn(t);
     } catch (e) {
@@ -153,7 +161,11 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
       const prefix = asPrefix(t.key);
       const entries = await collectAll((token) => t.cloud.oss.listObjects(t.bucket, t.region, { prefix, token, maxKeys: 1000 }), MAX_DIRECTORY_PAGES);
       if (!entries.length && prefix && !await objectExists(t.cloud, t.bucket, t.region, prefix)) { throw vscode.FileSystemError.FileNotFound(uri); }
-      return entries.map((e): [string, vscode.FileType] => [entryName(e, prefix), e.kind === 'folder' ? vscode.FileType.Directory : vscode.FileType.File]);
+      const listed = directoryEntries(entries, prefix);
+      if (listed.skipped.length) {
+        this.s.log.warn(`oss: ${display(uri)}: ${listed.skipped.length} key(s) left out of the folder listing, their names are not path segments: ${listed.skipped.map((k) => JSON.stringify(k)).join(', ')}`);
+      }
+      return listed.entries.map((e): [string, vscode.FileType] => [e.name, e.folder ? vscode.FileType.Directory : vscode.FileType.File]);
     });
   }
 
@@ -211,7 +223,7 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
     } catch (e) {
       // A refusal by policy was reported by toFsError, with its actions; anything else is said here.
       if (!(e instanceof vscode.FileSystemError && e.code === 'NoPermissions' && this.reported.delete(uri.toString()))) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Not saved to {0}: {1}', display(uri), e instanceof Error ? e.message : String(e)));
+        void showNotice('error', vscode.l10n.t('Not saved to {0}: {1}', shorten(display(uri), 200), e instanceof Error ? e.message : String(e)));
       }
       return false;
     }

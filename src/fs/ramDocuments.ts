@@ -206,7 +206,7 @@ export class LiveRamDocuments implements PolicyDocuments, vscode.FileSystemProvi
       ? vscode.l10n.t('Saved in the editor only. "Create Policy" in the editor title creates it in RAM.')
       : e.target.kind === 'trust'
         ? vscode.l10n.t('Saved in the editor only. "Update Trust Policy" in the editor title changes the role.')
-        : vscode.l10n.t('Saved in the editor only. "Set as New Default Version" in the editor title deploys it.'), 5000);
+        : vscode.l10n.t('Saved in the editor only. "Deploy as New Default RAM Policy Version" in the editor title deploys it.'), 5000);
   }
 
   delete(uri: vscode.Uri): void { this.entries.delete(uri.toString()); }

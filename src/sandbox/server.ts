@@ -16,7 +16,9 @@ import { Faults, THROTTLING, type FaultRule, type SandboxService } from './fault
 import { header, requestId, type SandboxRequest, type SandboxResponse } from './http';
 import { imdsService } from './imds';
 import { ossService } from './oss';
+import { parseOssAuth, parseQuery } from './ossSignature';
 import { rpcService } from './rpc';
+import { parseFormPairs } from './rpcSignature';
 import { bindRealism, resolveRealism, type Realism, type RealismOptions } from './realism';
 import { randomSecret, seedDemoAccount, DEMO } from './seed';
 import { seedLargeAccount } from './seedLarge';
@@ -27,6 +29,7 @@ export interface RequestLogEntry {
   service: SandboxService;
   action: string;
   status: number;
+  /** The AccessKey ID the request was signed with (as it names it; a refused signature keeps its 4xx status). */
   accessKeyId?: string;
 }
 
@@ -192,7 +195,7 @@ export class Sandbox {
     } finally {
       this.inFlight.set(service, this.inFlight.get(service)! - 1);
     }
-    this.log({ service, action, status: res.status });
+    this.log({ service, action, status: res.status, accessKeyId: signerOf(req, mod) });
     return res;
   }
 
@@ -221,7 +224,12 @@ export class Sandbox {
     const site = header(req, 'sec-fetch-site');
     if (site !== undefined && site !== 'none' && site !== 'same-origin') { return refuse(`requests a web page started (Sec-Fetch-Site: ${site}) are refused`); }
     const mode = header(req, 'sec-fetch-mode');
-    if (mode === 'no-cors' || mode === 'navigate') { return refuse(`browser requests in mode ${mode} are refused`); }
+    // One navigation is the user's own: opening a presigned OSS URL (the extension copies it) from
+    // the address bar or another program (Sec-Fetch-Site: none). The query carries the signature,
+    // so only someone holding that URL can make the request.
+    const openedPresignedUrl = mode === 'navigate' && site === 'none' && (req.method === 'GET' || req.method === 'HEAD')
+      && (req.query.has('OSSAccessKeyId') || req.query.has('x-oss-credential'));
+    if ((mode === 'no-cors' || mode === 'navigate') && !openedPresignedUrl) { return refuse(`browser requests in mode ${mode} are refused`); }
     const host = hostName(header(req, 'host') ?? '');
     // 100.100.100.200: the metadata address, as code on an instance writes it (an IP, so no page
     // can rebind a name to it).
@@ -326,6 +334,20 @@ export class Sandbox {
     res.end(out.body);
     const last = this.requests[this.requests.length - 1];
     if (out.status < 400 && last && !/^(Get|List|Describe|Head)/.test(last.action) && last.service !== 'imds') { this.persist(); }
+  }
+}
+
+/** The AccessKey ID a request names: RPC ACS3 (Credential=) or V1 (AccessKeyId), OSS V1/V4 headers or presigned URLs. */
+function signerOf(req: SandboxRequest, mod: ServiceModule): string | undefined {
+  try {
+    if (mod === ossService) { return parseOssAuth(req, parseQuery(req.rawQuery))?.accessKeyId; }
+    if (mod !== rpcService) { return undefined; }
+    const acs3 = /^ACS3-\S+ .*?\bCredential=([^,\s]+)/.exec(header(req, 'authorization') ?? '');
+    if (acs3) { return acs3[1]; }
+    const form = (header(req, 'content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded') ? parseFormPairs(req.body.toString('utf8')) : undefined;
+    return parseFormPairs(req.rawQuery).get('AccessKeyId') ?? form?.get('AccessKeyId');
+  } catch {
+    return undefined; // malformed signing material: the service answered it already
   }
 }
 

@@ -21,8 +21,9 @@ export interface Finding {
   /** Offset and length of the value in the text. */
   offset: number;
   length: number;
-  /** 0-based line of the value. */
+  /** 0-based line and column (UTF-16 units, as VS Code counts) of the value. */
   line: number;
+  column: number;
   /** The value masked to its last 4 characters: `••••••••wxyz`. */
   masked: string;
   /** sha256 of the value (hex, first 16): stable across edits, useless to recover the value. */
@@ -78,13 +79,15 @@ function isSecretShaped(value: string): boolean {
   return !/^[0-9a-f]+$/.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value);
 }
 
-function lineStarts(text: string): number[] {
+/** Offsets where each line starts: a finding's line and column come from here, never from summing lines. */
+export function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) { starts.push(i + 1); }
   return starts;
 }
 
-function lineOf(starts: number[], offset: number): number {
+/** The 0-based line holding `offset` (binary search over `lineStarts`). */
+export function lineOf(starts: number[], offset: number): number {
   let lo = 0, hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
@@ -93,20 +96,41 @@ function lineOf(starts: number[], offset: number): number {
   return lo;
 }
 
-/** Every AccessKey id and secret in `text`, in order, minus those under an ignore marker. */
-export function scanText(text: string): Finding[] {
+/**
+ * Findings kept per file. A file with more is not hand-written configuration (a dump, a generated
+ * list): the scan stops at this many, in text order, and says so (`truncated`), so one hostile file
+ * costs bounded time and memory and the Problems panel is not flooded.
+ */
+export const MAX_FINDINGS_PER_FILE = 100;
+
+export interface ScanResult extends Array<Finding> { truncated?: boolean }
+
+/**
+ * Every AccessKey id and secret in `text`, in order, minus those under an ignore marker; at most
+ * MAX_FINDINGS_PER_FILE (then `truncated` is set). Linear in the text: one pass per pattern (both
+ * bounded), a set for duplicates, and the ignore marker's lines found once up front.
+ */
+export function scanText(text: string): ScanResult {
   // Fast path: most files hold neither shape.
-  if (!text.includes('LTAI') && !/secret/i.test(text)) { return []; }
+  const secrets = /secret/i.test(text);
+  if (!text.includes('LTAI') && !secrets) { return []; }
   const starts = lineStarts(text);
-  const lines = (n: number) => text.slice(starts[n], n + 1 < starts.length ? starts[n + 1] : text.length);
-  const ignored = (line: number) => lines(line).includes(IGNORE_MARKER) || (line > 0 && lines(line - 1).includes(IGNORE_MARKER));
-  const out: Finding[] = [];
+  const marked = new Set<number>();
+  for (let i = text.indexOf(IGNORE_MARKER); i >= 0; i = text.indexOf(IGNORE_MARKER, i + 1)) { marked.add(lineOf(starts, i)); }
+  const ignored = (line: number) => marked.has(line) || marked.has(line - 1);
+  const seen = new Set<number>();
+  const found: Array<{ kind: FindingKind; value: string; offset: number; line: number }> = [];
+  let truncated = false;
+  // Each pass stops once it holds the cap: the first MAX findings in text order are among them.
+  const full = (n: number) => { if (n >= MAX_FINDINGS_PER_FILE) { truncated = true; return true; } return false; };
   const add = (kind: FindingKind, value: string, offset: number) => {
     const line = lineOf(starts, offset);
-    if (ignored(line) || out.some((f) => f.offset === offset)) { return; }
-    out.push({ kind, offset, length: value.length, line, masked: mask(value), fingerprint: fingerprint(value) });
+    if (ignored(line) || seen.has(offset)) { return; }
+    seen.add(offset);
+    found.push({ kind, value, offset, line });
   };
   for (const m of text.matchAll(ID)) {
+    if (full(found.length)) { break; }
     add('accessKeyId', m[0], m.index!);
     // Positional pairs (oss2.Auth(id, secret), OSSClientBuilder().build(endpoint, id, secret),
     // oss.New(endpoint, id, secret)): the quoted 30-character literal right after an id.
@@ -114,10 +138,19 @@ export function scanText(text: string): Finding[] {
     const pos = /^["'`]?\s*[,;]?\s*(?:\r?\n\s*)?["'`]([A-Za-z0-9]{30})["'`]/.exec(after);
     if (pos && isSecretShaped(pos[1])) { add('accessKeySecret', pos[1], m.index! + m[0].length + pos.index + pos[0].length - 31); }
   }
-  for (const m of text.matchAll(SECRET)) {
+  const fromSecrets = found.length;
+  for (const m of secrets ? text.matchAll(SECRET) : []) {
+    if (full(found.length - fromSecrets)) { break; }
     const value = m[1];
     if (!isSecretShaped(value)) { continue; }
     add('accessKeySecret', value, m.index! + m[0].length - value.length);
   }
-  return out.sort((a, b) => a.offset - b.offset);
+  found.sort((a, b) => a.offset - b.offset);
+  if (found.length > MAX_FINDINGS_PER_FILE) { truncated = true; }
+  // Only the kept ones are hashed (the costly part per finding).
+  const out: ScanResult = found.slice(0, MAX_FINDINGS_PER_FILE).map(({ kind, value, offset, line }) => ({
+    kind, offset, length: value.length, line, column: offset - starts[line], masked: mask(value), fingerprint: fingerprint(value),
+  }));
+  if (truncated) { out.truncated = true; }
+  return out;
 }

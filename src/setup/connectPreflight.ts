@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import type { Cloud } from '../cloud';
 import { ConnectivityApi, type ConnectInfo, type SecurityGroupRule } from '../cloud/connectivity';
 import { l10n } from '../cloud/l10n';
-import { configPathValue, guessIdentityFile, hostAlias, loginUser } from './sshConfig';
+import { assertKeyPairName, configPathValue, guessIdentityFile, hostAlias, loginUser } from './sshConfig';
 
 export type ProblemId = 'notRunning' | 'noPublicIp' | 'noSshRule' | 'sshRestricted' | 'keyNotFound' | 'windows';
 
@@ -109,6 +109,8 @@ export async function preflightConnect(cloud: Cloud, regionId: string, instanceI
 
   let identityFile: string | undefined;
   if (info.keyPairName) {
+    // The name becomes a file path and an IdentityFile line: only in its documented shape.
+    assertKeyPairName(info.keyPairName);
     const key = guessIdentityFile(info.keyPairName, o.sshDir, o.exists ?? fs.existsSync);
     identityFile = configPathValue(key.path, o.home);
     if (!key.found) {

@@ -22,7 +22,7 @@ export interface RoleSnapshot {
   instances: { regionId: string; instanceId: string }[];
 }
 
-/** One RPC call of the CLI script: `aliyun <product> <action> --Key value …`. */
+/** One RPC call of the CLI script: `aliyun <product> <action> --Key=value …`. */
 export interface CliCall { product: 'ram' | 'ecs'; action: string; params: Record<string, string> }
 
 const pretty = (doc: string) => { try { return JSON.stringify(JSON.parse(doc), null, 2); } catch { return doc; } };
@@ -121,6 +121,16 @@ export function cliCalls(s: RoleSnapshot): CliCall[] {
 /** A single-quoted shell word (POSIX: close, escaped quote, reopen). */
 export const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/**
+ * One parameter as one shell word, `--Key=value`. The aliyun CLI reads a separate word that starts
+ * with `-` as the next flag, not as the value (a description `--endpoint=host` would redirect the
+ * signed call); in the `=` form it splits at the first `=` or `:` and assigns the rest verbatim
+ * (aliyun/aliyun-cli cli/parser.go, parseCommandArg and SplitStringWithPrefix). An empty value
+ * would make the CLI take the next word as the value, so empty parameters are left out.
+ */
+const cliParams = (params: Record<string, string>) =>
+  Object.entries(params).filter(([, v]) => v !== '').map(([k, v]) => shellQuote(`--${k}=${v}`)).join(' ');
+
 export function toCliScript(s: RoleSnapshot): string {
   const lines = [
     '#!/usr/bin/env bash',
@@ -140,7 +150,7 @@ export function toCliScript(s: RoleSnapshot): string {
     '',
   ];
   for (const c of cliCalls(s)) {
-    lines.push(`ensure aliyun ${c.product} ${c.action} ${Object.entries(c.params).map(([k, v]) => `--${k} ${shellQuote(v)}`).join(' ')}`);
+    lines.push(`ensure aliyun ${c.product} ${c.action} ${cliParams(c.params)}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -146,28 +146,46 @@ export interface RoleCheckReport {
   list?: 'ok' | 'refused' | 'unreachable';
   listStatus?: string;
   listCode?: string;
+  /** Keys the instance printed in a shape they never have: nothing of them is shown. */
+  unreadable: string[];
 }
 
-const KEYS = new Set(['imds', 'role', 'roleStatus', 'credentialsStatus', 'expiration', 'code', 'bucket', 'list', 'listStatus', 'listCode', 'done']);
+/**
+ * Each key's only acceptable shape. The output comes from the instance, and whoever has root there
+ * writes it: a value in any other shape is reported as unreadable, never shown.
+ */
+const SHAPES: Record<string, RegExp> = {
+  imds: /^(hardened|unreachable)$/,
+  role: /^(none|[A-Za-z0-9.-]{1,64})$/,
+  roleStatus: /^\d{3}$/,
+  credentialsStatus: /^\d{3}$/,
+  expiration: /^\d{4}-\d\d-\d\dT[\d:]+Z$/,
+  code: /^[A-Za-z.]{1,64}$/,
+  bucket: /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+  list: /^(ok|refused|unreachable)$/,
+  listStatus: /^\d{3}$/,
+  listCode: /^[A-Za-z.]{1,64}$/,
+  done: /^1$/,
+};
 
 /**
  * Reads the script's output. Only the keys above are taken and only in their expected shape, so
- * whatever else an instance prints (a login banner, a profile script's noise) is ignored.
+ * whatever else an instance prints (a login banner, a profile script's noise) is ignored, and a
+ * known key with any other value is named in `unreadable`.
  */
 export function parseRoleCheckOutput(output: string): RoleCheckReport {
   const v: Record<string, string> = {};
+  const unreadable: string[] = [];
   for (const raw of output.split(/\r?\n/)) {
     const m = /^([A-Za-z]+)=(.*)$/.exec(raw.trim());
-    if (m && KEYS.has(m[1]) && !(m[1] in v)) { v[m[1]] = m[2].trim().slice(0, 256); }
+    if (!m || !Object.hasOwn(SHAPES, m[1]) || m[1] in v || unreadable.includes(m[1])) { continue; }
+    const value = m[2].trim();
+    if (!value) { continue; } // printed empty: the same as absent
+    if (SHAPES[m[1]].test(value)) { v[m[1]] = value; } else { unreadable.push(m[1]); }
   }
-  const imds = v.imds === 'hardened' || v.imds === 'unreachable' ? v.imds : undefined;
-  const role = v.role && v.role !== 'none' && /^[A-Za-z0-9.-]{1,64}$/.test(v.role) ? v.role : undefined;
-  const list = v.list === 'ok' || v.list === 'refused' || v.list === 'unreachable' ? v.list : undefined;
   return {
-    complete: v.done === '1', imds, role, noRole: v.role === 'none',
-    roleStatus: v.roleStatus || undefined, credentialsStatus: v.credentialsStatus || undefined,
-    expiration: /^\d{4}-\d\d-\d\dT[\d:]+Z$/.test(v.expiration ?? '') ? v.expiration : undefined,
-    code: v.code || undefined, bucket: v.bucket || undefined, list,
-    listStatus: v.listStatus || undefined, listCode: /^[A-Za-z.]*$/.test(v.listCode ?? '') ? v.listCode || undefined : undefined,
+    complete: v.done === '1', imds: v.imds as RoleCheckReport['imds'], role: v.role !== 'none' ? v.role : undefined, noRole: v.role === 'none',
+    roleStatus: v.roleStatus, credentialsStatus: v.credentialsStatus, expiration: v.expiration, code: v.code, bucket: v.bucket,
+    list: v.list as RoleCheckReport['list'], listStatus: v.listStatus, listCode: v.listCode, unreadable,
   };
 }

@@ -12,10 +12,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CloudError } from '../cloud/errors';
+import { l10n } from '../cloud/l10n';
 
 /** node:crypto loads with the first write, not with the extension (a few ms of activation). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const crypto = () => require('node:crypto') as typeof import('node:crypto');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const net = () => require('node:net') as typeof import('node:net');
 
 export const BLOCK_BEGIN = '# >>> Alibaba Cloud (VS Code): hosts written by the extension; HostName is refreshed on each connect >>>';
 export const BLOCK_END = '# <<< Alibaba Cloud (VS Code) <<<';
@@ -34,6 +38,57 @@ export type EntryAction = 'added' | 'updated' | 'unchanged';
 export interface EntryEdit {
   text: string;
   action: EntryAction;
+}
+
+// ---- what may be written ----
+// Everything in an entry comes from the cloud (addresses, key pair names, instance names) and ssh
+// reads it as configuration: a newline starts a new directive (`ProxyCommand` runs a shell), `%`
+// and `${…}` are expanded in IdentityFile (ssh_config(5) TOKENS, ENVIRONMENT VARIABLES) and quotes
+// change word splitting. Such values are refused, never cleaned into something else.
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** A value as it may appear in an error message: escaped, short. */
+const shown = (v: string) => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
+const refuse = (message: string) => new CloudError({ code: 'SshConfigValueRefused', message });
+
+/**
+ * ECS key pair names: 2 to 128 characters, starting with a letter; letters, digits, colons,
+ * underscores and hyphens (ECS API reference, CreateKeyPair, KeyPairName). Periods are accepted too
+ * (ImportKeyPair names seen in practice carry them); none of these is special to ssh or to a path.
+ */
+export const isKeyPairName = (name: string) => /^[A-Za-z][A-Za-z0-9._:-]{1,127}$/.test(name);
+
+/** An IP literal or a DNS name (RFC 1123 labels), nothing ssh would expand or split. */
+export function isHostName(host: string): boolean {
+  if (net().isIP(host)) { return true; }
+  return host.length <= 253 && host.split('.').every((l) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l));
+}
+
+export function assertKeyPairName(name: string): void {
+  if (!isKeyPairName(name)) {
+    throw refuse(l10n.t('The instance\'s key pair name {0} is not a valid ECS key pair name (2–128 letters, digits, ".", "_", "-" or ":", starting with a letter); no SSH entry is written for it.', shown(name)));
+  }
+}
+
+/** Refuses an entry that ssh would read as more, or other, than the values it names. */
+export function assertSafeEntry(e: SshHostEntry): void {
+  if (!/^[A-Za-z0-9._-]+$/.test(e.alias)) {
+    throw refuse(l10n.t('The SSH host alias {0} may hold only letters, digits, ".", "_" and "-"; no SSH entry is written.', shown(e.alias)));
+  }
+  if (!isHostName(e.hostName)) {
+    throw refuse(l10n.t('The address {0} is neither an IP address nor a DNS name; no SSH entry is written.', shown(e.hostName)));
+  }
+  if (!/^[A-Za-z_][A-Za-z0-9._-]*$/.test(e.user)) {
+    throw refuse(l10n.t('The login user {0} is not a plain user name; no SSH entry is written.', shown(e.user)));
+  }
+  if (e.identityFile !== undefined) {
+    // configPathValue wraps a path with spaces in one pair of double quotes; inside, none may remain.
+    const inner = /^"[^"]*"$/.test(e.identityFile) ? e.identityFile.slice(1, -1) : e.identityFile;
+    if (!inner || CONTROL.test(inner) || /[%$"']/.test(inner)) {
+      throw refuse(l10n.t('The key file path {0} holds a control character, "%", "$" or a quote, which ssh would expand or split; no SSH entry is written. Rename the key file.', shown(e.identityFile)));
+    }
+  }
 }
 
 /** `demo-web-1.i-bp1…`: a Host pattern may not hold spaces, `*`, `?`, `!` or `,`. */
@@ -97,7 +152,8 @@ function blockRange(lines: string[]): { begin: number; end: number } | undefined
 
 function entryLines(e: SshHostEntry): string[] {
   const out = [`Host ${e.alias}`];
-  if (e.comment) { out.push(`    # ${e.comment.replace(/[\r\n]+/g, ' ')}`); }
+  // eslint-disable-next-line no-control-regex
+  if (e.comment) { out.push(`    # ${e.comment.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')}`); }
   out.push(`    HostName ${e.hostName}`, `    User ${e.user}`);
   if (e.identityFile) { out.push(`    IdentityFile ${e.identityFile}`, '    IdentitiesOnly yes'); }
   return out;
@@ -108,6 +164,7 @@ function entryLines(e: SshHostEntry): string[] {
  * the file when missing), or updated in place (HostName only; the user's other edits stay).
  */
 export function upsertEntry(text: string, entry: SshHostEntry): EntryEdit {
+  assertSafeEntry(entry);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const lines = text === '' ? [] : text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') { lines.pop(); }

@@ -10,7 +10,7 @@ import { ConnectivityApi } from '../cloud/connectivity';
 import { l10n } from '../cloud/l10n';
 import { parseRoleCheckOutput, powerShellRoleCheck, shellRoleCheck, type RoleCheckReport } from './roleCheckScript';
 
-export type VerifyVerdict = 'roleOk' | 'roleListRefused' | 'noRole' | 'imdsUnreachable' | 'notRunning' | 'agentMissing' | 'agentNotRunning' | 'invocationFailed' | 'incomplete';
+export type VerifyVerdict = 'roleOk' | 'roleListRefused' | 'noRole' | 'imdsUnreachable' | 'notRunning' | 'classicNetwork' | 'agentMissing' | 'agentNotRunning' | 'invocationFailed' | 'incomplete';
 
 export interface VerifyRoleResult {
   instanceId: string;
@@ -28,7 +28,8 @@ export interface VerifyRoleResult {
 }
 
 export interface VerifyRoleOptions {
-  bucket?: { name: string; regionId: string };
+  /** A bucket to try listing; a function is asked only once the instance can be checked at all. */
+  bucket?: { name: string; regionId: string } | (() => Promise<{ name: string; regionId: string } | undefined>);
   pollIntervalMs?: number;
   /** Give up waiting after this long (the invocation itself keeps its own Timeout). */
   waitMs?: number;
@@ -60,6 +61,12 @@ export async function verifyRoleOnInstance(cloud: Cloud, regionId: string, insta
   if (info.status !== 'Running') {
     return { ...base, verdict: 'notRunning', summary: l10n.t('{0} is {1}: the role can only be checked on a running instance.', name, info.status) };
   }
+  if (info.networkType !== 'vpc') {
+    return {
+      ...base, verdict: 'classicNetwork', summary: l10n.t('{0} is on the classic network: RAM roles need a VPC instance, so it has no role to verify.', name),
+      detail: l10n.t('Create a VPC instance with the role (Create ECS Instance), or move this one to a VPC in the ECS console.'),
+    };
+  }
   const assistant = new CloudAssistantApi(cloud.session);
   const agent = await assistant.status(regionId, instanceId);
   const windows = info.osType.toLowerCase() === 'windows';
@@ -78,7 +85,8 @@ export async function verifyRoleOnInstance(cloud: Cloud, regionId: string, insta
     };
   }
 
-  const scriptOptions = { bucket: o.bucket?.name, bucketRegion: o.bucket?.regionId };
+  const bucket = typeof o.bucket === 'function' ? await o.bucket() : o.bucket;
+  const scriptOptions = { bucket: bucket?.name, bucketRegion: bucket?.regionId };
   const { invokeId } = await assistant.run(regionId, instanceId, windows
     ? { type: 'RunPowerShellScript', content: powerShellRoleCheck(scriptOptions), name: 'alibabaCloud-verify-role', timeoutSeconds: 60 }
     : { type: 'RunShellScript', content: shellRoleCheck(scriptOptions), name: 'alibabaCloud-verify-role', timeoutSeconds: 60 });
@@ -104,6 +112,9 @@ export async function verifyRoleOnInstance(cloud: Cloud, regionId: string, insta
   }
   const report = parseRoleCheckOutput(last.output);
   const withReport = { ...base, agent, invocation: last, report };
+  if (report.unreadable.length) {
+    return { ...withReport, verdict: 'incomplete', summary: l10n.t('The role check on {0} answered in an unreadable form ({1}); nothing of it is shown.', name, report.unreadable.join(', ')) };
+  }
   if (report.imds === 'unreachable') {
     return { ...withReport, verdict: 'imdsUnreachable', summary: l10n.t('{0} cannot reach its metadata service.', name), detail: l10n.t('The metadata endpoint may be disabled for the instance (HttpEndpoint), or a firewall on it blocks 100.100.100.200.') };
   }

@@ -12,7 +12,9 @@ import type { CloudError } from '../cloud/errors';
 import type { Services } from './services';
 import type { DenialReport } from '../setup/accessDeniedReport';
 import type { ErrorAction, ErrorEnricher } from './errorFunnel';
+import { assertValidPolicy } from './policyDiagnostics';
 import { withProgress } from './progress';
+import { showNotice } from './prompt';
 
 /** The analysis (and the policy evaluator under it) loads with the first AccessDenied: a require() puts it in the lazy bundle (esbuild.mjs). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -70,12 +72,7 @@ export async function addStatementToPrincipal(s: Services, report: DenialReport)
     validateInput: (v) => (denials().isValidPolicyName(v) ? undefined : vscode.l10n.t('Use 1–128 letters, digits or hyphens.')),
   });
   const document = denials().suggestedPolicy(report.statement);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { policyErrors } = require('../policy/lint') as typeof import('../policy/lint');
-  const errors = policyErrors(document, 'permission');
-  if (errors.length) {
-    throw new Error(vscode.l10n.t('The policy document has problems, nothing was sent to RAM: {0}', errors.map((e) => e.message).join('; ')));
-  }
+  assertValidPolicy(document, 'permission', false);
   const ok = await s.prompt.confirm(
     vscode.l10n.t('Create policy "{0}" and attach it to {1}?', policyName, target),
     vscode.l10n.t('Acting as profile "{0}". The policy allows:\n\n{1}', profile.entry.name, document),
@@ -90,7 +87,7 @@ export async function addStatementToPrincipal(s: Services, report: DenialReport)
     cloud.dispose();
   }
   s.refresh('ram');
-  void vscode.window.showInformationMessage(p.kind === 'role'
+  void showNotice('info', p.kind === 'role'
     ? vscode.l10n.t('Policy "{0}" is attached to {1}. Retry now: until the change reaches OSS (seconds), the request waits instead of being refused.', policyName, target)
     : vscode.l10n.t('Policy "{0}" is attached to {1}. RAM changes can take a few seconds to apply; then retry.', policyName, target));
   return policyName;

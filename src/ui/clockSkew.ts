@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { serverClock } from '../cloud/clock';
 import type { Log } from './log';
+import { showNotice } from './prompt';
 
 export function describeSkew(offsetMs: number): string {
   const minutes = Math.round(Math.abs(offsetMs) / 60_000);
@@ -19,7 +20,7 @@ export function watchClockSkew(log: Log): vscode.Disposable {
   const sub = serverClock.onLargeSkew((offsetMs) => {
     const text = `${describeSkew(offsetMs)} ${vscode.l10n.t('Requests more than 15 minutes off are refused. Turn on automatic time synchronization in your operating system\'s date and time settings.')}`;
     log.warn(`clock skew: server is ${offsetMs} ms ahead of this machine`);
-    void vscode.window.showWarningMessage(text);
+    void showNotice('warning', text);
   });
   return new vscode.Disposable(() => sub.dispose());
 }

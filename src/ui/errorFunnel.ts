@@ -7,10 +7,9 @@ import * as vscode from 'vscode';
 import { CloudError } from '../cloud/errors';
 import { SetupError } from '../setup/setupError';
 import { redact, type Log } from './log';
+import { showNotice, UserCancelled } from './prompt';
 
-export class UserCancelled extends Error {
-  constructor() { super('cancelled'); }
-}
+export { UserCancelled };
 
 export function isCancellation(e: unknown): boolean {
   return e instanceof UserCancelled || e instanceof vscode.CancellationError
@@ -112,7 +111,7 @@ export async function reportError(sink: ErrorSink, e: unknown, context: string, 
   const retryLabel = vscode.l10n.t('Retry');
   const text = extra?.message ? redact(extra.message) : fix ? `${message} ${fix}` : message;
   const extraActions = extra?.actions ?? [];
-  const choice = await vscode.window.showErrorMessage(text, ...(retry ? [retryLabel] : []), ...(options.actions ?? []), ...extraActions.map((a) => a.label), showLog);
+  const choice = await showNotice('error', text, ...(retry ? [retryLabel] : []), ...(options.actions ?? []), ...extraActions.map((a) => a.label), showLog);
   if (choice === showLog) { log.show(); }
   if (retry && choice === retryLabel) { await retry(e && typeof e === 'object' ? retryArgs.get(e) : undefined); }
   const action = extraActions.find((a) => a.label === choice);

@@ -44,6 +44,21 @@ const SEVERITY: Record<Diagnostic['severity'], vscode.DiagnosticSeverity> = {
 };
 
 /** A lint message in the user's language (the English template is the l10n key). */
+/**
+ * Refuses a document with lint errors before any call, so malformed JSON never reaches RAM: the
+ * first problems in the user's language, and (for a document in an editor) the Problems panel.
+ */
+export function assertValidPolicy(text: string, kind: PolicyKind = 'permission', showProblems = true): void {
+  const errors = policyLint().policyErrors(text, kind);
+  if (!errors.length) { return; }
+  if (showProblems) { void vscode.commands.executeCommand('workbench.actions.view.problems'); }
+  // Each message is a sentence: joined by spaces, never ".;".
+  const shown = errors.slice(0, 3).map(localizedMessage).join(' ');
+  throw new Error(errors.length > 3
+    ? vscode.l10n.t('The policy document has {0} problems; nothing was sent to RAM. {1} …', errors.length, shown)
+    : vscode.l10n.t('The policy document has problems; nothing was sent to RAM. {0}', shown));
+}
+
 export function localizedMessage(d: Pick<Diagnostic, 'code' | 'args' | 'message'>): string {
   const template = policyLint().LINT_MESSAGES[d.code];
   return template ? vscode.l10n.t(template, ...d.args) : d.message;

@@ -6,16 +6,19 @@
  * - the sandbox (a local Alibaba Cloud, started by the extension or announced by env);
  * - the instance role, when running on an ECS instance (set by the instance identity service).
  */
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
 import { defaultCliConfigPath, readCliConfig } from '../cloud/cliConfig';
 import { CredentialProviders, credentialsFromEnv } from '../cloud/credentials';
+import type { CommandApprovalScope } from '../cloud/credentialSources';
 import { vetEndpointOverrides } from '../cloud/endpointPolicy';
 import { sandboxEndpoints, type CredentialConfig, type Endpoints, type ProfileConfig } from '../cloud/profile';
 import { EndpointTrust } from './endpointTrust';
 import { registerSecret, type Log } from './log';
 import type { Prompter } from './prompt';
 import { trustedSetting } from './trustedSettings';
+import { showNotice } from './prompt';
 
 /**
  * The API clients (RAM, ECS, OSS, the session that signs for them) load with the first cloud, not
@@ -24,6 +27,9 @@ import { trustedSetting } from './trustedSettings';
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const loadCloudClients = () => require('../cloud') as typeof import('../cloud');
+/** External credential commands load with the first one (node:child_process stays out of activation). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const credentialSources = () => require('../cloud/credentialSources') as typeof import('../cloud/credentialSources');
 
 export type ProfileSource = 'extension' | 'cli' | 'env' | 'sandbox' | 'instance';
 
@@ -44,8 +50,17 @@ interface StoredProfile { name: string; accessKeyId: string; regionId: string }
 interface SandboxConnection { endpoint: string; accessKeyId: string; accessKeySecret: string; imdsInstanceId?: string }
 
 const STORED_KEY = 'alibabaCloud.profiles';
-/** Credential commands (External profiles) the user allowed to run, exactly as written. globalState is per machine unless synced, and this key is never synced. */
+/**
+ * Credential commands (External profiles) the user allowed to run, each bound to its machine,
+ * config file and resolved program (CommandApprovalScope). Never synced. Entries of the first
+ * format (bare command strings, bound to nothing) are ignored: those commands are asked again.
+ */
 const APPROVED_COMMANDS_KEY = 'alibabaCloud.approvedCredentialCommands';
+
+export interface ApprovedCommand extends CommandApprovalScope { profile: string; approvedAt: string }
+
+const isApproval = (x: unknown): x is ApprovedCommand => !!x && typeof x === 'object'
+  && ['machine', 'configPath', 'program', 'command', 'profile'].every((k) => typeof (x as Record<string, unknown>)[k] === 'string');
 const ACTIVE_KEY = 'alibabaCloud.activeProfile';
 const secretKey = (name: string) => `alibabaCloud.profile.${name}.accessKeySecret`;
 
@@ -244,8 +259,8 @@ export class ProfileStore implements vscode.Disposable {
 
   /**
    * An External profile runs a program named in ~/.aliyun/config.json, which any process of this
-   * user could have written: asked once per exact command on this machine, naming it, before it
-   * first runs. A changed command is a new question.
+   * user could have written: asked once per command, config file, resolved program and machine,
+   * naming them, before it first runs. A change to any of them is a new question.
    */
   /** One hook per profile, kept: rebuilt clients then share the command's credentials (credentials.ts). */
   private approverFor(profile: string): (command: string) => Promise<boolean> {
@@ -267,16 +282,50 @@ export class ProfileStore implements vscode.Disposable {
     return pending;
   }
 
+  /**
+   * This machine as approvals see it: the window's remote (a remote extension host shares
+   * globalState and machineId with the local window) and the host the extension runs on.
+   */
+  private machine(): string {
+    return `${vscode.env.remoteName ?? 'local'}|${os.hostname()}|${vscode.env.machineId}`;
+  }
+
+  private approvalScope(command: string): CommandApprovalScope {
+    const program = credentialSources().splitCommand(command)[0] ?? '';
+    return { machine: this.machine(), configPath: this.cliPath(), program: credentialSources().resolveProgram(program) ?? program, command };
+  }
+
+  /** Every approved credential command, on any machine (the list "Forget Approved Credential Commands…" offers). */
+  approvedCommands(): ApprovedCommand[] {
+    return this.context.globalState.get<unknown[]>(APPROVED_COMMANDS_KEY, []).filter(isApproval);
+  }
+
+  /** Whether an approval was given on this machine (its list is shown as such). */
+  isThisMachine(a: ApprovedCommand): boolean {
+    return a.machine === this.machine();
+  }
+
+  /** Withdraws approvals (by commandApprovalKey): their commands are asked again before they next run. */
+  async forgetApprovedCommands(keys: string[]): Promise<void> {
+    const drop = new Set(keys);
+    await this.context.globalState.update(APPROVED_COMMANDS_KEY, this.approvedCommands().filter((a) => !drop.has(credentialSources().commandApprovalKey(a))));
+  }
+
   private async askApproval(profile: string, command: string): Promise<boolean> {
-    const approved = this.context.globalState.get<string[]>(APPROVED_COMMANDS_KEY, []);
-    if (approved.includes(command)) { return true; }
+    let scope: CommandApprovalScope;
+    try { scope = this.approvalScope(command); } catch { return false; }
+    const { commandApprovalKey, visibleCommand } = credentialSources();
+    const key = commandApprovalKey(scope);
+    const approved = this.approvedCommands();
+    if (approved.some((a) => commandApprovalKey(a) === key)) { return true; }
     const prompt = this.prompter?.();
     if (!prompt) { return false; }
     const ok = await prompt.confirm(
       vscode.l10n.t('Run the credential command of profile "{0}"?', profile),
-      vscode.l10n.t('The aliyun CLI profile "{0}" gets its credentials by running this command: {1}\n\nIt runs without a shell, now and whenever the credentials need refreshing. Allow it only if you wrote it or trust it.', profile, command),
+      vscode.l10n.t('The aliyun CLI profile "{0}" in {1} gets its credentials by running this command: {2}\n\nProgram: {3}\n\nIt runs without a shell, now and whenever the credentials need refreshing. Allow it only if you wrote it or trust it.',
+        profile, scope.configPath, visibleCommand(command), visibleCommand(scope.program)),
       vscode.l10n.t('Allow and Run'));
-    if (ok) { await this.context.globalState.update(APPROVED_COMMANDS_KEY, [...approved, command]); }
+    if (ok) { await this.context.globalState.update(APPROVED_COMMANDS_KEY, [...approved, { ...scope, profile, approvedAt: new Date().toISOString() }]); }
     return ok;
   }
 
@@ -297,7 +346,7 @@ export class ProfileStore implements vscode.Disposable {
       if (this.reported.has(line)) { continue; }
       this.reported.add(line);
       this.log.warn(`settings: ignored ${line}`);
-      void vscode.window.showWarningMessage(vscode.l10n.t('Ignored the setting {0}: {1}.', what, p.reason));
+      void showNotice('warning', vscode.l10n.t('Ignored the setting {0}: {1}.', what, p.reason));
     }
     return vetted.endpoints;
   }

@@ -4,7 +4,36 @@
  * Dismissing any prompt throws UserCancelled, which the error funnel keeps silent.
  */
 import * as vscode from 'vscode';
-import { UserCancelled } from './errorFunnel';
+import { inert } from '../cloud/inert';
+
+/** The user dismissed a prompt; the error funnel keeps it silent. */
+export class UserCancelled extends Error {
+  constructor() { super('cancelled'); }
+}
+
+export type Severity = 'info' | 'warning' | 'error';
+
+/**
+ * The one place the extension calls `vscode.window.show*Message` (test/unit/notices.test.ts keeps it
+ * so). Notices carry names, keys, statuses and server messages that others control, so the whole
+ * message (and a modal's detail) is made inert here: no call site can forget it, and our own
+ * templates carry no links for it to break (the same test checks the bundle). Buttons are ours.
+ */
+export function showNotice(severity: Severity, message: string, ...actions: string[]): Thenable<string | undefined> {
+  return show(severity, inert(message), {}, actions);
+}
+
+function showModal(message: string, detail: string, actions: string[]): Thenable<string | undefined> {
+  return show('warning', inert(message, { lines: true }), { modal: true, detail: inert(detail, { lines: true, max: 4000 }) }, actions);
+}
+
+function show(severity: Severity, message: string, options: vscode.MessageOptions, actions: string[]): Thenable<string | undefined> {
+  switch (severity) {
+    case 'error': return vscode.window.showErrorMessage(message, options, ...actions);
+    case 'warning': return vscode.window.showWarningMessage(message, options, ...actions);
+    default: return vscode.window.showInformationMessage(message, options, ...actions);
+  }
+}
 
 export interface PickOptions {
   title?: string; placeHolder?: string; matchOnDescription?: boolean; matchOnDetail?: boolean;
@@ -32,7 +61,7 @@ export interface Prompter {
    * A notification with actions, for offers nothing waits on (callers do not await the user);
    * undefined when dismissed or closed.
    */
-  notify(message: string, actions: string[], severity?: 'info' | 'warning'): Promise<string | undefined>;
+  notify(message: string, actions: string[], severity?: Severity): Promise<string | undefined>;
   /**
    * Opens a new window on `uri` (vscode.openFolder). Here rather than at the call site so in-host
    * tests capture the request (a Remote-SSH window cannot open in the test host) without any
@@ -64,13 +93,13 @@ export class VsCodePrompter implements Prompter {
     return r;
   }
   async confirm(message: string, detail: string, action: string): Promise<boolean> {
-    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
+    return (await showModal(message, detail, [action])) === action;
   }
   async choose(message: string, detail: string, actions: string[]): Promise<string | undefined> {
-    return vscode.window.showWarningMessage(message, { modal: true, detail }, ...actions);
+    return showModal(message, detail, actions);
   }
-  async notify(message: string, actions: string[], severity: 'info' | 'warning' = 'info'): Promise<string | undefined> {
-    return severity === 'warning' ? vscode.window.showWarningMessage(message, ...actions) : vscode.window.showInformationMessage(message, ...actions);
+  async notify(message: string, actions: string[], severity: Severity = 'info'): Promise<string | undefined> {
+    return showNotice(severity, message, ...actions);
   }
   async openWindow(uri: vscode.Uri): Promise<void> {
     await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
@@ -207,14 +236,18 @@ export class ScriptedPrompter implements Prompter {
     const a = this.next(`confirm:${message}`);
     return a === true || typeof a === 'string';
   }
+  /** The buttons each modal choice offered, in order (the first is the dialog's default). */
+  readonly choices: string[][] = [];
   async choose(message: string, detail: string, actions: string[]): Promise<string | undefined> {
     this.details.push(detail);
+    this.choices.push(actions);
     const a = this.next(`choose:${message}`);
     return typeof a === 'string' ? actions.find((x) => x === a || x.includes(a)) : undefined;
   }
   /** Notifications shown, in order. Nothing waits on one, so with no answer queued it is dismissed. */
   readonly notifications: string[] = [];
   async notify(message: string, actions: string[]): Promise<string | undefined> {
+    message = inert(message); // what the user would read
     this.notifications.push(message);
     if (!this.answers.length) { this.asked.push(`notify:${message}`); return undefined; }
     const a = this.next(`notify:${message}`);

@@ -3,6 +3,8 @@
  * page size and pinned entries. Settings that decide where requests go are trustedSettings.ts.
  */
 import * as vscode from 'vscode';
+import type { EcsApi } from '../cloud/ecs';
+import { DEFAULT_MAX_IN_FLIGHT, probeRegions, RequestLimiter, type RegionProbe } from '../cloud/inventory';
 import { parseOssUri } from '../cloud/ossLocation';
 
 const SECTION = 'alibabaCloud';
@@ -17,10 +19,25 @@ export function maxConcurrentRequests(fallback: number): number {
   return vscode.workspace.getConfiguration(SECTION).get<number>('maxConcurrentRequests', fallback);
 }
 
-/** The regions the ECS view shows: the chosen ones, else the profile's. */
-export function visibleRegions(defaultRegion: string): string[] {
-  const chosen = vscode.workspace.getConfiguration(SECTION).get<string[]>('regions', []);
-  return chosen.length ? chosen : [defaultRegion];
+/** Requests in flight at most when the views load many things at once (alibabaCloud.maxConcurrentRequests). */
+export function requestLimiter(): RequestLimiter {
+  const max = maxConcurrentRequests(DEFAULT_MAX_IN_FLIGHT);
+  return new RequestLimiter({ maxInFlight: max > 0 ? max : DEFAULT_MAX_IN_FLIGHT });
+}
+
+/**
+ * The regions the ECS view shows, decided once for the view, every instance picker and every
+ * command that looks across regions: the chosen ones (alibabaCloud.regions), else every region
+ * with instances, found by the same probe; an account without instances gets its own region, where
+ * Create Instance starts. Probes come back too, so the view shows their first pages without asking
+ * again; a region whose probe failed is kept (with its error) rather than hidden among the empty.
+ */
+export async function ecsRegions(ecs: EcsApi, defaultRegion: string, pageSize = 50): Promise<{ regions: string[]; probes?: RegionProbe[] }> {
+  const chosen = chosenRegions();
+  if (chosen.length) { return { regions: chosen }; }
+  const probes = await probeRegions(ecs, requestLimiter(), pageSize);
+  const withInstances = probes.filter((p) => p.error || p.first?.items.length).map((p) => p.regionId);
+  return { regions: withInstances.length ? withInstances : [defaultRegion], probes };
 }
 
 export async function setVisibleRegions(regions: string[]): Promise<void> {
@@ -34,12 +51,17 @@ export function ossPageSize(): number {
   return Math.min(1000, Math.max(1, Number.isFinite(n) ? n : 100));
 }
 
+/**
+ * The pins are the user's: `alibabaCloud.oss.pinned` is application-scoped and read from user
+ * settings only, so a repository's settings neither add buckets to the view nor receive the
+ * user's pins. (Until this release it was window-scoped: values in user settings stay where they
+ * are; a value a workspace set is ignored, and the next pin no longer writes there.)
+ */
 export function pinnedUris(): string[] {
-  return ossConfig().get<string[]>('pinned', []).filter((u) => !!parseOssUri(u));
+  const v = ossConfig().inspect<unknown>('pinned')?.globalValue;
+  return Array.isArray(v) ? v.filter((u): u is string => typeof u === 'string' && !!parseOssUri(u)) : [];
 }
 
-/** Saves the pins where the user keeps them: the workspace if it sets them, else user settings. */
 export async function setPinned(uris: string[]): Promise<void> {
-  const inWorkspace = ossConfig().inspect<string[]>('pinned')?.workspaceValue !== undefined;
-  await ossConfig().update('pinned', [...new Set(uris)], inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+  await ossConfig().update('pinned', [...new Set(uris)], vscode.ConfigurationTarget.Global);
 }

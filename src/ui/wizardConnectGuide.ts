@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ReadOnlyDocuments } from './readOnlyDocument';
+import { showNotice } from './prompt';
 
 export interface ConnectTarget {
   instanceId: string;
@@ -59,7 +60,7 @@ export function offerNextSteps(docs: ReadOnlyDocuments, message: string, t: Conn
   const how = vscode.l10n.t('How to Connect');
   const copy = vscode.l10n.t('Copy Instance ID');
   const code = vscode.l10n.t('Insert Code That Uses the Role');
-  void vscode.window.showInformationMessage(message, connect, how, code, copy).then(async (choice) => {
+  void showNotice('info', message, connect, how, code, copy).then(async (choice) => {
     if (choice === code) { await vscode.commands.executeCommand('alibabaCloud.insertRoleCode', { roleName: t.roleName }); }
     if (choice === connect) { await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', { regionId: t.regionId, instanceId: t.instanceId }); }
     if (choice === how) { await showConnectGuide(docs, t); }

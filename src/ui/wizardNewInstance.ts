@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
 import { checkInstancePassword, type NewInstance } from '../cloud/ecs';
 import { validateInstanceName } from '../cloud/names';
-import { visibleRegions } from './settings';
+import { ecsRegions } from './settings';
 import type { Prompter } from './prompt';
 import { promptStep, type WizardPromptStep } from './wizard';
 
@@ -61,7 +61,7 @@ async function pickOne<T extends vscode.QuickPickItem>(prompt: Prompter, items: 
 export function newInstanceSteps<C extends NewInstanceContext>(): WizardPromptStep<C>[] {
   return [
     promptStep((c) => !c.regionId, async (c, p, title) => {
-      const shown = visibleRegions(c.defaultRegion);
+      const shown = (await ecsRegions(c.cloud.ecs, c.defaultRegion).catch(() => ({ regions: [c.defaultRegion] }))).regions;
       const all = c.cloud.ecs.describeRegions().then((rs) => rs.map((r) => r.regionId)).catch(() => shown);
       const items = all.then((ids) => [...new Set([...shown, ...ids])].map((r) => ({ label: r, description: shown.includes(r) ? vscode.l10n.t('shown in the ECS view') : undefined })));
       c.regionId = (await p.pick(items, { title, placeHolder: vscode.l10n.t('Region of the new instance') })).label;

@@ -12,8 +12,10 @@ import { collectAll, mapLimit } from '../cloud/paging';
 import type { Role } from '../cloud/ram';
 import type { TemplateId } from '../policy/templates';
 import { trustsEcs } from '../setup/instanceRole';
-import { visibleRegions } from './settings';
+import { listVisibleInstances, noInstanceMessage, NothingToPick } from './pickers';
 import type { Prompter } from './prompt';
+import { UserCancelled } from './errorFunnel';
+import { showNotice } from './prompt';
 
 /** Roles whose trust policy lets ECS assume them (ListRoles omits trust policies, so each is read). */
 export async function listEcsRoles(cloud: Cloud): Promise<Role[]> {
@@ -129,10 +131,12 @@ export async function askPrefix(prompt: Prompter, title: string): Promise<string
 
 // ---- instances --------------------------------------------------------------------------------
 
-/** Instances in the visible regions with their attached role (ECS returns roles separately). */
+/** Instances in the ECS view's regions with their attached role (ECS returns roles separately). */
 export async function listInstancesWithRoles(cloud: Cloud, defaultRegion: string): Promise<EcsInstance[]> {
-  const perRegion = await Promise.all(visibleRegions(defaultRegion).map(async (regionId) => {
-    const items = await collectAll((t) => cloud.ecs.listInstances(regionId, t, 100), 20);
+  const instances = await listVisibleInstances(cloud, defaultRegion);
+  const regions = [...new Set(instances.map((i) => i.regionId))];
+  const perRegion = await Promise.all(regions.map(async (regionId) => {
+    const items = instances.filter((i) => i.regionId === regionId);
     const vpc = items.filter((i) => i.networkType === 'vpc').map((i) => i.instanceId);
     const roles = vpc.length ? await cloud.ecs.describeInstanceRoles(regionId, vpc) : new Map<string, string>();
     return items.map((i) => ({ ...i, ramRoleName: roles.get(i.instanceId) }));
@@ -169,6 +173,7 @@ export async function pickInstanceWithRole(prompt: Prompter, cloud: Cloud, title
 }): Promise<{ instance?: EcsInstance; item: vscode.QuickPickItem }> {
   const why = options.unavailable ?? classicReason;
   const items = listInstancesWithRoles(cloud, defaultRegion).then((is) => {
+    if (!is.length && !options.extra?.length) { throw new NothingToPick(noInstanceMessage([])); }
     const usable = is.filter((i) => !why(i));
     const blocked = is.filter((i) => why(i));
     return [
@@ -179,12 +184,16 @@ export async function pickInstanceWithRole(prompt: Prompter, cloud: Cloud, title
     ];
   });
   for (;;) {
-    const item = await prompt.pick(items, { title, placeHolder: options.placeHolder, matchOnDescription: true });
+    const item = await prompt.pick(items, { title, placeHolder: options.placeHolder, matchOnDescription: true }).catch((e: unknown) => {
+      if (!(e instanceof NothingToPick)) { throw e; }
+      void prompt.notify(e.message, []);
+      throw new UserCancelled();
+    });
     if (item.kind === vscode.QuickPickItemKind.Separator) { continue; }
     const i = item.instance;
     const reason = i && why(i);
     if (i && reason) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('{0} ({1}) cannot be chosen: {2}.', i.instanceName || i.instanceId, i.instanceId, reason));
+      void showNotice('warning', vscode.l10n.t('{0} ({1}) cannot be chosen: {2}.', i.instanceName || i.instanceId, i.instanceId, reason));
       continue;
     }
     return { instance: i, item };

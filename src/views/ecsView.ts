@@ -6,24 +6,19 @@
 import * as vscode from 'vscode';
 import type { EcsInstance } from '../cloud/ecs';
 import { TRANSITIONAL_STATES } from '../cloud/waiting';
-import { DEFAULT_MAX_IN_FLIGHT, probeRegions, RequestLimiter, type RegionProbe } from '../cloud/inventory';
+import type { RegionProbe } from '../cloud/inventory';
 import type { Page } from '../cloud/paging';
 import { ContextValues } from './contextValues';
 import { instanceMatches } from './ecsFilter';
 import { childrenOrError, TreeNode } from './node';
 import { PagedNode } from './pagedNode';
 import type { Services } from '../ui/services';
-import { chosenRegions, maxConcurrentRequests } from '../ui/settings';
+import { chosenRegions, ecsRegions } from '../ui/settings';
+import { md, tooltip } from './tooltip';
 
 /** Polling while an instance is in transition: first after 2 s, then less often, at most every 15 s. */
 const POLL_FIRST_MS = 2000;
 const POLL_MAX_MS = 15_000;
-
-/** Requests in flight at most when the views load many things at once (alibabaCloud.maxConcurrentRequests). */
-export function requestLimiter(): RequestLimiter {
-  const max = maxConcurrentRequests(DEFAULT_MAX_IN_FLIGHT);
-  return new RequestLimiter({ maxInFlight: max > 0 ? max : DEFAULT_MAX_IN_FLIGHT });
-}
 
 const PAGE = 50;
 
@@ -118,15 +113,15 @@ export class InstanceNode extends TreeNode {
     item.id = this.id;
     const role = i.ramRoleName ? vscode.l10n.t('role: {0}', i.ramRoleName) : i.networkType === 'vpc' ? vscode.l10n.t('no role') : vscode.l10n.t('classic');
     item.description = `${i.instanceId} · ${statusLabel(i.status)} · ${role}`;
-    item.tooltip = new vscode.MarkdownString([
-      `**${i.instanceName}** (${i.instanceId})`,
+    item.tooltip = tooltip([
+      `**${md(i.instanceName)}** ${md(`(${i.instanceId})`)}`,
       TRANSITIONAL_STATES.has(i.status) ? vscode.l10n.t('Status: {0} (refreshes by itself until it settles)', i.status) : vscode.l10n.t('Status: {0}', i.status),
       vscode.l10n.t('Network: {0}', i.networkType === 'vpc' ? `VPC ${i.vpcId ?? ''}` : vscode.l10n.t('classic (RAM roles not supported)')),
       vscode.l10n.t('Private IP: {0}', i.privateIps.join(', ') || '-'),
       vscode.l10n.t('Public IP: {0}', i.publicIps.join(', ') || '-'),
       vscode.l10n.t('RAM role: {0}', i.ramRoleName ?? '-'),
       `${i.instanceType} · ${i.zoneId} · ${i.osName}`,
-    ].join('\n\n'));
+    ].map((line, n) => (n ? md(line) : line)));
     item.iconPath = new vscode.ThemeIcon(statusIcon[i.status] ?? 'vm');
     item.contextValue = ContextValues.instance(i.networkType, !!i.ramRoleName, i.status,
       { publicIp: i.publicIps.some((ip) => ip !== i.eip), eip: !!i.eip });
@@ -159,12 +154,9 @@ export async function ecsRoots(s: Services, defaultRegion: string): Promise<Tree
   if (chosen.length) { return chosen.map((r) => new RegionNode(s, r)); }
   return childrenOrError('ecs', async () => {
     const { cloud } = await s.cloud();
-    const probes = await probeRegions(cloud.ecs, requestLimiter(), PAGE);
-    // A region that could not be probed is shown with its error rather than hidden among the empty.
-    let shown = probes.filter((p) => p.error || p.first?.items.length);
-    // An account without instances still shows its own region: where Create Instance starts.
-    if (!shown.length) { shown = probes.filter((p) => p.regionId === defaultRegion); }
-    const empty = probes.filter((p) => !shown.includes(p));
+    const { regions, probes = [] } = await ecsRegions(cloud.ecs, defaultRegion, PAGE);
+    const shown = probes.filter((p) => regions.includes(p.regionId));
+    const empty = probes.filter((p) => !regions.includes(p.regionId));
     return [...shown.map((p) => new RegionNode(s, p.regionId, p)), ...(empty.length ? [new EmptyRegionsNode(s, empty)] : [])];
   });
 }

@@ -46,7 +46,8 @@ function lazyOssDragAndDrop(s: Services): OssDrops {
   const get = () => (impl ??= new (ossDragAndDrop().OssDragAndDrop)(s));
   return {
     dragMimeTypes: [OSS_TREE_MIME],
-    dropMimeTypes: [OSS_TREE_MIME, 'text/uri-list', 'files'],
+    // 'application/vnd.code.uri-list' (ossDragAndDrop VSCODE_URI_LIST_MIME) tells VS Code's own drags apart; the workbench passes only listed types.
+    dropMimeTypes: [OSS_TREE_MIME, 'text/uri-list', 'application/vnd.code.uri-list', 'files'],
     handleDrag: (source, data, token) => get().handleDrag(source, data, token),
     handleDrop: (target, data, token) => get().handleDrop(target, data, token),
   };

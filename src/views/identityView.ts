@@ -8,6 +8,7 @@ import { ContextValues } from './contextValues';
 import { roleCheckNodes } from './roleCheckView';
 import { ErrorNode, MessageNode, TreeNode } from './node';
 import type { Services } from '../ui/services';
+import { md, tooltip } from './tooltip';
 
 const sourceLabel = (e: ProfileEntry): string => ({
   extension: vscode.l10n.t('AccessKey profile'), cli: vscode.l10n.t('aliyun CLI profile'), env: vscode.l10n.t('environment'),
@@ -73,12 +74,12 @@ export class InstanceIdentityNode extends TreeNode {
     item.description = `${st.identity.instanceId} · ${st.identity.regionId} · ${formatExpiry(st.provider.expiration)}`;
     item.iconPath = new vscode.ThemeIcon(st.refreshError ? 'warning' : 'vm-active');
     item.contextValue = ContextValues.instanceIdentity;
-    item.tooltip = new vscode.MarkdownString([
-      `**${vscode.l10n.t('ECS instance role')}** \`${st.roleName}\``, '',
-      `${vscode.l10n.t('Instance')}: \`${st.identity.instanceId}\` (${st.identity.regionId}, ${st.identity.zoneId})`,
-      `${vscode.l10n.t('Credentials')}: ${formatExpiry(st.provider.expiration)} (${st.provider.expiration?.toISOString() ?? '-'})`,
-      `${vscode.l10n.t('Metadata')}: ${st.baseUrl}${st.usedInsecureFallback ? ` — ${vscode.l10n.t('token-less fallback')}` : ''}`,
-    ].join('\n\n'));
+    item.tooltip = tooltip([
+      `**${md(vscode.l10n.t('ECS instance role'))}** ${md(st.roleName)}`,
+      md(`${vscode.l10n.t('Instance')}: ${st.identity.instanceId} (${st.identity.regionId}, ${st.identity.zoneId})`),
+      md(`${vscode.l10n.t('Credentials')}: ${formatExpiry(st.provider.expiration)} (${st.provider.expiration?.toISOString() ?? '-'})`),
+      md(`${vscode.l10n.t('Metadata')}: ${st.baseUrl}${st.usedInsecureFallback ? ` — ${vscode.l10n.t('token-less fallback')}` : ''}`),
+    ]);
     return item;
   }
   async getChildren(): Promise<TreeNode[]> {

@@ -9,14 +9,18 @@ import { isCloudError } from '../cloud/errors';
 import type { BucketInfo, OssEntry } from '../cloud/oss';
 import type { Page } from '../cloud/paging';
 import { describeError } from '../ui/errorFunnel';
-import { asPrefix, entryName, formatDate, formatOssUri, formatSize, OSS_SCHEME, parseOssUri, regionOfBucket, rememberRegion, type OssLocation } from '../cloud/ossLocation';
+import { asPrefix, entryName, formatDate, formatOssUri, formatSize, isPathSafeKey, OSS_SCHEME, parseOssUri, regionOfBucket, rememberRegion, type OssLocation } from '../cloud/ossLocation';
 import { ContextValues } from './contextValues';
 import { ErrorNode, MessageNode, TreeNode } from './node';
 import { PagedNode } from './pagedNode';
 import type { Services } from '../ui/services';
 import { ossPageSize, pinnedUris } from '../ui/settings';
+import { md, tooltip } from './tooltip';
 
 export const ossUri = (loc: OssLocation) => vscode.Uri.from({ scheme: OSS_SCHEME, authority: loc.bucket, path: `/${loc.key}` });
+
+/** A row's resourceUri (icons, drags to the editor): none for a key with "..", "" or "\\" segments, which is shown but is no path. */
+const rowUri = (loc: OssLocation) => (isPathSafeKey(loc.key) ? ossUri(loc) : undefined);
 
 // ---- filters: per oss:// location, kept in workspace state so they survive reloads ----
 
@@ -92,10 +96,10 @@ export class OssBucketNode extends OssRootNode {
     const item = new vscode.TreeItem(this.bucket, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.description = [this.info.region, this.filterDescription()].filter(Boolean).join(' · ');
-    item.tooltip = new vscode.MarkdownString([
-      `**${this.bucket}**`, vscode.l10n.t('Region: {0}', this.info.region), this.info.storageClass ?? '',
-      this.info.creationDate ? vscode.l10n.t('Created: {0}', formatDate(this.info.creationDate)) : '', this.uri,
-    ].filter(Boolean).join('\n\n'));
+    item.tooltip = tooltip([
+      `**${md(this.bucket)}**`, md(vscode.l10n.t('Region: {0}', this.info.region)), md(this.info.storageClass),
+      this.info.creationDate ? md(vscode.l10n.t('Created: {0}', formatDate(this.info.creationDate))) : '', md(this.uri),
+    ]);
     item.iconPath = new vscode.ThemeIcon('database');
     item.contextValue = ContextValues.bucket;
     return item;
@@ -117,7 +121,7 @@ export class OssPinnedNode extends OssRootNode {
     const item = new vscode.TreeItem(`${this.bucket}/${this.prefix}`, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.description = [vscode.l10n.t('pinned'), this.filterDescription()].filter(Boolean).join(' · ');
-    item.tooltip = new vscode.MarkdownString([vscode.l10n.t('Pinned: {0}', this.uri), vscode.l10n.t('Unpin it from the context menu or the `alibabaCloud.oss.pinned` setting.')].join('\n\n'));
+    item.tooltip = tooltip([md(vscode.l10n.t('Pinned: {0}', this.uri)), vscode.l10n.t('Unpin it from the context menu or the `alibabaCloud.oss.pinned` setting.')]);
     item.iconPath = new vscode.ThemeIcon('pinned');
     item.contextValue = ContextValues.pinnedPrefix;
     return item;
@@ -138,7 +142,7 @@ export class OssFolderNode extends OssPrefixNode {
     item.id = this.id;
     item.description = this.filterDescription();
     item.tooltip = this.uri;
-    item.resourceUri = ossUri(this.location);
+    item.resourceUri = rowUri(this.location);
     item.iconPath = vscode.ThemeIcon.Folder;
     item.contextValue = ContextValues.folder;
     return item;
@@ -163,11 +167,11 @@ export class OssObjectNode extends TreeNode {
     const item = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.description = `${formatSize(e.size)} · ${formatDate(e.lastModified)}`;
-    item.tooltip = new vscode.MarkdownString([
-      `**${this.uri}**`, vscode.l10n.t('Size: {0} ({1} bytes)', formatSize(e.size), e.size),
-      vscode.l10n.t('Last modified: {0}', formatDate(e.lastModified)), e.storageClass ?? '', e.etag ? `ETag ${e.etag}` : '',
-    ].filter(Boolean).join('\n\n'));
-    item.resourceUri = ossUri(this.location);
+    item.tooltip = tooltip([
+      `**${md(this.uri)}**`, md(vscode.l10n.t('Size: {0} ({1} bytes)', formatSize(e.size), e.size)),
+      md(vscode.l10n.t('Last modified: {0}', formatDate(e.lastModified))), md(e.storageClass), e.etag ? md(`ETag ${e.etag}`) : '',
+    ]);
+    item.resourceUri = rowUri(this.location);
     item.iconPath = vscode.ThemeIcon.File;
     item.contextValue = ContextValues.object;
     item.command = { command: 'alibabaCloud.oss.openObject', title: vscode.l10n.t('Open'), arguments: [this] };

@@ -11,6 +11,7 @@ import { filteredPage, mapLimit, type Page } from '../cloud/paging';
 import { PolicyUsedByNode } from './policyUsage';
 import { RoleInstancesNode } from './roleInstances';
 import type { Services } from '../ui/services';
+import { md, tooltip } from './tooltip';
 
 const PAGE = 100;
 /** ListRoles/ListPolicies take up to 1,000 per page (MaxItems); a filter reads that many at a time. */
@@ -71,10 +72,10 @@ export class RoleNode extends TreeNode {
     const item = new vscode.TreeItem(this.role.roleName, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.description = this.trustsEcs ? vscode.l10n.t('ECS') : undefined;
-    item.tooltip = new vscode.MarkdownString([
-      `**${this.role.roleName}**`, this.role.description, this.role.arn,
-      this.trustsEcs ? vscode.l10n.t('Trusted by ECS: can be attached to instances.') : vscode.l10n.t('Not trusted by ECS.'),
-    ].filter(Boolean).join('\n\n'));
+    item.tooltip = tooltip([
+      `**${md(this.role.roleName)}**`, md(this.role.description), md(this.role.arn),
+      md(this.trustsEcs ? vscode.l10n.t('Trusted by ECS: can be attached to instances.') : vscode.l10n.t('Not trusted by ECS.')),
+    ]);
     item.iconPath = new vscode.ThemeIcon(this.trustsEcs ? 'verified' : 'account');
     item.contextValue = ContextValues.role(this.trustsEcs);
     return item;

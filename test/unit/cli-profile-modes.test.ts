@@ -5,6 +5,7 @@
 // errs, an invalid OIDC token) and nothing secret in any error.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readCliConfig, type CliProfile } from '../../src/cloud/cliConfig';
-import { splitCommand } from '../../src/cloud/credentialSources';
+import { commandApprovalKey, fetchCredentialsUri, MAX_CREDENTIALS_URI_BODY, resolveProgram, splitCommand, visibleCommand } from '../../src/cloud/credentialSources';
 import { CredentialProviders } from '../../src/cloud/credentials';
 import type { CloudError } from '../../src/cloud/errors';
 import type { CredentialConfig } from '../../src/cloud/profile';
@@ -136,16 +137,21 @@ describe('External (process_command)', () => {
     assert.deepEqual(splitCommand('echo $(id) ; rm -rf x'), ['echo', '$(id)', ';', 'rm', '-rf', 'x']);
   });
 
-  test('asks once (naming the command), runs it, and calls run as the identity it printed', async () => {
+  test('consults the approval (naming the command) before each run, runs it, and calls run as the identity it printed', async () => {
     const file = writeConfig([{ name: 'ext', mode: 'External', process_command: printer }]);
     const asked: string[] = [];
-    const cloud = t.cloud(usable(profileIn(file, 'ext')), { approveCommand: async (c) => { asked.push(c); return true; } });
+    // The profile store's hook asks the user once and answers later runs from what it keeps.
+    const cloud = t.cloud(usable(profileIn(file, 'ext')), { approveCommand: async (c) => { asked.push(c); return asked.length < 3; } });
     const who = await cloud.whoAmI();
     assert.equal(who.identityType, 'RAMUser');
     cloud.session.provider.invalidate();
     await cloud.whoAmI();
-    assert.deepEqual(asked, [printer], 'asked exactly once, with the command');
+    assert.deepEqual(asked, [printer, printer], 'consulted at each run, with the command');
     assert.equal(fs.readFileSync(marker, 'utf8'), 'xx', 'ran once per fetch');
+    // An approval withdrawn since (Forget Approved Credential Commands) stops the next run.
+    cloud.session.provider.invalidate();
+    await assert.rejects(cloud.whoAmI(), (e: CloudError) => e.code === 'ExternalCommandNotApproved');
+    assert.equal(fs.readFileSync(marker, 'utf8'), 'xx', 'not run once withdrawn');
   });
 
   test('clients rebuilt with the same approval hook (a profile switch, a settings change) do not run the command again', async () => {
@@ -209,6 +215,41 @@ describe('External (process_command)', () => {
   });
 });
 
+describe('External command approvals', () => {
+  test('an approval is bound to machine, config path, resolved program and command: each one changed is another key', () => {
+    const base = { machine: 'local|host-a|m1', configPath: '/home/u/.aliyun/config.json', program: '/usr/bin/creds', command: 'creds --profile x' };
+    const key = commandApprovalKey(base);
+    assert.equal(commandApprovalKey({ ...base }), key);
+    for (const change of [{ machine: 'ssh-remote|host-b|m1' }, { configPath: '/tmp/evil/config.json' }, { program: '/tmp/evil/creds' }, { command: 'creds --profile y' }]) {
+      assert.notEqual(commandApprovalKey({ ...base, ...change }), key, JSON.stringify(change));
+    }
+    // Fields cannot be shifted into each other to forge a key.
+    assert.notEqual(commandApprovalKey({ ...base, machine: 'a|b', configPath: 'c' }), commandApprovalKey({ ...base, machine: 'a', configPath: 'b|c' }));
+  });
+
+  test('the program is resolved as spawn finds it: a bare name on PATH, a path as written, nothing when absent', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resolve-'));
+    const [first, second] = [path.join(dir, 'a'), path.join(dir, 'b')];
+    fs.mkdirSync(first); fs.mkdirSync(second);
+    fs.writeFileSync(path.join(first, 'creds'), 'not executable', { mode: 0o644 });
+    fs.writeFileSync(path.join(second, 'creds'), '#!/bin/sh\n', { mode: 0o755 });
+    const env = { PATH: [first, second].join(path.delimiter) };
+    assert.equal(resolveProgram('creds', env, 'linux'), path.join(second, 'creds'), 'the first executable one on PATH');
+    assert.equal(resolveProgram(path.join(second, 'creds'), env, 'linux'), path.join(second, 'creds'));
+    assert.equal(resolveProgram('no-such-program', env, 'linux'), undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the command is shown with control and bidi characters as visible escapes', () => {
+    const hidden = 'creds \u202Eexe.live\u202C --x\u0007\u200B\r\nrm -rf ~ \u2066\u2069\u061C';
+    const shown = visibleCommand(hidden);
+    assert.equal(shown, 'creds \\u202Eexe.live\\u202C --x\\u0007\\u200B\\u000D\\u000Arm -rf ~ \\u2066\\u2069\\u061C');
+    // eslint-disable-next-line no-control-regex
+    assert.ok(!/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/.test(shown));
+    assert.equal(visibleCommand('"/usr/bin/node" "/tmp/creds.js"'), '"/usr/bin/node" "/tmp/creds.js"', 'plain commands unchanged');
+  });
+});
+
 describe('CredentialsURI', () => {
   before(() => setup());
   let server: http.Server;
@@ -247,6 +288,40 @@ describe('CredentialsURI', () => {
         assert.ok(!e.message.includes('SECRETVALUE1234'));
         return true;
       });
+    }
+  });
+
+  test('any 127.x server is asked directly, never through a patched fetch or http.request (VS Code\'s proxy); bodies are capped', async () => {
+    // VS Code's proxy agent replaces fetch and the request/get functions of node:http and node:https
+    // on the module objects, exempting only localhost and 127.0.0.1; here the replacements refuse.
+    const c = await roleCredentials();
+    const creds = { Code: 'Success', AccessKeyId: c.id, AccessKeySecret: c.secret, SecurityToken: c.token, Expiration: c.expiration.toISOString() };
+    let reply = JSON.stringify(creds);
+    const other = http.createServer((_req, res) => res.end(reply));
+    await new Promise<void>((r) => other.listen(0, '127.0.0.2', r));
+    const uri = `http://127.0.0.2:${(other.address() as AddressInfo).port}/creds`;
+    const req = createRequire(__filename);
+    const mods = [req('node:http'), req('node:https')] as Array<Record<string, unknown>>;
+    const saved = { fetch: globalThis.fetch, fns: mods.map((m) => [m.request, m.get]) };
+    const proxied: string[] = [];
+    const refuse = (what: string) => () => { proxied.push(what); throw new Error('sent to the proxy'); };
+    globalThis.fetch = refuse('fetch') as typeof fetch;
+    mods.forEach((m, i) => { m.request = refuse(`request ${i}`); m.get = refuse(`get ${i}`); });
+    try {
+      assert.equal((await fetchCredentialsUri(uri)).securityToken, c.token);
+      assert.deepEqual(proxied, []);
+      // Valid credentials, padded past the cap: refused, naming the cap, without quoting the body.
+      reply = JSON.stringify({ ...creds, Padding: 'p'.repeat(MAX_CREDENTIALS_URI_BODY) });
+      await assert.rejects(fetchCredentialsUri(uri), (e: CloudError) => {
+        assert.equal(e.code, 'CredentialsUriInvalidResponse');
+        assert.match(e.message, /more than 64 KB/);
+        assert.ok(!e.message.includes(c.secret));
+        return true;
+      });
+    } finally {
+      globalThis.fetch = saved.fetch;
+      mods.forEach((m, i) => { [m.request, m.get] = saved.fns[i]; });
+      other.close();
     }
   });
 

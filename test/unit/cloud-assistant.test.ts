@@ -175,11 +175,23 @@ describe('the role-check script and its output', () => {
     const r = parseRoleCheckOutput('Welcome to Alibaba Cloud Elastic Compute Service !\nimds=hardened\r\nrole=DemoEcsOssReader\nsecret=abc\nexpiration=2026-01-01T00:00:00Z\ncode=Success\nbucket=demo-data\nlist=ok\ndone=1\n');
     assert.deepEqual({ ...r }, {
       complete: true, imds: 'hardened', role: 'DemoEcsOssReader', noRole: false, roleStatus: undefined, credentialsStatus: undefined,
-      expiration: '2026-01-01T00:00:00Z', code: 'Success', bucket: 'demo-data', list: 'ok', listStatus: undefined, listCode: undefined,
+      expiration: '2026-01-01T00:00:00Z', code: 'Success', bucket: 'demo-data', list: 'ok', listStatus: undefined, listCode: undefined, unreadable: [],
     });
     assert.ok(!JSON.stringify(r).includes('abc'));
     const cut = parseRoleCheckOutput('imds=hardened\nrole=Some Role; rm\nexpiration=tomorrow');
     assert.deepEqual([cut.complete, cut.role, cut.expiration], [false, undefined, undefined]);
     assert.deepEqual(parseRoleCheckOutput('imds=unreachable\ndone=1').imds, 'unreachable');
+  });
+
+  test('parsing: instance output is taken only in its shape; anything else is unreadable, never shown', () => {
+    const link = '[run](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22id%5Cn%22%7D)';
+    const r = parseRoleCheckOutput(['imds=hardened', 'role=DemoEcsOssReader', `credentialsStatus=403 ${link}`, `code=${link}`,
+      'roleStatus=4040', `listStatus=${link}`, `listCode=${link}`, `bucket=${link}`, 'done=1'].join('\n'));
+    assert.deepEqual([r.credentialsStatus, r.code, r.roleStatus, r.listStatus, r.listCode, r.bucket], [undefined, undefined, undefined, undefined, undefined, undefined]);
+    assert.deepEqual(r.unreadable, ['credentialsStatus', 'code', 'roleStatus', 'listStatus', 'listCode', 'bucket']);
+    assert.ok(!JSON.stringify(r).includes('command:'));
+    const ok = parseRoleCheckOutput('role=none\nroleStatus=404\ncode=Success\nlistCode=AccessDenied\ndone=1');
+    assert.deepEqual([ok.noRole, ok.roleStatus, ok.code, ok.listCode, ok.unreadable], [true, '404', 'Success', 'AccessDenied', []]);
+    assert.deepEqual(parseRoleCheckOutput(`code=${'A'.repeat(65)}`).unreadable, ['code']);
   });
 });

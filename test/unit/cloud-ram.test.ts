@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { collectAll } from '../../src/cloud/paging';
 import { CloudError } from '../../src/cloud/errors';
+import { createCloud } from '../../src/cloud';
 import { formatPolicy, ossReadOnlyPolicy, serviceTrustPolicy } from '../../src/policy/builders';
 import { DEMO } from '../../src/sandbox/seed';
 import { useSandbox } from './helpers/sandbox';
@@ -100,5 +101,24 @@ describe('RAM policies', () => {
     assert.ok(users.some((u) => u.userName === DEMO.subUser));
     const attached = await ram.listPoliciesForUser(DEMO.subUser);
     assert.ok(attached.some((p) => p.policyName === 'AliyunECSFullAccess'));
+  });
+});
+
+describe('the cloud log', () => {
+  test('"not there"" is an answer, logged as such; a refusal or a real failure is logged as a failure', async () => {
+    const lines: Array<[string, string]> = [];
+    const logger = { info: (m: string) => lines.push(['info', m]), warn: (m: string) => lines.push(['warn', m]), error: (m: string) => lines.push(['error', m]) };
+    const cloud = createCloud(t.profile(), logger);
+    try {
+      await assert.rejects(cloud.ram.getRole('NoSuchRoleForLogTest'), { code: 'EntityNotExist.Role' });
+      await assert.rejects(cloud.oss.headObject(DEMO.bucket, 'cn-hangzhou', 'no/such/object'), { code: 'NoSuchKey' });
+      await assert.rejects(cloud.ram.createRole('bad name!', '{}'));
+    } finally {
+      cloud.dispose();
+    }
+    const of = (re: RegExp) => lines.filter(([, m]) => re.test(m)).map(([level, m]) => `${level} ${m.split(' requestId')[0]}`);
+    assert.deepEqual(of(/ram\.GetRole/), ['info ram.GetRole - answered EntityNotExist.Role (404)']);
+    assert.match(of(/oss\.HeadObject/)[0], /^info oss\.HeadObject cn-hangzhou answered NoSuchKey/);
+    assert.match(of(/ram\.CreateRole/)[0], /^warn ram\.CreateRole - failed /);
   });
 });

@@ -16,7 +16,7 @@ import type { Cloud } from '../../src/cloud';
 import { isCloudError, toCloudError } from '../../src/cloud/errors';
 import { formatPolicy, ossReadWritePolicy } from '../../src/policy/builders';
 import { DEMO } from '../../src/sandbox/seed';
-import { cliCalls, readRoleSnapshot, toCliScript, toTerraform, type CliCall } from '../../src/setup/exportRole';
+import { cliCalls, readRoleSnapshot, toCliScript, toTerraform, type CliCall, type RoleSnapshot } from '../../src/setup/exportRole';
 import { applySetup, planSetup } from '../../src/setup/instanceRole';
 import { applyTearDown, planTearDown } from '../../src/setup/tearDown';
 import { useSandbox } from './helpers/sandbox';
@@ -36,12 +36,33 @@ function shellWords(line: string): string[] {
   return words;
 }
 
+/**
+ * Parameters as the aliyun CLI reads its words (aliyun/aliyun-cli cli/parser.go): a word whose part
+ * before the first `=` or `:` starts with `-` is a flag, with the rest as its value if there is
+ * one; otherwise the next word that is not a flag is its value.
+ */
+function aliyunParams(words: string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  let pending: string | undefined;
+  for (const w of words) {
+    const i = w.search(/[=:]/);
+    const prefix = i < 0 ? w : w.slice(0, i);
+    if (prefix.startsWith('-')) {
+      pending = undefined;
+      const name = prefix.replace(/^--?/, '');
+      if (i >= 0 && i + 1 < w.length) { params[name] = w.slice(i + 1); } else { pending = name; }
+    } else if (pending !== undefined) {
+      params[pending] = w;
+      pending = undefined;
+    }
+  }
+  return params;
+}
+
 function callsInScript(script: string): CliCall[] {
   return script.split('\n').filter((l) => l.startsWith('ensure aliyun ')).map((l) => {
     const [, , product, action, ...rest] = shellWords(l);
-    const params: Record<string, string> = {};
-    for (let i = 0; i < rest.length; i += 2) { params[rest[i].replace(/^--/, '')] = rest[i + 1]; }
-    return { product: product as CliCall['product'], action, params };
+    return { product: product as CliCall['product'], action, params: aliyunParams(rest) };
   });
 }
 
@@ -126,5 +147,29 @@ describe('Export a role', () => {
       await assert.rejects(send(c, call), (e) => isCloudError(e, /^(EntityAlreadyExists\..*|InvalidRamRole\.Duplicate|.*RamRole\.Duplicate)$/), `${call.action} on a second run`);
     }
     assert.deepEqual(await readRoleSnapshot(c, ROLE, REGIONS), rebuilt);
+  });
+});
+
+describe('The aliyun CLI script', () => {
+  it('passes each parameter as one --Key=value word: a description starting with -- adds no flag', () => {
+    // Run by bash itself with a stand-in `aliyun` that records its argv, then read as the CLI reads it.
+    const hostile = "--endpoint=attacker.example\n$(touch pwned) 'q' `touch pwned2`";
+    const snapshot: RoleSnapshot = {
+      roleName: 'R', description: hostile, trustPolicy: '{"Version":"1"}', instances: [],
+      policies: [{ policyName: 'P', policyType: 'Custom', description: '--RoleName=Other', document: '{}' }],
+    };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'export-argv-'));
+    fs.mkdirSync(path.join(dir, 'bin'));
+    fs.writeFileSync(path.join(dir, 'bin', 'aliyun'), '#!/bin/sh\nprintf \'%s\\0\' "$@" >> "$ARGV_OUT"; printf \'\\n\\0\' >> "$ARGV_OUT"\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, 'role.sh'), toCliScript(snapshot));
+    const out = path.join(dir, 'argv');
+    const run = spawnSync('bash', ['role.sh'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${path.join(dir, 'bin')}${path.delimiter}${process.env.PATH}`, ARGV_OUT: out } });
+    assert.equal(run.status, 0, run.stderr);
+    const invocations = fs.readFileSync(out, 'utf8').split('\n\0').filter(Boolean).map((a) => a.split('\0').slice(0, -1));
+    const seen = invocations.map(([product, action, ...rest]) => ({ product, action, params: aliyunParams(rest) }));
+    assert.deepEqual(seen, cliCalls(snapshot));
+    assert.equal(seen[0].params.Description, hostile);
+    assert.ok(seen.every((c) => !('endpoint' in c.params)));
+    assert.ok(!fs.existsSync(path.join(dir, 'pwned')) && !fs.existsSync(path.join(dir, 'pwned2')));
   });
 });

@@ -58,3 +58,13 @@ test('activation loads no SDK: the extension bundle only requires them lazily', 
   assert.ok(!/ecs20140526\/dist\/client/.test(text), 'the ECS SDK is not bundled into extension.js');
   assert.ok(/\.\/sdk\/ecs\.js/.test(text), 'it is required from its own bundle');
 });
+
+test('a command that refuses a multi-selection (oneRowOnly) is not offered in a multi-selection\'s context menu', () => {
+  const code = sources(path.join(root, 'src', 'commands')).join('\n');
+  const single = [...code.matchAll(/defineCommand\(\s*[`'"]([^`'"]+)[`'"],\s*oneRowOnly\(/g)].map((m) => m[1]);
+  assert.ok(single.length >= 9, `found ${single.length}`);
+  const menus = (pkg.contributes.menus['view/item/context'] as Array<{ command: string; when?: string; group?: string }>)
+    .filter((m) => single.includes(m.command) && !m.group?.startsWith('inline'));
+  assert.ok(menus.length >= single.length);
+  assert.deepEqual(menus.filter((m) => !/(^|&&\s*)!listMultiSelection\b/.test(m.when ?? '')).map((m) => m.command), []);
+});

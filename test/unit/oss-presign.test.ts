@@ -45,6 +45,18 @@ describe('presigned URLs', () => {
     assert.match(res.body, /^# demo-data/);
   });
 
+  it('a sandbox URL opens anywhere (a browser, curl, plain fetch): loopback, path style, still signed', async () => {
+    const signed = await t.cloud().oss.presignGet(DEMO.bucket, 'cn-hangzhou', 'README.md', 600);
+    const u = new URL(signed.url);
+    assert.equal(u.hostname, '127.0.0.1');
+    assert.equal(u.pathname, `/${DEMO.bucket}/README.md`);
+    const res = await fetch(signed.url);
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /^# demo-data/);
+    u.searchParams.set('Expires', String(Number(u.searchParams.get('Expires')) + 1));
+    assert.equal((await fetch(u)).status, 403, 'the signature still guards it');
+  });
+
   it('does not cap a request shorter than the credentials\' lifetime', async () => {
     const signed = await instanceCloud().oss.presignGet(DEMO.bucket, 'cn-hangzhou', 'README.md', 600);
     assert.equal(signed.capped, false);

@@ -190,7 +190,7 @@ describe('RPC signatures', () => {
     assert.equal(e.name, 'ThrottlingError');
     assert.equal((await new Ram(config()).getRole(new $Ram.GetRoleRequest({ roleName: DEMO.seededRole }))).statusCode, 200);
     await new Ecs(config()).describeRegions(new $Ecs.DescribeRegionsRequest({}));
-    assert.deepEqual(sandbox.requests.at(-1), { service: 'ecs', action: 'DescribeRegions', status: 200 });
+    assert.deepEqual(sandbox.requests.at(-1), { service: 'ecs', action: 'DescribeRegions', status: 200, accessKeyId: ROOT.accessKeyId });
   });
 });
 

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import {
-  BLOCK_BEGIN, BLOCK_END, configPathValue, findOtherDefinitions, guessIdentityFile, hostAlias, loginUser, upsertEntry, writeSshEntry,
+  assertKeyPairName, BLOCK_BEGIN, BLOCK_END, configPathValue, findOtherDefinitions, guessIdentityFile, hostAlias, isHostName, isKeyPairName, loginUser, upsertEntry, writeSshEntry,
 } from '../../src/setup/sshConfig';
 
 const entry = { alias: 'demo-web-1.i-bp1x', hostName: '47.96.0.10', user: 'root', identityFile: '~/.ssh/demo-key.pem', comment: 'demo-web-1 (i-bp1x) cn-hangzhou' };
@@ -137,5 +137,39 @@ describe('ssh config file', () => {
     assert.deepEqual(r.shadowedBy, [path.join(dir, 'config.d', 'team.conf')]);
     assert.equal(fs.readFileSync(path.join(dir, 'config.d', 'team.conf'), 'utf8'), 'Host demo-web-1.i-bp1x\n    HostName 10.9.9.9\n', 'included files are only read');
     assert.deepEqual(findOtherDefinitions(file, fs.readFileSync(file, 'utf8'), 'nobody', dir), []);
+  });
+});
+
+describe('ssh config values from the cloud', () => {
+  const refused = (e: unknown) => (e as { code?: string }).code === 'SshConfigValueRefused';
+
+  test('a HostName is an IP literal or a DNS name; a newline carrying ProxyCommand, tokens and spaces are refused', () => {
+    for (const ok of ['47.96.0.10', '2408:4000::1', 'ecs-1.example.com', 'localhost']) { assert.ok(isHostName(ok), ok); }
+    for (const bad of ['1.2.3.4\n    ProxyCommand sh -c "touch /tmp/pwned"', '%h', '${HOME}', 'a b', 'host"', '-oProxyCommand=x', 'a..b', '', 'x'.repeat(64)]) {
+      assert.ok(!isHostName(bad), JSON.stringify(bad));
+      assert.throws(() => upsertEntry('', { ...entry, hostName: bad }), refused, JSON.stringify(bad));
+    }
+  });
+
+  test('IdentityFile: no control characters, %, $ or quotes; a path with spaces stays quoted once', () => {
+    for (const bad of ['~/.ssh/k.pem\nProxyCommand touch /tmp/pwned', '~/.ssh/%d.pem', '~/.ssh/${EVIL}.pem', '~/.ssh/k".pem', "~/.ssh/k'.pem", '"~/.ssh/a "b".pem"', '~/.ssh/\u0007.pem']) {
+      assert.throws(() => upsertEntry('', { ...entry, identityFile: bad }), refused, JSON.stringify(bad));
+    }
+    const spaced = configPathValue('/home/u/my keys/k.pem', '/home/u');
+    assert.equal(spaced, '"~/my keys/k.pem"');
+    assert.ok(upsertEntry('', { ...entry, identityFile: spaced }).text.includes(`    IdentityFile ${spaced}\n`));
+  });
+
+  test('the comment line cannot start a directive', () => {
+    const text = upsertEntry('', { ...entry, comment: 'web\rProxyCommand x\u2028y' }).text;
+    assert.ok(text.split('\n').every((l) => !/^\s*ProxyCommand/i.test(l)));
+  });
+
+  test('key pair names only in the shape ECS documents', () => {
+    for (const ok of ['demo-key', 'kp:prod_1', 'a.b', 'k'.repeat(128)]) { assert.ok(isKeyPairName(ok), ok); }
+    for (const bad of ['k', '1key', '../../.bashrc', 'key\nProxyCommand x', 'key%d', 'key$x', 'key name', 'k'.repeat(129), '-key']) {
+      assert.ok(!isKeyPairName(bad), JSON.stringify(bad));
+      assert.throws(() => assertKeyPairName(bad), (e) => refused(e) && !(e as Error).message.includes('\n'), JSON.stringify(bad));
+    }
   });
 });

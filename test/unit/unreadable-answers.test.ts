@@ -58,3 +58,19 @@ test('tree rows get a full tooltip and an accessibility label from label and des
   assert.equal(own.tooltip, 'kept');
   assert.deepEqual(own.accessibilityInformation, { label: 'own' });
 });
+
+test('OSS: a dropped connection or a server that is gone reads like RAM\'s and ECS\'s, never as the HTTP client\'s dump', async () => {
+  const cloud = t.cloud(undefined, { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 2 } });
+  for (const c of [
+    { service: 'oss', call: () => cloud.oss.listBuckets() },
+    { service: 'oss', call: () => cloud.oss.listObjects('demo-data', 'cn-hangzhou', { maxKeys: 10 }) },
+    { service: 'ram', call: () => cloud.ram.listRoles(undefined, 10) },
+  ] as const) {
+    t.sandbox.faults.add({ service: c.service, kind: 'down', count: 5 });
+    const err = await failure(c.call).finally(() => t.sandbox.faults.clear());
+    assert.equal(err.code, 'NetworkError', `${c.service}: ${err.code} ${err.message}`);
+    assert.equal(err.retryable, true);
+    // urllib's text: "socket hang up, GET http://…?marker=&max-keys=100 -1 (connected: true, keepalive socket: false, …) headers: {}"
+    assert.doesNotMatch(err.message, /socket hang up|keepalive|headers:|https?:\/\/|-1 \(/, err.message);
+  }
+});

@@ -32,9 +32,20 @@ describe('verifyRoleOnInstance', () => {
 
   test('no agent, agent stopped, instance stopped: nothing is run', async () => {
     const before = t.sandbox.state.invocations?.size ?? 0;
-    const classic = await verifyRoleOnInstance(t.cloud(), R, DEMO.classicInstanceId);
-    assert.equal(classic.verdict, 'agentMissing');
+    // A classic instance cannot have a role: said before any bucket is asked or the agent is blamed.
+    let asked = 0;
+    const classic = await verifyRoleOnInstance(t.cloud(), R, DEMO.classicInstanceId, { bucket: async () => { asked++; return undefined; } });
+    assert.equal(classic.verdict, 'classicNetwork');
+    assert.match(classic.summary, /classic network: RAM roles need a VPC instance/);
+    assert.equal(asked, 0);
     const web = t.sandbox.state.instances.get(DEMO.vpcInstanceId)!;
+    web.cloudAssistant = 'notInstalled';
+    try {
+      assert.equal((await verifyRoleOnInstance(t.cloud(), R, DEMO.vpcInstanceId, { bucket: async () => { asked++; return undefined; } })).verdict, 'agentMissing');
+      assert.equal(asked, 0);
+    } finally {
+      web.cloudAssistant = 'running';
+    }
     web.cloudAssistant = 'stopped';
     try {
       const r = await verifyRoleOnInstance(t.cloud(), R, DEMO.vpcInstanceId);

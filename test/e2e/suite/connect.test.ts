@@ -50,13 +50,17 @@ export const connectTests: HostTest[] = [
       fs.chmodSync(configFile(), 0o640);
       await setConfigFile(configFile());
       const p = a.useScriptedPrompter();
-      p.enqueue(true, 'Install Remote - SSH');
+      // A browser build (this VS Code server) cannot install Remote-SSH: the ssh command instead.
+      p.enqueue(true, 'Copy ssh Command');
       const from = await requestCount();
-      const r = await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', { regionId: REGION, instanceId: WEB }) as { connected: boolean; alias: string; uri: string };
-      assert.equal(r?.connected, true, `prompts: ${p.asked.join(' | ')}`);
+      const r = await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', { regionId: REGION, instanceId: WEB }) as { connected: boolean; alias: string; sshCommand: string };
       const alias = `demo-web-1.${WEB}`;
-      assert.deepEqual(p.opened, [`vscode-remote://ssh-remote+${alias}/root`]);
-      assert.deepEqual(p.installed, ['ms-vscode-remote.remote-ssh'], 'Remote-SSH is missing here, so it was offered');
+      assert.equal(r?.connected, false, `prompts: ${p.asked.join(' | ')}`);
+      assert.ok(p.asked.includes('choose:Remote - SSH needs desktop Visual Studio Code.'), p.asked.join(' | '));
+      assert.deepEqual(p.installed, [], 'nothing to install from a Marketplace this build does not have');
+      assert.deepEqual(p.opened, []);
+      assert.equal(r.sshCommand, `ssh -F "${configFile()}" ${alias}`);
+      assert.equal(await vscode.env.clipboard.readText(), r.sshCommand);
       assert.ok(p.asked.some((q) => q.startsWith('confirm:Write an SSH entry for demo-web-1')));
       const text = fs.readFileSync(configFile(), 'utf8');
       assert.ok(text.startsWith(USER_CONFIG), 'the user\'s Include and entries are untouched');
@@ -73,6 +77,16 @@ export const connectTests: HostTest[] = [
       const a = await api();
       const before = fs.readFileSync(configFile(), 'utf8');
       const p = a.useScriptedPrompter();
+      // The billable way out is never the default button, and it asks once more: declined, nothing is allocated.
+      p.enqueue('Allocate Public IP', false);
+      const from = await requestCount();
+      const declined = await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', { regionId: REGION, instanceId: WORKER }) as { connected: boolean };
+      assert.equal(declined?.connected, false);
+      assert.deepEqual(p.choices.at(-1), ['Use Private IP (VPN or Bastion)', 'Allocate Public IP']);
+      assert.match(p.asked.at(-1) ?? '', /^confirm:Allocate a public IP for demo-worker-1 in account \d+ \(profile Sandbox\)\?$/);
+      assert.match(p.details.at(-1) ?? '', /billed by traffic/);
+      assert.ok(!(await requestedActions(from)).includes('AllocatePublicIpAddress'));
+
       p.enqueue('Cancel');
       const r = await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', { regionId: REGION, instanceId: WORKER }) as { connected: boolean; problems: string[] };
       assert.equal(r?.connected, false);

@@ -142,6 +142,31 @@ export const explorerTests: HostTest[] = [
     },
   },
   {
+    name: 'instances from the palette: the picker lists every region with instances (the stopped one is in cn-shanghai, not the profile\'s region); with none left to start it says so and starts nothing',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      assert.equal(a.services.profiles.active()?.regionId, HZ, 'the sandbox profile is in cn-hangzhou');
+      const prompt = a.useScriptedPrompter();
+      prompt.enqueue('demo-sh-batch');
+      const started = await callsDuring(() => run<string>('alibabaCloud.ecs.startInstance'));
+      assert.equal(started.result, 'Running');
+      const offered = prompt.offered.at(-1)!.map((i) => i.description ?? '');
+      assert.deepEqual(offered.filter((d) => d.startsWith(SH_STOPPED)), [`${SH_STOPPED} · ${SH}`], offered.join(' | '));
+      assert.ok(offered.every((d) => !d.startsWith(WEB)), 'a running instance is not offered to Start');
+
+      // Nothing is stopped now: no empty picker, a message that says where it looked and why.
+      const none = await callsDuring(() => run('alibabaCloud.ecs.startInstance'));
+      assert.ok(!none.calls.includes('StartInstance'));
+      const said = prompt.notifications.at(-1)!;
+      assert.match(said, /No ECS instance to choose in .*cn-shanghai.*: none is stopped\./);
+      assert.match(said, /cn-hangzhou/);
+
+      prompt.enqueue('Stop, Keep Charging');
+      assert.equal(await run<string>('alibabaCloud.ecs.stopInstance', { regionId: SH, instanceId: SH_STOPPED }), 'Stopped');
+    },
+  },
+  {
     name: 'instances: Reboot confirms, then follows the instance back to Running',
     async run() {
       const a = await api();
@@ -401,6 +426,17 @@ export const explorerTests: HostTest[] = [
         assert.equal(await spoken(children[0]), `Policy ${policyName}, version v1`);
         const usedBy = await provider.getChildren(children[2] as never);
         assert.deepEqual(await Promise.all(usedBy.map(label)), ['DemoEcsLogShipper']);
+
+        // Roll Back from the v1 row: the policy row (from the policy listing) shows the new default
+        // as VS Code reads the tree next, with no refresh of the test's own.
+        prompt.enqueue('Roll Back');
+        assert.equal(await run('alibabaCloud.ram.rollBackPolicyVersion', children[0]), true);
+        const policiesNow = await find(await provider.getChildren(), 'Policies');
+        const customNow = await find(await provider.getChildren(policiesNow as never), 'Custom');
+        const policyNow = await find(await provider.getChildren(customNow as never), policyName);
+        assert.equal((await provider.getTreeItem(policyNow as never)).description, 'v1');
+        prompt.enqueue('Roll Back');
+        assert.equal(await run('alibabaCloud.ram.rollBackPolicyVersion', { policyName, versionId: 'v2' }), true);
 
         const refused = await failing(a, 'alibabaCloud.ram.deletePolicyVersion', { policyName, versionId: 'v2' });
         assert.match(refused, /is the default version/);

@@ -161,7 +161,9 @@ export const extensionTests: HostTest[] = [
         prompt.enqueue([shown]);
         await vscode.commands.executeCommand('alibabaCloud.selectRegions');
         const checked = prompt.offered[0].filter((i) => i.picked).map((i) => i.label);
-        assert.deepEqual(checked, [shown], 'nothing chosen yet: the profile region the view shows is checked');
+        // Nothing chosen: the view shows every region with instances (the seed has them in two).
+        assert.deepEqual(checked, ['cn-hangzhou', 'cn-shanghai'], 'nothing chosen yet: the regions the view shows are checked');
+        assert.ok(checked.includes(shown));
         prompt.enqueue(['cn-hangzhou', 'cn-shanghai']);
         await vscode.commands.executeCommand('alibabaCloud.selectRegions');
         prompt.enqueue(['cn-hangzhou', 'cn-shanghai']);

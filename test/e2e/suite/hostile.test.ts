@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { DEMO } from '../../../src/sandbox/seed';
 import type { TreeNode } from '../../../src/views/node';
-import { ourExtension, sandboxInfo, waitFor } from './helpers';
+import { callsDuring, ourExtension, sandboxInfo, waitFor, save } from './helpers';
 import type { HostTest } from './runner';
 
 const api = async () => await ourExtension().activate() as ExtensionApi;
@@ -77,6 +77,8 @@ export const hostileWorkspaceTests: HostTest[] = [
         'alibabaCloud.metadata.allowInsecureFallback': true,
         'alibabaCloud.oss.useInternalEndpointOnInstance': false,
         'alibabaCloud.oss.presignExpirySeconds': 999_999_999,
+        // Pins are the user's: a repository neither adds one nor receives the user's.
+        'alibabaCloud.oss.pinned': ['oss://e2e-repo-pin/'],
         // A window-scoped canary: once it reads 7, VS Code has loaded this file.
         'alibabaCloud.oss.pageSize': 7,
       }, null, 2));
@@ -93,6 +95,15 @@ export const hostileWorkspaceTests: HostTest[] = [
         const seen: string[] = [];
         for (const view of ['identity', 'ram', 'ecs', 'oss'] as const) { seen.push(...await expandAll(a, view)); }
         assert.ok(seen.some((l) => l.includes(DEMO.bucket)), `the OSS view lists the sandbox's buckets: ${seen.join(' | ')}`);
+        assert.ok(!seen.some((l) => l.includes('e2e-repo-pin')), `the workspace's pin is not shown: ${seen.join(' | ')}`);
+        const myPin = `oss://${DEMO.bucket}/e2e-hostile-pin/`;
+        await vscode.commands.executeCommand('alibabaCloud.oss.pin', { uri: myPin });
+        try {
+          assert.deepEqual(JSON.parse(fs.readFileSync(settingsFile, 'utf8'))['alibabaCloud.oss.pinned'], ['oss://e2e-repo-pin/'], 'the user\'s pin is not written into the repository');
+          assert.ok(cfg().inspect<string[]>('oss.pinned')?.globalValue?.includes(myPin), 'the pin is in user settings');
+        } finally {
+          await vscode.commands.executeCommand('alibabaCloud.oss.unpin', { uri: myPin });
+        }
         assert.ok(seen.some((l) => /^ecs:.*i-bp1sandbox|^ecs:.*demo-/.test(l)), `the ECS view lists the sandbox's instances: ${seen.join(' | ')}`);
 
         // Open, edit and save an OSS object in the editor.
@@ -100,7 +111,7 @@ export const hostileWorkspaceTests: HostTest[] = [
         const doc = await vscode.workspace.openTextDocument(uri);
         const editor = await vscode.window.showTextDocument(doc);
         await editor.edit((e) => e.insert(new vscode.Position(1, 0), 'v2\n'));
-        assert.ok(await doc.save(), 'saved');
+        assert.ok(await save(doc), 'saved');
         assert.equal(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString(), 'v1\nv2\n');
         await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 
@@ -125,6 +136,69 @@ export const hostileWorkspaceTests: HostTest[] = [
         fs.rmSync(path.dirname(settingsFile), { recursive: true, force: true });
         await waitFor('the workspace settings to go', () => cfg().get('oss.pageSize') !== 7).catch(() => undefined);
         await capture.close();
+      }
+    },
+  },
+  {
+    name: 'an oss:// binding the extension did not sign (a workspace file\'s folder) sends nothing until the user allows it, naming the real profile; signed ones act; listings never hand VS Code "", "..", or "\\" names',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      await a.services.profiles.select('sandbox:Sandbox');
+      const p = a.useScriptedPrompter();
+      const key = sandboxInfo().accessKeyId;
+      const bound = (bucket: string, query: object) => vscode.Uri.parse(`oss://${bucket}/`).with({ query: JSON.stringify(query) });
+      // What `.code-workspace` could list: the profile chosen by the file, labelled "prod".
+      const foreign = bound(DEMO.bucket, { profile: 'sandbox:Sandbox', name: 'prod' });
+      p.enqueue(undefined);
+      const refused = await callsDuring(() => assert.rejects(Promise.resolve(vscode.workspace.fs.readDirectory(foreign)), /not allowed/));
+      assert.deepEqual(p.asked.splice(0), [`choose:Use profile Sandbox on bucket ${DEMO.bucket}?`], 'asked once, with the real profile name');
+      assert.ok(!p.details.splice(0)[0].includes('prod'), 'the query\'s name is not shown');
+      assert.deepEqual(refused.filter((c) => c.service === 'oss'), [], 'no request before the answer');
+      // The answer holds for the session: asked no more, still nothing sent.
+      const again = await callsDuring(() => assert.rejects(Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(foreign, 'README.md'))), /not allowed/));
+      assert.deepEqual(p.asked, []);
+      assert.deepEqual(again.filter((c) => c.service === 'oss'), []);
+
+      // Allowed: the requests are signed by the profile the binding names (the sandbox's key).
+      p.enqueue('Allow');
+      const allowed = await callsDuring(() => vscode.workspace.fs.readDirectory(bound(DEMO.shanghaiBucket, { profile: 'sandbox:Sandbox', name: 'Sandbox' })));
+      assert.equal(p.asked.length, 1);
+      assert.ok(allowed.length && allowed.every((c) => c.service !== 'oss' || c.accessKeyId === key), JSON.stringify(allowed.map((c) => [c.action, c.accessKeyId === key])));
+
+      // What the extension opens is signed: no question; the same MAC on another bucket is foreign.
+      const opened = vscode.Uri.parse(await vscode.commands.executeCommand<string>('alibabaCloud.oss.openObject', { uri: `oss://${DEMO.bucket}/README.md` }));
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      p.asked.splice(0);
+      await vscode.workspace.fs.stat(opened);
+      assert.deepEqual(p.asked, [], 'a signed binding acts without asking');
+      p.enqueue(undefined);
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(opened.with({ authority: 'e2e-not-signed-for' }))), /not allowed/);
+      assert.equal(p.asked.length, 1);
+
+      // Keys with "" or "\" segments are real objects, never names VS Code joins into paths.
+      const { cloud } = await a.services.cloud();
+      const odd = ['e2e-names/ok.txt', 'e2e-names//empty.txt', 'e2e-names/a\\b.txt'];
+      for (const k of odd) { await cloud.oss.putObject(DEMO.bucket, 'cn-hangzhou', k, Buffer.from(k)); }
+      try {
+        const dir = vscode.Uri.parse(`oss://${DEMO.bucket}/e2e-names/`);
+        assert.deepEqual((await vscode.workspace.fs.readDirectory(dir)).map(([n]) => n), ['ok.txt']);
+        const stat = await callsDuring(() => assert.rejects(Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.parse(`oss://${DEMO.bucket}/e2e-names//empty.txt`))), (e: Error) => e instanceof vscode.FileSystemError && e.code === 'FileNotFound'));
+        assert.deepEqual(stat.filter((c) => c.service === 'oss'), [], 'not found without a request');
+        // The OSS tree shows the key as it is, without a resource URI.
+        const provider = a.explorer.providers.get('oss')!;
+        const byLabel = async (nodes: TreeNode[], label: string) => {
+          for (const n of nodes) { const item = await provider.getTreeItem(n); if ((typeof item.label === 'string' ? item.label : item.label?.label) === label) { return { n, item }; } }
+          throw new Error(`no row ${label}`);
+        };
+        a.explorer.refresh('oss');
+        const buckets = await byLabel(await provider.getChildren(undefined), 'Buckets');
+        const bucket = await byLabel(await provider.getChildren(buckets.n), DEMO.bucket);
+        const folder = await byLabel(await provider.getChildren(bucket.n), 'e2e-names');
+        const row = await byLabel(await provider.getChildren(folder.n), 'a\\b.txt');
+        assert.equal(row.item.resourceUri, undefined);
+      } finally {
+        await cloud.oss.deleteObjects(DEMO.bucket, 'cn-hangzhou', odd);
       }
     },
   },

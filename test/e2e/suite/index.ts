@@ -1,6 +1,7 @@
 // Entry of the in-host suites (extensionTestsPath; compiled by test/e2e/lib/build.mjs). To add tests,
 // write a module exporting HostTest[] next to this file and list it here.
 import { accessKeyTests } from './accesskeys.test';
+import { agentTests } from './agent.test';
 import { connectTests } from './connect.test';
 import { explorerTests } from './explorer.test';
 import { extensionTests } from './extension.test';
@@ -36,6 +37,7 @@ const suites: HostSuite[] = [
   { name: 'polish', tests: polishTests },
   { name: 'trees', tests: treesTests },
   { name: 'multiselect', tests: multiSelectTests },
+  { name: 'agent', tests: agentTests },
   // Last: it leaves a sandbox-mode explanation in the identity view.
   { name: 'hostile-workspace', tests: hostileWorkspaceTests },
 ];

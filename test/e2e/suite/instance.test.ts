@@ -98,7 +98,7 @@ export const instanceTests: HostTest[] = [
       // through Cloud Assistant, in connect.test.ts); one for another instance stays as it is.
       const check = (instanceId: string, instanceName: string, role: string) => ({
         instanceId, instanceName, regionId: 'cn-hangzhou', verdict: 'roleOk' as const, summary: `${instanceName} has role ${role}.`,
-        report: { complete: true, role, noRole: false }, checkedAt: new Date(Date.now() - 60_000),
+        report: { complete: true, role, noRole: false, unreadable: [] }, checkedAt: new Date(Date.now() - 60_000),
       });
       a.services.roleChecks.set(check(WITH_ROLE, 'demo-worker-1', 'DemoEcsLogShipper'));
       a.services.roleChecks.set(check(NO_ROLE, 'demo-web-1', 'DemoEcsLogShipper'));

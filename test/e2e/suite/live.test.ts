@@ -11,7 +11,7 @@ import type { ExtensionApi } from '../../../src/extension';
 import { formatPolicy, serviceTrustPolicy } from '../../../src/policy/builders';
 import { DEMO } from '../../../src/sandbox/seed';
 import type { TreeNode } from '../../../src/views/node';
-import { asInstanceRole, callsDuring, type LoggedRequest, ourExtension, waitFor } from './helpers';
+import { asInstanceRole, callsDuring, type LoggedRequest, ourExtension, waitFor, save } from './helpers';
 import type { HostTest } from './runner';
 
 
@@ -106,7 +106,7 @@ export const liveTests: HostTest[] = [
           return errors.length ? errors : undefined;
         });
         assert.equal(problems[0].code, 'effect-invalid');
-        assert.match(await errorOf(a, 'alibabaCloud.ram.createPolicyFromDraft', editor.document.uri), /problems, nothing was sent to RAM/);
+        assert.match(await errorOf(a, 'alibabaCloud.ram.createPolicyFromDraft', editor.document.uri), /problems; nothing was sent to RAM\. /);
         const { cloud } = await a.services.cloud();
         await assert.rejects(cloud.ram.getPolicy(DRAFT, 'Custom'), { code: 'EntityNotExist.Policy' });
       } finally {
@@ -154,15 +154,22 @@ export const liveTests: HostTest[] = [
       await vscode.commands.executeCommand('alibabaCloud.ram.createPolicyVersion', { policyName: POLICY });
       const editor = await editorOf((u) => u.path.endsWith(`/policies/Custom/${POLICY}.policy.json`));
       await replaceAll(editor, JSON.stringify(policy('oss:GetObject', 'oss:ListObjects'), null, 2));
-      await editor.document.save();
+      assert.ok(await save(editor.document));
       p.enqueue(true);
-      const calls = await callsDuring(() => Promise.resolve(vscode.commands.executeCommand('alibabaCloud.ram.setAsDefaultVersion', editor.document.uri)));
+      const opened: vscode.TabInputTextDiff[] = [];
+      const watching = vscode.window.tabGroups.onDidChangeTabs((e) => {
+        for (const t of e.opened) { if (t.input instanceof vscode.TabInputTextDiff) { opened.push(t.input); } }
+      });
+      const calls = await callsDuring(() => Promise.resolve(vscode.commands.executeCommand('alibabaCloud.ram.setAsDefaultVersion', editor.document.uri))).finally(() => watching.dispose());
       assert.deepEqual(writes(calls), ['CreatePolicyVersion']);
       assert.equal(p.asked.at(-1), `confirm:Make your edit the new default version of ${POLICY} in account ${DEMO.accountId} (profile Sandbox)?`);
       assert.match(p.details.at(-1) ?? '', new RegExp(`attached to 1 role \\(${ROLE}\\)`));
-      const diff = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.input)
-        .find((i): i is vscode.TabInputTextDiff => i instanceof vscode.TabInputTextDiff && i.modified.toString() === editor.document.uri.toString());
-      assert.ok(diff, 'the diff is open');
+      const diff = opened.find((i) => i.modified.toString() === editor.document.uri.toString());
+      assert.ok(diff, 'the diff was shown before the confirmation');
+      const stillOpen = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.input)
+        .filter((i) => i instanceof vscode.TabInputTextDiff && i.modified.toString() === editor.document.uri.toString());
+      assert.equal(stillOpen.length, 0, 'deployed: the "(live) ↔ your edit" diff is closed, as its left side is no longer live');
+      assert.ok(vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === editor.document.uri.toString()), 'the document stays open');
       assert.equal(diff.original.scheme, 'alibabacloud-ram-live');
       const live = await vscode.workspace.openTextDocument(diff.original);
       assert.deepEqual(JSON.parse(live.getText()), policy('oss:GetObject'), 'left: the default version before the deploy');

@@ -15,6 +15,17 @@ import type { HostTest } from './runner';
 
 /** VS Code's mime type for rows of the alibabaCloud.oss tree (src/views/ossDragAndDrop.ts; importing it would bundle the SDKs here). */
 const OSS_TREE_MIME = 'application/vnd.code.tree.alibabacloud.oss';
+/** What VS Code's Explorer adds to its drags beside text/uri-list (ossDragAndDrop.ts VSCODE_URI_LIST_MIME). */
+const VSCODE_URI_LIST_MIME = 'application/vnd.code.uri-list';
+
+/** A drop as VS Code's Explorer makes it: text/uri-list plus VS Code's own list. */
+function explorerDrop(uris: vscode.Uri[]): vscode.DataTransfer {
+  const data = new vscode.DataTransfer();
+  const list = uris.map(String).join('\r\n');
+  data.set('text/uri-list', new vscode.DataTransferItem(list));
+  data.set(VSCODE_URI_LIST_MIME, new vscode.DataTransferItem(list));
+  return data;
+}
 const HZ = 'cn-hangzhou';
 const B = DEMO.bucket;
 const BASE = 'e2e-dnd/';
@@ -84,8 +95,7 @@ export const ossDndTests: HostTest[] = [
       const { dir, file, folder } = localTree();
       try {
         const target = await row('Buckets', B, 'e2e-dnd', 'in');
-        const data = new vscode.DataTransfer();
-        data.set('text/uri-list', new vscode.DataTransferItem([vscode.Uri.file(file), vscode.Uri.file(folder)].map(String).join('\r\n')));
+        const data = explorerDrop([vscode.Uri.file(file), vscode.Uri.file(folder)]);
         const calls = await callsDuring(() => api.explorer.ossDragAndDrop.handleDrop(target, data, never));
         assert.equal(await text(`${BASE}in/dropped.txt`), 'dropped file');
         assert.equal(await text(`${BASE}in/site/index.html`), '<h1>hi</h1>');
@@ -94,8 +104,7 @@ export const ossDndTests: HostTest[] = [
 
         // Dropped again: the existing object is asked about, never replaced silently.
         fs.writeFileSync(file, 'changed');
-        const again = new vscode.DataTransfer();
-        again.set('text/uri-list', new vscode.DataTransferItem(vscode.Uri.file(file).toString()));
+        const again = explorerDrop([vscode.Uri.file(file)]);
         p.enqueue('Skip');
         await api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', B, 'e2e-dnd', 'in'), again, never);
         assert.equal(p.pending, 0);
@@ -106,6 +115,7 @@ export const ossDndTests: HostTest[] = [
         // the desktop onto a Remote-SSH window) goes up under its own name.
         const desk = new vscode.DataTransfer();
         desk.set('files', new DesktopFile('desk.txt', Buffer.from('from the desktop')));
+        p.enqueue(true); // not from VS Code: asked first (see the drop-from-elsewhere test)
         await api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', B, 'e2e-dnd', 'in', 'dropped.txt'), desk, never);
         assert.equal(await text(`${BASE}in/desk.txt`), 'from the desktop');
       } finally {
@@ -218,11 +228,59 @@ export const ossDndTests: HostTest[] = [
       assert.deepEqual(p.opened, [opened.toString(true)]);
       assert.equal(opened.scheme, 'oss');
       assert.equal(opened.authority, B);
-      assert.deepEqual(JSON.parse(opened.query), { profile: 'sandbox:Sandbox', name: 'Sandbox' });
+      const query = JSON.parse(opened.query) as Record<string, string>;
+      assert.deepEqual({ ...query, sig: undefined }, { profile: 'sandbox:Sandbox', name: 'Sandbox', sig: undefined });
+      assert.match(query.sig, /^[\w-]{43}$/, 'signed by the extension (ui/bindingTrust)');
       assert.deepEqual((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()), before);
       // What that window shows as its folder reads through our file system.
       assert.equal(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(opened, 'README.md'))).toString(), await text('README.md'));
       assert.ok((await vscode.workspace.fs.readDirectory(opened)).some(([name]) => name === 'README.md'));
+    },
+  },
+  {
+    name: 'drop from elsewhere (a web page\'s text/uri-list, desktop bytes): asked first, naming files, folder count and destination; hidden folders need their own yes even from the Explorer; another window\'s vscode-remote URI is never read as a path here',
+    async run() {
+      const p = (await ready()).useScriptedPrompter();
+      await (await oss()).createFolder(B, HZ, `${BASE}in/`);
+      api.explorer.refresh('oss');
+      const { dir, file, folder } = localTree();
+      const ssh = path.join(dir, 'home', '.ssh');
+      fs.mkdirSync(ssh, { recursive: true });
+      fs.writeFileSync(path.join(ssh, 'id_e2e'), 'not a key');
+      try {
+        // A page's drag: text/uri-list only. Asked, naming them; dismissed sends nothing.
+        const page = new vscode.DataTransfer();
+        page.set('text/uri-list', new vscode.DataTransferItem([vscode.Uri.file(file), vscode.Uri.file(folder)].map(String).join('\r\n')));
+        p.enqueue(false);
+        const dismissed = await callsDuring(async () => api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', B, 'e2e-dnd', 'in'), page, never));
+        assert.deepEqual(p.asked.splice(0), [`confirm:Upload 2 dropped item(s) to oss://${B}/${BASE}in/?`]);
+        const detail = p.details.splice(0)[0];
+        assert.ok(detail.includes(file) && detail.includes(folder) && detail.includes('(1 folder(s)'), detail);
+        assert.ok(!dismissed.some((c) => c.action === 'PutObject'), 'dismissed: nothing uploaded');
+        assert.ok(!await exists(`${BASE}in/dropped.txt`));
+
+        // A hidden folder inside what the Explorer dragged: its own question; dismissed uploads nothing.
+        p.enqueue(false);
+        const hidden = await callsDuring(async () => api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', B, 'e2e-dnd', 'in'), explorerDrop([vscode.Uri.file(path.join(dir, 'home'))]), never));
+        assert.deepEqual(p.asked.splice(0), [`confirm:Upload hidden folders to oss://${B}/${BASE}in/?`]);
+        assert.ok(p.details.splice(0)[0].includes(ssh));
+        assert.ok(!hidden.some((c) => c.action === 'PutObject'));
+
+        // Another window's file (a vscode-remote authority that is not this window's) is not this
+        // machine's path of the same name: not uploaded, and nothing asked.
+        const foreign = explorerDrop([vscode.Uri.from({ scheme: 'vscode-remote', authority: 'ssh-remote+e2e-elsewhere', path: vscode.Uri.file(file).path })]);
+        const remote = await callsDuring(async () => api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', B, 'e2e-dnd', 'in'), foreign, never));
+        assert.ok(!remote.some((c) => c.action === 'PutObject'), 'the local file of the same path was not uploaded');
+        assert.equal(p.pending, 0);
+
+        // Accepted: uploaded.
+        p.enqueue(true);
+        await api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', B, 'e2e-dnd', 'in'), page, never);
+        assert.equal(await text(`${BASE}in/dropped.txt`), 'dropped file');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+        await cleanUp();
+      }
     },
   },
   {

@@ -50,6 +50,37 @@ async function rootCloud() {
 
 export const ossTests: HostTest[] = [
   {
+    name: 'OSS unreachable: the Buckets row says so in plain words (as RAM does), and its Retry lists the buckets once the fault clears',
+    async run() {
+      await ready();
+      const fault = await sandboxControl('faults', {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ service: 'oss', action: 'ListBuckets', kind: 'down' }),
+      });
+      assert.equal(fault.status, 200);
+      let buckets: TreeNode;
+      let retryCommand: vscode.Command | undefined;
+      try {
+        api.explorer.refresh('oss');
+        buckets = await child(undefined, 'Buckets');
+        const [row] = await children(buckets);
+        const text = await label(row);
+        assert.match(text, /The service could not be reached/, text);
+        assert.doesNotMatch(`${text} ${String((await item(row)).tooltip)}`, /socket hang up|keepalive|headers:|max-keys|\[ResponseError\]/);
+        const retry = (await row.getChildren?.())?.[0];
+        assert.ok(retry && await label(retry) === 'Retry');
+        retryCommand = (await item(retry)).command;
+      } finally {
+        await sandboxControl('faults', { method: 'DELETE' });
+      }
+      // The Retry row's command, as a click runs it.
+      assert.ok(retryCommand);
+      await vscode.commands.executeCommand(retryCommand.command, ...(retryCommand.arguments ?? []));
+      const names = await Promise.all((await children(buckets)).map(label));
+      assert.deepEqual(names, [DEMO.bucket, DEMO.bigBucket, DEMO.shanghaiBucket]);
+    },
+  },
+  {
     name: 'lists buckets under "Buckets", then folders and objects with size and date',
     async run() {
       await ready();
@@ -196,7 +227,7 @@ export const ossTests: HostTest[] = [
       await run('openObject', readme);
       const editor = await waitFor('the editor', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'oss' ? vscode.window.activeTextEditor : undefined));
       assert.equal(editor.document.uri.with({ query: '' }).toString(), `oss://${DEMO.bucket}/README.md`);
-      assert.deepEqual(JSON.parse(editor.document.uri.query), { profile: 'sandbox:Sandbox', name: 'Sandbox' }, 'bound to the profile it was opened with');
+      assert.deepEqual({ ...JSON.parse(editor.document.uri.query), sig: undefined }, { profile: 'sandbox:Sandbox', name: 'Sandbox', sig: undefined }, 'bound to the profile it was opened with (and signed)');
       assert.match(editor.document.getText(), /^# demo-data/);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     },
@@ -294,6 +325,10 @@ export const ossTests: HostTest[] = [
         // No assert.equal on the URL: a failure message would print its signature and token.
         assert.ok(await vscode.env.clipboard.readText() === r.url, 'the URL is on the clipboard');
         assert.ok(r.url.includes('security-token='), 'signed with the role\'s STS credentials');
+        // The sandbox's URL opens without the extension's name resolution (a browser, curl).
+        assert.equal(new URL(r.url).hostname, '127.0.0.1');
+        const res = await fetch(r.url);
+        assert.ok(res.status === 200 && (await res.text()).startsWith('# demo-data'), `plain fetch of the URL: HTTP ${res.status}`);
       });
     },
   },

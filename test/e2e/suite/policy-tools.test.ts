@@ -48,6 +48,24 @@ async function mutationsDuring(fn: () => Promise<unknown>): Promise<string[]> {
 
 export const policyToolsTests: HostTest[] = [
   {
+    name: 'each policy problem shows once: ours, not repeated by VS Code\'s JSON schema validation',
+    timeoutMs: 45_000,
+    async run() {
+      await api();
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'policy-')), 'twice.ram-policy.json');
+      // An unknown element, a wrong Version, a Statement that is not a list: what a schema also flags.
+      fs.writeFileSync(file, '{\n  "Version": "2",\n  "Statement": {\n    "Effect": "Allow", "Action": "oss:GetObject", "Resource": "*", "Principle": {}\n  }\n}\n');
+      const uri = vscode.Uri.file(file);
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      await waitFor('policy diagnostics', () => ours(uri).length >= 2);
+      // VS Code's JSON language features validate a few hundred ms after opening: give them that time.
+      await new Promise((r) => setTimeout(r, 3000));
+      const others = vscode.languages.getDiagnostics(uri).filter((d) => d.source !== 'Alibaba Cloud RAM');
+      assert.deepEqual(others.map((d) => `${d.source}: ${d.message}`), []);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    },
+  },
+  {
     name: 'a bad *.ram-policy.json: problems with ranges, quick fixes applied, problems follow typing',
     timeoutMs: 45_000,
     async run() {
@@ -138,8 +156,9 @@ export const policyToolsTests: HostTest[] = [
       assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), tf!.uri);
       assert.equal(vscode.window.activeTextEditor?.document.getText(), tf!.text);
       const sh = await vscode.commands.executeCommand<{ text: string }>('alibabaCloud.ram.exportCliScript', { roleName: SEEDED_ROLE });
-      assert.match(sh!.text, /^ensure aliyun ram CreateRole --RoleName 'DemoEcsOssReader'/m);
-      assert.match(sh!.text, /^ensure aliyun ecs AttachInstanceRamRole --RegionId 'cn-hangzhou'/m);
+      // Each parameter one shell word, `--Key=value`: a value starting with `--` stays a value.
+      assert.match(sh!.text, /^ensure aliyun ram CreateRole '--RoleName=DemoEcsOssReader'/m);
+      assert.match(sh!.text, /^ensure aliyun ecs AttachInstanceRamRole '--RegionId=cn-hangzhou'/m);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     },

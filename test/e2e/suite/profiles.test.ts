@@ -47,18 +47,21 @@ export const profileTests: HostTest[] = [
           { name: 'e2e-base', mode: 'AK', access_key_id: info.subAccount.accessKeyId, access_key_secret: info.subAccount.accessKeySecret, region_id: 'cn-hangzhou' },
           { name: 'e2e-chain', mode: 'ChainableRamRoleArn', source_profile: 'e2e-base', ram_role_arn: `acs:ram::${info.accountId}:role/${ROLE}`, ram_session_name: 'e2e', region_id: 'cn-hangzhou' },
           { name: 'e2e-ext', mode: 'External', process_command: command, region_id: 'cn-hangzhou' },
+          // The same command under other names: new providers, so each run asks the approvals again.
+          { name: 'e2e-ext2', mode: 'External', process_command: command, region_id: 'cn-hangzhou' },
+          { name: 'e2e-ext3', mode: 'External', process_command: command, region_id: 'cn-hangzhou' },
           { name: 'e2e-sso', mode: 'CloudSSO', cloud_sso_access_token_expire: past + 7200, sts_expiration: past, region_id: 'cn-hangzhou' },
         ],
       }), { mode: 0o600 });
       const root = vscode.workspace.getConfiguration('alibabaCloud');
       const endpoints = sandboxEndpoints(info.endpoint);
-      await root.update('endpointOverrides', { 'e2e-chain': endpoints, 'e2e-ext': endpoints }, vscode.ConfigurationTarget.Global);
+      await root.update('endpointOverrides', { 'e2e-chain': endpoints, 'e2e-ext': endpoints, 'e2e-ext2': endpoints, 'e2e-ext3': endpoints }, vscode.ConfigurationTarget.Global);
       const before = process.env.ALIBABA_CLOUD_CLI_CONFIG;
       process.env.ALIBABA_CLOUD_CLI_CONFIG = file;
       try {
         const listed = profiles.list().filter((p) => p.source === 'cli');
-        assert.deepEqual(listed.map((p) => `${p.name}:${p.mode}:${p.supported}`), ['e2e-base:AK:true', 'e2e-chain:ChainableRamRoleArn:true', 'e2e-ext:External:true', 'e2e-sso:CloudSSO:false']);
-        assert.match(listed[3].reason ?? '', /`aliyun sts GetCallerIdentity --profile e2e-sso`/, 'says what to run instead');
+        assert.deepEqual(listed.map((p) => `${p.name}:${p.mode}:${p.supported}`), ['e2e-base:AK:true', 'e2e-chain:ChainableRamRoleArn:true', 'e2e-ext:External:true', 'e2e-ext2:External:true', 'e2e-ext3:External:true', 'e2e-sso:CloudSSO:false']);
+        assert.match(listed[5].reason ?? '', /`aliyun sts GetCallerIdentity --profile e2e-sso`/, 'says what to run instead');
 
         // "Use aliyun CLI Profile" → the chained profile; RAM roles listed as the assumed role.
         const prompter = a.useScriptedPrompter();
@@ -90,7 +93,36 @@ export const profileTests: HostTest[] = [
         prompter.enqueue('e2e-ext');
         await vscode.commands.executeCommand('alibabaCloud.importCliProfile');
         await (await a.services.cloud()).cloud.whoAmI();
-        assert.equal(prompter.asked.filter((q) => q.startsWith('confirm:Run the credential command')).length, 1);
+        const asks = () => prompter.asked.filter((q) => q.startsWith('confirm:Run the credential command')).length;
+        assert.equal(asks(), 1);
+        assert.ok(detail.includes(file) && detail.includes(`Program: ${process.execPath}`), 'the question names the config file and the resolved program');
+
+        // The approval is bound to this machine: one recorded elsewhere (a remote sharing this
+        // globalState) does not let the command run here without asking.
+        const [mine] = profiles.approvedCommands();
+        assert.deepEqual([mine.configPath, mine.program, mine.command, mine.profile], [file, process.execPath, command, 'e2e-ext']);
+        await a.services.context.globalState.update('alibabaCloud.approvedCredentialCommands', [{ ...mine, machine: 'ssh-remote|elsewhere|other-id' }]);
+        prompter.enqueue('e2e-ext2', true);
+        await vscode.commands.executeCommand('alibabaCloud.importCliProfile');
+        await (await a.services.cloud()).cloud.whoAmI();
+        assert.equal(asks(), 2);
+        assert.equal(profiles.approvedCommands().length, 2);
+
+        // Forget Approved Credential Commands lists both (one from another machine), withdraws them,
+        // and the next run of the command asks again before it runs.
+        prompter.enqueue([command]);
+        const forgot = await vscode.commands.executeCommand('alibabaCloud.forgetApprovedCredentialCommands') as { forgotten: number };
+        const offered = prompter.offered.at(-1)!;
+        assert.deepEqual(offered.map((i) => i.label), [command, command]);
+        assert.deepEqual(offered.map((i) => /another machine/.test(i.description ?? '')), [true, false]);
+        assert.equal(forgot.forgotten, 2);
+        assert.deepEqual(profiles.approvedCommands(), []);
+        const runs = fs.readFileSync(marker, 'utf8').length;
+        prompter.enqueue('e2e-ext3', true);
+        await vscode.commands.executeCommand('alibabaCloud.importCliProfile');
+        await (await a.services.cloud()).cloud.whoAmI();
+        assert.equal(asks(), 3);
+        assert.equal(fs.readFileSync(marker, 'utf8').length, runs + 1);
       } finally {
         if (before === undefined) { delete process.env.ALIBABA_CLOUD_CLI_CONFIG; } else { process.env.ALIBABA_CLOUD_CLI_CONFIG = before; }
         await root.update('endpointOverrides', undefined, vscode.ConfigurationTarget.Global);

@@ -254,7 +254,7 @@ export const flowTests = [
       assert.match(dialog.detail, new RegExp(`attached to 1 role \\(${NEW_ROLE}\\)`));
       await page.locator('.part.editor .editor-group-container.active .monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 10_000 });
       await step('flow-policy-deploy-diff-confirm');
-      log(`  answered with ${await ui.answerDialog(page, 'Set as Default')} on "Set as Default"`);
+      log(`  answered with ${await ui.answerDialog(page, 'Deploy as Default Version')} on "Deploy as Default Version"`);
       const done = await ui.waitForNotification(page, new RegExp(`${NEW_POLICY} is now at version v2`), 30_000);
       log(`  ${done}`);
       await waitForRows(page, ram, 'v2 (default)', (r) => row(r, 'v2 (default)') && row(r, 'v1'));

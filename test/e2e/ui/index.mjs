@@ -4,6 +4,7 @@ import { connectSettings, connectUiTests } from './connect.ui.mjs';
 import { destructiveTests } from './destructive.ui.mjs';
 import { flowSettings, flowTests } from './flows.ui.mjs';
 import { helperTests } from './helpers.ui.mjs';
+import { inertTests } from './inert.ui.mjs';
 import { paletteUiTests, stateUiTests } from './states.ui.mjs';
 import { walkthroughTests } from './walkthrough.ui.mjs';
 import { workbenchTests } from './workbench.ui.mjs';
@@ -13,6 +14,7 @@ export const uiTests = [
   ...workbenchTests,
   ...paletteUiTests,
   ...helperTests,
+  ...inertTests, // on the sandbox profile: a hostile key in demo-shanghai-logs, removed after
   flowTests[0],
   ...connectUiTests, // while demo-web-1 has no role and the sandbox profile is the identity
   flowTests[1], // the wizard: it attaches a role
