@@ -1,4 +1,4 @@
-// The layer check of DESIGN.md, run by `npm test`: reads every import of src/ (static, dynamic,
+// The layer check of docs/ARCHITECTURE.md, run by `npm test`: reads every import of src/ (static, dynamic,
 // require, type-only and re-exports alike, through TypeScript's own pre-parser) and fails on an
 // import that runs up a layer, on any import circle, and on `vscode` below the line.
 // A small script rather than dependency-cruiser: no install scripts, ~100 ms, and the rules sit
@@ -13,7 +13,7 @@ const src = join(root, 'src');
 /**
  * What each layer may import besides itself. Top to bottom: extension.ts > commands (and agent, the chat tools) > views > fs
  * > ui > setup > policy > cloud. The sandbox is a separate local cloud: it shares only the policy
- * engine (DESIGN.md: "the same engine as src/policy") and none of the client code, so a bug in a
+ * engine (docs/ARCHITECTURE.md) and none of the client code, so a bug in a
  * client (signing, paging) is never mirrored by the server it is tested against. Only the command
  * that starts it in-process reaches into it.
  */

@@ -26,6 +26,7 @@ import type { Services } from '../ui/services';
 import { asPrefix, baseName, directoryEntries, formatOssUri, isPathSafeKey, formatSize, listKeysUnder, objectExists, OSS_SCHEME, regionOfBucket } from '../cloud/ossLocation';
 import { showNotice } from '../ui/prompt';
 import { shorten } from '../cloud/inert';
+import { copyObjects } from '../setup/ossObjectOps';
 
 // A require(): the AccessDenied analysis loads with the first refusal, in the lazy bundle (esbuild.mjs).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -315,14 +316,14 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
     if (!k) { throw vscode.FileSystemError.FileNotFound(oldUri); }
     if (!options.overwrite && await this.kindOf(to)) { throw vscode.FileSystemError.FileExists(newUri); }
     if (k.type === vscode.FileType.File) {
-      await copyKey(from, to, from.key, to.key);
+      await copyKeys(from, to, [[from.key, to.key]]);
       await from.cloud.oss.deleteObject(from.bucket, from.region, from.key);
     } else {
       const src = asPrefix(from.key);
       const dst = asPrefix(to.key);
       const keys = (await listKeysUnder(from.cloud, from.bucket, from.region, src)).map((o) => o.key);
       if (await objectExists(from.cloud, from.bucket, from.region, src)) { keys.push(src); }
-      for (const key of keys) { await copyKey(from, to, key, dst + key.slice(src.length)); }
+      await copyKeys(from, to, keys.map((key) => [key, dst + key.slice(src.length)]));
       if (!keys.includes(src)) { await to.cloud.oss.createFolder(to.bucket, to.region, dst); }
       await from.cloud.oss.deleteObjects(from.bucket, from.region, keys);
     }
@@ -336,11 +337,19 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
   }
 }
 
-/** CopyObject within a bucket; across buckets, through this host (GetObject + PutObject). */
-async function copyKey(from: Target, to: Target, fromKey: string, toKey: string): Promise<void> {
-  if (from.bucket === to.bucket) {
-    await from.cloud.oss.copyObject(from.bucket, from.region, fromKey, toKey);
-  } else {
+/**
+ * Server-side copies through the one copy primitive the tree's Move and Copy use (CopyObject, in
+ * parts with UploadPartCopy above 1 GB; copyObjects); CopyObject does not cross regions, so across
+ * regions the bytes go through this host. Stops at the first failure, before anything is deleted.
+ */
+async function copyKeys(from: Target, to: Target, pairs: Array<[string, string]>): Promise<void> {
+  if (from.region === to.region) {
+    const results = await copyObjects(from.cloud.oss, from.region, pairs.map(([fromKey, toKey]) => ({ fromBucket: from.bucket, fromKey, toBucket: to.bucket, toKey })), { move: false });
+    const failed = results.find((r) => !r.copied);
+    if (failed) { throw failed.cause ?? new Error(failed.error); }
+    return;
+  }
+  for (const [fromKey, toKey] of pairs) {
     await to.cloud.oss.putObject(to.bucket, to.region, toKey, await from.cloud.oss.getObject(from.bucket, from.region, fromKey));
   }
 }

@@ -1,7 +1,7 @@
 /**
  * ECS 2014-05-26 over the sandbox state: regions and network lookups, instances (create, run,
  * start/stop, modify, public IP) and instance RAM roles, with ECS's error codes and both paging
- * styles (PageNumber/PageSize and NextToken/MaxResults). See WIRE §3.
+ * styles (PageNumber/PageSize and NextToken/MaxResults). See the DescribeInstances API reference (paging).
  *
  * Instance-level failures of the batch role APIs are reported per instance (Success:false with
  * the error code), but when every instance failed the whole call fails with the first error, so a

@@ -1,5 +1,5 @@
 /**
- * The ECS instance metadata service (WIRE.md §4) for every sandbox instance: hardened mode
+ * The ECS instance metadata service (ECS "Instance metadata" documentation) for every sandbox instance: hardened mode
  * (PUT /latest/api/token, then X-aliyun-ecs-metadata-token), the plain-text metadata paths, and
  * the instance role's rotating STS credentials. Served at /imds/<instanceId>/latest/… and, for
  * `options.defaultImdsInstance`, at the bare /latest/… that clients on an instance use.

@@ -1,5 +1,5 @@
 /**
- * OSS request signatures, recomputed exactly from what arrived on the wire (WIRE.md §6):
+ * OSS request signatures, recomputed exactly from what arrived on the wire (OSS "Signature version 1" and "Signature version 4" documentation):
  * V1 (`Authorization: OSS ak:sig`, HMAC-SHA1), V1 presigned URLs (OSSAccessKeyId/Expires/Signature),
  * V4 (`OSS4-HMAC-SHA256`, header and presigned query forms). The caller resolves the AccessKeyId
  * to a secret and decides what a mismatch means; this module only parses and recomputes.

@@ -1,6 +1,6 @@
 /**
  * RAM 2015-05-01 over the sandbox state: roles, custom/system policies with versions, users,
- * attachments and access keys, with RAM's naming rules, error codes and Marker paging (WIRE §2).
+ * attachments and access keys, with RAM's naming rules, error codes and Marker paging (RAM API reference).
  * Names are unique case-insensitively, as in real RAM, but kept and returned as created.
  */
 import { randomBytes } from 'node:crypto';
@@ -514,7 +514,7 @@ function createAccessKey(ctx: RpcContext): RpcBody {
 
 // ---- the action table ----
 
-/** `acs:ram:*:<account>:<path>` — RAM's resource form (WIRE §2; RAM doc "需要的权限"). */
+/** `acs:ram:*:<account>:<path>` — RAM's resource form (RAM doc "需要的权限"). */
 const arn = (ctx: RpcContext, path: string) => [`acs:ram:*:${ctx.accountId}:${path}`];
 const onRole = (ctx: RpcContext) => arn(ctx, `role/${ctx.params.str('RoleName') ?? '*'}`);
 const onPolicy = (ctx: RpcContext) => arn(ctx, `policy/${ctx.params.str('PolicyName') ?? '*'}`);

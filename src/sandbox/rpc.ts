@@ -3,7 +3,7 @@
  * POP gateway serves them. Picks the product by API version, verifies the signature, authorizes
  * the caller (`<product>:<Action>` on the action's resources; root always passes), runs the
  * action's handler from its product's table, and answers JSON — errors in the gateway's shape
- * {RequestId, HostId, Code, Message, Recommend} (WIRE §1.5).
+ * {RequestId, HostId, Code, Message, Recommend} (the RPC error body every Alibaba Cloud API answers with; docs/SANDBOX.md).
  */
 import { SandboxError } from './errors';
 import { ecsProduct } from './ecs';

@@ -2,7 +2,7 @@
  * Verifies RPC-style (RAM, ECS, STS) request signatures the way the POP gateway does, by
  * recomputing them from the request exactly as received: V3 `ACS3-HMAC-SHA256` in the
  * Authorization header (openapi-core's default) and V1 HMAC-SHA1 in the query
- * (`signatureAlgorithm: 'v2'`, older SDKs, hand-written calls). See shared/WIRE.md §1.3.
+ * (`signatureAlgorithm: 'v2'`, older SDKs, hand-written calls). See the "V3 request signature" (ACS3-HMAC-SHA256) documentation.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { unescape as qsUnescape } from 'node:querystring';

@@ -143,6 +143,8 @@ export interface CopyResult extends CopyItem {
   /** Copied in parts (UploadPartCopy), being above CopyObject's limit. */
   multipart?: boolean;
   error?: string;
+  /** What was thrown, for callers that stop at a failure (the oss:// file system). */
+  cause?: unknown;
 }
 
 /** CopyObject takes objects up to 1 GB; larger ones are copied in parts with UploadPartCopy (CopyObject API reference). */
@@ -188,6 +190,7 @@ export async function copyObjects(oss: OssApi, region: string, items: CopyItem[]
     } catch (e) {
       if (opts.signal?.aborted) { throw e; }
       r.error = e instanceof Error ? e.message : String(e);
+      r.cause = e;
     }
     results.push(r);
     opts.onItem?.(r, index);

@@ -8,7 +8,7 @@
  *
  * POSIX sh with curl and openssl (on every public Linux image); PowerShell 5.1+ for Windows.
  * The OSS request is signed with the V1 scheme (HMAC-SHA1 over VERB, Date, the x-oss-security-token
- * header and /bucket/), which needs nothing but openssl; WIRE.md §6.
+ * header and /bucket/), which needs nothing but openssl; OSS "Signature version 1" documentation.
  */
 
 /** First line of both variants; the sandbox's agent recognises the script by it. */

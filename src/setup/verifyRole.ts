@@ -128,16 +128,16 @@ export async function verifyRoleOnInstance(cloud: Cloud, regionId: string, insta
     return { ...withReport, verdict: 'incomplete', summary: l10n.t('The role check on {0} stopped early.', name), detail: report.credentialsStatus ? l10n.t('Reading the credentials answered {0}.', report.credentialsStatus) : undefined };
   }
   const expiry = report.expiration ?? '-';
-  if (!o.bucket) {
+  if (!bucket) {
     return { ...withReport, verdict: 'roleOk', summary: l10n.t('{0} has role {1}; its credentials expire at {2}.', name, report.role, expiry) };
   }
   if (report.list === 'ok') {
-    return { ...withReport, verdict: 'roleOk', summary: l10n.t('{0} has role {1}; its credentials expire at {2}; listing {3} works.', name, report.role, expiry, o.bucket.name) };
+    return { ...withReport, verdict: 'roleOk', summary: l10n.t('{0} has role {1}; its credentials expire at {2}; listing {3} works.', name, report.role, expiry, bucket.name) };
   }
   return {
     ...withReport, verdict: 'roleListRefused',
-    summary: l10n.t('{0} has role {1} (credentials expire at {2}), but listing {3} failed: {4}.', name, report.role, expiry, o.bucket.name,
+    summary: l10n.t('{0} has role {1} (credentials expire at {2}), but listing {3} failed: {4}.', name, report.role, expiry, bucket.name,
       report.list === 'unreachable' ? l10n.t('OSS did not answer') : `${report.listCode ?? ''} ${report.listStatus ?? ''}`.trim()),
-    detail: report.listCode === 'AccessDenied' ? l10n.t('The role\'s policies do not allow oss:ListObjects on {0}.', o.bucket.name) : undefined,
+    detail: report.listCode === 'AccessDenied' ? l10n.t('The role\'s policies do not allow oss:ListObjects on {0}.', bucket.name) : undefined,
   };
 }

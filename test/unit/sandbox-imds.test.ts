@@ -1,7 +1,7 @@
 /**
  * The sandbox IMDS over real HTTP: hardened-mode tokens and their failure codes, metadata paths,
  * the instance role's credentials and their overlapping rotation, and @alicloud/credentials'
- * own ECS RAM role provider pointed at it through its test seam (WIRE.md §5 (c)).
+ * own ECS RAM role provider pointed at it through its test seam (src/cloud/credentials.ts).
  */
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

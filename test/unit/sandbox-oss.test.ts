@@ -16,7 +16,7 @@ import { DEMO } from '../../src/sandbox/seed';
 let sandbox: Sandbox;
 let port: number;
 
-/** Resolves every hostname to 127.0.0.1 (WIRE.md §6 "Recommended for tests"). */
+/** Resolves every hostname to 127.0.0.1 (docs/SANDBOX.md: OSS addressing on loopback). */
 const pinnedLookup = ((_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) =>
   options && options.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)) as unknown as LookupFunction;
 const agent = new http.Agent({ keepAlive: true, lookup: pinnedLookup });

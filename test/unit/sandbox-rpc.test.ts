@@ -64,7 +64,7 @@ function signV1(method: string, params: Record<string, string>, keys: Keys = ROO
 
 const qs = (params: Record<string, string>) => Object.entries(params).map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
 
-/** A V3 (ACS3-HMAC-SHA256) signed request, implemented from WIRE §1.3 independently of the SDK. */
+/** A V3 (ACS3-HMAC-SHA256) signed request, implemented from the "V3 request signature" documentation, independently of the SDK. */
 function signV3(action: string, version: string, query: Record<string, string>, body = '', keys: Keys = ROOT) {
   const headers: Record<string, string> = {
     host: sandbox.info.endpoint, 'x-acs-action': action, 'x-acs-version': version, 'x-acs-date': timestamp(),

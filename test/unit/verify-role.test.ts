@@ -85,3 +85,14 @@ describe('verifyRoleOnInstance', () => {
     }
   });
 });
+
+describe('the bucket asked for later', () => {
+  test('a bucket given as a function (asked once the instance can be checked) is named in the verdict; none given skips the OSS check', async () => {
+    const asked = await verifyRoleOnInstance(t.cloud(), R, DEMO.vpcInstanceId2, { bucket: async () => ({ name: DEMO.bucket, regionId: R }), pollIntervalMs: 20 });
+    assert.equal(asked.verdict, 'roleOk');
+    assert.match(asked.summary, new RegExp(`listing ${DEMO.bucket} works\\.$`));
+    const skipped = await verifyRoleOnInstance(t.cloud(), R, DEMO.vpcInstanceId2, { bucket: async () => undefined, pollIntervalMs: 20 });
+    assert.equal(skipped.verdict, 'roleOk');
+    assert.doesNotMatch(skipped.summary, /listing/);
+  });
+});

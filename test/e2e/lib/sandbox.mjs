@@ -71,7 +71,7 @@ async function imdsFetch(url, init = {}) {
 
 /**
  * STS credentials the sandbox's IMDS serves for each instance with a role (hardened mode: token PUT,
- * then GETs with the token; WIRE.md §4). Returns { secrets: [{kind, value}], notes: [string] };
+ * then GETs with the token; ECS "Instance metadata" documentation). Returns { secrets: [{kind, value}], notes: [string] };
  * an IMDS that is not there (yet) is a note, not an error.
  */
 export async function fetchStsSecrets(info) {

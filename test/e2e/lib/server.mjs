@@ -103,7 +103,7 @@ export async function startServer(tools, opts = {}) {
     '--disable-telemetry',
     '--disable-experiments',
     '--disable-workspace-trust',
-    // A built workbench ignores the URL payload unless the server runs with this flag (VSCODE-E2E.md §1).
+    // A built workbench ignores the URL payload unless the server runs with this flag (test/e2e/README.md).
     ...(opts.smokeTestDriver === false ? [] : ['--enable-smoke-test-driver']),
     '--user-data-dir', userDataDir,
     '--server-data-dir', serverDataDir,
