@@ -88,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     oss.registration, enrichers.register('AccessDenied', accessDeniedEnricher(services)),
     enrichers.register('OutcomeUnknown', outcomeUnknownEnricher(services)), readOnly, roleChecks, filters,
     roleChecks.onDidChange(() => services.refresh('identity')),
-    new PolicyDiagnostics(), accessKeys, PolicyCompletion.register(), ...registerCommands(services, log, contributedCommands(context)),
+    new PolicyDiagnostics(), accessKeys, PolicyCompletion.register(), ...registerCommands(services, log, contributedCommands(context), context.extension.id),
   );
   context.subscriptions.push(...registerAgentTools(services));
   profiles.initContext();

@@ -41,14 +41,20 @@ function refuse(i: EcsInstance, needed: string): never {
 /**
  * Runs `action`, then follows the instance until `until` holds, reporting each status, and
  * refreshes the ECS view whatever happens. Cancelling stops following, not the transition.
+ * The row's region (the whole view when run from the palette) reloads at each status seen, so the
+ * row says what the progress toast says.
  */
-async function actAndFollow(s: Services, cloud: Cloud, i: EcsInstance, title: string, action: () => Promise<void>, until: (status: string | undefined) => boolean): Promise<string | undefined> {
+async function actAndFollow(s: Services, cloud: Cloud, i: EcsInstance, title: string, action: () => Promise<void>, until: (status: string | undefined) => boolean, arg: unknown): Promise<string | undefined> {
+  const region = arg instanceof InstanceNode ? arg.parent : undefined;
   try {
     return await withProgress(title, async (report, signal) => {
       await action();
       return followInstance(cloud.ecs, i.regionId, i.instanceId, {
         until, signal, intervalMs: POLL_MS,
-        onStatus: (st) => report(st ? vscode.l10n.t('Status: {0}', st) : vscode.l10n.t('Released')),
+        onStatus: (st) => {
+          report(st ? vscode.l10n.t('Status: {0}', st) : vscode.l10n.t('Released'));
+          s.refresh('ecs', region);
+        },
       });
     });
   } finally {
@@ -63,7 +69,7 @@ export const startInstance = defineCommand('alibabaCloud.ecs.startInstance', one
   const { cloud, instance: i } = await currentInstance(s, arg, title, (x) => x.status === 'Stopped', vscode.l10n.t('none is stopped'));
   if (i.status !== 'Stopped') { refuse(i, 'Stopped'); }
   const final = await actAndFollow(s, cloud, i, vscode.l10n.t('Starting {0}…', label(i)),
-    () => cloud.ecs.startInstance(i.regionId, i.instanceId), settled);
+    () => cloud.ecs.startInstance(i.regionId, i.instanceId), settled, arg);
   notify(vscode.l10n.t('{0} is {1}.', label(i), final ?? '-'));
   return final;
 }));
@@ -90,7 +96,7 @@ export const stopInstance = defineCommand('alibabaCloud.ecs.stopInstance', oneRo
   if (!choice) { return undefined; }
   const mode = choice === economical ? 'StopCharging' : 'KeepCharging';
   const final = await actAndFollow(s, cloud, i, vscode.l10n.t('Stopping {0}…', label(i)),
-    () => cloud.ecs.stopInstance(i.regionId, i.instanceId, mode), settled);
+    () => cloud.ecs.stopInstance(i.regionId, i.instanceId, mode), settled, arg);
   notify(vscode.l10n.t('{0} is {1}.', label(i), final ?? '-'));
   return final;
 }));
@@ -105,7 +111,7 @@ export const rebootInstance = defineCommand('alibabaCloud.ecs.rebootInstance', o
   if (!ok) { return undefined; }
   // ECS moves the instance out of Running when it accepts the call, so the next Running is the reboot done.
   const final = await actAndFollow(s, cloud, i, vscode.l10n.t('Rebooting {0}…', label(i)),
-    () => cloud.ecs.rebootInstance(i.regionId, i.instanceId), settled);
+    () => cloud.ecs.rebootInstance(i.regionId, i.instanceId), settled, arg);
   notify(vscode.l10n.t('{0} is {1}.', label(i), final ?? '-'));
   return final;
 }));
@@ -148,11 +154,11 @@ export const releaseInstance = defineCommand('alibabaCloud.ecs.releaseInstance',
   const force = choice === forced;
   if (running && !force) {
     const stopped = await actAndFollow(s, cloud, i, vscode.l10n.t('Stopping {0}…', name),
-      () => cloud.ecs.stopInstance(i.regionId, i.instanceId), settled);
+      () => cloud.ecs.stopInstance(i.regionId, i.instanceId), settled, arg);
     if (stopped !== 'Stopped') { throw new Error(vscode.l10n.t('{0} did not stop (it is {1}); nothing was released.', name, stopped ?? '-')); }
   }
   await actAndFollow(s, cloud, i, vscode.l10n.t('Releasing {0}…', name),
-    () => cloud.ecs.deleteInstance(i.regionId, i.instanceId, force), (st) => st === undefined);
+    () => cloud.ecs.deleteInstance(i.regionId, i.instanceId, force), (st) => st === undefined, arg);
   notify(vscode.l10n.t('Instance {0} ({1}) released.', name, i.instanceId));
   return true;
 }));

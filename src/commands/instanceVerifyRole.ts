@@ -8,11 +8,10 @@ import { collectAll } from '../cloud/paging';
 import { verifyRoleOnInstance } from '../setup/verifyRole';
 import { withProgress } from '../ui/progress';
 import type { Services } from '../ui/services';
+import { roleCheckNode } from '../views/roleCheckView';
 import { argsOf, defineCommand } from './command';
 import { instanceRef } from './instanceConnect';
-import { notify } from './ramCommon';
 import { onClickedRow } from './selection';
-import { showNotice } from '../ui/prompt';
 
 /** A bucket to try listing, or none. Args may name one (`bucket`) or skip it (`bucket: ''`). */
 async function chooseBucket(s: Services, arg: unknown, title: string): Promise<{ name: string; regionId: string } | undefined> {
@@ -41,7 +40,11 @@ export const verifyRole = defineCommand('alibabaCloud.ecs.verifyRole', onClicked
   s.roleChecks.set(result);
   const show = vscode.l10n.t('Show in Identity View');
   const message = result.detail ? `${result.summary} ${result.detail}` : result.summary;
-  const open = () => vscode.commands.executeCommand('alibabaCloud.identity.focus');
-  if (result.verdict === 'roleOk') { notify(message, { [show]: open }); } else { void showNotice('warning', message, show).then((c) => (c ? open() : undefined)); }
+  // Not awaited: the command is over once the verdict is shown.
+  void s.prompt.notify(message, [show], result.verdict === 'roleOk' ? 'info' : 'warning').then(async (c) => {
+    if (c !== show) { return; }
+    await vscode.commands.executeCommand('alibabaCloud.identity.focus');
+    await s.reveal('identity', roleCheckNode(s, result));
+  });
   return { verdict: result.verdict, summary: result.summary, detail: result.detail, role: result.report?.role, expiration: result.report?.expiration, list: result.report?.list, status: result.invocation?.status };
 }));

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { validateRoleName } from '../cloud/names';
 import { formatPolicy, serviceTrustPolicy } from '../policy/builders';
 import { askRoleName } from '../ui/wizardPickers';
+import { retryWith } from '../ui/errorFunnel';
 import { withProgress } from '../ui/progress';
 import { promptStep, runPromptSteps } from '../ui/wizard';
 import { RolesFolderNode } from '../views/ramView';
@@ -34,7 +35,8 @@ export const createEcsRole = defineCommand('alibabaCloud.ram.createEcsRole', asy
 
   try {
     const role = await withProgress(vscode.l10n.t('Creating role {0}…', roleName),
-      () => cloud.ram.createRole(roleName, formatPolicy(serviceTrustPolicy()), description), false);
+      () => cloud.ram.createRole(roleName, formatPolicy(serviceTrustPolicy()), description), false)
+      .catch((e: unknown) => { throw retryWith(e, { roleName, description: description ?? '' }); });
     notify(vscode.l10n.t('Role {0} created; ECS instances can assume it. Next, attach a policy that says what it may do.', roleName), {
       [vscode.l10n.t('Attach Policy')]: () => vscode.commands.executeCommand('alibabaCloud.ram.attachPolicy', { roleName }),
     });

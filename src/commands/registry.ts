@@ -20,7 +20,7 @@ export function contributedCommands(context: vscode.ExtensionContext): string[] 
   return manifest.contributes.commands.map((c) => c.command);
 }
 
-export function registerCommands(s: Services, log: Log, ids: readonly string[]): { dispose(): void }[] {
+export function registerCommands(s: Services, log: Log, ids: readonly string[], extensionId: string): { dispose(): void }[] {
   let byId: Map<string, CommandDef> | undefined;
   const implementation = (id: string): CommandDef => {
     byId ??= new Map(loadCatalog().COMMANDS.map((c) => [c.id, c]));
@@ -30,7 +30,7 @@ export function registerCommands(s: Services, log: Log, ids: readonly string[]):
   };
   return ids.map((id) => registerCommand({ log, enrichers: s.enrichers }, id, async (...args) => {
     const result = await implementation(id).run(s, ...args);
-    await recordWalkthroughProgress(id, result);
+    await recordWalkthroughProgress(extensionId, id, result);
     return result;
   }));
 }

@@ -32,9 +32,29 @@ export function describeError(e: unknown): { message: string; fix?: string } {
 }
 
 export interface FunnelOptions {
-  /** Extra buttons, e.g. "Retry"; the chosen label is returned. */
+  /** Extra buttons; the chosen label is returned. */
   actions?: string[];
+  /** Runs the failed work again; offered as "Retry" when the error is worth retrying. */
+  retry?: (args?: unknown[]) => unknown;
 }
+
+/** What failed (set by withProgress: its title) and what a retry should be given, per error. */
+const operations = new WeakMap<object, string>();
+const retryArgs = new WeakMap<object, unknown[]>();
+
+/** Remembers the operation an error ended, e.g. "Creating role X…", for the toast to name. */
+export function noteOperation(e: unknown, title: string): void {
+  if (e && typeof e === 'object' && !operations.has(e)) { operations.set(e, title.replace(/[…\s]+$/u, '')); }
+}
+
+/** Makes Retry re-run the command with `args` (what the user typed) rather than its original ones. */
+export function retryWith<E>(e: E, ...args: unknown[]): E {
+  if (e && typeof e === 'object') { retryArgs.set(e, args); }
+  return e;
+}
+
+/** Whether doing it again may work: a transient answer (throttling, 5xx, network) that surely did nothing. */
+const worthRetrying = (e: unknown): boolean => e instanceof CloudError && e.retryable && !e.outcomeUnknown;
 
 /** A button an enricher adds to an error notification, and what it does when chosen. */
 export interface ErrorAction { label: string; run(): unknown }
@@ -77,16 +97,23 @@ export interface ErrorSink { log: Log; enrichers: ErrorEnrichers }
 export async function reportError(sink: ErrorSink, e: unknown, context: string, options: FunnelOptions = {}): Promise<string | undefined> {
   const { log } = sink;
   if (isCancellation(e)) { return undefined; }
-  const { message, fix } = describeError(e);
+  const described = describeError(e);
+  // A setup step's error names its step already.
+  const operation = e && typeof e === 'object' && !(e instanceof SetupError) ? operations.get(e) : undefined;
+  const message = operation ? vscode.l10n.t('{0} failed. {1}', operation, described.message) : described.message;
+  const retry = options.retry && worthRetrying(e) ? options.retry : undefined;
+  const fix = retry ? [described.fix, vscode.l10n.t('This is usually temporary: Retry may work.')].filter(Boolean).join(' ') : described.fix;
   const detail = e instanceof CloudError && e.requestId ? ` requestId=${e.requestId}` : '';
   log.error(`${context}: ${message}${detail}`);
   const extra = await sink.enrichers.enrich(e);
   if (extra?.message) { log.info(`${context}: ${extra.message}`); }
   const showLog = vscode.l10n.t('Show Log');
+  const retryLabel = vscode.l10n.t('Retry');
   const text = extra?.message ? redact(extra.message) : fix ? `${message} ${fix}` : message;
   const extraActions = extra?.actions ?? [];
-  const choice = await showNotice('error', text, ...(options.actions ?? []), ...extraActions.map((a) => a.label), showLog);
+  const choice = await showNotice('error', text, ...(retry ? [retryLabel] : []), ...(options.actions ?? []), ...extraActions.map((a) => a.label), showLog);
   if (choice === showLog) { log.show(); }
+  if (retry && choice === retryLabel) { await retry(e && typeof e === 'object' ? retryArgs.get(e) : undefined); }
   const action = extraActions.find((a) => a.label === choice);
   if (action) {
     try { await action.run(); } catch (e2) { await reportError(sink, e2, `${context} → ${action.label}`); }

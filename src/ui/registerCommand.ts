@@ -11,7 +11,7 @@ export function registerCommand(sink: ErrorSink, id: string, handler: CommandHan
     } catch (e) {
       // Not awaited: the command is over; waiting for the user to dismiss the notification would
       // keep executeCommand callers (keybindings, other extensions, tests) hanging.
-      void reportError(sink, e, id);
+      void reportError(sink, e, id, { retry: (typed) => vscode.commands.executeCommand(id, ...(typed ?? args)) });
       return undefined;
     }
   });

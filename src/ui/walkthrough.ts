@@ -1,8 +1,14 @@
 /**
- * The walkthrough's steps complete on context keys set here once the step's command succeeded
- * (package.json completionEvents `onContext:`). `onCommand:` fired when the command started, so a
- * cancelled command ticked its step. VS Code keeps a completed step itself, across sessions, so
- * earlier progress stays; a key is only ever set, never cleared.
+ * Ticks the walkthrough's steps once the step's command succeeded. `onCommand:` completion fires
+ * when the command starts, so a cancelled command ticked its step. `onContext:` alone never ticks in
+ * practice: VS Code's walkthroughs service (gettingStartedService, created only when the walkthrough
+ * or welcome page is first opened) records a key that is already true at registration as seen
+ * without ticking the step, and a key set again fires no change. So each step is also marked
+ * complete directly with VS Code's `welcome.markStepComplete` (its argument is the step's id,
+ * `<extension id>#<walkthrough id>#<step id>`), which stores the tick even before the service has
+ * registered the walkthrough. The context key stays for the manifest's completionEvents (an empty
+ * list would make VS Code tick on the step's button at once). A step is only ever ticked, never
+ * cleared; VS Code keeps it across sessions.
  */
 import * as vscode from 'vscode';
 
@@ -33,12 +39,17 @@ export function walkthroughStepsDone(): string[] {
   return [...done];
 }
 
-/** Called with every command's result: sets the keys of the steps it completed. */
-export async function recordWalkthroughProgress(commandId: string, result: unknown): Promise<void> {
+/** The walkthrough in package.json (contributes.walkthroughs[0].id). */
+export const WALKTHROUGH_ID = 'instanceRole';
+
+/** Called with every command's result (and this extension's id): ticks the steps it completed. */
+export async function recordWalkthroughProgress(extensionId: string, commandId: string, result: unknown): Promise<void> {
   for (const [step, commands] of Object.entries(STEPS)) {
-    if (done.has(step) || !commands[commandId]?.(result)) { continue; }
-    await vscode.commands.executeCommand('setContext', stepDoneKey(step), true);
+    if (!commands[commandId]?.(result)) { continue; }
     done.add(step);
+    await vscode.commands.executeCommand('setContext', stepDoneKey(step), true);
+    // Rejects when the service has not registered the step yet, after storing the tick.
+    await Promise.resolve(vscode.commands.executeCommand('welcome.markStepComplete', `${extensionId}#${WALKTHROUGH_ID}#${step}`)).catch(() => undefined);
   }
 }
 

@@ -9,9 +9,19 @@ const OK = new Set(['roleOk']);
 
 export class RoleCheckNode extends TreeNode {
   readonly id: string;
-  constructor(readonly result: VerifyRoleResult) {
+  constructor(private readonly s: Services, readonly result: VerifyRoleResult) {
     super();
     this.id = `identity/roleCheck/${result.instanceId}`;
+  }
+  /**
+   * The role this window's instance has now, when the check is about this very instance and says
+   * otherwise (the instance identity above it was read later, from the metadata service).
+   */
+  private newerRole(): string | undefined {
+    const st = this.s.instance.state;
+    const r = this.result;
+    if (st.kind !== 'found' || st.identity.instanceId !== r.instanceId) { return undefined; }
+    return st.roleName !== (r.report?.role ?? (r.verdict === 'noRole' ? '' : st.roleName)) ? st.roleName : undefined;
   }
   getTreeItem(): vscode.TreeItem {
     const r = this.result;
@@ -19,12 +29,15 @@ export class RoleCheckNode extends TreeNode {
     const label = r.report?.role
       ? vscode.l10n.t('Role on {0}: {1}', name, r.report.role)
       : r.verdict === 'noRole' ? vscode.l10n.t('No role on {0}', name) : vscode.l10n.t('Role check on {0}: not done', name);
+    const newer = this.newerRole();
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
-    item.description = r.report?.expiration ? vscode.l10n.t('expires {0}', r.report.expiration) : r.instanceId;
-    item.iconPath = OK.has(r.verdict) ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
-      : new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-    item.tooltip = [r.summary, r.detail].filter(Boolean).join('\n\n');
+    item.description = newer ? vscode.l10n.t('outdated: it has role {0} now', newer)
+      : r.report?.expiration ? vscode.l10n.t('expires {0}', r.report.expiration) : r.instanceId;
+    item.iconPath = newer ? new vscode.ThemeIcon('history', new vscode.ThemeColor('disabledForeground'))
+      : OK.has(r.verdict) ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+        : new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    item.tooltip = [newer ? vscode.l10n.t('Outdated: checked before {0} got role {1}. Verify Again to check it now.', name, newer) : '', r.summary, r.detail].filter(Boolean).join('\n\n');
     item.contextValue = ContextValues.roleCheck;
     return item;
   }
@@ -43,6 +56,15 @@ export class RoleCheckNode extends TreeNode {
   }
 }
 
+/** One node per result, kept, so "Show in Identity View" can reveal the row the view shows. */
+const nodes = new WeakMap<VerifyRoleResult, RoleCheckNode>();
+
+export function roleCheckNode(s: Services, r: VerifyRoleResult): RoleCheckNode {
+  let node = nodes.get(r);
+  if (!node) { node = new RoleCheckNode(s, r); nodes.set(r, node); }
+  return node;
+}
+
 export function roleCheckNodes(s: Services): TreeNode[] {
-  return s.roleChecks.all().map((r) => new RoleCheckNode(r));
+  return s.roleChecks.all().map((r) => roleCheckNode(s, r));
 }

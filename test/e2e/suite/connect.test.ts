@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { ourExtension, sandboxControl, sandboxRequests } from './helpers';
+import { ourExtension, sandboxControl, sandboxRequests, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
 /** From src/sandbox/seed.ts (DEMO): demo-web-1 (public IP, no role) and demo-worker-1 (role, no public IP). */
@@ -138,6 +138,20 @@ export const connectTests: HostTest[] = [
       const items = await identityItems(a);
       assert.ok(items.some((i) => label(i) === 'No role on demo-web-1'), items.map(label).join(', '));
       assert.ok(items.some((i) => label(i) === `Role on demo-worker-1: ${ROLE}`), 'earlier results stay');
+    },
+  },
+  {
+    name: '"Show in Identity View" after Verify Role reveals and selects the check\'s row',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const p = a.useScriptedPrompter();
+      p.enqueue('Show in Identity View');
+      await vscode.commands.executeCommand('alibabaCloud.ecs.verifyRole', { regionId: REGION, instanceId: WEB, bucket: '' });
+      const view = a.explorer.views.get('identity')!;
+      const selected = await waitFor('the row to be selected', () => view.selection.find((n) => n.id === `identity/roleCheck/${WEB}`), 15_000);
+      assert.ok(view.visible, 'the identity view is shown');
+      assert.equal(label(await a.explorer.providers.get('identity')!.getTreeItem(selected)), 'No role on demo-web-1');
     },
   },
 ];

@@ -102,6 +102,46 @@ export const explorerTests: HostTest[] = [
     },
   },
   {
+    name: 'instances: while Start follows the instance, its row says Starting before the command ends (not Stopped)',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const provider = a.explorer.providers.get('ecs')!;
+      // Reads the rows as the view has them (no refresh here: only the command may reload them).
+      const row = async () => {
+        for (const r of await provider.getChildren()) {
+          for (const n of await provider.getChildren(r)) {
+            const item = await provider.getTreeItem(n);
+            if (String(item.description).startsWith(SH_STOPPED)) { return item; }
+          }
+        }
+        return undefined;
+      };
+      a.explorer.refresh('ecs');
+      await waitFor('the stopped row', async () => /\bstopped\b/.test(String((await row())?.contextValue)) || undefined);
+      await setLifecycle(4000);
+      try {
+        let ended = false;
+        const started = run<string>('alibabaCloud.ecs.startInstance', { regionId: SH, instanceId: SH_STOPPED }).then((r) => { ended = true; return r; });
+        const during = await waitFor('the row to say Starting', async () => {
+          const item = await row();
+          return /\bstarting\b/.test(String(item?.contextValue)) ? item : undefined;
+        }, 20_000);
+        assert.ok(!ended, 'the row said Starting while the command was still following the instance');
+        assert.match(String(during!.description), /Starting/);
+        assert.equal(await started, 'Running');
+        await waitFor('the row to say Running', async () => /\brunning\b/.test(String((await row())?.contextValue)) || undefined);
+      } finally {
+        await setLifecycle(0);
+        // Leave the seeded instance stopped, as it was found.
+        const prompt = a.useScriptedPrompter();
+        prompt.enqueue('Stop, Keep Charging');
+        await run('alibabaCloud.ecs.stopInstance', { regionId: SH, instanceId: SH_STOPPED });
+        await run('notifications.clearAll');
+      }
+    },
+  },
+  {
     name: 'instances from the palette: the picker lists every region with instances (the stopped one is in cn-shanghai, not the profile\'s region); with none left to start it says so and starts nothing',
     timeoutMs: 60_000,
     async run() {

@@ -90,6 +90,34 @@ export const instanceTests: HostTest[] = [
     },
   },
   {
+    name: 'a role check of this instance that names another role than the instance role above it is marked outdated',
+    async run() {
+      const a = await api();
+      assert.equal(a.services.instance.state.kind, 'found');
+      // A Verify Role result from before the role on demo-worker-1 changed (the check itself runs
+      // through Cloud Assistant, in connect.test.ts); one for another instance stays as it is.
+      const check = (instanceId: string, instanceName: string, role: string) => ({
+        instanceId, instanceName, regionId: 'cn-hangzhou', verdict: 'roleOk' as const, summary: `${instanceName} has role ${role}.`,
+        report: { complete: true, role, noRole: false, unreadable: [] }, checkedAt: new Date(Date.now() - 60_000),
+      });
+      a.services.roleChecks.set(check(WITH_ROLE, 'demo-worker-1', 'DemoEcsLogShipper'));
+      a.services.roleChecks.set(check(NO_ROLE, 'demo-web-1', 'DemoEcsLogShipper'));
+      try {
+        const items = await identityRoots(a);
+        const stale = items.find((i) => label(i) === 'Role on demo-worker-1: DemoEcsLogShipper');
+        assert.ok(stale, items.map(label).join(', '));
+        assert.equal(stale.description, `outdated: it has role ${ROLE} now`);
+        assert.match(String(stale.tooltip), /^Outdated: checked before demo-worker-1 got role DemoEcsOssReader\./);
+        assert.equal((stale.iconPath as vscode.ThemeIcon).id, 'history');
+        const other = items.find((i) => label(i) === 'Role on demo-web-1: DemoEcsLogShipper');
+        assert.equal((other?.iconPath as vscode.ThemeIcon).id, 'pass', 'a check of another instance is not judged by this one');
+      } finally {
+        a.services.roleChecks.remove(WITH_ROLE);
+        a.services.roleChecks.remove(NO_ROLE);
+      }
+    },
+  },
+  {
     name: 'an explicit choice on this instance is kept across detections',
     timeoutMs: 30_000,
     async run() {

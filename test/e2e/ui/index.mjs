@@ -6,7 +6,9 @@ import { flowSettings, flowTests } from './flows.ui.mjs';
 import { helperTests } from './helpers.ui.mjs';
 import { inertTests } from './inert.ui.mjs';
 import { paletteUiTests, stateUiTests } from './states.ui.mjs';
+import { walkthroughTests } from './walkthrough.ui.mjs';
 import { workbenchTests } from './workbench.ui.mjs';
+import { writeTests } from './writes.ui.mjs';
 
 export const uiTests = [
   ...workbenchTests,
@@ -15,7 +17,10 @@ export const uiTests = [
   ...inertTests, // on the sandbox profile: a hostile key in demo-shanghai-logs, removed after
   flowTests[0],
   ...connectUiTests, // while demo-web-1 has no role and the sandbox profile is the identity
-  ...flowTests.slice(1), // it attaches a role and switches the window to the instance identity
+  flowTests[1], // the wizard: it attaches a role
+  ...walkthroughTests, // the walkthrough's ticks after the wizard
+  ...writeTests, // still as the sandbox profile, which may write RAM
+  ...flowTests.slice(2), // it switches the window to the instance identity
   ...stateUiTests, // as that instance role (refused RAM), then with ECS answering 500
   ...destructiveTests, // last: back on the sandbox profile, release an instance and delete a bucket
 ];
