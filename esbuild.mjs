@@ -185,9 +185,12 @@ export async function bundleExtension({ outdir = 'dist', minify = production, so
     ...base, outfile: `${outdir}/lazy.js`,
     stdin: {
       contents: [
-        "exports.__link = require('lazy-link').link;",
+        // Read-only and frozen: other code that loads this file first cannot wrap __link to receive
+        // what main hands over (the secret registry, Services).
+        "Object.defineProperty(exports, '__link', { enumerable: true, value: require('lazy-link').link });",
         // Getters: each module runs on first use, after main linked the bundle.
         ...[...entries].sort().map((e) => `Object.defineProperty(exports, ${JSON.stringify(e)}, { enumerable: true, get: () => require(${JSON.stringify(`./${e}`)}) });`),
+        'Object.freeze(exports);',
       ].join('\n'),
       resolveDir: ROOT, loader: 'js', sourcefile: 'lazy-entries.js',
     },

@@ -162,6 +162,12 @@ describe('bundles: one instance of every module', () => {
     assert.deepEqual(Object.keys(main).sort(), ['activate', 'deactivate']);
     await commands.get('alibabaCloud.showLog')!();
     assert.equal(lazy.__link({ 'src/cloud/secretValues.ts': {} }), false, 'a second link is refused');
+    // Nobody can wrap __link to receive what main hands over: it is read-only and the exports frozen.
+    const original = lazy.__link;
+    assert.throws(() => { 'use strict'; lazy.__link = () => true; }, TypeError);
+    assert.throws(() => Object.defineProperty(lazy, '__link', { value: () => true }), TypeError);
+    assert.equal(lazy.__link, original);
+    assert.ok(Object.isFrozen(lazy));
     assert.equal(typeof lazy[fixture].announceFromLazyBundle, 'function', 'linked by main, it runs');
     // Linked first by someone else: the extension refuses to run the lazy bundle with their modules.
     const pre = path.join(tmp, 'prelinked');
