@@ -127,7 +127,7 @@ const onDemand = (entries, shared = []) => ({
  * One instance of every module (lazy bundle): a module the main bundle already holds is not bundled
  * again but taken from main, which hands them over once through `__link` (see onDemand). So
  * module-level state (the secret registry of the log's redaction, the translator, caches, event
- * emitters) exists once, whichever bundle uses it. test/unit/bundles.test.ts fails if a module
+ * emitters) exists once, whichever bundle uses it. test/integration/bundles.test.ts fails if a module
  * lands in both bundles.
  */
 const fromMain = (mainModules, shared) => ({
@@ -166,7 +166,7 @@ const srcInputs = (metafile) => new Set(Object.keys(metafile.inputs).filter((f) 
  * dist/lazy.js (command implementations, policy lint and catalogue, scanners: loaded on first use).
  * Three steps: the main bundle, to learn what it holds and what it requires on demand; the lazy
  * bundle, taking what main holds from main; main again, exporting what the lazy bundle takes.
- * `extraLazyEntries` and `shareWithMain` exist for test/unit/bundles.test.ts.
+ * `extraLazyEntries` and `shareWithMain` exist for test/integration/bundles.test.ts.
  */
 export async function bundleExtension({ outdir = 'dist', minify = production, sourcemap = !production, write = true, extraLazyEntries = [], shareWithMain = true } = {}) {
   const base = { ...common, absWorkingDir: ROOT, minify, sourcemap, write, metafile: true, external: ['vscode', 'proxy-agent'] };

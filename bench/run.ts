@@ -21,9 +21,9 @@ import { DEFAULT_MAX_IN_FLIGHT, loadInventory, RequestLimiter } from '../src/clo
 import { sandboxEndpoints } from '../src/cloud/profile';
 import { CloudSession } from '../src/cloud/session';
 import { OssApi } from '../src/cloud/oss';
-import { DEMO } from '../src/sandbox/seed';
+import { DEMO } from '../src/sandbox/seed/demo';
 import { benchAccessKeyScan, benchHostileGitignore, benchOneMegabyteFile } from './accessKeyScan';
-import { LARGE } from '../src/sandbox/seedLarge';
+import { LARGE } from '../src/sandbox/seed/large';
 import { startSandbox } from '../src/sandbox/server';
 
 const root = path.join(__dirname, '..');

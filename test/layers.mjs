@@ -11,19 +11,22 @@ const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const src = join(root, 'src');
 
 /**
- * What each layer may import besides itself. Top to bottom: extension.ts > commands (and agent, the chat tools) > views > fs
- * > ui > setup > policy > cloud. The sandbox is a separate local cloud: it shares only the policy
- * engine (docs/ARCHITECTURE.md) and none of the client code, so a bug in a
- * client (signing, paging) is never mirrored by the server it is tested against. Only the command
- * that starts it in-process reaches into it.
+ * What each layer may import besides itself. Top to bottom: extension.ts > commands (and agent, the
+ * chat tools) > views > fs > errorHelp > services > editor > ui > setup > policy > cloud. The
+ * sandbox is a separate local cloud: it shares only the policy engine (docs/ARCHITECTURE.md) and
+ * none of the client code, so a bug in a client (signing, paging) is never mirrored by the server
+ * it is tested against. Only the command that starts it in-process reaches into it.
  */
 const MAY_IMPORT = {
-  extension: ['commands', 'agent', 'views', 'fs', 'ui', 'setup', 'policy', 'cloud'],
-  commands: ['views', 'fs', 'ui', 'setup', 'policy', 'cloud', 'sandbox'],
+  extension: ['commands', 'agent', 'views', 'fs', 'errorHelp', 'services', 'editor', 'ui', 'setup', 'policy', 'cloud'],
+  commands: ['views', 'fs', 'errorHelp', 'services', 'editor', 'ui', 'setup', 'policy', 'cloud', 'sandbox'],
   /** The chat tools: beside the commands, reading through the same layers, never the views. */
-  agent: ['ui', 'setup', 'policy', 'cloud'],
-  views: ['fs', 'ui', 'setup', 'policy', 'cloud'],
-  fs: ['ui', 'setup', 'policy', 'cloud'],
+  agent: ['errorHelp', 'services', 'editor', 'ui', 'setup', 'policy', 'cloud'],
+  views: ['fs', 'errorHelp', 'services', 'editor', 'ui', 'setup', 'policy', 'cloud'],
+  fs: ['errorHelp', 'services', 'editor', 'ui', 'setup', 'policy', 'cloud'],
+  errorHelp: ['services', 'editor', 'ui', 'setup', 'policy', 'cloud'],
+  services: ['editor', 'ui', 'setup', 'policy', 'cloud'],
+  editor: ['ui', 'setup', 'policy', 'cloud'],
   ui: ['setup', 'policy', 'cloud'],
   setup: ['policy', 'cloud'],
   policy: ['cloud'],

@@ -1,7 +1,7 @@
 /** The tools in the editor: input checked, contexts built from the services, answers as tool results. */
 import * as vscode from 'vscode';
 import { DEFAULT_MAX_IN_FLIGHT } from '../cloud/inventory';
-import type { Services } from '../ui/services';
+import type { Services } from '../services/services';
 import { chosenRegions, maxConcurrentRequests } from '../ui/settings';
 import { inputProblems, TOOL_INPUTS } from './inputs';
 import { resultText } from './results';

@@ -5,7 +5,7 @@
  * here may break activation.
  */
 import * as vscode from 'vscode';
-import type { Services } from '../ui/services';
+import type { Services } from '../services/services';
 import type { AgentTool } from './tool';
 
 /** A require(), not an import: the build puts the tools in the lazy bundle (esbuild.mjs). */

@@ -1,6 +1,6 @@
 /**
  * The input of every chat tool, once: package.json `languageModelTools[].inputSchema` must say the
- * same (test/unit/agent-tools.test.ts), and each tool validates its input with this spec before
+ * same (test/integration/agent-tools.test.ts), and each tool validates its input with this spec before
  * it runs, so a caller that skips the schema (lm.invokeTool from any extension) gets a clear refusal.
  * No `vscode` here: the node tests load it.
  */

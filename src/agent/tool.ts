@@ -5,8 +5,8 @@
  */
 import type { Cloud } from '../cloud';
 import type { VerifyRoleResult } from '../setup/verifyRole';
-import type { InstanceIdentityService } from '../ui/instanceIdentity';
-import type { ProfileEntry } from '../ui/profiles';
+import type { InstanceIdentityService } from '../services/instanceIdentity';
+import type { ProfileEntry } from '../services/profiles';
 import type { ToolName } from './inputs';
 
 /** What a tool's progress line and confirmation may name. */

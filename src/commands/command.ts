@@ -1,5 +1,5 @@
 /** A command: its id and what it does given the services; the registry wires them all. */
-import type { Services } from '../ui/services';
+import type { Services } from '../services/services';
 
 export interface CommandDef {
   id: string;

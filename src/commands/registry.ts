@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { Log } from '../ui/log';
 import { registerCommand } from '../ui/registerCommand';
-import type { Services } from '../ui/services';
+import type { Services } from '../services/services';
 import { recordWalkthroughProgress } from '../ui/walkthrough';
 import type { CommandDef } from './command';
 

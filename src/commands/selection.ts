@@ -8,7 +8,7 @@
  */
 import * as vscode from 'vscode';
 import { describeError, isCancellation } from '../ui/errorFunnel';
-import type { Services } from '../ui/services';
+import type { Services } from '../services/services';
 import type { CommandDef } from './command';
 import { showNotice } from '../ui/prompt';
 import { someNames } from '../cloud/inert';

@@ -13,8 +13,8 @@
 import * as vscode from 'vscode';
 import type { PolicyType } from '../cloud/ram';
 import type { PolicyKind } from '../policy/lint';
-import { activeBinding, bindingFromUri, bindingQuery, cloudForRead, type LiveBinding, type LiveTarget } from '../ui/liveBinding';
-import type { PolicyDocuments, Services } from '../ui/services';
+import { activeBinding, bindingFromUri, bindingQuery, cloudForRead, type LiveBinding, type LiveTarget } from '../services/liveBinding';
+import type { PolicyDocuments, Services } from '../services/services';
 
 export const RAM_SCHEME = 'alibabacloud-ram';
 /** Read-only snapshots of what is live in RAM, the left side of the deploy diff. */

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { REALISTIC } from './realism';
+import { REALISTIC } from './core/realism';
 import type { SandboxOptions } from './server';
 
 export class CliError extends Error {}

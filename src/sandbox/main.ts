@@ -5,7 +5,7 @@
  * not know, or a value it cannot use, is an error (exit 2) before anything starts.
  */
 import { CliError, parseCli, usage } from './cli';
-import { DEMO } from './seed';
+import { DEMO } from './seed/demo';
 import { startSandbox } from './server';
 
 async function main(): Promise<void> {

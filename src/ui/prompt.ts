@@ -46,8 +46,8 @@ export type InputOptions = vscode.InputBoxOptions & { back?: boolean };
 /** The user pressed Back in a multi-step flow; the wizard runner asks the previous step again. */
 export class GoBack extends UserCancelled {}
 
-export { BACK } from './wizardBack';
-import { BACK } from './wizardBack';
+export { BACK } from './wizard/back';
+import { BACK } from './wizard/back';
 
 export interface Prompter {
   pick<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: PickOptions): Promise<T>;

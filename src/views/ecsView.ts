@@ -12,7 +12,7 @@ import { ContextValues } from './contextValues';
 import { instanceMatches } from './ecsFilter';
 import { childrenOrError, TreeNode } from './node';
 import { PagedNode } from './pagedNode';
-import type { Services } from '../ui/services';
+import type { Services } from '../services/services';
 import { chosenRegions, ecsRegions } from '../ui/settings';
 import { md, tooltip } from './tooltip';
 

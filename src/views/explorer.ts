@@ -6,11 +6,11 @@ import * as vscode from 'vscode';
 import { SDKS_FOR_VIEW } from '../cloud/sdk';
 import { OSS_TREE_MIME } from './contextValues';
 import { ErrorNode, type TreeNode } from './node';
-import type { InstanceIdentityService } from '../ui/instanceIdentity';
-import type { Services, ViewId, ViewNode } from '../ui/services';
+import type { InstanceIdentityService } from '../services/instanceIdentity';
+import type { Services, ViewId, ViewNode } from '../services/services';
 import { NodeTreeProvider } from './treeProvider';
-import { refusedIdentity } from '../ui/refusal';
-import { loadCloudClients } from '../ui/profiles';
+import { refusedIdentity } from '../errorHelp/refusal';
+import { loadCloudClients } from '../services/profiles';
 
 export type RootFactory = (s: Services) => Promise<TreeNode[]> | TreeNode[];
 

@@ -2,12 +2,12 @@
 import * as vscode from 'vscode';
 import { formatExpiry } from '../cloud/instance';
 import type { CallerIdentity } from '../cloud/sts';
-import type { InstanceIdentityService, InstanceState } from '../ui/instanceIdentity';
-import type { ProfileEntry } from '../ui/profiles';
+import type { InstanceIdentityService, InstanceState } from '../services/instanceIdentity';
+import type { ProfileEntry } from '../services/profiles';
 import { ContextValues } from './contextValues';
 import { roleCheckNodes } from './roleCheckView';
 import { ErrorNode, MessageNode, TreeNode } from './node';
-import type { Services } from '../ui/services';
+import type { Services } from '../services/services';
 import { md, tooltip } from './tooltip';
 
 const sourceLabel = (e: ProfileEntry): string => ({

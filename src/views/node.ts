@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { CloudError } from '../cloud/errors';
 import { SetupError } from '../setup/setupError';
 import { describeError } from '../ui/errorFunnel';
-import { isRefusal, ramActionOf, refusedWhat, type RefusedIdentity } from '../ui/refusal';
+import { isRefusal, ramActionOf, refusedWhat, type RefusedIdentity } from '../errorHelp/refusal';
 import { ContextValues } from './contextValues';
 
 export abstract class TreeNode {

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { showNotice } from '../ui/prompt';
 import { asPrefix, formatOssUri, OSS_SCHEME, parentPrefix, type OssLocation } from '../cloud/ossLocation';
-import type { Services } from '../ui/services';
+import type { Services } from '../services/services';
 import { OSS_TREE_MIME } from './contextValues';
 import type { TreeNode } from './node';
 import { OssFolderNode, OssObjectNode, OssPrefixNode } from './ossView';

@@ -13,7 +13,7 @@ import { asPrefix, entryName, formatDate, formatOssUri, formatSize, isPathSafeKe
 import { ContextValues } from './contextValues';
 import { ErrorNode, MessageNode, TreeNode } from './node';
 import { PagedNode } from './pagedNode';
-import type { Services } from '../ui/services';
+import type { Services } from '../services/services';
 import { ossPageSize, pinnedUris } from '../ui/settings';
 import { md, tooltip } from './tooltip';
 

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { PolicySummary } from '../cloud/ram';
 import { ContextValues } from './contextValues';
 import { childrenOrError, MessageNode, TreeNode } from './node';
-import type { Services } from '../ui/services';
+import type { Services } from '../services/services';
 
 export class PolicyUsedByNode extends TreeNode {
   readonly id: string;

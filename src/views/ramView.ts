@@ -10,7 +10,7 @@ import { PagedNode, type PagedParent } from './pagedNode';
 import { filteredPage, mapLimit, type Page } from '../cloud/paging';
 import { PolicyUsedByNode } from './policyUsage';
 import { RoleInstancesNode } from './roleInstances';
-import type { Services } from '../ui/services';
+import type { Services } from '../services/services';
 import { md, tooltip } from './tooltip';
 
 const PAGE = 100;

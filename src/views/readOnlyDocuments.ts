@@ -1,7 +1,7 @@
 /** Properties documents (instances, objects): read-only, see ui/readOnlyDocument. */
 import type * as vscode from 'vscode';
 import { READ_ONLY_SCHEME } from '../ui/readOnlyDocument';
-import type { Services } from '../ui/services';
+import type { Services } from '../services/services';
 
 export const PROPERTIES_SCHEME = READ_ONLY_SCHEME;
 

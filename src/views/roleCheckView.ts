@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { VerifyRoleResult } from '../setup/verifyRole';
 import { ContextValues } from './contextValues';
 import { MessageNode, TreeNode } from './node';
-import type { Services } from '../ui/services';
+import type { Services } from '../services/services';
 
 const OK = new Set(['roleOk']);
 

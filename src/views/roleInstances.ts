@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { EcsInstance } from '../cloud/ecs';
 import { mapLimit } from '../cloud/paging';
 import { chosenRegions } from '../ui/settings';
-import type { Services } from '../ui/services';
+import type { Services } from '../services/services';
 import { ContextValues } from './contextValues';
 import { InstanceNode } from './ecsView';
 import { childrenOrError, MessageNode, TreeNode } from './node';

@@ -185,7 +185,7 @@ test('the bypass scan catches planted bypasses and passes their localized forms'
   ];
   for (const line of fine) { assert.deepEqual(bypasses('fine.ts', line, {}), [], line); }
   // A planted bypass in a copy of a real source file is found too.
-  const real = fs.readFileSync(path.join(root, 'src', 'commands', 'ossBucket.ts'), 'utf8');
+  const real = fs.readFileSync(path.join(root, 'src', 'commands', 'oss', 'bucket.ts'), 'utf8');
   assert.deepEqual(bypasses('ossBucket.ts', real), []);
   assert.equal(bypasses('ossBucket.ts', `${real}\nvoid vscode.window.showWarningMessage('Bucket is not empty yet');\n`).length, 1);
 });

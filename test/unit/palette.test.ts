@@ -22,7 +22,7 @@ const palette = commands.filter((c) => !isHidden(c.command));
 function handlerSources(): Map<string, string> {
   const out = new Map<string, string>();
   const dir = path.join(root, 'src', 'commands');
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+  for (const file of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
     const helpers = new Map<string, string>();
     for (const m of text.matchAll(/(?:function\s+(\w+)\s*(?:<[^>]*>)?\(|const\s+(\w+)\s*=\s*(?:async\s*)?\()/g)) {

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { DEMO } from '../../../src/sandbox/seed';
+import { DEMO } from '../../../src/sandbox/seed/demo';
 import { ourExtension, sandboxInfo, sandboxRequests } from './helpers';
 import type { HostTest } from './runner';
 

@@ -12,7 +12,7 @@ import type { ExtensionApi } from '../../../src/extension';
 import { ourExtension, sandboxControl, sandboxRequests, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
-/** From src/sandbox/seed.ts (DEMO): demo-web-1 (public IP, no role) and demo-worker-1 (role, no public IP). */
+/** From src/sandbox/seed/demo.ts (DEMO): demo-web-1 (public IP, no role) and demo-worker-1 (role, no public IP). */
 const WEB = 'i-bp1sandboxvpc000001';
 const WORKER = 'i-bp1sandboxvpc000002';
 const ROLE = 'DemoEcsOssReader';

@@ -8,7 +8,7 @@ import type { ExtensionApi } from '../../../src/extension';
 import { callsDuring as requestsDuring, failing, ourExtension, sandboxControl, sandboxInfo, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
-/** From src/sandbox/seed.ts (DEMO). */
+/** From src/sandbox/seed/demo.ts (DEMO). */
 const HZ = 'cn-hangzhou';
 const SH = 'cn-shanghai';
 const WEB = 'i-bp1sandboxvpc000001';

@@ -4,8 +4,8 @@ import * as vscode from 'vscode';
 import manifest from '../../../package.json';
 import { sandboxEndpoints } from '../../../src/cloud/profile';
 import type { ExtensionApi } from '../../../src/extension';
-import { DEMO } from '../../../src/sandbox/seed';
-import type { ProfileEntry } from '../../../src/ui/profiles';
+import { DEMO } from '../../../src/sandbox/seed/demo';
+import type { ProfileEntry } from '../../../src/services/profiles';
 
 export const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 

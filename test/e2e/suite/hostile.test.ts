@@ -11,7 +11,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { DEMO } from '../../../src/sandbox/seed';
+import { DEMO } from '../../../src/sandbox/seed/demo';
 import type { TreeNode } from '../../../src/views/node';
 import { callsDuring, ourExtension, sandboxInfo, waitFor, save } from './helpers';
 import type { HostTest } from './runner';

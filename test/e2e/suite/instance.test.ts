@@ -12,7 +12,7 @@ import type { ExtensionApi } from '../../../src/extension';
 import { ourExtension, sandboxInfo, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
-/** From src/sandbox/seed.ts (DEMO): the instance with DemoEcsOssReader attached, and one without a role. */
+/** From src/sandbox/seed/demo.ts (DEMO): the instance with DemoEcsOssReader attached, and one without a role. */
 const WITH_ROLE = 'i-bp1sandboxvpc000002';
 const NO_ROLE = 'i-bp1sandboxvpc000001';
 const ROLE = 'DemoEcsOssReader';

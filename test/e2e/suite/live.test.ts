@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { formatPolicy, serviceTrustPolicy } from '../../../src/policy/builders';
-import { DEMO } from '../../../src/sandbox/seed';
+import { DEMO } from '../../../src/sandbox/seed/demo';
 import type { TreeNode } from '../../../src/views/node';
 import { asInstanceRole, callsDuring, type LoggedRequest, ourExtension, waitFor, save } from './helpers';
 import type { HostTest } from './runner';

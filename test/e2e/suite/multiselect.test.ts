@@ -11,7 +11,7 @@ import type { HostTest } from './runner';
 
 const HZ = 'cn-hangzhou';
 const SH = 'cn-shanghai';
-/** From src/sandbox/seed.ts (DEMO). */
+/** From src/sandbox/seed/demo.ts (DEMO). */
 const CLASSIC = 'i-bp1sandboxclassic01';
 const stamp = Date.now().toString(36);
 const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);

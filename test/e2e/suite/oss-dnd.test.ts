@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { DEMO } from '../../../src/sandbox/seed';
+import { DEMO } from '../../../src/sandbox/seed/demo';
 import type { TreeNode } from '../../../src/views/node';
 import { callsDuring, errorsDuring, ourExtension } from './helpers';
 import type { HostTest } from './runner';

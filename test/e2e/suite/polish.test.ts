@@ -4,8 +4,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { DEMO } from '../../../src/sandbox/seed';
-import { BACK } from '../../../src/ui/wizardBack';
+import { DEMO } from '../../../src/sandbox/seed/demo';
+import { BACK } from '../../../src/ui/wizard/back';
 import { ourExtension } from './helpers';
 import type { HostTest } from './runner';
 

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sandboxEndpoints } from '../../../src/cloud/profile';
 import type { ExtensionApi } from '../../../src/extension';
-import { DEMO } from '../../../src/sandbox/seed';
+import { DEMO } from '../../../src/sandbox/seed/demo';
 import { ourExtension, sandboxInfo, waitFor } from './helpers';
 import type { HostTest } from './runner';
 

@@ -11,7 +11,7 @@ import type { ExtensionApi } from '../../../src/extension';
 import { callsDuring, type LoggedRequest, ourExtension, waitFor, save } from './helpers';
 import type { HostTest } from './runner';
 
-/** From src/sandbox/seed.ts (DEMO). */
+/** From src/sandbox/seed/demo.ts (DEMO). */
 const SH_REGION = 'cn-shanghai';
 const SH_INSTANCE = 'i-uf6sandboxvpc000001';
 const CLASSIC = 'i-bp1sandboxclassic01';

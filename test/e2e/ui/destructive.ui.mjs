@@ -10,7 +10,7 @@ import { sandboxControl } from '../lib/sandbox.mjs';
 import { rowLabeled as row, waitForRows } from '../lib/ui.mjs';
 import { REPO } from '../lib/paths.mjs';
 
-// From src/sandbox/seed.ts (DEMO): no other flow uses this instance.
+// From src/sandbox/seed/demo.ts (DEMO): no other flow uses this instance.
 const RELEASED = 'legacy-classic-1';
 const RELEASED_ID = 'i-bp1sandboxclassic01';
 const NEW_BUCKET = 'e2e-doomed-bucket';

@@ -16,7 +16,7 @@ import { controlSandbox } from '../lib/sandbox.mjs';
 import { extensionLogFiles } from '../lib/server.mjs';
 import { rowLabeled as row, waitForRows } from '../lib/ui.mjs';
 
-// From src/sandbox/seed.ts (DEMO).
+// From src/sandbox/seed/demo.ts (DEMO).
 const INSTANCE = 'i-bp1sandboxvpc000001';
 const INSTANCE_NAME = 'demo-web-1';
 const REGION = 'cn-hangzhou';

@@ -11,7 +11,7 @@ const command = (id) => {
 const container = () => contributes.viewContainers().find((c) => c.id === 'alibabaCloud');
 const viewName = (id) => contributes.views('alibabaCloud').find((v) => v.id === id)?.name;
 
-/** From src/sandbox/seed.ts: a role of the demo account. */
+/** From src/sandbox/seed/demo.ts: a role of the demo account. */
 const SEEDED_ROLE = 'DemoEcsOssReader';
 
 export const helperTests = [

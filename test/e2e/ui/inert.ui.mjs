@@ -11,7 +11,7 @@ import { REPO } from '../lib/paths.mjs';
 
 const CONTAINER = () => contributes.viewContainers().find((c) => c.id === 'alibabaCloud').title;
 const view = (id) => contributes.views('alibabaCloud').find((v) => v.id === id).name;
-// From src/sandbox/seed.ts (DEMO): a bucket whose top level no other test lists exactly.
+// From src/sandbox/seed/demo.ts (DEMO): a bucket whose top level no other test lists exactly.
 const BUCKET = 'demo-shanghai-logs';
 const REGION = 'cn-shanghai';
 const NAME = '[run](command:workbench.action.terminal.sendSequence).txt';

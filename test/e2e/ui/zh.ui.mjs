@@ -11,7 +11,7 @@ import { rowLabeled as row, waitForRows } from '../lib/ui.mjs';
 export const ZH = 'zh-cn';
 const t = (message, ...args) => contributes.l10n(ZH, message, ...args);
 
-// From src/sandbox/seed.ts (DEMO).
+// From src/sandbox/seed/demo.ts (DEMO).
 const INSTANCE = 'i-bp1sandboxvpc000001';
 const INSTANCE_NAME = 'demo-web-1';
 const CLASSIC = 'legacy-classic-1';
