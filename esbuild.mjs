@@ -63,20 +63,31 @@ const copyOnce = {
   name: 'copy-once',
   setup(build) {
     build.onResolve({ filter: /^[\w:/]+$/ }, (args) => {
-      if (!HOST_MODULES.has(args.path) || args.kind !== 'import-statement') { return undefined; }
-      return args.namespace === 'copy-once' ? { path: args.path, external: true } : { path: args.path, namespace: 'copy-once' };
+      if (!HOST_MODULES.has(args.path) || args.kind !== 'import-statement') {
+        return undefined;
+      }
+      return args.namespace === 'copy-once'
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: 'copy-once' };
     });
-    build.onLoad({ filter: /.*/, namespace: 'copy-once' }, (args) => ({ contents: `export * from ${JSON.stringify(args.path)};`, loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'copy-once' }, (args) => ({
+      contents: `export * from ${JSON.stringify(args.path)};`,
+      loader: 'js',
+    }));
   },
 };
 
 /** `src/x/y.ts` for a relative import of our own code, undefined for anything else. */
 function ownModule(resolveDir, spec) {
-  if (!spec.startsWith('.')) { return undefined; }
+  if (!spec.startsWith('.')) {
+    return undefined;
+  }
   const base = path.resolve(resolveDir, spec);
   for (const f of [base, `${base}.ts`, path.join(base, 'index.ts')]) {
     const rel = path.relative(ROOT, f).split(path.sep).join('/');
-    if (rel.startsWith('src/') && f.endsWith('.ts') && fs.existsSync(f) && fs.statSync(f).isFile()) { return rel; }
+    if (rel.startsWith('src/') && f.endsWith('.ts') && fs.existsSync(f) && fs.statSync(f).isFile()) {
+      return rel;
+    }
   }
   return undefined;
 }
@@ -97,18 +108,31 @@ const onDemand = (entries, shared = []) => ({
     build.onResolve({ filter: /^lazy-slot$/ }, () => ({ path: 'slot', namespace: 'lazy-slot' }));
     // The shims reach the loader through this slot, not by requiring it: a required module and all
     // it imports become lazily initialised wrappers, which costs activation time.
-    build.onLoad({ filter: /.*/, namespace: 'lazy-slot' }, () => ({ contents: 'export const slot = {};', loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-slot' }, () => ({
+      contents: 'export const slot = {};',
+      loader: 'js',
+    }));
     build.onResolve({ filter: /^\./ }, (args) => {
-      if (args.namespace === 'on-demand' || (args.namespace === 'lazy-loader' && args.path === './lazy.js')) { return { path: args.path, external: true }; }
-      if (args.kind !== 'require-call' || /\/sandbox\/server$/.test(args.path)) { return undefined; }
+      if (args.namespace === 'on-demand' || (args.namespace === 'lazy-loader' && args.path === './lazy.js')) {
+        return { path: args.path, external: true };
+      }
+      if (args.kind !== 'require-call' || /\/sandbox\/server$/.test(args.path)) {
+        return undefined;
+      }
       const file = ownModule(args.resolveDir, args.path);
-      if (!file) { return undefined; }
+      if (!file) {
+        return undefined;
+      }
       entries.add(file);
       return { path: file, namespace: 'on-demand' };
     });
-    build.onLoad({ filter: /.*/, namespace: 'on-demand' }, (args) => ({ contents: `module.exports = require('lazy-slot').slot.load()[${JSON.stringify(args.path)}];`, loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'on-demand' }, (args) => ({
+      contents: `module.exports = require('lazy-slot').slot.load()[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+    }));
     build.onLoad({ filter: /.*/, namespace: 'lazy-loader' }, () => ({
-      resolveDir: ROOT, loader: 'js',
+      resolveDir: ROOT,
+      loader: 'js',
       contents: [
         "import { slot } from 'lazy-slot';",
         ...shared.map((f, i) => `import * as m${i} from './${f}';`),
@@ -135,11 +159,16 @@ const fromMain = (mainModules, shared) => ({
   setup(build) {
     build.onResolve({ filter: /^\./ }, (args) => {
       const file = ownModule(args.resolveDir, args.path);
-      if (!file || !mainModules.has(file)) { return undefined; }
+      if (!file || !mainModules.has(file)) {
+        return undefined;
+      }
       shared.add(file);
       return { path: file, namespace: 'from-main' };
     });
-    build.onLoad({ filter: /.*/, namespace: 'from-main' }, (args) => ({ contents: `module.exports = require('lazy-link').take(${JSON.stringify(args.path)});`, loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'from-main' }, (args) => ({
+      contents: `module.exports = require('lazy-link').take(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
   },
 });
 
@@ -168,40 +197,91 @@ const srcInputs = (metafile) => new Set(Object.keys(metafile.inputs).filter((f) 
  * bundle, taking what main holds from main; main again, exporting what the lazy bundle takes.
  * `extraLazyEntries` and `shareWithMain` exist for test/integration/bundles.test.ts.
  */
-export async function bundleExtension({ outdir = 'dist', minify = production, sourcemap = !production, write = true, extraLazyEntries = [], shareWithMain = true } = {}) {
-  const base = { ...common, absWorkingDir: ROOT, minify, sourcemap, write, metafile: true, external: ['vscode', 'proxy-agent'] };
+export async function bundleExtension({
+  outdir = 'dist',
+  minify = production,
+  sourcemap = !production,
+  write = true,
+  extraLazyEntries = [],
+  shareWithMain = true,
+} = {}) {
+  const base = {
+    ...common,
+    absWorkingDir: ROOT,
+    minify,
+    sourcemap,
+    write,
+    metafile: true,
+    external: ['vscode', 'proxy-agent'],
+  };
   const entries = new Set(extraLazyEntries);
   // The loader is imported by the entry (after the extension), so it and the modules it hands over
   // are plain top-level code of the bundle.
-  const entry = { contents: "export * from './src/extension';\nimport 'lazy-loader';", resolveDir: ROOT, loader: 'ts', sourcefile: 'extension-entry.ts' };
-  const mainOptions = { ...base, outfile: `${outdir}/extension.js`, stdin: entry, plugins: [copyOnce, lazySdks('./sdk'), lazySandbox, onDemand(entries)] };
+  const entry = {
+    contents: "export * from './src/extension';\nimport 'lazy-loader';",
+    resolveDir: ROOT,
+    loader: 'ts',
+    sourcefile: 'extension-entry.ts',
+  };
+  const mainOptions = {
+    ...base,
+    outfile: `${outdir}/extension.js`,
+    stdin: entry,
+    plugins: [copyOnce, lazySdks('./sdk'), lazySandbox, onDemand(entries)],
+  };
   const first = await esbuild.build({ ...mainOptions, write: false });
   const mainModules = srcInputs(first.metafile);
   const statically = [...entries].filter((e) => mainModules.has(e));
-  if (statically.length) { throw new Error(`required on demand but also imported by the main bundle: ${statically.join(', ')}`); }
+  if (statically.length) {
+    throw new Error(`required on demand but also imported by the main bundle: ${statically.join(', ')}`);
+  }
 
   const shared = new Set();
   const lazy = await esbuild.build({
-    ...base, outfile: `${outdir}/lazy.js`,
+    ...base,
+    outfile: `${outdir}/lazy.js`,
     stdin: {
       contents: [
         // Read-only and frozen: other code that loads this file first cannot wrap __link to receive
         // what main hands over (the secret registry, Services).
         "Object.defineProperty(exports, '__link', { enumerable: true, value: require('lazy-link').link });",
         // Getters: each module runs on first use, after main linked the bundle.
-        ...[...entries].sort().map((e) => `Object.defineProperty(exports, ${JSON.stringify(e)}, { enumerable: true, get: () => require(${JSON.stringify(`./${e}`)}) });`),
+        ...[...entries]
+          .sort()
+          .map(
+            (e) =>
+              `Object.defineProperty(exports, ${JSON.stringify(e)}, { enumerable: true, get: () => require(${JSON.stringify(`./${e}`)}) });`,
+          ),
         'Object.freeze(exports);',
       ].join('\n'),
-      resolveDir: ROOT, loader: 'js', sourcefile: 'lazy-entries.js',
+      resolveDir: ROOT,
+      loader: 'js',
+      sourcefile: 'lazy-entries.js',
     },
-    plugins: [copyOnce, lazySdks('./sdk'), lazySandbox, lazyLink, ...(shareWithMain ? [fromMain(mainModules, shared)] : [])],
+    plugins: [
+      copyOnce,
+      lazySdks('./sdk'),
+      lazySandbox,
+      lazyLink,
+      ...(shareWithMain ? [fromMain(mainModules, shared)] : []),
+    ],
   });
 
   const names = [...shared].sort();
-  const main = await esbuild.build({ ...mainOptions, plugins: [copyOnce, lazySdks('./sdk'), lazySandbox, onDemand(new Set(entries), names)] });
+  const main = await esbuild.build({
+    ...mainOptions,
+    plugins: [copyOnce, lazySdks('./sdk'), lazySandbox, onDemand(new Set(entries), names)],
+  });
   const changed = [...srcInputs(main.metafile)].filter((f) => !mainModules.has(f));
-  if (changed.length) { throw new Error(`the main bundle grew while exporting shared modules: ${changed.join(', ')}`); }
-  return { main: main.metafile, lazy: lazy.metafile, shared: names, outputs: write ? undefined : { main: main.outputFiles, lazy: lazy.outputFiles } };
+  if (changed.length) {
+    throw new Error(`the main bundle grew while exporting shared modules: ${changed.join(', ')}`);
+  }
+  return {
+    main: main.metafile,
+    lazy: lazy.metafile,
+    shared: names,
+    outputs: write ? undefined : { main: main.outputFiles, lazy: lazy.outputFiles },
+  };
 }
 
 const others = [
@@ -212,18 +292,32 @@ const others = [
   // One bundle per SDK; RAM/ECS/STS share the openapi-core and darabonba bundles, so their
   // classes (Config, errors) are the same objects whichever client loaded them first.
   ...Object.entries(SDKS).map(([pkg, name]) => ({
-    ...common, sourcemap: false, minify: true, plugins: [lazySdks('.', pkg)], stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' }, outfile: `dist/sdk/${name}.js`,
+    ...common,
+    sourcemap: false,
+    minify: true,
+    plugins: [lazySdks('.', pkg)],
+    stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' },
+    outfile: `dist/sdk/${name}.js`,
   })),
 ];
 
 const invoked = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invoked && watch) {
-  for (const b of others) { await (await esbuild.context(b)).watch(); }
+  for (const b of others) {
+    await (await esbuild.context(b)).watch();
+  }
   // The extension's bundles depend on each other (see bundleExtension), so any change rebuilds both.
   let timer;
-  const rebuild = () => bundleExtension().then(() => console.log('[watch] extension rebuilt'), (e) => console.error(e.message));
+  const rebuild = () =>
+    bundleExtension().then(
+      () => console.log('[watch] extension rebuilt'),
+      (e) => console.error(e.message),
+    );
   await rebuild();
-  fs.watch('src', { recursive: true }, () => { clearTimeout(timer); timer = setTimeout(rebuild, 100); });
+  fs.watch('src', { recursive: true }, () => {
+    clearTimeout(timer);
+    timer = setTimeout(rebuild, 100);
+  });
 } else if (invoked) {
   await Promise.all([bundleExtension(), ...others.map((b) => esbuild.build(b))]);
 }
@@ -235,31 +329,58 @@ if (invoked && watch) {
 // (bundled in memory) and their English texts added as keys too.
 async function tableMessages() {
   const out = await esbuild.build({
-    stdin: { contents: "export { LINT_MESSAGES } from './src/policy/lint'; export { CONDITION_KEYS } from './src/policy/actionCatalog';", resolveDir: '.', loader: 'ts' },
-    bundle: true, write: false, format: 'cjs', platform: 'node', logLevel: 'error',
+    stdin: {
+      contents:
+        "export { LINT_MESSAGES } from './src/policy/lint'; export { CONDITION_KEYS } from './src/policy/actionCatalog';",
+      resolveDir: '.',
+      loader: 'ts',
+    },
+    bundle: true,
+    write: false,
+    format: 'cjs',
+    platform: 'node',
+    logLevel: 'error',
   });
   const mod = { exports: {} };
-  new Function('module', 'exports', 'require', out.outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
+  new Function('module', 'exports', 'require', out.outputFiles[0].text)(
+    mod,
+    mod.exports,
+    createRequire(import.meta.url),
+  );
   return [...Object.values(mod.exports.LINT_MESSAGES), ...mod.exports.CONDITION_KEYS.map((c) => c.description)];
 }
 
 async function exportL10n() {
   const messages = {};
-  const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).forEach((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) { walk(p); return; }
-    if (!p.endsWith('.ts')) { return; }
-    const text = fs.readFileSync(p, 'utf8');
-    for (const m of text.matchAll(/l10n\.t\(\s*(['"])((?:\\.|(?!\1)[^\\])*)\1/g)) {
-      const message = JSON.parse(`"${m[2].replace(/\\'/g, "'").replace(/(?<!\\)"/g, '\\"')}"`);
-      messages[message] = message;
-    }
-  });
+  const walk = (dir) =>
+    fs.readdirSync(dir, { withFileTypes: true }).forEach((e) => {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        walk(p);
+        return;
+      }
+      if (!p.endsWith('.ts')) {
+        return;
+      }
+      const text = fs.readFileSync(p, 'utf8');
+      for (const m of text.matchAll(/l10n\.t\(\s*(['"])((?:\\.|(?!\1)[^\\])*)\1/g)) {
+        const message = JSON.parse(`"${m[2].replace(/\\'/g, "'").replace(/(?<!\\)"/g, '\\"')}"`);
+        messages[message] = message;
+      }
+    });
   walk('src');
-  for (const message of await tableMessages()) { messages[message] = message; }
+  for (const message of await tableMessages()) {
+    messages[message] = message;
+  }
   fs.mkdirSync('l10n', { recursive: true });
-  const sorted = Object.fromEntries(Object.keys(messages).sort().map((k) => [k, messages[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(messages)
+      .sort()
+      .map((k) => [k, messages[k]]),
+  );
   fs.writeFileSync('l10n/bundle.l10n.json', JSON.stringify(sorted, null, 2) + '\n');
 }
 
-if (invoked && !watch) { await exportL10n(); }
+if (invoked && !watch) {
+  await exportL10n();
+}

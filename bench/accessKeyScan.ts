@@ -24,9 +24,13 @@ export function benchHostileGitignore(): { ms: number; ignored: boolean } {
 
 export function benchOneMegabyteFile(): { oneLineMs: number; linesMs: number; findings: number; truncated: boolean } {
   let oneLine = '';
-  while (oneLine.length < 1024 * 1024 - 64) { oneLine += `"${id()}", `; }
+  while (oneLine.length < 1024 * 1024 - 64) {
+    oneLine += `"${id()}", `;
+  }
   let lines = '';
-  while (lines.length < 1024 * 1024 - 64) { lines += `key = "${id()}"\n`; }
+  while (lines.length < 1024 * 1024 - 64) {
+    lines += `key = "${id()}"\n`;
+  }
   let t = process.hrtime.bigint();
   const a = scanText(oneLine);
   const oneLineMs = ms(t);
@@ -35,20 +39,30 @@ export function benchOneMegabyteFile(): { oneLineMs: number; linesMs: number; fi
   return { oneLineMs, linesMs: ms(t), findings: a.length, truncated: a.truncated === true };
 }
 
-export async function benchAccessKeyScan(workerFile: string, fileCount = 10_000): Promise<{ files: number; ms: number; maxHostBlockMs: number; p99HostBlockMs: number; findings: number }> {
+export async function benchAccessKeyScan(
+  workerFile: string,
+  fileCount = 10_000,
+): Promise<{ files: number; ms: number; maxHostBlockMs: number; p99HostBlockMs: number; findings: number }> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'akscan-bench-'));
   const exts = ['py', 'js', 'ts', 'java', 'go', 'yaml', 'json', 'properties', 'sh', 'tf', 'md', 'png'];
   for (let i = 0; i < fileCount; i++) {
     const dir = path.join(root, `pkg${i % 50}`, `mod${i % 7}`);
     fs.mkdirSync(dir, { recursive: true });
     const ext = exts[i % exts.length];
-    const body = ext === 'png' ? Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0]), Buffer.alloc(2000)])
-      : `// file ${i}\n${'const value = compute(input) + 42; // some ordinary code here\n'.repeat(60)}${i % 500 === 0 ? `key = "${id()}"\n` : ''}`;
+    const body =
+      ext === 'png'
+        ? Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0]), Buffer.alloc(2000)])
+        : `// file ${i}\n${'const value = compute(input) + 42; // some ordinary code here\n'.repeat(60)}${i % 500 === 0 ? `key = "${id()}"\n` : ''}`;
     fs.writeFileSync(path.join(dir, `f${i}.${ext}`), body);
   }
   fs.writeFileSync(path.join(root, '.gitignore'), 'pkg49/\n*a*a*a*a*a*a*a*a*a*a*a*a*b\n[z-a]\n');
   // The 1 MB file too: its cost is the worker's, never the host's.
-  fs.writeFileSync(path.join(root, 'ids.txt'), Array.from({ length: 30_000 }, () => `"${id()}"`).join(', ').slice(0, 1024 * 1024 - 8));
+  fs.writeFileSync(
+    path.join(root, 'ids.txt'),
+    Array.from({ length: 30_000 }, () => `"${id()}"`)
+      .join(', ')
+      .slice(0, 1024 * 1024 - 8),
+  );
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
   const t0 = Date.now();
@@ -56,11 +70,19 @@ export async function benchAccessKeyScan(workerFile: string, fileCount = 10_000)
   const t1 = Date.now();
   h.disable();
   fs.rmSync(root, { recursive: true, force: true });
-  return { files: fileCount, ms: t1 - t0, maxHostBlockMs: h.max / 1e6, p99HostBlockMs: h.percentile(99) / 1e6, findings: stats.findings };
+  return {
+    files: fileCount,
+    ms: t1 - t0,
+    maxHostBlockMs: h.max / 1e6,
+    p99HostBlockMs: h.percentile(99) / 1e6,
+    findings: stats.findings,
+  };
 }
 
 if (require.main === module) {
   console.log(JSON.stringify({ bench: 'hostileGitignore', ...benchHostileGitignore() }));
   console.log(JSON.stringify({ bench: 'oneMegabyteFile', ...benchOneMegabyteFile() }));
-  void benchAccessKeyScan(path.join(__dirname, '..', 'dist', 'accessKeyScanWorker.js')).then((r) => console.log(JSON.stringify({ bench: 'accessKeyScan', ...r })));
+  void benchAccessKeyScan(path.join(__dirname, '..', 'dist', 'accessKeyScanWorker.js')).then((r) =>
+    console.log(JSON.stringify({ bench: 'accessKeyScan', ...r })),
+  );
 }

@@ -15,13 +15,24 @@ function stub() {
   const fields = new Map();
   return new Proxy(function inert() {}, {
     get: (_t, k) => {
-      if (fields.has(k)) { return fields.get(k); }
-      if (k === 'then') { return undefined; }
-      if (k === Symbol.iterator) { return function* () {}; }
-      if (k === Symbol.toPrimitive) { return () => ''; }
+      if (fields.has(k)) {
+        return fields.get(k);
+      }
+      if (k === 'then') {
+        return undefined;
+      }
+      if (k === Symbol.iterator) {
+        return function* () {};
+      }
+      if (k === Symbol.toPrimitive) {
+        return () => '';
+      }
       return stub();
     },
-    set: (_t, k, v) => { fields.set(k, v); return true; },
+    set: (_t, k, v) => {
+      fields.set(k, v);
+      return true;
+    },
     apply: () => stub(),
     construct: () => stub(),
   });
@@ -31,18 +42,32 @@ const config = { get: (_k, d) => d, has: () => false, inspect: () => undefined, 
 // The bundle copies the module's own names (esbuild's ESM interop), so list the API's top-level names.
 const names = new Set();
 const dts = fs.readFileSync(require.resolve('@types/vscode/index.d.ts'), 'utf8');
-for (const m of dts.matchAll(/^\texport (?:namespace|class|enum|function|const|let|var) (\w+)/gm)) { names.add(m[1]); }
+for (const m of dts.matchAll(/^\texport (?:namespace|class|enum|function|const|let|var) (\w+)/gm)) {
+  names.add(m[1]);
+}
 const vscode = {};
-for (const n of names) { vscode[n] = inert; }
-vscode.workspace = new Proxy({}, { get: (_w, p) => (p === 'getConfiguration' ? () => config : p === 'workspaceFolders' ? undefined : p === 'isTrusted' ? true : inert) });
+for (const n of names) {
+  vscode[n] = inert;
+}
+vscode.workspace = new Proxy(
+  {},
+  {
+    get: (_w, p) =>
+      p === 'getConfiguration' ? () => config : p === 'workspaceFolders' ? undefined : p === 'isTrusted' ? true : inert,
+  },
+);
 vscode.l10n = { t: (m) => (typeof m === 'string' ? m : m.message) };
 vscode.ExtensionMode = { Production: 1, Development: 2, Test: 3 };
 const loaded = [];
 const load = Module._load;
 Module._load = function (request, parent, ...rest) {
-  if (request === 'vscode') { return vscode; }
+  if (request === 'vscode') {
+    return vscode;
+  }
   const out = load.call(this, request, parent, ...rest);
-  if (/sdk[\\/]|lazy\.js$/.test(request)) { loaded.push(request); }
+  if (/sdk[\\/]|lazy\.js$/.test(request)) {
+    loaded.push(request);
+  }
   return out;
 };
 
@@ -50,7 +75,9 @@ Module._load = function (request, parent, ...rest) {
 const packageJSON = JSON.parse(fs.readFileSync(path.join(dist, '..', 'package.json'), 'utf8'));
 
 if (mode === 'main-warm') {
-  for (const m of ['node:http', 'node:https', 'node:tls', 'node:net']) { require(m); }
+  for (const m of ['node:http', 'node:https', 'node:tls', 'node:net']) {
+    require(m);
+  }
   performance.now();
 }
 
@@ -59,14 +86,30 @@ if (mode === 'main' || mode === 'main-warm') {
   const ext = require(path.join(dist, 'extension.js'));
   const memento = { get: (_k, d) => d, update: async () => undefined, keys: () => [], setKeysForSync: () => undefined };
   const context = {
-    subscriptions: [], extensionMode: 1, extensionUri: inert, extensionPath: dist, globalState: memento, workspaceState: memento,
-    secrets: { get: async () => undefined, store: async () => undefined, delete: async () => undefined, onDidChange: inert },
+    subscriptions: [],
+    extensionMode: 1,
+    extensionUri: inert,
+    extensionPath: dist,
+    globalState: memento,
+    workspaceState: memento,
+    secrets: {
+      get: async () => undefined,
+      store: async () => undefined,
+      delete: async () => undefined,
+      onDidChange: inert,
+    },
     extension: { packageJSON },
-    globalStorageUri: inert, storageUri: undefined, logUri: inert, environmentVariableCollection: inert, asAbsolutePath: (p) => p,
+    globalStorageUri: inert,
+    storageUri: undefined,
+    logUri: inert,
+    environmentVariableCollection: inert,
+    asAbsolutePath: (p) => p,
   };
   ext.activate(context);
 } else {
-  for (const f of fs.readdirSync(path.join(dist, 'sdk')).filter((f) => f.endsWith('.js'))) { require(path.join(dist, 'sdk', f)); }
+  for (const f of fs.readdirSync(path.join(dist, 'sdk')).filter((f) => f.endsWith('.js'))) {
+    require(path.join(dist, 'sdk', f));
+  }
 }
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 const during = [...loaded];

@@ -31,7 +31,13 @@ const dist = path.join(root, 'dist');
 const quick = process.argv.includes('--quick');
 const L = 50;
 
-interface Figure { metric: string; value: number | null; unit: string; goal: string; note?: string }
+interface Figure {
+  metric: string;
+  value: number | null;
+  unit: string;
+  goal: string;
+  note?: string;
+}
 const figures: Figure[] = [];
 function report(f: Figure): void {
   figures.push(f);
@@ -41,15 +47,23 @@ function report(f: Figure): void {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function fresh(mode: 'main' | 'main-warm' | 'sdks'): { ms: number; sdkLoadsDuringActivation?: string[] } {
-  return JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'activation.cjs'), mode, dist]).toString()) as { ms: number; sdkLoadsDuringActivation?: string[] };
+  return JSON.parse(
+    execFileSync(process.execPath, [path.join(__dirname, 'activation.cjs'), mode, dist]).toString(),
+  ) as { ms: number; sdkLoadsDuringActivation?: string[] };
 }
 
 /** Whether test/loopbackGuard.mjs is loaded (npm run bench loads it): a non-loopback connect must fail at once. */
 function loopbackGuarded(): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '192.0.2.1', port: 9 }); // TEST-NET-1: routed nowhere
-    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
-    socket.once('connect', () => { socket.destroy(); resolve(false); });
+    socket.setTimeout(1000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ELOOPBACKGUARD'));
   });
 }
@@ -69,48 +83,112 @@ function activation(): void {
     warm.push(fresh('main-warm').ms);
   }
   const ratio = median(main) / median(sdks);
-  report({ metric: 'activation_ratio', value: round(ratio, 4), unit: 'ratio', goal: '<= 0.025',
-    note: `main+activate ${median(main).toFixed(1)} ms / all SDK bundles ${median(sdks).toFixed(1)} ms; SDK or lazy bundles loaded during activation: ${loadsDuring.length ? loadsDuring.join(', ') : 'none'}` });
+  report({
+    metric: 'activation_ratio',
+    value: round(ratio, 4),
+    unit: 'ratio',
+    goal: '<= 0.025',
+    note: `main+activate ${median(main).toFixed(1)} ms / all SDK bundles ${median(sdks).toFixed(1)} ms; SDK or lazy bundles loaded during activation: ${loadsDuring.length ? loadsDuring.join(', ') : 'none'}`,
+  });
   // Not a goal of its own: shows how much of the figure above is Node built-ins a bare process
   // loads for us while VS Code's extension host has them loaded already (activation.cjs main-warm).
-  report({ metric: 'activation_ratio_warm_host', value: round(median(warm) / median(sdks), 4), unit: 'ratio', goal: '(context for activation_ratio)',
-    note: `main+activate ${median(warm).toFixed(1)} ms with node:http/https/tls/net and performance already loaded, as in VS Code's extension host` });
+  report({
+    metric: 'activation_ratio_warm_host',
+    value: round(median(warm) / median(sdks), 4),
+    unit: 'ratio',
+    goal: '(context for activation_ratio)',
+    note: `main+activate ${median(warm).toFixed(1)} ms with node:http/https/tls/net and performance already loaded, as in VS Code's extension host`,
+  });
 }
 
 function bundleSizes(): void {
-  report({ metric: 'main_bundle_bytes', value: fs.statSync(path.join(dist, 'extension.js')).size, unit: 'bytes', goal: '<= 250 KB (256000 B)' });
+  report({
+    metric: 'main_bundle_bytes',
+    value: fs.statSync(path.join(dist, 'extension.js')).size,
+    unit: 'bytes',
+    goal: '<= 250 KB (256000 B)',
+  });
   const vsix = fs.readdirSync(dist).find((f) => f.endsWith('.vsix'));
   if (!vsix && quick) {
-    report({ metric: 'vsix_bytes', value: null, unit: 'bytes', goal: '<= 1572864', note: 'no VSIX in dist/ (run `npm run package`, or the full bench builds it)' });
+    report({
+      metric: 'vsix_bytes',
+      value: null,
+      unit: 'bytes',
+      goal: '<= 1572864',
+      note: 'no VSIX in dist/ (run `npm run package`, or the full bench builds it)',
+    });
     return;
   }
-  if (!vsix) { execFileSync('npm', ['run', '-s', 'package'], { cwd: root, stdio: 'ignore' }); }
+  if (!vsix) {
+    execFileSync('npm', ['run', '-s', 'package'], { cwd: root, stdio: 'ignore' });
+  }
   const file = path.join(dist, vsix ?? 'alibaba-cloud-ecs-ram-roles.vsix');
-  report({ metric: 'vsix_bytes', value: fs.statSync(file).size, unit: 'bytes', goal: '<= 1572864', note: vsix ? `existing ${vsix}` : 'built by npm run package' });
+  report({
+    metric: 'vsix_bytes',
+    value: fs.statSync(file).size,
+    unit: 'bytes',
+    goal: '<= 1572864',
+    note: vsix ? `existing ${vsix}` : 'built by npm run package',
+  });
 }
 
-interface LargeSandbox { proc: ChildProcess; endpoint: string; url: string; token: string; accessKeyId: string; accessKeySecret: string }
+interface LargeSandbox {
+  proc: ChildProcess;
+  endpoint: string;
+  url: string;
+  token: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+}
 
 /** The large account in its own process, so its CPU is not the client's. */
 async function startLargeSandbox(): Promise<LargeSandbox> {
   const started = Date.now();
-  const proc = spawn(process.execPath, [path.join(dist, 'sandbox.js'), '--seed', 'large', '--instant', '--latency-ms', String(L)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(
+    process.execPath,
+    [path.join(dist, 'sandbox.js'), '--seed', 'large', '--instant', '--latency-ms', String(L)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: proc.stdout! }).once('line', resolve);
     proc.once('exit', (code) => reject(new Error(`sandbox exited ${code}`)));
   });
-  const info = JSON.parse(line) as { endpoint: string; url: string; controlToken: string; accessKeyId: string; accessKeySecret: string };
-  report({ metric: 'sandbox_large_start_ms', value: Date.now() - started, unit: 'ms', goal: '< 1000', note: 'process spawn to endpoints printed, --seed large' });
-  return { proc, endpoint: info.endpoint, url: info.url, token: info.controlToken, accessKeyId: info.accessKeyId, accessKeySecret: info.accessKeySecret };
+  const info = JSON.parse(line) as {
+    endpoint: string;
+    url: string;
+    controlToken: string;
+    accessKeyId: string;
+    accessKeySecret: string;
+  };
+  report({
+    metric: 'sandbox_large_start_ms',
+    value: Date.now() - started,
+    unit: 'ms',
+    goal: '< 1000',
+    note: 'process spawn to endpoints printed, --seed large',
+  });
+  return {
+    proc,
+    endpoint: info.endpoint,
+    url: info.url,
+    token: info.controlToken,
+    accessKeyId: info.accessKeyId,
+    accessKeySecret: info.accessKeySecret,
+  };
 }
 
 async function control(s: LargeSandbox, route: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${s.url}/__sandbox/${route}`, { method: body === undefined ? (route === 'faults' ? 'DELETE' : 'GET') : 'POST', headers: { 'x-sandbox-token': s.token }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${s.url}/__sandbox/${route}`, {
+    method: body === undefined ? (route === 'faults' ? 'DELETE' : 'GET') : 'POST',
+    headers: { 'x-sandbox-token': s.token },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return res.json();
 }
 
 async function requestLog(s: LargeSandbox): Promise<Array<{ service: string; action: string; status: number }>> {
-  return ((await control(s, 'requests')) as { requests: Array<{ service: string; action: string; status: number }> }).requests;
+  return ((await control(s, 'requests')) as { requests: Array<{ service: string; action: string; status: number }> })
+    .requests;
 }
 
 /** CPU time used so far by another process, from /proc (Linux); undefined elsewhere. */
@@ -132,7 +210,9 @@ async function sequentialInventory(cloud: Cloud): Promise<number> {
     do {
       const page = await cloud.ecs.listInstances(r.regionId, token, 100);
       const vpc = page.items.filter((i) => i.networkType === 'vpc').map((i) => i.instanceId);
-      if (vpc.length) { await cloud.ecs.describeInstanceRoles(r.regionId, vpc); }
+      if (vpc.length) {
+        await cloud.ecs.describeInstanceRoles(r.regionId, vpc);
+      }
       n += page.items.length;
       token = page.next;
     } while (token);
@@ -174,18 +254,31 @@ async function inventory(s: LargeSandbox, cloud: Cloud): Promise<void> {
     const used = process.cpuUsage(c);
     cpu.push((used.user + used.system) / 1000);
     const sandboxUsed = processCpuMs(s.proc.pid);
-    if (sc !== undefined && sandboxUsed !== undefined) { sandboxCpu.push(sandboxUsed - sc); }
+    if (sc !== undefined && sandboxUsed !== undefined) {
+      sandboxCpu.push(sandboxUsed - sc);
+    }
     errors += inv.regions.filter((r) => r.error).length;
     peak = Math.max(peak, l.peak);
   }
   const log = (await requestLog(s)).slice(before);
   const throttled = log.filter((r) => r.status === 400 || r.status === 503).length;
-  report({ metric: 'inventory_vs_floor', value: round(median(ours) / floor, 2), unit: 'ratio', goal: '<= 1.25',
-    note: `median ${median(ours)} ms; floor ${chain} dependent requests × ${L} ms = ${floor} ms; ${regions.length} regions, ${warm.regions.reduce((n, r) => n + r.instances.length, 0)} instances, ${warm.roles.length} roles; ${Math.round(log.length / runs)} requests per run; client CPU ${Math.round(median(cpu))} ms per run (HTTP, JSON.parse of the answers, GC, signing)${sandboxCpu.length ? `, sandbox CPU ${Math.round(median(sandboxCpu))} ms per run (same cores)` : ''}; bound ${bound}, peak ${peak}; throttled at the sandbox ${throttled}, errors shown ${errors}` });
+  report({
+    metric: 'inventory_vs_floor',
+    value: round(median(ours) / floor, 2),
+    unit: 'ratio',
+    goal: '<= 1.25',
+    note: `median ${median(ours)} ms; floor ${chain} dependent requests × ${L} ms = ${floor} ms; ${regions.length} regions, ${warm.regions.reduce((n, r) => n + r.instances.length, 0)} instances, ${warm.roles.length} roles; ${Math.round(log.length / runs)} requests per run; client CPU ${Math.round(median(cpu))} ms per run (HTTP, JSON.parse of the answers, GC, signing)${sandboxCpu.length ? `, sandbox CPU ${Math.round(median(sandboxCpu))} ms per run (same cores)` : ''}; bound ${bound}, peak ${peak}; throttled at the sandbox ${throttled}, errors shown ${errors}`,
+  });
   const t = Date.now();
   await sequentialInventory(cloud);
   const sequential = Date.now() - t;
-  report({ metric: 'inventory_speedup_vs_sequential', value: round(sequential / median(ours), 1), unit: 'ratio', goal: '>= 10', note: `sequential ${sequential} ms vs ours ${median(ours)} ms` });
+  report({
+    metric: 'inventory_speedup_vs_sequential',
+    value: round(sequential / median(ours), 1),
+    unit: 'ratio',
+    goal: '>= 10',
+    note: `sequential ${sequential} ms vs ours ${median(ours)} ms`,
+  });
   await control(s, 'faults');
 }
 
@@ -198,24 +291,54 @@ async function ossFirstPage(cloud: Cloud): Promise<void> {
     await cloud.oss.listObjects(LARGE.bucket, LARGE.bucketRegion, { prefix: LARGE.bucketPrefix, maxKeys: 100 });
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
-  report({ metric: 'oss_first_page_vs_rtt', value: round(median(times) / L, 2), unit: 'ratio', goal: '<= 1.2', note: `median ${median(times).toFixed(1)} ms for 100 of ${LARGE.bucketKeys} keys, L = ${L} ms` });
+  report({
+    metric: 'oss_first_page_vs_rtt',
+    value: round(median(times) / L, 2),
+    unit: 'ratio',
+    goal: '<= 1.2',
+    note: `median ${median(times).toFixed(1)} ms for 100 of ${LARGE.bucketKeys} keys, L = ${L} ms`,
+  });
 
   // Memory held by the pages the tree keeps, measured after a full GC.
   const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) { report({ metric: 'oss_memory_after_10_pages', value: null, unit: 'bytes', goal: 'grows with pages, not bucket size', note: 'run with --expose-gc (npm run bench does)' }); return; }
+  if (!gc) {
+    report({
+      metric: 'oss_memory_after_10_pages',
+      value: null,
+      unit: 'bytes',
+      goal: 'grows with pages, not bucket size',
+      note: 'run with --expose-gc (npm run bench does)',
+    });
+    return;
+  }
   const held: unknown[] = [];
-  const heap = () => { gc(); gc(); return process.memoryUsage().heapUsed; };
+  const heap = () => {
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
   const base = heap();
   let token: string | undefined;
   const at: number[] = [];
   for (let p = 1; p <= 10; p++) {
-    const page = await cloud.oss.listObjects(LARGE.bucket, LARGE.bucketRegion, { prefix: LARGE.bucketPrefix, maxKeys: 100, token });
+    const page = await cloud.oss.listObjects(LARGE.bucket, LARGE.bucketRegion, {
+      prefix: LARGE.bucketPrefix,
+      maxKeys: 100,
+      token,
+    });
     held.push(page.items);
     token = page.next;
-    if (p === 5 || p === 10) { at.push(heap() - base); }
+    if (p === 5 || p === 10) {
+      at.push(heap() - base);
+    }
   }
-  report({ metric: 'oss_memory_after_10_pages', value: at[1], unit: 'bytes', goal: 'grows with pages, not bucket size',
-    note: `after 5 pages ${at[0]} B, after 10 pages ${at[1]} B (${held.length} pages of 100 keys of a ${LARGE.bucketKeys}-key bucket)` });
+  report({
+    metric: 'oss_memory_after_10_pages',
+    value: at[1],
+    unit: 'bytes',
+    goal: 'grows with pages, not bucket size',
+    note: `after 5 pages ${at[0]} B, after 10 pages ${at[1]} B (${held.length} pages of 100 keys of a ${LARGE.bucketKeys}-key bucket)`,
+  });
 }
 
 /** IMDS requests per credential lifetime while OSS is browsed without pause; both clocks move together. */
@@ -225,7 +348,12 @@ async function imdsPerRotation(): Promise<void> {
   try {
     const imds = new ImdsClient({ baseUrl: sandbox.info.imdsUrl(DEMO.vpcInstanceId2) });
     const provider = new EcsRamRoleProvider(imds, undefined, () => Date.now() + offset);
-    const profile = instanceProfileConfig({ identity: { instanceId: DEMO.vpcInstanceId2, regionId: 'cn-hangzhou', zoneId: 'cn-hangzhou-i' }, roleName: DEMO.seededRole, imdsUrl: imds.baseUrl, sandboxUrl: sandbox.info.url });
+    const profile = instanceProfileConfig({
+      identity: { instanceId: DEMO.vpcInstanceId2, regionId: 'cn-hangzhou', zoneId: 'cn-hangzhou-i' },
+      roleName: DEMO.seededRole,
+      imdsUrl: imds.baseUrl,
+      sandboxUrl: sandbox.info.url,
+    });
     const session = new CloudSession(profile, undefined, provider);
     const oss = new OssApi(session);
     const lifetime = sandbox.state.stsDurationSeconds * 1000;
@@ -243,8 +371,13 @@ async function imdsPerRotation(): Promise<void> {
     const log = sandbox.requests.slice(from);
     const imdsCount = log.filter((r) => r.service === 'imds').length;
     const failed = log.filter((r) => r.service === 'oss' && r.status >= 400).length;
-    report({ metric: 'imds_requests_per_rotation', value: round(imdsCount / lifetimes, 2), unit: 'requests', goal: '<= 3',
-      note: `${imdsCount} metadata requests over ${lifetimes} credential lifetimes (${lifetime / 3600_000} h each), ${steps} OSS listings, ${keys.size} distinct credentials, ${failed} failed listings` });
+    report({
+      metric: 'imds_requests_per_rotation',
+      value: round(imdsCount / lifetimes, 2),
+      unit: 'requests',
+      goal: '<= 3',
+      note: `${imdsCount} metadata requests over ${lifetimes} credential lifetimes (${lifetime / 3600_000} h each), ${steps} OSS listings, ${keys.size} distinct credentials, ${failed} failed listings`,
+    });
     session.dispose();
   } finally {
     await sandbox.close();
@@ -254,13 +387,29 @@ async function imdsPerRotation(): Promise<void> {
 /** The AccessKey scan on hostile input, and how long it ever holds the calling (extension host) thread. */
 async function accessKeyScan(): Promise<void> {
   const g = benchHostileGitignore();
-  report({ metric: 'akscan_hostile_gitignore_ms', value: round(g.ms, 3), unit: 'ms', goal: 'bounded (a regex took 178 s)', note: `rule *a*a*a*a*a*a*a*a*a*a*a*a*b against a 40-character name; matched: ${g.ignored}` });
+  report({
+    metric: 'akscan_hostile_gitignore_ms',
+    value: round(g.ms, 3),
+    unit: 'ms',
+    goal: 'bounded (a regex took 178 s)',
+    note: `rule *a*a*a*a*a*a*a*a*a*a*a*a*b against a 40-character name; matched: ${g.ignored}`,
+  });
   const f = benchOneMegabyteFile();
-  report({ metric: 'akscan_1mb_file_ms', value: round(Math.max(f.oneLineMs, f.linesMs), 1), unit: 'ms', goal: 'linear (was about 16 s)',
-    note: `one line of ids ${f.oneLineMs.toFixed(1)} ms, one id per line ${f.linesMs.toFixed(1)} ms; ${f.findings} findings kept${f.truncated ? ' (capped per file)' : ''}` });
+  report({
+    metric: 'akscan_1mb_file_ms',
+    value: round(Math.max(f.oneLineMs, f.linesMs), 1),
+    unit: 'ms',
+    goal: 'linear (was about 16 s)',
+    note: `one line of ids ${f.oneLineMs.toFixed(1)} ms, one id per line ${f.linesMs.toFixed(1)} ms; ${f.findings} findings kept${f.truncated ? ' (capped per file)' : ''}`,
+  });
   const w = await benchAccessKeyScan(path.join(dist, 'accessKeyScanWorker.js'), quick ? 2_000 : 10_000);
-  report({ metric: 'akscan_host_max_block_ms', value: round(w.maxHostBlockMs, 1), unit: 'ms', goal: '<= 50',
-    note: `longest event-loop delay of the calling thread (monitorEventLoopDelay) while the worker scanned ${w.files} files, a hostile .gitignore and a 1 MB file in ${w.ms} ms; p99 ${w.p99HostBlockMs.toFixed(1)} ms; ${w.findings} findings` });
+  report({
+    metric: 'akscan_host_max_block_ms',
+    value: round(w.maxHostBlockMs, 1),
+    unit: 'ms',
+    goal: '<= 50',
+    note: `longest event-loop delay of the calling thread (monitorEventLoopDelay) while the worker scanned ${w.files} files, a hostile .gitignore and a 1 MB file in ${w.ms} ms; p99 ${w.p99HostBlockMs.toFixed(1)} ms; ${w.findings} findings`,
+  });
 }
 
 function round(v: number, digits: number): number {
@@ -276,7 +425,7 @@ function table(): void {
 }
 
 async function main(): Promise<void> {
-  if (!await loopbackGuarded()) {
+  if (!(await loopbackGuarded())) {
     console.error('The loopback guard is not loaded: run `npm run bench`, which keeps every connection on 127.0.0.1.');
     process.exitCode = 2;
     return;
@@ -285,7 +434,12 @@ async function main(): Promise<void> {
   activation();
   bundleSizes();
   const s = await startLargeSandbox();
-  const cloud = createCloud({ name: 'bench', regionId: 'cn-hangzhou', credentials: { mode: 'AK', accessKeyId: s.accessKeyId, accessKeySecret: s.accessKeySecret }, endpoints: sandboxEndpoints(s.endpoint) });
+  const cloud = createCloud({
+    name: 'bench',
+    regionId: 'cn-hangzhou',
+    credentials: { mode: 'AK', accessKeyId: s.accessKeyId, accessKeySecret: s.accessKeySecret },
+    endpoints: sandboxEndpoints(s.endpoint),
+  });
   try {
     await inventory(s, cloud);
     await ossFirstPage(cloud);
@@ -296,7 +450,9 @@ async function main(): Promise<void> {
   await imdsPerRotation();
   await accessKeyScan();
   table();
-  console.log(`\n(${quick ? 'quick' : 'full'} run, ${((Date.now() - started) / 1000).toFixed(1)} s; figures only, never a gate)`);
+  console.log(
+    `\n(${quick ? 'quick' : 'full'} run, ${((Date.now() - started) / 1000).toFixed(1)} s; figures only, never a gate)`,
+  );
 }
 
 void main();

@@ -60,18 +60,37 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   let ossFiles: OssFileSystem | undefined;
 
   const services: Services = {
-    context, log, profiles, instance, sandbox, accessKeys, readOnly, roleChecks, enrichers, filters,
-    get prompt() { return prompt; },
+    context,
+    log,
+    profiles,
+    instance,
+    sandbox,
+    accessKeys,
+    readOnly,
+    roleChecks,
+    enrichers,
+    filters,
+    get prompt() {
+      return prompt;
+    },
     async cloud() {
       const active = await profiles.activeCloud();
-      if (!active) { throw new Error(vscode.l10n.t('No Alibaba Cloud profile. Add one, or start the sandbox.')); }
+      if (!active) {
+        throw new Error(vscode.l10n.t('No Alibaba Cloud profile. Add one, or start the sandbox.'));
+      }
       return active;
     },
     refresh: (view, node, reload) => explorer?.refresh(view, node, reload),
     reveal: async (view, node) => explorer?.reveal(view, node),
-    get ossFiles() { return ossFiles; },
+    get ossFiles() {
+      return ossFiles;
+    },
     get documents() {
-      if (!documents) { throw new Error(vscode.l10n.t('Policy documents are not available yet; try again once the extension has started.')); }
+      if (!documents) {
+        throw new Error(
+          vscode.l10n.t('Policy documents are not available yet; try again once the extension has started.'),
+        );
+      }
       return documents;
     },
   };
@@ -82,21 +101,41 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const oss = registerOssFileSystem(services);
   ossFiles = oss.fs;
   context.subscriptions.push(
-    log, profiles, sandbox, explorer, statusBar, instance, explorer.bindInstanceIdentity(instance), watchClockSkew(log),
-    ramDocuments, vscode.workspace.registerFileSystemProvider(RAM_SCHEME, ramDocuments),
+    log,
+    profiles,
+    sandbox,
+    explorer,
+    statusBar,
+    instance,
+    explorer.bindInstanceIdentity(instance),
+    watchClockSkew(log),
+    ramDocuments,
+    vscode.workspace.registerFileSystemProvider(RAM_SCHEME, ramDocuments),
     vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, ramDocuments),
-    oss.registration, enrichers.register('AccessDenied', accessDeniedEnricher(services)),
-    enrichers.register('OutcomeUnknown', outcomeUnknownEnricher(services)), readOnly, roleChecks, filters,
+    oss.registration,
+    enrichers.register('AccessDenied', accessDeniedEnricher(services)),
+    enrichers.register('OutcomeUnknown', outcomeUnknownEnricher(services)),
+    readOnly,
+    roleChecks,
+    filters,
     roleChecks.onDidChange(() => services.refresh('identity')),
-    new PolicyDiagnostics(), accessKeys, PolicyCompletion.register(), ...registerCommands(services, log, contributedCommands(context), context.extension.id),
+    new PolicyDiagnostics(),
+    accessKeys,
+    PolicyCompletion.register(),
+    ...registerCommands(services, log, contributedCommands(context), context.extension.id),
   );
   context.subscriptions.push(...registerAgentTools(services));
   profiles.initContext();
   instance.start();
 
   return testApiFor(context.extensionMode, () => ({
-    services, explorer,
-    useScriptedPrompter: () => { const p = new ScriptedPrompter(); prompt = p; return p; },
+    services,
+    explorer,
+    useScriptedPrompter: () => {
+      const p = new ScriptedPrompter();
+      prompt = p;
+      return p;
+    },
     treatAsDefaultMetadataUrl: (url) => instance.treatAsDefaultAddressForTests(url),
     walkthroughStepsDone,
     invokeAgentTool: (name, input) => invokeAgentTool(services, name, input),

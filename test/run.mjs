@@ -16,13 +16,20 @@ const walk = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.test.ts') ? [join(dir, e.name)] : [],
   );
-const files = folders.flatMap((f) => walk(join(root, 'test', f))).map((f) => relative(root, f)).sort();
+const files = folders
+  .flatMap((f) => walk(join(root, 'test', f)))
+  .map((f) => relative(root, f))
+  .sort();
 if (!files.length) {
   console.error(`no *.test.ts under test/${folders.join(', test/')}`);
   process.exit(1);
 }
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/loopbackGuard.mjs', '--test', ...flags, ...files], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const run = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--import', './test/loopbackGuard.mjs', '--test', ...flags, ...files],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 process.exit(run.status ?? 1);

@@ -25,11 +25,15 @@ export function parseDeniedText(text: string): PastedDenial {
   if (!out.resource) {
     // An OSS URL: https://<bucket>.oss-<region>[-internal].aliyuncs.com/<key>
     const url = /https?:\/\/([a-z0-9][a-z0-9-]{1,62})\.oss-[a-z0-9-]+\.aliyuncs\.com\/([^\s?#"']*)/.exec(text);
-    if (url) { out.resource = `acs:oss:*:*:${url[1]}${url[2] ? `/${decodeURIComponent(url[2])}` : ''}`; }
+    if (url) {
+      out.resource = `acs:oss:*:*:${url[1]}${url[2] ? `/${decodeURIComponent(url[2])}` : ''}`;
+    }
   }
   if (!out.principalArn) {
     const named = /\b(role|RAM user)\s+([A-Za-z0-9][\w.@-]*)/.exec(text);
-    if (named) { out.principalName = { kind: named[1] === 'role' ? 'role' : 'user', name: named[2] }; }
+    if (named) {
+      out.principalName = { kind: named[1] === 'role' ? 'role' : 'user', name: named[2] };
+    }
   }
   out.requestId = /Request\s*-?Id\W{0,4}([0-9A-Fa-f-]{16,})/i.exec(text)?.[1];
   return out;

@@ -12,38 +12,63 @@ function prepareContext(s: Services): PrepareContext {
   return {
     profileName: active?.name ?? vscode.l10n.t('(no profile)'),
     regionId: active?.regionId ?? 'cn-hangzhou',
-    account: async () => { try { return (await (await s.cloud()).cloud.knownIdentity()).accountId; } catch { return '?'; } },
+    account: async () => {
+      try {
+        return (await (await s.cloud()).cloud.knownIdentity()).accountId;
+      } catch {
+        return '?';
+      }
+    },
   };
 }
 
 export async function prepare(s: Services, tool: AgentTool, input: object): Promise<vscode.PreparedToolInvocation> {
-  if (inputProblems(TOOL_INPUTS[tool.name], input).length) { return {}; }
+  if (inputProblems(TOOL_INPUTS[tool.name], input).length) {
+    return {};
+  }
   return tool.prepare(input as Record<string, unknown>, prepareContext(s));
 }
 
-export async function invoke(s: Services, tool: AgentTool, input: object, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
+export async function invoke(
+  s: Services,
+  tool: AgentTool,
+  input: object,
+  token: vscode.CancellationToken,
+): Promise<vscode.LanguageModelToolResult> {
   return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(await answer(s, tool, input, token))]);
 }
 
 /** The tool's answer; invalid input and failures are answers too (the model reads them). */
 async function answer(s: Services, tool: AgentTool, input: object, token: vscode.CancellationToken): Promise<string> {
   const problems = inputProblems(TOOL_INPUTS[tool.name], input);
-  if (problems.length) { return resultText({ error: 'invalid input', problems }); }
+  if (problems.length) {
+    return resultText({ error: 'invalid input', problems });
+  }
   const abort = new AbortController();
   const sub = token.onCancellationRequested(() => abort.abort());
   try {
     const { entry, cloud } = await s.cloud();
     const max = maxConcurrentRequests(DEFAULT_MAX_IN_FLIGHT);
-    return await tool.run({
-      profile: entry, cloud, regions: chosenRegions(), maxInFlight: max > 0 ? max : DEFAULT_MAX_IN_FLIGHT, instance: s.instance,
-      confirm: (title, detail, action) => s.prompt.confirm(title, detail, action),
-      recordRoleCheck: (r) => s.roleChecks.set(r),
-      signal: abort.signal,
-    }, input as Record<string, unknown>);
+    return await tool.run(
+      {
+        profile: entry,
+        cloud,
+        regions: chosenRegions(),
+        maxInFlight: max > 0 ? max : DEFAULT_MAX_IN_FLIGHT,
+        instance: s.instance,
+        confirm: (title, detail, action) => s.prompt.confirm(title, detail, action),
+        recordRoleCheck: (r) => s.roleChecks.set(r),
+        signal: abort.signal,
+      },
+      input as Record<string, unknown>,
+    );
   } catch (e) {
     s.log.warn(`chat tool ${tool.name}: ${e instanceof Error ? e.message : String(e)}`);
     const code = (e as { code?: unknown }).code;
-    return resultText({ error: 'failed', code: typeof code === 'string' ? code : undefined }, { reason: e instanceof Error ? e.message : String(e) });
+    return resultText(
+      { error: 'failed', code: typeof code === 'string' ? code : undefined },
+      { reason: e instanceof Error ? e.message : String(e) },
+    );
   } finally {
     sub.dispose();
   }

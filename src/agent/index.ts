@@ -16,24 +16,38 @@ const loadTools = () => require('./tools') as typeof import('./tools');
 export function invokeAgentTool(s: Services, name: string, input: object): Promise<vscode.LanguageModelToolResult> {
   const tools = loadTools();
   const t = tools.TOOLS.find((x) => x.name === name);
-  if (!t) { return Promise.reject(new Error(vscode.l10n.t('The chat tool {0} has no implementation in this version of the extension.', name))); }
+  if (!t) {
+    return Promise.reject(
+      new Error(vscode.l10n.t('The chat tool {0} has no implementation in this version of the extension.', name)),
+    );
+  }
   return tools.invoke(s, t, input, new vscode.CancellationTokenSource().token);
 }
 
 export function registerAgentTools(s: Services): vscode.Disposable[] {
   try {
     const lm = (vscode as { lm?: Partial<typeof vscode.lm> }).lm;
-    if (typeof lm?.registerTool !== 'function') { return []; }
-    const manifest = s.context.extension.packageJSON as { contributes?: { languageModelTools?: Array<{ name: string }> } };
+    if (typeof lm?.registerTool !== 'function') {
+      return [];
+    }
+    const manifest = s.context.extension.packageJSON as {
+      contributes?: { languageModelTools?: Array<{ name: string }> };
+    };
     const tool = (name: string): AgentTool => {
       const t = loadTools().TOOLS.find((x) => x.name === name);
-      if (!t) { throw new Error(vscode.l10n.t('The chat tool {0} has no implementation in this version of the extension.', name)); }
+      if (!t) {
+        throw new Error(
+          vscode.l10n.t('The chat tool {0} has no implementation in this version of the extension.', name),
+        );
+      }
       return t;
     };
-    return (manifest.contributes?.languageModelTools ?? []).map(({ name }) => lm.registerTool!<object>(name, {
-      prepareInvocation: (options) => loadTools().prepare(s, tool(name), options.input),
-      invoke: (options, token) => loadTools().invoke(s, tool(name), options.input, token),
-    }));
+    return (manifest.contributes?.languageModelTools ?? []).map(({ name }) =>
+      lm.registerTool!<object>(name, {
+        prepareInvocation: (options) => loadTools().prepare(s, tool(name), options.input),
+        invoke: (options, token) => loadTools().invoke(s, tool(name), options.input, token),
+      }),
+    );
   } catch (e) {
     s.log.warn(`chat tools not registered: ${e instanceof Error ? e.message : String(e)}`);
     return [];

@@ -25,13 +25,22 @@ export const TOOL_INPUTS = {
   },
   alibabaCloud_describeRole: { properties: { roleName: { type: 'string' } }, required: ['roleName'] },
   alibabaCloud_findInstances: {
-    properties: { query: { type: 'string' }, tag: { type: 'string' }, status: { type: 'string' }, regionId: { type: 'string' }, page: { type: 'integer' } },
+    properties: {
+      query: { type: 'string' },
+      tag: { type: 'string' },
+      status: { type: 'string' },
+      regionId: { type: 'string' },
+      page: { type: 'integer' },
+    },
     required: [],
   },
   alibabaCloud_checkAccess: {
     properties: {
-      identityKind: { type: 'string', enum: ['role', 'user'] }, identityName: { type: 'string' },
-      action: { type: 'string' }, resource: { type: 'string' }, context: { type: 'object' },
+      identityKind: { type: 'string', enum: ['role', 'user'] },
+      identityName: { type: 'string' },
+      action: { type: 'string' },
+      resource: { type: 'string' },
+      context: { type: 'object' },
     },
     required: ['action', 'resource'],
   },
@@ -46,27 +55,45 @@ export type ToolName = keyof typeof TOOL_INPUTS;
 
 const typeOk = (type: InputType, v: unknown): boolean => {
   switch (type) {
-    case 'string': return typeof v === 'string';
-    case 'boolean': return typeof v === 'boolean';
-    case 'integer': return Number.isInteger(v);
-    case 'object': return !!v && typeof v === 'object' && !Array.isArray(v);
+    case 'string':
+      return typeof v === 'string';
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'integer':
+      return Number.isInteger(v);
+    case 'object':
+      return !!v && typeof v === 'object' && !Array.isArray(v);
   }
 };
 
 /** The problems of `input` against the spec (English: they go back to the model), empty when valid. */
 export function inputProblems(spec: ToolInput, input: unknown): string[] {
-  if (!input || typeof input !== 'object' || Array.isArray(input)) { return ['the input must be an object']; }
+  if (!input || typeof input !== 'object' || Array.isArray(input)) {
+    return ['the input must be an object'];
+  }
   const o = input as Record<string, unknown>;
   const out: string[] = [];
   for (const key of spec.required) {
-    if (o[key] === undefined || o[key] === '') { out.push(`"${key}" is required`); }
+    if (o[key] === undefined || o[key] === '') {
+      out.push(`"${key}" is required`);
+    }
   }
   for (const [key, value] of Object.entries(o)) {
     const p = spec.properties[key];
-    if (!p) { out.push(`unknown property "${key}"`); continue; }
-    if (value === undefined) { continue; }
-    if (!typeOk(p.type, value)) { out.push(`"${key}" must be of type ${p.type}`); continue; }
-    if (p.enum && !p.enum.includes(value as string)) { out.push(`"${key}" must be one of ${p.enum.join(', ')}`); }
+    if (!p) {
+      out.push(`unknown property "${key}"`);
+      continue;
+    }
+    if (value === undefined) {
+      continue;
+    }
+    if (!typeOk(p.type, value)) {
+      out.push(`"${key}" must be of type ${p.type}`);
+      continue;
+    }
+    if (p.enum && !p.enum.includes(value as string)) {
+      out.push(`"${key}" must be one of ${p.enum.join(', ')}`);
+    }
   }
   return out;
 }

@@ -10,14 +10,26 @@ export const listRoles = defineTool<{ nameContains?: string; ecsTrustedOnly?: bo
   prepare: (_input, c) => ({ invocationMessage: l10n.t('Listing RAM roles of profile "{0}"…', c.profileName) }),
   async run({ cloud }, input) {
     const needle = input.nameContains?.toLowerCase();
-    let roles = (await collectAll((m) => cloud.ram.listRoles(m, 1000))).filter((r) => !needle || r.roleName.toLowerCase().includes(needle));
+    let roles = (await collectAll((m) => cloud.ram.listRoles(m, 1000))).filter(
+      (r) => !needle || r.roleName.toLowerCase().includes(needle),
+    );
     // ListRoles omits trust policies: read each (only those shown, unless filtering by trust).
     const withTrust = (list: typeof roles) => mapLimit(list, 8, (r) => cloud.ram.getRole(r.roleName).catch(() => r));
-    if (input.ecsTrustedOnly) { roles = (await withTrust(roles)).filter((r) => trustsEcs(r.trustPolicy)); }
+    if (input.ecsTrustedOnly) {
+      roles = (await withTrust(roles)).filter((r) => trustsEcs(r.trustPolicy));
+    }
     const page = pageOf(roles, input.page);
     const shown = input.ecsTrustedOnly ? page.items : await withTrust(page.items);
-    return resultText({ total: page.total, page: page.page, more: page.more }, {
-      roles: shown.map((r) => ({ roleName: r.roleName, ecsTrusted: r.trustPolicy === undefined ? 'unknown' : trustsEcs(r.trustPolicy), description: r.description, arn: r.arn })),
-    });
+    return resultText(
+      { total: page.total, page: page.page, more: page.more },
+      {
+        roles: shown.map((r) => ({
+          roleName: r.roleName,
+          ecsTrusted: r.trustPolicy === undefined ? 'unknown' : trustsEcs(r.trustPolicy),
+          description: r.description,
+          arn: r.arn,
+        })),
+      },
+    );
   },
 });

@@ -28,8 +28,12 @@ export function quoteCloudText(text: string): string {
 
 /** Every string in a value from the cloud, made inert (keys too: a policy's condition keys are the account's). */
 export function inertData<T>(value: T): T {
-  if (typeof value === 'string') { return quoteCloudText(value) as T; }
-  if (Array.isArray(value)) { return value.map(inertData) as T; }
+  if (typeof value === 'string') {
+    return quoteCloudText(value) as T;
+  }
+  if (Array.isArray(value)) {
+    return value.map(inertData) as T;
+  }
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [quoteCloudText(k), inertData(v)])) as T;
   }
@@ -64,15 +68,27 @@ export function capped<T>(all: readonly T[], max: number): { items: T[]; more: n
  * even a verdict names a role or resource. `userCommand` (ours, see commandLink) stays as built, so
  * the link works.
  */
-export function resultText(facts: Record<string, unknown>, data?: Record<string, unknown>, userCommand?: ReturnType<typeof commandLink>): string {
-  return JSON.stringify({ note: DATA_NOTE, ...inertData(facts), ...(data ? { data: inertData(data) } : {}), ...(userCommand ? { userCommand } : {}) });
+export function resultText(
+  facts: Record<string, unknown>,
+  data?: Record<string, unknown>,
+  userCommand?: ReturnType<typeof commandLink>,
+): string {
+  return JSON.stringify({
+    note: DATA_NOTE,
+    ...inertData(facts),
+    ...(data ? { data: inertData(data) } : {}),
+    ...(userCommand ? { userCommand } : {}),
+  });
 }
 
 /**
  * A command the user runs to change something (tools never change the account themselves): its id,
  * arguments and a `command:` link. Only our command ids, with arguments the caller checked.
  */
-export function commandLink(command: `alibabaCloud.${string}`, args?: Record<string, string>): { command: string; args?: Record<string, string>; link: string; note: string } {
+export function commandLink(
+  command: `alibabaCloud.${string}`,
+  args?: Record<string, string>,
+): { command: string; args?: Record<string, string>; link: string; note: string } {
   const note = 'Offer this to the user; it asks for confirmation before it changes anything.';
   const link = `command:${command}${args === undefined ? '' : `?${encodeURIComponent(JSON.stringify([args]))}`}`;
   return { command, args, link, note };

@@ -10,4 +10,12 @@ import { whoAmI } from './whoAmI';
 
 export { invoke, prepare } from './host';
 
-export const TOOLS: AgentTool[] = [whoAmI, listRoles, describeRole, findInstances, checkAccess, explainAccessDenied, diagnoseInstanceCredentials];
+export const TOOLS: AgentTool[] = [
+  whoAmI,
+  listRoles,
+  describeRole,
+  findInstances,
+  checkAccess,
+  explainAccessDenied,
+  diagnoseInstanceCredentials,
+];

@@ -11,12 +11,24 @@ export const whoAmI = defineTool({
     const id = await cloud.knownIdentity();
     const p = principalOf(id);
     const st = host.state;
-    const instance = st.kind === 'found'
-      ? { instanceId: st.identity.instanceId, regionId: st.identity.regionId, role: st.roleName, credentialsExpire: st.provider.expiration?.toISOString(), lastRefreshFailed: st.refreshError !== undefined }
-      : st.kind === 'problem' ? { problem: st.problem.code } : undefined;
+    const instance =
+      st.kind === 'found'
+        ? {
+            instanceId: st.identity.instanceId,
+            regionId: st.identity.regionId,
+            role: st.roleName,
+            credentialsExpire: st.provider.expiration?.toISOString(),
+            lastRefreshFailed: st.refreshError !== undefined,
+          }
+        : st.kind === 'problem'
+          ? { problem: st.problem.code }
+          : undefined;
     return resultText(
       { profile: { name: entry.name, source: entry.source, credentialMode: entry.mode, regionId: entry.regionId } },
-      { identity: { accountId: id.accountId, type: id.identityType, kind: p.kind, name: p.name, arn: id.arn }, instanceRoleOfThisHost: instance },
+      {
+        identity: { accountId: id.accountId, type: id.identityType, kind: p.kind, name: p.name, arn: id.arn },
+        instanceRoleOfThisHost: instance,
+      },
     );
   },
 });

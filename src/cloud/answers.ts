@@ -18,28 +18,38 @@ export interface Answer {
 }
 
 /** The last answer seen within a call (the last attempt's, with retries). */
-export interface AnswerLog { last?: Answer }
+export interface AnswerLog {
+  last?: Answer;
+}
 
 const current = new AsyncLocalStorage<AnswerLog>();
 const owners = new WeakMap<object, AnswerLog>();
 let listening = false;
 
 function listen(): void {
-  if (listening) { return; }
+  if (listening) {
+    return;
+  }
   listening = true;
   dc.subscribe('http.client.request.start', (m) => {
     const log = current.getStore();
-    if (log) { owners.set((m as { request: object }).request, log); }
+    if (log) {
+      owners.set((m as { request: object }).request, log);
+    }
   });
   dc.subscribe('http.client.response.finish', (m) => {
     const { request, response } = m as { request: object; response: IncomingMessage };
     const log = owners.get(request);
-    if (!log) { return; }
+    if (!log) {
+      return;
+    }
     const h = response.headers;
     const length = h['content-length'] !== undefined ? Number(h['content-length']) : undefined;
     const id = h['x-acs-request-id'] ?? h['x-oss-request-id'];
     log.last = {
-      status: response.statusCode ?? 0, contentType: h['content-type'], contentLength: Number.isFinite(length) ? length : undefined,
+      status: response.statusCode ?? 0,
+      contentType: h['content-type'],
+      contentLength: Number.isFinite(length) ? length : undefined,
       requestId: (Array.isArray(id) ? id[0] : id) || undefined,
     };
   });

@@ -40,7 +40,9 @@ export function defaultCliConfigPath(): string {
 }
 
 export function readCliConfig(file = defaultCliConfigPath()): { current?: string; profiles: CliProfile[] } {
-  if (!fs.existsSync(file)) { return { profiles: [] }; }
+  if (!fs.existsSync(file)) {
+    return { profiles: [] };
+  }
   const raw = parseConfig(file, fs.readFileSync(file, 'utf8'));
   const all = raw.profiles ?? [];
   return { current: raw.current, profiles: all.map((p) => toProfile(p, { file, all })) };
@@ -57,10 +59,23 @@ function parseConfig(file: string, text: string): CliConfigFile {
     raw = JSON.parse(text);
   } catch {
     const { line, column } = lineColumn(text, Math.max(0, jsonErrorOffset(text)));
-    throw new CloudError({ code: 'CliConfigInvalid', service: 'credentials', message: l10n.t('{0} is not valid JSON (line {1}, column {2}). Fix it, or run "aliyun configure" again.', file, line, column) });
+    throw new CloudError({
+      code: 'CliConfigInvalid',
+      service: 'credentials',
+      message: l10n.t(
+        '{0} is not valid JSON (line {1}, column {2}). Fix it, or run "aliyun configure" again.',
+        file,
+        line,
+        column,
+      ),
+    });
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new CloudError({ code: 'CliConfigInvalid', service: 'credentials', message: l10n.t('{0} does not hold a JSON object.', file) });
+    throw new CloudError({
+      code: 'CliConfigInvalid',
+      service: 'credentials',
+      message: l10n.t('{0} does not hold a JSON object.', file),
+    });
   }
   return raw as CliConfigFile;
 }
@@ -75,73 +90,153 @@ export function lineColumn(text: string, offset: number): { line: number; column
 /** Offset of the first character that makes `text` invalid JSON (RFC 8259), or -1 when it is valid. */
 export function jsonErrorOffset(text: string): number {
   let i = 0;
-  const fail = (): never => { throw i; };
-  const ws = () => { while (i < text.length && ' \t\n\r'.includes(text[i])) { i++; } };
-  const word = (w: string) => { for (const c of w) { if (text[i] !== c) { fail(); } i++; } };
+  const fail = (): never => {
+    throw i;
+  };
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) {
+      i++;
+    }
+  };
+  const word = (w: string) => {
+    for (const c of w) {
+      if (text[i] !== c) {
+        fail();
+      }
+      i++;
+    }
+  };
   const digits = (atLeastOne: boolean) => {
-    if (atLeastOne && !/[0-9]/.test(text[i] ?? '')) { fail(); }
-    while (/[0-9]/.test(text[i] ?? '')) { i++; }
+    if (atLeastOne && !/[0-9]/.test(text[i] ?? '')) {
+      fail();
+    }
+    while (/[0-9]/.test(text[i] ?? '')) {
+      i++;
+    }
   };
   const number = () => {
-    if (text[i] === '-') { i++; }
-    if (text[i] === '0') { i++; } else { digits(true); }
-    if (text[i] === '.') { i++; digits(true); }
+    if (text[i] === '-') {
+      i++;
+    }
+    if (text[i] === '0') {
+      i++;
+    } else {
+      digits(true);
+    }
+    if (text[i] === '.') {
+      i++;
+      digits(true);
+    }
     if (text[i] === 'e' || text[i] === 'E') {
       i++;
-      if (text[i] === '+' || text[i] === '-') { i++; }
+      if (text[i] === '+' || text[i] === '-') {
+        i++;
+      }
       digits(true);
     }
   };
   const string = () => {
     i++;
     for (;;) {
-      if (i >= text.length) { fail(); }
+      if (i >= text.length) {
+        fail();
+      }
       const c = text.charCodeAt(i);
-      if (c === 0x22) { i++; return; }
-      if (c < 0x20) { fail(); }
-      if (c !== 0x5c) { i++; continue; }
+      if (c === 0x22) {
+        i++;
+        return;
+      }
+      if (c < 0x20) {
+        fail();
+      }
+      if (c !== 0x5c) {
+        i++;
+        continue;
+      }
       i++;
       if (text[i] === 'u') {
-        for (let k = 1; k <= 4; k++) { if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) { i += k; fail(); } }
+        for (let k = 1; k <= 4; k++) {
+          if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) {
+            i += k;
+            fail();
+          }
+        }
         i += 5;
-      } else if (text[i] !== undefined && '"\\/bfnrt'.includes(text[i])) { i++; } else { fail(); }
+      } else if (text[i] !== undefined && '"\\/bfnrt'.includes(text[i])) {
+        i++;
+      } else {
+        fail();
+      }
     }
   };
   const value = (): void => {
     ws();
     const c = text[i];
     if (c === '{') {
-      i++; ws();
-      if (text[i] === '}') { i++; return; }
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
       for (;;) {
         ws();
-        if (text[i] !== '"') { fail(); }
-        string(); ws();
-        if (text[i] !== ':') { fail(); }
-        i++; value(); ws();
-        if (text[i] === '}') { i++; return; }
-        if (text[i] !== ',') { fail(); }
+        if (text[i] !== '"') {
+          fail();
+        }
+        string();
+        ws();
+        if (text[i] !== ':') {
+          fail();
+        }
+        i++;
+        value();
+        ws();
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
+        if (text[i] !== ',') {
+          fail();
+        }
         i++;
       }
     } else if (c === '[') {
-      i++; ws();
-      if (text[i] === ']') { i++; return; }
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
       for (;;) {
-        value(); ws();
-        if (text[i] === ']') { i++; return; }
-        if (text[i] !== ',') { fail(); }
+        value();
+        ws();
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
+        if (text[i] !== ',') {
+          fail();
+        }
         i++;
       }
     } else if (c === '"') {
       string();
-    } else if (c === 't') { word('true'); } else if (c === 'f') { word('false'); } else if (c === 'n') { word('null'); } else if (c === '-' || /[0-9]/.test(c ?? '')) {
+    } else if (c === 't') {
+      word('true');
+    } else if (c === 'f') {
+      word('false');
+    } else if (c === 'n') {
+      word('null');
+    } else if (c === '-' || /[0-9]/.test(c ?? '')) {
       number();
     } else {
       fail();
     }
   };
   try {
-    value(); ws();
+    value();
+    ws();
     return i < text.length ? i : -1;
   } catch (at) {
     // A number is where the scan stopped; anything else (nesting too deep for the stack) stopped at i.
@@ -149,7 +244,10 @@ export function jsonErrorOffset(text: string): number {
   }
 }
 
-interface ReadContext { file: string; all: CliProfileRaw[] }
+interface ReadContext {
+  file: string;
+  all: CliProfileRaw[];
+}
 
 function toProfile(p: CliProfileRaw, ctx: ReadContext, chain: string[] = []): CliProfile {
   const mode = normalizeMode(p.mode ?? 'AK');
@@ -157,49 +255,144 @@ function toProfile(p: CliProfileRaw, ctx: ReadContext, chain: string[] = []): Cl
   const ak = p.access_key_id ?? '';
   const sk = p.access_key_secret ?? '';
   announceSecret(sk, p.sts_token);
-  const str = (k: string) => (typeof p[k] === 'string' ? p[k] as string : '');
-  const missing = (what: string): CliProfile => ({ ...base, supported: false, reason: l10n.t('Profile "{0}" has no {1}.', p.name, what) });
-  const role = { roleArn: p.ram_role_arn ?? '', sessionName: p.ram_session_name || undefined, durationSeconds: p.expired_seconds || undefined };
+  const str = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : '');
+  const missing = (what: string): CliProfile => ({
+    ...base,
+    supported: false,
+    reason: l10n.t('Profile "{0}" has no {1}.', p.name, what),
+  });
+  const role = {
+    roleArn: p.ram_role_arn ?? '',
+    sessionName: p.ram_session_name || undefined,
+    durationSeconds: p.expired_seconds || undefined,
+  };
   switch (mode) {
     case 'AK':
-      return ak && sk ? { ...base, supported: true, credentials: { mode: 'AK', accessKeyId: ak, accessKeySecret: sk } } : missing('access_key_id/access_key_secret');
+      return ak && sk
+        ? { ...base, supported: true, credentials: { mode: 'AK', accessKeyId: ak, accessKeySecret: sk } }
+        : missing('access_key_id/access_key_secret');
     case 'StsToken':
-      return ak && sk && p.sts_token ? { ...base, supported: true, credentials: { mode: 'StsToken', accessKeyId: ak, accessKeySecret: sk, securityToken: p.sts_token } } : missing('sts_token');
+      return ak && sk && p.sts_token
+        ? {
+            ...base,
+            supported: true,
+            credentials: { mode: 'StsToken', accessKeyId: ak, accessKeySecret: sk, securityToken: p.sts_token },
+          }
+        : missing('sts_token');
     case 'RamRoleArn':
       return ak && sk && p.ram_role_arn
-        ? { ...base, supported: true, credentials: { mode: 'RamRoleArn', accessKeyId: ak, accessKeySecret: sk, roleArn: role.roleArn, sessionName: role.sessionName, durationSeconds: role.durationSeconds } }
+        ? {
+            ...base,
+            supported: true,
+            credentials: {
+              mode: 'RamRoleArn',
+              accessKeyId: ak,
+              accessKeySecret: sk,
+              roleArn: role.roleArn,
+              sessionName: role.sessionName,
+              durationSeconds: role.durationSeconds,
+            },
+          }
         : missing('ram_role_arn');
     case 'EcsRamRole':
       return { ...base, supported: true, credentials: { mode: 'EcsRamRole', roleName: p.ram_role_name || undefined } };
     // Deprecated by the CLI in favour of ChainableRamRoleArn: the instance role, then AssumeRole.
     case 'RamRoleArnWithRoleName':
       return p.ram_role_arn
-        ? { ...base, supported: true, credentials: { mode: 'ChainableRamRoleArn', sourceProfile: '', source: { mode: 'EcsRamRole', roleName: p.ram_role_name || undefined }, ...role, externalId: str('external_id') || undefined } }
+        ? {
+            ...base,
+            supported: true,
+            credentials: {
+              mode: 'ChainableRamRoleArn',
+              sourceProfile: '',
+              source: { mode: 'EcsRamRole', roleName: p.ram_role_name || undefined },
+              ...role,
+              externalId: str('external_id') || undefined,
+            },
+          }
         : missing('ram_role_arn');
     case 'ChainableRamRoleArn': {
       // The CLI and credentials SDKs resolve source_profile by name in the same file, recursively
       // (credentials-go providers/cli_profile.go); a profile naming itself would never end.
       const sourceName = str('source_profile');
-      if (!sourceName) { return missing('source_profile'); }
-      if (!p.ram_role_arn) { return missing('ram_role_arn'); }
+      if (!sourceName) {
+        return missing('source_profile');
+      }
+      if (!p.ram_role_arn) {
+        return missing('ram_role_arn');
+      }
       if ([...chain, p.name].includes(sourceName)) {
-        return { ...base, supported: false, reason: l10n.t('Profile "{0}" names source profile "{1}", which leads back to itself.', p.name, sourceName) };
+        return {
+          ...base,
+          supported: false,
+          reason: l10n.t('Profile "{0}" names source profile "{1}", which leads back to itself.', p.name, sourceName),
+        };
       }
       const raw = ctx.all.find((x) => x.name === sourceName);
-      if (!raw) { return { ...base, supported: false, reason: l10n.t('Profile "{0}" names source profile "{1}", which is not in the aliyun CLI config.', p.name, sourceName) }; }
+      if (!raw) {
+        return {
+          ...base,
+          supported: false,
+          reason: l10n.t(
+            'Profile "{0}" names source profile "{1}", which is not in the aliyun CLI config.',
+            p.name,
+            sourceName,
+          ),
+        };
+      }
       const source = toProfile(raw, ctx, [...chain, p.name]);
-      if (!source.supported) { return { ...base, supported: false, reason: l10n.t('Source profile "{0}" of profile "{1}" cannot be used: {2}', sourceName, p.name, source.reason) }; }
-      return { ...base, supported: true, credentials: { mode: 'ChainableRamRoleArn', sourceProfile: sourceName, source: source.credentials, ...role, externalId: str('external_id') || undefined } };
+      if (!source.supported) {
+        return {
+          ...base,
+          supported: false,
+          reason: l10n.t(
+            'Source profile "{0}" of profile "{1}" cannot be used: {2}',
+            sourceName,
+            p.name,
+            source.reason,
+          ),
+        };
+      }
+      return {
+        ...base,
+        supported: true,
+        credentials: {
+          mode: 'ChainableRamRoleArn',
+          sourceProfile: sourceName,
+          source: source.credentials,
+          ...role,
+          externalId: str('external_id') || undefined,
+        },
+      };
     }
     case 'External':
-      return str('process_command') ? { ...base, supported: true, credentials: { mode: 'External', command: str('process_command') } } : missing('process_command');
+      return str('process_command')
+        ? { ...base, supported: true, credentials: { mode: 'External', command: str('process_command') } }
+        : missing('process_command');
     case 'CredentialsURI':
-      return str('credentials_uri') ? { ...base, supported: true, credentials: { mode: 'CredentialsURI', uri: str('credentials_uri') } } : missing('credentials_uri');
+      return str('credentials_uri')
+        ? { ...base, supported: true, credentials: { mode: 'CredentialsURI', uri: str('credentials_uri') } }
+        : missing('credentials_uri');
     case 'OIDC':
-      if (!str('oidc_provider_arn')) { return missing('oidc_provider_arn'); }
-      if (!str('oidc_token_file')) { return missing('oidc_token_file'); }
-      if (!p.ram_role_arn) { return missing('ram_role_arn'); }
-      return { ...base, supported: true, credentials: { mode: 'OIDC', oidcProviderArn: str('oidc_provider_arn'), oidcTokenFile: str('oidc_token_file'), ...role } };
+      if (!str('oidc_provider_arn')) {
+        return missing('oidc_provider_arn');
+      }
+      if (!str('oidc_token_file')) {
+        return missing('oidc_token_file');
+      }
+      if (!p.ram_role_arn) {
+        return missing('ram_role_arn');
+      }
+      return {
+        ...base,
+        supported: true,
+        credentials: {
+          mode: 'OIDC',
+          oidcProviderArn: str('oidc_provider_arn'),
+          oidcTokenFile: str('oidc_token_file'),
+          ...role,
+        },
+      };
     case 'CloudSSO':
     case 'OAuth': {
       const cache = cliCacheState(p);
@@ -208,13 +401,23 @@ function toProfile(p: CliProfileRaw, ctx: ReadContext, chain: string[] = []): Cl
         : { ...base, supported: false, reason: cache.reason };
     }
     default:
-      return { ...base, supported: false, reason: l10n.t('Profile "{0}" uses mode "{1}", which this extension does not support (supported: AK, StsToken, RamRoleArn, EcsRamRole, ChainableRamRoleArn, External, CredentialsURI, OIDC, CloudSSO, OAuth).', p.name, mode) };
+      return {
+        ...base,
+        supported: false,
+        reason: l10n.t(
+          'Profile "{0}" uses mode "{1}", which this extension does not support (supported: AK, StsToken, RamRoleArn, EcsRamRole, ChainableRamRoleArn, External, CredentialsURI, OIDC, CloudSSO, OAuth).',
+          p.name,
+          mode,
+        ),
+      };
   }
 }
 
 /** The raw entry of one profile, read afresh (the CLI rewrites the file when it renews credentials). */
 export function readRawCliProfile(file: string, name: string): CliProfileRaw | undefined {
-  if (!fs.existsSync(file)) { return undefined; }
+  if (!fs.existsSync(file)) {
+    return undefined;
+  }
   return (parseConfig(file, fs.readFileSync(file, 'utf8')).profiles ?? []).find((p) => p.name === name);
 }
 
@@ -222,7 +425,10 @@ export function readRawCliProfile(file: string, name: string): CliProfileRaw | u
 const CACHE_MARGIN_MS = 60_000;
 
 export type CliCacheState =
-  | { usable: true; credentials: { accessKeyId: string; accessKeySecret: string; securityToken: string; expiration: Date } }
+  | {
+      usable: true;
+      credentials: { accessKeyId: string; accessKeySecret: string; securityToken: string; expiration: Date };
+    }
   | { usable: false; reason: string };
 
 /**
@@ -233,53 +439,117 @@ export type CliCacheState =
  * the CLI out. Usable while they last; otherwise the reason names the CLI command that renews them.
  */
 export function cliCacheState(p: Record<string, unknown>, now = Date.now()): CliCacheState {
-  const str = (k: string) => (typeof p[k] === 'string' ? p[k] as string : '');
-  const num = (k: string) => (typeof p[k] === 'number' ? p[k] as number : 0);
+  const str = (k: string) => (typeof p[k] === 'string' ? (p[k] as string) : '');
+  const num = (k: string) => (typeof p[k] === 'number' ? (p[k] as number) : 0);
   const name = str('name');
   const sso = str('mode').toLowerCase() === 'cloudsso';
-  announceSecret(str('access_key_secret'), str('sts_token'), str('access_token'), str('oauth_access_token'), str('oauth_refresh_token'));
+  announceSecret(
+    str('access_key_secret'),
+    str('sts_token'),
+    str('access_token'),
+    str('oauth_access_token'),
+    str('oauth_refresh_token'),
+  );
   const expiresAt = num('sts_expiration') * 1000;
   if (str('access_key_id') && str('access_key_secret') && str('sts_token') && expiresAt - now > CACHE_MARGIN_MS) {
-    return { usable: true, credentials: { accessKeyId: str('access_key_id'), accessKeySecret: str('access_key_secret'), securityToken: str('sts_token'), expiration: new Date(expiresAt) } };
+    return {
+      usable: true,
+      credentials: {
+        accessKeyId: str('access_key_id'),
+        accessKeySecret: str('access_key_secret'),
+        securityToken: str('sts_token'),
+        expiration: new Date(expiresAt),
+      },
+    };
   }
   const profileFlag = name && name !== 'default' ? ` --profile ${name}` : '';
   // Any CLI call renews the STS credentials while the sign-in itself lasts (CloudSSO: its access
   // token; OAuth: the refresh token); after that only a new sign-in does.
   const signedIn = sso ? num('cloud_sso_access_token_expire') * 1000 > now : !!str('oauth_refresh_token');
   const site = str('oauth_site_type').replace(/[^A-Z]/gi, '');
-  const relogin = sso ? `aliyun configure${profileFlag} --mode CloudSSO` : `aliyun configure --mode OAuth${site ? ` --oauth-site-type ${site}` : ''}${profileFlag}`;
+  const relogin = sso
+    ? `aliyun configure${profileFlag} --mode CloudSSO`
+    : `aliyun configure --mode OAuth${site ? ` --oauth-site-type ${site}` : ''}${profileFlag}`;
   const renew = `aliyun sts GetCallerIdentity${profileFlag}`;
   const kind = sso ? 'CloudSSO' : 'OAuth';
   return {
     usable: false,
     reason: signedIn
-      ? l10n.t('The credentials the aliyun CLI keeps for {0} profile "{1}" have expired. Run `{2}` in a terminal (the CLI renews them), then select the profile again.', kind, name, renew)
-      : l10n.t('The {0} sign-in of aliyun CLI profile "{1}" has expired. Sign in again with `{2}` in a terminal, then select the profile again.', kind, name, relogin),
+      ? l10n.t(
+          'The credentials the aliyun CLI keeps for {0} profile "{1}" have expired. Run `{2}` in a terminal (the CLI renews them), then select the profile again.',
+          kind,
+          name,
+          renew,
+        )
+      : l10n.t(
+          'The {0} sign-in of aliyun CLI profile "{1}" has expired. Sign in again with `{2}` in a terminal, then select the profile again.',
+          kind,
+          name,
+          relogin,
+        ),
   };
 }
 
 /** The CLI matches modes case-insensitively. */
 function normalizeMode(mode: string): string {
-  const known = ['AK', 'StsToken', 'RamRoleArn', 'EcsRamRole', 'RsaKeyPair', 'RamRoleArnWithRoleName', 'ChainableRamRoleArn', 'External', 'CredentialsURI', 'OIDC', 'CloudSSO', 'OAuth', 'BearerToken', 'Anonymous'];
+  const known = [
+    'AK',
+    'StsToken',
+    'RamRoleArn',
+    'EcsRamRole',
+    'RsaKeyPair',
+    'RamRoleArnWithRoleName',
+    'ChainableRamRoleArn',
+    'External',
+    'CredentialsURI',
+    'OIDC',
+    'CloudSSO',
+    'OAuth',
+    'BearerToken',
+    'Anonymous',
+  ];
   return known.find((k) => k.toLowerCase() === mode.toLowerCase()) ?? mode;
 }
 
-export interface UpsertResult { created: boolean; replaced: boolean; madeCurrent: boolean }
+export interface UpsertResult {
+  created: boolean;
+  replaced: boolean;
+  madeCurrent: boolean;
+}
 
 /**
  * Adds (or replaces) an EcsRamRole profile. The file is created with mode 0600; other profiles
  * and unknown keys are kept; `current` changes only when asked.
  */
-export function upsertEcsRamRoleProfile(file: string, profile: { name: string; roleName: string; regionId: string }, makeCurrent: boolean): UpsertResult {
+export function upsertEcsRamRoleProfile(
+  file: string,
+  profile: { name: string; roleName: string; regionId: string },
+  makeCurrent: boolean,
+): UpsertResult {
   const exists = fs.existsSync(file);
-  const raw: CliConfigFile = exists ? parseConfig(file, fs.readFileSync(file, 'utf8')) : { current: profile.name, profiles: [], meta_path: '' };
+  const raw: CliConfigFile = exists
+    ? parseConfig(file, fs.readFileSync(file, 'utf8'))
+    : { current: profile.name, profiles: [], meta_path: '' };
   const profiles = raw.profiles ?? [];
-  const entry: CliProfileRaw = { name: profile.name, mode: 'EcsRamRole', ram_role_name: profile.roleName, region_id: profile.regionId, output_format: 'json', language: 'en' };
+  const entry: CliProfileRaw = {
+    name: profile.name,
+    mode: 'EcsRamRole',
+    ram_role_name: profile.roleName,
+    region_id: profile.regionId,
+    output_format: 'json',
+    language: 'en',
+  };
   const i = profiles.findIndex((p) => p.name === profile.name);
-  if (i >= 0) { profiles[i] = { ...profiles[i], ...entry }; } else { profiles.push(entry); }
+  if (i >= 0) {
+    profiles[i] = { ...profiles[i], ...entry };
+  } else {
+    profiles.push(entry);
+  }
   raw.profiles = profiles;
   const madeCurrent = makeCurrent || !exists;
-  if (madeCurrent) { raw.current = profile.name; }
+  if (madeCurrent) {
+    raw.current = profile.name;
+  }
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.tmp-${process.pid}`;
   fs.writeFileSync(tmp, JSON.stringify(raw, null, 2) + '\n', { mode: 0o600 });

@@ -33,15 +33,21 @@ export class ServerClock {
    * second resolution, so differences under a couple of seconds are ignored.
    */
   observe(dateHeader: string | undefined | null, receivedAt = Date.now()): void {
-    if (!dateHeader) { return; }
+    if (!dateHeader) {
+      return;
+    }
     const server = Date.parse(dateHeader);
-    if (Number.isNaN(server)) { return; }
+    if (Number.isNaN(server)) {
+      return;
+    }
     // The header is truncated to the second: its true value lies in [server, server + 1000).
     const measured = server + 500 - receivedAt;
     this.offset = Math.abs(measured) < NOISE_MS ? 0 : measured;
     if (!this.warned && Math.abs(this.offset) > SKEW_WARNING_MS) {
       this.warned = true;
-      for (const l of this.listeners) { l(this.offset); }
+      for (const l of this.listeners) {
+        l(this.offset);
+      }
     }
   }
 
@@ -65,9 +71,13 @@ type HeaderBag = Record<string, string | string[] | undefined> | { get(name: str
 
 /** Reads `Date` from whatever header shape a client hands back (SDK object, fetch Headers, urllib). */
 export function observeResponseDate(headers: HeaderBag, receivedAt = Date.now()): void {
-  if (!headers) { return; }
-  const value = typeof (headers as { get?: unknown }).get === 'function'
-    ? (headers as { get(name: string): string | null }).get('date')
-    : (headers as Record<string, string | string[] | undefined>).date ?? (headers as Record<string, string | string[] | undefined>).Date;
-  serverClock.observe(Array.isArray(value) ? value[0] : value ?? undefined, receivedAt);
+  if (!headers) {
+    return;
+  }
+  const value =
+    typeof (headers as { get?: unknown }).get === 'function'
+      ? (headers as { get(name: string): string | null }).get('date')
+      : ((headers as Record<string, string | string[] | undefined>).date ??
+        (headers as Record<string, string | string[] | undefined>).Date);
+  serverClock.observe(Array.isArray(value) ? value[0] : (value ?? undefined), receivedAt);
 }

@@ -21,10 +21,30 @@ export interface AgentStatus {
 export type ScriptType = 'RunShellScript' | 'RunPowerShellScript' | 'RunBatScript';
 
 /** Every InvocationStatus the reference lists; the first four are not final. */
-export type InvocationStatus = 'Pending' | 'Scheduled' | 'Running' | 'Stopping'
-  | 'Success' | 'Failed' | 'Error' | 'Timeout' | 'Invalid' | 'Aborted' | 'Cancelled' | 'Terminated';
+export type InvocationStatus =
+  | 'Pending'
+  | 'Scheduled'
+  | 'Running'
+  | 'Stopping'
+  | 'Success'
+  | 'Failed'
+  | 'Error'
+  | 'Timeout'
+  | 'Invalid'
+  | 'Aborted'
+  | 'Cancelled'
+  | 'Terminated';
 
-export const FINAL_STATES: ReadonlySet<string> = new Set(['Success', 'Failed', 'Error', 'Timeout', 'Invalid', 'Aborted', 'Cancelled', 'Terminated']);
+export const FINAL_STATES: ReadonlySet<string> = new Set([
+  'Success',
+  'Failed',
+  'Error',
+  'Timeout',
+  'Invalid',
+  'Aborted',
+  'Cancelled',
+  'Terminated',
+]);
 
 export interface InvocationResult {
   invokeId: string;
@@ -49,12 +69,19 @@ export class CloudAssistantApi {
   async status(regionId: string, instanceId: string): Promise<AgentStatus> {
     const r = await this.session.call('ecs', 'DescribeCloudAssistantStatus', regionId, () => {
       const { c, m } = this.client(regionId);
-      return c.describeCloudAssistantStatus(new m.DescribeCloudAssistantStatusRequest({ regionId, instanceId: [instanceId] }));
+      return c.describeCloudAssistantStatus(
+        new m.DescribeCloudAssistantStatusRequest({ regionId, instanceId: [instanceId] }),
+      );
     });
-    const s = r.body?.instanceCloudAssistantStatusSet?.instanceCloudAssistantStatus?.find((x) => x.instanceId === instanceId);
+    const s = r.body?.instanceCloudAssistantStatusSet?.instanceCloudAssistantStatus?.find(
+      (x) => x.instanceId === instanceId,
+    );
     return {
-      instanceId, running: s?.cloudAssistantStatus === 'true', version: s?.cloudAssistantVersion ?? '',
-      lastHeartbeat: s?.lastHeartbeatTime || undefined, osType: s?.OSType || undefined,
+      instanceId,
+      running: s?.cloudAssistantStatus === 'true',
+      version: s?.cloudAssistantVersion ?? '',
+      lastHeartbeat: s?.lastHeartbeatTime || undefined,
+      osType: s?.OSType || undefined,
     };
   }
 
@@ -62,30 +89,58 @@ export class CloudAssistantApi {
    * RunCommand for one instance. It carries a ClientToken (RunCommand accepts one), so a request
    * that timed out is sent again without running the script twice.
    */
-  async run(regionId: string, instanceId: string, spec: { type: ScriptType; content: string; name: string; timeoutSeconds?: number }): Promise<{ invokeId: string; commandId: string }> {
+  async run(
+    regionId: string,
+    instanceId: string,
+    spec: { type: ScriptType; content: string; name: string; timeoutSeconds?: number },
+  ): Promise<{ invokeId: string; commandId: string }> {
     const clientToken = randomUUID();
-    const r = await this.session.call('ecs', 'RunCommand', regionId, () => {
-      const { c, m } = this.client(regionId);
-      return c.runCommand(new m.RunCommandRequest({
-        regionId, instanceId: [instanceId], type: spec.type, name: spec.name, timeout: spec.timeoutSeconds ?? 60,
-        commandContent: Buffer.from(spec.content, 'utf8').toString('base64'), contentEncoding: 'Base64', keepCommand: false, clientToken,
-      }));
-    }, { idempotent: true });
+    const r = await this.session.call(
+      'ecs',
+      'RunCommand',
+      regionId,
+      () => {
+        const { c, m } = this.client(regionId);
+        return c.runCommand(
+          new m.RunCommandRequest({
+            regionId,
+            instanceId: [instanceId],
+            type: spec.type,
+            name: spec.name,
+            timeout: spec.timeoutSeconds ?? 60,
+            commandContent: Buffer.from(spec.content, 'utf8').toString('base64'),
+            contentEncoding: 'Base64',
+            keepCommand: false,
+            clientToken,
+          }),
+        );
+      },
+      { idempotent: true },
+    );
     return { invokeId: r.body?.invokeId ?? '', commandId: r.body?.commandId ?? '' };
   }
 
   async result(regionId: string, invokeId: string, instanceId: string): Promise<InvocationResult | undefined> {
     const r = await this.session.call('ecs', 'DescribeInvocationResults', regionId, () => {
       const { c, m } = this.client(regionId);
-      return c.describeInvocationResults(new m.DescribeInvocationResultsRequest({ regionId, invokeId, instanceId, contentEncoding: 'Base64' }));
+      return c.describeInvocationResults(
+        new m.DescribeInvocationResultsRequest({ regionId, invokeId, instanceId, contentEncoding: 'Base64' }),
+      );
     });
     const x = r.body?.invocation?.invocationResults?.invocationResult?.find((i) => i.instanceId === instanceId);
-    if (!x) { return undefined; }
+    if (!x) {
+      return undefined;
+    }
     return {
-      invokeId, instanceId, status: x.invocationStatus ?? '', exitCode: x.exitCode,
+      invokeId,
+      instanceId,
+      status: x.invocationStatus ?? '',
+      exitCode: x.exitCode,
       output: x.output ? Buffer.from(x.output, 'base64').toString('utf8') : '',
-      errorCode: x.errorCode || undefined, errorInfo: x.errorInfo || undefined,
-      startTime: x.startTime || undefined, finishedTime: x.finishedTime || undefined,
+      errorCode: x.errorCode || undefined,
+      errorInfo: x.errorInfo || undefined,
+      startTime: x.startTime || undefined,
+      finishedTime: x.finishedTime || undefined,
     };
   }
 }

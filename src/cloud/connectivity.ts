@@ -41,12 +41,29 @@ export class ConnectivityApi {
   async describeInstance(regionId: string, instanceId: string): Promise<ConnectInfo> {
     const r = await this.session.call('ecs', 'DescribeInstances', regionId, () => {
       const m = loadEcsSdk();
-      return this.session.ecsClient(regionId).describeInstances(new m.DescribeInstancesRequest({ regionId, instanceIds: JSON.stringify([instanceId]), maxResults: 10 }));
+      return this.session
+        .ecsClient(regionId)
+        .describeInstances(
+          new m.DescribeInstancesRequest({ regionId, instanceIds: JSON.stringify([instanceId]), maxResults: 10 }),
+        );
     });
     const i = r.body?.instances?.instance?.find((x) => x.instanceId === instanceId);
-    if (!i) { throw new CloudError({ code: 'InvalidInstanceId.NotFound', service: 'ecs', action: 'DescribeInstances', status: 404, message: l10n.t('Instance {0} was not found in {1}.', instanceId, regionId) }); }
+    if (!i) {
+      throw new CloudError({
+        code: 'InvalidInstanceId.NotFound',
+        service: 'ecs',
+        action: 'DescribeInstances',
+        status: 404,
+        message: l10n.t('Instance {0} was not found in {1}.', instanceId, regionId),
+      });
+    }
     return {
-      instanceId, instanceName: i.instanceName ?? '', regionId, status: i.status ?? '', osType: i.OSType ?? 'linux', osName: i.OSName ?? '',
+      instanceId,
+      instanceName: i.instanceName ?? '',
+      regionId,
+      status: i.status ?? '',
+      osType: i.OSType ?? 'linux',
+      osName: i.OSName ?? '',
       networkType: i.instanceNetworkType ?? '',
       publicIp: i.publicIpAddress?.ipAddress?.[0] || undefined,
       eip: i.eipAddress?.ipAddress || undefined,
@@ -65,9 +82,14 @@ export class ConnectivityApi {
     const { rules } = await new EcsApi(this.session).describeSecurityGroupRules(regionId, securityGroupId, 'ingress');
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
     return rules.map((p) => ({
-      securityGroupId, direction: str(p.Direction) ?? 'ingress', ipProtocol: (str(p.IpProtocol) ?? '').toUpperCase(), portRange: str(p.PortRange) ?? '',
-      sourceCidrIp: str(p.SourceCidrIp) || str(p.Ipv6SourceCidrIp) || str(p.SourceGroupId) || str(p.SourcePrefixListId) || '',
-      policy: str(p.Policy) ?? 'Accept', priority: Number(p.Priority) || 1,
+      securityGroupId,
+      direction: str(p.Direction) ?? 'ingress',
+      ipProtocol: (str(p.IpProtocol) ?? '').toUpperCase(),
+      portRange: str(p.PortRange) ?? '',
+      sourceCidrIp:
+        str(p.SourceCidrIp) || str(p.Ipv6SourceCidrIp) || str(p.SourceGroupId) || str(p.SourcePrefixListId) || '',
+      policy: str(p.Policy) ?? 'Accept',
+      priority: Number(p.Priority) || 1,
     }));
   }
 }

@@ -18,10 +18,14 @@ export type ConsoleTarget =
 
 export function consoleUrl(t: ConsoleTarget): string {
   switch (t.kind) {
-    case 'role': return `https://ram.console.aliyun.com/roles/detail?roleName=${enc(t.roleName)}`;
-    case 'policy': return `https://ram.console.aliyun.com/policies/detail?policyName=${enc(t.policyName)}&policyType=${enc(t.policyType)}`;
-    case 'instance': return `https://ecs.console.aliyun.com/server/${enc(t.instanceId)}/detail?regionId=${enc(t.regionId)}`;
-    case 'bucket': return `https://oss.console.aliyun.com/bucket/oss-${enc(t.regionId)}/${enc(t.bucket)}/object`;
+    case 'role':
+      return `https://ram.console.aliyun.com/roles/detail?roleName=${enc(t.roleName)}`;
+    case 'policy':
+      return `https://ram.console.aliyun.com/policies/detail?policyName=${enc(t.policyName)}&policyType=${enc(t.policyType)}`;
+    case 'instance':
+      return `https://ecs.console.aliyun.com/server/${enc(t.instanceId)}/detail?regionId=${enc(t.regionId)}`;
+    case 'bucket':
+      return `https://oss.console.aliyun.com/bucket/oss-${enc(t.regionId)}/${enc(t.bucket)}/object`;
   }
 }
 

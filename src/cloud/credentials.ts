@@ -42,9 +42,15 @@ export class StaticProvider implements CredentialProvider {
     announceCredentials(creds);
     this.name = creds.securityToken ? 'static_sts' : 'static_ak';
   }
-  get expiration(): Date | undefined { return this.creds.expiration; }
-  async get(): Promise<Credentials> { return this.creds; }
-  invalidate(): void { /* nothing cached */ }
+  get expiration(): Date | undefined {
+    return this.creds.expiration;
+  }
+  async get(): Promise<Credentials> {
+    return this.creds;
+  }
+  invalidate(): void {
+    /* nothing cached */
+  }
 }
 
 /**
@@ -62,10 +68,14 @@ export abstract class RefreshingProvider implements CredentialProvider {
   /** Expirations are the server's times: compared with its clock (learned from responses). */
   constructor(protected readonly now: () => number = () => serverClock.now()) {}
 
-  get expiration(): Date | undefined { return this.current?.expiration; }
+  get expiration(): Date | undefined {
+    return this.current?.expiration;
+  }
 
   /** When credentials were last fetched (server clock), if ever. */
-  get lastRefreshedAt(): Date | undefined { return this.refreshedAt; }
+  get lastRefreshedAt(): Date | undefined {
+    return this.refreshedAt;
+  }
   private refreshedAt?: Date;
 
   /** Called after each successful refresh (the identity view shows the new expiry). */
@@ -76,11 +86,15 @@ export abstract class RefreshingProvider implements CredentialProvider {
 
   async get(): Promise<Credentials> {
     const c = this.current;
-    if (c && (!c.expiration || c.expiration.getTime() - this.now() > this.refreshAheadMs)) { return c; }
+    if (c && (!c.expiration || c.expiration.getTime() - this.now() > this.refreshAheadMs)) {
+      return c;
+    }
     try {
       return await this.refresh();
     } catch (e) {
-      if (c?.expiration && c.expiration.getTime() > this.now()) { return c; }
+      if (c?.expiration && c.expiration.getTime() > this.now()) {
+        return c;
+      }
       throw e;
     }
   }
@@ -91,13 +105,19 @@ export abstract class RefreshingProvider implements CredentialProvider {
 
   /** Fetches new credentials now; concurrent callers share one fetch. */
   refresh(): Promise<Credentials> {
-    this.pending ??= this.fetch().then((c) => {
-      announceCredentials(c);
-      this.current = c;
-      this.refreshedAt = new Date(this.now());
-      for (const l of this.listeners) { l(c); }
-      return c;
-    }).finally(() => { this.pending = undefined; });
+    this.pending ??= this.fetch()
+      .then((c) => {
+        announceCredentials(c);
+        this.current = c;
+        this.refreshedAt = new Date(this.now());
+        for (const l of this.listeners) {
+          l(c);
+        }
+        return c;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
     return this.pending;
   }
 
@@ -111,7 +131,11 @@ export class EcsRamRoleProvider extends RefreshingProvider {
   /** LastUpdated of the current credentials, as the metadata service reported it. */
   lastUpdated?: Date;
 
-  constructor(readonly imds: ImdsClient, roleName?: string, now?: () => number) {
+  constructor(
+    readonly imds: ImdsClient,
+    roleName?: string,
+    now?: () => number,
+  ) {
     super(now);
     this.roleName = roleName;
   }
@@ -120,7 +144,12 @@ export class EcsRamRoleProvider extends RefreshingProvider {
     const c = await this.imds.getCredentials(this.roleName);
     this.roleName = c.roleName;
     this.lastUpdated = c.lastUpdated;
-    return { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken, expiration: c.expiration };
+    return {
+      accessKeyId: c.accessKeyId,
+      accessKeySecret: c.accessKeySecret,
+      securityToken: c.securityToken,
+      expiration: c.expiration,
+    };
   }
 }
 
@@ -151,18 +180,39 @@ export class CredentialProviders {
   }
 
   /** The provider for an External command under this approval hook, made once by `make`. */
-  externalCommand(hook: ((command: string) => Promise<boolean>) | undefined, command: string, make: () => FetchingProvider): FetchingProvider {
-    if (!hook) { return make(); }
+  externalCommand(
+    hook: ((command: string) => Promise<boolean>) | undefined,
+    command: string,
+    make: () => FetchingProvider,
+  ): FetchingProvider {
+    if (!hook) {
+      return make();
+    }
     const byCommand = this.external.get(hook) ?? new Map<string, FetchingProvider>();
     this.external.set(hook, byCommand);
     let p = byCommand.get(command);
-    if (!p) { p = make(); byCommand.set(command, p); }
+    if (!p) {
+      p = make();
+      byCommand.set(command, p);
+    }
     return p;
   }
 }
 
-export type AssumeRole = (base: Credentials, roleArn: string, sessionName: string, durationSeconds: number, externalId?: string) => Promise<Credentials>;
-export type AssumeRoleWithOidc = (providerArn: string, roleArn: string, token: string, sessionName: string, durationSeconds: number) => Promise<Credentials>;
+export type AssumeRole = (
+  base: Credentials,
+  roleArn: string,
+  sessionName: string,
+  durationSeconds: number,
+  externalId?: string,
+) => Promise<Credentials>;
+export type AssumeRoleWithOidc = (
+  providerArn: string,
+  roleArn: string,
+  token: string,
+  sessionName: string,
+  durationSeconds: number,
+) => Promise<Credentials>;
 
 /**
  * AssumeRole with the credentials of another provider: an AccessKey (RamRoleArn) or any profile
@@ -188,7 +238,13 @@ export class RamRoleArnProvider extends RefreshingProvider {
   }
 
   protected async fetch(): Promise<Credentials> {
-    return this.assumeRole(await this.source.get(), this.roleArn, this.sessionName, this.durationSeconds, this.externalId);
+    return this.assumeRole(
+      await this.source.get(),
+      this.roleArn,
+      this.sessionName,
+      this.durationSeconds,
+      this.externalId,
+    );
   }
 }
 
@@ -208,7 +264,13 @@ export class OidcRoleProvider extends RefreshingProvider {
   }
 
   protected fetch(): Promise<Credentials> {
-    return this.assume(this.providerArn, this.roleArn, sources().readOidcToken(this.tokenFile), this.sessionName, this.durationSeconds);
+    return this.assume(
+      this.providerArn,
+      this.roleArn,
+      sources().readOidcToken(this.tokenFile),
+      this.sessionName,
+      this.durationSeconds,
+    );
   }
 }
 
@@ -218,7 +280,10 @@ export class OidcRoleProvider extends RefreshingProvider {
  * fetches again, once).
  */
 export class FetchingProvider extends RefreshingProvider {
-  constructor(readonly name: string, private readonly fetcher: () => Promise<Credentials>) {
+  constructor(
+    readonly name: string,
+    private readonly fetcher: () => Promise<Credentials>,
+  ) {
     super();
   }
 
@@ -245,39 +310,87 @@ export function createProvider(config: CredentialConfig, deps: ProviderDeps): Cr
     case 'AK':
       return new StaticProvider({ accessKeyId: config.accessKeyId, accessKeySecret: config.accessKeySecret });
     case 'StsToken':
-      return new StaticProvider({ accessKeyId: config.accessKeyId, accessKeySecret: config.accessKeySecret, securityToken: config.securityToken });
+      return new StaticProvider({
+        accessKeyId: config.accessKeyId,
+        accessKeySecret: config.accessKeySecret,
+        securityToken: config.securityToken,
+      });
     case 'RamRoleArn':
       return new RamRoleArnProvider(
-        new StaticProvider({ accessKeyId: config.accessKeyId, accessKeySecret: config.accessKeySecret, securityToken: config.securityToken }),
-        config.roleArn, config.sessionName ?? DEFAULT_SESSION_NAME, config.durationSeconds ?? 3600, deps.assumeRole,
+        new StaticProvider({
+          accessKeyId: config.accessKeyId,
+          accessKeySecret: config.accessKeySecret,
+          securityToken: config.securityToken,
+        }),
+        config.roleArn,
+        config.sessionName ?? DEFAULT_SESSION_NAME,
+        config.durationSeconds ?? 3600,
+        deps.assumeRole,
       );
     case 'ChainableRamRoleArn':
-      return new RamRoleArnProvider(createProvider(config.source, deps), config.roleArn, config.sessionName ?? DEFAULT_SESSION_NAME, config.durationSeconds ?? 3600, deps.assumeRole, config.externalId);
+      return new RamRoleArnProvider(
+        createProvider(config.source, deps),
+        config.roleArn,
+        config.sessionName ?? DEFAULT_SESSION_NAME,
+        config.durationSeconds ?? 3600,
+        deps.assumeRole,
+        config.externalId,
+      );
     case 'EcsRamRole':
       return (deps.providers ?? new CredentialProviders()).ecsRamRole(deps.imds(), config.roleName);
     case 'OIDC': {
       const assume = deps.assumeRoleWithOidc;
-      if (!assume) { throw new CloudError({ code: 'UnsupportedProfileMode', service: 'credentials', message: l10n.t('Unsupported credential mode "{0}".', config.mode) }); }
-      return new OidcRoleProvider(config.oidcProviderArn, config.roleArn, config.oidcTokenFile, config.sessionName ?? DEFAULT_SESSION_NAME, config.durationSeconds ?? 3600, assume);
+      if (!assume) {
+        throw new CloudError({
+          code: 'UnsupportedProfileMode',
+          service: 'credentials',
+          message: l10n.t('Unsupported credential mode "{0}".', config.mode),
+        });
+      }
+      return new OidcRoleProvider(
+        config.oidcProviderArn,
+        config.roleArn,
+        config.oidcTokenFile,
+        config.sessionName ?? DEFAULT_SESSION_NAME,
+        config.durationSeconds ?? 3600,
+        assume,
+      );
     }
     case 'External': {
       // Clients are rebuilt (profile switch, settings change) with the same approval hook: they
       // share one provider per command, so rebuilding never runs the user's command again.
       const hook = deps.approveCommand;
-      return (deps.providers ?? new CredentialProviders()).externalCommand(hook, config.command, () => new FetchingProvider('external', async () => {
-        // Asked here, at each run, so nothing is executed just by listing or selecting profiles, and
-        // an approval the user withdrew (Forget Approved Credential Commands) is asked again.
-        if (!await hook?.(config.command)) { throw new CloudError({ code: 'ExternalCommandNotApproved', service: 'credentials', message: l10n.t('The credential command of this profile was not approved, so it did not run.') }); }
-        return sources().runCredentialProcess(config.command, config.timeoutMs);
-      }));
+      return (deps.providers ?? new CredentialProviders()).externalCommand(
+        hook,
+        config.command,
+        () =>
+          new FetchingProvider('external', async () => {
+            // Asked here, at each run, so nothing is executed just by listing or selecting profiles, and
+            // an approval the user withdrew (Forget Approved Credential Commands) is asked again.
+            if (!(await hook?.(config.command))) {
+              throw new CloudError({
+                code: 'ExternalCommandNotApproved',
+                service: 'credentials',
+                message: l10n.t('The credential command of this profile was not approved, so it did not run.'),
+              });
+            }
+            return sources().runCredentialProcess(config.command, config.timeoutMs);
+          }),
+      );
     }
     case 'CredentialsURI':
       return new FetchingProvider('credentials_uri', () => sources().fetchCredentialsUri(config.uri, config.timeoutMs));
     case 'CloudSSO':
     case 'OAuth':
-      return new FetchingProvider(config.mode === 'CloudSSO' ? 'cli_cloud_sso' : 'cli_oauth', async () => sources().readCliCachedSts(config.configFile, config.profileName));
+      return new FetchingProvider(config.mode === 'CloudSSO' ? 'cli_cloud_sso' : 'cli_oauth', async () =>
+        sources().readCliCachedSts(config.configFile, config.profileName),
+      );
     default:
-      throw new CloudError({ code: 'UnsupportedProfileMode', service: 'credentials', message: l10n.t('Unsupported credential mode "{0}".', (config as { mode: string }).mode) });
+      throw new CloudError({
+        code: 'UnsupportedProfileMode',
+        service: 'credentials',
+        message: l10n.t('Unsupported credential mode "{0}".', (config as { mode: string }).mode),
+      });
   }
 }
 
@@ -288,7 +401,12 @@ export function toSdkCredential(provider: CredentialProvider): unknown {
     getProviderName: () => provider.name,
     getCredentials: async () => {
       const c = await provider.get();
-      return { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken ?? '', providerName: provider.name };
+      return {
+        accessKeyId: c.accessKeyId,
+        accessKeySecret: c.accessKeySecret,
+        securityToken: c.securityToken ?? '',
+        providerName: provider.name,
+      };
     },
   });
 }
@@ -297,11 +415,22 @@ export function toSdkCredential(provider: CredentialProvider): unknown {
 export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): CredentialConfig | undefined {
   const id = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
   const secret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
-  if (!id || !secret) { return undefined; }
+  if (!id || !secret) {
+    return undefined;
+  }
   const token = env.ALIBABA_CLOUD_SECURITY_TOKEN;
   announceSecret(secret, token);
   if (env.ALIBABA_CLOUD_ROLE_ARN) {
-    return { mode: 'RamRoleArn', accessKeyId: id, accessKeySecret: secret, securityToken: token, roleArn: env.ALIBABA_CLOUD_ROLE_ARN, sessionName: env.ALIBABA_CLOUD_ROLE_SESSION_NAME };
+    return {
+      mode: 'RamRoleArn',
+      accessKeyId: id,
+      accessKeySecret: secret,
+      securityToken: token,
+      roleArn: env.ALIBABA_CLOUD_ROLE_ARN,
+      sessionName: env.ALIBABA_CLOUD_ROLE_SESSION_NAME,
+    };
   }
-  return token ? { mode: 'StsToken', accessKeyId: id, accessKeySecret: secret, securityToken: token } : { mode: 'AK', accessKeyId: id, accessKeySecret: secret };
+  return token
+    ? { mode: 'StsToken', accessKeyId: id, accessKeySecret: secret, securityToken: token }
+    : { mode: 'AK', accessKeyId: id, accessKeySecret: secret };
 }

@@ -34,13 +34,47 @@ export interface RoleChangeResult {
   message: string;
 }
 
-export interface RegionInfo { regionId: string; localName: string }
-export interface ZoneInfo { zoneId: string; localName: string }
-export interface VpcInfo { vpcId: string; vpcName: string; cidrBlock: string; isDefault: boolean }
-export interface VSwitchInfo { vSwitchId: string; vSwitchName: string; vpcId: string; zoneId: string; cidrBlock: string; availableIps?: number }
-export interface SecurityGroupInfo { securityGroupId: string; securityGroupName: string; vpcId: string; description: string }
-export interface ImageInfo { imageId: string; imageName: string; osName: string; osType: string; architecture: string }
-export interface InstanceTypeInfo { instanceTypeId: string; cpuCoreCount: number; memorySize: number; family: string }
+export interface RegionInfo {
+  regionId: string;
+  localName: string;
+}
+export interface ZoneInfo {
+  zoneId: string;
+  localName: string;
+}
+export interface VpcInfo {
+  vpcId: string;
+  vpcName: string;
+  cidrBlock: string;
+  isDefault: boolean;
+}
+export interface VSwitchInfo {
+  vSwitchId: string;
+  vSwitchName: string;
+  vpcId: string;
+  zoneId: string;
+  cidrBlock: string;
+  availableIps?: number;
+}
+export interface SecurityGroupInfo {
+  securityGroupId: string;
+  securityGroupName: string;
+  vpcId: string;
+  description: string;
+}
+export interface ImageInfo {
+  imageId: string;
+  imageName: string;
+  osName: string;
+  osType: string;
+  architecture: string;
+}
+export interface InstanceTypeInfo {
+  instanceTypeId: string;
+  cpuCoreCount: number;
+  memorySize: number;
+  family: string;
+}
 
 export interface NewInstance {
   regionId: string;
@@ -68,11 +102,17 @@ const PASSWORD_SPECIALS = "()`~!@#$%^&*-_+=|{}[]:;'<>,.?/";
 
 /** ECS password rules: 8–30 characters with at least three of upper, lower, digit, special. */
 export function checkInstancePassword(password: string): string | undefined {
-  if (password.length < 8 || password.length > 30) { return l10n.t('The password must be 8 to 30 characters long.'); }
+  if (password.length < 8 || password.length > 30) {
+    return l10n.t('The password must be 8 to 30 characters long.');
+  }
   const invalid = [...password].find((ch) => !/[A-Za-z0-9]/.test(ch) && !PASSWORD_SPECIALS.includes(ch));
-  if (invalid) { return l10n.t('The character "{0}" is not allowed in an ECS password.', invalid); }
+  if (invalid) {
+    return l10n.t('The character "{0}" is not allowed in an ECS password.', invalid);
+  }
   const classes = [/[A-Z]/, /[a-z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
-  if (classes < 3) { return l10n.t('The password needs at least three of: upper case, lower case, digits, special characters.'); }
+  if (classes < 3) {
+    return l10n.t('The password needs at least three of: upper case, lower case, digits, special characters.');
+  }
   return undefined;
 }
 
@@ -83,21 +123,37 @@ interface RawInstancePage {
   NextToken?: string;
   Instances?: {
     Instance?: Array<{
-      InstanceId?: string; InstanceName?: string; RegionId?: string; ZoneId?: string; Status?: string; InstanceNetworkType?: string;
-      InstanceType?: string; OSName?: string;
+      InstanceId?: string;
+      InstanceName?: string;
+      RegionId?: string;
+      ZoneId?: string;
+      Status?: string;
+      InstanceNetworkType?: string;
+      InstanceType?: string;
+      OSName?: string;
       VpcAttributes?: { VpcId?: string; VSwitchId?: string; PrivateIpAddress?: { IpAddress?: string[] } };
-      InnerIpAddress?: { IpAddress?: string[] }; PublicIpAddress?: { IpAddress?: string[] }; EipAddress?: { IpAddress?: string };
-      MetadataOptions?: { HttpTokens?: string }; Tags?: { Tag?: Array<{ TagKey?: string; TagValue?: string }> };
+      InnerIpAddress?: { IpAddress?: string[] };
+      PublicIpAddress?: { IpAddress?: string[] };
+      EipAddress?: { IpAddress?: string };
+      MetadataOptions?: { HttpTokens?: string };
+      Tags?: { Tag?: Array<{ TagKey?: string; TagValue?: string }> };
     }>;
   };
 }
 
-interface RawRoleSets { InstanceRamRoleSets?: { InstanceRamRoleSet?: Array<{ InstanceId?: string; RamRoleName?: string }> } }
+interface RawRoleSets {
+  InstanceRamRoleSets?: { InstanceRamRoleSet?: Array<{ InstanceId?: string; RamRoleName?: string }> };
+}
 
 export class EcsApi {
   constructor(private readonly session: CloudSession) {}
 
-  private call<T>(action: string, regionId: string, fn: (client: ReturnType<CloudSession['ecsClient']>, sdk: ReturnType<typeof loadEcsSdk>) => Promise<T>, opts?: CallOptions): Promise<T> {
+  private call<T>(
+    action: string,
+    regionId: string,
+    fn: (client: ReturnType<CloudSession['ecsClient']>, sdk: ReturnType<typeof loadEcsSdk>) => Promise<T>,
+    opts?: CallOptions,
+  ): Promise<T> {
     return this.session.call('ecs', action, regionId, () => fn(this.session.ecsClient(regionId), loadEcsSdk()), opts);
   }
 
@@ -107,29 +163,50 @@ export class EcsApi {
   }
 
   async describeRegions(): Promise<RegionInfo[]> {
-    const r = await this.call('DescribeRegions', this.session.regionId, (c, m) => c.describeRegions(new m.DescribeRegionsRequest({})));
+    const r = await this.call('DescribeRegions', this.session.regionId, (c, m) =>
+      c.describeRegions(new m.DescribeRegionsRequest({})),
+    );
     return (r.body?.regions?.region ?? []).map((x) => ({ regionId: x.regionId ?? '', localName: x.localName ?? '' }));
   }
 
   async describeZones(regionId: string): Promise<ZoneInfo[]> {
-    const r = await this.call('DescribeZones', regionId, (c, m) => c.describeZones(new m.DescribeZonesRequest({ regionId })));
+    const r = await this.call('DescribeZones', regionId, (c, m) =>
+      c.describeZones(new m.DescribeZonesRequest({ regionId })),
+    );
     return (r.body?.zones?.zone ?? []).map((z) => ({ zoneId: z.zoneId ?? '', localName: z.localName ?? '' }));
   }
 
-  async listInstances(regionId: string, nextToken?: string, maxResults = 50, filter: { instanceIds?: string[]; vpcOnly?: boolean } = {}): Promise<Page<EcsInstance>> {
+  async listInstances(
+    regionId: string,
+    nextToken?: string,
+    maxResults = 50,
+    filter: { instanceIds?: string[]; vpcOnly?: boolean } = {},
+  ): Promise<Page<EcsInstance>> {
     const r = await this.json<RawInstancePage>('DescribeInstances', regionId, {
-      RegionId: regionId, NextToken: nextToken, MaxResults: maxResults,
+      RegionId: regionId,
+      NextToken: nextToken,
+      MaxResults: maxResults,
       InstanceIds: filter.instanceIds ? JSON.stringify(filter.instanceIds) : undefined,
       InstanceNetworkType: filter.vpcOnly ? 'vpc' : undefined,
     });
     const b = r.body;
     return {
       items: (b?.Instances?.Instance ?? []).map((i) => ({
-        instanceId: i.InstanceId ?? '', instanceName: i.InstanceName ?? '', regionId: i.RegionId ?? regionId, zoneId: i.ZoneId ?? '',
-        status: i.Status ?? '', networkType: i.InstanceNetworkType ?? '', instanceType: i.InstanceType ?? '', osName: i.OSName ?? '',
-        vpcId: i.VpcAttributes?.VpcId || undefined, vSwitchId: i.VpcAttributes?.VSwitchId || undefined,
+        instanceId: i.InstanceId ?? '',
+        instanceName: i.InstanceName ?? '',
+        regionId: i.RegionId ?? regionId,
+        zoneId: i.ZoneId ?? '',
+        status: i.Status ?? '',
+        networkType: i.InstanceNetworkType ?? '',
+        instanceType: i.InstanceType ?? '',
+        osName: i.OSName ?? '',
+        vpcId: i.VpcAttributes?.VpcId || undefined,
+        vSwitchId: i.VpcAttributes?.VSwitchId || undefined,
         privateIps: [...(i.VpcAttributes?.PrivateIpAddress?.IpAddress ?? []), ...(i.InnerIpAddress?.IpAddress ?? [])],
-        publicIps: [...(i.PublicIpAddress?.IpAddress ?? []), ...(i.EipAddress?.IpAddress ? [i.EipAddress.IpAddress] : [])],
+        publicIps: [
+          ...(i.PublicIpAddress?.IpAddress ?? []),
+          ...(i.EipAddress?.IpAddress ? [i.EipAddress.IpAddress] : []),
+        ],
         eip: i.EipAddress?.IpAddress || undefined,
         httpTokens: i.MetadataOptions?.HttpTokens,
         tags: (i.Tags?.Tag ?? []).map((t) => ({ key: t.TagKey ?? '', value: t.TagValue ?? '' })),
@@ -141,7 +218,15 @@ export class EcsApi {
   async getInstance(regionId: string, instanceId: string): Promise<EcsInstance> {
     const page = await this.listInstances(regionId, undefined, 10, { instanceIds: [instanceId] });
     const found = page.items.find((i) => i.instanceId === instanceId);
-    if (!found) { throw new CloudError({ code: 'InvalidInstanceId.NotFound', service: 'ecs', action: 'DescribeInstances', status: 404, message: l10n.t('Instance {0} was not found in {1}.', instanceId, regionId) }); }
+    if (!found) {
+      throw new CloudError({
+        code: 'InvalidInstanceId.NotFound',
+        service: 'ecs',
+        action: 'DescribeInstances',
+        status: 404,
+        message: l10n.t('Instance {0} was not found in {1}.', instanceId, regionId),
+      });
+    }
     return found;
   }
 
@@ -150,9 +235,15 @@ export class EcsApi {
     const out = new Map<string, string>();
     for (let i = 0; i < instanceIds.length; i += 50) {
       const ids = instanceIds.slice(i, i + 50);
-      const r = await this.json<RawRoleSets>('DescribeInstanceRamRole', regionId, { RegionId: regionId, InstanceIds: JSON.stringify(ids), PageSize: 50 });
+      const r = await this.json<RawRoleSets>('DescribeInstanceRamRole', regionId, {
+        RegionId: regionId,
+        InstanceIds: JSON.stringify(ids),
+        PageSize: 50,
+      });
       for (const s of r.body?.InstanceRamRoleSets?.InstanceRamRoleSet ?? []) {
-        if (s.InstanceId && s.RamRoleName) { out.set(s.InstanceId, s.RamRoleName); }
+        if (s.InstanceId && s.RamRoleName) {
+          out.set(s.InstanceId, s.RamRoleName);
+        }
       }
     }
     return out;
@@ -164,16 +255,30 @@ export class EcsApi {
    * (DescribeInstanceRamRole API reference: PageSize 1-50, TotalCount).
    */
   async instancesWithRole(regionId: string, ramRoleName: string): Promise<string[]> {
-    const sets = await collectAll(this.numbered(50, async (pageNumber) => {
-      const r = await this.call('DescribeInstanceRamRole', regionId, (c, m) => c.describeInstanceRamRole(new m.DescribeInstanceRamRoleRequest({ regionId, ramRoleName, pageSize: 50, pageNumber })));
-      return { items: r.body?.instanceRamRoleSets?.instanceRamRoleSet ?? [], totalCount: r.body?.totalCount };
-    }));
-    return sets.filter((x) => x.instanceId && x.ramRoleName?.toLowerCase() === ramRoleName.toLowerCase()).map((x) => x.instanceId!);
+    const sets = await collectAll(
+      this.numbered(50, async (pageNumber) => {
+        const r = await this.call('DescribeInstanceRamRole', regionId, (c, m) =>
+          c.describeInstanceRamRole(
+            new m.DescribeInstanceRamRoleRequest({ regionId, ramRoleName, pageSize: 50, pageNumber }),
+          ),
+        );
+        return { items: r.body?.instanceRamRoleSets?.instanceRamRoleSet ?? [], totalCount: r.body?.totalCount };
+      }),
+    );
+    return sets
+      .filter((x) => x.instanceId && x.ramRoleName?.toLowerCase() === ramRoleName.toLowerCase())
+      .map((x) => x.instanceId!);
   }
 
   async attachRole(regionId: string, instanceId: string, ramRoleName: string): Promise<RoleChangeResult> {
-    const r = await this.call('AttachInstanceRamRole', regionId, (c, m) => c.attachInstanceRamRole(new m.AttachInstanceRamRoleRequest({ regionId, ramRoleName, instanceIds: JSON.stringify([instanceId]) })));
-    const res = r.body?.attachInstanceRamRoleResults?.attachInstanceRamRoleResult?.find((x) => x.instanceId === instanceId);
+    const r = await this.call('AttachInstanceRamRole', regionId, (c, m) =>
+      c.attachInstanceRamRole(
+        new m.AttachInstanceRamRoleRequest({ regionId, ramRoleName, instanceIds: JSON.stringify([instanceId]) }),
+      ),
+    );
+    const res = r.body?.attachInstanceRamRoleResults?.attachInstanceRamRoleResult?.find(
+      (x) => x.instanceId === instanceId,
+    );
     return this.perInstance('AttachInstanceRamRole', instanceId, res, r.body?.requestId);
   }
 
@@ -187,23 +292,59 @@ export class EcsApi {
     try {
       return await this.detachOnce(regionId, instanceId, ramRoleName);
     } catch (e) {
-      if (!ramRoleName || !isCloudError(e, 'InvalidRamRole.NotFound')) { throw e; }
+      if (!ramRoleName || !isCloudError(e, 'InvalidRamRole.NotFound')) {
+        throw e;
+      }
       const held = (await this.describeInstanceRoles(regionId, [instanceId])).get(instanceId);
-      if (held?.toLowerCase() !== ramRoleName.toLowerCase()) { throw e; }
+      if (held?.toLowerCase() !== ramRoleName.toLowerCase()) {
+        throw e;
+      }
       return this.detachOnce(regionId, instanceId, undefined);
     }
   }
 
-  private async detachOnce(regionId: string, instanceId: string, ramRoleName: string | undefined): Promise<RoleChangeResult> {
-    const r = await this.call('DetachInstanceRamRole', regionId, (c, m) => c.detachInstanceRamRole(new m.DetachInstanceRamRoleRequest({ regionId, ramRoleName, instanceIds: JSON.stringify([instanceId]) })));
-    const res = r.body?.detachInstanceRamRoleResults?.detachInstanceRamRoleResult?.find((x) => x.instanceId === instanceId);
+  private async detachOnce(
+    regionId: string,
+    instanceId: string,
+    ramRoleName: string | undefined,
+  ): Promise<RoleChangeResult> {
+    const r = await this.call('DetachInstanceRamRole', regionId, (c, m) =>
+      c.detachInstanceRamRole(
+        new m.DetachInstanceRamRoleRequest({ regionId, ramRoleName, instanceIds: JSON.stringify([instanceId]) }),
+      ),
+    );
+    const res = r.body?.detachInstanceRamRoleResults?.detachInstanceRamRoleResult?.find(
+      (x) => x.instanceId === instanceId,
+    );
     return this.perInstance('DetachInstanceRamRole', instanceId, res, r.body?.requestId);
   }
 
   /** ECS reports per-instance failures inside a 200 response; surface them as errors. */
-  private perInstance(action: string, instanceId: string, res: { success?: boolean; code?: string; message?: string } | undefined, requestId?: string): RoleChangeResult {
-    if (!res) { throw new CloudError({ code: 'InvalidResponse', service: 'ecs', action, requestId, message: l10n.t('ECS returned no result for {0}.', instanceId) }); }
-    if (!res.success) { throw new CloudError({ code: res.code ?? 'UnknownError', service: 'ecs', action, requestId, status: Number(res.code) || undefined, message: res.message ?? '' }); }
+  private perInstance(
+    action: string,
+    instanceId: string,
+    res: { success?: boolean; code?: string; message?: string } | undefined,
+    requestId?: string,
+  ): RoleChangeResult {
+    if (!res) {
+      throw new CloudError({
+        code: 'InvalidResponse',
+        service: 'ecs',
+        action,
+        requestId,
+        message: l10n.t('ECS returned no result for {0}.', instanceId),
+      });
+    }
+    if (!res.success) {
+      throw new CloudError({
+        code: res.code ?? 'UnknownError',
+        service: 'ecs',
+        action,
+        requestId,
+        status: Number(res.code) || undefined,
+        message: res.message ?? '',
+      });
+    }
     return { instanceId, success: true, code: res.code ?? '200', message: res.message ?? '' };
   }
 
@@ -215,14 +356,33 @@ export class EcsApi {
    */
   async runInstance(spec: NewInstance, dryRun = false): Promise<string | undefined> {
     // A dry run creates nothing, and it must not claim the token of the run that follows it.
-    const clientToken = dryRun ? undefined : spec.clientToken ?? randomUUID();
-    const r = await this.call('RunInstances', spec.regionId, (c, m) => c.runInstances(new m.RunInstancesRequest({
-      regionId: spec.regionId, zoneId: spec.zoneId, imageId: spec.imageId, instanceType: spec.instanceType,
-      vSwitchId: spec.vSwitchId, securityGroupId: spec.securityGroupId, instanceName: spec.instanceName, hostName: spec.instanceName.replace(/[^A-Za-z0-9-]/g, '-'),
-      password: spec.password, ramRoleName: spec.ramRoleName, internetMaxBandwidthOut: spec.internetMaxBandwidthOut ?? 0,
-      httpTokens: spec.hardenedMetadata === false ? undefined : 'required', amount: 1, dryRun, clientToken,
-      tag: spec.tags?.map((t) => new m.RunInstancesRequestTag(t)),
-    })), { idempotent: true });
+    const clientToken = dryRun ? undefined : (spec.clientToken ?? randomUUID());
+    const r = await this.call(
+      'RunInstances',
+      spec.regionId,
+      (c, m) =>
+        c.runInstances(
+          new m.RunInstancesRequest({
+            regionId: spec.regionId,
+            zoneId: spec.zoneId,
+            imageId: spec.imageId,
+            instanceType: spec.instanceType,
+            vSwitchId: spec.vSwitchId,
+            securityGroupId: spec.securityGroupId,
+            instanceName: spec.instanceName,
+            hostName: spec.instanceName.replace(/[^A-Za-z0-9-]/g, '-'),
+            password: spec.password,
+            ramRoleName: spec.ramRoleName,
+            internetMaxBandwidthOut: spec.internetMaxBandwidthOut ?? 0,
+            httpTokens: spec.hardenedMetadata === false ? undefined : 'required',
+            amount: 1,
+            dryRun,
+            clientToken,
+            tag: spec.tags?.map((t) => new m.RunInstancesRequestTag(t)),
+          }),
+        ),
+      { idempotent: true },
+    );
     return r.body?.instanceIdSets?.instanceIdSet?.[0];
   }
 
@@ -234,17 +394,27 @@ export class EcsApi {
    * StopInstance. `stoppedMode` StopCharging (economical mode) releases the instance type resources
    * and the public IP, which may differ on the next start; KeepCharging keeps both.
    */
-  async stopInstance(regionId: string, instanceId: string, stoppedMode?: 'StopCharging' | 'KeepCharging'): Promise<void> {
-    await this.call('StopInstance', regionId, (c, m) => c.stopInstance(new m.StopInstanceRequest({ instanceId, stoppedMode })));
+  async stopInstance(
+    regionId: string,
+    instanceId: string,
+    stoppedMode?: 'StopCharging' | 'KeepCharging',
+  ): Promise<void> {
+    await this.call('StopInstance', regionId, (c, m) =>
+      c.stopInstance(new m.StopInstanceRequest({ instanceId, stoppedMode })),
+    );
   }
 
   async rebootInstance(regionId: string, instanceId: string): Promise<void> {
-    await this.call('RebootInstance', regionId, (c, m) => c.rebootInstance(new m.RebootInstanceRequest({ instanceId })));
+    await this.call('RebootInstance', regionId, (c, m) =>
+      c.rebootInstance(new m.RebootInstanceRequest({ instanceId })),
+    );
   }
 
   /** DeleteInstance (release): without `force` the instance must be Stopped. Irreversible. */
   async deleteInstance(regionId: string, instanceId: string, force = false): Promise<void> {
-    await this.call('DeleteInstance', regionId, (c, m) => c.deleteInstance(new m.DeleteInstanceRequest({ instanceId, force })));
+    await this.call('DeleteInstance', regionId, (c, m) =>
+      c.deleteInstance(new m.DeleteInstanceRequest({ instanceId, force })),
+    );
   }
 
   /**
@@ -252,20 +422,38 @@ export class EcsApi {
    * model's toMap()), or undefined when the instance is gone.
    */
   async describeInstanceFields(regionId: string, instanceId: string): Promise<Record<string, unknown> | undefined> {
-    const r = await this.call('DescribeInstances', regionId, (c, m) => c.describeInstances(new m.DescribeInstancesRequest({ regionId, instanceIds: JSON.stringify([instanceId]) })));
+    const r = await this.call('DescribeInstances', regionId, (c, m) =>
+      c.describeInstances(new m.DescribeInstancesRequest({ regionId, instanceIds: JSON.stringify([instanceId]) })),
+    );
     const found = r.body?.instances?.instance?.find((i) => i.instanceId === instanceId);
     return found ? found.toMap() : undefined;
   }
 
   /** A security group's rules (DescribeSecurityGroupAttribute), with the API's own field names. */
-  async describeSecurityGroupRules(regionId: string, securityGroupId: string, direction: 'ingress' | 'egress' | 'all' = 'ingress'): Promise<{ name: string; rules: Array<Record<string, unknown>> }> {
-    const r = await this.call('DescribeSecurityGroupAttribute', regionId, (c, m) => c.describeSecurityGroupAttribute(new m.DescribeSecurityGroupAttributeRequest({ regionId, securityGroupId, direction })));
-    return { name: r.body?.securityGroupName ?? '', rules: (r.body?.permissions?.permission ?? []).map((p) => p.toMap()) };
+  async describeSecurityGroupRules(
+    regionId: string,
+    securityGroupId: string,
+    direction: 'ingress' | 'egress' | 'all' = 'ingress',
+  ): Promise<{ name: string; rules: Array<Record<string, unknown>> }> {
+    const r = await this.call('DescribeSecurityGroupAttribute', regionId, (c, m) =>
+      c.describeSecurityGroupAttribute(
+        new m.DescribeSecurityGroupAttributeRequest({ regionId, securityGroupId, direction }),
+      ),
+    );
+    return {
+      name: r.body?.securityGroupName ?? '',
+      rules: (r.body?.permissions?.permission ?? []).map((p) => p.toMap()),
+    };
   }
 
   async allocatePublicIp(regionId: string, instanceId: string): Promise<string> {
     // Documented: an instance that already has a public IP gets that address back, so a repeat is harmless.
-    const r = await this.call('AllocatePublicIpAddress', regionId, (c, m) => c.allocatePublicIpAddress(new m.AllocatePublicIpAddressRequest({ instanceId })), { idempotent: true });
+    const r = await this.call(
+      'AllocatePublicIpAddress',
+      regionId,
+      (c, m) => c.allocatePublicIpAddress(new m.AllocatePublicIpAddressRequest({ instanceId })),
+      { idempotent: true },
+    );
     return r.body?.ipAddress ?? '';
   }
 
@@ -289,47 +477,99 @@ export class EcsApi {
   }
 
   async describeVpcs(regionId: string): Promise<VpcInfo[]> {
-    return collectAll(this.numbered(50, async (pageNumber) => {
-      const r = await this.call('DescribeVpcs', regionId, (c, m) => c.describeVpcs(new m.DescribeVpcsRequest({ regionId, pageSize: 50, pageNumber })));
-      return { totalCount: r.body?.totalCount, items: (r.body?.vpcs?.vpc ?? []).map((v) => ({ vpcId: v.vpcId ?? '', vpcName: v.vpcName ?? '', cidrBlock: v.cidrBlock ?? '', isDefault: !!v.isDefault })) };
-    }));
+    return collectAll(
+      this.numbered(50, async (pageNumber) => {
+        const r = await this.call('DescribeVpcs', regionId, (c, m) =>
+          c.describeVpcs(new m.DescribeVpcsRequest({ regionId, pageSize: 50, pageNumber })),
+        );
+        return {
+          totalCount: r.body?.totalCount,
+          items: (r.body?.vpcs?.vpc ?? []).map((v) => ({
+            vpcId: v.vpcId ?? '',
+            vpcName: v.vpcName ?? '',
+            cidrBlock: v.cidrBlock ?? '',
+            isDefault: !!v.isDefault,
+          })),
+        };
+      }),
+    );
   }
 
   async describeVSwitches(regionId: string, vpcId?: string, zoneId?: string): Promise<VSwitchInfo[]> {
-    return collectAll(this.numbered(50, async (pageNumber) => {
-      const r = await this.call('DescribeVSwitches', regionId, (c, m) => c.describeVSwitches(new m.DescribeVSwitchesRequest({ regionId, vpcId, zoneId, pageSize: 50, pageNumber })));
-      return {
-        totalCount: r.body?.totalCount,
-        items: (r.body?.vSwitches?.vSwitch ?? []).map((v) => ({ vSwitchId: v.vSwitchId ?? '', vSwitchName: v.vSwitchName ?? '', vpcId: v.vpcId ?? '', zoneId: v.zoneId ?? '', cidrBlock: v.cidrBlock ?? '', availableIps: v.availableIpAddressCount })),
-      };
-    }));
+    return collectAll(
+      this.numbered(50, async (pageNumber) => {
+        const r = await this.call('DescribeVSwitches', regionId, (c, m) =>
+          c.describeVSwitches(new m.DescribeVSwitchesRequest({ regionId, vpcId, zoneId, pageSize: 50, pageNumber })),
+        );
+        return {
+          totalCount: r.body?.totalCount,
+          items: (r.body?.vSwitches?.vSwitch ?? []).map((v) => ({
+            vSwitchId: v.vSwitchId ?? '',
+            vSwitchName: v.vSwitchName ?? '',
+            vpcId: v.vpcId ?? '',
+            zoneId: v.zoneId ?? '',
+            cidrBlock: v.cidrBlock ?? '',
+            availableIps: v.availableIpAddressCount,
+          })),
+        };
+      }),
+    );
   }
 
   async describeSecurityGroups(regionId: string, vpcId?: string): Promise<SecurityGroupInfo[]> {
     return collectAll(async (nextToken) => {
-      const r = await this.call('DescribeSecurityGroups', regionId, (c, m) => c.describeSecurityGroups(new m.DescribeSecurityGroupsRequest({ regionId, vpcId, maxResults: 100, nextToken })));
+      const r = await this.call('DescribeSecurityGroups', regionId, (c, m) =>
+        c.describeSecurityGroups(new m.DescribeSecurityGroupsRequest({ regionId, vpcId, maxResults: 100, nextToken })),
+      );
       return {
-        items: (r.body?.securityGroups?.securityGroup ?? []).map((g) => ({ securityGroupId: g.securityGroupId ?? '', securityGroupName: g.securityGroupName ?? '', vpcId: g.vpcId ?? '', description: g.description ?? '' })),
+        items: (r.body?.securityGroups?.securityGroup ?? []).map((g) => ({
+          securityGroupId: g.securityGroupId ?? '',
+          securityGroupName: g.securityGroupName ?? '',
+          vpcId: g.vpcId ?? '',
+          description: g.description ?? '',
+        })),
         next: r.body?.nextToken || undefined,
       };
     });
   }
 
   async describeImages(regionId: string): Promise<ImageInfo[]> {
-    return collectAll(this.numbered(100, async (pageNumber) => {
-      const r = await this.call('DescribeImages', regionId, (c, m) => c.describeImages(new m.DescribeImagesRequest({ regionId, imageOwnerAlias: 'system', pageSize: 100, pageNumber })));
-      return {
-        totalCount: r.body?.totalCount,
-        items: (r.body?.images?.image ?? []).map((i) => ({ imageId: i.imageId ?? '', imageName: i.imageName ?? '', osName: i.OSName ?? '', osType: i.OSType ?? '', architecture: i.architecture ?? '' })),
-      };
-    }));
+    return collectAll(
+      this.numbered(100, async (pageNumber) => {
+        const r = await this.call('DescribeImages', regionId, (c, m) =>
+          c.describeImages(
+            new m.DescribeImagesRequest({ regionId, imageOwnerAlias: 'system', pageSize: 100, pageNumber }),
+          ),
+        );
+        return {
+          totalCount: r.body?.totalCount,
+          items: (r.body?.images?.image ?? []).map((i) => ({
+            imageId: i.imageId ?? '',
+            imageName: i.imageName ?? '',
+            osName: i.OSName ?? '',
+            osType: i.OSType ?? '',
+            architecture: i.architecture ?? '',
+          })),
+        };
+      }),
+    );
   }
 
   async describeInstanceTypes(regionId: string): Promise<InstanceTypeInfo[]> {
     return collectAll(async (nextToken) => {
-      const r = await this.call('DescribeInstanceTypes', regionId, (c, m) => c.describeInstanceTypesWithOptions(new m.DescribeInstanceTypesRequest({ maxResults: 100, nextToken }), new (loadDara().RuntimeOptions)({})));
+      const r = await this.call('DescribeInstanceTypes', regionId, (c, m) =>
+        c.describeInstanceTypesWithOptions(
+          new m.DescribeInstanceTypesRequest({ maxResults: 100, nextToken }),
+          new (loadDara().RuntimeOptions)({}),
+        ),
+      );
       return {
-        items: (r.body?.instanceTypes?.instanceType ?? []).map((t) => ({ instanceTypeId: t.instanceTypeId ?? '', cpuCoreCount: t.cpuCoreCount ?? 0, memorySize: t.memorySize ?? 0, family: t.instanceTypeFamily ?? '' })),
+        items: (r.body?.instanceTypes?.instanceType ?? []).map((t) => ({
+          instanceTypeId: t.instanceTypeId ?? '',
+          cpuCoreCount: t.cpuCoreCount ?? 0,
+          memorySize: t.memorySize ?? 0,
+          family: t.instanceTypeFamily ?? '',
+        })),
         next: r.body?.nextToken || undefined,
       };
     });

@@ -26,8 +26,12 @@ export function clampNumber(value: unknown, min: number, max: number, fallback: 
 
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost') { return true; }
-  if (net().isIPv4(h)) { return h.startsWith('127.'); }
+  if (h === 'localhost') {
+    return true;
+  }
+  if (net().isIPv4(h)) {
+    return h.startsWith('127.');
+  }
   return h === '::1' || h === '::ffff:127.0.0.1';
 }
 
@@ -43,8 +47,7 @@ export function isAlibabaCloudHost(host: string): boolean {
 export type EndpointField = 'ram' | 'sts' | 'ecs' | 'ecsByRegion' | 'oss' | 'ossResolveTo' | 'metadata';
 
 export type UrlVerdict =
-  | { ok: true; host: string; loopback: boolean; needsTrust: boolean }
-  | { ok: false; reason: string };
+  { ok: true; host: string; loopback: boolean; needsTrust: boolean } | { ok: false; reason: string };
 
 export interface UrlCheckOptions {
   /** 'host': host[:port] without scheme, taking `protocol` (how the RPC SDKs take endpoints). */
@@ -62,27 +65,47 @@ export interface UrlCheckOptions {
  */
 export function checkEndpointUrl(value: unknown, opts: UrlCheckOptions = {}): UrlVerdict {
   const kind = opts.kind ?? 'url';
-  if (typeof value !== 'string' || !value.trim()) { return { ok: false, reason: l10n.t('not a text value') }; }
+  if (typeof value !== 'string' || !value.trim()) {
+    return { ok: false, reason: l10n.t('not a text value') };
+  }
   // A placeholder that is a valid DNS label, put back afterwards: trust is given to the template.
   const raw = value.trim().replace(/\{region\}/g, REGION_PLACEHOLDER);
-  if (kind === 'host' && /[/?#@\\\s]/.test(raw)) { return { ok: false, reason: l10n.t('a host[:port] without scheme or path is expected') }; }
+  if (kind === 'host' && /[/?#@\\\s]/.test(raw)) {
+    return { ok: false, reason: l10n.t('a host[:port] without scheme or path is expected') };
+  }
   let url: URL;
   try {
     url = new URL(kind === 'host' ? `${opts.protocol ?? 'https'}://${raw}` : raw);
   } catch {
     return { ok: false, reason: l10n.t('not a valid URL') };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') { return { ok: false, reason: l10n.t('only http and https are supported') }; }
-  if (url.username || url.password) { return { ok: false, reason: l10n.t('user names and passwords are not allowed in an endpoint') }; }
-  if (url.search || url.hash) { return { ok: false, reason: l10n.t('a query or fragment is not allowed in an endpoint') }; }
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase().split(REGION_PLACEHOLDER).join('{region}');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return { ok: false, reason: l10n.t('only http and https are supported') };
+  }
+  if (url.username || url.password) {
+    return { ok: false, reason: l10n.t('user names and passwords are not allowed in an endpoint') };
+  }
+  if (url.search || url.hash) {
+    return { ok: false, reason: l10n.t('a query or fragment is not allowed in an endpoint') };
+  }
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .split(REGION_PLACEHOLDER)
+    .join('{region}');
   const loopback = isLoopbackHost(host) || (!!opts.resolvesToLoopback && !net().isIP(host));
   const imds = opts.field === 'metadata' && host === IMDS_HOST;
-  if (url.protocol === 'http:' && !loopback && !imds) { return { ok: false, reason: l10n.t('http is allowed only for loopback addresses; use https') }; }
+  if (url.protocol === 'http:' && !loopback && !imds) {
+    return { ok: false, reason: l10n.t('http is allowed only for loopback addresses; use https') };
+  }
   return { ok: true, host, loopback, needsTrust: !loopback && !imds && !isAlibabaCloudHost(host) };
 }
 
-export interface EndpointProblem { field: EndpointField | 'protocol'; key?: string; reason: string }
+export interface EndpointProblem {
+  field: EndpointField | 'protocol';
+  key?: string;
+  reason: string;
+}
 
 export interface VettedEndpoints {
   /** The overrides that passed. */
@@ -103,9 +126,15 @@ export function vetEndpointOverrides(overrides: unknown, refused: ReadonlySet<st
   const problems: EndpointProblem[] = [];
   const untrusted = new Set<string>();
   const e: Endpoints = {};
-  if (overrides === undefined || overrides === null) { return { endpoints: e, problems, untrustedHosts: [] }; }
+  if (overrides === undefined || overrides === null) {
+    return { endpoints: e, problems, untrustedHosts: [] };
+  }
   if (typeof overrides !== 'object' || Array.isArray(overrides)) {
-    return { endpoints: e, problems: [{ field: 'protocol', reason: l10n.t('endpoint overrides must be an object') }], untrustedHosts: [] };
+    return {
+      endpoints: e,
+      problems: [{ field: 'protocol', reason: l10n.t('endpoint overrides must be an object') }],
+      untrustedHosts: [],
+    };
   }
   const o = overrides as Record<string, unknown>;
   if (o.protocol !== undefined && o.protocol !== 'http' && o.protocol !== 'https') {
@@ -114,16 +143,31 @@ export function vetEndpointOverrides(overrides: unknown, refused: ReadonlySet<st
   const protocol = o.protocol === 'http' ? 'http' : 'https';
   let resolveTo: string | undefined;
   if (o.ossResolveTo !== undefined) {
-    if (typeof o.ossResolveTo === 'string' && net().isIP(o.ossResolveTo) && isLoopbackHost(o.ossResolveTo)) { resolveTo = o.ossResolveTo; } else {
-      problems.push({ field: 'ossResolveTo', reason: l10n.t('must be a loopback IP address (it is meant for a local sandbox)') });
+    if (typeof o.ossResolveTo === 'string' && net().isIP(o.ossResolveTo) && isLoopbackHost(o.ossResolveTo)) {
+      resolveTo = o.ossResolveTo;
+    } else {
+      problems.push({
+        field: 'ossResolveTo',
+        reason: l10n.t('must be a loopback IP address (it is meant for a local sandbox)'),
+      });
     }
   }
   const take = (field: EndpointField, value: unknown, opts: UrlCheckOptions, key?: string): string | undefined => {
-    if (value === undefined) { return undefined; }
+    if (value === undefined) {
+      return undefined;
+    }
     const v = checkEndpointUrl(value, { ...opts, field });
-    if (!v.ok) { problems.push({ field, key, reason: v.reason }); return undefined; }
-    if (v.needsTrust && refused.has(v.host)) { problems.push({ field, key, reason: l10n.t('{0} is not confirmed as a trusted endpoint host', v.host) }); return undefined; }
-    if (v.needsTrust) { untrusted.add(v.host); }
+    if (!v.ok) {
+      problems.push({ field, key, reason: v.reason });
+      return undefined;
+    }
+    if (v.needsTrust && refused.has(v.host)) {
+      problems.push({ field, key, reason: l10n.t('{0} is not confirmed as a trusted endpoint host', v.host) });
+      return undefined;
+    }
+    if (v.needsTrust) {
+      untrusted.add(v.host);
+    }
     return String(value).trim();
   };
   const hostOpts: UrlCheckOptions = { kind: 'host', protocol };
@@ -136,23 +180,45 @@ export function vetEndpointOverrides(overrides: unknown, refused: ReadonlySet<st
     } else {
       const byRegion: Record<string, string> = {};
       for (const [region, host] of Object.entries(o.ecsByRegion as Record<string, unknown>)) {
-        if (!isRegionId(region)) { problems.push({ field: 'ecsByRegion', key: region.slice(0, 64), reason: l10n.t('not a region id') }); continue; }
+        if (!isRegionId(region)) {
+          problems.push({ field: 'ecsByRegion', key: region.slice(0, 64), reason: l10n.t('not a region id') });
+          continue;
+        }
         const h = take('ecsByRegion', host, hostOpts, region);
-        if (h !== undefined) { byRegion[region] = h; }
+        if (h !== undefined) {
+          byRegion[region] = h;
+        }
       }
-      if (Object.keys(byRegion).length) { e.ecsByRegion = byRegion; }
+      if (Object.keys(byRegion).length) {
+        e.ecsByRegion = byRegion;
+      }
     }
   }
   e.oss = take('oss', o.oss, { resolvesToLoopback: !!resolveTo });
-  if (resolveTo && e.oss) { e.ossResolveTo = resolveTo; }
+  if (resolveTo && e.oss) {
+    e.ossResolveTo = resolveTo;
+  }
   if (o.ossInternal !== undefined) {
-    if (typeof o.ossInternal === 'boolean') { e.ossInternal = o.ossInternal; } else { problems.push({ field: 'oss', reason: l10n.t('ossInternal must be true or false') }); }
+    if (typeof o.ossInternal === 'boolean') {
+      e.ossInternal = o.ossInternal;
+    } else {
+      problems.push({ field: 'oss', reason: l10n.t('ossInternal must be true or false') });
+    }
   }
   e.metadata = take('metadata', o.metadata, {});
-  if (o.protocol === 'https') { e.protocol = 'https'; }
+  if (o.protocol === 'https') {
+    e.protocol = 'https';
+  }
   if (o.protocol === 'http') {
-    if (e.ram && e.sts && e.ecs && e.oss) { e.protocol = 'http'; } else {
-      problems.push({ field: 'protocol', reason: l10n.t('"http" needs RAM, STS, ECS and OSS all overridden with loopback endpoints; the defaults are reached over https only') });
+    if (e.ram && e.sts && e.ecs && e.oss) {
+      e.protocol = 'http';
+    } else {
+      problems.push({
+        field: 'protocol',
+        reason: l10n.t(
+          '"http" needs RAM, STS, ECS and OSS all overridden with loopback endpoints; the defaults are reached over https only',
+        ),
+      });
     }
   }
   const endpoints = Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as Endpoints;

@@ -78,8 +78,13 @@ export class ImdsClient {
 
   async getRoleName(): Promise<string> {
     const text = await this.get('/latest/meta-data/ram/security-credentials/', 'role');
-    const role = text.split('\n').map((s) => s.trim()).find(Boolean);
-    if (!role) { throw noRole(); }
+    const role = text
+      .split('\n')
+      .map((s) => s.trim())
+      .find(Boolean);
+    if (!role) {
+      throw noRole();
+    }
     return role;
   }
 
@@ -89,14 +94,20 @@ export class ImdsClient {
    * only when the listing names that role, so a wrong role name still fails at once.
    */
   async getCredentials(roleName?: string, wait: WaitOptions = {}): Promise<ImdsCredentials> {
-    const role = roleName ?? await this.getRoleName();
-    if (this.served) { return this.readCredentials(role); }
+    const role = roleName ?? (await this.getRoleName());
+    if (this.served) {
+      return this.readCredentials(role);
+    }
     try {
       return await this.readCredentials(role);
     } catch (e) {
-      if (!isCloudError(e, 'ImdsNoRole')) { throw e; }
+      if (!isCloudError(e, 'ImdsNoRole')) {
+        throw e;
+      }
       const listed = await this.getRoleName().catch(() => undefined);
-      if (listed?.toLowerCase() !== role.toLowerCase()) { throw e; }
+      if (listed?.toLowerCase() !== role.toLowerCase()) {
+        throw e;
+      }
       return waitForPropagation('imds', () => this.readCredentials(role), wait);
     }
   }
@@ -108,27 +119,54 @@ export class ImdsClient {
       body = JSON.parse(text) as Record<string, string>;
       announceCredentials({ accessKeySecret: body.AccessKeySecret, securityToken: body.SecurityToken });
     } catch {
-      throw new CloudError({ code: 'ImdsBadResponse', service: 'imds', message: l10n.t('The metadata service returned credentials that are not JSON.') });
+      throw new CloudError({
+        code: 'ImdsBadResponse',
+        service: 'imds',
+        message: l10n.t('The metadata service returned credentials that are not JSON.'),
+      });
     }
-    if (body.Code !== 'Success' || !body.AccessKeyId || !body.AccessKeySecret || !body.SecurityToken || !body.Expiration) {
-      throw new CloudError({ code: 'ImdsBadResponse', service: 'imds', message: l10n.t('The metadata service did not return usable credentials (Code: {0}).', body.Code ?? '-') });
+    if (
+      body.Code !== 'Success' ||
+      !body.AccessKeyId ||
+      !body.AccessKeySecret ||
+      !body.SecurityToken ||
+      !body.Expiration
+    ) {
+      throw new CloudError({
+        code: 'ImdsBadResponse',
+        service: 'imds',
+        message: l10n.t('The metadata service did not return usable credentials (Code: {0}).', body.Code ?? '-'),
+      });
     }
     const expiration = new Date(body.Expiration);
     // An unparseable expiry would make every later get() refetch (NaN compares false): refuse it here.
     if (Number.isNaN(expiration.getTime())) {
-      throw new CloudError({ code: 'ImdsBadResponse', service: 'imds', message: l10n.t('The metadata service returned credentials with an unreadable Expiration ({0}).', String(body.Expiration)) });
+      throw new CloudError({
+        code: 'ImdsBadResponse',
+        service: 'imds',
+        message: l10n.t(
+          'The metadata service returned credentials with an unreadable Expiration ({0}).',
+          String(body.Expiration),
+        ),
+      });
     }
     const lastUpdated = body.LastUpdated ? new Date(body.LastUpdated) : undefined;
     this.served = true;
     return {
-      accessKeyId: body.AccessKeyId, accessKeySecret: body.AccessKeySecret, securityToken: body.SecurityToken,
-      expiration, lastUpdated: lastUpdated && !Number.isNaN(lastUpdated.getTime()) ? lastUpdated : undefined, roleName: role,
+      accessKeyId: body.AccessKeyId,
+      accessKeySecret: body.AccessKeySecret,
+      securityToken: body.SecurityToken,
+      expiration,
+      lastUpdated: lastUpdated && !Number.isNaN(lastUpdated.getTime()) ? lastUpdated : undefined,
+      roleName: role,
     };
   }
 
   async getIdentity(): Promise<InstanceIdentity> {
     const [instanceId, regionId, zoneId] = await Promise.all([
-      this.get('/latest/meta-data/instance-id'), this.get('/latest/meta-data/region-id'), this.get('/latest/meta-data/zone-id'),
+      this.get('/latest/meta-data/instance-id'),
+      this.get('/latest/meta-data/region-id'),
+      this.get('/latest/meta-data/zone-id'),
     ]);
     return { instanceId: instanceId.trim(), regionId: regionId.trim(), zoneId: zoneId.trim() };
   }
@@ -144,27 +182,63 @@ export class ImdsClient {
       const fresh = await this.getToken();
       res = await this.request('GET', path, fresh ? { 'X-aliyun-ecs-metadata-token': fresh } : {});
     }
-    if (res.status === 200) { return res.body; }
-    if (res.status === 404) {
-      if (notFound === 'role') { throw noRole(); }
-      throw new CloudError({ code: 'ImdsNotFound', service: 'imds', status: 404, message: l10n.t('The metadata path {0} does not exist.', path) });
+    if (res.status === 200) {
+      return res.body;
     }
-    if (res.status === 401) { throw new CloudError({ code: 'ImdsUnauthorized', service: 'imds', status: 401, message: l10n.t('The metadata service rejected the token (401).') }); }
-    if (res.status === 403) { throw new CloudError({ code: 'ImdsHardenedRequired', service: 'imds', status: 403, message: l10n.t('The metadata service refused the request (403): hardened mode requires a token.') }); }
-    throw new CloudError({ code: 'ImdsError', service: 'imds', status: res.status, message: l10n.t('The metadata service answered HTTP {0}.', res.status) });
+    if (res.status === 404) {
+      if (notFound === 'role') {
+        throw noRole();
+      }
+      throw new CloudError({
+        code: 'ImdsNotFound',
+        service: 'imds',
+        status: 404,
+        message: l10n.t('The metadata path {0} does not exist.', path),
+      });
+    }
+    if (res.status === 401) {
+      throw new CloudError({
+        code: 'ImdsUnauthorized',
+        service: 'imds',
+        status: 401,
+        message: l10n.t('The metadata service rejected the token (401).'),
+      });
+    }
+    if (res.status === 403) {
+      throw new CloudError({
+        code: 'ImdsHardenedRequired',
+        service: 'imds',
+        status: 403,
+        message: l10n.t('The metadata service refused the request (403): hardened mode requires a token.'),
+      });
+    }
+    throw new CloudError({
+      code: 'ImdsError',
+      service: 'imds',
+      status: res.status,
+      message: l10n.t('The metadata service answered HTTP {0}.', res.status),
+    });
   }
 
   private getToken(): Promise<string | undefined> {
-    if (this.insecure) { return Promise.resolve(undefined); }
-    if (this.token && this.token.expiresAt > this.now()) { return Promise.resolve(this.token.value); }
+    if (this.insecure) {
+      return Promise.resolve(undefined);
+    }
+    if (this.token && this.token.expiresAt > this.now()) {
+      return Promise.resolve(this.token.value);
+    }
     // Concurrent reads share one token request.
-    this.pendingToken ??= this.fetchToken().finally(() => { this.pendingToken = undefined; });
+    this.pendingToken ??= this.fetchToken().finally(() => {
+      this.pendingToken = undefined;
+    });
     return this.pendingToken;
   }
 
   private async fetchToken(): Promise<string | undefined> {
     // Unreachable is not a hardened-mode problem: request() throws and no fallback masks it.
-    const res = await this.request('PUT', '/latest/api/token', { 'X-aliyun-ecs-metadata-token-ttl-seconds': String(this.tokenTtlSeconds) });
+    const res = await this.request('PUT', '/latest/api/token', {
+      'X-aliyun-ecs-metadata-token-ttl-seconds': String(this.tokenTtlSeconds),
+    });
     if (res.status === 200 && res.body) {
       // Renew a minute early so a token never expires between our check and the server's.
       this.token = { value: res.body.trim(), expiresAt: this.now() + (this.tokenTtlSeconds - 60) * 1000 };
@@ -175,36 +249,65 @@ export class ImdsClient {
       return undefined;
     }
     throw new CloudError({
-      code: 'ImdsHardenedRequired', service: 'imds', status: res.status,
+      code: 'ImdsHardenedRequired',
+      service: 'imds',
+      status: res.status,
       message: l10n.t('Could not get a metadata token (HTTP {0}); token-less access is turned off.', res.status),
     });
   }
 
-  private async request(method: 'GET' | 'PUT', path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  private async request(
+    method: 'GET' | 'PUT',
+    path: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; body: string }> {
     const url = `${this.baseUrl}${path}`;
     try {
       const reply = await metadataRequest(url, method, headers, this.timeoutMs);
       observeResponseDate({ date: reply.date });
       return reply;
     } catch (e) {
-      if (e instanceof CloudError) { throw e; }
+      if (e instanceof CloudError) {
+        throw e;
+      }
       const name = (e as Error).name;
       if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new CloudError({ code: 'ImdsUnreachable', service: 'imds', message: l10n.t('The metadata service at {0} did not answer within {1} ms.', this.baseUrl, this.timeoutMs) });
+        throw new CloudError({
+          code: 'ImdsUnreachable',
+          service: 'imds',
+          message: l10n.t('The metadata service at {0} did not answer within {1} ms.', this.baseUrl, this.timeoutMs),
+        });
       }
-      throw new CloudError({ code: 'ImdsUnreachable', service: 'imds', message: l10n.t('The metadata service at {0} could not be reached.', this.baseUrl) });
+      throw new CloudError({
+        code: 'ImdsUnreachable',
+        service: 'imds',
+        message: l10n.t('The metadata service at {0} could not be reached.', this.baseUrl),
+      });
     }
   }
 }
 
-export interface MetadataReply { status: number; body: string; date?: string }
+export interface MetadataReply {
+  status: number;
+  body: string;
+  date?: string;
+}
 
-export interface BodyLimit { maxBytes: number; tooLarge: (maxBytes: number, status?: number) => Error }
+export interface BodyLimit {
+  maxBytes: number;
+  tooLarge: (maxBytes: number, status?: number) => Error;
+}
 
 /** Metadata documents are a few hundred bytes; anything far larger is not a metadata service. */
 const METADATA_LIMIT: BodyLimit = {
   maxBytes: 64 * 1024,
-  tooLarge: (max, status) => new CloudError({ code: 'ImdsBadResponse', service: 'imds', status, message: l10n.t('The metadata service answered with more than {0} KB.', max / 1024) }),
+  tooLarge: (max, status) =>
+    new CloudError({
+      code: 'ImdsBadResponse',
+      service: 'imds',
+      status,
+      message: l10n.t('The metadata service answered with more than {0} KB.', max / 1024),
+    }),
 };
 
 /**
@@ -219,37 +322,63 @@ const METADATA_LIMIT: BodyLimit = {
  * `maxBytes` aborts the request with `tooLarge(maxBytes, status)`. Credential servers on this
  * machine (CredentialsURI) use it too, for the same reasons.
  */
-export function metadataRequest(url: string, method: 'GET' | 'PUT', headers: Record<string, string>, timeoutMs: number, limit: BodyLimit = METADATA_LIMIT): Promise<MetadataReply> {
+export function metadataRequest(
+  url: string,
+  method: 'GET' | 'PUT',
+  headers: Record<string, string>,
+  timeoutMs: number,
+  limit: BodyLimit = METADATA_LIMIT,
+): Promise<MetadataReply> {
   const u = new URL(url);
   const secure = u.protocol === 'https:';
   const agent = secure ? new (https().Agent)({ keepAlive: false }) : new (http().Agent)({ keepAlive: false });
   return new Promise<MetadataReply>((resolve, reject) => {
     let settled = false;
     const done = (err: Error | undefined, reply?: MetadataReply) => {
-      if (settled) { return; }
+      if (settled) {
+        return;
+      }
       settled = true;
       clearTimeout(timer);
       agent.destroy();
-      if (err) { reject(err); } else { resolve(reply!); }
+      if (err) {
+        reject(err);
+      } else {
+        resolve(reply!);
+      }
     };
-    const req = new (http().ClientRequest)({
-      protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ''), port: u.port || (secure ? 443 : 80),
-      path: `${u.pathname}${u.search}`, method, headers: method === 'PUT' ? { ...headers, 'Content-Length': '0' } : headers, agent,
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > limit.maxBytes) {
-          req.destroy();
-          done(limit.tooLarge(limit.maxBytes, res.statusCode));
-          return;
-        }
-        chunks.push(c);
-      });
-      res.on('end', () => done(undefined, { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), date: res.headers.date }));
-      res.on('error', (e) => done(e));
-    });
+    const req = new (http().ClientRequest)(
+      {
+        protocol: u.protocol,
+        hostname: u.hostname.replace(/^\[|\]$/g, ''),
+        port: u.port || (secure ? 443 : 80),
+        path: `${u.pathname}${u.search}`,
+        method,
+        headers: method === 'PUT' ? { ...headers, 'Content-Length': '0' } : headers,
+        agent,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > limit.maxBytes) {
+            req.destroy();
+            done(limit.tooLarge(limit.maxBytes, res.statusCode));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('end', () =>
+          done(undefined, {
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            date: res.headers.date,
+          }),
+        );
+        res.on('error', (e) => done(e));
+      },
+    );
     const timer = setTimeout(() => {
       req.destroy();
       done(Object.assign(new Error(l10n.t('timed out after {0} ms', timeoutMs)), { name: 'TimeoutError' }));
@@ -260,5 +389,10 @@ export function metadataRequest(url: string, method: 'GET' | 'PUT', headers: Rec
 }
 
 function noRole(): CloudError {
-  return new CloudError({ code: 'ImdsNoRole', service: 'imds', status: 404, message: l10n.t('No RAM role is attached to this instance.') });
+  return new CloudError({
+    code: 'ImdsNoRole',
+    service: 'imds',
+    status: 404,
+    message: l10n.t('No RAM role is attached to this instance.'),
+  });
 }

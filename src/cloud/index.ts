@@ -30,8 +30,12 @@ export function createCloud(profile: ProfileConfig, logger?: CloudLogger, provid
     whoAmI: () => getCallerIdentity(session),
     knownIdentity() {
       if (!identity) {
-        const p = identity = getCallerIdentity(session);
-        p.catch(() => { if (identity === p) { identity = undefined; } });
+        const p = (identity = getCallerIdentity(session));
+        p.catch(() => {
+          if (identity === p) {
+            identity = undefined;
+          }
+        });
       }
       return identity;
     },

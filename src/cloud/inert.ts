@@ -25,7 +25,9 @@ export const NOTICE_MAX = 1000;
 
 function escapeInvisible(text: string, keepLines: boolean): string {
   const lines = keepLines ? text.replace(/\r\n?/g, '\n') : text.replace(/\r\n|[\r\n\t]/g, ' ');
-  return lines.replace(INVISIBLE, (c) => (keepLines && c === '\n') || c === '\t' ? c : `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`);
+  return lines.replace(INVISIBLE, (c) =>
+    (keepLines && c === '\n') || c === '\t' ? c : `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`,
+  );
 }
 
 /** At most `max` characters (code points), the cut shown as "…". */
@@ -60,6 +62,9 @@ export function markdownText(text: unknown, max = NOTICE_MAX): string {
  * and honest about the count; the full names belong in the log.
  */
 export function someNames(names: readonly string[], max = 3, each = 80, separator = ', '): string {
-  const shown = names.slice(0, max).map((n) => shorten(n, each)).join(separator);
+  const shown = names
+    .slice(0, max)
+    .map((n) => shorten(n, each))
+    .join(separator);
   return names.length > max ? `${shown} +${names.length - max}` : shown;
 }

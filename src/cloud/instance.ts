@@ -57,7 +57,9 @@ export function readDmiProductName(file = DMI_PRODUCT_NAME): string | undefined 
 
 /** "Alibaba Cloud ECS" in the DMI product name (what ECS hardware reports on Linux). */
 export function isEcsHardware(ctx: Pick<ProbeContext, 'platform' | 'readProductName'>): boolean {
-  if ((ctx.platform ?? process.platform) !== 'linux') { return false; }
+  if ((ctx.platform ?? process.platform) !== 'linux') {
+    return false;
+  }
   const name = (ctx.readProductName ?? readDmiProductName)();
   return !!name && name.toLowerCase().includes(ECS_PRODUCT_NAME.toLowerCase());
 }
@@ -66,14 +68,28 @@ export function isEcsHardware(ctx: Pick<ProbeContext, 'platform' | 'readProductN
 export function decideProbe(ctx: ProbeContext): ProbeDecision {
   // Sandbox mode wins over everything, the user's own request and ECS hardware included: on a real
   // instance a rehearsal must not pick up the real role. Only a loopback (sandbox) IMDS is asked.
-  if (ctx.sandbox && !ctx.endpointLoopback) { return { probe: false, reason: 'sandbox', evidence: !!ctx.userInitiated }; }
-  if (ctx.userInitiated) { return { probe: true, reason: 'user', evidence: true }; }
-  if (ctx.setting === 'never') { return { probe: false, reason: 'never', evidence: false }; }
-  if (ctx.explicitEndpoint) { return { probe: true, reason: 'endpoint', evidence: true }; }
-  if (ctx.setting === 'always') { return { probe: true, reason: 'always', evidence: true }; }
-  if (isEcsHardware(ctx)) { return { probe: true, reason: 'hardware', evidence: true }; }
+  if (ctx.sandbox && !ctx.endpointLoopback) {
+    return { probe: false, reason: 'sandbox', evidence: !!ctx.userInitiated };
+  }
+  if (ctx.userInitiated) {
+    return { probe: true, reason: 'user', evidence: true };
+  }
+  if (ctx.setting === 'never') {
+    return { probe: false, reason: 'never', evidence: false };
+  }
+  if (ctx.explicitEndpoint) {
+    return { probe: true, reason: 'endpoint', evidence: true };
+  }
+  if (ctx.setting === 'always') {
+    return { probe: true, reason: 'always', evidence: true };
+  }
+  if (isEcsHardware(ctx)) {
+    return { probe: true, reason: 'hardware', evidence: true };
+  }
   // Any remote host may be an instance, but an unanswered probe there just means "it is not".
-  if (ctx.remote) { return { probe: true, reason: 'remote', evidence: false }; }
+  if (ctx.remote) {
+    return { probe: true, reason: 'remote', evidence: false };
+  }
   return { probe: false, reason: 'local', evidence: false };
 }
 
@@ -85,17 +101,30 @@ export function decideProbe(ctx: ProbeContext): ProbeDecision {
  */
 export type InstanceRoleTakeover = 'activate' | 'offer' | 'list';
 
-export function instanceRoleTakeover(ctx: { defaultAddress: boolean; chosenHere: boolean; chosenElsewhere: boolean }): InstanceRoleTakeover {
-  if (!ctx.defaultAddress || ctx.chosenHere) { return 'list'; }
+export function instanceRoleTakeover(ctx: {
+  defaultAddress: boolean;
+  chosenHere: boolean;
+  chosenElsewhere: boolean;
+}): InstanceRoleTakeover {
+  if (!ctx.defaultAddress || ctx.chosenHere) {
+    return 'list';
+  }
   return ctx.chosenElsewhere ? 'offer' : 'activate';
 }
 
 /** The metadata base URL: the setting, else ALIBABA_CLOUD_IMDS_ENDPOINT, else 100.100.100.200. */
-export function resolveImdsEndpoint(setting: string | undefined, env: NodeJS.ProcessEnv = process.env): { url: string; explicit: boolean; source: 'setting' | 'env' | 'default' } {
+export function resolveImdsEndpoint(
+  setting: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { url: string; explicit: boolean; source: 'setting' | 'env' | 'default' } {
   const s = setting?.trim();
-  if (s) { return { url: s.replace(/\/+$/, ''), explicit: true, source: 'setting' }; }
+  if (s) {
+    return { url: s.replace(/\/+$/, ''), explicit: true, source: 'setting' };
+  }
   const e = env.ALIBABA_CLOUD_IMDS_ENDPOINT?.trim();
-  if (e) { return { url: e.replace(/\/+$/, ''), explicit: true, source: 'env' }; }
+  if (e) {
+    return { url: e.replace(/\/+$/, ''), explicit: true, source: 'env' };
+  }
   return { url: DEFAULT_IMDS_URL, explicit: false, source: 'default' };
 }
 
@@ -110,17 +139,17 @@ export interface DetectOptions {
 
 export type DetectOutcome =
   | {
-    kind: 'found';
-    baseUrl: string;
-    identity: InstanceIdentity;
-    roleName: string;
-    /** Shared with every session of the instance profile (see CredentialProviders.ecsRamRole). */
-    provider: EcsRamRoleProvider;
-    imds: ImdsClient;
-    usedInsecureFallback: boolean;
-    expiration: Date;
-    elapsedMs: number;
-  }
+      kind: 'found';
+      baseUrl: string;
+      identity: InstanceIdentity;
+      roleName: string;
+      /** Shared with every session of the instance profile (see CredentialProviders.ecsRamRole). */
+      provider: EcsRamRoleProvider;
+      imds: ImdsClient;
+      usedInsecureFallback: boolean;
+      expiration: Date;
+      elapsedMs: number;
+    }
   /** Nothing answered: not an instance (or metadata access is off). */
   | { kind: 'unreachable'; baseUrl: string; error: CloudError; elapsedMs: number }
   /** An instance answered, but the role cannot be used. */
@@ -134,7 +163,11 @@ export type DetectOutcome =
 export async function detectInstance(opts: DetectOptions = {}): Promise<DetectOutcome> {
   const started = Date.now();
   const baseUrl = (opts.baseUrl ?? DEFAULT_IMDS_URL).replace(/\/+$/, '');
-  const imds = new ImdsClient({ baseUrl, allowInsecureFallback: opts.allowInsecureFallback, timeoutMs: opts.timeoutMs ?? 1000 });
+  const imds = new ImdsClient({
+    baseUrl,
+    allowInsecureFallback: opts.allowInsecureFallback,
+    timeoutMs: opts.timeoutMs ?? 1000,
+  });
   const elapsed = () => Date.now() - started;
   let identity: InstanceIdentity | undefined;
   try {
@@ -143,13 +176,24 @@ export async function detectInstance(opts: DetectOptions = {}): Promise<DetectOu
     const provider = (opts.providers ?? new CredentialProviders()).ecsRamRole(imds, roleName);
     const creds = await provider.refresh();
     return {
-      kind: 'found', baseUrl, identity, roleName, provider, imds: provider.imds,
+      kind: 'found',
+      baseUrl,
+      identity,
+      roleName,
+      provider,
+      imds: provider.imds,
       usedInsecureFallback: provider.imds.usedInsecureFallback || imds.usedInsecureFallback,
-      expiration: creds.expiration ?? new Date(NaN), elapsedMs: elapsed(),
+      expiration: creds.expiration ?? new Date(NaN),
+      elapsedMs: elapsed(),
     };
   } catch (e) {
-    const error = e instanceof CloudError ? e : new CloudError({ code: 'ImdsError', service: 'imds', message: (e as Error).message ?? String(e) });
-    if (!identity && error.code === 'ImdsUnreachable') { return { kind: 'unreachable', baseUrl, error, elapsedMs: elapsed() }; }
+    const error =
+      e instanceof CloudError
+        ? e
+        : new CloudError({ code: 'ImdsError', service: 'imds', message: (e as Error).message ?? String(e) });
+    if (!identity && error.code === 'ImdsUnreachable') {
+      return { kind: 'unreachable', baseUrl, error, elapsedMs: elapsed() };
+    }
     return { kind: 'failed', baseUrl, error, identity, elapsedMs: elapsed() };
   }
 }
@@ -165,38 +209,104 @@ export interface InstanceProblem {
 }
 
 /** A plain explanation and the fix for each way detection fails. */
-export function explainInstanceProblem(error: CloudError, ctx: { baseUrl: string; instanceId?: string; allowInsecureFallback?: boolean }): InstanceProblem {
+export function explainInstanceProblem(
+  error: CloudError,
+  ctx: { baseUrl: string; instanceId?: string; allowInsecureFallback?: boolean },
+): InstanceProblem {
   const instance = ctx.instanceId ?? l10n.t('this instance');
-  const attach = l10n.t('Attach a role to {0} from your local VS Code window: command "Alibaba Cloud: Attach RAM Role to Instance" (or "Set Up Instance Role" for the whole chain), then run "Alibaba Cloud: Detect Instance Role" here.', instance);
+  const attach = l10n.t(
+    'Attach a role to {0} from your local VS Code window: command "Alibaba Cloud: Attach RAM Role to Instance" (or "Set Up Instance Role" for the whole chain), then run "Alibaba Cloud: Detect Instance Role" here.',
+    instance,
+  );
   switch (error.code) {
     case 'ImdsNoRole':
-      return { code: error.code, title: l10n.t('No RAM role is attached to {0}', instance), explanation: l10n.t('The metadata service answered, but lists no role under ram/security-credentials/ (HTTP 404), so there are no credentials to use.'), fix: attach };
+      return {
+        code: error.code,
+        title: l10n.t('No RAM role is attached to {0}', instance),
+        explanation: l10n.t(
+          'The metadata service answered, but lists no role under ram/security-credentials/ (HTTP 404), so there are no credentials to use.',
+        ),
+        fix: attach,
+      };
     case 'ImdsUnreachable':
       return {
-        code: error.code, title: l10n.t('The instance metadata service did not answer'),
-        explanation: l10n.t('{0} Either this host is not an ECS instance, or its metadata access is disabled, or a firewall rule blocks {1}.', error.message, ctx.baseUrl),
-        fix: l10n.t('On an ECS instance, enable metadata access (console: Instance > Modify Instance Metadata Access, or ModifyInstanceMetadataOptions with HttpEndpoint=enabled) and allow outbound traffic to 100.100.100.200. Elsewhere, point the setting alibabaCloud.metadata.endpoint at a metadata service (for example a sandbox), or set alibabaCloud.metadata.probe to "never".'),
+        code: error.code,
+        title: l10n.t('The instance metadata service did not answer'),
+        explanation: l10n.t(
+          '{0} Either this host is not an ECS instance, or its metadata access is disabled, or a firewall rule blocks {1}.',
+          error.message,
+          ctx.baseUrl,
+        ),
+        fix: l10n.t(
+          'On an ECS instance, enable metadata access (console: Instance > Modify Instance Metadata Access, or ModifyInstanceMetadataOptions with HttpEndpoint=enabled) and allow outbound traffic to 100.100.100.200. Elsewhere, point the setting alibabaCloud.metadata.endpoint at a metadata service (for example a sandbox), or set alibabaCloud.metadata.probe to "never".',
+        ),
       };
     case 'ImdsHardenedRequired':
       if (error.status === 404) {
         // No token endpoint at all: not a metadata service (every ECS metadata service has one).
-        return { code: 'ImdsNotFound', title: l10n.t('{0} is not an instance metadata service', ctx.baseUrl), explanation: l10n.t('PUT /latest/api/token answered 404: there is no metadata token endpoint at this address.'), fix: l10n.t('Check the setting alibabaCloud.metadata.endpoint (or ALIBABA_CLOUD_IMDS_ENDPOINT); leave it empty on a real instance.') };
+        return {
+          code: 'ImdsNotFound',
+          title: l10n.t('{0} is not an instance metadata service', ctx.baseUrl),
+          explanation: l10n.t(
+            'PUT /latest/api/token answered 404: there is no metadata token endpoint at this address.',
+          ),
+          fix: l10n.t(
+            'Check the setting alibabaCloud.metadata.endpoint (or ALIBABA_CLOUD_IMDS_ENDPOINT); leave it empty on a real instance.',
+          ),
+        };
       }
       return {
-        code: error.code, title: l10n.t('Hardened-mode metadata access failed{0}', error.status ? ` (HTTP ${error.status})` : ''),
+        code: error.code,
+        title: l10n.t('Hardened-mode metadata access failed{0}', error.status ? ` (HTTP ${error.status})` : ''),
         explanation: ctx.allowInsecureFallback
-          ? l10n.t('The instance requires a metadata token (hardened mode), and the token request (PUT /latest/api/token) was refused, so the token-less fallback was refused too.')
-          : l10n.t('The token request (PUT /latest/api/token) was refused, and token-less access is turned off (alibabaCloud.metadata.allowInsecureFallback is false).'),
-        fix: l10n.t('Make sure no HTTP proxy sits between VS Code and the metadata service (proxies add X-Forwarded-For, which it refuses): add 100.100.100.200 to NO_PROXY. If the instance allows normal mode (HttpTokens=optional) and you accept token-less reads, turn on alibabaCloud.metadata.allowInsecureFallback.'),
+          ? l10n.t(
+              'The instance requires a metadata token (hardened mode), and the token request (PUT /latest/api/token) was refused, so the token-less fallback was refused too.',
+            )
+          : l10n.t(
+              'The token request (PUT /latest/api/token) was refused, and token-less access is turned off (alibabaCloud.metadata.allowInsecureFallback is false).',
+            ),
+        fix: l10n.t(
+          'Make sure no HTTP proxy sits between VS Code and the metadata service (proxies add X-Forwarded-For, which it refuses): add 100.100.100.200 to NO_PROXY. If the instance allows normal mode (HttpTokens=optional) and you accept token-less reads, turn on alibabaCloud.metadata.allowInsecureFallback.',
+        ),
       };
     case 'ImdsUnauthorized':
-      return { code: error.code, title: l10n.t('The metadata service rejected the token (HTTP 401)'), explanation: l10n.t('A fresh token was requested and rejected again, which points at a token TTL problem or a large clock difference.'), fix: l10n.t('Run "Alibaba Cloud: Diagnose Instance Credentials" to check the clock and the token request, then detect again.') };
+      return {
+        code: error.code,
+        title: l10n.t('The metadata service rejected the token (HTTP 401)'),
+        explanation: l10n.t(
+          'A fresh token was requested and rejected again, which points at a token TTL problem or a large clock difference.',
+        ),
+        fix: l10n.t(
+          'Run "Alibaba Cloud: Diagnose Instance Credentials" to check the clock and the token request, then detect again.',
+        ),
+      };
     case 'ImdsNotFound':
-      return { code: error.code, title: l10n.t('{0} is not an instance metadata service', ctx.baseUrl), explanation: error.message, fix: l10n.t('Check the setting alibabaCloud.metadata.endpoint (or ALIBABA_CLOUD_IMDS_ENDPOINT); leave it empty on a real instance.') };
+      return {
+        code: error.code,
+        title: l10n.t('{0} is not an instance metadata service', ctx.baseUrl),
+        explanation: error.message,
+        fix: l10n.t(
+          'Check the setting alibabaCloud.metadata.endpoint (or ALIBABA_CLOUD_IMDS_ENDPOINT); leave it empty on a real instance.',
+        ),
+      };
     case 'ImdsBadResponse':
-      return { code: error.code, title: l10n.t('The metadata service returned unusable credentials'), explanation: error.message, fix: l10n.t('Run "Alibaba Cloud: Diagnose Instance Credentials". Detaching and re-attaching the role from your local window makes the instance issue new credentials.') };
+      return {
+        code: error.code,
+        title: l10n.t('The metadata service returned unusable credentials'),
+        explanation: error.message,
+        fix: l10n.t(
+          'Run "Alibaba Cloud: Diagnose Instance Credentials". Detaching and re-attaching the role from your local window makes the instance issue new credentials.',
+        ),
+      };
     default:
-      return { code: error.code, title: l10n.t('The instance role could not be read'), explanation: error.message, fix: l10n.t('Retry with "Alibaba Cloud: Detect Instance Role"; run "Alibaba Cloud: Diagnose Instance Credentials" for the details.') };
+      return {
+        code: error.code,
+        title: l10n.t('The instance role could not be read'),
+        explanation: error.message,
+        fix: l10n.t(
+          'Retry with "Alibaba Cloud: Detect Instance Role"; run "Alibaba Cloud: Diagnose Instance Credentials" for the details.',
+        ),
+      };
   }
 }
 
@@ -205,14 +315,20 @@ export function sandboxProbeProblem(baseUrl: string): InstanceProblem {
   return {
     code: 'SandboxMode',
     title: l10n.t('Sandbox mode: {0} is not asked', baseUrl),
-    explanation: l10n.t('While the sandbox is in use, instance detection talks only to a metadata service on a loopback address, so a rehearsal on a real ECS instance never picks up its real role.'),
-    fix: l10n.t('Set alibabaCloud.metadata.endpoint (user settings) to the metadata URL of a sandbox instance, for example http://127.0.0.1:<port>/imds/<instance-id>, or restart VS Code without the sandbox.'),
+    explanation: l10n.t(
+      'While the sandbox is in use, instance detection talks only to a metadata service on a loopback address, so a rehearsal on a real ECS instance never picks up its real role.',
+    ),
+    fix: l10n.t(
+      'Set alibabaCloud.metadata.endpoint (user settings) to the metadata URL of a sandbox instance, for example http://127.0.0.1:<port>/imds/<instance-id>, or restart VS Code without the sandbox.',
+    ),
   };
 }
 
 /** Whether the metadata URL is the announced sandbox's (same host:port), and that host:port. */
 export function sandboxHostOf(imdsUrl: string, sandboxUrl: string | undefined): string | undefined {
-  if (!sandboxUrl) { return undefined; }
+  if (!sandboxUrl) {
+    return undefined;
+  }
   try {
     const a = new URL(imdsUrl);
     const b = new URL(/^https?:\/\//.test(sandboxUrl) ? sandboxUrl : `http://${sandboxUrl}`);
@@ -254,7 +370,10 @@ export function instanceProfileConfig(o: InstanceProfileOptions): ProfileConfig 
   const sandboxHost = o.sandboxUrl ? hostPortOf(o.sandboxUrl) : undefined;
   const endpoints: Endpoints = sandboxHost
     ? { ...sandboxEndpoints(sandboxHost, o.identity.instanceId), metadata: o.imdsUrl }
-    : { ossInternal: o.useInternalOssEndpoint ?? true, ...(o.imdsUrl !== DEFAULT_IMDS_URL ? { metadata: o.imdsUrl } : {}) };
+    : {
+        ossInternal: o.useInternalOssEndpoint ?? true,
+        ...(o.imdsUrl !== DEFAULT_IMDS_URL ? { metadata: o.imdsUrl } : {}),
+      };
   return {
     name: INSTANCE_PROFILE_NAME,
     regionId: o.identity.regionId,
@@ -266,19 +385,29 @@ export function instanceProfileConfig(o: InstanceProfileOptions): ProfileConfig 
 
 /** "5 h 59 min", "42 min", "less than a minute", "expired" — minute granularity on purpose. */
 export function formatTimeLeft(ms: number): string {
-  if (!Number.isFinite(ms)) { return l10n.t('unknown'); }
-  if (ms <= 0) { return l10n.t('expired'); }
+  if (!Number.isFinite(ms)) {
+    return l10n.t('unknown');
+  }
+  if (ms <= 0) {
+    return l10n.t('expired');
+  }
   const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) { return l10n.t('less than a minute'); }
+  if (minutes < 1) {
+    return l10n.t('less than a minute');
+  }
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
-  if (h === 0) { return l10n.t('{0} min', m); }
+  if (h === 0) {
+    return l10n.t('{0} min', m);
+  }
   return m === 0 ? l10n.t('{0} h', h) : l10n.t('{0} h {1} min', h, m);
 }
 
 /** "expires in 5 h 59 min" / "expired"; expirations are server times, so `now` is the server's. */
 export function formatExpiry(expiration: Date | undefined, now = serverClock.now()): string {
-  if (!expiration) { return l10n.t('expiry unknown'); }
+  if (!expiration) {
+    return l10n.t('expiry unknown');
+  }
   const left = expiration.getTime() - now;
   return left <= 0 ? l10n.t('expired') : l10n.t('expires in {0}', formatTimeLeft(left));
 }
@@ -287,14 +416,23 @@ export function formatExpiry(expiration: Date | undefined, now = serverClock.now
  * When the background refresh should run: `aheadMs` before expiry (earlier than the provider's
  * lazy 15-minute window, so no call ever waits for it), never sooner than `minMs` from now.
  */
-export function nextRefreshDelay(expiration: Date | undefined, now = serverClock.now(), aheadMs = 20 * 60_000, minMs = 30_000): number {
-  if (!expiration || Number.isNaN(expiration.getTime())) { return minMs; }
+export function nextRefreshDelay(
+  expiration: Date | undefined,
+  now = serverClock.now(),
+  aheadMs = 20 * 60_000,
+  minMs = 30_000,
+): number {
+  if (!expiration || Number.isNaN(expiration.getTime())) {
+    return minMs;
+  }
   return Math.max(minMs, expiration.getTime() - aheadMs - now);
 }
 
 /** STS.****abcd: enough to tell two keys apart, never the key itself. */
 export function maskAccessKeyId(id: string | undefined): string {
-  if (!id) { return '-'; }
+  if (!id) {
+    return '-';
+  }
   const prefix = /^STS\./.test(id) ? 'STS.' : id.slice(0, Math.min(4, Math.max(0, id.length - 8)));
   return `${prefix}****${id.slice(-4)}`;
 }
@@ -326,7 +464,9 @@ export function buildEnvExports(o: EnvExportsOptions): string {
       `# ${l10n.t('Read by the Alibaba Cloud credential libraries (@alicloud/credentials for Node.js; the Java, Python and Go ones use the same names):')}`,
       `export ALIBABA_CLOUD_ECS_METADATA=${shellQuote(o.roleName)}`,
     );
-    if (o.hardened) { lines.push('export ALIBABA_CLOUD_IMDSV1_DISABLED=true'); }
+    if (o.hardened) {
+      lines.push('export ALIBABA_CLOUD_IMDSV1_DISABLED=true');
+    }
   } else {
     // The SDKs hard-code 100.100.100.200: switch their metadata provider off and point the
     // credentials-URI provider at this endpoint's credentials document instead.
@@ -341,7 +481,9 @@ export function buildEnvExports(o: EnvExportsOptions): string {
     `export ALIBABA_CLOUD_REGION_ID=${shellQuote(o.regionId)}`,
   );
   if (o.useInternalOssEndpoint ?? true) {
-    lines.push(`# ${l10n.t('OSS from this instance: use the internal endpoint oss-{0}-internal.aliyuncs.com (no Internet traffic charges). No OSS SDK reads it from the environment: pass it to your client.', o.regionId)}`);
+    lines.push(
+      `# ${l10n.t('OSS from this instance: use the internal endpoint oss-{0}-internal.aliyuncs.com (no Internet traffic charges). No OSS SDK reads it from the environment: pass it to your client.', o.regionId)}`,
+    );
   }
   return lines.join('\n') + '\n';
 }

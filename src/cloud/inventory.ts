@@ -25,7 +25,11 @@ export interface LimiterOptions {
   backoffMs?: number;
 }
 
-interface Waiter { priority: number; seq: number; start: () => void }
+interface Waiter {
+  priority: number;
+  seq: number;
+  start: () => void;
+}
 
 /** Runs read requests with at most `maxInFlight` at once, higher priority first, absorbing throttling. */
 export class RequestLimiter {
@@ -43,7 +47,9 @@ export class RequestLimiter {
     this.window = Math.max(1, Math.floor(options.maxInFlight));
   }
 
-  get maxInFlight(): number { return Math.max(1, Math.floor(this.options.maxInFlight)); }
+  get maxInFlight(): number {
+    return Math.max(1, Math.floor(this.options.maxInFlight));
+  }
 
   /** Runs `read` (idempotent: it may run more than once) when a slot is free. Priority: higher first. */
   async run<T>(read: () => Promise<T>, priority = 0): Promise<T> {
@@ -55,7 +61,9 @@ export class RequestLimiter {
         this.window = Math.min(this.maxInFlight, this.window + 1);
         return out;
       } catch (e) {
-        if (!isCloudError(e, THROTTLED) || attempt >= retries) { throw e; }
+        if (!isCloudError(e, THROTTLED) || attempt >= retries) {
+          throw e;
+        }
         this.throttled++;
         this.window = Math.max(1, Math.floor(this.window / 2));
         const base = (this.options.backoffMs ?? 100) * 2 ** Math.min(attempt, 6);
@@ -69,9 +77,19 @@ export class RequestLimiter {
   }
 
   private acquire(priority: number): Promise<void> {
-    if (this.active < this.window && !this.queue.length) { this.take(); return Promise.resolve(); }
+    if (this.active < this.window && !this.queue.length) {
+      this.take();
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      this.queue.push({ priority, seq: this.seq++, start: () => { this.take(); resolve(); } });
+      this.queue.push({
+        priority,
+        seq: this.seq++,
+        start: () => {
+          this.take();
+          resolve();
+        },
+      });
     });
   }
 
@@ -87,7 +105,9 @@ export class RequestLimiter {
       for (let i = 1; i < this.queue.length; i++) {
         const a = this.queue[i];
         const b = this.queue[best];
-        if (a.priority > b.priority || (a.priority === b.priority && a.seq < b.seq)) { best = i; }
+        if (a.priority > b.priority || (a.priority === b.priority && a.seq < b.seq)) {
+          best = i;
+        }
       }
       this.queue.splice(best, 1)[0].start();
     }
@@ -157,24 +177,38 @@ async function regionInstances(ecs: EcsApi, limiter: RequestLimiter, region: Reg
     const pages: Array<Promise<EcsInstance[]>> = [];
     let token: string | undefined;
     do {
-      const page: Page<EcsInstance> = await limiter.run(() => ecs.listInstances(region.regionId, token, INSTANCE_PAGE), PRIORITY.listing);
+      const page: Page<EcsInstance> = await limiter.run(
+        () => ecs.listInstances(region.regionId, token, INSTANCE_PAGE),
+        PRIORITY.listing,
+      );
       // The roles of this page are fetched while the next page loads.
       pages.push(withRoles(ecs, limiter, region.regionId, page.items));
       token = page.next !== token ? page.next : undefined;
     } while (token);
     return { ...region, instances: (await Promise.all(pages)).flat() };
   } catch (e) {
-    if (!isCloudError(e)) { throw e; }
+    if (!isCloudError(e)) {
+      throw e;
+    }
     return { ...region, instances: [], error: e };
   }
 }
 
 /** The instances with `ramRoleName` filled in. ECS refuses classic instances in that call, so they are left out of it. */
-export async function withRoles(ecs: EcsApi, limiter: RequestLimiter, regionId: string, instances: EcsInstance[]): Promise<EcsInstance[]> {
+export async function withRoles(
+  ecs: EcsApi,
+  limiter: RequestLimiter,
+  regionId: string,
+  instances: EcsInstance[],
+): Promise<EcsInstance[]> {
   const vpc = instances.filter((i) => i.networkType === 'vpc').map((i) => i.instanceId);
   const batches: string[][] = [];
-  for (let i = 0; i < vpc.length; i += ROLE_BATCH) { batches.push(vpc.slice(i, i + ROLE_BATCH)); }
-  const found = await Promise.all(batches.map((ids) => limiter.run(() => ecs.describeInstanceRoles(regionId, ids), PRIORITY.roles)));
+  for (let i = 0; i < vpc.length; i += ROLE_BATCH) {
+    batches.push(vpc.slice(i, i + ROLE_BATCH));
+  }
+  const found = await Promise.all(
+    batches.map((ids) => limiter.run(() => ecs.describeInstanceRoles(regionId, ids), PRIORITY.roles)),
+  );
   const roles = new Map(found.flatMap((m) => [...m]));
   return instances.map((i) => ({ ...i, ramRoleName: roles.get(i.instanceId) }));
 }
@@ -193,12 +227,19 @@ export interface RegionProbe {
  */
 export async function probeRegions(ecs: EcsApi, limiter: RequestLimiter, pageSize = 50): Promise<RegionProbe[]> {
   const regions = await limiter.run(() => ecs.describeRegions(), PRIORITY.listing);
-  return Promise.all(regions.map(async (r): Promise<RegionProbe> => {
-    try {
-      return { ...r, first: await limiter.run(() => ecs.listInstances(r.regionId, undefined, pageSize), PRIORITY.listing) };
-    } catch (e) {
-      if (!isCloudError(e)) { throw e; }
-      return { ...r, error: e };
-    }
-  }));
+  return Promise.all(
+    regions.map(async (r): Promise<RegionProbe> => {
+      try {
+        return {
+          ...r,
+          first: await limiter.run(() => ecs.listInstances(r.regionId, undefined, pageSize), PRIORITY.listing),
+        };
+      } catch (e) {
+        if (!isCloudError(e)) {
+          throw e;
+        }
+        return { ...r, error: e };
+      }
+    }),
+  );
 }

@@ -5,7 +5,8 @@
  */
 type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
 
-const format: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
+const format: Translate = (message, ...args) =>
+  message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
 
 let current: Translate = format;
 

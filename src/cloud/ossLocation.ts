@@ -23,7 +23,9 @@ export const isBucketName = (name: string) => /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$
 /** Parses `oss://bucket/key` (also `bucket/key`); undefined when it is not one. */
 export function parseOssUri(text: string): OssLocation | undefined {
   const m = /^(?:oss:\/\/)?([^/\s]+)(?:\/(.*))?$/s.exec(text.trim());
-  if (!m || !isBucketName(m[1])) { return undefined; }
+  if (!m || !isBucketName(m[1])) {
+    return undefined;
+  }
   return { bucket: m[1], key: m[2] ?? '' };
 }
 
@@ -65,7 +67,9 @@ export function isPathSafeName(name: string, windows = process.platform === 'win
 
 /** Whether every segment of `key` could have come from isPathSafeName (a folder's trailing "/" aside). */
 export function isPathSafeKey(key: string, windows = process.platform === 'win32'): boolean {
-  if (key === '') { return true; }
+  if (key === '') {
+    return true;
+  }
   const segments = (key.endsWith('/') ? key.slice(0, -1) : key).split('/');
   return segments.every((seg) => isPathSafeName(seg, windows));
 }
@@ -75,23 +79,33 @@ export function isPathSafeKey(key: string, windows = process.platform === 'win32
  * others are skipped rather than escaped: any escaped form is itself a legal key, so VS Code
  * reading it back would reach a different object (or none).
  */
-export function directoryEntries(entries: OssEntry[], listedPrefix: string, windows = process.platform === 'win32'): { entries: Array<{ name: string; folder: boolean }>; skipped: string[] } {
+export function directoryEntries(
+  entries: OssEntry[],
+  listedPrefix: string,
+  windows = process.platform === 'win32',
+): { entries: Array<{ name: string; folder: boolean }>; skipped: string[] } {
   const out: Array<{ name: string; folder: boolean }> = [];
   const skipped: string[] = [];
   for (const e of entries) {
     const full = e.kind === 'folder' ? e.prefix : e.key;
     const rel = full.startsWith(listedPrefix) ? full.slice(listedPrefix.length) : undefined;
     const name = rel === undefined ? undefined : e.kind === 'folder' ? rel.slice(0, -1) : rel;
-    if (name !== undefined && isPathSafeName(name, windows)) { out.push({ name, folder: e.kind === 'folder' }); } else { skipped.push(full); }
+    if (name !== undefined && isPathSafeName(name, windows)) {
+      out.push({ name, folder: e.kind === 'folder' });
+    } else {
+      skipped.push(full);
+    }
   }
   return { entries: out, skipped };
 }
 
 /** Records a region learnt elsewhere (ListBuckets returns it). */
-export const rememberRegion = (cloud: Cloud, bucket: string, region: string): void => cloud.oss.rememberRegion(bucket, region);
+export const rememberRegion = (cloud: Cloud, bucket: string, region: string): void =>
+  cloud.oss.rememberRegion(bucket, region);
 
 /** The bucket's region (cached per cloud; see OssApi.regionOfBucket). */
-export const regionOfBucket = (cloud: Cloud, bucket: string, fallback: string): Promise<string> => cloud.oss.regionOfBucket(bucket, fallback);
+export const regionOfBucket = (cloud: Cloud, bucket: string, fallback: string): Promise<string> =>
+  cloud.oss.regionOfBucket(bucket, fallback);
 
 /** At most this many keys are gathered for one recursive operation (download, delete, rename). */
 export const MAX_RECURSIVE_KEYS = 100_000;
@@ -101,11 +115,22 @@ export const MAX_RECURSIVE_KEYS = 100_000;
  * prefix's own placeholder not (OssApi leaves it out). Throws when there are more than `max` keys
  * rather than acting on a partial list.
  */
-export async function listKeysUnder(cloud: Cloud, bucket: string, region: string, prefix: string, max = MAX_RECURSIVE_KEYS): Promise<Array<{ key: string; size: number }>> {
+export async function listKeysUnder(
+  cloud: Cloud,
+  bucket: string,
+  region: string,
+  prefix: string,
+  max = MAX_RECURSIVE_KEYS,
+): Promise<Array<{ key: string; size: number }>> {
   const pages = Math.ceil(max / 1000) + 1;
-  const entries = await collectAll((token) => cloud.oss.listObjects(bucket, region, { prefix, token, maxKeys: 1000, delimiter: '' }), pages);
+  const entries = await collectAll(
+    (token) => cloud.oss.listObjects(bucket, region, { prefix, token, maxKeys: 1000, delimiter: '' }),
+    pages,
+  );
   const objects = entries.flatMap((e) => (e.kind === 'object' ? [{ key: e.key, size: e.size }] : []));
-  if (objects.length > max) { throw new Error(l10n.t('More than {0} objects under oss://{1}/{2}; narrow the selection.', max, bucket, prefix)); }
+  if (objects.length > max) {
+    throw new Error(l10n.t('More than {0} objects under oss://{1}/{2}; narrow the selection.', max, bucket, prefix));
+  }
   return objects;
 }
 
@@ -115,7 +140,9 @@ export async function objectExists(cloud: Cloud, bucket: string, region: string,
     await cloud.oss.headObject(bucket, region, key);
     return true;
   } catch (e) {
-    if ((e as { code?: string }).code === 'NoSuchKey') { return false; }
+    if ((e as { code?: string }).code === 'NoSuchKey') {
+      return false;
+    }
     throw e;
   }
 }
@@ -125,15 +152,22 @@ export function formatSize(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let v = bytes;
   let u = 0;
-  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
   return u === 0 ? `${v} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
 }
 
 /** Compact local date-time: 2026-02-01 10:00. */
 export function formatDate(iso: string | undefined): string {
-  if (!iso) { return ''; }
+  if (!iso) {
+    return '';
+  }
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) { return iso; }
+  if (Number.isNaN(d.getTime())) {
+    return iso;
+  }
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }

@@ -31,7 +31,9 @@ export class PagedList<T> {
 
   /** Items loaded so far, loading the first page if nothing is loaded yet (again, after a reset meanwhile). */
   async current(): Promise<T[]> {
-    while (!this.loaded) { await this.loadMore(); }
+    while (!this.loaded) {
+      await this.loadMore();
+    }
     return this.items;
   }
 
@@ -40,7 +42,9 @@ export class PagedList<T> {
     if (!this.running) {
       // `.finally` runs after the assignment below even when loadPage throws at once.
       const run: Promise<void> = this.fetchNext(this.generation).finally(() => {
-        if (this.running === run) { this.running = undefined; }
+        if (this.running === run) {
+          this.running = undefined;
+        }
       });
       this.running = run;
     }
@@ -56,9 +60,13 @@ export class PagedList<T> {
   }
 
   private async fetchNext(generation: number): Promise<void> {
-    if (this.loaded && this.next === undefined) { return; }
+    if (this.loaded && this.next === undefined) {
+      return;
+    }
     const page = await this.loadPage(this.loaded ? this.next : undefined);
-    if (generation !== this.generation) { return; }
+    if (generation !== this.generation) {
+      return;
+    }
     this.items = [...this.items, ...page.items];
     this.next = page.next;
     this.loaded = true;
@@ -72,10 +80,16 @@ export class PagedList<T> {
  * "Load more" never reads a listing page twice. Without a filter it is one plain page.
  */
 export async function filteredPage<T>(
-  filter: string | undefined, token: string | undefined, list: (token: string | undefined, max: number) => Promise<Page<T>>,
-  name: (t: T) => string, pageSize: number, scanSize: number,
+  filter: string | undefined,
+  token: string | undefined,
+  list: (token: string | undefined, max: number) => Promise<Page<T>>,
+  name: (t: T) => string,
+  pageSize: number,
+  scanSize: number,
 ): Promise<Page<T>> {
-  if (!filter) { return list(token, pageSize); }
+  if (!filter) {
+    return list(token, pageSize);
+  }
   const wanted = filter.toLowerCase();
   const items: T[] = [];
   let next = token;
@@ -93,7 +107,9 @@ export async function collectAll<T>(load: PageLoader<T>, maxPages = 1000): Promi
   for (let i = 0; i < maxPages; i++) {
     const page = await load(token);
     out.push(...page.items);
-    if (!page.next || page.next === token) { return out; }
+    if (!page.next || page.next === token) {
+      return out;
+    }
     token = page.next;
   }
   return out;
@@ -104,15 +120,23 @@ export async function collectAll<T>(load: PageLoader<T>, maxPages = 1000): Promi
  * it) and must not hold a whole listing in memory. Bounded like `collectAll`; checks `signal`
  * before every page. Returns how many items it handed over.
  */
-export async function forEachPage<T>(load: PageLoader<T>, fn: (items: T[]) => Promise<void>, opts: { signal?: AbortSignal; maxPages?: number } = {}): Promise<number> {
+export async function forEachPage<T>(
+  load: PageLoader<T>,
+  fn: (items: T[]) => Promise<void>,
+  opts: { signal?: AbortSignal; maxPages?: number } = {},
+): Promise<number> {
   let token: string | undefined;
   let seen = 0;
   for (let i = 0; i < (opts.maxPages ?? 100_000); i++) {
     opts.signal?.throwIfAborted();
     const page = await load(token);
-    if (page.items.length) { await fn(page.items); }
+    if (page.items.length) {
+      await fn(page.items);
+    }
     seen += page.items.length;
-    if (!page.next || page.next === token) { break; }
+    if (!page.next || page.next === token) {
+      break;
+    }
     token = page.next;
   }
   return seen;
@@ -122,8 +146,13 @@ export async function forEachPage<T>(load: PageLoader<T>, fn: (items: T[]) => Pr
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) { const k = next++; out[k] = await fn(items[k]); }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const k = next++;
+        out[k] = await fn(items[k]);
+      }
+    }),
+  );
   return out;
 }

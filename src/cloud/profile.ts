@@ -6,16 +6,39 @@ import type { RetryPolicy } from './retry';
 export type CredentialConfig =
   | { mode: 'AK'; accessKeyId: string; accessKeySecret: string }
   | { mode: 'StsToken'; accessKeyId: string; accessKeySecret: string; securityToken: string }
-  | { mode: 'RamRoleArn'; accessKeyId: string; accessKeySecret: string; securityToken?: string; roleArn: string; sessionName?: string; durationSeconds?: number }
+  | {
+      mode: 'RamRoleArn';
+      accessKeyId: string;
+      accessKeySecret: string;
+      securityToken?: string;
+      roleArn: string;
+      sessionName?: string;
+      durationSeconds?: number;
+    }
   | { mode: 'EcsRamRole'; roleName?: string }
   /** aliyun CLI: credentials of another profile (`source_profile`), then AssumeRole. */
-  | { mode: 'ChainableRamRoleArn'; sourceProfile: string; source: CredentialConfig; roleArn: string; sessionName?: string; durationSeconds?: number; externalId?: string }
+  | {
+      mode: 'ChainableRamRoleArn';
+      sourceProfile: string;
+      source: CredentialConfig;
+      roleArn: string;
+      sessionName?: string;
+      durationSeconds?: number;
+      externalId?: string;
+    }
   /** aliyun CLI `process_command`: a program that prints credentials JSON. Runs only once the user approved it. */
   | { mode: 'External'; command: string; timeoutMs?: number }
   /** aliyun CLI `credentials_uri`: GET returns `{Code, AccessKeyId, AccessKeySecret, SecurityToken, Expiration}`. */
   | { mode: 'CredentialsURI'; uri: string; timeoutMs?: number }
   /** aliyun CLI OIDC: AssumeRoleWithOIDC with the token read from a file (re-read on every refresh). */
-  | { mode: 'OIDC'; oidcProviderArn: string; roleArn: string; oidcTokenFile: string; sessionName?: string; durationSeconds?: number }
+  | {
+      mode: 'OIDC';
+      oidcProviderArn: string;
+      roleArn: string;
+      oidcTokenFile: string;
+      sessionName?: string;
+      durationSeconds?: number;
+    }
   /** CloudSSO / OAuth sign-ins of the aliyun CLI: the STS credentials it caches in its config file. */
   | { mode: 'CloudSSO' | 'OAuth'; configFile: string; profileName: string };
 
@@ -67,8 +90,16 @@ export function isRegionId(value: unknown): boolean {
 }
 
 export function assertRegionId(value: unknown): string {
-  if (isRegionId(value)) { return value as string; }
-  throw new CloudError({ code: 'InvalidRegionId', message: l10n.t('"{0}" is not a region id (for example cn-hangzhou or ap-southeast-1).', String(value).slice(0, 64)) });
+  if (isRegionId(value)) {
+    return value as string;
+  }
+  throw new CloudError({
+    code: 'InvalidRegionId',
+    message: l10n.t(
+      '"{0}" is not a region id (for example cn-hangzhou or ap-southeast-1).',
+      String(value).slice(0, 64),
+    ),
+  });
 }
 
 export function ecsEndpoint(profile: ProfileConfig, regionId: string): string | undefined {
@@ -80,7 +111,9 @@ export function ecsEndpoint(profile: ProfileConfig, regionId: string): string | 
 export function ossEndpoint(profile: ProfileConfig, regionId: string): string {
   const e = profile.endpoints;
   assertRegionId(regionId);
-  if (e?.oss) { return e.oss.replace('{region}', regionId); }
+  if (e?.oss) {
+    return e.oss.replace('{region}', regionId);
+  }
   return `${e?.protocol ?? 'https'}://oss-${regionId}${e?.ossInternal ? '-internal' : ''}.aliyuncs.com`;
 }
 
@@ -88,8 +121,12 @@ export function ossEndpoint(profile: ProfileConfig, regionId: string): string {
 export function sandboxEndpoints(hostPort: string, instanceId?: string): Endpoints {
   const [host, port] = hostPort.split(':');
   return {
-    protocol: 'http', ram: hostPort, sts: hostPort, ecs: hostPort,
-    oss: `http://oss-{region}.aliyuncs.com:${port}`, ossResolveTo: host,
+    protocol: 'http',
+    ram: hostPort,
+    sts: hostPort,
+    ecs: hostPort,
+    oss: `http://oss-{region}.aliyuncs.com:${port}`,
+    ossResolveTo: host,
     metadata: instanceId ? `http://${hostPort}/imds/${instanceId}` : `http://${hostPort}`,
   };
 }

@@ -62,22 +62,45 @@ const asType = (v: string | undefined): PolicyType => (v === 'System' ? 'System'
 interface RawRolePage {
   IsTruncated?: boolean;
   Marker?: string;
-  Roles?: { Role?: Array<{ RoleId?: string; RoleName?: string; Arn?: string; Description?: string; CreateDate?: string; UpdateDate?: string; MaxSessionDuration?: number }> };
+  Roles?: {
+    Role?: Array<{
+      RoleId?: string;
+      RoleName?: string;
+      Arn?: string;
+      Description?: string;
+      CreateDate?: string;
+      UpdateDate?: string;
+      MaxSessionDuration?: number;
+    }>;
+  };
 }
 
 export class RamApi {
   constructor(private readonly session: CloudSession) {}
 
-  private call<T>(action: string, fn: (client: ReturnType<CloudSession['ramClient']>, sdk: ReturnType<typeof loadRamSdk>) => Promise<T>): Promise<T> {
+  private call<T>(
+    action: string,
+    fn: (client: ReturnType<CloudSession['ramClient']>, sdk: ReturnType<typeof loadRamSdk>) => Promise<T>,
+  ): Promise<T> {
     return this.session.call('ram', action, undefined, () => fn(this.session.ramClient(), loadRamSdk()));
   }
 
   async listRoles(marker?: string, maxItems = 100): Promise<Page<Role>> {
     // Up to 1,000 roles a page: plain JSON, as callRpcJson explains.
-    const r = await this.call('ListRoles', (c) => callRpcJson<RawRolePage>(c, 'ListRoles', '2015-05-01', { Marker: marker, MaxItems: maxItems }));
+    const r = await this.call('ListRoles', (c) =>
+      callRpcJson<RawRolePage>(c, 'ListRoles', '2015-05-01', { Marker: marker, MaxItems: maxItems }),
+    );
     const b = r.body;
     return {
-      items: (b?.Roles?.Role ?? []).map((x) => ({ roleId: s(x.RoleId), roleName: s(x.RoleName), arn: s(x.Arn), description: s(x.Description), createDate: x.CreateDate, updateDate: x.UpdateDate, maxSessionDuration: x.MaxSessionDuration })),
+      items: (b?.Roles?.Role ?? []).map((x) => ({
+        roleId: s(x.RoleId),
+        roleName: s(x.RoleName),
+        arn: s(x.Arn),
+        description: s(x.Description),
+        createDate: x.CreateDate,
+        updateDate: x.UpdateDate,
+        maxSessionDuration: x.MaxSessionDuration,
+      })),
       next: b?.IsTruncated ? b.Marker : undefined,
     };
   }
@@ -85,18 +108,46 @@ export class RamApi {
   async getRole(roleName: string): Promise<Role> {
     const r = await this.call('GetRole', (c, m) => c.getRole(new m.GetRoleRequest({ roleName })));
     const x = r.body?.role;
-    return { roleId: s(x?.roleId), roleName: s(x?.roleName), arn: s(x?.arn), description: s(x?.description), createDate: x?.createDate, updateDate: x?.updateDate, maxSessionDuration: x?.maxSessionDuration, trustPolicy: x?.assumeRolePolicyDocument };
+    return {
+      roleId: s(x?.roleId),
+      roleName: s(x?.roleName),
+      arn: s(x?.arn),
+      description: s(x?.description),
+      createDate: x?.createDate,
+      updateDate: x?.updateDate,
+      maxSessionDuration: x?.maxSessionDuration,
+      trustPolicy: x?.assumeRolePolicyDocument,
+    };
   }
 
-  async createRole(roleName: string, trustPolicy: string, description?: string, maxSessionDuration?: number): Promise<Role> {
-    const r = await this.call('CreateRole', (c, m) => c.createRole(new m.CreateRoleRequest({ roleName, assumeRolePolicyDocument: trustPolicy, description, maxSessionDuration })));
+  async createRole(
+    roleName: string,
+    trustPolicy: string,
+    description?: string,
+    maxSessionDuration?: number,
+  ): Promise<Role> {
+    const r = await this.call('CreateRole', (c, m) =>
+      c.createRole(
+        new m.CreateRoleRequest({ roleName, assumeRolePolicyDocument: trustPolicy, description, maxSessionDuration }),
+      ),
+    );
     noteRoleChange(roleName);
     const x = r.body?.role;
-    return { roleId: s(x?.roleId), roleName: s(x?.roleName), arn: s(x?.arn), description: s(x?.description), createDate: x?.createDate, maxSessionDuration: x?.maxSessionDuration, trustPolicy: x?.assumeRolePolicyDocument };
+    return {
+      roleId: s(x?.roleId),
+      roleName: s(x?.roleName),
+      arn: s(x?.arn),
+      description: s(x?.description),
+      createDate: x?.createDate,
+      maxSessionDuration: x?.maxSessionDuration,
+      trustPolicy: x?.assumeRolePolicyDocument,
+    };
   }
 
   async updateRoleTrust(roleName: string, trustPolicy: string): Promise<void> {
-    await this.call('UpdateRole', (c, m) => c.updateRole(new m.UpdateRoleRequest({ roleName, newAssumeRolePolicyDocument: trustPolicy })));
+    await this.call('UpdateRole', (c, m) =>
+      c.updateRole(new m.UpdateRoleRequest({ roleName, newAssumeRolePolicyDocument: trustPolicy })),
+    );
     noteRoleChange(roleName);
   }
 
@@ -105,10 +156,20 @@ export class RamApi {
   }
 
   async listPolicies(policyType?: PolicyType, marker?: string, maxItems = 100): Promise<Page<PolicySummary>> {
-    const r = await this.call('ListPolicies', (c, m) => c.listPolicies(new m.ListPoliciesRequest({ policyType, marker, maxItems })));
+    const r = await this.call('ListPolicies', (c, m) =>
+      c.listPolicies(new m.ListPoliciesRequest({ policyType, marker, maxItems })),
+    );
     const b = r.body;
     return {
-      items: (b?.policies?.policy ?? []).map((x) => ({ policyName: s(x.policyName), policyType: asType(x.policyType), description: s(x.description), defaultVersion: s(x.defaultVersion), attachmentCount: x.attachmentCount, createDate: x.createDate, updateDate: x.updateDate })),
+      items: (b?.policies?.policy ?? []).map((x) => ({
+        policyName: s(x.policyName),
+        policyType: asType(x.policyType),
+        description: s(x.description),
+        defaultVersion: s(x.defaultVersion),
+        attachmentCount: x.attachmentCount,
+        createDate: x.createDate,
+        updateDate: x.updateDate,
+      })),
       next: b?.isTruncated ? b.marker : undefined,
     };
   }
@@ -118,26 +179,56 @@ export class RamApi {
     const r = await this.call('GetPolicy', (c, m) => c.getPolicy(new m.GetPolicyRequest({ policyName, policyType })));
     const p = r.body?.policy;
     return {
-      policy: { policyName: s(p?.policyName), policyType: asType(p?.policyType), description: s(p?.description), defaultVersion: s(p?.defaultVersion), attachmentCount: p?.attachmentCount, createDate: p?.createDate, updateDate: p?.updateDate },
+      policy: {
+        policyName: s(p?.policyName),
+        policyType: asType(p?.policyType),
+        description: s(p?.description),
+        defaultVersion: s(p?.defaultVersion),
+        attachmentCount: p?.attachmentCount,
+        createDate: p?.createDate,
+        updateDate: p?.updateDate,
+      },
       document: s(r.body?.defaultPolicyVersion?.policyDocument),
     };
   }
 
   async getPolicyVersion(policyName: string, policyType: PolicyType, versionId: string): Promise<PolicyVersionInfo> {
-    const r = await this.call('GetPolicyVersion', (c, m) => c.getPolicyVersion(new m.GetPolicyVersionRequest({ policyName, policyType, versionId })));
+    const r = await this.call('GetPolicyVersion', (c, m) =>
+      c.getPolicyVersion(new m.GetPolicyVersionRequest({ policyName, policyType, versionId })),
+    );
     const v = r.body?.policyVersion;
-    return { versionId: s(v?.versionId), isDefault: !!v?.isDefaultVersion, document: s(v?.policyDocument), createDate: v?.createDate };
+    return {
+      versionId: s(v?.versionId),
+      isDefault: !!v?.isDefaultVersion,
+      document: s(v?.policyDocument),
+      createDate: v?.createDate,
+    };
   }
 
   async listPolicyVersions(policyName: string, policyType: PolicyType): Promise<PolicyVersionInfo[]> {
-    const r = await this.call('ListPolicyVersions', (c, m) => c.listPolicyVersions(new m.ListPolicyVersionsRequest({ policyName, policyType })));
-    return (r.body?.policyVersions?.policyVersion ?? []).map((v) => ({ versionId: s(v.versionId), isDefault: !!v.isDefaultVersion, document: s(v.policyDocument), createDate: v.createDate }));
+    const r = await this.call('ListPolicyVersions', (c, m) =>
+      c.listPolicyVersions(new m.ListPolicyVersionsRequest({ policyName, policyType })),
+    );
+    return (r.body?.policyVersions?.policyVersion ?? []).map((v) => ({
+      versionId: s(v.versionId),
+      isDefault: !!v.isDefaultVersion,
+      document: s(v.policyDocument),
+      createDate: v.createDate,
+    }));
   }
 
   async createPolicy(policyName: string, document: string, description?: string): Promise<PolicySummary> {
-    const r = await this.call('CreatePolicy', (c, m) => c.createPolicy(new m.CreatePolicyRequest({ policyName, policyDocument: document, description })));
+    const r = await this.call('CreatePolicy', (c, m) =>
+      c.createPolicy(new m.CreatePolicyRequest({ policyName, policyDocument: document, description })),
+    );
     const p = r.body?.policy;
-    return { policyName: s(p?.policyName), policyType: 'Custom', description: s(p?.description), defaultVersion: s(p?.defaultVersion) || 'v1', createDate: p?.createDate };
+    return {
+      policyName: s(p?.policyName),
+      policyType: 'Custom',
+      description: s(p?.description),
+      defaultVersion: s(p?.defaultVersion) || 'v1',
+      createDate: p?.createDate,
+    };
   }
 
   /**
@@ -145,42 +236,73 @@ export class RamApi {
    * LimitExceeded.Policy.Version, and the caller asks which version to delete (never silently).
    */
   async createPolicyVersion(policyName: string, document: string, setAsDefault = true): Promise<PolicyVersionInfo> {
-    const r = await this.call('CreatePolicyVersion', (c, m) => c.createPolicyVersion(new m.CreatePolicyVersionRequest({
-      policyName, policyDocument: document, setAsDefault, rotateStrategy: 'None',
-    })));
+    const r = await this.call('CreatePolicyVersion', (c, m) =>
+      c.createPolicyVersion(
+        new m.CreatePolicyVersionRequest({
+          policyName,
+          policyDocument: document,
+          setAsDefault,
+          rotateStrategy: 'None',
+        }),
+      ),
+    );
     const v = r.body?.policyVersion;
-    return { versionId: s(v?.versionId), isDefault: !!v?.isDefaultVersion, document: s(v?.policyDocument), createDate: v?.createDate };
+    return {
+      versionId: s(v?.versionId),
+      isDefault: !!v?.isDefaultVersion,
+      document: s(v?.policyDocument),
+      createDate: v?.createDate,
+    };
   }
 
   async deletePolicyVersion(policyName: string, versionId: string): Promise<void> {
-    await this.call('DeletePolicyVersion', (c, m) => c.deletePolicyVersion(new m.DeletePolicyVersionRequest({ policyName, versionId })));
+    await this.call('DeletePolicyVersion', (c, m) =>
+      c.deletePolicyVersion(new m.DeletePolicyVersionRequest({ policyName, versionId })),
+    );
   }
 
   async setDefaultPolicyVersion(policyName: string, versionId: string): Promise<void> {
-    await this.call('SetDefaultPolicyVersion', (c, m) => c.setDefaultPolicyVersion(new m.SetDefaultPolicyVersionRequest({ policyName, versionId })));
+    await this.call('SetDefaultPolicyVersion', (c, m) =>
+      c.setDefaultPolicyVersion(new m.SetDefaultPolicyVersionRequest({ policyName, versionId })),
+    );
   }
 
   async deletePolicy(policyName: string, cascade = true): Promise<void> {
-    await this.call('DeletePolicy', (c, m) => c.deletePolicy(new m.DeletePolicyRequest({ policyName, cascadingDelete: cascade })));
+    await this.call('DeletePolicy', (c, m) =>
+      c.deletePolicy(new m.DeletePolicyRequest({ policyName, cascadingDelete: cascade })),
+    );
   }
 
   async attachPolicyToRole(roleName: string, policyName: string, policyType: PolicyType): Promise<void> {
-    await this.call('AttachPolicyToRole', (c, m) => c.attachPolicyToRole(new m.AttachPolicyToRoleRequest({ roleName, policyName, policyType })));
+    await this.call('AttachPolicyToRole', (c, m) =>
+      c.attachPolicyToRole(new m.AttachPolicyToRoleRequest({ roleName, policyName, policyType })),
+    );
     noteRoleChange(roleName);
   }
 
   async detachPolicyFromRole(roleName: string, policyName: string, policyType: PolicyType): Promise<void> {
-    await this.call('DetachPolicyFromRole', (c, m) => c.detachPolicyFromRole(new m.DetachPolicyFromRoleRequest({ roleName, policyName, policyType })));
+    await this.call('DetachPolicyFromRole', (c, m) =>
+      c.detachPolicyFromRole(new m.DetachPolicyFromRoleRequest({ roleName, policyName, policyType })),
+    );
     noteRoleChange(roleName);
   }
 
   async listPoliciesForRole(roleName: string): Promise<AttachedPolicy[]> {
-    const r = await this.call('ListPoliciesForRole', (c, m) => c.listPoliciesForRole(new m.ListPoliciesForRoleRequest({ roleName })));
-    return (r.body?.policies?.policy ?? []).map((p) => ({ policyName: s(p.policyName), policyType: asType(p.policyType), description: p.description, attachDate: p.attachDate }));
+    const r = await this.call('ListPoliciesForRole', (c, m) =>
+      c.listPoliciesForRole(new m.ListPoliciesForRoleRequest({ roleName })),
+    );
+    return (r.body?.policies?.policy ?? []).map((p) => ({
+      policyName: s(p.policyName),
+      policyType: asType(p.policyType),
+      description: p.description,
+      attachDate: p.attachDate,
+    }));
   }
 
   async listEntitiesForPolicy(policyName: string, policyType: PolicyType): Promise<PolicyEntities> {
-    const r = await this.call('ListEntitiesForPolicy', (c, m) => c.listEntitiesForPolicy(new m.ListEntitiesForPolicyRequest({ policyName, policyType })));
+    const r = await this.call('ListEntitiesForPolicy', (c, m) =>
+      c.listEntitiesForPolicy(new m.ListEntitiesForPolicyRequest({ policyName, policyType })),
+    );
     const b = r.body;
     return {
       roles: (b?.roles?.role ?? []).map((x) => s(x.roleName)),
@@ -193,21 +315,37 @@ export class RamApi {
     const r = await this.call('ListUsers', (c, m) => c.listUsers(new m.ListUsersRequest({ marker, maxItems })));
     const b = r.body;
     return {
-      items: (b?.users?.user ?? []).map((u) => ({ userId: s(u.userId), userName: s(u.userName), displayName: s(u.displayName), createDate: u.createDate })),
+      items: (b?.users?.user ?? []).map((u) => ({
+        userId: s(u.userId),
+        userName: s(u.userName),
+        displayName: s(u.displayName),
+        createDate: u.createDate,
+      })),
       next: b?.isTruncated ? b.marker : undefined,
     };
   }
 
   async attachPolicyToUser(userName: string, policyName: string, policyType: PolicyType): Promise<void> {
-    await this.call('AttachPolicyToUser', (c, m) => c.attachPolicyToUser(new m.AttachPolicyToUserRequest({ userName, policyName, policyType })));
+    await this.call('AttachPolicyToUser', (c, m) =>
+      c.attachPolicyToUser(new m.AttachPolicyToUserRequest({ userName, policyName, policyType })),
+    );
   }
 
   async detachPolicyFromUser(userName: string, policyName: string, policyType: PolicyType): Promise<void> {
-    await this.call('DetachPolicyFromUser', (c, m) => c.detachPolicyFromUser(new m.DetachPolicyFromUserRequest({ userName, policyName, policyType })));
+    await this.call('DetachPolicyFromUser', (c, m) =>
+      c.detachPolicyFromUser(new m.DetachPolicyFromUserRequest({ userName, policyName, policyType })),
+    );
   }
 
   async listPoliciesForUser(userName: string): Promise<AttachedPolicy[]> {
-    const r = await this.call('ListPoliciesForUser', (c, m) => c.listPoliciesForUser(new m.ListPoliciesForUserRequest({ userName })));
-    return (r.body?.policies?.policy ?? []).map((p) => ({ policyName: s(p.policyName), policyType: asType(p.policyType), description: p.description, attachDate: p.attachDate }));
+    const r = await this.call('ListPoliciesForUser', (c, m) =>
+      c.listPoliciesForUser(new m.ListPoliciesForUserRequest({ userName })),
+    );
+    return (r.body?.policies?.policy ?? []).map((p) => ({
+      policyName: s(p.policyName),
+      policyType: asType(p.policyType),
+      description: p.description,
+      attachDate: p.attachDate,
+    }));
   }
 }

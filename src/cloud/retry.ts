@@ -27,8 +27,12 @@ export async function withRetry<T>(
       return await fn(attempt);
     } catch (e) {
       const err = convert(e);
-      if (err.outcomeUnknown && !idempotent) { throw outcomeUnknownError(err); }
-      if (!err.retryable || attempt >= policy.maxAttempts) { throw err; }
+      if (err.outcomeUnknown && !idempotent) {
+        throw outcomeUnknownError(err);
+      }
+      if (!err.retryable || attempt >= policy.maxAttempts) {
+        throw err;
+      }
       const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
       onRetry?.(err, attempt, Math.round(delay));
       await new Promise((r) => setTimeout(r, delay));

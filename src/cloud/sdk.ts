@@ -28,7 +28,11 @@ export const SDKS_FOR_VIEW: Record<'identity' | 'ram' | 'ecs' | 'oss', Array<() 
 };
 
 /** What a product client's generic callApi answers for an RPC action: the JSON body as parsed. */
-export interface RpcJson<B> { body?: B; headers?: Record<string, string>; statusCode?: number }
+export interface RpcJson<B> {
+  body?: B;
+  headers?: Record<string, string>;
+  statusCode?: number;
+}
 
 /**
  * One RPC action through the product client's own generic `callApi`: the signing, endpoint,
@@ -38,9 +42,28 @@ export interface RpcJson<B> { body?: B; headers?: Record<string, string>; status
  * a page of 100 instances cost more client CPU than the request itself. Hot listings read the
  * few fields they need from the JSON, with the API's own names.
  */
-export function callRpcJson<B>(client: Pick<OpenApi.default, 'callApi'>, action: string, version: string, query: Record<string, unknown>): Promise<RpcJson<B>> {
+export function callRpcJson<B>(
+  client: Pick<OpenApi.default, 'callApi'>,
+  action: string,
+  version: string,
+  query: Record<string, unknown>,
+): Promise<RpcJson<B>> {
   const { $OpenApiUtil, OpenApiUtil } = loadOpenApi();
-  const params = new $OpenApiUtil.Params({ action, version, protocol: 'HTTPS', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
+  const params = new $OpenApiUtil.Params({
+    action,
+    version,
+    protocol: 'HTTPS',
+    pathname: '/',
+    method: 'POST',
+    authType: 'AK',
+    style: 'RPC',
+    reqBodyType: 'formData',
+    bodyType: 'json',
+  });
   const defined = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== null));
-  return client.callApi(params, new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(defined) }), new (loadDara().RuntimeOptions)({})) as Promise<RpcJson<B>>;
+  return client.callApi(
+    params,
+    new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(defined) }),
+    new (loadDara().RuntimeOptions)({}),
+  ) as Promise<RpcJson<B>>;
 }

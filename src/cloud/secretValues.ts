@@ -16,9 +16,13 @@ export const MIN_SECRET_LENGTH = 8;
 
 export function announceSecret(...values: Array<string | undefined>): void {
   for (const v of values) {
-    if (!v || v.length < MIN_SECRET_LENGTH || known.has(v)) { continue; }
+    if (!v || v.length < MIN_SECRET_LENGTH || known.has(v)) {
+      continue;
+    }
     known.add(v);
-    for (const l of listeners) { l(v); }
+    for (const l of listeners) {
+      l(v);
+    }
   }
 }
 
@@ -30,6 +34,8 @@ export function announceCredentials(c: { accessKeySecret?: string; securityToken
 /** Calls `listener` with every value announced so far and every later one. */
 export function onSecret(listener: Listener): { dispose(): void } {
   listeners.add(listener);
-  for (const v of known) { listener(v); }
+  for (const v of known) {
+    listener(v);
+  }
   return { dispose: () => listeners.delete(listener) };
 }

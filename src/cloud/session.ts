@@ -7,7 +7,13 @@
 import * as http from 'node:http';
 import { recordingAnswers, type AnswerLog } from './answers';
 import { observeResponseDate, serverClock } from './clock';
-import { createProvider, toSdkCredential, type Credentials, type CredentialProvider, type CredentialProviders } from './credentials';
+import {
+  createProvider,
+  toSdkCredential,
+  type Credentials,
+  type CredentialProvider,
+  type CredentialProviders,
+} from './credentials';
 import { toCloudError, type CloudError, type CloudService } from './errors';
 import { ImdsClient } from './imds';
 import { l10n } from './l10n';
@@ -43,10 +49,12 @@ export interface CallOptions {
 }
 
 /** Answers that say a named thing does not exist (RAM, ECS, OSS). */
-const NOT_FOUND = /^(EntityNotExist(\..+)?|NoSuchKey|NoSuchBucket|NoSuchUpload|InvalidInstanceId\.NotFound|InvalidRamRole\.NotFound)$/;
+const NOT_FOUND =
+  /^(EntityNotExist(\..+)?|NoSuchKey|NoSuchBucket|NoSuchUpload|InvalidInstanceId\.NotFound|InvalidRamRole\.NotFound)$/;
 
 /** Codes after which temporary credentials are fetched again and the call retried once. */
-const REAUTH_CODES = /^(InvalidSecurityToken\.Expired|SecurityTokenExpired|InvalidAccessKeyId\.NotFound|InvalidAccessKeyId|InvalidSecurityToken\.MismatchWithAccessKey)$/;
+const REAUTH_CODES =
+  /^(InvalidSecurityToken\.Expired|SecurityTokenExpired|InvalidAccessKeyId\.NotFound|InvalidAccessKeyId|InvalidSecurityToken\.MismatchWithAccessKey)$/;
 
 type RamClient = InstanceType<typeof RamSdk.default>;
 type EcsClient = InstanceType<typeof EcsSdk.default>;
@@ -60,14 +68,23 @@ export class CloudSession {
   private imds?: ImdsClient;
   private ossAgent?: http.Agent;
 
-  constructor(readonly profile: ProfileConfig, readonly logger: CloudLogger = silentLogger, provider?: CredentialProvider, providers?: CredentialProviders) {
-    this.provider = provider ?? createProvider(profile.credentials, {
-      imds: () => this.imdsClient(),
-      assumeRole: (base, roleArn, sessionName, duration, externalId) => this.assumeRoleWith(base, roleArn, sessionName, duration, externalId),
-      assumeRoleWithOidc: (providerArn, roleArn, token, sessionName, duration) => this.assumeRoleWithOidc(providerArn, roleArn, token, sessionName, duration),
-      approveCommand: profile.approveCommand,
-      providers,
-    });
+  constructor(
+    readonly profile: ProfileConfig,
+    readonly logger: CloudLogger = silentLogger,
+    provider?: CredentialProvider,
+    providers?: CredentialProviders,
+  ) {
+    this.provider =
+      provider ??
+      createProvider(profile.credentials, {
+        imds: () => this.imdsClient(),
+        assumeRole: (base, roleArn, sessionName, duration, externalId) =>
+          this.assumeRoleWith(base, roleArn, sessionName, duration, externalId),
+        assumeRoleWithOidc: (providerArn, roleArn, token, sessionName, duration) =>
+          this.assumeRoleWithOidc(providerArn, roleArn, token, sessionName, duration),
+        approveCommand: profile.approveCommand,
+        providers,
+      });
   }
 
   get regionId(): string {
@@ -75,7 +92,10 @@ export class CloudSession {
   }
 
   imdsClient(): ImdsClient {
-    this.imds ??= new ImdsClient({ baseUrl: this.profile.endpoints?.metadata, allowInsecureFallback: this.profile.imdsAllowInsecureFallback });
+    this.imds ??= new ImdsClient({
+      baseUrl: this.profile.endpoints?.metadata,
+      allowInsecureFallback: this.profile.imdsAllowInsecureFallback,
+    });
     return this.imds;
   }
 
@@ -83,40 +103,63 @@ export class CloudSession {
    * Runs one API call with retries on throttling/5xx (and, for idempotent calls, timeouts) and
    * one re-authentication when temporary credentials were refused (rotated or expired under us).
    */
-  async call<T>(service: CloudService, action: string, region: string | undefined, fn: () => Promise<T>, opts: CallOptions = {}): Promise<T> {
+  async call<T>(
+    service: CloudService,
+    action: string,
+    region: string | undefined,
+    fn: () => Promise<T>,
+    opts: CallOptions = {},
+  ): Promise<T> {
     const started = Date.now();
     const answers: AnswerLog = {};
     const convert = (e: unknown) => toCloudError(e, { service, action, region, answer: answers.last });
     const idempotent = opts.idempotent ?? READ_ONLY.test(action);
-    const policy = opts.retry === false ? { ...DEFAULT_RETRY, maxAttempts: 1 } : this.profile.retry ?? DEFAULT_RETRY;
-    const attempt = () => withRetry(() => recordingAnswers(answers, fn), policy, convert, (err, n, delay) => {
-      this.logger.warn(`${service}.${action} ${region ?? '-'} ${err.code} (attempt ${n}), retrying in ${delay} ms`);
-    }, idempotent);
+    const policy = opts.retry === false ? { ...DEFAULT_RETRY, maxAttempts: 1 } : (this.profile.retry ?? DEFAULT_RETRY);
+    const attempt = () =>
+      withRetry(
+        () => recordingAnswers(answers, fn),
+        policy,
+        convert,
+        (err, n, delay) => {
+          this.logger.warn(`${service}.${action} ${region ?? '-'} ${err.code} (attempt ${n}), retrying in ${delay} ms`);
+        },
+        idempotent,
+      );
     try {
       let result: T;
       try {
         result = await attempt();
       } catch (e) {
         const err = e as CloudError;
-        if (!this.isTemporary() || !REAUTH_CODES.test(err.code)) { throw err; }
-        this.logger.info(`${service}.${action}: credentials refused (${err.code}); fetching fresh ones and retrying once`);
+        if (!this.isTemporary() || !REAUTH_CODES.test(err.code)) {
+          throw err;
+        }
+        this.logger.info(
+          `${service}.${action}: credentials refused (${err.code}); fetching fresh ones and retrying once`,
+        );
         this.provider.invalidate();
         result = await attempt();
       }
       observeResponseDate(headersOf(result));
-      this.logger.info(`${service}.${action} ${region ?? '-'} ok requestId=${requestIdOf(result) ?? '-'} ${Date.now() - started} ms`);
+      this.logger.info(
+        `${service}.${action} ${region ?? '-'} ok requestId=${requestIdOf(result) ?? '-'} ${Date.now() - started} ms`,
+      );
       return result;
     } catch (e) {
       const err = convert(e);
       // ECS answers a passing dry run (DryRun=true) with the error DryRunOperation: a success.
       if (err.code === 'DryRunOperation') {
-        this.logger.info(`${service}.${action} ${region ?? '-'} dry run passed requestId=${err.requestId ?? '-'} ${Date.now() - started} ms`);
+        this.logger.info(
+          `${service}.${action} ${region ?? '-'} dry run passed requestId=${err.requestId ?? '-'} ${Date.now() - started} ms`,
+        );
         throw err;
       }
       // "Not there" is an answer (GetRole before a create, HeadObject before an upload): the caller
       // decides, and the error funnel logs it as an error when it becomes the user's.
       const level = NOT_FOUND.test(err.code) ? 'info' : 'warn';
-      this.logger[level](`${service}.${action} ${region ?? '-'} ${level === 'info' ? 'answered' : 'failed'} ${err.code}${err.status ? ` (${err.status})` : ''} requestId=${err.requestId ?? '-'} ${Date.now() - started} ms`);
+      this.logger[level](
+        `${service}.${action} ${region ?? '-'} ${level === 'info' ? 'answered' : 'failed'} ${err.code}${err.status ? ` (${err.status})` : ''} requestId=${err.requestId ?? '-'} ${Date.now() - started} ms`,
+      );
       throw err;
     }
   }
@@ -146,7 +189,13 @@ export class CloudSession {
   ramClient(): RamClient {
     if (!this.ram) {
       const { default: Ram } = loadRamSdk();
-      this.ram = new Ram(this.rpcConfig(this.profile.endpoints?.ram ?? 'ram.aliyuncs.com', this.regionId, toSdkCredential(this.provider)) as never);
+      this.ram = new Ram(
+        this.rpcConfig(
+          this.profile.endpoints?.ram ?? 'ram.aliyuncs.com',
+          this.regionId,
+          toSdkCredential(this.provider),
+        ) as never,
+      );
     }
     return this.ram;
   }
@@ -157,7 +206,9 @@ export class CloudSession {
     let c = this.ecsByRegion.get(regionId);
     if (!c) {
       const { default: Ecs } = loadEcsSdk();
-      c = new Ecs(this.rpcConfig(ecsEndpoint(this.profile, regionId), regionId, toSdkCredential(this.provider)) as never);
+      c = new Ecs(
+        this.rpcConfig(ecsEndpoint(this.profile, regionId), regionId, toSdkCredential(this.provider)) as never,
+      );
       this.ecsByRegion.set(regionId, c);
     }
     return c;
@@ -166,7 +217,13 @@ export class CloudSession {
   stsClient(): StsClient {
     if (!this.sts) {
       const { default: Sts } = loadStsSdk();
-      this.sts = new Sts(this.rpcConfig(this.profile.endpoints?.sts ?? 'sts.aliyuncs.com', this.regionId, toSdkCredential(this.provider)) as never);
+      this.sts = new Sts(
+        this.rpcConfig(
+          this.profile.endpoints?.sts ?? 'sts.aliyuncs.com',
+          this.regionId,
+          toSdkCredential(this.provider),
+        ) as never,
+      );
     }
     return this.sts;
   }
@@ -191,13 +248,19 @@ export class CloudSession {
       amendTimeSkewed: serverClock.offsetMs,
       // With temporary credentials ali-oss wants a refresher (and warns on the console without
       // one); ours is the provider, so a client kept past a rotation still signs validly.
-      ...(c.securityToken ? {
-        refreshSTSToken: async () => {
-          const fresh = await this.provider.get();
-          return { accessKeyId: fresh.accessKeyId, accessKeySecret: fresh.accessKeySecret, stsToken: fresh.securityToken ?? '' };
-        },
-        refreshSTSTokenInterval: 5 * 60 * 1000,
-      } : {}),
+      ...(c.securityToken
+        ? {
+            refreshSTSToken: async () => {
+              const fresh = await this.provider.get();
+              return {
+                accessKeyId: fresh.accessKeyId,
+                accessKeySecret: fresh.accessKeySecret,
+                stsToken: fresh.securityToken ?? '',
+              };
+            },
+            refreshSTSTokenInterval: 5 * 60 * 1000,
+          }
+        : {}),
     } as OSS.Options);
     this.wrapRequests(client);
     return client;
@@ -213,12 +276,23 @@ export class CloudSession {
    */
   private wrapRequests(client: OSS): void {
     const address = this.profile.endpoints?.ossResolveTo;
-    const c = client as unknown as { urllib?: { request(url: string, params: object): Promise<{ headers?: Record<string, string> }> }; options: { amendTimeSkewed?: number } };
-    if (!c.urllib) { return; }
+    const c = client as unknown as {
+      urllib?: { request(url: string, params: object): Promise<{ headers?: Record<string, string> }> };
+      options: { amendTimeSkewed?: number };
+    };
+    if (!c.urllib) {
+      return;
+    }
     const family = address?.includes(':') ? 6 : 4;
-    const lookup = address ? (_host: string, options: { all?: boolean } | undefined, cb: (...args: unknown[]) => void) => {
-      if (options?.all) { cb(null, [{ address, family }]); } else { cb(null, address, family); }
-    } : undefined;
+    const lookup = address
+      ? (_host: string, options: { all?: boolean } | undefined, cb: (...args: unknown[]) => void) => {
+          if (options?.all) {
+            cb(null, [{ address, family }]);
+          } else {
+            cb(null, address, family);
+          }
+        }
+      : undefined;
     const inner = c.urllib;
     c.urllib = {
       request: async (url, params) => {
@@ -234,13 +308,19 @@ export class CloudSession {
   /** For the sandbox: every OSS host name resolves to its address, so virtual-host URLs work. */
   private pinnedAgent(): http.Agent | undefined {
     const address = this.profile.endpoints?.ossResolveTo;
-    if (!address) { return undefined; }
+    if (!address) {
+      return undefined;
+    }
     if (!this.ossAgent) {
       const family = address.includes(':') ? 6 : 4;
       this.ossAgent = new http.Agent({
         keepAlive: true,
         lookup: ((_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) => {
-          if (options?.all) { cb(null, [{ address, family }]); } else { cb(null, address, family); }
+          if (options?.all) {
+            cb(null, [{ address, family }]);
+          } else {
+            cb(null, address, family);
+          }
         }) as never,
       });
     }
@@ -248,41 +328,119 @@ export class CloudSession {
   }
 
   /** STS AssumeRole with explicit base credentials (RamRoleArn and ChainableRamRoleArn profiles). */
-  private async assumeRoleWith(base: Credentials, roleArn: string, sessionName: string, durationSeconds: number, externalId?: string): Promise<Credentials> {
+  private async assumeRoleWith(
+    base: Credentials,
+    roleArn: string,
+    sessionName: string,
+    durationSeconds: number,
+    externalId?: string,
+  ): Promise<Credentials> {
     const { default: Sts, AssumeRoleRequest } = loadStsSdk();
     const { $OpenApiUtil } = loadOpenApi();
-    const client = new Sts(new $OpenApiUtil.Config({
-      accessKeyId: base.accessKeyId, accessKeySecret: base.accessKeySecret, securityToken: base.securityToken,
-      endpoint: this.profile.endpoints?.sts ?? 'sts.aliyuncs.com', protocol: this.profile.endpoints?.protocol ?? 'https', regionId: this.regionId,
-    }));
+    const client = new Sts(
+      new $OpenApiUtil.Config({
+        accessKeyId: base.accessKeyId,
+        accessKeySecret: base.accessKeySecret,
+        securityToken: base.securityToken,
+        endpoint: this.profile.endpoints?.sts ?? 'sts.aliyuncs.com',
+        protocol: this.profile.endpoints?.protocol ?? 'https',
+        regionId: this.regionId,
+      }),
+    );
     // A role created or given a new trust policy a moment ago reaches STS after a delay.
-    const res = await waitForPropagation('sts',
-      () => this.call('sts', 'AssumeRole', undefined, () => client.assumeRole(new AssumeRoleRequest({ roleArn, roleSessionName: sessionName, durationSeconds, externalId }))),
-      { roleName: /:role\/(.+)$/i.exec(roleArn)?.[1] ?? '', onProgress: (p) => this.logger.info(`sts.AssumeRole: ${p.lastError?.code ?? ''} after a recent RAM change; ${p.message}`) });
+    const res = await waitForPropagation(
+      'sts',
+      () =>
+        this.call('sts', 'AssumeRole', undefined, () =>
+          client.assumeRole(
+            new AssumeRoleRequest({ roleArn, roleSessionName: sessionName, durationSeconds, externalId }),
+          ),
+        ),
+      {
+        roleName: /:role\/(.+)$/i.exec(roleArn)?.[1] ?? '',
+        onProgress: (p) =>
+          this.logger.info(`sts.AssumeRole: ${p.lastError?.code ?? ''} after a recent RAM change; ${p.message}`),
+      },
+    );
     const cr = res.body?.credentials;
     announceCredentials({ accessKeySecret: cr?.accessKeySecret, securityToken: cr?.securityToken });
-    if (!cr?.accessKeyId || !cr.accessKeySecret || !cr.securityToken) { throw toCloudError({ code: 'InvalidResponse', message: l10n.t('AssumeRole returned no credentials') }, { service: 'sts', action: 'AssumeRole' }); }
-    return { accessKeyId: cr.accessKeyId, accessKeySecret: cr.accessKeySecret, securityToken: cr.securityToken, expiration: cr.expiration ? new Date(cr.expiration) : undefined };
+    if (!cr?.accessKeyId || !cr.accessKeySecret || !cr.securityToken) {
+      throw toCloudError(
+        { code: 'InvalidResponse', message: l10n.t('AssumeRole returned no credentials') },
+        { service: 'sts', action: 'AssumeRole' },
+      );
+    }
+    return {
+      accessKeyId: cr.accessKeyId,
+      accessKeySecret: cr.accessKeySecret,
+      securityToken: cr.securityToken,
+      expiration: cr.expiration ? new Date(cr.expiration) : undefined,
+    };
   }
 
   /**
    * STS AssumeRoleWithOIDC (OIDC profiles). The SDK sends it unsigned (authType "Anonymous" in
    * sts20150401): the OIDC token is the proof, so the client has no credential at all.
    */
-  private async assumeRoleWithOidc(providerArn: string, roleArn: string, token: string, sessionName: string, durationSeconds: number): Promise<Credentials> {
+  private async assumeRoleWithOidc(
+    providerArn: string,
+    roleArn: string,
+    token: string,
+    sessionName: string,
+    durationSeconds: number,
+  ): Promise<Credentials> {
     const { default: Sts, AssumeRoleWithOIDCRequest } = loadStsSdk();
     const { $OpenApiUtil } = loadOpenApi();
-    const client = new Sts(new $OpenApiUtil.Config({
-      endpoint: this.profile.endpoints?.sts ?? 'sts.aliyuncs.com', protocol: this.profile.endpoints?.protocol ?? 'https', regionId: this.regionId,
-      connectTimeout: this.profile.connectTimeoutMs ?? 5000, readTimeout: this.profile.readTimeoutMs ?? 10000,
-    }));
-    const res = await waitForPropagation('sts',
-      () => this.call('sts', 'AssumeRoleWithOIDC', undefined, () => client.assumeRoleWithOIDC(new AssumeRoleWithOIDCRequest({ OIDCProviderArn: providerArn, roleArn, OIDCToken: token, roleSessionName: sessionName, durationSeconds })), { idempotent: true }),
-      { roleName: /:role\/(.+)$/i.exec(roleArn)?.[1] ?? '', onProgress: (p) => this.logger.info(`sts.AssumeRoleWithOIDC: ${p.lastError?.code ?? ''} after a recent RAM change; ${p.message}`) });
+    const client = new Sts(
+      new $OpenApiUtil.Config({
+        endpoint: this.profile.endpoints?.sts ?? 'sts.aliyuncs.com',
+        protocol: this.profile.endpoints?.protocol ?? 'https',
+        regionId: this.regionId,
+        connectTimeout: this.profile.connectTimeoutMs ?? 5000,
+        readTimeout: this.profile.readTimeoutMs ?? 10000,
+      }),
+    );
+    const res = await waitForPropagation(
+      'sts',
+      () =>
+        this.call(
+          'sts',
+          'AssumeRoleWithOIDC',
+          undefined,
+          () =>
+            client.assumeRoleWithOIDC(
+              new AssumeRoleWithOIDCRequest({
+                OIDCProviderArn: providerArn,
+                roleArn,
+                OIDCToken: token,
+                roleSessionName: sessionName,
+                durationSeconds,
+              }),
+            ),
+          { idempotent: true },
+        ),
+      {
+        roleName: /:role\/(.+)$/i.exec(roleArn)?.[1] ?? '',
+        onProgress: (p) =>
+          this.logger.info(
+            `sts.AssumeRoleWithOIDC: ${p.lastError?.code ?? ''} after a recent RAM change; ${p.message}`,
+          ),
+      },
+    );
     const cr = res.body?.credentials;
     announceCredentials({ accessKeySecret: cr?.accessKeySecret, securityToken: cr?.securityToken });
-    if (!cr?.accessKeyId || !cr.accessKeySecret || !cr.securityToken) { throw toCloudError({ code: 'InvalidResponse', message: l10n.t('AssumeRoleWithOIDC returned no credentials') }, { service: 'sts', action: 'AssumeRoleWithOIDC' }); }
-    return { accessKeyId: cr.accessKeyId, accessKeySecret: cr.accessKeySecret, securityToken: cr.securityToken, expiration: cr.expiration ? new Date(cr.expiration) : undefined };
+    if (!cr?.accessKeyId || !cr.accessKeySecret || !cr.securityToken) {
+      throw toCloudError(
+        { code: 'InvalidResponse', message: l10n.t('AssumeRoleWithOIDC returned no credentials') },
+        { service: 'sts', action: 'AssumeRoleWithOIDC' },
+      );
+    }
+    return {
+      accessKeyId: cr.accessKeyId,
+      accessKeySecret: cr.accessKeySecret,
+      securityToken: cr.securityToken,
+      expiration: cr.expiration ? new Date(cr.expiration) : undefined,
+    };
   }
 
   dispose(): void {
@@ -297,6 +455,7 @@ function headersOf(result: unknown): Record<string, string> | undefined {
 
 function requestIdOf(result: unknown): string | undefined {
   // SDK response models say requestId; the plain JSON of callRpcJson keeps the API's RequestId.
-  const r = result as { body?: { requestId?: string; RequestId?: string }; res?: { headers?: Record<string, string> } } | undefined;
+  const r = result as
+    { body?: { requestId?: string; RequestId?: string }; res?: { headers?: Record<string, string> } } | undefined;
   return r?.body?.requestId ?? r?.body?.RequestId ?? r?.res?.headers?.['x-oss-request-id'];
 }

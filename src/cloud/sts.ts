@@ -13,5 +13,12 @@ export interface CallerIdentity {
 export async function getCallerIdentity(session: CloudSession): Promise<CallerIdentity> {
   const r = await session.call('sts', 'GetCallerIdentity', undefined, () => session.stsClient().getCallerIdentity());
   const b = r.body;
-  return { accountId: b?.accountId ?? '', arn: b?.arn ?? '', identityType: b?.identityType ?? '', userId: b?.userId, principalId: b?.principalId, roleId: b?.roleId };
+  return {
+    accountId: b?.accountId ?? '',
+    arn: b?.arn ?? '',
+    identityType: b?.identityType ?? '',
+    userId: b?.userId,
+    principalId: b?.principalId,
+    roleId: b?.roleId,
+  };
 }

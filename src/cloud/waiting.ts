@@ -59,7 +59,9 @@ export function noteRoleGrant(roleName: string, covers: (e: CloudError) => boole
 
 /** Whether a recent grant to `roleName` allows what `e` refused (so the refusal is stale). */
 export function grantPending(roleName: string | undefined, e: CloudError, at = Date.now()): boolean {
-  return !!roleName && (grants.get(roleName.toLowerCase()) ?? []).some((g) => at - g.at < RECENT_CHANGE_MS && g.covers(e));
+  return (
+    !!roleName && (grants.get(roleName.toLowerCase()) ?? []).some((g) => at - g.at < RECENT_CHANGE_MS && g.covers(e))
+  );
 }
 
 /** Whether `roleName` was created or changed by this process within the last few minutes. */
@@ -99,7 +101,8 @@ export interface PropagationOptions extends WaitOptions {
   retryIf?(e: CloudError): boolean | Promise<boolean>;
 }
 
-const targetName = (t: PropagationTarget): string => ({ ecs: 'ECS', sts: 'STS', oss: 'OSS', imds: l10n.t('the instance') })[t];
+const targetName = (t: PropagationTarget): string =>
+  ({ ecs: 'ECS', sts: 'STS', oss: 'OSS', imds: l10n.t('the instance') })[t];
 
 export function cancelled(): CloudError {
   return new CloudError({ code: 'Cancelled', message: l10n.t('Cancelled while waiting.') });
@@ -109,17 +112,25 @@ export function cancelled(): CloudError {
 export async function pause(ms: number, signal: AbortSignal | undefined, onTick: () => void): Promise<void> {
   let left = ms;
   while (left > 0) {
-    if (signal?.aborted) { throw cancelled(); }
+    if (signal?.aborted) {
+      throw cancelled();
+    }
     const step = Math.min(1000, left);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, step);
-      function done() { clearTimeout(timer); signal?.removeEventListener('abort', done); resolve(); }
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
       signal?.addEventListener('abort', done, { once: true });
     });
     left -= step;
     onTick();
   }
-  if (signal?.aborted) { throw cancelled(); }
+  if (signal?.aborted) {
+    throw cancelled();
+  }
 }
 
 /**
@@ -127,31 +138,60 @@ export async function pause(ms: number, signal: AbortSignal | undefined, onTick:
  * errors fail at once. On timeout the error says that RAM did not reach the service in time and
  * keeps the last answer (it may be real: a typo in a role name looks the same).
  */
-export async function waitForPropagation<T>(target: PropagationTarget, fn: () => Promise<T>, opts: PropagationOptions = {}): Promise<T> {
-  if (opts.roleName !== undefined && !roleChangedRecently(opts.roleName)) { return fn(); }
+export async function waitForPropagation<T>(
+  target: PropagationTarget,
+  fn: () => Promise<T>,
+  opts: PropagationOptions = {},
+): Promise<T> {
+  if (opts.roleName !== undefined && !roleChangedRecently(opts.roleName)) {
+    return fn();
+  }
   const timeout = opts.timeoutMs ?? PROPAGATION_TIMEOUT_MS;
   const started = Date.now();
   let delay = opts.initialDelayMs ?? 500;
   let confirmed = false;
   for (;;) {
-    if (opts.signal?.aborted) { throw cancelled(); }
+    if (opts.signal?.aborted) {
+      throw cancelled();
+    }
     try {
       return await fn();
     } catch (e) {
-      if (!isCloudError(e, PROPAGATION_CODES[target])) { throw e; }
-      if (!confirmed && opts.retryIf && !await opts.retryIf(e)) { throw e; }
+      if (!isCloudError(e, PROPAGATION_CODES[target])) {
+        throw e;
+      }
+      if (!confirmed && opts.retryIf && !(await opts.retryIf(e))) {
+        throw e;
+      }
       confirmed = true;
       const elapsed = Date.now() - started;
       if (elapsed >= timeout) {
         throw new CloudError({
-          code: 'PropagationTimeout', service: e.service, action: e.action, requestId: e.requestId, resource: e.resource, status: e.status,
-          message: l10n.t('RAM changes did not reach {0} within {1} s; it still answers {2}: {3}', targetName(target), Math.round(timeout / 1000), e.code, e.message),
+          code: 'PropagationTimeout',
+          service: e.service,
+          action: e.action,
+          requestId: e.requestId,
+          resource: e.resource,
+          status: e.status,
+          message: l10n.t(
+            'RAM changes did not reach {0} within {1} s; it still answers {2}: {3}',
+            targetName(target),
+            Math.round(timeout / 1000),
+            e.code,
+            e.message,
+          ),
         });
       }
-      const report = () => opts.onProgress?.({
-        elapsedMs: Date.now() - started, lastError: e,
-        message: l10n.t('waiting for RAM to reach {0}… {1} s', targetName(target), Math.round((Date.now() - started) / 1000)),
-      });
+      const report = () =>
+        opts.onProgress?.({
+          elapsedMs: Date.now() - started,
+          lastError: e,
+          message: l10n.t(
+            'waiting for RAM to reach {0}… {1} s',
+            targetName(target),
+            Math.round((Date.now() - started) / 1000),
+          ),
+        });
       report();
       await pause(Math.min(delay, Math.max(0, timeout - elapsed)), opts.signal, report);
       delay = Math.min(delay * 2, opts.maxDelayMs ?? 4000);

@@ -15,6 +15,12 @@ import { accessKeysCommands } from './accessKeys';
 import { generalCommands } from './general';
 
 export const COMMANDS: CommandDef[] = [
-  ...identityCommands, ...instanceCommands, ...ramCommands, ...ecsCommands, ...setupCommands, ...ossCommands,
-  ...accessKeysCommands, ...generalCommands,
+  ...identityCommands,
+  ...instanceCommands,
+  ...ramCommands,
+  ...ecsCommands,
+  ...setupCommands,
+  ...ossCommands,
+  ...accessKeysCommands,
+  ...generalCommands,
 ];

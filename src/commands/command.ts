@@ -10,5 +10,5 @@ export const defineCommand = (id: string, run: CommandDef['run']): CommandDef =>
 
 /** Commands accept either a tree node, or a plain object of arguments (automation and tests). */
 export function argsOf<T extends object>(arg: unknown): Partial<T> {
-  return arg && typeof arg === 'object' && !('getTreeItem' in arg) ? arg as Partial<T> : {};
+  return arg && typeof arg === 'object' && !('getTreeItem' in arg) ? (arg as Partial<T>) : {};
 }

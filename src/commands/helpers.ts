@@ -12,11 +12,17 @@ export const isArgs = (a: object): boolean => Object.keys(a).length > 0;
 /** A non-blocking notice: the command returns at once, buttons run when chosen. */
 export function notify(message: string, actions: Record<string, () => unknown> = {}): void {
   void showNotice('info', message, ...Object.keys(actions)).then((choice) => {
-    if (choice) { void Promise.resolve(actions[choice]()).catch(() => undefined); }
+    if (choice) {
+      void Promise.resolve(actions[choice]()).catch(() => undefined);
+    }
   });
 }
 
 /** Same JSON value, whitespace aside (false when either side does not parse). */
 export function sameJson(a: string, b: string): boolean {
-  try { return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b)); } catch { return false; }
+  try {
+    return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
+  } catch {
+    return false;
+  }
 }

@@ -20,17 +20,26 @@ export function contributedCommands(context: vscode.ExtensionContext): string[] 
   return manifest.contributes.commands.map((c) => c.command);
 }
 
-export function registerCommands(s: Services, log: Log, ids: readonly string[], extensionId: string): { dispose(): void }[] {
+export function registerCommands(
+  s: Services,
+  log: Log,
+  ids: readonly string[],
+  extensionId: string,
+): { dispose(): void }[] {
   let byId: Map<string, CommandDef> | undefined;
   const implementation = (id: string): CommandDef => {
     byId ??= new Map(loadCatalog().COMMANDS.map((c) => [c.id, c]));
     const c = byId.get(id);
-    if (!c) { throw new Error(vscode.l10n.t('The command {0} has no implementation in this version of the extension.', id)); }
+    if (!c) {
+      throw new Error(vscode.l10n.t('The command {0} has no implementation in this version of the extension.', id));
+    }
     return c;
   };
-  return ids.map((id) => registerCommand({ log, enrichers: s.enrichers }, id, async (...args) => {
-    const result = await implementation(id).run(s, ...args);
-    await recordWalkthroughProgress(extensionId, id, result);
-    return result;
-  }));
+  return ids.map((id) =>
+    registerCommand({ log, enrichers: s.enrichers }, id, async (...args) => {
+      const result = await implementation(id).run(s, ...args);
+      await recordWalkthroughProgress(extensionId, id, result);
+      return result;
+    }),
+  );
 }

@@ -15,7 +15,9 @@ import { someNames } from '../cloud/inert';
 
 /** The selection the command was run on (the clicked row first), or just the clicked row. */
 export function selectionOf(node: unknown, nodes: unknown): unknown[] {
-  if (!Array.isArray(nodes) || !nodes.includes(node)) { return [node]; }
+  if (!Array.isArray(nodes) || !nodes.includes(node)) {
+    return [node];
+  }
   return [node, ...nodes.filter((n) => n !== node)];
 }
 
@@ -37,9 +39,19 @@ export function onClickedRow(title: () => string, run: CommandDef['run']): Comma
   return (s, node, ...rest) => {
     const n = manySelected(node, rest[0]);
     if (n) {
-      void showNotice('info', n === 2
-        ? vscode.l10n.t('{0} works on one row at a time: it acts on the row you clicked, not on the other selected one.', title())
-        : vscode.l10n.t('{0} works on one row at a time: it acts on the row you clicked, not on the other {1} selected.', title(), n - 1));
+      void showNotice(
+        'info',
+        n === 2
+          ? vscode.l10n.t(
+              '{0} works on one row at a time: it acts on the row you clicked, not on the other selected one.',
+              title(),
+            )
+          : vscode.l10n.t(
+              '{0} works on one row at a time: it acts on the row you clicked, not on the other {1} selected.',
+              title(),
+              n - 1,
+            ),
+      );
     }
     return run(s, node, ...rest);
   };
@@ -54,20 +66,37 @@ export function oneRowOnly(title: () => string, run: CommandDef['run']): Command
   return (s, node, ...rest) => {
     const n = manySelected(node, rest[0]);
     if (n) {
-      throw new Error(vscode.l10n.t('{0} works on one row at a time, and {1} are selected; nothing was changed. Select only the one you mean.', title(), n));
+      throw new Error(
+        vscode.l10n.t(
+          '{0} works on one row at a time, and {1} are selected; nothing was changed. Select only the one you mean.',
+          title(),
+          n,
+        ),
+      );
     }
     return run(s, node, ...rest);
   };
 }
 
 /** What happened to one item of a batch: done, failed (the error's message), or skipped (why). */
-export interface ItemResult { name: string; ok: boolean; error?: string; skipped?: string }
+export interface ItemResult {
+  name: string;
+  ok: boolean;
+  error?: string;
+  skipped?: string;
+}
 
 /**
  * Runs `act` on each item in order; a failure is recorded and the next item runs. Cancelling the
  * progress stops before the next item (those left are reported as not done).
  */
-export async function forEach<T>(s: Services, items: T[], name: (item: T) => string, act: (item: T, signal: AbortSignal) => Promise<void>, signal: AbortSignal): Promise<ItemResult[]> {
+export async function forEach<T>(
+  s: Services,
+  items: T[],
+  name: (item: T) => string,
+  act: (item: T, signal: AbortSignal) => Promise<void>,
+  signal: AbortSignal,
+): Promise<ItemResult[]> {
   const results: ItemResult[] = [];
   for (const item of items) {
     if (signal.aborted) {
@@ -93,7 +122,9 @@ export async function forEach<T>(s: Services, items: T[], name: (item: T) => str
 /** Names a list for a confirmation, one per line, at most `max` of them. */
 export function bulleted(lines: string[], max = 15): string {
   const shown = lines.slice(0, max).map((l) => `• ${l}`);
-  if (lines.length > max) { shown.push(vscode.l10n.t('… and {0} more', lines.length - max)); }
+  if (lines.length > max) {
+    shown.push(vscode.l10n.t('… and {0} more', lines.length - max));
+  }
   return shown.join('\n');
 }
 
@@ -106,16 +137,45 @@ export function showSummary(s: Services, done: string, results: ItemResult[]): s
   const failed = results.filter((r) => !r.ok && !r.skipped);
   const skipped = results.filter((r) => r.skipped);
   // The notice names a few (counts for the rest); the log names every one.
-  const text = (few: (names: string[], sep?: string) => string) => [
-    ok.length ? `${done} ${few(ok)}.` : '',
-    failed.length === 1 ? vscode.l10n.t('1 failed: {0}', `${failed[0].name} (${failed[0].error})`)
-      : failed.length ? vscode.l10n.t('{0} failed: {1}', failed.length, few(failed.map((r) => `${r.name} (${r.error})`), '; ')) : '',
-    skipped.length === 1 ? vscode.l10n.t('1 skipped: {0}', `${skipped[0].name} (${skipped[0].skipped})`)
-      : skipped.length ? vscode.l10n.t('{0} skipped: {1}', skipped.length, few(skipped.map((r) => `${r.name} (${r.skipped})`), '; ')) : '',
-  ].filter(Boolean).join(' ') || vscode.l10n.t('Nothing was done.');
+  const text = (few: (names: string[], sep?: string) => string) =>
+    [
+      ok.length ? `${done} ${few(ok)}.` : '',
+      failed.length === 1
+        ? vscode.l10n.t('1 failed: {0}', `${failed[0].name} (${failed[0].error})`)
+        : failed.length
+          ? vscode.l10n.t(
+              '{0} failed: {1}',
+              failed.length,
+              few(
+                failed.map((r) => `${r.name} (${r.error})`),
+                '; ',
+              ),
+            )
+          : '',
+      skipped.length === 1
+        ? vscode.l10n.t('1 skipped: {0}', `${skipped[0].name} (${skipped[0].skipped})`)
+        : skipped.length
+          ? vscode.l10n.t(
+              '{0} skipped: {1}',
+              skipped.length,
+              few(
+                skipped.map((r) => `${r.name} (${r.skipped})`),
+                '; ',
+              ),
+            )
+          : '',
+    ]
+      .filter(Boolean)
+      .join(' ') || vscode.l10n.t('Nothing was done.');
   const all = text((names, sep = ', ') => names.join(sep));
-  if (results.length > 3) { s.log.info(all); }
-  void s.prompt.notify(text((names, sep) => someNames(names, 3, 200, sep)), [], failed.length ? 'warning' : 'info');
+  if (results.length > 3) {
+    s.log.info(all);
+  }
+  void s.prompt.notify(
+    text((names, sep) => someNames(names, 3, 200, sep)),
+    [],
+    failed.length ? 'warning' : 'info',
+  );
   return all;
 }
 
@@ -123,6 +183,9 @@ export function showSummary(s: Services, done: string, results: ItemResult[]): s
 export async function copyLines(lines: string[]): Promise<string> {
   const text = lines.join('\n');
   await vscode.env.clipboard.writeText(text);
-  vscode.window.setStatusBarMessage(lines.length === 1 ? vscode.l10n.t('Copied {0}', text) : vscode.l10n.t('Copied {0} lines', lines.length), 3000);
+  vscode.window.setStatusBarMessage(
+    lines.length === 1 ? vscode.l10n.t('Copied {0}', text) : vscode.l10n.t('Copied {0} lines', lines.length),
+    3000,
+  );
   return text;
 }

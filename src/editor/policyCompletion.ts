@@ -24,7 +24,9 @@ export class PolicyCompletion implements vscode.CompletionItemProvider, vscode.H
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] {
     const { ACTION_CATALOG, CONDITION_KEYS } = catalog();
     const place = cursor().placeAt(doc.getText(), doc.offsetAt(position));
-    if (!place) { return []; }
+    if (!place) {
+      return [];
+    }
     const range = new vscode.Range(doc.positionAt(place.offset), doc.positionAt(place.offset + place.length));
     if (place.kind === 'conditionKey') {
       return CONDITION_KEYS.map((c) => {
@@ -47,7 +49,9 @@ export class PolicyCompletion implements vscode.CompletionItemProvider, vscode.H
       });
     }
     const cat = ACTION_CATALOG[typed.slice(0, colon).toLowerCase()];
-    if (!cat) { return []; }
+    if (!cat) {
+      return [];
+    }
     return Object.entries(cat.actions).map(([name, description]) => {
       const item = new vscode.CompletionItem(`${typed.slice(0, colon)}:${name}`, vscode.CompletionItemKind.Function);
       item.detail = cat.title;
@@ -60,15 +64,28 @@ export class PolicyCompletion implements vscode.CompletionItemProvider, vscode.H
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const { ACTION_CATALOG, findAction, findConditionKey } = catalog();
     const place = cursor().placeAt(doc.getText(), doc.offsetAt(position));
-    if (!place) { return undefined; }
+    if (!place) {
+      return undefined;
+    }
     const range = new vscode.Range(doc.positionAt(place.offset), doc.positionAt(place.offset + place.length));
     if (place.kind === 'conditionKey') {
       const key = findConditionKey(place.value);
-      return key && new vscode.Hover(new vscode.MarkdownString(`**${place.value}** (${key.type})\n\n${vscode.l10n.t(key.description)}`), range);
+      return (
+        key &&
+        new vscode.Hover(
+          new vscode.MarkdownString(`**${place.value}** (${key.type})\n\n${vscode.l10n.t(key.description)}`),
+          range,
+        )
+      );
     }
     const action = findAction(place.value);
     if (action) {
-      return new vscode.Hover(new vscode.MarkdownString(`**${action.service}:${action.name}** · ${ACTION_CATALOG[action.service].title}\n\n${vscode.l10n.t(action.description)}`), range);
+      return new vscode.Hover(
+        new vscode.MarkdownString(
+          `**${action.service}:${action.name}** · ${ACTION_CATALOG[action.service].title}\n\n${vscode.l10n.t(action.description)}`,
+        ),
+        range,
+      );
     }
     return undefined;
   }

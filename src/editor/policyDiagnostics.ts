@@ -25,7 +25,9 @@ const DEBOUNCE_MS = 300;
 const policyLint = () => require('../policy/lint') as typeof import('../policy/lint');
 
 export function isPolicyDocument(doc: vscode.TextDocument): boolean {
-  if (SCHEMES.includes(doc.uri.scheme)) { return doc.uri.path.endsWith('.json'); }
+  if (SCHEMES.includes(doc.uri.scheme)) {
+    return doc.uri.path.endsWith('.json');
+  }
   return /\.ram-policy\.json$/i.test(doc.uri.path);
 }
 
@@ -33,7 +35,11 @@ export function isPolicyDocument(doc: vscode.TextDocument): boolean {
 export function policyKindOf(uri: vscode.Uri): { kind: PolicyKind; opts: RuleOptions } {
   const path = uri.path.toLowerCase();
   const ecsRole = path.endsWith('.ecs-trust.ram-policy.json') || /(^|&)ecsRole\b/.test(uri.query);
-  const trust = ecsRole || path.endsWith('.trust.ram-policy.json') || path.endsWith('.trust.policy.json') || /\/roles\/[^/]+\/trust[^/]*\.json$/.test(path);
+  const trust =
+    ecsRole ||
+    path.endsWith('.trust.ram-policy.json') ||
+    path.endsWith('.trust.policy.json') ||
+    /\/roles\/[^/]+\/trust[^/]*\.json$/.test(path);
   return { kind: trust ? 'trust' : 'permission', opts: { ecsRole } };
 }
 
@@ -50,13 +56,19 @@ const SEVERITY: Record<Diagnostic['severity'], vscode.DiagnosticSeverity> = {
  */
 export function assertValidPolicy(text: string, kind: PolicyKind = 'permission', showProblems = true): void {
   const errors = policyLint().policyErrors(text, kind);
-  if (!errors.length) { return; }
-  if (showProblems) { void vscode.commands.executeCommand('workbench.actions.view.problems'); }
+  if (!errors.length) {
+    return;
+  }
+  if (showProblems) {
+    void vscode.commands.executeCommand('workbench.actions.view.problems');
+  }
   // Each message is a sentence: joined by spaces, never ".;".
   const shown = errors.slice(0, 3).map(localizedMessage).join(' ');
-  throw new Error(errors.length > 3
-    ? vscode.l10n.t('The policy document has {0} problems; nothing was sent to RAM. {1} …', errors.length, shown)
-    : vscode.l10n.t('The policy document has problems; nothing was sent to RAM. {0}', shown));
+  throw new Error(
+    errors.length > 3
+      ? vscode.l10n.t('The policy document has {0} problems; nothing was sent to RAM. {1} …', errors.length, shown)
+      : vscode.l10n.t('The policy document has problems; nothing was sent to RAM. {0}', shown),
+  );
 }
 
 export function localizedMessage(d: Pick<Diagnostic, 'code' | 'args' | 'message'>): string {
@@ -64,7 +76,10 @@ export function localizedMessage(d: Pick<Diagnostic, 'code' | 'args' | 'message'
   return template ? vscode.l10n.t(template, ...d.args) : d.message;
 }
 
-interface Tracked { version: number; items: { diagnostic: vscode.Diagnostic; lint: Diagnostic }[] }
+interface Tracked {
+  version: number;
+  items: { diagnostic: vscode.Diagnostic; lint: Diagnostic }[];
+}
 
 export class PolicyDiagnostics implements vscode.CodeActionProvider, vscode.Disposable {
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
@@ -79,30 +94,44 @@ export class PolicyDiagnostics implements vscode.CodeActionProvider, vscode.Disp
       vscode.workspace.onDidOpenTextDocument((d) => this.check(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
-      vscode.languages.registerCodeActionsProvider(POLICY_SELECTOR, this, { providedCodeActionKinds: PolicyDiagnostics.providedCodeActionKinds }),
+      vscode.languages.registerCodeActionsProvider(POLICY_SELECTOR, this, {
+        providedCodeActionKinds: PolicyDiagnostics.providedCodeActionKinds,
+      }),
     );
     vscode.workspace.textDocuments.forEach((d) => this.check(d));
   }
 
   private schedule(doc: vscode.TextDocument): void {
-    if (!isPolicyDocument(doc)) { return; }
+    if (!isPolicyDocument(doc)) {
+      return;
+    }
     const key = doc.uri.toString();
     clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => { this.timers.delete(key); this.check(doc); }, DEBOUNCE_MS));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.check(doc);
+      }, DEBOUNCE_MS),
+    );
   }
 
   /** Lints now; returns the diagnostics (tests and the debounce both end here). */
   check(doc: vscode.TextDocument): vscode.Diagnostic[] {
-    if (!isPolicyDocument(doc) || doc.isClosed) { return []; }
+    if (!isPolicyDocument(doc) || doc.isClosed) {
+      return [];
+    }
     const { kind, opts } = policyKindOf(doc.uri);
     const text = doc.getText();
-    const items = policyLint().lintPolicy(text, kind, opts).map((lint) => {
-      const range = new vscode.Range(doc.positionAt(lint.offset), doc.positionAt(lint.offset + lint.length));
-      const diagnostic = new vscode.Diagnostic(range, localizedMessage(lint), SEVERITY[lint.severity]);
-      diagnostic.source = POLICY_DIAGNOSTIC_SOURCE;
-      diagnostic.code = lint.code;
-      return { diagnostic, lint };
-    });
+    const items = policyLint()
+      .lintPolicy(text, kind, opts)
+      .map((lint) => {
+        const range = new vscode.Range(doc.positionAt(lint.offset), doc.positionAt(lint.offset + lint.length));
+        const diagnostic = new vscode.Diagnostic(range, localizedMessage(lint), SEVERITY[lint.severity]);
+        diagnostic.source = POLICY_DIAGNOSTIC_SOURCE;
+        diagnostic.code = lint.code;
+        return { diagnostic, lint };
+      });
     this.tracked.set(doc.uri.toString(), { version: doc.version, items });
     const list = items.map((i) => i.diagnostic);
     this.collection.set(doc.uri, list);
@@ -117,32 +146,56 @@ export class PolicyDiagnostics implements vscode.CodeActionProvider, vscode.Disp
     this.collection.delete(uri);
   }
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    doc: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     let tracked = this.tracked.get(doc.uri.toString());
     // Typing since the last lint moved the offsets: lint again before offering edits.
-    if (!tracked || tracked.version !== doc.version) { this.check(doc); tracked = this.tracked.get(doc.uri.toString()); }
-    if (!tracked) { return []; }
+    if (!tracked || tracked.version !== doc.version) {
+      this.check(doc);
+      tracked = this.tracked.get(doc.uri.toString());
+    }
+    if (!tracked) {
+      return [];
+    }
     const wanted = context.diagnostics.filter((d) => d.source === POLICY_DIAGNOSTIC_SOURCE);
     const actions: vscode.CodeAction[] = [];
     for (const { diagnostic, lint } of tracked.items) {
-      if (!lint.fix || !wanted.some((w) => w.code === diagnostic.code && w.range.isEqual(diagnostic.range))) { continue; }
+      if (!lint.fix || !wanted.some((w) => w.code === diagnostic.code && w.range.isEqual(diagnostic.range))) {
+        continue;
+      }
       const action = new vscode.CodeAction(fixTitle(lint), vscode.CodeActionKind.QuickFix);
       action.edit = new vscode.WorkspaceEdit();
-      action.edit.replace(doc.uri, new vscode.Range(doc.positionAt(lint.fix.offset), doc.positionAt(lint.fix.offset + lint.fix.length)), lint.fix.text);
+      action.edit.replace(
+        doc.uri,
+        new vscode.Range(doc.positionAt(lint.fix.offset), doc.positionAt(lint.fix.offset + lint.fix.length)),
+        lint.fix.text,
+      );
       action.diagnostics = [diagnostic];
       action.isPreferred = true;
       actions.push(action);
     }
     const all = tracked.items.filter((i) => i.lint.fix);
     if (actions.length && all.length > 1) {
-      const fixAll = new vscode.CodeAction(vscode.l10n.t('Fix all auto-fixable policy problems'), vscode.CodeActionKind.QuickFix);
+      const fixAll = new vscode.CodeAction(
+        vscode.l10n.t('Fix all auto-fixable policy problems'),
+        vscode.CodeActionKind.QuickFix,
+      );
       fixAll.edit = new vscode.WorkspaceEdit();
       // Fixes never overlap except by position; applying from the end keeps earlier offsets valid.
       let lastStart = Infinity;
       for (const { lint } of [...all].sort((a, b) => b.lint.fix!.offset - a.lint.fix!.offset)) {
         const f = lint.fix!;
-        if (f.offset + f.length > lastStart) { continue; }
-        fixAll.edit.replace(doc.uri, new vscode.Range(doc.positionAt(f.offset), doc.positionAt(f.offset + f.length)), f.text);
+        if (f.offset + f.length > lastStart) {
+          continue;
+        }
+        fixAll.edit.replace(
+          doc.uri,
+          new vscode.Range(doc.positionAt(f.offset), doc.positionAt(f.offset + f.length)),
+          f.text,
+        );
         lastStart = f.offset;
       }
       fixAll.diagnostics = all.map((i) => i.diagnostic);
@@ -160,8 +213,16 @@ export class PolicyDiagnostics implements vscode.CodeActionProvider, vscode.Disp
 /** The quick fix's title: what the edit does, from the edit itself. */
 function fixTitle(d: Diagnostic): string {
   const f = d.fix!;
-  if (f.text === '' ) { return d.code === 'statement-duplicate' ? vscode.l10n.t('Remove the repeated statement') : vscode.l10n.t('Remove it'); }
-  if (f.length === 0) { return vscode.l10n.t('Insert {0}', f.text.length > 40 ? `${f.text.slice(0, 37).trim()}…` : f.text.trim()); }
-  if (d.code === 'list-objects-on-objects') { return vscode.l10n.t('Grant oss:ListObjects on the bucket with an oss:Prefix condition'); }
+  if (f.text === '') {
+    return d.code === 'statement-duplicate'
+      ? vscode.l10n.t('Remove the repeated statement')
+      : vscode.l10n.t('Remove it');
+  }
+  if (f.length === 0) {
+    return vscode.l10n.t('Insert {0}', f.text.length > 40 ? `${f.text.slice(0, 37).trim()}…` : f.text.trim());
+  }
+  if (d.code === 'list-objects-on-objects') {
+    return vscode.l10n.t('Grant oss:ListObjects on the bucket with an oss:Prefix condition');
+  }
   return vscode.l10n.t('Change to {0}', f.text.length > 60 ? `${f.text.slice(0, 57)}…` : f.text);
 }

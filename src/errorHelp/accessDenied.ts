@@ -22,7 +22,9 @@ const denials = () => require('../setup/accessDeniedReport') as typeof import('.
 
 /** The full analysis for an OSS AccessDenied under the active profile; undefined for other errors. */
 export async function explainAccessDenied(s: Services, err: CloudError): Promise<DenialReport | undefined> {
-  if (!denials().isPolicyDenial(err)) { return undefined; }
+  if (!denials().isPolicyDenial(err)) {
+    return undefined;
+  }
   const { entry, cloud } = await s.cloud();
   const identity = await cloud.knownIdentity().catch(() => undefined);
   return denials().analyseOssDenial(err, { cloud, profileName: entry.name, identity });
@@ -42,15 +44,29 @@ export async function refusalSentence(s: Services, err: CloudError): Promise<str
     const id = await cloud.knownIdentity();
     accountId = id.accountId;
     who = denials().describePrincipal(denials().principalOf(id));
-  } catch { /* name what we know */ }
+  } catch {
+    /* name what we know */
+  }
   const req = denials().ramRequestOf(err, accountId);
-  return vscode.l10n.t('{0} on {1} was refused for {2} (profile "{3}").', err.action ?? req?.action ?? '?', req?.resource ?? err.resource ?? '?', who, profile);
+  return vscode.l10n.t(
+    '{0} on {1} was refused for {2} (profile "{3}").',
+    err.action ?? req?.action ?? '?',
+    req?.resource ?? err.resource ?? '?',
+    who,
+    profile,
+  );
 }
 
 /** Opens the suggested statement, as a complete policy document, read-only (copy it, or use "Add to Role…"). */
 export async function showStatementToAdd(s: Services, report: DenialReport): Promise<vscode.TextDocument | undefined> {
-  if (!report.statement) { return undefined; }
-  return s.readOnly.show(`/statements/${denials().suggestedPolicyName(report.request)}.json`, denials().suggestedPolicy(report.statement), { preview: false });
+  if (!report.statement) {
+    return undefined;
+  }
+  return s.readOnly.show(
+    `/statements/${denials().suggestedPolicyName(report.request)}.json`,
+    denials().suggestedPolicy(report.statement),
+    { preview: false },
+  );
 }
 
 /**
@@ -60,16 +76,31 @@ export async function showStatementToAdd(s: Services, report: DenialReport): Pro
  */
 export async function addStatementToPrincipal(s: Services, report: DenialReport): Promise<string | undefined> {
   const p = report.principal;
-  if (!report.statement || !p?.name || (p.kind !== 'role' && p.kind !== 'user')) { return undefined; }
+  if (!report.statement || !p?.name || (p.kind !== 'role' && p.kind !== 'user')) {
+    return undefined;
+  }
   const target = p.kind === 'role' ? vscode.l10n.t('role {0}', p.name) : vscode.l10n.t('RAM user {0}', p.name);
   const active = s.profiles.active()?.id;
-  const profile = await s.prompt.pick(s.profiles.list().filter((e) => e.supported).map((e) => ({
-    label: e.name, description: `${e.source} · ${e.mode}${e.id === active ? ' ' + vscode.l10n.t('(active)') : ''}`, entry: e,
-  })), { title: vscode.l10n.t('Grant {0} to {1}', report.request.action, target), placeHolder: vscode.l10n.t('Act as which profile? It must be allowed to create and attach RAM policies.') });
+  const profile = await s.prompt.pick(
+    s.profiles
+      .list()
+      .filter((e) => e.supported)
+      .map((e) => ({
+        label: e.name,
+        description: `${e.source} · ${e.mode}${e.id === active ? ' ' + vscode.l10n.t('(active)') : ''}`,
+        entry: e,
+      })),
+    {
+      title: vscode.l10n.t('Grant {0} to {1}', report.request.action, target),
+      placeHolder: vscode.l10n.t('Act as which profile? It must be allowed to create and attach RAM policies.'),
+    },
+  );
   const policyName = await s.prompt.input({
-    title: vscode.l10n.t('Grant {0} to {1}', report.request.action, target), prompt: vscode.l10n.t('Name of the new custom policy'),
+    title: vscode.l10n.t('Grant {0} to {1}', report.request.action, target),
+    prompt: vscode.l10n.t('Name of the new custom policy'),
     value: denials().suggestedPolicyName(report.request),
-    validateInput: (v) => (denials().isValidPolicyName(v) ? undefined : vscode.l10n.t('Use 1–128 letters, digits or hyphens.')),
+    validateInput: (v) =>
+      denials().isValidPolicyName(v) ? undefined : vscode.l10n.t('Use 1–128 letters, digits or hyphens.'),
   });
   const document = denials().suggestedPolicy(report.statement);
   assertValidPolicy(document, 'permission', false);
@@ -78,27 +109,61 @@ export async function addStatementToPrincipal(s: Services, report: DenialReport)
     vscode.l10n.t('Acting as profile "{0}". The policy allows:\n\n{1}', profile.entry.name, document),
     vscode.l10n.t('Create and Attach'),
   );
-  if (!ok) { return undefined; }
+  if (!ok) {
+    return undefined;
+  }
   const cloud = await s.profiles.cloudFor(profile.entry);
   try {
-    await withProgress(vscode.l10n.t('Granting {0} to {1}…', report.request.action, target), () => denials().grantStatement(cloud, { kind: p.kind as 'role' | 'user', name: p.name! }, policyName, report.statement!,
-      vscode.l10n.t('Allows {0} on {1} (added from VS Code after an AccessDenied)', report.request.action, ([] as string[]).concat(report.statement!.Resource ?? []).join(', '))), false);
+    await withProgress(
+      vscode.l10n.t('Granting {0} to {1}…', report.request.action, target),
+      () =>
+        denials().grantStatement(
+          cloud,
+          { kind: p.kind as 'role' | 'user', name: p.name! },
+          policyName,
+          report.statement!,
+          vscode.l10n.t(
+            'Allows {0} on {1} (added from VS Code after an AccessDenied)',
+            report.request.action,
+            ([] as string[]).concat(report.statement!.Resource ?? []).join(', '),
+          ),
+        ),
+      false,
+    );
   } finally {
     cloud.dispose();
   }
   s.refresh('ram');
-  void showNotice('info', p.kind === 'role'
-    ? vscode.l10n.t('Policy "{0}" is attached to {1}. Retry now: until the change reaches OSS (seconds), the request waits instead of being refused.', policyName, target)
-    : vscode.l10n.t('Policy "{0}" is attached to {1}. RAM changes can take a few seconds to apply; then retry.', policyName, target));
+  void showNotice(
+    'info',
+    p.kind === 'role'
+      ? vscode.l10n.t(
+          'Policy "{0}" is attached to {1}. Retry now: until the change reaches OSS (seconds), the request waits instead of being refused.',
+          policyName,
+          target,
+        )
+      : vscode.l10n.t(
+          'Policy "{0}" is attached to {1}. RAM changes can take a few seconds to apply; then retry.',
+          policyName,
+          target,
+        ),
+  );
   return policyName;
 }
 
 export function accessDeniedActions(s: Services, report: DenialReport): ErrorAction[] {
-  if (!report.statement) { return []; }
-  const actions: ErrorAction[] = [{ label: vscode.l10n.t('Show Statement to Add'), run: () => showStatementToAdd(s, report) }];
+  if (!report.statement) {
+    return [];
+  }
+  const actions: ErrorAction[] = [
+    { label: vscode.l10n.t('Show Statement to Add'), run: () => showStatementToAdd(s, report) },
+  ];
   const kind = report.principal?.kind;
   if (report.principal?.name && (kind === 'role' || kind === 'user')) {
-    actions.push({ label: kind === 'role' ? vscode.l10n.t('Add to Role…') : vscode.l10n.t('Add to User…'), run: () => addStatementToPrincipal(s, report) });
+    actions.push({
+      label: kind === 'role' ? vscode.l10n.t('Add to Role…') : vscode.l10n.t('Add to User…'),
+      run: () => addStatementToPrincipal(s, report),
+    });
   }
   return actions;
 }

@@ -12,15 +12,19 @@ const VIEW_OF: Partial<Record<string, ViewId>> = { ram: 'ram', ecs: 'ecs', oss: 
 export function outcomeUnknownEnricher(s: Services): ErrorEnricher {
   return async (e) => {
     const view = e.service ? VIEW_OF[e.service] : undefined;
-    if (!view) { return undefined; }
+    if (!view) {
+      return undefined;
+    }
     return {
-      actions: [{
-        label: vscode.l10n.t('Check'),
-        run: async () => {
-          s.refresh(view);
-          await vscode.commands.executeCommand(`alibabaCloud.${view}.focus`);
+      actions: [
+        {
+          label: vscode.l10n.t('Check'),
+          run: async () => {
+            s.refresh(view);
+            await vscode.commands.executeCommand(`alibabaCloud.${view}.focus`);
+          },
         },
-      }],
+      ],
     };
   };
 }

@@ -13,7 +13,14 @@
 import * as vscode from 'vscode';
 import type { PolicyType } from '../cloud/ram';
 import type { PolicyKind } from '../policy/lint';
-import { activeBinding, bindingFromUri, bindingQuery, cloudForRead, type LiveBinding, type LiveTarget } from '../services/liveBinding';
+import {
+  activeBinding,
+  bindingFromUri,
+  bindingQuery,
+  cloudForRead,
+  type LiveBinding,
+  type LiveTarget,
+} from '../services/liveBinding';
 import type { PolicyDocuments, Services } from '../services/services';
 
 export const RAM_SCHEME = 'alibabacloud-ram';
@@ -28,13 +35,17 @@ const segment = (name: string) => name.replace(/[\\/]/g, '∕') || '-';
 function pathOf(b: LiveBinding, t: LiveTarget): string {
   const root = `/${segment(b.profileName)}`;
   switch (t.kind) {
-    case 'newPolicy': return `${root}/drafts/${t.policyName}.policy.json`;
-    case 'trust': return `${root}/roles/${t.roleName}.trust.policy.json`;
-    default: return `${root}/policies/${t.policyType}/${t.policyName}${t.versionId ? `.${t.versionId}` : ''}.policy.json`;
+    case 'newPolicy':
+      return `${root}/drafts/${t.policyName}.policy.json`;
+    case 'trust':
+      return `${root}/roles/${t.roleName}.trust.policy.json`;
+    default:
+      return `${root}/policies/${t.policyType}/${t.policyName}${t.versionId ? `.${t.versionId}` : ''}.policy.json`;
   }
 }
 
-export const liveUri = (b: LiveBinding, t: LiveTarget) => vscode.Uri.from({ scheme: RAM_SCHEME, path: pathOf(b, t), query: bindingQuery(b) });
+export const liveUri = (b: LiveBinding, t: LiveTarget) =>
+  vscode.Uri.from({ scheme: RAM_SCHEME, path: pathOf(b, t), query: bindingQuery(b) });
 
 /** The document in RAM for a policy (default version, or `version`), bound to the active profile. */
 export const policyDocumentUri = (s: Services, type: PolicyType, name: string, version?: string) =>
@@ -44,7 +55,9 @@ export const trustPolicyUri = (s: Services, roleName: string) => liveUri(activeB
 /** What a live URI is about, or undefined when it is not one of ours. */
 export function parseLiveUri(uri: vscode.Uri): { binding: LiveBinding; target: LiveTarget } | undefined {
   const binding = bindingFromUri(uri);
-  if ((uri.scheme !== RAM_SCHEME && uri.scheme !== LIVE_SCHEME) || !binding) { return undefined; }
+  if ((uri.scheme !== RAM_SCHEME && uri.scheme !== LIVE_SCHEME) || !binding) {
+    return undefined;
+  }
   const [, , area, ...rest] = uri.path.split('/');
   const file = rest.join('/');
   if (area === 'drafts') {
@@ -57,7 +70,9 @@ export function parseLiveUri(uri: vscode.Uri): { binding: LiveBinding; target: L
   }
   if (area === 'policies') {
     const m = /^(System|Custom)\/([A-Za-z0-9-]+)(?:\.(v\d+))?\.policy\.json$/.exec(file);
-    return m ? { binding, target: { kind: 'policy', policyType: m[1] as PolicyType, policyName: m[2], versionId: m[3] } } : undefined;
+    return m
+      ? { binding, target: { kind: 'policy', policyType: m[1] as PolicyType, policyName: m[2], versionId: m[3] } }
+      : undefined;
   }
   return undefined;
 }
@@ -65,7 +80,11 @@ export function parseLiveUri(uri: vscode.Uri): { binding: LiveBinding; target: L
 export const lintKind = (t: LiveTarget): PolicyKind => (t.kind === 'trust' ? 'trust' : 'permission');
 
 export function pretty(doc: string): string {
-  try { return JSON.stringify(JSON.parse(doc), null, 2) + '\n'; } catch { return doc; }
+  try {
+    return JSON.stringify(JSON.parse(doc), null, 2) + '\n';
+  } catch {
+    return doc;
+  }
 }
 
 interface Entry {
@@ -77,12 +96,18 @@ interface Entry {
 }
 
 /** Opens `text` as a new-policy draft bound to the active profile; "Create Policy" deploys it. */
-export async function openPolicyDraft(s: Services, target: Extract<LiveTarget, { kind: 'newPolicy' }>, text: string): Promise<vscode.TextEditor> {
+export async function openPolicyDraft(
+  s: Services,
+  target: Extract<LiveTarget, { kind: 'newPolicy' }>,
+  text: string,
+): Promise<vscode.TextEditor> {
   const uri = s.documents.openDraft(activeBinding(s), target, text);
   return vscode.window.showTextDocument(uri, { preview: false });
 }
 
-export class LiveRamDocuments implements PolicyDocuments, vscode.FileSystemProvider, vscode.TextDocumentContentProvider, vscode.Disposable {
+export class LiveRamDocuments
+  implements PolicyDocuments, vscode.FileSystemProvider, vscode.TextDocumentContentProvider, vscode.Disposable
+{
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Entry>>();
   /** LIVE_SCHEME snapshots: what RAM held when a diff was opened. */
@@ -105,7 +130,9 @@ export class LiveRamDocuments implements PolicyDocuments, vscode.FileSystemProvi
     const reopened = this.entries.has(uri.toString());
     this.entries.set(uri.toString(), { target, binding, data: Buffer.from(text), mtime: Date.now(), readonly: false });
     // An editor still showing an older draft of the same name reloads the new text.
-    if (reopened) { this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]); }
+    if (reopened) {
+      this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
+    }
     return uri;
   }
 
@@ -127,8 +154,12 @@ export class LiveRamDocuments implements PolicyDocuments, vscode.FileSystemProvi
    */
   forget(uri: vscode.Uri): void {
     const e = this.entries.get(uri.toString());
-    if (!e || e.target.kind === 'newPolicy') { return; }
-    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty)) { return; }
+    if (!e || e.target.kind === 'newPolicy') {
+      return;
+    }
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty)) {
+      return;
+    }
     this.entries.delete(uri.toString());
     this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
   }
@@ -136,13 +167,17 @@ export class LiveRamDocuments implements PolicyDocuments, vscode.FileSystemProvi
   /** After a deploy, the document now matches RAM; forget a draft that became a policy. */
   deployed(uri: vscode.Uri): void {
     const e = this.entries.get(uri.toString());
-    if (e?.target.kind === 'newPolicy') { this.entries.delete(uri.toString()); }
+    if (e?.target.kind === 'newPolicy') {
+      this.entries.delete(uri.toString());
+    }
   }
 
   private async entry(uri: vscode.Uri): Promise<Entry> {
     const key = uri.toString();
     const known = this.entries.get(key);
-    if (known) { return known; }
+    if (known) {
+      return known;
+    }
     let p = this.loading.get(key);
     if (!p) {
       p = this.load(uri).finally(() => this.loading.delete(key));
@@ -154,41 +189,63 @@ export class LiveRamDocuments implements PolicyDocuments, vscode.FileSystemProvi
   private async load(uri: vscode.Uri): Promise<Entry> {
     const parsed = parseLiveUri(uri);
     // Drafts live only in memory: after a reload there is nothing to restore.
-    if (!parsed || parsed.target.kind === 'newPolicy') { throw vscode.FileSystemError.FileNotFound(uri); }
+    if (!parsed || parsed.target.kind === 'newPolicy') {
+      throw vscode.FileSystemError.FileNotFound(uri);
+    }
     const { target, binding } = parsed;
-    const bound = await cloudForRead(this.s, binding).catch((e: Error) => { throw vscode.FileSystemError.Unavailable(e.message); });
+    const bound = await cloudForRead(this.s, binding).catch((e: Error) => {
+      throw vscode.FileSystemError.Unavailable(e.message);
+    });
     try {
       let text: string;
       if (target.kind === 'trust') {
         text = (await bound.cloud.ram.getRole(target.roleName)).trustPolicy ?? '';
       } else if (target.versionId) {
-        text = (await bound.cloud.ram.getPolicyVersion(target.policyName, target.policyType, target.versionId)).document;
+        text = (await bound.cloud.ram.getPolicyVersion(target.policyName, target.policyType, target.versionId))
+          .document;
       } else {
         text = (await bound.cloud.ram.getPolicy(target.policyName, target.policyType)).document;
       }
-      const e: Entry = { target, binding, data: Buffer.from(pretty(text)), mtime: Date.now(), readonly: target.kind === 'policy' && target.policyType === 'System' };
+      const e: Entry = {
+        target,
+        binding,
+        data: Buffer.from(pretty(text)),
+        mtime: Date.now(),
+        readonly: target.kind === 'policy' && target.policyType === 'System',
+      };
       this.entries.set(uri.toString(), e);
       return e;
     } catch (e) {
-      if ((e as { code?: string }).code?.startsWith('EntityNotExist')) { throw vscode.FileSystemError.FileNotFound(uri); }
+      if ((e as { code?: string }).code?.startsWith('EntityNotExist')) {
+        throw vscode.FileSystemError.FileNotFound(uri);
+      }
       throw vscode.FileSystemError.Unavailable((e as Error).message);
     } finally {
       bound.release();
     }
   }
 
-  watch(): vscode.Disposable { return new vscode.Disposable(() => undefined); }
+  watch(): vscode.Disposable {
+    return new vscode.Disposable(() => undefined);
+  }
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     const e = await this.entry(uri);
     return {
-      type: vscode.FileType.File, ctime: e.mtime, mtime: e.mtime, size: e.data.byteLength,
+      type: vscode.FileType.File,
+      ctime: e.mtime,
+      mtime: e.mtime,
+      size: e.data.byteLength,
       permissions: e.readonly ? vscode.FilePermission.Readonly : undefined,
     };
   }
 
-  readDirectory(): [string, vscode.FileType][] { return []; }
-  createDirectory(): void { throw vscode.FileSystemError.NoPermissions(); }
+  readDirectory(): [string, vscode.FileType][] {
+    return [];
+  }
+  createDirectory(): void {
+    throw vscode.FileSystemError.NoPermissions();
+  }
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     return (await this.entry(uri)).data;
@@ -197,20 +254,33 @@ export class LiveRamDocuments implements PolicyDocuments, vscode.FileSystemProvi
   /** Keeps the text and validates it; RAM is changed only by the deploy commands. */
   writeFile(uri: vscode.Uri, content: Uint8Array): void {
     const e = this.entries.get(uri.toString());
-    if (!e) { throw vscode.FileSystemError.FileNotFound(uri); }
-    if (e.readonly) { throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('System policies cannot be changed.')); }
+    if (!e) {
+      throw vscode.FileSystemError.FileNotFound(uri);
+    }
+    if (e.readonly) {
+      throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('System policies cannot be changed.'));
+    }
     e.data = content;
     e.mtime = Date.now();
     this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
-    vscode.window.setStatusBarMessage(e.target.kind === 'newPolicy'
-      ? vscode.l10n.t('Saved in the editor only. "Create Policy" in the editor title creates it in RAM.')
-      : e.target.kind === 'trust'
-        ? vscode.l10n.t('Saved in the editor only. "Update Trust Policy" in the editor title changes the role.')
-        : vscode.l10n.t('Saved in the editor only. "Deploy as New Default RAM Policy Version" in the editor title deploys it.'), 5000);
+    vscode.window.setStatusBarMessage(
+      e.target.kind === 'newPolicy'
+        ? vscode.l10n.t('Saved in the editor only. "Create Policy" in the editor title creates it in RAM.')
+        : e.target.kind === 'trust'
+          ? vscode.l10n.t('Saved in the editor only. "Update Trust Policy" in the editor title changes the role.')
+          : vscode.l10n.t(
+              'Saved in the editor only. "Deploy as New Default RAM Policy Version" in the editor title deploys it.',
+            ),
+      5000,
+    );
   }
 
-  delete(uri: vscode.Uri): void { this.entries.delete(uri.toString()); }
-  rename(): void { throw vscode.FileSystemError.NoPermissions(); }
+  delete(uri: vscode.Uri): void {
+    this.entries.delete(uri.toString());
+  }
+  rename(): void {
+    throw vscode.FileSystemError.NoPermissions();
+  }
 
   dispose(): void {
     this.subscriptions.forEach((d) => d.dispose());

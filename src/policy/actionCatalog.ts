@@ -27,13 +27,14 @@ const OSS_ACTIONS: Record<string, string> = {
   ListBuckets: 'Lists the buckets of the account (GetService).',
   PutBucket: 'Creates a bucket.',
   DeleteBucket: 'Deletes an empty bucket.',
-  GetBucketInfo: 'Reads a bucket\'s details: region, storage class, ACL, creation time.',
+  GetBucketInfo: "Reads a bucket's details: region, storage class, ACL, creation time.",
   GetBucketLocation: 'Reads the region a bucket is in.',
-  GetBucketStat: 'Reads a bucket\'s storage usage and object count.',
-  ListObjects: 'Lists the objects of a bucket (ListObjects, ListObjectsV2); resource is the bucket, oss:Prefix limits it.',
+  GetBucketStat: "Reads a bucket's storage usage and object count.",
+  ListObjects:
+    'Lists the objects of a bucket (ListObjects, ListObjectsV2); resource is the bucket, oss:Prefix limits it.',
   ListObjectVersions: 'Lists the versions of the objects of a bucket.',
-  GetBucketAcl: 'Reads a bucket\'s ACL.',
-  PutBucketAcl: 'Sets a bucket\'s ACL.',
+  GetBucketAcl: "Reads a bucket's ACL.",
+  PutBucketAcl: "Sets a bucket's ACL.",
   GetBucketPolicy: 'Reads a bucket policy.',
   PutBucketPolicy: 'Sets a bucket policy.',
   DeleteBucketPolicy: 'Deletes a bucket policy.',
@@ -56,9 +57,9 @@ const OSS_ACTIONS: Record<string, string> = {
   GetBucketEncryption: 'Reads default server-side encryption.',
   PutBucketEncryption: 'Sets default server-side encryption.',
   DeleteBucketEncryption: 'Removes default server-side encryption.',
-  GetBucketTagging: 'Reads a bucket\'s tags.',
-  PutBucketTagging: 'Sets a bucket\'s tags.',
-  DeleteBucketTagging: 'Deletes a bucket\'s tags.',
+  GetBucketTagging: "Reads a bucket's tags.",
+  PutBucketTagging: "Sets a bucket's tags.",
+  DeleteBucketTagging: "Deletes a bucket's tags.",
   GetBucketReplication: 'Reads cross-region replication rules.',
   PutBucketReplication: 'Sets cross-region replication rules.',
   DeleteBucketReplication: 'Deletes a replication rule.',
@@ -87,13 +88,13 @@ const OSS_ACTIONS: Record<string, string> = {
   DeleteObject: 'Deletes an object; also authorizes DeleteMultipleObjects.',
   DeleteObjectVersion: 'Deletes a specific version of an object.',
   GetObjectVersion: 'Downloads a specific version of an object.',
-  GetObjectAcl: 'Reads an object\'s ACL.',
-  PutObjectAcl: 'Sets an object\'s ACL.',
+  GetObjectAcl: "Reads an object's ACL.",
+  PutObjectAcl: "Sets an object's ACL.",
   GetObjectVersionAcl: 'Reads the ACL of an object version.',
   PutObjectVersionAcl: 'Sets the ACL of an object version.',
-  GetObjectTagging: 'Reads an object\'s tags.',
-  PutObjectTagging: 'Sets an object\'s tags.',
-  DeleteObjectTagging: 'Deletes an object\'s tags.',
+  GetObjectTagging: "Reads an object's tags.",
+  PutObjectTagging: "Sets an object's tags.",
+  DeleteObjectTagging: "Deletes an object's tags.",
   GetObjectVersionTagging: 'Reads the tags of an object version.',
   PutObjectVersionTagging: 'Sets the tags of an object version.',
   DeleteObjectVersionTagging: 'Deletes the tags of an object version.',
@@ -108,7 +109,7 @@ const OSS_ACTIONS: Record<string, string> = {
   OpenMetaQuery: 'Turns on metadata indexing for a bucket.',
   CloseMetaQuery: 'Turns off metadata indexing for a bucket.',
   DoMetaQuery: 'Searches the objects of a bucket by their indexed metadata.',
-  GetMetaQueryStatus: 'Reads the state of a bucket\'s metadata index.',
+  GetMetaQueryStatus: "Reads the state of a bucket's metadata index.",
   CreateAccessPoint: 'Creates an access point for a bucket.',
   GetAccessPoint: 'Reads an access point.',
   DeleteAccessPoint: 'Deletes an access point.',
@@ -133,18 +134,18 @@ const OSS_ACTIONS: Record<string, string> = {
   ListUserDataRedundancyTransition: 'Lists the redundancy conversion tasks of the account.',
   CreateCnameToken: 'Creates a token that proves ownership of a custom domain name.',
   GetCnameToken: 'Reads a custom domain name ownership token.',
-  PutBucketCallbackPolicy: 'Sets a bucket\'s callback policy.',
-  GetBucketCallbackPolicy: 'Reads a bucket\'s callback policy.',
-  DeleteBucketCallbackPolicy: 'Deletes a bucket\'s callback policy.',
+  PutBucketCallbackPolicy: "Sets a bucket's callback policy.",
+  GetBucketCallbackPolicy: "Reads a bucket's callback policy.",
+  DeleteBucketCallbackPolicy: "Deletes a bucket's callback policy.",
   PutBucketPublicAccessBlock: 'Blocks public access to a bucket.',
-  GetBucketPublicAccessBlock: 'Reads a bucket\'s public access block.',
-  DeleteBucketPublicAccessBlock: 'Deletes a bucket\'s public access block.',
+  GetBucketPublicAccessBlock: "Reads a bucket's public access block.",
+  DeleteBucketPublicAccessBlock: "Deletes a bucket's public access block.",
   PutPublicAccessBlock: 'Blocks public access for the whole account.',
-  GetPublicAccessBlock: 'Reads the account\'s public access block.',
-  DeletePublicAccessBlock: 'Deletes the account\'s public access block.',
+  GetPublicAccessBlock: "Reads the account's public access block.",
+  DeletePublicAccessBlock: "Deletes the account's public access block.",
   GetBucketPolicyStatus: 'Reads whether a bucket policy grants public access.',
   PutBucketAccessMonitor: 'Turns access tracking on or off for a bucket.',
-  GetBucketAccessMonitor: 'Reads a bucket\'s access tracking state.',
+  GetBucketAccessMonitor: "Reads a bucket's access tracking state.",
   PutBucketArchiveDirectRead: 'Turns direct reading of archived objects on or off.',
   GetBucketArchiveDirectRead: 'Reads whether archived objects can be read directly.',
   PutBucketHttpsConfig: 'Sets the TLS versions a bucket accepts.',
@@ -155,20 +156,20 @@ const OSS_ACTIONS: Record<string, string> = {
   ListStyle: 'Lists the image processing styles of a bucket.',
   DeleteStyle: 'Deletes an image processing style.',
   PutLiveChannel: 'Creates a LiveChannel for RTMP ingest.',
-  GetLiveChannel: 'Reads a LiveChannel\'s settings.',
+  GetLiveChannel: "Reads a LiveChannel's settings.",
   DeleteLiveChannel: 'Deletes a LiveChannel.',
   ListLiveChannel: 'Lists the LiveChannels of a bucket.',
   PutLiveChannelStatus: 'Enables or disables a LiveChannel.',
   GetLiveChannelStat: 'Reads the ingest state of a LiveChannel.',
   GetLiveChannelHistory: 'Reads the push history of a LiveChannel.',
   PublishRtmpStream: 'Pushes an RTMP stream to a LiveChannel.',
-  PostVodPlaylist: 'Creates a VOD playlist from a LiveChannel\'s recordings.',
+  PostVodPlaylist: "Creates a VOD playlist from a LiveChannel's recordings.",
   GetVodPlaylist: 'Reads a VOD playlist of a LiveChannel.',
   InitUserAntiDDosInfo: 'Creates an Anti-DDoS instance for OSS.',
-  GetUserAntiDDosInfo: 'Reads the account\'s Anti-DDoS instances.',
+  GetUserAntiDDosInfo: "Reads the account's Anti-DDoS instances.",
   UpdateUserAntiDDosInfo: 'Changes the state of an Anti-DDoS instance.',
   InitBucketAntiDDosInfo: 'Protects a bucket with an Anti-DDoS instance.',
-  UpdateBucketAntiDDosInfo: 'Changes a bucket\'s Anti-DDoS protection.',
+  UpdateBucketAntiDDosInfo: "Changes a bucket's Anti-DDoS protection.",
   ListBucketAntiDDosInfo: 'Lists the buckets protected by Anti-DDoS.',
   ReplicateGet: 'Lets cross-region replication read objects of the source bucket.',
   ReplicatePut: 'Lets cross-region replication write objects to the target bucket.',
@@ -183,7 +184,7 @@ const KMS_ACTIONS: Record<string, string> = {
   GenerateDataKey: 'Creates a data key and returns it in plaintext and encrypted.',
   GenerateDataKeyWithoutPlaintext: 'Creates a data key and returns it encrypted only.',
   ReEncrypt: 'Decrypts and encrypts again under another key.',
-  DescribeKey: 'Reads a key\'s metadata.',
+  DescribeKey: "Reads a key's metadata.",
   ListKeys: 'Lists the keys of the region.',
   CreateKey: 'Creates a customer master key.',
   ScheduleKeyDeletion: 'Schedules a key for deletion.',
@@ -198,7 +199,7 @@ const LOG_ACTIONS: Record<string, string> = {
   GetLogStoreLogs: 'Queries the logs of a Logstore.',
   GetLogStoreHistogram: 'Reads the log distribution of a Logstore.',
   ListLogStores: 'Lists the Logstores of a project.',
-  GetLogStore: 'Reads a Logstore\'s settings.',
+  GetLogStore: "Reads a Logstore's settings.",
   CreateLogStore: 'Creates a Logstore.',
   DeleteLogStore: 'Deletes a Logstore.',
   ListProject: 'Lists projects.',
@@ -208,13 +209,24 @@ const LOG_ACTIONS: Record<string, string> = {
   ListShards: 'Lists the shards of a Logstore.',
   CreateConsumerGroup: 'Creates a consumer group.',
   ConsumerGroupHeartBeat: 'Sends a consumer-group heartbeat.',
-  ConsumerGroupUpdateCheckPoint: 'Updates a consumer group\'s checkpoint.',
+  ConsumerGroupUpdateCheckPoint: "Updates a consumer group's checkpoint.",
 };
 
 export const ACTION_CATALOG: Record<string, ServiceCatalog> = {
-  ram: { complete: true, title: 'Resource Access Management', actions: { ...SDK_ACTIONS.ram, PassRole: 'Hands a role to a cloud service, e.g. attaching it to an ECS instance; scope it to the role ARN.' } },
+  ram: {
+    complete: true,
+    title: 'Resource Access Management',
+    actions: {
+      ...SDK_ACTIONS.ram,
+      PassRole: 'Hands a role to a cloud service, e.g. attaching it to an ECS instance; scope it to the role ARN.',
+    },
+  },
   ecs: { complete: true, title: 'Elastic Compute Service', actions: SDK_ACTIONS.ecs },
-  sts: { complete: true, title: 'Security Token Service', actions: { ...SDK_ACTIONS.sts, GetCallerIdentity: 'Returns the account, identity and ARN of the caller.' } },
+  sts: {
+    complete: true,
+    title: 'Security Token Service',
+    actions: { ...SDK_ACTIONS.sts, GetCallerIdentity: 'Returns the account, identity and ARN of the caller.' },
+  },
   oss: { complete: true, title: 'Object Storage Service', actions: OSS_ACTIONS },
   kms: { complete: false, title: 'Key Management Service', actions: KMS_ACTIONS },
   log: { complete: false, title: 'Simple Log Service', actions: LOG_ACTIONS },
@@ -226,7 +238,9 @@ function actionIndex() {
   if (!index) {
     index = new Map();
     for (const [service, cat] of Object.entries(ACTION_CATALOG)) {
-      for (const [name, description] of Object.entries(cat.actions)) { index.set(`${service}:${name}`.toLowerCase(), { service, name, description }); }
+      for (const [name, description] of Object.entries(cat.actions)) {
+        index.set(`${service}:${name}`.toLowerCase(), { service, name, description });
+      }
     }
   }
   return index;
@@ -246,7 +260,9 @@ export function actionsMatching(pattern: string): string[] {
   const out: string[] = [];
   for (const { service, name } of actionIndex().values()) {
     const full = `${service}:${name}`;
-    if (matchWildcard(pattern, full, true)) { out.push(full); }
+    if (matchWildcard(pattern, full, true)) {
+      out.push(full);
+    }
   }
   return out;
 }
@@ -258,14 +274,18 @@ export function isCatalogued(service: string): boolean {
 
 /** Levenshtein distance, giving up (returning max + 1) once it exceeds `max`. */
 function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) { return max + 1; }
+  if (Math.abs(a.length - b.length) > max) {
+    return max + 1;
+  }
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
       cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
-    if (Math.min(...cur) > max) { return max + 1; }
+    if (Math.min(...cur) > max) {
+      return max + 1;
+    }
     prev = cur;
   }
   return prev[b.length];
@@ -277,17 +297,25 @@ function editDistance(a: string, b: string, max: number): number {
  */
 export function nearestAction(service: string, name: string): string | undefined {
   const cat = serviceCatalog(service);
-  if (!cat) { return undefined; }
+  if (!cat) {
+    return undefined;
+  }
   const n = name.toLowerCase();
   let best: { action: string; d: number } | undefined;
   for (const action of Object.keys(cat.actions).sort()) {
     const d = editDistance(action.toLowerCase(), n, 2);
-    if (d <= 2 && (!best || d < best.d)) { best = { action, d }; }
+    if (d <= 2 && (!best || d < best.d)) {
+      best = { action, d };
+    }
   }
   return best?.action;
 }
 
-export interface ConditionKeyInfo { key: string; description: string; type: 'String' | 'Boolean' | 'Date' | 'IP' | 'Numeric' }
+export interface ConditionKeyInfo {
+  key: string;
+  description: string;
+  type: 'String' | 'Boolean' | 'Date' | 'IP' | 'Numeric';
+}
 
 /** Global keys (RAM "Policy elements") and the service keys the product's policies use. */
 export const CONDITION_KEYS: ConditionKeyInfo[] = [
@@ -310,9 +338,13 @@ export const CONDITION_KEYS: ConditionKeyInfo[] = [
   { key: 'oss:x-oss-object-acl', type: 'String', description: 'PutObject: the ACL set on the new object.' },
   { key: 'oss:x-oss-storage-class', type: 'String', description: 'PutObject: the storage class of the new object.' },
   { key: 'ecs:tag/<key>', type: 'String', description: 'A tag of the ECS resource.' },
-  { key: 'ecs:AssociatePublicIpAddress', type: 'Boolean', description: 'Whether the call assigns a public IP address.' },
+  {
+    key: 'ecs:AssociatePublicIpAddress',
+    type: 'Boolean',
+    description: 'Whether the call assigns a public IP address.',
+  },
   { key: 'sts:ExternalId', type: 'String', description: 'AssumeRole: the external ID the caller passes.' },
-  { key: 'saml:recipient', type: 'String', description: 'SAML SSO: the assertion\'s recipient URL.' },
+  { key: 'saml:recipient', type: 'String', description: "SAML SSO: the assertion's recipient URL." },
   { key: 'oidc:aud', type: 'String', description: 'OIDC SSO: the audience of the token.' },
   { key: 'oidc:iss', type: 'String', description: 'OIDC SSO: the issuer of the token.' },
   { key: 'oidc:sub', type: 'String', description: 'OIDC SSO: the subject of the token.' },
@@ -323,6 +355,8 @@ export function findConditionKey(key: string): ConditionKeyInfo | undefined {
   const lower = key.toLowerCase();
   return CONDITION_KEYS.find((c) => {
     const k = c.key.toLowerCase();
-    return k.endsWith('/<key>') ? lower.startsWith(k.slice(0, -'<key>'.length)) && lower.length > k.length - 5 : k === lower;
+    return k.endsWith('/<key>')
+      ? lower.startsWith(k.slice(0, -'<key>'.length)) && lower.length > k.length - 5
+      : k === lower;
   });
 }

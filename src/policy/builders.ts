@@ -22,7 +22,11 @@ export function ossReadOnlyBucketPolicy(bucket: string): PolicyDocument {
     Version: '1',
     Statement: [
       { Effect: 'Allow', Action: ['oss:ListBuckets'], Resource: 'acs:oss:*:*:*' },
-      { Effect: 'Allow', Action: ['oss:Get*', 'oss:List*'], Resource: [`acs:oss:*:*:${bucket}`, `acs:oss:*:*:${bucket}/*`] },
+      {
+        Effect: 'Allow',
+        Action: ['oss:Get*', 'oss:List*'],
+        Resource: [`acs:oss:*:*:${bucket}`, `acs:oss:*:*:${bucket}/*`],
+      },
     ],
   };
 }
@@ -31,31 +35,50 @@ export function ossReadOnlyBucketPolicy(bucket: string): PolicyDocument {
 export function ossReadWritePolicy(bucket: string, prefix = ''): PolicyDocument {
   const p = prefix.replace(/^\/+/, '');
   const objects = `acs:oss:*:*:${bucket}/${p}*`;
-  const list: PolicyStatement = { Effect: 'Allow', Action: ['oss:ListObjects', 'oss:GetBucketInfo', 'oss:GetBucketLocation'], Resource: `acs:oss:*:*:${bucket}` };
-  if (p) { list.Condition = { StringLike: { 'oss:Prefix': [`${p}*`] } }; }
+  const list: PolicyStatement = {
+    Effect: 'Allow',
+    Action: ['oss:ListObjects', 'oss:GetBucketInfo', 'oss:GetBucketLocation'],
+    Resource: `acs:oss:*:*:${bucket}`,
+  };
+  if (p) {
+    list.Condition = { StringLike: { 'oss:Prefix': [`${p}*`] } };
+  }
   return {
     Version: '1',
     Statement: [
       { Effect: 'Allow', Action: ['oss:ListBuckets'], Resource: 'acs:oss:*:*:*' },
       list,
-      { Effect: 'Allow', Action: ['oss:GetObject', 'oss:PutObject', 'oss:DeleteObject', 'oss:AbortMultipartUpload', 'oss:ListParts'], Resource: objects },
+      {
+        Effect: 'Allow',
+        Action: ['oss:GetObject', 'oss:PutObject', 'oss:DeleteObject', 'oss:AbortMultipartUpload', 'oss:ListParts'],
+        Resource: objects,
+      },
     ],
   };
 }
 
 /** The ECS actions a sub-account needs to put a role on instances (alongside ram:PassRole). */
 export const ECS_ROLE_ACTIONS = [
-  'ecs:AttachInstanceRamRole', 'ecs:DetachInstanceRamRole', 'ecs:DescribeInstanceRamRole', 'ecs:DescribeInstances',
+  'ecs:AttachInstanceRamRole',
+  'ecs:DetachInstanceRamRole',
+  'ecs:DescribeInstanceRamRole',
+  'ecs:DescribeInstances',
 ];
 
 /**
  * Valid PassRole policy for a sub-account, scoped to one role ARN. (The documented sample is not
  * valid JSON; this one is.)
  */
-export function passRolePolicy(roleArn: string, opts: { includeEcsActions?: boolean; includeRunInstances?: boolean } = {}): PolicyDocument {
+export function passRolePolicy(
+  roleArn: string,
+  opts: { includeEcsActions?: boolean; includeRunInstances?: boolean } = {},
+): PolicyDocument {
   const statements: PolicyStatement[] = [{ Effect: 'Allow', Action: 'ram:PassRole', Resource: roleArn }];
   if (opts.includeEcsActions !== false) {
-    const actions = [...ECS_ROLE_ACTIONS, ...(opts.includeRunInstances ? ['ecs:RunInstances', 'ecs:CreateInstance', 'ecs:StartInstance'] : [])];
+    const actions = [
+      ...ECS_ROLE_ACTIONS,
+      ...(opts.includeRunInstances ? ['ecs:RunInstances', 'ecs:CreateInstance', 'ecs:StartInstance'] : []),
+    ];
     statements.push({ Effect: 'Allow', Action: actions, Resource: '*' });
   }
   return { Version: '1', Statement: statements };

@@ -25,10 +25,13 @@ const num = (s: string): number => (s.trim() === '' ? NaN : Number(s));
 export function parseDate(s: string): number {
   return /^\d+$/.test(s.trim()) ? Number(s) * 1000 : Date.parse(s);
 }
-const cmp = (parse: (s: string) => number, ok: (a: number, b: number) => boolean): Test => (c, p) => {
-  const a = parse(c); const b = parse(p);
-  return !Number.isNaN(a) && !Number.isNaN(b) && ok(a, b);
-};
+const cmp =
+  (parse: (s: string) => number, ok: (a: number, b: number) => boolean): Test =>
+  (c, p) => {
+    const a = parse(c);
+    const b = parse(p);
+    return !Number.isNaN(a) && !Number.isNaN(b) && ok(a, b);
+  };
 
 const eq = (a: number, b: number) => a === b;
 const lt = (a: number, b: number) => a < b;
@@ -36,7 +39,10 @@ const le = (a: number, b: number) => a <= b;
 const gt = (a: number, b: number) => a > b;
 const ge = (a: number, b: number) => a >= b;
 
-interface OperatorDef { test: Test; negated: boolean }
+interface OperatorDef {
+  test: Test;
+  negated: boolean;
+}
 
 const positive: Record<string, Test> = {
   StringEquals: (c, p) => c === p,
@@ -84,7 +90,9 @@ export interface ConditionFailure {
 function contextValues(ctx: RequestContext, key: string): string[] {
   const lower = key.toLowerCase();
   for (const [k, v] of Object.entries(ctx)) {
-    if (k.toLowerCase() === lower && v !== undefined) { return Array.isArray(v) ? v : [v]; }
+    if (k.toLowerCase() === lower && v !== undefined) {
+      return Array.isArray(v) ? v : [v];
+    }
   }
   return [];
 }
@@ -95,12 +103,19 @@ function policyValues(v: unknown): string[] {
 }
 
 /** The first condition that fails, or undefined when the whole block holds (or is absent). */
-export function checkConditions(block: ConditionBlock | undefined, ctx: RequestContext = {}): ConditionFailure | undefined {
-  if (!block || typeof block !== 'object') { return undefined; }
+export function checkConditions(
+  block: ConditionBlock | undefined,
+  ctx: RequestContext = {},
+): ConditionFailure | undefined {
+  if (!block || typeof block !== 'object') {
+    return undefined;
+  }
   for (const [opName, keys] of Object.entries(block)) {
     const name = canonicalOperator(opName);
     const op = name ? OPERATORS[name] : undefined;
-    if (!op) { return { operator: opName, key: '', reason: 'unknown-operator' }; }
+    if (!op) {
+      return { operator: opName, key: '', reason: 'unknown-operator' };
+    }
     for (const [key, raw] of Object.entries(keys ?? {})) {
       const actual = contextValues(ctx, key);
       const wanted = policyValues(raw);
@@ -115,15 +130,22 @@ export function checkConditions(block: ConditionBlock | undefined, ctx: RequestC
 
 // ---- IP addresses (IPv4 and IPv6, plain or CIDR), as bigints so both families share one path.
 
-interface Ip { bits: 32 | 128; n: bigint }
+interface Ip {
+  bits: 32 | 128;
+  n: bigint;
+}
 
 function parseIpv4(s: string): bigint | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
-  if (!m) { return undefined; }
+  if (!m) {
+    return undefined;
+  }
   let n = 0n;
   for (const part of m.slice(1)) {
     const b = Number(part);
-    if (b > 255) { return undefined; }
+    if (b > 255) {
+      return undefined;
+    }
     n = (n << 8n) | BigInt(b);
   }
   return n;
@@ -131,16 +153,22 @@ function parseIpv4(s: string): bigint | undefined {
 
 function parseIpv6(s: string): bigint | undefined {
   const halves = s.split('::');
-  if (halves.length > 2) { return undefined; }
+  if (halves.length > 2) {
+    return undefined;
+  }
   const groups = (h: string) => (h === '' ? [] : h.split(':'));
   const head = groups(halves[0]);
   const tail = halves.length === 2 ? groups(halves[1]) : [];
   const fill = 8 - head.length - tail.length;
-  if (halves.length === 1 ? fill !== 0 : fill < 1) { return undefined; }
+  if (halves.length === 1 ? fill !== 0 : fill < 1) {
+    return undefined;
+  }
   const all = [...head, ...Array<string>(halves.length === 2 ? fill : 0).fill('0'), ...tail];
   let n = 0n;
   for (const g of all) {
-    if (!/^[0-9a-f]{1,4}$/i.test(g)) { return undefined; }
+    if (!/^[0-9a-f]{1,4}$/i.test(g)) {
+      return undefined;
+    }
     n = (n << 16n) | BigInt(parseInt(g, 16));
   }
   return n;
@@ -149,7 +177,9 @@ function parseIpv6(s: string): bigint | undefined {
 export function parseIp(s: string): Ip | undefined {
   const t = s.trim();
   const v4 = parseIpv4(t);
-  if (v4 !== undefined) { return { bits: 32, n: v4 }; }
+  if (v4 !== undefined) {
+    return { bits: 32, n: v4 };
+  }
   const v6 = t.includes(':') ? parseIpv6(t) : undefined;
   return v6 === undefined ? undefined : { bits: 128, n: v6 };
 }
@@ -158,16 +188,22 @@ export function parseIp(s: string): Ip | undefined {
 export function parseCidr(s: string): { ip: Ip; prefix: number } | undefined {
   const [addr, len, extra] = s.trim().split('/');
   const ip = parseIp(addr);
-  if (!ip || extra !== undefined) { return undefined; }
+  if (!ip || extra !== undefined) {
+    return undefined;
+  }
   const prefix = len === undefined ? ip.bits : /^\d{1,3}$/.test(len) ? Number(len) : NaN;
-  if (!(prefix >= 0 && prefix <= ip.bits)) { return undefined; }
+  if (!(prefix >= 0 && prefix <= ip.bits)) {
+    return undefined;
+  }
   return { ip, prefix };
 }
 
 export function ipInRange(ip: string, cidr: string): boolean {
   const a = parseIp(ip);
   const range = parseCidr(cidr);
-  if (!a || !range || a.bits !== range.ip.bits) { return false; }
+  if (!a || !range || a.bits !== range.ip.bits) {
+    return false;
+  }
   const shift = BigInt(a.bits - range.prefix);
   return a.n >> shift === range.ip.n >> shift;
 }

@@ -11,7 +11,9 @@ import { matchAction, matchResource } from './match';
 import type { AuthorizationRequest, Decision, NamedPolicy, PolicyStatement, StatementRef } from './types';
 
 export function asList(v: unknown): string[] {
-  if (typeof v === 'string') { return [v]; }
+  if (typeof v === 'string') {
+    return [v];
+  }
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
@@ -24,8 +26,12 @@ export function statementsOf(doc: unknown): PolicyStatement[] {
 
 /** Positive list matches if any pattern matches; the Not* form if none does. */
 function elementMatches(pos: unknown, neg: unknown, value: string, match: (p: string, v: string) => boolean): boolean {
-  if (pos !== undefined) { return asList(pos).some((p) => match(p, value)); }
-  if (neg !== undefined) { return !asList(neg).some((p) => match(p, value)); }
+  if (pos !== undefined) {
+    return asList(pos).some((p) => match(p, value));
+  }
+  if (neg !== undefined) {
+    return !asList(neg).some((p) => match(p, value));
+  }
   return false;
 }
 
@@ -60,8 +66,12 @@ export function evaluate(policies: NamedPolicy[], req: AuthorizationRequest): De
   let allow: StatementRef | undefined;
   for (const ref of allStatements(policies)) {
     const effect = ref.statement.Effect;
-    if ((effect !== 'Allow' && effect !== 'Deny') || !statementApplies(ref.statement, req)) { continue; }
-    if (effect === 'Deny') { return { effect: 'ExplicitDeny', matched: ref }; }
+    if ((effect !== 'Allow' && effect !== 'Deny') || !statementApplies(ref.statement, req)) {
+      continue;
+    }
+    if (effect === 'Deny') {
+      return { effect: 'ExplicitDeny', matched: ref };
+    }
     allow ??= ref;
   }
   return allow ? { effect: 'Allow', matched: allow } : { effect: 'ImplicitDeny' };

@@ -35,12 +35,20 @@ export interface DenialExplanation {
 export function explainDenial(policies: NamedPolicy[], req: AuthorizationRequest): DenialExplanation {
   const decision = evaluate(policies, req);
   const base = { action: req.action, resource: req.resource, conditionMisses: [] as ConditionMiss[] };
-  if (decision.effect === 'Allow') { return { ...base, reason: 'Allowed' }; }
-  if (decision.effect === 'ExplicitDeny') { return { ...base, reason: 'ExplicitDeny', denyingStatement: decision.matched }; }
+  if (decision.effect === 'Allow') {
+    return { ...base, reason: 'Allowed' };
+  }
+  if (decision.effect === 'ExplicitDeny') {
+    return { ...base, reason: 'ExplicitDeny', denyingStatement: decision.matched };
+  }
   for (const ref of allStatements(policies)) {
-    if (ref.statement.Effect !== 'Allow' || !statementTargets(ref.statement, req)) { continue; }
+    if (ref.statement.Effect !== 'Allow' || !statementTargets(ref.statement, req)) {
+      continue;
+    }
     const failure = checkConditions(ref.statement.Condition, req.conditions);
-    if (failure) { base.conditionMisses.push({ statement: ref, failure }); }
+    if (failure) {
+      base.conditionMisses.push({ statement: ref, failure });
+    }
   }
   return { ...base, reason: 'NoAllow', suggestion: suggestStatement(req.action, req.resource) };
 }
@@ -61,7 +69,9 @@ export function suggestStatement(action: string, resource: string): Suggestion {
  */
 export function suggestResources(resource: string): string[] {
   const arn = parseArn(resource);
-  if (resource === '*' || !arn) { return [resource]; }
+  if (resource === '*' || !arn) {
+    return [resource];
+  }
   const make = (relative: string, region = '*', account = '*') => `acs:${arn.service}:${region}:${account}:${relative}`;
   const out: string[] = [];
   const service = arn.service.toLowerCase();
@@ -76,7 +86,9 @@ export function suggestResources(resource: string): string[] {
     }
   } else if (service === 'ram') {
     out.push(resource);
-    if (slash > 0) { out.push(make(`${arn.relative.slice(0, slash)}/*`, arn.region, arn.account)); }
+    if (slash > 0) {
+      out.push(make(`${arn.relative.slice(0, slash)}/*`, arn.region, arn.account));
+    }
   } else if (slash > 0) {
     out.push(make(`${arn.relative.slice(0, slash)}/*`), resource);
   } else {

@@ -9,17 +9,24 @@ function wildcardRegExp(pattern: string, ignoreCase: boolean): RegExp {
   const key = (ignoreCase ? 'i' : 's') + pattern;
   let re = cache.get(key);
   if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]');
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[\\s\\S]*')
+      .replace(/\?/g, '[\\s\\S]');
     re = new RegExp(`^${body}$`, ignoreCase ? 'i' : '');
     // Patterns come from a handful of policies; the cap only guards against unbounded growth.
-    if (cache.size > 2000) { cache.clear(); }
+    if (cache.size > 2000) {
+      cache.clear();
+    }
     cache.set(key, re);
   }
   return re;
 }
 
 export function matchWildcard(pattern: string, value: string, ignoreCase = false): boolean {
-  if (pattern === '*') { return true; }
+  if (pattern === '*') {
+    return true;
+  }
   if (!pattern.includes('*') && !pattern.includes('?')) {
     return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
   }
@@ -31,12 +38,19 @@ export function matchAction(pattern: string, action: string): boolean {
   return matchWildcard(pattern, action, true);
 }
 
-export interface Arn { service: string; region: string; account: string; relative: string }
+export interface Arn {
+  service: string;
+  region: string;
+  account: string;
+  relative: string;
+}
 
 /** Splits `acs:<service>:<region>:<account>:<relative>`; the relative part may itself contain `:`. */
 export function parseArn(s: string): Arn | undefined {
   const parts = s.split(':');
-  if (parts.length < 5 || parts[0].toLowerCase() !== 'acs') { return undefined; }
+  if (parts.length < 5 || parts[0].toLowerCase() !== 'acs') {
+    return undefined;
+  }
   return { service: parts[1], region: parts[2], account: parts[3], relative: parts.slice(4).join(':') };
 }
 
@@ -56,12 +70,18 @@ function matchSegment(pattern: string, value: string): boolean {
 }
 
 export function matchResource(pattern: string, resource: string): boolean {
-  if (pattern === '*') { return true; }
+  if (pattern === '*') {
+    return true;
+  }
   const p = parseArn(pattern);
   const r = parseArn(resource);
-  if (!p || !r) { return matchWildcard(pattern, resource); }
-  return matchWildcard(p.service, r.service, true)
-    && matchSegment(p.region, r.region)
-    && matchSegment(p.account, r.account)
-    && matchWildcard(p.relative, r.relative, CASE_INSENSITIVE_RESOURCES.has(r.service.toLowerCase()));
+  if (!p || !r) {
+    return matchWildcard(pattern, resource);
+  }
+  return (
+    matchWildcard(p.service, r.service, true) &&
+    matchSegment(p.region, r.region) &&
+    matchSegment(p.account, r.account) &&
+    matchWildcard(p.relative, r.relative, CASE_INSENSITIVE_RESOURCES.has(r.service.toLowerCase()))
+  );
 }

@@ -7,7 +7,11 @@ import { formatPolicy, ossReadOnlyBucketPolicy, ossReadOnlyPolicy, ossReadWriteP
 export type TemplateId = 'ossReadOnly' | 'ossReadOnlyBucket' | 'ossReadWrite' | 'custom';
 
 /** A valid policy name derived from free text ("My.Role" → "My-Role"). */
-export const toPolicyName = (text: string): string => text.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 128) || 'Policy';
+export const toPolicyName = (text: string): string =>
+  text
+    .replace(/[^A-Za-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 128) || 'Policy';
 
 export const needsBucket = (id: TemplateId | undefined) => id === 'ossReadOnlyBucket' || id === 'ossReadWrite';
 
@@ -18,18 +22,26 @@ const CUSTOM_SKELETON = {
 
 export function templateDocument(id: TemplateId, bucket = '', prefix = ''): string {
   switch (id) {
-    case 'ossReadOnly': return formatPolicy(ossReadOnlyPolicy());
-    case 'ossReadOnlyBucket': return formatPolicy(ossReadOnlyBucketPolicy(bucket));
-    case 'ossReadWrite': return formatPolicy(ossReadWritePolicy(bucket, prefix));
-    default: return JSON.stringify(CUSTOM_SKELETON, null, 2);
+    case 'ossReadOnly':
+      return formatPolicy(ossReadOnlyPolicy());
+    case 'ossReadOnlyBucket':
+      return formatPolicy(ossReadOnlyBucketPolicy(bucket));
+    case 'ossReadWrite':
+      return formatPolicy(ossReadWritePolicy(bucket, prefix));
+    default:
+      return JSON.stringify(CUSTOM_SKELETON, null, 2);
   }
 }
 
 export function defaultPolicyName(id: TemplateId, bucket?: string, prefix?: string): string {
   switch (id) {
-    case 'ossReadOnly': return 'OssReadOnly';
-    case 'ossReadOnlyBucket': return toPolicyName(`OssReadOnly-${bucket ?? ''}`);
-    case 'ossReadWrite': return toPolicyName(`OssReadWrite-${bucket ?? ''}${prefix ? `-${prefix}` : ''}`);
-    default: return 'CustomPolicy';
+    case 'ossReadOnly':
+      return 'OssReadOnly';
+    case 'ossReadOnlyBucket':
+      return toPolicyName(`OssReadOnly-${bucket ?? ''}`);
+    case 'ossReadWrite':
+      return toPolicyName(`OssReadWrite-${bucket ?? ''}${prefix ? `-${prefix}` : ''}`);
+    default:
+      return 'CustomPolicy';
   }
 }

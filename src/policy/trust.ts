@@ -9,19 +9,33 @@ import { matchWildcard } from './match';
 type PrincipalBlock = Record<string, unknown>;
 
 function parse(doc: string | undefined): unknown {
-  if (!doc) { return undefined; }
-  try { return JSON.parse(doc); } catch { return undefined; }
+  if (!doc) {
+    return undefined;
+  }
+  try {
+    return JSON.parse(doc);
+  } catch {
+    return undefined;
+  }
 }
 
 export function trusts(doc: string | undefined, principalMatches: (principal: PrincipalBlock) => boolean): boolean {
   let allowed = false;
   for (const st of statementsOf(parse(doc))) {
-    if (!asList(st.Action).some((a) => matchWildcard(a, 'sts:AssumeRole', true))) { continue; }
+    if (!asList(st.Action).some((a) => matchWildcard(a, 'sts:AssumeRole', true))) {
+      continue;
+    }
     const p = st.Principal as unknown;
     const hit = p === '*' || (!!p && typeof p === 'object' && principalMatches(p as PrincipalBlock));
-    if (!hit) { continue; }
-    if (st.Effect === 'Deny') { return false; }
-    if (st.Effect === 'Allow') { allowed = true; }
+    if (!hit) {
+      continue;
+    }
+    if (st.Effect === 'Deny') {
+      return false;
+    }
+    if (st.Effect === 'Allow') {
+      allowed = true;
+    }
   }
   return allowed;
 }

@@ -10,19 +10,36 @@ import { startSandbox } from './server';
 
 async function main(): Promise<void> {
   const command = parseCli(process.argv.slice(2));
-  if (command.kind === 'help') { process.stdout.write(usage()); return; }
-  if (command.kind === 'version') { process.stdout.write(`${command.version}\n`); return; }
+  if (command.kind === 'help') {
+    process.stdout.write(usage());
+    return;
+  }
+  if (command.kind === 'version') {
+    process.stdout.write(`${command.version}\n`);
+    return;
+  }
   const sandbox = await startSandbox({ seed: 'demo', ...command.options });
   const info = sandbox.info;
-  process.stdout.write(JSON.stringify({
-    endpoint: info.endpoint, url: info.url, accountId: info.accountId,
-    accessKeyId: info.accessKeyId, accessKeySecret: info.accessKeySecret, controlToken: info.controlToken,
-    subAccount: info.subAccount,
-    imds: { [DEMO.vpcInstanceId]: info.imdsUrl(DEMO.vpcInstanceId), [DEMO.vpcInstanceId2]: info.imdsUrl(DEMO.vpcInstanceId2) },
-    regions: DEMO.regions,
-    realism: sandbox.realism,
-  }) + '\n');
-  const stop = () => { void sandbox.close().then(() => process.exit(0)); };
+  process.stdout.write(
+    JSON.stringify({
+      endpoint: info.endpoint,
+      url: info.url,
+      accountId: info.accountId,
+      accessKeyId: info.accessKeyId,
+      accessKeySecret: info.accessKeySecret,
+      controlToken: info.controlToken,
+      subAccount: info.subAccount,
+      imds: {
+        [DEMO.vpcInstanceId]: info.imdsUrl(DEMO.vpcInstanceId),
+        [DEMO.vpcInstanceId2]: info.imdsUrl(DEMO.vpcInstanceId2),
+      },
+      regions: DEMO.regions,
+      realism: sandbox.realism,
+    }) + '\n',
+  );
+  const stop = () => {
+    void sandbox.close().then(() => process.exit(0));
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

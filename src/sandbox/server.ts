@@ -110,7 +110,10 @@ export class Sandbox {
   /** Requests being answered right now, per service (for `inFlight` throttling rules). */
   private readonly inFlight = new Map<SandboxService, number>();
 
-  constructor(public state: SandboxState, readonly options: SandboxOptions = {}) {
+  constructor(
+    public state: SandboxState,
+    readonly options: SandboxOptions = {},
+  ) {
     this.controlToken = options.controlToken ?? randomBytes(32).toString('base64url');
     this.realism = resolveRealism(options.instant, options.realism);
     bindRealism(state, this.realism);
@@ -120,7 +123,10 @@ export class Sandbox {
 
   /** Changes behaviours of a running sandbox (tests, the control endpoint). */
   setRealism(patch: RealismOptions): Realism {
-    Object.assign(this.realism, patch, { lifecycle: { ...this.realism.lifecycle, ...patch.lifecycle }, commands: { ...this.realism.commands, ...patch.commands } });
+    Object.assign(this.realism, patch, {
+      lifecycle: { ...this.realism.lifecycle, ...patch.lifecycle },
+      commands: { ...this.realism.commands, ...patch.commands },
+    });
     return this.realism;
   }
 
@@ -130,10 +136,23 @@ export class Sandbox {
     const root = [...this.state.accessKeys.values()].find((k) => k.owner.kind === 'root');
     const sub = this.state.accessKeys.get(DEMO.subAccessKeyId);
     return {
-      port: this.port, endpoint, url: `http://${endpoint}`, accountId: this.state.accountId,
-      accessKeyId: root?.accessKeyId ?? '', accessKeySecret: root?.accessKeySecret ?? '', controlToken: this.controlToken,
-      ...(sub?.owner.kind === 'user' ? { subAccount: { userName: sub.owner.userName, accessKeyId: sub.accessKeyId, accessKeySecret: sub.accessKeySecret } } : {}),
-      imdsUrl: (instanceId?: string) => instanceId ? `http://${endpoint}/imds/${instanceId}` : `http://${endpoint}`,
+      port: this.port,
+      endpoint,
+      url: `http://${endpoint}`,
+      accountId: this.state.accountId,
+      accessKeyId: root?.accessKeyId ?? '',
+      accessKeySecret: root?.accessKeySecret ?? '',
+      controlToken: this.controlToken,
+      ...(sub?.owner.kind === 'user'
+        ? {
+            subAccount: {
+              userName: sub.owner.userName,
+              accessKeyId: sub.accessKeyId,
+              accessKeySecret: sub.accessKeySecret,
+            },
+          }
+        : {}),
+      imdsUrl: (instanceId?: string) => (instanceId ? `http://${endpoint}/imds/${instanceId}` : `http://${endpoint}`),
     };
   }
 
@@ -148,12 +167,16 @@ export class Sandbox {
   }
 
   persist(): void {
-    if (this.options.statePath) { saveState(this.state, this.options.statePath); }
+    if (this.options.statePath) {
+      saveState(this.state, this.options.statePath);
+    }
   }
 
   async listen(): Promise<SandboxInfo> {
     // RPC SDKs put every parameter (policy documents included) in the URL: allow long request lines.
-    this.server = http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => { void this.onRequest(req, res); });
+    this.server = http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+      void this.onRequest(req, res);
+    });
     this.server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
@@ -165,7 +188,9 @@ export class Sandbox {
 
   async close(): Promise<void> {
     const s = this.server;
-    if (!s) { return; }
+    if (!s) {
+      return;
+    }
     this.server = undefined;
     s.closeAllConnections();
     await new Promise<void>((resolve) => s.close(() => resolve()));
@@ -174,10 +199,16 @@ export class Sandbox {
   /** Dispatches one parsed request; exposed so benchmarks can skip the socket. */
   async dispatch(req: SandboxRequest): Promise<SandboxResponse> {
     const refused = this.refuseForeign(req);
-    if (refused) { return refused; }
-    if (req.rawPath.startsWith('/__sandbox/')) { return this.control(req); }
+    if (refused) {
+      return refused;
+    }
+    if (req.rawPath.startsWith('/__sandbox/')) {
+      return this.control(req);
+    }
     const mod = serviceOf(req);
-    if (!mod) { return { status: 404, body: 'no sandbox service for this request' }; }
+    if (!mod) {
+      return { status: 404, body: 'no sandbox service for this request' };
+    }
     const { service, action } = mod.match(req)!;
     let res: SandboxResponse;
     this.inFlight.set(service, (this.inFlight.get(service) ?? 0) + 1);
@@ -185,11 +216,18 @@ export class Sandbox {
       // The round trip counts as in flight, so a concurrency limit sees what a real gateway would.
       const latency = this.latencyMs > 0 ? new Promise((r) => setTimeout(r, this.latencyMs)) : undefined;
       try {
-        res = await this.applyFaults(service, action) ?? await mod.handle(req, this);
+        res = (await this.applyFaults(service, action)) ?? (await mod.handle(req, this));
         await latency;
       } catch (e) {
         await latency;
-        const err = e instanceof SandboxError ? e : new SandboxError('InternalError', 500, `The request processing has failed due to some unknown error. ${(e as Error).message}`);
+        const err =
+          e instanceof SandboxError
+            ? e
+            : new SandboxError(
+                'InternalError',
+                500,
+                `The request processing has failed due to some unknown error. ${(e as Error).message}`,
+              );
         res = mod.errorResponse(err, req);
       }
     } finally {
@@ -202,7 +240,9 @@ export class Sandbox {
   private log(entry: RequestLogEntry): void {
     this.requests.push(entry);
     const limit = this.options.requestLogLimit ?? REQUEST_LOG_LIMIT;
-    if (this.requests.length > limit) { this.requests.splice(0, this.requests.length - limit); }
+    if (this.requests.length > limit) {
+      this.requests.splice(0, this.requests.length - limit);
+    }
   }
 
   /**
@@ -211,41 +251,67 @@ export class Sandbox {
    * Origin and use loopback or the Alibaba Cloud names the sandbox serves (OSS virtual hosts).
    */
   private refuseForeign(req: SandboxRequest): SandboxResponse | undefined {
-    const refuse = (why: string): SandboxResponse => ({ status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `sandbox: ${why}\n` });
+    const refuse = (why: string): SandboxResponse => ({
+      status: 403,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: `sandbox: ${why}\n`,
+    });
     const origin = header(req, 'origin');
     if (origin !== undefined) {
       let originHost: string | undefined;
-      try { originHost = new URL(origin).hostname; } catch { originHost = undefined; }
-      if (!originHost || !isLoopbackName(originHost)) { return refuse('requests from web pages other than loopback ones are refused'); }
+      try {
+        originHost = new URL(origin).hostname;
+      } catch {
+        originHost = undefined;
+      }
+      if (!originHost || !isLoopbackName(originHost)) {
+        return refuse('requests from web pages other than loopback ones are refused');
+      }
     }
     // An <img>, a navigation or a no-cors fetch sends no Origin, but a browser marks it with fetch
     // metadata (https://www.w3.org/TR/fetch-metadata/): a request another site started, or one
     // whose answer the page never reads, is a page acting, never this sandbox's user.
     const site = header(req, 'sec-fetch-site');
-    if (site !== undefined && site !== 'none' && site !== 'same-origin') { return refuse(`requests a web page started (Sec-Fetch-Site: ${site}) are refused`); }
+    if (site !== undefined && site !== 'none' && site !== 'same-origin') {
+      return refuse(`requests a web page started (Sec-Fetch-Site: ${site}) are refused`);
+    }
     const mode = header(req, 'sec-fetch-mode');
     // One navigation is the user's own: opening a presigned OSS URL (the extension copies it) from
     // the address bar or another program (Sec-Fetch-Site: none). The query carries the signature,
     // so only someone holding that URL can make the request.
-    const openedPresignedUrl = mode === 'navigate' && site === 'none' && (req.method === 'GET' || req.method === 'HEAD')
-      && (req.query.has('OSSAccessKeyId') || req.query.has('x-oss-credential'));
-    if ((mode === 'no-cors' || mode === 'navigate') && !openedPresignedUrl) { return refuse(`browser requests in mode ${mode} are refused`); }
+    const openedPresignedUrl =
+      mode === 'navigate' &&
+      site === 'none' &&
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      (req.query.has('OSSAccessKeyId') || req.query.has('x-oss-credential'));
+    if ((mode === 'no-cors' || mode === 'navigate') && !openedPresignedUrl) {
+      return refuse(`browser requests in mode ${mode} are refused`);
+    }
     const host = hostName(header(req, 'host') ?? '');
     // 100.100.100.200: the metadata address, as code on an instance writes it (an IP, so no page
     // can rebind a name to it).
-    const served = isLoopbackName(host) || host.endsWith('.aliyuncs.com') || host === '100.100.100.200' || (!!this.options.host && host === this.options.host.toLowerCase());
+    const served =
+      isLoopbackName(host) ||
+      host.endsWith('.aliyuncs.com') ||
+      host === '100.100.100.200' ||
+      (!!this.options.host && host === this.options.host.toLowerCase());
     return served ? undefined : refuse('this Host is neither loopback nor an Alibaba Cloud name the sandbox serves');
   }
 
   private async applyFaults(service: SandboxService, action: string): Promise<SandboxResponse | undefined> {
     for (const rule of this.faults.take(service, action, wallNow(this.state), this.inFlight.get(service) ?? 0)) {
       switch (rule.kind) {
-        case 'delay': await new Promise((r) => setTimeout(r, rule.delayMs ?? 1000)); break;
-        case 'down': return { status: 0, destroy: true };
+        case 'delay':
+          await new Promise((r) => setTimeout(r, rule.delayMs ?? 1000));
+          break;
+        case 'down':
+          return { status: 0, destroy: true };
         case 'throttle': {
           // OSS documents its QPS refusal only by EC 0004-00000302, without a code; SlowDown (503,
           // the S3-compatible code) is our choice.
-          if (service === 'oss') { throw new SandboxError('SlowDown', 503, 'Please reduce your request rate.', { EC: '0004-00000302' }); }
+          if (service === 'oss') {
+            throw new SandboxError('SlowDown', 503, 'Please reduce your request rate.', { EC: '0004-00000302' });
+          }
           const code = rule.code && rule.code in THROTTLING ? rule.code : 'Throttling.User';
           throw new SandboxError(code, THROTTLING[code].status, THROTTLING[code].message);
         }
@@ -253,11 +319,15 @@ export class Sandbox {
           if (rule.emptyBody) {
             // OSS names its request id header x-oss-request-id; the POP gateway x-acs-request-id.
             const id = rule.requestId ?? requestId();
-            const ids: Record<string, string> = service === 'oss' ? { 'x-acs-request-id': '', 'x-oss-request-id': id } : { 'x-acs-request-id': id };
+            const ids: Record<string, string> =
+              service === 'oss' ? { 'x-acs-request-id': '', 'x-oss-request-id': id } : { 'x-acs-request-id': id };
             return { status: rule.status ?? 500, headers: { ...ids, 'content-length': '0' }, body: '' };
           }
-          throw new SandboxError(rule.status === 503 ? 'ServiceUnavailable' : 'InternalError', rule.status ?? 500,
-            'The request processing has failed due to some unknown error, exception or failure.');
+          throw new SandboxError(
+            rule.status === 503 ? 'ServiceUnavailable' : 'InternalError',
+            rule.status ?? 500,
+            'The request processing has failed due to some unknown error, exception or failure.',
+          );
       }
     }
     return undefined;
@@ -265,27 +335,59 @@ export class Sandbox {
 
   /** Out-of-process control for benchmarks, the e2e harness and users: faults, clock, info. */
   private control(req: SandboxRequest): SandboxResponse {
-    const json = (v: unknown, status = 200): SandboxResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) });
+    const json = (v: unknown, status = 200): SandboxResponse => ({
+      status,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(v),
+    });
     const given = Buffer.from(header(req, CONTROL_TOKEN_HEADER) ?? '');
     const expected = Buffer.from(this.controlToken);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return json({ error: `the control routes need this run's token in the ${CONTROL_TOKEN_HEADER} header (printed at start as controlToken)` }, 401);
+      return json(
+        {
+          error: `the control routes need this run's token in the ${CONTROL_TOKEN_HEADER} header (printed at start as controlToken)`,
+        },
+        401,
+      );
     }
     const what = req.rawPath.slice('/__sandbox/'.length);
     let body: Record<string, unknown>;
-    try { body = req.body.length ? JSON.parse(req.body.toString('utf8')) as Record<string, unknown> : {}; } catch { return json({ error: 'the body is not JSON' }, 400); }
-    if (what === 'faults' && req.method === 'POST') { this.faults.add(body as unknown as FaultRule); return json({ faults: this.faults.list() }); }
-    if (what === 'faults' && req.method === 'DELETE') { this.faults.clear(); return json({ faults: [] }); }
-    if (what === 'faults') { return json({ faults: this.faults.list() }); }
+    try {
+      body = req.body.length ? (JSON.parse(req.body.toString('utf8')) as Record<string, unknown>) : {};
+    } catch {
+      return json({ error: 'the body is not JSON' }, 400);
+    }
+    if (what === 'faults' && req.method === 'POST') {
+      this.faults.add(body as unknown as FaultRule);
+      return json({ faults: this.faults.list() });
+    }
+    if (what === 'faults' && req.method === 'DELETE') {
+      this.faults.clear();
+      return json({ faults: [] });
+    }
+    if (what === 'faults') {
+      return json({ faults: this.faults.list() });
+    }
     if (what === 'clock' && req.method === 'POST') {
       this.advanceClock(Number(body.advanceMs ?? 0));
-      if (body.skewMs !== undefined) { this.setClockSkew(Number(body.skewMs)); }
+      if (body.skewMs !== undefined) {
+        this.setClockSkew(Number(body.skewMs));
+      }
       return json({ clockOffsetMs: this.state.clockOffsetMs, clockSkewMs: this.state.clockSkewMs });
     }
-    if (what === 'realism' && req.method === 'POST') { return json(this.setRealism(body as RealismOptions)); }
-    if (what === 'realism') { return json(this.realism); }
-    if (what === 'requests') { return json({ requests: this.requests }); }
-    if (what === 'latency' && req.method === 'POST') { this.latencyMs = Math.max(0, Number(body.ms ?? 0)); return json({ latencyMs: this.latencyMs }); }
+    if (what === 'realism' && req.method === 'POST') {
+      return json(this.setRealism(body as RealismOptions));
+    }
+    if (what === 'realism') {
+      return json(this.realism);
+    }
+    if (what === 'requests') {
+      return json({ requests: this.requests });
+    }
+    if (what === 'latency' && req.method === 'POST') {
+      this.latencyMs = Math.max(0, Number(body.ms ?? 0));
+      return json({ latencyMs: this.latencyMs });
+    }
     if (what === 'info') {
       // Deliberately no secrets here: the CLI prints those once, at start.
       const { port, endpoint, url, accountId } = this.info;
@@ -309,8 +411,16 @@ export class Sandbox {
     let out: SandboxResponse | undefined = this.refuseForeign(parsed);
     if (!out) {
       let body: Buffer | undefined;
-      try { body = await readBounded(req, bodyLimit(parsed)); } catch { return; } // the client went away
-      if (body) { parsed.body = body; } else { out = tooLarge(parsed); }
+      try {
+        body = await readBounded(req, bodyLimit(parsed));
+      } catch {
+        return;
+      } // the client went away
+      if (body) {
+        parsed.body = body;
+      } else {
+        out = tooLarge(parsed);
+      }
     }
     if (out) {
       // Refused before the body was read: read and drop the rest, so the client gets the answer
@@ -325,26 +435,47 @@ export class Sandbox {
     } catch (e) {
       out = { status: 500, body: String((e as Error).message) };
     }
-    if (out.destroy) { req.socket.destroy(); return; }
+    if (out.destroy) {
+      req.socket.destroy();
+      return;
+    }
     // Every answer is dated by the sandbox's wall clock, so clients can learn a configured skew.
-    const headers: Record<string, string> = { 'x-acs-request-id': requestId(), date: new Date(wallNow(this.state)).toUTCString(), ...out.headers };
+    const headers: Record<string, string> = {
+      'x-acs-request-id': requestId(),
+      date: new Date(wallNow(this.state)).toUTCString(),
+      ...out.headers,
+    };
     // An empty value drops a default header: a fault answering as a proxy would, without a request id.
-    for (const [k, v] of Object.entries(headers)) { if (v === '') { delete headers[k]; } }
+    for (const [k, v] of Object.entries(headers)) {
+      if (v === '') {
+        delete headers[k];
+      }
+    }
     res.writeHead(out.status, headers);
     res.end(out.body);
     const last = this.requests[this.requests.length - 1];
-    if (out.status < 400 && last && !/^(Get|List|Describe|Head)/.test(last.action) && last.service !== 'imds') { this.persist(); }
+    if (out.status < 400 && last && !/^(Get|List|Describe|Head)/.test(last.action) && last.service !== 'imds') {
+      this.persist();
+    }
   }
 }
 
 /** The AccessKey ID a request names: RPC ACS3 (Credential=) or V1 (AccessKeyId), OSS V1/V4 headers or presigned URLs. */
 function signerOf(req: SandboxRequest, mod: ServiceModule): string | undefined {
   try {
-    if (mod === ossService) { return parseOssAuth(req, parseQuery(req.rawQuery))?.accessKeyId; }
-    if (mod !== rpcService) { return undefined; }
+    if (mod === ossService) {
+      return parseOssAuth(req, parseQuery(req.rawQuery))?.accessKeyId;
+    }
+    if (mod !== rpcService) {
+      return undefined;
+    }
     const acs3 = /^ACS3-\S+ .*?\bCredential=([^,\s]+)/.exec(header(req, 'authorization') ?? '');
-    if (acs3) { return acs3[1]; }
-    const form = (header(req, 'content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded') ? parseFormPairs(req.body.toString('utf8')) : undefined;
+    if (acs3) {
+      return acs3[1];
+    }
+    const form = (header(req, 'content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')
+      ? parseFormPairs(req.body.toString('utf8'))
+      : undefined;
     return parseFormPairs(req.rawQuery).get('AccessKeyId') ?? form?.get('AccessKeyId');
   } catch {
     return undefined; // malformed signing material: the service answered it already
@@ -357,7 +488,9 @@ function serviceOf(req: SandboxRequest): ServiceModule | undefined {
 
 /** The service a request is for, told apart before its body is read: a form body is RPC (V1 parameters). */
 function serviceBeforeBody(req: SandboxRequest): ServiceModule | undefined {
-  if ((header(req, 'content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) { return rpcService; }
+  if ((header(req, 'content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    return rpcService;
+  }
   return serviceOf({ ...req }); // a copy: RPC caches what it parsed per request object
 }
 
@@ -370,20 +503,29 @@ function bodyLimit(req: SandboxRequest): number {
  * kept, and the stream is not destroyed), so the client still gets the 413.
  */
 function readBounded(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  if (Number(req.headers['content-length'] ?? 0) > limit) { return Promise.resolve(undefined); }
+  if (Number(req.headers['content-length'] ?? 0) > limit) {
+    return Promise.resolve(undefined);
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (c: Buffer) => {
       size += c.length;
-      if (size <= limit) { chunks.push(c); return; }
+      if (size <= limit) {
+        chunks.push(c);
+        return;
+      }
       chunks.length = 0;
       req.off('data', onData);
       req.resume();
       resolve(undefined);
     };
     req.on('data', onData);
-    req.once('end', () => { if (size <= limit) { resolve(Buffer.concat(chunks)); } });
+    req.once('end', () => {
+      if (size <= limit) {
+        resolve(Buffer.concat(chunks));
+      }
+    });
     req.once('error', reject);
   });
 }
@@ -395,8 +537,15 @@ function readBounded(req: http.IncomingMessage, limit: number): Promise<Buffer |
  */
 function tooLarge(req: SandboxRequest): SandboxResponse {
   const mod = serviceBeforeBody(req);
-  if (mod === ossService) { return ossService.errorResponse(new SandboxError('EntityTooLarge', 413, 'Your proposed upload exceeds the maximum allowed size.'), req); }
-  if (mod === rpcService) { return rpcService.errorResponse(new SandboxError('I413RL', 413, 'Request body too Large'), req); }
+  if (mod === ossService) {
+    return ossService.errorResponse(
+      new SandboxError('EntityTooLarge', 413, 'Your proposed upload exceeds the maximum allowed size.'),
+      req,
+    );
+  }
+  if (mod === rpcService) {
+    return rpcService.errorResponse(new SandboxError('I413RL', 413, 'Request body too Large'), req);
+  }
   return { status: 413, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Request body too Large\n' };
 }
 
@@ -407,7 +556,10 @@ function tooLarge(req: SandboxRequest): SandboxResponse {
 function replacePublishedSecrets(state: SandboxState): boolean {
   let replaced = false;
   for (const key of state.accessKeys.values()) {
-    if (/^sbx(Root|Alice)SecretDoNotUse\d+$/.test(key.accessKeySecret)) { key.accessKeySecret = randomSecret(); replaced = true; }
+    if (/^sbx(Root|Alice)SecretDoNotUse\d+$/.test(key.accessKeySecret)) {
+      key.accessKeySecret = randomSecret();
+      replaced = true;
+    }
   }
   return replaced;
 }
@@ -417,7 +569,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const loaded = options.statePath ? loadState(options.statePath) : undefined;
   const replaced = loaded ? replacePublishedSecrets(loaded) : false;
   // A file written by an older sandbox may be readable by others; it holds secrets.
-  if (loaded && options.statePath) { fs.chmodSync(options.statePath, 0o600); }
+  if (loaded && options.statePath) {
+    fs.chmodSync(options.statePath, 0o600);
+  }
   const large = resolveRealism(options.instant, options.realism).largeCatalogues;
   // A new state file gets secrets of its own (kept in the file); in memory, this process's (DEMO).
   const secrets = options.statePath ? { root: randomSecret(), sub: randomSecret() } : undefined;
@@ -425,7 +579,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const state = loaded ?? (options.empty ? emptyState() : options.seed === 'large' ? seedLargeAccount(demo()) : demo());
   const sandbox = new Sandbox(state, { defaultImdsInstance: DEMO.vpcInstanceId, ...options });
   // Written at once, so a restart before the first change finds the same secrets.
-  if (!loaded || replaced) { sandbox.persist(); }
+  if (!loaded || replaced) {
+    sandbox.persist();
+  }
   await sandbox.listen();
   return sandbox;
 }

@@ -11,8 +11,19 @@ import { serverClock } from '../cloud/clock';
 import { checkEndpointUrl } from '../cloud/endpointPolicy';
 import { DEFAULT_IMDS_URL } from '../cloud/imds';
 import {
-  decideProbe, detectInstance, instanceRoleTakeover, explainInstanceProblem, formatTimeLeft, instanceProfileConfig,
-  nextRefreshDelay, readDmiProductName, resolveImdsEndpoint, sandboxProbeProblem, type InstanceProblem, type ProbeDecision, type ProbeSetting,
+  decideProbe,
+  detectInstance,
+  instanceRoleTakeover,
+  explainInstanceProblem,
+  formatTimeLeft,
+  instanceProfileConfig,
+  nextRefreshDelay,
+  readDmiProductName,
+  resolveImdsEndpoint,
+  sandboxProbeProblem,
+  type InstanceProblem,
+  type ProbeDecision,
+  type ProbeSetting,
 } from '../cloud/instance';
 import type { EcsRamRoleProvider } from '../cloud/credentials';
 import type { InstanceIdentity } from '../cloud/imds';
@@ -28,16 +39,16 @@ export type InstanceState =
   | { kind: 'none'; decision?: ProbeDecision }
   | { kind: 'detecting'; baseUrl: string }
   | {
-    kind: 'found';
-    baseUrl: string;
-    entryId: string;
-    identity: InstanceIdentity;
-    roleName: string;
-    provider: EcsRamRoleProvider;
-    usedInsecureFallback: boolean;
-    /** The last background refresh failed (old credentials still in use while valid). */
-    refreshError?: string;
-  }
+      kind: 'found';
+      baseUrl: string;
+      entryId: string;
+      identity: InstanceIdentity;
+      roleName: string;
+      provider: EcsRamRoleProvider;
+      usedInsecureFallback: boolean;
+      /** The last background refresh failed (old credentials still in use while valid). */
+      refreshError?: string;
+    }
   | { kind: 'problem'; baseUrl: string; problem: InstanceProblem; identity?: InstanceIdentity };
 
 /** 'state' rebuilds the view's instance node; 'tick' only re-renders it (countdown). */
@@ -68,16 +79,25 @@ export class InstanceIdentityService implements vscode.Disposable {
   /** See treatAsDefaultAddressForTests. */
   private defaultAddressForTests?: string;
 
-  constructor(private readonly s: InstanceIdentityDeps, private readonly statusBar?: ProfileStatusBar, private readonly env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    private readonly s: InstanceIdentityDeps,
+    private readonly statusBar?: ProfileStatusBar,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
     this.disposables.push(
       this.changed,
       s.profiles.onDidChange(() => {
         // Start Sandbox on a real instance: the real role found before is dropped at once.
-        if (s.profiles.inSandboxMode && this.current.kind === 'found' && !isLoopbackUrl(this.current.baseUrl)) { void this.detect({ userInitiated: false, fresh: true }); }
+        if (s.profiles.inSandboxMode && this.current.kind === 'found' && !isLoopbackUrl(this.current.baseUrl)) {
+          void this.detect({ userInitiated: false, fresh: true });
+        }
         this.updateStatusBar();
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('alibabaCloud.metadata') || e.affectsConfiguration('alibabaCloud.oss.useInternalEndpointOnInstance')) {
+        if (
+          e.affectsConfiguration('alibabaCloud.metadata') ||
+          e.affectsConfiguration('alibabaCloud.oss.useInternalEndpointOnInstance')
+        ) {
           void this.detect({ userInitiated: false, fresh: true });
         }
       }),
@@ -111,13 +131,45 @@ export class InstanceIdentityService implements vscode.Disposable {
   async mayProbe(userInitiated: boolean): Promise<{ ok: true } | { ok: false; problem: InstanceProblem }> {
     const url = this.settings().endpoint.url;
     const verdict = checkEndpointUrl(url, { field: 'metadata' });
-    if (this.s.profiles.inSandboxMode && !(verdict.ok && verdict.loopback)) { return { ok: false, problem: sandboxProbeProblem(url) }; }
+    if (this.s.profiles.inSandboxMode && !(verdict.ok && verdict.loopback)) {
+      return { ok: false, problem: sandboxProbeProblem(url) };
+    }
     if (!verdict.ok) {
       this.s.log.warn(`instance: metadata endpoint not used: ${verdict.reason}`);
-      return { ok: false, problem: { code: 'InvalidEndpoint', title: vscode.l10n.t('The metadata endpoint {0} is not used', url), explanation: verdict.reason, fix: vscode.l10n.t('Correct alibabaCloud.metadata.endpoint in your user settings, or leave it empty on a real instance.') } };
+      return {
+        ok: false,
+        problem: {
+          code: 'InvalidEndpoint',
+          title: vscode.l10n.t('The metadata endpoint {0} is not used', url),
+          explanation: verdict.reason,
+          fix: vscode.l10n.t(
+            'Correct alibabaCloud.metadata.endpoint in your user settings, or leave it empty on a real instance.',
+          ),
+        },
+      };
     }
-    if (verdict.needsTrust && !(await this.s.profiles.endpointTrust.allow(verdict.host, vscode.l10n.t('The setting alibabaCloud.metadata.endpoint'), userInitiated))) {
-      return { ok: false, problem: { code: 'UntrustedEndpoint', title: vscode.l10n.t('The metadata endpoint {0} is not trusted', url), explanation: vscode.l10n.t('{0} is neither the ECS metadata address nor a loopback address, and it was not confirmed as trusted.', verdict.host), fix: vscode.l10n.t('Run "Alibaba Cloud: Detect Instance Role" and confirm the host, or correct alibabaCloud.metadata.endpoint.') } };
+    if (
+      verdict.needsTrust &&
+      !(await this.s.profiles.endpointTrust.allow(
+        verdict.host,
+        vscode.l10n.t('The setting alibabaCloud.metadata.endpoint'),
+        userInitiated,
+      ))
+    ) {
+      return {
+        ok: false,
+        problem: {
+          code: 'UntrustedEndpoint',
+          title: vscode.l10n.t('The metadata endpoint {0} is not trusted', url),
+          explanation: vscode.l10n.t(
+            '{0} is neither the ECS metadata address nor a loopback address, and it was not confirmed as trusted.',
+            verdict.host,
+          ),
+          fix: vscode.l10n.t(
+            'Run "Alibaba Cloud: Detect Instance Role" and confirm the host, or correct alibabaCloud.metadata.endpoint.',
+          ),
+        },
+      };
     }
     return { ok: true };
   }
@@ -126,9 +178,11 @@ export class InstanceIdentityService implements vscode.Disposable {
   environment(): Record<string, string | undefined> {
     const cfg = this.settings();
     return {
-      [vscode.l10n.t('Extension host')]: this.runsRemotely ? vscode.l10n.t('remote ({0})', vscode.env.remoteName ?? '-') : vscode.l10n.t('local{0}', vscode.env.remoteName ? ` (window: ${vscode.env.remoteName})` : ''),
+      [vscode.l10n.t('Extension host')]: this.runsRemotely
+        ? vscode.l10n.t('remote ({0})', vscode.env.remoteName ?? '-')
+        : vscode.l10n.t('local{0}', vscode.env.remoteName ? ` (window: ${vscode.env.remoteName})` : ''),
       [vscode.l10n.t('Platform')]: `${process.platform} ${process.arch}`,
-      [vscode.l10n.t('DMI product name')]: process.platform === 'linux' ? readDmiProductName() ?? '-' : undefined,
+      [vscode.l10n.t('DMI product name')]: process.platform === 'linux' ? (readDmiProductName() ?? '-') : undefined,
       [vscode.l10n.t('Probe setting')]: cfg.probe,
       [vscode.l10n.t('Endpoint source')]: cfg.endpoint.source,
       [vscode.l10n.t('Internal OSS endpoint')]: String(cfg.useInternalOssEndpoint),
@@ -147,10 +201,18 @@ export class InstanceIdentityService implements vscode.Disposable {
   detect(opts: { userInitiated: boolean; fresh?: boolean }): Promise<InstanceState> {
     // A background detection joins one in flight; the user's (or one after a settings change)
     // runs after it, with the current settings and its own rules for what to show.
-    if (this.pending && !opts.userInitiated && !opts.fresh) { return this.pending; }
+    if (this.pending && !opts.userInitiated && !opts.fresh) {
+      return this.pending;
+    }
     const before = this.pending ?? Promise.resolve(this.current);
-    const p: Promise<InstanceState> = before.catch(() => undefined).then(() => this.runDetect(opts.userInitiated))
-      .finally(() => { if (this.pending === p) { this.pending = undefined; } });
+    const p: Promise<InstanceState> = before
+      .catch(() => undefined)
+      .then(() => this.runDetect(opts.userInitiated))
+      .finally(() => {
+        if (this.pending === p) {
+          this.pending = undefined;
+        }
+      });
     this.pending = p;
     return p;
   }
@@ -160,45 +222,102 @@ export class InstanceIdentityService implements vscode.Disposable {
     const baseUrl = cfg.endpoint.url;
     const target = checkEndpointUrl(baseUrl, { field: 'metadata' });
     const decision = decideProbe({
-      setting: cfg.probe, remote: this.runsRemotely, explicitEndpoint: cfg.endpoint.explicit, userInitiated,
-      sandbox: this.s.profiles.inSandboxMode, endpointLoopback: target.ok && target.loopback,
+      setting: cfg.probe,
+      remote: this.runsRemotely,
+      explicitEndpoint: cfg.endpoint.explicit,
+      userInitiated,
+      sandbox: this.s.profiles.inSandboxMode,
+      endpointLoopback: target.ok && target.loopback,
     });
     const allowed = decision.probe ? await this.mayProbe(userInitiated) : undefined;
     if (!decision.probe || !allowed?.ok) {
-      const problem = allowed && !allowed.ok ? allowed.problem : decision.reason === 'sandbox' ? sandboxProbeProblem(baseUrl) : undefined;
+      const problem =
+        allowed && !allowed.ok
+          ? allowed.problem
+          : decision.reason === 'sandbox'
+            ? sandboxProbeProblem(baseUrl)
+            : undefined;
       this.s.log.info(`instance: not probing ${baseUrl} (${problem?.code ?? decision.reason})`);
       this.set(problem && decision.evidence ? { kind: 'problem', baseUrl, problem } : { kind: 'none', decision });
-      if (this.s.profiles.instanceProfile) { this.s.profiles.setInstanceProfile(undefined); }
+      if (this.s.profiles.instanceProfile) {
+        this.s.profiles.setInstanceProfile(undefined);
+      }
       return this.current;
     }
     this.s.log.info(`instance: probing ${baseUrl} (${decision.reason})`);
-    const outcome = await detectInstance({ baseUrl, allowInsecureFallback: cfg.allowInsecureFallback, providers: this.s.profiles.credentialProviders });
-    this.s.log.info(`instance: ${outcome.kind}${outcome.kind === 'found' ? '' : ` ${outcome.error.code}`} in ${outcome.elapsedMs} ms`);
+    const outcome = await detectInstance({
+      baseUrl,
+      allowInsecureFallback: cfg.allowInsecureFallback,
+      providers: this.s.profiles.credentialProviders,
+    });
+    this.s.log.info(
+      `instance: ${outcome.kind}${outcome.kind === 'found' ? '' : ` ${outcome.error.code}`} in ${outcome.elapsedMs} ms`,
+    );
     switch (outcome.kind) {
       case 'found': {
         const entryId = `instance:${outcome.identity.instanceId}`;
         const config = instanceProfileConfig({
-          identity: outcome.identity, roleName: outcome.roleName, imdsUrl: baseUrl, allowInsecureFallback: cfg.allowInsecureFallback,
-          useInternalOssEndpoint: cfg.useInternalOssEndpoint, sandboxUrl: this.sandboxUrl(),
+          identity: outcome.identity,
+          roleName: outcome.roleName,
+          imdsUrl: baseUrl,
+          allowInsecureFallback: cfg.allowInsecureFallback,
+          useInternalOssEndpoint: cfg.useInternalOssEndpoint,
+          sandboxUrl: this.sandboxUrl(),
         });
-        this.set({ kind: 'found', baseUrl, entryId, identity: outcome.identity, roleName: outcome.roleName, provider: outcome.provider, usedInsecureFallback: outcome.usedInsecureFallback });
+        this.set({
+          kind: 'found',
+          baseUrl,
+          entryId,
+          identity: outcome.identity,
+          roleName: outcome.roleName,
+          provider: outcome.provider,
+          usedInsecureFallback: outcome.usedInsecureFallback,
+        });
         const defaultAddress = this.isDefaultAddress(baseUrl);
-        const entry: ProfileEntry = { id: entryId, name: vscode.l10n.t('Instance role'), source: 'instance', regionId: outcome.identity.regionId, mode: 'EcsRamRole', supported: true, manualOnly: !defaultAddress };
+        const entry: ProfileEntry = {
+          id: entryId,
+          name: vscode.l10n.t('Instance role'),
+          source: 'instance',
+          regionId: outcome.identity.regionId,
+          mode: 'EcsRamRole',
+          supported: true,
+          manualOnly: !defaultAddress,
+        };
         this.s.profiles.setInstanceProfile({ entry, config });
         this.offerInstanceRole(entry, outcome.roleName, defaultAddress);
         break;
       }
       case 'unreachable':
         // On a remote host that is not an instance this is the normal answer: say nothing.
-        this.set(decision.evidence
-          ? { kind: 'problem', baseUrl, problem: explainInstanceProblem(outcome.error, { baseUrl, allowInsecureFallback: cfg.allowInsecureFallback }) }
-          : { kind: 'none', decision });
+        this.set(
+          decision.evidence
+            ? {
+                kind: 'problem',
+                baseUrl,
+                problem: explainInstanceProblem(outcome.error, {
+                  baseUrl,
+                  allowInsecureFallback: cfg.allowInsecureFallback,
+                }),
+              }
+            : { kind: 'none', decision },
+        );
         break;
       case 'failed':
-        this.set({ kind: 'problem', baseUrl, identity: outcome.identity, problem: explainInstanceProblem(outcome.error, { baseUrl, instanceId: outcome.identity?.instanceId, allowInsecureFallback: cfg.allowInsecureFallback }) });
+        this.set({
+          kind: 'problem',
+          baseUrl,
+          identity: outcome.identity,
+          problem: explainInstanceProblem(outcome.error, {
+            baseUrl,
+            instanceId: outcome.identity?.instanceId,
+            allowInsecureFallback: cfg.allowInsecureFallback,
+          }),
+        });
         break;
     }
-    if (this.current.kind !== 'found' && this.s.profiles.instanceProfile) { this.s.profiles.setInstanceProfile(undefined); }
+    if (this.current.kind !== 'found' && this.s.profiles.instanceProfile) {
+      this.s.profiles.setInstanceProfile(undefined);
+    }
     return this.current;
   }
 
@@ -223,21 +342,42 @@ export class InstanceIdentityService implements vscode.Disposable {
    */
   private offerInstanceRole(entry: ProfileEntry, roleName: string, defaultAddress: boolean): void {
     const { here, elsewhere } = this.s.profiles.chosen();
-    if (instanceRoleTakeover({ defaultAddress, chosenHere: !!here, chosenElsewhere: !!elsewhere }) !== 'offer' || !elsewhere || this.offered.has(entry.id)) { return; }
+    if (
+      instanceRoleTakeover({ defaultAddress, chosenHere: !!here, chosenElsewhere: !!elsewhere }) !== 'offer' ||
+      !elsewhere ||
+      this.offered.has(entry.id)
+    ) {
+      return;
+    }
     this.offered.add(entry.id);
     const use = vscode.l10n.t('Use Instance Role');
     const keep = vscode.l10n.t('Keep "{0}"', elsewhere.name);
-    const message = vscode.l10n.t('This machine is an ECS instance with the RAM role {0}. Use the instance role instead of the profile "{1}"?', roleName, elsewhere.name);
+    const message = vscode.l10n.t(
+      'This machine is an ECS instance with the RAM role {0}. Use the instance role instead of the profile "{1}"?',
+      roleName,
+      elsewhere.name,
+    );
     this.s.log.info(`instance: offering the instance role (active profile: ${elsewhere.id})`);
-    void this.s.prompt().notify(message, [use, keep]).then(async (choice) => {
-      if (choice === use) { await this.s.profiles.select(entry.id); }
-      if (choice === keep) { await this.s.profiles.select(elsewhere.id); }
-    }).catch((e: unknown) => this.s.log.warn(`instance: the offer failed: ${describeError(e).message}`));
+    void this.s
+      .prompt()
+      .notify(message, [use, keep])
+      .then(async (choice) => {
+        if (choice === use) {
+          await this.s.profiles.select(entry.id);
+        }
+        if (choice === keep) {
+          await this.s.profiles.select(elsewhere.id);
+        }
+      })
+      .catch((e: unknown) => this.s.log.warn(`instance: the offer failed: ${describeError(e).message}`));
   }
 
   /** The sandbox's URL in sandbox mode (announced by env, or started by Start Sandbox). */
   sandboxUrl(): string | undefined {
-    return this.env.ALIBABA_CLOUD_SANDBOX_URL ?? (this.s.profiles.sandboxEndpoint ? `http://${this.s.profiles.sandboxEndpoint}` : undefined);
+    return (
+      this.env.ALIBABA_CLOUD_SANDBOX_URL ??
+      (this.s.profiles.sandboxEndpoint ? `http://${this.s.profiles.sandboxEndpoint}` : undefined)
+    );
   }
 
   /** Fetches new credentials now (the command, and the background timer). */
@@ -257,10 +397,18 @@ export class InstanceIdentityService implements vscode.Disposable {
     if (state.kind === 'found') {
       // The provider is shared with the profile's sessions: a lazy refresh there updates us too.
       this.providerSub = state.provider.onDidRefresh(() => {
-        if (this.current === state) { state.refreshError = undefined; this.scheduleRefresh(state); this.changed.fire('tick'); this.updateStatusBar(); }
+        if (this.current === state) {
+          state.refreshError = undefined;
+          this.scheduleRefresh(state);
+          this.changed.fire('tick');
+          this.updateStatusBar();
+        }
       });
       this.scheduleRefresh(state);
-      this.tick = setInterval(() => { this.changed.fire('tick'); this.updateStatusBar(); }, TICK_MS);
+      this.tick = setInterval(() => {
+        this.changed.fire('tick');
+        this.updateStatusBar();
+      }, TICK_MS);
     }
     this.changed.fire('state');
     this.updateStatusBar();
@@ -268,39 +416,57 @@ export class InstanceIdentityService implements vscode.Disposable {
 
   /** Refreshes ahead of expiry so no call waits for it; retries every 30 s if it fails while the old ones are still valid. */
   private scheduleRefresh(state: Extract<InstanceState, { kind: 'found' }>): void {
-    if (this.refreshTimer) { clearTimeout(this.refreshTimer); }
+    if (this.refreshTimer) {
+      clearTimeout(this.refreshTimer);
+    }
     const delay = nextRefreshDelay(state.provider.expiration);
     this.refreshTimer = setTimeout(() => {
-      if (this.current !== state) { return; }
+      if (this.current !== state) {
+        return;
+      }
       const before = state.provider.expiration?.getTime();
-      state.provider.refresh().then((c) => {
-        // Not rotated yet: the instance renews them later; ask again shortly (nextRefreshDelay's minimum).
-        if (c.expiration?.getTime() === before) { this.s.log.info('instance: credentials not rotated yet'); }
-      }, (e: unknown) => {
-        state.refreshError = describeError(e).message;
-        this.s.log.warn(`instance: background refresh failed: ${state.refreshError}`);
-        this.scheduleRefresh(state);
-        this.changed.fire('tick');
-      });
+      state.provider.refresh().then(
+        (c) => {
+          // Not rotated yet: the instance renews them later; ask again shortly (nextRefreshDelay's minimum).
+          if (c.expiration?.getTime() === before) {
+            this.s.log.info('instance: credentials not rotated yet');
+          }
+        },
+        (e: unknown) => {
+          state.refreshError = describeError(e).message;
+          this.s.log.warn(`instance: background refresh failed: ${state.refreshError}`);
+          this.scheduleRefresh(state);
+          this.changed.fire('tick');
+        },
+      );
     }, delay);
     this.refreshTimer.unref?.();
   }
 
   private clearTimers(): void {
-    if (this.tick) { clearInterval(this.tick); this.tick = undefined; }
-    if (this.refreshTimer) { clearTimeout(this.refreshTimer); this.refreshTimer = undefined; }
+    if (this.tick) {
+      clearInterval(this.tick);
+      this.tick = undefined;
+    }
+    if (this.refreshTimer) {
+      clearTimeout(this.refreshTimer);
+      this.refreshTimer = undefined;
+    }
     this.providerSub?.dispose();
     this.providerSub = undefined;
   }
 
   /** "DemoEcsOssReader · 5 h 59 min" while the instance profile is active. */
   private updateStatusBar(): void {
-    if (!this.statusBar) { return; }
+    if (!this.statusBar) {
+      return;
+    }
     const st = this.current;
     const active = this.s.profiles.active();
-    const suffix = st.kind === 'found' && active?.id === st.entryId
-      ? `${st.roleName} · ${st.provider.expiration ? formatTimeLeft(st.provider.expiration.getTime() - serverClock.now()) : '-'}`
-      : '';
+    const suffix =
+      st.kind === 'found' && active?.id === st.entryId
+        ? `${st.roleName} · ${st.provider.expiration ? formatTimeLeft(st.provider.expiration.getTime() - serverClock.now()) : '-'}`
+        : '';
     if (suffix !== this.statusBar.suffix) {
       this.statusBar.suffix = suffix;
       this.statusBar.update();
@@ -308,9 +474,21 @@ export class InstanceIdentityService implements vscode.Disposable {
   }
 
   /** The metadata URL and options currently configured (for diagnostics and exports). */
-  configured(): { imdsUrl: string; source: 'setting' | 'env' | 'default'; allowInsecureFallback: boolean; useInternalOssEndpoint: boolean; isDefault: boolean } {
+  configured(): {
+    imdsUrl: string;
+    source: 'setting' | 'env' | 'default';
+    allowInsecureFallback: boolean;
+    useInternalOssEndpoint: boolean;
+    isDefault: boolean;
+  } {
     const cfg = this.settings();
-    return { imdsUrl: cfg.endpoint.url, source: cfg.endpoint.source, allowInsecureFallback: cfg.allowInsecureFallback, useInternalOssEndpoint: cfg.useInternalOssEndpoint, isDefault: cfg.endpoint.url === DEFAULT_IMDS_URL };
+    return {
+      imdsUrl: cfg.endpoint.url,
+      source: cfg.endpoint.source,
+      allowInsecureFallback: cfg.allowInsecureFallback,
+      useInternalOssEndpoint: cfg.useInternalOssEndpoint,
+      isDefault: cfg.endpoint.url === DEFAULT_IMDS_URL,
+    };
   }
 
   dispose(): void {

@@ -13,7 +13,10 @@ import { UserCancelled } from '../ui/errorFunnel';
 import type { ProfileEntry, ProfileStore } from './profiles';
 import type { Prompter } from '../ui/prompt';
 
-export interface LiveBinding { profileId: string; profileName: string }
+export interface LiveBinding {
+  profileId: string;
+  profileName: string;
+}
 
 /** What a live RAM document is: a new policy's draft, a policy (version), or a role's trust policy. */
 export type LiveTarget =
@@ -32,7 +35,9 @@ export const bindingOf = (entry: ProfileEntry): LiveBinding => ({ profileId: ent
 
 export function activeBinding(d: BindingDeps): LiveBinding {
   const entry = d.profiles.active();
-  if (!entry) { throw new Error(vscode.l10n.t('No Alibaba Cloud profile. Add one, or start the sandbox.')); }
+  if (!entry) {
+    throw new Error(vscode.l10n.t('No Alibaba Cloud profile. Add one, or start the sandbox.'));
+  }
   return bindingOf(entry);
 }
 
@@ -42,14 +47,20 @@ export const bindingQuery = (b: LiveBinding) => JSON.stringify({ profile: b.prof
 export function bindingFromUri(uri: vscode.Uri): LiveBinding | undefined {
   try {
     const q = JSON.parse(uri.query) as { profile?: unknown; name?: unknown };
-    return typeof q.profile === 'string' ? { profileId: q.profile, profileName: typeof q.name === 'string' ? q.name : q.profile } : undefined;
+    return typeof q.profile === 'string'
+      ? { profileId: q.profile, profileName: typeof q.name === 'string' ? q.name : q.profile }
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** A cloud to act with, and what to call when done (clouds made for another profile are disposed). */
-export interface BoundCloud { entry: ProfileEntry; cloud: Cloud; release(): void }
+export interface BoundCloud {
+  entry: ProfileEntry;
+  cloud: Cloud;
+  release(): void;
+}
 
 async function cloudOfEntry(d: BindingDeps, entry: ProfileEntry): Promise<BoundCloud> {
   if (d.profiles.active()?.id === entry.id) {
@@ -63,7 +74,11 @@ async function cloudOfEntry(d: BindingDeps, entry: ProfileEntry): Promise<BoundC
 /** Reads follow the binding silently: showing what the original account holds is never harmful. */
 export async function cloudForRead(d: BindingDeps, b: LiveBinding): Promise<BoundCloud> {
   const entry = d.profiles.list().find((p) => p.id === b.profileId);
-  if (!entry) { throw new Error(vscode.l10n.t('Profile "{0}", which this document was opened with, no longer exists.', b.profileName)); }
+  if (!entry) {
+    throw new Error(
+      vscode.l10n.t('Profile "{0}", which this document was opened with, no longer exists.', b.profileName),
+    );
+  }
   return cloudOfEntry(d, entry);
 }
 
@@ -75,22 +90,47 @@ export async function cloudForRead(d: BindingDeps, b: LiveBinding): Promise<Boun
 export async function cloudForWrite(d: BindingDeps, b: LiveBinding, what: string): Promise<BoundCloud> {
   const active = d.profiles.active();
   const original = d.profiles.list().find((p) => p.id === b.profileId && p.supported);
-  if (original && active?.id === original.id) { return cloudOfEntry(d, original); }
+  if (original && active?.id === original.id) {
+    return cloudOfEntry(d, original);
+  }
   if (original) {
     const use = vscode.l10n.t('Use {0}', original.name);
     const choice = await d.prompt.choose(
-      vscode.l10n.t('{0} was opened with profile {1}, but the active profile is {2}.', what, original.name, active?.name ?? '-'),
-      vscode.l10n.t('Nothing was written. Writing with {0} changes the account the document came from; the active profile stays {1}.', original.name, active?.name ?? '-'),
-      [use]);
-    if (choice !== use) { throw new UserCancelled(); }
+      vscode.l10n.t(
+        '{0} was opened with profile {1}, but the active profile is {2}.',
+        what,
+        original.name,
+        active?.name ?? '-',
+      ),
+      vscode.l10n.t(
+        'Nothing was written. Writing with {0} changes the account the document came from; the active profile stays {1}.',
+        original.name,
+        active?.name ?? '-',
+      ),
+      [use],
+    );
+    if (choice !== use) {
+      throw new UserCancelled();
+    }
     return cloudOfEntry(d, original);
   }
   const pick = vscode.l10n.t('Choose a Profile…');
   const choice = await d.prompt.choose(
     vscode.l10n.t('Profile {0}, which {1} was opened with, no longer exists.', b.profileName, what),
-    vscode.l10n.t('Nothing was written. Choose the profile to write with, knowing it may be another account.'), [pick]);
-  if (choice !== pick) { throw new UserCancelled(); }
-  const entry = (await d.prompt.pick(d.profiles.list().filter((p) => p.supported).map((p) => ({ label: p.name, description: p.id, entry: p })),
-    { title: vscode.l10n.t('Write {0} with', what) })).entry;
+    vscode.l10n.t('Nothing was written. Choose the profile to write with, knowing it may be another account.'),
+    [pick],
+  );
+  if (choice !== pick) {
+    throw new UserCancelled();
+  }
+  const entry = (
+    await d.prompt.pick(
+      d.profiles
+        .list()
+        .filter((p) => p.supported)
+        .map((p) => ({ label: p.name, description: p.id, entry: p })),
+      { title: vscode.l10n.t('Write {0} with', what) },
+    )
+  ).entry;
   return cloudOfEntry(d, entry);
 }

@@ -22,7 +22,9 @@ export class LocalSandbox implements vscode.Disposable {
 
   /** The running sandbox, started (with its state kept at `statePath`) if there is none. */
   async ensure(statePath: string): Promise<{ sandbox: RunningSandbox; reused: boolean }> {
-    if (this.running) { return { sandbox: this.running, reused: true }; }
+    if (this.running) {
+      return { sandbox: this.running, reused: true };
+    }
     this.running = await this.start({ statePath });
     return { sandbox: this.running, reused: false };
   }

@@ -28,8 +28,9 @@ import { showNotice } from '../ui/prompt';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const loadCloudClients = () => require('../cloud') as typeof import('../cloud');
 /** External credential commands load with the first one (node:child_process stays out of activation). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const credentialSources = () => require('../cloud/credentialSources') as typeof import('../cloud/credentialSources');
+export const credentialSources = () =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('../cloud/credentialSources') as typeof import('../cloud/credentialSources');
 
 export type ProfileSource = 'extension' | 'cli' | 'env' | 'sandbox' | 'instance';
 
@@ -45,9 +46,18 @@ export interface ProfileEntry {
   manualOnly?: boolean;
 }
 
-interface StoredProfile { name: string; accessKeyId: string; regionId: string }
+interface StoredProfile {
+  name: string;
+  accessKeyId: string;
+  regionId: string;
+}
 
-interface SandboxConnection { endpoint: string; accessKeyId: string; accessKeySecret: string; imdsInstanceId?: string }
+interface SandboxConnection {
+  endpoint: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  imdsInstanceId?: string;
+}
 
 const STORED_KEY = 'alibabaCloud.profiles';
 /**
@@ -57,10 +67,17 @@ const STORED_KEY = 'alibabaCloud.profiles';
  */
 const APPROVED_COMMANDS_KEY = 'alibabaCloud.approvedCredentialCommands';
 
-export interface ApprovedCommand extends CommandApprovalScope { profile: string; approvedAt: string }
+export interface ApprovedCommand extends CommandApprovalScope {
+  profile: string;
+  approvedAt: string;
+}
 
-const isApproval = (x: unknown): x is ApprovedCommand => !!x && typeof x === 'object'
-  && ['machine', 'configPath', 'program', 'command', 'profile'].every((k) => typeof (x as Record<string, unknown>)[k] === 'string');
+const isApproval = (x: unknown): x is ApprovedCommand =>
+  !!x &&
+  typeof x === 'object' &&
+  ['machine', 'configPath', 'program', 'command', 'profile'].every(
+    (k) => typeof (x as Record<string, unknown>)[k] === 'string',
+  );
 const ACTIVE_KEY = 'alibabaCloud.activeProfile';
 const secretKey = (name: string) => `alibabaCloud.profile.${name}.accessKeySecret`;
 
@@ -80,13 +97,25 @@ export class ProfileStore implements vscode.Disposable {
   private readonly approvals = new Map<string, Promise<boolean>>();
   private readonly approvers = new Map<string, (command: string) => Promise<boolean>>();
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log, private readonly env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: Log,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
     this.endpointTrust = new EndpointTrust(context, log);
     // New overrides apply at once: the cached clients were built with the old endpoints.
-    this.configSub = vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('alibabaCloud.endpointOverrides')) { this.fire(); } });
+    this.configSub = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('alibabaCloud.endpointOverrides')) {
+        this.fire();
+      }
+    });
     const url = env.ALIBABA_CLOUD_SANDBOX_URL;
     if (url && env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_ID && env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET) {
-      this.sandbox = { endpoint: url.replace(/^https?:\/\//, '').replace(/\/+$/, ''), accessKeyId: env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_ID, accessKeySecret: env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET };
+      this.sandbox = {
+        endpoint: url.replace(/^https?:\/\//, '').replace(/\/+$/, ''),
+        accessKeyId: env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_ID,
+        accessKeySecret: env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET,
+      };
       registerSecret(this.sandbox.accessKeySecret);
     }
   }
@@ -102,18 +131,55 @@ export class ProfileStore implements vscode.Disposable {
 
   list(): ProfileEntry[] {
     const out: ProfileEntry[] = [];
-    if (this.instance) { out.push(this.instance.entry); }
-    if (this.sandbox) { out.push({ id: 'sandbox:Sandbox', name: vscode.l10n.t('Sandbox'), source: 'sandbox', regionId: 'cn-hangzhou', mode: 'AK', supported: true }); }
-    for (const p of this.stored) { out.push({ id: `extension:${p.name}`, name: p.name, source: 'extension', regionId: p.regionId, mode: 'AK', supported: true }); }
+    if (this.instance) {
+      out.push(this.instance.entry);
+    }
+    if (this.sandbox) {
+      out.push({
+        id: 'sandbox:Sandbox',
+        name: vscode.l10n.t('Sandbox'),
+        source: 'sandbox',
+        regionId: 'cn-hangzhou',
+        mode: 'AK',
+        supported: true,
+      });
+    }
+    for (const p of this.stored) {
+      out.push({
+        id: `extension:${p.name}`,
+        name: p.name,
+        source: 'extension',
+        regionId: p.regionId,
+        mode: 'AK',
+        supported: true,
+      });
+    }
     try {
       for (const p of readCliConfig(this.cliPath()).profiles) {
-        out.push({ id: `cli:${p.name}`, name: p.name, source: 'cli', regionId: p.regionId ?? 'cn-hangzhou', mode: p.mode, supported: p.supported, reason: p.supported ? undefined : p.reason });
+        out.push({
+          id: `cli:${p.name}`,
+          name: p.name,
+          source: 'cli',
+          regionId: p.regionId ?? 'cn-hangzhou',
+          mode: p.mode,
+          supported: p.supported,
+          reason: p.supported ? undefined : p.reason,
+        });
       }
     } catch (e) {
       this.log.warn(`Could not read ${this.cliPath()}: ${(e as Error).message}`);
     }
     const env = credentialsFromEnv(this.env);
-    if (env) { out.push({ id: 'env:Environment', name: vscode.l10n.t('Environment variables'), source: 'env', regionId: this.env.ALIBABA_CLOUD_REGION_ID ?? 'cn-hangzhou', mode: env.mode, supported: true }); }
+    if (env) {
+      out.push({
+        id: 'env:Environment',
+        name: vscode.l10n.t('Environment variables'),
+        source: 'env',
+        regionId: this.env.ALIBABA_CLOUD_REGION_ID ?? 'cn-hangzhou',
+        mode: env.mode,
+        supported: true,
+      });
+    }
     return out;
   }
 
@@ -156,7 +222,12 @@ export class ProfileStore implements vscode.Disposable {
     this.fire();
   }
 
-  async addAccessKeyProfile(name: string, accessKeyId: string, accessKeySecret: string, regionId: string): Promise<ProfileEntry> {
+  async addAccessKeyProfile(
+    name: string,
+    accessKeyId: string,
+    accessKeySecret: string,
+    regionId: string,
+  ): Promise<ProfileEntry> {
     await this.context.secrets.store(secretKey(name), accessKeySecret);
     registerSecret(accessKeySecret);
     const rest = this.stored.filter((p) => p.name !== name);
@@ -167,10 +238,17 @@ export class ProfileStore implements vscode.Disposable {
 
   async removeProfile(id: string): Promise<void> {
     const [source, name] = splitId(id);
-    if (source !== 'extension') { return; }
+    if (source !== 'extension') {
+      return;
+    }
     await this.context.secrets.delete(secretKey(name));
-    await this.context.globalState.update(STORED_KEY, this.stored.filter((p) => p.name !== name));
-    if (this.context.globalState.get<string>(this.activeKey) === id) { await this.context.globalState.update(this.activeKey, undefined); }
+    await this.context.globalState.update(
+      STORED_KEY,
+      this.stored.filter((p) => p.name !== name),
+    );
+    if (this.context.globalState.get<string>(this.activeKey) === id) {
+      await this.context.globalState.update(this.activeKey, undefined);
+    }
     this.fire();
   }
 
@@ -204,13 +282,19 @@ export class ProfileStore implements vscode.Disposable {
   /** The Cloud for the active profile, created once per profile and reused. */
   async activeCloud(): Promise<{ entry: ProfileEntry; cloud: Cloud } | undefined> {
     const entry = this.active();
-    if (!entry) { return undefined; }
+    if (!entry) {
+      return undefined;
+    }
     if (this.cloud?.id !== entry.id) {
       this.disposeCloud();
       const made = { id: entry.id, cloud: this.resolve(entry).then((config) => this.create(config)) };
       this.cloud = made;
       // A failed resolve is not kept: the next call tries again.
-      made.cloud.catch(() => { if (this.cloud === made) { this.cloud = undefined; } });
+      made.cloud.catch(() => {
+        if (this.cloud === made) {
+          this.cloud = undefined;
+        }
+      });
     }
     return { entry, cloud: await this.cloud!.cloud };
   }
@@ -228,30 +312,50 @@ export class ProfileStore implements vscode.Disposable {
   private async resolve(entry: ProfileEntry): Promise<ProfileConfig> {
     const [source, name] = splitId(entry.id);
     const overrides = await this.endpointOverrides(entry.name);
-    const base = (credentials: CredentialConfig, endpoints?: Endpoints): ProfileConfig => ({ name: entry.name, regionId: entry.regionId, credentials, endpoints: { ...endpoints, ...overrides } });
+    const base = (credentials: CredentialConfig, endpoints?: Endpoints): ProfileConfig => ({
+      name: entry.name,
+      regionId: entry.regionId,
+      credentials,
+      endpoints: { ...endpoints, ...overrides },
+    });
     switch (source) {
       case 'instance':
-        if (!this.instance) { throw new Error(vscode.l10n.t('The instance role is no longer available.')); }
+        if (!this.instance) {
+          throw new Error(vscode.l10n.t('The instance role is no longer available.'));
+        }
         return { ...this.instance.config, endpoints: { ...this.instance.config.endpoints, ...overrides } };
       case 'sandbox': {
         const s = this.sandbox!;
-        return base({ mode: 'AK', accessKeyId: s.accessKeyId, accessKeySecret: s.accessKeySecret }, sandboxEndpoints(s.endpoint, s.imdsInstanceId));
+        return base(
+          { mode: 'AK', accessKeyId: s.accessKeyId, accessKeySecret: s.accessKeySecret },
+          sandboxEndpoints(s.endpoint, s.imdsInstanceId),
+        );
       }
       case 'extension': {
         const p = this.stored.find((x) => x.name === name)!;
         const secret = await this.context.secrets.get(secretKey(name));
-        if (!secret) { throw new Error(vscode.l10n.t('The AccessKey secret of profile "{0}" is missing; add the profile again.', name)); }
+        if (!secret) {
+          throw new Error(
+            vscode.l10n.t('The AccessKey secret of profile "{0}" is missing; add the profile again.', name),
+          );
+        }
         registerSecret(secret);
         return base({ mode: 'AK', accessKeyId: p.accessKeyId, accessKeySecret: secret });
       }
       case 'cli': {
         const p = readCliConfig(this.cliPath()).profiles.find((x) => x.name === name);
-        if (!p || !p.supported) { throw new Error(p && !p.supported ? p.reason : vscode.l10n.t('Profile "{0}" is gone from the aliyun CLI config.', name)); }
+        if (!p || !p.supported) {
+          throw new Error(
+            p && !p.supported ? p.reason : vscode.l10n.t('Profile "{0}" is gone from the aliyun CLI config.', name),
+          );
+        }
         return { ...base(p.credentials), approveCommand: this.approverFor(name) };
       }
       default: {
         const creds = credentialsFromEnv(this.env);
-        if (!creds) { throw new Error(vscode.l10n.t('The environment variables with credentials are no longer set.')); }
+        if (!creds) {
+          throw new Error(vscode.l10n.t('The environment variables with credentials are no longer set.'));
+        }
         return base(creds);
       }
     }
@@ -292,7 +396,12 @@ export class ProfileStore implements vscode.Disposable {
 
   private approvalScope(command: string): CommandApprovalScope {
     const program = credentialSources().splitCommand(command)[0] ?? '';
-    return { machine: this.machine(), configPath: this.cliPath(), program: credentialSources().resolveProgram(program) ?? program, command };
+    return {
+      machine: this.machine(),
+      configPath: this.cliPath(),
+      program: credentialSources().resolveProgram(program) ?? program,
+      command,
+    };
   }
 
   /** Every approved credential command, on any machine (the list "Forget Approved Credential Commands…" offers). */
@@ -308,24 +417,46 @@ export class ProfileStore implements vscode.Disposable {
   /** Withdraws approvals (by commandApprovalKey): their commands are asked again before they next run. */
   async forgetApprovedCommands(keys: string[]): Promise<void> {
     const drop = new Set(keys);
-    await this.context.globalState.update(APPROVED_COMMANDS_KEY, this.approvedCommands().filter((a) => !drop.has(credentialSources().commandApprovalKey(a))));
+    await this.context.globalState.update(
+      APPROVED_COMMANDS_KEY,
+      this.approvedCommands().filter((a) => !drop.has(credentialSources().commandApprovalKey(a))),
+    );
   }
 
   private async askApproval(profile: string, command: string): Promise<boolean> {
     let scope: CommandApprovalScope;
-    try { scope = this.approvalScope(command); } catch { return false; }
+    try {
+      scope = this.approvalScope(command);
+    } catch {
+      return false;
+    }
     const { commandApprovalKey, visibleCommand } = credentialSources();
     const key = commandApprovalKey(scope);
     const approved = this.approvedCommands();
-    if (approved.some((a) => commandApprovalKey(a) === key)) { return true; }
+    if (approved.some((a) => commandApprovalKey(a) === key)) {
+      return true;
+    }
     const prompt = this.prompter?.();
-    if (!prompt) { return false; }
+    if (!prompt) {
+      return false;
+    }
     const ok = await prompt.confirm(
       vscode.l10n.t('Run the credential command of profile "{0}"?', profile),
-      vscode.l10n.t('The aliyun CLI profile "{0}" in {1} gets its credentials by running this command: {2}\n\nProgram: {3}\n\nIt runs without a shell, now and whenever the credentials need refreshing. Allow it only if you wrote it or trust it.',
-        profile, scope.configPath, visibleCommand(command), visibleCommand(scope.program)),
-      vscode.l10n.t('Allow and Run'));
-    if (ok) { await this.context.globalState.update(APPROVED_COMMANDS_KEY, [...approved, { ...scope, profile, approvedAt: new Date().toISOString() }]); }
+      vscode.l10n.t(
+        'The aliyun CLI profile "{0}" in {1} gets its credentials by running this command: {2}\n\nProgram: {3}\n\nIt runs without a shell, now and whenever the credentials need refreshing. Allow it only if you wrote it or trust it.',
+        profile,
+        scope.configPath,
+        visibleCommand(command),
+        visibleCommand(scope.program),
+      ),
+      vscode.l10n.t('Allow and Run'),
+    );
+    if (ok) {
+      await this.context.globalState.update(APPROVED_COMMANDS_KEY, [
+        ...approved,
+        { ...scope, profile, approvedAt: new Date().toISOString() },
+      ]);
+    }
     return ok;
   }
 
@@ -336,14 +467,23 @@ export class ProfileStore implements vscode.Disposable {
   private async endpointOverrides(profile: string): Promise<Endpoints> {
     const all = trustedSetting<Record<string, unknown>>('endpointOverrides', {}, this.log);
     const raw = all && typeof all === 'object' ? all[profile] : undefined;
-    if (raw === undefined) { return {}; }
+    if (raw === undefined) {
+      return {};
+    }
     let vetted = vetEndpointOverrides(raw);
-    const refused = await this.endpointTrust.refused(vetted.untrustedHosts, vscode.l10n.t('The endpoint override of profile "{0}"', profile));
-    if (refused.size) { vetted = vetEndpointOverrides(raw, refused); }
+    const refused = await this.endpointTrust.refused(
+      vetted.untrustedHosts,
+      vscode.l10n.t('The endpoint override of profile "{0}"', profile),
+    );
+    if (refused.size) {
+      vetted = vetEndpointOverrides(raw, refused);
+    }
     for (const p of vetted.problems) {
       const what = `alibabaCloud.endpointOverrides["${profile}"].${p.field}${p.key ? `.${p.key}` : ''}`;
       const line = `${what}: ${p.reason}`;
-      if (this.reported.has(line)) { continue; }
+      if (this.reported.has(line)) {
+        continue;
+      }
       this.reported.add(line);
       this.log.warn(`settings: ignored ${line}`);
       void showNotice('warning', vscode.l10n.t('Ignored the setting {0}: {1}.', what, p.reason));
@@ -352,7 +492,10 @@ export class ProfileStore implements vscode.Disposable {
   }
 
   private disposeCloud(): void {
-    void this.cloud?.cloud.then((c) => c.dispose(), () => undefined);
+    void this.cloud?.cloud.then(
+      (c) => c.dispose(),
+      () => undefined,
+    );
     this.cloud = undefined;
   }
 

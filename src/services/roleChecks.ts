@@ -17,10 +17,14 @@ export class RoleCheckStore implements vscode.Disposable {
     this.changed.fire();
   }
   remove(instanceId: string): void {
-    if (this.results.delete(instanceId)) { this.changed.fire(); }
+    if (this.results.delete(instanceId)) {
+      this.changed.fire();
+    }
   }
   all(): VerifyRoleResult[] {
     return [...this.results.values()].reverse();
   }
-  dispose(): void { this.changed.dispose(); }
+  dispose(): void {
+    this.changed.dispose();
+  }
 }

@@ -17,7 +17,9 @@ import type { RoleCheckStore } from './roleChecks';
 import type { ViewFilters } from './viewFilters';
 
 /** A tree node as the layers under the views see it: opaque, handed back to refresh. */
-export interface ViewNode { readonly id: string }
+export interface ViewNode {
+  readonly id: string;
+}
 
 export interface Services {
   context: vscode.ExtensionContext;

@@ -17,7 +17,9 @@ export class ViewFilters implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly state: vscode.Memento) {
-    if (this.get('ecs')) { void vscode.commands.executeCommand('setContext', 'alibabaCloud.ecsFiltered', true); }
+    if (this.get('ecs')) {
+      void vscode.commands.executeCommand('setContext', 'alibabaCloud.ecsFiltered', true);
+    }
   }
 
   get(key: FilterKey): string | undefined {
@@ -28,18 +30,33 @@ export class ViewFilters implements vscode.Disposable {
   async set(key: FilterKey, text: string | undefined): Promise<void> {
     const next = text?.trim() || undefined;
     const all = this.all();
-    if (all[key] === next) { return; }
-    if (next) { all[key] = next; } else { delete all[key]; }
+    if (all[key] === next) {
+      return;
+    }
+    if (next) {
+      all[key] = next;
+    } else {
+      delete all[key];
+    }
     await this.state.update(KEY, all);
-    if (this.state.get(OLD_OSS_KEY) !== undefined) { await this.state.update(OLD_OSS_KEY, undefined); }
-    if (key === 'ecs') { void vscode.commands.executeCommand('setContext', 'alibabaCloud.ecsFiltered', !!next); }
+    if (this.state.get(OLD_OSS_KEY) !== undefined) {
+      await this.state.update(OLD_OSS_KEY, undefined);
+    }
+    if (key === 'ecs') {
+      void vscode.commands.executeCommand('setContext', 'alibabaCloud.ecsFiltered', !!next);
+    }
     this.changed.fire(key);
   }
 
   private all(): Record<string, string> {
-    const old = Object.entries(this.state.get<Record<string, string>>(OLD_OSS_KEY, {})).map(([uri, f]) => [`oss:${uri}`, f]);
+    const old = Object.entries(this.state.get<Record<string, string>>(OLD_OSS_KEY, {})).map(([uri, f]) => [
+      `oss:${uri}`,
+      f,
+    ]);
     return { ...Object.fromEntries(old), ...this.state.get<Record<string, string>>(KEY, {}) };
   }
 
-  dispose(): void { this.changed.dispose(); }
+  dispose(): void {
+    this.changed.dispose();
+  }
 }

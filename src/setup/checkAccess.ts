@@ -37,24 +37,56 @@ export interface AccessResult {
 
 /** The documents of every policy attached to the identity, as RAM holds them (default versions). */
 export async function identityPolicies(cloud: Cloud, id: AccessIdentity): Promise<LoadedPolicy[]> {
-  const attached = id.kind === 'role' ? await cloud.ram.listPoliciesForRole(id.name) : await cloud.ram.listPoliciesForUser(id.name);
-  return Promise.all(attached.map(async (a) => {
-    const { policy, document } = await cloud.ram.getPolicy(a.policyName, a.policyType);
-    return { name: a.policyName, type: a.policyType, source: 'ram' as const, text: document, defaultVersion: policy.defaultVersion, document: JSON.parse(document) as PolicyDocument };
-  }));
+  const attached =
+    id.kind === 'role' ? await cloud.ram.listPoliciesForRole(id.name) : await cloud.ram.listPoliciesForUser(id.name);
+  return Promise.all(
+    attached.map(async (a) => {
+      const { policy, document } = await cloud.ram.getPolicy(a.policyName, a.policyType);
+      return {
+        name: a.policyName,
+        type: a.policyType,
+        source: 'ram' as const,
+        text: document,
+        defaultVersion: policy.defaultVersion,
+        document: JSON.parse(document) as PolicyDocument,
+      };
+    }),
+  );
 }
 
 export function checkAccess(policies: LoadedPolicy[], request: AuthorizationRequest): AccessResult {
   const explanation = explainDenial(policies, request);
-  const find = (ref: StatementRef) => ({ ...ref, policy: policies.find((p) => p.name === ref.policyName && p.type === ref.policyType)! });
+  const find = (ref: StatementRef) => ({
+    ...ref,
+    policy: policies.find((p) => p.name === ref.policyName && p.type === ref.policyType)!,
+  });
   if (explanation.reason === 'Allowed') {
     // explainDenial says only that it is allowed; evaluate names the statement.
-    const allow = policies.flatMap((p) => statementsOf(p.document).map((statement, index) => ({ policyName: p.name, policyType: p.type, index, statement })))
-      .find((ref) => explainDenial([{ name: ref.policyName, type: ref.policyType, document: { Version: '1', Statement: [ref.statement] } }], request).reason === 'Allowed');
+    const allow = policies
+      .flatMap((p) =>
+        statementsOf(p.document).map((statement, index) => ({
+          policyName: p.name,
+          policyType: p.type,
+          index,
+          statement,
+        })),
+      )
+      .find(
+        (ref) =>
+          explainDenial(
+            [{ name: ref.policyName, type: ref.policyType, document: { Version: '1', Statement: [ref.statement] } }],
+            request,
+          ).reason === 'Allowed',
+      );
     return { request, effect: 'Allow', explanation, deciding: allow && find(allow) };
   }
   if (explanation.reason === 'ExplicitDeny') {
-    return { request, effect: 'ExplicitDeny', explanation, deciding: explanation.denyingStatement && find(explanation.denyingStatement) };
+    return {
+      request,
+      effect: 'ExplicitDeny',
+      explanation,
+      deciding: explanation.denyingStatement && find(explanation.denyingStatement),
+    };
   }
   return { request, effect: 'ImplicitDeny', explanation, suggestion: explanation.suggestion?.statement };
 }
@@ -62,7 +94,9 @@ export function checkAccess(policies: LoadedPolicy[], request: AuthorizationRequ
 /** Offset and length of statement `index` in a document's text (for highlighting it). */
 export function statementSpan(text: string, index: number): { offset: number; length: number } | undefined {
   const { root } = parseJson(text);
-  if (root?.type !== 'object') { return undefined; }
+  if (root?.type !== 'object') {
+    return undefined;
+  }
   const st = [...root.properties].reverse().find((p) => p.key === 'Statement')?.value;
   const node = st?.type === 'array' ? st.items[index] : st?.type === 'object' && index === 0 ? st : undefined;
   return node && { offset: node.offset, length: node.length };
@@ -75,23 +109,42 @@ export function withStatement(document: string, statement: PolicyStatement): str
 }
 
 /** Adds the statement as a new default version of a custom policy (the older versions stay). */
-export async function addStatementAsNewVersion(cloud: Cloud, policyName: string, statement: PolicyStatement): Promise<string> {
+export async function addStatementAsNewVersion(
+  cloud: Cloud,
+  policyName: string,
+  statement: PolicyStatement,
+): Promise<string> {
   const { document } = await cloud.ram.getPolicy(policyName, 'Custom');
   return (await cloud.ram.createPolicyVersion(policyName, withStatement(document, statement), true)).versionId;
 }
 
 /** Creates a custom policy holding the statement and attaches it to the identity. */
-export async function addStatementAsNewPolicy(cloud: Cloud, id: AccessIdentity, policyName: string, statement: PolicyStatement, description?: string): Promise<void> {
+export async function addStatementAsNewPolicy(
+  cloud: Cloud,
+  id: AccessIdentity,
+  policyName: string,
+  statement: PolicyStatement,
+  description?: string,
+): Promise<void> {
   await cloud.ram.createPolicy(policyName, formatPolicy({ Version: '1', Statement: [statement] }), description);
-  if (id.kind === 'role') { await cloud.ram.attachPolicyToRole(id.name, policyName, 'Custom'); } else { await cloud.ram.attachPolicyToUser(id.name, policyName, 'Custom'); }
+  if (id.kind === 'role') {
+    await cloud.ram.attachPolicyToRole(id.name, policyName, 'Custom');
+  } else {
+    await cloud.ram.attachPolicyToUser(id.name, policyName, 'Custom');
+  }
 }
 
 /** `key=value, key=value` (a key may repeat for several values) → request context. */
 export function parseContext(text: string): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const part of text.split(/[,;\n]/).map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(/[,;\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
-    if (eq <= 0) { continue; }
+    if (eq <= 0) {
+      continue;
+    }
     const key = part.slice(0, eq).trim();
     const value = part.slice(eq + 1).trim();
     const prev = out[key];

@@ -30,7 +30,9 @@ async function read(ecs: EcsApi, regionId: string, instanceId: string): Promise<
   try {
     return await ecs.getInstance(regionId, instanceId);
   } catch (e) {
-    if (isCloudError(e, 'InvalidInstanceId.NotFound')) { return undefined; }
+    if (isCloudError(e, 'InvalidInstanceId.NotFound')) {
+      return undefined;
+    }
     throw e;
   }
 }
@@ -40,26 +42,43 @@ async function read(ecs: EcsApi, regionId: string, instanceId: string): Promise<
  * up after `timeoutMs` (10 minutes) without touching the instance; cancelling stops following,
  * not the transition.
  */
-export async function followInstanceUntil(ecs: EcsApi, regionId: string, instanceId: string, opts: FollowOptions): Promise<EcsInstance | undefined> {
+export async function followInstanceUntil(
+  ecs: EcsApi,
+  regionId: string,
+  instanceId: string,
+  opts: FollowOptions,
+): Promise<EcsInstance | undefined> {
   const timeout = opts.timeoutMs ?? 10 * 60_000;
   const started = Date.now();
   let delay = opts.intervalMs ?? 2000;
   let last: string | undefined | null = null;
   for (;;) {
-    if (opts.signal?.aborted) { throw cancelled(); }
+    if (opts.signal?.aborted) {
+      throw cancelled();
+    }
     const i = await read(ecs, regionId, instanceId);
     const status = i?.status;
     const shown = status ?? 'Pending';
-    if (status !== last) { opts.onStatus?.(status); last = status; }
-    if (opts.until(status)) { return i; }
+    if (status !== last) {
+      opts.onStatus?.(status);
+      last = status;
+    }
+    if (opts.until(status)) {
+      return i;
+    }
     const elapsed = Date.now() - started;
     if (elapsed >= timeout) {
-      throw new CloudError({ code: 'InstanceStatusTimeout', service: 'ecs', message: l10n.t('{0} is still {1} after {2} s.', instanceId, shown, Math.round(elapsed / 1000)) });
+      throw new CloudError({
+        code: 'InstanceStatusTimeout',
+        service: 'ecs',
+        message: l10n.t('{0} is still {1} after {2} s.', instanceId, shown, Math.round(elapsed / 1000)),
+      });
     }
-    const report = () => opts.onProgress?.({
-      elapsedMs: Date.now() - started,
-      message: l10n.t('{0} is {1}… {2} s', instanceId, shown, Math.round((Date.now() - started) / 1000)),
-    });
+    const report = () =>
+      opts.onProgress?.({
+        elapsedMs: Date.now() - started,
+        message: l10n.t('{0} is {1}… {2} s', instanceId, shown, Math.round((Date.now() - started) / 1000)),
+      });
     report();
     await pause(Math.min(delay, timeout - elapsed), opts.signal, report);
     delay = Math.min(delay * 2, opts.maxIntervalMs ?? delay);
@@ -67,7 +86,12 @@ export async function followInstanceUntil(ecs: EcsApi, regionId: string, instanc
 }
 
 /** Reads the instance until `until` holds; returns the last status (undefined: released). */
-export async function followInstance(ecs: EcsApi, regionId: string, instanceId: string, opts: FollowOptions): Promise<string | undefined> {
+export async function followInstance(
+  ecs: EcsApi,
+  regionId: string,
+  instanceId: string,
+  opts: FollowOptions,
+): Promise<string | undefined> {
   return (await followInstanceUntil(ecs, regionId, instanceId, opts))?.status;
 }
 
@@ -75,13 +99,25 @@ export async function followInstance(ecs: EcsApi, regionId: string, instanceId: 
  * Follows a new instance until it runs; a settled state other than Running fails. DescribeInstances
  * may not list an instance in the first moments after RunInstances, so "not listed" is Pending here.
  */
-export async function waitForRunning(ecs: EcsApi, regionId: string, instanceId: string, opts: Pick<WaitOptions, 'signal' | 'onProgress'>): Promise<EcsInstance> {
+export async function waitForRunning(
+  ecs: EcsApi,
+  regionId: string,
+  instanceId: string,
+  opts: Pick<WaitOptions, 'signal' | 'onProgress'>,
+): Promise<EcsInstance> {
   const i = await followInstanceUntil(ecs, regionId, instanceId, {
-    ...opts, timeoutMs: INSTANCE_TIMEOUT_MS, intervalMs: 500, maxIntervalMs: 4000,
+    ...opts,
+    timeoutMs: INSTANCE_TIMEOUT_MS,
+    intervalMs: 500,
+    maxIntervalMs: 4000,
     until: (s) => s !== undefined && !TRANSITIONAL_STATES.has(s),
   });
   if (i?.status !== 'Running') {
-    throw new CloudError({ code: 'IncorrectInstanceStatus', service: 'ecs', message: l10n.t('{0} is {1}, not {2}.', instanceId, i?.status ?? '-', 'Running') });
+    throw new CloudError({
+      code: 'IncorrectInstanceStatus',
+      service: 'ecs',
+      message: l10n.t('{0} is {1}, not {2}.', instanceId, i?.status ?? '-', 'Running'),
+    });
   }
   return i;
 }

@@ -51,18 +51,28 @@ export interface SetupPlan {
 /** Input checks that need no API call: names, the policy document, the password. */
 export function validateRequest(req: SetupRequest): string | undefined {
   const role = validateRoleName(req.roleName);
-  if (role) { return role; }
+  if (role) {
+    return role;
+  }
   const policyName = validatePolicyName(req.policy.policyName);
-  if (policyName) { return policyName; }
+  if (policyName) {
+    return policyName;
+  }
   if (req.policy.kind === 'new') {
     const errors = policyErrors(req.policy.document, 'permission');
-    if (errors.length) { return l10n.t('The policy document has problems: {0}', errors.map((e) => e.message).join('; ')); }
+    if (errors.length) {
+      return l10n.t('The policy document has problems: {0}', errors.map((e) => e.message).join('; '));
+    }
   }
   if (req.instance.kind === 'create') {
     const name = validateInstanceName(req.instance.spec.instanceName);
-    if (name) { return name; }
+    if (name) {
+      return name;
+    }
     const pw = checkInstancePassword(req.instance.spec.password);
-    if (pw) { return pw; }
+    if (pw) {
+      return pw;
+    }
   } else if (!req.instance.instanceId || !req.instance.regionId) {
     return l10n.t('Choose an instance and its region.');
   }
@@ -80,9 +90,19 @@ export function trustsEcs(doc: string | undefined): boolean {
  */
 export function addEcsTrust(doc: string | undefined): string {
   let parsed: PolicyDocument | undefined;
-  try { parsed = doc ? JSON.parse(doc) as PolicyDocument : undefined; } catch { parsed = undefined; }
-  if (!parsed || !Array.isArray(parsed.Statement)) { return formatPolicy(serviceTrustPolicy()); }
-  return formatPolicy({ ...parsed, Version: parsed.Version ?? '1', Statement: [...parsed.Statement, ...serviceTrustPolicy().Statement] });
+  try {
+    parsed = doc ? (JSON.parse(doc) as PolicyDocument) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !Array.isArray(parsed.Statement)) {
+    return formatPolicy(serviceTrustPolicy());
+  }
+  return formatPolicy({
+    ...parsed,
+    Version: parsed.Version ?? '1',
+    Statement: [...parsed.Statement, ...serviceTrustPolicy().Statement],
+  });
 }
 
 /**
@@ -104,14 +124,20 @@ export function ramShowsEcsRole(cloud: Cloud, roleName: string): () => Promise<b
 export const isNothingToDo = (plan: SetupPlan): boolean => !plan.blocked && plan.steps.every((s) => s.state === 'done');
 
 const sameDocument = (a: string, b: string): boolean => {
-  try { return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b)); } catch { return a === b; }
+  try {
+    return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
+  } catch {
+    return a === b;
+  }
 };
 
 async function notFoundAsUndefined<T>(p: Promise<T>, code: string | RegExp): Promise<T | undefined> {
   try {
     return await p;
   } catch (e) {
-    if (isCloudError(e, code)) { return undefined; }
+    if (isCloudError(e, code)) {
+      return undefined;
+    }
     throw e;
   }
 }
@@ -119,34 +145,84 @@ async function notFoundAsUndefined<T>(p: Promise<T>, code: string | RegExp): Pro
 export async function planSetup(cloud: Cloud, request: SetupRequest): Promise<SetupPlan> {
   const req = withClientToken(request);
   const invalid = validateRequest(req);
-  if (invalid) { return { request: req, steps: [], blocked: { reason: invalid, code: 'InvalidInput' } }; }
+  if (invalid) {
+    return { request: req, steps: [], blocked: { reason: invalid, code: 'InvalidInput' } };
+  }
 
   const role = await notFoundAsUndefined(cloud.ram.getRole(req.roleName), 'EntityNotExist.Role');
   const policyType: PolicyType = req.policy.kind === 'existing' ? req.policy.policyType : 'Custom';
-  const policy = await notFoundAsUndefined(cloud.ram.getPolicy(req.policy.policyName, policyType), 'EntityNotExist.Policy');
+  const policy = await notFoundAsUndefined(
+    cloud.ram.getPolicy(req.policy.policyName, policyType),
+    'EntityNotExist.Policy',
+  );
   if (!policy && req.policy.kind === 'existing') {
-    return { request: req, steps: [], blocked: { reason: l10n.t('The {0} policy "{1}" does not exist.', policyType, req.policy.policyName), code: 'EntityNotExist.Policy' } };
+    return {
+      request: req,
+      steps: [],
+      blocked: {
+        reason: l10n.t('The {0} policy "{1}" does not exist.', policyType, req.policy.policyName),
+        code: 'EntityNotExist.Policy',
+      },
+    };
   }
-  const attached = role ? (await cloud.ram.listPoliciesForRole(req.roleName)).some((p) => p.policyName.toLowerCase() === req.policy.policyName.toLowerCase() && p.policyType === policyType) : false;
+  const attached = role
+    ? (await cloud.ram.listPoliciesForRole(req.roleName)).some(
+        (p) => p.policyName.toLowerCase() === req.policy.policyName.toLowerCase() && p.policyType === policyType,
+      )
+    : false;
 
   const steps: PlanStep[] = [];
-  const step = (id: StepId, title: string, done: boolean, detail: string) => steps.push({ id, title, state: done ? 'done' : 'todo', detail });
-  step('createRole', l10n.t('Create RAM role {0}', req.roleName), !!role, role ? l10n.t('Role exists ({0}).', role.arn) : l10n.t('New role trusted by {0}.', ECS_SERVICE));
+  const step = (id: StepId, title: string, done: boolean, detail: string) =>
+    steps.push({ id, title, state: done ? 'done' : 'todo', detail });
+  step(
+    'createRole',
+    l10n.t('Create RAM role {0}', req.roleName),
+    !!role,
+    role ? l10n.t('Role exists ({0}).', role.arn) : l10n.t('New role trusted by {0}.', ECS_SERVICE),
+  );
   if (role && !trustsEcs(role.trustPolicy)) {
-    step('trustEcs', l10n.t('Let ECS assume {0}', req.roleName), false, l10n.t('The role exists but its trust policy does not allow {0}; a statement for it is added, and whoever it trusts today keeps that trust.', ECS_SERVICE));
+    step(
+      'trustEcs',
+      l10n.t('Let ECS assume {0}', req.roleName),
+      false,
+      l10n.t(
+        'The role exists but its trust policy does not allow {0}; a statement for it is added, and whoever it trusts today keeps that trust.',
+        ECS_SERVICE,
+      ),
+    );
   }
   const keptDocument = policy && req.policy.kind === 'new' && !sameDocument(policy.document, req.policy.document);
-  step('createPolicy', l10n.t('Create policy {0}', req.policy.policyName), !!policy,
-    !policy ? l10n.t('New custom policy from the chosen template.')
-      : keptDocument ? l10n.t('A custom policy with this name exists; its current document is kept (add a version to change it).')
-        : l10n.t('{0} policy exists.', policy.policy.policyType));
-  step('attachPolicy', l10n.t('Attach {0} to {1}', req.policy.policyName, req.roleName), attached, attached ? l10n.t('Already attached.') : l10n.t('AttachPolicyToRole ({0}).', policyType));
+  step(
+    'createPolicy',
+    l10n.t('Create policy {0}', req.policy.policyName),
+    !!policy,
+    !policy
+      ? l10n.t('New custom policy from the chosen template.')
+      : keptDocument
+        ? l10n.t('A custom policy with this name exists; its current document is kept (add a version to change it).')
+        : l10n.t('{0} policy exists.', policy.policy.policyType),
+  );
+  step(
+    'attachPolicy',
+    l10n.t('Attach {0} to {1}', req.policy.policyName, req.roleName),
+    attached,
+    attached ? l10n.t('Already attached.') : l10n.t('AttachPolicyToRole ({0}).', policyType),
+  );
 
   if (req.instance.kind === 'create') {
     const s = req.instance.spec;
-    step('createInstance', l10n.t('Create instance {0} with role {1}', s.instanceName, req.roleName), false,
-      l10n.t('{0} in {1}, image {2}{3}; this creates a billable resource.', s.instanceType, s.zoneId, s.imageId,
-        req.instance.allocatePublicIp ? l10n.t(', with a public IP') : ''));
+    step(
+      'createInstance',
+      l10n.t('Create instance {0} with role {1}', s.instanceName, req.roleName),
+      false,
+      l10n.t(
+        '{0} in {1}, image {2}{3}; this creates a billable resource.',
+        s.instanceType,
+        s.zoneId,
+        s.imageId,
+        req.instance.allocatePublicIp ? l10n.t(', with a public IP') : '',
+      ),
+    );
     return { request: req, steps };
   }
 
@@ -154,8 +230,16 @@ export async function planSetup(cloud: Cloud, request: SetupRequest): Promise<Se
   const instance = await cloud.ecs.getInstance(regionId, instanceId);
   if (instance.networkType !== 'vpc') {
     return {
-      request: req, steps, instance,
-      blocked: { reason: l10n.t('{0} is a classic-network instance; RAM roles can only be attached to VPC instances.', instanceId), code: 'InvalidNetworkType.MismatchRamRole' },
+      request: req,
+      steps,
+      instance,
+      blocked: {
+        reason: l10n.t(
+          '{0} is a classic-network instance; RAM roles can only be attached to VPC instances.',
+          instanceId,
+        ),
+        code: 'InvalidNetworkType.MismatchRamRole',
+      },
     };
   }
   const currentRole = (await cloud.ecs.describeInstanceRoles(regionId, [instanceId])).get(instanceId);
@@ -163,13 +247,30 @@ export async function planSetup(cloud: Cloud, request: SetupRequest): Promise<Se
   if (currentRole && !same) {
     if (!req.replaceExistingRole) {
       return {
-        request: req, steps, instance, currentRole,
-        blocked: { reason: l10n.t('{0} already has the role {1}; an instance has one role at a time.', instanceId, currentRole), code: 'InstanceHasRole', currentRole },
+        request: req,
+        steps,
+        instance,
+        currentRole,
+        blocked: {
+          reason: l10n.t('{0} already has the role {1}; an instance has one role at a time.', instanceId, currentRole),
+          code: 'InstanceHasRole',
+          currentRole,
+        },
       };
     }
-    step('detachOldRole', l10n.t('Detach role {0} from {1}', currentRole, instanceId), false, l10n.t('Programs on the instance lose that role\'s permissions.'));
+    step(
+      'detachOldRole',
+      l10n.t('Detach role {0} from {1}', currentRole, instanceId),
+      false,
+      l10n.t("Programs on the instance lose that role's permissions."),
+    );
   }
-  step('attachRole', l10n.t('Attach {0} to {1}', req.roleName, instanceId), same, same ? l10n.t('Already attached.') : l10n.t('AttachInstanceRamRole in {0}.', regionId));
+  step(
+    'attachRole',
+    l10n.t('Attach {0} to {1}', req.roleName, instanceId),
+    same,
+    same ? l10n.t('Already attached.') : l10n.t('AttachInstanceRamRole in {0}.', regionId),
+  );
   return { request: req, steps, instance, currentRole };
 }
 
@@ -179,7 +280,9 @@ export async function planSetup(cloud: Cloud, request: SetupRequest): Promise<Se
  * and ECS returns the instance an earlier attempt may have made instead of making another.
  */
 function withClientToken(req: SetupRequest): SetupRequest {
-  if (req.instance.kind !== 'create' || req.instance.spec.clientToken) { return req; }
+  if (req.instance.kind !== 'create' || req.instance.spec.clientToken) {
+    return req;
+  }
   return { ...req, instance: { ...req.instance, spec: { ...req.instance.spec, clientToken: randomUUID() } } };
 }
 
@@ -206,19 +309,31 @@ export async function applySetup(cloud: Cloud, plan: SetupPlan, hooks: ApplyHook
   }
   const req = plan.request;
   const result: ApplyResult = { applied: [], skipped: [] };
-  if (req.instance.kind === 'existing') { result.instanceId = req.instance.instanceId; }
+  if (req.instance.kind === 'existing') {
+    result.instanceId = req.instance.instanceId;
+  }
   for (const step of plan.steps) {
     if (step.state === 'done') {
       result.skipped.push(step.id);
       hooks.onStep?.(step, 'skipped');
       continue;
     }
-    if (hooks.isCancelled?.() || hooks.signal?.aborted) { throw new CloudError({ code: 'Cancelled', message: l10n.t('Cancelled before "{0}".', step.title) }); }
+    if (hooks.isCancelled?.() || hooks.signal?.aborted) {
+      throw new CloudError({ code: 'Cancelled', message: l10n.t('Cancelled before "{0}".', step.title) });
+    }
     hooks.onStep?.(step, 'start');
     try {
-      await runStep(cloud, req, plan, step.id, result, { signal: hooks.signal, onWait: (message) => hooks.onWait?.(step, message) });
+      await runStep(cloud, req, plan, step.id, result, {
+        signal: hooks.signal,
+        onWait: (message) => hooks.onWait?.(step, message),
+      });
     } catch (e) {
-      throw new SetupError(step, e instanceof CloudError ? e : new CloudError({ code: 'UnknownError', message: String((e as Error)?.message ?? e) }));
+      throw new SetupError(
+        step,
+        e instanceof CloudError
+          ? e
+          : new CloudError({ code: 'UnknownError', message: String((e as Error)?.message ?? e) }),
+      );
     }
     result.applied.push(step.id);
     hooks.onStep?.(step, 'done');
@@ -226,16 +341,35 @@ export async function applySetup(cloud: Cloud, plan: SetupPlan, hooks: ApplyHook
   return result;
 }
 
-interface StepContext { signal?: AbortSignal; onWait(message: string): void }
+interface StepContext {
+  signal?: AbortSignal;
+  onWait(message: string): void;
+}
 
-async function runStep(cloud: Cloud, req: SetupRequest, plan: SetupPlan, id: StepId, result: ApplyResult, ctx: StepContext): Promise<void> {
+async function runStep(
+  cloud: Cloud,
+  req: SetupRequest,
+  plan: SetupPlan,
+  id: StepId,
+  result: ApplyResult,
+  ctx: StepContext,
+): Promise<void> {
   // A role this flow (or another command a moment ago) created or changed reaches ECS only after
   // a delay; until then ECS answers as for the old role, and waiting is the fix.
-  const waitOpts = { roleName: req.roleName, retryIf: ramShowsEcsRole(cloud, req.roleName), signal: ctx.signal, onProgress: (p: { message: string }) => ctx.onWait(p.message) };
+  const waitOpts = {
+    roleName: req.roleName,
+    retryIf: ramShowsEcsRole(cloud, req.roleName),
+    signal: ctx.signal,
+    onProgress: (p: { message: string }) => ctx.onWait(p.message),
+  };
   const trust = formatPolicy(serviceTrustPolicy());
   switch (id) {
     case 'createRole':
-      await cloud.ram.createRole(req.roleName, trust, req.roleDescription ?? l10n.t('ECS instance role created by VS Code'));
+      await cloud.ram.createRole(
+        req.roleName,
+        trust,
+        req.roleDescription ?? l10n.t('ECS instance role created by VS Code'),
+      );
       return;
     case 'trustEcs': {
       const current = await cloud.ram.getRole(req.roleName);
@@ -243,7 +377,9 @@ async function runStep(cloud: Cloud, req: SetupRequest, plan: SetupPlan, id: Ste
       return;
     }
     case 'createPolicy':
-      if (req.policy.kind !== 'new') { return; }
+      if (req.policy.kind !== 'new') {
+        return;
+      }
       await cloud.ram.createPolicy(req.policy.policyName, req.policy.document, req.policy.description);
       return;
     case 'attachPolicy': {
@@ -252,7 +388,9 @@ async function runStep(cloud: Cloud, req: SetupRequest, plan: SetupPlan, id: Ste
         await cloud.ram.attachPolicyToRole(req.roleName, req.policy.policyName, type);
       } catch (e) {
         // Attached by someone else since the plan: the goal holds, so it is not a failure.
-        if (!isCloudError(e, 'EntityAlreadyExists.Role.Policy')) { throw e; }
+        if (!isCloudError(e, 'EntityAlreadyExists.Role.Policy')) {
+          throw e;
+        }
       }
       return;
     }
@@ -268,8 +406,15 @@ async function runStep(cloud: Cloud, req: SetupRequest, plan: SetupPlan, id: Ste
       }
       return;
     case 'createInstance': {
-      if (req.instance.kind !== 'create') { return; }
-      const created = await createInstance(cloud, { ...req.instance.spec, ramRoleName: req.roleName }, !!req.instance.allocatePublicIp, { signal: ctx.signal, onWait: ctx.onWait });
+      if (req.instance.kind !== 'create') {
+        return;
+      }
+      const created = await createInstance(
+        cloud,
+        { ...req.instance.spec, ramRoleName: req.roleName },
+        !!req.instance.allocatePublicIp,
+        { signal: ctx.signal, onWait: ctx.onWait },
+      );
       result.instanceId = created.instanceId;
       result.publicIp = created.publicIp;
       return;
@@ -294,31 +439,66 @@ export interface CreateInstanceHooks {
  * Running: the instance is Pending, then Starting, and has no public IP before it runs. A public IP
  * comes from public bandwidth on RunInstances; AllocatePublicIpAddress only if ECS did not assign one.
  */
-export async function createInstance(cloud: Cloud, spec: NewInstance, allocatePublicIp: boolean, hooks: CreateInstanceHooks = {}): Promise<{ instanceId: string; publicIp?: string }> {
+export async function createInstance(
+  cloud: Cloud,
+  spec: NewInstance,
+  allocatePublicIp: boolean,
+  hooks: CreateInstanceHooks = {},
+): Promise<{ instanceId: string; publicIp?: string }> {
   const invalid = validateInstanceName(spec.instanceName) ?? checkInstancePassword(spec.password);
-  if (invalid) { throw new CloudError({ code: 'InvalidInput', message: invalid }); }
-  const full: NewInstance = allocatePublicIp && !spec.internetMaxBandwidthOut ? { ...spec, internetMaxBandwidthOut: DEFAULT_PUBLIC_BANDWIDTH } : spec;
+  if (invalid) {
+    throw new CloudError({ code: 'InvalidInput', message: invalid });
+  }
+  const full: NewInstance =
+    allocatePublicIp && !spec.internetMaxBandwidthOut
+      ? { ...spec, internetMaxBandwidthOut: DEFAULT_PUBLIC_BANDWIDTH }
+      : spec;
   const waitOpts = {
-    roleName: spec.ramRoleName ?? '', retryIf: ramShowsEcsRole(cloud, spec.ramRoleName ?? ''),
-    signal: hooks.signal, onProgress: (p: { message: string }) => hooks.onWait?.(p.message),
+    roleName: spec.ramRoleName ?? '',
+    retryIf: ramShowsEcsRole(cloud, spec.ramRoleName ?? ''),
+    signal: hooks.signal,
+    onProgress: (p: { message: string }) => hooks.onWait?.(p.message),
   };
   hooks.onPhase?.('dryRun');
-  await waitForPropagation('ecs', async () => {
-    try {
-      await cloud.ecs.runInstance(full, true);
-      throw new CloudError({ code: 'DryRunUnexpected', service: 'ecs', action: 'RunInstances', message: l10n.t('The dry run did not answer DryRunOperation; nothing was created.') });
-    } catch (e) {
-      if (!isCloudError(e, 'DryRunOperation')) { throw e; }
-    }
-  }, waitOpts);
+  await waitForPropagation(
+    'ecs',
+    async () => {
+      try {
+        await cloud.ecs.runInstance(full, true);
+        throw new CloudError({
+          code: 'DryRunUnexpected',
+          service: 'ecs',
+          action: 'RunInstances',
+          message: l10n.t('The dry run did not answer DryRunOperation; nothing was created.'),
+        });
+      } catch (e) {
+        if (!isCloudError(e, 'DryRunOperation')) {
+          throw e;
+        }
+      }
+    },
+    waitOpts,
+  );
   hooks.onPhase?.('create');
   // A refusal for the role means nothing was created, so repeating it is safe.
   const instanceId = await waitForPropagation('ecs', () => cloud.ecs.runInstance(full, false), waitOpts);
-  if (!instanceId) { throw new CloudError({ code: 'InvalidResponse', service: 'ecs', action: 'RunInstances', message: l10n.t('ECS returned no instance id.') }); }
+  if (!instanceId) {
+    throw new CloudError({
+      code: 'InvalidResponse',
+      service: 'ecs',
+      action: 'RunInstances',
+      message: l10n.t('ECS returned no instance id.'),
+    });
+  }
   hooks.onPhase?.('starting');
-  const running = await waitForRunning(cloud.ecs, full.regionId, instanceId, { signal: hooks.signal, onProgress: (p) => hooks.onWait?.(p.message) });
-  if (!allocatePublicIp) { return { instanceId }; }
+  const running = await waitForRunning(cloud.ecs, full.regionId, instanceId, {
+    signal: hooks.signal,
+    onProgress: (p) => hooks.onWait?.(p.message),
+  });
+  if (!allocatePublicIp) {
+    return { instanceId };
+  }
   hooks.onPhase?.('publicIp');
-  const publicIp = running.publicIps[0] ?? await cloud.ecs.allocatePublicIp(full.regionId, instanceId);
+  const publicIp = running.publicIps[0] ?? (await cloud.ecs.allocatePublicIp(full.regionId, instanceId));
   return { instanceId, publicIp };
 }

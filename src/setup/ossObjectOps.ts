@@ -41,7 +41,9 @@ export async function bucketVersioning(oss: OssApi, bucket: string, region: stri
   try {
     return await oss.getBucketVersioning(bucket, region);
   } catch (e) {
-    if (isCloudError(e, 'AccessDenied')) { return undefined; }
+    if (isCloudError(e, 'AccessDenied')) {
+      return undefined;
+    }
     throw e;
   }
 }
@@ -50,13 +52,19 @@ export async function bucketVersioning(oss: OssApi, bucket: string, region: stri
 export async function surveyBucket(oss: OssApi, bucket: string, region: string): Promise<BucketContents> {
   const versioning = await bucketVersioning(oss, bucket, region);
   const [page, uploads] = await Promise.all([
-    versioning ? oss.listObjectVersions(bucket, region, { maxKeys: 1000 }) : oss.listObjects(bucket, region, { maxKeys: 1000, delimiter: '' }),
+    versioning
+      ? oss.listObjectVersions(bucket, region, { maxKeys: 1000 })
+      : oss.listObjects(bucket, region, { maxKeys: 1000, delimiter: '' }),
     oss.listMultipartUploads(bucket, region),
   ]);
   const items = page.items as Array<{ deleteMarker?: boolean }>;
   const deleteMarkers = items.filter((v) => v.deleteMarker).length;
   return {
-    versioning, objects: items.length - deleteMarkers, deleteMarkers, uploads: uploads.items.length, more: Boolean(page.next),
+    versioning,
+    objects: items.length - deleteMarkers,
+    deleteMarkers,
+    uploads: uploads.items.length,
+    more: Boolean(page.next),
     empty: !items.length && !uploads.items.length,
   };
 }
@@ -65,7 +73,12 @@ export async function surveyBucket(oss: OssApi, bucket: string, region: string):
  * Deletes every object of the bucket (every version and delete marker when it is or was
  * versioned), then aborts every incomplete multipart upload. `versioning` skips asking again.
  */
-export async function emptyBucket(oss: OssApi, bucket: string, region: string, opts: { onProgress?: (p: EmptyProgress) => void; signal?: AbortSignal; versioning?: BucketVersioning } = {}): Promise<EmptyProgress> {
+export async function emptyBucket(
+  oss: OssApi,
+  bucket: string,
+  region: string,
+  opts: { onProgress?: (p: EmptyProgress) => void; signal?: AbortSignal; versioning?: BucketVersioning } = {},
+): Promise<EmptyProgress> {
   const done: EmptyProgress = { objectsDeleted: 0, versionsDeleted: 0, deleteMarkersDeleted: 0, uploadsAborted: 0 };
   const versioning = 'versioning' in opts ? opts.versioning : await bucketVersioning(oss, bucket, region);
   if (versioning) {
@@ -76,12 +89,16 @@ export async function emptyBucket(oss: OssApi, bucket: string, region: string, o
   for (;;) {
     opts.signal?.throwIfAborted();
     const page = await oss.listMultipartUploads(bucket, region);
-    if (!page.items.length) { break; }
+    if (!page.items.length) {
+      break;
+    }
     for (const u of page.items) {
       try {
         await oss.abortMultipartUpload(bucket, region, u.key, u.uploadId);
       } catch (e) {
-        if (!isCloudError(e, 'NoSuchUpload')) { throw e; }
+        if (!isCloudError(e, 'NoSuchUpload')) {
+          throw e;
+        }
       }
       done.uploadsAborted++;
       opts.onProgress?.({ ...done });
@@ -90,7 +107,13 @@ export async function emptyBucket(oss: OssApi, bucket: string, region: string, o
   return done;
 }
 
-async function deleteAllObjects(oss: OssApi, bucket: string, region: string, done: EmptyProgress, opts: { onProgress?: (p: EmptyProgress) => void; signal?: AbortSignal }): Promise<void> {
+async function deleteAllObjects(
+  oss: OssApi,
+  bucket: string,
+  region: string,
+  done: EmptyProgress,
+  opts: { onProgress?: (p: EmptyProgress) => void; signal?: AbortSignal },
+): Promise<void> {
   // Always the first page: what was deleted is gone, so the listing moves on by itself. A key
   // that comes back was not deleted (a quiet batch delete reports no per-key refusal): stop.
   let previous: string | undefined;
@@ -98,8 +121,12 @@ async function deleteAllObjects(oss: OssApi, bucket: string, region: string, don
     opts.signal?.throwIfAborted();
     const page = await oss.listObjects(bucket, region, { maxKeys: 1000, delimiter: '' });
     const keys = page.items.flatMap((e) => (e.kind === 'object' ? [e.key] : []));
-    if (!keys.length) { break; }
-    if (keys[0] === previous) { throw new Error(l10n.t('oss://{0}/{1} could not be deleted; the bucket was not emptied.', bucket, previous)); }
+    if (!keys.length) {
+      break;
+    }
+    if (keys[0] === previous) {
+      throw new Error(l10n.t('oss://{0}/{1} could not be deleted; the bucket was not emptied.', bucket, previous));
+    }
     previous = keys[0];
     await oss.deleteObjects(bucket, region, keys);
     done.objectsDeleted += keys.length;
@@ -114,27 +141,58 @@ async function deleteAllObjects(oss: OssApi, bucket: string, region: string, don
  * there, or something be written meanwhile, the next pass finds what is left. A pass that finds
  * no fewer than the pass before is making no progress: it stops with an error instead of looping.
  */
-async function deleteAllVersions(oss: OssApi, bucket: string, region: string, done: EmptyProgress, opts: { onProgress?: (p: EmptyProgress) => void; signal?: AbortSignal }): Promise<void> {
+async function deleteAllVersions(
+  oss: OssApi,
+  bucket: string,
+  region: string,
+  done: EmptyProgress,
+  opts: { onProgress?: (p: EmptyProgress) => void; signal?: AbortSignal },
+): Promise<void> {
   let seenBefore: number | undefined;
   for (;;) {
     let first: { key: string; versionId: string } | undefined;
-    const seen = await forEachPage((token) => oss.listObjectVersions(bucket, region, { token, maxKeys: 1000 }), async (items) => {
-      first ??= items[0];
-      opts.signal?.throwIfAborted();
-      await oss.deleteObjectVersions(bucket, region, items);
-      for (const v of items) { if (v.deleteMarker) { done.deleteMarkersDeleted++; } else { done.versionsDeleted++; } }
-      opts.onProgress?.({ ...done });
-    }, { signal: opts.signal });
-    if (seen === 0) { return; }
+    const seen = await forEachPage(
+      (token) => oss.listObjectVersions(bucket, region, { token, maxKeys: 1000 }),
+      async (items) => {
+        first ??= items[0];
+        opts.signal?.throwIfAborted();
+        await oss.deleteObjectVersions(bucket, region, items);
+        for (const v of items) {
+          if (v.deleteMarker) {
+            done.deleteMarkersDeleted++;
+          } else {
+            done.versionsDeleted++;
+          }
+        }
+        opts.onProgress?.({ ...done });
+      },
+      { signal: opts.signal },
+    );
+    if (seen === 0) {
+      return;
+    }
     if (seenBefore !== undefined && seen >= seenBefore) {
-      throw new Error(l10n.t('Version {0} of oss://{1}/{2} could not be deleted; the bucket was not emptied.', first!.versionId, bucket, first!.key));
+      throw new Error(
+        l10n.t(
+          'Version {0} of oss://{1}/{2} could not be deleted; the bucket was not emptied.',
+          first!.versionId,
+          bucket,
+          first!.key,
+        ),
+      );
     }
     seenBefore = seen;
   }
 }
 
 /** One object to copy or move: same region on both sides (CopyObject does not cross regions). */
-export interface CopyItem { fromBucket: string; fromKey: string; toBucket: string; toKey: string; size?: number }
+export interface CopyItem {
+  fromBucket: string;
+  fromKey: string;
+  toBucket: string;
+  toKey: string;
+  size?: number;
+}
 
 export interface CopyResult extends CopyItem {
   copied: boolean;
@@ -165,7 +223,12 @@ export interface CopyOptions {
  * source only when its copy succeeded and the destination is a different object. An item whose
  * size is not known is looked up first: only then can a large object go the multipart way.
  */
-export async function copyObjects(oss: OssApi, region: string, items: CopyItem[], opts: CopyOptions): Promise<CopyResult[]> {
+export async function copyObjects(
+  oss: OssApi,
+  region: string,
+  items: CopyItem[],
+  opts: CopyOptions,
+): Promise<CopyResult[]> {
   const threshold = opts.multipartThreshold ?? COPY_OBJECT_MAX_BYTES;
   const results: CopyResult[] = [];
   for (const [index, item] of items.entries()) {
@@ -176,7 +239,11 @@ export async function copyObjects(oss: OssApi, region: string, items: CopyItem[]
       if (!same) {
         const size = item.size ?? (await oss.headObject(item.fromBucket, region, item.fromKey)).size;
         if (size > threshold) {
-          await oss.copyObjectMultipart(item.fromBucket, item.fromKey, item.toBucket, item.toKey, region, { size, partSize: opts.partSize, signal: opts.signal });
+          await oss.copyObjectMultipart(item.fromBucket, item.fromKey, item.toBucket, item.toKey, region, {
+            size,
+            partSize: opts.partSize,
+            signal: opts.signal,
+          });
           r.multipart = true;
         } else {
           await oss.copyObjectFrom(item.fromBucket, item.fromKey, item.toBucket, item.toKey, region);
@@ -188,7 +255,9 @@ export async function copyObjects(oss: OssApi, region: string, items: CopyItem[]
         r.sourceDeleted = true;
       }
     } catch (e) {
-      if (opts.signal?.aborted) { throw e; }
+      if (opts.signal?.aborted) {
+        throw e;
+      }
       r.error = e instanceof Error ? e.message : String(e);
       r.cause = e;
     }

@@ -9,19 +9,28 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CloudError, isCloudError, toCloudError } from '../cloud/errors';
 
-export interface Renamed { from: string; to: string }
+export interface Renamed {
+  from: string;
+  to: string;
+}
 
 /**
  * Gives every item its own local path, comparing paths without case (safe on every file system).
  * An item whose path is taken by an earlier item is renamed "name (2).ext", "name (3).ext"… and
  * the new name also avoids files that already exist (`exists`), so it never replaces one.
  */
-export function uniqueLocalPaths<T extends { local: string }>(items: T[], exists: (p: string) => boolean): { items: T[]; renamed: Renamed[] } {
+export function uniqueLocalPaths<T extends { local: string }>(
+  items: T[],
+  exists: (p: string) => boolean,
+): { items: T[]; renamed: Renamed[] } {
   const used = new Set<string>();
   const renamed: Renamed[] = [];
   const out = items.map((item) => {
     const key = item.local.toLowerCase();
-    if (!used.has(key)) { used.add(key); return item; }
+    if (!used.has(key)) {
+      used.add(key);
+      return item;
+    }
     const ext = path.extname(item.local);
     const stem = item.local.slice(0, item.local.length - ext.length);
     for (let n = 2; ; n++) {
@@ -49,7 +58,10 @@ export function existsIgnoringCase(p: string): boolean {
   }
 }
 
-export interface BatchFailure<T> { item: T; error: CloudError }
+export interface BatchFailure<T> {
+  item: T;
+  error: CloudError;
+}
 
 export interface BatchResult<T> {
   done: T[];
@@ -60,15 +72,23 @@ export interface BatchResult<T> {
  * Runs `run` for each item in order. A failure is recorded and the batch goes on; a cancel (the
  * signal, or a Cancelled error) stops it and is rethrown, with what was done so far on the error.
  */
-export async function runBatch<T>(items: T[], run: (item: T, index: number) => Promise<void>, signal?: AbortSignal): Promise<BatchResult<T>> {
+export async function runBatch<T>(
+  items: T[],
+  run: (item: T, index: number) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<BatchResult<T>> {
   const result: BatchResult<T> = { done: [], failed: [] };
   for (const [i, item] of items.entries()) {
-    if (signal?.aborted) { throw new CloudError({ code: 'Cancelled', message: 'cancelled' }); }
+    if (signal?.aborted) {
+      throw new CloudError({ code: 'Cancelled', message: 'cancelled' });
+    }
     try {
       await run(item, i);
       result.done.push(item);
     } catch (e) {
-      if (signal?.aborted || isCloudError(e, 'Cancelled')) { throw e; }
+      if (signal?.aborted || isCloudError(e, 'Cancelled')) {
+        throw e;
+      }
       result.failed.push({ item, error: toCloudError(e) });
     }
   }

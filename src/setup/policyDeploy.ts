@@ -36,10 +36,15 @@ export async function planPolicyVersion(ram: RamApi, policyName: string): Promis
     const p = await ram.getPolicy(policyName, 'Custom');
     current = { versionId: p.policy.defaultVersion, document: p.document };
   } catch (e) {
-    if (!isCloudError(e, 'EntityNotExist.Policy')) { throw e; }
+    if (!isCloudError(e, 'EntityNotExist.Policy')) {
+      throw e;
+    }
     return { policyName, versions: [], deletable: [], atLimit: false, entities: { roles: [], users: [], groups: [] } };
   }
-  const [versions, entities] = await Promise.all([ram.listPolicyVersions(policyName, 'Custom'), ram.listEntitiesForPolicy(policyName, 'Custom')]);
+  const [versions, entities] = await Promise.all([
+    ram.listPolicyVersions(policyName, 'Custom'),
+    ram.listEntitiesForPolicy(policyName, 'Custom'),
+  ]);
   const deletable = versions.filter((v) => !v.isDefault).sort((a, b) => versionNumber(a) - versionNumber(b));
   return { policyName, current, versions, deletable, atLimit: versions.length >= MAX_POLICY_VERSIONS, entities };
 }
@@ -49,8 +54,15 @@ export async function planPolicyVersion(ram: RamApi, policyName: string): Promis
  * nothing, so if another writer filled the slot meanwhile this fails instead of deleting a version
  * nobody chose.
  */
-export async function applyPolicyVersion(ram: RamApi, policyName: string, document: string, deleteVersion?: string): Promise<PolicyVersionInfo> {
-  if (deleteVersion) { await ram.deletePolicyVersion(policyName, deleteVersion); }
+export async function applyPolicyVersion(
+  ram: RamApi,
+  policyName: string,
+  document: string,
+  deleteVersion?: string,
+): Promise<PolicyVersionInfo> {
+  if (deleteVersion) {
+    await ram.deletePolicyVersion(policyName, deleteVersion);
+  }
   return ram.createPolicyVersion(policyName, document, true);
 }
 
@@ -63,7 +75,12 @@ export interface TrustPlan {
   instances: EcsInstance[];
 }
 
-export async function planTrustUpdate(cloud: Cloud, roleName: string, next: string, regions: string[]): Promise<TrustPlan> {
+export async function planTrustUpdate(
+  cloud: Cloud,
+  roleName: string,
+  next: string,
+  regions: string[],
+): Promise<TrustPlan> {
   const current = (await cloud.ram.getRole(roleName)).trustPolicy ?? '';
   const removesEcs = trustsService(current, ECS_SERVICE) && !trustsService(next, ECS_SERVICE);
   const instances = removesEcs ? await instancesUsingRole(cloud, roleName, regions) : [];
@@ -72,11 +89,22 @@ export async function planTrustUpdate(cloud: Cloud, roleName: string, next: stri
 
 /** VPC instances in `regions` whose attached RAM role is `roleName` (case-insensitive, as RAM names are). */
 export async function instancesUsingRole(cloud: Cloud, roleName: string, regions: string[]): Promise<EcsInstance[]> {
-  const perRegion = await Promise.all(regions.map(async (regionId) => {
-    const items = (await collectAll((t) => cloud.ecs.listInstances(regionId, t, 100), 20)).filter((i) => i.networkType === 'vpc');
-    if (!items.length) { return []; }
-    const roles = await cloud.ecs.describeInstanceRoles(regionId, items.map((i) => i.instanceId));
-    return items.filter((i) => roles.get(i.instanceId)?.toLowerCase() === roleName.toLowerCase()).map((i) => ({ ...i, ramRoleName: roles.get(i.instanceId) }));
-  }));
+  const perRegion = await Promise.all(
+    regions.map(async (regionId) => {
+      const items = (await collectAll((t) => cloud.ecs.listInstances(regionId, t, 100), 20)).filter(
+        (i) => i.networkType === 'vpc',
+      );
+      if (!items.length) {
+        return [];
+      }
+      const roles = await cloud.ecs.describeInstanceRoles(
+        regionId,
+        items.map((i) => i.instanceId),
+      );
+      return items
+        .filter((i) => roles.get(i.instanceId)?.toLowerCase() === roleName.toLowerCase())
+        .map((i) => ({ ...i, ramRoleName: roles.get(i.instanceId) }));
+    }),
+  );
   return perRegion.flat();
 }

@@ -35,9 +35,13 @@ const SAFE_REGION = /^[a-z0-9-]{1,40}$/;
 function settings(o: RoleCheckOptions): { bucket: string; region: string; md: string; ossUrl: string } {
   // Bucket and region come from pickers, but they end up in a script: refuse anything unexpected.
   const bucket = o.bucket ?? '';
-  if (bucket && !SAFE_BUCKET.test(bucket)) { throw new Error(`not a bucket name: ${bucket}`); }
+  if (bucket && !SAFE_BUCKET.test(bucket)) {
+    throw new Error(`not a bucket name: ${bucket}`);
+  }
   const region = o.bucketRegion ?? '';
-  if (region && !SAFE_REGION.test(region)) { throw new Error(`not a region id: ${region}`); }
+  if (region && !SAFE_REGION.test(region)) {
+    throw new Error(`not a region id: ${region}`);
+  }
   return { bucket, region, md: o.metadataBase ?? 'http://100.100.100.200', ossUrl: o.ossUrl ?? '' };
 }
 
@@ -178,14 +182,32 @@ export function parseRoleCheckOutput(output: string): RoleCheckReport {
   const unreadable: string[] = [];
   for (const raw of output.split(/\r?\n/)) {
     const m = /^([A-Za-z]+)=(.*)$/.exec(raw.trim());
-    if (!m || !Object.hasOwn(SHAPES, m[1]) || m[1] in v || unreadable.includes(m[1])) { continue; }
+    if (!m || !Object.hasOwn(SHAPES, m[1]) || m[1] in v || unreadable.includes(m[1])) {
+      continue;
+    }
     const value = m[2].trim();
-    if (!value) { continue; } // printed empty: the same as absent
-    if (SHAPES[m[1]].test(value)) { v[m[1]] = value; } else { unreadable.push(m[1]); }
+    if (!value) {
+      continue;
+    } // printed empty: the same as absent
+    if (SHAPES[m[1]].test(value)) {
+      v[m[1]] = value;
+    } else {
+      unreadable.push(m[1]);
+    }
   }
   return {
-    complete: v.done === '1', imds: v.imds as RoleCheckReport['imds'], role: v.role !== 'none' ? v.role : undefined, noRole: v.role === 'none',
-    roleStatus: v.roleStatus, credentialsStatus: v.credentialsStatus, expiration: v.expiration, code: v.code, bucket: v.bucket,
-    list: v.list as RoleCheckReport['list'], listStatus: v.listStatus, listCode: v.listCode, unreadable,
+    complete: v.done === '1',
+    imds: v.imds as RoleCheckReport['imds'],
+    role: v.role !== 'none' ? v.role : undefined,
+    noRole: v.role === 'none',
+    roleStatus: v.roleStatus,
+    credentialsStatus: v.credentialsStatus,
+    expiration: v.expiration,
+    code: v.code,
+    bucket: v.bucket,
+    list: v.list as RoleCheckReport['list'],
+    listStatus: v.listStatus,
+    listCode: v.listCode,
+    unreadable,
   };
 }

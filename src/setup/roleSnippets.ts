@@ -20,11 +20,20 @@ export interface SnippetTarget {
   roleName?: string;
 }
 
-export interface Snippet { language: SnippetLanguage; code: string; packages: string; install: string }
+export interface Snippet {
+  language: SnippetLanguage;
+  code: string;
+  packages: string;
+  install: string;
+}
 
 export function snippetLanguageOf(languageId: string): SnippetLanguage | undefined {
-  if (languageId === 'javascriptreact') { return 'javascript'; }
-  if (languageId === 'typescriptreact') { return 'typescript'; }
+  if (languageId === 'javascriptreact') {
+    return 'javascript';
+  }
+  if (languageId === 'typescriptreact') {
+    return 'typescript';
+  }
   return (['python', 'javascript', 'typescript', 'java', 'go'] as const).find((l) => l === languageId);
 }
 
@@ -35,9 +44,12 @@ const q = (s: string) => JSON.stringify(s);
 
 export function roleSnippet(language: SnippetLanguage, t: SnippetTarget): Snippet {
   switch (language) {
-    case 'python': return {
-      language, packages: 'alibabacloud_credentials, oss2', install: 'pip install alibabacloud_credentials oss2',
-      code: `# List 10 objects of ${t.bucket} with the ECS instance role: no AccessKey in code or on the machine.
+    case 'python':
+      return {
+        language,
+        packages: 'alibabacloud_credentials, oss2',
+        install: 'pip install alibabacloud_credentials oss2',
+        code: `# List 10 objects of ${t.bucket} with the ECS instance role: no AccessKey in code or on the machine.
 # Packages: pip install alibabacloud_credentials oss2
 import oss2
 from alibabacloud_credentials.client import Client as CredentialClient
@@ -65,12 +77,14 @@ bucket = oss2.Bucket(auth, ${q(t.endpoint)}, ${q(t.bucket)}, region=${q(t.region
 for obj in bucket.list_objects_v2(max_keys=10).object_list:
     print(obj.key, obj.size)
 `,
-    };
+      };
     case 'javascript':
     case 'typescript': {
       const ts = language === 'typescript';
       return {
-        language, packages: '@alicloud/credentials, ali-oss', install: 'npm install @alicloud/credentials ali-oss',
+        language,
+        packages: '@alicloud/credentials, ali-oss',
+        install: 'npm install @alicloud/credentials ali-oss',
         code: `// List 10 objects of ${t.bucket} with the ECS instance role: no AccessKey in code or on the machine.
 // Packages: npm install @alicloud/credentials ali-oss
 ${ts ? "import Credential, { Config } from '@alicloud/credentials';\nimport OSS from 'ali-oss';" : "const { default: Credential, Config } = require('@alicloud/credentials');\nconst OSS = require('ali-oss');"}
@@ -102,10 +116,13 @@ main().catch((e) => { console.error(e); process.exitCode = 1; });
 `,
       };
     }
-    case 'java': return {
-      language, packages: 'com.aliyun:credentials-java, com.aliyun.oss:aliyun-sdk-oss (3.17.4 or later)',
-      install: '<dependency><groupId>com.aliyun</groupId><artifactId>credentials-java</artifactId></dependency> and <dependency><groupId>com.aliyun.oss</groupId><artifactId>aliyun-sdk-oss</artifactId></dependency>',
-      code: `// List 10 objects of ${t.bucket} with the ECS instance role: no AccessKey in code or on the machine.
+    case 'java':
+      return {
+        language,
+        packages: 'com.aliyun:credentials-java, com.aliyun.oss:aliyun-sdk-oss (3.17.4 or later)',
+        install:
+          '<dependency><groupId>com.aliyun</groupId><artifactId>credentials-java</artifactId></dependency> and <dependency><groupId>com.aliyun.oss</groupId><artifactId>aliyun-sdk-oss</artifactId></dependency>',
+        code: `// List 10 objects of ${t.bucket} with the ECS instance role: no AccessKey in code or on the machine.
 // Packages (Maven): com.aliyun:credentials-java, com.aliyun.oss:aliyun-sdk-oss (3.17.4 or later)
 import com.aliyun.credentials.models.CredentialModel;
 import com.aliyun.oss.ClientBuilderConfiguration;
@@ -150,11 +167,13 @@ public class ListObjectsWithInstanceRole {
     }
 }
 `,
-    };
-    case 'go': return {
-      language, packages: 'github.com/aliyun/credentials-go, github.com/aliyun/aliyun-oss-go-sdk',
-      install: 'go get github.com/aliyun/credentials-go github.com/aliyun/aliyun-oss-go-sdk',
-      code: `// List 10 objects of ${t.bucket} with the ECS instance role: no AccessKey in code or on the machine.
+      };
+    case 'go':
+      return {
+        language,
+        packages: 'github.com/aliyun/credentials-go, github.com/aliyun/aliyun-oss-go-sdk',
+        install: 'go get github.com/aliyun/credentials-go github.com/aliyun/aliyun-oss-go-sdk',
+        code: `// List 10 objects of ${t.bucket} with the ECS instance role: no AccessKey in code or on the machine.
 // Packages: go get github.com/aliyun/credentials-go github.com/aliyun/aliyun-oss-go-sdk
 package main
 
@@ -206,6 +225,6 @@ func main() {
 	}
 }
 `,
-    };
+      };
   }
 }

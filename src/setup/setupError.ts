@@ -6,7 +6,8 @@
 import type { CloudError } from '../cloud/errors';
 import { l10n } from '../cloud/l10n';
 
-export type StepId = 'createRole' | 'trustEcs' | 'createPolicy' | 'attachPolicy' | 'createInstance' | 'detachOldRole' | 'attachRole';
+export type StepId =
+  'createRole' | 'trustEcs' | 'createPolicy' | 'attachPolicy' | 'createInstance' | 'detachOldRole' | 'attachRole';
 
 export interface PlanStep {
   id: StepId;
@@ -17,7 +18,10 @@ export interface PlanStep {
 }
 
 export class SetupError extends Error {
-  constructor(readonly step: PlanStep, readonly error: CloudError) {
+  constructor(
+    readonly step: PlanStep,
+    readonly error: CloudError,
+  ) {
     super(l10n.t('Step "{0}" failed: {1}', step.title, error.message));
   }
 }

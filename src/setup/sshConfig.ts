@@ -21,7 +21,8 @@ const crypto = () => require('node:crypto') as typeof import('node:crypto');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const net = () => require('node:net') as typeof import('node:net');
 
-export const BLOCK_BEGIN = '# >>> Alibaba Cloud (VS Code): hosts written by the extension; HostName is refreshed on each connect >>>';
+export const BLOCK_BEGIN =
+  '# >>> Alibaba Cloud (VS Code): hosts written by the extension; HostName is refreshed on each connect >>>';
 export const BLOCK_END = '# <<< Alibaba Cloud (VS Code) <<<';
 
 export interface SshHostEntry {
@@ -61,23 +62,37 @@ export const isKeyPairName = (name: string) => /^[A-Za-z][A-Za-z0-9._:-]{1,127}$
 
 /** An IP literal or a DNS name (RFC 1123 labels), nothing ssh would expand or split. */
 export function isHostName(host: string): boolean {
-  if (net().isIP(host)) { return true; }
+  if (net().isIP(host)) {
+    return true;
+  }
   return host.length <= 253 && host.split('.').every((l) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l));
 }
 
 export function assertKeyPairName(name: string): void {
   if (!isKeyPairName(name)) {
-    throw refuse(l10n.t('The instance\'s key pair name {0} is not a valid ECS key pair name (2–128 letters, digits, ".", "_", "-" or ":", starting with a letter); no SSH entry is written for it.', shown(name)));
+    throw refuse(
+      l10n.t(
+        'The instance\'s key pair name {0} is not a valid ECS key pair name (2–128 letters, digits, ".", "_", "-" or ":", starting with a letter); no SSH entry is written for it.',
+        shown(name),
+      ),
+    );
   }
 }
 
 /** Refuses an entry that ssh would read as more, or other, than the values it names. */
 export function assertSafeEntry(e: SshHostEntry): void {
   if (!/^[A-Za-z0-9._-]+$/.test(e.alias)) {
-    throw refuse(l10n.t('The SSH host alias {0} may hold only letters, digits, ".", "_" and "-"; no SSH entry is written.', shown(e.alias)));
+    throw refuse(
+      l10n.t(
+        'The SSH host alias {0} may hold only letters, digits, ".", "_" and "-"; no SSH entry is written.',
+        shown(e.alias),
+      ),
+    );
   }
   if (!isHostName(e.hostName)) {
-    throw refuse(l10n.t('The address {0} is neither an IP address nor a DNS name; no SSH entry is written.', shown(e.hostName)));
+    throw refuse(
+      l10n.t('The address {0} is neither an IP address nor a DNS name; no SSH entry is written.', shown(e.hostName)),
+    );
   }
   if (!/^[A-Za-z_][A-Za-z0-9._-]*$/.test(e.user)) {
     throw refuse(l10n.t('The login user {0} is not a plain user name; no SSH entry is written.', shown(e.user)));
@@ -86,14 +101,23 @@ export function assertSafeEntry(e: SshHostEntry): void {
     // configPathValue wraps a path with spaces in one pair of double quotes; inside, none may remain.
     const inner = /^"[^"]*"$/.test(e.identityFile) ? e.identityFile.slice(1, -1) : e.identityFile;
     if (!inner || CONTROL.test(inner) || /[%$"']/.test(inner)) {
-      throw refuse(l10n.t('The key file path {0} holds a control character, "%", "$" or a quote, which ssh would expand or split; no SSH entry is written. Rename the key file.', shown(e.identityFile)));
+      throw refuse(
+        l10n.t(
+          'The key file path {0} holds a control character, "%", "$" or a quote, which ssh would expand or split; no SSH entry is written. Rename the key file.',
+          shown(e.identityFile),
+        ),
+      );
     }
   }
 }
 
 /** `demo-web-1.i-bp1…`: a Host pattern may not hold spaces, `*`, `?`, `!` or `,`. */
 export function hostAlias(instanceName: string, instanceId: string): string {
-  const name = instanceName.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-{2,}/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  const name = instanceName
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '');
   return name && name !== instanceId ? `${name}.${instanceId}` : instanceId;
 }
 
@@ -103,7 +127,9 @@ export function hostAlias(instanceName: string, instanceId: string): string {
  * else root.
  */
 export function loginUser(i: { osType?: string; loginAsNonRoot?: boolean }): string {
-  if (i.osType?.toLowerCase() === 'windows') { return 'Administrator'; }
+  if (i.osType?.toLowerCase() === 'windows') {
+    return 'Administrator';
+  }
   return i.loginAsNonRoot ? 'ecs-user' : 'root';
 }
 
@@ -111,7 +137,11 @@ export function loginUser(i: { osType?: string; loginAsNonRoot?: boolean }): str
  * The private key of a key pair: the console downloads `<KeyPairName>.pem`; people also keep it
  * without the suffix. `found` is false when neither exists (the first candidate is the guess).
  */
-export function guessIdentityFile(keyPairName: string, sshDir: string, exists: (p: string) => boolean = fs.existsSync): { path: string; found: boolean } {
+export function guessIdentityFile(
+  keyPairName: string,
+  sshDir: string,
+  exists: (p: string) => boolean = fs.existsSync,
+): { path: string; found: boolean } {
   const candidates = [`${keyPairName}.pem`, keyPairName, `${keyPairName}.key`].map((n) => path.join(sshDir, n));
   const hit = candidates.find((p) => exists(p));
   return { path: hit ?? candidates[0], found: !!hit };
@@ -126,14 +156,21 @@ export function configPathValue(p: string, home = os.homedir()): string {
 
 // ---- parsing ----
 
-interface Line { keyword: string; args: string[] }
+interface Line {
+  keyword: string;
+  args: string[];
+}
 
 /** `Keyword value…` or `Keyword=value`; quoted arguments keep their spaces. */
 function parseLine(raw: string): Line | undefined {
   const s = raw.trim();
-  if (!s || s.startsWith('#')) { return undefined; }
+  if (!s || s.startsWith('#')) {
+    return undefined;
+  }
   const m = /^([A-Za-z][A-Za-z0-9]*)\s*(?:=\s*|\s+)(.*)$/.exec(s);
-  if (!m) { return { keyword: s.toLowerCase(), args: [] }; }
+  if (!m) {
+    return { keyword: s.toLowerCase(), args: [] };
+  }
   const args = [...m[2].matchAll(/"([^"]*)"|(\S+)/g)].map((a) => a[1] ?? a[2]);
   return { keyword: m[1].toLowerCase(), args };
 }
@@ -145,17 +182,23 @@ const namesAlias = (l: Line | undefined, alias: string) => l?.keyword === 'host'
 
 function blockRange(lines: string[]): { begin: number; end: number } | undefined {
   const begin = lines.findIndex((l) => l.trim() === BLOCK_BEGIN);
-  if (begin < 0) { return undefined; }
+  if (begin < 0) {
+    return undefined;
+  }
   const end = lines.findIndex((l, i) => i > begin && l.trim() === BLOCK_END);
   return end < 0 ? undefined : { begin, end };
 }
 
 function entryLines(e: SshHostEntry): string[] {
   const out = [`Host ${e.alias}`];
-  // eslint-disable-next-line no-control-regex
-  if (e.comment) { out.push(`    # ${e.comment.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')}`); }
+  if (e.comment) {
+    // eslint-disable-next-line no-control-regex
+    out.push(`    # ${e.comment.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')}`);
+  }
   out.push(`    HostName ${e.hostName}`, `    User ${e.user}`);
-  if (e.identityFile) { out.push(`    IdentityFile ${e.identityFile}`, '    IdentitiesOnly yes'); }
+  if (e.identityFile) {
+    out.push(`    IdentityFile ${e.identityFile}`, '    IdentitiesOnly yes');
+  }
   return out;
 }
 
@@ -167,11 +210,18 @@ export function upsertEntry(text: string, entry: SshHostEntry): EntryEdit {
   assertSafeEntry(entry);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const lines = text === '' ? [] : text.split(/\r?\n/);
-  if (lines.length > 0 && lines[lines.length - 1] === '') { lines.pop(); }
+  if (lines.length > 0 && lines[lines.length - 1] === '') {
+    lines.pop();
+  }
   const range = blockRange(lines);
 
   if (!range) {
-    const add = [...(lines.length && lines[lines.length - 1].trim() !== '' ? [''] : []), BLOCK_BEGIN, ...entryLines(entry), BLOCK_END];
+    const add = [
+      ...(lines.length && lines[lines.length - 1].trim() !== '' ? [''] : []),
+      BLOCK_BEGIN,
+      ...entryLines(entry),
+      BLOCK_END,
+    ];
     return { text: [...lines, ...add].join(eol) + eol, action: 'added' };
   }
 
@@ -181,11 +231,15 @@ export function upsertEntry(text: string, entry: SshHostEntry): EntryEdit {
     return { text: lines.join(eol) + eol, action: 'added' };
   }
   let stop = start + 1;
-  while (stop < range.end && !startsSection(parseLine(lines[stop]))) { stop++; }
+  while (stop < range.end && !startsSection(parseLine(lines[stop]))) {
+    stop++;
+  }
   const hostNameAt = lines.findIndex((l, i) => i > start && i < stop && parseLine(l)?.keyword === 'hostname');
   const wanted = `    HostName ${entry.hostName}`;
   if (hostNameAt >= 0) {
-    if (parseLine(lines[hostNameAt])?.args[0] === entry.hostName) { return { text, action: 'unchanged' }; }
+    if (parseLine(lines[hostNameAt])?.args[0] === entry.hostName) {
+      return { text, action: 'unchanged' };
+    }
     lines[hostNameAt] = wanted;
   } else {
     lines.splice(start + 1, 0, wanted);
@@ -197,14 +251,22 @@ export function upsertEntry(text: string, entry: SshHostEntry): EntryEdit {
 export function managedEntry(text: string, alias: string): Record<string, string> | undefined {
   const lines = text.split(/\r?\n/);
   const range = blockRange(lines);
-  if (!range) { return undefined; }
+  if (!range) {
+    return undefined;
+  }
   const start = lines.findIndex((l, i) => i > range.begin && i < range.end && namesAlias(parseLine(l), alias));
-  if (start < 0) { return undefined; }
+  if (start < 0) {
+    return undefined;
+  }
   const out: Record<string, string> = {};
   for (let i = start + 1; i < range.end; i++) {
     const l = parseLine(lines[i]);
-    if (startsSection(l)) { break; }
-    if (l && !(l.keyword in out)) { out[l.keyword] = l.args.join(' '); }
+    if (startsSection(l)) {
+      break;
+    }
+    if (l && !(l.keyword in out)) {
+      out[l.keyword] = l.args.join(' ');
+    }
   }
   return out;
 }
@@ -215,7 +277,13 @@ function expandHome(p: string, home: string): string {
   return p === '~' ? home : p.startsWith('~/') ? path.join(home, p.slice(2)) : p;
 }
 
-const globToRegExp = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+const globToRegExp = (g: string) =>
+  new RegExp(
+    `^${g
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 
 /** Files an `Include` argument names: relative to `baseDir`, wildcards in any path segment. */
 function expandInclude(arg: string, baseDir: string, home: string): string[] {
@@ -225,15 +293,33 @@ function expandInclude(arg: string, baseDir: string, home: string): string[] {
   for (const seg of segments) {
     const next: string[] = [];
     for (const dir of found) {
-      if (!/[*?]/.test(seg)) { next.push(path.join(dir, seg)); continue; }
+      if (!/[*?]/.test(seg)) {
+        next.push(path.join(dir, seg));
+        continue;
+      }
       let names: string[];
-      try { names = fs.readdirSync(dir); } catch { names = []; }
+      try {
+        names = fs.readdirSync(dir);
+      } catch {
+        names = [];
+      }
       const re = globToRegExp(seg);
-      next.push(...names.filter((n) => re.test(n)).sort().map((n) => path.join(dir, n)));
+      next.push(
+        ...names
+          .filter((n) => re.test(n))
+          .sort()
+          .map((n) => path.join(dir, n)),
+      );
     }
     found = next;
   }
-  return found.filter((f) => { try { return fs.statSync(f).isFile(); } catch { return false; } });
+  return found.filter((f) => {
+    try {
+      return fs.statSync(f).isFile();
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -245,19 +331,29 @@ export function findOtherDefinitions(configPath: string, text: string, alias: st
   const out: string[] = [];
   const seen = new Set<string>();
   const visit = (file: string, content: string, depth: number, own: boolean) => {
-    if (depth > 16 || seen.has(file)) { return; }
+    if (depth > 16 || seen.has(file)) {
+      return;
+    }
     seen.add(file);
     const lines = content.split(/\r?\n/);
     const range = own ? blockRange(lines) : undefined;
     lines.forEach((raw, i) => {
-      if (range && i >= range.begin && i <= range.end) { return; }
+      if (range && i >= range.begin && i <= range.end) {
+        return;
+      }
       const l = parseLine(raw);
-      if (namesAlias(l, alias) && !out.includes(file)) { out.push(file); }
+      if (namesAlias(l, alias) && !out.includes(file)) {
+        out.push(file);
+      }
       if (l?.keyword === 'include') {
         for (const arg of l.args) {
           for (const f of expandInclude(arg, baseDir, home)) {
             let inc: string;
-            try { inc = fs.readFileSync(f, 'utf8'); } catch { continue; }
+            try {
+              inc = fs.readFileSync(f, 'utf8');
+            } catch {
+              continue;
+            }
             visit(f, inc, depth + 1, false);
           }
         }
@@ -274,7 +370,9 @@ export function readConfig(configPath: string): string {
   try {
     return fs.readFileSync(configPath, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') { return ''; }
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      return '';
+    }
     throw e;
   }
 }
@@ -285,12 +383,21 @@ export function readConfig(configPath: string): string {
  */
 export function writeFileAtomic(file: string, text: string): void {
   let target = file;
-  try { target = fs.realpathSync(file); } catch { /* a new file */ }
+  try {
+    target = fs.realpathSync(file);
+  } catch {
+    /* a new file */
+  }
   let mode = 0o600;
-  try { mode = fs.statSync(target).mode & 0o7777; } catch {
+  try {
+    mode = fs.statSync(target).mode & 0o7777;
+  } catch {
     fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
   }
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${crypto().randomBytes(6).toString('hex')}.tmp`);
+  const tmp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${crypto().randomBytes(6).toString('hex')}.tmp`,
+  );
   let fd: number | undefined;
   try {
     fd = fs.openSync(tmp, 'wx', mode);
@@ -301,7 +408,9 @@ export function writeFileAtomic(file: string, text: string): void {
     fd = undefined;
     fs.renameSync(tmp, target);
   } catch (e) {
-    if (fd !== undefined) { fs.closeSync(fd); }
+    if (fd !== undefined) {
+      fs.closeSync(fd);
+    }
     fs.rmSync(tmp, { force: true });
     throw e;
   }
@@ -320,9 +429,12 @@ export interface WrittenEntry {
 export function writeSshEntry(configPath: string, entry: SshHostEntry, home = os.homedir()): WrittenEntry {
   const before = readConfig(configPath);
   const edit = upsertEntry(before, entry);
-  if (edit.action !== 'unchanged') { writeFileAtomic(configPath, edit.text); }
+  if (edit.action !== 'unchanged') {
+    writeFileAtomic(configPath, edit.text);
+  }
   return {
-    path: configPath, action: edit.action,
+    path: configPath,
+    action: edit.action,
     shadowedBy: findOtherDefinitions(configPath, edit.text, entry.alias, home),
     entry: managedEntry(edit.text, entry.alias) ?? {},
   };

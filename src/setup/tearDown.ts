@@ -18,7 +18,12 @@ export type TearDownStep =
   | { kind: 'deletePolicy'; title: string; policyName: string }
   | { kind: 'deleteRole'; title: string };
 
-export interface KeptPolicy { policyName: string; policyType: PolicyType; reason: 'system' | 'shared'; usedBy: string[] }
+export interface KeptPolicy {
+  policyName: string;
+  policyType: PolicyType;
+  reason: 'system' | 'shared';
+  usedBy: string[];
+}
 
 export interface TearDownPlan {
   roleName: string;
@@ -32,13 +37,28 @@ export interface TearDownPlan {
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** Instances in `regions` whose instance role is `roleName`. */
-async function instancesUsing(cloud: Cloud, roleName: string, regions: string[]): Promise<{ regionId: string; instanceId: string }[]> {
+async function instancesUsing(
+  cloud: Cloud,
+  roleName: string,
+  regions: string[],
+): Promise<{ regionId: string; instanceId: string }[]> {
   const found: { regionId: string; instanceId: string }[] = [];
   for (const regionId of regions) {
-    const instances = (await collectAll((t) => cloud.ecs.listInstances(regionId, t, 100))).filter((i) => i.networkType === 'vpc');
-    if (!instances.length) { continue; }
-    const roles = await cloud.ecs.describeInstanceRoles(regionId, instances.map((i) => i.instanceId));
-    for (const [instanceId, role] of roles) { if (same(role, roleName)) { found.push({ regionId, instanceId }); } }
+    const instances = (await collectAll((t) => cloud.ecs.listInstances(regionId, t, 100))).filter(
+      (i) => i.networkType === 'vpc',
+    );
+    if (!instances.length) {
+      continue;
+    }
+    const roles = await cloud.ecs.describeInstanceRoles(
+      regionId,
+      instances.map((i) => i.instanceId),
+    );
+    for (const [instanceId, role] of roles) {
+      if (same(role, roleName)) {
+        found.push({ regionId, instanceId });
+      }
+    }
   }
   return found.sort((a, b) => (a.regionId + a.instanceId).localeCompare(b.regionId + b.instanceId));
 }
@@ -48,26 +68,47 @@ export async function planTearDown(cloud: Cloud, roleName: string, regions: stri
   try {
     await cloud.ram.getRole(roleName);
   } catch (e) {
-    if (!isCloudError(e, 'EntityNotExist.Role')) { throw e; }
+    if (!isCloudError(e, 'EntityNotExist.Role')) {
+      throw e;
+    }
     plan.exists = false;
     return plan;
   }
   for (const i of await instancesUsing(cloud, roleName, regions)) {
-    plan.steps.push({ kind: 'detachInstance', title: l10n.t('Detach {0} from instance {1} ({2})', roleName, i.instanceId, i.regionId), ...i });
+    plan.steps.push({
+      kind: 'detachInstance',
+      title: l10n.t('Detach {0} from instance {1} ({2})', roleName, i.instanceId, i.regionId),
+      ...i,
+    });
   }
   const attached = await cloud.ram.listPoliciesForRole(roleName);
   const deletions: TearDownStep[] = [];
   for (const p of attached) {
-    plan.steps.push({ kind: 'detachPolicy', title: l10n.t('Detach {0} policy {1}', p.policyType, p.policyName), policyName: p.policyName, policyType: p.policyType });
-    if (p.policyType === 'System') { plan.kept.push({ policyName: p.policyName, policyType: p.policyType, reason: 'system', usedBy: [] }); continue; }
+    plan.steps.push({
+      kind: 'detachPolicy',
+      title: l10n.t('Detach {0} policy {1}', p.policyType, p.policyName),
+      policyName: p.policyName,
+      policyType: p.policyType,
+    });
+    if (p.policyType === 'System') {
+      plan.kept.push({ policyName: p.policyName, policyType: p.policyType, reason: 'system', usedBy: [] });
+      continue;
+    }
     const e = await cloud.ram.listEntitiesForPolicy(p.policyName, 'Custom');
     const others = [
       ...e.roles.filter((r) => !same(r, roleName)).map((r) => l10n.t('role {0}', r)),
       ...e.users.map((u) => l10n.t('user {0}', u)),
       ...e.groups.map((g) => l10n.t('group {0}', g)),
     ];
-    if (others.length) { plan.kept.push({ policyName: p.policyName, policyType: 'Custom', reason: 'shared', usedBy: others }); continue; }
-    deletions.push({ kind: 'deletePolicy', title: l10n.t('Delete custom policy {0}', p.policyName), policyName: p.policyName });
+    if (others.length) {
+      plan.kept.push({ policyName: p.policyName, policyType: 'Custom', reason: 'shared', usedBy: others });
+      continue;
+    }
+    deletions.push({
+      kind: 'deletePolicy',
+      title: l10n.t('Delete custom policy {0}', p.policyName),
+      policyName: p.policyName,
+    });
   }
   plan.steps.push(...deletions, { kind: 'deleteRole', title: l10n.t('Delete role {0}', roleName) });
   return plan;
@@ -83,20 +124,36 @@ export interface TearDownHooks {
  * detached or gone) count as done; anything else stops the run so a re-plan can pick up from there.
  * A policy that became shared since the plan is not deleted (RAM refuses with DeleteConflict).
  */
-export async function applyTearDown(cloud: Cloud, plan: TearDownPlan, hooks: TearDownHooks = {}): Promise<{ done: string[] }> {
+export async function applyTearDown(
+  cloud: Cloud,
+  plan: TearDownPlan,
+  hooks: TearDownHooks = {},
+): Promise<{ done: string[] }> {
   const done: string[] = [];
   for (const [i, step] of plan.steps.entries()) {
-    if (hooks.isCancelled?.()) { throw new CloudError({ code: 'Cancelled', message: l10n.t('Cancelled before "{0}".', step.title) }); }
+    if (hooks.isCancelled?.()) {
+      throw new CloudError({ code: 'Cancelled', message: l10n.t('Cancelled before "{0}".', step.title) });
+    }
     hooks.onStep?.(step, i, plan.steps.length);
     try {
       switch (step.kind) {
-        case 'detachInstance': await cloud.ecs.detachRole(step.regionId, step.instanceId, plan.roleName); break;
-        case 'detachPolicy': await cloud.ram.detachPolicyFromRole(plan.roleName, step.policyName, step.policyType); break;
-        case 'deletePolicy': await cloud.ram.deletePolicy(step.policyName); break;
-        case 'deleteRole': await cloud.ram.deleteRole(plan.roleName); break;
+        case 'detachInstance':
+          await cloud.ecs.detachRole(step.regionId, step.instanceId, plan.roleName);
+          break;
+        case 'detachPolicy':
+          await cloud.ram.detachPolicyFromRole(plan.roleName, step.policyName, step.policyType);
+          break;
+        case 'deletePolicy':
+          await cloud.ram.deletePolicy(step.policyName);
+          break;
+        case 'deleteRole':
+          await cloud.ram.deleteRole(plan.roleName);
+          break;
       }
     } catch (e) {
-      if (!isCloudError(e, /^(InvalidRamRole\.NotFound|EntityNotExist\.(Role|Policy|Role\.Policy))$/)) { throw e; }
+      if (!isCloudError(e, /^(InvalidRamRole\.NotFound|EntityNotExist\.(Role|Policy|Role\.Policy))$/)) {
+        throw e;
+      }
     }
     done.push(step.title);
   }

@@ -12,13 +12,13 @@ import { showNotice } from './prompt';
 export function describeSkew(offsetMs: number): string {
   const minutes = Math.round(Math.abs(offsetMs) / 60_000);
   return offsetMs > 0
-    ? vscode.l10n.t('Your computer\'s clock is about {0} min behind Alibaba Cloud\'s.', minutes)
-    : vscode.l10n.t('Your computer\'s clock is about {0} min ahead of Alibaba Cloud\'s.', minutes);
+    ? vscode.l10n.t("Your computer's clock is about {0} min behind Alibaba Cloud's.", minutes)
+    : vscode.l10n.t("Your computer's clock is about {0} min ahead of Alibaba Cloud's.", minutes);
 }
 
 export function watchClockSkew(log: Log): vscode.Disposable {
   const sub = serverClock.onLargeSkew((offsetMs) => {
-    const text = `${describeSkew(offsetMs)} ${vscode.l10n.t('Requests more than 15 minutes off are refused. Turn on automatic time synchronization in your operating system\'s date and time settings.')}`;
+    const text = `${describeSkew(offsetMs)} ${vscode.l10n.t("Requests more than 15 minutes off are refused. Turn on automatic time synchronization in your operating system's date and time settings.")}`;
     log.warn(`clock skew: server is ${offsetMs} ms ahead of this machine`);
     void showNotice('warning', text);
   });

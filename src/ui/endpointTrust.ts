@@ -15,7 +15,10 @@ export class EndpointTrust {
   private readonly declined = new Set<string>();
   private readonly asking = new Map<string, Promise<boolean>>();
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: Log,
+  ) {}
 
   isTrusted(host: string): boolean {
     return this.context.globalState.get<string[]>(TRUSTED_KEY, []).includes(host);
@@ -26,8 +29,12 @@ export class EndpointTrust {
    * (activation, timers) passes false and uses only hosts already trusted.
    */
   async allow(host: string, purpose: string, interactive = true): Promise<boolean> {
-    if (this.isTrusted(host)) { return true; }
-    if (!interactive || this.declined.has(host)) { return false; }
+    if (this.isTrusted(host)) {
+      return true;
+    }
+    if (!interactive || this.declined.has(host)) {
+      return false;
+    }
     let pending = this.asking.get(host);
     if (!pending) {
       pending = this.ask(host, purpose).finally(() => this.asking.delete(host));
@@ -39,18 +46,31 @@ export class EndpointTrust {
   /** The hosts among `hosts` the user did not trust. */
   async refused(hosts: string[], purpose: string, interactive = true): Promise<Set<string>> {
     const out = new Set<string>();
-    for (const h of hosts) { if (!(await this.allow(h, purpose, interactive))) { out.add(h); } }
+    for (const h of hosts) {
+      if (!(await this.allow(h, purpose, interactive))) {
+        out.add(h);
+      }
+    }
     return out;
   }
 
   private async ask(host: string, purpose: string): Promise<boolean> {
-    const ok = await this.prompter.confirm(
-      vscode.l10n.t('Send Alibaba Cloud requests to {0}?', host),
-      vscode.l10n.t('{0} uses {1}, which is not an Alibaba Cloud (*.aliyuncs.com) or loopback address. Requests to it carry signatures made with your credentials, and what it answers is shown as your cloud. Allow it only if you run or trust this endpoint. The answer is remembered on this machine.', purpose, host),
-      vscode.l10n.t('Trust {0}', host),
-    ).catch(() => false);
+    const ok = await this.prompter
+      .confirm(
+        vscode.l10n.t('Send Alibaba Cloud requests to {0}?', host),
+        vscode.l10n.t(
+          '{0} uses {1}, which is not an Alibaba Cloud (*.aliyuncs.com) or loopback address. Requests to it carry signatures made with your credentials, and what it answers is shown as your cloud. Allow it only if you run or trust this endpoint. The answer is remembered on this machine.',
+          purpose,
+          host,
+        ),
+        vscode.l10n.t('Trust {0}', host),
+      )
+      .catch(() => false);
     if (ok) {
-      await this.context.globalState.update(TRUSTED_KEY, [...this.context.globalState.get<string[]>(TRUSTED_KEY, []), host]);
+      await this.context.globalState.update(TRUSTED_KEY, [
+        ...this.context.globalState.get<string[]>(TRUSTED_KEY, []),
+        host,
+      ]);
       this.log.info(`settings: endpoint host ${host} trusted by the user`);
     } else {
       this.declined.add(host);

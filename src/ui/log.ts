@@ -16,9 +16,19 @@ export class Log implements CloudLogger {
     this.channel = vscode.window.createOutputChannel('Alibaba Cloud', { log: true });
   }
 
-  info(message: string): void { this.channel.info(redact(message)); }
-  warn(message: string): void { this.channel.warn(redact(message)); }
-  error(message: string): void { this.channel.error(redact(message)); }
-  show(): void { this.channel.show(true); }
-  dispose(): void { this.channel.dispose(); }
+  info(message: string): void {
+    this.channel.info(redact(message));
+  }
+  warn(message: string): void {
+    this.channel.warn(redact(message));
+  }
+  error(message: string): void {
+    this.channel.error(redact(message));
+  }
+  show(): void {
+    this.channel.show(true);
+  }
+  dispose(): void {
+    this.channel.dispose();
+  }
 }

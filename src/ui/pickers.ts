@@ -13,15 +13,30 @@ import type { Prompter } from './prompt';
 
 export async function pickRole(prompt: Prompter, cloud: Cloud, title: string): Promise<string> {
   const roles = collectAll((m) => cloud.ram.listRoles(m, 100));
-  const item = await prompt.pick(roles.then((rs) => rs.map((r) => ({ label: r.roleName, description: r.description }))), { title, placeHolder: vscode.l10n.t('Select a RAM role') });
+  const item = await prompt.pick(
+    roles.then((rs) => rs.map((r) => ({ label: r.roleName, description: r.description }))),
+    { title, placeHolder: vscode.l10n.t('Select a RAM role') },
+  );
   return item.label;
 }
 
-export async function pickPolicy(prompt: Prompter, cloud: Cloud, title: string, type?: PolicyType): Promise<{ policyName: string; policyType: PolicyType }> {
+export async function pickPolicy(
+  prompt: Prompter,
+  cloud: Cloud,
+  title: string,
+  type?: PolicyType,
+): Promise<{ policyName: string; policyType: PolicyType }> {
   const policies = collectAll((m) => cloud.ram.listPolicies(type, m, 100));
-  const item = await prompt.pick(policies.then((ps) => ps.map((p) => ({ label: p.policyName, description: p.policyType, detail: p.description, type: p.policyType }))), {
-    title, placeHolder: vscode.l10n.t('Select a policy'), matchOnDetail: true,
-  });
+  const item = await prompt.pick(
+    policies.then((ps) =>
+      ps.map((p) => ({ label: p.policyName, description: p.policyType, detail: p.description, type: p.policyType })),
+    ),
+    {
+      title,
+      placeHolder: vscode.l10n.t('Select a policy'),
+      matchOnDetail: true,
+    },
+  );
   return { policyName: item.label, policyType: item.type };
 }
 
@@ -32,13 +47,21 @@ export async function pickPolicy(prompt: Prompter, cloud: Cloud, title: string, 
 export async function listVisibleInstances(cloud: Cloud, defaultRegion: string): Promise<EcsInstance[]> {
   const { regions, probes } = await ecsRegions(cloud.ecs, defaultRegion, 100);
   const failed = probes?.filter((p) => p.error) ?? [];
-  if (failed.length && failed.length === regions.length) { throw failed[0].error; }
-  const perRegion = await Promise.all(regions.filter((r) => !failed.some((f) => f.regionId === r)).map(async (regionId) => {
-    const first: Page<EcsInstance> | undefined = probes?.find((p) => p.regionId === regionId)?.first;
-    if (first && !first.next) { return first.items; }
-    const rest = await collectAll((t) => cloud.ecs.listInstances(regionId, t ?? first?.next, 100), 20);
-    return [...(first?.items ?? []), ...rest];
-  }));
+  if (failed.length && failed.length === regions.length) {
+    throw failed[0].error;
+  }
+  const perRegion = await Promise.all(
+    regions
+      .filter((r) => !failed.some((f) => f.regionId === r))
+      .map(async (regionId) => {
+        const first: Page<EcsInstance> | undefined = probes?.find((p) => p.regionId === regionId)?.first;
+        if (first && !first.next) {
+          return first.items;
+        }
+        const rest = await collectAll((t) => cloud.ecs.listInstances(regionId, t ?? first?.next, 100), 20);
+        return [...(first?.items ?? []), ...rest];
+      }),
+  );
   return perRegion.flat();
 }
 
@@ -46,17 +69,39 @@ export async function listVisibleInstances(cloud: Cloud, defaultRegion: string):
  * Picks an instance among those the ECS view shows that pass `filter`. When none does, the picker
  * closes and says so, with `why` (e.g. "none is stopped"), instead of showing an empty list.
  */
-export async function pickInstance(prompt: Prompter, cloud: Cloud, title: string, defaultRegion: string, filter: (i: EcsInstance) => boolean = () => true, why?: string): Promise<EcsInstance> {
+export async function pickInstance(
+  prompt: Prompter,
+  cloud: Cloud,
+  title: string,
+  defaultRegion: string,
+  filter: (i: EcsInstance) => boolean = () => true,
+  why?: string,
+): Promise<EcsInstance> {
   // The picker opens at once (busy while the regions load); an empty result closes it and says so.
   const items = listVisibleInstances(cloud, defaultRegion).then((is) => {
     const fit = is.filter(filter);
-    if (!fit.length) { throw new NothingToPick(noInstanceMessage([...new Set(is.map((i) => i.regionId))], why)); }
-    return fit.map((i) => ({ label: i.instanceName || i.instanceId, description: `${i.instanceId} · ${i.regionId}`, detail: `${i.status} · ${i.networkType}`, instance: i }));
+    if (!fit.length) {
+      throw new NothingToPick(noInstanceMessage([...new Set(is.map((i) => i.regionId))], why));
+    }
+    return fit.map((i) => ({
+      label: i.instanceName || i.instanceId,
+      description: `${i.instanceId} · ${i.regionId}`,
+      detail: `${i.status} · ${i.networkType}`,
+      instance: i,
+    }));
   });
   try {
-    return (await prompt.pick(items, { title, placeHolder: vscode.l10n.t('Select an ECS instance'), matchOnDescription: true })).instance;
+    return (
+      await prompt.pick(items, {
+        title,
+        placeHolder: vscode.l10n.t('Select an ECS instance'),
+        matchOnDescription: true,
+      })
+    ).instance;
   } catch (e) {
-    if (!(e instanceof NothingToPick)) { throw e; }
+    if (!(e instanceof NothingToPick)) {
+      throw e;
+    }
     void prompt.notify(e.message, []);
     throw new UserCancelled();
   }
@@ -68,11 +113,16 @@ export class NothingToPick extends Error {}
 /** "No instance fits" in words: which regions were looked at and, when given, why none fits. */
 export function noInstanceMessage(regions: string[], why?: string): string {
   const where = regions.length ? regions.join(', ') : vscode.l10n.t('any region');
-  return why ? vscode.l10n.t('No ECS instance to choose in {0}: {1}.', where, why) : vscode.l10n.t('No ECS instance in {0}.', where);
+  return why
+    ? vscode.l10n.t('No ECS instance to choose in {0}: {1}.', where, why)
+    : vscode.l10n.t('No ECS instance in {0}.', where);
 }
 
 export async function pickUser(prompt: Prompter, cloud: Cloud, title: string): Promise<string> {
   const users = collectAll((m) => cloud.ram.listUsers(m, 100));
-  const item = await prompt.pick(users.then((us) => us.map((u) => ({ label: u.userName, description: u.displayName }))), { title, placeHolder: vscode.l10n.t('Select a RAM user') });
+  const item = await prompt.pick(
+    users.then((us) => us.map((u) => ({ label: u.userName, description: u.displayName }))),
+    { title, placeHolder: vscode.l10n.t('Select a RAM user') },
+  );
   return item.label;
 }

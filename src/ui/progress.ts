@@ -7,11 +7,25 @@ import * as vscode from 'vscode';
 import { inert } from '../cloud/inert';
 import { noteOperation } from './errorFunnel';
 
-export function withProgress<T>(title: string, task: (report: (message: string, increment?: number) => void, signal: AbortSignal) => Promise<T>, cancellable = true): Promise<T> {
-  return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: inert(title), cancellable }, (progress, token) => {
-    const controller = new AbortController();
-    token.onCancellationRequested(() => controller.abort());
-    return task((message, increment) => progress.report({ message: inert(message), increment }), controller.signal)
-      .catch((e: unknown) => { noteOperation(e, title); throw e; });
-  }));
+export function withProgress<T>(
+  title: string,
+  task: (report: (message: string, increment?: number) => void, signal: AbortSignal) => Promise<T>,
+  cancellable = true,
+): Promise<T> {
+  return Promise.resolve(
+    vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: inert(title), cancellable },
+      (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        return task(
+          (message, increment) => progress.report({ message: inert(message), increment }),
+          controller.signal,
+        ).catch((e: unknown) => {
+          noteOperation(e, title);
+          throw e;
+        });
+      },
+    ),
+  );
 }

@@ -8,7 +8,9 @@ import { inert } from '../cloud/inert';
 
 /** The user dismissed a prompt; the error funnel keeps it silent. */
 export class UserCancelled extends Error {
-  constructor() { super('cancelled'); }
+  constructor() {
+    super('cancelled');
+  }
 }
 
 export type Severity = 'info' | 'warning' | 'error';
@@ -24,19 +26,35 @@ export function showNotice(severity: Severity, message: string, ...actions: stri
 }
 
 function showModal(message: string, detail: string, actions: string[]): Thenable<string | undefined> {
-  return show('warning', inert(message, { lines: true }), { modal: true, detail: inert(detail, { lines: true, max: 4000 }) }, actions);
+  return show(
+    'warning',
+    inert(message, { lines: true }),
+    { modal: true, detail: inert(detail, { lines: true, max: 4000 }) },
+    actions,
+  );
 }
 
-function show(severity: Severity, message: string, options: vscode.MessageOptions, actions: string[]): Thenable<string | undefined> {
+function show(
+  severity: Severity,
+  message: string,
+  options: vscode.MessageOptions,
+  actions: string[],
+): Thenable<string | undefined> {
   switch (severity) {
-    case 'error': return vscode.window.showErrorMessage(message, options, ...actions);
-    case 'warning': return vscode.window.showWarningMessage(message, options, ...actions);
-    default: return vscode.window.showInformationMessage(message, options, ...actions);
+    case 'error':
+      return vscode.window.showErrorMessage(message, options, ...actions);
+    case 'warning':
+      return vscode.window.showWarningMessage(message, options, ...actions);
+    default:
+      return vscode.window.showInformationMessage(message, options, ...actions);
   }
 }
 
 export interface PickOptions {
-  title?: string; placeHolder?: string; matchOnDescription?: boolean; matchOnDetail?: boolean;
+  title?: string;
+  placeHolder?: string;
+  matchOnDescription?: boolean;
+  matchOnDetail?: boolean;
   /** Shows a Back button (QuickInputButtons.Back); pressing it throws GoBack. Set by the wizard runner. */
   back?: boolean;
 }
@@ -76,20 +94,30 @@ export interface Prompter {
 
 export class VsCodePrompter implements Prompter {
   async pick<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: PickOptions): Promise<T> {
-    if (options.back) { return pickWithBack(items, options); }
+    if (options.back) {
+      return pickWithBack(items, options);
+    }
     const r = await vscode.window.showQuickPick(items, { ...options, ignoreFocusOut: true });
-    if (!r) { throw new UserCancelled(); }
+    if (!r) {
+      throw new UserCancelled();
+    }
     return r;
   }
   async pickMany<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: PickOptions): Promise<T[]> {
     const r = await vscode.window.showQuickPick(items, { ...options, canPickMany: true, ignoreFocusOut: true });
-    if (!r) { throw new UserCancelled(); }
+    if (!r) {
+      throw new UserCancelled();
+    }
     return r;
   }
   async input(options: InputOptions): Promise<string> {
-    if (options.back) { return inputWithBack(options); }
+    if (options.back) {
+      return inputWithBack(options);
+    }
     const r = await vscode.window.showInputBox({ ...options, ignoreFocusOut: true });
-    if (r === undefined) { throw new UserCancelled(); }
+    if (r === undefined) {
+      throw new UserCancelled();
+    }
     return r;
   }
   async confirm(message: string, detail: string, action: string): Promise<boolean> {
@@ -118,49 +146,103 @@ export class VsCodePrompter implements Prompter {
  */
 function pickWithBack<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: PickOptions): Promise<T> {
   const qp = vscode.window.createQuickPick<T>();
-  Object.assign(qp, { title: options.title, placeholder: options.placeHolder, matchOnDescription: !!options.matchOnDescription, matchOnDetail: !!options.matchOnDetail });
+  Object.assign(qp, {
+    title: options.title,
+    placeholder: options.placeHolder,
+    matchOnDescription: !!options.matchOnDescription,
+    matchOnDetail: !!options.matchOnDetail,
+  });
   qp.ignoreFocusOut = true;
   qp.buttons = [vscode.QuickInputButtons.Back];
   qp.busy = true;
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    const done = (f: () => void) => { if (!settled) { settled = true; f(); qp.dispose(); } };
-    qp.onDidTriggerButton((b) => { if (b === vscode.QuickInputButtons.Back) { done(() => reject(new GoBack())); } });
-    qp.onDidAccept(() => { const [sel] = qp.selectedItems; if (sel) { done(() => resolve(sel)); } });
+    const done = (f: () => void) => {
+      if (!settled) {
+        settled = true;
+        f();
+        qp.dispose();
+      }
+    };
+    qp.onDidTriggerButton((b) => {
+      if (b === vscode.QuickInputButtons.Back) {
+        done(() => reject(new GoBack()));
+      }
+    });
+    qp.onDidAccept(() => {
+      const [sel] = qp.selectedItems;
+      if (sel) {
+        done(() => resolve(sel));
+      }
+    });
     qp.onDidHide(() => done(() => reject(new UserCancelled())));
-    Promise.resolve(items).then((list) => { qp.items = list; qp.busy = false; }, (e) => done(() => reject(e)));
+    Promise.resolve(items).then(
+      (list) => {
+        qp.items = list;
+        qp.busy = false;
+      },
+      (e) => done(() => reject(e)),
+    );
     qp.show();
   });
 }
 
 function inputWithBack(options: InputOptions): Promise<string> {
   const box = vscode.window.createInputBox();
-  Object.assign(box, { title: options.title, prompt: options.prompt, placeholder: options.placeHolder, password: !!options.password, value: options.value ?? '' });
-  if (options.valueSelection) { box.valueSelection = options.valueSelection; }
+  Object.assign(box, {
+    title: options.title,
+    prompt: options.prompt,
+    placeholder: options.placeHolder,
+    password: !!options.password,
+    value: options.value ?? '',
+  });
+  if (options.valueSelection) {
+    box.valueSelection = options.valueSelection;
+  }
   box.ignoreFocusOut = true;
   box.buttons = [vscode.QuickInputButtons.Back];
   let checked = 0;
   const validate = async (v: string): Promise<boolean> => {
     const mine = ++checked;
     const r = await options.validateInput?.(v);
-    if (mine !== checked) { return false; } // a newer value is being checked
+    if (mine !== checked) {
+      return false;
+    } // a newer value is being checked
     box.validationMessage = r ?? undefined;
     return !r;
   };
   return new Promise<string>((resolve, reject) => {
     let settled = false;
-    const done = (f: () => void) => { if (!settled) { settled = true; f(); box.dispose(); } };
-    box.onDidTriggerButton((b) => { if (b === vscode.QuickInputButtons.Back) { done(() => reject(new GoBack())); } });
-    box.onDidChangeValue((v) => { void validate(v); });
+    const done = (f: () => void) => {
+      if (!settled) {
+        settled = true;
+        f();
+        box.dispose();
+      }
+    };
+    box.onDidTriggerButton((b) => {
+      if (b === vscode.QuickInputButtons.Back) {
+        done(() => reject(new GoBack()));
+      }
+    });
+    box.onDidChangeValue((v) => {
+      void validate(v);
+    });
     box.onDidAccept(async () => {
       const v = box.value;
       box.busy = true;
-      const ok = await validate(v).finally(() => { box.busy = false; });
-      if (ok && box.value === v) { done(() => resolve(v)); }
+      const ok = await validate(v).finally(() => {
+        box.busy = false;
+      });
+      if (ok && box.value === v) {
+        done(() => resolve(v));
+      }
     });
     box.onDidHide(() => done(() => reject(new UserCancelled())));
     box.show();
-    if (box.value) { void validate(box.value); }
+    if (box.value) {
+      void validate(box.value);
+    }
   });
 }
 
@@ -187,13 +269,19 @@ export class ScriptedPrompter implements Prompter {
     this.answers.push(...answers);
   }
 
-  get pending(): number { return this.answers.length; }
+  get pending(): number {
+    return this.answers.length;
+  }
 
   private next(what: string): string | string[] | boolean | undefined {
     this.asked.push(what);
-    if (!this.answers.length) { throw new Error(`unexpected prompt: ${what}`); }
+    if (!this.answers.length) {
+      throw new Error(`unexpected prompt: ${what}`);
+    }
     const a = this.answers.shift();
-    if (a === undefined) { throw new UserCancelled(); }
+    if (a === undefined) {
+      throw new UserCancelled();
+    }
     return a;
   }
 
@@ -203,7 +291,9 @@ export class ScriptedPrompter implements Prompter {
     this.backOffered.push(!!options.back);
     const a = this.next(what)!;
     if (a === BACK) {
-      if (!options.back) { throw new Error(`Back pressed where none is offered: ${what}`); }
+      if (!options.back) {
+        throw new Error(`Back pressed where none is offered: ${what}`);
+      }
       throw new GoBack();
     }
     return a;
@@ -213,8 +303,11 @@ export class ScriptedPrompter implements Prompter {
     const list = await items;
     this.offered.push(list);
     const want = String(this.nextStep(`pick:${options.title ?? options.placeHolder}`, options));
-    const hit = list.find((i) => i.label === want) ?? list.find((i) => i.label.includes(want) || i.description === want);
-    if (!hit) { throw new Error(`no item "${want}" among ${list.map((i) => i.label).join(', ')}`); }
+    const hit =
+      list.find((i) => i.label === want) ?? list.find((i) => i.label.includes(want) || i.description === want);
+    if (!hit) {
+      throw new Error(`no item "${want}" among ${list.map((i) => i.label).join(', ')}`);
+    }
     return hit;
   }
   async pickMany<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: PickOptions): Promise<T[]> {
@@ -228,7 +321,9 @@ export class ScriptedPrompter implements Prompter {
     this.inputPrompts.push(options.prompt ?? '');
     const value = String(this.nextStep(`input:${options.title ?? options.prompt}`, options));
     const invalid = await options.validateInput?.(value);
-    if (invalid) { throw new Error(`invalid input "${value}": ${typeof invalid === 'string' ? invalid : invalid.message}`); }
+    if (invalid) {
+      throw new Error(`invalid input "${value}": ${typeof invalid === 'string' ? invalid : invalid.message}`);
+    }
     return value;
   }
   async confirm(message: string, detail: string): Promise<boolean> {
@@ -249,7 +344,10 @@ export class ScriptedPrompter implements Prompter {
   async notify(message: string, actions: string[]): Promise<string | undefined> {
     message = inert(message); // what the user would read
     this.notifications.push(message);
-    if (!this.answers.length) { this.asked.push(`notify:${message}`); return undefined; }
+    if (!this.answers.length) {
+      this.asked.push(`notify:${message}`);
+      return undefined;
+    }
     const a = this.next(`notify:${message}`);
     return typeof a === 'string' ? actions.find((x) => x === a || x.includes(a)) : undefined;
   }

@@ -26,7 +26,11 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vs
   }
 
   /** Opens (or refreshes) the read-only document `path` in an editor. */
-  async show(path: string, text: string, options: vscode.TextDocumentShowOptions = { preview: true }): Promise<vscode.TextDocument> {
+  async show(
+    path: string,
+    text: string,
+    options: vscode.TextDocumentShowOptions = { preview: true },
+  ): Promise<vscode.TextDocument> {
     const doc = await this.open(path, text);
     await vscode.window.showTextDocument(doc, options);
     return doc;

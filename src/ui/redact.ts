@@ -17,7 +17,10 @@ export function registerSecret(value: string | undefined): void {
   announceSecret(value);
 }
 
-onSecret((v) => { secrets.add(v); secretRe = undefined; });
+onSecret((v) => {
+  secrets.add(v);
+  secretRe = undefined;
+});
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const anyCaseHex = (hex: string) => hex.replace(/[a-f]/gi, (x) => `[${x.toLowerCase()}${x.toUpperCase()}]`);
@@ -26,22 +29,40 @@ const RFC3986_EXTRA = "!'()*";
 
 /** A pattern that matches `value` with each character in any of its encodings. */
 function secretPattern(value: string): string {
-  return [...value].map((c) => {
-    let hex = encodeURIComponent(c).split('%').filter(Boolean);
-    if (hex.length === 1 && hex[0] === c) {
-      if (!RFC3986_EXTRA.includes(c)) { return escapeRe(c); }
-      hex = [c.charCodeAt(0).toString(16)];
-    }
-    const forms = [escapeRe(c), hex.map((h) => `%${anyCaseHex(h)}`).join(''), hex.map((h) => `%25${anyCaseHex(h)}`).join('')];
-    if (c === '/') { forms.push('\\\\/'); }
-    return `(?:${forms.join('|')})`;
-  }).join('');
+  return [...value]
+    .map((c) => {
+      let hex = encodeURIComponent(c).split('%').filter(Boolean);
+      if (hex.length === 1 && hex[0] === c) {
+        if (!RFC3986_EXTRA.includes(c)) {
+          return escapeRe(c);
+        }
+        hex = [c.charCodeAt(0).toString(16)];
+      }
+      const forms = [
+        escapeRe(c),
+        hex.map((h) => `%${anyCaseHex(h)}`).join(''),
+        hex.map((h) => `%25${anyCaseHex(h)}`).join(''),
+      ];
+      if (c === '/') {
+        forms.push('\\\\/');
+      }
+      return `(?:${forms.join('|')})`;
+    })
+    .join('');
 }
 
 function secretRegex(): RegExp | undefined {
-  if (!secrets.size) { return undefined; }
+  if (!secrets.size) {
+    return undefined;
+  }
   // Longest first, so a secret that starts with another is replaced whole.
-  secretRe ??= new RegExp([...secrets].sort((a, b) => b.length - a.length).map(secretPattern).join('|'), 'g');
+  secretRe ??= new RegExp(
+    [...secrets]
+      .sort((a, b) => b.length - a.length)
+      .map(secretPattern)
+      .join('|'),
+    'g',
+  );
   return secretRe;
 }
 
@@ -68,6 +89,8 @@ const SHAPES: Array<[RegExp, string]> = [
 export function redact(text: string): string {
   const re = secretRegex();
   let out = re ? text.replace(re, '***') : text;
-  for (const [pattern, replacement] of SHAPES) { out = out.replace(pattern, replacement); }
+  for (const [pattern, replacement] of SHAPES) {
+    out = out.replace(pattern, replacement);
+  }
   return out;
 }

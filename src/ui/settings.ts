@@ -32,9 +32,15 @@ export function requestLimiter(): RequestLimiter {
  * Create Instance starts. Probes come back too, so the view shows their first pages without asking
  * again; a region whose probe failed is kept (with its error) rather than hidden among the empty.
  */
-export async function ecsRegions(ecs: EcsApi, defaultRegion: string, pageSize = 50): Promise<{ regions: string[]; probes?: RegionProbe[] }> {
+export async function ecsRegions(
+  ecs: EcsApi,
+  defaultRegion: string,
+  pageSize = 50,
+): Promise<{ regions: string[]; probes?: RegionProbe[] }> {
   const chosen = chosenRegions();
-  if (chosen.length) { return { regions: chosen }; }
+  if (chosen.length) {
+    return { regions: chosen };
+  }
   const probes = await probeRegions(ecs, requestLimiter(), pageSize);
   const withInstances = probes.filter((p) => p.error || p.first?.items.length).map((p) => p.regionId);
   return { regions: withInstances.length ? withInstances : [defaultRegion], probes };

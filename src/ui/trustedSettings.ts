@@ -19,10 +19,14 @@ const SECTION = 'alibabaCloud';
 
 /** Keep in step with package.json (scope "machine", capabilities.untrustedWorkspaces.restrictedConfigurations). */
 export const TRUSTED_KEYS = [
-  'endpointOverrides', 'metadata.endpoint', 'metadata.allowInsecureFallback', 'metadata.probe', 'oss.useInternalEndpointOnInstance',
+  'endpointOverrides',
+  'metadata.endpoint',
+  'metadata.allowInsecureFallback',
+  'metadata.probe',
+  'oss.useInternalEndpointOnInstance',
   'ssh.configFile',
 ] as const;
-export type TrustedKey = typeof TRUSTED_KEYS[number];
+export type TrustedKey = (typeof TRUSTED_KEYS)[number];
 
 const warned = new Set<string>();
 
@@ -31,14 +35,23 @@ export function trustedSetting<T>(key: TrustedKey, fallback: T, log?: Log): T {
   const i = vscode.workspace.getConfiguration(SECTION).inspect<T>(key);
   if (log && (i?.workspaceValue !== undefined || i?.workspaceFolderValue !== undefined) && !warned.has(key)) {
     warned.add(key);
-    log.warn(`settings: the workspace sets ${SECTION}.${key}; ignored (only user settings may choose endpoints and metadata access)`);
+    log.warn(
+      `settings: the workspace sets ${SECTION}.${key}; ignored (only user settings may choose endpoints and metadata access)`,
+    );
   }
   return i?.globalValue ?? i?.defaultValue ?? fallback;
 }
 
 /** alibabaCloud.oss.presignExpirySeconds, within 60 s and OSS's 7-day limit. */
 export function presignExpirySeconds(): number {
-  return Math.floor(clampNumber(vscode.workspace.getConfiguration(SECTION).get<number>('oss.presignExpirySeconds'), 60, PRESIGN_MAX_SECONDS, 3600));
+  return Math.floor(
+    clampNumber(
+      vscode.workspace.getConfiguration(SECTION).get<number>('oss.presignExpirySeconds'),
+      60,
+      PRESIGN_MAX_SECONDS,
+      3600,
+    ),
+  );
 }
 
 /** alibabaCloud.oss.maxOpenSizeMB, within 1 and OPEN_MAX_MB. */

@@ -16,7 +16,8 @@ type Succeeded = (result: unknown) => boolean;
 
 /** A command that returns nothing was cancelled or refused (UserCancelled and errors never get here). */
 const returned: Succeeded = (r) => r !== undefined && r !== null && r !== false;
-const field = (r: unknown, key: string): unknown => (r && typeof r === 'object' ? (r as Record<string, unknown>)[key] : undefined);
+const field = (r: unknown, key: string): unknown =>
+  r && typeof r === 'object' ? (r as Record<string, unknown>)[key] : undefined;
 /** The whole chain did every step (or found them done); a failed step is not progress. */
 const setUp: Succeeded = (r) => returned(r) && !field(r, 'failed');
 
@@ -25,8 +26,15 @@ const STEPS: Record<string, Record<string, Succeeded>> = {
   createRole: { 'alibabaCloud.ram.createEcsRole': returned, 'alibabaCloud.setupInstanceRole': setUp },
   createPolicy: { 'alibabaCloud.ram.attachPolicy': returned, 'alibabaCloud.setupInstanceRole': setUp },
   // A declined Replace returns changed: false.
-  attachRole: { 'alibabaCloud.ecs.attachRole': (r) => field(r, 'changed') === true, 'alibabaCloud.ecs.createInstance': returned, 'alibabaCloud.setupInstanceRole': setUp },
-  onInstance: { 'alibabaCloud.instance.diagnose': returned, 'alibabaCloud.instance.detect': (r) => field(r, 'kind') === 'found' },
+  attachRole: {
+    'alibabaCloud.ecs.attachRole': (r) => field(r, 'changed') === true,
+    'alibabaCloud.ecs.createInstance': returned,
+    'alibabaCloud.setupInstanceRole': setUp,
+  },
+  onInstance: {
+    'alibabaCloud.instance.diagnose': returned,
+    'alibabaCloud.instance.detect': (r) => field(r, 'kind') === 'found',
+  },
 };
 
 /** The context key of a step, as package.json's completionEvents name it. */
@@ -43,15 +51,25 @@ export function walkthroughStepsDone(): string[] {
 export const WALKTHROUGH_ID = 'instanceRole';
 
 /** Called with every command's result (and this extension's id): ticks the steps it completed. */
-export async function recordWalkthroughProgress(extensionId: string, commandId: string, result: unknown): Promise<void> {
+export async function recordWalkthroughProgress(
+  extensionId: string,
+  commandId: string,
+  result: unknown,
+): Promise<void> {
   for (const [step, commands] of Object.entries(STEPS)) {
-    if (!commands[commandId]?.(result)) { continue; }
+    if (!commands[commandId]?.(result)) {
+      continue;
+    }
     done.add(step);
     await vscode.commands.executeCommand('setContext', stepDoneKey(step), true);
     // Rejects when the service has not registered the step yet, after storing the tick.
-    await Promise.resolve(vscode.commands.executeCommand('welcome.markStepComplete', `${extensionId}#${WALKTHROUGH_ID}#${step}`)).catch(() => undefined);
+    await Promise.resolve(
+      vscode.commands.executeCommand('welcome.markStepComplete', `${extensionId}#${WALKTHROUGH_ID}#${step}`),
+    ).catch(() => undefined);
   }
 }
 
 /** Every step and command in the table (the manifest test checks package.json against it). */
-export const WALKTHROUGH_STEPS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(Object.entries(STEPS).map(([k, v]) => [k, Object.keys(v)]));
+export const WALKTHROUGH_STEPS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(STEPS).map(([k, v]) => [k, Object.keys(v)]),
+);

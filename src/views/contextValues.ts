@@ -34,7 +34,12 @@ export const ContextValues = {
    * `instance vpc hasRole running publicIp eip`: the status (lower case) decides Start/Stop/Reboot/
    * Release; the address tokens which Copy commands show. Tokens only ever get appended.
    */
-  instance: (network: string, hasRole: boolean, status?: string, addresses: { publicIp?: boolean; eip?: boolean } = {}) =>
+  instance: (
+    network: string,
+    hasRole: boolean,
+    status?: string,
+    addresses: { publicIp?: boolean; eip?: boolean } = {},
+  ) =>
     `instance ${network}${hasRole ? ' hasRole' : ''}${status ? ` ${status.toLowerCase()}` : ''}${addresses.publicIp ? ' publicIp' : ''}${addresses.eip ? ' eip' : ''}`,
   bucketsFolder: 'bucketsFolder',
   bucket: 'bucket',

@@ -33,7 +33,11 @@ const ROWS_DEPTH: Record<ViewId, number> = { identity: 0, ram: 1, ecs: 1, oss: 0
  * When a view became visible and when its first rows were shown (ms, Date.now: `performance` would
  * load node:perf_hooks during activation in a bare Node, and whole milliseconds are all we report).
  */
-export interface ViewTiming { visibleAt?: number; rowsAt?: number; sdkLoadMs?: number }
+export interface ViewTiming {
+  visibleAt?: number;
+  rowsAt?: number;
+  sdkLoadMs?: number;
+}
 
 /** The OSS tree's drag and drop: VS Code needs the mime types now, the code loads on the first drag or drop. */
 export interface OssDrops extends vscode.TreeDragAndDropController<TreeNode> {
@@ -75,15 +79,30 @@ export class Explorer implements vscode.Disposable {
       oss: (svc) => ossView().ossRoots(svc),
     };
     for (const view of Object.keys(factories) as ViewId[]) {
-      const provider = new NodeTreeProvider(() => this.rootsOf(view, factories[view]), (depth, children) => this.shown(view, depth, children));
+      const provider = new NodeTreeProvider(
+        () => this.rootsOf(view, factories[view]),
+        (depth, children) => this.shown(view, depth, children),
+      );
       this.providers.set(view, provider);
       const tree = vscode.window.createTreeView(`alibabaCloud.${view}`, {
-        treeDataProvider: provider, showCollapseAll: view !== 'identity', canSelectMany: view !== 'identity',
+        treeDataProvider: provider,
+        showCollapseAll: view !== 'identity',
+        canSelectMany: view !== 'identity',
         dragAndDropController: view === 'oss' ? this.ossDragAndDrop : undefined,
       });
       this.views.set(view, tree);
-      this.disposables.push(provider, tree, tree.onDidChangeVisibility((e) => { if (e.visible) { this.becameVisible(view); } }));
-      if (tree.visible) { this.becameVisible(view); }
+      this.disposables.push(
+        provider,
+        tree,
+        tree.onDidChangeVisibility((e) => {
+          if (e.visible) {
+            this.becameVisible(view);
+          }
+        }),
+      );
+      if (tree.visible) {
+        this.becameVisible(view);
+      }
     }
     this.disposables.push(s.profiles.onDidChange(() => this.refreshAll()));
     const describeEcsFilter = () => {
@@ -91,13 +110,24 @@ export class Explorer implements vscode.Disposable {
       this.views.get('ecs')!.description = filter ? vscode.l10n.t('filter: {0}', filter) : undefined;
     };
     describeEcsFilter();
-    this.disposables.push(s.filters.onDidChange((key) => {
-      if (key === 'ecs') { describeEcsFilter(); this.refresh('ecs'); }
-    }));
-    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('alibabaCloud.regions')) { this.refresh('ecs'); }
-      if (e.affectsConfiguration('alibabaCloud.oss')) { this.refresh('oss'); }
-    }));
+    this.disposables.push(
+      s.filters.onDidChange((key) => {
+        if (key === 'ecs') {
+          describeEcsFilter();
+          this.refresh('ecs');
+        }
+      }),
+    );
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('alibabaCloud.regions')) {
+          this.refresh('ecs');
+        }
+        if (e.affectsConfiguration('alibabaCloud.oss')) {
+          this.refresh('oss');
+        }
+      }),
+    );
   }
 
   /**
@@ -106,31 +136,45 @@ export class Explorer implements vscode.Disposable {
    * first expansion needs them.
    */
   private becameVisible(view: ViewId): void {
-    if (this.timings.has(view)) { return; }
+    if (this.timings.has(view)) {
+      return;
+    }
     const timing: ViewTiming = { visibleAt: Date.now() };
     this.timings.set(view, timing);
     setTimeout(() => {
       const started = Date.now();
-      try { [loadCloudClients, ...SDKS_FOR_VIEW[view]].forEach((load) => load()); } catch (e) { this.s.log.warn(`SDK prefetch for the ${view} view failed: ${(e as Error).message}`); }
+      try {
+        [loadCloudClients, ...SDKS_FOR_VIEW[view]].forEach((load) => load());
+      } catch (e) {
+        this.s.log.warn(`SDK prefetch for the ${view} view failed: ${(e as Error).message}`);
+      }
       timing.sdkLoadMs = Math.round(Date.now() - started);
     }, 0);
   }
 
   private shown(view: ViewId, depth: number, children: TreeNode[]): void {
     const timing = this.timings.get(view);
-    if (!timing?.visibleAt || timing.rowsAt !== undefined || depth < ROWS_DEPTH[view] || !children.length) { return; }
+    if (!timing?.visibleAt || timing.rowsAt !== undefined || depth < ROWS_DEPTH[view] || !children.length) {
+      return;
+    }
     timing.rowsAt = Date.now();
-    this.s.log.info(`${view} view: first rows ${Math.round(timing.rowsAt - timing.visibleAt)} ms after it became visible (SDK prefetch ${timing.sdkLoadMs ?? '-'} ms)`);
+    this.s.log.info(
+      `${view} view: first rows ${Math.round(timing.rowsAt - timing.visibleAt)} ms after it became visible (SDK prefetch ${timing.sdkLoadMs ?? '-'} ms)`,
+    );
   }
 
   private async rootsOf(view: ViewId, factory: RootFactory): Promise<TreeNode[]> {
     const profile = this.s.profiles.active()?.id;
     // Without a profile the resource views show their welcome content; the identity view still
     // asks its factory, which may have an instance-role problem to explain.
-    if (!profile && view !== 'identity') { return []; }
+    if (!profile && view !== 'identity') {
+      return [];
+    }
     const key = profile ?? '';
     const cached = this.roots.get(view);
-    if (cached?.profile === key) { return cached.nodes; }
+    if (cached?.profile === key) {
+      return cached.nodes;
+    }
     const nodes = await factory(this.s);
     this.roots.set(view, { profile: key, nodes });
     return nodes;
@@ -138,7 +182,9 @@ export class Explorer implements vscode.Disposable {
 
   /** Reloads a subtree; with no node, rebuilds the view's roots. `reload: false` only redraws. */
   refresh(view: ViewId, node?: ViewNode, reload = true): void {
-    if (!node && reload) { this.roots.delete(view); }
+    if (!node && reload) {
+      this.roots.delete(view);
+    }
     // Every node handed to Services.refresh came from one of these trees.
     this.providers.get(view)?.refresh(node as TreeNode | undefined, reload);
   }
@@ -163,11 +209,15 @@ export class Explorer implements vscode.Disposable {
       node = identityView().instanceNode(this.s, svc.state);
       return node ? [node] : [];
     };
-    return svc.onDidChange((what) => (what === 'tick' && node ? this.s.refresh('identity', node) : this.s.refresh('identity')));
+    return svc.onDidChange((what) =>
+      what === 'tick' && node ? this.s.refresh('identity', node) : this.s.refresh('identity'),
+    );
   }
 
   refreshAll(): void {
-    for (const view of this.providers.keys()) { this.refresh(view); }
+    for (const view of this.providers.keys()) {
+      this.refresh(view);
+    }
   }
 
   dispose(): void {

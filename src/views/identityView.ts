@@ -10,16 +10,23 @@ import { ErrorNode, MessageNode, TreeNode } from './node';
 import type { Services } from '../services/services';
 import { md, tooltip } from './tooltip';
 
-const sourceLabel = (e: ProfileEntry): string => ({
-  extension: vscode.l10n.t('AccessKey profile'), cli: vscode.l10n.t('aliyun CLI profile'), env: vscode.l10n.t('environment'),
-  sandbox: vscode.l10n.t('local sandbox'), instance: vscode.l10n.t('ECS instance role'),
-})[e.source];
+const sourceLabel = (e: ProfileEntry): string =>
+  ({
+    extension: vscode.l10n.t('AccessKey profile'),
+    cli: vscode.l10n.t('aliyun CLI profile'),
+    env: vscode.l10n.t('environment'),
+    sandbox: vscode.l10n.t('local sandbox'),
+    instance: vscode.l10n.t('ECS instance role'),
+  })[e.source];
 
 export class ProfileNode extends TreeNode {
   readonly id: string;
   private identity?: CallerIdentity;
   private error?: unknown;
-  constructor(private readonly s: Services, readonly entry: ProfileEntry) {
+  constructor(
+    private readonly s: Services,
+    readonly entry: ProfileEntry,
+  ) {
     super();
     this.id = `identity/${entry.id}`;
   }
@@ -40,25 +47,36 @@ export class ProfileNode extends TreeNode {
         this.error = e;
       }
     }
-    if (this.error) { return [new ErrorNode(`${this.id}/error`, this.error)]; }
+    if (this.error) {
+      return [new ErrorNode(`${this.id}/error`, this.error)];
+    }
     const id = this.identity!;
     // Who, in words, then the ARN: "Account ID" next to "root account" read as two accounts.
     const name = id.arn.split('/').slice(1).join('/') || id.arn;
-    const who = id.identityType === 'Account' ? vscode.l10n.t('The account itself (root): every permission')
-      : id.identityType === 'RAMUser' ? vscode.l10n.t('RAM user {0}', name) : vscode.l10n.t('Role {0}', name.split('/')[0]);
+    const who =
+      id.identityType === 'Account'
+        ? vscode.l10n.t('The account itself (root): every permission')
+        : id.identityType === 'RAMUser'
+          ? vscode.l10n.t('RAM user {0}', name)
+          : vscode.l10n.t('Role {0}', name.split('/')[0]);
     return [
       new MessageNode(`${this.id}/account`, vscode.l10n.t('Account ID {0}', id.accountId), 'key'),
       new MessageNode(`${this.id}/principal`, who, id.identityType === 'AssumedRoleUser' ? 'shield' : 'person', id.arn),
     ];
   }
-  invalidate(): void { this.identity = undefined; this.error = undefined; }
+  invalidate(): void {
+    this.identity = undefined;
+    this.error = undefined;
+  }
 }
 
 export async function identityRoots(s: Services, extra: () => TreeNode[]): Promise<TreeNode[]> {
   const entry = s.profiles.active();
   // With no profile, the view's welcome content (viewsWelcome) takes over, unless an instance problem needs explaining.
   // "Verify Role on Instance" results go last: they are about other machines than this one.
-  if (!entry) { return [...extra(), ...roleCheckNodes(s)]; }
+  if (!entry) {
+    return [...extra(), ...roleCheckNodes(s)];
+  }
   return [...extra(), new ProfileNode(s, entry), ...roleCheckNodes(s)];
 }
 
@@ -69,10 +87,18 @@ const time = (d: Date | undefined) => (d ? d.toLocaleTimeString() : '-');
 /** The instance role: role, instance, region, a live expiry countdown and the last refresh. */
 export class InstanceIdentityNode extends TreeNode {
   readonly id = 'identity/instance';
-  constructor(private readonly s: Services, private readonly st: Found) { super(); }
+  constructor(
+    private readonly s: Services,
+    private readonly st: Found,
+  ) {
+    super();
+  }
   getTreeItem(): vscode.TreeItem {
     const { st } = this;
-    const item = new vscode.TreeItem(vscode.l10n.t('Instance role: {0}', st.roleName), vscode.TreeItemCollapsibleState.Expanded);
+    const item = new vscode.TreeItem(
+      vscode.l10n.t('Instance role: {0}', st.roleName),
+      vscode.TreeItemCollapsibleState.Expanded,
+    );
     item.id = this.id;
     item.description = `${st.identity.instanceId} · ${st.identity.regionId} · ${formatExpiry(st.provider.expiration)}`;
     item.iconPath = new vscode.ThemeIcon(st.refreshError ? 'warning' : 'vm-active');
@@ -80,8 +106,12 @@ export class InstanceIdentityNode extends TreeNode {
     item.tooltip = tooltip([
       `**${md(vscode.l10n.t('ECS instance role'))}** ${md(st.roleName)}`,
       md(`${vscode.l10n.t('Instance')}: ${st.identity.instanceId} (${st.identity.regionId}, ${st.identity.zoneId})`),
-      md(`${vscode.l10n.t('Credentials')}: ${formatExpiry(st.provider.expiration)} (${st.provider.expiration?.toISOString() ?? '-'})`),
-      md(`${vscode.l10n.t('Metadata')}: ${st.baseUrl}${st.usedInsecureFallback ? ` — ${vscode.l10n.t('token-less fallback')}` : ''}`),
+      md(
+        `${vscode.l10n.t('Credentials')}: ${formatExpiry(st.provider.expiration)} (${st.provider.expiration?.toISOString() ?? '-'})`,
+      ),
+      md(
+        `${vscode.l10n.t('Metadata')}: ${st.baseUrl}${st.usedInsecureFallback ? ` — ${vscode.l10n.t('token-less fallback')}` : ''}`,
+      ),
     ]);
     return item;
   }
@@ -90,18 +120,63 @@ export class InstanceIdentityNode extends TreeNode {
     const p = st.provider;
     const out: TreeNode[] = [
       new MessageNode(`${this.id}/role`, vscode.l10n.t('Role: {0}', st.roleName), 'shield'),
-      new MessageNode(`${this.id}/instance`, vscode.l10n.t('Instance: {0}', st.identity.instanceId), 'vm', undefined, { command: 'alibabaCloud.copy', title: vscode.l10n.t('Copy'), arguments: [st.identity.instanceId] }),
-      new MessageNode(`${this.id}/region`, vscode.l10n.t('Region: {0} ({1})', st.identity.regionId, st.identity.zoneId), 'globe'),
-      new MessageNode(`${this.id}/expiry`, vscode.l10n.t('Credentials: {0}', formatExpiry(p.expiration)), 'watch', p.expiration?.toISOString()),
-      new MessageNode(`${this.id}/refreshed`, vscode.l10n.t('Last refresh: {0}', time(p.lastRefreshedAt)), 'history',
-        p.lastUpdated ? vscode.l10n.t('Issued by the instance at {0}', p.lastUpdated.toISOString()) : undefined),
-      new MessageNode(`${this.id}/metadata`, vscode.l10n.t('Metadata: {0} ({1})', st.baseUrl, st.usedInsecureFallback ? vscode.l10n.t('token-less fallback') : vscode.l10n.t('hardened mode')), 'plug'),
+      new MessageNode(`${this.id}/instance`, vscode.l10n.t('Instance: {0}', st.identity.instanceId), 'vm', undefined, {
+        command: 'alibabaCloud.copy',
+        title: vscode.l10n.t('Copy'),
+        arguments: [st.identity.instanceId],
+      }),
+      new MessageNode(
+        `${this.id}/region`,
+        vscode.l10n.t('Region: {0} ({1})', st.identity.regionId, st.identity.zoneId),
+        'globe',
+      ),
+      new MessageNode(
+        `${this.id}/expiry`,
+        vscode.l10n.t('Credentials: {0}', formatExpiry(p.expiration)),
+        'watch',
+        p.expiration?.toISOString(),
+      ),
+      new MessageNode(
+        `${this.id}/refreshed`,
+        vscode.l10n.t('Last refresh: {0}', time(p.lastRefreshedAt)),
+        'history',
+        p.lastUpdated ? vscode.l10n.t('Issued by the instance at {0}', p.lastUpdated.toISOString()) : undefined,
+      ),
+      new MessageNode(
+        `${this.id}/metadata`,
+        vscode.l10n.t(
+          'Metadata: {0} ({1})',
+          st.baseUrl,
+          st.usedInsecureFallback ? vscode.l10n.t('token-less fallback') : vscode.l10n.t('hardened mode'),
+        ),
+        'plug',
+      ),
     ];
     if (st.refreshError) {
-      out.push(new MessageNode(`${this.id}/refreshError`, vscode.l10n.t('Last background refresh failed: {0}', st.refreshError), 'warning', undefined, { command: 'alibabaCloud.instance.diagnose', title: vscode.l10n.t('Diagnose') }));
+      out.push(
+        new MessageNode(
+          `${this.id}/refreshError`,
+          vscode.l10n.t('Last background refresh failed: {0}', st.refreshError),
+          'warning',
+          undefined,
+          { command: 'alibabaCloud.instance.diagnose', title: vscode.l10n.t('Diagnose') },
+        ),
+      );
     }
     if (this.s.profiles.active()?.id !== st.entryId) {
-      out.push(new MessageNode(`${this.id}/use`, vscode.l10n.t('Use the instance role as the active profile'), 'arrow-right', undefined, { command: 'alibabaCloud.selectProfile', title: vscode.l10n.t('Switch Profile'), arguments: [{ id: st.entryId }] }));
+      out.push(
+        new MessageNode(
+          `${this.id}/use`,
+          vscode.l10n.t('Use the instance role as the active profile'),
+          'arrow-right',
+          undefined,
+          {
+            command: 'alibabaCloud.selectProfile',
+            title: vscode.l10n.t('Switch Profile'),
+            arguments: [{ id: st.entryId }],
+          },
+        ),
+      );
     }
     return out;
   }
@@ -110,10 +185,15 @@ export class InstanceIdentityNode extends TreeNode {
 /** Detection ran and failed for a reason other than "not an instance": what and how to fix it. */
 export class InstanceProblemNode extends TreeNode {
   readonly id = 'identity/instanceProblem';
-  constructor(private readonly st: Problem) { super(); }
+  constructor(private readonly st: Problem) {
+    super();
+  }
   getTreeItem(): vscode.TreeItem {
     const { problem } = this.st;
-    const item = new vscode.TreeItem(vscode.l10n.t('Instance role: {0}', problem.title), vscode.TreeItemCollapsibleState.Expanded);
+    const item = new vscode.TreeItem(
+      vscode.l10n.t('Instance role: {0}', problem.title),
+      vscode.TreeItemCollapsibleState.Expanded,
+    );
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     item.tooltip = `${problem.explanation}\n\n${problem.fix}`;
@@ -125,13 +205,23 @@ export class InstanceProblemNode extends TreeNode {
     return [
       new MessageNode(`${this.id}/why`, problem.explanation, 'info', problem.explanation),
       new MessageNode(`${this.id}/fix`, problem.fix, 'lightbulb', problem.fix),
-      new MessageNode(`${this.id}/diagnose`, vscode.l10n.t('Diagnose Instance Credentials'), 'pulse', undefined, { command: 'alibabaCloud.instance.diagnose', title: vscode.l10n.t('Diagnose') }),
-      new MessageNode(`${this.id}/detect`, vscode.l10n.t('Detect again'), 'refresh', undefined, { command: 'alibabaCloud.instance.detect', title: vscode.l10n.t('Detect Instance Role') }),
+      new MessageNode(`${this.id}/diagnose`, vscode.l10n.t('Diagnose Instance Credentials'), 'pulse', undefined, {
+        command: 'alibabaCloud.instance.diagnose',
+        title: vscode.l10n.t('Diagnose'),
+      }),
+      new MessageNode(`${this.id}/detect`, vscode.l10n.t('Detect again'), 'refresh', undefined, {
+        command: 'alibabaCloud.instance.detect',
+        title: vscode.l10n.t('Detect Instance Role'),
+      }),
     ];
   }
 }
 
 /** The node at the top of the identity view for the instance role's state, if any (bound in explorer.ts). */
 export function instanceNode(s: Services, st: InstanceIdentityService['state']): TreeNode | undefined {
-  return st.kind === 'found' ? new InstanceIdentityNode(s, st) : st.kind === 'problem' ? new InstanceProblemNode(st) : undefined;
+  return st.kind === 'found'
+    ? new InstanceIdentityNode(s, st)
+    : st.kind === 'problem'
+      ? new InstanceProblemNode(st)
+      : undefined;
 }

@@ -19,7 +19,13 @@ export abstract class TreeNode {
 }
 
 export class MessageNode extends TreeNode {
-  constructor(readonly id: string, private readonly label: string, private readonly icon = 'info', private readonly tooltip?: string, private readonly command?: vscode.Command) {
+  constructor(
+    readonly id: string,
+    private readonly label: string,
+    private readonly icon = 'info',
+    private readonly tooltip?: string,
+    private readonly command?: vscode.Command,
+  ) {
     super();
   }
   getTreeItem(): vscode.TreeItem {
@@ -43,7 +49,10 @@ export class ErrorNode extends TreeNode {
   /** Names the active identity; set by the explorer, since nodes get no services of their own. */
   static identity?: () => Promise<RefusedIdentity | undefined>;
   private who?: Promise<RefusedIdentity | undefined>;
-  constructor(readonly id: string, private readonly error: unknown) {
+  constructor(
+    readonly id: string,
+    private readonly error: unknown,
+  ) {
     super();
   }
   private get cause(): unknown {
@@ -56,7 +65,8 @@ export class ErrorNode extends TreeNode {
   async getTreeItem(): Promise<vscode.TreeItem> {
     const { message, fix } = describeError(this.error);
     const err = this.cause;
-    const requestId = err instanceof CloudError && err.requestId ? vscode.l10n.t('Request id: {0}', err.requestId) : undefined;
+    const requestId =
+      err instanceof CloudError && err.requestId ? vscode.l10n.t('Request id: {0}', err.requestId) : undefined;
     const details = [message, fix, requestId].filter(Boolean).join('\n\n');
     let item: vscode.TreeItem;
     if (isRefusal(err)) {
@@ -79,27 +89,53 @@ export class ErrorNode extends TreeNode {
     return item;
   }
   async getChildren(): Promise<TreeNode[]> {
-    const showLog = new MessageNode(`${this.id}/log`, vscode.l10n.t('Show Log'), 'output', undefined, { command: 'alibabaCloud.showLog', title: vscode.l10n.t('Show Log') });
+    const showLog = new MessageNode(`${this.id}/log`, vscode.l10n.t('Show Log'), 'output', undefined, {
+      command: 'alibabaCloud.showLog',
+      title: vscode.l10n.t('Show Log'),
+    });
     const err = this.cause;
     if (!isRefusal(err)) {
       // Under a node: reload that node. At the top of a view: reload the view (ids start with it).
-      const reload = this.parent ? { command: 'alibabaCloud.refreshNode', arguments: [this.parent] } : { command: `alibabaCloud.${this.id.split('/')[0]}.refresh` };
-      return [new MessageNode(`${this.id}/retry`, vscode.l10n.t('Retry'), 'refresh', undefined, { ...reload, title: vscode.l10n.t('Retry') }), showLog];
+      const reload = this.parent
+        ? { command: 'alibabaCloud.refreshNode', arguments: [this.parent] }
+        : { command: `alibabaCloud.${this.id.split('/')[0]}.refresh` };
+      return [
+        new MessageNode(`${this.id}/retry`, vscode.l10n.t('Retry'), 'refresh', undefined, {
+          ...reload,
+          title: vscode.l10n.t('Retry'),
+        }),
+        showLog,
+      ];
     }
     const who = await this.identity();
     const action = ramActionOf(err);
     // Check Access for the refused identity and action, when both are known; otherwise it asks.
-    const checkArgs = action && (who?.role || who?.user) ? [{ roleName: who.role, userName: who.user, action, resource: err.resource ?? '*' }] : [];
+    const checkArgs =
+      action && (who?.role || who?.user)
+        ? [{ roleName: who.role, userName: who.user, action, resource: err.resource ?? '*' }]
+        : [];
     return [
-      new MessageNode(`${this.id}/switch`, vscode.l10n.t('Switch Profile…'), 'account', vscode.l10n.t('Use another identity for the extension'), { command: 'alibabaCloud.selectProfile', title: vscode.l10n.t('Switch Profile…') }),
-      new MessageNode(`${this.id}/check`, action ? vscode.l10n.t('Check Access for {0}…', action) : vscode.l10n.t('Check Access…'), 'shield',
-        vscode.l10n.t('Which policy would allow it, and the statement to add'), { command: 'alibabaCloud.ram.checkAccess', title: vscode.l10n.t('Check Access…'), arguments: checkArgs }),
+      new MessageNode(
+        `${this.id}/switch`,
+        vscode.l10n.t('Switch Profile…'),
+        'account',
+        vscode.l10n.t('Use another identity for the extension'),
+        { command: 'alibabaCloud.selectProfile', title: vscode.l10n.t('Switch Profile…') },
+      ),
+      new MessageNode(
+        `${this.id}/check`,
+        action ? vscode.l10n.t('Check Access for {0}…', action) : vscode.l10n.t('Check Access…'),
+        'shield',
+        vscode.l10n.t('Which policy would allow it, and the statement to add'),
+        { command: 'alibabaCloud.ram.checkAccess', title: vscode.l10n.t('Check Access…'), arguments: checkArgs },
+      ),
       showLog,
     ];
   }
 }
 
-export const emptyNode = (parentId: string, label: string) => new MessageNode(`${parentId}/empty`, label, 'circle-slash');
+export const emptyNode = (parentId: string, label: string) =>
+  new MessageNode(`${parentId}/empty`, label, 'circle-slash');
 
 /** Runs a loader, turning a failure into an error node so a tree never throws at the user. */
 export async function childrenOrError(parentId: string, load: () => Promise<TreeNode[]>): Promise<TreeNode[]> {

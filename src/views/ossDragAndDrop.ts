@@ -21,12 +21,13 @@ import { OSS_TREE_MIME } from './contextValues';
 import type { TreeNode } from './node';
 import { OssFolderNode, OssObjectNode, OssPrefixNode } from './ossView';
 
-
 type Draggable = OssObjectNode | OssFolderNode;
 
 /** What a drop names: paths on this machine, oss:// rows, files that came as bytes without a path. */
 interface Drop {
-  local: string[]; ossUris: string[]; files: Array<{ name: string; bytes: () => Thenable<Uint8Array> }>;
+  local: string[];
+  ossUris: string[];
+  files: Array<{ name: string; bytes: () => Thenable<Uint8Array> }>;
   /** Some local paths came from a remote URI that may be another window's. */
   unsure: boolean;
 }
@@ -52,8 +53,17 @@ export const VSCODE_URI_LIST_MIME = 'application/vnd.code.uri-list';
  */
 function remoteOrigin(authority: string): 'this' | 'likely' | 'other' {
   const name = vscode.env.remoteName;
-  if (!name) { return 'other'; }
-  if (authority === name || (vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === 'vscode-remote' && f.uri.authority === authority)) { return 'this'; }
+  if (!name) {
+    return 'other';
+  }
+  if (
+    authority === name ||
+    (vscode.workspace.workspaceFolders ?? []).some(
+      (f) => f.uri.scheme === 'vscode-remote' && f.uri.authority === authority,
+    )
+  ) {
+    return 'this';
+  }
   return authority.split('+')[0] === name ? 'likely' : 'other';
 }
 
@@ -67,13 +77,22 @@ async function hiddenFolders(paths: string[], max = 10): Promise<string[]> {
     const inHome = !!rel && !rel.startsWith('..') && !path.isAbsolute(rel);
     const segments = inHome ? rel.split(path.sep) : [path.basename(p)];
     const at = segments.findIndex(hidden);
-    if (at >= 0) { found.add(inHome ? path.join(home, ...segments.slice(0, at + 1)) : p); continue; }
+    if (at >= 0) {
+      found.add(inHome ? path.join(home, ...segments.slice(0, at + 1)) : p);
+      continue;
+    }
     const stat = await fs.promises.stat(p).catch(() => undefined);
-    if (!stat?.isDirectory()) { continue; }
+    if (!stat?.isDirectory()) {
+      continue;
+    }
     const entries = await fs.promises.readdir(p, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
-      if (found.size >= max) { break; }
-      if (e.isDirectory() && hidden(e.name)) { found.add(path.join(e.parentPath ?? p, e.name)); }
+      if (found.size >= max) {
+        break;
+      }
+      if (e.isDirectory() && hidden(e.name)) {
+        found.add(path.join(e.parentPath ?? p, e.name));
+      }
     }
   }
   return [...found].slice(0, max);
@@ -81,8 +100,12 @@ async function hiddenFolders(paths: string[], max = 10): Promise<string[]> {
 
 /** Where a drop on `target` lands: the bucket or folder itself, or the folder an object is in. */
 function dropLocation(target: TreeNode | undefined): OssLocation | undefined {
-  if (target instanceof OssPrefixNode) { return target.location; }
-  if (target instanceof OssObjectNode) { return { bucket: target.bucket, key: parentPrefix(target.key) }; }
+  if (target instanceof OssPrefixNode) {
+    return target.location;
+  }
+  if (target instanceof OssObjectNode) {
+    return { bucket: target.bucket, key: parentPrefix(target.key) };
+  }
   return undefined;
 }
 
@@ -90,7 +113,9 @@ function dropLocation(target: TreeNode | undefined): OssLocation | undefined {
 function draggedUris(json: string | undefined): string[] {
   try {
     const v: unknown = JSON.parse(json ?? '[]');
-    return Array.isArray(v) ? v.filter((u): u is string => typeof u === 'string' && u.startsWith(`${OSS_SCHEME}://`)) : [];
+    return Array.isArray(v)
+      ? v.filter((u): u is string => typeof u === 'string' && u.startsWith(`${OSS_SCHEME}://`))
+      : [];
   } catch {
     return [];
   }
@@ -106,12 +131,20 @@ export class OssDragAndDrop {
     // The oss:// URIs, not the nodes: VS Code sends every item to the workbench as JSON
     // (DataTransferItem.asString), and a node holds the services, whose extension context is
     // circular; the drag then failed before any drop.
-    if (rows.length) { data.set(OSS_TREE_MIME, new vscode.DataTransferItem(JSON.stringify(rows.map((r) => r.uri)))); }
+    if (rows.length) {
+      data.set(OSS_TREE_MIME, new vscode.DataTransferItem(JSON.stringify(rows.map((r) => r.uri))));
+    }
   }
 
-  async handleDrop(target: TreeNode | undefined, data: vscode.DataTransfer, token: vscode.CancellationToken): Promise<void> {
+  async handleDrop(
+    target: TreeNode | undefined,
+    data: vscode.DataTransfer,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
     const to = dropLocation(target);
-    if (!to || token.isCancellationRequested) { return; }
+    if (!to || token.isCancellationRequested) {
+      return;
+    }
     const dest = formatOssUri({ bucket: to.bucket, key: asPrefix(to.key) });
     const uris = draggedUris(await data.get(OSS_TREE_MIME)?.asString());
     if (uris.length) {
@@ -120,12 +153,22 @@ export class OssDragAndDrop {
     }
     const fromVsCode = data.get(VSCODE_URI_LIST_MIME) !== undefined;
     const drop = await this.dropped(data);
-    if (drop.ossUris.length) { await this.move(drop.ossUris, to, dest); }
+    if (drop.ossUris.length) {
+      await this.move(drop.ossUris, to, dest);
+    }
     const names = [...drop.local, ...drop.files.map((f) => f.name)];
-    if (!names.length || !((fromVsCode && !drop.unsure) || await this.confirmForeign(names, drop.local, dest)) || !await this.confirmHidden(drop, dest)) { return; }
+    if (
+      !names.length ||
+      !((fromVsCode && !drop.unsure) || (await this.confirmForeign(names, drop.local, dest))) ||
+      !(await this.confirmHidden(drop, dest))
+    ) {
+      return;
+    }
     const { paths, cleanup } = await this.materialize(drop);
     try {
-      if (paths.length) { await vscode.commands.executeCommand('alibabaCloud.oss.uploadTo', { to: dest, paths }); }
+      if (paths.length) {
+        await vscode.commands.executeCommand('alibabaCloud.oss.uploadTo', { to: dest, paths });
+      }
     } finally {
       await cleanup();
     }
@@ -133,25 +176,53 @@ export class OssDragAndDrop {
 
   /** A drop from outside VS Code: names what would go up, and where, before anything is read. */
   private async confirmForeign(all: string[], local: string[], dest: string): Promise<boolean> {
-    const folders = (await Promise.all(local.map((p) => fs.promises.stat(p).then((st) => st.isDirectory(), () => false)))).filter(Boolean).length;
+    const folders = (
+      await Promise.all(
+        local.map((p) =>
+          fs.promises.stat(p).then(
+            (st) => st.isDirectory(),
+            () => false,
+          ),
+        ),
+      )
+    ).filter(Boolean).length;
     const shown = all.slice(0, 10);
-    const names = shown.join(', ') + (all.length > shown.length ? vscode.l10n.t(' and {0} more', all.length - shown.length) : '');
+    const names =
+      shown.join(', ') + (all.length > shown.length ? vscode.l10n.t(' and {0} more', all.length - shown.length) : '');
     return this.s.prompt.confirm(
-      all.length === 1 ? vscode.l10n.t('Upload the dropped item to {0}?', dest) : vscode.l10n.t('Upload {0} dropped items to {1}?', all.length, dest),
-      folders === 0 ? vscode.l10n.t('The drop did not come from VS Code (or from this window). It names: {0}. Nothing has been read yet.', names)
-        : folders === 1 ? vscode.l10n.t('The drop did not come from VS Code (or from this window). It names: {0} (1 folder, uploaded whole). Nothing has been read yet.', names)
-          : vscode.l10n.t('The drop did not come from VS Code (or from this window). It names: {0} ({1} folders, uploaded whole). Nothing has been read yet.', names, folders),
-      vscode.l10n.t('Upload'));
+      all.length === 1
+        ? vscode.l10n.t('Upload the dropped item to {0}?', dest)
+        : vscode.l10n.t('Upload {0} dropped items to {1}?', all.length, dest),
+      folders === 0
+        ? vscode.l10n.t(
+            'The drop did not come from VS Code (or from this window). It names: {0}. Nothing has been read yet.',
+            names,
+          )
+        : folders === 1
+          ? vscode.l10n.t(
+              'The drop did not come from VS Code (or from this window). It names: {0} (1 folder, uploaded whole). Nothing has been read yet.',
+              names,
+            )
+          : vscode.l10n.t(
+              'The drop did not come from VS Code (or from this window). It names: {0} ({1} folders, uploaded whole). Nothing has been read yet.',
+              names,
+              folders,
+            ),
+      vscode.l10n.t('Upload'),
+    );
   }
 
   /** Hidden folders often hold keys (~/.ssh, ~/.aliyun): an explicit yes, whoever dragged them. */
   private async confirmHidden(drop: Drop, dest: string): Promise<boolean> {
     const hidden = await hiddenFolders(drop.local);
-    if (!hidden.length) { return true; }
+    if (!hidden.length) {
+      return true;
+    }
     return this.s.prompt.confirm(
       vscode.l10n.t('Upload hidden folders to {0}?', dest),
       vscode.l10n.t('The drop includes hidden folders, which often hold keys and credentials: {0}', hidden.join(', ')),
-      vscode.l10n.t('Upload Hidden Folders'));
+      vscode.l10n.t('Upload Hidden Folders'),
+    );
   }
 
   /** Moves what is not already there; "Move to…" confirms, names the profile, and sums up. */
@@ -161,7 +232,9 @@ export class OssDragAndDrop {
       const key = u.slice(`oss://${to.bucket}/`.length);
       return !u.startsWith(`oss://${to.bucket}/`) || parentPrefix(key) !== prefix;
     });
-    if (!elsewhere.length) { return; }
+    if (!elsewhere.length) {
+      return;
+    }
     await vscode.commands.executeCommand('alibabaCloud.oss.move', { uris: elsewhere, to: dest });
   }
 
@@ -180,28 +253,59 @@ export class OssDragAndDrop {
     let unsure = false;
     let other = 0;
     const list = await data.get('text/uri-list')?.asString();
-    for (const line of (list ?? '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))) {
+    for (const line of (list ?? '')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'))) {
       let uri: vscode.Uri;
-      try { uri = vscode.Uri.parse(line, true); } catch { continue; }
-      if (uri.scheme === OSS_SCHEME) { ossUris.push(formatOssUri({ bucket: uri.authority, key: uri.path.replace(/^\//, '') })); continue; }
+      try {
+        uri = vscode.Uri.parse(line, true);
+      } catch {
+        continue;
+      }
+      if (uri.scheme === OSS_SCHEME) {
+        ossUris.push(formatOssUri({ bucket: uri.authority, key: uri.path.replace(/^\//, '') }));
+        continue;
+      }
       const origin = uri.scheme === 'vscode-remote' ? remoteOrigin(uri.authority) : undefined;
-      if (origin === 'other') { other++; continue; }
+      if (origin === 'other') {
+        other++;
+        continue;
+      }
       unsure ||= origin === 'likely';
       const p = uri.scheme === 'file' ? uri.fsPath : uri.scheme === 'vscode-remote' ? uri.path : undefined;
-      if (p && fs.existsSync(p)) { local.add(p); }
+      if (p && fs.existsSync(p)) {
+        local.add(p);
+      }
     }
     const files: Drop['files'] = [];
     data.forEach((item) => {
       const f = item.asFile();
-      if (!f) { return; }
-      if (f.uri?.scheme === 'file' && fs.existsSync(f.uri.fsPath)) { local.add(f.uri.fsPath); return; }
+      if (!f) {
+        return;
+      }
+      if (f.uri?.scheme === 'file' && fs.existsSync(f.uri.fsPath)) {
+        local.add(f.uri.fsPath);
+        return;
+      }
       const name = path.basename(f.uri?.path ?? f.name);
-      if (![...local].some((p) => path.basename(p) === name)) { files.push({ name, bytes: () => f.data() }); }
+      if (![...local].some((p) => path.basename(p) === name)) {
+        files.push({ name, bytes: () => f.data() });
+      }
     });
     if (other) {
       this.s.log.warn(`oss: ${other} dropped vscode-remote: URI(s) name another window's machine; not uploaded`);
-      void showNotice('warning', other === 1 ? vscode.l10n.t('1 dropped item is a file of another remote window and was not uploaded. Drag it from that window.')
-        : vscode.l10n.t('{0} dropped items are files of another remote window and were not uploaded. Drag them from that window.', other));
+      void showNotice(
+        'warning',
+        other === 1
+          ? vscode.l10n.t(
+              '1 dropped item is a file of another remote window and was not uploaded. Drag it from that window.',
+            )
+          : vscode.l10n.t(
+              '{0} dropped items are files of another remote window and were not uploaded. Drag them from that window.',
+              other,
+            ),
+      );
     }
     return { local: [...local], ossUris, files, unsure };
   }
@@ -209,14 +313,18 @@ export class OssDragAndDrop {
   /** Bytes without a path into a temporary folder; with the local paths, what to upload. */
   private async materialize(drop: Drop): Promise<{ paths: string[]; cleanup: () => Promise<void> }> {
     const paths = [...drop.local];
-    if (!drop.files.length) { return { paths, cleanup: async () => undefined }; }
+    if (!drop.files.length) {
+      return { paths, cleanup: async () => undefined };
+    }
     const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'alibabacloud-drop-'));
     for (const f of drop.files) {
       const p = path.join(tmp, f.name);
       await fs.promises.writeFile(p, await f.bytes());
       paths.push(p);
     }
-    this.s.log.info(`oss: ${drop.files.length} dropped file(s) came as bytes (not on this machine); uploading from a temporary copy`);
+    this.s.log.info(
+      `oss: ${drop.files.length} dropped file(s) came as bytes (not on this machine); uploading from a temporary copy`,
+    );
     return { paths, cleanup: () => fs.promises.rm(tmp, { recursive: true, force: true }) };
   }
 }

@@ -9,7 +9,19 @@ import { isCloudError } from '../cloud/errors';
 import type { BucketInfo, OssEntry } from '../cloud/oss';
 import type { Page } from '../cloud/paging';
 import { describeError } from '../ui/errorFunnel';
-import { asPrefix, entryName, formatDate, formatOssUri, formatSize, isPathSafeKey, OSS_SCHEME, parseOssUri, regionOfBucket, rememberRegion, type OssLocation } from '../cloud/ossLocation';
+import {
+  asPrefix,
+  entryName,
+  formatDate,
+  formatOssUri,
+  formatSize,
+  isPathSafeKey,
+  OSS_SCHEME,
+  parseOssUri,
+  regionOfBucket,
+  rememberRegion,
+  type OssLocation,
+} from '../cloud/ossLocation';
 import { ContextValues } from './contextValues';
 import { ErrorNode, MessageNode, TreeNode } from './node';
 import { PagedNode } from './pagedNode';
@@ -17,7 +29,8 @@ import type { Services } from '../services/services';
 import { ossPageSize, pinnedUris } from '../ui/settings';
 import { md, tooltip } from './tooltip';
 
-export const ossUri = (loc: OssLocation) => vscode.Uri.from({ scheme: OSS_SCHEME, authority: loc.bucket, path: `/${loc.key}` });
+export const ossUri = (loc: OssLocation) =>
+  vscode.Uri.from({ scheme: OSS_SCHEME, authority: loc.bucket, path: `/${loc.key}` });
 
 /** A row's resourceUri (icons, drags to the editor): none for a key with "..", "" or "\\" segments, which is shown but is no path. */
 const rowUri = (loc: OssLocation) => (isPathSafeKey(loc.key) ? ossUri(loc) : undefined);
@@ -43,23 +56,39 @@ export const normalizePin = (loc: OssLocation) => formatOssUri({ bucket: loc.buc
 export abstract class OssPrefixNode extends PagedNode<OssEntry> {
   abstract readonly id: string;
 
-  constructor(protected readonly s: Services, readonly bucket: string, readonly prefix: string) {
+  constructor(
+    protected readonly s: Services,
+    readonly bucket: string,
+    readonly prefix: string,
+  ) {
     super();
   }
 
   protected async loadPage(token: string | undefined): Promise<Page<OssEntry>> {
     const { cloud } = await this.s.cloud();
-    return cloud.oss.listObjects(this.bucket, await this.region(), { prefix: this.prefix + (this.filter ?? ''), token, maxKeys: ossPageSize() });
+    return cloud.oss.listObjects(this.bucket, await this.region(), {
+      prefix: this.prefix + (this.filter ?? ''),
+      token,
+      maxKeys: ossPageSize(),
+    });
   }
 
   abstract region(): Promise<string>;
   /** The node's bucket root, whose id prefixes every descendant's id. */
   abstract get root(): OssRootNode;
 
-  get location(): OssLocation { return { bucket: this.bucket, key: this.prefix }; }
-  get uri(): string { return formatOssUri(this.location); }
-  get filter(): string | undefined { return filterOf(this.s, this.uri); }
-  get copyText(): string { return this.uri; }
+  get location(): OssLocation {
+    return { bucket: this.bucket, key: this.prefix };
+  }
+  get uri(): string {
+    return formatOssUri(this.location);
+  }
+  get filter(): string | undefined {
+    return filterOf(this.s, this.uri);
+  }
+  get copyText(): string {
+    return this.uri;
+  }
 
   /** "filter: abc" when a filter is active. */
   protected filterDescription(): string | undefined {
@@ -80,25 +109,36 @@ export abstract class OssPrefixNode extends PagedNode<OssEntry> {
 }
 
 export abstract class OssRootNode extends OssPrefixNode {
-  get root(): OssRootNode { return this; }
+  get root(): OssRootNode {
+    return this;
+  }
 }
 
 /** A bucket from ListBuckets. */
 export class OssBucketNode extends OssRootNode {
   readonly id: string;
-  constructor(s: Services, readonly info: BucketInfo, parent: TreeNode) {
+  constructor(
+    s: Services,
+    readonly info: BucketInfo,
+    parent: TreeNode,
+  ) {
     super(s, info.name, '');
     this.id = `oss/b/${info.name}`;
     this.parent = parent;
   }
-  async region(): Promise<string> { return this.info.region; }
+  async region(): Promise<string> {
+    return this.info.region;
+  }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.bucket, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.description = [this.info.region, this.filterDescription()].filter(Boolean).join(' · ');
     item.tooltip = tooltip([
-      `**${md(this.bucket)}**`, md(vscode.l10n.t('Region: {0}', this.info.region)), md(this.info.storageClass),
-      this.info.creationDate ? md(vscode.l10n.t('Created: {0}', formatDate(this.info.creationDate))) : '', md(this.uri),
+      `**${md(this.bucket)}**`,
+      md(vscode.l10n.t('Region: {0}', this.info.region)),
+      md(this.info.storageClass),
+      this.info.creationDate ? md(vscode.l10n.t('Created: {0}', formatDate(this.info.creationDate))) : '',
+      md(this.uri),
     ]);
     item.iconPath = new vscode.ThemeIcon('database');
     item.contextValue = ContextValues.bucket;
@@ -121,7 +161,10 @@ export class OssPinnedNode extends OssRootNode {
     const item = new vscode.TreeItem(`${this.bucket}/${this.prefix}`, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.description = [vscode.l10n.t('pinned'), this.filterDescription()].filter(Boolean).join(' · ');
-    item.tooltip = tooltip([md(vscode.l10n.t('Pinned: {0}', this.uri)), vscode.l10n.t('Unpin it from the context menu or the `alibabaCloud.oss.pinned` setting.')]);
+    item.tooltip = tooltip([
+      md(vscode.l10n.t('Pinned: {0}', this.uri)),
+      vscode.l10n.t('Unpin it from the context menu or the `alibabaCloud.oss.pinned` setting.'),
+    ]);
     item.iconPath = new vscode.ThemeIcon('pinned');
     item.contextValue = ContextValues.pinnedPrefix;
     return item;
@@ -130,13 +173,23 @@ export class OssPinnedNode extends OssRootNode {
 
 export class OssFolderNode extends OssPrefixNode {
   readonly id: string;
-  constructor(s: Services, private readonly rootNode: OssRootNode, prefix: string, readonly name: string, parent: TreeNode) {
+  constructor(
+    s: Services,
+    private readonly rootNode: OssRootNode,
+    prefix: string,
+    readonly name: string,
+    parent: TreeNode,
+  ) {
     super(s, rootNode.bucket, prefix);
     this.id = `${rootNode.id}#d:${prefix}`;
     this.parent = parent;
   }
-  get root(): OssRootNode { return this.rootNode; }
-  region(): Promise<string> { return this.rootNode.region(); }
+  get root(): OssRootNode {
+    return this.rootNode;
+  }
+  region(): Promise<string> {
+    return this.rootNode.region();
+  }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
@@ -151,25 +204,45 @@ export class OssFolderNode extends OssPrefixNode {
 
 export class OssObjectNode extends TreeNode {
   readonly id: string;
-  constructor(readonly root: OssRootNode, readonly entry: Extract<OssEntry, { kind: 'object' }>, readonly name: string, parent: TreeNode) {
+  constructor(
+    readonly root: OssRootNode,
+    readonly entry: Extract<OssEntry, { kind: 'object' }>,
+    readonly name: string,
+    parent: TreeNode,
+  ) {
     super();
     this.id = `${root.id}#o:${entry.key}`;
     this.parent = parent;
   }
-  get bucket(): string { return this.root.bucket; }
-  get key(): string { return this.entry.key; }
-  get location(): OssLocation { return { bucket: this.bucket, key: this.key }; }
-  get uri(): string { return formatOssUri(this.location); }
-  get copyText(): string { return this.uri; }
-  region(): Promise<string> { return this.root.region(); }
+  get bucket(): string {
+    return this.root.bucket;
+  }
+  get key(): string {
+    return this.entry.key;
+  }
+  get location(): OssLocation {
+    return { bucket: this.bucket, key: this.key };
+  }
+  get uri(): string {
+    return formatOssUri(this.location);
+  }
+  get copyText(): string {
+    return this.uri;
+  }
+  region(): Promise<string> {
+    return this.root.region();
+  }
   getTreeItem(): vscode.TreeItem {
     const e = this.entry;
     const item = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.description = `${formatSize(e.size)} · ${formatDate(e.lastModified)}`;
     item.tooltip = tooltip([
-      `**${md(this.uri)}**`, md(vscode.l10n.t('Size: {0} ({1} bytes)', formatSize(e.size), e.size)),
-      md(vscode.l10n.t('Last modified: {0}', formatDate(e.lastModified))), md(e.storageClass), e.etag ? md(`ETag ${e.etag}`) : '',
+      `**${md(this.uri)}**`,
+      md(vscode.l10n.t('Size: {0} ({1} bytes)', formatSize(e.size), e.size)),
+      md(vscode.l10n.t('Last modified: {0}', formatDate(e.lastModified))),
+      md(e.storageClass),
+      e.etag ? md(`ETag ${e.etag}`) : '',
     ]);
     item.resourceUri = rowUri(this.location);
     item.iconPath = vscode.ThemeIcon.File;
@@ -188,11 +261,17 @@ export class OssBucketsNode extends PagedNode<BucketInfo> {
   protected async loadPage(marker: string | undefined): Promise<Page<BucketInfo>> {
     const { cloud } = await this.s.cloud();
     const page = await cloud.oss.listBuckets(marker, ossPageSize());
-    for (const b of page.items) { rememberRegion(cloud, b.name, b.region); }
+    for (const b of page.items) {
+      rememberRegion(cloud, b.name, b.region);
+    }
     return page;
   }
-  protected toNode(b: BucketInfo): TreeNode { return new OssBucketNode(this.s, b, this); }
-  protected emptyLabel(): string { return vscode.l10n.t('No buckets'); }
+  protected toNode(b: BucketInfo): TreeNode {
+    return new OssBucketNode(this.s, b, this);
+  }
+  protected emptyLabel(): string {
+    return vscode.l10n.t('No buckets');
+  }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(vscode.l10n.t('Buckets'), vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
@@ -204,12 +283,25 @@ export class OssBucketsNode extends PagedNode<BucketInfo> {
     try {
       return await this.pagedChildren();
     } catch (e) {
-      if (!isCloudError(e, 'AccessDenied')) { return [new ErrorNode(`${this.id}/error`, e)]; }
+      if (!isCloudError(e, 'AccessDenied')) {
+        return [new ErrorNode(`${this.id}/error`, e)];
+      }
       // Common for instance roles scoped to one bucket: say so, and offer the way around it.
       const pin = { command: 'alibabaCloud.oss.pin', title: vscode.l10n.t('Pin Bucket or Prefix…') };
       return [
-        new MessageNode(`${this.id}/denied`, vscode.l10n.t('This identity may not list buckets (oss:ListBuckets).'), 'lock', describeError(e).message),
-        new MessageNode(`${this.id}/pin`, vscode.l10n.t('Pin a bucket or prefix you can read to browse it…'), 'pin', vscode.l10n.t('Adds oss://bucket/prefix/ to the alibabaCloud.oss.pinned setting'), pin),
+        new MessageNode(
+          `${this.id}/denied`,
+          vscode.l10n.t('This identity may not list buckets (oss:ListBuckets).'),
+          'lock',
+          describeError(e).message,
+        ),
+        new MessageNode(
+          `${this.id}/pin`,
+          vscode.l10n.t('Pin a bucket or prefix you can read to browse it…'),
+          'pin',
+          vscode.l10n.t('Adds oss://bucket/prefix/ to the alibabaCloud.oss.pinned setting'),
+          pin,
+        ),
       ];
     }
   }

@@ -35,15 +35,22 @@ export abstract class PagedNode<T> extends TreeNode implements PagedParent {
   /** The nodes for what is loaded so far, loading the first page if needed; a failure throws. */
   protected async pagedChildren(): Promise<TreeNode[]> {
     const items = await this.pages.current();
-    if (!items.length) { return [emptyNode(this.id, this.emptyLabel())]; }
+    if (!items.length) {
+      return [emptyNode(this.id, this.emptyLabel())];
+    }
     const nodes = items.map((i) => this.nodeOf(i));
     return this.pages.hasMore ? [...nodes, new LoadMoreNode(this)] : nodes;
   }
 
   private nodeOf(item: T): TreeNode {
-    if (typeof item !== 'object' || item === null) { return this.toNode(item); }
+    if (typeof item !== 'object' || item === null) {
+      return this.toNode(item);
+    }
     let node = this.nodes.get(item);
-    if (!node) { node = this.toNode(item); this.nodes.set(item, node); }
+    if (!node) {
+      node = this.toNode(item);
+      this.nodes.set(item, node);
+    }
     return node;
   }
 
@@ -51,12 +58,16 @@ export abstract class PagedNode<T> extends TreeNode implements PagedParent {
     const before = (await this.pages.current()).length;
     await this.pages.loadMore();
     const items = await this.pages.current();
-    if (items.length <= before) { return undefined; }
+    if (items.length <= before) {
+      return undefined;
+    }
     const first = this.nodeOf(items[before]);
     first.parent ??= this;
     return first;
   }
-  invalidate(): void { this.pages.reset(); }
+  invalidate(): void {
+    this.pages.reset();
+  }
 }
 
 export class LoadMoreNode extends TreeNode {

@@ -10,7 +10,11 @@ import type { Services } from '../services/services';
 
 export class PolicyUsedByNode extends TreeNode {
   readonly id: string;
-  constructor(private readonly s: Services, readonly policy: PolicySummary, parent: TreeNode) {
+  constructor(
+    private readonly s: Services,
+    readonly policy: PolicySummary,
+    parent: TreeNode,
+  ) {
     super();
     this.id = `${parent.id}/usedBy`;
     this.parent = parent;
@@ -31,7 +35,9 @@ export class PolicyUsedByNode extends TreeNode {
         ...e.users.map((n) => new MessageNode(`${this.id}/user/${n}`, n, 'person', vscode.l10n.t('user'))),
         ...e.groups.map((n) => new MessageNode(`${this.id}/group/${n}`, n, 'organization', vscode.l10n.t('group'))),
       ];
-      return nodes.length ? nodes : [new MessageNode(`${this.id}/none`, vscode.l10n.t('Not attached to any role, user or group'), 'info')];
+      return nodes.length
+        ? nodes
+        : [new MessageNode(`${this.id}/none`, vscode.l10n.t('Not attached to any role, user or group'), 'info')];
     });
   }
 }

@@ -35,16 +35,27 @@ export class RolesFolderNode extends PagedNode<Role> implements FilterableFolder
   }
   protected async loadPage(marker: string | undefined): Promise<Page<Role>> {
     const { cloud } = await this.s.cloud();
-    const page = await filteredPage(this.filter, marker, (m, max) => cloud.ram.listRoles(m, max), (r) => r.roleName, PAGE, FILTER_PAGE);
+    const page = await filteredPage(
+      this.filter,
+      marker,
+      (m, max) => cloud.ram.listRoles(m, max),
+      (r) => r.roleName,
+      PAGE,
+      FILTER_PAGE,
+    );
     // ListRoles omits trust policies; fetch them so the ECS badge is right from the start.
     const full = await mapLimit(page.items, 8, (r) => cloud.ram.getRole(r.roleName).catch(() => r));
     return { items: full, next: page.next };
   }
-  protected toNode(r: Role): TreeNode { return new RoleNode(this.s, r, this); }
+  protected toNode(r: Role): TreeNode {
+    return new RoleNode(this.s, r, this);
+  }
   protected emptyLabel(): string {
     return this.filter ? vscode.l10n.t('No roles match "{0}"', this.filter) : vscode.l10n.t('No roles yet');
   }
-  get filter(): string | undefined { return this.s.filters.get(`ram:${this.id}`); }
+  get filter(): string | undefined {
+    return this.s.filters.get(`ram:${this.id}`);
+  }
   async setFilter(filter: string | undefined): Promise<void> {
     await this.s.filters.set(`ram:${this.id}`, filter);
     this.pages.reset();
@@ -62,19 +73,31 @@ export class RolesFolderNode extends PagedNode<Role> implements FilterableFolder
 export class RoleNode extends TreeNode {
   readonly id: string;
   private policies?: AttachedPolicy[];
-  constructor(private readonly s: Services, readonly role: Role, parent: TreeNode) {
+  constructor(
+    private readonly s: Services,
+    readonly role: Role,
+    parent: TreeNode,
+  ) {
     super();
     this.id = `ram/role/${role.roleName}`;
     this.parent = parent;
   }
-  get trustsEcs(): boolean { return trustsService(this.role.trustPolicy, ECS_SERVICE); }
+  get trustsEcs(): boolean {
+    return trustsService(this.role.trustPolicy, ECS_SERVICE);
+  }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.role.roleName, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.description = this.trustsEcs ? vscode.l10n.t('ECS') : undefined;
     item.tooltip = tooltip([
-      `**${md(this.role.roleName)}**`, md(this.role.description), md(this.role.arn),
-      md(this.trustsEcs ? vscode.l10n.t('Trusted by ECS: can be attached to instances.') : vscode.l10n.t('Not trusted by ECS.')),
+      `**${md(this.role.roleName)}**`,
+      md(this.role.description),
+      md(this.role.arn),
+      md(
+        this.trustsEcs
+          ? vscode.l10n.t('Trusted by ECS: can be attached to instances.')
+          : vscode.l10n.t('Not trusted by ECS.'),
+      ),
     ]);
     item.iconPath = new vscode.ThemeIcon(this.trustsEcs ? 'verified' : 'account');
     item.contextValue = ContextValues.role(this.trustsEcs);
@@ -84,18 +107,37 @@ export class RoleNode extends TreeNode {
     return childrenOrError(this.id, async () => {
       const { cloud } = await this.s.cloud();
       this.policies ??= await cloud.ram.listPoliciesForRole(this.role.roleName);
-      const trust = new DocumentNode(`${this.id}/trust`, vscode.l10n.t('Trust policy'), trustPolicyUri(this.s, this.role.roleName), ContextValues.trustPolicy, 'shield', this);
-      const attached = this.policies.map((p) => new AttachedPolicyNode(this, p, policyDocumentUri(this.s, p.policyType, p.policyName)));
+      const trust = new DocumentNode(
+        `${this.id}/trust`,
+        vscode.l10n.t('Trust policy'),
+        trustPolicyUri(this.s, this.role.roleName),
+        ContextValues.trustPolicy,
+        'shield',
+        this,
+      );
+      const attached = this.policies.map(
+        (p) => new AttachedPolicyNode(this, p, policyDocumentUri(this.s, p.policyType, p.policyName)),
+      );
       const instances = this.trustsEcs ? [new RoleInstancesNode(this.s, this.role.roleName, this)] : [];
-      return [trust, ...(attached.length ? attached : [emptyNode(this.id, vscode.l10n.t('No policies attached'))]), ...instances];
+      return [
+        trust,
+        ...(attached.length ? attached : [emptyNode(this.id, vscode.l10n.t('No policies attached'))]),
+        ...instances,
+      ];
     });
   }
-  invalidate(): void { this.policies = undefined; }
+  invalidate(): void {
+    this.policies = undefined;
+  }
 }
 
 export class AttachedPolicyNode extends TreeNode {
   readonly id: string;
-  constructor(readonly roleNode: RoleNode, readonly policy: AttachedPolicy, private readonly uri: vscode.Uri) {
+  constructor(
+    readonly roleNode: RoleNode,
+    readonly policy: AttachedPolicy,
+    private readonly uri: vscode.Uri,
+  ) {
     super();
     this.id = `${roleNode.id}/policy/${policy.policyType}/${policy.policyName}`;
     this.parent = roleNode;
@@ -105,7 +147,12 @@ export class AttachedPolicyNode extends TreeNode {
     item.id = this.id;
     item.description = this.policy.policyType;
     item.tooltip = this.policy.description;
-    item.accessibilityInformation = { label: this.policy.policyType === 'System' ? vscode.l10n.t('System policy {0}, attached', this.policy.policyName) : vscode.l10n.t('Custom policy {0}, attached', this.policy.policyName) };
+    item.accessibilityInformation = {
+      label:
+        this.policy.policyType === 'System'
+          ? vscode.l10n.t('System policy {0}, attached', this.policy.policyName)
+          : vscode.l10n.t('Custom policy {0}, attached', this.policy.policyName),
+    };
     item.iconPath = new vscode.ThemeIcon('law');
     item.contextValue = ContextValues.attachedPolicy;
     item.command = { command: 'vscode.open', title: vscode.l10n.t('Open Policy'), arguments: [this.uri] };
@@ -114,14 +161,24 @@ export class AttachedPolicyNode extends TreeNode {
 }
 
 export class DocumentNode extends TreeNode {
-  constructor(readonly id: string, private readonly label: string, readonly uri: vscode.Uri, private readonly contextValue: string, private readonly icon: string, parent: TreeNode, private readonly spoken?: string) {
+  constructor(
+    readonly id: string,
+    private readonly label: string,
+    readonly uri: vscode.Uri,
+    private readonly contextValue: string,
+    private readonly icon: string,
+    parent: TreeNode,
+    private readonly spoken?: string,
+  ) {
     super();
     this.parent = parent;
   }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    if (this.spoken) { item.accessibilityInformation = { label: this.spoken }; }
+    if (this.spoken) {
+      item.accessibilityInformation = { label: this.spoken };
+    }
     item.iconPath = new vscode.ThemeIcon(this.icon);
     item.contextValue = this.contextValue;
     item.command = { command: 'vscode.open', title: this.label, arguments: [this.uri] };
@@ -143,32 +200,54 @@ export class PoliciesFolderNode extends TreeNode {
     item.contextValue = ContextValues.policiesFolder;
     return item;
   }
-  async getChildren(): Promise<TreeNode[]> { return this.groups; }
-  invalidate(): void { this.groups.forEach((g) => g.invalidate()); }
+  async getChildren(): Promise<TreeNode[]> {
+    return this.groups;
+  }
+  invalidate(): void {
+    this.groups.forEach((g) => g.invalidate());
+  }
 }
 
 export class PolicyGroupNode extends PagedNode<PolicySummary> implements FilterableFolder {
   readonly id: string;
-  constructor(private readonly s: Services, readonly type: PolicyType, parent: TreeNode) {
+  constructor(
+    private readonly s: Services,
+    readonly type: PolicyType,
+    parent: TreeNode,
+  ) {
     super();
     this.id = `ram/policies/${type}`;
     this.parent = parent;
   }
   protected async loadPage(marker: string | undefined): Promise<Page<PolicySummary>> {
     const { cloud } = await this.s.cloud();
-    return filteredPage(this.filter, marker, (m, max) => cloud.ram.listPolicies(this.type, m, max), (p) => p.policyName, PAGE, FILTER_PAGE);
+    return filteredPage(
+      this.filter,
+      marker,
+      (m, max) => cloud.ram.listPolicies(this.type, m, max),
+      (p) => p.policyName,
+      PAGE,
+      FILTER_PAGE,
+    );
   }
-  protected toNode(p: PolicySummary): TreeNode { return new PolicyNode(this.s, p, this); }
+  protected toNode(p: PolicySummary): TreeNode {
+    return new PolicyNode(this.s, p, this);
+  }
   protected emptyLabel(): string {
     return this.filter ? vscode.l10n.t('No policies match "{0}"', this.filter) : vscode.l10n.t('No policies');
   }
-  get filter(): string | undefined { return this.s.filters.get(`ram:${this.id}`); }
+  get filter(): string | undefined {
+    return this.s.filters.get(`ram:${this.id}`);
+  }
   async setFilter(filter: string | undefined): Promise<void> {
     await this.s.filters.set(`ram:${this.id}`, filter);
     this.pages.reset();
   }
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.type === 'Custom' ? vscode.l10n.t('Custom') : vscode.l10n.t('System'), this.type === 'Custom' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(
+      this.type === 'Custom' ? vscode.l10n.t('Custom') : vscode.l10n.t('System'),
+      this.type === 'Custom' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+    );
     item.id = this.id;
     item.description = this.filter ? vscode.l10n.t('filter: {0}', this.filter) : undefined;
     item.iconPath = new vscode.ThemeIcon(this.type === 'Custom' ? 'folder-library' : 'library');
@@ -179,7 +258,11 @@ export class PolicyGroupNode extends PagedNode<PolicySummary> implements Filtera
 
 export class PolicyNode extends TreeNode {
   readonly id: string;
-  constructor(private readonly s: Services, readonly policy: PolicySummary, parent: TreeNode) {
+  constructor(
+    private readonly s: Services,
+    readonly policy: PolicySummary,
+    parent: TreeNode,
+  ) {
     super();
     this.id = `ram/policy/${policy.policyType}/${policy.policyName}`;
     this.parent = parent;
@@ -189,7 +272,12 @@ export class PolicyNode extends TreeNode {
     item.id = this.id;
     item.description = this.policy.defaultVersion;
     item.tooltip = this.policy.description;
-    item.accessibilityInformation = { label: this.policy.policyType === 'System' ? vscode.l10n.t('System policy {0}, default version {1}', this.policy.policyName, this.policy.defaultVersion) : vscode.l10n.t('Custom policy {0}, default version {1}', this.policy.policyName, this.policy.defaultVersion) };
+    item.accessibilityInformation = {
+      label:
+        this.policy.policyType === 'System'
+          ? vscode.l10n.t('System policy {0}, default version {1}', this.policy.policyName, this.policy.defaultVersion)
+          : vscode.l10n.t('Custom policy {0}, default version {1}', this.policy.policyName, this.policy.defaultVersion),
+    };
     item.iconPath = new vscode.ThemeIcon('law');
     item.contextValue = ContextValues.policy(this.policy.policyType);
     return item;
@@ -198,19 +286,36 @@ export class PolicyNode extends TreeNode {
     return childrenOrError(this.id, async () => {
       const { cloud } = await this.s.cloud();
       const versions = await cloud.ram.listPolicyVersions(this.policy.policyName, this.policy.policyType);
-      return [...versions.map((v) => new PolicyVersionNode(this.s, this.policy, v, this)), new PolicyUsedByNode(this.s, this.policy, this)];
+      return [
+        ...versions.map((v) => new PolicyVersionNode(this.s, this.policy, v, this)),
+        new PolicyUsedByNode(this.s, this.policy, this),
+      ];
     });
   }
 }
 
 /** One version of a policy; a custom policy's non-default versions can be made the default again. */
 export class PolicyVersionNode extends DocumentNode {
-  constructor(s: Services, readonly policy: PolicySummary, readonly version: PolicyVersionInfo, parent: PolicyNode) {
-    super(`${parent.id}/${version.versionId}`, version.isDefault ? vscode.l10n.t('{0} (default)', version.versionId) : version.versionId,
+  constructor(
+    s: Services,
+    readonly policy: PolicySummary,
+    readonly version: PolicyVersionInfo,
+    parent: PolicyNode,
+  ) {
+    super(
+      `${parent.id}/${version.versionId}`,
+      version.isDefault ? vscode.l10n.t('{0} (default)', version.versionId) : version.versionId,
       policyDocumentUri(s, policy.policyType, policy.policyName, version.versionId),
-      policy.policyType === 'Custom' ? ContextValues.policyVersion(version.isDefault) : ContextValues.systemPolicyVersion, 'file-code', parent,
+      policy.policyType === 'Custom'
+        ? ContextValues.policyVersion(version.isDefault)
+        : ContextValues.systemPolicyVersion,
+      'file-code',
+      parent,
       // The row shows only "v2 (default)"; a screen reader moving through the tree hears whose version it is.
-      version.isDefault ? vscode.l10n.t('Policy {0}, version {1}, default', policy.policyName, version.versionId) : vscode.l10n.t('Policy {0}, version {1}', policy.policyName, version.versionId));
+      version.isDefault
+        ? vscode.l10n.t('Policy {0}, version {1}, default', policy.policyName, version.versionId)
+        : vscode.l10n.t('Policy {0}, version {1}', policy.policyName, version.versionId),
+    );
   }
 }
 

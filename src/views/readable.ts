@@ -12,7 +12,9 @@ export function withReadableDefaults(item: vscode.TreeItem): vscode.TreeItem {
   const label = text(item.label);
   const description = text(item.description);
   const full = description ? `${label} — ${description}` : label;
-  if (!item.tooltip && full) { item.tooltip = full; }
+  if (!item.tooltip && full) {
+    item.tooltip = full;
+  }
   item.accessibilityInformation ??= { label: description ? `${label}, ${description}` : label };
   return item;
 }

@@ -9,7 +9,10 @@ const OK = new Set(['roleOk']);
 
 export class RoleCheckNode extends TreeNode {
   readonly id: string;
-  constructor(private readonly s: Services, readonly result: VerifyRoleResult) {
+  constructor(
+    private readonly s: Services,
+    readonly result: VerifyRoleResult,
+  ) {
     super();
     this.id = `identity/roleCheck/${result.instanceId}`;
   }
@@ -20,7 +23,9 @@ export class RoleCheckNode extends TreeNode {
   private newerRole(): string | undefined {
     const st = this.s.instance.state;
     const r = this.result;
-    if (st.kind !== 'found' || st.identity.instanceId !== r.instanceId) { return undefined; }
+    if (st.kind !== 'found' || st.identity.instanceId !== r.instanceId) {
+      return undefined;
+    }
     return st.roleName !== (r.report?.role ?? (r.verdict === 'noRole' ? '' : st.roleName)) ? st.roleName : undefined;
   }
   getTreeItem(): vscode.TreeItem {
@@ -28,30 +33,71 @@ export class RoleCheckNode extends TreeNode {
     const name = r.instanceName || r.instanceId;
     const label = r.report?.role
       ? vscode.l10n.t('Role on {0}: {1}', name, r.report.role)
-      : r.verdict === 'noRole' ? vscode.l10n.t('No role on {0}', name) : vscode.l10n.t('Role check on {0}: not done', name);
+      : r.verdict === 'noRole'
+        ? vscode.l10n.t('No role on {0}', name)
+        : vscode.l10n.t('Role check on {0}: not done', name);
     const newer = this.newerRole();
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
-    item.description = newer ? vscode.l10n.t('outdated: it has role {0} now', newer)
-      : r.report?.expiration ? vscode.l10n.t('expires {0}', r.report.expiration) : r.instanceId;
-    item.iconPath = newer ? new vscode.ThemeIcon('history', new vscode.ThemeColor('disabledForeground'))
-      : OK.has(r.verdict) ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+    item.description = newer
+      ? vscode.l10n.t('outdated: it has role {0} now', newer)
+      : r.report?.expiration
+        ? vscode.l10n.t('expires {0}', r.report.expiration)
+        : r.instanceId;
+    item.iconPath = newer
+      ? new vscode.ThemeIcon('history', new vscode.ThemeColor('disabledForeground'))
+      : OK.has(r.verdict)
+        ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
         : new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-    item.tooltip = [newer ? vscode.l10n.t('Outdated: checked before {0} got role {1}. Verify Again to check it now.', name, newer) : '', r.summary, r.detail].filter(Boolean).join('\n\n');
+    item.tooltip = [
+      newer
+        ? vscode.l10n.t('Outdated: checked before {0} got role {1}. Verify Again to check it now.', name, newer)
+        : '',
+      r.summary,
+      r.detail,
+    ]
+      .filter(Boolean)
+      .join('\n\n');
     item.contextValue = ContextValues.roleCheck;
     return item;
   }
   async getChildren(): Promise<TreeNode[]> {
     const r = this.result;
     const out: TreeNode[] = [new MessageNode(`${this.id}/summary`, r.summary, 'info', r.summary)];
-    if (r.report?.expiration) { out.push(new MessageNode(`${this.id}/expiry`, vscode.l10n.t('Credentials expire at {0}', r.report.expiration), 'watch')); }
+    if (r.report?.expiration) {
+      out.push(
+        new MessageNode(`${this.id}/expiry`, vscode.l10n.t('Credentials expire at {0}', r.report.expiration), 'watch'),
+      );
+    }
     if (r.report?.bucket) {
       const ok = r.report.list === 'ok';
-      out.push(new MessageNode(`${this.id}/bucket`, ok ? vscode.l10n.t('Listing {0} works', r.report.bucket) : vscode.l10n.t('Listing {0} failed: {1}', r.report.bucket, r.report.listCode ?? r.report.list ?? '-'), ok ? 'check' : 'error'));
+      out.push(
+        new MessageNode(
+          `${this.id}/bucket`,
+          ok
+            ? vscode.l10n.t('Listing {0} works', r.report.bucket)
+            : vscode.l10n.t('Listing {0} failed: {1}', r.report.bucket, r.report.listCode ?? r.report.list ?? '-'),
+          ok ? 'check' : 'error',
+        ),
+      );
     }
-    if (r.detail) { out.push(new MessageNode(`${this.id}/detail`, r.detail, 'lightbulb', r.detail)); }
-    const via = r.invocation ? vscode.l10n.t('Checked {0} through Cloud Assistant (invocation {1})', r.checkedAt.toLocaleTimeString(), r.invocation.invokeId) : vscode.l10n.t('Checked {0}', r.checkedAt.toLocaleTimeString());
-    out.push(new MessageNode(`${this.id}/via`, via, 'history', undefined, { command: 'alibabaCloud.ecs.verifyRole', title: vscode.l10n.t('Verify Again'), arguments: [{ regionId: r.regionId, instanceId: r.instanceId }] }));
+    if (r.detail) {
+      out.push(new MessageNode(`${this.id}/detail`, r.detail, 'lightbulb', r.detail));
+    }
+    const via = r.invocation
+      ? vscode.l10n.t(
+          'Checked {0} through Cloud Assistant (invocation {1})',
+          r.checkedAt.toLocaleTimeString(),
+          r.invocation.invokeId,
+        )
+      : vscode.l10n.t('Checked {0}', r.checkedAt.toLocaleTimeString());
+    out.push(
+      new MessageNode(`${this.id}/via`, via, 'history', undefined, {
+        command: 'alibabaCloud.ecs.verifyRole',
+        title: vscode.l10n.t('Verify Again'),
+        arguments: [{ regionId: r.regionId, instanceId: r.instanceId }],
+      }),
+    );
     return out;
   }
 }
@@ -61,7 +107,10 @@ const nodes = new WeakMap<VerifyRoleResult, RoleCheckNode>();
 
 export function roleCheckNode(s: Services, r: VerifyRoleResult): RoleCheckNode {
   let node = nodes.get(r);
-  if (!node) { node = new RoleCheckNode(s, r); nodes.set(r, node); }
+  if (!node) {
+    node = new RoleCheckNode(s, r);
+    nodes.set(r, node);
+  }
   return node;
 }
 

@@ -34,7 +34,11 @@ class RoleInstanceNode extends InstanceNode {
 
 export class RoleInstancesNode extends TreeNode {
   readonly id: string;
-  constructor(private readonly s: Services, readonly roleName: string, parent: TreeNode) {
+  constructor(
+    private readonly s: Services,
+    readonly roleName: string,
+    parent: TreeNode,
+  ) {
     super();
     this.id = `${parent.id}/instances`;
     this.parent = parent;
@@ -61,12 +65,19 @@ export class RoleInstancesNode extends TreeNode {
           const page = await cloud.ecs.listInstances(regionId, undefined, IDS_PER_CALL, { instanceIds: chunk });
           const byId = new Map(page.items.map((x) => [x.instanceId, x]));
           // An instance released between the two calls is gone: it no longer holds the role.
-          for (const id of chunk) { const x = byId.get(id); if (x) { found.push({ ...x, ramRoleName: this.roleName }); } }
+          for (const id of chunk) {
+            const x = byId.get(id);
+            if (x) {
+              found.push({ ...x, ramRoleName: this.roleName });
+            }
+          }
         }
         return found;
       });
       const nodes = perRegion.flat().map((i) => new RoleInstanceNode(i, this));
-      return nodes.length ? nodes : [new MessageNode(`${this.id}/none`, vscode.l10n.t('No instance has this role'), 'info')];
+      return nodes.length
+        ? nodes
+        : [new MessageNode(`${this.id}/none`, vscode.l10n.t('No instance has this role'), 'info')];
     });
   }
 }

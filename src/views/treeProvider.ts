@@ -9,19 +9,26 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   /** Per refreshed node id ('' for the roots): settles when the view asks for its children again. */
   private readonly redraws = new Map<string, { done: Promise<void>; settle: () => void }>();
 
-  constructor(private readonly roots: () => Promise<TreeNode[]>, private readonly onShown?: (depth: number, children: TreeNode[]) => void) {}
+  constructor(
+    private readonly roots: () => Promise<TreeNode[]>,
+    private readonly onShown?: (depth: number, children: TreeNode[]) => void,
+  ) {}
 
   async getTreeItem(node: TreeNode): Promise<vscode.TreeItem> {
     return withReadableDefaults(await node.getTreeItem());
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
-    const children = node ? (await node.getChildren?.()) ?? [] : await this.roots();
-    for (const c of children) { c.parent ??= node; }
+    const children = node ? ((await node.getChildren?.()) ?? []) : await this.roots();
+    for (const c of children) {
+      c.parent ??= node;
+    }
     this.redraws.get(node?.id ?? '')?.settle();
     if (this.onShown) {
       let depth = 0;
-      for (let n = node; n; n = n.parent) { depth++; }
+      for (let n = node; n; n = n.parent) {
+        depth++;
+      }
       this.onShown(depth, children);
     }
     return children;
@@ -33,11 +40,18 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 
   /** Redraws a subtree (or everything); `reload` first drops its cached children. */
   refresh(node?: TreeNode, reload = true): void {
-    if (reload) { node?.invalidate?.(); }
+    if (reload) {
+      node?.invalidate?.();
+    }
     const key = node?.id ?? '';
     if (!this.redraws.has(key)) {
       let settle = () => {};
-      const done = new Promise<void>((r) => { settle = () => { this.redraws.delete(key); r(); }; });
+      const done = new Promise<void>((r) => {
+        settle = () => {
+          this.redraws.delete(key);
+          r();
+        };
+      });
       this.redraws.set(key, { done, settle });
     }
     this.changed.fire(node);
@@ -50,8 +64,15 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
    */
   redrawn(node: TreeNode | undefined, capMs = 1000): Promise<void> {
     const pending = this.redraws.get(node?.id ?? '');
-    if (!pending) { return Promise.resolve(); }
-    return Promise.race([pending.done, new Promise<void>((r) => { setTimeout(r, capMs).unref?.(); })]);
+    if (!pending) {
+      return Promise.resolve();
+    }
+    return Promise.race([
+      pending.done,
+      new Promise<void>((r) => {
+        setTimeout(r, capMs).unref?.();
+      }),
+    ]);
   }
 
   dispose(): void {

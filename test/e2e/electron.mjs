@@ -20,7 +20,8 @@ import { sandboxEnv, startSandbox } from './lib/sandbox.mjs';
 installTeardownHandlers();
 
 async function main() {
-  if (!process.argv.includes('--skip-build')) await buildAndPackage({ logDir: path.join(RESULTS_DIR, 'electron-build') });
+  if (!process.argv.includes('--skip-build'))
+    await buildAndPackage({ logDir: path.join(RESULTS_DIR, 'electron-build') });
   const suite = await compileSuite();
   const tmp = removeOnExit(fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-electron-')));
   const workspace = fs.mkdtempSync(path.join(tmp, 'ws-'));
@@ -33,8 +34,15 @@ async function main() {
       extensionDevelopmentPath: REPO,
       extensionTestsPath: suite,
       extensionTestsEnv: { ...env, E2E_HOST_KIND: 'local' },
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes',
-        '--user-data-dir', path.join(tmp, 'user-data')],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--skip-welcome',
+        '--skip-release-notes',
+        '--user-data-dir',
+        path.join(tmp, 'user-data'),
+      ],
     });
     log('electron: passed');
     return 0;
@@ -44,4 +52,10 @@ async function main() {
   }
 }
 
-main().then((code) => process.exit(code), (e) => { fail(`electron: ${e.message ?? e}`); process.exit(1); });
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    fail(`electron: ${e.message ?? e}`);
+    process.exit(1);
+  },
+);

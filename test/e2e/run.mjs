@@ -49,7 +49,9 @@ function overallCode(results, leaks) {
 
 function printLeaks(scanner) {
   for (const line of scanner.report()) fail(line);
-  log(`leak scan: ${scanner.scanned} texts scanned for ${scanner.secrets.size} secrets (${scanner.kinds.join(', ')}): ${scanner.hits.length ? `${scanner.hits.length} leak(s)` : 'clean'}`);
+  log(
+    `leak scan: ${scanner.scanned} texts scanned for ${scanner.secrets.size} secrets (${scanner.kinds.join(', ')}): ${scanner.hits.length ? `${scanner.hits.length} leak(s)` : 'clean'}`,
+  );
 }
 
 async function main(o) {
@@ -64,7 +66,11 @@ async function main(o) {
 
   const scanner = new SecretScanner();
   const privateDir = removeOnExit(fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-private-'))); // the sandbox info file: secrets, no artifact
-  const sandbox = await timed('start sandbox', () => startSandbox({ logFile: path.join(RESULTS_DIR, 'sandbox.log') }), timings);
+  const sandbox = await timed(
+    'start sandbox',
+    () => startSandbox({ logFile: path.join(RESULTS_DIR, 'sandbox.log') }),
+    timings,
+  );
   const results = [];
   try {
     const addSts = async () => {
@@ -79,26 +85,69 @@ async function main(o) {
 
     if (!o.only || o.only === 'host') {
       const resultFile = path.join(RESULTS_DIR, 'host', 'result.json');
-      const r = await timed('in-host suites', () => runHostTests({
-        tools, name: 'host', extensionDevelopmentPath: REPO, extensionTestsPath: suite,
-        env: { ...env, E2E_HOST_KIND: 'remote', VSCODE_HARNESS_RESULT_FILE: resultFile }, timeoutMs: o.timeoutS * 1000, artifactsDir: RESULTS_DIR, echo,
-      }), timings);
-      try { Object.assign(r, JSON.parse(fs.readFileSync(resultFile, 'utf8'))); } catch { /* run() never got to write it */ }
+      const r = await timed(
+        'in-host suites',
+        () =>
+          runHostTests({
+            tools,
+            name: 'host',
+            extensionDevelopmentPath: REPO,
+            extensionTestsPath: suite,
+            env: { ...env, E2E_HOST_KIND: 'remote', VSCODE_HARNESS_RESULT_FILE: resultFile },
+            timeoutMs: o.timeoutS * 1000,
+            artifactsDir: RESULTS_DIR,
+            echo,
+          }),
+        timings,
+      );
+      try {
+        Object.assign(r, JSON.parse(fs.readFileSync(resultFile, 'utf8')));
+      } catch {
+        /* run() never got to write it */
+      }
       results.push({ suite: 'host', ...r });
     }
     // Before the English run: it changes nothing in the sandbox, which the English flows then change.
     if (!o.only || o.only === 'ui-zh') {
-      const r = await timed('UI tests zh-cn', () => runUiTests({
-        tools, vsix: VSIX, env, tests: zhUiTests, settings: uiSettings(sandbox.info), artifactsDir: RESULTS_DIR, scanner, sandbox: sandbox.info,
-        name: 'ui-zh', locale: ZH, timeoutMs: o.timeoutS * 1000, echo: o.verbose ? 'all' : 'none',
-      }), timings);
+      const r = await timed(
+        'UI tests zh-cn',
+        () =>
+          runUiTests({
+            tools,
+            vsix: VSIX,
+            env,
+            tests: zhUiTests,
+            settings: uiSettings(sandbox.info),
+            artifactsDir: RESULTS_DIR,
+            scanner,
+            sandbox: sandbox.info,
+            name: 'ui-zh',
+            locale: ZH,
+            timeoutMs: o.timeoutS * 1000,
+            echo: o.verbose ? 'all' : 'none',
+          }),
+        timings,
+      );
       results.push({ suite: 'ui-zh', ...r });
     }
     if (!o.only || o.only === 'ui') {
-      const r = await timed('UI tests', () => runUiTests({
-        tools, vsix: VSIX, env, tests: uiTests, settings: uiSettings(sandbox.info), artifactsDir: RESULTS_DIR, scanner, sandbox: sandbox.info,
-        timeoutMs: o.timeoutS * 1000, echo: o.verbose ? 'all' : 'none',
-      }), timings);
+      const r = await timed(
+        'UI tests',
+        () =>
+          runUiTests({
+            tools,
+            vsix: VSIX,
+            env,
+            tests: uiTests,
+            settings: uiSettings(sandbox.info),
+            artifactsDir: RESULTS_DIR,
+            scanner,
+            sandbox: sandbox.info,
+            timeoutMs: o.timeoutS * 1000,
+            echo: o.verbose ? 'all' : 'none',
+          }),
+        timings,
+      );
       results.push({ suite: 'ui', ...r });
     }
     await addSts(); // credentials rotate: scan for the current ones too
@@ -112,8 +161,13 @@ async function main(o) {
   const code = overallCode(results, scanner.hits);
   const passed = results.reduce((n, r) => n + (r.passed ?? 0), 0);
   const failed = results.reduce((n, r) => n + (r.failed ?? 0), 0);
-  log(`timings: ${Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`).join(' | ')} | total ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-  for (const r of results) log(`${r.suite}: exit ${r.code} (${r.reason}; ${r.passed ?? '?'} passed, ${r.failed ?? '?'} failed)`);
+  log(
+    `timings: ${Object.entries(timings)
+      .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`)
+      .join(' | ')} | total ${((Date.now() - t0) / 1000).toFixed(1)}s`,
+  );
+  for (const r of results)
+    log(`${r.suite}: exit ${r.code} (${r.reason}; ${r.passed ?? '?'} passed, ${r.failed ?? '?'} failed)`);
   log(`artifacts (screenshots, logs, DOM text): ${path.relative(process.cwd(), RESULTS_DIR) || '.'}`);
   log(`exit code ${code}`);
   console.log(`e2e: ${passed} passed, ${failed} failed`);
@@ -140,8 +194,15 @@ async function selfTest() {
   ];
   const runCase = async (c) => {
     const r = await runHostTests({
-      tools, name: c.name, extensionDevelopmentPath: path.join(fixtures, 'extension'), extensionTestsPath: path.join(fixtures, `${c.name}.js`),
-      env: { E2E_SELFTEST_SECRET: secret }, timeoutMs: c.timeoutMs ?? 120_000, artifactsDir: path.join(RESULTS_DIR, 'selftest'), echo: 'none', details: false,
+      tools,
+      name: c.name,
+      extensionDevelopmentPath: path.join(fixtures, 'extension'),
+      extensionTestsPath: path.join(fixtures, `${c.name}.js`),
+      env: { E2E_SELFTEST_SECRET: secret },
+      timeoutMs: c.timeoutMs ?? 120_000,
+      artifactsDir: path.join(RESULTS_DIR, 'selftest'),
+      echo: 'none',
+      details: false,
     });
     const scanner = new SecretScanner().add({ kind: 'self-test secret', value: secret });
     scanner.scanTree(r.artifacts);
@@ -155,7 +216,9 @@ async function selfTest() {
   for (const c of done) {
     const ok = c.got === c.expect;
     if (!ok) bad++;
-    (ok ? log : fail)(`self-test ${c.name.padEnd(5)}: expected exit ${String(c.expect).padStart(3)}, got ${String(c.got).padStart(3)} ${ok ? 'ok' : 'WRONG'} (${c.reason})`);
+    (ok ? log : fail)(
+      `self-test ${c.name.padEnd(5)}: expected exit ${String(c.expect).padStart(3)}, got ${String(c.got).padStart(3)} ${ok ? 'ok' : 'WRONG'} (${c.reason})`,
+    );
   }
   log(`self-test finished in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   console.log(`self-test: ${done.length - bad} passed, ${bad} failed`);
@@ -164,8 +227,16 @@ async function selfTest() {
 
 installTeardownHandlers();
 let opts;
-try { opts = parseArgs(process.argv.slice(2)); } catch (e) { fail(e.message); process.exit(EXIT.HARNESS); }
+try {
+  opts = parseArgs(process.argv.slice(2));
+} catch (e) {
+  fail(e.message);
+  process.exit(EXIT.HARNESS);
+}
 (opts.selfTest ? selfTest() : main(opts)).then(
   (code) => process.exit(code),
-  (e) => { fail(`harness error: ${e.stack ?? e}`); process.exit(EXIT.HARNESS); },
+  (e) => {
+    fail(`harness error: ${e.stack ?? e}`);
+    process.exit(EXIT.HARNESS);
+  },
 );

@@ -28,10 +28,18 @@ export function useSandbox(options: SandboxOptions = {}): TestCloud {
     // The secrets are the sandbox's (random per process, or per state file): read, never assumed.
     const { accessKeyId, accessKeySecret, subAccount } = t.sandbox.info;
     t.root = { mode: 'AK', accessKeyId, accessKeySecret };
-    t.subAccount = { mode: 'AK', accessKeyId: subAccount?.accessKeyId ?? DEMO.subAccessKeyId, accessKeySecret: subAccount?.accessKeySecret ?? '' };
+    t.subAccount = {
+      mode: 'AK',
+      accessKeyId: subAccount?.accessKeyId ?? DEMO.subAccessKeyId,
+      accessKeySecret: subAccount?.accessKeySecret ?? '',
+    };
     t.profile = (credentials = t.root, extra = {}) => ({
-      name: 'test', regionId: 'cn-hangzhou', credentials, endpoints: sandboxEndpoints(t.sandbox.info.endpoint),
-      retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, ...extra,
+      name: 'test',
+      regionId: 'cn-hangzhou',
+      credentials,
+      endpoints: sandboxEndpoints(t.sandbox.info.endpoint),
+      retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+      ...extra,
     });
     t.cloud = (credentials, extra, providers) => {
       const c = createCloud(t.profile(credentials, extra), undefined, providers);
@@ -48,10 +56,16 @@ export function useSandbox(options: SandboxOptions = {}): TestCloud {
 
 /** Mutating requests the sandbox saw since `from` (index into sandbox.requests). */
 export function mutations(sandbox: Sandbox, from = 0): string[] {
-  return sandbox.requests.slice(from).map((r) => r.action).filter((a) => !/^(Get|List|Describe|Head)/.test(a) && !/^(GetCallerIdentity)$/.test(a));
+  return sandbox.requests
+    .slice(from)
+    .map((r) => r.action)
+    .filter((a) => !/^(Get|List|Describe|Head)/.test(a) && !/^(GetCallerIdentity)$/.test(a));
 }
 
 /** A request to the sandbox's control routes over HTTP (/__sandbox/<route>), with its run's token. */
 export function sandboxControl(sandbox: Sandbox, route: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${sandbox.info.url}/__sandbox/${route}`, { ...init, headers: { ...init.headers as Record<string, string>, [CONTROL_TOKEN_HEADER]: sandbox.info.controlToken } });
+  return fetch(`${sandbox.info.url}/__sandbox/${route}`, {
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), [CONTROL_TOKEN_HEADER]: sandbox.info.controlToken },
+  });
 }

@@ -15,9 +15,22 @@ import ts from 'typescript';
 const root = path.join(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
-interface Metafile { inputs: Record<string, unknown> }
-interface Built { main: Metafile; lazy: Metafile; shared: string[] }
-type Bundler = (o: { outdir?: string; minify?: boolean; sourcemap?: boolean; write?: boolean; extraLazyEntries?: string[]; shareWithMain?: boolean }) => Promise<Built>;
+interface Metafile {
+  inputs: Record<string, unknown>;
+}
+interface Built {
+  main: Metafile;
+  lazy: Metafile;
+  shared: string[];
+}
+type Bundler = (o: {
+  outdir?: string;
+  minify?: boolean;
+  sourcemap?: boolean;
+  write?: boolean;
+  extraLazyEntries?: string[];
+  shareWithMain?: boolean;
+}) => Promise<Built>;
 let bundleExtension: Bundler;
 
 const ownModules = (m: Metafile) => new Set(Object.keys(m.inputs).filter((f) => f.startsWith('src/')));
@@ -34,7 +47,9 @@ function statefulDeclarations(file: string): string[] {
     if (ts.isVariableStatement(st)) {
       const mutable = !(st.declarationList.flags & ts.NodeFlags.Const);
       for (const d of st.declarationList.declarations) {
-        if (mutable || (d.initializer && ts.isNewExpression(d.initializer))) { found.push(d.name.getText(sf)); }
+        if (mutable || (d.initializer && ts.isNewExpression(d.initializer))) {
+          found.push(d.name.getText(sf));
+        }
       }
     } else if (ts.isExpressionStatement(st)) {
       found.push(st.getText(sf).slice(0, 40));
@@ -60,15 +75,48 @@ function fakeVscode(lines: string[], commands: Map<string, (...a: unknown[]) => 
     apply: () => inert,
     construct: () => inert,
   });
-  const channel = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m), show() {}, dispose() {} };
+  const channel = {
+    info: (m: string) => lines.push(m),
+    warn: (m: string) => lines.push(m),
+    error: (m: string) => lines.push(m),
+    show() {},
+    dispose() {},
+  };
   // A plain object with the API's top-level names, as the real one is (the bundle copies its own names).
   const dts = fs.readFileSync(path.join(root, 'node_modules', '@types', 'vscode', 'index.d.ts'), 'utf8');
   const api: Record<string, unknown> = {};
-  for (const m of dts.matchAll(/^\texport (?:namespace|class|enum|function|const|let|var) (\w+)/gm)) { api[m[1]] = inert; }
+  for (const m of dts.matchAll(/^\texport (?:namespace|class|enum|function|const|let|var) (\w+)/gm)) {
+    api[m[1]] = inert;
+  }
   api.window = new Proxy({}, { get: (_w, p) => (p === 'createOutputChannel' ? () => channel : inert) });
-  api.workspace = new Proxy({}, { get: (_w, p) => (p === 'getConfiguration' ? () => ({ get: (_k: string, d: unknown) => d, inspect: () => undefined }) : p === 'workspaceFolders' ? undefined : p === 'textDocuments' ? [] : inert) });
+  api.workspace = new Proxy(
+    {},
+    {
+      get: (_w, p) =>
+        p === 'getConfiguration'
+          ? () => ({ get: (_k: string, d: unknown) => d, inspect: () => undefined })
+          : p === 'workspaceFolders'
+            ? undefined
+            : p === 'textDocuments'
+              ? []
+              : inert,
+    },
+  );
   api.l10n = { t: (m: string) => m };
-  api.commands = new Proxy({}, { get: (_c, p) => (p === 'registerCommand' ? (id: string, fn: (...a: unknown[]) => unknown) => { commands.set(id, fn); return { dispose() {} }; } : p === 'executeCommand' ? async () => undefined : inert) });
+  api.commands = new Proxy(
+    {},
+    {
+      get: (_c, p) =>
+        p === 'registerCommand'
+          ? (id: string, fn: (...a: unknown[]) => unknown) => {
+              commands.set(id, fn);
+              return { dispose() {} };
+            }
+          : p === 'executeCommand'
+            ? async () => undefined
+            : inert,
+    },
+  );
   return api;
 }
 
@@ -78,7 +126,10 @@ function load(dir: string) {
   const commands = new Map<string, (...a: unknown[]) => unknown>();
   const vscode = fakeVscode(lines, commands);
   const original = (Module as unknown as { _load: (...a: unknown[]) => unknown })._load;
-  (Module as unknown as { _load: (...a: unknown[]) => unknown })._load = function (request: unknown, ...rest: unknown[]) {
+  (Module as unknown as { _load: (...a: unknown[]) => unknown })._load = function (
+    request: unknown,
+    ...rest: unknown[]
+  ) {
     return request === 'vscode' ? vscode : original.call(this, request, ...rest);
   };
   try {
@@ -86,9 +137,21 @@ function load(dir: string) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const main = require(path.join(dir, 'extension.js'));
     const api = main.activate({
-      subscriptions: [], extensionMode: 3, extension: { packageJSON: pkg }, globalState: memento, workspaceState: memento,
-      secrets: { get: async () => undefined, store: async () => undefined, delete: async () => undefined, onDidChange: () => ({ dispose() {} }) },
-      extensionUri: {}, globalStorageUri: {}, logUri: {}, asAbsolutePath: (p: string) => p,
+      subscriptions: [],
+      extensionMode: 3,
+      extension: { packageJSON: pkg },
+      globalState: memento,
+      workspaceState: memento,
+      secrets: {
+        get: async () => undefined,
+        store: async () => undefined,
+        delete: async () => undefined,
+        onDidChange: () => ({ dispose() {} }),
+      },
+      extensionUri: {},
+      globalStorageUri: {},
+      logUri: {},
+      asAbsolutePath: (p: string) => p,
     });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const lazy = require(path.join(dir, 'lazy.js'));
@@ -101,7 +164,7 @@ function load(dir: string) {
 describe('bundles: one instance of every module', () => {
   let tmp: string;
   before(async () => {
-    ({ bundleExtension } = await import(path.join(root, 'esbuild.mjs')) as { bundleExtension: Bundler });
+    ({ bundleExtension } = (await import(path.join(root, 'esbuild.mjs'))) as { bundleExtension: Bundler });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bundles-'));
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -110,17 +173,29 @@ describe('bundles: one instance of every module', () => {
     const built = await bundleExtension({ write: false, minify: true, sourcemap: false });
     const main = ownModules(built.main);
     const lazy = ownModules(built.lazy);
-    assert.deepEqual([...main].filter((f) => lazy.has(f)), [], 'modules in both bundles');
+    assert.deepEqual(
+      [...main].filter((f) => lazy.has(f)),
+      [],
+      'modules in both bundles',
+    );
     // The scanner sees the state that matters (or this test could not fail).
     for (const f of ['src/cloud/secretValues.ts', 'src/cloud/l10n.ts', 'src/ui/redact.ts', 'src/cloud/clock.ts']) {
       assert.ok(statefulDeclarations(f).length, `${f} has module-level state`);
       assert.ok(main.has(f), `${f} is in the main bundle`);
     }
     // What the lazy bundle takes from main is exported by main (else it would read undefined).
-    assert.ok(built.shared.includes('src/cloud/secretValues.ts') && built.shared.includes('src/cloud/l10n.ts'), built.shared.join(', '));
+    assert.ok(
+      built.shared.includes('src/cloud/secretValues.ts') && built.shared.includes('src/cloud/l10n.ts'),
+      built.shared.join(', '),
+    );
     assert.ok(built.shared.every((f) => main.has(f)));
     // Command implementations, the policy catalogue and lint are not loaded at activation.
-    for (const f of ['src/commands/catalog.ts', 'src/policy/actionCatalogData.ts', 'src/policy/lint.ts', 'src/cloud/ecs.ts']) {
+    for (const f of [
+      'src/commands/catalog.ts',
+      'src/policy/actionCatalogData.ts',
+      'src/policy/lint.ts',
+      'src/cloud/ecs.ts',
+    ]) {
       assert.ok(lazy.has(f) && !main.has(f), `${f} is lazy`);
     }
   });
@@ -129,29 +204,52 @@ describe('bundles: one instance of every module', () => {
     const built = await bundleExtension({ write: false, minify: true, sourcemap: false });
     const heavy = /^copy-once:node:(http|https|http2|net|tls|child_process|crypto|perf_hooks|zlib|dns)$/;
     const inputs = built.main.inputs as Record<string, { imports: { path: string; kind: string }[] }>;
-    const found = Object.entries(inputs).flatMap(([file, i]) => i.imports.filter((im) => heavy.test(im.path)).map((im) => `${file} -> ${im.path.slice('copy-once:'.length)}`));
+    const found = Object.entries(inputs).flatMap(([file, i]) =>
+      i.imports.filter((im) => heavy.test(im.path)).map((im) => `${file} -> ${im.path.slice('copy-once:'.length)}`),
+    );
     assert.deepEqual(found, [], 'each is loaded when the bundle loads, i.e. during activation');
   });
 
   test('a module the sandbox bundle shares with the extension holds no state, or is a reviewed exception', async () => {
     const built = await bundleExtension({ write: false, minify: true, sourcemap: false });
-    const sandbox = await esbuild.build({ absWorkingDir: root, entryPoints: ['src/sandbox/server.ts'], bundle: true, platform: 'node', format: 'cjs', write: false, metafile: true, outfile: 'x.js', external: ['proxy-agent'], logLevel: 'error' });
+    const sandbox = await esbuild.build({
+      absWorkingDir: root,
+      entryPoints: ['src/sandbox/server.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      write: false,
+      metafile: true,
+      outfile: 'x.js',
+      external: ['proxy-agent'],
+      logLevel: 'error',
+    });
     const extension = new Set([...ownModules(built.main), ...ownModules(built.lazy)]);
     const both = [...ownModules(sandbox.metafile as Metafile)].filter((f) => extension.has(f));
-    const stateful = both.filter((f) => statefulDeclarations(f).length && !DUPLICATE_OK[f]).map((f) => `${f}: ${statefulDeclarations(f).join(', ')}`);
+    const stateful = both
+      .filter((f) => statefulDeclarations(f).length && !DUPLICATE_OK[f])
+      .map((f) => `${f}: ${statefulDeclarations(f).join(', ')}`);
     assert.deepEqual(stateful, []);
   });
 
-  test('a secret announced by code in the lazy bundle is redacted by the main bundle\'s log', async () => {
+  test("a secret announced by code in the lazy bundle is redacted by the main bundle's log", async () => {
     const dir = path.join(tmp, 'shared');
-    await bundleExtension({ outdir: dir, minify: true, sourcemap: false, extraLazyEntries: ['test/integration/fixtures/lazyAnnouncer.ts'] });
+    await bundleExtension({
+      outdir: dir,
+      minify: true,
+      sourcemap: false,
+      extraLazyEntries: ['test/integration/fixtures/lazyAnnouncer.ts'],
+    });
     const { api, lazy, lines, commands } = load(dir);
     await commands.get('alibabaCloud.showLog')!(); // the first command loads (and links) the lazy bundle
     const secret = `lazy-${'s3cr3t'.repeat(4)}`;
     lazy['test/integration/fixtures/lazyAnnouncer.ts'].announceFromLazyBundle(secret);
     api.services.log.info(`token=${secret} in a message`);
     assert.ok(lines.length, 'the log wrote a line');
-    assert.ok(lines.every((l) => !l.includes(secret)), lines.join('\n'));
+    assert.ok(
+      lines.every((l) => !l.includes(secret)),
+      lines.join('\n'),
+    );
   });
 
   test('other code in the host reaches no shared module: main exports only activate/deactivate; the lazy bundle is linked once, by main', async () => {
@@ -164,7 +262,10 @@ describe('bundles: one instance of every module', () => {
     assert.equal(lazy.__link({ 'src/cloud/secretValues.ts': {} }), false, 'a second link is refused');
     // Nobody can wrap __link to receive what main hands over: it is read-only and the exports frozen.
     const original = lazy.__link;
-    assert.throws(() => { 'use strict'; lazy.__link = () => true; }, TypeError);
+    assert.throws(() => {
+      'use strict';
+      lazy.__link = () => true;
+    }, TypeError);
     assert.throws(() => Object.defineProperty(lazy, '__link', { value: () => true }), TypeError);
     assert.equal(lazy.__link, original);
     assert.ok(Object.isFrozen(lazy));
@@ -179,17 +280,29 @@ describe('bundles: one instance of every module', () => {
     const victim = load(pre);
     await victim.commands.get('alibabaCloud.showLog')!();
     await new Promise((r) => setTimeout(r, 50)); // the views' first load runs on a timer after activation
-    assert.ok(victim.lines.some((l) => /linked by other code/.test(l)), victim.lines.join('\n'));
+    assert.ok(
+      victim.lines.some((l) => /linked by other code/.test(l)),
+      victim.lines.join('\n'),
+    );
   });
 
   test('control: were the lazy bundle to carry its own registry, the same secret would leak', async () => {
     const dir = path.join(tmp, 'duplicated');
-    await bundleExtension({ outdir: dir, minify: true, sourcemap: false, extraLazyEntries: ['test/integration/fixtures/lazyAnnouncer.ts'], shareWithMain: false });
+    await bundleExtension({
+      outdir: dir,
+      minify: true,
+      sourcemap: false,
+      extraLazyEntries: ['test/integration/fixtures/lazyAnnouncer.ts'],
+      shareWithMain: false,
+    });
     const { api, lazy, lines, commands } = load(dir);
     await commands.get('alibabaCloud.showLog')!();
     const secret = `lazy-${'l3ak'.repeat(5)}`;
     lazy['test/integration/fixtures/lazyAnnouncer.ts'].announceFromLazyBundle(secret);
     api.services.log.info(`token=${secret} in a message`);
-    assert.ok(lines.some((l) => l.includes(secret)), 'the duplicated registry misses it');
+    assert.ok(
+      lines.some((l) => l.includes(secret)),
+      'the duplicated registry misses it',
+    );
   });
 });

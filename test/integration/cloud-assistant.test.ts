@@ -13,14 +13,24 @@ import { useSandbox } from '../helpers/sandbox';
 const t = useSandbox();
 const R = 'cn-hangzhou';
 
-async function runToEnd(api: CloudAssistantApi, instanceId: string, content: string, type: 'RunShellScript' | 'RunPowerShellScript' = 'RunShellScript', region = R): Promise<{ seen: string[]; result: InvocationResult }> {
+async function runToEnd(
+  api: CloudAssistantApi,
+  instanceId: string,
+  content: string,
+  type: 'RunShellScript' | 'RunPowerShellScript' = 'RunShellScript',
+  region = R,
+): Promise<{ seen: string[]; result: InvocationResult }> {
   const { invokeId } = await api.run(region, instanceId, { type, content, name: 'test' });
   const seen: string[] = [];
   for (;;) {
     const r = await api.result(region, invokeId, instanceId);
     assert.ok(r, 'the invocation is listed');
-    if (seen.at(-1) !== r.status) { seen.push(r.status); }
-    if (FINAL_STATES.has(r.status)) { return { seen, result: r }; }
+    if (seen.at(-1) !== r.status) {
+      seen.push(r.status);
+    }
+    if (FINAL_STATES.has(r.status)) {
+      return { seen, result: r };
+    }
     await new Promise((res) => setTimeout(res, 50));
   }
 }
@@ -60,26 +70,46 @@ describe('Cloud Assistant in the sandbox', () => {
     await cloud.ecs.attachRole(R, DEMO.vpcInstanceId, 'DemoEcsLogShipper');
     try {
       const api = new CloudAssistantApi(cloud.session);
-      const out = parseRoleCheckOutput((await runToEnd(api, DEMO.vpcInstanceId, shellRoleCheck({ bucket: DEMO.bucket, bucketRegion: R }))).result.output);
-      assert.deepEqual([out.role, out.list, out.listStatus, out.listCode], ['DemoEcsLogShipper', 'refused', '403', 'AccessDenied']);
+      const out = parseRoleCheckOutput(
+        (await runToEnd(api, DEMO.vpcInstanceId, shellRoleCheck({ bucket: DEMO.bucket, bucketRegion: R }))).result
+          .output,
+      );
+      assert.deepEqual(
+        [out.role, out.list, out.listStatus, out.listCode],
+        ['DemoEcsLogShipper', 'refused', '403', 'AccessDenied'],
+      );
     } finally {
       await cloud.ecs.detachRole(R, DEMO.vpcInstanceId, 'DemoEcsLogShipper');
     }
   });
 
-  test('the real script, run with sh against the sandbox\'s IMDS and OSS, prints what the sandbox agent prints, and no secret', async () => {
+  test("the real script, run with sh against the sandbox's IMDS and OSS, prints what the sandbox agent prints, and no secret", async () => {
     const api = new CloudAssistantApi(t.cloud().session);
     const opts = { bucket: DEMO.bucket, bucketRegion: R };
     const agent = (await runToEnd(api, DEMO.vpcInstanceId2, shellRoleCheck(opts))).result.output;
-    const local = shellRoleCheck({ ...opts, metadataBase: `${t.sandbox.info.url}/imds/${DEMO.vpcInstanceId2}`, ossUrl: t.sandbox.info.url });
+    const local = shellRoleCheck({
+      ...opts,
+      metadataBase: `${t.sandbox.info.url}/imds/${DEMO.vpcInstanceId2}`,
+      ossUrl: t.sandbox.info.url,
+    });
     const { stdout } = await promisify(execFile)('sh', ['-c', local], { timeout: 20_000 });
     assert.equal(stdout, agent);
     for (const s of t.sandbox.state.stsSessions.values()) {
-      assert.ok(!stdout.includes(s.accessKeySecret) && !stdout.includes(s.securityToken), 'no secret or token in the output');
+      assert.ok(
+        !stdout.includes(s.accessKeySecret) && !stdout.includes(s.securityToken),
+        'no secret or token in the output',
+      );
     }
     // The same for an instance without a role.
-    const none = shellRoleCheck({ ...opts, metadataBase: `${t.sandbox.info.url}/imds/${DEMO.vpcInstanceId}`, ossUrl: t.sandbox.info.url });
-    assert.equal((await promisify(execFile)('sh', ['-c', none])).stdout, (await runToEnd(api, DEMO.vpcInstanceId, shellRoleCheck(opts))).result.output);
+    const none = shellRoleCheck({
+      ...opts,
+      metadataBase: `${t.sandbox.info.url}/imds/${DEMO.vpcInstanceId}`,
+      ossUrl: t.sandbox.info.url,
+    });
+    assert.equal(
+      (await promisify(execFile)('sh', ['-c', none])).stdout,
+      (await runToEnd(api, DEMO.vpcInstanceId, shellRoleCheck(opts))).result.output,
+    );
   });
 
   test('failures each come back with their state, ErrorCode and ErrorInfo', async () => {
@@ -90,17 +120,28 @@ describe('Cloud Assistant in the sandbox', () => {
     web.cloudAssistant = 'stopped';
     try {
       const { result } = await runToEnd(api, DEMO.vpcInstanceId, script);
-      assert.deepEqual([result.status, result.errorCode, result.errorInfo], ['Aborted', 'ClientNotRunning', 'the aliyun service is not running on the instance']);
-    } finally { delete web.cloudAssistant; }
+      assert.deepEqual(
+        [result.status, result.errorCode, result.errorInfo],
+        ['Aborted', 'ClientNotRunning', 'the aliyun service is not running on the instance'],
+      );
+    } finally {
+      delete web.cloudAssistant;
+    }
 
     const ps = await runToEnd(api, DEMO.vpcInstanceId, powerShellRoleCheck(), 'RunPowerShellScript');
     assert.deepEqual([ps.result.status, ps.result.errorCode], ['Invalid', 'CommandNotApplicable']);
 
     const other = await runToEnd(api, DEMO.vpcInstanceId, 'echo hello');
-    assert.deepEqual([other.result.status, other.result.exitCode, other.result.errorCode], ['Failed', 127, 'ExitCodeNonzero']);
+    assert.deepEqual(
+      [other.result.status, other.result.exitCode, other.result.errorCode],
+      ['Failed', 127, 'ExitCodeNonzero'],
+    );
 
     const { result: stopped } = await runToEnd(api, DEMO.shanghaiInstanceId, script, 'RunShellScript', 'cn-shanghai');
-    assert.deepEqual([stopped.status, stopped.errorCode, stopped.errorInfo], ['Aborted', 'InstanceNotRunning', 'the instance is not running when create task']);
+    assert.deepEqual(
+      [stopped.status, stopped.errorCode, stopped.errorInfo],
+      ['Aborted', 'InstanceNotRunning', 'the instance is not running when create task'],
+    );
   });
 
   test('realistic timing: Pending → Running → Success; a run longer than Timeout ends in Timeout', async () => {
@@ -112,11 +153,19 @@ describe('Cloud Assistant in the sandbox', () => {
       assert.ok(result.startTime && result.finishedTime);
 
       t.sandbox.setRealism({ commands: { deliveryMs: 0, runMs: 60_000 } });
-      const { invokeId } = await api.run(R, DEMO.vpcInstanceId2, { type: 'RunShellScript', content: shellRoleCheck(), name: 'slow', timeoutSeconds: 10 });
+      const { invokeId } = await api.run(R, DEMO.vpcInstanceId2, {
+        type: 'RunShellScript',
+        content: shellRoleCheck(),
+        name: 'slow',
+        timeoutSeconds: 10,
+      });
       assert.equal((await api.result(R, invokeId, DEMO.vpcInstanceId2))?.status, 'Running');
       t.sandbox.advanceClock(11_000);
       const late = await api.result(R, invokeId, DEMO.vpcInstanceId2);
-      assert.deepEqual([late?.status, late?.errorCode, late?.errorInfo], ['Timeout', 'ExecutionTimeout', 'the command execution has been timeout']);
+      assert.deepEqual(
+        [late?.status, late?.errorCode, late?.errorInfo],
+        ['Timeout', 'ExecutionTimeout', 'the command execution has been timeout'],
+      );
     } finally {
       t.sandbox.setRealism({ commands: { deliveryMs: 0, runMs: 0 } });
     }
@@ -124,17 +173,37 @@ describe('Cloud Assistant in the sandbox', () => {
 
   test('a Windows instance runs the PowerShell variant', async () => {
     const s = t.sandbox.state;
-    const winImage = { imageId: 'win2022dc_x64_dtc_en-us_40G_alibase_20260301.vhd', imageName: 'Windows Server 2022', osName: 'Windows Server 2022 Datacenter 64bit English', osType: 'windows' as const, architecture: 'x86_64', size: 40, ownerAlias: 'system' as const };
+    const winImage = {
+      imageId: 'win2022dc_x64_dtc_en-us_40G_alibase_20260301.vhd',
+      imageName: 'Windows Server 2022',
+      osName: 'Windows Server 2022 Datacenter 64bit English',
+      osType: 'windows' as const,
+      architecture: 'x86_64',
+      size: 40,
+      ownerAlias: 'system' as const,
+    };
     s.images.push(winImage);
     const base = s.instances.get(DEMO.vpcInstanceId2)!;
-    const win = { ...base, instanceId: 'i-bp1sandboxwin000001', instanceName: 'demo-win-1', imageId: winImage.imageId, osName: winImage.osName, transitions: undefined };
+    const win = {
+      ...base,
+      instanceId: 'i-bp1sandboxwin000001',
+      instanceName: 'demo-win-1',
+      imageId: winImage.imageId,
+      osName: winImage.osName,
+      transitions: undefined,
+    };
     s.instances.set(win.instanceId, win);
     try {
       const api = new CloudAssistantApi(t.cloud().session);
       assert.equal((await api.status(R, win.instanceId)).osType, 'Windows');
       const sh = await runToEnd(api, win.instanceId, shellRoleCheck());
       assert.deepEqual([sh.result.status, sh.result.errorCode], ['Invalid', 'CommandNotApplicable']);
-      const ps = await runToEnd(api, win.instanceId, powerShellRoleCheck({ bucket: DEMO.bucket, bucketRegion: R }), 'RunPowerShellScript');
+      const ps = await runToEnd(
+        api,
+        win.instanceId,
+        powerShellRoleCheck({ bucket: DEMO.bucket, bucketRegion: R }),
+        'RunPowerShellScript',
+      );
       const out = parseRoleCheckOutput(ps.result.output);
       assert.deepEqual([ps.result.status, out.role, out.list], ['Success', DEMO.seededRole, 'ok']);
     } finally {
@@ -172,11 +241,27 @@ describe('the role-check script and its output', () => {
   });
 
   test('parsing: noise ignored, unknown keys ignored, a cut-off run is incomplete, bad values dropped', () => {
-    const r = parseRoleCheckOutput('Welcome to Alibaba Cloud Elastic Compute Service !\nimds=hardened\r\nrole=DemoEcsOssReader\nsecret=abc\nexpiration=2026-01-01T00:00:00Z\ncode=Success\nbucket=demo-data\nlist=ok\ndone=1\n');
-    assert.deepEqual({ ...r }, {
-      complete: true, imds: 'hardened', role: 'DemoEcsOssReader', noRole: false, roleStatus: undefined, credentialsStatus: undefined,
-      expiration: '2026-01-01T00:00:00Z', code: 'Success', bucket: 'demo-data', list: 'ok', listStatus: undefined, listCode: undefined, unreadable: [],
-    });
+    const r = parseRoleCheckOutput(
+      'Welcome to Alibaba Cloud Elastic Compute Service !\nimds=hardened\r\nrole=DemoEcsOssReader\nsecret=abc\nexpiration=2026-01-01T00:00:00Z\ncode=Success\nbucket=demo-data\nlist=ok\ndone=1\n',
+    );
+    assert.deepEqual(
+      { ...r },
+      {
+        complete: true,
+        imds: 'hardened',
+        role: 'DemoEcsOssReader',
+        noRole: false,
+        roleStatus: undefined,
+        credentialsStatus: undefined,
+        expiration: '2026-01-01T00:00:00Z',
+        code: 'Success',
+        bucket: 'demo-data',
+        list: 'ok',
+        listStatus: undefined,
+        listCode: undefined,
+        unreadable: [],
+      },
+    );
     assert.ok(!JSON.stringify(r).includes('abc'));
     const cut = parseRoleCheckOutput('imds=hardened\nrole=Some Role; rm\nexpiration=tomorrow');
     assert.deepEqual([cut.complete, cut.role, cut.expiration], [false, undefined, undefined]);
@@ -185,13 +270,30 @@ describe('the role-check script and its output', () => {
 
   test('parsing: instance output is taken only in its shape; anything else is unreadable, never shown', () => {
     const link = '[run](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22id%5Cn%22%7D)';
-    const r = parseRoleCheckOutput(['imds=hardened', 'role=DemoEcsOssReader', `credentialsStatus=403 ${link}`, `code=${link}`,
-      'roleStatus=4040', `listStatus=${link}`, `listCode=${link}`, `bucket=${link}`, 'done=1'].join('\n'));
-    assert.deepEqual([r.credentialsStatus, r.code, r.roleStatus, r.listStatus, r.listCode, r.bucket], [undefined, undefined, undefined, undefined, undefined, undefined]);
+    const r = parseRoleCheckOutput(
+      [
+        'imds=hardened',
+        'role=DemoEcsOssReader',
+        `credentialsStatus=403 ${link}`,
+        `code=${link}`,
+        'roleStatus=4040',
+        `listStatus=${link}`,
+        `listCode=${link}`,
+        `bucket=${link}`,
+        'done=1',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      [r.credentialsStatus, r.code, r.roleStatus, r.listStatus, r.listCode, r.bucket],
+      [undefined, undefined, undefined, undefined, undefined, undefined],
+    );
     assert.deepEqual(r.unreadable, ['credentialsStatus', 'code', 'roleStatus', 'listStatus', 'listCode', 'bucket']);
     assert.ok(!JSON.stringify(r).includes('command:'));
     const ok = parseRoleCheckOutput('role=none\nroleStatus=404\ncode=Success\nlistCode=AccessDenied\ndone=1');
-    assert.deepEqual([ok.noRole, ok.roleStatus, ok.code, ok.listCode, ok.unreadable], [true, '404', 'Success', 'AccessDenied', []]);
+    assert.deepEqual(
+      [ok.noRole, ok.roleStatus, ok.code, ok.listCode, ok.unreadable],
+      [true, '404', 'Success', 'AccessDenied', []],
+    );
     assert.deepEqual(parseRoleCheckOutput(`code=${'A'.repeat(65)}`).unreadable, ['code']);
   });
 });

@@ -25,24 +25,46 @@ describe('credentials', () => {
 
   test('a wrong secret is SignatureDoesNotMatch and the error carries no secret', async () => {
     const wrong = 'thisIsNotTheRightSecret00000000';
-    await assert.rejects(t.cloud({ mode: 'AK', accessKeyId: DEMO.accessKeyId, accessKeySecret: wrong }).ram.listRoles(), (e: CloudError) => {
-      assert.equal(e.code, 'SignatureDoesNotMatch');
-      assert.ok(!e.message.includes(wrong) && !e.message.includes(DEMO.accessKeySecret));
-      return true;
-    });
+    await assert.rejects(
+      t.cloud({ mode: 'AK', accessKeyId: DEMO.accessKeyId, accessKeySecret: wrong }).ram.listRoles(),
+      (e: CloudError) => {
+        assert.equal(e.code, 'SignatureDoesNotMatch');
+        assert.ok(!e.message.includes(wrong) && !e.message.includes(DEMO.accessKeySecret));
+        return true;
+      },
+    );
   });
 
   test('an unknown AccessKey is InvalidAccessKeyId.NotFound', async () => {
-    await assert.rejects(t.cloud({ mode: 'AK', accessKeyId: 'SBXAKNoSuchKey000000', accessKeySecret: 'x'.repeat(30) }).ecs.describeRegions(), (e: CloudError) => e.code === 'InvalidAccessKeyId.NotFound');
+    await assert.rejects(
+      t
+        .cloud({ mode: 'AK', accessKeyId: 'SBXAKNoSuchKey000000', accessKeySecret: 'x'.repeat(30) })
+        .ecs.describeRegions(),
+      (e: CloudError) => e.code === 'InvalidAccessKeyId.NotFound',
+    );
   });
 
   test('RamRoleArn: AssumeRole through the sandbox STS, then calls run as the role', async () => {
-    await t.cloud().ram.createRole('AssumableAdmin', JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${DEMO.accountId}:root`] } }] }));
+    await t.cloud().ram.createRole(
+      'AssumableAdmin',
+      JSON.stringify({
+        Version: '1',
+        Statement: [
+          { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${DEMO.accountId}:root`] } },
+        ],
+      }),
+    );
     await t.cloud().ram.attachPolicyToRole('AssumableAdmin', 'AliyunRAMReadOnlyAccess', 'System');
     // As on the real STS, a root account cannot assume roles: a RAM user allowed sts:AssumeRole does.
     await t.cloud().ram.attachPolicyToUser(DEMO.subUser, 'AliyunSTSAssumeRoleAccess', 'System');
     const arn = `acs:ram::${DEMO.accountId}:role/AssumableAdmin`;
-    const cloud = t.cloud({ mode: 'RamRoleArn', accessKeyId: DEMO.subAccessKeyId, accessKeySecret: DEMO.subAccessKeySecret, roleArn: arn, sessionName: 'test' });
+    const cloud = t.cloud({
+      mode: 'RamRoleArn',
+      accessKeyId: DEMO.subAccessKeyId,
+      accessKeySecret: DEMO.subAccessKeySecret,
+      roleArn: arn,
+      sessionName: 'test',
+    });
     const who = await cloud.whoAmI();
     assert.equal(who.identityType, 'AssumedRoleUser');
     assert.ok((await cloud.ram.listRoles()).items.length > 0, 'read-only RAM allowed');
@@ -52,12 +74,27 @@ describe('credentials', () => {
 
   test('an expired STS token is refused with the expiry code', async () => {
     const arn = `acs:ram::${DEMO.accountId}:role/AssumableAdmin`;
-    const cloud = t.cloud({ mode: 'RamRoleArn', accessKeyId: DEMO.subAccessKeyId, accessKeySecret: DEMO.subAccessKeySecret, roleArn: arn, sessionName: 'expiry' });
+    const cloud = t.cloud({
+      mode: 'RamRoleArn',
+      accessKeyId: DEMO.subAccessKeyId,
+      accessKeySecret: DEMO.subAccessKeySecret,
+      roleArn: arn,
+      sessionName: 'expiry',
+    });
     const c = await cloud.session.provider.get();
     t.sandbox.advanceClock(2 * 3600 * 1000);
     try {
-      await assert.rejects(t.cloud({ mode: 'StsToken', accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken! }).ram.listRoles(),
-        (e: CloudError) => /Expired/.test(e.code) && !!e.explanation);
+      await assert.rejects(
+        t
+          .cloud({
+            mode: 'StsToken',
+            accessKeyId: c.accessKeyId,
+            accessKeySecret: c.accessKeySecret,
+            securityToken: c.securityToken!,
+          })
+          .ram.listRoles(),
+        (e: CloudError) => /Expired/.test(e.code) && !!e.explanation,
+      );
       // A refreshing provider recovers by itself: it fetches new credentials and retries once.
       assert.ok((await cloud.ram.listRoles()).items.length > 0);
     } finally {
@@ -69,7 +106,10 @@ describe('credentials', () => {
     const from = t.sandbox.requests.length;
     t.sandbox.faults.add({ service: 'ram', action: 'ListRoles', kind: 'throttle', count: 2 });
     assert.ok((await t.cloud().ram.listRoles()).items.length > 0);
-    assert.deepEqual(t.sandbox.requests.slice(from).map((r) => r.status), [400, 400, 200]);
+    assert.deepEqual(
+      t.sandbox.requests.slice(from).map((r) => r.status),
+      [400, 400, 200],
+    );
     t.sandbox.faults.add({ service: 'ecs', action: 'DescribeRegions', kind: 'error5xx', count: 10 });
     const before = t.sandbox.requests.length;
     await assert.rejects(t.cloud().ecs.describeRegions(), (e: CloudError) => e.status === 500 && e.retryable);
@@ -79,7 +119,10 @@ describe('credentials', () => {
   });
 
   test('network failures become NetworkError', async () => {
-    const cloud = t.cloud(t.root, { endpoints: { protocol: 'http', ram: '127.0.0.1:1' }, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const cloud = t.cloud(t.root, {
+      endpoints: { protocol: 'http', ram: '127.0.0.1:1' },
+      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+    });
     await assert.rejects(cloud.ram.listRoles(), (e: CloudError) => e.code === 'NetworkError');
   });
 });
@@ -88,13 +131,27 @@ describe('aliyun CLI config and environment', () => {
   test('reads AK, StsToken, RamRoleArn and EcsRamRole profiles; names unsupported modes', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aliyun-'));
     const file = path.join(dir, 'config.json');
-    fs.writeFileSync(file, JSON.stringify({ current: 'default', profiles: [
-      { name: 'default', mode: 'AK', access_key_id: 'SBXAKA', access_key_secret: 'sA', region_id: 'cn-shanghai' },
-      { name: 'sts', mode: 'StsToken', access_key_id: 'STS.a', access_key_secret: 's', sts_token: 'tok' },
-      { name: 'assume', mode: 'ramrolearn', access_key_id: 'SBXAKA', access_key_secret: 'sA', ram_role_arn: 'acs:ram::1:role/x', ram_session_name: 's', expired_seconds: 900 },
-      { name: 'ecs', mode: 'EcsRamRole', ram_role_name: 'R' },
-      { name: 'sso', mode: 'CloudSSO' },
-    ] }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        current: 'default',
+        profiles: [
+          { name: 'default', mode: 'AK', access_key_id: 'SBXAKA', access_key_secret: 'sA', region_id: 'cn-shanghai' },
+          { name: 'sts', mode: 'StsToken', access_key_id: 'STS.a', access_key_secret: 's', sts_token: 'tok' },
+          {
+            name: 'assume',
+            mode: 'ramrolearn',
+            access_key_id: 'SBXAKA',
+            access_key_secret: 'sA',
+            ram_role_arn: 'acs:ram::1:role/x',
+            ram_session_name: 's',
+            expired_seconds: 900,
+          },
+          { name: 'ecs', mode: 'EcsRamRole', ram_role_name: 'R' },
+          { name: 'sso', mode: 'CloudSSO' },
+        ],
+      }),
+    );
     const cfg = readCliConfig(file);
     assert.equal(cfg.current, 'default');
     const byName = Object.fromEntries(cfg.profiles.map((p) => [p.name, p]));
@@ -110,12 +167,22 @@ describe('aliyun CLI config and environment', () => {
   test('writing an EcsRamRole profile keeps the others, is 0600, and changes current only when asked', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aliyun-'));
     const file = path.join(dir, 'config.json');
-    fs.writeFileSync(file, JSON.stringify({ current: 'default', profiles: [{ name: 'default', mode: 'AK', access_key_id: 'a', access_key_secret: 'b' }], meta_path: '' }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        current: 'default',
+        profiles: [{ name: 'default', mode: 'AK', access_key_id: 'a', access_key_secret: 'b' }],
+        meta_path: '',
+      }),
+    );
     const r = upsertEcsRamRoleProfile(file, { name: 'instance', roleName: 'R', regionId: 'cn-hangzhou' }, false);
     assert.deepEqual(r, { created: false, replaced: false, madeCurrent: false });
     const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
     assert.equal(saved.current, 'default');
-    assert.deepEqual(saved.profiles.map((p: { name: string }) => p.name), ['default', 'instance']);
+    assert.deepEqual(
+      saved.profiles.map((p: { name: string }) => p.name),
+      ['default', 'instance'],
+    );
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
     upsertEcsRamRoleProfile(file, { name: 'instance', roleName: 'R2', regionId: 'cn-hangzhou' }, true);
     const again = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -126,8 +193,26 @@ describe('aliyun CLI config and environment', () => {
 
   test('environment variables: AK, STS token, role ARN', () => {
     assert.equal(credentialsFromEnv({}), undefined);
-    assert.deepEqual(credentialsFromEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'a', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'b' }), { mode: 'AK', accessKeyId: 'a', accessKeySecret: 'b' });
-    assert.equal(credentialsFromEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'a', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'b', ALIBABA_CLOUD_SECURITY_TOKEN: 't' })?.mode, 'StsToken');
-    assert.equal(credentialsFromEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'a', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'b', ALIBABA_CLOUD_ROLE_ARN: 'acs:ram::1:role/x' })?.mode, 'RamRoleArn');
+    assert.deepEqual(credentialsFromEnv({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'a', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'b' }), {
+      mode: 'AK',
+      accessKeyId: 'a',
+      accessKeySecret: 'b',
+    });
+    assert.equal(
+      credentialsFromEnv({
+        ALIBABA_CLOUD_ACCESS_KEY_ID: 'a',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'b',
+        ALIBABA_CLOUD_SECURITY_TOKEN: 't',
+      })?.mode,
+      'StsToken',
+    );
+    assert.equal(
+      credentialsFromEnv({
+        ALIBABA_CLOUD_ACCESS_KEY_ID: 'a',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'b',
+        ALIBABA_CLOUD_ROLE_ARN: 'acs:ram::1:role/x',
+      })?.mode,
+      'RamRoleArn',
+    );
   });
 });

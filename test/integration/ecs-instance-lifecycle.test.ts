@@ -13,7 +13,12 @@ const HZ = 'cn-hangzhou';
 const settled = (s: string | undefined) => s === undefined || SETTLED_STATUSES.includes(s);
 
 async function code(p: Promise<unknown>): Promise<string> {
-  try { await p; } catch (e) { assert.ok(e instanceof CloudError, String(e)); return e.code; }
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof CloudError, String(e));
+    return e.code;
+  }
   assert.fail('expected an error');
 }
 
@@ -25,7 +30,11 @@ describe('instance lifecycle', () => {
     assert.equal(await code(ecs.startInstance(HZ, DEMO.vpcInstanceId)), 'IncorrectInstanceStatus');
     await ecs.stopInstance(HZ, DEMO.vpcInstanceId, 'StopCharging');
     const seen: Array<string | undefined> = [];
-    const final = await followInstance(ecs, HZ, DEMO.vpcInstanceId, { until: settled, onStatus: (s) => seen.push(s), intervalMs: 50 });
+    const final = await followInstance(ecs, HZ, DEMO.vpcInstanceId, {
+      until: settled,
+      onStatus: (s) => seen.push(s),
+      intervalMs: 50,
+    });
     assert.equal(final, 'Stopped');
     assert.deepEqual(seen, ['Stopping', 'Stopped']);
     const fields = await ecs.describeInstanceFields(HZ, DEMO.vpcInstanceId);
@@ -55,8 +64,14 @@ describe('instance lifecycle', () => {
   test('release: refused while running without Force, and during a transition; gone afterwards with its sessions', async () => {
     const ecs = t.cloud().ecs;
     const id = await ecs.runInstance({
-      regionId: HZ, zoneId: 'cn-hangzhou-h', imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd', instanceType: 'ecs.g7.large',
-      vSwitchId: 'vsw-bp1sandbox000001h', securityGroupId: 'sg-bp1sandbox00000001', instanceName: 'to-release', password: 'Aa1!aaaaaa',
+      regionId: HZ,
+      zoneId: 'cn-hangzhou-h',
+      imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd',
+      instanceType: 'ecs.g7.large',
+      vSwitchId: 'vsw-bp1sandbox000001h',
+      securityGroupId: 'sg-bp1sandbox00000001',
+      instanceName: 'to-release',
+      password: 'Aa1!aaaaaa',
     });
     assert.ok(id);
     assert.equal(await code(ecs.deleteInstance(HZ, id)), 'IncorrectInstanceStatus.Initializing');
@@ -73,8 +88,14 @@ describe('instance lifecycle', () => {
   test('a running instance is released with Force', async () => {
     const ecs = t.cloud().ecs;
     const id = (await ecs.runInstance({
-      regionId: HZ, zoneId: 'cn-hangzhou-h', imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd', instanceType: 'ecs.g7.large',
-      vSwitchId: 'vsw-bp1sandbox000001h', securityGroupId: 'sg-bp1sandbox00000001', instanceName: 'forced', password: 'Aa1!aaaaaa',
+      regionId: HZ,
+      zoneId: 'cn-hangzhou-h',
+      imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd',
+      instanceType: 'ecs.g7.large',
+      vSwitchId: 'vsw-bp1sandbox000001h',
+      securityGroupId: 'sg-bp1sandbox00000001',
+      instanceName: 'forced',
+      password: 'Aa1!aaaaaa',
     }))!;
     await followInstance(ecs, HZ, id, { until: (s) => s === 'Running', intervalMs: 50 });
     await ecs.deleteInstance(HZ, id, true);
@@ -85,11 +106,18 @@ describe('instance lifecycle', () => {
     const ecs = t.cloud().ecs;
     const f = await ecs.describeInstanceFields(HZ, DEMO.vpcInstanceId);
     assert.equal(f?.InstanceId, DEMO.vpcInstanceId);
-    assert.deepEqual(Object.keys(f!.MetadataOptions as object).sort(), ['HttpEndpoint', 'HttpPutResponseHopLimit', 'HttpTokens']);
+    assert.deepEqual(Object.keys(f!.MetadataOptions as object).sort(), [
+      'HttpEndpoint',
+      'HttpPutResponseHopLimit',
+      'HttpTokens',
+    ]);
     assert.ok('VpcAttributes' in f! && 'SecurityGroupIds' in f!);
     const { name, rules } = await ecs.describeSecurityGroupRules(HZ, 'sg-bp1sandbox00000001');
     assert.equal(name, 'demo-default');
-    assert.deepEqual(rules.filter((r) => r.PortRange === '22/22').map((r) => [r.Direction, r.IpProtocol, r.PortRange, r.SourceCidrIp]), [['ingress', 'TCP', '22/22', '0.0.0.0/0']]);
+    assert.deepEqual(
+      rules.filter((r) => r.PortRange === '22/22').map((r) => [r.Direction, r.IpProtocol, r.PortRange, r.SourceCidrIp]),
+      [['ingress', 'TCP', '22/22', '0.0.0.0/0']],
+    );
     assert.equal(await code(ecs.describeSecurityGroupRules(HZ, 'sg-nope')), 'InvalidSecurityGroupId.NotFound');
     assert.equal(await ecs.describeInstanceFields(HZ, 'i-nope'), undefined);
   });

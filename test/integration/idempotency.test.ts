@@ -19,8 +19,14 @@ import { applySetup, createInstance, planSetup, SetupError, type SetupRequest } 
 
 const REGION = 'cn-hangzhou';
 const NEW_INSTANCE = {
-  regionId: REGION, zoneId: 'cn-hangzhou-h', imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd', instanceType: 'ecs.g7.large',
-  vSwitchId: 'vsw-bp1sandbox000001h', securityGroupId: 'sg-bp1sandbox00000001', instanceName: 'slow-answer-1', password: 'Sandbox#2026pw',
+  regionId: REGION,
+  zoneId: 'cn-hangzhou-h',
+  imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd',
+  instanceType: 'ecs.g7.large',
+  vSwitchId: 'vsw-bp1sandbox000001h',
+  securityGroupId: 'sg-bp1sandbox00000001',
+  instanceName: 'slow-answer-1',
+  password: 'Sandbox#2026pw',
 };
 /**
  * The client gives up after READ_TIMEOUT; the sandbox answers after SLOW. The connect timeout is
@@ -35,15 +41,22 @@ const clouds: Cloud[] = [];
 
 function cloud(extra: Partial<ProfileConfig> = {}): Cloud {
   const c = createCloud({
-    name: 't', regionId: REGION, credentials: { mode: 'AK', accessKeyId: DEMO.accessKeyId, accessKeySecret: DEMO.accessKeySecret },
-    endpoints: sandboxEndpoints(sandbox.info.endpoint), readTimeoutMs: READ_TIMEOUT, connectTimeoutMs: READ_TIMEOUT,
-    retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, ...extra,
+    name: 't',
+    regionId: REGION,
+    credentials: { mode: 'AK', accessKeyId: DEMO.accessKeyId, accessKeySecret: DEMO.accessKeySecret },
+    endpoints: sandboxEndpoints(sandbox.info.endpoint),
+    readTimeoutMs: READ_TIMEOUT,
+    connectTimeoutMs: READ_TIMEOUT,
+    retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+    ...extra,
   });
   clouds.push(c);
   return c;
 }
 
-beforeEach(async () => { sandbox = await startSandbox({ instant: true }); });
+beforeEach(async () => {
+  sandbox = await startSandbox({ instant: true });
+});
 afterEach(async () => {
   clouds.splice(0).forEach((c) => c.dispose());
   await sandbox.close();
@@ -56,7 +69,9 @@ const logged = (action: string) => sandbox.requests.filter((r) => r.action === a
 async function answered(action: string, n: number): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (logged(action).length < n) {
-    if (Date.now() > deadline) { throw new Error(`the sandbox answered ${logged(action).length} ${action}, not ${n}`); }
+    if (Date.now() > deadline) {
+      throw new Error(`the sandbox answered ${logged(action).length} ${action}, not ${n}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -72,19 +87,27 @@ describe('RunInstances slower than the client read timeout', () => {
     const made = named(NEW_INSTANCE.instanceName);
     assert.equal(made.length, 1, `exactly one instance, got ${made.map((i) => i.instanceId).join(', ')}`);
     assert.equal(result.instanceId, made[0].instanceId);
-    assert.deepEqual(logged('RunInstances').map((r) => r.status), [400, 200, 200], 'the timed-out attempt was answered too, with the same instance');
+    assert.deepEqual(
+      logged('RunInstances').map((r) => r.status),
+      [400, 200, 200],
+      'the timed-out attempt was answered too, with the same instance',
+    );
   });
 
-  it('the set-up\'s Retry after every attempt timed out re-sends the same token: still one instance, and it is the one reported', async () => {
+  it("the set-up's Retry after every attempt timed out re-sends the same token: still one instance, and it is the one reported", async () => {
     const c = cloud();
     const req: SetupRequest = {
-      roleName: 'SlowRole', policy: { kind: 'new', policyName: 'SlowPolicy', document: formatPolicy(ossReadOnlyPolicy()) },
+      roleName: 'SlowRole',
+      policy: { kind: 'new', policyName: 'SlowPolicy', document: formatPolicy(ossReadOnlyPolicy()) },
       instance: { kind: 'create', spec: NEW_INSTANCE },
     };
     const plan = await planSetup(c, req);
     // The dry run passes; every attempt of the real call is answered too late.
     sandbox.faults.add({ service: 'ecs', action: 'RunInstances', kind: 'delay', delayMs: SLOW, after: 1, count: 3 });
-    await assert.rejects(applySetup(c, plan), (e: unknown) => e instanceof SetupError && e.step.id === 'createInstance' && e.error.code === 'Timeout');
+    await assert.rejects(
+      applySetup(c, plan),
+      (e: unknown) => e instanceof SetupError && e.step.id === 'createInstance' && e.error.code === 'Timeout',
+    );
     await answered('RunInstances', 4);
     assert.equal(named(NEW_INSTANCE.instanceName).length, 1, 'three timed-out attempts made one instance');
 
@@ -97,13 +120,28 @@ describe('RunInstances slower than the client read timeout', () => {
 });
 
 describe('the sandbox honours ClientToken as ECS does', () => {
-  const sdk = () => new Ecs(new $OpenApiUtil.Config({
-    accessKeyId: DEMO.accessKeyId, accessKeySecret: DEMO.accessKeySecret, endpoint: sandbox.info.endpoint, protocol: 'http', regionId: REGION,
-  }));
-  const run = (ecs: Ecs, extra: Partial<$Ecs.RunInstancesRequest>) => ecs.runInstances(new $Ecs.RunInstancesRequest({
-    regionId: REGION, imageId: NEW_INSTANCE.imageId, instanceType: NEW_INSTANCE.instanceType, vSwitchId: NEW_INSTANCE.vSwitchId,
-    securityGroupId: NEW_INSTANCE.securityGroupId, instanceName: 'token-1', ...extra,
-  }));
+  const sdk = () =>
+    new Ecs(
+      new $OpenApiUtil.Config({
+        accessKeyId: DEMO.accessKeyId,
+        accessKeySecret: DEMO.accessKeySecret,
+        endpoint: sandbox.info.endpoint,
+        protocol: 'http',
+        regionId: REGION,
+      }),
+    );
+  const run = (ecs: Ecs, extra: Partial<$Ecs.RunInstancesRequest>) =>
+    ecs.runInstances(
+      new $Ecs.RunInstancesRequest({
+        regionId: REGION,
+        imageId: NEW_INSTANCE.imageId,
+        instanceType: NEW_INSTANCE.instanceType,
+        vSwitchId: NEW_INSTANCE.vSwitchId,
+        securityGroupId: NEW_INSTANCE.securityGroupId,
+        instanceName: 'token-1',
+        ...extra,
+      }),
+    );
 
   it('same token and parameters: same instance ids, a new RequestId, nothing created', async () => {
     const ecs = sdk();
@@ -119,13 +157,17 @@ describe('the sandbox honours ClientToken as ECS does', () => {
   it('same token, other parameters: IdempotentParameterMismatch, nothing created', async () => {
     const ecs = sdk();
     await run(ecs, { clientToken: 'c0ffee00-0000-4000-8000-000000000003' });
-    await assert.rejects(run(ecs, { clientToken: 'c0ffee00-0000-4000-8000-000000000003', instanceName: 'token-2' }), { code: 'IdempotentParameterMismatch' });
+    await assert.rejects(run(ecs, { clientToken: 'c0ffee00-0000-4000-8000-000000000003', instanceName: 'token-2' }), {
+      code: 'IdempotentParameterMismatch',
+    });
     assert.equal(named('token-2').length, 0);
   });
 
   it('a dry run does not claim the token of the run that follows it', async () => {
     const ecs = sdk();
-    await assert.rejects(run(ecs, { clientToken: 'c0ffee00-0000-4000-8000-000000000004', dryRun: true }), { code: 'DryRunOperation' });
+    await assert.rejects(run(ecs, { clientToken: 'c0ffee00-0000-4000-8000-000000000004', dryRun: true }), {
+      code: 'DryRunOperation',
+    });
     await run(ecs, { clientToken: 'c0ffee00-0000-4000-8000-000000000004' });
     assert.equal(named('token-1').length, 1);
   });
@@ -137,7 +179,10 @@ describe('a mutation without an idempotency token', () => {
   it('is not repeated after a timeout: one CreateRole, OutcomeUnknown, and it did happen', async () => {
     sandbox.faults.add({ service: 'ram', action: 'CreateRole', kind: 'delay', delayMs: SLOW, count: 1 });
     const c = cloud();
-    const e = await c.ram.createRole('SlowAnswerRole', trust).then(() => undefined, (x: unknown) => x);
+    const e = await c.ram.createRole('SlowAnswerRole', trust).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     assert.ok(e instanceof CloudError, String(e));
     assert.equal(e.code, 'OutcomeUnknown');
     assert.equal(e.retryable, false);
@@ -146,20 +191,28 @@ describe('a mutation without an idempotency token', () => {
     assert.match(e.fix ?? '', /[Cc]heck/);
     await answered('CreateRole', 1);
     assert.equal(logged('CreateRole').length, 1, 'sent once');
-    assert.ok(sandbox.state.roles.has('SlowAnswerRole'), 'the unanswered request took effect: why repeating it would be wrong');
+    assert.ok(
+      sandbox.state.roles.has('SlowAnswerRole'),
+      'the unanswered request took effect: why repeating it would be wrong',
+    );
   });
 
   it('is not repeated after a reset connection', async () => {
     sandbox.faults.add({ service: 'ram', action: 'CreatePolicy', kind: 'down', count: 1 });
     const c = cloud();
-    await assert.rejects(c.ram.createPolicy('ResetPolicy', formatPolicy(ossReadOnlyPolicy())), { code: 'OutcomeUnknown' });
+    await assert.rejects(c.ram.createPolicy('ResetPolicy', formatPolicy(ossReadOnlyPolicy())), {
+      code: 'OutcomeUnknown',
+    });
     assert.equal(logged('CreatePolicy').length, 1);
   });
 
   it('is still retried after a throttling answer: the service refused, nothing happened', async () => {
     sandbox.faults.add({ service: 'ram', action: 'CreateRole', kind: 'throttle', count: 2 });
     await cloud().ram.createRole('ThrottledRole', trust);
-    assert.deepEqual(logged('CreateRole').map((r) => r.status), [400, 400, 200]);
+    assert.deepEqual(
+      logged('CreateRole').map((r) => r.status),
+      [400, 400, 200],
+    );
   });
 
   it('a read is still retried after a timeout', async () => {

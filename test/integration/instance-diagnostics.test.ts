@@ -6,7 +6,11 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { ImdsClient } from '../../src/cloud/imds';
-import { buildDiagnosticsReport, runInstanceDiagnostics, type DiagnosticsResult } from '../../src/cloud/instanceDiagnostics';
+import {
+  buildDiagnosticsReport,
+  runInstanceDiagnostics,
+  type DiagnosticsResult,
+} from '../../src/cloud/instanceDiagnostics';
 import { DEMO } from '../../src/sandbox/seed/demo';
 import { useSandbox } from '../helpers/sandbox';
 
@@ -16,12 +20,30 @@ const statusOf = (r: DiagnosticsResult) => Object.fromEntries(r.checks.map((c) =
 describe('instance diagnostics', () => {
   test('a healthy instance: every check passes, and the report holds no secret', async () => {
     const imdsUrl = t.sandbox.info.imdsUrl(DEMO.vpcInstanceId2);
-    const run = () => runInstanceDiagnostics({ imdsUrl, endpointSource: 'setting', sandboxUrl: t.sandbox.info.url, environment: { 'Extension host': 'remote (ssh-remote)' } });
+    const run = () =>
+      runInstanceDiagnostics({
+        imdsUrl,
+        endpointSource: 'setting',
+        sandboxUrl: t.sandbox.info.url,
+        environment: { 'Extension host': 'remote (ssh-remote)' },
+      });
     let result = await run();
     // A cold first request on a loaded machine can exceed the 1 s metadata timeout: once more, warm.
-    if (result.overall !== 'ok') { console.log(`# first diagnostics run: ${JSON.stringify(statusOf(result))}; retrying`); result = await run(); }
+    if (result.overall !== 'ok') {
+      console.log(`# first diagnostics run: ${JSON.stringify(statusOf(result))}; retrying`);
+      result = await run();
+    }
     assert.deepEqual(statusOf(result), {
-      endpoint: 'ok', token: 'ok', identity: 'ok', role: 'ok', credentials: 'ok', hardened: 'ok', expiry: 'ok', clock: 'ok', sts: 'ok', oss: 'ok',
+      endpoint: 'ok',
+      token: 'ok',
+      identity: 'ok',
+      role: 'ok',
+      credentials: 'ok',
+      hardened: 'ok',
+      expiry: 'ok',
+      clock: 'ok',
+      sts: 'ok',
+      oss: 'ok',
     });
     assert.equal(result.overall, 'ok');
     assert.equal(result.roleName, DEMO.seededRole);
@@ -40,11 +62,16 @@ describe('instance diagnostics', () => {
     assert.match(report, /- Extension host: remote \(ssh-remote\)/);
     // Nothing in the structured result either (it is what the command logs).
     const json = JSON.stringify(result);
-    assert.ok(!json.includes(creds.accessKeySecret) && !json.includes(creds.securityToken) && !json.includes(creds.accessKeyId));
+    assert.ok(
+      !json.includes(creds.accessKeySecret) && !json.includes(creds.securityToken) && !json.includes(creds.accessKeyId),
+    );
   });
 
   test('no role: role discovery fails with the fix; later steps are skipped', async () => {
-    const result = await runInstanceDiagnostics({ imdsUrl: t.sandbox.info.imdsUrl(DEMO.vpcInstanceId), sandboxUrl: t.sandbox.info.url });
+    const result = await runInstanceDiagnostics({
+      imdsUrl: t.sandbox.info.imdsUrl(DEMO.vpcInstanceId),
+      sandboxUrl: t.sandbox.info.url,
+    });
     const s = statusOf(result);
     assert.equal(s.token, 'ok');
     assert.equal(s.identity, 'ok');
@@ -67,14 +94,21 @@ describe('instance diagnostics', () => {
     const result = await runInstanceDiagnostics({ imdsUrl: `http://127.0.0.1:${port}` });
     assert.ok(performance.now() - started < 1500);
     assert.equal(statusOf(result).token, 'fail');
-    assert.deepEqual(result.checks.filter((c) => c.status === 'skip').map((c) => c.id), ['identity', 'role', 'credentials']);
+    assert.deepEqual(
+      result.checks.filter((c) => c.status === 'skip').map((c) => c.id),
+      ['identity', 'role', 'credentials'],
+    );
     assert.match(buildDiagnosticsReport(result), /could not be reached/);
   });
 
   test('token refused with fallback allowed: a warning, the fallback reported, reads still work on a tokens-optional instance', async () => {
     t.sandbox.faults.add({ service: 'imds', action: 'GetToken', kind: 'error5xx', status: 503 });
     try {
-      const result = await runInstanceDiagnostics({ imdsUrl: t.sandbox.info.imdsUrl(DEMO.vpcInstanceId2), allowInsecureFallback: true, sandboxUrl: t.sandbox.info.url });
+      const result = await runInstanceDiagnostics({
+        imdsUrl: t.sandbox.info.imdsUrl(DEMO.vpcInstanceId2),
+        allowInsecureFallback: true,
+        sandboxUrl: t.sandbox.info.url,
+      });
       const s = statusOf(result);
       assert.equal(s.token, 'warn');
       assert.equal(s.hardened, 'warn');
@@ -89,7 +123,11 @@ describe('instance diagnostics', () => {
 
   test('expired credentials by the local clock are a failure that points at the clock', async () => {
     const imdsUrl = t.sandbox.info.imdsUrl(DEMO.vpcInstanceId2);
-    const result = await runInstanceDiagnostics({ imdsUrl, sandboxUrl: t.sandbox.info.url, now: () => Date.now() + 7 * 3600_000 });
+    const result = await runInstanceDiagnostics({
+      imdsUrl,
+      sandboxUrl: t.sandbox.info.url,
+      now: () => Date.now() + 7 * 3600_000,
+    });
     const expiry = result.checks.find((c) => c.id === 'expiry')!;
     assert.equal(expiry.status, 'fail');
     assert.match(expiry.fix ?? '', /clock/);

@@ -12,8 +12,19 @@ import { readCliConfig, upsertEcsRamRoleProfile } from '../../src/cloud/cliConfi
 import { CredentialProviders } from '../../src/cloud/credentials';
 import { DEFAULT_IMDS_URL, ImdsClient } from '../../src/cloud/imds';
 import {
-  buildEnvExports, decideProbe, detectInstance, explainInstanceProblem, formatExpiry, formatTimeLeft, instanceProfileConfig,
-  instanceRoleTakeover, isEcsHardware, maskAccessKeyId, nextRefreshDelay, resolveImdsEndpoint, sandboxHostOf,
+  buildEnvExports,
+  decideProbe,
+  detectInstance,
+  explainInstanceProblem,
+  formatExpiry,
+  formatTimeLeft,
+  instanceProfileConfig,
+  instanceRoleTakeover,
+  isEcsHardware,
+  maskAccessKeyId,
+  nextRefreshDelay,
+  resolveImdsEndpoint,
+  sandboxHostOf,
 } from '../../src/cloud/instance';
 import { ossEndpoint } from '../../src/cloud/profile';
 import { DEMO } from '../../src/sandbox/seed/demo';
@@ -29,7 +40,9 @@ const t = useSandbox();
 async function detectExpectingAnswer(opts: Parameters<typeof detectInstance>[0]): ReturnType<typeof detectInstance> {
   for (let attempt = 1; ; attempt++) {
     const out = await detectInstance(opts);
-    if (out.kind !== 'unreachable' || attempt === 3) { return out; }
+    if (out.kind !== 'unreachable' || attempt === 3) {
+      return out;
+    }
     console.log(`# detect timed out under load (attempt ${attempt}), retrying`);
   }
 }
@@ -47,43 +60,100 @@ async function closedPort(): Promise<number> {
 async function forwardingProxy(target: string): Promise<{ url: string; close(): Promise<void> }> {
   const upstream = new URL(target);
   const server = http.createServer((req, res) => {
-    const up = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, 'x-forwarded-for': '10.1.2.3' } }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
+    const up = http.request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, 'x-forwarded-for': '10.1.2.3' },
+      },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
+    up.on('error', () => {
+      res.writeHead(502);
+      res.end();
     });
-    up.on('error', () => { res.writeHead(502); res.end(); });
     req.pipe(up);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 describe('when to probe the metadata service', () => {
-  const base = { setting: 'auto' as const, remote: false, explicitEndpoint: false, platform: 'linux' as NodeJS.Platform, readProductName: () => 'Standard PC (Q35 + ICH9, 2009)' };
+  const base = {
+    setting: 'auto' as const,
+    remote: false,
+    explicitEndpoint: false,
+    platform: 'linux' as NodeJS.Platform,
+    readProductName: () => 'Standard PC (Q35 + ICH9, 2009)',
+  };
 
   test('sandbox mode wins: only a loopback metadata URL is asked, whoever asks and whatever the hardware', () => {
     const ecs = { ...base, readProductName: () => 'Alibaba Cloud ECS', sandbox: true };
     assert.deepEqual(decideProbe(ecs), { probe: false, reason: 'sandbox', evidence: false });
     assert.deepEqual(decideProbe({ ...ecs, userInitiated: true }), { probe: false, reason: 'sandbox', evidence: true });
-    assert.deepEqual(decideProbe({ ...ecs, setting: 'always', remote: true }), { probe: false, reason: 'sandbox', evidence: false });
-    assert.equal(decideProbe({ ...ecs, explicitEndpoint: true, endpointLoopback: false, userInitiated: true }).probe, false, 'an explicit non-loopback endpoint is not asked either');
-    assert.deepEqual(decideProbe({ ...ecs, explicitEndpoint: true, endpointLoopback: true }), { probe: true, reason: 'endpoint', evidence: true });
+    assert.deepEqual(decideProbe({ ...ecs, setting: 'always', remote: true }), {
+      probe: false,
+      reason: 'sandbox',
+      evidence: false,
+    });
+    assert.equal(
+      decideProbe({ ...ecs, explicitEndpoint: true, endpointLoopback: false, userInitiated: true }).probe,
+      false,
+      'an explicit non-loopback endpoint is not asked either',
+    );
+    assert.deepEqual(decideProbe({ ...ecs, explicitEndpoint: true, endpointLoopback: true }), {
+      probe: true,
+      reason: 'endpoint',
+      evidence: true,
+    });
   });
 
   test('a laptop (local extension host, not ECS hardware) is never probed, nor CI with a sandbox', () => {
     assert.deepEqual(decideProbe(base), { probe: false, reason: 'local', evidence: false });
-    assert.deepEqual(decideProbe({ ...base, platform: 'darwin', readProductName: () => 'Alibaba Cloud ECS' }), { probe: false, reason: 'local', evidence: false });
-    assert.equal(decideProbe({ ...base, remote: true, sandbox: true }).probe, false, 'a sandbox-driven remote host (the e2e harness) does not probe 100.100.100.200');
+    assert.deepEqual(decideProbe({ ...base, platform: 'darwin', readProductName: () => 'Alibaba Cloud ECS' }), {
+      probe: false,
+      reason: 'local',
+      evidence: false,
+    });
+    assert.equal(
+      decideProbe({ ...base, remote: true, sandbox: true }).probe,
+      false,
+      'a sandbox-driven remote host (the e2e harness) does not probe 100.100.100.200',
+    );
     assert.equal(decideProbe({ ...base, remote: true, setting: 'never' }).probe, false);
   });
 
   test('probes on a remote host (silently), on ECS hardware, with an explicit endpoint, when "always", or when asked', () => {
     assert.deepEqual(decideProbe({ ...base, remote: true }), { probe: true, reason: 'remote', evidence: false });
-    assert.deepEqual(decideProbe({ ...base, readProductName: () => 'Alibaba Cloud ECS\n' }), { probe: true, reason: 'hardware', evidence: true });
-    assert.deepEqual(decideProbe({ ...base, explicitEndpoint: true, endpointLoopback: true, sandbox: true }), { probe: true, reason: 'endpoint', evidence: true });
+    assert.deepEqual(decideProbe({ ...base, readProductName: () => 'Alibaba Cloud ECS\n' }), {
+      probe: true,
+      reason: 'hardware',
+      evidence: true,
+    });
+    assert.deepEqual(decideProbe({ ...base, explicitEndpoint: true, endpointLoopback: true, sandbox: true }), {
+      probe: true,
+      reason: 'endpoint',
+      evidence: true,
+    });
     assert.deepEqual(decideProbe({ ...base, setting: 'always' }), { probe: true, reason: 'always', evidence: true });
-    assert.deepEqual(decideProbe({ ...base, setting: 'never', userInitiated: true }), { probe: true, reason: 'user', evidence: true });
+    assert.deepEqual(decideProbe({ ...base, setting: 'never', userInitiated: true }), {
+      probe: true,
+      reason: 'user',
+      evidence: true,
+    });
   });
 
   test('ECS hardware is read from the DMI product name, on Linux only; an unreadable file is not ECS', () => {
@@ -93,8 +163,16 @@ describe('when to probe the metadata service', () => {
   });
 
   test('the endpoint: setting, then ALIBABA_CLOUD_IMDS_ENDPOINT, then 100.100.100.200', () => {
-    assert.deepEqual(resolveImdsEndpoint('http://127.0.0.1:9/imds/i-1/', {}), { url: 'http://127.0.0.1:9/imds/i-1', explicit: true, source: 'setting' });
-    assert.deepEqual(resolveImdsEndpoint('', { ALIBABA_CLOUD_IMDS_ENDPOINT: 'http://127.0.0.1:8' }), { url: 'http://127.0.0.1:8', explicit: true, source: 'env' });
+    assert.deepEqual(resolveImdsEndpoint('http://127.0.0.1:9/imds/i-1/', {}), {
+      url: 'http://127.0.0.1:9/imds/i-1',
+      explicit: true,
+      source: 'setting',
+    });
+    assert.deepEqual(resolveImdsEndpoint('', { ALIBABA_CLOUD_IMDS_ENDPOINT: 'http://127.0.0.1:8' }), {
+      url: 'http://127.0.0.1:8',
+      explicit: true,
+      source: 'env',
+    });
     assert.deepEqual(resolveImdsEndpoint(undefined, {}), { url: DEFAULT_IMDS_URL, explicit: false, source: 'default' });
   });
 });
@@ -103,7 +181,9 @@ describe('detection against the sandbox IMDS', () => {
   test('an instance with a role: identity, role, first credentials, hardened mode', async () => {
     const out = await detectExpectingAnswer({ baseUrl: t.sandbox.info.imdsUrl(DEMO.vpcInstanceId2) });
     assert.equal(out.kind, 'found');
-    if (out.kind !== 'found') { return; }
+    if (out.kind !== 'found') {
+      return;
+    }
     assert.equal(out.identity.instanceId, DEMO.vpcInstanceId2);
     assert.equal(out.identity.regionId, 'cn-hangzhou');
     assert.equal(out.roleName, DEMO.seededRole);
@@ -115,28 +195,42 @@ describe('detection against the sandbox IMDS', () => {
   test('no role attached (404) → ImdsNoRole, with the instance and the fix', async () => {
     const out = await detectExpectingAnswer({ baseUrl: t.sandbox.info.imdsUrl(DEMO.vpcInstanceId) });
     assert.equal(out.kind, 'failed');
-    if (out.kind !== 'failed') { return; }
+    if (out.kind !== 'failed') {
+      return;
+    }
     assert.equal(out.error.code, 'ImdsNoRole');
     assert.equal(out.identity?.instanceId, DEMO.vpcInstanceId);
     const p = explainInstanceProblem(out.error, { baseUrl: out.baseUrl, instanceId: out.identity?.instanceId });
     assert.match(p.title, new RegExp(DEMO.vpcInstanceId));
-    assert.match(p.fix, /Attach a role to i-bp1sandboxvpc000001 from your local VS Code window: command "Alibaba Cloud: Attach RAM Role to Instance"/);
+    assert.match(
+      p.fix,
+      /Attach a role to i-bp1sandboxvpc000001 from your local VS Code window: command "Alibaba Cloud: Attach RAM Role to Instance"/,
+    );
   });
 
   test('hardened mode required: the token PUT refused (a proxy adds X-Forwarded-For) with fallback off → ImdsHardenedRequired', async () => {
     const proxy = await forwardingProxy(t.sandbox.info.url);
     try {
-      const strict = await detectExpectingAnswer({ baseUrl: `${proxy.url}/imds/${DEMO.vpcInstanceId2}`, allowInsecureFallback: false });
+      const strict = await detectExpectingAnswer({
+        baseUrl: `${proxy.url}/imds/${DEMO.vpcInstanceId2}`,
+        allowInsecureFallback: false,
+      });
       assert.equal(strict.kind, 'failed');
       assert.equal(strict.kind === 'failed' && strict.error.code, 'ImdsHardenedRequired');
       assert.equal(strict.kind === 'failed' && strict.error.status, 403);
       const p = explainInstanceProblem(strict.kind === 'failed' ? strict.error : undefined!, { baseUrl: proxy.url });
       assert.match(p.fix, /NO_PROXY/);
       // Fallback on, but the instance requires tokens (HttpTokens=required): the token-less read is refused too.
-      const required = await detectExpectingAnswer({ baseUrl: `${proxy.url}/imds/${DEMO.vpcInstanceId}`, allowInsecureFallback: true });
+      const required = await detectExpectingAnswer({
+        baseUrl: `${proxy.url}/imds/${DEMO.vpcInstanceId}`,
+        allowInsecureFallback: true,
+      });
       assert.equal(required.kind === 'failed' && required.error.code, 'ImdsHardenedRequired');
       // Fallback on and tokens optional: it works, and says so.
-      const optional = await detectExpectingAnswer({ baseUrl: `${proxy.url}/imds/${DEMO.vpcInstanceId2}`, allowInsecureFallback: true });
+      const optional = await detectExpectingAnswer({
+        baseUrl: `${proxy.url}/imds/${DEMO.vpcInstanceId2}`,
+        allowInsecureFallback: true,
+      });
       assert.equal(optional.kind, 'found');
       assert.equal(optional.kind === 'found' && optional.usedInsecureFallback, true);
     } finally {
@@ -197,8 +291,19 @@ describe('detection against the sandbox IMDS', () => {
 
   test('an unreadable Expiration is refused as ImdsBadResponse (it would make every call refetch)', async () => {
     const server = http.createServer((req, res) => {
-      if (req.method === 'PUT') { res.end('tok'); return; }
-      res.end(JSON.stringify({ AccessKeyId: 'STS.x', AccessKeySecret: 's', SecurityToken: 't', Expiration: 'soon', Code: 'Success' }));
+      if (req.method === 'PUT') {
+        res.end('tok');
+        return;
+      }
+      res.end(
+        JSON.stringify({
+          AccessKeyId: 'STS.x',
+          AccessKeySecret: 's',
+          SecurityToken: 't',
+          Expiration: 'soon',
+          Code: 'Success',
+        }),
+      );
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
@@ -214,13 +319,18 @@ describe('detection against the sandbox IMDS', () => {
 describe('the instance profile', () => {
   const identity = { instanceId: DEMO.vpcInstanceId2, regionId: 'cn-shanghai', zoneId: 'cn-shanghai-b' };
 
-  test('on a real instance: EcsRamRole, the instance\'s region, internal OSS endpoint unless turned off', () => {
+  test("on a real instance: EcsRamRole, the instance's region, internal OSS endpoint unless turned off", () => {
     const p = instanceProfileConfig({ identity, roleName: 'R', imdsUrl: DEFAULT_IMDS_URL });
     assert.deepEqual(p.credentials, { mode: 'EcsRamRole', roleName: 'R' });
     assert.equal(p.regionId, 'cn-shanghai');
     assert.equal(ossEndpoint(p, 'cn-shanghai'), 'https://oss-cn-shanghai-internal.aliyuncs.com');
     assert.equal(p.endpoints?.metadata, undefined);
-    const off = instanceProfileConfig({ identity, roleName: 'R', imdsUrl: DEFAULT_IMDS_URL, useInternalOssEndpoint: false });
+    const off = instanceProfileConfig({
+      identity,
+      roleName: 'R',
+      imdsUrl: DEFAULT_IMDS_URL,
+      useInternalOssEndpoint: false,
+    });
     assert.equal(ossEndpoint(off, 'cn-shanghai'), 'https://oss-cn-shanghai.aliyuncs.com');
   });
 
@@ -232,14 +342,23 @@ describe('the instance profile', () => {
     assert.equal(p.endpoints?.ecs, t.sandbox.info.endpoint);
     assert.equal(p.endpoints?.metadata, url);
     assert.equal(p.endpoints?.ossResolveTo, '127.0.0.1');
-    const relayed = instanceProfileConfig({ identity, roleName: 'R', imdsUrl: 'http://127.0.0.2:1/x', sandboxUrl: t.sandbox.info.url });
+    const relayed = instanceProfileConfig({
+      identity,
+      roleName: 'R',
+      imdsUrl: 'http://127.0.0.2:1/x',
+      sandboxUrl: t.sandbox.info.url,
+    });
     assert.equal(relayed.endpoints?.sts, t.sandbox.info.endpoint);
     assert.equal(relayed.endpoints?.metadata, 'http://127.0.0.2:1/x');
     const real = instanceProfileConfig({ identity, roleName: 'R', imdsUrl: 'http://127.0.0.1:1/x' });
     assert.equal(real.endpoints?.sts, undefined);
     assert.equal(real.endpoints?.metadata, 'http://127.0.0.1:1/x');
     // "Start Sandbox" knows its sandbox as host:port (no scheme); that works the same.
-    assert.equal(instanceProfileConfig({ identity, roleName: 'R', imdsUrl: url, sandboxUrl: t.sandbox.info.endpoint }).endpoints?.sts, t.sandbox.info.endpoint);
+    assert.equal(
+      instanceProfileConfig({ identity, roleName: 'R', imdsUrl: url, sandboxUrl: t.sandbox.info.endpoint }).endpoints
+        ?.sts,
+      t.sandbox.info.endpoint,
+    );
   });
 
   test('the detected profile works end to end: whoAmI is the role, OSS lists, PutObject is refused (read-only role)', async () => {
@@ -247,8 +366,15 @@ describe('the instance profile', () => {
     const providers = new CredentialProviders(); // the profile store's
     const out = await detectExpectingAnswer({ baseUrl: url, providers });
     assert.equal(out.kind, 'found');
-    if (out.kind !== 'found') { return; }
-    const config = instanceProfileConfig({ identity: out.identity, roleName: out.roleName, imdsUrl: url, sandboxUrl: t.sandbox.info.url });
+    if (out.kind !== 'found') {
+      return;
+    }
+    const config = instanceProfileConfig({
+      identity: out.identity,
+      roleName: out.roleName,
+      imdsUrl: url,
+      sandboxUrl: t.sandbox.info.url,
+    });
     const cloud = t.cloud(undefined, config, providers);
     assert.equal(cloud.session.provider, out.provider, 'sessions share the detected provider (one credential cache)');
     assert.notEqual(t.cloud(undefined, config).session.provider, out.provider, 'another owner has its own cache');
@@ -257,7 +383,9 @@ describe('the instance profile', () => {
     assert.match(who.arn, new RegExp(`assumed-role/${DEMO.seededRole}/`));
     const page = await cloud.oss.listObjects(DEMO.bucket, 'cn-hangzhou', { maxKeys: 5, delimiter: '' });
     assert.equal(page.items.length, 5);
-    await assert.rejects(cloud.oss.putObject(DEMO.bucket, 'cn-hangzhou', 'x.txt', Buffer.from('x')), { code: 'AccessDenied' });
+    await assert.rejects(cloud.oss.putObject(DEMO.bucket, 'cn-hangzhou', 'x.txt', Buffer.from('x')), {
+      code: 'AccessDenied',
+    });
   });
 });
 
@@ -266,8 +394,29 @@ describe('aliyun CLI profile for the instance role', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'instance-cli-'));
     const file = path.join(dir, '.aliyun', 'config.json');
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ current: 'default', meta_path: '', plugin_settings: { x: 1 }, profiles: [{ name: 'default', mode: 'AK', access_key_id: 'SBXAK-test', access_key_secret: 'not-a-real-secret', region_id: 'cn-beijing' }] }), { mode: 0o644 });
-    const r = upsertEcsRamRoleProfile(file, { name: 'ecs-DemoEcsOssReader', roleName: DEMO.seededRole, regionId: 'cn-hangzhou' }, false);
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        current: 'default',
+        meta_path: '',
+        plugin_settings: { x: 1 },
+        profiles: [
+          {
+            name: 'default',
+            mode: 'AK',
+            access_key_id: 'SBXAK-test',
+            access_key_secret: 'not-a-real-secret',
+            region_id: 'cn-beijing',
+          },
+        ],
+      }),
+      { mode: 0o644 },
+    );
+    const r = upsertEcsRamRoleProfile(
+      file,
+      { name: 'ecs-DemoEcsOssReader', roleName: DEMO.seededRole, regionId: 'cn-hangzhou' },
+      false,
+    );
     assert.deepEqual(r, { created: false, replaced: false, madeCurrent: false });
     const raw = JSON.parse(fs.readFileSync(file, 'utf8'));
     assert.equal(raw.current, 'default');
@@ -276,11 +425,21 @@ describe('aliyun CLI profile for the instance role', () => {
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
     const read = readCliConfig(file).profiles.find((p) => p.name === 'ecs-DemoEcsOssReader');
     assert.deepEqual(read?.supported && read.credentials, { mode: 'EcsRamRole', roleName: DEMO.seededRole });
-    assert.equal(upsertEcsRamRoleProfile(file, { name: 'ecs-DemoEcsOssReader', roleName: DEMO.seededRole, regionId: 'cn-hangzhou' }, true).madeCurrent, true);
+    assert.equal(
+      upsertEcsRamRoleProfile(
+        file,
+        { name: 'ecs-DemoEcsOssReader', roleName: DEMO.seededRole, regionId: 'cn-hangzhou' },
+        true,
+      ).madeCurrent,
+      true,
+    );
     assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).current, 'ecs-DemoEcsOssReader');
     // A new file is created 0600, in a 0700 directory.
     const fresh = path.join(dir, 'new', 'config.json');
-    assert.equal(upsertEcsRamRoleProfile(fresh, { name: 'ecs', roleName: 'R', regionId: 'cn-hangzhou' }, false).created, true);
+    assert.equal(
+      upsertEcsRamRoleProfile(fresh, { name: 'ecs', roleName: 'R', regionId: 'cn-hangzhou' }, false).created,
+      true,
+    );
     assert.equal(fs.statSync(fresh).mode & 0o777, 0o600);
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -288,28 +447,59 @@ describe('aliyun CLI profile for the instance role', () => {
 
 describe('environment for other SDKs', () => {
   test('role mode exports, no secrets; names are the ones @alicloud/credentials 2.4.7 reads', () => {
-    const text = buildEnvExports({ roleName: DEMO.seededRole, regionId: 'cn-hangzhou', instanceId: DEMO.vpcInstanceId2, imdsUrl: DEFAULT_IMDS_URL, hardened: true });
+    const text = buildEnvExports({
+      roleName: DEMO.seededRole,
+      regionId: 'cn-hangzhou',
+      instanceId: DEMO.vpcInstanceId2,
+      imdsUrl: DEFAULT_IMDS_URL,
+      hardened: true,
+    });
     const exports = Object.fromEntries([...text.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
-    assert.deepEqual(exports, { ALIBABA_CLOUD_ECS_METADATA: DEMO.seededRole, ALIBABA_CLOUD_IMDSV1_DISABLED: 'true', ALIBABA_CLOUD_REGION_ID: 'cn-hangzhou' });
+    assert.deepEqual(exports, {
+      ALIBABA_CLOUD_ECS_METADATA: DEMO.seededRole,
+      ALIBABA_CLOUD_IMDSV1_DISABLED: 'true',
+      ALIBABA_CLOUD_REGION_ID: 'cn-hangzhou',
+    });
     assert.doesNotMatch(text, /ACCESS_KEY|SECURITY_TOKEN/);
-    const sdk = ['ecs_ram_role.ts', 'default.ts'].map((f) => fs.readFileSync(path.join('node_modules/@alicloud/credentials/src/providers', f), 'utf8')).join('\n');
-    for (const name of ['ALIBABA_CLOUD_ECS_METADATA', 'ALIBABA_CLOUD_IMDSV1_DISABLED', 'ALIBABA_CLOUD_ECS_METADATA_DISABLED']) {
+    const sdk = ['ecs_ram_role.ts', 'default.ts']
+      .map((f) => fs.readFileSync(path.join('node_modules/@alicloud/credentials/src/providers', f), 'utf8'))
+      .join('\n');
+    for (const name of [
+      'ALIBABA_CLOUD_ECS_METADATA',
+      'ALIBABA_CLOUD_IMDSV1_DISABLED',
+      'ALIBABA_CLOUD_ECS_METADATA_DISABLED',
+    ]) {
       assert.ok(sdk.includes(`process.env.${name}`), name);
     }
-    assert.ok(fs.readFileSync('node_modules/@alicloud/credentials/src/providers/uri.ts', 'utf8').includes('ALIBABA_CLOUD_CREDENTIALS_URI'));
-    const fallback = buildEnvExports({ roleName: 'R', regionId: 'cn-hangzhou', imdsUrl: DEFAULT_IMDS_URL, hardened: false });
+    assert.ok(
+      fs
+        .readFileSync('node_modules/@alicloud/credentials/src/providers/uri.ts', 'utf8')
+        .includes('ALIBABA_CLOUD_CREDENTIALS_URI'),
+    );
+    const fallback = buildEnvExports({
+      roleName: 'R',
+      regionId: 'cn-hangzhou',
+      imdsUrl: DEFAULT_IMDS_URL,
+      hardened: false,
+    });
     assert.doesNotMatch(fallback, /IMDSV1_DISABLED/);
   });
 
-  test('a non-default endpoint (sandbox) is reached through the credentials URI, and the SDK chain gets the role\'s credentials from it', async () => {
+  test("a non-default endpoint (sandbox) is reached through the credentials URI, and the SDK chain gets the role's credentials from it", async () => {
     const url = t.sandbox.info.imdsUrl(DEMO.vpcInstanceId2);
     const text = buildEnvExports({ roleName: DEMO.seededRole, regionId: 'cn-hangzhou', imdsUrl: url, hardened: true });
     const exports = Object.fromEntries([...text.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
     assert.equal(exports.ALIBABA_CLOUD_ECS_METADATA_DISABLED, 'true');
     assert.equal(exports.ALIBABA_CLOUD_ECS_METADATA, undefined, 'the metadata provider is off, so no role name for it');
-    assert.equal(exports.ALIBABA_CLOUD_CREDENTIALS_URI, `${url}/latest/meta-data/ram/security-credentials/${DEMO.seededRole}`);
+    assert.equal(
+      exports.ALIBABA_CLOUD_CREDENTIALS_URI,
+      `${url}/latest/meta-data/ram/security-credentials/${DEMO.seededRole}`,
+    );
     const { URICredentialsProvider } = await import('@alicloud/credentials');
-    const got = await URICredentialsProvider.builder().withCredentialsURI(exports.ALIBABA_CLOUD_CREDENTIALS_URI).build().getCredentials();
+    const got = await URICredentialsProvider.builder()
+      .withCredentialsURI(exports.ALIBABA_CLOUD_CREDENTIALS_URI)
+      .build()
+      .getCredentials();
     assert.match(got.accessKeyId, /^STS\./);
   });
 });

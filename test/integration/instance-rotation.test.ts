@@ -23,15 +23,25 @@ const advance = (ms: number) => t.sandbox.advanceClock(ms);
 /** A cloud for the instance role of vpcInstanceId2, as the extension builds it on the instance. */
 function instanceCloud(): Cloud {
   const imdsUrl = t.sandbox.info.imdsUrl(DEMO.vpcInstanceId2);
-  return t.cloud(undefined, instanceProfileConfig({
-    identity: { instanceId: DEMO.vpcInstanceId2, regionId: 'cn-hangzhou', zoneId: 'cn-hangzhou-i' }, roleName: DEMO.seededRole, imdsUrl, sandboxUrl: t.sandbox.info.url,
-  }));
+  return t.cloud(
+    undefined,
+    instanceProfileConfig({
+      identity: { instanceId: DEMO.vpcInstanceId2, regionId: 'cn-hangzhou', zoneId: 'cn-hangzhou-i' },
+      roleName: DEMO.seededRole,
+      imdsUrl,
+      sandboxUrl: t.sandbox.info.url,
+    }),
+  );
 }
 
 const list = (cloud: Cloud) => cloud.oss.listObjects(DEMO.bucket, 'cn-hangzhou', { maxKeys: 3, delimiter: '' });
 
 /** OSS ListObjects results the sandbox answered since `from`. */
-const ossStatuses = (from: number) => t.sandbox.requests.slice(from).filter((r) => r.service === 'oss').map((r) => r.status);
+const ossStatuses = (from: number) =>
+  t.sandbox.requests
+    .slice(from)
+    .filter((r) => r.service === 'oss')
+    .map((r) => r.status);
 
 describe('instance credentials across a rotation', () => {
   test('listing keeps working past the rotation point; the background refresh switches to the new credentials without a failed call', async () => {
@@ -56,9 +66,15 @@ describe('instance credentials across a rotation', () => {
 
     // The old credentials expire: calls go on with the new ones, and none of them failed on the way.
     advance(3 * HOUR);
-    for (let i = 0; i < 3; i++) { assert.equal((await list(cloud)).items.length, 3); }
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await list(cloud)).items.length, 3);
+    }
     assert.equal((await provider.get()).accessKeyId, second.accessKeyId);
-    assert.deepEqual(ossStatuses(from).filter((s) => s !== 200), [], 'no OSS call was refused');
+    assert.deepEqual(
+      ossStatuses(from).filter((s) => s !== 200),
+      [],
+      'no OSS call was refused',
+    );
   });
 
   test('a call in flight with credentials that expired under it is retried once with fresh ones and succeeds', async () => {
@@ -76,7 +92,11 @@ describe('instance credentials across a rotation', () => {
     // On the wire: one refusal (SecurityTokenExpired, 403), a credentials fetch from IMDS (its
     // metadata token expired at the sandbox too: 401, new token, read), then the retried call.
     const seen = t.sandbox.requests.slice(from).map((r) => `${r.service}:${r.status}`);
-    assert.deepEqual(seen.filter((x) => x.startsWith('oss')), ['oss:403', 'oss:200'], seen.join(' '));
+    assert.deepEqual(
+      seen.filter((x) => x.startsWith('oss')),
+      ['oss:403', 'oss:200'],
+      seen.join(' '),
+    );
     assert.equal(seen[0], 'oss:403');
     assert.equal(seen.at(-1), 'oss:200');
     assert.ok(seen.slice(1, -1).every((x) => x.startsWith('imds')) && seen.at(-2) === 'imds:200', seen.join(' '));
@@ -90,7 +110,10 @@ describe('instance credentials across a rotation', () => {
     advance(6.5 * HOUR);
     const from = t.sandbox.requests.length;
     const who = await cloud.whoAmI();
-    const sts = t.sandbox.requests.slice(from).filter((r) => r.service === 'sts').map((r) => r.status);
+    const sts = t.sandbox.requests
+      .slice(from)
+      .filter((r) => r.service === 'sts')
+      .map((r) => r.status);
     assert.deepEqual(sts, [400, 200], 'InvalidSecurityToken.Expired, then the retried call');
     assert.match(who.arn, new RegExp(`assumed-role/${DEMO.seededRole}/`));
     assert.notEqual((await provider.get()).accessKeyId, old.accessKeyId);

@@ -12,7 +12,8 @@ import { useSandbox } from '../helpers/sandbox';
 
 const t = useSandbox({ seed: 'large', latencyMs: 10 });
 
-const throttledSince = (from: number) => t.sandbox.requests.slice(from).filter((r) => r.status === 400 || r.status === 503).length;
+const throttledSince = (from: number) =>
+  t.sandbox.requests.slice(from).filter((r) => r.status === 400 || r.status === 503).length;
 
 describe('inventory at scale', () => {
   it('loads every region with instances, each joined with its role, and every role', async () => {
@@ -42,10 +43,18 @@ describe('inventory at scale', () => {
     try {
       const from = t.sandbox.requests.length;
       const limiter = new RequestLimiter({ maxInFlight: 6 });
-      const inv = await loadInventory(t.cloud(), { limiter, regions: ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'cn-qingdao'] });
+      const inv = await loadInventory(t.cloud(), {
+        limiter,
+        regions: ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'cn-qingdao'],
+      });
       assert.equal(throttledSince(from), 0);
       assert.equal(limiter.peak, 6);
-      assert.equal(inv.regions.reduce((n, r) => n + r.instances.length, 0), [...t.sandbox.state.instances.values()].filter((i) => ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'cn-qingdao'].includes(i.regionId)).length);
+      assert.equal(
+        inv.regions.reduce((n, r) => n + r.instances.length, 0),
+        [...t.sandbox.state.instances.values()].filter((i) =>
+          ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'cn-qingdao'].includes(i.regionId),
+        ).length,
+      );
     } finally {
       t.sandbox.faults.clear();
     }
@@ -76,6 +85,9 @@ describe('inventory at scale', () => {
     assert.equal(log[0], 'DescribeRegions');
     assert.equal(log.filter((a) => a === 'DescribeInstances').length, t.sandbox.state.regions.length);
     assert.equal(probes.filter((p) => p.first?.items.length).length, LARGE.regions);
-    assert.ok(probes.every((p) => !p.first?.items.length || p.first.next), 'a full region has more pages');
+    assert.ok(
+      probes.every((p) => !p.first?.items.length || p.first.next),
+      'a full region has more pages',
+    );
   });
 });

@@ -17,7 +17,11 @@ test('a large object streams to a file with byte progress', async () => {
   await oss.putObject(DEMO.bucket, 'cn-hangzhou', 'big/blob.bin', body);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'oss-dl-')), 'blob.bin');
   let bytes = 0;
-  await oss.downloadToFile(DEMO.bucket, 'cn-hangzhou', 'big/blob.bin', file, { onBytes: (n) => { bytes += n; } });
+  await oss.downloadToFile(DEMO.bucket, 'cn-hangzhou', 'big/blob.bin', file, {
+    onBytes: (n) => {
+      bytes += n;
+    },
+  });
   assert.ok(fs.readFileSync(file).equals(body));
   assert.equal(bytes, body.length);
   assert.equal(fs.existsSync(`${file}.part`), false);
@@ -28,10 +32,16 @@ test('a failed or cancelled download leaves the existing file untouched and no p
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oss-dl-'));
   const file = path.join(dir, 'keep.txt');
   fs.writeFileSync(file, 'precious');
-  await assert.rejects(oss.downloadToFile(DEMO.bucket, 'cn-hangzhou', 'no/such/key', file), (e: CloudError) => e.code === 'NoSuchKey');
+  await assert.rejects(
+    oss.downloadToFile(DEMO.bucket, 'cn-hangzhou', 'no/such/key', file),
+    (e: CloudError) => e.code === 'NoSuchKey',
+  );
   const controller = new AbortController();
   controller.abort();
-  await assert.rejects(oss.downloadToFile(DEMO.bucket, 'cn-hangzhou', 'README.md', file, { signal: controller.signal }), (e: CloudError) => e.code === 'Cancelled');
+  await assert.rejects(
+    oss.downloadToFile(DEMO.bucket, 'cn-hangzhou', 'README.md', file, { signal: controller.signal }),
+    (e: CloudError) => e.code === 'Cancelled',
+  );
   assert.equal(fs.readFileSync(file, 'utf8'), 'precious');
   assert.deepEqual(fs.readdirSync(dir), ['keep.txt']);
 });

@@ -23,8 +23,14 @@ test('PutObject returns the ETag that HeadObject reports; another write changes 
 test('forbidOverwrite refuses an existing key with FileAlreadyExists and leaves it as it was', async () => {
   const oss = t.cloud().oss;
   await oss.putObject(DEMO.bucket, region, 'etag/b.txt', Buffer.from('theirs'));
-  await assert.rejects(oss.putObject(DEMO.bucket, region, 'etag/b.txt', Buffer.from('mine'), undefined, { forbidOverwrite: true }),
-    (e: CloudError) => e.code === 'FileAlreadyExists');
+  await assert.rejects(
+    oss.putObject(DEMO.bucket, region, 'etag/b.txt', Buffer.from('mine'), undefined, { forbidOverwrite: true }),
+    (e: CloudError) => e.code === 'FileAlreadyExists',
+  );
   assert.equal((await oss.getObject(DEMO.bucket, region, 'etag/b.txt')).toString(), 'theirs');
-  assert.ok(await oss.putObject(DEMO.bucket, region, 'etag/new.txt', Buffer.from('fresh'), undefined, { forbidOverwrite: true }));
+  assert.ok(
+    await oss.putObject(DEMO.bucket, region, 'etag/new.txt', Buffer.from('fresh'), undefined, {
+      forbidOverwrite: true,
+    }),
+  );
 });

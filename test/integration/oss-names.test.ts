@@ -29,7 +29,9 @@ describe('OSS object names', () => {
     assert.equal(messages[5], messages[6]);
     assert.match(messages[7]!, /1106 bytes .* at most 1023/);
     assert.ok(messages.every((m) => m && !/signature|secret/i.test(m)));
-    for (const ok of ['reports', '2026/02', 'a.b/..c', 'räume', 'x'.repeat(1000)]) { assert.equal(folderNameProblem('docs/', ok), undefined, ok); }
+    for (const ok of ['reports', '2026/02', 'a.b/..c', 'räume', 'x'.repeat(1000)]) {
+      assert.equal(folderNameProblem('docs/', ok), undefined, ok);
+    }
     // 1,023 bytes is the limit, counted in UTF-8 (3 bytes for 中).
     assert.equal(objectKeyProblem('中'.repeat(341)), undefined);
     assert.match(objectKeyProblem('中'.repeat(342)) ?? '', /1026 bytes/);
@@ -39,7 +41,10 @@ describe('OSS object names', () => {
     const oss = t.cloud().oss;
     const before = t.sandbox.requests.length;
     for (const key of ['docs/../', `${'k'.repeat(1100)}/`, '/abs']) {
-      await assert.rejects(oss.createFolder('demo-data', 'cn-hangzhou', key), (e: CloudError) => e.code === 'InvalidObjectName' && !e.explanation);
+      await assert.rejects(
+        oss.createFolder('demo-data', 'cn-hangzhou', key),
+        (e: CloudError) => e.code === 'InvalidObjectName' && !e.explanation,
+      );
     }
     assert.equal(t.sandbox.requests.length, before);
   });
@@ -52,11 +57,18 @@ describe('OSS object names', () => {
       const len = png.readUInt32BE(at);
       const type = png.subarray(at + 4, at + 8);
       const data = png.subarray(at + 8, at + 8 + len);
-      assert.equal(png.readUInt32BE(at + 8 + len), crc32(Buffer.concat([type, data])), `CRC of ${type.toString('latin1')}`);
+      assert.equal(
+        png.readUInt32BE(at + 8 + len),
+        crc32(Buffer.concat([type, data])),
+        `CRC of ${type.toString('latin1')}`,
+      );
       chunks.push({ type: type.toString('latin1'), data });
       at += 12 + len;
     }
-    assert.deepEqual(chunks.map((c) => c.type), ['IHDR', 'IDAT', 'IEND']);
+    assert.deepEqual(
+      chunks.map((c) => c.type),
+      ['IHDR', 'IDAT', 'IEND'],
+    );
     const width = chunks[0].data.readUInt32BE(0);
     const height = chunks[0].data.readUInt32BE(4);
     assert.equal(inflateSync(chunks[1].data).length, height * (1 + width * 4), 'one filter byte and RGBA per row');

@@ -13,24 +13,28 @@ import { useSandbox } from '../helpers/sandbox';
 const t = useSandbox();
 
 const agent = new http.Agent({
-  lookup: ((_h: string, o: { all?: boolean }, cb: (...a: unknown[]) => void) => (o?.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4))) as never,
+  lookup: ((_h: string, o: { all?: boolean }, cb: (...a: unknown[]) => void) =>
+    o?.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)) as never,
 });
 
 function get(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    }).on('error', reject);
+    http
+      .get(url, { agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      })
+      .on('error', reject);
   });
 }
 
-const instanceCloud = () => t.cloud({ mode: 'EcsRamRole' }, { endpoints: sandboxEndpoints(t.sandbox.info.endpoint, DEMO.vpcInstanceId2) });
+const instanceCloud = () =>
+  t.cloud({ mode: 'EcsRamRole' }, { endpoints: sandboxEndpoints(t.sandbox.info.endpoint, DEMO.vpcInstanceId2) });
 const WEEK = 7 * 24 * 3600;
 
 describe('presigned URLs', () => {
-  it('caps a week-long request at the instance role credentials\' expiry, and the URL works', async () => {
+  it("caps a week-long request at the instance role credentials' expiry, and the URL works", async () => {
     const cloud = instanceCloud();
     const signed = await cloud.oss.presignGet(DEMO.bucket, 'cn-hangzhou', 'README.md', WEEK);
     const credExpiry = cloud.session.provider.expiration;
@@ -57,7 +61,7 @@ describe('presigned URLs', () => {
     assert.equal((await fetch(u)).status, 403, 'the signature still guards it');
   });
 
-  it('does not cap a request shorter than the credentials\' lifetime', async () => {
+  it("does not cap a request shorter than the credentials' lifetime", async () => {
     const signed = await instanceCloud().oss.presignGet(DEMO.bucket, 'cn-hangzhou', 'README.md', 600);
     assert.equal(signed.capped, false);
     const left = (signed.expiresAt.getTime() - Date.now()) / 1000;

@@ -24,19 +24,31 @@ interface Versioned {
   getBucketVersions(query: Record<string, string | number>): Promise<{
     objects: Array<{ name: string; versionId: string; isLatest: boolean; size: number }>;
     deleteMarker: Array<{ name: string; versionId: string }>;
-    prefixes: string[] | null; isTruncated: boolean; nextKeyMarker: string | null; nextVersionIdMarker: string | null;
+    prefixes: string[] | null;
+    isTruncated: boolean;
+    nextKeyMarker: string | null;
+    nextVersionIdMarker: string | null;
   }>;
-  deleteMulti(names: Array<string | { key: string; versionId: string }>, options?: { quiet?: boolean }): Promise<{ deleted: Array<Record<string, string>> }>;
-  get(name: string, file?: unknown, options?: { versionId?: string }): Promise<{ content: Buffer; res: { headers: Headers } }>;
+  deleteMulti(
+    names: Array<string | { key: string; versionId: string }>,
+    options?: { quiet?: boolean },
+  ): Promise<{ deleted: Array<Record<string, string>> }>;
+  get(
+    name: string,
+    file?: unknown,
+    options?: { versionId?: string },
+  ): Promise<{ content: Buffer; res: { headers: Headers } }>;
   delete(name: string, options?: { versionId?: string }): Promise<{ res: { headers: Headers } }>;
 }
 
 async function rawClient(bucket: string): Promise<OSS & Versioned> {
-  return await t.cloud().session.ossClient(HZ, bucket) as OSS & Versioned;
+  return (await t.cloud().session.ossClient(HZ, bucket)) as OSS & Versioned;
 }
 
 async function fails(p: Promise<unknown>): Promise<{ code: string; status: number; headers: Headers }> {
-  try { await p; } catch (e) {
+  try {
+    await p;
+  } catch (e) {
     const err = e as { code: string; status: number; headers?: Headers };
     return { code: err.code, status: err.status, headers: err.headers ?? {} };
   }
@@ -44,7 +56,12 @@ async function fails(p: Promise<unknown>): Promise<{ code: string; status: numbe
 }
 
 async function cloudCode(p: Promise<unknown>): Promise<string> {
-  try { await p; } catch (e) { assert.ok(e instanceof CloudError, String(e)); return e.code; }
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof CloudError, String(e));
+    return e.code;
+  }
   assert.fail('expected an error');
 }
 
@@ -57,7 +74,10 @@ describe('sandbox versioning, as ali-oss sees it', () => {
     assert.equal(await oss.getBucketVersioning('ver-status', HZ), undefined);
     await oss.putBucketVersioning('ver-status', HZ, 'Enabled');
     assert.equal(await oss.getBucketVersioning('ver-status', HZ), 'Enabled');
-    assert.equal(((await c.getBucketInfo('ver-status')) as unknown as { bucket: { Versioning: string } }).bucket.Versioning, 'Enabled');
+    assert.equal(
+      ((await c.getBucketInfo('ver-status')) as unknown as { bucket: { Versioning: string } }).bucket.Versioning,
+      'Enabled',
+    );
     await oss.putBucketVersioning('ver-status', HZ, 'Suspended');
     assert.equal(await oss.getBucketVersioning('ver-status', HZ), 'Suspended');
     await oss.deleteBucket('ver-status', HZ);
@@ -66,10 +86,13 @@ describe('sandbox versioning, as ali-oss sees it', () => {
   test('a blank Status is MalformedXML (EC 0012-00000003)', async () => {
     await t.cloud().oss.createBucket('ver-blank', HZ);
     const c = await rawClient('ver-blank');
-    const params = (c as unknown as { _bucketRequestParams(m: string, b: string, sub: string): Record<string, unknown> })._bucketRequestParams('PUT', 'ver-blank', 'versioning');
+    const params = (
+      c as unknown as { _bucketRequestParams(m: string, b: string, sub: string): Record<string, unknown> }
+    )._bucketRequestParams('PUT', 'ver-blank', 'versioning');
     params.mime = 'xml';
     params.successStatuses = [200];
-    params.content = '<?xml version="1.0" encoding="UTF-8"?><VersioningConfiguration><Status></Status></VersioningConfiguration>';
+    params.content =
+      '<?xml version="1.0" encoding="UTF-8"?><VersioningConfiguration><Status></Status></VersioningConfiguration>';
     const e = await fails((c as unknown as { request(p: unknown): Promise<unknown> }).request(params));
     assert.deepEqual([e.code, e.status], ['MalformedXML', 400]);
     assert.equal(t.sandbox.state.buckets.get('ver-blank')!.versioning, undefined);
@@ -82,7 +105,11 @@ describe('sandbox versioning, as ali-oss sees it', () => {
     const c = await rawClient(b);
     // Written before versioning: the "null" version, kept when a versioned write replaces it.
     await c.put('a.txt', Buffer.from('zero'));
-    assert.equal(headersOf(await c.put('plain.txt', Buffer.from('p')))['x-oss-version-id'], undefined, 'no version header before versioning');
+    assert.equal(
+      headersOf(await c.put('plain.txt', Buffer.from('p')))['x-oss-version-id'],
+      undefined,
+      'no version header before versioning',
+    );
     await oss.putBucketVersioning(b, HZ, 'Enabled');
     const v1 = headersOf(await c.put('a.txt', Buffer.from('one')))['x-oss-version-id'];
     const v2 = headersOf(await c.put('a.txt', Buffer.from('two')))['x-oss-version-id'];
@@ -99,13 +126,27 @@ describe('sandbox versioning, as ali-oss sees it', () => {
     const gone = await fails(c.get('a.txt'));
     assert.deepEqual([gone.code, gone.status], ['NoSuchKey', 404]);
     const listed = await oss.listObjects(b, HZ, { delimiter: '' });
-    assert.deepEqual(listed.items.map((e) => (e.kind === 'object' ? e.key : e.prefix)), ['plain.txt'], 'ListObjects shows current objects only');
+    assert.deepEqual(
+      listed.items.map((e) => (e.kind === 'object' ? e.key : e.prefix)),
+      ['plain.txt'],
+      'ListObjects shows current objects only',
+    );
     assert.deepEqual([(await fails(c.get('a.txt', undefined, { versionId: 'CAEQbm9uZQ' }))).code], ['NoSuchVersion']);
 
     const all = await c.getBucketVersions({});
-    assert.deepEqual(all.deleteMarker.map((m) => [m.name, m.versionId]), [['a.txt', marker]]);
-    assert.deepEqual(all.objects.map((o) => [o.name, o.versionId, o.isLatest]),
-      [['a.txt', v2, false], ['a.txt', v1, false], ['a.txt', 'null', false], ['plain.txt', 'null', true]]);
+    assert.deepEqual(
+      all.deleteMarker.map((m) => [m.name, m.versionId]),
+      [['a.txt', marker]],
+    );
+    assert.deepEqual(
+      all.objects.map((o) => [o.name, o.versionId, o.isLatest]),
+      [
+        ['a.txt', v2, false],
+        ['a.txt', v1, false],
+        ['a.txt', 'null', false],
+        ['plain.txt', 'null', true],
+      ],
+    );
     assert.equal(await cloudCode(oss.deleteBucket(b, HZ)), 'BucketNotEmpty');
 
     // Deleting the marker by its versionId brings v2 back as the current version.
@@ -116,11 +157,17 @@ describe('sandbox versioning, as ali-oss sees it', () => {
     // DeleteMultipleObjects: with a VersionId the version goes for good; without, a marker is added.
     const multi = await c.deleteMulti([{ key: 'a.txt', versionId: v1 }, 'plain.txt'], { quiet: false });
     assert.equal(multi.deleted.length, 2);
-    assert.deepEqual([multi.deleted[0].Key, multi.deleted[0].VersionId, multi.deleted[0].DeleteMarker], ['a.txt', v1, undefined]);
+    assert.deepEqual(
+      [multi.deleted[0].Key, multi.deleted[0].VersionId, multi.deleted[0].DeleteMarker],
+      ['a.txt', v1, undefined],
+    );
     assert.deepEqual([multi.deleted[1].Key, multi.deleted[1].DeleteMarker], ['plain.txt', 'true']);
     assert.ok(multi.deleted[1].DeleteMarkerVersionId);
     const after = await c.getBucketVersions({});
-    assert.deepEqual(after.objects.map((o) => o.versionId), [v2, 'null', 'null']);
+    assert.deepEqual(
+      after.objects.map((o) => o.versionId),
+      [v2, 'null', 'null'],
+    );
     assert.equal(after.deleteMarker.length, 1);
     assert.equal((await fails(c.get('plain.txt'))).status, 404);
   });
@@ -131,10 +178,17 @@ describe('sandbox versioning, as ali-oss sees it', () => {
     await oss.createBucket(b, HZ);
     await oss.putBucketVersioning(b, HZ, 'Enabled');
     const c = await rawClient(b);
-    for (const k of ['k1', 'k2']) { for (let i = 0; i < 3; i++) { await c.put(k, Buffer.from(`${k}-${i}`)); } }
+    for (const k of ['k1', 'k2']) {
+      for (let i = 0; i < 3; i++) {
+        await c.put(k, Buffer.from(`${k}-${i}`));
+      }
+    }
     await c.delete('k1');
     const whole = await c.getBucketVersions({});
-    const expected = [...whole.deleteMarker.map((m) => `${m.name}@${m.versionId}`), ...whole.objects.map((o) => `${o.name}@${o.versionId}`)].sort();
+    const expected = [
+      ...whole.deleteMarker.map((m) => `${m.name}@${m.versionId}`),
+      ...whole.objects.map((o) => `${o.name}@${o.versionId}`),
+    ].sort();
     assert.equal(expected.length, 7);
 
     const seen: string[] = [];
@@ -142,8 +196,14 @@ describe('sandbox versioning, as ali-oss sees it', () => {
     for (let pages = 0; ; pages++) {
       assert.ok(pages < 10);
       const page = await c.getBucketVersions(query);
-      seen.push(...page.deleteMarker.map((m) => `${m.name}@${m.versionId}`), ...page.objects.map((o) => `${o.name}@${o.versionId}`));
-      if (!page.isTruncated) { assert.equal(page.nextKeyMarker, null); break; }
+      seen.push(
+        ...page.deleteMarker.map((m) => `${m.name}@${m.versionId}`),
+        ...page.objects.map((o) => `${o.name}@${o.versionId}`),
+      );
+      if (!page.isTruncated) {
+        assert.equal(page.nextKeyMarker, null);
+        break;
+      }
       assert.ok(page.nextKeyMarker && page.nextVersionIdMarker);
       query = { 'max-keys': 2, keyMarker: page.nextKeyMarker, versionIdMarker: page.nextVersionIdMarker };
     }
@@ -161,7 +221,10 @@ describe('sandbox versioning, as ali-oss sees it', () => {
     const page2 = await oss.listObjectVersions(b, HZ, { maxKeys: 4, token: page1.next });
     assert.equal(page1.items.length + page2.items.length, 6);
     assert.equal(page2.next, undefined);
-    assert.deepEqual(page1.items.filter((v) => v.deleteMarker).map((v) => v.key), ['k1']);
+    assert.deepEqual(
+      page1.items.filter((v) => v.deleteMarker).map((v) => v.key),
+      ['k1'],
+    );
     const e = await fails(c.getBucketVersions({ keyMarker: 'k1', versionIdMarker: 'not-a-version' }));
     assert.deepEqual([e.code, e.status], ['InvalidArgument', 400]);
   });
@@ -177,12 +240,22 @@ describe('sandbox versioning, as ali-oss sees it', () => {
     assert.equal(headersOf(await c.put('s.txt', Buffer.from('n1')))['x-oss-version-id'], 'null');
     await c.put('s.txt', Buffer.from('n2'));
     let list = await c.getBucketVersions({});
-    assert.deepEqual(list.objects.map((o) => o.versionId), ['null', kept]);
+    assert.deepEqual(
+      list.objects.map((o) => o.versionId),
+      ['null', kept],
+    );
     const del = headersOf(await c.delete('s.txt'));
     assert.deepEqual([del['x-oss-delete-marker'], del['x-oss-version-id']], ['true', 'null']);
     list = await c.getBucketVersions({});
-    assert.deepEqual(list.objects.map((o) => o.versionId), [kept], 'the marker replaced the null version');
-    assert.deepEqual(list.deleteMarker.map((m) => m.versionId), ['null']);
+    assert.deepEqual(
+      list.objects.map((o) => o.versionId),
+      [kept],
+      'the marker replaced the null version',
+    );
+    assert.deepEqual(
+      list.deleteMarker.map((m) => m.versionId),
+      ['null'],
+    );
   });
 
   test('versions and delete markers survive persistence', async () => {
@@ -197,7 +270,10 @@ describe('sandbox versioning, as ali-oss sees it', () => {
     assert.equal(back.versioning, 'Enabled');
     assert.equal(back.objects.has('p.txt'), false);
     const versions = back.versions!.get('p.txt')!;
-    assert.deepEqual(versions.map((v) => ('deleteMarker' in v ? 'marker' : (v as { body: Buffer }).body.toString())), ['marker', '2', '1']);
+    assert.deepEqual(
+      versions.map((v) => ('deleteMarker' in v ? 'marker' : (v as { body: Buffer }).body.toString())),
+      ['marker', '2', '1'],
+    );
   });
 });
 
@@ -208,7 +284,9 @@ describe('emptying a versioned bucket for Delete Bucket', () => {
     await oss.createBucket(b, HZ);
     await oss.putObject(b, HZ, 'before.txt', Buffer.from('null version'));
     await oss.putBucketVersioning(b, HZ, 'Enabled');
-    for (let i = 0; i < 3; i++) { await oss.putObject(b, HZ, 'doc.txt', Buffer.from(`v${i}`)); }
+    for (let i = 0; i < 3; i++) {
+      await oss.putObject(b, HZ, 'doc.txt', Buffer.from(`v${i}`));
+    }
     await oss.deleteObject(b, HZ, 'doc.txt');
     await oss.putObject(b, HZ, 'keep/x.txt', Buffer.from('x'));
     const c = await rawClient(b);
@@ -217,7 +295,14 @@ describe('emptying a versioned bucket for Delete Bucket', () => {
     // Nothing current under doc.txt, yet the bucket is not empty.
     assert.equal(await cloudCode(oss.deleteBucket(b, HZ)), 'BucketNotEmpty');
     const survey = await surveyBucket(oss, b, HZ);
-    assert.deepEqual(survey, { versioning: 'Enabled', objects: 5, deleteMarkers: 1, uploads: 1, more: false, empty: false });
+    assert.deepEqual(survey, {
+      versioning: 'Enabled',
+      objects: 5,
+      deleteMarkers: 1,
+      uploads: 1,
+      more: false,
+      empty: false,
+    });
 
     const from = t.sandbox.requests.length;
     const seen: EmptyProgress[] = [];
@@ -225,7 +310,10 @@ describe('emptying a versioned bucket for Delete Bucket', () => {
     assert.deepEqual(done, { objectsDeleted: 0, versionsDeleted: 5, deleteMarkersDeleted: 1, uploadsAborted: 1 });
     assert.ok(seen.length >= 2);
     const calls = t.sandbox.requests.slice(from).map((r) => r.action);
-    assert.deepEqual(calls.filter((a) => /Delete|Abort/.test(a)), ['DeleteMultipleObjects', 'AbortMultipartUpload']);
+    assert.deepEqual(
+      calls.filter((a) => /Delete|Abort/.test(a)),
+      ['DeleteMultipleObjects', 'AbortMultipartUpload'],
+    );
     assert.equal(t.sandbox.state.buckets.get(b)!.versions?.size ?? 0, 0);
     await oss.deleteBucket(b, HZ);
     assert.equal(t.sandbox.state.buckets.has(b), false);
@@ -237,7 +325,11 @@ describe('emptying a versioned bucket for Delete Bucket', () => {
     await oss.createBucket(b, HZ);
     await oss.putBucketVersioning(b, HZ, 'Enabled');
     const c = await rawClient(b);
-    await mapLimit(Array.from({ length: 1010 }, (_, i) => i), 8, (i) => c.put(`k${i % 7}`, Buffer.from(String(i))));
+    await mapLimit(
+      Array.from({ length: 1010 }, (_, i) => i),
+      8,
+      (i) => c.put(`k${i % 7}`, Buffer.from(String(i))),
+    );
     await c.deleteMulti(['k0', 'k1']);
     const survey = await surveyBucket(oss, b, HZ);
     assert.equal(survey.more, true);
@@ -246,7 +338,11 @@ describe('emptying a versioned bucket for Delete Bucket', () => {
     assert.deepEqual([done.versionsDeleted, done.deleteMarkersDeleted], [1010, 2]);
     const calls = t.sandbox.requests.slice(from).map((r) => r.action);
     assert.equal(calls.filter((a) => a === 'DeleteMultipleObjects').length, 2);
-    assert.equal(calls.filter((a) => a === 'ListObjectVersions').length, 3, 'two pages, then one that finds nothing left');
+    assert.equal(
+      calls.filter((a) => a === 'ListObjectVersions').length,
+      3,
+      'two pages, then one that finds nothing left',
+    );
     await oss.deleteBucket(b, HZ);
   });
 
@@ -269,7 +365,12 @@ describe('emptying a versioned bucket for Delete Bucket', () => {
     await oss.createBucket(b, HZ);
     await oss.putObject(b, HZ, 'a', Buffer.from('a'));
     const from = t.sandbox.requests.length;
-    assert.deepEqual(await emptyBucket(oss, b, HZ), { objectsDeleted: 1, versionsDeleted: 0, deleteMarkersDeleted: 0, uploadsAborted: 0 });
+    assert.deepEqual(await emptyBucket(oss, b, HZ), {
+      objectsDeleted: 1,
+      versionsDeleted: 0,
+      deleteMarkersDeleted: 0,
+      uploadsAborted: 0,
+    });
     assert.ok(!t.sandbox.requests.slice(from).some((r) => r.action === 'ListObjectVersions'));
     await oss.deleteBucket(b, HZ);
   });

@@ -16,7 +16,16 @@ const SCAN = 1000;
 
 function rolesList(filter?: string) {
   const cloud = t.cloud();
-  return new PagedList<Role>((token) => filteredPage(filter, token, (m, max) => cloud.ram.listRoles(m, max), (r) => r.roleName, PAGE, SCAN));
+  return new PagedList<Role>((token) =>
+    filteredPage(
+      filter,
+      token,
+      (m, max) => cloud.ram.listRoles(m, max),
+      (r) => r.roleName,
+      PAGE,
+      SCAN,
+    ),
+  );
 }
 
 /** Clicks "Load more" until the listing ends; returns what each click added. */
@@ -42,14 +51,19 @@ describe('Roles paging on 5,000 roles, over the wire', () => {
     const names = (await list.current()).map((r) => r.roleName);
     assert.equal(names.length, total);
     assert.equal(new Set(names).size, total, 'no role twice');
-    assert.ok(added.slice(0, -1).every((n) => n === PAGE), `each click adds a page: ${added.join(',')}`);
+    assert.ok(
+      added.slice(0, -1).every((n) => n === PAGE),
+      `each click adds a page: ${added.join(',')}`,
+    );
     assert.deepEqual([...new Set(actionsSince(from))], ['ListRoles']);
     assert.equal(actionsSince(from).length, Math.ceil(total / PAGE));
   });
 
   it('a name filter lists exactly the matching roles, reading each listing page once', async () => {
     const filter = 'SCALE-ROLE-01'; // case-insensitive: scale-role-01000 … scale-role-01999
-    const expected = [...t.sandbox.state.roles.keys()].filter((n) => n.toLowerCase().includes(filter.toLowerCase())).sort();
+    const expected = [...t.sandbox.state.roles.keys()]
+      .filter((n) => n.toLowerCase().includes(filter.toLowerCase()))
+      .sort();
     assert.equal(expected.length, 1000);
     const list = rolesList(filter);
     const from = t.sandbox.requests.length;
@@ -64,7 +78,10 @@ describe('Roles paging on 5,000 roles, over the wire', () => {
   it('a rare match: the first page scans until it has matches, Load more finishes the listing', async () => {
     const list = rolesList('role-0499'); // scale-role-04990 … 04999: ten in 5,000
     const first = await list.current();
-    assert.deepEqual(first.map((r) => r.roleName).sort(), Array.from({ length: 10 }, (_, i) => `scale-role-0499${i}`));
+    assert.deepEqual(
+      first.map((r) => r.roleName).sort(),
+      Array.from({ length: 10 }, (_, i) => `scale-role-0499${i}`),
+    );
     await loadAll(list);
     assert.equal((await list.current()).length, 10);
     assert.equal(list.hasMore, false);

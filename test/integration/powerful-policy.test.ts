@@ -14,20 +14,36 @@ describe('powerful policies on instance roles', () => {
 
   it('classifies documents with the evaluator', () => {
     assert.deepEqual(powerfulGrants(doc([{ Effect: 'Allow', Action: '*', Resource: '*' }])), ['everything', 'ram']);
-    assert.deepEqual(powerfulGrants(doc([{ Effect: 'Allow', NotAction: 'oss:PutObject', Resource: '*' }])), ['everything', 'ram']);
+    assert.deepEqual(powerfulGrants(doc([{ Effect: 'Allow', NotAction: 'oss:PutObject', Resource: '*' }])), [
+      'everything',
+      'ram',
+    ]);
     assert.deepEqual(powerfulGrants(doc([{ Effect: 'Allow', Action: 'ram:*', Resource: '*' }])), ['ram']);
     assert.deepEqual(powerfulGrants(doc([{ Effect: 'Allow', Action: ['ram:Attach*'], Resource: '*' }])), ['ram']);
     assert.deepEqual(powerfulGrants(doc([{ Effect: 'Allow', Action: ['oss:*', 'ecs:*'], Resource: '*' }])), []);
-    assert.deepEqual(powerfulGrants(doc([{ Effect: 'Allow', Action: 'ram:*', Resource: '*' }, { Effect: 'Deny', Action: 'ram:*', Resource: '*' }])), []);
+    assert.deepEqual(
+      powerfulGrants(
+        doc([
+          { Effect: 'Allow', Action: 'ram:*', Resource: '*' },
+          { Effect: 'Deny', Action: 'ram:*', Resource: '*' },
+        ]),
+      ),
+      [],
+    );
     assert.deepEqual(powerfulGrants(doc([{ Effect: 'Allow', Action: 'ram:Get*', Resource: '*' }])), []);
   });
 
   it('reads the role and the policy: system policies on the ECS role, nothing for other roles', async () => {
     const c = t.cloud();
-    assert.deepEqual((await instanceRoleRisk(c, DEMO.seededRole, 'AdministratorAccess', 'System'))?.grants, ['everything', 'ram']);
+    assert.deepEqual((await instanceRoleRisk(c, DEMO.seededRole, 'AdministratorAccess', 'System'))?.grants, [
+      'everything',
+      'ram',
+    ]);
     assert.deepEqual((await instanceRoleRisk(c, DEMO.seededRole, 'AliyunRAMFullAccess', 'System'))?.grants, ['ram']);
     assert.equal(await instanceRoleRisk(c, DEMO.seededRole, 'AliyunOSSReadOnlyAccess', 'System'), undefined);
-    const trust = JSON.parse(formatPolicy(serviceTrustPolicy())) as { Statement: Array<{ Principal: { Service: string[] } }> };
+    const trust = JSON.parse(formatPolicy(serviceTrustPolicy())) as {
+      Statement: Array<{ Principal: { Service: string[] } }>;
+    };
     trust.Statement[0].Principal.Service = ['fc.aliyuncs.com'];
     await c.ram.createRole('PowerNotEcs', JSON.stringify(trust));
     assert.equal(await instanceRoleRisk(c, 'PowerNotEcs', 'AdministratorAccess', 'System'), undefined);

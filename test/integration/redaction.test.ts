@@ -24,7 +24,14 @@ const fresh = () => `${randomBytes(18).toString('base64')}+/=${randomBytes(6).to
 /** The forms a value takes in URLs, double-encoded URLs and JSON. */
 function encodings(v: string): string[] {
   const enc = encodeURIComponent(v);
-  return [v, enc, enc.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), enc.replace(/%/g, '%25'), v.replace(/\//g, '\\/'), v.replace(/\+/g, '%2B')];
+  return [
+    v,
+    enc,
+    enc.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+    enc.replace(/%/g, '%25'),
+    v.replace(/\//g, '\\/'),
+    v.replace(/\+/g, '%2B'),
+  ];
 }
 
 function assertRedacted(value: string | undefined, what: string): void {
@@ -35,7 +42,10 @@ function assertRedacted(value: string | undefined, what: string): void {
   }
 }
 
-const deps = { imds: () => new ImdsClient({ baseUrl: t.sandbox.info.imdsUrl(DEMO.vpcInstanceId2) }), assumeRole: () => Promise.reject(new Error('not called')) };
+const deps = {
+  imds: () => new ImdsClient({ baseUrl: t.sandbox.info.imdsUrl(DEMO.vpcInstanceId2) }),
+  assumeRole: () => Promise.reject(new Error('not called')),
+};
 
 describe('credentials are redacted the moment a provider has them', () => {
   test('control: a value nobody announced is printed as is', () => {
@@ -47,21 +57,46 @@ describe('credentials are redacted the moment a provider has them', () => {
     const ak: CredentialConfig = { mode: 'AK', accessKeyId: 'SBXAKid0001', accessKeySecret: fresh() };
     createProvider(ak, deps);
     assertRedacted(ak.accessKeySecret, 'AK secret');
-    const sts = { mode: 'StsToken' as const, accessKeyId: 'STS.id0001', accessKeySecret: fresh(), securityToken: fresh() };
+    const sts = {
+      mode: 'StsToken' as const,
+      accessKeyId: 'STS.id0001',
+      accessKeySecret: fresh(),
+      securityToken: fresh(),
+    };
     createProvider(sts, deps);
     assertRedacted(sts.accessKeySecret, 'StsToken secret');
     assertRedacted(sts.securityToken, 'StsToken token');
   });
 
   test('RamRoleArn: the base secret and token at once, the assumed credentials when STS answers', async () => {
-    const base = { mode: 'RamRoleArn' as const, accessKeyId: 'STS.base0001', accessKeySecret: fresh(), securityToken: fresh(), roleArn: 'acs:ram::1:role/x' };
+    const base = {
+      mode: 'RamRoleArn' as const,
+      accessKeyId: 'STS.base0001',
+      accessKeySecret: fresh(),
+      securityToken: fresh(),
+      roleArn: 'acs:ram::1:role/x',
+    };
     createProvider(base, deps);
     assertRedacted(base.accessKeySecret, 'RamRoleArn base secret');
     assertRedacted(base.securityToken, 'RamRoleArn base token');
 
-    await t.cloud().ram.createRole('RedactAssumable', JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${DEMO.accountId}:root`] } }] }));
+    await t.cloud().ram.createRole(
+      'RedactAssumable',
+      JSON.stringify({
+        Version: '1',
+        Statement: [
+          { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${DEMO.accountId}:root`] } },
+        ],
+      }),
+    );
     await t.cloud().ram.attachPolicyToUser(DEMO.subUser, 'AliyunSTSAssumeRoleAccess', 'System');
-    const cloud = t.cloud({ mode: 'RamRoleArn', accessKeyId: DEMO.subAccessKeyId, accessKeySecret: DEMO.subAccessKeySecret, roleArn: `acs:ram::${DEMO.accountId}:role/RedactAssumable`, sessionName: 'redact' });
+    const cloud = t.cloud({
+      mode: 'RamRoleArn',
+      accessKeyId: DEMO.subAccessKeyId,
+      accessKeySecret: DEMO.subAccessKeySecret,
+      roleArn: `acs:ram::${DEMO.accountId}:role/RedactAssumable`,
+      sessionName: 'redact',
+    });
     const c = await cloud.session.provider.get();
     assertRedacted(c.accessKeySecret, 'assumed secret');
     assertRedacted(c.securityToken, 'assumed token');
@@ -80,13 +115,25 @@ describe('credentials are redacted the moment a provider has them', () => {
     const file = path.join(dir, 'config.json');
     const secret = fresh();
     const token = fresh();
-    fs.writeFileSync(file, JSON.stringify({ current: 'p', profiles: [{ name: 'p', mode: 'StsToken', access_key_id: 'STS.cli', access_key_secret: secret, sts_token: token }] }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        current: 'p',
+        profiles: [
+          { name: 'p', mode: 'StsToken', access_key_id: 'STS.cli', access_key_secret: secret, sts_token: token },
+        ],
+      }),
+    );
     readCliConfig(file);
     assertRedacted(secret, 'CLI secret');
     assertRedacted(token, 'CLI token');
     fs.rmSync(dir, { recursive: true, force: true });
 
-    const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'STS.env', ALIBABA_CLOUD_ACCESS_KEY_SECRET: fresh(), ALIBABA_CLOUD_SECURITY_TOKEN: fresh() };
+    const env = {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: 'STS.env',
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: fresh(),
+      ALIBABA_CLOUD_SECURITY_TOKEN: fresh(),
+    };
     credentialsFromEnv(env);
     assertRedacted(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET, 'env secret');
     assertRedacted(env.ALIBABA_CLOUD_SECURITY_TOKEN, 'env token');
@@ -97,26 +144,73 @@ describe('signature and token shapes are redacted even when never announced', ()
   const hex = () => randomBytes(32).toString('hex');
   const b64 = () => randomBytes(20).toString('base64');
   const cases: Array<[string, (v: string) => string, () => string]> = [
-    ['V4 presigned query', (v) => `GET https://b.oss-cn-hangzhou.aliyuncs.com/k?x-oss-credential=AK%2F20250101%2Fcn-hangzhou%2Foss%2Faliyun_v4_request&x-oss-date=20250101T000000Z&x-oss-expires=60&x-oss-signature=${v}&x-oss-signature-version=OSS4-HMAC-SHA256`, hex],
+    [
+      'V4 presigned query',
+      (v) =>
+        `GET https://b.oss-cn-hangzhou.aliyuncs.com/k?x-oss-credential=AK%2F20250101%2Fcn-hangzhou%2Foss%2Faliyun_v4_request&x-oss-date=20250101T000000Z&x-oss-expires=60&x-oss-signature=${v}&x-oss-signature-version=OSS4-HMAC-SHA256`,
+      hex,
+    ],
     ['X-Oss-Signature header', (v) => `X-Oss-Signature: ${v}`, hex],
     ['OSS V1 Authorization', (v) => `Authorization: OSS SBXAKabcdefgh12:${v}`, b64],
     ['OSS V1 Authorization (STS id)', (v) => `authorization: 'OSS STS.NUabcdefgh:${v}'`, b64],
-    ['OSS4 Authorization', (v) => `Authorization: OSS4-HMAC-SHA256 Credential=AK/20250101/cn-hangzhou/oss/aliyun_v4_request,AdditionalHeaders=host,Signature=${v}`, hex],
-    ['ACS3 Authorization', (v) => `{"authorization":"ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=host;x-acs-action,Signature=${v}"}`, hex],
-    ['RPC V1 query', (v) => `POST /?AccessKeyId=AK&Action=DescribeRegions&Signature=${encodeURIComponent(v)}&SignatureMethod=HMAC-SHA1&SignatureNonce=n1`, b64],
-    ['OSS V1 presigned query', (v) => `https://b.oss-cn-hangzhou.aliyuncs.com/k?OSSAccessKeyId=AK&Expires=1&Signature=${encodeURIComponent(v)}`, b64],
-    ['OSS SignatureProvided', (v) => `<Error><Code>SignatureDoesNotMatch</Code><SignatureProvided>${v}</SignatureProvided></Error>`, b64],
-    ['security-token query', (v) => `?OSSAccessKeyId=STS.x&Expires=1&Signature=s&security-token=${encodeURIComponent(v)}`, fresh],
-    ['x-oss-security-token query (V4)', (v) => `?x-oss-security-token=${encodeURIComponent(v)}&x-oss-signature=abc`, fresh],
+    [
+      'OSS4 Authorization',
+      (v) =>
+        `Authorization: OSS4-HMAC-SHA256 Credential=AK/20250101/cn-hangzhou/oss/aliyun_v4_request,AdditionalHeaders=host,Signature=${v}`,
+      hex,
+    ],
+    [
+      'ACS3 Authorization',
+      (v) => `{"authorization":"ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=host;x-acs-action,Signature=${v}"}`,
+      hex,
+    ],
+    [
+      'RPC V1 query',
+      (v) =>
+        `POST /?AccessKeyId=AK&Action=DescribeRegions&Signature=${encodeURIComponent(v)}&SignatureMethod=HMAC-SHA1&SignatureNonce=n1`,
+      b64,
+    ],
+    [
+      'OSS V1 presigned query',
+      (v) => `https://b.oss-cn-hangzhou.aliyuncs.com/k?OSSAccessKeyId=AK&Expires=1&Signature=${encodeURIComponent(v)}`,
+      b64,
+    ],
+    [
+      'OSS SignatureProvided',
+      (v) => `<Error><Code>SignatureDoesNotMatch</Code><SignatureProvided>${v}</SignatureProvided></Error>`,
+      b64,
+    ],
+    [
+      'security-token query',
+      (v) => `?OSSAccessKeyId=STS.x&Expires=1&Signature=s&security-token=${encodeURIComponent(v)}`,
+      fresh,
+    ],
+    [
+      'x-oss-security-token query (V4)',
+      (v) => `?x-oss-security-token=${encodeURIComponent(v)}&x-oss-signature=abc`,
+      fresh,
+    ],
     ['x-oss-security-token header', (v) => `x-oss-security-token: ${v}`, fresh],
     ['x-acs-security-token header', (v) => `x-acs-security-token:${v}`, fresh],
     ['x-acs-security-token in JSON', (v) => `headers {"x-acs-security-token":"${v}","host":"ram"}`, fresh],
     ['SecurityToken RPC query', (v) => `?SecurityToken=${encodeURIComponent(v)}&Version=2015-05-01`, fresh],
-    ['SecurityToken in JSON', (v) => `{"AccessKeyId":"STS.x","AccessKeySecret":"${fresh()}","SecurityToken": "${v}"}`, fresh],
+    [
+      'SecurityToken in JSON',
+      (v) => `{"AccessKeyId":"STS.x","AccessKeySecret":"${fresh()}","SecurityToken": "${v}"}`,
+      fresh,
+    ],
     ['SecurityToken in XML', (v) => `<Credentials><SecurityToken>${v}</SecurityToken></Credentials>`, fresh],
     ['AccessKeySecret in JSON', (v) => `{"AccessKeySecret":"${v}"}`, fresh],
-    ['util.inspect credentials', (v) => `{ accessKeyId: 'STS.x', accessKeySecret: '${v}', stsToken: '${fresh()}' }`, fresh],
-    ['URL inside a URL', (v) => `?redirect=https%3A%2F%2Fb%2Fk%3Fsecurity-token%3D${encodeURIComponent(encodeURIComponent(v))}%26x=1`, fresh],
+    [
+      'util.inspect credentials',
+      (v) => `{ accessKeyId: 'STS.x', accessKeySecret: '${v}', stsToken: '${fresh()}' }`,
+      fresh,
+    ],
+    [
+      'URL inside a URL',
+      (v) => `?redirect=https%3A%2F%2Fb%2Fk%3Fsecurity-token%3D${encodeURIComponent(encodeURIComponent(v))}%26x=1`,
+      fresh,
+    ],
   ];
   for (const [name, shape, make] of cases) {
     test(name, () => {
@@ -145,7 +239,23 @@ describe('signature and token shapes are redacted even when never announced', ()
 describe('a malformed ~/.aliyun/config.json', () => {
   const secret = `Sk${randomBytes(12).toString('hex')}`;
   const token = `Tk${randomBytes(12).toString('hex')}`;
-  const valid = JSON.stringify({ current: 'default', profiles: [{ name: 'default', mode: 'StsToken', access_key_id: 'STS.idOfTheProfile', access_key_secret: secret, sts_token: token, region_id: 'cn-hangzhou' }] }, null, 2);
+  const valid = JSON.stringify(
+    {
+      current: 'default',
+      profiles: [
+        {
+          name: 'default',
+          mode: 'StsToken',
+          access_key_id: 'STS.idOfTheProfile',
+          access_key_secret: secret,
+          sts_token: token,
+          region_id: 'cn-hangzhou',
+        },
+      ],
+    },
+    null,
+    2,
+  );
   const broken: Array<[string, string]> = [
     ['a missing comma after the secret', valid.replace(`"${secret}",`, `"${secret}"`)],
     ['an unquoted secret', valid.replace(`"${secret}"`, secret)],
@@ -166,7 +276,10 @@ describe('a malformed ~/.aliyun/config.json', () => {
         const at = jsonErrorOffset(text);
         assert.ok(at >= 0, 'the scan finds the error');
         const { line, column } = lineColumn(text, at);
-        for (const run of [() => readCliConfig(file), () => upsertEcsRamRoleProfile(file, { name: 'x', roleName: 'R', regionId: 'cn-hangzhou' }, false)]) {
+        for (const run of [
+          () => readCliConfig(file),
+          () => upsertEcsRamRoleProfile(file, { name: 'x', roleName: 'R', regionId: 'cn-hangzhou' }, false),
+        ]) {
           assert.throws(run, (e: Error) => {
             assert.ok(e.message.includes(file), e.message);
             assert.ok(e.message.includes(`line ${line}, column ${column}`), e.message);
@@ -174,7 +287,12 @@ describe('a malformed ~/.aliyun/config.json', () => {
             // No piece of the file (5+ characters; shorter ones are ordinary words) is in the message.
             for (let i = 0; i + 5 <= text.length; i++) {
               const piece = text.slice(i, i + 5);
-              if (piece.trim().length === 5) { assert.ok(!rest.includes(piece), `the message quotes "${piece === secret.slice(0, 5) ? '<secret>' : '…'}"`); }
+              if (piece.trim().length === 5) {
+                assert.ok(
+                  !rest.includes(piece),
+                  `the message quotes "${piece === secret.slice(0, 5) ? '<secret>' : '…'}"`,
+                );
+              }
             }
             return true;
           });
@@ -187,16 +305,40 @@ describe('a malformed ~/.aliyun/config.json', () => {
   }
 
   test('the error position agrees with V8 wherever V8 gives one', () => {
-    const samples = [...broken.map(([, s]) => s), '', ' ', '{', '{"a":1,}', '[1 2]', '{"a" 1}', '{"a":tru}', '{"a":-}', '{"a":01}', '{"a":1.}', '"\\u12G4"', '{"a":"b"}}', '\ufeff{}', '[1,]'];
+    const samples = [
+      ...broken.map(([, s]) => s),
+      '',
+      ' ',
+      '{',
+      '{"a":1,}',
+      '[1 2]',
+      '{"a" 1}',
+      '{"a":tru}',
+      '{"a":-}',
+      '{"a":01}',
+      '{"a":1.}',
+      '"\\u12G4"',
+      '{"a":"b"}}',
+      '\ufeff{}',
+      '[1,]',
+    ];
     let compared = 0;
     for (const s of samples) {
       let message = '';
-      try { JSON.parse(s); } catch (e) { message = (e as Error).message; }
+      try {
+        JSON.parse(s);
+      } catch (e) {
+        message = (e as Error).message;
+      }
       assert.ok(message, `V8 refuses ${JSON.stringify(s).slice(0, 40)}`);
       const v8 = /position (\d+)/.exec(message);
       if (v8) {
         compared++;
-        assert.equal(jsonErrorOffset(s), Number(v8[1]), `${JSON.stringify(s).slice(0, 60)}: ${message.replace(secret, '<secret>').replace(token, '<token>')}`);
+        assert.equal(
+          jsonErrorOffset(s),
+          Number(v8[1]),
+          `${JSON.stringify(s).slice(0, 60)}: ${message.replace(secret, '<secret>').replace(token, '<token>')}`,
+        );
       } else {
         assert.ok(jsonErrorOffset(s) >= 0);
       }

@@ -21,7 +21,10 @@ test('the seed scenario', async () => {
 
   await admin.ram.createPolicy('SeedOssReadOnly', formatPolicy(ossReadOnlyPolicy()), 'oss:Get*, oss:List*');
   await admin.ram.attachPolicyToRole('EcsOssReaderSeed', 'SeedOssReadOnly', 'Custom');
-  assert.deepEqual((await admin.ram.listPoliciesForRole('EcsOssReaderSeed')).map((p) => p.policyName), ['SeedOssReadOnly']);
+  assert.deepEqual(
+    (await admin.ram.listPoliciesForRole('EcsOssReaderSeed')).map((p) => p.policyName),
+    ['SeedOssReadOnly'],
+  );
 
   const attached = await admin.ecs.attachRole('cn-hangzhou', DEMO.vpcInstanceId, 'EcsOssReaderSeed');
   assert.equal(attached.success, true);
@@ -36,24 +39,35 @@ test('the seed scenario', async () => {
 
   // The instance's identity, as the extension builds it there: EcsRamRole through our IMDS client.
   const onInstance = createCloud({
-    name: 'instance', regionId: 'cn-hangzhou', credentials: { mode: 'EcsRamRole' },
+    name: 'instance',
+    regionId: 'cn-hangzhou',
+    credentials: { mode: 'EcsRamRole' },
     endpoints: sandboxEndpoints(t.sandbox.info.endpoint, DEMO.vpcInstanceId),
   });
   try {
     const page = await onInstance.oss.listObjects(DEMO.bucket, 'cn-hangzhou', { maxKeys: 10, delimiter: '' });
     assert.equal(page.items.length, 10);
     assert.ok(page.next, 'more than 10 objects exist');
-    await assert.rejects(onInstance.oss.putObject(DEMO.bucket, 'cn-hangzhou', 'from-instance.txt', Buffer.from('x')), (e: CloudError) => {
-      assert.equal(e.code, 'AccessDenied');
-      assert.equal(e.action, 'oss:PutObject');
-      assert.equal(e.resource, `acs:oss:*:*:${DEMO.bucket}/from-instance.txt`);
-      return true;
-    });
+    await assert.rejects(
+      onInstance.oss.putObject(DEMO.bucket, 'cn-hangzhou', 'from-instance.txt', Buffer.from('x')),
+      (e: CloudError) => {
+        assert.equal(e.code, 'AccessDenied');
+        assert.equal(e.action, 'oss:PutObject');
+        assert.equal(e.resource, `acs:oss:*:*:${DEMO.bucket}/from-instance.txt`);
+        return true;
+      },
+    );
   } finally {
     onInstance.dispose();
   }
 
-  await assert.rejects(admin.ecs.attachRole('cn-hangzhou', DEMO.classicInstanceId, 'EcsOssReaderSeed'), (e: CloudError) => e.code === 'InvalidNetworkType.MismatchRamRole');
+  await assert.rejects(
+    admin.ecs.attachRole('cn-hangzhou', DEMO.classicInstanceId, 'EcsOssReaderSeed'),
+    (e: CloudError) => e.code === 'InvalidNetworkType.MismatchRamRole',
+  );
   const sub = t.cloud(t.subAccount);
-  await assert.rejects(sub.ecs.attachRole('cn-hangzhou', DEMO.vpcInstanceId2, 'EcsOssReaderSeed'), (e: CloudError) => e.code === 'InvalidUser.PassRoleForbidden');
+  await assert.rejects(
+    sub.ecs.attachRole('cn-hangzhou', DEMO.vpcInstanceId2, 'EcsOssReaderSeed'),
+    (e: CloudError) => e.code === 'InvalidUser.PassRoleForbidden',
+  );
 });

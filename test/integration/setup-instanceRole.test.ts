@@ -11,8 +11,16 @@ import { formatPolicy, ossReadOnlyPolicy, passRolePolicy, serviceTrustPolicy } f
 import { DEMO } from '../../src/sandbox/seed/demo';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import {
-  addEcsTrust, applySetup, createInstance, isNothingToDo, planSetup, SetupError, trustsEcs, validateRequest,
-  type PlanStep, type SetupRequest,
+  addEcsTrust,
+  applySetup,
+  createInstance,
+  isNothingToDo,
+  planSetup,
+  SetupError,
+  trustsEcs,
+  validateRequest,
+  type PlanStep,
+  type SetupRequest,
 } from '../../src/setup/instanceRole';
 
 const REGION = 'cn-hangzhou';
@@ -20,8 +28,14 @@ const REGION = 'cn-hangzhou';
 const DOC_PASSROLE_SAMPLE =
   '{"Statement":[{"Effect":"Allow","Action":"ram:PassRole","Resource":"*"} {"Effect":"Allow","Action":["ecs:AttachInstanceRamRole"],"Resource":"*"}],"Version":"1"}';
 const NEW_INSTANCE = {
-  regionId: REGION, zoneId: 'cn-hangzhou-h', imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd', instanceType: 'ecs.g7.large',
-  vSwitchId: 'vsw-bp1sandbox000001h', securityGroupId: 'sg-bp1sandbox00000001', instanceName: 'role-demo-1', password: 'Sandbox#2026pw',
+  regionId: REGION,
+  zoneId: 'cn-hangzhou-h',
+  imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd',
+  instanceType: 'ecs.g7.large',
+  vSwitchId: 'vsw-bp1sandbox000001h',
+  securityGroupId: 'sg-bp1sandbox00000001',
+  instanceName: 'role-demo-1',
+  password: 'Sandbox#2026pw',
 };
 
 let sandbox: Sandbox;
@@ -30,7 +44,9 @@ const clouds: Cloud[] = [];
 
 function cloudAs(accessKeyId: string, accessKeySecret: string): Cloud {
   const c = createCloud({
-    name: 't', regionId: REGION, credentials: { mode: 'AK', accessKeyId, accessKeySecret },
+    name: 't',
+    regionId: REGION,
+    credentials: { mode: 'AK', accessKeyId, accessKeySecret },
     endpoints: sandboxEndpoints(sandbox.info.endpoint),
     // Same attempts as the default (3), without the waiting.
     retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
@@ -49,7 +65,11 @@ afterEach(async () => {
 });
 
 const MUTATING = /^(Create|Update|Delete|Attach|Detach|Run|Start|Stop|Allocate|Modify|SetDefault)/;
-const mutations = (from = 0) => sandbox.requests.slice(from).filter((r) => MUTATING.test(r.action)).map((r) => r.action);
+const mutations = (from = 0) =>
+  sandbox.requests
+    .slice(from)
+    .filter((r) => MUTATING.test(r.action))
+    .map((r) => r.action);
 const states = (steps: PlanStep[]) => Object.fromEntries(steps.map((s) => [s.id, s.state]));
 
 const request = (over: Partial<SetupRequest> = {}): SetupRequest => ({
@@ -67,7 +87,10 @@ describe('planSetup', () => {
   it('plans every step from nothing, and calls nothing that changes state', async () => {
     const plan = await planSetup(root, request());
     assert.equal(plan.blocked, undefined);
-    assert.deepEqual(plan.steps.map((s) => s.id), ['createRole', 'createPolicy', 'attachPolicy', 'attachRole']);
+    assert.deepEqual(
+      plan.steps.map((s) => s.id),
+      ['createRole', 'createPolicy', 'attachPolicy', 'attachRole'],
+    );
     assert.ok(plan.steps.every((s) => s.state === 'todo'));
     assert.ok(plan.steps.every((s) => s.title && s.detail));
     assert.equal(plan.instance?.networkType, 'vpc');
@@ -76,12 +99,26 @@ describe('planSetup', () => {
   });
 
   it('sees an existing role, policy and attachment as done', async () => {
-    const plan = await planSetup(root, request({ roleName: DEMO.seededRole, policy: { kind: 'existing', policyName: 'AliyunOSSReadOnlyAccess', policyType: 'System' } }));
-    assert.deepEqual(states(plan.steps), { createRole: 'done', createPolicy: 'done', attachPolicy: 'done', attachRole: 'todo' });
+    const plan = await planSetup(
+      root,
+      request({
+        roleName: DEMO.seededRole,
+        policy: { kind: 'existing', policyName: 'AliyunOSSReadOnlyAccess', policyType: 'System' },
+      }),
+    );
+    assert.deepEqual(states(plan.steps), {
+      createRole: 'done',
+      createPolicy: 'done',
+      attachPolicy: 'done',
+      attachRole: 'todo',
+    });
   });
 
   it('refuses an existing policy that does not exist, before any change', async () => {
-    const plan = await planSetup(root, request({ policy: { kind: 'existing', policyName: 'NoSuchPolicy', policyType: 'Custom' } }));
+    const plan = await planSetup(
+      root,
+      request({ policy: { kind: 'existing', policyName: 'NoSuchPolicy', policyType: 'Custom' } }),
+    );
     assert.equal(plan.blocked?.code, 'EntityNotExist.Policy');
     await assert.rejects(applySetup(root, plan));
     assert.deepEqual(mutations(), []);
@@ -96,12 +133,24 @@ describe('applySetup', () => {
     assert.deepEqual(result.applied, ['createRole', 'createPolicy', 'attachPolicy', 'attachRole']);
     assert.deepEqual(result.skipped, []);
     assert.equal(result.instanceId, DEMO.vpcInstanceId);
-    assert.deepEqual(seen, ['createRole:start', 'createRole:done', 'createPolicy:start', 'createPolicy:done', 'attachPolicy:start', 'attachPolicy:done', 'attachRole:start', 'attachRole:done']);
+    assert.deepEqual(seen, [
+      'createRole:start',
+      'createRole:done',
+      'createPolicy:start',
+      'createPolicy:done',
+      'attachPolicy:start',
+      'attachPolicy:done',
+      'attachRole:start',
+      'attachRole:done',
+    ]);
     assert.deepEqual(mutations(), ['CreateRole', 'CreatePolicy', 'AttachPolicyToRole', 'AttachInstanceRamRole']);
 
     const role = await root.ram.getRole('EcsOssReader');
     assert.ok(trustsEcs(role.trustPolicy));
-    assert.deepEqual((await root.ram.listPoliciesForRole('EcsOssReader')).map((p) => [p.policyName, p.policyType]), [['EcsOssReadOnly', 'Custom']]);
+    assert.deepEqual(
+      (await root.ram.listPoliciesForRole('EcsOssReader')).map((p) => [p.policyName, p.policyType]),
+      [['EcsOssReadOnly', 'Custom']],
+    );
     assert.equal(await roleOf(DEMO.vpcInstanceId), 'EcsOssReader');
   });
 
@@ -109,7 +158,10 @@ describe('applySetup', () => {
     await applySetup(root, await planSetup(root, request()));
     const before = sandbox.requests.length;
     const again = await planSetup(root, request());
-    assert.ok(again.steps.every((s) => s.state === 'done'), JSON.stringify(states(again.steps)));
+    assert.ok(
+      again.steps.every((s) => s.state === 'done'),
+      JSON.stringify(states(again.steps)),
+    );
     assert.ok(isNothingToDo(again));
     assert.deepEqual(mutations(before), [], 'planning must only read');
     const afterPlan = sandbox.requests.length;
@@ -123,7 +175,10 @@ describe('applySetup', () => {
     // 5 faults: the first attempt's 3 tries fail; the resume's retries absorb the last 2.
     sandbox.faults.add({ service: 'ram', action: 'AttachPolicyToRole', kind: 'error5xx', count: 5 });
     const plan = await planSetup(root, request());
-    const err = await applySetup(root, plan).then(() => undefined, (e: unknown) => e);
+    const err = await applySetup(root, plan).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof SetupError, String(err));
     assert.equal(err.step.id, 'attachPolicy');
     assert.equal(err.error.status, 500);
@@ -133,12 +188,21 @@ describe('applySetup', () => {
     assert.equal(await roleOf(DEMO.vpcInstanceId), undefined);
 
     const resumed = await planSetup(root, request());
-    assert.deepEqual(states(resumed.steps), { createRole: 'done', createPolicy: 'done', attachPolicy: 'todo', attachRole: 'todo' });
+    assert.deepEqual(states(resumed.steps), {
+      createRole: 'done',
+      createPolicy: 'done',
+      attachPolicy: 'todo',
+      attachRole: 'todo',
+    });
     const result = await applySetup(root, resumed);
     assert.deepEqual(result.applied, ['attachPolicy', 'attachRole']);
     assert.deepEqual(result.skipped, ['createRole', 'createPolicy']);
     assert.equal(await roleOf(DEMO.vpcInstanceId), 'EcsOssReader');
-    assert.equal(mutations().filter((a) => a === 'CreateRole' || a === 'CreatePolicy').length, 2, 'done steps are not repeated');
+    assert.equal(
+      mutations().filter((a) => a === 'CreateRole' || a === 'CreatePolicy').length,
+      2,
+      'done steps are not repeated',
+    );
   });
 
   it('a RAM user without ram:PassRole fails at "attach role", and resumes once it has the PassRole policy', async () => {
@@ -149,8 +213,16 @@ describe('applySetup', () => {
     const alice = cloudAs(DEMO.subAccessKeyId, DEMO.subAccessKeySecret);
 
     const plan = await planSetup(alice, request());
-    assert.deepEqual(states(plan.steps), { createRole: 'done', createPolicy: 'done', attachPolicy: 'done', attachRole: 'todo' });
-    const err = await applySetup(alice, plan).then(() => undefined, (e: unknown) => e);
+    assert.deepEqual(states(plan.steps), {
+      createRole: 'done',
+      createPolicy: 'done',
+      attachPolicy: 'done',
+      attachRole: 'todo',
+    });
+    const err = await applySetup(alice, plan).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof SetupError, String(err));
     assert.equal(err.step.id, 'attachRole');
     assert.equal(err.error.code, 'InvalidUser.PassRoleForbidden');
@@ -175,9 +247,17 @@ describe('applySetup', () => {
   it('adds ECS to the trust policy of an existing role, keeping who else it trusts', async () => {
     const req = request({ roleName: DEMO.notEcsRole });
     const plan = await planSetup(root, req);
-    assert.deepEqual(states(plan.steps), { createRole: 'done', trustEcs: 'todo', createPolicy: 'todo', attachPolicy: 'todo', attachRole: 'todo' });
+    assert.deepEqual(states(plan.steps), {
+      createRole: 'done',
+      trustEcs: 'todo',
+      createPolicy: 'todo',
+      attachPolicy: 'todo',
+      attachRole: 'todo',
+    });
     await applySetup(root, plan);
-    const trust = JSON.parse((await root.ram.getRole(DEMO.notEcsRole)).trustPolicy!) as { Statement: Array<{ Principal: { Service: string[] } }> };
+    const trust = JSON.parse((await root.ram.getRole(DEMO.notEcsRole)).trustPolicy!) as {
+      Statement: Array<{ Principal: { Service: string[] } }>;
+    };
     const services = trust.Statement.flatMap((s) => s.Principal.Service);
     assert.deepEqual(services.sort(), ['ecs.aliyuncs.com', 'fc.aliyuncs.com']);
     assert.equal(await roleOf(DEMO.vpcInstanceId), DEMO.notEcsRole);
@@ -186,14 +266,21 @@ describe('applySetup', () => {
   it('creates a new instance with the role: dry run first, then RunInstances, with a public IP', async () => {
     const req = request({ instance: { kind: 'create', spec: NEW_INSTANCE, allocatePublicIp: true } });
     const plan = await planSetup(root, req);
-    assert.deepEqual(plan.steps.map((s) => s.id), ['createRole', 'createPolicy', 'attachPolicy', 'createInstance']);
+    assert.deepEqual(
+      plan.steps.map((s) => s.id),
+      ['createRole', 'createPolicy', 'attachPolicy', 'createInstance'],
+    );
     assert.match(plan.steps[3].detail, /billable/);
     const result = await applySetup(root, plan);
     assert.deepEqual(result.applied, ['createRole', 'createPolicy', 'attachPolicy', 'createInstance']);
     assert.match(result.instanceId ?? '', /^i-/);
     assert.ok(result.publicIp, 'a public IP');
     const runs = sandbox.requests.filter((r) => r.action === 'RunInstances');
-    assert.deepEqual(runs.map((r) => r.status), [400, 200], 'a DryRunOperation answer, then the real call');
+    assert.deepEqual(
+      runs.map((r) => r.status),
+      [400, 200],
+      'a DryRunOperation answer, then the real call',
+    );
     const created = await root.ecs.getInstance(REGION, result.instanceId!);
     assert.equal(created.instanceName, NEW_INSTANCE.instanceName);
     assert.equal(created.status, 'Running');
@@ -203,12 +290,19 @@ describe('applySetup', () => {
 
 describe('refusals', () => {
   it('a classic instance is blocked with the reason, and ECS is never asked to change anything', async () => {
-    const plan = await planSetup(root, request({ instance: { kind: 'existing', regionId: REGION, instanceId: DEMO.classicInstanceId } }));
+    const plan = await planSetup(
+      root,
+      request({ instance: { kind: 'existing', regionId: REGION, instanceId: DEMO.classicInstanceId } }),
+    );
     assert.equal(plan.blocked?.code, 'InvalidNetworkType.MismatchRamRole');
     assert.match(plan.blocked!.reason, /classic/);
     await assert.rejects(applySetup(root, plan), { code: 'InvalidNetworkType.MismatchRamRole' });
     assert.deepEqual(mutations(), []);
-    assert.equal(sandbox.requests.some((r) => r.service === 'ecs' && r.action === 'DescribeInstanceRamRole'), false, 'ECS refuses that call for classic instances; we do not make it');
+    assert.equal(
+      sandbox.requests.some((r) => r.service === 'ecs' && r.action === 'DescribeInstanceRamRole'),
+      false,
+      'ECS refuses that call for classic instances; we do not make it',
+    );
   });
 
   it('an instance with another role is blocked unless replaceExistingRole, which detaches then attaches', async () => {
@@ -221,25 +315,65 @@ describe('refusals', () => {
 
     const plan = await planSetup(root, request({ instance: other, replaceExistingRole: true }));
     assert.equal(plan.blocked, undefined);
-    assert.deepEqual(plan.steps.slice(-2).map((s) => [s.id, s.state]), [['detachOldRole', 'todo'], ['attachRole', 'todo']]);
+    assert.deepEqual(
+      plan.steps.slice(-2).map((s) => [s.id, s.state]),
+      [
+        ['detachOldRole', 'todo'],
+        ['attachRole', 'todo'],
+      ],
+    );
     await applySetup(root, plan);
     assert.deepEqual(mutations().slice(-2), ['DetachInstanceRamRole', 'AttachInstanceRamRole']);
     assert.equal(await roleOf(DEMO.vpcInstanceId2), 'EcsOssReader');
   });
 
   it('the instance already having this very role counts as done, even when asked to replace', async () => {
-    const plan = await planSetup(root, request({ roleName: DEMO.seededRole, policy: { kind: 'existing', policyName: 'AliyunOSSReadOnlyAccess', policyType: 'System' }, instance: { kind: 'existing', regionId: REGION, instanceId: DEMO.vpcInstanceId2 }, replaceExistingRole: true }));
+    const plan = await planSetup(
+      root,
+      request({
+        roleName: DEMO.seededRole,
+        policy: { kind: 'existing', policyName: 'AliyunOSSReadOnlyAccess', policyType: 'System' },
+        instance: { kind: 'existing', regionId: REGION, instanceId: DEMO.vpcInstanceId2 },
+        replaceExistingRole: true,
+      }),
+    );
     assert.ok(isNothingToDo(plan), JSON.stringify(states(plan.steps)));
   });
 
   const noCall: Array<[string, Partial<SetupRequest>, RegExp]> = [
     ['an invalid role name', { roleName: 'bad role!' }, /role name/i],
     ['a role name over 64 characters', { roleName: 'R'.repeat(65) }, /64/],
-    ['an invalid policy name', { policy: { kind: 'new', policyName: 'Oss_ReadOnly', document: formatPolicy(ossReadOnlyPolicy()) } }, /policy name/i],
-    ['the documentation\'s malformed PassRole JSON', { policy: { kind: 'new', policyName: 'PassRoleSample', document: DOC_PASSROLE_SAMPLE } }, /policy document/i],
-    ['a document without Resource', { policy: { kind: 'new', policyName: 'NoResource', document: '{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:GetObject"}]}' } }, /Resource/],
-    ['a weak instance password', { instance: { kind: 'create', spec: { ...NEW_INSTANCE, password: 'password' } } }, /password/i],
-    ['an invalid instance name', { instance: { kind: 'create', spec: { ...NEW_INSTANCE, instanceName: '1-starts-with-digit' } } }, /instance name/i],
+    [
+      'an invalid policy name',
+      { policy: { kind: 'new', policyName: 'Oss_ReadOnly', document: formatPolicy(ossReadOnlyPolicy()) } },
+      /policy name/i,
+    ],
+    [
+      "the documentation's malformed PassRole JSON",
+      { policy: { kind: 'new', policyName: 'PassRoleSample', document: DOC_PASSROLE_SAMPLE } },
+      /policy document/i,
+    ],
+    [
+      'a document without Resource',
+      {
+        policy: {
+          kind: 'new',
+          policyName: 'NoResource',
+          document: '{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:GetObject"}]}',
+        },
+      },
+      /Resource/,
+    ],
+    [
+      'a weak instance password',
+      { instance: { kind: 'create', spec: { ...NEW_INSTANCE, password: 'password' } } },
+      /password/i,
+    ],
+    [
+      'an invalid instance name',
+      { instance: { kind: 'create', spec: { ...NEW_INSTANCE, instanceName: '1-starts-with-digit' } } },
+      /instance name/i,
+    ],
   ];
   for (const [what, over, message] of noCall) {
     it(`${what} is refused before any API call`, async () => {
@@ -258,13 +392,20 @@ describe('refusals', () => {
 describe('createInstance', () => {
   it('a dry run that fails (role not trusted by ECS) stops before anything is created', async () => {
     const phases: string[] = [];
-    await assert.rejects(createInstance(root, { ...NEW_INSTANCE, ramRoleName: DEMO.notEcsRole }, true, { onPhase: (p) => phases.push(p) }), { code: 'InvalidRamRole.NotEcsRole' });
+    await assert.rejects(
+      createInstance(root, { ...NEW_INSTANCE, ramRoleName: DEMO.notEcsRole }, true, { onPhase: (p) => phases.push(p) }),
+      { code: 'InvalidRamRole.NotEcsRole' },
+    );
     assert.deepEqual(phases, ['dryRun']);
     assert.deepEqual(sandbox.requests.filter((r) => r.action === 'RunInstances').length, 1);
   });
 
   it('without a public IP: no bandwidth, no IP, no AllocatePublicIpAddress', async () => {
-    const { instanceId, publicIp } = await createInstance(root, { ...NEW_INSTANCE, ramRoleName: DEMO.seededRole }, false);
+    const { instanceId, publicIp } = await createInstance(
+      root,
+      { ...NEW_INSTANCE, ramRoleName: DEMO.seededRole },
+      false,
+    );
     assert.equal(publicIp, undefined);
     assert.deepEqual((await root.ecs.getInstance(REGION, instanceId)).publicIps, []);
     assert.deepEqual(mutations(), ['RunInstances', 'RunInstances']);

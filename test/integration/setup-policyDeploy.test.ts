@@ -6,20 +6,34 @@ import { describe, test } from 'node:test';
 import { CloudError } from '../../src/cloud/errors';
 import { formatPolicy, serviceTrustPolicy } from '../../src/policy/builders';
 import { DEMO } from '../../src/sandbox/seed/demo';
-import { applyPolicyVersion, MAX_POLICY_VERSIONS, planPolicyVersion, planTrustUpdate } from '../../src/setup/policyDeploy';
+import {
+  applyPolicyVersion,
+  MAX_POLICY_VERSIONS,
+  planPolicyVersion,
+  planTrustUpdate,
+} from '../../src/setup/policyDeploy';
 import { mutations, useSandbox } from '../helpers/sandbox';
 
 const t = useSandbox();
-const doc = (action: string) => JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
+const doc = (action: string) =>
+  JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
 
 describe('policy versions', () => {
   test('at the limit of 5, CreatePolicyVersion fails instead of deleting a version nobody chose', async () => {
     const ram = t.cloud().ram;
     await ram.createPolicy('DeployFull', doc('oss:GetObject'));
-    for (let i = 2; i <= MAX_POLICY_VERSIONS; i++) { await ram.createPolicyVersion('DeployFull', doc(`oss:Get${i}`)); }
+    for (let i = 2; i <= MAX_POLICY_VERSIONS; i++) {
+      await ram.createPolicyVersion('DeployFull', doc(`oss:Get${i}`));
+    }
     const before = t.sandbox.requests.length;
-    await assert.rejects(ram.createPolicyVersion('DeployFull', doc('oss:ListObjects')), (e: CloudError) => e.code === 'LimitExceeded.Policy.Version');
-    assert.deepEqual((await ram.listPolicyVersions('DeployFull', 'Custom')).map((v) => v.versionId), ['v1', 'v2', 'v3', 'v4', 'v5']);
+    await assert.rejects(
+      ram.createPolicyVersion('DeployFull', doc('oss:ListObjects')),
+      (e: CloudError) => e.code === 'LimitExceeded.Policy.Version',
+    );
+    assert.deepEqual(
+      (await ram.listPolicyVersions('DeployFull', 'Custom')).map((v) => v.versionId),
+      ['v1', 'v2', 'v3', 'v4', 'v5'],
+    );
     assert.deepEqual(mutations(t.sandbox, before), ['CreatePolicyVersion']);
   });
 
@@ -29,7 +43,10 @@ describe('policy versions', () => {
     const plan = await planPolicyVersion(ram, 'DeployFull');
     assert.equal(plan.current?.versionId, 'v5');
     assert.equal(plan.atLimit, true);
-    assert.deepEqual(plan.deletable.map((v) => v.versionId), ['v1', 'v2', 'v3', 'v4']);
+    assert.deepEqual(
+      plan.deletable.map((v) => v.versionId),
+      ['v1', 'v2', 'v3', 'v4'],
+    );
     assert.deepEqual(plan.entities.roles, [DEMO.seededRole]);
     await ram.detachPolicyFromRole(DEMO.seededRole, 'DeployFull', 'Custom');
   });
@@ -48,7 +65,10 @@ describe('policy versions', () => {
     assert.equal(v.versionId, 'v6');
     assert.deepEqual(mutations(t.sandbox, before), ['DeletePolicyVersion', 'CreatePolicyVersion']);
     const versions = await ram.listPolicyVersions('DeployFull', 'Custom');
-    assert.deepEqual(versions.map((x) => x.versionId), ['v1', 'v2', 'v4', 'v5', 'v6']);
+    assert.deepEqual(
+      versions.map((x) => x.versionId),
+      ['v1', 'v2', 'v4', 'v5', 'v6'],
+    );
     assert.equal(versions.find((x) => x.isDefault)?.versionId, 'v6');
   });
 
@@ -59,8 +79,14 @@ describe('policy versions', () => {
     assert.equal(p.policy.defaultVersion, 'v2');
     assert.match(p.document, /oss:Get2/);
     assert.equal((await ram.listPolicyVersions('DeployFull', 'Custom')).length, 5);
-    await assert.rejects(ram.setDefaultPolicyVersion('DeployFull', 'v3'), (e: CloudError) => e.code === 'EntityNotExist.Policy.Version');
-    await assert.rejects(ram.deletePolicyVersion('DeployFull', 'v2'), (e: CloudError) => e.code === 'DeleteConflict.Policy.Version.Default');
+    await assert.rejects(
+      ram.setDefaultPolicyVersion('DeployFull', 'v3'),
+      (e: CloudError) => e.code === 'EntityNotExist.Policy.Version',
+    );
+    await assert.rejects(
+      ram.deletePolicyVersion('DeployFull', 'v2'),
+      (e: CloudError) => e.code === 'DeleteConflict.Policy.Version.Default',
+    );
     await ram.deletePolicy('DeployFull');
   });
 });
@@ -69,7 +95,12 @@ describe('trust policy updates', () => {
   test('removing ECS from a role that an instance uses names that instance; keeping ECS looks nothing up', async () => {
     const cloud = t.cloud();
     const regions = ['cn-hangzhou', 'cn-shanghai'];
-    const removing = await planTrustUpdate(cloud, DEMO.seededRole, formatPolicy(serviceTrustPolicy('fc.aliyuncs.com')), regions);
+    const removing = await planTrustUpdate(
+      cloud,
+      DEMO.seededRole,
+      formatPolicy(serviceTrustPolicy('fc.aliyuncs.com')),
+      regions,
+    );
     assert.equal(removing.removesEcs, true);
     assert.ok(removing.instances.length >= 1, 'the seed attaches the role to an instance');
     assert.ok(removing.instances.every((i) => i.ramRoleName?.toLowerCase() === DEMO.seededRole.toLowerCase()));
@@ -77,6 +108,9 @@ describe('trust policy updates', () => {
     const keeping = await planTrustUpdate(cloud, DEMO.seededRole, formatPolicy(serviceTrustPolicy()), regions);
     assert.equal(keeping.removesEcs, false);
     assert.deepEqual(keeping.instances, []);
-    assert.ok(!t.sandbox.requests.slice(before).some((r) => r.service === 'ecs'), 'no ECS lookups when ECS stays trusted');
+    assert.ok(
+      !t.sandbox.requests.slice(before).some((r) => r.service === 'ecs'),
+      'no ECS lookups when ECS stays trusted',
+    );
   });
 });

@@ -18,15 +18,19 @@ const t = useSandbox({ clockSkewMs: SKEW, realism: { ossRequestTime: true } });
 
 /** GET through the sandbox (presigned URLs name the bucket's virtual host). */
 const agent = new http.Agent({
-  lookup: ((_h: string, o: { all?: boolean }, cb: (...a: unknown[]) => void) => (o?.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4))) as never,
+  lookup: ((_h: string, o: { all?: boolean }, cb: (...a: unknown[]) => void) =>
+    o?.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)) as never,
 });
-const get = (url: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
-  http.get(url, { agent }, (res) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-  }).on('error', reject);
-});
+const get = (url: string) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    http
+      .get(url, { agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      })
+      .on('error', reject);
+  });
 
 describe('clock skew', () => {
   it('the first OSS call is refused as too skewed, learns the server clock from that answer, and goes through', async () => {
@@ -58,13 +62,19 @@ describe('clock skew', () => {
     assert.ok(Math.abs(signed.expiresAt.getTime() - (Date.now() + SKEW + 60_000)) < 3000, 'expiry in server time');
   });
 
-  it('caps a presigned URL at the instance credentials\' expiry by the server clock, not 20 minutes later', async () => {
-    const onInstance = t.cloud({ mode: 'EcsRamRole' }, { endpoints: sandboxEndpoints(t.sandbox.info.endpoint, DEMO.vpcInstanceId2) });
+  it("caps a presigned URL at the instance credentials' expiry by the server clock, not 20 minutes later", async () => {
+    const onInstance = t.cloud(
+      { mode: 'EcsRamRole' },
+      { endpoints: sandboxEndpoints(t.sandbox.info.endpoint, DEMO.vpcInstanceId2) },
+    );
     await onInstance.oss.headObject(DEMO.bucket, 'cn-hangzhou', 'README.md');
     const expiration = onInstance.session.provider.expiration!;
     const signed = await onInstance.oss.presignGet(DEMO.bucket, 'cn-hangzhou', 'README.md', 7 * 24 * 3600);
     assert.equal(signed.capped, true);
-    assert.ok(Math.abs(signed.expiresAt.getTime() - expiration.getTime()) < 3000, `${signed.expiresAt.toISOString()} vs ${expiration.toISOString()}`);
+    assert.ok(
+      Math.abs(signed.expiresAt.getTime() - expiration.getTime()) < 3000,
+      `${signed.expiresAt.toISOString()} vs ${expiration.toISOString()}`,
+    );
     assert.equal((await get(signed.url)).status, 200);
   });
 

@@ -19,7 +19,11 @@ describe('Tear Down', () => {
     const role = 'TearDownRole';
     const setup = await planSetup(c, {
       roleName: role,
-      policy: { kind: 'new', policyName: 'TearDownOssRead', document: formatPolicy(ossReadOnlyBucketPolicy(DEMO.bucket)) },
+      policy: {
+        kind: 'new',
+        policyName: 'TearDownOssRead',
+        document: formatPolicy(ossReadOnlyBucketPolicy(DEMO.bucket)),
+      },
       instance: { kind: 'existing', regionId: 'cn-hangzhou', instanceId: DEMO.vpcInstanceId },
     });
     await applySetup(c, setup);
@@ -28,12 +32,24 @@ describe('Tear Down', () => {
     await c.ram.attachPolicyToRole(role, 'TearDownShared', 'Custom');
     await c.ram.attachPolicyToRole(DEMO.seededRole, 'TearDownShared', 'Custom');
     await c.ram.attachPolicyToRole(role, 'AliyunECSReadOnlyAccess', 'System');
-    assert.equal((await c.ecs.describeInstanceRoles('cn-hangzhou', [DEMO.vpcInstanceId])).get(DEMO.vpcInstanceId), role);
+    assert.equal(
+      (await c.ecs.describeInstanceRoles('cn-hangzhou', [DEMO.vpcInstanceId])).get(DEMO.vpcInstanceId),
+      role,
+    );
 
     const plan = await planTearDown(c, role, REGIONS);
-    assert.deepEqual(plan.steps.map((s) => s.kind), ['detachInstance', 'detachPolicy', 'detachPolicy', 'detachPolicy', 'deletePolicy', 'deleteRole']);
-    assert.deepEqual(plan.steps.filter((s) => s.kind === 'deletePolicy').map((s) => s.kind === 'deletePolicy' && s.policyName), ['TearDownOssRead']);
-    assert.deepEqual(plan.kept.map((k) => [k.policyName, k.reason]).sort(), [['AliyunECSReadOnlyAccess', 'system'], ['TearDownShared', 'shared']]);
+    assert.deepEqual(
+      plan.steps.map((s) => s.kind),
+      ['detachInstance', 'detachPolicy', 'detachPolicy', 'detachPolicy', 'deletePolicy', 'deleteRole'],
+    );
+    assert.deepEqual(
+      plan.steps.filter((s) => s.kind === 'deletePolicy').map((s) => s.kind === 'deletePolicy' && s.policyName),
+      ['TearDownOssRead'],
+    );
+    assert.deepEqual(plan.kept.map((k) => [k.policyName, k.reason]).sort(), [
+      ['AliyunECSReadOnlyAccess', 'system'],
+      ['TearDownShared', 'shared'],
+    ]);
     assert.deepEqual(plan.kept.find((k) => k.reason === 'shared')?.usedBy, [`role ${DEMO.seededRole}`]);
 
     const seen: string[] = [];
@@ -43,7 +59,10 @@ describe('Tear Down', () => {
     // Nothing left of the role; what was kept is still there.
     await assert.rejects(c.ram.getRole(role), (e) => isCloudError(e, 'EntityNotExist.Role'));
     await assert.rejects(c.ram.getPolicy('TearDownOssRead', 'Custom'), (e) => isCloudError(e, 'EntityNotExist.Policy'));
-    assert.equal((await c.ecs.describeInstanceRoles('cn-hangzhou', [DEMO.vpcInstanceId])).get(DEMO.vpcInstanceId), undefined);
+    assert.equal(
+      (await c.ecs.describeInstanceRoles('cn-hangzhou', [DEMO.vpcInstanceId])).get(DEMO.vpcInstanceId),
+      undefined,
+    );
     assert.ok(await c.ram.getPolicy('TearDownShared', 'Custom'));
     assert.ok((await c.ram.listPoliciesForRole(DEMO.seededRole)).some((p) => p.policyName === 'TearDownShared'));
     assert.ok(await c.ram.getPolicy('AliyunECSReadOnlyAccess', 'System'));
@@ -62,17 +81,26 @@ describe('Tear Down', () => {
   it('a stale plan finishes: steps someone else already did count as done', async () => {
     const c = t.cloud();
     const role = 'TearDownStale';
-    await applySetup(c, await planSetup(c, {
-      roleName: role,
-      policy: { kind: 'new', policyName: 'TearDownStalePolicy', document: formatPolicy(ossReadOnlyBucketPolicy(DEMO.bucket)) },
-      instance: { kind: 'existing', regionId: 'cn-hangzhou', instanceId: DEMO.vpcInstanceId },
-    }));
+    await applySetup(
+      c,
+      await planSetup(c, {
+        roleName: role,
+        policy: {
+          kind: 'new',
+          policyName: 'TearDownStalePolicy',
+          document: formatPolicy(ossReadOnlyBucketPolicy(DEMO.bucket)),
+        },
+        instance: { kind: 'existing', regionId: 'cn-hangzhou', instanceId: DEMO.vpcInstanceId },
+      }),
+    );
     const plan = await planTearDown(c, role, REGIONS);
     // Someone detaches the instance and the policy between the plan and the run.
     await c.ecs.detachRole('cn-hangzhou', DEMO.vpcInstanceId, role);
     await c.ram.detachPolicyFromRole(role, 'TearDownStalePolicy', 'Custom');
     await applyTearDown(c, plan);
     await assert.rejects(c.ram.getRole(role), (e) => isCloudError(e, 'EntityNotExist.Role'));
-    await assert.rejects(c.ram.getPolicy('TearDownStalePolicy', 'Custom'), (e) => isCloudError(e, 'EntityNotExist.Policy'));
+    await assert.rejects(c.ram.getPolicy('TearDownStalePolicy', 'Custom'), (e) =>
+      isCloudError(e, 'EntityNotExist.Policy'),
+    );
   });
 });

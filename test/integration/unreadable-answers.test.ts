@@ -9,7 +9,12 @@ import { useSandbox } from '../helpers/sandbox';
 const t = useSandbox();
 
 async function failure(call: () => Promise<unknown>): Promise<CloudError> {
-  try { await call(); } catch (e) { assert.ok(e instanceof CloudError, `not a CloudError: ${String(e)}`); return e; }
+  try {
+    await call();
+  } catch (e) {
+    assert.ok(e instanceof CloudError, `not a CloudError: ${String(e)}`);
+    return e;
+  }
   assert.fail('the call succeeded');
 }
 
@@ -19,7 +24,11 @@ test('ECS, RAM, STS and OSS: HTTP 500 with an empty body reads as such, with the
     { service: 'ecs', where: 'ecs.cn-hangzhou', call: () => cloud.ecs.describeRegions() },
     { service: 'ram', where: 'ram', call: () => cloud.ram.listRoles(undefined, 10) },
     { service: 'sts', where: 'sts', call: () => cloud.whoAmI() },
-    { service: 'oss', where: 'oss.cn-hangzhou', call: () => cloud.oss.listObjects('demo-data', 'cn-hangzhou', { maxKeys: 10 }) },
+    {
+      service: 'oss',
+      where: 'oss.cn-hangzhou',
+      call: () => cloud.oss.listObjects('demo-data', 'cn-hangzhou', { maxKeys: 10 }),
+    },
   ] as const;
   for (const c of cases) {
     for (const requestId of ['', `REQ-${c.service}-0001`]) {
@@ -27,7 +36,9 @@ test('ECS, RAM, STS and OSS: HTTP 500 with an empty body reads as such, with the
       t.sandbox.faults.add({ service: c.service, kind: 'error5xx', emptyBody: true, requestId, count: 10 });
       const from = t.sandbox.requests.length;
       const err = await failure(c.call).finally(() => t.sandbox.faults.clear());
-      const expected = requestId ? `${c.where} answered HTTP 500 with an empty body (request id ${requestId}).` : `${c.where} answered HTTP 500 with an empty body.`;
+      const expected = requestId
+        ? `${c.where} answered HTTP 500 with an empty body (request id ${requestId}).`
+        : `${c.where} answered HTTP 500 with an empty body.`;
       assert.equal(err.message, expected, c.service);
       assert.equal(err.status, 500);
       assert.equal(err.requestId, requestId || undefined);
@@ -51,15 +62,24 @@ test('a service error with its own body keeps its code and message', async () =>
 });
 
 test('tree rows get a full tooltip and an accessibility label from label and description', () => {
-  const row = withReadableDefaults({ label: 'demo-web-1', description: 'i-bp1sandboxvpc000001 · Running · DemoEcsOssReader' } as never);
+  const row = withReadableDefaults({
+    label: 'demo-web-1',
+    description: 'i-bp1sandboxvpc000001 · Running · DemoEcsOssReader',
+  } as never);
   assert.equal(row.tooltip, 'demo-web-1 — i-bp1sandboxvpc000001 · Running · DemoEcsOssReader');
-  assert.deepEqual(row.accessibilityInformation, { label: 'demo-web-1, i-bp1sandboxvpc000001 · Running · DemoEcsOssReader' });
-  const own = withReadableDefaults({ label: { label: 'Roles' }, tooltip: 'kept', accessibilityInformation: { label: 'own' } } as never);
+  assert.deepEqual(row.accessibilityInformation, {
+    label: 'demo-web-1, i-bp1sandboxvpc000001 · Running · DemoEcsOssReader',
+  });
+  const own = withReadableDefaults({
+    label: { label: 'Roles' },
+    tooltip: 'kept',
+    accessibilityInformation: { label: 'own' },
+  } as never);
   assert.equal(own.tooltip, 'kept');
   assert.deepEqual(own.accessibilityInformation, { label: 'own' });
 });
 
-test('OSS: a dropped connection or a server that is gone reads like RAM\'s and ECS\'s, never as the HTTP client\'s dump', async () => {
+test("OSS: a dropped connection or a server that is gone reads like RAM's and ECS's, never as the HTTP client's dump", async () => {
   const cloud = t.cloud(undefined, { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 2 } });
   for (const c of [
     { service: 'oss', call: () => cloud.oss.listBuckets() },

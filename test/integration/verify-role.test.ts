@@ -13,13 +13,25 @@ const bucket = { name: DEMO.bucket, regionId: R };
 describe('verifyRoleOnInstance', () => {
   test('demo-worker-1: role, expiry, listing works; states reported as they come', async () => {
     const states: string[] = [];
-    const r = await verifyRoleOnInstance(t.cloud(), R, DEMO.vpcInstanceId2, { bucket, pollIntervalMs: 20, onState: (s) => states.push(s) });
+    const r = await verifyRoleOnInstance(t.cloud(), R, DEMO.vpcInstanceId2, {
+      bucket,
+      pollIntervalMs: 20,
+      onState: (s) => states.push(s),
+    });
     assert.equal(r.verdict, 'roleOk');
     assert.equal(r.report?.role, DEMO.seededRole);
-    assert.match(r.summary, new RegExp(`^demo-worker-1 has role ${DEMO.seededRole}; its credentials expire at \\S+Z; listing demo-data works\\.$`));
+    assert.match(
+      r.summary,
+      new RegExp(
+        `^demo-worker-1 has role ${DEMO.seededRole}; its credentials expire at \\S+Z; listing demo-data works\\.$`,
+      ),
+    );
     assert.deepEqual(states.at(-1), 'Success');
     for (const s of t.sandbox.state.stsSessions.values()) {
-      assert.ok(!JSON.stringify(r).includes(s.accessKeySecret) && !JSON.stringify(r).includes(s.securityToken), 'no secret in the result');
+      assert.ok(
+        !JSON.stringify(r).includes(s.accessKeySecret) && !JSON.stringify(r).includes(s.securityToken),
+        'no secret in the result',
+      );
     }
   });
 
@@ -34,14 +46,29 @@ describe('verifyRoleOnInstance', () => {
     const before = t.sandbox.state.invocations?.size ?? 0;
     // A classic instance cannot have a role: said before any bucket is asked or the agent is blamed.
     let asked = 0;
-    const classic = await verifyRoleOnInstance(t.cloud(), R, DEMO.classicInstanceId, { bucket: async () => { asked++; return undefined; } });
+    const classic = await verifyRoleOnInstance(t.cloud(), R, DEMO.classicInstanceId, {
+      bucket: async () => {
+        asked++;
+        return undefined;
+      },
+    });
     assert.equal(classic.verdict, 'classicNetwork');
     assert.match(classic.summary, /classic network: RAM roles need a VPC instance/);
     assert.equal(asked, 0);
     const web = t.sandbox.state.instances.get(DEMO.vpcInstanceId)!;
     web.cloudAssistant = 'notInstalled';
     try {
-      assert.equal((await verifyRoleOnInstance(t.cloud(), R, DEMO.vpcInstanceId, { bucket: async () => { asked++; return undefined; } })).verdict, 'agentMissing');
+      assert.equal(
+        (
+          await verifyRoleOnInstance(t.cloud(), R, DEMO.vpcInstanceId, {
+            bucket: async () => {
+              asked++;
+              return undefined;
+            },
+          })
+        ).verdict,
+        'agentMissing',
+      );
       assert.equal(asked, 0);
     } finally {
       web.cloudAssistant = 'running';
@@ -51,9 +78,14 @@ describe('verifyRoleOnInstance', () => {
       const r = await verifyRoleOnInstance(t.cloud(), R, DEMO.vpcInstanceId);
       assert.equal(r.verdict, 'agentNotRunning');
       assert.match(r.detail ?? '', /systemctl start aliyun\.service/);
-    } finally { delete web.cloudAssistant; }
+    } finally {
+      delete web.cloudAssistant;
+    }
     const stopped = await verifyRoleOnInstance(t.cloud(), 'cn-shanghai', DEMO.shanghaiInstanceId);
-    assert.deepEqual([stopped.verdict, stopped.summary], ['notRunning', 'demo-sh-batch is Stopped: the role can only be checked on a running instance.']);
+    assert.deepEqual(
+      [stopped.verdict, stopped.summary],
+      ['notRunning', 'demo-sh-batch is Stopped: the role can only be checked on a running instance.'],
+    );
     assert.equal(t.sandbox.state.invocations?.size ?? 0, before);
   });
 
@@ -66,7 +98,10 @@ describe('verifyRoleOnInstance', () => {
       const r = await pending;
       assert.equal(r.verdict, 'invocationFailed');
       assert.equal(r.summary, 'The role check on demo-worker-1 ended with state Timeout.');
-      assert.equal(r.detail, 'The script did not finish within its time limit. ExecutionTimeout: the command execution has been timeout');
+      assert.equal(
+        r.detail,
+        'The script did not finish within its time limit. ExecutionTimeout: the command execution has been timeout',
+      );
     } finally {
       t.sandbox.setRealism({ commands: { deliveryMs: 0, runMs: 0 } });
     }
@@ -88,10 +123,16 @@ describe('verifyRoleOnInstance', () => {
 
 describe('the bucket asked for later', () => {
   test('a bucket given as a function (asked once the instance can be checked) is named in the verdict; none given skips the OSS check', async () => {
-    const asked = await verifyRoleOnInstance(t.cloud(), R, DEMO.vpcInstanceId2, { bucket: async () => ({ name: DEMO.bucket, regionId: R }), pollIntervalMs: 20 });
+    const asked = await verifyRoleOnInstance(t.cloud(), R, DEMO.vpcInstanceId2, {
+      bucket: async () => ({ name: DEMO.bucket, regionId: R }),
+      pollIntervalMs: 20,
+    });
     assert.equal(asked.verdict, 'roleOk');
     assert.match(asked.summary, new RegExp(`listing ${DEMO.bucket} works\\.$`));
-    const skipped = await verifyRoleOnInstance(t.cloud(), R, DEMO.vpcInstanceId2, { bucket: async () => undefined, pollIntervalMs: 20 });
+    const skipped = await verifyRoleOnInstance(t.cloud(), R, DEMO.vpcInstanceId2, {
+      bucket: async () => undefined,
+      pollIntervalMs: 20,
+    });
     assert.equal(skipped.verdict, 'roleOk');
     assert.doesNotMatch(skipped.summary, /listing/);
   });

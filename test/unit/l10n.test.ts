@@ -35,7 +35,9 @@ function keyDiff(a: Record<string, string>, b: Record<string, string>): { onlyA:
 }
 
 function markupMismatches(en: Record<string, string>, zh: Record<string, string>): string[] {
-  return Object.keys(en).filter((k) => k in zh).filter((k) => JSON.stringify(markup(en[k])) !== JSON.stringify(markup(zh[k])))
+  return Object.keys(en)
+    .filter((k) => k in zh)
+    .filter((k) => JSON.stringify(markup(en[k])) !== JSON.stringify(markup(zh[k])))
     .map((k) => `${JSON.stringify(en[k])} ⇒ ${JSON.stringify(zh[k])}`);
 }
 
@@ -44,7 +46,11 @@ for (const [name, en, zh] of pairs) {
     const { onlyA, onlyB } = keyDiff(en, zh);
     assert.deepEqual(onlyA, [], `${name}.zh-cn lacks these keys`);
     assert.deepEqual(onlyB, [], `${name}.zh-cn has keys English no longer has`);
-    assert.deepEqual(Object.keys(zh).filter((k) => !zh[k].trim()), [], 'empty translations');
+    assert.deepEqual(
+      Object.keys(zh).filter((k) => !zh[k].trim()),
+      [],
+      'empty translations',
+    );
   });
 
   test(`${name}: placeholders, codicons, command links and code survive translation`, () => {
@@ -69,33 +75,79 @@ test('the English bundle is current: every l10n.t literal in src/ is one of its 
     const text = fs.readFileSync(file, 'utf8');
     for (const m of text.matchAll(/l10n\.t\(\s*(['"])((?:\\.|(?!\1)[^\\])*)\1/g)) {
       const message = JSON.parse(`"${m[2].replace(/\\'/g, "'").replace(/(?<!\\)"/g, '\\"')}"`);
-      if (!(message in bundleEn)) { missing.push(message); }
+      if (!(message in bundleEn)) {
+        missing.push(message);
+      }
     }
   }
-  assert.deepEqual(missing, [], 'run `node esbuild.mjs` to regenerate l10n/bundle.l10n.json, then translate the new keys');
+  assert.deepEqual(
+    missing,
+    [],
+    'run `node esbuild.mjs` to regenerate l10n/bundle.l10n.json, then translate the new keys',
+  );
 });
 
 test('the zh-cn palette titles are as unambiguous as the English ones', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  const hidden = new Set((pkg.contributes.menus?.commandPalette ?? []).filter((m: { when?: string }) => m.when === 'never').map((m: { command: string }) => m.command));
-  const visible = (pkg.contributes.commands as Array<{ command: string; title: string; category?: string }>).filter((c) => !hidden.has(c.command));
+  const hidden = new Set(
+    (pkg.contributes.menus?.commandPalette ?? [])
+      .filter((m: { when?: string }) => m.when === 'never')
+      .map((m: { command: string }) => m.command),
+  );
+  const visible = (pkg.contributes.commands as Array<{ command: string; title: string; category?: string }>).filter(
+    (c) => !hidden.has(c.command),
+  );
   const clashes = (nls: Record<string, string>) => {
     const resolve = (s: string | undefined) => (s && /^%.+%$/.test(s) ? nls[s.slice(1, -1)] : s) ?? '';
     const titles = visible.map((c) => `${resolve(c.category)}: ${resolve(c.title)}`);
     return visible.filter((_, i) => titles.indexOf(titles[i]) !== titles.lastIndexOf(titles[i])).map((c) => c.command);
   };
   const en = clashes(nlsEn);
-  assert.deepEqual(clashes(nlsZh).filter((c) => !en.includes(c)), [], 'two palette commands read the same in zh-cn');
+  assert.deepEqual(
+    clashes(nlsZh).filter((c) => !en.includes(c)),
+    [],
+    'two palette commands read the same in zh-cn',
+  );
 });
 
 test('zh-cn keeps one term per concept (glossary: l10n/glossary.zh-cn.md)', () => {
   // Variants Alibaba Cloud's Chinese console does not use for the concepts in the glossary.
-  const avoid: Record<string, string> = { 地区: '地域', 区域: '地域', 存储桶: '存储空间', 凭据: '凭证', 访问密钥: 'AccessKey', 虚拟交换机: '交换机', 元数据服务器: '实例元数据服务', 安全模式: '加固模式', 实例角色: '实例 RAM 角色' };
-  const texts = [...Object.values(nlsZh), ...Object.values(bundleZh), ...walkthroughPages().map((p) => fs.readFileSync(zhPage(p), 'utf8'))];
-  const found = Object.keys(avoid).filter((w) => texts.some((t) => t.includes(w))).map((w) => `${w} → ${avoid[w]}`);
+  const avoid: Record<string, string> = {
+    地区: '地域',
+    区域: '地域',
+    存储桶: '存储空间',
+    凭据: '凭证',
+    访问密钥: 'AccessKey',
+    虚拟交换机: '交换机',
+    元数据服务器: '实例元数据服务',
+    安全模式: '加固模式',
+    实例角色: '实例 RAM 角色',
+  };
+  const texts = [
+    ...Object.values(nlsZh),
+    ...Object.values(bundleZh),
+    ...walkthroughPages().map((p) => fs.readFileSync(zhPage(p), 'utf8')),
+  ];
+  const found = Object.keys(avoid)
+    .filter((w) => texts.some((t) => t.includes(w)))
+    .map((w) => `${w} → ${avoid[w]}`);
   assert.deepEqual(found, []);
   const glossary = fs.readFileSync(path.join(root, 'l10n', 'glossary.zh-cn.md'), 'utf8');
-  for (const term of ['RAM 角色', '权限策略', '信任策略', '实例 RAM 角色', '实例元数据服务', '加固模式', 'STS 临时凭证', '存储空间 (Bucket)', '文件 (Object)', '地域', '可用区', '交换机', '安全组']) {
+  for (const term of [
+    'RAM 角色',
+    '权限策略',
+    '信任策略',
+    '实例 RAM 角色',
+    '实例元数据服务',
+    '加固模式',
+    'STS 临时凭证',
+    '存储空间 (Bucket)',
+    '文件 (Object)',
+    '地域',
+    '可用区',
+    '交换机',
+    '安全组',
+  ]) {
     assert.ok(glossary.includes(term), `glossary lacks ${term}`);
   }
 });
@@ -108,12 +160,18 @@ const zhPage = (p: string) => path.join(walkthroughDir, p.replace(/\.md$/, '.nls
 
 test('every walkthrough page has a zh-cn version with the same code blocks', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  const named = pkg.contributes.walkthroughs.flatMap((w: { steps: Array<{ media: { markdown?: string } }> }) => w.steps.map((s) => s.media.markdown)).filter(Boolean);
+  const named = pkg.contributes.walkthroughs
+    .flatMap((w: { steps: Array<{ media: { markdown?: string } }> }) => w.steps.map((s) => s.media.markdown))
+    .filter(Boolean);
   assert.deepEqual(named.map((m: string) => path.basename(m)).sort(), walkthroughPages().sort());
   const fences = (s: string) => [...s.matchAll(/```[\s\S]*?```/g)].map((m) => m[0]);
   for (const p of walkthroughPages()) {
     assert.ok(fs.existsSync(zhPage(p)), `${p} has no zh-cn version`);
-    assert.deepEqual(fences(fs.readFileSync(zhPage(p), 'utf8')), fences(fs.readFileSync(path.join(walkthroughDir, p), 'utf8')), `${p}: code blocks differ`);
+    assert.deepEqual(
+      fences(fs.readFileSync(zhPage(p), 'utf8')),
+      fences(fs.readFileSync(path.join(walkthroughDir, p), 'utf8')),
+      `${p}: code blocks differ`,
+    );
   }
 });
 
@@ -138,19 +196,39 @@ const SINKS = [
  * Prose: a word followed by a lower-case word ("not found"), outside `${…}`. Ids, URIs, product
  * names ("Object Storage Service") and samples ("oss:GetObject") are not prose.
  */
-const isProse = (literal: string) => /\b[A-Za-z][a-z]+ [a-z]{2,}\b/.test(literal.slice(1, -1).replace(/\$\{[^}]*\}/g, ' '));
+const isProse = (literal: string) =>
+  /\b[A-Za-z][a-z]+ [a-z]{2,}\b/.test(literal.slice(1, -1).replace(/\$\{[^}]*\}/g, ' '));
 
 /** Internal errors no user action reaches: the scripted prompter of the in-host tests, guards on picker output. */
-const INTERNAL = [/^`unexpected prompt: /, /^`Back pressed where none is offered: /, /^`no item "/, /^`invalid input "/, /^`not a bucket name: /, /^`not a region id: /];
+const INTERNAL = [
+  /^`unexpected prompt: /,
+  /^`Back pressed where none is offered: /,
+  /^`no item "/,
+  /^`invalid input "/,
+  /^`not a bucket name: /,
+  /^`not a region id: /,
+];
 
 function bypasses(file: string, text: string, known: Record<string, string> = bundleEn): string[] {
   const out: string[] = [];
   for (const sink of SINKS) {
     for (const m of text.matchAll(sink)) {
       const literal = m[1];
-      if (!isProse(literal) || INTERNAL.some((r) => r.test(literal))) { continue; }
+      if (!isProse(literal) || INTERNAL.some((r) => r.test(literal))) {
+        continue;
+      }
       // A table entry the UI translates by value (lint messages, condition keys) is a bundle key.
-      if (/^['"]/.test(literal) && (JSON.parse(`"${literal.slice(1, -1).replace(/\\'/g, "'").replace(/(?<!\\)"/g, '\\"')}"`) in known)) { continue; }
+      if (
+        /^['"]/.test(literal) &&
+        JSON.parse(
+          `"${literal
+            .slice(1, -1)
+            .replace(/\\'/g, "'")
+            .replace(/(?<!\\)"/g, '\\"')}"`,
+        ) in known
+      ) {
+        continue;
+      }
       out.push(`${file}:${text.slice(0, m.index).split('\n').length}: ${m[0].slice(0, 120)}`);
     }
   }
@@ -175,7 +253,9 @@ test('the bypass scan catches planted bypasses and passes their localized forms'
     "item.tooltip = 'Trusted by ECS and attached';",
     "throw new Error('The instance does not exist');",
   ];
-  for (const line of planted) { assert.equal(bypasses('planted.ts', line, {}).length, 1, line); }
+  for (const line of planted) {
+    assert.equal(bypasses('planted.ts', line, {}).length, 1, line);
+  }
   const fine = [
     "void vscode.window.showInformationMessage(vscode.l10n.t('Bucket created in the region.'));",
     "const item = new vscode.TreeItem(vscode.l10n.t('No roles yet'));",
@@ -183,9 +263,14 @@ test('the bypass scan catches planted bypasses and passes their localized forms'
     "const svc = { title: 'Object Storage Service' };",
     "item.description = 'oss:Get*, oss:List*';",
   ];
-  for (const line of fine) { assert.deepEqual(bypasses('fine.ts', line, {}), [], line); }
+  for (const line of fine) {
+    assert.deepEqual(bypasses('fine.ts', line, {}), [], line);
+  }
   // A planted bypass in a copy of a real source file is found too.
   const real = fs.readFileSync(path.join(root, 'src', 'commands', 'oss', 'bucket.ts'), 'utf8');
   assert.deepEqual(bypasses('ossBucket.ts', real), []);
-  assert.equal(bypasses('ossBucket.ts', `${real}\nvoid vscode.window.showWarningMessage('Bucket is not empty yet');\n`).length, 1);
+  assert.equal(
+    bypasses('ossBucket.ts', `${real}\nvoid vscode.window.showWarningMessage('Bucket is not empty yet');\n`).length,
+    1,
+  );
 });

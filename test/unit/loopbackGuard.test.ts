@@ -35,16 +35,29 @@ test('src/cloud, src/policy, src/setup and src/sandbox never import vscode', () 
 
 test('the loopback guard is active: the metadata address and public hosts are refused before connecting', async () => {
   const started = Date.now();
-  await assert.rejects(fetch('http://100.100.100.200/latest/meta-data/instance-id', { signal: AbortSignal.timeout(5000) }), (e: Error & { cause?: { code?: string } }) => {
-    assert.equal(e.cause?.code, 'ELOOPBACKGUARD');
-    return true;
-  });
+  await assert.rejects(
+    fetch('http://100.100.100.200/latest/meta-data/instance-id', { signal: AbortSignal.timeout(5000) }),
+    (e: Error & { cause?: { code?: string } }) => {
+      assert.equal(e.cause?.code, 'ELOOPBACKGUARD');
+      return true;
+    },
+  );
   assert.ok(Date.now() - started < 1000, 'refused locally, not by a timeout');
-  await assert.rejects(new Promise((resolve, reject) => {
-    // A pinned lookup that resolves a cloud host name to a public address is refused too.
-    const req = http.get({ host: 'ecs.aliyuncs.com', port: 80, lookup: (_h: string, _o: unknown, cb: (e: null, a: string, f: number) => void) => cb(null, '47.96.0.1', 4) } as http.RequestOptions, resolve);
-    req.on('error', reject);
-  }), /loopback guard/);
+  await assert.rejects(
+    new Promise((resolve, reject) => {
+      // A pinned lookup that resolves a cloud host name to a public address is refused too.
+      const req = http.get(
+        {
+          host: 'ecs.aliyuncs.com',
+          port: 80,
+          lookup: (_h: string, _o: unknown, cb: (e: null, a: string, f: number) => void) => cb(null, '47.96.0.1', 4),
+        } as http.RequestOptions,
+        resolve,
+      );
+      req.on('error', reject);
+    }),
+    /loopback guard/,
+  );
 });
 
 test('loopback connections still work', async () => {

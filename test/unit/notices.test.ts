@@ -16,7 +16,8 @@ function sourceFiles(dir = path.join(root, 'src')): string[] {
 
 /** Files (relative to the root) whose text matches `re`, other than `allowed`. */
 function offenders(re: RegExp, allowed: string[], files = sourceFiles()): string[] {
-  return files.map((f) => path.relative(root, f).split(path.sep).join('/'))
+  return files
+    .map((f) => path.relative(root, f).split(path.sep).join('/'))
     .filter((f) => !allowed.includes(f) && re.test(fs.readFileSync(path.join(root, f), 'utf8')));
 }
 
@@ -25,16 +26,28 @@ const SHOW = /\bwindow\s*(?:\.\s*|\[\s*['"`])show(?:Information|Warning|Error)Me
 const MARKDOWN = /\bMarkdownString\s*\(/;
 
 test('vscode.window.show*Message is called only in src/ui/prompt.ts (the notice path)', () => {
-  assert.deepEqual(offenders(SHOW, ['src/ui/prompt.ts']), [], 'use showNotice (src/ui/prompt.ts), the Prompter or the error funnel');
+  assert.deepEqual(
+    offenders(SHOW, ['src/ui/prompt.ts']),
+    [],
+    'use showNotice (src/ui/prompt.ts), the Prompter or the error funnel',
+  );
 });
 
 test('tree tooltips are MarkdownStrings built only by src/views/tooltip.ts', () => {
   const views = sourceFiles(path.join(root, 'src', 'views'));
-  assert.deepEqual(offenders(MARKDOWN, ['src/views/tooltip.ts'], views), [], 'use tooltip() with md() around cloud text');
+  assert.deepEqual(
+    offenders(MARKDOWN, ['src/views/tooltip.ts'], views),
+    [],
+    'use tooltip() with md() around cloud text',
+  );
 });
 
 test('the checks catch a planted call', () => {
-  for (const planted of ["void vscode.window.showErrorMessage('x')", "vscode.window['showWarningMessage'](m)", 'window.showInformationMessage(m)']) {
+  for (const planted of [
+    "void vscode.window.showErrorMessage('x')",
+    "vscode.window['showWarningMessage'](m)",
+    'window.showInformationMessage(m)',
+  ]) {
     assert.match(planted, SHOW);
   }
   assert.doesNotMatch("showNotice('info', m)", SHOW);
@@ -42,6 +55,12 @@ test('the checks catch a planted call', () => {
 });
 
 test('no message of the runtime bundle carries a link, so making a whole notice inert loses nothing', () => {
-  const bundle = JSON.parse(fs.readFileSync(path.join(root, 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
-  assert.deepEqual(Object.keys(bundle).filter((k) => /\]\(/.test(k)), []);
+  const bundle = JSON.parse(fs.readFileSync(path.join(root, 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<
+    string,
+    string
+  >;
+  assert.deepEqual(
+    Object.keys(bundle).filter((k) => /\]\(/.test(k)),
+    [],
+  );
 });

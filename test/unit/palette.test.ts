@@ -10,10 +10,20 @@ const root = path.join(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const nls: Record<string, string> = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8'));
 
-interface Contributed { command: string; title: string; category?: string; shortTitle?: string }
+interface Contributed {
+  command: string;
+  title: string;
+  category?: string;
+  shortTitle?: string;
+}
 const resolve = (s: string | undefined) => (s && /^%.+%$/.test(s) ? nls[s.slice(1, -1)] : s) ?? '';
 const commands: Contributed[] = pkg.contributes.commands;
-const hiddenWhen = new Map<string, string>((pkg.contributes.menus.commandPalette ?? []).map((m: { command: string; when?: string }) => [m.command, m.when ?? '']));
+const hiddenWhen = new Map<string, string>(
+  (pkg.contributes.menus.commandPalette ?? []).map((m: { command: string; when?: string }) => [
+    m.command,
+    m.when ?? '',
+  ]),
+);
 const isHidden = (id: string) => ['never', 'false'].includes(hiddenWhen.get(id) ?? '');
 const paletteLabel = (c: Contributed) => `${resolve(c.category)}: ${resolve(c.title)}`;
 const palette = commands.filter((c) => !isHidden(c.command));
@@ -36,7 +46,9 @@ function handlerSources(): Map<string, string> {
       for (let depth = 0; depth < 2; depth++) {
         for (const call of [...code.matchAll(/\b(\w+)\(/g)].map((c) => c[1])) {
           const h = helpers.get(call);
-          if (h && !code.includes(h)) { code += '\n' + h; }
+          if (h && !code.includes(h)) {
+            code += '\n' + h;
+          }
         }
       }
       out.set(m[2], code);
@@ -44,7 +56,11 @@ function handlerSources(): Map<string, string> {
   }
   // refreshView(view) defines alibabaCloud.<view>.refresh from one template.
   const template = out.get('alibabaCloud.${view}.refresh');
-  if (template) { for (const v of ['identity', 'ram', 'ecs', 'oss']) { out.set(`alibabaCloud.${v}.refresh`, template); } }
+  if (template) {
+    for (const v of ['identity', 'ram', 'ecs', 'oss']) {
+      out.set(`alibabaCloud.${v}.refresh`, template);
+    }
+  }
   return out;
 }
 
@@ -52,7 +68,11 @@ function handlerSources(): Map<string, string> {
 function balanced(text: string, open: number): string {
   let depth = 0;
   for (let i = open; i < text.length; i++) {
-    if (text[i] === '(') { depth++; } else if (text[i] === ')' && --depth === 0) { return text.slice(open, i + 1); }
+    if (text[i] === '(') {
+      depth++;
+    } else if (text[i] === ')' && --depth === 0) {
+      return text.slice(open, i + 1);
+    }
   }
   return text.slice(open);
 }
@@ -64,10 +84,24 @@ function balanced(text: string, open: number): string {
  * editor); 'no-node' when it never reads a node.
  */
 function classify(code: string): 'node-only' | 'picker' | 'no-node' {
-  if (/if \(!\(\w+ instanceof \w+\)/.test(code) || /\bas (TreeNode|LoadMoreNode)\b/.test(code) || /Choose [^']* in the \w+ view/.test(code)) { return 'node-only'; }
-  const readsNode = /instanceof \w+Node\b|givenTargets\(|resolveTargets\(|resolveFolder\(|instanceFor\(|instanceRef\(|currentInstance\(|identityFor\(/.test(code);
-  if (!readsNode) { return 'no-node'; }
-  const picks = /\bpick\w*\(|resolveTargets\(|resolveFolder\(|instanceFor\(|instanceRef\(|currentInstance\(|identityFor\(|runPromptSteps\(|prompt\.(pick|input)\(|activeTextEditor/.test(code);
+  if (
+    /if \(!\(\w+ instanceof \w+\)/.test(code) ||
+    /\bas (TreeNode|LoadMoreNode)\b/.test(code) ||
+    /Choose [^']* in the \w+ view/.test(code)
+  ) {
+    return 'node-only';
+  }
+  const readsNode =
+    /instanceof \w+Node\b|givenTargets\(|resolveTargets\(|resolveFolder\(|instanceFor\(|instanceRef\(|currentInstance\(|identityFor\(/.test(
+      code,
+    );
+  if (!readsNode) {
+    return 'no-node';
+  }
+  const picks =
+    /\bpick\w*\(|resolveTargets\(|resolveFolder\(|instanceFor\(|instanceRef\(|currentInstance\(|identityFor\(|runPromptSteps\(|prompt\.(pick|input)\(|activeTextEditor/.test(
+      code,
+    );
   return picks ? 'picker' : 'node-only';
 }
 
@@ -76,7 +110,9 @@ test('no two commands in the palette read the same (category: title, after nls r
   const dupes: string[] = [];
   for (const c of palette) {
     const label = paletteLabel(c).toLowerCase();
-    if (seen.has(label)) { dupes.push(`${paletteLabel(c)}: ${seen.get(label)} and ${c.command}`); }
+    if (seen.has(label)) {
+      dupes.push(`${paletteLabel(c)}: ${seen.get(label)} and ${c.command}`);
+    }
     seen.set(label, c.command);
   }
   assert.deepEqual(dupes, []);
@@ -84,11 +120,20 @@ test('no two commands in the palette read the same (category: title, after nls r
 });
 
 test('palette titles name what they act on: no bare verbs such as "Refresh" or "Delete"', () => {
-  const bare = palette.filter((c) => /^(Refresh|Delete|Download|Upload|Open|Copy|Rename|Filter|Unpin|Load More)\b[…]?$|^(Upload Files|Create Folder|Filter by Prefix)…?$/.test(resolve(c.title)));
-  assert.deepEqual(bare.map((c) => `${c.command}: ${resolve(c.title)}`), []);
+  const bare = palette.filter((c) =>
+    /^(Refresh|Delete|Download|Upload|Open|Copy|Rename|Filter|Unpin|Load More)\b[…]?$|^(Upload Files|Create Folder|Filter by Prefix)…?$/.test(
+      resolve(c.title),
+    ),
+  );
+  assert.deepEqual(
+    bare.map((c) => `${c.command}: ${resolve(c.title)}`),
+    [],
+  );
   for (const [id, title] of [
-    ['alibabaCloud.ram.refresh', 'Refresh RAM View'], ['alibabaCloud.oss.delete', 'Delete OSS Objects…'],
-    ['alibabaCloud.oss.download', 'Download from OSS…'], ['alibabaCloud.oss.filter', 'Filter OSS Folder by Prefix…'],
+    ['alibabaCloud.ram.refresh', 'Refresh RAM View'],
+    ['alibabaCloud.oss.delete', 'Delete OSS Objects…'],
+    ['alibabaCloud.oss.download', 'Download from OSS…'],
+    ['alibabaCloud.oss.filter', 'Filter OSS Folder by Prefix…'],
   ]) {
     assert.equal(resolve(commands.find((c) => c.command === id)?.title), title, id);
   }
@@ -105,15 +150,29 @@ test('every palette command works without a node (picks or needs none); node-onl
     const code = sources.get(c.command);
     assert.ok(code, `no handler source found for ${c.command}`);
     const kind = classify(code);
-    if (kind === 'node-only' && !isHidden(c.command) && !hiddenWhen.get(c.command)) { wrong.push(`${c.command} needs a node but is in the palette`); }
+    if (kind === 'node-only' && !isHidden(c.command) && !hiddenWhen.get(c.command)) {
+      wrong.push(`${c.command} needs a node but is in the palette`);
+    }
   }
   assert.deepEqual(wrong, []);
   // The classifier itself can tell: these give up without a node, these pick, these need none.
-  for (const id of ['alibabaCloud.ram.filter', 'alibabaCloud.loadMore', 'alibabaCloud.refreshNode', 'alibabaCloud.ram.rollBackPolicyVersion']) {
+  for (const id of [
+    'alibabaCloud.ram.filter',
+    'alibabaCloud.loadMore',
+    'alibabaCloud.refreshNode',
+    'alibabaCloud.ram.rollBackPolicyVersion',
+  ]) {
     assert.equal(classify(sources.get(id)!), 'node-only', id);
     assert.ok(isHidden(id), `${id} is hidden from the palette`);
   }
-  for (const id of ['alibabaCloud.oss.delete', 'alibabaCloud.oss.download', 'alibabaCloud.ecs.copyPublicIp', 'alibabaCloud.ram.exportTerraform', 'alibabaCloud.ram.checkAccess', 'alibabaCloud.oss.unpin']) {
+  for (const id of [
+    'alibabaCloud.oss.delete',
+    'alibabaCloud.oss.download',
+    'alibabaCloud.ecs.copyPublicIp',
+    'alibabaCloud.ram.exportTerraform',
+    'alibabaCloud.ram.checkAccess',
+    'alibabaCloud.oss.unpin',
+  ]) {
     assert.equal(classify(sources.get(id)!), 'picker', id);
   }
   assert.equal(classify(sources.get('alibabaCloud.ram.refresh')!), 'no-node');

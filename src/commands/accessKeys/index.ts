@@ -3,6 +3,4 @@ import type { CommandDef } from '../command';
 import { ignoreAccessKeyInWorkspace, scanAccessKeys } from './scan';
 import { insertRoleCode } from './insertRoleCode';
 
-export const accessKeysCommands: CommandDef[] = [
-  scanAccessKeys, ignoreAccessKeyInWorkspace, insertRoleCode,
-];
+export const accessKeysCommands: CommandDef[] = [scanAccessKeys, ignoreAccessKeyInWorkspace, insertRoleCode];

@@ -13,11 +13,19 @@ import { showNotice } from '../../ui/prompt';
 
 export const INSERT_ROLE_CODE = 'alibabaCloud.insertRoleCode';
 
-interface InsertArgs { bucket: string; region: string; roleName: string; language: SnippetLanguage }
+interface InsertArgs {
+  bucket: string;
+  region: string;
+  roleName: string;
+  language: SnippetLanguage;
+}
 
 const LANGUAGES: Array<{ label: string; language: SnippetLanguage }> = [
-  { label: 'Python', language: 'python' }, { label: 'Node.js (JavaScript)', language: 'javascript' },
-  { label: 'TypeScript', language: 'typescript' }, { label: 'Java', language: 'java' }, { label: 'Go', language: 'go' },
+  { label: 'Python', language: 'python' },
+  { label: 'Node.js (JavaScript)', language: 'javascript' },
+  { label: 'TypeScript', language: 'typescript' },
+  { label: 'Java', language: 'java' },
+  { label: 'Go', language: 'go' },
 ];
 
 export const insertRoleCode = defineCommand('alibabaCloud.insertRoleCode', async (s, arg) => {
@@ -25,19 +33,34 @@ export const insertRoleCode = defineCommand('alibabaCloud.insertRoleCode', async
   const title = vscode.l10n.t('Insert Code That Uses the Instance Role');
   let bucket = a.bucket;
   let region = a.region;
-  if (arg instanceof OssBucketNode) { bucket = arg.info.name; region = arg.info.region; }
+  if (arg instanceof OssBucketNode) {
+    bucket = arg.info.name;
+    region = arg.info.region;
+  }
   if (!bucket || !region) {
     const { cloud } = await s.cloud();
     bucket ??= await pickBucket(s.prompt, cloud, title);
     region ??= await cloud.oss.getBucketRegion(bucket);
   }
   const editor = vscode.window.activeTextEditor;
-  const language = a.language ?? (editor && snippetLanguageOf(editor.document.languageId))
-    ?? (await s.prompt.pick(LANGUAGES, { title, placeHolder: vscode.l10n.t('Which language?') })).language;
-  const snippet = roleSnippet(language, { bucket, region, endpoint: internalOssEndpoint(region), roleName: a.roleName });
-  const target = editor && snippetLanguageOf(editor.document.languageId) === language ? editor : await vscode.window.showTextDocument(
-    await vscode.workspace.openTextDocument({ language, content: '' }));
+  const language =
+    a.language ??
+    (editor && snippetLanguageOf(editor.document.languageId)) ??
+    (await s.prompt.pick(LANGUAGES, { title, placeHolder: vscode.l10n.t('Which language?') })).language;
+  const snippet = roleSnippet(language, {
+    bucket,
+    region,
+    endpoint: internalOssEndpoint(region),
+    roleName: a.roleName,
+  });
+  const target =
+    editor && snippetLanguageOf(editor.document.languageId) === language
+      ? editor
+      : await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language, content: '' }));
   await target.edit((e) => e.insert(target.selection.active, snippet.code));
-  void showNotice('info', vscode.l10n.t('Inserted code for bucket {0} ({1}). Install: {2}', bucket, region, snippet.install));
+  void showNotice(
+    'info',
+    vscode.l10n.t('Inserted code for bucket {0} ({1}). Install: {2}', bucket, region, snippet.install),
+  );
   return { language, bucket, region, packages: snippet.packages };
 });

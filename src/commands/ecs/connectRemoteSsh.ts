@@ -20,14 +20,21 @@ import { onClickedRow } from '../selection';
 
 export const REMOTE_SSH = 'ms-vscode-remote.remote-ssh';
 
-export interface InstanceRef { regionId: string; instanceId: string }
+export interface InstanceRef {
+  regionId: string;
+  instanceId: string;
+}
 
 /** The instance a command works on: its node, an args object, or a quick pick. */
 export async function instanceRef(s: Services, arg: unknown, title: string): Promise<InstanceRef> {
-  if (arg instanceof InstanceNode) { return { regionId: arg.instance.regionId, instanceId: arg.instance.instanceId }; }
+  if (arg instanceof InstanceNode) {
+    return { regionId: arg.instance.regionId, instanceId: arg.instance.instanceId };
+  }
   const { entry, cloud } = await s.cloud();
   const a = argsOf<InstanceRef>(arg);
-  if (a.instanceId) { return { regionId: a.regionId ?? entry.regionId, instanceId: a.instanceId }; }
+  if (a.instanceId) {
+    return { regionId: a.regionId ?? entry.regionId, instanceId: a.instanceId };
+  }
   const i = await pickInstance(s.prompt, cloud, title, entry.regionId);
   return { regionId: i.regionId, instanceId: i.instanceId };
 }
@@ -36,7 +43,9 @@ const describe = (p: PreflightProblem) => `• ${p.message}\n  ${p.explanation}\
 
 /** The home directory Remote-SSH should open (it needs a folder path). */
 function remoteHome(user: string, osType: string): string {
-  if (osType.toLowerCase() === 'windows') { return `/C:/Users/${user}`; }
+  if (osType.toLowerCase() === 'windows') {
+    return `/C:/Users/${user}`;
+  }
   return user === 'root' ? '/root' : `/home/${user}`;
 }
 
@@ -50,7 +59,9 @@ function remoteSshAvailable(): boolean {
  * ([A-Za-z0-9._-], hostAlias); a file name ssh or a shell could misread is left out with `-F`.
  */
 export function sshCommand(alias: string, configPath: string, defaultConfig: string): string {
-  if (configPath === defaultConfig || !/^[\w./\\:~ -]+$/.test(configPath)) { return `ssh ${alias}`; }
+  if (configPath === defaultConfig || !/^[\w./\\:~ -]+$/.test(configPath)) {
+    return `ssh ${alias}`;
+  }
   return `ssh -F "${configPath}" ${alias}`;
 }
 
@@ -61,105 +72,199 @@ export function remoteUri(alias: string, folder: string): vscode.Uri {
 /** Blocking problems: explain them, and offer the way out where there is one. Undefined: stop. */
 async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef): Promise<ConnectPlan | undefined> {
   const blocking = plan.problems.filter((p) => p.blocking);
-  if (!blocking.length) { return plan; }
-  const detail = [plan.problems.map(describe).join('\n\n'),
-    ...(blocking.every((p) => p.id === 'noPublicIp') ? [vscode.l10n.t('A public IP is billed by traffic; an Elastic IP is a separate resource you manage in the console.')] : [])].join('\n\n');
+  if (!blocking.length) {
+    return plan;
+  }
+  const detail = [
+    plan.problems.map(describe).join('\n\n'),
+    ...(blocking.every((p) => p.id === 'noPublicIp')
+      ? [
+          vscode.l10n.t(
+            'A public IP is billed by traffic; an Elastic IP is a separate resource you manage in the console.',
+          ),
+        ]
+      : []),
+  ].join('\n\n');
   s.log.warn(`connect ${ref.instanceId}: ${plan.problems.map((p) => p.id).join(', ')}`);
   const onlyNoIp = blocking.every((p) => p.id === 'noPublicIp');
   const allocate = vscode.l10n.t('Allocate Public IP');
   const usePrivate = vscode.l10n.t('Use Private IP (VPN or Bastion)');
   const anyway = vscode.l10n.t('Write the Entry Anyway');
   // The first button is the dialog's default: never the billable one.
-  const actions = onlyNoIp ? [...(plan.info.privateIp ? [usePrivate] : []), allocate] : blocking.every((p) => p.id === 'noSshRule') ? [anyway] : [];
+  const actions = onlyNoIp
+    ? [...(plan.info.privateIp ? [usePrivate] : []), allocate]
+    : blocking.every((p) => p.id === 'noSshRule')
+      ? [anyway]
+      : [];
   const choice = await s.prompt.choose(blocking[0].message, detail, actions);
   if (choice === allocate) {
     const { cloud, entry } = await s.cloud();
     const { accountId } = await cloud.whoAmI();
     // Billed from now on: asked once more, naming what it costs and where.
-    if (!await s.prompt.confirm(
-      vscode.l10n.t('Allocate a public IP for {0} in account {1} (profile {2})?', plan.info.instanceName || ref.instanceId, accountId, entry.name),
-      vscode.l10n.t('The address is billed by traffic from now on and stays with the instance until it is released; it opens the instance to the internet on the ports its security groups allow.'),
-      allocate)) { return undefined; }
-    const ip = await withProgress(vscode.l10n.t('Allocating a public IP for {0}…', ref.instanceId), () => cloud.ecs.allocatePublicIp(ref.regionId, ref.instanceId), false);
+    if (
+      !(await s.prompt.confirm(
+        vscode.l10n.t(
+          'Allocate a public IP for {0} in account {1} (profile {2})?',
+          plan.info.instanceName || ref.instanceId,
+          accountId,
+          entry.name,
+        ),
+        vscode.l10n.t(
+          'The address is billed by traffic from now on and stays with the instance until it is released; it opens the instance to the internet on the ports its security groups allow.',
+        ),
+        allocate,
+      ))
+    ) {
+      return undefined;
+    }
+    const ip = await withProgress(
+      vscode.l10n.t('Allocating a public IP for {0}…', ref.instanceId),
+      () => cloud.ecs.allocatePublicIp(ref.regionId, ref.instanceId),
+      false,
+    );
     s.refresh('ecs');
     return { ...plan, host: ip, problems: plan.problems.filter((p) => p.id !== 'noPublicIp') };
   }
-  if (choice === usePrivate) { return { ...plan, host: plan.info.privateIp, problems: plan.problems.filter((p) => p.id !== 'noPublicIp') }; }
-  if (choice === anyway) { return { ...plan, problems: plan.problems.filter((p) => p.id !== 'noSshRule') }; }
+  if (choice === usePrivate) {
+    return { ...plan, host: plan.info.privateIp, problems: plan.problems.filter((p) => p.id !== 'noPublicIp') };
+  }
+  if (choice === anyway) {
+    return { ...plan, problems: plan.problems.filter((p) => p.id !== 'noSshRule') };
+  }
   return undefined;
 }
 
-export const connectRemoteSsh = defineCommand('alibabaCloud.ecs.connectRemoteSsh', onClickedRow(() => vscode.l10n.t('Connect to ECS Instance with Remote-SSH'), async (s, arg) => {
-  const title = vscode.l10n.t('Connect with Remote-SSH');
-  const ref = await instanceRef(s, arg, title);
-  const { ours: configPath, remoteSsh } = sshConfigPaths(s.log);
-  const { cloud } = await s.cloud();
-  const first = await withProgress(vscode.l10n.t('Checking whether {0} can be reached over SSH…', ref.instanceId),
-    () => preflightConnect(cloud, ref.regionId, ref.instanceId, { sshDir: path.dirname(configPath) }), false);
-  const plan = await resolveBlocking(s, first, ref);
-  if (!plan?.host) { return { connected: false, problems: first.problems.map((p) => p.id) }; }
+export const connectRemoteSsh = defineCommand(
+  'alibabaCloud.ecs.connectRemoteSsh',
+  onClickedRow(
+    () => vscode.l10n.t('Connect to ECS Instance with Remote-SSH'),
+    async (s, arg) => {
+      const title = vscode.l10n.t('Connect with Remote-SSH');
+      const ref = await instanceRef(s, arg, title);
+      const { ours: configPath, remoteSsh } = sshConfigPaths(s.log);
+      const { cloud } = await s.cloud();
+      const first = await withProgress(
+        vscode.l10n.t('Checking whether {0} can be reached over SSH…', ref.instanceId),
+        () => preflightConnect(cloud, ref.regionId, ref.instanceId, { sshDir: path.dirname(configPath) }),
+        false,
+      );
+      const plan = await resolveBlocking(s, first, ref);
+      if (!plan?.host) {
+        return { connected: false, problems: first.problems.map((p) => p.id) };
+      }
 
-  const name = plan.info.instanceName || plan.info.instanceId;
-  const entry = {
-    alias: plan.alias, hostName: plan.host, user: plan.user, identityFile: plan.identityFile,
-    comment: `${name} (${plan.info.instanceId}) ${plan.info.regionId}`,
-  };
-  // Refused before the question, not after the user said yes.
-  assertSafeEntry(entry);
-  const lines = [
-    vscode.l10n.t('In {0}, inside the block this extension manages:', configPath), '',
-    `Host ${plan.alias}`, `    HostName ${plan.host}`, `    User ${plan.user}`, ...(plan.identityFile ? [`    IdentityFile ${plan.identityFile}`] : []), '',
-    vscode.l10n.t('You can change User and IdentityFile there; connecting again only refreshes HostName.'),
-    ...plan.problems.map((p) => `\n${describe(p)}`),
-  ];
-  if (!await s.prompt.confirm(vscode.l10n.t('Write an SSH entry for {0} and open it with Remote-SSH?', name), lines.join('\n'), vscode.l10n.t('Connect'))) {
-    return { connected: false };
-  }
+      const name = plan.info.instanceName || plan.info.instanceId;
+      const entry = {
+        alias: plan.alias,
+        hostName: plan.host,
+        user: plan.user,
+        identityFile: plan.identityFile,
+        comment: `${name} (${plan.info.instanceId}) ${plan.info.regionId}`,
+      };
+      // Refused before the question, not after the user said yes.
+      assertSafeEntry(entry);
+      const lines = [
+        vscode.l10n.t('In {0}, inside the block this extension manages:', configPath),
+        '',
+        `Host ${plan.alias}`,
+        `    HostName ${plan.host}`,
+        `    User ${plan.user}`,
+        ...(plan.identityFile ? [`    IdentityFile ${plan.identityFile}`] : []),
+        '',
+        vscode.l10n.t('You can change User and IdentityFile there; connecting again only refreshes HostName.'),
+        ...plan.problems.map((p) => `\n${describe(p)}`),
+      ];
+      if (
+        !(await s.prompt.confirm(
+          vscode.l10n.t('Write an SSH entry for {0} and open it with Remote-SSH?', name),
+          lines.join('\n'),
+          vscode.l10n.t('Connect'),
+        ))
+      ) {
+        return { connected: false };
+      }
 
-  const written = writeSshEntry(configPath, entry);
-  s.log.info(`ssh config ${written.path}: ${written.action} Host ${plan.alias} (HostName ${plan.host})`);
-  if (written.shadowedBy.length) {
-    s.log.warn(`ssh config: Host ${plan.alias} is also defined in ${written.shadowedBy.join(', ')}`);
-    notify(vscode.l10n.t('Host {0} is also defined in {1}; ssh uses the first definition it reads.', plan.alias, written.shadowedBy.join(', ')));
-  }
+      const written = writeSshEntry(configPath, entry);
+      s.log.info(`ssh config ${written.path}: ${written.action} Host ${plan.alias} (HostName ${plan.host})`);
+      if (written.shadowedBy.length) {
+        s.log.warn(`ssh config: Host ${plan.alias} is also defined in ${written.shadowedBy.join(', ')}`);
+        notify(
+          vscode.l10n.t(
+            'Host {0} is also defined in {1}; ssh uses the first definition it reads.',
+            plan.alias,
+            written.shadowedBy.join(', '),
+          ),
+        );
+      }
 
-  if (configPath !== remoteSsh && remoteSshAvailable()) {
-    // Remote-SSH resolves the alias from its own file only.
-    s.log.warn(`ssh config: the entry is in ${configPath}, Remote-SSH reads ${remoteSsh}`);
-    notify(vscode.l10n.t('The entry is in {0}, but Remote-SSH reads {1}: add "Include {0}" there, or set remote.SSH.configFile.', configPath, remoteSsh));
-  }
+      if (configPath !== remoteSsh && remoteSshAvailable()) {
+        // Remote-SSH resolves the alias from its own file only.
+        s.log.warn(`ssh config: the entry is in ${configPath}, Remote-SSH reads ${remoteSsh}`);
+        notify(
+          vscode.l10n.t(
+            'The entry is in {0}, but Remote-SSH reads {1}: add "Include {0}" there, or set remote.SSH.configFile.',
+            configPath,
+            remoteSsh,
+          ),
+        );
+      }
 
-  if (!vscode.extensions.getExtension(REMOTE_SSH) && !remoteSshAvailable()) {
-    // Remote-SSH is Microsoft's and only on its Marketplace, for desktop VS Code: in a browser
-    // (code-server, vscode.dev) or a build with another gallery (VSCodium, Open VSX) it cannot be
-    // installed. Offer what works here: the ssh command, or a terminal running it.
-    const command = sshCommand(plan.alias, configPath, path.join(os.homedir(), '.ssh', 'config'));
-    const copy = vscode.l10n.t('Copy ssh Command');
-    const terminal = vscode.l10n.t('Open in Terminal');
-    const choice = await s.prompt.choose(vscode.l10n.t('Remote - SSH needs desktop Visual Studio Code.'),
-      vscode.l10n.t('The entry for {0} is written. This editor ({1}) cannot install Remote - SSH; connect with ssh instead: {2}', plan.alias, vscode.env.appName, command), [copy, terminal]);
-    if (choice === copy) {
-      await vscode.env.clipboard.writeText(command);
-      notify(vscode.l10n.t('Copied: {0}', command));
-    } else if (choice === terminal) {
-      const t = vscode.window.createTerminal({ name: `ssh ${plan.alias}` });
-      t.show();
-      t.sendText(command);
-    }
-    return { connected: false, alias: plan.alias, configPath, action: written.action, sshCommand: command };
-  }
+      if (!vscode.extensions.getExtension(REMOTE_SSH) && !remoteSshAvailable()) {
+        // Remote-SSH is Microsoft's and only on its Marketplace, for desktop VS Code: in a browser
+        // (code-server, vscode.dev) or a build with another gallery (VSCodium, Open VSX) it cannot be
+        // installed. Offer what works here: the ssh command, or a terminal running it.
+        const command = sshCommand(plan.alias, configPath, path.join(os.homedir(), '.ssh', 'config'));
+        const copy = vscode.l10n.t('Copy ssh Command');
+        const terminal = vscode.l10n.t('Open in Terminal');
+        const choice = await s.prompt.choose(
+          vscode.l10n.t('Remote - SSH needs desktop Visual Studio Code.'),
+          vscode.l10n.t(
+            'The entry for {0} is written. This editor ({1}) cannot install Remote - SSH; connect with ssh instead: {2}',
+            plan.alias,
+            vscode.env.appName,
+            command,
+          ),
+          [copy, terminal],
+        );
+        if (choice === copy) {
+          await vscode.env.clipboard.writeText(command);
+          notify(vscode.l10n.t('Copied: {0}', command));
+        } else if (choice === terminal) {
+          const t = vscode.window.createTerminal({ name: `ssh ${plan.alias}` });
+          t.show();
+          t.sendText(command);
+        }
+        return { connected: false, alias: plan.alias, configPath, action: written.action, sshCommand: command };
+      }
 
-  if (!vscode.extensions.getExtension(REMOTE_SSH)) {
-    const install = vscode.l10n.t('Install Remote - SSH');
-    const choice = await s.prompt.choose(vscode.l10n.t('Remote - SSH is not installed.'),
-      vscode.l10n.t('The entry for {0} is written. Opening a window on it needs the Remote - SSH extension ({1}).', plan.alias, REMOTE_SSH), [install]);
-    if (choice !== install) { return { connected: false, alias: plan.alias, configPath, action: written.action }; }
-    await s.prompt.installExtension(REMOTE_SSH);
-  }
+      if (!vscode.extensions.getExtension(REMOTE_SSH)) {
+        const install = vscode.l10n.t('Install Remote - SSH');
+        const choice = await s.prompt.choose(
+          vscode.l10n.t('Remote - SSH is not installed.'),
+          vscode.l10n.t(
+            'The entry for {0} is written. Opening a window on it needs the Remote - SSH extension ({1}).',
+            plan.alias,
+            REMOTE_SSH,
+          ),
+          [install],
+        );
+        if (choice !== install) {
+          return { connected: false, alias: plan.alias, configPath, action: written.action };
+        }
+        await s.prompt.installExtension(REMOTE_SSH);
+      }
 
-  const uri = remoteUri(plan.alias, remoteHome(written.entry.user ?? plan.user, plan.info.osType));
-  s.log.info(`opening ${uri.toString(true)}`);
-  await s.prompt.openWindow(uri);
-  notify(vscode.l10n.t('Opening {0} in a new window. Install this extension there ("Install in SSH: {1}") if VS Code does not offer it: it then uses the instance role, with no AccessKey.', name, plan.alias));
-  return { connected: true, alias: plan.alias, configPath, action: written.action, uri: uri.toString(true) };
-}));
+      const uri = remoteUri(plan.alias, remoteHome(written.entry.user ?? plan.user, plan.info.osType));
+      s.log.info(`opening ${uri.toString(true)}`);
+      await s.prompt.openWindow(uri);
+      notify(
+        vscode.l10n.t(
+          'Opening {0} in a new window. Install this extension there ("Install in SSH: {1}") if VS Code does not offer it: it then uses the instance role, with no AccessKey.',
+          name,
+          plan.alias,
+        ),
+      );
+      return { connected: true, alias: plan.alias, configPath, action: written.action, uri: uri.toString(true) };
+    },
+  ),
+);

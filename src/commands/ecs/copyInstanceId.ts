@@ -7,7 +7,9 @@ import { copyLines, selectedOf } from '../selection';
 
 export const copyInstanceId = defineCommand('alibabaCloud.ecs.copyInstanceId', async (s, arg, args) => {
   const rows = selectedOf(arg, args, InstanceNode);
-  if (rows.length > 1) { return copyLines(rows.map((n) => n.instance.instanceId)); }
+  if (rows.length > 1) {
+    return copyLines(rows.map((n) => n.instance.instanceId));
+  }
   const a = argsOf<{ instanceId: string }>(arg);
   let id = arg instanceof InstanceNode ? arg.instance.instanceId : a.instanceId;
   if (!id) {

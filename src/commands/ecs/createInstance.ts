@@ -10,7 +10,13 @@ import { createInstance as runCreate } from '../../setup/instanceRole';
 import { withProgress } from '../../ui/progress';
 import { promptStep, runPromptSteps } from '../../ui/wizard/steps';
 import { offerNextSteps } from '../../ui/wizard/connectGuide';
-import { checkNewInstanceInput, describeNewInstance, newInstanceSpec, newInstanceSteps, type NewInstanceContext } from '../../ui/wizard/newInstance';
+import {
+  checkNewInstanceInput,
+  describeNewInstance,
+  newInstanceSpec,
+  newInstanceSteps,
+  type NewInstanceContext,
+} from '../../ui/wizard/newInstance';
 import { pickEcsRole } from '../../ui/wizard/pickers';
 import { RegionNode } from '../../views/ecsView';
 import { argsOf, defineCommand } from '../command';
@@ -20,54 +26,109 @@ export interface CreateInstanceArgs extends Omit<NewInstanceContext, 'cloud' | '
   roleName: string;
 }
 
-interface Ctx extends NewInstanceContext { roleName?: string }
+interface Ctx extends NewInstanceContext {
+  roleName?: string;
+}
 
-export const createInstance = defineCommand('alibabaCloud.ecs.createInstance', onClickedRow(() => vscode.l10n.t('Create ECS Instance with RAM Role'), async (s, arg) => {
-  const a = argsOf<CreateInstanceArgs>(arg);
-  const { entry, cloud } = await s.cloud();
-  const title = vscode.l10n.t('Create Instance with RAM Role');
-  const ctx: Ctx = { ...a, cloud, defaultRegion: entry.regionId };
-  if (arg instanceof RegionNode) { ctx.regionId = arg.regionId; }
-  // Typed values (args objects) are checked before anything is listed or created.
-  const early = checkNewInstanceInput(ctx) ?? (ctx.roleName !== undefined ? validateRoleName(ctx.roleName) : undefined);
-  if (early) { throw new Error(early); }
+export const createInstance = defineCommand(
+  'alibabaCloud.ecs.createInstance',
+  onClickedRow(
+    () => vscode.l10n.t('Create ECS Instance with RAM Role'),
+    async (s, arg) => {
+      const a = argsOf<CreateInstanceArgs>(arg);
+      const { entry, cloud } = await s.cloud();
+      const title = vscode.l10n.t('Create Instance with RAM Role');
+      const ctx: Ctx = { ...a, cloud, defaultRegion: entry.regionId };
+      if (arg instanceof RegionNode) {
+        ctx.regionId = arg.regionId;
+      }
+      // Typed values (args objects) are checked before anything is listed or created.
+      const early =
+        checkNewInstanceInput(ctx) ?? (ctx.roleName !== undefined ? validateRoleName(ctx.roleName) : undefined);
+      if (early) {
+        throw new Error(early);
+      }
 
-  await runPromptSteps(ctx, title, [
-    promptStep<Ctx>((c) => !c.roleName, async (c, p, t) => { c.roleName = await pickEcsRole(p, cloud, t); }),
-    ...newInstanceSteps<Ctx>(),
-  ], s.prompt);
-  const spec = newInstanceSpec(ctx, ctx.roleName);
-  const invalid = checkNewInstanceInput(ctx);
-  if (invalid) { throw new Error(invalid); }
+      await runPromptSteps(
+        ctx,
+        title,
+        [
+          promptStep<Ctx>(
+            (c) => !c.roleName,
+            async (c, p, t) => {
+              c.roleName = await pickEcsRole(p, cloud, t);
+            },
+          ),
+          ...newInstanceSteps<Ctx>(),
+        ],
+        s.prompt,
+      );
+      const spec = newInstanceSpec(ctx, ctx.roleName);
+      const invalid = checkNewInstanceInput(ctx);
+      if (invalid) {
+        throw new Error(invalid);
+      }
 
-  const create = vscode.l10n.t('Create Instance');
-  // Always asked, also with an args object: it costs money (see ramCommon.isArgs).
-  const ok = await s.prompt.confirm(
-    vscode.l10n.t('Create instance {0}? It costs money.', spec.instanceName),
-    vscode.l10n.t('The instance is billed pay-as-you-go from the moment it starts until you release it in the ECS console; a public IP adds traffic charges.') + '\n\n' + describeNewInstance(spec, !!ctx.allocatePublicIp),
-    create);
-  if (!ok) { return undefined; }
+      const create = vscode.l10n.t('Create Instance');
+      // Always asked, also with an args object: it costs money (see ramCommon.isArgs).
+      const ok = await s.prompt.confirm(
+        vscode.l10n.t('Create instance {0}? It costs money.', spec.instanceName),
+        vscode.l10n.t(
+          'The instance is billed pay-as-you-go from the moment it starts until you release it in the ECS console; a public IP adds traffic charges.',
+        ) +
+          '\n\n' +
+          describeNewInstance(spec, !!ctx.allocatePublicIp),
+        create,
+      );
+      if (!ok) {
+        return undefined;
+      }
 
-  let result: { instanceId: string; publicIp?: string };
-  try {
-    result = await withProgress(title, (report, signal) => runCreate(cloud, spec, !!ctx.allocatePublicIp, {
-      signal,
-      onPhase: (phase) => report(({
-        dryRun: vscode.l10n.t('Checking the request (dry run)…'),
-        create: vscode.l10n.t('Creating and starting {0}…', spec.instanceName),
-        starting: vscode.l10n.t('Waiting for {0} to run…', spec.instanceName),
-        publicIp: vscode.l10n.t('Getting a public IP…'),
-      })[phase], 25),
-      onWait: (message) => report(message),
-    }));
-  } finally {
-    s.refresh('ecs', arg instanceof RegionNode ? arg : undefined);
-  }
-  offerNextSteps(s.readOnly,
-    result.publicIp
-      ? vscode.l10n.t('Instance {0} ({1}) is running with role {2}; public IP {3}.', spec.instanceName, result.instanceId, spec.ramRoleName ?? '', result.publicIp)
-      : vscode.l10n.t('Instance {0} ({1}) is running with role {2}.', spec.instanceName, result.instanceId, spec.ramRoleName ?? ''),
-    { instanceId: result.instanceId, roleName: spec.ramRoleName ?? '', regionId: spec.regionId, publicIp: result.publicIp },
-  );
-  return result;
-}));
+      let result: { instanceId: string; publicIp?: string };
+      try {
+        result = await withProgress(title, (report, signal) =>
+          runCreate(cloud, spec, !!ctx.allocatePublicIp, {
+            signal,
+            onPhase: (phase) =>
+              report(
+                {
+                  dryRun: vscode.l10n.t('Checking the request (dry run)…'),
+                  create: vscode.l10n.t('Creating and starting {0}…', spec.instanceName),
+                  starting: vscode.l10n.t('Waiting for {0} to run…', spec.instanceName),
+                  publicIp: vscode.l10n.t('Getting a public IP…'),
+                }[phase],
+                25,
+              ),
+            onWait: (message) => report(message),
+          }),
+        );
+      } finally {
+        s.refresh('ecs', arg instanceof RegionNode ? arg : undefined);
+      }
+      offerNextSteps(
+        s.readOnly,
+        result.publicIp
+          ? vscode.l10n.t(
+              'Instance {0} ({1}) is running with role {2}; public IP {3}.',
+              spec.instanceName,
+              result.instanceId,
+              spec.ramRoleName ?? '',
+              result.publicIp,
+            )
+          : vscode.l10n.t(
+              'Instance {0} ({1}) is running with role {2}.',
+              spec.instanceName,
+              result.instanceId,
+              spec.ramRoleName ?? '',
+            ),
+        {
+          instanceId: result.instanceId,
+          roleName: spec.ramRoleName ?? '',
+          regionId: spec.regionId,
+          publicIp: result.publicIp,
+        },
+      );
+      return result;
+    },
+  ),
+);

@@ -4,12 +4,16 @@ import { argsOf, defineCommand } from '../command';
 
 export const ecsFilterInstances = defineCommand('alibabaCloud.ecs.filter', async (s, arg) => {
   const a = argsOf<{ filter: string }>(arg);
-  const filter = a.filter ?? await s.prompt.input({
-    title: vscode.l10n.t('Filter Instances'),
-    value: s.filters.get('ecs') ?? '',
-    prompt: vscode.l10n.t('Name, id, status or tag; tag:key=value or status:Stopped match exactly. Leave empty to show everything.'),
-    placeHolder: vscode.l10n.t('web tag:env=prod status:Running'),
-  });
+  const filter =
+    a.filter ??
+    (await s.prompt.input({
+      title: vscode.l10n.t('Filter Instances'),
+      value: s.filters.get('ecs') ?? '',
+      prompt: vscode.l10n.t(
+        'Name, id, status or tag; tag:key=value or status:Stopped match exactly. Leave empty to show everything.',
+      ),
+      placeHolder: vscode.l10n.t('web tag:env=prod status:Running'),
+    }));
   await s.filters.set('ecs', filter);
   return s.filters.get('ecs');
 });

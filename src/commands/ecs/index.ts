@@ -6,12 +6,33 @@ import { createInstance } from './createInstance';
 import { copyInstanceId } from './copyInstanceId';
 import { connectRemoteSsh } from './connectRemoteSsh';
 import { verifyRole } from './verifyRole';
-import { copyEip, copyPrivateIp, copyPublicIp, rebootInstance, releaseInstance, startInstance, stopInstance } from './instanceLifecycle';
+import {
+  copyEip,
+  copyPrivateIp,
+  copyPublicIp,
+  rebootInstance,
+  releaseInstance,
+  startInstance,
+  stopInstance,
+} from './instanceLifecycle';
 import { instanceProperties } from './instanceProperties';
 import { ecsClearFilter, ecsFilterInstances } from './filter';
 
 export const ecsCommands: CommandDef[] = [
-  attachRole, detachRole, createInstance, copyInstanceId, connectRemoteSsh, verifyRole, startInstance, stopInstance,
-  rebootInstance, releaseInstance, copyPublicIp, copyPrivateIp, copyEip, instanceProperties, ecsFilterInstances,
+  attachRole,
+  detachRole,
+  createInstance,
+  copyInstanceId,
+  connectRemoteSsh,
+  verifyRole,
+  startInstance,
+  stopInstance,
+  rebootInstance,
+  releaseInstance,
+  copyPublicIp,
+  copyPrivateIp,
+  copyEip,
+  instanceProperties,
+  ecsFilterInstances,
   ecsClearFilter,
 ];

@@ -14,57 +14,97 @@ import { onClickedRow } from '../selection';
 
 const cell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|') || '-';
 
-export const instanceProperties = defineCommand('alibabaCloud.ecs.instanceProperties', onClickedRow(() => vscode.l10n.t('ECS Instance Properties'), async (s, arg) => {
-  const { entry, cloud } = await s.cloud();
-  const a = argsOf<{ regionId: string; instanceId: string }>(arg);
-  let regionId = arg instanceof InstanceNode ? arg.instance.regionId : a.regionId ?? entry.regionId;
-  let instanceId = arg instanceof InstanceNode ? arg.instance.instanceId : a.instanceId;
-  if (!instanceId) {
-    const picked = await pickInstance(s.prompt, cloud, vscode.l10n.t('Instance Properties'), entry.regionId);
-    ({ regionId, instanceId } = picked);
-  }
-  const fields = await cloud.ecs.describeInstanceFields(regionId, instanceId);
-  if (!fields) {
-    throw new CloudError({ code: 'InvalidInstanceId.NotFound', service: 'ecs', action: 'DescribeInstances', status: 404, message: vscode.l10n.t('Instance {0} was not found in {1}.', instanceId, regionId) });
-  }
-  const vpc = fields.InstanceNetworkType === 'vpc';
-  const role = vpc ? (await cloud.ecs.describeInstanceRoles(regionId, [instanceId])).get(instanceId) : undefined;
-  const sgIds = ((fields.SecurityGroupIds as { SecurityGroupId?: string[] } | undefined)?.SecurityGroupId ?? []);
-  const groups = await Promise.all(sgIds.map(async (id) => ({ id, ...await cloud.ecs.describeSecurityGroupRules(regionId, id, 'ingress') })));
-  const meta = (fields.MetadataOptions ?? {}) as { HttpTokens?: string; HttpEndpoint?: string; HttpPutResponseHopLimit?: number };
+export const instanceProperties = defineCommand(
+  'alibabaCloud.ecs.instanceProperties',
+  onClickedRow(
+    () => vscode.l10n.t('ECS Instance Properties'),
+    async (s, arg) => {
+      const { entry, cloud } = await s.cloud();
+      const a = argsOf<{ regionId: string; instanceId: string }>(arg);
+      let regionId = arg instanceof InstanceNode ? arg.instance.regionId : (a.regionId ?? entry.regionId);
+      let instanceId = arg instanceof InstanceNode ? arg.instance.instanceId : a.instanceId;
+      if (!instanceId) {
+        const picked = await pickInstance(s.prompt, cloud, vscode.l10n.t('Instance Properties'), entry.regionId);
+        ({ regionId, instanceId } = picked);
+      }
+      const fields = await cloud.ecs.describeInstanceFields(regionId, instanceId);
+      if (!fields) {
+        throw new CloudError({
+          code: 'InvalidInstanceId.NotFound',
+          service: 'ecs',
+          action: 'DescribeInstances',
+          status: 404,
+          message: vscode.l10n.t('Instance {0} was not found in {1}.', instanceId, regionId),
+        });
+      }
+      const vpc = fields.InstanceNetworkType === 'vpc';
+      const role = vpc ? (await cloud.ecs.describeInstanceRoles(regionId, [instanceId])).get(instanceId) : undefined;
+      const sgIds = (fields.SecurityGroupIds as { SecurityGroupId?: string[] } | undefined)?.SecurityGroupId ?? [];
+      const groups = await Promise.all(
+        sgIds.map(async (id) => ({ id, ...(await cloud.ecs.describeSecurityGroupRules(regionId, id, 'ingress')) })),
+      );
+      const meta = (fields.MetadataOptions ?? {}) as {
+        HttpTokens?: string;
+        HttpEndpoint?: string;
+        HttpPutResponseHopLimit?: number;
+      };
 
-  const lines = [
-    `# ${cell(fields.InstanceName)} (${instanceId})`,
-    '',
-    `${regionId} · ${cell(fields.ZoneId)} · ${cell(fields.Status)} · ${cell(fields.InstanceType)} · ${cell(fields.InstanceNetworkType)}`,
-    '',
-    `## ${vscode.l10n.t('RAM role')}`,
-    '',
-    vpc ? role ?? vscode.l10n.t('No RAM role attached.') : vscode.l10n.t('Classic network: RAM roles cannot be attached.'),
-    '',
-    `## ${vscode.l10n.t('Metadata options')}`,
-    '',
-    `- HttpEndpoint: ${cell(meta.HttpEndpoint)}`,
-    `- HttpTokens: ${cell(meta.HttpTokens)} — ${meta.HttpTokens === 'required'
-      ? vscode.l10n.t('hardened mode only: programs must get a token (PUT /latest/api/token) before reading metadata')
-      : vscode.l10n.t('normal and hardened mode: token-less reads are allowed')}`,
-    `- HttpPutResponseHopLimit: ${cell(meta.HttpPutResponseHopLimit)}`,
-    '',
-    `## ${vscode.l10n.t('Security groups and inbound rules')}`,
-    '',
-  ];
-  if (!groups.length) { lines.push(vscode.l10n.t('No security groups.'), ''); }
-  for (const g of groups) {
-    lines.push(`### ${g.id}${g.name ? ` (${g.name})` : ''}`, '');
-    if (!g.rules.length) { lines.push(vscode.l10n.t('No inbound rules: nothing can connect to the instance.'), ''); continue; }
-    lines.push(`| ${[vscode.l10n.t('Policy'), vscode.l10n.t('Protocol'), vscode.l10n.t('Port range'), vscode.l10n.t('Source'), vscode.l10n.t('Priority'), vscode.l10n.t('Description')].join(' | ')} |`,
-      '|---|---|---|---|---|---|');
-    for (const r of g.rules) {
-      lines.push(`| ${[r.Policy, r.IpProtocol, r.PortRange, r.SourceCidrIp || r.SourceGroupId || r.Ipv6SourceCidrIp, r.Priority, r.Description].map(cell).join(' | ')} |`);
-    }
-    lines.push('');
-  }
-  lines.push(`## ${vscode.l10n.t('All fields (DescribeInstances)')}`, '', '```json', JSON.stringify(fields, null, 2), '```', '');
-  const doc = await showPropertiesDocument(s, `/ecs/${regionId}/${instanceId}.md`, lines.join('\n'));
-  return { uri: doc.uri.toString(), text: doc.getText() };
-}));
+      const lines = [
+        `# ${cell(fields.InstanceName)} (${instanceId})`,
+        '',
+        `${regionId} · ${cell(fields.ZoneId)} · ${cell(fields.Status)} · ${cell(fields.InstanceType)} · ${cell(fields.InstanceNetworkType)}`,
+        '',
+        `## ${vscode.l10n.t('RAM role')}`,
+        '',
+        vpc
+          ? (role ?? vscode.l10n.t('No RAM role attached.'))
+          : vscode.l10n.t('Classic network: RAM roles cannot be attached.'),
+        '',
+        `## ${vscode.l10n.t('Metadata options')}`,
+        '',
+        `- HttpEndpoint: ${cell(meta.HttpEndpoint)}`,
+        `- HttpTokens: ${cell(meta.HttpTokens)} — ${
+          meta.HttpTokens === 'required'
+            ? vscode.l10n.t(
+                'hardened mode only: programs must get a token (PUT /latest/api/token) before reading metadata',
+              )
+            : vscode.l10n.t('normal and hardened mode: token-less reads are allowed')
+        }`,
+        `- HttpPutResponseHopLimit: ${cell(meta.HttpPutResponseHopLimit)}`,
+        '',
+        `## ${vscode.l10n.t('Security groups and inbound rules')}`,
+        '',
+      ];
+      if (!groups.length) {
+        lines.push(vscode.l10n.t('No security groups.'), '');
+      }
+      for (const g of groups) {
+        lines.push(`### ${g.id}${g.name ? ` (${g.name})` : ''}`, '');
+        if (!g.rules.length) {
+          lines.push(vscode.l10n.t('No inbound rules: nothing can connect to the instance.'), '');
+          continue;
+        }
+        lines.push(
+          `| ${[vscode.l10n.t('Policy'), vscode.l10n.t('Protocol'), vscode.l10n.t('Port range'), vscode.l10n.t('Source'), vscode.l10n.t('Priority'), vscode.l10n.t('Description')].join(' | ')} |`,
+          '|---|---|---|---|---|---|',
+        );
+        for (const r of g.rules) {
+          lines.push(
+            `| ${[r.Policy, r.IpProtocol, r.PortRange, r.SourceCidrIp || r.SourceGroupId || r.Ipv6SourceCidrIp, r.Priority, r.Description].map(cell).join(' | ')} |`,
+          );
+        }
+        lines.push('');
+      }
+      lines.push(
+        `## ${vscode.l10n.t('All fields (DescribeInstances)')}`,
+        '',
+        '```json',
+        JSON.stringify(fields, null, 2),
+        '```',
+        '',
+      );
+      const doc = await showPropertiesDocument(s, `/ecs/${regionId}/${instanceId}.md`, lines.join('\n'));
+      return { uri: doc.uri.toString(), text: doc.getText() };
+    },
+  ),
+);

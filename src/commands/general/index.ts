@@ -4,6 +4,14 @@ import { openInApiExplorer, openInConsole } from './openInConsole';
 import { copyText, loadMore, refreshNode, refreshView, showLog } from './views';
 
 export const generalCommands: CommandDef[] = [
-  openInConsole, openInApiExplorer, refreshView('identity'), refreshView('ram'), refreshView('ecs'),
-  refreshView('oss'), refreshNode, loadMore, showLog, copyText,
+  openInConsole,
+  openInApiExplorer,
+  refreshView('identity'),
+  refreshView('ram'),
+  refreshView('ecs'),
+  refreshView('oss'),
+  refreshNode,
+  loadMore,
+  showLog,
+  copyText,
 ];

@@ -13,27 +13,55 @@ import { argsOf, defineCommand } from '../command';
 import { onClickedRow } from '../selection';
 
 function targetOf(arg: unknown): ConsoleTarget | undefined {
-  if (arg instanceof RoleNode) { return { kind: 'role', roleName: arg.role.roleName }; }
-  if (arg instanceof PolicyNode) { return { kind: 'policy', policyName: arg.policy.policyName, policyType: arg.policy.policyType }; }
-  if (arg instanceof AttachedPolicyNode) { return { kind: 'policy', policyName: arg.policy.policyName, policyType: arg.policy.policyType }; }
-  if (arg instanceof InstanceNode) { return { kind: 'instance', instanceId: arg.instance.instanceId, regionId: arg.instance.regionId }; }
-  if (arg instanceof OssBucketNode) { return { kind: 'bucket', bucket: arg.info.name, regionId: arg.info.region }; }
+  if (arg instanceof RoleNode) {
+    return { kind: 'role', roleName: arg.role.roleName };
+  }
+  if (arg instanceof PolicyNode) {
+    return { kind: 'policy', policyName: arg.policy.policyName, policyType: arg.policy.policyType };
+  }
+  if (arg instanceof AttachedPolicyNode) {
+    return { kind: 'policy', policyName: arg.policy.policyName, policyType: arg.policy.policyType };
+  }
+  if (arg instanceof InstanceNode) {
+    return { kind: 'instance', instanceId: arg.instance.instanceId, regionId: arg.instance.regionId };
+  }
+  if (arg instanceof OssBucketNode) {
+    return { kind: 'bucket', bucket: arg.info.name, regionId: arg.info.region };
+  }
   return argsOf<{ target: ConsoleTarget }>(arg).target;
 }
 
-export const openInConsole = defineCommand('alibabaCloud.openInConsole', onClickedRow(() => vscode.l10n.t('Open in Console'), async (s, arg) => {
-  const target = targetOf(arg);
-  if (!target) { throw new Error(vscode.l10n.t('Open in Console works on a role, policy, instance or bucket.')); }
-  const url = consoleUrl(target);
-  await s.prompt.openExternal(vscode.Uri.parse(url, true));
-  return url;
-}));
+export const openInConsole = defineCommand(
+  'alibabaCloud.openInConsole',
+  onClickedRow(
+    () => vscode.l10n.t('Open in Console'),
+    async (s, arg) => {
+      const target = targetOf(arg);
+      if (!target) {
+        throw new Error(vscode.l10n.t('Open in Console works on a role, policy, instance or bucket.'));
+      }
+      const url = consoleUrl(target);
+      await s.prompt.openExternal(vscode.Uri.parse(url, true));
+      return url;
+    },
+  ),
+);
 
 export const openInApiExplorer = defineCommand('alibabaCloud.openInApiExplorer', async (s, arg) => {
   let command = argsOf<{ command: string }>(arg).command;
   if (!command || !COMMAND_APIS[command]) {
-    const items = Object.entries(COMMAND_APIS).map(([id, api]) => ({ label: api.action, description: `${api.product} · ${id}`, id }));
-    command = (await s.prompt.pick(items, { title: vscode.l10n.t('Open in OpenAPI Explorer'), placeHolder: vscode.l10n.t('Which API?'), matchOnDescription: true })).id;
+    const items = Object.entries(COMMAND_APIS).map(([id, api]) => ({
+      label: api.action,
+      description: `${api.product} · ${id}`,
+      id,
+    }));
+    command = (
+      await s.prompt.pick(items, {
+        title: vscode.l10n.t('Open in OpenAPI Explorer'),
+        placeHolder: vscode.l10n.t('Which API?'),
+        matchOnDescription: true,
+      })
+    ).id;
   }
   const api = COMMAND_APIS[command];
   const region = api.product === 'Ecs' ? s.profiles.active()?.regionId : undefined;

@@ -14,7 +14,9 @@ const viewOf = (node: TreeNode | undefined): ViewId => {
 export const refreshView = (view: ViewId) => defineCommand(`alibabaCloud.${view}.refresh`, (s) => s.refresh(view));
 
 export const refreshNode = defineCommand('alibabaCloud.refreshNode', (s, node, nodes) => {
-  for (const n of selectionOf(node, nodes) as TreeNode[]) { s.refresh(viewOf(n), n); }
+  for (const n of selectionOf(node, nodes) as TreeNode[]) {
+    s.refresh(viewOf(n), n);
+  }
 });
 
 export const loadMore = defineCommand('alibabaCloud.loadMore', async (s, node) => {
@@ -23,7 +25,9 @@ export const loadMore = defineCommand('alibabaCloud.loadMore', async (s, node) =
   // Redraw only: invalidating would drop the page just loaded.
   s.refresh(viewOf(more.owner), more.owner, false);
   // The "Load more" row is gone: keyboard focus goes to the first new row, not back to the top.
-  if (first) { await s.reveal(viewOf(more.owner), first); }
+  if (first) {
+    await s.reveal(viewOf(more.owner), first);
+  }
 });
 
 export const showLog = defineCommand('alibabaCloud.showLog', (s) => s.log.show());
@@ -31,7 +35,9 @@ export const showLog = defineCommand('alibabaCloud.showLog', (s) => s.log.show()
 /** Copies the given text; tree nodes pass it through their `copyText`. */
 export const copyText = defineCommand('alibabaCloud.copy', async (_s, arg) => {
   const text = typeof arg === 'string' ? arg : (arg as { copyText?: string })?.copyText;
-  if (!text) { return; }
+  if (!text) {
+    return;
+  }
   await vscode.env.clipboard.writeText(text);
   vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', text), 3000);
 });

@@ -26,16 +26,34 @@ export const startSandbox = defineCommand('alibabaCloud.startSandbox', async (s)
     void showNotice('info', vscode.l10n.t('A sandbox is already running at {0}; the Sandbox profile uses it.', known));
     return { endpoint: known, reused: true };
   }
-  if (!s.sandbox.current) { await vscode.workspace.fs.createDirectory(s.context.globalStorageUri); }
+  if (!s.sandbox.current) {
+    await vscode.workspace.fs.createDirectory(s.context.globalStorageUri);
+  }
   const { sandbox, reused } = await s.sandbox.ensure(`${s.context.globalStorageUri.fsPath}/sandbox-state.json`);
-  if (!reused) { s.log.info(`Sandbox listening on ${sandbox.info.endpoint}`); }
+  if (!reused) {
+    s.log.info(`Sandbox listening on ${sandbox.info.endpoint}`);
+  }
   const info = sandbox.info;
-  await s.profiles.connectSandbox({ endpoint: info.endpoint, accessKeyId: info.accessKeyId, accessKeySecret: info.accessKeySecret });
+  await s.profiles.connectSandbox({
+    endpoint: info.endpoint,
+    accessKeyId: info.accessKeyId,
+    accessKeySecret: info.accessKeySecret,
+  });
   // The control routes (faults, clock: /__sandbox/*) need this run's token; it is never logged.
   const copy = vscode.l10n.t('Copy Control Token');
-  void showNotice('info', reused
-    ? vscode.l10n.t('The sandbox is already running at {0}; the Sandbox profile uses it.', info.url)
-    : vscode.l10n.t('Sandbox running at {0}: a local Alibaba Cloud with a demo account. Nothing you do here touches a real account.', info.url), copy)
-    .then((choice) => { if (choice === copy) { void vscode.env.clipboard.writeText(info.controlToken); } });
+  void showNotice(
+    'info',
+    reused
+      ? vscode.l10n.t('The sandbox is already running at {0}; the Sandbox profile uses it.', info.url)
+      : vscode.l10n.t(
+          'Sandbox running at {0}: a local Alibaba Cloud with a demo account. Nothing you do here touches a real account.',
+          info.url,
+        ),
+    copy,
+  ).then((choice) => {
+    if (choice === copy) {
+      void vscode.env.clipboard.writeText(info.controlToken);
+    }
+  });
   return { endpoint: info.endpoint, reused };
 });

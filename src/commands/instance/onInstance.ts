@@ -19,21 +19,41 @@ type Found = Extract<InstanceState, { kind: 'found' }>;
 async function requireInstance(s: Services): Promise<Found> {
   const svc = s.instance;
   const st = svc.state.kind === 'found' ? svc.state : await svc.detect({ userInitiated: true });
-  if (st.kind === 'found') { return st; }
-  if (st.kind === 'problem') { throw new Error(`${st.problem.title}. ${st.problem.fix}`); }
-  throw new Error(vscode.l10n.t('No instance role found: this host does not look like an ECS instance with a RAM role.'));
+  if (st.kind === 'found') {
+    return st;
+  }
+  if (st.kind === 'problem') {
+    throw new Error(`${st.problem.title}. ${st.problem.fix}`);
+  }
+  throw new Error(
+    vscode.l10n.t('No instance role found: this host does not look like an ECS instance with a RAM role.'),
+  );
 }
 
 export const detectInstance = defineCommand('alibabaCloud.instance.detect', async (s) => {
   const svc = s.instance;
-  const st = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Detecting instance role…') },
-    () => svc.detect({ userInitiated: true }));
+  const st = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Detecting instance role…') },
+    () => svc.detect({ userInitiated: true }),
+  );
   if (st.kind === 'found') {
-    vscode.window.setStatusBarMessage(vscode.l10n.t('Instance role {0} on {1} ({2}); credentials: {3}.', st.roleName, st.identity.instanceId, st.identity.regionId, formatExpiry(st.provider.expiration)), 8000);
+    vscode.window.setStatusBarMessage(
+      vscode.l10n.t(
+        'Instance role {0} on {1} ({2}); credentials: {3}.',
+        st.roleName,
+        st.identity.instanceId,
+        st.identity.regionId,
+        formatExpiry(st.provider.expiration),
+      ),
+      8000,
+    );
   } else {
     // The explanation and the fix are a node in the identity view: show it there.
     void vscode.commands.executeCommand('alibabaCloud.identity.focus');
-    vscode.window.setStatusBarMessage(st.kind === 'problem' ? st.problem.title : vscode.l10n.t('No instance role found.'), 8000);
+    vscode.window.setStatusBarMessage(
+      st.kind === 'problem' ? st.problem.title : vscode.l10n.t('No instance role found.'),
+      8000,
+    );
   }
   return summary(st);
 });
@@ -41,9 +61,19 @@ export const detectInstance = defineCommand('alibabaCloud.instance.detect', asyn
 /** A plain description of the state, for automation and tests (no secrets). */
 function summary(st: InstanceState): Record<string, unknown> {
   switch (st.kind) {
-    case 'found': return { kind: st.kind, instanceId: st.identity.instanceId, regionId: st.identity.regionId, roleName: st.roleName, expiration: st.provider.expiration?.toISOString(), entryId: st.entryId };
-    case 'problem': return { kind: st.kind, code: st.problem.code, title: st.problem.title, fix: st.problem.fix };
-    default: return { kind: st.kind };
+    case 'found':
+      return {
+        kind: st.kind,
+        instanceId: st.identity.instanceId,
+        regionId: st.identity.regionId,
+        roleName: st.roleName,
+        expiration: st.provider.expiration?.toISOString(),
+        entryId: st.entryId,
+      };
+    case 'problem':
+      return { kind: st.kind, code: st.problem.code, title: st.problem.title, fix: st.problem.fix };
+    default:
+      return { kind: st.kind };
   }
 }
 
@@ -58,9 +88,10 @@ function theyExpire(expiration: Date): string {
 export const refreshInstanceCredentials = defineCommand('alibabaCloud.instance.refreshCredentials', async (s) => {
   const svc = s.instance;
   const expiration = await svc.refreshCredentials();
-  vscode.window.setStatusBarMessage(expiration
-    ? theyExpire(expiration)
-    : vscode.l10n.t('No instance role to refresh.'), 5000);
+  vscode.window.setStatusBarMessage(
+    expiration ? theyExpire(expiration) : vscode.l10n.t('No instance role to refresh.'),
+    5000,
+  );
   return { expiration: expiration?.toISOString() };
 });
 
@@ -68,16 +99,27 @@ export const diagnoseInstance = defineCommand('alibabaCloud.instance.diagnose', 
   const svc = s.instance;
   const cfg = svc.configured();
   const allowed = await svc.mayProbe(true);
-  if (!allowed.ok) { throw new Error(`${allowed.problem.title}. ${allowed.problem.fix}`); }
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Diagnosing instance credentials…') },
-    () => runInstanceDiagnostics({
-      imdsUrl: cfg.imdsUrl, endpointSource: cfg.source, allowInsecureFallback: cfg.allowInsecureFallback,
-      useInternalOssEndpoint: cfg.useInternalOssEndpoint, sandboxUrl: svc.sandboxUrl(), environment: svc.environment(),
-    }));
+  if (!allowed.ok) {
+    throw new Error(`${allowed.problem.title}. ${allowed.problem.fix}`);
+  }
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Diagnosing instance credentials…') },
+    () =>
+      runInstanceDiagnostics({
+        imdsUrl: cfg.imdsUrl,
+        endpointSource: cfg.source,
+        allowInsecureFallback: cfg.allowInsecureFallback,
+        useInternalOssEndpoint: cfg.useInternalOssEndpoint,
+        sandboxUrl: svc.sandboxUrl(),
+        environment: svc.environment(),
+      }),
+  );
   const content = buildDiagnosticsReport(result);
   s.log.info(`instance: diagnostics ${result.overall} (${result.checks.map((c) => `${c.id}=${c.status}`).join(' ')})`);
   // Read-only: a report to read, so closing it never asks to save.
-  await s.readOnly.show(`/instance/${vscode.l10n.t('Instance Credentials Diagnostics')}.md`, content, { preview: false });
+  await s.readOnly.show(`/instance/${vscode.l10n.t('Instance Credentials Diagnostics')}.md`, content, {
+    preview: false,
+  });
   return { overall: result.overall, checks: result.checks.map((c) => ({ id: c.id, status: c.status })) };
 });
 
@@ -85,28 +127,69 @@ export const writeInstanceCliProfile = defineCommand('alibabaCloud.instance.writ
   const a = argsOf<{ name: string; makeCurrent: boolean }>(arg);
   const st = await requireInstance(s);
   const file = s.profiles.cliPath();
-  const name = a.name ?? await s.prompt.input({
-    title: vscode.l10n.t('Write aliyun CLI Profile'), prompt: vscode.l10n.t('Profile name in {0}', file), value: `ecs-${st.roleName}`.slice(0, 64),
-    validateInput: (v) => (/^[\w.-]{1,64}$/.test(v) ? undefined : vscode.l10n.t('Use letters, digits, ".", "_" or "-" (at most 64).')),
-  });
+  const name =
+    a.name ??
+    (await s.prompt.input({
+      title: vscode.l10n.t('Write aliyun CLI Profile'),
+      prompt: vscode.l10n.t('Profile name in {0}', file),
+      value: `ecs-${st.roleName}`.slice(0, 64),
+      validateInput: (v) =>
+        /^[\w.-]{1,64}$/.test(v) ? undefined : vscode.l10n.t('Use letters, digits, ".", "_" or "-" (at most 64).'),
+    }));
   let existing: ReturnType<typeof readCliConfig> = { profiles: [] };
-  try { existing = readCliConfig(file); } catch { /* unreadable: upsert reports it */ }
+  try {
+    existing = readCliConfig(file);
+  } catch {
+    /* unreadable: upsert reports it */
+  }
   const exists = fs.existsSync(file);
   const same = existing.profiles.find((p) => p.name === name);
   // Replacing another profile of that name (an AccessKey one, say) is always asked, args or not.
-  if (same && !(same.supported && same.credentials.mode === 'EcsRamRole' && same.credentials.roleName === st.roleName)
-    && !await s.prompt.confirm(vscode.l10n.t('Replace profile "{0}" in {1}?', name, file),
-      vscode.l10n.t('It is a {0} profile; the aliyun CLI would then use instance role {1} under that name.', same.mode, st.roleName), vscode.l10n.t('Replace'))) { return undefined; }
+  if (
+    same &&
+    !(same.supported && same.credentials.mode === 'EcsRamRole' && same.credentials.roleName === st.roleName) &&
+    !(await s.prompt.confirm(
+      vscode.l10n.t('Replace profile "{0}" in {1}?', name, file),
+      vscode.l10n.t(
+        'It is a {0} profile; the aliyun CLI would then use instance role {1} under that name.',
+        same.mode,
+        st.roleName,
+      ),
+      vscode.l10n.t('Replace'),
+    ))
+  ) {
+    return undefined;
+  }
   let makeCurrent = a.makeCurrent ?? false;
   if (a.makeCurrent === undefined && exists && existing.current !== name) {
-    makeCurrent = await s.prompt.confirm(vscode.l10n.t('Make it the current profile?'),
-      vscode.l10n.t('The aliyun CLI uses the current profile ("{0}") unless --profile is given. Make "{1}" (instance role {2}) the current one?', existing.current ?? '-', name, st.roleName),
-      vscode.l10n.t('Make Current'));
+    makeCurrent = await s.prompt.confirm(
+      vscode.l10n.t('Make it the current profile?'),
+      vscode.l10n.t(
+        'The aliyun CLI uses the current profile ("{0}") unless --profile is given. Make "{1}" (instance role {2}) the current one?',
+        existing.current ?? '-',
+        name,
+        st.roleName,
+      ),
+      vscode.l10n.t('Make Current'),
+    );
   }
   const r = upsertEcsRamRoleProfile(file, { name, roleName: st.roleName, regionId: st.identity.regionId }, makeCurrent);
-  const what = r.created ? vscode.l10n.t('Created {0} with profile "{1}"', file, name) : r.replaced ? vscode.l10n.t('Updated profile "{0}" in {1}', name, file) : vscode.l10n.t('Added profile "{0}" to {1}', name, file);
-  const current = r.madeCurrent ? vscode.l10n.t('it is now the current profile.') : vscode.l10n.t('the current profile is still "{0}"; use it with: aliyun --profile {1} …', existing.current ?? '-', name);
-  void showNotice('info', vscode.l10n.t('{0} (EcsRamRole, role {1}, region {2}); {3}', what, st.roleName, st.identity.regionId, current));
+  const what = r.created
+    ? vscode.l10n.t('Created {0} with profile "{1}"', file, name)
+    : r.replaced
+      ? vscode.l10n.t('Updated profile "{0}" in {1}', name, file)
+      : vscode.l10n.t('Added profile "{0}" to {1}', name, file);
+  const current = r.madeCurrent
+    ? vscode.l10n.t('it is now the current profile.')
+    : vscode.l10n.t(
+        'the current profile is still "{0}"; use it with: aliyun --profile {1} …',
+        existing.current ?? '-',
+        name,
+      );
+  void showNotice(
+    'info',
+    vscode.l10n.t('{0} (EcsRamRole, role {1}, region {2}); {3}', what, st.roleName, st.identity.regionId, current),
+  );
   return { file, name, ...r };
 });
 
@@ -114,10 +197,20 @@ export const copyInstanceEnvironment = defineCommand('alibabaCloud.instance.copy
   const st = await requireInstance(s);
   const cfg = s.instance.configured();
   const text = buildEnvExports({
-    roleName: st.roleName, regionId: st.identity.regionId, instanceId: st.identity.instanceId, imdsUrl: st.baseUrl,
-    hardened: !st.usedInsecureFallback, useInternalOssEndpoint: cfg.useInternalOssEndpoint,
+    roleName: st.roleName,
+    regionId: st.identity.regionId,
+    instanceId: st.identity.instanceId,
+    imdsUrl: st.baseUrl,
+    hardened: !st.usedInsecureFallback,
+    useInternalOssEndpoint: cfg.useInternalOssEndpoint,
   });
   await vscode.env.clipboard.writeText(text);
-  void showNotice('info', vscode.l10n.t('Copied the environment for role {0} (no secrets: SDKs fetch the credentials from the metadata service themselves).', st.roleName));
+  void showNotice(
+    'info',
+    vscode.l10n.t(
+      'Copied the environment for role {0} (no secrets: SDKs fetch the credentials from the metadata service themselves).',
+      st.roleName,
+    ),
+  );
   return { text };
 });

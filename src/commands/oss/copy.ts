@@ -10,13 +10,18 @@ export const ossCopyUri = defineCommand('alibabaCloud.oss.copyUri', async (s, no
   const targets = await resolveTargets(s, node, nodes, 'any', vscode.l10n.t('Copy oss:// URI'));
   const text = targets.map((t) => formatOssUri(t)).join('\n');
   await vscode.env.clipboard.writeText(text);
-  vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', targets.length === 1 ? text : vscode.l10n.t('{0} URIs', targets.length)), 3000);
+  vscode.window.setStatusBarMessage(
+    vscode.l10n.t('Copied {0}', targets.length === 1 ? text : vscode.l10n.t('{0} URIs', targets.length)),
+    3000,
+  );
   return text;
 });
 
 /** "valid for 59 minutes" / "valid for 40 seconds". */
 function lifetimeText(seconds: number): string {
-  return seconds >= 120 ? vscode.l10n.t('valid for {0} minutes', Math.floor(seconds / 60)) : vscode.l10n.t('valid for {0} seconds', seconds);
+  return seconds >= 120
+    ? vscode.l10n.t('valid for {0} minutes', Math.floor(seconds / 60))
+    : vscode.l10n.t('valid for {0} seconds', seconds);
 }
 
 export const ossCopyPresignedUrl = defineCommand('alibabaCloud.oss.copyPresignedUrl', async (s, node, nodes) => {
@@ -28,7 +33,7 @@ export const ossCopyPresignedUrl = defineCommand('alibabaCloud.oss.copyPresigned
   const left = Math.max(1, Math.round((signed.expiresAt.getTime() - Date.now()) / 1000));
   // The URL itself is a credential (signature and STS token): never logged, only copied.
   const message = signed.capped
-    ? vscode.l10n.t('Presigned URL copied: {0} — capped at the credentials\' expiry.', lifetimeText(left))
+    ? vscode.l10n.t("Presigned URL copied: {0} — capped at the credentials' expiry.", lifetimeText(left))
     : vscode.l10n.t('Presigned URL copied: {0}.', lifetimeText(left));
   void showNotice('info', message);
   return { url: signed.url, expiresAt: signed.expiresAt.toISOString(), capped: signed.capped, message };

@@ -9,11 +9,14 @@ export const ossFilter = defineCommand('alibabaCloud.oss.filter', async (s, node
   const a = argsOf<{ filter: string }>(node);
   const [t] = await resolveTargets(s, node, nodes, 'prefix', vscode.l10n.t('Filter by Prefix'));
   const uri = formatOssUri(t);
-  const filter = a.filter ?? await s.prompt.input({
-    title: vscode.l10n.t('Filter {0}', uri), value: filterOf(s, uri) ?? '',
-    prompt: vscode.l10n.t('Show only entries whose names start with this text. Leave empty to show everything.'),
-    validateInput: (v) => (v.startsWith('/') ? vscode.l10n.t('Names do not start with "/".') : undefined),
-  });
+  const filter =
+    a.filter ??
+    (await s.prompt.input({
+      title: vscode.l10n.t('Filter {0}', uri),
+      value: filterOf(s, uri) ?? '',
+      prompt: vscode.l10n.t('Show only entries whose names start with this text. Leave empty to show everything.'),
+      validateInput: (v) => (v.startsWith('/') ? vscode.l10n.t('Names do not start with "/".') : undefined),
+    }));
   await setFilter(s, uri, filter || undefined);
   refreshOss(s, [t.node]);
   return filter || undefined;

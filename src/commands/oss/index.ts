@@ -15,7 +15,25 @@ import { ossSave } from './save';
 import { ossOpenAsWorkspaceFolder } from './workspaceFolder';
 
 export const ossCommands: CommandDef[] = [
-  ossOpenObject, ossUpload, ossUploadFolder, ossDownload, ossCreateFolder, ossDelete, ossCopyUri, ossCopyPresignedUrl,
-  ossFilter, ossPin, ossUnpin, ossCreateBucket, ossDeleteBucket, ossMove, ossCopyTo, ossRename, ossObjectProperties,
-  ossEditObjectMetadata, ossSave, ossUploadTo, ossOpenAsWorkspaceFolder,
+  ossOpenObject,
+  ossUpload,
+  ossUploadFolder,
+  ossDownload,
+  ossCreateFolder,
+  ossDelete,
+  ossCopyUri,
+  ossCopyPresignedUrl,
+  ossFilter,
+  ossPin,
+  ossUnpin,
+  ossCreateBucket,
+  ossDeleteBucket,
+  ossMove,
+  ossCopyTo,
+  ossRename,
+  ossObjectProperties,
+  ossEditObjectMetadata,
+  ossSave,
+  ossUploadTo,
+  ossOpenAsWorkspaceFolder,
 ];

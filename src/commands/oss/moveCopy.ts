@@ -8,7 +8,15 @@
  */
 import * as vscode from 'vscode';
 import { objectKeyProblem } from '../../cloud/oss';
-import { asPrefix, baseName, formatOssUri, listKeysUnder, objectExists, parentPrefix, parseOssUri } from '../../cloud/ossLocation';
+import {
+  asPrefix,
+  baseName,
+  formatOssUri,
+  listKeysUnder,
+  objectExists,
+  parentPrefix,
+  parseOssUri,
+} from '../../cloud/ossLocation';
 import { copyObjects, type CopyItem, type CopyResult } from '../../setup/ossObjectOps';
 import { withProgress } from '../../ui/progress';
 import type { Services } from '../../services/services';
@@ -18,7 +26,12 @@ import { showNotice } from '../../ui/prompt';
 import { shorten, someNames } from '../../cloud/inert';
 
 /** `multipartThreshold`/`partSize` (bytes) lower the 1 GB above which objects are copied in parts (tests). */
-interface MoveArgs { to: string; name: string; multipartThreshold: number; partSize: number }
+interface MoveArgs {
+  to: string;
+  name: string;
+  multipartThreshold: number;
+  partSize: number;
+}
 
 const copyTuning = (arg: unknown) => {
   const a = argsOf<MoveArgs>(arg);
@@ -26,90 +39,192 @@ const copyTuning = (arg: unknown) => {
 };
 
 /** Source objects under each target, with their destination keys under `toPrefix`. */
-async function plan(s: Services, targets: OssTarget[], toBucket: string, toPrefix: string, region: string, rename?: string): Promise<CopyItem[]> {
+async function plan(
+  s: Services,
+  targets: OssTarget[],
+  toBucket: string,
+  toPrefix: string,
+  region: string,
+  rename?: string,
+): Promise<CopyItem[]> {
   const { cloud } = await s.cloud();
   const items: CopyItem[] = [];
   for (const t of targets) {
     if (t.kind === 'object') {
-      items.push({ fromBucket: t.bucket, fromKey: t.key, toBucket, toKey: `${toPrefix}${rename ?? baseName(t.key)}`, size: t.size });
+      items.push({
+        fromBucket: t.bucket,
+        fromKey: t.key,
+        toBucket,
+        toKey: `${toPrefix}${rename ?? baseName(t.key)}`,
+        size: t.size,
+      });
       continue;
     }
-    if (!t.key) { throw new Error(vscode.l10n.t('Moving or copying a whole bucket is not offered; pick folders or objects.')); }
+    if (!t.key) {
+      throw new Error(vscode.l10n.t('Moving or copying a whole bucket is not offered; pick folders or objects.'));
+    }
     const folder = `${toPrefix}${rename ?? baseName(t.key)}/`;
     if (toBucket === t.bucket && folder.startsWith(t.key)) {
       throw new Error(vscode.l10n.t('{0} cannot go into itself.', formatOssUri(t)));
     }
     // The folder object itself ("a/") is not listed under its prefix: add it when it exists.
     const under = await listKeysUnder(cloud, t.bucket, region, t.key);
-    const keys = [...(await objectExists(cloud, t.bucket, region, t.key) ? [{ key: t.key, size: 0 }] : []), ...under];
-    for (const o of keys) { items.push({ fromBucket: t.bucket, fromKey: o.key, toBucket, toKey: `${folder}${o.key.slice(t.key.length)}`, size: o.size }); }
+    const keys = [...((await objectExists(cloud, t.bucket, region, t.key)) ? [{ key: t.key, size: 0 }] : []), ...under];
+    for (const o of keys) {
+      items.push({
+        fromBucket: t.bucket,
+        fromKey: o.key,
+        toBucket,
+        toKey: `${folder}${o.key.slice(t.key.length)}`,
+        size: o.size,
+      });
+    }
   }
   for (const i of items) {
     const problem = objectKeyProblem(i.toKey);
-    if (problem) { throw new Error(`${formatOssUri({ bucket: i.toBucket, key: i.toKey })}: ${problem}`); }
+    if (problem) {
+      throw new Error(`${formatOssUri({ bucket: i.toBucket, key: i.toKey })}: ${problem}`);
+    }
   }
   return items;
 }
 
 /** "Moved 3 objects to …; 1 failed and is still at its source: …" */
 function summary(move: boolean, dest: string, results: CopyResult[], skipped: number): string {
-  const ok = results.filter((r) => (move ? r.sourceDeleted || (r.copied && r.fromKey === r.toKey && r.fromBucket === r.toBucket) : r.copied));
+  const ok = results.filter((r) =>
+    move ? r.sourceDeleted || (r.copied && r.fromKey === r.toKey && r.fromBucket === r.toBucket) : r.copied,
+  );
   const failed = results.filter((r) => r.error);
   const done = move
-    ? ok.length === 1 ? vscode.l10n.t('Moved 1 object to {0}.', dest) : vscode.l10n.t('Moved {0} objects to {1}.', ok.length, dest)
-    : ok.length === 1 ? vscode.l10n.t('Copied 1 object to {0}.', dest) : vscode.l10n.t('Copied {0} objects to {1}.', ok.length, dest);
-  const skip = skipped === 0 ? '' : skipped === 1 ? vscode.l10n.t(' Skipped 1 that already existed.') : vscode.l10n.t(' Skipped {0} that already existed.', skipped);
-  const fails = someNames(failed.map((r) => `${shorten(formatOssUri({ bucket: r.fromBucket, key: r.fromKey }), 120)}: ${r.error}`), 3, 300, '; ');
-  const bad = failed.length === 0 ? ''
-    : move
-      ? failed.length === 1 ? vscode.l10n.t(' 1 failed and is still at its source: {0}', fails) : vscode.l10n.t(' {0} failed and are still at their source: {1}', failed.length, fails)
-      : failed.length === 1 ? vscode.l10n.t(' 1 failed: {0}', fails) : vscode.l10n.t(' {0} failed: {1}', failed.length, fails);
+    ? ok.length === 1
+      ? vscode.l10n.t('Moved 1 object to {0}.', dest)
+      : vscode.l10n.t('Moved {0} objects to {1}.', ok.length, dest)
+    : ok.length === 1
+      ? vscode.l10n.t('Copied 1 object to {0}.', dest)
+      : vscode.l10n.t('Copied {0} objects to {1}.', ok.length, dest);
+  const skip =
+    skipped === 0
+      ? ''
+      : skipped === 1
+        ? vscode.l10n.t(' Skipped 1 that already existed.')
+        : vscode.l10n.t(' Skipped {0} that already existed.', skipped);
+  const fails = someNames(
+    failed.map((r) => `${shorten(formatOssUri({ bucket: r.fromBucket, key: r.fromKey }), 120)}: ${r.error}`),
+    3,
+    300,
+    '; ',
+  );
+  const bad =
+    failed.length === 0
+      ? ''
+      : move
+        ? failed.length === 1
+          ? vscode.l10n.t(' 1 failed and is still at its source: {0}', fails)
+          : vscode.l10n.t(' {0} failed and are still at their source: {1}', failed.length, fails)
+        : failed.length === 1
+          ? vscode.l10n.t(' 1 failed: {0}', fails)
+          : vscode.l10n.t(' {0} failed: {1}', failed.length, fails);
   return done + skip + bad;
 }
 
-async function transfer(s: Services, targets: OssTarget[], dest: OssTarget, move: boolean, confirmMove: boolean, tuning: ReturnType<typeof copyTuning>): Promise<CopyResult[]> {
+async function transfer(
+  s: Services,
+  targets: OssTarget[],
+  dest: OssTarget,
+  move: boolean,
+  confirmMove: boolean,
+  tuning: ReturnType<typeof copyTuning>,
+): Promise<CopyResult[]> {
   const { cloud, region } = await cloudFor(s, targets[0]);
   const profile = (await s.cloud()).entry.name;
   for (const t of targets.slice(1)) {
-    if (t.bucket !== targets[0].bucket) { throw new Error(vscode.l10n.t('Pick objects of one bucket at a time.')); }
+    if (t.bucket !== targets[0].bucket) {
+      throw new Error(vscode.l10n.t('Pick objects of one bucket at a time.'));
+    }
   }
   const { region: destRegion } = await cloudFor(s, dest);
   if (destRegion !== region) {
-    throw new Error(vscode.l10n.t('{0} is in {1} and {2} in {3}: OSS copies server-side only within one region. Download and upload instead.', targets[0].bucket, region, dest.bucket, destRegion));
+    throw new Error(
+      vscode.l10n.t(
+        '{0} is in {1} and {2} in {3}: OSS copies server-side only within one region. Download and upload instead.',
+        targets[0].bucket,
+        region,
+        dest.bucket,
+        destRegion,
+      ),
+    );
   }
   const toPrefix = asPrefix(dest.key);
   const items = await plan(s, targets, dest.bucket, toPrefix, region);
-  if (!items.length) { throw new Error(vscode.l10n.t('Nothing to move or copy: the selection holds no objects.')); }
+  if (!items.length) {
+    throw new Error(vscode.l10n.t('Nothing to move or copy: the selection holds no objects.'));
+  }
   const destUri = formatOssUri({ bucket: dest.bucket, key: toPrefix });
   if (move && confirmMove) {
-    const names = targets.slice(0, 10).map((t) => formatOssUri(t)).join('\n') + (targets.length > 10 ? '\n…' : '');
+    const names =
+      targets
+        .slice(0, 10)
+        .map((t) => formatOssUri(t))
+        .join('\n') + (targets.length > 10 ? '\n…' : '');
     const ok = await s.prompt.confirm(
-      items.length === 1 ? vscode.l10n.t('Move 1 object to {0}?', destUri) : vscode.l10n.t('Move {0} objects to {1}?', items.length, destUri),
-      vscode.l10n.t('{0}\n\nProfile: {1}. Each object is copied, and its source is deleted only after its copy succeeded.', names, profile), vscode.l10n.t('Move'));
-    if (!ok) { return []; }
+      items.length === 1
+        ? vscode.l10n.t('Move 1 object to {0}?', destUri)
+        : vscode.l10n.t('Move {0} objects to {1}?', items.length, destUri),
+      vscode.l10n.t(
+        '{0}\n\nProfile: {1}. Each object is copied, and its source is deleted only after its copy succeeded.',
+        names,
+        profile,
+      ),
+      vscode.l10n.t('Move'),
+    );
+    if (!ok) {
+      return [];
+    }
   }
-  const present = await Promise.all(items.map((i) => (i.fromBucket === i.toBucket && i.fromKey === i.toKey ? false : objectExists(cloud, i.toBucket, region, i.toKey))));
+  const present = await Promise.all(
+    items.map((i) =>
+      i.fromBucket === i.toBucket && i.fromKey === i.toKey ? false : objectExists(cloud, i.toBucket, region, i.toKey),
+    ),
+  );
   const conflicts = new ConflictResolver(s, present.filter(Boolean).length);
   const todo: CopyItem[] = [];
   for (const [n, i] of items.entries()) {
-    if (present[n] && !await conflicts.overwrite(formatOssUri({ bucket: i.toBucket, key: i.toKey }))) { continue; }
+    if (present[n] && !(await conflicts.overwrite(formatOssUri({ bucket: i.toBucket, key: i.toKey })))) {
+      continue;
+    }
     todo.push(i);
   }
-  if (!todo.length) { conflicts.reportSkippedIfNothingDone(0); return []; }
+  if (!todo.length) {
+    conflicts.reportSkippedIfNothingDone(0);
+    return [];
+  }
   let results: CopyResult[];
   try {
-    results = await withProgress(move ? vscode.l10n.t('Moving to {0}', destUri) : vscode.l10n.t('Copying to {0}', destUri), (report, signal) =>
-      copyObjects(cloud.oss, region, todo, {
-        move, signal, ...tuning,
-        onItem: (r, n) => report(`${baseName(r.fromKey) || r.fromKey} (${n + 1}/${todo.length})`, 100 / todo.length),
-      }));
+    results = await withProgress(
+      move ? vscode.l10n.t('Moving to {0}', destUri) : vscode.l10n.t('Copying to {0}', destUri),
+      (report, signal) =>
+        copyObjects(cloud.oss, region, todo, {
+          move,
+          signal,
+          ...tuning,
+          onItem: (r, n) => report(`${baseName(r.fromKey) || r.fromKey} (${n + 1}/${todo.length})`, 100 / todo.length),
+        }),
+    );
   } finally {
     refreshOss(s, [...targets.map((t) => t.node?.parent ?? t.node), dest.node]);
   }
   const text = summary(move, destUri, results, conflicts.skipped);
-  if (results.some((r) => r.error)) { void showNotice('warning', text); } else { void showNotice('info', text); }
-  for (const r of results.filter((x) => x.error)) { s.log.error(`oss: ${move ? 'move' : 'copy'} ${formatOssUri({ bucket: r.fromBucket, key: r.fromKey })}: ${r.error}`); }
-  s.log.info(`oss: ${move ? 'move' : 'copy'} to ${destUri}: ${results.filter((r) => !r.error).length} ok, ${results.filter((r) => r.error).length} failed, ${conflicts.skipped} skipped`);
+  if (results.some((r) => r.error)) {
+    void showNotice('warning', text);
+  } else {
+    void showNotice('info', text);
+  }
+  for (const r of results.filter((x) => x.error)) {
+    s.log.error(`oss: ${move ? 'move' : 'copy'} ${formatOssUri({ bucket: r.fromBucket, key: r.fromKey })}: ${r.error}`);
+  }
+  s.log.info(
+    `oss: ${move ? 'move' : 'copy'} to ${destUri}: ${results.filter((r) => !r.error).length} ok, ${results.filter((r) => r.error).length} failed, ${conflicts.skipped} skipped`,
+  );
   return results;
 }
 
@@ -117,7 +232,9 @@ async function destination(s: Services, arg: unknown, title: string): Promise<Os
   const to = argsOf<MoveArgs>(arg).to;
   if (to) {
     const loc = parseOssUri(to);
-    if (!loc) { throw new Error(vscode.l10n.t('"{0}" is not an oss://bucket/key URI.', to)); }
+    if (!loc) {
+      throw new Error(vscode.l10n.t('"{0}" is not an oss://bucket/key URI.', to));
+    }
     return { kind: 'prefix', bucket: loc.bucket, key: asPrefix(loc.key) };
   }
   return pickTarget(s, 'prefix', title);
@@ -139,38 +256,68 @@ export const ossCopyTo = defineCommand('alibabaCloud.oss.copyTo', async (s, node
 export const ossRename = defineCommand('alibabaCloud.oss.rename', async (s, node) => {
   const title = vscode.l10n.t('Rename');
   const [t] = await resolveTargets(s, node, undefined, 'any', title);
-  if (!t.key) { throw new Error(vscode.l10n.t('A bucket cannot be renamed.')); }
+  if (!t.key) {
+    throw new Error(vscode.l10n.t('A bucket cannot be renamed.'));
+  }
   const folder = t.kind === 'prefix';
   const parent = parentPrefix(t.key);
   const current = baseName(t.key);
-  const typed = argsOf<MoveArgs>(node).name ?? await s.prompt.input({
-    title, prompt: vscode.l10n.t('New name for {0}', formatOssUri(t)), value: current,
-    validateInput: (v) => (!v || v.includes('/') ? vscode.l10n.t('Type a name without "/"; use Move to… to change folders.') : objectKeyProblem(`${parent}${v}${folder ? '/' : ''}`)),
-  });
-  if (typed === current) { return []; }
-  if (!typed || typed.includes('/')) { throw new Error(vscode.l10n.t('Type a name without "/"; use Move to… to change folders.')); }
+  const typed =
+    argsOf<MoveArgs>(node).name ??
+    (await s.prompt.input({
+      title,
+      prompt: vscode.l10n.t('New name for {0}', formatOssUri(t)),
+      value: current,
+      validateInput: (v) =>
+        !v || v.includes('/')
+          ? vscode.l10n.t('Type a name without "/"; use Move to… to change folders.')
+          : objectKeyProblem(`${parent}${v}${folder ? '/' : ''}`),
+    }));
+  if (typed === current) {
+    return [];
+  }
+  if (!typed || typed.includes('/')) {
+    throw new Error(vscode.l10n.t('Type a name without "/"; use Move to… to change folders.'));
+  }
   const { cloud, region } = await cloudFor(s, t);
   const items = await plan(s, [t], t.bucket, parent, region, typed);
   const exists = await Promise.all(items.map((i) => objectExists(cloud, i.toBucket, region, i.toKey)));
   const conflicts = new ConflictResolver(s, exists.filter(Boolean).length);
   const todo: CopyItem[] = [];
   for (const [n, i] of items.entries()) {
-    if (exists[n] && !await conflicts.overwrite(formatOssUri({ bucket: i.toBucket, key: i.toKey }))) { continue; }
+    if (exists[n] && !(await conflicts.overwrite(formatOssUri({ bucket: i.toBucket, key: i.toKey })))) {
+      continue;
+    }
     todo.push(i);
   }
-  if (!todo.length) { conflicts.reportSkippedIfNothingDone(0); return []; }
+  if (!todo.length) {
+    conflicts.reportSkippedIfNothingDone(0);
+    return [];
+  }
   let results: CopyResult[];
   try {
-    results = await withProgress(vscode.l10n.t('Renaming {0}', formatOssUri(t)), (report, signal) => copyObjects(cloud.oss, region, todo, {
-      move: true, signal, ...copyTuning(node),
-      onItem: (_r, n) => report(`${n + 1}/${todo.length}`, 100 / todo.length),
-    }));
+    results = await withProgress(vscode.l10n.t('Renaming {0}', formatOssUri(t)), (report, signal) =>
+      copyObjects(cloud.oss, region, todo, {
+        move: true,
+        signal,
+        ...copyTuning(node),
+        onItem: (_r, n) => report(`${n + 1}/${todo.length}`, 100 / todo.length),
+      }),
+    );
   } finally {
     refreshOss(s, [t.node?.parent ?? t.node]);
   }
   const failed = results.filter((r) => r.error);
   if (failed.length) {
-    void showNotice('warning', summary(true, formatOssUri({ bucket: t.bucket, key: `${parent}${typed}${folder ? '/' : ''}` }), results, conflicts.skipped));
+    void showNotice(
+      'warning',
+      summary(
+        true,
+        formatOssUri({ bucket: t.bucket, key: `${parent}${typed}${folder ? '/' : ''}` }),
+        results,
+        conflicts.skipped,
+      ),
+    );
   }
   return results;
 });

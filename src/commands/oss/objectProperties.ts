@@ -17,10 +17,15 @@ const META_NAME = /^[a-z0-9-]+$/i;
 /** `a=1; b=two` → { a: '1', b: 'two' }, or a message naming the bad part. */
 export function parseUserMeta(text: string): Record<string, string> | string {
   const out: Record<string, string> = {};
-  for (const part of text.split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     const name = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase();
-    if (eq < 0 || !META_NAME.test(name)) { return vscode.l10n.t('"{0}" is not name=value with a name of letters, digits and hyphens.', part); }
+    if (eq < 0 || !META_NAME.test(name)) {
+      return vscode.l10n.t('"{0}" is not name=value with a name of letters, digits and hyphens.', part);
+    }
     out[name] = part.slice(eq + 1).trim();
   }
   return out;
@@ -32,8 +37,10 @@ export const ossObjectProperties = defineCommand('alibabaCloud.oss.objectPropert
   const p = await cloud.oss.objectProperties(t.bucket, region, t.key);
   const meta = Object.entries(p.userMeta);
   const text = [
-    `# ${formatOssUri(t)}`, '',
-    `| ${vscode.l10n.t('Property')} | ${vscode.l10n.t('Value')} |`, '|---|---|',
+    `# ${formatOssUri(t)}`,
+    '',
+    `| ${vscode.l10n.t('Property')} | ${vscode.l10n.t('Value')} |`,
+    '|---|---|',
     `| ${vscode.l10n.t('Size')} | ${formatSize(p.size)} (${p.size} bytes) |`,
     `| ETag | ${p.etag ?? '-'} |`,
     `| ${vscode.l10n.t('Storage class')} | ${p.storageClass ?? '-'} |`,
@@ -41,9 +48,12 @@ export const ossObjectProperties = defineCommand('alibabaCloud.oss.objectPropert
     `| ${vscode.l10n.t('Last modified')} | ${p.lastModified ?? '-'} |`,
     `| ${vscode.l10n.t('Object type')} | ${p.objectType ?? '-'} |`,
     `| CRC64 (x-oss-hash-crc64ecma) | ${p.crc64 ?? '-'} |`,
-    `| ${vscode.l10n.t('Region')} | ${region} |`, '',
-    `## ${vscode.l10n.t('User metadata (x-oss-meta-*)')}`, '',
-    ...(meta.length ? meta.map(([k, v]) => `- ${k}: ${v}`) : [vscode.l10n.t('None.')]), '',
+    `| ${vscode.l10n.t('Region')} | ${region} |`,
+    '',
+    `## ${vscode.l10n.t('User metadata (x-oss-meta-*)')}`,
+    '',
+    ...(meta.length ? meta.map(([k, v]) => `- ${k}: ${v}`) : [vscode.l10n.t('None.')]),
+    '',
   ].join('\n');
   const doc = await showPropertiesDocument(s, `/oss/${t.bucket}/${t.key}.md`, text);
   return { uri: doc.uri.toString(), text: doc.getText(), properties: p };
@@ -55,31 +65,61 @@ export const ossEditObjectMetadata = defineCommand('alibabaCloud.oss.editObjectM
   const [t] = await resolveTargets(s, node, undefined, 'object', title);
   const { cloud, region } = await cloudFor(s, t);
   const p = await cloud.oss.objectProperties(t.bucket, region, t.key);
-  const contentType = a.contentType ?? await s.prompt.input({
-    title, prompt: vscode.l10n.t('Content type of {0}', formatOssUri(t)), value: p.contentType ?? 'application/octet-stream',
-    validateInput: (v) => (/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/.test(v.trim()) ? undefined : vscode.l10n.t('Type a media type such as text/plain or application/json.')),
-  });
+  const contentType =
+    a.contentType ??
+    (await s.prompt.input({
+      title,
+      prompt: vscode.l10n.t('Content type of {0}', formatOssUri(t)),
+      value: p.contentType ?? 'application/octet-stream',
+      validateInput: (v) =>
+        /^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/.test(v.trim())
+          ? undefined
+          : vscode.l10n.t('Type a media type such as text/plain or application/json.'),
+    }));
   let meta = a.meta;
   if (!meta) {
     const typed = await s.prompt.input({
-      title, prompt: vscode.l10n.t('User metadata as name=value pairs separated by ";" (empty removes all)'),
-      value: Object.entries(p.userMeta).map(([k, v]) => `${k}=${v}`).join('; '),
-      validateInput: (v) => { const r = parseUserMeta(v); return typeof r === 'string' ? r : undefined; },
+      title,
+      prompt: vscode.l10n.t('User metadata as name=value pairs separated by ";" (empty removes all)'),
+      value: Object.entries(p.userMeta)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('; '),
+      validateInput: (v) => {
+        const r = parseUserMeta(v);
+        return typeof r === 'string' ? r : undefined;
+      },
     });
     const parsed = parseUserMeta(typed);
-    if (typeof parsed === 'string') { throw new Error(parsed); }
+    if (typeof parsed === 'string') {
+      throw new Error(parsed);
+    }
     meta = parsed;
   }
   for (const k of Object.keys(meta)) {
-    if (!META_NAME.test(k)) { throw new Error(vscode.l10n.t('"{0}" is not name=value with a name of letters, digits and hyphens.', k)); }
+    if (!META_NAME.test(k)) {
+      throw new Error(vscode.l10n.t('"{0}" is not name=value with a name of letters, digits and hyphens.', k));
+    }
   }
-  const ok = await s.prompt.confirm(vscode.l10n.t('Replace the metadata of {0}?', formatOssUri(t)),
-    vscode.l10n.t('Content type: {0}\nUser metadata: {1}\n\nOSS rewrites the object onto itself (CopyObject, REPLACE): its content stays, its last-modified time changes, and metadata not listed here is removed.',
-      contentType, Object.entries(meta).map(([k, v]) => `${k}=${v}`).join('; ') || '-'),
-    vscode.l10n.t('Replace'));
-  if (!ok) { return undefined; }
+  const ok = await s.prompt.confirm(
+    vscode.l10n.t('Replace the metadata of {0}?', formatOssUri(t)),
+    vscode.l10n.t(
+      'Content type: {0}\nUser metadata: {1}\n\nOSS rewrites the object onto itself (CopyObject, REPLACE): its content stays, its last-modified time changes, and metadata not listed here is removed.',
+      contentType,
+      Object.entries(meta)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('; ') || '-',
+    ),
+    vscode.l10n.t('Replace'),
+  );
+  if (!ok) {
+    return undefined;
+  }
   try {
-    await withProgress(vscode.l10n.t('Updating {0}…', formatOssUri(t)), () => cloud.oss.replaceObjectMetadata(t.bucket, region, t.key, contentType.trim(), meta!), false);
+    await withProgress(
+      vscode.l10n.t('Updating {0}…', formatOssUri(t)),
+      () => cloud.oss.replaceObjectMetadata(t.bucket, region, t.key, contentType.trim(), meta!),
+      false,
+    );
   } finally {
     refreshOss(s, [t.node?.parent ?? t.node]);
   }

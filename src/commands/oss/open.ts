@@ -24,9 +24,18 @@ export const ossOpenObject = defineCommand('alibabaCloud.oss.openObject', async 
   if (size > limitMb * 1024 * 1024) {
     const download = vscode.l10n.t('Download…');
     const choice = await s.prompt.choose(
-      vscode.l10n.t('"{0}" is {1}, more than the {2} MB set for opening in the editor.', baseName(t.key), formatSize(size), limitMb),
-      vscode.l10n.t('Download it instead? The limit is the setting alibabaCloud.oss.maxOpenSizeMB.'), [download]);
-    if (choice === download) { return downloadTargets(s, [t], {}); }
+      vscode.l10n.t(
+        '"{0}" is {1}, more than the {2} MB set for opening in the editor.',
+        baseName(t.key),
+        formatSize(size),
+        limitMb,
+      ),
+      vscode.l10n.t('Download it instead? The limit is the setting alibabaCloud.oss.maxOpenSizeMB.'),
+      [download],
+    );
+    if (choice === download) {
+      return downloadTargets(s, [t], {});
+    }
     return undefined;
   }
   // Bound to the active profile: a save after switching profiles asks before writing anywhere.

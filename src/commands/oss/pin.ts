@@ -9,14 +9,27 @@ import { showNotice } from '../../ui/prompt';
 
 export const ossPin = defineCommand('alibabaCloud.oss.pin', async (s, node, nodes) => {
   const [t] = givenTargets(node, nodes);
-  const typed = t ? formatOssUri(t) : await s.prompt.input({
-    title: vscode.l10n.t('Pin Bucket or Prefix'), prompt: vscode.l10n.t('oss://bucket/ or oss://bucket/prefix/ — shown in the OSS view even without permission to list buckets'),
-    placeHolder: 'oss://my-bucket/logs/', validateInput: (v) => (parseOssUri(v) ? undefined : vscode.l10n.t('Write it as oss://bucket/ or oss://bucket/prefix/ (bucket names: 3–63 lowercase letters, digits, hyphens).')),
-  });
+  const typed = t
+    ? formatOssUri(t)
+    : await s.prompt.input({
+        title: vscode.l10n.t('Pin Bucket or Prefix'),
+        prompt: vscode.l10n.t(
+          'oss://bucket/ or oss://bucket/prefix/ — shown in the OSS view even without permission to list buckets',
+        ),
+        placeHolder: 'oss://my-bucket/logs/',
+        validateInput: (v) =>
+          parseOssUri(v)
+            ? undefined
+            : vscode.l10n.t(
+                'Write it as oss://bucket/ or oss://bucket/prefix/ (bucket names: 3–63 lowercase letters, digits, hyphens).',
+              ),
+      });
   const loc = parseOssUri(typed)!;
   // An object from the tree pins its folder; a typed or passed URI is taken as a prefix.
   const pin = normalizePin(t?.node instanceof OssObjectNode ? { bucket: loc.bucket, key: parentPrefix(loc.key) } : loc);
-  if (!pinnedUris().includes(pin)) { await setPinned([...pinnedUris(), pin]); }
+  if (!pinnedUris().includes(pin)) {
+    await setPinned([...pinnedUris(), pin]);
+  }
   // The configuration change rebuilds the view's roots.
   return pin;
 });
@@ -28,7 +41,14 @@ export const ossUnpin = defineCommand('alibabaCloud.oss.unpin', async (s, node) 
     void showNotice('info', vscode.l10n.t('Nothing is pinned in the OSS view.'));
     return undefined;
   }
-  const uri = given ?? (await s.prompt.pick(pinned.map((u) => ({ label: u })), { title: vscode.l10n.t('Unpin'), placeHolder: vscode.l10n.t('Select a pinned entry') })).label;
+  const uri =
+    given ??
+    (
+      await s.prompt.pick(
+        pinned.map((u) => ({ label: u })),
+        { title: vscode.l10n.t('Unpin'), placeHolder: vscode.l10n.t('Select a pinned entry') },
+      )
+    ).label;
   const loc = parseOssUri(uri);
   const pin = loc ? normalizePin(loc) : uri;
   await setPinned(pinned.filter((u) => u !== pin && u !== uri));

@@ -15,6 +15,8 @@ export const ossSave = defineCommand('alibabaCloud.oss.save', async (s) => {
   }
   // VS Code writes the text as UTF-8 unless the document was reopened with another encoding; then
   // the bytes differ and its save uploads again, which is still right.
-  if (!await fs.uploadBeforeSave(doc.uri, Buffer.from(doc.getText(), 'utf8'))) { return false; }
+  if (!(await fs.uploadBeforeSave(doc.uri, Buffer.from(doc.getText(), 'utf8')))) {
+    return false;
+  }
   return doc.save();
 });

@@ -15,35 +15,44 @@ import { resolveTargets } from './targets';
 /** How long VS Code may take to confirm a folder change before we say it did not happen. */
 const CONFIRM_MS = 10_000;
 
-export const ossOpenAsWorkspaceFolder = defineCommand('alibabaCloud.oss.openAsWorkspaceFolder', async (s, node, nodes) => {
-  const [t] = await resolveTargets(s, node, nodes, 'prefix', vscode.l10n.t('Open Bucket as Workspace Folder'));
-  const binding = activeBinding(s);
-  const uri = ossUri(t).with({ query: await signedOssQuery(s, binding, t.bucket) });
-  const shown = formatOssUri(t);
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  if (!folders.some((f) => f.uri.toString() === uri.toString())) {
-    // Only a multi-root workspace takes another folder in place. An empty or single-folder window
-    // becomes a new workspace, which VS Code does by restarting every extension (desktop) or
-    // reloading the page (browser): the user chooses that, or a new window.
-    if (!vscode.workspace.workspaceFile) {
-      const newWindow = vscode.l10n.t('Open in New Window');
-      const here = vscode.l10n.t('Add to This Window');
-      const choice = await s.prompt.choose(
-        vscode.l10n.t('Open {0} as a workspace folder?', shown),
-        vscode.l10n.t('Profile: {0}. Adding it to this window turns the window into a multi-root workspace; VS Code restarts the extensions (or reloads the page) to do that.', binding.profileName),
-        [newWindow, here]);
-      if (!choice) { return undefined; }
-      if (choice === newWindow) {
-        await s.prompt.openWindow(uri);
-        return uri.toString();
+export const ossOpenAsWorkspaceFolder = defineCommand(
+  'alibabaCloud.oss.openAsWorkspaceFolder',
+  async (s, node, nodes) => {
+    const [t] = await resolveTargets(s, node, nodes, 'prefix', vscode.l10n.t('Open Bucket as Workspace Folder'));
+    const binding = activeBinding(s);
+    const uri = ossUri(t).with({ query: await signedOssQuery(s, binding, t.bucket) });
+    const shown = formatOssUri(t);
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (!folders.some((f) => f.uri.toString() === uri.toString())) {
+      // Only a multi-root workspace takes another folder in place. An empty or single-folder window
+      // becomes a new workspace, which VS Code does by restarting every extension (desktop) or
+      // reloading the page (browser): the user chooses that, or a new window.
+      if (!vscode.workspace.workspaceFile) {
+        const newWindow = vscode.l10n.t('Open in New Window');
+        const here = vscode.l10n.t('Add to This Window');
+        const choice = await s.prompt.choose(
+          vscode.l10n.t('Open {0} as a workspace folder?', shown),
+          vscode.l10n.t(
+            'Profile: {0}. Adding it to this window turns the window into a multi-root workspace; VS Code restarts the extensions (or reloads the page) to do that.',
+            binding.profileName,
+          ),
+          [newWindow, here],
+        );
+        if (!choice) {
+          return undefined;
+        }
+        if (choice === newWindow) {
+          await s.prompt.openWindow(uri);
+          return uri.toString();
+        }
       }
+      const name = `${shown.slice('oss://'.length).replace(/\/$/, '')} (${binding.profileName})`;
+      await addFolder(uri, name, shown);
     }
-    const name = `${shown.slice('oss://'.length).replace(/\/$/, '')} (${binding.profileName})`;
-    await addFolder(uri, name, shown);
-  }
-  await vscode.commands.executeCommand('workbench.view.explorer');
-  return uri.toString();
-});
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    return uri.toString();
+  },
+);
 
 /**
  * Appends the folder and returns once VS Code confirmed it. The folder list shows a change at
@@ -53,13 +62,17 @@ export const ossOpenAsWorkspaceFolder = defineCommand('alibabaCloud.oss.openAsWo
 async function addFolder(uri: vscode.Uri, name: string, shown: string): Promise<void> {
   let sub: vscode.Disposable | undefined;
   const confirmed = new Promise<boolean>((resolve) => {
-    sub = vscode.workspace.onDidChangeWorkspaceFolders((e) => { if (e.added.some((f) => f.uri.toString() === uri.toString())) { resolve(true); } });
+    sub = vscode.workspace.onDidChangeWorkspaceFolders((e) => {
+      if (e.added.some((f) => f.uri.toString() === uri.toString())) {
+        resolve(true);
+      }
+    });
     setTimeout(() => resolve(false), CONFIRM_MS);
   });
   try {
     // Appended, never first: replacing the first folder would restart every extension host.
     const start = (vscode.workspace.workspaceFolders ?? []).length;
-    if (!vscode.workspace.updateWorkspaceFolders(start, 0, { uri, name }) || !await confirmed) {
+    if (!vscode.workspace.updateWorkspaceFolders(start, 0, { uri, name }) || !(await confirmed)) {
       throw new Error(vscode.l10n.t('VS Code did not add {0} to the workspace.', shown));
     }
   } finally {

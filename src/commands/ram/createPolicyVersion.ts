@@ -18,24 +18,43 @@ export interface CreatePolicyVersionArgs {
   document?: string;
 }
 
-export const createPolicyVersion = defineCommand('alibabaCloud.ram.createPolicyVersion', onClickedRow(() => vscode.l10n.t('New RAM Policy Version'), async (s, arg) => {
-  const a = argsOf<CreatePolicyVersionArgs>(arg);
-  const node = arg instanceof PolicyNode ? arg : undefined;
-  const { cloud } = await s.cloud();
-  const policyName = node?.policy.policyName ?? a.policyName
-    ?? (await pickPolicy(s.prompt, cloud, vscode.l10n.t('New Policy Version'), 'Custom')).policyName;
-  const invalid = validatePolicyName(policyName);
-  if (invalid) { throw new Error(invalid); }
-  if (node && node.policy.policyType !== 'Custom') {
-    throw new Error(vscode.l10n.t('{0} is a system policy; only custom policies have versions you can add.', policyName));
-  }
-  const uri = policyDocumentUri(s, 'Custom', policyName);
-  s.documents.forget(uri);
-  const editor = await vscode.window.showTextDocument(uri, { preview: false });
-  if (a.document !== undefined) {
-    const doc = editor.document;
-    await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), a.document!));
-  }
-  notify(vscode.l10n.t('Edit {0}, then use "Deploy as New Default RAM Policy Version" in the editor title. Saving keeps your edit but changes nothing in RAM.', policyName));
-  return editor.document.uri;
-}));
+export const createPolicyVersion = defineCommand(
+  'alibabaCloud.ram.createPolicyVersion',
+  onClickedRow(
+    () => vscode.l10n.t('New RAM Policy Version'),
+    async (s, arg) => {
+      const a = argsOf<CreatePolicyVersionArgs>(arg);
+      const node = arg instanceof PolicyNode ? arg : undefined;
+      const { cloud } = await s.cloud();
+      const policyName =
+        node?.policy.policyName ??
+        a.policyName ??
+        (await pickPolicy(s.prompt, cloud, vscode.l10n.t('New Policy Version'), 'Custom')).policyName;
+      const invalid = validatePolicyName(policyName);
+      if (invalid) {
+        throw new Error(invalid);
+      }
+      if (node && node.policy.policyType !== 'Custom') {
+        throw new Error(
+          vscode.l10n.t('{0} is a system policy; only custom policies have versions you can add.', policyName),
+        );
+      }
+      const uri = policyDocumentUri(s, 'Custom', policyName);
+      s.documents.forget(uri);
+      const editor = await vscode.window.showTextDocument(uri, { preview: false });
+      if (a.document !== undefined) {
+        const doc = editor.document;
+        await editor.edit((e) =>
+          e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), a.document!),
+        );
+      }
+      notify(
+        vscode.l10n.t(
+          'Edit {0}, then use "Deploy as New Default RAM Policy Version" in the editor title. Saving keeps your edit but changes nothing in RAM.',
+          policyName,
+        ),
+      );
+      return editor.document.uri;
+    },
+  ),
+);

@@ -34,12 +34,20 @@ export function attachmentSentence(e: PolicyEntities): string {
   const parts = [
     e.roles.length ? count(e.roles.length, vscode.l10n.t('1 role'), vscode.l10n.t('{0} roles', e.roles.length)) : '',
     e.users.length ? count(e.users.length, vscode.l10n.t('1 user'), vscode.l10n.t('{0} users', e.users.length)) : '',
-    e.groups.length ? count(e.groups.length, vscode.l10n.t('1 group'), vscode.l10n.t('{0} groups', e.groups.length)) : '',
+    e.groups.length
+      ? count(e.groups.length, vscode.l10n.t('1 group'), vscode.l10n.t('{0} groups', e.groups.length))
+      : '',
   ].filter(Boolean);
-  if (!parts.length) { return vscode.l10n.t('It is not attached to any role, user or group.'); }
+  if (!parts.length) {
+    return vscode.l10n.t('It is not attached to any role, user or group.');
+  }
   const names = [...e.roles, ...e.users, ...e.groups];
   const shown = names.length > 10 ? `${names.slice(0, 10).join(', ')}, …` : names.join(', ');
-  return vscode.l10n.t('It is attached to {0} ({1}); their permissions change within seconds.', parts.join(', '), shown);
+  return vscode.l10n.t(
+    'It is attached to {0} ({1}); their permissions change within seconds.',
+    parts.join(', '),
+    shown,
+  );
 }
 
 async function accountOf(cloud: Cloud): Promise<string> {
@@ -47,16 +55,25 @@ async function accountOf(cloud: Cloud): Promise<string> {
 }
 
 /** The open document for `uri`, saved (locally) so what is deployed is what the editor shows. */
-async function documentFor(arg: unknown): Promise<{ doc: vscode.TextDocument; parsed: NonNullable<ReturnType<typeof parseLiveUri>> }> {
+async function documentFor(
+  arg: unknown,
+): Promise<{ doc: vscode.TextDocument; parsed: NonNullable<ReturnType<typeof parseLiveUri>> }> {
   const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
   const parsed = uri && parseLiveUri(uri);
-  if (!uri || !parsed) { throw new Error(vscode.l10n.t('Open a policy document from the RAM view first.')); }
+  if (!uri || !parsed) {
+    throw new Error(vscode.l10n.t('Open a policy document from the RAM view first.'));
+  }
   const doc = await vscode.workspace.openTextDocument(uri);
-  if (doc.isDirty) { await doc.save(); }
+  if (doc.isDirty) {
+    await doc.save();
+  }
   return { doc, parsed };
 }
 
-const what = (t: LiveTarget) => (t.kind === 'trust' ? vscode.l10n.t('The trust policy of role {0}', t.roleName) : vscode.l10n.t('Policy {0}', t.policyName));
+const what = (t: LiveTarget) =>
+  t.kind === 'trust'
+    ? vscode.l10n.t('The trust policy of role {0}', t.roleName)
+    : vscode.l10n.t('Policy {0}', t.policyName);
 
 async function showDiff(s: Services, uri: vscode.Uri, liveLabel: string, live: string, title: string): Promise<void> {
   const left = s.documents.snapshot(uri, liveLabel, live);
@@ -66,12 +83,18 @@ async function showDiff(s: Services, uri: vscode.Uri, liveLabel: string, live: s
 /** Closes the editors of `uri`: its "live ↔ your edit" diffs, and with `alsoEditor` its own tab. */
 async function closeTabsOf(uri: vscode.Uri, alsoEditor = true): Promise<void> {
   const key = uri.toString();
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => {
-    const input = t.input;
-    return (alsoEditor && input instanceof vscode.TabInputText && input.uri.toString() === key)
-      || (input instanceof vscode.TabInputTextDiff && input.modified.toString() === key);
-  });
-  if (tabs.length) { await vscode.window.tabGroups.close(tabs); }
+  const tabs = vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => {
+      const input = t.input;
+      return (
+        (alsoEditor && input instanceof vscode.TabInputText && input.uri.toString() === key) ||
+        (input instanceof vscode.TabInputTextDiff && input.modified.toString() === key)
+      );
+    });
+  if (tabs.length) {
+    await vscode.window.tabGroups.close(tabs);
+  }
 }
 
 /** Creates the policy a draft describes, or a new default version of the policy a document shows. */
@@ -89,62 +112,120 @@ async function deployPolicy(s: Services, arg: unknown, expected: 'newPolicy' | '
     const policyName = target.policyName;
     const [plan, account] = await Promise.all([planPolicyVersion(cloud.ram, policyName), accountOf(cloud)]);
     if (target.kind === 'newPolicy' && plan.current) {
-      throw new Error(vscode.l10n.t('Policy {0} already exists in account {1}. Open it from the RAM view and use "Deploy as New Default RAM Policy Version".', policyName, account));
+      throw new Error(
+        vscode.l10n.t(
+          'Policy {0} already exists in account {1}. Open it from the RAM view and use "Deploy as New Default RAM Policy Version".',
+          policyName,
+          account,
+        ),
+      );
     }
     if (target.kind === 'policy' && !plan.current) {
       throw new Error(vscode.l10n.t('Policy {0} no longer exists in account {1}.', policyName, account));
     }
     if (plan.current && sameJson(plan.current.document, text)) {
-      notify(vscode.l10n.t('{0} is the same as the default version {1}; nothing to deploy.', policyName, plan.current.versionId));
+      notify(
+        vscode.l10n.t(
+          '{0} is the same as the default version {1}; nothing to deploy.',
+          policyName,
+          plan.current.versionId,
+        ),
+      );
       return undefined;
     }
-    await showDiff(s, doc.uri, plan.current?.versionId ?? 'new', plan.current?.document ?? '',
-      plan.current ? vscode.l10n.t('{0}: {1} (live) ↔ your edit · {2}', policyName, plan.current.versionId, entry.name) : vscode.l10n.t('{0}: new policy · {1}', policyName, entry.name));
+    await showDiff(
+      s,
+      doc.uri,
+      plan.current?.versionId ?? 'new',
+      plan.current?.document ?? '',
+      plan.current
+        ? vscode.l10n.t('{0}: {1} (live) ↔ your edit · {2}', policyName, plan.current.versionId, entry.name)
+        : vscode.l10n.t('{0}: new policy · {1}', policyName, entry.name),
+    );
 
     let deleteVersion: string | undefined;
     if (plan.atLimit) {
       const oldest = plan.deletable[0];
-      if (!oldest) { throw new Error(vscode.l10n.t('{0} has {1} versions and none of them can be deleted.', policyName, plan.versions.length)); }
-      const picked = await s.prompt.pick(plan.deletable.map((v, i) => ({
-        label: v.versionId, description: [i === 0 ? vscode.l10n.t('oldest') : '', v.createDate ?? ''].filter(Boolean).join(' · '), versionId: v.versionId,
-      })), {
-        title: vscode.l10n.t('RAM keeps at most {0} versions of {1}: choose one to delete', MAX_POLICY_VERSIONS, policyName),
-        placeHolder: vscode.l10n.t('{0} (the oldest) would be removed; choose it or another version, or press Escape to cancel', oldest.versionId),
-      });
+      if (!oldest) {
+        throw new Error(
+          vscode.l10n.t('{0} has {1} versions and none of them can be deleted.', policyName, plan.versions.length),
+        );
+      }
+      const picked = await s.prompt.pick(
+        plan.deletable.map((v, i) => ({
+          label: v.versionId,
+          description: [i === 0 ? vscode.l10n.t('oldest') : '', v.createDate ?? ''].filter(Boolean).join(' · '),
+          versionId: v.versionId,
+        })),
+        {
+          title: vscode.l10n.t(
+            'RAM keeps at most {0} versions of {1}: choose one to delete',
+            MAX_POLICY_VERSIONS,
+            policyName,
+          ),
+          placeHolder: vscode.l10n.t(
+            '{0} (the oldest) would be removed; choose it or another version, or press Escape to cancel',
+            oldest.versionId,
+          ),
+        },
+      );
       deleteVersion = picked.versionId;
     }
 
     const isNew = target.kind === 'newPolicy';
     const action = isNew ? vscode.l10n.t('Create Policy') : vscode.l10n.t('Deploy as Default Version');
     const ok = await s.prompt.confirm(
-      isNew ? vscode.l10n.t('Create policy {0} in account {1} (profile {2})?', policyName, account, entry.name)
-        : vscode.l10n.t('Make your edit the new default version of {0} in account {1} (profile {2})?', policyName, account, entry.name),
+      isNew
+        ? vscode.l10n.t('Create policy {0} in account {1} (profile {2})?', policyName, account, entry.name)
+        : vscode.l10n.t(
+            'Make your edit the new default version of {0} in account {1} (profile {2})?',
+            policyName,
+            account,
+            entry.name,
+          ),
       [
         isNew ? vscode.l10n.t('A new policy is not attached to anything yet.') : attachmentSentence(plan.entities),
         deleteVersion ? vscode.l10n.t('Version {0} will be deleted to make room.', deleteVersion) : '',
-      ].filter(Boolean).join('\n\n'),
-      action);
-    if (!ok) { throw new UserCancelled(); }
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+      action,
+    );
+    if (!ok) {
+      throw new UserCancelled();
+    }
 
     let versionId: string;
     if (isNew) {
-      await withProgress(vscode.l10n.t('Creating policy {0}…', policyName), () => cloud.ram.createPolicy(policyName, text, target.description), false);
+      await withProgress(
+        vscode.l10n.t('Creating policy {0}…', policyName),
+        () => cloud.ram.createPolicy(policyName, text, target.description),
+        false,
+      );
       versionId = 'v1';
       s.documents.deployed(doc.uri);
       await closeTabsOf(doc.uri);
-      await vscode.window.showTextDocument(liveUri(binding, { kind: 'policy', policyType: 'Custom', policyName }), { preview: false });
+      await vscode.window.showTextDocument(liveUri(binding, { kind: 'policy', policyType: 'Custom', policyName }), {
+        preview: false,
+      });
       notify(vscode.l10n.t('Policy {0} created in account {1}.', policyName, account), {
-        [vscode.l10n.t('Attach to Role')]: () => vscode.commands.executeCommand('alibabaCloud.ram.attachPolicy', { policyName, policyType: 'Custom' }),
+        [vscode.l10n.t('Attach to Role')]: () =>
+          vscode.commands.executeCommand('alibabaCloud.ram.attachPolicy', { policyName, policyType: 'Custom' }),
       });
     } else {
-      const version = await withProgress(vscode.l10n.t('Creating a new version of {0}…', policyName), () => applyPolicyVersion(cloud.ram, policyName, text, deleteVersion), false);
+      const version = await withProgress(
+        vscode.l10n.t('Creating a new version of {0}…', policyName),
+        () => applyPolicyVersion(cloud.ram, policyName, text, deleteVersion),
+        false,
+      );
       versionId = version.versionId;
       // The diff named the old version "(live)": it is not any more.
       await closeTabsOf(doc.uri, false);
       await vscode.window.showTextDocument(doc.uri, { preview: false });
       const previous = plan.current!.versionId;
       notify(vscode.l10n.t('{0} is now at version {1} in account {2}.', policyName, versionId, account), {
-        [vscode.l10n.t('Roll Back to {0}', previous)]: () => vscode.commands.executeCommand('alibabaCloud.ram.rollBackPolicyVersion', { policyName, versionId: previous }),
+        [vscode.l10n.t('Roll Back to {0}', previous)]: () =>
+          vscode.commands.executeCommand('alibabaCloud.ram.rollBackPolicyVersion', { policyName, versionId: previous }),
       });
     }
     s.refresh('ram');
@@ -154,39 +235,78 @@ async function deployPolicy(s: Services, arg: unknown, expected: 'newPolicy' | '
   }
 }
 
-export const createPolicyFromDraft = defineCommand('alibabaCloud.ram.createPolicyFromDraft', (s, arg) => deployPolicy(s, arg, 'newPolicy'));
-export const setAsDefaultVersion = defineCommand('alibabaCloud.ram.setAsDefaultVersion', (s, arg) => deployPolicy(s, arg, 'policy'));
+export const createPolicyFromDraft = defineCommand('alibabaCloud.ram.createPolicyFromDraft', (s, arg) =>
+  deployPolicy(s, arg, 'newPolicy'),
+);
+export const setAsDefaultVersion = defineCommand('alibabaCloud.ram.setAsDefaultVersion', (s, arg) =>
+  deployPolicy(s, arg, 'policy'),
+);
 
 export const updateTrustPolicy = defineCommand('alibabaCloud.ram.updateTrustPolicy', async (s, arg) => {
   const { doc, parsed } = await documentFor(arg);
   const { target, binding } = parsed;
-  if (target.kind !== 'trust') { throw new Error(vscode.l10n.t('This document cannot be deployed this way.')); }
+  if (target.kind !== 'trust') {
+    throw new Error(vscode.l10n.t('This document cannot be deployed this way.'));
+  }
   const text = doc.getText();
   assertValidPolicy(text, 'trust');
   const bound = await cloudForWrite(s, binding, what(target));
   try {
     const { cloud, entry } = bound;
-    const [plan, account] = await Promise.all([ecsRegions(cloud.ecs, entry.regionId).then((r) => planTrustUpdate(cloud, target.roleName, text, r.regions)), accountOf(cloud)]);
+    const [plan, account] = await Promise.all([
+      ecsRegions(cloud.ecs, entry.regionId).then((r) => planTrustUpdate(cloud, target.roleName, text, r.regions)),
+      accountOf(cloud),
+    ]);
     if (sameJson(plan.current, text)) {
       notify(vscode.l10n.t('The trust policy of {0} is unchanged; nothing to deploy.', target.roleName));
       return false;
     }
-    await showDiff(s, doc.uri, 'live', plan.current, vscode.l10n.t('{0} trust policy: live ↔ your edit · {1}', target.roleName, entry.name));
+    await showDiff(
+      s,
+      doc.uri,
+      'live',
+      plan.current,
+      vscode.l10n.t('{0} trust policy: live ↔ your edit · {1}', target.roleName, entry.name),
+    );
     if (plan.removesEcs && plan.instances.length) {
-      const names = plan.instances.map((i) => `${i.instanceName || i.instanceId} (${i.instanceId}, ${i.regionId})`).join(', ');
+      const names = plan.instances
+        .map((i) => `${i.instanceName || i.instanceId} (${i.instanceId}, ${i.regionId})`)
+        .join(', ');
       const remove = vscode.l10n.t('Remove ECS Anyway');
       const choice = await s.prompt.choose(
         plan.instances.length === 1
           ? vscode.l10n.t('Your edit removes {0} from role {1}, which 1 instance uses.', ECS_SERVICE, target.roleName)
-          : vscode.l10n.t('Your edit removes {0} from role {1}, which {2} instances use.', ECS_SERVICE, target.roleName, plan.instances.length),
-        vscode.l10n.t('These instances stop getting credentials from the role: {0}.', names), [remove]);
-      if (choice !== remove) { throw new UserCancelled(); }
+          : vscode.l10n.t(
+              'Your edit removes {0} from role {1}, which {2} instances use.',
+              ECS_SERVICE,
+              target.roleName,
+              plan.instances.length,
+            ),
+        vscode.l10n.t('These instances stop getting credentials from the role: {0}.', names),
+        [remove],
+      );
+      if (choice !== remove) {
+        throw new UserCancelled();
+      }
     }
     const ok = await s.prompt.confirm(
-      vscode.l10n.t('Update the trust policy of role {0} in account {1} (profile {2})?', target.roleName, account, entry.name),
-      vscode.l10n.t('Who may assume the role changes within seconds.'), vscode.l10n.t('Update Trust Policy'));
-    if (!ok) { throw new UserCancelled(); }
-    await withProgress(vscode.l10n.t('Updating the trust policy of {0}…', target.roleName), () => cloud.ram.updateRoleTrust(target.roleName, text), false);
+      vscode.l10n.t(
+        'Update the trust policy of role {0} in account {1} (profile {2})?',
+        target.roleName,
+        account,
+        entry.name,
+      ),
+      vscode.l10n.t('Who may assume the role changes within seconds.'),
+      vscode.l10n.t('Update Trust Policy'),
+    );
+    if (!ok) {
+      throw new UserCancelled();
+    }
+    await withProgress(
+      vscode.l10n.t('Updating the trust policy of {0}…', target.roleName),
+      () => cloud.ram.updateRoleTrust(target.roleName, text),
+      false,
+    );
     notify(vscode.l10n.t('The trust policy of {0} was updated in account {1}.', target.roleName, account));
     s.refresh('ram');
     s.refresh('ecs');
@@ -196,31 +316,62 @@ export const updateTrustPolicy = defineCommand('alibabaCloud.ram.updateTrustPoli
   }
 });
 
-export interface RollBackArgs { policyName: string; versionId: string }
+export interface RollBackArgs {
+  policyName: string;
+  versionId: string;
+}
 
-export const rollBackPolicyVersion = defineCommand('alibabaCloud.ram.rollBackPolicyVersion', oneRowOnly(() => vscode.l10n.t('Roll Back to This Version'), async (s, arg) => {
-  const a = argsOf<RollBackArgs>(arg);
-  const node = arg instanceof PolicyVersionNode ? arg : undefined;
-  const policyName = node?.policy.policyName ?? a.policyName;
-  const versionId = node?.version.versionId ?? a.versionId;
-  const policyType: PolicyType = node?.policy.policyType ?? 'Custom';
-  if (!policyName || !versionId) { throw new Error(vscode.l10n.t('Choose a policy version in the RAM view.')); }
-  if (policyType !== 'Custom') { throw new Error(vscode.l10n.t('{0} is a system policy; only custom policies can be rolled back.', policyName)); }
-  const { cloud, entry } = await s.cloud();
-  const [plan, account] = await Promise.all([planPolicyVersion(cloud.ram, policyName), accountOf(cloud)]);
-  if (!plan.current) { throw new Error(vscode.l10n.t('Policy {0} no longer exists in account {1}.', policyName, account)); }
-  if (plan.current.versionId === versionId) {
-    notify(vscode.l10n.t('{0} is already the default version of {1}.', versionId, policyName));
-    return false;
-  }
-  const ok = await s.prompt.confirm(
-    vscode.l10n.t('Make {0} the default version of {1} in account {2} (profile {3})?', versionId, policyName, account, entry.name),
-    [vscode.l10n.t('The default version today is {0}; it is kept.', plan.current.versionId), attachmentSentence(plan.entities)].join('\n\n'),
-    vscode.l10n.t('Roll Back'));
-  if (!ok) { return false; }
-  await withProgress(vscode.l10n.t('Rolling {0} back to {1}…', policyName, versionId), () => cloud.ram.setDefaultPolicyVersion(policyName, versionId), false);
-  notify(vscode.l10n.t('{0} is back at version {1} in account {2}.', policyName, versionId, account));
-  // The policy row shows the default version and comes from the policy listing: reload the view.
-  s.refresh('ram');
-  return true;
-}));
+export const rollBackPolicyVersion = defineCommand(
+  'alibabaCloud.ram.rollBackPolicyVersion',
+  oneRowOnly(
+    () => vscode.l10n.t('Roll Back to This Version'),
+    async (s, arg) => {
+      const a = argsOf<RollBackArgs>(arg);
+      const node = arg instanceof PolicyVersionNode ? arg : undefined;
+      const policyName = node?.policy.policyName ?? a.policyName;
+      const versionId = node?.version.versionId ?? a.versionId;
+      const policyType: PolicyType = node?.policy.policyType ?? 'Custom';
+      if (!policyName || !versionId) {
+        throw new Error(vscode.l10n.t('Choose a policy version in the RAM view.'));
+      }
+      if (policyType !== 'Custom') {
+        throw new Error(vscode.l10n.t('{0} is a system policy; only custom policies can be rolled back.', policyName));
+      }
+      const { cloud, entry } = await s.cloud();
+      const [plan, account] = await Promise.all([planPolicyVersion(cloud.ram, policyName), accountOf(cloud)]);
+      if (!plan.current) {
+        throw new Error(vscode.l10n.t('Policy {0} no longer exists in account {1}.', policyName, account));
+      }
+      if (plan.current.versionId === versionId) {
+        notify(vscode.l10n.t('{0} is already the default version of {1}.', versionId, policyName));
+        return false;
+      }
+      const ok = await s.prompt.confirm(
+        vscode.l10n.t(
+          'Make {0} the default version of {1} in account {2} (profile {3})?',
+          versionId,
+          policyName,
+          account,
+          entry.name,
+        ),
+        [
+          vscode.l10n.t('The default version today is {0}; it is kept.', plan.current.versionId),
+          attachmentSentence(plan.entities),
+        ].join('\n\n'),
+        vscode.l10n.t('Roll Back'),
+      );
+      if (!ok) {
+        return false;
+      }
+      await withProgress(
+        vscode.l10n.t('Rolling {0} back to {1}…', policyName, versionId),
+        () => cloud.ram.setDefaultPolicyVersion(policyName, versionId),
+        false,
+      );
+      notify(vscode.l10n.t('{0} is back at version {1} in account {2}.', policyName, versionId, account));
+      // The policy row shows the default version and comes from the policy listing: reload the view.
+      s.refresh('ram');
+      return true;
+    },
+  ),
+);

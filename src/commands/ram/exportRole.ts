@@ -8,16 +8,30 @@ import { RoleNode } from '../../views/ramView';
 import { argsOf, defineCommand } from '../command';
 import { onClickedRow } from '../selection';
 
-export interface ExportRoleArgs { roleName: string }
+export interface ExportRoleArgs {
+  roleName: string;
+}
 
-async function exportRole(s: Services, arg: unknown, render: (r: RoleSnapshot) => string, language: string): Promise<{ roleName: string; uri: string; text: string }> {
+async function exportRole(
+  s: Services,
+  arg: unknown,
+  render: (r: RoleSnapshot) => string,
+  language: string,
+): Promise<{ roleName: string; uri: string; text: string }> {
   const a = argsOf<ExportRoleArgs>(arg);
   const { cloud } = await s.cloud();
-  const roleName = arg instanceof RoleNode ? arg.role.roleName : a.roleName ?? await pickRole(s.prompt, cloud, vscode.l10n.t('Export Role'));
-  const snapshot = await withProgress(vscode.l10n.t('Reading role {0}, its policies and instances…', roleName), async () => {
-    const regions = (await cloud.ecs.describeRegions()).map((r) => r.regionId);
-    return readRoleSnapshot(cloud, roleName, regions);
-  }, false);
+  const roleName =
+    arg instanceof RoleNode
+      ? arg.role.roleName
+      : (a.roleName ?? (await pickRole(s.prompt, cloud, vscode.l10n.t('Export Role'))));
+  const snapshot = await withProgress(
+    vscode.l10n.t('Reading role {0}, its policies and instances…', roleName),
+    async () => {
+      const regions = (await cloud.ecs.describeRegions()).map((r) => r.regionId);
+      return readRoleSnapshot(cloud, roleName, regions);
+    },
+    false,
+  );
   const text = render(snapshot);
   // Terraform highlighting needs an extension; without one the export opens as plain text.
   const known = (await vscode.languages.getLanguages()).includes(language);
@@ -26,5 +40,17 @@ async function exportRole(s: Services, arg: unknown, render: (r: RoleSnapshot) =
   return { roleName, uri: doc.uri.toString(), text };
 }
 
-export const exportTerraform = defineCommand('alibabaCloud.ram.exportTerraform', onClickedRow(() => vscode.l10n.t('Export RAM Role as Terraform'), (s, arg) => exportRole(s, arg, toTerraform, 'terraform')));
-export const exportCliScript = defineCommand('alibabaCloud.ram.exportCliScript', onClickedRow(() => vscode.l10n.t('Export RAM Role as aliyun CLI Script'), (s, arg) => exportRole(s, arg, toCliScript, 'shellscript')));
+export const exportTerraform = defineCommand(
+  'alibabaCloud.ram.exportTerraform',
+  onClickedRow(
+    () => vscode.l10n.t('Export RAM Role as Terraform'),
+    (s, arg) => exportRole(s, arg, toTerraform, 'terraform'),
+  ),
+);
+export const exportCliScript = defineCommand(
+  'alibabaCloud.ram.exportCliScript',
+  onClickedRow(
+    () => vscode.l10n.t('Export RAM Role as aliyun CLI Script'),
+    (s, arg) => exportRole(s, arg, toCliScript, 'shellscript'),
+  ),
+);

@@ -4,14 +4,22 @@ import { PolicyGroupNode, RolesFolderNode } from '../../views/ramView';
 import { defineCommand } from '../command';
 import { onClickedRow } from '../selection';
 
-export const ramFilter = defineCommand('alibabaCloud.ram.filter', onClickedRow(() => vscode.l10n.t('Filter by Name'), async (s, node) => {
-  if (!(node instanceof RolesFolderNode) && !(node instanceof PolicyGroupNode)) { return undefined; }
-  const filter = await s.prompt.input({
-    title: node instanceof RolesFolderNode ? vscode.l10n.t('Filter Roles') : vscode.l10n.t('Filter Policies'),
-    value: node.filter ?? '',
-    prompt: vscode.l10n.t('Show only names that contain this text. Leave empty to show everything.'),
-  });
-  await node.setFilter(filter || undefined);
-  s.refresh('ram', node, false);
-  return filter || undefined;
-}));
+export const ramFilter = defineCommand(
+  'alibabaCloud.ram.filter',
+  onClickedRow(
+    () => vscode.l10n.t('Filter by Name'),
+    async (s, node) => {
+      if (!(node instanceof RolesFolderNode) && !(node instanceof PolicyGroupNode)) {
+        return undefined;
+      }
+      const filter = await s.prompt.input({
+        title: node instanceof RolesFolderNode ? vscode.l10n.t('Filter Roles') : vscode.l10n.t('Filter Policies'),
+        value: node.filter ?? '',
+        prompt: vscode.l10n.t('Show only names that contain this text. Leave empty to show everything.'),
+      });
+      await node.setFilter(filter || undefined);
+      s.refresh('ram', node, false);
+      return filter || undefined;
+    },
+  ),
+);

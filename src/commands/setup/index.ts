@@ -2,6 +2,4 @@
 import type { CommandDef } from '../command';
 import { setupInstanceRole } from './setupInstanceRole';
 
-export const setupCommands: CommandDef[] = [
-  setupInstanceRole,
-];
+export const setupCommands: CommandDef[] = [setupInstanceRole];

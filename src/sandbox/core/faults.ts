@@ -46,8 +46,8 @@ export interface FaultRule {
 export const THROTTLING = {
   'Throttling.User': { status: 400, message: 'Request was denied due to user flow control.' },
   'Throttling.Api': { status: 400, message: 'Request was denied due to api flow control.' },
-  'Throttling': { status: 400, message: 'Request was denied due to flow control.' },
-  'ServiceUnavailable': { status: 503, message: 'The request has failed due to a temporary failure of the server.' },
+  Throttling: { status: 400, message: 'Request was denied due to flow control.' },
+  ServiceUnavailable: { status: 503, message: 'The request has failed due to a temporary failure of the server.' },
 } as const;
 export type ThrottlingCode = keyof typeof THROTTLING;
 
@@ -70,12 +70,20 @@ export class Faults {
 
   /** Returns the rules that fire for this request, consuming their counts. */
   take(service: SandboxService, action: string, nowMs = Date.now(), inFlight = 1): FaultRule[] {
-    const matching = this.rules.filter((r) => (!r.service || r.service === service) && (!r.action || r.action === action));
+    const matching = this.rules.filter(
+      (r) => (!r.service || r.service === service) && (!r.action || r.action === action),
+    );
     const rate = matching.some((r) => r.perSecond !== undefined) ? this.rate(`${service}:${action}`, nowMs) : 0;
-    const firing = matching.filter((r) => (r.perSecond === undefined || rate > r.perSecond) && (r.inFlight === undefined || inFlight > r.inFlight));
+    const firing = matching.filter(
+      (r) => (r.perSecond === undefined || rate > r.perSecond) && (r.inFlight === undefined || inFlight > r.inFlight),
+    );
     const hits = firing.filter((r) => !r.after);
     for (const r of firing) {
-      if (r.after) { r.after -= 1; } else if (r.count !== undefined) { r.count -= 1; }
+      if (r.after) {
+        r.after -= 1;
+      } else if (r.count !== undefined) {
+        r.count -= 1;
+      }
     }
     this.rules = this.rules.filter((r) => r.count === undefined || r.count > 0);
     return hits;

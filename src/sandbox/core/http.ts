@@ -28,7 +28,10 @@ export function header(req: SandboxRequest, name: string): string | undefined {
 }
 
 export function requestId(): string {
-  const hex = () => Math.floor(Math.random() * 16).toString(16).toUpperCase();
+  const hex = () =>
+    Math.floor(Math.random() * 16)
+      .toString(16)
+      .toUpperCase();
   const part = (n: number) => Array.from({ length: n }, hex).join('');
   return `${part(8)}-${part(4)}-${part(4)}-${part(4)}-${part(12)}`;
 }

@@ -39,7 +39,9 @@ export function currentPolicies(state: SandboxState, principal: string): NamedPo
   for (const a of state.attachments.get(principal) ?? []) {
     const p = state.policies.get(policyKey(a.policyType, a.policyName));
     const v = p?.versions.find((x) => x.versionId === p.defaultVersion);
-    if (p && v) { out.push({ name: p.policyName, type: p.policyType, document: parsePolicyDocument(v.policyDocument) }); }
+    if (p && v) {
+      out.push({ name: p.policyName, type: p.policyType, document: parsePolicyDocument(v.policyDocument) });
+    }
   }
   return out;
 }
@@ -53,11 +55,17 @@ function snapshot(state: SandboxState, roleName: string): RoleSnapshot {
 function pending(state: SandboxState, roleName: string): Change[] {
   const log = logs.get(state);
   const changes = log?.get(keyOf(roleName));
-  if (!log || !changes) { return []; }
+  if (!log || !changes) {
+    return [];
+  }
   const t = now(state);
   // A change is visible once its time has come; the next pending one's "before" already holds it.
-  while (changes.length && changes[0].at <= t) { changes.shift(); }
-  if (!changes.length) { log.delete(keyOf(roleName)); }
+  while (changes.length && changes[0].at <= t) {
+    changes.shift();
+  }
+  if (!changes.length) {
+    log.delete(keyOf(roleName));
+  }
   return changes;
 }
 
@@ -67,13 +75,18 @@ function pending(state: SandboxState, roleName: string): Change[] {
  */
 export function changingRoles<T>(state: SandboxState, roleNames: string[], mutate: () => T): T {
   const delay = realismOf(state).propagationMs;
-  if (delay <= 0) { return mutate(); }
+  if (delay <= 0) {
+    return mutate();
+  }
   // What the services see right now (which may itself be an older, still-propagating state)
   // is not what we record: each change remembers the RAM truth just before it.
   const before = roleNames.map((n) => ({ name: n, snap: snapshot(state, n) }));
   const result = mutate();
   let log = logs.get(state);
-  if (!log) { log = new Map(); logs.set(state, log); }
+  if (!log) {
+    log = new Map();
+    logs.set(state, log);
+  }
   const at = now(state) + delay;
   for (const { name, snap } of before) {
     const list = log.get(keyOf(name)) ?? [];
@@ -92,7 +105,9 @@ export function visibleRole(state: SandboxState, roleName: string): RamRole | un
 /** The policies a role's sessions are authorized with, as the services see them. */
 export function visibleRolePolicies(state: SandboxState, roleName: string): NamedPolicy[] {
   const changes = pending(state, roleName);
-  if (changes.length) { return changes[0].before.policies; }
+  if (changes.length) {
+    return changes[0].before.policies;
+  }
   const role = findRoleNow(state, roleName);
   return currentPolicies(state, roleKey(role?.roleName ?? roleName));
 }

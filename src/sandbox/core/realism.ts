@@ -45,7 +45,10 @@ export interface Realism {
   largeCatalogues: boolean;
 }
 
-export type RealismOptions = Partial<Omit<Realism, 'lifecycle' | 'commands'>> & { lifecycle?: Partial<Realism['lifecycle']>; commands?: Partial<Realism['commands']> };
+export type RealismOptions = Partial<Omit<Realism, 'lifecycle' | 'commands'>> & {
+  lifecycle?: Partial<Realism['lifecycle']>;
+  commands?: Partial<Realism['commands']>;
+};
 
 /** What `npm start` and the CLI run: a few seconds of propagation and of instance transitions. */
 export const REALISTIC: Readonly<Realism> = Object.freeze({
@@ -76,7 +79,12 @@ export const INSTANT: Readonly<Realism> = Object.freeze({
 /** `base` (REALISTIC, or INSTANT when `instant`) with `overrides` applied per behaviour. */
 export function resolveRealism(instant: boolean | undefined, overrides: RealismOptions = {}): Realism {
   const base = instant ? INSTANT : REALISTIC;
-  return { ...base, ...overrides, lifecycle: { ...base.lifecycle, ...overrides.lifecycle }, commands: { ...base.commands, ...overrides.commands } } as Realism;
+  return {
+    ...base,
+    ...overrides,
+    lifecycle: { ...base.lifecycle, ...overrides.lifecycle },
+    commands: { ...base.commands, ...overrides.commands },
+  } as Realism;
 }
 
 /**

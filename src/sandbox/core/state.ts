@@ -80,11 +80,34 @@ export interface Attachment {
   attachDate: string;
 }
 
-export interface Region { regionId: string; localName: string; zones: string[] }
-export interface Vpc { vpcId: string; vpcName: string; regionId: string; cidrBlock: string; isDefault: boolean; creationTime: string }
-export interface VSwitch { vSwitchId: string; vpcId: string; zoneId: string; regionId: string; cidrBlock: string; vSwitchName: string; isDefault: boolean }
+export interface Region {
+  regionId: string;
+  localName: string;
+  zones: string[];
+}
+export interface Vpc {
+  vpcId: string;
+  vpcName: string;
+  regionId: string;
+  cidrBlock: string;
+  isDefault: boolean;
+  creationTime: string;
+}
+export interface VSwitch {
+  vSwitchId: string;
+  vpcId: string;
+  zoneId: string;
+  regionId: string;
+  cidrBlock: string;
+  vSwitchName: string;
+  isDefault: boolean;
+}
 export interface SecurityGroup {
-  securityGroupId: string; securityGroupName: string; vpcId: string; regionId: string; description: string;
+  securityGroupId: string;
+  securityGroupName: string;
+  vpcId: string;
+  regionId: string;
+  description: string;
   /** Rules as DescribeSecurityGroupAttribute lists them; none (a new group) lets nothing in. */
   permissions?: SecurityGroupPermission[];
 }
@@ -100,8 +123,22 @@ export interface SecurityGroupPermission {
   priority: number;
   description?: string;
 }
-export interface Image { imageId: string; imageName: string; osName: string; osType: 'linux' | 'windows'; architecture: string; regionId?: string; size: number; ownerAlias: 'system' | 'self' }
-export interface InstanceType { instanceTypeId: string; cpuCoreCount: number; memorySize: number; instanceTypeFamily: string }
+export interface Image {
+  imageId: string;
+  imageName: string;
+  osName: string;
+  osType: 'linux' | 'windows';
+  architecture: string;
+  regionId?: string;
+  size: number;
+  ownerAlias: 'system' | 'self';
+}
+export interface InstanceType {
+  instanceTypeId: string;
+  cpuCoreCount: number;
+  memorySize: number;
+  instanceTypeFamily: string;
+}
 
 export type InstanceStatus = 'Pending' | 'Starting' | 'Running' | 'Stopping' | 'Stopped';
 
@@ -282,10 +319,25 @@ export interface SandboxState {
 export function emptyState(accountId = '1234567890123456'): SandboxState {
   return {
     accountId,
-    accessKeys: new Map(), stsSessions: new Map(), users: new Map(), roles: new Map(),
-    policies: new Map(), attachments: new Map(), regions: [], vpcs: [], vswitches: [],
-    securityGroups: [], images: [], instanceTypes: [], instances: new Map(), buckets: new Map(),
-    uploads: new Map(), clientTokens: new Map(), clockOffsetMs: 0, stsDurationSeconds: 6 * 3600, counter: 1,
+    accessKeys: new Map(),
+    stsSessions: new Map(),
+    users: new Map(),
+    roles: new Map(),
+    policies: new Map(),
+    attachments: new Map(),
+    regions: [],
+    vpcs: [],
+    vswitches: [],
+    securityGroups: [],
+    images: [],
+    instanceTypes: [],
+    instances: new Map(),
+    buckets: new Map(),
+    uploads: new Map(),
+    clientTokens: new Map(),
+    clockOffsetMs: 0,
+    stsDurationSeconds: 6 * 3600,
+    counter: 1,
   };
 }
 
@@ -325,8 +377,15 @@ export function parsePolicyDocument(text: string): PolicyDocument {
 // ---- persistence: Maps and Buffers as JSON ----
 
 function replacer(_key: string, value: unknown): unknown {
-  if (value instanceof Map) { return { $map: [...value.entries()] }; }
-  if (value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
+  if (value instanceof Map) {
+    return { $map: [...value.entries()] };
+  }
+  if (
+    value &&
+    typeof value === 'object' &&
+    (value as { type?: string }).type === 'Buffer' &&
+    Array.isArray((value as { data?: unknown }).data)
+  ) {
     return { $b64: Buffer.from((value as { data: number[] }).data).toString('base64') };
   }
   return value;
@@ -335,8 +394,12 @@ function replacer(_key: string, value: unknown): unknown {
 function reviver(_key: string, value: unknown): unknown {
   if (value && typeof value === 'object') {
     const v = value as { $map?: [string, unknown][]; $b64?: string };
-    if (v.$map) { return new Map(v.$map); }
-    if (typeof v.$b64 === 'string') { return Buffer.from(v.$b64, 'base64'); }
+    if (v.$map) {
+      return new Map(v.$map);
+    }
+    if (typeof v.$b64 === 'string') {
+      return Buffer.from(v.$b64, 'base64');
+    }
   }
   return value;
 }
@@ -355,7 +418,10 @@ export function deserializeState(text: string): SandboxState {
  * a file, two writers never share a temporary file, and a planted link at a guessable name is not followed.
  */
 export function saveState(state: SandboxState, file: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
   try {
     fs.writeFileSync(tmp, serializeState(state), { mode: 0o600, flag: 'wx' });
     fs.renameSync(tmp, file);

@@ -16,7 +16,10 @@ for (let i = 0; i < 256; i++) {
     const carry = lo & 1;
     lo = ((lo >>> 1) | (hi << 31)) >>> 0;
     hi = hi >>> 1;
-    if (carry) { lo = (lo ^ POLY_LO) >>> 0; hi = (hi ^ POLY_HI) >>> 0; }
+    if (carry) {
+      lo = (lo ^ POLY_LO) >>> 0;
+      hi = (hi ^ POLY_HI) >>> 0;
+    }
   }
   TABLE_HI[i] = hi;
   TABLE_LO[i] = lo;
@@ -26,7 +29,9 @@ const cache = new WeakMap<Buffer, string>();
 
 export function crc64(data: Buffer): string {
   const known = cache.get(data);
-  if (known !== undefined) { return known; }
+  if (known !== undefined) {
+    return known;
+  }
   let hi = 0xffffffff;
   let lo = 0xffffffff;
   for (let n = 0; n < data.length; n++) {

@@ -43,17 +43,26 @@ export type QueryPair = [key: string, value: string];
  * plus signs; treating '+' as a space would corrupt base64 signatures pasted into URLs).
  */
 export function parseQuery(rawQuery: string): QueryPair[] {
-  if (!rawQuery) { return []; }
-  return rawQuery.split('&').filter(Boolean).map((part) => {
-    const eq = part.indexOf('=');
-    const k = eq < 0 ? part : part.slice(0, eq);
-    const v = eq < 0 ? '' : part.slice(eq + 1);
-    return [safeDecode(k), safeDecode(v)];
-  });
+  if (!rawQuery) {
+    return [];
+  }
+  return rawQuery
+    .split('&')
+    .filter(Boolean)
+    .map((part) => {
+      const eq = part.indexOf('=');
+      const k = eq < 0 ? part : part.slice(0, eq);
+      const v = eq < 0 ? '' : part.slice(eq + 1);
+      return [safeDecode(k), safeDecode(v)];
+    });
 }
 
 function safeDecode(s: string): string {
-  try { return decodeURIComponent(s); } catch { return s; }
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /**
@@ -61,15 +70,68 @@ function safeDecode(s: string): string {
  * (prefix, marker, max-keys, list-type, delimiter, start-after, encoding-type…) is not signed.
  */
 const SIGNED_SUBRESOURCES = new Set([
-  'acl', 'append', 'asyncFetch', 'bucketInfo', 'callback', 'callback-var', 'cname', 'comp',
-  'continuation-token', 'cors', 'delete', 'encryption', 'endTime', 'img', 'inventory', 'inventoryId',
-  'lifecycle', 'live', 'location', 'logging', 'objectMeta', 'partNumber', 'policy', 'position', 'qos',
-  'qosInfo', 'referer', 'replication', 'replicationLocation', 'replicationProgress', 'requestPayment',
-  'resourceGroup', 'response-cache-control', 'response-content-disposition', 'response-content-encoding',
-  'response-content-language', 'response-content-type', 'response-expires', 'restore', 'security-token',
-  'sequential', 'startTime', 'stat', 'status', 'style', 'styleName', 'symlink', 'tagging',
-  'transferAcceleration', 'uploadId', 'uploads', 'versionId', 'versioning', 'versions', 'vod', 'website',
-  'worm', 'wormExtend', 'wormId', 'x-oss-process', 'x-oss-request-payer', 'x-oss-traffic-limit',
+  'acl',
+  'append',
+  'asyncFetch',
+  'bucketInfo',
+  'callback',
+  'callback-var',
+  'cname',
+  'comp',
+  'continuation-token',
+  'cors',
+  'delete',
+  'encryption',
+  'endTime',
+  'img',
+  'inventory',
+  'inventoryId',
+  'lifecycle',
+  'live',
+  'location',
+  'logging',
+  'objectMeta',
+  'partNumber',
+  'policy',
+  'position',
+  'qos',
+  'qosInfo',
+  'referer',
+  'replication',
+  'replicationLocation',
+  'replicationProgress',
+  'requestPayment',
+  'resourceGroup',
+  'response-cache-control',
+  'response-content-disposition',
+  'response-content-encoding',
+  'response-content-language',
+  'response-content-type',
+  'response-expires',
+  'restore',
+  'security-token',
+  'sequential',
+  'startTime',
+  'stat',
+  'status',
+  'style',
+  'styleName',
+  'symlink',
+  'tagging',
+  'transferAcceleration',
+  'uploadId',
+  'uploads',
+  'versionId',
+  'versioning',
+  'versions',
+  'vod',
+  'website',
+  'worm',
+  'wormExtend',
+  'wormId',
+  'x-oss-process',
+  'x-oss-request-payer',
+  'x-oss-traffic-limit',
 ]);
 
 const V4_ALGORITHM = 'OSS4-HMAC-SHA256';
@@ -106,23 +168,34 @@ export function parseOssAuth(req: SandboxRequest, query: QueryPair[]): OssAuth |
   if (authorization) {
     if (authorization.startsWith('OSS ')) {
       const m = /^OSS ([^:\s]+):(\S+)$/.exec(authorization.trim());
-      if (!m) { throw invalidArgument('Authorization header is invalid.', { Authorization: authorization }); }
+      if (!m) {
+        throw invalidArgument('Authorization header is invalid.', { Authorization: authorization });
+      }
       return { kind: 'V1', accessKeyId: m[1], signature: m[2], securityToken: header(req, 'x-oss-security-token') };
     }
     if (authorization.startsWith(`${V4_ALGORITHM} `)) {
       const fields = new Map<string, string>();
       for (const part of authorization.slice(V4_ALGORITHM.length + 1).split(',')) {
         const eq = part.indexOf('=');
-        if (eq > 0) { fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim()); }
+        if (eq > 0) {
+          fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+        }
       }
       const credential = fields.get('Credential');
       const signature = fields.get('Signature');
-      if (!credential || !signature) { throw invalidArgument('Authorization header is invalid.', { Authorization: authorization }); }
+      if (!credential || !signature) {
+        throw invalidArgument('Authorization header is invalid.', { Authorization: authorization });
+      }
       const date = header(req, 'x-oss-date');
-      if (!date || Number.isNaN(parseV4Date(date))) { throw invalidArgument('Invalid x-oss-date in V4 signed request.'); }
+      if (!date || Number.isNaN(parseV4Date(date))) {
+        throw invalidArgument('Invalid x-oss-date in V4 signed request.');
+      }
       const additional = fields.get('AdditionalHeaders');
       return {
-        kind: 'V4', ...parseCredential(credential), signature, date,
+        kind: 'V4',
+        ...parseCredential(credential),
+        signature,
+        date,
         securityToken: header(req, 'x-oss-security-token'),
         additionalHeaders: additional ? additional.split(';') : [],
       };
@@ -134,23 +207,47 @@ export function parseOssAuth(req: SandboxRequest, query: QueryPair[]): OssAuth |
   if (v1Signature !== undefined || v1Key !== undefined) {
     const expires = queryGet(query, 'Expires');
     if (!v1Key || !v1Signature || !expires || !/^\d+$/.test(expires)) {
-      throw new SandboxError('AccessDenied', 403, 'Invalid signature parameters in URL: OSSAccessKeyId, Expires and Signature are all required.');
+      throw new SandboxError(
+        'AccessDenied',
+        403,
+        'Invalid signature parameters in URL: OSSAccessKeyId, Expires and Signature are all required.',
+      );
     }
-    return { kind: 'V1Query', accessKeyId: v1Key, signature: v1Signature, expiresAtMs: Number(expires) * 1000, securityToken: queryGet(query, 'security-token') };
+    return {
+      kind: 'V1Query',
+      accessKeyId: v1Key,
+      signature: v1Signature,
+      expiresAtMs: Number(expires) * 1000,
+      securityToken: queryGet(query, 'security-token'),
+    };
   }
   if (queryGet(query, 'x-oss-signature-version') !== undefined || queryGet(query, 'x-oss-credential') !== undefined) {
     const credential = queryGet(query, 'x-oss-credential');
     const signature = queryGet(query, 'x-oss-signature');
     const date = queryGet(query, 'x-oss-date');
     const expires = queryGet(query, 'x-oss-expires');
-    if (queryGet(query, 'x-oss-signature-version') !== V4_ALGORITHM || !credential || !signature || !date || !expires || !/^\d+$/.test(expires)) {
-      throw invalidArgument('x-oss-signature-version, x-oss-credential, x-oss-date, x-oss-expires and x-oss-signature are required in a V4 signed URL.');
+    if (
+      queryGet(query, 'x-oss-signature-version') !== V4_ALGORITHM ||
+      !credential ||
+      !signature ||
+      !date ||
+      !expires ||
+      !/^\d+$/.test(expires)
+    ) {
+      throw invalidArgument(
+        'x-oss-signature-version, x-oss-credential, x-oss-date, x-oss-expires and x-oss-signature are required in a V4 signed URL.',
+      );
     }
     const dateMs = parseV4Date(date);
-    if (Number.isNaN(dateMs)) { throw invalidArgument('Invalid x-oss-date in V4 signed URL.'); }
+    if (Number.isNaN(dateMs)) {
+      throw invalidArgument('Invalid x-oss-date in V4 signed URL.');
+    }
     const additional = queryGet(query, 'x-oss-additional-headers');
     return {
-      kind: 'V4Query', ...parseCredential(credential), signature, date,
+      kind: 'V4Query',
+      ...parseCredential(credential),
+      signature,
+      date,
       expiresAtMs: dateMs + Number(expires) * 1000,
       securityToken: queryGet(query, 'x-oss-security-token'),
       additionalHeaders: additional ? additional.split(';') : [],
@@ -201,7 +298,13 @@ export function v4Encode(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-function v4CanonicalRequest(req: SandboxRequest, query: QueryPair[], target: SignTarget, auth: OssAuth, emptyWithEquals: boolean): string {
+function v4CanonicalRequest(
+  req: SandboxRequest,
+  query: QueryPair[],
+  target: SignTarget,
+  auth: OssAuth,
+  emptyWithEquals: boolean,
+): string {
   const path = `/${target.bucket ? `${target.bucket}/` : ''}${target.key ?? ''}`;
   const params = query
     .filter(([k]) => !(auth.kind === 'V4Query' && k === 'x-oss-signature'))
@@ -212,10 +315,15 @@ function v4CanonicalRequest(req: SandboxRequest, query: QueryPair[], target: Sig
   const names = new Set(additional);
   for (const k of Object.keys(req.headers)) {
     const lk = k.toLowerCase();
-    if (lk === 'content-type' || lk === 'content-md5' || lk.startsWith('x-oss-')) { names.add(lk); }
+    if (lk === 'content-type' || lk === 'content-md5' || lk.startsWith('x-oss-')) {
+      names.add(lk);
+    }
   }
-  const canonicalHeaders = [...names].sort().map((k) => `${k}:${(header(req, k) ?? '').trim()}\n`).join('');
-  const payload = auth.kind === 'V4' ? header(req, 'x-oss-content-sha256') ?? 'UNSIGNED-PAYLOAD' : 'UNSIGNED-PAYLOAD';
+  const canonicalHeaders = [...names]
+    .sort()
+    .map((k) => `${k}:${(header(req, k) ?? '').trim()}\n`)
+    .join('');
+  const payload = auth.kind === 'V4' ? (header(req, 'x-oss-content-sha256') ?? 'UNSIGNED-PAYLOAD') : 'UNSIGNED-PAYLOAD';
   return [
     req.method.toUpperCase(),
     v4Encode(path).replace(/%2F/g, '/'),
@@ -226,7 +334,11 @@ function v4CanonicalRequest(req: SandboxRequest, query: QueryPair[], target: Sig
   ].join('\n');
 }
 
-function v4Signature(secret: string, auth: OssAuth, canonicalRequest: string): { stringToSign: string; signature: string } {
+function v4Signature(
+  secret: string,
+  auth: OssAuth,
+  canonicalRequest: string,
+): { stringToSign: string; signature: string } {
   const scope = auth.scope!;
   const stringToSign = [
     V4_ALGORITHM,
@@ -235,7 +347,10 @@ function v4Signature(secret: string, auth: OssAuth, canonicalRequest: string): {
     createHash('sha256').update(canonicalRequest).digest('hex'),
   ].join('\n');
   const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
-  const signingKey = hmac(hmac(hmac(hmac(`aliyun_v4${secret}`, scope.date), scope.region), scope.product), 'aliyun_v4_request');
+  const signingKey = hmac(
+    hmac(hmac(hmac(`aliyun_v4${secret}`, scope.date), scope.region), scope.product),
+    'aliyun_v4_request',
+  );
   return { stringToSign, signature: createHmac('sha256', signingKey).update(stringToSign).digest('hex') };
 }
 
@@ -246,13 +361,20 @@ function same(a: string, b: string): boolean {
 }
 
 /** Recomputes the signature with `secret` and compares it with the one the request carries. */
-export function verifyOssSignature(auth: OssAuth, req: SandboxRequest, query: QueryPair[], target: SignTarget, secret: string): SignatureCheck {
+export function verifyOssSignature(
+  auth: OssAuth,
+  req: SandboxRequest,
+  query: QueryPair[],
+  target: SignTarget,
+  secret: string,
+): SignatureCheck {
   if (auth.kind === 'V1' || auth.kind === 'V1Query') {
     // ali-oss sends x-oss-date and no Date; it puts x-oss-date in the Date slot. Presigned URLs
     // put Expires there. Other clients send Date.
-    const dateSlot = auth.kind === 'V1Query'
-      ? String(Math.floor(auth.expiresAtMs! / 1000))
-      : header(req, 'x-oss-date') ?? header(req, 'date') ?? '';
+    const dateSlot =
+      auth.kind === 'V1Query'
+        ? String(Math.floor(auth.expiresAtMs! / 1000))
+        : (header(req, 'x-oss-date') ?? header(req, 'date') ?? '');
     const stringToSign = v1StringToSign(req, query, target, dateSlot);
     const expected = createHmac('sha1', secret).update(Buffer.from(stringToSign, 'utf8')).digest('base64');
     return { ok: same(expected, auth.signature), stringToSign };
@@ -266,7 +388,9 @@ export function verifyOssSignature(auth: OssAuth, req: SandboxRequest, query: Qu
     const canonicalRequest = v4CanonicalRequest(req, query, target, auth, emptyWithEquals);
     const { stringToSign, signature } = v4Signature(secret, auth, canonicalRequest);
     const check = { ok: same(signature, auth.signature.toLowerCase()), stringToSign, canonicalRequest };
-    if (check.ok) { return check; }
+    if (check.ok) {
+      return check;
+    }
     first ??= check;
   }
   return first!;

@@ -16,8 +16,12 @@ export function escapeXml(s: string): string {
 export function unescapeXml(s: string): string {
   return s.replace(/&(#x[0-9a-f]+|#\d+|lt|gt|amp|quot|apos);/gi, (m, e: string) => {
     const lower = e.toLowerCase();
-    if (lower.startsWith('#x')) { return String.fromCodePoint(parseInt(lower.slice(2), 16)); }
-    if (lower.startsWith('#')) { return String.fromCodePoint(parseInt(lower.slice(1), 10)); }
+    if (lower.startsWith('#x')) {
+      return String.fromCodePoint(parseInt(lower.slice(2), 16));
+    }
+    if (lower.startsWith('#')) {
+      return String.fromCodePoint(parseInt(lower.slice(1), 10));
+    }
     return ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" } as Record<string, string>)[lower] ?? m;
   });
 }
@@ -50,25 +54,37 @@ export interface OssErrorFields {
 /** `<Error>` as OSS renders it; EC and RecommendDoc last, like the real service. */
 export function errorXml(f: OssErrorFields): string {
   const { EC: ec, ...rest } = f.extra;
-  return xmlDocument(el('Error',
-    txt('Code', f.code), txt('Message', f.message), txt('RequestId', f.requestId), txt('HostId', f.hostId),
-    ...Object.entries(rest).map(([k, v]) => txt(k, v)),
-    f.detailXml,
-    ec ? txt('EC', ec) + txt('RecommendDoc', `https://api.aliyun.com/troubleshoot?q=${ec}`) : undefined,
-  ));
+  return xmlDocument(
+    el(
+      'Error',
+      txt('Code', f.code),
+      txt('Message', f.message),
+      txt('RequestId', f.requestId),
+      txt('HostId', f.hostId),
+      ...Object.entries(rest).map(([k, v]) => txt(k, v)),
+      f.detailXml,
+      ec ? txt('EC', ec) + txt('RecommendDoc', `https://api.aliyun.com/troubleshoot?q=${ec}`) : undefined,
+    ),
+  );
 }
 
 // ---- request bodies ----
 
 function malformed(): SandboxError {
-  return new SandboxError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema.');
+  return new SandboxError(
+    'MalformedXML',
+    400,
+    'The XML you provided was not well-formed or did not validate against our published schema.',
+  );
 }
 
 /** Text of every `<name>…</name>` in `xml`, in order (no nesting of the same name in our bodies). */
 function all(xml: string, name: string): string[] {
   const out: string[] = [];
   const re = new RegExp(`<${name}(?:\\s[^>]*)?>([\\s\\S]*?)</${name}>`, 'g');
-  for (let m = re.exec(xml); m; m = re.exec(xml)) { out.push(m[1]); }
+  for (let m = re.exec(xml); m; m = re.exec(xml)) {
+    out.push(m[1]);
+  }
   return out;
 }
 
@@ -86,14 +102,20 @@ export interface DeleteRequest {
 export function parseDeleteRequest(body: Buffer): DeleteRequest {
   const xml = body.toString('utf8');
   const root = all(xml, 'Delete')[0];
-  if (root === undefined) { throw malformed(); }
+  if (root === undefined) {
+    throw malformed();
+  }
   const objects = all(root, 'Object').map((o) => {
     const k = all(o, 'Key')[0];
-    if (k === undefined) { throw malformed(); }
+    if (k === undefined) {
+      throw malformed();
+    }
     const v = all(o, 'VersionId')[0];
     return v === undefined ? { key: unescapeXml(k) } : { key: unescapeXml(k), versionId: unescapeXml(v.trim()) };
   });
-  if (objects.length === 0 || objects.length > 1000) { throw malformed(); }
+  if (objects.length === 0 || objects.length > 1000) {
+    throw malformed();
+  }
   const quiet = (all(root, 'Quiet')[0] ?? 'false').trim().toLowerCase() === 'true';
   return { quiet, keys: objects.map((o) => o.key), objects };
 }
@@ -101,7 +123,9 @@ export function parseDeleteRequest(body: Buffer): DeleteRequest {
 /** `<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>` (PutBucketVersioning); the Status text, or undefined. */
 export function parseVersioningRequest(body: Buffer): string | undefined {
   const root = all(body.toString('utf8'), 'VersioningConfiguration')[0];
-  if (root === undefined) { throw malformed(); }
+  if (root === undefined) {
+    throw malformed();
+  }
   return all(root, 'Status')[0]?.trim();
 }
 
@@ -114,11 +138,15 @@ export interface CompletePart {
 export function parseCompleteRequest(body: Buffer): CompletePart[] {
   const xml = body.toString('utf8');
   const root = all(xml, 'CompleteMultipartUpload')[0];
-  if (root === undefined) { throw malformed(); }
+  if (root === undefined) {
+    throw malformed();
+  }
   return all(root, 'Part').map((p) => {
     const n = all(p, 'PartNumber')[0];
     const etag = all(p, 'ETag')[0];
-    if (n === undefined || etag === undefined || !/^\s*\d+\s*$/.test(n)) { throw malformed(); }
+    if (n === undefined || etag === undefined || !/^\s*\d+\s*$/.test(n)) {
+      throw malformed();
+    }
     return { partNumber: Number(n), etag: unescapeXml(etag.trim()) };
   });
 }

@@ -25,7 +25,15 @@ import { ossService } from '../oss/api';
 import { realismOf } from '../core/realism';
 import type { RpcAction, RpcBody, RpcContext } from './product';
 import type { SandboxHost, ServiceModule } from '../core/service';
-import { isoSeconds, nextId, now, wallNow, type CommandInvocation, type Instance, type SandboxState } from '../core/state';
+import {
+  isoSeconds,
+  nextId,
+  now,
+  wallNow,
+  type CommandInvocation,
+  type Instance,
+  type SandboxState,
+} from '../core/state';
 
 const MARKER = 'alibabaCloud.verifyRole v1';
 const TYPES = ['RunShellScript', 'RunBatScript', 'RunPowerShellScript'];
@@ -40,14 +48,18 @@ function invocations(state: SandboxState): Map<string, CommandInvocation> {
 }
 
 function osTypeOf(state: SandboxState, i: Instance): 'linux' | 'windows' {
-  return state.images.find((im) => im.imageId === i.imageId)?.osType ?? (/windows/i.test(i.osName) ? 'windows' : 'linux');
+  return (
+    state.images.find((im) => im.imageId === i.imageId)?.osType ?? (/windows/i.test(i.osName) ? 'windows' : 'linux')
+  );
 }
 
 const agentOf = (i: Instance) => i.cloudAssistant ?? 'running';
 
 function regionOf(ctx: RpcContext): string {
   const id = ctx.params.required('RegionId');
-  if (!ctx.state.regions.some((r) => r.regionId === id)) { throw err('InvalidRegionId.NotFound', 404, 'The specified RegionId does not exist.'); }
+  if (!ctx.state.regions.some((r) => r.regionId === id)) {
+    throw err('InvalidRegionId.NotFound', 404, 'The specified RegionId does not exist.');
+  }
   return id;
 }
 
@@ -57,28 +69,38 @@ function describeCloudAssistantStatus(ctx: RpcContext): RpcBody {
   const regionId = regionOf(ctx);
   const ids = ctx.params.list('InstanceId');
   const osFilter = ctx.params.str('OSType')?.toLowerCase();
-  const all = [...ctx.state.instances.values()].filter((i) => i.regionId === regionId && (!ids.length || ids.includes(i.instanceId))
-    && (!osFilter || osTypeOf(ctx.state, i) === osFilter));
+  const all = [...ctx.state.instances.values()].filter(
+    (i) =>
+      i.regionId === regionId &&
+      (!ids.length || ids.includes(i.instanceId)) &&
+      (!osFilter || osTypeOf(ctx.state, i) === osFilter),
+  );
   const pageSize = Math.min(50, ctx.params.int('PageSize', { min: 1 }) ?? 10);
   const pageNumber = ctx.params.int('PageNumber', { min: 1 }) ?? 1;
   // With InstanceId given, PageSize does not apply (API reference).
   const page = ids.length ? all : all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
   const runs = [...invocations(ctx.state).values()];
   return {
-    TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize, NextToken: '',
+    TotalCount: all.length,
+    PageNumber: pageNumber,
+    PageSize: pageSize,
+    NextToken: '',
     InstanceCloudAssistantStatusSet: {
       InstanceCloudAssistantStatus: page.map((i) => {
         const mine = runs.filter((r) => r.instanceId === i.instanceId);
         const installed = agentOf(i) !== 'notInstalled';
         const last = mine.reduce((t, r) => Math.max(t, r.createdAt), 0);
         return {
-          InstanceId: i.instanceId, OSType: osTypeOf(ctx.state, i) === 'windows' ? 'Windows' : 'Linux',
+          InstanceId: i.instanceId,
+          OSType: osTypeOf(ctx.state, i) === 'windows' ? 'Windows' : 'Linux',
           // "true" only while the agent reports in: installed, running, on a running instance.
           CloudAssistantStatus: String(installed && agentOf(i) === 'running' && i.status === 'Running'),
           CloudAssistantVersion: installed ? AGENT_VERSION : '',
           LastHeartbeatTime: installed && i.status === 'Running' ? isoSeconds(now(ctx.state) - 15_000) : '',
           ActiveTaskCount: mine.filter((r) => r.status === 'Pending' || r.status === 'Running').length,
-          InvocationCount: mine.length, LastInvokedTime: last ? isoSeconds(last) : '', SupportSessionManager: installed,
+          InvocationCount: mine.length,
+          LastInvokedTime: last ? isoSeconds(last) : '',
+          SupportSessionManager: installed,
         };
       }),
     },
@@ -90,23 +112,39 @@ function describeCloudAssistantStatus(ctx: RpcContext): RpcBody {
 function runCommand(ctx: RpcContext): RpcBody {
   const regionId = regionOf(ctx);
   const type = ctx.params.required('Type');
-  if (!TYPES.includes(type)) { throw err('InvalidCmdType.NotFound', 404, 'The specified command type does not exist.'); }
+  if (!TYPES.includes(type)) {
+    throw err('InvalidCmdType.NotFound', 404, 'The specified command type does not exist.');
+  }
   const raw = ctx.params.required('CommandContent');
   const encoding = ctx.params.str('ContentEncoding') ?? 'PlainText';
-  if (encoding !== 'PlainText' && encoding !== 'Base64') { throw err('InvalidParameter.ContentEncoding', 400, 'The specified parameter "ContentEncoding" is not valid.'); }
+  if (encoding !== 'PlainText' && encoding !== 'Base64') {
+    throw err('InvalidParameter.ContentEncoding', 400, 'The specified parameter "ContentEncoding" is not valid.');
+  }
   const content = encoding === 'Base64' ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (encoding === 'Base64' && Buffer.from(content, 'utf8').toString('base64') !== raw.replace(/\s/g, '')) {
     throw err('InvalidCommandContent.Malformed', 400, 'The specified command content is not valid.');
   }
-  if (Buffer.byteLength(content) > 18 * 1024) { throw err('InvalidCommandContent.LengthLimitExceeded', 400, 'The length of the command content exceeds the upper limit.'); }
+  if (Buffer.byteLength(content) > 18 * 1024) {
+    throw err(
+      'InvalidCommandContent.LengthLimitExceeded',
+      400,
+      'The length of the command content exceeds the upper limit.',
+    );
+  }
   const ids = ctx.params.list('InstanceId');
-  if (!ids.length) { ctx.params.required('InstanceId.1'); }
-  if (ids.length > 100) { throw err('InstanceIds.ExceedLimit', 400, 'The number of instances exceeds the upper limit.'); }
+  if (!ids.length) {
+    ctx.params.required('InstanceId.1');
+  }
+  if (ids.length > 100) {
+    throw err('InstanceIds.ExceedLimit', 400, 'The number of instances exceeds the upper limit.');
+  }
   // The reference gives no code for an unknown instance in RunCommand; this is the one
   // DescribeInstances-family APIs use.
   const instances = ids.map((id) => {
     const i = ctx.state.instances.get(id);
-    if (!i || i.regionId !== regionId) { throw err('InvalidInstance.NotFound', 404, 'The specified instance does not exist.'); }
+    if (!i || i.regionId !== regionId) {
+      throw err('InvalidInstance.NotFound', 404, 'The specified instance does not exist.');
+    }
     return i;
   });
   const timeoutSeconds = ctx.params.int('Timeout', { min: 10, max: 86400 }) ?? 60;
@@ -116,8 +154,17 @@ function runCommand(ctx: RpcContext): RpcBody {
   const { deliveryMs, runMs } = realismOf(ctx.state).commands;
   for (const i of instances) {
     const inv: CommandInvocation = {
-      invokeId, commandId, regionId, instanceId: i.instanceId, name: ctx.params.str('Name') ?? '', type, content,
-      username: ctx.params.str('Username') ?? '', timeoutSeconds, createdAt: t, status: 'Pending',
+      invokeId,
+      commandId,
+      regionId,
+      instanceId: i.instanceId,
+      name: ctx.params.str('Name') ?? '',
+      type,
+      content,
+      username: ctx.params.str('Username') ?? '',
+      timeoutSeconds,
+      createdAt: t,
+      status: 'Pending',
     };
     const refusal = refuse(ctx.state, i, inv);
     if (refusal?.immediate) {
@@ -125,7 +172,10 @@ function runCommand(ctx: RpcContext): RpcBody {
     } else if (refusal) {
       inv.transitions = [{ at: t + deliveryMs, status: refusal.status }];
     } else {
-      const end = runMs > timeoutSeconds * 1000 ? { at: t + deliveryMs + timeoutSeconds * 1000, status: 'Timeout' } : { at: t + deliveryMs + runMs, status: 'Done' };
+      const end =
+        runMs > timeoutSeconds * 1000
+          ? { at: t + deliveryMs + timeoutSeconds * 1000, status: 'Timeout' }
+          : { at: t + deliveryMs + runMs, status: 'Done' };
       inv.transitions = [{ at: t + deliveryMs, status: 'Running' }, end];
     }
     invocations(ctx.state).set(`${invokeId}/${i.instanceId}`, inv);
@@ -134,43 +184,79 @@ function runCommand(ctx: RpcContext): RpcBody {
   return { CommandId: commandId, InvokeId: invokeId };
 }
 
-interface Refusal { status: string; immediate?: boolean; fields: Partial<CommandInvocation> }
+interface Refusal {
+  status: string;
+  immediate?: boolean;
+  fields: Partial<CommandInvocation>;
+}
 
 /** Why the agent cannot run the command, as the documented ErrorCode and ErrorInfo. */
 function refuse(state: SandboxState, i: Instance, inv: CommandInvocation): Refusal | undefined {
   settleInstances(state);
   if (i.status !== 'Running') {
-    return { status: 'Aborted', immediate: true, fields: { errorCode: 'InstanceNotRunning', errorInfo: 'the instance is not running when create task' } };
+    return {
+      status: 'Aborted',
+      immediate: true,
+      fields: { errorCode: 'InstanceNotRunning', errorInfo: 'the instance is not running when create task' },
+    };
   }
   if (agentOf(i) !== 'running') {
-    return { status: 'Aborted', fields: { errorCode: 'ClientNotRunning', errorInfo: 'the aliyun service is not running on the instance' } };
+    return {
+      status: 'Aborted',
+      fields: { errorCode: 'ClientNotRunning', errorInfo: 'the aliyun service is not running on the instance' },
+    };
   }
   const windows = osTypeOf(state, i) === 'windows';
   if (windows === (inv.type === 'RunShellScript')) {
-    return { status: 'Invalid', immediate: true, fields: { errorCode: 'CommandNotApplicable', errorInfo: 'the command is not applicable' } };
+    return {
+      status: 'Invalid',
+      immediate: true,
+      fields: { errorCode: 'CommandNotApplicable', errorInfo: 'the command is not applicable' },
+    };
   }
   const users = windows ? ['system', 'Administrator'] : ['root', ...(i.loginAsNonRoot ? ['ecs-user'] : [])];
   if (inv.username && !users.includes(inv.username)) {
-    return { status: 'Invalid', immediate: true, fields: { errorCode: 'AccountNotExists', errorInfo: 'the specified account does not exists' } };
+    return {
+      status: 'Invalid',
+      immediate: true,
+      fields: { errorCode: 'AccountNotExists', errorInfo: 'the specified account does not exists' },
+    };
   }
   return undefined;
 }
 
 // ---- running the role check ----
 
-function internalRequest(method: string, host: string, pathAndQuery: string, headers: Record<string, string>): SandboxRequest {
+function internalRequest(
+  method: string,
+  host: string,
+  pathAndQuery: string,
+  headers: Record<string, string>,
+): SandboxRequest {
   const [rawPath, rawQuery = ''] = pathAndQuery.split('?');
-  return { method, rawPath, rawQuery, query: new URLSearchParams(rawQuery), headers: { host, ...headers }, body: Buffer.alloc(0), remoteAddress: '127.0.0.1' };
+  return {
+    method,
+    rawPath,
+    rawQuery,
+    query: new URLSearchParams(rawQuery),
+    headers: { host, ...headers },
+    body: Buffer.alloc(0),
+    remoteAddress: '127.0.0.1',
+  };
 }
 
 /** One request to a sandbox service's handler, its errors rendered as the service renders them. */
 function call(service: ServiceModule, sandbox: SandboxHost, req: SandboxRequest): SandboxResponse {
   try {
     const r = service.handle(req, sandbox);
-    if (r instanceof Promise) { throw new Error('the sandbox agent needs a synchronous handler'); }
+    if (r instanceof Promise) {
+      throw new Error('the sandbox agent needs a synchronous handler');
+    }
     return r;
   } catch (e) {
-    if (e instanceof SandboxError) { return service.errorResponse(e, req); }
+    if (e instanceof SandboxError) {
+      return service.errorResponse(e, req);
+    }
     throw e;
   }
 }
@@ -179,7 +265,8 @@ const bodyText = (r: SandboxResponse) => (r.body === undefined ? '' : r.body.toS
 
 /** What the role-check script prints on instance `i` (see roleCheckScript.ts for each line). */
 function roleCheck(sandbox: SandboxHost, i: Instance, script: string): string {
-  const setting = (sh: string, ps: string) => new RegExp(`^(?:${sh}=|\\$${ps} = )'([a-z0-9-]*)'$`, 'm').exec(script)?.[1] ?? '';
+  const setting = (sh: string, ps: string) =>
+    new RegExp(`^(?:${sh}=|\\$${ps} = )'([a-z0-9-]*)'$`, 'm').exec(script)?.[1] ?? '';
   const bucket = setting('BUCKET', 'Bucket');
   const region = setting('REGION', 'Region');
   const out: string[] = [];
@@ -187,29 +274,47 @@ function roleCheck(sandbox: SandboxHost, i: Instance, script: string): string {
     call(imdsService, sandbox, internalRequest(method, '100.100.100.200', `/imds/${i.instanceId}${path}`, headers));
 
   const tokenRes = imds('PUT', '/latest/api/token', { 'x-aliyun-ecs-metadata-token-ttl-seconds': '60' });
-  if (tokenRes.destroy || tokenRes.status !== 200) { return ['imds=unreachable', 'done=1', ''].join('\n'); }
+  if (tokenRes.destroy || tokenRes.status !== 200) {
+    return ['imds=unreachable', 'done=1', ''].join('\n');
+  }
   out.push('imds=hardened');
   const h = { 'x-aliyun-ecs-metadata-token': bodyText(tokenRes) };
   const roleRes = imds('GET', '/latest/meta-data/ram/security-credentials/', h);
-  if (roleRes.status !== 200) { return [...out, 'role=none', `roleStatus=${roleRes.destroy ? '000' : roleRes.status}`, 'done=1', ''].join('\n'); }
+  if (roleRes.status !== 200) {
+    return [...out, 'role=none', `roleStatus=${roleRes.destroy ? '000' : roleRes.status}`, 'done=1', ''].join('\n');
+  }
   const role = bodyText(roleRes).split('\n')[0].trim();
   out.push(`role=${role}`);
   const credRes = imds('GET', `/latest/meta-data/ram/security-credentials/${role}`, h);
-  if (credRes.status !== 200) { return [...out, `credentialsStatus=${credRes.destroy ? '000' : credRes.status}`, 'done=1', ''].join('\n'); }
+  if (credRes.status !== 200) {
+    return [...out, `credentialsStatus=${credRes.destroy ? '000' : credRes.status}`, 'done=1', ''].join('\n');
+  }
   const c = JSON.parse(bodyText(credRes)) as Record<string, string>;
   out.push(`expiration=${c.Expiration}`, `code=${c.Code}`);
   if (bucket) {
     out.push(`bucket=${bucket}`);
     const host = `${bucket}.oss-${region}-internal.aliyuncs.com`;
     const date = new Date(wallNow(sandbox.state)).toUTCString();
-    const sig = createHmac('sha1', c.AccessKeySecret).update(`GET\n\n\n${date}\nx-oss-security-token:${c.SecurityToken}\n/${bucket}/`).digest('base64');
-    const list = call(ossService, sandbox, internalRequest('GET', host, '/?max-keys=1', {
-      date, 'x-oss-security-token': c.SecurityToken, authorization: `OSS ${c.AccessKeyId}:${sig}`,
-    }));
+    const sig = createHmac('sha1', c.AccessKeySecret)
+      .update(`GET\n\n\n${date}\nx-oss-security-token:${c.SecurityToken}\n/${bucket}/`)
+      .digest('base64');
+    const list = call(
+      ossService,
+      sandbox,
+      internalRequest('GET', host, '/?max-keys=1', {
+        date,
+        'x-oss-security-token': c.SecurityToken,
+        authorization: `OSS ${c.AccessKeyId}:${sig}`,
+      }),
+    );
     if (list.status === 200) {
       out.push('list=ok');
     } else {
-      out.push('list=refused', `listStatus=${list.status}`, `listCode=${/<Code>([A-Za-z.]*)<\/Code>/.exec(bodyText(list))?.[1] ?? ''}`);
+      out.push(
+        'list=refused',
+        `listStatus=${list.status}`,
+        `listCode=${/<Code>([A-Za-z.]*)<\/Code>/.exec(bodyText(list))?.[1] ?? ''}`,
+      );
     }
   }
   return [...out, 'done=1', ''].join('\n');
@@ -218,14 +323,19 @@ function roleCheck(sandbox: SandboxHost, i: Instance, script: string): string {
 /** The command runs: the role check does its work; anything else is a command this agent lacks. */
 function execute(sandbox: SandboxHost, inv: CommandInvocation): Partial<CommandInvocation> {
   const i = sandbox.state.instances.get(inv.instanceId);
-  if (!i) { return { status: 'Error', errorCode: 'InstanceReleased', errorInfo: 'the instance has released when create task' }; }
+  if (!i) {
+    return { status: 'Error', errorCode: 'InstanceReleased', errorInfo: 'the instance has released when create task' };
+  }
   if (inv.content.includes(MARKER)) {
     return { status: 'Success', exitCode: 0, output: roleCheck(sandbox, i, inv.content) };
   }
   // "ExitCodeNonzero" with its ErrorInfo, as the reference lists for a script that exits non-zero.
   const shell = inv.type === 'RunShellScript' ? 'sh' : 'powershell';
   return {
-    status: 'Failed', exitCode: 127, errorCode: 'ExitCodeNonzero', errorInfo: 'the command execution exit code is nonzero',
+    status: 'Failed',
+    exitCode: 127,
+    errorCode: 'ExitCodeNonzero',
+    errorInfo: 'the command execution exit code is nonzero',
     output: `${shell}: the sandbox's Cloud Assistant agent runs only the extension's role check\n`,
   };
 }
@@ -243,14 +353,21 @@ export function settleInvocations(sandbox: SandboxHost): void {
       } else if (next.status === 'Done') {
         Object.assign(inv, execute(sandbox, inv), { finishedTime: next.at });
       } else if (next.status === 'Timeout') {
-        Object.assign(inv, { status: 'Timeout', errorCode: 'ExecutionTimeout', errorInfo: 'the command execution has been timeout', finishedTime: next.at });
+        Object.assign(inv, {
+          status: 'Timeout',
+          errorCode: 'ExecutionTimeout',
+          errorInfo: 'the command execution has been timeout',
+          finishedTime: next.at,
+        });
       } else {
         // Aborted: the delivery to the agent failed; refuse() kept the error fields for then.
         const refusal = refuse(state, state.instances.get(inv.instanceId)!, inv);
         Object.assign(inv, refusal?.fields ?? {}, { status: next.status, finishedTime: next.at });
       }
     }
-    if (inv.transitions && !inv.transitions.length) { delete inv.transitions; }
+    if (inv.transitions && !inv.transitions.length) {
+      delete inv.transitions;
+    }
   }
 }
 
@@ -262,7 +379,8 @@ export function settleInvocations(sandbox: SandboxHost): void {
  * InvokeStatus "Failed": "the command timed out or another exception occurred"; RunCommand
  * reference: a one-time command that times out becomes Failed).
  */
-const recordStatus = (s: string) => (s === 'Pending' || s === 'Running' ? 'Running' : s === 'Success' || s === 'Failed' ? 'Finished' : 'Failed');
+const recordStatus = (s: string) =>
+  s === 'Pending' || s === 'Running' ? 'Running' : s === 'Success' || s === 'Failed' ? 'Finished' : 'Failed';
 
 function describeInvocationResults(ctx: RpcContext): RpcBody {
   const regionId = regionOf(ctx);
@@ -271,23 +389,45 @@ function describeInvocationResults(ctx: RpcContext): RpcBody {
   const instanceId = ctx.params.str('InstanceId');
   const commandId = ctx.params.str('CommandId');
   const base64 = (ctx.params.str('ContentEncoding') ?? 'Base64') !== 'PlainText';
-  const all = [...invocations(ctx.state).values()].filter((r) => r.regionId === regionId && (!invokeId || r.invokeId === invokeId)
-    && (!instanceId || r.instanceId === instanceId) && (!commandId || r.commandId === commandId));
+  const all = [...invocations(ctx.state).values()].filter(
+    (r) =>
+      r.regionId === regionId &&
+      (!invokeId || r.invokeId === invokeId) &&
+      (!instanceId || r.instanceId === instanceId) &&
+      (!commandId || r.commandId === commandId),
+  );
   const pageSize = Math.min(50, ctx.params.int('PageSize', { min: 1 }) ?? 10);
   const pageNumber = ctx.params.int('PageNumber', { min: 1 }) ?? 1;
   const page = all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
   const time = (ms?: number) => (ms ? isoSeconds(ms) : '');
   return {
     Invocation: {
-      TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize, NextToken: '',
+      TotalCount: all.length,
+      PageNumber: pageNumber,
+      PageSize: pageSize,
+      NextToken: '',
       InvocationResults: {
         InvocationResult: page.map((r) => ({
-          CommandId: r.commandId, InvokeId: r.invokeId, InstanceId: r.instanceId, InvocationStatus: r.status,
-          InvokeRecordStatus: recordStatus(r.status), Repeats: 1, Dropped: 0, Username: r.username || 'root',
-          ExitCode: r.exitCode ?? (r.status === 'Success' ? 0 : undefined), ErrorCode: r.errorCode ?? '', ErrorInfo: r.errorInfo ?? '',
-          Output: base64 ? Buffer.from(r.output ?? '').toString('base64') : r.output ?? '',
-          StartTime: time(r.startTime), FinishedTime: time(r.finishedTime), StopTime: '', TerminationMode: 'Process',
-          ContainerId: '', ContainerName: '', Launcher: '', Tags: { Tag: [] },
+          CommandId: r.commandId,
+          InvokeId: r.invokeId,
+          InstanceId: r.instanceId,
+          InvocationStatus: r.status,
+          InvokeRecordStatus: recordStatus(r.status),
+          Repeats: 1,
+          Dropped: 0,
+          Username: r.username || 'root',
+          ExitCode: r.exitCode ?? (r.status === 'Success' ? 0 : undefined),
+          ErrorCode: r.errorCode ?? '',
+          ErrorInfo: r.errorInfo ?? '',
+          Output: base64 ? Buffer.from(r.output ?? '').toString('base64') : (r.output ?? ''),
+          StartTime: time(r.startTime),
+          FinishedTime: time(r.finishedTime),
+          StopTime: '',
+          TerminationMode: 'Process',
+          ContainerId: '',
+          ContainerName: '',
+          Launcher: '',
+          Tags: { Tag: [] },
         })),
       },
     },
@@ -295,10 +435,15 @@ function describeInvocationResults(ctx: RpcContext): RpcBody {
 }
 
 const instanceArns = (ctx: RpcContext, ids: string[]) =>
-  (ids.length ? ids : ['*']).map((id) => `acs:ecs:${ctx.params.str('RegionId') || '*'}:${ctx.accountId}:instance/${id}`);
+  (ids.length ? ids : ['*']).map(
+    (id) => `acs:ecs:${ctx.params.str('RegionId') || '*'}:${ctx.accountId}:instance/${id}`,
+  );
 
 export const cloudAssistantActions: Record<string, RpcAction> = {
-  DescribeCloudAssistantStatus: { resources: (ctx) => instanceArns(ctx, ctx.params.list('InstanceId')), handle: describeCloudAssistantStatus },
+  DescribeCloudAssistantStatus: {
+    resources: (ctx) => instanceArns(ctx, ctx.params.list('InstanceId')),
+    handle: describeCloudAssistantStatus,
+  },
   // RunCommand is authorized on the instances it targets (and, in RAM, on the command).
   RunCommand: { resources: (ctx) => instanceArns(ctx, ctx.params.list('InstanceId')), handle: runCommand },
   DescribeInvocationResults: { handle: describeInvocationResults },

@@ -33,17 +33,31 @@ export const ROLE_ALREADY_ATTACHED = 'InvalidInstance.RamRoleAttached';
 const E = {
   instanceNotFound: () => err('InvalidInstanceId.NotFound', 404, 'The specified InstanceId does not exist.'),
   idsMalformed: () => err('InvalidInstanceIds.Malformed', 400, 'The specified instanceIds are not valid.'),
-  status: () => err('IncorrectInstanceStatus', 403, 'The current status of the resource does not support this operation.'),
+  status: () =>
+    err('IncorrectInstanceStatus', 403, 'The current status of the resource does not support this operation.'),
   /**
    * An instance still being created (Pending). The code is the one terraform-provider-alicloud and
    * packer retry on for instances that are initializing; its message is not documented.
    */
-  initializing: () => err('IncorrectInstanceStatus.Initializing', 403, 'The specified instance is in Initializing status.'),
-  classic: () => err('InvalidNetworkType.MismatchRamRole', 403, 'Ram role cannot be applied to instances of Classic network type.'),
+  initializing: () =>
+    err('IncorrectInstanceStatus.Initializing', 403, 'The specified instance is in Initializing status.'),
+  classic: () =>
+    err('InvalidNetworkType.MismatchRamRole', 403, 'Ram role cannot be applied to instances of Classic network type.'),
   roleNotFound: () => err('InvalidRamRole.NotFound', 404, 'The specified RAMRoleName does not exist.'),
-  notEcsRole: (status: number) => err('InvalidRamRole.NotEcsRole', status, 'The specified ram role is not authorized for ecs, please check your role policy.'),
-  passRole: () => err('InvalidUser.PassRoleForbidden', 403, 'The RAM user does not have the privilege to pass a RAM role.'),
-  attached: () => err(ROLE_ALREADY_ATTACHED, 403, 'The instance already has an instance RAM role; detach it before attaching another one.'),
+  notEcsRole: (status: number) =>
+    err(
+      'InvalidRamRole.NotEcsRole',
+      status,
+      'The specified ram role is not authorized for ecs, please check your role policy.',
+    ),
+  passRole: () =>
+    err('InvalidUser.PassRoleForbidden', 403, 'The RAM user does not have the privilege to pass a RAM role.'),
+  attached: () =>
+    err(
+      ROLE_ALREADY_ATTACHED,
+      403,
+      'The instance already has an instance RAM role; detach it before attaching another one.',
+    ),
   notAttached: () => err('InvalidRamRole.NotFound', 404, 'The specified RAMRoleName is not attached to the instance.'),
   malformed: (what: string, text: string) => err(`Invalid${what}.Malformed`, 400, text),
   dryRun: () => err('DryRunOperation', 400, 'Request validation has been passed with DryRun flag set.'),
@@ -53,19 +67,35 @@ const E = {
 
 function region(ctx: RpcContext): Region {
   const id = ctx.params.required('RegionId');
-  return ctx.state.regions.find((r) => r.regionId === id) ?? (() => { throw err('InvalidRegionId.NotFound', 404, 'The specified RegionId does not exist.'); })();
+  return (
+    ctx.state.regions.find((r) => r.regionId === id) ??
+    (() => {
+      throw err('InvalidRegionId.NotFound', 404, 'The specified RegionId does not exist.');
+    })()
+  );
 }
 
 /** A JSON array string (`["i-a","i-b"]`); the docs' examples also show a bare comma list. */
 function idList(raw: string | undefined, malformed: () => SandboxError): string[] | undefined {
-  if (raw === undefined) { return undefined; }
+  if (raw === undefined) {
+    return undefined;
+  }
   let ids: unknown;
   if (raw.trim().startsWith('[')) {
-    try { ids = JSON.parse(raw); } catch { throw malformed(); }
+    try {
+      ids = JSON.parse(raw);
+    } catch {
+      throw malformed();
+    }
   } else {
-    ids = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    ids = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
-  if (!Array.isArray(ids) || ids.length > 100 || !ids.every((x) => typeof x === 'string' && x)) { throw malformed(); }
+  if (!Array.isArray(ids) || ids.length > 100 || !ids.every((x) => typeof x === 'string' && x)) {
+    throw malformed();
+  }
   return ids as string[];
 }
 
@@ -74,7 +104,9 @@ const instanceIds = (ctx: RpcContext, required: boolean) =>
 
 function instanceIn(ctx: RpcContext, regionId: string | undefined, id: string): Instance {
   const i = ctx.state.instances.get(id);
-  if (!i || (regionId && i.regionId !== regionId)) { throw E.instanceNotFound(); }
+  if (!i || (regionId && i.regionId !== regionId)) {
+    throw E.instanceNotFound();
+  }
   return i;
 }
 
@@ -86,8 +118,12 @@ const PASSWORD_SPECIALS = "()`~!@#$%^&*-_+=|{}[]:;'<>,.?/";
 /** 8–30 characters, at least three of upper, lower, digit, special; nothing else. */
 function password(ctx: RpcContext): string | undefined {
   const p = ctx.params.str('Password');
-  if (p === undefined) { return undefined; }
-  const classes = [/[A-Z]/, /[a-z]/, /\d/].filter((re) => re.test(p)).length + ([...p].some((c) => PASSWORD_SPECIALS.includes(c)) ? 1 : 0);
+  if (p === undefined) {
+    return undefined;
+  }
+  const classes =
+    [/[A-Z]/, /[a-z]/, /\d/].filter((re) => re.test(p)).length +
+    ([...p].some((c) => PASSWORD_SPECIALS.includes(c)) ? 1 : 0);
   const allowed = [...p].every((c) => /[A-Za-z0-9]/.test(c) || PASSWORD_SPECIALS.includes(c));
   if (p.length < 8 || p.length > 30 || classes < 3 || !allowed || p.startsWith('/')) {
     throw E.malformed('Password', 'The specified parameter "Password" is not valid.');
@@ -97,22 +133,33 @@ function password(ctx: RpcContext): string | undefined {
 
 function names(ctx: RpcContext): { instanceName?: string; hostName?: string; description?: string } {
   const instanceName = ctx.params.str('InstanceName');
-  if (instanceName !== undefined && (!/^[A-Za-z\u4e00-\u9fa5][\w.:\u4e00-\u9fa5-]{1,127}$/.test(instanceName) || /^https?:\/\//.test(instanceName))) {
+  if (
+    instanceName !== undefined &&
+    (!/^[A-Za-z\u4e00-\u9fa5][\w.:\u4e00-\u9fa5-]{1,127}$/.test(instanceName) || /^https?:\/\//.test(instanceName))
+  ) {
     throw E.malformed('InstanceName', 'Specified instance name is not valid.');
   }
   const hostName = ctx.params.str('HostName');
-  if (hostName !== undefined && (!/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}[A-Za-z0-9]$/.test(hostName) || /[.-]{2}/.test(hostName))) {
+  if (
+    hostName !== undefined &&
+    (!/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}[A-Za-z0-9]$/.test(hostName) || /[.-]{2}/.test(hostName))
+  ) {
     throw E.malformed('HostName', 'Specified host name is not valid.');
   }
   const description = ctx.params.str('Description');
-  if (description !== undefined && (description.length < 2 || description.length > 256 || /^https?:\/\//.test(description))) {
+  if (
+    description !== undefined &&
+    (description.length < 2 || description.length > 256 || /^https?:\/\//.test(description))
+  ) {
     throw E.malformed('Description', 'Specified description is not valid.');
   }
   return { instanceName, hostName, description };
 }
 
 function dryRun(ctx: RpcContext): void {
-  if (ctx.params.bool('DryRun')) { throw E.dryRun(); }
+  if (ctx.params.bool('DryRun')) {
+    throw E.dryRun();
+  }
 }
 
 /**
@@ -124,15 +171,24 @@ function dryRun(ctx: RpcContext): void {
  */
 function passableEcsRole(ctx: RpcContext, name: string, notEcsStatus: number): RamRole {
   const role = visibleRole(ctx.state, name);
-  if (!role) { throw E.roleNotFound(); }
-  if (!trustsService(role.assumeRolePolicyDocument, 'ecs.aliyuncs.com')) { throw E.notEcsRole(notEcsStatus); }
-  if (!ctx.allows('ram:PassRole', roleArn(ctx.accountId, role.roleName), { 'acs:Service': 'ecs.aliyuncs.com' })) { throw E.passRole(); }
+  if (!role) {
+    throw E.roleNotFound();
+  }
+  if (!trustsService(role.assumeRolePolicyDocument, 'ecs.aliyuncs.com')) {
+    throw E.notEcsRole(notEcsStatus);
+  }
+  if (!ctx.allows('ram:PassRole', roleArn(ctx.accountId, role.roleName), { 'acs:Service': 'ecs.aliyuncs.com' })) {
+    throw E.passRole();
+  }
   return role;
 }
 
 // ---- paging ----
 
-interface Paged<T> { items: T[]; fields: RpcBody }
+interface Paged<T> {
+  items: T[];
+  fields: RpcBody;
+}
 
 /**
  * NextToken/MaxResults paging. DescribeInstances and DescribeSecurityGroups: MaxResults 10–100
@@ -143,7 +199,9 @@ function tokenPaged<T>(ctx: RpcContext, all: T[], sizes: { min: number; max: num
   const size = Math.min(sizes.max, Math.max(sizes.min, ctx.params.int('MaxResults') ?? sizes.fallback));
   const token = ctx.params.str('NextToken');
   const offset = token ? Number(/^o(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'))?.[1] ?? NaN) : 0;
-  if (Number.isNaN(offset)) { throw err('InvalidParameter.NextToken', 400, 'The specified parameter "NextToken" is not valid.'); }
+  if (Number.isNaN(offset)) {
+    throw err('InvalidParameter.NextToken', 400, 'The specified parameter "NextToken" is not valid.');
+  }
   const next = offset + size < all.length ? Buffer.from(`o${offset + size}`).toString('base64url') : '';
   return { items: all.slice(offset, offset + size), fields: { TotalCount: all.length, NextToken: next } };
 }
@@ -160,7 +218,10 @@ function paged<T>(ctx: RpcContext, all: T[], maxPageSize: number, allowToken: bo
   const pageNumber = ctx.params.int('PageNumber', { min: 1 }) ?? 1;
   const pageSize = Math.min(maxPageSize, ctx.params.int('PageSize', { min: 1 }) ?? 10);
   const start = (pageNumber - 1) * pageSize;
-  return { items: all.slice(start, start + pageSize), fields: { TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize } };
+  return {
+    items: all.slice(start, start + pageSize),
+    fields: { TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize },
+  };
 }
 
 // ---- shapes ----
@@ -174,27 +235,65 @@ function macOf(id: string): string {
 
 function instanceJson(state: SandboxState, i: Instance): RpcBody {
   const vpc = i.networkType === 'vpc';
-  const family = state.instanceTypes.find((t) => t.instanceTypeId === i.instanceType)?.instanceTypeFamily ?? i.instanceType.split('.').slice(0, 2).join('.');
+  const family =
+    state.instanceTypes.find((t) => t.instanceTypeId === i.instanceType)?.instanceTypeFamily ??
+    i.instanceType.split('.').slice(0, 2).join('.');
   return {
-    InstanceId: i.instanceId, InstanceName: i.instanceName, HostName: i.hostName, Description: i.description ?? '',
-    Status: i.status, InstanceNetworkType: i.networkType, RegionId: i.regionId, ZoneId: i.zoneId,
-    InstanceType: i.instanceType, InstanceTypeFamily: family, ImageId: i.imageId, OSName: i.osName, OSNameEn: i.osName,
+    InstanceId: i.instanceId,
+    InstanceName: i.instanceName,
+    HostName: i.hostName,
+    Description: i.description ?? '',
+    Status: i.status,
+    InstanceNetworkType: i.networkType,
+    RegionId: i.regionId,
+    ZoneId: i.zoneId,
+    InstanceType: i.instanceType,
+    InstanceTypeFamily: family,
+    ImageId: i.imageId,
+    OSName: i.osName,
+    OSNameEn: i.osName,
     OSType: state.images.find((im) => im.imageId === i.imageId)?.osType ?? 'linux',
-    Cpu: i.cpu, Memory: i.memory, CreationTime: i.creationTime, StartTime: i.creationTime, ExpiredTime: '2099-12-31T15:59Z',
-    InstanceChargeType: 'PostPaid', InternetChargeType: 'PayByTraffic', InternetMaxBandwidthOut: i.internetMaxBandwidthOut,
-    InternetMaxBandwidthIn: 100, IoOptimized: true, DeletionProtection: false, Recyclable: false, SpotStrategy: 'NoSpot',
-    StoppedMode: i.status === 'Stopped' ? i.stoppedMode ?? 'KeepCharging' : 'Not-applicable', SerialNumber: `sn-${i.instanceId.slice(2)}`,
-    ResourceGroupId: '', KeyPairName: i.keyPairName ?? '', DeviceAvailable: true, ImageOptions: { LoginAsNonRoot: !!i.loginAsNonRoot },
-    VpcAttributes: { VpcId: i.vpcId ?? '', VSwitchId: i.vSwitchId ?? '', PrivateIpAddress: ips(vpc ? i.privateIp : undefined), NatIpAddress: '' },
+    Cpu: i.cpu,
+    Memory: i.memory,
+    CreationTime: i.creationTime,
+    StartTime: i.creationTime,
+    ExpiredTime: '2099-12-31T15:59Z',
+    InstanceChargeType: 'PostPaid',
+    InternetChargeType: 'PayByTraffic',
+    InternetMaxBandwidthOut: i.internetMaxBandwidthOut,
+    InternetMaxBandwidthIn: 100,
+    IoOptimized: true,
+    DeletionProtection: false,
+    Recyclable: false,
+    SpotStrategy: 'NoSpot',
+    StoppedMode: i.status === 'Stopped' ? (i.stoppedMode ?? 'KeepCharging') : 'Not-applicable',
+    SerialNumber: `sn-${i.instanceId.slice(2)}`,
+    ResourceGroupId: '',
+    KeyPairName: i.keyPairName ?? '',
+    DeviceAvailable: true,
+    ImageOptions: { LoginAsNonRoot: !!i.loginAsNonRoot },
+    VpcAttributes: {
+      VpcId: i.vpcId ?? '',
+      VSwitchId: i.vSwitchId ?? '',
+      PrivateIpAddress: ips(vpc ? i.privateIp : undefined),
+      NatIpAddress: '',
+    },
     InnerIpAddress: ips(vpc ? undefined : i.privateIp),
     PublicIpAddress: ips(i.publicIp),
     EipAddress: { AllocationId: '', IpAddress: '', Bandwidth: 0, InternetChargeType: '', IsSupportUnassociate: false },
     SecurityGroupIds: { SecurityGroupId: i.securityGroupIds },
     NetworkInterfaces: {
-      NetworkInterface: vpc ? [{
-        Type: 'Primary', NetworkInterfaceId: `eni-${i.instanceId.slice(2)}`, MacAddress: macOf(i.instanceId), PrimaryIpAddress: i.privateIp,
-        PrivateIpSets: { PrivateIpSet: [{ PrivateIpAddress: i.privateIp, Primary: true }] },
-      }] : [],
+      NetworkInterface: vpc
+        ? [
+            {
+              Type: 'Primary',
+              NetworkInterfaceId: `eni-${i.instanceId.slice(2)}`,
+              MacAddress: macOf(i.instanceId),
+              PrimaryIpAddress: i.privateIp,
+              PrivateIpSets: { PrivateIpSet: [{ PrivateIpAddress: i.privateIp, Primary: true }] },
+            },
+          ]
+        : [],
     },
     MetadataOptions: { HttpEndpoint: i.httpEndpoint, HttpTokens: i.httpTokens, HttpPutResponseHopLimit: 1 },
     Tags: { Tag: i.tags.map((t) => ({ TagKey: t.key, TagValue: t.value })) },
@@ -206,7 +305,12 @@ function instanceJson(state: SandboxState, i: Instance): RpcBody {
 
 /** ECS name filters take `*` as "any characters". */
 const nameMatches = (pattern: string, value: string) =>
-  new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(value);
 
 const regionOf = (i: Instance) => i.regionId;
 
@@ -217,19 +321,37 @@ function describeInstances(ctx: RpcContext): RpcBody {
   const p = ctx.params;
   const ids = instanceIds(ctx, false);
   const status = p.str('Status');
-  if (status !== undefined && !STATUSES.includes(status as InstanceStatus)) { throw err('InvalidStatus.NotFound', 404, 'The specified Status is not found.'); }
+  if (status !== undefined && !STATUSES.includes(status as InstanceStatus)) {
+    throw err('InvalidStatus.NotFound', 404, 'The specified Status is not found.');
+  }
   const network = p.str('InstanceNetworkType');
-  if (network !== undefined && network !== 'vpc' && network !== 'classic') { throw err('InvalidNetworkType.NotFound', 404, 'The specified InstanceNetworkType is not found.'); }
-  const privateIps = idList(p.str('PrivateIpAddresses'), () => E.malformed('PrivateIpAddresses', 'The specified PrivateIpAddresses are not valid.'));
-  const publicIps = idList(p.str('PublicIpAddresses'), () => E.malformed('PublicIpAddresses', 'The specified PublicIpAddresses are not valid.'));
+  if (network !== undefined && network !== 'vpc' && network !== 'classic') {
+    throw err('InvalidNetworkType.NotFound', 404, 'The specified InstanceNetworkType is not found.');
+  }
+  const privateIps = idList(p.str('PrivateIpAddresses'), () =>
+    E.malformed('PrivateIpAddresses', 'The specified PrivateIpAddresses are not valid.'),
+  );
+  const publicIps = idList(p.str('PublicIpAddresses'), () =>
+    E.malformed('PublicIpAddresses', 'The specified PublicIpAddresses are not valid.'),
+  );
   const tags = p.objects('Tag');
   const eq = (param: string, value: string | undefined) => p.str(param) === undefined || p.str(param) === value;
-  const all = valuesIn(ctx.state.instances, r.regionId, regionOf).filter((i) => (!ids || ids.includes(i.instanceId)) && eq('VpcId', i.vpcId) && eq('VSwitchId', i.vSwitchId) && eq('ZoneId', i.zoneId)
-    && eq('Status', i.status) && eq('InstanceNetworkType', i.networkType) && eq('ImageId', i.imageId) && eq('InstanceType', i.instanceType)
-    && (p.str('SecurityGroupId') === undefined || i.securityGroupIds.includes(p.str('SecurityGroupId')!))
-    && (p.str('InstanceName') === undefined || nameMatches(p.str('InstanceName')!, i.instanceName))
-    && (!privateIps || privateIps.includes(i.privateIp)) && (!publicIps || (!!i.publicIp && publicIps.includes(i.publicIp)))
-    && tags.every((t) => i.tags.some((x) => x.key === t.Key && (t.Value === undefined || x.value === t.Value))));
+  const all = valuesIn(ctx.state.instances, r.regionId, regionOf).filter(
+    (i) =>
+      (!ids || ids.includes(i.instanceId)) &&
+      eq('VpcId', i.vpcId) &&
+      eq('VSwitchId', i.vSwitchId) &&
+      eq('ZoneId', i.zoneId) &&
+      eq('Status', i.status) &&
+      eq('InstanceNetworkType', i.networkType) &&
+      eq('ImageId', i.imageId) &&
+      eq('InstanceType', i.instanceType) &&
+      (p.str('SecurityGroupId') === undefined || i.securityGroupIds.includes(p.str('SecurityGroupId')!)) &&
+      (p.str('InstanceName') === undefined || nameMatches(p.str('InstanceName')!, i.instanceName)) &&
+      (!privateIps || privateIps.includes(i.privateIp)) &&
+      (!publicIps || (!!i.publicIp && publicIps.includes(i.publicIp))) &&
+      tags.every((t) => i.tags.some((x) => x.key === t.Key && (t.Value === undefined || x.value === t.Value))),
+  );
   const { items, fields } = paged(ctx, all, 100, true);
   return { ...fields, Instances: { Instance: items.map((i) => instanceJson(ctx.state, i)) } };
 }
@@ -241,15 +363,45 @@ function describeInstances(ctx: RpcContext): RpcBody {
  */
 function describeInstanceAttribute(ctx: RpcContext): RpcBody {
   const full = instanceJson(ctx.state, theInstance(ctx));
-  const pick = ['InstanceId', 'InstanceName', 'HostName', 'Description', 'Status', 'InstanceNetworkType', 'RegionId', 'ZoneId', 'InstanceType',
-    'ImageId', 'Cpu', 'Memory', 'CreationTime', 'ExpiredTime', 'InstanceChargeType', 'InternetChargeType', 'InternetMaxBandwidthOut',
-    'InternetMaxBandwidthIn', 'IoOptimized', 'StoppedMode', 'SerialNumber', 'VpcAttributes', 'InnerIpAddress', 'PublicIpAddress',
-    'SecurityGroupIds', 'OperationLocks'];
+  const pick = [
+    'InstanceId',
+    'InstanceName',
+    'HostName',
+    'Description',
+    'Status',
+    'InstanceNetworkType',
+    'RegionId',
+    'ZoneId',
+    'InstanceType',
+    'ImageId',
+    'Cpu',
+    'Memory',
+    'CreationTime',
+    'ExpiredTime',
+    'InstanceChargeType',
+    'InternetChargeType',
+    'InternetMaxBandwidthOut',
+    'InternetMaxBandwidthIn',
+    'IoOptimized',
+    'StoppedMode',
+    'SerialNumber',
+    'VpcAttributes',
+    'InnerIpAddress',
+    'PublicIpAddress',
+    'SecurityGroupIds',
+    'OperationLocks',
+  ];
   const { IsSupportUnassociate: _, ...eip } = full.EipAddress as Record<string, unknown>;
   return {
-    ...Object.fromEntries(pick.map((k) => [k, full[k]])), EipAddress: eip,
-    ClusterId: '', VlanId: '', CreditSpecification: '', EnableJumboFrame: false, EnableNetworkEncryption: false,
-    DedicatedHostAttribute: { DedicatedHostId: '', DedicatedHostName: '' }, SecurityOptions: { EnableSecureBoot: false },
+    ...Object.fromEntries(pick.map((k) => [k, full[k]])),
+    EipAddress: eip,
+    ClusterId: '',
+    VlanId: '',
+    CreditSpecification: '',
+    EnableJumboFrame: false,
+    EnableNetworkEncryption: false,
+    DedicatedHostAttribute: { DedicatedHostId: '', DedicatedHostName: '' },
+    SecurityOptions: { EnableSecureBoot: false },
     NetworkOptions: { EnableJumboFrame: false, EnableNetworkEncryption: false, BandwidthWeighting: '' },
   };
 }
@@ -264,17 +416,32 @@ function describeKeyPairs(ctx: RpcContext): RpcBody {
   const r = region(ctx);
   const byName = new Map<string, string>();
   for (const i of valuesIn(ctx.state.instances, r.regionId, regionOf)) {
-    if (i.keyPairName && (!byName.has(i.keyPairName) || i.creationTime < byName.get(i.keyPairName)!)) { byName.set(i.keyPairName, i.creationTime); }
+    if (i.keyPairName && (!byName.has(i.keyPairName) || i.creationTime < byName.get(i.keyPairName)!)) {
+      byName.set(i.keyPairName, i.creationTime);
+    }
   }
   const pattern = ctx.params.str('KeyPairName');
   const fingerprint = ctx.params.str('KeyPairFingerPrint');
-  const all = [...byName].sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, created]) => ({ name, created, fp: createHash('md5').update(`sandbox-key-pair:${name}`).digest('hex') }))
+  const all = [...byName]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, created]) => ({
+      name,
+      created,
+      fp: createHash('md5').update(`sandbox-key-pair:${name}`).digest('hex'),
+    }))
     .filter((k) => (!pattern || nameMatches(pattern, k.name)) && (!fingerprint || fingerprint === k.fp));
   const { items, fields } = paged(ctx, all, 50, false);
   return {
     ...fields,
-    KeyPairs: { KeyPair: items.map((k) => ({ KeyPairName: k.name, KeyPairFingerPrint: k.fp, CreationTime: k.created, ResourceGroupId: '', Tags: { Tag: [] } })) },
+    KeyPairs: {
+      KeyPair: items.map((k) => ({
+        KeyPairName: k.name,
+        KeyPairFingerPrint: k.fp,
+        CreationTime: k.created,
+        ResourceGroupId: '',
+        Tags: { Tag: [] },
+      })),
+    },
   };
 }
 
@@ -285,18 +452,27 @@ type Outcome = { instanceId: string; error?: SandboxError; roleName?: string };
 /** Per-instance results; if none succeeded, the first failure is the call's error (see header). */
 function batch(ids: string[], one: (id: string) => Outcome): Outcome[] {
   const outcomes = ids.map((id) => {
-    try { return one(id); } catch (e) {
-      if (e instanceof SandboxError) { return { instanceId: id, error: e }; }
+    try {
+      return one(id);
+    } catch (e) {
+      if (e instanceof SandboxError) {
+        return { instanceId: id, error: e };
+      }
       throw e;
     }
   });
   const failed = outcomes.filter((o) => o.error);
-  if (failed.length === outcomes.length && failed[0]?.error) { throw failed[0].error; }
+  if (failed.length === outcomes.length && failed[0]?.error) {
+    throw failed[0].error;
+  }
   return outcomes;
 }
 
 const resultJson = (o: Outcome, okMessage: string) => ({
-  InstanceId: o.instanceId, Success: !o.error, Code: o.error ? o.error.code : '200', Message: o.error ? o.error.message : okMessage,
+  InstanceId: o.instanceId,
+  Success: !o.error,
+  Code: o.error ? o.error.code : '200',
+  Message: o.error ? o.error.message : okMessage,
 });
 
 function attachInstanceRamRole(ctx: RpcContext): RpcBody {
@@ -304,17 +480,25 @@ function attachInstanceRamRole(ctx: RpcContext): RpcBody {
   const role = passableEcsRole(ctx, ctx.params.required('RamRoleName'), 404);
   const ids = instanceIds(ctx, true)!;
   const policy = ctx.params.str('Policy');
-  if (policy !== undefined && (policy.length < 1 || policy.length > 1024)) { throw err('InvalidParameter.Policy', 400, 'The specified parameter "Policy" is not valid.'); }
+  if (policy !== undefined && (policy.length < 1 || policy.length > 1024)) {
+    throw err('InvalidParameter.Policy', 400, 'The specified parameter "Policy" is not valid.');
+  }
   const outcomes = batch(ids, (id) => {
     const i = instanceIn(ctx, r.regionId, id);
-    if (i.networkType === 'classic') { throw E.classic(); }
+    if (i.networkType === 'classic') {
+      throw E.classic();
+    }
     // Re-attaching the role an instance already has is a no-op; only *another* role is refused.
-    if (i.ramRoleName && i.ramRoleName.toLowerCase() !== role.roleName.toLowerCase()) { throw E.attached(); }
+    if (i.ramRoleName && i.ramRoleName.toLowerCase() !== role.roleName.toLowerCase()) {
+      throw E.attached();
+    }
     i.ramRoleName = role.roleName;
     return { instanceId: id };
   });
   return {
-    RamRoleName: role.roleName, TotalCount: outcomes.length, FailCount: outcomes.filter((o) => o.error).length,
+    RamRoleName: role.roleName,
+    TotalCount: outcomes.length,
+    FailCount: outcomes.filter((o) => o.error).length,
     AttachInstanceRamRoleResults: { AttachInstanceRamRoleResult: outcomes.map((o) => resultJson(o, 'success')) },
   };
 }
@@ -322,24 +506,33 @@ function attachInstanceRamRole(ctx: RpcContext): RpcBody {
 function detachInstanceRamRole(ctx: RpcContext): RpcBody {
   const r = region(ctx);
   const wanted = ctx.params.str('RamRoleName') || undefined;
-  if (wanted && !findRole(ctx.state, wanted)) { throw E.roleNotFound(); }
+  if (wanted && !findRole(ctx.state, wanted)) {
+    throw E.roleNotFound();
+  }
   const outcomes = batch(instanceIds(ctx, true)!, (id) => {
     const i = instanceIn(ctx, r.regionId, id);
-    if (i.networkType === 'classic') { throw E.classic(); }
+    if (i.networkType === 'classic') {
+      throw E.classic();
+    }
     const had = i.ramRoleName;
-    if (!had || (wanted && had.toLowerCase() !== wanted.toLowerCase())) { throw E.notAttached(); }
+    if (!had || (wanted && had.toLowerCase() !== wanted.toLowerCase())) {
+      throw E.notAttached();
+    }
     i.ramRoleName = undefined;
     // The instance stops serving the role's credentials at once.
     revokeInstanceSessions(ctx.state, id);
     return { instanceId: id, roleName: had };
   });
   return {
-    RamRoleName: wanted ?? outcomes.find((o) => o.roleName)?.roleName ?? '', TotalCount: outcomes.length,
+    RamRoleName: wanted ?? outcomes.find((o) => o.roleName)?.roleName ?? '',
+    TotalCount: outcomes.length,
     FailCount: outcomes.filter((o) => o.error).length,
     DetachInstanceRamRoleResults: {
       DetachInstanceRamRoleResult: outcomes.map((o) => ({
         ...resultJson(o, 'Success'),
-        InstanceRamRoleSets: { InstanceRamRoleSet: o.roleName ? [{ InstanceId: o.instanceId, RamRoleName: o.roleName }] : [] },
+        InstanceRamRoleSets: {
+          InstanceRamRoleSet: o.roleName ? [{ InstanceId: o.instanceId, RamRoleName: o.roleName }] : [],
+        },
       })),
     },
   };
@@ -349,20 +542,36 @@ function describeInstanceRamRole(ctx: RpcContext): RpcBody {
   const r = region(ctx);
   const ids = instanceIds(ctx, false);
   const roleName = ctx.params.str('RamRoleName') || undefined;
-  if (!ids && !roleName) { throw err('InvalidParameter.AllEmpty', 403, 'At least one of InstanceIds and RamRoleName must be specified.'); }
-  const candidates = ids ? ids.map((id) => instanceIn(ctx, r.regionId, id)) : valuesIn(ctx.state.instances, r.regionId, regionOf);
-  if (ids && candidates.some((i) => i.networkType === 'classic')) { throw E.classic(); }
-  const withRole = candidates.filter((i) => i.ramRoleName && (!roleName || i.ramRoleName.toLowerCase() === roleName.toLowerCase()));
+  if (!ids && !roleName) {
+    throw err('InvalidParameter.AllEmpty', 403, 'At least one of InstanceIds and RamRoleName must be specified.');
+  }
+  const candidates = ids
+    ? ids.map((id) => instanceIn(ctx, r.regionId, id))
+    : valuesIn(ctx.state.instances, r.regionId, regionOf);
+  if (ids && candidates.some((i) => i.networkType === 'classic')) {
+    throw E.classic();
+  }
+  const withRole = candidates.filter(
+    (i) => i.ramRoleName && (!roleName || i.ramRoleName.toLowerCase() === roleName.toLowerCase()),
+  );
   const { items, fields } = paged(ctx, withRole, 50, false);
   return {
-    RegionId: r.regionId, TotalCount: fields.TotalCount,
-    InstanceRamRoleSets: { InstanceRamRoleSet: items.map((i) => ({ InstanceId: i.instanceId, RamRoleName: i.ramRoleName })) },
+    RegionId: r.regionId,
+    TotalCount: fields.TotalCount,
+    InstanceRamRoleSets: {
+      InstanceRamRoleSet: items.map((i) => ({ InstanceId: i.instanceId, RamRoleName: i.ramRoleName })),
+    },
   };
 }
 
 // ---- instance lifecycle ----
 
-const ID_PREFIX: Record<string, string> = { 'cn-hangzhou': 'bp1', 'cn-shanghai': 'uf6', 'cn-beijing': '2ze', 'cn-shenzhen': 'wz9' };
+const ID_PREFIX: Record<string, string> = {
+  'cn-hangzhou': 'bp1',
+  'cn-shanghai': 'uf6',
+  'cn-beijing': '2ze',
+  'cn-shenzhen': 'wz9',
+};
 const hex = (n: number) => randomBytes(n).toString('hex').slice(0, n);
 
 /** The next free address of a vSwitch's CIDR, from .10 up (lower addresses are reserved). */
@@ -374,7 +583,9 @@ function nextPrivateIp(state: SandboxState, cidr: string, vSwitchId: string): st
   for (let n = 10; n < size - 1; n++) {
     const v = start + n;
     const ip = [24, 16, 8, 0].map((s) => (v >>> s) & 255).join('.');
-    if (!used.has(ip)) { return ip; }
+    if (!used.has(ip)) {
+      return ip;
+    }
   }
   throw err('InvalidVSwitchId.IpNotEnough', 403, 'The specified VSwitch has not enough IP addresses.');
 }
@@ -383,7 +594,9 @@ function newPublicIp(state: SandboxState): string {
   const used = new Set([...state.instances.values()].map((i) => i.publicIp));
   for (;;) {
     const ip = `47.${96 + (randomBytes(1)[0] % 8)}.${randomBytes(1)[0]}.${1 + (randomBytes(1)[0] % 254)}`;
-    if (!used.has(ip)) { return ip; }
+    if (!used.has(ip)) {
+      return ip;
+    }
   }
 }
 
@@ -391,28 +604,50 @@ function newPublicIp(state: SandboxState): string {
 function launch(ctx: RpcContext, mode: 'run' | 'create'): Instance[] {
   const r = region(ctx);
   const p = ctx.params;
-  const image = ctx.state.images.find((im) => im.imageId === p.required('ImageId') && (!im.regionId || im.regionId === r.regionId));
-  if (!image) { throw err('InvalidImageId.NotFound', 404, 'The specified ImageId does not exist.'); }
+  const image = ctx.state.images.find(
+    (im) => im.imageId === p.required('ImageId') && (!im.regionId || im.regionId === r.regionId),
+  );
+  if (!image) {
+    throw err('InvalidImageId.NotFound', 404, 'The specified ImageId does not exist.');
+  }
   const type = ctx.state.instanceTypes.find((t) => t.instanceTypeId === p.required('InstanceType'));
-  if (!type) { throw err('InvalidInstanceType.ValueNotSupported', 400, 'The specified InstanceType beyond the permitted range.'); }
+  if (!type) {
+    throw err('InvalidInstanceType.ValueNotSupported', 400, 'The specified InstanceType beyond the permitted range.');
+  }
   // The classic network is closed to new accounts: a vSwitch is effectively mandatory.
   const vsw = ctx.state.vswitches.find((v) => v.vSwitchId === p.required('VSwitchId') && v.regionId === r.regionId);
-  if (!vsw) { throw err('InvalidVSwitchId.NotFound', 404, 'Specified virtual switch does not exist.'); }
+  if (!vsw) {
+    throw err('InvalidVSwitchId.NotFound', 404, 'Specified virtual switch does not exist.');
+  }
   const sgIds = [p.str('SecurityGroupId'), ...p.list('SecurityGroupIds')].filter((x): x is string => !!x);
-  if (sgIds.length === 0) { p.required('SecurityGroupId'); }
+  if (sgIds.length === 0) {
+    p.required('SecurityGroupId');
+  }
   for (const id of sgIds) {
     const sg = ctx.state.securityGroups.find((g) => g.securityGroupId === id && g.regionId === r.regionId);
-    if (!sg) { throw err('InvalidSecurityGroupId.NotFound', 404, 'The specified SecurityGroupId does not exist.'); }
-    if (sg.vpcId !== vsw.vpcId) { throw err('InvalidSecurityGroupId.VPCMismatch', 400, 'The specified security group and vSwitch are not in the same VPC.'); }
+    if (!sg) {
+      throw err('InvalidSecurityGroupId.NotFound', 404, 'The specified SecurityGroupId does not exist.');
+    }
+    if (sg.vpcId !== vsw.vpcId) {
+      throw err(
+        'InvalidSecurityGroupId.VPCMismatch',
+        400,
+        'The specified security group and vSwitch are not in the same VPC.',
+      );
+    }
   }
   password(ctx);
   const { instanceName, hostName, description } = names(ctx);
   const bandwidth = p.int('InternetMaxBandwidthOut', { min: 0, max: 100 }) ?? 0;
-  const amount = mode === 'run' ? p.int('Amount', { min: 1, max: 100 }) ?? 1 : 1;
+  const amount = mode === 'run' ? (p.int('Amount', { min: 1, max: 100 }) ?? 1) : 1;
   const httpTokens = p.str('HttpTokens') ?? 'optional';
   const httpEndpoint = p.str('HttpEndpoint') ?? 'enabled';
-  if (httpTokens !== 'optional' && httpTokens !== 'required') { throw err('InvalidParameter', 400, 'The specified parameter "HttpTokens" is not valid.'); }
-  if (httpEndpoint !== 'enabled' && httpEndpoint !== 'disabled') { throw err('InvalidParameter', 400, 'The specified parameter "HttpEndpoint" is not valid.'); }
+  if (httpTokens !== 'optional' && httpTokens !== 'required') {
+    throw err('InvalidParameter', 400, 'The specified parameter "HttpTokens" is not valid.');
+  }
+  if (httpEndpoint !== 'enabled' && httpEndpoint !== 'disabled') {
+    throw err('InvalidParameter', 400, 'The specified parameter "HttpEndpoint" is not valid.');
+  }
   const roleName = p.str('RamRoleName') || undefined;
   const role = roleName ? passableEcsRole(ctx, roleName, 401) : undefined;
   const tags = p.objects('Tag').map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }));
@@ -423,20 +658,41 @@ function launch(ctx: RpcContext, mode: 'run' | 'create'): Instance[] {
   for (let n = 0; n < amount; n++) {
     const id = `i-${ID_PREFIX[r.regionId] ?? 'xx0'}${hex(17)}`;
     const instance: Instance = {
-      instanceId: id, instanceName: instanceName ?? id, hostName: hostName ?? `iZ${id.slice(2)}Z`, regionId: r.regionId,
-      zoneId: vsw.zoneId, status: 'Pending', networkType: 'vpc', vpcId: vsw.vpcId,
-      vSwitchId: vsw.vSwitchId, securityGroupIds: sgIds, privateIp: nextPrivateIp(ctx.state, vsw.cidrBlock, vsw.vSwitchId),
-      imageId: image.imageId, instanceType: type.instanceTypeId, osName: image.osName, cpu: type.cpuCoreCount,
-      memory: type.memorySize * 1024, creationTime: new Date(ctx.now()).toISOString().slice(0, 16) + 'Z',
-      internetMaxBandwidthOut: bandwidth, httpTokens, httpEndpoint, ramRoleName: role?.roleName,
-      passwordSet: p.has('Password'), description, tags,
-      keyPairName: p.str('KeyPairName') || undefined, loginAsNonRoot: p.bool('ImageOptions.LoginAsNonRoot') || undefined,
+      instanceId: id,
+      instanceName: instanceName ?? id,
+      hostName: hostName ?? `iZ${id.slice(2)}Z`,
+      regionId: r.regionId,
+      zoneId: vsw.zoneId,
+      status: 'Pending',
+      networkType: 'vpc',
+      vpcId: vsw.vpcId,
+      vSwitchId: vsw.vSwitchId,
+      securityGroupIds: sgIds,
+      privateIp: nextPrivateIp(ctx.state, vsw.cidrBlock, vsw.vSwitchId),
+      imageId: image.imageId,
+      instanceType: type.instanceTypeId,
+      osName: image.osName,
+      cpu: type.cpuCoreCount,
+      memory: type.memorySize * 1024,
+      creationTime: new Date(ctx.now()).toISOString().slice(0, 16) + 'Z',
+      internetMaxBandwidthOut: bandwidth,
+      httpTokens,
+      httpEndpoint,
+      ramRoleName: role?.roleName,
+      passwordSet: p.has('Password'),
+      description,
+      tags,
+      keyPairName: p.str('KeyPairName') || undefined,
+      loginAsNonRoot: p.bool('ImageOptions.LoginAsNonRoot') || undefined,
     };
     // RunInstances starts the instance and gives it the public IP it asked for once Running;
     // CreateInstance leaves it Stopped, to be started and given an IP (AllocatePublicIpAddress).
     if (mode === 'run') {
       const publicIp = bandwidth > 0 ? newPublicIp(ctx.state) : undefined;
-      schedule(ctx.state, instance, 'Pending', [{ status: 'Starting', afterMs: life.pendingMs }, { status: 'Running', afterMs: life.startingMs, publicIp }]);
+      schedule(ctx.state, instance, 'Pending', [
+        { status: 'Starting', afterMs: life.pendingMs },
+        { status: 'Running', afterMs: life.startingMs, publicIp },
+      ]);
     } else {
       schedule(ctx.state, instance, 'Pending', [{ status: 'Stopped', afterMs: life.pendingMs }]);
     }
@@ -448,7 +704,9 @@ function launch(ctx: RpcContext, mode: 'run' | 'create'): Instance[] {
 
 /** Refuses an instance that is not `wanted`, with the code ECS gives for one still being created. */
 function requireStatus(i: Instance, ...wanted: InstanceStatus[]): void {
-  if (wanted.includes(i.status)) { return; }
+  if (wanted.includes(i.status)) {
+    return;
+  }
   throw i.status === 'Pending' ? E.initializing() : E.status();
 }
 
@@ -463,7 +721,9 @@ function startInstance(ctx: RpcContext): RpcBody {
   dryRun(ctx);
   const publicIp = !i.publicIp && i.internetMaxBandwidthOut > 0 ? newPublicIp(ctx.state) : undefined;
   delete i.stoppedMode;
-  schedule(ctx.state, i, 'Starting', [{ status: 'Running', afterMs: realismOf(ctx.state).lifecycle.startingMs, publicIp }]);
+  schedule(ctx.state, i, 'Starting', [
+    { status: 'Running', afterMs: realismOf(ctx.state).lifecycle.startingMs, publicIp },
+  ]);
   return {};
 }
 
@@ -483,7 +743,9 @@ function stopInstance(ctx: RpcContext): RpcBody {
   const stopCharging = mode === 'StopCharging' && i.networkType === 'vpc';
   i.stoppedMode = stopCharging ? 'StopCharging' : 'KeepCharging';
   schedule(ctx.state, i, 'Stopping', [{ status: 'Stopped', afterMs: realismOf(ctx.state).lifecycle.stoppingMs }]);
-  if (stopCharging) { i.publicIp = undefined; }
+  if (stopCharging) {
+    i.publicIp = undefined;
+  }
   return {};
 }
 
@@ -504,7 +766,11 @@ function rebootInstance(ctx: RpcContext): RpcBody {
  */
 function deleteInstance(ctx: RpcContext): RpcBody {
   const i = theInstance(ctx);
-  if (ctx.params.bool('Force')) { requireStatus(i, 'Stopped', 'Running'); } else { requireStatus(i, 'Stopped'); }
+  if (ctx.params.bool('Force')) {
+    requireStatus(i, 'Stopped', 'Running');
+  } else {
+    requireStatus(i, 'Stopped');
+  }
   dryRun(ctx);
   ctx.state.instances.delete(i.instanceId);
   revokeInstanceSessions(ctx.state, i.instanceId);
@@ -517,16 +783,32 @@ function modifyInstanceAttribute(ctx: RpcContext): RpcBody {
   const { instanceName, hostName, description } = names(ctx);
   const sgIds = ctx.params.list('SecurityGroupIds');
   for (const id of sgIds) {
-    if (!ctx.state.securityGroups.some((g) => g.securityGroupId === id && g.regionId === i.regionId && g.vpcId === i.vpcId)) {
+    if (
+      !ctx.state.securityGroups.some(
+        (g) => g.securityGroupId === id && g.regionId === i.regionId && g.vpcId === i.vpcId,
+      )
+    ) {
       throw err('InvalidSecurityGroupId.NotFound', 404, 'The specified SecurityGroupId does not exist.');
     }
   }
-  if (pw !== undefined) { requireStatus(i, 'Running', 'Stopped', 'Stopping'); }
-  if (pw !== undefined) { i.passwordSet = true; }
-  if (instanceName !== undefined) { i.instanceName = instanceName; }
-  if (hostName !== undefined) { i.hostName = hostName; }
-  if (description !== undefined) { i.description = description; }
-  if (sgIds.length) { i.securityGroupIds = sgIds; }
+  if (pw !== undefined) {
+    requireStatus(i, 'Running', 'Stopped', 'Stopping');
+  }
+  if (pw !== undefined) {
+    i.passwordSet = true;
+  }
+  if (instanceName !== undefined) {
+    i.instanceName = instanceName;
+  }
+  if (hostName !== undefined) {
+    i.hostName = hostName;
+  }
+  if (description !== undefined) {
+    i.description = description;
+  }
+  if (sgIds.length) {
+    i.securityGroupIds = sgIds;
+  }
   return {};
 }
 
@@ -540,15 +822,22 @@ function allocatePublicIpAddress(ctx: RpcContext): RpcBody {
 
 // ---- regions and network ----
 
-const ENGLISH_NAMES: Record<string, string> = { 'cn-hangzhou': 'China (Hangzhou)', 'cn-shanghai': 'China (Shanghai)', 'cn-beijing': 'China (Beijing)', 'cn-shenzhen': 'China (Shenzhen)' };
+const ENGLISH_NAMES: Record<string, string> = {
+  'cn-hangzhou': 'China (Hangzhou)',
+  'cn-shanghai': 'China (Shanghai)',
+  'cn-beijing': 'China (Beijing)',
+  'cn-shenzhen': 'China (Shenzhen)',
+};
 const english = (ctx: RpcContext) => (ctx.params.str('AcceptLanguage') ?? 'zh-CN').toLowerCase().startsWith('en');
 
 function describeRegions(ctx: RpcContext): RpcBody {
   return {
     Regions: {
       Region: ctx.state.regions.map((r) => ({
-        RegionId: r.regionId, LocalName: english(ctx) ? ENGLISH_NAMES[r.regionId] ?? r.regionId : r.localName,
-        RegionEndpoint: `ecs.${r.regionId}.aliyuncs.com`, Status: 'available',
+        RegionId: r.regionId,
+        LocalName: english(ctx) ? (ENGLISH_NAMES[r.regionId] ?? r.regionId) : r.localName,
+        RegionEndpoint: `ecs.${r.regionId}.aliyuncs.com`,
+        Status: 'available',
       })),
     },
   };
@@ -562,8 +851,11 @@ function describeZones(ctx: RpcContext): RpcBody {
       Zone: r.zones.map((z) => {
         const letter = z.slice(-1).toUpperCase();
         return {
-          ZoneId: z, ZoneType: 'AvailabilityZone',
-          LocalName: english(ctx) ? `${ENGLISH_NAMES[r.regionId] ?? r.regionId} Zone ${letter}` : `${r.localName.replace(/（.*）/, '')} 可用区${letter}`,
+          ZoneId: z,
+          ZoneType: 'AvailabilityZone',
+          LocalName: english(ctx)
+            ? `${ENGLISH_NAMES[r.regionId] ?? r.regionId} Zone ${letter}`
+            : `${r.localName.replace(/（.*）/, '')} 可用区${letter}`,
           AvailableResourceCreation: { ResourceTypes: ['Instance', 'Disk', 'VSwitch'] },
           AvailableInstanceTypes: { InstanceTypes: types },
           AvailableDiskCategories: { DiskCategories: ['cloud_essd', 'cloud_efficiency'] },
@@ -573,19 +865,37 @@ function describeZones(ctx: RpcContext): RpcBody {
   };
 }
 
-const inList = (raw: string | undefined, value: string) => raw === undefined || raw.split(',').map((s) => s.trim()).includes(value);
+const inList = (raw: string | undefined, value: string) =>
+  raw === undefined ||
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .includes(value);
 
 function describeVpcs(ctx: RpcContext): RpcBody {
   const r = region(ctx);
   const isDefault = ctx.params.bool('IsDefault');
-  const all = ctx.state.vpcs.filter((v) => v.regionId === r.regionId && inList(ctx.params.str('VpcId'), v.vpcId) && (isDefault === undefined || v.isDefault === isDefault));
+  const all = ctx.state.vpcs.filter(
+    (v) =>
+      v.regionId === r.regionId &&
+      inList(ctx.params.str('VpcId'), v.vpcId) &&
+      (isDefault === undefined || v.isDefault === isDefault),
+  );
   const { items, fields } = paged(ctx, all, 50, false);
   return {
     ...fields,
     Vpcs: {
       Vpc: items.map((v) => ({
-        VpcId: v.vpcId, VpcName: v.vpcName, CidrBlock: v.cidrBlock, RegionId: v.regionId, Status: 'Available', IsDefault: v.isDefault,
-        VRouterId: `vrt-${v.vpcId.slice(4)}`, Description: '', CreationTime: v.creationTime, UserCidrs: { UserCidr: [] },
+        VpcId: v.vpcId,
+        VpcName: v.vpcName,
+        CidrBlock: v.cidrBlock,
+        RegionId: v.regionId,
+        Status: 'Available',
+        IsDefault: v.isDefault,
+        VRouterId: `vrt-${v.vpcId.slice(4)}`,
+        Description: '',
+        CreationTime: v.creationTime,
+        UserCidrs: { UserCidr: [] },
         VSwitchIds: { VSwitchId: ctx.state.vswitches.filter((s) => s.vpcId === v.vpcId).map((s) => s.vSwitchId) },
       })),
     },
@@ -596,8 +906,14 @@ function describeVSwitches(ctx: RpcContext): RpcBody {
   const r = region(ctx);
   const p = ctx.params;
   const isDefault = p.bool('IsDefault');
-  const all = ctx.state.vswitches.filter((s) => s.regionId === r.regionId && inList(p.str('VpcId'), s.vpcId) && inList(p.str('ZoneId'), s.zoneId)
-    && inList(p.str('VSwitchId'), s.vSwitchId) && (isDefault === undefined || s.isDefault === isDefault));
+  const all = ctx.state.vswitches.filter(
+    (s) =>
+      s.regionId === r.regionId &&
+      inList(p.str('VpcId'), s.vpcId) &&
+      inList(p.str('ZoneId'), s.zoneId) &&
+      inList(p.str('VSwitchId'), s.vSwitchId) &&
+      (isDefault === undefined || s.isDefault === isDefault),
+  );
   const { items, fields } = paged(ctx, all, 50, false);
   return {
     ...fields,
@@ -606,8 +922,16 @@ function describeVSwitches(ctx: RpcContext): RpcBody {
         const size = 2 ** (32 - Number(s.cidrBlock.split('/')[1]));
         const used = [...ctx.state.instances.values()].filter((i) => i.vSwitchId === s.vSwitchId).length;
         return {
-          VSwitchId: s.vSwitchId, VpcId: s.vpcId, ZoneId: s.zoneId, CidrBlock: s.cidrBlock, VSwitchName: s.vSwitchName, IsDefault: s.isDefault,
-          Status: 'Available', Description: '', ResourceGroupId: '', AvailableIpAddressCount: Math.max(0, size - 4 - used),
+          VSwitchId: s.vSwitchId,
+          VpcId: s.vpcId,
+          ZoneId: s.zoneId,
+          CidrBlock: s.cidrBlock,
+          VSwitchName: s.vSwitchName,
+          IsDefault: s.isDefault,
+          Status: 'Available',
+          Description: '',
+          ResourceGroupId: '',
+          AvailableIpAddressCount: Math.max(0, size - 4 - used),
           CreationTime: ctx.state.vpcs.find((v) => v.vpcId === s.vpcId)?.creationTime ?? '',
         };
       }),
@@ -618,41 +942,78 @@ function describeVSwitches(ctx: RpcContext): RpcBody {
 function describeSecurityGroups(ctx: RpcContext): RpcBody {
   const r = region(ctx);
   const p = ctx.params;
-  const ids = idList(p.str('SecurityGroupIds'), () => E.malformed('SecurityGroupIds', 'The specified SecurityGroupIds are not valid.'));
-  const all = ctx.state.securityGroups.filter((g) => g.regionId === r.regionId && inList(p.str('VpcId'), g.vpcId)
-    && inList(p.str('SecurityGroupId'), g.securityGroupId) && (!ids || ids.includes(g.securityGroupId))
-    && (p.str('SecurityGroupName') === undefined || nameMatches(p.str('SecurityGroupName')!, g.securityGroupName)));
+  const ids = idList(p.str('SecurityGroupIds'), () =>
+    E.malformed('SecurityGroupIds', 'The specified SecurityGroupIds are not valid.'),
+  );
+  const all = ctx.state.securityGroups.filter(
+    (g) =>
+      g.regionId === r.regionId &&
+      inList(p.str('VpcId'), g.vpcId) &&
+      inList(p.str('SecurityGroupId'), g.securityGroupId) &&
+      (!ids || ids.includes(g.securityGroupId)) &&
+      (p.str('SecurityGroupName') === undefined || nameMatches(p.str('SecurityGroupName')!, g.securityGroupName)),
+  );
   const { items, fields } = paged(ctx, all, 50, true);
   return {
-    RegionId: r.regionId, ...fields,
+    RegionId: r.regionId,
+    ...fields,
     SecurityGroups: {
       SecurityGroup: items.map((g) => ({
-        SecurityGroupId: g.securityGroupId, SecurityGroupName: g.securityGroupName, Description: g.description, VpcId: g.vpcId,
-        SecurityGroupType: 'normal', ServiceManaged: false, ResourceGroupId: '', Tags: { Tag: [] },
-        EcsCount: [...ctx.state.instances.values()].filter((i) => i.securityGroupIds.includes(g.securityGroupId)).length,
+        SecurityGroupId: g.securityGroupId,
+        SecurityGroupName: g.securityGroupName,
+        Description: g.description,
+        VpcId: g.vpcId,
+        SecurityGroupType: 'normal',
+        ServiceManaged: false,
+        ResourceGroupId: '',
+        Tags: { Tag: [] },
+        EcsCount: [...ctx.state.instances.values()].filter((i) => i.securityGroupIds.includes(g.securityGroupId))
+          .length,
         CreationTime: ctx.state.vpcs.find((v) => v.vpcId === g.vpcId)?.creationTime ?? '',
       })),
     },
   };
 }
 
-
 function describeImages(ctx: RpcContext): RpcBody {
   const r = region(ctx);
   const p = ctx.params;
   const eq = (param: string, value: string) => p.str(param) === undefined || p.str(param) === value;
-  const all = ctx.state.images.filter((im) => (!im.regionId || im.regionId === r.regionId) && inList(p.str('ImageId'), im.imageId)
-    && eq('OSType', im.osType) && eq('Architecture', im.architecture) && eq('ImageOwnerAlias', im.ownerAlias)
-    && (p.str('ImageName') === undefined || nameMatches(p.str('ImageName')!, im.imageName)));
+  const all = ctx.state.images.filter(
+    (im) =>
+      (!im.regionId || im.regionId === r.regionId) &&
+      inList(p.str('ImageId'), im.imageId) &&
+      eq('OSType', im.osType) &&
+      eq('Architecture', im.architecture) &&
+      eq('ImageOwnerAlias', im.ownerAlias) &&
+      (p.str('ImageName') === undefined || nameMatches(p.str('ImageName')!, im.imageName)),
+  );
   const { items, fields } = paged(ctx, all, 100, false);
   return {
-    RegionId: r.regionId, ...fields,
+    RegionId: r.regionId,
+    ...fields,
     Images: {
       Image: items.map((im) => ({
-        ImageId: im.imageId, ImageName: im.imageName, OSName: im.osName, OSNameEn: im.osName, OSType: im.osType,
-        Architecture: im.architecture, Size: im.size, ImageOwnerAlias: im.ownerAlias, Status: 'Available', IsPublic: im.ownerAlias === 'system',
-        Platform: im.osName.split(' ').slice(0, im.osName.startsWith('Alibaba') ? 3 : 1).join(' '), Usage: 'instance',
-        IsSupportCloudinit: true, IsSupportIoOptimized: true, Description: '', CreationTime: '2026-01-01T00:00:00Z', Tags: { Tag: [] },
+        ImageId: im.imageId,
+        ImageName: im.imageName,
+        OSName: im.osName,
+        OSNameEn: im.osName,
+        OSType: im.osType,
+        Architecture: im.architecture,
+        Size: im.size,
+        ImageOwnerAlias: im.ownerAlias,
+        Status: 'Available',
+        IsPublic: im.ownerAlias === 'system',
+        Platform: im.osName
+          .split(' ')
+          .slice(0, im.osName.startsWith('Alibaba') ? 3 : 1)
+          .join(' '),
+        Usage: 'instance',
+        IsSupportCloudinit: true,
+        IsSupportIoOptimized: true,
+        Description: '',
+        CreationTime: '2026-01-01T00:00:00Z',
+        Tags: { Tag: [] },
       })),
     },
   };
@@ -661,14 +1022,23 @@ function describeImages(ctx: RpcContext): RpcBody {
 function describeInstanceTypes(ctx: RpcContext): RpcBody {
   const wanted = ctx.params.list('InstanceTypes');
   const family = ctx.params.str('InstanceTypeFamily');
-  const all = ctx.state.instanceTypes.filter((t) => (!wanted.length || wanted.includes(t.instanceTypeId)) && (!family || t.instanceTypeFamily === family));
+  const all = ctx.state.instanceTypes.filter(
+    (t) => (!wanted.length || wanted.includes(t.instanceTypeId)) && (!family || t.instanceTypeFamily === family),
+  );
   const { items, fields } = tokenPaged(ctx, all, { min: 1, max: 100, fallback: 100 });
   return {
     NextToken: fields.NextToken ?? '',
     InstanceTypes: {
       InstanceType: items.map((t) => ({
-        InstanceTypeId: t.instanceTypeId, CpuCoreCount: t.cpuCoreCount, MemorySize: t.memorySize, InstanceTypeFamily: t.instanceTypeFamily,
-        InstanceCategory: 'General-purpose', CpuArchitecture: 'X86', EniQuantity: 2, GPUAmount: 0, GPUSpec: '',
+        InstanceTypeId: t.instanceTypeId,
+        CpuCoreCount: t.cpuCoreCount,
+        MemorySize: t.memorySize,
+        InstanceTypeFamily: t.instanceTypeFamily,
+        InstanceCategory: 'General-purpose',
+        CpuArchitecture: 'X86',
+        EniQuantity: 2,
+        GPUAmount: 0,
+        GPUSpec: '',
       })),
     },
   };
@@ -686,15 +1056,25 @@ function describeInstanceTypes(ctx: RpcContext): RpcBody {
 function idempotent(handler: (ctx: RpcContext) => RpcBody): (ctx: RpcContext) => RpcBody {
   return (ctx) => {
     const token = ctx.params.str('ClientToken');
-    if (!token) { return handler(ctx); }
+    if (!token) {
+      return handler(ctx);
+    }
     const key = `${ctx.action}:${ctx.params.str('RegionId') ?? ''}:${token}`;
     // Hashed: the parameters hold the instance password, and the state may be saved to disk.
-    const fingerprint = createHash('sha256').update(JSON.stringify(ctx.params.entries().filter(([k]) => k !== 'ClientToken'))).digest('hex');
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify(ctx.params.entries().filter(([k]) => k !== 'ClientToken')))
+      .digest('hex');
     const seen = ctx.state.clientTokens.get(key);
     if (seen && seen.fingerprint !== fingerprint) {
-      throw err('IdempotentParameterMismatch', 400, 'The specified ClientToken has already been used with different request parameters.');
+      throw err(
+        'IdempotentParameterMismatch',
+        400,
+        'The specified ClientToken has already been used with different request parameters.',
+      );
     }
-    if (seen) { return { ...seen.response }; }
+    if (seen) {
+      return { ...seen.response };
+    }
     const response = handler(ctx);
     ctx.state.clientTokens.set(key, { fingerprint, response });
     return response;
@@ -703,10 +1083,15 @@ function idempotent(handler: (ctx: RpcContext) => RpcBody): (ctx: RpcContext) =>
 
 // ---- the action table ----
 
-const ecsArn = (ctx: RpcContext, path: string) => `acs:ecs:${ctx.params.str('RegionId') || '*'}:${ctx.accountId}:${path}`;
+const ecsArn = (ctx: RpcContext, path: string) =>
+  `acs:ecs:${ctx.params.str('RegionId') || '*'}:${ctx.accountId}:${path}`;
 const eachInstance = (ctx: RpcContext) => {
   let ids: string[] | undefined;
-  try { ids = instanceIds(ctx, false); } catch { ids = undefined; } // malformed: the handler reports it
+  try {
+    ids = instanceIds(ctx, false);
+  } catch {
+    ids = undefined;
+  } // malformed: the handler reports it
   return (ids?.length ? ids : ['*']).map((id) => ecsArn(ctx, `instance/${id}`));
 };
 const oneInstance = (ctx: RpcContext) => {
@@ -731,9 +1116,16 @@ const actions: Record<string, RpcAction> = {
   DetachInstanceRamRole: { resources: eachInstance, handle: detachInstanceRamRole },
   RunInstances: {
     resources: allInstances,
-    handle: idempotent((ctx) => ({ InstanceIdSets: { InstanceIdSet: launch(ctx, 'run').map((i) => i.instanceId) }, OrderId: '', TradePrice: 0 })),
+    handle: idempotent((ctx) => ({
+      InstanceIdSets: { InstanceIdSet: launch(ctx, 'run').map((i) => i.instanceId) },
+      OrderId: '',
+      TradePrice: 0,
+    })),
   },
-  CreateInstance: { resources: allInstances, handle: idempotent((ctx) => ({ InstanceId: launch(ctx, 'create')[0].instanceId, OrderId: '', TradePrice: 0 })) },
+  CreateInstance: {
+    resources: allInstances,
+    handle: idempotent((ctx) => ({ InstanceId: launch(ctx, 'create')[0].instanceId, OrderId: '', TradePrice: 0 })),
+  },
   StartInstance: { resources: oneInstance, handle: startInstance },
   StopInstance: { resources: oneInstance, handle: stopInstance },
   RebootInstance: { resources: oneInstance, handle: rebootInstance },
@@ -747,9 +1139,18 @@ const actions: Record<string, RpcAction> = {
 };
 
 /** Every action first brings instances up to date with the transitions that are due. */
-const settled = Object.fromEntries(Object.entries(actions).map(([name, a]) => [name, {
-  ...a, handle: (ctx: RpcContext) => { settleInstances(ctx.state); return a.handle(ctx); },
-}]));
+const settled = Object.fromEntries(
+  Object.entries(actions).map(([name, a]) => [
+    name,
+    {
+      ...a,
+      handle: (ctx: RpcContext) => {
+        settleInstances(ctx.state);
+        return a.handle(ctx);
+      },
+    },
+  ]),
+);
 
 export const ecsProduct: RpcProduct = {
   name: 'ecs',
@@ -758,5 +1159,9 @@ export const ecsProduct: RpcProduct = {
   productCode: 'Ecs',
   actions: settled,
   defaultResource: (ctx) => ecsArn(ctx, '*'),
-  denied: { code: 'Forbidden.RAM', status: 403, message: "User not authorized to operate on the specified resource, or this API doesn't support RAM." },
+  denied: {
+    code: 'Forbidden.RAM',
+    status: 403,
+    message: "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
+  },
 };

@@ -45,7 +45,9 @@ function parseIdentity(req: SandboxRequest): Identified | undefined {
   const body = isForm && req.body.length ? parseFormPairs(req.body.toString('utf8')) : new Map<string, string>();
   const params = new Map([...query, ...body]);
   const action = header(req, 'x-acs-action') ?? params.get('Action');
-  if (!action) { return undefined; }
+  if (!action) {
+    return undefined;
+  }
   const version = header(req, 'x-acs-version') ?? params.get('Version');
   return { action, product: PRODUCTS.find((p) => p.version === version), params, query, body };
 }
@@ -58,12 +60,25 @@ function guessProduct(action: string): RpcProduct {
 }
 
 /** The gateway echoes no protocol parameters back to handlers. */
-const PROTOCOL_PARAMS = ['Action', 'Version', 'Format', 'Timestamp', 'SignatureNonce', 'SignatureMethod',
-  'SignatureVersion', 'Signature', 'AccessKeyId', 'SecurityToken', 'SignatureType'];
+const PROTOCOL_PARAMS = [
+  'Action',
+  'Version',
+  'Format',
+  'Timestamp',
+  'SignatureNonce',
+  'SignatureMethod',
+  'SignatureVersion',
+  'Signature',
+  'AccessKeyId',
+  'SecurityToken',
+  'SignatureType',
+];
 
 function handlerParams(all: Map<string, string>): RpcParams {
   const m = new Map(all);
-  for (const k of PROTOCOL_PARAMS) { m.delete(k); }
+  for (const k of PROTOCOL_PARAMS) {
+    m.delete(k);
+  }
   return new RpcParams(m);
 }
 
@@ -91,17 +106,38 @@ export const rpcService: ServiceModule = {
 
   handle(req, sandbox) {
     const id = identify(req);
-    if (!id) { throw new SandboxError('MissingParameter', 400, 'The input parameter "Action" that is mandatory for processing this request is not supplied.'); }
+    if (!id) {
+      throw new SandboxError(
+        'MissingParameter',
+        400,
+        'The input parameter "Action" that is mandatory for processing this request is not supplied.',
+      );
+    }
     const product = id.product;
-    if (!product) { throw new SandboxError('InvalidVersion', 400, 'Specified parameter Version is not valid.'); }
+    if (!product) {
+      throw new SandboxError('InvalidVersion', 400, 'Specified parameter Version is not valid.');
+    }
     const entry = hasAction(product, id.action) ? product.actions[id.action] : undefined;
-    if (!entry) { throw new SandboxError('InvalidAction.NotFound', 404, 'Specified api is not found, please check your url and method.'); }
+    if (!entry) {
+      throw new SandboxError(
+        'InvalidAction.NotFound',
+        404,
+        'Specified api is not found, please check your url and method.',
+      );
+    }
 
     const state = sandbox.state;
     if (entry.anonymous) {
       const ctx: RpcContext = {
-        sandbox, state, action: id.action, accountId: state.accountId, params: handlerParams(id.params), now: () => now(state),
-        get principal(): Principal { throw new Error(`${id.action} is anonymous: it has no caller`); },
+        sandbox,
+        state,
+        action: id.action,
+        accountId: state.accountId,
+        params: handlerParams(id.params),
+        now: () => now(state),
+        get principal(): Principal {
+          throw new Error(`${id.action} is anonymous: it has no caller`);
+        },
         allows: () => false,
       };
       const rid = requestId();
@@ -111,18 +147,29 @@ export const rpcService: ServiceModule = {
     const principal = credential.principal;
     // The global condition keys every request carries (RAM "Policy elements": acs:SourceIp,
     // acs:CurrentTime, acs:SecureTransport); the sandbox serves plain HTTP on loopback.
-    const globals = { 'acs:SourceIp': req.remoteAddress ?? '127.0.0.1', 'acs:CurrentTime': new Date(now(state)).toISOString(), 'acs:SecureTransport': 'false' };
+    const globals = {
+      'acs:SourceIp': req.remoteAddress ?? '127.0.0.1',
+      'acs:CurrentTime': new Date(now(state)).toISOString(),
+      'acs:SecureTransport': 'false',
+    };
     const ctx: RpcContext = {
-      sandbox, state, principal, action: id.action, accountId: state.accountId,
+      sandbox,
+      state,
+      principal,
+      action: id.action,
+      accountId: state.accountId,
       params: handlerParams(id.params),
       now: () => now(state),
-      allows: (action, resource, conditions = {}) => authorize(state, principal, { action, resource, conditions: { ...globals, ...conditions } }).effect === 'Allow',
+      allows: (action, resource, conditions = {}) =>
+        authorize(state, principal, { action, resource, conditions: { ...globals, ...conditions } }).effect === 'Allow',
     };
 
     const authAction = `${product.name}:${id.action}`;
     for (const resource of entry.resources ? entry.resources(ctx) : [product.defaultResource(ctx)]) {
       const decision = authorize(state, principal, { action: authAction, resource, conditions: globals });
-      if (decision.effect === 'Allow') { continue; }
+      if (decision.effect === 'Allow') {
+        continue;
+      }
       // The same diagnostic block the real gateway adds; the SDK surfaces it as accessDeniedDetail.
       throw new RpcError(product.denied.code, product.denied.status, product.denied.message, {
         AccessDeniedDetail: {
@@ -143,7 +190,7 @@ export const rpcService: ServiceModule = {
 
   errorResponse(err, req) {
     const id = identify(req);
-    const product = id ? id.product ?? guessProduct(id.action) : ramProduct;
+    const product = id ? (id.product ?? guessProduct(id.action)) : ramProduct;
     const rid = requestId();
     return json(err.status, rid, {
       RequestId: rid,

@@ -32,7 +32,10 @@ const tokenStores = new WeakMap<SandboxHost, Map<string, MetadataToken>>();
 
 function tokensOf(sandbox: SandboxHost): Map<string, MetadataToken> {
   let store = tokenStores.get(sandbox);
-  if (!store) { store = new Map(); tokenStores.set(sandbox, store); }
+  if (!store) {
+    store = new Map();
+    tokenStores.set(sandbox, store);
+  }
   return store;
 }
 
@@ -41,20 +44,31 @@ function tokensOf(sandbox: SandboxHost): Map<string, MetadataToken> {
  * even if its path starts with /latest/ (a bucket or key named "latest").
  */
 function looksLikeOss(req: SandboxRequest): boolean {
-  return /\.aliyuncs\.com(:\d+)?$/i.test(header(req, 'host') ?? '')
-    || header(req, 'authorization') !== undefined
-    || req.query.has('OSSAccessKeyId') || req.query.has('x-oss-credential');
+  return (
+    /\.aliyuncs\.com(:\d+)?$/i.test(header(req, 'host') ?? '') ||
+    header(req, 'authorization') !== undefined ||
+    req.query.has('OSSAccessKeyId') ||
+    req.query.has('x-oss-credential')
+  );
 }
 
 function actionOf(method: string, path: string): string {
-  if (path === TOKEN_PATH) { return 'GetToken'; }
-  if (path === CREDENTIALS_PATH) { return 'ListRole'; }
-  if (path.startsWith(CREDENTIALS_PATH)) { return 'GetCredentials'; }
+  if (path === TOKEN_PATH) {
+    return 'GetToken';
+  }
+  if (path === CREDENTIALS_PATH) {
+    return 'ListRole';
+  }
+  if (path.startsWith(CREDENTIALS_PATH)) {
+    return 'GetCredentials';
+  }
   return method === 'GET' ? 'GetMetadata' : 'Unknown';
 }
 
 const text = (body: string, status = 200): SandboxResponse => ({
-  status, headers: { 'content-type': 'text/plain', 'content-length': String(Buffer.byteLength(body)) }, body,
+  status,
+  headers: { 'content-type': 'text/plain', 'content-length': String(Buffer.byteLength(body)) },
+  body,
 });
 
 const notFound = () => new SandboxError('NotFound', 404, '404 - Not Found');
@@ -102,7 +116,9 @@ function leaves(state: SandboxState, i: Instance): Record<string, string | undef
 function listing(names: string[], dir: string): string {
   const entries = new Set<string>();
   for (const n of names) {
-    if (!n.startsWith(dir)) { continue; }
+    if (!n.startsWith(dir)) {
+      continue;
+    }
     const rest = n.slice(dir.length);
     const slash = rest.indexOf('/');
     entries.add(slash < 0 ? rest : rest.slice(0, slash + 1));
@@ -111,15 +127,25 @@ function listing(names: string[], dir: string): string {
 }
 
 function issueToken(req: SandboxRequest, sandbox: SandboxHost, instance: Instance): SandboxResponse {
-  if (req.method !== 'PUT') { throw new SandboxError('MethodNotAllowed', 405, '405 - Method Not Allowed'); }
+  if (req.method !== 'PUT') {
+    throw new SandboxError('MethodNotAllowed', 405, '405 - Method Not Allowed');
+  }
   // Tokens must not be obtainable through a proxy (SSRF protection, as on ECS).
-  if (header(req, 'x-forwarded-for') !== undefined) { throw new SandboxError('Forbidden', 403, '403 - Forbidden'); }
+  if (header(req, 'x-forwarded-for') !== undefined) {
+    throw new SandboxError('Forbidden', 403, '403 - Forbidden');
+  }
   const raw = header(req, 'x-aliyun-ecs-metadata-token-ttl-seconds');
   const ttl = raw !== undefined && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
-  if (!(ttl >= 1 && ttl <= MAX_TOKEN_TTL)) { throw new SandboxError('BadRequest', 400, 'Missing or Invalid Parameters'); }
+  if (!(ttl >= 1 && ttl <= MAX_TOKEN_TTL)) {
+    throw new SandboxError('BadRequest', 400, 'Missing or Invalid Parameters');
+  }
   const store = tokensOf(sandbox);
   const t = now(sandbox.state);
-  for (const [k, v] of store) { if (v.expiresAt <= t) { store.delete(k); } }
+  for (const [k, v] of store) {
+    if (v.expiresAt <= t) {
+      store.delete(k);
+    }
+  }
   const token = randomBytes(42).toString('base64url');
   store.set(token, { instanceId: instance.instanceId, expiresAt: t + ttl * 1000 });
   return text(token);
@@ -129,7 +155,9 @@ function issueToken(req: SandboxRequest, sandbox: SandboxHost, instance: Instanc
 function checkToken(req: SandboxRequest, sandbox: SandboxHost, instance: Instance): void {
   const token = header(req, 'x-aliyun-ecs-metadata-token');
   if (token === undefined) {
-    if (instance.httpTokens === 'required') { throw new SandboxError('Forbidden', 403, '403 - Forbidden'); }
+    if (instance.httpTokens === 'required') {
+      throw new SandboxError('Forbidden', 403, '403 - Forbidden');
+    }
     return;
   }
   const record = tokensOf(sandbox).get(token);
@@ -141,13 +169,20 @@ function checkToken(req: SandboxRequest, sandbox: SandboxHost, instance: Instanc
 /** The JSON ECS serves for a role, laid out as the docs show it. */
 function credentialsDocument(state: SandboxState, instance: Instance): string {
   // A role deleted in RAM keeps being served until that reaches the instance (propagation.ts).
-  if (!visibleRole(state, instance.ramRoleName ?? '')) { throw notFound(); }
+  if (!visibleRole(state, instance.ramRoleName ?? '')) {
+    throw notFound();
+  }
   const s = instanceSession(state, instance);
-  if (!s) { throw notFound(); }
+  if (!s) {
+    throw notFound();
+  }
   const fields: Array<[string, string]> = [
-    ['AccessKeyId', s.accessKeyId], ['AccessKeySecret', s.accessKeySecret],
-    ['Expiration', isoSeconds(s.expiresAt)], ['SecurityToken', s.securityToken],
-    ['LastUpdated', isoSeconds(s.issuedAt)], ['Code', 'Success'],
+    ['AccessKeyId', s.accessKeyId],
+    ['AccessKeySecret', s.accessKeySecret],
+    ['Expiration', isoSeconds(s.expiresAt)],
+    ['SecurityToken', s.securityToken],
+    ['LastUpdated', isoSeconds(s.issuedAt)],
+    ['Code', 'Success'],
   ];
   return `{\n${fields.map(([k, v]) => `  ${JSON.stringify(k)} : ${JSON.stringify(v)}`).join(',\n')}\n}`;
 }
@@ -156,28 +191,42 @@ function metadata(requested: string, state: SandboxState, instance: Instance): S
   // Alibaba's Go metadata client and ossutil's ECS-role docs ask for `…/meta-data/Ram/…`; the ECS
   // docs write `ram`. No page says which the service accepts, so both (docs/SANDBOX.md, guesses).
   const path = requested.replace(/^\/latest\/meta-data\/Ram(?=\/|$)/, '/latest/meta-data/ram');
-  if (path === '/latest' || path === '/latest/') { return text('meta-data/'); }
+  if (path === '/latest' || path === '/latest/') {
+    return text('meta-data/');
+  }
   if (path.startsWith(CREDENTIALS_PATH) || path === CREDENTIALS_PATH.slice(0, -1)) {
     const role = path.slice(CREDENTIALS_PATH.length);
-    if (!instance.ramRoleName) { throw notFound(); }
-    if (role === '') { return text(instance.ramRoleName); }
-    if (role !== instance.ramRoleName) { throw notFound(); }
+    if (!instance.ramRoleName) {
+      throw notFound();
+    }
+    if (role === '') {
+      return text(instance.ramRoleName);
+    }
+    if (role !== instance.ramRoleName) {
+      throw notFound();
+    }
     return text(credentialsDocument(state, instance));
   }
   const prefix = '/latest/meta-data';
-  if (path !== prefix && !path.startsWith(`${prefix}/`)) { throw notFound(); }
+  if (path !== prefix && !path.startsWith(`${prefix}/`)) {
+    throw notFound();
+  }
   const rel = path.slice(prefix.length + 1);
   const values = leaves(state, instance);
   const present = Object.keys(values).filter((k) => values[k] !== undefined);
   const names = [...present, ...(instance.ramRoleName ? ['ram/security-credentials/'] : [])];
   if (rel === '' || rel.endsWith('/')) {
     const body = listing(names, rel);
-    if (!body) { throw notFound(); }
+    if (!body) {
+      throw notFound();
+    }
     return text(body);
   }
   const value = values[rel];
   if (value === undefined) {
-    if (names.some((n) => n.startsWith(`${rel}/`))) { return text(listing(names, `${rel}/`)); }
+    if (names.some((n) => n.startsWith(`${rel}/`))) {
+      return text(listing(names, `${rel}/`));
+    }
     throw notFound();
   }
   return text(value);
@@ -187,12 +236,20 @@ function handle(req: SandboxRequest, sandbox: SandboxHost): SandboxResponse {
   const m = PATH.exec(req.rawPath)!;
   const instanceId = m[1] ?? sandbox.options.defaultImdsInstance;
   const instance = instanceId ? sandbox.state.instances.get(instanceId) : undefined;
-  if (!instance) { throw notFound(); }
+  if (!instance) {
+    throw notFound();
+  }
   settleInstances(sandbox.state);
-  if (instance.httpEndpoint === 'disabled' || instance.status !== 'Running') { return { status: 0, destroy: true }; }
+  if (instance.httpEndpoint === 'disabled' || instance.status !== 'Running') {
+    return { status: 0, destroy: true };
+  }
   const path = m[2];
-  if (path === TOKEN_PATH) { return issueToken(req, sandbox, instance); }
-  if (req.method !== 'GET' && req.method !== 'HEAD') { throw new SandboxError('MethodNotAllowed', 405, '405 - Method Not Allowed'); }
+  if (path === TOKEN_PATH) {
+    return issueToken(req, sandbox, instance);
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    throw new SandboxError('MethodNotAllowed', 405, '405 - Method Not Allowed');
+  }
   checkToken(req, sandbox, instance);
   return metadata(path, sandbox.state, instance);
 }
@@ -200,7 +257,9 @@ function handle(req: SandboxRequest, sandbox: SandboxHost): SandboxResponse {
 export const imdsService: ServiceModule = {
   match(req) {
     const m = PATH.exec(req.rawPath);
-    if (!m || looksLikeOss(req)) { return undefined; }
+    if (!m || looksLikeOss(req)) {
+      return undefined;
+    }
     return { service: 'imds', action: actionOf(req.method, m[2]) };
   },
   handle,
@@ -208,6 +267,10 @@ export const imdsService: ServiceModule = {
     // The metadata server answers errors with a bare HTML status page, not JSON or XML.
     const title = err.message;
     const body = `<?xml version="1.0" encoding="iso-8859-1"?>\n<!DOCTYPE html>\n<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>\n`;
-    return { status: err.status, headers: { 'content-type': 'text/html', 'content-length': String(Buffer.byteLength(body)) }, body };
+    return {
+      status: err.status,
+      headers: { 'content-type': 'text/html', 'content-length': String(Buffer.byteLength(body)) },
+      body,
+    };
   },
 };

@@ -19,9 +19,13 @@ function settle(i: Instance, t: number): void {
   while (i.transitions?.length && i.transitions[0].at <= t) {
     const next = i.transitions.shift()!;
     i.status = next.status;
-    if (next.publicIp) { i.publicIp = next.publicIp; }
+    if (next.publicIp) {
+      i.publicIp = next.publicIp;
+    }
   }
-  if (i.transitions && !i.transitions.length) { delete i.transitions; }
+  if (i.transitions && !i.transitions.length) {
+    delete i.transitions;
+  }
 }
 
 /** Puts an instance in `from` now, then through `steps`; steps with no delay happen at once. */
@@ -34,7 +38,9 @@ export function schedule(state: SandboxState, i: Instance, from: InstanceStatus,
     return { at, status: s.status, ...(s.publicIp ? { publicIp: s.publicIp } : {}) };
   });
   settle(i, t);
-  if (i.transitions) { moving(state).add(i); }
+  if (i.transitions) {
+    moving(state).add(i);
+  }
 }
 
 /**
@@ -59,6 +65,8 @@ export function settleInstances(state: SandboxState): void {
   const set = moving(state);
   for (const i of set) {
     settle(i, t);
-    if (!i.transitions) { set.delete(i); }
+    if (!i.transitions) {
+      set.delete(i);
+    }
   }
 }

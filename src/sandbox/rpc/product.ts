@@ -56,7 +56,12 @@ export interface RpcProduct {
 
 /** An error carrying extra top-level JSON fields (AccessDeniedDetail). */
 export class RpcError extends SandboxError {
-  constructor(code: string, status: number, message: string, readonly fields: RpcBody = {}) {
+  constructor(
+    code: string,
+    status: number,
+    message: string,
+    readonly fields: RpcBody = {},
+  ) {
     super(code, status, message);
   }
 }
@@ -85,24 +90,37 @@ export class RpcParams {
   required(name: string): string {
     const v = this.values.get(name);
     if (v === undefined || v === '') {
-      throw new SandboxError('MissingParameter', 400, `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
+      throw new SandboxError(
+        'MissingParameter',
+        400,
+        `The input parameter "${name}" that is mandatory for processing this request is not supplied.`,
+      );
     }
     return v;
   }
 
   int(name: string, opts: { min?: number; max?: number; invalid?: () => SandboxError } = {}): number | undefined {
     const v = this.values.get(name);
-    if (v === undefined || v === '') { return undefined; }
+    if (v === undefined || v === '') {
+      return undefined;
+    }
     const n = Number(v);
-    const bad = !/^-?\d+$/.test(v.trim()) || (opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max);
-    if (bad) { throw (opts.invalid ?? (() => invalidParameter(name)))(); }
+    const bad =
+      !/^-?\d+$/.test(v.trim()) || (opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max);
+    if (bad) {
+      throw (opts.invalid ?? (() => invalidParameter(name)))();
+    }
     return n;
   }
 
   bool(name: string): boolean | undefined {
     const v = this.values.get(name)?.toLowerCase();
-    if (v === undefined || v === '') { return undefined; }
-    if (v !== 'true' && v !== 'false') { throw invalidParameter(name); }
+    if (v === undefined || v === '') {
+      return undefined;
+    }
+    if (v !== 'true' && v !== 'false') {
+      throw invalidParameter(name);
+    }
     return v === 'true';
   }
 
@@ -111,7 +129,9 @@ export class RpcParams {
     const out: Array<[number, string]> = [];
     for (const [k, v] of this.values) {
       const m = new RegExp(`^${name.replace(/\./g, '\\.')}\\.(\\d+)$`).exec(k);
-      if (m) { out.push([Number(m[1]), v]); }
+      if (m) {
+        out.push([Number(m[1]), v]);
+      }
     }
     return out.sort((a, b) => a[0] - b[0]).map(([, v]) => v);
   }
@@ -122,7 +142,9 @@ export class RpcParams {
     const re = new RegExp(`^${name.replace(/\./g, '\\.')}\\.(\\d+)\\.(.+)$`);
     for (const [k, v] of this.values) {
       const m = re.exec(k);
-      if (!m) { continue; }
+      if (!m) {
+        continue;
+      }
       const entry = byIndex.get(Number(m[1])) ?? {};
       entry[m[2]] = v;
       byIndex.set(Number(m[1]), entry);

@@ -11,8 +11,16 @@ import { changingRoles } from '../core/propagation';
 import { realismOf } from '../core/realism';
 import type { RpcAction, RpcBody, RpcContext, RpcProduct } from './product';
 import {
-  isoSeconds, policyKey, roleKey, userKey,
-  type Attachment, type PolicyType, type RamPolicy, type RamRole, type RamUser, type SandboxState,
+  isoSeconds,
+  policyKey,
+  roleKey,
+  userKey,
+  type Attachment,
+  type PolicyType,
+  type RamPolicy,
+  type RamRole,
+  type RamUser,
+  type SandboxState,
 } from '../core/state';
 
 // ---- lookups (shared with ECS and STS) ----
@@ -40,8 +48,10 @@ const E = {
   userNotFound: (n: string) => err('EntityNotExist.User', 404, `The user does not exist: ${n}.`),
   policyNotFound: (n: string) => err('EntityNotExist.Policy', 404, `The policy does not exist: ${n}.`),
   versionNotFound: (v: string) => err('EntityNotExist.Policy.Version', 404, `The policy version does not exist: ${v}.`),
-  length: (param: string) => err(`InvalidParameter.${param}.Length`, 400, `The parameter - "${param}" beyond the length limit.`),
-  chars: (param: string) => err(`InvalidParameter.${param}.InvalidChars`, 400, `The parameter - "${param}" contains invalid chars.`),
+  length: (param: string) =>
+    err(`InvalidParameter.${param}.Length`, 400, `The parameter - "${param}" beyond the length limit.`),
+  chars: (param: string) =>
+    err(`InvalidParameter.${param}.InvalidChars`, 400, `The parameter - "${param}" contains invalid chars.`),
   invalid: (param: string) => err(`InvalidParameter.${param}`, 400, `The parameter - "${param}" is incorrect.`),
   malformed: (why: string) => err('MalformedPolicyDocument', 400, `The policy document is malformed: ${why}`),
 };
@@ -49,24 +59,37 @@ const E = {
 // ---- validation ----
 
 function checkName(value: string, param: string, max: number, chars: RegExp): string {
-  if (value.length < 1 || value.length > max) { throw E.length(param); }
-  if (!chars.test(value)) { throw E.chars(param); }
+  if (value.length < 1 || value.length > max) {
+    throw E.length(param);
+  }
+  if (!chars.test(value)) {
+    throw E.chars(param);
+  }
   return value;
 }
-const roleName = (ctx: RpcContext, p = 'RoleName') => checkName(ctx.params.required(p), 'RoleName', 64, /^[A-Za-z0-9.-]+$/);
-const policyName = (ctx: RpcContext) => checkName(ctx.params.required('PolicyName'), 'PolicyName', 128, /^[A-Za-z0-9-]+$/);
-const userName = (ctx: RpcContext, p = 'UserName') => checkName(ctx.params.required(p), 'UserName', 64, /^[A-Za-z0-9.@_-]+$/);
+const roleName = (ctx: RpcContext, p = 'RoleName') =>
+  checkName(ctx.params.required(p), 'RoleName', 64, /^[A-Za-z0-9.-]+$/);
+const policyName = (ctx: RpcContext) =>
+  checkName(ctx.params.required('PolicyName'), 'PolicyName', 128, /^[A-Za-z0-9-]+$/);
+const userName = (ctx: RpcContext, p = 'UserName') =>
+  checkName(ctx.params.required(p), 'UserName', 64, /^[A-Za-z0-9.@_-]+$/);
 
 function description(ctx: RpcContext, param = 'Description'): string | undefined {
   const d = ctx.params.str(param);
-  if (d !== undefined && d.length > 1024) { throw E.length('Description'); }
+  if (d !== undefined && d.length > 1024) {
+    throw E.length('Description');
+  }
   return d;
 }
 
 function policyType(ctx: RpcContext, required: boolean): PolicyType | undefined {
   const t = required ? ctx.params.required('PolicyType') : ctx.params.str('PolicyType');
-  if (t === undefined || t === '') { return undefined; }
-  if (t !== 'System' && t !== 'Custom') { throw E.invalid('PolicyType'); }
+  if (t === undefined || t === '') {
+    return undefined;
+  }
+  if (t !== 'System' && t !== 'Custom') {
+    throw E.invalid('PolicyType');
+  }
   return t;
 }
 
@@ -85,24 +108,43 @@ const isStringList = (v: unknown) => asList(v)?.every((x) => typeof x === 'strin
  * is `*` or `service:Action`, a resource `*` or an `acs:` ARN, a condition key `prefix:Name`.
  */
 const TOP_KEYS = new Set(['Version', 'Statement']);
-const STATEMENT_KEYS = { permission: new Set(['Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']), trust: new Set(['Effect', 'Action', 'NotAction', 'Principal', 'Condition']) };
+const STATEMENT_KEYS = {
+  permission: new Set(['Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']),
+  trust: new Set(['Effect', 'Action', 'NotAction', 'Principal', 'Condition']),
+};
 
 function strictProblem(d: Record<string, unknown>, kind: 'permission' | 'trust'): string | undefined {
   const unknownTop = Object.keys(d).find((k) => !TOP_KEYS.has(k));
-  if (unknownTop) { return `unknown element "${unknownTop}"`; }
+  if (unknownTop) {
+    return `unknown element "${unknownTop}"`;
+  }
   for (const [i, st] of (d.Statement as Array<Record<string, unknown>>).entries()) {
     const unknown = Object.keys(st).find((k) => !STATEMENT_KEYS[kind].has(k));
-    if (unknown) { return `Statement[${i}] has an unknown element "${unknown}"`; }
-    const badAction = asList(st.Action ?? st.NotAction)!.find((a) => a !== '*' && !/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(a as string));
-    if (badAction !== undefined) { return `Statement[${i}] action "${badAction}" is not of the form service:Action`; }
+    if (unknown) {
+      return `Statement[${i}] has an unknown element "${unknown}"`;
+    }
+    const badAction = asList(st.Action ?? st.NotAction)!.find(
+      (a) => a !== '*' && !/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(a as string),
+    );
+    if (badAction !== undefined) {
+      return `Statement[${i}] action "${badAction}" is not of the form service:Action`;
+    }
     if (kind === 'permission') {
-      const badResource = asList(st.Resource ?? st.NotResource)!.find((r) => r !== '*' && !/^acs:[^:]*:[^:]*:[^:]*:.+$/.test(r as string));
-      if (badResource !== undefined) { return `Statement[${i}] resource "${badResource}" is neither "*" nor an acs: ARN`; }
+      const badResource = asList(st.Resource ?? st.NotResource)!.find(
+        (r) => r !== '*' && !/^acs:[^:]*:[^:]*:[^:]*:.+$/.test(r as string),
+      );
+      if (badResource !== undefined) {
+        return `Statement[${i}] resource "${badResource}" is neither "*" nor an acs: ARN`;
+      }
     }
     for (const [op, block] of Object.entries((st.Condition ?? {}) as Record<string, unknown>)) {
-      if (!block || typeof block !== 'object' || Array.isArray(block)) { return `Statement[${i}].Condition.${op} must be an object`; }
+      if (!block || typeof block !== 'object' || Array.isArray(block)) {
+        return `Statement[${i}].Condition.${op} must be an object`;
+      }
       const badKey = Object.keys(block).find((k) => !/^[A-Za-z0-9-]+:[A-Za-z0-9-_/]+$/.test(k));
-      if (badKey !== undefined) { return `Statement[${i}] condition key "${badKey}" is not of the form prefix:Name`; }
+      if (badKey !== undefined) {
+        return `Statement[${i}] condition key "${badKey}" is not of the form prefix:Name`;
+      }
     }
   }
   return undefined;
@@ -115,52 +157,99 @@ function strictProblem(d: Record<string, unknown>, kind: 'permission' | 'trust')
  */
 export function policyDocumentProblem(text: string, kind: 'permission' | 'trust', strict = false): string | undefined {
   let doc: unknown;
-  try { doc = JSON.parse(text); } catch (e) { return `not valid JSON (${(e as Error).message})`; }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) { return 'the document must be a JSON object'; }
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return `not valid JSON (${(e as Error).message})`;
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+    return 'the document must be a JSON object';
+  }
   const d = doc as { Version?: unknown; Statement?: unknown };
-  if (d.Version !== '1') { return 'Version must be "1"'; }
-  if (!Array.isArray(d.Statement) || d.Statement.length === 0) { return 'Statement must be a non-empty array'; }
+  if (d.Version !== '1') {
+    return 'Version must be "1"';
+  }
+  if (!Array.isArray(d.Statement) || d.Statement.length === 0) {
+    return 'Statement must be a non-empty array';
+  }
   for (const [i, st] of (d.Statement as unknown[]).entries()) {
-    if (!st || typeof st !== 'object' || Array.isArray(st)) { return `Statement[${i}] must be an object`; }
+    if (!st || typeof st !== 'object' || Array.isArray(st)) {
+      return `Statement[${i}] must be an object`;
+    }
     const s = st as Record<string, unknown>;
-    if (s.Effect !== 'Allow' && s.Effect !== 'Deny') { return `Statement[${i}].Effect must be Allow or Deny`; }
-    if (!isStringList(s.Action ?? s.NotAction)) { return `Statement[${i}] needs Action or NotAction`; }
-    if (kind === 'permission' && !isStringList(s.Resource ?? s.NotResource)) { return `Statement[${i}] needs Resource or NotResource`; }
+    if (s.Effect !== 'Allow' && s.Effect !== 'Deny') {
+      return `Statement[${i}].Effect must be Allow or Deny`;
+    }
+    if (!isStringList(s.Action ?? s.NotAction)) {
+      return `Statement[${i}] needs Action or NotAction`;
+    }
+    if (kind === 'permission' && !isStringList(s.Resource ?? s.NotResource)) {
+      return `Statement[${i}] needs Resource or NotResource`;
+    }
     if (kind === 'trust' && (!s.Principal || (typeof s.Principal !== 'object' && s.Principal !== '*'))) {
       return `Statement[${i}] needs a Principal`;
     }
-    if (s.Condition !== undefined && (typeof s.Condition !== 'object' || s.Condition === null || Array.isArray(s.Condition))) {
+    if (
+      s.Condition !== undefined &&
+      (typeof s.Condition !== 'object' || s.Condition === null || Array.isArray(s.Condition))
+    ) {
       return `Statement[${i}].Condition must be an object`;
     }
   }
   return strict ? strictProblem(d as Record<string, unknown>, kind) : undefined;
 }
 
-function document(ctx: RpcContext, param: string, kind: 'permission' | 'trust', max: number, required: boolean): string | undefined {
+function document(
+  ctx: RpcContext,
+  param: string,
+  kind: 'permission' | 'trust',
+  max: number,
+  required: boolean,
+): string | undefined {
   const text = required ? ctx.params.required(param) : ctx.params.str(param);
-  if (text === undefined) { return undefined; }
-  if (text.length > max) { throw E.length(param); }
+  if (text === undefined) {
+    return undefined;
+  }
+  if (text.length > max) {
+    throw E.length(param);
+  }
   const problem = policyDocumentProblem(text, kind, realismOf(ctx.state).ramGrammar);
-  if (problem) { throw E.malformed(problem); }
+  if (problem) {
+    throw E.malformed(problem);
+  }
   return text;
 }
 
 /** RAM's `Tag` parameter is a JSON array string: [{"Key":"k","Value":"v"}]. */
 function tags(ctx: RpcContext): Array<{ key: string; value: string }> | undefined {
   const raw = ctx.params.str('Tag');
-  if (raw === undefined) { return undefined; }
+  if (raw === undefined) {
+    return undefined;
+  }
   let list: unknown;
-  try { list = JSON.parse(raw); } catch { throw E.invalid('Tag'); }
-  if (!Array.isArray(list)) { throw E.invalid('Tag'); }
+  try {
+    list = JSON.parse(raw);
+  } catch {
+    throw E.invalid('Tag');
+  }
+  if (!Array.isArray(list)) {
+    throw E.invalid('Tag');
+  }
   return list.map((t: { Key?: unknown; Value?: unknown }) => {
-    if (typeof t?.Key !== 'string' || !t.Key) { throw E.invalid('Tag'); }
+    if (typeof t?.Key !== 'string' || !t.Key) {
+      throw E.invalid('Tag');
+    }
     return { key: t.Key, value: typeof t.Value === 'string' ? t.Value : '' };
   });
 }
 
-const hasTags = (have: Array<{ key: string; value: string }> | undefined, want: Array<{ key: string; value: string }>) =>
-  want.every((w) => (have ?? []).some((h) => h.key === w.key && (w.value === '' || h.value === w.value)));
-const tagsJson = (t: Array<{ key: string; value: string }> | undefined) => ({ Tag: (t ?? []).map((x) => ({ TagKey: x.key, TagValue: x.value })) });
+const hasTags = (
+  have: Array<{ key: string; value: string }> | undefined,
+  want: Array<{ key: string; value: string }>,
+) => want.every((w) => (have ?? []).some((h) => h.key === w.key && (w.value === '' || h.value === w.value)));
+const tagsJson = (t: Array<{ key: string; value: string }> | undefined) => ({
+  Tag: (t ?? []).map((x) => ({ TagKey: x.key, TagValue: x.value })),
+});
 
 // ---- Marker paging ----
 
@@ -182,17 +271,26 @@ const byName = <T>(items: T[], name: (t: T) => string): Keyed<T> =>
 const sortedByName = new WeakMap<Map<string, unknown>, { version: number; size: number; keyed: Keyed<unknown> }>();
 
 function allByName<T>(map: Map<string, T>, name: (t: T) => string): Keyed<T> {
-  if (!(map instanceof LazyMap)) { return byName([...map.values()], name); }
+  if (!(map instanceof LazyMap)) {
+    return byName([...map.values()], name);
+  }
   const hit = sortedByName.get(map);
-  if (hit && hit.version === map.version && hit.size === map.size) { return hit.keyed as Keyed<T>; }
+  if (hit && hit.version === map.version && hit.size === map.size) {
+    return hit.keyed as Keyed<T>;
+  }
   const keyed = byName([...map.values()], name);
   sortedByName.set(map, { version: map.version, size: map.size, keyed });
   return keyed;
 }
 
-function page<T>(ctx: RpcContext, items: T[] | Keyed<T>, name: (t: T) => string, presorted = false): { items: T[]; IsTruncated: boolean; Marker?: string } {
+function page<T>(
+  ctx: RpcContext,
+  items: T[] | Keyed<T>,
+  name: (t: T) => string,
+  presorted = false,
+): { items: T[]; IsTruncated: boolean; Marker?: string } {
   const max = ctx.params.int('MaxItems', { min: 1, max: 1000, invalid: () => E.invalid('MaxItems') }) ?? 100;
-  const keyed = presorted ? items as Keyed<T> : byName(items as T[], name);
+  const keyed = presorted ? (items as Keyed<T>) : byName(items as T[], name);
   const marker = ctx.params.str('Marker');
   const from = marker ? Buffer.from(marker, 'base64url').toString('utf8').toLowerCase() : '';
   const start = from ? keyed.findIndex((x) => x.k >= from) : 0;
@@ -208,24 +306,41 @@ function page<T>(ctx: RpcContext, items: T[] | Keyed<T>, name: (t: T) => string,
 // ---- shapes ----
 
 const roleJson = (ctx: RpcContext, r: RamRole, withDoc: boolean, withUpdate: boolean) => ({
-  RoleId: r.roleId, RoleName: r.roleName, Arn: roleArn(ctx.accountId, r.roleName), Description: r.description,
+  RoleId: r.roleId,
+  RoleName: r.roleName,
+  Arn: roleArn(ctx.accountId, r.roleName),
+  Description: r.description,
   ...(withDoc ? { AssumeRolePolicyDocument: r.assumeRolePolicyDocument } : {}),
-  CreateDate: r.createDate, ...(withUpdate ? { UpdateDate: r.updateDate } : {}), MaxSessionDuration: r.maxSessionDuration,
+  CreateDate: r.createDate,
+  ...(withUpdate ? { UpdateDate: r.updateDate } : {}),
+  MaxSessionDuration: r.maxSessionDuration,
 });
 
 const versionJson = (p: RamPolicy, v: RamPolicy['versions'][number]) => ({
-  VersionId: v.versionId, IsDefaultVersion: v.versionId === p.defaultVersion, PolicyDocument: v.policyDocument, CreateDate: v.createDate,
+  VersionId: v.versionId,
+  IsDefaultVersion: v.versionId === p.defaultVersion,
+  PolicyDocument: v.policyDocument,
+  CreateDate: v.createDate,
 });
 
 const userJson = (u: RamUser) => ({
-  UserId: u.userId, UserName: u.userName, DisplayName: u.displayName, Comments: u.comments ?? '',
-  Email: u.email ?? '', MobilePhone: u.mobilePhone ?? '', CreateDate: u.createDate, UpdateDate: u.updateDate ?? u.createDate,
+  UserId: u.userId,
+  UserName: u.userName,
+  DisplayName: u.displayName,
+  Comments: u.comments ?? '',
+  Email: u.email ?? '',
+  MobilePhone: u.mobilePhone ?? '',
+  CreateDate: u.createDate,
+  UpdateDate: u.updateDate ?? u.createDate,
 });
 
 /** Roles whose permissions change when this policy's default version does. */
 function rolesAttachedTo(state: SandboxState, p: RamPolicy): string[] {
   return [...state.attachments.entries()]
-    .filter(([key, list]) => key.startsWith('role:') && list.some((a) => a.policyType === p.policyType && a.policyName === p.policyName))
+    .filter(
+      ([key, list]) =>
+        key.startsWith('role:') && list.some((a) => a.policyType === p.policyType && a.policyName === p.policyName),
+    )
     .map(([key]) => key.slice('role:'.length));
 }
 
@@ -238,14 +353,29 @@ function attachmentCount(state: SandboxState, p: RamPolicy): number {
 }
 
 const policyJson = (state: SandboxState, p: RamPolicy) => ({
-  PolicyName: p.policyName, PolicyType: p.policyType, Description: p.description, DefaultVersion: p.defaultVersion,
-  AttachmentCount: attachmentCount(state, p), CreateDate: p.createDate, UpdateDate: p.updateDate,
+  PolicyName: p.policyName,
+  PolicyType: p.policyType,
+  Description: p.description,
+  DefaultVersion: p.defaultVersion,
+  AttachmentCount: attachmentCount(state, p),
+  CreateDate: p.createDate,
+  UpdateDate: p.updateDate,
 });
 
 function attachedPolicies(state: SandboxState, principal: string) {
   return (state.attachments.get(principal) ?? []).flatMap((a) => {
     const p = state.policies.get(policyKey(a.policyType, a.policyName));
-    return p ? [{ PolicyName: p.policyName, PolicyType: p.policyType, Description: p.description, DefaultVersion: p.defaultVersion, AttachDate: a.attachDate }] : [];
+    return p
+      ? [
+          {
+            PolicyName: p.policyName,
+            PolicyType: p.policyType,
+            Description: p.description,
+            DefaultVersion: p.defaultVersion,
+            AttachDate: a.attachDate,
+          },
+        ]
+      : [];
   });
 }
 
@@ -256,17 +386,32 @@ const digits = (n: number) => Array.from(randomBytes(n), (b) => String(b % 10)).
 
 function existingRole(ctx: RpcContext): RamRole {
   const name = roleName(ctx);
-  return findRole(ctx.state, name) ?? (() => { throw E.roleNotFound(name); })();
+  return (
+    findRole(ctx.state, name) ??
+    (() => {
+      throw E.roleNotFound(name);
+    })()
+  );
 }
 
 function existingUser(ctx: RpcContext, param = 'UserName'): RamUser {
   const name = userName(ctx, param);
-  return findUser(ctx.state, name) ?? (() => { throw E.userNotFound(name); })();
+  return (
+    findUser(ctx.state, name) ??
+    (() => {
+      throw E.userNotFound(name);
+    })()
+  );
 }
 
 function existingPolicy(ctx: RpcContext, type: PolicyType): RamPolicy {
   const name = policyName(ctx);
-  return findPolicy(ctx.state, type, name) ?? (() => { throw E.policyNotFound(name); })();
+  return (
+    findPolicy(ctx.state, type, name) ??
+    (() => {
+      throw E.policyNotFound(name);
+    })()
+  );
 }
 
 function createRole(ctx: RpcContext): RpcBody {
@@ -275,12 +420,22 @@ function createRole(ctx: RpcContext): RpcBody {
   const desc = description(ctx) ?? '';
   const duration = maxSessionDuration(ctx, 'MaxSessionDuration') ?? 3600;
   const t = tags(ctx);
-  if (findRole(ctx.state, name)) { throw err('EntityAlreadyExists.Role', 409, 'The role does already EXIST.'); }
-  if (ctx.state.roles.size >= 1000) { throw err('LimitExceeded.Role', 409, 'The count of roles beyond the current limits.'); }
+  if (findRole(ctx.state, name)) {
+    throw err('EntityAlreadyExists.Role', 409, 'The role does already EXIST.');
+  }
+  if (ctx.state.roles.size >= 1000) {
+    throw err('LimitExceeded.Role', 409, 'The count of roles beyond the current limits.');
+  }
   const date = nowIso(ctx);
   const role: RamRole = {
-    roleId: `3${digits(18)}`, roleName: name, description: desc, assumeRolePolicyDocument: doc,
-    maxSessionDuration: duration, createDate: date, updateDate: date, ...(t ? { tags: t } : {}),
+    roleId: `3${digits(18)}`,
+    roleName: name,
+    description: desc,
+    assumeRolePolicyDocument: doc,
+    maxSessionDuration: duration,
+    createDate: date,
+    updateDate: date,
+    ...(t ? { tags: t } : {}),
   };
   changingRoles(ctx.state, [name], () => ctx.state.roles.set(name, role));
   return { Role: roleJson(ctx, role, true, false) };
@@ -290,9 +445,16 @@ function listRoles(ctx: RpcContext): RpcBody {
   const want = tags(ctx) ?? [];
   const name = (r: RamRole) => r.roleName;
   const { items, ...paging } = want.length
-    ? page(ctx, [...ctx.state.roles.values()].filter((r) => hasTags(r.tags, want)), name)
+    ? page(
+        ctx,
+        [...ctx.state.roles.values()].filter((r) => hasTags(r.tags, want)),
+        name,
+      )
     : page(ctx, allByName(ctx.state.roles, name), name, true);
-  return { ...paging, Roles: { Role: items.map((r) => ({ ...roleJson(ctx, r, false, true), Tags: tagsJson(r.tags) })) } };
+  return {
+    ...paging,
+    Roles: { Role: items.map((r) => ({ ...roleJson(ctx, r, false, true), Tags: tagsJson(r.tags) })) },
+  };
 }
 
 function updateRole(ctx: RpcContext): RpcBody {
@@ -301,9 +463,15 @@ function updateRole(ctx: RpcContext): RpcBody {
   const desc = description(ctx, 'NewDescription');
   const duration = maxSessionDuration(ctx, 'NewMaxSessionDuration');
   changingRoles(ctx.state, [role.roleName], () => {
-    if (doc !== undefined) { role.assumeRolePolicyDocument = doc; }
-    if (desc !== undefined) { role.description = desc; }
-    if (duration !== undefined) { role.maxSessionDuration = duration; }
+    if (doc !== undefined) {
+      role.assumeRolePolicyDocument = doc;
+    }
+    if (desc !== undefined) {
+      role.description = desc;
+    }
+    if (duration !== undefined) {
+      role.maxSessionDuration = duration;
+    }
     role.updateDate = nowIso(ctx);
   });
   return { Role: roleJson(ctx, role, true, true) };
@@ -326,15 +494,25 @@ function createPolicy(ctx: RpcContext): RpcBody {
   const doc = document(ctx, 'PolicyDocument', 'permission', 6144, true)!;
   const desc = description(ctx) ?? '';
   const t = tags(ctx);
-  if (findPolicy(ctx.state, 'Custom', name)) { throw err('EntityAlreadyExists.Policy', 409, 'The policy does already EXIST.'); }
+  if (findPolicy(ctx.state, 'Custom', name)) {
+    throw err('EntityAlreadyExists.Policy', 409, 'The policy does already EXIST.');
+  }
   const date = nowIso(ctx);
   const policy: RamPolicy = {
-    policyName: name, policyType: 'Custom', description: desc, defaultVersion: 'v1',
-    versions: [{ versionId: 'v1', policyDocument: doc, createDate: date }], createDate: date, updateDate: date,
-    nextVersion: 2, ...(t ? { tags: t } : {}),
+    policyName: name,
+    policyType: 'Custom',
+    description: desc,
+    defaultVersion: 'v1',
+    versions: [{ versionId: 'v1', policyDocument: doc, createDate: date }],
+    createDate: date,
+    updateDate: date,
+    nextVersion: 2,
+    ...(t ? { tags: t } : {}),
   };
   ctx.state.policies.set(policyKey('Custom', name), policy);
-  return { Policy: { PolicyName: name, PolicyType: 'Custom', Description: desc, DefaultVersion: 'v1', CreateDate: date } };
+  return {
+    Policy: { PolicyName: name, PolicyType: 'Custom', Description: desc, DefaultVersion: 'v1', CreateDate: date },
+  };
 }
 
 function getPolicy(ctx: RpcContext): RpcBody {
@@ -345,8 +523,15 @@ function getPolicy(ctx: RpcContext): RpcBody {
 
 function versionOf(ctx: RpcContext, p: RamPolicy): RamPolicy['versions'][number] {
   const id = ctx.params.required('VersionId');
-  if (!/^v\d+$/.test(id)) { throw err('InvalidParameter.VersionId.Format', 400, 'The parameter - "VersionId" is wrongly formed.'); }
-  return p.versions.find((v) => v.versionId === id) ?? (() => { throw E.versionNotFound(id); })();
+  if (!/^v\d+$/.test(id)) {
+    throw err('InvalidParameter.VersionId.Format', 400, 'The parameter - "VersionId" is wrongly formed.');
+  }
+  return (
+    p.versions.find((v) => v.versionId === id) ??
+    (() => {
+      throw E.versionNotFound(id);
+    })()
+  );
 }
 
 function listPolicies(ctx: RpcContext): RpcBody {
@@ -355,7 +540,10 @@ function listPolicies(ctx: RpcContext): RpcBody {
   const all = [...ctx.state.policies.values()].filter((p) => (!type || p.policyType === type) && hasTags(p.tags, want));
   // Custom before System, then by name: the type-qualified name doubles as the Marker.
   const { items, ...paging } = page(ctx, all, (p) => `${p.policyType}:${p.policyName}`);
-  return { ...paging, Policies: { Policy: items.map((p) => ({ ...policyJson(ctx.state, p), Tags: tagsJson(p.tags) })) } };
+  return {
+    ...paging,
+    Policies: { Policy: items.map((p) => ({ ...policyJson(ctx.state, p), Tags: tagsJson(p.tags) })) },
+  };
 }
 
 function createPolicyVersion(ctx: RpcContext): RpcBody {
@@ -363,10 +551,14 @@ function createPolicyVersion(ctx: RpcContext): RpcBody {
   const doc = document(ctx, 'PolicyDocument', 'permission', 6144, true)!;
   const setAsDefault = ctx.params.bool('SetAsDefault') ?? false;
   const rotate = ctx.params.str('RotateStrategy') ?? 'None';
-  if (rotate !== 'None' && rotate !== 'DeleteOldestNonDefaultVersionWhenLimitExceeded') { throw E.invalid('RotateStrategy'); }
+  if (rotate !== 'None' && rotate !== 'DeleteOldestNonDefaultVersionWhenLimitExceeded') {
+    throw E.invalid('RotateStrategy');
+  }
   if (p.versions.length >= 5) {
     const oldest = p.versions.find((v) => v.versionId !== p.defaultVersion);
-    if (rotate === 'None' || !oldest) { throw err('LimitExceeded.Policy.Version', 409, 'Exceeded the maximum number of versions of the policy (5).'); }
+    if (rotate === 'None' || !oldest) {
+      throw err('LimitExceeded.Policy.Version', 409, 'Exceeded the maximum number of versions of the policy (5).');
+    }
     p.versions = p.versions.filter((v) => v !== oldest);
   }
   const n = p.nextVersion ?? Math.max(0, ...p.versions.map((v) => Number(v.versionId.slice(1)))) + 1;
@@ -374,7 +566,9 @@ function createPolicyVersion(ctx: RpcContext): RpcBody {
   changingRoles(ctx.state, setAsDefault ? rolesAttachedTo(ctx.state, p) : [], () => {
     p.nextVersion = n + 1;
     p.versions.push(version);
-    if (setAsDefault) { p.defaultVersion = version.versionId; }
+    if (setAsDefault) {
+      p.defaultVersion = version.versionId;
+    }
     p.updateDate = version.createDate;
   });
   return { PolicyVersion: versionJson(p, version) };
@@ -406,10 +600,16 @@ function deletePolicy(ctx: RpcContext): RpcBody {
   const p = existingPolicy(ctx, 'Custom');
   const cascade = ctx.params.bool('CascadingDelete') ?? false;
   for (const [principal, list] of ctx.state.attachments) {
-    if (!list.some((a) => a.policyType === 'Custom' && a.policyName === p.policyName)) { continue; }
+    if (!list.some((a) => a.policyType === 'Custom' && a.policyName === p.policyName)) {
+      continue;
+    }
     // Not documented for roles; named by analogy with DeleteConflict.Policy.User / .Group.
     const what = principal.startsWith('user:') ? 'User' : 'Role';
-    throw err(`DeleteConflict.Policy.${what}`, 409, `The policy CAN NOT been attached to any ${what.toLowerCase()} while deleting the policy.`);
+    throw err(
+      `DeleteConflict.Policy.${what}`,
+      409,
+      `The policy CAN NOT been attached to any ${what.toLowerCase()} while deleting the policy.`,
+    );
   }
   if (p.versions.length > 1 && !cascade) {
     throw err('DeleteConflict.Policy.Version', 409, 'The policy CAN NOT has any version except the default version.');
@@ -436,12 +636,24 @@ function attachment(kind: 'Role' | 'User', attach: boolean) {
     const key = kind === 'Role' ? roleKey(name) : userKey(name);
     const list: Attachment[] = ctx.state.attachments.get(key) ?? [];
     const i = list.findIndex((a) => a.policyType === type && a.policyName === p.policyName);
-    if (attach && i >= 0) { throw err(`EntityAlreadyExists.${kind}.Policy`, 409, `The policy has already been attached to the ${kind.toLowerCase()}.`); }
-    if (!attach && i < 0) { throw err(`EntityNotExist.${kind}.Policy`, 404, `The policy is not attached to the ${kind.toLowerCase()}.`); }
+    if (attach && i >= 0) {
+      throw err(
+        `EntityAlreadyExists.${kind}.Policy`,
+        409,
+        `The policy has already been attached to the ${kind.toLowerCase()}.`,
+      );
+    }
+    if (!attach && i < 0) {
+      throw err(`EntityNotExist.${kind}.Policy`, 404, `The policy is not attached to the ${kind.toLowerCase()}.`);
+    }
     if (attach && realismOf(ctx.state).ramLimits) {
       const limit = ATTACH_LIMITS[type];
       if (list.filter((a) => a.policyType === type).length >= limit) {
-        throw err(`LimitExceeded.${kind}.Policy`, 409, `The count of ${type.toLowerCase()} policies attached to the ${kind.toLowerCase()} beyond the current limit (${limit}).`);
+        throw err(
+          `LimitExceeded.${kind}.Policy`,
+          409,
+          `The count of ${type.toLowerCase()} policies attached to the ${kind.toLowerCase()} beyond the current limit (${limit}).`,
+        );
       }
     }
     changingRoles(ctx.state, kind === 'Role' ? [name] : [], () => {
@@ -462,11 +674,28 @@ function listEntitiesForPolicy(ctx: RpcContext): RpcBody {
   const roles: RpcBody[] = [];
   for (const [key, list] of ctx.state.attachments) {
     const a = list.find((x) => x.policyType === p.policyType && x.policyName === p.policyName);
-    if (!a) { continue; }
+    if (!a) {
+      continue;
+    }
     const role = key.startsWith('role:') ? ctx.state.roles.get(key.slice(5)) : undefined;
     const user = key.startsWith('user:') ? ctx.state.users.get(key.slice(5)) : undefined;
-    if (role) { roles.push({ RoleId: role.roleId, RoleName: role.roleName, Arn: roleArn(ctx.accountId, role.roleName), Description: role.description, AttachDate: a.attachDate }); }
-    if (user) { users.push({ UserId: user.userId, UserName: user.userName, DisplayName: user.displayName, AttachDate: a.attachDate }); }
+    if (role) {
+      roles.push({
+        RoleId: role.roleId,
+        RoleName: role.roleName,
+        Arn: roleArn(ctx.accountId, role.roleName),
+        Description: role.description,
+        AttachDate: a.attachDate,
+      });
+    }
+    if (user) {
+      users.push({
+        UserId: user.userId,
+        UserName: user.userName,
+        DisplayName: user.displayName,
+        AttachDate: a.attachDate,
+      });
+    }
   }
   return { Users: { User: users }, Groups: { Group: [] }, Roles: { Role: roles } };
 }
@@ -474,14 +703,26 @@ function listEntitiesForPolicy(ctx: RpcContext): RpcBody {
 function createUser(ctx: RpcContext): RpcBody {
   const name = userName(ctx);
   const display = ctx.params.str('DisplayName');
-  if (display !== undefined && (display.length < 1 || display.length > 128)) { throw E.length('DisplayName'); }
+  if (display !== undefined && (display.length < 1 || display.length > 128)) {
+    throw E.length('DisplayName');
+  }
   const comments = ctx.params.str('Comments');
-  if (comments !== undefined && comments.length > 128) { throw E.length('Comments'); }
-  if (findUser(ctx.state, name)) { throw err('EntityAlreadyExists.User', 409, 'The user does already EXIST.'); }
+  if (comments !== undefined && comments.length > 128) {
+    throw E.length('Comments');
+  }
+  if (findUser(ctx.state, name)) {
+    throw err('EntityAlreadyExists.User', 409, 'The user does already EXIST.');
+  }
   const date = nowIso(ctx);
   const user: RamUser = {
-    userId: `2${digits(15)}`, userName: name, displayName: display ?? name, createDate: date, updateDate: date,
-    comments, email: ctx.params.str('Email'), mobilePhone: ctx.params.str('MobilePhone'),
+    userId: `2${digits(15)}`,
+    userName: name,
+    displayName: display ?? name,
+    createDate: date,
+    updateDate: date,
+    comments,
+    email: ctx.params.str('Email'),
+    mobilePhone: ctx.params.str('MobilePhone'),
   };
   ctx.state.users.set(name, user);
   const { UpdateDate: _omitted, ...body } = userJson(user);
@@ -500,16 +741,39 @@ const randomText = (n: number) => Array.from(randomBytes(n), (b) => ALNUM[b % AL
 function createAccessKey(ctx: RpcContext): RpcBody {
   const p = ctx.principal;
   const named = ctx.params.str('UserName');
-  const owner = named ? { kind: 'user' as const, userName: existingUser(ctx).userName }
-    : p.kind === 'user' ? { kind: 'user' as const, userName: p.userName }
-      : p.kind === 'root' ? { kind: 'root' as const }
-        : (() => { throw err('InvalidParameter.UserName', 400, 'An assumed-role session has no access keys; name a user.'); })();
-  const existing = [...ctx.state.accessKeys.values()].filter((k) =>
-    k.owner.kind === owner.kind && (owner.kind === 'root' || (k.owner.kind === 'user' && k.owner.userName === owner.userName)));
-  if (existing.length >= 2) { throw err('LimitExceeded.User.AccessKey', 409, 'Current count of AccessKey of user exceeds the limit.'); }
-  const key = { accessKeyId: `SBXAK${randomText(18)}`, accessKeySecret: randomText(30), owner, status: 'Active' as const, createDate: nowIso(ctx) };
+  const owner = named
+    ? { kind: 'user' as const, userName: existingUser(ctx).userName }
+    : p.kind === 'user'
+      ? { kind: 'user' as const, userName: p.userName }
+      : p.kind === 'root'
+        ? { kind: 'root' as const }
+        : (() => {
+            throw err('InvalidParameter.UserName', 400, 'An assumed-role session has no access keys; name a user.');
+          })();
+  const existing = [...ctx.state.accessKeys.values()].filter(
+    (k) =>
+      k.owner.kind === owner.kind &&
+      (owner.kind === 'root' || (k.owner.kind === 'user' && k.owner.userName === owner.userName)),
+  );
+  if (existing.length >= 2) {
+    throw err('LimitExceeded.User.AccessKey', 409, 'Current count of AccessKey of user exceeds the limit.');
+  }
+  const key = {
+    accessKeyId: `SBXAK${randomText(18)}`,
+    accessKeySecret: randomText(30),
+    owner,
+    status: 'Active' as const,
+    createDate: nowIso(ctx),
+  };
   ctx.state.accessKeys.set(key.accessKeyId, key);
-  return { AccessKey: { AccessKeyId: key.accessKeyId, AccessKeySecret: key.accessKeySecret, Status: key.status, CreateDate: key.createDate } };
+  return {
+    AccessKey: {
+      AccessKeyId: key.accessKeyId,
+      AccessKeySecret: key.accessKeySecret,
+      Status: key.status,
+      CreateDate: key.createDate,
+    },
+  };
 }
 
 // ---- the action table ----
@@ -522,7 +786,10 @@ const onUser = (ctx: RpcContext) => {
   const p = ctx.principal;
   return arn(ctx, `user/${ctx.params.str('UserName') ?? (p.kind === 'user' ? p.userName : '*')}`);
 };
-const on = (resources: (ctx: RpcContext) => string[], handle: (ctx: RpcContext) => RpcBody): RpcAction => ({ resources, handle });
+const on = (resources: (ctx: RpcContext) => string[], handle: (ctx: RpcContext) => RpcBody): RpcAction => ({
+  resources,
+  handle,
+});
 
 const actions: Record<string, RpcAction> = {
   CreateRole: on(onRole, createRole),
@@ -547,14 +814,18 @@ const actions: Record<string, RpcAction> = {
   DeletePolicy: on(onPolicy, deletePolicy),
   AttachPolicyToRole: on(onRole, attachment('Role', true)),
   DetachPolicyFromRole: on(onRole, attachment('Role', false)),
-  ListPoliciesForRole: on(onRole, (ctx) => ({ Policies: { Policy: attachedPolicies(ctx.state, roleKey(existingRole(ctx).roleName)) } })),
+  ListPoliciesForRole: on(onRole, (ctx) => ({
+    Policies: { Policy: attachedPolicies(ctx.state, roleKey(existingRole(ctx).roleName)) },
+  })),
   ListEntitiesForPolicy: on(onPolicy, listEntitiesForPolicy),
   CreateUser: on(onUser, createUser),
   GetUser: on(onUser, (ctx) => ({ User: { ...userJson(existingUser(ctx)), LastLoginDate: '' } })),
   ListUsers: on((ctx) => arn(ctx, 'user/*'), listUsers),
   AttachPolicyToUser: on(onUser, attachment('User', true)),
   DetachPolicyFromUser: on(onUser, attachment('User', false)),
-  ListPoliciesForUser: on(onUser, (ctx) => ({ Policies: { Policy: attachedPolicies(ctx.state, userKey(existingUser(ctx).userName)) } })),
+  ListPoliciesForUser: on(onUser, (ctx) => ({
+    Policies: { Policy: attachedPolicies(ctx.state, userKey(existingUser(ctx).userName)) },
+  })),
   CreateAccessKey: on(onUser, createAccessKey),
 };
 
@@ -565,5 +836,9 @@ export const ramProduct: RpcProduct = {
   productCode: 'Ram',
   actions,
   defaultResource: (ctx) => `acs:ram:*:${ctx.accountId}:*`,
-  denied: { code: 'NoPermission', status: 403, message: 'You are not authorized to do this action. You should be authorized by RAM.' },
+  denied: {
+    code: 'NoPermission',
+    status: 403,
+    message: 'You are not authorized to do this action. You should be authorized by RAM.',
+  },
 };

@@ -30,7 +30,9 @@ export function percentEncode(s: string): string {
 export function parseFormPairs(raw: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const part of raw.split('&')) {
-    if (!part) { continue; }
+    if (!part) {
+      continue;
+    }
     const eq = part.indexOf('=');
     const k = eq < 0 ? part : part.slice(0, eq);
     const v = eq < 0 ? '' : part.slice(eq + 1);
@@ -58,7 +60,9 @@ const MAX_SKEW_MS = 15 * 60 * 1000;
  * sandbox clock: tests move the latter to expire credentials without breaking signing.
  */
 function checkTimestamp(state: SandboxState, value: string | undefined): void {
-  if (value === undefined) { return; }
+  if (value === undefined) {
+    return;
+  }
   const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value) ? Date.parse(value) : NaN;
   if (Number.isNaN(ms)) {
     throw new SandboxError('InvalidTimeStamp.Format', 400, 'Specified time stamp or date value is not well formatted.');
@@ -78,16 +82,25 @@ const seenNonces = new WeakMap<SandboxState, Map<string, number>>();
  * cannot burn someone else's nonce. Realism `nonceReplay`.
  */
 function checkNonce(state: SandboxState, nonce: string | undefined): void {
-  if (!nonce || !realismOf(state).nonceReplay) { return; }
+  if (!nonce || !realismOf(state).nonceReplay) {
+    return;
+  }
   let seen = seenNonces.get(state);
-  if (!seen) { seen = new Map(); seenNonces.set(state, seen); }
+  if (!seen) {
+    seen = new Map();
+    seenNonces.set(state, seen);
+  }
   const t = wallNow(state);
   // Insertion order is expiry order: stop at the first nonce still remembered.
   for (const [n, until] of seen) {
-    if (until > t) { break; }
+    if (until > t) {
+      break;
+    }
     seen.delete(n);
   }
-  if (seen.has(nonce)) { throw new SandboxError('SignatureNonceUsed', 400, 'Specified signature nonce was used already.'); }
+  if (seen.has(nonce)) {
+    throw new SandboxError('SignatureNonceUsed', 400, 'Specified signature nonce was used already.');
+  }
   seen.set(nonce, t + MAX_SKEW_MS);
 }
 
@@ -97,32 +110,55 @@ function checkNonce(state: SandboxState, nonce: string | undefined): void {
  * Throws SandboxError with the gateway's codes.
  */
 export function authenticate(
-  req: SandboxRequest, state: SandboxState, queryParams: Map<string, string>, bodyParams: Map<string, string>,
+  req: SandboxRequest,
+  state: SandboxState,
+  queryParams: Map<string, string>,
+  bodyParams: Map<string, string>,
 ): Authenticated {
   const authorization = header(req, 'authorization');
-  if (authorization?.startsWith('ACS3-')) { return verifyV3(req, state, authorization, queryParams); }
-  if (queryParams.has('Signature') || bodyParams.has('Signature')) { return verifyV1(req, state, queryParams, bodyParams); }
+  if (authorization?.startsWith('ACS3-')) {
+    return verifyV3(req, state, authorization, queryParams);
+  }
+  if (queryParams.has('Signature') || bodyParams.has('Signature')) {
+    return verifyV1(req, state, queryParams, bodyParams);
+  }
   throw incomplete('Neither an ACS3 Authorization header nor a Signature parameter was sent.');
 }
 
-function parseAuthorization(value: string): { algorithm: string; credential: string; signedHeaders: string[]; signature: string } {
+function parseAuthorization(value: string): {
+  algorithm: string;
+  credential: string;
+  signedHeaders: string[];
+  signature: string;
+} {
   const sp = value.indexOf(' ');
   const algorithm = sp < 0 ? value : value.slice(0, sp);
   const fields = new Map<string, string>();
   for (const part of (sp < 0 ? '' : value.slice(sp + 1)).split(',')) {
     const eq = part.indexOf('=');
-    if (eq > 0) { fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim()); }
+    if (eq > 0) {
+      fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    }
   }
   const credential = fields.get('Credential');
   const signedHeaders = fields.get('SignedHeaders');
   const signature = fields.get('Signature');
-  if (!credential || !signedHeaders || !signature) { throw incomplete('The Authorization header lacks Credential, SignedHeaders or Signature.'); }
+  if (!credential || !signedHeaders || !signature) {
+    throw incomplete('The Authorization header lacks Credential, SignedHeaders or Signature.');
+  }
   return { algorithm, credential, signedHeaders: signedHeaders.split(';').map((h) => h.toLowerCase()), signature };
 }
 
-function verifyV3(req: SandboxRequest, state: SandboxState, authorization: string, query: Map<string, string>): Authenticated {
+function verifyV3(
+  req: SandboxRequest,
+  state: SandboxState,
+  authorization: string,
+  query: Map<string, string>,
+): Authenticated {
   const auth = parseAuthorization(authorization);
-  if (auth.algorithm !== 'ACS3-HMAC-SHA256') { throw incomplete(`Unsupported signature algorithm ${auth.algorithm}.`); }
+  if (auth.algorithm !== 'ACS3-HMAC-SHA256') {
+    throw incomplete(`Unsupported signature algorithm ${auth.algorithm}.`);
+  }
   // The action and version choose what runs, so they must be covered by the signature.
   for (const required of ['host', 'x-acs-action', 'x-acs-version', 'x-acs-date']) {
     if (header(req, required) !== undefined && !auth.signedHeaders.includes(required)) {
@@ -133,37 +169,62 @@ function verifyV3(req: SandboxRequest, state: SandboxState, authorization: strin
   const credential = resolveCredential(state, auth.credential, header(req, 'x-acs-security-token'));
 
   const canonicalUri = (req.rawPath || '/').replace(/\+/g, '%20').replace(/\*/g, '%2A').replace(/%7E/g, '~');
-  const canonicalQuery = [...query.keys()].sort().map((k) => `${k}=${percentEncode(query.get(k) ?? '')}`).join('&');
+  const canonicalQuery = [...query.keys()]
+    .sort()
+    .map((k) => `${k}=${percentEncode(query.get(k) ?? '')}`)
+    .join('&');
   const names = [...auth.signedHeaders].sort();
   const canonicalHeaders = names.map((n) => `${n}:${(header(req, n) ?? '').trim()}\n`).join('');
   // Hash the body we actually received: a body changed after signing then fails the comparison.
-  const canonicalRequest = [req.method, canonicalUri, canonicalQuery, canonicalHeaders, names.join(';'), sha256Hex(req.body)].join('\n');
+  const canonicalRequest = [
+    req.method,
+    canonicalUri,
+    canonicalQuery,
+    canonicalHeaders,
+    names.join(';'),
+    sha256Hex(req.body),
+  ].join('\n');
   const stringToSign = `ACS3-HMAC-SHA256\n${sha256Hex(canonicalRequest)}`;
   const expected = createHmac('sha256', credential.secret).update(stringToSign).digest('hex');
   if (!sameString(expected, auth.signature.toLowerCase())) {
-    throw new SandboxError('SignatureDoesNotMatch', 400,
-      `Specified signature does not match our calculation. server string to sign is:${stringToSign}`);
+    throw new SandboxError(
+      'SignatureDoesNotMatch',
+      400,
+      `Specified signature does not match our calculation. server string to sign is:${stringToSign}`,
+    );
   }
   checkNonce(state, header(req, 'x-acs-signature-nonce'));
   return { accessKeyId: auth.credential, credential, signatureVersion: 'v3' };
 }
 
-function verifyV1(req: SandboxRequest, state: SandboxState, query: Map<string, string>, body: Map<string, string>): Authenticated {
+function verifyV1(
+  req: SandboxRequest,
+  state: SandboxState,
+  query: Map<string, string>,
+  body: Map<string, string>,
+): Authenticated {
   const signed = new Map([...query, ...body]);
   const signature = signed.get('Signature') ?? '';
   signed.delete('Signature');
   const accessKeyId = signed.get('AccessKeyId');
-  if (!accessKeyId) { throw incomplete('The AccessKeyId parameter is missing.'); }
+  if (!accessKeyId) {
+    throw incomplete('The AccessKeyId parameter is missing.');
+  }
   checkTimestamp(state, signed.get('Timestamp'));
   const credential = resolveCredential(state, accessKeyId, signed.get('SecurityToken'));
 
-  const canonicalized = [...signed.keys()].sort()
-    .map((k) => `${percentEncode(k)}=${percentEncode(signed.get(k) ?? '')}`).join('&');
+  const canonicalized = [...signed.keys()]
+    .sort()
+    .map((k) => `${percentEncode(k)}=${percentEncode(signed.get(k) ?? '')}`)
+    .join('&');
   const stringToSign = `${req.method}&${percentEncode('/')}&${percentEncode(canonicalized)}`;
   const expected = createHmac('sha1', `${credential.secret}&`).update(stringToSign).digest('base64');
   if (!sameString(expected, signature)) {
-    throw new SandboxError('SignatureDoesNotMatch', 400,
-      `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`);
+    throw new SandboxError(
+      'SignatureDoesNotMatch',
+      400,
+      `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`,
+    );
   }
   checkNonce(state, signed.get('SignatureNonce'));
   return { accessKeyId, credential, signatureVersion: 'v1' };

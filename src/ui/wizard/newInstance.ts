@@ -30,14 +30,22 @@ export interface NewInstanceContext {
 /** The spec once every step has answered. */
 export function newInstanceSpec(ctx: NewInstanceContext, ramRoleName?: string): NewInstance {
   const need = <T>(v: T | undefined, what: string): T => {
-    if (v === undefined || v === '') { throw new Error(vscode.l10n.t('Missing {0} for the new instance.', what)); }
+    if (v === undefined || v === '') {
+      throw new Error(vscode.l10n.t('Missing {0} for the new instance.', what));
+    }
     return v;
   };
   return {
-    regionId: need(ctx.regionId, 'regionId'), zoneId: need(ctx.zoneId, 'zoneId'), imageId: need(ctx.imageId, 'imageId'),
-    instanceType: need(ctx.instanceType, 'instanceType'), vSwitchId: need(ctx.vSwitchId, 'vSwitchId'),
-    securityGroupId: need(ctx.securityGroupId, 'securityGroupId'), instanceName: need(ctx.instanceName, 'instanceName'),
-    password: need(ctx.password, 'password'), ramRoleName, hardenedMetadata: true,
+    regionId: need(ctx.regionId, 'regionId'),
+    zoneId: need(ctx.zoneId, 'zoneId'),
+    imageId: need(ctx.imageId, 'imageId'),
+    instanceType: need(ctx.instanceType, 'instanceType'),
+    vSwitchId: need(ctx.vSwitchId, 'vSwitchId'),
+    securityGroupId: need(ctx.securityGroupId, 'securityGroupId'),
+    instanceName: need(ctx.instanceName, 'instanceName'),
+    password: need(ctx.password, 'password'),
+    ramRoleName,
+    hardenedMetadata: true,
   };
 }
 
@@ -45,77 +53,196 @@ export function newInstanceSpec(ctx: NewInstanceContext, ramRoleName?: string): 
 export function checkNewInstanceInput(ctx: NewInstanceContext): string | undefined {
   if (ctx.instanceName !== undefined) {
     const bad = validateInstanceName(ctx.instanceName);
-    if (bad) { return bad; }
+    if (bad) {
+      return bad;
+    }
   }
   return ctx.password !== undefined ? checkInstancePassword(ctx.password) : undefined;
 }
 
-const none = (what: string, where: string) => new Error(vscode.l10n.t('No {0} in {1}. Create one in the Alibaba Cloud console first.', what, where));
+const none = (what: string, where: string) =>
+  new Error(vscode.l10n.t('No {0} in {1}. Create one in the Alibaba Cloud console first.', what, where));
 
-async function pickOne<T extends vscode.QuickPickItem>(prompt: Prompter, items: Promise<T[]>, title: string, placeHolder: string, empty: () => Error): Promise<T> {
+async function pickOne<T extends vscode.QuickPickItem>(
+  prompt: Prompter,
+  items: Promise<T[]>,
+  title: string,
+  placeHolder: string,
+  empty: () => Error,
+): Promise<T> {
   const list = await items;
-  if (!list.length) { throw empty(); }
+  if (!list.length) {
+    throw empty();
+  }
   return prompt.pick(list, { title, placeHolder, matchOnDescription: true });
 }
 
 export function newInstanceSteps<C extends NewInstanceContext>(): WizardPromptStep<C>[] {
   return [
-    promptStep((c) => !c.regionId, async (c, p, title) => {
-      const shown = (await ecsRegions(c.cloud.ecs, c.defaultRegion).catch(() => ({ regions: [c.defaultRegion] }))).regions;
-      const all = c.cloud.ecs.describeRegions().then((rs) => rs.map((r) => r.regionId)).catch(() => shown);
-      const items = all.then((ids) => [...new Set([...shown, ...ids])].map((r) => ({ label: r, description: shown.includes(r) ? vscode.l10n.t('shown in the ECS view') : undefined })));
-      c.regionId = (await p.pick(items, { title, placeHolder: vscode.l10n.t('Region of the new instance') })).label;
-    }),
-    promptStep((c) => !c.zoneId, async (c, p, title) => {
-      const zones = c.cloud.ecs.describeZones(c.regionId!).then((zs) => zs.map((z) => ({ label: z.zoneId, description: z.localName })));
-      c.zoneId = (await pickOne(p, zones, title, vscode.l10n.t('Zone'), () => none(vscode.l10n.t('zone'), c.regionId!))).label;
-    }),
-    promptStep((c) => !c.imageId, async (c, p, title) => {
-      const images = c.cloud.ecs.describeImages(c.regionId!).then((is) => is.map((i) => ({ label: i.imageName || i.imageId, description: i.imageId, detail: `${i.osType} · ${i.architecture}`, id: i.imageId })));
-      c.imageId = (await pickOne(p, images, title, vscode.l10n.t('Image (operating system)'), () => none(vscode.l10n.t('public image'), c.regionId!))).id;
-    }),
-    promptStep((c) => !c.instanceType, async (c, p, title) => {
-      const types = c.cloud.ecs.describeInstanceTypes(c.regionId!).then((ts) => ts
-        .sort((a, b) => a.cpuCoreCount - b.cpuCoreCount || a.memorySize - b.memorySize)
-        .map((t) => ({ label: t.instanceTypeId, description: vscode.l10n.t('{0} vCPU · {1} GiB', t.cpuCoreCount, t.memorySize) })));
-      c.instanceType = (await pickOne(p, types, title, vscode.l10n.t('Instance type'), () => none(vscode.l10n.t('instance type'), c.regionId!))).label;
-    }),
-    promptStep((c) => !c.vSwitchId, async (c, p, title) => {
-      const vsws = c.cloud.ecs.describeVSwitches(c.regionId!, c.vpcId, c.zoneId).then((vs) => vs
-        .filter((v) => !c.zoneId || v.zoneId === c.zoneId)
-        .map((v) => ({ label: v.vSwitchName || v.vSwitchId, description: `${v.vSwitchId} · ${v.vpcId}`, detail: `${v.cidrBlock}${v.availableIps !== undefined ? ' · ' + vscode.l10n.t('{0} free IPs', v.availableIps) : ''}`, vsw: v })));
-      const item = await pickOne(p, vsws, title, vscode.l10n.t('VSwitch (VPC network in zone {0})', c.zoneId ?? ''), () => none(vscode.l10n.t('VSwitch'), c.zoneId ?? c.regionId!));
-      c.vSwitchId = item.vsw.vSwitchId;
-      c.vpcId = item.vsw.vpcId;
-    }),
-    promptStep((c) => !c.securityGroupId, async (c, p, title) => {
-      const groups = c.cloud.ecs.describeSecurityGroups(c.regionId!, c.vpcId).then((gs) => gs
-        .filter((g) => !c.vpcId || g.vpcId === c.vpcId)
-        .map((g) => ({ label: g.securityGroupName || g.securityGroupId, description: g.securityGroupId, detail: g.description, id: g.securityGroupId })));
-      c.securityGroupId = (await pickOne(p, groups, title, vscode.l10n.t('Security group (controls SSH and other inbound traffic)'), () => none(vscode.l10n.t('security group'), c.vpcId ?? c.regionId!))).id;
-    }),
-    promptStep((c) => c.instanceName === undefined, async (c, p, title) => {
-      c.instanceName = (await p.input({ title, prompt: vscode.l10n.t('Instance name'), value: 'ecs-with-ram-role', validateInput: (v) => validateInstanceName(v.trim()) })).trim();
-    }),
-    promptStep((c) => c.password === undefined, async (c, p, title) => {
-      const first = await p.input({
-        title, prompt: vscode.l10n.t('Password for root (8–30 characters, three of: upper, lower, digits, special)'), password: true,
-        validateInput: (v) => checkInstancePassword(v),
-      });
-      await p.input({
-        title, prompt: vscode.l10n.t('Type the password again'), password: true,
-        validateInput: (v) => (v === first ? undefined : vscode.l10n.t('The passwords do not match.')),
-      });
-      c.password = first;
-    }),
-    promptStep((c) => c.allocatePublicIp === undefined, async (c, p, title) => {
-      const yes = vscode.l10n.t('Yes, give it a public IP');
-      const item = await p.pick([
-        { label: yes, description: vscode.l10n.t('pay-by-traffic bandwidth; needed to SSH in from outside the VPC') },
-        { label: vscode.l10n.t('No public IP'), description: vscode.l10n.t('reach it through a bastion host, VPN or another instance') },
-      ], { title, placeHolder: vscode.l10n.t('Public IP address?') });
-      c.allocatePublicIp = item.label === yes;
-    }),
+    promptStep(
+      (c) => !c.regionId,
+      async (c, p, title) => {
+        const shown = (await ecsRegions(c.cloud.ecs, c.defaultRegion).catch(() => ({ regions: [c.defaultRegion] })))
+          .regions;
+        const all = c.cloud.ecs
+          .describeRegions()
+          .then((rs) => rs.map((r) => r.regionId))
+          .catch(() => shown);
+        const items = all.then((ids) =>
+          [...new Set([...shown, ...ids])].map((r) => ({
+            label: r,
+            description: shown.includes(r) ? vscode.l10n.t('shown in the ECS view') : undefined,
+          })),
+        );
+        c.regionId = (await p.pick(items, { title, placeHolder: vscode.l10n.t('Region of the new instance') })).label;
+      },
+    ),
+    promptStep(
+      (c) => !c.zoneId,
+      async (c, p, title) => {
+        const zones = c.cloud.ecs
+          .describeZones(c.regionId!)
+          .then((zs) => zs.map((z) => ({ label: z.zoneId, description: z.localName })));
+        c.zoneId = (
+          await pickOne(p, zones, title, vscode.l10n.t('Zone'), () => none(vscode.l10n.t('zone'), c.regionId!))
+        ).label;
+      },
+    ),
+    promptStep(
+      (c) => !c.imageId,
+      async (c, p, title) => {
+        const images = c.cloud.ecs.describeImages(c.regionId!).then((is) =>
+          is.map((i) => ({
+            label: i.imageName || i.imageId,
+            description: i.imageId,
+            detail: `${i.osType} · ${i.architecture}`,
+            id: i.imageId,
+          })),
+        );
+        c.imageId = (
+          await pickOne(p, images, title, vscode.l10n.t('Image (operating system)'), () =>
+            none(vscode.l10n.t('public image'), c.regionId!),
+          )
+        ).id;
+      },
+    ),
+    promptStep(
+      (c) => !c.instanceType,
+      async (c, p, title) => {
+        const types = c.cloud.ecs.describeInstanceTypes(c.regionId!).then((ts) =>
+          ts
+            .sort((a, b) => a.cpuCoreCount - b.cpuCoreCount || a.memorySize - b.memorySize)
+            .map((t) => ({
+              label: t.instanceTypeId,
+              description: vscode.l10n.t('{0} vCPU · {1} GiB', t.cpuCoreCount, t.memorySize),
+            })),
+        );
+        c.instanceType = (
+          await pickOne(p, types, title, vscode.l10n.t('Instance type'), () =>
+            none(vscode.l10n.t('instance type'), c.regionId!),
+          )
+        ).label;
+      },
+    ),
+    promptStep(
+      (c) => !c.vSwitchId,
+      async (c, p, title) => {
+        const vsws = c.cloud.ecs.describeVSwitches(c.regionId!, c.vpcId, c.zoneId).then((vs) =>
+          vs
+            .filter((v) => !c.zoneId || v.zoneId === c.zoneId)
+            .map((v) => ({
+              label: v.vSwitchName || v.vSwitchId,
+              description: `${v.vSwitchId} · ${v.vpcId}`,
+              detail: `${v.cidrBlock}${v.availableIps !== undefined ? ' · ' + vscode.l10n.t('{0} free IPs', v.availableIps) : ''}`,
+              vsw: v,
+            })),
+        );
+        const item = await pickOne(
+          p,
+          vsws,
+          title,
+          vscode.l10n.t('VSwitch (VPC network in zone {0})', c.zoneId ?? ''),
+          () => none(vscode.l10n.t('VSwitch'), c.zoneId ?? c.regionId!),
+        );
+        c.vSwitchId = item.vsw.vSwitchId;
+        c.vpcId = item.vsw.vpcId;
+      },
+    ),
+    promptStep(
+      (c) => !c.securityGroupId,
+      async (c, p, title) => {
+        const groups = c.cloud.ecs.describeSecurityGroups(c.regionId!, c.vpcId).then((gs) =>
+          gs
+            .filter((g) => !c.vpcId || g.vpcId === c.vpcId)
+            .map((g) => ({
+              label: g.securityGroupName || g.securityGroupId,
+              description: g.securityGroupId,
+              detail: g.description,
+              id: g.securityGroupId,
+            })),
+        );
+        c.securityGroupId = (
+          await pickOne(
+            p,
+            groups,
+            title,
+            vscode.l10n.t('Security group (controls SSH and other inbound traffic)'),
+            () => none(vscode.l10n.t('security group'), c.vpcId ?? c.regionId!),
+          )
+        ).id;
+      },
+    ),
+    promptStep(
+      (c) => c.instanceName === undefined,
+      async (c, p, title) => {
+        c.instanceName = (
+          await p.input({
+            title,
+            prompt: vscode.l10n.t('Instance name'),
+            value: 'ecs-with-ram-role',
+            validateInput: (v) => validateInstanceName(v.trim()),
+          })
+        ).trim();
+      },
+    ),
+    promptStep(
+      (c) => c.password === undefined,
+      async (c, p, title) => {
+        const first = await p.input({
+          title,
+          prompt: vscode.l10n.t('Password for root (8–30 characters, three of: upper, lower, digits, special)'),
+          password: true,
+          validateInput: (v) => checkInstancePassword(v),
+        });
+        await p.input({
+          title,
+          prompt: vscode.l10n.t('Type the password again'),
+          password: true,
+          validateInput: (v) => (v === first ? undefined : vscode.l10n.t('The passwords do not match.')),
+        });
+        c.password = first;
+      },
+    ),
+    promptStep(
+      (c) => c.allocatePublicIp === undefined,
+      async (c, p, title) => {
+        const yes = vscode.l10n.t('Yes, give it a public IP');
+        const item = await p.pick(
+          [
+            {
+              label: yes,
+              description: vscode.l10n.t('pay-by-traffic bandwidth; needed to SSH in from outside the VPC'),
+            },
+            {
+              label: vscode.l10n.t('No public IP'),
+              description: vscode.l10n.t('reach it through a bastion host, VPN or another instance'),
+            },
+          ],
+          { title, placeHolder: vscode.l10n.t('Public IP address?') },
+        );
+        c.allocatePublicIp = item.label === yes;
+      },
+    ),
   ];
 }
 
@@ -127,5 +254,7 @@ export function describeNewInstance(spec: NewInstance, allocatePublicIp: boolean
     vscode.l10n.t('VSwitch {0}, security group {1}', spec.vSwitchId, spec.securityGroupId),
     spec.ramRoleName ? vscode.l10n.t('RAM role {0}', spec.ramRoleName) : '',
     allocatePublicIp ? vscode.l10n.t('Public IP (pay-by-traffic bandwidth)') : vscode.l10n.t('No public IP'),
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }

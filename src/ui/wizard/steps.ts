@@ -21,14 +21,21 @@ export interface WizardPromptStep<C> {
   subStepsTitle?: string;
 }
 
-interface Queued<C> { step: WizardPromptStep<C>; sub: boolean }
+interface Queued<C> {
+  step: WizardPromptStep<C>;
+  sub: boolean;
+}
 /** Where the runner is: what is left, and the counters, so Back can return to any earlier point. */
 interface RunState<C> {
   queue: Queued<C>[];
   top: { asked: number; total: number };
   sub?: { label?: string; asked: number; total: number };
 }
-const copyState = <C>(st: RunState<C>): RunState<C> => ({ queue: [...st.queue], top: { ...st.top }, sub: st.sub && { ...st.sub } });
+const copyState = <C>(st: RunState<C>): RunState<C> => ({
+  queue: [...st.queue],
+  top: { ...st.top },
+  sub: st.sub && { ...st.sub },
+});
 
 /**
  * Runs every prompt step that still needs an answer, in order, including sub-steps. Every step
@@ -36,7 +43,12 @@ const copyState = <C>(st: RunState<C>): RunState<C> => ({ queue: [...st.queue], 
  * and asks that again. Counters never jump: the top-level count is fixed by the top-level steps,
  * and steps an answer adds (a new instance's nine questions) count on their own after it.
  */
-export async function runPromptSteps<C extends object>(ctx: C, title: string, steps: WizardPromptStep<C>[], prompt: Prompter): Promise<C> {
+export async function runPromptSteps<C extends object>(
+  ctx: C,
+  title: string,
+  steps: WizardPromptStep<C>[],
+  prompt: Prompter,
+): Promise<C> {
   let st: RunState<C> = { queue: steps.map((step) => ({ step, sub: false })), top: { asked: 0, total: 0 } };
   const history: Array<{ ctx: C; st: RunState<C> }> = [];
   while (st.queue.length) {
@@ -51,21 +63,28 @@ export async function runPromptSteps<C extends object>(ctx: C, title: string, st
         st.top.total = st.top.asked + st.queue.filter((q) => !q.sub && q.step.shouldPrompt(ctx)).length;
         label = vscode.l10n.t('{0} ({1}/{2})', title, st.top.asked, st.top.total);
       } else {
-        const g = st.sub ??= { asked: 0, total: 1 };
+        const g = (st.sub ??= { asked: 0, total: 1 });
         g.asked++;
         const head = vscode.l10n.t('{0} ({1}/{2})', title, st.top.asked, st.top.total);
-        label = g.total > 1
-          ? vscode.l10n.t('{0} · {1} ({2}/{3})', head, g.label ?? '', g.asked, g.total)
-          : g.label ? vscode.l10n.t('{0} · {1}', head, g.label) : head;
+        label =
+          g.total > 1
+            ? vscode.l10n.t('{0} · {1} ({2}/{3})', head, g.label ?? '', g.asked, g.total)
+            : g.label
+              ? vscode.l10n.t('{0} · {1}', head, g.label)
+              : head;
       }
       history.push(before);
       try {
         await step.prompt(ctx, history.length > 1 ? withBack(prompt) : prompt, label);
       } catch (e) {
-        if (!(e instanceof GoBack)) { throw e; }
+        if (!(e instanceof GoBack)) {
+          throw e;
+        }
         history.pop();
         const previous = history.pop();
-        if (!previous) { throw new UserCancelled(); }
+        if (!previous) {
+          throw new UserCancelled();
+        }
         restore(ctx, previous.ctx);
         st = previous.st;
         continue;
@@ -77,8 +96,11 @@ export async function runPromptSteps<C extends object>(ctx: C, title: string, st
       st.queue.unshift(...extra.map((x) => ({ step: x, sub: false })));
     } else if (extra?.length) {
       // Nested sub-steps keep counting within the group they belong to.
-      if (!sub) { st.sub = { label: step.subStepsTitle, asked: 0, total: extra.filter((x) => x.shouldPrompt(ctx)).length }; }
-      else if (st.sub) { st.sub.total += extra.filter((x) => x.shouldPrompt(ctx)).length; }
+      if (!sub) {
+        st.sub = { label: step.subStepsTitle, asked: 0, total: extra.filter((x) => x.shouldPrompt(ctx)).length };
+      } else if (st.sub) {
+        st.sub.total += extra.filter((x) => x.shouldPrompt(ctx)).length;
+      }
       st.queue.unshift(...extra.map((x) => ({ step: x, sub: true })));
     }
   }
@@ -86,7 +108,11 @@ export async function runPromptSteps<C extends object>(ctx: C, title: string, st
 }
 
 function restore<C extends object>(ctx: C, saved: C): void {
-  for (const k of Object.keys(ctx)) { if (!(k in saved)) { delete (ctx as Record<string, unknown>)[k]; } }
+  for (const k of Object.keys(ctx)) {
+    if (!(k in saved)) {
+      delete (ctx as Record<string, unknown>)[k];
+    }
+  }
   Object.assign(ctx, saved);
 }
 

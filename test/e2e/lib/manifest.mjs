@@ -4,7 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MANIFEST, REPO } from './paths.mjs';
 
-const readJson = (file) => { try { return JSON.parse(fs.readFileSync(path.join(REPO, file), 'utf8')); } catch { return {}; } };
+const readJson = (file) => {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(REPO, file), 'utf8'));
+  } catch {
+    return {};
+  }
+};
 const nls = new Map();
 /**
  * Resolves "%key%" through package.nls.json, or for `lang` (e.g. "zh-cn") through
@@ -12,7 +18,10 @@ const nls = new Map();
  */
 export function localize(s, lang) {
   if (typeof s !== 'string') return s;
-  const table = (file) => { if (!nls.has(file)) nls.set(file, readJson(file)); return nls.get(file); };
+  const table = (file) => {
+    if (!nls.has(file)) nls.set(file, readJson(file));
+    return nls.get(file);
+  };
   const m = /^%(.+)%$/.exec(s);
   if (!m) return s;
   const own = lang ? table(`package.nls.${lang}.json`)[m[1]] : undefined;
@@ -43,7 +52,11 @@ export function viewContainers(lang) {
 
 /** Views of a container: [{ id, name }]. */
 export function views(containerId, lang) {
-  return (contributes().views?.[containerId] ?? []).map((v) => ({ id: v.id, name: localize(v.name, lang), when: v.when }));
+  return (contributes().views?.[containerId] ?? []).map((v) => ({
+    id: v.id,
+    name: localize(v.name, lang),
+    when: v.when,
+  }));
 }
 
 /**
@@ -52,6 +65,10 @@ export function views(containerId, lang) {
  */
 export function paletteCommands(lang) {
   const gated = new Set((contributes().menus?.commandPalette ?? []).map((e) => e.command));
-  return (contributes().commands ?? []).filter((c) => !gated.has(c.command) && !c.enablement)
-    .map((c) => ({ id: c.command, label: c.category ? `${localize(c.category, lang)}: ${localize(c.title, lang)}` : localize(c.title, lang) }));
+  return (contributes().commands ?? [])
+    .filter((c) => !gated.has(c.command) && !c.enablement)
+    .map((c) => ({
+      id: c.command,
+      label: c.category ? `${localize(c.category, lang)}: ${localize(c.title, lang)}` : localize(c.title, lang),
+    }));
 }

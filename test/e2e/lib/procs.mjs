@@ -13,7 +13,12 @@ const cleanups = new Set();
 const tempDirs = new Set();
 
 function signalGroup(child, signal) {
-  try { process.kill(-child.pid, signal); return true; } catch { return false; }
+  try {
+    process.kill(-child.pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** spawn() in a new process group; the group is killed when this process exits. */
@@ -32,7 +37,12 @@ export async function stopGroup(child, graceMs = 5000) {
     const exited = new Promise((r) => child.once('exit', r));
     signalGroup(child, 'SIGTERM');
     let timer;
-    await Promise.race([exited, new Promise((r) => { timer = setTimeout(r, graceMs); })]);
+    await Promise.race([
+      exited,
+      new Promise((r) => {
+        timer = setTimeout(r, graceMs);
+      }),
+    ]);
     clearTimeout(timer);
   }
   signalGroup(child, 'SIGKILL');
@@ -57,7 +67,13 @@ function killAllNow() {
 }
 
 function removeTempDirs() {
-  for (const d of tempDirs) { try { fs.rmSync(d, { recursive: true, force: true }); } catch { /* best effort */ } }
+  for (const d of tempDirs) {
+    try {
+      fs.rmSync(d, { recursive: true, force: true });
+    } catch {
+      /* best effort */
+    }
+  }
   tempDirs.clear();
 }
 
@@ -69,29 +85,54 @@ let installed = false;
 export function installTeardownHandlers({ signalExitCode } = {}) {
   if (installed) return;
   installed = true;
-  process.on('exit', () => { killAllNow(); removeTempDirs(); });
+  process.on('exit', () => {
+    killAllNow();
+    removeTempDirs();
+  });
   let stopping = false;
   const onSignal = (signal, code) => {
-    if (stopping) { killAllNow(); process.exit(code); }
+    if (stopping) {
+      killAllNow();
+      process.exit(code);
+    }
     stopping = true;
     log(`${signal}: tearing down`);
-    const all = [...cleanups].map((fn) => Promise.resolve().then(fn).catch(() => {}));
+    const all = [...cleanups].map((fn) =>
+      Promise.resolve()
+        .then(fn)
+        .catch(() => {}),
+    );
     const groupsDone = Promise.all(all).then(() => Promise.all([...groups].map((c) => stopGroup(c, 3000))));
     const hardStop = new Promise((r) => setTimeout(r, 8000).unref());
-    void Promise.race([groupsDone, hardStop]).finally(() => { killAllNow(); process.exit(code); });
+    void Promise.race([groupsDone, hardStop]).finally(() => {
+      killAllNow();
+      process.exit(code);
+    });
   };
   process.on('SIGINT', () => onSignal('SIGINT', signalExitCode ?? 130));
   process.on('SIGTERM', () => onSignal('SIGTERM', signalExitCode ?? 143));
   process.on('SIGHUP', () => onSignal('SIGHUP', signalExitCode ?? 129));
-  process.on('uncaughtException', (e) => { warn('uncaught exception:', e); killAllNow(); process.exit(2); });
-  process.on('unhandledRejection', (e) => { warn('unhandled rejection:', e); killAllNow(); process.exit(2); });
+  process.on('uncaughtException', (e) => {
+    warn('uncaught exception:', e);
+    killAllNow();
+    process.exit(2);
+  });
+  process.on('unhandledRejection', (e) => {
+    warn('unhandled rejection:', e);
+    killAllNow();
+    process.exit(2);
+  });
 }
 
 /**
  * Runs a command to completion in its own process group, with a timeout. Output goes to `logFile`
  * (and to the console when `echo`). Rejects with the output's tail when it fails.
  */
-export function runCommand(cmd, args, { cwd, env, timeoutMs = 10 * 60_000, logFile, echo = false, label = `${cmd} ${args.join(' ')}` } = {}) {
+export function runCommand(
+  cmd,
+  args,
+  { cwd, env, timeoutMs = 10 * 60_000, logFile, echo = false, label = `${cmd} ${args.join(' ')}` } = {},
+) {
   return new Promise((resolve, reject) => {
     const child = spawnGroup(cmd, args, { cwd, env: env ?? process.env });
     const out = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : null;
@@ -105,16 +146,33 @@ export function runCommand(cmd, args, { cwd, env, timeoutMs = 10 * 60_000, logFi
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; void stopGroup(child, 2000); }, timeoutMs);
-    child.once('error', (e) => { clearTimeout(timer); out?.end(); groups.delete(child); reject(e); });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void stopGroup(child, 2000);
+    }, timeoutMs);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      out?.end();
+      groups.delete(child);
+      reject(e);
+    });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       out?.end();
       signalGroup(child, 'SIGKILL'); // stragglers
       groups.delete(child);
-      if (code === 0 && !timedOut) { resolve(tail); return; }
+      if (code === 0 && !timedOut) {
+        resolve(tail);
+        return;
+      }
       if (!echo) printBlock(`output of ${label}`, tailLines(tail, 60));
-      reject(new Error(timedOut ? `${label}: timed out after ${timeoutMs / 1000}s` : `${label}: exited with ${code ?? signal}${logFile ? ` (log: ${logFile})` : ''}`));
+      reject(
+        new Error(
+          timedOut
+            ? `${label}: timed out after ${timeoutMs / 1000}s`
+            : `${label}: exited with ${code ?? signal}${logFile ? ` (log: ${logFile})` : ''}`,
+        ),
+      );
     });
   });
 }

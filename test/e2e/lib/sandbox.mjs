@@ -26,25 +26,44 @@ export async function startSandbox({ logFile, timeoutMs = 30_000, realistic = fa
   const out = logFile ? fs.createWriteStream(logFile) : null;
   let stdout = '';
   const info = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sandbox printed no JSON line within ${timeoutMs / 1000}s`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`sandbox printed no JSON line within ${timeoutMs / 1000}s`)),
+      timeoutMs,
+    );
     proc.stdout.on('data', (chunk) => {
       const s = chunk.toString();
-      if (stdout.includes('\n')) { out?.write(s); return; } // after the first line: plain log
+      if (stdout.includes('\n')) {
+        out?.write(s);
+        return;
+      } // after the first line: plain log
       stdout += s;
       const nl = stdout.indexOf('\n');
       if (nl < 0) return;
       clearTimeout(timer);
       // The first line holds the secrets: never write it to a log.
       out?.write(`<sandbox info line: ${nl} characters, not logged>\n${stdout.slice(nl + 1)}`);
-      try { resolve(JSON.parse(stdout.slice(0, nl))); } catch (e) { reject(new Error(`sandbox's first line is not JSON: ${e.message}`)); }
+      try {
+        resolve(JSON.parse(stdout.slice(0, nl)));
+      } catch (e) {
+        reject(new Error(`sandbox's first line is not JSON: ${e.message}`));
+      }
     });
     proc.stderr.on('data', (chunk) => out?.write(chunk));
-    proc.once('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`sandbox exited at start (code ${code}, signal ${sig})`)); });
-  }).catch(async (e) => { await stopGroup(proc, 1000); throw e; });
+    proc.once('exit', (code, sig) => {
+      clearTimeout(timer);
+      reject(new Error(`sandbox exited at start (code ${code}, signal ${sig})`));
+    });
+  }).catch(async (e) => {
+    await stopGroup(proc, 1000);
+    throw e;
+  });
   return {
     info,
     proc,
-    async stop() { await stopGroup(proc, 3000); out?.end(); },
+    async stop() {
+      await stopGroup(proc, 3000);
+      out?.end();
+    },
   };
 }
 
@@ -79,17 +98,28 @@ export async function fetchStsSecrets(info) {
   const notes = [];
   for (const [instanceId, base] of Object.entries(info.imds ?? {})) {
     try {
-      const token = await imdsFetch(`${base}/latest/api/token`, { method: 'PUT', headers: { 'X-aliyun-ecs-metadata-token-ttl-seconds': '300' } });
+      const token = await imdsFetch(`${base}/latest/api/token`, {
+        method: 'PUT',
+        headers: { 'X-aliyun-ecs-metadata-token-ttl-seconds': '300' },
+      });
       const headers = { 'X-aliyun-ecs-metadata-token': token.trim() };
       let roles;
       try {
-        roles = (await imdsFetch(`${base}/latest/meta-data/ram/security-credentials/`, { headers })).split('\n').map((s) => s.trim()).filter(Boolean);
+        roles = (await imdsFetch(`${base}/latest/meta-data/ram/security-credentials/`, { headers }))
+          .split('\n')
+          .map((s) => s.trim())
+          .filter(Boolean);
       } catch (e) {
-        if (/HTTP 404/.test(e.message)) { notes.push(`${instanceId}: no role attached`); continue; }
+        if (/HTTP 404/.test(e.message)) {
+          notes.push(`${instanceId}: no role attached`);
+          continue;
+        }
         throw e;
       }
       for (const role of roles) {
-        const creds = JSON.parse(await imdsFetch(`${base}/latest/meta-data/ram/security-credentials/${encodeURIComponent(role)}`, { headers }));
+        const creds = JSON.parse(
+          await imdsFetch(`${base}/latest/meta-data/ram/security-credentials/${encodeURIComponent(role)}`, { headers }),
+        );
         if (creds.AccessKeySecret) secrets.push({ kind: 'STS AccessKeySecret', value: creds.AccessKeySecret });
         if (creds.SecurityToken) secrets.push({ kind: 'STS SecurityToken', value: creds.SecurityToken });
         notes.push(`${instanceId}: STS credentials of role ${role}`);
@@ -113,7 +143,11 @@ export function sandboxSecrets(info) {
 
 /** A request to the sandbox's control routes (/__sandbox/<route>), with this run's token. */
 export function sandboxControl(info, route, init = {}) {
-  return fetch(`${info.url}/__sandbox/${route}`, { signal: AbortSignal.timeout(5000), ...init, headers: { ...init.headers, 'x-sandbox-token': info.controlToken } });
+  return fetch(`${info.url}/__sandbox/${route}`, {
+    signal: AbortSignal.timeout(5000),
+    ...init,
+    headers: { ...init.headers, 'x-sandbox-token': info.controlToken },
+  });
 }
 
 /**
@@ -121,7 +155,11 @@ export function sandboxControl(info, route, init = {}) {
  * 'realism', { propagationMs: 6000 }) to switch a behaviour on for one step.
  */
 export async function controlSandbox(info, what, body) {
-  const res = await sandboxControl(info, what, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await sandboxControl(info, what, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`POST /__sandbox/${what}: HTTP ${res.status}`);
   return res.json();
 }

@@ -12,8 +12,13 @@ export function encodedForms(value) {
   const enc = encodeURIComponent(value);
   const rfc3986 = enc.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return new Set([
-    value, enc, rfc3986, rfc3986.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), encodeURIComponent(enc),
-    JSON.stringify(value).slice(1, -1), JSON.stringify(value).slice(1, -1).replace(/\//g, '\\/'),
+    value,
+    enc,
+    rfc3986,
+    rfc3986.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+    encodeURIComponent(enc),
+    JSON.stringify(value).slice(1, -1),
+    JSON.stringify(value).slice(1, -1).replace(/\//g, '\\/'),
   ]);
 }
 
@@ -34,11 +39,14 @@ export class SecretScanner {
 
   /** Adds secrets ({kind, value}); values shorter than 8 characters would match by chance and are ignored. */
   add(...list) {
-    for (const { kind, value } of list.flat()) if (typeof value === 'string' && value.length >= 8 && !this.secrets.has(value)) this.secrets.set(value, kind);
+    for (const { kind, value } of list.flat())
+      if (typeof value === 'string' && value.length >= 8 && !this.secrets.has(value)) this.secrets.set(value, kind);
     return this;
   }
 
-  get kinds() { return [...new Set(this.secrets.values())]; }
+  get kinds() {
+    return [...new Set(this.secrets.values())];
+  }
 
   scanText(text, where) {
     this.scanned++;
@@ -46,14 +54,19 @@ export class SecretScanner {
     for (const [value, kind] of this.secrets) {
       if ([...encodedForms(value)].some((f) => text.includes(f))) found.push({ where, kind });
     }
-    for (const [kind, pattern] of Object.entries(SIGNATURE_PATTERNS)) if (pattern.test(text)) found.push({ where, kind });
+    for (const [kind, pattern] of Object.entries(SIGNATURE_PATTERNS))
+      if (pattern.test(text)) found.push({ where, kind });
     for (const f of found) if (!this.hits.some((h) => h.where === f.where && h.kind === f.kind)) this.hits.push(f);
     return found;
   }
 
   scanFile(file) {
     let text;
-    try { text = fs.readFileSync(file, 'utf8'); } catch { return []; }
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return [];
+    }
     const rel = path.relative(REPO, file);
     return this.scanText(text, rel.startsWith('..') ? file : rel);
   }
@@ -62,7 +75,11 @@ export class SecretScanner {
   /** Scans every text file under `dir` (everything but images). */
   scanTree(dir) {
     let entries;
-    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const e of entries) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) this.scanTree(p);

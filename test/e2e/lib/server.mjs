@@ -13,7 +13,8 @@ import { removeOnExit, spawnGroup, stopGroup } from './procs.mjs';
 export const LOOPBACK_GUARD = path.join(REPO, 'test', 'loopbackGuard.mjs');
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-export const isLoopbackHost = (host) => LOOPBACK_HOSTS.has(String(host).toLowerCase()) || /^127(\.\d{1,3}){3}$/.test(host);
+export const isLoopbackHost = (host) =>
+  LOOPBACK_HOSTS.has(String(host).toLowerCase()) || /^127(\.\d{1,3}){3}$/.test(host);
 
 /** Seeded into <user-data-dir>/User/settings.json, which the server-side workbench honours. */
 export const DEFAULT_SETTINGS = {
@@ -46,7 +47,6 @@ function connectionTokenFile() {
   return { dir, file, token };
 }
 
-
 /** A fresh temp dir for a server's data; removed when this process exits at the latest. */
 export function makeDataDir(prefix = 'e2e-vscode-') {
   return removeOnExit(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
@@ -58,8 +58,11 @@ function serverEnv(tools, extra) {
 
 /** Installs a .vsix into an extensions dir (no server needed; ~1 s). */
 export function installVsix(tools, vsix, extensionsDir) {
-  cp.execFileSync(tools.node, [tools.serverMain, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'],
-    { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000, env: serverEnv(tools) });
+  cp.execFileSync(
+    tools.node,
+    [tools.serverMain, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'],
+    { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000, env: serverEnv(tools) },
+  );
 }
 
 /**
@@ -82,7 +85,10 @@ export async function startServer(tools, opts = {}) {
   const serverDataDir = path.join(root, 'server-data');
   const extensionsDir = path.join(root, 'extensions');
   for (const d of [path.join(userDataDir, 'User'), serverDataDir, extensionsDir]) fs.mkdirSync(d, { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, ...opts.settings }, null, 2));
+  fs.writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...DEFAULT_SETTINGS, ...opts.settings }, null, 2),
+  );
   // The extension host is remote: machine-scoped settings (our endpoints and metadata settings) are
   // read from the remote machine's settings (<user-data-dir>/Machine), not the browser user's.
   const machineSettings = path.join(userDataDir, 'Machine', 'settings.json');
@@ -96,34 +102,52 @@ export async function startServer(tools, opts = {}) {
     // forks run with the server's own execArgv, so an --import here reaches all of them.
     ...(opts.loopbackGuard === false ? [] : [`--import=${pathToFileURL(LOOPBACK_GUARD).href}`]),
     tools.serverMain,
-    '--host', host,
-    '--port', String(opts.port ?? 0),
-    '--connection-token-file', token.file,
+    '--host',
+    host,
+    '--port',
+    String(opts.port ?? 0),
+    '--connection-token-file',
+    token.file,
     '--accept-server-license-terms',
     '--disable-telemetry',
     '--disable-experiments',
     '--disable-workspace-trust',
     // A built workbench ignores the URL payload unless the server runs with this flag (test/e2e/README.md).
     ...(opts.smokeTestDriver === false ? [] : ['--enable-smoke-test-driver']),
-    '--user-data-dir', userDataDir,
-    '--server-data-dir', serverDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--server-data-dir',
+    serverDataDir,
+    '--extensions-dir',
+    extensionsDir,
     ...(opts.locale ? ['--locale', opts.locale] : []),
   ];
   const logFile = path.join(root, 'server.log');
   const logStream = fs.createWriteStream(logFile);
   const t0 = Date.now();
-  const proc = spawnGroup(tools.node, args, { env: serverEnv(tools, { VSCODE_AGENT_FOLDER: serverDataDir, ...opts.env }) });
+  const proc = spawnGroup(tools.node, args, {
+    env: serverEnv(tools, { VSCODE_AGENT_FOLDER: serverDataDir, ...opts.env }),
+  });
 
   const lineListeners = new Set();
   const server = {
-    root, userDataDir, serverDataDir, extensionsDir, logFile, proc, host, connectionToken: token.token,
+    root,
+    userDataDir,
+    serverDataDir,
+    extensionsDir,
+    logFile,
+    proc,
+    host,
+    connectionToken: token.token,
     logsDir: path.join(userDataDir, 'logs'),
     /** First extension host exit with a non-zero code or a signal: { code, signal, line }. */
     exthostExit: undefined,
     /** Set while we stop things ourselves, so that the exits this causes are not crashes. */
     stopping: false,
-    onLine(fn) { lineListeners.add(fn); return () => lineListeners.delete(fn); },
+    onLine(fn) {
+      lineListeners.add(fn);
+      return () => lineListeners.delete(fn);
+    },
     async stop() {
       server.stopping = true;
       await stopGroup(proc, 5000);
@@ -152,16 +176,34 @@ export async function startServer(tools, opts = {}) {
   }
 
   const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { off(); reject(new Error(`VS Code server did not start within 60 s (log: ${logFile})`)); }, 60_000);
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`VS Code server did not start within 60 s (log: ${logFile})`));
+    }, 60_000);
     const off = server.onLine((line) => {
       const m = /Extension host agent listening on (\d+)/.exec(line);
-      if (m) { clearTimeout(timer); off(); resolve(Number(m[1])); }
+      if (m) {
+        clearTimeout(timer);
+        off();
+        resolve(Number(m[1]));
+      }
     });
-    proc.once('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`VS Code server exited at start (code ${code}, signal ${sig}; log: ${logFile})`)); });
-  }).catch(async (e) => { await server.stop(); throw e; });
+    proc.once('exit', (code, sig) => {
+      clearTimeout(timer);
+      reject(new Error(`VS Code server exited at start (code ${code}, signal ${sig}; log: ${logFile})`));
+    });
+  }).catch(async (e) => {
+    await server.stop();
+    throw e;
+  });
 
   const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  Object.assign(server, { port, authority: `${hostPart}:${port}`, origin: `http://${hostPart}:${port}`, startupMs: Date.now() - t0 });
+  Object.assign(server, {
+    port,
+    authority: `${hostPart}:${port}`,
+    origin: `http://${hostPart}:${port}`,
+    startupMs: Date.now() - t0,
+  });
   return server;
 }
 
@@ -173,7 +215,10 @@ export async function assertConnectionTokenRequired(server) {
   for (const url of [`${server.origin}/`, `${server.origin}/?tkn=not-the-token`]) {
     const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
     await res.arrayBuffer();
-    if (res.status !== 403) throw new Error(`the VS Code server answered ${res.status}, not 403, to ${url}: it does not require its connection token`);
+    if (res.status !== 403)
+      throw new Error(
+        `the VS Code server answered ${res.status}, not 403, to ${url}: it does not require its connection token`,
+      );
   }
 }
 
@@ -206,7 +251,11 @@ export function extensionLogFiles(server, extensionId) {
   const out = [];
   const walk = (dir, depth) => {
     let entries;
-    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const e of entries) {
       const p = path.join(dir, e.name);
       if (e.isDirectory() && e.name === extensionId) {
@@ -224,7 +273,11 @@ export function allLogFiles(server) {
   const out = [server.logFile];
   const walk = (dir) => {
     let entries;
-    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const e of entries) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
@@ -248,7 +301,11 @@ export async function waitForActivation(server, extensionId, timeoutMs = 60_000)
   for (;;) {
     for (const f of allLogFiles(server)) {
       let text;
-      try { text = fs.readFileSync(f, 'utf8'); } catch { continue; }
+      try {
+        text = fs.readFileSync(f, 'utf8');
+      } catch {
+        continue;
+      }
       const b = bad.exec(text);
       if (b) throw new Error(`extension ${extensionId} failed to activate: ${b[0]}`);
       if (ok.test(text)) return f;

@@ -15,7 +15,10 @@ export async function waitForWorkbench(page, timeout = 90_000) {
 
 /** Gives the workbench keyboard focus without clicking anything that matters. */
 async function focusWorkbench(page) {
-  await page.locator('.part.statusbar').click({ position: { x: 2, y: 2 }, timeout: 5000 }).catch(() => {});
+  await page
+    .locator('.part.statusbar')
+    .click({ position: { x: 2, y: 2 }, timeout: 5000 })
+    .catch(() => {});
 }
 
 /** Closes whatever quick input (palette, quick pick) is open. */
@@ -40,12 +43,16 @@ export async function openViewContainer(page, title, timeout = T) {
   await item.waitFor({ state: 'visible', timeout });
   if ((await item.locator('xpath=..').getAttribute('aria-selected')) !== 'true') await item.click();
   // "<Container>" or "<Container>: <View>" (a container with a single view is merged)
-  await page.locator('.part.sidebar .composite.title .title-label h2', { hasText: title }).waitFor({ state: 'visible', timeout });
+  await page
+    .locator('.part.sidebar .composite.title .title-label h2', { hasText: title })
+    .waitFor({ state: 'visible', timeout });
 }
 
 /** The sidebar pane of a view, by its name (views[].name). */
 export function viewPane(page, viewName) {
-  return page.locator('.part.sidebar .pane').filter({ has: page.locator(`.pane-header[aria-label="${css(viewName)} Section"]`) });
+  return page
+    .locator('.part.sidebar .pane')
+    .filter({ has: page.locator(`.pane-header[aria-label="${css(viewName)} Section"]`) });
 }
 
 /** Expands a collapsed view pane (sections of multi-view containers can start collapsed). */
@@ -64,16 +71,19 @@ export async function treeItems(page, viewName, { minCount = 1, timeout = T } = 
   const rows = viewPane(page, viewName).locator('.monaco-list-row[role=treeitem]');
   const deadline = Date.now() + timeout;
   while ((await rows.count()) < minCount) {
-    if (Date.now() > deadline) throw new Error(`view "${viewName}": fewer than ${minCount} tree items after ${timeout} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`view "${viewName}": fewer than ${minCount} tree items after ${timeout} ms`);
     await page.waitForTimeout(100);
   }
-  return rows.evaluateAll((els) => els.map((e) => ({
-    label: e.querySelector('.label-name')?.textContent ?? null,
-    description: e.querySelector('.label-description')?.textContent ?? null,
-    ariaLabel: e.getAttribute('aria-label'),
-    level: Number(e.getAttribute('aria-level')),
-    expanded: e.hasAttribute('aria-expanded') ? e.getAttribute('aria-expanded') === 'true' : undefined,
-  })));
+  return rows.evaluateAll((els) =>
+    els.map((e) => ({
+      label: e.querySelector('.label-name')?.textContent ?? null,
+      description: e.querySelector('.label-description')?.textContent ?? null,
+      ariaLabel: e.getAttribute('aria-label'),
+      level: Number(e.getAttribute('aria-level')),
+      expanded: e.hasAttribute('aria-expanded') ? e.getAttribute('aria-expanded') === 'true' : undefined,
+    })),
+  );
 }
 
 /** Polls the rendered rows of a view until `pick(rows)` returns something; returns it. */
@@ -83,7 +93,10 @@ export async function waitForRows(page, viewName, what, pick, timeout = 30_000) 
     const rows = await treeItems(page, viewName, { minCount: 0 }).catch(() => []);
     const hit = pick(rows);
     if (hit) return hit;
-    if (Date.now() > deadline) throw new Error(`view "${viewName}": ${what} not shown within ${timeout} ms; rows: ${JSON.stringify(rows.map((r) => [r.label, r.description]))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `view "${viewName}": ${what} not shown within ${timeout} ms; rows: ${JSON.stringify(rows.map((r) => [r.label, r.description]))}`,
+      );
     await page.waitForTimeout(200);
   }
 }
@@ -94,7 +107,9 @@ export const rowLabeled = (rows, label) => rows.find((r) => r.label?.trim() === 
 /** The row of a tree item by its visible label (exact string or RegExp). */
 export function treeRow(page, viewName, label) {
   // `has` is relative to the row: a locator from `page`, not from the pane.
-  const name = page.locator('.label-name', { hasText: label instanceof RegExp ? label : new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) });
+  const name = page.locator('.label-name', {
+    hasText: label instanceof RegExp ? label : new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`),
+  });
   return viewPane(page, viewName).locator('.monaco-list-row[role=treeitem]').filter({ has: name }).first();
 }
 
@@ -111,7 +126,9 @@ export async function expandTreeItem(page, viewName, label, timeout = T) {
   const row = treeRow(page, viewName, label);
   await row.waitFor({ state: 'visible', timeout });
   if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
-  await page.waitForFunction((el) => el.getAttribute('aria-expanded') !== 'false', await row.elementHandle(), { timeout }).catch(() => {});
+  await page
+    .waitForFunction((el) => el.getAttribute('aria-expanded') !== 'false', await row.elementHandle(), { timeout })
+    .catch(() => {});
   return row;
 }
 
@@ -150,7 +167,9 @@ export async function paletteCommands(page, query, { timeout = T, minCount = 1 }
   const rows = page.locator('.quick-input-widget .monaco-list-row');
   const deadline = Date.now() + timeout;
   while ((await rows.count()) < minCount && Date.now() < deadline) await page.waitForTimeout(100);
-  const labels = await rows.evaluateAll((els) => els.map((e) => e.querySelector('.label-name')?.textContent ?? e.getAttribute('aria-label') ?? ''));
+  const labels = await rows.evaluateAll((els) =>
+    els.map((e) => e.querySelector('.label-name')?.textContent ?? e.getAttribute('aria-label') ?? ''),
+  );
   await closeQuickInput(page);
   return labels;
 }
@@ -165,7 +184,13 @@ export async function paletteMissing(page, labels, timeout = 5000) {
   for (const label of labels) {
     await input.fill(`>${label}`);
     const row = page.locator('.quick-input-widget .monaco-list-row .label-name', { hasText: label });
-    const found = await row.first().waitFor({ state: 'visible', timeout }).then(() => true, () => false);
+    const found = await row
+      .first()
+      .waitFor({ state: 'visible', timeout })
+      .then(
+        () => true,
+        () => false,
+      );
     const exact = found && (await row.allInnerTexts()).some((t) => t.trim() === label);
     if (!exact) missing.push(label);
   }
@@ -180,19 +205,29 @@ export async function waitForQuickInput(page, timeout = T) {
   const widget = page.locator('.quick-input-widget');
   await widget.waitFor({ state: 'visible', timeout });
   return {
-    title: (await widget.locator('.quick-input-title').innerText().catch(() => '')).trim(),
-    placeholder: await widget.locator('.quick-input-box input').getAttribute('placeholder').catch(() => null),
+    title: (
+      await widget
+        .locator('.quick-input-title')
+        .innerText()
+        .catch(() => '')
+    ).trim(),
+    placeholder: await widget
+      .locator('.quick-input-box input')
+      .getAttribute('placeholder')
+      .catch(() => null),
   };
 }
 
 /** The items an open quick pick shows: [{ label, description, detail }]. */
 export async function quickPickItems(page, timeout = T) {
   await waitForQuickInput(page, timeout);
-  return page.locator('.quick-input-widget .monaco-list-row').evaluateAll((els) => els.map((e) => ({
-    label: e.querySelector('.label-name')?.textContent ?? '',
-    description: e.querySelector('.label-description')?.textContent ?? '',
-    detail: e.querySelector('.quick-input-list-label-meta')?.textContent ?? '',
-  })));
+  return page.locator('.quick-input-widget .monaco-list-row').evaluateAll((els) =>
+    els.map((e) => ({
+      label: e.querySelector('.label-name')?.textContent ?? '',
+      description: e.querySelector('.label-description')?.textContent ?? '',
+      detail: e.querySelector('.quick-input-list-label-meta')?.textContent ?? '',
+    })),
+  );
 }
 
 /**
@@ -212,7 +247,10 @@ export async function answerQuickInput(page, answer, timeout = T) {
       await row.waitFor({ state: 'visible', timeout });
       await row.locator('input[type=checkbox], .quick-input-list-checkbox').first().click();
     }
-    await page.locator('.quick-input-widget .quick-input-action a, .quick-input-widget .monaco-button', { hasText: /OK/ }).first().click({ timeout })
+    await page
+      .locator('.quick-input-widget .quick-input-action a, .quick-input-widget .monaco-button', { hasText: /OK/ })
+      .first()
+      .click({ timeout })
       .catch(() => page.keyboard.press('Enter'));
   } else {
     if (typeof answer.pick === 'string') await input.fill(answer.pick);
@@ -241,18 +279,30 @@ export async function waitForNotification(page, re, timeout = T) {
   while (Date.now() < deadline) {
     for (const t of await notifications(page)) if (re.test(t)) return t;
     // Toasts time out after a while; the center keeps everything.
-    if (!opened && Date.now() > deadline - timeout / 2 && (await page.locator('.notifications-center.visible').count()) === 0) {
-      await page.locator('#status\\.notifications').click().catch(() => {});
+    if (
+      !opened &&
+      Date.now() > deadline - timeout / 2 &&
+      (await page.locator('.notifications-center.visible').count()) === 0
+    ) {
+      await page
+        .locator('#status\\.notifications')
+        .click()
+        .catch(() => {});
       opened = true;
     }
     await page.waitForTimeout(200);
   }
-  throw new Error(`no notification matching ${re} within ${timeout} ms; seen: ${JSON.stringify(await notifications(page))}`);
+  throw new Error(
+    `no notification matching ${re} within ${timeout} ms; seen: ${JSON.stringify(await notifications(page))}`,
+  );
 }
 
 /** Clicks a button (action) of the notification matching `re`, e.g. "Show log". */
 export async function clickNotificationAction(page, re, buttonLabel, timeout = T) {
-  const item = page.locator('.notification-list-item').filter({ has: page.locator('.notification-list-item-message', { hasText: re }) }).first();
+  const item = page
+    .locator('.notification-list-item')
+    .filter({ has: page.locator('.notification-list-item-message', { hasText: re }) })
+    .first();
   await item.locator('.monaco-button', { hasText: buttonLabel }).first().click({ timeout });
 }
 
@@ -291,7 +341,9 @@ export async function collapseView(page, viewName, timeout = T) {
   await header.waitFor({ state: 'attached', timeout });
   // Click the chevron at the left: the header's middle may hold the view's title actions.
   if ((await header.getAttribute('aria-expanded')) === 'true') await header.click({ position: { x: 8, y: 10 } });
-  await page.waitForFunction((el) => el.getAttribute('aria-expanded') === 'false', await header.elementHandle(), { timeout: 5000 });
+  await page.waitForFunction((el) => el.getAttribute('aria-expanded') === 'false', await header.elementHandle(), {
+    timeout: 5000,
+  });
 }
 
 /**
@@ -305,13 +357,35 @@ export async function waitForPrompt(page, { title, placeholder, message } = {}, 
   for (;;) {
     if (await widget.isVisible().catch(() => false)) {
       seen = {
-        title: (await widget.locator('.quick-input-title').innerText().catch(() => '')).trim(),
-        placeholder: (await widget.locator('.quick-input-box input').getAttribute('placeholder').catch(() => null)) ?? '',
-        message: (await widget.locator('.quick-input-message').innerText().catch(() => '')).trim(),
+        title: (
+          await widget
+            .locator('.quick-input-title')
+            .innerText()
+            .catch(() => '')
+        ).trim(),
+        placeholder:
+          (await widget
+            .locator('.quick-input-box input')
+            .getAttribute('placeholder')
+            .catch(() => null)) ?? '',
+        message: (
+          await widget
+            .locator('.quick-input-message')
+            .innerText()
+            .catch(() => '')
+        ).trim(),
       };
-      if ((!title || title.test(seen.title)) && (!placeholder || placeholder.test(seen.placeholder)) && (!message || message.test(seen.message))) return seen;
+      if (
+        (!title || title.test(seen.title)) &&
+        (!placeholder || placeholder.test(seen.placeholder)) &&
+        (!message || message.test(seen.message))
+      )
+        return seen;
     }
-    if (Date.now() > deadline) throw new Error(`no quick input with ${JSON.stringify({ title: String(title), placeholder: String(placeholder), message: String(message) })} within ${timeout} ms; last seen ${JSON.stringify(seen)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `no quick input with ${JSON.stringify({ title: String(title), placeholder: String(placeholder), message: String(message) })} within ${timeout} ms; last seen ${JSON.stringify(seen)}`,
+      );
     await page.waitForTimeout(100);
   }
 }
@@ -320,11 +394,13 @@ export async function waitForPrompt(page, { title, placeholder, message } = {}, 
 export async function focusedQuickPickItem(page) {
   const row = page.locator('.quick-input-widget .monaco-list-row.focused').first();
   if (!(await row.count())) return undefined;
-  return row.evaluate((e) => ({
-    label: (e.querySelector('.label-name')?.textContent ?? '').trim(),
-    description: (e.querySelector('.label-description')?.textContent ?? '').trim(),
-    detail: (e.querySelector('.quick-input-list-label-meta')?.textContent ?? '').trim(),
-  })).catch(() => undefined);
+  return row
+    .evaluate((e) => ({
+      label: (e.querySelector('.label-name')?.textContent ?? '').trim(),
+      description: (e.querySelector('.label-description')?.textContent ?? '').trim(),
+      detail: (e.querySelector('.quick-input-list-label-meta')?.textContent ?? '').trim(),
+    }))
+    .catch(() => undefined);
 }
 
 /**
@@ -344,7 +420,9 @@ export async function typeAndPick(page, text, expect = text, timeout = T) {
   while (!ok(item)) {
     if (Date.now() > deadline) {
       const all = (await quickPickItems(page, 1000).catch(() => [])).map((i) => i.label);
-      throw new Error(`typing "${text}": the highlighted item is ${JSON.stringify(item?.label)}, not ${expect}; items: ${JSON.stringify(all)}`);
+      throw new Error(
+        `typing "${text}": the highlighted item is ${JSON.stringify(item?.label)}, not ${expect}; items: ${JSON.stringify(all)}`,
+      );
     }
     await page.waitForTimeout(100);
     item = await focusedQuickPickItem(page);
@@ -364,8 +442,16 @@ export async function typeAndEnter(page, text, timeout = T) {
   await input.press('ControlOrMeta+a');
   await page.keyboard.type(text, { delay: 10 });
   await page.waitForTimeout(150); // validateInput runs debounced
-  const error = page.locator('.quick-input-widget .quick-input-message .monaco-inputbox-message.error, .quick-input-widget .monaco-inputbox.error');
-  if (await error.count()) throw new Error(`the input box refused "${text}": ${await page.locator('.quick-input-widget .quick-input-message').innerText().catch(() => '?')}`);
+  const error = page.locator(
+    '.quick-input-widget .quick-input-message .monaco-inputbox-message.error, .quick-input-widget .monaco-inputbox.error',
+  );
+  if (await error.count())
+    throw new Error(
+      `the input box refused "${text}": ${await page
+        .locator('.quick-input-widget .quick-input-message')
+        .innerText()
+        .catch(() => '?')}`,
+    );
   await page.keyboard.press('Enter');
 }
 
@@ -374,8 +460,18 @@ export async function waitForDialog(page, timeout = T) {
   const box = page.locator('.monaco-dialog-box');
   await box.waitFor({ state: 'visible', timeout });
   return {
-    message: (await box.locator('.dialog-message-text').innerText().catch(() => '')).trim(),
-    detail: (await box.locator('.dialog-message-detail').innerText().catch(() => '')).trim(),
+    message: (
+      await box
+        .locator('.dialog-message-text')
+        .innerText()
+        .catch(() => '')
+    ).trim(),
+    detail: (
+      await box
+        .locator('.dialog-message-detail')
+        .innerText()
+        .catch(() => '')
+    ).trim(),
     buttons: (await box.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((t) => t.trim()),
   };
 }
@@ -388,11 +484,17 @@ export async function waitForDialog(page, timeout = T) {
 export async function answerDialog(page, button, timeout = T) {
   const box = page.locator('.monaco-dialog-box');
   await box.waitFor({ state: 'visible', timeout });
-  const focused = () => page.evaluate(() => (document.activeElement?.closest('.monaco-dialog-box') ? document.activeElement.textContent?.trim() : undefined));
+  const focused = () =>
+    page.evaluate(() =>
+      document.activeElement?.closest('.monaco-dialog-box') ? document.activeElement.textContent?.trim() : undefined,
+    );
   for (let i = 0; i < 6 && (await focused()) !== button; i++) await page.keyboard.press('Tab');
   let how = 'Enter';
   if ((await focused()) === button) await page.keyboard.press('Enter');
-  else { how = 'click'; await box.locator('.dialog-buttons .monaco-button', { hasText: button }).first().click({ timeout }); }
+  else {
+    how = 'click';
+    await box.locator('.dialog-buttons .monaco-button', { hasText: button }).first().click({ timeout });
+  }
   await box.waitFor({ state: 'hidden', timeout });
   return how;
 }

@@ -27,7 +27,10 @@ export async function runUiTests(opts) {
   const deadline = Date.now() + timeoutMs;
   const timings = {};
   let t = Date.now();
-  const lap = (k) => { timings[k] = Date.now() - t; t = Date.now(); };
+  const lap = (k) => {
+    timings[k] = Date.now() - t;
+    t = Date.now();
+  };
   let server;
   let browser;
   let page;
@@ -36,13 +39,27 @@ export async function runUiTests(opts) {
   let result;
   try {
     installVsix(tools, opts.vsix, path.join(dataDir, 'extensions'));
-    if (opts.locale) await installLanguagePack(tools, { locale: opts.locale, userDataDir: path.join(dataDir, 'user-data'), extensionsDir: path.join(dataDir, 'extensions') });
+    if (opts.locale)
+      await installLanguagePack(tools, {
+        locale: opts.locale,
+        userDataDir: path.join(dataDir, 'user-data'),
+        extensionsDir: path.join(dataDir, 'extensions'),
+      });
     lap('installVsix');
-    server = await startServer(tools, { dataDir, smokeTestDriver: false, env: opts.env, settings: opts.settings, locale: opts.locale });
+    server = await startServer(tools, {
+      dataDir,
+      smokeTestDriver: false,
+      env: opts.env,
+      settings: opts.settings,
+      locale: opts.locale,
+    });
     await assertConnectionTokenRequired(server);
     lap('server');
     browser = await launchBrowser(tools);
-    page = await openWorkbenchPage(browser, { consoleLogFile: path.join(artifacts, 'workbench-console.log'), echo: opts.echo ?? 'none' });
+    page = await openWorkbenchPage(browser, {
+      consoleLogFile: path.join(artifacts, 'workbench-console.log'),
+      echo: opts.echo ?? 'none',
+    });
     lap('browser');
     await page.goto(workbenchUrl(server, { workspace }), { timeout: 60_000 });
     await ui.waitForWorkbench(page);
@@ -52,10 +69,17 @@ export async function runUiTests(opts) {
     const ctx = { page, ui, step, server, sandbox: opts.sandbox, manifest: MANIFEST, extensionId: EXTENSION_ID, log };
     for (const test of tests) {
       const left = deadline - Date.now();
-      if (left <= 0) { result = { code: EXIT.TIMEOUT, reason: `timeout: the UI run took longer than ${timeoutMs / 1000}s` }; break; }
+      if (left <= 0) {
+        result = { code: EXIT.TIMEOUT, reason: `timeout: the UI run took longer than ${timeoutMs / 1000}s` };
+        break;
+      }
       const t0 = Date.now();
       try {
-        await withTimeout(Promise.resolve().then(() => test.run(ctx)), Math.min(test.timeoutMs ?? 60_000, left), `timed out after ${Math.min(test.timeoutMs ?? 60_000, left)} ms`);
+        await withTimeout(
+          Promise.resolve().then(() => test.run(ctx)),
+          Math.min(test.timeoutMs ?? 60_000, left),
+          `timed out after ${Math.min(test.timeoutMs ?? 60_000, left)} ms`,
+        );
         passed++;
         log(`  ok ${test.name} (${Date.now() - t0} ms)`);
       } catch (e) {
@@ -63,16 +87,24 @@ export async function runUiTests(opts) {
         fail(`  ${test.name} (${Date.now() - t0} ms): ${e.stack ?? e}`);
         const base = `failure-${test.name.replace(/[^\w.-]+/g, '-')}`;
         await page.screenshot({ path: path.join(artifacts, `${base}.png`), timeout: 10_000 }).catch(() => {});
-        fs.writeFileSync(path.join(artifacts, `${base}.txt`), await page.evaluate(() => document.body.innerText).catch(() => ''));
+        fs.writeFileSync(
+          path.join(artifacts, `${base}.txt`),
+          await page.evaluate(() => document.body.innerText).catch(() => ''),
+        );
         await ui.closeQuickInput(page).catch(() => {});
       }
       if (server.exthostExit) {
-        result = { code: server.exthostExit.code || 1, reason: `extension host died (code ${server.exthostExit.code}, signal ${server.exthostExit.signal})` };
+        result = {
+          code: server.exthostExit.code || 1,
+          reason: `extension host died (code ${server.exthostExit.code}, signal ${server.exthostExit.signal})`,
+        };
         break;
       }
     }
     lap('tests');
-    result ??= failed ? { code: EXIT.FAIL, reason: `${failed} UI test(s) failed` } : { code: EXIT.PASS, reason: 'passed' };
+    result ??= failed
+      ? { code: EXIT.FAIL, reason: `${failed} UI test(s) failed` }
+      : { code: EXIT.PASS, reason: 'passed' };
   } catch (e) {
     result = { code: EXIT.HARNESS, reason: `harness error: ${e.stack ?? e}` };
     await page?.screenshot({ path: path.join(artifacts, 'failure.png'), timeout: 10_000 }).catch(() => {});
@@ -83,7 +115,11 @@ export async function runUiTests(opts) {
   if (server) copyServerLogs(server, artifacts);
   log(`${name}: ${passed} passed, ${failed} failed`);
   const ok = result.code === EXIT.PASS;
-  (ok ? log : fail)(`${name}: exit ${result.code} — ${result.reason} (${Object.entries(timings).map(([k, v]) => `${k} ${v} ms`).join(', ')})`);
+  (ok ? log : fail)(
+    `${name}: exit ${result.code} — ${result.reason} (${Object.entries(timings)
+      .map(([k, v]) => `${k} ${v} ms`)
+      .join(', ')})`,
+  );
   if (!ok) printFailureContext(name, page, server, artifacts);
   fs.rmSync(dataDir, { recursive: true, force: true });
   return { ...result, passed, failed, artifacts, timings };

@@ -17,11 +17,14 @@ const rnd = (n: number) => Array.from({ length: n }, () => ALNUM[randomInt(ALNUM
 const fakeId = () => ['LT', 'AI'].join('') + rnd(20);
 const fakeSecret = () => `Aa${rnd(28)}`;
 
-const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Alibaba Cloud AccessKey');
+const ours = (uri: vscode.Uri) =>
+  vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Alibaba Cloud AccessKey');
 
 async function api(): Promise<ExtensionApi> {
-  const a = await ourExtension().activate() as ExtensionApi;
-  if (a.services.profiles.active()?.source !== 'sandbox') { await a.services.profiles.select('sandbox:Sandbox'); }
+  const a = (await ourExtension().activate()) as ExtensionApi;
+  if (a.services.profiles.active()?.source !== 'sandbox') {
+    await a.services.profiles.select('sandbox:Sandbox');
+  }
   return a;
 }
 
@@ -42,7 +45,10 @@ export const accessKeyTests: HostTest[] = [
       await api();
       const id = fakeId();
       const secret = fakeSecret();
-      const uri = workspaceFile('app.py', `import oss2\n\nauth = oss2.Auth('${id}', '${secret}')\nbucket = oss2.Bucket(auth, 'https://oss-cn-hangzhou.aliyuncs.com', 'demo-data')\n`);
+      const uri = workspaceFile(
+        'app.py',
+        `import oss2\n\nauth = oss2.Auth('${id}', '${secret}')\nbucket = oss2.Bucket(auth, 'https://oss-cn-hangzhou.aliyuncs.com', 'demo-data')\n`,
+      );
       const doc = await vscode.workspace.openTextDocument(uri);
       await vscode.window.showTextDocument(doc);
       const diags = await waitFor('AccessKey warnings', () => (ours(uri).length === 2 ? ours(uri) : undefined));
@@ -56,10 +62,18 @@ export const accessKeyTests: HostTest[] = [
       assert.ok(idDiag.message.includes(id.slice(-4)));
       await vscode.commands.executeCommand('workbench.actions.view.problems');
 
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, idDiag.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        idDiag.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       const titles = actions.map((a) => a.title);
       assert.ok(titles.includes('Set up an instance role for this code'), titles.join(' | '));
-      assert.ok(titles.some((t) => t.startsWith('Ignore here')), titles.join(' | '));
+      assert.ok(
+        titles.some((t) => t.startsWith('Ignore here')),
+        titles.join(' | '),
+      );
       const chain = actions.find((a) => a.title.startsWith('Use the credentials chain'));
       assert.ok(chain?.edit, titles.join(' | '));
       assert.match(chain.title, /needs pip install alibabacloud_credentials/, 'the action names the package');
@@ -67,9 +81,13 @@ export const accessKeyTests: HostTest[] = [
       assert.ok(chain.edit.entries().every(([, edits]) => edits.length > 0));
       const applied = Promise.resolve(vscode.workspace.applyEdit(chain.edit));
       let done = false;
-      void applied.finally(() => { done = true; });
+      void applied.finally(() => {
+        done = true;
+      });
       await waitFor('the refactor preview to apply the edit', async () => {
-        if (!done) { await vscode.commands.executeCommand('refactorPreview.apply').then(undefined, () => undefined); }
+        if (!done) {
+          await vscode.commands.executeCommand('refactorPreview.apply').then(undefined, () => undefined);
+        }
         await new Promise((r) => setTimeout(r, 300));
         return done;
       });
@@ -90,7 +108,10 @@ export const accessKeyTests: HostTest[] = [
       const env = workspaceFile('.env', `ALIBABA_CLOUD_ACCESS_KEY_ID=${fakeId()}\n`);
       workspaceFile('.gitignore', 'private/\n');
       const hidden = workspaceFile('private/.env', `ALIBABA_CLOUD_ACCESS_KEY_ID=${fakeId()}\n`);
-      const summary = await vscode.commands.executeCommand<{ found: Array<{ file: string; kind: string }>; scanned: number }>('alibabaCloud.scanAccessKeys');
+      const summary = await vscode.commands.executeCommand<{
+        found: Array<{ file: string; kind: string }>;
+        scanned: number;
+      }>('alibabaCloud.scanAccessKeys');
       assert.ok(summary, 'the command returns its summary');
       const files = summary.found.map((f) => f.file);
       assert.ok(files.includes(vscode.workspace.asRelativePath(env, false)), files.join(', '));
@@ -100,7 +121,12 @@ export const accessKeyTests: HostTest[] = [
       const doc = await vscode.workspace.openTextDocument(env);
       await vscode.window.showTextDocument(doc);
       const d = await waitFor('the .env warning', () => ours(env)[0]);
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', env, d.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        env,
+        d.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       const ignore = actions.find((x) => x.title.startsWith('Ignore here'));
       assert.ok(ignore?.edit, actions.map((x) => x.title).join(' | '));
       assert.ok(await vscode.workspace.applyEdit(ignore.edit));
@@ -115,8 +141,12 @@ export const accessKeyTests: HostTest[] = [
     async run() {
       const a = await api();
       const p = a.useScriptedPrompter();
-      await vscode.commands.executeCommand('alibabaCloud.openInConsole', { target: { kind: 'instance', instanceId: 'i-bp1sandboxvpc000001', regionId: 'cn-hangzhou' } });
-      await vscode.commands.executeCommand('alibabaCloud.openInApiExplorer', { command: 'alibabaCloud.ecs.attachRole' });
+      await vscode.commands.executeCommand('alibabaCloud.openInConsole', {
+        target: { kind: 'instance', instanceId: 'i-bp1sandboxvpc000001', regionId: 'cn-hangzhou' },
+      });
+      await vscode.commands.executeCommand('alibabaCloud.openInApiExplorer', {
+        command: 'alibabaCloud.ecs.attachRole',
+      });
       assert.deepEqual(p.external, [
         'https://ecs.console.aliyun.com/server/i-bp1sandboxvpc000001/detail?regionId=cn-hangzhou',
         'https://api.aliyun.com/api/Ecs/2014-05-26/AttachInstanceRamRole?RegionId=cn-hangzhou',
@@ -129,7 +159,10 @@ export const accessKeyTests: HostTest[] = [
       await api();
       const uri = workspaceFile('main.go', '');
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-      const r = await vscode.commands.executeCommand<{ language: string; packages: string }>('alibabaCloud.insertRoleCode', { bucket: 'demo-data', region: 'cn-hangzhou' });
+      const r = await vscode.commands.executeCommand<{ language: string; packages: string }>(
+        'alibabaCloud.insertRoleCode',
+        { bucket: 'demo-data', region: 'cn-hangzhou' },
+      );
       assert.equal(r?.language, 'go');
       const text = vscode.window.activeTextEditor!.document.getText();
       assert.match(text, /oss\.New\("https:\/\/oss-cn-hangzhou-internal\.aliyuncs\.com"/);

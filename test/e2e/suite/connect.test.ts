@@ -22,11 +22,14 @@ const USER_CONFIG = 'Include config.d/*\n\nHost github.com\n    User git\n';
 
 let dir = '';
 const configFile = () => path.join(dir, 'config');
-const setConfigFile = (v: string | undefined) => vscode.workspace.getConfiguration('alibabaCloud').update('ssh.configFile', v, vscode.ConfigurationTarget.Global);
+const setConfigFile = (v: string | undefined) =>
+  vscode.workspace.getConfiguration('alibabaCloud').update('ssh.configFile', v, vscode.ConfigurationTarget.Global);
 
 async function api(): Promise<ExtensionApi> {
-  const a = await ourExtension().activate() as ExtensionApi;
-  if (a.services.profiles.active()?.source !== 'sandbox') { await a.services.profiles.select('sandbox:Sandbox'); }
+  const a = (await ourExtension().activate()) as ExtensionApi;
+  if (a.services.profiles.active()?.source !== 'sandbox') {
+    await a.services.profiles.select('sandbox:Sandbox');
+  }
   return a;
 }
 
@@ -34,7 +37,7 @@ async function identityItems(a: ExtensionApi): Promise<vscode.TreeItem[]> {
   const provider = a.explorer.providers.get('identity')!;
   return Promise.all((await provider.getChildren()).map((n) => provider.getTreeItem(n)));
 }
-const label = (i: vscode.TreeItem) => (typeof i.label === 'string' ? i.label : i.label?.label ?? '');
+const label = (i: vscode.TreeItem) => (typeof i.label === 'string' ? i.label : (i.label?.label ?? ''));
 
 const requestedActions = async (from: number) => (await sandboxRequests()).slice(from).map((r) => r.action);
 const requestCount = async () => (await sandboxRequests()).length;
@@ -53,7 +56,10 @@ export const connectTests: HostTest[] = [
       // A browser build (this VS Code server) cannot install Remote-SSH: the ssh command instead.
       p.enqueue(true, 'Copy ssh Command');
       const from = await requestCount();
-      const r = await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', { regionId: REGION, instanceId: WEB }) as { connected: boolean; alias: string; sshCommand: string };
+      const r = (await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', {
+        regionId: REGION,
+        instanceId: WEB,
+      })) as { connected: boolean; alias: string; sshCommand: string };
       const alias = `demo-web-1.${WEB}`;
       assert.equal(r?.connected, false, `prompts: ${p.asked.join(' | ')}`);
       assert.ok(p.asked.includes('choose:Remote - SSH needs desktop Visual Studio Code.'), p.asked.join(' | '));
@@ -63,11 +69,19 @@ export const connectTests: HostTest[] = [
       assert.equal(await vscode.env.clipboard.readText(), r.sshCommand);
       assert.ok(p.asked.some((q) => q.startsWith('confirm:Write an SSH entry for demo-web-1')));
       const text = fs.readFileSync(configFile(), 'utf8');
-      assert.ok(text.startsWith(USER_CONFIG), 'the user\'s Include and entries are untouched');
-      assert.match(text, new RegExp(`Host ${alias.replace(/\./g, '\\.')}\\n(?:.*\\n)*? {4}HostName 47\\.96\\.0\\.10\\n {4}User root\\n {4}IdentityFile .*demo-key\\.pem`));
+      assert.ok(text.startsWith(USER_CONFIG), "the user's Include and entries are untouched");
+      assert.match(
+        text,
+        new RegExp(
+          `Host ${alias.replace(/\./g, '\\.')}\\n(?:.*\\n)*? {4}HostName 47\\.96\\.0\\.10\\n {4}User root\\n {4}IdentityFile .*demo-key\\.pem`,
+        ),
+      );
       assert.equal(fs.statSync(configFile()).mode & 0o777, 0o640, 'the file keeps its mode');
       const actions = await requestedActions(from);
-      assert.ok(actions.includes('DescribeInstances') && actions.includes('DescribeSecurityGroupAttribute'), `pre-flight over the wire: ${actions.join(', ')}`);
+      assert.ok(
+        actions.includes('DescribeInstances') && actions.includes('DescribeSecurityGroupAttribute'),
+        `pre-flight over the wire: ${actions.join(', ')}`,
+      );
       assert.equal(p.pending, 0);
     },
   },
@@ -80,15 +94,24 @@ export const connectTests: HostTest[] = [
       // The billable way out is never the default button, and it asks once more: declined, nothing is allocated.
       p.enqueue('Allocate Public IP', false);
       const from = await requestCount();
-      const declined = await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', { regionId: REGION, instanceId: WORKER }) as { connected: boolean };
+      const declined = (await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', {
+        regionId: REGION,
+        instanceId: WORKER,
+      })) as { connected: boolean };
       assert.equal(declined?.connected, false);
       assert.deepEqual(p.choices.at(-1), ['Use Private IP (VPN or Bastion)', 'Allocate Public IP']);
-      assert.match(p.asked.at(-1) ?? '', /^confirm:Allocate a public IP for demo-worker-1 in account \d+ \(profile Sandbox\)\?$/);
+      assert.match(
+        p.asked.at(-1) ?? '',
+        /^confirm:Allocate a public IP for demo-worker-1 in account \d+ \(profile Sandbox\)\?$/,
+      );
       assert.match(p.details.at(-1) ?? '', /billed by traffic/);
       assert.ok(!(await requestedActions(from)).includes('AllocatePublicIpAddress'));
 
       p.enqueue('Cancel');
-      const r = await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', { regionId: REGION, instanceId: WORKER }) as { connected: boolean; problems: string[] };
+      const r = (await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', {
+        regionId: REGION,
+        instanceId: WORKER,
+      })) as { connected: boolean; problems: string[] };
       assert.equal(r?.connected, false);
       assert.ok(r.problems.includes('noPublicIp'), r.problems.join(', '));
       assert.ok(p.asked.includes('choose:demo-worker-1 has no public IP address.'), p.asked.join(' | '));
@@ -99,22 +122,34 @@ export const connectTests: HostTest[] = [
     },
   },
   {
-    name: 'Verify Role on Instance shows demo-worker-1\'s role and expiry, and that listing demo-data works (Pending → Running → Success)',
+    name: "Verify Role on Instance shows demo-worker-1's role and expiry, and that listing demo-data works (Pending → Running → Success)",
     timeoutMs: 60_000,
     async run() {
       const a = await api();
       a.useScriptedPrompter();
-      const slow = await sandboxControl('realism', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ commands: { deliveryMs: 800, runMs: 1200 } }) });
+      const slow = await sandboxControl('realism', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ commands: { deliveryMs: 800, runMs: 1200 } }),
+      });
       assert.equal(slow.status, 200);
       const from = await requestCount();
       try {
-        const r = await vscode.commands.executeCommand('alibabaCloud.ecs.verifyRole', { regionId: REGION, instanceId: WORKER, bucket: 'demo-data' }) as { verdict: string; role: string; expiration: string; list: string };
+        const r = (await vscode.commands.executeCommand('alibabaCloud.ecs.verifyRole', {
+          regionId: REGION,
+          instanceId: WORKER,
+          bucket: 'demo-data',
+        })) as { verdict: string; role: string; expiration: string; list: string };
         assert.equal(r?.verdict, 'roleOk');
         assert.equal(r.role, ROLE);
         assert.ok(Date.parse(r.expiration) > Date.now(), r.expiration);
         assert.equal(r.list, 'ok');
       } finally {
-        await sandboxControl('realism', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ commands: { deliveryMs: 0, runMs: 0 } }) });
+        await sandboxControl('realism', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ commands: { deliveryMs: 0, runMs: 0 } }),
+        });
       }
       const actions = await requestedActions(from);
       assert.ok(actions.includes('DescribeCloudAssistantStatus') && actions.includes('RunCommand'), actions.join(', '));
@@ -131,13 +166,23 @@ export const connectTests: HostTest[] = [
       const a = await api();
       const p = a.useScriptedPrompter();
       p.enqueue('demo-web-1', 'Skip the OSS check');
-      const r = await vscode.commands.executeCommand('alibabaCloud.ecs.verifyRole') as { verdict: string; summary: string; detail: string };
+      const r = (await vscode.commands.executeCommand('alibabaCloud.ecs.verifyRole')) as {
+        verdict: string;
+        summary: string;
+        detail: string;
+      };
       assert.equal(r?.verdict, 'noRole');
       assert.equal(r.summary, 'demo-web-1 has no RAM role.');
       assert.match(r.detail, /404/);
       const items = await identityItems(a);
-      assert.ok(items.some((i) => label(i) === 'No role on demo-web-1'), items.map(label).join(', '));
-      assert.ok(items.some((i) => label(i) === `Role on demo-worker-1: ${ROLE}`), 'earlier results stay');
+      assert.ok(
+        items.some((i) => label(i) === 'No role on demo-web-1'),
+        items.map(label).join(', '),
+      );
+      assert.ok(
+        items.some((i) => label(i) === `Role on demo-worker-1: ${ROLE}`),
+        'earlier results stay',
+      );
     },
   },
   {
@@ -147,9 +192,17 @@ export const connectTests: HostTest[] = [
       const a = await api();
       const p = a.useScriptedPrompter();
       p.enqueue('Show in Identity View');
-      await vscode.commands.executeCommand('alibabaCloud.ecs.verifyRole', { regionId: REGION, instanceId: WEB, bucket: '' });
+      await vscode.commands.executeCommand('alibabaCloud.ecs.verifyRole', {
+        regionId: REGION,
+        instanceId: WEB,
+        bucket: '',
+      });
       const view = a.explorer.views.get('identity')!;
-      const selected = await waitFor('the row to be selected', () => view.selection.find((n) => n.id === `identity/roleCheck/${WEB}`), 15_000);
+      const selected = await waitFor(
+        'the row to be selected',
+        () => view.selection.find((n) => n.id === `identity/roleCheck/${WEB}`),
+        15_000,
+      );
       assert.ok(view.visible, 'the identity view is shown');
       assert.equal(label(await a.explorer.providers.get('identity')!.getTreeItem(selected)), 'No role on demo-web-1');
     },

@@ -15,30 +15,41 @@ const WEB = 'i-bp1sandboxvpc000001';
 const SH_STOPPED = 'i-uf6sandboxvpc000001';
 
 async function api(): Promise<ExtensionApi> {
-  const a = await ourExtension().activate() as ExtensionApi;
-  if (a.services.profiles.active()?.source !== 'sandbox') { await a.services.profiles.select('sandbox:Sandbox'); }
+  const a = (await ourExtension().activate()) as ExtensionApi;
+  if (a.services.profiles.active()?.source !== 'sandbox') {
+    await a.services.profiles.select('sandbox:Sandbox');
+  }
   return a;
 }
 
 async function callsDuring<T>(fn: () => Thenable<T> | Promise<T>): Promise<{ result: T; calls: string[] }> {
   let result!: T;
-  const calls = await requestsDuring(async () => { result = await fn(); });
+  const calls = await requestsDuring(async () => {
+    result = await fn();
+  });
   return { result, calls: calls.map((r) => r.action) };
 }
 
 const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
 
-
-const setLifecycle = (ms: number) => sandboxControl('realism', {
-  method: 'POST', headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ lifecycle: { pendingMs: ms, startingMs: ms, stoppingMs: ms } }),
-});
+const setLifecycle = (ms: number) =>
+  sandboxControl('realism', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ lifecycle: { pendingMs: ms, startingMs: ms, stoppingMs: ms } }),
+  });
 
 async function newInstance(a: ExtensionApi, name: string): Promise<string> {
   const { cloud } = await a.services.cloud();
   const id = await cloud.ecs.runInstance({
-    regionId: HZ, zoneId: 'cn-hangzhou-h', imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd', instanceType: 'ecs.g7.large',
-    vSwitchId: 'vsw-bp1sandbox000001h', securityGroupId: 'sg-bp1sandbox00000001', instanceName: name, password: 'Aa1!e2e-pass',
+    regionId: HZ,
+    zoneId: 'cn-hangzhou-h',
+    imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd',
+    instanceType: 'ecs.g7.large',
+    vSwitchId: 'vsw-bp1sandbox000001h',
+    securityGroupId: 'sg-bp1sandbox00000001',
+    instanceName: name,
+    password: 'Aa1!e2e-pass',
     internetMaxBandwidthOut: 5,
   });
   assert.ok(id);
@@ -52,7 +63,9 @@ async function instanceItem(a: ExtensionApi, id: string): Promise<vscode.TreeIte
   for (const r of await provider.getChildren()) {
     for (const n of await provider.getChildren(r)) {
       const item = await provider.getTreeItem(n);
-      if (String(item.description).startsWith(id)) { return item; }
+      if (String(item.description).startsWith(id)) {
+        return item;
+      }
     }
   }
   return undefined;
@@ -62,7 +75,7 @@ const stamp = Date.now().toString(36);
 
 export const explorerTests: HostTest[] = [
   {
-    name: 'instances: the node\'s contextValue carries its status and addresses, so menus follow them',
+    name: "instances: the node's contextValue carries its status and addresses, so menus follow them",
     async run() {
       const a = await api();
       const web = await waitFor('demo-web-1 in the tree', () => instanceItem(a, WEB));
@@ -78,7 +91,9 @@ export const explorerTests: HostTest[] = [
       await setLifecycle(1500);
       try {
         const prompt = a.useScriptedPrompter();
-        const started = await callsDuring(() => run<string>('alibabaCloud.ecs.startInstance', { regionId: SH, instanceId: SH_STOPPED }));
+        const started = await callsDuring(() =>
+          run<string>('alibabaCloud.ecs.startInstance', { regionId: SH, instanceId: SH_STOPPED }),
+        );
         assert.equal(started.result, 'Running');
         assert.equal(started.calls.filter((c) => c === 'StartInstance').length, 1);
         // It was read while Starting, then once Running: the progress followed the state.
@@ -86,12 +101,16 @@ export const explorerTests: HostTest[] = [
         assert.equal(prompt.asked.length, 0, 'starting asks nothing');
 
         prompt.enqueue(undefined);
-        const dismissed = await callsDuring(() => run('alibabaCloud.ecs.stopInstance', { regionId: SH, instanceId: SH_STOPPED }));
+        const dismissed = await callsDuring(() =>
+          run('alibabaCloud.ecs.stopInstance', { regionId: SH, instanceId: SH_STOPPED }),
+        );
         assert.equal(dismissed.result, undefined);
         assert.ok(!dismissed.calls.includes('StopInstance'));
 
         prompt.enqueue('Stop, Keep Charging');
-        const stopped = await callsDuring(() => run<string>('alibabaCloud.ecs.stopInstance', { regionId: SH, instanceId: SH_STOPPED }));
+        const stopped = await callsDuring(() =>
+          run<string>('alibabaCloud.ecs.stopInstance', { regionId: SH, instanceId: SH_STOPPED }),
+        );
         assert.equal(stopped.result, 'Stopped');
         assert.match(prompt.details.at(-1)!, /Stop Charging \(economical mode\)/);
         const msg = await failing(a, 'alibabaCloud.ecs.stopInstance', { regionId: SH, instanceId: SH_STOPPED });
@@ -112,25 +131,42 @@ export const explorerTests: HostTest[] = [
         for (const r of await provider.getChildren()) {
           for (const n of await provider.getChildren(r)) {
             const item = await provider.getTreeItem(n);
-            if (String(item.description).startsWith(SH_STOPPED)) { return item; }
+            if (String(item.description).startsWith(SH_STOPPED)) {
+              return item;
+            }
           }
         }
         return undefined;
       };
       a.explorer.refresh('ecs');
-      await waitFor('the stopped row', async () => /\bstopped\b/.test(String((await row())?.contextValue)) || undefined);
+      await waitFor(
+        'the stopped row',
+        async () => /\bstopped\b/.test(String((await row())?.contextValue)) || undefined,
+      );
       await setLifecycle(4000);
       try {
         let ended = false;
-        const started = run<string>('alibabaCloud.ecs.startInstance', { regionId: SH, instanceId: SH_STOPPED }).then((r) => { ended = true; return r; });
-        const during = await waitFor('the row to say Starting', async () => {
-          const item = await row();
-          return /\bstarting\b/.test(String(item?.contextValue)) ? item : undefined;
-        }, 20_000);
+        const started = run<string>('alibabaCloud.ecs.startInstance', { regionId: SH, instanceId: SH_STOPPED }).then(
+          (r) => {
+            ended = true;
+            return r;
+          },
+        );
+        const during = await waitFor(
+          'the row to say Starting',
+          async () => {
+            const item = await row();
+            return /\bstarting\b/.test(String(item?.contextValue)) ? item : undefined;
+          },
+          20_000,
+        );
         assert.ok(!ended, 'the row said Starting while the command was still following the instance');
         assert.match(String(during!.description), /Starting/);
         assert.equal(await started, 'Running');
-        await waitFor('the row to say Running', async () => /\brunning\b/.test(String((await row())?.contextValue)) || undefined);
+        await waitFor(
+          'the row to say Running',
+          async () => /\brunning\b/.test(String((await row())?.contextValue)) || undefined,
+        );
       } finally {
         await setLifecycle(0);
         // Leave the seeded instance stopped, as it was found.
@@ -142,7 +178,7 @@ export const explorerTests: HostTest[] = [
     },
   },
   {
-    name: 'instances from the palette: the picker lists every region with instances (the stopped one is in cn-shanghai, not the profile\'s region); with none left to start it says so and starts nothing',
+    name: "instances from the palette: the picker lists every region with instances (the stopped one is in cn-shanghai, not the profile's region); with none left to start it says so and starts nothing",
     timeoutMs: 60_000,
     async run() {
       const a = await api();
@@ -152,8 +188,15 @@ export const explorerTests: HostTest[] = [
       const started = await callsDuring(() => run<string>('alibabaCloud.ecs.startInstance'));
       assert.equal(started.result, 'Running');
       const offered = prompt.offered.at(-1)!.map((i) => i.description ?? '');
-      assert.deepEqual(offered.filter((d) => d.startsWith(SH_STOPPED)), [`${SH_STOPPED} · ${SH}`], offered.join(' | '));
-      assert.ok(offered.every((d) => !d.startsWith(WEB)), 'a running instance is not offered to Start');
+      assert.deepEqual(
+        offered.filter((d) => d.startsWith(SH_STOPPED)),
+        [`${SH_STOPPED} · ${SH}`],
+        offered.join(' | '),
+      );
+      assert.ok(
+        offered.every((d) => !d.startsWith(WEB)),
+        'a running instance is not offered to Start',
+      );
 
       // Nothing is stopped now: no empty picker, a message that says where it looked and why.
       const none = await callsDuring(() => run('alibabaCloud.ecs.startInstance'));
@@ -163,7 +206,10 @@ export const explorerTests: HostTest[] = [
       assert.match(said, /cn-hangzhou/);
 
       prompt.enqueue('Stop, Keep Charging');
-      assert.equal(await run<string>('alibabaCloud.ecs.stopInstance', { regionId: SH, instanceId: SH_STOPPED }), 'Stopped');
+      assert.equal(
+        await run<string>('alibabaCloud.ecs.stopInstance', { regionId: SH, instanceId: SH_STOPPED }),
+        'Stopped',
+      );
     },
   },
   {
@@ -172,7 +218,9 @@ export const explorerTests: HostTest[] = [
       const a = await api();
       const prompt = a.useScriptedPrompter();
       prompt.enqueue('Reboot');
-      const r = await callsDuring(() => run<string>('alibabaCloud.ecs.rebootInstance', { regionId: HZ, instanceId: WEB }));
+      const r = await callsDuring(() =>
+        run<string>('alibabaCloud.ecs.rebootInstance', { regionId: HZ, instanceId: WEB }),
+      );
       assert.equal(r.result, 'Running');
       assert.ok(r.calls.includes('RebootInstance'));
     },
@@ -196,9 +244,19 @@ export const explorerTests: HostTest[] = [
     name: 'instances: Instance Properties is a read-only document with every field, the role, metadata options and inbound rules',
     async run() {
       const a = await api();
-      const r = await run<{ uri: string; text: string }>('alibabaCloud.ecs.instanceProperties', { regionId: HZ, instanceId: 'i-bp1sandboxvpc000002' });
+      const r = await run<{ uri: string; text: string }>('alibabaCloud.ecs.instanceProperties', {
+        regionId: HZ,
+        instanceId: 'i-bp1sandboxvpc000002',
+      });
       assert.ok(r.uri.startsWith('alibabacloud-properties:'));
-      for (const want of ['DemoEcsOssReader', 'HttpTokens: optional', 'sg-bp1sandbox00000001 (demo-default)', '| Accept | TCP | 22/22 | 0.0.0.0/0 |', '"InstanceId": "i-bp1sandboxvpc000002"', '"VpcAttributes"']) {
+      for (const want of [
+        'DemoEcsOssReader',
+        'HttpTokens: optional',
+        'sg-bp1sandbox00000001 (demo-default)',
+        '| Accept | TCP | 22/22 | 0.0.0.0/0 |',
+        '"InstanceId": "i-bp1sandboxvpc000002"',
+        '"VpcAttributes"',
+      ]) {
         assert.ok(r.text.includes(want), `missing ${want}`);
       }
       const editor = vscode.window.activeTextEditor;
@@ -231,7 +289,9 @@ export const explorerTests: HostTest[] = [
       assert.equal((await cloud.ecs.getInstance(HZ, id)).status, 'Stopped', 'still there');
 
       prompt.enqueue('Release…', name);
-      const released = await callsDuring(() => run('alibabaCloud.ecs.releaseInstance', { regionId: HZ, instanceId: id }));
+      const released = await callsDuring(() =>
+        run('alibabaCloud.ecs.releaseInstance', { regionId: HZ, instanceId: id }),
+      );
       assert.equal(released.result, true);
       assert.ok(released.calls.includes('DeleteInstance'));
       await assert.rejects(cloud.ecs.getInstance(HZ, id), /not found/i);
@@ -262,16 +322,24 @@ export const explorerTests: HostTest[] = [
       const prompt = a.useScriptedPrompter();
       const name = `e2e-b-${stamp}`;
       prompt.enqueue(name, HZ, 'IA');
-      const r = await callsDuring(() => run<{ name: string; region: string; storageClass: string }>('alibabaCloud.oss.createBucket'));
+      const r = await callsDuring(() =>
+        run<{ name: string; region: string; storageClass: string }>('alibabaCloud.oss.createBucket'),
+      );
       assert.deepEqual(r.result, { name, region: HZ, storageClass: 'IA' });
       assert.ok(r.calls.includes('PutBucket'));
       assert.equal(await cloud.oss.getBucketRegion(name, SH), HZ);
       const info = (await cloud.oss.listBuckets(undefined, 1000)).items.find((b) => b.name === name);
       assert.equal(info?.storageClass, 'IA');
 
-      const taken = await failing(a, 'alibabaCloud.oss.createBucket', { name: 'examplebucket', region: HZ, storageClass: 'Standard' });
+      const taken = await failing(a, 'alibabaCloud.oss.createBucket', {
+        name: 'examplebucket',
+        region: HZ,
+        storageClass: 'Standard',
+      });
       assert.match(taken, /another account owns this one/);
-      const owned = await callsDuring(() => failing(a, 'alibabaCloud.oss.createBucket', { name: 'demo-data', region: HZ, storageClass: 'Standard' }));
+      const owned = await callsDuring(() =>
+        failing(a, 'alibabaCloud.oss.createBucket', { name: 'demo-data', region: HZ, storageClass: 'Standard' }),
+      );
       assert.match(owned.result, /already own bucket demo-data/);
       assert.ok(!owned.calls.includes('PutBucket'), 'no PutBucket that would change its settings');
     },
@@ -282,21 +350,40 @@ export const explorerTests: HostTest[] = [
       const a = await api();
       const { cloud } = await a.services.cloud();
       const b = `e2e-b-${stamp}`;
-      for (const k of ['src/a.txt', 'src/sub/b.txt', 'loose.txt']) { await cloud.oss.putObject(b, HZ, k, Buffer.from(k), 'text/plain'); }
+      for (const k of ['src/a.txt', 'src/sub/b.txt', 'loose.txt']) {
+        await cloud.oss.putObject(b, HZ, k, Buffer.from(k), 'text/plain');
+      }
       const prompt = a.useScriptedPrompter();
       prompt.enqueue(undefined);
-      const dismissed = await callsDuring(() => run('alibabaCloud.oss.move', { uris: [`oss://${b}/src/`], to: `oss://${b}/dst/` }));
+      const dismissed = await callsDuring(() =>
+        run('alibabaCloud.oss.move', { uris: [`oss://${b}/src/`], to: `oss://${b}/dst/` }),
+      );
       assert.equal(dismissed.result, undefined);
       assert.ok(!dismissed.calls.some((c) => /Copy|Delete/.test(c)));
       assert.equal((await cloud.oss.getObject(b, HZ, 'src/a.txt')).toString(), 'src/a.txt', 'dismissed: nothing moved');
 
       prompt.enqueue('Move');
-      const moved = await run<Array<{ toKey: string; sourceDeleted: boolean }>>('alibabaCloud.oss.move', { uris: [`oss://${b}/src/`, `oss://${b}/loose.txt`], to: `oss://${b}/dst/` });
-      assert.deepEqual(moved.map((m) => [m.toKey, m.sourceDeleted]).sort(), [['dst/loose.txt', true], ['dst/src/a.txt', true], ['dst/src/sub/b.txt', true]]);
+      const moved = await run<Array<{ toKey: string; sourceDeleted: boolean }>>('alibabaCloud.oss.move', {
+        uris: [`oss://${b}/src/`, `oss://${b}/loose.txt`],
+        to: `oss://${b}/dst/`,
+      });
+      assert.deepEqual(moved.map((m) => [m.toKey, m.sourceDeleted]).sort(), [
+        ['dst/loose.txt', true],
+        ['dst/src/a.txt', true],
+        ['dst/src/sub/b.txt', true],
+      ]);
       assert.equal((await cloud.oss.listObjects(b, HZ, { prefix: 'src/', delimiter: '' })).items.length, 0);
 
-      const copied = await callsDuring(() => run<Array<{ copied: boolean }>>('alibabaCloud.oss.copyTo', { uri: `oss://${b}/dst/loose.txt`, to: 'oss://demo-data/e2e-copies/' }));
-      assert.deepEqual(copied.result.map((c) => c.copied), [true]);
+      const copied = await callsDuring(() =>
+        run<Array<{ copied: boolean }>>('alibabaCloud.oss.copyTo', {
+          uri: `oss://${b}/dst/loose.txt`,
+          to: 'oss://demo-data/e2e-copies/',
+        }),
+      );
+      assert.deepEqual(
+        copied.result.map((c) => c.copied),
+        [true],
+      );
       assert.ok(copied.calls.includes('CopyObject') && !copied.calls.includes('DeleteObject'));
       assert.equal((await cloud.oss.getObject('demo-data', HZ, 'e2e-copies/loose.txt')).toString(), 'loose.txt');
       await cloud.oss.deleteObject('demo-data', HZ, 'e2e-copies/loose.txt');
@@ -310,8 +397,14 @@ export const explorerTests: HostTest[] = [
       assert.equal((await cloud.oss.getObject(b, HZ, 'again.txt')).toString(), 'new');
       assert.equal(prompt.pending, 0);
 
-      const renamed = await run<Array<{ toKey: string }>>('alibabaCloud.oss.rename', { uri: `oss://${b}/dst/loose.txt`, name: 'renamed.txt' });
-      assert.deepEqual(renamed.map((r) => r.toKey), ['dst/renamed.txt']);
+      const renamed = await run<Array<{ toKey: string }>>('alibabaCloud.oss.rename', {
+        uri: `oss://${b}/dst/loose.txt`,
+        name: 'renamed.txt',
+      });
+      assert.deepEqual(
+        renamed.map((r) => r.toKey),
+        ['dst/renamed.txt'],
+      );
       assert.equal((await cloud.oss.getObject(b, HZ, 'dst/renamed.txt')).toString(), 'loose.txt');
       await run('notifications.clearAll');
     },
@@ -323,12 +416,22 @@ export const explorerTests: HostTest[] = [
       const b = `e2e-b-${stamp}`;
       const prompt = a.useScriptedPrompter();
       prompt.enqueue('Replace');
-      const edited = await run<{ contentType: string; userMeta: Record<string, string> }>('alibabaCloud.oss.editObjectMetadata',
-        { uri: `oss://${b}/dst/renamed.txt`, contentType: 'application/json', meta: { owner: 'e2e' } });
+      const edited = await run<{ contentType: string; userMeta: Record<string, string> }>(
+        'alibabaCloud.oss.editObjectMetadata',
+        { uri: `oss://${b}/dst/renamed.txt`, contentType: 'application/json', meta: { owner: 'e2e' } },
+      );
       assert.equal(edited.contentType, 'application/json');
       assert.deepEqual(edited.userMeta, { owner: 'e2e' });
-      const p = await run<{ uri: string; text: string }>('alibabaCloud.oss.objectProperties', { uri: `oss://${b}/dst/renamed.txt` });
-      for (const want of ['| Storage class | Standard |', '| Content type | application/json |', '- owner: e2e', 'CRC64', 'ETag']) {
+      const p = await run<{ uri: string; text: string }>('alibabaCloud.oss.objectProperties', {
+        uri: `oss://${b}/dst/renamed.txt`,
+      });
+      for (const want of [
+        '| Storage class | Standard |',
+        '| Content type | application/json |',
+        '- owner: e2e',
+        'CRC64',
+        'ETag',
+      ]) {
         assert.ok(p.text.includes(want), `missing ${want}`);
       }
       await run('workbench.action.closeActiveEditor');
@@ -350,11 +453,18 @@ export const explorerTests: HostTest[] = [
       assert.equal(await cloud.oss.getBucketRegion(b, HZ), HZ, 'still there');
 
       prompt.enqueue('Empty and Delete…', b);
-      const r = await callsDuring(() => run<{ deleted: boolean; objectsDeleted: number; uploadsAborted: number }>('alibabaCloud.oss.deleteBucket', { bucket: b }));
+      const r = await callsDuring(() =>
+        run<{ deleted: boolean; objectsDeleted: number; uploadsAborted: number }>('alibabaCloud.oss.deleteBucket', {
+          bucket: b,
+        }),
+      );
       assert.equal(r.result.deleted, true);
       assert.equal(r.result.uploadsAborted, 1);
       assert.ok(r.result.objectsDeleted >= 3);
-      assert.deepEqual(r.calls.filter((c) => /Delete(Bucket|MultipleObjects)|AbortMultipart/.test(c)), ['DeleteMultipleObjects', 'AbortMultipartUpload', 'DeleteBucket']);
+      assert.deepEqual(
+        r.calls.filter((c) => /Delete(Bucket|MultipleObjects)|AbortMultipart/.test(c)),
+        ['DeleteMultipleObjects', 'AbortMultipartUpload', 'DeleteBucket'],
+      );
       await assert.rejects(cloud.oss.getBucketRegion(b, HZ), /NoSuchBucket|does not exist/);
       await run('notifications.clearAll');
     },
@@ -367,7 +477,9 @@ export const explorerTests: HostTest[] = [
       const b = `e2e-v-${stamp}`;
       await cloud.oss.createBucket(b, HZ);
       await cloud.oss.putBucketVersioning(b, HZ, 'Enabled');
-      for (const body of ['one', 'two', 'three']) { await cloud.oss.putObject(b, HZ, 'doc.txt', Buffer.from(body)); }
+      for (const body of ['one', 'two', 'three']) {
+        await cloud.oss.putObject(b, HZ, 'doc.txt', Buffer.from(body));
+      }
       await cloud.oss.deleteObject(b, HZ, 'doc.txt');
       await cloud.oss.putObject(b, HZ, 'kept.txt', Buffer.from('k'));
       const prompt = a.useScriptedPrompter();
@@ -376,17 +488,33 @@ export const explorerTests: HostTest[] = [
       prompt.enqueue(undefined);
       const kept = await callsDuring(() => run('alibabaCloud.oss.deleteBucket', { bucket: b }));
       assert.ok(!kept.result);
-      assert.match(prompt.details.at(-1)!, /Object versions: 4\. Delete markers: 1\. Incomplete multipart uploads: 0\./);
-      assert.match(prompt.details.at(-1)!, /Versioning is Enabled .* permanently deletes all versions of every object and every delete marker/);
+      assert.match(
+        prompt.details.at(-1)!,
+        /Object versions: 4\. Delete markers: 1\. Incomplete multipart uploads: 0\./,
+      );
+      assert.match(
+        prompt.details.at(-1)!,
+        /Versioning is Enabled .* permanently deletes all versions of every object and every delete marker/,
+      );
       assert.ok(!kept.calls.some((c) => /^Delete|Abort/.test(c)), kept.calls.join());
       assert.equal((await cloud.oss.listObjectVersions(b, HZ)).items.length, 5);
 
       prompt.enqueue('Empty and Delete…', b);
-      const r = await callsDuring(() => run<{ deleted: boolean; versioning: string; versionsDeleted: number; deleteMarkersDeleted: number }>('alibabaCloud.oss.deleteBucket', { bucket: b }));
+      const r = await callsDuring(() =>
+        run<{ deleted: boolean; versioning: string; versionsDeleted: number; deleteMarkersDeleted: number }>(
+          'alibabaCloud.oss.deleteBucket',
+          { bucket: b },
+        ),
+      );
       assert.match(prompt.inputPrompts.at(-1)!, /permanently delete all versions/);
-      assert.deepEqual([r.result.deleted, r.result.versioning, r.result.versionsDeleted, r.result.deleteMarkersDeleted], [true, 'Enabled', 4, 1]);
-      assert.deepEqual(r.calls.filter((c) => /Delete(Bucket|MultipleObjects)|AbortMultipart|ListObjectVersions/.test(c)),
-        ['ListObjectVersions', 'ListObjectVersions', 'DeleteMultipleObjects', 'ListObjectVersions', 'DeleteBucket']);
+      assert.deepEqual(
+        [r.result.deleted, r.result.versioning, r.result.versionsDeleted, r.result.deleteMarkersDeleted],
+        [true, 'Enabled', 4, 1],
+      );
+      assert.deepEqual(
+        r.calls.filter((c) => /Delete(Bucket|MultipleObjects)|AbortMultipart|ListObjectVersions/.test(c)),
+        ['ListObjectVersions', 'ListObjectVersions', 'DeleteMultipleObjects', 'ListObjectVersions', 'DeleteBucket'],
+      );
       await assert.rejects(cloud.oss.getBucketRegion(b, HZ), /NoSuchBucket|does not exist/);
       await run('notifications.clearAll');
     },
@@ -397,26 +525,49 @@ export const explorerTests: HostTest[] = [
       const a = await api();
       const { cloud } = await a.services.cloud();
       const policyName = `E2eExplorer-${stamp}`;
-      const doc = (action: string) => JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
+      const doc = (action: string) =>
+        JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
       await cloud.ram.createPolicy(policyName, doc('oss:GetObject'));
       await cloud.ram.createPolicyVersion(policyName, doc('oss:ListObjects'), true);
       try {
         const prompt = a.useScriptedPrompter();
         prompt.enqueue(undefined);
-        const dismissed = await callsDuring(() => run('alibabaCloud.ram.attachPolicyToRole', { policyName, policyType: 'Custom', roleName: 'DemoEcsLogShipper' }));
+        const dismissed = await callsDuring(() =>
+          run('alibabaCloud.ram.attachPolicyToRole', {
+            policyName,
+            policyType: 'Custom',
+            roleName: 'DemoEcsLogShipper',
+          }),
+        );
         assert.ok(!dismissed.calls.includes('AttachPolicyToRole'), 'args skip no confirmation');
         prompt.enqueue('Attach');
-        const r = await run<{ changed: boolean }>('alibabaCloud.ram.attachPolicyToRole', { policyName, policyType: 'Custom', roleName: 'DemoEcsLogShipper' });
+        const r = await run<{ changed: boolean }>('alibabaCloud.ram.attachPolicyToRole', {
+          policyName,
+          policyType: 'Custom',
+          roleName: 'DemoEcsLogShipper',
+        });
         assert.equal(r.changed, true);
         assert.ok((await cloud.ram.listPoliciesForRole('DemoEcsLogShipper')).some((p) => p.policyName === policyName));
 
         const provider = a.explorer.providers.get('ram')!;
         a.explorer.refresh('ram');
-        const label = async (n: unknown) => { const l = (await provider.getTreeItem(n as never)).label; return typeof l === 'string' ? l : l?.label ?? ''; };
-        const find = async (nodes: unknown[], want: string) => { for (const n of nodes) { if (await label(n) === want) { return n; } } return undefined; };
+        const label = async (n: unknown) => {
+          const l = (await provider.getTreeItem(n as never)).label;
+          return typeof l === 'string' ? l : (l?.label ?? '');
+        };
+        const find = async (nodes: unknown[], want: string) => {
+          for (const n of nodes) {
+            if ((await label(n)) === want) {
+              return n;
+            }
+          }
+          return undefined;
+        };
         const policies = await find(await provider.getChildren(), 'Policies');
         const custom = await find(await provider.getChildren(policies as never), 'Custom');
-        const policy = await waitFor('the policy node', async () => find(await provider.getChildren(custom as never), policyName));
+        const policy = await waitFor('the policy node', async () =>
+          find(await provider.getChildren(custom as never), policyName),
+        );
         const children = await provider.getChildren(policy as never);
         assert.deepEqual(await Promise.all(children.map(label)), ['v1', 'v2 (default)', 'Used by']);
         // Policy rows say whose they are to a screen reader; a version row shows only "v2 (default)" (issue 19).
@@ -442,7 +593,10 @@ export const explorerTests: HostTest[] = [
         assert.match(refused, /is the default version/);
         prompt.enqueue('Delete');
         assert.equal(await run('alibabaCloud.ram.deletePolicyVersion', { policyName, versionId: 'v1' }), true);
-        assert.deepEqual((await cloud.ram.listPolicyVersions(policyName, 'Custom')).map((v) => v.versionId), ['v2']);
+        assert.deepEqual(
+          (await cloud.ram.listPolicyVersions(policyName, 'Custom')).map((v) => v.versionId),
+          ['v2'],
+        );
       } finally {
         await cloud.ram.detachPolicyFromRole('DemoEcsLogShipper', policyName, 'Custom').catch(() => undefined);
         await cloud.ram.deletePolicy(policyName);

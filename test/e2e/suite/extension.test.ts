@@ -37,10 +37,20 @@ export const extensionTests: HostTest[] = [
       // The gate compares context.extensionMode with this constant; here it is checked against the
       // real enum of the running VS Code. A Production or Development host gets undefined exports.
       assert.equal(vscode.ExtensionMode.Test, EXTENSION_MODE_TEST);
-      assert.equal(testApiFor(vscode.ExtensionMode.Production, () => 'api'), undefined);
-      assert.equal(testApiFor(vscode.ExtensionMode.Development, () => 'api'), undefined);
-      const exports = await ourExtension().activate() as { useScriptedPrompter?: unknown } | undefined;
-      assert.equal(typeof exports?.useScriptedPrompter, 'function', 'extensionTestsPath runs the host in ExtensionMode.Test');
+      assert.equal(
+        testApiFor(vscode.ExtensionMode.Production, () => 'api'),
+        undefined,
+      );
+      assert.equal(
+        testApiFor(vscode.ExtensionMode.Development, () => 'api'),
+        undefined,
+      );
+      const exports = (await ourExtension().activate()) as { useScriptedPrompter?: unknown } | undefined;
+      assert.equal(
+        typeof exports?.useScriptedPrompter,
+        'function',
+        'extensionTestsPath runs the host in ExtensionMode.Test',
+      );
     },
   },
   {
@@ -54,7 +64,9 @@ export const extensionTests: HostTest[] = [
     name: 'registers every command package.json contributes',
     async run() {
       const registered = new Set(await vscode.commands.getCommands(true));
-      const missing = contributedCommands().map((c) => c.command).filter((id) => !registered.has(id));
+      const missing = contributedCommands()
+        .map((c) => c.command)
+        .filter((id) => !registered.has(id));
       assert.deepEqual(missing, []);
     },
   },
@@ -71,10 +83,13 @@ export const extensionTests: HostTest[] = [
       assert.equal(process.env.ALIBABA_CLOUD_SANDBOX_URL, info.url);
       assert.equal(process.env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_ID, info.accessKeyId);
       // No assert.equal here: its message would print the secret into the logs.
-      assert.ok(process.env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET === info.accessKeySecret, 'ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET differs from the sandbox info');
+      assert.ok(
+        process.env.ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET === info.accessKeySecret,
+        'ALIBABA_CLOUD_SANDBOX_ACCESS_KEY_SECRET differs from the sandbox info',
+      );
       const res = await sandboxControl('info');
       assert.equal(res.status, 200);
-      const body = await res.json() as { accountId: string };
+      const body = (await res.json()) as { accountId: string };
       assert.equal(body.accountId, info.accountId);
       const anonymous = await fetch(`${info.url}/__sandbox/info`, { signal: AbortSignal.timeout(5000) });
       assert.equal(anonymous.status, 401, 'the control routes need the token');
@@ -87,8 +102,14 @@ export const extensionTests: HostTest[] = [
       for (const host of ['100.100.100.200', '192.0.2.1']) {
         const code = await new Promise<string | undefined>((resolve) => {
           const socket = net.connect({ host, port: 80 });
-          socket.setTimeout(3000, () => { socket.destroy(); resolve('timeout'); });
-          socket.once('connect', () => { socket.destroy(); resolve('connected'); });
+          socket.setTimeout(3000, () => {
+            socket.destroy();
+            resolve('timeout');
+          });
+          socket.once('connect', () => {
+            socket.destroy();
+            resolve('connected');
+          });
           socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code));
         });
         assert.equal(code, 'ELOOPBACKGUARD', `${host}: ${code}`);
@@ -98,9 +119,11 @@ export const extensionTests: HostTest[] = [
   {
     name: '"Start Sandbox" while a sandbox is active reuses it: no second sandbox, and the instance role keeps its endpoints',
     async run() {
-      const a = await ourExtension().activate() as ExtensionApi;
+      const a = (await ourExtension().activate()) as ExtensionApi;
       const info = sandboxInfo();
-      const result = await vscode.commands.executeCommand<{ endpoint: string; reused: boolean }>('alibabaCloud.startSandbox');
+      const result = await vscode.commands.executeCommand<{ endpoint: string; reused: boolean }>(
+        'alibabaCloud.startSandbox',
+      );
       assert.deepEqual(result, { endpoint: info.endpoint, reused: true });
       assert.equal(a.services.profiles.active()?.id, 'sandbox:Sandbox');
       assert.equal(a.services.profiles.sandboxEndpoint, info.endpoint);
@@ -113,11 +136,18 @@ export const extensionTests: HostTest[] = [
   {
     name: 'another extension cannot switch or add the active identity through args: the user is asked, naming the profile, and Cancel changes nothing',
     async run() {
-      const a = await ourExtension().activate() as ExtensionApi;
+      const a = (await ourExtension().activate()) as ExtensionApi;
       const profiles = a.services.profiles;
-      if (profiles.active()?.id !== 'sandbox:Sandbox') { await profiles.select('sandbox:Sandbox'); }
+      if (profiles.active()?.id !== 'sandbox:Sandbox') {
+        await profiles.select('sandbox:Sandbox');
+      }
       const name = `e2e-intruder-${Date.now().toString(36)}`;
-      const args = { name, accessKeyId: ['SBX', 'AK', 'intruder', '0000'].join(''), accessKeySecret: 'not-a-real-secret-0000', regionId: 'cn-hangzhou' };
+      const args = {
+        name,
+        accessKeyId: ['SBX', 'AK', 'intruder', '0000'].join(''),
+        accessKeySecret: 'not-a-real-secret-0000',
+        regionId: 'cn-hangzhou',
+      };
       const prompt = a.useScriptedPrompter();
 
       prompt.enqueue(false);
@@ -132,7 +162,10 @@ export const extensionTests: HostTest[] = [
       prompt.asked.splice(0);
 
       prompt.enqueue(false);
-      assert.equal(await vscode.commands.executeCommand('alibabaCloud.selectProfile', { id: 'sandbox:Sandbox' }), false);
+      assert.equal(
+        await vscode.commands.executeCommand('alibabaCloud.selectProfile', { id: 'sandbox:Sandbox' }),
+        false,
+      );
       assert.deepEqual(prompt.asked.splice(0), ['confirm:Switch to profile "Sandbox"?']);
       assert.equal(profiles.active()?.id, `extension:${name}`, 'Cancel: still the same identity');
 
@@ -151,7 +184,7 @@ export const extensionTests: HostTest[] = [
   {
     name: 'Select Regions opens with the regions the ECS view shows already checked',
     async run() {
-      const a = await ourExtension().activate() as ExtensionApi;
+      const a = (await ourExtension().activate()) as ExtensionApi;
       const cfg = vscode.workspace.getConfiguration('alibabaCloud');
       const before = cfg.inspect<string[]>('regions')?.globalValue;
       try {
@@ -162,13 +195,23 @@ export const extensionTests: HostTest[] = [
         await vscode.commands.executeCommand('alibabaCloud.selectRegions');
         const checked = prompt.offered[0].filter((i) => i.picked).map((i) => i.label);
         // Nothing chosen: the view shows every region with instances (the seed has them in two).
-        assert.deepEqual(checked, ['cn-hangzhou', 'cn-shanghai'], 'nothing chosen yet: the regions the view shows are checked');
+        assert.deepEqual(
+          checked,
+          ['cn-hangzhou', 'cn-shanghai'],
+          'nothing chosen yet: the regions the view shows are checked',
+        );
         assert.ok(checked.includes(shown));
         prompt.enqueue(['cn-hangzhou', 'cn-shanghai']);
         await vscode.commands.executeCommand('alibabaCloud.selectRegions');
         prompt.enqueue(['cn-hangzhou', 'cn-shanghai']);
         await vscode.commands.executeCommand('alibabaCloud.selectRegions');
-        assert.deepEqual(prompt.offered[2].filter((i) => i.picked).map((i) => i.label).sort(), ['cn-hangzhou', 'cn-shanghai']);
+        assert.deepEqual(
+          prompt.offered[2]
+            .filter((i) => i.picked)
+            .map((i) => i.label)
+            .sort(),
+          ['cn-hangzhou', 'cn-shanghai'],
+        );
       } finally {
         await cfg.update('regions', before, vscode.ConfigurationTarget.Global);
       }
@@ -178,9 +221,15 @@ export const extensionTests: HostTest[] = [
     name: 'the walkthrough ticks a step only when its command succeeded, not when it was cancelled',
     timeoutMs: 30_000,
     async run() {
-      const a = await ourExtension().activate() as ExtensionApi;
-      const steps = (ourExtension().packageJSON as { contributes: { walkthroughs: Array<{ steps: Array<{ id: string; completionEvents: string[] }> }> } }).contributes.walkthroughs[0].steps;
-      for (const st of steps) { assert.deepEqual(st.completionEvents, [`onContext:alibabaCloud.walkthrough.${st.id}Done`], st.id); }
+      const a = (await ourExtension().activate()) as ExtensionApi;
+      const steps = (
+        ourExtension().packageJSON as {
+          contributes: { walkthroughs: Array<{ steps: Array<{ id: string; completionEvents: string[] }> }> };
+        }
+      ).contributes.walkthroughs[0].steps;
+      for (const st of steps) {
+        assert.deepEqual(st.completionEvents, [`onContext:alibabaCloud.walkthrough.${st.id}Done`], st.id);
+      }
       assert.ok(!a.walkthroughStepsDone().includes('createRole'), 'nothing before this test created a role');
       const p = a.useScriptedPrompter();
       p.enqueue(undefined); // Escape at the role name

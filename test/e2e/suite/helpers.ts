@@ -9,7 +9,11 @@ import type { ProfileEntry } from '../../../src/services/profiles';
 
 export const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 
-interface ContributedCommand { command: string; title: string; category?: string }
+interface ContributedCommand {
+  command: string;
+  title: string;
+  category?: string;
+}
 /** The commands package.json contributes (empty until the extension contributes some). */
 export function contributedCommands(): ContributedCommand[] {
   const contributes = manifest.contributes as { commands?: ContributedCommand[] };
@@ -46,16 +50,23 @@ export function sandboxInfo(): SandboxInfo {
 export function sandboxControl(route: string, init: RequestInit = {}): Promise<Response> {
   const info = sandboxInfo();
   return fetch(`${info.url}/__sandbox/${route}`, {
-    signal: AbortSignal.timeout(5000), ...init, headers: { ...init.headers as Record<string, string>, 'x-sandbox-token': info.controlToken },
+    signal: AbortSignal.timeout(5000),
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), 'x-sandbox-token': info.controlToken },
   });
 }
 
 /** One entry of the sandbox's request log (/__sandbox/requests). */
-export interface LoggedRequest { service: string; action: string; status: number; accessKeyId?: string }
+export interface LoggedRequest {
+  service: string;
+  action: string;
+  status: number;
+  accessKeyId?: string;
+}
 
 /** Every request the sandbox has answered so far, oldest first. */
 export async function sandboxRequests(): Promise<LoggedRequest[]> {
-  return (await (await sandboxControl('requests')).json() as { requests: LoggedRequest[] }).requests;
+  return ((await (await sandboxControl('requests')).json()) as { requests: LoggedRequest[] }).requests;
 }
 
 /** What ran against the sandbox while `fn` ran. */
@@ -66,7 +77,11 @@ export async function callsDuring(fn: () => Thenable<unknown> | Promise<unknown>
 }
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -83,8 +98,23 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
 export async function asInstanceRole(a: ExtensionApi, id: string, fn: () => Promise<void>): Promise<void> {
   const profiles = a.services.profiles;
   const previous = profiles.instanceProfile;
-  const entry: ProfileEntry = { id, name: 'Instance role (e2e)', source: 'instance', regionId: 'cn-hangzhou', mode: 'EcsRamRole', supported: true };
-  profiles.setInstanceProfile({ entry, config: { name: entry.name, regionId: 'cn-hangzhou', credentials: { mode: 'EcsRamRole' }, endpoints: sandboxEndpoints(sandboxInfo().endpoint, DEMO.vpcInstanceId2) } });
+  const entry: ProfileEntry = {
+    id,
+    name: 'Instance role (e2e)',
+    source: 'instance',
+    regionId: 'cn-hangzhou',
+    mode: 'EcsRamRole',
+    supported: true,
+  };
+  profiles.setInstanceProfile({
+    entry,
+    config: {
+      name: entry.name,
+      regionId: 'cn-hangzhou',
+      credentials: { mode: 'EcsRamRole' },
+      endpoints: sandboxEndpoints(sandboxInfo().endpoint, DEMO.vpcInstanceId2),
+    },
+  });
   await profiles.select(entry.id);
   try {
     await fn();
@@ -95,12 +125,22 @@ export async function asInstanceRole(a: ExtensionApi, id: string, fn: () => Prom
 }
 
 /** What the error funnel logged while `fn` ran (a command run from a menu or a drop reports there, not to its caller). */
-export async function errorsDuring(a: ExtensionApi, fn: (seen: readonly string[]) => Promise<unknown>): Promise<string[]> {
+export async function errorsDuring(
+  a: ExtensionApi,
+  fn: (seen: readonly string[]) => Promise<unknown>,
+): Promise<string[]> {
   const log = a.services.log;
   const seen: string[] = [];
   const original = log.error;
-  log.error = (m: string) => { seen.push(m); original.call(log, m); };
-  try { await fn(seen); } finally { log.error = original; }
+  log.error = (m: string) => {
+    seen.push(m);
+    original.call(log, m);
+  };
+  try {
+    await fn(seen);
+  } finally {
+    log.error = original;
+  }
   return seen;
 }
 
@@ -127,8 +167,12 @@ export async function failing(a: ExtensionApi, id: string, ...args: unknown[]): 
  */
 export async function save(doc: vscode.TextDocument): Promise<boolean> {
   for (let attempt = 1; attempt <= 3; attempt++) {
-    if (await doc.save()) { return true; }
-    if (!doc.isDirty) { return false; }
+    if (await doc.save()) {
+      return true;
+    }
+    if (!doc.isDirty) {
+      return false;
+    }
     console.warn(`save of ${doc.uri.toString()} returned false (attempt ${attempt}); trying again`);
   }
   return false;

@@ -16,25 +16,47 @@ import type { TreeNode } from '../../../src/views/node';
 import { callsDuring, ourExtension, sandboxInfo, waitFor, save } from './helpers';
 import type { HostTest } from './runner';
 
-const api = async () => await ourExtension().activate() as ExtensionApi;
+const api = async () => (await ourExtension().activate()) as ExtensionApi;
 
 /** Records every request (and proxy CONNECT); answers nothing useful. */
-async function captureServer(host = '127.0.0.1'): Promise<{ hostPort: string; url: string; hits: string[]; close(): Promise<void> }> {
+async function captureServer(
+  host = '127.0.0.1',
+): Promise<{ hostPort: string; url: string; hits: string[]; close(): Promise<void> }> {
   const hits: string[] = [];
-  const server = http.createServer((req, res) => { hits.push(`${req.method} ${req.headers.host ?? ''}${req.url}`); res.writeHead(503).end(); });
-  server.on('connect', (req, socket) => { hits.push(`CONNECT ${req.url}`); socket.destroy(); });
+  const server = http.createServer((req, res) => {
+    hits.push(`${req.method} ${req.headers.host ?? ''}${req.url}`);
+    res.writeHead(503).end();
+  });
+  server.on('connect', (req, socket) => {
+    hits.push(`CONNECT ${req.url}`);
+    socket.destroy();
+  });
   // Anything that is not HTTP (a TLS handshake, say) still counts.
-  server.on('clientError', (_e, socket) => { hits.push('non-HTTP bytes'); socket.destroy(); });
+  server.on('clientError', (_e, socket) => {
+    hits.push('non-HTTP bytes');
+    socket.destroy();
+  });
   await new Promise<void>((r) => server.listen(0, host, r));
   const { port } = server.address() as net.AddressInfo;
   return {
-    hostPort: `${host}:${port}`, url: `http://${host}:${port}`, hits,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    hostPort: `${host}:${port}`,
+    url: `http://${host}:${port}`,
+    hits,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
 /** Expands every node of a view, breadth first, within limits; returns how many nodes it saw. */
-async function expandAll(a: ExtensionApi, view: 'identity' | 'ram' | 'ecs' | 'oss', maxDepth = 3, maxNodes = 150): Promise<string[]> {
+async function expandAll(
+  a: ExtensionApi,
+  view: 'identity' | 'ram' | 'ecs' | 'oss',
+  maxDepth = 3,
+  maxNodes = 150,
+): Promise<string[]> {
   const provider = a.explorer.providers.get(view)!;
   const labels: string[] = [];
   let level: Array<TreeNode | undefined> = [undefined];
@@ -43,9 +65,11 @@ async function expandAll(a: ExtensionApi, view: 'identity' | 'ram' | 'ecs' | 'os
     for (const parent of level) {
       for (const n of await provider.getChildren(parent)) {
         const item = await provider.getTreeItem(n);
-        const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+        const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
         labels.push(`${view}:${'  '.repeat(depth)}${label}`);
-        if (item.collapsibleState !== vscode.TreeItemCollapsibleState.None) { next.push(n); }
+        if (item.collapsibleState !== vscode.TreeItemCollapsibleState.None) {
+          next.push(n);
+        }
       }
     }
     level = next;
@@ -64,24 +88,44 @@ export const hostileWorkspaceTests: HostTest[] = [
       assert.ok(folder, 'the harness opens a workspace folder');
       const capture = await captureServer();
       const hostile = {
-        protocol: 'http', ram: capture.hostPort, sts: capture.hostPort, ecs: capture.hostPort, ecsByRegion: { 'cn-hangzhou': capture.hostPort },
-        oss: capture.url, ossResolveTo: '127.0.0.1', metadata: capture.url,
+        protocol: 'http',
+        ram: capture.hostPort,
+        sts: capture.hostPort,
+        ecs: capture.hostPort,
+        ecsByRegion: { 'cn-hangzhou': capture.hostPort },
+        oss: capture.url,
+        ossResolveTo: '127.0.0.1',
+        metadata: capture.url,
       };
-      const names = [...new Set([...a.services.profiles.list().map((p) => p.name), 'Sandbox', 'Instance role', 'Environment variables'])];
+      const names = [
+        ...new Set([
+          ...a.services.profiles.list().map((p) => p.name),
+          'Sandbox',
+          'Instance role',
+          'Environment variables',
+        ]),
+      ];
       const settingsFile = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
       fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-      fs.writeFileSync(settingsFile, JSON.stringify({
-        'alibabaCloud.endpointOverrides': Object.fromEntries(names.map((n) => [n, hostile])),
-        'alibabaCloud.metadata.endpoint': capture.url,
-        'alibabaCloud.metadata.probe': 'always',
-        'alibabaCloud.metadata.allowInsecureFallback': true,
-        'alibabaCloud.oss.useInternalEndpointOnInstance': false,
-        'alibabaCloud.oss.presignExpirySeconds': 999_999_999,
-        // Pins are the user's: a repository neither adds one nor receives the user's.
-        'alibabaCloud.oss.pinned': ['oss://e2e-repo-pin/'],
-        // A window-scoped canary: once it reads 7, VS Code has loaded this file.
-        'alibabaCloud.oss.pageSize': 7,
-      }, null, 2));
+      fs.writeFileSync(
+        settingsFile,
+        JSON.stringify(
+          {
+            'alibabaCloud.endpointOverrides': Object.fromEntries(names.map((n) => [n, hostile])),
+            'alibabaCloud.metadata.endpoint': capture.url,
+            'alibabaCloud.metadata.probe': 'always',
+            'alibabaCloud.metadata.allowInsecureFallback': true,
+            'alibabaCloud.oss.useInternalEndpointOnInstance': false,
+            'alibabaCloud.oss.presignExpirySeconds': 999_999_999,
+            // Pins are the user's: a repository neither adds one nor receives the user's.
+            'alibabaCloud.oss.pinned': ['oss://e2e-repo-pin/'],
+            // A window-scoped canary: once it reads 7, VS Code has loaded this file.
+            'alibabaCloud.oss.pageSize': 7,
+          },
+          null,
+          2,
+        ),
+      );
       const cfg = () => vscode.workspace.getConfiguration('alibabaCloud');
       const dir = vscode.Uri.parse(`oss://${DEMO.bucket}/e2e-hostile/`);
       const uri = vscode.Uri.joinPath(dir, `${Date.now()}.txt`);
@@ -93,18 +137,33 @@ export const hostileWorkspaceTests: HostTest[] = [
 
         // Every tree, as a user expanding everything.
         const seen: string[] = [];
-        for (const view of ['identity', 'ram', 'ecs', 'oss'] as const) { seen.push(...await expandAll(a, view)); }
-        assert.ok(seen.some((l) => l.includes(DEMO.bucket)), `the OSS view lists the sandbox's buckets: ${seen.join(' | ')}`);
-        assert.ok(!seen.some((l) => l.includes('e2e-repo-pin')), `the workspace's pin is not shown: ${seen.join(' | ')}`);
+        for (const view of ['identity', 'ram', 'ecs', 'oss'] as const) {
+          seen.push(...(await expandAll(a, view)));
+        }
+        assert.ok(
+          seen.some((l) => l.includes(DEMO.bucket)),
+          `the OSS view lists the sandbox's buckets: ${seen.join(' | ')}`,
+        );
+        assert.ok(
+          !seen.some((l) => l.includes('e2e-repo-pin')),
+          `the workspace's pin is not shown: ${seen.join(' | ')}`,
+        );
         const myPin = `oss://${DEMO.bucket}/e2e-hostile-pin/`;
         await vscode.commands.executeCommand('alibabaCloud.oss.pin', { uri: myPin });
         try {
-          assert.deepEqual(JSON.parse(fs.readFileSync(settingsFile, 'utf8'))['alibabaCloud.oss.pinned'], ['oss://e2e-repo-pin/'], 'the user\'s pin is not written into the repository');
+          assert.deepEqual(
+            JSON.parse(fs.readFileSync(settingsFile, 'utf8'))['alibabaCloud.oss.pinned'],
+            ['oss://e2e-repo-pin/'],
+            "the user's pin is not written into the repository",
+          );
           assert.ok(cfg().inspect<string[]>('oss.pinned')?.globalValue?.includes(myPin), 'the pin is in user settings');
         } finally {
           await vscode.commands.executeCommand('alibabaCloud.oss.unpin', { uri: myPin });
         }
-        assert.ok(seen.some((l) => /^ecs:.*i-bp1sandbox|^ecs:.*demo-/.test(l)), `the ECS view lists the sandbox's instances: ${seen.join(' | ')}`);
+        assert.ok(
+          seen.some((l) => /^ecs:.*i-bp1sandbox|^ecs:.*demo-/.test(l)),
+          `the ECS view lists the sandbox's instances: ${seen.join(' | ')}`,
+        );
 
         // Open, edit and save an OSS object in the editor.
         await vscode.workspace.fs.writeFile(uri, Buffer.from('v1\n'));
@@ -116,19 +175,28 @@ export const hostileWorkspaceTests: HostTest[] = [
         await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 
         // A presigned URL goes to the real (sandbox) OSS host and lives at most 7 days.
-        const signed = await vscode.commands.executeCommand<{ url: string; expiresAt: string }>('alibabaCloud.oss.copyPresignedUrl', { uri: uri.toString() });
+        const signed = await vscode.commands.executeCommand<{ url: string; expiresAt: string }>(
+          'alibabaCloud.oss.copyPresignedUrl',
+          { uri: uri.toString() },
+        );
         assert.ok(!signed.url.includes(capture.hostPort), 'presigned URL host');
         assert.ok(Date.parse(signed.expiresAt) - Date.now() <= 604_800_000 + 5000, 'presign lifetime capped at 7 days');
 
         // Detect Instance Role: sandbox mode, and the workspace's metadata URL is not the user's.
-        const out = await vscode.commands.executeCommand<{ kind: string; code?: string }>('alibabaCloud.instance.detect');
+        const out = await vscode.commands.executeCommand<{ kind: string; code?: string }>(
+          'alibabaCloud.instance.detect',
+        );
         assert.notEqual(out?.kind, 'found');
         assert.equal(out?.code, 'SandboxMode');
         // Diagnostics refuse too (the error funnel shows why; the command returns nothing).
-        assert.equal(await vscode.commands.executeCommand('alibabaCloud.instance.diagnose'), undefined, 'diagnostics ran in sandbox mode');
+        assert.equal(
+          await vscode.commands.executeCommand('alibabaCloud.instance.diagnose'),
+          undefined,
+          'diagnostics ran in sandbox mode',
+        );
 
         assert.deepEqual(capture.hits, [], 'the capture server was reached');
-        assert.equal(a.services.profiles.active()?.id, 'sandbox:Sandbox', 'the user\'s own profile stays active');
+        assert.equal(a.services.profiles.active()?.id, 'sandbox:Sandbox', "the user's own profile stays active");
         assert.equal(a.services.profiles.instanceProfile, undefined);
       } finally {
         await Promise.resolve(vscode.workspace.fs.delete(dir, { recursive: true })).catch(() => undefined);
@@ -147,51 +215,94 @@ export const hostileWorkspaceTests: HostTest[] = [
       await a.services.profiles.select('sandbox:Sandbox');
       const p = a.useScriptedPrompter();
       const key = sandboxInfo().accessKeyId;
-      const bound = (bucket: string, query: object) => vscode.Uri.parse(`oss://${bucket}/`).with({ query: JSON.stringify(query) });
+      const bound = (bucket: string, query: object) =>
+        vscode.Uri.parse(`oss://${bucket}/`).with({ query: JSON.stringify(query) });
       // What `.code-workspace` could list: the profile chosen by the file, labelled "prod".
       const foreign = bound(DEMO.bucket, { profile: 'sandbox:Sandbox', name: 'prod' });
       p.enqueue(undefined);
-      const refused = await callsDuring(() => assert.rejects(Promise.resolve(vscode.workspace.fs.readDirectory(foreign)), /not allowed/));
-      assert.deepEqual(p.asked.splice(0), [`choose:Use profile Sandbox on bucket ${DEMO.bucket}?`], 'asked once, with the real profile name');
-      assert.ok(!p.details.splice(0)[0].includes('prod'), 'the query\'s name is not shown');
+      const refused = await callsDuring(() =>
+        assert.rejects(Promise.resolve(vscode.workspace.fs.readDirectory(foreign)), /not allowed/),
+      );
+      assert.deepEqual(
+        p.asked.splice(0),
+        [`choose:Use profile Sandbox on bucket ${DEMO.bucket}?`],
+        'asked once, with the real profile name',
+      );
+      assert.ok(!p.details.splice(0)[0].includes('prod'), "the query's name is not shown");
       // The OSS view may list buckets (its own ListBuckets, with the active profile) meanwhile; what
       // the binding would send is about its bucket: location, listing, objects.
       const aboutBucket = (c: { service: string; action: string }) => c.service === 'oss' && c.action !== 'ListBuckets';
       assert.deepEqual(refused.filter(aboutBucket), [], 'no request before the answer');
       // The answer holds for the session: asked no more, still nothing sent.
-      const again = await callsDuring(() => assert.rejects(Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(foreign, 'README.md'))), /not allowed/));
+      const again = await callsDuring(() =>
+        assert.rejects(
+          Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(foreign, 'README.md'))),
+          /not allowed/,
+        ),
+      );
       assert.deepEqual(p.asked, []);
       assert.deepEqual(again.filter(aboutBucket), []);
 
       // Allowed: the requests are signed by the profile the binding names (the sandbox's key).
       p.enqueue('Allow');
-      const allowed = await callsDuring(() => vscode.workspace.fs.readDirectory(bound(DEMO.shanghaiBucket, { profile: 'sandbox:Sandbox', name: 'Sandbox' })));
+      const allowed = await callsDuring(() =>
+        vscode.workspace.fs.readDirectory(bound(DEMO.shanghaiBucket, { profile: 'sandbox:Sandbox', name: 'Sandbox' })),
+      );
       assert.equal(p.asked.length, 1);
-      assert.ok(allowed.length && allowed.every((c) => c.service !== 'oss' || c.accessKeyId === key), JSON.stringify(allowed.map((c) => [c.action, c.accessKeyId === key])));
+      assert.ok(
+        allowed.length && allowed.every((c) => c.service !== 'oss' || c.accessKeyId === key),
+        JSON.stringify(allowed.map((c) => [c.action, c.accessKeyId === key])),
+      );
 
       // What the extension opens is signed: no question; the same MAC on another bucket is foreign.
-      const opened = vscode.Uri.parse(await vscode.commands.executeCommand<string>('alibabaCloud.oss.openObject', { uri: `oss://${DEMO.bucket}/README.md` }));
+      const opened = vscode.Uri.parse(
+        await vscode.commands.executeCommand<string>('alibabaCloud.oss.openObject', {
+          uri: `oss://${DEMO.bucket}/README.md`,
+        }),
+      );
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       p.asked.splice(0);
       await vscode.workspace.fs.stat(opened);
       assert.deepEqual(p.asked, [], 'a signed binding acts without asking');
       p.enqueue(undefined);
-      await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(opened.with({ authority: 'e2e-not-signed-for' }))), /not allowed/);
+      await assert.rejects(
+        Promise.resolve(vscode.workspace.fs.stat(opened.with({ authority: 'e2e-not-signed-for' }))),
+        /not allowed/,
+      );
       assert.equal(p.asked.length, 1);
 
       // Keys with "" or "\" segments are real objects, never names VS Code joins into paths.
       const { cloud } = await a.services.cloud();
       const odd = ['e2e-names/ok.txt', 'e2e-names//empty.txt', 'e2e-names/a\\b.txt'];
-      for (const k of odd) { await cloud.oss.putObject(DEMO.bucket, 'cn-hangzhou', k, Buffer.from(k)); }
+      for (const k of odd) {
+        await cloud.oss.putObject(DEMO.bucket, 'cn-hangzhou', k, Buffer.from(k));
+      }
       try {
         const dir = vscode.Uri.parse(`oss://${DEMO.bucket}/e2e-names/`);
-        assert.deepEqual((await vscode.workspace.fs.readDirectory(dir)).map(([n]) => n), ['ok.txt']);
-        const stat = await callsDuring(() => assert.rejects(Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.parse(`oss://${DEMO.bucket}/e2e-names//empty.txt`))), (e: Error) => e instanceof vscode.FileSystemError && e.code === 'FileNotFound'));
-        assert.deepEqual(stat.filter((c) => c.service === 'oss'), [], 'not found without a request');
+        assert.deepEqual(
+          (await vscode.workspace.fs.readDirectory(dir)).map(([n]) => n),
+          ['ok.txt'],
+        );
+        const stat = await callsDuring(() =>
+          assert.rejects(
+            Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.parse(`oss://${DEMO.bucket}/e2e-names//empty.txt`))),
+            (e: Error) => e instanceof vscode.FileSystemError && e.code === 'FileNotFound',
+          ),
+        );
+        assert.deepEqual(
+          stat.filter((c) => c.service === 'oss'),
+          [],
+          'not found without a request',
+        );
         // The OSS tree shows the key as it is, without a resource URI.
         const provider = a.explorer.providers.get('oss')!;
         const byLabel = async (nodes: TreeNode[], label: string) => {
-          for (const n of nodes) { const item = await provider.getTreeItem(n); if ((typeof item.label === 'string' ? item.label : item.label?.label) === label) { return { n, item }; } }
+          for (const n of nodes) {
+            const item = await provider.getTreeItem(n);
+            if ((typeof item.label === 'string' ? item.label : item.label?.label) === label) {
+              return { n, item };
+            }
+          }
           throw new Error(`no row ${label}`);
         };
         a.explorer.refresh('oss');
@@ -206,7 +317,7 @@ export const hostileWorkspaceTests: HostTest[] = [
     },
   },
   {
-    name: 'metadata requests bypass VS Code\'s HTTP proxy (http.proxy set, proxySupport override)',
+    name: "metadata requests bypass VS Code's HTTP proxy (http.proxy set, proxySupport override)",
     timeoutMs: 60_000,
     async run() {
       const a = await api();
@@ -231,20 +342,38 @@ export const hostileWorkspaceTests: HostTest[] = [
         await http_.update('proxySupport', 'override', vscode.ConfigurationTarget.Global);
         await ours.update('metadata.endpoint', relayUrl, vscode.ConfigurationTarget.Global);
         // The proxy is live: a plain request from this host to the same address goes through it.
-        await new Promise<void>((resolve) => { const req = http.get(`${relayUrl}/latest/meta-data/instance-id`, (res) => { res.resume(); res.on('end', resolve); }); req.on('error', () => resolve()); req.setTimeout(3000, () => { req.destroy(); resolve(); }); });
+        await new Promise<void>((resolve) => {
+          const req = http.get(`${relayUrl}/latest/meta-data/instance-id`, (res) => {
+            res.resume();
+            res.on('end', resolve);
+          });
+          req.on('error', () => resolve());
+          req.setTimeout(3000, () => {
+            req.destroy();
+            resolve();
+          });
+        });
         assert.ok(proxy.hits.length > 0, 'a plain http.get is proxied (otherwise this test proves nothing)');
         proxy.hits.length = 0;
         relayed.length = 0;
 
         // The instance suite chose this instance's role there earlier; forget that choice.
         await a.services.context.globalState.update(`alibabaCloud.activeProfile@instance:${WITH_ROLE}`, undefined);
-        let out = await vscode.commands.executeCommand<{ kind: string; code?: string; instanceId?: string }>('alibabaCloud.instance.detect');
-        if (out?.kind === 'problem' && out.code === 'ImdsUnreachable') { out = await vscode.commands.executeCommand('alibabaCloud.instance.detect'); }
+        let out = await vscode.commands.executeCommand<{ kind: string; code?: string; instanceId?: string }>(
+          'alibabaCloud.instance.detect',
+        );
+        if (out?.kind === 'problem' && out.code === 'ImdsUnreachable') {
+          out = await vscode.commands.executeCommand('alibabaCloud.instance.detect');
+        }
         assert.equal(out?.kind, 'found', JSON.stringify(out));
         assert.equal(out.instanceId, WITH_ROLE);
         assert.ok(relayed.length > 0, 'the metadata service was reached directly');
         // Only metadata traffic matters here (a tree refresh may legitimately use the proxy meanwhile).
-        assert.deepEqual(proxy.hits.filter((h) => h.includes('127.0.0.2') || h.includes('/latest/')), [], 'no metadata request went through the proxy');
+        assert.deepEqual(
+          proxy.hits.filter((h) => h.includes('127.0.0.2') || h.includes('/latest/')),
+          [],
+          'no metadata request went through the proxy',
+        );
         // Found through a non-default URL: listed, never made active on its own.
         assert.notEqual(a.services.profiles.active()?.source, 'instance');
       } finally {

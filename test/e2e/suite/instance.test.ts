@@ -18,11 +18,12 @@ const NO_ROLE = 'i-bp1sandboxvpc000001';
 const ROLE = 'DemoEcsOssReader';
 
 async function api(): Promise<ExtensionApi> {
-  return await ourExtension().activate() as ExtensionApi;
+  return (await ourExtension().activate()) as ExtensionApi;
 }
 
 const config = () => vscode.workspace.getConfiguration('alibabaCloud');
-const setEndpoint = (url: string | undefined) => config().update('metadata.endpoint', url, vscode.ConfigurationTarget.Global);
+const setEndpoint = (url: string | undefined) =>
+  config().update('metadata.endpoint', url, vscode.ConfigurationTarget.Global);
 
 async function identityRoots(a: ExtensionApi): Promise<vscode.TreeItem[]> {
   const provider = a.explorer.providers.get('identity')!;
@@ -30,13 +31,20 @@ async function identityRoots(a: ExtensionApi): Promise<vscode.TreeItem[]> {
   return Promise.all(nodes.map((n) => provider.getTreeItem(n)));
 }
 
-const label = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : item.label?.label ?? '');
+const label = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
 
 /** The role's current credentials straight from the sandbox IMDS, to prove they appear nowhere. */
 async function currentSecrets(imdsUrl: string): Promise<string[]> {
-  const token = await (await fetch(`${imdsUrl}/latest/api/token`, { method: 'PUT', headers: { 'X-aliyun-ecs-metadata-token-ttl-seconds': '60' } })).text();
-  const res = await fetch(`${imdsUrl}/latest/meta-data/ram/security-credentials/${ROLE}`, { headers: { 'X-aliyun-ecs-metadata-token': token } });
-  const c = await res.json() as { AccessKeyId: string; AccessKeySecret: string; SecurityToken: string };
+  const token = await (
+    await fetch(`${imdsUrl}/latest/api/token`, {
+      method: 'PUT',
+      headers: { 'X-aliyun-ecs-metadata-token-ttl-seconds': '60' },
+    })
+  ).text();
+  const res = await fetch(`${imdsUrl}/latest/meta-data/ram/security-credentials/${ROLE}`, {
+    headers: { 'X-aliyun-ecs-metadata-token': token },
+  });
+  const c = (await res.json()) as { AccessKeyId: string; AccessKeySecret: string; SecurityToken: string };
   return [c.AccessKeySecret, c.SecurityToken, c.AccessKeyId];
 }
 
@@ -76,7 +84,9 @@ export const instanceTests: HostTest[] = [
       assert.ok(listed?.manualOnly, 'the instance role is listed, marked as chosen only by the user');
       a.useScriptedPrompter().enqueue('Switch'); // a switch requested through args is confirmed
       await vscode.commands.executeCommand('alibabaCloud.selectProfile', { id: listed.id });
-      const active = await waitFor('the instance profile to be active', () => (a.services.profiles.active()?.source === 'instance' ? a.services.profiles.active() : undefined));
+      const active = await waitFor('the instance profile to be active', () =>
+        a.services.profiles.active()?.source === 'instance' ? a.services.profiles.active() : undefined,
+      );
       assert.equal(active.regionId, 'cn-hangzhou');
       const items = await waitFor('the instance node on top of the identity view', async () => {
         const it = await identityRoots(a);
@@ -97,8 +107,13 @@ export const instanceTests: HostTest[] = [
       // A Verify Role result from before the role on demo-worker-1 changed (the check itself runs
       // through Cloud Assistant, in connect.test.ts); one for another instance stays as it is.
       const check = (instanceId: string, instanceName: string, role: string) => ({
-        instanceId, instanceName, regionId: 'cn-hangzhou', verdict: 'roleOk' as const, summary: `${instanceName} has role ${role}.`,
-        report: { complete: true, role, noRole: false, unreadable: [] }, checkedAt: new Date(Date.now() - 60_000),
+        instanceId,
+        instanceName,
+        regionId: 'cn-hangzhou',
+        verdict: 'roleOk' as const,
+        summary: `${instanceName} has role ${role}.`,
+        report: { complete: true, role, noRole: false, unreadable: [] },
+        checkedAt: new Date(Date.now() - 60_000),
       });
       a.services.roleChecks.set(check(WITH_ROLE, 'demo-worker-1', 'DemoEcsLogShipper'));
       a.services.roleChecks.set(check(NO_ROLE, 'demo-web-1', 'DemoEcsLogShipper'));
@@ -110,7 +125,11 @@ export const instanceTests: HostTest[] = [
         assert.match(String(stale.tooltip), /^Outdated: checked before demo-worker-1 got role DemoEcsOssReader\./);
         assert.equal((stale.iconPath as vscode.ThemeIcon).id, 'history');
         const other = items.find((i) => label(i) === 'Role on demo-web-1: DemoEcsLogShipper');
-        assert.equal((other?.iconPath as vscode.ThemeIcon).id, 'pass', 'a check of another instance is not judged by this one');
+        assert.equal(
+          (other?.iconPath as vscode.ThemeIcon).id,
+          'pass',
+          'a check of another instance is not judged by this one',
+        );
       } finally {
         a.services.roleChecks.remove(WITH_ROLE);
         a.services.roleChecks.remove(NO_ROLE);
@@ -134,7 +153,9 @@ export const instanceTests: HostTest[] = [
   {
     name: 'Refresh Instance Credentials',
     async run() {
-      const out = await vscode.commands.executeCommand<{ expiration?: string }>('alibabaCloud.instance.refreshCredentials');
+      const out = await vscode.commands.executeCommand<{ expiration?: string }>(
+        'alibabaCloud.instance.refreshCredentials',
+      );
       assert.ok(out?.expiration && Date.parse(out.expiration) > Date.now());
     },
   },
@@ -142,7 +163,10 @@ export const instanceTests: HostTest[] = [
     name: 'Diagnose Instance Credentials opens a markdown report with no secret in it',
     timeoutMs: 60_000,
     async run() {
-      const out = await vscode.commands.executeCommand<{ overall: string; checks: Array<{ id: string; status: string }> }>('alibabaCloud.instance.diagnose');
+      const out = await vscode.commands.executeCommand<{
+        overall: string;
+        checks: Array<{ id: string; status: string }>;
+      }>('alibabaCloud.instance.diagnose');
       const doc = vscode.window.activeTextEditor?.document;
       assert.equal(out?.overall, 'ok', doc?.getText());
       assert.equal(doc?.languageId, 'markdown');
@@ -152,7 +176,9 @@ export const instanceTests: HostTest[] = [
       assert.equal(doc?.isDirty, false);
       const text = doc!.getText();
       assert.match(text, /# Instance credentials diagnostics/);
-      for (const s of await currentSecrets(sandboxInfo().imds[WITH_ROLE])) { assert.ok(!text.includes(s), 'a secret or the full AccessKeyId is in the report'); }
+      for (const s of await currentSecrets(sandboxInfo().imds[WITH_ROLE])) {
+        assert.ok(!text.includes(s), 'a secret or the full AccessKeyId is in the report');
+      }
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     },
   },
@@ -164,7 +190,9 @@ export const instanceTests: HostTest[] = [
       assert.match(text, /^export ALIBABA_CLOUD_REGION_ID=cn-hangzhou$/m);
       // The endpoint is not 100.100.100.200, so the SDKs are pointed at it through the credentials URI.
       assert.match(text, new RegExp(`^export ALIBABA_CLOUD_CREDENTIALS_URI=.*/security-credentials/${ROLE}$`, 'm'));
-      for (const s of await currentSecrets(sandboxInfo().imds[WITH_ROLE])) { assert.ok(!text.includes(s), 'a secret is on the clipboard'); }
+      for (const s of await currentSecrets(sandboxInfo().imds[WITH_ROLE])) {
+        assert.ok(!text.includes(s), 'a secret is on the clipboard');
+      }
     },
   },
   {
@@ -173,22 +201,46 @@ export const instanceTests: HostTest[] = [
       const a = await api();
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-cli-'));
       const file = path.join(dir, 'config.json');
-      fs.writeFileSync(file, JSON.stringify({ current: 'default', profiles: [{ name: 'default', mode: 'AK', access_key_id: 'SBXAK-e2e', access_key_secret: 'e2e-not-a-secret', region_id: 'cn-beijing' }] }));
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          current: 'default',
+          profiles: [
+            {
+              name: 'default',
+              mode: 'AK',
+              access_key_id: 'SBXAK-e2e',
+              access_key_secret: 'e2e-not-a-secret',
+              region_id: 'cn-beijing',
+            },
+          ],
+        }),
+      );
       const before = process.env.ALIBABA_CLOUD_CLI_CONFIG;
       process.env.ALIBABA_CLOUD_CLI_CONFIG = file;
       try {
         const prompter = a.useScriptedPrompter();
         prompter.enqueue('ecs-e2e', false); // the name, then "Make it the current profile?" → no
         await vscode.commands.executeCommand('alibabaCloud.instance.writeCliProfile');
-        assert.ok(prompter.asked.some((q) => q === 'confirm:Make it the current profile?'), prompter.asked.join(' | '));
+        assert.ok(
+          prompter.asked.some((q) => q === 'confirm:Make it the current profile?'),
+          prompter.asked.join(' | '),
+        );
         const raw = JSON.parse(fs.readFileSync(file, 'utf8'));
         assert.equal(raw.current, 'default');
-        assert.deepEqual(raw.profiles.map((p: { name: string }) => p.name), ['default', 'ecs-e2e']);
+        assert.deepEqual(
+          raw.profiles.map((p: { name: string }) => p.name),
+          ['default', 'ecs-e2e'],
+        );
         assert.equal(raw.profiles[1].mode, 'EcsRamRole');
         assert.equal(raw.profiles[1].ram_role_name, ROLE);
         assert.equal(fs.statSync(file).mode & 0o777, 0o600);
       } finally {
-        if (before === undefined) { delete process.env.ALIBABA_CLOUD_CLI_CONFIG; } else { process.env.ALIBABA_CLOUD_CLI_CONFIG = before; }
+        if (before === undefined) {
+          delete process.env.ALIBABA_CLOUD_CLI_CONFIG;
+        } else {
+          process.env.ALIBABA_CLOUD_CLI_CONFIG = before;
+        }
         fs.rmSync(dir, { recursive: true, force: true });
       }
     },
@@ -199,7 +251,9 @@ export const instanceTests: HostTest[] = [
     async run() {
       const a = await api();
       await setEndpoint(sandboxInfo().imds[NO_ROLE]);
-      const out = await vscode.commands.executeCommand<{ kind: string; code: string; fix: string }>('alibabaCloud.instance.detect');
+      const out = await vscode.commands.executeCommand<{ kind: string; code: string; fix: string }>(
+        'alibabaCloud.instance.detect',
+      );
       assert.equal(out?.kind, 'problem');
       assert.equal(out.code, 'ImdsNoRole');
       assert.match(out.fix, /Attach RAM Role to Instance/);
@@ -216,7 +270,10 @@ export const instanceTests: HostTest[] = [
     async run() {
       const a = await api();
       await setEndpoint(undefined);
-      await waitFor('no instance node', async () => !(await identityRoots(a)).some((i) => /^instance/.test(String(i.contextValue))));
+      await waitFor(
+        'no instance node',
+        async () => !(await identityRoots(a)).some((i) => /^instance/.test(String(i.contextValue))),
+      );
     },
   },
   {
@@ -230,7 +287,9 @@ export const instanceTests: HostTest[] = [
       const hereKey = `alibabaCloud.activeProfile@${entryId}`; // ProfileStore's per-instance choice
       const detectFound = async () => {
         let out = await vscode.commands.executeCommand<{ kind: string; code?: string }>('alibabaCloud.instance.detect');
-        if (out?.kind === 'problem' && out.code === 'ImdsUnreachable') { out = await vscode.commands.executeCommand('alibabaCloud.instance.detect'); }
+        if (out?.kind === 'problem' && out.code === 'ImdsUnreachable') {
+          out = await vscode.commands.executeCommand('alibabaCloud.instance.detect');
+        }
         assert.equal(out?.kind, 'found');
       };
       await waitFor('no instance profile', () => !a.services.profiles.instanceProfile);

@@ -24,7 +24,10 @@ export const l10nTests: HostTest[] = [
       const dir = vscode.Uri.joinPath(ext.extensionUri, 'l10n');
       const en = await readJson(vscode.Uri.joinPath(dir, 'bundle.l10n.json'));
       const zh = await readJson(vscode.Uri.joinPath(dir, 'bundle.l10n.zh-cn.json'));
-      assert.deepEqual(Object.keys(en).filter((k) => typeof zh[k] !== 'string' || !zh[k]), []);
+      assert.deepEqual(
+        Object.keys(en).filter((k) => typeof zh[k] !== 'string' || !zh[k]),
+        [],
+      );
       // The keys vscode.l10n.t looks up are the messages the code passes: one with and one without args.
       assert.equal(vscode.l10n.t('The RAM role does not exist.'), 'The RAM role does not exist.');
       assert.equal(zh['The RAM role does not exist.'], '该 RAM 角色不存在。');
@@ -38,7 +41,10 @@ export const l10nTests: HostTest[] = [
       const ext = ourExtension();
       const nls = await readJson(vscode.Uri.joinPath(ext.extensionUri, 'package.nls.json'));
       const nlsZh = await readJson(vscode.Uri.joinPath(ext.extensionUri, 'package.nls.zh-cn.json'));
-      assert.deepEqual(Object.keys(nls).filter((k) => !nlsZh[k]), []);
+      assert.deepEqual(
+        Object.keys(nls).filter((k) => !nlsZh[k]),
+        [],
+      );
       // The getting-started page tries <page>.nls.<locale>.md next to each step's markdown.
       for (const w of ext.packageJSON.contributes.walkthroughs) {
         for (const step of w.steps) {
@@ -56,7 +62,11 @@ export const l10nTests: HostTest[] = [
       // What the seam does with vscode.l10n.t in a zh-cn host: look the English message up, fill {n}.
       setTranslator((m, ...args) => (zh[m] ?? m).replace(/\{(\d+)\}/g, (s, i: string) => String(args[Number(i)] ?? s)));
       try {
-        const e = new CloudError({ code: 'InvalidRamRole.NotEcsRole', service: 'ecs', message: 'role is not trusted by ecs' });
+        const e = new CloudError({
+          code: 'InvalidRamRole.NotEcsRole',
+          service: 'ecs',
+          message: 'role is not trusted by ecs',
+        });
         assert.equal(e.explanation, '该角色不信任 ECS 服务，因此不能授予实例。');
         assert.equal(e.fix, '编辑该角色的信任策略，允许服务 “ecs.aliyuncs.com”。');
       } finally {

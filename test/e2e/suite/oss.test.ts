@@ -20,28 +20,40 @@ const TMP = 'e2e-oss/';
 let api: ExtensionApi;
 
 async function ready(): Promise<ExtensionApi> {
-  api ??= await ourExtension().activate() as ExtensionApi;
-  if (api.services.profiles.active()?.id !== 'sandbox:Sandbox') { await api.services.profiles.select('sandbox:Sandbox'); }
+  api ??= (await ourExtension().activate()) as ExtensionApi;
+  if (api.services.profiles.active()?.id !== 'sandbox:Sandbox') {
+    await api.services.profiles.select('sandbox:Sandbox');
+  }
   return api;
 }
 
 const children = (node?: TreeNode) => api.explorer.providers.get('oss')!.getChildren(node);
-const label = async (n: TreeNode) => { const l = (await n.getTreeItem()).label; return typeof l === 'string' ? l : l?.label ?? ''; };
+const label = async (n: TreeNode) => {
+  const l = (await n.getTreeItem()).label;
+  return typeof l === 'string' ? l : (l?.label ?? '');
+};
 const item = (n: TreeNode) => Promise.resolve(n.getTreeItem());
 
 async function child(parent: TreeNode | undefined, name: string): Promise<TreeNode> {
   const all = await children(parent);
-  for (const c of all) { if (await label(c) === name) { return c; } }
+  for (const c of all) {
+    if ((await label(c)) === name) {
+      return c;
+    }
+  }
   throw new Error(`no "${name}" among ${(await Promise.all(all.map(label))).join(', ')}`);
 }
 
 async function at(...names: string[]): Promise<TreeNode> {
   let n: TreeNode | undefined;
-  for (const name of names) { n = await child(n, name); }
+  for (const name of names) {
+    n = await child(n, name);
+  }
   return n!;
 }
 
-const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(`alibabaCloud.oss.${command}`, ...args);
+const run = <T>(command: string, ...args: unknown[]) =>
+  vscode.commands.executeCommand<T>(`alibabaCloud.oss.${command}`, ...args);
 
 async function rootCloud() {
   const entry = api.services.profiles.list().find((p) => p.id === 'sandbox:Sandbox')!;
@@ -54,7 +66,8 @@ export const ossTests: HostTest[] = [
     async run() {
       await ready();
       const fault = await sandboxControl('faults', {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ service: 'oss', action: 'ListBuckets', kind: 'down' }),
       });
       assert.equal(fault.status, 200);
@@ -66,9 +79,12 @@ export const ossTests: HostTest[] = [
         const [row] = await children(buckets);
         const text = await label(row);
         assert.match(text, /The service could not be reached/, text);
-        assert.doesNotMatch(`${text} ${String((await item(row)).tooltip)}`, /socket hang up|keepalive|headers:|max-keys|\[ResponseError\]/);
+        assert.doesNotMatch(
+          `${text} ${String((await item(row)).tooltip)}`,
+          /socket hang up|keepalive|headers:|max-keys|\[ResponseError\]/,
+        );
         const retry = (await row.getChildren?.())?.[0];
-        assert.ok(retry && await label(retry) === 'Retry');
+        assert.ok(retry && (await label(retry)) === 'Retry');
         retryCommand = (await item(retry)).command;
       } finally {
         await sandboxControl('faults', { method: 'DELETE' });
@@ -89,7 +105,14 @@ export const ossTests: HostTest[] = [
       const names = await Promise.all((await children(buckets)).map(label));
       assert.deepEqual(names, [DEMO.bucket, DEMO.bigBucket, DEMO.shanghaiBucket]);
       const demo = await child(buckets, DEMO.bucket);
-      assert.deepEqual(await Promise.all((await children(demo)).map(label)), ['config', 'data', 'images', 'logs', 'reports', 'README.md']);
+      assert.deepEqual(await Promise.all((await children(demo)).map(label)), [
+        'config',
+        'data',
+        'images',
+        'logs',
+        'reports',
+        'README.md',
+      ]);
       const readme = await item(await child(demo, 'README.md'));
       assert.match(String(readme.description), /^62 B · 2026-0[12]-\d\d \d\d:\d\d$/);
       assert.equal(readme.contextValue, 'object');
@@ -111,8 +134,13 @@ export const ossTests: HostTest[] = [
       assert.equal(await label(list[199]), 'item-00199.json');
       // Keyboard focus stays where the reading goes on: the first new row, selected (issue 19).
       const view = api.explorer.views.get('oss')!;
-      const selected = await waitFor('the first new row selected', () => (view.selection.length ? view.selection : undefined));
-      assert.deepEqual(selected.map((n) => n.id), [list[100].id]);
+      const selected = await waitFor('the first new row selected', () =>
+        view.selection.length ? view.selection : undefined,
+      );
+      assert.deepEqual(
+        selected.map((n) => n.id),
+        [list[100].id],
+      );
       assert.equal(await label(list[100]), 'item-00100.json');
       // The reveal showed the OSS view; hidden again, it fetches nothing behind later tests' backs.
       await vscode.commands.executeCommand('workbench.view.explorer');
@@ -127,7 +155,10 @@ export const ossTests: HostTest[] = [
       await run('filter', items);
       assert.match(String((await item(items)).description), /item-0119/);
       const filtered = await Promise.all((await children(items)).map(label));
-      assert.deepEqual(filtered, Array.from({ length: 10 }, (_, i) => `item-0119${i}.json`));
+      assert.deepEqual(
+        filtered,
+        Array.from({ length: 10 }, (_, i) => `item-0119${i}.json`),
+      );
       p.enqueue('');
       await run('filter', items);
       assert.equal((await item(items)).description, undefined);
@@ -141,7 +172,11 @@ export const ossTests: HostTest[] = [
       const pin = await run<string>('pin', { uri: `oss://${DEMO.shanghaiBucket}/2026` });
       assert.equal(pin, `oss://${DEMO.shanghaiBucket}/2026/`);
       const pinned = await waitFor('the pinned root', async () => {
-        for (const r of await children()) { if (await label(r) === `${DEMO.shanghaiBucket}/2026/`) { return r; } }
+        for (const r of await children()) {
+          if ((await label(r)) === `${DEMO.shanghaiBucket}/2026/`) {
+            return r;
+          }
+        }
         return undefined;
       });
       assert.equal((await item(pinned)).contextValue, 'bucket pinned');
@@ -154,11 +189,21 @@ export const ossTests: HostTest[] = [
       const p = api.useScriptedPrompter();
       p.enqueue(`oss://${DEMO.shanghaiBucket}/2026/`);
       assert.equal(await run<string>('unpin'), `oss://${DEMO.shanghaiBucket}/2026/`);
-      assert.deepEqual(p.offered.at(-1)?.map((i) => i.label), [`oss://${DEMO.shanghaiBucket}/2026/`]);
+      assert.deepEqual(
+        p.offered.at(-1)?.map((i) => i.label),
+        [`oss://${DEMO.shanghaiBucket}/2026/`],
+      );
       assert.deepEqual(vscode.workspace.getConfiguration('alibabaCloud.oss').get('pinned'), []);
       // The tree's context menu has it too (Shift+F10 reaches that, the inline button it does not).
-      const menus = (ourExtension().packageJSON as { contributes: { menus: Record<string, Array<{ command: string; group?: string }>> } }).contributes.menus['view/item/context'];
-      assert.ok(menus.some((m) => m.command === 'alibabaCloud.oss.unpin' && !m.group?.startsWith('inline')), 'Unpin in the context menu');
+      const menus = (
+        ourExtension().packageJSON as {
+          contributes: { menus: Record<string, Array<{ command: string; group?: string }>> };
+        }
+      ).contributes.menus['view/item/context'];
+      assert.ok(
+        menus.some((m) => m.command === 'alibabaCloud.oss.unpin' && !m.group?.startsWith('inline')),
+        'Unpin in the context menu',
+      );
     },
   },
   {
@@ -170,7 +215,11 @@ export const ossTests: HostTest[] = [
       const cfg = vscode.workspace.getConfiguration('alibabaCloud.oss');
       const root = vscode.workspace.getConfiguration('alibabaCloud');
       // An AccessKey profile aimed at the sandbox through the per-profile endpoint overrides.
-      await root.update('endpointOverrides', { 'e2e-oss-alice': sandboxEndpoints(sandboxInfo().endpoint) }, vscode.ConfigurationTarget.Global);
+      await root.update(
+        'endpointOverrides',
+        { 'e2e-oss-alice': sandboxEndpoints(sandboxInfo().endpoint) },
+        vscode.ConfigurationTarget.Global,
+      );
       await profiles.addAccessKeyProfile('e2e-oss-alice', alice.accessKeyId, alice.accessKeySecret, 'cn-hangzhou');
       await cfg.update('pinned', [`oss://${DEMO.bucket}/`], vscode.ConfigurationTarget.Global);
       try {
@@ -187,7 +236,11 @@ export const ossTests: HostTest[] = [
         assert.equal(await label(err), `RAM user ${alice.userName} may not list objects in bucket ${DEMO.bucket}`);
         assert.equal(refused.description, 'oss:ListObjects');
         assert.match(String(refused.tooltip), new RegExp(`oss:ListObjects on acs:oss:\\*:\\*:${DEMO.bucket}`));
-        assert.deepEqual(await Promise.all((await children(err)).map(label)), ['Switch Profile…', 'Check Access for oss:ListObjects…', 'Show Log']);
+        assert.deepEqual(await Promise.all((await children(err)).map(label)), [
+          'Switch Profile…',
+          'Check Access for oss:ListObjects…',
+          'Show Log',
+        ]);
       } finally {
         await cfg.update('pinned', undefined, vscode.ConfigurationTarget.Global);
         await root.update('endpointOverrides', undefined, vscode.ConfigurationTarget.Global);
@@ -225,9 +278,15 @@ export const ossTests: HostTest[] = [
       await ready();
       const readme = await at('Buckets', DEMO.bucket, 'README.md');
       await run('openObject', readme);
-      const editor = await waitFor('the editor', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'oss' ? vscode.window.activeTextEditor : undefined));
+      const editor = await waitFor('the editor', () =>
+        vscode.window.activeTextEditor?.document.uri.scheme === 'oss' ? vscode.window.activeTextEditor : undefined,
+      );
       assert.equal(editor.document.uri.with({ query: '' }).toString(), `oss://${DEMO.bucket}/README.md`);
-      assert.deepEqual({ ...JSON.parse(editor.document.uri.query), sig: undefined }, { profile: 'sandbox:Sandbox', name: 'Sandbox', sig: undefined }, 'bound to the profile it was opened with (and signed)');
+      assert.deepEqual(
+        { ...JSON.parse(editor.document.uri.query), sig: undefined },
+        { profile: 'sandbox:Sandbox', name: 'Sandbox', sig: undefined },
+        'bound to the profile it was opened with (and signed)',
+      );
       assert.match(editor.document.getText(), /^# demo-data/);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     },
@@ -247,7 +306,10 @@ export const ossTests: HostTest[] = [
         assert.equal(await run('upload', { uri: base, files: [file] }), 1);
         p.enqueue('Skip');
         assert.equal(await run('upload', { uri: base, files: [file] }), 0);
-        assert.ok(p.asked.some((q) => q.startsWith('choose:') && q.includes(`${base}hello.txt`)), p.asked.join('\n'));
+        assert.ok(
+          p.asked.some((q) => q.startsWith('choose:') && q.includes(`${base}hello.txt`)),
+          p.asked.join('\n'),
+        );
 
         const out = path.join(local, 'out');
         const written = await run<string[]>('download', { uri: base, targetDir: out });
@@ -272,17 +334,25 @@ export const ossTests: HostTest[] = [
         await cfg.update('maxOpenSizeMB', 1, vscode.ConfigurationTarget.Global);
         p.enqueue(undefined);
         await run('openObject', { uri: `${base}big.bin` });
-        assert.ok(p.asked.some((q) => q.startsWith('choose:"big.bin" is 1.5 MB')), p.asked.join('\n'));
+        assert.ok(
+          p.asked.some((q) => q.startsWith('choose:"big.bin" is 1.5 MB')),
+          p.asked.join('\n'),
+        );
         assert.notEqual(vscode.window.activeTextEditor?.document.uri.toString(), `${base}big.bin`);
 
         p.enqueue(true);
         assert.equal(await run('delete', { uri: base }), 2);
-        assert.ok(p.asked.some((q) => q === 'confirm:Delete 2 objects?'), p.asked.join('\n'));
+        assert.ok(
+          p.asked.some((q) => q === 'confirm:Delete 2 objects?'),
+          p.asked.join('\n'),
+        );
         const cloud = await rootCloud();
         try {
           const left = await cloud.oss.listObjects(DEMO.bucket, 'cn-hangzhou', { prefix: TMP, delimiter: '' });
           assert.deepEqual(left.items, []);
-        } finally { cloud.dispose(); }
+        } finally {
+          cloud.dispose();
+        }
       } finally {
         await cfg.update('maxOpenSizeMB', undefined, vscode.ConfigurationTarget.Global);
         fs.rmSync(local, { recursive: true, force: true });
@@ -307,28 +377,40 @@ export const ossTests: HostTest[] = [
         const moved = vscode.Uri.joinPath(dir, 'b.txt');
         await vscode.workspace.fs.rename(file, moved);
         assert.equal(Buffer.from(await vscode.workspace.fs.readFile(moved)).toString(), 'one');
-        await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(file)), (e: vscode.FileSystemError) => e.code === 'FileNotFound');
+        await assert.rejects(
+          Promise.resolve(vscode.workspace.fs.stat(file)),
+          (e: vscode.FileSystemError) => e.code === 'FileNotFound',
+        );
       } finally {
         await vscode.workspace.fs.delete(vscode.Uri.parse(`oss://${DEMO.bucket}/${TMP}`), { recursive: true });
       }
-      await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(dir)), (e: vscode.FileSystemError) => e.code === 'FileNotFound');
+      await assert.rejects(
+        Promise.resolve(vscode.workspace.fs.stat(dir)),
+        (e: vscode.FileSystemError) => e.code === 'FileNotFound',
+      );
     },
   },
   {
-    name: 'as the instance role: presigned URLs are capped at the credentials\' expiry',
+    name: "as the instance role: presigned URLs are capped at the credentials' expiry",
     async run() {
       await ready();
       await asInstanceRole(api, 'instance:e2e-oss', async () => {
-        const r = await run<{ url: string; capped: boolean; message: string }>('copyPresignedUrl', { uri: `oss://${DEMO.bucket}/README.md`, seconds: 7 * 24 * 3600 });
+        const r = await run<{ url: string; capped: boolean; message: string }>('copyPresignedUrl', {
+          uri: `oss://${DEMO.bucket}/README.md`,
+          seconds: 7 * 24 * 3600,
+        });
         assert.equal(r.capped, true);
         assert.match(r.message, /valid for \d+ minutes — capped at the credentials' expiry/);
         // No assert.equal on the URL: a failure message would print its signature and token.
-        assert.ok(await vscode.env.clipboard.readText() === r.url, 'the URL is on the clipboard');
-        assert.ok(r.url.includes('security-token='), 'signed with the role\'s STS credentials');
+        assert.ok((await vscode.env.clipboard.readText()) === r.url, 'the URL is on the clipboard');
+        assert.ok(r.url.includes('security-token='), "signed with the role's STS credentials");
         // The sandbox's URL opens without the extension's name resolution (a browser, curl).
         assert.equal(new URL(r.url).hostname, '127.0.0.1');
         const res = await fetch(r.url);
-        assert.ok(res.status === 200 && (await res.text()).startsWith('# demo-data'), `plain fetch of the URL: HTTP ${res.status}`);
+        assert.ok(
+          res.status === 200 && (await res.text()).startsWith('# demo-data'),
+          `plain fetch of the URL: HTTP ${res.status}`,
+        );
       });
     },
   },
@@ -349,7 +431,10 @@ export const ossTests: HostTest[] = [
           return true;
         });
         const { cloud } = await api.services.cloud();
-        const err = await cloud.oss.putObject(DEMO.bucket, 'cn-hangzhou', key, Buffer.from('x')).then(() => undefined, (e) => e);
+        const err = await cloud.oss.putObject(DEMO.bucket, 'cn-hangzhou', key, Buffer.from('x')).then(
+          () => undefined,
+          (e) => e,
+        );
         const report = await explainAccessDenied(api.services, err);
         assert.ok(report?.statement, 'a statement to add');
         assert.match(report.text, /could not be read/);
@@ -366,7 +451,9 @@ export const ossTests: HostTest[] = [
           await admin.ram.detachPolicyFromRole(DEMO.seededRole, policyName, 'Custom');
           await admin.ram.deletePolicy(policyName);
         }
-      } finally { admin.dispose(); }
+      } finally {
+        admin.dispose();
+      }
       assert.equal(p.pending, 0);
     },
   },
@@ -375,15 +462,23 @@ export const ossTests: HostTest[] = [
     timeoutMs: 30_000,
     async run() {
       const a = await ready();
-      const requests = async () => ((await (await sandboxControl('requests')).json()) as { requests: Array<{ service: string }> }).requests.filter((r) => r.service === 'oss').length;
+      const requests = async () =>
+        ((await (await sandboxControl('requests')).json()) as { requests: Array<{ service: string }> }).requests.filter(
+          (r) => r.service === 'oss',
+        ).length;
       /** The message the error funnel logged for one run of Create Folder. */
       const failure = async (args: object): Promise<string> => {
         const seen: string[] = [];
         const original = a.services.log.error;
-        a.services.log.error = (m: string) => { seen.push(m); original.call(a.services.log, m); };
+        a.services.log.error = (m: string) => {
+          seen.push(m);
+          original.call(a.services.log, m);
+        };
         try {
           void run('createFolder', args);
-          return await waitFor('the error message', () => seen.find((m) => m.startsWith('alibabaCloud.oss.createFolder')));
+          return await waitFor('the error message', () =>
+            seen.find((m) => m.startsWith('alibabaCloud.oss.createFolder')),
+          );
         } finally {
           a.services.log.error = original;
           await vscode.commands.executeCommand('notifications.clearAll');
@@ -392,7 +487,13 @@ export const ossTests: HostTest[] = [
       const before = await requests();
       // Typed names: the input box refuses them with the rule's message (the scripted prompter
       // reports what validateInput said), so each rule is shown where the name is typed.
-      const rules = new Map<string, RegExp>([['', /Type a folder name/], ['a//b', /empty name/], ['/a', /cannot start with/], ['..', /"\." and "\.\."/], ['x'.repeat(1100), /bytes long in UTF-8; OSS allows at most 1023/]]);
+      const rules = new Map<string, RegExp>([
+        ['', /Type a folder name/],
+        ['a//b', /empty name/],
+        ['/a', /cannot start with/],
+        ['..', /"\." and "\.\."/],
+        ['x'.repeat(1100), /bytes long in UTF-8; OSS allows at most 1023/],
+      ]);
       const messages = new Set<string>();
       for (const [name, expected] of rules) {
         a.useScriptedPrompter().enqueue(name);

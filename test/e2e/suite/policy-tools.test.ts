@@ -31,37 +31,52 @@ const BAD_POLICY = `{
 `;
 
 async function api(): Promise<ExtensionApi> {
-  const a = await ourExtension().activate() as ExtensionApi;
-  if (a.services.profiles.active()?.source !== 'sandbox') { await a.services.profiles.select('sandbox:Sandbox'); }
+  const a = (await ourExtension().activate()) as ExtensionApi;
+  if (a.services.profiles.active()?.source !== 'sandbox') {
+    await a.services.profiles.select('sandbox:Sandbox');
+  }
   return a;
 }
 
 const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Alibaba Cloud RAM');
-const codes = (uri: vscode.Uri) => ours(uri).map((d) => String(d.code)).sort();
+const codes = (uri: vscode.Uri) =>
+  ours(uri)
+    .map((d) => String(d.code))
+    .sort();
 
 async function mutationsDuring(fn: () => Promise<unknown>): Promise<string[]> {
-  const count = async () => ((await (await sandboxControl('requests')).json()) as { requests: { action: string }[] }).requests;
+  const count = async () =>
+    ((await (await sandboxControl('requests')).json()) as { requests: { action: string }[] }).requests;
   const before = (await count()).length;
   await fn();
-  return (await count()).slice(before).map((r) => r.action).filter((x) => /^(Create|Update|Delete|Attach|Detach|Set)/.test(x));
+  return (await count())
+    .slice(before)
+    .map((r) => r.action)
+    .filter((x) => /^(Create|Update|Delete|Attach|Detach|Set)/.test(x));
 }
 
 export const policyToolsTests: HostTest[] = [
   {
-    name: 'each policy problem shows once: ours, not repeated by VS Code\'s JSON schema validation',
+    name: "each policy problem shows once: ours, not repeated by VS Code's JSON schema validation",
     timeoutMs: 45_000,
     async run() {
       await api();
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'policy-')), 'twice.ram-policy.json');
       // An unknown element, a wrong Version, a Statement that is not a list: what a schema also flags.
-      fs.writeFileSync(file, '{\n  "Version": "2",\n  "Statement": {\n    "Effect": "Allow", "Action": "oss:GetObject", "Resource": "*", "Principle": {}\n  }\n}\n');
+      fs.writeFileSync(
+        file,
+        '{\n  "Version": "2",\n  "Statement": {\n    "Effect": "Allow", "Action": "oss:GetObject", "Resource": "*", "Principle": {}\n  }\n}\n',
+      );
       const uri = vscode.Uri.file(file);
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
       await waitFor('policy diagnostics', () => ours(uri).length >= 2);
       // VS Code's JSON language features validate a few hundred ms after opening: give them that time.
       await new Promise((r) => setTimeout(r, 3000));
       const others = vscode.languages.getDiagnostics(uri).filter((d) => d.source !== 'Alibaba Cloud RAM');
-      assert.deepEqual(others.map((d) => `${d.source}: ${d.message}`), []);
+      assert.deepEqual(
+        others.map((d) => `${d.source}: ${d.message}`),
+        [],
+      );
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     },
   },
@@ -83,7 +98,12 @@ export const policyToolsTests: HostTest[] = [
       assert.equal(brace.range.start.line, 7);
 
       // The quick fix for the lost "}", as the light bulb offers it.
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, brace.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        brace.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       // (The API command returns actions without their diagnostics; the title names the edit.)
       const fix = actions.find((x) => x.title === 'Insert }');
       assert.ok(fix?.edit, `actions: ${actions.map((x) => x.title).join(' | ')}`);
@@ -92,7 +112,12 @@ export const policyToolsTests: HostTest[] = [
       assert.deepEqual(codes(uri), ['action-unknown-suggest', 'action-whitespace']);
 
       // "Fix all" takes the rest.
-      const rest = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, ours(uri)[0].range, vscode.CodeActionKind.QuickFix.value);
+      const rest = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        ours(uri)[0].range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       const all = rest.find((x) => /Fix all/.test(x.title));
       assert.ok(all?.edit, `actions: ${rest.map((x) => x.title).join(' | ')}`);
       assert.ok(await vscode.workspace.applyEdit(all.edit));
@@ -104,8 +129,15 @@ export const policyToolsTests: HostTest[] = [
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, on);
       const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
       assert.match(hoverText, /oss:GetObject\*\* · Object Storage Service/);
-      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, on);
-      assert.ok(list.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'oss:PutObject'), 'completes oss actions');
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        uri,
+        on,
+      );
+      assert.ok(
+        list.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'oss:PutObject'),
+        'completes oss actions',
+      );
 
       // Typing a mistake brings a problem back (debounced).
       const at = doc.getText().indexOf('"Allow"');
@@ -123,8 +155,14 @@ export const policyToolsTests: HostTest[] = [
       const a = await api();
       const prompts = a.useScriptedPrompter();
       const calls = await mutationsDuring(async () => {
-        const allowed = await vscode.commands.executeCommand<{ effect: string; policyName: string; opened: { uri: string; selected: string } }>('alibabaCloud.ram.checkAccess', {
-          roleName: SEEDED_ROLE, action: 'oss:GetObject', resource: `acs:oss:*:*:${BUCKET}/reports/a.txt`,
+        const allowed = await vscode.commands.executeCommand<{
+          effect: string;
+          policyName: string;
+          opened: { uri: string; selected: string };
+        }>('alibabaCloud.ram.checkAccess', {
+          roleName: SEEDED_ROLE,
+          action: 'oss:GetObject',
+          resource: `acs:oss:*:*:${BUCKET}/reports/a.txt`,
         });
         assert.equal(allowed?.effect, 'Allow');
         assert.equal(allowed.policyName, 'AliyunOSSReadOnlyAccess');
@@ -136,10 +174,15 @@ export const policyToolsTests: HostTest[] = [
         // A deny: the proposal is shown as a modal choice; dismissing it adds nothing.
         prompts.enqueue('Dismiss');
         const denied = await vscode.commands.executeCommand<{ effect: string }>('alibabaCloud.ram.checkAccess', {
-          roleName: SEEDED_ROLE, action: 'oss:PutObject', resource: `acs:oss:*:*:${BUCKET}/reports/a.txt`,
+          roleName: SEEDED_ROLE,
+          action: 'oss:PutObject',
+          resource: `acs:oss:*:*:${BUCKET}/reports/a.txt`,
         });
         assert.equal(denied?.effect, 'ImplicitDeny');
-        assert.ok(prompts.asked.some((q) => /Implicitly denied/.test(q)), prompts.asked.join(' | '));
+        assert.ok(
+          prompts.asked.some((q) => /Implicitly denied/.test(q)),
+          prompts.asked.join(' | '),
+        );
       });
       assert.deepEqual(calls, []);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -150,12 +193,17 @@ export const policyToolsTests: HostTest[] = [
     timeoutMs: 45_000,
     async run() {
       await api();
-      const tf = await vscode.commands.executeCommand<{ text: string; uri: string }>('alibabaCloud.ram.exportTerraform', { roleName: SEEDED_ROLE });
+      const tf = await vscode.commands.executeCommand<{ text: string; uri: string }>(
+        'alibabaCloud.ram.exportTerraform',
+        { roleName: SEEDED_ROLE },
+      );
       assert.match(tf!.text, /resource "alicloud_ram_role" "DemoEcsOssReader"/);
       assert.match(tf!.text, /resource "alicloud_ecs_ram_role_attachment"/);
       assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), tf!.uri);
       assert.equal(vscode.window.activeTextEditor?.document.getText(), tf!.text);
-      const sh = await vscode.commands.executeCommand<{ text: string }>('alibabaCloud.ram.exportCliScript', { roleName: SEEDED_ROLE });
+      const sh = await vscode.commands.executeCommand<{ text: string }>('alibabaCloud.ram.exportCliScript', {
+        roleName: SEEDED_ROLE,
+      });
       // Each parameter one shell word, `--Key=value`: a value starting with `--` stays a value.
       assert.match(sh!.text, /^ensure aliyun ram CreateRole '--RoleName=DemoEcsOssReader'/m);
       assert.match(sh!.text, /^ensure aliyun ecs AttachInstanceRamRole '--RegionId=cn-hangzhou'/m);

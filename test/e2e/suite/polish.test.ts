@@ -13,8 +13,10 @@ const run = Date.now().toString(36);
 let api: ExtensionApi;
 
 async function ready(): Promise<ExtensionApi> {
-  api ??= await ourExtension().activate() as ExtensionApi;
-  if (api.services.profiles.active()?.id !== 'sandbox:Sandbox') { await api.services.profiles.select('sandbox:Sandbox'); }
+  api ??= (await ourExtension().activate()) as ExtensionApi;
+  if (api.services.profiles.active()?.id !== 'sandbox:Sandbox') {
+    await api.services.profiles.select('sandbox:Sandbox');
+  }
   return api;
 }
 
@@ -24,7 +26,11 @@ export function assertReadOnly(doc: vscode.TextDocument | undefined, what: strin
   assert.equal(doc.uri.scheme, 'alibabacloud-properties', `${what}: ${doc.uri.toString()}`);
   assert.equal(doc.isUntitled, false, `${what} is untitled`);
   assert.equal(doc.isDirty, false, `${what} is dirty`);
-  assert.deepEqual(vscode.workspace.textDocuments.filter((d) => d.isUntitled).map((d) => d.uri.toString()), [], 'an untitled document is open');
+  assert.deepEqual(
+    vscode.workspace.textDocuments.filter((d) => d.isUntitled).map((d) => d.uri.toString()),
+    [],
+    'an untitled document is open',
+  );
 }
 
 async function closeAll(): Promise<void> {
@@ -61,18 +67,27 @@ export const polishTests: HostTest[] = [
       const role = `E2eBack-${run}`;
       const p = a.useScriptedPrompter();
       p.enqueue(
-        'Create a new role…', `${role}-first`, // 1/3 and its sub-step
+        'Create a new role…',
+        `${role}-first`, // 1/3 and its sub-step
         BACK, // at the policy question: back to the role name
         DEMO.seededRole, // exists: reported at this step, asked again
         role,
-        'OSS read-only (all buckets)', `OssReadOnly-${run}`,
+        'OSS read-only (all buckets)',
+        `OssReadOnly-${run}`,
         undefined, // dismiss the instance question
       );
       const out = await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole');
       assert.equal(out, undefined);
       const t = 'Set Up Instance Role';
       assert.deepEqual(p.titles, [
-        `${t} (1/3)`, `${t} (1/3) · New role`, `${t} (2/3)`, `${t} (1/3) · New role`, `${t} (1/3) · New role`, `${t} (2/3)`, `${t} (2/3) · Policy`, `${t} (3/3)`,
+        `${t} (1/3)`,
+        `${t} (1/3) · New role`,
+        `${t} (2/3)`,
+        `${t} (1/3) · New role`,
+        `${t} (1/3) · New role`,
+        `${t} (2/3)`,
+        `${t} (2/3) · Policy`,
+        `${t} (3/3)`,
       ]);
       assert.deepEqual(p.backOffered, [false, true, true, true, true, true, true, true]);
       // The role name asked after Back starts from the name typed before it.
@@ -96,12 +111,22 @@ export const polishTests: HostTest[] = [
       assert.equal((await cloud.ram.getRole(role)).roleName, role);
 
       const taken = `E2eTaken-${run}`;
-      await cloud.ram.createPolicy(taken, JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'oss:GetObject', Resource: '*' }] }));
+      await cloud.ram.createPolicy(
+        taken,
+        JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'oss:GetObject', Resource: '*' }] }),
+      );
       try {
         const q = a.useScriptedPrompter();
         q.enqueue('OSS read-only (all buckets)', taken, `${taken}-2`, BACK, `${taken}-3`, undefined);
         assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.createPolicy'), undefined);
-        assert.deepEqual(q.titles, ['Create Policy (1/3)', 'Create Policy (2/3)', 'Create Policy (2/3)', 'Create Policy (3/3)', 'Create Policy (2/3)', 'Create Policy (3/3)']);
+        assert.deepEqual(q.titles, [
+          'Create Policy (1/3)',
+          'Create Policy (2/3)',
+          'Create Policy (2/3)',
+          'Create Policy (3/3)',
+          'Create Policy (2/3)',
+          'Create Policy (3/3)',
+        ]);
         assert.match(q.inputPrompts[1], new RegExp(`A custom policy named ${taken} already exists`));
         await assert.rejects(cloud.ram.getPolicy(`${taken}-3`, 'Custom'));
       } finally {
@@ -135,7 +160,12 @@ export const polishTests: HostTest[] = [
       const items = q.offered[0];
       const cut = items.findIndex((i) => i.kind === vscode.QuickPickItemKind.Separator);
       // Without a role there is nothing to detach: every such VPC instance is below the separator.
-      items.forEach((i, k) => { if (/no role · VPC/.test(i.detail ?? '')) { assert.ok(k > cut, `${i.label} is offered`); assert.match(i.detail!, /no role to detach/); } });
+      items.forEach((i, k) => {
+        if (/no role · VPC/.test(i.detail ?? '')) {
+          assert.ok(k > cut, `${i.label} is offered`);
+          assert.match(i.detail!, /no role to detach/);
+        }
+      });
     },
   },
   {
@@ -146,15 +176,35 @@ export const polishTests: HostTest[] = [
       const { cloud } = await a.services.cloud();
       const p = a.useScriptedPrompter();
       p.enqueue(false, false);
-      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.attachPolicy', { roleName: DEMO.seededRole, policyName: 'AdministratorAccess', policyType: 'System' }), undefined);
-      assert.equal(p.asked[0], `confirm:Give ECS instances with role ${DEMO.seededRole} the powers of AdministratorAccess?`);
+      assert.equal(
+        await vscode.commands.executeCommand('alibabaCloud.ram.attachPolicy', {
+          roleName: DEMO.seededRole,
+          policyName: 'AdministratorAccess',
+          policyType: 'System',
+        }),
+        undefined,
+      );
+      assert.equal(
+        p.asked[0],
+        `confirm:Give ECS instances with role ${DEMO.seededRole} the powers of AdministratorAccess?`,
+      );
       assert.match(p.details[0], /every action on every resource/);
       assert.match(p.details[0], /create users and AccessKeys/);
-      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.attachPolicyToRole', { roleName: DEMO.seededRole, policyName: 'AliyunRAMFullAccess', policyType: 'System' }), undefined);
+      assert.equal(
+        await vscode.commands.executeCommand('alibabaCloud.ram.attachPolicyToRole', {
+          roleName: DEMO.seededRole,
+          policyName: 'AliyunRAMFullAccess',
+          policyType: 'System',
+        }),
+        undefined,
+      );
       assert.match(p.details[1], /allows managing RAM/);
       assert.equal(p.asked.length, 2, 'one modal each: the warning replaces the general confirmation');
       const attached = (await cloud.ram.listPoliciesForRole(DEMO.seededRole)).map((x) => x.policyName);
-      assert.ok(!attached.includes('AdministratorAccess') && !attached.includes('AliyunRAMFullAccess'), attached.join(', '));
+      assert.ok(
+        !attached.includes('AdministratorAccess') && !attached.includes('AliyunRAMFullAccess'),
+        attached.join(', '),
+      );
     },
   },
   {
@@ -166,12 +216,24 @@ export const polishTests: HostTest[] = [
       const p = a.useScriptedPrompter();
       p.enqueue('Use an existing policy…', 'AdministratorAccess', 'demo-web-1', false);
       const before = (await cloud.ram.listPoliciesForRole(DEMO.seededRole)).map((x) => x.policyName);
-      assert.equal(await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole', { roleName: DEMO.seededRole }), undefined);
-      assert.equal(p.asked.at(-1), `confirm:Give ECS instances with role ${DEMO.seededRole} the powers of AdministratorAccess?`);
+      assert.equal(
+        await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole', { roleName: DEMO.seededRole }),
+        undefined,
+      );
+      assert.equal(
+        p.asked.at(-1),
+        `confirm:Give ECS instances with role ${DEMO.seededRole} the powers of AdministratorAccess?`,
+      );
       assert.match(p.details[0], /every action on every resource/);
       assert.equal(p.pending, 0);
-      assert.deepEqual((await cloud.ram.listPoliciesForRole(DEMO.seededRole)).map((x) => x.policyName), before);
-      assert.equal((await cloud.ecs.describeInstanceRoles('cn-hangzhou', [DEMO.vpcInstanceId])).get(DEMO.vpcInstanceId), undefined);
+      assert.deepEqual(
+        (await cloud.ram.listPoliciesForRole(DEMO.seededRole)).map((x) => x.policyName),
+        before,
+      );
+      assert.equal(
+        (await cloud.ecs.describeInstanceRoles('cn-hangzhou', [DEMO.vpcInstanceId])).get(DEMO.vpcInstanceId),
+        undefined,
+      );
     },
   },
 ];

@@ -35,13 +35,16 @@ const WEB_INSTANCE = 'i-bp1sandboxvpc000001';
 const MUTATING = /^(Create|Update|Delete|Attach|Detach|Run|Start|Stop|Allocate|Modify|SetDefault)/;
 
 async function api(): Promise<ExtensionApi> {
-  const a = await ourExtension().activate() as ExtensionApi;
+  const a = (await ourExtension().activate()) as ExtensionApi;
   // Another suite may have switched to the instance role; these tests act as the demo account.
-  if (a.services.profiles.active()?.source !== 'sandbox') { await a.services.profiles.select('sandbox:Sandbox'); }
+  if (a.services.profiles.active()?.source !== 'sandbox') {
+    await a.services.profiles.select('sandbox:Sandbox');
+  }
   return a;
 }
 
-const mutations = (rs: LoggedRequest[]) => rs.filter((r) => (r.service === 'ram' || r.service === 'ecs') && MUTATING.test(r.action)).map((r) => r.action);
+const mutations = (rs: LoggedRequest[]) =>
+  rs.filter((r) => (r.service === 'ram' || r.service === 'ecs') && MUTATING.test(r.action)).map((r) => r.action);
 
 /**
  * Runs a command that must fail and returns the message the error funnel logged for it (the
@@ -51,7 +54,10 @@ async function failingCommand(a: ExtensionApi, id: string, args: object): Promis
   const log = a.services.log;
   const seen: string[] = [];
   const original = log.error;
-  log.error = (m: string) => { seen.push(m); original.call(log, m); };
+  log.error = (m: string) => {
+    seen.push(m);
+    original.call(log, m);
+  };
   try {
     void vscode.commands.executeCommand(id, args);
     return await waitFor(`the error message of ${id}`, () => seen.find((m) => m.startsWith(id)), 15_000);
@@ -69,16 +75,20 @@ async function ramRoles(a: ExtensionApi): Promise<Array<{ node: unknown; item: v
   return Promise.all(roles.map(async (node) => ({ node, item: await provider.getTreeItem(node) })));
 }
 
-const label = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : item.label?.label ?? '');
+const label = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
 
 /** The ECS tree's row for an instance, read as the view shows it now (no refresh of our own). */
 async function ecsRow(a: ExtensionApi, regionId: string, instanceId: string): Promise<vscode.TreeItem | undefined> {
   const provider = a.explorer.providers.get('ecs')!;
   for (const r of await provider.getChildren()) {
-    if (label(await provider.getTreeItem(r)) !== regionId) { continue; }
+    if (label(await provider.getTreeItem(r)) !== regionId) {
+      continue;
+    }
     for (const n of await provider.getChildren(r)) {
       const item = await provider.getTreeItem(n);
-      if (String(item.description).startsWith(instanceId)) { return item; }
+      if (String(item.description).startsWith(instanceId)) {
+        return item;
+      }
     }
   }
   return undefined;
@@ -102,7 +112,11 @@ export const ramEcsTests: HostTest[] = [
         await cfg.update('regions', undefined, vscode.ConfigurationTarget.Global);
         a.explorer.refresh('ecs');
         let roots: Awaited<ReturnType<typeof provider.getChildren>> = [];
-        const calls = (await callsDuring(async () => { roots = await provider.getChildren(); })).filter((r) => r.service === 'ecs');
+        const calls = (
+          await callsDuring(async () => {
+            roots = await provider.getChildren();
+          })
+        ).filter((r) => r.service === 'ecs');
         const labels = await Promise.all(roots.map(async (r) => label(await provider.getTreeItem(r))));
         assert.equal(calls[0]?.action, 'DescribeRegions', calls.map((c) => c.action).join(' '));
         const probed = calls.filter((c) => c.action === 'DescribeInstances').length;
@@ -116,18 +130,24 @@ export const ramEcsTests: HostTest[] = [
           assert.equal(labels.length, 2);
         }
         // The probe's first page is what the region shows: opening it asks only for the roles.
-        const opened = (await callsDuring(() => provider.getChildren(roots[labels.indexOf('cn-hangzhou')]))).filter((r) => r.service === 'ecs').map((r) => r.action);
+        const opened = (await callsDuring(() => provider.getChildren(roots[labels.indexOf('cn-hangzhou')])))
+          .filter((r) => r.service === 'ecs')
+          .map((r) => r.action);
         assert.deepEqual(opened, ['DescribeInstanceRamRole']);
 
         await cfg.update('regions', ['cn-shanghai'], vscode.ConfigurationTarget.Global);
         const chosen = await waitFor('only the chosen region', async () => {
-          const ls = await Promise.all((await provider.getChildren()).map(async (r) => label(await provider.getTreeItem(r))));
+          const ls = await Promise.all(
+            (await provider.getChildren()).map(async (r) => label(await provider.getTreeItem(r))),
+          );
           return ls.length === 1 && ls[0] === 'cn-shanghai' ? ls : undefined;
         });
         assert.deepEqual(chosen, ['cn-shanghai']);
         const timing = a.explorer.timings.get('ecs');
         if (timing?.visibleAt !== undefined && timing.rowsAt !== undefined) {
-          console.log(`ECS view: first rows ${Math.round(timing.rowsAt - timing.visibleAt)} ms after it became visible; SDK prefetch ${timing.sdkLoadMs ?? '-'} ms`);
+          console.log(
+            `ECS view: first rows ${Math.round(timing.rowsAt - timing.visibleAt)} ms after it became visible; SDK prefetch ${timing.sdkLoadMs ?? '-'} ms`,
+          );
         }
       } finally {
         await cfg.update('regions', before, vscode.ConfigurationTarget.Global);
@@ -150,17 +170,28 @@ export const ramEcsTests: HostTest[] = [
     async run() {
       const a = await api();
       let message = '';
-      const calls = await callsDuring(async () => { message = await failingCommand(a, 'alibabaCloud.ram.createEcsRole', { roleName: 'bad name!' }); });
+      const calls = await callsDuring(async () => {
+        message = await failingCommand(a, 'alibabaCloud.ram.createEcsRole', { roleName: 'bad name!' });
+      });
       assert.match(message, /role name may contain only/);
-      assert.deepEqual(calls.filter((r) => r.service === 'ram'), []);
+      assert.deepEqual(
+        calls.filter((r) => r.service === 'ram'),
+        [],
+      );
     },
   },
   {
-    name: 'Create Policy with the documentation\'s malformed PassRole JSON: a message, and nothing sent to RAM',
+    name: "Create Policy with the documentation's malformed PassRole JSON: a message, and nothing sent to RAM",
     async run() {
       const a = await api();
       let message = '';
-      const calls = await callsDuring(async () => { message = await failingCommand(a, 'alibabaCloud.ram.createPolicy', { policyName: `Malformed-${run}`, document: DOC_PASSROLE_SAMPLE, createNow: true }); });
+      const calls = await callsDuring(async () => {
+        message = await failingCommand(a, 'alibabaCloud.ram.createPolicy', {
+          policyName: `Malformed-${run}`,
+          document: DOC_PASSROLE_SAMPLE,
+          createNow: true,
+        });
+      });
       assert.match(message, /policy document has (\d+ )?problems; nothing was sent to RAM\. /);
       assert.doesNotMatch(message, /\.;/, 'sentences are not joined with ";"');
       assert.deepEqual(mutations(calls), []);
@@ -171,15 +202,28 @@ export const ramEcsTests: HostTest[] = [
     timeoutMs: 60_000,
     async run() {
       const a = await api();
-      const document = JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:GetObjekt'], Resource: '*', Principle: { Service: ['ecs.aliyuncs.com'] } }] });
+      const document = JSON.stringify({
+        Version: '1',
+        Statement: [
+          { Effect: 'Allow', Action: ['oss:GetObjekt'], Resource: '*', Principle: { Service: ['ecs.aliyuncs.com'] } },
+        ],
+      });
       let message = '';
-      let calls = await callsDuring(async () => { message = await failingCommand(a, 'alibabaCloud.ram.createPolicy', { policyName: `Typo-${run}`, document, createNow: true }); });
+      let calls = await callsDuring(async () => {
+        message = await failingCommand(a, 'alibabaCloud.ram.createPolicy', {
+          policyName: `Typo-${run}`,
+          document,
+          createNow: true,
+        });
+      });
       assert.match(message, /"oss:GetObjekt" is not an action of oss; did you mean "oss:GetObject"\?/);
       assert.match(message, /Unknown element "Principle"/);
       assert.deepEqual(mutations(calls), []);
       calls = await callsDuring(async () => {
         message = await failingCommand(a, 'alibabaCloud.setupInstanceRole', {
-          roleName: `Typo-${run}`, policy: { kind: 'new', policyName: `Typo-${run}`, document }, instance: { kind: 'existing', regionId: SH_REGION, instanceId: SH_INSTANCE },
+          roleName: `Typo-${run}`,
+          policy: { kind: 'new', policyName: `Typo-${run}`, document },
+          instance: { kind: 'existing', regionId: SH_REGION, instanceId: SH_INSTANCE },
         });
       });
       assert.match(message, /GetObjekt/);
@@ -191,7 +235,13 @@ export const ramEcsTests: HostTest[] = [
     async run() {
       const a = await api();
       let message = '';
-      const calls = await callsDuring(async () => { message = await failingCommand(a, 'alibabaCloud.ecs.attachRole', { regionId: 'cn-hangzhou', instanceId: CLASSIC, roleName: SEEDED_ROLE }); });
+      const calls = await callsDuring(async () => {
+        message = await failingCommand(a, 'alibabaCloud.ecs.attachRole', {
+          regionId: 'cn-hangzhou',
+          instanceId: CLASSIC,
+          roleName: SEEDED_ROLE,
+        });
+      });
       assert.match(message, /classic/i);
       assert.deepEqual(mutations(calls), []);
     },
@@ -201,16 +251,25 @@ export const ramEcsTests: HostTest[] = [
     timeoutMs: 60_000,
     async run() {
       const a = await api();
-      const policy = { kind: 'new', policyName: `Wizard-${run}`, document: '{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:Get*"],"Resource":"*"}]}' };
+      const policy = {
+        kind: 'new',
+        policyName: `Wizard-${run}`,
+        document: '{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:Get*"],"Resource":"*"}]}',
+      };
       const instance = { kind: 'existing', regionId: SH_REGION, instanceId: SH_INSTANCE };
       const cases: Array<[object, RegExp]> = [
         [{ roleName: 'no spaces allowed', policy, instance }, /role name/i],
         [{ roleName: ROLE, policy: { ...policy, document: DOC_PASSROLE_SAMPLE }, instance }, /policy document/i],
-        [{ roleName: ROLE, policy, instance: { kind: 'existing', regionId: 'cn-hangzhou', instanceId: CLASSIC } }, /VPC/],
+        [
+          { roleName: ROLE, policy, instance: { kind: 'existing', regionId: 'cn-hangzhou', instanceId: CLASSIC } },
+          /VPC/,
+        ],
       ];
       for (const [args, expected] of cases) {
         let message = '';
-        const calls = await callsDuring(async () => { message = await failingCommand(a, 'alibabaCloud.setupInstanceRole', args); });
+        const calls = await callsDuring(async () => {
+          message = await failingCommand(a, 'alibabaCloud.setupInstanceRole', args);
+        });
         assert.match(message, expected);
         assert.deepEqual(mutations(calls), [], JSON.stringify(args));
       }
@@ -225,21 +284,33 @@ export const ramEcsTests: HostTest[] = [
       prompt.enqueue('Create a new role', WIZARD_ROLE, 'OSS read-only (all buckets)', WIZARD_POLICY, 'Apply');
       let outcome: { nothingToDo: boolean; result?: { applied: string[]; instanceId?: string } } | undefined;
       const calls = await callsDuring(async () => {
-        outcome = await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole', { instance: { kind: 'existing', regionId: SH_REGION, instanceId: SH_INSTANCE } });
+        outcome = await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole', {
+          instance: { kind: 'existing', regionId: SH_REGION, instanceId: SH_INSTANCE },
+        });
       });
       assert.equal(prompt.pending, 0, `asked: ${prompt.asked.join(' | ')}`);
-      assert.ok(prompt.asked.some((q) => q.startsWith('choose:Set up role')), 'the plan was shown before anything changed');
+      assert.ok(
+        prompt.asked.some((q) => q.startsWith('choose:Set up role')),
+        'the plan was shown before anything changed',
+      );
       assert.equal(outcome?.nothingToDo, false);
       assert.deepEqual(outcome?.result?.applied, ['createRole', 'createPolicy', 'attachPolicy', 'attachRole']);
       assert.deepEqual(mutations(calls), ['CreateRole', 'CreatePolicy', 'AttachPolicyToRole', 'AttachInstanceRamRole']);
       assert.equal(await roleOn(a, SH_REGION, SH_INSTANCE), WIZARD_ROLE);
 
       // The RAM tree shows the new role, trusted by ECS, with the policy attached.
-      const role = await waitFor('the new role in the RAM tree', async () => (await ramRoles(a)).find((r) => label(r.item) === WIZARD_ROLE));
+      const role = await waitFor('the new role in the RAM tree', async () =>
+        (await ramRoles(a)).find((r) => label(r.item) === WIZARD_ROLE),
+      );
       assert.equal(role.item.description, 'ECS');
       const provider = a.explorer.providers.get('ram')!;
-      const children = await Promise.all((await provider.getChildren(role.node as never)).map((n) => provider.getTreeItem(n)));
-      assert.ok(children.some((c) => label(c) === WIZARD_POLICY && c.contextValue === 'attachedPolicy'), children.map(label).join(', '));
+      const children = await Promise.all(
+        (await provider.getChildren(role.node as never)).map((n) => provider.getTreeItem(n)),
+      );
+      assert.ok(
+        children.some((c) => label(c) === WIZARD_POLICY && c.contextValue === 'attachedPolicy'),
+        children.map(label).join(', '),
+      );
     },
   },
   {
@@ -252,7 +323,8 @@ export const ramEcsTests: HostTest[] = [
       let outcome: { nothingToDo: boolean } | undefined;
       const calls = await callsDuring(async () => {
         outcome = await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole', {
-          roleName: WIZARD_ROLE, policy: { kind: 'new', policyName: WIZARD_POLICY, document },
+          roleName: WIZARD_ROLE,
+          policy: { kind: 'new', policyName: WIZARD_POLICY, document },
           instance: { kind: 'existing', regionId: SH_REGION, instanceId: SH_INSTANCE },
         });
       });
@@ -269,7 +341,11 @@ export const ramEcsTests: HostTest[] = [
       a.explorer.refresh('ecs');
       const regions = await provider.getChildren();
       const hangzhou = await waitFor('the cn-hangzhou region node', async () => {
-        for (const r of regions) { if (label(await provider.getTreeItem(r)) === 'cn-hangzhou') { return r; } }
+        for (const r of regions) {
+          if (label(await provider.getTreeItem(r)) === 'cn-hangzhou') {
+            return r;
+          }
+        }
         return undefined;
       });
       const instances = await provider.getChildren(hangzhou);
@@ -282,8 +358,14 @@ export const ramEcsTests: HostTest[] = [
       const prompt = a.useScriptedPrompter();
       prompt.enqueue(SEEDED_ROLE, 'AliyunOSSReadOnlyAccess');
       let outcome: { nothingToDo: boolean } | undefined;
-      const calls = await callsDuring(async () => { outcome = await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole', worker.n); });
-      assert.deepEqual(prompt.asked.map((q) => q.split(':')[0]), ['pick', 'pick'], prompt.asked.join(' | '));
+      const calls = await callsDuring(async () => {
+        outcome = await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole', worker.n);
+      });
+      assert.deepEqual(
+        prompt.asked.map((q) => q.split(':')[0]),
+        ['pick', 'pick'],
+        prompt.asked.join(' | '),
+      );
       assert.equal(outcome?.nothingToDo, true);
       assert.deepEqual(mutations(calls), []);
     },
@@ -295,9 +377,15 @@ export const ramEcsTests: HostTest[] = [
       const a = await api();
       const prompt = a.useScriptedPrompter();
       prompt.enqueue(SEEDED_ROLE, 'AliyunOSSReadOnlyAccess', 'legacy-classic-1', 'demo-web-1', false);
-      const calls = await callsDuring(async () => { await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole'); });
+      const calls = await callsDuring(async () => {
+        await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole');
+      });
       assert.equal(prompt.pending, 0, `asked: ${prompt.asked.join(' | ')}`);
-      assert.deepEqual(prompt.asked.map((q) => q.split(':')[0]), ['pick', 'pick', 'pick', 'pick', 'choose'], prompt.asked.join(' | '));
+      assert.deepEqual(
+        prompt.asked.map((q) => q.split(':')[0]),
+        ['pick', 'pick', 'pick', 'pick', 'choose'],
+        prompt.asked.join(' | '),
+      );
       assert.equal(prompt.asked[2], prompt.asked[3], 'the same instance step, asked again');
       assert.equal(prompt.asked.at(-1), `choose:Set up role ${SEEDED_ROLE} on ${WEB_INSTANCE}?`);
       assert.deepEqual(mutations(calls), []);
@@ -311,10 +399,26 @@ export const ramEcsTests: HostTest[] = [
       const a = await api();
       const prompt = a.useScriptedPrompter();
       const name = `e2e-new-${run}`;
-      prompt.enqueue(SEEDED_ROLE, 'AliyunOSSReadOnlyAccess', 'Create a new instance', SH_REGION, 'cn-shanghai-e', 'Ubuntu 22.04 64 bit',
-        'ecs.t6-c1m1.large', 'demo-sh-e', 'demo-default-sh', name, 'Sandbox#2026pw', 'Sandbox#2026pw', 'No public IP', undefined);
+      prompt.enqueue(
+        SEEDED_ROLE,
+        'AliyunOSSReadOnlyAccess',
+        'Create a new instance',
+        SH_REGION,
+        'cn-shanghai-e',
+        'Ubuntu 22.04 64 bit',
+        'ecs.t6-c1m1.large',
+        'demo-sh-e',
+        'demo-default-sh',
+        name,
+        'Sandbox#2026pw',
+        'Sandbox#2026pw',
+        'No public IP',
+        undefined,
+      );
       let outcome: unknown = 'not run';
-      const calls = await callsDuring(async () => { outcome = await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole'); });
+      const calls = await callsDuring(async () => {
+        outcome = await vscode.commands.executeCommand('alibabaCloud.setupInstanceRole');
+      });
       assert.equal(prompt.pending, 0, `asked: ${prompt.asked.join(' | ')}`);
       assert.equal(prompt.asked.filter((q) => q.startsWith('input:')).length, 3, 'name, password, password again');
       assert.equal(prompt.asked.at(-1), `choose:Set up role ${SEEDED_ROLE} on ${name}?`);
@@ -331,9 +435,20 @@ export const ramEcsTests: HostTest[] = [
       await vscode.commands.executeCommand('alibabaCloud.ram.createEcsRole', { roleName: ROLE, description: 'e2e' });
       assert.ok((await ramRoles(a)).some((r) => label(r.item) === ROLE && r.item.description === 'ECS'));
 
-      await vscode.commands.executeCommand('alibabaCloud.ram.createPolicy', { policyName: POLICY, template: 'ossReadOnlyBucket', bucket: 'demo-data' });
-      await vscode.commands.executeCommand('alibabaCloud.ram.attachPolicy', { roleName: ROLE, policyName: POLICY, policyType: 'Custom' });
-      assert.deepEqual((await cloud.ram.listPoliciesForRole(ROLE)).map((p) => p.policyName), [POLICY]);
+      await vscode.commands.executeCommand('alibabaCloud.ram.createPolicy', {
+        policyName: POLICY,
+        template: 'ossReadOnlyBucket',
+        bucket: 'demo-data',
+      });
+      await vscode.commands.executeCommand('alibabaCloud.ram.attachPolicy', {
+        roleName: ROLE,
+        policyName: POLICY,
+        policyType: 'Custom',
+      });
+      assert.deepEqual(
+        (await cloud.ram.listPoliciesForRole(ROLE)).map((p) => p.policyName),
+        [POLICY],
+      );
 
       const arn = await vscode.commands.executeCommand<string>('alibabaCloud.ram.copyArn', { roleName: ROLE });
       assert.match(arn, new RegExp(`^acs:ram::\\d+:role/${ROLE}$`, 'i'));
@@ -342,15 +457,24 @@ export const ramEcsTests: HostTest[] = [
       // Confirmations are answered through the scripted prompter: no args object can skip them.
       const prompt = a.useScriptedPrompter();
       prompt.enqueue('Create and Attach');
-      const pass = await vscode.commands.executeCommand<{ policyName: string; document: string }>('alibabaCloud.ram.createPassRolePolicy', { roleName: ROLE, userName: SUB_USER });
+      const pass = await vscode.commands.executeCommand<{ policyName: string; document: string }>(
+        'alibabaCloud.ram.createPassRolePolicy',
+        { roleName: ROLE, userName: SUB_USER },
+      );
       assert.deepEqual(prompt.asked, [`choose:Create policy PassRole-${ROLE} and attach it to ${SUB_USER}?`]);
       assert.equal(pass.policyName, `PassRole-${ROLE}`);
-      const doc = JSON.parse(pass.document) as { Statement: Array<{ Action: string | string[]; Resource: string | string[] }> };
+      const doc = JSON.parse(pass.document) as {
+        Statement: Array<{ Action: string | string[]; Resource: string | string[] }>;
+      };
       assert.deepEqual(doc.Statement[0], { Effect: 'Allow', Action: 'ram:PassRole', Resource: arn });
       assert.ok((await cloud.ram.listPoliciesForUser(SUB_USER)).some((p) => p.policyName === pass.policyName));
 
       prompt.enqueue('Detach');
-      await vscode.commands.executeCommand('alibabaCloud.ram.detachPolicy', { roleName: ROLE, policyName: POLICY, policyType: 'Custom' });
+      await vscode.commands.executeCommand('alibabaCloud.ram.detachPolicy', {
+        roleName: ROLE,
+        policyName: POLICY,
+        policyType: 'Custom',
+      });
       assert.equal(prompt.asked.at(-1), `confirm:Detach ${POLICY} from role ${ROLE}?`);
       assert.deepEqual(await cloud.ram.listPoliciesForRole(ROLE), []);
     },
@@ -367,22 +491,38 @@ export const ramEcsTests: HostTest[] = [
         edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
         assert.ok(await vscode.workspace.applyEdit(edit));
       };
-      await vscode.commands.executeCommand('alibabaCloud.ram.createPolicy', { policyName: DRAFT_POLICY, template: 'custom' });
+      await vscode.commands.executeCommand('alibabaCloud.ram.createPolicy', {
+        policyName: DRAFT_POLICY,
+        template: 'custom',
+      });
       const editor = await waitFor('the draft editor', () => {
         const e = vscode.window.activeTextEditor;
-        return e?.document.uri.scheme === 'alibabacloud-ram' && e.document.uri.path.endsWith(`/drafts/${DRAFT_POLICY}.policy.json`) ? e : undefined;
+        return e?.document.uri.scheme === 'alibabacloud-ram' &&
+          e.document.uri.path.endsWith(`/drafts/${DRAFT_POLICY}.policy.json`)
+          ? e
+          : undefined;
       });
       assert.ok(JSON.parse(editor.document.getText()).Statement, 'the custom skeleton');
 
       await replaceAll(editor, DOC_PASSROLE_SAMPLE);
-      const saved = await callsDuring(async () => { assert.equal(await save(editor.document), true, 'kept, so nothing typed is lost'); });
-      assert.deepEqual(saved.filter((r) => r.service === 'ram'), []);
+      const saved = await callsDuring(async () => {
+        assert.equal(await save(editor.document), true, 'kept, so nothing typed is lost');
+      });
+      assert.deepEqual(
+        saved.filter((r) => r.service === 'ram'),
+        [],
+      );
 
-      const valid = { Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:GetObject'], Resource: ['acs:oss:*:*:demo-data/*'] }] };
+      const valid = {
+        Version: '1',
+        Statement: [{ Effect: 'Allow', Action: ['oss:GetObject'], Resource: ['acs:oss:*:*:demo-data/*'] }],
+      };
       await replaceAll(editor, JSON.stringify(valid, null, 2));
       const prompt = a.useScriptedPrompter();
       prompt.enqueue(true);
-      const created = await callsDuring(() => Promise.resolve(vscode.commands.executeCommand('alibabaCloud.ram.createPolicyFromDraft', editor.document.uri)));
+      const created = await callsDuring(() =>
+        Promise.resolve(vscode.commands.executeCommand('alibabaCloud.ram.createPolicyFromDraft', editor.document.uri)),
+      );
       assert.deepEqual(mutations(created), ['CreatePolicy']);
       assert.equal(prompt.pending, 0);
       assert.deepEqual(JSON.parse((await cloud.ram.getPolicy(DRAFT_POLICY, 'Custom')).document), valid);
@@ -400,28 +540,74 @@ export const ramEcsTests: HostTest[] = [
       const attempts: Array<[string, object, string]> = [
         ['alibabaCloud.ram.deleteRole', { roleName: ROLE }, `confirm:Delete role ${ROLE}?`],
         ['alibabaCloud.ram.deletePolicy', { policyName: POLICY }, `confirm:Delete policy ${POLICY}?`],
-        ['alibabaCloud.ram.deletePolicy', { policyName: WIZARD_POLICY }, `choose:${WIZARD_POLICY} is attached to roles: ${WIZARD_ROLE}`],
-        ['alibabaCloud.ram.detachPolicy', { roleName: WIZARD_ROLE, policyName: WIZARD_POLICY, policyType: 'Custom' }, `confirm:Detach ${WIZARD_POLICY} from role ${WIZARD_ROLE}?`],
-        ['alibabaCloud.ecs.detachRole', { regionId: SH_REGION, instanceId: SH_INSTANCE }, `confirm:Detach role ${WIZARD_ROLE} from demo-sh-batch?`],
-        ['alibabaCloud.ecs.attachRole', { regionId: SH_REGION, instanceId: SH_INSTANCE, roleName: ROLE }, `choose:demo-sh-batch already has the role ${WIZARD_ROLE}.`],
-        ['alibabaCloud.setupInstanceRole', { roleName: ROLE, policy: { kind: 'existing', policyName: POLICY, policyType: 'Custom' }, instance: { kind: 'existing', regionId: SH_REGION, instanceId: SH_INSTANCE } }, `choose:Set up role ${ROLE} on ${SH_INSTANCE}?`],
-        ['alibabaCloud.ram.createPassRolePolicy', { roleName: ROLE, userName: SUB_USER, policyName: `PassRoleCancel-${run}` }, `choose:Create policy PassRoleCancel-${run} and attach it to ${SUB_USER}?`],
-        ['alibabaCloud.ecs.createInstance', {
-          roleName: ROLE, regionId: SH_REGION, zoneId: 'cn-shanghai-e', imageId: 'ubuntu_22_04_x64_20G_alibase_20260101.vhd', instanceType: 'ecs.t6-c1m1.large',
-          vpcId: 'vpc-uf6sandbox0000001', vSwitchId: 'vsw-uf6sandbox000001e', securityGroupId: 'sg-uf6sandbox00000001', instanceName: `e2e-cancel-${run}`, password: 'Sandbox#2026pw', allocatePublicIp: false,
-        }, `confirm:Create instance e2e-cancel-${run}? It costs money.`],
+        [
+          'alibabaCloud.ram.deletePolicy',
+          { policyName: WIZARD_POLICY },
+          `choose:${WIZARD_POLICY} is attached to roles: ${WIZARD_ROLE}`,
+        ],
+        [
+          'alibabaCloud.ram.detachPolicy',
+          { roleName: WIZARD_ROLE, policyName: WIZARD_POLICY, policyType: 'Custom' },
+          `confirm:Detach ${WIZARD_POLICY} from role ${WIZARD_ROLE}?`,
+        ],
+        [
+          'alibabaCloud.ecs.detachRole',
+          { regionId: SH_REGION, instanceId: SH_INSTANCE },
+          `confirm:Detach role ${WIZARD_ROLE} from demo-sh-batch?`,
+        ],
+        [
+          'alibabaCloud.ecs.attachRole',
+          { regionId: SH_REGION, instanceId: SH_INSTANCE, roleName: ROLE },
+          `choose:demo-sh-batch already has the role ${WIZARD_ROLE}.`,
+        ],
+        [
+          'alibabaCloud.setupInstanceRole',
+          {
+            roleName: ROLE,
+            policy: { kind: 'existing', policyName: POLICY, policyType: 'Custom' },
+            instance: { kind: 'existing', regionId: SH_REGION, instanceId: SH_INSTANCE },
+          },
+          `choose:Set up role ${ROLE} on ${SH_INSTANCE}?`,
+        ],
+        [
+          'alibabaCloud.ram.createPassRolePolicy',
+          { roleName: ROLE, userName: SUB_USER, policyName: `PassRoleCancel-${run}` },
+          `choose:Create policy PassRoleCancel-${run} and attach it to ${SUB_USER}?`,
+        ],
+        [
+          'alibabaCloud.ecs.createInstance',
+          {
+            roleName: ROLE,
+            regionId: SH_REGION,
+            zoneId: 'cn-shanghai-e',
+            imageId: 'ubuntu_22_04_x64_20G_alibase_20260101.vhd',
+            instanceType: 'ecs.t6-c1m1.large',
+            vpcId: 'vpc-uf6sandbox0000001',
+            vSwitchId: 'vsw-uf6sandbox000001e',
+            securityGroupId: 'sg-uf6sandbox00000001',
+            instanceName: `e2e-cancel-${run}`,
+            password: 'Sandbox#2026pw',
+            allocatePublicIp: false,
+          },
+          `confirm:Create instance e2e-cancel-${run}? It costs money.`,
+        ],
       ];
       for (const [id, args, question] of attempts) {
         const prompt = a.useScriptedPrompter();
         prompt.enqueue(false); // the modal's Cancel
-        const calls = await callsDuring(async () => { await vscode.commands.executeCommand(id, { ...args, ...skip }); });
+        const calls = await callsDuring(async () => {
+          await vscode.commands.executeCommand(id, { ...args, ...skip });
+        });
         assert.deepEqual(prompt.asked, [question], `${id}: ${prompt.asked.join(' | ')}`);
         assert.deepEqual(mutations(calls), [], id);
       }
       // Over the wire, everything is where it was.
       await cloud.ram.getRole(ROLE);
       await cloud.ram.getPolicy(POLICY, 'Custom');
-      assert.deepEqual((await cloud.ram.listPoliciesForRole(WIZARD_ROLE)).map((p) => p.policyName), [WIZARD_POLICY]);
+      assert.deepEqual(
+        (await cloud.ram.listPoliciesForRole(WIZARD_ROLE)).map((p) => p.policyName),
+        [WIZARD_POLICY],
+      );
       assert.equal(await roleOn(a, SH_REGION, SH_INSTANCE), WIZARD_ROLE);
       await assert.rejects(cloud.ram.getPolicy(`PassRoleCancel-${run}`, 'Custom'), { code: 'EntityNotExist.Policy' });
     },
@@ -435,13 +621,28 @@ export const ramEcsTests: HostTest[] = [
       const prompt = a.useScriptedPrompter();
       // Detach; Delete, then "Detach All and Delete" (its policy is still attached); Delete ×4.
       prompt.enqueue('Detach', 'Delete', 'Detach All and Delete', 'Delete', 'Delete', 'Delete', 'Delete');
-      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ecs.detachRole', { regionId: SH_REGION, instanceId: SH_INSTANCE }), true);
+      assert.equal(
+        await vscode.commands.executeCommand('alibabaCloud.ecs.detachRole', {
+          regionId: SH_REGION,
+          instanceId: SH_INSTANCE,
+        }),
+        true,
+      );
       assert.equal(await roleOn(a, SH_REGION, SH_INSTANCE), undefined);
-      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: WIZARD_ROLE }), true);
+      assert.equal(
+        await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: WIZARD_ROLE }),
+        true,
+      );
       assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: ROLE }), true);
-      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deletePolicy', { policyName: WIZARD_POLICY }), true);
+      assert.equal(
+        await vscode.commands.executeCommand('alibabaCloud.ram.deletePolicy', { policyName: WIZARD_POLICY }),
+        true,
+      );
       assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deletePolicy', { policyName: POLICY }), true);
-      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deletePolicy', { policyName: DRAFT_POLICY }), true);
+      assert.equal(
+        await vscode.commands.executeCommand('alibabaCloud.ram.deletePolicy', { policyName: DRAFT_POLICY }),
+        true,
+      );
       assert.equal(prompt.pending, 0, `asked: ${prompt.asked.join(' | ')}`);
       const left = (await ramRoles(a)).map((r) => label(r.item));
       assert.ok(!left.includes(ROLE) && !left.includes(WIZARD_ROLE), left.join(', '));
@@ -454,24 +655,42 @@ export const ramEcsTests: HostTest[] = [
     async run() {
       const a = await api();
       const { cloud } = await a.services.cloud();
-      await vscode.commands.executeCommand('alibabaCloud.ram.createEcsRole', { roleName: IN_USE_ROLE, description: 'e2e' });
+      await vscode.commands.executeCommand('alibabaCloud.ram.createEcsRole', {
+        roleName: IN_USE_ROLE,
+        description: 'e2e',
+      });
       await cloud.ecs.attachRole('cn-hangzhou', WEB_INSTANCE, IN_USE_ROLE);
       a.explorer.refresh('ecs');
-      assert.match(String((await ecsRow(a, 'cn-hangzhou', WEB_INSTANCE))?.description), new RegExp(`role: ${IN_USE_ROLE}$`));
+      assert.match(
+        String((await ecsRow(a, 'cn-hangzhou', WEB_INSTANCE))?.description),
+        new RegExp(`role: ${IN_USE_ROLE}$`),
+      );
 
       const prompt = a.useScriptedPrompter();
       prompt.enqueue(false); // the modal's Cancel: the default refuses
-      const refused = await callsDuring(async () => { assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: IN_USE_ROLE, confirm: true }), false); });
+      const refused = await callsDuring(async () => {
+        assert.equal(
+          await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: IN_USE_ROLE, confirm: true }),
+          false,
+        );
+      });
       assert.deepEqual(prompt.asked, [`choose:${IN_USE_ROLE} is used by instance demo-web-1.`]);
       assert.deepEqual(mutations(refused), []);
 
       prompt.enqueue('Detach and Delete');
-      const done = await callsDuring(async () => { assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: IN_USE_ROLE }), true); });
+      const done = await callsDuring(async () => {
+        assert.equal(
+          await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: IN_USE_ROLE }),
+          true,
+        );
+      });
       assert.deepEqual(mutations(done), ['DetachInstanceRamRole', 'DeleteRole']);
       assert.equal(await roleOn(a, 'cn-hangzhou', WEB_INSTANCE), undefined);
       await assert.rejects(cloud.ram.getRole(IN_USE_ROLE), { code: 'EntityNotExist.Role' });
       // The command refreshed the ECS view itself.
-      await waitFor('the ECS row without the deleted role', async () => /· no role$/.test(String((await ecsRow(a, 'cn-hangzhou', WEB_INSTANCE))?.description)));
+      await waitFor('the ECS row without the deleted role', async () =>
+        /· no role$/.test(String((await ecsRow(a, 'cn-hangzhou', WEB_INSTANCE))?.description)),
+      );
     },
   },
   {
@@ -480,12 +699,21 @@ export const ramEcsTests: HostTest[] = [
     async run() {
       const a = await api();
       const { cloud } = await a.services.cloud();
-      await vscode.commands.executeCommand('alibabaCloud.ram.createEcsRole', { roleName: IN_USE_ROLE, description: 'e2e' });
+      await vscode.commands.executeCommand('alibabaCloud.ram.createEcsRole', {
+        roleName: IN_USE_ROLE,
+        description: 'e2e',
+      });
       await cloud.ecs.attachRole('cn-hangzhou', WEB_INSTANCE, IN_USE_ROLE);
       await cloud.ram.deleteRole(IN_USE_ROLE); // elsewhere, e.g. in the console: RAM does not check ECS
       const prompt = a.useScriptedPrompter();
       prompt.enqueue('Detach');
-      assert.equal(await vscode.commands.executeCommand('alibabaCloud.ecs.detachRole', { regionId: 'cn-hangzhou', instanceId: WEB_INSTANCE }), true);
+      assert.equal(
+        await vscode.commands.executeCommand('alibabaCloud.ecs.detachRole', {
+          regionId: 'cn-hangzhou',
+          instanceId: WEB_INSTANCE,
+        }),
+        true,
+      );
       assert.deepEqual(prompt.asked, [`confirm:Detach role ${IN_USE_ROLE} from demo-web-1?`]);
       assert.equal(await roleOn(a, 'cn-hangzhou', WEB_INSTANCE), undefined);
     },

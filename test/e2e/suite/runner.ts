@@ -17,7 +17,9 @@ export interface HostSuite {
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms); });
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
@@ -31,14 +33,22 @@ export async function runSuites(suites: HostSuite[]): Promise<void> {
     for (const test of suite.tests) {
       const t = Date.now();
       try {
-        await withTimeout(Promise.resolve().then(() => test.run()), test.timeoutMs ?? 30_000);
+        await withTimeout(
+          Promise.resolve().then(() => test.run()),
+          test.timeoutMs ?? 30_000,
+        );
         passed++;
         console.log(`  ok ${test.name} (${Date.now() - t} ms)`);
       } catch (e) {
         failed++;
         const err = e instanceof Error ? (e.stack ?? e.message) : String(e);
         failures.push(`${suite.name} > ${test.name}`);
-        console.error(`  FAILED ${test.name} (${Date.now() - t} ms)\n${err.split('\n').map((l) => `      ${l}`).join('\n')}`);
+        console.error(
+          `  FAILED ${test.name} (${Date.now() - t} ms)\n${err
+            .split('\n')
+            .map((l) => `      ${l}`)
+            .join('\n')}`,
+        );
       }
     }
   }

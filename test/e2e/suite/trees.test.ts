@@ -13,36 +13,56 @@ const stamp = Date.now().toString(36);
 const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
 
 async function api(): Promise<ExtensionApi> {
-  const a = await ourExtension().activate() as ExtensionApi;
-  if (a.services.profiles.active()?.source !== 'sandbox') { await a.services.profiles.select('sandbox:Sandbox'); }
+  const a = (await ourExtension().activate()) as ExtensionApi;
+  if (a.services.profiles.active()?.source !== 'sandbox') {
+    await a.services.profiles.select('sandbox:Sandbox');
+  }
   return a;
 }
 
 /** A new running VPC instance (seeded network of that region). */
-async function newInstance(a: ExtensionApi, regionId: string, name: string, tags?: Array<{ key: string; value: string }>): Promise<string> {
+async function newInstance(
+  a: ExtensionApi,
+  regionId: string,
+  name: string,
+  tags?: Array<{ key: string; value: string }>,
+): Promise<string> {
   const { cloud } = await a.services.cloud();
-  const net = regionId === HZ
-    ? { zoneId: 'cn-hangzhou-h', vSwitchId: 'vsw-bp1sandbox000001h', securityGroupId: 'sg-bp1sandbox00000001' }
-    : { zoneId: 'cn-shanghai-e', vSwitchId: 'vsw-uf6sandbox000001e', securityGroupId: 'sg-uf6sandbox00000001' };
+  const net =
+    regionId === HZ
+      ? { zoneId: 'cn-hangzhou-h', vSwitchId: 'vsw-bp1sandbox000001h', securityGroupId: 'sg-bp1sandbox00000001' }
+      : { zoneId: 'cn-shanghai-e', vSwitchId: 'vsw-uf6sandbox000001e', securityGroupId: 'sg-uf6sandbox00000001' };
   const id = await cloud.ecs.runInstance({
-    regionId, ...net, imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd', instanceType: 'ecs.g7.large',
-    instanceName: name, password: 'Aa1!e2e-pass', internetMaxBandwidthOut: 0, tags,
+    regionId,
+    ...net,
+    imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd',
+    instanceType: 'ecs.g7.large',
+    instanceName: name,
+    password: 'Aa1!e2e-pass',
+    internetMaxBandwidthOut: 0,
+    tags,
   });
   assert.ok(id);
-  await waitFor(`${name} running`, async () => (await cloud.ecs.getInstance(regionId, id)).status === 'Running', 20_000);
+  await waitFor(
+    `${name} running`,
+    async () => (await cloud.ecs.getInstance(regionId, id)).status === 'Running',
+    20_000,
+  );
   return id;
 }
 
 type Provider = NonNullable<ReturnType<ExtensionApi['explorer']['providers']['get']>>;
 async function labelOf(p: Provider, n: unknown): Promise<string> {
   const l = (await p.getTreeItem(n as never)).label;
-  return typeof l === 'string' ? l : l?.label ?? '';
+  return typeof l === 'string' ? l : (l?.label ?? '');
 }
 async function child(p: Provider, parent: unknown, label: string | RegExp): Promise<unknown> {
   return waitFor(`node ${label}`, async () => {
     for (const n of await p.getChildren(parent as never)) {
       const l = await labelOf(p, n);
-      if (typeof label === 'string' ? l === label : label.test(l)) { return n as object; }
+      if (typeof label === 'string' ? l === label : label.test(l)) {
+        return n as object;
+      }
     }
     return undefined;
   });
@@ -65,37 +85,55 @@ export const treesTests: HostTest[] = [
         const roles = await child(ram, undefined, 'Roles');
         let node = await child(ram, roles, role);
         let instances = await child(ram, node, 'Instances');
-        assert.deepEqual(await Promise.all((await ram.getChildren(instances as never)).map((n) => labelOf(ram, n))), ['No instance has this role']);
+        assert.deepEqual(await Promise.all((await ram.getChildren(instances as never)).map((n) => labelOf(ram, n))), [
+          'No instance has this role',
+        ]);
 
         await cloud.ecs.attachRole(HZ, hz, role);
         await cloud.ecs.attachRole(SH, sh, role);
         a.explorer.refresh('ram');
         node = await child(ram, await child(ram, undefined, 'Roles'), role);
         instances = await child(ram, node, 'Instances');
-        const calls = await callsDuring(async () => { await ram.getChildren(instances as never); });
-        const rows = await Promise.all((await ram.getChildren(instances as never)).map(async (n) => {
-          const item = await ram.getTreeItem(n as never);
-          return `${await labelOf(ram, n)} [${String(item.description)}] ${String(item.contextValue)}`;
-        }));
+        const calls = await callsDuring(async () => {
+          await ram.getChildren(instances as never);
+        });
+        const rows = await Promise.all(
+          (await ram.getChildren(instances as never)).map(async (n) => {
+            const item = await ram.getTreeItem(n as never);
+            return `${await labelOf(ram, n)} [${String(item.description)}] ${String(item.contextValue)}`;
+          }),
+        );
         assert.deepEqual(rows.sort(), [
           `e2e-users-hz-${stamp} [${hz} · ${HZ} · Running] instance vpc hasRole running`,
           `e2e-users-sh-${stamp} [${sh} · ${SH} · Running] instance vpc hasRole running`,
         ]);
         const byRole = calls.filter((c) => c.action === 'DescribeInstanceRamRole');
         const regions = (await cloud.ecs.describeRegions()).length;
-        assert.equal(byRole.length, regions, `one DescribeInstanceRamRole per region (${regions}): ${calls.map((c) => c.action).join(' ')}`);
+        assert.equal(
+          byRole.length,
+          regions,
+          `one DescribeInstanceRamRole per region (${regions}): ${calls.map((c) => c.action).join(' ')}`,
+        );
         // Instance Properties works from this node: the ECS view's commands take it.
-        const props = await run<{ text: string }>('alibabaCloud.ecs.instanceProperties', (await ram.getChildren(instances as never))[0]);
+        const props = await run<{ text: string }>(
+          'alibabaCloud.ecs.instanceProperties',
+          (await ram.getChildren(instances as never))[0],
+        );
         assert.match(props.text, new RegExp(`${hz}|${sh}`));
       } finally {
         await run('workbench.action.closeAllEditors');
-        for (const [r, id] of [[HZ, hz], [SH, sh]] as const) { await cloud.ecs.deleteInstance(r, id, true).catch(() => undefined); }
+        for (const [r, id] of [
+          [HZ, hz],
+          [SH, sh],
+        ] as const) {
+          await cloud.ecs.deleteInstance(r, id, true).catch(() => undefined);
+        }
         await cloud.ram.deleteRole(role).catch(() => undefined);
       }
     },
   },
   {
-    name: 'ECS: Filter Instances by tag, status, name or id shows only those, says so in the view\'s description; Clear Filter shows all',
+    name: "ECS: Filter Instances by tag, status, name or id shows only those, says so in the view's description; Clear Filter shows all",
     timeoutMs: 90_000,
     async run() {
       const a = await api();
@@ -110,7 +148,9 @@ export const treesTests: HostTest[] = [
         for (const region of await ecs.getChildren()) {
           for (const n of await ecs.getChildren(region)) {
             const item = await ecs.getTreeItem(n);
-            if (String(item.contextValue).startsWith('instance')) { out.push(`${await labelOf(ecs, n)} ${String(item.description).split(' · ')[1]}`); }
+            if (String(item.contextValue).startsWith('instance')) {
+              out.push(`${await labelOf(ecs, n)} ${String(item.description).split(' · ')[1]}`);
+            }
           }
         }
         return out.sort();
@@ -118,10 +158,21 @@ export const treesTests: HostTest[] = [
       try {
         assert.equal(await run('alibabaCloud.ecs.filter', { filter: `tag:env=e2e-${stamp}` }), `tag:env=e2e-${stamp}`);
         assert.equal(view.description, `filter: tag:env=e2e-${stamp}`);
-        assert.deepEqual(await waitFor('only the tagged instance', async () => { const r = await shown(); return r.length === 1 ? r : undefined; }), [`${name} Running`]);
+        assert.deepEqual(
+          await waitFor('only the tagged instance', async () => {
+            const r = await shown();
+            return r.length === 1 ? r : undefined;
+          }),
+          [`${name} Running`],
+        );
         const regions = await ecs.getChildren();
         const sh = regions.find((r) => (r as { regionId?: string }).regionId === SH);
-        if (sh) { assert.match(await labelOf(ecs, (await ecs.getChildren(sh))[0]), /^No instances in cn-shanghai match "tag:env=/); }
+        if (sh) {
+          assert.match(
+            await labelOf(ecs, (await ecs.getChildren(sh))[0]),
+            /^No instances in cn-shanghai match "tag:env=/,
+          );
+        }
 
         await run('alibabaCloud.ecs.filter', { filter: 'status:stopped' });
         const stopped = await shown();

@@ -32,7 +32,8 @@ async function waitForRow(page, ui, viewName, re, timeout = 30_000) {
     const rows = await ui.treeItems(page, viewName, { minCount: 0 }).catch(() => []);
     const hit = rows.find((r) => re.test(r.label ?? ''));
     if (hit) return { hit, rows };
-    if (Date.now() > deadline) throw new Error(`no row ${re} in ${viewName}: ${JSON.stringify(rows.map((r) => r.label))}`);
+    if (Date.now() > deadline)
+      throw new Error(`no row ${re} in ${viewName}: ${JSON.stringify(rows.map((r) => r.label))}`);
     await page.waitForTimeout(200);
   }
 }
@@ -42,7 +43,9 @@ async function collapseRow(page, ui, viewName, label) {
   const row = ui.treeRow(page, viewName, label);
   await row.waitFor({ state: 'visible', timeout: 30_000 });
   if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
-  await page.waitForFunction((el) => el.getAttribute('aria-expanded') === 'false', await row.elementHandle(), { timeout: 5000 });
+  await page.waitForFunction((el) => el.getAttribute('aria-expanded') === 'false', await row.elementHandle(), {
+    timeout: 5000,
+  });
 }
 
 export const connectUiTests = [
@@ -63,12 +66,18 @@ export const connectUiTests = [
       await ui.typeAndPick(page, 'demo-data', /^demo-data$/);
       const done = await ui.waitForNotification(page, /^demo-worker-1 has role /, 60_000);
       log(`  ${done}`);
-      assert.match(done, new RegExp(`^demo-worker-1 has role ${ROLE}; its credentials expire at \\S+Z; listing demo-data works\\.$`));
+      assert.match(
+        done,
+        new RegExp(`^demo-worker-1 has role ${ROLE}; its credentials expire at \\S+Z; listing demo-data works\\.$`),
+      );
       const { hit, rows } = await waitForRow(page, ui, identity, new RegExp(`^Role on demo-worker-1: ${ROLE}$`));
       log(`  identity: ${rows.map((r) => `${r.label}${r.description ? ` (${r.description})` : ''}`).join(' | ')}`);
       assert.match(hit.description ?? '', /^expires \d{4}-/);
       // The result's summary row (rows further down may be outside the view's visible height).
-      assert.ok(rows.some((r) => /; listing demo-data works\.$/.test(r.label ?? '')), 'the summary row under the result');
+      assert.ok(
+        rows.some((r) => /; listing demo-data works\.$/.test(r.label ?? '')),
+        'the summary row under the result',
+      );
       await step('connect-verify-role-worker');
       await ui.clearNotifications(page);
 
@@ -102,14 +111,20 @@ export const connectUiTests = [
       const missing = await ui.waitForDialog(page, 30_000);
       // A browser build has no Microsoft Marketplace: the ssh command instead of an install that cannot work.
       assert.equal(missing.message, 'Remote - SSH needs desktop Visual Studio Code.');
-      assert.ok(missing.buttons.includes('Copy ssh Command') && missing.buttons.includes('Open in Terminal'), missing.buttons.join(', '));
+      assert.ok(
+        missing.buttons.includes('Copy ssh Command') && missing.buttons.includes('Open in Terminal'),
+        missing.buttons.join(', '),
+      );
       assert.ok(!missing.buttons.includes('Install Remote - SSH'), missing.buttons.join(', '));
       await step('connect-remote-ssh-missing');
       await ui.answerDialog(page, 'Cancel');
       const text = fs.readFileSync(path.join(sshDir, 'config'), 'utf8');
       log(`  ssh config now:\n${text.replace(/^/gm, '    ')}`);
       assert.ok(text.startsWith('Host github.com\n    User git\n'));
-      assert.match(text, new RegExp(`Host demo-web-1\\.${WEB}\\n(?:.*\\n)*? {4}HostName 47\\.96\\.0\\.10\\n {4}User root`));
+      assert.match(
+        text,
+        new RegExp(`Host demo-web-1\\.${WEB}\\n(?:.*\\n)*? {4}HostName 47\\.96\\.0\\.10\\n {4}User root`),
+      );
       fs.rmSync(sshDir, { recursive: true, force: true });
     },
   },

@@ -20,21 +20,28 @@ const CONTAINER = () => contributes.viewContainers().find((c) => c.id === 'aliba
 const view = (id) => contributes.views('alibabaCloud').find((v) => v.id === id).name;
 const paletteLabel = (id) => contributes.paletteCommands().find((x) => x.id === id).label;
 /** A command's title as context menus show it (no category). */
-const menuTitle = (manifest, id) => contributes.localize(manifest.contributes.commands.find((c) => c.command === id).title);
-
+const menuTitle = (manifest, id) =>
+  contributes.localize(manifest.contributes.commands.find((c) => c.command === id).title);
 
 /** Right-clicks a tree row and runs the context menu entry `title`. */
 async function contextMenu(page, ui, viewName, label, title) {
   const r = ui.treeRow(page, viewName, label);
   await r.waitFor({ state: 'visible', timeout: 30_000 });
   await r.click({ button: 'right' });
-  const item = page.locator('.context-view .monaco-menu .action-item:not(.disabled) .action-label', { hasText: title }).first();
+  const item = page
+    .locator('.context-view .monaco-menu .action-item:not(.disabled) .action-label', { hasText: title })
+    .first();
   await item.waitFor({ state: 'visible', timeout: 10_000 });
   await item.click();
   // A click that lands while the tree redraws under the menu can be swallowed (the entry stays
   // highlighted and the menu open): the highlighted entry then runs with Enter, as a user would.
   const menu = page.locator('.context-view .monaco-menu');
-  if (!(await menu.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false))) {
+  if (
+    !(await menu.waitFor({ state: 'hidden', timeout: 2_000 }).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     await page.keyboard.press('Enter');
   }
 }
@@ -48,7 +55,9 @@ async function finishName(page, name) {
   await input.focus();
   await input.press('ControlOrMeta+a');
   await page.keyboard.type(name, { delay: 10 });
-  await page.locator('.quick-input-widget .quick-input-message', { hasText: 'exactly' }).waitFor({ state: 'hidden', timeout: 10_000 });
+  await page
+    .locator('.quick-input-widget .quick-input-message', { hasText: 'exactly' })
+    .waitFor({ state: 'hidden', timeout: 10_000 });
   await page.keyboard.press('Enter');
 }
 
@@ -67,7 +76,14 @@ async function useSandboxProfile(page, ui, log) {
  */
 function bucketReader(sandbox, bucket) {
   const OSS = createRequire(`${REPO}/package.json`)('ali-oss');
-  const client = new OSS({ endpoint: sandbox.url, accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret, bucket, region: `oss-${REGION}`, timeout: 10_000 });
+  const client = new OSS({
+    endpoint: sandbox.url,
+    accessKeyId: sandbox.accessKeyId,
+    accessKeySecret: sandbox.accessKeySecret,
+    bucket,
+    region: `oss-${REGION}`,
+    timeout: 10_000,
+  });
   return {
     keys: async (prefix) => ((await client.list({ prefix, 'max-keys': 1000 })).objects ?? []).map((o) => o.name),
     text: async (key) => (await client.get(key)).content.toString('utf8'),
@@ -93,7 +109,12 @@ export const destructiveTests = [
     name: `destructive 1: release ${RELEASED} from its context menu: the loss is spelled out, its name must be typed, then it leaves the tree`,
     timeoutMs: 120_000,
     async run({ page, ui, step, log, manifest, sandbox }) {
-      const [identity, ram, ecs, oss] = ['alibabaCloud.identity', 'alibabaCloud.ram', 'alibabaCloud.ecs', 'alibabaCloud.oss'].map(view);
+      const [identity, ram, ecs, oss] = [
+        'alibabaCloud.identity',
+        'alibabaCloud.ram',
+        'alibabaCloud.ecs',
+        'alibabaCloud.oss',
+      ].map(view);
       await ui.closeQuickInput(page);
       await ui.clearNotifications(page);
       await useSandboxProfile(page, ui, log);
@@ -101,7 +122,13 @@ export const destructiveTests = [
       for (const v of [oss, ram, identity]) await ui.collapseView(page, v).catch(() => {});
       await ui.expandView(page, ecs);
       await ui.runCommand(page, paletteLabel('alibabaCloud.ecs.refresh'));
-      await waitForRows(page, ecs, RELEASED, (r) => (row(r, RELEASED)?.description?.startsWith(`${RELEASED_ID} · Running`) ? r : undefined), 45_000);
+      await waitForRows(
+        page,
+        ecs,
+        RELEASED,
+        (r) => (row(r, RELEASED)?.description?.startsWith(`${RELEASED_ID} · Running`) ? r : undefined),
+        45_000,
+      );
 
       await contextMenu(page, ui, ecs, RELEASED, menuTitle(manifest, 'alibabaCloud.ecs.releaseInstance'));
       const dialog = await ui.waitForDialog(page, 30_000);
@@ -111,7 +138,10 @@ export const destructiveTests = [
       assert.match(dialog.detail, /system disk .* erased/);
       assert.match(dialog.detail, /public IP 118\.31\.0\.5 is given back/);
       assert.match(dialog.detail, /It is running: ECS releases a running instance only by force/);
-      assert.ok(dialog.buttons.includes('Stop, then Release…') && dialog.buttons.includes('Force Release…'), `buttons: ${dialog.buttons}`);
+      assert.ok(
+        dialog.buttons.includes('Stop, then Release…') && dialog.buttons.includes('Force Release…'),
+        `buttons: ${dialog.buttons}`,
+      );
       await step('destructive-release-confirm');
       await ui.answerDialog(page, 'Stop, then Release…');
 
@@ -121,7 +151,9 @@ export const destructiveTests = [
       const input = page.locator('.quick-input-widget .quick-input-box input');
       await input.focus();
       await page.keyboard.type('legacy-classic', { delay: 10 });
-      await page.locator('.quick-input-widget .quick-input-message', { hasText: `Type the instance name exactly: ${RELEASED}` }).waitFor({ state: 'visible', timeout: 10_000 });
+      await page
+        .locator('.quick-input-widget .quick-input-message', { hasText: `Type the instance name exactly: ${RELEASED}` })
+        .waitFor({ state: 'visible', timeout: 10_000 });
       await page.keyboard.press('Enter');
       await page.waitForTimeout(300);
       assert.ok(await page.locator('.quick-input-widget').isVisible(), 'Enter with a wrong name does not release');
@@ -129,12 +161,22 @@ export const destructiveTests = [
       await finishName(page, RELEASED);
       await step('destructive-release-typed');
 
-      const done = await ui.waitForNotification(page, new RegExp(`Instance ${RELEASED} \\(${RELEASED_ID}\\) released`), 60_000);
+      const done = await ui.waitForNotification(
+        page,
+        new RegExp(`Instance ${RELEASED} \\(${RELEASED_ID}\\) released`),
+        60_000,
+      );
       log(`  ${done}`);
       const writes = (await actions(sandbox)).slice(before).filter((a) => /^(Stop|Delete)Instance$/.test(a));
       log(`  writes after the name was typed: ${writes.join(', ')}`);
       assert.deepEqual(writes, ['StopInstance', 'DeleteInstance'], 'stopped first, then released (not forced)');
-      await waitForRows(page, ecs, `${RELEASED} gone`, (r) => (row(r, 'demo-web-1') && !row(r, RELEASED) ? r : undefined), 30_000);
+      await waitForRows(
+        page,
+        ecs,
+        `${RELEASED} gone`,
+        (r) => (row(r, 'demo-web-1') && !row(r, RELEASED) ? r : undefined),
+        30_000,
+      );
       await step('destructive-release-done');
       await ui.clearNotifications(page);
     },
@@ -143,7 +185,12 @@ export const destructiveTests = [
     name: `destructive 2: create bucket ${NEW_BUCKET}, then delete it from its context menu after typing its name`,
     timeoutMs: 120_000,
     async run({ page, ui, step, log, manifest }) {
-      const [identity, ram, ecs, oss] = ['alibabaCloud.identity', 'alibabaCloud.ram', 'alibabaCloud.ecs', 'alibabaCloud.oss'].map(view);
+      const [identity, ram, ecs, oss] = [
+        'alibabaCloud.identity',
+        'alibabaCloud.ram',
+        'alibabaCloud.ecs',
+        'alibabaCloud.oss',
+      ].map(view);
       await ui.closeQuickInput(page);
       await useSandboxProfile(page, ui, log);
       await ui.openViewContainer(page, CONTAINER());
@@ -158,24 +205,44 @@ export const destructiveTests = [
       await ui.typeAndPick(page, REGION, REGION);
       await ui.waitForPrompt(page, { placeholder: /Default storage class/ });
       await ui.typeAndPick(page, 'Standard', 'Standard');
-      const created = await ui.waitForNotification(page, new RegExp(`Bucket ${NEW_BUCKET} created in ${REGION}`), 30_000);
+      const created = await ui.waitForNotification(
+        page,
+        new RegExp(`Bucket ${NEW_BUCKET} created in ${REGION}`),
+        30_000,
+      );
       log(`  ${created}`);
-      await waitForRows(page, oss, NEW_BUCKET, (r) => (row(r, NEW_BUCKET)?.description === REGION ? r : undefined), 30_000);
+      await waitForRows(
+        page,
+        oss,
+        NEW_BUCKET,
+        (r) => (row(r, NEW_BUCKET)?.description === REGION ? r : undefined),
+        30_000,
+      );
       await step('destructive-bucket-created');
       await ui.clearNotifications(page);
 
       await contextMenu(page, ui, oss, NEW_BUCKET, menuTitle(manifest, 'alibabaCloud.oss.deleteBucket'));
-      const prompt = await ui.waitForPrompt(page, { message: new RegExp(`Type the bucket name "${NEW_BUCKET}" to delete it`) });
+      const prompt = await ui.waitForPrompt(page, {
+        message: new RegExp(`Type the bucket name "${NEW_BUCKET}" to delete it`),
+      });
       log(`  asks: ${prompt.message}`);
       const input = page.locator('.quick-input-widget .quick-input-box input');
       await input.focus();
       await page.keyboard.type('e2e-doomed', { delay: 10 });
-      await page.locator('.quick-input-widget .quick-input-message', { hasText: `Type the bucket name exactly: ${NEW_BUCKET}` }).waitFor({ state: 'visible', timeout: 10_000 });
+      await page
+        .locator('.quick-input-widget .quick-input-message', { hasText: `Type the bucket name exactly: ${NEW_BUCKET}` })
+        .waitFor({ state: 'visible', timeout: 10_000 });
       await step('destructive-bucket-wrong-name');
       await finishName(page, NEW_BUCKET);
       const deleted = await ui.waitForNotification(page, new RegExp(`Bucket ${NEW_BUCKET} deleted\\.`), 30_000);
       log(`  ${deleted}`);
-      await waitForRows(page, oss, `${NEW_BUCKET} gone`, (r) => (row(r, 'demo-data') && !row(r, NEW_BUCKET) ? r : undefined), 30_000);
+      await waitForRows(
+        page,
+        oss,
+        `${NEW_BUCKET} gone`,
+        (r) => (row(r, 'demo-data') && !row(r, NEW_BUCKET) ? r : undefined),
+        30_000,
+      );
       await step('destructive-bucket-deleted');
       await ui.clearNotifications(page);
     },
@@ -184,7 +251,12 @@ export const destructiveTests = [
     name: 'destructive 3: select two objects in demo-data/reports/, drag them onto config/: one confirmation, then they move',
     timeoutMs: 120_000,
     async run({ page, ui, step, log, sandbox }) {
-      const [identity, ram, ecs, oss] = ['alibabaCloud.identity', 'alibabaCloud.ram', 'alibabaCloud.ecs', 'alibabaCloud.oss'].map(view);
+      const [identity, ram, ecs, oss] = [
+        'alibabaCloud.identity',
+        'alibabaCloud.ram',
+        'alibabaCloud.ecs',
+        'alibabaCloud.oss',
+      ].map(view);
       const bucket = bucketReader(sandbox, 'demo-data');
       const moving = ['q1.csv', 'q2.csv'];
       const bodies = await Promise.all(moving.map((n) => bucket.text(`reports/${n}`)));
@@ -198,17 +270,29 @@ export const destructiveTests = [
       await ui.runCommand(page, paletteLabel('alibabaCloud.oss.refresh'));
       await ui.expandTreeItem(page, oss, 'demo-data');
       await ui.expandTreeItem(page, oss, 'reports');
-      await waitForRows(page, oss, 'reports/q1.csv and q2.csv', (r) => (childrenOf(r, 'reports')?.includes('q2.csv') && row(r, 'q1.csv') && row(r, 'config') ? r : undefined), 30_000);
+      await waitForRows(
+        page,
+        oss,
+        'reports/q1.csv and q2.csv',
+        (r) => (childrenOf(r, 'reports')?.includes('q2.csv') && row(r, 'q1.csv') && row(r, 'config') ? r : undefined),
+        30_000,
+      );
 
       // Two rows selected the way a person does it (click, then Ctrl/Cmd+click), then dragged by the
       // second onto the config folder row. Playwright's dragTo is a real HTML5 drag in Chromium
       // (dragstart, dragenter/dragover on the target, drop), through the workbench's own list DnD.
       await ui.treeRow(page, oss, 'q1.csv').click();
       await ui.treeRow(page, oss, 'q2.csv').click({ modifiers: ['ControlOrMeta'] });
-      await page.waitForFunction((names) => {
-        const selected = [...document.querySelectorAll('.monaco-list-row[aria-selected=true] .label-name')].map((e) => e.textContent.trim());
-        return names.every((n) => selected.includes(n));
-      }, moving, { timeout: 10_000 });
+      await page.waitForFunction(
+        (names) => {
+          const selected = [...document.querySelectorAll('.monaco-list-row[aria-selected=true] .label-name')].map((e) =>
+            e.textContent.trim(),
+          );
+          return names.every((n) => selected.includes(n));
+        },
+        moving,
+        { timeout: 10_000 },
+      );
       await step('destructive-dnd-selected');
       const before = (await actions(sandbox)).length;
       await ui.treeRow(page, oss, 'q2.csv').dragTo(ui.treeRow(page, oss, 'config'), { timeout: 15_000 });
@@ -216,32 +300,64 @@ export const destructiveTests = [
       const dialog = await ui.waitForDialog(page, 30_000);
       log(`  ${dialog.message} | ${dialog.detail.replace(/\n/g, ' | ')} | [${dialog.buttons.join(', ')}]`);
       assert.equal(dialog.message, 'Move 2 objects to oss://demo-data/config/?');
-      assert.deepEqual(dialog.detail.split('\n').filter((l) => l.startsWith('oss://')), moving.map((n) => `oss://demo-data/reports/${n}`));
+      assert.deepEqual(
+        dialog.detail.split('\n').filter((l) => l.startsWith('oss://')),
+        moving.map((n) => `oss://demo-data/reports/${n}`),
+      );
       assert.match(dialog.detail, /Profile: Sandbox\./);
       assert.match(dialog.detail, /deleted only after its copy succeeded/);
       assert.deepEqual(dialog.buttons, ['Cancel', 'Move']);
-      assert.deepEqual((await actions(sandbox)).slice(before).filter((a) => /^(Copy|Delete|Put)/.test(a)), [], 'nothing written before the answer');
-      assert.deepEqual(await bucket.keys('reports/'), moving.map((n) => `reports/${n}`), 'nothing moved before the answer');
+      assert.deepEqual(
+        (await actions(sandbox)).slice(before).filter((a) => /^(Copy|Delete|Put)/.test(a)),
+        [],
+        'nothing written before the answer',
+      );
+      assert.deepEqual(
+        await bucket.keys('reports/'),
+        moving.map((n) => `reports/${n}`),
+        'nothing moved before the answer',
+      );
       await step('destructive-dnd-confirm');
       await ui.answerDialog(page, 'Move');
 
       const done = await ui.waitForNotification(page, /Moved 2 objects to oss:\/\/demo-data\/config\//, 30_000);
       log(`  ${done}`);
-      const writes = (await actions(sandbox)).slice(before).filter((a) => /^(CopyObject|DeleteObject|DeleteMultipleObjects|PutObject)$/.test(a));
+      const writes = (await actions(sandbox))
+        .slice(before)
+        .filter((a) => /^(CopyObject|DeleteObject|DeleteMultipleObjects|PutObject)$/.test(a));
       log(`  writes after the answer: ${writes.join(', ')}`);
-      assert.deepEqual(writes, ['CopyObject', 'DeleteObject', 'CopyObject', 'DeleteObject'], 'each source deleted only after its own copy');
+      assert.deepEqual(
+        writes,
+        ['CopyObject', 'DeleteObject', 'CopyObject', 'DeleteObject'],
+        'each source deleted only after its own copy',
+      );
       // Over the wire: the keys moved, with their bytes.
-      assert.deepEqual(await bucket.keys('config/q'), moving.map((n) => `config/${n}`));
+      assert.deepEqual(
+        await bucket.keys('config/q'),
+        moving.map((n) => `config/${n}`),
+      );
       assert.deepEqual(await bucket.keys('reports/'), [], 'the sources are gone');
-      assert.deepEqual(await Promise.all(moving.map((n) => bucket.text(`config/${n}`))), bodies, 'the moved objects hold the same bytes');
+      assert.deepEqual(
+        await Promise.all(moving.map((n) => bucket.text(`config/${n}`))),
+        bodies,
+        'the moved objects hold the same bytes',
+      );
 
       // In the tree: both under config/, none left anywhere else (reports/ was only these two, so it goes).
       await ui.expandTreeItem(page, oss, 'config');
-      await waitForRows(page, oss, 'q1.csv and q2.csv under config/ only', (r) => {
-        const under = childrenOf(r, 'config');
-        const everywhere = r.filter((x) => moving.includes(x.label?.trim())).length;
-        return under && moving.every((n) => under.includes(n)) && everywhere === moving.length && !row(r, 'reports') ? r : undefined;
-      }, 30_000);
+      await waitForRows(
+        page,
+        oss,
+        'q1.csv and q2.csv under config/ only',
+        (r) => {
+          const under = childrenOf(r, 'config');
+          const everywhere = r.filter((x) => moving.includes(x.label?.trim())).length;
+          return under && moving.every((n) => under.includes(n)) && everywhere === moving.length && !row(r, 'reports')
+            ? r
+            : undefined;
+        },
+        30_000,
+      );
       await step('destructive-dnd-moved');
       await ui.clearNotifications(page);
     },

@@ -18,7 +18,14 @@ const NAME = '[run](command:workbench.action.terminal.sendSequence).txt';
 
 function bucket(sandbox) {
   const OSS = createRequire(`${REPO}/package.json`)('ali-oss');
-  return new OSS({ endpoint: sandbox.url, accessKeyId: sandbox.accessKeyId, accessKeySecret: sandbox.accessKeySecret, bucket: BUCKET, region: `oss-${REGION}`, timeout: 10_000 });
+  return new OSS({
+    endpoint: sandbox.url,
+    accessKeyId: sandbox.accessKeyId,
+    accessKeySecret: sandbox.accessKeySecret,
+    bucket: BUCKET,
+    region: `oss-${REGION}`,
+    timeout: 10_000,
+  });
 }
 
 export const inertTests = [
@@ -28,12 +35,19 @@ export const inertTests = [
     async run({ page, ui, step, log, sandbox }) {
       const client = bucket(sandbox);
       await client.put(NAME, Buffer.from('hello\n'));
-      const [identity, ram, ecs, oss] = ['alibabaCloud.identity', 'alibabaCloud.ram', 'alibabaCloud.ecs', 'alibabaCloud.oss'].map(view);
+      const [identity, ram, ecs, oss] = [
+        'alibabaCloud.identity',
+        'alibabaCloud.ram',
+        'alibabaCloud.ecs',
+        'alibabaCloud.oss',
+      ].map(view);
       try {
         await ui.openViewContainer(page, CONTAINER());
         for (const v of [ram, ecs, identity]) await ui.collapseView(page, v).catch(() => {});
         await ui.expandView(page, oss);
-        await ui.runCommand(page, contributes.paletteCommands().find((x) => x.id === 'alibabaCloud.oss.refresh').label).catch(() => {});
+        await ui
+          .runCommand(page, contributes.paletteCommands().find((x) => x.id === 'alibabaCloud.oss.refresh').label)
+          .catch(() => {});
         await waitForRows(page, oss, BUCKET, (r) => row(r, BUCKET));
         const bucketRow = ui.treeRow(page, oss, BUCKET);
         if ((await bucketRow.getAttribute('aria-expanded')) === 'false') await ui.expandTreeItem(page, oss, BUCKET);
@@ -50,13 +64,25 @@ export const inertTests = [
         await page.keyboard.press('ControlOrMeta+s');
         const text = await ui.waitForNotification(page, /Not saved to/, 90_000);
         log(`  toast: ${text}`);
-        const item = page.locator('.notification-list-item').filter({ has: page.locator('.notification-list-item-message', { hasText: /Not saved to/ }) }).first();
-        const links = await item.locator('.notification-list-item-message a').evaluateAll((as) => as.map((a) => `${a.textContent} → ${a.getAttribute('href') ?? a.getAttribute('data-href') ?? a.title}`));
+        const item = page
+          .locator('.notification-list-item')
+          .filter({ has: page.locator('.notification-list-item-message', { hasText: /Not saved to/ }) })
+          .first();
+        const links = await item
+          .locator('.notification-list-item-message a')
+          .evaluateAll((as) =>
+            as.map((a) => `${a.textContent} → ${a.getAttribute('href') ?? a.getAttribute('data-href') ?? a.title}`),
+          );
         await step('inert-key-toast');
         // A parsed link would show only its label ("run"), with an anchor for the command.
         assert.deepEqual(links, [], 'anchors in the toast');
         assert.match(text, /\[run\] \(command:workbench\.action\.terminal\.sendSequence\)\.txt/);
-        assert.equal(await page.locator('.notifications-toasts a[href^="command:"], .notifications-center a[href^="command:"]').count(), 0);
+        assert.equal(
+          await page
+            .locator('.notifications-toasts a[href^="command:"], .notifications-center a[href^="command:"]')
+            .count(),
+          0,
+        );
       } finally {
         await sandboxControl(sandbox, 'faults', { method: 'DELETE' }).catch(() => {});
         await ui.runCommand(page, 'File: Revert File').catch(() => {});
@@ -64,9 +90,15 @@ export const inertTests = [
         await ui.clearNotifications(page);
         // Leave the OSS view as found: later tests list the buckets' children (this bucket's too, when expanded).
         const open = ui.treeRow(page, oss, BUCKET);
-        if ((await open.getAttribute('aria-expanded').catch(() => null)) === 'true') await open.locator('.monaco-tl-twistie').click().catch(() => {});
+        if ((await open.getAttribute('aria-expanded').catch(() => null)) === 'true')
+          await open
+            .locator('.monaco-tl-twistie')
+            .click()
+            .catch(() => {});
         await client.delete(NAME).catch(() => {});
-        await ui.runCommand(page, contributes.paletteCommands().find((x) => x.id === 'alibabaCloud.oss.refresh').label).catch(() => {});
+        await ui
+          .runCommand(page, contributes.paletteCommands().find((x) => x.id === 'alibabaCloud.oss.refresh').label)
+          .catch(() => {});
       }
     },
   },

@@ -17,7 +17,10 @@ async function waitForRow(page, ui, viewName, re, timeout = 30_000) {
     const rows = await ui.treeItems(page, viewName, { minCount: 0 }).catch(() => []);
     const hit = rows.find((r) => re.test(r.label ?? ''));
     if (hit) return { hit, rows };
-    if (Date.now() > deadline) throw new Error(`view "${viewName}": no row ${re} within ${timeout} ms; rows: ${JSON.stringify(rows.map((r) => r.label))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `view "${viewName}": no row ${re} within ${timeout} ms; rows: ${JSON.stringify(rows.map((r) => r.label))}`,
+      );
     await page.waitForTimeout(200);
   }
 }
@@ -29,7 +32,8 @@ export const paletteUiTests = [
       const category = contributes.paletteCommands()[0].label.split(': ')[0];
       const labels = await ui.paletteCommands(page, `${category}: Refresh`, { minCount: 4 });
       log(`  ${labels.join(' | ')}`);
-      for (const v of ['Identity', 'RAM', 'ECS', 'OSS']) assert.ok(labels.includes(`${category}: Refresh ${v} View`), `Refresh ${v} View in ${labels}`);
+      for (const v of ['Identity', 'RAM', 'ECS', 'OSS'])
+        assert.ok(labels.includes(`${category}: Refresh ${v} View`), `Refresh ${v} View in ${labels}`);
       assert.ok(!labels.includes(`${category}: Refresh`), 'no bare "Refresh"');
       assert.equal(new Set(labels).size, labels.length, 'no two rows read the same');
       await ui.openPalette(page, `${category}: Refresh`);
@@ -45,7 +49,12 @@ export const stateUiTests = [
     name: `refused tree: as instance role ${INSTANCE_ROLE} the RAM view says who may not do what, with Switch Profile, Check Access and Show Log`,
     timeoutMs: 60_000,
     async run({ page, ui, step, log }) {
-      const [identity, ram, ecs, oss] = ['alibabaCloud.identity', 'alibabaCloud.ram', 'alibabaCloud.ecs', 'alibabaCloud.oss'].map(view);
+      const [identity, ram, ecs, oss] = [
+        'alibabaCloud.identity',
+        'alibabaCloud.ram',
+        'alibabaCloud.ecs',
+        'alibabaCloud.oss',
+      ].map(view);
       await ui.openViewContainer(page, CONTAINER());
       for (const v of [oss, ecs, identity]) await ui.collapseView(page, v).catch(() => {});
       await ui.expandView(page, ram);
@@ -57,11 +66,15 @@ export const stateUiTests = [
       assert.match(hit.ariaLabel ?? '', /^Refused: Instance role E2eOssReader may not list RAM roles/);
       assert.doesNotMatch(rows.map((r) => r.label).join('\n'), /Your identity is not allowed|^Error:/m);
       const below = rows.filter((r) => r.level === hit.level + 1).map((r) => r.label.trim());
-      for (const action of ['Switch Profile…', 'Check Access for ram:ListRoles…', 'Show Log']) assert.ok(below.includes(action), `"${action}" under the refusal: ${below}`);
+      for (const action of ['Switch Profile…', 'Check Access for ram:ListRoles…', 'Show Log'])
+        assert.ok(below.includes(action), `"${action}" under the refusal: ${below}`);
       await step('ram-refused');
       // Show Log opens the extension's output channel, where the refused call is logged.
       await ui.clickTreeItem(page, ram, 'Show Log');
-      await page.locator('.part.panel .monaco-editor .view-lines', { hasText: /ListRoles/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await page
+        .locator('.part.panel .monaco-editor .view-lines', { hasText: /ListRoles/ })
+        .first()
+        .waitFor({ state: 'visible', timeout: 15_000 });
       await ui.runCommand(page, 'View: Close Panel').catch(() => {});
     },
   },
@@ -69,7 +82,12 @@ export const stateUiTests = [
     name: 'HTTP 500 with an empty body: the ECS view says which endpoint answered what, in plain words, with Retry',
     timeoutMs: 90_000,
     async run({ page, ui, step, sandbox, log }) {
-      const [identity, ram, ecs, oss] = ['alibabaCloud.identity', 'alibabaCloud.ram', 'alibabaCloud.ecs', 'alibabaCloud.oss'].map(view);
+      const [identity, ram, ecs, oss] = [
+        'alibabaCloud.identity',
+        'alibabaCloud.ram',
+        'alibabaCloud.ecs',
+        'alibabaCloud.oss',
+      ].map(view);
       await ui.openViewContainer(page, CONTAINER());
       for (const v of [oss, ram, identity]) await ui.collapseView(page, v).catch(() => {});
       await ui.expandView(page, ecs);

@@ -56,8 +56,12 @@ export const workbenchTests = [
         // For the screenshot: give the first view a moment to show rows or its welcome content.
         const first = contributes.views(container.id)[0];
         if (first) {
-          await ui.viewPane(page, first.name).locator('.monaco-list-row, .welcome-view-content').first()
-            .waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {});
+          await ui
+            .viewPane(page, first.name)
+            .locator('.monaco-list-row, .welcome-view-content')
+            .first()
+            .waitFor({ state: 'visible', timeout: 10_000 })
+            .catch(() => {});
         }
         await step(`container-${container.id}`);
       }

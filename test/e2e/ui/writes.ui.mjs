@@ -13,7 +13,13 @@ export const writeTests = [
     timeoutMs: 90_000,
     async run({ page, ui, step, log, sandbox }) {
       // Every attempt of the client (it retries a 503 itself) is answered 503.
-      await controlSandbox(sandbox, 'faults', { service: 'ram', action: 'CreateRole', kind: 'error5xx', status: 503, count: 3 });
+      await controlSandbox(sandbox, 'faults', {
+        service: 'ram',
+        action: 'CreateRole',
+        kind: 'error5xx',
+        status: 503,
+        count: 3,
+      });
       let text;
       try {
         await ui.runCommand(page, command('alibabaCloud.ram.createEcsRole'));
@@ -28,7 +34,10 @@ export const writeTests = [
       log(`  ${text}`);
       assert.match(text, /\[ServiceUnavailable\]/);
       assert.match(text, /usually temporary: Retry may work/);
-      const item = page.locator('.notification-list-item').filter({ has: page.locator('.notification-list-item-message', { hasText: /^Creating role / }) }).first();
+      const item = page
+        .locator('.notification-list-item')
+        .filter({ has: page.locator('.notification-list-item-message', { hasText: /^Creating role / }) })
+        .first();
       const buttons = (await item.locator('.monaco-button').allInnerTexts()).map((t) => t.trim());
       assert.deepEqual(buttons, ['Retry', 'Show Log']);
       await step('write-failed-503');

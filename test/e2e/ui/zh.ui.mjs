@@ -21,7 +21,8 @@ const BUCKETS = ['demo-data', 'demo-many-keys', 'demo-shanghai-logs'];
 const container = (lang = 'en') => contributes.viewContainers(lang).find((c) => c.id === 'alibabaCloud').title;
 const view = (id, lang = ZH) => contributes.views('alibabaCloud', lang).find((v) => v.id === id).name;
 const paletteLabel = (id, lang = ZH) => contributes.paletteCommands(lang).find((c) => c.id === id).label;
-const menuTitle = (manifest, id) => contributes.localize(manifest.contributes.commands.find((c) => c.command === id).title, ZH);
+const menuTitle = (manifest, id) =>
+  contributes.localize(manifest.contributes.commands.find((c) => c.command === id).title, ZH);
 
 /** Both translations must exist and differ from English, or the test below could not tell them apart. */
 function differs(zh, en, what) {
@@ -44,7 +45,12 @@ export const zhUiTests = [
     name: 'zh-cn: the four trees show the sandbox in Chinese',
     timeoutMs: 90_000,
     async run({ page, ui, step, log }) {
-      const [identity, ram, ecs, oss] = ['alibabaCloud.identity', 'alibabaCloud.ram', 'alibabaCloud.ecs', 'alibabaCloud.oss'].map((id) => view(id));
+      const [identity, ram, ecs, oss] = [
+        'alibabaCloud.identity',
+        'alibabaCloud.ram',
+        'alibabaCloud.ecs',
+        'alibabaCloud.oss',
+      ].map((id) => view(id));
       differs(view('alibabaCloud.ecs'), view('alibabaCloud.ecs', 'en'), 'ECS view name');
       await ui.closeQuickInput(page);
       await ui.openViewContainer(page, differs(container(ZH), container(), 'view container title'));
@@ -57,19 +63,29 @@ export const zhUiTests = [
         await r.waitFor({ state: 'visible', timeout: 30_000 });
         if ((await r.getAttribute('aria-expanded')) === 'false') await ui.expandTreeItem(page, ram, roles);
       }
-      await waitForRows(page, ram, 'the seeded roles', (rows) => (SEEDED_ROLES.every((n) => row(rows, n)) ? rows : undefined));
+      await waitForRows(page, ram, 'the seeded roles', (rows) =>
+        SEEDED_ROLES.every((n) => row(rows, n)) ? rows : undefined,
+      );
 
       const noRole = differs(t('no role'), 'no role', 'ECS "no role"');
-      const instances = await waitForRows(page, ecs, INSTANCE_NAME, (rows) => (row(rows, INSTANCE_NAME) ? rows : undefined));
+      const instances = await waitForRows(page, ecs, INSTANCE_NAME, (rows) =>
+        row(rows, INSTANCE_NAME) ? rows : undefined,
+      );
       const description = row(instances, INSTANCE_NAME).description;
       log(`  ECS: ${INSTANCE_NAME} [${description}]`);
       assert.equal(description, `${INSTANCE} · Running · ${noRole}`);
 
       await waitForRows(page, oss, 'the buckets', (rows) => (BUCKETS.every((b) => row(rows, b)) ? rows : undefined));
 
-      const problem = differs(t('Instance role: {0}', t('No RAM role is attached to {0}', INSTANCE)), `Instance role: No RAM role is attached to ${INSTANCE}`, 'identity problem');
+      const problem = differs(
+        t('Instance role: {0}', t('No RAM role is attached to {0}', INSTANCE)),
+        `Instance role: No RAM role is attached to ${INSTANCE}`,
+        'identity problem',
+      );
       const sandbox = differs(t('Sandbox'), 'Sandbox', 'sandbox profile');
-      const ids = await waitForRows(page, identity, 'the instance problem node', (rows) => (row(rows, problem) ? rows : undefined));
+      const ids = await waitForRows(page, identity, 'the instance problem node', (rows) =>
+        row(rows, problem) ? rows : undefined,
+      );
       log(`  Identity: ${ids.map((r) => `${r.label}${r.description ? ` (${r.description})` : ''}`).join(' | ')}`);
       assert.ok(row(ids, sandbox), `the profile row "${sandbox}"`);
       await step('zh-trees');
@@ -97,12 +113,23 @@ export const zhUiTests = [
   {
     name: 'zh-cn: the command palette lists our commands in Chinese',
     async run({ page, ui, step, log }) {
-      const category = differs(contributes.localize('%category%', ZH), contributes.localize('%category%'), 'command category');
-      const refresh = differs(paletteLabel('alibabaCloud.ecs.refresh'), paletteLabel('alibabaCloud.ecs.refresh', 'en'), 'Refresh ECS View');
+      const category = differs(
+        contributes.localize('%category%', ZH),
+        contributes.localize('%category%'),
+        'command category',
+      );
+      const refresh = differs(
+        paletteLabel('alibabaCloud.ecs.refresh'),
+        paletteLabel('alibabaCloud.ecs.refresh', 'en'),
+        'Refresh ECS View',
+      );
       const labels = await ui.paletteCommands(page, `${category}: `, { minCount: 5 });
       log(`  palette (${labels.length} visible): ${labels.slice(0, 6).join(' | ')}`);
       assert.ok(labels.length >= 5, `the palette lists ${labels.length} commands for "${category}: "`);
-      assert.ok(labels.every((l) => l.startsWith(`${category}: `)), `not all in the zh-cn category: ${labels.join(' | ')}`);
+      assert.ok(
+        labels.every((l) => l.startsWith(`${category}: `)),
+        `not all in the zh-cn category: ${labels.join(' | ')}`,
+      );
       assert.deepEqual(await ui.paletteMissing(page, [refresh]), [], `the palette has no "${refresh}"`);
       await ui.openPalette(page, `${category}: `);
       await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible', timeout: 10_000 });
@@ -117,15 +144,30 @@ export const zhUiTests = [
       const r = ui.treeRow(page, ecs, CLASSIC);
       await r.waitFor({ state: 'visible', timeout: 30_000 });
       await r.click({ button: 'right' });
-      const title = differs(menuTitle(manifest, 'alibabaCloud.ecs.releaseInstance'), contributes.localize('%command.ecs.releaseInstance%'), 'release menu entry');
-      const item = page.locator('.context-view .monaco-menu .action-item:not(.disabled) .action-label', { hasText: title }).first();
+      const title = differs(
+        menuTitle(manifest, 'alibabaCloud.ecs.releaseInstance'),
+        contributes.localize('%command.ecs.releaseInstance%'),
+        'release menu entry',
+      );
+      const item = page
+        .locator('.context-view .monaco-menu .action-item:not(.disabled) .action-label', { hasText: title })
+        .first();
       await item.waitFor({ state: 'visible', timeout: 10_000 });
       await item.click();
       const menu = page.locator('.context-view .monaco-menu');
-      if (!(await menu.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false))) await page.keyboard.press('Enter');
+      if (
+        !(await menu.waitFor({ state: 'hidden', timeout: 2_000 }).then(
+          () => true,
+          () => false,
+        ))
+      )
+        await page.keyboard.press('Enter');
       const dialog = await ui.waitForDialog(page, 30_000);
       log(`  ${dialog.message} | ${dialog.detail.replace(/\n/g, ' | ')} | [${dialog.buttons.join(', ')}]`);
-      assert.equal(dialog.message, differs(t('Release instance {0}?', CLASSIC), `Release instance ${CLASSIC}?`, 'release question'));
+      assert.equal(
+        dialog.message,
+        differs(t('Release instance {0}?', CLASSIC), `Release instance ${CLASSIC}?`, 'release question'),
+      );
       await step('zh-release-confirm');
       await page.keyboard.press('Escape');
       await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: 10_000 });

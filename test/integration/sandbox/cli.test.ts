@@ -17,20 +17,53 @@ const MAIN = path.join(ROOT, 'src', 'sandbox', 'main.ts');
 
 /** The CLI as a user runs it; a run that would start a sandbox is cut off after 20 s. */
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const refused = (argv: string[], pattern: RegExp) => assert.throws(() => parseCli(argv), (e: Error) => e instanceof CliError && pattern.test(e.message), argv.join(' '));
+const refused = (argv: string[], pattern: RegExp) =>
+  assert.throws(
+    () => parseCli(argv),
+    (e: Error) => e instanceof CliError && pattern.test(e.message),
+    argv.join(' '),
+  );
 
 describe('sandbox command line', () => {
   it('parses every flag into the sandbox options', () => {
-    const c = parseCli(['--port', '18080', '--state', 's.json', '--empty', '--seed', 'large', '--instant', '--propagation-ms', '300',
-      '--lifecycle-ms', '50', '--clock-skew-ms=-2000', '--latency-ms', '7']);
-    assert.deepEqual(c, { kind: 'run', options: {
-      port: 18080, statePath: 's.json', empty: true, seed: 'large', instant: true, clockSkewMs: -2000, latencyMs: 7,
-      realism: { propagationMs: 300, lifecycle: { pendingMs: 50, startingMs: 50, stoppingMs: 50 } },
-    } });
+    const c = parseCli([
+      '--port',
+      '18080',
+      '--state',
+      's.json',
+      '--empty',
+      '--seed',
+      'large',
+      '--instant',
+      '--propagation-ms',
+      '300',
+      '--lifecycle-ms',
+      '50',
+      '--clock-skew-ms=-2000',
+      '--latency-ms',
+      '7',
+    ]);
+    assert.deepEqual(c, {
+      kind: 'run',
+      options: {
+        port: 18080,
+        statePath: 's.json',
+        empty: true,
+        seed: 'large',
+        instant: true,
+        clockSkewMs: -2000,
+        latencyMs: 7,
+        realism: { propagationMs: 300, lifecycle: { pendingMs: 50, startingMs: 50, stoppingMs: 50 } },
+      },
+    });
     assert.deepEqual(parseCli([]), { kind: 'run', options: {} });
     assert.deepEqual(parseCli(['-h']), { kind: 'help' });
     assert.deepEqual(parseCli(['--version']), { kind: 'version', version });
@@ -52,8 +85,17 @@ describe('sandbox command line', () => {
 
   it('usage names every flag, its meaning and default, the realism switches, seeds, control routes and the token', () => {
     const text = usage();
-    for (const f of FLAGS) { assert.ok(text.includes(`--${f.name}`), f.name); }
-    for (const words of ['Default: 0 (a free port)', 'Seeds: demo', '--instant', '/__sandbox/realism', 'x-sandbox-token', 'controlToken']) {
+    for (const f of FLAGS) {
+      assert.ok(text.includes(`--${f.name}`), f.name);
+    }
+    for (const words of [
+      'Default: 0 (a free port)',
+      'Seeds: demo',
+      '--instant',
+      '/__sandbox/realism',
+      'x-sandbox-token',
+      'controlToken',
+    ]) {
       assert.ok(text.includes(words), words);
     }
   });
@@ -61,7 +103,11 @@ describe('sandbox command line', () => {
   it('docs/SANDBOX.md carries the flag table the definitions make', () => {
     const doc = fs.readFileSync(path.join(ROOT, 'docs', 'SANDBOX.md'), 'utf8');
     const table = /<!-- flags:begin[^\n]*-->\n([\s\S]*?)\n<!-- flags:end -->/.exec(doc)?.[1];
-    assert.equal(table, flagTableMarkdown(), 'regenerate the table in docs/SANDBOX.md from src/sandbox/cli.ts flagTableMarkdown()');
+    assert.equal(
+      table,
+      flagTableMarkdown(),
+      'regenerate the table in docs/SANDBOX.md from src/sandbox/cli.ts flagTableMarkdown()',
+    );
     assert.match(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), /docs\/SANDBOX\.md/);
   });
 

@@ -21,16 +21,21 @@ const t = useSandbox();
 const HZ = 'cn-hangzhou';
 
 /** Go's url.QueryEscape: everything but A-Z a-z 0-9 - _ . ~ percent-encoded, a space as `+`. */
-const goQueryEscape = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
+const goQueryEscape = (s: string) =>
+  encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
 
 type RawClient = {
   _objectRequestParams(method: string, name: string, options: object): Record<string, unknown>;
-  request(params: Record<string, unknown>): Promise<{ res: { status: number; headers: Record<string, string> }; data?: unknown }>;
+  request(
+    params: Record<string, unknown>,
+  ): Promise<{ res: { status: number; headers: Record<string, string> }; data?: unknown }>;
 };
 type OssError = Error & { code?: string; status?: number; ecCode?: string };
 
 async function ossClient(bucket: string): Promise<OSS & RawClient> {
-  return await t.cloud().session.ossClient(HZ, bucket) as OSS & RawClient;
+  return (await t.cloud().session.ossClient(HZ, bucket)) as OSS & RawClient;
 }
 
 /** A PUT to `key` with exactly these headers, signed by ali-oss's own signer. */
@@ -39,12 +44,25 @@ function rawPut(c: RawClient, key: string, headers: Record<string, string>, extr
 }
 
 const ossFails = async (p: Promise<unknown>) => {
-  try { await p; } catch (e) { const x = e as OssError; return { code: x.code, status: x.status, ec: x.ecCode }; }
+  try {
+    await p;
+  } catch (e) {
+    const x = e as OssError;
+    return { code: x.code, status: x.status, ec: x.ecCode };
+  }
   assert.fail('expected an error');
 };
 
 function rpcConfig(accessKeyId: string, accessKeySecret: string) {
-  return new $OpenApiUtil.Config({ accessKeyId, accessKeySecret, endpoint: t.sandbox.info.endpoint, protocol: 'http', regionId: HZ, readTimeout: 10000, connectTimeout: 5000 });
+  return new $OpenApiUtil.Config({
+    accessKeyId,
+    accessKeySecret,
+    endpoint: t.sandbox.info.endpoint,
+    protocol: 'http',
+    regionId: HZ,
+    readTimeout: 10000,
+    connectTimeout: 5000,
+  });
 }
 const root = () => rpcConfig(t.sandbox.info.accessKeyId, t.sandbox.info.accessKeySecret);
 
@@ -61,10 +79,15 @@ describe('OSS as the Go SDK, ossutil and terraform send it', () => {
 
     const up = await c.initMultipartUpload('go copy/part-copied.txt');
     const part = await c.request({
-      ...c._objectRequestParams('PUT', 'go copy/part-copied.txt', { headers: { 'x-oss-copy-source': source }, subres: { partNumber: 1, uploadId: up.uploadId } }),
+      ...c._objectRequestParams('PUT', 'go copy/part-copied.txt', {
+        headers: { 'x-oss-copy-source': source },
+        subres: { partNumber: 1, uploadId: up.uploadId },
+      }),
       successStatuses: [200],
     });
-    await c.completeMultipartUpload('go copy/part-copied.txt', up.uploadId, [{ number: 1, etag: part.res.headers.etag }]);
+    await c.completeMultipartUpload('go copy/part-copied.txt', up.uploadId, [
+      { number: 1, etag: part.res.headers.etag },
+    ]);
     assert.equal((await c.get('go copy/part-copied.txt')).content.toString(), 'copied by Go');
 
     // A literal `+` in the key reaches the header as %2B and stays a plus.
@@ -77,11 +100,16 @@ describe('OSS as the Go SDK, ossutil and terraform send it', () => {
     const c = await ossClient(DEMO.bucket);
     await c.put('forbid/a.txt', Buffer.from('first'));
     for (const value of ['abc', 'TRUE', '1', '']) {
-      const e = await ossFails(rawPut(c, 'forbid/a.txt', { 'x-oss-forbid-overwrite': value }, { content: Buffer.from('second') }));
+      const e = await ossFails(
+        rawPut(c, 'forbid/a.txt', { 'x-oss-forbid-overwrite': value }, { content: Buffer.from('second') }),
+      );
       assert.deepEqual(e, { code: 'InvalidArgument', status: 400, ec: '0017-00000279' }, JSON.stringify(value));
     }
     assert.equal((await c.get('forbid/a.txt')).content.toString(), 'first');
-    assert.deepEqual(await ossFails(c.put('forbid/a.txt', Buffer.from('x'), { headers: { 'x-oss-forbid-overwrite': 'true' } })), { code: 'FileAlreadyExists', status: 409, ec: undefined });
+    assert.deepEqual(
+      await ossFails(c.put('forbid/a.txt', Buffer.from('x'), { headers: { 'x-oss-forbid-overwrite': 'true' } })),
+      { code: 'FileAlreadyExists', status: 409, ec: undefined },
+    );
     await c.put('forbid/a.txt', Buffer.from('third'), { headers: { 'x-oss-forbid-overwrite': 'false' } });
 
     // "Enable versioning": the header does not take effect in a versioned bucket.
@@ -94,7 +122,7 @@ describe('OSS as the Go SDK, ossutil and terraform send it', () => {
     assert.equal((await v.get('k.txt')).content.toString(), 'two');
   });
 
-  it('a delete marker\'s version: CopyObject is EC 0016-00000307, GetObject EC 0017-00000002', async () => {
+  it("a delete marker's version: CopyObject is EC 0016-00000307, GetObject EC 0017-00000002", async () => {
     const oss = t.cloud().oss;
     await oss.createBucket('fidelity-markers', HZ);
     await oss.putBucketVersioning('fidelity-markers', HZ, 'Enabled');
@@ -102,21 +130,32 @@ describe('OSS as the Go SDK, ossutil and terraform send it', () => {
     await c.put('gone.txt', Buffer.from('data'));
     const marker = ((await c.delete('gone.txt')).res.headers as Record<string, string>)['x-oss-version-id'];
     assert.ok(marker);
-    const copy = await ossFails(rawPut(c, 'copy.txt', { 'x-oss-copy-source': `/fidelity-markers/gone.txt?versionId=${marker}` }));
+    const copy = await ossFails(
+      rawPut(c, 'copy.txt', { 'x-oss-copy-source': `/fidelity-markers/gone.txt?versionId=${marker}` }),
+    );
     assert.deepEqual(copy, { code: 'InvalidRequest', status: 400, ec: '0016-00000307' });
-    const get = await ossFails((c as unknown as { get(n: string, f?: unknown, o?: object): Promise<unknown> }).get('gone.txt', undefined, { versionId: marker }));
+    const get = await ossFails(
+      (c as unknown as { get(n: string, f?: unknown, o?: object): Promise<unknown> }).get('gone.txt', undefined, {
+        versionId: marker,
+      }),
+    );
     assert.deepEqual(get, { code: 'MethodNotAllowed', status: 405, ec: '0017-00000002' });
   });
 });
 
 describe('IMDS as the Go metadata client asks', () => {
-  const get = (path: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
-    http.get(`${t.sandbox.info.imdsUrl(DEMO.vpcInstanceId2)}${path}`, (res) => {
-      let body = '';
-      res.on('data', (c) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
+  const get = (path: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      http
+        .get(`${t.sandbox.info.imdsUrl(DEMO.vpcInstanceId2)}${path}`, (res) => {
+          let body = '';
+          res.on('data', (c) => {
+            body += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        })
+        .on('error', reject);
+    });
 
   it('…/meta-data/Ram/security-credentials/<role> answers as the documented ram/ does', async () => {
     for (const prefix of ['ram', 'Ram']) {
@@ -139,20 +178,40 @@ describe('ECS actions tools built on the SDKs call', () => {
     assert.equal(k.keyPairName, DEMO.keyPairName);
     assert.match(k.keyPairFingerPrint ?? '', /^[0-9a-f]{32}$/);
     assert.match(k.creationTime ?? '', /^\d{4}-\d\d-\d\dT/);
-    assert.equal((await ecs.describeKeyPairs(new $Ecs.DescribeKeyPairsRequest({ regionId: HZ, keyPairName: 'demo-*' }))).body!.totalCount, 1);
-    assert.equal((await ecs.describeKeyPairs(new $Ecs.DescribeKeyPairsRequest({ regionId: HZ, keyPairName: 'other' }))).body!.totalCount, 0);
-    assert.equal((await ecs.describeKeyPairs(new $Ecs.DescribeKeyPairsRequest({ regionId: 'cn-shanghai' }))).body!.totalCount, 0);
+    assert.equal(
+      (await ecs.describeKeyPairs(new $Ecs.DescribeKeyPairsRequest({ regionId: HZ, keyPairName: 'demo-*' }))).body!
+        .totalCount,
+      1,
+    );
+    assert.equal(
+      (await ecs.describeKeyPairs(new $Ecs.DescribeKeyPairsRequest({ regionId: HZ, keyPairName: 'other' }))).body!
+        .totalCount,
+      0,
+    );
+    assert.equal(
+      (await ecs.describeKeyPairs(new $Ecs.DescribeKeyPairsRequest({ regionId: 'cn-shanghai' }))).body!.totalCount,
+      0,
+    );
   });
 
   it('DescribeInstanceAttribute answers one instance, flat; an unknown one is InvalidInstanceId.NotFound', async () => {
     const ecs = new Ecs(root());
-    const a = (await ecs.describeInstanceAttribute(new $Ecs.DescribeInstanceAttributeRequest({ instanceId: DEMO.vpcInstanceId }))).body!;
-    assert.deepEqual([a.instanceId, a.instanceName, a.regionId, a.status], [DEMO.vpcInstanceId, 'demo-web-1', HZ, 'Running']);
+    const a = (
+      await ecs.describeInstanceAttribute(new $Ecs.DescribeInstanceAttributeRequest({ instanceId: DEMO.vpcInstanceId }))
+    ).body!;
+    assert.deepEqual(
+      [a.instanceId, a.instanceName, a.regionId, a.status],
+      [DEMO.vpcInstanceId, 'demo-web-1', HZ, 'Running'],
+    );
     assert.deepEqual(a.vpcAttributes?.privateIpAddress?.ipAddress, ['172.16.1.10']);
     assert.deepEqual(a.publicIpAddress?.ipAddress, ['47.96.0.10']);
     assert.deepEqual(a.securityGroupIds?.securityGroupId, ['sg-bp1sandbox00000001']);
     assert.equal(typeof a.cpu, 'number');
-    await rejectsWith(ecs.describeInstanceAttribute(new $Ecs.DescribeInstanceAttributeRequest({ instanceId: 'i-bp1doesnotexist0001' })), 'InvalidInstanceId.NotFound', 404);
+    await rejectsWith(
+      ecs.describeInstanceAttribute(new $Ecs.DescribeInstanceAttributeRequest({ instanceId: 'i-bp1doesnotexist0001' })),
+      'InvalidInstanceId.NotFound',
+      404,
+    );
   });
 });
 
@@ -161,8 +220,21 @@ describe('Cloud Assistant states as the references give them', () => {
     const ecs = new Ecs(root());
     t.sandbox.setRealism({ commands: { deliveryMs: 0, runMs: 60_000 } });
     try {
-      const run = async (content: string) => (await ecs.runCommand(new $Ecs.RunCommandRequest({ regionId: HZ, instanceId: [DEMO.vpcInstanceId2], type: 'RunShellScript', commandContent: content, timeout: 10 }))).body!.invokeId!;
-      const result = async (invokeId: string) => (await ecs.describeInvocationResults(new $Ecs.DescribeInvocationResultsRequest({ regionId: HZ, invokeId }))).body!.invocation!.invocationResults!.invocationResult![0];
+      const run = async (content: string) =>
+        (
+          await ecs.runCommand(
+            new $Ecs.RunCommandRequest({
+              regionId: HZ,
+              instanceId: [DEMO.vpcInstanceId2],
+              type: 'RunShellScript',
+              commandContent: content,
+              timeout: 10,
+            }),
+          )
+        ).body!.invokeId!;
+      const result = async (invokeId: string) =>
+        (await ecs.describeInvocationResults(new $Ecs.DescribeInvocationResultsRequest({ regionId: HZ, invokeId })))
+          .body!.invocation!.invocationResults!.invocationResult![0];
       const slow = await run('echo never finishes in time');
       t.sandbox.advanceClock(11_000);
       const timedOut = await result(slow);
@@ -177,11 +249,23 @@ describe('Cloud Assistant states as the references give them', () => {
   });
 });
 
-describe('RAM and STS refusals in the references\' words', () => {
+describe("RAM and STS refusals in the references' words", () => {
   it('deleting the default policy version', async () => {
     const ram = new Ram(root());
-    await ram.createPolicy(new $Ram.CreatePolicyRequest({ policyName: 'FidelityDefault', policyDocument: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'oss:GetObject', Resource: '*' }] }) }));
-    const e = await rejectsWith(ram.deletePolicyVersion(new $Ram.DeletePolicyVersionRequest({ policyName: 'FidelityDefault', versionId: 'v1' })), 'DeleteConflict.Policy.Version.Default', 409);
+    await ram.createPolicy(
+      new $Ram.CreatePolicyRequest({
+        policyName: 'FidelityDefault',
+        policyDocument: JSON.stringify({
+          Version: '1',
+          Statement: [{ Effect: 'Allow', Action: 'oss:GetObject', Resource: '*' }],
+        }),
+      }),
+    );
+    const e = await rejectsWith(
+      ram.deletePolicyVersion(new $Ram.DeletePolicyVersionRequest({ policyName: 'FidelityDefault', versionId: 'v1' })),
+      'DeleteConflict.Policy.Version.Default',
+      409,
+    );
     assert.match(String(e.message), /You cannot delete the default policy version\./);
   });
 
@@ -191,20 +275,60 @@ describe('RAM and STS refusals in the references\' words', () => {
     const sts = new Sts(rpcConfig(alice.accessKeyId, alice.accessKeySecret));
     const arn = (name: string) => `acs:ram::${DEMO.accountId}:role/${name}`;
     // Trusts the account (so alice), but alice has no sts:AssumeRole yet.
-    await ram.createRole(new $Ram.CreateRoleRequest({ roleName: 'FidelityAccountRole', assumeRolePolicyDocument: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${DEMO.accountId}:root`] } }] }) }));
-    const noPermission = await rejectsWith(sts.assumeRole(new $Sts.AssumeRoleRequest({ roleArn: arn('FidelityAccountRole'), roleSessionName: 'fidelity' })), 'NoPermission', 403);
-    assert.match(String(noPermission.message), /You are not authorized to do this action\. You should be authorized by RAM\./);
+    await ram.createRole(
+      new $Ram.CreateRoleRequest({
+        roleName: 'FidelityAccountRole',
+        assumeRolePolicyDocument: JSON.stringify({
+          Version: '1',
+          Statement: [
+            { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${DEMO.accountId}:root`] } },
+          ],
+        }),
+      }),
+    );
+    const noPermission = await rejectsWith(
+      sts.assumeRole(new $Sts.AssumeRoleRequest({ roleArn: arn('FidelityAccountRole'), roleSessionName: 'fidelity' })),
+      'NoPermission',
+      403,
+    );
+    assert.match(
+      String(noPermission.message),
+      /You are not authorized to do this action\. You should be authorized by RAM\./,
+    );
 
-    await ram.attachPolicyToUser(new $Ram.AttachPolicyToUserRequest({ policyType: 'System', policyName: 'AliyunSTSAssumeRoleAccess', userName: alice.userName }));
+    await ram.attachPolicyToUser(
+      new $Ram.AttachPolicyToUserRequest({
+        policyType: 'System',
+        policyName: 'AliyunSTSAssumeRoleAccess',
+        userName: alice.userName,
+      }),
+    );
     try {
       // A role only ECS may assume: the trust policy refuses alice.
-      await ram.createRole(new $Ram.CreateRoleRequest({ roleName: 'FidelityEcsOnly', assumeRolePolicyDocument: formatPolicy(serviceTrustPolicy()) }));
-      const untrusted = await rejectsWith(sts.assumeRole(new $Sts.AssumeRoleRequest({ roleArn: arn('FidelityEcsOnly'), roleSessionName: 'fidelity' })), 'NoPermission', 403);
+      await ram.createRole(
+        new $Ram.CreateRoleRequest({
+          roleName: 'FidelityEcsOnly',
+          assumeRolePolicyDocument: formatPolicy(serviceTrustPolicy()),
+        }),
+      );
+      const untrusted = await rejectsWith(
+        sts.assumeRole(new $Sts.AssumeRoleRequest({ roleArn: arn('FidelityEcsOnly'), roleSessionName: 'fidelity' })),
+        'NoPermission',
+        403,
+      );
       assert.match(String(untrusted.message), /does not trust you/);
       assert.doesNotMatch(String(untrusted.message), /should be authorized by RAM/);
-      await sts.assumeRole(new $Sts.AssumeRoleRequest({ roleArn: arn('FidelityAccountRole'), roleSessionName: 'fidelity' }));
+      await sts.assumeRole(
+        new $Sts.AssumeRoleRequest({ roleArn: arn('FidelityAccountRole'), roleSessionName: 'fidelity' }),
+      );
     } finally {
-      await ram.detachPolicyFromUser(new $Ram.DetachPolicyFromUserRequest({ policyType: 'System', policyName: 'AliyunSTSAssumeRoleAccess', userName: alice.userName }));
+      await ram.detachPolicyFromUser(
+        new $Ram.DetachPolicyFromUserRequest({
+          policyType: 'System',
+          policyName: 'AliyunSTSAssumeRoleAccess',
+          userName: alice.userName,
+        }),
+      );
     }
   });
 });

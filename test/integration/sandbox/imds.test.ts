@@ -17,7 +17,11 @@ let base: string;
 
 /** True once src/policy/evaluate is the real evaluator (its placeholder implicitly denies everything). */
 
-interface Reply { status: number; body: string; headers: http.IncomingHttpHeaders }
+interface Reply {
+  status: number;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
 
 /** Plain HTTP to the sandbox only (127.0.0.1). */
 function request(method: string, path: string, headers: Record<string, string> = {}): Promise<Reply> {
@@ -25,7 +29,9 @@ function request(method: string, path: string, headers: Record<string, string> =
     const req = http.request(`${base}${path}`, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -44,7 +50,14 @@ async function get(instanceId: string, path: string, tok?: string): Promise<Repl
   return request('GET', `${imds(instanceId)}/meta-data/${path}`, tok ? { 'X-aliyun-ecs-metadata-token': tok } : {});
 }
 
-interface ImdsCredentials { AccessKeyId: string; AccessKeySecret: string; SecurityToken: string; Expiration: string; LastUpdated: string; Code: string }
+interface ImdsCredentials {
+  AccessKeyId: string;
+  AccessKeySecret: string;
+  SecurityToken: string;
+  Expiration: string;
+  LastUpdated: string;
+  Code: string;
+}
 
 async function credentials(instanceId = DEMO.vpcInstanceId2, tok?: string): Promise<ImdsCredentials> {
   const r = await get(instanceId, `ram/security-credentials/${DEMO.seededRole}`, tok);
@@ -73,13 +86,19 @@ before(async () => {
   base = sandbox.info.url;
 });
 
-after(async () => { await sandbox.close(); });
+after(async () => {
+  await sandbox.close();
+});
 
-beforeEach(() => { sandbox.faults.clear(); });
+beforeEach(() => {
+  sandbox.faults.clear();
+});
 
 describe('IMDS hardened mode (tokens)', () => {
   it('PUT /latest/api/token returns a plain-text token that reads metadata', async () => {
-    const r = await request('PUT', `${imds(DEMO.vpcInstanceId)}/api/token`, { 'X-aliyun-ecs-metadata-token-ttl-seconds': '21600' });
+    const r = await request('PUT', `${imds(DEMO.vpcInstanceId)}/api/token`, {
+      'X-aliyun-ecs-metadata-token-ttl-seconds': '21600',
+    });
     assert.equal(r.status, 200);
     assert.match(String(r.headers['content-type']), /^text\/plain/);
     assert.ok(r.body.length >= 32);
@@ -89,7 +108,9 @@ describe('IMDS hardened mode (tokens)', () => {
 
   it('TTL outside 1..21600 or missing → 400', async () => {
     for (const ttl of ['0', '21601', 'abc', '-5']) {
-      const r = await request('PUT', `${imds(DEMO.vpcInstanceId)}/api/token`, { 'X-aliyun-ecs-metadata-token-ttl-seconds': ttl });
+      const r = await request('PUT', `${imds(DEMO.vpcInstanceId)}/api/token`, {
+        'X-aliyun-ecs-metadata-token-ttl-seconds': ttl,
+      });
       assert.equal(r.status, 400, `ttl ${ttl}`);
     }
     assert.equal((await request('PUT', `${imds(DEMO.vpcInstanceId)}/api/token`)).status, 400);
@@ -97,7 +118,10 @@ describe('IMDS hardened mode (tokens)', () => {
   });
 
   it('a token request carrying X-Forwarded-For → 403', async () => {
-    const r = await request('PUT', `${imds(DEMO.vpcInstanceId)}/api/token`, { 'X-aliyun-ecs-metadata-token-ttl-seconds': '60', 'X-Forwarded-For': '10.0.0.1' });
+    const r = await request('PUT', `${imds(DEMO.vpcInstanceId)}/api/token`, {
+      'X-aliyun-ecs-metadata-token-ttl-seconds': '60',
+      'X-Forwarded-For': '10.0.0.1',
+    });
     assert.equal(r.status, 403);
   });
 
@@ -107,7 +131,7 @@ describe('IMDS hardened mode (tokens)', () => {
     assert.deepEqual([open.status, open.body], [200, DEMO.vpcInstanceId2]);
   });
 
-  it('unknown, expired or another instance\'s token → 401 (even where tokens are optional)', async () => {
+  it("unknown, expired or another instance's token → 401 (even where tokens are optional)", async () => {
     assert.equal((await get(DEMO.vpcInstanceId, 'instance-id', 'not-a-token')).status, 401);
     assert.equal((await get(DEMO.vpcInstanceId2, 'instance-id', 'not-a-token')).status, 401);
     const other = await token(DEMO.vpcInstanceId2);
@@ -117,7 +141,9 @@ describe('IMDS hardened mode (tokens)', () => {
     sandbox.advanceClock(61_000);
     try {
       assert.equal((await get(DEMO.vpcInstanceId, 'hostname', short)).status, 401);
-    } finally { sandbox.advanceClock(-61_000); }
+    } finally {
+      sandbox.advanceClock(-61_000);
+    }
   });
 
   it('the bare /latest/ path is the default instance', async () => {
@@ -132,19 +158,30 @@ describe('IMDS hardened mode (tokens)', () => {
     i.httpEndpoint = 'disabled';
     try {
       await assert.rejects(get(DEMO.vpcInstanceId2, 'instance-id'), /socket hang up|ECONNRESET/);
-    } finally { i.httpEndpoint = 'enabled'; }
+    } finally {
+      i.httpEndpoint = 'enabled';
+    }
   });
 });
 
 describe('IMDS metadata paths', () => {
-  it('serves the instance\'s identity and network as plain text', async () => {
+  it("serves the instance's identity and network as plain text", async () => {
     const tok = await token(DEMO.vpcInstanceId);
     const i = sandbox.state.instances.get(DEMO.vpcInstanceId)!;
     const expected: Record<string, string> = {
-      'instance-id': i.instanceId, 'region-id': 'cn-hangzhou', 'zone-id': i.zoneId, hostname: i.hostName,
-      'instance/instance-type': i.instanceType, 'instance/instance-name': i.instanceName, 'image-id': i.imageId,
-      'owner-account-id': DEMO.accountId, 'network-type': 'vpc', 'vpc-id': i.vpcId!, 'vswitch-id': i.vSwitchId!,
-      'private-ipv4': i.privateIp, 'public-ipv4': i.publicIp!,
+      'instance-id': i.instanceId,
+      'region-id': 'cn-hangzhou',
+      'zone-id': i.zoneId,
+      hostname: i.hostName,
+      'instance/instance-type': i.instanceType,
+      'instance/instance-name': i.instanceName,
+      'image-id': i.imageId,
+      'owner-account-id': DEMO.accountId,
+      'network-type': 'vpc',
+      'vpc-id': i.vpcId!,
+      'vswitch-id': i.vSwitchId!,
+      'private-ipv4': i.privateIp,
+      'public-ipv4': i.publicIp!,
     };
     for (const [path, value] of Object.entries(expected)) {
       const r = await get(DEMO.vpcInstanceId, path, tok);
@@ -152,15 +189,23 @@ describe('IMDS metadata paths', () => {
       assert.match(String(r.headers['content-type']), /^text\/plain/);
     }
     assert.match((await get(DEMO.vpcInstanceId, 'mac', tok)).body, /^00:16:3e(:[0-9a-f]{2}){3}$/);
-    assert.match((await get(DEMO.vpcInstanceId, 'serial-number', tok)).body, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.match(
+      (await get(DEMO.vpcInstanceId, 'serial-number', tok)).body,
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
   });
 
   it('lists meta-data/ with directories marked by a slash', async () => {
     const tok = await token(DEMO.vpcInstanceId);
     const top = (await get(DEMO.vpcInstanceId, '', tok)).body.split('\n');
-    for (const name of ['instance-id', 'region-id', 'instance/', 'vpc-id', 'mac', 'serial-number']) { assert.ok(top.includes(name), name); }
+    for (const name of ['instance-id', 'region-id', 'instance/', 'vpc-id', 'mac', 'serial-number']) {
+      assert.ok(top.includes(name), name);
+    }
     assert.ok(!top.includes('ram/'), 'no role attached → no ram/ entry');
-    assert.deepEqual((await get(DEMO.vpcInstanceId, 'instance/', tok)).body.split('\n'), ['instance-name', 'instance-type']);
+    assert.deepEqual((await get(DEMO.vpcInstanceId, 'instance/', tok)).body.split('\n'), [
+      'instance-name',
+      'instance-type',
+    ]);
     const withRole = (await get(DEMO.vpcInstanceId2, '')).body.split('\n');
     assert.ok(withRole.includes('ram/'));
   });
@@ -181,7 +226,10 @@ describe('IMDS instance role credentials', () => {
     const tok = await token(DEMO.vpcInstanceId);
     assert.equal((await get(DEMO.vpcInstanceId, 'ram/security-credentials/', tok)).status, 404);
     assert.equal((await get(DEMO.vpcInstanceId2, 'ram/security-credentials/SomeOtherRole')).status, 404);
-    assert.equal((await get(DEMO.vpcInstanceId2, `ram/security-credentials/${DEMO.seededRole.toLowerCase()}`)).status, 404);
+    assert.equal(
+      (await get(DEMO.vpcInstanceId2, `ram/security-credentials/${DEMO.seededRole.toLowerCase()}`)).status,
+      404,
+    );
   });
 
   it('returns the documented JSON: STS key, 20-char UTC Expiration 6 h after LastUpdated, Code Success', async () => {
@@ -208,24 +256,45 @@ describe('IMDS instance role credentials', () => {
       assert.doesNotThrow(() => resolveCredential(sandbox.state, b.AccessKeyId, b.SecurityToken));
       // …and after the old one's Expiration only the new one is.
       sandbox.advanceClock(3 * 3600 * 1000);
-      assert.throws(() => resolveCredential(sandbox.state, a.AccessKeyId, a.SecurityToken), { code: 'InvalidSecurityToken.Expired' });
+      assert.throws(() => resolveCredential(sandbox.state, a.AccessKeyId, a.SecurityToken), {
+        code: 'InvalidSecurityToken.Expired',
+      });
       assert.doesNotThrow(() => resolveCredential(sandbox.state, b.AccessKeyId, b.SecurityToken));
-    } finally { sandbox.advanceClock(-6.5 * 3600 * 1000); }
+    } finally {
+      sandbox.advanceClock(-6.5 * 3600 * 1000);
+    }
   });
 
   it('role attached → credentials list objects with ali-oss; PutObject is AccessDenied (read-only role)', async () => {
     const c = await credentials();
-    const agent = new http.Agent({ lookup: (_h, o, cb) => (o && o.all ? (cb as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)) });
+    const agent = new http.Agent({
+      lookup: (_h, o, cb) =>
+        o && o.all
+          ? (cb as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [
+              { address: '127.0.0.1', family: 4 },
+            ])
+          : cb(null, '127.0.0.1', 4),
+    });
     const client = new OSS({
-      region: 'oss-cn-hangzhou', endpoint: `http://oss-cn-hangzhou.aliyuncs.com:${sandbox.info.port}`, bucket: DEMO.bucket,
-      accessKeyId: c.AccessKeyId, accessKeySecret: c.AccessKeySecret, stsToken: c.SecurityToken, agent,
+      region: 'oss-cn-hangzhou',
+      endpoint: `http://oss-cn-hangzhou.aliyuncs.com:${sandbox.info.port}`,
+      bucket: DEMO.bucket,
+      accessKeyId: c.AccessKeyId,
+      accessKeySecret: c.AccessKeySecret,
+      stsToken: c.SecurityToken,
+      agent,
     } as OSS.Options);
     try {
       const listed = await client.listV2({ 'max-keys': '10' }, {});
       assert.equal(listed.objects.length, 10);
-      await assert.rejects(client.put('denied.txt', Buffer.from('x')), (e: { code?: string; status?: number; message: string }) =>
-        e.code === 'AccessDenied' && e.status === 403 && /oss:PutObject/.test(e.message));
-    } finally { agent.destroy(); }
+      await assert.rejects(
+        client.put('denied.txt', Buffer.from('x')),
+        (e: { code?: string; status?: number; message: string }) =>
+          e.code === 'AccessDenied' && e.status === 403 && /oss:PutObject/.test(e.message),
+      );
+    } finally {
+      agent.destroy();
+    }
   });
 });
 
@@ -242,16 +311,23 @@ describe('@alicloud/credentials against the sandbox IMDS', () => {
       assert.equal(got.securityToken, served.SecurityToken);
       assert.equal(got.providerName, 'ecs_ram_role');
       assert.deepEqual(seen, [
-        'PUT /latest/api/token', 'GET /latest/meta-data/ram/security-credentials/',
-        'PUT /latest/api/token', `GET /latest/meta-data/ram/security-credentials/${DEMO.seededRole}`,
+        'PUT /latest/api/token',
+        'GET /latest/meta-data/ram/security-credentials/',
+        'PUT /latest/api/token',
+        `GET /latest/meta-data/ram/security-credentials/${DEMO.seededRole}`,
       ]);
-    } finally { i.httpTokens = 'optional'; }
+    } finally {
+      i.httpTokens = 'optional';
+    }
   });
 
   it('with no role attached the provider fails with the documented 404 message', async () => {
     const provider = ECSRAMRoleCredentialsProvider.builder().withDisableIMDSv1(true).build();
     redirectToSandbox(provider, DEMO.vpcInstanceId);
-    await assert.rejects(provider.getCredentials(), /get role name failed: GET http:\/\/.*\/latest\/meta-data\/ram\/security-credentials\/ 404/);
+    await assert.rejects(
+      provider.getCredentials(),
+      /get role name failed: GET http:\/\/.*\/latest\/meta-data\/ram\/security-credentials\/ 404/,
+    );
   });
 
   it('IMDS fault "down" on GetToken: IMDSv1 fallback still works; with IMDSv1 disabled it fails', async () => {
@@ -259,7 +335,10 @@ describe('@alicloud/credentials against the sandbox IMDS', () => {
     const fallback = ECSRAMRoleCredentialsProvider.builder().withRoleName(DEMO.seededRole).build();
     redirectToSandbox(fallback, DEMO.vpcInstanceId2);
     assert.match((await fallback.getCredentials()).accessKeyId, /^STS\./);
-    const strict = ECSRAMRoleCredentialsProvider.builder().withRoleName(DEMO.seededRole).withDisableIMDSv1(true).build();
+    const strict = ECSRAMRoleCredentialsProvider.builder()
+      .withRoleName(DEMO.seededRole)
+      .withDisableIMDSv1(true)
+      .build();
     redirectToSandbox(strict, DEMO.vpcInstanceId2);
     await assert.rejects(strict.getCredentials());
     const log = sandbox.requests.filter((r) => r.service === 'imds').map((r) => r.action);
@@ -268,7 +347,8 @@ describe('@alicloud/credentials against the sandbox IMDS', () => {
 
   it('URICredentialsProvider reads the same document from a loopback URL', async () => {
     const provider = URICredentialsProvider.builder()
-      .withCredentialsURI(`${base}${imds(DEMO.vpcInstanceId2)}/meta-data/ram/security-credentials/${DEMO.seededRole}`).build();
+      .withCredentialsURI(`${base}${imds(DEMO.vpcInstanceId2)}/meta-data/ram/security-credentials/${DEMO.seededRole}`)
+      .build();
     const got = await provider.getCredentials();
     assert.equal(got.accessKeyId, (await credentials()).AccessKeyId);
   });

@@ -36,10 +36,20 @@ describe('sandbox --seed large', () => {
     const roles = await cloud.ram.listRoles(undefined, 1000);
     assert.equal(roles.items.length, 1000);
     assert.equal(t.sandbox.state.roles.size, LARGE.roles + 3);
-    assert.equal([...t.sandbox.state.policies.values()].filter((p) => p.policyType === 'Custom').length, LARGE.policies + 1);
-    const first = await cloud.oss.listObjects(LARGE.bucket, LARGE.bucketRegion, { prefix: LARGE.bucketPrefix, maxKeys: 100 });
+    assert.equal(
+      [...t.sandbox.state.policies.values()].filter((p) => p.policyType === 'Custom').length,
+      LARGE.policies + 1,
+    );
+    const first = await cloud.oss.listObjects(LARGE.bucket, LARGE.bucketRegion, {
+      prefix: LARGE.bucketPrefix,
+      maxKeys: 100,
+    });
     assert.equal(first.items.length, 100);
-    const second = await cloud.oss.listObjects(LARGE.bucket, LARGE.bucketRegion, { prefix: LARGE.bucketPrefix, maxKeys: 100, token: first.next });
+    const second = await cloud.oss.listObjects(LARGE.bucket, LARGE.bucketRegion, {
+      prefix: LARGE.bucketPrefix,
+      maxKeys: 100,
+      token: first.next,
+    });
     assert.equal(second.items[0].kind === 'object' && second.items[0].key, `${LARGE.bucketPrefix}000100.json`);
     assert.equal(t.sandbox.state.buckets.get(LARGE.bucket)!.objects.size, LARGE.bucketKeys);
   });

@@ -18,9 +18,10 @@ let port: number;
 
 /** Resolves every hostname to 127.0.0.1 (docs/SANDBOX.md: OSS addressing on loopback). */
 const pinnedLookup = ((_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) =>
-  options && options.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)) as unknown as LookupFunction;
+  options && options.all
+    ? cb(null, [{ address: '127.0.0.1', family: 4 }])
+    : cb(null, '127.0.0.1', 4)) as unknown as LookupFunction;
 const agent = new http.Agent({ keepAlive: true, lookup: pinnedLookup });
-
 
 type ClientOptions = Partial<OSS.Options> & { authorizationV4?: boolean; sldEnable?: boolean };
 
@@ -36,22 +37,35 @@ function client(options: ClientOptions = {}): OSS {
   } as OSS.Options);
 }
 
-interface Reply { status: number; body: string; headers: http.IncomingHttpHeaders }
+interface Reply {
+  status: number;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
 
 /** GET through the pinned agent, like a browser following a presigned URL. */
 function fetchUrl(url: string, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
-    }).on('error', reject);
+    http
+      .get(url, { agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
+        );
+      })
+      .on('error', reject);
   });
 }
 
 type OssError = Error & { code?: string; status?: number; ecCode?: string; requestId?: string };
 /** What ali-oss 6.23 really returns where @types/ali-oss 6.23.3 is wrong or silent. */
-interface BucketList { buckets: Array<{ name: string; region: string }> | null; owner: { id: string }; isTruncated: boolean; nextMarker: string | null }
+interface BucketList {
+  buckets: Array<{ name: string; region: string }> | null;
+  owner: { id: string };
+  isTruncated: boolean;
+  nextMarker: string | null;
+}
 const listBuckets = async (c: OSS, query: Record<string, string | number> = {}) =>
   (await c.listBuckets(query as OSS.ListBucketsQueryType)) as unknown as BucketList;
 type ObjectMetaClient = { getObjectMeta(name: string): Promise<{ res: { headers: Record<string, string> } }> };
@@ -59,8 +73,12 @@ const noQuery = {} as OSS.ListPartsQuery;
 
 const fails = (code: string, status?: number, message?: RegExp) => (e: OssError) => {
   assert.equal(e.code, code, `${e.code}: ${e.message}`);
-  if (status !== undefined) { assert.equal(e.status, status); }
-  if (message) { assert.match(e.message, message); }
+  if (status !== undefined) {
+    assert.equal(e.status, status);
+  }
+  if (message) {
+    assert.match(e.message, message);
+  }
   return true;
 };
 
@@ -74,22 +92,33 @@ after(async () => {
   agent.destroy();
 });
 
-beforeEach(() => { sandbox.faults.clear(); });
+beforeEach(() => {
+  sandbox.faults.clear();
+});
 
 describe('service and bucket operations', () => {
   it('ListBuckets returns the seeded buckets with owner and regions, and pages with marker', async () => {
     const all = await listBuckets(client());
-    assert.deepEqual(all.buckets?.map((b) => b.name), [DEMO.bucket, DEMO.bigBucket, DEMO.shanghaiBucket]);
+    assert.deepEqual(
+      all.buckets?.map((b) => b.name),
+      [DEMO.bucket, DEMO.bigBucket, DEMO.shanghaiBucket],
+    );
     assert.equal(all.buckets?.find((b) => b.name === DEMO.shanghaiBucket)?.region, 'oss-cn-shanghai');
     assert.equal(all.owner.id, DEMO.accountId);
     const first = await listBuckets(client(), { 'max-keys': 2 });
     assert.equal(first.isTruncated, true);
     assert.equal(first.nextMarker, DEMO.bigBucket);
     const rest = await listBuckets(client(), { marker: first.nextMarker!, 'max-keys': 2 });
-    assert.deepEqual(rest.buckets?.map((b) => b.name), [DEMO.shanghaiBucket]);
+    assert.deepEqual(
+      rest.buckets?.map((b) => b.name),
+      [DEMO.shanghaiBucket],
+    );
     assert.equal(rest.isTruncated, false);
     const filtered = await listBuckets(client(), { prefix: 'demo-s' });
-    assert.deepEqual(filtered.buckets?.map((b) => b.name), [DEMO.shanghaiBucket]);
+    assert.deepEqual(
+      filtered.buckets?.map((b) => b.name),
+      [DEMO.shanghaiBucket],
+    );
   });
 
   it('GetBucketInfo and GetBucketLocation', async () => {
@@ -102,10 +131,20 @@ describe('service and bucket operations', () => {
     assert.equal(loc.location, 'oss-cn-shanghai');
   });
 
-  it('a bucket addressed through another region\'s endpoint → AccessDenied naming the right endpoint', async () => {
-    await assert.rejects(client({ bucket: DEMO.shanghaiBucket }).listV2({}, {}), fails('AccessDenied', 403, /must be addressed using the specified endpoint/));
-    const sh = client({ region: 'oss-cn-shanghai', endpoint: `http://oss-cn-shanghai.aliyuncs.com:${port}`, bucket: DEMO.shanghaiBucket });
-    assert.deepEqual((await sh.listV2({}, {})).objects.map((o) => o.name), ['2026/02/01/access.log']);
+  it("a bucket addressed through another region's endpoint → AccessDenied naming the right endpoint", async () => {
+    await assert.rejects(
+      client({ bucket: DEMO.shanghaiBucket }).listV2({}, {}),
+      fails('AccessDenied', 403, /must be addressed using the specified endpoint/),
+    );
+    const sh = client({
+      region: 'oss-cn-shanghai',
+      endpoint: `http://oss-cn-shanghai.aliyuncs.com:${port}`,
+      bucket: DEMO.shanghaiBucket,
+    });
+    assert.deepEqual(
+      (await sh.listV2({}, {})).objects.map((o) => o.name),
+      ['2026/02/01/access.log'],
+    );
   });
 
   it('NoSuchBucket carries the EC and request id', async () => {
@@ -121,12 +160,16 @@ describe('service and bucket operations', () => {
 describe('listing', () => {
   it('ListObjectsV2 with delimiter rolls keys up into folders', async () => {
     const r = await client().listV2({ delimiter: '/' }, {});
-    assert.deepEqual(r.objects.map((o) => o.name), ['README.md']);
+    assert.deepEqual(
+      r.objects.map((o) => o.name),
+      ['README.md'],
+    );
     assert.deepEqual(r.prefixes, ['config/', 'data/', 'images/', 'logs/', 'reports/']);
     assert.equal(r.keyCount, 6);
     const nested = await client().listV2({ prefix: 'logs/', delimiter: '/' }, {});
     assert.deepEqual(nested.prefixes, ['logs/2026/']);
-    const o = (await client().listV2({ prefix: 'reports/', 'fetch-owner': true } as OSS.ListV2ObjectsQuery, {})).objects[0];
+    const o = (await client().listV2({ prefix: 'reports/', 'fetch-owner': true } as OSS.ListV2ObjectsQuery, {}))
+      .objects[0];
     assert.equal(o.name, 'reports/q1.csv');
     assert.match(o.etag, /^"[0-9A-F]{32}"$/);
     assert.equal(o.type, 'Normal');
@@ -158,21 +201,45 @@ describe('listing', () => {
   it('start-after and a page that ends on a common prefix', async () => {
     const c = client();
     const after = await c.listV2({ 'start-after': 'reports/q1.csv' }, {});
-    assert.deepEqual(after.objects.map((o) => o.name), ['reports/q2.csv']);
+    assert.deepEqual(
+      after.objects.map((o) => o.name),
+      ['reports/q2.csv'],
+    );
     const page1 = await c.listV2({ delimiter: '/', 'max-keys': '2' }, {});
     // Keys sort by code unit: 'README.md' < 'config/'. Keys and prefixes both count toward max-keys.
     assert.deepEqual([page1.objects.map((o) => o.name), page1.prefixes], [['README.md'], ['config/']]);
-    const page2 = await c.listV2({ delimiter: '/', 'max-keys': '2', 'continuation-token': page1.nextContinuationToken! }, {});
+    const page2 = await c.listV2(
+      { delimiter: '/', 'max-keys': '2', 'continuation-token': page1.nextContinuationToken! },
+      {},
+    );
     assert.deepEqual([page2.objects, page2.prefixes], [[], ['data/', 'images/']]);
   });
 
   it('ListObjects (V1) pages with marker/NextMarker', async () => {
     const c = client({ bucket: DEMO.bigBucket });
     const p1 = await c.list({ prefix: 'items/item-0000', 'max-keys': 5 }, {});
-    assert.deepEqual(p1.objects.map((o) => o.name), ['items/item-00000.json', 'items/item-00001.json', 'items/item-00002.json', 'items/item-00003.json', 'items/item-00004.json']);
+    assert.deepEqual(
+      p1.objects.map((o) => o.name),
+      [
+        'items/item-00000.json',
+        'items/item-00001.json',
+        'items/item-00002.json',
+        'items/item-00003.json',
+        'items/item-00004.json',
+      ],
+    );
     assert.equal(p1.isTruncated, true);
     const p2 = await c.list({ prefix: 'items/item-0000', marker: p1.nextMarker!, 'max-keys': 5 }, {});
-    assert.deepEqual(p2.objects.map((o) => o.name), ['items/item-00005.json', 'items/item-00006.json', 'items/item-00007.json', 'items/item-00008.json', 'items/item-00009.json']);
+    assert.deepEqual(
+      p2.objects.map((o) => o.name),
+      [
+        'items/item-00005.json',
+        'items/item-00006.json',
+        'items/item-00007.json',
+        'items/item-00008.json',
+        'items/item-00009.json',
+      ],
+    );
     assert.equal(p2.isTruncated, false);
     assert.equal(p2.objects[0].owner?.id, DEMO.accountId);
   });
@@ -182,7 +249,10 @@ describe('objects', () => {
   it('PutObject with metadata, GetObject, HeadObject, GetObjectMeta', async () => {
     const c = client();
     const key = 'tests/hello world+1.txt';
-    const put = await c.put(key, Buffer.from('hello, sandbox'), { meta: { owner: 'tests' } as unknown as OSS.UserMeta, mime: 'text/plain' });
+    const put = await c.put(key, Buffer.from('hello, sandbox'), {
+      meta: { owner: 'tests' } as unknown as OSS.UserMeta,
+      mime: 'text/plain',
+    });
     assert.equal(put.res.status, 200);
     const got = await c.get(key);
     assert.equal(got.content.toString(), 'hello, sandbox');
@@ -203,18 +273,27 @@ describe('objects', () => {
     assert.equal(tail.content.toString(), 'hrough.\n'.slice(-4));
     const ignored = await c.get('README.md', { headers: { Range: 'bytes=9999-' } });
     assert.equal(ignored.res.status, 200);
-    await assert.rejects(c.get('README.md', { headers: { Range: 'bytes=9999-', 'x-oss-range-behavior': 'standard' } }), fails('InvalidRange', 416));
+    await assert.rejects(
+      c.get('README.md', { headers: { Range: 'bytes=9999-', 'x-oss-range-behavior': 'standard' } }),
+      fails('InvalidRange', 416),
+    );
   });
 
   it('x-oss-forbid-overwrite refuses to replace an existing object', async () => {
     const c = client();
     await c.put('tests/once.txt', Buffer.from('1'));
-    await assert.rejects(c.put('tests/once.txt', Buffer.from('2'), { headers: { 'x-oss-forbid-overwrite': 'true' } }), fails('FileAlreadyExists', 409));
+    await assert.rejects(
+      c.put('tests/once.txt', Buffer.from('2'), { headers: { 'x-oss-forbid-overwrite': 'true' } }),
+      fails('FileAlreadyExists', 409),
+    );
     assert.equal((await c.get('tests/once.txt')).content.toString(), '1');
   });
 
   it('a wrong Content-MD5 → InvalidDigest', async () => {
-    await assert.rejects(client().put('tests/md5.txt', Buffer.from('abc'), { headers: { 'Content-MD5': '1B2M2Y8AsgTpgAmY7PhCfg==' } }), fails('InvalidDigest', 400));
+    await assert.rejects(
+      client().put('tests/md5.txt', Buffer.from('abc'), { headers: { 'Content-MD5': '1B2M2Y8AsgTpgAmY7PhCfg==' } }),
+      fails('InvalidDigest', 400),
+    );
   });
 
   it('CopyObject copies data and metadata; REPLACE swaps the metadata', async () => {
@@ -249,9 +328,14 @@ describe('objects', () => {
   it('DeleteMultipleObjects, verbose and quiet', async () => {
     const c = client();
     const keys = ['tests/m/a.txt', 'tests/m/b & c.txt', 'tests/m/<d>.txt'];
-    for (const k of keys) { await c.put(k, Buffer.from(k)); }
+    for (const k of keys) {
+      await c.put(k, Buffer.from(k));
+    }
     const verbose = await c.deleteMulti(keys.slice(0, 2));
-    assert.deepEqual((verbose.deleted as unknown as Array<{ Key: string }>).map((d) => d.Key).sort(), keys.slice(0, 2).sort());
+    assert.deepEqual(
+      (verbose.deleted as unknown as Array<{ Key: string }>).map((d) => d.Key).sort(),
+      keys.slice(0, 2).sort(),
+    );
     const quiet = await c.deleteMulti([keys[2]], { quiet: true });
     assert.deepEqual(quiet.deleted, []);
     assert.deepEqual((await c.listV2({ prefix: 'tests/m/' }, {})).objects, []);
@@ -267,9 +351,16 @@ describe('multipart', () => {
   it('ali-oss multipartUpload() of a > 200 KB buffer in 100 KB parts', async () => {
     const c = client();
     const data = Buffer.alloc(250 * 1024);
-    for (let i = 0; i < data.length; i++) { data[i] = (i * 31) % 251; }
+    for (let i = 0; i < data.length; i++) {
+      data[i] = (i * 31) % 251;
+    }
     const progress: number[] = [];
-    const r = await c.multipartUpload('tests/big.bin', data, { partSize: 100 * 1024, progress: (p: number) => { progress.push(p); } });
+    const r = await c.multipartUpload('tests/big.bin', data, {
+      partSize: 100 * 1024,
+      progress: (p: number) => {
+        progress.push(p);
+      },
+    });
     assert.equal(r.res.status, 200);
     assert.equal(progress[progress.length - 1], 1);
     const got = await c.get('tests/big.bin');
@@ -283,24 +374,61 @@ describe('multipart', () => {
   it('UploadPartCopy: x-oss-copy-source (+ x-oss-copy-source-range) answers CopyPartResult; parts complete into the copy', async () => {
     const c = client();
     const data = Buffer.alloc(150 * 1024);
-    for (let i = 0; i < data.length; i++) { data[i] = (i * 13) % 241; }
+    for (let i = 0; i < data.length; i++) {
+      data[i] = (i * 13) % 241;
+    }
     await c.put('tests/copy-src.bin', data);
     const init = await c.initMultipartUpload('tests/copy-dst.bin');
     const source = { sourceKey: 'tests/copy-src.bin', sourceBucketName: DEMO.bucket };
     const p1 = await c.uploadPartCopy('tests/copy-dst.bin', init.uploadId, 1, `0-${100 * 1024 - 1}`, source, {});
-    const p2 = await c.uploadPartCopy('tests/copy-dst.bin', init.uploadId, 2, `${100 * 1024}-${data.length - 1}`, source, {});
+    const p2 = await c.uploadPartCopy(
+      'tests/copy-dst.bin',
+      init.uploadId,
+      2,
+      `${100 * 1024}-${data.length - 1}`,
+      source,
+      {},
+    );
     const body = String((p1.res as unknown as { data: Buffer }).data);
-    assert.match(body, /^<\?xml[^>]*>\s*<CopyPartResult><LastModified>\d{4}-\d\d-\d\dT[^<]+Z<\/LastModified><ETag>"[0-9A-F]{32}"<\/ETag><\/CopyPartResult>$/);
-    assert.equal(p1.etag, `"${createHash('md5').update(data.subarray(0, 100 * 1024)).digest('hex').toUpperCase()}"`);
-    await c.completeMultipartUpload('tests/copy-dst.bin', init.uploadId, [{ number: 1, etag: p1.etag }, { number: 2, etag: p2.etag }]);
+    assert.match(
+      body,
+      /^<\?xml[^>]*>\s*<CopyPartResult><LastModified>\d{4}-\d\d-\d\dT[^<]+Z<\/LastModified><ETag>"[0-9A-F]{32}"<\/ETag><\/CopyPartResult>$/,
+    );
+    assert.equal(
+      p1.etag,
+      `"${createHash('md5')
+        .update(data.subarray(0, 100 * 1024))
+        .digest('hex')
+        .toUpperCase()}"`,
+    );
+    await c.completeMultipartUpload('tests/copy-dst.bin', init.uploadId, [
+      { number: 1, etag: p1.etag },
+      { number: 2, etag: p2.etag },
+    ]);
     assert.ok(Buffer.compare((await c.get('tests/copy-dst.bin')).content as Buffer, data) === 0);
     // Without a range, the whole source is the part.
     const whole = await c.initMultipartUpload('tests/copy-whole.bin');
     const w = await c.uploadPartCopy('tests/copy-whole.bin', whole.uploadId, 1, '', source, {});
     assert.equal(w.etag, `"${createHash('md5').update(data).digest('hex').toUpperCase()}"`);
-    await assert.rejects(c.uploadPartCopy('tests/copy-whole.bin', whole.uploadId, 2, `${data.length}-${data.length + 10}`, source, {}), fails('InvalidRange', 416));
-    await assert.rejects(c.uploadPartCopy('tests/copy-whole.bin', whole.uploadId, 2, '', { sourceKey: 'tests/none.bin', sourceBucketName: DEMO.bucket }, {}), fails('NoSuchKey', 404));
-    await assert.rejects(c.uploadPartCopy('tests/copy-whole.bin', 'NOPE', 2, '', source, {}), fails('NoSuchUpload', 404));
+    await assert.rejects(
+      c.uploadPartCopy('tests/copy-whole.bin', whole.uploadId, 2, `${data.length}-${data.length + 10}`, source, {}),
+      fails('InvalidRange', 416),
+    );
+    await assert.rejects(
+      c.uploadPartCopy(
+        'tests/copy-whole.bin',
+        whole.uploadId,
+        2,
+        '',
+        { sourceKey: 'tests/none.bin', sourceBucketName: DEMO.bucket },
+        {},
+      ),
+      fails('NoSuchKey', 404),
+    );
+    await assert.rejects(
+      c.uploadPartCopy('tests/copy-whole.bin', 'NOPE', 2, '', source, {}),
+      fails('NoSuchUpload', 404),
+    );
     await c.abortMultipartUpload('tests/copy-whole.bin', whole.uploadId);
   });
 
@@ -310,22 +438,58 @@ describe('multipart', () => {
     await c.uploadPart('tests/aborted.bin', init.uploadId, 1, Buffer.alloc(1024, 1) as unknown as string, 0, 1024);
     const parts = await c.listParts('tests/aborted.bin', init.uploadId, noQuery);
     // ali-oss hands back xml2js output: a single <Part> is an object, not an array.
-    assert.deepEqual(([parts.parts].flat() as unknown as Array<{ PartNumber: string; Size: string }>).map((p) => [p.PartNumber, p.Size]), [['1', '1024']]);
+    assert.deepEqual(
+      ([parts.parts].flat() as unknown as Array<{ PartNumber: string; Size: string }>).map((p) => [
+        p.PartNumber,
+        p.Size,
+      ]),
+      [['1', '1024']],
+    );
     const uploads = await c.listUploads({ prefix: 'tests/' }, {});
     assert.ok(uploads.uploads.some((u) => u.uploadId === init.uploadId));
     await c.abortMultipartUpload('tests/aborted.bin', init.uploadId);
     await assert.rejects(c.listParts('tests/aborted.bin', init.uploadId, noQuery), fails('NoSuchUpload', 404));
-    await assert.rejects(c.completeMultipartUpload('tests/aborted.bin', init.uploadId, [{ number: 1, etag: '"X"' }]), fails('NoSuchUpload', 404));
+    await assert.rejects(
+      c.completeMultipartUpload('tests/aborted.bin', init.uploadId, [{ number: 1, etag: '"X"' }]),
+      fails('NoSuchUpload', 404),
+    );
   });
 
   it('Complete checks part sizes and ETags', async () => {
     const c = client();
     const init = await c.initMultipartUpload('tests/small-parts.bin');
-    const p1 = await c.uploadPart('tests/small-parts.bin', init.uploadId, 1, Buffer.alloc(10, 1) as unknown as string, 0, 10);
-    const p2 = await c.uploadPart('tests/small-parts.bin', init.uploadId, 2, Buffer.alloc(10, 2) as unknown as string, 0, 10);
-    await assert.rejects(c.completeMultipartUpload('tests/small-parts.bin', init.uploadId, [{ number: 1, etag: p1.etag }, { number: 2, etag: p2.etag }]), fails('EntityTooSmall', 400));
-    await assert.rejects(c.completeMultipartUpload('tests/small-parts.bin', init.uploadId, [{ number: 1, etag: '"00000000000000000000000000000000"' }]), fails('InvalidPart', 400));
-    const done = await c.completeMultipartUpload('tests/small-parts.bin', init.uploadId, [{ number: 2, etag: p2.etag }]);
+    const p1 = await c.uploadPart(
+      'tests/small-parts.bin',
+      init.uploadId,
+      1,
+      Buffer.alloc(10, 1) as unknown as string,
+      0,
+      10,
+    );
+    const p2 = await c.uploadPart(
+      'tests/small-parts.bin',
+      init.uploadId,
+      2,
+      Buffer.alloc(10, 2) as unknown as string,
+      0,
+      10,
+    );
+    await assert.rejects(
+      c.completeMultipartUpload('tests/small-parts.bin', init.uploadId, [
+        { number: 1, etag: p1.etag },
+        { number: 2, etag: p2.etag },
+      ]),
+      fails('EntityTooSmall', 400),
+    );
+    await assert.rejects(
+      c.completeMultipartUpload('tests/small-parts.bin', init.uploadId, [
+        { number: 1, etag: '"00000000000000000000000000000000"' },
+      ]),
+      fails('InvalidPart', 400),
+    );
+    const done = await c.completeMultipartUpload('tests/small-parts.bin', init.uploadId, [
+      { number: 2, etag: p2.etag },
+    ]);
     assert.match(done.etag, /-1"$/);
   });
 });
@@ -347,7 +511,10 @@ describe('signatures', () => {
 
   it('wrong secret → SignatureDoesNotMatch (V1 and V4) with the string to sign in the body', async () => {
     await assert.rejects(client({ accessKeySecret: 'nope' }).listV2({}, {}), fails('SignatureDoesNotMatch', 403));
-    await assert.rejects(client({ accessKeySecret: 'nope', authorizationV4: true }).get('README.md'), fails('SignatureDoesNotMatch', 403));
+    await assert.rejects(
+      client({ accessKeySecret: 'nope', authorizationV4: true }).get('README.md'),
+      fails('SignatureDoesNotMatch', 403),
+    );
     const url = client({ accessKeySecret: 'nope' }).signatureUrl('README.md', { expires: 60 });
     const r = await fetchUrl(url);
     assert.equal(r.status, 403);
@@ -358,7 +525,10 @@ describe('signatures', () => {
   });
 
   it('unknown AccessKeyId → InvalidAccessKeyId; no credentials → AccessDenied', async () => {
-    await assert.rejects(client({ accessKeyId: 'SBXAKNoSuchKey0000000' }).listV2({}, {}), fails('InvalidAccessKeyId', 403));
+    await assert.rejects(
+      client({ accessKeyId: 'SBXAKNoSuchKey0000000' }).listV2({}, {}),
+      fails('InvalidAccessKeyId', 403),
+    );
     const anon = await fetchUrl(`http://${DEMO.bucket}.oss-cn-hangzhou.aliyuncs.com:${port}/README.md`);
     assert.equal(anon.status, 403);
     assert.match(anon.body, /<Code>AccessDenied<\/Code>/);
@@ -371,14 +541,18 @@ describe('signatures', () => {
     const ok = await fetchUrl(url);
     assert.equal(ok.status, 200);
     assert.equal(JSON.parse(ok.body).name, 'demo');
-    const withResponse = await fetchUrl(c.signatureUrl('config/app.json', { expires: 60, response: { 'content-type': 'text/plain' } }));
+    const withResponse = await fetchUrl(
+      c.signatureUrl('config/app.json', { expires: 60, response: { 'content-type': 'text/plain' } }),
+    );
     assert.equal(withResponse.headers['content-type'], 'text/plain');
     sandbox.advanceClock(120_000);
     try {
       const expired = await fetchUrl(url);
       assert.equal(expired.status, 403);
       assert.match(expired.body, /<Code>AccessDenied<\/Code>\s*<Message>Request has expired\.<\/Message>/);
-    } finally { sandbox.advanceClock(-120_000); }
+    } finally {
+      sandbox.advanceClock(-120_000);
+    }
   });
 
   it('presigned URL (V4, signatureUrlV4)', async () => {
@@ -393,7 +567,9 @@ describe('signatures', () => {
     sandbox.advanceClock(120_000);
     try {
       assert.match((await fetchUrl(url)).body, /Request has expired/);
-    } finally { sandbox.advanceClock(-120_000); }
+    } finally {
+      sandbox.advanceClock(-120_000);
+    }
   });
 });
 
@@ -435,7 +611,9 @@ describe('addressing modes', () => {
 
 describe('STS credentials and RAM authorization', () => {
   async function imdsCredentials(): Promise<{ AccessKeyId: string; AccessKeySecret: string; SecurityToken: string }> {
-    const r = await fetchUrl(`${sandbox.info.url}/imds/${DEMO.vpcInstanceId2}/latest/meta-data/ram/security-credentials/${DEMO.seededRole}`);
+    const r = await fetchUrl(
+      `${sandbox.info.url}/imds/${DEMO.vpcInstanceId2}/latest/meta-data/ram/security-credentials/${DEMO.seededRole}`,
+    );
     assert.equal(r.status, 200);
     return JSON.parse(r.body) as { AccessKeyId: string; AccessKeySecret: string; SecurityToken: string };
   }
@@ -444,7 +622,10 @@ describe('STS credentials and RAM authorization', () => {
     const c = await imdsCredentials();
     const sts = (o: ClientOptions) => client({ accessKeyId: c.AccessKeyId, accessKeySecret: c.AccessKeySecret, ...o });
     await assert.rejects(sts({}).listV2({}, {}), fails('InvalidAccessKeyId', 403, /does not exist/));
-    await assert.rejects(sts({ stsToken: 'CAISwrong' }).listV2({}, {}), fails('InvalidAccessKeyId', 403, /security token you provided is invalid/));
+    await assert.rejects(
+      sts({ stsToken: 'CAISwrong' }).listV2({}, {}),
+      fails('InvalidAccessKeyId', 403, /security token you provided is invalid/),
+    );
     sandbox.advanceClock(7 * 3600 * 1000);
     try {
       await assert.rejects(sts({ stsToken: c.SecurityToken }).listV2({}, {}), (e: OssError) => {
@@ -452,16 +633,30 @@ describe('STS credentials and RAM authorization', () => {
         assert.equal(e.ecCode, '0002-00000007');
         return true;
       });
-    } finally { sandbox.advanceClock(-7 * 3600 * 1000); }
+    } finally {
+      sandbox.advanceClock(-7 * 3600 * 1000);
+    }
   });
 
   it('RAM user without OSS policies → AccessDenied that names the action and resource', async () => {
     const alice = client({ accessKeyId: DEMO.subAccessKeyId, accessKeySecret: DEMO.subAccessKeySecret });
-    await assert.rejects(alice.listV2({ prefix: 'logs/' }, {}),
-      fails('AccessDenied', 403, new RegExp(`oss:ListObjects on resource acs:oss:\\*:${DEMO.accountId}:${DEMO.bucket}`)));
-    await assert.rejects(alice.put('tests/alice.txt', Buffer.from('x')), fails('AccessDenied', 403, /oss:PutObject on resource .*:demo-data\/tests\/alice\.txt: no RAM policy/));
+    await assert.rejects(
+      alice.listV2({ prefix: 'logs/' }, {}),
+      fails(
+        'AccessDenied',
+        403,
+        new RegExp(`oss:ListObjects on resource acs:oss:\\*:${DEMO.accountId}:${DEMO.bucket}`),
+      ),
+    );
+    await assert.rejects(
+      alice.put('tests/alice.txt', Buffer.from('x')),
+      fails('AccessDenied', 403, /oss:PutObject on resource .*:demo-data\/tests\/alice\.txt: no RAM policy/),
+    );
     const raw = await fetchUrl(alice.signatureUrl('README.md', { expires: 60 }));
-    assert.match(raw.body, /<AccessDeniedDetail>[\s\S]*<NoPermissionType>ImplicitDeny<\/NoPermissionType>[\s\S]*<AuthAction>oss:GetObject<\/AuthAction>/);
+    assert.match(
+      raw.body,
+      /<AccessDeniedDetail>[\s\S]*<NoPermissionType>ImplicitDeny<\/NoPermissionType>[\s\S]*<AuthAction>oss:GetObject<\/AuthAction>/,
+    );
   });
 
   it('instance role (OSS read-only) via IMDS: list and get work, put/delete/copy are denied', async () => {
@@ -482,12 +677,20 @@ describe('STS credentials and RAM authorization', () => {
     const i = sandbox.state.instances.get(DEMO.vpcInstanceId2)!;
     i.ramRoleName = 'DemoEcsLogShipper';
     try {
-      const r = await fetchUrl(`${sandbox.info.url}/imds/${DEMO.vpcInstanceId2}/latest/meta-data/ram/security-credentials/DemoEcsLogShipper`);
+      const r = await fetchUrl(
+        `${sandbox.info.url}/imds/${DEMO.vpcInstanceId2}/latest/meta-data/ram/security-credentials/DemoEcsLogShipper`,
+      );
       const c = JSON.parse(r.body) as { AccessKeyId: string; AccessKeySecret: string; SecurityToken: string };
-      const shipper = client({ accessKeyId: c.AccessKeyId, accessKeySecret: c.AccessKeySecret, stsToken: c.SecurityToken });
+      const shipper = client({
+        accessKeyId: c.AccessKeyId,
+        accessKeySecret: c.AccessKeySecret,
+        stsToken: c.SecurityToken,
+      });
       await shipper.put('logs/2026/03/app.log', Buffer.from('ok'));
       await assert.rejects(shipper.put('config/app.json', Buffer.from('no')), fails('AccessDenied', 403));
-    } finally { i.ramRoleName = DEMO.seededRole; }
+    } finally {
+      i.ramRoleName = DEMO.seededRole;
+    }
   });
 });
 
@@ -519,11 +722,28 @@ describe('faults and the request log', () => {
     await c.completeMultipartUpload('tests/log.bin', init.uploadId, [{ number: 1, etag: part.etag }]);
     const again = await c.initMultipartUpload('tests/log.bin');
     await c.abortMultipartUpload('tests/log.bin', again.uploadId);
-    assert.deepEqual(sandbox.requests.slice(from).map((r) => `${r.service}:${r.action}`), [
-      'ListBuckets', 'GetBucketInfo', 'GetBucketLocation', 'ListObjects', 'ListObjectsV2', 'PutObject', 'GetObject', 'HeadObject',
-      'CopyObject', 'DeleteObject', 'DeleteMultipleObjects', 'InitiateMultipartUpload', 'UploadPart', 'ListParts',
-      'CompleteMultipartUpload', 'InitiateMultipartUpload', 'AbortMultipartUpload',
-    ].map((a) => `oss:${a}`));
+    assert.deepEqual(
+      sandbox.requests.slice(from).map((r) => `${r.service}:${r.action}`),
+      [
+        'ListBuckets',
+        'GetBucketInfo',
+        'GetBucketLocation',
+        'ListObjects',
+        'ListObjectsV2',
+        'PutObject',
+        'GetObject',
+        'HeadObject',
+        'CopyObject',
+        'DeleteObject',
+        'DeleteMultipleObjects',
+        'InitiateMultipartUpload',
+        'UploadPart',
+        'ListParts',
+        'CompleteMultipartUpload',
+        'InitiateMultipartUpload',
+        'AbortMultipartUpload',
+      ].map((a) => `oss:${a}`),
+    );
   });
 
   it('unsupported sub-resources are NotImplemented rather than misread as GetObject', async () => {

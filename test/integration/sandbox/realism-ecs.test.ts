@@ -21,13 +21,20 @@ function sandboxWith(options: SandboxOptions) {
   before(async () => {
     t.sandbox = await startSandbox({ instant: true, ...options });
     const config = new $OpenApiUtil.Config({
-      accessKeyId: DEMO.accessKeyId, accessKeySecret: DEMO.accessKeySecret, endpoint: t.sandbox.info.endpoint,
-      protocol: 'http', regionId: REGION, readTimeout: 10000, connectTimeout: 5000,
+      accessKeyId: DEMO.accessKeyId,
+      accessKeySecret: DEMO.accessKeySecret,
+      endpoint: t.sandbox.info.endpoint,
+      protocol: 'http',
+      regionId: REGION,
+      readTimeout: 10000,
+      connectTimeout: 5000,
     });
     t.ecs = new Ecs(config);
     t.ram = new Ram(config);
   });
-  after(async () => { await t.sandbox.close(); });
+  after(async () => {
+    await t.sandbox.close();
+  });
   return t;
 }
 
@@ -35,32 +42,54 @@ describe('instance lifecycle: transitions take time', () => {
   const STEP = 60_000;
   const t = sandboxWith({ realism: { lifecycle: { pendingMs: STEP, startingMs: STEP, stoppingMs: STEP } } });
   const one = async (id: string) =>
-    (await t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: REGION, instanceIds: JSON.stringify([id]) }))).body!.instances!.instance![0];
+    (
+      await t.ecs.describeInstances(
+        new $Ecs.DescribeInstancesRequest({ regionId: REGION, instanceIds: JSON.stringify([id]) }),
+      )
+    ).body!.instances!.instance![0];
   const start = (instanceId: string) => t.ecs.startInstance(new $Ecs.StartInstanceRequest({ instanceId }));
   const stop = (instanceId: string) => t.ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId }));
   const imdsStatus = async (id: string) => {
-    try { return (await fetch(`${t.sandbox.info.imdsUrl(id)}/latest/meta-data/instance-id`)).status; } catch { return 'no answer'; }
+    try {
+      return (await fetch(`${t.sandbox.info.imdsUrl(id)}/latest/meta-data/instance-id`)).status;
+    } catch {
+      return 'no answer';
+    }
   };
 
   it('RunInstances: Pending → Starting → Running, the public IP and IMDS only once Running', async () => {
-    const id = (await t.ecs.runInstances(new $Ecs.RunInstancesRequest({
-      regionId: REGION, imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd', instanceType: 'ecs.g7.large',
-      vSwitchId: 'vsw-bp1sandbox000001h', securityGroupId: 'sg-bp1sandbox00000001', internetMaxBandwidthOut: 5,
-    }))).body!.instanceIdSets!.instanceIdSet![0];
+    const id = (
+      await t.ecs.runInstances(
+        new $Ecs.RunInstancesRequest({
+          regionId: REGION,
+          imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd',
+          instanceType: 'ecs.g7.large',
+          vSwitchId: 'vsw-bp1sandbox000001h',
+          securityGroupId: 'sg-bp1sandbox00000001',
+          internetMaxBandwidthOut: 5,
+        }),
+      )
+    ).body!.instanceIdSets!.instanceIdSet![0];
     let i = await one(id);
     assert.equal(i.status, 'Pending');
     assert.deepEqual(i.publicIpAddress?.ipAddress, []);
     assert.equal(await imdsStatus(id), 'no answer');
     await rejectsWith(stop(id), 'IncorrectInstanceStatus.Initializing', 403);
     await rejectsWith(start(id), 'IncorrectInstanceStatus.Initializing', 403);
-    await rejectsWith(t.ecs.allocatePublicIpAddress(new $Ecs.AllocatePublicIpAddressRequest({ instanceId: id })), 'IncorrectInstanceStatus.Initializing', 403);
+    await rejectsWith(
+      t.ecs.allocatePublicIpAddress(new $Ecs.AllocatePublicIpAddressRequest({ instanceId: id })),
+      'IncorrectInstanceStatus.Initializing',
+      403,
+    );
 
     t.sandbox.advanceClock(STEP);
     i = await one(id);
     assert.equal(i.status, 'Starting');
     assert.deepEqual(i.publicIpAddress?.ipAddress, []);
     await rejectsWith(stop(id), 'IncorrectInstanceStatus', 403);
-    const starting = await t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: REGION, status: 'Starting' }));
+    const starting = await t.ecs.describeInstances(
+      new $Ecs.DescribeInstancesRequest({ regionId: REGION, status: 'Starting' }),
+    );
     assert.ok(starting.body!.instances!.instance!.some((x) => x.instanceId === id));
 
     t.sandbox.advanceClock(STEP);
@@ -84,17 +113,24 @@ describe('instance lifecycle: transitions take time', () => {
   });
 
   it('CreateInstance: Pending, then Stopped', async () => {
-    const id = (await t.ecs.createInstance(new $Ecs.CreateInstanceRequest({
-      regionId: REGION, imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd', instanceType: 'ecs.g7.large',
-      vSwitchId: 'vsw-bp1sandbox000001h', securityGroupId: 'sg-bp1sandbox00000001',
-    }))).body!.instanceId!;
+    const id = (
+      await t.ecs.createInstance(
+        new $Ecs.CreateInstanceRequest({
+          regionId: REGION,
+          imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd',
+          instanceType: 'ecs.g7.large',
+          vSwitchId: 'vsw-bp1sandbox000001h',
+          securityGroupId: 'sg-bp1sandbox00000001',
+        }),
+      )
+    ).body!.instanceId!;
     assert.equal((await one(id)).status, 'Pending');
     t.sandbox.advanceClock(STEP);
     assert.equal((await one(id)).status, 'Stopped');
   });
 });
 
-describe('catalogues of a real size, with each API\'s page sizes', () => {
+describe("catalogues of a real size, with each API's page sizes", () => {
   const t = sandboxWith({ realism: { largeCatalogues: true } });
 
   it('DescribeInstanceTypes: 100 without NextToken, hundreds when paged with NextToken', async () => {
@@ -103,7 +139,9 @@ describe('catalogues of a real size, with each API\'s page sizes', () => {
     assert.ok(first.nextToken);
     const all = [...first.instanceTypes!.instanceType!];
     for (let token: string | undefined = first.nextToken; token;) {
-      const page: $Ecs.DescribeInstanceTypesResponseBody = (await t.ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({ nextToken: token, maxResults: 100 }))).body!;
+      const page: $Ecs.DescribeInstanceTypesResponseBody = (
+        await t.ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({ nextToken: token, maxResults: 100 }))
+      ).body!;
       all.push(...page.instanceTypes!.instanceType!);
       token = page.nextToken;
     }
@@ -116,12 +154,22 @@ describe('catalogues of a real size, with each API\'s page sizes', () => {
     const images = (await t.ecs.describeImages(new $Ecs.DescribeImagesRequest({ regionId: REGION }))).body!;
     assert.equal(images.images!.image!.length, 10);
     assert.ok(images.totalCount! > 150, `${images.totalCount} images`);
-    assert.equal((await t.ecs.describeImages(new $Ecs.DescribeImagesRequest({ regionId: REGION, pageSize: 500 }))).body!.images!.image!.length, 100);
+    assert.equal(
+      (await t.ecs.describeImages(new $Ecs.DescribeImagesRequest({ regionId: REGION, pageSize: 500 }))).body!.images!
+        .image!.length,
+      100,
+    );
     const vsw = (await t.ecs.describeVSwitches(new $Ecs.DescribeVSwitchesRequest({ regionId: REGION }))).body!;
     assert.equal(vsw.vSwitches!.vSwitch!.length, 10);
     assert.ok(vsw.totalCount! > 50, `${vsw.totalCount} vSwitches`);
-    assert.equal((await t.ecs.describeVSwitches(new $Ecs.DescribeVSwitchesRequest({ regionId: REGION, pageSize: 100 }))).body!.pageSize, 50);
-    const sgs = (await t.ecs.describeSecurityGroups(new $Ecs.DescribeSecurityGroupsRequest({ regionId: REGION, maxResults: 10 }))).body!;
+    assert.equal(
+      (await t.ecs.describeVSwitches(new $Ecs.DescribeVSwitchesRequest({ regionId: REGION, pageSize: 100 }))).body!
+        .pageSize,
+      50,
+    );
+    const sgs = (
+      await t.ecs.describeSecurityGroups(new $Ecs.DescribeSecurityGroupsRequest({ regionId: REGION, maxResults: 10 }))
+    ).body!;
     assert.equal(sgs.securityGroups!.securityGroup!.length, 10);
     assert.ok(sgs.nextToken);
     assert.ok(sgs.totalCount! > 100, `${sgs.totalCount} security groups`);
@@ -130,7 +178,7 @@ describe('catalogues of a real size, with each API\'s page sizes', () => {
   });
 });
 
-describe('throttling in the gateway\'s shapes', () => {
+describe("throttling in the gateway's shapes", () => {
   const t = sandboxWith({});
 
   it('answers the chosen code with its status: Throttling.User, Throttling.Api, ServiceUnavailable', async () => {
@@ -150,11 +198,21 @@ describe('throttling in the gateway\'s shapes', () => {
     try {
       const outcomes: string[] = [];
       for (let n = 0; n < 5; n++) {
-        outcomes.push(await t.ram.listRoles(new $Ram.ListRolesRequest({})).then(() => 'ok', (e: { code?: string }) => String(e.code)));
+        outcomes.push(
+          await t.ram.listRoles(new $Ram.ListRolesRequest({})).then(
+            () => 'ok',
+            (e: { code?: string }) => String(e.code),
+          ),
+        );
       }
       assert.deepEqual(outcomes.slice(0, 2), ['ok', 'ok']);
-      assert.ok(outcomes.slice(2).every((o) => o === 'Throttling.User'), outcomes.join());
-    } finally { t.sandbox.faults.clear(); }
+      assert.ok(
+        outcomes.slice(2).every((o) => o === 'Throttling.User'),
+        outcomes.join(),
+      );
+    } finally {
+      t.sandbox.faults.clear();
+    }
   });
 });
 
@@ -162,7 +220,11 @@ describe('RPC timestamp against a skewed sandbox clock', () => {
   const t = sandboxWith({ clockSkewMs: 20 * 60_000 });
 
   it('refuses requests 20 minutes behind it with InvalidTimeStamp.Expired, and dates its answers with its own clock', async () => {
-    const e = await rejectsWith(t.ecs.describeRegions(new $Ecs.DescribeRegionsRequest({})), 'InvalidTimeStamp.Expired', 400);
+    const e = await rejectsWith(
+      t.ecs.describeRegions(new $Ecs.DescribeRegionsRequest({})),
+      'InvalidTimeStamp.Expired',
+      400,
+    );
     assert.ok(e);
     const date = (await fetch(`${t.sandbox.info.url}/__sandbox/info`)).headers.get('date')!;
     const skew = Date.parse(date) - Date.now();

@@ -13,7 +13,9 @@ import { DEMO } from '../../../src/sandbox/seed/demo';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox/server';
 
 const pinnedLookup = ((_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) =>
-  options && options.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)) as unknown as LookupFunction;
+  options && options.all
+    ? cb(null, [{ address: '127.0.0.1', family: 4 }])
+    : cb(null, '127.0.0.1', 4)) as unknown as LookupFunction;
 const agent = new http.Agent({ keepAlive: true, lookup: pinnedLookup });
 
 type OssError = Error & { code?: string; status?: number; ecCode?: string };
@@ -27,19 +29,29 @@ function sandboxWith(options: SandboxOptions) {
   const t = {} as { sandbox: Sandbox; client(extra?: Partial<OSS.Options> & { amendTimeSkewed?: number }): OSS };
   before(async () => {
     t.sandbox = await startSandbox({ instant: true, ...options });
-    t.client = (extra = {}) => new OSS({
-      region: 'oss-cn-hangzhou', endpoint: `http://oss-cn-hangzhou.aliyuncs.com:${t.sandbox.info.port}`, bucket: DEMO.bucket,
-      accessKeyId: DEMO.accessKeyId, accessKeySecret: DEMO.accessKeySecret, agent, ...extra,
-    } as OSS.Options);
+    t.client = (extra = {}) =>
+      new OSS({
+        region: 'oss-cn-hangzhou',
+        endpoint: `http://oss-cn-hangzhou.aliyuncs.com:${t.sandbox.info.port}`,
+        bucket: DEMO.bucket,
+        accessKeyId: DEMO.accessKeyId,
+        accessKeySecret: DEMO.accessKeySecret,
+        agent,
+        ...extra,
+      } as OSS.Options);
   });
-  after(async () => { await t.sandbox.close(); });
+  after(async () => {
+    await t.sandbox.close();
+  });
   return t;
 }
 
 /** A raw request through ali-oss's own signer, for what its high-level calls never send. */
 type RawClient = {
   _objectRequestParams(method: string, name: string, options: object): Record<string, unknown>;
-  request(params: Record<string, unknown>): Promise<{ res: { status: number; headers: Record<string, string> }; data?: unknown }>;
+  request(
+    params: Record<string, unknown>,
+  ): Promise<{ res: { status: number; headers: Record<string, string> }; data?: unknown }>;
 };
 
 describe('clock: OSS refuses requests more than 15 minutes off its clock', () => {
@@ -48,7 +60,10 @@ describe('clock: OSS refuses requests more than 15 minutes off its clock', () =>
 
   it('answers 403 RequestTimeTooSkewed with its ServerTime; a client that amends its clock gets through', async () => {
     let caught: (OssError & { serverTime?: string }) | undefined;
-    await assert.rejects(t.client().get('README.md'), (e: OssError) => { caught = e; return fails('RequestTimeTooSkewed', 403)(e); });
+    await assert.rejects(t.client().get('README.md'), (e: OssError) => {
+      caught = e;
+      return fails('RequestTimeTooSkewed', 403)(e);
+    });
     assert.equal(caught!.ecCode, '0002-00000504');
     // The Date header says where the sandbox clock is, which is how a client learns the skew.
     const res = await fetch(`${t.sandbox.info.url}/__sandbox/info`);
@@ -59,7 +74,10 @@ describe('clock: OSS refuses requests more than 15 minutes off its clock', () =>
   });
 
   it('V4 signatures are checked the same way', async () => {
-    await assert.rejects(t.client({ authorizationV4: true } as Partial<OSS.Options>).get('README.md'), fails('RequestTimeTooSkewed', 403));
+    await assert.rejects(
+      t.client({ authorizationV4: true } as Partial<OSS.Options>).get('README.md'),
+      fails('RequestTimeTooSkewed', 403),
+    );
   });
 
   it('within 15 minutes, and with the check off, requests pass', async () => {
@@ -67,7 +85,11 @@ describe('clock: OSS refuses requests more than 15 minutes off its clock', () =>
     await t.client().get('README.md');
     t.sandbox.setClockSkew(SKEW);
     t.sandbox.setRealism({ ossRequestTime: false });
-    try { await t.client().get('README.md'); } finally { t.sandbox.setRealism({ ossRequestTime: true }); }
+    try {
+      await t.client().get('README.md');
+    } finally {
+      t.sandbox.setRealism({ ossRequestTime: true });
+    }
   });
 });
 
@@ -76,7 +98,9 @@ describe('encoding-type=url in listings', () => {
   const keys = ['enc/a b+c%d.txt', 'enc/plus+dir/x.txt', 'enc/\u0001ctl.txt'];
 
   before(async () => {
-    for (const k of keys) { await t.client().put(k, Buffer.from(k)); }
+    for (const k of keys) {
+      await t.client().put(k, Buffer.from(k));
+    }
   });
 
   it('ListObjectsV2 url-encodes keys, prefixes and the delimiter, and says so in EncodingType', async () => {
@@ -95,12 +119,24 @@ describe('encoding-type=url in listings', () => {
 
   it('ListObjects (v1) encodes Marker and NextMarker too; without encoding-type keys come back raw', async () => {
     const c = t.client();
-    const page = await c.list({ prefix: 'enc/', 'max-keys': 1, marker: 'enc/\u0001ctl.txt', 'encoding-type': 'url' } as OSS.ListObjectsQuery, {});
-    assert.deepEqual(page.objects.map((o) => o.name), ['enc%2Fa%20b%2Bc%25d.txt']);
+    const page = await c.list(
+      { prefix: 'enc/', 'max-keys': 1, marker: 'enc/\u0001ctl.txt', 'encoding-type': 'url' } as OSS.ListObjectsQuery,
+      {},
+    );
+    assert.deepEqual(
+      page.objects.map((o) => o.name),
+      ['enc%2Fa%20b%2Bc%25d.txt'],
+    );
     assert.equal(page.nextMarker, 'enc%2Fa%20b%2Bc%25d.txt');
     const raw = await c.list({ prefix: 'enc/a' } as OSS.ListObjectsQuery, {});
-    assert.deepEqual(raw.objects.map((o) => o.name), ['enc/a b+c%d.txt']);
-    await assert.rejects(c.list({ 'encoding-type': 'base64' } as unknown as OSS.ListObjectsQuery, {}), fails('InvalidArgument', 400));
+    assert.deepEqual(
+      raw.objects.map((o) => o.name),
+      ['enc/a b+c%d.txt'],
+    );
+    await assert.rejects(
+      c.list({ 'encoding-type': 'base64' } as unknown as OSS.ListObjectsQuery, {}),
+      fails('InvalidArgument', 400),
+    );
   });
 });
 
@@ -111,7 +147,11 @@ describe('DeleteMultipleObjects requires Content-MD5', () => {
     const raw = c as unknown as RawClient;
     const params = raw._objectRequestParams('POST', '', { subres: { delete: '' } });
     return raw.request({
-      ...params, mime: 'xml', disabledMD5: true, successStatuses: [200], xmlResponse: true,
+      ...params,
+      mime: 'xml',
+      disabledMD5: true,
+      successStatuses: [200],
+      xmlResponse: true,
       content: `<?xml version="1.0" encoding="UTF-8"?><Delete><Quiet>true</Quiet><Object><Key>${key}</Key></Object></Delete>`,
     });
   }
@@ -119,10 +159,16 @@ describe('DeleteMultipleObjects requires Content-MD5', () => {
   it('refuses a batch delete without Content-MD5 (InvalidDigest, EC 0016-00000606); ali-oss sends it and passes', async () => {
     const c = t.client();
     await c.put('md5/one.txt', Buffer.from('1'));
-    await assert.rejects(deleteWithoutMd5(c, 'md5/one.txt'), (e: OssError) => fails('InvalidDigest', 400)(e) && e.ecCode === '0016-00000606');
+    await assert.rejects(
+      deleteWithoutMd5(c, 'md5/one.txt'),
+      (e: OssError) => fails('InvalidDigest', 400)(e) && e.ecCode === '0016-00000606',
+    );
     await c.head('md5/one.txt');
     const r = await c.deleteMulti(['md5/one.txt']);
-    assert.deepEqual((r.deleted ?? []).map((d) => (d as { Key?: string }).Key ?? d), ['md5/one.txt']);
+    assert.deepEqual(
+      (r.deleted ?? []).map((d) => (d as { Key?: string }).Key ?? d),
+      ['md5/one.txt'],
+    );
   });
 
   it('with the check off, the same request is accepted', async () => {
@@ -131,7 +177,9 @@ describe('DeleteMultipleObjects requires Content-MD5', () => {
       const c = t.client();
       await c.put('md5/two.txt', Buffer.from('2'));
       assert.equal((await deleteWithoutMd5(c, 'md5/two.txt')).res.status, 200);
-    } finally { t.sandbox.setRealism({ ossContentMd5: true }); }
+    } finally {
+      t.sandbox.setRealism({ ossContentMd5: true });
+    }
   });
 });
 

@@ -14,7 +14,9 @@ import { useSandbox } from '../../helpers/sandbox';
 const t = useSandbox();
 
 const pinnedLookup = ((_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) =>
-  options && options.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)) as unknown as LookupFunction;
+  options && options.all
+    ? cb(null, [{ address: '127.0.0.1', family: 4 }])
+    : cb(null, '127.0.0.1', 4)) as unknown as LookupFunction;
 const agent = new http.Agent({ lookup: pinnedLookup });
 
 const keys = () => [
@@ -29,17 +31,35 @@ async function logged(fn: () => Promise<unknown>) {
   return t.sandbox.requests.slice(from);
 }
 
-const get = (url: string) => new Promise<number>((resolve, reject) => {
-  http.get(url, { agent }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); }).on('error', reject);
-});
+const get = (url: string) =>
+  new Promise<number>((resolve, reject) => {
+    http
+      .get(url, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
+      .on('error', reject);
+  });
 
 describe('sandbox request log: who signed', () => {
   test('RPC: ACS3 and V1 name the signing AccessKey ID', async () => {
     for (const k of keys()) {
       for (const extra of [{}, { signatureAlgorithm: 'v2' }]) {
-        const sts = new Sts(new $OpenApiUtil.Config({ ...k, endpoint: t.sandbox.info.endpoint, protocol: 'http', regionId: 'cn-hangzhou', ...extra }));
+        const sts = new Sts(
+          new $OpenApiUtil.Config({
+            ...k,
+            endpoint: t.sandbox.info.endpoint,
+            protocol: 'http',
+            regionId: 'cn-hangzhou',
+            ...extra,
+          }),
+        );
         const entries = await logged(() => sts.getCallerIdentity());
-        assert.deepEqual(entries.map((e) => [e.action, e.accessKeyId]), [['GetCallerIdentity', k.accessKeyId]], JSON.stringify(extra));
+        assert.deepEqual(
+          entries.map((e) => [e.action, e.accessKeyId]),
+          [['GetCallerIdentity', k.accessKeyId]],
+          JSON.stringify(extra),
+        );
       }
     }
   });
@@ -47,18 +67,37 @@ describe('sandbox request log: who signed', () => {
   test('OSS: V1 and V4 headers, V1 and V4 presigned URLs name the signing AccessKey ID', async () => {
     for (const k of keys()) {
       for (const authorizationV4 of [false, true]) {
-        const c = new OSS({ region: 'oss-cn-hangzhou', endpoint: `http://oss-cn-hangzhou.aliyuncs.com:${t.sandbox.info.port}`, bucket: DEMO.bucket, agent, authorizationV4, ...k } as OSS.Options);
+        const c = new OSS({
+          region: 'oss-cn-hangzhou',
+          endpoint: `http://oss-cn-hangzhou.aliyuncs.com:${t.sandbox.info.port}`,
+          bucket: DEMO.bucket,
+          agent,
+          authorizationV4,
+          ...k,
+        } as OSS.Options);
         const entries = await logged(() => c.head('README.md').catch(() => undefined));
-        assert.deepEqual(entries.map((e) => [e.action, e.accessKeyId]), [['HeadObject', k.accessKeyId]], `V4 ${authorizationV4}`);
-        const url = authorizationV4 ? await c.signatureUrlV4('GET', 60, {}, 'README.md') : c.signatureUrl('README.md', { expires: 60 });
+        assert.deepEqual(
+          entries.map((e) => [e.action, e.accessKeyId]),
+          [['HeadObject', k.accessKeyId]],
+          `V4 ${authorizationV4}`,
+        );
+        const url = authorizationV4
+          ? await c.signatureUrlV4('GET', 60, {}, 'README.md')
+          : c.signatureUrl('README.md', { expires: 60 });
         const presigned = await logged(() => get(url));
-        assert.deepEqual(presigned.map((e) => [e.action, e.accessKeyId]), [['GetObject', k.accessKeyId]], `presigned V4 ${authorizationV4}`);
+        assert.deepEqual(
+          presigned.map((e) => [e.action, e.accessKeyId]),
+          [['GetObject', k.accessKeyId]],
+          `presigned V4 ${authorizationV4}`,
+        );
       }
     }
   });
 
   test('an anonymous request names no key', async () => {
-    const entries = await logged(() => get(`http://${DEMO.bucket}.oss-cn-hangzhou.aliyuncs.com:${t.sandbox.info.port}/README.md`));
+    const entries = await logged(() =>
+      get(`http://${DEMO.bucket}.oss-cn-hangzhou.aliyuncs.com:${t.sandbox.info.port}/README.md`),
+    );
     assert.equal(entries.length, 1);
     assert.equal(entries[0].status, 403);
     assert.equal(entries[0].accessKeyId, undefined);

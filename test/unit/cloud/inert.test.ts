@@ -51,19 +51,36 @@ test('length is capped with "…", by code point (no split surrogate pair), and 
   assert.equal(inert('x'.repeat(5000)).length, NOTICE_MAX);
   assert.ok(inert('x'.repeat(5000)).endsWith('…'));
   assert.equal(inert('😀'.repeat(10), { max: 4 }), '😀😀😀…');
-  for (const h of hostile) { assert.equal(inert(inert(h)), inert(h)); }
+  for (const h of hostile) {
+    assert.equal(inert(inert(h)), inert(h));
+  }
   assert.equal(inert('Policy "p" is attached to role r (account 1).'), 'Policy "p" is attached to role r (account 1).');
 });
 
 test('markdownText: no image, link, autolink or HTML survives marked (what VS Code renders tooltips with)', () => {
-  const cases = ['![x](https://tracker.example/p.png)', RUN, 'see https://tracker.example/a', '<img src=https://t.example/p>', '**bold** `code` # h'];
+  const cases = [
+    '![x](https://tracker.example/p.png)',
+    RUN,
+    'see https://tracker.example/a',
+    '<img src=https://t.example/p>',
+    '**bold** `code` # h',
+  ];
   // Without escaping, marked would act on them (the test can fail).
   assert.match(marked.parse(cases[0]) as string, /<img/);
   for (const c of cases) {
     const html = marked.parse(markdownText(c)) as string;
     assert.doesNotMatch(html, /<img|<a |<strong|<code|<h1/, `${c} → ${html}`);
     // The text is still all there for the reader.
-    assert.ok(html.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/&#39;/g, "'").includes(c), `${c} → ${html}`);
+    assert.ok(
+      html
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&')
+        .replace(/&#39;/g, "'")
+        .includes(c),
+      `${c} → ${html}`,
+    );
   }
 });
 

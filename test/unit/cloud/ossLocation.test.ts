@@ -1,7 +1,16 @@
 /** oss:// URIs and folder arithmetic (no cloud needed). */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { asPrefix, baseName, entryName, formatOssUri, formatSize, isBucketName, parentPrefix, parseOssUri } from '../../../src/cloud/ossLocation';
+import {
+  asPrefix,
+  baseName,
+  entryName,
+  formatOssUri,
+  formatSize,
+  isBucketName,
+  parentPrefix,
+  parseOssUri,
+} from '../../../src/cloud/ossLocation';
 
 describe('oss:// locations', () => {
   it('parses and formats URIs', () => {

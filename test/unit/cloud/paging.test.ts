@@ -21,7 +21,11 @@ function gatedListing(pages: string[][]) {
       });
     });
   };
-  const settle = async () => { for (let i = 0; i < 5; i++) { await new Promise((r) => setImmediate(r)); } };
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setImmediate(r));
+    }
+  };
   /** Lets `pending` reach the listing, answers the request it made, and waits for it. */
   const answer = async <T>(pending: Promise<T>): Promise<T> => {
     await settle();
@@ -40,7 +44,10 @@ describe('PagedList', () => {
     l.waiting.shift()!.release();
     assert.deepEqual(await first, ['a', 'b']);
     assert.equal(list.hasMore, true);
-    for (const expected of [['a', 'b', 'c'], ['a', 'b', 'c', 'd']]) {
+    for (const expected of [
+      ['a', 'b', 'c'],
+      ['a', 'b', 'c', 'd'],
+    ]) {
       await l.answer(list.loadMore());
       assert.deepEqual(await list.current(), expected);
     }
@@ -108,26 +115,61 @@ describe('PagedList', () => {
 });
 
 describe('forEachPage', () => {
-  const listing = (pages: string[][]) => async (token: string | undefined): Promise<Page<string>> => {
-    const i = token === undefined ? 0 : Number(token);
-    return { items: pages[i], next: i + 1 < pages.length ? String(i + 1) : undefined };
-  };
+  const listing =
+    (pages: string[][]) =>
+    async (token: string | undefined): Promise<Page<string>> => {
+      const i = token === undefined ? 0 : Number(token);
+      return { items: pages[i], next: i + 1 < pages.length ? String(i + 1) : undefined };
+    };
 
   it('hands each page over before loading the next, and counts the items', async () => {
     const order: string[] = [];
     const load = listing([['a', 'b'], [], ['c']]);
-    const n = await forEachPage(async (t) => { order.push(`load ${t ?? 'first'}`); return load(t); }, async (items) => { order.push(`work ${items.join('')}`); });
+    const n = await forEachPage(
+      async (t) => {
+        order.push(`load ${t ?? 'first'}`);
+        return load(t);
+      },
+      async (items) => {
+        order.push(`work ${items.join('')}`);
+      },
+    );
     assert.equal(n, 3);
     assert.deepEqual(order, ['load first', 'work ab', 'load 1', 'load 2', 'work c']);
   });
 
   it('stops on a token that repeats, at maxPages, and when aborted', async () => {
     let loads = 0;
-    assert.equal(await forEachPage(async () => { loads++; return { items: ['x'], next: 'same' }; }, async () => {}), 2);
+    assert.equal(
+      await forEachPage(
+        async () => {
+          loads++;
+          return { items: ['x'], next: 'same' };
+        },
+        async () => {},
+      ),
+      2,
+    );
     assert.equal(loads, 2);
     let n = 0;
-    assert.equal(await forEachPage(async () => ({ items: ['x'], next: String(++n) }), async () => {}, { maxPages: 5 }), 5);
+    assert.equal(
+      await forEachPage(
+        async () => ({ items: ['x'], next: String(++n) }),
+        async () => {},
+        { maxPages: 5 },
+      ),
+      5,
+    );
     const controller = new AbortController();
-    await assert.rejects(forEachPage(listing([['a'], ['b']]), async () => { controller.abort(); }, { signal: controller.signal }), { name: 'AbortError' });
+    await assert.rejects(
+      forEachPage(
+        listing([['a'], ['b']]),
+        async () => {
+          controller.abort();
+        },
+        { signal: controller.signal },
+      ),
+      { name: 'AbortError' },
+    );
   });
 });

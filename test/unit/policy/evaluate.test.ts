@@ -2,11 +2,19 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluate } from '../../../src/policy/evaluate';
 import {
-  ossReadOnlyBucketPolicy, ossReadOnlyPolicy, ossReadWritePolicy, passRolePolicy, roleArn,
+  ossReadOnlyBucketPolicy,
+  ossReadOnlyPolicy,
+  ossReadWritePolicy,
+  passRolePolicy,
+  roleArn,
 } from '../../../src/policy/builders';
 import type { AuthorizationRequest, NamedPolicy, PolicyDocument, PolicyStatement } from '../../../src/policy/types';
 
-const named = (document: PolicyDocument, name = 'P', type: 'System' | 'Custom' = 'Custom'): NamedPolicy => ({ name, type, document });
+const named = (document: PolicyDocument, name = 'P', type: 'System' | 'Custom' = 'Custom'): NamedPolicy => ({
+  name,
+  type,
+  document,
+});
 const doc = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: '1', Statement });
 const effect = (policies: NamedPolicy[], req: AuthorizationRequest) => evaluate(policies, req).effect;
 const obj = (key: string, bucket = 'bkt', account = '1234567890') => `acs:oss:*:${account}:${bucket}/${key}`;
@@ -27,20 +35,32 @@ describe('evaluate: basics', () => {
   });
 
   it('returns the matched statement reference for Allow', () => {
-    const ps = [named(doc({ Effect: 'Allow', Action: 'ecs:Describe*', Resource: '*' })), named(ossReadOnlyPolicy(), 'RO', 'System')];
+    const ps = [
+      named(doc({ Effect: 'Allow', Action: 'ecs:Describe*', Resource: '*' })),
+      named(ossReadOnlyPolicy(), 'RO', 'System'),
+    ];
     const d = evaluate(ps, { action: 'oss:GetObject', resource: obj('x') });
     assert.equal(d.effect, 'Allow');
     assert.ok(d.effect === 'Allow');
-    assert.deepEqual({ ...d.matched, statement: undefined }, { policyName: 'RO', policyType: 'System', index: 0, statement: undefined });
+    assert.deepEqual(
+      { ...d.matched, statement: undefined },
+      { policyName: 'RO', policyType: 'System', index: 0, statement: undefined },
+    );
     assert.deepEqual(d.matched.statement.Action, ['oss:Get*', 'oss:List*']);
   });
 
   it('explicit Deny beats Allow regardless of order, and is reported', () => {
-    const deny = named(doc(
-      { Effect: 'Allow', Action: 'oss:ListObjects', Resource: '*' },
-      { Effect: 'Deny', Action: 'oss:GetObject', Resource: obj('secret/*', 'bkt', '*') },
-    ), 'NoSecrets');
-    for (const ps of [[named(ossReadOnlyPolicy(), 'RO'), deny], [deny, named(ossReadOnlyPolicy(), 'RO')]]) {
+    const deny = named(
+      doc(
+        { Effect: 'Allow', Action: 'oss:ListObjects', Resource: '*' },
+        { Effect: 'Deny', Action: 'oss:GetObject', Resource: obj('secret/*', 'bkt', '*') },
+      ),
+      'NoSecrets',
+    );
+    for (const ps of [
+      [named(ossReadOnlyPolicy(), 'RO'), deny],
+      [deny, named(ossReadOnlyPolicy(), 'RO')],
+    ]) {
       const d = evaluate(ps, { action: 'oss:GetObject', resource: obj('secret/k') });
       assert.equal(d.effect, 'ExplicitDeny');
       assert.ok(d.effect === 'ExplicitDeny');
@@ -138,17 +158,23 @@ describe('evaluate: resource matching', () => {
   }
 
   it('NotResource: everything except the listed resources', () => {
-    const ps = [named(doc({ Effect: 'Allow', Action: 'oss:*', NotResource: ['acs:oss:*:*:private', 'acs:oss:*:*:private/*'] }))];
+    const ps = [
+      named(doc({ Effect: 'Allow', Action: 'oss:*', NotResource: ['acs:oss:*:*:private', 'acs:oss:*:*:private/*'] })),
+    ];
     assert.equal(effect(ps, { action: 'oss:GetObject', resource: obj('x') }), 'Allow');
     assert.equal(effect(ps, { action: 'oss:GetObject', resource: obj('x', 'private') }), 'ImplicitDeny');
     assert.equal(effect(ps, { action: 'oss:ListObjects', resource: 'acs:oss:*:1:private' }), 'ImplicitDeny');
   });
 
   it('Deny with NotResource fences a user into one bucket', () => {
-    const ps = [named(doc(
-      { Effect: 'Allow', Action: 'oss:*', Resource: '*' },
-      { Effect: 'Deny', Action: 'oss:*', NotResource: ['acs:oss:*:*:mine', 'acs:oss:*:*:mine/*'] },
-    ))];
+    const ps = [
+      named(
+        doc(
+          { Effect: 'Allow', Action: 'oss:*', Resource: '*' },
+          { Effect: 'Deny', Action: 'oss:*', NotResource: ['acs:oss:*:*:mine', 'acs:oss:*:*:mine/*'] },
+        ),
+      ),
+    ];
     assert.equal(effect(ps, { action: 'oss:PutObject', resource: obj('a', 'mine') }), 'Allow');
     assert.equal(effect(ps, { action: 'oss:PutObject', resource: obj('a', 'theirs') }), 'ExplicitDeny');
   });
@@ -164,7 +190,10 @@ describe('evaluate: builders', () => {
     assert.equal(effect(ps, { action: 'ram:PassRole', resource: roleArn(account, 'ecsrolefoross') }), 'Allow');
     assert.equal(effect(ps, { action: 'ram:PassRole', resource: roleArn(account, 'AdminRole') }), 'ImplicitDeny');
     assert.equal(effect(ps, { action: 'ram:PassRole', resource: roleArn('999', 'EcsRoleForOss') }), 'ImplicitDeny');
-    assert.equal(effect(ps, { action: 'ecs:AttachInstanceRamRole', resource: 'acs:ecs:cn-hangzhou:1234567890:instance/i-1' }), 'Allow');
+    assert.equal(
+      effect(ps, { action: 'ecs:AttachInstanceRamRole', resource: 'acs:ecs:cn-hangzhou:1234567890:instance/i-1' }),
+      'Allow',
+    );
     assert.equal(effect(ps, { action: 'ecs:RunInstances', resource: '*' }), 'ImplicitDeny');
     const withRun = [named(passRolePolicy(arn, { includeRunInstances: true }))];
     assert.equal(effect(withRun, { action: 'ecs:RunInstances', resource: '*' }), 'Allow');
@@ -185,7 +214,12 @@ describe('evaluate: builders', () => {
     const ps = [named(ossReadWritePolicy('bkt', 'logs/'))];
     assert.equal(effect(ps, { action: 'oss:PutObject', resource: obj('logs/a.gz') }), 'Allow');
     assert.equal(effect(ps, { action: 'oss:PutObject', resource: obj('data/a.gz') }), 'ImplicitDeny');
-    const list = (prefix?: string) => effect(ps, { action: 'oss:ListObjects', resource: `acs:oss:*:${account}:bkt`, conditions: { 'oss:Prefix': prefix } });
+    const list = (prefix?: string) =>
+      effect(ps, {
+        action: 'oss:ListObjects',
+        resource: `acs:oss:*:${account}:bkt`,
+        conditions: { 'oss:Prefix': prefix },
+      });
     assert.equal(list('logs/'), 'Allow');
     assert.equal(list('logs/2024/'), 'Allow');
     assert.equal(list('data/'), 'ImplicitDeny');
@@ -194,11 +228,13 @@ describe('evaluate: builders', () => {
 });
 
 describe('evaluate: conditions', () => {
-  const withCond = (Condition: PolicyStatement['Condition'], Effect: 'Allow' | 'Deny' = 'Allow') =>
-    [named(doc({ Effect, Action: 'oss:GetObject', Resource: '*', Condition }))];
-  const run = (ps: NamedPolicy[], conditions?: AuthorizationRequest['conditions']) => effect(ps, { action: 'oss:GetObject', resource: obj('a'), conditions });
+  const withCond = (Condition: PolicyStatement['Condition'], Effect: 'Allow' | 'Deny' = 'Allow') => [
+    named(doc({ Effect, Action: 'oss:GetObject', Resource: '*', Condition })),
+  ];
+  const run = (ps: NamedPolicy[], conditions?: AuthorizationRequest['conditions']) =>
+    effect(ps, { action: 'oss:GetObject', resource: obj('a'), conditions });
 
-  it('IpAddress with CIDR and single addresses; values OR\'ed', () => {
+  it("IpAddress with CIDR and single addresses; values OR'ed", () => {
     const ps = withCond({ IpAddress: { 'acs:SourceIp': ['10.0.0.0/8', '192.168.1.7'] } });
     assert.equal(run(ps, { 'acs:SourceIp': '10.20.30.40' }), 'Allow');
     assert.equal(run(ps, { 'acs:SourceIp': '192.168.1.7' }), 'Allow');
@@ -209,7 +245,10 @@ describe('evaluate: conditions', () => {
   });
 
   it('NotIpAddress as a Deny guard, including when the key is missing', () => {
-    const ps = [named(ossReadOnlyPolicy()), ...withCond({ NotIpAddress: { 'acs:SourceIp': '203.0.113.0/24' } }, 'Deny')];
+    const ps = [
+      named(ossReadOnlyPolicy()),
+      ...withCond({ NotIpAddress: { 'acs:SourceIp': '203.0.113.0/24' } }, 'Deny'),
+    ];
     assert.equal(run(ps, { 'acs:SourceIp': '203.0.113.9' }), 'Allow');
     assert.equal(run(ps, { 'acs:SourceIp': '198.51.100.1' }), 'ExplicitDeny');
     assert.equal(run(ps, {}), 'ExplicitDeny'); // negated operator on a missing key is true (fail closed)
@@ -244,7 +283,8 @@ describe('evaluate: conditions', () => {
   });
 
   it('numeric operators', () => {
-    const check = (op: string, value: number, actual: string) => run(withCond({ [op]: { 'oss:MaxKeys': value } }), { 'oss:MaxKeys': actual });
+    const check = (op: string, value: number, actual: string) =>
+      run(withCond({ [op]: { 'oss:MaxKeys': value } }), { 'oss:MaxKeys': actual });
     assert.equal(check('NumericEquals', 100, '100'), 'Allow');
     assert.equal(check('NumericEquals', 100, '100.0'), 'Allow');
     assert.equal(check('NumericEquals', 100, '101'), 'ImplicitDeny');
@@ -261,7 +301,8 @@ describe('evaluate: conditions', () => {
   });
 
   it('date operators (ISO 8601 and epoch seconds)', () => {
-    const check = (op: string, value: string, actual: string) => run(withCond({ [op]: { 'acs:CurrentTime': value } }), { 'acs:CurrentTime': actual });
+    const check = (op: string, value: string, actual: string) =>
+      run(withCond({ [op]: { 'acs:CurrentTime': value } }), { 'acs:CurrentTime': actual });
     const limit = '2025-01-01T00:00:00Z';
     assert.equal(check('DateLessThan', limit, '2024-12-31T23:59:59Z'), 'Allow');
     assert.equal(check('DateLessThan', limit, '2025-01-01T08:00:00+08:00'), 'ImplicitDeny'); // same instant
@@ -312,15 +353,26 @@ describe('evaluate: conditions', () => {
 
 describe('evaluate: malformed documents are tolerated', () => {
   it('statements missing parts neither allow nor deny; a lone statement object still counts', () => {
-    const broken = { Version: '1', Statement: [
-      { Effect: 'Allow', Resource: '*' },
-      { Effect: 'Deny', Action: '*' },
-      { Effect: 'allow', Action: '*', Resource: '*' },
-      null, 42, 'x',
-    ] } as unknown as PolicyDocument;
+    const broken = {
+      Version: '1',
+      Statement: [
+        { Effect: 'Allow', Resource: '*' },
+        { Effect: 'Deny', Action: '*' },
+        { Effect: 'allow', Action: '*', Resource: '*' },
+        null,
+        42,
+        'x',
+      ],
+    } as unknown as PolicyDocument;
     assert.equal(effect([named(broken)], { action: 'oss:GetObject', resource: obj('a') }), 'ImplicitDeny');
-    const single = { Version: '1', Statement: { Effect: 'Allow', Action: 'oss:*', Resource: '*' } } as unknown as PolicyDocument;
+    const single = {
+      Version: '1',
+      Statement: { Effect: 'Allow', Action: 'oss:*', Resource: '*' },
+    } as unknown as PolicyDocument;
     assert.equal(effect([named(single)], { action: 'oss:GetObject', resource: obj('a') }), 'Allow');
-    assert.equal(effect([named({} as PolicyDocument)], { action: 'oss:GetObject', resource: obj('a') }), 'ImplicitDeny');
+    assert.equal(
+      effect([named({} as PolicyDocument)], { action: 'oss:GetObject', resource: obj('a') }),
+      'ImplicitDeny',
+    );
   });
 });

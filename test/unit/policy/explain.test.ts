@@ -37,10 +37,16 @@ describe('explainDenial', () => {
   });
 
   it('explicit Deny: names the statement, suggests nothing (an Allow cannot help)', () => {
-    const deny = named({ Version: '1', Statement: [
-      { Effect: 'Allow', Action: 'oss:*', Resource: '*' },
-      { Effect: 'Deny', Action: 'oss:Delete*', Resource: 'acs:oss:*:*:bkt/*' },
-    ] }, 'NoDeletes');
+    const deny = named(
+      {
+        Version: '1',
+        Statement: [
+          { Effect: 'Allow', Action: 'oss:*', Resource: '*' },
+          { Effect: 'Deny', Action: 'oss:Delete*', Resource: 'acs:oss:*:*:bkt/*' },
+        ],
+      },
+      'NoDeletes',
+    );
     const e = explainDenial([deny], { action: 'oss:DeleteObject', resource: 'acs:oss:*:123:bkt/x' });
     assert.equal(e.reason, 'ExplicitDeny');
     assert.equal(e.denyingStatement?.policyName, 'NoDeletes');
@@ -76,8 +82,15 @@ describe('explainDenial', () => {
     const req = { action: 'ram:PassRole', resource: roleArn(acct, 'OtherRole') };
     const e = explainDenial(policies, req);
     assert.equal(e.reason, 'NoAllow');
-    assert.deepEqual(e.suggestion?.statement, { Effect: 'Allow', Action: ['ram:PassRole'], Resource: [`acs:ram::${acct}:role/OtherRole`] });
-    assert.deepEqual(e.suggestion?.alternatives.map((s) => s.Resource), [[`acs:ram::${acct}:role/*`]]);
+    assert.deepEqual(e.suggestion?.statement, {
+      Effect: 'Allow',
+      Action: ['ram:PassRole'],
+      Resource: [`acs:ram::${acct}:role/OtherRole`],
+    });
+    assert.deepEqual(
+      e.suggestion?.alternatives.map((s) => s.Resource),
+      [[`acs:ram::${acct}:role/*`]],
+    );
     assertSuggestionWorks(policies, req);
   });
 });
@@ -87,7 +100,10 @@ describe('suggestResources', () => {
     ['*', ['*']],
     ['acs:oss:*:123:bkt/a/b.txt', ['acs:oss:*:*:bkt/a/*', 'acs:oss:*:123:bkt/a/b.txt', 'acs:oss:*:*:bkt/*']],
     ['acs:oss:*:123:bkt/b.txt', ['acs:oss:*:*:bkt/*', 'acs:oss:*:123:bkt/b.txt']],
-    ['acs:oss:cn-hangzhou:123:bkt/dir/', ['acs:oss:*:*:bkt/dir/*', 'acs:oss:cn-hangzhou:123:bkt/dir/', 'acs:oss:*:*:bkt/*']],
+    [
+      'acs:oss:cn-hangzhou:123:bkt/dir/',
+      ['acs:oss:*:*:bkt/dir/*', 'acs:oss:cn-hangzhou:123:bkt/dir/', 'acs:oss:*:*:bkt/*'],
+    ],
     ['acs:oss:*:123:bkt', ['acs:oss:*:*:bkt', 'acs:oss:*:123:bkt']],
     ['acs:oss:*:*:bkt', ['acs:oss:*:*:bkt']],
     ['acs:oss:*:123:*', ['acs:oss:*:*:*', 'acs:oss:*:123:*']],

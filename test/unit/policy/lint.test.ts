@@ -1,15 +1,32 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { lintPolicy as lintAll, parsePolicy, policyErrors, LINT_MESSAGES, LINT_SEVERITY, MAX_POLICY_LENGTH, type Diagnostic, type LintCode, type PolicyKind } from '../../../src/policy/lint';
+import {
+  lintPolicy as lintAll,
+  parsePolicy,
+  policyErrors,
+  LINT_MESSAGES,
+  LINT_SEVERITY,
+  MAX_POLICY_LENGTH,
+  type Diagnostic,
+  type LintCode,
+  type PolicyKind,
+} from '../../../src/policy/lint';
 import { parseJson, toValue } from '../../../src/policy/json';
 import {
-  formatPolicy, ossReadOnlyBucketPolicy, ossReadOnlyPolicy, ossReadWritePolicy, passRolePolicy, roleArn, serviceTrustPolicy,
+  formatPolicy,
+  ossReadOnlyBucketPolicy,
+  ossReadOnlyPolicy,
+  ossReadWritePolicy,
+  passRolePolicy,
+  roleArn,
+  serviceTrustPolicy,
 } from '../../../src/policy/builders';
 import { SYSTEM_POLICIES } from '../../../src/sandbox/seed/systemPolicies';
 
 // These suites write `"Action": "*"` as the neutral valid statement; the breadth warnings it earns
 // are tested with the other meaning rules in policy-diagnostics.test.ts.
-const lintPolicy = (text: string, kind: PolicyKind) => lintAll(text, kind).filter((d) => !d.code.startsWith('overbroad-'));
+const lintPolicy = (text: string, kind: PolicyKind) =>
+  lintAll(text, kind).filter((d) => !d.code.startsWith('overbroad-'));
 const codes = (ds: Diagnostic[]) => ds.map((d) => d.code);
 const only = (ds: Diagnostic[], code: LintCode) => {
   const hits = ds.filter((d) => d.code === code);
@@ -54,7 +71,7 @@ describe('lint: builders and system policies are clean', () => {
 });
 
 describe('lint: JSON syntax', () => {
-  it('the doc\'s PassRole sample: missing comma between statements, at the right offset, with a fix', () => {
+  it("the doc's PassRole sample: missing comma between statements, at the right offset, with a fix", () => {
     const ds = lintPolicy(DOC_PASSROLE_SAMPLE, 'permission');
     assert.deepEqual(codes(ds), ['json-missing-comma-array']);
     const d = ds[0];
@@ -136,16 +153,28 @@ describe('lint: JSON syntax', () => {
   }
 
   it('recoverable mistakes are all reported in one pass, each with a fix', () => {
-    const text = '{\u201cVersion\u201d: "1"\uff0c "Statement": [{"Effect": "Allow", /* all */ "Action": "*", "Resource": "*"}]} // end';
+    const text =
+      '{\u201cVersion\u201d: "1"\uff0c "Statement": [{"Effect": "Allow", /* all */ "Action": "*", "Resource": "*"}]} // end';
     const ds = lintPolicy(text, 'permission');
-    assert.deepEqual(codes(ds), ['json-smart-quotes', 'json-smart-quotes', 'json-fullwidth', 'json-comment', 'json-comment']);
+    assert.deepEqual(codes(ds), [
+      'json-smart-quotes',
+      'json-smart-quotes',
+      'json-fullwidth',
+      'json-comment',
+      'json-comment',
+    ]);
     let fixed = text;
-    for (const d of [...ds].reverse()) { fixed = applyFix(fixed, d); }
+    for (const d of [...ds].reverse()) {
+      fixed = applyFix(fixed, d);
+    }
     assert.deepEqual(lintPolicy(fixed, 'permission'), []);
   });
 
   it('single quotes and unquoted keys', () => {
-    const ds = lintPolicy("{Version: '1', \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}", 'permission');
+    const ds = lintPolicy(
+      '{Version: \'1\', "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}',
+      'permission',
+    );
     assert.deepEqual(codes(ds), ['json-unquoted-key', 'json-single-quotes']);
   });
 
@@ -168,7 +197,13 @@ describe('lint: JSON syntax', () => {
   });
 
   it('the offset parser agrees with JSON.parse on valid JSON', () => {
-    const samples = ['{"a":[1,-2.5e3,true,false,null,"x\\u00e9\\n\\"y"],"b":{"c":{}},"__proto__":1}', '[]', '"s"', '0', '{"k":"\u4e2d\u6587"}'];
+    const samples = [
+      '{"a":[1,-2.5e3,true,false,null,"x\\u00e9\\n\\"y"],"b":{"c":{}},"__proto__":1}',
+      '[]',
+      '"s"',
+      '0',
+      '{"k":"\u4e2d\u6587"}',
+    ];
     for (const s of samples) {
       const { root, problems } = parseJson(s);
       assert.deepEqual(problems, []);
@@ -180,17 +215,31 @@ describe('lint: JSON syntax', () => {
 
 describe('lint: document structure', () => {
   it('Version', () => {
-    assert.deepEqual(codes(lintPolicy('{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}', 'permission')), ['version-missing']);
+    assert.deepEqual(
+      codes(lintPolicy('{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}', 'permission')),
+      ['version-missing'],
+    );
     const text = '{"Version":1,"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}';
     const d = only(lintPolicy(text, 'permission'), 'version-invalid');
     assert.equal(underlined(text, d), '1');
     assert.deepEqual(lintPolicy(applyFix(text, d), 'permission'), []);
-    assert.deepEqual(codes(lintPolicy('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}', 'permission')), ['version-invalid']);
+    assert.deepEqual(
+      codes(
+        lintPolicy(
+          '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+          'permission',
+        ),
+      ),
+      ['version-invalid'],
+    );
   });
 
   it('Statement: missing, not an array, empty, non-object items', () => {
     assert.deepEqual(codes(lintPolicy('{"Version":"1"}', 'permission')), ['statement-missing']);
-    assert.deepEqual(codes(lintPolicy('{"Version":"1","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}', 'permission')), ['statement-not-array']);
+    assert.deepEqual(
+      codes(lintPolicy('{"Version":"1","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}', 'permission')),
+      ['statement-not-array'],
+    );
     assert.deepEqual(codes(lintPolicy('{"Version":"1","Statement":"x"}', 'permission')), ['statement-not-array']);
     assert.deepEqual(codes(lintPolicy('{"Version":"1","Statement":[]}', 'permission')), ['statement-empty']);
     assert.deepEqual(codes(lintPolicy('{"Version":"1","Statement":["x"]}', 'permission')), ['statement-not-object']);
@@ -201,7 +250,10 @@ describe('lint: document structure', () => {
     const ds = lintPolicy(text, 'permission');
     assert.deepEqual(codes(ds), ['element-case', 'element-unknown', 'element-case', 'element-unknown']);
     // RAM's grammar (Policy structure and syntax) names no Sid or Id: an unknown element is an error.
-    assert.deepEqual(ds.map((d) => d.severity), ['error', 'error', 'error', 'error']);
+    assert.deepEqual(
+      ds.map((d) => d.severity),
+      ['error', 'error', 'error', 'error'],
+    );
     assert.equal(ds[0].message, 'Element names are case-sensitive: write "Version", not "version".');
     assert.equal(underlined(text, ds[1]), '"Sid"');
   });
@@ -217,25 +269,50 @@ describe('lint: document structure', () => {
 
   it('Action / NotAction presence and value types', () => {
     assert.deepEqual(codes(lintPolicy(perm({ Effect: 'Allow', Resource: '*' }), 'permission')), ['action-missing']);
-    assert.deepEqual(codes(lintPolicy(perm({ Effect: 'Allow', Action: '*', NotAction: 'ram:*', Resource: '*' }), 'permission')), ['action-both']);
-    assert.deepEqual(codes(lintPolicy(perm({ Effect: 'Allow', Action: [], Resource: '*' }), 'permission')), ['value-empty']);
-    assert.deepEqual(codes(lintPolicy(perm({ Effect: 'Allow', Action: ['oss:GetObject', 3], Resource: '*' }), 'permission')), ['value-type']);
+    assert.deepEqual(
+      codes(lintPolicy(perm({ Effect: 'Allow', Action: '*', NotAction: 'ram:*', Resource: '*' }), 'permission')),
+      ['action-both'],
+    );
+    assert.deepEqual(codes(lintPolicy(perm({ Effect: 'Allow', Action: [], Resource: '*' }), 'permission')), [
+      'value-empty',
+    ]);
+    assert.deepEqual(
+      codes(lintPolicy(perm({ Effect: 'Allow', Action: ['oss:GetObject', 3], Resource: '*' }), 'permission')),
+      ['value-type'],
+    );
     assert.deepEqual(lintPolicy(perm({ Effect: 'Deny', NotAction: ['oss:Get*'], Resource: '*' }), 'permission'), []);
   });
 
   it('action format and service prefixes', () => {
-    const text = perm({ Effect: 'Allow', Action: ['oss', 'oss:', 'ecs: CreateInstance', 'ecs:[ECS RAM Action]', 's3:GetObject', 'ecss:DescribeInstances', 'iot:Pub', 'OSS:GetObject', 'alikafka:*'], Resource: '*' });
+    const text = perm({
+      Effect: 'Allow',
+      Action: [
+        'oss',
+        'oss:',
+        'ecs: CreateInstance',
+        'ecs:[ECS RAM Action]',
+        's3:GetObject',
+        'ecss:DescribeInstances',
+        'iot:Pub',
+        'OSS:GetObject',
+        'alikafka:*',
+      ],
+      Resource: '*',
+    });
     const ds = lintPolicy(text, 'permission');
-    assert.deepEqual(ds.map((d) => [d.severity, d.code, underlined(text, d)]), [
-      ['error', 'action-format', '"oss"'],
-      ['error', 'action-format', '"oss:"'],
-      ['error', 'action-whitespace', '"ecs: CreateInstance"'],
-      ['error', 'action-format', '"ecs:[ECS RAM Action]"'],
-      ['warning', 'action-service-suspicious', 's3'],
-      ['warning', 'action-service-suspicious', 'ecss'],
-      ['info', 'action-service-unknown', 'iot'],
-      ['info', 'action-service-unknown', 'alikafka'],
-    ]);
+    assert.deepEqual(
+      ds.map((d) => [d.severity, d.code, underlined(text, d)]),
+      [
+        ['error', 'action-format', '"oss"'],
+        ['error', 'action-format', '"oss:"'],
+        ['error', 'action-whitespace', '"ecs: CreateInstance"'],
+        ['error', 'action-format', '"ecs:[ECS RAM Action]"'],
+        ['warning', 'action-service-suspicious', 's3'],
+        ['warning', 'action-service-suspicious', 'ecss'],
+        ['info', 'action-service-unknown', 'iot'],
+        ['info', 'action-service-unknown', 'alikafka'],
+      ],
+    );
     assert.equal(ds[4].message, 'Unknown service prefix "s3" in action "s3:GetObject"; did you mean "oss"?');
     assert.equal(ds[5].args[2], '"ecs"');
     assert.equal(ds[2].fix?.text, '"ecs:CreateInstance"');
@@ -243,49 +320,109 @@ describe('lint: document structure', () => {
 
   it('Resource / NotResource', () => {
     assert.deepEqual(codes(lintPolicy(perm({ Effect: 'Allow', Action: '*' }), 'permission')), ['resource-missing']);
-    assert.deepEqual(codes(lintPolicy(perm({ Effect: 'Allow', Action: '*', Resource: '*', NotResource: 'acs:oss:*:*:x' }), 'permission')), ['resource-both']);
-    const text = perm({ Effect: 'Allow', Action: '*', Resource: ['arn:aws:s3:::bkt/*', 'bkt/*', 'acs:oss:*:*', 'acs:oss:*:*:bkt/*', 'ACS:ram::1:role/x', 'acs:log:*:*:project/p/logstore/s'] });
+    assert.deepEqual(
+      codes(
+        lintPolicy(perm({ Effect: 'Allow', Action: '*', Resource: '*', NotResource: 'acs:oss:*:*:x' }), 'permission'),
+      ),
+      ['resource-both'],
+    );
+    const text = perm({
+      Effect: 'Allow',
+      Action: '*',
+      Resource: [
+        'arn:aws:s3:::bkt/*',
+        'bkt/*',
+        'acs:oss:*:*',
+        'acs:oss:*:*:bkt/*',
+        'ACS:ram::1:role/x',
+        'acs:log:*:*:project/p/logstore/s',
+      ],
+    });
     const ds = lintPolicy(text, 'permission');
-    assert.deepEqual(ds.map((d) => [d.code, underlined(text, d)]), [
-      ['resource-format', '"arn:aws:s3:::bkt/*"'],
-      ['resource-format', '"bkt/*"'],
-      ['resource-arn-shape', '"acs:oss:*:*"'],
+    assert.deepEqual(
+      ds.map((d) => [d.code, underlined(text, d)]),
+      [
+        ['resource-format', '"arn:aws:s3:::bkt/*"'],
+        ['resource-format', '"bkt/*"'],
+        ['resource-arn-shape', '"acs:oss:*:*"'],
+      ],
+    );
+    assert.deepEqual(codes(lintPolicy(perm({ Effect: 'Allow', Action: '*', Resource: '' }), 'permission')), [
+      'resource-format',
     ]);
-    assert.deepEqual(codes(lintPolicy(perm({ Effect: 'Allow', Action: '*', Resource: '' }), 'permission')), ['resource-format']);
   });
 
   it('Principal in a permission policy is an error', () => {
-    const ds = lintPolicy(perm({ Effect: 'Allow', Action: '*', Resource: '*', Principal: { Service: ['ecs.aliyuncs.com'] } }), 'permission');
-    assert.deepEqual(ds.map((d) => [d.severity, d.code]), [['error', 'principal-in-permission']]);
+    const ds = lintPolicy(
+      perm({ Effect: 'Allow', Action: '*', Resource: '*', Principal: { Service: ['ecs.aliyuncs.com'] } }),
+      'permission',
+    );
+    assert.deepEqual(
+      ds.map((d) => [d.severity, d.code]),
+      [['error', 'principal-in-permission']],
+    );
   });
 
   it('actions of catalogued services: a misspelt or unknown one is an error with a fix, a wildcard must match something', () => {
-    const text = perm({ Effect: 'Allow', Action: ['oss:GetObjekt', 'OSS:getobject', 'oss:Get*', 'ecs:NoSuchThingAtAll', 'ram:PassRole', 'oss:Foo*'], Resource: '*', Principle: 'x' });
+    const text = perm({
+      Effect: 'Allow',
+      Action: ['oss:GetObjekt', 'OSS:getobject', 'oss:Get*', 'ecs:NoSuchThingAtAll', 'ram:PassRole', 'oss:Foo*'],
+      Resource: '*',
+      Principle: 'x',
+    });
     const ds = lintPolicy(text, 'permission');
-    assert.deepEqual(ds.map((d) => [d.severity, d.code]), [
-      ['error', 'action-unknown-suggest'], ['error', 'action-unknown'], ['error', 'action-pattern-empty'], ['error', 'element-unknown'],
-    ]);
+    assert.deepEqual(
+      ds.map((d) => [d.severity, d.code]),
+      [
+        ['error', 'action-unknown-suggest'],
+        ['error', 'action-unknown'],
+        ['error', 'action-pattern-empty'],
+        ['error', 'element-unknown'],
+      ],
+    );
     assert.equal(ds[0].message, '"oss:GetObjekt" is not an action of oss; did you mean "oss:GetObject"?');
     assert.equal(underlined(text, ds[0]), 'GetObjekt');
-    assert.deepEqual(codes(lintPolicy(applyFix(text, ds[0]), 'permission')), ['action-unknown', 'action-pattern-empty', 'element-unknown']);
+    assert.deepEqual(codes(lintPolicy(applyFix(text, ds[0]), 'permission')), [
+      'action-unknown',
+      'action-pattern-empty',
+      'element-unknown',
+    ]);
     // The blocking set is exactly the errors, whatever asks (editor, save, pre-API check).
-    assert.deepEqual(policyErrors(text, 'permission'), ds.filter((d) => d.severity === 'error'));
+    assert.deepEqual(
+      policyErrors(text, 'permission'),
+      ds.filter((d) => d.severity === 'error'),
+    );
   });
 
   it('every diagnostic carries the one severity of its rule', () => {
     const samples = [
-      perm({ Effect: 'allow', Action: ['s3:GetObject', 'iot:Pub', 'oss:GetObjekt'], Resource: ['bkt', 'acs:oss'], Principal: '*', Condition: { stringequals: { x: 'y' } } }),
+      perm({
+        Effect: 'allow',
+        Action: ['s3:GetObject', 'iot:Pub', 'oss:GetObjekt'],
+        Resource: ['bkt', 'acs:oss'],
+        Principal: '*',
+        Condition: { stringequals: { x: 'y' } },
+      }),
       '{"Version": 1, "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*",}]}',
-      JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'ecs:RunInstances', Principal: '*', Resource: '*' }] }),
+      JSON.stringify({
+        Version: '1',
+        Statement: [{ Effect: 'Allow', Action: 'ecs:RunInstances', Principal: '*', Resource: '*' }],
+      }),
     ];
     for (const t of samples) {
-      for (const d of [...lintPolicy(t, 'permission'), ...lintPolicy(t, 'trust')]) { assert.equal(d.severity, LINT_SEVERITY[d.code], d.code); }
+      for (const d of [...lintPolicy(t, 'permission'), ...lintPolicy(t, 'trust')]) {
+        assert.equal(d.severity, LINT_SEVERITY[d.code], d.code);
+      }
     }
     assert.deepEqual(Object.keys(LINT_SEVERITY).sort(), Object.keys(LINT_MESSAGES).sort());
   });
 
   it('document size limit', () => {
-    const big = (pad: number) => JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: '*', Resource: [`acs:oss:*:*:${'b'.repeat(pad)}`] }] });
+    const big = (pad: number) =>
+      JSON.stringify({
+        Version: '1',
+        Statement: [{ Effect: 'Allow', Action: '*', Resource: [`acs:oss:*:*:${'b'.repeat(pad)}`] }],
+      });
     const fits = big(MAX_POLICY_LENGTH - big(0).length);
     assert.equal(fits.length, MAX_POLICY_LENGTH);
     assert.deepEqual(lintPolicy(fits, 'permission'), []);
@@ -302,20 +439,32 @@ describe('lint: document structure', () => {
 });
 
 describe('lint: conditions', () => {
-  const withCond = (Condition: unknown) => perm({ Effect: 'Allow', Action: 'oss:ListObjects', Resource: 'acs:oss:*:*:bkt', Condition });
+  const withCond = (Condition: unknown) =>
+    perm({ Effect: 'Allow', Action: 'oss:ListObjects', Resource: 'acs:oss:*:*:bkt', Condition });
 
   it('every supported operator with a sensible value is clean', () => {
     const Condition = {
-      StringEquals: { 'acs:SourceVpc': 'vpc-1' }, StringNotEquals: { 'acs:SourceVpc': ['vpc-2'] },
-      StringEqualsIgnoreCase: { 'oss:Delimiter': '/' }, StringNotEqualsIgnoreCase: { 'oss:Delimiter': '|' },
-      StringLike: { 'oss:Prefix': 'logs/*' }, StringNotLike: { 'oss:Prefix': 'secret/*' },
-      NumericEquals: { 'oss:MaxKeys': 10 }, NumericNotEquals: { 'oss:MaxKeys': '11' }, NumericLessThan: { 'oss:MaxKeys': 100 },
-      NumericLessThanEquals: { 'oss:MaxKeys': 100 }, NumericGreaterThan: { 'oss:MaxKeys': 0 }, NumericGreaterThanEquals: { 'oss:MaxKeys': 1 },
-      DateEquals: { 'acs:CurrentTime': '2025-01-01T00:00:00Z' }, DateNotEquals: { 'acs:CurrentTime': '2025-01-01T00:00:00+08:00' },
-      DateLessThan: { 'acs:CurrentTime': '2030-01-01T00:00:00Z' }, DateLessThanEquals: { 'acs:CurrentTime': '2030-01-01T00:00:00Z' },
-      DateGreaterThan: { 'acs:CurrentTime': '2020-01-01T00:00:00Z' }, DateGreaterThanEquals: { 'acs:CurrentTime': '1577836800' },
+      StringEquals: { 'acs:SourceVpc': 'vpc-1' },
+      StringNotEquals: { 'acs:SourceVpc': ['vpc-2'] },
+      StringEqualsIgnoreCase: { 'oss:Delimiter': '/' },
+      StringNotEqualsIgnoreCase: { 'oss:Delimiter': '|' },
+      StringLike: { 'oss:Prefix': 'logs/*' },
+      StringNotLike: { 'oss:Prefix': 'secret/*' },
+      NumericEquals: { 'oss:MaxKeys': 10 },
+      NumericNotEquals: { 'oss:MaxKeys': '11' },
+      NumericLessThan: { 'oss:MaxKeys': 100 },
+      NumericLessThanEquals: { 'oss:MaxKeys': 100 },
+      NumericGreaterThan: { 'oss:MaxKeys': 0 },
+      NumericGreaterThanEquals: { 'oss:MaxKeys': 1 },
+      DateEquals: { 'acs:CurrentTime': '2025-01-01T00:00:00Z' },
+      DateNotEquals: { 'acs:CurrentTime': '2025-01-01T00:00:00+08:00' },
+      DateLessThan: { 'acs:CurrentTime': '2030-01-01T00:00:00Z' },
+      DateLessThanEquals: { 'acs:CurrentTime': '2030-01-01T00:00:00Z' },
+      DateGreaterThan: { 'acs:CurrentTime': '2020-01-01T00:00:00Z' },
+      DateGreaterThanEquals: { 'acs:CurrentTime': '1577836800' },
       Bool: { 'acs:SecureTransport': 'true', 'acs:MFAPresent': true },
-      IpAddress: { 'acs:SourceIp': ['10.0.0.0/8', '192.168.1.7', '2001:db8::/32'] }, NotIpAddress: { 'acs:SourceIp': '203.0.113.0/24' },
+      IpAddress: { 'acs:SourceIp': ['10.0.0.0/8', '192.168.1.7', '2001:db8::/32'] },
+      NotIpAddress: { 'acs:SourceIp': '203.0.113.0/24' },
     };
     assert.deepEqual(lintPolicy(withCond(Condition), 'permission'), []);
   });
@@ -323,15 +472,23 @@ describe('lint: conditions', () => {
   it('unknown operator, wrong case, bad shapes', () => {
     const text = withCond({ StringMatch: { 'acs:x': 'a' }, stringequals: { 'acs:y': 'b' }, Bool: 'true' });
     const ds = lintPolicy(text, 'permission');
-    assert.deepEqual(ds.map((d) => [d.severity, d.code, underlined(text, d)]), [
-      ['error', 'condition-operator-unknown', '"StringMatch"'],
-      ['warning', 'condition-operator-case', '"stringequals"'],
-      ['error', 'condition-keys-not-object', '"true"'],
-    ]);
+    assert.deepEqual(
+      ds.map((d) => [d.severity, d.code, underlined(text, d)]),
+      [
+        ['error', 'condition-operator-unknown', '"StringMatch"'],
+        ['warning', 'condition-operator-case', '"stringequals"'],
+        ['error', 'condition-keys-not-object', '"true"'],
+      ],
+    );
     assert.deepEqual(codes(lintPolicy(withCond(['x']), 'permission')), ['condition-not-object']);
-    assert.deepEqual(codes(lintPolicy(withCond({ StringEquals: { SourceIp: 'a' } }), 'permission')), ['condition-key-format']);
+    assert.deepEqual(codes(lintPolicy(withCond({ StringEquals: { SourceIp: 'a' } }), 'permission')), [
+      'condition-key-format',
+    ]);
     assert.deepEqual(codes(lintPolicy(withCond({ StringEquals: { 'acs:x': [] } }), 'permission')), ['value-empty']);
-    assert.deepEqual(codes(lintPolicy(withCond({ StringEquals: { 'acs:x': [{ a: 1 }, null] } }), 'permission')), ['condition-value-type', 'condition-value-type']);
+    assert.deepEqual(codes(lintPolicy(withCond({ StringEquals: { 'acs:x': [{ a: 1 }, null] } }), 'permission')), [
+      'condition-value-type',
+      'condition-value-type',
+    ]);
   });
 
   it('values an operator can never match', () => {
@@ -342,49 +499,128 @@ describe('lint: conditions', () => {
       Bool: { 'acs:SecureTransport': 'yes' },
     });
     assert.deepEqual(codes(lintPolicy(text, 'permission')), [
-      'condition-value-ip', 'condition-value-ip', 'condition-value-ip', 'condition-value-number', 'condition-value-date', 'condition-value-bool',
+      'condition-value-ip',
+      'condition-value-ip',
+      'condition-value-ip',
+      'condition-value-number',
+      'condition-value-date',
+      'condition-value-bool',
     ]);
   });
 });
 
 describe('lint: trust policies', () => {
   it('Principal is required and must name Service/RAM/Federated', () => {
-    assert.deepEqual(codes(lintPolicy(trust({ Effect: 'Allow', Action: 'sts:AssumeRole' }), 'trust')), ['principal-missing']);
-    assert.deepEqual(codes(lintPolicy(trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: {} }), 'trust')), ['principal-invalid']);
-    assert.deepEqual(codes(lintPolicy(trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: 'ecs.aliyuncs.com' }), 'trust')), ['principal-invalid']);
-    assert.deepEqual(codes(lintPolicy(trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Services: ['ecs.aliyuncs.com'] } }), 'trust')), ['principal-invalid', 'element-unknown']);
-    assert.deepEqual(codes(lintPolicy(trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: [] } }), 'trust')), ['value-empty']);
+    assert.deepEqual(codes(lintPolicy(trust({ Effect: 'Allow', Action: 'sts:AssumeRole' }), 'trust')), [
+      'principal-missing',
+    ]);
+    assert.deepEqual(codes(lintPolicy(trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: {} }), 'trust')), [
+      'principal-invalid',
+    ]);
+    assert.deepEqual(
+      codes(lintPolicy(trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: 'ecs.aliyuncs.com' }), 'trust')),
+      ['principal-invalid'],
+    );
+    assert.deepEqual(
+      codes(
+        lintPolicy(
+          trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Services: ['ecs.aliyuncs.com'] } }),
+          'trust',
+        ),
+      ),
+      ['principal-invalid', 'element-unknown'],
+    );
+    assert.deepEqual(
+      codes(lintPolicy(trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: [] } }), 'trust')),
+      ['value-empty'],
+    );
   });
 
   it('RAM and Federated principals are fine; a wildcard is a warning; service names are checked', () => {
-    assert.deepEqual(lintPolicy(trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: ['acs:ram::1234567890123456:root'] } }), 'trust'), []);
-    assert.deepEqual(lintPolicy(trust({ Effect: 'Allow', Action: 'sts:AssumeRoleWithSAML', Principal: { Federated: ['acs:ram::1:saml-provider/idp'] }, Condition: { StringEquals: { 'saml:recipient': 'https://signin.aliyun.com/saml-role/sso' } } }), 'trust'), []);
-    assert.deepEqual(codes(lintPolicy(trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: '*' }), 'trust')), ['principal-wildcard']);
-    const text = trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: ['ecs', 'ecs.amazonaws.com'] } });
-    assert.deepEqual(lintPolicy(text, 'trust').map((d) => [d.code, underlined(text, d)]), [
-      ['principal-service-format', '"ecs"'], ['principal-service-format', '"ecs.amazonaws.com"'],
+    assert.deepEqual(
+      lintPolicy(
+        trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: ['acs:ram::1234567890123456:root'] } }),
+        'trust',
+      ),
+      [],
+    );
+    assert.deepEqual(
+      lintPolicy(
+        trust({
+          Effect: 'Allow',
+          Action: 'sts:AssumeRoleWithSAML',
+          Principal: { Federated: ['acs:ram::1:saml-provider/idp'] },
+          Condition: { StringEquals: { 'saml:recipient': 'https://signin.aliyun.com/saml-role/sso' } },
+        }),
+        'trust',
+      ),
+      [],
+    );
+    assert.deepEqual(codes(lintPolicy(trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: '*' }), 'trust')), [
+      'principal-wildcard',
     ]);
+    const text = trust({
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Principal: { Service: ['ecs', 'ecs.amazonaws.com'] },
+    });
+    assert.deepEqual(
+      lintPolicy(text, 'trust').map((d) => [d.code, underlined(text, d)]),
+      [
+        ['principal-service-format', '"ecs"'],
+        ['principal-service-format', '"ecs.amazonaws.com"'],
+      ],
+    );
   });
 
   it('trust policies need no Resource (and warn if given) and should grant sts:AssumeRole', () => {
-    const ds = lintPolicy(trust({ Effect: 'Allow', Action: ['sts:AssumeRole', 'oss:GetObject'], Resource: '*', Principal: { Service: ['ecs.aliyuncs.com'] } }), 'trust');
-    assert.deepEqual(ds.map((d) => [d.severity, d.code]), [['warning', 'trust-action'], ['warning', 'trust-resource']]);
+    const ds = lintPolicy(
+      trust({
+        Effect: 'Allow',
+        Action: ['sts:AssumeRole', 'oss:GetObject'],
+        Resource: '*',
+        Principal: { Service: ['ecs.aliyuncs.com'] },
+      }),
+      'trust',
+    );
+    assert.deepEqual(
+      ds.map((d) => [d.severity, d.code]),
+      [
+        ['warning', 'trust-action'],
+        ['warning', 'trust-resource'],
+      ],
+    );
   });
 
   it('a trust policy linted as a permission policy (and vice versa) says so', () => {
-    assert.deepEqual(codes(lintPolicy(formatPolicy(serviceTrustPolicy()), 'permission')), ['resource-missing', 'principal-in-permission']);
-    assert.deepEqual(codes(lintPolicy(formatPolicy(ossReadOnlyPolicy()), 'trust')), ['trust-no-assume-role', 'principal-missing', 'trust-action', 'trust-action', 'trust-resource']);
+    assert.deepEqual(codes(lintPolicy(formatPolicy(serviceTrustPolicy()), 'permission')), [
+      'resource-missing',
+      'principal-in-permission',
+    ]);
+    assert.deepEqual(codes(lintPolicy(formatPolicy(ossReadOnlyPolicy()), 'trust')), [
+      'trust-no-assume-role',
+      'principal-missing',
+      'trust-action',
+      'trust-action',
+      'trust-resource',
+    ]);
   });
 });
 
 describe('lint: messages', () => {
   it('every message is its template with the args filled in; every code has a template', () => {
-    const texts = [DOC_PASSROLE_SAMPLE, '{"Version":1,"Statement":[{"effect":"x","Action":["s3:Get","bad"],"Resource":"x","Condition":{"Foo":{}}}]}'];
+    const texts = [
+      DOC_PASSROLE_SAMPLE,
+      '{"Version":1,"Statement":[{"effect":"x","Action":["s3:Get","bad"],"Resource":"x","Condition":{"Foo":{}}}]}',
+    ];
     for (const t of texts) {
       for (const d of [...lintPolicy(t, 'permission'), ...lintPolicy(t, 'trust')]) {
         const template = LINT_MESSAGES[d.code];
         assert.ok(template, d.code);
-        assert.equal(d.message, template.replace(/\{(\d+)\}/g, (_m, i: string) => d.args[Number(i)]));
+        assert.equal(
+          d.message,
+          template.replace(/\{(\d+)\}/g, (_m, i: string) => d.args[Number(i)]),
+        );
         assert.ok(d.offset >= 0 && d.offset + d.length <= t.length);
       }
     }

@@ -22,7 +22,12 @@ describe('match', () => {
   });
 
   it('parseArn keeps colons in the relative part', () => {
-    assert.deepEqual(parseArn('acs:log:cn-hangzhou:1:project/p:x'), { service: 'log', region: 'cn-hangzhou', account: '1', relative: 'project/p:x' });
+    assert.deepEqual(parseArn('acs:log:cn-hangzhou:1:project/p:x'), {
+      service: 'log',
+      region: 'cn-hangzhou',
+      account: '1',
+      relative: 'project/p:x',
+    });
     assert.equal(parseArn('acs:oss:*:1'), undefined);
     assert.equal(parseArn('arn:aws:s3:::b'), undefined);
   });
@@ -65,8 +70,16 @@ describe('conditions helpers', () => {
   it('checkConditions reports the first failing operator and key', () => {
     const block = { StringEquals: { 'acs:A': 'x' }, IpAddress: { 'acs:SourceIp': '10.0.0.0/8' } };
     assert.equal(checkConditions(block, { 'acs:a': 'x', 'acs:sourceip': '10.1.1.1' }), undefined);
-    assert.deepEqual(checkConditions(block, { 'acs:A': 'x' }), { operator: 'IpAddress', key: 'acs:SourceIp', reason: 'missing-key' });
-    assert.deepEqual(checkConditions(block, { 'acs:A': 'y', 'acs:SourceIp': '10.1.1.1' }), { operator: 'StringEquals', key: 'acs:A', reason: 'mismatch' });
+    assert.deepEqual(checkConditions(block, { 'acs:A': 'x' }), {
+      operator: 'IpAddress',
+      key: 'acs:SourceIp',
+      reason: 'missing-key',
+    });
+    assert.deepEqual(checkConditions(block, { 'acs:A': 'y', 'acs:SourceIp': '10.1.1.1' }), {
+      operator: 'StringEquals',
+      key: 'acs:A',
+      reason: 'mismatch',
+    });
     assert.deepEqual(checkConditions({ Nope: {} }, {}), { operator: 'Nope', key: '', reason: 'unknown-operator' });
     assert.equal(checkConditions(undefined, {}), undefined);
     assert.equal(checkConditions({}, {}), undefined);

@@ -6,10 +6,27 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import {
-  assertKeyPairName, BLOCK_BEGIN, BLOCK_END, configPathValue, findOtherDefinitions, guessIdentityFile, hostAlias, isHostName, isKeyPairName, loginUser, upsertEntry, writeSshEntry,
+  assertKeyPairName,
+  BLOCK_BEGIN,
+  BLOCK_END,
+  configPathValue,
+  findOtherDefinitions,
+  guessIdentityFile,
+  hostAlias,
+  isHostName,
+  isKeyPairName,
+  loginUser,
+  upsertEntry,
+  writeSshEntry,
 } from '../../../src/setup/sshConfig';
 
-const entry = { alias: 'demo-web-1.i-bp1x', hostName: '47.96.0.10', user: 'root', identityFile: '~/.ssh/demo-key.pem', comment: 'demo-web-1 (i-bp1x) cn-hangzhou' };
+const entry = {
+  alias: 'demo-web-1.i-bp1x',
+  hostName: '47.96.0.10',
+  user: 'root',
+  identityFile: '~/.ssh/demo-key.pem',
+  comment: 'demo-web-1 (i-bp1x) cn-hangzhou',
+};
 
 const USER_CONFIG = [
   'Include ~/.orbstack/ssh/config',
@@ -28,11 +45,19 @@ describe('ssh config text', () => {
   test('a new entry goes into a new marked block at the end; everything before is byte-identical', () => {
     const r = upsertEntry(USER_CONFIG, entry);
     assert.equal(r.action, 'added');
-    assert.ok(r.text.startsWith(USER_CONFIG), 'the user\'s lines, Include first, are untouched');
+    assert.ok(r.text.startsWith(USER_CONFIG), "the user's lines, Include first, are untouched");
     const block = r.text.slice(USER_CONFIG.length).split('\n');
-    assert.equal(block.shift(), '', 'a blank line separates the block from the user\'s last section');
-    assert.deepEqual(block.slice(0, 3), [BLOCK_BEGIN, 'Host demo-web-1.i-bp1x', '    # demo-web-1 (i-bp1x) cn-hangzhou']);
-    assert.ok(block.includes('    HostName 47.96.0.10') && block.includes('    User root') && block.includes('    IdentityFile ~/.ssh/demo-key.pem'));
+    assert.equal(block.shift(), '', "a blank line separates the block from the user's last section");
+    assert.deepEqual(block.slice(0, 3), [
+      BLOCK_BEGIN,
+      'Host demo-web-1.i-bp1x',
+      '    # demo-web-1 (i-bp1x) cn-hangzhou',
+    ]);
+    assert.ok(
+      block.includes('    HostName 47.96.0.10') &&
+        block.includes('    User root') &&
+        block.includes('    IdentityFile ~/.ssh/demo-key.pem'),
+    );
     assert.equal(block.filter(Boolean).at(-1), BLOCK_END);
     assert.ok(r.text.endsWith('\n'));
   });
@@ -47,9 +72,9 @@ describe('ssh config text', () => {
     assert.equal(again.text, two.text);
   });
 
-  test('an update refreshes HostName only and keeps the user\'s own User, IdentityFile and extra options', () => {
-    const written = upsertEntry(USER_CONFIG, entry).text
-      .replace('    User root', '    User ecs-user')
+  test("an update refreshes HostName only and keeps the user's own User, IdentityFile and extra options", () => {
+    const written = upsertEntry(USER_CONFIG, entry)
+      .text.replace('    User root', '    User ecs-user')
       .replace('IdentityFile ~/.ssh/demo-key.pem', 'IdentityFile ~/keys/mine.pem\n    ForwardAgent yes');
     const r = upsertEntry(written, { ...entry, hostName: '47.96.0.99' });
     assert.equal(r.action, 'updated');
@@ -91,8 +116,14 @@ describe('ssh config text', () => {
     assert.equal(loginUser({ osType: 'linux', loginAsNonRoot: true }), 'ecs-user');
     assert.equal(loginUser({ osType: 'windows' }), 'Administrator');
     const have = new Set(['/k/demo-key']);
-    assert.deepEqual(guessIdentityFile('demo-key', '/k', (p) => have.has(p)), { path: '/k/demo-key', found: true });
-    assert.deepEqual(guessIdentityFile('other', '/k', (p) => have.has(p)), { path: '/k/other.pem', found: false });
+    assert.deepEqual(
+      guessIdentityFile('demo-key', '/k', (p) => have.has(p)),
+      { path: '/k/demo-key', found: true },
+    );
+    assert.deepEqual(
+      guessIdentityFile('other', '/k', (p) => have.has(p)),
+      { path: '/k/other.pem', found: false },
+    );
     assert.equal(configPathValue('/home/u/.ssh/k.pem', '/home/u'), '~/.ssh/k.pem');
     assert.equal(configPathValue('/keys/my key.pem', '/home/u'), '"/keys/my key.pem"');
   });
@@ -100,8 +131,12 @@ describe('ssh config text', () => {
 
 describe('ssh config file', () => {
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sshcfg-')); });
-  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sshcfg-'));
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   test('a missing file (and directory) is created 0600 in a 0700 directory', () => {
     const file = path.join(dir, 'ssh', 'config');
@@ -127,7 +162,7 @@ describe('ssh config file', () => {
     assert.ok(fs.readFileSync(real, 'utf8').startsWith(USER_CONFIG));
   });
 
-  test('Include is followed (relative to the config\'s directory, with wildcards) to find an alias defined elsewhere', () => {
+  test("Include is followed (relative to the config's directory, with wildcards) to find an alias defined elsewhere", () => {
     fs.mkdirSync(path.join(dir, 'config.d'));
     fs.writeFileSync(path.join(dir, 'config.d', 'team.conf'), 'Host demo-web-1.i-bp1x\n    HostName 10.9.9.9\n');
     fs.writeFileSync(path.join(dir, 'config.d', 'other.conf'), 'Host elsewhere\n');
@@ -135,7 +170,11 @@ describe('ssh config file', () => {
     fs.writeFileSync(file, 'Include config.d/*.conf\n');
     const r = writeSshEntry(file, entry, dir);
     assert.deepEqual(r.shadowedBy, [path.join(dir, 'config.d', 'team.conf')]);
-    assert.equal(fs.readFileSync(path.join(dir, 'config.d', 'team.conf'), 'utf8'), 'Host demo-web-1.i-bp1x\n    HostName 10.9.9.9\n', 'included files are only read');
+    assert.equal(
+      fs.readFileSync(path.join(dir, 'config.d', 'team.conf'), 'utf8'),
+      'Host demo-web-1.i-bp1x\n    HostName 10.9.9.9\n',
+      'included files are only read',
+    );
     assert.deepEqual(findOtherDefinitions(file, fs.readFileSync(file, 'utf8'), 'nobody', dir), []);
   });
 });
@@ -144,15 +183,35 @@ describe('ssh config values from the cloud', () => {
   const refused = (e: unknown) => (e as { code?: string }).code === 'SshConfigValueRefused';
 
   test('a HostName is an IP literal or a DNS name; a newline carrying ProxyCommand, tokens and spaces are refused', () => {
-    for (const ok of ['47.96.0.10', '2408:4000::1', 'ecs-1.example.com', 'localhost']) { assert.ok(isHostName(ok), ok); }
-    for (const bad of ['1.2.3.4\n    ProxyCommand sh -c "touch /tmp/pwned"', '%h', '${HOME}', 'a b', 'host"', '-oProxyCommand=x', 'a..b', '', 'x'.repeat(64)]) {
+    for (const ok of ['47.96.0.10', '2408:4000::1', 'ecs-1.example.com', 'localhost']) {
+      assert.ok(isHostName(ok), ok);
+    }
+    for (const bad of [
+      '1.2.3.4\n    ProxyCommand sh -c "touch /tmp/pwned"',
+      '%h',
+      '${HOME}',
+      'a b',
+      'host"',
+      '-oProxyCommand=x',
+      'a..b',
+      '',
+      'x'.repeat(64),
+    ]) {
       assert.ok(!isHostName(bad), JSON.stringify(bad));
       assert.throws(() => upsertEntry('', { ...entry, hostName: bad }), refused, JSON.stringify(bad));
     }
   });
 
   test('IdentityFile: no control characters, %, $ or quotes; a path with spaces stays quoted once', () => {
-    for (const bad of ['~/.ssh/k.pem\nProxyCommand touch /tmp/pwned', '~/.ssh/%d.pem', '~/.ssh/${EVIL}.pem', '~/.ssh/k".pem', "~/.ssh/k'.pem", '"~/.ssh/a "b".pem"', '~/.ssh/\u0007.pem']) {
+    for (const bad of [
+      '~/.ssh/k.pem\nProxyCommand touch /tmp/pwned',
+      '~/.ssh/%d.pem',
+      '~/.ssh/${EVIL}.pem',
+      '~/.ssh/k".pem',
+      "~/.ssh/k'.pem",
+      '"~/.ssh/a "b".pem"',
+      '~/.ssh/\u0007.pem',
+    ]) {
       assert.throws(() => upsertEntry('', { ...entry, identityFile: bad }), refused, JSON.stringify(bad));
     }
     const spaced = configPathValue('/home/u/my keys/k.pem', '/home/u');
@@ -166,10 +225,26 @@ describe('ssh config values from the cloud', () => {
   });
 
   test('key pair names only in the shape ECS documents', () => {
-    for (const ok of ['demo-key', 'kp:prod_1', 'a.b', 'k'.repeat(128)]) { assert.ok(isKeyPairName(ok), ok); }
-    for (const bad of ['k', '1key', '../../.bashrc', 'key\nProxyCommand x', 'key%d', 'key$x', 'key name', 'k'.repeat(129), '-key']) {
+    for (const ok of ['demo-key', 'kp:prod_1', 'a.b', 'k'.repeat(128)]) {
+      assert.ok(isKeyPairName(ok), ok);
+    }
+    for (const bad of [
+      'k',
+      '1key',
+      '../../.bashrc',
+      'key\nProxyCommand x',
+      'key%d',
+      'key$x',
+      'key name',
+      'k'.repeat(129),
+      '-key',
+    ]) {
       assert.ok(!isKeyPairName(bad), JSON.stringify(bad));
-      assert.throws(() => assertKeyPairName(bad), (e) => refused(e) && !(e as Error).message.includes('\n'), JSON.stringify(bad));
+      assert.throws(
+        () => assertKeyPairName(bad),
+        (e) => refused(e) && !(e as Error).message.includes('\n'),
+        JSON.stringify(bad),
+      );
     }
   });
 });

@@ -11,7 +11,10 @@ const root = path.join(__dirname, '../../..');
 describe('test API gate', () => {
   test('only ExtensionMode.Test builds the API; other modes do not even build it', () => {
     let built = 0;
-    const build = () => { built++; return { services: 'secret storage' }; };
+    const build = () => {
+      built++;
+      return { services: 'secret storage' };
+    };
     assert.equal(testApiFor(1, build), undefined, 'Production');
     assert.equal(testApiFor(2, build), undefined, 'Development (F5)');
     assert.equal(built, 0);
