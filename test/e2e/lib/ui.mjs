@@ -441,6 +441,11 @@ export async function typeAndEnter(page, text, timeout = T) {
   await input.focus();
   await input.press('ControlOrMeta+a');
   await page.keyboard.type(text, { delay: 10 });
+  // Keystrokes go to whatever has focus: an editor that takes focus back while the box opens (the
+  // walkthrough page does) swallows some. Then put the whole text in the box itself.
+  if ((await input.inputValue()) !== text) {
+    await input.fill(text);
+  }
   await page.waitForTimeout(150); // validateInput runs debounced
   const error = page.locator(
     '.quick-input-widget .quick-input-message .monaco-inputbox-message.error, .quick-input-widget .monaco-inputbox.error',
