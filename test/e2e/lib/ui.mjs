@@ -457,7 +457,7 @@ export async function typeAndEnter(page, text, timeout = T) {
         .innerText()
         .catch(() => '?')}`,
     );
-  await page.keyboard.press('Enter');
+  await input.press('Enter');
 }
 
 /** Waits for a modal dialog; returns { message, detail, buttons: [labels] }. */
