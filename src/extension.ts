@@ -18,6 +18,7 @@ import { PolicyDiagnostics } from './editor/policyDiagnostics';
 import { ProfileStore } from './services/profiles';
 import { ReadOnlyDocuments } from './ui/readOnlyDocument';
 import { RoleCheckStore } from './services/roleChecks';
+import { BindingTrust } from './services/bindingTrust';
 import { ViewFilters } from './services/viewFilters';
 import { ScriptedPrompter, VsCodePrompter, type Prompter } from './ui/prompt';
 import { ProfileStatusBar } from './services/statusBar';
@@ -59,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   let documents: LiveRamDocuments | undefined;
   let ossFiles: OssFileSystem | undefined;
 
+  let bindingTrust: BindingTrust | undefined;
   const services: Services = {
     context,
     log,
@@ -70,6 +72,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     roleChecks,
     enrichers,
     filters,
+    get bindingTrust() {
+      return (bindingTrust ??= new BindingTrust(services));
+    },
     get prompt() {
       return prompt;
     },

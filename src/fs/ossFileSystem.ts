@@ -20,7 +20,6 @@ import { collectAll } from '../cloud/paging';
 import { refusalSentence } from '../errorHelp/accessDenied';
 import { maxOpenSizeMb } from '../ui/trustedSettings';
 import { describeError, isCancellation, reportError } from '../ui/errorFunnel';
-import { admitOssUri } from '../services/bindingTrust';
 import { bindingFromUri, cloudForRead, cloudForWrite, type BoundCloud } from '../services/liveBinding';
 import type { Services } from '../services/services';
 import {
@@ -97,7 +96,7 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
       profileId: named.profileId,
       profileName: this.s.profiles.list().find((p) => p.id === named.profileId)?.name ?? named.profileId,
     };
-    await admitOssUri(this.s, uri, binding);
+    await this.s.bindingTrust.admit(uri, binding);
     const bound: BoundCloud = !binding
       ? { ...(await this.s.cloud()), release: () => undefined }
       : write

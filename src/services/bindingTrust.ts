@@ -11,8 +11,18 @@
  * from, so an answer kept per machine would also admit every later file naming the same pair.
  */
 import * as vscode from 'vscode';
+import type { Log } from '../ui/log';
+import type { Prompter } from '../ui/prompt';
 import type { LiveBinding } from './liveBinding';
-import type { Services } from './services';
+import type { ProfileStore } from './profiles';
+
+/** What it needs of the services (not `Services` itself, which holds it). */
+export interface BindingTrustDeps {
+  readonly context: vscode.ExtensionContext;
+  readonly profiles: ProfileStore;
+  readonly prompt: Prompter;
+  readonly log: Log;
+}
 
 // A require(): node:crypto loads with the first oss: request, not during activation.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -20,114 +30,123 @@ const crypto = () => require('node:crypto') as typeof import('node:crypto');
 
 const KEY_SECRET = 'alibabaCloud.ossBindingKey';
 
-let key: Promise<Buffer> | undefined;
-
-/** The signing key: from SecretStorage, created there on first use. */
-function bindingKey(secrets: vscode.SecretStorage): Promise<Buffer> {
-  key ??= (async () => {
-    const stored = await secrets.get(KEY_SECRET);
-    if (stored) {
-      return Buffer.from(stored, 'base64');
-    }
-    const fresh = crypto().randomBytes(32);
-    await secrets.store(KEY_SECRET, fresh.toString('base64'));
-    return fresh;
-  })().catch((e: unknown) => {
-    key = undefined;
-    throw e;
-  });
-  return key;
-}
-
 const mac = (k: Buffer, bucket: string, profileId: string) =>
   crypto().createHmac('sha256', k).update(`oss\n${bucket}\n${profileId}`).digest('base64url');
 
-/** The query of an `oss://bucket/…` URI this extension creates: the binding and its MAC. */
-export async function signedOssQuery(s: Pick<Services, 'context'>, b: LiveBinding, bucket: string): Promise<string> {
-  return JSON.stringify({
-    profile: b.profileId,
-    name: b.profileName,
-    sig: mac(await bindingKey(s.context.secrets), bucket, b.profileId),
-  });
-}
+/** The signing key, this session's answers and the wait for workspace trust; one, owned by Services. */
+export class BindingTrust {
+  private key: Promise<Buffer> | undefined;
+  /** Per profile and bucket, this session's answer (or the question still open). */
+  private readonly answers = new Map<string, Promise<boolean>>();
+  private granted: Promise<true> | undefined;
 
-async function isSigned(s: Pick<Services, 'context'>, uri: vscode.Uri, b: LiveBinding): Promise<boolean> {
-  let sig: unknown;
-  try {
-    sig = (JSON.parse(uri.query) as { sig?: unknown }).sig;
-  } catch {
-    return false;
-  }
-  if (typeof sig !== 'string') {
-    return false;
-  }
-  const want = Buffer.from(mac(await bindingKey(s.context.secrets), uri.authority, b.profileId));
-  const given = Buffer.from(sig);
-  return given.length === want.length && crypto().timingSafeEqual(given, want);
-}
+  constructor(private readonly s: BindingTrustDeps) {}
 
-/** Per profile and bucket, this session's answer (or the question still open). */
-const answers = new Map<string, Promise<boolean>>();
-
-function ask(s: Services, bucket: string, profileId: string): Promise<boolean> {
-  const id = JSON.stringify([profileId, bucket]);
-  let answer = answers.get(id);
-  if (!answer) {
-    const entry = s.profiles.list().find((p) => p.id === profileId);
-    const allow = vscode.l10n.t('Allow for This Session');
-    answer = s.prompt
-      .choose(
-        vscode.l10n.t('Use profile {0} on bucket {1}?', entry?.name ?? profileId, bucket),
-        vscode.l10n.t(
-          'A workspace file, link or other extension opened oss://{0}/ with profile {1} ({2}); this extension did not create that binding. Allowing it sends requests signed with that profile to that bucket, whose owner can see your AccessKey ID. Nothing has been sent yet.',
-          bucket,
-          entry?.name ?? profileId,
-          profileId,
-        ),
-        [allow],
-      )
-      .then(
-        (c) => c === allow,
-        () => false,
-      );
-    answers.set(id, answer);
-    void answer.then((yes) =>
-      s.log.info(
-        `oss: binding of oss://${bucket}/ to profile ${profileId} ${yes ? 'allowed' : 'refused'} for this session`,
-      ),
-    );
-  }
-  return answer;
-}
-
-let granted: Promise<true> | undefined;
-const trusted = () =>
-  (granted ??= new Promise<true>((resolve) => {
-    const sub = vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      sub.dispose();
-      resolve(true);
+  /** The signing key: from SecretStorage, created there on first use. */
+  private bindingKey(): Promise<Buffer> {
+    const secrets = this.s.context.secrets;
+    this.key ??= (async () => {
+      const stored = await secrets.get(KEY_SECRET);
+      if (stored) {
+        return Buffer.from(stored, 'base64');
+      }
+      const fresh = crypto().randomBytes(32);
+      await secrets.store(KEY_SECRET, fresh.toString('base64'));
+      return fresh;
+    })().catch((e: unknown) => {
+      this.key = undefined;
+      throw e;
     });
-  }));
+    return this.key;
+  }
 
-/**
- * Resolves when requests for `uri` may go out with `binding` (undefined: the active profile);
- * throws NoPermissions when the user said no. Nothing is sent before it resolves.
- */
-export async function admitOssUri(s: Services, uri: vscode.Uri, binding: LiveBinding | undefined): Promise<void> {
-  const own = !binding || (await isSigned(s, uri, binding));
-  if (own && vscode.workspace.isTrusted) {
-    return;
+  /** The query of an `oss://bucket/…` URI this extension creates: the binding and its MAC. */
+  async signedQuery(b: LiveBinding, bucket: string): Promise<string> {
+    return JSON.stringify({
+      profile: b.profileId,
+      name: b.profileName,
+      sig: mac(await this.bindingKey(), bucket, b.profileId),
+    });
   }
-  const profileId = binding?.profileId ?? s.profiles.active()?.id;
-  // No such profile: resolving the binding fails next, before any request.
-  if (!profileId || !s.profiles.list().some((p) => p.id === profileId)) {
-    return;
+
+  private async isSigned(uri: vscode.Uri, b: LiveBinding): Promise<boolean> {
+    let sig: unknown;
+    try {
+      sig = (JSON.parse(uri.query) as { sig?: unknown }).sig;
+    } catch {
+      return false;
+    }
+    if (typeof sig !== 'string') {
+      return false;
+    }
+    const want = Buffer.from(mac(await this.bindingKey(), uri.authority, b.profileId));
+    const given = Buffer.from(sig);
+    return given.length === want.length && crypto().timingSafeEqual(given, want);
   }
-  const question = ask(s, uri.authority, profileId);
-  const yes = own ? await Promise.race([trusted(), question]) : await question;
-  if (!yes) {
-    throw vscode.FileSystemError.NoPermissions(
-      vscode.l10n.t('Not read: oss://{0}/ with profile {1} was not allowed.', uri.authority, profileId),
-    );
+
+  private ask(bucket: string, profileId: string): Promise<boolean> {
+    const s = this.s;
+    const id = JSON.stringify([profileId, bucket]);
+    let answer = this.answers.get(id);
+    if (!answer) {
+      const entry = s.profiles.list().find((p) => p.id === profileId);
+      const allow = vscode.l10n.t('Allow for This Session');
+      answer = s.prompt
+        .choose(
+          vscode.l10n.t('Use profile {0} on bucket {1}?', entry?.name ?? profileId, bucket),
+          vscode.l10n.t(
+            'A workspace file, link or other extension opened oss://{0}/ with profile {1} ({2}); this extension did not create that binding. Allowing it sends requests signed with that profile to that bucket, whose owner can see your AccessKey ID. Nothing has been sent yet.',
+            bucket,
+            entry?.name ?? profileId,
+            profileId,
+          ),
+          [allow],
+        )
+        .then(
+          (c) => c === allow,
+          () => false,
+        );
+      this.answers.set(id, answer);
+      void answer.then((yes) =>
+        s.log.info(
+          `oss: binding of oss://${bucket}/ to profile ${profileId} ${yes ? 'allowed' : 'refused'} for this session`,
+        ),
+      );
+    }
+    return answer;
+  }
+
+  private trusted(): Promise<true> {
+    this.granted ??= new Promise<true>((resolve) => {
+      const sub = vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        sub.dispose();
+        resolve(true);
+      });
+    });
+    return this.granted;
+  }
+
+  /**
+   * Resolves when requests for `uri` may go out with `binding` (undefined: the active profile);
+   * throws NoPermissions when the user said no. Nothing is sent before it resolves.
+   */
+  async admit(uri: vscode.Uri, binding: LiveBinding | undefined): Promise<void> {
+    const s = this.s;
+    const own = !binding || (await this.isSigned(uri, binding));
+    if (own && vscode.workspace.isTrusted) {
+      return;
+    }
+    const profileId = binding?.profileId ?? s.profiles.active()?.id;
+    // No such profile: resolving the binding fails next, before any request.
+    if (!profileId || !s.profiles.list().some((p) => p.id === profileId)) {
+      return;
+    }
+    const question = this.ask(uri.authority, profileId);
+    const yes = own ? await Promise.race([this.trusted(), question]) : await question;
+    if (!yes) {
+      throw vscode.FileSystemError.NoPermissions(
+        vscode.l10n.t('Not read: oss://{0}/ with profile {1} was not allowed.', uri.authority, profileId),
+      );
+    }
   }
 }

@@ -13,6 +13,7 @@ import type { Log } from '../ui/log';
 import type { Prompter } from '../ui/prompt';
 import type { ProfileEntry, ProfileStore } from './profiles';
 import type { ReadOnlyDocuments } from '../ui/readOnlyDocument';
+import type { BindingTrust } from './bindingTrust';
 import type { RoleCheckStore } from './roleChecks';
 import type { ViewFilters } from './viewFilters';
 
@@ -44,6 +45,8 @@ export interface Services {
   readonly readOnly: ReadOnlyDocuments;
   /** The last Verify Role on Instance result per instance (identity view). */
   readonly roleChecks: RoleCheckStore;
+  /** Which `oss://` bindings act without asking: the signing key and this session's answers. */
+  readonly bindingTrust: BindingTrust;
   /** What the error funnel adds to an error code (AccessDenied, OutcomeUnknown). */
   readonly enrichers: ErrorEnrichers;
   /** The tree views' filters (ECS, RAM folders, OSS locations), kept in workspace state. */

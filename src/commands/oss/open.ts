@@ -5,7 +5,6 @@
  */
 import * as vscode from 'vscode';
 import { baseName, formatSize } from '../../cloud/ossLocation';
-import { signedOssQuery } from '../../services/bindingTrust';
 import { activeBinding } from '../../services/liveBinding';
 import { maxOpenSizeMb } from '../../ui/trustedSettings';
 import { ossUri } from '../../views/ossView';
@@ -39,7 +38,7 @@ export const ossOpenObject = defineCommand('alibabaCloud.oss.openObject', async 
     return undefined;
   }
   // Bound to the active profile: a save after switching profiles asks before writing anywhere.
-  const uri = ossUri(t).with({ query: await signedOssQuery(s, activeBinding(s), t.bucket) });
+  const uri = ossUri(t).with({ query: await s.bindingTrust.signedQuery(activeBinding(s), t.bucket) });
   await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
   return uri.toString();
 });

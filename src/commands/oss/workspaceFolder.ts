@@ -1,12 +1,11 @@
 /**
  * "Open Bucket as Workspace Folder": the bucket (or a pinned prefix) as an `oss://` folder of the
  * workspace, bound to the active profile like every oss:// document (the query carries it, signed:
- * ui/bindingTrust), and named by bucket and the profile's own name so two profiles' views of one
+ * services/bindingTrust), and named by bucket and the profile's own name so two profiles' views of one
  * bucket stay apart.
  */
 import * as vscode from 'vscode';
 import { formatOssUri } from '../../cloud/ossLocation';
-import { signedOssQuery } from '../../services/bindingTrust';
 import { activeBinding } from '../../services/liveBinding';
 import { ossUri } from '../../views/ossView';
 import { defineCommand } from '../command';
@@ -20,7 +19,7 @@ export const ossOpenAsWorkspaceFolder = defineCommand(
   async (s, node, nodes) => {
     const [t] = await resolveTargets(s, node, nodes, 'prefix', vscode.l10n.t('Open Bucket as Workspace Folder'));
     const binding = activeBinding(s);
-    const uri = ossUri(t).with({ query: await signedOssQuery(s, binding, t.bucket) });
+    const uri = ossUri(t).with({ query: await s.bindingTrust.signedQuery(binding, t.bucket) });
     const shown = formatOssUri(t);
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (!folders.some((f) => f.uri.toString() === uri.toString())) {
