@@ -45,6 +45,24 @@ async function currentInstance(
   return { cloud, instance };
 }
 
+/**
+ * The instance, which must be in `status`: the picker offers only such instances (and says when
+ * none is), and one given by a node or args in another state is refused before anything is sent.
+ */
+async function instanceIn(
+  s: Services,
+  arg: unknown,
+  title: string,
+  status: 'Running' | 'Stopped',
+): Promise<{ cloud: Cloud; instance: EcsInstance }> {
+  const why = status === 'Running' ? vscode.l10n.t('none is running') : vscode.l10n.t('none is stopped');
+  const found = await currentInstance(s, arg, title, (x) => x.status === status, why);
+  if (found.instance.status !== status) {
+    refuse(found.instance, status);
+  }
+  return found;
+}
+
 function refuse(i: EcsInstance, needed: string): never {
   throw new Error(vscode.l10n.t('{0} ({1}) is {2}; this needs it {3}.', label(i), i.instanceId, i.status, needed));
 }
@@ -91,16 +109,7 @@ export const startInstance = defineCommand(
     () => vscode.l10n.t('Start ECS Instance'),
     async (s, arg) => {
       const title = vscode.l10n.t('Start Instance');
-      const { cloud, instance: i } = await currentInstance(
-        s,
-        arg,
-        title,
-        (x) => x.status === 'Stopped',
-        vscode.l10n.t('none is stopped'),
-      );
-      if (i.status !== 'Stopped') {
-        refuse(i, 'Stopped');
-      }
+      const { cloud, instance: i } = await instanceIn(s, arg, title, 'Stopped');
       const final = await actAndFollow(
         s,
         cloud,
@@ -122,16 +131,7 @@ export const stopInstance = defineCommand(
     () => vscode.l10n.t('Stop ECS Instance'),
     async (s, arg) => {
       const title = vscode.l10n.t('Stop Instance');
-      const { cloud, instance: i } = await currentInstance(
-        s,
-        arg,
-        title,
-        (x) => x.status === 'Running',
-        vscode.l10n.t('none is running'),
-      );
-      if (i.status !== 'Running') {
-        refuse(i, 'Running');
-      }
+      const { cloud, instance: i } = await instanceIn(s, arg, title, 'Running');
       const keep = vscode.l10n.t('Stop, Keep Charging');
       const economical = vscode.l10n.t('Stop and Stop Charging');
       const publicIp = i.publicIps.filter((ip) => ip !== i.eip);
@@ -177,16 +177,7 @@ export const rebootInstance = defineCommand(
     () => vscode.l10n.t('Reboot ECS Instance'),
     async (s, arg) => {
       const title = vscode.l10n.t('Reboot Instance');
-      const { cloud, instance: i } = await currentInstance(
-        s,
-        arg,
-        title,
-        (x) => x.status === 'Running',
-        vscode.l10n.t('none is running'),
-      );
-      if (i.status !== 'Running') {
-        refuse(i, 'Running');
-      }
+      const { cloud, instance: i } = await instanceIn(s, arg, title, 'Running');
       const ok = await s.prompt.confirm(
         vscode.l10n.t('Reboot {0} ({1})?', label(i), i.instanceId),
         vscode.l10n.t(
