@@ -8,7 +8,7 @@ import type { Log } from '../ui/log';
 import { registerCommand } from '../ui/registerCommand';
 import type { Services } from '../services/services';
 import { recordWalkthroughProgress } from '../ui/walkthrough';
-import type { CommandDef } from './command';
+import { inputOf, type CommandDef, type Refusal } from './command';
 
 /** A require(), not an import: the build puts the catalogue in the lazy bundle (esbuild.mjs). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,9 +37,45 @@ export function registerCommands(
   };
   return ids.map((id) =>
     registerCommand({ log, enrichers: s.enrichers }, id, async (...args) => {
-      const result = await implementation(id).run(s, ...args);
+      const c = implementation(id);
+      if (c.legacy) {
+        const legacyResult = await c.legacy(s, ...args);
+        await recordWalkthroughProgress(extensionId, id, legacyResult);
+        return legacyResult;
+      }
+      const checked = inputOf(c, args);
+      if (!('input' in checked)) {
+        throw new Error(refusalMessage(id, checked));
+      }
+      const result = await c.run(s, checked.input);
       await recordWalkthroughProgress(extensionId, id, result);
       return result;
     }),
   );
+}
+
+/** A refused call, in words: the command, what was wrong, and nothing of the value itself. */
+function refusalMessage(id: string, r: Refusal): string {
+  switch (r.reason) {
+    case 'row':
+      return vscode.l10n.t('The command {0} does not work on this kind of row; nothing was done.', id);
+    case 'noArgs':
+      return vscode.l10n.t('The command {0} takes no arguments; nothing was done.', id);
+    case 'unknownArg':
+      return vscode.l10n.t(
+        'The command {0} has no argument "{1}" (it takes: {2}); nothing was done.',
+        id,
+        r.key.slice(0, 60),
+        r.known.join(', '),
+      );
+    case 'badArg':
+      return vscode.l10n.t(
+        'The argument "{1}" of the command {0} must be {2}; nothing was done.',
+        id,
+        r.key.slice(0, 60),
+        r.expects,
+      );
+    case 'shape':
+      return vscode.l10n.t('The command {0} was called with an argument it does not take; nothing was done.', id);
+  }
 }
