@@ -33,6 +33,8 @@ export const arg = {
   ),
   oneOf: <T extends string>(...values: T[]) =>
     field<T>(values.map((v) => `"${v}"`).join(' | '), (v) => values.includes(v as T)),
+  /** A structured value: a plain object here; the code that uses it checks the rest. */
+  object: <T>(expects: string) => field<T>(expects, isPlainObject),
   /** A structured value with a guard of its own. */
   shaped: <T>(expects: string, check: Guard<T>) => field<T>(expects, check),
 };
