@@ -80,7 +80,7 @@ export const createInstance = defineCommand({
       }
 
       const create = vscode.l10n.t('Create Instance');
-      // Always asked, also with an args object: it costs money (see ramCommon.isArgs).
+      // Always asked, also with an args object: it costs money (see Input.scripted in command.ts).
       const ok = await s.prompt.confirm(
         vscode.l10n.t('Create instance {0}? It costs money.', spec.instanceName),
         vscode.l10n.t(
