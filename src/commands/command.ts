@@ -22,7 +22,7 @@ export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v) as object | null);
 
 /** The field types an args schema is made of; every field is optional. */
-export const arg = {
+export const is = {
   string: field<string>('a string', (v) => typeof v === 'string'),
   number: field<number>('a number', (v) => typeof v === 'number' && Number.isFinite(v)),
   boolean: field<boolean>('true or false', (v) => typeof v === 'boolean'),
@@ -83,7 +83,6 @@ export interface CommandDef {
   args?: Schema;
   value?: (argv: unknown[]) => unknown;
   run(s: Services, input: Input<unknown, Record<string, unknown>, unknown>): unknown;
-  legacy?: (s: Services, ...args: unknown[]) => unknown;
 }
 
 export function defineCommand<
@@ -92,18 +91,8 @@ export function defineCommand<
   V = never,
   R = unknown,
 >(spec: CommandSpec<C, S, V, R>): CommandDef;
-/** @deprecated the shape before the typed boundary, kept only while the rooms are converted. */
-export function defineCommand(id: string, run: (s: Services, ...args: unknown[]) => unknown): CommandDef;
-export function defineCommand(spec: unknown, legacy?: (s: Services, ...args: unknown[]) => unknown): CommandDef {
-  if (typeof spec === 'string') {
-    return { id: spec, legacy, run: () => undefined } as CommandDef;
-  }
+export function defineCommand(spec: unknown): CommandDef {
   return spec as CommandDef;
-}
-
-/** Commands accept either a tree node, or a plain object of arguments (automation and tests). */
-export function argsOf<T extends object>(arg: unknown): Partial<T> {
-  return arg && typeof arg === 'object' && !('getTreeItem' in arg) ? (arg as Partial<T>) : {};
 }
 
 /** Why the registry refused a call; registry.ts says it in words. */
@@ -165,4 +154,13 @@ export function inputOf(
   // Something else VS Code passes (a resource from a menu the command is not meant for): as before
   // the boundary, a command that declared no such form runs as from the palette.
   return typeof first === 'object' ? { input: none } : { reason: 'shape' };
+}
+
+/** Runs the command on the checked input; a refused call throws `refuse(why)` and never reaches `run`. */
+export function callCommand(c: CommandDef, s: Services, argv: unknown[], refuse: (r: Refusal) => Error): unknown {
+  const checked = inputOf(c, argv);
+  if (!('input' in checked)) {
+    throw refuse(checked);
+  }
+  return c.run(s, checked.input);
 }

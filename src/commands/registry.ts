@@ -8,7 +8,7 @@ import type { Log } from '../ui/log';
 import { registerCommand } from '../ui/registerCommand';
 import type { Services } from '../services/services';
 import { recordWalkthroughProgress } from '../ui/walkthrough';
-import { inputOf, type CommandDef, type Refusal } from './command';
+import { callCommand, type CommandDef, type Refusal } from './command';
 
 /** A require(), not an import: the build puts the catalogue in the lazy bundle (esbuild.mjs). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,17 +37,7 @@ export function registerCommands(
   };
   return ids.map((id) =>
     registerCommand({ log, enrichers: s.enrichers }, id, async (...args) => {
-      const c = implementation(id);
-      if (c.legacy) {
-        const legacyResult = await c.legacy(s, ...args);
-        await recordWalkthroughProgress(extensionId, id, legacyResult);
-        return legacyResult;
-      }
-      const checked = inputOf(c, args);
-      if (!('input' in checked)) {
-        throw new Error(refusalMessage(id, checked));
-      }
-      const result = await c.run(s, checked.input);
+      const result = await callCommand(implementation(id), s, args, (r) => new Error(refusalMessage(id, r)));
       await recordWalkthroughProgress(extensionId, id, result);
       return result;
     }),

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { internalOssEndpoint, roleSnippet, snippetLanguageOf, type SnippetLanguage } from '../../setup/roleSnippets';
 import { pickBucket } from '../../ui/wizard/pickers';
 import { OssBucketNode } from '../../views/ossView';
-import { arg, defineCommand } from '../command';
+import { is, defineCommand } from '../command';
 import { showNotice } from '../../ui/prompt';
 
 export const INSERT_ROLE_CODE = 'alibabaCloud.insertRoleCode';
@@ -25,10 +25,10 @@ export const insertRoleCode = defineCommand({
   id: 'alibabaCloud.insertRoleCode',
   node: [OssBucketNode],
   args: {
-    bucket: arg.string,
-    region: arg.string,
-    roleName: arg.string,
-    language: arg.oneOf<SnippetLanguage>('python', 'javascript', 'typescript', 'java', 'go'),
+    bucket: is.string,
+    region: is.string,
+    roleName: is.string,
+    language: is.oneOf<SnippetLanguage>('python', 'javascript', 'typescript', 'java', 'go'),
   },
   run: async (s, { node, args: a }) => {
     const title = vscode.l10n.t('Insert Code That Uses the Instance Role');

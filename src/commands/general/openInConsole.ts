@@ -9,7 +9,7 @@ import { COMMAND_APIS, consoleUrl, openApiExplorerUrl, type ConsoleTarget } from
 import { InstanceNode } from '../../views/ecsView';
 import { OssBucketNode } from '../../views/ossView';
 import { AttachedPolicyNode, PolicyNode, RoleNode } from '../../views/ramView';
-import { arg, defineCommand, isPlainObject } from '../command';
+import { is, defineCommand, isPlainObject } from '../command';
 import { onClickedRow } from '../selection';
 
 function targetOf(arg: unknown): ConsoleTarget | undefined {
@@ -36,7 +36,7 @@ export const openInConsole = defineCommand({
   node: [RoleNode, PolicyNode, AttachedPolicyNode, InstanceNode, OssBucketNode],
   // consoleUrl checks the rest of the target.
   args: {
-    target: arg.shaped('a console target', (v): v is ConsoleTarget => isPlainObject(v) && typeof v.kind === 'string'),
+    target: is.shaped('a console target', (v): v is ConsoleTarget => isPlainObject(v) && typeof v.kind === 'string'),
   },
   run: onClickedRow(
     () => vscode.l10n.t('Open in Console'),
@@ -54,7 +54,7 @@ export const openInConsole = defineCommand({
 
 export const openInApiExplorer = defineCommand({
   id: 'alibabaCloud.openInApiExplorer',
-  args: { command: arg.string },
+  args: { command: is.string },
   run: async (s, { args }) => {
     let command = args.command;
     if (!command || !COMMAND_APIS[command]) {

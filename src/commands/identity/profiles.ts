@@ -4,7 +4,7 @@ import { readCliConfig } from '../../cloud/cliConfig';
 import { maskAccessKeyId } from '../../cloud/instance';
 import { credentialSources } from '../../services/profiles';
 import { ecsRegions, setVisibleRegions } from '../../ui/settings';
-import { arg, defineCommand } from '../command';
+import { is, defineCommand } from '../command';
 import { showNotice } from '../../ui/prompt';
 
 const REGIONS = [
@@ -27,7 +27,7 @@ const REGIONS = [
 
 export const addProfile = defineCommand({
   id: 'alibabaCloud.addProfile',
-  args: { name: arg.string, accessKeyId: arg.string, accessKeySecret: arg.string, regionId: arg.string },
+  args: { name: is.string, accessKeyId: is.string, accessKeySecret: is.string, regionId: is.string },
   run: async (s, { args: a, scripted }) => {
     const name =
       a.name ??
@@ -97,7 +97,7 @@ export const addProfile = defineCommand({
 
 export const selectProfile = defineCommand({
   id: 'alibabaCloud.selectProfile',
-  args: { id: arg.string },
+  args: { id: is.string },
   run: async (s, { args: a }) => {
     const all = s.profiles.list();
     const active = s.profiles.active()?.id;
@@ -148,7 +148,7 @@ export const selectProfile = defineCommand({
 
 export const removeProfile = defineCommand({
   id: 'alibabaCloud.removeProfile',
-  args: { id: arg.string },
+  args: { id: is.string },
   run: async (s, { args: a }) => {
     const own = s.profiles.list().filter((p) => p.source === 'extension');
     if (!own.length) {
@@ -267,7 +267,7 @@ function modeNote(mode: string): string | undefined {
 
 export const selectRegions = defineCommand({
   id: 'alibabaCloud.selectRegions',
-  args: { regions: arg.strings },
+  args: { regions: is.strings },
   run: async (s, { args: a }) => {
     let regions = a.regions;
     if (!regions) {

@@ -10,7 +10,7 @@ import { buildEnvExports, formatExpiry, formatTimeLeft } from '../../cloud/insta
 import { buildDiagnosticsReport, runInstanceDiagnostics } from '../../cloud/instanceDiagnostics';
 import type { InstanceState } from '../../services/instanceIdentity';
 import type { Services } from '../../services/services';
-import { arg, defineCommand } from '../command';
+import { is, defineCommand } from '../command';
 import { InstanceIdentityNode } from '../../views/identityView';
 import { showNotice } from '../../ui/prompt';
 
@@ -140,7 +140,7 @@ export const diagnoseInstance = defineCommand({
 export const writeInstanceCliProfile = defineCommand({
   id: 'alibabaCloud.instance.writeCliProfile',
   node: [InstanceIdentityNode],
-  args: { name: arg.string, makeCurrent: arg.boolean },
+  args: { name: is.string, makeCurrent: is.boolean },
   run: async (s, { args: a }) => {
     const st = await requireInstance(s);
     const file = s.profiles.cliPath();

@@ -42,7 +42,7 @@ import { pickPolicy } from '../../ui/pickers';
 import { InstanceNode } from '../../views/ecsView';
 import { RoleNode } from '../../views/ramView';
 import type { Services } from '../../services/services';
-import { arg, defineCommand } from '../command';
+import { is, defineCommand } from '../command';
 import { onClickedRow } from '../selection';
 import { confirmPowerfulRisk } from '../ram/powerfulPolicyWarning';
 import { ecsRolePolicyRisk } from '../../setup/powerfulPolicy';
@@ -232,11 +232,11 @@ export const setupInstanceRole = defineCommand({
   id: 'alibabaCloud.setupInstanceRole',
   node: [RoleNode, InstanceNode],
   args: {
-    roleName: arg.string,
-    roleDescription: arg.string,
-    policy: arg.object<PolicyChoice>('a policy choice'),
-    instance: arg.object<InstanceChoice>('an instance choice'),
-    replaceExistingRole: arg.boolean,
+    roleName: is.string,
+    roleDescription: is.string,
+    policy: is.object<PolicyChoice>('a policy choice'),
+    instance: is.object<InstanceChoice>('an instance choice'),
+    replaceExistingRole: is.boolean,
   },
   run: onClickedRow(
     () => vscode.l10n.t('Set Up Instance Role'),
