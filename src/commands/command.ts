@@ -56,7 +56,7 @@ export interface Input<N = never, A = Record<string, never>, V = never> {
   /** The checked plain-object arguments. */
   args: A;
   /**
-   * True when args were given: optional, harmless prompts (a description, a preview) are skipped.
+   * True when an args object with keys was given: optional, harmless prompts (a description, a preview) are skipped.
    * Nothing here skips a confirmation of something destructive, billable or permission-granting: any
    * extension can call executeCommand, so those always go through the Prompter.
    */
@@ -69,7 +69,7 @@ export interface CommandSpec<C extends RowClass[], S extends Schema, V, R> {
   id: string;
   /** The tree row classes the command works on; a row of another kind is refused. */
   node?: C;
-  /** The plain-object arguments; unknown keys and wrongly typed values are refused. */
+  /** The plain-object arguments: a wrongly typed value is refused; undeclared keys never reach run. */
   args?: S;
   /** Reads another form from the raw arguments (undefined: not that form). */
   value?: (argv: unknown[]) => V | undefined;
@@ -96,12 +96,7 @@ export function defineCommand(spec: unknown): CommandDef {
 }
 
 /** Why the registry refused a call; registry.ts says it in words. */
-export type Refusal =
-  | { reason: 'row' }
-  | { reason: 'noArgs' }
-  | { reason: 'unknownArg'; key: string; known: string[] }
-  | { reason: 'badArg'; key: string; expects: string }
-  | { reason: 'shape' };
+export type Refusal = { reason: 'row' } | { reason: 'badArg'; key: string; expects: string } | { reason: 'shape' };
 
 const isRow = (v: unknown): boolean => !!v && typeof v === 'object' && 'getTreeItem' in v;
 
@@ -133,23 +128,20 @@ export function inputOf(
     return { input: { ...none, node: first, nodes: selection.filter(ofKind), selected: selection.length } };
   }
   if (isPlainObject(first)) {
-    const keys = Object.keys(first);
-    if (!keys.length) {
-      return { input: none };
-    }
-    if (!c.args) {
-      return { reason: 'noArgs' };
-    }
-    for (const key of keys) {
-      const f = c.args[key];
+    // Keys the command does not declare are dropped, as before the boundary: a caller's
+    // `{ confirm: true }` must not fail the call, it must reach run and be asked like anyone else.
+    const args: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(first)) {
+      const f = c.args && Object.hasOwn(c.args, key) ? c.args[key] : undefined;
       if (!f) {
-        return { reason: 'unknownArg', key, known: Object.keys(c.args) };
+        continue;
       }
-      if (first[key] !== undefined && !f.check(first[key])) {
+      if (v !== undefined && !f.check(v)) {
         return { reason: 'badArg', key, expects: f.expects };
       }
+      args[key] = v;
     }
-    return { input: { ...none, args: first, scripted: true } };
+    return { input: { ...none, args, scripted: Object.keys(first).length > 0 } };
   }
   // Something else VS Code passes (a resource from a menu the command is not meant for): as before
   // the boundary, a command that declared no such form runs as from the palette.

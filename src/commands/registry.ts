@@ -49,15 +49,6 @@ function refusalMessage(id: string, r: Refusal): string {
   switch (r.reason) {
     case 'row':
       return vscode.l10n.t('The command {0} does not work on this kind of row; nothing was done.', id);
-    case 'noArgs':
-      return vscode.l10n.t('The command {0} takes no arguments; nothing was done.', id);
-    case 'unknownArg':
-      return vscode.l10n.t(
-        'The command {0} has no argument "{1}" (it takes: {2}); nothing was done.',
-        id,
-        r.key.slice(0, 60),
-        r.known.join(', '),
-      );
     case 'badArg':
       return vscode.l10n.t(
         'The argument "{1}" of the command {0} must be {2}; nothing was done.',
