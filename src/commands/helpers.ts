@@ -1,13 +1,5 @@
-/** Small helpers the RAM and ECS commands share: args detection, notices, JSON sameness. */
+/** Small helpers the RAM and ECS commands share: notices, JSON sameness. */
 import { showNotice } from '../ui/prompt';
-
-/**
- * True when the command got a plain args object (keybindings, automation, other extensions): optional,
- * harmless prompts (a description, a preview) are skipped. Nothing an args object says skips a
- * confirmation of something destructive, billable or permission-granting: any extension can call
- * executeCommand, so those always go through the Prompter (scripted only in a test host).
- */
-export const isArgs = (a: object): boolean => Object.keys(a).length > 0;
 
 /** A non-blocking notice: the command returns at once, buttons run when chosen. */
 export function notify(message: string, actions: Record<string, () => unknown> = {}): void {

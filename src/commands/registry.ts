@@ -8,7 +8,7 @@ import type { Log } from '../ui/log';
 import { registerCommand } from '../ui/registerCommand';
 import type { Services } from '../services/services';
 import { recordWalkthroughProgress } from '../ui/walkthrough';
-import type { CommandDef } from './command';
+import { callCommand, type CommandDef, type Refusal } from './command';
 
 /** A require(), not an import: the build puts the catalogue in the lazy bundle (esbuild.mjs). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,9 +37,26 @@ export function registerCommands(
   };
   return ids.map((id) =>
     registerCommand({ log, enrichers: s.enrichers }, id, async (...args) => {
-      const result = await implementation(id).run(s, ...args);
+      const result = await callCommand(implementation(id), s, args, (r) => new Error(refusalMessage(id, r)));
       await recordWalkthroughProgress(extensionId, id, result);
       return result;
     }),
   );
+}
+
+/** A refused call, in words: the command, what was wrong, and nothing of the value itself. */
+function refusalMessage(id: string, r: Refusal): string {
+  switch (r.reason) {
+    case 'row':
+      return vscode.l10n.t('The command {0} does not work on this kind of row; nothing was done.', id);
+    case 'badArg':
+      return vscode.l10n.t(
+        'The argument "{1}" of the command {0} must be {2}; nothing was done.',
+        id,
+        r.key.slice(0, 60),
+        r.expects,
+      );
+    case 'shape':
+      return vscode.l10n.t('The command {0} was called with an argument it does not take; nothing was done.', id);
+  }
 }

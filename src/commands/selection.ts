@@ -9,35 +9,20 @@
 import * as vscode from 'vscode';
 import { describeError, isCancellation } from '../ui/errorFunnel';
 import type { Services } from '../services/services';
-import type { CommandDef } from './command';
+import type { Input } from './command';
 import { showNotice } from '../ui/prompt';
 import { someNames } from '../cloud/inert';
-
-/** The selection the command was run on (the clicked row first), or just the clicked row. */
-export function selectionOf(node: unknown, nodes: unknown): unknown[] {
-  if (!Array.isArray(nodes) || !nodes.includes(node)) {
-    return [node];
-  }
-  return [node, ...nodes.filter((n) => n !== node)];
-}
-
-/** The selected rows of one kind (the clicked row first); empty when the command got no such row. */
-export function selectedOf<T>(node: unknown, nodes: unknown, type: abstract new (...args: never[]) => T): T[] {
-  return selectionOf(node, nodes).filter((n): n is T => n instanceof type);
-}
-
-const manySelected = (node: unknown, nodes: unknown): number => {
-  const n = selectionOf(node, nodes).length;
-  return n > 1 ? n : 0;
-};
 
 /**
  * For a command that works on one row and does nothing destructive (open, inspect, export, copy
  * one value): with several rows selected it runs on the clicked one and says so.
  */
-export function onClickedRow(title: () => string, run: CommandDef['run']): CommandDef['run'] {
-  return (s, node, ...rest) => {
-    const n = manySelected(node, rest[0]);
+export function onClickedRow<I extends Input<unknown, unknown, unknown>, R>(
+  title: () => string,
+  run: (s: Services, input: I) => R,
+): (s: Services, input: I) => R {
+  return (s, input) => {
+    const n = input.selected > 1 ? input.selected : 0;
     if (n) {
       void showNotice(
         'info',
@@ -53,7 +38,7 @@ export function onClickedRow(title: () => string, run: CommandDef['run']): Comma
             ),
       );
     }
-    return run(s, node, ...rest);
+    return run(s, input);
   };
 }
 
@@ -62,9 +47,12 @@ export function onClickedRow(title: () => string, run: CommandDef['run']): Comma
  * (Delete Role, Release Instance…): a multi-selection is refused before anything is asked or
  * called, so no one confirms one item believing it covers all.
  */
-export function oneRowOnly(title: () => string, run: CommandDef['run']): CommandDef['run'] {
-  return (s, node, ...rest) => {
-    const n = manySelected(node, rest[0]);
+export function oneRowOnly<I extends Input<unknown, unknown, unknown>, R>(
+  title: () => string,
+  run: (s: Services, input: I) => R,
+): (s: Services, input: I) => R {
+  return (s, input) => {
+    const n = input.selected > 1 ? input.selected : 0;
     if (n) {
       throw new Error(
         vscode.l10n.t(
@@ -74,7 +62,7 @@ export function oneRowOnly(title: () => string, run: CommandDef['run']): Command
         ),
       );
     }
-    return run(s, node, ...rest);
+    return run(s, input);
   };
 }
 

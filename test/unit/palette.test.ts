@@ -40,7 +40,7 @@ function handlerSources(): Map<string, string> {
       const end = /^\}/m.exec(text.slice(m.index!));
       helpers.set(m[1] ?? m[2], text.slice(m.index!, end ? m.index! + end.index + 1 : undefined));
     }
-    for (const m of text.matchAll(/defineCommand\(\s*(['`])([^'`]+)\1/g)) {
+    for (const m of text.matchAll(/defineCommand\(\{\s*id:\s*(['`])([^'`]+)\1/g)) {
       let code = balanced(text, m.index! + 'defineCommand'.length);
       // One level, then two, of same-file helpers (copyAddress → currentInstance → pickInstance).
       for (let depth = 0; depth < 2; depth++) {
@@ -87,12 +87,14 @@ function classify(code: string): 'node-only' | 'picker' | 'no-node' {
   if (
     /if \(!\(\w+ instanceof \w+\)/.test(code) ||
     /\bas (TreeNode|LoadMoreNode)\b/.test(code) ||
+    /if \(!(node|more)\) \{\s*return\b/.test(code) ||
+    /for \(const \w+ of nodes\)/.test(code) ||
     /Choose [^']* in the \w+ view/.test(code)
   ) {
     return 'node-only';
   }
   const readsNode =
-    /instanceof \w+Node\b|givenTargets\(|resolveTargets\(|resolveFolder\(|instanceFor\(|instanceRef\(|currentInstance\(|identityFor\(/.test(
+    /instanceof \w+Node\b|input\.node|\{ node\b|givenTargets\(|resolveTargets\(|resolveFolder\(|instanceFor\(|instanceRef\(|currentInstance\(|identityFor\(/.test(
       code,
     );
   if (!readsNode) {

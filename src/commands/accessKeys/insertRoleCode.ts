@@ -8,17 +8,10 @@ import * as vscode from 'vscode';
 import { internalOssEndpoint, roleSnippet, snippetLanguageOf, type SnippetLanguage } from '../../setup/roleSnippets';
 import { pickBucket } from '../../ui/wizard/pickers';
 import { OssBucketNode } from '../../views/ossView';
-import { argsOf, defineCommand } from '../command';
+import { is, defineCommand } from '../command';
 import { showNotice } from '../../ui/prompt';
 
 export const INSERT_ROLE_CODE = 'alibabaCloud.insertRoleCode';
-
-interface InsertArgs {
-  bucket: string;
-  region: string;
-  roleName: string;
-  language: SnippetLanguage;
-}
 
 const LANGUAGES: Array<{ label: string; language: SnippetLanguage }> = [
   { label: 'Python', language: 'python' },
@@ -28,39 +21,48 @@ const LANGUAGES: Array<{ label: string; language: SnippetLanguage }> = [
   { label: 'Go', language: 'go' },
 ];
 
-export const insertRoleCode = defineCommand('alibabaCloud.insertRoleCode', async (s, arg) => {
-  const a = argsOf<InsertArgs>(arg);
-  const title = vscode.l10n.t('Insert Code That Uses the Instance Role');
-  let bucket = a.bucket;
-  let region = a.region;
-  if (arg instanceof OssBucketNode) {
-    bucket = arg.info.name;
-    region = arg.info.region;
-  }
-  if (!bucket || !region) {
-    const { cloud } = await s.cloud();
-    bucket ??= await pickBucket(s.prompt, cloud, title);
-    region ??= await cloud.oss.getBucketRegion(bucket);
-  }
-  const editor = vscode.window.activeTextEditor;
-  const language =
-    a.language ??
-    (editor && snippetLanguageOf(editor.document.languageId)) ??
-    (await s.prompt.pick(LANGUAGES, { title, placeHolder: vscode.l10n.t('Which language?') })).language;
-  const snippet = roleSnippet(language, {
-    bucket,
-    region,
-    endpoint: internalOssEndpoint(region),
-    roleName: a.roleName,
-  });
-  const target =
-    editor && snippetLanguageOf(editor.document.languageId) === language
-      ? editor
-      : await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language, content: '' }));
-  await target.edit((e) => e.insert(target.selection.active, snippet.code));
-  void showNotice(
-    'info',
-    vscode.l10n.t('Inserted code for bucket {0} ({1}). Install: {2}', bucket, region, snippet.install),
-  );
-  return { language, bucket, region, packages: snippet.packages };
+export const insertRoleCode = defineCommand({
+  id: 'alibabaCloud.insertRoleCode',
+  node: [OssBucketNode],
+  args: {
+    bucket: is.string,
+    region: is.string,
+    roleName: is.string,
+    language: is.oneOf<SnippetLanguage>('python', 'javascript', 'typescript', 'java', 'go'),
+  },
+  run: async (s, { node, args: a }) => {
+    const title = vscode.l10n.t('Insert Code That Uses the Instance Role');
+    let bucket = a.bucket;
+    let region = a.region;
+    if (node) {
+      bucket = node.info.name;
+      region = node.info.region;
+    }
+    if (!bucket || !region) {
+      const { cloud } = await s.cloud();
+      bucket ??= await pickBucket(s.prompt, cloud, title);
+      region ??= await cloud.oss.getBucketRegion(bucket);
+    }
+    const editor = vscode.window.activeTextEditor;
+    const language =
+      a.language ??
+      (editor && snippetLanguageOf(editor.document.languageId)) ??
+      (await s.prompt.pick(LANGUAGES, { title, placeHolder: vscode.l10n.t('Which language?') })).language;
+    const snippet = roleSnippet(language, {
+      bucket,
+      region,
+      endpoint: internalOssEndpoint(region),
+      roleName: a.roleName,
+    });
+    const target =
+      editor && snippetLanguageOf(editor.document.languageId) === language
+        ? editor
+        : await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language, content: '' }));
+    await target.edit((e) => e.insert(target.selection.active, snippet.code));
+    void showNotice(
+      'info',
+      vscode.l10n.t('Inserted code for bucket {0} ({1}). Install: {2}', bucket, region, snippet.install),
+    );
+    return { language, bucket, region, packages: snippet.packages };
+  },
 });

@@ -14,17 +14,10 @@ import { classicReason, pickEcsRole, pickInstanceWithRole } from '../../ui/wizar
 import { InstanceNode } from '../../views/ecsView';
 import type { Services } from '../../services/services';
 import type { Cloud } from '../../cloud';
-import { argsOf, defineCommand } from '../command';
+import { defineCommand, is } from '../command';
+import { instanceArgs, type InstanceInput } from './instanceInput';
 import { notify } from '../helpers';
-import { bulleted, forEach, selectedOf, showSummary, type ItemResult } from '../selection';
-
-export interface InstanceArgs {
-  regionId: string;
-  instanceId: string;
-}
-export interface AttachRoleArgs extends InstanceArgs {
-  roleName: string;
-}
+import { bulleted, forEach, showSummary, type ItemResult } from '../selection';
 
 /**
  * The instance a command works on, from its node, an args object, or a quick pick that shows each
@@ -32,30 +25,29 @@ export interface AttachRoleArgs extends InstanceArgs {
  */
 export async function instanceFor(
   s: Services,
-  arg: unknown,
+  input: InstanceInput,
   title: string,
   purpose: 'attach' | 'detach' = 'attach',
 ): Promise<EcsInstance> {
   const { entry, cloud } = await s.cloud();
-  const a = argsOf<InstanceArgs>(arg);
+  const a = input.args;
   const unavailable =
     purpose === 'attach'
       ? classicReason
       : (i: EcsInstance) => classicReason(i) ?? (i.ramRoleName ? undefined : vscode.l10n.t('no role to detach'));
-  const instance =
-    arg instanceof InstanceNode
-      ? arg.instance
-      : a.instanceId
-        ? await cloud.ecs.getInstance(a.regionId ?? entry.regionId, a.instanceId)
-        : (
-            await pickInstanceWithRole(s.prompt, cloud, title, entry.regionId, {
-              placeHolder:
-                purpose === 'attach'
-                  ? vscode.l10n.t('Which instance gets the role?')
-                  : vscode.l10n.t('Detach the role from which instance?'),
-              unavailable,
-            })
-          ).instance!;
+  const instance = input.node
+    ? input.node.instance
+    : a.instanceId
+      ? await cloud.ecs.getInstance(a.regionId ?? entry.regionId, a.instanceId)
+      : (
+          await pickInstanceWithRole(s.prompt, cloud, title, entry.regionId, {
+            placeHolder:
+              purpose === 'attach'
+                ? vscode.l10n.t('Which instance gets the role?')
+                : vscode.l10n.t('Detach the role from which instance?'),
+            unavailable,
+          })
+        ).instance!;
   return (await withCurrentRoles(cloud, [instance]))[0];
 }
 
@@ -114,60 +106,65 @@ export function refuseClassic(i: EcsInstance): void {
   }
 }
 
-export const attachRole = defineCommand('alibabaCloud.ecs.attachRole', async (s, arg, args) => {
-  const selected = selectedOf(arg, args, InstanceNode);
-  if (selected.length > 1) {
-    return attachToMany(s, selected, argsOf<AttachRoleArgs>(arg).roleName);
-  }
-  const a = argsOf<AttachRoleArgs>(arg);
-  const title = vscode.l10n.t('Attach RAM Role to Instance');
-  const instance = await instanceFor(s, arg, title);
-  refuseClassic(instance);
-  const { cloud } = await s.cloud();
-  const roleName =
-    a.roleName ??
-    (await pickEcsRole(
-      s.prompt,
-      cloud,
-      vscode.l10n.t('Attach which role to {0}?', instance.instanceName || instance.instanceId),
-    ));
-  const current = instance.ramRoleName;
-  if (current?.toLowerCase() === roleName.toLowerCase()) {
-    notify(vscode.l10n.t('{0} already has the role {1}; nothing changed.', instance.instanceId, current));
-    return { instanceId: instance.instanceId, roleName, changed: false };
-  }
-  if (current) {
-    const replace = vscode.l10n.t('Replace');
-    const go =
-      (await s.prompt.choose(
-        vscode.l10n.t('{0} already has the role {1}.', instance.instanceName || instance.instanceId, current),
-        vscode.l10n.t(
-          'An instance has one RAM role at a time. Replace detaches {0} (programs on the instance lose its permissions) and attaches {1}.',
-          current,
-          roleName,
-        ),
-        [replace],
-      )) === replace;
-    if (!go) {
+export const attachRole = defineCommand({
+  id: 'alibabaCloud.ecs.attachRole',
+  node: [InstanceNode],
+  args: { ...instanceArgs, roleName: is.string },
+  run: async (s, input) => {
+    const selected = input.nodes;
+    if (selected.length > 1) {
+      return attachToMany(s, selected, input.args.roleName);
+    }
+    const a = input.args;
+    const title = vscode.l10n.t('Attach RAM Role to Instance');
+    const instance = await instanceFor(s, input, title);
+    refuseClassic(instance);
+    const { cloud } = await s.cloud();
+    const roleName =
+      a.roleName ??
+      (await pickEcsRole(
+        s.prompt,
+        cloud,
+        vscode.l10n.t('Attach which role to {0}?', instance.instanceName || instance.instanceId),
+      ));
+    const current = instance.ramRoleName;
+    if (current?.toLowerCase() === roleName.toLowerCase()) {
+      notify(vscode.l10n.t('{0} already has the role {1}; nothing changed.', instance.instanceId, current));
       return { instanceId: instance.instanceId, roleName, changed: false };
     }
-  }
-  try {
-    await withProgress(title, (report, signal) => putRole(cloud, instance, roleName, report, signal));
-  } finally {
-    s.refresh('ecs', arg instanceof InstanceNode ? arg.parent : undefined);
-  }
-  notify(
-    vscode.l10n.t(
-      '{0} now has the role {1}. Programs on it get temporary credentials from the metadata service, with no AccessKey on the machine.',
-      instance.instanceId,
-      roleName,
-    ),
-    {
-      [vscode.l10n.t('Copy Instance ID')]: () => vscode.env.clipboard.writeText(instance.instanceId),
-    },
-  );
-  return { instanceId: instance.instanceId, roleName, changed: true, replaced: current };
+    if (current) {
+      const replace = vscode.l10n.t('Replace');
+      const go =
+        (await s.prompt.choose(
+          vscode.l10n.t('{0} already has the role {1}.', instance.instanceName || instance.instanceId, current),
+          vscode.l10n.t(
+            'An instance has one RAM role at a time. Replace detaches {0} (programs on the instance lose its permissions) and attaches {1}.',
+            current,
+            roleName,
+          ),
+          [replace],
+        )) === replace;
+      if (!go) {
+        return { instanceId: instance.instanceId, roleName, changed: false };
+      }
+    }
+    try {
+      await withProgress(title, (report, signal) => putRole(cloud, instance, roleName, report, signal));
+    } finally {
+      s.refresh('ecs', input.node?.parent);
+    }
+    notify(
+      vscode.l10n.t(
+        '{0} now has the role {1}. Programs on it get temporary credentials from the metadata service, with no AccessKey on the machine.',
+        instance.instanceId,
+        roleName,
+      ),
+      {
+        [vscode.l10n.t('Copy Instance ID')]: () => vscode.env.clipboard.writeText(instance.instanceId),
+      },
+    );
+    return { instanceId: instance.instanceId, roleName, changed: true, replaced: current };
+  },
 });
 
 /**

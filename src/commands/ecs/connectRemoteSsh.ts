@@ -14,7 +14,8 @@ import { withProgress } from '../../ui/progress';
 import { sshConfigPaths } from '../../ui/trustedSettings';
 import { InstanceNode } from '../../views/ecsView';
 import type { Services } from '../../services/services';
-import { argsOf, defineCommand } from '../command';
+import { defineCommand } from '../command';
+import { instanceArgs, type InstanceInput } from './instanceInput';
 import { notify } from '../helpers';
 import { onClickedRow } from '../selection';
 
@@ -26,12 +27,12 @@ export interface InstanceRef {
 }
 
 /** The instance a command works on: its node, an args object, or a quick pick. */
-export async function instanceRef(s: Services, arg: unknown, title: string): Promise<InstanceRef> {
-  if (arg instanceof InstanceNode) {
-    return { regionId: arg.instance.regionId, instanceId: arg.instance.instanceId };
+export async function instanceRef(s: Services, input: InstanceInput, title: string): Promise<InstanceRef> {
+  if (input.node) {
+    return { regionId: input.node.instance.regionId, instanceId: input.node.instance.instanceId };
   }
   const { entry, cloud } = await s.cloud();
-  const a = argsOf<InstanceRef>(arg);
+  const a = input.args;
   if (a.instanceId) {
     return { regionId: a.regionId ?? entry.regionId, instanceId: a.instanceId };
   }
@@ -134,13 +135,15 @@ async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef)
   return undefined;
 }
 
-export const connectRemoteSsh = defineCommand(
-  'alibabaCloud.ecs.connectRemoteSsh',
-  onClickedRow(
+export const connectRemoteSsh = defineCommand({
+  id: 'alibabaCloud.ecs.connectRemoteSsh',
+  node: [InstanceNode],
+  args: instanceArgs,
+  run: onClickedRow(
     () => vscode.l10n.t('Connect to ECS Instance with Remote-SSH'),
-    async (s, arg) => {
+    async (s, input) => {
       const title = vscode.l10n.t('Connect with Remote-SSH');
-      const ref = await instanceRef(s, arg, title);
+      const ref = await instanceRef(s, input, title);
       const { ours: configPath, remoteSsh } = sshConfigPaths(s.log);
       const { cloud } = await s.cloud();
       const first = await withProgress(
@@ -267,4 +270,4 @@ export const connectRemoteSsh = defineCommand(
       return { connected: true, alias: plan.alias, configPath, action: written.action, uri: uri.toString(true) };
     },
   ),
-);
+});

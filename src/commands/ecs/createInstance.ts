@@ -19,28 +19,38 @@ import {
 } from '../../ui/wizard/newInstance';
 import { pickEcsRole } from '../../ui/wizard/pickers';
 import { RegionNode } from '../../views/ecsView';
-import { argsOf, defineCommand } from '../command';
+import { defineCommand, is } from '../command';
 import { onClickedRow } from '../selection';
-
-export interface CreateInstanceArgs extends Omit<NewInstanceContext, 'cloud' | 'defaultRegion'> {
-  roleName: string;
-}
 
 interface Ctx extends NewInstanceContext {
   roleName?: string;
 }
 
-export const createInstance = defineCommand(
-  'alibabaCloud.ecs.createInstance',
-  onClickedRow(
+export const createInstance = defineCommand({
+  id: 'alibabaCloud.ecs.createInstance',
+  node: [RegionNode],
+  args: {
+    regionId: is.string,
+    zoneId: is.string,
+    imageId: is.string,
+    instanceType: is.string,
+    vpcId: is.string,
+    vSwitchId: is.string,
+    securityGroupId: is.string,
+    instanceName: is.string,
+    password: is.string,
+    allocatePublicIp: is.boolean,
+    roleName: is.string,
+  },
+  run: onClickedRow(
     () => vscode.l10n.t('Create ECS Instance with RAM Role'),
-    async (s, arg) => {
-      const a = argsOf<CreateInstanceArgs>(arg);
+    async (s, input) => {
+      const a = input.args;
       const { entry, cloud } = await s.cloud();
       const title = vscode.l10n.t('Create Instance with RAM Role');
       const ctx: Ctx = { ...a, cloud, defaultRegion: entry.regionId };
-      if (arg instanceof RegionNode) {
-        ctx.regionId = arg.regionId;
+      if (input.node) {
+        ctx.regionId = input.node.regionId;
       }
       // Typed values (args objects) are checked before anything is listed or created.
       const early =
@@ -70,7 +80,7 @@ export const createInstance = defineCommand(
       }
 
       const create = vscode.l10n.t('Create Instance');
-      // Always asked, also with an args object: it costs money (see ramCommon.isArgs).
+      // Always asked, also with an args object: it costs money (see Input.scripted in command.ts).
       const ok = await s.prompt.confirm(
         vscode.l10n.t('Create instance {0}? It costs money.', spec.instanceName),
         vscode.l10n.t(
@@ -103,7 +113,7 @@ export const createInstance = defineCommand(
           }),
         );
       } finally {
-        s.refresh('ecs', arg instanceof RegionNode ? arg : undefined);
+        s.refresh('ecs', input.node);
       }
       offerNextSteps(
         s.readOnly,
@@ -131,4 +141,4 @@ export const createInstance = defineCommand(
       return result;
     },
   ),
-);
+});

@@ -9,47 +9,53 @@ import type { Services } from '../../services/services';
 import { classicReason } from '../../ui/wizard/pickers';
 import { InstanceNode } from '../../views/ecsView';
 import { defineCommand } from '../command';
+import { instanceArgs } from './instanceInput';
 import { instanceFor, nameOf, refreshRegions, refuseClassic, withCurrentRoles } from './attachRole';
 import { notify } from '../helpers';
-import { bulleted, forEach, selectedOf, showSummary, type ItemResult } from '../selection';
+import { bulleted, forEach, showSummary, type ItemResult } from '../selection';
 
 const consequence = () =>
   vscode.l10n.t(
     'Programs on the instance stop getting credentials from the metadata service; the ones they hold stop working when they expire.',
   );
 
-export const detachRole = defineCommand('alibabaCloud.ecs.detachRole', async (s, arg, args) => {
-  const selected = selectedOf(arg, args, InstanceNode);
-  if (selected.length > 1) {
-    return detachFromMany(s, selected);
-  }
-  const instance = await instanceFor(s, arg, vscode.l10n.t('Detach RAM Role from Instance'), 'detach');
-  refuseClassic(instance);
-  const roleName = instance.ramRoleName;
-  if (!roleName) {
-    notify(vscode.l10n.t('{0} has no RAM role.', instance.instanceId));
-    return false;
-  }
-  const ok = await s.prompt.confirm(
-    vscode.l10n.t('Detach role {0} from {1}?', roleName, instance.instanceName || instance.instanceId),
-    consequence(),
-    vscode.l10n.t('Detach'),
-  );
-  if (!ok) {
-    return false;
-  }
-  const { cloud } = await s.cloud();
-  try {
-    await withProgress(
-      vscode.l10n.t('Detaching {0} from {1}…', roleName, instance.instanceId),
-      () => cloud.ecs.detachRole(instance.regionId, instance.instanceId, roleName),
-      false,
+export const detachRole = defineCommand({
+  id: 'alibabaCloud.ecs.detachRole',
+  node: [InstanceNode],
+  args: instanceArgs,
+  run: async (s, input) => {
+    const selected = input.nodes;
+    if (selected.length > 1) {
+      return detachFromMany(s, selected);
+    }
+    const instance = await instanceFor(s, input, vscode.l10n.t('Detach RAM Role from Instance'), 'detach');
+    refuseClassic(instance);
+    const roleName = instance.ramRoleName;
+    if (!roleName) {
+      notify(vscode.l10n.t('{0} has no RAM role.', instance.instanceId));
+      return false;
+    }
+    const ok = await s.prompt.confirm(
+      vscode.l10n.t('Detach role {0} from {1}?', roleName, instance.instanceName || instance.instanceId),
+      consequence(),
+      vscode.l10n.t('Detach'),
     );
-  } finally {
-    s.refresh('ecs', arg instanceof InstanceNode ? arg.parent : undefined);
-  }
-  notify(vscode.l10n.t('Role {0} detached from {1}.', roleName, instance.instanceId));
-  return true;
+    if (!ok) {
+      return false;
+    }
+    const { cloud } = await s.cloud();
+    try {
+      await withProgress(
+        vscode.l10n.t('Detaching {0} from {1}…', roleName, instance.instanceId),
+        () => cloud.ecs.detachRole(instance.regionId, instance.instanceId, roleName),
+        false,
+      );
+    } finally {
+      s.refresh('ecs', input.node?.parent);
+    }
+    notify(vscode.l10n.t('Role {0} detached from {1}.', roleName, instance.instanceId));
+    return true;
+  },
 });
 
 async function detachFromMany(s: Services, nodes: InstanceNode[]): Promise<ItemResult[]> {

@@ -13,15 +13,11 @@ import { pickInstance } from '../../ui/pickers';
 import { withProgress } from '../../ui/progress';
 import { InstanceNode } from '../../views/ecsView';
 import type { Services } from '../../services/services';
-import { argsOf, defineCommand } from '../command';
+import { defineCommand, type Input } from '../command';
+import { instanceArgs, type InstanceInput } from './instanceInput';
 import { notify } from '../helpers';
-import { copyLines, oneRowOnly, selectedOf } from '../selection';
+import { copyLines, oneRowOnly } from '../selection';
 import { showNotice } from '../../ui/prompt';
-
-interface InstanceArgs {
-  regionId: string;
-  instanceId: string;
-}
 
 const label = (i: EcsInstance) => i.instanceName || i.instanceId;
 /** How often a transition is read again: a DescribeInstances call every 2 s while one runs. */
@@ -30,15 +26,15 @@ const POLL_MS = 2000;
 /** The instance as ECS sees it now, from a node, an args object or a quick pick. */
 async function currentInstance(
   s: Services,
-  arg: unknown,
+  input: InstanceInput,
   title: string,
   filter?: (i: EcsInstance) => boolean,
   why?: string,
 ): Promise<{ cloud: Cloud; instance: EcsInstance }> {
   const { entry, cloud } = await s.cloud();
-  const a = argsOf<InstanceArgs>(arg);
-  const regionId = arg instanceof InstanceNode ? arg.instance.regionId : (a.regionId ?? entry.regionId);
-  const id = arg instanceof InstanceNode ? arg.instance.instanceId : a.instanceId;
+  const a = input.args;
+  const regionId = input.node ? input.node.instance.regionId : (a.regionId ?? entry.regionId);
+  const id = input.node ? input.node.instance.instanceId : a.instanceId;
   const instance = id
     ? await cloud.ecs.getInstance(regionId, id)
     : await pickInstance(s.prompt, cloud, title, entry.regionId, filter, why);
@@ -51,12 +47,12 @@ async function currentInstance(
  */
 async function instanceIn(
   s: Services,
-  arg: unknown,
+  input: InstanceInput,
   title: string,
   status: 'Running' | 'Stopped',
 ): Promise<{ cloud: Cloud; instance: EcsInstance }> {
   const why = status === 'Running' ? vscode.l10n.t('none is running') : vscode.l10n.t('none is stopped');
-  const found = await currentInstance(s, arg, title, (x) => x.status === status, why);
+  const found = await currentInstance(s, input, title, (x) => x.status === status, why);
   if (found.instance.status !== status) {
     refuse(found.instance, status);
   }
@@ -80,9 +76,9 @@ async function actAndFollow(
   title: string,
   action: () => Promise<void>,
   until: (status: string | undefined) => boolean,
-  arg: unknown,
+  input: InstanceInput,
 ): Promise<string | undefined> {
-  const region = arg instanceof InstanceNode ? arg.parent : undefined;
+  const region = input.node ? input.node.parent : undefined;
   try {
     return await withProgress(title, async (report, signal) => {
       await action();
@@ -103,13 +99,15 @@ async function actAndFollow(
 
 const settled = (st: string | undefined) => st === undefined || SETTLED_STATUSES.includes(st);
 
-export const startInstance = defineCommand(
-  'alibabaCloud.ecs.startInstance',
-  oneRowOnly(
+export const startInstance = defineCommand({
+  id: 'alibabaCloud.ecs.startInstance',
+  node: [InstanceNode],
+  args: instanceArgs,
+  run: oneRowOnly(
     () => vscode.l10n.t('Start ECS Instance'),
-    async (s, arg) => {
+    async (s, input) => {
       const title = vscode.l10n.t('Start Instance');
-      const { cloud, instance: i } = await instanceIn(s, arg, title, 'Stopped');
+      const { cloud, instance: i } = await instanceIn(s, input, title, 'Stopped');
       const final = await actAndFollow(
         s,
         cloud,
@@ -117,21 +115,23 @@ export const startInstance = defineCommand(
         vscode.l10n.t('Starting {0}…', label(i)),
         () => cloud.ecs.startInstance(i.regionId, i.instanceId),
         settled,
-        arg,
+        input,
       );
       notify(vscode.l10n.t('{0} is {1}.', label(i), final ?? '-'));
       return final;
     },
   ),
-);
+});
 
-export const stopInstance = defineCommand(
-  'alibabaCloud.ecs.stopInstance',
-  oneRowOnly(
+export const stopInstance = defineCommand({
+  id: 'alibabaCloud.ecs.stopInstance',
+  node: [InstanceNode],
+  args: instanceArgs,
+  run: oneRowOnly(
     () => vscode.l10n.t('Stop ECS Instance'),
-    async (s, arg) => {
+    async (s, input) => {
       const title = vscode.l10n.t('Stop Instance');
-      const { cloud, instance: i } = await instanceIn(s, arg, title, 'Running');
+      const { cloud, instance: i } = await instanceIn(s, input, title, 'Running');
       const keep = vscode.l10n.t('Stop, Keep Charging');
       const economical = vscode.l10n.t('Stop and Stop Charging');
       const publicIp = i.publicIps.filter((ip) => ip !== i.eip);
@@ -163,21 +163,23 @@ export const stopInstance = defineCommand(
         vscode.l10n.t('Stopping {0}…', label(i)),
         () => cloud.ecs.stopInstance(i.regionId, i.instanceId, mode),
         settled,
-        arg,
+        input,
       );
       notify(vscode.l10n.t('{0} is {1}.', label(i), final ?? '-'));
       return final;
     },
   ),
-);
+});
 
-export const rebootInstance = defineCommand(
-  'alibabaCloud.ecs.rebootInstance',
-  oneRowOnly(
+export const rebootInstance = defineCommand({
+  id: 'alibabaCloud.ecs.rebootInstance',
+  node: [InstanceNode],
+  args: instanceArgs,
+  run: oneRowOnly(
     () => vscode.l10n.t('Reboot ECS Instance'),
-    async (s, arg) => {
+    async (s, input) => {
       const title = vscode.l10n.t('Reboot Instance');
-      const { cloud, instance: i } = await instanceIn(s, arg, title, 'Running');
+      const { cloud, instance: i } = await instanceIn(s, input, title, 'Running');
       const ok = await s.prompt.confirm(
         vscode.l10n.t('Reboot {0} ({1})?', label(i), i.instanceId),
         vscode.l10n.t(
@@ -196,13 +198,13 @@ export const rebootInstance = defineCommand(
         vscode.l10n.t('Rebooting {0}…', label(i)),
         () => cloud.ecs.rebootInstance(i.regionId, i.instanceId),
         settled,
-        arg,
+        input,
       );
       notify(vscode.l10n.t('{0} is {1}.', label(i), final ?? '-'));
       return final;
     },
   ),
-);
+});
 
 /** What releasing this instance destroys or leaves behind, for the confirmation. */
 function releaseDetail(i: EcsInstance): string {
@@ -222,13 +224,15 @@ function releaseDetail(i: EcsInstance): string {
     .join('\n');
 }
 
-export const releaseInstance = defineCommand(
-  'alibabaCloud.ecs.releaseInstance',
-  oneRowOnly(
+export const releaseInstance = defineCommand({
+  id: 'alibabaCloud.ecs.releaseInstance',
+  node: [InstanceNode],
+  args: instanceArgs,
+  run: oneRowOnly(
     () => vscode.l10n.t('Release ECS Instance'),
-    async (s, arg) => {
+    async (s, input) => {
       const title = vscode.l10n.t('Release Instance');
-      const { cloud, instance: fresh } = await currentInstance(s, arg, title);
+      const { cloud, instance: fresh } = await currentInstance(s, input, title);
       // The role is shown in what will be lost; DescribeInstances does not carry it.
       const roles =
         fresh.networkType === 'vpc'
@@ -269,7 +273,7 @@ export const releaseInstance = defineCommand(
           vscode.l10n.t('Stopping {0}…', name),
           () => cloud.ecs.stopInstance(i.regionId, i.instanceId),
           settled,
-          arg,
+          input,
         );
         if (stopped !== 'Stopped') {
           throw new Error(vscode.l10n.t('{0} did not stop (it is {1}); nothing was released.', name, stopped ?? '-'));
@@ -282,25 +286,25 @@ export const releaseInstance = defineCommand(
         vscode.l10n.t('Releasing {0}…', name),
         () => cloud.ecs.deleteInstance(i.regionId, i.instanceId, force),
         (st) => st === undefined,
-        arg,
+        input,
       );
       notify(vscode.l10n.t('Instance {0} ({1}) released.', name, i.instanceId));
       return true;
     },
   ),
-);
+});
 
 /**
  * Copies an address of each selected instance (one per line); an instance without one is named
  * in a message rather than skipped in silence. Values from the tree, else read now.
  */
 function copyAddress(what: (i: EcsInstance) => string | undefined, missing: (name: string) => string) {
-  return async (s: Services, arg: unknown, args: unknown): Promise<string | undefined> => {
-    const rows = selectedOf(arg, args, InstanceNode);
+  return async (s: Services, input: Input<InstanceNode, InstanceInput['args']>): Promise<string | undefined> => {
+    const rows = input.nodes;
     const instances =
       rows.length > 1
         ? rows.map((n) => n.instance)
-        : [(await currentInstance(s, arg, vscode.l10n.t('Copy Address'))).instance];
+        : [(await currentInstance(s, input, vscode.l10n.t('Copy Address'))).instance];
     const without = instances.filter((i) => !what(i));
     if (without.length) {
       void showNotice('info', without.map((i) => missing(label(i))).join(' '));
@@ -310,24 +314,30 @@ function copyAddress(what: (i: EcsInstance) => string | undefined, missing: (nam
   };
 }
 
-export const copyPublicIp = defineCommand(
-  'alibabaCloud.ecs.copyPublicIp',
-  copyAddress(
+export const copyPublicIp = defineCommand({
+  id: 'alibabaCloud.ecs.copyPublicIp',
+  node: [InstanceNode],
+  args: instanceArgs,
+  run: copyAddress(
     (i) => i.publicIps.find((ip) => ip !== i.eip),
     (n) => vscode.l10n.t('{0} has no public IP.', n),
   ),
-);
-export const copyPrivateIp = defineCommand(
-  'alibabaCloud.ecs.copyPrivateIp',
-  copyAddress(
+});
+export const copyPrivateIp = defineCommand({
+  id: 'alibabaCloud.ecs.copyPrivateIp',
+  node: [InstanceNode],
+  args: instanceArgs,
+  run: copyAddress(
     (i) => i.privateIps[0],
     (n) => vscode.l10n.t('{0} has no private IP.', n),
   ),
-);
-export const copyEip = defineCommand(
-  'alibabaCloud.ecs.copyEip',
-  copyAddress(
+});
+export const copyEip = defineCommand({
+  id: 'alibabaCloud.ecs.copyEip',
+  node: [InstanceNode],
+  args: instanceArgs,
+  run: copyAddress(
     (i) => i.eip,
     (n) => vscode.l10n.t('{0} has no elastic IP.', n),
   ),
-);
+});

@@ -9,20 +9,23 @@ import { CloudError } from '../../cloud/errors';
 import { pickInstance } from '../../ui/pickers';
 import { InstanceNode } from '../../views/ecsView';
 import { showPropertiesDocument } from '../../views/readOnlyDocuments';
-import { argsOf, defineCommand } from '../command';
+import { defineCommand } from '../command';
+import { instanceArgs } from './instanceInput';
 import { onClickedRow } from '../selection';
 
 const cell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|') || '-';
 
-export const instanceProperties = defineCommand(
-  'alibabaCloud.ecs.instanceProperties',
-  onClickedRow(
+export const instanceProperties = defineCommand({
+  id: 'alibabaCloud.ecs.instanceProperties',
+  node: [InstanceNode],
+  args: instanceArgs,
+  run: onClickedRow(
     () => vscode.l10n.t('ECS Instance Properties'),
-    async (s, arg) => {
+    async (s, input) => {
       const { entry, cloud } = await s.cloud();
-      const a = argsOf<{ regionId: string; instanceId: string }>(arg);
-      let regionId = arg instanceof InstanceNode ? arg.instance.regionId : (a.regionId ?? entry.regionId);
-      let instanceId = arg instanceof InstanceNode ? arg.instance.instanceId : a.instanceId;
+      const a = input.args;
+      let regionId = input.node ? input.node.instance.regionId : (a.regionId ?? entry.regionId);
+      let instanceId = input.node ? input.node.instance.instanceId : a.instanceId;
       if (!instanceId) {
         const picked = await pickInstance(s.prompt, cloud, vscode.l10n.t('Instance Properties'), entry.regionId);
         ({ regionId, instanceId } = picked);
@@ -107,4 +110,4 @@ export const instanceProperties = defineCommand(
       return { uri: doc.uri.toString(), text: doc.getText() };
     },
   ),
-);
+});

@@ -9,17 +9,18 @@ import { verifyRoleOnInstance } from '../../setup/verifyRole';
 import { withProgress } from '../../ui/progress';
 import type { Services } from '../../services/services';
 import { roleCheckNode } from '../../views/roleCheckView';
-import { argsOf, defineCommand } from '../command';
+import { InstanceNode } from '../../views/ecsView';
+import { defineCommand, is } from '../command';
+import { instanceArgs } from './instanceInput';
 import { instanceRef } from './connectRemoteSsh';
 import { onClickedRow } from '../selection';
 
 /** A bucket to try listing, or none. Args may name one (`bucket`) or skip it (`bucket: ''`). */
 async function chooseBucket(
   s: Services,
-  arg: unknown,
+  a: { bucket?: string; bucketRegion?: string },
   title: string,
 ): Promise<{ name: string; regionId: string } | undefined> {
-  const a = argsOf<{ bucket: string; bucketRegion: string }>(arg);
   const { entry, cloud } = await s.cloud();
   if (a.bucket === '') {
     return undefined;
@@ -42,20 +43,22 @@ async function chooseBucket(
   return item.value ? { name: item.value, regionId: item.region } : undefined;
 }
 
-export const verifyRole = defineCommand(
-  'alibabaCloud.ecs.verifyRole',
-  onClickedRow(
+export const verifyRole = defineCommand({
+  id: 'alibabaCloud.ecs.verifyRole',
+  node: [InstanceNode],
+  args: { ...instanceArgs, bucket: is.string, bucketRegion: is.string },
+  run: onClickedRow(
     () => vscode.l10n.t('Verify RAM Role on ECS Instance'),
-    async (s, arg) => {
+    async (s, input) => {
       const title = vscode.l10n.t('Verify Role on Instance');
-      const ref = await instanceRef(s, arg, title);
+      const ref = await instanceRef(s, input, title);
       const { cloud } = await s.cloud();
       // The bucket is asked only once the instance can be checked (running, VPC, agent there).
       const result = await withProgress(
         vscode.l10n.t('Verifying the role on {0} through Cloud Assistant…', ref.instanceId),
         (report, signal) =>
           verifyRoleOnInstance(cloud, ref.regionId, ref.instanceId, {
-            bucket: () => chooseBucket(s, arg, title),
+            bucket: () => chooseBucket(s, input.args, title),
             signal,
             onState: (st) => report(st),
           }),
@@ -88,4 +91,4 @@ export const verifyRole = defineCommand(
       };
     },
   ),
-);
+});

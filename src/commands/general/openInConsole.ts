@@ -9,7 +9,7 @@ import { COMMAND_APIS, consoleUrl, openApiExplorerUrl, type ConsoleTarget } from
 import { InstanceNode } from '../../views/ecsView';
 import { OssBucketNode } from '../../views/ossView';
 import { AttachedPolicyNode, PolicyNode, RoleNode } from '../../views/ramView';
-import { argsOf, defineCommand } from '../command';
+import { is, defineCommand, isPlainObject } from '../command';
 import { onClickedRow } from '../selection';
 
 function targetOf(arg: unknown): ConsoleTarget | undefined {
@@ -28,15 +28,20 @@ function targetOf(arg: unknown): ConsoleTarget | undefined {
   if (arg instanceof OssBucketNode) {
     return { kind: 'bucket', bucket: arg.info.name, regionId: arg.info.region };
   }
-  return argsOf<{ target: ConsoleTarget }>(arg).target;
+  return undefined;
 }
 
-export const openInConsole = defineCommand(
-  'alibabaCloud.openInConsole',
-  onClickedRow(
+export const openInConsole = defineCommand({
+  id: 'alibabaCloud.openInConsole',
+  node: [RoleNode, PolicyNode, AttachedPolicyNode, InstanceNode, OssBucketNode],
+  // consoleUrl checks the rest of the target.
+  args: {
+    target: is.shaped('a console target', (v): v is ConsoleTarget => isPlainObject(v) && typeof v.kind === 'string'),
+  },
+  run: onClickedRow(
     () => vscode.l10n.t('Open in Console'),
-    async (s, arg) => {
-      const target = targetOf(arg);
+    async (s, { node, args }) => {
+      const target = targetOf(node) ?? args.target;
       if (!target) {
         throw new Error(vscode.l10n.t('Open in Console works on a role, policy, instance or bucket.'));
       }
@@ -45,27 +50,31 @@ export const openInConsole = defineCommand(
       return url;
     },
   ),
-);
+});
 
-export const openInApiExplorer = defineCommand('alibabaCloud.openInApiExplorer', async (s, arg) => {
-  let command = argsOf<{ command: string }>(arg).command;
-  if (!command || !COMMAND_APIS[command]) {
-    const items = Object.entries(COMMAND_APIS).map(([id, api]) => ({
-      label: api.action,
-      description: `${api.product} · ${id}`,
-      id,
-    }));
-    command = (
-      await s.prompt.pick(items, {
-        title: vscode.l10n.t('Open in OpenAPI Explorer'),
-        placeHolder: vscode.l10n.t('Which API?'),
-        matchOnDescription: true,
-      })
-    ).id;
-  }
-  const api = COMMAND_APIS[command];
-  const region = api.product === 'Ecs' ? s.profiles.active()?.regionId : undefined;
-  const url = openApiExplorerUrl(api.product, api.action, region);
-  await s.prompt.openExternal(vscode.Uri.parse(url, true));
-  return url;
+export const openInApiExplorer = defineCommand({
+  id: 'alibabaCloud.openInApiExplorer',
+  args: { command: is.string },
+  run: async (s, { args }) => {
+    let command = args.command;
+    if (!command || !COMMAND_APIS[command]) {
+      const items = Object.entries(COMMAND_APIS).map(([id, api]) => ({
+        label: api.action,
+        description: `${api.product} · ${id}`,
+        id,
+      }));
+      command = (
+        await s.prompt.pick(items, {
+          title: vscode.l10n.t('Open in OpenAPI Explorer'),
+          placeHolder: vscode.l10n.t('Which API?'),
+          matchOnDescription: true,
+        })
+      ).id;
+    }
+    const api = COMMAND_APIS[command];
+    const region = api.product === 'Ecs' ? s.profiles.active()?.regionId : undefined;
+    const url = openApiExplorerUrl(api.product, api.action, region);
+    await s.prompt.openExternal(vscode.Uri.parse(url, true));
+    return url;
+  },
 });

@@ -17,43 +17,49 @@ export const startSandboxInHost: SandboxStarter = (options) => {
   return start(options);
 };
 
-export const startSandbox = defineCommand('alibabaCloud.startSandbox', async (s) => {
-  // A sandbox this window already talks to (announced by env, e.g. `npm start`) is reused: a second
-  // one would hold other state, and roles detected against one would not be found in the other.
-  const known = s.profiles.sandboxEndpoint;
-  if (!s.sandbox.current && known) {
-    await s.profiles.select('sandbox:Sandbox');
-    void showNotice('info', vscode.l10n.t('A sandbox is already running at {0}; the Sandbox profile uses it.', known));
-    return { endpoint: known, reused: true };
-  }
-  if (!s.sandbox.current) {
-    await vscode.workspace.fs.createDirectory(s.context.globalStorageUri);
-  }
-  const { sandbox, reused } = await s.sandbox.ensure(`${s.context.globalStorageUri.fsPath}/sandbox-state.json`);
-  if (!reused) {
-    s.log.info(`Sandbox listening on ${sandbox.info.endpoint}`);
-  }
-  const info = sandbox.info;
-  await s.profiles.connectSandbox({
-    endpoint: info.endpoint,
-    accessKeyId: info.accessKeyId,
-    accessKeySecret: info.accessKeySecret,
-  });
-  // The control routes (faults, clock: /__sandbox/*) need this run's token; it is never logged.
-  const copy = vscode.l10n.t('Copy Control Token');
-  void showNotice(
-    'info',
-    reused
-      ? vscode.l10n.t('The sandbox is already running at {0}; the Sandbox profile uses it.', info.url)
-      : vscode.l10n.t(
-          'Sandbox running at {0}: a local Alibaba Cloud with a demo account. Nothing you do here touches a real account.',
-          info.url,
-        ),
-    copy,
-  ).then((choice) => {
-    if (choice === copy) {
-      void vscode.env.clipboard.writeText(info.controlToken);
+export const startSandbox = defineCommand({
+  id: 'alibabaCloud.startSandbox',
+  run: async (s) => {
+    // A sandbox this window already talks to (announced by env, e.g. `npm start`) is reused: a second
+    // one would hold other state, and roles detected against one would not be found in the other.
+    const known = s.profiles.sandboxEndpoint;
+    if (!s.sandbox.current && known) {
+      await s.profiles.select('sandbox:Sandbox');
+      void showNotice(
+        'info',
+        vscode.l10n.t('A sandbox is already running at {0}; the Sandbox profile uses it.', known),
+      );
+      return { endpoint: known, reused: true };
     }
-  });
-  return { endpoint: info.endpoint, reused };
+    if (!s.sandbox.current) {
+      await vscode.workspace.fs.createDirectory(s.context.globalStorageUri);
+    }
+    const { sandbox, reused } = await s.sandbox.ensure(`${s.context.globalStorageUri.fsPath}/sandbox-state.json`);
+    if (!reused) {
+      s.log.info(`Sandbox listening on ${sandbox.info.endpoint}`);
+    }
+    const info = sandbox.info;
+    await s.profiles.connectSandbox({
+      endpoint: info.endpoint,
+      accessKeyId: info.accessKeyId,
+      accessKeySecret: info.accessKeySecret,
+    });
+    // The control routes (faults, clock: /__sandbox/*) need this run's token; it is never logged.
+    const copy = vscode.l10n.t('Copy Control Token');
+    void showNotice(
+      'info',
+      reused
+        ? vscode.l10n.t('The sandbox is already running at {0}; the Sandbox profile uses it.', info.url)
+        : vscode.l10n.t(
+            'Sandbox running at {0}: a local Alibaba Cloud with a demo account. Nothing you do here touches a real account.',
+            info.url,
+          ),
+      copy,
+    ).then((choice) => {
+      if (choice === copy) {
+        void vscode.env.clipboard.writeText(info.controlToken);
+      }
+    });
+    return { endpoint: info.endpoint, reused };
+  },
 });

@@ -10,7 +10,8 @@ import { buildEnvExports, formatExpiry, formatTimeLeft } from '../../cloud/insta
 import { buildDiagnosticsReport, runInstanceDiagnostics } from '../../cloud/instanceDiagnostics';
 import type { InstanceState } from '../../services/instanceIdentity';
 import type { Services } from '../../services/services';
-import { argsOf, defineCommand } from '../command';
+import { is, defineCommand } from '../command';
+import { InstanceIdentityNode } from '../../views/identityView';
 import { showNotice } from '../../ui/prompt';
 
 type Found = Extract<InstanceState, { kind: 'found' }>;
@@ -30,32 +31,35 @@ async function requireInstance(s: Services): Promise<Found> {
   );
 }
 
-export const detectInstance = defineCommand('alibabaCloud.instance.detect', async (s) => {
-  const svc = s.instance;
-  const st = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Detecting instance role…') },
-    () => svc.detect({ userInitiated: true }),
-  );
-  if (st.kind === 'found') {
-    vscode.window.setStatusBarMessage(
-      vscode.l10n.t(
-        'Instance role {0} on {1} ({2}); credentials: {3}.',
-        st.roleName,
-        st.identity.instanceId,
-        st.identity.regionId,
-        formatExpiry(st.provider.expiration),
-      ),
-      8000,
+export const detectInstance = defineCommand({
+  id: 'alibabaCloud.instance.detect',
+  run: async (s) => {
+    const svc = s.instance;
+    const st = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Detecting instance role…') },
+      () => svc.detect({ userInitiated: true }),
     );
-  } else {
-    // The explanation and the fix are a node in the identity view: show it there.
-    void vscode.commands.executeCommand('alibabaCloud.identity.focus');
-    vscode.window.setStatusBarMessage(
-      st.kind === 'problem' ? st.problem.title : vscode.l10n.t('No instance role found.'),
-      8000,
-    );
-  }
-  return summary(st);
+    if (st.kind === 'found') {
+      vscode.window.setStatusBarMessage(
+        vscode.l10n.t(
+          'Instance role {0} on {1} ({2}); credentials: {3}.',
+          st.roleName,
+          st.identity.instanceId,
+          st.identity.regionId,
+          formatExpiry(st.provider.expiration),
+        ),
+        8000,
+      );
+    } else {
+      // The explanation and the fix are a node in the identity view: show it there.
+      void vscode.commands.executeCommand('alibabaCloud.identity.focus');
+      vscode.window.setStatusBarMessage(
+        st.kind === 'problem' ? st.problem.title : vscode.l10n.t('No instance role found.'),
+        8000,
+      );
+    }
+    return summary(st);
+  },
 });
 
 /** A plain description of the state, for automation and tests (no secrets). */
@@ -85,132 +89,154 @@ function theyExpire(expiration: Date): string {
     : vscode.l10n.t('Instance credentials refreshed; they expire in {0}.', formatTimeLeft(left));
 }
 
-export const refreshInstanceCredentials = defineCommand('alibabaCloud.instance.refreshCredentials', async (s) => {
-  const svc = s.instance;
-  const expiration = await svc.refreshCredentials();
-  vscode.window.setStatusBarMessage(
-    expiration ? theyExpire(expiration) : vscode.l10n.t('No instance role to refresh.'),
-    5000,
-  );
-  return { expiration: expiration?.toISOString() };
-});
-
-export const diagnoseInstance = defineCommand('alibabaCloud.instance.diagnose', async (s) => {
-  const svc = s.instance;
-  const cfg = svc.configured();
-  const allowed = await svc.mayProbe(true);
-  if (!allowed.ok) {
-    throw new Error(`${allowed.problem.title}. ${allowed.problem.fix}`);
-  }
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Diagnosing instance credentials…') },
-    () =>
-      runInstanceDiagnostics({
-        imdsUrl: cfg.imdsUrl,
-        endpointSource: cfg.source,
-        allowInsecureFallback: cfg.allowInsecureFallback,
-        useInternalOssEndpoint: cfg.useInternalOssEndpoint,
-        sandboxUrl: svc.sandboxUrl(),
-        environment: svc.environment(),
-      }),
-  );
-  const content = buildDiagnosticsReport(result);
-  s.log.info(`instance: diagnostics ${result.overall} (${result.checks.map((c) => `${c.id}=${c.status}`).join(' ')})`);
-  // Read-only: a report to read, so closing it never asks to save.
-  await s.readOnly.show(`/instance/${vscode.l10n.t('Instance Credentials Diagnostics')}.md`, content, {
-    preview: false,
-  });
-  return { overall: result.overall, checks: result.checks.map((c) => ({ id: c.id, status: c.status })) };
-});
-
-export const writeInstanceCliProfile = defineCommand('alibabaCloud.instance.writeCliProfile', async (s, arg) => {
-  const a = argsOf<{ name: string; makeCurrent: boolean }>(arg);
-  const st = await requireInstance(s);
-  const file = s.profiles.cliPath();
-  const name =
-    a.name ??
-    (await s.prompt.input({
-      title: vscode.l10n.t('Write aliyun CLI Profile'),
-      prompt: vscode.l10n.t('Profile name in {0}', file),
-      value: `ecs-${st.roleName}`.slice(0, 64),
-      validateInput: (v) =>
-        /^[\w.-]{1,64}$/.test(v) ? undefined : vscode.l10n.t('Use letters, digits, ".", "_" or "-" (at most 64).'),
-    }));
-  let existing: ReturnType<typeof readCliConfig> = { profiles: [] };
-  try {
-    existing = readCliConfig(file);
-  } catch {
-    /* unreadable: upsert reports it */
-  }
-  const exists = fs.existsSync(file);
-  const same = existing.profiles.find((p) => p.name === name);
-  // Replacing another profile of that name (an AccessKey one, say) is always asked, args or not.
-  if (
-    same &&
-    !(same.supported && same.credentials.mode === 'EcsRamRole' && same.credentials.roleName === st.roleName) &&
-    !(await s.prompt.confirm(
-      vscode.l10n.t('Replace profile "{0}" in {1}?', name, file),
-      vscode.l10n.t(
-        'It is a {0} profile; the aliyun CLI would then use instance role {1} under that name.',
-        same.mode,
-        st.roleName,
-      ),
-      vscode.l10n.t('Replace'),
-    ))
-  ) {
-    return undefined;
-  }
-  let makeCurrent = a.makeCurrent ?? false;
-  if (a.makeCurrent === undefined && exists && existing.current !== name) {
-    makeCurrent = await s.prompt.confirm(
-      vscode.l10n.t('Make it the current profile?'),
-      vscode.l10n.t(
-        'The aliyun CLI uses the current profile ("{0}") unless --profile is given. Make "{1}" (instance role {2}) the current one?',
-        existing.current ?? '-',
-        name,
-        st.roleName,
-      ),
-      vscode.l10n.t('Make Current'),
+export const refreshInstanceCredentials = defineCommand({
+  id: 'alibabaCloud.instance.refreshCredentials',
+  node: [InstanceIdentityNode],
+  run: async (s) => {
+    const svc = s.instance;
+    const expiration = await svc.refreshCredentials();
+    vscode.window.setStatusBarMessage(
+      expiration ? theyExpire(expiration) : vscode.l10n.t('No instance role to refresh.'),
+      5000,
     );
-  }
-  const r = upsertEcsRamRoleProfile(file, { name, roleName: st.roleName, regionId: st.identity.regionId }, makeCurrent);
-  const what = r.created
-    ? vscode.l10n.t('Created {0} with profile "{1}"', file, name)
-    : r.replaced
-      ? vscode.l10n.t('Updated profile "{0}" in {1}', name, file)
-      : vscode.l10n.t('Added profile "{0}" to {1}', name, file);
-  const current = r.madeCurrent
-    ? vscode.l10n.t('it is now the current profile.')
-    : vscode.l10n.t(
-        'the current profile is still "{0}"; use it with: aliyun --profile {1} …',
-        existing.current ?? '-',
-        name,
-      );
-  void showNotice(
-    'info',
-    vscode.l10n.t('{0} (EcsRamRole, role {1}, region {2}); {3}', what, st.roleName, st.identity.regionId, current),
-  );
-  return { file, name, ...r };
+    return { expiration: expiration?.toISOString() };
+  },
 });
 
-export const copyInstanceEnvironment = defineCommand('alibabaCloud.instance.copyEnvironment', async (s) => {
-  const st = await requireInstance(s);
-  const cfg = s.instance.configured();
-  const text = buildEnvExports({
-    roleName: st.roleName,
-    regionId: st.identity.regionId,
-    instanceId: st.identity.instanceId,
-    imdsUrl: st.baseUrl,
-    hardened: !st.usedInsecureFallback,
-    useInternalOssEndpoint: cfg.useInternalOssEndpoint,
-  });
-  await vscode.env.clipboard.writeText(text);
-  void showNotice(
-    'info',
-    vscode.l10n.t(
-      'Copied the environment for role {0} (no secrets: SDKs fetch the credentials from the metadata service themselves).',
-      st.roleName,
-    ),
-  );
-  return { text };
+export const diagnoseInstance = defineCommand({
+  id: 'alibabaCloud.instance.diagnose',
+  node: [InstanceIdentityNode],
+  run: async (s) => {
+    const svc = s.instance;
+    const cfg = svc.configured();
+    const allowed = await svc.mayProbe(true);
+    if (!allowed.ok) {
+      throw new Error(`${allowed.problem.title}. ${allowed.problem.fix}`);
+    }
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Diagnosing instance credentials…') },
+      () =>
+        runInstanceDiagnostics({
+          imdsUrl: cfg.imdsUrl,
+          endpointSource: cfg.source,
+          allowInsecureFallback: cfg.allowInsecureFallback,
+          useInternalOssEndpoint: cfg.useInternalOssEndpoint,
+          sandboxUrl: svc.sandboxUrl(),
+          environment: svc.environment(),
+        }),
+    );
+    const content = buildDiagnosticsReport(result);
+    s.log.info(
+      `instance: diagnostics ${result.overall} (${result.checks.map((c) => `${c.id}=${c.status}`).join(' ')})`,
+    );
+    // Read-only: a report to read, so closing it never asks to save.
+    await s.readOnly.show(`/instance/${vscode.l10n.t('Instance Credentials Diagnostics')}.md`, content, {
+      preview: false,
+    });
+    return { overall: result.overall, checks: result.checks.map((c) => ({ id: c.id, status: c.status })) };
+  },
+});
+
+export const writeInstanceCliProfile = defineCommand({
+  id: 'alibabaCloud.instance.writeCliProfile',
+  node: [InstanceIdentityNode],
+  args: { name: is.string, makeCurrent: is.boolean },
+  run: async (s, { args: a }) => {
+    const st = await requireInstance(s);
+    const file = s.profiles.cliPath();
+    const name =
+      a.name ??
+      (await s.prompt.input({
+        title: vscode.l10n.t('Write aliyun CLI Profile'),
+        prompt: vscode.l10n.t('Profile name in {0}', file),
+        value: `ecs-${st.roleName}`.slice(0, 64),
+        validateInput: (v) =>
+          /^[\w.-]{1,64}$/.test(v) ? undefined : vscode.l10n.t('Use letters, digits, ".", "_" or "-" (at most 64).'),
+      }));
+    let existing: ReturnType<typeof readCliConfig> = { profiles: [] };
+    try {
+      existing = readCliConfig(file);
+    } catch {
+      /* unreadable: upsert reports it */
+    }
+    const exists = fs.existsSync(file);
+    const same = existing.profiles.find((p) => p.name === name);
+    // Replacing another profile of that name (an AccessKey one, say) is always asked, args or not.
+    if (
+      same &&
+      !(same.supported && same.credentials.mode === 'EcsRamRole' && same.credentials.roleName === st.roleName) &&
+      !(await s.prompt.confirm(
+        vscode.l10n.t('Replace profile "{0}" in {1}?', name, file),
+        vscode.l10n.t(
+          'It is a {0} profile; the aliyun CLI would then use instance role {1} under that name.',
+          same.mode,
+          st.roleName,
+        ),
+        vscode.l10n.t('Replace'),
+      ))
+    ) {
+      return undefined;
+    }
+    let makeCurrent = a.makeCurrent ?? false;
+    if (a.makeCurrent === undefined && exists && existing.current !== name) {
+      makeCurrent = await s.prompt.confirm(
+        vscode.l10n.t('Make it the current profile?'),
+        vscode.l10n.t(
+          'The aliyun CLI uses the current profile ("{0}") unless --profile is given. Make "{1}" (instance role {2}) the current one?',
+          existing.current ?? '-',
+          name,
+          st.roleName,
+        ),
+        vscode.l10n.t('Make Current'),
+      );
+    }
+    const r = upsertEcsRamRoleProfile(
+      file,
+      { name, roleName: st.roleName, regionId: st.identity.regionId },
+      makeCurrent,
+    );
+    const what = r.created
+      ? vscode.l10n.t('Created {0} with profile "{1}"', file, name)
+      : r.replaced
+        ? vscode.l10n.t('Updated profile "{0}" in {1}', name, file)
+        : vscode.l10n.t('Added profile "{0}" to {1}', name, file);
+    const current = r.madeCurrent
+      ? vscode.l10n.t('it is now the current profile.')
+      : vscode.l10n.t(
+          'the current profile is still "{0}"; use it with: aliyun --profile {1} …',
+          existing.current ?? '-',
+          name,
+        );
+    void showNotice(
+      'info',
+      vscode.l10n.t('{0} (EcsRamRole, role {1}, region {2}); {3}', what, st.roleName, st.identity.regionId, current),
+    );
+    return { file, name, ...r };
+  },
+});
+
+export const copyInstanceEnvironment = defineCommand({
+  id: 'alibabaCloud.instance.copyEnvironment',
+  node: [InstanceIdentityNode],
+  run: async (s) => {
+    const st = await requireInstance(s);
+    const cfg = s.instance.configured();
+    const text = buildEnvExports({
+      roleName: st.roleName,
+      regionId: st.identity.regionId,
+      instanceId: st.identity.instanceId,
+      imdsUrl: st.baseUrl,
+      hardened: !st.usedInsecureFallback,
+      useInternalOssEndpoint: cfg.useInternalOssEndpoint,
+    });
+    await vscode.env.clipboard.writeText(text);
+    void showNotice(
+      'info',
+      vscode.l10n.t(
+        'Copied the environment for role {0} (no secrets: SDKs fetch the credentials from the metadata service themselves).',
+        st.roleName,
+      ),
+    );
+    return { text };
+  },
 });

@@ -11,16 +11,16 @@ import { BUCKET_STORAGE_CLASSES, bucketNameProblem, type BucketStorageClass } fr
 import { rememberRegion, regionOfBucket } from '../../cloud/ossLocation';
 import { emptyBucket, surveyBucket, type BucketContents, type EmptyProgress } from '../../setup/ossObjectOps';
 import { withProgress } from '../../ui/progress';
-import { OssBucketNode } from '../../views/ossView';
-import { argsOf, defineCommand } from '../command';
+import { OssBucketNode, OssBucketsNode } from '../../views/ossView';
+import { defineCommand, is } from '../command';
 import { notify } from '../helpers';
 import { pickTarget } from './targets';
 
-interface CreateBucketArgs {
-  name: string;
-  region: string;
-  storageClass: BucketStorageClass;
-}
+const createBucketArgs = {
+  name: is.string,
+  region: is.string,
+  storageClass: is.oneOf<BucketStorageClass>(...BUCKET_STORAGE_CLASSES),
+};
 
 const STORAGE_CLASS_HELP: Record<BucketStorageClass, () => string> = {
   Standard: () => vscode.l10n.t('Frequently read data; no minimum storage period'),
@@ -61,79 +61,83 @@ function explainCreateError(e: unknown, name: string, region: string): unknown {
   return e;
 }
 
-export const ossCreateBucket = defineCommand('alibabaCloud.oss.createBucket', async (s, arg) => {
-  const a = argsOf<CreateBucketArgs>(arg);
-  const { entry, cloud } = await s.cloud();
-  const title = vscode.l10n.t('Create Bucket');
-  const name =
-    a.name ??
-    (await s.prompt.input({
-      title,
-      prompt: vscode.l10n.t('Bucket name: unique across all of OSS, 3 to 63 lowercase letters, digits and hyphens'),
-      placeHolder: 'my-project-data',
-      validateInput: (v) => bucketNameProblem(v),
-    }));
-  const problem = bucketNameProblem(name);
-  if (problem) {
-    throw new CloudError({ code: 'InvalidBucketName', service: 'oss', action: 'oss:PutBucket', message: problem });
-  }
-  const region =
-    a.region ??
-    (
-      await s.prompt.pick(
-        (async () => {
-          let ids = [entry.regionId];
-          try {
-            ids = [...new Set([entry.regionId, ...(await cloud.ecs.describeRegions()).map((r) => r.regionId)])];
-          } catch {
-            /* the profile's region only */
-          }
-          return ids.map((id) => ({
-            label: id,
-            description: id === entry.regionId ? vscode.l10n.t('profile region') : undefined,
-          }));
-        })(),
-        { title, placeHolder: vscode.l10n.t('Region of the bucket (it cannot be moved later)') },
-      )
-    ).label;
-  const storageClass =
-    a.storageClass ??
-    ((
-      await s.prompt.pick(
-        BUCKET_STORAGE_CLASSES.map((c) => ({ label: c, description: STORAGE_CLASS_HELP[c]() })),
-        { title, placeHolder: vscode.l10n.t('Default storage class of new objects') },
-      )
-    ).label as BucketStorageClass);
-  if (!BUCKET_STORAGE_CLASSES.includes(storageClass)) {
-    throw new Error(vscode.l10n.t('Unknown storage class {0}.', storageClass));
-  }
-  // PutBucket on a name this account owns changes that bucket's settings instead of failing.
-  try {
-    const owned = await cloud.oss.getBucketRegion(name, region);
-    throw new Error(vscode.l10n.t('You already own bucket {0} (in {1}); nothing was changed.', name, owned));
-  } catch (e) {
-    if (!isCloudError(e)) {
-      throw e;
+export const ossCreateBucket = defineCommand({
+  id: 'alibabaCloud.oss.createBucket',
+  node: [OssBucketsNode],
+  args: createBucketArgs,
+  run: async (s, { args: a }) => {
+    const { entry, cloud } = await s.cloud();
+    const title = vscode.l10n.t('Create Bucket');
+    const name =
+      a.name ??
+      (await s.prompt.input({
+        title,
+        prompt: vscode.l10n.t('Bucket name: unique across all of OSS, 3 to 63 lowercase letters, digits and hyphens'),
+        placeHolder: 'my-project-data',
+        validateInput: (v) => bucketNameProblem(v),
+      }));
+    const problem = bucketNameProblem(name);
+    if (problem) {
+      throw new CloudError({ code: 'InvalidBucketName', service: 'oss', action: 'oss:PutBucket', message: problem });
     }
-    // NoSuchBucket: free, go on. AccessDenied: another account's, or no GetBucketLocation: PutBucket says which.
-    if (!isCloudError(e, /^(NoSuchBucket|AccessDenied)$/)) {
-      throw e;
+    const region =
+      a.region ??
+      (
+        await s.prompt.pick(
+          (async () => {
+            let ids = [entry.regionId];
+            try {
+              ids = [...new Set([entry.regionId, ...(await cloud.ecs.describeRegions()).map((r) => r.regionId)])];
+            } catch {
+              /* the profile's region only */
+            }
+            return ids.map((id) => ({
+              label: id,
+              description: id === entry.regionId ? vscode.l10n.t('profile region') : undefined,
+            }));
+          })(),
+          { title, placeHolder: vscode.l10n.t('Region of the bucket (it cannot be moved later)') },
+        )
+      ).label;
+    const storageClass =
+      a.storageClass ??
+      ((
+        await s.prompt.pick(
+          BUCKET_STORAGE_CLASSES.map((c) => ({ label: c, description: STORAGE_CLASS_HELP[c]() })),
+          { title, placeHolder: vscode.l10n.t('Default storage class of new objects') },
+        )
+      ).label as BucketStorageClass);
+    if (!BUCKET_STORAGE_CLASSES.includes(storageClass)) {
+      throw new Error(vscode.l10n.t('Unknown storage class {0}.', storageClass));
     }
-  }
-  try {
-    await withProgress(
-      vscode.l10n.t('Creating bucket {0}…', name),
-      () => cloud.oss.createBucket(name, region, storageClass, 'private'),
-      false,
-    );
-  } catch (e) {
-    throw explainCreateError(e, name, region);
-  } finally {
-    s.refresh('oss');
-  }
-  rememberRegion(cloud, name, region);
-  notify(vscode.l10n.t('Bucket {0} created in {1} (private, {2}).', name, region, storageClass));
-  return { name, region, storageClass };
+    // PutBucket on a name this account owns changes that bucket's settings instead of failing.
+    try {
+      const owned = await cloud.oss.getBucketRegion(name, region);
+      throw new Error(vscode.l10n.t('You already own bucket {0} (in {1}); nothing was changed.', name, owned));
+    } catch (e) {
+      if (!isCloudError(e)) {
+        throw e;
+      }
+      // NoSuchBucket: free, go on. AccessDenied: another account's, or no GetBucketLocation: PutBucket says which.
+      if (!isCloudError(e, /^(NoSuchBucket|AccessDenied)$/)) {
+        throw e;
+      }
+    }
+    try {
+      await withProgress(
+        vscode.l10n.t('Creating bucket {0}…', name),
+        () => cloud.oss.createBucket(name, region, storageClass, 'private'),
+        false,
+      );
+    } catch (e) {
+      throw explainCreateError(e, name, region);
+    } finally {
+      s.refresh('oss');
+    }
+    rememberRegion(cloud, name, region);
+    notify(vscode.l10n.t('Bucket {0} created in {1} (private, {2}).', name, region, storageClass));
+    return { name, region, storageClass };
+  },
 });
 
 /** The confirmation's account of what emptying will delete. */
@@ -171,105 +175,110 @@ function contentsDetail(c: BucketContents): string {
   return `${counts}\n\n${vscode.l10n.t('Versioning is {0} on this bucket, so besides its current objects it can hold earlier versions and delete markers; OSS deletes the bucket only when none is left. Empty and Delete permanently deletes all versions of every object and every delete marker, aborts every incomplete upload, then deletes the bucket. Deleted versions cannot be recovered.', c.versioning)}`;
 }
 
-export const ossDeleteBucket = defineCommand('alibabaCloud.oss.deleteBucket', async (s, arg) => {
-  const a = argsOf<{ bucket: string }>(arg);
-  const title = vscode.l10n.t('Delete Bucket');
-  const { entry, cloud } = await s.cloud();
-  const node = arg instanceof OssBucketNode ? arg : undefined;
-  const bucket = node?.bucket ?? a.bucket ?? (await pickTarget(s, 'prefix', title)).bucket;
-  const region = node ? await node.region() : await regionOfBucket(cloud, bucket, entry.regionId);
-  const contents = await surveyBucket(cloud.oss, bucket, region);
-  const { empty, versioning } = contents;
-  if (!empty) {
-    const emptyAndDelete = vscode.l10n.t('Empty and Delete…');
-    const choice = await s.prompt.choose(vscode.l10n.t('Bucket {0} is not empty.', bucket), contentsDetail(contents), [
-      emptyAndDelete,
-    ]);
-    if (choice !== emptyAndDelete) {
-      return false;
+export const ossDeleteBucket = defineCommand({
+  id: 'alibabaCloud.oss.deleteBucket',
+  node: [OssBucketNode],
+  args: { bucket: is.string },
+  run: async (s, { node, args: a }) => {
+    const title = vscode.l10n.t('Delete Bucket');
+    const { entry, cloud } = await s.cloud();
+    const bucket = node?.bucket ?? a.bucket ?? (await pickTarget(s, 'prefix', title)).bucket;
+    const region = node ? await node.region() : await regionOfBucket(cloud, bucket, entry.regionId);
+    const contents = await surveyBucket(cloud.oss, bucket, region);
+    const { empty, versioning } = contents;
+    if (!empty) {
+      const emptyAndDelete = vscode.l10n.t('Empty and Delete…');
+      const choice = await s.prompt.choose(
+        vscode.l10n.t('Bucket {0} is not empty.', bucket),
+        contentsDetail(contents),
+        [emptyAndDelete],
+      );
+      if (choice !== emptyAndDelete) {
+        return false;
+      }
     }
-  }
-  await s.prompt.input({
-    title,
-    prompt: empty
-      ? vscode.l10n.t('Type the bucket name "{0}" to delete it. This cannot be undone.', bucket)
-      : versioning
-        ? vscode.l10n.t(
-            'Type the bucket name "{0}" to permanently delete all versions of everything in it, and the bucket. This cannot be undone.',
-            bucket,
-          )
-        : vscode.l10n.t(
-            'Type the bucket name "{0}" to delete everything in it and the bucket. This cannot be undone.',
-            bucket,
-          ),
-    placeHolder: bucket,
-    validateInput: (v) => (v === bucket ? undefined : vscode.l10n.t('Type the bucket name exactly: {0}', bucket)),
-  });
-  let emptied: EmptyProgress = { objectsDeleted: 0, versionsDeleted: 0, deleteMarkersDeleted: 0, uploadsAborted: 0 };
-  try {
-    await withProgress(vscode.l10n.t('Deleting bucket {0}…', bucket), async (report, signal) => {
-      if (!empty) {
-        emptied = await emptyBucket(cloud.oss, bucket, region, {
-          signal,
-          versioning,
-          onProgress: (p) =>
-            report(
-              versioning
-                ? vscode.l10n.t(
-                    'Deleted for good: object versions {0}, delete markers {1}. Uploads aborted: {2}.',
-                    p.versionsDeleted,
-                    p.deleteMarkersDeleted,
-                    p.uploadsAborted,
-                  )
-                : vscode.l10n.t('{0} objects deleted, {1} uploads aborted', p.objectsDeleted, p.uploadsAborted),
+    await s.prompt.input({
+      title,
+      prompt: empty
+        ? vscode.l10n.t('Type the bucket name "{0}" to delete it. This cannot be undone.', bucket)
+        : versioning
+          ? vscode.l10n.t(
+              'Type the bucket name "{0}" to permanently delete all versions of everything in it, and the bucket. This cannot be undone.',
+              bucket,
+            )
+          : vscode.l10n.t(
+              'Type the bucket name "{0}" to delete everything in it and the bucket. This cannot be undone.',
+              bucket,
             ),
-        });
-      }
-      report(vscode.l10n.t('Deleting the bucket…'));
-      try {
-        await cloud.oss.deleteBucket(bucket, region);
-      } catch (e) {
-        if (!isCloudError(e, 'BucketNotEmpty')) {
-          throw e;
-        }
-        throw new CloudError({
-          code: e.code,
-          service: 'oss',
-          action: e.action,
-          status: e.status,
-          requestId: e.requestId,
-          message: versioning
-            ? vscode.l10n.t(
-                'OSS still finds {0} not empty: something was written meanwhile. The bucket was kept; run Delete Bucket again.',
-                bucket,
-              )
-            : vscode.l10n.t(
-                'OSS still finds {0} not empty: something was written meanwhile, or versioning keeps earlier versions that could not be listed (reading them needs oss:GetBucketVersioning and oss:ListObjectVersions). The bucket was kept.',
-                bucket,
-              ),
-        });
-      }
+      placeHolder: bucket,
+      validateInput: (v) => (v === bucket ? undefined : vscode.l10n.t('Type the bucket name exactly: {0}', bucket)),
     });
-  } finally {
-    s.refresh('oss');
-  }
-  notify(
-    empty
-      ? vscode.l10n.t('Bucket {0} deleted.', bucket)
-      : versioning
-        ? vscode.l10n.t(
-            'Bucket {0} deleted. Deleted for good: object versions {1}, delete markers {2}. Uploads aborted: {3}.',
-            bucket,
-            emptied.versionsDeleted,
-            emptied.deleteMarkersDeleted,
-            emptied.uploadsAborted,
-          )
-        : vscode.l10n.t(
-            'Bucket {0} deleted, with {1} objects and {2} incomplete uploads.',
-            bucket,
-            emptied.objectsDeleted,
-            emptied.uploadsAborted,
-          ),
-  );
-  return { deleted: true, versioning: versioning ?? 'Disabled', ...emptied };
+    let emptied: EmptyProgress = { objectsDeleted: 0, versionsDeleted: 0, deleteMarkersDeleted: 0, uploadsAborted: 0 };
+    try {
+      await withProgress(vscode.l10n.t('Deleting bucket {0}…', bucket), async (report, signal) => {
+        if (!empty) {
+          emptied = await emptyBucket(cloud.oss, bucket, region, {
+            signal,
+            versioning,
+            onProgress: (p) =>
+              report(
+                versioning
+                  ? vscode.l10n.t(
+                      'Deleted for good: object versions {0}, delete markers {1}. Uploads aborted: {2}.',
+                      p.versionsDeleted,
+                      p.deleteMarkersDeleted,
+                      p.uploadsAborted,
+                    )
+                  : vscode.l10n.t('{0} objects deleted, {1} uploads aborted', p.objectsDeleted, p.uploadsAborted),
+              ),
+          });
+        }
+        report(vscode.l10n.t('Deleting the bucket…'));
+        try {
+          await cloud.oss.deleteBucket(bucket, region);
+        } catch (e) {
+          if (!isCloudError(e, 'BucketNotEmpty')) {
+            throw e;
+          }
+          throw new CloudError({
+            code: e.code,
+            service: 'oss',
+            action: e.action,
+            status: e.status,
+            requestId: e.requestId,
+            message: versioning
+              ? vscode.l10n.t(
+                  'OSS still finds {0} not empty: something was written meanwhile. The bucket was kept; run Delete Bucket again.',
+                  bucket,
+                )
+              : vscode.l10n.t(
+                  'OSS still finds {0} not empty: something was written meanwhile, or versioning keeps earlier versions that could not be listed (reading them needs oss:GetBucketVersioning and oss:ListObjectVersions). The bucket was kept.',
+                  bucket,
+                ),
+          });
+        }
+      });
+    } finally {
+      s.refresh('oss');
+    }
+    notify(
+      empty
+        ? vscode.l10n.t('Bucket {0} deleted.', bucket)
+        : versioning
+          ? vscode.l10n.t(
+              'Bucket {0} deleted. Deleted for good: object versions {1}, delete markers {2}. Uploads aborted: {3}.',
+              bucket,
+              emptied.versionsDeleted,
+              emptied.deleteMarkersDeleted,
+              emptied.uploadsAborted,
+            )
+          : vscode.l10n.t(
+              'Bucket {0} deleted, with {1} objects and {2} incomplete uploads.',
+              bucket,
+              emptied.objectsDeleted,
+              emptied.uploadsAborted,
+            ),
+    );
+    return { deleted: true, versioning: versioning ?? 'Disabled', ...emptied };
+  },
 });

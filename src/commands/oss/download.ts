@@ -14,17 +14,26 @@ import { existsIgnoringCase, runBatch, uniqueLocalPaths } from '../../setup/ossT
 import { describeError, UserCancelled } from '../../ui/errorFunnel';
 import { withProgress } from '../../ui/progress';
 import type { Services } from '../../services/services';
-import { argsOf, defineCommand } from '../command';
-import { cloudFor, ConflictResolver, reportFailures, resolveTargets, type OssTarget } from './targets';
+import { defineCommand, is, type ArgsOf } from '../command';
+import {
+  cloudFor,
+  ConflictResolver,
+  OSS_ROWS,
+  ossUriArgs,
+  reportFailures,
+  resolveTargets,
+  type OssTarget,
+} from './targets';
 import { showNotice } from '../../ui/prompt';
 import { shorten } from '../../cloud/inert';
 
-export interface DownloadArgs {
+const downloadArgs = {
   /** Local file for a single object (skips the save dialog). */
-  target: string;
+  target: is.string,
   /** Local folder for objects and folders (skips the folder pick). */
-  targetDir: string;
-}
+  targetDir: is.string,
+};
+export type DownloadArgs = ArgsOf<typeof downloadArgs>;
 
 interface Job {
   target: OssTarget;
@@ -199,7 +208,12 @@ export async function downloadTargets(
   return written;
 }
 
-export const ossDownload = defineCommand('alibabaCloud.oss.download', async (s, node, nodes) => {
-  const targets = await resolveTargets(s, node, nodes, 'any', vscode.l10n.t('Download from OSS'));
-  return downloadTargets(s, targets, argsOf<DownloadArgs>(node));
+export const ossDownload = defineCommand({
+  id: 'alibabaCloud.oss.download',
+  node: OSS_ROWS,
+  args: { ...ossUriArgs, ...downloadArgs },
+  run: async (s, input) => {
+    const targets = await resolveTargets(s, input, 'any', vscode.l10n.t('Download from OSS'));
+    return downloadTargets(s, targets, input.args);
+  },
 });

@@ -20,21 +20,25 @@ import {
 import { copyObjects, type CopyItem, type CopyResult } from '../../setup/ossObjectOps';
 import { withProgress } from '../../ui/progress';
 import type { Services } from '../../services/services';
-import { argsOf, defineCommand } from '../command';
-import { cloudFor, ConflictResolver, pickTarget, refreshOss, resolveTargets, type OssTarget } from './targets';
+import { defineCommand, is } from '../command';
+import {
+  clickedOnly,
+  cloudFor,
+  ConflictResolver,
+  OSS_ROWS,
+  ossUriArgs,
+  pickTarget,
+  refreshOss,
+  resolveTargets,
+  type OssTarget,
+} from './targets';
 import { showNotice } from '../../ui/prompt';
 import { shorten, someNames } from '../../cloud/inert';
 
 /** `multipartThreshold`/`partSize` (bytes) lower the 1 GB above which objects are copied in parts (tests). */
-interface MoveArgs {
-  to: string;
-  name: string;
-  multipartThreshold: number;
-  partSize: number;
-}
+const moveArgs = { ...ossUriArgs, to: is.string, name: is.string, multipartThreshold: is.number, partSize: is.number };
 
-const copyTuning = (arg: unknown) => {
-  const a = argsOf<MoveArgs>(arg);
+const copyTuning = (a: { multipartThreshold?: number; partSize?: number }) => {
   return { multipartThreshold: a.multipartThreshold, partSize: a.partSize };
 };
 
@@ -228,8 +232,7 @@ async function transfer(
   return results;
 }
 
-async function destination(s: Services, arg: unknown, title: string): Promise<OssTarget> {
-  const to = argsOf<MoveArgs>(arg).to;
+async function destination(s: Services, to: string | undefined, title: string): Promise<OssTarget> {
   if (to) {
     const loc = parseOssUri(to);
     if (!loc) {
@@ -240,84 +243,99 @@ async function destination(s: Services, arg: unknown, title: string): Promise<Os
   return pickTarget(s, 'prefix', title);
 }
 
-export const ossMove = defineCommand('alibabaCloud.oss.move', async (s, node, nodes) => {
-  const title = vscode.l10n.t('Move to…');
-  const targets = await resolveTargets(s, node, nodes, 'any', title);
-  return transfer(s, targets, await destination(s, node, title), true, true, copyTuning(node));
+export const ossMove = defineCommand({
+  id: 'alibabaCloud.oss.move',
+  node: OSS_ROWS,
+  args: moveArgs,
+  run: async (s, input) => {
+    const title = vscode.l10n.t('Move to…');
+    const targets = await resolveTargets(s, input, 'any', title);
+    return transfer(s, targets, await destination(s, input.args.to, title), true, true, copyTuning(input.args));
+  },
 });
 
-export const ossCopyTo = defineCommand('alibabaCloud.oss.copyTo', async (s, node, nodes) => {
-  const title = vscode.l10n.t('Copy to…');
-  const targets = await resolveTargets(s, node, nodes, 'any', title);
-  return transfer(s, targets, await destination(s, node, title), false, false, copyTuning(node));
+export const ossCopyTo = defineCommand({
+  id: 'alibabaCloud.oss.copyTo',
+  node: OSS_ROWS,
+  args: moveArgs,
+  run: async (s, input) => {
+    const title = vscode.l10n.t('Copy to…');
+    const targets = await resolveTargets(s, input, 'any', title);
+    return transfer(s, targets, await destination(s, input.args.to, title), false, false, copyTuning(input.args));
+  },
 });
 
 /** Rename: a move within the same folder, to a typed name; asked once (the name is the answer). */
-export const ossRename = defineCommand('alibabaCloud.oss.rename', async (s, node) => {
-  const title = vscode.l10n.t('Rename');
-  const [t] = await resolveTargets(s, node, undefined, 'any', title);
-  if (!t.key) {
-    throw new Error(vscode.l10n.t('A bucket cannot be renamed.'));
-  }
-  const folder = t.kind === 'prefix';
-  const parent = parentPrefix(t.key);
-  const current = baseName(t.key);
-  const typed =
-    argsOf<MoveArgs>(node).name ??
-    (await s.prompt.input({
-      title,
-      prompt: vscode.l10n.t('New name for {0}', formatOssUri(t)),
-      value: current,
-      validateInput: (v) =>
-        !v || v.includes('/')
-          ? vscode.l10n.t('Type a name without "/"; use Move to… to change folders.')
-          : objectKeyProblem(`${parent}${v}${folder ? '/' : ''}`),
-    }));
-  if (typed === current) {
-    return [];
-  }
-  if (!typed || typed.includes('/')) {
-    throw new Error(vscode.l10n.t('Type a name without "/"; use Move to… to change folders.'));
-  }
-  const { cloud, region } = await cloudFor(s, t);
-  const items = await plan(s, [t], t.bucket, parent, region, typed);
-  const exists = await Promise.all(items.map((i) => objectExists(cloud, i.toBucket, region, i.toKey)));
-  const conflicts = new ConflictResolver(s, exists.filter(Boolean).length);
-  const todo: CopyItem[] = [];
-  for (const [n, i] of items.entries()) {
-    if (exists[n] && !(await conflicts.overwrite(formatOssUri({ bucket: i.toBucket, key: i.toKey })))) {
-      continue;
+export const ossRename = defineCommand({
+  id: 'alibabaCloud.oss.rename',
+  node: OSS_ROWS,
+  args: moveArgs,
+  run: async (s, input) => {
+    const title = vscode.l10n.t('Rename');
+    const [t] = await resolveTargets(s, clickedOnly(input), 'any', title);
+    if (!t.key) {
+      throw new Error(vscode.l10n.t('A bucket cannot be renamed.'));
     }
-    todo.push(i);
-  }
-  if (!todo.length) {
-    conflicts.reportSkippedIfNothingDone(0);
-    return [];
-  }
-  let results: CopyResult[];
-  try {
-    results = await withProgress(vscode.l10n.t('Renaming {0}', formatOssUri(t)), (report, signal) =>
-      copyObjects(cloud.oss, region, todo, {
-        move: true,
-        signal,
-        ...copyTuning(node),
-        onItem: (_r, n) => report(`${n + 1}/${todo.length}`, 100 / todo.length),
-      }),
-    );
-  } finally {
-    refreshOss(s, [t.node?.parent ?? t.node]);
-  }
-  const failed = results.filter((r) => r.error);
-  if (failed.length) {
-    void showNotice(
-      'warning',
-      summary(
-        true,
-        formatOssUri({ bucket: t.bucket, key: `${parent}${typed}${folder ? '/' : ''}` }),
-        results,
-        conflicts.skipped,
-      ),
-    );
-  }
-  return results;
+    const folder = t.kind === 'prefix';
+    const parent = parentPrefix(t.key);
+    const current = baseName(t.key);
+    const typed =
+      input.args.name ??
+      (await s.prompt.input({
+        title,
+        prompt: vscode.l10n.t('New name for {0}', formatOssUri(t)),
+        value: current,
+        validateInput: (v) =>
+          !v || v.includes('/')
+            ? vscode.l10n.t('Type a name without "/"; use Move to… to change folders.')
+            : objectKeyProblem(`${parent}${v}${folder ? '/' : ''}`),
+      }));
+    if (typed === current) {
+      return [];
+    }
+    if (!typed || typed.includes('/')) {
+      throw new Error(vscode.l10n.t('Type a name without "/"; use Move to… to change folders.'));
+    }
+    const { cloud, region } = await cloudFor(s, t);
+    const items = await plan(s, [t], t.bucket, parent, region, typed);
+    const exists = await Promise.all(items.map((i) => objectExists(cloud, i.toBucket, region, i.toKey)));
+    const conflicts = new ConflictResolver(s, exists.filter(Boolean).length);
+    const todo: CopyItem[] = [];
+    for (const [n, i] of items.entries()) {
+      if (exists[n] && !(await conflicts.overwrite(formatOssUri({ bucket: i.toBucket, key: i.toKey })))) {
+        continue;
+      }
+      todo.push(i);
+    }
+    if (!todo.length) {
+      conflicts.reportSkippedIfNothingDone(0);
+      return [];
+    }
+    let results: CopyResult[];
+    try {
+      results = await withProgress(vscode.l10n.t('Renaming {0}', formatOssUri(t)), (report, signal) =>
+        copyObjects(cloud.oss, region, todo, {
+          move: true,
+          signal,
+          ...copyTuning(input.args),
+          onItem: (_r, n) => report(`${n + 1}/${todo.length}`, 100 / todo.length),
+        }),
+      );
+    } finally {
+      refreshOss(s, [t.node?.parent ?? t.node]);
+    }
+    const failed = results.filter((r) => r.error);
+    if (failed.length) {
+      void showNotice(
+        'warning',
+        summary(
+          true,
+          formatOssUri({ bucket: t.bucket, key: `${parent}${typed}${folder ? '/' : ''}` }),
+          results,
+          conflicts.skipped,
+        ),
+      );
+    }
+    return results;
+  },
 });

@@ -7,16 +7,19 @@ import * as vscode from 'vscode';
 import { OSS_SCHEME } from '../../fs/ossFileSystem';
 import { defineCommand } from '../command';
 
-export const ossSave = defineCommand('alibabaCloud.oss.save', async (s) => {
-  const doc = vscode.window.activeTextEditor?.document;
-  const fs = s.ossFiles;
-  if (!doc || doc.uri.scheme !== OSS_SCHEME || !fs || !doc.isDirty) {
-    return vscode.commands.executeCommand('workbench.action.files.save');
-  }
-  // VS Code writes the text as UTF-8 unless the document was reopened with another encoding; then
-  // the bytes differ and its save uploads again, which is still right.
-  if (!(await fs.uploadBeforeSave(doc.uri, Buffer.from(doc.getText(), 'utf8')))) {
-    return false;
-  }
-  return doc.save();
+export const ossSave = defineCommand({
+  id: 'alibabaCloud.oss.save',
+  run: async (s) => {
+    const doc = vscode.window.activeTextEditor?.document;
+    const fs = s.ossFiles;
+    if (!doc || doc.uri.scheme !== OSS_SCHEME || !fs || !doc.isDirty) {
+      return vscode.commands.executeCommand('workbench.action.files.save');
+    }
+    // VS Code writes the text as UTF-8 unless the document was reopened with another encoding; then
+    // the bytes differ and its save uploads again, which is still right.
+    if (!(await fs.uploadBeforeSave(doc.uri, Buffer.from(doc.getText(), 'utf8')))) {
+      return false;
+    }
+    return doc.save();
+  },
 });

@@ -24,7 +24,7 @@ import type { TreeNode } from '../../views/node';
 import { pinnedUris } from '../../ui/settings';
 import { OssObjectNode, OssPrefixNode } from '../../views/ossView';
 import type { Services } from '../../services/services';
-import { argsOf } from '../command';
+import { is } from '../command';
 import { showNotice } from '../../ui/prompt';
 import { shorten } from '../../cloud/inert';
 
@@ -35,10 +35,16 @@ export interface OssTarget extends OssLocation {
   node?: OssPrefixNode | OssObjectNode;
 }
 
-export interface OssUriArgs {
-  uri: string;
-  uris: string[];
+/** The rows OSS commands work on, and the args naming objects or prefixes instead. */
+export const OSS_ROWS = [OssObjectNode, OssPrefixNode];
+export const ossUriArgs = { uri: is.string, uris: is.strings };
+export interface OssInput {
+  nodes: unknown[];
+  args: { uri?: string; uris?: string[] };
 }
+
+/** The clicked row only (for commands that work on one), or the args. */
+export const clickedOnly = (input: OssInput): OssInput => ({ ...input, nodes: input.nodes.slice(0, 1) });
 
 export type Want = 'prefix' | 'object' | 'any';
 
@@ -61,25 +67,18 @@ const fromUri = (uri: string): OssTarget => {
 };
 
 /** Targets given by the tree or by arguments; empty when the command came from the palette. */
-export function givenTargets(node: unknown, nodes: unknown): OssTarget[] {
-  const selection = Array.isArray(nodes) && nodes.includes(node) ? nodes : [node];
-  const fromTree = selection.map(fromNode).filter((t): t is OssTarget => !!t);
+export function givenTargets(input: OssInput): OssTarget[] {
+  const fromTree = input.nodes.map(fromNode).filter((t): t is OssTarget => !!t);
   if (fromTree.length) {
     return fromTree;
   }
-  const a = argsOf<OssUriArgs>(node);
+  const a = input.args;
   return [...(a.uri ? [a.uri] : []), ...(a.uris ?? [])].map(fromUri);
 }
 
 /** The given targets, or one picked by browsing; every target must be of the wanted kind. */
-export async function resolveTargets(
-  s: Services,
-  node: unknown,
-  nodes: unknown,
-  want: Want,
-  title: string,
-): Promise<OssTarget[]> {
-  const given = givenTargets(node, nodes);
+export async function resolveTargets(s: Services, input: OssInput, want: Want, title: string): Promise<OssTarget[]> {
+  const given = givenTargets(input);
   const targets = given.length ? given : [await pickTarget(s, want, title)];
   for (const t of targets) {
     if (want !== 'any' && t.kind !== want) {
@@ -94,8 +93,8 @@ export async function resolveTargets(
 }
 
 /** A folder to put things in: the target itself, or the folder an object is in. */
-export async function resolveFolder(s: Services, node: unknown, nodes: unknown, title: string): Promise<OssTarget> {
-  const [t] = givenTargets(node, nodes);
+export async function resolveFolder(s: Services, input: OssInput, title: string): Promise<OssTarget> {
+  const [t] = givenTargets(input);
   if (!t) {
     return pickTarget(s, 'prefix', title);
   }

@@ -14,10 +14,12 @@ import { runBatch } from '../../setup/ossTransfer';
 import { describeError, UserCancelled } from '../../ui/errorFunnel';
 import { withProgress } from '../../ui/progress';
 import type { Services } from '../../services/services';
-import { argsOf, defineCommand } from '../command';
+import { defineCommand, is } from '../command';
 import {
   cloudFor,
   ConflictResolver,
+  OSS_ROWS,
+  ossUriArgs,
   pickTarget,
   refreshOss,
   reportFailures,
@@ -32,11 +34,7 @@ interface UploadItem {
   size: number;
 }
 
-export interface UploadArgs {
-  uri: string;
-  files: string[];
-  folder: string;
-}
+const uploadArgs = { ...ossUriArgs, files: is.strings, folder: is.string };
 
 /** Every file under `dir`, as paths relative to it with "/" separators; empty folders end in "/". */
 export async function walkFolder(dir: string, rel = ''): Promise<string[]> {
@@ -135,71 +133,81 @@ function uploaded(n: number, of: number, where: string): string {
     : vscode.l10n.t('Uploaded {0} of {1} files to {2}.', n, of, where);
 }
 
-export const ossUpload = defineCommand('alibabaCloud.oss.upload', async (s, node, nodes) => {
-  const a = argsOf<UploadArgs>(node);
-  const dest = await resolveFolder(s, node, nodes, vscode.l10n.t('Upload Files to OSS'));
-  const files =
-    a.files ??
-    (
-      await vscode.window.showOpenDialog({
-        canSelectMany: true,
-        canSelectFiles: true,
-        openLabel: vscode.l10n.t('Upload'),
-        title: vscode.l10n.t('Upload to {0}', formatOssUri(dest)),
-      })
-    )?.map((u) => u.fsPath);
-  if (!files?.length) {
-    return 0;
-  }
-  const items = files.map((f) => ({ local: f, key: dest.key + path.basename(f), size: fs.statSync(f).size }));
-  const n = await uploadItems(s, dest, items, async (cloud, region) => {
-    const found = await mapLimit(items, 8, async (i) =>
-      (await objectExists(cloud, dest.bucket, region, i.key)) ? i.key : undefined,
-    );
-    return new Set(found.filter((k): k is string => !!k));
-  });
-  if (n) {
-    void showNotice('info', uploaded(n, items.length, formatOssUri(dest)));
-  }
-  return n;
+export const ossUpload = defineCommand({
+  id: 'alibabaCloud.oss.upload',
+  node: OSS_ROWS,
+  args: uploadArgs,
+  run: async (s, input) => {
+    const a = input.args;
+    const dest = await resolveFolder(s, input, vscode.l10n.t('Upload Files to OSS'));
+    const files =
+      a.files ??
+      (
+        await vscode.window.showOpenDialog({
+          canSelectMany: true,
+          canSelectFiles: true,
+          openLabel: vscode.l10n.t('Upload'),
+          title: vscode.l10n.t('Upload to {0}', formatOssUri(dest)),
+        })
+      )?.map((u) => u.fsPath);
+    if (!files?.length) {
+      return 0;
+    }
+    const items = files.map((f) => ({ local: f, key: dest.key + path.basename(f), size: fs.statSync(f).size }));
+    const n = await uploadItems(s, dest, items, async (cloud, region) => {
+      const found = await mapLimit(items, 8, async (i) =>
+        (await objectExists(cloud, dest.bucket, region, i.key)) ? i.key : undefined,
+      );
+      return new Set(found.filter((k): k is string => !!k));
+    });
+    if (n) {
+      void showNotice('info', uploaded(n, items.length, formatOssUri(dest)));
+    }
+    return n;
+  },
 });
 
-export const ossUploadFolder = defineCommand('alibabaCloud.oss.uploadFolder', async (s, node, nodes) => {
-  const a = argsOf<UploadArgs>(node);
-  const dest = await resolveFolder(s, node, nodes, vscode.l10n.t('Upload Folder to OSS'));
-  const folder =
-    a.folder ??
-    (
-      await vscode.window.showOpenDialog({
-        canSelectFolders: true,
-        canSelectFiles: false,
-        openLabel: vscode.l10n.t('Upload'),
-        title: vscode.l10n.t('Upload to {0}', formatOssUri(dest)),
-      })
-    )?.[0]?.fsPath;
-  if (!folder) {
-    return 0;
-  }
-  const base = `${dest.key}${path.basename(folder)}/`;
-  const files = await walkFolder(folder);
-  const items = files.map((rel) => ({
-    local: path.join(folder, rel),
-    key: base + rel,
-    size: rel.endsWith('/') ? 0 : fs.statSync(path.join(folder, rel)).size,
-  }));
-  if (!items.length) {
-    items.push({ local: folder, key: base, size: 0 });
-  }
-  const n = await uploadItems(
-    s,
-    dest,
-    items,
-    async (cloud, region) => new Set((await listKeysUnder(cloud, dest.bucket, region, base)).map((o) => o.key)),
-  );
-  if (n) {
-    void showNotice('info', uploaded(n, items.length, formatOssUri({ bucket: dest.bucket, key: base })));
-  }
-  return n;
+export const ossUploadFolder = defineCommand({
+  id: 'alibabaCloud.oss.uploadFolder',
+  node: OSS_ROWS,
+  args: uploadArgs,
+  run: async (s, input) => {
+    const a = input.args;
+    const dest = await resolveFolder(s, input, vscode.l10n.t('Upload Folder to OSS'));
+    const folder =
+      a.folder ??
+      (
+        await vscode.window.showOpenDialog({
+          canSelectFolders: true,
+          canSelectFiles: false,
+          openLabel: vscode.l10n.t('Upload'),
+          title: vscode.l10n.t('Upload to {0}', formatOssUri(dest)),
+        })
+      )?.[0]?.fsPath;
+    if (!folder) {
+      return 0;
+    }
+    const base = `${dest.key}${path.basename(folder)}/`;
+    const files = await walkFolder(folder);
+    const items = files.map((rel) => ({
+      local: path.join(folder, rel),
+      key: base + rel,
+      size: rel.endsWith('/') ? 0 : fs.statSync(path.join(folder, rel)).size,
+    }));
+    if (!items.length) {
+      items.push({ local: folder, key: base, size: 0 });
+    }
+    const n = await uploadItems(
+      s,
+      dest,
+      items,
+      async (cloud, region) => new Set((await listKeysUnder(cloud, dest.bucket, region, base)).map((o) => o.key)),
+    );
+    if (n) {
+      void showNotice('info', uploaded(n, items.length, formatOssUri({ bucket: dest.bucket, key: base })));
+    }
+    return n;
+  },
 });
 
 /** Files and folders as upload items under `dest`: a folder keeps its name and goes up whole. */
@@ -250,27 +258,29 @@ function localPaths(uris: vscode.Uri[]): string[] {
   });
 }
 
-interface UploadToArgs {
-  to: string;
-  paths: string[];
-}
-
 /**
  * "Upload to OSS…" from the Explorer or an editor tab (the clicked resource and the selection),
  * from the palette (the active editor's file, else an open dialog), or with { to, paths } from the
  * tree's drag and drop. Files and folders together, one conflict question per existing object.
  */
-export const ossUploadTo = defineCommand('alibabaCloud.oss.uploadTo', async (s, arg, selection) => {
-  const title = vscode.l10n.t('Upload to OSS');
-  const a = argsOf<UploadToArgs>(arg instanceof vscode.Uri ? undefined : arg);
-  let paths = a.paths;
-  if (!paths) {
-    const uris =
-      arg instanceof vscode.Uri
-        ? Array.isArray(selection) && selection.some((u) => u instanceof vscode.Uri && u.toString() === arg.toString())
-          ? (selection as vscode.Uri[])
-          : [arg]
-        : vscode.window.activeTextEditor?.document.uri.scheme === 'file'
+export const ossUploadTo = defineCommand({
+  id: 'alibabaCloud.oss.uploadTo',
+  args: { to: is.string, paths: is.strings },
+  // From the Explorer or an editor tab: the clicked resource, and the selection when it is in it.
+  value: ([clicked, selection]) =>
+    clicked instanceof vscode.Uri
+      ? Array.isArray(selection) &&
+        selection.some((u) => u instanceof vscode.Uri && u.toString() === clicked.toString())
+        ? (selection as vscode.Uri[])
+        : [clicked]
+      : undefined,
+  run: async (s, { args: a, value: resources }) => {
+    const title = vscode.l10n.t('Upload to OSS');
+    let paths = a.paths;
+    if (!paths) {
+      const uris =
+        resources ??
+        (vscode.window.activeTextEditor?.document.uri.scheme === 'file'
           ? [vscode.window.activeTextEditor.document.uri]
           : ((await vscode.window.showOpenDialog({
               canSelectMany: true,
@@ -278,32 +288,33 @@ export const ossUploadTo = defineCommand('alibabaCloud.oss.uploadTo', async (s, 
               canSelectFolders: true,
               openLabel: vscode.l10n.t('Upload'),
               title,
-            })) ?? []);
-    paths = localPaths(uris);
-  }
-  if (!paths.length) {
-    return 0;
-  }
-  const to = a.to ? parseOssUri(a.to) : undefined;
-  if (a.to && !to) {
-    throw new Error(vscode.l10n.t('"{0}" is not an oss://bucket/key URI.', a.to));
-  }
-  const dest: OssTarget = to
-    ? { kind: 'prefix', bucket: to.bucket, key: asPrefix(to.key) }
-    : await pickTarget(s, 'prefix', title);
-  const { items, folders } = await itemsFor(dest, paths);
-  const n = await uploadItems(s, dest, items, async (cloud, region) => {
-    const files = items.filter((i) => !folders.some((f) => i.key.startsWith(f)));
-    const found = await mapLimit(files, 8, async (i) =>
-      (await objectExists(cloud, dest.bucket, region, i.key)) ? i.key : undefined,
-    );
-    const under = await Promise.all(
-      folders.map(async (f) => (await listKeysUnder(cloud, dest.bucket, region, f)).map((o) => o.key)),
-    );
-    return new Set([...found.filter((k): k is string => !!k), ...under.flat()]);
-  });
-  if (n) {
-    void showNotice('info', uploaded(n, items.length, formatOssUri(dest)));
-  }
-  return n;
+            })) ?? []));
+      paths = localPaths(uris);
+    }
+    if (!paths.length) {
+      return 0;
+    }
+    const to = a.to ? parseOssUri(a.to) : undefined;
+    if (a.to && !to) {
+      throw new Error(vscode.l10n.t('"{0}" is not an oss://bucket/key URI.', a.to));
+    }
+    const dest: OssTarget = to
+      ? { kind: 'prefix', bucket: to.bucket, key: asPrefix(to.key) }
+      : await pickTarget(s, 'prefix', title);
+    const { items, folders } = await itemsFor(dest, paths);
+    const n = await uploadItems(s, dest, items, async (cloud, region) => {
+      const files = items.filter((i) => !folders.some((f) => i.key.startsWith(f)));
+      const found = await mapLimit(files, 8, async (i) =>
+        (await objectExists(cloud, dest.bucket, region, i.key)) ? i.key : undefined,
+      );
+      const under = await Promise.all(
+        folders.map(async (f) => (await listKeysUnder(cloud, dest.bucket, region, f)).map((o) => o.key)),
+      );
+      return new Set([...found.filter((k): k is string => !!k), ...under.flat()]);
+    });
+    if (n) {
+      void showNotice('info', uploaded(n, items.length, formatOssUri(dest)));
+    }
+    return n;
+  },
 });

@@ -9,15 +9,17 @@ import { formatOssUri } from '../../cloud/ossLocation';
 import { activeBinding } from '../../services/liveBinding';
 import { ossUri } from '../../views/ossView';
 import { defineCommand } from '../command';
-import { resolveTargets } from './targets';
+import { OSS_ROWS, ossUriArgs, resolveTargets } from './targets';
 
 /** How long VS Code may take to confirm a folder change before we say it did not happen. */
 const CONFIRM_MS = 10_000;
 
-export const ossOpenAsWorkspaceFolder = defineCommand(
-  'alibabaCloud.oss.openAsWorkspaceFolder',
-  async (s, node, nodes) => {
-    const [t] = await resolveTargets(s, node, nodes, 'prefix', vscode.l10n.t('Open Bucket as Workspace Folder'));
+export const ossOpenAsWorkspaceFolder = defineCommand({
+  id: 'alibabaCloud.oss.openAsWorkspaceFolder',
+  node: OSS_ROWS,
+  args: ossUriArgs,
+  run: async (s, input) => {
+    const [t] = await resolveTargets(s, input, 'prefix', vscode.l10n.t('Open Bucket as Workspace Folder'));
     const binding = activeBinding(s);
     const uri = ossUri(t).with({ query: await s.bindingTrust.signedQuery(binding, t.bucket) });
     const shown = formatOssUri(t);
@@ -51,7 +53,7 @@ export const ossOpenAsWorkspaceFolder = defineCommand(
     await vscode.commands.executeCommand('workbench.view.explorer');
     return uri.toString();
   },
-);
+});
 
 /**
  * Appends the folder and returns once VS Code confirmed it. The folder list shows a change at

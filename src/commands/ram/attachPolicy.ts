@@ -10,25 +10,27 @@ import type { PolicyType } from '../../cloud/ram';
 import { pickPolicy, pickRole } from '../../ui/pickers';
 import { withProgress } from '../../ui/progress';
 import { AttachedPolicyNode, RoleNode } from '../../views/ramView';
-import { argsOf, defineCommand } from '../command';
+import { defineCommand, is } from '../command';
 import { confirmPowerfulAttach } from './powerfulPolicyWarning';
 import { notify } from '../helpers';
-import { bulleted, forEach, onClickedRow, selectedOf, showSummary, type ItemResult } from '../selection';
+import { bulleted, forEach, onClickedRow, showSummary, type ItemResult } from '../selection';
 import type { Services } from '../../services/services';
 
-export interface PolicyOnRoleArgs {
-  roleName: string;
-  policyName: string;
-  policyType: PolicyType;
-}
+const policyOnRoleArgs = {
+  roleName: is.string,
+  policyName: is.string,
+  policyType: is.oneOf<PolicyType>('System', 'Custom'),
+};
 
-export const attachPolicy = defineCommand(
-  'alibabaCloud.ram.attachPolicy',
-  onClickedRow(
+export const attachPolicy = defineCommand({
+  id: 'alibabaCloud.ram.attachPolicy',
+  node: [RoleNode],
+  args: policyOnRoleArgs,
+  run: onClickedRow(
     () => vscode.l10n.t('Attach Policy to Role'),
-    async (s, arg) => {
-      const a = argsOf<PolicyOnRoleArgs>(arg);
-      const node = arg instanceof RoleNode ? arg : undefined;
+    async (s, input) => {
+      const a = input.args;
+      const node = input.node;
       const title = vscode.l10n.t('Attach Policy to Role');
       const { cloud } = await s.cloud();
       const roleName = node?.role.roleName ?? a.roleName ?? (await pickRole(s.prompt, cloud, title));
@@ -56,58 +58,63 @@ export const attachPolicy = defineCommand(
       return { roleName, ...policy };
     },
   ),
-);
+});
 
 const consequence = () =>
   vscode.l10n.t(
     "Instances and users with this role lose the permissions it grants within seconds: each call is checked against the role's policies as they are now, so renewed credentials are not needed.",
   );
 
-export const detachPolicy = defineCommand('alibabaCloud.ram.detachPolicy', async (s, arg, args) => {
-  const selected = selectedOf(arg, args, AttachedPolicyNode);
-  if (selected.length > 1) {
-    return detachMany(s, selected);
-  }
-  const a = argsOf<PolicyOnRoleArgs>(arg);
-  const node = arg instanceof AttachedPolicyNode ? arg : undefined;
-  const title = vscode.l10n.t('Detach Policy from Role');
-  const { cloud } = await s.cloud();
-  const roleName = node?.roleNode.role.roleName ?? a.roleName ?? (await pickRole(s.prompt, cloud, title));
-  let policy = node
-    ? { policyName: node.policy.policyName, policyType: node.policy.policyType }
-    : a.policyName
-      ? { policyName: a.policyName, policyType: a.policyType ?? 'Custom' }
-      : undefined;
-  if (!policy) {
-    const attached = await cloud.ram.listPoliciesForRole(roleName);
-    if (!attached.length) {
-      notify(vscode.l10n.t('{0} has no policies attached.', roleName));
+export const detachPolicy = defineCommand({
+  id: 'alibabaCloud.ram.detachPolicy',
+  node: [AttachedPolicyNode],
+  args: policyOnRoleArgs,
+  run: async (s, input) => {
+    const selected = input.nodes;
+    if (selected.length > 1) {
+      return detachMany(s, selected);
+    }
+    const a = input.args;
+    const node = input.node;
+    const title = vscode.l10n.t('Detach Policy from Role');
+    const { cloud } = await s.cloud();
+    const roleName = node?.roleNode.role.roleName ?? a.roleName ?? (await pickRole(s.prompt, cloud, title));
+    let policy = node
+      ? { policyName: node.policy.policyName, policyType: node.policy.policyType }
+      : a.policyName
+        ? { policyName: a.policyName, policyType: a.policyType ?? 'Custom' }
+        : undefined;
+    if (!policy) {
+      const attached = await cloud.ram.listPoliciesForRole(roleName);
+      if (!attached.length) {
+        notify(vscode.l10n.t('{0} has no policies attached.', roleName));
+        return undefined;
+      }
+      const item = await s.prompt.pick(
+        attached.map((p) => ({ label: p.policyName, description: p.policyType, detail: p.description, p })),
+        { title, placeHolder: vscode.l10n.t('Which policy should {0} lose?', roleName) },
+      );
+      policy = { policyName: item.p.policyName, policyType: item.p.policyType };
+    }
+    const ok = await s.prompt.confirm(
+      vscode.l10n.t('Detach {0} from role {1}?', policy.policyName, roleName),
+      consequence(),
+      vscode.l10n.t('Detach'),
+    );
+    if (!ok) {
       return undefined;
     }
-    const item = await s.prompt.pick(
-      attached.map((p) => ({ label: p.policyName, description: p.policyType, detail: p.description, p })),
-      { title, placeHolder: vscode.l10n.t('Which policy should {0} lose?', roleName) },
-    );
-    policy = { policyName: item.p.policyName, policyType: item.p.policyType };
-  }
-  const ok = await s.prompt.confirm(
-    vscode.l10n.t('Detach {0} from role {1}?', policy.policyName, roleName),
-    consequence(),
-    vscode.l10n.t('Detach'),
-  );
-  if (!ok) {
-    return undefined;
-  }
-  try {
-    await withProgress(
-      vscode.l10n.t('Detaching {0} from {1}…', policy.policyName, roleName),
-      () => cloud.ram.detachPolicyFromRole(roleName, policy!.policyName, policy!.policyType),
-      false,
-    );
-  } finally {
-    s.refresh('ram', node?.roleNode);
-  }
-  return { roleName, ...policy };
+    try {
+      await withProgress(
+        vscode.l10n.t('Detaching {0} from {1}…', policy.policyName, roleName),
+        () => cloud.ram.detachPolicyFromRole(roleName, policy!.policyName, policy!.policyType),
+        false,
+      );
+    } finally {
+      s.refresh('ram', node?.roleNode);
+    }
+    return { roleName, ...policy };
+  },
 });
 
 async function detachMany(s: Services, nodes: AttachedPolicyNode[]): Promise<ItemResult[]> {

@@ -29,20 +29,20 @@ import { policyDocumentUri } from '../../fs/ramDocuments';
 import { ProfileNode } from '../../views/identityView';
 import { RoleNode } from '../../views/ramView';
 import type { Services } from '../../services/services';
-import { argsOf, defineCommand } from '../command';
+import { defineCommand, is, type ArgsOf } from '../command';
 import { notify } from '../helpers';
 import { onClickedRow } from '../selection';
 
-export interface CheckAccessArgs {
-  roleName?: string;
-  userName?: string;
-  action?: string;
-  resource?: string;
+const checkAccessArgs = {
+  roleName: is.string,
+  userName: is.string,
+  action: is.string,
+  resource: is.string,
   /** `key=value, …` */
-  context?: string;
+  context: is.string,
   /** Also evaluate the policy draft open in this editor (a URI string). */
-  draft?: string;
-}
+  draft: is.string,
+};
 
 export interface CheckAccessOutcome {
   identity: AccessIdentity;
@@ -59,7 +59,11 @@ const highlight = vscode.window.createTextEditorDecorationType({
   isWholeLine: true,
 });
 
-async function identityFor(s: Services, arg: unknown, a: CheckAccessArgs): Promise<AccessIdentity> {
+async function identityFor(
+  s: Services,
+  arg: RoleNode | ProfileNode | undefined,
+  a: ArgsOf<typeof checkAccessArgs>,
+): Promise<AccessIdentity> {
   if (arg instanceof RoleNode) {
     return { kind: 'role', name: arg.role.roleName };
   }
@@ -157,14 +161,16 @@ async function openDeciding(s: Services, result: AccessResult): Promise<CheckAcc
   return { uri: uri.toString(), selected: doc.getText(range) };
 }
 
-export const checkAccess = defineCommand(
-  'alibabaCloud.ram.checkAccess',
-  onClickedRow(
+export const checkAccess = defineCommand({
+  id: 'alibabaCloud.ram.checkAccess',
+  node: [RoleNode, ProfileNode],
+  args: checkAccessArgs,
+  run: onClickedRow(
     () => vscode.l10n.t('Check Access'),
-    async (s, arg): Promise<CheckAccessOutcome> => {
-      const a = argsOf<CheckAccessArgs>(arg);
+    async (s, input): Promise<CheckAccessOutcome> => {
+      const a = input.args;
       const title = vscode.l10n.t('Check Access');
-      const identity = await identityFor(s, arg, a);
+      const identity = await identityFor(s, input.node, a);
       const action =
         a.action ??
         (await s.prompt.input({
@@ -317,4 +323,4 @@ export const checkAccess = defineCommand(
       return outcome;
     },
   ),
-);
+});

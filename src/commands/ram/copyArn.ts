@@ -4,31 +4,37 @@ import type { PolicyType } from '../../cloud/ram';
 import { pickRole } from '../../ui/pickers';
 import { trustPolicyUri } from '../../fs/ramDocuments';
 import { PolicyNode, RoleNode } from '../../views/ramView';
-import { argsOf, defineCommand } from '../command';
-import { copyLines, onClickedRow, selectionOf } from '../selection';
+import { defineCommand, is, type ArgsOf } from '../command';
+import { copyLines, onClickedRow } from '../selection';
 import type { Services } from '../../services/services';
 
 export const policyArn = (accountId: string, policyType: PolicyType, policyName: string): string =>
   `acs:ram::${policyType === 'System' ? 'system' : accountId}:policy/${policyName}`;
 
-export interface CopyArnArgs {
-  roleName?: string;
-  policyName?: string;
-  policyType?: PolicyType;
-}
+const copyArnArgs = {
+  roleName: is.string,
+  policyName: is.string,
+  policyType: is.oneOf<PolicyType>('System', 'Custom'),
+};
 
-export const copyArn = defineCommand('alibabaCloud.ram.copyArn', async (s, arg, args) => {
-  const rows = selectionOf(arg, args).filter(
-    (n): n is RoleNode | PolicyNode => n instanceof RoleNode || n instanceof PolicyNode,
-  );
-  if (rows.length > 1) {
-    return copyLines(await Promise.all(rows.map((n) => arnOf(s, n))));
-  }
-  return copyLines([await arnOf(s, arg)]);
+export const copyArn = defineCommand({
+  id: 'alibabaCloud.ram.copyArn',
+  node: [RoleNode, PolicyNode],
+  args: copyArnArgs,
+  run: async (s, input) => {
+    const rows = input.nodes;
+    if (rows.length > 1) {
+      return copyLines(await Promise.all(rows.map((n) => arnOf(s, n, {}))));
+    }
+    return copyLines([await arnOf(s, input.node, input.args)]);
+  },
 });
 
-async function arnOf(s: Services, arg: unknown): Promise<string> {
-  const a = argsOf<CopyArnArgs>(arg);
+async function arnOf(
+  s: Services,
+  arg: RoleNode | PolicyNode | undefined,
+  a: ArgsOf<typeof copyArnArgs>,
+): Promise<string> {
   const { cloud } = await s.cloud();
   if (arg instanceof RoleNode) {
     return arg.role.arn;
@@ -43,19 +49,20 @@ async function arnOf(s: Services, arg: unknown): Promise<string> {
   return (await cloud.ram.getRole(roleName)).arn;
 }
 
-export const openTrustPolicy = defineCommand(
-  'alibabaCloud.ram.openTrustPolicy',
-  onClickedRow(
+export const openTrustPolicy = defineCommand({
+  id: 'alibabaCloud.ram.openTrustPolicy',
+  node: [RoleNode],
+  args: { roleName: is.string },
+  run: onClickedRow(
     () => vscode.l10n.t('Open Trust Policy'),
-    async (s, arg) => {
-      const a = argsOf<{ roleName: string }>(arg);
-      const roleName =
-        arg instanceof RoleNode
-          ? arg.role.roleName
-          : (a.roleName ?? (await pickRole(s.prompt, (await s.cloud()).cloud, vscode.l10n.t('Open Trust Policy'))));
+    async (s, input) => {
+      const a = input.args;
+      const roleName = input.node
+        ? input.node.role.roleName
+        : (a.roleName ?? (await pickRole(s.prompt, (await s.cloud()).cloud, vscode.l10n.t('Open Trust Policy'))));
       const doc = await vscode.workspace.openTextDocument(trustPolicyUri(s, roleName));
       await vscode.window.showTextDocument(doc, { preview: true });
       return doc.uri;
     },
   ),
-);
+});

@@ -3,28 +3,30 @@
  * the edit; "Deploy as New Default RAM Policy Version" in the editor title deploys it (diff, confirmation, and a
  * choice of the version to delete at RAM's limit of 5; commands/ramDeploy).
  */
+import { PolicyNode } from '../../views/ramView';
 import * as vscode from 'vscode';
 import { validatePolicyName } from '../../cloud/names';
 import { pickPolicy } from '../../ui/pickers';
 import { policyDocumentUri } from '../../fs/ramDocuments';
-import { PolicyNode } from '../../views/ramView';
-import { argsOf, defineCommand } from '../command';
+import { defineCommand, is } from '../command';
 import { notify } from '../helpers';
 import { onClickedRow } from '../selection';
 
-export interface CreatePolicyVersionArgs {
-  policyName: string;
+const createPolicyVersionArgs = {
+  policyName: is.string,
   /** Put this text in the editor (unsaved) instead of the current default version's. */
-  document?: string;
-}
+  document: is.string,
+};
 
-export const createPolicyVersion = defineCommand(
-  'alibabaCloud.ram.createPolicyVersion',
-  onClickedRow(
+export const createPolicyVersion = defineCommand({
+  id: 'alibabaCloud.ram.createPolicyVersion',
+  node: [PolicyNode],
+  args: createPolicyVersionArgs,
+  run: onClickedRow(
     () => vscode.l10n.t('New RAM Policy Version'),
-    async (s, arg) => {
-      const a = argsOf<CreatePolicyVersionArgs>(arg);
-      const node = arg instanceof PolicyNode ? arg : undefined;
+    async (s, input) => {
+      const a = input.args;
+      const node = input.node;
       const { cloud } = await s.cloud();
       const policyName =
         node?.policy.policyName ??
@@ -57,4 +59,4 @@ export const createPolicyVersion = defineCommand(
       return editor.document.uri;
     },
   ),
-);
+});

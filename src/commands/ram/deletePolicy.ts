@@ -2,26 +2,28 @@
  * Delete Policy (custom): shows where it is attached (ListEntitiesForPolicy) and offers to detach
  * it from those roles first; non-default versions go with it (cascading delete).
  */
+import { PolicyNode } from '../../views/ramView';
 import * as vscode from 'vscode';
 import { pickPolicy } from '../../ui/pickers';
 import { withProgress } from '../../ui/progress';
-import { PolicyNode } from '../../views/ramView';
-import { argsOf, defineCommand } from '../command';
+import { defineCommand, is } from '../command';
 import { notify } from '../helpers';
 import { oneRowOnly } from '../selection';
 
-/** Names the policy only: the confirmations are always asked (see ramCommon.isArgs). */
-export interface DeletePolicyArgs {
-  policyName: string;
-}
+/** Names the policy only: the confirmations are always asked (see Input.scripted in command.ts). */
+const deletePolicyArgs = {
+  policyName: is.string,
+};
 
-export const deletePolicy = defineCommand(
-  'alibabaCloud.ram.deletePolicy',
-  oneRowOnly(
+export const deletePolicy = defineCommand({
+  id: 'alibabaCloud.ram.deletePolicy',
+  node: [PolicyNode],
+  args: deletePolicyArgs,
+  run: oneRowOnly(
     () => vscode.l10n.t('Delete RAM Policy'),
-    async (s, arg) => {
-      const a = argsOf<DeletePolicyArgs>(arg);
-      const node = arg instanceof PolicyNode ? arg : undefined;
+    async (s, input) => {
+      const a = input.args;
+      const node = input.node;
       const { cloud } = await s.cloud();
       const policyName =
         node?.policy.policyName ??
@@ -98,4 +100,4 @@ export const deletePolicy = defineCommand(
       }
     },
   ),
-);
+});

@@ -4,6 +4,7 @@
  * the confirmation, which offers to detach it from them before deleting; dismissing refuses. When
  * policies are still attached, "Detach All and Delete" is offered as before.
  */
+import { RoleNode } from '../../views/ramView';
 import * as vscode from 'vscode';
 import type { Cloud } from '../../cloud';
 import type { EcsInstance } from '../../cloud/ecs';
@@ -12,15 +13,14 @@ import { pickRole } from '../../ui/pickers';
 import { withProgress } from '../../ui/progress';
 import { listInstancesWithRoles } from '../../ui/wizard/pickers';
 import { chosenRegions } from '../../ui/settings';
-import { RoleNode } from '../../views/ramView';
 import type { Services } from '../../services/services';
-import { argsOf, defineCommand } from '../command';
+import { defineCommand, is } from '../command';
 import { notify } from '../helpers';
 import { oneRowOnly } from '../selection';
 
-export interface DeleteRoleArgs {
-  roleName: string;
-}
+const deleteRoleArgs = {
+  roleName: is.string,
+};
 
 const describe = (i: EcsInstance) => `${i.instanceName || i.instanceId} (${i.instanceId}, ${i.regionId})`;
 
@@ -76,13 +76,15 @@ async function confirmDelete(
   return (await s.prompt.choose(message, detail, [detachAndDelete])) === detachAndDelete ? users : undefined;
 }
 
-export const deleteRole = defineCommand(
-  'alibabaCloud.ram.deleteRole',
-  oneRowOnly(
+export const deleteRole = defineCommand({
+  id: 'alibabaCloud.ram.deleteRole',
+  node: [RoleNode],
+  args: deleteRoleArgs,
+  run: oneRowOnly(
     () => vscode.l10n.t('Delete RAM Role'),
-    async (s, arg) => {
-      const a = argsOf<DeleteRoleArgs>(arg);
-      const node = arg instanceof RoleNode ? arg : undefined;
+    async (s, input) => {
+      const a = input.args;
+      const node = input.node;
       const { entry, cloud } = await s.cloud();
       const roleName =
         node?.role.roleName ?? a.roleName ?? (await pickRole(s.prompt, cloud, vscode.l10n.t('Delete Role')));
@@ -159,4 +161,4 @@ export const deleteRole = defineCommand(
       }
     },
   ),
-);
+});

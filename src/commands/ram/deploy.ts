@@ -10,6 +10,7 @@
  * - "Roll Back to This Version" on a version node (SetDefaultPolicyVersion).
  * No argument skips a confirmation.
  */
+import { PolicyVersionNode } from '../../views/ramView';
 import * as vscode from 'vscode';
 import type { Cloud } from '../../cloud';
 import type { PolicyEntities, PolicyType } from '../../cloud/ram';
@@ -20,9 +21,8 @@ import { cloudForWrite } from '../../services/liveBinding';
 import { withProgress } from '../../ui/progress';
 import { liveUri, lintKind, parseLiveUri, type LiveTarget } from '../../fs/ramDocuments';
 import { ecsRegions } from '../../ui/settings';
-import { PolicyVersionNode } from '../../views/ramView';
 import type { Services } from '../../services/services';
-import { argsOf, defineCommand } from '../command';
+import { defineCommand, is } from '../command';
 import { notify, sameJson } from '../helpers';
 import { assertValidPolicy } from '../../editor/policyDiagnostics';
 import { oneRowOnly } from '../selection';
@@ -56,9 +56,9 @@ async function accountOf(cloud: Cloud): Promise<string> {
 
 /** The open document for `uri`, saved (locally) so what is deployed is what the editor shows. */
 async function documentFor(
-  arg: unknown,
+  given: vscode.Uri | undefined,
 ): Promise<{ doc: vscode.TextDocument; parsed: NonNullable<ReturnType<typeof parseLiveUri>> }> {
-  const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+  const uri = given ?? vscode.window.activeTextEditor?.document.uri;
   const parsed = uri && parseLiveUri(uri);
   if (!uri || !parsed) {
     throw new Error(vscode.l10n.t('Open a policy document from the RAM view first.'));
@@ -98,7 +98,11 @@ async function closeTabsOf(uri: vscode.Uri, alsoEditor = true): Promise<void> {
 }
 
 /** Creates the policy a draft describes, or a new default version of the policy a document shows. */
-async function deployPolicy(s: Services, arg: unknown, expected: 'newPolicy' | 'policy'): Promise<string | undefined> {
+async function deployPolicy(
+  s: Services,
+  arg: vscode.Uri | undefined,
+  expected: 'newPolicy' | 'policy',
+): Promise<string | undefined> {
   const { doc, parsed } = await documentFor(arg);
   const { target, binding } = parsed;
   if (target.kind !== expected || (target.kind === 'policy' && target.policyType !== 'Custom')) {
@@ -235,99 +239,112 @@ async function deployPolicy(s: Services, arg: unknown, expected: 'newPolicy' | '
   }
 }
 
-export const createPolicyFromDraft = defineCommand('alibabaCloud.ram.createPolicyFromDraft', (s, arg) =>
-  deployPolicy(s, arg, 'newPolicy'),
-);
-export const setAsDefaultVersion = defineCommand('alibabaCloud.ram.setAsDefaultVersion', (s, arg) =>
-  deployPolicy(s, arg, 'policy'),
-);
+/** The document an editor-title button was clicked on (else the active editor's). */
+const editorResource = ([uri]: unknown[]) => (uri instanceof vscode.Uri ? uri : undefined);
 
-export const updateTrustPolicy = defineCommand('alibabaCloud.ram.updateTrustPolicy', async (s, arg) => {
-  const { doc, parsed } = await documentFor(arg);
-  const { target, binding } = parsed;
-  if (target.kind !== 'trust') {
-    throw new Error(vscode.l10n.t('This document cannot be deployed this way.'));
-  }
-  const text = doc.getText();
-  assertValidPolicy(text, 'trust');
-  const bound = await cloudForWrite(s, binding, what(target));
-  try {
-    const { cloud, entry } = bound;
-    const [plan, account] = await Promise.all([
-      ecsRegions(cloud.ecs, entry.regionId).then((r) => planTrustUpdate(cloud, target.roleName, text, r.regions)),
-      accountOf(cloud),
-    ]);
-    if (sameJson(plan.current, text)) {
-      notify(vscode.l10n.t('The trust policy of {0} is unchanged; nothing to deploy.', target.roleName));
-      return false;
-    }
-    await showDiff(
-      s,
-      doc.uri,
-      'live',
-      plan.current,
-      vscode.l10n.t('{0} trust policy: live ↔ your edit · {1}', target.roleName, entry.name),
-    );
-    if (plan.removesEcs && plan.instances.length) {
-      const names = plan.instances
-        .map((i) => `${i.instanceName || i.instanceId} (${i.instanceId}, ${i.regionId})`)
-        .join(', ');
-      const remove = vscode.l10n.t('Remove ECS Anyway');
-      const choice = await s.prompt.choose(
-        plan.instances.length === 1
-          ? vscode.l10n.t('Your edit removes {0} from role {1}, which 1 instance uses.', ECS_SERVICE, target.roleName)
-          : vscode.l10n.t(
-              'Your edit removes {0} from role {1}, which {2} instances use.',
-              ECS_SERVICE,
-              target.roleName,
-              plan.instances.length,
-            ),
-        vscode.l10n.t('These instances stop getting credentials from the role: {0}.', names),
-        [remove],
-      );
-      if (choice !== remove) {
-        throw new UserCancelled();
-      }
-    }
-    const ok = await s.prompt.confirm(
-      vscode.l10n.t(
-        'Update the trust policy of role {0} in account {1} (profile {2})?',
-        target.roleName,
-        account,
-        entry.name,
-      ),
-      vscode.l10n.t('Who may assume the role changes within seconds.'),
-      vscode.l10n.t('Update Trust Policy'),
-    );
-    if (!ok) {
-      throw new UserCancelled();
-    }
-    await withProgress(
-      vscode.l10n.t('Updating the trust policy of {0}…', target.roleName),
-      () => cloud.ram.updateRoleTrust(target.roleName, text),
-      false,
-    );
-    notify(vscode.l10n.t('The trust policy of {0} was updated in account {1}.', target.roleName, account));
-    s.refresh('ram');
-    s.refresh('ecs');
-    return true;
-  } finally {
-    bound.release();
-  }
+export const createPolicyFromDraft = defineCommand({
+  id: 'alibabaCloud.ram.createPolicyFromDraft',
+  value: editorResource,
+  run: (s, input) => deployPolicy(s, input.value, 'newPolicy'),
+});
+export const setAsDefaultVersion = defineCommand({
+  id: 'alibabaCloud.ram.setAsDefaultVersion',
+  value: editorResource,
+  run: (s, input) => deployPolicy(s, input.value, 'policy'),
 });
 
-export interface RollBackArgs {
-  policyName: string;
-  versionId: string;
-}
+export const updateTrustPolicy = defineCommand({
+  id: 'alibabaCloud.ram.updateTrustPolicy',
+  value: editorResource,
+  run: async (s, input) => {
+    const { doc, parsed } = await documentFor(input.value);
+    const { target, binding } = parsed;
+    if (target.kind !== 'trust') {
+      throw new Error(vscode.l10n.t('This document cannot be deployed this way.'));
+    }
+    const text = doc.getText();
+    assertValidPolicy(text, 'trust');
+    const bound = await cloudForWrite(s, binding, what(target));
+    try {
+      const { cloud, entry } = bound;
+      const [plan, account] = await Promise.all([
+        ecsRegions(cloud.ecs, entry.regionId).then((r) => planTrustUpdate(cloud, target.roleName, text, r.regions)),
+        accountOf(cloud),
+      ]);
+      if (sameJson(plan.current, text)) {
+        notify(vscode.l10n.t('The trust policy of {0} is unchanged; nothing to deploy.', target.roleName));
+        return false;
+      }
+      await showDiff(
+        s,
+        doc.uri,
+        'live',
+        plan.current,
+        vscode.l10n.t('{0} trust policy: live ↔ your edit · {1}', target.roleName, entry.name),
+      );
+      if (plan.removesEcs && plan.instances.length) {
+        const names = plan.instances
+          .map((i) => `${i.instanceName || i.instanceId} (${i.instanceId}, ${i.regionId})`)
+          .join(', ');
+        const remove = vscode.l10n.t('Remove ECS Anyway');
+        const choice = await s.prompt.choose(
+          plan.instances.length === 1
+            ? vscode.l10n.t('Your edit removes {0} from role {1}, which 1 instance uses.', ECS_SERVICE, target.roleName)
+            : vscode.l10n.t(
+                'Your edit removes {0} from role {1}, which {2} instances use.',
+                ECS_SERVICE,
+                target.roleName,
+                plan.instances.length,
+              ),
+          vscode.l10n.t('These instances stop getting credentials from the role: {0}.', names),
+          [remove],
+        );
+        if (choice !== remove) {
+          throw new UserCancelled();
+        }
+      }
+      const ok = await s.prompt.confirm(
+        vscode.l10n.t(
+          'Update the trust policy of role {0} in account {1} (profile {2})?',
+          target.roleName,
+          account,
+          entry.name,
+        ),
+        vscode.l10n.t('Who may assume the role changes within seconds.'),
+        vscode.l10n.t('Update Trust Policy'),
+      );
+      if (!ok) {
+        throw new UserCancelled();
+      }
+      await withProgress(
+        vscode.l10n.t('Updating the trust policy of {0}…', target.roleName),
+        () => cloud.ram.updateRoleTrust(target.roleName, text),
+        false,
+      );
+      notify(vscode.l10n.t('The trust policy of {0} was updated in account {1}.', target.roleName, account));
+      s.refresh('ram');
+      s.refresh('ecs');
+      return true;
+    } finally {
+      bound.release();
+    }
+  },
+});
 
-export const rollBackPolicyVersion = defineCommand(
-  'alibabaCloud.ram.rollBackPolicyVersion',
-  oneRowOnly(
+const rollBackArgs = {
+  policyName: is.string,
+  versionId: is.string,
+};
+
+export const rollBackPolicyVersion = defineCommand({
+  id: 'alibabaCloud.ram.rollBackPolicyVersion',
+  node: [PolicyVersionNode],
+  args: rollBackArgs,
+  run: oneRowOnly(
     () => vscode.l10n.t('Roll Back to This Version'),
-    async (s, arg) => {
-      const a = argsOf<RollBackArgs>(arg);
-      const node = arg instanceof PolicyVersionNode ? arg : undefined;
+    async (s, input) => {
+      const a = input.args;
+      const node = input.node;
       const policyName = node?.policy.policyName ?? a.policyName;
       const versionId = node?.version.versionId ?? a.versionId;
       const policyType: PolicyType = node?.policy.policyType ?? 'Custom';
@@ -374,4 +391,4 @@ export const rollBackPolicyVersion = defineCommand(
       return true;
     },
   ),
-);
+});

@@ -5,25 +5,23 @@ import { pickRole } from '../../ui/pickers';
 import { withProgress } from '../../ui/progress';
 import type { Services } from '../../services/services';
 import { RoleNode } from '../../views/ramView';
-import { argsOf, defineCommand } from '../command';
+import { defineCommand, is, type ArgsOf } from '../command';
 import { onClickedRow } from '../selection';
 
-export interface ExportRoleArgs {
-  roleName: string;
-}
+const exportRoleArgs = {
+  roleName: is.string,
+};
 
 async function exportRole(
   s: Services,
-  arg: unknown,
+  { node: arg, args: a }: { node?: RoleNode; args: ArgsOf<typeof exportRoleArgs> },
   render: (r: RoleSnapshot) => string,
   language: string,
 ): Promise<{ roleName: string; uri: string; text: string }> {
-  const a = argsOf<ExportRoleArgs>(arg);
   const { cloud } = await s.cloud();
-  const roleName =
-    arg instanceof RoleNode
-      ? arg.role.roleName
-      : (a.roleName ?? (await pickRole(s.prompt, cloud, vscode.l10n.t('Export Role'))));
+  const roleName = arg
+    ? arg.role.roleName
+    : (a.roleName ?? (await pickRole(s.prompt, cloud, vscode.l10n.t('Export Role'))));
   const snapshot = await withProgress(
     vscode.l10n.t('Reading role {0}, its policies and instances…', roleName),
     async () => {
@@ -40,17 +38,21 @@ async function exportRole(
   return { roleName, uri: doc.uri.toString(), text };
 }
 
-export const exportTerraform = defineCommand(
-  'alibabaCloud.ram.exportTerraform',
-  onClickedRow(
+export const exportTerraform = defineCommand({
+  id: 'alibabaCloud.ram.exportTerraform',
+  node: [RoleNode],
+  args: exportRoleArgs,
+  run: onClickedRow(
     () => vscode.l10n.t('Export RAM Role as Terraform'),
-    (s, arg) => exportRole(s, arg, toTerraform, 'terraform'),
+    (s, input) => exportRole(s, input, toTerraform, 'terraform'),
   ),
-);
-export const exportCliScript = defineCommand(
-  'alibabaCloud.ram.exportCliScript',
-  onClickedRow(
+});
+export const exportCliScript = defineCommand({
+  id: 'alibabaCloud.ram.exportCliScript',
+  node: [RoleNode],
+  args: exportRoleArgs,
+  run: onClickedRow(
     () => vscode.l10n.t('Export RAM Role as aliyun CLI Script'),
-    (s, arg) => exportRole(s, arg, toCliScript, 'shellscript'),
+    (s, input) => exportRole(s, input, toCliScript, 'shellscript'),
   ),
-);
+});

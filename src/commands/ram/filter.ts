@@ -4,12 +4,13 @@ import { PolicyGroupNode, RolesFolderNode } from '../../views/ramView';
 import { defineCommand } from '../command';
 import { onClickedRow } from '../selection';
 
-export const ramFilter = defineCommand(
-  'alibabaCloud.ram.filter',
-  onClickedRow(
+export const ramFilter = defineCommand({
+  id: 'alibabaCloud.ram.filter',
+  node: [RolesFolderNode, PolicyGroupNode],
+  run: onClickedRow(
     () => vscode.l10n.t('Filter by Name'),
-    async (s, node) => {
-      if (!(node instanceof RolesFolderNode) && !(node instanceof PolicyGroupNode)) {
+    async (s, { node }) => {
+      if (!node) {
         return undefined;
       }
       const filter = await s.prompt.input({
@@ -22,4 +23,4 @@ export const ramFilter = defineCommand(
       return filter || undefined;
     },
   ),
-);
+});

@@ -14,26 +14,28 @@ import { toPolicyName } from '../../policy/templates';
 import { promptStep, runPromptSteps } from '../../ui/wizard/steps';
 import { askPolicyName } from '../../ui/wizard/pickers';
 import { RoleNode } from '../../views/ramView';
-import { argsOf, defineCommand } from '../command';
-import { isArgs, notify, sameJson } from '../helpers';
+import { defineCommand, is } from '../command';
+import { notify, sameJson } from '../helpers';
 import { assertValidPolicy } from '../../editor/policyDiagnostics';
 import { onClickedRow } from '../selection';
 
-export interface PassRoleArgs {
-  roleName: string;
-  userName: string;
-  policyName?: string;
+const passRoleArgs = {
+  roleName: is.string,
+  userName: is.string,
+  policyName: is.string,
   /** Also allow RunInstances (creating instances with the role), not only attach/detach. */
-  includeRunInstances?: boolean;
-}
+  includeRunInstances: is.boolean,
+};
 
-export const createPassRolePolicy = defineCommand(
-  'alibabaCloud.ram.createPassRolePolicy',
-  onClickedRow(
+export const createPassRolePolicy = defineCommand({
+  id: 'alibabaCloud.ram.createPassRolePolicy',
+  node: [RoleNode],
+  args: passRoleArgs,
+  run: onClickedRow(
     () => vscode.l10n.t('Create PassRole Policy for a RAM User'),
-    async (s, arg) => {
-      const a = argsOf<PassRoleArgs>(arg);
-      const auto = isArgs(a);
+    async (s, input) => {
+      const a = input.args;
+      const auto = input.scripted;
       const title = vscode.l10n.t('Create PassRole Policy for a RAM User');
       const { cloud } = await s.cloud();
       interface Ctx {
@@ -44,8 +46,8 @@ export const createPassRolePolicy = defineCommand(
         userName?: string;
       }
       const ctx: Ctx = {
-        roleName: arg instanceof RoleNode ? arg.role.roleName : a.roleName,
-        arn: arg instanceof RoleNode ? arg.role.arn : undefined,
+        roleName: input.node ? input.node.role.roleName : a.roleName,
+        arn: input.node?.role.arn,
         policyName: a.policyName?.trim(),
         includeRunInstances: a.includeRunInstances ?? (auto ? false : undefined),
         userName: a.userName,
@@ -122,7 +124,7 @@ export const createPassRolePolicy = defineCommand(
       assertValidPolicy(document);
       const userName = ctx.userName!;
       const action = vscode.l10n.t('Create and Attach');
-      // Always asked: it grants a user the power to hand the role to instances (see ramCommon.isArgs).
+      // Always asked: it grants a user the power to hand the role to instances (see Input.scripted in command.ts).
       const ok =
         (await s.prompt.choose(
           vscode.l10n.t('Create policy {0} and attach it to {1}?', policyName, userName),
@@ -180,4 +182,4 @@ export const createPassRolePolicy = defineCommand(
       return { policyName, userName, roleArn: arn, document };
     },
   ),
-);
+});

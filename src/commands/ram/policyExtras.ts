@@ -4,24 +4,27 @@
  * the identity node copy the account id. Args: { policyName, policyType, roleName } /
  * { policyName, versionId }; they never skip the confirmation.
  */
+import { PolicyNode, PolicyVersionNode } from '../../views/ramView';
+import { ProfileNode } from '../../views/identityView';
+import type { PolicyType } from '../../cloud/ram';
 import * as vscode from 'vscode';
 import { isCloudError } from '../../cloud/errors';
-import type { PolicyType } from '../../cloud/ram';
 import { pickPolicy, pickRole } from '../../ui/pickers';
 import { withProgress } from '../../ui/progress';
-import { PolicyNode, PolicyVersionNode } from '../../views/ramView';
-import { argsOf, defineCommand } from '../command';
+import { defineCommand, is } from '../command';
 import { confirmPowerfulAttach } from './powerfulPolicyWarning';
 import { notify } from '../helpers';
 import { onClickedRow, oneRowOnly } from '../selection';
 
-export const attachPolicyToRoleFromPolicy = defineCommand(
-  'alibabaCloud.ram.attachPolicyToRole',
-  onClickedRow(
+export const attachPolicyToRoleFromPolicy = defineCommand({
+  id: 'alibabaCloud.ram.attachPolicyToRole',
+  node: [PolicyNode],
+  args: { policyName: is.string, policyType: is.oneOf<PolicyType>('System', 'Custom'), roleName: is.string },
+  run: onClickedRow(
     () => vscode.l10n.t('Attach to Role'),
-    async (s, arg) => {
-      const a = argsOf<{ policyName: string; policyType: PolicyType; roleName: string }>(arg);
-      const node = arg instanceof PolicyNode ? arg : undefined;
+    async (s, input) => {
+      const a = input.args;
+      const node = input.node;
       const title = vscode.l10n.t('Attach to Role');
       const { cloud } = await s.cloud();
       const policy = node
@@ -66,15 +69,17 @@ export const attachPolicyToRoleFromPolicy = defineCommand(
       return { roleName, ...policy, changed: true };
     },
   ),
-);
+});
 
-export const deletePolicyVersion = defineCommand(
-  'alibabaCloud.ram.deletePolicyVersion',
-  oneRowOnly(
+export const deletePolicyVersion = defineCommand({
+  id: 'alibabaCloud.ram.deletePolicyVersion',
+  node: [PolicyVersionNode],
+  args: { policyName: is.string, versionId: is.string },
+  run: oneRowOnly(
     () => vscode.l10n.t('Delete RAM Policy Version'),
-    async (s, arg) => {
-      const a = argsOf<{ policyName: string; versionId: string }>(arg);
-      const node = arg instanceof PolicyVersionNode ? arg : undefined;
+    async (s, input) => {
+      const a = input.args;
+      const node = input.node;
       const { cloud } = await s.cloud();
       const policyName =
         node?.policy.policyName ??
@@ -129,15 +134,19 @@ export const deletePolicyVersion = defineCommand(
       return true;
     },
   ),
-);
+});
 
-export const copyAccountId = defineCommand('alibabaCloud.copyAccountId', async (s) => {
-  const { cloud } = await s.cloud();
-  const { accountId } = await cloud.whoAmI();
-  if (!accountId) {
-    throw new Error(vscode.l10n.t('The identity service returned no account id.'));
-  }
-  await vscode.env.clipboard.writeText(accountId);
-  vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', accountId), 3000);
-  return accountId;
+export const copyAccountId = defineCommand({
+  id: 'alibabaCloud.copyAccountId',
+  node: [ProfileNode],
+  run: async (s) => {
+    const { cloud } = await s.cloud();
+    const { accountId } = await cloud.whoAmI();
+    if (!accountId) {
+      throw new Error(vscode.l10n.t('The identity service returned no account id.'));
+    }
+    await vscode.env.clipboard.writeText(accountId);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', accountId), 3000);
+    return accountId;
+  },
 });

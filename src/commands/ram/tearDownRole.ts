@@ -2,18 +2,18 @@
  * Tear Down Role: the plan first (which instances lose the role, which policies are detached,
  * deleted or kept and why), a modal confirmation, then the calls with progress. Safe to run again.
  */
+import { RoleNode } from '../../views/ramView';
 import * as vscode from 'vscode';
 import { applyTearDown, planTearDown, type TearDownPlan } from '../../setup/tearDown';
 import { pickRole } from '../../ui/pickers';
 import { withProgress } from '../../ui/progress';
-import { RoleNode } from '../../views/ramView';
-import { argsOf, defineCommand } from '../command';
+import { defineCommand, is } from '../command';
 import { notify } from '../helpers';
 import { oneRowOnly } from '../selection';
 
-export interface TearDownArgs {
-  roleName: string;
-}
+const tearDownArgs = {
+  roleName: is.string,
+};
 
 function describePlan(plan: TearDownPlan): string {
   const lines = plan.steps.map((s, i) => `${i + 1}. ${s.title}`);
@@ -27,13 +27,15 @@ function describePlan(plan: TearDownPlan): string {
   return lines.join('\n');
 }
 
-export const tearDownRole = defineCommand(
-  'alibabaCloud.ram.tearDownRole',
-  oneRowOnly(
+export const tearDownRole = defineCommand({
+  id: 'alibabaCloud.ram.tearDownRole',
+  node: [RoleNode],
+  args: tearDownArgs,
+  run: oneRowOnly(
     () => vscode.l10n.t('Tear Down RAM Role'),
-    async (s, arg) => {
-      const a = argsOf<TearDownArgs>(arg);
-      const node = arg instanceof RoleNode ? arg : undefined;
+    async (s, input) => {
+      const a = input.args;
+      const node = input.node;
       const { cloud } = await s.cloud();
       const roleName =
         node?.role.roleName ?? a.roleName ?? (await pickRole(s.prompt, cloud, vscode.l10n.t('Tear Down Role')));
@@ -76,4 +78,4 @@ export const tearDownRole = defineCommand(
       }
     },
   ),
-);
+});

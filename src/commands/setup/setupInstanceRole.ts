@@ -42,7 +42,7 @@ import { pickPolicy } from '../../ui/pickers';
 import { InstanceNode } from '../../views/ecsView';
 import { RoleNode } from '../../views/ramView';
 import type { Services } from '../../services/services';
-import { argsOf, defineCommand } from '../command';
+import { is, defineCommand } from '../command';
 import { onClickedRow } from '../selection';
 import { confirmPowerfulRisk } from '../ram/powerfulPolicyWarning';
 import { ecsRolePolicyRisk } from '../../setup/powerfulPolicy';
@@ -228,12 +228,19 @@ function planText(plan: SetupPlan): string {
   return lines.join('\n');
 }
 
-export const setupInstanceRole = defineCommand(
-  'alibabaCloud.setupInstanceRole',
-  onClickedRow(
+export const setupInstanceRole = defineCommand({
+  id: 'alibabaCloud.setupInstanceRole',
+  node: [RoleNode, InstanceNode],
+  args: {
+    roleName: is.string,
+    roleDescription: is.string,
+    policy: is.object<PolicyChoice>('a policy choice'),
+    instance: is.object<InstanceChoice>('an instance choice'),
+    replaceExistingRole: is.boolean,
+  },
+  run: onClickedRow(
     () => vscode.l10n.t('Set Up Instance Role'),
-    async (s, arg): Promise<SetupOutcome | undefined> => {
-      const a = argsOf<SetupArgs>(arg);
+    async (s, { node, args: a }): Promise<SetupOutcome | undefined> => {
       const { entry, cloud } = await s.cloud();
       const title = vscode.l10n.t('Set Up Instance Role');
       const ctx: Ctx = {
@@ -243,11 +250,11 @@ export const setupInstanceRole = defineCommand(
         policy: a.policy,
         instance: a.instance,
       };
-      if (arg instanceof RoleNode) {
-        ctx.roleName = arg.role.roleName;
+      if (node instanceof RoleNode) {
+        ctx.roleName = node.role.roleName;
       }
-      if (arg instanceof InstanceNode) {
-        const i = arg.instance;
+      if (node instanceof InstanceNode) {
+        const i = node.instance;
         ctx.instance = { kind: 'existing', regionId: i.regionId, instanceId: i.instanceId };
         ctx.picked = { publicIp: i.publicIps[0], privateIp: i.privateIps[0] };
       }
@@ -328,7 +335,7 @@ export const setupInstanceRole = defineCommand(
               signal,
             }),
           );
-          refreshAfter(s, arg, result.applied);
+          refreshAfter(s, node, result.applied);
           const t = target(result);
           offerNextSteps(
             s.readOnly,
@@ -368,7 +375,7 @@ export const setupInstanceRole = defineCommand(
       }
     },
   ),
-);
+});
 
 /** A blocked plan: offers Replace when the instance has another role, otherwise stops with the reason. */
 async function resolve(s: Services, a: Partial<SetupArgs>, plan: SetupPlan): Promise<SetupPlan | undefined> {
