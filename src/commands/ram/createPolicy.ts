@@ -15,6 +15,7 @@ import { PoliciesFolderNode, PolicyGroupNode } from '../../views/ramView';
 import { argsOf, defineCommand } from '../command';
 import { isArgs, notify } from '../helpers';
 import { assertValidPolicy } from '../../editor/policyDiagnostics';
+import * as lint from '../../policy/lint';
 
 export interface CreatePolicyArgs {
   policyName: string;
@@ -135,7 +136,7 @@ export const createPolicy = defineCommand('alibabaCloud.ram.createPolicy', async
     );
     return undefined;
   }
-  assertValidPolicy(document);
+  assertValidPolicy(lint, document);
   try {
     const created = await withProgress(
       vscode.l10n.t('Creating policy {0}…', policyName),

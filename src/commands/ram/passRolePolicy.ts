@@ -17,6 +17,7 @@ import { RoleNode } from '../../views/ramView';
 import { argsOf, defineCommand } from '../command';
 import { isArgs, notify, sameJson } from '../helpers';
 import { assertValidPolicy } from '../../editor/policyDiagnostics';
+import * as lint from '../../policy/lint';
 import { onClickedRow } from '../selection';
 
 export interface PassRoleArgs {
@@ -119,7 +120,7 @@ export const createPassRolePolicy = defineCommand(
       const includeRunInstances = !!ctx.includeRunInstances;
       const arn = ctx.arn ?? (await cloud.ram.getRole(roleName)).arn;
       const document = formatPolicy(passRolePolicy(arn, { includeRunInstances }));
-      assertValidPolicy(document);
+      assertValidPolicy(lint, document);
       const userName = ctx.userName!;
       const action = vscode.l10n.t('Create and Attach');
       // Always asked: it grants a user the power to hand the role to instances (see ramCommon.isArgs).
