@@ -1,14 +1,18 @@
 /** Composition root: build the services, register views and commands. Nothing else lives here. */
 import * as vscode from 'vscode';
 import { invokeAgentTool, registerAgentTools } from './agent';
+import { serverClock } from './cloud/clock';
 import { setTranslator } from './cloud/l10n';
+import { secretRegistry } from './cloud/secretValues';
 import { contributedCommands, registerCommands } from './commands/registry';
 import { startSandboxInHost } from './commands/identity/startSandbox';
 import { registerOssFileSystem, type OssFileSystem } from './fs/ossFileSystem';
 import { accessDeniedEnricher } from './errorHelp/accessDenied';
+import { refusedIdentity } from './errorHelp/refusal';
+import { lazyLoader } from './lazyLoader';
 import { AccessKeyDiagnostics } from './editor/accessKeyDiagnostics';
 import { watchClockSkew } from './ui/clockSkew';
-import { ErrorEnrichers } from './ui/errorFunnel';
+import { ErrorEnrichers, errorNotes } from './ui/errorFunnel';
 import { outcomeUnknownEnricher } from './errorHelp/outcomeUnknown';
 import { InstanceIdentityService } from './services/instanceIdentity';
 import { LocalSandbox } from './services/localSandbox';
@@ -45,13 +49,20 @@ export interface ExtensionApi {
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
   setTranslator((message, ...args) => vscode.l10n.t(message, ...args));
   const log = new Log();
-  const profiles = new ProfileStore(context, log);
+  // dist/lazy.js, loaded by the first call that needs it (src/lazyLoader.ts), never during activation.
+  const onDemand = lazyLoader(() => ({
+    secrets: secretRegistry(),
+    clock: serverClock,
+    errorNotes: errorNotes(),
+    refusedIdentity: () => refusedIdentity(services),
+  }));
+  const profiles = new ProfileStore(context, log, onDemand);
   let prompt: Prompter = new VsCodePrompter();
   profiles.usePrompter(() => prompt);
   const statusBar = new ProfileStatusBar(profiles);
   const instance = new InstanceIdentityService({ context, log, profiles, prompt: () => prompt }, statusBar);
   const sandbox = new LocalSandbox(startSandboxInHost);
-  const accessKeys = new AccessKeyDiagnostics(context, log);
+  const accessKeys = new AccessKeyDiagnostics(context, onDemand, log);
   const readOnly = new ReadOnlyDocuments();
   const roleChecks = new RoleCheckStore();
   const enrichers = new ErrorEnrichers();
@@ -72,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     roleChecks,
     enrichers,
     filters,
+    onDemand,
     get bindingTrust() {
       return (bindingTrust ??= new BindingTrust(services));
     },
@@ -100,7 +112,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     },
   };
 
-  explorer = new Explorer(services);
+  explorer = new Explorer(services, () => onDemand().views);
   const ramDocuments = new LiveRamDocuments(services);
   documents = ramDocuments;
   const oss = registerOssFileSystem(services);
@@ -124,12 +136,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     roleChecks,
     filters,
     roleChecks.onDidChange(() => services.refresh('identity')),
-    new PolicyDiagnostics(),
+    new PolicyDiagnostics(() => onDemand().lint),
     accessKeys,
-    PolicyCompletion.register(),
-    ...registerCommands(services, log, contributedCommands(context), context.extension.id),
+    PolicyCompletion.register(onDemand),
+    ...registerCommands(services, log, contributedCommands(context), context.extension.id, () => onDemand().catalog),
   );
-  context.subscriptions.push(...registerAgentTools(services));
+  context.subscriptions.push(...registerAgentTools(services, () => onDemand().tools));
   profiles.initContext();
   instance.start();
 
@@ -143,7 +155,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     },
     treatAsDefaultMetadataUrl: (url) => instance.treatAsDefaultAddressForTests(url),
     walkthroughStepsDone,
-    invokeAgentTool: (name, input) => invokeAgentTool(services, name, input),
+    invokeAgentTool: (name, input) => invokeAgentTool(services, () => onDemand().tools, name, input),
   }));
 }
 

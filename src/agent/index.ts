@@ -8,12 +8,16 @@ import * as vscode from 'vscode';
 import type { Services } from '../services/services';
 import type { AgentTool } from './tool';
 
-/** A require(), not an import: the build puts the tools in the lazy bundle (esbuild.mjs). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const loadTools = () => require('./tools') as typeof import('./tools');
+/** The implementations, in dist/lazy.js: the extension passes their loader in (first use loads them). */
+export type LoadTools = () => typeof import('./tools');
 
 /** A tool called through its own invoke, as lm.invokeTool would (in-host tests, where that API fails). */
-export function invokeAgentTool(s: Services, name: string, input: object): Promise<vscode.LanguageModelToolResult> {
+export function invokeAgentTool(
+  s: Services,
+  loadTools: LoadTools,
+  name: string,
+  input: object,
+): Promise<vscode.LanguageModelToolResult> {
   const tools = loadTools();
   const t = tools.TOOLS.find((x) => x.name === name);
   if (!t) {
@@ -24,7 +28,7 @@ export function invokeAgentTool(s: Services, name: string, input: object): Promi
   return tools.invoke(s, t, input, new vscode.CancellationTokenSource().token);
 }
 
-export function registerAgentTools(s: Services): vscode.Disposable[] {
+export function registerAgentTools(s: Services, loadTools: LoadTools): vscode.Disposable[] {
   try {
     const lm = (vscode as { lm?: Partial<typeof vscode.lm> }).lm;
     if (typeof lm?.registerTool !== 'function') {

@@ -64,8 +64,16 @@ export class ServerClock {
   }
 }
 
-/** One clock per process: the skew is the machine's, whichever service reveals it. */
-export const serverClock = new ServerClock();
+/**
+ * One clock per process: the skew is the machine's, whichever service reveals it. Each bundle has
+ * its own copy of this module; dist/lazy.js uses main's clock (src/lazy.ts, useServerClock).
+ */
+export let serverClock = new ServerClock();
+
+/** Uses main's clock in dist/lazy.js (src/lazy.ts). */
+export function useServerClock(c: ServerClock): void {
+  serverClock = c;
+}
 
 type HeaderBag = Record<string, string | string[] | undefined> | { get(name: string): string | null } | undefined;
 

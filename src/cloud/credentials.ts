@@ -1,22 +1,17 @@
 /**
  * Credential providers: static AccessKey / STS token, RamRoleArn and ChainableRamRoleArn (AssumeRole
  * through our STS client, so endpoint overrides apply), EcsRamRole (our IMDS client), OIDC, and the
- * fetch-based sources of credentialSources.ts (External, CredentialsURI, the CLI's CloudSSO/OAuth). Each is also exposed to
+ * fetch-based sources of credentialSources.ts (External, CredentialsURI, the CLI's CloudSSO/OAuth); a
+ * profile's config becomes one in providerFactory.ts. Each is also exposed to
  * the SDKs as an @alicloud/credentials custom provider, because that library hard-codes the IMDS
  * address. Secrets stay in memory here; nothing in this file logs. Every provider announces each
  * credential it is given or fetches (secretValues.ts), so the log redacts it from the start.
  */
 import { serverClock } from './clock';
-import { CloudError } from './errors';
-import { ImdsClient } from './imds';
-import { l10n } from './l10n';
+import type { ImdsClient } from './imds';
 import type { CredentialConfig } from './profile';
 import { loadCredentials } from './sdk';
 import { announceCredentials, announceSecret } from './secretValues';
-
-/** External sources (processes, URIs, token files) load with their first use: a require() keeps them out of activation (esbuild.mjs). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sources = () => require('./credentialSources') as typeof import('./credentialSources');
 
 export interface Credentials {
   accessKeyId: string;
@@ -248,32 +243,6 @@ export class RamRoleArnProvider extends RefreshingProvider {
   }
 }
 
-/** OIDC: AssumeRoleWithOIDC with the token file's current content. */
-export class OidcRoleProvider extends RefreshingProvider {
-  readonly name = 'oidc_role_arn';
-  constructor(
-    private readonly providerArn: string,
-    readonly roleArn: string,
-    private readonly tokenFile: string,
-    private readonly sessionName: string,
-    private readonly durationSeconds: number,
-    private readonly assume: AssumeRoleWithOidc,
-  ) {
-    super();
-    this.refreshAheadMs = Math.min(this.refreshAheadMs, (durationSeconds * 1000) / 4);
-  }
-
-  protected fetch(): Promise<Credentials> {
-    return this.assume(
-      this.providerArn,
-      this.roleArn,
-      sources().readOidcToken(this.tokenFile),
-      this.sessionName,
-      this.durationSeconds,
-    );
-  }
-}
-
 /**
  * Credentials from a fetch: a credential process, a credentials URI, the aliyun CLI's cache. Those
  * without an expiry are kept until a service refuses them (the session then invalidates and
@@ -289,108 +258,6 @@ export class FetchingProvider extends RefreshingProvider {
 
   protected fetch(): Promise<Credentials> {
     return this.fetcher();
-  }
-}
-
-export interface ProviderDeps {
-  imds: () => ImdsClient;
-  assumeRole: AssumeRole;
-  assumeRoleWithOidc?: AssumeRoleWithOidc;
-  /** Asked before an External command first runs; absent or false: it never runs. */
-  approveCommand?: (command: string) => Promise<boolean>;
-  /** Shared with other clients of the same owner; absent: this provider shares nothing. */
-  providers?: CredentialProviders;
-}
-
-const DEFAULT_SESSION_NAME = 'vscode-alibaba-cloud';
-
-/** Builds the provider for a profile's credential config. */
-export function createProvider(config: CredentialConfig, deps: ProviderDeps): CredentialProvider {
-  switch (config.mode) {
-    case 'AK':
-      return new StaticProvider({ accessKeyId: config.accessKeyId, accessKeySecret: config.accessKeySecret });
-    case 'StsToken':
-      return new StaticProvider({
-        accessKeyId: config.accessKeyId,
-        accessKeySecret: config.accessKeySecret,
-        securityToken: config.securityToken,
-      });
-    case 'RamRoleArn':
-      return new RamRoleArnProvider(
-        new StaticProvider({
-          accessKeyId: config.accessKeyId,
-          accessKeySecret: config.accessKeySecret,
-          securityToken: config.securityToken,
-        }),
-        config.roleArn,
-        config.sessionName ?? DEFAULT_SESSION_NAME,
-        config.durationSeconds ?? 3600,
-        deps.assumeRole,
-      );
-    case 'ChainableRamRoleArn':
-      return new RamRoleArnProvider(
-        createProvider(config.source, deps),
-        config.roleArn,
-        config.sessionName ?? DEFAULT_SESSION_NAME,
-        config.durationSeconds ?? 3600,
-        deps.assumeRole,
-        config.externalId,
-      );
-    case 'EcsRamRole':
-      return (deps.providers ?? new CredentialProviders()).ecsRamRole(deps.imds(), config.roleName);
-    case 'OIDC': {
-      const assume = deps.assumeRoleWithOidc;
-      if (!assume) {
-        throw new CloudError({
-          code: 'UnsupportedProfileMode',
-          service: 'credentials',
-          message: l10n.t('Unsupported credential mode "{0}".', config.mode),
-        });
-      }
-      return new OidcRoleProvider(
-        config.oidcProviderArn,
-        config.roleArn,
-        config.oidcTokenFile,
-        config.sessionName ?? DEFAULT_SESSION_NAME,
-        config.durationSeconds ?? 3600,
-        assume,
-      );
-    }
-    case 'External': {
-      // Clients are rebuilt (profile switch, settings change) with the same approval hook: they
-      // share one provider per command, so rebuilding never runs the user's command again.
-      const hook = deps.approveCommand;
-      return (deps.providers ?? new CredentialProviders()).externalCommand(
-        hook,
-        config.command,
-        () =>
-          new FetchingProvider('external', async () => {
-            // Asked here, at each run, so nothing is executed just by listing or selecting profiles, and
-            // an approval the user withdrew (Forget Approved Credential Commands) is asked again.
-            if (!(await hook?.(config.command))) {
-              throw new CloudError({
-                code: 'ExternalCommandNotApproved',
-                service: 'credentials',
-                message: l10n.t('The credential command of this profile was not approved, so it did not run.'),
-              });
-            }
-            return sources().runCredentialProcess(config.command, config.timeoutMs);
-          }),
-      );
-    }
-    case 'CredentialsURI':
-      return new FetchingProvider('credentials_uri', () => sources().fetchCredentialsUri(config.uri, config.timeoutMs));
-    case 'CloudSSO':
-    case 'OAuth':
-      return new FetchingProvider(config.mode === 'CloudSSO' ? 'cli_cloud_sso' : 'cli_oauth', async () =>
-        sources().readCliCachedSts(config.configFile, config.profileName),
-      );
-    default:
-      throw new CloudError({
-        code: 'UnsupportedProfileMode',
-        service: 'credentials',
-        message: l10n.t('Unsupported credential mode "{0}".', (config as { mode: string }).mode),
-      });
   }
 }
 

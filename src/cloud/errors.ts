@@ -5,6 +5,7 @@
  * Messages never contain secrets: the SDK's own message can echo a string-to-sign, so only the
  * server's Message field is kept.
  */
+import { bundleMark } from './bundleMark';
 import type { Answer } from './answers';
 import { l10n } from './l10n';
 
@@ -24,7 +25,14 @@ export interface CloudErrorInit {
   outcomeUnknown?: boolean;
 }
 
+/** In both bundles: `instanceof` answers by a shared mark (bundleMark.ts). */
+const CLOUD_ERROR = bundleMark('CloudError');
+
 export class CloudError extends Error {
+  static [Symbol.hasInstance](x: unknown): boolean {
+    return CLOUD_ERROR.has(x);
+  }
+
   readonly code: string;
   readonly status?: number;
   readonly requestId?: string;
@@ -36,6 +44,7 @@ export class CloudError extends Error {
 
   constructor(init: CloudErrorInit) {
     super(init.message);
+    CLOUD_ERROR.mark(this);
     this.name = 'CloudError';
     this.code = init.code;
     this.status = init.status;

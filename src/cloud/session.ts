@@ -7,13 +7,8 @@
 import * as http from 'node:http';
 import { recordingAnswers, type AnswerLog } from './answers';
 import { observeResponseDate, serverClock } from './clock';
-import {
-  createProvider,
-  toSdkCredential,
-  type Credentials,
-  type CredentialProvider,
-  type CredentialProviders,
-} from './credentials';
+import { toSdkCredential, type Credentials, type CredentialProvider, type CredentialProviders } from './credentials';
+import { createProvider } from './providerFactory';
 import { toCloudError, type CloudError, type CloudService } from './errors';
 import { ImdsClient } from './imds';
 import { l10n } from './l10n';

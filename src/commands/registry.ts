@@ -10,10 +10,6 @@ import type { Services } from '../services/services';
 import { recordWalkthroughProgress } from '../ui/walkthrough';
 import { callCommand, type CommandDef, type Refusal } from './command';
 
-/** A require(), not an import: the build puts the catalogue in the lazy bundle (esbuild.mjs). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const loadCatalog = () => require('./catalog') as typeof import('./catalog');
-
 /** The command ids package.json contributes (test/unit/manifest.test.ts: each has one handler). */
 export function contributedCommands(context: vscode.ExtensionContext): string[] {
   const manifest = context.extension.packageJSON as { contributes: { commands: Array<{ command: string }> } };
@@ -25,6 +21,8 @@ export function registerCommands(
   log: Log,
   ids: readonly string[],
   extensionId: string,
+  /** The implementations (catalog.ts), in dist/lazy.js: loaded by the first command. */
+  loadCatalog: () => typeof import('./catalog'),
 ): { dispose(): void }[] {
   let byId: Map<string, CommandDef> | undefined;
   const implementation = (id: string): CommandDef => {

@@ -18,13 +18,14 @@ import {
 import type { ScanRoot, ScanStats } from '../setup/accessKeyWorkspace';
 import type { Log } from '../ui/log';
 
-// The workspace scan and the code rewrite load when first used (a require() puts them in the lazy
-// bundle, esbuild.mjs); checking an open document needs only the scanner.
-/* eslint-disable @typescript-eslint/no-require-imports */
-const workspaceScan = () => require('../setup/accessKeyWorkspace') as typeof import('../setup/accessKeyWorkspace');
-const chainRewrite = () =>
-  require('../setup/credentialsChainRewrite') as typeof import('../setup/credentialsChainRewrite');
-/* eslint-enable @typescript-eslint/no-require-imports */
+/**
+ * The workspace scan and the code rewrite, in dist/lazy.js: passed in, so they load when first used;
+ * checking an open document needs only the scanner.
+ */
+export interface AccessKeyTools {
+  accessKeyWorkspace: typeof import('../setup/accessKeyWorkspace');
+  credentialsChainRewrite: typeof import('../setup/credentialsChainRewrite');
+}
 
 export const ACCESS_KEY_SOURCE = 'Alibaba Cloud AccessKey';
 const IGNORED_KEY = 'alibabaCloud.accessKeys.ignored';
@@ -104,6 +105,7 @@ export class AccessKeyDiagnostics implements vscode.CodeActionProvider, vscode.D
   /** `log` hears of .gitignore rules the scan skipped (a reversed range such as `[z-a]`). */
   constructor(
     private readonly context: vscode.ExtensionContext,
+    private readonly onDemand: () => AccessKeyTools,
     private readonly log?: Pick<Log, 'warn'>,
   ) {
     this.disposables.push(
@@ -190,7 +192,7 @@ export class AccessKeyDiagnostics implements vscode.CodeActionProvider, vscode.D
   scanWorkspace(): Promise<WorkspaceScan> {
     const folders = fileFolders();
     if (!folders.length) {
-      return Promise.resolve({ stats: workspaceScan().emptyStats(), files: [] });
+      return Promise.resolve({ stats: this.onDemand().accessKeyWorkspace.emptyStats(), files: [] });
     }
     this.running ??= Promise.resolve(
       vscode.window.withProgress(
@@ -200,7 +202,7 @@ export class AccessKeyDiagnostics implements vscode.CodeActionProvider, vscode.D
           cancellable: true,
         },
         async (progress, token) => {
-          const { scanInWorker } = workspaceScan();
+          const { scanInWorker } = this.onDemand().accessKeyWorkspace;
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
           // findFiles applies files.exclude (in VS Code's search process); the rest is the worker's.
@@ -286,7 +288,7 @@ export class AccessKeyDiagnostics implements vscode.CodeActionProvider, vscode.D
       if (!f) {
         continue;
       }
-      const { chainLanguageOf, credentialsChainEdits } = chainRewrite();
+      const { chainLanguageOf, credentialsChainEdits } = this.onDemand().credentialsChainRewrite;
       // Not offered when the rewrite cannot be made safely (credentialsChainEdits answers undefined).
       const chain = chainLanguageOf(doc.languageId)
         ? credentialsChainEdits(doc.languageId, doc.getText(), f.offset)

@@ -6,15 +6,17 @@
 import * as vscode from 'vscode';
 import { POLICY_SELECTOR } from './policyDiagnostics';
 
-/** The catalogue (~60 KB) loads on the first completion or hover: a require() puts it in the lazy bundle (esbuild.mjs). */
-/* eslint-disable @typescript-eslint/no-require-imports */
-const catalog = () => require('../policy/actionCatalog') as typeof import('../policy/actionCatalog');
-const cursor = () => require('../policy/cursor') as typeof import('../policy/cursor');
-/* eslint-enable @typescript-eslint/no-require-imports */
+/** The catalogue (~60 KB), in dist/lazy.js: passed in, so it loads on the first completion or hover. */
+export interface PolicyCatalog {
+  actionCatalog: typeof import('../policy/actionCatalog');
+  cursor: typeof import('../policy/cursor');
+}
 
 export class PolicyCompletion implements vscode.CompletionItemProvider, vscode.HoverProvider {
-  static register(): vscode.Disposable {
-    const p = new PolicyCompletion();
+  private constructor(private readonly onDemand: () => PolicyCatalog) {}
+
+  static register(onDemand: () => PolicyCatalog): vscode.Disposable {
+    const p = new PolicyCompletion(onDemand);
     return vscode.Disposable.from(
       vscode.languages.registerCompletionItemProvider(POLICY_SELECTOR, p, '"', ':'),
       vscode.languages.registerHoverProvider(POLICY_SELECTOR, p),
@@ -22,8 +24,9 @@ export class PolicyCompletion implements vscode.CompletionItemProvider, vscode.H
   }
 
   provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] {
-    const { ACTION_CATALOG, CONDITION_KEYS } = catalog();
-    const place = cursor().placeAt(doc.getText(), doc.offsetAt(position));
+    const { actionCatalog, cursor } = this.onDemand();
+    const { ACTION_CATALOG, CONDITION_KEYS } = actionCatalog;
+    const place = cursor.placeAt(doc.getText(), doc.offsetAt(position));
     if (!place) {
       return [];
     }
@@ -62,8 +65,9 @@ export class PolicyCompletion implements vscode.CompletionItemProvider, vscode.H
   }
 
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
-    const { ACTION_CATALOG, findAction, findConditionKey } = catalog();
-    const place = cursor().placeAt(doc.getText(), doc.offsetAt(position));
+    const { actionCatalog, cursor } = this.onDemand();
+    const { ACTION_CATALOG, findAction, findConditionKey } = actionCatalog;
+    const place = cursor.placeAt(doc.getText(), doc.offsetAt(position));
     if (!place) {
       return undefined;
     }

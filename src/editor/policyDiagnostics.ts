@@ -20,9 +20,11 @@ export const POLICY_SELECTOR: vscode.DocumentSelector = [
 ];
 const DEBOUNCE_MS = 300;
 
-/** Lint and its catalogue load with the first policy document: a require() puts them in the lazy bundle (esbuild.mjs). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const policyLint = () => require('../policy/lint') as typeof import('../policy/lint');
+/**
+ * Lint and its catalogue (~70 KB) are in dist/lazy.js: they are passed in, so they load with the
+ * first policy document (the extension hands PolicyDiagnostics its on-demand loader), not at activation.
+ */
+export type PolicyLint = typeof import('../policy/lint');
 
 export function isPolicyDocument(doc: vscode.TextDocument): boolean {
   if (SCHEMES.includes(doc.uri.scheme)) {
@@ -54,8 +56,13 @@ const SEVERITY: Record<Diagnostic['severity'], vscode.DiagnosticSeverity> = {
  * Refuses a document with lint errors before any call, so malformed JSON never reaches RAM: the
  * first problems in the user's language, and (for a document in an editor) the Problems panel.
  */
-export function assertValidPolicy(text: string, kind: PolicyKind = 'permission', showProblems = true): void {
-  const errors = policyLint().policyErrors(text, kind);
+export function assertValidPolicy(
+  lint: PolicyLint,
+  text: string,
+  kind: PolicyKind = 'permission',
+  showProblems = true,
+): void {
+  const errors = lint.policyErrors(text, kind);
   if (!errors.length) {
     return;
   }
@@ -63,7 +70,10 @@ export function assertValidPolicy(text: string, kind: PolicyKind = 'permission',
     void vscode.commands.executeCommand('workbench.actions.view.problems');
   }
   // Each message is a sentence: joined by spaces, never ".;".
-  const shown = errors.slice(0, 3).map(localizedMessage).join(' ');
+  const shown = errors
+    .slice(0, 3)
+    .map((d) => localizedMessage(lint, d))
+    .join(' ');
   throw new Error(
     errors.length > 3
       ? vscode.l10n.t('The policy document has {0} problems; nothing was sent to RAM. {1} …', errors.length, shown)
@@ -71,8 +81,8 @@ export function assertValidPolicy(text: string, kind: PolicyKind = 'permission',
   );
 }
 
-export function localizedMessage(d: Pick<Diagnostic, 'code' | 'args' | 'message'>): string {
-  const template = policyLint().LINT_MESSAGES[d.code];
+export function localizedMessage(lint: PolicyLint, d: Pick<Diagnostic, 'code' | 'args' | 'message'>): string {
+  const template = lint.LINT_MESSAGES[d.code];
   return template ? vscode.l10n.t(template, ...d.args) : d.message;
 }
 
@@ -88,7 +98,7 @@ export class PolicyDiagnostics implements vscode.CodeActionProvider, vscode.Disp
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor() {
+  constructor(private readonly lint: () => PolicyLint) {
     this.disposables.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => this.check(d)),
@@ -123,15 +133,14 @@ export class PolicyDiagnostics implements vscode.CodeActionProvider, vscode.Disp
     }
     const { kind, opts } = policyKindOf(doc.uri);
     const text = doc.getText();
-    const items = policyLint()
-      .lintPolicy(text, kind, opts)
-      .map((lint) => {
-        const range = new vscode.Range(doc.positionAt(lint.offset), doc.positionAt(lint.offset + lint.length));
-        const diagnostic = new vscode.Diagnostic(range, localizedMessage(lint), SEVERITY[lint.severity]);
-        diagnostic.source = POLICY_DIAGNOSTIC_SOURCE;
-        diagnostic.code = lint.code;
-        return { diagnostic, lint };
-      });
+    const linter = this.lint();
+    const items = linter.lintPolicy(text, kind, opts).map((lint) => {
+      const range = new vscode.Range(doc.positionAt(lint.offset), doc.positionAt(lint.offset + lint.length));
+      const diagnostic = new vscode.Diagnostic(range, localizedMessage(linter, lint), SEVERITY[lint.severity]);
+      diagnostic.source = POLICY_DIAGNOSTIC_SOURCE;
+      diagnostic.code = lint.code;
+      return { diagnostic, lint };
+    });
     this.tracked.set(doc.uri.toString(), { version: doc.version, items });
     const list = items.map((i) => i.diagnostic);
     this.collection.set(doc.uri, list);

@@ -16,18 +16,17 @@ import { assertValidPolicy } from '../editor/policyDiagnostics';
 import { withProgress } from '../ui/progress';
 import { showNotice } from '../ui/prompt';
 
-/** The analysis (and the policy evaluator under it) loads with the first AccessDenied: a require() puts it in the lazy bundle (esbuild.mjs). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const denials = () => require('../setup/accessDeniedReport') as typeof import('../setup/accessDeniedReport');
+/** The analysis (and the policy evaluator under it) loads with the first AccessDenied (services/onDemand.ts). */
+const denials = (s: Services) => s.onDemand().accessDeniedReport;
 
 /** The full analysis for an OSS AccessDenied under the active profile; undefined for other errors. */
 export async function explainAccessDenied(s: Services, err: CloudError): Promise<DenialReport | undefined> {
-  if (!denials().isPolicyDenial(err)) {
+  if (!denials(s).isPolicyDenial(err)) {
     return undefined;
   }
   const { entry, cloud } = await s.cloud();
   const identity = await cloud.knownIdentity().catch(() => undefined);
-  return denials().analyseOssDenial(err, { cloud, profileName: entry.name, identity });
+  return denials(s).analyseOssDenial(err, { cloud, profileName: entry.name, identity });
 }
 
 /**
@@ -35,7 +34,7 @@ export async function explainAccessDenied(s: Services, err: CloudError): Promise
  * such as the FileSystemError VS Code shows when saving an oss:// file fails.
  */
 export async function refusalSentence(s: Services, err: CloudError): Promise<string> {
-  let who = denials().describePrincipal(undefined);
+  let who = denials(s).describePrincipal(undefined);
   let profile = '';
   let accountId: string | undefined;
   try {
@@ -43,11 +42,11 @@ export async function refusalSentence(s: Services, err: CloudError): Promise<str
     profile = entry.name;
     const id = await cloud.knownIdentity();
     accountId = id.accountId;
-    who = denials().describePrincipal(denials().principalOf(id));
+    who = denials(s).describePrincipal(denials(s).principalOf(id));
   } catch {
     /* name what we know */
   }
-  const req = denials().ramRequestOf(err, accountId);
+  const req = denials(s).ramRequestOf(err, accountId);
   return vscode.l10n.t(
     '{0} on {1} was refused for {2} (profile "{3}").',
     err.action ?? req?.action ?? '?',
@@ -63,8 +62,8 @@ export async function showStatementToAdd(s: Services, report: DenialReport): Pro
     return undefined;
   }
   return s.readOnly.show(
-    `/statements/${denials().suggestedPolicyName(report.request)}.json`,
-    denials().suggestedPolicy(report.statement),
+    `/statements/${denials(s).suggestedPolicyName(report.request)}.json`,
+    denials(s).suggestedPolicy(report.statement),
     { preview: false },
   );
 }
@@ -98,12 +97,12 @@ export async function addStatementToPrincipal(s: Services, report: DenialReport)
   const policyName = await s.prompt.input({
     title: vscode.l10n.t('Grant {0} to {1}', report.request.action, target),
     prompt: vscode.l10n.t('Name of the new custom policy'),
-    value: denials().suggestedPolicyName(report.request),
+    value: denials(s).suggestedPolicyName(report.request),
     validateInput: (v) =>
-      denials().isValidPolicyName(v) ? undefined : vscode.l10n.t('Use 1–128 letters, digits or hyphens.'),
+      denials(s).isValidPolicyName(v) ? undefined : vscode.l10n.t('Use 1–128 letters, digits or hyphens.'),
   });
-  const document = denials().suggestedPolicy(report.statement);
-  assertValidPolicy(document, 'permission', false);
+  const document = denials(s).suggestedPolicy(report.statement);
+  assertValidPolicy(s.onDemand().lint, document, 'permission', false);
   const ok = await s.prompt.confirm(
     vscode.l10n.t('Create policy "{0}" and attach it to {1}?', policyName, target),
     vscode.l10n.t('Acting as profile "{0}". The policy allows:\n\n{1}', profile.entry.name, document),
@@ -117,7 +116,7 @@ export async function addStatementToPrincipal(s: Services, report: DenialReport)
     await withProgress(
       vscode.l10n.t('Granting {0} to {1}…', report.request.action, target),
       () =>
-        denials().grantStatement(
+        denials(s).grantStatement(
           cloud,
           { kind: p.kind as 'role' | 'user', name: p.name! },
           policyName,

@@ -6,10 +6,6 @@ import * as vscode from 'vscode';
 import { CloudError } from '../cloud/errors';
 import type { Services } from '../services/services';
 
-// A require(): the AccessDenied analysis loads with the first refusal, in the lazy bundle (esbuild.mjs).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const accessDeniedReport = () => require('../setup/accessDeniedReport') as typeof import('../setup/accessDeniedReport');
-
 export const isRefusal = (e: unknown): e is CloudError =>
   e instanceof CloudError && /^(NoPermission|Forbidden|AccessDenied)/.test(e.code);
 
@@ -73,7 +69,7 @@ export interface RefusedIdentity {
 /** Who the active profile is, asked once per cloud (GetCallerIdentity needs no permission). */
 export async function refusedIdentity(s: Services): Promise<RefusedIdentity | undefined> {
   const { entry, cloud } = await s.cloud();
-  const p = accessDeniedReport().principalOf(await cloud.knownIdentity());
+  const p = s.onDemand().accessDeniedReport.principalOf(await cloud.knownIdentity());
   if (p.kind === 'role' && p.name) {
     return {
       label:

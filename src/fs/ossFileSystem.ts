@@ -38,10 +38,6 @@ import { showNotice } from '../ui/prompt';
 import { shorten } from '../cloud/inert';
 import { copyObjects } from '../setup/ossObjectOps';
 
-// A require(): the AccessDenied analysis loads with the first refusal, in the lazy bundle (esbuild.mjs).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const accessDeniedReport = () => require('../setup/accessDeniedReport') as typeof import('../setup/accessDeniedReport');
-
 export { OSS_SCHEME };
 
 /** readDirectory lists at most this many pages of 1,000 entries. */
@@ -149,7 +145,7 @@ export class OssFileSystem implements vscode.FileSystemProvider, vscode.TextDocu
         vscode.l10n.t('{0} was created in OSS meanwhile; nothing was overwritten.', display(uri)),
       );
     }
-    if (e instanceof CloudError && accessDeniedReport().isPolicyDenial(e)) {
+    if (e instanceof CloudError && this.s.onDemand().accessDeniedReport.isPolicyDenial(e)) {
       // The funnel shows it with its buttons. A save through writeFile also gets VS Code's "Failed to
       // save …: <text>"; Ctrl+S on an oss: editor uploads first (uploadBeforeSave) and shows ours alone.
       const text = await refusalSentence(this.s, e);

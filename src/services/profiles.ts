@@ -19,18 +19,7 @@ import { registerSecret, type Log } from '../ui/log';
 import type { Prompter } from '../ui/prompt';
 import { trustedSetting } from '../ui/trustedSettings';
 import { showNotice } from '../ui/prompt';
-
-/**
- * The API clients (RAM, ECS, OSS, the session that signs for them) load with the first cloud, not
- * at activation: a require() puts them in the lazy bundle (esbuild.mjs). Views prefetch it when
- * they become visible, with the SDKs.
- */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const loadCloudClients = () => require('../cloud') as typeof import('../cloud');
-/** External credential commands load with the first one (node:child_process stays out of activation). */
-export const credentialSources = () =>
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('../cloud/credentialSources') as typeof import('../cloud/credentialSources');
+import type { OnDemandModules } from './onDemand';
 
 export type ProfileSource = 'extension' | 'cli' | 'env' | 'sandbox' | 'instance';
 
@@ -100,6 +89,11 @@ export class ProfileStore implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: Log,
+    /**
+     * The API clients (RAM, ECS, OSS, the session that signs for them) and the external credential
+     * sources, from dist/lazy.js: they load with the first cloud or credential command, not at activation.
+     */
+    private readonly onDemand: () => OnDemandModules,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.endpointTrust = new EndpointTrust(context, log);
@@ -306,7 +300,7 @@ export class ProfileStore implements vscode.Disposable {
 
   /** Every provider announces its credentials to the log's redaction itself (src/cloud/secretValues). */
   private create(config: ProfileConfig): Cloud {
-    return loadCloudClients().createCloud(config, this.log, this.credentialProviders);
+    return this.onDemand().cloud.createCloud(config, this.log, this.credentialProviders);
   }
 
   private async resolve(entry: ProfileEntry): Promise<ProfileConfig> {
@@ -395,11 +389,11 @@ export class ProfileStore implements vscode.Disposable {
   }
 
   private approvalScope(command: string): CommandApprovalScope {
-    const program = credentialSources().splitCommand(command)[0] ?? '';
+    const program = this.onDemand().credentialSources.splitCommand(command)[0] ?? '';
     return {
       machine: this.machine(),
       configPath: this.cliPath(),
-      program: credentialSources().resolveProgram(program) ?? program,
+      program: this.onDemand().credentialSources.resolveProgram(program) ?? program,
       command,
     };
   }
@@ -419,7 +413,7 @@ export class ProfileStore implements vscode.Disposable {
     const drop = new Set(keys);
     await this.context.globalState.update(
       APPROVED_COMMANDS_KEY,
-      this.approvedCommands().filter((a) => !drop.has(credentialSources().commandApprovalKey(a))),
+      this.approvedCommands().filter((a) => !drop.has(this.onDemand().credentialSources.commandApprovalKey(a))),
     );
   }
 
@@ -430,7 +424,7 @@ export class ProfileStore implements vscode.Disposable {
     } catch {
       return false;
     }
-    const { commandApprovalKey, visibleCommand } = credentialSources();
+    const { commandApprovalKey, visibleCommand } = this.onDemand().credentialSources;
     const key = commandApprovalKey(scope);
     const approved = this.approvedCommands();
     if (approved.some((a) => commandApprovalKey(a) === key)) {

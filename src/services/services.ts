@@ -9,6 +9,7 @@ import type { ErrorEnrichers } from '../ui/errorFunnel';
 import type { InstanceIdentityService } from './instanceIdentity';
 import type { LiveBinding, LiveTarget } from './liveBinding';
 import type { LocalSandbox } from './localSandbox';
+import type { OnDemandModules } from './onDemand';
 import type { Log } from '../ui/log';
 import type { Prompter } from '../ui/prompt';
 import type { ProfileEntry, ProfileStore } from './profiles';
@@ -51,6 +52,8 @@ export interface Services {
   readonly enrichers: ErrorEnrichers;
   /** The tree views' filters (ECS, RAM folders, OSS locations), kept in workspace state. */
   readonly filters: ViewFilters;
+  /** Modules kept out of activation (services/onDemand.ts): the first call loads dist/lazy.js. */
+  readonly onDemand: () => OnDemandModules;
   /** The `oss:` file system (fs/ossFileSystem.ts), for "Save OSS Object"; set once registered. */
   readonly ossFiles: OssFiles | undefined;
 }

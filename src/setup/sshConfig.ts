@@ -439,8 +439,3 @@ export function writeSshEntry(configPath: string, entry: SshHostEntry, home = os
     entry: managedEntry(edit.text, entry.alias) ?? {},
   };
 }
-
-/** ~/.ssh/config, or the path the user chose. */
-export function defaultSshConfigPath(home = os.homedir()): string {
-  return path.join(home, '.ssh', 'config');
-}

@@ -44,20 +44,34 @@ export interface FunnelOptions {
 }
 
 /** What failed (set by withProgress: its title) and what a retry should be given, per error. */
-const operations = new WeakMap<object, string>();
-const retryArgs = new WeakMap<object, unknown[]>();
+export interface ErrorNotes {
+  operations: WeakMap<object, string>;
+  retryArgs: WeakMap<object, unknown[]>;
+}
+
+// Each bundle has its own copy of this module; dist/lazy.js, whose commands fail, writes to main's
+// notes, which main's funnel reads (src/lazy.ts, useErrorNotes).
+let notes: ErrorNotes = { operations: new WeakMap(), retryArgs: new WeakMap() };
+
+/** The notes in use; main hands them to dist/lazy.js (src/lazyLoader.ts). */
+export const errorNotes = (): ErrorNotes => notes;
+
+/** Uses main's notes in dist/lazy.js (src/lazy.ts). */
+export function useErrorNotes(n: ErrorNotes): void {
+  notes = n;
+}
 
 /** Remembers the operation an error ended, e.g. "Creating role X…", for the toast to name. */
 export function noteOperation(e: unknown, title: string): void {
-  if (e && typeof e === 'object' && !operations.has(e)) {
-    operations.set(e, title.replace(/[…\s]+$/u, ''));
+  if (e && typeof e === 'object' && !notes.operations.has(e)) {
+    notes.operations.set(e, title.replace(/[…\s]+$/u, ''));
   }
 }
 
 /** Makes Retry re-run the command with `args` (what the user typed) rather than its original ones. */
 export function retryWith<E>(e: E, ...args: unknown[]): E {
   if (e && typeof e === 'object') {
-    retryArgs.set(e, args);
+    notes.retryArgs.set(e, args);
   }
   return e;
 }
@@ -132,7 +146,7 @@ export async function reportError(
   }
   const described = describeError(e);
   // A setup step's error names its step already.
-  const operation = e && typeof e === 'object' && !(e instanceof SetupError) ? operations.get(e) : undefined;
+  const operation = e && typeof e === 'object' && !(e instanceof SetupError) ? notes.operations.get(e) : undefined;
   const message = operation ? vscode.l10n.t('{0} failed. {1}', operation, described.message) : described.message;
   const retry = options.retry && worthRetrying(e) ? options.retry : undefined;
   const fix = retry
@@ -160,7 +174,7 @@ export async function reportError(
     log.show();
   }
   if (retry && choice === retryLabel) {
-    await retry(e && typeof e === 'object' ? retryArgs.get(e) : undefined);
+    await retry(e && typeof e === 'object' ? notes.retryArgs.get(e) : undefined);
   }
   const action = extraActions.find((a) => a.label === choice);
   if (action) {

@@ -4,12 +4,23 @@
  * Dismissing any prompt throws UserCancelled, which the error funnel keeps silent.
  */
 import * as vscode from 'vscode';
+import { bundleMark } from '../cloud/bundleMark';
 import { inert } from '../cloud/inert';
 
+/** In both bundles: `instanceof` answers by a shared mark (cloud/bundleMark.ts). */
+const USER_CANCELLED = bundleMark('UserCancelled');
+const GO_BACK = bundleMark('GoBack');
+
 /** The user dismissed a prompt; the error funnel keeps it silent. */
+
 export class UserCancelled extends Error {
+  static [Symbol.hasInstance](x: unknown): boolean {
+    return USER_CANCELLED.has(x);
+  }
+
   constructor() {
     super('cancelled');
+    USER_CANCELLED.mark(this);
   }
 }
 
@@ -62,7 +73,16 @@ export interface PickOptions {
 export type InputOptions = vscode.InputBoxOptions & { back?: boolean };
 
 /** The user pressed Back in a multi-step flow; the wizard runner asks the previous step again. */
-export class GoBack extends UserCancelled {}
+export class GoBack extends UserCancelled {
+  static [Symbol.hasInstance](x: unknown): boolean {
+    return GO_BACK.has(x);
+  }
+
+  constructor() {
+    super();
+    GO_BACK.mark(this);
+  }
+}
 
 export { BACK } from './wizard/back';
 import { BACK } from './wizard/back';

@@ -11,10 +11,6 @@ import * as vscode from 'vscode';
 import { clampNumber, OPEN_MAX_MB, PRESIGN_MAX_SECONDS } from '../cloud/endpointPolicy';
 import type { Log } from './log';
 
-// A require(): the SSH config editor is needed only when connecting, in the lazy bundle (esbuild.mjs).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sshConfig = () => require('../setup/sshConfig') as typeof import('../setup/sshConfig');
-
 const SECTION = 'alibabaCloud';
 
 /** Keep in step with package.json (scope "machine", capabilities.untrustedWorkspaces.restrictedConfigurations). */
@@ -73,6 +69,6 @@ export function sshConfigPaths(log?: Log): { ours: string; remoteSsh: string } {
   const expand = (p: string) => path.resolve(p.startsWith('~/') || p === '~' ? path.join(os.homedir(), p.slice(1)) : p);
   const own = trustedSetting<string>('ssh.configFile', '', log).trim();
   const set = vscode.workspace.getConfiguration('remote.SSH').inspect<string>('configFile')?.globalValue?.trim();
-  const remoteSsh = set ? expand(set) : sshConfig().defaultSshConfigPath();
+  const remoteSsh = set ? expand(set) : path.join(os.homedir(), '.ssh', 'config');
   return { ours: own ? expand(own) : remoteSsh, remoteSsh };
 }

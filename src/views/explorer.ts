@@ -10,21 +10,20 @@ import type { InstanceIdentityService } from '../services/instanceIdentity';
 import type { Services, ViewId, ViewNode } from '../services/services';
 import { NodeTreeProvider } from './treeProvider';
 import { refusedIdentity } from '../errorHelp/refusal';
-import { loadCloudClients } from '../services/profiles';
 
 export type RootFactory = (s: Services) => Promise<TreeNode[]> | TreeNode[];
 
-/*
- * The views' nodes load when a view first asks for its rows, after activation: a require() puts
- * them in the lazy bundle (esbuild.mjs). Only the providers and tree views are created at activation.
+/**
+ * The views' nodes, in dist/lazy.js: passed in, so they load when a view first asks for its rows,
+ * after activation. Only the providers and tree views are created at activation.
  */
-/* eslint-disable @typescript-eslint/no-require-imports */
-const identityView = () => require('./identityView') as typeof import('./identityView');
-const ramView = () => require('./ramView') as typeof import('./ramView');
-const ecsView = () => require('./ecsView') as typeof import('./ecsView');
-const ossView = () => require('./ossView') as typeof import('./ossView');
-const ossDragAndDrop = () => require('./ossDragAndDrop') as typeof import('./ossDragAndDrop');
-/* eslint-enable @typescript-eslint/no-require-imports */
+export interface ViewModules {
+  identityView: typeof import('./identityView');
+  ramView: typeof import('./ramView');
+  ecsView: typeof import('./ecsView');
+  ossView: typeof import('./ossView');
+  ossDragAndDrop: typeof import('./ossDragAndDrop');
+}
 
 /** How deep a view's first real rows sit: the ECS and RAM roots are folders (regions, Roles). */
 const ROWS_DEPTH: Record<ViewId, number> = { identity: 0, ram: 1, ecs: 1, oss: 0 };
@@ -45,9 +44,9 @@ export interface OssDrops extends vscode.TreeDragAndDropController<TreeNode> {
   handleDrop(target: TreeNode | undefined, data: vscode.DataTransfer, token: vscode.CancellationToken): Promise<void>;
 }
 
-function lazyOssDragAndDrop(s: Services): OssDrops {
+function lazyOssDragAndDrop(s: Services, views: () => ViewModules): OssDrops {
   let impl: import('./ossDragAndDrop').OssDragAndDrop | undefined;
-  const get = () => (impl ??= new (ossDragAndDrop().OssDragAndDrop)(s));
+  const get = () => (impl ??= new (views().ossDragAndDrop.OssDragAndDrop)(s));
   return {
     dragMimeTypes: [OSS_TREE_MIME],
     // 'application/vnd.code.uri-list' (ossDragAndDrop VSCODE_URI_LIST_MIME) tells VS Code's own drags apart; the workbench passes only listed types.
@@ -69,14 +68,17 @@ export class Explorer implements vscode.Disposable {
   /** Drops on the OSS tree: local files upload, rows of the tree move. */
   readonly ossDragAndDrop: OssDrops;
 
-  constructor(private readonly s: Services) {
+  constructor(
+    private readonly s: Services,
+    private readonly nodes: () => ViewModules,
+  ) {
     ErrorNode.identity = () => refusedIdentity(s);
-    this.ossDragAndDrop = lazyOssDragAndDrop(s);
+    this.ossDragAndDrop = lazyOssDragAndDrop(s, nodes);
     const factories: Record<ViewId, RootFactory> = {
-      identity: (svc) => identityView().identityRoots(svc, () => this.identityExtras()),
-      ram: (svc) => ramView().ramRoots(svc),
-      ecs: (svc) => ecsView().ecsRoots(svc, svc.profiles.active()?.regionId ?? 'cn-hangzhou'),
-      oss: (svc) => ossView().ossRoots(svc),
+      identity: (svc) => nodes().identityView.identityRoots(svc, () => this.identityExtras()),
+      ram: (svc) => nodes().ramView.ramRoots(svc),
+      ecs: (svc) => nodes().ecsView.ecsRoots(svc, svc.profiles.active()?.regionId ?? 'cn-hangzhou'),
+      oss: (svc) => nodes().ossView.ossRoots(svc),
     };
     for (const view of Object.keys(factories) as ViewId[]) {
       const provider = new NodeTreeProvider(
@@ -144,7 +146,7 @@ export class Explorer implements vscode.Disposable {
     setTimeout(() => {
       const started = Date.now();
       try {
-        [loadCloudClients, ...SDKS_FOR_VIEW[view]].forEach((load) => load());
+        [this.s.onDemand, ...SDKS_FOR_VIEW[view]].forEach((load) => load());
       } catch (e) {
         this.s.log.warn(`SDK prefetch for the ${view} view failed: ${(e as Error).message}`);
       }
@@ -206,7 +208,7 @@ export class Explorer implements vscode.Disposable {
   bindInstanceIdentity(svc: InstanceIdentityService): vscode.Disposable {
     let node: TreeNode | undefined;
     this.identityExtras = () => {
-      node = identityView().instanceNode(this.s, svc.state);
+      node = this.nodes().identityView.instanceNode(this.s, svc.state);
       return node ? [node] : [];
     };
     return svc.onDidChange((what) =>

@@ -199,8 +199,12 @@ const SINKS = [
 const isProse = (literal: string) =>
   /\b[A-Za-z][a-z]+ [a-z]{2,}\b/.test(literal.slice(1, -1).replace(/\$\{[^}]*\}/g, ' '));
 
-/** Internal errors no user action reaches: the scripted prompter of the in-host tests, guards on picker output. */
+/**
+ * Internal errors no user action reaches: the scripted prompter of the in-host tests, guards on picker
+ * output, another extension activating our dist/lazy.js.
+ */
 const INTERNAL = [
+  /^'dist\/lazy\.js was already activated'$/,
   /^`unexpected prompt: /,
   /^`Back pressed where none is offered: /,
   /^`no item "/,

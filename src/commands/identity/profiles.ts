@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { readCliConfig } from '../../cloud/cliConfig';
 import { maskAccessKeyId } from '../../cloud/instance';
-import { credentialSources } from '../../services/profiles';
+import { commandApprovalKey, visibleCommand } from '../../cloud/credentialSources';
 import { ecsRegions, setVisibleRegions } from '../../ui/settings';
 import { is, defineCommand } from '../command';
 import { showNotice } from '../../ui/prompt';
@@ -223,8 +223,7 @@ export const forgetApprovedCommands = defineCommand({
       void s.prompt.notify(vscode.l10n.t('No credential commands are approved.'), []);
       return { forgotten: 0 };
     }
-    const { commandApprovalKey, visibleCommand } = credentialSources();
-    const picked = await s.prompt.pickMany(
+      const picked = await s.prompt.pickMany(
       approved.map((a) => ({
         label: visibleCommand(a.command),
         description: s.profiles.isThisMachine(a)

@@ -15,6 +15,7 @@ import { PoliciesFolderNode, PolicyGroupNode } from '../../views/ramView';
 import { defineCommand, is } from '../command';
 import { notify } from '../helpers';
 import { assertValidPolicy } from '../../editor/policyDiagnostics';
+import * as lint from '../../policy/lint';
 
 const createPolicyArgs = {
   policyName: is.string,
@@ -139,7 +140,7 @@ export const createPolicy = defineCommand({
       );
       return undefined;
     }
-    assertValidPolicy(document);
+    assertValidPolicy(lint, document);
     try {
       const created = await withProgress(
         vscode.l10n.t('Creating policy {0}…', policyName),

@@ -25,6 +25,7 @@ import type { Services } from '../../services/services';
 import { defineCommand, is } from '../command';
 import { notify, sameJson } from '../helpers';
 import { assertValidPolicy } from '../../editor/policyDiagnostics';
+import * as lint from '../../policy/lint';
 import { oneRowOnly } from '../selection';
 
 const count = (n: number, one: string, many: string) => (n === 1 ? one : many);
@@ -109,7 +110,7 @@ async function deployPolicy(
     throw new Error(vscode.l10n.t('This document cannot be deployed this way.'));
   }
   const text = doc.getText();
-  assertValidPolicy(text, lintKind(target));
+  assertValidPolicy(lint, text, lintKind(target));
   const bound = await cloudForWrite(s, binding, what(target));
   try {
     const { cloud, entry } = bound;
@@ -263,7 +264,7 @@ export const updateTrustPolicy = defineCommand({
       throw new Error(vscode.l10n.t('This document cannot be deployed this way.'));
     }
     const text = doc.getText();
-    assertValidPolicy(text, 'trust');
+    assertValidPolicy(lint, text, 'trust');
     const bound = await cloudForWrite(s, binding, what(target));
     try {
       const { cloud, entry } = bound;

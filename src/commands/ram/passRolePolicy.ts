@@ -17,6 +17,7 @@ import { RoleNode } from '../../views/ramView';
 import { defineCommand, is } from '../command';
 import { notify, sameJson } from '../helpers';
 import { assertValidPolicy } from '../../editor/policyDiagnostics';
+import * as lint from '../../policy/lint';
 import { onClickedRow } from '../selection';
 
 const passRoleArgs = {
@@ -121,7 +122,7 @@ export const createPassRolePolicy = defineCommand({
       const includeRunInstances = !!ctx.includeRunInstances;
       const arn = ctx.arn ?? (await cloud.ram.getRole(roleName)).arn;
       const document = formatPolicy(passRolePolicy(arn, { includeRunInstances }));
-      assertValidPolicy(document);
+      assertValidPolicy(lint, document);
       const userName = ctx.userName!;
       const action = vscode.l10n.t('Create and Attach');
       // Always asked: it grants a user the power to hand the role to instances (see Input.scripted in command.ts).
