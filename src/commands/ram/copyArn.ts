@@ -53,7 +53,7 @@ export const openTrustPolicy = defineCommand(
         arg instanceof RoleNode
           ? arg.role.roleName
           : (a.roleName ?? (await pickRole(s.prompt, (await s.cloud()).cloud, vscode.l10n.t('Open Trust Policy'))));
-      const doc = await vscode.workspace.openTextDocument(trustPolicyUri(s, roleName));
+      const doc = await vscode.workspace.openTextDocument(await trustPolicyUri(s, roleName));
       await vscode.window.showTextDocument(doc, { preview: true });
       return doc.uri;
     },
