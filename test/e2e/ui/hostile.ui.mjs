@@ -26,8 +26,11 @@ const PROFILE = 'e2e-prod';
 const DIR = 'e2e-hostile';
 const LINK = '[x](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22echo%20pwned%5Cn%22%7D).txt';
 const KEYS = [`${DIR}/${LINK}`, `${DIR}/../escape.txt`, `${DIR}/./dot.txt`, `${DIR}/sub/../up.txt`, `${DIR}/ok.txt`];
-/** A round trip through the extension host (palette → command → its quick pick) within this, under load. */
-const ROUND_TRIP_MS = 8000;
+/**
+ * A round trip through the extension host (command chosen → its quick pick of profiles shown) within
+ * this, on a shared 2-core machine; a host blocked by the scan (minutes, issue 23) misses it.
+ */
+const ROUND_TRIP_MS = 3000;
 
 /**
  * Extra settings for the UI run: the CLI profile the hostile workspace names reaches the sandbox
@@ -189,7 +192,6 @@ export const hostileTests = [
       fs.mkdirSync(path.join(project, 'names'));
       for (let i = 0; i < 400; i++)
         fs.writeFileSync(path.join(project, 'names', `${'a'.repeat(36)}${String(i).padStart(4, '0')}`), 'x\n');
-      fs.writeFileSync(path.join(project, `${'a'.repeat(36)}${String(i).padStart(4, '0')}`), 'x\n');
       fs.writeFileSync(path.join(project, 'big.txt'), 'const region = "cn-hangzhou";\n'.repeat(36_000));
       const foreign = `oss://${BUCKET}/?${JSON.stringify({ profile: `cli:${PROFILE}`, name: 'Sandbox' })}`;
       const hostileWs = path.join(dir, 'hostile.code-workspace');
@@ -228,12 +230,16 @@ export const hostileTests = [
             .join('\n');
         while (Date.now() - opened < 4000) await page.waitForTimeout(200);
         for (let i = 0; i < 6 && (i < 3 || !/skipped the \.gitignore rule/.test(logs())); i++) {
+          // From choosing the command (the palette's row) to the extension's quick pick listing profiles.
+          await ui.openPalette(page, selectProfile);
+          const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: selectProfile }).first();
+          await row.waitFor({ state: 'visible', timeout: 30_000 });
           const t0 = Date.now();
-          await ui.runCommand(page, selectProfile);
+          await row.click();
           let items = [];
           while (!items.some((it) => /Sandbox/.test(it.label)) && Date.now() - t0 < ROUND_TRIP_MS) {
+            await page.waitForTimeout(25);
             items = await ui.quickPickItems(page, ROUND_TRIP_MS).catch(() => []);
-            if (!items.some((it) => /Sandbox/.test(it.label))) await page.waitForTimeout(50);
           }
           trips.push(Date.now() - t0);
           assert.ok(
@@ -305,9 +311,16 @@ export const hostileTests = [
         assert.deepEqual(early, [], 'OSS requests before the answer');
         await ui.answerDialog(page, 'Allow for This Session');
         await ui.runCommand(page, 'View: Show Explorer');
-        await waitForExplorer(page, 'the bucket listing', (rs) =>
-          rs.some((r) => r.label === 'README.md') && rs.some((r) => r.label === 'config') ? rs : undefined,
-        );
+        await waitForExplorer(page, 'the bucket listing', (rs) => {
+          // The root, if VS Code left it collapsed after the failed first resolve.
+          if (rs.length === 1 && rs[0].expanded === 'false')
+            void page
+              .locator('.explorer-folders-view .monaco-list-row')
+              .first()
+              .click()
+              .catch(() => {});
+          return rs.some((r) => r.label === 'README.md') && rs.some((r) => r.label === 'config') ? rs : undefined;
+        });
         await step('oss-only-listed');
         const after = (await requests(sandbox)).slice(before).filter((r) => r.service === 'oss');
         assert.ok(
