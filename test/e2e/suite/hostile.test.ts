@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { DEMO } from '../../../src/sandbox/seed/demo';
 import type { TreeNode } from '../../../src/views/node';
-import { callsDuring, ourExtension, sandboxInfo, waitFor, save } from './helpers';
+import { callsDuring, ourExtension, sandboxInfo, sandboxSettled, waitFor, save } from './helpers';
 import type { HostTest } from './runner';
 
 const api = async () => (await ourExtension().activate()) as ExtensionApi;
@@ -219,6 +219,8 @@ export const hostileWorkspaceTests: HostTest[] = [
         vscode.Uri.parse(`oss://${bucket}/`).with({ query: JSON.stringify(query) });
       // What `.code-workspace` could list: the profile chosen by the file, labelled "prod".
       const foreign = bound(DEMO.bucket, { profile: 'sandbox:Sandbox', name: 'prod' });
+      // The previous test's deleted document, still stat-ed by VS Code, is not this binding's request.
+      await sandboxSettled();
       p.enqueue(undefined);
       const refused = await callsDuring(() =>
         assert.rejects(Promise.resolve(vscode.workspace.fs.readDirectory(foreign)), /not allowed/),
@@ -330,6 +332,7 @@ export const hostileWorkspaceTests: HostTest[] = [
         path: `/prod/roles/${role}.trust.policy.json`,
         query: JSON.stringify({ profile: 'sandbox:Sandbox', name: 'prod' }),
       });
+      await sandboxSettled();
       p.enqueue(undefined);
       const refused = await callsDuring(() =>
         assert.rejects(Promise.resolve(vscode.workspace.fs.readFile(foreign)), /not allowed/),
