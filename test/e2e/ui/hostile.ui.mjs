@@ -12,11 +12,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as contributes from '../lib/manifest.mjs';
-import { REPO } from '../lib/paths.mjs';
-import { controlSandbox, sandboxControl } from '../lib/sandbox.mjs';
+import { controlSandbox, ossClient, sandboxControl } from '../lib/sandbox.mjs';
 import { extensionLogFiles, makeDataDir, workbenchUrl } from '../lib/server.mjs';
 
 // From src/sandbox/seed/demo.ts (DEMO).
@@ -54,32 +52,13 @@ export function hostileSettings(sandbox) {
   };
 }
 
-function bucket(sandbox) {
-  const OSS = createRequire(`${REPO}/package.json`)('ali-oss');
-  return new OSS({
-    endpoint: sandbox.url,
-    accessKeyId: sandbox.accessKeyId,
-    accessKeySecret: sandbox.accessKeySecret,
-    bucket: BUCKET,
-    region: `oss-${REGION}`,
-    timeout: 10_000,
-  });
-}
-
 /**
  * Puts `key` as given: ali-oss and URL parsers collapse "." and ".." segments, so the request is
  * presigned (virtual-host name, as the extension reaches the sandbox) and sent with its raw path.
  */
 async function putRaw(sandbox, key, body) {
   const { hostname, port } = new URL(sandbox.url);
-  const OSS = createRequire(`${REPO}/package.json`)('ali-oss');
-  const signer = new OSS({
-    endpoint: `http://oss-${REGION}.aliyuncs.com:${port}`,
-    accessKeyId: sandbox.accessKeyId,
-    accessKeySecret: sandbox.accessKeySecret,
-    bucket: BUCKET,
-    region: `oss-${REGION}`,
-  });
+  const signer = ossClient(sandbox, BUCKET, REGION, `http://oss-${REGION}.aliyuncs.com:${port}`);
   const signed = signer.signatureUrl(key, { method: 'PUT', expires: 600 });
   const start = signed.indexOf('/', signed.indexOf('//') + 2);
   await new Promise((resolve, reject) => {
@@ -181,7 +160,7 @@ export const hostileTests = [
         }),
         { mode: 0o600 },
       );
-      const client = bucket(sandbox);
+      const client = ossClient(sandbox, BUCKET, REGION);
       for (const k of KEYS) await putRaw(sandbox, k, Buffer.from(`${k}\n`));
       const dir = makeDataDir('e2e-hostile-ws-');
       const project = path.join(dir, 'project');
