@@ -11,7 +11,8 @@
  * from, so an answer kept per machine would also admit every later file naming the same pair.
  * RAM documents (`alibabacloud-ram:/…?{"profile":…}`) follow the same rule: the extension signs the
  * ones it opens (over the path and profile); any other is read only after the user allows that
- * profile, never silently with the profile the URI names.
+ * profile, never silently with the profile the URI names. A signed one does not wait for trust:
+ * unlike `oss://bucket/`, a RAM document cannot be unbound.
  */
 import * as vscode from 'vscode';
 import type { Log } from '../ui/log';
@@ -47,6 +48,12 @@ interface Place {
   question(profile: string): string;
   detail(profile: string, profileId: string): string;
   refused(profileId: string): string;
+  /**
+   * Whether this extension's own bindings wait for workspace trust too: `oss://bucket/` without a
+   * binding (what a workspace file lists) uses the active profile, so in Restricted Mode it waits.
+   * A RAM document always names its profile, so a signed one is ours alone.
+   */
+  ownWaitForTrust: boolean;
 }
 
 const ossPlace = (bucket: string): Place => ({
@@ -61,6 +68,7 @@ const ossPlace = (bucket: string): Place => ({
       profileId,
     ),
   refused: (profileId) => vscode.l10n.t('Not read: oss://{0}/ with profile {1} was not allowed.', bucket, profileId),
+  ownWaitForTrust: true,
 });
 
 const ramPlace = (path: string): Place => ({
@@ -74,6 +82,7 @@ const ramPlace = (path: string): Place => ({
       profileId,
     ),
   refused: (profileId) => vscode.l10n.t('Not read: RAM documents with profile {0} were not allowed.', profileId),
+  ownWaitForTrust: false,
 });
 
 /** The signing key, this session's answers and the wait for workspace trust; one, owned by Services. */
@@ -183,7 +192,7 @@ export class BindingTrust {
   private async decide(place: Place, uri: vscode.Uri, binding: LiveBinding | undefined): Promise<void> {
     const s = this.s;
     const own = !binding || (await this.isSigned(uri, binding, place.scope));
-    if (own && vscode.workspace.isTrusted) {
+    if (own && (vscode.workspace.isTrusted || !place.ownWaitForTrust)) {
       return;
     }
     const profileId = binding?.profileId ?? s.profiles.active()?.id;
