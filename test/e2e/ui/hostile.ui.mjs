@@ -169,7 +169,7 @@ export const hostileTests = [
       fs.writeFileSync(path.join(project, '.gitignore'), '*a*a*a*a*a*a*a*a*a*a*a*a*b\n[z-a]\nnode_modules/\n');
       // In a subfolder, so the Explorer shows the other roots without scrolling.
       fs.mkdirSync(path.join(project, 'names'));
-      for (let i = 0; i < 400; i++)
+      for (let i = 0; i < 2000; i++)
         fs.writeFileSync(path.join(project, 'names', `${'a'.repeat(36)}${String(i).padStart(4, '0')}`), 'x\n');
       fs.writeFileSync(path.join(project, 'big.txt'), 'const region = "cn-hangzhou";\n'.repeat(36_000));
       const foreign = `oss://${BUCKET}/?${JSON.stringify({ profile: `cli:${PROFILE}`, name: 'Sandbox' })}`;
@@ -208,26 +208,46 @@ export const hostileTests = [
             .map((f) => fs.readFileSync(f, 'utf8'))
             .join('\n');
         while (Date.now() - opened < 4000) await page.waitForTimeout(200);
-        for (let i = 0; i < 6 && (i < 3 || !/skipped the \.gitignore rule/.test(logs())); i++) {
-          // From choosing the command (the palette's row) to the extension's quick pick listing profiles.
+        /** From choosing the command (the palette's row) to the extension's quick pick listing profiles. */
+        const roundTrip = async (bound) => {
           await ui.openPalette(page, selectProfile);
           const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: selectProfile }).first();
           await row.waitFor({ state: 'visible', timeout: 30_000 });
           const t0 = Date.now();
           await row.click();
           let items = [];
-          while (!items.some((it) => /Sandbox/.test(it.label)) && Date.now() - t0 < ROUND_TRIP_MS) {
+          while (!items.some((it) => /Sandbox/.test(it.label)) && Date.now() - t0 < bound) {
             await page.waitForTimeout(25);
-            items = await ui.quickPickItems(page, ROUND_TRIP_MS).catch(() => []);
+            items = await ui.quickPickItems(page, bound).catch(() => []);
           }
-          trips.push(Date.now() - t0);
           assert.ok(
             items.some((it) => /Sandbox/.test(it.label)),
-            `no profile list within ${ROUND_TRIP_MS} ms: ${JSON.stringify(items)}`,
+            `no profile list within ${bound} ms: ${JSON.stringify(items)}`,
           );
           await ui.closeQuickInput(page);
-          await page.waitForTimeout(1000);
+          return Date.now() - t0;
+        };
+        // The first run of a command loads its code (the lazy bundle): not what is measured.
+        log(`  first round trip (loads the commands): ${await roundTrip(30_000)} ms`);
+        // A scan on demand (the one after opening may be over by now); its summary is logged at the end.
+        const summaries = () => (logs().match(/AccessKey scan: \d+ of \d+ files in \d+ ms/g) ?? []).length;
+        const summariesBefore = summaries();
+        await ui.runCommand(
+          page,
+          contributes.paletteCommands().find((c) => c.id === 'alibabaCloud.scanAccessKeys').label,
+        );
+        let during = 0;
+        for (let i = 0; i < 12 && (i < 3 || summaries() === summariesBefore); i++) {
+          if (summaries() === summariesBefore) during++;
+          trips.push(await roundTrip(ROUND_TRIP_MS));
         }
+        log(
+          `  ${during} of ${trips.length} started while the scan ran; ${logs()
+            .match(/AccessKey scan: \d+ of \d+ files in \d+ ms/g)
+            ?.at(-1)}`,
+        );
+        // Not asserted: a small scan may end before the first trip. Without the worker and the linear
+        // .gitignore matcher, each of these names would block the host for minutes, so no trip returns.
         log(`  round trips during the scan: ${trips.join(', ')} ms`);
         assert.ok(Math.max(...trips) < ROUND_TRIP_MS, `round trips ${trips}`);
         // The scan reached the .gitignore (its invalid range is skipped and logged, not fatal).
