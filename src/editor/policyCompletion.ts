@@ -4,6 +4,7 @@
  * the catalogue (src/policy/actionCatalog.ts).
  */
 import * as vscode from 'vscode';
+import { inertMarkdown, md } from '../ui/markdown';
 import { POLICY_SELECTOR } from './policyDiagnostics';
 
 /** The catalogue (~60 KB), in dist/lazy.js: passed in, so it loads on the first completion or hover. */
@@ -76,8 +77,9 @@ export class PolicyCompletion implements vscode.CompletionItemProvider, vscode.H
       const key = findConditionKey(place.value);
       return (
         key &&
+        // The key is the document's text (a tag key is anything after `acs:RequestTag/`): escaped.
         new vscode.Hover(
-          new vscode.MarkdownString(`**${place.value}** (${key.type})\n\n${vscode.l10n.t(key.description)}`),
+          inertMarkdown([`**${md(place.value, 256)}** (${key.type})`, vscode.l10n.t(key.description)]),
           range,
         )
       );
@@ -85,9 +87,10 @@ export class PolicyCompletion implements vscode.CompletionItemProvider, vscode.H
     const action = findAction(place.value);
     if (action) {
       return new vscode.Hover(
-        new vscode.MarkdownString(
-          `**${action.service}:${action.name}** · ${ACTION_CATALOG[action.service].title}\n\n${vscode.l10n.t(action.description)}`,
-        ),
+        inertMarkdown([
+          `**${action.service}:${action.name}** · ${ACTION_CATALOG[action.service].title}`,
+          vscode.l10n.t(action.description),
+        ]),
         range,
       );
     }

@@ -9,6 +9,8 @@
  *   /<profile>/policies/<Custom|System>/<Policy>[.<vN>].policy.json
  *   /<profile>/roles/<Role>.trust.policy.json
  * File names end in `.policy.json` so the contributed JSON schema applies.
+ * The URIs this extension opens carry a MAC (services/bindingTrust): one from a workspace file or a
+ * link names a profile, but is read only once the user allows that profile, never silently.
  */
 import * as vscode from 'vscode';
 import type { PolicyType } from '../cloud/ram';
@@ -44,13 +46,21 @@ function pathOf(b: LiveBinding, t: LiveTarget): string {
   }
 }
 
-export const liveUri = (b: LiveBinding, t: LiveTarget) =>
+/** A draft's URI: drafts live only in memory, so nothing is read through it (no MAC needed). */
+const draftUri = (b: LiveBinding, t: LiveTarget) =>
   vscode.Uri.from({ scheme: RAM_SCHEME, path: pathOf(b, t), query: bindingQuery(b) });
+
+/** The URI of a document in RAM, signed so that opening it asks nothing. */
+export async function liveUri(s: Pick<Services, 'bindingTrust'>, b: LiveBinding, t: LiveTarget): Promise<vscode.Uri> {
+  const path = pathOf(b, t);
+  return vscode.Uri.from({ scheme: RAM_SCHEME, path, query: await s.bindingTrust.signedRamQuery(b, path) });
+}
 
 /** The document in RAM for a policy (default version, or `version`), bound to the active profile. */
 export const policyDocumentUri = (s: Services, type: PolicyType, name: string, version?: string) =>
-  liveUri(activeBinding(s), { kind: 'policy', policyType: type, policyName: name, versionId: version });
-export const trustPolicyUri = (s: Services, roleName: string) => liveUri(activeBinding(s), { kind: 'trust', roleName });
+  liveUri(s, activeBinding(s), { kind: 'policy', policyType: type, policyName: name, versionId: version });
+export const trustPolicyUri = (s: Services, roleName: string) =>
+  liveUri(s, activeBinding(s), { kind: 'trust', roleName });
 
 /** What a live URI is about, or undefined when it is not one of ours. */
 export function parseLiveUri(uri: vscode.Uri): { binding: LiveBinding; target: LiveTarget } | undefined {
@@ -126,7 +136,7 @@ export class LiveRamDocuments
   }
 
   openDraft(binding: LiveBinding, target: Extract<LiveTarget, { kind: 'newPolicy' }>, text: string): vscode.Uri {
-    const uri = liveUri(binding, target);
+    const uri = draftUri(binding, target);
     const reopened = this.entries.has(uri.toString());
     this.entries.set(uri.toString(), { target, binding, data: Buffer.from(text), mtime: Date.now(), readonly: false });
     // An editor still showing an older draft of the same name reloads the new text.
@@ -193,6 +203,8 @@ export class LiveRamDocuments
       throw vscode.FileSystemError.FileNotFound(uri);
     }
     const { target, binding } = parsed;
+    // Nothing is sent with a profile the URI chose until the user allows it.
+    await this.s.bindingTrust.admitRam(uri, binding);
     const bound = await cloudForRead(this.s, binding).catch((e: Error) => {
       throw vscode.FileSystemError.Unavailable(e.message);
     });

@@ -110,13 +110,15 @@ export class RoleNode extends TreeNode {
       const trust = new DocumentNode(
         `${this.id}/trust`,
         vscode.l10n.t('Trust policy'),
-        trustPolicyUri(this.s, this.role.roleName),
+        await trustPolicyUri(this.s, this.role.roleName),
         ContextValues.trustPolicy,
         'shield',
         this,
       );
-      const attached = this.policies.map(
-        (p) => new AttachedPolicyNode(this, p, policyDocumentUri(this.s, p.policyType, p.policyName)),
+      const attached = await Promise.all(
+        this.policies.map(
+          async (p) => new AttachedPolicyNode(this, p, await policyDocumentUri(this.s, p.policyType, p.policyName)),
+        ),
       );
       const instances = this.trustsEcs ? [new RoleInstancesNode(this.s, this.role.roleName, this)] : [];
       return [
@@ -287,7 +289,17 @@ export class PolicyNode extends TreeNode {
       const { cloud } = await this.s.cloud();
       const versions = await cloud.ram.listPolicyVersions(this.policy.policyName, this.policy.policyType);
       return [
-        ...versions.map((v) => new PolicyVersionNode(this.s, this.policy, v, this)),
+        ...(await Promise.all(
+          versions.map(
+            async (v) =>
+              new PolicyVersionNode(
+                await policyDocumentUri(this.s, this.policy.policyType, this.policy.policyName, v.versionId),
+                this.policy,
+                v,
+                this,
+              ),
+          ),
+        )),
         new PolicyUsedByNode(this.s, this.policy, this),
       ];
     });
@@ -297,7 +309,7 @@ export class PolicyNode extends TreeNode {
 /** One version of a policy; a custom policy's non-default versions can be made the default again. */
 export class PolicyVersionNode extends DocumentNode {
   constructor(
-    s: Services,
+    uri: vscode.Uri,
     readonly policy: PolicySummary,
     readonly version: PolicyVersionInfo,
     parent: PolicyNode,
@@ -305,7 +317,7 @@ export class PolicyVersionNode extends DocumentNode {
     super(
       `${parent.id}/${version.versionId}`,
       version.isDefault ? vscode.l10n.t('{0} (default)', version.versionId) : version.versionId,
-      policyDocumentUri(s, policy.policyType, policy.policyName, version.versionId),
+      uri,
       policy.policyType === 'Custom'
         ? ContextValues.policyVersion(version.isDefault)
         : ContextValues.systemPolicyVersion,

@@ -8,6 +8,7 @@
 // scans every log and the workbench's visible text for the sandbox's secrets, tears everything down.
 //
 // usage: node test/e2e/run.mjs [--only host|ui|ui-zh] [--skip-build] [--timeout <s per suite, default 300>] [--verbose]
+//   [--grep <text>: only the UI tests whose name contains it]
 //        node test/e2e/run.mjs --self-test      # proves the harness turns failures, crashes, hangs and leaks red
 // Exit: 0 pass | 1 a test failed | N the extension host exited with code N | 124 timeout | 4 secret leaked | 2 harness error
 import fs from 'node:fs';
@@ -34,6 +35,7 @@ function parseArgs(argv) {
     else if (a === '--only') o.only = argv[++i];
     else if (a === '--timeout') o.timeoutS = Number(argv[++i]);
     else if (a === '--verbose') o.verbose = true;
+    else if (a === '--grep') o.grep = argv[++i];
     else throw new Error(`unknown argument ${a} (see the header of test/e2e/run.mjs)`);
   }
   if (o.only && !['host', 'ui', 'ui-zh'].includes(o.only)) throw new Error('--only takes host, ui or ui-zh');
@@ -137,8 +139,9 @@ async function main(o) {
           runUiTests({
             tools,
             vsix: VSIX,
-            env,
-            tests: uiTests,
+            // A CLI config of the run's own (absent until a test writes it), never the user's ~/.aliyun.
+            env: { ...env, ALIBABA_CLOUD_CLI_CONFIG: path.join(privateDir, 'aliyun-config.json') },
+            tests: o.grep ? uiTests.filter((t) => t.name.includes(o.grep)) : uiTests,
             settings: uiSettings(sandbox.info),
             artifactsDir: RESULTS_DIR,
             scanner,

@@ -147,7 +147,7 @@ async function openDeciding(s: Services, result: AccessResult): Promise<CheckAcc
   }
   const uri = d.policy.location
     ? vscode.Uri.parse(d.policy.location)
-    : policyDocumentUri(s, d.policy.type, d.policy.name);
+    : await policyDocumentUri(s, d.policy.type, d.policy.name);
   const doc = await vscode.workspace.openTextDocument(uri);
   const editor = await vscode.window.showTextDocument(doc, { preview: true });
   const span = statementSpan(doc.getText(), d.index);

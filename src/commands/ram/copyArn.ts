@@ -60,7 +60,7 @@ export const openTrustPolicy = defineCommand({
       const roleName = input.node
         ? input.node.role.roleName
         : (a.roleName ?? (await pickRole(s.prompt, (await s.cloud()).cloud, vscode.l10n.t('Open Trust Policy'))));
-      const doc = await vscode.workspace.openTextDocument(trustPolicyUri(s, roleName));
+      const doc = await vscode.workspace.openTextDocument(await trustPolicyUri(s, roleName));
       await vscode.window.showTextDocument(doc, { preview: true });
       return doc.uri;
     },

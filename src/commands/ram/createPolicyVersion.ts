@@ -41,7 +41,7 @@ export const createPolicyVersion = defineCommand({
           vscode.l10n.t('{0} is a system policy; only custom policies have versions you can add.', policyName),
         );
       }
-      const uri = policyDocumentUri(s, 'Custom', policyName);
+      const uri = await policyDocumentUri(s, 'Custom', policyName);
       s.documents.forget(uri);
       const editor = await vscode.window.showTextDocument(uri, { preview: false });
       if (a.document !== undefined) {

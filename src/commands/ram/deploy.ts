@@ -210,9 +210,12 @@ async function deployPolicy(
       versionId = 'v1';
       s.documents.deployed(doc.uri);
       await closeTabsOf(doc.uri);
-      await vscode.window.showTextDocument(liveUri(binding, { kind: 'policy', policyType: 'Custom', policyName }), {
-        preview: false,
-      });
+      await vscode.window.showTextDocument(
+        await liveUri(s, binding, { kind: 'policy', policyType: 'Custom', policyName }),
+        {
+          preview: false,
+        },
+      );
       notify(vscode.l10n.t('Policy {0} created in account {1}.', policyName, account), {
         [vscode.l10n.t('Attach to Role')]: () =>
           vscode.commands.executeCommand('alibabaCloud.ram.attachPolicy', { policyName, policyType: 'Custom' }),

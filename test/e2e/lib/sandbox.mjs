@@ -1,6 +1,7 @@
 // The local Alibaba Cloud (`node dist/sandbox.js --port 0`) in its own process group, the env that
 // points the extension at it, and the secrets it hands out (for the leak scan).
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { REPO } from './paths.mjs';
 import { spawnGroup, stopGroup } from './procs.mjs';
@@ -162,4 +163,20 @@ export async function controlSandbox(info, what, body) {
   });
   if (!res.ok) throw new Error(`POST /__sandbox/${what}: HTTP ${res.status}`);
   return res.json();
+}
+
+/**
+ * An ali-oss client on the sandbox (root key). The IP endpoint makes it path-style; `endpoint` may
+ * be a virtual-host name (`http://oss-<region>.aliyuncs.com:<port>`), as ali-oss needs for presigning.
+ */
+export function ossClient(info, bucket, region, endpoint = info.url) {
+  const OSS = createRequire(`${REPO}/package.json`)('ali-oss');
+  return new OSS({
+    endpoint,
+    accessKeyId: info.accessKeyId,
+    accessKeySecret: info.accessKeySecret,
+    bucket,
+    region: `oss-${region}`,
+    timeout: 10_000,
+  });
 }

@@ -66,7 +66,17 @@ export async function runUiTests(opts) {
     lap('workbench');
 
     const step = ui.makeStepper({ page, dir: artifacts, scanner });
-    const ctx = { page, ui, step, server, sandbox: opts.sandbox, manifest: MANIFEST, extensionId: EXTENSION_ID, log };
+    const ctx = {
+      page,
+      ui,
+      step,
+      server,
+      sandbox: opts.sandbox,
+      env: opts.env,
+      manifest: MANIFEST,
+      extensionId: EXTENSION_ID,
+      log,
+    };
     for (const test of tests) {
       const left = deadline - Date.now();
       if (left <= 0) {

@@ -69,6 +69,24 @@ export async function sandboxRequests(): Promise<LoggedRequest[]> {
   return ((await (await sandboxControl('requests')).json()) as { requests: LoggedRequest[] }).requests;
 }
 
+/**
+ * Waits until the sandbox has seen no request for `quietMs` (at most `maxMs`): what an earlier test
+ * left in flight (VS Code stat-ing a deleted document, a tree refresh) then does not land in the next
+ * test's callsDuring.
+ */
+export async function sandboxSettled(quietMs = 750, maxMs = 10_000): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  let seen = (await sandboxRequests()).length;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, quietMs));
+    const now = (await sandboxRequests()).length;
+    if (now === seen) {
+      return;
+    }
+    seen = now;
+  }
+}
+
 /** What ran against the sandbox while `fn` ran. */
 export async function callsDuring(fn: () => Thenable<unknown> | Promise<unknown>): Promise<LoggedRequest[]> {
   const before = (await sandboxRequests()).length;

@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { DEMO } from '../../../src/sandbox/seed/demo';
 import type { TreeNode } from '../../../src/views/node';
-import { callsDuring, ourExtension, sandboxInfo, waitFor, save } from './helpers';
+import { callsDuring, ourExtension, sandboxInfo, sandboxSettled, waitFor, save } from './helpers';
 import type { HostTest } from './runner';
 
 const api = async () => (await ourExtension().activate()) as ExtensionApi;
@@ -219,6 +219,8 @@ export const hostileWorkspaceTests: HostTest[] = [
         vscode.Uri.parse(`oss://${bucket}/`).with({ query: JSON.stringify(query) });
       // What `.code-workspace` could list: the profile chosen by the file, labelled "prod".
       const foreign = bound(DEMO.bucket, { profile: 'sandbox:Sandbox', name: 'prod' });
+      // The previous test's deleted document, still stat-ed by VS Code, is not this binding's request.
+      await sandboxSettled();
       p.enqueue(undefined);
       const refused = await callsDuring(() =>
         assert.rejects(Promise.resolve(vscode.workspace.fs.readDirectory(foreign)), /not allowed/),
@@ -314,6 +316,65 @@ export const hostileWorkspaceTests: HostTest[] = [
       } finally {
         await cloud.oss.deleteObjects(DEMO.bucket, 'cn-hangzhou', odd);
       }
+    },
+  },
+  {
+    name: 'a RAM document URI the extension did not sign (a link, a workspace file) reads nothing until the user allows its profile; signed ones read without asking',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      await a.services.profiles.select('sandbox:Sandbox');
+      const p = a.useScriptedPrompter();
+      const role = DEMO.seededRole;
+      // What a link or workspace file could name: the profile, and a label that lies about it.
+      const foreign = vscode.Uri.from({
+        scheme: 'alibabacloud-ram',
+        path: `/prod/roles/${role}.trust.policy.json`,
+        query: JSON.stringify({ profile: 'sandbox:Sandbox', name: 'prod' }),
+      });
+      await sandboxSettled();
+      p.enqueue(undefined);
+      const refused = await callsDuring(() =>
+        assert.rejects(Promise.resolve(vscode.workspace.fs.readFile(foreign)), /not allowed/),
+      );
+      assert.deepEqual(p.asked.splice(0), ['choose:Read RAM documents with profile Sandbox?'], 'asked once');
+      assert.ok(!p.details.splice(0)[0].includes('prod'), "the query's name is not shown");
+      assert.deepEqual(
+        refused.filter((c) => c.service === 'ram'),
+        [],
+        'no RAM request before the answer',
+      );
+      // The answer holds for the session: another document under that profile is not read either.
+      const again = await callsDuring(() =>
+        assert.rejects(
+          Promise.resolve(vscode.workspace.fs.readFile(foreign.with({ path: '/prod/roles/Other.trust.policy.json' }))),
+          /not allowed/,
+        ),
+      );
+      assert.deepEqual(p.asked, []);
+      assert.deepEqual(
+        again.filter((c) => c.service === 'ram'),
+        [],
+      );
+
+      // The extension's own (signed) URI: read with its profile, no question.
+      const opened = await callsDuring(async () => {
+        const uri = await vscode.commands.executeCommand<vscode.Uri>('alibabaCloud.ram.openTrustPolicy', {
+          roleName: role,
+        });
+        assert.match(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString(), /ecs\.aliyuncs\.com/);
+        // The same MAC on another path is foreign (refused without asking again: this session's answer).
+        await assert.rejects(
+          Promise.resolve(vscode.workspace.fs.readFile(uri.with({ path: uri.path.replace(role, 'Other') }))),
+          /not allowed/,
+        );
+      });
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      assert.deepEqual(p.asked, [], 'a signed URI reads without asking; the refusal of this session stands');
+      assert.ok(
+        opened.some((c) => c.service === 'ram' && c.action === 'GetRole'),
+        JSON.stringify(opened.map((c) => c.action)),
+      );
     },
   },
   {

@@ -57,6 +57,54 @@ async function mutationsDuring(fn: () => Promise<unknown>): Promise<string[]> {
 
 export const policyToolsTests: HostTest[] = [
   {
+    name: "a policy document's own text in a hover is inert: a tag key carrying an image or a command link shows as text",
+    timeoutMs: 30_000,
+    async run() {
+      await api();
+      // A repository's policy file: the tag key is free text, and the hover quotes it.
+      const key =
+        'acs:RequestTag/![t](http://127.0.0.1:9/pixel.png)[run](command:workbench.action.terminal.sendSequence)';
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'policy-')), 'hover.ram-policy.json');
+      fs.writeFileSync(
+        file,
+        JSON.stringify(
+          {
+            Version: '1',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 'ecs:DescribeInstances',
+                Resource: '*',
+                Condition: { StringEquals: { [key]: 'x' } },
+              },
+            ],
+          },
+          null,
+          2,
+        ),
+      );
+      const uri = vscode.Uri.file(file);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      try {
+        const on = doc.positionAt(doc.getText().indexOf('RequestTag') + 2);
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, on);
+        const md = hovers.flatMap((h) => h.contents).filter((c): c is vscode.MarkdownString => typeof c !== 'string');
+        const text = md.map((c) => c.value).join('\n');
+        assert.match(text, /RequestTag/, 'our hover answered');
+        // Unescaped, `![t](…)` loads the image on hover and `[run](command:…)` is a link.
+        assert.doesNotMatch(text, /(^|[^\\])!\[t\]\(/);
+        assert.doesNotMatch(text, /(^|[^\\])\[run\]\(/);
+        assert.ok(
+          md.every((c) => !c.isTrusted && !c.supportHtml),
+          'neither trusted nor HTML',
+        );
+      } finally {
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      }
+    },
+  },
+  {
     name: "each policy problem shows once: ours, not repeated by VS Code's JSON schema validation",
     timeoutMs: 45_000,
     async run() {

@@ -4,6 +4,7 @@ import { connectSettings, connectUiTests } from './connect.ui.mjs';
 import { destructiveTests } from './destructive.ui.mjs';
 import { flowSettings, flowTests } from './flows.ui.mjs';
 import { helperTests } from './helpers.ui.mjs';
+import { hostileSettings, hostileTests } from './hostile.ui.mjs';
 import { inertTests } from './inert.ui.mjs';
 import { paletteUiTests, stateUiTests } from './states.ui.mjs';
 import { walkthroughTests } from './walkthrough.ui.mjs';
@@ -22,8 +23,13 @@ export const uiTests = [
   ...writeTests, // still as the sandbox profile, which may write RAM
   ...flowTests.slice(2), // it switches the window to the instance identity
   ...stateUiTests, // as that instance role (refused RAM), then with ECS answering 500
-  ...destructiveTests, // last: back on the sandbox profile, release an instance and delete a bucket
+  ...destructiveTests, // back on the sandbox profile, release an instance and delete a bucket
+  ...hostileTests, // last: it reopens the page on other workspaces
 ];
 
 /** Extra user settings for the UI run's server, from the sandbox's info line (no secrets in it). */
-export const uiSettings = (sandbox) => ({ ...flowSettings(sandbox), ...connectSettings() });
+export const uiSettings = (sandbox) => ({
+  ...flowSettings(sandbox),
+  ...connectSettings(),
+  ...hostileSettings(sandbox),
+});

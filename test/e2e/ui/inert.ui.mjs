@@ -3,11 +3,9 @@
 // such a link, a save that fails: the "Not saved to …" toast names the key as text, with no
 // `command:` link in the DOM (src/cloud/inert.ts, applied by showNotice in src/ui/prompt.ts).
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import * as contributes from '../lib/manifest.mjs';
-import { controlSandbox, sandboxControl } from '../lib/sandbox.mjs';
+import { controlSandbox, ossClient, sandboxControl } from '../lib/sandbox.mjs';
 import { rowLabeled as row, waitForRows } from '../lib/ui.mjs';
-import { REPO } from '../lib/paths.mjs';
 
 const CONTAINER = () => contributes.viewContainers().find((c) => c.id === 'alibabaCloud').title;
 const view = (id) => contributes.views('alibabaCloud').find((v) => v.id === id).name;
@@ -16,17 +14,7 @@ const BUCKET = 'demo-shanghai-logs';
 const REGION = 'cn-shanghai';
 const NAME = '[run](command:workbench.action.terminal.sendSequence).txt';
 
-function bucket(sandbox) {
-  const OSS = createRequire(`${REPO}/package.json`)('ali-oss');
-  return new OSS({
-    endpoint: sandbox.url,
-    accessKeyId: sandbox.accessKeyId,
-    accessKeySecret: sandbox.accessKeySecret,
-    bucket: BUCKET,
-    region: `oss-${REGION}`,
-    timeout: 10_000,
-  });
-}
+const bucket = (sandbox) => ossClient(sandbox, BUCKET, REGION);
 
 export const inertTests = [
   {
