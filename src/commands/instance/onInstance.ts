@@ -18,7 +18,7 @@ type Found = Extract<InstanceState, { kind: 'found' }>;
 /** The detected instance role, detecting first if needed; explains why not otherwise. */
 async function requireInstance(s: Services): Promise<Found> {
   const svc = s.instance;
-  const st = svc.state.kind === 'found' ? svc.state : await svc.detect({ userInitiated: true });
+  const st = svc.state.kind === 'found' ? svc.state : await svc.detect({ userInitiated: true, quiet: true });
   if (st.kind === 'found') {
     return st;
   }

@@ -59,6 +59,18 @@ export const instanceTests: HostTest[] = [
     },
   },
   {
+    name: 'an instance-only command off an instance fails in its own error and leaves no warning in the identity view',
+    async run() {
+      const a = await api();
+      // Sandbox mode, no endpoint: the command cannot find an instance (its error says why).
+      const out = await vscode.commands.executeCommand('alibabaCloud.instance.copyEnvironment');
+      assert.equal(out, undefined);
+      const items = await identityRoots(a);
+      assert.ok(!items.some((i) => i.contextValue === 'instanceProblem'), 'no lasting problem node');
+      assert.equal(a.services.instance.state.kind, 'none');
+    },
+  },
+  {
     name: 'Detect Instance Role with the endpoint set to the sandbox IMDS of an instance with a role',
     timeoutMs: 60_000,
     async run() {
