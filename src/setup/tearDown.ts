@@ -114,6 +114,34 @@ export async function planTearDown(cloud: Cloud, roleName: string, regions: stri
   return plan;
 }
 
+/**
+ * The confirmation's text. Instances are mentioned only when the plan detaches some, and then each
+ * is listed in the steps below the warning.
+ */
+export function describeTearDown(plan: TearDownPlan): string {
+  const instances = plan.steps.filter((st) => st.kind === 'detachInstance').length;
+  const warning =
+    instances === 0
+      ? l10n.t('No instance uses the role. This cannot be undone.')
+      : instances === 1
+        ? l10n.t(
+            "Programs on the instance listed below lose the role's permissions within seconds, as the change reaches ECS and the other services. This cannot be undone.",
+          )
+        : l10n.t(
+            "Programs on the {0} instances listed below lose the role's permissions within seconds, as the change reaches ECS and the other services. This cannot be undone.",
+            instances,
+          );
+  const lines = plan.steps.map((st, i) => `${i + 1}. ${st.title}`);
+  for (const k of plan.kept) {
+    lines.push(
+      k.reason === 'system'
+        ? l10n.t('Kept: {0} is a system policy.', k.policyName)
+        : l10n.t('Kept: {0} is also attached to {1}.', k.policyName, k.usedBy.join(', ')),
+    );
+  }
+  return `${warning}\n\n${lines.join('\n')}`;
+}
+
 export interface TearDownHooks {
   onStep?(step: TearDownStep, index: number, total: number): void;
   isCancelled?(): boolean;

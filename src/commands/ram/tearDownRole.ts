@@ -3,7 +3,7 @@
  * deleted or kept and why), a modal confirmation, then the calls with progress. Safe to run again.
  */
 import * as vscode from 'vscode';
-import { applyTearDown, planTearDown, type TearDownPlan } from '../../setup/tearDown';
+import { applyTearDown, describeTearDown, planTearDown } from '../../setup/tearDown';
 import { pickRole } from '../../ui/pickers';
 import { withProgress } from '../../ui/progress';
 import { RoleNode } from '../../views/ramView';
@@ -13,18 +13,6 @@ import { oneRowOnly } from '../selection';
 
 export interface TearDownArgs {
   roleName: string;
-}
-
-function describePlan(plan: TearDownPlan): string {
-  const lines = plan.steps.map((s, i) => `${i + 1}. ${s.title}`);
-  for (const k of plan.kept) {
-    lines.push(
-      k.reason === 'system'
-        ? vscode.l10n.t('Kept: {0} is a system policy.', k.policyName)
-        : vscode.l10n.t('Kept: {0} is also attached to {1}.', k.policyName, k.usedBy.join(', ')),
-    );
-  }
-  return lines.join('\n');
 }
 
 export const tearDownRole = defineCommand(
@@ -52,10 +40,7 @@ export const tearDownRole = defineCommand(
       }
       const ok = await s.prompt.confirm(
         vscode.l10n.t('Tear down role {0}?', roleName),
-        vscode.l10n.t(
-          "Programs on these instances lose the role's permissions within seconds, as the change reaches ECS and the other services. This cannot be undone.\n\n{0}",
-          describePlan(plan),
-        ),
+        describeTearDown(plan),
         vscode.l10n.t('Tear Down'),
       );
       if (!ok) {
