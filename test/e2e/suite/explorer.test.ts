@@ -580,8 +580,22 @@ export const explorerTests: HostTest[] = [
 
         // Roll Back from the v1 row: the policy row (from the policy listing) shows the new default
         // as VS Code reads the tree next, with no refresh of the test's own.
+        // It shows the diff first (live default ↔ the version), as a deploy does, and closes it after.
+        const diffs: string[] = [];
+        const watch = vscode.window.tabGroups.onDidChangeTabs((e) =>
+          diffs.push(...e.opened.filter((t) => t.input instanceof vscode.TabInputTextDiff).map((t) => t.label)),
+        );
         prompt.enqueue('Roll Back');
-        assert.equal(await run('alibabaCloud.ram.rollBackPolicyVersion', children[0]), true);
+        try {
+          assert.equal(await run('alibabaCloud.ram.rollBackPolicyVersion', children[0]), true);
+          await waitFor('the roll-back diff', () => diffs.some((l) => l.includes(`${policyName}: v2 (live) ↔ v1`)));
+        } finally {
+          watch.dispose();
+        }
+        await waitFor(
+          'the diff closed once answered',
+          () => !vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label.includes('(live) ↔ v1')),
+        );
         const policiesNow = await find(await provider.getChildren(), 'Policies');
         const customNow = await find(await provider.getChildren(policiesNow as never), 'Custom');
         const policyNow = await find(await provider.getChildren(customNow as never), policyName);
