@@ -100,6 +100,15 @@ async function putRole(
   });
 }
 
+/** How many policies the role has; undefined when the caller may not read RAM (then no hint). */
+async function policyCount(cloud: Cloud, roleName: string): Promise<number | undefined> {
+  try {
+    return (await cloud.ram.listPoliciesForRole(roleName)).length;
+  } catch {
+    return undefined;
+  }
+}
+
 export function refuseClassic(i: EcsInstance): void {
   if (i.networkType !== 'vpc') {
     throw new CloudError({
@@ -157,17 +166,27 @@ export const attachRole = defineCommand('alibabaCloud.ecs.attachRole', async (s,
   } finally {
     s.refresh('ecs', arg instanceof InstanceNode ? arg.parent : undefined);
   }
+  const rolePolicies = await policyCount(cloud, roleName);
   notify(
-    vscode.l10n.t(
-      '{0} now has the role {1}. Programs on it get temporary credentials from the metadata service, with no AccessKey on the machine.',
-      instance.instanceId,
-      roleName,
-    ),
-    {
-      [vscode.l10n.t('Copy Instance ID')]: () => vscode.env.clipboard.writeText(instance.instanceId),
-    },
+    rolePolicies === 0
+      ? vscode.l10n.t(
+          '{0} now has the role {1}, but the role has no policies yet: programs on it get credentials that allow nothing. Attach a policy to the role.',
+          nameOf(instance),
+          roleName,
+        )
+      : vscode.l10n.t(
+          '{0} now has the role {1}. Programs on it get temporary credentials from the metadata service, with no AccessKey on the machine.',
+          nameOf(instance),
+          roleName,
+        ),
+    rolePolicies === 0
+      ? {
+          [vscode.l10n.t('Attach Policy')]: () =>
+            vscode.commands.executeCommand('alibabaCloud.ram.attachPolicy', { roleName }),
+        }
+      : { [vscode.l10n.t('Copy Instance ID')]: () => vscode.env.clipboard.writeText(instance.instanceId) },
   );
-  return { instanceId: instance.instanceId, roleName, changed: true, replaced: current };
+  return { instanceId: instance.instanceId, roleName, changed: true, replaced: current, rolePolicies };
 });
 
 /**
