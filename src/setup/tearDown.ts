@@ -9,6 +9,7 @@
 import type { Cloud } from '../cloud';
 import { CloudError, isCloudError } from '../cloud/errors';
 import { l10n } from '../cloud/l10n';
+import { instanceLabel } from '../cloud/names';
 import { collectAll } from '../cloud/paging';
 import type { PolicyType } from '../cloud/ram';
 
@@ -41,8 +42,8 @@ async function instancesUsing(
   cloud: Cloud,
   roleName: string,
   regions: string[],
-): Promise<{ regionId: string; instanceId: string }[]> {
-  const found: { regionId: string; instanceId: string }[] = [];
+): Promise<{ regionId: string; instanceId: string; instanceName?: string }[]> {
+  const found: { regionId: string; instanceId: string; instanceName?: string }[] = [];
   for (const regionId of regions) {
     const instances = (await collectAll((t) => cloud.ecs.listInstances(regionId, t, 100))).filter(
       (i) => i.networkType === 'vpc',
@@ -56,7 +57,11 @@ async function instancesUsing(
     );
     for (const [instanceId, role] of roles) {
       if (same(role, roleName)) {
-        found.push({ regionId, instanceId });
+        found.push({
+          regionId,
+          instanceId,
+          instanceName: instances.find((i) => i.instanceId === instanceId)?.instanceName,
+        });
       }
     }
   }
@@ -77,8 +82,9 @@ export async function planTearDown(cloud: Cloud, roleName: string, regions: stri
   for (const i of await instancesUsing(cloud, roleName, regions)) {
     plan.steps.push({
       kind: 'detachInstance',
-      title: l10n.t('Detach {0} from instance {1} ({2})', roleName, i.instanceId, i.regionId),
-      ...i,
+      title: l10n.t('Detach {0} from instance {1} ({2})', roleName, instanceLabel(i), i.regionId),
+      regionId: i.regionId,
+      instanceId: i.instanceId,
     });
   }
   const attached = await cloud.ram.listPoliciesForRole(roleName);

@@ -55,7 +55,7 @@ describe('Tear Down', () => {
     // The confirmation mentions the instance it lists, and only that one.
     const text = describeTearDown(plan);
     assert.match(text, /Programs on the instance listed below/);
-    assert.match(text, new RegExp(`Detach ${role} from instance .*${DEMO.vpcInstanceId}`));
+    assert.match(text, new RegExp(`Detach ${role} from instance demo-web-1 \\(${DEMO.vpcInstanceId}\\)`));
     assert.match(text, /Kept: TearDownShared is also attached to role/);
 
     const seen: string[] = [];

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { CloudError } from '../../cloud/errors';
 import type { EcsInstance } from '../../cloud/ecs';
+import { instanceLabel } from '../../cloud/names';
 import { waitForPropagation } from '../../cloud/waiting';
 import { ramShowsEcsRole } from '../../setup/instanceRole';
 import { withProgress } from '../../ui/progress';
@@ -73,7 +74,7 @@ export async function withCurrentRoles(cloud: Cloud, instances: EcsInstance[]): 
   return instances.map((i) => (i.networkType === 'vpc' ? { ...i, ramRoleName: roles.get(i.instanceId) } : i));
 }
 
-export const nameOf = (i: EcsInstance) => (i.instanceName ? `${i.instanceName} (${i.instanceId})` : i.instanceId);
+export const nameOf = instanceLabel;
 
 /**
  * Puts `roleName` on an instance: detaches the role it holds first (an instance has one role at a
@@ -142,7 +143,7 @@ export const attachRole = defineCommand('alibabaCloud.ecs.attachRole', async (s,
     ));
   const current = instance.ramRoleName;
   if (current?.toLowerCase() === roleName.toLowerCase()) {
-    notify(vscode.l10n.t('{0} already has the role {1}; nothing changed.', instance.instanceId, current));
+    notify(vscode.l10n.t('{0} already has the role {1}; nothing changed.', nameOf(instance), current));
     return { instanceId: instance.instanceId, roleName, changed: false };
   }
   if (current) {

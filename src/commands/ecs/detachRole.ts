@@ -27,7 +27,7 @@ export const detachRole = defineCommand('alibabaCloud.ecs.detachRole', async (s,
   refuseClassic(instance);
   const roleName = instance.ramRoleName;
   if (!roleName) {
-    notify(vscode.l10n.t('{0} has no RAM role.', instance.instanceId));
+    notify(vscode.l10n.t('{0} has no RAM role.', nameOf(instance)));
     return false;
   }
   const ok = await s.prompt.confirm(
@@ -48,7 +48,7 @@ export const detachRole = defineCommand('alibabaCloud.ecs.detachRole', async (s,
   } finally {
     s.refresh('ecs', arg instanceof InstanceNode ? arg.parent : undefined);
   }
-  notify(vscode.l10n.t('Role {0} detached from {1}.', roleName, instance.instanceId));
+  notify(vscode.l10n.t('Role {0} detached from {1}.', roleName, nameOf(instance)));
   return true;
 });
 
