@@ -123,5 +123,6 @@ export const ossEditObjectMetadata = defineCommand('alibabaCloud.oss.editObjectM
   } finally {
     refreshOss(s, [t.node?.parent ?? t.node]);
   }
+  s.prompt.done(vscode.l10n.t('Updated the content type and metadata of {0}.', formatOssUri(t)));
   return cloud.oss.objectProperties(t.bucket, region, t.key);
 });

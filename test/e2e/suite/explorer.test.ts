@@ -406,6 +406,7 @@ export const explorerTests: HostTest[] = [
         ['dst/renamed.txt'],
       );
       assert.equal((await cloud.oss.getObject(b, HZ, 'dst/renamed.txt')).toString(), 'loose.txt');
+      assert.deepEqual(prompt.doneMessages, ['Renamed loose.txt to renamed.txt.'], 'a rename says it is done');
       await run('notifications.clearAll');
     },
   },
@@ -422,6 +423,7 @@ export const explorerTests: HostTest[] = [
       );
       assert.equal(edited.contentType, 'application/json');
       assert.deepEqual(edited.userMeta, { owner: 'e2e' });
+      assert.deepEqual(prompt.doneMessages, [`Updated the content type and metadata of oss://${b}/dst/renamed.txt.`]);
       const p = await run<{ uri: string; text: string }>('alibabaCloud.oss.objectProperties', {
         uri: `oss://${b}/dst/renamed.txt`,
       });
