@@ -128,9 +128,11 @@ export const ossTests: HostTest[] = [
       let list = await children(items);
       assert.equal(list.length, 101);
       assert.equal((await item(list[100])).contextValue, 'loadMore');
+      assert.equal(await label(list[100]), 'Load more… (100 loaded)', 'the row says how many are loaded');
       await vscode.commands.executeCommand('alibabaCloud.loadMore', list[100]);
       list = await children(items);
       assert.equal(list.length, 201);
+      assert.equal(await label(list[200]), 'Load more… (200 loaded)');
       assert.equal(await label(list[199]), 'item-00199.json');
       // Keyboard focus stays where the reading goes on: the first new row, selected (issue 19).
       const view = api.explorer.views.get('oss')!;
