@@ -7,6 +7,7 @@ import { ecsRegions, setVisibleRegions } from '../../ui/settings';
 import { argsOf, defineCommand } from '../command';
 import { isArgs } from '../helpers';
 import { showNotice } from '../../ui/prompt';
+import { regionName } from '../../cloud/regionNames';
 
 const REGIONS = [
   'cn-hangzhou',
@@ -267,7 +268,7 @@ export const selectRegions = defineCommand('alibabaCloud.selectRegions', async (
       /* offline or no permission: the static list will do */
     }
     const picked = await s.prompt.pickMany(
-      known.map((r) => ({ label: r, picked: current.includes(r) })),
+      known.map((r) => ({ label: r, description: regionName(r, vscode.env.language), picked: current.includes(r) })),
       { title: vscode.l10n.t('Regions to Show') },
     );
     regions = picked.map((p) => p.label);

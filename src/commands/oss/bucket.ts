@@ -15,6 +15,7 @@ import { OssBucketNode } from '../../views/ossView';
 import { argsOf, defineCommand } from '../command';
 import { notify } from '../helpers';
 import { pickTarget } from './targets';
+import { regionName } from '../../cloud/regionNames';
 
 interface CreateBucketArgs {
   name: string;
@@ -90,7 +91,12 @@ export const ossCreateBucket = defineCommand('alibabaCloud.oss.createBucket', as
           }
           return ids.map((id) => ({
             label: id,
-            description: id === entry.regionId ? vscode.l10n.t('profile region') : undefined,
+            description: [
+              regionName(id, vscode.env.language),
+              id === entry.regionId ? vscode.l10n.t('profile region') : '',
+            ]
+              .filter(Boolean)
+              .join(' · '),
           }));
         })(),
         { title, placeHolder: vscode.l10n.t('Region of the bucket (it cannot be moved later)') },

@@ -94,6 +94,17 @@ export const polishTests: HostTest[] = [
     },
   },
   {
+    name: "ECS region rows show the console's region name next to the id",
+    async run() {
+      const a = await ready();
+      const provider = a.explorer.providers.get('ecs')!;
+      const rows = await Promise.all((await provider.getChildren()).map((n) => provider.getTreeItem(n)));
+      const hz = rows.find((r) => r.label === 'cn-hangzhou');
+      assert.ok(hz, `a cn-hangzhou row among ${rows.map((r) => String(r.label)).join(', ')}`);
+      assert.equal(hz.description, 'China (Hangzhou)');
+    },
+  },
+  {
     name: 'Set Up Instance Role: Back returns to the previous question with the answers kept; counters do not jump; a taken role name is reported at the name',
     timeoutMs: 60_000,
     async run() {
