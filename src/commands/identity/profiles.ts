@@ -100,19 +100,32 @@ export const selectProfile = defineCommand('alibabaCloud.selectProfile', async (
   const active = s.profiles.active()?.id;
   let id = a.id;
   if (!id) {
+    const add = {
+      label: `$(add) ${vscode.l10n.t('Add AccessKey Profile…')}`,
+      detail: undefined as string | undefined,
+      id: '',
+      supported: true,
+    };
     const item = await s.prompt.pick(
-      all.map((p) => ({
-        label: p.name,
-        description: `${p.source} · ${p.mode} · ${p.regionId}${p.id === active ? ' ' + vscode.l10n.t('(active)') : ''}`,
-        detail: p.supported ? undefined : p.reason,
-        id: p.id,
-        supported: p.supported,
-      })),
+      [
+        ...all.map((p) => ({
+          label: p.name,
+          description: `${p.source} · ${p.mode} · ${p.regionId}${p.id === active ? ' ' + vscode.l10n.t('(active)') : ''}`,
+          detail: p.supported ? undefined : p.reason,
+          id: p.id,
+          supported: p.supported,
+        })),
+        // Switching is where a new user looks for a second identity.
+        add,
+      ],
       {
         title: vscode.l10n.t('Select Profile'),
         placeHolder: vscode.l10n.t('Which identity should the extension use?'),
       },
     );
+    if (item === add) {
+      return vscode.commands.executeCommand('alibabaCloud.addProfile');
+    }
     if (!item.supported) {
       throw new Error(item.detail ?? vscode.l10n.t('This profile is not supported.'));
     }
