@@ -116,10 +116,8 @@ export const diagnoseInstance = defineCommand('alibabaCloud.instance.diagnose', 
   );
   const content = buildDiagnosticsReport(result);
   s.log.info(`instance: diagnostics ${result.overall} (${result.checks.map((c) => `${c.id}=${c.status}`).join(' ')})`);
-  // Read-only: a report to read, so closing it never asks to save.
-  await s.readOnly.show(`/instance/${vscode.l10n.t('Instance Credentials Diagnostics')}.md`, content, {
-    preview: false,
-  });
+  // Read-only and rendered: a report to read, so closing it never asks to save.
+  await s.readOnly.showRendered(`/instance/${vscode.l10n.t('Instance Credentials Diagnostics')}.md`, content);
   return { overall: result.overall, checks: result.checks.map((c) => ({ id: c.id, status: c.status })) };
 });
 

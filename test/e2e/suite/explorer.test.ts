@@ -254,16 +254,21 @@ export const explorerTests: HostTest[] = [
         'HttpTokens: optional',
         'sg-bp1sandbox00000001 (demo-default)',
         '| Accept | TCP | 22/22 | 0.0.0.0/0 |',
+        '> ⚠️ SSH (port 22) is open to 0.0.0.0/0, the whole internet',
         '"InstanceId": "i-bp1sandboxvpc000002"',
         '"VpcAttributes"',
       ]) {
         assert.ok(r.text.includes(want), `missing ${want}`);
       }
-      const editor = vscode.window.activeTextEditor;
-      assert.equal(editor?.document.uri.toString(), r.uri);
+      // Shown rendered (the Markdown preview), not as markdown source.
+      await waitFor('the rendered properties', () =>
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .some((t) => t.input instanceof vscode.TabInputWebview && t.label.includes('i-bp1sandboxvpc000002')),
+      );
       // A content-provider document cannot be saved back: no file system serves its scheme.
       assert.equal(vscode.workspace.fs.isWritableFileSystem('alibabacloud-properties'), undefined);
-      await run('workbench.action.closeActiveEditor');
+      await run('workbench.action.closeAllEditors');
       void a;
     },
   },

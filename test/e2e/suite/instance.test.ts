@@ -179,7 +179,13 @@ export const instanceTests: HostTest[] = [
         overall: string;
         checks: Array<{ id: string; status: string }>;
       }>('alibabaCloud.instance.diagnose');
-      const doc = vscode.window.activeTextEditor?.document;
+      // Shown rendered (the Markdown preview), not as markdown source.
+      await waitFor('the rendered report', () =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputWebview),
+      );
+      const doc = vscode.workspace.textDocuments.find(
+        (d) => d.uri.scheme === 'alibabacloud-properties' && d.uri.path.startsWith('/instance/'),
+      );
       assert.equal(out?.overall, 'ok', doc?.getText());
       assert.equal(doc?.languageId, 'markdown');
       // Read-only: closing the report never asks to save it (issue 19).
@@ -191,7 +197,7 @@ export const instanceTests: HostTest[] = [
       for (const s of await currentSecrets(sandboxInfo().imds[WITH_ROLE])) {
         assert.ok(!text.includes(s), 'a secret or the full AccessKeyId is in the report');
       }
-      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     },
   },
   {
