@@ -114,7 +114,7 @@ export const ossTests: HostTest[] = [
         'README.md',
       ]);
       const readme = await item(await child(demo, 'README.md'));
-      assert.match(String(readme.description), /^62 B · 2026-0[12]-\d\d \d\d:\d\d$/);
+      assert.match(String(readme.description), /^62 B · 2026-0[12]-\d\d \d\d:\d\d UTC([+-]\d+(:\d\d)?)?$/);
       assert.equal(readme.contextValue, 'object');
       assert.equal(readme.command?.command, 'alibabaCloud.oss.openObject');
       assert.equal((await item(await child(demo, 'logs'))).contextValue, 'folder');
