@@ -121,6 +121,8 @@ const ECS_VERSION = '2014-05-26';
 /** The fields of a DescribeInstances answer that listInstances reads (ECS API reference names). */
 interface RawInstancePage {
   NextToken?: string;
+  /** DescribeInstances API reference, response parameters: the number of instances that match. */
+  TotalCount?: number;
   Instances?: {
     Instance?: Array<{
       InstanceId?: string;
@@ -212,6 +214,7 @@ export class EcsApi {
         tags: (i.Tags?.Tag ?? []).map((t) => ({ key: t.TagKey ?? '', value: t.TagValue ?? '' })),
       })),
       next: b?.NextToken || undefined,
+      total: typeof b?.TotalCount === 'number' ? b.TotalCount : undefined,
     };
   }
 

@@ -68,3 +68,15 @@ export function someNames(names: readonly string[], max = 3, each = 80, separato
     .join(separator);
   return names.length > max ? `${shown} +${names.length - max}` : shown;
 }
+
+/**
+ * Someone else's text in a rendered markdown document (a table cell, a list item): no link, image,
+ * HTML, code span or cell break can come out of it; the rest reads as typed.
+ */
+export function markdownCell(v: unknown): string {
+  return (
+    String(v ?? '')
+      .replace(/[\\`[\]<>|]/g, '\\$&')
+      .replace(/[\r\n]+/g, ' ') || '-'
+  );
+}

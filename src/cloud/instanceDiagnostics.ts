@@ -10,6 +10,7 @@ import { CloudError, toCloudError } from './errors';
 import { DEFAULT_IMDS_URL, ImdsClient, metadataRequest, type ImdsCredentials, type InstanceIdentity } from './imds';
 import { explainInstanceProblem, formatTimeLeft, instanceProfileConfig, maskAccessKeyId } from './instance';
 import { l10n } from './l10n';
+import { markdownCell } from './inert';
 import type { ProfileConfig } from './profile';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -470,7 +471,8 @@ function finish(result: DiagnosticsResult): DiagnosticsResult {
 }
 
 const mark: Record<CheckStatus, string> = { ok: '✅', warn: '⚠️', fail: '❌', skip: '➖' };
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+// The report is shown rendered: what the metadata service or an error said cannot become markup.
+const cell = markdownCell;
 
 /** The markdown report (a read-only document in VS Code). Built only from the scrubbed result. */
 export function buildDiagnosticsReport(r: DiagnosticsResult): string {

@@ -44,3 +44,11 @@ export function validateInstanceName(name: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * How every message names an instance: "demo-web-1 (i-…)", the name a person gave it next to the id
+ * the console searches by; just the id when it has no name.
+ */
+export function instanceLabel(i: { instanceId: string; instanceName?: string }): string {
+  return i.instanceName && i.instanceName !== i.instanceId ? `${i.instanceName} (${i.instanceId})` : i.instanceId;
+}

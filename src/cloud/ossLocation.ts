@@ -7,6 +7,7 @@ import type { Cloud } from './index';
 import type { OssEntry } from './oss';
 import { l10n } from './l10n';
 import { collectAll } from './paging';
+import { formatDateTime } from './timeFormat';
 
 /** The URI scheme of the OSS file system: `oss://<bucket>/<key>`. */
 export const OSS_SCHEME = 'oss';
@@ -159,15 +160,7 @@ export function formatSize(bytes: number): string {
   return u === 0 ? `${v} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
 }
 
-/** Compact local date-time: 2026-02-01 10:00. */
+/** Compact local date-time with its zone: 2026-02-01 10:00 UTC+8 (timeFormat.ts). */
 export function formatDate(iso: string | undefined): string {
-  if (!iso) {
-    return '';
-  }
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) {
-    return iso;
-  }
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  return formatDateTime(iso);
 }

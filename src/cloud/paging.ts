@@ -3,10 +3,14 @@
  * tokens): the views load page by page with it, and `collectAll` walks every page when a caller
  * truly needs everything (bounded, so a runaway listing cannot loop forever).
  */
+import { l10n } from './l10n';
+
 export interface Page<T> {
   items: T[];
   /** Token for the next page; undefined on the last page. */
   next?: string;
+  /** How many the whole listing holds, where the API says (ECS TotalCount); RAM and OSS do not. */
+  total?: number;
 }
 
 export type PageLoader<T> = (token: string | undefined) => Promise<Page<T>>;
@@ -20,10 +24,16 @@ export class PagedList<T> {
   private items: T[] = [];
   private next?: string;
   private loaded = false;
+  private totalCount?: number;
   private running?: Promise<void>;
   private generation = 0;
 
   constructor(private readonly loadPage: PageLoader<T>) {}
+
+  /** Items loaded so far, and the listing's total when the API told it. */
+  get count(): { loaded: number; total?: number } {
+    return { loaded: this.items.length, total: this.totalCount };
+  }
 
   get hasMore(): boolean {
     return !this.loaded || this.next !== undefined;
@@ -55,6 +65,7 @@ export class PagedList<T> {
     this.items = [];
     this.next = undefined;
     this.loaded = false;
+    this.totalCount = undefined;
     this.generation++;
     this.running = undefined;
   }
@@ -69,6 +80,7 @@ export class PagedList<T> {
     }
     this.items = [...this.items, ...page.items];
     this.next = page.next;
+    this.totalCount = page.total ?? this.totalCount;
     this.loaded = true;
   }
 }
@@ -155,4 +167,12 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Pr
     }),
   );
   return out;
+}
+
+/** The "Load more" row: "Load more… (200 of 1,234 loaded)", or "(200 loaded)" when the total is unknown. */
+export function loadMoreLabel(count: { loaded: number; total?: number }): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  return count.total !== undefined && count.total >= count.loaded
+    ? l10n.t('Load more… ({0} of {1} loaded)', n(count.loaded), n(count.total))
+    : l10n.t('Load more… ({0} loaded)', n(count.loaded));
 }

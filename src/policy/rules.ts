@@ -31,6 +31,8 @@ export const RULE_MESSAGES = {
   'list-objects-on-objects':
     'oss:ListObjects is authorized on the bucket ({0}), never on objects, so {1} never lets anyone list; use the bucket with an oss:Prefix condition.',
   'statement-duplicate': 'This statement repeats statement {0}; remove it.',
+  'action-resource-service':
+    'Action {0} is authorized on {1} resources, but every Resource here is of {2}, so it grants nothing; add a {1} resource or move the action to a statement of its own.',
   'trust-no-assume-role': 'No Allow statement grants "sts:AssumeRole", so no one can assume this role.',
   'trust-not-ecs':
     'ECS can attach this role to instances only if the trust policy allows "sts:AssumeRole" for the service "ecs.aliyuncs.com".',
@@ -51,6 +53,7 @@ export const RULE_SEVERITY: Readonly<Record<RuleCode, 'error' | 'warning' | 'inf
   'overbroad-pass-role': 'warning',
   'list-objects-on-objects': 'warning',
   'statement-duplicate': 'warning',
+  'action-resource-service': 'warning',
   'trust-not-ecs': 'error',
   'trust-no-assume-role': 'error',
 };
@@ -89,6 +92,8 @@ const effectOf = (o: JsonObject) => {
   const e = prop(o, 'Effect')?.value;
   return e?.type === 'string' ? e.value : undefined;
 };
+/** Services whose actions are authorized on ARNs of another service as well as their own. */
+const SHARED_ARNS: Record<string, string[]> = { sts: ['ram'], log: ['sls'], sls: ['log'] };
 const TRUST_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithOIDC'];
 const RAM_TYPES = new Set([
   'role',
@@ -180,6 +185,7 @@ class Rules {
       for (const r of [...resources, ...strings(prop(o, 'NotResource'))]) {
         this.arn(r);
       }
+      this.serviceMismatch(actions, resources);
       if (allow) {
         this.breadth(o, actions, resources);
         this.listObjects(o, actions, resources);
@@ -221,6 +227,36 @@ class Rules {
       const ok = /[*?]/.test(bucket) ? /^[a-z0-9*?-]+$/.test(bucket) : /^[a-z0-9][a-z0-9-]*$/.test(bucket);
       if (!ok) {
         this.add('resource-oss-bucket', r, [q(r.value)]);
+      }
+    }
+  }
+
+  /**
+   * An action next to resources of another service only ("ecs:DescribeInstances" on
+   * "acs:oss:*:*:bucket"): RAM matches an action against resources of its own service, so the pair
+   * never matches. Services that authorize on another's ARNs are exempt (STS AssumeRole is checked
+   * against the RAM role ARN; Log Service answers to both log and sls).
+   */
+  serviceMismatch(actions: Str[], resources: Str[]): void {
+    const serviceOf = (r: Str) => {
+      const parts = r.value.split(':');
+      return parts[0].toLowerCase() === 'acs' && parts.length >= 5 ? parts[1].toLowerCase() : undefined;
+    };
+    const services = resources.map(serviceOf);
+    // "*", a non-ARN (reported elsewhere) or a wildcard service can match anything.
+    if (!services.length || services.some((sv) => sv === undefined || /[*?]/.test(sv))) {
+      return;
+    }
+    const named = [...new Set(services as string[])];
+    for (const a of actions) {
+      const m = /^([A-Za-z0-9-]+):[A-Za-z0-9*?_-]+$/.exec(a.value);
+      const service = m?.[1].toLowerCase();
+      if (!service) {
+        continue;
+      }
+      const accepted = [service, ...(SHARED_ARNS[service] ?? [])];
+      if (!named.some((sv) => accepted.includes(sv))) {
+        this.add('action-resource-service', a, [q(a.value), service, named.join(', ')]);
       }
     }
   }

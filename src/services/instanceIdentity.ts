@@ -198,7 +198,7 @@ export class InstanceIdentityService implements vscode.Disposable {
    * Detects the instance role. Without `userInitiated` it probes only where it makes sense (see
    * decideProbe) and stays silent when nothing answers where nothing was expected.
    */
-  detect(opts: { userInitiated: boolean; fresh?: boolean }): Promise<InstanceState> {
+  detect(opts: { userInitiated: boolean; fresh?: boolean; quiet?: boolean }): Promise<InstanceState> {
     // A background detection joins one in flight; the user's (or one after a settings change)
     // runs after it, with the current settings and its own rules for what to show.
     if (this.pending && !opts.userInitiated && !opts.fresh) {
@@ -207,7 +207,7 @@ export class InstanceIdentityService implements vscode.Disposable {
     const before = this.pending ?? Promise.resolve(this.current);
     const p: Promise<InstanceState> = before
       .catch(() => undefined)
-      .then(() => this.runDetect(opts.userInitiated))
+      .then(() => this.runDetect(opts.userInitiated, opts.quiet === true))
       .finally(() => {
         if (this.pending === p) {
           this.pending = undefined;
@@ -217,7 +217,19 @@ export class InstanceIdentityService implements vscode.Disposable {
     return p;
   }
 
-  private async runDetect(userInitiated: boolean): Promise<InstanceState> {
+  /**
+   * `quiet`: a command that only needs the instance (Copy Instance Environment, …) reports a problem
+   * in its own error; the problem does not stay in the identity view as if Detect had been asked.
+   */
+  private async runDetect(userInitiated: boolean, quiet: boolean): Promise<InstanceState> {
+    const st = await this.detectOnce(userInitiated);
+    if (quiet && st.kind === 'problem') {
+      this.set({ kind: 'none' });
+    }
+    return st;
+  }
+
+  private async detectOnce(userInitiated: boolean): Promise<InstanceState> {
     const cfg = this.settings();
     const baseUrl = cfg.endpoint.url;
     const target = checkEndpointUrl(baseUrl, { field: 'metadata' });
@@ -384,7 +396,7 @@ export class InstanceIdentityService implements vscode.Disposable {
   async refreshCredentials(): Promise<Date | undefined> {
     const st = this.current;
     if (st.kind !== 'found') {
-      const after = await this.detect({ userInitiated: true });
+      const after = await this.detect({ userInitiated: true, quiet: true });
       return after.kind === 'found' ? after.provider.expiration : undefined;
     }
     const c = await st.provider.refresh();

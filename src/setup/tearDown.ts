@@ -9,6 +9,7 @@
 import type { Cloud } from '../cloud';
 import { CloudError, isCloudError } from '../cloud/errors';
 import { l10n } from '../cloud/l10n';
+import { instanceLabel } from '../cloud/names';
 import { collectAll } from '../cloud/paging';
 import type { PolicyType } from '../cloud/ram';
 
@@ -41,8 +42,8 @@ async function instancesUsing(
   cloud: Cloud,
   roleName: string,
   regions: string[],
-): Promise<{ regionId: string; instanceId: string }[]> {
-  const found: { regionId: string; instanceId: string }[] = [];
+): Promise<{ regionId: string; instanceId: string; instanceName?: string }[]> {
+  const found: { regionId: string; instanceId: string; instanceName?: string }[] = [];
   for (const regionId of regions) {
     const instances = (await collectAll((t) => cloud.ecs.listInstances(regionId, t, 100))).filter(
       (i) => i.networkType === 'vpc',
@@ -56,7 +57,11 @@ async function instancesUsing(
     );
     for (const [instanceId, role] of roles) {
       if (same(role, roleName)) {
-        found.push({ regionId, instanceId });
+        found.push({
+          regionId,
+          instanceId,
+          instanceName: instances.find((i) => i.instanceId === instanceId)?.instanceName,
+        });
       }
     }
   }
@@ -77,8 +82,9 @@ export async function planTearDown(cloud: Cloud, roleName: string, regions: stri
   for (const i of await instancesUsing(cloud, roleName, regions)) {
     plan.steps.push({
       kind: 'detachInstance',
-      title: l10n.t('Detach {0} from instance {1} ({2})', roleName, i.instanceId, i.regionId),
-      ...i,
+      title: l10n.t('Detach {0} from instance {1} ({2})', roleName, instanceLabel(i), i.regionId),
+      regionId: i.regionId,
+      instanceId: i.instanceId,
     });
   }
   const attached = await cloud.ram.listPoliciesForRole(roleName);
@@ -112,6 +118,34 @@ export async function planTearDown(cloud: Cloud, roleName: string, regions: stri
   }
   plan.steps.push(...deletions, { kind: 'deleteRole', title: l10n.t('Delete role {0}', roleName) });
   return plan;
+}
+
+/**
+ * The confirmation's text. Instances are mentioned only when the plan detaches some, and then each
+ * is listed in the steps below the warning.
+ */
+export function describeTearDown(plan: TearDownPlan): string {
+  const instances = plan.steps.filter((st) => st.kind === 'detachInstance').length;
+  const warning =
+    instances === 0
+      ? l10n.t('No instance uses the role. This cannot be undone.')
+      : instances === 1
+        ? l10n.t(
+            "Programs on the instance listed below lose the role's permissions within seconds, as the change reaches ECS and the other services. This cannot be undone.",
+          )
+        : l10n.t(
+            "Programs on the {0} instances listed below lose the role's permissions within seconds, as the change reaches ECS and the other services. This cannot be undone.",
+            instances,
+          );
+  const lines = plan.steps.map((st, i) => `${i + 1}. ${st.title}`);
+  for (const k of plan.kept) {
+    lines.push(
+      k.reason === 'system'
+        ? l10n.t('Kept: {0} is a system policy.', k.policyName)
+        : l10n.t('Kept: {0} is also attached to {1}.', k.policyName, k.usedBy.join(', ')),
+    );
+  }
+  return `${warning}\n\n${lines.join('\n')}`;
 }
 
 export interface TearDownHooks {

@@ -110,6 +110,8 @@ export interface Prompter {
   installExtension(id: string): Promise<void>;
   /** Opens a web page (vscode.env.openExternal): console pages, OpenAPI Explorer. Tests capture it. */
   openExternal(uri: vscode.Uri): Promise<void>;
+  /** A short "done" in the status bar, for a quiet success that needs no toast (Rename, Edit Metadata). */
+  done(message: string): void;
 }
 
 export class VsCodePrompter implements Prompter {
@@ -157,6 +159,9 @@ export class VsCodePrompter implements Prompter {
   }
   async openExternal(uri: vscode.Uri): Promise<void> {
     await vscode.env.openExternal(uri);
+  }
+  done(message: string): void {
+    vscode.window.setStatusBarMessage(`$(check) ${inert(message)}`, 5000);
   }
 }
 
@@ -377,6 +382,11 @@ export class ScriptedPrompter implements Prompter {
   }
   async installExtension(id: string): Promise<void> {
     this.installed.push(id);
+  }
+  /** Status-bar "done" messages, in order. */
+  readonly doneMessages: string[] = [];
+  done(message: string): void {
+    this.doneMessages.push(inert(message));
   }
   async openExternal(uri: vscode.Uri): Promise<void> {
     this.external.push(uri.toString(true));

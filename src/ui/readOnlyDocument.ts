@@ -36,6 +36,21 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vs
     return doc;
   }
 
+  /**
+   * Opens the read-only markdown document `path` rendered (the built-in Markdown preview, which runs
+   * no script and follows the user's preview security setting); as text where no preview exists.
+   * Cloud values in `text` must be escaped with `markdownCell` (cloud/inert).
+   */
+  async showRendered(path: string, text: string): Promise<vscode.TextDocument> {
+    const doc = await this.open(path, text);
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+    } catch {
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }
+    return doc;
+  }
+
   dispose(): void {
     this.registration?.dispose();
     this.changed.dispose();

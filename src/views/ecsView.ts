@@ -15,6 +15,7 @@ import { PagedNode } from './pagedNode';
 import type { Services } from '../services/services';
 import { chosenRegions, ecsRegions } from '../ui/settings';
 import { md, tooltip } from './tooltip';
+import { regionName } from '../cloud/regionNames';
 
 /** Polling while an instance is in transition: first after 2 s, then less often, at most every 15 s. */
 const POLL_FIRST_MS = 2000;
@@ -72,6 +73,7 @@ export class RegionNode extends PagedNode<EcsInstance> {
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.regionId, vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
+    item.description = regionName(this.regionId, vscode.env.language);
     item.iconPath = new vscode.ThemeIcon('globe');
     item.contextValue = ContextValues.region;
     return item;

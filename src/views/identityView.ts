@@ -1,6 +1,7 @@
 /** Who am I: the active profile, its caller identity (account, user or role), and how to switch. */
 import * as vscode from 'vscode';
 import { formatExpiry } from '../cloud/instance';
+import { formatClockTime, formatDateTime } from '../cloud/timeFormat';
 import type { CallerIdentity } from '../cloud/sts';
 import type { InstanceIdentityService, InstanceState } from '../services/instanceIdentity';
 import type { ProfileEntry } from '../services/profiles';
@@ -82,7 +83,7 @@ export async function identityRoots(s: Services, extra: () => TreeNode[]): Promi
 
 type Found = Extract<InstanceState, { kind: 'found' }>;
 type Problem = Extract<InstanceState, { kind: 'problem' }>;
-const time = (d: Date | undefined) => (d ? d.toLocaleTimeString() : '-');
+const time = formatClockTime;
 
 /** The instance role: role, instance, region, a live expiry countdown and the last refresh. */
 export class InstanceIdentityNode extends TreeNode {
@@ -107,7 +108,7 @@ export class InstanceIdentityNode extends TreeNode {
       `**${md(vscode.l10n.t('ECS instance role'))}** ${md(st.roleName)}`,
       md(`${vscode.l10n.t('Instance')}: ${st.identity.instanceId} (${st.identity.regionId}, ${st.identity.zoneId})`),
       md(
-        `${vscode.l10n.t('Credentials')}: ${formatExpiry(st.provider.expiration)} (${st.provider.expiration?.toISOString() ?? '-'})`,
+        `${vscode.l10n.t('Credentials')}: ${formatExpiry(st.provider.expiration)} (${formatDateTime(st.provider.expiration) || '-'})`,
       ),
       md(
         `${vscode.l10n.t('Metadata')}: ${st.baseUrl}${st.usedInsecureFallback ? ` — ${vscode.l10n.t('token-less fallback')}` : ''}`,
@@ -134,13 +135,13 @@ export class InstanceIdentityNode extends TreeNode {
         `${this.id}/expiry`,
         vscode.l10n.t('Credentials: {0}', formatExpiry(p.expiration)),
         'watch',
-        p.expiration?.toISOString(),
+        formatDateTime(p.expiration) || undefined,
       ),
       new MessageNode(
         `${this.id}/refreshed`,
         vscode.l10n.t('Last refresh: {0}', time(p.lastRefreshedAt)),
         'history',
-        p.lastUpdated ? vscode.l10n.t('Issued by the instance at {0}', p.lastUpdated.toISOString()) : undefined,
+        p.lastUpdated ? vscode.l10n.t('Issued by the instance at {0}', formatDateTime(p.lastUpdated)) : undefined,
       ),
       new MessageNode(
         `${this.id}/metadata`,

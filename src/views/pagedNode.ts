@@ -4,13 +4,15 @@
  * the items plus "Load more…" while pages remain, or one "empty" node.
  */
 import * as vscode from 'vscode';
-import { PagedList, type Page } from '../cloud/paging';
+import { loadMoreLabel, PagedList, type Page } from '../cloud/paging';
 import { ContextValues } from './contextValues';
 import { childrenOrError, emptyNode, TreeNode } from './node';
 
 export interface PagedParent extends TreeNode {
   /** Loads the next page; resolves to the node of its first item (where keyboard focus goes), if any. */
   loadMore(): Promise<TreeNode | undefined>;
+  /** How many are loaded (and the total, where known), for the "Load more" row. */
+  loadedCount?(): { loaded: number; total?: number };
 }
 
 /** Subclasses say how to load a page, how to show an item and what an empty listing says. */
@@ -65,6 +67,9 @@ export abstract class PagedNode<T> extends TreeNode implements PagedParent {
     first.parent ??= this;
     return first;
   }
+  loadedCount(): { loaded: number; total?: number } {
+    return this.pages.count;
+  }
   invalidate(): void {
     this.pages.reset();
   }
@@ -78,7 +83,11 @@ export class LoadMoreNode extends TreeNode {
     this.parent = owner;
   }
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
+    const count = this.owner.loadedCount?.();
+    const item = new vscode.TreeItem(
+      count ? loadMoreLabel(count) : vscode.l10n.t('Load more…'),
+      vscode.TreeItemCollapsibleState.None,
+    );
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.contextValue = ContextValues.loadMore;

@@ -7,5 +7,5 @@ export const PROPERTIES_SCHEME = READ_ONLY_SCHEME;
 
 /** Opens (or refreshes) the read-only document `path` (e.g. `/ecs/cn-hangzhou/i-….md`). */
 export async function showPropertiesDocument(s: Services, path: string, text: string): Promise<vscode.TextDocument> {
-  return s.readOnly.show(path, text);
+  return s.readOnly.showRendered(path, text);
 }

@@ -1,5 +1,6 @@
 /** "Verify Role on Instance" results at the top of the identity view: verdict, role, expiry, bucket. */
 import * as vscode from 'vscode';
+import { formatClockTime } from '../cloud/timeFormat';
 import type { VerifyRoleResult } from '../setup/verifyRole';
 import { ContextValues } from './contextValues';
 import { MessageNode, TreeNode } from './node';
@@ -87,10 +88,10 @@ export class RoleCheckNode extends TreeNode {
     const via = r.invocation
       ? vscode.l10n.t(
           'Checked {0} through Cloud Assistant (invocation {1})',
-          r.checkedAt.toLocaleTimeString(),
+          formatClockTime(r.checkedAt),
           r.invocation.invokeId,
         )
-      : vscode.l10n.t('Checked {0}', r.checkedAt.toLocaleTimeString());
+      : vscode.l10n.t('Checked {0}', formatClockTime(r.checkedAt));
     out.push(
       new MessageNode(`${this.id}/via`, via, 'history', undefined, {
         command: 'alibabaCloud.ecs.verifyRole',

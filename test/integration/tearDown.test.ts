@@ -3,10 +3,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isCloudError } from '../../src/cloud/errors';
-import { formatPolicy, ossReadOnlyBucketPolicy } from '../../src/policy/builders';
+import { formatPolicy, ossReadOnlyBucketPolicy, serviceTrustPolicy } from '../../src/policy/builders';
 import { DEMO } from '../../src/sandbox/seed/demo';
 import { applySetup, planSetup } from '../../src/setup/instanceRole';
-import { applyTearDown, planTearDown } from '../../src/setup/tearDown';
+import { applyTearDown, describeTearDown, planTearDown } from '../../src/setup/tearDown';
 import { mutations, useSandbox } from '../helpers/sandbox';
 
 const REGIONS = [...DEMO.regions];
@@ -51,6 +51,12 @@ describe('Tear Down', () => {
       ['TearDownShared', 'shared'],
     ]);
     assert.deepEqual(plan.kept.find((k) => k.reason === 'shared')?.usedBy, [`role ${DEMO.seededRole}`]);
+
+    // The confirmation mentions the instance it lists, and only that one.
+    const text = describeTearDown(plan);
+    assert.match(text, /Programs on the instance listed below/);
+    assert.match(text, new RegExp(`Detach ${role} from instance demo-web-1 \\(${DEMO.vpcInstanceId}\\)`));
+    assert.match(text, /Kept: TearDownShared is also attached to role/);
 
     const seen: string[] = [];
     await applyTearDown(c, plan, { onStep: (s) => seen.push(s.kind) });
@@ -102,5 +108,15 @@ describe('Tear Down', () => {
     await assert.rejects(c.ram.getPolicy('TearDownStalePolicy', 'Custom'), (e) =>
       isCloudError(e, 'EntityNotExist.Policy'),
     );
+  });
+
+  it('a role no instance uses: the confirmation does not speak of instances', async () => {
+    const c = t.cloud();
+    const role = 'TearDownNoInstance';
+    await c.ram.createRole(role, formatPolicy(serviceTrustPolicy()));
+    const text = describeTearDown(await planTearDown(c, role, REGIONS));
+    assert.match(text, /^No instance uses the role\./);
+    assert.doesNotMatch(text, /Programs on|these instances/);
+    assert.match(text, new RegExp(`1\\. Delete role ${role}`));
   });
 });

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { CloudError } from '../../cloud/errors';
 import type { EcsInstance } from '../../cloud/ecs';
+import { instanceLabel } from '../../cloud/names';
 import { waitForPropagation } from '../../cloud/waiting';
 import { ramShowsEcsRole } from '../../setup/instanceRole';
 import { withProgress } from '../../ui/progress';
@@ -65,7 +66,7 @@ export async function withCurrentRoles(cloud: Cloud, instances: EcsInstance[]): 
   return instances.map((i) => (i.networkType === 'vpc' ? { ...i, ramRoleName: roles.get(i.instanceId) } : i));
 }
 
-export const nameOf = (i: EcsInstance) => (i.instanceName ? `${i.instanceName} (${i.instanceId})` : i.instanceId);
+export const nameOf = instanceLabel;
 
 /**
  * Puts `roleName` on an instance: detaches the role it holds first (an instance has one role at a
@@ -90,6 +91,15 @@ async function putRole(
     signal,
     onProgress: (p) => report(p.message),
   });
+}
+
+/** How many policies the role has; undefined when the caller may not read RAM (then no hint). */
+async function policyCount(cloud: Cloud, roleName: string): Promise<number | undefined> {
+  try {
+    return (await cloud.ram.listPoliciesForRole(roleName)).length;
+  } catch {
+    return undefined;
+  }
 }
 
 export function refuseClassic(i: EcsInstance): void {
@@ -129,7 +139,7 @@ export const attachRole = defineCommand({
       ));
     const current = instance.ramRoleName;
     if (current?.toLowerCase() === roleName.toLowerCase()) {
-      notify(vscode.l10n.t('{0} already has the role {1}; nothing changed.', instance.instanceId, current));
+      notify(vscode.l10n.t('{0} already has the role {1}; nothing changed.', nameOf(instance), current));
       return { instanceId: instance.instanceId, roleName, changed: false };
     }
     if (current) {
@@ -153,17 +163,27 @@ export const attachRole = defineCommand({
     } finally {
       s.refresh('ecs', input.node?.parent);
     }
+    const rolePolicies = await policyCount(cloud, roleName);
     notify(
-      vscode.l10n.t(
-        '{0} now has the role {1}. Programs on it get temporary credentials from the metadata service, with no AccessKey on the machine.',
-        instance.instanceId,
-        roleName,
-      ),
-      {
-        [vscode.l10n.t('Copy Instance ID')]: () => vscode.env.clipboard.writeText(instance.instanceId),
-      },
+      rolePolicies === 0
+        ? vscode.l10n.t(
+            '{0} now has the role {1}, but the role has no policies yet: programs on it get credentials that allow nothing. Attach a policy to the role.',
+            nameOf(instance),
+            roleName,
+          )
+        : vscode.l10n.t(
+            '{0} now has the role {1}. Programs on it get temporary credentials from the metadata service, with no AccessKey on the machine.',
+            nameOf(instance),
+            roleName,
+          ),
+      rolePolicies === 0
+        ? {
+            [vscode.l10n.t('Attach Policy')]: () =>
+              vscode.commands.executeCommand('alibabaCloud.ram.attachPolicy', { roleName }),
+          }
+        : { [vscode.l10n.t('Copy Instance ID')]: () => vscode.env.clipboard.writeText(instance.instanceId) },
     );
-    return { instanceId: instance.instanceId, roleName, changed: true, replaced: current };
+    return { instanceId: instance.instanceId, roleName, changed: true, replaced: current, rolePolicies };
   },
 });
 

@@ -32,7 +32,7 @@ export const detachRole = defineCommand({
     refuseClassic(instance);
     const roleName = instance.ramRoleName;
     if (!roleName) {
-      notify(vscode.l10n.t('{0} has no RAM role.', instance.instanceId));
+      notify(vscode.l10n.t('{0} has no RAM role.', nameOf(instance)));
       return false;
     }
     const ok = await s.prompt.confirm(
@@ -53,7 +53,7 @@ export const detachRole = defineCommand({
     } finally {
       s.refresh('ecs', input.node?.parent);
     }
-    notify(vscode.l10n.t('Role {0} detached from {1}.', roleName, instance.instanceId));
+    notify(vscode.l10n.t('Role {0} detached from {1}.', roleName, nameOf(instance)));
     return true;
   },
 });

@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import type { Cloud } from '../../cloud';
 import type { EcsInstance } from '../../cloud/ecs';
+import { instanceLabel } from '../../cloud/names';
 import { followInstance, SETTLED_STATUSES } from '../../setup/instanceLifecycle';
 import { pickInstance } from '../../ui/pickers';
 import { withProgress } from '../../ui/progress';
@@ -117,7 +118,7 @@ export const startInstance = defineCommand({
         settled,
         input,
       );
-      notify(vscode.l10n.t('{0} is {1}.', label(i), final ?? '-'));
+      notify(vscode.l10n.t('{0} is {1}.', instanceLabel(i), final ?? '-'));
       return final;
     },
   ),
@@ -165,7 +166,7 @@ export const stopInstance = defineCommand({
         settled,
         input,
       );
-      notify(vscode.l10n.t('{0} is {1}.', label(i), final ?? '-'));
+      notify(vscode.l10n.t('{0} is {1}.', instanceLabel(i), final ?? '-'));
       return final;
     },
   ),
@@ -200,7 +201,7 @@ export const rebootInstance = defineCommand({
         settled,
         input,
       );
-      notify(vscode.l10n.t('{0} is {1}.', label(i), final ?? '-'));
+      notify(vscode.l10n.t('{0} is {1}.', instanceLabel(i), final ?? '-'));
       return final;
     },
   ),
@@ -288,7 +289,7 @@ export const releaseInstance = defineCommand({
         (st) => st === undefined,
         input,
       );
-      notify(vscode.l10n.t('Instance {0} ({1}) released.', name, i.instanceId));
+      notify(vscode.l10n.t('Instance {0} released.', instanceLabel(i)));
       return true;
     },
   ),

@@ -9,11 +9,13 @@ import { CloudError } from '../../cloud/errors';
 import { pickInstance } from '../../ui/pickers';
 import { InstanceNode } from '../../views/ecsView';
 import { showPropertiesDocument } from '../../views/readOnlyDocuments';
+import { markdownCell } from '../../cloud/inert';
+import { openToTheInternet } from '../../cloud/securityRules';
 import { defineCommand } from '../command';
 import { instanceArgs } from './instanceInput';
 import { onClickedRow } from '../selection';
 
-const cell = (v: unknown) => String(v ?? '').replace(/\|/g, '\\|') || '-';
+const cell = markdownCell;
 
 export const instanceProperties = defineCommand({
   id: 'alibabaCloud.ecs.instanceProperties',
@@ -82,7 +84,7 @@ export const instanceProperties = defineCommand({
         lines.push(vscode.l10n.t('No security groups.'), '');
       }
       for (const g of groups) {
-        lines.push(`### ${g.id}${g.name ? ` (${g.name})` : ''}`, '');
+        lines.push(`### ${cell(g.id)}${g.name ? ` (${cell(g.name)})` : ''}`, '');
         if (!g.rules.length) {
           lines.push(vscode.l10n.t('No inbound rules: nothing can connect to the instance.'), '');
           continue;
@@ -97,6 +99,9 @@ export const instanceProperties = defineCommand({
           );
         }
         lines.push('');
+        for (const warning of g.rules.flatMap((r) => openToTheInternet(r))) {
+          lines.push(`> ⚠️ ${warning}`, '');
+        }
       }
       lines.push(
         `## ${vscode.l10n.t('All fields (DescribeInstances)')}`,

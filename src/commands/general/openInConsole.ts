@@ -11,6 +11,7 @@ import { OssBucketNode } from '../../views/ossView';
 import { AttachedPolicyNode, PolicyNode, RoleNode } from '../../views/ramView';
 import { is, defineCommand, isPlainObject } from '../command';
 import { onClickedRow } from '../selection';
+import { showNotice } from '../../ui/prompt';
 
 function targetOf(arg: unknown): ConsoleTarget | undefined {
   if (arg instanceof RoleNode) {
@@ -31,6 +32,9 @@ function targetOf(arg: unknown): ConsoleTarget | undefined {
   return undefined;
 }
 
+const nameOf = (t: ConsoleTarget): string =>
+  t.kind === 'role' ? t.roleName : t.kind === 'policy' ? t.policyName : t.kind === 'instance' ? t.instanceId : t.bucket;
+
 export const openInConsole = defineCommand({
   id: 'alibabaCloud.openInConsole',
   node: [RoleNode, PolicyNode, AttachedPolicyNode, InstanceNode, OssBucketNode],
@@ -44,6 +48,17 @@ export const openInConsole = defineCommand({
       const target = targetOf(node) ?? args.target;
       if (!target) {
         throw new Error(vscode.l10n.t('Open in Console works on a role, policy, instance or bucket.'));
+      }
+      if (s.profiles.inSandboxMode || s.profiles.active()?.source === 'sandbox') {
+        // The real console would show another account's page, or a "not found", for a sandbox name.
+        void showNotice(
+          'info',
+          vscode.l10n.t(
+            '{0} is in the local sandbox, not in Alibaba Cloud, so the console has no page for it. Its details are in VS Code: expand its row or use Properties.',
+            nameOf(target),
+          ),
+        );
+        return undefined;
       }
       const url = consoleUrl(target);
       await s.prompt.openExternal(vscode.Uri.parse(url, true));

@@ -6,6 +6,7 @@ import { commandApprovalKey, visibleCommand } from '../../cloud/credentialSource
 import { ecsRegions, setVisibleRegions } from '../../ui/settings';
 import { is, defineCommand } from '../command';
 import { showNotice } from '../../ui/prompt';
+import { regionName } from '../../cloud/regionNames';
 
 const REGIONS = [
   'cn-hangzhou',
@@ -103,19 +104,32 @@ export const selectProfile = defineCommand({
     const active = s.profiles.active()?.id;
     let id = a.id;
     if (!id) {
+      const add = {
+        label: `$(add) ${vscode.l10n.t('Add AccessKey Profile…')}`,
+        detail: undefined as string | undefined,
+        id: '',
+        supported: true,
+      };
       const item = await s.prompt.pick(
-        all.map((p) => ({
-          label: p.name,
-          description: `${p.source} · ${p.mode} · ${p.regionId}${p.id === active ? ' ' + vscode.l10n.t('(active)') : ''}`,
-          detail: p.supported ? undefined : p.reason,
-          id: p.id,
-          supported: p.supported,
-        })),
+        [
+          ...all.map((p) => ({
+            label: p.name,
+            description: `${p.source} · ${p.mode} · ${p.regionId}${p.id === active ? ' ' + vscode.l10n.t('(active)') : ''}`,
+            detail: p.supported ? undefined : p.reason,
+            id: p.id,
+            supported: p.supported,
+          })),
+          // Switching is where a new user looks for a second identity.
+          add,
+        ],
         {
           title: vscode.l10n.t('Select Profile'),
           placeHolder: vscode.l10n.t('Which identity should the extension use?'),
         },
       );
+      if (item === add) {
+        return vscode.commands.executeCommand('alibabaCloud.addProfile');
+      }
       if (!item.supported) {
         throw new Error(item.detail ?? vscode.l10n.t('This profile is not supported.'));
       }
@@ -223,7 +237,7 @@ export const forgetApprovedCommands = defineCommand({
       void s.prompt.notify(vscode.l10n.t('No credential commands are approved.'), []);
       return { forgotten: 0 };
     }
-      const picked = await s.prompt.pickMany(
+    const picked = await s.prompt.pickMany(
       approved.map((a) => ({
         label: visibleCommand(a.command),
         description: s.profiles.isThisMachine(a)
@@ -282,7 +296,7 @@ export const selectRegions = defineCommand({
         /* offline or no permission: the static list will do */
       }
       const picked = await s.prompt.pickMany(
-        known.map((r) => ({ label: r, picked: current.includes(r) })),
+        known.map((r) => ({ label: r, description: regionName(r, vscode.env.language), picked: current.includes(r) })),
         { title: vscode.l10n.t('Regions to Show') },
       );
       regions = picked.map((p) => p.label);

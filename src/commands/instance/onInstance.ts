@@ -19,7 +19,7 @@ type Found = Extract<InstanceState, { kind: 'found' }>;
 /** The detected instance role, detecting first if needed; explains why not otherwise. */
 async function requireInstance(s: Services): Promise<Found> {
   const svc = s.instance;
-  const st = svc.state.kind === 'found' ? svc.state : await svc.detect({ userInitiated: true });
+  const st = svc.state.kind === 'found' ? svc.state : await svc.detect({ userInitiated: true, quiet: true });
   if (st.kind === 'found') {
     return st;
   }
@@ -129,10 +129,8 @@ export const diagnoseInstance = defineCommand({
     s.log.info(
       `instance: diagnostics ${result.overall} (${result.checks.map((c) => `${c.id}=${c.status}`).join(' ')})`,
     );
-    // Read-only: a report to read, so closing it never asks to save.
-    await s.readOnly.show(`/instance/${vscode.l10n.t('Instance Credentials Diagnostics')}.md`, content, {
-      preview: false,
-    });
+    // Read-only and rendered: a report to read, so closing it never asks to save.
+    await s.readOnly.showRendered(`/instance/${vscode.l10n.t('Instance Credentials Diagnostics')}.md`, content);
     return { overall: result.overall, checks: result.checks.map((c) => ({ id: c.id, status: c.status })) };
   },
 });

@@ -15,6 +15,7 @@ import { OssBucketNode, OssBucketsNode } from '../../views/ossView';
 import { defineCommand, is } from '../command';
 import { notify } from '../helpers';
 import { pickTarget } from './targets';
+import { regionName } from '../../cloud/regionNames';
 
 const createBucketArgs = {
   name: is.string,
@@ -93,7 +94,12 @@ export const ossCreateBucket = defineCommand({
             }
             return ids.map((id) => ({
               label: id,
-              description: id === entry.regionId ? vscode.l10n.t('profile region') : undefined,
+              description: [
+                regionName(id, vscode.env.language),
+                id === entry.regionId ? vscode.l10n.t('profile region') : '',
+              ]
+                .filter(Boolean)
+                .join(' · '),
             }));
           })(),
           { title, placeHolder: vscode.l10n.t('Region of the bucket (it cannot be moved later)') },

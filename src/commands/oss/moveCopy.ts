@@ -325,16 +325,11 @@ export const ossRename = defineCommand({
       refreshOss(s, [t.node?.parent ?? t.node]);
     }
     const failed = results.filter((r) => r.error);
+    const renamed = formatOssUri({ bucket: t.bucket, key: `${parent}${typed}${folder ? '/' : ''}` });
     if (failed.length) {
-      void showNotice(
-        'warning',
-        summary(
-          true,
-          formatOssUri({ bucket: t.bucket, key: `${parent}${typed}${folder ? '/' : ''}` }),
-          results,
-          conflicts.skipped,
-        ),
-      );
+      void showNotice('warning', summary(true, renamed, results, conflicts.skipped));
+    } else {
+      s.prompt.done(vscode.l10n.t('Renamed {0} to {1}.', current, typed));
     }
     return results;
   },

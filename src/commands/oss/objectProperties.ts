@@ -5,7 +5,8 @@
  * Args: { uri } and, for Edit Metadata, { contentType, meta: { key: value } }.
  */
 import * as vscode from 'vscode';
-import { formatOssUri, formatSize } from '../../cloud/ossLocation';
+import { formatDate, formatOssUri, formatSize } from '../../cloud/ossLocation';
+import { markdownCell } from '../../cloud/inert';
 import { withProgress } from '../../ui/progress';
 import { showPropertiesDocument } from '../../views/readOnlyDocuments';
 import { defineCommand, is } from '../command';
@@ -41,22 +42,22 @@ export const ossObjectProperties = defineCommand({
     const p = await cloud.oss.objectProperties(t.bucket, region, t.key);
     const meta = Object.entries(p.userMeta);
     const text = [
-      `# ${formatOssUri(t)}`,
+      `# ${markdownCell(formatOssUri(t))}`,
       '',
       `| ${vscode.l10n.t('Property')} | ${vscode.l10n.t('Value')} |`,
       '|---|---|',
       `| ${vscode.l10n.t('Size')} | ${formatSize(p.size)} (${p.size} bytes) |`,
-      `| ETag | ${p.etag ?? '-'} |`,
-      `| ${vscode.l10n.t('Storage class')} | ${p.storageClass ?? '-'} |`,
-      `| ${vscode.l10n.t('Content type')} | ${p.contentType ?? '-'} |`,
-      `| ${vscode.l10n.t('Last modified')} | ${p.lastModified ?? '-'} |`,
-      `| ${vscode.l10n.t('Object type')} | ${p.objectType ?? '-'} |`,
-      `| CRC64 (x-oss-hash-crc64ecma) | ${p.crc64 ?? '-'} |`,
+      `| ETag | ${markdownCell(p.etag)} |`,
+      `| ${vscode.l10n.t('Storage class')} | ${markdownCell(p.storageClass)} |`,
+      `| ${vscode.l10n.t('Content type')} | ${markdownCell(p.contentType)} |`,
+      `| ${vscode.l10n.t('Last modified')} | ${markdownCell(formatDate(p.lastModified))} |`,
+      `| ${vscode.l10n.t('Object type')} | ${markdownCell(p.objectType)} |`,
+      `| CRC64 (x-oss-hash-crc64ecma) | ${markdownCell(p.crc64)} |`,
       `| ${vscode.l10n.t('Region')} | ${region} |`,
       '',
       `## ${vscode.l10n.t('User metadata (x-oss-meta-*)')}`,
       '',
-      ...(meta.length ? meta.map(([k, v]) => `- ${k}: ${v}`) : [vscode.l10n.t('None.')]),
+      ...(meta.length ? meta.map(([k, v]) => `- ${markdownCell(k)}: ${markdownCell(v)}`) : [vscode.l10n.t('None.')]),
       '',
     ].join('\n');
     const doc = await showPropertiesDocument(s, `/oss/${t.bucket}/${t.key}.md`, text);
@@ -132,6 +133,7 @@ export const ossEditObjectMetadata = defineCommand({
     } finally {
       refreshOss(s, [t.node?.parent ?? t.node]);
     }
+    s.prompt.done(vscode.l10n.t('Updated the content type and metadata of {0}.', formatOssUri(t)));
     return cloud.oss.objectProperties(t.bucket, region, t.key);
   },
 });

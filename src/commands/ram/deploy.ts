@@ -19,7 +19,7 @@ import { applyPolicyVersion, MAX_POLICY_VERSIONS, planPolicyVersion, planTrustUp
 import { UserCancelled } from '../../ui/errorFunnel';
 import { cloudForWrite } from '../../services/liveBinding';
 import { withProgress } from '../../ui/progress';
-import { liveUri, lintKind, parseLiveUri, type LiveTarget } from '../../fs/ramDocuments';
+import { liveUri, lintKind, parseLiveUri, policyDocumentUri, type LiveTarget } from '../../fs/ramDocuments';
 import { ecsRegions } from '../../ui/settings';
 import type { Services } from '../../services/services';
 import { defineCommand, is } from '../command';
@@ -79,6 +79,27 @@ const what = (t: LiveTarget) =>
 async function showDiff(s: Services, uri: vscode.Uri, liveLabel: string, live: string, title: string): Promise<void> {
   const left = s.documents.snapshot(uri, liveLabel, live);
   await vscode.commands.executeCommand('vscode.diff', left, uri, title, { preview: true });
+}
+
+/** The diff of a roll-back: the live default version ↔ the version it goes back to. Returns the right side. */
+async function showVersionDiff(
+  s: Services,
+  policyName: string,
+  live: { versionId: string; document: string },
+  target: { versionId: string; document: string },
+  profileName: string,
+): Promise<vscode.Uri> {
+  const uri = await policyDocumentUri(s, 'Custom', policyName);
+  const left = s.documents.snapshot(uri, live.versionId, live.document);
+  const right = s.documents.snapshot(uri, target.versionId, target.document);
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    left,
+    right,
+    vscode.l10n.t('{0}: {1} (live) ↔ {2} · {3}', policyName, live.versionId, target.versionId, profileName),
+    { preview: true },
+  );
+  return right;
 }
 
 /** Closes the editors of `uri`: its "live ↔ your edit" diffs, and with `alsoEditor` its own tab. */
@@ -367,20 +388,25 @@ export const rollBackPolicyVersion = defineCommand({
         notify(vscode.l10n.t('{0} is already the default version of {1}.', versionId, policyName));
         return false;
       }
-      const ok = await s.prompt.confirm(
-        vscode.l10n.t(
-          'Make {0} the default version of {1} in account {2} (profile {3})?',
-          versionId,
-          policyName,
-          account,
-          entry.name,
-        ),
-        [
-          vscode.l10n.t('The default version today is {0}; it is kept.', plan.current.versionId),
-          attachmentSentence(plan.entities),
-        ].join('\n\n'),
-        vscode.l10n.t('Roll Back'),
-      );
+      // What changes, as the deploy flow shows it: the live default on the left, the version on the right.
+      const target = await cloud.ram.getPolicyVersion(policyName, 'Custom', versionId);
+      const right = await showVersionDiff(s, policyName, plan.current, target, entry.name);
+      const ok = await s.prompt
+        .confirm(
+          vscode.l10n.t(
+            'Make {0} the default version of {1} in account {2} (profile {3})?',
+            versionId,
+            policyName,
+            account,
+            entry.name,
+          ),
+          [
+            vscode.l10n.t('The default version today is {0}; it is kept.', plan.current.versionId),
+            attachmentSentence(plan.entities),
+          ].join('\n\n'),
+          vscode.l10n.t('Roll Back'),
+        )
+        .finally(() => closeTabsOf(right, false));
       if (!ok) {
         return false;
       }

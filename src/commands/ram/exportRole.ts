@@ -31,9 +31,14 @@ async function exportRole(
     false,
   );
   const text = render(snapshot);
-  // Terraform highlighting needs an extension; without one the export opens as plain text.
-  const known = (await vscode.languages.getLanguages()).includes(language);
-  const doc = await vscode.workspace.openTextDocument({ language: known ? language : 'plaintext', content: text });
+  // A read-only document named like the file it would be (role.tf, role.sh): closing never asks to
+  // save, Save As still writes it out. Terraform highlighting needs an extension (terraform, or an
+  // HCL one); without either it stays plain text.
+  const opened = await s.readOnly.open(`/exports/${roleName}.${language === 'terraform' ? 'tf' : 'sh'}`, text);
+  const languages = await vscode.languages.getLanguages();
+  const wanted = [language, ...(language === 'terraform' ? ['hcl'] : [])].find((l) => languages.includes(l));
+  const doc =
+    wanted && opened.languageId !== wanted ? await vscode.languages.setTextDocumentLanguage(opened, wanted) : opened;
   await vscode.window.showTextDocument(doc, { preview: false });
   return { roleName, uri: doc.uri.toString(), text };
 }

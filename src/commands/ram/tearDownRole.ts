@@ -4,7 +4,7 @@
  */
 import { RoleNode } from '../../views/ramView';
 import * as vscode from 'vscode';
-import { applyTearDown, planTearDown, type TearDownPlan } from '../../setup/tearDown';
+import { applyTearDown, describeTearDown, planTearDown } from '../../setup/tearDown';
 import { pickRole } from '../../ui/pickers';
 import { withProgress } from '../../ui/progress';
 import { defineCommand, is } from '../command';
@@ -14,18 +14,6 @@ import { oneRowOnly } from '../selection';
 const tearDownArgs = {
   roleName: is.string,
 };
-
-function describePlan(plan: TearDownPlan): string {
-  const lines = plan.steps.map((s, i) => `${i + 1}. ${s.title}`);
-  for (const k of plan.kept) {
-    lines.push(
-      k.reason === 'system'
-        ? vscode.l10n.t('Kept: {0} is a system policy.', k.policyName)
-        : vscode.l10n.t('Kept: {0} is also attached to {1}.', k.policyName, k.usedBy.join(', ')),
-    );
-  }
-  return lines.join('\n');
-}
 
 export const tearDownRole = defineCommand({
   id: 'alibabaCloud.ram.tearDownRole',
@@ -54,10 +42,7 @@ export const tearDownRole = defineCommand({
       }
       const ok = await s.prompt.confirm(
         vscode.l10n.t('Tear down role {0}?', roleName),
-        vscode.l10n.t(
-          "Programs on these instances lose the role's permissions within seconds, as the change reaches ECS and the other services. This cannot be undone.\n\n{0}",
-          describePlan(plan),
-        ),
+        describeTearDown(plan),
         vscode.l10n.t('Tear Down'),
       );
       if (!ok) {

@@ -11,6 +11,7 @@ import { validateInstanceName } from '../../cloud/names';
 import { ecsRegions } from '../settings';
 import type { Prompter } from '../prompt';
 import { promptStep, type WizardPromptStep } from './steps';
+import { regionName } from '../../cloud/regionNames';
 
 export interface NewInstanceContext {
   cloud: Cloud;
@@ -91,7 +92,12 @@ export function newInstanceSteps<C extends NewInstanceContext>(): WizardPromptSt
         const items = all.then((ids) =>
           [...new Set([...shown, ...ids])].map((r) => ({
             label: r,
-            description: shown.includes(r) ? vscode.l10n.t('shown in the ECS view') : undefined,
+            description: [
+              regionName(r, vscode.env.language),
+              shown.includes(r) ? vscode.l10n.t('shown in the ECS view') : '',
+            ]
+              .filter(Boolean)
+              .join(' · '),
           })),
         );
         c.regionId = (await p.pick(items, { title, placeHolder: vscode.l10n.t('Region of the new instance') })).label;

@@ -128,6 +128,7 @@ function withBack(p: Prompter): Prompter {
     openWindow: (u) => p.openWindow(u),
     installExtension: (id) => p.installExtension(id),
     openExternal: (u) => p.openExternal(u),
+    done: (m) => p.done(m),
   };
 }
 

@@ -254,16 +254,21 @@ export const explorerTests: HostTest[] = [
         'HttpTokens: optional',
         'sg-bp1sandbox00000001 (demo-default)',
         '| Accept | TCP | 22/22 | 0.0.0.0/0 |',
+        '> ⚠️ SSH (port 22) is open to 0.0.0.0/0, the whole internet',
         '"InstanceId": "i-bp1sandboxvpc000002"',
         '"VpcAttributes"',
       ]) {
         assert.ok(r.text.includes(want), `missing ${want}`);
       }
-      const editor = vscode.window.activeTextEditor;
-      assert.equal(editor?.document.uri.toString(), r.uri);
+      // Shown rendered (the Markdown preview), not as markdown source.
+      await waitFor('the rendered properties', () =>
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .some((t) => t.input instanceof vscode.TabInputWebview && t.label.includes('i-bp1sandboxvpc000002')),
+      );
       // A content-provider document cannot be saved back: no file system serves its scheme.
       assert.equal(vscode.workspace.fs.isWritableFileSystem('alibabacloud-properties'), undefined);
-      await run('workbench.action.closeActiveEditor');
+      await run('workbench.action.closeAllEditors');
       void a;
     },
   },
@@ -406,6 +411,7 @@ export const explorerTests: HostTest[] = [
         ['dst/renamed.txt'],
       );
       assert.equal((await cloud.oss.getObject(b, HZ, 'dst/renamed.txt')).toString(), 'loose.txt');
+      assert.deepEqual(prompt.doneMessages, ['Renamed loose.txt to renamed.txt.'], 'a rename says it is done');
       await run('notifications.clearAll');
     },
   },
@@ -422,6 +428,7 @@ export const explorerTests: HostTest[] = [
       );
       assert.equal(edited.contentType, 'application/json');
       assert.deepEqual(edited.userMeta, { owner: 'e2e' });
+      assert.deepEqual(prompt.doneMessages, [`Updated the content type and metadata of oss://${b}/dst/renamed.txt.`]);
       const p = await run<{ uri: string; text: string }>('alibabaCloud.oss.objectProperties', {
         uri: `oss://${b}/dst/renamed.txt`,
       });
@@ -580,8 +587,22 @@ export const explorerTests: HostTest[] = [
 
         // Roll Back from the v1 row: the policy row (from the policy listing) shows the new default
         // as VS Code reads the tree next, with no refresh of the test's own.
+        // It shows the diff first (live default ↔ the version), as a deploy does, and closes it after.
+        const diffs: string[] = [];
+        const watch = vscode.window.tabGroups.onDidChangeTabs((e) =>
+          diffs.push(...e.opened.filter((t) => t.input instanceof vscode.TabInputTextDiff).map((t) => t.label)),
+        );
         prompt.enqueue('Roll Back');
-        assert.equal(await run('alibabaCloud.ram.rollBackPolicyVersion', children[0]), true);
+        try {
+          assert.equal(await run('alibabaCloud.ram.rollBackPolicyVersion', children[0]), true);
+          await waitFor('the roll-back diff', () => diffs.some((l) => l.includes(`${policyName}: v2 (live) ↔ v1`)));
+        } finally {
+          watch.dispose();
+        }
+        await waitFor(
+          'the diff closed once answered',
+          () => !vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label.includes('(live) ↔ v1')),
+        );
         const policiesNow = await find(await provider.getChildren(), 'Policies');
         const customNow = await find(await provider.getChildren(policiesNow as never), 'Custom');
         const policyNow = await find(await provider.getChildren(customNow as never), policyName);

@@ -174,6 +174,12 @@ export const extensionTests: HostTest[] = [
       assert.equal(profiles.active()?.id, 'sandbox:Sandbox');
       await vscode.commands.executeCommand('alibabaCloud.removeProfile', { id: `extension:${name}` });
       assert.ok(!profiles.list().some((p) => p.name === name));
+      // The picker ends with "Add AccessKey Profile…", which starts Add Profile's steps.
+      prompt.asked.splice(0);
+      prompt.enqueue('Add AccessKey Profile…', undefined);
+      await vscode.commands.executeCommand('alibabaCloud.selectProfile');
+      assert.match(String(prompt.offered.at(-1)?.at(-1)?.label), /Add AccessKey Profile…$/);
+      assert.deepEqual(prompt.asked.splice(0), ['pick:Select Profile', 'input:Add AccessKey Profile (1/4)']);
       // Selecting the profile that is already active asks nothing.
       prompt.asked.splice(0);
       assert.equal(await vscode.commands.executeCommand('alibabaCloud.selectProfile', { id: 'sandbox:Sandbox' }), true);

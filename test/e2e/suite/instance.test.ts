@@ -59,6 +59,18 @@ export const instanceTests: HostTest[] = [
     },
   },
   {
+    name: 'an instance-only command off an instance fails in its own error and leaves no warning in the identity view',
+    async run() {
+      const a = await api();
+      // Sandbox mode, no endpoint: the command cannot find an instance (its error says why).
+      const out = await vscode.commands.executeCommand('alibabaCloud.instance.copyEnvironment');
+      assert.equal(out, undefined);
+      const items = await identityRoots(a);
+      assert.ok(!items.some((i) => i.contextValue === 'instanceProblem'), 'no lasting problem node');
+      assert.equal(a.services.instance.state.kind, 'none');
+    },
+  },
+  {
     name: 'Detect Instance Role with the endpoint set to the sandbox IMDS of an instance with a role',
     timeoutMs: 60_000,
     async run() {
@@ -167,7 +179,13 @@ export const instanceTests: HostTest[] = [
         overall: string;
         checks: Array<{ id: string; status: string }>;
       }>('alibabaCloud.instance.diagnose');
-      const doc = vscode.window.activeTextEditor?.document;
+      // Shown rendered (the Markdown preview), not as markdown source.
+      await waitFor('the rendered report', () =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputWebview),
+      );
+      const doc = vscode.workspace.textDocuments.find(
+        (d) => d.uri.scheme === 'alibabacloud-properties' && d.uri.path.startsWith('/instance/'),
+      );
       assert.equal(out?.overall, 'ok', doc?.getText());
       assert.equal(doc?.languageId, 'markdown');
       // Read-only: closing the report never asks to save it (issue 19).
@@ -179,7 +197,7 @@ export const instanceTests: HostTest[] = [
       for (const s of await currentSecrets(sandboxInfo().imds[WITH_ROLE])) {
         assert.ok(!text.includes(s), 'a secret or the full AccessKeyId is in the report');
       }
-      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     },
   },
   {

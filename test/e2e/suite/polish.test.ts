@@ -59,6 +59,52 @@ export const polishTests: HostTest[] = [
     },
   },
   {
+    name: 'Attach RAM Role with a role that has no policies says so and offers Attach Policy',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await ready();
+      const { cloud } = await a.services.cloud();
+      const roleName = `E2eNoPolicies-${run}`;
+      const trust = JSON.stringify({
+        Version: '1',
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: ['ecs.aliyuncs.com'] } }],
+      });
+      await cloud.ram.createRole(roleName, trust);
+      const instanceId = DEMO.vpcInstanceId; // no role in the seed
+      const before = (await cloud.ecs.describeInstanceRoles('cn-hangzhou', [instanceId])).get(instanceId);
+      try {
+        const p = a.useScriptedPrompter();
+        if (before) {
+          p.enqueue('Replace'); // an earlier suite left a role there
+        }
+        const out = await vscode.commands.executeCommand<{ changed: boolean; rolePolicies?: number }>(
+          'alibabaCloud.ecs.attachRole',
+          { regionId: 'cn-hangzhou', instanceId, roleName },
+        );
+        assert.equal(out?.changed, true);
+        assert.equal(out?.rolePolicies, 0, 'the empty role is noticed');
+      } finally {
+        await cloud.ecs.detachRole('cn-hangzhou', instanceId, roleName).catch(() => undefined);
+        await cloud.ram.deleteRole(roleName).catch(() => undefined);
+        if (before) {
+          await cloud.ecs.attachRole('cn-hangzhou', instanceId, before).catch(() => undefined);
+        }
+        await vscode.commands.executeCommand('notifications.clearAll');
+      }
+    },
+  },
+  {
+    name: "ECS region rows show the console's region name next to the id",
+    async run() {
+      const a = await ready();
+      const provider = a.explorer.providers.get('ecs')!;
+      const rows = await Promise.all((await provider.getChildren()).map((n) => provider.getTreeItem(n)));
+      const hz = rows.find((r) => r.label === 'cn-hangzhou');
+      assert.ok(hz, `a cn-hangzhou row among ${rows.map((r) => String(r.label)).join(', ')}`);
+      assert.equal(hz.description, 'China (Hangzhou)');
+    },
+  },
+  {
     name: 'Set Up Instance Role: Back returns to the previous question with the answers kept; counters do not jump; a taken role name is reported at the name',
     timeoutMs: 60_000,
     async run() {

@@ -94,6 +94,28 @@ const CASES: Case[] = [
       ['warning', 'overbroad-pass-role', '"*"'],
     ],
   },
+  {
+    name: 'an ecs: action with only an acs:oss: resource grants nothing',
+    text: perm({
+      Effect: 'Allow',
+      Action: ['ecs:DescribeInstances', 'oss:GetObject'],
+      Resource: 'acs:oss:*:*:demo-data/*',
+    }),
+    expect: [['warning', 'action-resource-service', '"ecs:DescribeInstances"']],
+  },
+  {
+    name: 'valid: actions beside "*", their own service, or a service whose ARNs they use (sts on a RAM role)',
+    text: perm(
+      { Effect: 'Allow', Action: 'ecs:DescribeInstances', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: ['ecs:StartInstance', 'oss:GetObject'],
+        Resource: ['acs:ecs:*:*:instance/*', 'acs:oss:*:*:b/*'],
+      },
+      { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'acs:ram:*:123456789012:role/reader' },
+    ),
+    expect: [],
+  },
   // --- valid documents
   {
     name: 'valid: one bucket read-write with prefix',
