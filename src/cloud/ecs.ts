@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { CloudError, isCloudError } from './errors';
 import { l10n } from './l10n';
 import { collectAll, type Page } from './paging';
-import { callRpcJson, loadDara, loadEcsSdk, type RpcJson } from './sdk';
+import { deferredPage, scanAnswer, type DeferredPage } from './deferredAnswer';
+import { callRpcJson, callRpcParts, loadDara, loadEcsSdk, type RpcJson } from './sdk';
 import type { CallOptions, CloudSession } from './session';
 
 export interface EcsInstance {
@@ -123,28 +124,48 @@ interface RawInstancePage {
   NextToken?: string;
   /** DescribeInstances API reference, response parameters: the number of instances that match. */
   TotalCount?: number;
-  Instances?: {
-    Instance?: Array<{
-      InstanceId?: string;
-      InstanceName?: string;
-      RegionId?: string;
-      ZoneId?: string;
-      Status?: string;
-      InstanceNetworkType?: string;
-      InstanceType?: string;
-      OSName?: string;
-      VpcAttributes?: { VpcId?: string; VSwitchId?: string; PrivateIpAddress?: { IpAddress?: string[] } };
-      InnerIpAddress?: { IpAddress?: string[] };
-      PublicIpAddress?: { IpAddress?: string[] };
-      EipAddress?: { IpAddress?: string };
-      MetadataOptions?: { HttpTokens?: string };
-      Tags?: { Tag?: Array<{ TagKey?: string; TagValue?: string }> };
-    }>;
-  };
+  Instances?: { Instance?: RawInstance[] };
+}
+
+interface RawInstance {
+  InstanceId?: string;
+  InstanceName?: string;
+  RegionId?: string;
+  ZoneId?: string;
+  Status?: string;
+  InstanceNetworkType?: string;
+  InstanceType?: string;
+  OSName?: string;
+  VpcAttributes?: { VpcId?: string; VSwitchId?: string; PrivateIpAddress?: { IpAddress?: string[] } };
+  InnerIpAddress?: { IpAddress?: string[] };
+  PublicIpAddress?: { IpAddress?: string[] };
+  EipAddress?: { IpAddress?: string };
+  MetadataOptions?: { HttpTokens?: string };
+  Tags?: { Tag?: Array<{ TagKey?: string; TagValue?: string }> };
 }
 
 interface RawRoleSets {
   InstanceRamRoleSets?: { InstanceRamRoleSet?: Array<{ InstanceId?: string; RamRoleName?: string }> };
+}
+
+function instanceRows(b: RawInstancePage | undefined, regionId: string): EcsInstance[] {
+  return (b?.Instances?.Instance ?? []).map((i) => ({
+    instanceId: i.InstanceId ?? '',
+    instanceName: i.InstanceName ?? '',
+    regionId: i.RegionId ?? regionId,
+    zoneId: i.ZoneId ?? '',
+    status: i.Status ?? '',
+    networkType: i.InstanceNetworkType ?? '',
+    instanceType: i.InstanceType ?? '',
+    osName: i.OSName ?? '',
+    vpcId: i.VpcAttributes?.VpcId || undefined,
+    vSwitchId: i.VpcAttributes?.VSwitchId || undefined,
+    privateIps: [...(i.VpcAttributes?.PrivateIpAddress?.IpAddress ?? []), ...(i.InnerIpAddress?.IpAddress ?? [])],
+    publicIps: [...(i.PublicIpAddress?.IpAddress ?? []), ...(i.EipAddress?.IpAddress ? [i.EipAddress.IpAddress] : [])],
+    eip: i.EipAddress?.IpAddress || undefined,
+    httpTokens: i.MetadataOptions?.HttpTokens,
+    tags: (i.Tags?.Tag ?? []).map((t) => ({ key: t.TagKey ?? '', value: t.TagValue ?? '' })),
+  }));
 }
 
 export class EcsApi {
@@ -193,29 +214,41 @@ export class EcsApi {
     });
     const b = r.body;
     return {
-      items: (b?.Instances?.Instance ?? []).map((i) => ({
-        instanceId: i.InstanceId ?? '',
-        instanceName: i.InstanceName ?? '',
-        regionId: i.RegionId ?? regionId,
-        zoneId: i.ZoneId ?? '',
-        status: i.Status ?? '',
-        networkType: i.InstanceNetworkType ?? '',
-        instanceType: i.InstanceType ?? '',
-        osName: i.OSName ?? '',
-        vpcId: i.VpcAttributes?.VpcId || undefined,
-        vSwitchId: i.VpcAttributes?.VSwitchId || undefined,
-        privateIps: [...(i.VpcAttributes?.PrivateIpAddress?.IpAddress ?? []), ...(i.InnerIpAddress?.IpAddress ?? [])],
-        publicIps: [
-          ...(i.PublicIpAddress?.IpAddress ?? []),
-          ...(i.EipAddress?.IpAddress ? [i.EipAddress.IpAddress] : []),
-        ],
-        eip: i.EipAddress?.IpAddress || undefined,
-        httpTokens: i.MetadataOptions?.HttpTokens,
-        tags: (i.Tags?.Tag ?? []).map((t) => ({ key: t.TagKey ?? '', value: t.TagValue ?? '' })),
-      })),
+      items: instanceRows(b, regionId),
       next: b?.NextToken || undefined,
       total: typeof b?.TotalCount === 'number' ? b.TotalCount : undefined,
     };
+  }
+
+  /**
+   * listInstances for the inventory: the answer is kept as text and its NextToken read from the
+   * top level, so the region's next page can be asked for before this one is parsed; the rows are
+   * built when `items()` is first called.
+   */
+  async listInstancesDeferred(
+    regionId: string,
+    nextToken?: string,
+    maxResults = 50,
+  ): Promise<DeferredPage<EcsInstance>> {
+    const { page } = await this.call('DescribeInstances', regionId, async (c) => {
+      const r = await callRpcParts(c, 'DescribeInstances', ECS_VERSION, {
+        RegionId: regionId,
+        NextToken: nextToken,
+        MaxResults: maxResults,
+      });
+      const parts = r.body ?? [];
+      const top = scanAnswer(parts, { scalars: ['NextToken', 'RequestId'] }).scalars;
+      const next = typeof top.NextToken === 'string' && top.NextToken ? top.NextToken : undefined;
+      // body.RequestId for the session's log line.
+      return {
+        body: { RequestId: top.RequestId as string | undefined },
+        headers: r.headers,
+        page: deferredPage(parts, next, ['Instances', 'Instance'], (rows: RawInstance[]) =>
+          instanceRows({ Instances: { Instance: rows } }, regionId),
+        ),
+      };
+    });
+    return page;
   }
 
   async getInstance(regionId: string, instanceId: string): Promise<EcsInstance> {

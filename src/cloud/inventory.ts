@@ -8,8 +8,12 @@
  */
 import { isCloudError, type CloudError } from './errors';
 import type { EcsApi, EcsInstance, RegionInfo } from './ecs';
+import type { DeferredPage } from './deferredAnswer';
 import type { Page } from './paging';
 import type { RamApi, Role } from './ram';
+
+/** Priority of the requests on the critical path, which have a slot of their own (LimiterOptions.reserve). */
+export const CRITICAL = 20;
 
 /** The default bound on requests in flight (setting alibabaCloud.maxConcurrentRequests). */
 export const DEFAULT_MAX_IN_FLIGHT = 32;
@@ -23,6 +27,12 @@ export interface LimiterOptions {
   maxThrottleRetries?: number;
   /** First backoff after a throttle (doubles per repeat, with jitter). */
   backoffMs?: number;
+  /**
+   * Slots held back for requests of at least this priority (default: one slot for CRITICAL, the
+   * inventory's ListRoles chain), so the longest chain never waits for a slot behind other
+   * requests: a slot frees only when an answer comes back, a whole round trip later.
+   */
+  reserve?: { priority: number; slots: number };
 }
 
 interface Waiter {
@@ -76,8 +86,14 @@ export class RequestLimiter {
     }
   }
 
+  /** Slots a request of this priority may fill: the window, less what is held back for higher ones. */
+  private limitFor(priority: number): number {
+    const r = this.options.reserve ?? { priority: CRITICAL, slots: 1 };
+    return priority < r.priority ? Math.max(1, this.window - r.slots) : this.window;
+  }
+
   private acquire(priority: number): Promise<void> {
-    if (this.active < this.window && !this.queue.length) {
+    if (this.active < this.limitFor(priority) && !this.queue.some((w) => w.priority >= priority)) {
       this.take();
       return Promise.resolve();
     }
@@ -100,7 +116,7 @@ export class RequestLimiter {
 
   private release(): void {
     this.active--;
-    while (this.active < this.window && this.queue.length) {
+    while (this.queue.length) {
       let best = 0;
       for (let i = 1; i < this.queue.length; i++) {
         const a = this.queue[i];
@@ -109,13 +125,20 @@ export class RequestLimiter {
           best = i;
         }
       }
+      if (this.active >= this.limitFor(this.queue[best].priority)) {
+        return;
+      }
       this.queue.splice(best, 1)[0].start();
     }
   }
 }
 
-/** Chain-continuing requests (next pages) before chain-ending ones (roles of a page). */
-const PRIORITY = { listing: 10, roles: 0 };
+/**
+ * Chain-continuing requests (next pages) before chain-ending ones (roles of a page); the ListRoles
+ * chain, the longest (six pages for 5,000 roles against five requests per region), first of all,
+ * with a slot of its own.
+ */
+const PRIORITY = { chain: CRITICAL, listing: 10, roles: 0 };
 
 /**
  * DescribeInstances takes at most 100 per page (MaxResults) and has no parameter that narrows the
@@ -146,43 +169,124 @@ export interface InventoryOptions {
   limiter: RequestLimiter;
   /** Regions to list; default: every region DescribeRegions returns. */
   regions?: string[];
+  /** Where answers wait to be parsed (default: a queue of this load's own). */
+  work?: DeferredWork;
+}
+
+/**
+ * Work off the critical path: parsing answers nobody waits for yet. One item per turn of the event
+ * loop (setImmediate), lowest rank first, so an answer that arrives meanwhile is read, and the next
+ * request of its chain sent, between two items instead of after all of them. Nothing runs in
+ * `add` itself: a caller that queues work and then sends a request sends it first.
+ */
+export class DeferredWork {
+  private readonly queue: Array<{ rank: number; seq: number; run: () => void }> = [];
+  private seq = 0;
+  private scheduled = false;
+  /** Items run so far (for tests and the benchmark). */
+  ran = 0;
+
+  add<T>(rank: number, fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({
+        rank,
+        seq: this.seq++,
+        run: () => {
+          try {
+            resolve(fn());
+          } catch (e) {
+            reject(e);
+          }
+        },
+      });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (!this.scheduled && this.queue.length) {
+      this.scheduled = true;
+      setImmediate(() => this.turn());
+    }
+  }
+
+  private turn(): void {
+    this.scheduled = false;
+    let best = 0;
+    for (let i = 1; i < this.queue.length; i++) {
+      const a = this.queue[i];
+      const b = this.queue[best];
+      if (a.rank < b.rank || (a.rank === b.rank && a.seq < b.seq)) {
+        best = i;
+      }
+    }
+    const item = this.queue.splice(best, 1)[0];
+    this.ran++;
+    item.run();
+    this.schedule();
+  }
 }
 
 /** Every region's instances (each with its RAM role) and every RAM role. */
 export async function loadInventory(api: { ecs: EcsApi; ram: RamApi }, options: InventoryOptions): Promise<Inventory> {
   const { limiter } = options;
+  const work = options.work ?? new DeferredWork();
   const regionsP = (async () => {
     const regions: RegionInfo[] = options.regions
       ? options.regions.map((regionId) => ({ regionId, localName: '' }))
       : await limiter.run(() => api.ecs.describeRegions(), PRIORITY.listing);
-    return Promise.all(regions.map((r) => regionInstances(api.ecs, limiter, r)));
+    return Promise.all(regions.map((r) => regionInstances(api.ecs, limiter, work, r)));
   })();
-  const [regions, roles] = await Promise.all([regionsP, allRoles(api.ram, limiter)]);
+  const [regions, roles] = await Promise.all([regionsP, allRoles(api.ram, limiter, work)]);
   return { regions, roles };
 }
 
-async function allRoles(ram: RamApi, limiter: RequestLimiter): Promise<Role[]> {
-  const out: Role[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await limiter.run(() => ram.listRoles(marker, ROLES_PAGE), PRIORITY.listing);
-    out.push(...page.items);
-    marker = page.next !== marker ? page.next : undefined;
-  } while (marker);
-  return out;
+/**
+ * Parsing order: by page, so the first page of every listing (the first screen of each tree) is
+ * read before any second page; at the same page, in the order the answers came.
+ */
+const rankOfPage = (n: number) => n;
+
+/** Keeps a rejection for a later Promise.all from counting as unhandled meanwhile. */
+function held<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
 
-async function regionInstances(ecs: EcsApi, limiter: RequestLimiter, region: RegionInfo): Promise<RegionInstances> {
+async function allRoles(ram: RamApi, limiter: RequestLimiter, work: DeferredWork): Promise<Role[]> {
+  const pages: Array<Promise<Role[]>> = [];
+  let marker: string | undefined;
+  do {
+    const page = await limiter.run(() => ram.listRolesDeferred(marker, ROLES_PAGE), PRIORITY.chain);
+    // The chain goes on at once (the loop asks for the next page right away); this page is parsed later.
+    pages.push(held(work.add(rankOfPage(pages.length), () => page.items())));
+    marker = page.next !== marker ? page.next : undefined;
+  } while (marker);
+  return (await Promise.all(pages)).flat();
+}
+
+async function regionInstances(
+  ecs: EcsApi,
+  limiter: RequestLimiter,
+  work: DeferredWork,
+  region: RegionInfo,
+): Promise<RegionInstances> {
   try {
     const pages: Array<Promise<EcsInstance[]>> = [];
     let token: string | undefined;
     do {
-      const page: Page<EcsInstance> = await limiter.run(
-        () => ecs.listInstances(region.regionId, token, INSTANCE_PAGE),
+      const page: DeferredPage<EcsInstance> = await limiter.run(
+        () => ecs.listInstancesDeferred(region.regionId, token, INSTANCE_PAGE),
         PRIORITY.listing,
       );
-      // The roles of this page are fetched while the next page loads.
-      pages.push(withRoles(ecs, limiter, region.regionId, page.items));
+      // The next page is asked for before this one is parsed; its roles once it is.
+      pages.push(
+        held(
+          work
+            .add(rankOfPage(pages.length), () => page.items())
+            .then((items) => withRoles(ecs, limiter, region.regionId, items)),
+        ),
+      );
       token = page.next !== token ? page.next : undefined;
     } while (token);
     return { ...region, instances: (await Promise.all(pages)).flat() };

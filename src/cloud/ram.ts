@@ -1,6 +1,7 @@
 /** RAM over the real SDK: roles, policies, attachments and users, mapped to plain models. */
 import type { Page } from './paging';
-import { callRpcJson, loadRamSdk } from './sdk';
+import { deferredPage, scanAnswer, type DeferredPage } from './deferredAnswer';
+import { callRpcJson, callRpcParts, loadRamSdk } from './sdk';
 import type { CloudSession } from './session';
 import { noteRoleChange } from './waiting';
 
@@ -62,17 +63,31 @@ const asType = (v: string | undefined): PolicyType => (v === 'System' ? 'System'
 interface RawRolePage {
   IsTruncated?: boolean;
   Marker?: string;
-  Roles?: {
-    Role?: Array<{
-      RoleId?: string;
-      RoleName?: string;
-      Arn?: string;
-      Description?: string;
-      CreateDate?: string;
-      UpdateDate?: string;
-      MaxSessionDuration?: number;
-    }>;
-  };
+  Roles?: { Role?: RawRole[] };
+}
+
+interface RawRole {
+  RoleId?: string;
+  RoleName?: string;
+  Arn?: string;
+  Description?: string;
+  CreateDate?: string;
+  UpdateDate?: string;
+  MaxSessionDuration?: number;
+}
+
+const RAM_VERSION = '2015-05-01';
+
+function roleRows(b: RawRolePage | undefined): Role[] {
+  return (b?.Roles?.Role ?? []).map((x) => ({
+    roleId: s(x.RoleId),
+    roleName: s(x.RoleName),
+    arn: s(x.Arn),
+    description: s(x.Description),
+    createDate: x.CreateDate,
+    updateDate: x.UpdateDate,
+    maxSessionDuration: x.MaxSessionDuration,
+  }));
 }
 
 export class RamApi {
@@ -88,21 +103,29 @@ export class RamApi {
   async listRoles(marker?: string, maxItems = 100): Promise<Page<Role>> {
     // Up to 1,000 roles a page: plain JSON, as callRpcJson explains.
     const r = await this.call('ListRoles', (c) =>
-      callRpcJson<RawRolePage>(c, 'ListRoles', '2015-05-01', { Marker: marker, MaxItems: maxItems }),
+      callRpcJson<RawRolePage>(c, 'ListRoles', RAM_VERSION, { Marker: marker, MaxItems: maxItems }),
     );
-    const b = r.body;
-    return {
-      items: (b?.Roles?.Role ?? []).map((x) => ({
-        roleId: s(x.RoleId),
-        roleName: s(x.RoleName),
-        arn: s(x.Arn),
-        description: s(x.Description),
-        createDate: x.CreateDate,
-        updateDate: x.UpdateDate,
-        maxSessionDuration: x.MaxSessionDuration,
-      })),
-      next: b?.IsTruncated ? b.Marker : undefined,
-    };
+    return { items: roleRows(r.body), next: r.body?.IsTruncated ? r.body.Marker : undefined };
+  }
+
+  /**
+   * listRoles for the inventory: the Marker is read from the answer's top level and the rows are
+   * built when `items()` is first called, so the next page can be asked for first.
+   */
+  async listRolesDeferred(marker?: string, maxItems = 100): Promise<DeferredPage<Role>> {
+    const { page } = await this.call('ListRoles', async (c) => {
+      const r = await callRpcParts(c, 'ListRoles', RAM_VERSION, { Marker: marker, MaxItems: maxItems });
+      const parts = r.body ?? [];
+      const top = scanAnswer(parts, { scalars: ['IsTruncated', 'Marker', 'RequestId'] }).scalars;
+      const next = top.IsTruncated === true && typeof top.Marker === 'string' ? top.Marker : undefined;
+      // body.RequestId for the session's log line.
+      return {
+        body: { RequestId: top.RequestId as string | undefined },
+        headers: r.headers,
+        page: deferredPage(parts, next, ['Roles', 'Role'], (rows: RawRole[]) => roleRows({ Roles: { Role: rows } })),
+      };
+    });
+    return page;
   }
 
   async getRole(roleName: string): Promise<Role> {

@@ -10,6 +10,7 @@ import type * as OpenApi from '@alicloud/openapi-core';
 import type * as Dara from '@darabonba/typescript';
 import type * as Credentials from '@alicloud/credentials';
 import type OSS from 'ali-oss';
+import { readParts } from './deferredAnswer';
 
 export const loadRamSdk = (): typeof RamSdk => require('@alicloud/ram20150501');
 export const loadEcsSdk = (): typeof EcsSdk => require('@alicloud/ecs20140526');
@@ -48,6 +49,31 @@ export function callRpcJson<B>(
   version: string,
   query: Record<string, unknown>,
 ): Promise<RpcJson<B>> {
+  return callRpc<RpcJson<B>>(client, action, version, query, 'json');
+}
+
+/**
+ * The same call answering the body unread, as the response stream (openapi-core's bodyType
+ * "binary"), for an answer read in pieces and parsed later (cloud/deferredAnswer.ts). Error
+ * answers are still read and thrown by the SDK.
+ */
+export async function callRpcParts(
+  client: Pick<OpenApi.default, 'callApi'>,
+  action: string,
+  version: string,
+  query: Record<string, unknown>,
+): Promise<RpcJson<string[]>> {
+  const r = await callRpc<RpcJson<AsyncIterable<Buffer>>>(client, action, version, query, 'binary');
+  return { ...r, body: r.body ? await readParts(r.body) : [] };
+}
+
+function callRpc<R>(
+  client: Pick<OpenApi.default, 'callApi'>,
+  action: string,
+  version: string,
+  query: Record<string, unknown>,
+  bodyType: 'json' | 'binary',
+): Promise<R> {
   const { $OpenApiUtil, OpenApiUtil } = loadOpenApi();
   const params = new $OpenApiUtil.Params({
     action,
@@ -58,12 +84,12 @@ export function callRpcJson<B>(
     authType: 'AK',
     style: 'RPC',
     reqBodyType: 'formData',
-    bodyType: 'json',
+    bodyType,
   });
   const defined = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== null));
   return client.callApi(
     params,
     new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(defined) }),
     new (loadDara().RuntimeOptions)({}),
-  ) as Promise<RpcJson<B>>;
+  ) as Promise<R>;
 }
