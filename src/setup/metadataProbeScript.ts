@@ -37,12 +37,12 @@ const TARGET = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/;
 export function shellMetadataProbe(o: ProbeOptions): string {
   const seconds = Math.round(o.seconds);
   if (!(seconds >= 1 && seconds <= 3600)) {
-    throw new Error(`probe length out of range: ${o.seconds}`);
+    throw new RangeError(`seconds=${o.seconds}`);
   }
   const target = o.target ?? '100.100.100.200:80';
   const m = TARGET.exec(target);
   if (!m) {
-    throw new Error(`not host:port: ${target}`);
+    throw new RangeError(`target=${target}`);
   }
   // /proc/net/tcp prints the IPv4 address as a little-endian word (x86-64 and arm64 both are).
   const hex = [m[4], m[3], m[2], m[1]]
@@ -111,7 +111,7 @@ export function isServiceName(unit: string): boolean {
 
 export function shellMetadataCanary(unit: string): string {
   if (!SAFE_UNIT.test(unit)) {
-    throw new Error(`not a systemd service name: ${unit}`);
+    throw new RangeError(`unit=${unit}`);
   }
   return `#!/bin/sh
 # ${CANARY_MARKER}: restart one service with ${CANARY_ENV}=true, so its SDK never falls back to normal mode.

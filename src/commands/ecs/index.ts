@@ -6,6 +6,8 @@ import { createInstance } from './createInstance';
 import { copyInstanceId } from './copyInstanceId';
 import { connectRemoteSsh } from './connectRemoteSsh';
 import { verifyRole } from './verifyRole';
+import { requireHardenedMetadata } from './requireHardenedMetadata';
+import { rollBackMetadataMode } from './rollBackMetadataMode';
 import {
   copyEip,
   copyPrivateIp,
@@ -25,6 +27,8 @@ export const ecsCommands: CommandDef[] = [
   copyInstanceId,
   connectRemoteSsh,
   verifyRole,
+  requireHardenedMetadata,
+  rollBackMetadataMode,
   startInstance,
   stopInstance,
   rebootInstance,

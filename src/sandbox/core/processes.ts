@@ -75,7 +75,7 @@ export function processOfConnection(
     return undefined;
   }
   const target = `socket:[${inode}]`;
-  let all: string[] = [];
+  let all: string[];
   try {
     all = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   } catch {
