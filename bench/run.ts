@@ -18,6 +18,7 @@ import { EcsRamRoleProvider } from '../src/cloud/credentials';
 import { ImdsClient } from '../src/cloud/imds';
 import { instanceProfileConfig } from '../src/cloud/instance';
 import { DEFAULT_MAX_IN_FLIGHT, loadInventory, RequestLimiter } from '../src/cloud/inventory';
+import { loadHardeningReport } from '../src/setup/hardeningReport';
 import { sandboxEndpoints } from '../src/cloud/profile';
 import { CloudSession } from '../src/cloud/session';
 import { OssApi } from '../src/cloud/oss';
@@ -268,6 +269,16 @@ async function inventory(s: LargeSandbox, cloud: Cloud): Promise<void> {
     unit: 'ratio',
     goal: '<= 1.25',
     note: `median ${median(ours)} ms; floor ${chain} dependent requests × ${L} ms = ${floor} ms; ${regions.length} regions, ${warm.regions.reduce((n, r) => n + r.instances.length, 0)} instances, ${warm.roles.length} roles; ${Math.round(log.length / runs)} requests per run; client CPU ${Math.round(median(cpu))} ms per run (HTTP, JSON.parse of the answers, GC, signing)${sandboxCpu.length ? `, sandbox CPU ${Math.round(median(sandboxCpu))} ms per run (same cores)` : ''}; bound ${bound}, peak ${peak}; throttled at the sandbox ${throttled}, errors shown ${errors}`,
+  });
+  // The fleet report of instances still allowing normal-mode metadata reads: the inventory plus a pass over it.
+  const h = Date.now();
+  const hardening = await loadHardeningReport(cloud, { limiter: limiter() });
+  report({
+    metric: 'hardening_report_ms',
+    value: Date.now() - h,
+    unit: 'ms',
+    goal: `<= 1.25 × inventory (${median(ours)} ms)`,
+    note: `${hardening.normalMode.length} of ${hardening.total} instances allow normal mode, ${hardening.normalMode.filter((i) => i.ramRoleName).length} with a role`,
   });
   const t = Date.now();
   await sequentialInventory(cloud);

@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { isCloudError } from '../../src/cloud/errors';
+import { RequestLimiter } from '../../src/cloud/inventory';
+import { loadHardeningReport } from '../../src/setup/hardeningReport';
 import { DEMO } from '../../src/sandbox/seed/demo';
 import {
   metadataModeOf,
@@ -161,6 +163,18 @@ describe('hardened metadata mode', () => {
       assert.ok(t.sandbox.requests.slice(from).some((r) => r.action === 'ModifyInstanceMetadataOptions'));
     },
   );
+
+  test('fleet report: every region through the inventory, normal-mode instances with their roles first', async () => {
+    const report = await loadHardeningReport(t.cloud(), { limiter: new RequestLimiter({ maxInFlight: 4 }) });
+    assert.equal(report.normalMode[0].instanceId, DEMO.vpcInstanceId2);
+    assert.equal(report.normalMode[0].ramRoleName, DEMO.seededRole);
+    assert.ok(!report.normalMode.some((i) => i.instanceId === DEMO.vpcInstanceId), 'demo-web-1 is hardened only');
+    assert.ok(
+      report.normalMode.some((i) => i.instanceId === DEMO.shanghaiInstanceId),
+      'other regions are listed',
+    );
+    assert.equal(report.total, report.normalMode.length + report.hardenedOnly + report.off);
+  });
 
   test('the probe output parser takes only its own shapes', () => {
     const b64 = Buffer.from('node\0app.js').toString('base64');

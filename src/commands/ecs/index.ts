@@ -8,6 +8,7 @@ import { connectRemoteSsh } from './connectRemoteSsh';
 import { verifyRole } from './verifyRole';
 import { requireHardenedMetadata } from './requireHardenedMetadata';
 import { rollBackMetadataMode } from './rollBackMetadataMode';
+import { metadataModeReport } from './metadataModeReport';
 import {
   copyEip,
   copyPrivateIp,
@@ -29,6 +30,7 @@ export const ecsCommands: CommandDef[] = [
   verifyRole,
   requireHardenedMetadata,
   rollBackMetadataMode,
+  metadataModeReport,
   startInstance,
   stopInstance,
   rebootInstance,
