@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { isCloudError } from '../../src/cloud/errors';
 import { RequestLimiter } from '../../src/cloud/inventory';
 import { loadHardeningReport } from '../../src/setup/hardeningReport';
+import { createInstance } from '../../src/setup/instanceRole';
 import { DEMO } from '../../src/sandbox/seed/demo';
 import {
   metadataModeOf,
@@ -163,6 +164,38 @@ describe('hardened metadata mode', () => {
       assert.ok(t.sandbox.requests.slice(from).some((r) => r.action === 'ModifyInstanceMetadataOptions'));
     },
   );
+
+  test('new instances are hardened only; an image that refuses it fails the dry run, and the way back is normal mode', async () => {
+    const cloud = t.cloud();
+    const spec = {
+      regionId: R,
+      zoneId: 'cn-hangzhou-h',
+      imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd',
+      instanceType: 'ecs.g7.large',
+      vSwitchId: 'vsw-bp1sandbox000001h',
+      securityGroupId: 'sg-bp1sandbox00000001',
+      instanceName: 'hardened-new',
+      password: 'Aa1!aaaaaa',
+    };
+    const made = await createInstance(cloud, spec, false);
+    assert.equal(metadataModeOf(await cloud.ecs.getInstance(R, made.instanceId)), 'hardenedOnly');
+
+    const imageId = 'centos_7_09_x64_20G_alibase_20200102.vhd';
+    t.sandbox.state.images.push({ ...t.sandbox.state.images[0], imageId, hardenedMetadata: false });
+    const old = { ...spec, imageId, instanceName: 'legacy-image' };
+    const before = t.sandbox.requests.length;
+    await rejects(createInstance(cloud, old, false), 'InvalidHttpTokens.NotSupported', 400);
+    assert.ok(
+      !t.sandbox.requests.slice(before).some((r) => r.action === 'RunInstances' && r.status === 200),
+      'nothing created',
+    );
+    const asked: string[] = [];
+    const legacy = await createInstance(cloud, old, false, {
+      allowNormalMetadata: async (id) => (asked.push(id), true),
+    });
+    assert.deepEqual(asked, [imageId]);
+    assert.equal(metadataModeOf(await cloud.ecs.getInstance(R, legacy.instanceId)), 'normalAllowed');
+  });
 
   test('fleet report: every region through the inventory, normal-mode instances with their roles first', async () => {
     const report = await loadHardeningReport(t.cloud(), { limiter: new RequestLimiter({ maxInFlight: 4 }) });
