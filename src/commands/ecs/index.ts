@@ -9,6 +9,7 @@ import { verifyRole } from './verifyRole';
 import { requireHardenedMetadata } from './requireHardenedMetadata';
 import { rollBackMetadataMode } from './rollBackMetadataMode';
 import { metadataModeReport } from './metadataModeReport';
+import { exportGuardrailPolicy } from './exportGuardrailPolicy';
 import {
   copyEip,
   copyPrivateIp,
@@ -31,6 +32,7 @@ export const ecsCommands: CommandDef[] = [
   requireHardenedMetadata,
   rollBackMetadataMode,
   metadataModeReport,
+  exportGuardrailPolicy,
   startInstance,
   stopInstance,
   rebootInstance,
