@@ -149,7 +149,7 @@ export class InstanceNode extends TreeNode {
     const metadata = metadataModeOf(i);
     // Only the modes that say something: an instance whose options were not returned shows nothing.
     const mode = metadata === 'unknown' ? '' : ` · ${metadataModeLabel(metadata)}`;
-    item.description = `${i.instanceId} · ${statusLabel(i.status)} · ${role}${mode}`;
+    item.description = `${i.instanceId} · ${statusLabel(i.status)}${mode} · ${role}`;
     item.tooltip = tooltip(
       [
         `**${md(i.instanceName)}** ${md(`(${i.instanceId})`)}`,
