@@ -12,6 +12,7 @@ import { isCloudError } from '../../src/cloud/errors';
 import { RequestLimiter } from '../../src/cloud/inventory';
 import { loadHardeningReport } from '../../src/setup/hardeningReport';
 import { createInstance } from '../../src/setup/instanceRole';
+import { metadataCallers } from '../../src/sandbox/rpc/imds';
 import { DEMO } from '../../src/sandbox/seed/demo';
 import {
   metadataModeOf,
@@ -30,6 +31,19 @@ const APP = path.join(__dirname, '..', 'helpers', 'imdsApp.mjs');
 const linux = existsSync('/proc/net/tcp');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fast = { pollIntervalMs: 100 };
+
+/** Waits until the sandbox's metadata service has seen a read from each of `pids` (a loaded machine starts them late). */
+async function readsFrom(instanceId: string, pids: number[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const seen = metadataCallers(t.sandbox, instanceId, 0, Number.MAX_SAFE_INTEGER).map((c) => c.process?.pid);
+    if (pids.every((p) => seen.includes(p))) {
+      return;
+    }
+    assert.ok(Date.now() < deadline, `no metadata read from ${pids.join(', ')} yet`);
+    await sleep(100);
+  }
+}
 
 async function rejects(p: Promise<unknown>, code: string, status: number): Promise<void> {
   await assert.rejects(p, (e: unknown) => {
@@ -93,7 +107,7 @@ describe('hardened metadata mode', () => {
       const id = DEMO.vpcInstanceId2;
       const ordersPid = t.sandbox.runOnInstance(id, 'orders.service', [process.execPath, APP, 'normal']);
       const billingPid = t.sandbox.runOnInstance(id, 'billing.service', [process.execPath, APP, 'token']);
-      await sleep(500); // both are reading
+      await readsFrom(id, [ordersPid, billingPid]);
 
       const first = await probeMetadataCallers(cloud, R, id, 2, fast);
       assert.equal(first.ok, true, first.problem);
@@ -124,7 +138,7 @@ describe('hardened metadata mode', () => {
       assert.equal(canary.problem, undefined);
       assert.ok(canary.report?.pid && canary.report.pid !== ordersPid);
       assert.match((await runMetadataCanary(cloud, R, id, 'nothere.service', fast)).problem ?? '', /nothere\.service/);
-      await sleep(500);
+      await readsFrom(id, [canary.report!.pid!]);
       const second = await probeMetadataCallers(cloud, R, id, 2, fast);
       assert.equal(second.ok, true, second.problem);
       assert.deepEqual(second.blockers, []);
