@@ -62,27 +62,24 @@ export function describeProcess(pid: number): LocalProcess | undefined {
 }
 
 /**
- * The process on this machine at the client end of a connection to the sandbox. `candidates`
- * (pids the sandbox started itself) are searched first, so the common case reads a few fds only.
+ * The process at the client end of a connection to the sandbox, among `candidates` (the programs
+ * the sandbox started on its instances). Only those are searched: a scan of every process on
+ * every new connection would slow every metadata read of every test on a busy machine.
  */
 export function processOfConnection(
   clientPort: number,
   serverPort: number,
-  candidates: number[] = [],
+  candidates: number[],
 ): LocalProcess | undefined {
+  if (!candidates.length) {
+    return undefined;
+  }
   const inode = socketInode(clientPort, serverPort);
   if (!inode || inode === '0') {
     return undefined;
   }
   const target = `socket:[${inode}]`;
-  let all: string[];
-  try {
-    all = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return undefined;
-  }
-  const order = [...candidates.map(String), ...all.filter((p) => !candidates.includes(Number(p)))];
-  for (const pid of order) {
+  for (const pid of candidates.map(String)) {
     let fds: string[];
     try {
       fds = readdirSync(`/proc/${pid}/fd`);
