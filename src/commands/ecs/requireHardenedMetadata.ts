@@ -199,6 +199,7 @@ export const requireHardenedMetadata = defineCommand(
       }
       const names = [...new Set(gate.blockers.map((b) => b.name))];
       const canary = vscode.l10n.t('Run Canary…');
+      const units = [...new Set(gate.blockers.map((b) => b.caller.unit).filter((u): u is string => !!u))];
       const overrideAction = vscode.l10n.t('Switch Anyway…');
       const choice = await s.prompt.choose(
         vscode.l10n.t('The probe found processes that may read metadata without a token: {0}', names.join(', ')),
@@ -209,10 +210,10 @@ export const requireHardenedMetadata = defineCommand(
           ),
           probeLimits(),
         ].join('\n\n'),
-        [canary, overrideAction],
+        // A canary needs a systemd service to restart; a bare process can only be named.
+        units.length ? [canary, overrideAction] : [overrideAction],
       );
       if (choice === canary) {
-        const units = [...new Set(gate.blockers.map((b) => b.caller.unit).filter((u): u is string => !!u))];
         const unit = (
           await s.prompt.pick(
             units.map((u) => ({ label: u, value: u })),
