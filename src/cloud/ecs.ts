@@ -25,6 +25,8 @@ export interface EcsInstance {
   /** Filled by describeInstanceRoles; ECS does not return it with the instance. */
   ramRoleName?: string;
   httpTokens?: string;
+  /** "disabled": nothing answers at 100.100.100.200 on the instance. */
+  httpEndpoint?: string;
   tags?: Array<{ key: string; value: string }>;
 }
 
@@ -140,7 +142,7 @@ interface RawInstance {
   InnerIpAddress?: { IpAddress?: string[] };
   PublicIpAddress?: { IpAddress?: string[] };
   EipAddress?: { IpAddress?: string };
-  MetadataOptions?: { HttpTokens?: string };
+  MetadataOptions?: { HttpTokens?: string; HttpEndpoint?: string };
   Tags?: { Tag?: Array<{ TagKey?: string; TagValue?: string }> };
 }
 
@@ -164,6 +166,7 @@ function instanceRows(b: RawInstancePage | undefined, regionId: string): EcsInst
     publicIps: [...(i.PublicIpAddress?.IpAddress ?? []), ...(i.EipAddress?.IpAddress ? [i.EipAddress.IpAddress] : [])],
     eip: i.EipAddress?.IpAddress || undefined,
     httpTokens: i.MetadataOptions?.HttpTokens,
+    httpEndpoint: i.MetadataOptions?.HttpEndpoint,
     tags: (i.Tags?.Tag ?? []).map((t) => ({ key: t.TagKey ?? '', value: t.TagValue ?? '' })),
   }));
 }
@@ -420,6 +423,32 @@ export class EcsApi {
       { idempotent: true },
     );
     return r.body?.instanceIdSets?.instanceIdSet?.[0];
+  }
+
+  /**
+   * ModifyInstanceMetadataOptions (ECS API reference): HttpTokens "required" allows only
+   * hardened-mode (token) reads, "optional" normal mode too. HttpEndpoint is a required parameter,
+   * so the instance's current one is sent with it. One call, safe to repeat.
+   */
+  async modifyMetadataOptions(
+    regionId: string,
+    instanceId: string,
+    options: { httpTokens: 'optional' | 'required'; httpEndpoint: 'enabled' | 'disabled' },
+  ): Promise<void> {
+    await this.call(
+      'ModifyInstanceMetadataOptions',
+      regionId,
+      (c, m) =>
+        c.modifyInstanceMetadataOptions(
+          new m.ModifyInstanceMetadataOptionsRequest({
+            regionId,
+            instanceId,
+            httpTokens: options.httpTokens,
+            httpEndpoint: options.httpEndpoint,
+          }),
+        ),
+      { idempotent: true },
+    );
   }
 
   async startInstance(regionId: string, instanceId: string): Promise<void> {

@@ -7,6 +7,7 @@
  * is neither loopback nor an Alibaba Cloud host (DNS rebinding) are refused, and the control routes
  * (/__sandbox/*) need the random token of this run.
  */
+import { startInstanceService, stopInstanceServices } from './rpc/instanceServices';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -186,7 +187,17 @@ export class Sandbox {
     return this.info;
   }
 
+  /**
+   * Runs `argv` on a sandbox instance as systemd service `unit` (tests: programs whose metadata
+   * reads the probe can find). It gets the instance's metadata base in SANDBOX_IMDS_URL.
+   */
+  runOnInstance(instanceId: string, unit: string, argv: string[], env: Record<string, string> = {}): number {
+    const s = startInstanceService(this, this.info.imdsUrl(instanceId), { instanceId, unit, argv, env });
+    return s.child?.pid ?? 0;
+  }
+
   async close(): Promise<void> {
+    stopInstanceServices(this);
     const s = this.server;
     if (!s) {
       return;
@@ -407,6 +418,8 @@ export class Sandbox {
       headers: req.headers,
       body: Buffer.alloc(0),
       remoteAddress: req.socket.remoteAddress,
+      remotePort: req.socket.remotePort,
+      localPort: req.socket.localPort,
     };
     let out: SandboxResponse | undefined = this.refuseForeign(parsed);
     if (!out) {

@@ -429,6 +429,11 @@ export interface CreateInstanceHooks {
   onPhase?(phase: 'dryRun' | 'create' | 'starting' | 'publicIp'): void;
   /** While waiting for RAM to reach ECS, or for the instance to run: "… 4 s". */
   onWait?(message: string): void;
+  /**
+   * The image refuses hardened-only metadata (InvalidHttpTokens.NotSupported, in the dry run):
+   * true creates the instance in normal mode instead; absent or false lets the refusal stand.
+   */
+  allowNormalMetadata?(imageId: string): Promise<boolean>;
   signal?: AbortSignal;
 }
 
@@ -449,7 +454,7 @@ export async function createInstance(
   if (invalid) {
     throw new CloudError({ code: 'InvalidInput', message: invalid });
   }
-  const full: NewInstance =
+  let full: NewInstance =
     allocatePublicIp && !spec.internetMaxBandwidthOut
       ? { ...spec, internetMaxBandwidthOut: DEFAULT_PUBLIC_BANDWIDTH }
       : spec;
@@ -464,7 +469,21 @@ export async function createInstance(
     'ecs',
     async () => {
       try {
-        await cloud.ecs.runInstance(full, true);
+        try {
+          await cloud.ecs.runInstance(full, true);
+        } catch (e) {
+          // Not every image supports hardened-only mode ("Access instance metadata in security
+          // hardening mode only", ECS docs): the way back is normal mode, if the user agrees.
+          if (
+            !isCloudError(e, 'InvalidHttpTokens.NotSupported') ||
+            full.hardenedMetadata === false ||
+            !(await hooks.allowNormalMetadata?.(full.imageId))
+          ) {
+            throw e;
+          }
+          full = { ...full, hardenedMetadata: false };
+          await cloud.ecs.runInstance(full, true);
+        }
         throw new CloudError({
           code: 'DryRunUnexpected',
           service: 'ecs',

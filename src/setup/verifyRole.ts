@@ -78,6 +78,33 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     );
   });
 
+/**
+ * Polls DescribeInvocationResults until the invocation reaches a final state or `waitMs` passes
+ * (the invocation keeps its own Timeout); `final` says which. Shared by every script we run.
+ */
+export async function awaitInvocation(
+  assistant: CloudAssistantApi,
+  regionId: string,
+  invokeId: string,
+  instanceId: string,
+  o: Pick<VerifyRoleOptions, 'pollIntervalMs' | 'waitMs' | 'onState' | 'signal'> = {},
+): Promise<{ last?: InvocationResult; final: boolean }> {
+  const deadline = Date.now() + (o.waitMs ?? 120_000);
+  for (;;) {
+    const last = await assistant.result(regionId, invokeId, instanceId);
+    if (last) {
+      o.onState?.(last.status);
+    }
+    if (last && FINAL_STATES.has(last.status)) {
+      return { last, final: true };
+    }
+    if (Date.now() > deadline) {
+      return { last, final: false };
+    }
+    await sleep(o.pollIntervalMs ?? 1000, o.signal);
+  }
+}
+
 export async function verifyRoleOnInstance(
   cloud: Cloud,
   regionId: string,
@@ -155,31 +182,20 @@ export async function verifyRoleOnInstance(
         },
   );
 
-  const deadline = Date.now() + (o.waitMs ?? 120_000);
-  let last: InvocationResult | undefined;
-  for (;;) {
-    last = await assistant.result(regionId, invokeId, instanceId);
-    if (last) {
-      o.onState?.(last.status);
-    }
-    if (last && FINAL_STATES.has(last.status)) {
-      break;
-    }
-    if (Date.now() > deadline) {
-      return {
-        ...base,
-        agent,
-        invocation: last,
-        verdict: 'incomplete',
-        summary: l10n.t(
-          'The check on {0} is still {1}; look again later (invocation {2}).',
-          name,
-          last?.status ?? 'Pending',
-          invokeId,
-        ),
-      };
-    }
-    await sleep(o.pollIntervalMs ?? 1000, o.signal);
+  const { last, final } = await awaitInvocation(assistant, regionId, invokeId, instanceId, o);
+  if (!last || !final) {
+    return {
+      ...base,
+      agent,
+      invocation: last,
+      verdict: 'incomplete',
+      summary: l10n.t(
+        'The check on {0} is still {1}; look again later (invocation {2}).',
+        name,
+        last?.status ?? 'Pending',
+        invokeId,
+      ),
+    };
   }
 
   if (last.status !== 'Success') {

@@ -16,6 +16,7 @@ import type { Services } from '../services/services';
 import { chosenRegions, ecsRegions } from '../ui/settings';
 import { md, tooltip } from './tooltip';
 import { regionName } from '../cloud/regionNames';
+import { metadataModeLabel, metadataModeOf } from '../setup/metadataHardening';
 
 /** Polling while an instance is in transition: first after 2 s, then less often, at most every 15 s. */
 const POLL_FIRST_MS = 2000;
@@ -147,7 +148,10 @@ export class InstanceNode extends TreeNode {
       : i.networkType === 'vpc'
         ? vscode.l10n.t('no role')
         : vscode.l10n.t('classic');
-    item.description = `${i.instanceId} · ${statusLabel(i.status)} · ${role}`;
+    const metadata = metadataModeOf(i);
+    // Only the modes that say something: an instance whose options were not returned shows nothing.
+    const mode = metadata === 'unknown' ? '' : ` · ${metadataModeLabel(metadata)}`;
+    item.description = `${i.instanceId} · ${statusLabel(i.status)}${mode} · ${role}`;
     item.tooltip = tooltip(
       [
         `**${md(i.instanceName)}** ${md(`(${i.instanceId})`)}`,
@@ -161,6 +165,7 @@ export class InstanceNode extends TreeNode {
         vscode.l10n.t('Private IP: {0}', i.privateIps.join(', ') || '-'),
         vscode.l10n.t('Public IP: {0}', i.publicIps.join(', ') || '-'),
         vscode.l10n.t('RAM role: {0}', i.ramRoleName ?? '-'),
+        vscode.l10n.t('Metadata: {0}', metadataModeLabel(metadata)),
         `${i.instanceType} · ${i.zoneId} · ${i.osName}`,
       ].map((line, n) => (n ? md(line) : line)),
     );

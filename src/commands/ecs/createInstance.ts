@@ -110,6 +110,14 @@ export const createInstance = defineCommand({
                 25,
               ),
             onWait: (message) => report(message),
+            allowNormalMetadata: async (imageId) =>
+              (await s.prompt.choose(
+                vscode.l10n.t('Image {0} does not support hardened-only metadata mode.', imageId),
+                vscode.l10n.t(
+                  'New instances require metadata tokens so an SSRF in an app cannot read the role credentials. With this image the instance can only allow normal mode too; choose another image to keep hardened mode, or create it in normal mode and switch later (Require Hardened Metadata Mode…) after updating the image.',
+                ),
+                [vscode.l10n.t('Create in Normal Mode')],
+              )) !== undefined,
           }),
         );
       } finally {

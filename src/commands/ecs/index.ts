@@ -6,6 +6,10 @@ import { createInstance } from './createInstance';
 import { copyInstanceId } from './copyInstanceId';
 import { connectRemoteSsh } from './connectRemoteSsh';
 import { verifyRole } from './verifyRole';
+import { requireHardenedMetadata } from './requireHardenedMetadata';
+import { rollBackMetadataMode } from './rollBackMetadataMode';
+import { metadataModeReport } from './metadataModeReport';
+import { exportGuardrailPolicy } from './exportGuardrailPolicy';
 import {
   copyEip,
   copyPrivateIp,
@@ -25,6 +29,10 @@ export const ecsCommands: CommandDef[] = [
   copyInstanceId,
   connectRemoteSsh,
   verifyRole,
+  requireHardenedMetadata,
+  rollBackMetadataMode,
+  metadataModeReport,
+  exportGuardrailPolicy,
   startInstance,
   stopInstance,
   rebootInstance,

@@ -12,6 +12,9 @@ export interface SandboxRequest {
   body: Buffer;
   /** Client address, for the acs:SourceIp condition key. */
   remoteAddress?: string;
+  /** The TCP ports of the connection (absent for requests the sandbox makes to itself). */
+  remotePort?: number;
+  localPort?: number;
 }
 
 export interface SandboxResponse {

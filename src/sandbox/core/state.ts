@@ -132,6 +132,8 @@ export interface Image {
   regionId?: string;
   size: number;
   ownerAlias: 'system' | 'self';
+  /** false: an image too old for hardened-only metadata (HttpTokens=required is refused). */
+  hardenedMetadata?: boolean;
 }
 export interface InstanceType {
   instanceTypeId: string;

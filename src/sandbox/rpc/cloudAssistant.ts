@@ -14,12 +14,15 @@
  * marker line) and does what that script does, against this instance's metadata service and OSS
  * through their request handlers: hardened-mode token, role name, credentials, one signed
  * ListObjects. It prints the same lines; a unit test runs the real script with sh against the
- * sandbox and compares. Any other script exits 127.
+ * sandbox and compares. It also runs the metadata probe (from the metadata service's record of
+ * which of the instance's programs read it, and how) and the canary (restarting a program started
+ * on the instance, instanceServices.ts). Any other script exits 127.
  */
 import { createHmac } from 'node:crypto';
 import { SandboxError } from '../core/errors';
 import type { SandboxRequest, SandboxResponse } from '../core/http';
-import { imdsService } from './imds';
+import { imdsService, metadataCallers } from './imds';
+import { instanceService, restartInstanceService, serviceOfPid } from './instanceServices';
 import { settleInstances } from './lifecycle';
 import { ossService } from '../oss/api';
 import { realismOf } from '../core/realism';
@@ -36,6 +39,15 @@ import {
 } from '../core/state';
 
 const MARKER = 'alibabaCloud.verifyRole v1';
+/** The metadata probe and canary of "Require Hardened Metadata Mode" (src/setup/metadataProbeScript.ts). */
+const PROBE_MARKER = 'alibabaCloud.metadataProbe v1';
+const CANARY_MARKER = 'alibabaCloud.metadataCanary v1';
+
+/** How long the script itself runs: the probe watches for its SECONDS_TO_WATCH. */
+function scriptRunMs(content: string, runMs: number): number {
+  const probe = content.includes(PROBE_MARKER) ? /^SECONDS_TO_WATCH=(\d+)$/m.exec(content) : null;
+  return probe ? Math.max(runMs, Number(probe[1]) * 1000) : runMs;
+}
 const TYPES = ['RunShellScript', 'RunBatScript', 'RunPowerShellScript'];
 /** The agent version the sandbox reports (the format of a 2.x Linux agent). */
 const AGENT_VERSION = '2.2.3.857';
@@ -151,7 +163,8 @@ function runCommand(ctx: RpcContext): RpcBody {
   const commandId = nextId(ctx.state, 'c-hz', 18);
   const invokeId = nextId(ctx.state, 't-hz', 18);
   const t = now(ctx.state);
-  const { deliveryMs, runMs } = realismOf(ctx.state).commands;
+  const { deliveryMs, runMs: agentRunMs } = realismOf(ctx.state).commands;
+  const runMs = scriptRunMs(content, agentRunMs);
   for (const i of instances) {
     const inv: CommandInvocation = {
       invokeId,
@@ -320,14 +333,62 @@ function roleCheck(sandbox: SandboxHost, i: Instance, script: string): string {
   return [...out, 'done=1', ''].join('\n');
 }
 
+/**
+ * What the probe prints on instance `i` over [from, to]: the sandbox agent sees what the script
+ * sees with tcpdump present (the instance's programs' real connections, and which of their reads
+ * carried no token), through the metadata service's record of its callers.
+ */
+function metadataProbe(sandbox: SandboxHost, i: Instance, content: string, from: number, to: number): string {
+  const seconds = /^SECONDS_TO_WATCH=(\d+)$/m.exec(content)?.[1] ?? '0';
+  const byPid = new Map<number, { tokenless: boolean; unit?: string; command: string }>();
+  for (const c of metadataCallers(sandbox, i.instanceId, from, to)) {
+    if (!c.process) {
+      continue;
+    }
+    const seen = byPid.get(c.process.pid);
+    const unit = c.process.unit ?? serviceOfPid(sandbox, i.instanceId, c.process.pid);
+    byPid.set(c.process.pid, {
+      tokenless: (seen?.tokenless ?? false) || !c.token,
+      unit,
+      command: c.process.command,
+    });
+  }
+  const lines = ['probe=1', `seconds=${seconds}`, 'sampler=proc', 'capture=tcpdump'];
+  for (const [pid, c] of byPid) {
+    const b64 = Buffer.from(c.command.split(' ').join('\0')).toString('base64').slice(0, 1400);
+    lines.push(`caller=${pid} ${c.tokenless ? 'tokenless' : 'token'} ${c.unit ?? '-'} ${b64}`);
+  }
+  return [...lines, 'done=1', ''].join('\n');
+}
+
+/** The canary: systemctl restart of the named unit with the drop-in's environment. */
+function metadataCanary(sandbox: SandboxHost, i: Instance, content: string): string {
+  const unit = /^UNIT='([A-Za-z0-9@._:-]+)'$/m.exec(content)?.[1] ?? '';
+  if (!restartInstanceService(sandbox, i.instanceId, unit, { ALIBABA_CLOUD_IMDSV1_DISABLED: 'true' })) {
+    return ['canary=nounit', 'done=1', ''].join('\n');
+  }
+  const pid = instanceService(sandbox, i.instanceId, unit)?.child?.pid ?? 0;
+  return ['canary=restarted', `pid=${pid}`, 'done=1', ''].join('\n');
+}
+
 /** The command runs: the role check does its work; anything else is a command this agent lacks. */
-function execute(sandbox: SandboxHost, inv: CommandInvocation): Partial<CommandInvocation> {
+function execute(sandbox: SandboxHost, inv: CommandInvocation, at: number): Partial<CommandInvocation> {
   const i = sandbox.state.instances.get(inv.instanceId);
   if (!i) {
     return { status: 'Error', errorCode: 'InstanceReleased', errorInfo: 'the instance has released when create task' };
   }
   if (inv.content.includes(MARKER)) {
     return { status: 'Success', exitCode: 0, output: roleCheck(sandbox, i, inv.content) };
+  }
+  if (inv.content.includes(PROBE_MARKER) && inv.type === 'RunShellScript') {
+    return {
+      status: 'Success',
+      exitCode: 0,
+      output: metadataProbe(sandbox, i, inv.content, inv.startTime ?? inv.createdAt, at),
+    };
+  }
+  if (inv.content.includes(CANARY_MARKER) && inv.type === 'RunShellScript') {
+    return { status: 'Success', exitCode: 0, output: metadataCanary(sandbox, i, inv.content) };
   }
   // "ExitCodeNonzero" with its ErrorInfo, as the reference lists for a script that exits non-zero.
   const shell = inv.type === 'RunShellScript' ? 'sh' : 'powershell';
@@ -336,7 +397,7 @@ function execute(sandbox: SandboxHost, inv: CommandInvocation): Partial<CommandI
     exitCode: 127,
     errorCode: 'ExitCodeNonzero',
     errorInfo: 'the command execution exit code is nonzero',
-    output: `${shell}: the sandbox's Cloud Assistant agent runs only the extension's role check\n`,
+    output: `${shell}: the sandbox's Cloud Assistant agent runs only the extension's role check and metadata probe\n`,
   };
 }
 
@@ -351,7 +412,7 @@ export function settleInvocations(sandbox: SandboxHost): void {
         inv.status = 'Running';
         inv.startTime = next.at;
       } else if (next.status === 'Done') {
-        Object.assign(inv, execute(sandbox, inv), { finishedTime: next.at });
+        Object.assign(inv, execute(sandbox, inv, next.at), { finishedTime: next.at });
       } else if (next.status === 'Timeout') {
         Object.assign(inv, {
           status: 'Timeout',

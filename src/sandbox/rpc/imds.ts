@@ -16,6 +16,8 @@ import { settleInstances } from './lifecycle';
 import { visibleRole } from '../core/propagation';
 import { instanceSession } from './sessions';
 import { isoSeconds, now, type Instance, type SandboxState } from '../core/state';
+import { processOfConnection, type LocalProcess } from '../core/processes';
+import { servicePids } from './instanceServices';
 
 const PATH = /^(?:\/imds\/([^/]+))?(\/latest(?:\/.*)?)$/;
 const TOKEN_PATH = '/latest/api/token';
@@ -37,6 +39,51 @@ function tokensOf(sandbox: SandboxHost): Map<string, MetadataToken> {
     tokenStores.set(sandbox, store);
   }
   return store;
+}
+
+/** One read of the metadata service by a local process: what the instance's probe looks for. */
+export interface MetadataCaller {
+  instanceId: string;
+  at: number;
+  /** A token was sent (or asked for); false: a normal-mode (token-less) read. */
+  token: boolean;
+  process?: LocalProcess;
+}
+
+const CALLER_LIMIT = 2000;
+const callerLogs = new WeakMap<SandboxHost, MetadataCaller[]>();
+/** client port → process, so a keep-alive connection is traced once. */
+const connectionCache = new WeakMap<SandboxHost, Map<number, { process?: LocalProcess; at: number }>>();
+
+function recordCaller(req: SandboxRequest, sandbox: SandboxHost, instance: Instance, token: boolean): void {
+  if (req.remotePort === undefined || req.localPort === undefined) {
+    return; // the sandbox's own agent (Cloud Assistant), not a program on the instance
+  }
+  let cache = connectionCache.get(sandbox);
+  if (!cache) {
+    cache = new Map();
+    connectionCache.set(sandbox, cache);
+  }
+  const t = Date.now();
+  let hit = cache.get(req.remotePort);
+  if (!hit || t - hit.at > 5000) {
+    hit = { process: processOfConnection(req.remotePort, req.localPort, servicePids(sandbox)), at: t };
+    cache.set(req.remotePort, hit);
+  }
+  let log = callerLogs.get(sandbox);
+  if (!log) {
+    log = [];
+    callerLogs.set(sandbox, log);
+  }
+  log.push({ instanceId: instance.instanceId, at: now(sandbox.state), token, process: hit.process });
+  if (log.length > CALLER_LIMIT) {
+    log.splice(0, log.length - CALLER_LIMIT);
+  }
+}
+
+/** The metadata reads of an instance's programs between `from` and `to` (sandbox time). */
+export function metadataCallers(sandbox: SandboxHost, instanceId: string, from: number, to: number): MetadataCaller[] {
+  return (callerLogs.get(sandbox) ?? []).filter((c) => c.instanceId === instanceId && c.at >= from && c.at <= to);
 }
 
 /**
@@ -245,11 +292,13 @@ function handle(req: SandboxRequest, sandbox: SandboxHost): SandboxResponse {
   }
   const path = m[2];
   if (path === TOKEN_PATH) {
+    recordCaller(req, sandbox, instance, true);
     return issueToken(req, sandbox, instance);
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     throw new SandboxError('MethodNotAllowed', 405, '405 - Method Not Allowed');
   }
+  recordCaller(req, sandbox, instance, header(req, 'x-aliyun-ecs-metadata-token') !== undefined);
   checkToken(req, sandbox, instance);
   return metadata(path, sandbox.state, instance);
 }

@@ -549,6 +549,8 @@ function seedLargeCatalogues(state: SandboxState): void {
           architecture: arch,
           size: 20,
           ownerAlias: 'system',
+          // The oldest builds predate hardened-only metadata support.
+          ...(date === dates[0] ? { hardenedMetadata: false } : {}),
         });
       }
     }

@@ -33,6 +33,8 @@ export const LARGE = {
   /** Every n-th generated instance holds a generated role; every m-th is a classic instance. */
   roleEvery: 3,
   classicEvery: 50,
+  /** Every k-th generated instance still allows normal-mode metadata reads (HttpTokens=optional). */
+  normalModeEvery: 4,
   roleName: (n: number) => `scale-role-${String(n).padStart(5, '0')}`,
   policyName: (n: number) => `ScalePolicy${String(n).padStart(5, '0')}`,
 };
@@ -115,7 +117,7 @@ export function seedLargeAccount(state: SandboxState): SandboxState {
           memory: 8192,
           creationTime: '2026-01-15T08:10Z',
           internetMaxBandwidthOut: 0,
-          httpTokens: 'required',
+          httpTokens: n % LARGE.normalModeEvery === 0 ? 'optional' : 'required',
           httpEndpoint: 'enabled',
           tags: [],
           ...(!classic && n % LARGE.roleEvery === 0 ? { ramRoleName: LARGE.roleName(1 + (n % LARGE.roles)) } : {}),

@@ -260,6 +260,11 @@ export function describeNewInstance(spec: NewInstance, allocatePublicIp: boolean
     vscode.l10n.t('VSwitch {0}, security group {1}', spec.vSwitchId, spec.securityGroupId),
     spec.ramRoleName ? vscode.l10n.t('RAM role {0}', spec.ramRoleName) : '',
     allocatePublicIp ? vscode.l10n.t('Public IP (pay-by-traffic bandwidth)') : vscode.l10n.t('No public IP'),
+    spec.hardenedMetadata === false
+      ? vscode.l10n.t('Metadata: normal mode allowed')
+      : vscode.l10n.t(
+          'Metadata: hardened only (programs must ask for a token first, so an SSRF in an app cannot read the role credentials)',
+        ),
   ]
     .filter(Boolean)
     .join('\n');

@@ -9,6 +9,7 @@ import { hostileWorkspaceTests } from './hostile.test';
 import { instanceTests } from './instance.test';
 import { l10nTests } from './l10n.test';
 import { liveTests } from './live.test';
+import { metadataTests } from './metadata.test';
 import { multiSelectTests } from './multiselect.test';
 import { ossTests } from './oss.test';
 import { ossDndTests } from './oss-dnd.test';
@@ -31,6 +32,7 @@ const suites: HostSuite[] = [
   { name: 'profiles', tests: profileTests },
   { name: 'outcome', tests: outcomeTests },
   { name: 'connect', tests: connectTests },
+  { name: 'metadata', tests: metadataTests },
   { name: 'policy-tools', tests: policyToolsTests },
   { name: 'explorer', tests: explorerTests },
   { name: 'accesskeys', tests: accessKeyTests },

@@ -142,10 +142,10 @@ export const flowTests = [
       );
       log(`  ECS: ${instances.map((r) => `${r.label} [${r.description ?? ''}]`).join(', ')}`);
       assert.ok(row(instances, REGION), `region row ${REGION}`);
-      assert.equal(row(instances, INSTANCE_NAME).description, `${INSTANCE} · Running · no role`);
+      assert.equal(row(instances, INSTANCE_NAME).description, `${INSTANCE} · Running · hardened only · no role`);
       assert.match(
         row(instances, 'demo-worker-1').description,
-        /^i-bp1sandboxvpc000002 · Running · role: DemoEcsOssReader$/,
+        /^i-bp1sandboxvpc000002 · Running · normal mode allowed · role: DemoEcsOssReader$/,
       );
       assert.match(row(instances, 'legacy-classic-1')?.description ?? '', /classic$/);
 
@@ -258,7 +258,7 @@ export const flowTests = [
     async run({ page, ui, step, log }) {
       const [ram, ecs] = [view('alibabaCloud.ram'), view('alibabaCloud.ecs')];
       await ui.openViewContainer(page, CONTAINER());
-      const want = `${INSTANCE} · Running · role: ${NEW_ROLE}`;
+      const want = `${INSTANCE} · Running · hardened only · role: ${NEW_ROLE}`;
       const t0 = Date.now();
       const rows = await waitForRows(
         page,

@@ -73,7 +73,8 @@ export const zhUiTests = [
       );
       const description = row(instances, INSTANCE_NAME).description;
       log(`  ECS: ${INSTANCE_NAME} [${description}]`);
-      assert.equal(description, `${INSTANCE} · Running · ${noRole}`);
+      const hardened = differs(t('hardened only'), 'hardened only', 'ECS "hardened only"');
+      assert.equal(description, `${INSTANCE} · Running · ${hardened} · ${noRole}`);
 
       await waitForRows(page, oss, 'the buckets', (rows) => (BUCKETS.every((b) => row(rows, b)) ? rows : undefined));
 
