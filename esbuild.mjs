@@ -287,6 +287,8 @@ export async function bundleExtension({
 const others = [
   { ...common, entryPoints: ['src/sandbox/server.ts'], outfile: 'dist/sandbox-lib.js' },
   { ...common, entryPoints: ['src/sandbox/main.ts'], outfile: 'dist/sandbox.js' },
+  // Session Manager's ProxyCommand: ssh runs it under VS Code's runtime (src/cloud/sessionBridge.ts).
+  { ...common, entryPoints: ['src/cloud/sessionBridge.ts'], outfile: 'dist/sessionBridge.js' },
   // The workspace AccessKey scan runs in this worker thread, off the extension host's (scanInWorker).
   { ...common, entryPoints: ['src/setup/accessKeyScanWorker.ts'], outfile: 'dist/accessKeyScanWorker.js' },
   // One bundle per SDK; RAM/ECS/STS share the openapi-core and darabonba bundles, so their
