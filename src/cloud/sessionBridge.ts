@@ -21,7 +21,8 @@ export function describeEnd(how: SessionEnd): string {
       return (
         {
           Exit: 'Session Manager closed the session.',
-          AgentTimeout: 'Session Manager closed the session: the Cloud Assistant agent on the instance stopped answering.',
+          AgentTimeout:
+            'Session Manager closed the session: the Cloud Assistant agent on the instance stopped answering.',
           InitChannelFailed: 'Session Manager could not set up the session on the instance.',
           OpenChannelFailed:
             'Session Manager could not open the port on the instance: is the SSH server running and listening there?',
@@ -71,11 +72,16 @@ async function main(argv: string[]): Promise<number> {
   return new Promise<number>((resolve) => {
     const stdin = process.stdin;
     const stdout = process.stdout;
+    let draining = false;
     const stream = new SessionStream(ticket.webSocketUrl, ticket.securityToken, {
       data: (chunk) => {
-        if (!stdout.write(chunk)) {
+        if (!stdout.write(chunk) && !draining) {
+          draining = true;
           stream.pause();
-          stdout.once('drain', () => stream.resume());
+          stdout.once('drain', () => {
+            draining = false;
+            stream.resume();
+          });
         }
       },
       end: (how) => {

@@ -188,10 +188,7 @@ export class SessionStream {
       return;
     }
     const now = Date.now();
-    this.budget = Math.min(
-      this.bytesPerSecond / 4,
-      this.budget + ((now - this.budgetAt) / 1000) * this.bytesPerSecond,
-    );
+    this.budget = Math.min(this.bytesPerSecond / 4, this.budget + ((now - this.budgetAt) / 1000) * this.bytesPerSecond);
     this.budgetAt = now;
     while (this.pendingBytes && this.budget >= Math.min(MAX_CHUNK, this.pendingBytes)) {
       const head = this.pending[0];

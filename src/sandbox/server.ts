@@ -20,6 +20,7 @@ import { ossService } from './oss/api';
 import { parseOssAuth, parseQuery } from './oss/signature';
 import { rpcService } from './rpc/gateway';
 import { closeSessions, parseInstancePort, sessionRelay } from './rpc/sessionRelay';
+import { sessionBook } from './rpc/terminalSessions';
 import { parseFormPairs } from './rpc/signature';
 import { bindRealism, resolveRealism, type Realism, type RealismOptions } from './core/realism';
 import { randomSecret, seedDemoAccount, DEMO } from './seed/demo';
@@ -133,6 +134,15 @@ export class Sandbox {
       const { key, localPort } = parseInstancePort(m);
       this.instancePorts.set(key, localPort);
     }
+  }
+
+  /** The SSH host key the instance's Cloud Assistant reports (`ssh-ed25519 AAAA…`). */
+  setInstanceHostKey(instanceId: string, publicKey: string): void {
+    const line = publicKey.trim().split(/\s+/).slice(0, 2).join(' ');
+    if (!/^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,2}$/.test(line)) {
+      throw new Error('hostKey is not an OpenSSH public key line');
+    }
+    sessionBook(this.state).hostKeys.set(instanceId, [line]);
   }
 
   endpoint(): string {
@@ -427,6 +437,9 @@ export class Sandbox {
       try {
         const { key, localPort } = parseInstancePort(String(body.map ?? ''));
         this.instancePorts.set(key, localPort);
+        if (typeof body.hostKey === 'string') {
+          this.setInstanceHostKey(key.replace(/:\d+$/, ''), body.hostKey);
+        }
       } catch (e) {
         return json({ error: (e as Error).message }, 400);
       }

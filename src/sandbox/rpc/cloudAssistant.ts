@@ -23,6 +23,7 @@ import { imdsService } from './imds';
 import { settleInstances } from './lifecycle';
 import { ossService } from '../oss/api';
 import { realismOf } from '../core/realism';
+import { sessionBook } from './terminalSessions';
 import type { RpcAction, RpcBody, RpcContext } from './product';
 import type { SandboxHost, ServiceModule } from '../core/service';
 import {
@@ -36,6 +37,8 @@ import {
 } from '../core/state';
 
 const MARKER = 'alibabaCloud.verifyRole v1';
+/** The extension's host-key read (src/setup/hostKeys.ts): prints the instance's SSH host public keys. */
+const HOST_KEYS_MARKER = 'alibabaCloud.hostKeys v1';
 const TYPES = ['RunShellScript', 'RunBatScript', 'RunPowerShellScript'];
 /** The agent version the sandbox reports (the format of a 2.x Linux agent). */
 const AGENT_VERSION = '2.2.3.857';
@@ -328,6 +331,18 @@ function execute(sandbox: SandboxHost, inv: CommandInvocation): Partial<CommandI
   }
   if (inv.content.includes(MARKER)) {
     return { status: 'Success', exitCode: 0, output: roleCheck(sandbox, i, inv.content) };
+  }
+  if (inv.content.includes(HOST_KEYS_MARKER)) {
+    const keys = sessionBook(sandbox.state).hostKeys.get(i.instanceId) ?? [];
+    return keys.length
+      ? { status: 'Success', exitCode: 0, output: keys.map((k) => `${k}\n`).join('') }
+      : {
+          status: 'Failed',
+          exitCode: 1,
+          errorCode: 'ExitCodeNonzero',
+          errorInfo: 'the command execution exit code is nonzero',
+          output: 'cat: /etc/ssh/ssh_host_ed25519_key.pub: No such file or directory\n',
+        };
   }
   // "ExitCodeNonzero" with its ErrorInfo, as the reference lists for a script that exits non-zero.
   const shell = inv.type === 'RunShellScript' ? 'sh' : 'powershell';

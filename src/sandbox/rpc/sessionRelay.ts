@@ -26,7 +26,7 @@ import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { realismOf } from '../core/realism';
-import type { SandboxState } from '../core/state';
+import { now, type SandboxState } from '../core/state';
 import { settleInstances } from './lifecycle';
 import { sessionBook, sessionHooks, type TerminalConnection, type TerminalSession } from './terminalSessions';
 
@@ -291,7 +291,7 @@ class Connection {
     if (!this.record.endTime) {
       this.record.status = this.record.status === 'Failed' ? 'Failed' : status;
       this.record.closedReason ??= reason;
-      this.record.endTime = Date.now();
+      this.record.endTime = now(this.host.state);
     }
     this.done();
   }
@@ -309,7 +309,11 @@ sessionHooks.onEnd = (state, session, reason) => {
 };
 
 /** Closes live connections (of one session or instance, or all) with a reason: the control route. */
-export function closeSessions(state: SandboxState, reason: string, filter: { sessionId?: string; instanceId?: string }) {
+export function closeSessions(
+  state: SandboxState,
+  reason: string,
+  filter: { sessionId?: string; instanceId?: string },
+) {
   let n = 0;
   for (const c of [...(live.get(state) ?? [])]) {
     if (
@@ -353,7 +357,7 @@ export function sessionRelay(host: RelayHost) {
       if (!session || !token || !sameSecret(token, session.securityToken)) {
         return refuse(socket, 401, 'unknown session or wrong token\n');
       }
-      if (session.ended || Date.now() > session.urlExpiresAt) {
+      if (session.ended || now(host.state) > session.urlExpiresAt) {
         return refuse(socket, 403, 'the session URL has expired or the session was ended\n');
       }
       const connected = [...book.sessions.values()]
@@ -361,12 +365,12 @@ export function sessionRelay(host: RelayHost) {
         .flatMap((s) => s.connections)
         .filter((c) => c.status === 'Connecting' || c.status === 'Connected').length;
       wss.handleUpgrade(req, socket, head, (ws) => {
-        const record: TerminalConnection = { status: 'Connecting', startTime: Date.now(), clientIp: '127.0.0.1' };
+        const record: TerminalConnection = { status: 'Connecting', startTime: now(host.state), clientIp: '127.0.0.1' };
         session.connections.push(record);
         if (connected >= realismOf(host.state).sessions.perInstance) {
           record.status = 'Failed';
           record.failedDetail = 'The instance has too many connected sessions.';
-          record.endTime = Date.now();
+          record.endTime = now(host.state);
           ws.send(frame(FRAME.status, 0, statusFrame(STATUS.connectFailed, Buffer.from(record.failedDetail))));
           ws.close(1000);
           return;

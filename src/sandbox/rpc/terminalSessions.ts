@@ -49,6 +49,8 @@ export interface TerminalSession {
 interface SessionBook {
   sessionManagerEnabled: boolean;
   sessions: Map<string, TerminalSession>;
+  /** The public host keys of the SSH server behind each instance (what /etc/ssh/ssh_host_*.pub would hold). */
+  hostKeys: Map<string, string[]>;
 }
 
 /** Sessions live in memory only: a restarted sandbox, like a restarted service, has none open. */
@@ -58,7 +60,7 @@ export function sessionBook(state: SandboxState): SessionBook {
   let b = books.get(state);
   if (!b) {
     // Session Manager is off in a new account until someone turns it on.
-    b = { sessionManagerEnabled: false, sessions: new Map() };
+    b = { sessionManagerEnabled: false, sessions: new Map(), hostKeys: new Map() };
     books.set(state, b);
   }
   return b;
@@ -217,18 +219,18 @@ const instanceArn = (ctx: RpcContext, id: string | undefined) =>
   `acs:ecs:${ctx.params.str('RegionId') ?? '*'}:${ctx.accountId}:instance/${id ?? '*'}`;
 
 export const terminalSessionActions: Record<string, RpcAction> = {
-    StartTerminalSession: {
-      resources: (ctx) => {
-        const ids = ctx.params.list('InstanceId');
-        return (ids.length ? ids : ['*']).map((id) => instanceArn(ctx, id));
-      },
-      handle: startTerminalSession,
+  StartTerminalSession: {
+    resources: (ctx) => {
+      const ids = ctx.params.list('InstanceId');
+      return (ids.length ? ids : ['*']).map((id) => instanceArn(ctx, id));
     },
-    EndTerminalSession: { handle: endTerminalSession },
-    DescribeTerminalSessions: {
-      resources: (ctx) => [instanceArn(ctx, ctx.params.str('InstanceId'))],
-      handle: describeTerminalSessions,
-    },
-    DescribeCloudAssistantSettings: { handle: describeCloudAssistantSettings },
-    ModifyCloudAssistantSettings: { handle: modifyCloudAssistantSettings },
+    handle: startTerminalSession,
+  },
+  EndTerminalSession: { handle: endTerminalSession },
+  DescribeTerminalSessions: {
+    resources: (ctx) => [instanceArn(ctx, ctx.params.str('InstanceId'))],
+    handle: describeTerminalSessions,
+  },
+  DescribeCloudAssistantSettings: { handle: describeCloudAssistantSettings },
+  ModifyCloudAssistantSettings: { handle: modifyCloudAssistantSettings },
 };
