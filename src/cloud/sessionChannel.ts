@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { l10n } from './l10n';
 import type { SessionEnd } from './sessionStream';
 import type { TerminalSessionTicket } from './sessionManager';
 
@@ -42,7 +43,7 @@ export function channelDirectory(base = os.tmpdir()): string {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const st = fs.lstatSync(dir);
   if (!st.isDirectory() || (uid !== undefined && (st.uid !== uid || (st.mode & 0o077) !== 0))) {
-    throw new Error(`${dir} is not a private directory of this user; remove it and try again`);
+    throw new Error(l10n.t('{0} is not a private directory of this user; remove it and try again.', dir));
   }
   return dir;
 }
@@ -166,7 +167,7 @@ export async function askForTicket(
   const socket = net.connect(channelPath);
   const answer = await new Promise<Record<string, unknown>>((resolve, reject) => {
     socket.once('error', reject);
-    socket.once('close', () => reject(new Error('the editor closed the session channel')));
+    socket.once('close', () => reject(new Error(l10n.t('The editor closed the session channel.'))));
     lines(socket, resolve);
     socket.once('connect', () => send(socket, { nonce, ...req }));
   });
@@ -177,7 +178,7 @@ export async function askForTicket(
   const ticket = answer as unknown as TerminalSessionTicket;
   if (typeof ticket.webSocketUrl !== 'string' || typeof ticket.securityToken !== 'string') {
     socket.destroy();
-    throw new Error('the editor answered without a session');
+    throw new Error(l10n.t('The editor answered without a session.'));
   }
   socket.on('error', () => undefined);
   return {

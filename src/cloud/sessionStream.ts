@@ -14,6 +14,7 @@
  * The token goes in the `x-acs-session-token` header, as the official client sends it.
  */
 import { WebSocket } from 'ws';
+import { l10n } from './l10n';
 
 const TYPE = { input: 0, output: 1, close: 3, status: 5 } as const;
 const HEADER_BYTES = 30;
@@ -151,7 +152,7 @@ export class SessionStream {
   private onFrame(raw: Buffer): void {
     const f = decodeFrame(raw);
     if (!f) {
-      return this.finish({ kind: 'lost', detail: 'malformed frame from the service' });
+      return this.finish({ kind: 'lost', detail: l10n.t('A malformed frame came from the service.') });
     }
     if (f.type === TYPE.output) {
       this.begin();
