@@ -171,7 +171,9 @@ export class SessionStream {
         this.on.rate?.(this.bytesPerSecond);
       }
     } else if (code === 5) {
-      this.finish({ kind: 'closed', reason: arg.toString('latin1').trim() || 'Exit' });
+      const reason = arg.toString('latin1').trim() || 'Exit';
+      // "Exit" after our own close frame is the service agreeing, not a failure.
+      this.finish(reason === 'Exit' && this.closeAfterFlush ? { kind: 'done' } : { kind: 'closed', reason });
     } else if (code === 2) {
       this.finish({ kind: 'connectFailed', detail: arg.toString('utf8') });
     }
