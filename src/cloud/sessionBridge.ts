@@ -10,9 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { askForTicket } from './sessionChannel';
-import { SessionStream, type SessionEnd } from './sessionStream';
-
-const HIGH_WATER = 1024 * 1024;
+import { pipeSession, type SessionEnd } from './sessionStream';
 
 /** Plain words for each close reason the official client knows (client.go), and the others. */
 export function describeEnd(how: SessionEnd): string {
@@ -70,44 +68,13 @@ async function main(argv: string[]): Promise<number> {
     targetServer: values.target,
   });
   return new Promise<number>((resolve) => {
-    const stdin = process.stdin;
-    const stdout = process.stdout;
-    let draining = false;
-    const stream = new SessionStream(ticket.webSocketUrl, ticket.securityToken, {
-      data: (chunk) => {
-        if (!stdout.write(chunk) && !draining) {
-          draining = true;
-          stream.pause();
-          stdout.once('drain', () => {
-            draining = false;
-            stream.resume();
-          });
-        }
-      },
-      end: (how) => {
-        const text = describeEnd(how);
-        if (text) {
-          process.stderr.write(`${text}\n`);
-        }
-        stdin.pause();
-        void report(how).then(() => resolve(how.kind === 'done' ? 0 : 1));
-      },
-    });
-    let waiting: NodeJS.Timeout | undefined;
-    stdin.on('data', (d: Buffer) => {
-      stream.write(d);
-      if (stream.backlog > HIGH_WATER && !waiting) {
-        stdin.pause();
-        waiting = setInterval(() => {
-          if (stream.backlog < HIGH_WATER / 4) {
-            clearInterval(waiting);
-            waiting = undefined;
-            stdin.resume();
-          }
-        }, 5);
+    pipeSession(ticket, process.stdin, process.stdout, (how) => {
+      const text = describeEnd(how);
+      if (text) {
+        process.stderr.write(`${text}\n`);
       }
+      void report(how).then(() => resolve(how.kind === 'done' ? 0 : 1));
     });
-    stdin.on('end', () => stream.end());
   });
 }
 

@@ -13,6 +13,7 @@
  * answered or 3 s have passed: input that reaches the agent before it has opened the port is lost.
  * The token goes in the `x-acs-session-token` header, as the official client sends it.
  */
+import type { Readable, Writable } from 'node:stream';
 import { WebSocket } from 'ws';
 import { l10n } from './l10n';
 
@@ -234,4 +235,51 @@ export class SessionStream {
     }
     this.on.end(how);
   }
+}
+
+/**
+ * Joins a session to a byte stream (ssh's stdin/stdout, a forwarded socket) with backpressure both
+ * ways: the WebSocket is paused while `output` drains, `input` while the paced backlog is high.
+ */
+export function pipeSession(
+  ticket: { webSocketUrl: string; securityToken: string },
+  input: Readable,
+  output: Writable,
+  end: (how: SessionEnd) => void,
+  highWater = 1024 * 1024,
+): SessionStream {
+  let draining = false;
+  let waiting: NodeJS.Timeout | undefined;
+  const stream = new SessionStream(ticket.webSocketUrl, ticket.securityToken, {
+    data: (chunk) => {
+      if (!output.write(chunk) && !draining) {
+        draining = true;
+        stream.pause();
+        output.once('drain', () => {
+          draining = false;
+          stream.resume();
+        });
+      }
+    },
+    end: (how) => {
+      clearInterval(waiting);
+      input.pause();
+      end(how);
+    },
+  });
+  input.on('data', (d: Buffer) => {
+    stream.write(d);
+    if (stream.backlog > highWater && !waiting) {
+      input.pause();
+      waiting = setInterval(() => {
+        if (stream.backlog < highWater / 4) {
+          clearInterval(waiting);
+          waiting = undefined;
+          input.resume();
+        }
+      }, 5);
+    }
+  });
+  input.on('end', () => stream.end());
+  return stream;
 }

@@ -7,7 +7,7 @@
 import * as net from 'node:net';
 import type { Cloud } from '../cloud';
 import { SessionManagerApi } from '../cloud/sessionManager';
-import { SessionStream, type SessionEnd } from '../cloud/sessionStream';
+import { pipeSession, type SessionEnd } from '../cloud/sessionStream';
 
 export interface PortForward {
   localPort: number;
@@ -35,36 +35,16 @@ export async function forwardPort(
     socket.on('error', () => undefined);
     sm.start(o.regionId, o.instanceId, o.port, o.targetServer).then(
       (ticket) => {
-        let draining = false;
-        const stream = new SessionStream(ticket.webSocketUrl, ticket.securityToken, {
-          data: (d) => {
-            if (!socket.write(d) && !draining) {
-              draining = true;
-              stream.pause();
-              socket.once('drain', () => {
-                draining = false;
-                stream.resume();
-              });
-            }
-          },
-          end: (how) => {
+        const stream = pipeSession(
+          ticket,
+          socket,
+          socket,
+          (how) => {
             socket.end();
             o.onEnd?.(how);
           },
-        });
-        socket.on('data', (d: Buffer) => {
-          stream.write(d);
-          if (stream.backlog > 512 * 1024) {
-            socket.pause();
-            const wait = setInterval(() => {
-              if (stream.backlog < 128 * 1024) {
-                clearInterval(wait);
-                socket.resume();
-              }
-            }, 5);
-          }
-        });
-        socket.on('end', () => stream.end());
+          512 * 1024,
+        );
         socket.on('close', () => stream.destroy());
         socket.resume();
       },

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { SessionManagerApi } from '../../src/cloud/sessionManager';
+import { closeSessions } from '../../src/sandbox/rpc/sessionRelay';
 import { DEMO } from '../../src/sandbox/seed/demo';
 import { utils } from 'ssh2';
 import { useSandbox } from '../helpers/sandbox';
@@ -68,13 +69,10 @@ describe('Session Manager through real OpenSSH', { skip: hasSsh ? false : 'no ss
       await new Promise((r) => setTimeout(r, 50));
     }
     const before = rig.ends.length;
+    // The relay cuts it in this process (the control route does the same), so the clock starts
+    // when the close frame leaves, not when an HTTP request about it was sent.
     const cutAt = Date.now();
-    const res = await fetch(`${t.sandbox.info.url}/__sandbox/session-close`, {
-      method: 'POST',
-      headers: { 'x-sandbox-token': t.sandbox.controlToken },
-      body: JSON.stringify({ instanceId: DEMO.vpcInstanceId, reason: 'FlowExceedLimit' }),
-    });
-    assert.deepEqual(await res.json(), { closed: 1 });
+    assert.equal(closeSessions(t.sandbox.state, 'FlowExceedLimit', { instanceId: DEMO.vpcInstanceId }), 1);
     const code = await exited;
     for (let i = 0; i < 20 && rig.ends.length === before; i++) {
       await new Promise((r) => setTimeout(r, 25));
