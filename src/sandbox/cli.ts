@@ -128,10 +128,10 @@ export const FLAGS: readonly Flag[] = [
   },
   {
     name: 'instance-port',
-    value: 'ID:PORT=127.0.0.1:LOCAL[,…]',
+    value: 'MAP',
     default: 'none (nothing listens on any instance port)',
     meaning:
-      'Session Manager: port PORT of instance ID (or of a VPC address, for TargetServer) is the loopback port LOCAL, e.g. an sshd or a test SSH server. Comma-separated for several; at run time: POST /__sandbox/instance-port {"map": "…"}.',
+      'Session Manager: MAP is `ID:PORT=127.0.0.1:LOCAL` (comma-separated for several): port PORT of instance ID (or of a VPC address, for TargetServer) is the loopback port LOCAL, e.g. an sshd or a test SSH server. At run time: POST /__sandbox/instance-port.',
     apply: (v, o) => {
       for (const m of v.split(',')) {
         try {

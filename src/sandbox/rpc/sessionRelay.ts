@@ -217,7 +217,9 @@ class Connection {
       this.tcp?.resume();
     }
     if (this.queue.length) {
-      const wait = ((Math.min(CHUNK, this.queued) - this.outBudget) / this.rate) * 1000;
+      // Wake when a few frames are due, not per frame.
+      const want = Math.min(8 * CHUNK, this.queued, this.rate / 4);
+      const wait = ((want - this.outBudget) / this.rate) * 1000;
       this.timer = setTimeout(
         () => {
           this.timer = undefined;
