@@ -14,7 +14,7 @@
  * The token goes in the `x-acs-session-token` header, as the official client sends it.
  */
 import type { Readable, Writable } from 'node:stream';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { l10n } from './l10n';
 
 const TYPE = { input: 0, output: 1, close: 3, status: 5 } as const;
@@ -100,7 +100,10 @@ export class SessionStream {
     token: string,
     private readonly on: SessionStreamEvents,
   ) {
-    this.ws = new WebSocket(url, { headers: { 'x-acs-session-token': token }, perMessageDeflate: false });
+    // ws loads with the first session, not with the module (the extension host imports this lazily).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { WebSocket: Client } = require('ws') as typeof import('ws');
+    this.ws = new Client(url, { headers: { 'x-acs-session-token': token }, perMessageDeflate: false });
     this.ws.on('open', () => this.pump());
     this.ws.on('message', (d: Buffer) => this.onFrame(d));
     this.ws.on('unexpected-response', (_req, res) => this.finish({ kind: 'refused', httpStatus: res.statusCode ?? 0 }));
@@ -182,14 +185,14 @@ export class SessionStream {
   }
 
   private send(type: number, payload: Uint8Array): void {
-    if (this.ws.readyState === WebSocket.OPEN) {
+    if (this.ws.readyState === this.ws.OPEN) {
       this.ws.send(encodeFrame(type, this.sequence++, payload));
     }
   }
 
   /** Sends ≤ 2 KB frames while the budget allows; a quarter second of burst at most. */
   private pump(): void {
-    if (this.timer || this.ended || this.ws.readyState !== WebSocket.OPEN || !this.started) {
+    if (this.timer || this.ended || this.ws.readyState !== this.ws.OPEN || !this.started) {
       return;
     }
     const now = Date.now();
@@ -231,9 +234,9 @@ export class SessionStream {
     this.ended = true;
     clearTimeout(this.timer);
     clearTimeout(this.holdTimer);
-    if (this.ws.readyState === WebSocket.OPEN) {
+    if (this.ws.readyState === this.ws.OPEN) {
       this.ws.close(1000);
-    } else if (this.ws.readyState === WebSocket.CONNECTING) {
+    } else if (this.ws.readyState === this.ws.CONNECTING) {
       this.ws.terminate();
     }
     this.on.end(how);

@@ -24,7 +24,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type * as http from 'node:http';
 import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { realismOf } from '../core/realism';
 import { now, type SandboxState } from '../core/state';
 import { settleInstances } from './lifecycle';
@@ -344,7 +344,11 @@ const sameSecret = (a: string, b: string) => {
 
 /** Serves `GET /session` upgrades of `server`. */
 export function sessionRelay(host: RelayHost) {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // ws loads with the first session, not with every sandbox.
+  let server: WebSocketServer | undefined;
+  const wss = () =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (server ??= new (require('ws') as typeof import('ws')).WebSocketServer({ noServer: true, maxPayload: 64 * 1024 }));
   return {
     handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
       const url = new URL(req.url ?? '/', 'ws://sandbox');
@@ -366,7 +370,7 @@ export function sessionRelay(host: RelayHost) {
         .filter((s) => s.instanceId === session.instanceId)
         .flatMap((s) => s.connections)
         .filter((c) => c.status === 'Connecting' || c.status === 'Connected').length;
-      wss.handleUpgrade(req, socket, head, (ws) => {
+      wss().handleUpgrade(req, socket, head, (ws) => {
         const record: TerminalConnection = { status: 'Connecting', startTime: now(host.state), clientIp: '127.0.0.1' };
         session.connections.push(record);
         if (connected >= realismOf(host.state).sessions.perInstance) {
@@ -386,7 +390,7 @@ export function sessionRelay(host: RelayHost) {
     },
     close(): void {
       closeSessions(host.state, 'Exit', {});
-      wss.close();
+      server?.close();
     },
   };
 }
