@@ -23,6 +23,8 @@ export const ENTRIES = [
   { in: 'src/lazy.ts', out: 'dist/lazy.js' },
   // The workspace AccessKey scan runs in this worker thread, off the extension host's (scanInWorker).
   { in: 'src/setup/accessKeyScanWorker.ts', out: 'dist/accessKeyScanWorker.js' },
+  // Session Manager's ProxyCommand: ssh runs it under VS Code's runtime (src/cloud/sessionBridge.ts).
+  { in: 'src/cloud/sessionBridge.ts', out: 'dist/sessionBridge.js' },
   // The in-extension sandbox ("Start Sandbox"), loaded only when started, and the sandbox CLI.
   { in: 'src/sandbox/server.ts', out: 'dist/sandbox-lib.js' },
   { in: 'src/sandbox/main.ts', out: 'dist/sandbox.js' },

@@ -29,6 +29,8 @@ import { DEMO } from '../src/sandbox/seed/demo';
 import { benchAccessKeyScan, benchHostileGitignore, benchOneMegabyteFile } from './accessKeyScan';
 import { LARGE } from '../src/sandbox/seed/large';
 import { startSandbox } from '../src/sandbox/server';
+import { startBridgeRig } from '../test/helpers/sessionBridge';
+import { sourceBytes } from '../test/helpers/sshTestServer';
 
 const root = path.join(__dirname, '..');
 const dist = path.join(root, 'dist');
@@ -495,6 +497,51 @@ async function imdsPerRotation(): Promise<void> {
   }
 }
 
+/**
+ * Session Manager: real OpenSSH through the bridge and the sandbox relay at its realistic 200 KB/s.
+ * The ratio is payload bytes/s during the transfer (first to last byte at the SSH server) over the
+ * rate the relay's send-rate frame allows; connect is `ssh … echo` from spawn to output.
+ */
+async function sessionBridge(): Promise<void> {
+  const sandbox = await startSandbox({ instant: true });
+  const cloud = createCloud({
+    name: 'bench-session',
+    regionId: 'cn-hangzhou',
+    credentials: { mode: 'AK', accessKeyId: sandbox.info.accessKeyId, accessKeySecret: sandbox.info.accessKeySecret },
+    endpoints: sandboxEndpoints(sandbox.info.endpoint),
+  });
+  const rig = await startBridgeRig(sandbox, cloud, DEMO.vpcInstanceId);
+  try {
+    const connects: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await rig.run('echo ok');
+      connects.push(r.code === 0 ? r.ms : NaN);
+    }
+    report({
+      metric: 'session_connect_ms',
+      value: round(median(connects), 0),
+      unit: 'ms',
+      goal: '<= 1500',
+      note: 'ssh through the bridge: channel, StartTerminalSession, WebSocket, SSH handshake, one command (median of 3)',
+    });
+    const rate = sandbox.realism.sessions.bytesPerSecond;
+    const size = (quick ? 1 : 4) * 1024 * 1024;
+    const up = await rig.run('sink', { input: sourceBytes(size) });
+    const sink = rig.ssh.sinks.at(-1);
+    report({
+      metric: 'session_bridge_throughput_ratio',
+      value: up.code === 0 && sink ? round(sink.bytes / ((sink.lastAt - sink.firstAt) / 1000) / rate, 3) : null,
+      unit: 'ratio',
+      goal: '>= 0.9',
+      note: `${size / 1024 / 1024} MB up through ssh at the relay's ${rate / 1024} KB/s`,
+    });
+  } finally {
+    await rig.close();
+    cloud.dispose();
+    await sandbox.close();
+  }
+}
+
 /** The AccessKey scan on hostile input, and how long it ever holds the calling (extension host) thread. */
 async function accessKeyScan(): Promise<void> {
   const g = benchHostileGitignore();
@@ -569,6 +616,9 @@ async function main(): Promise<void> {
   }
   if (part('akscan')) {
     await accessKeyScan();
+  }
+  if (part('session')) {
+    await sessionBridge();
   }
   table();
   console.log(

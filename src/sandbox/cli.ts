@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REALISTIC } from './core/realism';
+import { parseInstancePort } from './rpc/sessionRelay';
 import type { SandboxOptions } from './server';
 
 export class CliError extends Error {}
@@ -123,6 +124,23 @@ export const FLAGS: readonly Flag[] = [
     meaning: 'Answer every request N ms late (a network round trip).',
     apply: (v, o) => {
       o.latencyMs = integer('latency-ms', v, 0);
+    },
+  },
+  {
+    name: 'instance-port',
+    value: 'MAP',
+    default: 'none (nothing listens on any instance port)',
+    meaning:
+      'Session Manager: MAP is `ID:PORT=127.0.0.1:LOCAL` (comma-separated for several): port PORT of instance ID (or of a VPC address, for TargetServer) is the loopback port LOCAL, e.g. an sshd or a test SSH server. At run time: POST /__sandbox/instance-port.',
+    apply: (v, o) => {
+      for (const m of v.split(',')) {
+        try {
+          parseInstancePort(m);
+        } catch (e) {
+          throw new CliError(`--instance-port: ${(e as Error).message}`);
+        }
+        (o.instancePorts ??= []).push(m.trim());
+      }
     },
   },
   { name: 'help', short: 'h', default: '', meaning: 'Print this help and exit.' },

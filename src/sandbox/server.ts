@@ -12,6 +12,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { SandboxError } from './core/errors';
 import { Faults, THROTTLING, type FaultRule, type SandboxService } from './core/faults';
 import { header, requestId, type SandboxRequest, type SandboxResponse } from './core/http';
@@ -19,6 +20,8 @@ import { imdsService } from './rpc/imds';
 import { ossService } from './oss/api';
 import { parseOssAuth, parseQuery } from './oss/signature';
 import { rpcService } from './rpc/gateway';
+import { closeSessions, parseInstancePort, sessionRelay } from './rpc/sessionRelay';
+import { sessionBook } from './rpc/terminalSessions';
 import { parseFormPairs } from './rpc/signature';
 import { bindRealism, resolveRealism, type Realism, type RealismOptions } from './core/realism';
 import { randomSecret, seedDemoAccount, DEMO } from './seed/demo';
@@ -57,6 +60,11 @@ export interface SandboxOptions {
   seed?: 'demo' | 'large';
   /** Every request (control routes aside) is answered this many ms late: a network round trip. */
   latencyMs?: number;
+  /**
+   * Session Manager targets: `<instanceId>:<port>=127.0.0.1:<localPort>` each (also
+   * `<VPC address>:<port>=…` for StartTerminalSession's TargetServer).
+   */
+  instancePorts?: string[];
 }
 
 export interface SandboxInfo {
@@ -110,6 +118,9 @@ export class Sandbox {
   latencyMs: number;
   /** Requests being answered right now, per service (for `inFlight` throttling rules). */
   private readonly inFlight = new Map<SandboxService, number>();
+  /** Session Manager: where each instance port leads (options.instancePorts, control route `instance-port`). */
+  readonly instancePorts = new Map<string, number>();
+  private readonly relay = sessionRelay(this);
 
   constructor(
     public state: SandboxState,
@@ -120,6 +131,23 @@ export class Sandbox {
     bindRealism(state, this.realism);
     state.clockSkewMs = options.clockSkewMs ?? 0;
     this.latencyMs = options.latencyMs ?? 0;
+    for (const m of options.instancePorts ?? []) {
+      const { key, localPort } = parseInstancePort(m);
+      this.instancePorts.set(key, localPort);
+    }
+  }
+
+  /** The SSH host key the instance's Cloud Assistant reports (`ssh-ed25519 AAAA…`). */
+  setInstanceHostKey(instanceId: string, publicKey: string): void {
+    const line = publicKey.trim().split(/\s+/).slice(0, 2).join(' ');
+    if (!/^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,2}$/.test(line)) {
+      throw new Error('hostKey is not an OpenSSH public key line');
+    }
+    sessionBook(this.state).hostKeys.set(instanceId, [line]);
+  }
+
+  endpoint(): string {
+    return `${this.options.host ?? '127.0.0.1'}:${this.port}`;
   }
 
   /** Changes behaviours of a running sandbox (tests, the control endpoint). */
@@ -127,6 +155,7 @@ export class Sandbox {
     Object.assign(this.realism, patch, {
       lifecycle: { ...this.realism.lifecycle, ...patch.lifecycle },
       commands: { ...this.realism.commands, ...patch.commands },
+      sessions: { ...this.realism.sessions, ...patch.sessions },
     });
     return this.realism;
   }
@@ -179,6 +208,21 @@ export class Sandbox {
       void this.onRequest(req, res);
     });
     this.server.keepAliveTimeout = 5000;
+    this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      const refused = this.refuseForeign({
+        method: 'GET',
+        rawPath: '/session',
+        rawQuery: '',
+        query: new URLSearchParams(),
+        headers: req.headers,
+        body: Buffer.alloc(0),
+      });
+      if (refused) {
+        socket.end(`HTTP/1.1 403 Forbidden\r\nconnection: close\r\n\r\n${String(refused.body)}`);
+        return;
+      }
+      this.relay.handleUpgrade(req, socket, head);
+    });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve);
@@ -203,6 +247,7 @@ export class Sandbox {
       return;
     }
     this.server = undefined;
+    this.relay.close();
     s.closeAllConnections();
     await new Promise<void>((resolve) => s.close(() => resolve()));
   }
@@ -398,6 +443,25 @@ export class Sandbox {
     if (what === 'latency' && req.method === 'POST') {
       this.latencyMs = Math.max(0, Number(body.ms ?? 0));
       return json({ latencyMs: this.latencyMs });
+    }
+    if (what === 'instance-port' && req.method === 'POST') {
+      try {
+        const { key, localPort } = parseInstancePort(String(body.map ?? ''));
+        this.instancePorts.set(key, localPort);
+        if (typeof body.hostKey === 'string') {
+          this.setInstanceHostKey(key.replace(/:\d+$/, ''), body.hostKey);
+        }
+      } catch (e) {
+        return json({ error: (e as Error).message }, 400);
+      }
+      return json({ instancePorts: Object.fromEntries(this.instancePorts) });
+    }
+    if (what === 'session-close' && req.method === 'POST') {
+      const closed = closeSessions(this.state, String(body.reason ?? 'Exit'), {
+        sessionId: body.sessionId === undefined ? undefined : String(body.sessionId),
+        instanceId: body.instanceId === undefined ? undefined : String(body.instanceId),
+      });
+      return json({ closed });
     }
     if (what === 'info') {
       // Deliberately no secrets here: the CLI prints those once, at start.

@@ -32,6 +32,28 @@ export interface SshHostEntry {
   identityFile?: string;
   /** One line saying what the entry is for (instance name, id, region). */
   comment?: string;
+  /**
+   * Reach the host through Session Manager: ssh runs `proxyCommand` (the bridge) instead of
+   * opening TCP, and checks the host key pinned in `knownHostsFile` under the alias.
+   */
+  sessionManager?: { proxyCommand: string; knownHostsFile: string };
+}
+
+/** How often ssh sends a keepalive through a session: well inside Session Manager's 3-minute idle close. */
+export const SESSION_KEEPALIVE_SECONDS = 30;
+
+function sessionManagerLines(e: SshHostEntry): string[] {
+  const sm = e.sessionManager;
+  return sm
+    ? [
+        `    ProxyCommand ${sm.proxyCommand}`,
+        `    HostKeyAlias ${e.alias}`,
+        `    UserKnownHostsFile ${sm.knownHostsFile}`,
+        '    StrictHostKeyChecking yes',
+        `    ServerAliveInterval ${SESSION_KEEPALIVE_SECONDS}`,
+        '    ServerAliveCountMax 4',
+      ]
+    : [];
 }
 
 export type EntryAction = 'added' | 'updated' | 'unchanged';
@@ -199,7 +221,7 @@ function entryLines(e: SshHostEntry): string[] {
   if (e.identityFile) {
     out.push(`    IdentityFile ${e.identityFile}`, '    IdentitiesOnly yes');
   }
-  return out;
+  return [...out, ...sessionManagerLines(e)];
 }
 
 /**
@@ -234,17 +256,25 @@ export function upsertEntry(text: string, entry: SshHostEntry): EntryEdit {
   while (stop < range.end && !startsSection(parseLine(lines[stop]))) {
     stop++;
   }
-  const hostNameAt = lines.findIndex((l, i) => i > start && i < stop && parseLine(l)?.keyword === 'hostname');
-  const wanted = `    HostName ${entry.hostName}`;
-  if (hostNameAt >= 0) {
-    if (parseLine(lines[hostNameAt])?.args[0] === entry.hostName) {
-      return { text, action: 'unchanged' };
+  // Ours to refresh: HostName, and for Session Manager the lines that reach it (the bridge's
+  // channel is new with each editor session).
+  const owned = [`    HostName ${entry.hostName}`, ...sessionManagerLines(entry)];
+  let changed = false;
+  for (const wanted of owned) {
+    const keyword = parseLine(wanted)!.keyword;
+    const at = lines.findIndex((l, i) => i > start && i < stop && parseLine(l)?.keyword === keyword);
+    if (at >= 0 && parseLine(lines[at])?.args.join(' ') === parseLine(wanted)!.args.join(' ')) {
+      continue;
     }
-    lines[hostNameAt] = wanted;
-  } else {
-    lines.splice(start + 1, 0, wanted);
+    changed = true;
+    if (at >= 0) {
+      lines[at] = wanted;
+    } else {
+      lines.splice(stop, 0, wanted);
+      stop++;
+    }
   }
-  return { text: lines.join(eol) + eol, action: 'updated' };
+  return changed ? { text: lines.join(eol) + eol, action: 'updated' } : { text, action: 'unchanged' };
 }
 
 /** The entry the extension's block holds for `alias` (to show what an update keeps). */

@@ -8,16 +8,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { preflightConnect, type ConnectPlan, type PreflightProblem } from '../../setup/connectPreflight';
-import { assertSafeEntry, writeSshEntry } from '../../setup/sshConfig';
+import { assertSafeEntry, writeSshEntry, type SshHostEntry } from '../../setup/sshConfig';
 import { pickInstance } from '../../ui/pickers';
 import { withProgress } from '../../ui/progress';
 import { sshConfigPaths } from '../../ui/trustedSettings';
 import { InstanceNode } from '../../views/ecsView';
 import type { Services } from '../../services/services';
-import { defineCommand } from '../command';
+import { defineCommand, is } from '../command';
 import { instanceArgs, type InstanceInput } from './instanceInput';
 import { notify } from '../helpers';
 import { onClickedRow } from '../selection';
+import { readySessionManager, sessionManagerEntry } from './sessionManagerSupport';
 
 export const REMOTE_SSH = 'ms-vscode-remote.remote-ssh';
 
@@ -70,8 +71,21 @@ export function remoteUri(alias: string, folder: string): vscode.Uri {
   return vscode.Uri.from({ scheme: 'vscode-remote', authority: `ssh-remote+${alias}`, path: folder });
 }
 
+/** A plan that reaches the instance through Session Manager instead of its network address. */
+type Plan = ConnectPlan & { viaSessionManager?: boolean };
+
+/** What Session Manager gets around: no address to reach, no port open to this machine. */
+const NETWORK_PROBLEMS = new Set(['noPublicIp', 'noSshRule', 'sshRestricted']);
+
+const throughSessionManager = (plan: ConnectPlan, ref: InstanceRef): Plan => ({
+  ...plan,
+  host: ref.instanceId,
+  viaSessionManager: true,
+  problems: plan.problems.filter((p) => !NETWORK_PROBLEMS.has(p.id)),
+});
+
 /** Blocking problems: explain them, and offer the way out where there is one. Undefined: stop. */
-async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef): Promise<ConnectPlan | undefined> {
+async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef): Promise<Plan | undefined> {
   const blocking = plan.problems.filter((p) => p.blocking);
   if (!blocking.length) {
     return plan;
@@ -91,13 +105,22 @@ async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef)
   const allocate = vscode.l10n.t('Allocate Public IP');
   const usePrivate = vscode.l10n.t('Use Private IP (VPN or Bastion)');
   const anyway = vscode.l10n.t('Write the Entry Anyway');
+  const viaSessionManager = vscode.l10n.t('Connect through Session Manager');
+  // Session Manager needs no address and no open port: offered first when only those are missing.
+  const networkOnly = blocking.every((p) => NETWORK_PROBLEMS.has(p.id));
   // The first button is the dialog's default: never the billable one.
-  const actions = onlyNoIp
-    ? [...(plan.info.privateIp ? [usePrivate] : []), allocate]
-    : blocking.every((p) => p.id === 'noSshRule')
-      ? [anyway]
-      : [];
+  const actions = [
+    ...(networkOnly ? [viaSessionManager] : []),
+    ...(onlyNoIp
+      ? [...(plan.info.privateIp ? [usePrivate] : []), allocate]
+      : blocking.every((p) => p.id === 'noSshRule')
+        ? [anyway]
+        : []),
+  ];
   const choice = await s.prompt.choose(blocking[0].message, detail, actions);
+  if (choice === viaSessionManager) {
+    return throughSessionManager(plan, ref);
+  }
   if (choice === allocate) {
     const { cloud, entry } = await s.cloud();
     const { accountId } = await cloud.whoAmI();
@@ -138,7 +161,7 @@ async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef)
 export const connectRemoteSsh = defineCommand({
   id: 'alibabaCloud.ecs.connectRemoteSsh',
   node: [InstanceNode],
-  args: instanceArgs,
+  args: { ...instanceArgs, via: is.oneOf('sessionManager') },
   run: onClickedRow(
     () => vscode.l10n.t('Connect to ECS Instance with Remote-SSH'),
     async (s, input) => {
@@ -151,18 +174,26 @@ export const connectRemoteSsh = defineCommand({
         () => preflightConnect(cloud, ref.regionId, ref.instanceId, { sshDir: path.dirname(configPath) }),
         false,
       );
-      const plan = await resolveBlocking(s, first, ref);
+      // `{ via: 'sessionManager' }`: through Session Manager whatever the network allows.
+      const plan =
+        input.args.via === 'sessionManager' ? throughSessionManager(first, ref) : await resolveBlocking(s, first, ref);
       if (!plan?.host) {
         return { connected: false, problems: first.problems.map((p) => p.id) };
       }
+      if (plan.viaSessionManager && !(await readySessionManager(s, ref.regionId, plan.info))) {
+        return { connected: false, problems: ['sessionManager'] };
+      }
 
       const name = plan.info.instanceName || plan.info.instanceId;
-      const entry = {
+      const entry: SshHostEntry = {
         alias: plan.alias,
         hostName: plan.host,
         user: plan.user,
         identityFile: plan.identityFile,
         comment: `${name} (${plan.info.instanceId}) ${plan.info.regionId}`,
+        ...(plan.viaSessionManager
+          ? { sessionManager: await sessionManagerEntry(s, ref.regionId, ref.instanceId, plan.alias) }
+          : {}),
       };
       // Refused before the question, not after the user said yes.
       assertSafeEntry(entry);
@@ -173,6 +204,16 @@ export const connectRemoteSsh = defineCommand({
         `    HostName ${plan.host}`,
         `    User ${plan.user}`,
         ...(plan.identityFile ? [`    IdentityFile ${plan.identityFile}`] : []),
+        ...(entry.sessionManager
+          ? [
+              `    ProxyCommand ${entry.sessionManager.proxyCommand}`,
+              `    UserKnownHostsFile ${entry.sessionManager.knownHostsFile}`,
+              '',
+              vscode.l10n.t(
+                'ssh reaches the instance through Session Manager: the command above is this extension, run by VS Code, asking for a new session each time (no open port, no public IP). The host key was read on the instance through Cloud Assistant.',
+              ),
+            ]
+          : []),
         '',
         vscode.l10n.t('You can change User and IdentityFile there; connecting again only refreshes HostName.'),
         ...plan.problems.map((p) => `\n${describe(p)}`),

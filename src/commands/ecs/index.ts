@@ -5,6 +5,8 @@ import { detachRole } from './detachRole';
 import { createInstance } from './createInstance';
 import { copyInstanceId } from './copyInstanceId';
 import { connectRemoteSsh } from './connectRemoteSsh';
+import { forwardPortCommand } from './forwardPort';
+import { openTerminalOnInstance } from './openTerminal';
 import { verifyRole } from './verifyRole';
 import { requireHardenedMetadata } from './requireHardenedMetadata';
 import { rollBackMetadataMode } from './rollBackMetadataMode';
@@ -28,6 +30,8 @@ export const ecsCommands: CommandDef[] = [
   createInstance,
   copyInstanceId,
   connectRemoteSsh,
+  forwardPortCommand,
+  openTerminalOnInstance,
   verifyRole,
   requireHardenedMetadata,
   rollBackMetadataMode,

@@ -43,12 +43,21 @@ export interface Realism {
    * dozens of vSwitches and security groups. Only affects a freshly seeded account.
    */
   largeCatalogues: boolean;
+  /**
+   * Session Manager's limits (StartTerminalSession reference): a session with no data for
+   * `idleMs` is closed, `bytesPerSecond` each way per session, `perInstance` connected sessions.
+   * Limits, not delays: the same in both modes; a test lowers the idle time or raises the rate.
+   */
+  sessions: { idleMs: number; bytesPerSecond: number; perInstance: number };
 }
 
-export type RealismOptions = Partial<Omit<Realism, 'lifecycle' | 'commands'>> & {
+export type RealismOptions = Partial<Omit<Realism, 'lifecycle' | 'commands' | 'sessions'>> & {
   lifecycle?: Partial<Realism['lifecycle']>;
   commands?: Partial<Realism['commands']>;
+  sessions?: Partial<Realism['sessions']>;
 };
+
+const SESSION_LIMITS = Object.freeze({ idleMs: 180_000, bytesPerSecond: 200 * 1024, perInstance: 20 });
 
 /** What `npm start` and the CLI run: a few seconds of propagation and of instance transitions. */
 export const REALISTIC: Readonly<Realism> = Object.freeze({
@@ -61,6 +70,7 @@ export const REALISTIC: Readonly<Realism> = Object.freeze({
   ramLimits: true,
   nonceReplay: true,
   largeCatalogues: true,
+  sessions: SESSION_LIMITS,
 });
 
 /** Every behaviour off: answers as fast and as forgiving as the sandbox always was. */
@@ -74,6 +84,7 @@ export const INSTANT: Readonly<Realism> = Object.freeze({
   ramLimits: false,
   nonceReplay: false,
   largeCatalogues: false,
+  sessions: SESSION_LIMITS,
 });
 
 /** `base` (REALISTIC, or INSTANT when `instant`) with `overrides` applied per behaviour. */
@@ -84,6 +95,7 @@ export function resolveRealism(instant: boolean | undefined, overrides: RealismO
     ...overrides,
     lifecycle: { ...base.lifecycle, ...overrides.lifecycle },
     commands: { ...base.commands, ...overrides.commands },
+    sessions: { ...base.sessions, ...overrides.sessions },
   } as Realism;
 }
 

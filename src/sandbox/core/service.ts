@@ -11,6 +11,8 @@ import type { SandboxState } from './state';
 export interface SandboxHost {
   readonly state: SandboxState;
   readonly options: { readonly defaultImdsInstance?: string };
+  /** host:port of the sandbox (Session Manager's WebSocketUrl points back at it). */
+  endpoint?(): string;
 }
 
 export interface ServiceModule {

@@ -26,6 +26,7 @@ import { instanceService, restartInstanceService, serviceOfPid } from './instanc
 import { settleInstances } from './lifecycle';
 import { ossService } from '../oss/api';
 import { realismOf } from '../core/realism';
+import { sessionBook } from './terminalSessions';
 import type { RpcAction, RpcBody, RpcContext } from './product';
 import type { SandboxHost, ServiceModule } from '../core/service';
 import {
@@ -48,6 +49,10 @@ function scriptRunMs(content: string, runMs: number): number {
   const probe = content.includes(PROBE_MARKER) ? /^SECONDS_TO_WATCH=(\d+)$/m.exec(content) : null;
   return probe ? Math.max(runMs, Number(probe[1]) * 1000) : runMs;
 }
+
+/** The extension's host-key read (src/setup/hostKeys.ts): prints the instance's SSH host public keys. */
+const HOST_KEYS_MARKER = 'alibabaCloud.hostKeys v1';
+
 const TYPES = ['RunShellScript', 'RunBatScript', 'RunPowerShellScript'];
 /** The agent version the sandbox reports (the format of a 2.x Linux agent). */
 const AGENT_VERSION = '2.2.3.857';
@@ -390,6 +395,18 @@ function execute(sandbox: SandboxHost, inv: CommandInvocation, at: number): Part
   if (inv.content.includes(CANARY_MARKER) && inv.type === 'RunShellScript') {
     return { status: 'Success', exitCode: 0, output: metadataCanary(sandbox, i, inv.content) };
   }
+  if (inv.content.includes(HOST_KEYS_MARKER)) {
+    const keys = sessionBook(sandbox.state).hostKeys.get(i.instanceId) ?? [];
+    return keys.length
+      ? { status: 'Success', exitCode: 0, output: keys.map((k) => `${k}\n`).join('') }
+      : {
+          status: 'Failed',
+          exitCode: 1,
+          errorCode: 'ExitCodeNonzero',
+          errorInfo: 'the command execution exit code is nonzero',
+          output: 'cat: /etc/ssh/ssh_host_ed25519_key.pub: No such file or directory\n',
+        };
+  }
   // "ExitCodeNonzero" with its ErrorInfo, as the reference lists for a script that exits non-zero.
   const shell = inv.type === 'RunShellScript' ? 'sh' : 'powershell';
   return {
@@ -397,7 +414,7 @@ function execute(sandbox: SandboxHost, inv: CommandInvocation, at: number): Part
     exitCode: 127,
     errorCode: 'ExitCodeNonzero',
     errorInfo: 'the command execution exit code is nonzero',
-    output: `${shell}: the sandbox's Cloud Assistant agent runs only the extension's role check and metadata probe\n`,
+    output: `${shell}: the sandbox's Cloud Assistant agent runs only the extension's role check, metadata probe and host-key read\n`,
   };
 }
 

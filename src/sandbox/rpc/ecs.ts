@@ -10,6 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { roleArn } from '../../policy/builders';
 import { SandboxError } from '../core/errors';
+import { terminalSessionActions } from './terminalSessions';
 import { cloudAssistantActions } from './cloudAssistant';
 import { schedule, settleInstances } from './lifecycle';
 import { visibleRole } from '../core/propagation';
@@ -1176,6 +1177,7 @@ const actions: Record<string, RpcAction> = {
   AllocatePublicIpAddress: { resources: oneInstance, handle: allocatePublicIpAddress },
   ...securityGroupActions,
   ...cloudAssistantActions,
+  ...terminalSessionActions,
   // RunCommand takes a ClientToken too (its API reference), with the same rules as RunInstances.
   RunCommand: { ...cloudAssistantActions.RunCommand, handle: idempotent(cloudAssistantActions.RunCommand.handle) },
 };

@@ -1,0 +1,161 @@
+/**
+ * What the Session Manager commands share: the private channel the bridge asks for sessions on
+ * (one per extension host, opened on first use, closed with the extension), the pre-flight with
+ * its fixes, the pinned host keys, and a session's end in plain words.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { openSessionChannel, type SessionChannel } from '../../cloud/sessionChannel';
+import { SessionManagerApi } from '../../cloud/sessionManager';
+import type { SessionEnd } from '../../cloud/sessionStream';
+import { readHostKeys, replaceKnownHosts } from '../../setup/hostKeys';
+import { preflightSession, proxyCommandLine } from '../../setup/sessionManager';
+import type { SshHostEntry } from '../../setup/sshConfig';
+import { showNotice } from '../../ui/prompt';
+import { withProgress } from '../../ui/progress';
+import type { Services } from '../../services/services';
+
+/** Plain words for how a session ended (ClosedReason and the status frames). */
+export function sessionEndMessage(how: SessionEnd): string {
+  switch (how.kind) {
+    case 'closed':
+      switch (how.reason) {
+        case 'FlowExceedLimit':
+          return vscode.l10n.t('Session Manager closed the connection: more data was sent than a session allows.');
+        case 'AgentTimeout':
+          return vscode.l10n.t(
+            'Session Manager closed the connection: the Cloud Assistant agent on the instance stopped answering.',
+          );
+        case 'OpenChannelFailed':
+          return vscode.l10n.t(
+            'Session Manager could not open the port on the instance: is the SSH server running and listening there?',
+          );
+        case 'InstanceNotRunning':
+          return vscode.l10n.t('Session Manager could not connect: the instance is not running.');
+        case 'AgentNotOnline':
+          return vscode.l10n.t('Session Manager could not connect: the Cloud Assistant agent is not online.');
+        case 'Exit':
+          return vscode.l10n.t('Session Manager closed the connection (ended, or idle for 3 minutes).');
+        default:
+          return vscode.l10n.t('Session Manager closed the connection ({0}).', how.reason);
+      }
+    case 'connectFailed':
+      return vscode.l10n.t('Session Manager could not connect: {0}', how.detail);
+    case 'refused':
+      return how.httpStatus === 403
+        ? vscode.l10n.t('Session Manager refused the connection: its URL expired or the session was ended.')
+        : vscode.l10n.t('Session Manager refused the connection (HTTP {0}).', how.httpStatus);
+    case 'lost':
+      return vscode.l10n.t('The connection to Session Manager was lost: {0}', how.detail);
+    case 'done':
+      return '';
+  }
+}
+
+const channels = new WeakMap<vscode.ExtensionContext, Promise<SessionChannel>>();
+
+/** The channel of this extension host, opened on first use. */
+export function sessionChannel(s: Services): Promise<SessionChannel> {
+  let c = channels.get(s.context);
+  if (!c) {
+    c = openSessionChannel({
+      ticket: async (req) => {
+        const { cloud } = await s.cloud();
+        s.log.info(`session manager: new session to ${req.instanceId}:${req.port}`);
+        return new SessionManagerApi(cloud.session).start(req.regionId, req.instanceId, req.port, req.targetServer);
+      },
+      ended: (req, ticket, how) => {
+        if (how.kind === 'done') {
+          return;
+        }
+        s.log.warn(`session manager: ${ticket.sessionId} to ${req.instanceId} ended: ${JSON.stringify(how)}`);
+        void showNotice('warning', sessionEndMessage(how));
+      },
+    });
+    c.then(
+      (ch) => s.context.subscriptions.push({ dispose: () => ch.dispose() }),
+      () => channels.delete(s.context),
+    );
+    channels.set(s.context, c);
+  }
+  return c;
+}
+
+/**
+ * The pre-flight with its fixes. Session Manager off: offered to be turned on, naming that it is
+ * an account-wide switch. True when a session can be started.
+ */
+export async function readySessionManager(
+  s: Services,
+  regionId: string,
+  instance: { instanceId: string; instanceName?: string; status: string },
+): Promise<boolean> {
+  const { cloud, entry } = await s.cloud();
+  const problems = await withProgress(
+    vscode.l10n.t('Checking Session Manager for {0}…', instance.instanceId),
+    () => preflightSession(cloud, regionId, instance),
+    false,
+  );
+  if (!problems.length) {
+    return true;
+  }
+  s.log.warn(`session manager ${instance.instanceId}: ${problems.map((p) => p.id).join(', ')}`);
+  if (problems.every((p) => p.id === 'disabled')) {
+    const { accountId } = await cloud.whoAmI();
+    const enable = vscode.l10n.t('Enable Session Manager');
+    if (
+      !(await s.prompt.confirm(
+        vscode.l10n.t('Enable Session Manager for account {0} (profile {1})?', accountId, entry.name),
+        vscode.l10n.t(
+          'This changes a Cloud Assistant setting of the whole account (ModifyCloudAssistantSettings, SessionManagerConfig): anyone allowed ecs:StartTerminalSession can then open sessions to its running instances with the Cloud Assistant agent. No port is opened and nothing on the instances changes.',
+        ),
+        enable,
+      ))
+    ) {
+      return false;
+    }
+    await new SessionManagerApi(cloud.session).setEnabled(regionId, true);
+    s.log.info(`session manager: enabled for account ${accountId}`);
+    return true;
+  }
+  await s.prompt.choose(problems[0].message, problems.map((p) => `• ${p.message}`).join('\n'), []);
+  return false;
+}
+
+/**
+ * The ssh config entry's Session Manager part: the ProxyCommand running our bridge under this
+ * editor's runtime, and a known_hosts file with the host keys read on the instance.
+ */
+export async function sessionManagerEntry(
+  s: Services,
+  regionId: string,
+  instanceId: string,
+  alias: string,
+  port = 22,
+): Promise<NonNullable<SshHostEntry['sessionManager']>> {
+  const { cloud } = await s.cloud();
+  const keys = await withProgress(
+    vscode.l10n.t('Reading the SSH host keys of {0} through Cloud Assistant…', instanceId),
+    () => readHostKeys(cloud, regionId, instanceId),
+    false,
+  );
+  const dir = s.context.globalStorageUri.fsPath;
+  fs.mkdirSync(dir, { recursive: true });
+  const knownHostsFile = path.join(dir, 'session-manager-known_hosts');
+  const old = fs.existsSync(knownHostsFile) ? fs.readFileSync(knownHostsFile, 'utf8') : '';
+  fs.writeFileSync(knownHostsFile, replaceKnownHosts(old, alias, keys), { mode: 0o600 });
+  const channel = await sessionChannel(s);
+  return {
+    knownHostsFile,
+    proxyCommand: proxyCommandLine({
+      runtime: process.execPath,
+      // dist/sessionBridge.js sits next to the bundle this code runs from.
+      bridge: path.join(__dirname, 'sessionBridge.js'),
+      channel: channel.path,
+      regionId,
+      instanceId,
+      port,
+    }),
+  };
+}
