@@ -85,7 +85,14 @@ function habits(): Array<{ weight: number; call: (r: () => number) => Call; deni
     { weight: 2, call: () => ecs('RebootInstance', 'cn-hangzhou', DEMO.vpcInstanceId) },
     { weight: 12, call: (r) => ((b) => oss('GetBucketInfo', b.bucket, b.region))(pick(r, ACTIVITY.objects)) },
     { weight: 6, call: (r) => ((b) => oss('GetBucketLocation', b.bucket, b.region))(pick(r, ACTIVITY.objects)) },
-    { weight: 3, call: () => oss('ListBuckets', hz.bucket, hz.region) },
+    {
+      weight: 3,
+      call: () => ({
+        ...oss('ListBuckets', hz.bucket, hz.region),
+        referencedResources: undefined,
+        requestParameters: {},
+      }),
+    },
     { weight: 8, call: () => global('Sts', 'GetCallerIdentity') },
     { weight: 5, call: () => global('Ram', 'GetRole', { RoleName: ACTIVITY.roleName }) },
     // Refused: RAM read-only does not cover writes, and nothing grants KMS.
