@@ -59,8 +59,23 @@ export const TRAIL_HORIZON_MS = 90 * 86_400_000;
 
 const trails = new WeakMap<SandboxState, TrailEvent[]>();
 const audits = new WeakMap<SandboxState, Map<string, AccessRecord>>();
+/** Generated history, recorded on first use so a seeded sandbox starts as fast as ever. */
+const pending = new WeakMap<SandboxState, () => void>();
+
+export function recordLater(state: SandboxState, fill: () => void): void {
+  pending.set(state, fill);
+}
+
+function flush(state: SandboxState): void {
+  const fill = pending.get(state);
+  if (fill) {
+    pending.delete(state);
+    fill();
+  }
+}
 
 export function trailOf(state: SandboxState): TrailEvent[] {
+  flush(state);
   let t = trails.get(state);
   if (!t) {
     t = [];
@@ -70,6 +85,7 @@ export function trailOf(state: SandboxState): TrailEvent[] {
 }
 
 export function accessOf(state: SandboxState): Map<string, AccessRecord> {
+  flush(state);
   let a = audits.get(state);
   if (!a) {
     a = new Map();

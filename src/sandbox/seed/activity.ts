@@ -8,7 +8,7 @@
 import { formatPolicy, serviceTrustPolicy } from '../../policy/builders';
 import type { Principal } from '../core/principal';
 import { isoSeconds, now, roleKey, type SandboxState, type StsSession } from '../core/state';
-import { recordEvent, type EventInput } from '../core/trail';
+import { recordEvent, recordLater, type EventInput } from '../core/trail';
 import { DEMO } from './demo';
 
 export const ACTIVITY = {
@@ -150,10 +150,16 @@ export function seedRoleActivity(state: SandboxState, events = 1400): void {
     ACTIVITY.policies.map((policyName) => ({ policyName, policyType: 'System' as const, attachDate: created })),
   );
 
+  // Relative to the clock at seeding, recorded when the trail is first read.
+  const seededAt = now(state);
+  recordLater(state, () => recordHistory(state, seededAt, events));
+}
+
+function recordHistory(state: SandboxState, seededAt: number, events: number): void {
   const r = rng(42);
   const list = habits();
   const total = list.reduce((n, h) => n + h.weight, 0);
-  const end = now(state) - 3600_000;
+  const end = seededAt - 3600_000;
   const span = ACTIVITY.days * 86_400_000 - 2 * 3600_000;
   const times = Array.from({ length: events }, () => end - Math.floor(r() * span)).sort((a, b) => a - b);
   for (const at of times) {
