@@ -100,6 +100,62 @@ export class ActionTrailApi {
   }
 }
 
+interface RawLastUsed {
+  Products?: Array<{ ServiceName?: string; Detail?: string }>;
+  Resources?: Array<{ Detail?: string }>;
+  NextToken?: string;
+}
+
+function eventOfDetail(detail: unknown): TrailEvent | undefined {
+  if (typeof detail !== 'string') {
+    return undefined;
+  }
+  try {
+    return asEvent(JSON.parse(detail));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What an AccessKey was last used for ("GetAccessKeyLastUsedProducts" / "…Resources", ActionTrail
+ * 2020-07-06): the latest event per service and per resource. Only the latest: an action used
+ * before another on the same resource is not in it, which the caller must say.
+ */
+export async function accessKeyLastUse(session: CloudSession, accessKeyId: string): Promise<TrailEvent[]> {
+  const call = (action: string, query: Record<string, unknown>) =>
+    session
+      .call(
+        'actiontrail',
+        action,
+        session.regionId,
+        () => callRpcJson<RawLastUsed>(session.actionTrailClient(), action, ACTIONTRAIL_VERSION, query),
+        { idempotent: true },
+      )
+      .then((r) => r.body ?? {});
+  const products = await call('GetAccessKeyLastUsedProducts', { AccessKey: accessKeyId });
+  const byId = new Map<string, TrailEvent>();
+  const add = (e: TrailEvent | undefined) => e && byId.set(e.eventId ?? `${e.eventName}@${e.eventTime}`, e);
+  for (const p of products.Products ?? []) {
+    add(eventOfDetail(p.Detail));
+    if (!p.ServiceName) {
+      continue;
+    }
+    let token: string | undefined;
+    do {
+      const page = await call('GetAccessKeyLastUsedResources', {
+        AccessKey: accessKeyId,
+        ServiceName: p.ServiceName,
+        PageSize: 100,
+        NextToken: token,
+      });
+      (page.Resources ?? []).forEach((r) => add(eventOfDetail(r.Detail)));
+      token = page.NextToken || undefined;
+    } while (token);
+  }
+  return [...byId.values()];
+}
+
 export interface ActivityProgress {
   window: number;
   windows: number;

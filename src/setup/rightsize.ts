@@ -5,7 +5,13 @@
  * the attachments if any step fails.
  */
 import type { Cloud } from '../cloud';
-import { ActionTrailApi, readRoleActivity, type ActivityProgress, type ActivityRead } from '../cloud/actionTrail';
+import {
+  accessKeyLastUse,
+  ActionTrailApi,
+  readRoleActivity,
+  type ActivityProgress,
+  type ActivityRead,
+} from '../cloud/actionTrail';
 import type { AttachedPolicy } from '../cloud/ram';
 import { accessedActions, type AccessedAction } from '../cloud/ramAudit';
 import { roleArn } from '../policy/builders';
@@ -129,4 +135,15 @@ export async function rollBackRightsize(cloud: Cloud, roleName: string, result: 
   }
   await cloud.ram.detachPolicyFromRole(roleName, result.created, 'Custom');
   await cloud.ram.deletePolicy(result.created);
+}
+
+/**
+ * A policy for a role that replaces an AccessKey: built from what the key was last used for. The
+ * last-used data holds the latest call per service and per resource, so the proof covers those
+ * calls; older calls of other actions on the same resource are not seen.
+ */
+export async function proposeForAccessKey(cloud: Cloud, accessKeyId: string): Promise<Proposal> {
+  const { accountId } = await cloud.knownIdentity();
+  const events = await accessKeyLastUse(cloud.session, accessKeyId);
+  return proposePolicy(aggregateActivity(events, accountId), []);
 }

@@ -14,7 +14,13 @@ import { asList, statementsOf } from '../../src/policy/evaluate';
 import { formatPolicy } from '../../src/policy/builders';
 import { ACTIVITY } from '../../src/sandbox/seed/activity';
 import { DEMO } from '../../src/sandbox/seed/demo';
-import { applyRightsize, proposeForRole, readActivity, rollBackRightsize } from '../../src/setup/rightsize';
+import {
+  applyRightsize,
+  proposeForAccessKey,
+  proposeForRole,
+  readActivity,
+  rollBackRightsize,
+} from '../../src/setup/rightsize';
 import { useSandbox } from '../helpers/sandbox';
 
 const t = useSandbox({ seed: 'large' });
@@ -235,4 +241,22 @@ test('reading stops on cancel and keeps what it read', async () => {
   assert.equal(read.requests, 2);
   assert.equal(read.events.length, 100);
   assert.ok(read.events.every((e: TrailEvent) => e.userIdentity?.userName?.startsWith(`${ACTIVITY.roleName}:`)));
+});
+
+test("an AccessKey's last use: the services and resources it touched become a proven draft", async () => {
+  const alice = t.cloud(t.subAccount);
+  await alice.ecs.getInstance('cn-shanghai', DEMO.shanghaiInstanceId);
+  await alice.ram.getRole(DEMO.seededRole);
+  await pause(1100);
+  const subKey = (t.subAccount as { accessKeyId: string }).accessKeyId;
+  const proposal = await proposeForAccessKey(t.cloud(), subKey);
+  const actions = proposal.report.services.flatMap((s) => s.actions.map((a) => a.action)).sort();
+  assert.deepEqual(actions, ['ecs:DescribeInstances', 'ram:GetRole']);
+  const ecs = proposal.report.services.find((s) => s.service === 'ecs')!.actions[0];
+  assert.deepEqual(ecs.resources, [
+    `acs:ecs:cn-shanghai:${t.sandbox.info.accountId}:instance/${DEMO.shanghaiInstanceId}`,
+  ]);
+  assert.ok(proposal.offered && proposal.proof.allowed === proposal.proof.checked);
+  // Another key's use is not this key's.
+  assert.equal((await proposeForAccessKey(t.cloud(), 'SBXAKNeverUsed000000001')).proof.checked, 0);
 });

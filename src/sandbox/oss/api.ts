@@ -252,6 +252,7 @@ interface Ctx {
   op: string;
   /** The RAM actions this request was authorized as (the access audit's unit). */
   checked?: string[];
+  accessKeyId?: string;
 }
 
 const q = (ctx: Ctx, name: string): string | undefined => ctx.query.find(([k]) => k === name)?.[1];
@@ -1676,8 +1677,17 @@ function handle(req: SandboxRequest, sandbox: SandboxHost): SandboxResponse {
       );
     }
   }
-  const { principal, target } = authenticate(req, state, query, candidates, parseOssAuth(req, query));
-  const ctx: Ctx = { req, state, query, target, principal, op: operationOf(req, target) };
+  const auth = parseOssAuth(req, query);
+  const { principal, target } = authenticate(req, state, query, candidates, auth);
+  const ctx: Ctx = {
+    req,
+    state,
+    query,
+    target,
+    principal,
+    op: operationOf(req, target),
+    accessKeyId: auth?.accessKeyId,
+  };
   try {
     const res = execute(ctx);
     recordOssEvent(ctx, state.buckets.get(target.bucket ?? '')?.region ?? target.hostRegion);

@@ -48,6 +48,7 @@ interface OssCall {
   op: string;
   target: { bucket?: string; key?: string };
   checked?: string[];
+  accessKeyId?: string;
 }
 
 export function recordOssEvent(ctx: OssCall, region: string | undefined, error?: SandboxError): void {
@@ -55,7 +56,7 @@ export function recordOssEvent(ctx: OssCall, region: string | undefined, error?:
   const acsRegion = region ?? 'cn-hangzhou';
   recordEvent(ctx.state, {
     at: now(ctx.state),
-    caller: { principal: ctx.principal },
+    caller: { principal: ctx.principal, accessKeyId: ctx.accessKeyId },
     serviceName: 'Oss',
     eventSource: bucket ? `${bucket}.oss-${acsRegion}.aliyuncs.com` : `oss-${acsRegion}.aliyuncs.com`,
     action: ctx.op,

@@ -174,7 +174,7 @@ export const rpcService: ServiceModule = {
       const rid = requestId();
       return json(200, rid, { RequestId: rid, ...entry.handle(ctx) });
     }
-    const { credential } = authenticate(req, state, id.query, id.body);
+    const { accessKeyId, credential } = authenticate(req, state, id.query, id.body);
     const principal = credential.principal;
     // The global condition keys every request carries (RAM "Policy elements": acs:SourceIp,
     // acs:CurrentTime, acs:SecureTransport); the sandbox serves plain HTTP on loopback.
@@ -201,11 +201,11 @@ export const rpcService: ServiceModule = {
     try {
       authorizeAll(ctx, product, entry, authAction, principal, globals);
       const body = entry.handle(ctx);
-      recordRpcEvent(ctx, product, rid, authAction);
+      recordRpcEvent(ctx, product, rid, authAction, undefined, accessKeyId);
       return json(200, rid, { RequestId: rid, ...body });
     } catch (e) {
       if (e instanceof SandboxError) {
-        recordRpcEvent(ctx, product, rid, authAction, e);
+        recordRpcEvent(ctx, product, rid, authAction, e, accessKeyId);
       }
       throw e;
     }

@@ -29,6 +29,7 @@ export function recordRpcEvent(
   requestId: string,
   authAction: string,
   error?: SandboxError,
+  accessKeyId?: string,
 ): void {
   let principal;
   try {
@@ -45,7 +46,7 @@ export function recordRpcEvent(
   const roleName = product.name === 'ram' ? ctx.params.str('RoleName') : undefined;
   recordEvent(ctx.state, {
     at: ctx.now(),
-    caller: { principal },
+    caller: { principal, accessKeyId },
     serviceName: SERVICE_NAMES[product.name] ?? product.name,
     eventSource: `${product.name}.${product.name === 'ecs' || product.name === 'actiontrail' ? `${acsRegion}.` : ''}aliyuncs.com`,
     action: ctx.action,
