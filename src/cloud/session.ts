@@ -228,13 +228,16 @@ export class CloudSession {
     if (!c) {
       const { default: OpenApi } = loadOpenApi();
       const override = this.profile.endpoints?.actiontrail?.replace('{region}', regionId);
-      c = new OpenApi(
-        this.rpcConfig(
-          override ?? `actiontrail.${regionId}.aliyuncs.com`,
-          regionId,
-          toSdkCredential(this.provider),
-        ) as never,
-      );
+      const config = this.rpcConfig(
+        override ?? `actiontrail.${regionId}.aliyuncs.com`,
+        regionId,
+        toSdkCredential(this.provider),
+      ) as { protocol?: string };
+      // "http" is allowed only with loopback overrides (endpointPolicy.ts): the real host is https.
+      if (!override) {
+        config.protocol = 'https';
+      }
+      c = new OpenApi(config as never);
       this.actionTrailByRegion.set(regionId, c);
     }
     return c;
