@@ -27,6 +27,7 @@ import { CloudSession } from '../src/cloud/session';
 import { OssApi } from '../src/cloud/oss';
 import { DEMO } from '../src/sandbox/seed/demo';
 import { benchAccessKeyScan, benchHostileGitignore, benchOneMegabyteFile } from './accessKeyScan';
+import { benchRightsize } from './rightsize';
 import { LARGE } from '../src/sandbox/seed/large';
 import { startSandbox } from '../src/sandbox/server';
 import { startBridgeRig } from '../test/helpers/sessionBridge';
@@ -570,6 +571,29 @@ async function accessKeyScan(): Promise<void> {
   });
 }
 
+async function rightsize(s: LargeSandbox, cloud: Cloud): Promise<void> {
+  await control(s, 'faults'); // no in-flight limit of the inventory's: ActionTrail throttles on its own
+  const before = (await requestLog(s)).length;
+  const r = await benchRightsize(cloud);
+  const made = (await requestLog(s))
+    .slice(before)
+    .filter((x) => x.service === 'actiontrail' || /ServiceLastAccessedDetails$/.test(x.action));
+  report({
+    metric: 'rightsize_ms',
+    value: r.ms,
+    unit: 'ms',
+    goal: '<= 15000',
+    note: `AppServerRole: 90 days (${r.events} events) at 2 calls/s + access audit + proof ${r.proofAllowed}/${r.proofChecked}, removes ${r.removed} of ${r.current} actions, latency ${L} ms`,
+  });
+  report({
+    metric: 'rightsize_requests',
+    value: made.length,
+    unit: 'requests',
+    goal: 'ceil(events/50) + 3 windows + audit',
+    note: `${made.filter((x) => x.status === 200).length} answered 200 (a throttled call would show here)`,
+  });
+}
+
 function round(v: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
@@ -606,6 +630,9 @@ async function main(): Promise<void> {
     }
     if (part('oss')) {
       await ossFirstPage(cloud);
+    }
+    if (part('rightsize')) {
+      await rightsize(s, cloud);
     }
   } finally {
     cloud.dispose();

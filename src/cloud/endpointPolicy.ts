@@ -44,7 +44,7 @@ export function isAlibabaCloudHost(host: string): boolean {
   return h === 'aliyuncs.com' || h.endsWith('.aliyuncs.com');
 }
 
-export type EndpointField = 'ram' | 'sts' | 'ecs' | 'ecsByRegion' | 'oss' | 'ossResolveTo' | 'metadata';
+export type EndpointField = 'ram' | 'sts' | 'ecs' | 'ecsByRegion' | 'actiontrail' | 'oss' | 'ossResolveTo' | 'metadata';
 
 export type UrlVerdict =
   { ok: true; host: string; loopback: boolean; needsTrust: boolean } | { ok: false; reason: string };
@@ -174,6 +174,7 @@ export function vetEndpointOverrides(overrides: unknown, refused: ReadonlySet<st
   e.ram = take('ram', o.ram, hostOpts);
   e.sts = take('sts', o.sts, hostOpts);
   e.ecs = take('ecs', o.ecs, hostOpts);
+  e.actiontrail = take('actiontrail', o.actiontrail, hostOpts);
   if (o.ecsByRegion !== undefined) {
     if (typeof o.ecsByRegion !== 'object' || o.ecsByRegion === null || Array.isArray(o.ecsByRegion)) {
       problems.push({ field: 'ecsByRegion', reason: l10n.t('must map region ids to hosts') });

@@ -9,7 +9,7 @@ import { bundleMark } from './bundleMark';
 import type { Answer } from './answers';
 import { l10n } from './l10n';
 
-export type CloudService = 'ram' | 'ecs' | 'sts' | 'oss' | 'imds' | 'credentials';
+export type CloudService = 'ram' | 'ecs' | 'sts' | 'oss' | 'imds' | 'credentials' | 'actiontrail';
 
 export interface CloudErrorInit {
   code: string;

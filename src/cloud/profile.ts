@@ -49,6 +49,8 @@ export interface Endpoints {
   sts?: string;
   /** host[:port]; may contain {region}. Default: ecs.<region>.aliyuncs.com */
   ecs?: string;
+  /** host[:port]; may contain {region}. Default: actiontrail.<region>.aliyuncs.com */
+  actiontrail?: string;
   /** Per-region ECS endpoints win over `ecs`. */
   ecsByRegion?: Record<string, string>;
   /** OSS endpoint URL; may contain {region}. Default: https://oss-<region>[-internal].aliyuncs.com */
@@ -125,6 +127,7 @@ export function sandboxEndpoints(hostPort: string, instanceId?: string): Endpoin
     ram: hostPort,
     sts: hostPort,
     ecs: hostPort,
+    actiontrail: hostPort,
     oss: `http://oss-{region}.aliyuncs.com:${port}`,
     ossResolveTo: host,
     metadata: instanceId ? `http://${hostPort}/imds/${instanceId}` : `http://${hostPort}`,

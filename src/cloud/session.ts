@@ -20,6 +20,7 @@ import { waitForPropagation } from './waiting';
 import type * as RamSdk from '@alicloud/ram20150501';
 import type * as EcsSdk from '@alicloud/ecs20140526';
 import type * as StsSdk from '@alicloud/sts20150401';
+import type * as OpenApiSdk from '@alicloud/openapi-core';
 import type OSS from 'ali-oss';
 
 export interface CloudLogger {
@@ -54,11 +55,13 @@ const REAUTH_CODES =
 type RamClient = InstanceType<typeof RamSdk.default>;
 type EcsClient = InstanceType<typeof EcsSdk.default>;
 type StsClient = InstanceType<typeof StsSdk.default>;
+type OpenApiClient = InstanceType<typeof OpenApiSdk.default>;
 
 export class CloudSession {
   readonly provider: CredentialProvider;
   private ram?: RamClient;
   private readonly ecsByRegion = new Map<string, EcsClient>();
+  private readonly actionTrailByRegion = new Map<string, OpenApiClient>();
   private sts?: StsClient;
   private imds?: ImdsClient;
   private ossAgent?: http.Agent;
@@ -205,6 +208,32 @@ export class CloudSession {
         this.rpcConfig(ecsEndpoint(this.profile, regionId), regionId, toSdkCredential(this.provider)) as never,
       );
       this.ecsByRegion.set(regionId, c);
+    }
+    return c;
+  }
+
+  /**
+   * ActionTrail has no SDK in the registry: a plain OpenAPI client, through which callRpcJson
+   * signs exactly as the product clients do. ActionTrail endpoints are regional
+   * (actiontrail.<region>.aliyuncs.com).
+   */
+  actionTrailClient(regionId = this.regionId): OpenApiClient {
+    assertRegionId(regionId);
+    let c = this.actionTrailByRegion.get(regionId);
+    if (!c) {
+      const { default: OpenApi } = loadOpenApi();
+      const override = this.profile.endpoints?.actiontrail?.replace('{region}', regionId);
+      const config = this.rpcConfig(
+        override ?? `actiontrail.${regionId}.aliyuncs.com`,
+        regionId,
+        toSdkCredential(this.provider),
+      ) as { protocol?: string };
+      // "http" is allowed only with loopback overrides (endpointPolicy.ts): the real host is https.
+      if (!override) {
+        config.protocol = 'https';
+      }
+      c = new OpenApi(config as never);
+      this.actionTrailByRegion.set(regionId, c);
     }
     return c;
   }

@@ -340,6 +340,20 @@ export class AccessKeyDiagnostics implements vscode.CodeActionProvider, vscode.D
       list.command = { command: IGNORE_COMMAND, title: list.title, arguments: [doc.uri, f.fingerprint] };
       list.diagnostics = [d];
       actions.push(list);
+      if (f.kind === 'accessKeyId') {
+        // The key's recent use (ActionTrail) becomes the policy of the role that replaces it.
+        const role = new vscode.CodeAction(
+          vscode.l10n.t("Create a role for this key's use"),
+          vscode.CodeActionKind.QuickFix,
+        );
+        role.command = {
+          command: 'alibabaCloud.accessKeys.createRoleForKey',
+          title: role.title,
+          arguments: [{ uri: doc.uri.toString(), offset: f.offset, length: f.length }],
+        };
+        role.diagnostics = [d];
+        actions.push(role);
+      }
     }
     if (actions.length) {
       const setup = new vscode.CodeAction(

@@ -2,5 +2,11 @@
 import type { CommandDef } from '../command';
 import { ignoreAccessKeyInWorkspace, scanAccessKeys } from './scan';
 import { insertRoleCode } from './insertRoleCode';
+import { createRoleForKey } from './createRoleForKey';
 
-export const accessKeysCommands: CommandDef[] = [scanAccessKeys, ignoreAccessKeyInWorkspace, insertRoleCode];
+export const accessKeysCommands: CommandDef[] = [
+  scanAccessKeys,
+  ignoreAccessKeyInWorkspace,
+  insertRoleCode,
+  createRoleForKey,
+];

@@ -14,6 +14,10 @@ import { tearDownRole } from './tearDownRole';
 import { exportCliScript, exportTerraform } from './exportRole';
 import { attachPolicyToRoleFromPolicy, copyAccountId, deletePolicyVersion } from './policyExtras';
 import { ramFilter } from './filter';
+import { showRoleActivity } from './showActivity';
+import { proposeLeastPrivilege } from './proposeLeastPrivilege';
+import { applyLeastPrivilege } from './applyLeastPrivilege';
+import { exportLeastPrivilegeCli, exportLeastPrivilegeTerraform } from './exportLeastPrivilege';
 
 export const ramCommands: CommandDef[] = [
   createEcsRole,
@@ -38,4 +42,9 @@ export const ramCommands: CommandDef[] = [
   deletePolicyVersion,
   copyAccountId,
   ramFilter,
+  showRoleActivity,
+  proposeLeastPrivilege,
+  applyLeastPrivilege,
+  exportLeastPrivilegeTerraform,
+  exportLeastPrivilegeCli,
 ];

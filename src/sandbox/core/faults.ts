@@ -1,5 +1,5 @@
 /** Faults and latency on demand, per service and action, for tests and benchmarks. */
-export type SandboxService = 'ram' | 'ecs' | 'sts' | 'oss' | 'imds';
+export type SandboxService = 'ram' | 'ecs' | 'sts' | 'oss' | 'imds' | 'actiontrail';
 
 export interface FaultRule {
   service?: SandboxService;

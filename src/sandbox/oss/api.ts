@@ -28,6 +28,7 @@ import {
   xmlDocument,
 } from './xml';
 import { authorize, resolveCredential, type Principal } from '../core/principal';
+import { recordOssEvent } from './trailRecorder';
 import { firstAfter, firstAtOrAfter, sortedKeys } from '../core/lazyMap';
 import { realismOf } from '../core/realism';
 import type { SandboxHost, ServiceModule } from '../core/service';
@@ -249,6 +250,9 @@ interface Ctx {
   target: OssTarget;
   principal: Principal;
   op: string;
+  /** The RAM actions this request was authorized as (the access audit's unit). */
+  checked?: string[];
+  accessKeyId?: string;
 }
 
 const q = (ctx: Ctx, name: string): string | undefined => ctx.query.find(([k]) => k === name)?.[1];
@@ -272,6 +276,7 @@ function allow(
     ...extraConditions,
   };
   const decision = authorize(state, principal, { action, resource, conditions });
+  (ctx.checked ??= []).push(action);
   if (decision.effect === 'Allow') {
     return;
   }
@@ -1672,8 +1677,27 @@ function handle(req: SandboxRequest, sandbox: SandboxHost): SandboxResponse {
       );
     }
   }
-  const { principal, target } = authenticate(req, state, query, candidates, parseOssAuth(req, query));
-  return execute({ req, state, query, target, principal, op: operationOf(req, target) });
+  const auth = parseOssAuth(req, query);
+  const { principal, target } = authenticate(req, state, query, candidates, auth);
+  const ctx: Ctx = {
+    req,
+    state,
+    query,
+    target,
+    principal,
+    op: operationOf(req, target),
+    accessKeyId: auth?.accessKeyId,
+  };
+  try {
+    const res = execute(ctx);
+    recordOssEvent(ctx, state.buckets.get(target.bucket ?? '')?.region ?? target.hostRegion);
+    return res;
+  } catch (e) {
+    if (e instanceof SandboxError) {
+      recordOssEvent(ctx, state.buckets.get(target.bucket ?? '')?.region ?? target.hostRegion, e);
+    }
+    throw e;
+  }
 }
 
 function errorResponse(err: SandboxError, req: SandboxRequest): SandboxResponse {

@@ -11,12 +11,14 @@ import { header, requestId, type SandboxRequest, type SandboxResponse } from '..
 import { authorize, type Principal } from '../core/principal';
 import { ramProduct } from './ram';
 import { authenticate, parseFormPairs } from './signature';
-import { RpcError, RpcParams, type RpcBody, type RpcProduct, type RpcContext } from './product';
+import { RpcError, RpcParams, type RpcAction, type RpcBody, type RpcProduct, type RpcContext } from './product';
 import type { ServiceModule } from '../core/service';
 import { now } from '../core/state';
 import { stsProduct } from './sts';
+import { actionTrailProduct } from './actiontrail';
+import { recordRpcEvent } from './trailRecorder';
 
-const PRODUCTS: readonly RpcProduct[] = [ramProduct, ecsProduct, stsProduct];
+const PRODUCTS: readonly RpcProduct[] = [ramProduct, ecsProduct, stsProduct, actionTrailProduct];
 
 interface Identified {
   action: string;
@@ -98,6 +100,35 @@ function json(status: number, id: string, body: RpcBody): SandboxResponse {
   };
 }
 
+function authorizeAll(
+  ctx: RpcContext,
+  product: RpcProduct,
+  entry: RpcAction,
+  authAction: string,
+  principal: Principal,
+  globals: Record<string, string>,
+): void {
+  const state = ctx.state;
+  for (const resource of entry.resources ? entry.resources(ctx) : [product.defaultResource(ctx)]) {
+    const decision = authorize(state, principal, { action: authAction, resource, conditions: globals });
+    if (decision.effect === 'Allow') {
+      continue;
+    }
+    // The same diagnostic block the real gateway adds; the SDK surfaces it as accessDeniedDetail.
+    throw new RpcError(product.denied.code, product.denied.status, product.denied.message, {
+      AccessDeniedDetail: {
+        AuthAction: authAction,
+        AuthPrincipalType: principalType(principal),
+        AuthPrincipalDisplayName: principalName(principal),
+        AuthPrincipalOwnerId: state.accountId,
+        PolicyType: 'AccountLevelIdentityBasedPolicy',
+        NoPermissionType: decision.effect,
+        EncodedDiagnosticMessage: Buffer.from(JSON.stringify({ action: authAction, resource })).toString('base64'),
+      },
+    });
+  }
+}
+
 export const rpcService: ServiceModule = {
   match(req) {
     const id = identify(req);
@@ -143,7 +174,7 @@ export const rpcService: ServiceModule = {
       const rid = requestId();
       return json(200, rid, { RequestId: rid, ...entry.handle(ctx) });
     }
-    const { credential } = authenticate(req, state, id.query, id.body);
+    const { accessKeyId, credential } = authenticate(req, state, id.query, id.body);
     const principal = credential.principal;
     // The global condition keys every request carries (RAM "Policy elements": acs:SourceIp,
     // acs:CurrentTime, acs:SecureTransport); the sandbox serves plain HTTP on loopback.
@@ -165,27 +196,19 @@ export const rpcService: ServiceModule = {
     };
 
     const authAction = `${product.name}:${id.action}`;
-    for (const resource of entry.resources ? entry.resources(ctx) : [product.defaultResource(ctx)]) {
-      const decision = authorize(state, principal, { action: authAction, resource, conditions: globals });
-      if (decision.effect === 'Allow') {
-        continue;
-      }
-      // The same diagnostic block the real gateway adds; the SDK surfaces it as accessDeniedDetail.
-      throw new RpcError(product.denied.code, product.denied.status, product.denied.message, {
-        AccessDeniedDetail: {
-          AuthAction: authAction,
-          AuthPrincipalType: principalType(principal),
-          AuthPrincipalDisplayName: principalName(principal),
-          AuthPrincipalOwnerId: state.accountId,
-          PolicyType: 'AccountLevelIdentityBasedPolicy',
-          NoPermissionType: decision.effect,
-          EncodedDiagnosticMessage: Buffer.from(JSON.stringify({ action: authAction, resource })).toString('base64'),
-        },
-      });
-    }
-
     const rid = requestId();
-    return json(200, rid, { RequestId: rid, ...entry.handle(ctx) });
+    // Every request served is an ActionTrail event, refused ones with their errorCode.
+    try {
+      authorizeAll(ctx, product, entry, authAction, principal, globals);
+      const body = entry.handle(ctx);
+      recordRpcEvent(ctx, product, rid, authAction, undefined, accessKeyId);
+      return json(200, rid, { RequestId: rid, ...body });
+    } catch (e) {
+      if (e instanceof SandboxError) {
+        recordRpcEvent(ctx, product, rid, authAction, e, accessKeyId);
+      }
+      throw e;
+    }
   },
 
   errorResponse(err, req) {

@@ -8,7 +8,7 @@ import type { Principal } from '../core/principal';
 import type { SandboxHost } from '../core/service';
 import type { SandboxState } from '../core/state';
 
-export type RpcServiceName = 'ram' | 'ecs' | 'sts';
+export type RpcServiceName = 'ram' | 'ecs' | 'sts' | 'actiontrail';
 export type RpcBody = Record<string, unknown>;
 
 /** What a handler sees: the caller, its parameters and the account it acts on. */

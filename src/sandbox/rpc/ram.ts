@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { roleArn } from '../../policy/builders';
+import { ramAuditActions } from './ramAudit';
 import { SandboxError } from '../core/errors';
 import { LazyMap } from '../core/lazyMap';
 import { changingRoles } from '../core/propagation';
@@ -792,6 +793,7 @@ const on = (resources: (ctx: RpcContext) => string[], handle: (ctx: RpcContext) 
 });
 
 const actions: Record<string, RpcAction> = {
+  ...ramAuditActions,
   CreateRole: on(onRole, createRole),
   GetRole: on(onRole, (ctx) => ({ Role: roleJson(ctx, existingRole(ctx), true, true) })),
   ListRoles: on((ctx) => arn(ctx, 'role/*'), listRoles),

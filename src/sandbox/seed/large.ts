@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { formatPolicy, serviceTrustPolicy } from '../../policy/builders';
 import { LazyMap } from '../core/lazyMap';
+import { seedRoleActivity } from './activity';
 import { addRegion, MORE_REGIONS } from './demo';
 import {
   isoSeconds,
@@ -144,5 +145,6 @@ export function seedLargeAccount(state: SandboxState): SandboxState {
     }),
   };
   state.buckets.set(bucket.name, bucket);
+  seedRoleActivity(state);
   return state;
 }

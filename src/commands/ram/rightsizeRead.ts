@@ -1,0 +1,127 @@
+/** What Show Activity and Propose Least-Privilege Policy share: which role, its 90 days read with progress, the report as Markdown. */
+import * as vscode from 'vscode';
+import type { Cloud } from '../../cloud';
+import type { ActivityReport, Proposal } from '../../policy/rightsize';
+import { readActivity, type RoleActivity } from '../../setup/rightsize';
+import { pickRole } from '../../ui/pickers';
+import { withProgress } from '../../ui/progress';
+import type { Services } from '../../services/services';
+import { RoleNode } from '../../views/ramView';
+import { markdownCell } from '../../cloud/inert';
+import { is } from '../command';
+
+export const rightsizeArgs = { roleName: is.string };
+
+export async function roleOf(
+  s: Services,
+  cloud: Cloud,
+  input: { node?: RoleNode; args: { roleName?: string } },
+  title: string,
+): Promise<string> {
+  return input.node?.role.roleName ?? input.args.roleName ?? (await pickRole(s.prompt, cloud, title));
+}
+
+/** The role's 90 days, with progress per window; cancelling keeps what was read. */
+export function readWithProgress(cloud: Cloud, roleName: string): Promise<RoleActivity> {
+  return withProgress(vscode.l10n.t('Reading 90 days of activity of role {0}…', roleName), (report, signal) =>
+    readActivity(cloud, roleName, {
+      signal,
+      onProgress: (p) =>
+        report(
+          vscode.l10n.t('window {0} of {1} · {2} events · {3} requests', p.window, p.windows, p.events, p.requests),
+          100 / (p.windows * 4),
+        ),
+    }),
+  );
+}
+
+/** Markdown cells hold cloud data: keep it from breaking the table or becoming a link. */
+const cell = markdownCell;
+
+export function activityMarkdown(a: RoleActivity, proposal?: Proposal): string {
+  const r: ActivityReport = a.report;
+  const lines = [`# ${vscode.l10n.t('Activity of role {0}', cell(a.roleName))}`, ''];
+  const done = a.read.windows.filter((w) => w.complete).length;
+  lines.push(
+    vscode.l10n.t(
+      '{0} events over {1} of {2} 30-day windows ({3} ActionTrail requests).',
+      r.events,
+      done,
+      a.read.windows.length,
+      a.requests,
+    ),
+  );
+  if (!a.read.complete) {
+    lines.push(
+      '',
+      `> ${vscode.l10n.t('Partial: reading stopped before the end ({0}). What was read is shown.', cell(a.read.error?.message ?? vscode.l10n.t('cancelled')))}`,
+    );
+  }
+  lines.push(
+    '',
+    `> ${vscode.l10n.t('OSS object calls (GetObject, PutObject, ListObjects…) are data events: ActionTrail does not return them from LookupEvents. The OSS object actions below come from the RAM access audit, which says which actions were used but not on which objects; they are scoped to the buckets the role was seen using. A trail with a data-event selector delivers them to a Simple Log Service Logstore, which is billed by SLS.')}`,
+  );
+  if (a.auditError) {
+    lines.push('', `> ${vscode.l10n.t('The RAM access audit could not be read: {0}', cell(a.auditError.message))}`);
+  }
+  for (const s of r.services) {
+    lines.push(
+      '',
+      `## ${cell(s.service)}`,
+      '',
+      `| ${vscode.l10n.t('Action')} | ${vscode.l10n.t('Count')} | ${vscode.l10n.t('Last seen')} | ${vscode.l10n.t('Regions')} | ${vscode.l10n.t('Resources')} |`,
+      '|---|---:|---|---|---|',
+    );
+    for (const x of s.actions) {
+      lines.push(
+        `| ${cell(x.action)}${x.source === 'audit' ? ` (${vscode.l10n.t('audit')})` : ''} | ${x.count} | ${cell(x.lastSeen)} | ${cell(x.regions.join(', '))} | ${cell(x.resources.join(', '))} |`,
+      );
+    }
+  }
+  lines.push('', `## ${vscode.l10n.t('Denied attempts')}`, '');
+  if (!r.denied.length) {
+    lines.push(vscode.l10n.t('None.'));
+  } else {
+    lines.push(
+      vscode.l10n.t('The role needed these and was refused.'),
+      '',
+      `| ${vscode.l10n.t('Action')} | ${vscode.l10n.t('Error')} | ${vscode.l10n.t('Count')} | ${vscode.l10n.t('Last seen')} | ${vscode.l10n.t('Resources')} |`,
+      '|---|---|---:|---|---|',
+    );
+    for (const d of r.denied) {
+      lines.push(
+        `| ${cell(d.action)} | ${cell(d.errorCode)} | ${d.count} | ${cell(d.lastSeen)} | ${cell(d.resources.join(', '))} |`,
+      );
+    }
+  }
+  lines.push('', `## ${vscode.l10n.t('Events that map to no RAM action')}`, '');
+  if (!r.unmapped.length) {
+    lines.push(vscode.l10n.t('None.'));
+  } else {
+    lines.push(vscode.l10n.t('Listed, not guessed: no policy statement is made for them.'), '');
+    for (const u of r.unmapped) {
+      lines.push(`- ${cell(u.serviceName)} ${cell(u.eventName)} × ${u.count} (${cell(u.lastSeen)})`);
+    }
+  }
+  if (proposal) {
+    lines.push('', `## ${vscode.l10n.t('Proposal')}`, '');
+    lines.push(
+      vscode.l10n.t(
+        'Proof: {0} of {1} observed allowed calls are allowed by the draft (replayed through the policy evaluator).',
+        proposal.proof.allowed,
+        proposal.proof.checked,
+      ),
+      '',
+      vscode.l10n.t(
+        'The draft removes {0} of {1} actions the current policies allow; it holds {2} actions.',
+        proposal.diff.removed,
+        proposal.diff.current,
+        proposal.diff.draftActions,
+      ),
+    );
+    for (const f of proposal.proof.failures.slice(0, 20)) {
+      lines.push(`- ${vscode.l10n.t('Not allowed by the draft:')} ${cell(f.action)} ${cell(f.resource)}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
