@@ -99,7 +99,12 @@ export const connectTests: HostTest[] = [
         instanceId: WORKER,
       })) as { connected: boolean };
       assert.equal(declined?.connected, false);
-      assert.deepEqual(p.choices.at(-1), ['Use Private IP (VPN or Bastion)', 'Allocate Public IP']);
+      // Session Manager first: it needs no public IP and no open port, and bills nothing.
+      assert.deepEqual(p.choices.at(-1), [
+        'Connect through Session Manager',
+        'Use Private IP (VPN or Bastion)',
+        'Allocate Public IP',
+      ]);
       assert.match(
         p.asked.at(-1) ?? '',
         /^confirm:Allocate a public IP for demo-worker-1 in account \d+ \(profile Sandbox\)\?$/,
