@@ -12,6 +12,7 @@ import { withProgress } from '../../ui/progress';
 import type { Services } from '../../services/services';
 import { defineCommand, is, type ArgsOf } from '../command';
 import { notify } from '../helpers';
+import { requireOffered } from '../ram/rightsizeRead';
 
 const createRoleForKeyArgs = {
   /** The document and range of the key id (the scanner's finding). */
@@ -54,21 +55,11 @@ export const createRoleForKey = defineCommand({
       () => proposeForAccessKey(cloud, accessKeyId),
       false,
     );
-    if (!proposal.offered) {
-      throw new Error(
-        proposal.proof.checked === 0
-          ? vscode.l10n.t(
-              'ActionTrail has no recorded use of AccessKey {0}: there is nothing to base a policy on.',
-              masked,
-            )
-          : vscode.l10n.t(
-              'No policy is offered for AccessKey {0}: {1} of {2} observed calls would be refused by the draft.',
-              masked,
-              proposal.proof.failures.length,
-              proposal.proof.checked,
-            ),
-      );
-    }
+    requireOffered(
+      proposal,
+      vscode.l10n.t('AccessKey {0}', masked),
+      vscode.l10n.t('ActionTrail has no recorded use of AccessKey {0}: there is nothing to base a policy on.', masked),
+    );
     const policyName = `KeyUse-${accessKeyId.slice(-4)}-LeastPrivilege`;
     await openPolicyDraft(
       s,

@@ -17,7 +17,7 @@ import { RoleNode } from '../../views/ramView';
 import { defineCommand } from '../command';
 import { notify } from '../helpers';
 import { onClickedRow } from '../selection';
-import { activityMarkdown, readWithProgress, rightsizeArgs, roleOf } from './rightsizeRead';
+import { activityMarkdown, readWithProgress, requireOffered, rightsizeArgs, roleOf } from './rightsizeRead';
 
 /** RAM policy names: letters, digits and hyphens, at most 128 characters. */
 export const leastPrivilegeName = (roleName: string) =>
@@ -42,21 +42,14 @@ export const proposeLeastPrivilege = defineCommand({
         preview: false,
         viewColumn: vscode.ViewColumn.Beside,
       });
-      if (!proposal.offered) {
-        throw new Error(
-          proposal.proof.checked === 0
-            ? vscode.l10n.t(
-                'Role {0} made no allowed call in the period read: there is nothing to base a policy on.',
-                roleName,
-              )
-            : vscode.l10n.t(
-                'No policy is offered for {0}: {1} of {2} observed calls would be refused by the draft.',
-                roleName,
-                proposal.proof.failures.length,
-                proposal.proof.checked,
-              ),
-        );
-      }
+      requireOffered(
+        proposal,
+        roleName,
+        vscode.l10n.t(
+          'Role {0} made no allowed call in the period read: there is nothing to base a policy on.',
+          roleName,
+        ),
+      );
       let extra: PolicyStatement[] = [];
       if (proposal.report.denied.length) {
         const items = proposal.report.denied.map((d) => ({

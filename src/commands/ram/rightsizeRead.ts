@@ -125,3 +125,20 @@ export function activityMarkdown(a: RoleActivity, proposal?: Proposal): string {
   }
   return lines.join('\n') + '\n';
 }
+
+/** A proposal is offered only when its proof passed: otherwise say why, naming whose activity it was. */
+export function requireOffered(proposal: Proposal, who: string, nothingObserved: string): void {
+  if (proposal.offered) {
+    return;
+  }
+  throw new Error(
+    proposal.proof.checked === 0
+      ? nothingObserved
+      : vscode.l10n.t(
+          'No policy is offered for {0}: {1} of {2} observed calls would be refused by the draft.',
+          who,
+          proposal.proof.failures.length,
+          proposal.proof.checked,
+        ),
+  );
+}
