@@ -227,8 +227,8 @@ const TEMP_KEY_MS = 60_000;
 function invokeCommand(ctx: RpcContext): RpcBody {
   const regionId = regionOf(ctx);
   const commandId = ctx.params.required('CommandId');
-  // Only the public command the extension uses; the code is the one the reference lists for an
-  // unknown CommandId.
+  // Only the public command the extension uses. Guessed codes (not checked against the
+  // InvokeCommand reference): InvalidCmdId.NotFound and InvalidParameter.Parameters.
   if (commandId !== SEND_SSH_PUBLIC_KEY) {
     throw err('InvalidCmdId.NotFound', 404, 'The specified command ID does not exist.');
   }
