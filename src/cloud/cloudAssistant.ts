@@ -59,6 +59,9 @@ export interface InvocationResult {
   finishedTime?: string;
 }
 
+/** Cloud Assistant's public command that registers a 60-second SSH public key. */
+export const SEND_SSH_PUBLIC_KEY = 'ACS-ECS-SendSshPublicKey';
+
 export class CloudAssistantApi {
   constructor(private readonly session: CloudSession) {}
 
@@ -118,6 +121,34 @@ export class CloudAssistantApi {
       { idempotent: true },
     );
     return { invokeId: r.body?.invokeId ?? '', commandId: r.body?.commandId ?? '' };
+  }
+
+  /**
+   * Registers an SSH public key for `username` on the instance for 60 seconds, through Cloud
+   * Assistant's public command ACS-ECS-SendSshPublicKey (InvokeCommand with parameters username and
+   * sshPublicKey; the instance needs the config_ecs_instance_connect plugin). authorized_keys is not
+   * touched. Alibaba Cloud help: "Connect to a Linux instance by using the config_ecs_instance_connect
+   * plug-in" and "Connect to an instance with a temporary key pair by using Session Manager CLI"
+   * (help/en/ecs/user-guide/register-a-public-key-and-connect-to-an-instance-with-the-key-by-using-ali-instance-cli).
+   */
+  async sendSshPublicKey(
+    regionId: string,
+    instanceId: string,
+    username: string,
+    sshPublicKey: string,
+  ): Promise<{ invokeId: string }> {
+    const r = await this.session.call('ecs', 'InvokeCommand', regionId, () => {
+      const { c, m } = this.client(regionId);
+      return c.invokeCommand(
+        new m.InvokeCommandRequest({
+          regionId,
+          instanceId: [instanceId],
+          commandId: SEND_SSH_PUBLIC_KEY,
+          parameters: { username, sshPublicKey },
+        }),
+      );
+    });
+    return { invokeId: r.body?.invokeId ?? '' };
   }
 
   async result(regionId: string, invokeId: string, instanceId: string): Promise<InvocationResult | undefined> {

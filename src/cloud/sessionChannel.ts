@@ -28,6 +28,11 @@ export interface ChannelHandlers {
   ticket(req: TicketRequest): Promise<TerminalSessionTicket>;
   /** The bridge's report of how a session ended (sent the moment it knows). */
   ended?(req: TicketRequest, ticket: TerminalSessionTicket, how: SessionEnd): void;
+  /**
+   * The bridge is gone (its line closed): the session's end even when ssh killed the bridge before
+   * it could report, as ssh does to its ProxyCommand when it exits.
+   */
+  released?(req: TicketRequest, ticket: TerminalSessionTicket): void;
 }
 
 export interface SessionChannel {
@@ -110,9 +115,14 @@ export async function openSessionChannel(handlers: ChannelHandlers, dir = channe
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
     let pending: { req: TicketRequest; ticket: TerminalSessionTicket } | undefined;
+    socket.on('close', () => {
+      sockets.delete(socket);
+      if (pending) {
+        handlers.released?.(pending.req, pending.ticket);
+      }
+    });
+    socket.on('error', () => undefined);
     let asked = false;
     lines(socket, (msg) => {
       if (!asked) {

@@ -257,8 +257,14 @@ export function upsertEntry(text: string, entry: SshHostEntry): EntryEdit {
     stop++;
   }
   // Ours to refresh: HostName, and for Session Manager the lines that reach it (the bridge's
-  // channel is new with each editor session).
-  const owned = [`    HostName ${entry.hostName}`, ...sessionManagerLines(entry)];
+  // channel is new with each editor session) and log in (the connection's temporary key).
+  const owned = [
+    `    HostName ${entry.hostName}`,
+    ...sessionManagerLines(entry),
+    ...(entry.sessionManager && entry.identityFile
+      ? [`    IdentityFile ${entry.identityFile}`, '    IdentitiesOnly yes']
+      : []),
+  ];
   let changed = false;
   for (const wanted of owned) {
     const keyword = parseLine(wanted)!.keyword;

@@ -15,7 +15,10 @@ import { SessionManagerApi, type TerminalSessionTicket } from '../../src/cloud/s
 import type { SessionEnd } from '../../src/cloud/sessionStream';
 import { readHostKeys, replaceKnownHosts } from '../../src/setup/hostKeys';
 import { proxyCommandLine } from '../../src/setup/sessionManager';
-import { upsertEntry } from '../../src/setup/sshConfig';
+import { loginUser, upsertEntry } from '../../src/setup/sshConfig';
+import { startWithTempKey, tempKeyDirectory, tempKeyPath } from '../../src/setup/tempKey';
+import { activeTempKeys } from '../../src/sandbox/rpc/terminalSessions';
+import { ConnectivityApi } from '../../src/cloud/connectivity';
 import type { Sandbox } from '../../src/sandbox/server';
 import { startSshTestServer, type SshTestServer } from './sshTestServer';
 
@@ -60,9 +63,41 @@ export interface BridgeRig {
   close(): Promise<void>;
 }
 
-export async function startBridgeRig(sandbox: Sandbox, cloud: Cloud, instanceId: string): Promise<BridgeRig> {
+export interface TempKeyRig {
+  /** The instance's authorized_keys, which the test server also honours (and nothing may change). */
+  authorizedKeysFile: string;
+  /** Where the connection's temporary private key lives while it is needed. */
+  keyDir?: string;
+  /** Runs after the key was registered, before the session starts (to move the sandbox clock). */
+  afterKey?: () => void;
+}
+
+/**
+ * With `tempKeys`, the rig serves tickets as the extension does (a fresh 60-second key per
+ * connection through ACS-ECS-SendSshPublicKey) and the test server accepts only the keys the
+ * sandbox has registered for the instance at that moment, plus its authorized_keys.
+ */
+export async function startBridgeRig(
+  sandbox: Sandbox,
+  cloud: Cloud,
+  instanceId: string,
+  o: { tempKeys?: TempKeyRig } = {},
+): Promise<BridgeRig> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sm-rig-'));
-  const ssh = await startSshTestServer();
+  const tk = o.tempKeys;
+  const ssh = await startSshTestServer(
+    tk
+      ? {
+          authorizedKeysFile: tk.authorizedKeysFile,
+          keysFor: (user) =>
+            activeTempKeys(sandbox.state, instanceId)
+              .filter((k) => k.username === user)
+              .map((k) => k.publicKey),
+        }
+      : {},
+  );
+  const keyFile = tk ? tempKeyPath(tempKeyDirectory(tk.keyDir ?? dir), instanceId, 22) : undefined;
+  const removers = new Map<string, () => void>();
   sandbox.instancePorts.set(`${instanceId}:22`, ssh.port);
   const sm = new SessionManagerApi(cloud.session);
   await sm.setEnabled('cn-hangzhou', true);
@@ -71,10 +106,22 @@ export async function startBridgeRig(sandbox: Sandbox, cloud: Cloud, instanceId:
   const channel = await openSessionChannel(
     {
       ticket: async (req) => {
+        if (keyFile) {
+          const { ticket, key } = await startWithTempKey(cloud, req, keyFile, {
+            pollIntervalMs: 20,
+            afterKey: tk?.afterKey,
+          });
+          if (key) {
+            removers.set(ticket.sessionId, key.remove);
+          }
+          tickets.push(ticket);
+          return ticket;
+        }
         const t = await sm.start(req.regionId, req.instanceId, req.port, req.targetServer);
         tickets.push(t);
         return t;
       },
+      released: (_req, ticket) => removers.get(ticket.sessionId)?.(),
       ended: (_req, ticket, how) => ends.push({ how, at: Date.now(), ticket }),
     },
     channelDirectory(dir),
@@ -90,8 +137,8 @@ export async function startBridgeRig(sandbox: Sandbox, cloud: Cloud, instanceId:
   const { text } = upsertEntry('', {
     alias,
     hostName: instanceId,
-    user: 'root',
-    identityFile: ssh.clientKeyFile,
+    user: tk ? loginUser(await new ConnectivityApi(cloud.session).describeInstance('cn-hangzhou', instanceId)) : 'root',
+    identityFile: keyFile ?? ssh.clientKeyFile,
     sessionManager: {
       proxyCommand: proxyCommandLine({
         runtime: process.execPath,

@@ -78,7 +78,17 @@ function run(command: string, stream: ServerChannel, sinks: Sinks): void {
   }
 }
 
-export async function startSshTestServer(): Promise<SshTestServer> {
+export interface SshTestServerOptions {
+  /**
+   * The instance's own idea of who may log in, instead of the one built-in client key: the lines
+   * of an authorized_keys file (read at each login) and the keys valid for `user` right now (the
+   * temporary keys Cloud Assistant registered).
+   */
+  authorizedKeysFile?: string;
+  keysFor?(user: string): string[];
+}
+
+export async function startSshTestServer(o: SshTestServerOptions = {}): Promise<SshTestServer> {
   const host = utils.generateKeyPairSync('ed25519');
   const client = utils.generateKeyPairSync('ed25519');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssh-test-'));
@@ -91,7 +101,14 @@ export async function startSshTestServer(): Promise<SshTestServer> {
       if (ctx.method !== 'publickey') {
         return ctx.reject(['publickey']);
       }
-      const key = allowed
+      const lines =
+        o.authorizedKeysFile || o.keysFor
+          ? [
+              ...(o.authorizedKeysFile ? fs.readFileSync(o.authorizedKeysFile, 'utf8').split('\n') : []),
+              ...(o.keysFor?.(ctx.username) ?? []),
+            ].filter((l) => l.trim() && !l.startsWith('#'))
+          : allowed;
+      const key = lines
         .map((line) => utils.parseKey(line))
         .find((k) => !(k instanceof Error) && k.getPublicSSH().equals(ctx.key.data));
       if (!key || key instanceof Error) {

@@ -4,9 +4,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SessionManagerApi } from '../../src/cloud/sessionManager';
 import { closeSessions } from '../../src/sandbox/rpc/sessionRelay';
+import { activeTempKeys } from '../../src/sandbox/rpc/terminalSessions';
+import { TEMP_KEY_TTL_MS } from '../../src/setup/tempKey';
 import { DEMO } from '../../src/sandbox/seed/demo';
 import { utils } from 'ssh2';
 import { useSandbox } from '../helpers/sandbox';
@@ -175,3 +179,76 @@ async function connected(rig: BridgeRig): Promise<boolean> {
   const c = await rig.sm.connections('cn-hangzhou', last.sessionId);
   return c.some((x) => x.status === 'Connected');
 }
+
+describe(
+  'Session Manager with a 60-second key per connection',
+  { skip: hasSsh ? false : 'no ssh on this machine' },
+  () => {
+    const t = useSandbox();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sm-tempkey-'));
+    const authorizedKeysFile = path.join(dir, 'authorized_keys');
+    const keyDir = path.join(dir, 'storage');
+    let expireBeforeLogin = false;
+    let rig: BridgeRig;
+    before(async () => {
+      // The instance's own authorized_keys: someone else's key, which must stay exactly as it is.
+      fs.writeFileSync(authorizedKeysFile, `${utils.generateKeyPairSync('ed25519').public} someone@else\n`);
+      rig = await startBridgeRig(t.sandbox, t.cloud(), DEMO.vpcInstanceId2, {
+        tempKeys: {
+          authorizedKeysFile,
+          keyDir,
+          afterKey: () => expireBeforeLogin && t.sandbox.advanceClock(TEMP_KEY_TTL_MS + 1000),
+        },
+      });
+    });
+    after(async () => {
+      await rig?.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    const keysOnDisk = () => fs.readdirSync(path.join(keyDir, 'session-manager-keys'));
+    async function noKeyLeft(): Promise<string[]> {
+      for (let i = 0; i < 60 && keysOnDisk().length; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return keysOnDisk();
+    }
+
+    it('logs in with a fresh key each time; authorized_keys is byte-identical; no private key stays', async () => {
+      const before = fs.readFileSync(authorizedKeysFile);
+      const first = await rig.run('echo first');
+      assert.equal(first.code, 0, first.stderr);
+      assert.equal(first.stdout.toString(), 'first\n');
+      // Gone once the session is over; the next connection gets a key of its own.
+      assert.deepEqual(await noKeyLeft(), []);
+      const second = await rig.run('echo second');
+      assert.equal(second.code, 0, second.stderr);
+      const sent = activeTempKeys(t.sandbox.state, DEMO.vpcInstanceId2);
+      assert.equal(sent.length, 2, 'one key per connection');
+      assert.notEqual(sent[0].publicKey, sent[1].publicKey);
+      // LoginAsNonRoot image: the key is for ecs-user.
+      assert.deepEqual(
+        sent.map((k) => k.username),
+        ['ecs-user', 'ecs-user'],
+      );
+      assert.ok(fs.readFileSync(authorizedKeysFile).equals(before), 'authorized_keys changed');
+      assert.deepEqual(await noKeyLeft(), []);
+    });
+
+    it('refuses the key once its 60 seconds are over (sandbox clock)', async () => {
+      expireBeforeLogin = true;
+      try {
+        const r = await rig.run('echo late');
+        assert.equal(r.code, 255);
+        assert.match(r.stderr, /Permission denied/);
+        assert.equal(r.stdout.toString(), '');
+      } finally {
+        expireBeforeLogin = false;
+      }
+      assert.deepEqual(await noKeyLeft(), []);
+      // A fresh key works again.
+      const again = await rig.run('echo again');
+      assert.equal(again.code, 0, again.stderr);
+    });
+  },
+);

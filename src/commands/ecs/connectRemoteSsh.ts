@@ -18,7 +18,7 @@ import { defineCommand, is } from '../command';
 import { instanceArgs, type InstanceInput } from './instanceInput';
 import { notify } from '../helpers';
 import { onClickedRow } from '../selection';
-import { readySessionManager, sessionManagerEntry } from './sessionManagerSupport';
+import { readySessionManager, sessionKeyFile, sessionManagerEntry } from './sessionManagerSupport';
 
 export const REMOTE_SSH = 'ms-vscode-remote.remote-ssh';
 
@@ -189,7 +189,8 @@ export const connectRemoteSsh = defineCommand({
         alias: plan.alias,
         hostName: plan.host,
         user: plan.user,
-        identityFile: plan.identityFile,
+        // Through Session Manager: the connection's own 60-second key, not the key pair's file.
+        identityFile: plan.viaSessionManager ? sessionKeyFile(s, ref.instanceId) : plan.identityFile,
         comment: `${name} (${plan.info.instanceId}) ${plan.info.regionId}`,
         ...(plan.viaSessionManager
           ? { sessionManager: await sessionManagerEntry(s, ref.regionId, ref.instanceId, plan.alias) }
@@ -203,7 +204,7 @@ export const connectRemoteSsh = defineCommand({
         `Host ${plan.alias}`,
         `    HostName ${plan.host}`,
         `    User ${plan.user}`,
-        ...(plan.identityFile ? [`    IdentityFile ${plan.identityFile}`] : []),
+        ...(entry.identityFile ? [`    IdentityFile ${entry.identityFile}`] : []),
         ...(entry.sessionManager
           ? [
               `    ProxyCommand ${entry.sessionManager.proxyCommand}`,

@@ -14,7 +14,7 @@ import { InstanceNode } from '../../views/ecsView';
 import { defineCommand } from '../command';
 import { instanceRef, sshCommand } from './connectRemoteSsh';
 import { instanceArgs } from './instanceInput';
-import { readySessionManager, sessionManagerEntry } from './sessionManagerSupport';
+import { readySessionManager, sessionKeyFile, sessionManagerEntry } from './sessionManagerSupport';
 
 export const openTerminalOnInstance = defineCommand({
   id: 'alibabaCloud.ecs.openTerminal',
@@ -37,7 +37,7 @@ export const openTerminalOnInstance = defineCommand({
       alias: plan.alias,
       hostName: ref.instanceId,
       user: plan.user,
-      identityFile: plan.identityFile,
+      identityFile: sessionKeyFile(s, ref.instanceId),
       comment: `${name} (${plan.info.instanceId}) ${plan.info.regionId}`,
       sessionManager: await sessionManagerEntry(s, ref.regionId, ref.instanceId, plan.alias),
     });

@@ -11,7 +11,8 @@ import { SessionManagerApi } from '../../cloud/sessionManager';
 import type { SessionEnd } from '../../cloud/sessionStream';
 import { readHostKeys, replaceKnownHosts } from '../../setup/hostKeys';
 import { preflightSession, proxyCommandLine } from '../../setup/sessionManager';
-import type { SshHostEntry } from '../../setup/sshConfig';
+import { configPathValue, type SshHostEntry } from '../../setup/sshConfig';
+import { startWithTempKey, tempKeyDirectory, tempKeyPath } from '../../setup/tempKey';
 import { showNotice } from '../../ui/prompt';
 import { withProgress } from '../../ui/progress';
 import type { Services } from '../../services/services';
@@ -54,6 +55,16 @@ export function sessionEndMessage(how: SessionEnd): string {
 }
 
 const channels = new WeakMap<vscode.ExtensionContext, Promise<SessionChannel>>();
+/** Removers of the temporary private keys of open sessions, by session id. */
+const tempKeys = new Map<string, () => void>();
+
+const keyPathOf = (s: Services, instanceId: string, port: number) =>
+  tempKeyPath(tempKeyDirectory(s.context.globalStorageUri.fsPath), instanceId, port);
+
+/** The IdentityFile of Session Manager entries: the temporary key of the connection being made. */
+export function sessionKeyFile(s: Services, instanceId: string, port = 22): string {
+  return configPathValue(keyPathOf(s, instanceId, port));
+}
 
 /** The channel of this extension host, opened on first use. */
 export function sessionChannel(s: Services): Promise<SessionChannel> {
@@ -63,7 +74,17 @@ export function sessionChannel(s: Services): Promise<SessionChannel> {
       ticket: async (req) => {
         const { cloud } = await s.cloud();
         s.log.info(`session manager: new session to ${req.instanceId}:${req.port}`);
-        return new SessionManagerApi(cloud.session).start(req.regionId, req.instanceId, req.port, req.targetServer);
+        // Every ssh connection through the bridge gets its own 60-second key.
+        const { ticket, key } = await startWithTempKey(cloud, req, keyPathOf(s, req.instanceId, req.port));
+        if (key) {
+          s.log.info(`session manager: temporary key for ${key.user} on ${req.instanceId} (valid 60 s)`);
+          tempKeys.set(ticket.sessionId, key.remove);
+        }
+        return ticket;
+      },
+      released: (_req, ticket) => {
+        tempKeys.get(ticket.sessionId)?.();
+        tempKeys.delete(ticket.sessionId);
       },
       ended: (req, ticket, how) => {
         if (how.kind === 'done') {

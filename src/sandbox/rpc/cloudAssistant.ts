@@ -148,6 +148,17 @@ function runCommand(ctx: RpcContext): RpcBody {
       'The length of the command content exceeds the upper limit.',
     );
   }
+  const timeoutSeconds = ctx.params.int('Timeout', { min: 10, max: 86400 }) ?? 60;
+  return dispatch(ctx, regionId, { type, content, commandId: nextId(ctx.state, 'c-hz', 18), timeoutSeconds });
+}
+
+/** Creates one invocation per target instance (RunCommand and InvokeCommand alike). */
+function dispatch(
+  ctx: RpcContext,
+  regionId: string,
+  spec: { type: string; content: string; commandId: string; timeoutSeconds: number; name?: string },
+): RpcBody {
+  const { type, content, commandId, timeoutSeconds } = spec;
   const ids = ctx.params.list('InstanceId');
   if (!ids.length) {
     ctx.params.required('InstanceId.1');
@@ -164,8 +175,6 @@ function runCommand(ctx: RpcContext): RpcBody {
     }
     return i;
   });
-  const timeoutSeconds = ctx.params.int('Timeout', { min: 10, max: 86400 }) ?? 60;
-  const commandId = nextId(ctx.state, 'c-hz', 18);
   const invokeId = nextId(ctx.state, 't-hz', 18);
   const t = now(ctx.state);
   const { deliveryMs, runMs: agentRunMs } = realismOf(ctx.state).commands;
@@ -176,7 +185,7 @@ function runCommand(ctx: RpcContext): RpcBody {
       commandId,
       regionId,
       instanceId: i.instanceId,
-      name: ctx.params.str('Name') ?? '',
+      name: spec.name ?? ctx.params.str('Name') ?? '',
       type,
       content,
       username: ctx.params.str('Username') ?? '',
@@ -200,6 +209,67 @@ function runCommand(ctx: RpcContext): RpcBody {
   }
   settleInvocations(ctx.sandbox);
   return { CommandId: commandId, InvokeId: invokeId };
+}
+
+// ---- InvokeCommand: Cloud Assistant's public commands ----
+
+/**
+ * ACS-ECS-SendSshPublicKey, the public command behind ECS Instance Connect: with parameters
+ * `username` and `sshPublicKey` it registers the key for that user for 60 seconds, without writing
+ * authorized_keys (Alibaba Cloud help, "Connect to a Linux instance by using the
+ * config_ecs_instance_connect plug-in"; "Connect to an instance with a temporary key pair by using
+ * Session Manager CLI"). The agent runs it as a script; the sandbox's agent recognises its marker.
+ */
+export const SEND_SSH_PUBLIC_KEY = 'ACS-ECS-SendSshPublicKey';
+const SEND_KEY_MARKER = 'acs-plugin-manager -e -P config_ecs_instance_connect';
+const TEMP_KEY_MS = 60_000;
+
+function invokeCommand(ctx: RpcContext): RpcBody {
+  const regionId = regionOf(ctx);
+  const commandId = ctx.params.required('CommandId');
+  // Only the public command the extension uses. Guessed codes (not checked against the
+  // InvokeCommand reference): InvalidCmdId.NotFound and InvalidParameter.Parameters.
+  if (commandId !== SEND_SSH_PUBLIC_KEY) {
+    throw err('InvalidCmdId.NotFound', 404, 'The specified command ID does not exist.');
+  }
+  let params: Record<string, unknown>;
+  try {
+    params = JSON.parse(ctx.params.required('Parameters')) as Record<string, unknown>;
+  } catch {
+    throw err('InvalidParameter.Parameters', 400, 'The specified parameter "Parameters" is not valid.');
+  }
+  const username = params.username;
+  const key = params.sshPublicKey;
+  if (
+    typeof username !== 'string' ||
+    !/^[a-z_][\w.-]{0,31}$/i.test(username) ||
+    typeof key !== 'string' ||
+    !/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,2}( [^\n]*)?$/.test(key)
+  ) {
+    throw err('InvalidParameter.Parameters', 400, 'The specified parameter "Parameters" is not valid.');
+  }
+  const content = `#!/bin/sh\n${SEND_KEY_MARKER} --params --user ${username}\n${JSON.stringify({ username, key })}\n`;
+  return dispatch(ctx, regionId, { type: 'RunShellScript', content, commandId, timeoutSeconds: 60, name: commandId });
+}
+
+/** The key the command registers: kept on the instance for 60 s from when it ran (sandbox clock). */
+function sendSshPublicKey(sandbox: SandboxHost, i: Instance, inv: CommandInvocation, at: number) {
+  const { username, key } = JSON.parse(inv.content.split('\n')[2]) as { username: string; key: string };
+  const users = ['root', ...(i.loginAsNonRoot ? ['ecs-user'] : [])];
+  if (!users.includes(username)) {
+    return {
+      status: 'Failed',
+      exitCode: 1,
+      errorCode: 'ExitCodeNonzero',
+      errorInfo: 'the command execution exit code is nonzero',
+      output: `user ${username} does not exist\n`,
+    };
+  }
+  const book = sessionBook(sandbox.state).tempKeys;
+  const kept = (book.get(i.instanceId) ?? []).filter((k) => k.expiresAt > at);
+  kept.push({ username, publicKey: key, expiresAt: at + TEMP_KEY_MS });
+  book.set(i.instanceId, kept);
+  return { status: 'Success', exitCode: 0, output: '' };
 }
 
 interface Refusal {
@@ -395,6 +465,9 @@ function execute(sandbox: SandboxHost, inv: CommandInvocation, at: number): Part
   if (inv.content.includes(CANARY_MARKER) && inv.type === 'RunShellScript') {
     return { status: 'Success', exitCode: 0, output: metadataCanary(sandbox, i, inv.content) };
   }
+  if (inv.content.includes(SEND_KEY_MARKER) && inv.commandId === SEND_SSH_PUBLIC_KEY) {
+    return sendSshPublicKey(sandbox, i, inv, at);
+  }
   if (inv.content.includes(HOST_KEYS_MARKER)) {
     const keys = sessionBook(sandbox.state).hostKeys.get(i.instanceId) ?? [];
     return keys.length
@@ -524,5 +597,6 @@ export const cloudAssistantActions: Record<string, RpcAction> = {
   },
   // RunCommand is authorized on the instances it targets (and, in RAM, on the command).
   RunCommand: { resources: (ctx) => instanceArns(ctx, ctx.params.list('InstanceId')), handle: runCommand },
+  InvokeCommand: { resources: (ctx) => instanceArns(ctx, ctx.params.list('InstanceId')), handle: invokeCommand },
   DescribeInvocationResults: { handle: describeInvocationResults },
 };

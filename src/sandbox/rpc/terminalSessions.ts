@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SandboxError } from '../core/errors';
-import { isoSeconds, type SandboxState } from '../core/state';
+import { isoSeconds, now, type SandboxState } from '../core/state';
 import type { RpcAction, RpcBody, RpcContext } from './product';
 
 export type ConnectionStatus = 'Connecting' | 'Connected' | 'Terminated' | 'Failed';
@@ -51,6 +51,8 @@ interface SessionBook {
   sessions: Map<string, TerminalSession>;
   /** The public host keys of the SSH server behind each instance (what /etc/ssh/ssh_host_*.pub would hold). */
   hostKeys: Map<string, string[]>;
+  /** Keys sent with ACS-ECS-SendSshPublicKey, per instance: kept 60 s (sandbox clock), never in authorized_keys. */
+  tempKeys: Map<string, Array<{ username: string; publicKey: string; expiresAt: number }>>;
 }
 
 /** Sessions live in memory only: a restarted sandbox, like a restarted service, has none open. */
@@ -60,7 +62,7 @@ export function sessionBook(state: SandboxState): SessionBook {
   let b = books.get(state);
   if (!b) {
     // Session Manager is off in a new account until someone turns it on.
-    b = { sessionManagerEnabled: false, sessions: new Map(), hostKeys: new Map() };
+    b = { sessionManagerEnabled: false, sessions: new Map(), hostKeys: new Map(), tempKeys: new Map() };
     books.set(state, b);
   }
   return b;
@@ -234,3 +236,14 @@ export const terminalSessionActions: Record<string, RpcAction> = {
   DescribeCloudAssistantSettings: { handle: describeCloudAssistantSettings },
   ModifyCloudAssistantSettings: { handle: modifyCloudAssistantSettings },
 };
+
+/** The keys ACS-ECS-SendSshPublicKey registered on an instance that are still valid now (sandbox clock). */
+export function activeTempKeys(
+  state: SandboxState,
+  instanceId: string,
+): Array<{ username: string; publicKey: string }> {
+  const t = now(state);
+  return (sessionBook(state).tempKeys.get(instanceId) ?? [])
+    .filter((k) => k.expiresAt > t)
+    .map(({ username, publicKey }) => ({ username, publicKey }));
+}

@@ -85,6 +85,16 @@ describe('ssh config text', () => {
     assert.ok(r.text.startsWith(USER_CONFIG));
   });
 
+  test("switching an entry to Session Manager points IdentityFile at the connection's temporary key", () => {
+    const written = upsertEntry(USER_CONFIG, entry).text;
+    const sessionManager = { proxyCommand: 'exec bridge', knownHostsFile: '~/sm_known_hosts' };
+    const r = upsertEntry(written, { ...entry, identityFile: '~/storage/keys/i-bp1x-22', sessionManager });
+    assert.equal(r.action, 'updated');
+    assert.match(r.text, /IdentityFile ~\/storage\/keys\/i-bp1x-22\n {4}IdentitiesOnly yes/);
+    assert.doesNotMatch(r.text, /demo-key\.pem/);
+    assert.equal(r.text.match(/IdentitiesOnly yes/g)?.length, 1);
+  });
+
   test('a Host of the same name outside the block is never edited', () => {
     const text = `Host demo-web-1.i-bp1x\n    HostName 10.0.0.1\n`;
     const r = upsertEntry(text, entry);
