@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { ourExtension, waitFor } from './helpers';
+import { ourExtension, save, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -92,7 +92,7 @@ export const accessKeyTests: HostTest[] = [
         return done;
       });
       assert.ok(await applied);
-      await doc.save();
+      assert.ok(await save(doc), 'the edited file is saved');
       const text = fs.readFileSync(uri.fsPath, 'utf8');
       assert.ok(!text.includes(id) && !text.includes(secret));
       assert.match(text, /auth = oss2\.ProviderAuth\(CredentialProviderWrapper\(CredentialClient\(\)\)\)/);
@@ -130,7 +130,7 @@ export const accessKeyTests: HostTest[] = [
       const ignore = actions.find((x) => x.title.startsWith('Ignore here'));
       assert.ok(ignore?.edit, actions.map((x) => x.title).join(' | '));
       assert.ok(await vscode.workspace.applyEdit(ignore.edit));
-      await doc.save();
+      assert.ok(await save(doc), 'the edited file is saved');
       assert.match(fs.readFileSync(env.fsPath, 'utf8'), /^# alibabacloud:ignore-accesskey\n/);
       await waitFor('the ignored warning to go', () => ours(env).length === 0);
       void a;
