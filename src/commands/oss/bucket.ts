@@ -68,11 +68,14 @@ export const ossCreateBucket = defineCommand({
   args: createBucketArgs,
   run: async (s, { args: a }) => {
     const { entry, cloud } = await s.cloud();
-    const title = vscode.l10n.t('Create Bucket');
+    // A counter over the questions still to ask (args may answer some), as the set-up wizard shows.
+    const total = [a.name, a.region, a.storageClass].filter((v) => v === undefined).length;
+    let asked = 0;
+    const step = () => vscode.l10n.t('Create Bucket ({0}/{1})', ++asked, total);
     const name =
       a.name ??
       (await s.prompt.input({
-        title,
+        title: step(),
         prompt: vscode.l10n.t('Bucket name: unique across all of OSS, 3 to 63 lowercase letters, digits and hyphens'),
         placeHolder: 'my-project-data',
         validateInput: (v) => bucketNameProblem(v),
@@ -102,7 +105,7 @@ export const ossCreateBucket = defineCommand({
                 .join(' · '),
             }));
           })(),
-          { title, placeHolder: vscode.l10n.t('Region of the bucket (it cannot be moved later)') },
+          { title: step(), placeHolder: vscode.l10n.t('Region of the bucket (it cannot be moved later)') },
         )
       ).label;
     const storageClass =
@@ -110,7 +113,7 @@ export const ossCreateBucket = defineCommand({
       ((
         await s.prompt.pick(
           BUCKET_STORAGE_CLASSES.map((c) => ({ label: c, description: STORAGE_CLASS_HELP[c]() })),
-          { title, placeHolder: vscode.l10n.t('Default storage class of new objects') },
+          { title: step(), placeHolder: vscode.l10n.t('Default storage class of new objects') },
         )
       ).label as BucketStorageClass);
     if (!BUCKET_STORAGE_CLASSES.includes(storageClass)) {

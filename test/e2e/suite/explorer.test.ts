@@ -331,6 +331,7 @@ export const explorerTests: HostTest[] = [
         run<{ name: string; region: string; storageClass: string }>('alibabaCloud.oss.createBucket'),
       );
       assert.deepEqual(r.result, { name, region: HZ, storageClass: 'IA' });
+      assert.deepEqual(prompt.titles.slice(-3), ['Create Bucket (1/3)', 'Create Bucket (2/3)', 'Create Bucket (3/3)']);
       assert.ok(r.calls.includes('PutBucket'));
       assert.equal(await cloud.oss.getBucketRegion(name, SH), HZ);
       const info = (await cloud.oss.listBuckets(undefined, 1000)).items.find((b) => b.name === name);
