@@ -9,13 +9,11 @@ import * as http from 'node:http';
 import { sandboxEndpoints } from '../../src/cloud/profile';
 import { DEMO } from '../../src/sandbox/seed/demo';
 import { useSandbox } from '../helpers/sandbox';
+import { loopbackAgent } from '../helpers/loopbackAgent';
 
 const t = useSandbox();
 
-const agent = new http.Agent({
-  lookup: ((_h: string, o: { all?: boolean }, cb: (...a: unknown[]) => void) =>
-    o?.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)) as never,
-});
+const agent = loopbackAgent();
 
 function get(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

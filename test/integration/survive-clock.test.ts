@@ -12,15 +12,13 @@ import { formatExpiry, nextRefreshDelay } from '../../src/cloud/instance';
 import { sandboxEndpoints } from '../../src/cloud/profile';
 import { DEMO } from '../../src/sandbox/seed/demo';
 import { useSandbox } from '../helpers/sandbox';
+import { loopbackAgent } from '../helpers/loopbackAgent';
 
 const SKEW = 20 * 60_000;
 const t = useSandbox({ clockSkewMs: SKEW, realism: { ossRequestTime: true } });
 
 /** GET through the sandbox (presigned URLs name the bucket's virtual host). */
-const agent = new http.Agent({
-  lookup: ((_h: string, o: { all?: boolean }, cb: (...a: unknown[]) => void) =>
-    o?.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)) as never,
-});
+const agent = loopbackAgent();
 const get = (url: string) =>
   new Promise<{ status: number; body: string }>((resolve, reject) => {
     http

@@ -11,6 +11,7 @@ import { ECSRAMRoleCredentialsProvider, URICredentialsProvider } from '@alicloud
 import { resolveCredential } from '../../../src/sandbox/core/principal';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server';
 import { DEMO } from '../../../src/sandbox/seed/demo';
+import { loopbackAgent } from '../../helpers/loopbackAgent';
 
 let sandbox: Sandbox;
 let base: string;
@@ -267,14 +268,7 @@ describe('IMDS instance role credentials', () => {
 
   it('role attached → credentials list objects with ali-oss; PutObject is AccessDenied (read-only role)', async () => {
     const c = await credentials();
-    const agent = new http.Agent({
-      lookup: (_h, o, cb) =>
-        o && o.all
-          ? (cb as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [
-              { address: '127.0.0.1', family: 4 },
-            ])
-          : cb(null, '127.0.0.1', 4),
-    });
+    const agent = loopbackAgent();
     const client = new OSS({
       region: 'oss-cn-hangzhou',
       endpoint: `http://oss-cn-hangzhou.aliyuncs.com:${sandbox.info.port}`,

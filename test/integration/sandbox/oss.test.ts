@@ -8,20 +8,16 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
-import type { LookupFunction } from 'node:net';
 import OSS from 'ali-oss';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server';
 import { DEMO } from '../../../src/sandbox/seed/demo';
+import { loopbackAgent } from '../../helpers/loopbackAgent';
 
 let sandbox: Sandbox;
 let port: number;
 
 /** Resolves every hostname to 127.0.0.1 (docs/SANDBOX.md: OSS addressing on loopback). */
-const pinnedLookup = ((_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) =>
-  options && options.all
-    ? cb(null, [{ address: '127.0.0.1', family: 4 }])
-    : cb(null, '127.0.0.1', 4)) as unknown as LookupFunction;
-const agent = new http.Agent({ keepAlive: true, lookup: pinnedLookup });
+const agent = loopbackAgent({ keepAlive: true });
 
 type ClientOptions = Partial<OSS.Options> & { authorizationV4?: boolean; sldEnable?: boolean };
 

@@ -6,17 +6,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as http from 'node:http';
-import type { LookupFunction } from 'node:net';
 import OSS from 'ali-oss';
 import { DEMO } from '../../../src/sandbox/seed/demo';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox/server';
+import { loopbackAgent } from '../../helpers/loopbackAgent';
 
-const pinnedLookup = ((_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) =>
-  options && options.all
-    ? cb(null, [{ address: '127.0.0.1', family: 4 }])
-    : cb(null, '127.0.0.1', 4)) as unknown as LookupFunction;
-const agent = new http.Agent({ keepAlive: true, lookup: pinnedLookup });
+const agent = loopbackAgent({ keepAlive: true });
 
 type OssError = Error & { code?: string; status?: number; ecCode?: string };
 const fails = (code: string, status: number) => (e: OssError) => {

@@ -3,21 +3,17 @@
 // it to prove which profile acted (an oss:// binding the user never chose must send nothing).
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
-import type { LookupFunction } from 'node:net';
 import { describe, test } from 'node:test';
 import OSS from 'ali-oss';
 import Sts from '@alicloud/sts20150401';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { DEMO } from '../../../src/sandbox/seed/demo';
 import { useSandbox } from '../../helpers/sandbox';
+import { loopbackAgent } from '../../helpers/loopbackAgent';
 
 const t = useSandbox();
 
-const pinnedLookup = ((_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) =>
-  options && options.all
-    ? cb(null, [{ address: '127.0.0.1', family: 4 }])
-    : cb(null, '127.0.0.1', 4)) as unknown as LookupFunction;
-const agent = new http.Agent({ lookup: pinnedLookup });
+const agent = loopbackAgent();
 
 const keys = () => [
   { accessKeyId: DEMO.accessKeyId, accessKeySecret: DEMO.accessKeySecret },
