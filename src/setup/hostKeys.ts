@@ -5,9 +5,10 @@
  * key are kept.
  */
 import type { Cloud } from '../cloud';
-import { CloudAssistantApi, FINAL_STATES } from '../cloud/cloudAssistant';
+import { CloudAssistantApi } from '../cloud/cloudAssistant';
 import { CloudError } from '../cloud/errors';
 import { l10n } from '../cloud/l10n';
+import { awaitInvocation } from './verifyRole';
 
 export const HOST_KEYS_MARKER = 'alibabaCloud.hostKeys v1';
 
@@ -59,29 +60,26 @@ export async function readHostKeys(
     name: 'alibabaCloud-read-host-keys',
     timeoutSeconds: 30,
   });
-  const deadline = Date.now() + (o.waitMs ?? 60_000);
-  for (;;) {
-    const r = await assistant.result(regionId, invokeId, instanceId);
-    if (r && FINAL_STATES.has(r.status)) {
-      const keys = r.status === 'Success' ? parseHostKeys(r.output) : [];
-      if (!keys.length) {
-        throw new CloudError({
-          code: 'HostKeysUnavailable',
-          message: l10n.t(
-            'The SSH host keys of {0} could not be read through Cloud Assistant ({1}); without them the connection cannot be verified.',
-            instanceId,
-            r.status,
-          ),
-        });
-      }
-      return keys;
-    }
-    if (Date.now() > deadline) {
-      throw new CloudError({
-        code: 'HostKeysUnavailable',
-        message: l10n.t('Reading the SSH host keys of {0} did not finish in time.', instanceId),
-      });
-    }
-    await new Promise((r) => setTimeout(r, o.pollIntervalMs ?? 1000));
+  const { last: r, final } = await awaitInvocation(assistant, regionId, invokeId, instanceId, {
+    pollIntervalMs: o.pollIntervalMs,
+    waitMs: o.waitMs ?? 60_000,
+  });
+  if (!r || !final) {
+    throw new CloudError({
+      code: 'HostKeysUnavailable',
+      message: l10n.t('Reading the SSH host keys of {0} did not finish in time.', instanceId),
+    });
   }
+  const keys = r.status === 'Success' ? parseHostKeys(r.output) : [];
+  if (!keys.length) {
+    throw new CloudError({
+      code: 'HostKeysUnavailable',
+      message: l10n.t(
+        'The SSH host keys of {0} could not be read through Cloud Assistant ({1}); without them the connection cannot be verified.',
+        instanceId,
+        r.status,
+      ),
+    });
+  }
+  return keys;
 }

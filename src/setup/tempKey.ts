@@ -7,7 +7,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CloudAssistantApi, FINAL_STATES } from '../cloud/cloudAssistant';
+import { CloudAssistantApi } from '../cloud/cloudAssistant';
 import { CloudError } from '../cloud/errors';
 import { l10n } from '../cloud/l10n';
 import { ConnectivityApi } from '../cloud/connectivity';
@@ -15,6 +15,7 @@ import type { Cloud } from '../cloud';
 import { SessionManagerApi, type TerminalSessionTicket } from '../cloud/sessionManager';
 import type { TicketRequest } from '../cloud/sessionChannel';
 import { loginUser } from './sshConfig';
+import { awaitInvocation } from './verifyRole';
 
 /** How long Cloud Assistant keeps a sent key (the help pages above: 60 seconds). */
 export const TEMP_KEY_TTL_MS = 60_000;
@@ -122,30 +123,26 @@ export async function issueTempKey(
   const assistant = new CloudAssistantApi(cloud.session);
   const { invokeId } = await assistant.sendSshPublicKey(regionId, instanceId, user, key.publicLine);
   // The key counts from when the agent ran the command: wait for that, and say why if it did not.
-  const deadline = Date.now() + (o.waitMs ?? 30_000);
-  for (;;) {
-    const r = await assistant.result(regionId, invokeId, instanceId);
-    if (r && FINAL_STATES.has(r.status)) {
-      if (r.status !== 'Success') {
-        throw new CloudError({
-          code: 'TempKeyNotSent',
-          message: l10n.t(
-            'The temporary SSH key could not be sent to {0} through Cloud Assistant ({1}: {2}). Is the config_ecs_instance_connect plugin available on the instance?',
-            instanceId,
-            r.status,
-            r.errorInfo ?? r.output.trim(),
-          ),
-        });
-      }
-      break;
-    }
-    if (Date.now() > deadline) {
-      throw new CloudError({
-        code: 'TempKeyNotSent',
-        message: l10n.t('Cloud Assistant did not send the temporary SSH key to {0} in time.', instanceId),
-      });
-    }
-    await new Promise((resolve) => setTimeout(resolve, o.pollIntervalMs ?? 1000));
+  const { last: r, final } = await awaitInvocation(assistant, regionId, invokeId, instanceId, {
+    pollIntervalMs: o.pollIntervalMs,
+    waitMs: o.waitMs ?? 30_000,
+  });
+  if (!r || !final) {
+    throw new CloudError({
+      code: 'TempKeyNotSent',
+      message: l10n.t('Cloud Assistant did not send the temporary SSH key to {0} in time.', instanceId),
+    });
+  }
+  if (r.status !== 'Success') {
+    throw new CloudError({
+      code: 'TempKeyNotSent',
+      message: l10n.t(
+        'The temporary SSH key could not be sent to {0} through Cloud Assistant ({1}: {2}). Is the config_ecs_instance_connect plugin available on the instance?',
+        instanceId,
+        r.status,
+        r.errorInfo ?? r.output.trim(),
+      ),
+    });
   }
   if (live.get(file) !== entry) {
     fs.rmSync(file, { force: true });
