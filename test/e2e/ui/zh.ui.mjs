@@ -33,12 +33,14 @@ function differs(zh, en, what) {
 export const zhUiTests = [
   {
     name: 'zh-cn: the workbench and the extension host run in Chinese',
+    // The first start of the extension host on a loaded two-core machine can take over a minute.
+    timeoutMs: 150_000,
     async run({ page, server, extensionId, log }) {
       // What the server's language pack lookup gave the workbench; the remote extension host gets it as vscode.env.language.
       const language = await page.evaluate(() => globalThis._VSCODE_NLS_LANGUAGE);
       log(`  workbench language: ${language}`);
       assert.equal(language, ZH, 'the server did not resolve the locale to the language pack (still English)');
-      await waitForActivation(server, extensionId, 60_000);
+      await waitForActivation(server, extensionId, 120_000);
     },
   },
   {
