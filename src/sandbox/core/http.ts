@@ -40,6 +40,18 @@ export function requestId(): string {
   return `${part(8)}-${part(4)}-${part(4)}-${part(4)}-${part(12)}`;
 }
 
+/**
+ * A value's JSON text made earlier (a kept answer row): jsonPieces writes it as is. Anything else
+ * that serialises it gets the value back through toJSON.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
 /** Pieces of about this size: below V8's large-object threshold (128 KB), so never a fresh mapping. */
 const PIECE_CHARS = 16 * 1024;
 
@@ -64,7 +76,7 @@ export function jsonPieces(value: unknown): Buffer[] {
     if (Array.isArray(v)) {
       put('[');
       v.forEach((e, i) => {
-        put(`${i ? ',' : ''}${(JSON.stringify(e) as string | undefined) ?? 'null'}`);
+        put(`${i ? ',' : ''}${e instanceof JsonText ? e.text : ((JSON.stringify(e) as string | undefined) ?? 'null')}`);
       });
       put(']');
       return;
