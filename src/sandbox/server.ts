@@ -502,8 +502,7 @@ export class Sandbox {
     if (out) {
       // Refused before the body was read: read and drop the rest, so the client gets the answer
       // instead of a reset, and do not keep the connection.
-      res.writeHead(out.status, { 'x-acs-request-id': requestId(), ...out.headers, connection: 'close' });
-      res.end(out.body);
+      send(res, out.status, { 'x-acs-request-id': requestId(), ...out.headers, connection: 'close' }, out.body);
       req.resume();
       return;
     }
@@ -528,8 +527,7 @@ export class Sandbox {
         delete headers[k];
       }
     }
-    res.writeHead(out.status, headers);
-    res.end(out.body);
+    send(res, out.status, headers, out.body);
     const last = this.requests[this.requests.length - 1];
     if (out.status < 400 && last && !/^(Get|List|Describe|Head)/.test(last.action) && last.service !== 'imds') {
       this.persist();
@@ -661,4 +659,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   await sandbox.listen();
   return sandbox;
+}
+
+function send(
+  res: http.ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: SandboxResponse['body'],
+) {
+  if (!Array.isArray(body)) {
+    res.writeHead(status, headers);
+    res.end(body);
+    return;
+  }
+  res.writeHead(status, { ...headers, 'content-length': String(body.reduce((n, b) => n + b.length, 0)) });
+  // One writev of all the pieces (end uncorks).
+  res.cork();
+  for (const b of body) {
+    res.write(b);
+  }
+  res.end();
 }

@@ -349,7 +349,8 @@ function call(service: ServiceModule, sandbox: SandboxHost, req: SandboxRequest)
   }
 }
 
-const bodyText = (r: SandboxResponse) => (r.body === undefined ? '' : r.body.toString());
+const bodyText = (r: SandboxResponse) =>
+  r.body === undefined ? '' : Array.isArray(r.body) ? Buffer.concat(r.body).toString() : r.body.toString();
 
 /** What the role-check script prints on instance `i` (see roleCheckScript.ts for each line). */
 function roleCheck(sandbox: SandboxHost, i: Instance, script: string): string {

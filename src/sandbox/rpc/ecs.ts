@@ -10,6 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { roleArn } from '../../policy/builders';
 import { SandboxError } from '../core/errors';
+import { JsonText } from '../core/http';
 import { terminalSessionActions } from './terminalSessions';
 import { cloudAssistantActions } from './cloudAssistant';
 import { schedule, settleInstances } from './lifecycle';
@@ -234,11 +235,15 @@ function macOf(id: string): string {
   return `00:16:3e:${h.slice(-6, -4)}:${h.slice(-4, -2)}:${h.slice(-2)}`;
 }
 
+const familyOf = (state: SandboxState, i: Instance) =>
+  state.instanceTypes.find((t) => t.instanceTypeId === i.instanceType)?.instanceTypeFamily ??
+  i.instanceType.split('.').slice(0, 2).join('.');
+const osTypeOf = (state: SandboxState, i: Instance) =>
+  state.images.find((im) => im.imageId === i.imageId)?.osType ?? 'linux';
+
 function instanceJson(state: SandboxState, i: Instance): RpcBody {
   const vpc = i.networkType === 'vpc';
-  const family =
-    state.instanceTypes.find((t) => t.instanceTypeId === i.instanceType)?.instanceTypeFamily ??
-    i.instanceType.split('.').slice(0, 2).join('.');
+  const family = familyOf(state, i);
   return {
     InstanceId: i.instanceId,
     InstanceName: i.instanceName,
@@ -253,7 +258,7 @@ function instanceJson(state: SandboxState, i: Instance): RpcBody {
     ImageId: i.imageId,
     OSName: i.osName,
     OSNameEn: i.osName,
-    OSType: state.images.find((im) => im.imageId === i.imageId)?.osType ?? 'linux',
+    OSType: osTypeOf(state, i),
     Cpu: i.cpu,
     Memory: i.memory,
     CreationTime: i.creationTime,
@@ -300,6 +305,27 @@ function instanceJson(state: SandboxState, i: Instance): RpcBody {
     Tags: { Tag: i.tags.map((t) => ({ TagKey: t.key, TagValue: t.value })) },
     OperationLocks: { LockReason: [] },
   };
+}
+
+/**
+ * Each instance's DescribeInstances entry as JSON text, kept while what it is made of is the
+ * same: the instance record (every field, as JSON) and the two values instanceJson looks up
+ * elsewhere. Comparing that key costs about a quarter of building and serialising the entry, and
+ * it stays exact when anything (a handler, a lifecycle step, a test) changes the record in place.
+ * The large seed's 6,000 instances are listed again on every inventory; the real ECS does not
+ * share the client's CPU, this sandbox does.
+ */
+const entryTexts = new WeakMap<Instance, { key: string; entry: JsonText }>();
+
+export function instanceEntry(state: SandboxState, i: Instance): JsonText {
+  const key = `${familyOf(state, i)}\u0000${osTypeOf(state, i)}\u0000${JSON.stringify(i)}`;
+  const kept = entryTexts.get(i);
+  if (kept?.key === key) {
+    return kept.entry;
+  }
+  const entry = new JsonText(JSON.stringify(instanceJson(state, i)));
+  entryTexts.set(i, { key, entry });
+  return entry;
 }
 
 // ---- filters ----
@@ -354,7 +380,7 @@ function describeInstances(ctx: RpcContext): RpcBody {
       tags.every((t) => i.tags.some((x) => x.key === t.Key && (t.Value === undefined || x.value === t.Value))),
   );
   const { items, fields } = paged(ctx, all, 100, true);
-  return { ...fields, Instances: { Instance: items.map((i) => instanceJson(ctx.state, i)) } };
+  return { ...fields, Instances: { Instance: items.map((i) => instanceEntry(ctx.state, i)) } };
 }
 
 /**

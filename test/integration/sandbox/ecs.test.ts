@@ -11,6 +11,7 @@ import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { formatPolicy, passRolePolicy, roleArn, serviceTrustPolicy } from '../../../src/policy/builders';
 import { DEMO } from '../../../src/sandbox/seed/demo';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server';
+import { instanceEntry } from '../../../src/sandbox/rpc/ecs';
 import { instanceSession } from '../../../src/sandbox/rpc/sessions';
 import { rejectsWith } from '../../helpers/assertions';
 
@@ -245,6 +246,27 @@ describe('DescribeInstances', () => {
       'InvalidParameter.NextToken',
       400,
     );
+  });
+
+  it('keeps each entry as text until its instance, type or image changes, even in place', async () => {
+    const i = sandbox.state.instances.get(DEMO.vpcInstanceId)!;
+    const first = instanceEntry(sandbox.state, i);
+    assert.equal(instanceEntry(sandbox.state, i), first, 'the same record is not serialised again');
+    const name = i.instanceName;
+    const image = sandbox.state.images.find((im) => im.imageId === i.imageId)!;
+    try {
+      // A change made in place, as handlers and lifecycle steps make them, shows in the next answer.
+      i.instanceName = 'renamed-in-place';
+      assert.notEqual(instanceEntry(sandbox.state, i), first);
+      assert.equal((await describe1(DEMO.vpcInstanceId)).instanceName, 'renamed-in-place');
+      i.instanceName = name;
+      image.osType = image.osType === 'windows' ? 'linux' : 'windows';
+      assert.equal((await describe1(DEMO.vpcInstanceId)).OSType, image.osType);
+    } finally {
+      i.instanceName = name;
+      image.osType = image.osType === 'windows' ? 'linux' : 'windows';
+    }
+    assert.equal((await describe1(DEMO.vpcInstanceId)).instanceName, name);
   });
 });
 

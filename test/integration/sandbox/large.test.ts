@@ -4,6 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { jsonPieces, type SandboxRequest, type SandboxResponse } from '../../../src/sandbox/core/http';
 import { LazyMap } from '../../../src/sandbox/core/lazyMap';
 import { LARGE } from '../../../src/sandbox/seed/large';
 import { startSandbox } from '../../../src/sandbox/server';
@@ -65,6 +66,49 @@ describe('sandbox --seed large', () => {
       assert.ok(Date.now() - started >= 120);
     } finally {
       t.sandbox.latencyMs = 0;
+    }
+  });
+
+  it('writes a page of 100 instances as pieces under 128 KB, the bytes of one JSON text', async () => {
+    const sandbox = t.sandbox;
+    const answers: SandboxResponse[] = [];
+    const dispatch = sandbox.dispatch.bind(sandbox);
+    sandbox.dispatch = async (req: SandboxRequest) => {
+      const res = await dispatch(req);
+      answers.push(res);
+      return res;
+    };
+    try {
+      const regions = await t.cloud().ecs.describeRegions();
+      const page = await t.cloud().ecs.listInstances(regions[3].regionId, undefined, 100);
+      assert.equal(page.items.length, 100);
+      const body = answers[answers.length - 1].body;
+      assert.ok(Array.isArray(body) && body.length > 1, 'answered in pieces');
+      // V8's large-object threshold: a string or buffer above it is a fresh mapping of its own.
+      assert.ok(body.every((b) => b.length < 128 * 1024));
+      const text = Buffer.concat(body).toString();
+      assert.equal(text, JSON.stringify(JSON.parse(text)));
+      assert.deepEqual(
+        (JSON.parse(text) as { Instances: { Instance: Array<{ InstanceId: string }> } }).Instances.Instance.map(
+          (i) => i.InstanceId,
+        ),
+        page.items.map((i) => i.instanceId),
+      );
+    } finally {
+      sandbox.dispatch = dispatch;
+    }
+  });
+
+  it('jsonPieces writes what JSON.stringify writes', () => {
+    const big = Array.from({ length: 3000 }, (_, n) => ({ n, name: `实例-${n}`, gone: undefined, at: new Date(n) }));
+    for (const v of [
+      { a: 1, b: undefined, c: [undefined, () => 1, null, 'x'], d: { e: new Date(0), f: { toJSON: () => 'j' } } },
+      { Items: { Item: big }, Next: '', Total: big.length },
+      [],
+      'text',
+      Object.assign(Object.create(null) as object, { k: 'null prototype' }),
+    ]) {
+      assert.equal(Buffer.concat(jsonPieces(v)).toString(), JSON.stringify(v));
     }
   });
 });
