@@ -40,7 +40,10 @@ const cell = markdownCell;
 
 export function activityMarkdown(a: RoleActivity, proposal?: Proposal): string {
   const r: ActivityReport = a.report;
-  const lines = [`# ${vscode.l10n.t('Activity of role {0}', cell(a.roleName))}`, ''];
+  const title = proposal
+    ? vscode.l10n.t('Least-privilege proposal for role {0}', cell(a.roleName))
+    : vscode.l10n.t('Activity of role {0}', cell(a.roleName));
+  const lines = [`# ${title}`, ''];
   const done = a.read.windows.filter((w) => w.complete).length;
   lines.push(
     vscode.l10n.t(
@@ -81,7 +84,7 @@ export function activityMarkdown(a: RoleActivity, proposal?: Proposal): string {
       lines.push(
         '',
         vscode.l10n.t(
-          'OSS object actions are allowed on whole buckets (bucket/*), not narrowed to prefixes: the object keys are only in OSS data events, which ActionTrail delivers to a Simple Log Service Logstore through a trail with a data-event selector, and this extension does not read that Logstore.',
+          'OSS object actions are allowed on whole buckets (bucket/*), not narrowed to prefixes: object keys are only in OSS data events, which this extension does not read (see the note below).',
         ),
       );
     }
@@ -106,7 +109,7 @@ export function activityMarkdown(a: RoleActivity, proposal?: Proposal): string {
     );
     for (const x of s.actions) {
       lines.push(
-        `| ${cell(x.action)}${x.source === 'audit' ? ` (${vscode.l10n.t('audit')})` : ''} | ${x.count} | ${cell(x.lastSeen)} | ${cell(x.regions.join(', '))} | ${cell(x.resources.join(', '))} |`,
+        `| ${cell(x.action)}${x.source === 'audit' ? ` (${vscode.l10n.t('audit')})` : ''} | ${x.count || '-'} | ${cell(x.lastSeen)} | ${cell(x.regions.join(', '))} | ${cell(x.resources.join(', '))} |`,
       );
     }
   }

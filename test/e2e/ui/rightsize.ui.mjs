@@ -32,30 +32,40 @@ function groupOf(page, tab) {
 }
 
 /**
- * Every line of the editor whose active tab's label contains `tab`, read like a person scrolling:
- * Ctrl+Home, then Page Down until nothing new shows (Monaco renders only the lines in view, in any
- * DOM order, so the result is the set of lines seen, joined).
+ * The text of the editor whose active tab's label contains `tab`, read like a person scrolling:
+ * Ctrl+Home, then Page Down until nothing new shows. Monaco renders only the lines in view, and
+ * wraps long ones (Markdown wraps by default), so each screen's visual lines are ordered by their
+ * position, and the whole is returned with every run of whitespace (line ends too) as one space.
  */
 async function editorText(page, tab) {
   const group = groupOf(page, tab);
   await group.waitFor({ state: 'visible', timeout: 30_000 });
   const lines = group.locator('.monaco-editor .view-lines').first();
   await lines.waitFor({ state: 'visible', timeout: 10_000 });
-  const visible = async () => ((await lines.innerText().catch(() => '')) ?? '').replace(/\u00a0/g, ' ');
+  const screen = () =>
+    lines
+      .evaluate((el) =>
+        [...el.querySelectorAll('.view-line')]
+          .map((l) => ({ top: parseFloat(l.style.top) || 0, text: l.textContent ?? '' }))
+          .sort((a, b) => a.top - b.top)
+          .map((l) => l.text)
+          .join('\n'),
+      )
+      .catch(() => '');
   // Monaco renders a frame after the tab: wait for text.
-  for (let i = 0; i < 25 && !(await visible()).trim(); i++) await page.waitForTimeout(200);
+  for (let i = 0; i < 25 && !(await screen()).trim(); i++) await page.waitForTimeout(200);
   await lines.click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('ControlOrMeta+Home');
-  const seen = new Set();
-  for (let still = 0, i = 0; still < 2 && i < 40; i++) {
+  const screens = [];
+  for (let same = 0, i = 0; same < 2 && i < 40; i++) {
     await page.waitForTimeout(150);
-    const before = seen.size;
-    for (const l of (await visible()).split('\n')) seen.add(l);
-    still = seen.size === before ? still + 1 : 0;
+    const s = await screen();
+    same = s === screens.at(-1) ? same + 1 : 0;
+    if (!same) screens.push(s);
     await page.keyboard.press('PageDown');
   }
   await page.keyboard.press('ControlOrMeta+Home');
-  return [...seen].join('\n');
+  return screens.join('\n').replace(/[\s\u00a0]+/g, ' ');
 }
 
 /** Waits for the editor tab whose label contains `name`. */
@@ -122,8 +132,8 @@ export const rightsizeTests = [
       await contextMenu(page, ui, ram, ROLE, menuTitle(manifest, 'alibabaCloud.ram.showActivity'));
       await tabNamed(page, `${ROLE}.activity.md`);
       let text = await editorText(page, `${ROLE}.activity.md`);
-      log(`  activity: ${text.split('\n').slice(0, 3).join(' | ')}`);
-      assert.match(text, new RegExp(`# Activity of role ${ROLE}`));
+      log(`  activity: ${text.slice(0, 160)}`);
+      assert.match(text, new RegExp(`^# Activity of role ${ROLE} `));
       const read = text.match(/(\d+) events over (\d) of (\d) 30-day windows \((\d+) ActionTrail requests\)/);
       assert.ok(read, text);
       assert.ok(Number(read[1]) >= 500, `${read[1]} events`);
@@ -179,6 +189,7 @@ export const rightsizeTests = [
       assert.doesNotMatch(draft, /"(oss|ecs|ram):\*"/, 'no service-wide wildcard');
       assert.doesNotMatch(draft, /"ecs:DeleteInstance"|"kms:Decrypt"/, 'nothing unobserved, no refused call');
       const report = await editorText(page, `${ROLE}.proposal.md`);
+      assert.match(report, new RegExp(`^# Least-privilege proposal for role ${ROLE} `));
       const inReport = report.match(/Proof: (\d+) of (\d+) observed allowed calls are allowed by the draft/);
       assert.ok(inReport, report);
       assert.equal(inReport[1], inReport[2]);
