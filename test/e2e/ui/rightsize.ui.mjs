@@ -131,7 +131,7 @@ export const rightsizeTests = [
       // 1. Show Activity: three 30-day windows read, the report opens read-only.
       await contextMenu(page, ui, ram, ROLE, menuTitle(manifest, 'alibabaCloud.ram.showActivity'));
       await tabNamed(page, `${ROLE}.activity.md`);
-      let text = await editorText(page, `${ROLE}.activity.md`);
+      const text = await editorText(page, `${ROLE}.activity.md`);
       log(`  activity: ${text.slice(0, 160)}`);
       assert.match(text, new RegExp(`^# Activity of role ${ROLE} `));
       const read = text.match(/(\d+) events over (\d) of (\d) 30-day windows \((\d+) ActionTrail requests\)/);
