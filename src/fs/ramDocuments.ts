@@ -110,9 +110,10 @@ export async function openPolicyDraft(
   s: Services,
   target: Extract<LiveTarget, { kind: 'newPolicy' }>,
   text: string,
+  viewColumn?: vscode.ViewColumn,
 ): Promise<vscode.TextEditor> {
   const uri = s.documents.openDraft(activeBinding(s), target, text);
-  return vscode.window.showTextDocument(uri, { preview: false });
+  return vscode.window.showTextDocument(uri, { preview: false, viewColumn });
 }
 
 export class LiveRamDocuments

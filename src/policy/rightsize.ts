@@ -36,6 +36,8 @@ export interface ObservedCall {
   at: string;
   errorCode?: string;
   source: 'trail' | 'audit';
+  /** Audit calls: the attempts the audit counted for the action (one call stands per bucket). */
+  accessCount?: number;
 }
 
 export interface ActionActivity {
@@ -150,6 +152,7 @@ export function aggregateActivity(
         resource: b === '*' || bucketLevel ? b : `${b}/*`,
         at: a.lastAccessed,
         source: 'audit',
+        accessCount: a.count,
       });
     }
   }
@@ -178,7 +181,8 @@ function group(calls: ObservedCall[]): ActionActivity[] {
       r: new Set<string>(),
       g: new Set<string>(),
     };
-    a.count++;
+    // An audit action's count is the audit's own (0 when it gives none), not its per-bucket calls.
+    a.count = c.source === 'audit' ? (c.accessCount ?? 0) : a.count + 1;
     a.lastSeen = later(a.lastSeen, c.at);
     a.r.add(c.resource);
     if (c.region) {

@@ -69,13 +69,13 @@ export const FLAGS: readonly Flag[] = [
   },
   {
     name: 'seed',
-    value: 'demo|large',
+    value: 'demo|large|activity',
     default: 'demo',
     meaning:
-      'The account to seed: `demo` (roles, instances, buckets a newcomer sees) or `large` (a company-sized account, made lazily).',
+      'The account to seed: `demo` (roles, instances, buckets a newcomer sees), `large` (a company-sized account, made lazily) or `activity` (demo plus AppServerRole with 90 days of ActionTrail history).',
     apply: (v, o) => {
-      if (v !== 'demo' && v !== 'large') {
-        throw new CliError(`--seed takes demo or large, not "${v}"`);
+      if (v !== 'demo' && v !== 'large' && v !== 'activity') {
+        throw new CliError(`--seed takes demo, large or activity, not "${v}"`);
       }
       o.seed = v;
     },
@@ -263,7 +263,7 @@ export function usage(): string {
       'Flags:',
       ...flags,
       '',
-      'Seeds: demo (default; fixed names the docs use) or large (--seed large).',
+      'Seeds: demo (default; fixed names the docs use), large (--seed large) or activity (demo + AppServerRole).',
       '',
       `Realistic by default: RAM propagation ${REALISTIC.propagationMs / 1000} s, instance transitions, OSS request-time and Content-MD5`,
       'checks, RAM grammar and limits, SignatureNonce replay, Cloud Assistant timing, real catalogue',

@@ -25,6 +25,7 @@ import { sessionBook } from './rpc/terminalSessions';
 import { parseFormPairs } from './rpc/signature';
 import { bindRealism, resolveRealism, type Realism, type RealismOptions } from './core/realism';
 import { randomSecret, seedDemoAccount, DEMO } from './seed/demo';
+import { seedRoleActivity } from './seed/activity';
 import { seedLargeAccount } from './seed/large';
 import type { ServiceModule } from './core/service';
 import { emptyState, loadState, saveState, wallNow, type SandboxState } from './core/state';
@@ -56,8 +57,11 @@ export interface SandboxOptions {
   controlToken?: string;
   /** How many requests the log keeps (default REQUEST_LOG_LIMIT). */
   requestLogLimit?: number;
-  /** Which account to seed: the demo one (default) or `large` (seedLarge.ts: a company-sized account, made lazily). */
-  seed?: 'demo' | 'large';
+  /**
+   * Which account to seed: the demo one (default), `large` (seedLarge.ts: a company-sized account,
+   * made lazily) or `activity` (demo plus the right-sizing role with its history, seed/activity.ts).
+   */
+  seed?: 'demo' | 'large' | 'activity';
   /** Every request (control routes aside) is answered this many ms late: a network round trip. */
   latencyMs?: number;
   /**
@@ -651,7 +655,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // A new state file gets secrets of its own (kept in the file); in memory, this process's (DEMO).
   const secrets = options.statePath ? { root: randomSecret(), sub: randomSecret() } : undefined;
   const demo = () => seedDemoAccount(emptyState(), { largeCatalogues: large, secrets });
-  const state = loaded ?? (options.empty ? emptyState() : options.seed === 'large' ? seedLargeAccount(demo()) : demo());
+  const seeded = () =>
+    options.seed === 'large'
+      ? seedLargeAccount(demo())
+      : options.seed === 'activity'
+        ? seedRoleActivity(demo())
+        : demo();
+  const state = loaded ?? (options.empty ? emptyState() : seeded());
   const sandbox = new Sandbox(state, { defaultImdsInstance: DEMO.vpcInstanceId, ...options });
   // Written at once, so a restart before the first change finds the same secrets.
   if (!loaded || replaced) {

@@ -70,7 +70,8 @@ async function main(o) {
   const privateDir = removeOnExit(fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-private-'))); // the sandbox info file: secrets, no artifact
   const sandbox = await timed(
     'start sandbox',
-    () => startSandbox({ logFile: path.join(RESULTS_DIR, 'sandbox.log') }),
+    // The demo account plus AppServerRole and its 90 days of ActionTrail history (ui/rightsize.ui.mjs).
+    () => startSandbox({ logFile: path.join(RESULTS_DIR, 'sandbox.log'), args: ['--seed', 'activity'] }),
     timings,
   );
   const results = [];

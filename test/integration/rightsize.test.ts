@@ -179,6 +179,12 @@ test('the bar: 90 days in 3 windows at ≤ 2 calls/s, a proven narrow draft, app
     'ram:AttachPolicyToRole',
     'ram:CreatePolicy',
   ]);
+  // An audit row counts what the audit counted, not the per-bucket calls standing for it.
+  const getObject = report.services
+    .find((s) => s.service === 'oss')!
+    .actions.find((a) => a.action === 'oss:GetObject')!;
+  assert.equal(getObject.source, 'audit');
+  assert.ok(getObject.count > 100, `oss:GetObject counted ${getObject.count} times`);
   // OSS narrowed to the observed buckets: no OSS statement on `*` but the account-level listing.
   const buckets = ACTIVITY.objects.map((o) => o.bucket);
   for (const st of statementsOf(proposal.draft)) {

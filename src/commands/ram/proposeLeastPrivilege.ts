@@ -85,6 +85,8 @@ export const proposeLeastPrivilege = defineCommand({
           description: vscode.l10n.t('Least privilege for {0}, from 90 days of activity', roleName).slice(0, 1024),
         },
         formatPolicy(draft) + '\n',
+        // Beside the report (which opened Beside), not over it: the proof and the draft side by side.
+        vscode.ViewColumn.One,
       );
       const uri = editor.document.uri;
       notify(

@@ -40,7 +40,10 @@ const cell = markdownCell;
 
 export function activityMarkdown(a: RoleActivity, proposal?: Proposal): string {
   const r: ActivityReport = a.report;
-  const lines = [`# ${vscode.l10n.t('Activity of role {0}', cell(a.roleName))}`, ''];
+  const title = proposal
+    ? vscode.l10n.t('Least-privilege proposal for role {0}', cell(a.roleName))
+    : vscode.l10n.t('Activity of role {0}', cell(a.roleName));
+  const lines = [`# ${title}`, ''];
   const done = a.read.windows.filter((w) => w.complete).length;
   lines.push(
     vscode.l10n.t(
@@ -56,6 +59,38 @@ export function activityMarkdown(a: RoleActivity, proposal?: Proposal): string {
       '',
       `> ${vscode.l10n.t('Partial: reading stopped before the end ({0}). What was read is shown.', cell(a.read.error?.message ?? vscode.l10n.t('cancelled')))}`,
     );
+  }
+  // The proof and the diff are what the report is for: first, before the tables.
+  if (proposal) {
+    lines.push('', `## ${vscode.l10n.t('Proposal')}`, '');
+    lines.push(
+      vscode.l10n.t(
+        'Proof: {0} of {1} observed allowed calls are allowed by the draft (replayed through the policy evaluator).',
+        proposal.proof.allowed,
+        proposal.proof.checked,
+      ),
+      '',
+      vscode.l10n.t(
+        'The draft removes {0} of {1} actions the current policies allow; it holds {2} actions.',
+        proposal.diff.removed,
+        proposal.diff.current,
+        proposal.diff.draftActions,
+      ),
+    );
+    // Object keys exist only in data events, which reach an SLS Logstore through a trail's data-event
+    // selector ("ActionTrail:PutDataEventSelector", alibabacloud.com/help/en/actiontrail/developer-reference/api-actiontrail-2020-07-06-putdataeventselector),
+    // never LookupEvents: without reading SLS there is no honest prefix to narrow to.
+    if (r.services.some((s) => s.service === 'oss' && s.actions.some((x) => x.source === 'audit'))) {
+      lines.push(
+        '',
+        vscode.l10n.t(
+          'OSS object actions are allowed on whole buckets (bucket/*), not narrowed to prefixes: object keys are only in OSS data events, which this extension does not read (see the note below).',
+        ),
+      );
+    }
+    for (const f of proposal.proof.failures.slice(0, 20)) {
+      lines.push(`- ${vscode.l10n.t('Not allowed by the draft:')} ${cell(f.action)} ${cell(f.resource)}`);
+    }
   }
   lines.push(
     '',
@@ -74,7 +109,7 @@ export function activityMarkdown(a: RoleActivity, proposal?: Proposal): string {
     );
     for (const x of s.actions) {
       lines.push(
-        `| ${cell(x.action)}${x.source === 'audit' ? ` (${vscode.l10n.t('audit')})` : ''} | ${x.count} | ${cell(x.lastSeen)} | ${cell(x.regions.join(', '))} | ${cell(x.resources.join(', '))} |`,
+        `| ${cell(x.action)}${x.source === 'audit' ? ` (${vscode.l10n.t('audit')})` : ''} | ${x.count || '-'} | ${cell(x.lastSeen)} | ${cell(x.regions.join(', '))} | ${cell(x.resources.join(', '))} |`,
       );
     }
   }
@@ -101,26 +136,6 @@ export function activityMarkdown(a: RoleActivity, proposal?: Proposal): string {
     lines.push(vscode.l10n.t('Listed, not guessed: no policy statement is made for them.'), '');
     for (const u of r.unmapped) {
       lines.push(`- ${cell(u.serviceName)} ${cell(u.eventName)} × ${u.count} (${cell(u.lastSeen)})`);
-    }
-  }
-  if (proposal) {
-    lines.push('', `## ${vscode.l10n.t('Proposal')}`, '');
-    lines.push(
-      vscode.l10n.t(
-        'Proof: {0} of {1} observed allowed calls are allowed by the draft (replayed through the policy evaluator).',
-        proposal.proof.allowed,
-        proposal.proof.checked,
-      ),
-      '',
-      vscode.l10n.t(
-        'The draft removes {0} of {1} actions the current policies allow; it holds {2} actions.',
-        proposal.diff.removed,
-        proposal.diff.current,
-        proposal.diff.draftActions,
-      ),
-    );
-    for (const f of proposal.proof.failures.slice(0, 20)) {
-      lines.push(`- ${vscode.l10n.t('Not allowed by the draft:')} ${cell(f.action)} ${cell(f.resource)}`);
     }
   }
   return lines.join('\n') + '\n';

@@ -1,5 +1,5 @@
 /**
- * A role with 90 days of history, for right-sizing (`--seed large`): an application role that was
+ * A role with 90 days of history, for right-sizing (`--seed large` and `--seed activity`): an application role that was
  * given broad system policies (OSS and ECS full access, RAM read-only) and used a dozen actions on
  * a few buckets and instances, some refused. Its management events are in the trail LookupEvents
  * reads; its OSS object calls are data events (and in the access audit). Deterministic, relative to
@@ -134,7 +134,7 @@ function habits(): Array<{ weight: number; call: (r: () => number) => Call; deni
 }
 
 /** Adds the role, its broad policies and its history; `events` is the number of calls made. */
-export function seedRoleActivity(state: SandboxState, events = 1400): void {
+export function seedRoleActivity(state: SandboxState, events = 1400): SandboxState {
   const created = isoSeconds(now(state) - (ACTIVITY.days + 30) * 86_400_000);
   state.roles.set(ACTIVITY.roleName, {
     roleId: ACTIVITY.roleId,
@@ -153,6 +153,7 @@ export function seedRoleActivity(state: SandboxState, events = 1400): void {
   // Relative to the clock at seeding, recorded when the trail is first read.
   const seededAt = now(state);
   recordLater(state, () => recordHistory(state, seededAt, events));
+  return state;
 }
 
 function recordHistory(state: SandboxState, seededAt: number, events: number): void {

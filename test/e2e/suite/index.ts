@@ -18,6 +18,7 @@ import { policyToolsTests } from './policy-tools.test';
 import { polishTests } from './polish.test';
 import { profileTests } from './profiles.test';
 import { ramEcsTests } from './ram-ecs.test';
+import { rightsizeTests } from './rightsize.test';
 import { runSuites, type HostSuite } from './runner';
 import { treesTests } from './trees.test';
 
@@ -40,6 +41,7 @@ const suites: HostSuite[] = [
   { name: 'trees', tests: treesTests },
   { name: 'multiselect', tests: multiSelectTests },
   { name: 'agent', tests: agentTests },
+  { name: 'rightsize', tests: rightsizeTests },
   // Last: it leaves a sandbox-mode explanation in the identity view.
   { name: 'hostile-workspace', tests: hostileWorkspaceTests },
 ];

@@ -20,11 +20,11 @@ const CONTAINER = () => contributes.viewContainers().find((c) => c.id === 'aliba
 const view = (id) => contributes.views('alibabaCloud').find((v) => v.id === id).name;
 const paletteLabel = (id) => contributes.paletteCommands().find((x) => x.id === id).label;
 /** A command's title as context menus show it (no category). */
-const menuTitle = (manifest, id) =>
+export const menuTitle = (manifest, id) =>
   contributes.localize(manifest.contributes.commands.find((c) => c.command === id).title);
 
 /** Right-clicks a tree row and runs the context menu entry `title`. */
-async function contextMenu(page, ui, viewName, label, title) {
+export async function contextMenu(page, ui, viewName, label, title) {
   const r = ui.treeRow(page, viewName, label);
   await r.waitFor({ state: 'visible', timeout: 30_000 });
   await r.click({ button: 'right' });
@@ -62,7 +62,7 @@ async function finishName(page, name) {
 }
 
 /** The sandbox profile as the identity, whatever earlier flows chose (asked like any switch). */
-async function useSandboxProfile(page, ui, log) {
+export async function useSandboxProfile(page, ui, log) {
   await ui.runCommand(page, paletteLabel('alibabaCloud.selectProfile'));
   await ui.waitForPrompt(page, { placeholder: /Which identity should the extension use\?/ });
   const picked = await ui.typeAndPick(page, 'Sandbox', 'Sandbox');

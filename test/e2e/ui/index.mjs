@@ -6,6 +6,7 @@ import { flowSettings, flowTests } from './flows.ui.mjs';
 import { helperTests } from './helpers.ui.mjs';
 import { hostileSettings, hostileTests } from './hostile.ui.mjs';
 import { inertTests } from './inert.ui.mjs';
+import { rightsizeTests } from './rightsize.ui.mjs';
 import { paletteUiTests, stateUiTests } from './states.ui.mjs';
 import { walkthroughTests } from './walkthrough.ui.mjs';
 import { workbenchTests } from './workbench.ui.mjs';
@@ -24,6 +25,7 @@ export const uiTests = [
   ...flowTests.slice(2), // it switches the window to the instance identity
   ...stateUiTests, // as that instance role (refused RAM), then with ECS answering 500
   ...destructiveTests, // back on the sandbox profile, release an instance and delete a bucket
+  ...rightsizeTests, // on the sandbox profile: AppServerRole (--seed activity) narrowed to what it used
   ...hostileTests, // last: it reopens the page on other workspaces
 ];
 

@@ -76,7 +76,7 @@ describe('sandbox command line', () => {
     refused(['--port'], /--port/);
     refused(['--port', 'abc'], /--port takes a whole number/);
     refused(['--port', '70000'], /--port/);
-    refused(['--seed', 'huge'], /--seed takes demo or large/);
+    refused(['--seed', 'huge'], /--seed takes demo, large or activity/);
     refused(['--latency-ms', '-5'], /--latency-ms/);
     refused(['--propagation-ms', '1.5'], /--propagation-ms/);
     refused(['--instant=yes'], /--instant/);
