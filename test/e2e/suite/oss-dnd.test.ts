@@ -1,6 +1,7 @@
 // Issue 18, buckets and objects: drag and drop on the OSS tree (local files and folders upload;
-// rows move after one confirmation), "Upload to OSS…" from an Explorer resource, "Open Bucket as
-// Workspace Folder", and server-side copies in parts (UploadPartCopy) above a lowered threshold.
+// rows move or copy after one dialog, also to another region), "Upload to OSS…" from an Explorer
+// resource, "Open Bucket as Workspace Folder", and server-side copies in parts (UploadPartCopy) above a
+// lowered threshold.
 // In the real extension host against the harness's sandbox; what it creates it removes.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -148,7 +149,7 @@ export const ossDndTests: HostTest[] = [
     },
   },
   {
-    name: 'drag-move: rows dragged onto a folder move after one confirmation naming them, the target and the profile; dismissed moves nothing; other regions refused',
+    name: 'drag-move: rows dragged onto a folder move or copy after one dialog (Move / Copy) naming them, the target and the profile; dismissed moves nothing; another region is reached through this machine',
     async run() {
       const p = (await ready()).useScriptedPrompter();
       const o = await oss();
