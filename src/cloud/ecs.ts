@@ -79,6 +79,31 @@ export interface InstanceTypeInfo {
   family: string;
 }
 
+export interface KeyPairInfo {
+  keyPairName: string;
+  fingerprint: string;
+  creationTime: string;
+}
+
+/**
+ * A pay-as-you-go price (DescribePrice, ECS 2014-05-26, PriceInfo.Price:
+ * https://help.aliyun.com/en/ecs/developer-reference/api-ecs-2014-05-26-describeprice): what it
+ * lists at, the discount, and what is charged per `unit`.
+ */
+export interface PriceEstimate {
+  originalPrice: number;
+  discountPrice: number;
+  tradePrice: number;
+  currency: string;
+  unit: 'Hour' | 'Month';
+}
+
+/**
+ * The system disk new instances get, named on RunInstances and on its price estimate alike so the
+ * two agree (ESSD is what current instance families take; RunInstances API reference, SystemDisk.Category).
+ */
+export const SYSTEM_DISK_CATEGORY = 'cloud_essd';
+
 export interface NewInstance {
   regionId: string;
   zoneId: string;
@@ -87,7 +112,10 @@ export interface NewInstance {
   vSwitchId: string;
   securityGroupId: string;
   instanceName: string;
-  password: string;
+  /** Optional with a key pair: ECS then creates the instance with no password (set one later). */
+  password?: string;
+  /** An SSH key pair of the region (Linux images); Connect then looks for its private key. */
+  keyPairName?: string;
   ramRoleName?: string;
   /** >0 gives the instance a public IP (pay-by-traffic). */
   internetMaxBandwidthOut?: number;
@@ -117,6 +145,14 @@ export function checkInstancePassword(password: string): string | undefined {
     return l10n.t('The password needs at least three of: upper case, lower case, digits, special characters.');
   }
   return undefined;
+}
+
+/** A new instance needs a way in: a valid password, or a key pair (then no password is set). */
+export function checkInstanceLogin(spec: { password?: string; keyPairName?: string }): string | undefined {
+  if (spec.password !== undefined) {
+    return checkInstancePassword(spec.password);
+  }
+  return spec.keyPairName ? undefined : l10n.t('Give the new instance a password or an SSH key pair.');
 }
 
 const ECS_VERSION = '2014-05-26';
@@ -411,6 +447,8 @@ export class EcsApi {
             instanceName: spec.instanceName,
             hostName: spec.instanceName.replace(/[^A-Za-z0-9-]/g, '-'),
             password: spec.password,
+            keyPairName: spec.keyPairName,
+            systemDisk: new m.RunInstancesRequestSystemDisk({ category: SYSTEM_DISK_CATEGORY }),
             ramRoleName: spec.ramRoleName,
             internetMaxBandwidthOut: spec.internetMaxBandwidthOut ?? 0,
             httpTokens: spec.hardenedMetadata === false ? undefined : 'required',
@@ -638,5 +676,63 @@ export class EcsApi {
         next: r.body?.nextToken || undefined,
       };
     });
+  }
+
+  /** The region's SSH key pairs, every page (DescribeKeyPairs: PageNumber/PageSize, at most 50 a page). */
+  async describeKeyPairs(regionId: string): Promise<KeyPairInfo[]> {
+    return collectAll(
+      this.numbered(50, async (pageNumber) => {
+        const r = await this.call('DescribeKeyPairs', regionId, (c, m) =>
+          c.describeKeyPairs(new m.DescribeKeyPairsRequest({ regionId, pageSize: 50, pageNumber })),
+        );
+        return {
+          totalCount: r.body?.totalCount,
+          items: (r.body?.keyPairs?.keyPair ?? []).map((k) => ({
+            keyPairName: k.keyPairName ?? '',
+            fingerprint: k.keyPairFingerPrint ?? '',
+            creationTime: k.creationTime ?? '',
+          })),
+        };
+      }),
+    );
+  }
+
+  /**
+   * The pay-as-you-go price of an instance type with its system disk (DescribePrice with
+   * ResourceType=instance, which requires InstanceType; PriceUnit Hour is the default). Read-only.
+   */
+  async describeInstancePrice(
+    regionId: string,
+    q: { instanceType: string; imageId?: string; systemDiskCategory?: string; unit?: 'Hour' | 'Month' },
+  ): Promise<PriceEstimate> {
+    const unit = q.unit ?? 'Hour';
+    const r = await this.call('DescribePrice', regionId, (c, m) =>
+      c.describePrice(
+        new m.DescribePriceRequest({
+          regionId,
+          resourceType: 'instance',
+          instanceType: q.instanceType,
+          imageId: q.imageId,
+          priceUnit: unit,
+          systemDisk: new m.DescribePriceRequestSystemDisk({ category: q.systemDiskCategory ?? SYSTEM_DISK_CATEGORY }),
+        }),
+      ),
+    );
+    const p = r.body?.priceInfo?.price;
+    if (p?.tradePrice === undefined || !p.currency) {
+      throw new CloudError({
+        code: 'UnreadableAnswer',
+        service: 'ecs',
+        action: 'DescribePrice',
+        message: l10n.t('DescribePrice answered without a price.'),
+      });
+    }
+    return {
+      originalPrice: p.originalPrice ?? p.tradePrice,
+      discountPrice: p.discountPrice ?? 0,
+      tradePrice: p.tradePrice,
+      currency: p.currency,
+      unit,
+    };
   }
 }

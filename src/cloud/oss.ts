@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { serverClock } from './clock';
@@ -525,6 +526,47 @@ export class OssApi {
     }
   }
 
+  /**
+   * A copy to a bucket of another region, through this machine: CopyObject and UploadPartCopy work
+   * within one region only ("Objects cannot be copied between buckets located in different
+   * regions", OSS "Copy objects", https://www.alibabacloud.com/help/doc-detail/31861.htm). The
+   * object streams to a temporary file of its own (GetObject) and is uploaded from it (PutObject,
+   * or in parts above `threshold`) with the source's content type and user metadata, as CopyObject
+   * would keep them. The temporary file is removed whatever happens; a failed or cancelled upload
+   * leaves the destination as it was (uploadFile aborts its parts).
+   */
+  async copyAcrossRegions(
+    from: { bucket: string; region: string; key: string },
+    to: { bucket: string; region: string; key: string },
+    opts: { signal?: AbortSignal; onProgress?: TransferProgress; threshold?: number; partSize?: number } = {},
+  ): Promise<void> {
+    assertObjectKey(to.key, 'PutObject', to.bucket);
+    const source = await this.objectProperties(from.bucket, from.region, from.key);
+    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'alibabacloud-oss-copy-'));
+    try {
+      const file = path.join(dir, 'object');
+      let read = 0;
+      await this.downloadToFile(from.bucket, from.region, from.key, file, {
+        signal: opts.signal,
+        onBytes: (n) => {
+          read += n;
+          opts.onProgress?.(source.size ? Math.min(read / source.size, 1) / 2 : 0);
+        },
+      });
+      opts.signal?.throwIfAborted();
+      await this.uploadFile(to.bucket, to.region, to.key, file, {
+        signal: opts.signal,
+        threshold: opts.threshold,
+        partSize: opts.partSize,
+        contentType: source.contentType,
+        userMeta: source.userMeta,
+        onProgress: (p) => opts.onProgress?.(0.5 + p / 2),
+      });
+    } finally {
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    }
+  }
+
   /** Everything a HEAD tells about an object: size, ETag, storage class, type, CRC64, user metadata. */
   async objectProperties(bucket: string, region: string, key: string): Promise<ObjectProperties> {
     const r = await this.call('HeadObject', region, bucket, key, (c) => c.head(key));
@@ -728,12 +770,29 @@ export class OssApi {
     region: string,
     key: string,
     file: string,
-    opts: { onProgress?: TransferProgress; signal?: AbortSignal; partSize?: number; threshold?: number } = {},
+    opts: {
+      onProgress?: TransferProgress;
+      signal?: AbortSignal;
+      partSize?: number;
+      threshold?: number;
+      /** Content type and x-oss-meta-* to write with the object (a copy keeps its source's). */
+      contentType?: string;
+      userMeta?: Record<string, string>;
+    } = {},
   ): Promise<void> {
     assertObjectKey(key, 'PutObject', bucket);
     const size = fs.statSync(file).size;
+    const described = {
+      ...(opts.contentType ? { mime: opts.contentType } : {}),
+      ...(opts.userMeta && Object.keys(opts.userMeta).length ? { meta: opts.userMeta } : {}),
+    };
     if (size < (opts.threshold ?? MULTIPART_THRESHOLD)) {
-      await this.putObject(bucket, region, key, await fs.promises.readFile(file));
+      const body = await fs.promises.readFile(file);
+      if (Object.keys(described).length) {
+        await this.call('PutObject', region, bucket, key, (c) => c.put(key, body, described as never));
+      } else {
+        await this.putObject(bucket, region, key, body);
+      }
       opts.onProgress?.(1);
       return;
     }
@@ -748,6 +807,7 @@ export class OssApi {
         opts.signal?.addEventListener('abort', onAbort);
         try {
           return await c.multipartUpload(key, file, {
+            ...described,
             partSize: opts.partSize ?? 4 * 1024 * 1024,
             parallel: 3,
             progress: async (p: number, cpt: { uploadId?: string } | undefined) => {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Cloud } from '../cloud';
 import { CloudError, isCloudError } from '../cloud/errors';
 import type { EcsInstance, NewInstance } from '../cloud/ecs';
-import { checkInstancePassword } from '../cloud/ecs';
+import { checkInstanceLogin } from '../cloud/ecs';
 import { l10n } from '../cloud/l10n';
 import { validateInstanceName, validatePolicyName, validateRoleName } from '../cloud/names';
 import type { PolicyType } from '../cloud/ram';
@@ -69,7 +69,7 @@ export function validateRequest(req: SetupRequest): string | undefined {
     if (name) {
       return name;
     }
-    const pw = checkInstancePassword(req.instance.spec.password);
+    const pw = checkInstanceLogin(req.instance.spec);
     if (pw) {
       return pw;
     }
@@ -450,7 +450,7 @@ export async function createInstance(
   allocatePublicIp: boolean,
   hooks: CreateInstanceHooks = {},
 ): Promise<{ instanceId: string; publicIp?: string }> {
-  const invalid = validateInstanceName(spec.instanceName) ?? checkInstancePassword(spec.password);
+  const invalid = validateInstanceName(spec.instanceName) ?? checkInstanceLogin(spec);
   if (invalid) {
     throw new CloudError({ code: 'InvalidInput', message: invalid });
   }

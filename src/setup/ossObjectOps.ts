@@ -4,8 +4,9 @@
  *   uploads (their parts are billed and make DeleteBucket answer BucketNotEmpty); a bucket that is
  *   or was versioned loses every version and delete marker instead, since OSS keeps those through
  *   an ordinary delete and refuses to delete the bucket while any is left;
- * - copying and moving objects is server-side (CopyObject, or UploadPartCopy above 1 GB), and a move deletes a source only
- *   after its own copy succeeded, so a failed copy never loses data.
+ * - copying and moving objects is server-side (CopyObject, or UploadPartCopy above 1 GB) within a
+ *   region, and through this machine (download, then upload) to another region, where OSS cannot
+ *   copy; a move deletes a source only after its own copy succeeded, so a failed copy never loses data.
  */
 import { isCloudError } from '../cloud/errors';
 import { l10n } from '../cloud/l10n';
@@ -185,7 +186,7 @@ async function deleteAllVersions(
   }
 }
 
-/** One object to copy or move: same region on both sides (CopyObject does not cross regions). */
+/** One object to copy or move; its buckets' regions are CopyOptions' (source) and `toRegion`. */
 export interface CopyItem {
   fromBucket: string;
   fromKey: string;
@@ -216,6 +217,10 @@ export interface CopyOptions {
   multipartThreshold?: number;
   /** Part size of those copies (tests use small parts). */
   partSize?: number;
+  /** The destination buckets' region when it is not the source's: each object goes through this machine. */
+  toRegion?: string;
+  /** Progress within the current object (0–1), for the copies through this machine. */
+  onObjectProgress?: (fraction: number, index: number) => void;
 }
 
 /**
@@ -236,7 +241,18 @@ export async function copyObjects(
     const r: CopyResult = { ...item, copied: false, sourceDeleted: false };
     const same = item.fromBucket === item.toBucket && item.fromKey === item.toKey;
     try {
-      if (!same) {
+      if (opts.toRegion && opts.toRegion !== region) {
+        await oss.copyAcrossRegions(
+          { bucket: item.fromBucket, region, key: item.fromKey },
+          { bucket: item.toBucket, region: opts.toRegion, key: item.toKey },
+          {
+            signal: opts.signal,
+            threshold: opts.multipartThreshold,
+            partSize: opts.partSize,
+            onProgress: (f) => opts.onObjectProgress?.(f, index),
+          },
+        );
+      } else if (!same) {
         const size = item.size ?? (await oss.headObject(item.fromBucket, region, item.fromKey)).size;
         if (size > threshold) {
           await oss.copyObjectMultipart(item.fromBucket, item.fromKey, item.toBucket, item.toKey, region, {

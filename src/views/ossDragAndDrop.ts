@@ -1,8 +1,10 @@
 /**
  * Drag and drop on the OSS tree. Local files and folders (from the OS or the Explorer) dropped on a
- * bucket or folder are uploaded there; objects and folders dragged within the tree are moved. Both
- * run the commands a user could run by hand ("Upload to OSS…", "Move to…"), so a drop gets the
- * same conflict questions, confirmation, progress, summary and error reporting.
+ * bucket or folder are uploaded there; objects and folders dragged within the tree are moved or
+ * copied, as the drop's confirmation asks (a tree drop carries no Ctrl/Alt state to tell them
+ * apart), also to a bucket of another region. Both run the commands a user could run by hand
+ * ("Upload to OSS…", "Move to…"), so a drop gets the same conflict questions, confirmation,
+ * progress, summary and error reporting.
  *
  * A drop is data someone else chose: a web page sets `text/uri-list` on dragstart, naming any file.
  * Only drags from VS Code itself (Explorer, editor tabs) and from this tree upload without asking;
@@ -225,7 +227,7 @@ export class OssDragAndDrop {
     );
   }
 
-  /** Moves what is not already there; "Move to…" confirms, names the profile, and sums up. */
+  /** Moves or copies what is not already there; "Move to…" asks which, names the profile, and sums up. */
   private async move(uris: string[], to: OssLocation, dest: string): Promise<void> {
     const prefix = asPrefix(to.key);
     const elsewhere = uris.filter((u) => {
@@ -235,7 +237,7 @@ export class OssDragAndDrop {
     if (!elsewhere.length) {
       return;
     }
-    await vscode.commands.executeCommand('alibabaCloud.oss.move', { uris: elsewhere, to: dest });
+    await vscode.commands.executeCommand('alibabaCloud.oss.move', { uris: elsewhere, to: dest, offerCopy: true });
   }
 
   /**

@@ -1,8 +1,8 @@
 /**
  * Create Instance with RAM Role: region, zone, image, type, VSwitch (in the zone), security group
- * (of the VPC), name, password twice (checked before any call), public IP; a modal that says it
- * costs money; then a dry run, RunInstances (which starts it), the wait for Running and the public
- * IP, under cancellable progress.
+ * (of the VPC), name, SSH key pair or password (checked before any call), public IP; a modal that
+ * says it costs money, with DescribePrice's estimate (or why there is none); then a dry run,
+ * RunInstances (which starts it), the wait for Running and the public IP, under cancellable progress.
  */
 import * as vscode from 'vscode';
 import { validateRoleName } from '../../cloud/names';
@@ -15,6 +15,7 @@ import {
   describeNewInstance,
   newInstanceSpec,
   newInstanceSteps,
+  priceEstimateText,
   type NewInstanceContext,
 } from '../../ui/wizard/newInstance';
 import { pickEcsRole } from '../../ui/wizard/pickers';
@@ -39,6 +40,7 @@ export const createInstance = defineCommand({
     securityGroupId: is.string,
     instanceName: is.string,
     password: is.string,
+    keyPairName: is.string,
     allocatePublicIp: is.boolean,
     roleName: is.string,
   },
@@ -80,12 +82,15 @@ export const createInstance = defineCommand({
       }
 
       const create = vscode.l10n.t('Create Instance');
+      const price = await priceEstimateText(cloud, spec);
       // Always asked, also with an args object: it costs money (see Input.scripted in command.ts).
       const ok = await s.prompt.confirm(
         vscode.l10n.t('Create instance {0}? It costs money.', spec.instanceName),
         vscode.l10n.t(
           'The instance is billed pay-as-you-go from the moment it starts until you release it in the ECS console; a public IP adds traffic charges.',
         ) +
+          '\n\n' +
+          price +
           '\n\n' +
           describeNewInstance(spec, !!ctx.allocatePublicIp),
         create,

@@ -1,10 +1,13 @@
 /**
  * Rename, Move to… and Copy to… for objects and folders, server-side (CopyObject, UploadPartCopy
  * above 1 GB; a move then deletes the source, and only when its copy succeeded). Works across
- * folders and across buckets of one region. Existing destinations are asked about (Overwrite / Skip); a move is confirmed;
- * progress per object, and a summary that names what failed and where it still is.
+ * folders and buckets; to a bucket of another region, where OSS cannot copy, each object goes
+ * through this machine (download, upload), after a confirmation that says so. Existing
+ * destinations are asked about (Overwrite / Skip); a move is confirmed; progress per object, and a
+ * summary that names what failed and where it still is.
  * Args: { uri | uris, to: 'oss://bucket/prefix/' } for Move/Copy, { uri, name } for Rename; the
- * tree's drag and drop runs Move with them (views/ossDragAndDrop.ts).
+ * tree's drag and drop runs Move with them and `offerCopy`, so its confirmation offers Copy too
+ * (views/ossDragAndDrop.ts).
  */
 import * as vscode from 'vscode';
 import { objectKeyProblem } from '../../cloud/oss';
@@ -36,7 +39,15 @@ import { showNotice } from '../../ui/prompt';
 import { shorten, someNames } from '../../cloud/inert';
 
 /** `multipartThreshold`/`partSize` (bytes) lower the 1 GB above which objects are copied in parts (tests). */
-const moveArgs = { ...ossUriArgs, to: is.string, name: is.string, multipartThreshold: is.number, partSize: is.number };
+const moveArgs = {
+  ...ossUriArgs,
+  to: is.string,
+  name: is.string,
+  multipartThreshold: is.number,
+  partSize: is.number,
+  /** A drop: the move's confirmation also offers Copy (it is still always asked). */
+  offerCopy: is.boolean,
+};
 
 const copyTuning = (a: { multipartThreshold?: number; partSize?: number }) => {
   return { multipartThreshold: a.multipartThreshold, partSize: a.partSize };
@@ -135,10 +146,12 @@ async function transfer(
   s: Services,
   targets: OssTarget[],
   dest: OssTarget,
-  move: boolean,
+  moveAsked: boolean,
   confirmMove: boolean,
   tuning: ReturnType<typeof copyTuning>,
+  offerCopy = false,
 ): Promise<CopyResult[]> {
+  let move = moveAsked;
   const { cloud, region } = await cloudFor(s, targets[0]);
   const profile = (await s.cloud()).entry.name;
   for (const t of targets.slice(1)) {
@@ -147,47 +160,82 @@ async function transfer(
     }
   }
   const { region: destRegion } = await cloudFor(s, dest);
-  if (destRegion !== region) {
-    throw new Error(
-      vscode.l10n.t(
-        '{0} is in {1} and {2} in {3}: OSS copies server-side only within one region. Download and upload instead.',
-        targets[0].bucket,
-        region,
-        dest.bucket,
-        destRegion,
-      ),
-    );
-  }
+  const crossRegion = destRegion !== region;
   const toPrefix = asPrefix(dest.key);
   const items = await plan(s, targets, dest.bucket, toPrefix, region);
   if (!items.length) {
     throw new Error(vscode.l10n.t('Nothing to move or copy: the selection holds no objects.'));
   }
   const destUri = formatOssUri({ bucket: dest.bucket, key: toPrefix });
-  if (move && confirmMove) {
+  // Another region costs outbound traffic and runs through this machine: always said and asked.
+  if ((move && confirmMove) || offerCopy || crossRegion) {
     const names =
       targets
         .slice(0, 10)
         .map((t) => formatOssUri(t))
         .join('\n') + (targets.length > 10 ? '\n…' : '');
-    const ok = await s.prompt.confirm(
-      items.length === 1
-        ? vscode.l10n.t('Move 1 object to {0}?', destUri)
-        : vscode.l10n.t('Move {0} objects to {1}?', items.length, destUri),
-      vscode.l10n.t(
-        '{0}\n\nProfile: {1}. Each object is copied, and its source is deleted only after its copy succeeded.',
-        names,
-        profile,
-      ),
-      vscode.l10n.t('Move'),
-    );
-    if (!ok) {
+    const how = crossRegion
+      ? vscode.l10n.t(
+          '{0} is in {1} and {2} in {3}. OSS copies only within one region, so each object is downloaded to this machine and uploaded again; outbound traffic from {1} is billed.',
+          targets[0].bucket,
+          region,
+          dest.bucket,
+          destRegion,
+        ) + '\n\n'
+      : '';
+    const moveLabel = vscode.l10n.t('Move');
+    const copyLabel = vscode.l10n.t('Copy');
+    const detail =
+      names +
+      '\n\n' +
+      how +
+      (move
+        ? vscode.l10n.t(
+            'Profile: {0}. Each object is copied, and its source is deleted only after its copy succeeded.',
+            profile,
+          )
+        : vscode.l10n.t('Profile: {0}. The sources stay where they are.', profile));
+    if (offerCopy) {
+      // A tree drop cannot tell a Ctrl-drag from a drag: VS Code's TreeDragAndDropController.handleDrop
+      // gets (target, dataTransfer, token) and no modifier keys (vscode.d.ts, TreeDragAndDropController).
+      const chosen = await s.prompt.choose(
+        items.length === 1
+          ? vscode.l10n.t('Move or copy 1 object to {0}?', destUri)
+          : vscode.l10n.t('Move or copy {0} objects to {1}?', items.length, destUri),
+        names +
+          '\n\n' +
+          how +
+          vscode.l10n.t(
+            'Profile: {0}. Move deletes each source only after its copy succeeded; Copy leaves the sources where they are.',
+            profile,
+          ),
+        [moveLabel, copyLabel],
+      );
+      if (chosen === undefined) {
+        return [];
+      }
+      move = chosen === moveLabel;
+    } else if (
+      !(await s.prompt.confirm(
+        move
+          ? items.length === 1
+            ? vscode.l10n.t('Move 1 object to {0}?', destUri)
+            : vscode.l10n.t('Move {0} objects to {1}?', items.length, destUri)
+          : items.length === 1
+            ? vscode.l10n.t('Copy 1 object to {0}?', destUri)
+            : vscode.l10n.t('Copy {0} objects to {1}?', items.length, destUri),
+        detail,
+        move ? moveLabel : copyLabel,
+      ))
+    ) {
       return [];
     }
   }
   const present = await Promise.all(
     items.map((i) =>
-      i.fromBucket === i.toBucket && i.fromKey === i.toKey ? false : objectExists(cloud, i.toBucket, region, i.toKey),
+      i.fromBucket === i.toBucket && i.fromKey === i.toKey
+        ? false
+        : objectExists(cloud, i.toBucket, destRegion, i.toKey),
     ),
   );
   const conflicts = new ConflictResolver(s, present.filter(Boolean).length);
@@ -211,6 +259,9 @@ async function transfer(
           move,
           signal,
           ...tuning,
+          toRegion: crossRegion ? destRegion : undefined,
+          onObjectProgress: (f, n) =>
+            report(`${baseName(todo[n].fromKey) || todo[n].fromKey} ${Math.round(f * 100)}% (${n + 1}/${todo.length})`),
           onItem: (r, n) => report(`${baseName(r.fromKey) || r.fromKey} (${n + 1}/${todo.length})`, 100 / todo.length),
         }),
     );
@@ -250,7 +301,8 @@ export const ossMove = defineCommand({
   run: async (s, input) => {
     const title = vscode.l10n.t('Move to…');
     const targets = await resolveTargets(s, input, 'any', title);
-    return transfer(s, targets, await destination(s, input.args.to, title), true, true, copyTuning(input.args));
+    const to = await destination(s, input.args.to, title);
+    return transfer(s, targets, to, true, true, copyTuning(input.args), !!input.args.offerCopy);
   },
 });
 

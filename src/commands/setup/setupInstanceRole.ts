@@ -26,7 +26,12 @@ import { describeError, isCancellation, reportError } from '../../ui/errorFunnel
 import { withProgress } from '../../ui/progress';
 import { promptStep, runPromptSteps, type WizardPromptStep } from '../../ui/wizard/steps';
 import { offerNextSteps, type ConnectTarget } from '../../ui/wizard/connectGuide';
-import { newInstanceSpec, newInstanceSteps, type NewInstanceContext } from '../../ui/wizard/newInstance';
+import {
+  newInstanceSpec,
+  newInstanceSteps,
+  priceEstimateText,
+  type NewInstanceContext,
+} from '../../ui/wizard/newInstance';
 import { defaultPolicyName, needsBucket, templateDocument, type TemplateId } from '../../policy/templates';
 import {
   askPolicyName,
@@ -310,10 +315,14 @@ export const setupInstanceRole = defineCommand({
       const billable = plan.steps.some((st) => st.id === 'createInstance');
       const apply = billable ? vscode.l10n.t('Create Instance and Apply') : vscode.l10n.t('Apply');
       const what = instance.kind === 'existing' ? instance.instanceId : instance.spec.instanceName;
+      const price =
+        billable && instance.kind === 'create' ? `\n\n${await priceEstimateText(cloud, instance.spec)}` : '';
       if (
-        (await s.prompt.choose(vscode.l10n.t('Set up role {0} on {1}?', request.roleName, what), planText(plan), [
-          apply,
-        ])) !== apply
+        (await s.prompt.choose(
+          vscode.l10n.t('Set up role {0} on {1}?', request.roleName, what),
+          planText(plan) + price,
+          [apply],
+        )) !== apply
       ) {
         return undefined;
       }

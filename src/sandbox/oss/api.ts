@@ -1316,7 +1316,7 @@ function putObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
  * The object `x-oss-copy-source` names (`/bucket/url-encoded-key`, optionally `?versionId=`), for
  * CopyObject and UploadPartCopy alike; reading it needs oss:GetObject on the source.
  */
-function copySource(ctx: Ctx): { bucket: string; key: string; object: OssObject } {
+function copySource(ctx: Ctx, dest: Bucket): { bucket: string; key: string; object: OssObject } {
   const [source, query = ''] = (header(ctx.req, 'x-oss-copy-source') ?? '').split('?');
   // OSS form-decodes this header (`+` is a space): the Go SDK, and so ossutil and terraform, send
   // "/" + bucket + "/" + url.QueryEscape(key) (aliyun/aliyun-oss-go-sdk oss/bucket.go CopyObject,
@@ -1336,6 +1336,15 @@ function copySource(ctx: Ctx): { bucket: string; key: string; object: OssObject 
     );
   }
   const [, bucket, key] = m;
+  // "Objects cannot be copied between buckets located in different regions" (OSS "Copy objects");
+  // OSS error page 0016-00000306 describes this request without a code or status: InvalidRequest
+  // 400, as for the delete marker below, is our guess.
+  const from = ctx.state.buckets.get(bucket);
+  if (from && from.region !== dest.region) {
+    throw new OssError('InvalidRequest', 400, 'Cross-region copy of objects is not supported.', {
+      EC: '0016-00000306',
+    });
+  }
   const versionId = new URLSearchParams(query).get('versionId');
   if (versionId === null) {
     allow(ctx, 'oss:GetObject', objectArn(ctx.state, bucket, key));
@@ -1354,7 +1363,7 @@ function copySource(ctx: Ctx): { bucket: string; key: string; object: OssObject 
 }
 
 function copyObject(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
-  const { object: src } = copySource(ctx);
+  const { object: src } = copySource(ctx, b);
   allow(ctx, 'oss:PutObject', objectArn(ctx.state, b.name, key));
   checkKey(key);
   const replace = (header(ctx.req, 'x-oss-metadata-directive') ?? 'COPY').toUpperCase() === 'REPLACE';
@@ -1461,7 +1470,7 @@ function uploadPartCopy(ctx: Ctx, b: Bucket, key: string): SandboxResponse {
   if (!/^\d+$/.test(raw) || n < 1 || n > 10000) {
     throw errors.invalidArgument('Part number must be an integer between 1 and 10000, inclusive.', 'partNumber', raw);
   }
-  const { object: src } = copySource(ctx);
+  const { object: src } = copySource(ctx, b);
   allow(ctx, 'oss:PutObject', objectArn(ctx.state, b.name, key));
   const u = findUpload(ctx, b, key);
   const rangeHeader = header(ctx.req, 'x-oss-copy-source-range');

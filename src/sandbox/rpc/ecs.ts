@@ -20,6 +20,7 @@ import { findRole } from './ram';
 import { realismOf } from '../core/realism';
 import type { RpcAction, RpcBody, RpcContext, RpcProduct } from './product';
 import { securityGroupActions } from './securityGroups';
+import { priceActions } from './ecsPrice';
 import { revokeInstanceSessions } from './sessions';
 import type { Image, Instance, InstanceStatus, RamRole, Region, SandboxState } from '../core/state';
 import { trustsService } from '../../policy/trust';
@@ -439,14 +440,19 @@ function describeInstanceAttribute(ctx: RpcContext): RpcBody {
  * fingerprint derived from the name. KeyPairName takes `*` as a wildcard (API reference); pages
  * of 10 by default, at most 50.
  */
-function describeKeyPairs(ctx: RpcContext): RpcBody {
-  const r = region(ctx);
+function keyPairsIn(state: SandboxState, regionId: string): Map<string, string> {
   const byName = new Map<string, string>();
-  for (const i of valuesIn(ctx.state.instances, r.regionId, regionOf)) {
+  for (const i of valuesIn(state.instances, regionId, regionOf)) {
     if (i.keyPairName && (!byName.has(i.keyPairName) || i.creationTime < byName.get(i.keyPairName)!)) {
       byName.set(i.keyPairName, i.creationTime);
     }
   }
+  return byName;
+}
+
+function describeKeyPairs(ctx: RpcContext): RpcBody {
+  const r = region(ctx);
+  const byName = keyPairsIn(ctx.state, r.regionId);
   const pattern = ctx.params.str('KeyPairName');
   const fingerprint = ctx.params.str('KeyPairFingerPrint');
   const all = [...byName]
@@ -712,6 +718,12 @@ function launch(ctx: RpcContext, mode: 'run' | 'create'): Instance[] {
     }
   }
   password(ctx);
+  const keyPairName = p.str('KeyPairName') || undefined;
+  // A key pair of another region or none at all: RunInstances API reference, error codes
+  // (404 InvalidKeyPairName.NotFound); key pairs are regional.
+  if (keyPairName && !keyPairsIn(ctx.state, r.regionId).has(keyPairName)) {
+    throw err('InvalidKeyPairName.NotFound', 404, 'The specified KeyPairName does not exist.');
+  }
   const { instanceName, hostName, description } = names(ctx);
   const bandwidth = p.int('InternetMaxBandwidthOut', { min: 0, max: 100 }) ?? 0;
   const amount = mode === 'run' ? (p.int('Amount', { min: 1, max: 100 }) ?? 1) : 1;
@@ -750,7 +762,7 @@ function launch(ctx: RpcContext, mode: 'run' | 'create'): Instance[] {
       passwordSet: p.has('Password'),
       description,
       tags,
-      keyPairName: p.str('KeyPairName') || undefined,
+      keyPairName,
       loginAsNonRoot: p.bool('ImageOptions.LoginAsNonRoot') || undefined,
     };
     // RunInstances starts the instance and gives it the public IP it asked for once Running;
@@ -1202,6 +1214,7 @@ const actions: Record<string, RpcAction> = {
   ModifyInstanceMetadataOptions: { resources: oneInstance, handle: modifyInstanceMetadataOptions },
   AllocatePublicIpAddress: { resources: oneInstance, handle: allocatePublicIpAddress },
   ...securityGroupActions,
+  ...priceActions,
   ...cloudAssistantActions,
   ...terminalSessionActions,
   // RunCommand takes a ClientToken too (its API reference), with the same rules as RunInstances.

@@ -1,12 +1,19 @@
 /**
  * The questions for a new ECS instance, as wizard steps shared by "Create Instance with RAM Role"
  * and the setup wizard: region → zone → image → instance type → VSwitch (in that zone; it fixes the
- * VPC) → security group (of that VPC) → name → password twice → public IP. Answers already in the
- * context (args, a region node) are not asked again.
+ * VPC) → security group (of that VPC) → name → SSH key pair (Linux images; "none" asks for a
+ * password instead) → password twice → public IP. Answers already in the context (args, a region
+ * node) are not asked again.
  */
 import * as vscode from 'vscode';
 import type { Cloud } from '../../cloud';
-import { checkInstancePassword, type NewInstance } from '../../cloud/ecs';
+import {
+  checkInstanceLogin,
+  checkInstancePassword,
+  type NewInstance,
+  type PriceEstimate,
+  SYSTEM_DISK_CATEGORY,
+} from '../../cloud/ecs';
 import { validateInstanceName } from '../../cloud/names';
 import { ecsRegions } from '../settings';
 import type { Prompter } from '../prompt';
@@ -24,8 +31,12 @@ export interface NewInstanceContext {
   vSwitchId?: string;
   securityGroupId?: string;
   instanceName?: string;
+  /** '' once the user chose no key pair (a password then). */
+  keyPairName?: string;
   password?: string;
   allocatePublicIp?: boolean;
+  /** The chosen image's OSType: key pairs are for Linux only. */
+  imageOsType?: string;
 }
 
 /** The spec once every step has answered. */
@@ -44,7 +55,8 @@ export function newInstanceSpec(ctx: NewInstanceContext, ramRoleName?: string): 
     vSwitchId: need(ctx.vSwitchId, 'vSwitchId'),
     securityGroupId: need(ctx.securityGroupId, 'securityGroupId'),
     instanceName: need(ctx.instanceName, 'instanceName'),
-    password: need(ctx.password, 'password'),
+    password: ctx.keyPairName ? ctx.password : need(ctx.password, 'password'),
+    keyPairName: ctx.keyPairName || undefined,
     ramRoleName,
     hardenedMetadata: true,
   };
@@ -58,7 +70,7 @@ export function checkNewInstanceInput(ctx: NewInstanceContext): string | undefin
       return bad;
     }
   }
-  return ctx.password !== undefined ? checkInstancePassword(ctx.password) : undefined;
+  return ctx.password !== undefined || ctx.keyPairName ? checkInstanceLogin(ctx) : undefined;
 }
 
 const none = (what: string, where: string) =>
@@ -123,13 +135,14 @@ export function newInstanceSteps<C extends NewInstanceContext>(): WizardPromptSt
             description: i.imageId,
             detail: `${i.osType} · ${i.architecture}`,
             id: i.imageId,
+            osType: i.osType,
           })),
         );
-        c.imageId = (
-          await pickOne(p, images, title, vscode.l10n.t('Image (operating system)'), () =>
-            none(vscode.l10n.t('public image'), c.regionId!),
-          )
-        ).id;
+        const image = await pickOne(p, images, title, vscode.l10n.t('Image (operating system)'), () =>
+          none(vscode.l10n.t('public image'), c.regionId!),
+        );
+        c.imageId = image.id;
+        c.imageOsType = image.osType;
       },
     ),
     promptStep(
@@ -212,7 +225,35 @@ export function newInstanceSteps<C extends NewInstanceContext>(): WizardPromptSt
       },
     ),
     promptStep(
-      (c) => c.password === undefined,
+      // A password given as an argument means no key pair was wanted; Windows images take none.
+      (c) => c.keyPairName === undefined && c.password === undefined && c.imageOsType?.toLowerCase() !== 'windows',
+      async (c, p, title) => {
+        // No key pair in the region, or no right to list them: the password is the way in, unasked.
+        const pairs = await c.cloud.ecs.describeKeyPairs(c.regionId!).catch(() => []);
+        if (!pairs.length) {
+          c.keyPairName = '';
+          return;
+        }
+        const items = [
+          { label: vscode.l10n.t('None: log in with a password'), description: '', name: '' },
+          ...pairs.map((k) => ({
+            label: k.keyPairName,
+            description: vscode.l10n.t('SSH key pair'),
+            detail: k.fingerprint ? vscode.l10n.t('fingerprint {0}', k.fingerprint) : undefined,
+            name: k.keyPairName,
+          })),
+        ];
+        c.keyPairName = (
+          await p.pick(items, {
+            title,
+            placeHolder: vscode.l10n.t('SSH key pair (Connect then uses its private key, e.g. ~/.ssh/<name>.pem)'),
+            matchOnDescription: true,
+          })
+        ).name;
+      },
+    ),
+    promptStep(
+      (c) => c.password === undefined && !c.keyPairName,
       async (c, p, title) => {
         const first = await p.input({
           title,
@@ -259,6 +300,9 @@ export function describeNewInstance(spec: NewInstance, allocatePublicIp: boolean
     vscode.l10n.t('Type {0}, image {1}', spec.instanceType, spec.imageId),
     vscode.l10n.t('VSwitch {0}, security group {1}', spec.vSwitchId, spec.securityGroupId),
     spec.ramRoleName ? vscode.l10n.t('RAM role {0}', spec.ramRoleName) : '',
+    spec.keyPairName
+      ? vscode.l10n.t('SSH key pair {0} (no password is set; set one later if you need it)', spec.keyPairName)
+      : vscode.l10n.t('Log in with the password you typed'),
     allocatePublicIp ? vscode.l10n.t('Public IP (pay-by-traffic bandwidth)') : vscode.l10n.t('No public IP'),
     spec.hardenedMetadata === false
       ? vscode.l10n.t('Metadata: normal mode allowed')
@@ -268,4 +312,52 @@ export function describeNewInstance(spec: NewInstance, allocatePublicIp: boolean
   ]
     .filter(Boolean)
     .join('\n');
+}
+
+/** How long the cost confirmation waits for a price before it goes on without one. */
+const PRICE_WAIT_MS = 8000;
+
+/**
+ * The estimate the cost confirmation shows: DescribePrice for the instance type and the system disk
+ * RunInstances is sent with, pay-as-you-go per hour, and what a month of running costs. Never
+ * blocks the confirmation: a refusal, an error or a slow answer becomes a line that says so.
+ */
+export async function priceEstimateText(cloud: Cloud, spec: NewInstance, timeoutMs = PRICE_WAIT_MS): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), timeoutMs);
+  });
+  try {
+    const price: PriceEstimate | 'late' = await Promise.race([
+      cloud.ecs.describeInstancePrice(spec.regionId, {
+        instanceType: spec.instanceType,
+        imageId: spec.imageId,
+        systemDiskCategory: SYSTEM_DISK_CATEGORY,
+      }),
+      late,
+    ]);
+    if (price === 'late') {
+      return vscode.l10n.t('Price estimate: not available (DescribePrice did not answer in time).');
+    }
+    const fmt = (n: number) => n.toFixed(n < 1 ? 3 : 2);
+    const hourly = vscode.l10n.t(
+      'Price estimate: {0} {1} per hour for {2} with its system disk, about {3} {1} for a month of running',
+      fmt(price.tradePrice),
+      price.currency,
+      spec.instanceType,
+      fmt(price.tradePrice * 730),
+    );
+    const list =
+      price.discountPrice > 0
+        ? vscode.l10n.t(' (list price {0} {1} per hour)', fmt(price.originalPrice), price.currency)
+        : '';
+    return `${hourly}${list}. ${vscode.l10n.t('Public IP traffic is billed on top.')}`;
+  } catch (e) {
+    return vscode.l10n.t(
+      'Price estimate: not available ({0}). The instance is still billed pay-as-you-go.',
+      e instanceof Error ? e.message : String(e),
+    );
+  } finally {
+    clearTimeout(timer);
+  }
 }

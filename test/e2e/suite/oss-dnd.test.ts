@@ -1,6 +1,7 @@
 // Issue 18, buckets and objects: drag and drop on the OSS tree (local files and folders upload;
-// rows move after one confirmation), "Upload to OSS…" from an Explorer resource, "Open Bucket as
-// Workspace Folder", and server-side copies in parts (UploadPartCopy) above a lowered threshold.
+// rows move or copy after one dialog, also to another region), "Upload to OSS…" from an Explorer
+// resource, "Open Bucket as Workspace Folder", and server-side copies in parts (UploadPartCopy) above a
+// lowered threshold.
 // In the real extension host against the harness's sandbox; what it creates it removes.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -148,7 +149,7 @@ export const ossDndTests: HostTest[] = [
     },
   },
   {
-    name: 'drag-move: rows dragged onto a folder move after one confirmation naming them, the target and the profile; dismissed moves nothing; other regions refused',
+    name: 'drag-move: rows dragged onto a folder move or copy after one dialog (Move / Copy) naming them, the target and the profile; dismissed moves nothing; another region is reached through this machine',
     async run() {
       const p = (await ready()).useScriptedPrompter();
       const o = await oss();
@@ -186,7 +187,8 @@ export const ossDndTests: HostTest[] = [
         const moved = await callsDuring(async () =>
           api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', B, 'e2e-dnd', 'dst'), await drag(), never),
         );
-        assert.match(p.asked.at(-1)!, new RegExp(`^confirm:Move 2 objects to oss://${B}/${BASE}dst/\\?`));
+        assert.match(p.asked.at(-1)!, new RegExp(`^choose:Move or copy 2 objects to oss://${B}/${BASE}dst/\\?`));
+        assert.deepEqual(p.choices.at(-1), ['Move', 'Copy'], 'a drop carries no Ctrl state: the dialog offers both');
         const detail = p.details.at(-1)!;
         assert.ok(
           detail.includes(`oss://${B}/${BASE}m/one.txt`) && detail.includes(`oss://${B}/${BASE}m/sub/`),
@@ -213,20 +215,50 @@ export const ossDndTests: HostTest[] = [
         await api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', B, 'e2e-dnd', 'dst'), home, never);
         assert.equal(p.pending, 0);
 
-        // Another region: refused before any question, with the reason.
-        const far = new vscode.DataTransfer();
-        await api.explorer.ossDragAndDrop.handleDrag(
-          [await row('Buckets', B, 'e2e-dnd', 'dst', 'one.txt')],
-          far,
-          never,
-        );
-        const asked = p.asked.length;
-        const errors = await errorsDuring(api, async () =>
-          api.explorer.ossDragAndDrop.handleDrop(await row('Buckets', DEMO.shanghaiBucket), far, never),
-        );
-        assert.match(errors.join('\n'), /OSS copies server-side only within one region/);
-        assert.equal(p.asked.length, asked, 'nothing asked');
-        assert.ok(await exists(`${BASE}dst/one.txt`));
+        // Another region: OSS cannot copy there, so the objects go through this machine, after a
+        // dialog that says so. Copy leaves the source; Move deletes it after its upload.
+        const SH = 'cn-shanghai';
+        const far = async (key: string) => {
+          const data = new vscode.DataTransfer();
+          await api.explorer.ossDragAndDrop.handleDrag([await row('Buckets', B, 'e2e-dnd', 'dst', key)], data, never);
+          return data;
+        };
+        try {
+          p.enqueue('Copy');
+          const copied = await callsDuring(async () =>
+            api.explorer.ossDragAndDrop.handleDrop(
+              await row('Buckets', DEMO.shanghaiBucket),
+              await far('one.txt'),
+              never,
+            ),
+          );
+          assert.equal(p.asked.at(-1), `choose:Move or copy 1 object to oss://${DEMO.shanghaiBucket}/?`);
+          assert.match(p.details.at(-1)!, /OSS copies only within one region/);
+          assert.ok(!copied.some((c) => c.action === 'CopyObject' || c.action === 'DeleteObject'));
+          assert.equal((await (await oss()).getObject(DEMO.shanghaiBucket, SH, 'one.txt')).toString(), 'm/one.txt');
+          assert.ok(await exists(`${BASE}dst/one.txt`), 'a copy leaves its source');
+
+          // Moved onto the copy: the conflict is asked about, then the source goes after its upload.
+          p.enqueue('Move', 'Overwrite');
+          const moved = await callsDuring(async () =>
+            api.explorer.ossDragAndDrop.handleDrop(
+              await row('Buckets', DEMO.shanghaiBucket),
+              await far('one.txt'),
+              never,
+            ),
+          );
+          assert.deepEqual(p.asked.slice(-2), [
+            `choose:Move or copy 1 object to oss://${DEMO.shanghaiBucket}/?`,
+            `choose:"oss://${DEMO.shanghaiBucket}/one.txt" already exists.`,
+          ]);
+          assert.equal(p.pending, 0);
+          const order = moved.map((c) => c.action);
+          assert.ok(order.lastIndexOf('PutObject') < order.indexOf('DeleteObject'), order.join());
+          assert.ok(!(await exists(`${BASE}dst/one.txt`)), 'a move deletes its source after the upload');
+          assert.equal((await (await oss()).getObject(DEMO.shanghaiBucket, SH, 'one.txt')).toString(), 'm/one.txt');
+        } finally {
+          await (await oss()).deleteObject(DEMO.shanghaiBucket, SH, 'one.txt');
+        }
       } finally {
         await cleanUp();
       }

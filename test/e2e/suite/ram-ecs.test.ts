@@ -427,6 +427,42 @@ export const ramEcsTests: HostTest[] = [
     },
   },
   {
+    name: "Create Instance offers the region's key pairs instead of a password and shows a DescribePrice estimate in the cost confirmation; cancel creates nothing",
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const prompt = a.useScriptedPrompter();
+      const name = `e2e-key-${run}`;
+      prompt.enqueue('demo-key', false);
+      const calls = await callsDuring(async () => {
+        await vscode.commands.executeCommand('alibabaCloud.ecs.createInstance', {
+          roleName: SEEDED_ROLE,
+          regionId: 'cn-hangzhou',
+          zoneId: 'cn-hangzhou-h',
+          imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd',
+          instanceType: 'ecs.g7.large',
+          vpcId: 'vpc-bp1sandbox0000001',
+          vSwitchId: 'vsw-bp1sandbox000001h',
+          securityGroupId: 'sg-bp1sandbox00000001',
+          instanceName: name,
+          allocatePublicIp: false,
+        });
+      });
+      assert.equal(prompt.pending, 0, `asked: ${prompt.asked.join(' | ')}`);
+      assert.equal(prompt.asked.length, 2, `key pair, then the cost question: ${prompt.asked.join(' | ')}`);
+      assert.deepEqual(
+        prompt.offered[0].map((i) => i.label),
+        ['None: log in with a password', 'demo-key'],
+      );
+      assert.equal(prompt.asked[1], `confirm:Create instance ${name}? It costs money.`);
+      const detail = prompt.details.at(-1)!;
+      assert.match(detail, /Price estimate: \d+\.\d+ CNY per hour for ecs\.g7\.large/);
+      assert.match(detail, /SSH key pair demo-key/);
+      assert.ok(calls.some((c) => c.action === 'DescribePrice' && c.status === 200));
+      assert.deepEqual(mutations(calls), []);
+    },
+  },
+  {
     name: 'role commands: create, attach a policy, copy the ARN, PassRole for a RAM user, detach',
     timeoutMs: 60_000,
     async run() {
