@@ -7,6 +7,7 @@ import { ecsRegions, setVisibleRegions } from '../../ui/settings';
 import { is, defineCommand } from '../command';
 import { showNotice } from '../../ui/prompt';
 import { regionName } from '../../cloud/regionNames';
+import { EmptyRegionsNode } from '../../views/ecsView';
 
 const REGIONS = [
   'cn-hangzhou',
@@ -280,6 +281,7 @@ function modeNote(mode: string): string | undefined {
 
 export const selectRegions = defineCommand({
   id: 'alibabaCloud.selectRegions',
+  node: [EmptyRegionsNode],
   args: { regions: is.strings },
   run: async (s, { args: a }) => {
     let regions = a.regions;

@@ -11,7 +11,7 @@ import { buildDiagnosticsReport, runInstanceDiagnostics } from '../../cloud/inst
 import type { InstanceState } from '../../services/instanceIdentity';
 import type { Services } from '../../services/services';
 import { is, defineCommand } from '../command';
-import { InstanceIdentityNode } from '../../views/identityView';
+import { InstanceIdentityNode, InstanceProblemNode } from '../../views/identityView';
 import { showNotice } from '../../ui/prompt';
 
 type Found = Extract<InstanceState, { kind: 'found' }>;
@@ -33,6 +33,7 @@ async function requireInstance(s: Services): Promise<Found> {
 
 export const detectInstance = defineCommand({
   id: 'alibabaCloud.instance.detect',
+  node: [InstanceProblemNode],
   run: async (s) => {
     const svc = s.instance;
     const st = await vscode.window.withProgress(
@@ -105,7 +106,7 @@ export const refreshInstanceCredentials = defineCommand({
 
 export const diagnoseInstance = defineCommand({
   id: 'alibabaCloud.instance.diagnose',
-  node: [InstanceIdentityNode],
+  node: [InstanceIdentityNode, InstanceProblemNode],
   run: async (s) => {
     const svc = s.instance;
     const cfg = svc.configured();

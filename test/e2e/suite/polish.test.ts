@@ -40,10 +40,11 @@ async function closeAll(): Promise<void> {
 
 export const polishTests: HostTest[] = [
   {
-    name: 'PassRole: the policy it will create is shown read-only beside the editor',
+    name: 'PassRole: the policy it will create is shown read-only beside the editor, leaving no empty editor group',
     timeoutMs: 60_000,
     async run() {
       const a = await ready();
+      await closeAll(); // nothing open: "beside" must not make a second group next to an empty one
       const { cloud } = await a.services.cloud();
       const policyName = `E2ePassRole-${run}`;
       const p = a.useScriptedPrompter();
@@ -55,6 +56,12 @@ export const polishTests: HostTest[] = [
       assert.equal(preview!.languageId, 'json');
       assert.match(preview!.getText(), /"ram:PassRole"/);
       await assert.rejects(cloud.ram.getPolicy(policyName, 'Custom'), 'nothing was created');
+      const groups = vscode.window.tabGroups.all.map((g) => g.tabs.map((t) => t.label));
+      assert.deepEqual(
+        groups.filter((tabs) => tabs.length === 0),
+        [],
+        `an empty editor group: ${JSON.stringify(groups)}`,
+      );
       await closeAll();
     },
   },
