@@ -9,6 +9,7 @@ import { ProfileNode } from '../../views/identityView';
 import type { PolicyType } from '../../cloud/ram';
 import * as vscode from 'vscode';
 import { isCloudError } from '../../cloud/errors';
+import { formatDateTime } from '../../cloud/timeFormat';
 import { pickPolicy, pickRole } from '../../ui/pickers';
 import { withProgress } from '../../ui/progress';
 import { defineCommand, is } from '../command';
@@ -91,7 +92,9 @@ export const deletePolicyVersion = defineCommand({
         a.versionId ??
         (
           await s.prompt.pick(
-            versions.filter((v) => !v.isDefault).map((v) => ({ label: v.versionId, description: v.createDate })),
+            versions
+              .filter((v) => !v.isDefault)
+              .map((v) => ({ label: v.versionId, description: formatDateTime(v.createDate) })),
             {
               title: vscode.l10n.t('Delete Policy Version'),
               placeHolder: vscode.l10n.t('A version of {0} other than the default', policyName),
