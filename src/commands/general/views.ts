@@ -1,5 +1,6 @@
 /** Commands every view shares: refresh, load more, show log, copy. */
 import * as vscode from 'vscode';
+import { statusMessage } from '../../ui/prompt';
 import { ErrorNode, TreeNode } from '../../views/node';
 import { LoadMoreNode } from '../../views/pagedNode';
 import type { ViewId } from '../../services/services';
@@ -62,6 +63,6 @@ export const copyText = defineCommand({
       return;
     }
     await vscode.env.clipboard.writeText(text);
-    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', text), 3000);
+    statusMessage(vscode.l10n.t('Copied {0}', text), 3000);
   },
 });

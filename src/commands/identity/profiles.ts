@@ -1,5 +1,6 @@
 /** Identity commands: add / remove / select a profile, import from the aliyun CLI, pick regions. */
 import * as vscode from 'vscode';
+import { inertLabel } from '../../cloud/inert';
 import { readCliConfig } from '../../cloud/cliConfig';
 import { maskAccessKeyId } from '../../cloud/instance';
 import { commandApprovalKey, visibleCommand } from '../../cloud/credentialSources';
@@ -114,7 +115,7 @@ export const selectProfile = defineCommand({
       const item = await s.prompt.pick(
         [
           ...all.map((p) => ({
-            label: p.name,
+            label: inertLabel(p.name),
             description: `${p.source} · ${p.mode} · ${p.regionId}${p.id === active ? ' ' + vscode.l10n.t('(active)') : ''}`,
             detail: p.supported ? undefined : p.reason,
             id: p.id,
@@ -179,7 +180,7 @@ export const removeProfile = defineCommand({
       a.id ??
       (
         await s.prompt.pick(
-          own.map((p) => ({ label: p.name, description: p.regionId, id: p.id })),
+          own.map((p) => ({ label: inertLabel(p.name), description: p.regionId, id: p.id })),
           { title: vscode.l10n.t('Remove Profile') },
         )
       ).id;
@@ -215,7 +216,7 @@ export const importCliProfile = defineCommand({
     // CLI profiles are read live from the CLI's file; "importing" is choosing one.
     const item = await s.prompt.pick(
       cli.profiles.map((p) => ({
-        label: p.name,
+        label: inertLabel(p.name),
         description: p.mode,
         detail: p.supported ? modeNote(p.mode) : p.reason,
         p,
@@ -240,7 +241,7 @@ export const forgetApprovedCommands = defineCommand({
     }
     const picked = await s.prompt.pickMany(
       approved.map((a) => ({
-        label: visibleCommand(a.command),
+        label: inertLabel(visibleCommand(a.command)),
         description: s.profiles.isThisMachine(a)
           ? vscode.l10n.t('profile "{0}"', a.profile)
           : vscode.l10n.t('profile "{0}", another machine', a.profile),

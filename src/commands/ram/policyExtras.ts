@@ -8,6 +8,7 @@ import { PolicyNode, PolicyVersionNode } from '../../views/ramView';
 import { ProfileNode } from '../../views/identityView';
 import type { PolicyType } from '../../cloud/ram';
 import * as vscode from 'vscode';
+import { statusMessage } from '../../ui/prompt';
 import { isCloudError } from '../../cloud/errors';
 import { formatDateTime } from '../../cloud/timeFormat';
 import { pickPolicy, pickRole } from '../../ui/pickers';
@@ -149,7 +150,7 @@ export const copyAccountId = defineCommand({
       throw new Error(vscode.l10n.t('The identity service returned no account id.'));
     }
     await vscode.env.clipboard.writeText(accountId);
-    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', accountId), 3000);
+    statusMessage(vscode.l10n.t('Copied {0}', accountId), 3000);
     return accountId;
   },
 });

@@ -4,6 +4,7 @@
  * (classic ones listed but marked, so the user learns why they cannot be used).
  */
 import * as vscode from 'vscode';
+import { inertLabel } from '../../cloud/inert';
 import type { Cloud } from '../../cloud';
 import type { EcsInstance } from '../../cloud/ecs';
 import { validatePolicyName, validateRoleName } from '../../cloud/names';
@@ -265,7 +266,7 @@ export function instanceItem(
   const network = i.networkType === 'vpc' ? 'VPC' : vscode.l10n.t('classic network');
   const detail = [i.status, role, network].filter(Boolean).join(' · ');
   return {
-    label: `${unavailable ? '$(circle-slash)' : '$(vm)'} ${i.instanceName || i.instanceId}`,
+    label: `${unavailable ? '$(circle-slash)' : '$(vm)'} ${inertLabel(i.instanceName || i.instanceId)}`,
     description: `${i.instanceId} · ${i.regionId}${unavailable ? ` · ${vscode.l10n.t('unavailable')}` : ''}`,
     detail: unavailable ? `${detail} · ${unavailable}` : detail,
     instance: i,
