@@ -342,6 +342,8 @@ export class ScriptedPrompter implements Prompter {
   readonly backOffered: boolean[] = [];
   /** The prompt text of each input (where a name clash is reported). */
   readonly inputPrompts: string[] = [];
+  /** The placeholder of each input ('' for none). */
+  readonly inputPlaceholders: string[] = [];
 
   enqueue(...answers: Array<string | string[] | boolean | undefined>): void {
     this.answers.push(...answers);
@@ -397,6 +399,7 @@ export class ScriptedPrompter implements Prompter {
   }
   async input(options: InputOptions): Promise<string> {
     this.inputPrompts.push(options.prompt ?? '');
+    this.inputPlaceholders.push(options.placeHolder ?? '');
     const value = String(this.nextStep(`input:${options.title ?? options.prompt}`, options));
     const invalid = await options.validateInput?.(value);
     if (invalid) {

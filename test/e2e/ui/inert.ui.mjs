@@ -94,7 +94,7 @@ export const inertTests = [
   },
   {
     name: 'untrusted text: a key like "$(debug) evil" reads as typed in the tree, the quick pick and the status bar, never as an icon',
-    timeoutMs: 120_000,
+    timeoutMs: 300_000, // three surfaces on a shared machine (one run took 180 s at load 30)
     async run({ page, ui, step, log, sandbox }) {
       const client = bucket(sandbox);
       await client.put(ICON_KEY, Buffer.from('hello\n'));
