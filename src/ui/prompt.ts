@@ -342,6 +342,8 @@ export class ScriptedPrompter implements Prompter {
   readonly backOffered: boolean[] = [];
   /** The prompt text of each input (where a name clash is reported). */
   readonly inputPrompts: string[] = [];
+  /** Warnings the inputs showed for the answers typed (a taken name, flagged before Enter). */
+  readonly inputWarnings: string[] = [];
   /** The placeholder of each input ('' for none). */
   readonly inputPlaceholders: string[] = [];
 
@@ -402,6 +404,11 @@ export class ScriptedPrompter implements Prompter {
     this.inputPlaceholders.push(options.placeHolder ?? '');
     const value = String(this.nextStep(`input:${options.title ?? options.prompt}`, options));
     const invalid = await options.validateInput?.(value);
+    // As VS Code does: a warning or note is shown under the box, only an error keeps Enter from accepting.
+    if (invalid && typeof invalid !== 'string' && invalid.severity !== vscode.InputBoxValidationSeverity.Error) {
+      this.inputWarnings.push(invalid.message);
+      return value;
+    }
     if (invalid) {
       throw new Error(`invalid input "${value}": ${typeof invalid === 'string' ? invalid : invalid.message}`);
     }

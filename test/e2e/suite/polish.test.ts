@@ -146,11 +146,13 @@ export const polishTests: HostTest[] = [
       // The role name asked after Back starts from the name typed before it.
       assert.match(p.inputPrompts[2], new RegExp(`Role ${DEMO.seededRole} already exists`));
       assert.doesNotMatch(p.inputPrompts[3], /already exists/);
+      // Flagged while typing (a warning under the box), before Enter asked RAM.
+      assert.deepEqual(p.inputWarnings, [`Role ${DEMO.seededRole} already exists.`]);
       await assert.rejects(cloud.ram.getRole(role), 'nothing was created');
     },
   },
   {
-    name: 'Create ECS Role and Create Policy report a taken name at the name step and ask again',
+    name: 'Create ECS Role and Create Policy flag a taken name while typing, report it at the name step and ask again',
     timeoutMs: 60_000,
     async run() {
       const a = await ready();
@@ -161,6 +163,7 @@ export const polishTests: HostTest[] = [
       await vscode.commands.executeCommand('alibabaCloud.ram.createEcsRole');
       assert.deepEqual(p.titles, ['Create ECS Role (1/2)', 'Create ECS Role (1/2)', 'Create ECS Role (2/2)']);
       assert.match(p.inputPrompts[1], /already exists/);
+      assert.deepEqual(p.inputWarnings, [`Role ${DEMO.seededRole} already exists.`], 'flagged while typing');
       assert.equal((await cloud.ram.getRole(role)).roleName, role);
 
       const taken = `E2eTaken-${run}`;
@@ -181,6 +184,7 @@ export const polishTests: HostTest[] = [
           'Create Policy (3/3)',
         ]);
         assert.match(q.inputPrompts[1], new RegExp(`A custom policy named ${taken} already exists`));
+        assert.deepEqual(q.inputWarnings, [`A custom policy named ${taken} already exists.`], 'flagged while typing');
         await assert.rejects(cloud.ram.getPolicy(`${taken}-3`, 'Custom'));
       } finally {
         await cloud.ram.deletePolicy(taken);
