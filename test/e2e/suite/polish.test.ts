@@ -226,6 +226,26 @@ export const polishTests: HostTest[] = [
     },
   },
   {
+    name: 'Attach Policy marks the policies the role already has',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await ready();
+      const { cloud } = await a.services.cloud();
+      const on = (await cloud.ram.listPoliciesForRole(DEMO.seededRole)).map((x) => x.policyName).sort();
+      assert.ok(on.length > 0, 'the seeded role has a policy');
+      const p = a.useScriptedPrompter();
+      p.enqueue(undefined); // dismiss the policy question
+      await vscode.commands.executeCommand('alibabaCloud.ram.attachPolicy', { roleName: DEMO.seededRole });
+      const items = p.offered[0] ?? [];
+      const marked = items
+        .filter((i) => /already attached/.test(i.description ?? ''))
+        .map((i) => i.label)
+        .sort();
+      assert.deepEqual(marked, on);
+      assert.ok(items.length > marked.length, 'the others are offered unmarked');
+    },
+  },
+  {
     name: 'attaching AdministratorAccess or RAM full access to an instance role warns what the instance could do; Cancel attaches nothing',
     timeoutMs: 60_000,
     async run() {
