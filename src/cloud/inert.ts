@@ -52,6 +52,19 @@ export function inert(text: unknown, options: InertOptions = {}): string {
   return shorten(visible.replace(/\](?=\()/g, '] '), options.max ?? NOTICE_MAX);
 }
 
+/** VS Code's icon syntax, `$(name)` or `$(name~spin)`, with the backslash that escapes it (iconLabels.ts). */
+const ICON = /(\\)?\$\([a-z0-9-]+(?:~[a-z]+)?\)/gi;
+
+/**
+ * Untrusted text for the places VS Code renders `$(name)` as an icon: status bar texts, quick pick
+ * labels, descriptions and details, quick input prompts and validation messages
+ * (renderLabelWithIcons in src/vs/base/browser/ui/iconLabel/iconLabels.ts shows `\$(name)` as the
+ * text `$(name)`). Also inert(): quick input messages parse links as notifications do. Idempotent.
+ */
+export function inertLabel(text: unknown, options: InertOptions = {}): string {
+  return inert(text, options).replace(ICON, (m: string, escaped?: string) => (escaped ? m : `\\${m}`));
+}
+
 /** Untrusted text for a MarkdownString: every ASCII punctuation escaped, so no image, link or markup. */
 export function markdownText(text: unknown, max = NOTICE_MAX): string {
   return shorten(escapeInvisible(String(text ?? ''), false), max).replace(/[!-/:-@[-`{-~]/g, '\\$&');

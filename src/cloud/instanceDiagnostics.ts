@@ -11,6 +11,7 @@ import { DEFAULT_IMDS_URL, ImdsClient, metadataRequest, type ImdsCredentials, ty
 import { explainInstanceProblem, formatTimeLeft, instanceProfileConfig, maskAccessKeyId } from './instance';
 import { l10n } from './l10n';
 import { markdownCell } from './inert';
+import { formatDateTime } from './timeFormat';
 import type { ProfileConfig } from './profile';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -262,8 +263,8 @@ export async function runInstanceDiagnostics(input: DiagnosticsInput = {}): Prom
         detail: l10n.t(
           'AccessKeyId {0}; Expiration {1}; LastUpdated {2}. (Secret and token not shown.)',
           result.maskedAccessKeyId,
-          creds.expiration.toISOString(),
-          creds.lastUpdated?.toISOString() ?? '-',
+          formatDateTime(creds.expiration),
+          formatDateTime(creds.lastUpdated) || '-',
         ),
       });
     } catch (e) {
@@ -331,7 +332,7 @@ export async function runInstanceDiagnostics(input: DiagnosticsInput = {}): Prom
         id: 'expiry',
         title: l10n.t('Expiry'),
         status: 'ok',
-        detail: l10n.t('Expires in {0} ({1}).', formatTimeLeft(left), creds.expiration.toISOString()) + lifeText,
+        detail: l10n.t('Expires in {0} ({1}).', formatTimeLeft(left), formatDateTime(creds.expiration)) + lifeText,
       });
     }
   } else {
@@ -485,7 +486,7 @@ export function buildDiagnosticsReport(r: DiagnosticsResult): string {
   const out: string[] = [
     `# ${l10n.t('Instance credentials diagnostics')}`,
     '',
-    `${l10n.t('Generated {0}', r.generatedAt.toISOString())} · ${mark[r.overall]} **${overall}**`,
+    `${l10n.t('Generated {0}', formatDateTime(r.generatedAt))} · ${mark[r.overall]} **${overall}**`,
     '',
   ];
   if (r.identity || r.roleName) {
@@ -497,7 +498,7 @@ export function buildDiagnosticsReport(r: DiagnosticsResult): string {
       out.push(`- ${l10n.t('AccessKeyId')}: \`${r.maskedAccessKeyId}\``);
     }
     if (r.expiration) {
-      out.push(`- ${l10n.t('Expiration')}: ${r.expiration.toISOString()}`);
+      out.push(`- ${l10n.t('Expiration')}: ${formatDateTime(r.expiration)}`);
     }
     out.push('');
   }

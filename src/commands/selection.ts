@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { describeError, isCancellation } from '../ui/errorFunnel';
 import type { Services } from '../services/services';
 import type { Input } from './command';
-import { showNotice } from '../ui/prompt';
+import { showNotice, statusMessage } from '../ui/prompt';
 import { someNames } from '../cloud/inert';
 
 /**
@@ -171,7 +171,7 @@ export function showSummary(s: Services, done: string, results: ItemResult[]): s
 export async function copyLines(lines: string[]): Promise<string> {
   const text = lines.join('\n');
   await vscode.env.clipboard.writeText(text);
-  vscode.window.setStatusBarMessage(
+  statusMessage(
     lines.length === 1 ? vscode.l10n.t('Copied {0}', text) : vscode.l10n.t('Copied {0} lines', lines.length),
     3000,
   );

@@ -13,6 +13,7 @@
  * link names a profile, but is read only once the user allows that profile, never silently.
  */
 import * as vscode from 'vscode';
+import { statusMessage } from '../ui/prompt';
 import type { PolicyType } from '../cloud/ram';
 import type { PolicyKind } from '../policy/lint';
 import {
@@ -276,7 +277,7 @@ export class LiveRamDocuments
     e.data = content;
     e.mtime = Date.now();
     this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
-    vscode.window.setStatusBarMessage(
+    statusMessage(
       e.target.kind === 'newPolicy'
         ? vscode.l10n.t('Saved in the editor only. "Create Policy" in the editor title creates it in RAM.')
         : e.target.kind === 'trust'

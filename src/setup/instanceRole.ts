@@ -9,6 +9,7 @@ import type { Cloud } from '../cloud';
 import { CloudError, isCloudError } from '../cloud/errors';
 import type { EcsInstance, NewInstance } from '../cloud/ecs';
 import { checkInstanceLogin } from '../cloud/ecs';
+import { someNames } from '../cloud/inert';
 import { l10n } from '../cloud/l10n';
 import { validateInstanceName, validatePolicyName, validateRoleName } from '../cloud/names';
 import type { PolicyType } from '../cloud/ram';
@@ -16,6 +17,7 @@ import { waitForPropagation } from '../cloud/waiting';
 import { waitForRunning } from './instanceLifecycle';
 import { ECS_SERVICE, formatPolicy, serviceTrustPolicy } from '../policy/builders';
 import type { PolicyDocument } from '../policy/types';
+import { statementsOf } from '../policy/evaluate';
 import { policyErrors } from '../policy/lint';
 import { trustsService } from '../policy/trust';
 import { SetupError, type PlanStep, type StepId } from './setupError';
@@ -206,7 +208,12 @@ export async function planSetup(cloud: Cloud, request: SetupRequest): Promise<Se
     'attachPolicy',
     l10n.t('Attach {0} to {1}', req.policy.policyName, req.roleName),
     attached,
-    attached ? l10n.t('Already attached.') : l10n.t('AttachPolicyToRole ({0}).', policyType),
+    attached
+      ? l10n.t('Already attached.')
+      : l10n.t(
+          'The role may then: {0}.',
+          allowedText(!policy && req.policy.kind === 'new' ? req.policy.document : policy?.document),
+        ),
   );
 
   if (req.instance.kind === 'create') {
@@ -269,9 +276,33 @@ export async function planSetup(cloud: Cloud, request: SetupRequest): Promise<Se
     'attachRole',
     l10n.t('Attach {0} to {1}', req.roleName, instanceId),
     same,
-    same ? l10n.t('Already attached.') : l10n.t('AttachInstanceRamRole in {0}.', regionId),
+    same
+      ? l10n.t('Already attached.')
+      : l10n.t(
+          "Programs on {0} ({1}) get the role's temporary credentials from the instance metadata service.",
+          instance.instanceName || instanceId,
+          regionId,
+        ),
   );
   return { request: req, steps, instance, currentRole };
+}
+
+/** What a policy document allows, in words for the plan: "oss:Get*, oss:List* on any resource" style. */
+function allowedText(document: string | undefined): string {
+  let statements: ReturnType<typeof statementsOf> = [];
+  try {
+    statements = statementsOf(document ? JSON.parse(document) : undefined);
+  } catch {
+    // unreadable: said below
+  }
+  const actions = [
+    ...new Set(
+      statements
+        .filter((st) => st.Effect === 'Allow')
+        .flatMap((st) => (st.Action === undefined ? [] : Array.isArray(st.Action) ? st.Action : [st.Action])),
+    ),
+  ];
+  return actions.length ? someNames(actions, 8) : l10n.t('what its document allows (not readable here)');
 }
 
 /**

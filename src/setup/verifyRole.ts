@@ -8,6 +8,7 @@ import type { Cloud } from '../cloud';
 import { CloudAssistantApi, FINAL_STATES, type AgentStatus, type InvocationResult } from '../cloud/cloudAssistant';
 import { ConnectivityApi } from '../cloud/connectivity';
 import { l10n } from '../cloud/l10n';
+import { formatDateTime } from '../cloud/timeFormat';
 import { parseRoleCheckOutput, powerShellRoleCheck, shellRoleCheck, type RoleCheckReport } from './roleCheckScript';
 
 export type VerifyVerdict =
@@ -257,7 +258,7 @@ export async function verifyRoleOnInstance(
         : undefined,
     };
   }
-  const expiry = report.expiration ?? '-';
+  const expiry = formatDateTime(report.expiration) || '-';
   if (!bucket) {
     return {
       ...withReport,

@@ -25,11 +25,24 @@ export async function pickPolicy(
   cloud: Cloud,
   title: string,
   type?: PolicyType,
+  /** Policies already on the target (a role): marked, so the user sees what attaching would not change. */
+  attached?: Promise<ReadonlyArray<{ policyName: string; policyType: PolicyType }>>,
 ): Promise<{ policyName: string; policyType: PolicyType }> {
   const policies = collectAll((m) => cloud.ram.listPolicies(type, m, 100));
+  const on = (attached ?? Promise.resolve([])).then(
+    (list) => new Set(list.map((p) => `${p.policyType}:${p.policyName}`)),
+    () => new Set<string>(), // unknown: nothing marked, the attach call still says "already attached"
+  );
   const item = await prompt.pick(
-    policies.then((ps) =>
-      ps.map((p) => ({ label: p.policyName, description: p.policyType, detail: p.description, type: p.policyType })),
+    Promise.all([policies, on]).then(([ps, done]) =>
+      ps.map((p) => ({
+        label: p.policyName,
+        description: done.has(`${p.policyType}:${p.policyName}`)
+          ? `${p.policyType} · ${vscode.l10n.t('already attached')}`
+          : p.policyType,
+        detail: p.description,
+        type: p.policyType,
+      })),
     ),
     {
       title,

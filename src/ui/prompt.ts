@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { bundleMark } from '../cloud/bundleMark';
-import { inert } from '../cloud/inert';
+import { inert, inertLabel } from '../cloud/inert';
 
 /** In both bundles: `instanceof` answers by a shared mark (cloud/bundleMark.ts). */
 const USER_CANCELLED = bundleMark('UserCancelled');
@@ -34,6 +34,57 @@ export type Severity = 'info' | 'warning' | 'error';
  */
 export function showNotice(severity: Severity, message: string, ...actions: string[]): Thenable<string | undefined> {
   return show(severity, inert(message), {}, actions);
+}
+
+/**
+ * The one place the extension writes a status bar message (the notices test keeps it so): the
+ * status bar renders `$(name)` as an icon, so a copied key or a name reads as typed (inertLabel).
+ */
+export function statusMessage(text: string, ms: number): vscode.Disposable {
+  return vscode.window.setStatusBarMessage(inertLabel(text), ms);
+}
+
+/**
+ * A quick pick's items as shown: descriptions and details carry cloud text (descriptions of roles
+ * and policies, reasons, sizes), which the quick pick would render `$(name)` in. Labels stay as
+ * built (ours start with an icon; callers pass cloud text in a label through inertLabel). The
+ * caller gets its own item back.
+ */
+function shownItems<T extends vscode.QuickPickItem>(
+  items: T[] | Promise<T[]>,
+): { items: Promise<T[]>; original: (shown: T) => T } {
+  const back = new Map<T, T>();
+  const shown = Promise.resolve(items).then((list) =>
+    list.map((i) => {
+      const c: T = {
+        ...i,
+        ...(i.description ? { description: inertLabel(i.description) } : {}),
+        ...(i.detail ? { detail: inertLabel(i.detail) } : {}),
+      };
+      back.set(c, i);
+      return c;
+    }),
+  );
+  return { items: shown, original: (x) => back.get(x) ?? x };
+}
+
+/** Input box options as shown: a prompt or validation message naming cloud text renders no icon or link. */
+function shownInput(options: InputOptions): InputOptions {
+  const validate = options.validateInput;
+  return {
+    ...options,
+    prompt: options.prompt === undefined ? undefined : inertLabel(options.prompt, { lines: true }),
+    validateInput: validate
+      ? async (v) => {
+          const r = await validate(v);
+          return typeof r === 'string'
+            ? inertLabel(r, { lines: true })
+            : r
+              ? { ...r, message: inertLabel(r.message, { lines: true }) }
+              : r;
+        }
+      : undefined,
+  };
 }
 
 function showModal(message: string, detail: string, actions: string[]): Thenable<string | undefined> {
@@ -116,27 +167,29 @@ export interface Prompter {
 
 export class VsCodePrompter implements Prompter {
   async pick<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: PickOptions): Promise<T> {
+    const shown = shownItems(items);
     if (options.back) {
-      return pickWithBack(items, options);
+      return shown.original(await pickWithBack(shown.items, options));
     }
-    const r = await vscode.window.showQuickPick(items, { ...options, ignoreFocusOut: true });
+    const r = await vscode.window.showQuickPick(shown.items, { ...options, ignoreFocusOut: true });
     if (!r) {
       throw new UserCancelled();
     }
-    return r;
+    return shown.original(r);
   }
   async pickMany<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, options: PickOptions): Promise<T[]> {
-    const r = await vscode.window.showQuickPick(items, { ...options, canPickMany: true, ignoreFocusOut: true });
+    const shown = shownItems(items);
+    const r = await vscode.window.showQuickPick(shown.items, { ...options, canPickMany: true, ignoreFocusOut: true });
     if (!r) {
       throw new UserCancelled();
     }
-    return r;
+    return r.map(shown.original);
   }
   async input(options: InputOptions): Promise<string> {
     if (options.back) {
-      return inputWithBack(options);
+      return inputWithBack(shownInput(options));
     }
-    const r = await vscode.window.showInputBox({ ...options, ignoreFocusOut: true });
+    const r = await vscode.window.showInputBox({ ...shownInput(options), ignoreFocusOut: true });
     if (r === undefined) {
       throw new UserCancelled();
     }
@@ -161,7 +214,7 @@ export class VsCodePrompter implements Prompter {
     await vscode.env.openExternal(uri);
   }
   done(message: string): void {
-    vscode.window.setStatusBarMessage(`$(check) ${inert(message)}`, 5000);
+    vscode.window.setStatusBarMessage(`$(check) ${inertLabel(message)}`, 5000);
   }
 }
 
@@ -289,6 +342,10 @@ export class ScriptedPrompter implements Prompter {
   readonly backOffered: boolean[] = [];
   /** The prompt text of each input (where a name clash is reported). */
   readonly inputPrompts: string[] = [];
+  /** Warnings the inputs showed for the answers typed (a taken name, flagged before Enter). */
+  readonly inputWarnings: string[] = [];
+  /** The placeholder of each input ('' for none). */
+  readonly inputPlaceholders: string[] = [];
 
   enqueue(...answers: Array<string | string[] | boolean | undefined>): void {
     this.answers.push(...answers);
@@ -344,8 +401,14 @@ export class ScriptedPrompter implements Prompter {
   }
   async input(options: InputOptions): Promise<string> {
     this.inputPrompts.push(options.prompt ?? '');
+    this.inputPlaceholders.push(options.placeHolder ?? '');
     const value = String(this.nextStep(`input:${options.title ?? options.prompt}`, options));
     const invalid = await options.validateInput?.(value);
+    // As VS Code does: a warning or note is shown under the box, only an error keeps Enter from accepting.
+    if (invalid && typeof invalid !== 'string' && invalid.severity !== vscode.InputBoxValidationSeverity.Error) {
+      this.inputWarnings.push(invalid.message);
+      return value;
+    }
     if (invalid) {
       throw new Error(`invalid input "${value}": ${typeof invalid === 'string' ? invalid : invalid.message}`);
     }

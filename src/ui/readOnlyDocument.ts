@@ -8,6 +8,14 @@ import * as vscode from 'vscode';
 
 export const READ_ONLY_SCHEME = 'alibabacloud-properties';
 
+/**
+ * The column "beside the current editor": `Beside` when the active group shows something, else the
+ * active group itself. `Beside` with nothing open makes a second group and leaves the first empty.
+ */
+export function besideColumn(): vscode.ViewColumn {
+  return vscode.window.tabGroups.activeTabGroup.tabs.length ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+}
+
 export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private registration: vscode.Disposable | undefined;
   private readonly texts = new Map<string, string>();

@@ -1,6 +1,6 @@
 /** "Verify Role on Instance" results at the top of the identity view: verdict, role, expiry, bucket. */
 import * as vscode from 'vscode';
-import { formatClockTime } from '../cloud/timeFormat';
+import { formatClockTime, formatDateTime } from '../cloud/timeFormat';
 import type { VerifyRoleResult } from '../setup/verifyRole';
 import { ContextValues } from './contextValues';
 import { MessageNode, TreeNode } from './node';
@@ -43,7 +43,7 @@ export class RoleCheckNode extends TreeNode {
     item.description = newer
       ? vscode.l10n.t('outdated: it has role {0} now', newer)
       : r.report?.expiration
-        ? vscode.l10n.t('expires {0}', r.report.expiration)
+        ? vscode.l10n.t('expires {0}', formatDateTime(r.report.expiration))
         : r.instanceId;
     item.iconPath = newer
       ? new vscode.ThemeIcon('history', new vscode.ThemeColor('disabledForeground'))
@@ -67,7 +67,11 @@ export class RoleCheckNode extends TreeNode {
     const out: TreeNode[] = [new MessageNode(`${this.id}/summary`, r.summary, 'info', r.summary)];
     if (r.report?.expiration) {
       out.push(
-        new MessageNode(`${this.id}/expiry`, vscode.l10n.t('Credentials expire at {0}', r.report.expiration), 'watch'),
+        new MessageNode(
+          `${this.id}/expiry`,
+          vscode.l10n.t('Credentials expire at {0}', formatDateTime(r.report.expiration)),
+          'watch',
+        ),
       );
     }
     if (r.report?.bucket) {

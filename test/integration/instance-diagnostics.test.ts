@@ -60,6 +60,12 @@ describe('instance diagnostics', () => {
     assert.match(report, new RegExp(`\\| Role discovery \\| ✅ ok \\| Role ${DEMO.seededRole} is attached\\.`));
     assert.match(report, /STS GetCallerIdentity \| ✅ ok \| acs:ram::\d+:assumed-role\/DemoEcsOssReader\//);
     assert.match(report, /- Extension host: remote \(ssh-remote\)/);
+    // One time format with its zone (cloud/timeFormat), never ISO UTC next to local times.
+    assert.doesNotMatch(report, /\d{4}-\d\d-\d\dT\d\d:\d\d/, 'no ISO time in the report');
+    const zoned = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d UTC([+-]\d+(:\d\d)?)?`;
+    assert.match(report, new RegExp(`Generated ${zoned}`));
+    assert.match(report, new RegExp(`- Expiration: ${zoned}\n`));
+    assert.match(report, new RegExp(`Expiration ${zoned}; LastUpdated ${zoned}`));
     // Nothing in the structured result either (it is what the command logs).
     const json = JSON.stringify(result);
     assert.ok(

@@ -93,6 +93,17 @@ describe('planSetup', () => {
     );
     assert.ok(plan.steps.every((s) => s.state === 'todo'));
     assert.ok(plan.steps.every((s) => s.title && s.detail));
+    // In words, not API names, and what the role will be allowed to do.
+    const text = plan.steps.map((s) => `${s.title}: ${s.detail}`).join('\n');
+    assert.doesNotMatch(text, /\b(AttachInstanceRamRole|AttachPolicyToRole|CreateRole|CreatePolicy)\b/);
+    const actions = (
+      JSON.parse(formatPolicy(ossReadOnlyPolicy())) as { Statement: Array<{ Action: string[] }> }
+    ).Statement.flatMap((st) => st.Action).slice(0, 2);
+    assert.ok(actions.length > 0);
+    for (const a of actions) {
+      assert.ok(plan.steps.find((s) => s.id === 'attachPolicy')!.detail.includes(a), `the plan names ${a}`);
+    }
+    assert.match(plan.steps.find((s) => s.id === 'attachRole')!.detail, /temporary credentials/);
     assert.equal(plan.instance?.networkType, 'vpc');
     assert.deepEqual(mutations(), []);
     assert.equal(isNothingToDo(plan), false);

@@ -23,7 +23,7 @@ describe('verifyRoleOnInstance', () => {
     assert.match(
       r.summary,
       new RegExp(
-        `^demo-worker-1 has role ${DEMO.seededRole}; its credentials expire at \\S+Z; listing demo-data works\\.$`,
+        `^demo-worker-1 has role ${DEMO.seededRole}; its credentials expire at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\S*; listing demo-data works\\.$`,
       ),
     );
     assert.deepEqual(states.at(-1), 'Success');

@@ -278,3 +278,9 @@ test('the bypass scan catches planted bypasses and passes their localized forms'
     1,
   );
 });
+
+test('no English message hedges a count with "(s)": one and many are written out ("1 empty region" / "{0} empty regions")', () => {
+  const hedged = [...Object.values(nlsEn), ...Object.keys(bundleEn)].filter((m) => /\w\(s\)/.test(m));
+  assert.deepEqual(hedged, []);
+  assert.match('{0} bucket(s)', /\w\(s\)/);
+});

@@ -24,6 +24,7 @@ function offenders(re: RegExp, allowed: string[], files = sourceFiles()): string
 // `window.show…Message` or `window['show…Message']`, with or without `vscode.` before it.
 const SHOW = /\bwindow\s*(?:\.\s*|\[\s*['"`])show(?:Information|Warning|Error)Message\b/;
 const MARKDOWN = /\bMarkdownString\s*\(/;
+const STATUS = /\bsetStatusBarMessage\b/;
 
 test('vscode.window.show*Message is called only in src/ui/prompt.ts (the notice path)', () => {
   assert.deepEqual(
@@ -31,6 +32,10 @@ test('vscode.window.show*Message is called only in src/ui/prompt.ts (the notice 
     [],
     'use showNotice (src/ui/prompt.ts), the Prompter or the error funnel',
   );
+});
+
+test('status bar messages are written only by src/ui/prompt.ts (statusMessage: icon syntax in keys and names shows as typed)', () => {
+  assert.deepEqual(offenders(STATUS, ['src/ui/prompt.ts']), [], 'use statusMessage (src/ui/prompt.ts)');
 });
 
 test('tree tooltips are MarkdownStrings built only by src/views/tooltip.ts', () => {
@@ -51,6 +56,7 @@ test('the checks catch a planted call', () => {
     assert.match(planted, SHOW);
   }
   assert.doesNotMatch("showNotice('info', m)", SHOW);
+  assert.match("vscode.window.setStatusBarMessage(l10n.t('Copied {0}', key), 3000)", STATUS);
   assert.match('item.tooltip = new vscode.MarkdownString(`**${key}**`)', MARKDOWN);
 });
 

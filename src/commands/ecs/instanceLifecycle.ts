@@ -261,8 +261,8 @@ export const releaseInstance = defineCommand({
       }
       await s.prompt.input({
         title,
+        // No placeholder: the name greyed in the box reads as already typed (the prompt names it).
         prompt: vscode.l10n.t('Type the instance name "{0}" to release it. This cannot be undone.', name),
-        placeHolder: name,
         validateInput: (v) => (v === name ? undefined : vscode.l10n.t('Type the instance name exactly: {0}', name)),
       });
       const force = choice === forced;

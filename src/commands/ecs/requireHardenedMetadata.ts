@@ -273,12 +273,19 @@ export const requireHardenedMetadata = defineCommand({
 
     const { accountId } = await cloud.knownIdentity();
     const go = await s.prompt.confirm(
-      vscode.l10n.t(
-        'Require hardened metadata mode on {0} instance(s) in account {1} (profile {2})?',
-        todo.length,
-        accountId,
-        entry.name,
-      ),
+      todo.length === 1
+        ? vscode.l10n.t(
+            'Require hardened metadata mode on {0} in account {1} (profile {2})?',
+            nameOf(todo[0]),
+            accountId,
+            entry.name,
+          )
+        : vscode.l10n.t(
+            'Require hardened metadata mode on {0} instances in account {1} (profile {2})?',
+            todo.length,
+            accountId,
+            entry.name,
+          ),
       [
         bulleted(todo.map(nameOf)),
         vscode.l10n.t(

@@ -25,12 +25,19 @@ export const rollBackMetadataMode = defineCommand({
     }
     const { accountId } = await cloud.knownIdentity();
     const go = await s.prompt.confirm(
-      vscode.l10n.t(
-        'Allow normal-mode metadata reads again on {0} instance(s) in account {1} (profile {2})?',
-        instances.length,
-        accountId,
-        entry.name,
-      ),
+      instances.length === 1
+        ? vscode.l10n.t(
+            'Allow normal-mode metadata reads again on {0} in account {1} (profile {2})?',
+            nameOf(instances[0]),
+            accountId,
+            entry.name,
+          )
+        : vscode.l10n.t(
+            'Allow normal-mode metadata reads again on {0} instances in account {1} (profile {2})?',
+            instances.length,
+            accountId,
+            entry.name,
+          ),
       [
         bulleted(instances.map(nameOf)),
         vscode.l10n.t('Programs may then read credentials without a token again, which an SSRF can abuse.'),

@@ -1,6 +1,7 @@
 /** Commands every view shares: refresh, load more, show log, copy. */
 import * as vscode from 'vscode';
-import { TreeNode } from '../../views/node';
+import { statusMessage } from '../../ui/prompt';
+import { ErrorNode, TreeNode } from '../../views/node';
 import { LoadMoreNode } from '../../views/pagedNode';
 import type { ViewId } from '../../services/services';
 import { defineCommand } from '../command';
@@ -18,7 +19,12 @@ export const refreshNode = defineCommand({
   node: [TreeNode],
   run: (s, { nodes }) => {
     for (const n of nodes) {
-      s.refresh(viewOf(n), n);
+      // A row without children (a message, a policy version) reloads the list it sits in.
+      let target: TreeNode | undefined = n;
+      while (target && !target.getChildren) {
+        target = target.parent;
+      }
+      s.refresh(viewOf(n), target);
     }
   },
 });
@@ -40,7 +46,11 @@ export const loadMore = defineCommand({
   },
 });
 
-export const showLog = defineCommand({ id: 'alibabaCloud.showLog', run: (s) => s.log.show() });
+export const showLog = defineCommand({
+  id: 'alibabaCloud.showLog',
+  node: [ErrorNode], // the context menu of a failed load
+  run: (s) => s.log.show(),
+});
 
 /** Copies the given text; tree nodes pass it through their `copyText`. */
 export const copyText = defineCommand({
@@ -53,6 +63,6 @@ export const copyText = defineCommand({
       return;
     }
     await vscode.env.clipboard.writeText(text);
-    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', text), 3000);
+    statusMessage(vscode.l10n.t('Copied {0}', text), 3000);
   },
 });

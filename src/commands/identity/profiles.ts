@@ -1,5 +1,6 @@
 /** Identity commands: add / remove / select a profile, import from the aliyun CLI, pick regions. */
 import * as vscode from 'vscode';
+import { inertLabel } from '../../cloud/inert';
 import { readCliConfig } from '../../cloud/cliConfig';
 import { maskAccessKeyId } from '../../cloud/instance';
 import { commandApprovalKey, visibleCommand } from '../../cloud/credentialSources';
@@ -7,6 +8,7 @@ import { ecsRegions, setVisibleRegions } from '../../ui/settings';
 import { is, defineCommand } from '../command';
 import { showNotice } from '../../ui/prompt';
 import { regionName } from '../../cloud/regionNames';
+import { EmptyRegionsNode } from '../../views/ecsView';
 
 const REGIONS = [
   'cn-hangzhou',
@@ -113,7 +115,7 @@ export const selectProfile = defineCommand({
       const item = await s.prompt.pick(
         [
           ...all.map((p) => ({
-            label: p.name,
+            label: inertLabel(p.name),
             description: `${p.source} · ${p.mode} · ${p.regionId}${p.id === active ? ' ' + vscode.l10n.t('(active)') : ''}`,
             detail: p.supported ? undefined : p.reason,
             id: p.id,
@@ -178,7 +180,7 @@ export const removeProfile = defineCommand({
       a.id ??
       (
         await s.prompt.pick(
-          own.map((p) => ({ label: p.name, description: p.regionId, id: p.id })),
+          own.map((p) => ({ label: inertLabel(p.name), description: p.regionId, id: p.id })),
           { title: vscode.l10n.t('Remove Profile') },
         )
       ).id;
@@ -214,7 +216,7 @@ export const importCliProfile = defineCommand({
     // CLI profiles are read live from the CLI's file; "importing" is choosing one.
     const item = await s.prompt.pick(
       cli.profiles.map((p) => ({
-        label: p.name,
+        label: inertLabel(p.name),
         description: p.mode,
         detail: p.supported ? modeNote(p.mode) : p.reason,
         p,
@@ -239,7 +241,7 @@ export const forgetApprovedCommands = defineCommand({
     }
     const picked = await s.prompt.pickMany(
       approved.map((a) => ({
-        label: visibleCommand(a.command),
+        label: inertLabel(visibleCommand(a.command)),
         description: s.profiles.isThisMachine(a)
           ? vscode.l10n.t('profile "{0}"', a.profile)
           : vscode.l10n.t('profile "{0}", another machine', a.profile),
@@ -280,6 +282,7 @@ function modeNote(mode: string): string | undefined {
 
 export const selectRegions = defineCommand({
   id: 'alibabaCloud.selectRegions',
+  node: [EmptyRegionsNode],
   args: { regions: is.strings },
   run: async (s, { args: a }) => {
     let regions = a.regions;

@@ -11,8 +11,8 @@ import { buildDiagnosticsReport, runInstanceDiagnostics } from '../../cloud/inst
 import type { InstanceState } from '../../services/instanceIdentity';
 import type { Services } from '../../services/services';
 import { is, defineCommand } from '../command';
-import { InstanceIdentityNode } from '../../views/identityView';
-import { showNotice } from '../../ui/prompt';
+import { InstanceIdentityNode, InstanceProblemNode } from '../../views/identityView';
+import { showNotice, statusMessage } from '../../ui/prompt';
 
 type Found = Extract<InstanceState, { kind: 'found' }>;
 
@@ -33,6 +33,7 @@ async function requireInstance(s: Services): Promise<Found> {
 
 export const detectInstance = defineCommand({
   id: 'alibabaCloud.instance.detect',
+  node: [InstanceProblemNode],
   run: async (s) => {
     const svc = s.instance;
     const st = await vscode.window.withProgress(
@@ -40,7 +41,7 @@ export const detectInstance = defineCommand({
       () => svc.detect({ userInitiated: true }),
     );
     if (st.kind === 'found') {
-      vscode.window.setStatusBarMessage(
+      statusMessage(
         vscode.l10n.t(
           'Instance role {0} on {1} ({2}); credentials: {3}.',
           st.roleName,
@@ -53,10 +54,7 @@ export const detectInstance = defineCommand({
     } else {
       // The explanation and the fix are a node in the identity view: show it there.
       void vscode.commands.executeCommand('alibabaCloud.identity.focus');
-      vscode.window.setStatusBarMessage(
-        st.kind === 'problem' ? st.problem.title : vscode.l10n.t('No instance role found.'),
-        8000,
-      );
+      statusMessage(st.kind === 'problem' ? st.problem.title : vscode.l10n.t('No instance role found.'), 8000);
     }
     return summary(st);
   },
@@ -95,17 +93,14 @@ export const refreshInstanceCredentials = defineCommand({
   run: async (s) => {
     const svc = s.instance;
     const expiration = await svc.refreshCredentials();
-    vscode.window.setStatusBarMessage(
-      expiration ? theyExpire(expiration) : vscode.l10n.t('No instance role to refresh.'),
-      5000,
-    );
+    statusMessage(expiration ? theyExpire(expiration) : vscode.l10n.t('No instance role to refresh.'), 5000);
     return { expiration: expiration?.toISOString() };
   },
 });
 
 export const diagnoseInstance = defineCommand({
   id: 'alibabaCloud.instance.diagnose',
-  node: [InstanceIdentityNode],
+  node: [InstanceIdentityNode, InstanceProblemNode],
   run: async (s) => {
     const svc = s.instance;
     const cfg = svc.configured();

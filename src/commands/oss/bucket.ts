@@ -219,7 +219,7 @@ export const ossDeleteBucket = defineCommand({
               'Type the bucket name "{0}" to delete everything in it and the bucket. This cannot be undone.',
               bucket,
             ),
-      placeHolder: bucket,
+      // No placeholder: the name greyed in the box reads as already typed (the prompt names it).
       validateInput: (v) => (v === bucket ? undefined : vscode.l10n.t('Type the bucket name exactly: {0}', bucket)),
     });
     let emptied: EmptyProgress = { objectsDeleted: 0, versionsDeleted: 0, deleteMarkersDeleted: 0, uploadsAborted: 0 };

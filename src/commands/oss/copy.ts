@@ -4,7 +4,7 @@ import { formatOssUri } from '../../cloud/ossLocation';
 import { presignExpirySeconds } from '../../ui/trustedSettings';
 import { defineCommand, is } from '../command';
 import { cloudFor, OSS_ROWS, ossUriArgs, resolveTargets } from './targets';
-import { showNotice } from '../../ui/prompt';
+import { showNotice, statusMessage } from '../../ui/prompt';
 
 export const ossCopyUri = defineCommand({
   id: 'alibabaCloud.oss.copyUri',
@@ -14,7 +14,7 @@ export const ossCopyUri = defineCommand({
     const targets = await resolveTargets(s, input, 'any', vscode.l10n.t('Copy oss:// URI'));
     const text = targets.map((t) => formatOssUri(t)).join('\n');
     await vscode.env.clipboard.writeText(text);
-    vscode.window.setStatusBarMessage(
+    statusMessage(
       vscode.l10n.t('Copied {0}', targets.length === 1 ? text : vscode.l10n.t('{0} URIs', targets.length)),
       3000,
     );

@@ -26,7 +26,7 @@ import { OssObjectNode, OssPrefixNode } from '../../views/ossView';
 import type { Services } from '../../services/services';
 import { is } from '../command';
 import { showNotice } from '../../ui/prompt';
-import { shorten } from '../../cloud/inert';
+import { inertLabel, shorten } from '../../cloud/inert';
 
 export interface OssTarget extends OssLocation {
   kind: 'prefix' | 'object';
@@ -126,7 +126,10 @@ type BrowseItem = vscode.QuickPickItem & { go?: OssLocation; pick?: OssTarget; e
 export async function pickTarget(s: Services, want: Want, title: string): Promise<OssTarget> {
   const { entry, cloud } = await s.cloud();
   const buckets = (async (): Promise<BrowseItem[]> => {
-    const pinned: BrowseItem[] = pinnedUris().map((u) => ({ label: `$(pinned) ${u}`, go: parseOssUri(u)! }));
+    const pinned: BrowseItem[] = pinnedUris().map((u) => ({
+      label: `$(pinned) ${inertLabel(u)}`,
+      go: parseOssUri(u)!,
+    }));
     let listed: BrowseItem[] = [];
     try {
       listed = (await collectAll((m) => cloud.oss.listBuckets(m, 1000), 10)).map((b) => {
@@ -165,21 +168,28 @@ export async function pickTarget(s: Services, want: Want, title: string): Promis
     const page = await cloud.oss.listObjects(loc.bucket, region, { prefix: loc.key, maxKeys: 1000 });
     const here: BrowseItem[] =
       want !== 'object'
-        ? [{ label: `$(check) ${vscode.l10n.t('Use {0}', formatOssUri(loc))}`, pick: { ...loc, kind: 'prefix' } }]
+        ? [
+            {
+              label: `$(check) ${inertLabel(vscode.l10n.t('Use {0}', formatOssUri(loc)))}`,
+              pick: { ...loc, kind: 'prefix' },
+            },
+          ]
         : [];
     const up: BrowseItem[] = loc.key
       ? [{ label: '$(arrow-up) ..', go: { bucket: loc.bucket, key: parentPrefix(loc.key) } }]
       : [];
     const entries: BrowseItem[] = page.items.flatMap((e): BrowseItem[] => {
       if (e.kind === 'folder') {
-        return [{ label: `$(folder) ${entryName(e, loc.key)}/`, go: { bucket: loc.bucket, key: e.prefix } }];
+        return [
+          { label: `$(folder) ${inertLabel(entryName(e, loc.key))}/`, go: { bucket: loc.bucket, key: e.prefix } },
+        ];
       }
       if (want === 'prefix') {
         return [];
       }
       return [
         {
-          label: `$(file) ${entryName(e, loc.key)}`,
+          label: `$(file) ${inertLabel(entryName(e, loc.key))}`,
           description: formatSize(e.size),
           pick: { kind: 'object', bucket: loc.bucket, key: e.key, size: e.size },
         },

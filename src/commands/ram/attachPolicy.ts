@@ -36,7 +36,13 @@ export const attachPolicy = defineCommand({
       const roleName = node?.role.roleName ?? a.roleName ?? (await pickRole(s.prompt, cloud, title));
       const policy = a.policyName
         ? { policyName: a.policyName, policyType: a.policyType ?? 'Custom' }
-        : await pickPolicy(s.prompt, cloud, vscode.l10n.t('Attach a policy to {0}', roleName));
+        : await pickPolicy(
+            s.prompt,
+            cloud,
+            vscode.l10n.t('Attach a policy to {0}', roleName),
+            undefined,
+            cloud.ram.listPoliciesForRole(roleName),
+          );
       if ((await confirmPowerfulAttach(s, cloud, roleName, policy)) === false) {
         return undefined;
       }

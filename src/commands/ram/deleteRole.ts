@@ -8,6 +8,7 @@ import { RoleNode } from '../../views/ramView';
 import * as vscode from 'vscode';
 import type { Cloud } from '../../cloud';
 import type { EcsInstance } from '../../cloud/ecs';
+import type { AttachedPolicy } from '../../cloud/ram';
 import { isCloudError } from '../../cloud/errors';
 import { pickRole } from '../../ui/pickers';
 import { withProgress } from '../../ui/progress';
@@ -24,56 +25,80 @@ const deleteRoleArgs = {
 
 const describe = (i: EcsInstance) => `${i.instanceName || i.instanceId} (${i.instanceId}, ${i.regionId})`;
 
-/** Asks before deleting; resolves the instances to detach first, or undefined when refused. */
+interface DeletePlan {
+  /** Instances to detach the role from first. */
+  users: EcsInstance[];
+  /** Policies to detach first: RAM deletes a role only when nothing is attached. */
+  attached: AttachedPolicy[];
+}
+
+/**
+ * Asks once before deleting, with everything the delete will do in that one dialog: the instances
+ * the role is taken off and the policies detached (RAM refuses DeleteRole with
+ * DeleteConflict.Role.Policy otherwise). Undefined when refused.
+ */
 async function confirmDelete(
   s: Services,
   cloud: Cloud,
   defaultRegion: string,
   roleName: string,
-): Promise<EcsInstance[] | undefined> {
+): Promise<DeletePlan | undefined> {
   // Every region with instances is searched unless the user chose regions (see ecsRegions).
   const chosen = chosenRegions();
   const regions = chosen.length ? chosen.join(', ') : vscode.l10n.t('any region');
-  let users: EcsInstance[];
-  try {
-    users = (
-      await withProgress(
-        vscode.l10n.t('Looking for instances that use {0}…', roleName),
-        () => listInstancesWithRoles(cloud, defaultRegion),
-        false,
+  const [found, attached] = await withProgress(
+    vscode.l10n.t('Looking for instances that use {0}…', roleName),
+    () =>
+      Promise.all([
+        listInstancesWithRoles(cloud, defaultRegion).then(
+          (all) => all.filter((i) => i.ramRoleName?.toLowerCase() === roleName.toLowerCase()),
+          (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+        ),
+        cloud.ram.listPoliciesForRole(roleName),
+      ]),
+    false,
+  );
+  const policies = attached.length
+    ? ' ' +
+      vscode.l10n.t(
+        'Its policies are detached first (RAM deletes a role only when nothing is attached): {0}.',
+        attached.map((p) => `${p.policyName} (${p.policyType})`).join(', '),
       )
-    ).filter((i) => i.ramRoleName?.toLowerCase() === roleName.toLowerCase());
-  } catch (e) {
+    : '';
+  const deleteLabel = attached.length ? vscode.l10n.t('Detach All and Delete') : vscode.l10n.t('Delete');
+  if (found instanceof Error) {
     // Without ECS access we cannot tell; say so rather than imply no instance uses it.
-    const reason = e instanceof Error ? e.message : String(e);
     const ok = await s.prompt.confirm(
       vscode.l10n.t('Delete role {0}?', roleName),
       vscode.l10n.t(
         'Could not check which instances use this role ({0}). Instances that use it stop getting credentials and must have it detached later. This cannot be undone.',
-        reason,
-      ),
-      vscode.l10n.t('Delete'),
+        found.message,
+      ) + policies,
+      deleteLabel,
     );
-    return ok ? [] : undefined;
+    return ok ? { users: [], attached } : undefined;
   }
-  if (!users.length) {
+  if (!found.length) {
     const ok = await s.prompt.confirm(
       vscode.l10n.t('Delete role {0}?', roleName),
-      vscode.l10n.t('No instance in {0} uses this role. This cannot be undone.', regions),
-      vscode.l10n.t('Delete'),
+      vscode.l10n.t('No instance in {0} uses this role. This cannot be undone.', regions) + policies,
+      deleteLabel,
     );
-    return ok ? [] : undefined;
+    return ok ? { users: [], attached } : undefined;
   }
   const detachAndDelete = vscode.l10n.t('Detach and Delete');
   const message =
-    users.length === 1
-      ? vscode.l10n.t('{0} is used by instance {1}.', roleName, users[0].instanceName || users[0].instanceId)
-      : vscode.l10n.t('{0} is used by {1} instances.', roleName, users.length);
-  const detail = vscode.l10n.t(
-    'Deleting the role would leave these instances without credentials: {0}. Detach and Delete detaches the role from them first (programs on them lose its permissions), then deletes it. This cannot be undone.',
-    users.map(describe).join('; '),
-  );
-  return (await s.prompt.choose(message, detail, [detachAndDelete])) === detachAndDelete ? users : undefined;
+    found.length === 1
+      ? vscode.l10n.t('{0} is used by instance {1}.', roleName, found[0].instanceName || found[0].instanceId)
+      : vscode.l10n.t('{0} is used by {1} instances.', roleName, found.length);
+  const detail =
+    vscode.l10n.t(
+      'Deleting the role would leave these instances without credentials: {0}. Detach and Delete detaches the role from them first (programs on them lose its permissions), then deletes it. This cannot be undone.',
+      found.map(describe).join('; '),
+    ) + policies;
+  return (await s.prompt.choose(message, detail, [detachAndDelete])) === detachAndDelete
+    ? { users: found, attached }
+    : undefined;
 }
 
 export const deleteRole = defineCommand({
@@ -88,10 +113,11 @@ export const deleteRole = defineCommand({
       const { entry, cloud } = await s.cloud();
       const roleName =
         node?.role.roleName ?? a.roleName ?? (await pickRole(s.prompt, cloud, vscode.l10n.t('Delete Role')));
-      const users = await confirmDelete(s, cloud, entry.regionId, roleName);
-      if (!users) {
+      const plan = await confirmDelete(s, cloud, entry.regionId, roleName);
+      if (!plan) {
         return false;
       }
+      const { users, attached } = plan;
       try {
         if (users.length) {
           await withProgress(
@@ -105,45 +131,27 @@ export const deleteRole = defineCommand({
             false,
           );
         }
-        try {
-          await withProgress(
-            vscode.l10n.t('Deleting role {0}…', roleName),
-            () => cloud.ram.deleteRole(roleName),
-            false,
-          );
-        } catch (e) {
-          if (!isCloudError(e, 'DeleteConflict.Role.Policy')) {
-            throw e;
-          }
-          const attached = await cloud.ram.listPoliciesForRole(roleName);
-          const detachAll = vscode.l10n.t('Detach All and Delete');
-          const go =
-            (await s.prompt.choose(
-              attached.length === 1
-                ? vscode.l10n.t('{0} still has 1 policy attached.', roleName)
-                : vscode.l10n.t('{0} still has {1} policies attached.', roleName, attached.length),
-              vscode.l10n.t(
-                'RAM deletes a role only when nothing is attached: {0}. Detach them all and delete the role?',
-                attached.map((p) => `${p.policyName} (${p.policyType})`).join(', '),
-              ),
-              [detachAll],
-            )) === detachAll;
-          if (!go) {
-            return false;
-          }
-          await withProgress(
-            vscode.l10n.t('Deleting role {0}…', roleName),
-            async (report) => {
-              for (const p of attached) {
-                report(vscode.l10n.t('Detaching {0}…', p.policyName), 100 / (attached.length + 1));
+        await withProgress(
+          vscode.l10n.t('Deleting role {0}…', roleName),
+          async (report) => {
+            for (const p of attached) {
+              report(vscode.l10n.t('Detaching {0}…', p.policyName), 100 / (attached.length + 1));
+              try {
                 await cloud.ram.detachPolicyFromRole(roleName, p.policyName, p.policyType);
+              } catch (e) {
+                // Detached by someone else meanwhile: the goal holds.
+                if (!isCloudError(e, 'EntityNotExist.Role.Policy')) {
+                  throw e;
+                }
               }
-              report(vscode.l10n.t('Deleting the role…'));
-              await cloud.ram.deleteRole(roleName);
-            },
-            false,
-          );
-        }
+            }
+            report(vscode.l10n.t('Deleting the role…'));
+            // A policy attached after the question still fails here with DeleteConflict.Role.Policy:
+            // it was not in the confirmation, so it is not detached unasked.
+            await cloud.ram.deleteRole(roleName);
+          },
+          false,
+        );
         notify(
           users.length
             ? vscode.l10n.t(

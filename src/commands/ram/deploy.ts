@@ -14,6 +14,7 @@ import { PolicyVersionNode } from '../../views/ramView';
 import * as vscode from 'vscode';
 import type { Cloud } from '../../cloud';
 import type { PolicyEntities, PolicyType } from '../../cloud/ram';
+import { formatDateTime } from '../../cloud/timeFormat';
 import { ECS_SERVICE } from '../../policy/builders';
 import { applyPolicyVersion, MAX_POLICY_VERSIONS, planPolicyVersion, planTrustUpdate } from '../../setup/policyDeploy';
 import { UserCancelled } from '../../ui/errorFunnel';
@@ -180,7 +181,9 @@ async function deployPolicy(
       const picked = await s.prompt.pick(
         plan.deletable.map((v, i) => ({
           label: v.versionId,
-          description: [i === 0 ? vscode.l10n.t('oldest') : '', v.createDate ?? ''].filter(Boolean).join(' · '),
+          description: [i === 0 ? vscode.l10n.t('oldest') : '', formatDateTime(v.createDate)]
+            .filter(Boolean)
+            .join(' · '),
           versionId: v.versionId,
         })),
         {

@@ -10,6 +10,7 @@ import { validatePolicyName } from '../../cloud/names';
 import { formatPolicy, passRolePolicy } from '../../policy/builders';
 import { pickRole, pickUser } from '../../ui/pickers';
 import { withProgress } from '../../ui/progress';
+import { besideColumn } from '../../ui/readOnlyDocument';
 import { toPolicyName } from '../../policy/templates';
 import { promptStep, runPromptSteps } from '../../ui/wizard/steps';
 import { askPolicyName } from '../../ui/wizard/pickers';
@@ -100,7 +101,7 @@ export const createPassRolePolicy = defineCommand({
               await s.readOnly.show(
                 `/ram/${c.policyName ?? toPolicyName(`PassRole-${c.roleName}`)}.json`,
                 documentOf(c, c.includeRunInstances) + '\n',
-                { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true },
+                { viewColumn: besideColumn(), preview: true, preserveFocus: true },
               );
             },
           ),

@@ -8,7 +8,9 @@ import { PolicyNode, PolicyVersionNode } from '../../views/ramView';
 import { ProfileNode } from '../../views/identityView';
 import type { PolicyType } from '../../cloud/ram';
 import * as vscode from 'vscode';
+import { statusMessage } from '../../ui/prompt';
 import { isCloudError } from '../../cloud/errors';
+import { formatDateTime } from '../../cloud/timeFormat';
 import { pickPolicy, pickRole } from '../../ui/pickers';
 import { withProgress } from '../../ui/progress';
 import { defineCommand, is } from '../command';
@@ -91,7 +93,9 @@ export const deletePolicyVersion = defineCommand({
         a.versionId ??
         (
           await s.prompt.pick(
-            versions.filter((v) => !v.isDefault).map((v) => ({ label: v.versionId, description: v.createDate })),
+            versions
+              .filter((v) => !v.isDefault)
+              .map((v) => ({ label: v.versionId, description: formatDateTime(v.createDate) })),
             {
               title: vscode.l10n.t('Delete Policy Version'),
               placeHolder: vscode.l10n.t('A version of {0} other than the default', policyName),
@@ -146,7 +150,7 @@ export const copyAccountId = defineCommand({
       throw new Error(vscode.l10n.t('The identity service returned no account id.'));
     }
     await vscode.env.clipboard.writeText(accountId);
-    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', accountId), 3000);
+    statusMessage(vscode.l10n.t('Copied {0}', accountId), 3000);
     return accountId;
   },
 });

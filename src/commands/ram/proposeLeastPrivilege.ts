@@ -12,6 +12,7 @@ import type { PolicyStatement } from '../../policy/types';
 import { proposeForRole } from '../../setup/rightsize';
 import { UserCancelled } from '../../ui/errorFunnel';
 import { withProgress } from '../../ui/progress';
+import { besideColumn } from '../../ui/readOnlyDocument';
 import type { Services } from '../../services/services';
 import { RoleNode } from '../../views/ramView';
 import { defineCommand } from '../command';
@@ -40,7 +41,7 @@ export const proposeLeastPrivilege = defineCommand({
       );
       await s.readOnly.show(`/ram/${roleName}.proposal.md`, activityMarkdown(activity, proposal), {
         preview: false,
-        viewColumn: vscode.ViewColumn.Beside,
+        viewColumn: besideColumn(),
       });
       requireOffered(
         proposal,

@@ -8,6 +8,7 @@ import { withProgress } from '../../ui/progress';
 import type { Services } from '../../services/services';
 import { RoleNode } from '../../views/ramView';
 import { markdownCell } from '../../cloud/inert';
+import { formatDateTime } from '../../cloud/timeFormat';
 import { is } from '../command';
 
 export const rightsizeArgs = { roleName: is.string };
@@ -109,7 +110,7 @@ export function activityMarkdown(a: RoleActivity, proposal?: Proposal): string {
     );
     for (const x of s.actions) {
       lines.push(
-        `| ${cell(x.action)}${x.source === 'audit' ? ` (${vscode.l10n.t('audit')})` : ''} | ${x.count || '-'} | ${cell(x.lastSeen)} | ${cell(x.regions.join(', '))} | ${cell(x.resources.join(', '))} |`,
+        `| ${cell(x.action)}${x.source === 'audit' ? ` (${vscode.l10n.t('audit')})` : ''} | ${x.count || '-'} | ${cell(formatDateTime(x.lastSeen))} | ${cell(x.regions.join(', '))} | ${cell(x.resources.join(', '))} |`,
       );
     }
   }
@@ -125,7 +126,7 @@ export function activityMarkdown(a: RoleActivity, proposal?: Proposal): string {
     );
     for (const d of r.denied) {
       lines.push(
-        `| ${cell(d.action)} | ${cell(d.errorCode)} | ${d.count} | ${cell(d.lastSeen)} | ${cell(d.resources.join(', '))} |`,
+        `| ${cell(d.action)} | ${cell(d.errorCode)} | ${d.count} | ${cell(formatDateTime(d.lastSeen))} | ${cell(d.resources.join(', '))} |`,
       );
     }
   }
@@ -135,7 +136,7 @@ export function activityMarkdown(a: RoleActivity, proposal?: Proposal): string {
   } else {
     lines.push(vscode.l10n.t('Listed, not guessed: no policy statement is made for them.'), '');
     for (const u of r.unmapped) {
-      lines.push(`- ${cell(u.serviceName)} ${cell(u.eventName)} × ${u.count} (${cell(u.lastSeen)})`);
+      lines.push(`- ${cell(u.serviceName)} ${cell(u.eventName)} × ${u.count} (${cell(formatDateTime(u.lastSeen))})`);
     }
   }
   return lines.join('\n') + '\n';

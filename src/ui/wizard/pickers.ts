@@ -4,6 +4,7 @@
  * (classic ones listed but marked, so the user learns why they cannot be used).
  */
 import * as vscode from 'vscode';
+import { inertLabel } from '../../cloud/inert';
 import type { Cloud } from '../../cloud';
 import type { EcsInstance } from '../../cloud/ecs';
 import { validatePolicyName, validateRoleName } from '../../cloud/names';
@@ -48,10 +49,20 @@ export async function pickEcsRole(prompt: Prompter, cloud: Cloud, title: string,
   return item.value;
 }
 
+/** Existing names to flag while typing: a few pages listed once, when the step opens; none if listing fails. */
+function takenNames(list: () => Promise<string[]>): { has(name: string): Promise<boolean> } {
+  const names = list().then(
+    (n) => new Set(n),
+    () => new Set<string>(), // the check on Enter still runs
+  );
+  return { has: async (name) => (await names).has(name) };
+}
+
 /**
  * Asks for a name until `clash` finds none: a name that exists is reported at this step, in the
- * input's prompt with the name selected, instead of after the last step. The lookup runs once per
- * entry, not per keystroke (validateInput runs on every change).
+ * input's prompt with the name selected, instead of after the last step. While typing, a name among
+ * `taken` (listed once, not looked up per keystroke) gets a warning (`takenText`); Enter still
+ * runs `clash`, which decides (a same-document policy may be reused).
  */
 async function askFreeName(
   prompt: Prompter,
@@ -60,6 +71,8 @@ async function askFreeName(
   rule: string,
   validate: (v: string) => string | undefined,
   clash?: (name: string) => Promise<string | undefined>,
+  taken?: { has(name: string): Promise<boolean> },
+  takenText?: (name: string) => string,
 ): Promise<string> {
   let problem: string | undefined;
   for (;;) {
@@ -69,7 +82,13 @@ async function askFreeName(
         prompt: problem ? `${problem} ${rule}` : rule,
         value,
         valueSelection: problem ? [0, value.length] : undefined,
-        validateInput: (v) => validate(v.trim()),
+        validateInput: async (v) => {
+          const invalid = validate(v.trim());
+          if (invalid || !takenText || !(await taken?.has(v.trim()))) {
+            return invalid;
+          }
+          return { message: takenText(v.trim()), severity: vscode.InputBoxValidationSeverity.Warning };
+        },
       })
     ).trim();
     problem = await clash?.(name);
@@ -94,6 +113,8 @@ export async function askRoleName(
     vscode.l10n.t('Role name (letters, digits, "." and "-", at most 64)'),
     validateRoleName,
     cloud && ((name) => roleNameClash(cloud, name)),
+    cloud && takenNames(async () => (await collectAll((m) => cloud.ram.listRoles(m, 1000), 5)).map((r) => r.roleName)),
+    (name) => vscode.l10n.t('Role {0} already exists.', name),
   );
 }
 
@@ -115,6 +136,14 @@ export async function askPolicyName(
     vscode.l10n.t('Policy name (letters, digits and "-", at most 128)'),
     validatePolicyName,
     cloud && ((name) => policyNameClash(cloud, name, sameAs)),
+    cloud &&
+      takenNames(async () =>
+        (await collectAll((m) => cloud.ram.listPolicies('Custom', m, 1000), 5)).map((p) => p.policyName),
+      ),
+    (name) =>
+      sameAs.length
+        ? vscode.l10n.t('A custom policy named {0} already exists; it is reused only if it says the same.', name)
+        : vscode.l10n.t('A custom policy named {0} already exists.', name),
   );
 }
 
@@ -265,7 +294,7 @@ export function instanceItem(
   const network = i.networkType === 'vpc' ? 'VPC' : vscode.l10n.t('classic network');
   const detail = [i.status, role, network].filter(Boolean).join(' · ');
   return {
-    label: `${unavailable ? '$(circle-slash)' : '$(vm)'} ${i.instanceName || i.instanceId}`,
+    label: `${unavailable ? '$(circle-slash)' : '$(vm)'} ${inertLabel(i.instanceName || i.instanceId)}`,
     description: `${i.instanceId} · ${i.regionId}${unavailable ? ` · ${vscode.l10n.t('unavailable')}` : ''}`,
     detail: unavailable ? `${detail} · ${unavailable}` : detail,
     instance: i,

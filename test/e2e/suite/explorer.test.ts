@@ -291,6 +291,7 @@ export const explorerTests: HostTest[] = [
       const wrong = await failing(a, 'alibabaCloud.ecs.releaseInstance', { regionId: HZ, instanceId: id });
       assert.match(wrong, /invalid input/);
       assert.match(prompt.details.at(-1)!, /cannot be undone/);
+      assert.equal(prompt.inputPlaceholders.at(-1), '', 'the name to type is not shown greyed in the box');
       assert.equal((await cloud.ecs.getInstance(HZ, id)).status, 'Stopped', 'still there');
 
       prompt.enqueue('Release…', name);
@@ -515,6 +516,7 @@ export const explorerTests: HostTest[] = [
         ),
       );
       assert.match(prompt.inputPrompts.at(-1)!, /permanently delete all versions/);
+      assert.equal(prompt.inputPlaceholders.at(-1), '', 'the name to type is not shown greyed in the box');
       assert.deepEqual(
         [r.result.deleted, r.result.versioning, r.result.versionsDeleted, r.result.deleteMarkersDeleted],
         [true, 'Enabled', 4, 1],

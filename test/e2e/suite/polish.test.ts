@@ -40,10 +40,11 @@ async function closeAll(): Promise<void> {
 
 export const polishTests: HostTest[] = [
   {
-    name: 'PassRole: the policy it will create is shown read-only beside the editor',
+    name: 'PassRole: the policy it will create is shown read-only beside the editor, leaving no empty editor group',
     timeoutMs: 60_000,
     async run() {
       const a = await ready();
+      await closeAll(); // nothing open: "beside" must not make a second group next to an empty one
       const { cloud } = await a.services.cloud();
       const policyName = `E2ePassRole-${run}`;
       const p = a.useScriptedPrompter();
@@ -55,6 +56,12 @@ export const polishTests: HostTest[] = [
       assert.equal(preview!.languageId, 'json');
       assert.match(preview!.getText(), /"ram:PassRole"/);
       await assert.rejects(cloud.ram.getPolicy(policyName, 'Custom'), 'nothing was created');
+      const groups = vscode.window.tabGroups.all.map((g) => g.tabs.map((t) => t.label));
+      assert.deepEqual(
+        groups.filter((tabs) => tabs.length === 0),
+        [],
+        `an empty editor group: ${JSON.stringify(groups)}`,
+      );
       await closeAll();
     },
   },
@@ -139,11 +146,13 @@ export const polishTests: HostTest[] = [
       // The role name asked after Back starts from the name typed before it.
       assert.match(p.inputPrompts[2], new RegExp(`Role ${DEMO.seededRole} already exists`));
       assert.doesNotMatch(p.inputPrompts[3], /already exists/);
+      // Flagged while typing (a warning under the box), before Enter asked RAM.
+      assert.deepEqual(p.inputWarnings, [`Role ${DEMO.seededRole} already exists.`]);
       await assert.rejects(cloud.ram.getRole(role), 'nothing was created');
     },
   },
   {
-    name: 'Create ECS Role and Create Policy report a taken name at the name step and ask again',
+    name: 'Create ECS Role and Create Policy flag a taken name while typing, report it at the name step and ask again',
     timeoutMs: 60_000,
     async run() {
       const a = await ready();
@@ -154,6 +163,7 @@ export const polishTests: HostTest[] = [
       await vscode.commands.executeCommand('alibabaCloud.ram.createEcsRole');
       assert.deepEqual(p.titles, ['Create ECS Role (1/2)', 'Create ECS Role (1/2)', 'Create ECS Role (2/2)']);
       assert.match(p.inputPrompts[1], /already exists/);
+      assert.deepEqual(p.inputWarnings, [`Role ${DEMO.seededRole} already exists.`], 'flagged while typing');
       assert.equal((await cloud.ram.getRole(role)).roleName, role);
 
       const taken = `E2eTaken-${run}`;
@@ -174,6 +184,7 @@ export const polishTests: HostTest[] = [
           'Create Policy (3/3)',
         ]);
         assert.match(q.inputPrompts[1], new RegExp(`A custom policy named ${taken} already exists`));
+        assert.deepEqual(q.inputWarnings, [`A custom policy named ${taken} already exists.`], 'flagged while typing');
         await assert.rejects(cloud.ram.getPolicy(`${taken}-3`, 'Custom'));
       } finally {
         await cloud.ram.deletePolicy(taken);
@@ -212,6 +223,26 @@ export const polishTests: HostTest[] = [
           assert.match(i.detail!, /no role to detach/);
         }
       });
+    },
+  },
+  {
+    name: 'Attach Policy marks the policies the role already has',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await ready();
+      const { cloud } = await a.services.cloud();
+      const on = (await cloud.ram.listPoliciesForRole(DEMO.seededRole)).map((x) => x.policyName).sort();
+      assert.ok(on.length > 0, 'the seeded role has a policy');
+      const p = a.useScriptedPrompter();
+      p.enqueue(undefined); // dismiss the policy question
+      await vscode.commands.executeCommand('alibabaCloud.ram.attachPolicy', { roleName: DEMO.seededRole });
+      const items = p.offered[0] ?? [];
+      const marked = items
+        .filter((i) => /already attached/.test(i.description ?? ''))
+        .map((i) => i.label)
+        .sort();
+      assert.deepEqual(marked, on);
+      assert.ok(items.length > marked.length, 'the others are offered unmarked');
     },
   },
   {

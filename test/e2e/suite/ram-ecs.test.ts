@@ -655,8 +655,8 @@ export const ramEcsTests: HostTest[] = [
       const a = await api();
       const { cloud } = await a.services.cloud();
       const prompt = a.useScriptedPrompter();
-      // Detach; Delete, then "Detach All and Delete" (its policy is still attached); Delete ×4.
-      prompt.enqueue('Detach', 'Delete', 'Detach All and Delete', 'Delete', 'Delete', 'Delete', 'Delete');
+      // Detach; "Detach All and Delete" (its policy is still attached: one question, not two); Delete ×4.
+      prompt.enqueue('Detach', 'Detach All and Delete', 'Delete', 'Delete', 'Delete', 'Delete');
       assert.equal(
         await vscode.commands.executeCommand('alibabaCloud.ecs.detachRole', {
           regionId: SH_REGION,
@@ -669,6 +669,12 @@ export const ramEcsTests: HostTest[] = [
         await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: WIZARD_ROLE }),
         true,
       );
+      assert.deepEqual(
+        prompt.asked.filter((q) => q.includes(WIZARD_ROLE) && !q.startsWith('confirm:Detach role')),
+        [`confirm:Delete role ${WIZARD_ROLE}?`],
+        'Delete Role asks once',
+      );
+      assert.match(prompt.details.at(-1)!, new RegExp(`detached first.*${WIZARD_POLICY} \\(Custom\\)`));
       assert.equal(await vscode.commands.executeCommand('alibabaCloud.ram.deleteRole', { roleName: ROLE }), true);
       assert.equal(
         await vscode.commands.executeCommand('alibabaCloud.ram.deletePolicy', { policyName: WIZARD_POLICY }),

@@ -68,7 +68,9 @@ export const connectUiTests = [
       log(`  ${done}`);
       assert.match(
         done,
-        new RegExp(`^demo-worker-1 has role ${ROLE}; its credentials expire at \\S+Z; listing demo-data works\\.$`),
+        new RegExp(
+          `^demo-worker-1 has role ${ROLE}; its credentials expire at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\S*; listing demo-data works\\.$`,
+        ),
       );
       const { hit, rows } = await waitForRow(page, ui, identity, new RegExp(`^Role on demo-worker-1: ${ROLE}$`));
       log(`  identity: ${rows.map((r) => `${r.label}${r.description ? ` (${r.description})` : ''}`).join(' | ')}`);

@@ -15,6 +15,8 @@ const REGION = 'cn-shanghai';
 const NAME = '[run](command:workbench.action.terminal.sendSequence).txt';
 
 const bucket = (sandbox) => ossClient(sandbox, BUCKET, REGION);
+/** VS Code draws `$(name)` as an icon in status bar texts and quick picks: a key that would turn into one. */
+const ICON_KEY = '$(debug) evil.txt';
 
 export const inertTests = [
   {
@@ -84,6 +86,72 @@ export const inertTests = [
             .click()
             .catch(() => {});
         await client.delete(NAME).catch(() => {});
+        await ui
+          .runCommand(page, contributes.paletteCommands().find((x) => x.id === 'alibabaCloud.oss.refresh').label)
+          .catch(() => {});
+      }
+    },
+  },
+  {
+    name: 'untrusted text: a key like "$(debug) evil" reads as typed in the tree, the quick pick and the status bar, never as an icon',
+    timeoutMs: 300_000, // three surfaces on a shared machine (one run took 180 s at load 30)
+    async run({ page, ui, step, log, sandbox }) {
+      const client = bucket(sandbox);
+      await client.put(ICON_KEY, Buffer.from('hello\n'));
+      const oss = view('alibabaCloud.oss');
+      const copyUri = contributes.paletteCommands().find((x) => x.id === 'alibabaCloud.oss.copyUri').label;
+      try {
+        await ui.openViewContainer(page, CONTAINER());
+        for (const v of ['alibabaCloud.ram', 'alibabaCloud.ecs', 'alibabaCloud.identity'].map(view))
+          await ui.collapseView(page, v).catch(() => {});
+        await ui.expandView(page, oss);
+        await ui
+          .runCommand(page, contributes.paletteCommands().find((x) => x.id === 'alibabaCloud.oss.refresh').label)
+          .catch(() => {});
+        await waitForRows(page, oss, BUCKET, (r) => row(r, BUCKET));
+        if ((await ui.treeRow(page, oss, BUCKET).getAttribute('aria-expanded')) === 'false')
+          await ui.expandTreeItem(page, oss, BUCKET);
+        // The tree: the row's label is the key as typed (custom trees draw no icons in labels).
+        await waitForRows(page, oss, 'evil.txt', (r) => r.find((x) => x.label?.includes('evil.txt')));
+        const treeRow = ui.treeRow(page, oss, /evil\.txt/);
+        const treeLabel = (await treeRow.locator('.label-name').innerText()).trim();
+        const treeIcons = await treeRow.locator('.label-name .codicon-debug').count();
+        await step('icon-key-tree');
+        assert.equal(treeLabel, ICON_KEY, 'the tree row');
+        assert.equal(treeIcons, 0, 'no debug icon in the tree row');
+
+        // The quick pick: Copy oss:// URI from the palette browses to the object.
+        await ui.runCommand(page, copyUri);
+        await ui.typeAndPick(page, BUCKET, new RegExp(`${BUCKET}$`));
+        await ui.waitForQuickInput(page);
+        const input = page.locator('.quick-input-widget .quick-input-box input');
+        await input.fill('evil');
+        const pickRow = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'evil.txt' }).first();
+        await pickRow.waitFor({ state: 'visible', timeout: 30_000 });
+        const pickLabel = (await pickRow.locator('.label-name').innerText()).trim();
+        const pickIcons = await pickRow.locator('.codicon-debug').count();
+        await step('icon-key-quick-pick');
+        log(`  quick pick row: ${JSON.stringify(pickLabel)}`);
+        assert.equal(pickLabel, ICON_KEY, 'the quick pick row (its own file icon draws no text)');
+        assert.equal(pickIcons, 0, 'no debug icon in the quick pick');
+        await pickRow.click();
+
+        // The status bar: "Copied oss://…/$(debug) evil.txt" as typed.
+        const status = await ui.statusBarItem(page, /Copied oss:\/\//);
+        const statusIcons = await page.locator('.part.statusbar .codicon-debug').count();
+        await step('icon-key-status-bar');
+        log(`  status bar: ${JSON.stringify(status)}`);
+        assert.ok(status.includes(`oss://${BUCKET}/${ICON_KEY}`), status);
+        assert.equal(statusIcons, 0, 'no debug icon in the status bar');
+      } finally {
+        await ui.closeQuickInput(page).catch(() => {});
+        const open = ui.treeRow(page, oss, BUCKET);
+        if ((await open.getAttribute('aria-expanded').catch(() => null)) === 'true')
+          await open
+            .locator('.monaco-tl-twistie')
+            .click()
+            .catch(() => {});
+        await client.delete(ICON_KEY).catch(() => {});
         await ui
           .runCommand(page, contributes.paletteCommands().find((x) => x.id === 'alibabaCloud.oss.refresh').label)
           .catch(() => {});

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { marked } from 'marked';
-import { inert, markdownText, NOTICE_MAX, someNames } from '../../../src/cloud/inert';
+import { inert, inertLabel, markdownText, NOTICE_MAX, someNames } from '../../../src/cloud/inert';
 
 /** The links a notification would render for `message`, as VS Code parses them. */
 function notificationLinks(message: string): string[] {
@@ -88,4 +88,32 @@ test('someNames: the first few, shortened, and a count of the rest', () => {
   assert.equal(someNames(['a', 'b']), 'a, b');
   assert.equal(someNames(['a', 'b', 'c', 'd', 'e']), 'a, b, c +2');
   assert.equal(someNames(['x'.repeat(200)], 3, 10), 'xxxxxxxxx…');
+});
+
+/** What VS Code's renderLabelWithIcons draws for `text` (regex from src/vs/base/browser/ui/iconLabel/iconLabels.ts). */
+function renderedWithIcons(text: string): { icons: string[]; text: string } {
+  const re = /(\\)?\$\(([A-Za-z0-9-]+(?:~[A-Za-z]+)?)\)/g;
+  const icons: string[] = [];
+  const shown = text.replace(re, (_m, escaped: string | undefined, name: string) => {
+    if (escaped) {
+      return `$(${name})`;
+    }
+    icons.push(name);
+    return '';
+  });
+  return { icons, text: shown };
+}
+
+test('inertLabel: icon syntax in untrusted text shows as typed where VS Code renders icons', () => {
+  for (const key of ['$(debug) evil', 'a/$(debug-alt~spin)b.txt', '$(DEBUG)', 'x\\$(debug)', '$(a)$(b)']) {
+    assert.ok(renderedWithIcons(key).icons.length > 0 || key.includes('\\$('), `the fixture renders an icon: ${key}`);
+    const safe = inertLabel(key);
+    assert.deepEqual(renderedWithIcons(safe).icons, [], key);
+    assert.equal(inertLabel(safe), safe, 'idempotent');
+  }
+  assert.equal(renderedWithIcons(inertLabel('$(debug) evil')).text, '$(debug) evil', 'reads as typed');
+  assert.equal(inertLabel('plain (text) $ 5'), 'plain (text) $ 5');
+  // our own icon before untrusted text stays an icon
+  assert.deepEqual(renderedWithIcons(`$(file) ${inertLabel('$(debug) evil')}`).icons, ['file']);
+  assert.deepEqual(notificationLinks(inertLabel(RUN)), [], 'and no link (quick input messages parse them)');
 });

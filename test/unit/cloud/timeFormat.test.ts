@@ -37,3 +37,36 @@ describe('"Load more" says how many are loaded', () => {
     assert.deepEqual(list.count, { loaded: 0, total: undefined });
   });
 });
+
+describe('shown times go through the one formatter', () => {
+  /** Files whose ISO time is part of a name, not shown as a time (the AccessDenied policy name's stamp). */
+  const MACHINE = ['setup/accessDeniedReport.ts'];
+  it('src/ shows no ISO time: toISOString() only fills machine-read fields (results, settings)', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const root = path.join(__dirname, '..', '..', '..', 'src');
+    const shown = ['views', 'commands', 'ui', 'errorHelp', 'services', 'editor', 'fs', 'setup'];
+    const files = [
+      ...shown.flatMap((d) =>
+        (fs.readdirSync(path.join(root, d), { recursive: true }) as string[])
+          .filter((f) => f.endsWith('.ts'))
+          .map((f) => path.join(root, d, f)),
+      ),
+      path.join(root, 'cloud', 'instanceDiagnostics.ts'),
+      path.join(root, 'cloud', 'instance.ts'),
+    ];
+    const offenders = files.flatMap((f) =>
+      fs
+        .readFileSync(f, 'utf8')
+        .split('\n')
+        .map((line, i) => ({ line, where: `${path.relative(root, f)}:${i + 1}` }))
+        // `key: x.toISOString()` is a field of a result a script reads; anything else is shown.
+        .filter(
+          ({ line }) => line.includes('.toISOString()') && !/(^\s*|[{,]\s*)\w+: [\w.?() ]+\.toISOString\(\)/.test(line),
+        )
+        .filter(({ where }) => !MACHINE.includes(where.replace(/:\d+$/, '')))
+        .map(({ where, line }) => `${where}: ${line.trim()}`),
+    );
+    assert.deepEqual(offenders, []);
+  });
+});
