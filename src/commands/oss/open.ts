@@ -43,7 +43,8 @@ export const ossOpenObject = defineCommand({
     }
     // Bound to the active profile: a save after switching profiles asks before writing anywhere.
     const uri = ossUri(t).with({ query: await s.bindingTrust.signedQuery(activeBinding(s), t.bucket) });
-    await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
+    // A single click on a row opens a preview and leaves the focus in the tree, as the Explorer does.
+    await vscode.commands.executeCommand('vscode.open', uri, { preview: true, preserveFocus: !!input.node });
     return uri.toString();
   },
 });
