@@ -54,10 +54,6 @@ export function sessionEndMessage(how: SessionEnd): string {
   }
 }
 
-const channels = new WeakMap<vscode.ExtensionContext, Promise<SessionChannel>>();
-/** Removers of the temporary private keys of open sessions, by session id. */
-const tempKeys = new Map<string, () => void>();
-
 const keyPathOf = (s: Services, instanceId: string, port: number) =>
   tempKeyPath(tempKeyDirectory(s.context.globalStorageUri.fsPath), instanceId, port);
 
@@ -66,25 +62,25 @@ export function sessionKeyFile(s: Services, instanceId: string, port = 22): stri
   return configPathValue(keyPathOf(s, instanceId, port));
 }
 
-/** The channel of this extension host, opened on first use. */
+/** The channel of this extension host, opened on first use (kept in Services, closed with it). */
 export function sessionChannel(s: Services): Promise<SessionChannel> {
-  let c = channels.get(s.context);
-  if (!c) {
-    c = openSessionChannel({
+  const state = s.sessions;
+  if (!state.channel) {
+    const c = openSessionChannel({
       ticket: async (req) => {
         const { cloud } = await s.cloud();
         s.log.info(`session manager: new session to ${req.instanceId}:${req.port}`);
         // Every ssh connection through the bridge gets its own 60-second key.
-        const { ticket, key } = await startWithTempKey(cloud, req, keyPathOf(s, req.instanceId, req.port));
+        const { ticket, key } = await startWithTempKey(cloud, state.keys, req, keyPathOf(s, req.instanceId, req.port));
         if (key) {
           s.log.info(`session manager: temporary key for ${key.user} on ${req.instanceId} (valid 60 s)`);
-          tempKeys.set(ticket.sessionId, key.remove);
+          state.keyRemovers.set(ticket.sessionId, key.remove);
         }
         return ticket;
       },
       released: (_req, ticket) => {
-        tempKeys.get(ticket.sessionId)?.();
-        tempKeys.delete(ticket.sessionId);
+        state.keyRemovers.get(ticket.sessionId)?.();
+        state.keyRemovers.delete(ticket.sessionId);
       },
       ended: (req, ticket, how) => {
         if (how.kind === 'done') {
@@ -94,13 +90,14 @@ export function sessionChannel(s: Services): Promise<SessionChannel> {
         void showNotice('warning', sessionEndMessage(how));
       },
     });
-    c.then(
-      (ch) => s.context.subscriptions.push({ dispose: () => ch.dispose() }),
-      () => channels.delete(s.context),
-    );
-    channels.set(s.context, c);
+    c.catch(() => {
+      if (state.channel === c) {
+        state.channel = undefined;
+      }
+    });
+    state.channel = c;
   }
-  return c;
+  return state.channel;
 }
 
 /**

@@ -222,6 +222,12 @@ function dispatch(
  */
 export const SEND_SSH_PUBLIC_KEY = 'ACS-ECS-SendSshPublicKey';
 const SEND_KEY_MARKER = 'acs-plugin-manager -e -P config_ecs_instance_connect';
+/**
+ * The plug-in the command needs, installed with this line through Cloud Assistant first (the help
+ * page above, Procedure step 2). Until then the command fails on the instance; its output then is
+ * our guess (the page does not show it).
+ */
+const PLUGIN_INSTALL_LINE = /^acs-plugin-manager -e -P config_ecs_instance_connect --params --install$/m;
 const TEMP_KEY_MS = 60_000;
 
 function invokeCommand(ctx: RpcContext): RpcBody {
@@ -255,6 +261,15 @@ function invokeCommand(ctx: RpcContext): RpcBody {
 /** The key the command registers: kept on the instance for 60 s from when it ran (sandbox clock). */
 function sendSshPublicKey(sandbox: SandboxHost, i: Instance, inv: CommandInvocation, at: number) {
   const { username, key } = JSON.parse(inv.content.split('\n')[2]) as { username: string; key: string };
+  if (!sessionBook(sandbox.state).connectPlugin.has(i.instanceId)) {
+    return {
+      status: 'Failed',
+      exitCode: 1,
+      errorCode: 'ExitCodeNonzero',
+      errorInfo: 'the command execution exit code is nonzero',
+      output: 'plugin config_ecs_instance_connect is not installed\n',
+    };
+  }
   const users = ['root', ...(i.loginAsNonRoot ? ['ecs-user'] : [])];
   if (!users.includes(username)) {
     return {
@@ -468,6 +483,10 @@ function execute(sandbox: SandboxHost, inv: CommandInvocation, at: number): Part
   if (inv.content.includes(SEND_KEY_MARKER) && inv.commandId === SEND_SSH_PUBLIC_KEY) {
     return sendSshPublicKey(sandbox, i, inv, at);
   }
+  if (inv.type === 'RunShellScript' && PLUGIN_INSTALL_LINE.test(inv.content)) {
+    sessionBook(sandbox.state).connectPlugin.add(i.instanceId);
+    return { status: 'Success', exitCode: 0, output: 'config_ecs_instance_connect installed\n' };
+  }
   if (inv.content.includes(HOST_KEYS_MARKER)) {
     const keys = sessionBook(sandbox.state).hostKeys.get(i.instanceId) ?? [];
     return keys.length
@@ -487,7 +506,7 @@ function execute(sandbox: SandboxHost, inv: CommandInvocation, at: number): Part
     exitCode: 127,
     errorCode: 'ExitCodeNonzero',
     errorInfo: 'the command execution exit code is nonzero',
-    output: `${shell}: the sandbox's Cloud Assistant agent runs only the extension's role check, metadata probe and host-key read\n`,
+    output: `${shell}: the sandbox's Cloud Assistant agent runs only the extension's role check, metadata probe, host-key read and plug-in install\n`,
   };
 }
 
