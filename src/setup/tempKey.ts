@@ -24,7 +24,6 @@ export { newTempKeyBook, clearTempKeys, type TempKeyBook, type TempKeyPair } fro
 /** How long Cloud Assistant keeps a sent key (the help pages above: 60 seconds). */
 export const TEMP_KEY_TTL_MS = 60_000;
 
-
 const sshString = (b: Buffer | string) => {
   const buf = Buffer.isBuffer(b) ? b : Buffer.from(b);
   const len = Buffer.alloc(4);

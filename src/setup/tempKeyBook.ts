@@ -41,4 +41,3 @@ export function clearTempKeys(book: TempKeyBook): void {
   }
   book.live.clear();
 }
-

@@ -137,7 +137,21 @@ export async function readySessionManager(
     s.log.info(`session manager: enabled for account ${accountId}`);
     return true;
   }
-  await s.prompt.choose(problems[0].message, problems.map((p) => `• ${p.message}`).join('\n'), []);
+  const denied = problems.find((p) => p.access);
+  const checkAccess = vscode.l10n.t('Check Access…');
+  const choice = await s.prompt.choose(
+    problems[0].message,
+    problems.map((p) => `• ${p.message}\n  ${vscode.l10n.t('Fix: {0}', p.fix)}`).join('\n\n'),
+    denied ? [checkAccess] : [],
+  );
+  if (choice === checkAccess && denied?.access) {
+    const { identity, action, resource } = denied.access;
+    await vscode.commands.executeCommand('alibabaCloud.ram.checkAccess', {
+      ...(identity.kind === 'role' ? { roleName: identity.name } : { userName: identity.name }),
+      action,
+      resource,
+    });
+  }
   return false;
 }
 
