@@ -61,7 +61,11 @@ describe('Session Manager pre-flight: may the caller start a session?', () => {
   });
 
   it('finds nothing once a policy allows it, and the sandbox starts the session', async () => {
-    const statement = { Effect: 'Allow', Action: 'ecs:StartTerminalSession', Resource: 'acs:ecs:*:*:instance/*' };
+    const statement = {
+      Effect: 'Allow' as const,
+      Action: 'ecs:StartTerminalSession',
+      Resource: 'acs:ecs:*:*:instance/*',
+    };
     await ram.createPolicy(
       new $Ram.CreatePolicyRequest({
         policyName: 'AllowTerminalSessions',

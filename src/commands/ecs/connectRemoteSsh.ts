@@ -18,7 +18,7 @@ import { defineCommand, is } from '../command';
 import { instanceArgs, type InstanceInput } from './instanceInput';
 import { notify } from '../helpers';
 import { onClickedRow } from '../selection';
-import { readySessionManager, sessionKeyFile, sessionManagerEntry } from './sessionManagerSupport';
+import { prepareTempKeys, readySessionManager, sessionKeyFile, sessionManagerEntry } from './sessionManagerSupport';
 
 export const REMOTE_SSH = 'ms-vscode-remote.remote-ssh';
 
@@ -158,6 +158,14 @@ async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef)
   return undefined;
 }
 
+/** Opens the ssh config with the entry's Host line selected (what was written, in the user's own file). */
+async function showEntry(configPath: string, alias: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(configPath));
+  const line = doc.getText().split('\n').indexOf(`Host ${alias}`);
+  const at = new vscode.Position(Math.max(0, line), 0);
+  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(at, at), preview: false });
+}
+
 export const connectRemoteSsh = defineCommand({
   id: 'alibabaCloud.ecs.connectRemoteSsh',
   node: [InstanceNode],
@@ -213,6 +221,9 @@ export const connectRemoteSsh = defineCommand({
               vscode.l10n.t(
                 'ssh reaches the instance through Session Manager: the command above is this extension, run by VS Code, asking for a new session each time (no open port, no public IP). The host key was read on the instance through Cloud Assistant.',
               ),
+              vscode.l10n.t(
+                'Each connection logs in with its own key, valid 60 seconds (authorized_keys is not changed). For those keys Cloud Assistant installs its config_ecs_instance_connect plug-in on the instance now.',
+              ),
             ]
           : []),
         '',
@@ -229,6 +240,9 @@ export const connectRemoteSsh = defineCommand({
         return { connected: false };
       }
 
+      if (plan.viaSessionManager) {
+        await prepareTempKeys(s, ref.regionId, ref.instanceId);
+      }
       const written = writeSshEntry(configPath, entry);
       s.log.info(`ssh config ${written.path}: ${written.action} Host ${plan.alias} (HostName ${plan.host})`);
       if (written.shadowedBy.length) {
@@ -261,6 +275,7 @@ export const connectRemoteSsh = defineCommand({
         const command = sshCommand(plan.alias, configPath, path.join(os.homedir(), '.ssh', 'config'));
         const copy = vscode.l10n.t('Copy ssh Command');
         const terminal = vscode.l10n.t('Open in Terminal');
+        const show = vscode.l10n.t('Show the Entry');
         const choice = await s.prompt.choose(
           vscode.l10n.t('Remote - SSH needs desktop Visual Studio Code.'),
           vscode.l10n.t(
@@ -269,9 +284,11 @@ export const connectRemoteSsh = defineCommand({
             vscode.env.appName,
             command,
           ),
-          [copy, terminal],
+          [copy, terminal, show],
         );
-        if (choice === copy) {
+        if (choice === show) {
+          await showEntry(configPath, plan.alias);
+        } else if (choice === copy) {
           await vscode.env.clipboard.writeText(command);
           notify(vscode.l10n.t('Copied: {0}', command));
         } else if (choice === terminal) {

@@ -12,7 +12,7 @@ import type { SessionEnd } from '../../cloud/sessionStream';
 import { readHostKeys, replaceKnownHosts } from '../../setup/hostKeys';
 import { preflightSession, proxyCommandLine } from '../../setup/sessionManager';
 import { configPathValue, type SshHostEntry } from '../../setup/sshConfig';
-import { startWithTempKey, tempKeyDirectory, tempKeyPath } from '../../setup/tempKey';
+import { ensureConnectPlugin, startWithTempKey, tempKeyDirectory, tempKeyPath } from '../../setup/tempKey';
 import { showNotice } from '../../ui/prompt';
 import { withProgress } from '../../ui/progress';
 import type { Services } from '../../services/services';
@@ -190,4 +190,17 @@ export async function sessionManagerEntry(
       port,
     }),
   };
+}
+
+/**
+ * Installs the plug-in temporary keys need (config_ecs_instance_connect) once per instance, at
+ * Connect, so the first ssh connection does not wait for it.
+ */
+export async function prepareTempKeys(s: Services, regionId: string, instanceId: string): Promise<void> {
+  const { cloud } = await s.cloud();
+  await withProgress(
+    vscode.l10n.t('Installing the config_ecs_instance_connect plug-in on {0} through Cloud Assistant…', instanceId),
+    () => ensureConnectPlugin(cloud, s.sessions.keys, regionId, instanceId),
+    false,
+  );
 }
