@@ -13,6 +13,8 @@ export class SessionManagerState implements vscode.Disposable {
   /** Removers of the temporary keys of open sessions, by session id. */
   readonly keyRemovers = new Map<string, () => void>();
   channel?: Promise<SessionChannel>;
+  /** `region/instance/user/commit` where the VS Code server was found or downloaded. */
+  readonly stagedServers = new Set<string>();
 
   dispose(): void {
     void this.channel?.then(

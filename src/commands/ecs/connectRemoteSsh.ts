@@ -18,7 +18,13 @@ import { defineCommand, is } from '../command';
 import { instanceArgs, type InstanceInput } from './instanceInput';
 import { notify } from '../helpers';
 import { onClickedRow } from '../selection';
-import { prepareTempKeys, readySessionManager, sessionKeyFile, sessionManagerEntry } from './sessionManagerSupport';
+import {
+  offerServerStaging,
+  prepareTempKeys,
+  readySessionManager,
+  sessionKeyFile,
+  sessionManagerEntry,
+} from './sessionManagerSupport';
 
 export const REMOTE_SSH = 'ms-vscode-remote.remote-ssh';
 
@@ -76,12 +82,14 @@ type Plan = ConnectPlan & { viaSessionManager?: boolean };
 
 /** What Session Manager gets around: no address to reach, no port open to this machine. */
 const NETWORK_PROBLEMS = new Set(['noPublicIp', 'noSshRule', 'sshRestricted']);
+/** ...and the key pair's file: each connection through it logs in with its own temporary key. */
+const NOT_FOR_SESSION_MANAGER = new Set([...NETWORK_PROBLEMS, 'keyNotFound']);
 
 const throughSessionManager = (plan: ConnectPlan, ref: InstanceRef): Plan => ({
   ...plan,
   host: ref.instanceId,
   viaSessionManager: true,
-  problems: plan.problems.filter((p) => !NETWORK_PROBLEMS.has(p.id)),
+  problems: plan.problems.filter((p) => !NOT_FOR_SESSION_MANAGER.has(p.id)),
 });
 
 /** Blocking problems: explain them, and offer the way out where there is one. Undefined: stop. */
@@ -90,8 +98,17 @@ async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef)
   if (!blocking.length) {
     return plan;
   }
+  // Session Manager needs no address and no open port: offered first when only those are missing.
+  const networkOnly = blocking.every((p) => NETWORK_PROBLEMS.has(p.id));
   const detail = [
     plan.problems.map(describe).join('\n\n'),
+    ...(networkOnly
+      ? [
+          vscode.l10n.t(
+            'Session Manager needs neither: ssh goes through Cloud Assistant on the instance, with a 60-second key per connection. No port is opened and nothing is billed.',
+          ),
+        ]
+      : []),
     ...(blocking.every((p) => p.id === 'noPublicIp')
       ? [
           vscode.l10n.t(
@@ -106,8 +123,6 @@ async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef)
   const usePrivate = vscode.l10n.t('Use Private IP (VPN or Bastion)');
   const anyway = vscode.l10n.t('Write the Entry Anyway');
   const viaSessionManager = vscode.l10n.t('Connect through Session Manager');
-  // Session Manager needs no address and no open port: offered first when only those are missing.
-  const networkOnly = blocking.every((p) => NETWORK_PROBLEMS.has(p.id));
   // The first button is the dialog's default: never the billable one.
   const actions = [
     ...(networkOnly ? [viaSessionManager] : []),
@@ -316,6 +331,15 @@ export const connectRemoteSsh = defineCommand({
         await s.prompt.installExtension(REMOTE_SSH);
       }
 
+      // At about 200 KB/s the server Remote-SSH sends would take minutes: the instance may fetch it itself.
+      const staged = plan.viaSessionManager
+        ? await offerServerStaging(
+            s,
+            ref.regionId,
+            { instanceId: ref.instanceId, name, osType: plan.info.osType },
+            written.entry.user ?? plan.user,
+          )
+        : undefined;
       const uri = remoteUri(plan.alias, remoteHome(written.entry.user ?? plan.user, plan.info.osType));
       s.log.info(`opening ${uri.toString(true)}`);
       await s.prompt.openWindow(uri);
@@ -326,7 +350,14 @@ export const connectRemoteSsh = defineCommand({
           plan.alias,
         ),
       );
-      return { connected: true, alias: plan.alias, configPath, action: written.action, uri: uri.toString(true) };
+      return {
+        connected: true,
+        alias: plan.alias,
+        configPath,
+        action: written.action,
+        uri: uri.toString(true),
+        ...(staged ? { serverStaged: staged } : {}),
+      };
     },
   ),
 });

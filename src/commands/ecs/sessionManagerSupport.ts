@@ -11,6 +11,7 @@ import { SessionManagerApi } from '../../cloud/sessionManager';
 import type { SessionEnd } from '../../cloud/sessionStream';
 import { readHostKeys, replaceKnownHosts } from '../../setup/hostKeys';
 import { preflightSession, proxyCommandLine } from '../../setup/sessionManager';
+import { stageVsCodeServer, type ServerBuild } from '../../setup/vscodeServer';
 import { configPathValue, type SshHostEntry } from '../../setup/sshConfig';
 import { ensureConnectPlugin, startWithTempKey, tempKeyDirectory, tempKeyPath } from '../../setup/tempKey';
 import { showNotice } from '../../ui/prompt';
@@ -203,4 +204,92 @@ export async function prepareTempKeys(s: Services, regionId: string, instanceId:
     () => ensureConnectPlugin(cloud, s.sessions.keys, regionId, instanceId),
     false,
   );
+}
+
+/** This editor's build (product.json in its install), for the VS Code server Remote-SSH will start. */
+function editorBuild(): ServerBuild | undefined {
+  try {
+    const p = JSON.parse(fs.readFileSync(path.join(vscode.env.appRoot, 'product.json'), 'utf8')) as {
+      commit?: unknown;
+      quality?: unknown;
+    };
+    const commit = typeof p.commit === 'string' ? p.commit : '';
+    return /^[0-9a-f]{40}$/.test(commit)
+      ? { commit, quality: p.quality === 'insider' ? 'insider' : 'stable' }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Before Remote-SSH connects through Session Manager (about 200 KB/s): offers to have the instance
+ * download the VS Code server itself through Cloud Assistant. Never stops the connection: a
+ * refusal, a failed download or an error only means Remote-SSH uploads the server as usual.
+ */
+export async function offerServerStaging(
+  s: Services,
+  regionId: string,
+  instance: { instanceId: string; name: string; osType: string },
+  user: string,
+): Promise<string | undefined> {
+  const build = editorBuild();
+  const key = build && `${regionId}/${instance.instanceId}/${user}/${build.commit}`;
+  if (!build || !key || instance.osType.toLowerCase() === 'windows' || s.sessions.stagedServers.has(key)) {
+    return undefined;
+  }
+  const download = vscode.l10n.t('Download on the Instance');
+  const choice = await s.prompt.choose(
+    vscode.l10n.t('Have {0} download the VS Code server itself?', instance.name),
+    vscode.l10n.t(
+      'Through Session Manager a connection carries about 200 KB/s, so the VS Code server Remote-SSH sends on first connect (about 70 MB) takes several minutes. Instead the instance can download it through Cloud Assistant from vscode.download.prss.microsoft.com into ~/.vscode-server of {0}. It needs a way out to the internet (a public IP, an EIP or a NAT gateway); otherwise Remote-SSH sends it as usual.',
+      user,
+    ),
+    [download, vscode.l10n.t('Skip')],
+  );
+  if (choice !== download) {
+    return undefined;
+  }
+  const { cloud } = await s.cloud();
+  try {
+    const r = await withProgress(
+      vscode.l10n.t('{0} is downloading the VS Code server…', instance.name),
+      () => stageVsCodeServer(cloud, regionId, instance.instanceId, build, user),
+      false,
+    );
+    s.log.info(`vscode server on ${instance.instanceId}: ${JSON.stringify(r)}`);
+    if (r.state === 'present' || r.state === 'installed') {
+      s.sessions.stagedServers.add(key);
+      s.prompt.done(
+        r.state === 'present'
+          ? vscode.l10n.t('The VS Code server was already on {0}.', instance.name)
+          : vscode.l10n.t('{0} downloaded the VS Code server.', instance.name),
+      );
+    } else if (r.state === 'downloadFailed') {
+      void showNotice(
+        'warning',
+        vscode.l10n.t(
+          '{0} could not download the VS Code server (no way out to the internet?); Remote-SSH sends it through the session instead, which takes a few minutes.',
+          instance.name,
+        ),
+      );
+    } else if (r.state === 'unsupported') {
+      void showNotice(
+        'warning',
+        vscode.l10n.t('There is no VS Code server for the architecture of {0} ({1}).', instance.name, r.arch),
+      );
+    }
+    return r.state;
+  } catch (e) {
+    s.log.warn(`vscode server on ${instance.instanceId}: ${e instanceof Error ? e.message : String(e)}`);
+    void showNotice(
+      'warning',
+      vscode.l10n.t(
+        'The VS Code server could not be downloaded on {0}: {1}',
+        instance.name,
+        e instanceof Error ? e.message : String(e),
+      ),
+    );
+    return 'error';
+  }
 }

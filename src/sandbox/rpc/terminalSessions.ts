@@ -55,6 +55,8 @@ interface SessionBook {
   tempKeys: Map<string, Array<{ username: string; publicKey: string; expiresAt: number }>>;
   /** Instances where the config_ecs_instance_connect plug-in was installed (none at first). */
   connectPlugin: Set<string>;
+  /** VS Code servers the extension's pre-staging script downloaded: `instance/user/commit`. */
+  stagedServers: Set<string>;
 }
 
 /** Sessions live in memory only: a restarted sandbox, like a restarted service, has none open. */
@@ -70,6 +72,7 @@ export function sessionBook(state: SandboxState): SessionBook {
       hostKeys: new Map(),
       tempKeys: new Map(),
       connectPlugin: new Set(),
+      stagedServers: new Set(),
     };
     books.set(state, b);
   }

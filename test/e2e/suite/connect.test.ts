@@ -159,12 +159,26 @@ export const connectTests: HostTest[] = [
         const p = a.useScriptedPrompter();
         // Session Manager is off in the sandbox's account: turned on when asked, naming what that changes.
         p.enqueue('Connect through Session Manager', 'Enable Session Manager', 'Connect');
+        // The VS Code server is offered for download on the instance when this editor names its build.
+        const product = JSON.parse(fs.readFileSync(path.join(vscode.env.appRoot, 'product.json'), 'utf8')) as {
+          commit?: string;
+        };
+        const offered = /^[0-9a-f]{40}$/.test(product.commit ?? '');
+        if (offered) {
+          p.enqueue('Download on the Instance');
+        }
         const from = await requestCount();
         const r = (await vscode.commands.executeCommand('alibabaCloud.ecs.connectRemoteSsh', {
           regionId: REGION,
           instanceId: WORKER,
-        })) as { connected: boolean; uri: string };
+        })) as { connected: boolean; uri: string; serverStaged?: string };
         assert.equal(r?.connected, true, `prompts: ${p.asked.join(' | ')}`);
+        assert.equal(p.pending, 0, p.asked.join(' | '));
+        if (offered) {
+          assert.ok(p.asked.includes('choose:Have demo-worker-1 download the VS Code server itself?'));
+          // demo-worker-1 has no way out to the internet: said so, and Remote-SSH sends the server instead.
+          assert.equal(r.serverStaged, 'downloadFailed');
+        }
         assert.deepEqual(p.opened, [`vscode-remote://ssh-remote+${alias}/home/ecs-user`]);
         assert.match(p.asked[1] ?? '', /^confirm:Enable Session Manager for account \d+ \(profile Sandbox\)\?$/);
         assert.match(p.details[1] ?? '', /ModifyCloudAssistantSettings/);
