@@ -22,6 +22,7 @@ import { PolicyDiagnostics } from './editor/policyDiagnostics';
 import { ProfileStore } from './services/profiles';
 import { ReadOnlyDocuments } from './ui/readOnlyDocument';
 import { RoleCheckStore } from './services/roleChecks';
+import { SessionManagerState } from './services/sessionManagerState';
 import { BindingTrust } from './services/bindingTrust';
 import { ViewFilters } from './services/viewFilters';
 import { ScriptedPrompter, VsCodePrompter, type Prompter } from './ui/prompt';
@@ -65,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   const accessKeys = new AccessKeyDiagnostics(context, onDemand, log);
   const readOnly = new ReadOnlyDocuments();
   const roleChecks = new RoleCheckStore();
+  const sessions = new SessionManagerState();
   const enrichers = new ErrorEnrichers();
   const filters = new ViewFilters(context.workspaceState);
   let explorer: Explorer | undefined;
@@ -81,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     accessKeys,
     readOnly,
     roleChecks,
+    sessions,
     enrichers,
     filters,
     onDemand,
@@ -134,6 +137,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     enrichers.register('OutcomeUnknown', outcomeUnknownEnricher(services)),
     readOnly,
     roleChecks,
+    sessions,
     filters,
     roleChecks.onDidChange(() => services.refresh('identity')),
     new PolicyDiagnostics(() => onDemand().lint),

@@ -16,6 +16,7 @@ import type { ProfileEntry, ProfileStore } from './profiles';
 import type { ReadOnlyDocuments } from '../ui/readOnlyDocument';
 import type { BindingTrust } from './bindingTrust';
 import type { RoleCheckStore } from './roleChecks';
+import type { SessionManagerState } from './sessionManagerState';
 import type { ViewFilters } from './viewFilters';
 
 /** A tree node as the layers under the views see it: opaque, handed back to refresh. */
@@ -46,6 +47,8 @@ export interface Services {
   readonly readOnly: ReadOnlyDocuments;
   /** The last Verify Role on Instance result per instance (identity view). */
   readonly roleChecks: RoleCheckStore;
+  /** Session Manager's channel and temporary keys (commands/ecs/sessionManagerSupport.ts). */
+  readonly sessions: SessionManagerState;
   /** Which `oss://` bindings act without asking: the signing key and this session's answers. */
   readonly bindingTrust: BindingTrust;
   /** What the error funnel adds to an error code (AccessDenied, OutcomeUnknown). */

@@ -12,12 +12,47 @@ import { CloudAssistantApi } from '../cloud/cloudAssistant';
 import { CloudError } from '../cloud/errors';
 import { l10n } from '../cloud/l10n';
 import { SessionManagerApi } from '../cloud/sessionManager';
+import { principalOf } from './accessDeniedReport';
+import { checkAccess, identityPolicies, type AccessIdentity } from './checkAccess';
 
-export type SessionProblemId = 'disabled' | 'notRunning' | 'noAgent' | 'oldAgent';
+export type SessionProblemId = 'disabled' | 'notRunning' | 'noAgent' | 'oldAgent' | 'notAllowed';
 
 export interface SessionProblem {
   id: SessionProblemId;
   message: string;
+  /** What to do about it. */
+  fix: string;
+  /** notAllowed: what Check Access should evaluate (it proposes the missing statement). */
+  access?: { identity: AccessIdentity; action: string; resource: string };
+}
+
+export const START_SESSION_ACTION = 'ecs:StartTerminalSession';
+
+/**
+ * Whether the caller's RAM policies allow StartTerminalSession on the instance, by the evaluator
+ * Check Access uses. Undefined when it cannot be told (the policies are not readable by the
+ * caller, or the identity is neither a RAM user nor a role); the root account is not restricted.
+ */
+export async function startSessionAccess(
+  cloud: Cloud,
+  regionId: string,
+  instanceId: string,
+): Promise<{ allowed: boolean; identity?: AccessIdentity; resource: string } | undefined> {
+  try {
+    const p = principalOf(await cloud.knownIdentity());
+    const resource = `acs:ecs:${regionId}:${p.accountId}:instance/${instanceId}`;
+    if (p.kind === 'root') {
+      return { allowed: true, resource };
+    }
+    if ((p.kind !== 'role' && p.kind !== 'user') || !p.name) {
+      return undefined;
+    }
+    const identity: AccessIdentity = { kind: p.kind, name: p.name };
+    const r = checkAccess(await identityPolicies(cloud, identity), { action: START_SESSION_ACTION, resource });
+    return { allowed: r.effect === 'Allow', identity, resource };
+  } catch {
+    return undefined;
+  }
 }
 
 const MIN_AGENT = { linux: [2, 2, 3, 256], windows: [2, 1, 3, 256] };
@@ -44,26 +79,57 @@ export async function preflightSession(
   instance: { instanceId: string; status: string },
 ): Promise<SessionProblem[]> {
   const sm = new SessionManagerApi(cloud.session);
-  const [enabled, agent] = await Promise.all([
+  const [enabled, agent, access] = await Promise.all([
     sm.enabled(regionId),
     new CloudAssistantApi(cloud.session).status(regionId, instance.instanceId),
+    startSessionAccess(cloud, regionId, instance.instanceId),
   ]);
   const problems: SessionProblem[] = [];
   if (!enabled) {
     problems.push({
       id: 'disabled',
       message: l10n.t('Session Manager is not enabled for this account.'),
+      fix: l10n.t('Enable it for the account (offered here; ECS console > Instances > Connect > Session Manager).'),
     });
   }
+  if (access && !access.allowed && access.identity) {
+    problems.push({
+      id: 'notAllowed',
+      message: l10n.t(
+        '{0} {1} is not allowed {2} on this instance.',
+        access.identity.kind === 'role' ? l10n.t('Role') : l10n.t('RAM user'),
+        access.identity.name,
+        START_SESSION_ACTION,
+      ),
+      fix: l10n.t(
+        'Check Access shows which policies were evaluated and proposes the statement allowing {0} on {1}.',
+        START_SESSION_ACTION,
+        access.resource,
+      ),
+      access: { identity: access.identity, action: START_SESSION_ACTION, resource: access.resource },
+    });
+  }
+  const upgrade = l10n.t(
+    'Install or upgrade the Cloud Assistant agent (ECS console > Cloud Assistant, or InstallCloudAssistant), then connect again.',
+  );
   if (instance.status !== 'Running') {
     problems.push({
       id: 'notRunning',
       message: l10n.t('The instance is {0}; Session Manager needs it Running.', instance.status),
+      fix: l10n.t('Start the instance, wait until it shows Running, then connect again.'),
     });
   } else if (!agent.version) {
-    problems.push({ id: 'noAgent', message: l10n.t('The Cloud Assistant agent is not installed on the instance.') });
+    problems.push({
+      id: 'noAgent',
+      message: l10n.t('The Cloud Assistant agent is not installed on the instance.'),
+      fix: upgrade,
+    });
   } else if (!agent.running) {
-    problems.push({ id: 'noAgent', message: l10n.t('The Cloud Assistant agent on the instance is not online.') });
+    problems.push({
+      id: 'noAgent',
+      message: l10n.t('The Cloud Assistant agent on the instance is not online.'),
+      fix: l10n.t('Restart the instance, or the aliyun.service agent on it, then connect again.'),
+    });
   } else if (!agentSupportsSessions(agent.version, agent.osType)) {
     problems.push({
       id: 'oldAgent',
@@ -71,6 +137,7 @@ export async function preflightSession(
         'The Cloud Assistant agent on the instance ({0}) is too old for Session Manager; upgrade it.',
         agent.version,
       ),
+      fix: upgrade,
     });
   }
   return problems;

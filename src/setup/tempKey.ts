@@ -10,22 +10,19 @@ import * as path from 'node:path';
 import { CloudAssistantApi } from '../cloud/cloudAssistant';
 import { CloudError } from '../cloud/errors';
 import { l10n } from '../cloud/l10n';
+import { shorten } from '../cloud/inert';
 import { ConnectivityApi } from '../cloud/connectivity';
 import type { Cloud } from '../cloud';
 import { SessionManagerApi, type TerminalSessionTicket } from '../cloud/sessionManager';
 import type { TicketRequest } from '../cloud/sessionChannel';
 import { loginUser } from './sshConfig';
 import { awaitInvocation } from './verifyRole';
+import type { TempKeyBook, TempKeyPair } from './tempKeyBook';
+
+export { newTempKeyBook, clearTempKeys, type TempKeyBook, type TempKeyPair } from './tempKeyBook';
 
 /** How long Cloud Assistant keeps a sent key (the help pages above: 60 seconds). */
 export const TEMP_KEY_TTL_MS = 60_000;
-
-export interface TempKeyPair {
-  /** `ssh-ed25519 AAAA… comment` */
-  publicLine: string;
-  /** OpenSSH private key file text (unencrypted: it lives a minute in a 0700 directory, file 0600). */
-  privateFile: string;
-}
 
 const sshString = (b: Buffer | string) => {
   const buf = Buffer.isBuffer(b) ? b : Buffer.from(b);
@@ -90,12 +87,53 @@ export function tempKeyPath(dir: string, instanceId: string, port: number): stri
 }
 
 /**
- * Keys on disk, by file. ssh reads the IdentityFile's public half when it starts and the private
- * half when it signs; a connection that starts while an earlier one's key is still on disk has
- * already read that key, so overlapping connections to one instance port share it (sent again,
- * for another 60 s) instead of replacing it under the other ssh.
+ * The documented way to install and enable the plug-in ACS-ECS-SendSshPublicKey needs, run through
+ * Cloud Assistant before the first key is sent (Alibaba Cloud help, "Connect to a Linux instance
+ * by using the config_ecs_instance_connect plug-in", Procedure step 2).
  */
-const live = new Map<string, { key: TempKeyPair; user: string; users: number; timer?: NodeJS.Timeout }>();
+export const CONNECT_PLUGIN_INSTALL = 'acs-plugin-manager -e -P config_ecs_instance_connect --params --install';
+
+/** Instance output in a message: one line, short (someone else's text; the error funnel makes it inert). */
+const excerpt = (text: string) => shorten(text.replace(/\s+/g, ' ').trim(), 160);
+
+/**
+ * Installs the config_ecs_instance_connect plug-in on the instance unless this extension host did
+ * so already. Installing it again is harmless (acs-plugin-manager keeps one copy).
+ */
+export async function ensureConnectPlugin(
+  cloud: Cloud,
+  book: TempKeyBook,
+  regionId: string,
+  instanceId: string,
+  o: { pollIntervalMs?: number; waitMs?: number } = {},
+): Promise<void> {
+  const id = `${regionId}/${instanceId}`;
+  if (book.pluginReady.has(id)) {
+    return;
+  }
+  const assistant = new CloudAssistantApi(cloud.session);
+  const { invokeId } = await assistant.run(regionId, instanceId, {
+    type: 'RunShellScript',
+    content: `#!/bin/sh\n${CONNECT_PLUGIN_INSTALL}\n`,
+    name: 'alibabaCloud-install-config_ecs_instance_connect',
+    timeoutSeconds: 60,
+  });
+  const { last: r, final } = await awaitInvocation(assistant, regionId, invokeId, instanceId, {
+    pollIntervalMs: o.pollIntervalMs,
+    waitMs: o.waitMs ?? 90_000,
+  });
+  if (!r || !final || r.status !== 'Success') {
+    throw new CloudError({
+      code: 'ConnectPluginNotInstalled',
+      message: l10n.t(
+        'Cloud Assistant could not install the config_ecs_instance_connect plug-in on {0} ({1}), which temporary SSH keys need.',
+        instanceId,
+        r ? excerpt(`${r.status}: ${r.errorInfo ?? r.output}`) : l10n.t('no answer in time'),
+      ),
+    });
+  }
+  book.pluginReady.add(id);
+}
 
 /** How long a key stays after its last session ended, for an ssh that started just then. */
 const GRACE_MS = 1000;
@@ -108,6 +146,7 @@ const GRACE_MS = 1000;
  */
 export async function issueTempKey(
   cloud: Cloud,
+  book: TempKeyBook,
   regionId: string,
   instanceId: string,
   file: string,
@@ -115,6 +154,8 @@ export async function issueTempKey(
 ): Promise<{ user: string; publicLine: string; remove(): void }> {
   const info = await new ConnectivityApi(cloud.session).describeInstance(regionId, instanceId);
   const user = loginUser(info);
+  await ensureConnectPlugin(cloud, book, regionId, instanceId, o);
+  const { live } = book;
   let entry = live.get(file);
   if (!entry || entry.user !== user || readOr(file) !== entry.key.privateFile) {
     entry = { key: generateTempKey(), user, users: 0 };
@@ -134,13 +175,14 @@ export async function issueTempKey(
     });
   }
   if (r.status !== 'Success') {
+    // Removed behind our back, perhaps: installed again on the next connection.
+    book.pluginReady.delete(`${regionId}/${instanceId}`);
     throw new CloudError({
       code: 'TempKeyNotSent',
       message: l10n.t(
-        'The temporary SSH key could not be sent to {0} through Cloud Assistant ({1}: {2}). Is the config_ecs_instance_connect plugin available on the instance?',
+        'The temporary SSH key could not be sent to {0} through Cloud Assistant ({1}).',
         instanceId,
-        r.status,
-        r.errorInfo ?? r.output.trim(),
+        excerpt(`${r.status}: ${r.errorInfo ?? r.output}`),
       ),
     });
   }
@@ -191,13 +233,14 @@ function readOr(file: string): string | undefined {
  */
 export async function startWithTempKey(
   cloud: Cloud,
+  book: TempKeyBook,
   req: TicketRequest,
   keyFile: string,
   o: { pollIntervalMs?: number; afterKey?: () => void } = {},
 ): Promise<{ ticket: TerminalSessionTicket; key?: { user: string; remove(): void } }> {
   const key = req.targetServer
     ? undefined
-    : await issueTempKey(cloud, req.regionId, req.instanceId, keyFile, { pollIntervalMs: o.pollIntervalMs });
+    : await issueTempKey(cloud, book, req.regionId, req.instanceId, keyFile, { pollIntervalMs: o.pollIntervalMs });
   o.afterKey?.();
   try {
     const ticket = await new SessionManagerApi(cloud.session).start(

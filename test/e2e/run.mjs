@@ -95,6 +95,9 @@ async function main(o) {
             tools,
             name: 'host',
             extensionDevelopmentPath: REPO,
+            // A stand-in for Remote-SSH (fixtures/remote-ssh-stub: its ID only), so Connect opens the
+            // vscode-remote window as in desktop VS Code; the UI run keeps the browser build's answer.
+            stubExtensions: [path.join(E2E_DIR, 'fixtures', 'remote-ssh-stub')],
             extensionTestsPath: suite,
             env: { ...env, E2E_HOST_KIND: 'remote', VSCODE_HARNESS_RESULT_FILE: resultFile },
             timeoutMs: o.timeoutS * 1000,

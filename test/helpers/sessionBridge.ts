@@ -16,7 +16,7 @@ import type { SessionEnd } from '../../src/cloud/sessionStream';
 import { readHostKeys, replaceKnownHosts } from '../../src/setup/hostKeys';
 import { proxyCommandLine } from '../../src/setup/sessionManager';
 import { loginUser, upsertEntry } from '../../src/setup/sshConfig';
-import { startWithTempKey, tempKeyDirectory, tempKeyPath } from '../../src/setup/tempKey';
+import { newTempKeyBook, startWithTempKey, tempKeyDirectory, tempKeyPath } from '../../src/setup/tempKey';
 import { activeTempKeys } from '../../src/sandbox/rpc/terminalSessions';
 import { ConnectivityApi } from '../../src/cloud/connectivity';
 import type { Sandbox } from '../../src/sandbox/server';
@@ -98,6 +98,7 @@ export async function startBridgeRig(
   );
   const keyFile = tk ? tempKeyPath(tempKeyDirectory(tk.keyDir ?? dir), instanceId, 22) : undefined;
   const removers = new Map<string, () => void>();
+  const book = newTempKeyBook();
   sandbox.instancePorts.set(`${instanceId}:22`, ssh.port);
   const sm = new SessionManagerApi(cloud.session);
   await sm.setEnabled('cn-hangzhou', true);
@@ -107,7 +108,7 @@ export async function startBridgeRig(
     {
       ticket: async (req) => {
         if (keyFile) {
-          const { ticket, key } = await startWithTempKey(cloud, req, keyFile, {
+          const { ticket, key } = await startWithTempKey(cloud, book, req, keyFile, {
             pollIntervalMs: 20,
             afterKey: tk?.afterKey,
           });

@@ -18,7 +18,13 @@ import { defineCommand, is } from '../command';
 import { instanceArgs, type InstanceInput } from './instanceInput';
 import { notify } from '../helpers';
 import { onClickedRow } from '../selection';
-import { readySessionManager, sessionKeyFile, sessionManagerEntry } from './sessionManagerSupport';
+import {
+  offerServerStaging,
+  prepareTempKeys,
+  readySessionManager,
+  sessionKeyFile,
+  sessionManagerEntry,
+} from './sessionManagerSupport';
 
 export const REMOTE_SSH = 'ms-vscode-remote.remote-ssh';
 
@@ -76,12 +82,14 @@ type Plan = ConnectPlan & { viaSessionManager?: boolean };
 
 /** What Session Manager gets around: no address to reach, no port open to this machine. */
 const NETWORK_PROBLEMS = new Set(['noPublicIp', 'noSshRule', 'sshRestricted']);
+/** ...and the key pair's file: each connection through it logs in with its own temporary key. */
+const NOT_FOR_SESSION_MANAGER = new Set([...NETWORK_PROBLEMS, 'keyNotFound']);
 
 const throughSessionManager = (plan: ConnectPlan, ref: InstanceRef): Plan => ({
   ...plan,
   host: ref.instanceId,
   viaSessionManager: true,
-  problems: plan.problems.filter((p) => !NETWORK_PROBLEMS.has(p.id)),
+  problems: plan.problems.filter((p) => !NOT_FOR_SESSION_MANAGER.has(p.id)),
 });
 
 /** Blocking problems: explain them, and offer the way out where there is one. Undefined: stop. */
@@ -90,8 +98,17 @@ async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef)
   if (!blocking.length) {
     return plan;
   }
+  // Session Manager needs no address and no open port: offered first when only those are missing.
+  const networkOnly = blocking.every((p) => NETWORK_PROBLEMS.has(p.id));
   const detail = [
     plan.problems.map(describe).join('\n\n'),
+    ...(networkOnly
+      ? [
+          vscode.l10n.t(
+            'Session Manager needs neither: ssh goes through Cloud Assistant on the instance, with a 60-second key per connection. No port is opened and nothing is billed.',
+          ),
+        ]
+      : []),
     ...(blocking.every((p) => p.id === 'noPublicIp')
       ? [
           vscode.l10n.t(
@@ -106,8 +123,6 @@ async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef)
   const usePrivate = vscode.l10n.t('Use Private IP (VPN or Bastion)');
   const anyway = vscode.l10n.t('Write the Entry Anyway');
   const viaSessionManager = vscode.l10n.t('Connect through Session Manager');
-  // Session Manager needs no address and no open port: offered first when only those are missing.
-  const networkOnly = blocking.every((p) => NETWORK_PROBLEMS.has(p.id));
   // The first button is the dialog's default: never the billable one.
   const actions = [
     ...(networkOnly ? [viaSessionManager] : []),
@@ -156,6 +171,14 @@ async function resolveBlocking(s: Services, plan: ConnectPlan, ref: InstanceRef)
     return { ...plan, problems: plan.problems.filter((p) => p.id !== 'noSshRule') };
   }
   return undefined;
+}
+
+/** Opens the ssh config with the entry's Host line selected (what was written, in the user's own file). */
+async function showEntry(configPath: string, alias: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(configPath));
+  const line = doc.getText().split('\n').indexOf(`Host ${alias}`);
+  const at = new vscode.Position(Math.max(0, line), 0);
+  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(at, at), preview: false });
 }
 
 export const connectRemoteSsh = defineCommand({
@@ -213,6 +236,9 @@ export const connectRemoteSsh = defineCommand({
               vscode.l10n.t(
                 'ssh reaches the instance through Session Manager: the command above is this extension, run by VS Code, asking for a new session each time (no open port, no public IP). The host key was read on the instance through Cloud Assistant.',
               ),
+              vscode.l10n.t(
+                'Each connection logs in with its own key, valid 60 seconds (authorized_keys is not changed). For those keys Cloud Assistant installs its config_ecs_instance_connect plug-in on the instance now.',
+              ),
             ]
           : []),
         '',
@@ -229,6 +255,9 @@ export const connectRemoteSsh = defineCommand({
         return { connected: false };
       }
 
+      if (plan.viaSessionManager) {
+        await prepareTempKeys(s, ref.regionId, ref.instanceId);
+      }
       const written = writeSshEntry(configPath, entry);
       s.log.info(`ssh config ${written.path}: ${written.action} Host ${plan.alias} (HostName ${plan.host})`);
       if (written.shadowedBy.length) {
@@ -261,6 +290,7 @@ export const connectRemoteSsh = defineCommand({
         const command = sshCommand(plan.alias, configPath, path.join(os.homedir(), '.ssh', 'config'));
         const copy = vscode.l10n.t('Copy ssh Command');
         const terminal = vscode.l10n.t('Open in Terminal');
+        const show = vscode.l10n.t('Show the Entry');
         const choice = await s.prompt.choose(
           vscode.l10n.t('Remote - SSH needs desktop Visual Studio Code.'),
           vscode.l10n.t(
@@ -269,9 +299,11 @@ export const connectRemoteSsh = defineCommand({
             vscode.env.appName,
             command,
           ),
-          [copy, terminal],
+          [copy, terminal, show],
         );
-        if (choice === copy) {
+        if (choice === show) {
+          await showEntry(configPath, plan.alias);
+        } else if (choice === copy) {
           await vscode.env.clipboard.writeText(command);
           notify(vscode.l10n.t('Copied: {0}', command));
         } else if (choice === terminal) {
@@ -299,6 +331,15 @@ export const connectRemoteSsh = defineCommand({
         await s.prompt.installExtension(REMOTE_SSH);
       }
 
+      // At about 200 KB/s the server Remote-SSH sends would take minutes: the instance may fetch it itself.
+      const staged = plan.viaSessionManager
+        ? await offerServerStaging(
+            s,
+            ref.regionId,
+            { instanceId: ref.instanceId, name, osType: plan.info.osType },
+            written.entry.user ?? plan.user,
+          )
+        : undefined;
       const uri = remoteUri(plan.alias, remoteHome(written.entry.user ?? plan.user, plan.info.osType));
       s.log.info(`opening ${uri.toString(true)}`);
       await s.prompt.openWindow(uri);
@@ -309,7 +350,14 @@ export const connectRemoteSsh = defineCommand({
           plan.alias,
         ),
       );
-      return { connected: true, alias: plan.alias, configPath, action: written.action, uri: uri.toString(true) };
+      return {
+        connected: true,
+        alias: plan.alias,
+        configPath,
+        action: written.action,
+        uri: uri.toString(true),
+        ...(staged ? { serverStaged: staged } : {}),
+      };
     },
   ),
 });

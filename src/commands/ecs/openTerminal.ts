@@ -14,7 +14,7 @@ import { InstanceNode } from '../../views/ecsView';
 import { defineCommand } from '../command';
 import { instanceRef, sshCommand } from './connectRemoteSsh';
 import { instanceArgs } from './instanceInput';
-import { readySessionManager, sessionKeyFile, sessionManagerEntry } from './sessionManagerSupport';
+import { prepareTempKeys, readySessionManager, sessionKeyFile, sessionManagerEntry } from './sessionManagerSupport';
 
 export const openTerminalOnInstance = defineCommand({
   id: 'alibabaCloud.ecs.openTerminal',
@@ -33,13 +33,15 @@ export const openTerminalOnInstance = defineCommand({
       return { opened: false };
     }
     const name = plan.info.instanceName || plan.info.instanceId;
+    const sessionManager = await sessionManagerEntry(s, ref.regionId, ref.instanceId, plan.alias);
+    await prepareTempKeys(s, ref.regionId, ref.instanceId);
     const written = writeSshEntry(configPath, {
       alias: plan.alias,
       hostName: ref.instanceId,
       user: plan.user,
       identityFile: sessionKeyFile(s, ref.instanceId),
       comment: `${name} (${plan.info.instanceId}) ${plan.info.regionId}`,
-      sessionManager: await sessionManagerEntry(s, ref.regionId, ref.instanceId, plan.alias),
+      sessionManager,
     });
     s.log.info(`ssh config ${written.path}: ${written.action} Host ${plan.alias} (Session Manager)`);
     const command = sshCommand(plan.alias, configPath, path.join(os.homedir(), '.ssh', 'config'));

@@ -11,8 +11,9 @@ import { SessionManagerApi } from '../../cloud/sessionManager';
 import type { SessionEnd } from '../../cloud/sessionStream';
 import { readHostKeys, replaceKnownHosts } from '../../setup/hostKeys';
 import { preflightSession, proxyCommandLine } from '../../setup/sessionManager';
+import { stageVsCodeServer, type ServerBuild } from '../../setup/vscodeServer';
 import { configPathValue, type SshHostEntry } from '../../setup/sshConfig';
-import { startWithTempKey, tempKeyDirectory, tempKeyPath } from '../../setup/tempKey';
+import { ensureConnectPlugin, startWithTempKey, tempKeyDirectory, tempKeyPath } from '../../setup/tempKey';
 import { showNotice } from '../../ui/prompt';
 import { withProgress } from '../../ui/progress';
 import type { Services } from '../../services/services';
@@ -54,10 +55,6 @@ export function sessionEndMessage(how: SessionEnd): string {
   }
 }
 
-const channels = new WeakMap<vscode.ExtensionContext, Promise<SessionChannel>>();
-/** Removers of the temporary private keys of open sessions, by session id. */
-const tempKeys = new Map<string, () => void>();
-
 const keyPathOf = (s: Services, instanceId: string, port: number) =>
   tempKeyPath(tempKeyDirectory(s.context.globalStorageUri.fsPath), instanceId, port);
 
@@ -66,25 +63,25 @@ export function sessionKeyFile(s: Services, instanceId: string, port = 22): stri
   return configPathValue(keyPathOf(s, instanceId, port));
 }
 
-/** The channel of this extension host, opened on first use. */
+/** The channel of this extension host, opened on first use (kept in Services, closed with it). */
 export function sessionChannel(s: Services): Promise<SessionChannel> {
-  let c = channels.get(s.context);
-  if (!c) {
-    c = openSessionChannel({
+  const state = s.sessions;
+  if (!state.channel) {
+    const c = openSessionChannel({
       ticket: async (req) => {
         const { cloud } = await s.cloud();
         s.log.info(`session manager: new session to ${req.instanceId}:${req.port}`);
         // Every ssh connection through the bridge gets its own 60-second key.
-        const { ticket, key } = await startWithTempKey(cloud, req, keyPathOf(s, req.instanceId, req.port));
+        const { ticket, key } = await startWithTempKey(cloud, state.keys, req, keyPathOf(s, req.instanceId, req.port));
         if (key) {
           s.log.info(`session manager: temporary key for ${key.user} on ${req.instanceId} (valid 60 s)`);
-          tempKeys.set(ticket.sessionId, key.remove);
+          state.keyRemovers.set(ticket.sessionId, key.remove);
         }
         return ticket;
       },
       released: (_req, ticket) => {
-        tempKeys.get(ticket.sessionId)?.();
-        tempKeys.delete(ticket.sessionId);
+        state.keyRemovers.get(ticket.sessionId)?.();
+        state.keyRemovers.delete(ticket.sessionId);
       },
       ended: (req, ticket, how) => {
         if (how.kind === 'done') {
@@ -94,13 +91,14 @@ export function sessionChannel(s: Services): Promise<SessionChannel> {
         void showNotice('warning', sessionEndMessage(how));
       },
     });
-    c.then(
-      (ch) => s.context.subscriptions.push({ dispose: () => ch.dispose() }),
-      () => channels.delete(s.context),
-    );
-    channels.set(s.context, c);
+    c.catch(() => {
+      if (state.channel === c) {
+        state.channel = undefined;
+      }
+    });
+    state.channel = c;
   }
-  return c;
+  return state.channel;
 }
 
 /**
@@ -140,7 +138,21 @@ export async function readySessionManager(
     s.log.info(`session manager: enabled for account ${accountId}`);
     return true;
   }
-  await s.prompt.choose(problems[0].message, problems.map((p) => `• ${p.message}`).join('\n'), []);
+  const denied = problems.find((p) => p.access);
+  const checkAccess = vscode.l10n.t('Check Access…');
+  const choice = await s.prompt.choose(
+    problems[0].message,
+    problems.map((p) => `• ${p.message}\n  ${vscode.l10n.t('Fix: {0}', p.fix)}`).join('\n\n'),
+    denied ? [checkAccess] : [],
+  );
+  if (choice === checkAccess && denied?.access) {
+    const { identity, action, resource } = denied.access;
+    await vscode.commands.executeCommand('alibabaCloud.ram.checkAccess', {
+      ...(identity.kind === 'role' ? { roleName: identity.name } : { userName: identity.name }),
+      action,
+      resource,
+    });
+  }
   return false;
 }
 
@@ -179,4 +191,105 @@ export async function sessionManagerEntry(
       port,
     }),
   };
+}
+
+/**
+ * Installs the plug-in temporary keys need (config_ecs_instance_connect) once per instance, at
+ * Connect, so the first ssh connection does not wait for it.
+ */
+export async function prepareTempKeys(s: Services, regionId: string, instanceId: string): Promise<void> {
+  const { cloud } = await s.cloud();
+  await withProgress(
+    vscode.l10n.t('Installing the config_ecs_instance_connect plug-in on {0} through Cloud Assistant…', instanceId),
+    () => ensureConnectPlugin(cloud, s.sessions.keys, regionId, instanceId),
+    false,
+  );
+}
+
+/** This editor's build (product.json in its install), for the VS Code server Remote-SSH will start. */
+function editorBuild(): ServerBuild | undefined {
+  try {
+    const p = JSON.parse(fs.readFileSync(path.join(vscode.env.appRoot, 'product.json'), 'utf8')) as {
+      commit?: unknown;
+      quality?: unknown;
+    };
+    const commit = typeof p.commit === 'string' ? p.commit : '';
+    return /^[0-9a-f]{40}$/.test(commit)
+      ? { commit, quality: p.quality === 'insider' ? 'insider' : 'stable' }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Before Remote-SSH connects through Session Manager (about 200 KB/s): offers to have the instance
+ * download the VS Code server itself through Cloud Assistant. Never stops the connection: a
+ * refusal, a failed download or an error only means Remote-SSH uploads the server as usual.
+ */
+export async function offerServerStaging(
+  s: Services,
+  regionId: string,
+  instance: { instanceId: string; name: string; osType: string },
+  user: string,
+): Promise<string | undefined> {
+  const build = editorBuild();
+  const key = build && `${regionId}/${instance.instanceId}/${user}/${build.commit}`;
+  if (!build || !key || instance.osType.toLowerCase() === 'windows' || s.sessions.stagedServers.has(key)) {
+    return undefined;
+  }
+  const download = vscode.l10n.t('Download on the Instance');
+  const choice = await s.prompt.choose(
+    vscode.l10n.t('Have {0} download the VS Code server itself?', instance.name),
+    vscode.l10n.t(
+      'Through Session Manager a connection carries about 200 KB/s, so the VS Code server Remote-SSH sends on first connect (about 70 MB) takes several minutes. Instead the instance can download it through Cloud Assistant from vscode.download.prss.microsoft.com into ~/.vscode-server of {0}. It needs a way out to the internet (a public IP, an EIP or a NAT gateway); otherwise Remote-SSH sends it as usual.',
+      user,
+    ),
+    [download, vscode.l10n.t('Skip')],
+  );
+  if (choice !== download) {
+    return undefined;
+  }
+  const { cloud } = await s.cloud();
+  try {
+    const r = await withProgress(
+      vscode.l10n.t('{0} is downloading the VS Code server…', instance.name),
+      () => stageVsCodeServer(cloud, regionId, instance.instanceId, build, user),
+      false,
+    );
+    s.log.info(`vscode server on ${instance.instanceId}: ${JSON.stringify(r)}`);
+    if (r.state === 'present' || r.state === 'installed') {
+      s.sessions.stagedServers.add(key);
+      s.prompt.done(
+        r.state === 'present'
+          ? vscode.l10n.t('The VS Code server was already on {0}.', instance.name)
+          : vscode.l10n.t('{0} downloaded the VS Code server.', instance.name),
+      );
+    } else if (r.state === 'downloadFailed') {
+      void showNotice(
+        'warning',
+        vscode.l10n.t(
+          '{0} could not download the VS Code server (no way out to the internet?); Remote-SSH sends it through the session instead, which takes a few minutes.',
+          instance.name,
+        ),
+      );
+    } else if (r.state === 'unsupported') {
+      void showNotice(
+        'warning',
+        vscode.l10n.t('There is no VS Code server for the architecture of {0} ({1}).', instance.name, r.arch),
+      );
+    }
+    return r.state;
+  } catch (e) {
+    s.log.warn(`vscode server on ${instance.instanceId}: ${e instanceof Error ? e.message : String(e)}`);
+    void showNotice(
+      'warning',
+      vscode.l10n.t(
+        'The VS Code server could not be downloaded on {0}: {1}',
+        instance.name,
+        e instanceof Error ? e.message : String(e),
+      ),
+    );
+    return 'error';
+  }
 }

@@ -50,6 +50,35 @@ function scriptRunMs(content: string, runMs: number): number {
   return probe ? Math.max(runMs, Number(probe[1]) * 1000) : runMs;
 }
 
+/**
+ * The extension's VS Code server pre-staging (src/setup/vscodeServer.ts): the instance downloads the
+ * server itself, which works only with a way out to the internet. The sandbox models a public IP as
+ * that way (a NAT gateway is not modelled): without one the download fails as curl would.
+ */
+const SERVER_STAGE_MARKER = 'alibabaCloud.vscodeServer v1';
+
+function stageServer(sandbox: SandboxHost, i: Instance, content: string) {
+  const commit = /^C='([0-9a-f]{40})'; U='([\w.-]+)'$/m.exec(content);
+  const users = ['root', ...(i.loginAsNonRoot ? ['ecs-user'] : [])];
+  if (!commit || !users.includes(commit[2])) {
+    return {
+      status: 'Failed',
+      exitCode: 1,
+      errorCode: 'ExitCodeNonzero',
+      errorInfo: 'the command execution exit code is nonzero',
+      output: 'state=noUser\n',
+    };
+  }
+  if (!i.publicIp) {
+    return { status: 'Success', exitCode: 0, output: 'state=downloadFailed\nwhat=server\n' };
+  }
+  const staged = sessionBook(sandbox.state).stagedServers;
+  const key = `${i.instanceId}/${commit[2]}/${commit[1]}`;
+  const present = staged.has(key);
+  staged.add(key);
+  return { status: 'Success', exitCode: 0, output: present ? 'state=present\n' : 'state=installed\n' };
+}
+
 /** The extension's host-key read (src/setup/hostKeys.ts): prints the instance's SSH host public keys. */
 const HOST_KEYS_MARKER = 'alibabaCloud.hostKeys v1';
 
@@ -222,6 +251,12 @@ function dispatch(
  */
 export const SEND_SSH_PUBLIC_KEY = 'ACS-ECS-SendSshPublicKey';
 const SEND_KEY_MARKER = 'acs-plugin-manager -e -P config_ecs_instance_connect';
+/**
+ * The plug-in the command needs, installed with this line through Cloud Assistant first (the help
+ * page above, Procedure step 2). Until then the command fails on the instance; its output then is
+ * our guess (the page does not show it).
+ */
+const PLUGIN_INSTALL_LINE = /^acs-plugin-manager -e -P config_ecs_instance_connect --params --install$/m;
 const TEMP_KEY_MS = 60_000;
 
 function invokeCommand(ctx: RpcContext): RpcBody {
@@ -255,6 +290,15 @@ function invokeCommand(ctx: RpcContext): RpcBody {
 /** The key the command registers: kept on the instance for 60 s from when it ran (sandbox clock). */
 function sendSshPublicKey(sandbox: SandboxHost, i: Instance, inv: CommandInvocation, at: number) {
   const { username, key } = JSON.parse(inv.content.split('\n')[2]) as { username: string; key: string };
+  if (!sessionBook(sandbox.state).connectPlugin.has(i.instanceId)) {
+    return {
+      status: 'Failed',
+      exitCode: 1,
+      errorCode: 'ExitCodeNonzero',
+      errorInfo: 'the command execution exit code is nonzero',
+      output: 'plugin config_ecs_instance_connect is not installed\n',
+    };
+  }
   const users = ['root', ...(i.loginAsNonRoot ? ['ecs-user'] : [])];
   if (!users.includes(username)) {
     return {
@@ -469,6 +513,13 @@ function execute(sandbox: SandboxHost, inv: CommandInvocation, at: number): Part
   if (inv.content.includes(SEND_KEY_MARKER) && inv.commandId === SEND_SSH_PUBLIC_KEY) {
     return sendSshPublicKey(sandbox, i, inv, at);
   }
+  if (inv.type === 'RunShellScript' && inv.content.includes(SERVER_STAGE_MARKER)) {
+    return stageServer(sandbox, i, inv.content);
+  }
+  if (inv.type === 'RunShellScript' && PLUGIN_INSTALL_LINE.test(inv.content)) {
+    sessionBook(sandbox.state).connectPlugin.add(i.instanceId);
+    return { status: 'Success', exitCode: 0, output: 'config_ecs_instance_connect installed\n' };
+  }
   if (inv.content.includes(HOST_KEYS_MARKER)) {
     const keys = sessionBook(sandbox.state).hostKeys.get(i.instanceId) ?? [];
     return keys.length
@@ -488,7 +539,7 @@ function execute(sandbox: SandboxHost, inv: CommandInvocation, at: number): Part
     exitCode: 127,
     errorCode: 'ExitCodeNonzero',
     errorInfo: 'the command execution exit code is nonzero',
-    output: `${shell}: the sandbox's Cloud Assistant agent runs only the extension's role check, metadata probe and host-key read\n`,
+    output: `${shell}: the sandbox's Cloud Assistant agent runs only the extension's role check, metadata probe, host-key read, plug-in install and VS Code server download\n`,
   };
 }
 

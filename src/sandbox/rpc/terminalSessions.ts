@@ -53,6 +53,10 @@ interface SessionBook {
   hostKeys: Map<string, string[]>;
   /** Keys sent with ACS-ECS-SendSshPublicKey, per instance: kept 60 s (sandbox clock), never in authorized_keys. */
   tempKeys: Map<string, Array<{ username: string; publicKey: string; expiresAt: number }>>;
+  /** Instances where the config_ecs_instance_connect plug-in was installed (none at first). */
+  connectPlugin: Set<string>;
+  /** VS Code servers the extension's pre-staging script downloaded: `instance/user/commit`. */
+  stagedServers: Set<string>;
 }
 
 /** Sessions live in memory only: a restarted sandbox, like a restarted service, has none open. */
@@ -62,7 +66,14 @@ export function sessionBook(state: SandboxState): SessionBook {
   let b = books.get(state);
   if (!b) {
     // Session Manager is off in a new account until someone turns it on.
-    b = { sessionManagerEnabled: false, sessions: new Map(), hostKeys: new Map(), tempKeys: new Map() };
+    b = {
+      sessionManagerEnabled: false,
+      sessions: new Map(),
+      hostKeys: new Map(),
+      tempKeys: new Map(),
+      connectPlugin: new Set(),
+      stagedServers: new Set(),
+    };
     books.set(state, b);
   }
   return b;

@@ -15,13 +15,15 @@ import {
   startServer,
   workbenchUrl,
 } from './server.mjs';
+import { installStubExtension } from './stubExtension.mjs';
 
 export const EXIT = { PASS: 0, FAIL: 1, HARNESS: 2, LEAK: 4, TIMEOUT: 124 };
 
 /**
  * opts: tools, name (artifact subfolder), extensionDevelopmentPath, extensionTestsPath, workspace,
  * env (extensionEnvironment), timeoutMs (from page load to the end), artifactsDir, echo,
- * details (default true: print log tails on failure).
+ * details (default true: print log tails on failure), stubExtensions (fixture dirs of manifest-only
+ * extensions to install first).
  * Returns { code, reason, server (stopped), artifacts, timings }.
  */
 export async function runHostTests(opts) {
@@ -46,6 +48,9 @@ export async function runHostTests(opts) {
   let page;
   let result;
   try {
+    // Manifest-only stand-ins (opts.stubExtensions: fixture dirs), installed as users install extensions.
+    for (const dir of opts.stubExtensions ?? [])
+      await installStubExtension(tools, dir, path.join(dataDir, 'extensions'));
     server = await startServer(tools, { dataDir, settings: opts.settings });
     await assertConnectionTokenRequired(server);
     lap('server');

@@ -24,7 +24,7 @@ const LANGUAGES = {
 };
 
 /** Zips { "path/in/zip": string } into a .vsix (a VSIX is a zip with the extension under extension/). */
-async function writeVsix(file, entries) {
+export async function writeVsix(file, entries) {
   const yazl = createRequire(path.join(REPO, 'package.json'))('yazl');
   const zip = new yazl.ZipFile();
   for (const [name, text] of Object.entries(entries)) zip.addBuffer(Buffer.from(text, 'utf8'), name);

@@ -4,14 +4,20 @@
 //      identity view shows the role, its expiry and that listing works; on demo-web-1: no role;
 //   2. "Connect with Remote-SSH" on demo-web-1: the confirmation shows the entry, which is then
 //      written to the run's temp ssh config (alibabaCloud.ssh.configFile, never ~/.ssh/config);
-//      A browser build cannot install Remote-SSH, so the ssh command is offered instead.
+//      A browser build cannot install Remote-SSH, so the ssh command is offered instead;
+//   3. the same on demo-worker-1, which has no public IP, through Session Manager: the pre-flight
+//      (with its fixes, and turning Session Manager on), the entry with our bridge as ProxyCommand
+//      in the confirmation, then shown in the editor ("Show the Entry").
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as contributes from '../lib/manifest.mjs';
+import { sandboxControl } from '../lib/sandbox.mjs';
 
 const WEB = 'i-bp1sandboxvpc000001';
+const WORKER = 'i-bp1sandboxvpc000002';
 const ROLE = 'DemoEcsOssReader';
 let sshDir;
 
@@ -51,7 +57,8 @@ async function collapseRow(page, ui, viewName, label) {
 export const connectUiTests = [
   {
     name: 'connect 1: "Verify Role on Instance" shows demo-worker-1\'s role and expiry, and "no role" for demo-web-1',
-    timeoutMs: 90_000,
+    // Two Cloud Assistant runs with realistic delays: 85 s once at load average 27, so more room.
+    timeoutMs: 150_000,
     async run({ page, ui, step, log }) {
       const identity = view('alibabaCloud.identity');
       await ui.openViewContainer(page, CONTAINER());
@@ -127,6 +134,78 @@ export const connectUiTests = [
         text,
         new RegExp(`Host demo-web-1\\.${WEB}\\n(?:.*\\n)*? {4}HostName 47\\.96\\.0\\.10\\n {4}User root`),
       );
+    },
+  },
+  {
+    name: 'connect 3: "Connect with Remote-SSH" on demo-worker-1 (no public IP) through Session Manager: the pre-flight, the entry with the bridge, read from the screen',
+    timeoutMs: 180_000,
+    async run({ page, ui, step, log, sandbox }) {
+      // The instance's host key, which the extension reads on it through Cloud Assistant.
+      const raw = Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x, 'base64url');
+      const str = (b) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+      const hostKey = `ssh-ed25519 ${Buffer.concat([str(Buffer.from('ssh-ed25519')), str(raw)]).toString('base64')}`;
+      const mapped = await sandboxControl(sandbox, 'instance-port', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ map: `${WORKER}:22=127.0.0.1:9`, hostKey }),
+      });
+      assert.equal(mapped.status, 200);
+
+      // Whatever an earlier test left open would hide the palette.
+      await ui.closeQuickInput(page).catch(() => {});
+      await ui.runCommand(page, command('alibabaCloud.ecs.connectRemoteSsh'));
+      await ui.waitForPrompt(page, { placeholder: /Select an ECS instance/ });
+      await ui.typeAndPick(page, 'demo-worker-1', /demo-worker-1$/);
+      const noIp = await ui.waitForDialog(page, 30_000);
+      log(`  ${noIp.message} | ${noIp.buttons.join(', ')}`);
+      assert.equal(noIp.message, 'demo-worker-1 has no public IP address.');
+      assert.ok(noIp.buttons.includes('Connect through Session Manager'), noIp.buttons.join(', '));
+      // The dialog focuses its default button: the way that needs no address and bills nothing.
+      const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
+      assert.equal(focused, 'Connect through Session Manager');
+      assert.match(noIp.detail, /Fix: /);
+      assert.match(noIp.detail, /Session Manager needs neither/);
+      await step('connect-sm-preflight');
+      await ui.answerDialog(page, 'Connect through Session Manager');
+
+      let next = await ui.waitForDialog(page, 60_000);
+      // Off in a new account; the in-host suite may have turned it on already in this sandbox.
+      if (/^Enable Session Manager for account/.test(next.message)) {
+        log(`  ${next.message} | ${next.detail.replace(/\n/g, ' | ')}`);
+        assert.match(next.detail, /ModifyCloudAssistantSettings/);
+        await step('connect-sm-enable');
+        await ui.answerDialog(page, 'Enable Session Manager');
+        next = await ui.waitForDialog(page, 60_000);
+      }
+      log(`  ${next.message} | ${next.detail.replace(/\n/g, ' | ')}`);
+      assert.equal(next.message, 'Write an SSH entry for demo-worker-1 and open it with Remote-SSH?');
+      assert.match(next.detail, new RegExp(`Host demo-worker-1\\.${WORKER}`));
+      assert.match(next.detail, new RegExp(`HostName ${WORKER}`));
+      assert.match(next.detail, /ProxyCommand env ELECTRON_RUN_AS_NODE=1 ".+" ".+sessionBridge\.js" --channel /);
+      assert.match(next.detail, /config_ecs_instance_connect/);
+      assert.doesNotMatch(next.detail, /wss?:\/\/|token/i);
+      await step('connect-sm-confirm');
+      await ui.answerDialog(page, 'Connect');
+
+      const missing = await ui.waitForDialog(page, 60_000);
+      assert.equal(missing.message, 'Remote - SSH needs desktop Visual Studio Code.');
+      assert.ok(missing.buttons.includes('Show the Entry'), missing.buttons.join(', '));
+      await ui.answerDialog(page, 'Show the Entry');
+      // The written entry, as the editor shows the user's ssh config.
+      let shown = '';
+      for (let i = 0; i < 50 && !/ProxyCommand/.test(shown); i++) {
+        await page.waitForTimeout(200);
+        shown = await ui.activeEditorText(page);
+      }
+      log(`  editor:\n${shown.replace(/^/gm, '    ')}`);
+      assert.match(shown, new RegExp(`Host demo-worker-1\\.${WORKER}`));
+      assert.match(shown, /ProxyCommand env ELECTRON_RUN_AS_NODE=1 /);
+      assert.match(shown, /User ecs-user/);
+      assert.doesNotMatch(shown, /wss?:\/\/|token/i);
+      await step('connect-sm-entry');
+      const text = fs.readFileSync(path.join(sshDir, 'config'), 'utf8');
+      assert.match(text, new RegExp(`Host demo-worker-1\\.${WORKER}\\n(?:.*\\n)*? {4}HostName ${WORKER}\\n`));
+      await ui.runCommand(page, 'View: Close Editor');
       fs.rmSync(sshDir, { recursive: true, force: true });
     },
   },

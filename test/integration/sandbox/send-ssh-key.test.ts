@@ -1,13 +1,14 @@
 // The sandbox's ACS-ECS-SendSshPublicKey through the real ECS SDK (InvokeCommand): a key for the
 // login user kept 60 s on the sandbox clock; an unknown command, malformed parameters and an
-// unknown user are refused as the service does.
+// unknown user are refused as the service does; without the config_ecs_instance_connect plug-in
+// (installed through Cloud Assistant first, as the help page says) the command fails on the instance.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CloudAssistantApi, SEND_SSH_PUBLIC_KEY } from '../../../src/cloud/cloudAssistant';
 import { loadEcsSdk } from '../../../src/cloud/sdk';
 import { activeTempKeys } from '../../../src/sandbox/rpc/terminalSessions';
 import { DEMO } from '../../../src/sandbox/seed/demo';
-import { generateTempKey, TEMP_KEY_TTL_MS } from '../../../src/setup/tempKey';
+import { ensureConnectPlugin, generateTempKey, newTempKeyBook, TEMP_KEY_TTL_MS } from '../../../src/setup/tempKey';
 import { useSandbox } from '../../helpers/sandbox';
 
 describe('sandbox ACS-ECS-SendSshPublicKey', () => {
@@ -26,6 +27,28 @@ describe('sandbox ACS-ECS-SendSshPublicKey', () => {
           }),
         ),
     );
+
+  it('fails on the instance until the config_ecs_instance_connect plug-in is installed', async () => {
+    const ca = new CloudAssistantApi(t.cloud().session);
+    const key = generateTempKey();
+    const sent = await ca.sendSshPublicKey('cn-hangzhou', DEMO.vpcInstanceId2, 'ecs-user', key.publicLine);
+    const refused = await ca.result('cn-hangzhou', sent.invokeId, DEMO.vpcInstanceId2);
+    assert.equal(refused?.status, 'Failed');
+    assert.match(refused?.output ?? '', /config_ecs_instance_connect is not installed/);
+    assert.deepEqual(activeTempKeys(t.sandbox.state, DEMO.vpcInstanceId2), []);
+
+    const book = newTempKeyBook();
+    const before = t.sandbox.requests.length;
+    await ensureConnectPlugin(t.cloud(), book, 'cn-hangzhou', DEMO.vpcInstanceId2, { pollIntervalMs: 10 });
+    assert.ok(book.pluginReady.has(`cn-hangzhou/${DEMO.vpcInstanceId2}`));
+    assert.deepEqual(
+      t.sandbox.requests.slice(before).map((r) => r.action),
+      ['RunCommand', 'DescribeInvocationResults'],
+    );
+    // Once per extension host: the second call asks nothing.
+    await ensureConnectPlugin(t.cloud(), book, 'cn-hangzhou', DEMO.vpcInstanceId2);
+    assert.equal(t.sandbox.requests.length, before + 2);
+  });
 
   it('keeps the key for the login user 60 seconds, then forgets it', async () => {
     const ca = new CloudAssistantApi(t.cloud().session);
