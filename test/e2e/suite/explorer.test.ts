@@ -1,4 +1,4 @@
-// Everyday actions on instances, buckets, objects and policies (issue 18) in the real extension
+// Everyday actions on instances, buckets, objects and policies in the real extension
 // host against the harness's sandbox: commands run with args objects and scripted prompts, and the
 // sandbox's request log proves what was (not) called. Instances and buckets made here are released
 // or deleted here; seeded ones are left as they were found.
@@ -578,7 +578,7 @@ export const explorerTests: HostTest[] = [
         );
         const children = await provider.getChildren(policy as never);
         assert.deepEqual(await Promise.all(children.map(label)), ['v1', 'v2 (default)', 'Used by']);
-        // Policy rows say whose they are to a screen reader; a version row shows only "v2 (default)" (issue 19).
+        // Policy rows say whose they are to a screen reader; a version row shows only "v2 (default)".
         const spoken = async (n: unknown) => (await provider.getTreeItem(n as never)).accessibilityInformation?.label;
         assert.equal(await spoken(policy), `Custom policy ${policyName}, default version v2`);
         assert.equal(await spoken(children[1]), `Policy ${policyName}, version v2, default`);

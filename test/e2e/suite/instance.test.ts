@@ -188,7 +188,7 @@ export const instanceTests: HostTest[] = [
       );
       assert.equal(out?.overall, 'ok', doc?.getText());
       assert.equal(doc?.languageId, 'markdown');
-      // Read-only: closing the report never asks to save it (issue 19).
+      // Read-only: closing the report never asks to save it.
       assert.equal(doc?.uri.scheme, 'alibabacloud-properties');
       assert.equal(doc?.isUntitled, false);
       assert.equal(doc?.isDirty, false);

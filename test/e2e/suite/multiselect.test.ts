@@ -1,4 +1,4 @@
-// Multi-selection in the RAM and ECS trees (issue 18): commands get (clicked row, selected rows) as
+// Multi-selection in the RAM and ECS trees: commands get (clicked row, selected rows) as
 // VS Code passes them. One confirmation for the whole batch, each item on its own, a failure not
 // stopping the rest, and a summary; commands that work on one row refuse or say so. The state is
 // read back over the wire. Each test makes what it needs and removes it.
