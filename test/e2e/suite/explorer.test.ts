@@ -5,7 +5,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { callsDuring as requestsDuring, failing, ourExtension, sandboxControl, sandboxInfo, waitFor } from './helpers';
+import {
+  callsDuring as requestsDuring,
+  failing,
+  sandboxControl,
+  sandboxInfo,
+  waitFor,
+  sandboxApi as api,
+} from './helpers';
 import type { HostTest } from './runner';
 
 /** From src/sandbox/seed/demo.ts (DEMO). */
@@ -13,14 +20,6 @@ const HZ = 'cn-hangzhou';
 const SH = 'cn-shanghai';
 const WEB = 'i-bp1sandboxvpc000001';
 const SH_STOPPED = 'i-uf6sandboxvpc000001';
-
-async function api(): Promise<ExtensionApi> {
-  const a = (await ourExtension().activate()) as ExtensionApi;
-  if (a.services.profiles.active()?.source !== 'sandbox') {
-    await a.services.profiles.select('sandbox:Sandbox');
-  }
-  return a;
-}
 
 async function callsDuring<T>(fn: () => Thenable<T> | Promise<T>): Promise<{ result: T; calls: string[] }> {
   let result!: T;

@@ -9,17 +9,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { ourExtension, sandboxInfo, waitFor } from './helpers';
+import { sandboxInfo, waitFor, extensionApi as api } from './helpers';
 import type { HostTest } from './runner';
 
 /** From src/sandbox/seed/demo.ts (DEMO): the instance with DemoEcsOssReader attached, and one without a role. */
 const WITH_ROLE = 'i-bp1sandboxvpc000002';
 const NO_ROLE = 'i-bp1sandboxvpc000001';
 const ROLE = 'DemoEcsOssReader';
-
-async function api(): Promise<ExtensionApi> {
-  return (await ourExtension().activate()) as ExtensionApi;
-}
 
 const config = () => vscode.workspace.getConfiguration('alibabaCloud');
 const setEndpoint = (url: string | undefined) =>
