@@ -1,4 +1,4 @@
-// Buckets and objects: drag and drop on the OSS tree (local files and folders upload;
+// Issue 18, buckets and objects: drag and drop on the OSS tree (local files and folders upload;
 // rows move after one confirmation), "Upload to OSS…" from an Explorer resource, "Open Bucket as
 // Workspace Folder", and server-side copies in parts (UploadPartCopy) above a lowered threshold.
 // In the real extension host against the harness's sandbox; what it creates it removes.
