@@ -1,7 +1,7 @@
 // Bundles the extension and its helpers, one esbuild entry each (ENTRIES below). The extension is
 // two plain CommonJS bundles: dist/extension.js (activation) and dist/lazy.js (what is needed on first
 // use), which src/lazyLoader.ts loads with an ordinary require and a call, handing it the process-wide
-// state it needs (docs/ARCHITECTURE.md, "Bundles").
+// state it needs (docs/ARCHITECTURE.md, "The bundles").
 // The SDKs are heavy (ECS alone ~600 ms to load), so no bundle contains them: src/cloud/sdk.ts
 // requires them by name, and the plugin below points those requires at dist/sdk/<name>.js, which
 // Node loads only on the first call that needs it.

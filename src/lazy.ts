@@ -15,6 +15,7 @@ import * as credentialSources from './cloud/credentialSources';
 import { setTranslator } from './cloud/l10n';
 import { adoptSecretRegistry, type SecretRegistry } from './cloud/secretValues';
 import * as catalog from './commands/catalog';
+import { startSandboxInHost } from './commands/identity/startSandbox';
 import * as tools from './agent/tools';
 import type { RefusedIdentity } from './errorHelp/refusal';
 import * as actionCatalog from './policy/actionCatalog';
@@ -66,6 +67,7 @@ export function activateLazy(shared: Shared) {
     accessKeyWorkspace,
     credentialsChainRewrite,
     catalog,
+    startSandboxInHost,
     tools,
     views: { identityView, ramView, ecsView, ossView, ossDragAndDrop },
   };

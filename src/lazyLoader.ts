@@ -1,6 +1,7 @@
 /**
  * Loads dist/lazy.js (src/lazy.ts) on the first call, after activation, with a plain require (the
- * file sits beside this bundle), and hands it main's process-wide state as arguments.
+ * file sits beside this bundle), and hands it main's process-wide state as arguments: the secret
+ * registry, the server clock, the error funnel's notes, and who the active identity is.
  *
  * Another extension in this host can require our files too. What keeps main's state from it:
  * dist/extension.js exports only activate/deactivate; dist/lazy.js exports only activateLazy
@@ -11,9 +12,18 @@
  * test/integration/bundles.test.ts tries each of these.
  */
 import * as path from 'node:path';
+import { serverClock } from './cloud/clock';
+import { secretRegistry } from './cloud/secretValues';
 import type { Lazy, Shared } from './lazy';
+import { errorNotes } from './ui/errorFunnel';
 
-export function lazyLoader(shared: () => Shared): () => Lazy {
+export function lazyLoader(refusedIdentity: Shared['refusedIdentity']): () => Lazy {
+  const shared = (): Shared => ({
+    secrets: secretRegistry(),
+    clock: serverClock,
+    errorNotes: errorNotes(),
+    refusedIdentity,
+  });
   let lazy: Lazy | undefined;
   return () => {
     if (!lazy) {

@@ -32,8 +32,8 @@ const MAY_IMPORT = {
     'policy',
     'cloud',
   ],
-  /** Loads dist/lazy.js for extension.ts; knows lazy.ts only by its types. */
-  lazyLoader: ['lazy'],
+  /** Loads dist/lazy.js for extension.ts and hands it main's process-wide state; knows lazy.ts only by its types. */
+  lazyLoader: ['lazy', 'ui', 'cloud'],
   /** The entry of dist/lazy.js (esbuild.mjs), beside extension.ts: never imported, only loaded. */
   lazy: ['commands', 'agent', 'views', 'fs', 'errorHelp', 'services', 'editor', 'ui', 'setup', 'policy', 'cloud'],
   commands: ['views', 'fs', 'errorHelp', 'services', 'editor', 'ui', 'setup', 'policy', 'cloud', 'sandbox'],

@@ -302,3 +302,16 @@ export class LiveRamDocuments
     this.snapshotEmitter.dispose();
   }
 }
+
+/** The RAM documents and their two schemes' registrations (disposing it also disposes the documents). */
+export function registerRamDocuments(s: Services): { documents: LiveRamDocuments; registration: vscode.Disposable } {
+  const documents = new LiveRamDocuments(s);
+  return {
+    documents,
+    registration: vscode.Disposable.from(
+      documents,
+      vscode.workspace.registerFileSystemProvider(RAM_SCHEME, documents),
+      vscode.workspace.registerTextDocumentContentProvider(LIVE_SCHEME, documents),
+    ),
+  };
+}

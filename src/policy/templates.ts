@@ -1,6 +1,6 @@
 /**
  * The policy templates the wizard and Create Policy offer, by id: their documents and a default
- * name. The pickers that show them (with translated labels) are ui/wizardPickers.ts.
+ * name. The pickers that show them (with translated labels) are src/ui/wizard/pickers.ts.
  */
 import { formatPolicy, ossReadOnlyBucketPolicy, ossReadOnlyPolicy, ossReadWritePolicy } from './builders';
 

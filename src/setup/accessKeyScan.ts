@@ -51,7 +51,7 @@ export function fingerprint(value: string): string {
 }
 
 /** Files worth scanning: source, .env, yaml, json, properties, ini, Dockerfiles, shell, Terraform. */
-const SCANNED_EXTENSIONS = new Set([
+const SCANNED_EXTENSIONS: ReadonlySet<string> = new Set([
   'py',
   'js',
   'mjs',

@@ -61,7 +61,7 @@ export class Explorer implements vscode.Disposable {
   readonly views = new Map<ViewId, vscode.TreeView<TreeNode>>();
   private readonly roots = new Map<ViewId, { profile: string; nodes: TreeNode[] }>();
   private readonly disposables: vscode.Disposable[] = [];
-  /** Per view: visible → first rows, the figure the README reports. */
+  /** Per view: visible → first rows, the figure docs/PERFORMANCE.md reports. */
   readonly timings = new Map<ViewId, ViewTiming>();
   /** Extra nodes at the top of the identity view (the instance role, when present). */
   identityExtras: () => TreeNode[] = () => [];

@@ -38,7 +38,8 @@ const ownModules = (m: Metafile) => new Set(Object.keys(m.inputs).filter((f) => 
 /**
  * Module-level state: a top-level `let`/`var`, a `new …` (Map, Set, EventEmitter, a singleton), a
  * top-level call (a registration such as `onSecret(…)`), or a writable static field of a class.
- * Constants and functions are not state.
+ * Constants and functions are not state, nor a `const` typed `ReadonlySet`/`ReadonlyMap` (the type
+ * checker refuses every write to it).
  */
 function statefulDeclarations(file: string): string[] {
   const text = fs.readFileSync(path.join(root, file), 'utf8');
@@ -59,7 +60,8 @@ function statefulDeclarations(file: string): string[] {
     if (ts.isVariableStatement(st)) {
       const mutable = !(st.declarationList.flags & ts.NodeFlags.Const);
       for (const d of st.declarationList.declarations) {
-        if (mutable || (d.initializer && ts.isNewExpression(d.initializer))) {
+        const readonlyType = d.type && /^Readonly(Set|Map)</.test(d.type.getText(sf));
+        if (mutable || (d.initializer && ts.isNewExpression(d.initializer) && !readonlyType)) {
           found.push(d.name.getText(sf));
         }
       }
@@ -93,7 +95,6 @@ const BOTH_BUNDLES_STATE: Record<string, string> = {
   'src/cloud/l10n.ts': 'the translator: src/lazy.ts sets the same one (vscode.l10n.t)',
   'src/cloud/waiting.ts':
     'role changes and grants: written (ram.ts, accessDeniedReport.ts) and read (oss.ts) only in dist/lazy.js',
-  'src/setup/accessKeyScan.ts': 'a constant set of file extensions',
   'src/ui/trustedSettings.ts': 'which workspace settings were warned about: at worst one more warning in the log',
 };
 

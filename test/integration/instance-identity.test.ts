@@ -530,7 +530,7 @@ describe('countdown and masking', () => {
   });
 });
 
-describe('the instance role and the active profile (issue 19: offered, not switched silently)', () => {
+describe('the instance role and the active profile (offered, not switched silently)', () => {
   test('at the real metadata address it takes over only when no profile is chosen anywhere', () => {
     assert.equal(instanceRoleTakeover({ defaultAddress: true, chosenHere: false, chosenElsewhere: false }), 'activate');
   });

@@ -4,7 +4,7 @@
  * its actions, instead of ours plus VS Code's "Failed to save …". Anything else saves as usual.
  */
 import * as vscode from 'vscode';
-import { OSS_SCHEME } from '../../fs/ossFileSystem';
+import { OSS_SCHEME } from '../../cloud/ossLocation';
 import { defineCommand } from '../command';
 
 export const ossSave = defineCommand({

@@ -1,7 +1,7 @@
 /**
  * RAM is eventually consistent towards the services that use its roles: a role created, deleted or
  * changed is visible to RAM itself at once, but ECS, STS and the instance metadata service keep
- * seeing the old role for a few seconds (observed on real accounts, issue 9). No API reference
+ * seeing the old role for a few seconds (observed on real accounts). No API reference
  * names an error code for "not propagated yet", so the services answer as they do for the old
  * state: ECS InvalidRamRole.NotFound / InvalidRamRole.NotEcsRole, STS EntityNotExist.Role or
  * NoPermission, IMDS the old credentials' permissions.

@@ -8,8 +8,7 @@ import { randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../../src/extension';
-import { ourExtension, save, waitFor } from './helpers';
+import { save, waitFor, sandboxApi as api } from './helpers';
 import type { HostTest } from './runner';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -19,14 +18,6 @@ const fakeSecret = () => `Aa${rnd(28)}`;
 
 const ours = (uri: vscode.Uri) =>
   vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Alibaba Cloud AccessKey');
-
-async function api(): Promise<ExtensionApi> {
-  const a = (await ourExtension().activate()) as ExtensionApi;
-  if (a.services.profiles.active()?.source !== 'sandbox') {
-    await a.services.profiles.select('sandbox:Sandbox');
-  }
-  return a;
-}
 
 function workspaceFile(name: string, text: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -4,9 +4,8 @@
 // check asks through our modal; cloud text comes back inert.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../../src/extension';
 import { DEMO } from '../../../src/sandbox/seed/demo';
-import { ourExtension, sandboxInfo, sandboxRequests } from './helpers';
+import { sandboxInfo, sandboxRequests, sandboxApi as api } from './helpers';
 import type { HostTest } from './runner';
 
 const OURS = [
@@ -21,14 +20,6 @@ const OURS = [
 
 /** Set when lm.invokeTool itself fails in this host (then the tools are called through their own invoke, and the first test says why). */
 let invokeToolFailure: string | undefined;
-
-async function api(): Promise<ExtensionApi> {
-  const a = (await ourExtension().activate()) as ExtensionApi;
-  if (a.services.profiles.active()?.source !== 'sandbox') {
-    await a.services.profiles.select('sandbox:Sandbox');
-  }
-  return a;
-}
 
 const textOf = (r: vscode.LanguageModelToolResult) =>
   r.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { ourExtension, sandboxControl, sandboxInfo, sandboxRequests, waitFor } from './helpers';
+import { ourExtension, sandboxApi as api, sandboxControl, sandboxInfo, sandboxRequests, waitFor } from './helpers';
 import type { HostTest } from './runner';
 
 /** From src/sandbox/seed/demo.ts (DEMO): demo-web-1 (public IP, no role) and demo-worker-1 (role, no public IP). */
@@ -27,14 +27,6 @@ let dir = '';
 const configFile = () => path.join(dir, 'config');
 const setConfigFile = (v: string | undefined) =>
   vscode.workspace.getConfiguration('alibabaCloud').update('ssh.configFile', v, vscode.ConfigurationTarget.Global);
-
-async function api(): Promise<ExtensionApi> {
-  const a = (await ourExtension().activate()) as ExtensionApi;
-  if (a.services.profiles.active()?.source !== 'sandbox') {
-    await a.services.profiles.select('sandbox:Sandbox');
-  }
-  return a;
-}
 
 async function identityItems(a: ExtensionApi): Promise<vscode.TreeItem[]> {
   const provider = a.explorer.providers.get('identity')!;

@@ -1,11 +1,18 @@
-// Everyday actions on instances, buckets, objects and policies (issue 18) in the real extension
+// Everyday actions on instances, buckets, objects and policies in the real extension
 // host against the harness's sandbox: commands run with args objects and scripted prompts, and the
 // sandbox's request log proves what was (not) called. Instances and buckets made here are released
 // or deleted here; seeded ones are left as they were found.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { callsDuring as requestsDuring, failing, ourExtension, sandboxControl, sandboxInfo, waitFor } from './helpers';
+import {
+  callsDuring as requestsDuring,
+  failing,
+  sandboxControl,
+  sandboxInfo,
+  waitFor,
+  sandboxApi as api,
+} from './helpers';
 import type { HostTest } from './runner';
 
 /** From src/sandbox/seed/demo.ts (DEMO). */
@@ -13,14 +20,6 @@ const HZ = 'cn-hangzhou';
 const SH = 'cn-shanghai';
 const WEB = 'i-bp1sandboxvpc000001';
 const SH_STOPPED = 'i-uf6sandboxvpc000001';
-
-async function api(): Promise<ExtensionApi> {
-  const a = (await ourExtension().activate()) as ExtensionApi;
-  if (a.services.profiles.active()?.source !== 'sandbox') {
-    await a.services.profiles.select('sandbox:Sandbox');
-  }
-  return a;
-}
 
 async function callsDuring<T>(fn: () => Thenable<T> | Promise<T>): Promise<{ result: T; calls: string[] }> {
   let result!: T;
@@ -580,7 +579,7 @@ export const explorerTests: HostTest[] = [
         );
         const children = await provider.getChildren(policy as never);
         assert.deepEqual(await Promise.all(children.map(label)), ['v1', 'v2 (default)', 'Used by']);
-        // Policy rows say whose they are to a screen reader; a version row shows only "v2 (default)" (issue 19).
+        // Policy rows say whose they are to a screen reader; a version row shows only "v2 (default)".
         const spoken = async (n: unknown) => (await provider.getTreeItem(n as never)).accessibilityInformation?.label;
         assert.equal(await spoken(policy), `Custom policy ${policyName}, default version v2`);
         assert.equal(await spoken(children[1]), `Policy ${policyName}, version v2, default`);

@@ -26,6 +26,20 @@ export function ourExtension(): vscode.Extension<unknown> {
   return ext;
 }
 
+/** The extension's test API (only in a test host: src/ui/testApi.ts), activating the extension if it is not yet. */
+export async function extensionApi(): Promise<ExtensionApi> {
+  return (await ourExtension().activate()) as ExtensionApi;
+}
+
+/** The test API with a sandbox profile active: another suite may have switched to the instance role. */
+export async function sandboxApi(): Promise<ExtensionApi> {
+  const a = await extensionApi();
+  if (a.services.profiles.active()?.source !== 'sandbox') {
+    await a.services.profiles.select('sandbox:Sandbox');
+  }
+  return a;
+}
+
 export interface SandboxInfo {
   endpoint: string;
   url: string;

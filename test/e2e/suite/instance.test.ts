@@ -9,17 +9,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { ourExtension, sandboxInfo, waitFor } from './helpers';
+import { sandboxInfo, waitFor, extensionApi as api } from './helpers';
 import type { HostTest } from './runner';
 
 /** From src/sandbox/seed/demo.ts (DEMO): the instance with DemoEcsOssReader attached, and one without a role. */
 const WITH_ROLE = 'i-bp1sandboxvpc000002';
 const NO_ROLE = 'i-bp1sandboxvpc000001';
 const ROLE = 'DemoEcsOssReader';
-
-async function api(): Promise<ExtensionApi> {
-  return (await ourExtension().activate()) as ExtensionApi;
-}
 
 const config = () => vscode.workspace.getConfiguration('alibabaCloud');
 const setEndpoint = (url: string | undefined) =>
@@ -188,7 +184,7 @@ export const instanceTests: HostTest[] = [
       );
       assert.equal(out?.overall, 'ok', doc?.getText());
       assert.equal(doc?.languageId, 'markdown');
-      // Read-only: closing the report never asks to save it (issue 19).
+      // Read-only: closing the report never asks to save it.
       assert.equal(doc?.uri.scheme, 'alibabacloud-properties');
       assert.equal(doc?.isUntitled, false);
       assert.equal(doc?.isDirty, false);

@@ -408,7 +408,7 @@ export const liveTests: HostTest[] = [
         });
         assert.deepEqual(writes(written), ['PutObject']);
 
-        // Issue 19 bug 4: the object's node shows the new size.
+        // The object's node shows the new size.
         const provider = a.explorer.providers.get('oss')!;
         const node = await waitFor('the refreshed node', async () => {
           const [buckets] = (await provider.getChildren()).slice(-1);

@@ -4,20 +4,11 @@
 // post-check go over the wire, and Roll Back from the result is one ModifyInstanceMetadataOptions.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../../src/extension';
-import { ourExtension, sandboxRequests, waitFor } from './helpers';
+import { sandboxRequests, waitFor, sandboxApi as api } from './helpers';
 import type { HostTest } from './runner';
 
 const WORKER = 'i-bp1sandboxvpc000002';
 const REGION = 'cn-hangzhou';
-
-async function api(): Promise<ExtensionApi> {
-  const a = (await ourExtension().activate()) as ExtensionApi;
-  if (a.services.profiles.active()?.source !== 'sandbox') {
-    await a.services.profiles.select('sandbox:Sandbox');
-  }
-  return a;
-}
 
 const modifyCalls = async (from: number) =>
   (await sandboxRequests()).slice(from).filter((r) => r.action === 'ModifyInstanceMetadataOptions');

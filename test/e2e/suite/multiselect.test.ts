@@ -1,4 +1,4 @@
-// Multi-selection in the RAM and ECS trees (issue 18): commands get (clicked row, selected rows) as
+// Multi-selection in the RAM and ECS trees: commands get (clicked row, selected rows) as
 // VS Code passes them. One confirmation for the whole batch, each item on its own, a failure not
 // stopping the rest, and a summary; commands that work on one row refuse or say so. The state is
 // read back over the wire. Each test makes what it needs and removes it.
@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { serviceTrustPolicy } from '../../../src/policy/builders';
-import { callsDuring, failing, ourExtension, sandboxControl, waitFor } from './helpers';
+import { callsDuring, failing, sandboxControl, waitFor, sandboxApi as api } from './helpers';
 import type { HostTest } from './runner';
 
 const HZ = 'cn-hangzhou';
@@ -19,14 +19,6 @@ const DOC = JSON.stringify({
   Version: '1',
   Statement: [{ Effect: 'Allow', Action: ['oss:GetObject'], Resource: ['acs:oss:*:*:e2e-multi/*'] }],
 });
-
-async function api(): Promise<ExtensionApi> {
-  const a = (await ourExtension().activate()) as ExtensionApi;
-  if (a.services.profiles.active()?.source !== 'sandbox') {
-    await a.services.profiles.select('sandbox:Sandbox');
-  }
-  return a;
-}
 
 type Provider = NonNullable<ReturnType<ExtensionApi['explorer']['providers']['get']>>;
 async function labelOf(p: Provider, n: unknown): Promise<string> {

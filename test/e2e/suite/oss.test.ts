@@ -134,7 +134,7 @@ export const ossTests: HostTest[] = [
       assert.equal(list.length, 201);
       assert.equal(await label(list[200]), 'Load more… (200 loaded)');
       assert.equal(await label(list[199]), 'item-00199.json');
-      // Keyboard focus stays where the reading goes on: the first new row, selected (issue 19).
+      // Keyboard focus stays where the reading goes on: the first new row, selected.
       const view = api.explorer.views.get('oss')!;
       const selected = await waitFor('the first new row selected', () =>
         view.selection.length ? view.selection : undefined,
@@ -186,7 +186,7 @@ export const ossTests: HostTest[] = [
       assert.deepEqual(await Promise.all((await children(pinned)).map(label)), ['02']);
       await run('unpin', pinned);
       assert.deepEqual(vscode.workspace.getConfiguration('alibabaCloud.oss').get('pinned'), []);
-      // Without the mouse: from the palette, with a picker of what is pinned (issue 19).
+      // Without the mouse: from the palette, with a picker of what is pinned.
       await run('pin', { uri: `oss://${DEMO.shanghaiBucket}/2026` });
       const p = api.useScriptedPrompter();
       p.enqueue(`oss://${DEMO.shanghaiBucket}/2026/`);

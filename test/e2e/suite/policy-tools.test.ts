@@ -7,8 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../../src/extension';
-import { ourExtension, sandboxControl, waitFor } from './helpers';
+import { sandboxControl, waitFor, sandboxApi as api } from './helpers';
 import type { HostTest } from './runner';
 
 const SEEDED_ROLE = 'DemoEcsOssReader';
@@ -29,14 +28,6 @@ const BAD_POLICY = `{
   ]
 }
 `;
-
-async function api(): Promise<ExtensionApi> {
-  const a = (await ourExtension().activate()) as ExtensionApi;
-  if (a.services.profiles.active()?.source !== 'sandbox') {
-    await a.services.profiles.select('sandbox:Sandbox');
-  }
-  return a;
-}
 
 const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Alibaba Cloud RAM');
 const codes = (uri: vscode.Uri) =>

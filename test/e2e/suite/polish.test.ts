@@ -1,4 +1,4 @@
-// Rough edges of issue 19 in the real extension host: generated documents are read-only (closing
+// Rough edges in the real extension host: generated documents are read-only (closing
 // them never asks to save), multi-step flows go back and report name clashes where the name was
 // typed, instance pickers explain what cannot be chosen, powerful policies on an instance role warn.
 import * as assert from 'node:assert/strict';

@@ -9,16 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sandboxEndpoints } from '../../../src/cloud/profile';
-import type { ExtensionApi } from '../../../src/extension';
 import { DEMO } from '../../../src/sandbox/seed/demo';
-import { ourExtension, sandboxInfo, waitFor } from './helpers';
+import { sandboxInfo, waitFor, extensionApi as api } from './helpers';
 import type { HostTest } from './runner';
 
 const ROLE = 'E2eChainTarget';
-
-async function api(): Promise<ExtensionApi> {
-  return (await ourExtension().activate()) as ExtensionApi;
-}
 
 export const profileTests: HostTest[] = [
   {

@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { callsDuring, type LoggedRequest, ourExtension, waitFor, save } from './helpers';
+import { callsDuring, type LoggedRequest, waitFor, save, sandboxApi as api } from './helpers';
 import type { HostTest } from './runner';
 
 /** From src/sandbox/seed/demo.ts (DEMO). */
@@ -33,15 +33,6 @@ const IN_USE_ROLE = `E2eInUse-${run}`;
 const WEB_INSTANCE = 'i-bp1sandboxvpc000001';
 
 const MUTATING = /^(Create|Update|Delete|Attach|Detach|Run|Start|Stop|Allocate|Modify|SetDefault)/;
-
-async function api(): Promise<ExtensionApi> {
-  const a = (await ourExtension().activate()) as ExtensionApi;
-  // Another suite may have switched to the instance role; these tests act as the demo account.
-  if (a.services.profiles.active()?.source !== 'sandbox') {
-    await a.services.profiles.select('sandbox:Sandbox');
-  }
-  return a;
-}
 
 const mutations = (rs: LoggedRequest[]) =>
   rs.filter((r) => (r.service === 'ram' || r.service === 'ecs') && MUTATING.test(r.action)).map((r) => r.action);

@@ -4,21 +4,13 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { serviceTrustPolicy } from '../../../src/policy/builders';
-import { callsDuring, ourExtension, waitFor } from './helpers';
+import { callsDuring, waitFor, sandboxApi as api } from './helpers';
 import type { HostTest } from './runner';
 
 const HZ = 'cn-hangzhou';
 const SH = 'cn-shanghai';
 const stamp = Date.now().toString(36);
 const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
-
-async function api(): Promise<ExtensionApi> {
-  const a = (await ourExtension().activate()) as ExtensionApi;
-  if (a.services.profiles.active()?.source !== 'sandbox') {
-    await a.services.profiles.select('sandbox:Sandbox');
-  }
-  return a;
-}
 
 /** A new running VPC instance (seeded network of that region). */
 async function newInstance(

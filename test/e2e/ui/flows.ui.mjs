@@ -61,7 +61,7 @@ const command = (id) => {
 };
 
 /**
- * Clicks a notification's button and checks that the document it opens is read-only (issue 19):
+ * Clicks a notification's button and checks that the document it opens is read-only:
  * typing in it leaves it clean, and closing it asks nothing (no "Save changes?" dialog).
  */
 async function opensReadOnly(page, ui, log, { notification, button, tab, step }) {

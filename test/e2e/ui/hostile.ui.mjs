@@ -1,4 +1,4 @@
-// A repository or link the user opens is not the user (issue 23). The window is reopened on a hostile
+// A repository or link the user opens is not the user. The window is reopened on a hostile
 // multi-root workspace: a .code-workspace whose oss:// folder names a profile the user never chose
 // (a CLI profile signed by the sandbox's sub-account, labelled "Sandbox"), a local folder whose
 // .gitignore backtracks catastrophically in a naive matcher (and has an invalid range), and an
@@ -26,7 +26,7 @@ const LINK = '[x](command:workbench.action.terminal.sendSequence?%7B%22text%22%3
 const KEYS = [`${DIR}/${LINK}`, `${DIR}/../escape.txt`, `${DIR}/./dot.txt`, `${DIR}/sub/../up.txt`, `${DIR}/ok.txt`];
 /**
  * A round trip through the extension host (command chosen → its quick pick of profiles shown) within
- * this, on a shared 2-core machine; a host blocked by the scan (minutes, issue 23) misses it.
+ * this, on a shared 2-core machine; a host blocked by the scan (minutes) misses it.
  */
 const ROUND_TRIP_MS = 3000;
 

@@ -1,4 +1,4 @@
-// The extension in Chinese (issue 14): the same VSIX, on a server started with `--locale zh-cn` and a
+// The extension in Chinese: the same VSIX, on a server started with `--locale zh-cn` and a
 // stub language pack (lib/languagePack.mjs), so vscode.env.language is "zh-cn". Views and commands
 // come from package.nls.zh-cn.json, tree rows, tooltips and dialogs from l10n/bundle.l10n.zh-cn.json;
 // every expectation is read from those files, and each test fails when the English text shows instead.

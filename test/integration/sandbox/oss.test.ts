@@ -16,7 +16,7 @@ import { loopbackAgent } from '../../helpers/loopbackAgent';
 let sandbox: Sandbox;
 let port: number;
 
-/** Resolves every hostname to 127.0.0.1 (docs/SANDBOX.md: OSS addressing on loopback). */
+/** Resolves every hostname to 127.0.0.1 (test/helpers/loopbackAgent.ts). */
 const agent = loopbackAgent({ keepAlive: true });
 
 type ClientOptions = Partial<OSS.Options> & { authorizationV4?: boolean; sldEnable?: boolean };
