@@ -118,7 +118,7 @@ function bundleSizes(): void {
     metric: 'main_bundle_bytes',
     value: fs.statSync(path.join(dist, 'extension.js')).size,
     unit: 'bytes',
-    goal: '<= 250 KB (256000 B)',
+    goal: '<= 150 KB (153600 B)',
   });
   const vsix = fs.readdirSync(dist).find((f) => f.endsWith('.vsix'));
   if (!vsix && quick) {
