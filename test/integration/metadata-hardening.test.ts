@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { isCloudError } from '../../src/cloud/errors';
@@ -27,7 +26,6 @@ import { useSandbox } from '../helpers/sandbox';
 
 const t = useSandbox();
 const R = 'cn-hangzhou';
-const APP = path.join(__dirname, '..', 'helpers', 'imdsApp.mjs');
 const linux = existsSync('/proc/net/tcp');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fast = { pollIntervalMs: 100 };
@@ -105,8 +103,8 @@ describe('hardened metadata mode', () => {
     async () => {
       const cloud = t.cloud();
       const id = DEMO.vpcInstanceId2;
-      const ordersPid = t.sandbox.runOnInstance(id, 'orders.service', [process.execPath, APP, 'normal']);
-      const billingPid = t.sandbox.runOnInstance(id, 'billing.service', [process.execPath, APP, 'token']);
+      const ordersPid = t.sandbox.runMetadataApp(id, 'orders.service', 'normal');
+      const billingPid = t.sandbox.runMetadataApp(id, 'billing.service', 'token');
       await readsFrom(id, [ordersPid, billingPid]);
 
       const first = await probeMetadataCallers(cloud, R, id, 2, fast);
@@ -116,7 +114,7 @@ describe('hardened metadata mode', () => {
         [byUnit.get('orders.service')?.pid, byUnit.get('orders.service')?.mode],
         [ordersPid, 'tokenless'],
       );
-      assert.match(byUnit.get('orders.service')!.command, /imdsApp\.mjs normal$/);
+      assert.match(byUnit.get('orders.service')!.command, /metadata-reader\.mjs normal$/);
       assert.deepEqual(
         [byUnit.get('billing.service')?.pid, byUnit.get('billing.service')?.mode],
         [billingPid, 'token'],
@@ -176,6 +174,34 @@ describe('hardened metadata mode', () => {
       );
       assert.equal(metadataModeOf(await cloud.ecs.getInstance(R, id)), 'normalAllowed');
       assert.ok(t.sandbox.requests.slice(from).some((r) => r.action === 'ModifyInstanceMetadataOptions'));
+    },
+  );
+
+  test(
+    'control route instance-app: starts only the sandbox metadata reader, with the run token; DELETE stops it',
+    { skip: !linux && 'needs /proc' },
+    async () => {
+      const id = DEMO.vpcInstanceId2;
+      const post = (body: unknown, token = t.sandbox.info.controlToken, method = 'POST') =>
+        fetch(`${t.sandbox.info.url}/__sandbox/instance-app`, {
+          method,
+          headers: { 'content-type': 'application/json', 'x-sandbox-token': token },
+          body: method === 'POST' ? JSON.stringify(body) : undefined,
+        });
+      assert.equal((await post({ instanceId: id, unit: 'a.service', mode: 'normal' }, 'wrong')).status, 401);
+      assert.equal((await post({ instanceId: 'i-nothere', unit: 'a.service', mode: 'normal' })).status, 404);
+      assert.equal((await post({ instanceId: id, unit: 'a; rm -rf /', mode: 'normal' })).status, 400);
+      assert.equal((await post({ instanceId: id, unit: 'a.service', mode: '/bin/sh' })).status, 400);
+      const res = await post({ instanceId: id, unit: 'legacy.service', mode: 'normal', argv: ['/bin/false'] });
+      assert.equal(res.status, 200);
+      const { pid } = (await res.json()) as { pid: number };
+      await readsFrom(id, [pid]);
+      const seen = metadataCallers(t.sandbox, id, 0, Number.MAX_SAFE_INTEGER).find((c) => c.process?.pid === pid);
+      assert.equal(seen?.token, false, 'a normal-mode read');
+      assert.match(seen?.process?.command ?? '', /metadata-reader\.mjs normal$/, 'the request named no program');
+      assert.equal((await post({}, undefined, 'DELETE')).status, 200);
+      await sleep(300);
+      assert.throws(() => process.kill(pid, 0), 'stopped');
     },
   );
 
