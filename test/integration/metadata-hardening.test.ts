@@ -15,6 +15,7 @@ import { metadataCallers } from '../../src/sandbox/rpc/imds';
 import { DEMO } from '../../src/sandbox/seed/demo';
 import {
   metadataModeOf,
+  ownMetadataMode,
   postCheck,
   probeMetadataCallers,
   runMetadataCanary,
@@ -22,6 +23,7 @@ import {
   switchGate,
 } from '../../src/setup/metadataHardening';
 import { parseProbeOutput, shellMetadataProbe } from '../../src/setup/metadataProbeScript';
+import { sandboxEndpoints } from '../../src/cloud/profile';
 import { useSandbox } from '../helpers/sandbox';
 
 const t = useSandbox();
@@ -204,6 +206,31 @@ describe('hardened metadata mode', () => {
       assert.throws(() => process.kill(pid, 0), 'stopped');
     },
   );
+
+  test("this instance's own mode comes from ECS as the active profile, never from a token-less read; unknown says why", async () => {
+    const id = DEMO.vpcInstanceId2;
+    const calls = () => t.sandbox.requests.filter((r) => r.service === 'imds').length;
+    const root = t.cloud();
+    const before = calls();
+    assert.deepEqual(await ownMetadataMode(root, R, id, 'Sandbox'), { mode: 'normalAllowed' });
+    await setMetadataTokens(root, R, id, 'required');
+    try {
+      assert.deepEqual(await ownMetadataMode(root, R, id, 'Sandbox'), { mode: 'hardenedOnly' });
+    } finally {
+      await setMetadataTokens(root, R, id, 'optional');
+    }
+    assert.equal(calls(), before, 'the metadata service was not asked at all');
+    // The instance role itself (DemoEcsOssReader: OSS read-only) may not describe instances.
+    const role = t.cloud({ mode: 'EcsRamRole' }, { endpoints: sandboxEndpoints(t.sandbox.info.endpoint, id) });
+    const denied = await ownMetadataMode(role, R, id, 'Instance role');
+    assert.equal(denied.mode, 'unknown');
+    assert.equal(denied.reason, 'profile Instance role may not call ecs:DescribeInstances');
+    const elsewhere = await ownMetadataMode(root, R, 'i-bp1notinthisaccount', 'Other');
+    assert.deepEqual(elsewhere, {
+      mode: 'unknown',
+      reason: 'profile Other does not see i-bp1notinthisaccount (another account?)',
+    });
+  });
 
   test('new instances are hardened only; an image that refuses it fails the dry run, and the way back is normal mode', async () => {
     const cloud = t.cloud();

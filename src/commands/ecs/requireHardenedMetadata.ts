@@ -225,7 +225,13 @@ export const requireHardenedMetadata = defineCommand({
       const choice = await s.prompt.choose(
         vscode.l10n.t('The probe found processes that may read metadata without a token: {0}', names.join(', ')),
         [
-          bulleted(gate.blockers.map((b) => `${b.instanceId}: ${b.name} — ${b.caller.command}`)),
+          bulleted(
+            gate.blockers.map(
+              (b) =>
+                // The name is the unit when there is one, else "pid N": the pid is said once either way.
+                `${b.instanceId}: ${b.caller.unit ? `${b.name} (pid ${b.caller.pid})` : b.name} — ${b.caller.command}`,
+            ),
+          ),
           vscode.l10n.t(
             'Hardened-only mode would break them. Run Canary restarts one service with ALIBABA_CLOUD_IMDSV1_DISABLED=true (its Alibaba SDK then never falls back) and probes again; Switch Anyway asks you to type these names.',
           ),

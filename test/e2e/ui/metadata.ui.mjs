@@ -63,11 +63,13 @@ export const metadataUiTests = [
     name: 'metadata 1: rows show the mode; the probe names the normal-mode app and the dialog does not offer the switch',
     timeoutMs: 120_000,
     async run({ page, ui, step, log, sandbox }) {
+      const pids = {};
       for (const [unit, mode] of [
         [NORMAL_APP, 'normal'],
         [TOKEN_APP, 'token'],
       ]) {
         const { pid } = await controlSandbox(sandbox, 'instance-app', { instanceId: WORKER_ID, unit, mode });
+        pids[unit] = pid;
         log(`  ${unit} (${mode} mode) runs on ${WORKER_ID} as pid ${pid}`);
       }
       await ui.openViewContainer(page, CONTAINER());
@@ -97,7 +99,9 @@ export const metadataUiTests = [
       assert.equal(dialog.message, `The probe found processes that may read metadata without a token: ${NORMAL_APP}`);
       assert.match(
         dialog.detail,
-        new RegExp(`${WORKER_ID}: ${NORMAL_APP} — \\S*node\\S* \\S+metadata-reader\\.mjs normal`),
+        new RegExp(
+          `${WORKER_ID}: ${NORMAL_APP} \\(pid ${pids[NORMAL_APP]}\\) — \\S*node\\S* \\S+metadata-reader\\.mjs normal`,
+        ),
       );
       assert.ok(!dialog.detail.includes(TOKEN_APP), 'the token-mode app is no blocker');
       assert.match(dialog.detail, /cannot see a connection opened and closed between two samples/);
