@@ -23,6 +23,8 @@ import {
   switchGate,
 } from '../../src/setup/metadataHardening';
 import { parseProbeOutput, shellMetadataProbe } from '../../src/setup/metadataProbeScript';
+import { formatPolicy } from '../../src/policy/builders';
+import { metadataGuardrailPolicy } from '../../src/policy/metadataGuardrail';
 import { sandboxEndpoints } from '../../src/cloud/profile';
 import { useSandbox } from '../helpers/sandbox';
 
@@ -262,6 +264,42 @@ describe('hardened metadata mode', () => {
     });
     assert.deepEqual(asked, [imageId]);
     assert.equal(metadataModeOf(await cloud.ecs.getInstance(R, legacy.instanceId)), 'normalAllowed');
+  });
+
+  test('the exported guardrail, attached to a user, denies normal-mode instances and the way back to normal mode; hardened only passes', async () => {
+    const root = t.cloud();
+    const sub = t.sandbox.info.subAccount!;
+    const alice = t.cloud({ mode: 'AK', accessKeyId: sub.accessKeyId, accessKeySecret: sub.accessKeySecret });
+    const spec = {
+      regionId: R,
+      zoneId: 'cn-hangzhou-h',
+      imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd',
+      instanceType: 'ecs.g7.large',
+      vSwitchId: 'vsw-bp1sandbox000001h',
+      securityGroupId: 'sg-bp1sandbox00000001',
+      instanceName: 'guarded',
+      password: 'Aa1!aaaaaa',
+    };
+    const imageId = 'centos_7_09_x64_20G_alibase_20200103.vhd';
+    t.sandbox.state.images.push({ ...t.sandbox.state.images[0], imageId, hardenedMetadata: false });
+    const legacy = { ...spec, imageId, instanceName: 'legacy-guarded' };
+    const normalOk = { allowNormalMetadata: async () => true };
+    await root.ram.createPolicy('MetadataGuardrail', formatPolicy(metadataGuardrailPolicy()));
+    await root.ram.attachPolicyToUser(sub.userName, 'MetadataGuardrail', 'Custom');
+    let hardened: string;
+    try {
+      hardened = (await createInstance(alice, spec, false)).instanceId;
+      assert.equal(metadataModeOf(await root.ecs.getInstance(R, hardened)), 'hardenedOnly');
+      await rejects(setMetadataTokens(alice, R, hardened, 'optional'), 'Forbidden.RAM', 403);
+      // An image that refuses hardened only: its "create in normal mode" is denied too.
+      await rejects(createInstance(alice, legacy, false, normalOk), 'Forbidden.RAM', 403);
+    } finally {
+      await root.ram.detachPolicyFromUser(sub.userName, 'MetadataGuardrail', 'Custom');
+    }
+    // Detached: both work again.
+    await setMetadataTokens(alice, R, hardened, 'optional');
+    const made = await createInstance(alice, legacy, false, normalOk);
+    assert.equal(metadataModeOf(await root.ecs.getInstance(R, made.instanceId)), 'normalAllowed');
   });
 
   test('fleet report: every region through the inventory, normal-mode instances with their roles first', async () => {
