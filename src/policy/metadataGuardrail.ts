@@ -1,12 +1,13 @@
 /**
- * The guardrail that keeps new instances hardened: a RAM (or Resource Directory control) policy
- * denying RunInstances and CreateInstance unless metadata is hardened only. "Access instance
- * metadata in security hardening mode only" (ECS user guide) describes this block; the condition
- * key is `ecs:SecurityHardeningMode`, listed for ecs:RunInstances and ecs:CreateInstance in the
- * ECS API reference's authorization tables. ModifyInstanceMetadataOptions has no condition key
- * there, so it cannot be limited to "back to optional" only; the draft leaves it alone (the
- * rollback needs it). The Bool form follows the ECS docs' other Bool keys
- * (ecs:AssociatePublicIpAddress in "Manage resource permissions with tags").
+ * The guardrail that keeps instances hardened only, as documented in "Access instance metadata in
+ * security hardening mode only" (ECS user guide, "Block: prevent the creation of instances not in
+ * security hardening mode";
+ * https://help.aliyun.com/zh/ecs/access-instance-metadata-using-hardened-only-mode): a Deny on
+ * ecs:RunInstances, ecs:CreateInstance and ecs:ModifyInstanceMetadataOptions, Resource "*", with
+ * `"StringEquals": {"ecs:SecurityHardeningMode": ["false"]}` — for a RAM policy or a Resource
+ * Directory control policy. The key is also listed for RunInstances and CreateInstance in the ECS API
+ * reference's authorization tables. Because it covers ModifyInstanceMetadataOptions, it also denies
+ * Roll Back (HttpTokens=optional) to whoever it is attached to: the export says so.
  */
 import type { PolicyDocument } from './types';
 
@@ -18,9 +19,9 @@ export function metadataGuardrailPolicy(): PolicyDocument {
     Statement: [
       {
         Effect: 'Deny',
-        Action: ['ecs:RunInstances', 'ecs:CreateInstance'],
-        Resource: 'acs:ecs:*:*:instance/*',
-        Condition: { Bool: { [HARDENING_CONDITION_KEY]: ['false'] } },
+        Action: ['ecs:RunInstances', 'ecs:CreateInstance', 'ecs:ModifyInstanceMetadataOptions'],
+        Resource: '*',
+        Condition: { StringEquals: { [HARDENING_CONDITION_KEY]: ['false'] } },
       },
     ],
   };

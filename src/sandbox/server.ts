@@ -8,6 +8,7 @@
  * (/__sandbox/*) need the random token of this run.
  */
 import { startInstanceService, stopInstanceServices } from './rpc/instanceServices';
+import { isUnitName, metadataAppArgv, type MetadataAppMode } from './rpc/metadataApp';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -244,6 +245,14 @@ export class Sandbox {
     return s.child?.pid ?? 0;
   }
 
+  /**
+   * Runs the sandbox's own metadata reader (rpc/metadataApp.ts) on an instance as service `unit`:
+   * `normal` reads without a token, `token` with one. What the control route `instance-app` starts.
+   */
+  runMetadataApp(instanceId: string, unit: string, mode: MetadataAppMode): number {
+    return this.runOnInstance(instanceId, unit, metadataAppArgv(mode));
+  }
+
   async close(): Promise<void> {
     stopInstanceServices(this);
     const s = this.server;
@@ -459,6 +468,22 @@ export class Sandbox {
         return json({ error: (e as Error).message }, 400);
       }
       return json({ instancePorts: Object.fromEntries(this.instancePorts) });
+    }
+    if (what === 'instance-app' && req.method === 'POST') {
+      // Only the sandbox's own metadata reader: the request names no program.
+      const instanceId = String(body.instanceId ?? '');
+      const unit = String(body.unit ?? '');
+      if (!this.state.instances.has(instanceId)) {
+        return json({ error: `no instance ${instanceId}` }, 404);
+      }
+      if (!isUnitName(unit) || (body.mode !== 'normal' && body.mode !== 'token')) {
+        return json({ error: 'unit must be a systemd service name (x.service) and mode "normal" or "token"' }, 400);
+      }
+      return json({ instanceId, unit, pid: this.runMetadataApp(instanceId, unit, body.mode) });
+    }
+    if (what === 'instance-app' && req.method === 'DELETE') {
+      stopInstanceServices(this);
+      return json({ stopped: true });
     }
     if (what === 'session-close' && req.method === 'POST') {
       const closed = closeSessions(this.state, String(body.reason ?? 'Exit'), {

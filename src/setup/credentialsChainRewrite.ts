@@ -275,7 +275,7 @@ function afterLeadingImports(
 }
 
 /** Inserts at the same offset land in this order: imports, helpers, then the statement before the use. */
-type Insert = TextEdit & { order: 0 | 1 | 2 };
+type Insert = TextEdit & { order: -1 | 0 | 1 | 2 };
 
 /** Sorted, with inserts at one offset merged in their order (VS Code and LSP keep same-offset inserts in array order). */
 function finish(edits: Array<TextEdit | Insert>): TextEdit[] {
@@ -326,6 +326,29 @@ function rewrite(lang: ChainLanguage, code: Code, offset: number): Array<TextEdi
         (l) => /^(?:import|from)\s/.test(l),
         (l) => /^\s*(?:#|$)/.test(l) || /^\s*["']/.test(l),
       );
+    // No fallback to normal mode (IMDSv1) for the chain's instance-role step: the Python SDK reads
+    // ALIBABA_CLOUD_IMDSV1_DISABLED once, when alibabacloud_credentials.utils.auth_util is imported
+    // (aliyun/credentials-python), so it is set before the file's first import (other alibabacloud
+    // packages import it too), after any `from __future__`.
+    const hardened = (): Insert[] => {
+      if (text.includes('ALIBABA_CLOUD_IMDSV1_DISABLED')) {
+        return [];
+      }
+      const imports = /^(?:import|from)\s+(?!__future__\b)/gm;
+      let first: number | undefined;
+      for (let m = imports.exec(text); m && first === undefined; m = imports.exec(text)) {
+        const at = m.index;
+        first = [...code.skip].some(([from, to]) => from <= at && at < to) ? undefined : at;
+      }
+      return [
+        {
+          offset: first ?? pyImports(),
+          length: 0,
+          order: -1,
+          text: "import os\nos.environ.setdefault('ALIBABA_CLOUD_IMDSV1_DISABLED', 'true')  # instance role: metadata token required, no IMDSv1 fallback\n",
+        } as Insert,
+      ];
+    };
     const head = call && /(?<![\w.])oss2\.Auth(?:V2|V4)?\s*$/.exec(before(call));
     if (call && head) {
       const args = items(code, call);
@@ -366,7 +389,7 @@ function rewrite(lang: ChainLanguage, code: Code, offset: number): Array<TextEdi
           ].join('\n'),
         });
       }
-      return edits;
+      return [...edits, ...hardened()];
     }
     if (!call) {
       return undefined;
@@ -392,7 +415,7 @@ function rewrite(lang: ChainLanguage, code: Code, offset: number): Array<TextEdi
         text: 'from alibabacloud_credentials.client import Client as CredentialClient\n',
       } as Insert);
     }
-    return swapped;
+    return [...swapped, ...hardened()];
   }
 
   if (lang === 'javascript' || lang === 'typescript') {
@@ -559,10 +582,15 @@ function rewrite(lang: ChainLanguage, code: Code, offset: number): Array<TextEdi
       offset: stmt,
       length: 0,
       order: 2,
-      text: `${ind}// The default credential chain: the instance role on ECS, refreshed by credentials-go.\n${ind}// On ECS, set ALIBABA_CLOUD_IMDSV1_DISABLED=true in the environment: no fallback to IMDSv1.\n${ind}credential, err := credentials.NewCredential(nil)\n${ind}if err != nil {\n${ind}\tpanic(err)\n${ind}}\n`,
+      // credentials-go reads ALIBABA_CLOUD_IMDSV1_DISABLED when the chain builds its ECS RAM role
+      // provider (providers/ecs_ram_role.go, Build): set it first, unless the environment says otherwise.
+      text: `${ind}// The default credential chain: the instance role on ECS, refreshed by credentials-go,\n${ind}// through a metadata token only (no fallback to IMDSv1).\n${ind}if os.Getenv("ALIBABA_CLOUD_IMDSV1_DISABLED") == "" {\n${ind}\tos.Setenv("ALIBABA_CLOUD_IMDSV1_DISABLED", "true")\n${ind}}\n${ind}credential, err := credentials.NewCredential(nil)\n${ind}if err != nil {\n${ind}\tpanic(err)\n${ind}}\n`,
     } as Insert,
   ];
-  if (!text.includes('"github.com/aliyun/credentials-go/credentials"')) {
+  const needed = ['"github.com/aliyun/credentials-go/credentials"', '"os"'].filter(
+    (path) => !new RegExp(`^\\s*(?:import\\s+)?${path.replace(/[./]/g, '\\$&')}\\s*$`, 'm').test(text),
+  );
+  if (needed.length) {
     const block = /^import\s*\(\n/m.exec(text);
     const at = block
       ? block.index + block[0].length
@@ -575,9 +603,7 @@ function rewrite(lang: ChainLanguage, code: Code, offset: number): Array<TextEdi
       offset: at,
       length: 0,
       order: 0,
-      text: block
-        ? '\t"github.com/aliyun/credentials-go/credentials"\n'
-        : 'import "github.com/aliyun/credentials-go/credentials"\n',
+      text: needed.map((path) => (block ? `\t${path}\n` : `import ${path}\n`)).join(''),
     } as Insert);
   }
   return edits;

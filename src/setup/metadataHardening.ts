@@ -9,6 +9,7 @@
 import type { Cloud } from '../cloud';
 import { CloudAssistantApi, type InvocationResult } from '../cloud/cloudAssistant';
 import type { EcsInstance } from '../cloud/ecs';
+import { isCloudError } from '../cloud/errors';
 import { l10n } from '../cloud/l10n';
 import {
   parseCanaryOutput,
@@ -44,6 +45,37 @@ export function metadataModeLabel(mode: MetadataMode): string {
       return l10n.t('metadata off');
     default:
       return l10n.t('metadata mode unknown');
+  }
+}
+
+/**
+ * What the instance this window runs on allows, as ECS reports it (DescribeInstances
+ * MetadataOptions) to `profileName`'s identity. Never learnt by reading the metadata service
+ * without a token: that read would itself be a normal-mode caller, and a probe would name VS Code.
+ * `unknown` carries the reason (the identity may not describe instances, or does not see this one).
+ */
+export async function ownMetadataMode(
+  cloud: Cloud,
+  regionId: string,
+  instanceId: string,
+  profileName: string,
+): Promise<{ mode: MetadataMode; reason?: string }> {
+  try {
+    const mode = metadataModeOf(await cloud.ecs.getInstance(regionId, instanceId));
+    return mode === 'unknown'
+      ? { mode, reason: l10n.t('ECS returned no metadata options for {0}', instanceId) }
+      : { mode };
+  } catch (e) {
+    if (isCloudError(e, /^(Forbidden|NoPermission)/)) {
+      return { mode: 'unknown', reason: l10n.t('profile {0} may not call ecs:DescribeInstances', profileName) };
+    }
+    if (isCloudError(e, 'InvalidInstanceId.NotFound')) {
+      return {
+        mode: 'unknown',
+        reason: l10n.t('profile {0} does not see {1} (another account?)', profileName, instanceId),
+      };
+    }
+    throw e;
   }
 }
 

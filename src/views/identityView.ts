@@ -5,6 +5,8 @@ import { formatClockTime, formatDateTime } from '../cloud/timeFormat';
 import type { CallerIdentity } from '../cloud/sts';
 import type { InstanceIdentityService, InstanceState } from '../services/instanceIdentity';
 import type { ProfileEntry } from '../services/profiles';
+import { metadataModeLabel, ownMetadataMode, type MetadataMode } from '../setup/metadataHardening';
+import { describeError } from '../ui/errorFunnel';
 import { ContextValues } from './contextValues';
 import { roleCheckNodes } from './roleCheckView';
 import { ErrorNode, MessageNode, TreeNode } from './node';
@@ -85,9 +87,13 @@ type Found = Extract<InstanceState, { kind: 'found' }>;
 type Problem = Extract<InstanceState, { kind: 'problem' }>;
 const time = formatClockTime;
 
+/** How long the instance's metadata mode, read from ECS, stands before the next tick reads it again. */
+const MODE_TTL_MS = 5 * 60_000;
+
 /** The instance role: role, instance, region, a live expiry countdown and the last refresh. */
 export class InstanceIdentityNode extends TreeNode {
   readonly id = 'identity/instance';
+  private mode?: { at: number; value: Promise<{ mode: MetadataMode; reason?: string; profile: string }> };
   constructor(
     private readonly s: Services,
     private readonly st: Found,
@@ -153,6 +159,7 @@ export class InstanceIdentityNode extends TreeNode {
         'plug',
       ),
     ];
+    out.push(await this.modeNode());
     if (st.refreshError) {
       out.push(
         new MessageNode(
@@ -180,6 +187,61 @@ export class InstanceIdentityNode extends TreeNode {
       );
     }
     return out;
+  }
+
+  /**
+   * Whether this instance still allows normal-mode (token-less) metadata reads, from ECS through
+   * the active profile (ownMetadataMode): the window itself reads only with a token. The countdown
+   * re-renders this node every 30 s; ECS is asked again at most every MODE_TTL_MS.
+   */
+  private async modeNode(): Promise<TreeNode> {
+    const { identity } = this.st;
+    if (!this.mode || Date.now() - this.mode.at > MODE_TTL_MS) {
+      this.mode = {
+        at: Date.now(),
+        value: this.s.cloud().then(
+          ({ entry, cloud }) =>
+            ownMetadataMode(cloud, identity.regionId, identity.instanceId, entry.name).then(
+              (m) => ({ ...m, profile: entry.name }),
+              (e: unknown) => ({ mode: 'unknown' as const, reason: describeError(e).message, profile: entry.name }),
+            ),
+          (e: unknown) => ({ mode: 'unknown' as const, reason: describeError(e).message, profile: '-' }),
+        ),
+      };
+    }
+    const m = await this.mode.value;
+    const id = `${this.id}/metadataMode`;
+    const source = vscode.l10n.t(
+      'From ECS (DescribeInstances, MetadataOptions) as profile {0}, not from a metadata read without a token (such a read would itself be a normal-mode caller).',
+      m.profile,
+    );
+    if (m.mode === 'normalAllowed') {
+      return new MessageNode(
+        id,
+        vscode.l10n.t('This instance: {0}', metadataModeLabel(m.mode)),
+        'unlock',
+        `${vscode.l10n.t('Programs here may read the role credentials without a token, which an SSRF in any of them can abuse. Require Hardened Metadata Mode probes first, then switches.')}\n\n${source}`,
+        {
+          command: 'alibabaCloud.ecs.requireHardenedMetadata',
+          title: vscode.l10n.t('Require Hardened Metadata Mode'),
+          arguments: [{ regionId: identity.regionId, instanceIds: [identity.instanceId] }],
+        },
+      );
+    }
+    if (m.mode === 'unknown') {
+      return new MessageNode(
+        id,
+        vscode.l10n.t('This instance: metadata mode unknown ({0})', m.reason ?? '-'),
+        'question',
+        source,
+      );
+    }
+    return new MessageNode(
+      id,
+      vscode.l10n.t('This instance: {0}', metadataModeLabel(m.mode)),
+      m.mode === 'hardenedOnly' ? 'lock' : 'circle-slash',
+      source,
+    );
   }
 }
 

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { isCloudError } from '../../src/cloud/errors';
@@ -16,6 +15,7 @@ import { metadataCallers } from '../../src/sandbox/rpc/imds';
 import { DEMO } from '../../src/sandbox/seed/demo';
 import {
   metadataModeOf,
+  ownMetadataMode,
   postCheck,
   probeMetadataCallers,
   runMetadataCanary,
@@ -23,11 +23,13 @@ import {
   switchGate,
 } from '../../src/setup/metadataHardening';
 import { parseProbeOutput, shellMetadataProbe } from '../../src/setup/metadataProbeScript';
+import { formatPolicy } from '../../src/policy/builders';
+import { metadataGuardrailPolicy } from '../../src/policy/metadataGuardrail';
+import { sandboxEndpoints } from '../../src/cloud/profile';
 import { useSandbox } from '../helpers/sandbox';
 
 const t = useSandbox();
 const R = 'cn-hangzhou';
-const APP = path.join(__dirname, '..', 'helpers', 'imdsApp.mjs');
 const linux = existsSync('/proc/net/tcp');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fast = { pollIntervalMs: 100 };
@@ -105,8 +107,8 @@ describe('hardened metadata mode', () => {
     async () => {
       const cloud = t.cloud();
       const id = DEMO.vpcInstanceId2;
-      const ordersPid = t.sandbox.runOnInstance(id, 'orders.service', [process.execPath, APP, 'normal']);
-      const billingPid = t.sandbox.runOnInstance(id, 'billing.service', [process.execPath, APP, 'token']);
+      const ordersPid = t.sandbox.runMetadataApp(id, 'orders.service', 'normal');
+      const billingPid = t.sandbox.runMetadataApp(id, 'billing.service', 'token');
       await readsFrom(id, [ordersPid, billingPid]);
 
       const first = await probeMetadataCallers(cloud, R, id, 2, fast);
@@ -116,7 +118,7 @@ describe('hardened metadata mode', () => {
         [byUnit.get('orders.service')?.pid, byUnit.get('orders.service')?.mode],
         [ordersPid, 'tokenless'],
       );
-      assert.match(byUnit.get('orders.service')!.command, /imdsApp\.mjs normal$/);
+      assert.match(byUnit.get('orders.service')!.command, /metadata-reader\.mjs normal$/);
       assert.deepEqual(
         [byUnit.get('billing.service')?.pid, byUnit.get('billing.service')?.mode],
         [billingPid, 'token'],
@@ -179,6 +181,59 @@ describe('hardened metadata mode', () => {
     },
   );
 
+  test(
+    'control route instance-app: starts only the sandbox metadata reader, with the run token; DELETE stops it',
+    { skip: !linux && 'needs /proc' },
+    async () => {
+      const id = DEMO.vpcInstanceId2;
+      const post = (body: unknown, token = t.sandbox.info.controlToken, method = 'POST') =>
+        fetch(`${t.sandbox.info.url}/__sandbox/instance-app`, {
+          method,
+          headers: { 'content-type': 'application/json', 'x-sandbox-token': token },
+          body: method === 'POST' ? JSON.stringify(body) : undefined,
+        });
+      assert.equal((await post({ instanceId: id, unit: 'a.service', mode: 'normal' }, 'wrong')).status, 401);
+      assert.equal((await post({ instanceId: 'i-nothere', unit: 'a.service', mode: 'normal' })).status, 404);
+      assert.equal((await post({ instanceId: id, unit: 'a; rm -rf /', mode: 'normal' })).status, 400);
+      assert.equal((await post({ instanceId: id, unit: 'a.service', mode: '/bin/sh' })).status, 400);
+      const res = await post({ instanceId: id, unit: 'legacy.service', mode: 'normal', argv: ['/bin/false'] });
+      assert.equal(res.status, 200);
+      const { pid } = (await res.json()) as { pid: number };
+      await readsFrom(id, [pid]);
+      const seen = metadataCallers(t.sandbox, id, 0, Number.MAX_SAFE_INTEGER).find((c) => c.process?.pid === pid);
+      assert.equal(seen?.token, false, 'a normal-mode read');
+      assert.match(seen?.process?.command ?? '', /metadata-reader\.mjs normal$/, 'the request named no program');
+      assert.equal((await post({}, undefined, 'DELETE')).status, 200);
+      await sleep(300);
+      assert.throws(() => process.kill(pid, 0), 'stopped');
+    },
+  );
+
+  test("this instance's own mode comes from ECS as the active profile, never from a token-less read; unknown says why", async () => {
+    const id = DEMO.vpcInstanceId2;
+    const calls = () => t.sandbox.requests.filter((r) => r.service === 'imds').length;
+    const root = t.cloud();
+    const before = calls();
+    assert.deepEqual(await ownMetadataMode(root, R, id, 'Sandbox'), { mode: 'normalAllowed' });
+    await setMetadataTokens(root, R, id, 'required');
+    try {
+      assert.deepEqual(await ownMetadataMode(root, R, id, 'Sandbox'), { mode: 'hardenedOnly' });
+    } finally {
+      await setMetadataTokens(root, R, id, 'optional');
+    }
+    assert.equal(calls(), before, 'the metadata service was not asked at all');
+    // The instance role itself (DemoEcsOssReader: OSS read-only) may not describe instances.
+    const role = t.cloud({ mode: 'EcsRamRole' }, { endpoints: sandboxEndpoints(t.sandbox.info.endpoint, id) });
+    const denied = await ownMetadataMode(role, R, id, 'Instance role');
+    assert.equal(denied.mode, 'unknown');
+    assert.equal(denied.reason, 'profile Instance role may not call ecs:DescribeInstances');
+    const elsewhere = await ownMetadataMode(root, R, 'i-bp1notinthisaccount', 'Other');
+    assert.deepEqual(elsewhere, {
+      mode: 'unknown',
+      reason: 'profile Other does not see i-bp1notinthisaccount (another account?)',
+    });
+  });
+
   test('new instances are hardened only; an image that refuses it fails the dry run, and the way back is normal mode', async () => {
     const cloud = t.cloud();
     const spec = {
@@ -209,6 +264,42 @@ describe('hardened metadata mode', () => {
     });
     assert.deepEqual(asked, [imageId]);
     assert.equal(metadataModeOf(await cloud.ecs.getInstance(R, legacy.instanceId)), 'normalAllowed');
+  });
+
+  test('the exported guardrail, attached to a user, denies normal-mode instances and the way back to normal mode; hardened only passes', async () => {
+    const root = t.cloud();
+    const sub = t.sandbox.info.subAccount!;
+    const alice = t.cloud({ mode: 'AK', accessKeyId: sub.accessKeyId, accessKeySecret: sub.accessKeySecret });
+    const spec = {
+      regionId: R,
+      zoneId: 'cn-hangzhou-h',
+      imageId: 'aliyun_3_x64_20G_alibase_20260101.vhd',
+      instanceType: 'ecs.g7.large',
+      vSwitchId: 'vsw-bp1sandbox000001h',
+      securityGroupId: 'sg-bp1sandbox00000001',
+      instanceName: 'guarded',
+      password: 'Aa1!aaaaaa',
+    };
+    const imageId = 'centos_7_09_x64_20G_alibase_20200103.vhd';
+    t.sandbox.state.images.push({ ...t.sandbox.state.images[0], imageId, hardenedMetadata: false });
+    const legacy = { ...spec, imageId, instanceName: 'legacy-guarded' };
+    const normalOk = { allowNormalMetadata: async () => true };
+    await root.ram.createPolicy('MetadataGuardrail', formatPolicy(metadataGuardrailPolicy()));
+    await root.ram.attachPolicyToUser(sub.userName, 'MetadataGuardrail', 'Custom');
+    let hardened: string;
+    try {
+      hardened = (await createInstance(alice, spec, false)).instanceId;
+      assert.equal(metadataModeOf(await root.ecs.getInstance(R, hardened)), 'hardenedOnly');
+      await rejects(setMetadataTokens(alice, R, hardened, 'optional'), 'Forbidden.RAM', 403);
+      // An image that refuses hardened only: its "create in normal mode" is denied too.
+      await rejects(createInstance(alice, legacy, false, normalOk), 'Forbidden.RAM', 403);
+    } finally {
+      await root.ram.detachPolicyFromUser(sub.userName, 'MetadataGuardrail', 'Custom');
+    }
+    // Detached: both work again.
+    await setMetadataTokens(alice, R, hardened, 'optional');
+    const made = await createInstance(alice, legacy, false, normalOk);
+    assert.equal(metadataModeOf(await root.ecs.getInstance(R, made.instanceId)), 'normalAllowed');
   });
 
   test('fleet report: every region through the inventory, normal-mode instances with their roles first', async () => {

@@ -1,5 +1,5 @@
 /**
- * Export Guardrail Policy: the deny policy that keeps new instances hardened only, opened as an
+ * Export Guardrail Policy: the deny policy that keeps instances hardened only, opened as an
  * unsaved policy draft (the policy editor lints it) for the user to review, then create as a
  * custom policy or paste into a Resource Directory control policy. Nothing is sent to the cloud.
  */
@@ -20,7 +20,7 @@ export const exportGuardrailPolicy = defineCommand({
     }
     void s.prompt.notify(
       vscode.l10n.t(
-        'Draft guardrail: denies RunInstances and CreateInstance unless metadata is hardened only ({0}). Review it, then create it as a custom policy (or a Resource Directory control policy) and attach it.',
+        'Draft guardrail, as documented: denies RunInstances, CreateInstance and ModifyInstanceMetadataOptions unless metadata is hardened only ({0}). It also denies Roll Back (back to normal mode) to whoever it is attached to. Review it, then create it as a custom policy (or a Resource Directory control policy) and attach it.',
         HARDENING_CONDITION_KEY,
       ),
       [],

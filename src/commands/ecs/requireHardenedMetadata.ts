@@ -33,7 +33,8 @@ import { InstanceNode } from '../../views/ecsView';
 import { defineCommand, is, type ArgsOf, type Input } from '../command';
 import { bulleted, forEach, showSummary, type ItemResult } from '../selection';
 import { instanceArgs } from './instanceInput';
-import { instanceFor, nameOf } from './attachRole';
+import { nameOf } from './attachRole';
+import { pickInstanceWithRole } from '../../ui/wizard/pickers';
 
 export const metadataArgs = { ...instanceArgs, instanceIds: is.strings };
 const requireHardenedArgs = {
@@ -42,20 +43,24 @@ const requireHardenedArgs = {
   seconds: is.number,
 };
 
-/** The instances a metadata command works on: the selection, args, or a pick; as ECS has them now. */
+/**
+ * The instances a metadata command works on: the selection, args, or a pick (with the command's own
+ * question; those it cannot work on listed last, with why); as ECS has them now.
+ */
 export async function metadataTargets(
   s: Services,
   input: Input<InstanceNode, ArgsOf<typeof metadataArgs>>,
   title: string,
+  pick: { placeHolder: string; unavailable: (i: EcsInstance) => string | undefined },
 ): Promise<EcsInstance[]> {
   const { entry, cloud } = await s.cloud();
   const a = input.args;
   const selected = input.nodes.map((n) => n.instance);
   const chosen = selected.length
     ? selected
-    : a.instanceIds?.length
-      ? a.instanceIds.map((instanceId) => ({ regionId: a.regionId ?? entry.regionId, instanceId }))
-      : [await instanceFor(s, input, title)];
+    : a.instanceIds?.length || a.instanceId
+      ? (a.instanceIds ?? [a.instanceId!]).map((instanceId) => ({ regionId: a.regionId ?? entry.regionId, instanceId }))
+      : [(await pickInstanceWithRole(s.prompt, cloud, title, entry.regionId, pick)).instance!];
   // The tree may be minutes old: read each instance's options as ECS has them now.
   return Promise.all(chosen.map((i) => cloud.ecs.getInstance(i.regionId, i.instanceId)));
 }
@@ -79,7 +84,7 @@ export async function rollBackMetadata(s: Services, cloud: Cloud, instances: Ecs
   return results;
 }
 
-function skipReason(i: EcsInstance): string | undefined {
+export function skipReason(i: EcsInstance): string | undefined {
   const mode = metadataModeOf(i);
   if (mode === 'hardenedOnly') {
     return vscode.l10n.t('already hardened only');
@@ -129,7 +134,10 @@ export const requireHardenedMetadata = defineCommand({
     const title = vscode.l10n.t('Require Hardened Metadata Mode');
     const { entry, cloud } = await s.cloud();
     const a = input.args;
-    const instances = await metadataTargets(s, input, title);
+    const instances = await metadataTargets(s, input, title, {
+      placeHolder: vscode.l10n.t('Require hardened metadata mode on which instance?'),
+      unavailable: skipReason,
+    });
     const skipped: ItemResult[] = instances
       .map((i) => ({ i, why: skipReason(i) }))
       .filter((x) => x.why)
@@ -148,7 +156,13 @@ export const requireHardenedMetadata = defineCommand({
             description: m === 5 ? vscode.l10n.t('catches programs that read every few minutes') : '',
             value: m * 60,
           })),
-          { title, placeHolder: vscode.l10n.t('Probe for how long? {0}', probeLimits()) },
+          // The limits are long: the pick says the one that matters, the dialogs and the log say all.
+          {
+            title,
+            placeHolder: vscode.l10n.t(
+              'Probe for how long? It sees only the programs that read metadata while it runs.',
+            ),
+          },
         )
       ).value;
 
@@ -211,7 +225,13 @@ export const requireHardenedMetadata = defineCommand({
       const choice = await s.prompt.choose(
         vscode.l10n.t('The probe found processes that may read metadata without a token: {0}', names.join(', ')),
         [
-          bulleted(gate.blockers.map((b) => `${b.instanceId}: ${b.name} — ${b.caller.command}`)),
+          bulleted(
+            gate.blockers.map(
+              (b) =>
+                // The name is the unit when there is one, else "pid N": the pid is said once either way.
+                `${b.instanceId}: ${b.caller.unit ? `${b.name} (pid ${b.caller.pid})` : b.name} — ${b.caller.command}`,
+            ),
+          ),
           vscode.l10n.t(
             'Hardened-only mode would break them. Run Canary restarts one service with ALIBABA_CLOUD_IMDSV1_DISABLED=true (its Alibaba SDK then never falls back) and probes again; Switch Anyway asks you to type these names.',
           ),
@@ -288,9 +308,19 @@ export const requireHardenedMetadata = defineCommand({
           ),
       [
         bulleted(todo.map(nameOf)),
+        override.length
+          ? vscode.l10n.t(
+              'You accepted breaking: {0}.',
+              override
+                .map((n) => n.trim())
+                .filter(Boolean)
+                .join(', '),
+            )
+          : vscode.l10n.t('The probe ({0} s) found no process reading metadata without a token.', seconds),
         vscode.l10n.t(
           'Reads without a token will be refused (403). Roll Back allows normal mode again with one call per instance.',
         ),
+        probeLimits(),
       ].join('\n\n'),
       vscode.l10n.t('Require Hardened Mode'),
     );

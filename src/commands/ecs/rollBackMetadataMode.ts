@@ -18,7 +18,13 @@ export const rollBackMetadataMode = defineCommand({
   run: async (s, input) => {
     const title = vscode.l10n.t('Roll Back Metadata Mode');
     const { entry, cloud } = await s.cloud();
-    const instances = (await metadataTargets(s, input, title)).filter((i) => metadataModeOf(i) === 'hardenedOnly');
+    const instances = (
+      await metadataTargets(s, input, title, {
+        placeHolder: vscode.l10n.t('Allow normal-mode metadata reads again on which instance?'),
+        unavailable: (i) =>
+          metadataModeOf(i) === 'hardenedOnly' ? undefined : vscode.l10n.t('it does not require tokens'),
+      })
+    ).filter((i) => metadataModeOf(i) === 'hardenedOnly');
     if (!instances.length) {
       void s.prompt.notify(vscode.l10n.t('None of these instances requires tokens; nothing to roll back.'), []);
       return { rolledBack: [] };

@@ -672,6 +672,17 @@ function metadataOptions(
   return { httpTokens, httpEndpoint };
 }
 
+/**
+ * `ecs:SecurityHardeningMode`, the condition key of RunInstances, CreateInstance (their API
+ * references' authorization tables) and ModifyInstanceMetadataOptions (the documented guardrail,
+ * "Access instance metadata in security hardening mode only": a Deny on all three with
+ * StringEquals ["false"]): "true" when the request asks for hardened-only mode. A request without
+ * HttpTokens asks for the default, optional (for ModifyInstanceMetadataOptions a guess: no page says).
+ */
+const hardeningMode = (ctx: RpcContext) => ({
+  'ecs:SecurityHardeningMode': ctx.params.str('HttpTokens') === 'required' ? 'true' : 'false',
+});
+
 /** ModifyInstanceMetadataOptions: RegionId, InstanceId, HttpEndpoint, HttpTokens (ECS API reference). */
 function modifyInstanceMetadataOptions(ctx: RpcContext): RpcBody {
   const r = region(ctx);
@@ -1196,6 +1207,7 @@ const actions: Record<string, RpcAction> = {
   DetachInstanceRamRole: { resources: eachInstance, handle: detachInstanceRamRole },
   RunInstances: {
     resources: allInstances,
+    conditions: hardeningMode,
     handle: idempotent((ctx) => ({
       InstanceIdSets: { InstanceIdSet: launch(ctx, 'run').map((i) => i.instanceId) },
       OrderId: '',
@@ -1204,6 +1216,7 @@ const actions: Record<string, RpcAction> = {
   },
   CreateInstance: {
     resources: allInstances,
+    conditions: hardeningMode,
     handle: idempotent((ctx) => ({ InstanceId: launch(ctx, 'create')[0].instanceId, OrderId: '', TradePrice: 0 })),
   },
   StartInstance: { resources: oneInstance, handle: startInstance },
@@ -1211,7 +1224,11 @@ const actions: Record<string, RpcAction> = {
   RebootInstance: { resources: oneInstance, handle: rebootInstance },
   DeleteInstance: { resources: oneInstance, handle: deleteInstance },
   ModifyInstanceAttribute: { resources: oneInstance, handle: modifyInstanceAttribute },
-  ModifyInstanceMetadataOptions: { resources: oneInstance, handle: modifyInstanceMetadataOptions },
+  ModifyInstanceMetadataOptions: {
+    resources: oneInstance,
+    conditions: hardeningMode,
+    handle: modifyInstanceMetadataOptions,
+  },
   AllocatePublicIpAddress: { resources: oneInstance, handle: allocatePublicIpAddress },
   ...securityGroupActions,
   ...priceActions,

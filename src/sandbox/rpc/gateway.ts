@@ -200,7 +200,7 @@ export const rpcService: ServiceModule = {
     const rid = requestId();
     // Every request served is an ActionTrail event, refused ones with their errorCode.
     try {
-      authorizeAll(ctx, product, entry, authAction, principal, globals);
+      authorizeAll(ctx, product, entry, authAction, principal, { ...globals, ...entry.conditions?.(ctx) });
       const body = entry.handle(ctx);
       recordRpcEvent(ctx, product, rid, authAction, undefined, accessKeyId);
       return json(200, rid, { RequestId: rid, ...body });

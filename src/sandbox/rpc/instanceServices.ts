@@ -1,7 +1,8 @@
 /**
  * Programs "running on" a sandbox instance, as systemd services: real child processes of the
  * sandbox whose metadata service is the instance's (`SANDBOX_IMDS_URL`). Tests start them through
- * the sandbox object (never over HTTP: no request can make the sandbox run a program), and the
+ * the sandbox object; over HTTP (the control route `instance-app`, with the run's token) only the
+ * sandbox's own metadata reader can be started (metadataApp.ts), never a program a request names. The
  * Cloud Assistant agent restarts one for the metadata canary, with the extra environment a systemd
  * drop-in would give it. Their requests reach the metadata service like any client's, so what the
  * metadata probe reports about them comes from real connections.

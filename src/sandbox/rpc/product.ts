@@ -35,6 +35,8 @@ export interface RpcAction {
    */
   resources?(ctx: RpcContext): string[];
   handle(ctx: RpcContext): RpcBody;
+  /** The product's own condition keys this request carries (e.g. `ecs:SecurityHardeningMode`), checked with the globals. */
+  conditions?(ctx: RpcContext): Record<string, string>;
   /**
    * Called without a signature (the SDK's authType "Anonymous", e.g. STS AssumeRoleWithOIDC): no
    * credential is checked and the handler must not read `ctx.principal`.

@@ -493,6 +493,12 @@ export async function answerDialog(page, button, timeout = T) {
     page.evaluate(() =>
       document.activeElement?.closest('.monaco-dialog-box') ? document.activeElement.textContent?.trim() : undefined,
     );
+  const message = (
+    await box
+      .locator('.dialog-message-text')
+      .innerText()
+      .catch(() => '')
+  ).trim();
   for (let i = 0; i < 6 && (await focused()) !== button; i++) await page.keyboard.press('Tab');
   let how = 'Enter';
   if ((await focused()) === button) await page.keyboard.press('Enter');
@@ -500,7 +506,16 @@ export async function answerDialog(page, button, timeout = T) {
     how = 'click';
     await box.locator('.dialog-buttons .monaco-button', { hasText: button }).first().click({ timeout });
   }
-  await box.waitFor({ state: 'hidden', timeout });
+  // Answered when this dialog is gone: the box hidden, or already showing the next dialog's message
+  // (a command that asks again at once reuses the box before a "hidden" state can be seen).
+  await page.waitForFunction(
+    (prev) => {
+      const b = document.querySelector('.monaco-dialog-box');
+      return !b || !b.checkVisibility() || b.querySelector('.dialog-message-text')?.textContent?.trim() !== prev;
+    },
+    message,
+    { timeout },
+  );
   return how;
 }
 

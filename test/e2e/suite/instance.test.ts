@@ -159,6 +159,66 @@ export const instanceTests: HostTest[] = [
     },
   },
   {
+    name: "the instance node says whether this instance allows normal mode, from ECS as the active profile; the window's own reads carry a token",
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const instanceProfile = a.services.profiles.active()!.id;
+      assert.equal(a.services.profiles.active()?.source, 'instance');
+      const provider = a.explorer.providers.get('identity')!;
+      const modeRow = async () => {
+        const roots = await provider.getChildren();
+        for (const n of roots) {
+          if ((await provider.getTreeItem(n)).contextValue !== 'instanceIdentity') {
+            continue;
+          }
+          for (const c of await provider.getChildren(n)) {
+            const item = await provider.getTreeItem(c);
+            if (item.id === 'identity/instance/metadataMode') {
+              return item;
+            }
+          }
+        }
+        return undefined;
+      };
+      const shows = (want: string) =>
+        waitFor(`"${want}"`, async () => {
+          const item = await modeRow();
+          return item && label(item) === want ? item : undefined;
+        });
+      // The instance role (OSS read-only) may not describe instances: unknown, and why.
+      await shows('This instance: metadata mode unknown (profile Instance role may not call ecs:DescribeInstances)');
+      const cloud = async () => (await a.services.cloud()).cloud;
+      try {
+        await a.services.profiles.select('sandbox:Sandbox');
+        const normal = await shows('This instance: normal mode allowed');
+        assert.match(String(normal.tooltip), /From ECS \(DescribeInstances, MetadataOptions\) as profile Sandbox/);
+        assert.equal(normal.command?.command, 'alibabaCloud.ecs.requireHardenedMetadata');
+        assert.deepEqual(normal.command?.arguments, [{ regionId: 'cn-hangzhou', instanceIds: [WITH_ROLE] }]);
+        // Hardened only: a token-less read would now be refused, and detection still finds the role.
+        await (
+          await cloud()
+        ).ecs.modifyMetadataOptions('cn-hangzhou', WITH_ROLE, {
+          httpTokens: 'required',
+          httpEndpoint: 'enabled',
+        });
+        const out = await vscode.commands.executeCommand<{ kind: string }>('alibabaCloud.instance.detect');
+        assert.equal(out?.kind, 'found');
+        await shows('This instance: hardened only');
+      } finally {
+        await (
+          await cloud()
+        ).ecs.modifyMetadataOptions('cn-hangzhou', WITH_ROLE, {
+          httpTokens: 'optional',
+          httpEndpoint: 'enabled',
+        });
+        a.useScriptedPrompter().enqueue('Switch'); // a switch requested through args is confirmed
+        await vscode.commands.executeCommand('alibabaCloud.selectProfile', { id: instanceProfile });
+      }
+      assert.equal(a.services.profiles.active()?.source, 'instance');
+    },
+  },
+  {
     name: 'Refresh Instance Credentials',
     async run() {
       const out = await vscode.commands.executeCommand<{ expiration?: string }>(

@@ -6,6 +6,7 @@ import { flowSettings, flowTests } from './flows.ui.mjs';
 import { helperTests } from './helpers.ui.mjs';
 import { hostileSettings, hostileTests } from './hostile.ui.mjs';
 import { inertTests } from './inert.ui.mjs';
+import { metadataUiTests } from './metadata.ui.mjs';
 import { rightsizeTests } from './rightsize.ui.mjs';
 import { paletteUiTests, stateUiTests } from './states.ui.mjs';
 import { walkthroughTests } from './walkthrough.ui.mjs';
@@ -22,6 +23,7 @@ export const uiTests = [
   flowTests[1], // the wizard: it attaches a role
   ...walkthroughTests, // the walkthrough's ticks after the wizard
   ...writeTests, // still as the sandbox profile, which may write RAM
+  ...metadataUiTests, // still as the sandbox profile; demo-worker-1 ends in normal mode, as seeded
   ...flowTests.slice(2), // it switches the window to the instance identity
   ...stateUiTests, // as that instance role (refused RAM), then with ECS answering 500
   ...destructiveTests, // back on the sandbox profile, release an instance and delete a bucket

@@ -9,6 +9,12 @@ import { fakeAccessKeyId, fakeAccessKeySecret } from '../../helpers/fakeKeys';
 /** The chain's instance-role step in hardened mode (no IMDSv1 fallback), as @alicloud/credentials reads it. */
 const HARDENED =
   "process.env.ALIBABA_CLOUD_IMDSV1_DISABLED = process.env.ALIBABA_CLOUD_IMDSV1_DISABLED || 'true'; // instance role: metadata token required, no IMDSv1 fallback";
+/** The same for Python: before any import (alibabacloud_credentials reads it when first imported). */
+const PY_HARDENED =
+  "import os\nos.environ.setdefault('ALIBABA_CLOUD_IMDSV1_DISABLED', 'true')  # instance role: metadata token required, no IMDSv1 fallback\n";
+/** And for Go: before credentials.NewCredential builds the chain. */
+const GO_HARDENED =
+  '\t// The default credential chain: the instance role on ECS, refreshed by credentials-go,\n\t// through a metadata token only (no fallback to IMDSv1).\n\tif os.Getenv("ALIBABA_CLOUD_IMDSV1_DISABLED") == "" {\n\t\tos.Setenv("ALIBABA_CLOUD_IMDSV1_DISABLED", "true")\n\t}\n';
 
 function rewrite(languageId: string, make: (id: string, secret: string) => string): string | undefined {
   const id = fakeAccessKeyId();
@@ -34,7 +40,12 @@ describe('credentials chain rewrite', () => {
         `import oss2\n\nauth = oss2.Auth('${id}', '${s}')\nbucket = oss2.Bucket(auth, 'https://oss-cn-hangzhou.aliyuncs.com', 'b')\n`,
     );
     assert.ok(out);
-    assert.match(out, /^import oss2\n\nfrom alibabacloud_credentials\.client import Client as CredentialClient\n/);
+    assert.ok(
+      out.startsWith(
+        `${PY_HARDENED}import oss2\n\nfrom alibabacloud_credentials.client import Client as CredentialClient\n`,
+      ),
+      out,
+    );
     assert.match(out, /auth = oss2\.ProviderAuth\(CredentialProviderWrapper\(CredentialClient\(\)\)\)\nbucket = /);
     assert.match(
       out,
@@ -50,7 +61,8 @@ describe('credentials chain rewrite', () => {
     );
     assert.equal(
       out,
-      `from alibabacloud_tea_openapi import models as open_api_models\nfrom alibabacloud_credentials.client import Client as CredentialClient\n\nconfig = open_api_models.Config(\n    credential=CredentialClient(),\n    region_id='cn-hangzhou',\n)\n`,
+      // alibabacloud_tea_openapi imports alibabacloud_credentials itself: the setting goes before it.
+      `${PY_HARDENED}from alibabacloud_tea_openapi import models as open_api_models\nfrom alibabacloud_credentials.client import Client as CredentialClient\n\nconfig = open_api_models.Config(\n    credential=CredentialClient(),\n    region_id='cn-hangzhou',\n)\n`,
     );
   });
 
@@ -129,7 +141,7 @@ describe('credentials chain rewrite', () => {
     );
     assert.equal(
       out,
-      `package main\n\nimport (\n\t"github.com/aliyun/credentials-go/credentials"\n\topenapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"\n\t"github.com/alibabacloud-go/tea/tea"\n)\n\nfunc client() {\n\t// The default credential chain: the instance role on ECS, refreshed by credentials-go.\n\t// On ECS, set ALIBABA_CLOUD_IMDSV1_DISABLED=true in the environment: no fallback to IMDSv1.\n\tcredential, err := credentials.NewCredential(nil)\n\tif err != nil {\n\t\tpanic(err)\n\t}\n\tconfig := &openapi.Config{\n\t\tCredential: credential,\n\t\tRegionId:        tea.String("cn-hangzhou"),\n\t}\n\t_ = config\n}\n`,
+      `package main\n\nimport (\n\t"github.com/aliyun/credentials-go/credentials"\n\t"os"\n\topenapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"\n\t"github.com/alibabacloud-go/tea/tea"\n)\n\nfunc client() {\n${GO_HARDENED}\tcredential, err := credentials.NewCredential(nil)\n\tif err != nil {\n\t\tpanic(err)\n\t}\n\tconfig := &openapi.Config{\n\t\tCredential: credential,\n\t\tRegionId:        tea.String("cn-hangzhou"),\n\t}\n\t_ = config\n}\n`,
     );
   });
 
@@ -176,7 +188,7 @@ describe('credentials chain rewrite: placement, anchoring, arguments, refusal', 
     assert.ok(out);
     assert.ok(
       out.startsWith(
-        '"""Uploads reports."""\nimport oss2\n\nfrom alibabacloud_credentials.client import Client as CredentialClient\n',
+        `"""Uploads reports."""\n${PY_HARDENED}import oss2\n\nfrom alibabacloud_credentials.client import Client as CredentialClient\n`,
       ),
       out,
     );
@@ -191,8 +203,29 @@ describe('credentials chain rewrite: placement, anchoring, arguments, refusal', 
     );
     assert.equal(
       tea,
-      `from x import (\n    a,\n    b,\n)\nfrom alibabacloud_credentials.client import Client as CredentialClient\nconfig = Config(credential=CredentialClient())\nimport late\n`,
+      `${PY_HARDENED}from x import (\n    a,\n    b,\n)\nfrom alibabacloud_credentials.client import Client as CredentialClient\nconfig = Config(credential=CredentialClient())\nimport late\n`,
     );
+  });
+
+  test('hardened mode: Python after `from __future__`, set once; Go imports "os" once', () => {
+    const py = rewrite(
+      'python',
+      (id, s) =>
+        `from __future__ import annotations\nfrom alibabacloud_tea_openapi.models import Config\nconfig = Config(access_key_id='${id}', access_key_secret='${s}')\n`,
+    );
+    assert.ok(py?.startsWith(`from __future__ import annotations\n${PY_HARDENED}from alibabacloud_tea_openapi`), py);
+    assert.equal(py!.split('ALIBABA_CLOUD_IMDSV1_DISABLED').length, 2, 'once');
+    const go = rewrite(
+      'go',
+      (id, s) =>
+        `package main\n\nimport (\n\t"os"\n\topenapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"\n)\n\nfunc client() {\n\tconfig := &openapi.Config{AccessKeyId: tea.String("${id}"), AccessKeySecret: tea.String("${s}"), Endpoint: tea.String(os.Getenv("E"))}\n\t_ = config\n}\n`,
+    );
+    assert.ok(
+      go?.startsWith('package main\n\nimport (\n\t"github.com/aliyun/credentials-go/credentials"\n\t"os"\n\topenapi'),
+      go,
+    );
+    assert.equal(go!.split('"os"').length, 2, 'one os import');
+    assert.ok(go!.indexOf(GO_HARDENED) < go!.indexOf('credentials.NewCredential(nil)'), go);
   });
 
   test('anchored names: ramAccessKeyId is left alone, the accessKeyId holding the key is rewritten', () => {
