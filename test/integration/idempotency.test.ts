@@ -33,8 +33,9 @@ const NEW_INSTANCE = {
  * set too: httpx's read timer is lost on a keep-alive socket after an error answer (the dry run's
  * DryRunOperation), and then only its socket idle timer, which it sets to the connect timeout, fires.
  */
-const READ_TIMEOUT = 300;
-const SLOW = 1200;
+// 1 s: a prompt answer (the dry run's) can take over 300 ms on a loaded two-core machine.
+const READ_TIMEOUT = 1000;
+const SLOW = 2500;
 
 let sandbox: Sandbox;
 const clouds: Cloud[] = [];
