@@ -6,6 +6,7 @@ import type { ProfileConfig } from './profile';
 import { RamApi } from './ram';
 import { CloudSession, type CloudLogger } from './session';
 import { getCallerIdentity, type CallerIdentity } from './sts';
+import type { RoleChanges } from './waiting';
 
 export interface Cloud {
   readonly session: CloudSession;
@@ -18,9 +19,17 @@ export interface Cloud {
   dispose(): void;
 }
 
-/** `providers`: credential providers shared with the owner's other clouds (see CredentialProviders). */
-export function createCloud(profile: ProfileConfig, logger?: CloudLogger, providers?: CredentialProviders): Cloud {
-  const session = new CloudSession(profile, logger, undefined, providers);
+/**
+ * `providers` and `roleChanges`: shared with the owner's other clouds (see CredentialProviders and
+ * RoleChanges).
+ */
+export function createCloud(
+  profile: ProfileConfig,
+  logger?: CloudLogger,
+  providers?: CredentialProviders,
+  roleChanges?: RoleChanges,
+): Cloud {
+  const session = new CloudSession(profile, logger, undefined, providers, roleChanges);
   let identity: Promise<CallerIdentity> | undefined;
   return {
     session,

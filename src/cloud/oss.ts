@@ -14,7 +14,7 @@ import { clampNumber, PRESIGN_MAX_SECONDS, PRESIGN_MIN_SECONDS } from './endpoin
 import { l10n } from './l10n';
 import { mapLimit, type Page } from './paging';
 import type { CallOptions, CloudSession } from './session';
-import { grantPending, waitForPropagation } from './waiting';
+import { waitForPropagation } from './waiting';
 import type OSS from 'ali-oss';
 
 export interface BucketInfo {
@@ -272,7 +272,8 @@ export class OssApi {
     const roleName = this.session.roleName;
     return waitForPropagation('oss', skewAware, {
       roleName: roleName ?? '',
-      retryIf: (e) => grantPending(roleName, e),
+      changes: this.session.roleChanges,
+      retryIf: (e) => this.session.roleChanges.grantPending(roleName, e),
       onProgress: (p) =>
         this.session.logger.info(`oss.${op}: ${p.lastError?.code ?? ''} after a recent grant; ${p.message}`),
     });

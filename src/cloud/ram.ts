@@ -3,7 +3,6 @@ import type { Page } from './paging';
 import { deferredPage, scanAnswer, type DeferredPage } from './deferredAnswer';
 import { callRpcJson, callRpcParts, loadRamSdk } from './sdk';
 import type { CloudSession } from './session';
-import { noteRoleChange } from './waiting';
 
 export type PolicyType = 'System' | 'Custom';
 
@@ -154,7 +153,7 @@ export class RamApi {
         new m.CreateRoleRequest({ roleName, assumeRolePolicyDocument: trustPolicy, description, maxSessionDuration }),
       ),
     );
-    noteRoleChange(roleName);
+    this.session.roleChanges.noteChange(roleName);
     const x = r.body?.role;
     return {
       roleId: s(x?.roleId),
@@ -171,7 +170,7 @@ export class RamApi {
     await this.call('UpdateRole', (c, m) =>
       c.updateRole(new m.UpdateRoleRequest({ roleName, newAssumeRolePolicyDocument: trustPolicy })),
     );
-    noteRoleChange(roleName);
+    this.session.roleChanges.noteChange(roleName);
   }
 
   async deleteRole(roleName: string): Promise<void> {
@@ -300,14 +299,14 @@ export class RamApi {
     await this.call('AttachPolicyToRole', (c, m) =>
       c.attachPolicyToRole(new m.AttachPolicyToRoleRequest({ roleName, policyName, policyType })),
     );
-    noteRoleChange(roleName);
+    this.session.roleChanges.noteChange(roleName);
   }
 
   async detachPolicyFromRole(roleName: string, policyName: string, policyType: PolicyType): Promise<void> {
     await this.call('DetachPolicyFromRole', (c, m) =>
       c.detachPolicyFromRole(new m.DetachPolicyFromRoleRequest({ roleName, policyName, policyType })),
     );
-    noteRoleChange(roleName);
+    this.session.roleChanges.noteChange(roleName);
   }
 
   async listPoliciesForRole(roleName: string): Promise<AttachedPolicy[]> {

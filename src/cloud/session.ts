@@ -16,7 +16,7 @@ import { assertRegionId, ecsEndpoint, ossEndpoint, type ProfileConfig } from './
 import { DEFAULT_RETRY, withRetry } from './retry';
 import { loadEcsSdk, loadOpenApi, loadOss, loadRamSdk, loadStsSdk } from './sdk';
 import { announceCredentials } from './secretValues';
-import { waitForPropagation } from './waiting';
+import { RoleChanges, waitForPropagation } from './waiting';
 import type * as RamSdk from '@alicloud/ram20150501';
 import type * as EcsSdk from '@alicloud/ecs20140526';
 import type * as StsSdk from '@alicloud/sts20150401';
@@ -71,6 +71,8 @@ export class CloudSession {
     readonly logger: CloudLogger = silentLogger,
     provider?: CredentialProvider,
     providers?: CredentialProviders,
+    /** Shared with the owner's other sessions (see RoleChanges); a session of its own otherwise. */
+    readonly roleChanges: RoleChanges = new RoleChanges(),
   ) {
     this.provider =
       provider ??
@@ -382,6 +384,7 @@ export class CloudSession {
         ),
       {
         roleName: /:role\/(.+)$/i.exec(roleArn)?.[1] ?? '',
+        changes: this.roleChanges,
         onProgress: (p) =>
           this.logger.info(`sts.AssumeRole: ${p.lastError?.code ?? ''} after a recent RAM change; ${p.message}`),
       },
@@ -445,6 +448,7 @@ export class CloudSession {
         ),
       {
         roleName: /:role\/(.+)$/i.exec(roleArn)?.[1] ?? '',
+        changes: this.roleChanges,
         onProgress: (p) =>
           this.logger.info(
             `sts.AssumeRoleWithOIDC: ${p.lastError?.code ?? ''} after a recent RAM change; ${p.message}`,

@@ -38,36 +38,45 @@ export const PROPAGATION_TIMEOUT_MS = 60_000;
 /** A role change counts as recent for this long (a flow may ask questions between two steps). */
 const RECENT_CHANGE_MS = 3 * 60_000;
 
-const changes = new Map<string, number>();
-const grants = new Map<string, Array<{ at: number; covers(e: CloudError): boolean }>>();
-
-/** Records that this process just created or changed a role (RamApi calls it). */
-export function noteRoleChange(roleName: string, at = Date.now()): void {
-  changes.set(roleName.toLowerCase(), at);
-}
-
 /**
- * Records that a role was just granted something (a policy attached for a refused request):
- * until that reaches OSS, refusals it `covers` are retried instead of reported.
+ * The roles this process created, changed or granted something a moment ago. One object is shared
+ * by every Cloud of one owner (the profile store): a grant made through the administrator's profile
+ * must reach the OSS calls made through the role's own profile.
  */
-export function noteRoleGrant(roleName: string, covers: (e: CloudError) => boolean, at = Date.now()): void {
-  noteRoleChange(roleName, at);
-  const list = (grants.get(roleName.toLowerCase()) ?? []).filter((g) => at - g.at < RECENT_CHANGE_MS);
-  list.push({ at, covers });
-  grants.set(roleName.toLowerCase(), list);
-}
+export class RoleChanges {
+  private readonly changes = new Map<string, number>();
+  private readonly grants = new Map<string, Array<{ at: number; covers(e: CloudError): boolean }>>();
 
-/** Whether a recent grant to `roleName` allows what `e` refused (so the refusal is stale). */
-export function grantPending(roleName: string | undefined, e: CloudError, at = Date.now()): boolean {
-  return (
-    !!roleName && (grants.get(roleName.toLowerCase()) ?? []).some((g) => at - g.at < RECENT_CHANGE_MS && g.covers(e))
-  );
-}
+  /** Records that this process just created or changed a role (RamApi calls it). */
+  noteChange(roleName: string, at = Date.now()): void {
+    this.changes.set(roleName.toLowerCase(), at);
+  }
 
-/** Whether `roleName` was created or changed by this process within the last few minutes. */
-export function roleChangedRecently(roleName: string | undefined, at = Date.now()): boolean {
-  const t = roleName ? changes.get(roleName.toLowerCase()) : undefined;
-  return t !== undefined && at - t < RECENT_CHANGE_MS;
+  /**
+   * Records that a role was just granted something (a policy attached for a refused request):
+   * until that reaches OSS, refusals it `covers` are retried instead of reported.
+   */
+  noteGrant(roleName: string, covers: (e: CloudError) => boolean, at = Date.now()): void {
+    this.noteChange(roleName, at);
+    const key = roleName.toLowerCase();
+    const list = (this.grants.get(key) ?? []).filter((g) => at - g.at < RECENT_CHANGE_MS);
+    list.push({ at, covers });
+    this.grants.set(key, list);
+  }
+
+  /** Whether a recent grant to `roleName` allows what `e` refused (so the refusal is stale). */
+  grantPending(roleName: string | undefined, e: CloudError, at = Date.now()): boolean {
+    return (
+      !!roleName &&
+      (this.grants.get(roleName.toLowerCase()) ?? []).some((g) => at - g.at < RECENT_CHANGE_MS && g.covers(e))
+    );
+  }
+
+  /** Whether `roleName` was created or changed by this process within the last few minutes. */
+  changedRecently(roleName: string | undefined, at = Date.now()): boolean {
+    const t = roleName ? this.changes.get(roleName.toLowerCase()) : undefined;
+    return t !== undefined && at - t < RECENT_CHANGE_MS;
+  }
 }
 
 export interface WaitProgress {
@@ -87,19 +96,20 @@ export interface WaitOptions {
   maxDelayMs?: number;
 }
 
-export interface PropagationOptions extends WaitOptions {
-  /**
-   * Retry only if this role was changed recently by this process; without it the codes are
-   * always retried (the caller knows it just changed the role).
-   */
-  roleName?: string;
-  /**
-   * Asked at the first refusal: can it be propagation? E.g. RAM already shows the role trusting
-   * ECS (then ECS's NotEcsRole is stale), or a recent grant covers the refused request. False:
-   * the refusal is real and fails at once.
-   */
-  retryIf?(e: CloudError): boolean | Promise<boolean>;
-}
+/**
+ * Retry only if `roleName` was changed recently, as `changes` (the session's
+ * `cloud.session.roleChanges`) recorded it; without a role the codes are always retried (the caller
+ * knows it just changed the role). The two come together, so a role is never checked against nothing.
+ */
+export type PropagationOptions = WaitOptions &
+  ({ roleName?: undefined; changes?: undefined } | { roleName: string; changes: RoleChanges }) & {
+    /**
+     * Asked at the first refusal: can it be propagation? E.g. RAM already shows the role trusting
+     * ECS (then ECS's NotEcsRole is stale), or a recent grant covers the refused request. False:
+     * the refusal is real and fails at once.
+     */
+    retryIf?(e: CloudError): boolean | Promise<boolean>;
+  };
 
 const targetName = (t: PropagationTarget): string =>
   ({ ecs: 'ECS', sts: 'STS', oss: 'OSS', imds: l10n.t('the instance') })[t];
@@ -143,7 +153,7 @@ export async function waitForPropagation<T>(
   fn: () => Promise<T>,
   opts: PropagationOptions = {},
 ): Promise<T> {
-  if (opts.roleName !== undefined && !roleChangedRecently(opts.roleName)) {
+  if (opts.roleName !== undefined && !opts.changes.changedRecently(opts.roleName)) {
     return fn();
   }
   const timeout = opts.timeoutMs ?? PROPAGATION_TIMEOUT_MS;

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { Cloud } from '../cloud';
 import { defaultCliConfigPath, readCliConfig } from '../cloud/cliConfig';
 import { CredentialProviders, credentialsFromEnv } from '../cloud/credentials';
+import { RoleChanges } from '../cloud/waiting';
 import type { CommandApprovalScope } from '../cloud/credentialSources';
 import { vetEndpointOverrides } from '../cloud/endpointPolicy';
 import { sandboxEndpoints, type CredentialConfig, type Endpoints, type ProfileConfig } from '../cloud/profile';
@@ -79,6 +80,8 @@ export class ProfileStore implements vscode.Disposable {
   private cloud?: { id: string; cloud: Promise<Cloud> };
   /** Credential caches (instance role, External commands) shared by the clouds this store makes. */
   readonly credentialProviders = new CredentialProviders();
+  /** Recent RAM changes, seen by every Cloud this store makes (see RoleChanges). */
+  readonly roleChanges = new RoleChanges();
   private readonly reported = new Set<string>();
   readonly endpointTrust: EndpointTrust;
   private readonly configSub: vscode.Disposable;
@@ -300,7 +303,7 @@ export class ProfileStore implements vscode.Disposable {
 
   /** Every provider announces its credentials to the log's redaction itself (src/cloud/secretValues). */
   private create(config: ProfileConfig): Cloud {
-    return this.onDemand().cloud.createCloud(config, this.log, this.credentialProviders);
+    return this.onDemand().cloud.createCloud(config, this.log, this.credentialProviders, this.roleChanges);
   }
 
   private async resolve(entry: ProfileEntry): Promise<ProfileConfig> {

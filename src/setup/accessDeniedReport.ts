@@ -10,7 +10,6 @@ import { CloudError } from '../cloud/errors';
 import { l10n } from '../cloud/l10n';
 import type { AttachedPolicy } from '../cloud/ram';
 import type { CallerIdentity } from '../cloud/sts';
-import { noteRoleGrant } from '../cloud/waiting';
 import { formatPolicy } from '../policy/builders';
 import { evaluate } from '../policy/evaluate';
 import { explainDenial, suggestStatement, type DenialExplanation } from '../policy/explain';
@@ -254,7 +253,7 @@ export async function grantStatement(
   const granted: NamedPolicy[] = [
     { name: policyName, type: 'Custom', document: { Version: '1', Statement: [statement] } },
   ];
-  noteRoleGrant(principal.name, (e) => {
+  cloud.session.roleChanges.noteGrant(principal.name, (e) => {
     const req = ramRequestOf(e);
     return !!req && evaluate(granted, req).effect === 'Allow';
   });

@@ -389,6 +389,7 @@ async function runStep(
   // a delay; until then ECS answers as for the old role, and waiting is the fix.
   const waitOpts = {
     roleName: req.roleName,
+    changes: cloud.session.roleChanges,
     retryIf: ramShowsEcsRole(cloud, req.roleName),
     signal: ctx.signal,
     onProgress: (p: { message: string }) => ctx.onWait(p.message),
@@ -491,6 +492,7 @@ export async function createInstance(
       : spec;
   const waitOpts = {
     roleName: spec.ramRoleName ?? '',
+    changes: cloud.session.roleChanges,
     retryIf: ramShowsEcsRole(cloud, spec.ramRoleName ?? ''),
     signal: hooks.signal,
     onProgress: (p: { message: string }) => hooks.onWait?.(p.message),

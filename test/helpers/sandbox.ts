@@ -2,6 +2,7 @@
 import { after, before } from 'node:test';
 import { createCloud, type Cloud } from '../../src/cloud';
 import type { CredentialProviders } from '../../src/cloud/credentials';
+import { RoleChanges } from '../../src/cloud/waiting';
 import { sandboxEndpoints, type CredentialConfig, type ProfileConfig } from '../../src/cloud/profile';
 import { DEMO } from '../../src/sandbox/seed/demo';
 import { CONTROL_TOKEN_HEADER, startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server';
@@ -13,6 +14,8 @@ export interface TestCloud {
   cloud(credentials?: CredentialConfig, extra?: Partial<ProfileConfig>, providers?: CredentialProviders): Cloud;
   root: CredentialConfig;
   subAccount: CredentialConfig;
+  /** The suite's recent RAM changes, shared by all its clouds as the profile store shares them. */
+  roleChanges: RoleChanges;
 }
 
 /**
@@ -41,8 +44,9 @@ export function useSandbox(options: SandboxOptions = {}): TestCloud {
       retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
       ...extra,
     });
+    t.roleChanges = new RoleChanges();
     t.cloud = (credentials, extra, providers) => {
-      const c = createCloud(t.profile(credentials, extra), undefined, providers);
+      const c = createCloud(t.profile(credentials, extra), undefined, providers, t.roleChanges);
       clouds.push(c);
       return c;
     };

@@ -93,8 +93,6 @@ const BOTH_BUNDLES_STATE: Record<string, string> = {
   'src/ui/errorFunnel.ts': "handed over: the error notes (useErrorNotes) that main's funnel reads",
   'src/views/node.ts': 'handed over: ErrorNode.identity',
   'src/cloud/l10n.ts': 'the translator: src/lazy.ts sets the same one (vscode.l10n.t)',
-  'src/cloud/waiting.ts':
-    'role changes and grants: written (ram.ts, accessDeniedReport.ts) and read (oss.ts) only in dist/lazy.js',
   'src/ui/trustedSettings.ts': 'which workspace settings were warned about: at worst one more warning in the log',
 };
 

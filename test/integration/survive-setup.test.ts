@@ -153,6 +153,7 @@ describe('waiting for RAM: progress, cancel, timeout, and real refusals', () => 
     await assert.rejects(
       waitForPropagation('ecs', () => root.ecs.attachRole(REGION, DEMO.vpcInstanceId, 'SurviveNotEcs'), {
         roleName: 'SurviveNotEcs',
+        changes: root.session.roleChanges,
         retryIf: ramShowsEcsRole(root, 'SurviveNotEcs'),
       }),
       (e: CloudError) => /^InvalidRamRole\./.test(e.code),
@@ -170,6 +171,7 @@ describe('waiting for RAM: progress, cancel, timeout, and real refusals', () => 
       await assert.rejects(
         waitForPropagation('ecs', () => root.ecs.attachRole(REGION, DEMO.vpcInstanceId, 'SurviveCancel'), {
           roleName: 'SurviveCancel',
+          changes: root.session.roleChanges,
           signal: controller.signal,
           onProgress: () => controller.abort(),
         }),
@@ -189,7 +191,7 @@ describe('waiting for RAM: progress, cancel, timeout, and real refusals', () => 
       const err = await waitForPropagation(
         'ecs',
         () => root.ecs.attachRole(REGION, DEMO.vpcInstanceId, 'SurviveTimeout'),
-        { roleName: 'SurviveTimeout', timeoutMs: 1500 },
+        { roleName: 'SurviveTimeout', changes: root.session.roleChanges, timeoutMs: 1500 },
       ).then(
         () => undefined,
         (e: CloudError) => e,
@@ -267,12 +269,17 @@ describe('waiting for RAM: progress, cancel, timeout, and real refusals', () => 
 
   it('"Add to Role": the refused request succeeds on its next try while the grant reaches OSS; others are still refused at once', async () => {
     const admin = cloud();
-    const onInstance = createCloud({
-      name: 'instance',
-      regionId: REGION,
-      credentials: { mode: 'EcsRamRole' },
-      endpoints: sandboxEndpoints(t.sandbox.info.endpoint, DEMO.vpcInstanceId2),
-    });
+    const onInstance = createCloud(
+      {
+        name: 'instance',
+        regionId: REGION,
+        credentials: { mode: 'EcsRamRole' },
+        endpoints: sandboxEndpoints(t.sandbox.info.endpoint, DEMO.vpcInstanceId2),
+      },
+      undefined,
+      undefined,
+      t.roleChanges,
+    );
     try {
       const refused = await onInstance.oss.putObject(DEMO.bucket, REGION, 'survive/new.txt', Buffer.from('hi')).then(
         () => undefined,

@@ -87,6 +87,7 @@ async function putRole(
   report(vscode.l10n.t('Attaching {0}…', roleName));
   await waitForPropagation('ecs', () => cloud.ecs.attachRole(instance.regionId, instance.instanceId, roleName), {
     roleName,
+    changes: cloud.session.roleChanges,
     retryIf: ramShowsEcsRole(cloud, roleName),
     signal,
     onProgress: (p) => report(p.message),
