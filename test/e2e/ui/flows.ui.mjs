@@ -532,6 +532,12 @@ export const flowTests = [
       assert.match(text, /"name": "demo"/);
       assert.match(text, /"env": "sandbox"/);
       assert.match(text, /"replicas": 2/);
+      // A single click opens a preview and leaves the focus in the tree, as the Explorer does.
+      const focus = await page.evaluate(() => ({
+        sidebar: !!document.activeElement?.closest('.part.sidebar'),
+        editor: !!document.activeElement?.closest('.part.editor'),
+      }));
+      assert.deepEqual(focus, { sidebar: true, editor: false }, 'the click left the focus in the OSS tree');
       await step('flow-oss-object-open');
     },
   },
