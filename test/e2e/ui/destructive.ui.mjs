@@ -299,14 +299,15 @@ export const destructiveTests = [
 
       const dialog = await ui.waitForDialog(page, 30_000);
       log(`  ${dialog.message} | ${dialog.detail.replace(/\n/g, ' | ')} | [${dialog.buttons.join(', ')}]`);
-      assert.equal(dialog.message, 'Move 2 objects to oss://demo-data/config/?');
+      // A tree drop gets no modifier keys, so the dialog asks Move or Copy.
+      assert.equal(dialog.message, 'Move or copy 2 objects to oss://demo-data/config/?');
       assert.deepEqual(
         dialog.detail.split('\n').filter((l) => l.startsWith('oss://')),
         moving.map((n) => `oss://demo-data/reports/${n}`),
       );
       assert.match(dialog.detail, /Profile: Sandbox\./);
-      assert.match(dialog.detail, /deleted only after its copy succeeded/);
-      assert.deepEqual(dialog.buttons, ['Cancel', 'Move']);
+      assert.match(dialog.detail, /Move deletes each source only after its copy succeeded/);
+      assert.deepEqual([...dialog.buttons].sort(), ['Cancel', 'Copy', 'Move']);
       assert.deepEqual(
         (await actions(sandbox)).slice(before).filter((a) => /^(Copy|Delete|Put)/.test(a)),
         [],
