@@ -22,6 +22,7 @@ export const HISTORY_DAYS = 90;
  */
 export const LOOKUP_SPACING_MS = 510;
 const DAY = 86_400_000;
+const HORIZON_MARGIN_MS = 15 * 60_000;
 
 /** One event as LookupEvents returns it (the documented fields this product reads). */
 export interface TrailEvent {
@@ -196,8 +197,9 @@ export async function readRoleActivity(
   const spacing = opts.spacingMs ?? LOOKUP_SPACING_MS;
   const windows: ActivityRead['windows'] = [];
   for (let to = end; to > end - days * DAY; to -= WINDOW_DAYS * DAY) {
-    // A minute inside the horizon, so the oldest window is never refused for a clock a little ahead.
-    const from = Math.max(to - WINDOW_DAYS * DAY, end - days * DAY + 60_000);
+    // 15 minutes inside the horizon (the clock skew a signed request may have), so the oldest
+    // window is not refused when the service's clock is ahead of ours.
+    const from = Math.max(to - WINDOW_DAYS * DAY, end - days * DAY + HORIZON_MARGIN_MS);
     windows.push({ start: isoUtc(from), end: isoUtc(to), events: 0, complete: false });
   }
   const events: TrailEvent[] = [];

@@ -39,7 +39,7 @@ test('90 days are read as 3 windows of ≤ 30 days at ≤ 2 calls a second, ever
       assert.equal(w.end, span[i - 1].start, `window ${i + 1} meets window ${i}`);
     }
   }
-  assert.ok(span[2].start - (now - 90 * DAY) < 5 * 60_000, 'the oldest window reaches back to the horizon');
+  assert.ok(span[2].start - (now - 90 * DAY) <= 15 * 60_000, 'the oldest window reaches back to the horizon');
   // Every call of a window carries its bounds and the role; pages chain their NextToken.
   for (const c of calls) {
     assert.deepEqual(c.q.attributes, [{ key: 'RoleName', value: 'AppServerRole' }]);
