@@ -12,7 +12,6 @@ import type { PolicyStatement } from '../../policy/types';
 import { proposeForRole } from '../../setup/rightsize';
 import { UserCancelled } from '../../ui/errorFunnel';
 import { withProgress } from '../../ui/progress';
-import { besideColumn } from '../../ui/readOnlyDocument';
 import type { Services } from '../../services/services';
 import { RoleNode } from '../../views/ramView';
 import { defineCommand } from '../command';
@@ -41,7 +40,8 @@ export const proposeLeastPrivilege = defineCommand({
       );
       await s.readOnly.show(`/ram/${roleName}.proposal.md`, activityMarkdown(activity, proposal), {
         preview: false,
-        viewColumn: besideColumn(),
+        // The second column: the draft opens in the first (below), so no group is left empty.
+        viewColumn: vscode.ViewColumn.Two,
       });
       requireOffered(
         proposal,
@@ -86,7 +86,7 @@ export const proposeLeastPrivilege = defineCommand({
           description: vscode.l10n.t('Least privilege for {0}, from 90 days of activity', roleName).slice(0, 1024),
         },
         formatPolicy(draft) + '\n',
-        // Beside the report (which opened Beside), not over it: the proof and the draft side by side.
+        // Beside the report (in the second column), not over it: the proof and the draft side by side.
         vscode.ViewColumn.One,
       );
       const uri = editor.document.uri;
