@@ -187,6 +187,19 @@ interface VersioningClient {
 }
 const versioning = (c: OSS) => c as unknown as VersioningClient;
 
+/** ali-oss's own request path (signing, endpoint, XML parsing), for bodies its helpers cannot build. */
+interface RawRequestClient {
+  _bucketRequestParams(method: string, bucket: string, subres: string, options: object): Record<string, unknown>;
+  request(params: Record<string, unknown>): Promise<{ data?: unknown; res: unknown }>;
+}
+const raw = (c: OSS) => c as unknown as RawRequestClient;
+
+/** Where a bucket's access log is dumped (PutBucketLogging). */
+export interface BucketLogging {
+  targetBucket: string;
+  targetPrefix: string;
+}
+
 /** ListObjectVersions pages on two markers; one page token carries both. */
 const versionToken = (keyMarker: string, versionIdMarker: string) => JSON.stringify([keyMarker, versionIdMarker]);
 function versionMarkers(token: string): { keyMarker: string; versionIdMarker: string } {
@@ -700,6 +713,57 @@ export class OssApi {
       );
       onProgress?.(i + chunk.length);
     }
+  }
+
+  /**
+   * The bucket's log dump (GetBucketLogging): where its access log goes, or undefined while off.
+   * ali-oss's getBucketLogging drops TargetBucket, so the request goes through its own signed
+   * request path with the same parameters.
+   */
+  async getBucketLogging(bucket: string, region: string): Promise<BucketLogging | undefined> {
+    const r = await this.call('GetBucketLogging', region, bucket, undefined, (c) => {
+      const params = raw(c)._bucketRequestParams('GET', bucket, 'logging', {});
+      return raw(c).request({ ...params, successStatuses: [200], xmlResponse: true });
+    });
+    const enabled = (r.data as { LoggingEnabled?: { TargetBucket?: unknown; TargetPrefix?: unknown } } | undefined)
+      ?.LoggingEnabled;
+    if (!enabled || typeof enabled.TargetBucket !== 'string' || !enabled.TargetBucket) {
+      return undefined;
+    }
+    return {
+      targetBucket: enabled.TargetBucket,
+      targetPrefix: typeof enabled.TargetPrefix === 'string' ? enabled.TargetPrefix : '',
+    };
+  }
+
+  /**
+   * PutBucketLogging to another bucket of the same account and region (ali-oss's putBucketLogging
+   * can only name the source bucket itself as the target, so the body is built here).
+   */
+  async putBucketLogging(bucket: string, region: string, target: BucketLogging): Promise<void> {
+    const esc = (v: string) =>
+      v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    const content =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<BucketLoggingStatus><LoggingEnabled>' +
+      `<TargetBucket>${esc(target.targetBucket)}</TargetBucket><TargetPrefix>${esc(target.targetPrefix)}</TargetPrefix>` +
+      '</LoggingEnabled></BucketLoggingStatus>';
+    await this.call(
+      'PutBucketLogging',
+      region,
+      bucket,
+      undefined,
+      (c) => {
+        const params = raw(c)._bucketRequestParams('PUT', bucket, 'logging', {});
+        return raw(c).request({ ...params, content, mime: 'xml', successStatuses: [200] });
+      },
+      { idempotent: true },
+    );
+  }
+
+  async deleteBucketLogging(bucket: string, region: string): Promise<void> {
+    await this.call('DeleteBucketLogging', region, bucket, undefined, (c) => c.deleteBucketLogging(bucket), {
+      idempotent: true,
+    });
   }
 
   async deleteBucket(name: string, region: string): Promise<void> {

@@ -13,6 +13,7 @@ import type { TrailEvent } from '../cloud/actionTrail';
 import type { AccessedAction } from '../cloud/ramAudit';
 import { ACTION_CATALOG, findAction, serviceCatalog } from './actionCatalog';
 import { actionMatches, evaluate, statementsOf } from './evaluate';
+import { coverOf, narrowKeys } from './objectPrefixes';
 import type { NamedPolicy, PolicyDocument, PolicyStatement } from './types';
 
 /** OSS APIs RAM authorizes as another action (OSS "RAM Policy overview"; actionCatalog.ts). */
@@ -21,6 +22,8 @@ const OSS_AUTHORIZED_AS: Record<string, string> = {
   GetObjectMeta: 'GetObject',
   ListObjectsV2: 'ListObjects',
   GetService: 'ListBuckets',
+  // The access log names ListObjects by its older API name, "GetBucket (ListObjects)".
+  GetBucket: 'ListObjects',
 };
 
 /** Actions every identity may call without a policy (STS GetCallerIdentity "requires no permission"). */
@@ -35,9 +38,30 @@ export interface ObservedCall {
   region?: string;
   at: string;
   errorCode?: string;
-  source: 'trail' | 'audit';
+  /** ActionTrail, the RAM access audit, or a bucket's dumped access log. */
+  source: 'trail' | 'audit' | 'log';
   /** Audit calls: the attempts the audit counted for the action (one call stands per bucket). */
   accessCount?: number;
+  /** Log calls on objects: the object's key (the resource names it too, but a key may hold `*`). */
+  objectKey?: string;
+  bucketArn?: string;
+}
+
+/** One object-level call read from a bucket's dumped access log, already attributed to the role. */
+export interface LoggedCall {
+  operation: string;
+  bucket: string;
+  key?: string;
+  at: string;
+  status: number;
+  errorCode?: string;
+}
+
+/** What the log dumps add: the role's calls, and the buckets whose dump covered the whole period. */
+export interface ObjectLog {
+  calls: LoggedCall[];
+  /** Only these buckets' object actions come from the log; the others keep the audit's bucket/*. */
+  buckets: string[];
 }
 
 export interface ActionActivity {
@@ -46,7 +70,7 @@ export interface ActionActivity {
   lastSeen: string;
   regions: string[];
   resources: string[];
-  source: 'trail' | 'audit';
+  source: 'trail' | 'audit' | 'log';
 }
 
 export interface UnmappedEvent {
@@ -99,11 +123,21 @@ function resourcesOf(e: TrailEvent, service: string, accountId: string): string[
 
 const later = (a: string, b: string) => (a > b ? a : b);
 
-/** Aggregates a role's events (and audit data) into the report the commands show. */
+/** Object-level OSS actions: a bucket ARN stands for the objects in it (`bucket/*`). */
+function objectLevel(action: string): boolean {
+  if (!action.startsWith('oss:')) {
+    return false;
+  }
+  const name = action.slice(4);
+  return /Object|Multipart|Part|Symlink|Restore/.test(name) && !/^ListObject/.test(name);
+}
+
+/** Aggregates a role's events (and audit data, and its object calls from log dumps) into the report the commands show. */
 export function aggregateActivity(
   events: TrailEvent[],
   accountId: string,
   audit: AccessedAction[] = [],
+  objectLog?: ObjectLog,
 ): ActivityReport {
   const calls: ObservedCall[] = [];
   const unmapped = new Map<string, UnmappedEvent>();
@@ -134,8 +168,42 @@ export function aggregateActivity(
   // OSS object calls are data events, absent from LookupEvents: the audit says which actions were
   // used (not where), so they are scoped to the buckets the role's management events named.
   const seen = new Set(calls.map((c) => c.action.toLowerCase()));
+  const logged = new Set(objectLog?.buckets ?? []);
+  // A bucket's access log names the objects: its lines stand for the role's data events there
+  // (management events, already in the trail, are not counted twice).
+  for (const l of objectLog?.calls ?? []) {
+    if (!logged.has(l.bucket)) {
+      continue;
+    }
+    const action = actionForEvent('Oss', l.operation);
+    if (!action) {
+      const key = `Oss:${l.operation}`;
+      const u = unmapped.get(key) ?? { serviceName: 'Oss', eventName: l.operation, count: 0, lastSeen: '' };
+      u.count++;
+      u.lastSeen = later(u.lastSeen, l.at);
+      unmapped.set(key, u);
+      continue;
+    }
+    if (seen.has(action.toLowerCase())) {
+      continue;
+    }
+    const bucketArn = `acs:oss:*:${accountId}:${l.bucket}`;
+    const onObject = l.key !== undefined && objectLevel(action);
+    calls.push({
+      service: 'oss',
+      eventName: l.operation,
+      action,
+      resource: onObject ? `${bucketArn}/${l.key}` : bucketArn,
+      at: l.at,
+      errorCode: l.errorCode && ROLE_ACCESS_DENIED.test(l.errorCode) ? l.errorCode : undefined,
+      source: 'log',
+      ...(onObject ? { objectKey: l.key, bucketArn } : {}),
+    });
+  }
   const buckets = [
-    ...new Set(calls.filter((c) => c.service === 'oss' && c.resource !== '*').map((c) => c.resource)),
+    ...new Set(
+      calls.filter((c) => c.service === 'oss' && c.source === 'trail' && c.resource !== '*').map((c) => c.resource),
+    ),
   ].sort();
   for (const a of audit) {
     const action = findAction(a.action);
@@ -145,6 +213,9 @@ export function aggregateActivity(
     const name = `${action.service}:${action.name}`;
     const bucketLevel = /^(ListObjects|ListObjectVersions|GetBucket|PutBucket|DeleteBucket)/.test(action.name);
     for (const b of buckets.length ? buckets : ['*']) {
+      if (logged.has(b.slice(b.lastIndexOf(':') + 1))) {
+        continue; // Its access log says where, call by call (above).
+      }
       calls.push({
         service: 'oss',
         eventName: action.name,
@@ -184,7 +255,8 @@ function group(calls: ObservedCall[]): ActionActivity[] {
     // An audit action's count is the audit's own (0 when it gives none), not its per-bucket calls.
     a.count = c.source === 'audit' ? (c.accessCount ?? 0) : a.count + 1;
     a.lastSeen = later(a.lastSeen, c.at);
-    a.r.add(c.resource);
+    // A log's object calls are shown by directory, not key by key.
+    a.r.add(c.objectKey !== undefined && c.bucketArn ? `${c.bucketArn}/${coverOf(c.objectKey)}` : c.resource);
     if (c.region) {
       a.g.add(c.region);
     }
@@ -205,19 +277,37 @@ function policyResource(action: string, resource: string): string {
   if (!action.startsWith('oss:') || resource === '*' || resource.includes('/')) {
     return resource;
   }
-  const name = action.slice(4);
-  return /Object|Multipart|Part|Symlink|Restore/.test(name) && !/^ListObject/.test(name) ? `${resource}/*` : resource;
+  return objectLevel(action) ? `${resource}/*` : resource;
 }
 
 /**
  * The narrowest draft: one statement per set of actions sharing the same resources, each action
- * only on the resources it was observed on.
+ * only on the resources it was observed on. Object calls read from an access log are narrowed to
+ * the smallest prefixes covering their keys (objectPrefixes.ts), never wider than `bucket/*`.
  */
 export function buildDraft(report: ActivityReport): PolicyDocument {
   const byAction = new Map<string, Set<string>>();
-  for (const s of report.services) {
-    for (const a of s.actions.filter((x) => !NEEDS_NO_PERMISSION.has(x.action))) {
-      byAction.set(a.action, new Set(a.resources.map((r) => policyResource(a.action, r))));
+  const keys = new Map<string, Map<string, string[]>>();
+  for (const c of report.calls) {
+    if (c.errorCode || NEEDS_NO_PERMISSION.has(c.action)) {
+      continue;
+    }
+    const resources = byAction.get(c.action) ?? new Set<string>();
+    byAction.set(c.action, resources);
+    if (c.objectKey !== undefined && c.bucketArn) {
+      const perBucket = keys.get(c.action) ?? new Map<string, string[]>();
+      keys.set(c.action, perBucket);
+      perBucket.set(c.bucketArn, [...(perBucket.get(c.bucketArn) ?? []), c.objectKey]);
+    } else {
+      resources.add(policyResource(c.action, c.resource));
+    }
+  }
+  for (const [action, perBucket] of keys) {
+    const resources = byAction.get(action)!;
+    for (const [bucketArn, list] of perBucket) {
+      if (!resources.has('*') && !resources.has(`${bucketArn}/*`)) {
+        narrowKeys(list).forEach((p) => resources.add(`${bucketArn}/${p}`));
+      }
     }
   }
   const byResources = new Map<string, { actions: string[]; resources: string[] }>();
@@ -250,8 +340,12 @@ export function proveDraft(draft: PolicyDocument, report: ActivityReport): Proof
   const failures: ObservedCall[] = [];
   const allowedCalls = report.calls.filter((c) => !c.errorCode && !NEEDS_NO_PERMISSION.has(c.action));
   for (const c of allowedCalls) {
-    // The resource the service authorizes the call on (objects under a bucket for object calls).
-    const resource = policyResource(c.action, c.resource).replace(/\/\*$/, '/observed-object');
+    // The resource the service authorizes the call on: the logged object itself, else an object
+    // under the bucket for object calls the audit only says were made there.
+    const resource =
+      c.objectKey !== undefined
+        ? c.resource
+        : policyResource(c.action, c.resource).replace(/\/\*$/, '/observed-object');
     if (evaluate(policies, { action: c.action, resource }).effect !== 'Allow') {
       failures.push(c);
     }

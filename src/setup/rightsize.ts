@@ -13,9 +13,17 @@ import {
   type ActivityRead,
 } from '../cloud/actionTrail';
 import type { AttachedPolicy } from '../cloud/ram';
+import type { BucketLogging } from '../cloud/oss';
+import { attributeLines, readBucketAccessLog } from '../cloud/ossAccessLog';
 import { accessedActions, type AccessedAction } from '../cloud/ramAudit';
 import { roleArn } from '../policy/builders';
-import { aggregateActivity, proposePolicy, type ActivityReport, type Proposal } from '../policy/rightsize';
+import {
+  aggregateActivity,
+  proposePolicy,
+  type ActivityReport,
+  type LoggedCall,
+  type Proposal,
+} from '../policy/rightsize';
 import type { PolicyDocument } from '../policy/types';
 
 export interface RoleActivity {
@@ -27,7 +35,32 @@ export interface RoleActivity {
   auditError?: Error;
   report: ActivityReport;
   requests: number;
+  /** Per bucket the role used: where its object-level resources came from. */
+  objectSources: ObjectSource[];
 }
+
+/** A bucket the role used, and what its dumped access log told. */
+export interface ObjectSource {
+  bucket: string;
+  region: string;
+  /** Undefined: the bucket has no log dump (its object actions stay bucket/*). */
+  logging?: BucketLogging;
+  files: number;
+  /** Lines read for the bucket; of them the role's, unattributed STS ones, other identities'. */
+  lines: number;
+  attributed: number;
+  unattributed: number;
+  others: number;
+  malformed: number;
+  /** Oldest log object read (ISO). */
+  since?: string;
+  /** The dump covers the whole period read, so the bucket's object actions come from it. */
+  used: boolean;
+  error?: Error;
+}
+
+/** A dump that starts this long after the period began still counts as covering it. */
+const COVERAGE_SLACK_MS = 2 * 86_400_000;
 
 export interface ReadOptions {
   onProgress?(p: ActivityProgress): void;
@@ -47,16 +80,89 @@ export async function readActivity(cloud: Cloud, roleName: string, opts: ReadOpt
       return [] as AccessedAction[];
     }),
   ]);
+  const logs = await readObjectLogs(cloud, read, opts.signal);
   return {
     roleName,
     accountId,
     read,
     audit,
     auditError,
-    report: aggregateActivity(read.events, accountId, audit),
-    // Generate + polls of the audit are RAM calls too, but not ActionTrail ones.
-    requests: read.requests,
+    report: aggregateActivity(read.events, accountId, audit, { calls: logs.calls, buckets: logs.used }),
+    // Generate + polls of the audit are RAM calls too, but not ActionTrail ones; log reads are OSS calls.
+    requests: read.requests + logs.requests,
+    objectSources: logs.sources,
   };
+}
+
+/**
+ * The dumped access logs of the buckets the role's events name, over the period read, split by
+ * whether the role's STS keys (from its events) signed each line. A bucket's dump is used only
+ * when it was read whole and reaches back to the start of the period: a dump switched on last
+ * week says nothing of the weeks before, and narrowing on it would break what ran then.
+ */
+async function readObjectLogs(
+  cloud: Cloud,
+  read: ActivityRead,
+  signal?: AbortSignal,
+): Promise<{ sources: ObjectSource[]; calls: LoggedCall[]; used: string[]; requests: number }> {
+  const buckets = new Map<string, string>();
+  const roleKeys = new Set<string>();
+  for (const e of read.events) {
+    const key = e.userIdentity?.accessKeyId;
+    if (key?.startsWith('STS.')) {
+      roleKeys.add(key);
+    }
+    if (e.serviceName.toLowerCase() === 'oss') {
+      for (const b of e.referencedResources?.['ACS::OSS::Bucket'] ?? []) {
+        if (!buckets.has(b)) {
+          buckets.set(b, e.acsRegion || cloud.session.regionId);
+        }
+      }
+    }
+  }
+  const start = read.windows.length ? Date.parse(read.windows[read.windows.length - 1].start) : Date.now();
+  const sources: ObjectSource[] = [];
+  const calls: LoggedCall[] = [];
+  const used: string[] = [];
+  let requests = 0;
+  for (const [bucket, region] of [...buckets].sort()) {
+    if (signal?.aborted) {
+      break;
+    }
+    const r = await readBucketAccessLog(cloud.oss, bucket, region, { since: start, signal });
+    requests += r.requests;
+    const a = attributeLines(r.lines, roleKeys);
+    const covers = !!r.since && Date.parse(r.since) <= start + COVERAGE_SLACK_MS;
+    const ok = !!r.logging && r.complete && covers;
+    if (ok) {
+      used.push(bucket);
+      calls.push(
+        ...a.attributed.map((l) => ({
+          operation: l.operation,
+          bucket: l.bucket,
+          key: l.key,
+          at: l.at,
+          status: l.status,
+          errorCode: l.errorCode,
+        })),
+      );
+    }
+    sources.push({
+      bucket,
+      region,
+      logging: r.logging,
+      files: r.files,
+      lines: r.lines.length,
+      attributed: a.attributed.length,
+      unattributed: a.unattributed,
+      others: a.others,
+      malformed: r.malformed,
+      since: r.since,
+      used: ok,
+      error: r.error,
+    });
+  }
+  return { sources, calls, used, requests };
 }
 
 export interface CurrentPolicies {

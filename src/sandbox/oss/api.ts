@@ -25,10 +25,12 @@ import {
   parseDeleteRequest,
   parseVersioningRequest,
   txt,
+  unescapeXml,
   xmlDocument,
 } from './xml';
 import { authorize, resolveCredential, type Principal } from '../core/principal';
 import { recordOssEvent } from './trailRecorder';
+import { deliverDueLogs, logAccess, loggingOf } from './accessLog';
 import { firstAfter, firstAtOrAfter, sortedKeys } from '../core/lazyMap';
 import { realismOf } from '../core/realism';
 import type { SandboxHost, ServiceModule } from '../core/service';
@@ -94,7 +96,7 @@ function resolveTargets(req: SandboxRequest): OssTarget[] {
  * misreading `GET /key?acl` as GetObject.
  */
 const UNSERVED_SUBRESOURCE =
-  /^(acl|append|cors|lifecycle|logging|referer|website|tagging|symlink|restore|policy|encryption|inventory|worm|replication|x-oss-process|cname|stat|qos|requestPayment|transferAcceleration)$/;
+  /^(acl|append|cors|lifecycle|referer|website|tagging|symlink|restore|policy|encryption|inventory|worm|replication|x-oss-process|cname|stat|qos|requestPayment|transferAcceleration)$/;
 
 function operationOf(req: SandboxRequest, t: OssTarget): string {
   const q = req.query;
@@ -108,6 +110,15 @@ function operationOf(req: SandboxRequest, t: OssTarget): string {
     return method === 'GET' ? 'ListBuckets' : 'Unknown';
   }
   if (t.key === undefined) {
+    if (q.has('logging')) {
+      return method === 'GET'
+        ? 'GetBucketLogging'
+        : method === 'PUT'
+          ? 'PutBucketLogging'
+          : method === 'DELETE'
+            ? 'DeleteBucketLogging'
+            : 'Unknown';
+    }
     if (method === 'GET') {
       if (q.has('bucketInfo')) {
         return 'GetBucketInfo';
@@ -555,6 +566,7 @@ function deleteBucket(ctx: Ctx, b: Bucket): SandboxResponse {
     throw new OssError('BucketNotEmpty', 409, 'The bucket you tried to delete is not empty.', { BucketName: b.name });
   }
   ctx.state.buckets.delete(b.name);
+  loggingOf(ctx.state).delete(b.name);
   return emptyResponse(ctx, 204);
 }
 
@@ -689,6 +701,69 @@ function putBucketVersioning(ctx: Ctx, b: Bucket): SandboxResponse {
   }
   b.versioning = status;
   return emptyResponse(ctx, 200);
+}
+
+/**
+ * PutBucketLogging (API reference; error pages 0032-00000008/9/10, which name no code:
+ * InvalidTargetBucketForLogging is the code OSS's error list gives logging targets). The target
+ * must exist, belong to the same account and sit in the same region; writing to another bucket
+ * needs oss:PutObject on it too. An empty BucketLoggingStatus turns logging off.
+ */
+function putBucketLogging(ctx: Ctx, b: Bucket): SandboxResponse {
+  allow(ctx, 'oss:PutBucketLogging', bucketArn(ctx.state, b.name));
+  const xml = ctx.req.body.toString('utf8');
+  const status = /<BucketLoggingStatus\b[^>]*>([\s\S]*)<\/BucketLoggingStatus>|<BucketLoggingStatus\s*\/>/.exec(xml);
+  if (!status) {
+    throw new OssError(
+      'MalformedXML',
+      400,
+      'The XML you provided was not well-formed or did not validate against our published schema.',
+    );
+  }
+  const enabled = /<LoggingEnabled>([\s\S]*)<\/LoggingEnabled>/.exec(status[1] ?? '');
+  if (!enabled) {
+    loggingOf(ctx.state).delete(b.name);
+    return emptyResponse(ctx, 200);
+  }
+  const target = unescapeXml(/<TargetBucket>([^<]*)<\/TargetBucket>/.exec(enabled[1])?.[1]?.trim() ?? '');
+  const prefix = unescapeXml(/<TargetPrefix>([^<]*)<\/TargetPrefix>/.exec(enabled[1])?.[1] ?? '');
+  const refuse = (ec: string, message: string) =>
+    new OssError('InvalidTargetBucketForLogging', 400, message, { TargetBucket: target, EC: ec });
+  if (FOREIGN_BUCKETS.has(target)) {
+    throw refuse('0032-00000009', 'You are not the owner of the target bucket for logging.');
+  }
+  const t = ctx.state.buckets.get(target);
+  if (!t) {
+    throw refuse('0032-00000008', 'The target bucket for logging does not exist.');
+  }
+  if (t.region !== b.region) {
+    throw refuse('0032-00000010', 'The target bucket for logging must be in the same region as the source bucket.');
+  }
+  if (target !== b.name) {
+    allow(ctx, 'oss:PutObject', objectArn(ctx.state, target, `${prefix}*`));
+  }
+  loggingOf(ctx.state).set(b.name, { targetBucket: target, targetPrefix: prefix });
+  return emptyResponse(ctx, 200);
+}
+
+/** GetBucketLogging: an empty BucketLoggingStatus while logging is off. */
+function getBucketLogging(ctx: Ctx, b: Bucket): SandboxResponse {
+  allow(ctx, 'oss:GetBucketLogging', bucketArn(ctx.state, b.name));
+  const cfg = loggingOf(ctx.state).get(b.name);
+  return xmlResponse(
+    ctx,
+    el(
+      'BucketLoggingStatus',
+      cfg && el('LoggingEnabled', txt('TargetBucket', cfg.targetBucket), txt('TargetPrefix', cfg.targetPrefix)),
+    ),
+  );
+}
+
+/** DeleteBucketLogging: 204, whether or not logging was on. */
+function deleteBucketLogging(ctx: Ctx, b: Bucket): SandboxResponse {
+  allow(ctx, 'oss:DeleteBucketLogging', bucketArn(ctx.state, b.name));
+  loggingOf(ctx.state).delete(b.name);
+  return emptyResponse(ctx, 204);
 }
 
 /** GetBucketVersioning (API reference): no Status element while versioning was never enabled. */
@@ -1627,6 +1702,12 @@ function execute(ctx: Ctx): SandboxResponse {
       return putBucketVersioning(ctx, b);
     case 'GetBucketVersioning':
       return getBucketVersioning(ctx, b);
+    case 'PutBucketLogging':
+      return putBucketLogging(ctx, b);
+    case 'GetBucketLogging':
+      return getBucketLogging(ctx, b);
+    case 'DeleteBucketLogging':
+      return deleteBucketLogging(ctx, b);
     case 'ListObjectVersions':
       return listObjectVersions(ctx, b);
     case 'DeleteMultipleObjects':
@@ -1697,16 +1778,51 @@ function handle(req: SandboxRequest, sandbox: SandboxHost): SandboxResponse {
     op: operationOf(req, target),
     accessKeyId: auth?.accessKeyId,
   };
+  deliverDueLogs(state);
+  const region = state.buckets.get(target.bucket ?? '')?.region ?? target.hostRegion;
   try {
     const res = execute(ctx);
-    recordOssEvent(ctx, state.buckets.get(target.bucket ?? '')?.region ?? target.hostRegion);
+    recordOssEvent(ctx, region);
+    noteAccess(ctx, region, res.status, res.headers?.['x-oss-request-id'] ?? ossRequestId(), res);
     return res;
   } catch (e) {
     if (e instanceof SandboxError) {
-      recordOssEvent(ctx, state.buckets.get(target.bucket ?? '')?.region ?? target.hostRegion, e);
+      recordOssEvent(ctx, region, e);
+      noteAccess(ctx, region, e.status, ossRequestId(), undefined, e.code);
     }
     throw e;
   }
+}
+
+/** A line in the bucket's access log, when logging is on for it. */
+function noteAccess(
+  ctx: Ctx,
+  region: string | undefined,
+  status: number,
+  requestId: string,
+  res?: SandboxResponse,
+  errorCode?: string,
+): void {
+  const bucket = ctx.target.bucket;
+  if (!bucket || !region) {
+    return;
+  }
+  const sent = Number(res?.headers?.['content-length'] ?? 0) || 0;
+  logAccess(ctx.state, {
+    at: now(ctx.state),
+    bucket,
+    key: ctx.target.key,
+    op: ctx.op,
+    method: ctx.req.method.toUpperCase(),
+    status,
+    errorCode,
+    principal: ctx.principal,
+    accessKeyId: ctx.accessKeyId,
+    requestId,
+    objectSize: ctx.target.key !== undefined ? sent : undefined,
+    sentBytes: sent,
+    region,
+  });
 }
 
 function errorResponse(err: SandboxError, req: SandboxRequest): SandboxResponse {

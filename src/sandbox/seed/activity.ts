@@ -9,6 +9,7 @@ import { formatPolicy, serviceTrustPolicy } from '../../policy/builders';
 import type { Principal } from '../core/principal';
 import { isoSeconds, now, roleKey, type SandboxState, type StsSession } from '../core/state';
 import { recordEvent, recordLater, type EventInput } from '../core/trail';
+import { logAccess, loggingOf } from '../oss/accessLog';
 import { DEMO } from './demo';
 
 export const ACTIVITY = {
@@ -18,9 +19,16 @@ export const ACTIVITY = {
   days: 90,
   /** Buckets and prefixes the role's object calls used. */
   objects: [
-    { bucket: DEMO.bucket, region: 'cn-hangzhou', prefix: 'reports/' },
+    { bucket: DEMO.bucket, region: 'cn-hangzhou', prefix: 'reports/2026/' },
     { bucket: DEMO.shanghaiBucket, region: 'cn-shanghai', prefix: 'app/' },
   ],
+  /**
+   * The Hangzhou bucket has had its access log dumped for the whole 90 days (so its object calls
+   * can be narrowed to prefixes); the Shanghai one never had (it stays bucket/*).
+   */
+  logging: { bucket: DEMO.bucket, targetBucket: 'app-access-logs', targetPrefix: 'oss-access-log/' },
+  /** Keys another identity read in the logged bucket: in its log, never the role's. */
+  otherIdentityPrefix: 'exports/',
   instances: [
     { id: DEMO.vpcInstanceId, region: 'cn-hangzhou' },
     { id: DEMO.shanghaiInstanceId, region: 'cn-shanghai' },
@@ -127,7 +135,12 @@ function habits(): Array<{ weight: number; call: (r: () => number) => Call; deni
       }),
     },
     // Object calls: data events (not in LookupEvents), but in the access audit.
-    { weight: 40, call: (r) => oss('GetObject', hz.bucket, hz.region, `${hz.prefix}${Math.floor(r() * 500)}.csv`) },
+    {
+      weight: 40,
+      call: (r) =>
+        oss('GetObject', hz.bucket, hz.region, `${hz.prefix}0${1 + Math.floor(r() * 9)}/r${Math.floor(r() * 500)}.csv`),
+    },
+    { weight: 4, call: (r) => oss('GetObject', hz.bucket, hz.region, pick(r, ['config/app.json', 'config/flags.json'])) },
     { weight: 15, call: (r) => oss('PutObject', sh.bucket, sh.region, `${sh.prefix}${Math.floor(r() * 900)}.log`) },
     { weight: 10, call: () => oss('ListObjects', hz.bucket, hz.region) },
   ];
@@ -149,6 +162,18 @@ export function seedRoleActivity(state: SandboxState, events = 1400): SandboxSta
     roleKey(ACTIVITY.roleName),
     ACTIVITY.policies.map((policyName) => ({ policyName, policyType: 'System' as const, attachDate: created })),
   );
+
+  const { bucket, targetBucket, targetPrefix } = ACTIVITY.logging;
+  if (!state.buckets.has(targetBucket)) {
+    state.buckets.set(targetBucket, {
+      name: targetBucket,
+      region: state.buckets.get(bucket)?.region ?? 'cn-hangzhou',
+      creationDate: created,
+      storageClass: 'Standard',
+      objects: new Map(),
+    });
+  }
+  loggingOf(state).set(bucket, { targetBucket, targetPrefix });
 
   // Relative to the clock at seeding, recorded when the trail is first read.
   const seededAt = now(state);
@@ -186,12 +211,45 @@ function recordHistory(state: SandboxState, seededAt: number, events: number): v
       session,
     };
     const call = h.call(r);
+    const requestId = `${at.toString(16).toUpperCase()}-SEED`;
     recordEvent(state, {
       ...call,
       at,
       caller: { principal, roleId: ACTIVITY.roleId },
-      requestId: `${at.toString(16).toUpperCase()}-SEED`,
+      requestId,
       ...(h.denied ? { errorCode: h.denied, errorMessage: 'You are not authorized to do this action.' } : {}),
+    });
+    const bucket = call.requestParameters?.BucketName;
+    if (call.serviceName === 'Oss' && bucket) {
+      logAccess(state, {
+        at,
+        bucket,
+        key: call.requestParameters?.ObjectName,
+        op: call.action,
+        method: /^(Get|List|Head)/.test(call.action) ? 'GET' : 'PUT',
+        status: 200,
+        principal,
+        accessKeyId: session.accessKeyId,
+        requestId,
+        region: call.acsRegion,
+      });
+    }
+  }
+  // Another application's role read exports from the logged bucket: its lines carry STS keys no
+  // event of AppServerRole does, so they are not the role's.
+  const { bucket } = ACTIVITY.logging;
+  for (let i = 0; i < 40; i++) {
+    const at = end - Math.floor(r() * span);
+    logAccess(state, {
+      at,
+      bucket,
+      key: `${ACTIVITY.otherIdentityPrefix}${Math.floor(r() * 50)}.parquet`,
+      op: 'GetObject',
+      method: 'GET',
+      status: 200,
+      accessKeyId: `STS.NSbxBatch${Math.floor(at / 86_400_000).toString(36).toUpperCase()}`,
+      requestId: `${at.toString(16).toUpperCase()}-SEEDX`,
+      region: state.buckets.get(bucket)?.region ?? 'cn-hangzhou',
     });
   }
 }
