@@ -131,7 +131,10 @@ export function parseAccessLogLine(line: string): AccessLogLine | undefined {
   }
   const err = f[F.errorCode];
   const ak = f[F.accessKeyId];
-  if ((err !== undefined && err !== '-' && !ERROR_CODE.test(err)) || (ak !== undefined && ak !== '-' && !ACCESS_KEY.test(ak))) {
+  if (
+    (err !== undefined && err !== '-' && !ERROR_CODE.test(err)) ||
+    (ak !== undefined && ak !== '-' && !ACCESS_KEY.test(ak))
+  ) {
     return undefined;
   }
   return {
@@ -176,7 +179,9 @@ export function logObjectTime(rest: string): number | undefined {
     return undefined;
   }
   // The names are in Beijing time (UTC+8), like the dump's example.
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) - 8 * 3600_000;
+  return (
+    Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) - 8 * 3600_000
+  );
 }
 
 export interface BucketLogRead {

@@ -53,7 +53,7 @@ function minimal(patterns: Iterable<string>): string[] {
 export function narrowKeys(keys: Iterable<string>): string[] {
   let set = minimal([...keys].map(coverOf));
   // Many siblings under one parent: the parent (but not the whole bucket, which only the cap may reach).
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const byParent = new Map<string, string[]>();
     for (const p of set) {

@@ -66,10 +66,14 @@ test('PutBucketLogging: same account, same region, existing target; the dump app
   const cloud = t.cloud();
   const oss = cloud.oss;
   const refused = async (p: Promise<unknown>, ec: string) =>
-    assert.rejects(p, (e: { code?: string; message?: string }) => {
-      assert.equal(e.code, 'InvalidTargetBucketForLogging', `${e.code}: ${e.message}`);
-      return true;
-    }, ec);
+    assert.rejects(
+      p,
+      (e: { code?: string; message?: string }) => {
+        assert.equal(e.code, 'InvalidTargetBucketForLogging', `${e.code}: ${e.message}`);
+        return true;
+      },
+      ec,
+    );
   await refused(
     oss.putBucketLogging(DEMO.bucket, 'cn-hangzhou', { targetBucket: 'no-such-bucket-here', targetPrefix: 'l/' }),
     'missing target',

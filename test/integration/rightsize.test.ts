@@ -188,7 +188,10 @@ test('the bar: 90 days in 3 windows at ≤ 2 calls/s, a proven narrow draft, app
   // GetObject's calls in the logged bucket come from its access log, by directory.
   const getObject = ossActions.find((a) => a.action === 'oss:GetObject')!;
   assert.equal(getObject.source, 'log');
-  assert.ok(getObject.resources.some((r) => r.endsWith(`:${DEMO.bucket}/config/*`)), getObject.resources.join());
+  assert.ok(
+    getObject.resources.some((r) => r.endsWith(`:${DEMO.bucket}/config/*`)),
+    getObject.resources.join(),
+  );
   // OSS narrowed to the observed buckets: no OSS statement on `*` but the account-level listing.
   const buckets = ACTIVITY.objects.map((o) => o.bucket);
   for (const st of statementsOf(proposal.draft)) {

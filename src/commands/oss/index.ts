@@ -13,6 +13,7 @@ import { ossCopyTo, ossMove, ossRename } from './moveCopy';
 import { ossEditObjectMetadata, ossObjectProperties } from './objectProperties';
 import { ossSave } from './save';
 import { ossOpenAsWorkspaceFolder } from './workspaceFolder';
+import { ossTurnOffAccessLogDump, ossTurnOnAccessLogDump } from './accessLogDump';
 
 export const ossCommands: CommandDef[] = [
   ossOpenObject,
@@ -36,4 +37,6 @@ export const ossCommands: CommandDef[] = [
   ossSave,
   ossUploadTo,
   ossOpenAsWorkspaceFolder,
+  ossTurnOnAccessLogDump,
+  ossTurnOffAccessLogDump,
 ];

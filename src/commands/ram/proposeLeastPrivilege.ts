@@ -17,7 +17,14 @@ import { RoleNode } from '../../views/ramView';
 import { defineCommand } from '../command';
 import { notify } from '../helpers';
 import { onClickedRow } from '../selection';
-import { activityMarkdown, readWithProgress, requireOffered, rightsizeArgs, roleOf } from './rightsizeRead';
+import {
+  activityMarkdown,
+  logDumpOffer,
+  readWithProgress,
+  requireOffered,
+  rightsizeArgs,
+  roleOf,
+} from './rightsizeRead';
 
 /** RAM policy names: letters, digits and hyphens, at most 128 characters. */
 export const leastPrivilegeName = (roleName: string) =>
@@ -111,6 +118,7 @@ export const proposeLeastPrivilege = defineCommand({
               roleName,
               uri: uri.toString(),
             }),
+          ...logDumpOffer(activity),
         },
       );
       return {
@@ -122,6 +130,7 @@ export const proposeLeastPrivilege = defineCommand({
         diff: proposal.diff,
         unmapped: proposal.report.unmapped,
         denied: proposal.report.denied.map((d) => d.action),
+        objectSources: activity.objectSources.map(({ error, ...o }) => ({ ...o, error: error?.message })),
       };
     },
   ),

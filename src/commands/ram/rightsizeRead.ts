@@ -10,6 +10,7 @@ import { RoleNode } from '../../views/ramView';
 import { markdownCell } from '../../cloud/inert';
 import { formatDateTime } from '../../cloud/timeFormat';
 import { is } from '../command';
+import { logDumpCostNote } from '../oss/accessLogDump';
 
 export const rightsizeArgs = { roleName: is.string };
 
@@ -78,25 +79,11 @@ export function activityMarkdown(a: RoleActivity, proposal?: Proposal): string {
         proposal.diff.draftActions,
       ),
     );
-    // Object keys exist only in data events, which reach an SLS Logstore through a trail's data-event
-    // selector ("ActionTrail:PutDataEventSelector", alibabacloud.com/help/en/actiontrail/developer-reference/api-actiontrail-2020-07-06-putdataeventselector),
-    // never LookupEvents: without reading SLS there is no honest prefix to narrow to.
-    if (r.services.some((s) => s.service === 'oss' && s.actions.some((x) => x.source === 'audit'))) {
-      lines.push(
-        '',
-        vscode.l10n.t(
-          'OSS object actions are allowed on whole buckets (bucket/*), not narrowed to prefixes: object keys are only in OSS data events, which this extension does not read (see the note below).',
-        ),
-      );
-    }
     for (const f of proposal.proof.failures.slice(0, 20)) {
       lines.push(`- ${vscode.l10n.t('Not allowed by the draft:')} ${cell(f.action)} ${cell(f.resource)}`);
     }
   }
-  lines.push(
-    '',
-    `> ${vscode.l10n.t('OSS object calls (GetObject, PutObject, ListObjects…) are data events: ActionTrail does not return them from LookupEvents. The OSS object actions below come from the RAM access audit, which says which actions were used but not on which objects; they are scoped to the buckets the role was seen using. A trail with a data-event selector delivers them to a Simple Log Service Logstore, which is billed by SLS.')}`,
-  );
+  lines.push(...objectSourceLines(a));
   if (a.auditError) {
     lines.push('', `> ${vscode.l10n.t('The RAM access audit could not be read: {0}', cell(a.auditError.message))}`);
   }
@@ -140,6 +127,73 @@ export function activityMarkdown(a: RoleActivity, proposal?: Proposal): string {
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Where each bucket's OSS object resources came from. Object keys are only in data events, which
+ * LookupEvents never returns ("OSS data events", alibabacloud.com/help/tc/actiontrail/product-overview/object-storage-oss-data-events);
+ * a bucket's dumped access log ("日志转存", help.aliyun.com/zh/oss/user-guide/logging) names them.
+ */
+function objectSourceLines(a: RoleActivity): string[] {
+  if (!a.objectSources.length) {
+    return [];
+  }
+  const out = ['', `## ${vscode.l10n.t('OSS object resources: where they came from')}`, ''];
+  for (const o of a.objectSources) {
+    const where = o.logging ? `${cell(o.logging.targetBucket)}/${cell(o.logging.targetPrefix)}` : '';
+    let text: string;
+    if (o.used) {
+      text = vscode.l10n.t(
+        'narrowed to prefixes from its access log dump ({0}): {1} log objects since {2}, {3} lines of this role, {4} unattributed (signed by STS keys no event of this role carries), {5} by other identities, {6} malformed lines skipped.',
+        where,
+        o.files,
+        cell(formatDateTime(o.since ?? '')),
+        o.attributed,
+        o.unattributed,
+        o.others,
+        o.malformed,
+      );
+    } else if (o.logging && o.error) {
+      text = vscode.l10n.t(
+        'has an access log dump ({0}) that could not be read ({1}): object actions stay bucket/*.',
+        where,
+        cell(o.error.message),
+      );
+    } else if (o.logging) {
+      text = vscode.l10n.t(
+        'has an access log dump ({0}), but it reaches back only to {1}, not the whole period read: object actions stay bucket/* (narrowing on part of the period could refuse what ran before it).',
+        where,
+        cell(formatDateTime(o.since ?? '')) || '-',
+      );
+    } else {
+      text = vscode.l10n.t(
+        'no access log dump: object actions stay bucket/*, because the RAM access audit says which actions were used but not on which objects. Turn On Access Log Dump… sets one up.',
+      );
+    }
+    out.push(`- ${cell(o.bucket)} (${cell(o.region)}): ${text}`);
+  }
+  out.push(
+    '',
+    `> ${vscode.l10n.t('OSS object calls (GetObject, PutObject, ListObjects…) are data events: ActionTrail does not return them from LookupEvents. Without a log dump, the OSS object actions come from the RAM access audit and are scoped to the buckets the role was seen using.')} ${logDumpCostNote()}`,
+  );
+  return out;
+}
+
+/** Buckets the role used that have no access log dump: the offer's subjects. */
+export function bucketsWithoutLogDump(a: RoleActivity): Array<{ bucket: string; region: string }> {
+  return a.objectSources.filter((o) => !o.logging && !o.error).map((o) => ({ bucket: o.bucket, region: o.region }));
+}
+
+/** The offer: Turn On Access Log Dump… for the one bucket missing it, or a pick among them. */
+export function logDumpOffer(a: RoleActivity): Record<string, () => unknown> {
+  const missing = bucketsWithoutLogDump(a);
+  if (!missing.length) {
+    return {};
+  }
+  return {
+    [vscode.l10n.t('Turn On Access Log Dump…')]: () =>
+      vscode.commands.executeCommand('alibabaCloud.oss.turnOnAccessLogDump', missing.length === 1 ? missing[0] : {}),
+  };
 }
 
 /** A proposal is offered only when its proof passed: otherwise say why, naming whose activity it was. */

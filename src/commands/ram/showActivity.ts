@@ -4,7 +4,15 @@ import type { Services } from '../../services/services';
 import { RoleNode } from '../../views/ramView';
 import { defineCommand } from '../command';
 import { onClickedRow } from '../selection';
-import { activityMarkdown, readWithProgress, rightsizeArgs, roleOf } from './rightsizeRead';
+import { notify } from '../helpers';
+import {
+  activityMarkdown,
+  bucketsWithoutLogDump,
+  logDumpOffer,
+  readWithProgress,
+  rightsizeArgs,
+  roleOf,
+} from './rightsizeRead';
 
 export const showRoleActivity = defineCommand({
   id: 'alibabaCloud.ram.showActivity',
@@ -18,7 +26,32 @@ export const showRoleActivity = defineCommand({
       const activity = await readWithProgress(cloud, roleName);
       const text = activityMarkdown(activity);
       await s.readOnly.show(`/ram/${roleName}.activity.md`, text, { preview: false });
-      return { roleName, complete: activity.read.complete, requests: activity.requests, report: activity.report, text };
+      const missing = bucketsWithoutLogDump(activity);
+      if (missing.length) {
+        notify(
+          missing.length === 1
+            ? vscode.l10n.t(
+                'Role {0} used bucket {1}, which has no access log dump: its object calls there cannot be narrowed below bucket/*.',
+                roleName,
+                missing[0].bucket,
+              )
+            : vscode.l10n.t(
+                'Role {0} used {1} buckets without an access log dump ({2}): its object calls there cannot be narrowed below bucket/*.',
+                roleName,
+                missing.length,
+                missing.map((m) => m.bucket).join(', '),
+              ),
+          logDumpOffer(activity),
+        );
+      }
+      return {
+        roleName,
+        complete: activity.read.complete,
+        requests: activity.requests,
+        report: activity.report,
+        objectSources: activity.objectSources.map(({ error, ...o }) => ({ ...o, error: error?.message })),
+        text,
+      };
     },
   ),
 });

@@ -166,7 +166,11 @@ export function deliverDueLogs(state: SandboxState): void {
       continue; // The target is gone: OSS has nowhere to write, the hour is lost.
     }
     const body = Buffer.from(lines.join('\n') + '\n');
-    const unique = createHash('md5').update(`${slot}\n${lines.length}\n${lines[0]}`).digest('hex').slice(0, 16).toUpperCase();
+    const unique = createHash('md5')
+      .update(`${slot}\n${lines.length}\n${lines[0]}`)
+      .digest('hex')
+      .slice(0, 16)
+      .toUpperCase();
     const key = `${prefix}${source}${fileTime(hour)}-${unique}`;
     b.objects.set(key, {
       key,

@@ -140,7 +140,10 @@ function habits(): Array<{ weight: number; call: (r: () => number) => Call; deni
       call: (r) =>
         oss('GetObject', hz.bucket, hz.region, `${hz.prefix}0${1 + Math.floor(r() * 9)}/r${Math.floor(r() * 500)}.csv`),
     },
-    { weight: 4, call: (r) => oss('GetObject', hz.bucket, hz.region, pick(r, ['config/app.json', 'config/flags.json'])) },
+    {
+      weight: 4,
+      call: (r) => oss('GetObject', hz.bucket, hz.region, pick(r, ['config/app.json', 'config/flags.json'])),
+    },
     { weight: 15, call: (r) => oss('PutObject', sh.bucket, sh.region, `${sh.prefix}${Math.floor(r() * 900)}.log`) },
     { weight: 10, call: () => oss('ListObjects', hz.bucket, hz.region) },
   ];
@@ -247,7 +250,9 @@ function recordHistory(state: SandboxState, seededAt: number, events: number): v
       op: 'GetObject',
       method: 'GET',
       status: 200,
-      accessKeyId: `STS.NSbxBatch${Math.floor(at / 86_400_000).toString(36).toUpperCase()}`,
+      accessKeyId: `STS.NSbxBatch${Math.floor(at / 86_400_000)
+        .toString(36)
+        .toUpperCase()}`,
       requestId: `${at.toString(16).toUpperCase()}-SEEDX`,
       region: state.buckets.get(bucket)?.region ?? 'cn-hangzhou',
     });

@@ -47,7 +47,8 @@ export const rightsizeTests: HostTest[] = [
         uri: string;
         policyName: string;
         proof: { checked: number; allowed: number };
-        draft: { Statement: Array<{ Action: string[] }> };
+        draft: { Statement: Array<{ Action: string[]; Resource: string | string[] }> };
+        objectSources: Array<{ bucket: string; used: boolean; attributed: number; unattributed: number }>;
       }>('alibabaCloud.ram.proposeLeastPrivilege', { roleName: ROLE });
       const offered = prompts.offered.at(-1) ?? [];
       assert.deepEqual(offered.map((i) => i.label).sort(), [
@@ -60,6 +61,13 @@ export const rightsizeTests: HostTest[] = [
       assert.equal(proposal.proof.allowed, proposal.proof.checked);
       const actions = proposal.draft.Statement.flatMap((s) => s.Action);
       assert.ok(!actions.some((x) => /:\*$|^kms:/.test(x)), actions.join());
+      // demo-data's access log dump narrows GetObject there to the prefixes the role read.
+      const logged = proposal.objectSources.find((o) => o.bucket === 'demo-data');
+      assert.ok(logged?.used && logged.attributed > 0, JSON.stringify(proposal.objectSources));
+      const getObject = proposal.draft.Statement.find((s) => s.Action.includes('oss:GetObject'));
+      const resources = ([] as string[]).concat(getObject?.Resource ?? []);
+      assert.ok(resources.includes(`acs:oss:*:${sandboxInfo().accountId}:demo-data/reports/2026/*`), resources.join());
+      assert.ok(!resources.includes(`acs:oss:*:${sandboxInfo().accountId}:demo-data/*`), resources.join());
 
       const { cloud } = await a.services.cloud();
       prompts.enqueue(true);
@@ -76,7 +84,7 @@ export const rightsizeTests: HostTest[] = [
           [proposal.policyName],
         );
         await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-        const object = `acs:oss:*:${sandboxInfo().accountId}:demo-data/reports/7.csv`;
+        const object = `acs:oss:*:${sandboxInfo().accountId}:demo-data/reports/2026/03/r7.csv`;
         const allowed = await vscode.commands.executeCommand<{ effect: string; policyName: string }>(
           'alibabaCloud.ram.checkAccess',
           { roleName: ROLE, action: 'oss:GetObject', resource: object },
@@ -90,6 +98,14 @@ export const rightsizeTests: HostTest[] = [
           resource: object,
         });
         assert.equal(denied?.effect, 'ImplicitDeny');
+        // Same action, same bucket, outside the observed prefixes: refused.
+        prompts.enqueue('Dismiss');
+        const outside = await vscode.commands.executeCommand<{ effect: string }>('alibabaCloud.ram.checkAccess', {
+          roleName: ROLE,
+          action: 'oss:GetObject',
+          resource: `acs:oss:*:${sandboxInfo().accountId}:demo-data/private/keys.csv`,
+        });
+        assert.equal(outside?.effect, 'ImplicitDeny');
       } finally {
         // Back as seeded: the system policies on, the least-privilege policy off and gone.
         for (const p of SYSTEM_POLICIES) {

@@ -20,7 +20,9 @@ test('the documented line parses: time in UTC, operation, bucket, key, AccessKey
 
 test('fields OSS appends later are accepted; a line of an older format has no AccessKey ID', () => {
   assert.equal(parseAccessLogLine(line('a', 'STS.x', ' "new-field" 12'))?.key, 'a');
-  const old = line().split(' "standard"')[0].replace(/ - "cdn"$/, '');
+  const old = line()
+    .split(' "standard"')[0]
+    .replace(/ - "cdn"$/, '');
   const parsed = parseAccessLogLine(old);
   assert.equal(parsed?.operation, 'GetObject');
   assert.equal(parsed?.accessKeyId, undefined);
@@ -52,7 +54,13 @@ test('log object names: the hour in Beijing time after <prefix><bucket>', () => 
 
 test("attribution rests on the role's STS AccessKey IDs; long-term keys and anonymous are never the role", () => {
   const parse = (ak: string) => parseAccessLogLine(line('k', ak))!;
-  const lines = [parse('STS.role1'), parse('STS.role2'), parse('STS.other'), parse(['LT', 'AIxxxxxxxx'].join('')), parse('-')];
+  const lines = [
+    parse('STS.role1'),
+    parse('STS.role2'),
+    parse('STS.other'),
+    parse(['LT', 'AIxxxxxxxx'].join('')),
+    parse('-'),
+  ];
   const a = attributeLines(lines, new Set(['STS.role1', 'STS.role2']));
   assert.equal(a.attributed.length, 2);
   assert.equal(a.unattributed, 1);

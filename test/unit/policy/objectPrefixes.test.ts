@@ -27,7 +27,9 @@ test('every key stays allowed by the patterns (the evaluator agrees), hostile ke
   const patterns = narrowKeys(keys);
   const doc = {
     Version: '1',
-    Statement: [{ Effect: 'Allow' as const, Action: 'oss:GetObject', Resource: patterns.map((p) => `acs:oss:*:1:b/${p}`) }],
+    Statement: [
+      { Effect: 'Allow' as const, Action: 'oss:GetObject', Resource: patterns.map((p) => `acs:oss:*:1:b/${p}`) },
+    ],
   };
   for (const k of keys) {
     const r = evaluate([{ name: 'd', type: 'Custom', document: doc }], {
