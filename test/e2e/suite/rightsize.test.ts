@@ -117,4 +117,42 @@ export const rightsizeTests: HostTest[] = [
       }
     },
   },
+  {
+    name: 'Turn On Access Log Dump names its cost, account and profile, dumps to the chosen bucket, and turns off again',
+    timeoutMs: 60_000,
+    async run() {
+      const a = await api();
+      const prompts = a.useScriptedPrompter();
+      const { cloud } = await a.services.cloud();
+      // The Shanghai bucket the role used has no dump; its log bucket must be in Shanghai too.
+      const source = 'demo-shanghai-logs';
+      const target = 'e2e-shanghai-access-logs';
+      await cloud.oss.createBucket(target, 'cn-shanghai');
+      try {
+        prompts.enqueue(true);
+        const on = await vscode.commands.executeCommand<{ changed: boolean; account: string }>(
+          'alibabaCloud.oss.turnOnAccessLogDump',
+          { bucket: source, region: 'cn-shanghai', targetBucket: target, targetPrefix: 'oss-access-log/' },
+        );
+        assert.ok(on?.changed);
+        assert.equal(on.account, sandboxInfo().accountId);
+        const detail = prompts.details.at(-1) ?? '';
+        assert.match(detail, /billed as OSS storage in that bucket/);
+        assert.match(detail, /PutDataEventSelector/);
+        assert.deepEqual(await cloud.oss.getBucketLogging(source, 'cn-shanghai'), {
+          targetBucket: target,
+          targetPrefix: 'oss-access-log/',
+        });
+        prompts.enqueue(true);
+        await vscode.commands.executeCommand('alibabaCloud.oss.turnOffAccessLogDump', {
+          bucket: source,
+          region: 'cn-shanghai',
+        });
+        assert.equal(await cloud.oss.getBucketLogging(source, 'cn-shanghai'), undefined);
+      } finally {
+        await cloud.oss.deleteBucketLogging(source, 'cn-shanghai').catch(() => undefined);
+        await cloud.oss.deleteBucket(target, 'cn-shanghai').catch(() => undefined);
+      }
+    },
+  },
 ];
