@@ -116,6 +116,14 @@ test('PutBucketLogging: same account, same region, existing target; the dump app
   const raw = await oss.getObject(target.targetBucket, 'cn-hangzhou', (files[0] as { key: string }).key);
   assert.equal(parseAccessLog(raw.toString()).lines.length, read.lines.length);
 
+  // Cancelled before it starts: nothing read, and it says it is not complete.
+  const cancelled = await readBucketAccessLog(oss, source, 'cn-hangzhou', {
+    since: Date.now() - 86_400_000,
+    signal: AbortSignal.abort(),
+  });
+  assert.equal(cancelled.complete, false);
+  assert.equal(cancelled.files, 0);
+
   await oss.deleteBucketLogging(source, 'cn-hangzhou');
   assert.equal(await oss.getBucketLogging(source, 'cn-hangzhou'), undefined);
 });

@@ -153,12 +153,17 @@ function objectSourceLines(a: RoleActivity): string[] {
         o.others,
         o.malformed,
       );
-    } else if (o.logging && o.error) {
-      text = vscode.l10n.t(
-        'has an access log dump ({0}) that could not be read ({1}): object actions stay bucket/*.',
-        where,
-        cell(o.error.message),
-      );
+    } else if (o.error) {
+      text = o.logging
+        ? vscode.l10n.t(
+            'has an access log dump ({0}) that could not be read ({1}): object actions stay bucket/*.',
+            where,
+            cell(o.error.message),
+          )
+        : vscode.l10n.t(
+            'whether it has an access log dump could not be read ({0}): object actions stay bucket/*.',
+            cell(o.error.message),
+          );
     } else if (o.logging) {
       text = vscode.l10n.t(
         'has an access log dump ({0}), but it reaches back only to {1}, not the whole period read: object actions stay bucket/* (narrowing on part of the period could refuse what ran before it).',
