@@ -30,6 +30,18 @@ export async function closeQuickInput(page) {
   }
 }
 
+/**
+ * Hides the panel (Output, Terminal…) when it is open. "View: Hide Panel" is listed in the palette
+ * only while the panel is visible, so asking for it unconditionally would wait for a row that never comes.
+ */
+export async function hidePanel(page) {
+  const panel = page.locator('.part.panel');
+  if (await panel.isVisible().catch(() => false)) {
+    await runCommand(page, 'View: Hide Panel', 5000);
+    await panel.waitFor({ state: 'hidden', timeout: 5000 });
+  }
+}
+
 // ---------------------------------------------------------------------------------- activity bar / views
 
 /** The activity-bar entry of a view container, by its title (viewsContainers.activitybar[].title). */
