@@ -201,7 +201,7 @@ export class RequestLimiter {
 const PRIORITY = { chain: CRITICAL, listing: 10, roles: 0 };
 
 /** Limiter keys: ECS in one region; ECS at the profile's own region (DescribeRegions); RAM, a global service. */
-const ecsKey = (regionId: string) => `ecs:${regionId}`;
+export const ecsKey = (regionId: string) => `ecs:${regionId}`;
 const ECS_HOME = 'ecs';
 const RAM = 'ram';
 
