@@ -27,10 +27,11 @@ export const CRITICAL = 20;
  */
 export const DEFAULT_MAX_IN_FLIGHT = 8;
 /**
- * The process-wide cap on sockets, for this machine's sake, not the service's: 20 regions each
- * with a page and two role batches in flight, and the ListRoles chain's slot, need 61 at once, and
- * with fewer the instance side needs more rounds of L than the six-page ListRoles chain
- * (`inventory_scheduled_vs_floor` in bench/run.ts: 1.35 with one global bound of 32, 1.0 at 64).
+ * The process-wide cap on sockets, for this machine's sake, not the service's. With too few, the
+ * instance side of the inventory needs more rounds of L than the six-page ListRoles chain
+ * (`inventory_scheduled_vs_floor` in bench/run.ts, 20 regions of 300 instances: 1.35 with one
+ * bound of 32, 1.18 with a cap of 40, 1.0 from 48). At its busiest that load has 61 in flight (a
+ * page and two role batches in each region, and the chain's slot): 64 lets it all go at once.
  */
 export const MAX_IN_FLIGHT_TOTAL = 64;
 
