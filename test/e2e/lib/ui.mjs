@@ -458,10 +458,15 @@ export async function typeAndEnter(page, text, timeout = T) {
   if ((await input.inputValue()) !== text) {
     await input.fill(text);
   }
-  await page.waitForTimeout(150); // validateInput runs debounced
   const error = page.locator(
     '.quick-input-widget .quick-input-message .monaco-inputbox-message.error, .quick-input-widget .monaco-inputbox.error',
   );
+  // validateInput runs debounced, once per keystroke: under load the verdict on a half-typed value
+  // (an ARN cut at "acs:oss:*:1") can still be shown after the whole text is in. Only a verdict that
+  // stays is a refusal.
+  const settled = Date.now() + 3000;
+  do await page.waitForTimeout(150);
+  while ((await error.count()) && Date.now() < settled);
   if (await error.count())
     throw new Error(
       `the input box refused "${text}": ${await page
