@@ -6,7 +6,7 @@
  *
  * The big account is the sandbox's `--seed large` (20 regions × 300 instances, 5,000 roles, a
  * 100,000-key bucket) in its own process, behind an injected latency L on every request, and
- * throttling anything above the client's bound of requests in flight.
+ * throttling anything above the client's bounds of requests in flight (per region, and in all).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -21,7 +21,13 @@ import { EcsRamRoleProvider } from '../src/cloud/credentials';
 import { ImdsClient } from '../src/cloud/imds';
 import { instanceProfileConfig } from '../src/cloud/instance';
 import type { EcsApi } from '../src/cloud/ecs';
-import { DEFAULT_MAX_IN_FLIGHT, loadInventory, RequestLimiter, type Inventory } from '../src/cloud/inventory';
+import {
+  DEFAULT_MAX_IN_FLIGHT,
+  loadInventory,
+  MAX_IN_FLIGHT_TOTAL,
+  RequestLimiter,
+  type Inventory,
+} from '../src/cloud/inventory';
 import type { RamApi } from '../src/cloud/ram';
 import { loadHardeningReport } from '../src/setup/hardeningReport';
 import { sandboxEndpoints } from '../src/cloud/profile';
@@ -284,41 +290,79 @@ function criticalWait(t: ChainTrace, began: number, ended: number): CriticalWait
   return { total: start + inFlight + between + tail, start, inFlight, between, tail };
 }
 
+interface Scheduled {
+  ms: number;
+  requests: number;
+  /** Per limiter key: rounds of L it sent requests in, and its peak in flight. */
+  keys: Map<string, { rounds: number; peak: number }>;
+  peak: number;
+}
+
 /**
- * What the scheduling alone allows: the same load (loadInventory, the same limiter and bound) over
- * answers that cost no CPU, each the run's rows handed back after L. The requests of the
- * DescribeInstances side (one DescribeRegions, then per region its pages and their
- * DescribeInstanceRamRole batches) need more rounds of L than the ListRoles chain once the slots
- * are counted, so this, not the floor, is the least the real run can take.
+ * What the scheduling alone allows: the same load (loadInventory, the same limiter and bounds)
+ * over answers that cost no CPU, each the run's rows handed back after L. When the bounds leave
+ * too few slots, the DescribeInstances side (one DescribeRegions, then per region its pages and
+ * their DescribeInstanceRamRole batches) needs more rounds of L than the ListRoles chain, so this,
+ * not the floor, is the least the real run can take.
  */
-async function scheduledOnly(inv: Inventory, limiter: () => RequestLimiter): Promise<{ ms: number; requests: number }> {
+async function scheduledOnly(inv: Inventory, limiter: () => RequestLimiter): Promise<Scheduled> {
   let requests = 0;
-  const later = <T>(value: T) => {
+  const sends = new Map<string, number[]>();
+  const later = <T>(value: T, key: string) => {
     requests++;
+    sends.set(key, [...(sends.get(key) ?? []), performance.now()]);
     return new Promise<T>((resolve) => setTimeout(() => resolve(value), L));
+  };
+  // A round starts with a request sent L/2 or more after the round before started (the answers
+  // of one round come back together, and what they let go out goes together).
+  const rounds = (times: number[]) => {
+    let n = 0;
+    let start = -Infinity;
+    for (const t of times) {
+      if (t - start >= L / 2) {
+        n++;
+        start = t;
+      }
+    }
+    return n;
   };
   const token = (n: number, total: number) => (n < total ? String(n) : undefined);
   const byRegion = new Map(inv.regions.map((r) => [r.regionId, r.instances]));
   const ecs = {
-    describeRegions: () => later(inv.regions.map((r) => ({ regionId: r.regionId, localName: r.localName ?? '' }))),
+    describeRegions: () =>
+      later(
+        inv.regions.map((r) => ({ regionId: r.regionId, localName: r.localName ?? '' })),
+        'ecs',
+      ),
     listInstancesDeferred: (regionId: string, next: string | undefined, size: number) => {
       const all = byRegion.get(regionId) ?? [];
       const from = Number(next ?? 0);
       const items = all.slice(from, from + size);
-      return later({ next: token(from + size, all.length), items: () => items });
+      return later({ next: token(from + size, all.length), items: () => items }, `ecs:${regionId}`);
     },
-    describeInstanceRoles: () => later(new Map<string, string>()),
+    describeInstanceRoles: (regionId: string) => later(new Map<string, string>(), `ecs:${regionId}`),
   } as unknown as EcsApi;
   const ram = {
     listRolesDeferred: (marker: string | undefined, size: number) => {
       const from = Number(marker ?? 0);
       const items = inv.roles.slice(from, from + size);
-      return later({ next: token(from + size, inv.roles.length), items: () => items });
+      return later({ next: token(from + size, inv.roles.length), items: () => items }, 'ram');
     },
   } as unknown as RamApi;
+  const l = limiter();
   const t = performance.now();
-  await loadInventory({ ecs, ram }, { limiter: limiter() });
-  return { ms: Math.round(performance.now() - t), requests };
+  await loadInventory({ ecs, ram }, { limiter: l });
+  const keys = new Map([...l.byKey()].map(([k, s]) => [k, { rounds: rounds(sends.get(k) ?? []), peak: s.peak }]));
+  return { ms: Math.round(performance.now() - t), requests, keys, peak: l.peak };
+}
+
+/** Rounds of L and peak in flight: per region (min–max over regions), for ListRoles, and in all. */
+function roundsNote(s: Scheduled): string {
+  const regions = [...s.keys].filter(([k]) => k.startsWith('ecs:')).map(([, v]) => v);
+  const range = (xs: number[]) =>
+    Math.min(...xs) === Math.max(...xs) ? `${xs[0]}` : `${Math.min(...xs)}–${Math.max(...xs)}`;
+  const ram = s.keys.get('ram');
+  return `rounds of L per region ${range(regions.map((r) => r.rounds))} (peak in flight ${range(regions.map((r) => r.peak))}), ListRoles ${ram?.rounds} (peak ${ram?.peak}), whole run ${(s.ms / L).toFixed(1)} L (peak in flight ${s.peak})`;
 }
 
 /** A thread that keeps one core busy, as a build or a test run beside the editor would. */
@@ -336,9 +380,12 @@ const loadAverage = () =>
 
 async function inventory(s: LargeSandbox, cloud: Cloud): Promise<void> {
   const bound = DEFAULT_MAX_IN_FLIGHT;
-  // The gateway refuses whatever goes over the client's own bound.
-  await control(s, 'faults', { kind: 'throttle', inFlight: bound });
-  const limiter = () => new RequestLimiter({ maxInFlight: bound });
+  const cap = MAX_IN_FLIGHT_TOTAL;
+  // The gateway refuses whatever goes over the client's own bounds: per region (where ECS
+  // throttles) and, stricter than the service, over every region.
+  await control(s, 'faults', { kind: 'throttle', inFlight: bound, inFlightPer: 'region' });
+  await control(s, 'faults', { kind: 'throttle', inFlight: cap });
+  const limiter = () => new RequestLimiter({ maxInFlight: bound, maxTotal: cap });
   let trace: ChainTrace = { sent: [], answered: [] };
   const api = { ecs: cloud.ecs, ram: tracedRam(cloud, () => trace) };
   const warm = await loadInventory(api, { limiter: limiter() }); // SDK load and the sandbox's lazy seed
@@ -349,11 +396,12 @@ async function inventory(s: LargeSandbox, cloud: Cloud): Promise<void> {
   const chain = Math.max(1 + Math.ceil(maxPerRegion / 100) + 1, Math.ceil((warm.roles.length + 1) / 1000));
   const floor = chain * L;
   const runs = quick ? 3 : 7;
-  const scheduled: Array<{ ms: number; requests: number }> = [];
+  const scheduled: Scheduled[] = [];
   const loadBefore = loadAverage();
   const before = (await requestLog(s)).length;
   let errors = 0;
   let peak = 0;
+  let regionPeak = 0;
   const side = { unloaded: [] as number[], loaded: [] as number[] };
   const waits = { unloaded: [] as CriticalWait[], loaded: [] as CriticalWait[] };
   const cpu: number[] = [];
@@ -388,6 +436,10 @@ async function inventory(s: LargeSandbox, cloud: Cloud): Promise<void> {
         }
         errors += inv.regions.filter((r) => r.error).length;
         peak = Math.max(peak, l.peak);
+        regionPeak = Math.max(
+          regionPeak,
+          ...[...l.byKey()].filter(([k]) => k.startsWith('ecs:')).map(([, v]) => v.peak),
+        );
       } finally {
         await busy?.terminate();
       }
@@ -405,15 +457,15 @@ async function inventory(s: LargeSandbox, cloud: Cloud): Promise<void> {
     value: round(median(ours) / floor, 2),
     unit: 'ratio',
     goal: '<= 1.25',
-    note: `median ${median(ours)} ms (runs ${ours.join(', ')}); floor ${chain} dependent requests × ${L} ms = ${floor} ms; ${waitNote(waits.unloaded)}; ${regions.length} regions, ${warm.regions.reduce((n, r) => n + r.instances.length, 0)} instances, ${warm.roles.length} roles; ${Math.round(log.length / runs / 2)} requests per run; client CPU ${Math.round(median(cpu))} ms per run${sandboxCpu.length ? `, sandbox CPU ${Math.round(median(sandboxCpu))} ms per run (same cores)` : ''}; longest event-loop delay ${median(loopDelay).toFixed(1)} ms (median of runs); bound ${bound}, peak ${peak}; throttled at the sandbox ${throttled}, errors shown ${errors}; load average ${loadBefore} before, ${loadAverage()} after`,
+    note: `median ${median(ours)} ms (runs ${ours.join(', ')}); floor ${chain} dependent requests × ${L} ms = ${floor} ms; ${waitNote(waits.unloaded)}; ${regions.length} regions, ${warm.regions.reduce((n, r) => n + r.instances.length, 0)} instances, ${warm.roles.length} roles; ${Math.round(log.length / runs / 2)} requests per run; client CPU ${Math.round(median(cpu))} ms per run${sandboxCpu.length ? `, sandbox CPU ${Math.round(median(sandboxCpu))} ms per run (same cores)` : ''}; longest event-loop delay ${median(loopDelay).toFixed(1)} ms (median of runs); bound ${bound} per region and ${cap} in all, peak ${regionPeak} in a region and ${peak} in all; throttled at the sandbox ${throttled}, errors shown ${errors}; load average ${loadBefore} before, ${loadAverage()} after`,
   });
   const least = median(scheduled.map((x) => x.ms));
   report({
     metric: 'inventory_scheduled_vs_floor',
     value: round(least / floor, 2),
     unit: 'ratio',
-    goal: '(context: the least inventory_vs_floor can be with these requests and this bound)',
-    note: `median ${least} ms (runs ${scheduled.map((x) => x.ms).join(', ')}) for the same ${scheduled[0].requests} requests through the same limiter (bound ${bound}, one slot held for ListRoles), answers costing no CPU, each after L; alternating with the runs above`,
+    goal: '(context: the least inventory_vs_floor can be with these requests and these bounds)',
+    note: `median ${least} ms (runs ${scheduled.map((x) => x.ms).join(', ')}) for the same ${scheduled[0].requests} requests through the same limiter (${bound} per region, ${cap} in all, one slot of those held for ListRoles), answers costing no CPU, each after L; ${roundsNote(scheduled[scheduled.length - 1])}; alternating with the runs above`,
   });
   report({
     metric: 'inventory_vs_floor_loaded',

@@ -1,8 +1,7 @@
 /** The tools in the editor: input checked, contexts built from the services, answers as tool results. */
 import * as vscode from 'vscode';
-import { DEFAULT_MAX_IN_FLIGHT } from '../cloud/inventory';
 import type { Services } from '../services/services';
-import { chosenRegions, maxConcurrentRequests } from '../ui/settings';
+import { chosenRegions, maxInFlightPerRegion } from '../ui/settings';
 import { inputProblems, TOOL_INPUTS } from './inputs';
 import { resultText } from './results';
 import type { AgentTool, PrepareContext } from './tool';
@@ -48,13 +47,12 @@ async function answer(s: Services, tool: AgentTool, input: object, token: vscode
   const sub = token.onCancellationRequested(() => abort.abort());
   try {
     const { entry, cloud } = await s.cloud();
-    const max = maxConcurrentRequests(DEFAULT_MAX_IN_FLIGHT);
     return await tool.run(
       {
         profile: entry,
         cloud,
         regions: chosenRegions(),
-        maxInFlight: max > 0 ? max : DEFAULT_MAX_IN_FLIGHT,
+        maxInFlight: maxInFlightPerRegion(),
         instance: s.instance,
         confirm: (title, detail, action) => s.prompt.confirm(title, detail, action),
         recordRoleCheck: (r) => s.roleChecks.set(r),

@@ -23,7 +23,7 @@ export interface ToolContext {
   cloud: Cloud;
   /** The regions the user chose to see (alibabaCloud.regions); empty: every region. */
   regions: string[];
-  /** Requests in flight at most (alibabaCloud.maxConcurrentRequests). */
+  /** Requests in flight at most per region endpoint (alibabaCloud.maxConcurrentRequests). */
   maxInFlight: number;
   instance: Pick<InstanceIdentityService, 'state' | 'mayProbe' | 'configured' | 'sandboxUrl' | 'environment'>;
   /** Our own modal confirmation (scripted in tests). */

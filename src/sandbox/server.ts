@@ -121,8 +121,8 @@ export class Sandbox {
   readonly realism: Realism;
   /** Injected round-trip time of every request (SandboxOptions.latencyMs; control route `latency`). */
   latencyMs: number;
-  /** Requests being answered right now, per service (for `inFlight` throttling rules). */
-  private readonly inFlight = new Map<SandboxService, number>();
+  /** Requests being answered right now, per service and per service in a region ('ecs cn-hangzhou'), for `inFlight` throttling rules. */
+  private readonly inFlight = new Map<string, number>();
   /** Session Manager: where each instance port leads (options.instancePorts, control route `instance-port`). */
   readonly instancePorts = new Map<string, number>();
   private readonly relay = sessionRelay(this);
@@ -278,14 +278,17 @@ export class Sandbox {
     if (!mod) {
       return { status: 404, body: 'no sandbox service for this request' };
     }
-    const { service, action } = mod.match(req)!;
+    const { service, action, region } = mod.match(req)!;
     let res: SandboxResponse;
-    this.inFlight.set(service, (this.inFlight.get(service) ?? 0) + 1);
+    const counted = [service, `${service} ${region ?? ''}`];
+    for (const k of counted) {
+      this.inFlight.set(k, (this.inFlight.get(k) ?? 0) + 1);
+    }
     try {
       // The round trip counts as in flight, so a concurrency limit sees what a real gateway would.
       const latency = this.latencyMs > 0 ? new Promise((r) => setTimeout(r, this.latencyMs)) : undefined;
       try {
-        res = (await this.applyFaults(service, action)) ?? (await mod.handle(req, this));
+        res = (await this.applyFaults(service, action, counted)) ?? (await mod.handle(req, this));
         await latency;
       } catch (e) {
         await latency;
@@ -300,7 +303,9 @@ export class Sandbox {
         res = mod.errorResponse(err, req);
       }
     } finally {
-      this.inFlight.set(service, this.inFlight.get(service)! - 1);
+      for (const k of counted) {
+        this.inFlight.set(k, this.inFlight.get(k)! - 1);
+      }
     }
     this.log({ service, action, status: res.status, accessKeyId: signerOf(req, mod) });
     return res;
@@ -367,8 +372,19 @@ export class Sandbox {
     return served ? undefined : refuse('this Host is neither loopback nor an Alibaba Cloud name the sandbox serves');
   }
 
-  private async applyFaults(service: SandboxService, action: string): Promise<SandboxResponse | undefined> {
-    for (const rule of this.faults.take(service, action, wallNow(this.state), this.inFlight.get(service) ?? 0)) {
+  private async applyFaults(
+    service: SandboxService,
+    action: string,
+    [all, inRegion]: string[],
+  ): Promise<SandboxResponse | undefined> {
+    const rules = this.faults.take(
+      service,
+      action,
+      wallNow(this.state),
+      this.inFlight.get(all) ?? 0,
+      this.inFlight.get(inRegion) ?? 0,
+    );
+    for (const rule of rules) {
       switch (rule.kind) {
         case 'delay':
           await new Promise((r) => setTimeout(r, rule.delayMs ?? 1000));

@@ -4,7 +4,13 @@
  */
 import * as vscode from 'vscode';
 import type { EcsApi } from '../cloud/ecs';
-import { DEFAULT_MAX_IN_FLIGHT, probeRegions, RequestLimiter, type RegionProbe } from '../cloud/inventory';
+import {
+  DEFAULT_MAX_IN_FLIGHT,
+  MAX_IN_FLIGHT_TOTAL,
+  probeRegions,
+  RequestLimiter,
+  type RegionProbe,
+} from '../cloud/inventory';
 import { parseOssUri } from '../cloud/ossLocation';
 
 const SECTION = 'alibabaCloud';
@@ -14,15 +20,20 @@ export function chosenRegions(): string[] {
   return vscode.workspace.getConfiguration(SECTION).get<string[]>('regions', []);
 }
 
-/** alibabaCloud.maxConcurrentRequests, as set (the caller decides what a non-positive value means). */
-export function maxConcurrentRequests(fallback: number): number {
-  return vscode.workspace.getConfiguration(SECTION).get<number>('maxConcurrentRequests', fallback);
+/**
+ * Requests in flight at most to one region's endpoint (alibabaCloud.maxConcurrentRequests): the
+ * default for a value that is not a positive number, never more than the process-wide cap.
+ */
+export function maxInFlightPerRegion(): number {
+  const n = Math.floor(
+    vscode.workspace.getConfiguration(SECTION).get<number>('maxConcurrentRequests', DEFAULT_MAX_IN_FLIGHT),
+  );
+  return Number.isFinite(n) && n > 0 ? Math.min(n, MAX_IN_FLIGHT_TOTAL) : DEFAULT_MAX_IN_FLIGHT;
 }
 
-/** Requests in flight at most when the views load many things at once (alibabaCloud.maxConcurrentRequests). */
+/** The bound for views and commands that load many things at once (all regions of the ECS view). */
 export function requestLimiter(): RequestLimiter {
-  const max = maxConcurrentRequests(DEFAULT_MAX_IN_FLIGHT);
-  return new RequestLimiter({ maxInFlight: max > 0 ? max : DEFAULT_MAX_IN_FLIGHT });
+  return new RequestLimiter({ maxInFlight: maxInFlightPerRegion() });
 }
 
 /**

@@ -5,15 +5,13 @@
  */
 import * as vscode from 'vscode';
 import type { EcsInstance } from '../cloud/ecs';
-import { mapLimit } from '../cloud/paging';
-import { chosenRegions } from '../ui/settings';
+import { ecsKey } from '../cloud/inventory';
+import { chosenRegions, requestLimiter } from '../ui/settings';
 import type { Services } from '../services/services';
 import { ContextValues } from './contextValues';
 import { InstanceNode } from './ecsView';
 import { childrenOrError, MessageNode, TreeNode } from './node';
 
-/** Regions asked at once: DescribeInstanceRamRole per region, like the ECS view's region probe. */
-const REGIONS_IN_FLIGHT = 6;
 /** DescribeInstances takes up to 100 ids in InstanceIds (API reference). */
 const IDS_PER_CALL = 100;
 
@@ -56,24 +54,31 @@ export class RoleInstancesNode extends TreeNode {
       const { cloud } = await this.s.cloud();
       const chosen = chosenRegions();
       const regions = chosen.length ? chosen : (await cloud.ecs.describeRegions()).map((r) => r.regionId);
-      const perRegion = await mapLimit(regions, REGIONS_IN_FLIGHT, async (regionId) => {
-        const ids = await cloud.ecs.instancesWithRole(regionId, this.roleName);
-        const found: EcsInstance[] = [];
-        // The names and status, which DescribeInstanceRamRole does not return.
-        for (let i = 0; i < ids.length; i += IDS_PER_CALL) {
-          const chunk = ids.slice(i, i + IDS_PER_CALL);
-          const page = await cloud.ecs.listInstances(regionId, undefined, IDS_PER_CALL, { instanceIds: chunk });
-          const byId = new Map(page.items.map((x) => [x.instanceId, x]));
-          // An instance released between the two calls is gone: it no longer holds the role.
-          for (const id of chunk) {
-            const x = byId.get(id);
-            if (x) {
-              found.push({ ...x, ramRoleName: this.roleName });
+      // Every region at once, bounded per region and in all like the ECS view's region probe.
+      const limiter = requestLimiter();
+      const inRegion = <T>(regionId: string, read: () => Promise<T>) => limiter.run(read, 0, ecsKey(regionId));
+      const perRegion = await Promise.all(
+        regions.map(async (regionId) => {
+          const ids = await inRegion(regionId, () => cloud.ecs.instancesWithRole(regionId, this.roleName));
+          const found: EcsInstance[] = [];
+          // The names and status, which DescribeInstanceRamRole does not return.
+          for (let i = 0; i < ids.length; i += IDS_PER_CALL) {
+            const chunk = ids.slice(i, i + IDS_PER_CALL);
+            const page = await inRegion(regionId, () =>
+              cloud.ecs.listInstances(regionId, undefined, IDS_PER_CALL, { instanceIds: chunk }),
+            );
+            const byId = new Map(page.items.map((x) => [x.instanceId, x]));
+            // An instance released between the two calls is gone: it no longer holds the role.
+            for (const id of chunk) {
+              const x = byId.get(id);
+              if (x) {
+                found.push({ ...x, ramRoleName: this.roleName });
+              }
             }
           }
-        }
-        return found;
-      });
+          return found;
+        }),
+      );
       const nodes = perRegion.flat().map((i) => new RoleInstanceNode(i, this));
       return nodes.length
         ? nodes

@@ -1,8 +1,9 @@
 /**
  * The bounded inventory over the wire against the large seed (20 regions × 300 instances, 5,000
- * roles): the join of instances with their roles matches the account, the client's bound holds at
- * the sandbox (which throttles anything above it), and throttling from a tighter gateway never
- * reaches the caller.
+ * roles): the join of instances with their roles matches the account, the client's bound per
+ * region holds at the sandbox (which throttles anything above it in a region) while regions go
+ * side by side, and throttling from a tighter gateway never reaches the caller nor slows another
+ * service.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -114,17 +115,20 @@ describe('inventory at scale', () => {
     );
   });
 
-  it('keeps at most the bound in flight: a sandbox throttling above it never throttles', async () => {
-    t.sandbox.faults.add({ kind: 'throttle', inFlight: 6 });
+  it('keeps at most the bound in flight per region, regions side by side: a sandbox throttling above it in a region never throttles', async () => {
+    // A region wants three at once (its next page and two role batches of the page before).
+    t.sandbox.faults.add({ kind: 'throttle', inFlight: 2, inFlightPer: 'region' });
     try {
       const from = t.sandbox.requests.length;
-      const limiter = new RequestLimiter({ maxInFlight: 6 });
+      const limiter = new RequestLimiter({ maxInFlight: 2 });
       const inv = await loadInventory(t.cloud(), {
         limiter,
         regions: ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'cn-qingdao'],
       });
       assert.equal(throttledSince(from), 0);
-      assert.equal(limiter.peak, 6);
+      const peaks = [...limiter.byKey()].filter(([k]) => k.startsWith('ecs:')).map(([, s]) => s.peak);
+      assert.deepEqual(peaks, [2, 2, 2, 2]);
+      assert.ok(limiter.peak > 4, `in flight over every region at once: ${limiter.peak}`);
       assert.equal(
         inv.regions.reduce((n, r) => n + r.instances.length, 0),
         [...t.sandbox.state.instances.values()].filter((i) =>
@@ -137,17 +141,19 @@ describe('inventory at scale', () => {
   });
 
   it('absorbs throttling from a gateway tighter than the bound: complete result, no error', async () => {
-    t.sandbox.faults.add({ kind: 'throttle', inFlight: 4, code: 'Throttling.User' });
+    t.sandbox.faults.add({ kind: 'throttle', inFlight: 2, inFlightPer: 'region', code: 'Throttling.User' });
     try {
       const from = t.sandbox.requests.length;
-      const limiter = new RequestLimiter({ maxInFlight: 24, backoffMs: 5 });
+      const limiter = new RequestLimiter({ maxInFlight: 8, backoffMs: 5 });
       // No session retries: the limiter alone must absorb every throttle.
       const cloud = t.cloud(undefined, { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
-      // Six regions' first pages go out at once: more than the gateway's four, whatever else runs.
+      // A region's page and its role batches go out together: more than the gateway's two there.
       const regions = t.sandbox.state.regions.slice(0, 6).map((r) => r.regionId);
       const inv = await loadInventory(cloud, { limiter, regions });
       assert.ok(throttledSince(from) > 0, 'the sandbox throttled');
       assert.equal(limiter.throttled, throttledSince(from));
+      // Only the throttled regions' bounds shrank: RAM, never refused, kept its whole bound.
+      assert.equal(limiter.byKey().get('ram')?.window, 8);
       assert.ok(inv.regions.every((r) => !r.error && r.instances.length >= LARGE.instancesPerRegion));
       assert.equal(inv.roles.length, t.sandbox.state.roles.size);
     } finally {

@@ -22,6 +22,12 @@ export interface FaultRule {
    * gateway's concurrency limit: a client that keeps its own bound below it never sees one.
    */
   inFlight?: number;
+  /**
+   * inFlight counts the service's requests in all (default), or those of the service in the
+   * request's region (RegionId): ECS throttles each API per region, and a region at its threshold
+   * leaves other regions unaffected (ECS help "API throttling", alibabacloud.com/help/doc-detail/437902.htm).
+   */
+  inFlightPer?: 'service' | 'region';
   delayMs?: number;
   status?: number;
   /**
@@ -68,14 +74,25 @@ export class Faults {
     return this.rules;
   }
 
-  /** Returns the rules that fire for this request, consuming their counts. */
-  take(service: SandboxService, action: string, nowMs = Date.now(), inFlight = 1): FaultRule[] {
+  /**
+   * Returns the rules that fire for this request, consuming their counts. `inFlight`: the
+   * service's requests being answered, this one included; `inFlightInRegion`: those in its region.
+   */
+  take(
+    service: SandboxService,
+    action: string,
+    nowMs = Date.now(),
+    inFlight = 1,
+    inFlightInRegion = inFlight,
+  ): FaultRule[] {
     const matching = this.rules.filter(
       (r) => (!r.service || r.service === service) && (!r.action || r.action === action),
     );
     const rate = matching.some((r) => r.perSecond !== undefined) ? this.rate(`${service}:${action}`, nowMs) : 0;
     const firing = matching.filter(
-      (r) => (r.perSecond === undefined || rate > r.perSecond) && (r.inFlight === undefined || inFlight > r.inFlight),
+      (r) =>
+        (r.perSecond === undefined || rate > r.perSecond) &&
+        (r.inFlight === undefined || (r.inFlightPer === 'region' ? inFlightInRegion : inFlight) > r.inFlight),
     );
     const hits = firing.filter((r) => !r.after);
     for (const r of firing) {

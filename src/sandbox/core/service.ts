@@ -16,8 +16,11 @@ export interface SandboxHost {
 }
 
 export interface ServiceModule {
-  /** Claims a request, naming the service and action (for faults and the request log). */
-  match(req: SandboxRequest): { service: SandboxService; action: string } | undefined;
+  /**
+   * Claims a request, naming the service and action (for faults and the request log), and the
+   * region it asks about where it names one (RPC RegionId).
+   */
+  match(req: SandboxRequest): { service: SandboxService; action: string; region?: string } | undefined;
   handle(req: SandboxRequest, sandbox: SandboxHost): Promise<SandboxResponse> | SandboxResponse;
   /** Renders an error the way this service does (JSON, XML, plain text). */
   errorResponse(err: SandboxError, req: SandboxRequest): SandboxResponse;

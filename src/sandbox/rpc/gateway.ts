@@ -133,7 +133,13 @@ function authorizeAll(
 export const rpcService: ServiceModule = {
   match(req) {
     const id = identify(req);
-    return id && { service: (id.product ?? guessProduct(id.action)).name, action: id.action };
+    return (
+      id && {
+        service: (id.product ?? guessProduct(id.action)).name,
+        action: id.action,
+        region: id.params.get('RegionId'),
+      }
+    );
   },
 
   handle(req, sandbox) {

@@ -30,6 +30,18 @@ export async function closeQuickInput(page) {
   }
 }
 
+/**
+ * Hides the panel (Output, Terminal…) when it is open. "View: Hide Panel" is listed in the palette
+ * only while the panel is visible, so asking for it unconditionally would wait for a row that never comes.
+ */
+export async function hidePanel(page) {
+  const panel = page.locator('.part.panel');
+  if (await panel.isVisible().catch(() => false)) {
+    await runCommand(page, 'View: Hide Panel', 5000);
+    await panel.waitFor({ state: 'hidden', timeout: 5000 });
+  }
+}
+
 // ---------------------------------------------------------------------------------- activity bar / views
 
 /** The activity-bar entry of a view container, by its title (viewsContainers.activitybar[].title). */
@@ -446,10 +458,15 @@ export async function typeAndEnter(page, text, timeout = T) {
   if ((await input.inputValue()) !== text) {
     await input.fill(text);
   }
-  await page.waitForTimeout(150); // validateInput runs debounced
   const error = page.locator(
     '.quick-input-widget .quick-input-message .monaco-inputbox-message.error, .quick-input-widget .monaco-inputbox.error',
   );
+  // validateInput runs debounced, once per keystroke: under load the verdict on a half-typed value
+  // (an ARN cut at "acs:oss:*:1") can still be shown after the whole text is in. Only a verdict that
+  // stays is a refusal.
+  const settled = Date.now() + 3000;
+  do await page.waitForTimeout(150);
+  while ((await error.count()) && Date.now() < settled);
   if (await error.count())
     throw new Error(
       `the input box refused "${text}": ${await page

@@ -181,12 +181,6 @@ export const hostileTests = [
         }),
       );
       const ossOnlyWs = path.join(dir, 'oss-only.code-workspace');
-      fs.writeFileSync(
-        ossOnlyWs,
-        JSON.stringify({
-          folders: [{ uri: `oss://${BUCKET}/?${JSON.stringify({ profile: 'sandbox:Sandbox', name: 'Sandbox' })}` }],
-        }),
-      );
       const bySub = (rs) => rs.filter((r) => r.accessKeyId === sub.accessKeyId);
       const subBefore = bySub(await requests(sandbox)).length;
       try {
@@ -298,7 +292,16 @@ export const hostileTests = [
         // 5. A window whose only folder is oss:// (bound by a file, not by us): asked first, nothing
         // about the bucket sent before the answer, the listing after it.
         const before = (await requests(sandbox)).length;
+        // Written just before it is opened, and checked: one CI run opened it as a workspace with
+        // no folder ("Unable to resolve nonexistent file"), which left no way to tell why.
+        fs.writeFileSync(
+          ossOnlyWs,
+          JSON.stringify({
+            folders: [{ uri: `oss://${BUCKET}/?${JSON.stringify({ profile: 'sandbox:Sandbox', name: 'Sandbox' })}` }],
+          }),
+        );
         await openWindow(page, ui, server, ossOnlyWs);
+        assert.ok(fs.existsSync(ossOnlyWs), `${ossOnlyWs} is gone after the window opened`);
         const q = await ui.waitForDialog(page, 60_000);
         log(`  ${q.message}`);
         await step('oss-only-question');

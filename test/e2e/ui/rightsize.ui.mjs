@@ -116,7 +116,7 @@ export const rightsizeTests = [
     async run({ page, ui, step, log, manifest, sandbox }) {
       const [ram, ecs, oss] = ['alibabaCloud.ram', 'alibabaCloud.ecs', 'alibabaCloud.oss'].map(view);
       // An earlier test's Output panel would take half the editor area from the screenshots.
-      await ui.runCommand(page, 'View: Hide Panel', 5000);
+      await ui.hidePanel(page);
       await ui.closeQuickInput(page);
       await ui.clearNotifications(page);
       await closeEditors(page, ui);

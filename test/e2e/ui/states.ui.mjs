@@ -75,7 +75,7 @@ export const stateUiTests = [
         .locator('.part.panel .monaco-editor .view-lines', { hasText: /ListRoles/ })
         .first()
         .waitFor({ state: 'visible', timeout: 15_000 });
-      await ui.runCommand(page, 'View: Hide Panel', 5000);
+      await ui.hidePanel(page);
     },
   },
   {
